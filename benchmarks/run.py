@@ -1,0 +1,12 @@
+"""Run hemcell's benchmarks: ``python benchmarks/run.py [--out DIR] [--only NAME] [--repeats N]``.
+
+Same as ``hemcell bench``. Every benchmark is timed against a baseline measured in the
+same run; the ratios are printed and written to ``DIR/bench.json`` and ``DIR/bench.csv``.
+"""
+
+import sys
+
+from hemcell.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["bench", *sys.argv[1:]]))

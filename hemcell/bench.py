@@ -1,0 +1,155 @@
+"""Benchmark runner: each benchmark is timed against a baseline measured in the same run.
+
+Benchmarks live in ``benchmarks/bench_*.py``; each module defines
+``benchmarks() -> list[Benchmark]``. The runner calls each function and its baseline
+once untimed (warm-up: JIT/form compilation, caches), then alternates timed repeats of
+baseline and benchmark, and reports medians and the ratio benchmark/baseline. Ratios,
+not absolute times, are what carry over between machines.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import InputError
+from hemcell.resources import repo_root
+from hemcell.runinfo import package_versions, write_json
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One timed task and the baseline it is compared with.
+
+    Attributes
+    ----------
+    name
+        Short identifier (``--only`` selects by it).
+    description
+        What is timed, and what a good ratio is.
+    run
+        The hemcell task.
+    baseline
+        The reference task measured in the same run (PyBaMM's DFN, a naive loop, a scalar
+        Poisson solve on the same mesh, ...).
+    baseline_name
+        What the baseline is.
+    target_ratio
+        Optional aim for ``run / baseline`` (reported, not asserted).
+    repeats
+        Timed repeats; overrides the runner's default (for slow benchmarks).
+    """
+
+    name: str
+    description: str
+    run: Callable[[], Any]
+    baseline: Callable[[], Any]
+    baseline_name: str
+    target_ratio: float | None = None
+    repeats: int | None = None
+
+
+def benchmarks_dir() -> Path:
+    """The ``benchmarks/`` folder of the source checkout.
+
+    Raises
+    ------
+    InputError
+        When running from an installed wheel (benchmarks are not shipped).
+    """
+    root = repo_root()
+    if root is None or not (root / "benchmarks").is_dir():
+        raise InputError("benchmarks", "not found", "a hemcell source checkout with benchmarks/")
+    return root / "benchmarks"
+
+
+def discover(folder: Path) -> list[Benchmark]:
+    """Collect the benchmarks defined by ``folder/bench_*.py``."""
+    found: list[Benchmark] = []
+    for path in sorted(folder.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(f"hemcell_bench_{path.stem}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        found.extend(module.benchmarks())
+    return found
+
+
+def _time(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def time_benchmark(b: Benchmark, repeats: int) -> dict[str, Any]:
+    """Warm up, then alternate timed repeats of baseline and task; return medians and ratio."""
+    b.baseline()
+    b.run()
+    n = b.repeats or repeats
+    t_base, t_run = [], []
+    for _ in range(n):
+        t_base.append(_time(b.baseline))
+        t_run.append(_time(b.run))
+    med_base, med_run = statistics.median(t_base), statistics.median(t_run)
+    return {
+        "name": b.name, "description": b.description, "baseline": b.baseline_name,
+        "repeats": n, "median_s": med_run, "baseline_median_s": med_base,
+        "ratio": med_run / med_base if med_base > 0 else float("inf"),
+        "target_ratio": b.target_ratio, "times_s": t_run, "baseline_times_s": t_base,
+    }
+
+
+def run_benchmarks(out: Path, only: list[str] | None = None, repeats: int = 5,
+                   folder: Path | None = None) -> list[dict[str, Any]]:
+    """Run benchmarks, print a table of ratios, write ``bench.json`` and ``bench.csv``.
+
+    Parameters
+    ----------
+    out
+        Output folder.
+    only
+        Names to run (default all).
+    repeats
+        Timed repeats per benchmark (median reported).
+    folder
+        Where the ``bench_*.py`` files are (default ``benchmarks/``).
+
+    Returns
+    -------
+    list of dict
+        One record per benchmark.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    found = discover(folder or benchmarks_dir())
+    names = [b.name for b in found]
+    if only:
+        for n in only:
+            if n not in names:
+                raise InputError("--only", n, f"one of {names}")
+        found = [b for b in found if b.name in only]
+    console = Console()
+    records = []
+    for b in found:
+        console.print(f"[bold]{b.name}[/bold]: {b.description}")
+        records.append(time_benchmark(b, repeats))
+    table = Table("benchmark", "median [s]", "baseline", "baseline median [s]", "ratio", "aim")
+    for r in records:
+        table.add_row(r["name"], f"{r['median_s']:.4g}", r["baseline"],
+                      f"{r['baseline_median_s']:.4g}", f"{r['ratio']:.3g}",
+                      "" if r["target_ratio"] is None else f"≤ {r['target_ratio']:g}")
+    console.print(table)
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "bench.json", {"versions": package_versions(), "benchmarks": records})
+    lines = ["name,median_s,baseline,baseline_median_s,ratio,target_ratio,repeats"]
+    lines += [f"{r['name']},{r['median_s']:.6g},\"{r['baseline']}\",{r['baseline_median_s']:.6g},"
+              f"{r['ratio']:.6g},{'' if r['target_ratio'] is None else r['target_ratio']},"
+              f"{r['repeats']}" for r in records]
+    (out / "bench.csv").write_text("\n".join(lines) + "\n")
+    return records

@@ -1,0 +1,135 @@
+"""Alloying: M + x Li⁺ + x e⁻ ⇌ LiₓM, one term per Li–M phase (multi-stage).
+
+Only metal that exists can alloy: metal present initially (fraction f₀) plus metal
+made by conversion of the element's oxide (ξ from :mod:`.conversion`), so the alloying
+capacity grows as conversion proceeds (DESIGN.md §4). Each stage m of host element e
+(e.g. Zn → LiZn₄ → LiZn₂ → LiZn) is a two-phase reaction with its own lithiation and
+delithiation potentials (plateaus with hysteresis; the MSMR idea of one term per
+phase, Baker & Verbrugge, J. Electrochem. Soc. 165 (2018) A3952, with two-branch
+kinetics as for conversion). State: θ_{e,m}(x, t), the fraction of all e atoms that
+have gone through stage m (0 ≤ θ_{e,m} ≤ X_m·a_e), with a_e = f₀ + (1 − f₀)ξ_e the
+metallic fraction:
+
+    j_m = − j₀ (c_e/c_e,ref)^½ (X_m a_e − θ_m)^{2/3} [exp(−α F (Δφ − U_lith,m)/RT) − 1]₊
+          + j₀ (c_e/c_e,ref)^½ θ_m^{2/3} [exp((1−α) F (Δφ − U_delith,m)/RT) − 1]₊
+    dθ_m/dt = − 3 j_m / (R F c_e,alloy)
+
+with c_e,alloy = ρ Q_alloy,e / F [mol e⁻ per m³ particle]. The alloyed fraction
+Σ_m θ_m is published for the conversion module (alloyed metal cannot reconvert).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pybamm
+
+from hemcell.cell.mechanisms.base import (
+    F,
+    R_GAS,
+    BaseMechanism,
+    ElectrodeContext,
+    front_factor,
+    param,
+    positive_part_exp,
+)
+
+
+class Alloying(BaseMechanism):
+    """Multi-stage Li alloying of the metals in the HEM anode.
+
+    Parameters
+    ----------
+    ctx
+        Where the anode sits.
+    hosts
+        Alloying host element → number of stages, e.g. ``{"Zn": 3}``.
+    converted
+        Elements whose metal comes from conversion (their ξ is read); other hosts
+        only use their initial metallic fraction.
+    """
+
+    mechanism = "alloying"
+
+    def __init__(
+        self, ctx: ElectrodeContext, hosts: Mapping[str, int], converted: Sequence[str] = ()
+    ) -> None:
+        super().__init__(ctx)
+        self.hosts = dict(hosts)
+        self.converted = set(converted)
+        self._theta: dict[tuple[str, int], pybamm.Variable] = {}
+
+    @staticmethod
+    def capacity(el: str) -> pybamm.Parameter:
+        """Alloying capacity of host ``el`` when all of it is metal [C kg⁻¹]."""
+        return param(f"Anode {el} alloying capacity [C.kg-1]")
+
+    def get_fundamental_variables(self) -> dict:
+        """θ_{e,m} for every host and stage; the alloyed fraction of every host."""
+        out = {}
+        for el, n_stages in self.hosts.items():
+            total = 0
+            for m in range(1, n_stages + 1):
+                th = self.ctx.state(f"Anode {el} alloying stage {m} fraction")
+                self._theta[(el, m)] = th
+                out[f"Anode {el} alloying stage {m} fraction"] = th
+                total = total + th
+            out[self.n.alloyed_fraction(el)] = total
+        return out
+
+    def metallic_fraction(self, el: str, variables: dict) -> pybamm.Symbol:
+        """a_e = f₀ + (1 − f₀) ξ_e: fraction of element ``el`` present as metal."""
+        f0 = param(f"Anode {el} initial metallic fraction")
+        xi = variables.get(self.n.conversion_extent(el), pybamm.Scalar(0))
+        if el not in self.converted:
+            xi = pybamm.Scalar(0)
+        return f0 + (1 - f0) * xi
+
+    def get_coupled_variables(self, variables: dict) -> dict:
+        """Stage currents, stored charge and strain."""
+        dphi, c_e, T, a_s, eps_s, rho = self._common(variables)
+        f_rt = F / (R_GAS * T)
+        alpha = param("Anode alloying charge transfer coefficient")
+        j0 = param("Anode alloying exchange-current density [A.m-2]")
+        R = param("Anode particle radius [m]")
+        c_ref = param("Initial concentration in electrolyte [mol.m-3]")
+        ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
+        j_tot, q_tot, strain = 0, 0, 0
+        out: dict = {}
+        self._rates: dict[tuple[str, int], pybamm.Symbol] = {}
+        for el, n_stages in self.hosts.items():
+            a_e = self.metallic_fraction(el, variables)
+            c_alloy = rho * self.capacity(el) / F
+            j_el = 0
+            for m in range(1, n_stages + 1):
+                th = self._theta[(el, m)]
+                X_m = param(f"Anode {el} alloying stage {m} capacity fraction")
+                U_l = param(f"Anode {el} alloying stage {m} lithiation potential [V]")
+                U_d = param(f"Anode {el} alloying stage {m} delithiation potential [V]")
+                j_m = -j0 * ce_factor * front_factor(X_m * a_e - th) * positive_part_exp(
+                    -alpha * f_rt * (dphi - U_l)
+                ) + j0 * ce_factor * front_factor(th) * positive_part_exp(
+                    (1 - alpha) * f_rt * (dphi - U_d)
+                )
+                self._rates[(el, m)] = -3 * j_m / (R * F * c_alloy)
+                j_el = j_el + j_m
+            theta_el = sum(self._theta[(el, m)] for m in range(1, n_stages + 1))
+            q_el = F * eps_s * c_alloy * theta_el
+            j_tot = j_tot + a_s * j_el
+            q_tot = q_tot + q_el
+            strain = strain + param(f"Anode {el} alloying volume expansion") * theta_el
+            out[f"Anode {el} alloying volumetric current density [A.m-3]"] = a_s * j_el
+            out[f"Anode {el} metallic fraction"] = a_e
+        out.update(self._publish(j_tot, q_tot))
+        out[self.n.strain(self.mechanism)] = strain
+        return out
+
+    def set_rhs(self, variables: dict) -> None:
+        """dθ/dt from the stage currents."""
+        for key, th in self._theta.items():
+            self.rhs[th] = self._rates[key]
+
+    def set_initial_conditions(self, variables: dict) -> None:
+        """No alloy at the start."""
+        for th in self._theta.values():
+            self.initial_conditions[th] = pybamm.Scalar(0)

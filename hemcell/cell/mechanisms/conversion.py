@@ -1,0 +1,149 @@
+"""Conversion: MₐX_b + (b·n) Li⁺ + (b·n) e⁻ ⇌ b LiₙX + a M (seed 000 eqn 2).
+
+One state per convertible element k, the conversion extent ξ_k(x, t) ∈ [0, 1], and a
+second state ξ̂_k, the largest extent reached so far (a running maximum), which fixes
+how much of the metal can be re-oxidised: only a fraction r_k of what was converted
+reconverts (seed 000 L315–319: in (Mg,Co,Ni,Cu,Zn)O, Co and Ni re-oxidise only
+partly, Zn fully).
+
+Kinetics: two one-directional Butler–Volmer branches with *their own* equilibrium
+potentials U_lith,k < U_delith,k (two-branch hysteresis, DESIGN.md §4). Lithiation runs
+only below U_lith, reconversion only above U_delith, and between them the phase
+composition is frozen. The voltage gap therefore stays when the rate → 0: the
+hysteresis is rate-independent, as observed for conversion oxides (e.g. NiO ≈1.2 V,
+Ma et al., Front. Mater. Sci. 16 (2022) 220624). Each branch carries a shrinking-core
+front factor and a product-shell transport limit in series:
+
+    j_lith,k   = − j₀ (c_e/c_e,ref)^½ (1−ξ_k)^{2/3} [exp(−α F η_l/RT) − 1]₊,  η_l = Δφ − U_lith,k
+    j_delith,k = + j₀ (c_e/c_e,ref)^½ (ξ_k − ξ_irr,k − θ_k)^{2/3} [exp(α F η_d/RT) − 1]₊, η_d = Δφ − U_delith,k
+    j_k = j_kin / (1 + |j_kin| / j_shell),  j_shell = F D_conv c_k / (R g(ξ)),
+    g(ξ) = (1−ξ)^{−1/3} − 1   (product-layer diffusion, Levenspiel 1999 ch. 25)
+    dξ_k/dt = − 3 j_k / (R F c_k)
+
+with c_k [mol e⁻ per m³ of particle] = ρ Q_k / F from the element's Faraday capacity
+Q_k, ξ_irr,k = (1 − r_k) ξ̂_k the metal that stays metallic, and θ_k the part of the
+metal that is alloyed (it cannot reconvert until it has de-alloyed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pybamm
+
+from hemcell.cell.mechanisms.base import (
+    F,
+    R_GAS,
+    BaseMechanism,
+    ElectrodeContext,
+    front_factor,
+    param,
+    positive_part_exp,
+    shell_limited,
+)
+
+
+class Conversion(BaseMechanism):
+    """Conversion of the metal-oxide (sulfide, ...) host into metal + LiₙX.
+
+    Parameters
+    ----------
+    ctx
+        Where the anode sits.
+    elements
+        Convertible elements, e.g. ``["Co", "Ni", "Cu", "Zn"]``. Each has its own
+        capacity, branch potentials and reversible fraction.
+    """
+
+    mechanism = "conversion"
+
+    def __init__(self, ctx: ElectrodeContext, elements: Sequence[str]) -> None:
+        super().__init__(ctx)
+        self.elements = list(elements)
+        self._xi: dict[str, pybamm.Variable] = {}
+        self._xi_max: dict[str, pybamm.Variable] = {}
+
+    @staticmethod
+    def capacity(el: str) -> pybamm.Parameter:
+        """Faraday capacity of converting element ``el`` [C kg⁻¹ of active material]."""
+        return param(f"Anode {el} conversion capacity [C.kg-1]")
+
+    def get_fundamental_variables(self) -> dict:
+        """ξ_k and its running maximum ξ̂_k for every convertible element."""
+        out = {}
+        for el in self.elements:
+            xi = self.ctx.state(self.n.conversion_extent(el))
+            xi_max = self.ctx.state(f"Anode {el} maximum conversion extent")
+            self._xi[el], self._xi_max[el] = xi, xi_max
+            out[self.n.conversion_extent(el)] = xi
+            out[f"Anode {el} maximum conversion extent"] = xi_max
+        return out
+
+    def get_coupled_variables(self, variables: dict) -> dict:
+        """Branch currents, stored charge and strain."""
+        dphi, c_e, T, a_s, eps_s, rho = self._common(variables)
+        f_rt = F / (R_GAS * T)
+        alpha = param("Anode conversion charge transfer coefficient")
+        j0 = param("Anode conversion exchange-current density [A.m-2]")
+        D = param("Anode conversion product diffusivity [m2.s-1]")
+        R = param("Anode particle radius [m]")
+        c_ref = param("Initial concentration in electrolyte [mol.m-3]")
+        ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
+        j_tot = 0
+        q_tot = 0
+        out: dict = {}
+        self._rates: dict[str, tuple[pybamm.Symbol, pybamm.Symbol]] = {}
+        for el in self.elements:
+            xi, xi_max = self._xi[el], self._xi_max[el]
+            c_k = rho * self.capacity(el) / F  # mol e- per m3 of particle
+            theta = variables.get(self.n.alloyed_fraction(el), pybamm.Scalar(0))
+            r_k = param(f"Anode {el} conversion reversible fraction")
+            xi_free = xi - (1 - r_k) * xi_max - theta
+            U_l = param(f"Anode {el} conversion lithiation potential [V]")
+            U_d = param(f"Anode {el} conversion delithiation potential [V]")
+            # Product-shell transport limit (shrinking core): thin shell -> large limit.
+            core = pybamm.maximum(1 - xi, 0) + 1e-3
+            g_l = core ** (-1 / 3) - 1 + 1e-3
+            shell = pybamm.maximum(xi, 0) + 1e-3
+            g_d = shell ** (-1 / 3) - 1 + 1e-3
+            j_scale = F * D * c_k / R
+            j_l_kin = -j0 * ce_factor * front_factor(1 - xi) * positive_part_exp(
+                -alpha * f_rt * (dphi - U_l)
+            )
+            j_d_kin = j0 * ce_factor * front_factor(xi_free) * positive_part_exp(
+                (1 - alpha) * f_rt * (dphi - U_d)
+            )
+            j_l = shell_limited(j_l_kin, j_scale / g_l)
+            j_d = shell_limited(j_d_kin, j_scale / g_d)
+            j_k = j_l + j_d
+            self._rates[el] = (-3 * j_l / (R * F * c_k), -3 * j_k / (R * F * c_k))
+            q_k = F * eps_s * c_k * xi
+            j_tot = j_tot + a_s * j_k
+            q_tot = q_tot + q_k
+            out[f"Anode {el} conversion volumetric current density [A.m-3]"] = a_s * j_k
+            out[f"Anode {el} conversion stored charge density [C.m-3]"] = q_k
+            out[f"Anode {el} free metal fraction"] = xi_free
+        out.update(self._publish(j_tot, q_tot))
+        # Particle volume change: linear in the converted fraction, full-conversion
+        # expansion as a parameter (seed 000 L916-921: ~7 % for (MgCoNiCuZn)O).
+        cap_tot = sum(self.capacity(el) for el in self.elements)
+        xi_mean = sum(self.capacity(el) * self._xi[el] for el in self.elements) / cap_tot
+        out[self.n.strain(self.mechanism)] = param("Anode conversion volume expansion") * xi_mean
+        out["Anode mean conversion extent"] = xi_mean
+        return out
+
+    def set_rhs(self, variables: dict) -> None:
+        """dξ/dt from the branch currents; ξ̂ follows ξ while ξ is at its maximum."""
+        for el in self.elements:
+            xi, xi_max = self._xi[el], self._xi_max[el]
+            rate_lith, rate = self._rates[el]
+            at_max = 0.5 * (1 + pybamm.tanh((xi - xi_max + 2e-3) / 1e-3))
+            self.rhs[xi] = rate
+            self.rhs[xi_max] = rate_lith * at_max
+
+    def set_initial_conditions(self, variables: dict) -> None:
+        """Pristine oxide (ξ = 0) unless a pre-converted state is given."""
+        for el in self.elements:
+            xi0 = param(f"Anode {el} initial conversion extent")
+            self.initial_conditions[self._xi[el]] = xi0
+            self.initial_conditions[self._xi_max[el]] = xi0

@@ -1,0 +1,116 @@
+"""Intercalation: Fickian diffusion in spherical particles, sloping OCP, Butler–Volmer.
+
+Equations (Doyle, Fuller & Newman, J. Electrochem. Soc. 140 (1993) 1526; as in
+PyBaMM's ``BasicDFN``):
+
+    ∂c/∂t = (1/r²) ∂/∂r (r² D ∂c/∂r),   −D ∂c/∂r|_{r=R} = j_int / F,   ∂c/∂r|_{r=0} = 0
+    j_int = 2 j₀(c_e, c_s,surf, T) sinh( n_e F (Δφ − U(c_s,surf/c_max)) / (2RT) )
+
+The particle uses PyBaMM's own parameter names of the domain that holds the anode
+("Positive particle diffusivity [m2.s-1]", "Positive electrode OCP [V]", ...), so the
+intercalation-only limit can be checked against PyBaMM's DFN half-cell with the same
+``ParameterValues``.
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from hemcell.cell.mechanisms.base import F, R_GAS, BaseMechanism, ElectrodeContext
+
+
+class Intercalation(BaseMechanism):
+    """Intercalation of Li into the host lattice of the HEM particles.
+
+    Parameters
+    ----------
+    ctx
+        Where the anode sits.
+    param
+        The model's :class:`pybamm.LithiumIonParameters`.
+    """
+
+    mechanism = "intercalation"
+
+    def __init__(self, ctx: ElectrodeContext, param: pybamm.LithiumIonParameters) -> None:
+        super().__init__(ctx)
+        self.pp = param.domain_params[ctx.domain].prim
+
+    def get_fundamental_variables(self) -> dict:
+        """Particle concentration c_s(r, x) [mol m⁻³]."""
+        ctx = self.ctx
+        secondary = "current collector" if ctx.x_average else ctx.electrode_domain
+        prefix = "X-averaged anode" if ctx.x_average else "Anode"
+        c_s = pybamm.Variable(
+            f"{prefix} intercalation particle concentration [mol.m-3]",
+            domain=ctx.particle_domain,
+            auxiliary_domains={"secondary": secondary},
+            scale=self.pp.c_max,
+        )
+        self._c_s = c_s
+        return {"Anode intercalation particle concentration [mol.m-3]": c_s}
+
+    def get_coupled_variables(self, variables: dict) -> dict:
+        """Butler–Volmer current and stored charge."""
+        dphi, c_e, T, a_s, eps_s, _ = self._common(variables)
+        pp, c_s = self.pp, self._c_s
+        c_surf = pybamm.surf(c_s)
+        sto_surf = c_surf / pp.c_max
+        U = pp.U(sto_surf, T)
+        eta = dphi - U
+        j0 = pp.j0(c_e, c_surf, T)
+        j = 2 * j0 * pybamm.sinh(pp.ne / 2 * F / (R_GAS * T) * eta)
+        self._j = j
+        c_avg = pybamm.r_average(c_s)
+        dc = c_avg - self._c_init()
+        q = F * eps_s * dc
+        out = self._publish(a_s * j, q)
+        # Particle volume change: linear in the inserted Li (Vegard-type), full-range
+        # expansion given as a parameter.
+        out[self.n.strain(self.mechanism)] = (
+            pybamm.Parameter("Anode intercalation volume expansion") * dc / pp.c_max
+        )
+        out.update(
+            {
+                "Anode intercalation surface stoichiometry": sto_surf,
+                "Anode intercalation open-circuit potential [V]": U,
+                "Anode intercalation overpotential [V]": eta,
+                "Anode intercalation interfacial current density [A.m-2]": j,
+                "Anode intercalation average stoichiometry": c_avg / pp.c_max,
+            }
+        )
+        return out
+
+    def _c_init(self) -> pybamm.Symbol:
+        """Initial particle concentration as a scalar (x-uniform electrodes)."""
+        return pybamm.Parameter(
+            f"Initial concentration in {self.ctx.domain} electrode [mol.m-3]"
+        )
+
+    def set_rhs(self, variables: dict) -> None:
+        """Fick's law in the sphere."""
+        T = variables[self.n.T]
+        c_s = self._c_s
+        N = -self.pp.D(c_s, T) * pybamm.grad(c_s)
+        self.rhs[c_s] = -pybamm.div(N)
+
+    def set_boundary_conditions(self, variables: dict) -> None:
+        """Symmetry at the centre, reaction flux at the surface."""
+        T = variables[self.n.T]
+        c_s = self._c_s
+        self.boundary_conditions[c_s] = {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (-self._j / F / pybamm.surf(self.pp.D(c_s, T)), "Neumann"),
+        }
+
+    def set_initial_conditions(self, variables: dict) -> None:
+        """Uniform initial concentration."""
+        self.initial_conditions[self._c_s] = self._c_init()
+
+    def add_events_from(self, variables: dict) -> None:
+        """Stop before the surface stoichiometry leaves (0, 1)."""
+        sto = variables["Anode intercalation surface stoichiometry"]
+        self.events += [
+            pybamm.Event("Minimum anode intercalation surface stoichiometry", pybamm.min(sto) - 1e-4),
+            pybamm.Event("Maximum anode intercalation surface stoichiometry", (1 - 1e-4) - pybamm.max(sto)),
+        ]

@@ -1,0 +1,61 @@
+"""Irreversible first-lithiation loss: SEI / electrolyte decomposition.
+
+A capacity-limited, one-directional reduction at low potential, kept apart from the
+reversible space-charge storage (seed 000 L411–434 insists the two are distinct):
+
+    j_irr = − j₀,irr (c_e/c_e,ref)^½ (1 − s) [exp(−α F (Δφ − U_irr)/RT) − 1]₊
+    ds/dt = − 3 j_irr / (R F c_irr),   c_irr = ρ Q_irr / F
+
+s ∈ [0, 1] is the fraction of the irreversible capacity Q_irr consumed; nothing flows
+back on delithiation, so the first-cycle Coulombic efficiency is below one and later
+cycles are not affected once s → 1.
+"""
+
+from __future__ import annotations
+
+import pybamm
+
+from hemcell.cell.mechanisms.base import (
+    F,
+    R_GAS,
+    BaseMechanism,
+    front_factor,
+    param,
+    positive_part_exp,
+)
+
+
+class Irreversible(BaseMechanism):
+    """Irreversible SEI-type loss during the first lithiation."""
+
+    mechanism = "irreversible"
+
+    def get_fundamental_variables(self) -> dict:
+        """Consumed fraction s of the irreversible capacity."""
+        self._s = self.ctx.state("Anode irreversible consumed fraction")
+        return {"Anode irreversible consumed fraction": self._s}
+
+    def get_coupled_variables(self, variables: dict) -> dict:
+        """Reduction current and (irreversibly) stored charge."""
+        dphi, c_e, T, a_s, eps_s, rho = self._common(variables)
+        f_rt = F / (R_GAS * T)
+        alpha = param("Anode irreversible charge transfer coefficient")
+        j0 = param("Anode irreversible exchange-current density [A.m-2]")
+        U = param("Anode irreversible onset potential [V]")
+        R = param("Anode particle radius [m]")
+        c_ref = param("Initial concentration in electrolyte [mol.m-3]")
+        c_irr = rho * param("Anode irreversible capacity [C.kg-1]") / F
+        ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
+        j = -j0 * ce_factor * front_factor(1 - self._s, exponent=1.0) * positive_part_exp(
+            -alpha * f_rt * (dphi - U)
+        )
+        self._rate = -3 * j / (R * F * c_irr)
+        return self._publish(a_s * j, F * eps_s * c_irr * self._s)
+
+    def set_rhs(self, variables: dict) -> None:
+        """ds/dt."""
+        self.rhs[self._s] = self._rate
+
+    def set_initial_conditions(self, variables: dict) -> None:
+        """Fresh electrode."""
+        self.initial_conditions[self._s] = param("Anode irreversible initial consumed fraction")

@@ -1,0 +1,212 @@
+"""The ``hemcell`` command line.
+
+Conventions shared by every command:
+
+- simulation commands take ``--out DIR`` and write ``summary.json``/``metrics.json``,
+  data files, PNG figures and ``run.json`` (see :mod:`hemcell.runinfo`);
+- ``--set KEY=VALUE`` overrides a parameter with units, validated like a file;
+- errors print one line (plus a hint) and exit with 2 for bad input, 1 for a failed
+  simulation; ``hemcell --debug ...`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hemcell.errors import HemcellError
+
+app = typer.Typer(
+    name="hemcell",
+    help="Continuum simulation of batteries made of high-entropy materials.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+params_app = typer.Typer(help="Parameter sets: list, show, check.", no_args_is_help=True)
+app.add_typer(params_app, name="params")
+
+_STATE = {"debug": False}
+
+# Sub-command groups that live in their own packages; each module defines ``app``.
+_SUBAPPS = {
+    "cell": "hemcell.cell.cli",
+    "surface": "hemcell.surface.cli",
+    "limetal": "hemcell.limetal.cli",
+    "sweep": "hemcell.sweep.cli",
+}
+
+
+def _mount_subapps() -> None:
+    for name, module in _SUBAPPS.items():
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and module.startswith(exc.name):
+                continue  # that part of hemcell is not built yet
+            raise
+        sub = mod.app
+        if isinstance(sub, typer.Typer):
+            app.add_typer(sub, name=name)
+        else:  # a single command
+            app.command(name)(sub)
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Continuum simulation of batteries made of high-entropy materials."""
+    _STATE["debug"] = debug
+
+
+OutOption = Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")]
+
+
+@params_app.command("list")
+def params_list() -> None:
+    """List the shipped parameter sets."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from hemcell.params import list_parameter_sets, load_parameter_set
+
+    table = Table("name", "kind", "values", "assumed", "description")
+    for name in list_parameter_sets():
+        p = load_parameter_set(name)
+        table.add_row(name, p.kind, str(len(p)), str(len(p.assumed())),
+                      p.description.strip().splitlines()[0][:70])
+    Console().print(table)
+
+
+@params_app.command("show")
+def params_show(
+    name: Annotated[str, typer.Argument(help="Set name or path to a YAML file.")],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE override.")] = None,
+) -> None:
+    """Show a parameter set: values, units, SI values and sources."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from hemcell.params import load_parameter_set
+
+    p = load_parameter_set(name)
+    if set_:
+        p = p.with_overrides(set_)
+    console = Console()
+    console.print(f"[bold]{p.name}[/bold] ({p.kind}) {p.path}\n{p.description.strip()}")
+    if p.pybamm_base:
+        console.print(f"PyBaMM base set: {p.pybamm_base}")
+    table = Table("name", "value", "unit", "SI", "source")
+    for par in p.parameters.values():
+        table.add_row(par.name, str(par.value), par.unit, f"{par.si_value} {par.spec.unit}",
+                      par.describe_source(p.references))
+    console.print(table)
+    for note in p.notes:
+        console.print(f"note: {note}")
+
+
+@params_app.command("check")
+def params_check(
+    files: Annotated[list[Path], typer.Argument(help="Parameter YAML files to check.")],
+    seeds: Annotated[bool, typer.Option(help="Also check seed citations against the seed "
+                                             "documents (HEMCELL_SEEDS_DIR).")] = True,
+) -> None:
+    """Validate parameter files; exit 2 with the list of errors if any is bad."""
+    from hemcell.errors import InputError, ParameterFileErrors
+    from hemcell.params import load_parameter_set
+    from hemcell.params.seeds import check_seed_citations
+    from hemcell.resources import seeds_dir
+
+    failed = False
+    seed_folder = seeds_dir() if seeds else None
+    for f in files:
+        try:
+            p = load_parameter_set(f)
+        except ParameterFileErrors as exc:
+            typer.echo(f"FAIL {exc.message}", err=True)
+            failed = True
+            continue
+        except InputError as exc:
+            typer.echo(f"FAIL {f}: {exc.message}", err=True)
+            failed = True
+            continue
+        problems = check_seed_citations(p, seed_folder) if seed_folder else []
+        for prob in problems:
+            typer.echo(f"FAIL {f}: seed citation {prob}", err=True)
+        failed = failed or bool(problems)
+        if not problems:
+            note = "" if seed_folder else " (seed lines not checked: no seeds folder)"
+            typer.echo(f"ok   {f}: {len(p)} values, {len(p.assumed())} assumed{note}")
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command("demo")
+def demo(out: OutOption = Path("hemcell-output/demo")) -> None:
+    """Run the main job: everything hemcell can show, with figures, into --out."""
+    from hemcell.demo import run_demo
+
+    run_demo(out)
+
+
+@app.command("validate")
+def validate(
+    out: OutOption = Path("hemcell-output/validation"),
+    quick: Annotated[bool, typer.Option("--quick", help="Only the cases marked quick.")] = False,
+    case: Annotated[list[str] | None, typer.Option("--case", help="Run only these cases.")] = None,
+) -> None:
+    """Run the validation cases in validation/ and write report.md; exit 1 if any fails."""
+    from hemcell.validation import run_validation
+
+    report = run_validation(out, quick=quick, only=case)
+    typer.echo(f"report: {report.report_path}")
+    if not report.all_passed:
+        raise typer.Exit(1)
+
+
+@app.command("bench")
+def bench(
+    out: OutOption = Path("hemcell-output/bench"),
+    only: Annotated[list[str] | None, typer.Option("--only", help="Benchmark names.")] = None,
+    repeats: Annotated[int, typer.Option(min=1, help="Timed repeats per benchmark.")] = 5,
+) -> None:
+    """Time the benchmarks in benchmarks/ against baselines measured in the same run."""
+    from hemcell.bench import run_benchmarks
+
+    run_benchmarks(out, only=only, repeats=repeats)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning hemcell errors into one line and an exit code."""
+    import click
+
+    _mount_subapps()
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="hemcell", standalone_mode=False)
+    except HemcellError as exc:
+        if debug:
+            raise
+        typer.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"hint: {exc.hint}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Errors raised by hemcell.
+
+The command line turns every :class:`HemcellError` into one clear line (plus a hint)
+and an exit code: 2 for bad input (:class:`InputError` and its subclasses), 1 for a
+simulation that failed (:class:`SimulationError`). A raw traceback is shown only with
+``--debug``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HemcellError(Exception):
+    """Base class of all errors hemcell raises on purpose.
+
+    Parameters
+    ----------
+    message
+        One line saying what went wrong.
+    hint
+        Optional second line saying what to do about it.
+    """
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(HemcellError):
+    """Bad user input: a field, the value given and what is allowed (exit code 2).
+
+    Parameters
+    ----------
+    field
+        Where the bad value sits (``file: key``, option name, ...).
+    value
+        The value that was given.
+    allowed
+        What would have been accepted.
+    hint
+        Optional advice.
+    """
+
+    exit_code = 2
+
+    def __init__(self, field: str, value: Any, allowed: str, hint: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field}: got {value!r}; allowed: {allowed}", hint)
+
+
+class ParameterError(InputError):
+    """A parameter file or override that fails the schema (exit code 2)."""
+
+
+class ParameterFileErrors(InputError):
+    """Several schema errors found in one parameter file, reported together.
+
+    Parameters
+    ----------
+    path
+        The file that was checked.
+    errors
+        Each individual :class:`ParameterError`.
+    """
+
+    def __init__(self, path: str, errors: list[ParameterError]) -> None:
+        self.path = path
+        self.errors = errors
+        lines = "\n".join(f"  - {e.message}" for e in errors)
+        HemcellError.__init__(self, f"{path}: {len(errors)} error(s)\n{lines}")
+        self.field, self.value, self.allowed = path, None, "a valid parameter file"
+
+
+class DependencyError(HemcellError):
+    """An optional dependency (DOLFINx, gmsh, ...) is missing (exit code 2)."""
+
+    exit_code = 2
+
+
+class SimulationError(HemcellError):
+    """A solver failed: says which step and which time (exit code 1).
+
+    Parameters
+    ----------
+    message
+        What failed.
+    step
+        The protocol step or solver stage that failed, if known.
+    time_s
+        Simulation time at failure in seconds, if known.
+    hint
+        Optional advice.
+    """
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        step: str | None = None,
+        time_s: float | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.step = step
+        self.time_s = time_s
+        where = []
+        if step is not None:
+            where.append(f"step {step}")
+        if time_s is not None:
+            where.append(f"t = {time_s:.6g} s")
+        suffix = f" (at {', '.join(where)})" if where else ""
+        super().__init__(f"{message}{suffix}", hint)

@@ -1,0 +1,188 @@
+"""Run conventions: ``summary.json``/``metrics.json`` and ``run.json`` in every ``--out DIR``.
+
+Every simulation command writes
+
+- a summary (``summary.json`` or ``metrics.json``): flat results whose keys are
+  snake_case and end with a unit suffix where they carry a unit
+  (``capacity_mAh_per_g``, ``solve_time_s``); dimensionless keys need no suffix;
+- ``run.json``: the command, the versions of hemcell, PyBaMM and DOLFINx, the resolved
+  parameters and a hash of them, so two runs can be told apart or matched.
+
+Files are written atomically (temporary file + rename), so a killed run never leaves
+a half-written JSON behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import platform
+import re
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import InputError
+
+_SNAKE = re.compile(r"^[a-z][a-zA-Z0-9_]*$")
+
+
+def package_versions() -> dict[str, str | None]:
+    """Versions of hemcell and the solvers it drives, read without importing them.
+
+    Returns
+    -------
+    dict
+        ``{"hemcell": ..., "pybamm": ..., "dolfinx": ..., "python": ...}``; ``None``
+        for a package that is not installed.
+    """
+    out: dict[str, str | None] = {}
+    for dist, key in (
+        ("hemcell", "hemcell"),
+        ("pybamm", "pybamm"),
+        ("dolfinx-solver-real", "dolfinx"),
+        ("gmsh", "gmsh"),
+    ):
+        try:
+            out[key] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[key] = None
+    out["python"] = platform.python_version()
+    return out
+
+
+def _jsonable(obj: Any) -> Any:
+    """Convert numpy scalars/arrays, paths and non-finite floats to plain JSON."""
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, str | bytes):
+        return obj if isinstance(obj, str) else obj.decode()
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "tolist"):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, Sequence):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> Path:
+    """Write ``data`` as indented JSON, atomically.
+
+    Parameters
+    ----------
+    path
+        Destination file; its folder is created if missing.
+    data
+        JSON-serialisable data (numpy values are converted; NaN/inf become null).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_jsonable(data), indent=2, sort_keys=False, allow_nan=False)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def parameter_hash(parameters: Mapping[str, Any]) -> str:
+    """SHA-256 (first 16 hex digits) of the resolved parameters, key order independent."""
+    text = json.dumps(_jsonable(parameters), sort_keys=True, allow_nan=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def check_summary_keys(summary: Mapping[str, Any]) -> None:
+    """Refuse summary keys that are not snake_case identifiers.
+
+    Raises
+    ------
+    InputError
+        Naming the offending key.
+    """
+    for key in summary:
+        if not _SNAKE.match(key):
+            raise InputError(
+                "summary key", key, "snake_case names with a unit suffix, e.g. capacity_mAh_per_g"
+            )
+
+
+def write_summary(
+    out_dir: str | os.PathLike[str],
+    summary: Mapping[str, Any],
+    filename: str = "summary.json",
+) -> Path:
+    """Write the results summary of a run (``summary.json`` or ``metrics.json``).
+
+    Parameters
+    ----------
+    out_dir
+        The run's output folder.
+    summary
+        Flat mapping of snake_case keys (with unit suffixes) to values.
+    filename
+        ``summary.json`` for cell commands, ``metrics.json`` for surface commands.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    check_summary_keys(summary)
+    return write_json(Path(out_dir) / filename, summary)
+
+
+def write_run_record(
+    out_dir: str | os.PathLike[str],
+    parameters: Mapping[str, Any],
+    command: Sequence[str] | str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write ``run.json``: command, versions, resolved parameters and their hash.
+
+    Parameters
+    ----------
+    out_dir
+        The run's output folder.
+    parameters
+        The resolved parameters as used (SI values, or a richer record with units and
+        sources).
+    command
+        The command line; defaults to ``sys.argv``.
+    extra
+        Anything else worth keeping (mesh size, solver options, ...).
+
+    Returns
+    -------
+    Path
+        The written ``run.json``.
+    """
+    if command is None:
+        command = sys.argv
+    record = {
+        "command": command if isinstance(command, str) else " ".join(map(str, command)),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": package_versions(),
+        "parameters_hash": parameter_hash(parameters),
+        "parameters": parameters,
+    }
+    if extra:
+        record.update(extra)
+    return write_json(Path(out_dir) / "run.json", record)

@@ -1,0 +1,29 @@
+"""Coated vs bare lithium surface: a 2D FEniCSx model (issue 5).
+
+Li⁺ transport in a binary-salt electrolyte above a lithium surface, Butler–Volmer
+deposition kinetics (heterogeneous native SEI on bare Li, uniform kinetics under a
+single-ion-conducting coating), and small-strain elasticity of the lithium and the
+coating coupled to the kinetics through the Li molar volume.
+
+One mechanism per module:
+
+========================  ==========================================================
+``geometry``              gmsh geometry and mesh, region and facet tags
+``parameters``            :class:`SurfaceParameters` (typed SI floats) and loading
+``kinetics``              Butler–Volmer, Arrhenius, exchange-current fields
+``electrolyte``           concentrated-solution binary-salt transport (c, φ)
+``coating``               single-ion conductor, resolved and thin-layer forms
+``mechanics``             linear elasticity, stack pressure, growth strain
+``solver``                SNES set-up, staggered electro-chemo-mechanical coupling
+``metrics``               scalar results (focusing factor, stresses, ...)
+``output``                metrics.json, run.json, VTX fields, PNG maps
+``cli``                   ``hemcell surface run|compare``
+========================  ==========================================================
+
+This package imports DOLFINx, gmsh and PETSc only inside its submodules, so
+``import hemcell.surface`` stays light.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

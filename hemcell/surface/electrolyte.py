@@ -1,0 +1,95 @@
+r"""Binary-salt electrolyte in concentrated-solution theory (steady state).
+
+Strong form
+-----------
+Unknowns: salt concentration :math:`c` [mol m⁻³] and electrolyte potential
+:math:`\phi` [V] measured by a Li reference electrode. With constant transport
+properties (κ, D, t₊, thermodynamic factor :math:`\chi = 1 + d\ln f_\pm/d\ln c`),
+Newman's flux laws for a 1:1 salt are (Newman & Thomas-Alyea, *Electrochemical
+Systems*, 3rd ed., eqs. 12.23 and 12.29; hemcell DESIGN §5):
+
+.. math::
+    \mathbf i = -\kappa\nabla\phi + \frac{2\kappa RT}{F}(1-t_+)\,\chi\,\nabla\ln c,
+    \qquad
+    \mathbf N_+ = -D\nabla c + \frac{t_+}{F}\mathbf i,
+
+and the steady balances of charge and of cations are
+
+.. math::
+    \nabla\cdot\mathbf i = 0, \qquad \nabla\cdot\mathbf N_+ = 0
+    \quad\text{in } \Omega_e .
+
+Boundary conditions (n the outward normal of the electrolyte):
+
+- far boundary Γ_top: :math:`c = c_b`; galvanostatic :math:`\mathbf i\cdot\mathbf n = -i_{app}`
+  or potentiostatic :math:`\phi = \phi_{app}`;
+- Li surface Γ_Li (bare): :math:`\mathbf i\cdot\mathbf n = i_n`,
+  :math:`\mathbf N_+\cdot\mathbf n = i_n/F` (all current carried into the metal by Li⁺;
+  this makes the anion flux vanish there), with :math:`i_n` from Butler–Volmer;
+- sides: zero flux (symmetry of the periodic cell).
+
+Weak form
+---------
+Find :math:`(c, \phi)` such that for all :math:`(q, v)`
+
+.. math::
+    \int_{\Omega_e} \mathbf i\cdot\nabla v\,dx - \int_{\Gamma_{Li}} i_n v\,ds
+      + \int_{\Gamma_{top}} i_{app} v\,ds = 0,
+
+.. math::
+    \int_{\Omega_e} (D\nabla c - \tfrac{t_+}{F}\mathbf i)\cdot\nabla q\,dx
+      + \int_{\Gamma_{Li}} \frac{i_n}{F} q\,ds = 0 .
+
+The functions below return these terms; :mod:`hemcell.surface.solver` assembles them
+with the coating and kinetics terms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ufl
+
+from hemcell.surface.parameters import (
+    FARADAY_C_PER_MOL,
+    GAS_CONSTANT_J_PER_MOL_K,
+    SurfaceParameters,
+)
+
+
+def current_density(c: Any, phi: Any, p: SurfaceParameters) -> Any:
+    """Electrolyte current density **i** [A m⁻²] (concentrated solution, Li reference).
+
+    Parameters
+    ----------
+    c
+        Salt concentration [mol m⁻³] (UFL expression).
+    phi
+        Electrolyte potential [V] (UFL expression).
+    p
+        Parameters (κ, t₊, χ, T).
+    """
+    kappa = p.electrolyte_conductivity_S_per_m
+    diffusion_conductivity = (
+        2 * kappa * GAS_CONSTANT_J_PER_MOL_K * p.temperature_K / FARADAY_C_PER_MOL
+        * (1 - p.cation_transference_number) * p.thermodynamic_factor
+    )
+    return -kappa * ufl.grad(phi) + diffusion_conductivity * ufl.grad(c) / c
+
+
+def cation_flux(c: Any, phi: Any, p: SurfaceParameters) -> Any:
+    """Li⁺ molar flux **N₊** = −D∇c + t₊ **i**/F [mol m⁻² s⁻¹]."""
+    return (
+        -p.electrolyte_diffusivity_m2_per_s * ufl.grad(c)
+        + p.cation_transference_number * current_density(c, phi, p) / FARADAY_C_PER_MOL
+    )
+
+
+def charge_balance_volume(c: Any, phi: Any, v: Any, p: SurfaceParameters, dx: Any) -> Any:
+    """Volume term ∫ **i**·∇v dx of the charge balance ∇·**i** = 0."""
+    return ufl.inner(current_density(c, phi, p), ufl.grad(v)) * dx
+
+
+def cation_balance_volume(c: Any, phi: Any, q: Any, p: SurfaceParameters, dx: Any) -> Any:
+    """Volume term −∫ **N₊**·∇q dx of the cation balance ∇·**N₊** = 0."""
+    return -ufl.inner(cation_flux(c, phi, p), ufl.grad(q)) * dx

@@ -1,0 +1,431 @@
+r"""Geometry and mesh of the lithium surface cell (gmsh → DOLFINx).
+
+The 2D domain is a periodic cell of width :math:`W` (one wavelength):
+
+.. code-block:: text
+
+      y = H      ┌──────────────── TOP (counter boundary) ───────────────┐
+                 │                                                       │
+                 │                 ELECTROLYTE (cell tag 1)              │ SIDE_ELECTROLYTE
+                 │                                                       │
+      y ≈ s(x)+h ├~~~~~~~~~~~~~~ COATING_SURFACE (coating/electrolyte) ~~┤
+                 │             COATING (cell tag 3), thickness h         │ SIDE_COATING
+      y = s(x)   ├~~~~~~~~~~~~~~ LI_SURFACE (Li/electrolyte or Li/coating)┤
+                 │                    LI (cell tag 2)                    │ SIDE_LI
+      y = -H_Li  └──────────────────── BOTTOM ───────────────────────────┘
+
+The Li surface is the curve :math:`y = s(x)`:
+
+- ``flat``: :math:`s = 0`;
+- ``sinusoid``: :math:`s = -A\cos(2\pi x/\lambda)` (a crest of height :math:`A` at the
+  centre, troughs on the sides, zero slope at the sides);
+- ``nucleus``: a hemispherical cap of radius :math:`R` centred at :math:`x = W/2`,
+  joined to the flat surface by a concave fillet of radius :math:`r_f` so that the
+  surface is :math:`C^1` and its conformal offset (the coating) is well defined.
+
+The coating is the band between the Li curve and its normal offset by :math:`h`,
+meshed as a structured (transfinite) band of ``coating_layers`` element layers.
+Away from the surface the mesh is graded with a gmsh distance field.
+
+gmsh works in micrometres (its geometric tolerance is absolute, 1e-8); the DOLFINx
+mesh is rescaled to metres. The full mesh is split into two sub-meshes that share
+nodes along the interfaces: a *transport* mesh (electrolyte + coating) and a
+*mechanics* mesh (Li + coating).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from hemcell.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mpi4py import MPI
+
+GeometryKind = Literal["flat", "sinusoid", "nucleus"]
+GEOMETRIES: tuple[str, ...] = ("flat", "sinusoid", "nucleus")
+
+_UM = 1.0e-6  # metres per micrometre
+
+
+class Cell(IntEnum):
+    """Cell (region) tags."""
+
+    ELECTROLYTE = 1
+    LI = 2
+    COATING = 3
+
+
+class Facet(IntEnum):
+    """Facet tags.
+
+    ``LI_SURFACE`` is where lithium is deposited: Li/electrolyte (bare) or Li/coating
+    (coated). ``COATING_SURFACE`` is the coating/electrolyte interface.
+    """
+
+    LI_SURFACE = 11
+    COATING_SURFACE = 12
+    TOP = 13
+    BOTTOM = 14
+    SIDE_ELECTROLYTE = 15
+    SIDE_LI = 16
+    SIDE_COATING = 17
+
+
+@dataclass(frozen=True)
+class GeometrySpec:
+    """Geometry and mesh-size data (all lengths in metres).
+
+    Parameters
+    ----------
+    kind
+        ``flat``, ``sinusoid`` or ``nucleus``.
+    width_m
+        Width :math:`W` of the periodic cell.
+    electrolyte_height_m
+        Height :math:`H` of the electrolyte above :math:`y = 0` (diffusion-layer
+        thickness).
+    li_thickness_m
+        Depth :math:`H_{Li}` of the lithium below :math:`y = 0`.
+    amplitude_m
+        Sinusoid amplitude :math:`A`.
+    nucleus_radius_m
+        Radius :math:`R` of the hemispherical nucleus.
+    fillet_radius_m
+        Radius :math:`r_f` of the concave fillet at the foot of the nucleus.
+    coating_thickness_m
+        Coating thickness :math:`h`; 0 for bare lithium.
+    coating_layers
+        Number of element layers across the coating.
+    surface_mesh_size_m
+        Element size along the Li surface.
+    far_mesh_size_m
+        Element size far from the surface.
+    grading_distance_m
+        Distance over which the size grows from the surface to the far size.
+    """
+
+    kind: GeometryKind = "flat"
+    width_m: float = 10e-6
+    electrolyte_height_m: float = 20e-6
+    li_thickness_m: float = 10e-6
+    amplitude_m: float = 1e-6
+    nucleus_radius_m: float = 2e-6
+    fillet_radius_m: float = 0.5e-6
+    coating_thickness_m: float = 0.0
+    coating_layers: int = 3
+    surface_mesh_size_m: float = 0.1e-6
+    far_mesh_size_m: float = 1.0e-6
+    grading_distance_m: float = 5e-6
+
+    def __post_init__(self) -> None:
+        """Check the geometry is realisable."""
+        if self.kind not in GEOMETRIES:
+            raise InputError("geometry", self.kind, ", ".join(GEOMETRIES))
+        positive = {
+            "width_m": self.width_m,
+            "electrolyte_height_m": self.electrolyte_height_m,
+            "li_thickness_m": self.li_thickness_m,
+            "surface_mesh_size_m": self.surface_mesh_size_m,
+            "far_mesh_size_m": self.far_mesh_size_m,
+            "grading_distance_m": self.grading_distance_m,
+        }
+        for key, val in positive.items():
+            if not (math.isfinite(val) and val > 0):
+                raise InputError(f"geometry: {key}", val, "a positive length")
+        if self.coating_thickness_m < 0:
+            raise InputError("geometry: coating_thickness_m", self.coating_thickness_m, ">= 0")
+        if self.coating_layers < 1:
+            raise InputError("geometry: coating_layers", self.coating_layers, ">= 1")
+        top = float(np.max(self.profile(np.linspace(0, self.width_m, 64))[1]))
+        if top + self.coating_thickness_m >= 0.9 * self.electrolyte_height_m:
+            raise InputError(
+                "geometry: electrolyte_height_m",
+                self.electrolyte_height_m,
+                "well above the surface crest (crest + coating < 0.9 H)",
+            )
+        if self.kind == "sinusoid" and not 0 <= self.amplitude_m < self.li_thickness_m:
+            raise InputError("geometry: amplitude_m", self.amplitude_m, "0 <= A < li_thickness_m")
+        if self.kind == "nucleus":
+            if self.nucleus_radius_m + self.fillet_radius_m >= 0.5 * self.width_m:
+                raise InputError(
+                    "geometry: nucleus_radius_m",
+                    self.nucleus_radius_m,
+                    "R + r_f < W/2 (the nucleus must fit in the cell)",
+                )
+            if self.fillet_radius_m <= 0:
+                raise InputError("geometry: fillet_radius_m", self.fillet_radius_m, "> 0")
+
+    @property
+    def coated(self) -> bool:
+        """True if a resolved coating is part of the geometry."""
+        return self.coating_thickness_m > 0
+
+    # ------------------------------------------------------------------ profile
+    def profile(self, x_m: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], ...]:
+        """Li surface :math:`y = s(x)` and its unit normal (pointing into the electrolyte).
+
+        Parameters
+        ----------
+        x_m
+            Lateral positions [m], within ``[0, W]``.
+
+        Returns
+        -------
+        x, y, nx, ny
+            Positions [m] and unit-normal components.
+        """
+        x = np.asarray(x_m, dtype=np.float64)
+        if self.kind == "flat":
+            y = np.zeros_like(x)
+            dy = np.zeros_like(x)
+        elif self.kind == "sinusoid":
+            k = 2 * np.pi / self.width_m
+            y = -self.amplitude_m * np.cos(k * x)
+            dy = self.amplitude_m * k * np.sin(k * x)
+        else:
+            y, dy = _nucleus_profile(x - 0.5 * self.width_m, self.nucleus_radius_m,
+                                     self.fillet_radius_m)
+        norm = np.sqrt(1 + dy**2)
+        return x, y, -dy / norm, 1 / norm
+
+    def surface_points(self, n: int) -> npt.NDArray[np.float64]:
+        """``n`` points on the Li surface, evenly spaced in arc length, shape (n, 2) [m]."""
+        xs = np.linspace(0.0, self.width_m, 20 * n)
+        _, ys, _, _ = self.profile(xs)
+        seg = np.hypot(np.diff(xs), np.diff(ys))
+        s = np.concatenate([[0.0], np.cumsum(seg)])
+        x = np.interp(np.linspace(0, s[-1], n), s, xs)
+        x[0], x[-1] = 0.0, self.width_m
+        _, y, _, _ = self.profile(x)
+        return np.column_stack([x, y])
+
+    def surface_length_m(self) -> float:
+        """Arc length of the Li surface [m]."""
+        p = self.surface_points(4000)
+        return float(np.sum(np.hypot(*np.diff(p, axis=0).T)))
+
+    def tip_x_m(self) -> float:
+        """Lateral position of the crest of the surface [m] (the centre)."""
+        return 0.5 * self.width_m
+
+
+def _nucleus_profile(
+    x: npt.NDArray[np.float64], R: float, rf: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Hemispherical cap of radius ``R`` with a concave fillet of radius ``rf``.
+
+    The cap circle is centred at the origin; the fillet circle of radius ``rf`` is
+    tangent to the cap and to the flat surface :math:`y = 0`, with centre at
+    :math:`(x_f, r_f)`, :math:`x_f = \\sqrt{(R + r_f)^2 - r_f^2}`.
+    """
+    ax = np.abs(x)
+    xf = math.sqrt((R + rf) ** 2 - rf**2)
+    x_tan = xf * R / (R + rf)  # where the cap meets the fillet
+    y = np.zeros_like(x)
+    dy = np.zeros_like(x)
+    cap = ax <= x_tan
+    y[cap] = np.sqrt(R**2 - ax[cap] ** 2)
+    dy[cap] = -ax[cap] / y[cap]
+    fil = (ax > x_tan) & (ax < xf)
+    dx = xf - ax[fil]
+    y[fil] = rf - np.sqrt(np.maximum(rf**2 - dx**2, 0.0))
+    dy[fil] = -dx / np.sqrt(np.maximum(rf**2 - dx**2, 1e-300))
+    dy *= np.sign(x) + (x == 0)
+    return y, dy
+
+
+@dataclass
+class SurfaceMesh:
+    """The meshes of one geometry.
+
+    Attributes
+    ----------
+    spec
+        The geometry it was built from.
+    mesh, cell_tags, facet_tags
+        The full mesh (all regions) and its tags.
+    transport, transport_cells, transport_facets
+        Electrolyte (+ coating) sub-mesh and its tags.
+    mechanics, mechanics_cells, mechanics_facets
+        Li (+ coating) sub-mesh and its tags.
+    """
+
+    spec: GeometrySpec
+    mesh: Any
+    cell_tags: Any
+    facet_tags: Any
+    transport: Any
+    transport_cells: Any
+    transport_facets: Any
+    mechanics: Any
+    mechanics_cells: Any
+    mechanics_facets: Any
+
+    def num_cells(self) -> int:
+        """Global number of cells of the full mesh."""
+        imap = self.mesh.topology.index_map(self.mesh.topology.dim)
+        return int(imap.size_global)
+
+
+def _build_gmsh_model(spec: GeometrySpec, gmsh: Any) -> None:
+    """Create geometry, physical groups and mesh in the current gmsh model (µm)."""
+    geo = gmsh.model.geo
+    W = spec.width_m / _UM
+    H = spec.electrolyte_height_m / _UM
+    HL = spec.li_thickness_m / _UM
+    h = spec.coating_thickness_m / _UM
+    hs = spec.surface_mesh_size_m / _UM
+    hf = spec.far_mesh_size_m / _UM
+
+    length = spec.surface_length_m() / _UM
+    n_surf = max(8, math.ceil(length / hs)) + 1
+    # Dense points for the spline; the mesh nodes are set by the transfinite count.
+    n_pts = 16 if spec.kind == "flat" else max(64, 4 * n_surf // 8)
+    pts = spec.surface_points(n_pts) / _UM
+    _, _, nx, ny = spec.profile(pts[:, 0] * _UM)
+
+    def spline(points: npt.NDArray[np.float64]) -> tuple[int, int, int]:
+        tags = [geo.addPoint(float(px), float(py), 0.0) for px, py in points]
+        if spec.kind == "flat":
+            curve = geo.addLine(tags[0], tags[-1])
+        else:
+            curve = geo.addSpline(tags)
+        return curve, tags[0], tags[-1]
+
+    li_curve, li_left, li_right = spline(pts)
+    p_bl = geo.addPoint(0.0, -HL, 0.0)
+    p_br = geo.addPoint(W, -HL, 0.0)
+    bottom = geo.addLine(p_bl, p_br)
+    li_side_r = geo.addLine(p_br, li_right)
+    li_side_l = geo.addLine(li_left, p_bl)
+    li_loop = geo.addCurveLoop([bottom, li_side_r, -li_curve, li_side_l])
+    li_surf = geo.addPlaneSurface([li_loop])
+
+    if spec.coated:
+        outer = pts + h * np.column_stack([nx, ny])
+        co_curve, co_left, co_right = spline(outer)
+        co_side_r = geo.addLine(li_right, co_right)
+        co_side_l = geo.addLine(co_left, li_left)
+        co_loop = geo.addCurveLoop([li_curve, co_side_r, -co_curve, co_side_l])
+        co_surf = geo.addPlaneSurface([co_loop])
+        el_curve, el_left, el_right = co_curve, co_left, co_right
+    else:
+        el_curve, el_left, el_right = li_curve, li_left, li_right
+
+    p_tl = geo.addPoint(0.0, H, 0.0)
+    p_tr = geo.addPoint(W, H, 0.0)
+    el_side_r = geo.addLine(el_right, p_tr)
+    top = geo.addLine(p_tr, p_tl)
+    el_side_l = geo.addLine(p_tl, el_left)
+    el_loop = geo.addCurveLoop([el_curve, el_side_r, top, el_side_l])
+    el_surf = geo.addPlaneSurface([el_loop])
+    geo.synchronize()
+
+    # Surface resolution: same node count on the Li curve and the coating curve.
+    gmsh.model.mesh.setTransfiniteCurve(li_curve, n_surf)
+    if spec.coated:
+        gmsh.model.mesh.setTransfiniteCurve(co_curve, n_surf)
+        for c in (co_side_r, co_side_l):
+            gmsh.model.mesh.setTransfiniteCurve(c, spec.coating_layers + 1)
+        gmsh.model.mesh.setTransfiniteSurface(co_surf)
+
+    # Grading away from the surface by a distance field.
+    fld = gmsh.model.mesh.field
+    dist = fld.add("Distance")
+    fld.setNumbers(dist, "CurvesList", [li_curve] + ([co_curve] if spec.coated else []))
+    fld.setNumber(dist, "Sampling", 4 * n_surf)
+    thr = fld.add("Threshold")
+    fld.setNumber(thr, "InField", dist)
+    fld.setNumber(thr, "SizeMin", hs)
+    fld.setNumber(thr, "SizeMax", hf)
+    fld.setNumber(thr, "DistMin", 0.5 * hs)
+    fld.setNumber(thr, "DistMax", spec.grading_distance_m / _UM)
+    fld.setAsBackgroundMesh(thr)
+    gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
+    gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
+    gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
+    gmsh.option.setNumber("Mesh.Algorithm", 6)  # Frontal-Delaunay
+
+    pg = gmsh.model.addPhysicalGroup
+    pg(2, [el_surf], Cell.ELECTROLYTE, name="electrolyte")
+    pg(2, [li_surf], Cell.LI, name="li")
+    pg(1, [li_curve], Facet.LI_SURFACE, name="li_surface")
+    pg(1, [top], Facet.TOP, name="top")
+    pg(1, [bottom], Facet.BOTTOM, name="bottom")
+    pg(1, [el_side_l, el_side_r], Facet.SIDE_ELECTROLYTE, name="side_electrolyte")
+    pg(1, [li_side_l, li_side_r], Facet.SIDE_LI, name="side_li")
+    if spec.coated:
+        pg(2, [co_surf], Cell.COATING, name="coating")
+        pg(1, [co_curve], Facet.COATING_SURFACE, name="coating_surface")
+        pg(1, [co_side_l, co_side_r], Facet.SIDE_COATING, name="side_coating")
+    gmsh.model.mesh.generate(2)
+
+
+def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
+    """Mesh the geometry with gmsh on rank 0 and distribute it with DOLFINx.
+
+    Parameters
+    ----------
+    spec
+        The geometry.
+    comm
+        MPI communicator (default ``COMM_WORLD``).
+
+    Returns
+    -------
+    SurfaceMesh
+        Full mesh, transport and mechanics sub-meshes, with tags (see :class:`Cell`,
+        :class:`Facet`).
+    """
+    import dolfinx_solver  # noqa: F401  (must precede dolfinx)
+    import gmsh
+    from mpi4py import MPI
+
+    import dolfinx.io.gmsh
+    import dolfinx.mesh
+
+    comm = MPI.COMM_WORLD if comm is None else comm
+    initialized_here = False
+    if comm.rank == 0:
+        if not gmsh.isInitialized():
+            gmsh.initialize(interruptible=False)
+            initialized_here = True
+        gmsh.option.setNumber("General.Terminal", 0)
+        gmsh.model.add("hemcell_surface")
+        try:
+            _build_gmsh_model(spec, gmsh)
+        except Exception:
+            gmsh.model.remove()
+            if initialized_here:
+                gmsh.finalize()
+            raise
+    data = dolfinx.io.gmsh.model_to_mesh(gmsh.model if comm.rank == 0 else None, comm, 0, gdim=2)
+    if comm.rank == 0:
+        gmsh.model.remove()
+        if initialized_here:
+            gmsh.finalize()
+
+    msh = data.mesh
+    msh.geometry.x[:] *= _UM
+    cell_tags, facet_tags = data.cell_tags, data.facet_tags
+    tdim = msh.topology.dim
+    msh.topology.create_connectivity(tdim - 1, tdim)
+
+    def sub(regions: tuple[int, ...]) -> tuple[Any, Any, Any]:
+        cells = cell_tags.indices[np.isin(cell_tags.values, regions)]
+        submsh, cmap, vmap, _ = dolfinx.mesh.create_submesh(msh, tdim, cells)
+        ct = dolfinx.mesh.transfer_meshtags_to_submesh(cell_tags, submsh, vmap, cmap)
+        ft = dolfinx.mesh.transfer_meshtags_to_submesh(facet_tags, submsh, vmap, cmap)
+        submsh.topology.create_connectivity(tdim - 1, tdim)
+        return submsh, ct, ft
+
+    tr = sub((Cell.ELECTROLYTE, Cell.COATING))
+    me = sub((Cell.LI, Cell.COATING))
+    return SurfaceMesh(spec, msh, cell_tags, facet_tags, *tr, *me)

@@ -1,0 +1,298 @@
+"""Typed, frozen SI parameters of the surface model and their construction from a set.
+
+The physics modules take a :class:`SurfaceParameters` (plain SI floats, names with
+units) and never read YAML. :func:`surface_parameters_from_si` builds one from the
+``.si`` dictionary of a loaded parameter set (registry names, see
+``parameters/registry/surface.yaml`` and ``li_metal.yaml``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from hemcell.errors import InputError
+from hemcell.surface.geometry import GeometryKind, GeometrySpec
+
+Case = Literal["bare", "coated", "coated_thin"]
+CASES: tuple[str, ...] = ("bare", "coated", "coated_thin")
+Control = Literal["galvanostatic", "potentiostatic"]
+
+FARADAY_C_PER_MOL = 96485.33212
+GAS_CONSTANT_J_PER_MOL_K = 8.314462618
+
+
+@dataclass(frozen=True)
+class SurfaceParameters:
+    """All physical and numerical inputs of one surface simulation, in SI units.
+
+    Electrolyte (binary salt, concentrated-solution theory, constant properties
+    evaluated at the bulk concentration):
+
+    Attributes
+    ----------
+    temperature_K
+        Temperature T.
+    bulk_concentration_mol_per_m3
+        Salt concentration c_b at the far (counter) boundary.
+    electrolyte_diffusivity_m2_per_s
+        Salt diffusivity D.
+    electrolyte_conductivity_S_per_m
+        Ionic conductivity κ.
+    cation_transference_number
+        t₊ (with respect to the solvent velocity).
+    thermodynamic_factor
+        1 + d ln f±/d ln c.
+    exchange_current_density_A_per_m2
+        Bare-Li exchange current density i₀ at c_b and the reference temperature.
+    reference_temperature_K
+        Temperature at which i₀ and the charge-transfer resistances are given.
+    anodic_transfer_coefficient, cathodic_transfer_coefficient
+        α_a, α_c of the Li ⇌ Li⁺ + e⁻ reaction.
+    exchange_current_concentration_exponent
+        γ in i₀ ∝ (c/c_b)^γ.
+    activation_energy_bare_J_per_mol, activation_energy_coated_J_per_mol
+        Arrhenius activation energies of the interfacial kinetics.
+    charge_transfer_resistance_bare_ohm, charge_transfer_resistance_coated_ohm
+        Measured interfacial resistances; i₀,coated = i₀ R_bare/R_coated.
+    sei_heterogeneity_amplitude
+        Standard deviation of ln(i₀) along the bare surface (native SEI).
+    sei_correlation_length_m
+        Correlation length of the SEI heterogeneity.
+    sei_seed
+        Seed of the SEI random field.
+    coating_conductivity_S_per_m
+        Li⁺ conductivity κ_c of the single-ion-conducting coating.
+    coating_thickness_m
+        Coating thickness h.
+    li_youngs_modulus_Pa, li_poisson_ratio
+        Isotropic elasticity of lithium.
+    coating_youngs_modulus_Pa, coating_poisson_ratio
+        Isotropic elasticity of the coating.
+    li_molar_volume_m3_per_mol
+        Ω, molar volume of Li metal (stress–kinetics coupling, growth).
+    stack_pressure_Pa
+        Pressure p applied to the surface through the liquid electrolyte.
+    growth_layer_thickness_m
+        Thickness ℓ_g of the near-surface Li layer that takes the growth strain.
+    growth_strain_fraction
+        β: fraction of the locally deposited thickness taken up as growth strain.
+    growth_time_s
+        Deposition time t_dep over which the growth strain accumulates.
+    applied_current_density_A_per_m2
+        Galvanostatic deposition current density (positive = plating).
+    applied_potential_V
+        Potentiostatic electrolyte potential at the far boundary vs the Li metal.
+    control
+        ``galvanostatic`` or ``potentiostatic``.
+    coupling_iterations
+        Maximum staggered transport–mechanics iterations.
+    coupling_tolerance
+        Relative change of the surface current that ends the staggered loop.
+    """
+
+    temperature_K: float
+    bulk_concentration_mol_per_m3: float
+    electrolyte_diffusivity_m2_per_s: float
+    electrolyte_conductivity_S_per_m: float
+    cation_transference_number: float
+    thermodynamic_factor: float
+    exchange_current_density_A_per_m2: float
+    reference_temperature_K: float
+    anodic_transfer_coefficient: float
+    cathodic_transfer_coefficient: float
+    exchange_current_concentration_exponent: float
+    activation_energy_bare_J_per_mol: float
+    activation_energy_coated_J_per_mol: float
+    charge_transfer_resistance_bare_ohm: float
+    charge_transfer_resistance_coated_ohm: float
+    sei_heterogeneity_amplitude: float
+    sei_correlation_length_m: float
+    sei_seed: int
+    coating_conductivity_S_per_m: float
+    coating_thickness_m: float
+    li_youngs_modulus_Pa: float
+    li_poisson_ratio: float
+    coating_youngs_modulus_Pa: float
+    coating_poisson_ratio: float
+    li_molar_volume_m3_per_mol: float
+    stack_pressure_Pa: float
+    growth_layer_thickness_m: float
+    growth_strain_fraction: float
+    growth_time_s: float
+    applied_current_density_A_per_m2: float
+    applied_potential_V: float = 0.0
+    control: Control = "galvanostatic"
+    coupling_iterations: int = 6
+    coupling_tolerance: float = 1e-6
+
+    def __post_init__(self) -> None:
+        """Reject non-finite values and values outside physical bounds."""
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, float) and not math.isfinite(v):
+                raise InputError(f"surface parameter {f.name}", v, "a finite number")
+        positive = (
+            "temperature_K", "bulk_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
+            "electrolyte_conductivity_S_per_m", "thermodynamic_factor",
+            "exchange_current_density_A_per_m2", "reference_temperature_K",
+            "anodic_transfer_coefficient", "cathodic_transfer_coefficient",
+            "charge_transfer_resistance_bare_ohm", "charge_transfer_resistance_coated_ohm",
+            "sei_correlation_length_m", "coating_conductivity_S_per_m",
+            "li_youngs_modulus_Pa", "coating_youngs_modulus_Pa", "li_molar_volume_m3_per_mol",
+            "growth_layer_thickness_m",
+        )
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise InputError(f"surface parameter {name}", getattr(self, name), "> 0")
+        if not 0 < self.cation_transference_number < 1:
+            raise InputError("surface parameter cation_transference_number",
+                             self.cation_transference_number, "(0, 1)")
+        for name in ("li_poisson_ratio", "coating_poisson_ratio"):
+            if not -1 < getattr(self, name) < 0.5:
+                raise InputError(f"surface parameter {name}", getattr(self, name), "(-1, 0.5)")
+        if self.control not in ("galvanostatic", "potentiostatic"):
+            raise InputError("control", self.control, "galvanostatic, potentiostatic")
+
+    def replace(self, **changes: Any) -> SurfaceParameters:
+        """Copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def thermal_voltage_V(self) -> float:
+        """RT/F [V]."""
+        return GAS_CONSTANT_J_PER_MOL_K * self.temperature_K / FARADAY_C_PER_MOL
+
+    def limiting_current_density_A_per_m2(self, length_m: float) -> float:
+        """Limiting current of a flat electrode with diffusion-layer thickness ``length_m``.
+
+        For steady 1D transport with constant properties the salt balance gives
+        :math:`c(0) = c_b\\,[1 - i (1-t_+) L/(F D c_b)]`, so the surface concentration
+        vanishes at :math:`i_{lim} = F D c_b / ((1-t_+) L)` (Newman & Thomas-Alyea,
+        *Electrochemical Systems*, 3rd ed., §19/§21, binary electrolyte).
+        """
+        return (
+            FARADAY_C_PER_MOL * self.electrolyte_diffusivity_m2_per_s
+            * self.bulk_concentration_mol_per_m3
+            / ((1 - self.cation_transference_number) * length_m)
+        )
+
+
+# Registry name -> dataclass field. Several registry names are accepted for the
+# material/electrolyte quantities, so the surface model reads the shared Li-metal sets.
+_FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "temperature_K": ("temperature", "ambient_temperature"),
+    "bulk_concentration_mol_per_m3": ("electrolyte_concentration",
+                                      "initial_electrolyte_concentration"),
+    "electrolyte_diffusivity_m2_per_s": ("electrolyte_diffusivity",),
+    "electrolyte_conductivity_S_per_m": ("electrolyte_conductivity",),
+    "cation_transference_number": ("cation_transference_number", "transference_number"),
+    "thermodynamic_factor": ("thermodynamic_factor",),
+    "exchange_current_density_A_per_m2": ("li_exchange_current_density",
+                                          "exchange_current_density"),
+    "reference_temperature_K": ("reference_temperature",),
+    "anodic_transfer_coefficient": ("li_anodic_transfer_coefficient",
+                                    "anodic_transfer_coefficient",
+                                    "li_transfer_coefficient", "transfer_coefficient"),
+    "cathodic_transfer_coefficient": ("li_cathodic_transfer_coefficient",
+                                      "cathodic_transfer_coefficient",
+                                      "li_transfer_coefficient", "transfer_coefficient"),
+    "exchange_current_concentration_exponent": ("exchange_current_concentration_exponent",),
+    "activation_energy_bare_J_per_mol": ("activation_energy_bare", "li_migration_activation_energy_bare"),
+    "activation_energy_coated_J_per_mol": ("activation_energy_coated",
+                                           "li_migration_activation_energy_coated"),
+    "charge_transfer_resistance_bare_ohm": ("charge_transfer_resistance_bare",),
+    "charge_transfer_resistance_coated_ohm": ("charge_transfer_resistance_coated",),
+    "sei_heterogeneity_amplitude": ("sei_heterogeneity_amplitude",),
+    "sei_correlation_length_m": ("sei_correlation_length",),
+    "sei_seed": ("sei_seed",),
+    "coating_conductivity_S_per_m": ("coating_ionic_conductivity", "coating_conductivity"),
+    "coating_thickness_m": ("coating_thickness",),
+    "li_youngs_modulus_Pa": ("li_youngs_modulus",),
+    "li_poisson_ratio": ("li_poisson_ratio",),
+    "coating_youngs_modulus_Pa": ("coating_youngs_modulus",),
+    "coating_poisson_ratio": ("coating_poisson_ratio",),
+    "li_molar_volume_m3_per_mol": ("li_molar_volume",),
+    "stack_pressure_Pa": ("stack_pressure",),
+    "growth_layer_thickness_m": ("growth_layer_thickness",),
+    "growth_strain_fraction": ("growth_strain_fraction",),
+    "growth_time_s": ("growth_time",),
+    "applied_current_density_A_per_m2": ("applied_current_density", "current_density"),
+    "applied_potential_V": ("applied_potential",),
+}
+
+_GEOMETRY_NAMES: dict[str, str] = {
+    "width_m": "surface_width",
+    "electrolyte_height_m": "electrolyte_height",
+    "li_thickness_m": "li_domain_thickness",
+    "amplitude_m": "perturbation_amplitude",
+    "nucleus_radius_m": "nucleus_radius",
+    "fillet_radius_m": "nucleus_fillet_radius",
+    "coating_layers": "coating_element_layers",
+    "surface_mesh_size_m": "surface_mesh_size",
+    "far_mesh_size_m": "far_mesh_size",
+    "grading_distance_m": "mesh_grading_distance",
+}
+
+
+def _pick(si: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    for n in names:
+        if n in si:
+            v = si[n]
+            return v[0] if isinstance(v, list | tuple) else v
+    return None
+
+
+def surface_parameters_from_si(
+    si: Mapping[str, Any],
+    control: Control = "galvanostatic",
+) -> SurfaceParameters:
+    """Build :class:`SurfaceParameters` from a registry-named dict of SI values.
+
+    Parameters
+    ----------
+    si
+        ``ParameterSet.si`` (merged surface defaults and material set).
+    control
+        Electrochemical control mode.
+
+    Raises
+    ------
+    InputError
+        Naming every field that no registry name provided.
+    """
+    values: dict[str, Any] = {}
+    missing: list[str] = []
+    optional = {"applied_potential_V"}
+    for field, names in _FIELD_NAMES.items():
+        v = _pick(si, names)
+        if v is None:
+            if field not in optional:
+                missing.append(" | ".join(names))
+            continue
+        values[field] = float(v)
+    if missing:
+        raise InputError(
+            "surface parameters", "missing", "all of: " + "; ".join(missing),
+            hint="add them to the parameter set or pass --set NAME=VALUE",
+        )
+    values["sei_seed"] = int(values["sei_seed"])
+    return SurfaceParameters(control=control, **values)
+
+
+def geometry_from_si(
+    si: Mapping[str, Any], kind: GeometryKind, coating_thickness_m: float
+) -> GeometrySpec:
+    """Build the :class:`GeometrySpec` from registry-named SI values.
+
+    Lengths absent from ``si`` keep the :class:`GeometrySpec` defaults.
+    """
+    kwargs: dict[str, Any] = {}
+    for field, name in _GEOMETRY_NAMES.items():
+        v = _pick(si, (name,))
+        if v is not None:
+            kwargs[field] = int(v) if field == "coating_layers" else float(v)
+    return GeometrySpec(kind=kind, coating_thickness_m=coating_thickness_m, **kwargs)

@@ -1,0 +1,126 @@
+"""Units: one pint registry for hemcell, SI inside the code.
+
+Parameter files and ``--set`` overrides carry units as text (``28 nm``, ``1.2e-10 m**2/s``,
+``27.82 kJ/mol``). They are parsed here, checked against the dimension the parameter
+registry declares, and converted to plain SI floats for the solvers.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from hemcell.errors import InputError
+
+if TYPE_CHECKING:
+    import pint
+
+
+@lru_cache(maxsize=1)
+def unit_registry() -> pint.UnitRegistry:
+    """The shared pint registry (created on first use, so ``import hemcell`` stays light).
+
+    Besides pint's defaults it knows ``emu`` as a magnetic moment (1 emu = 1e-3 A m²),
+    as used in magnetometry (emu g⁻¹).
+    """
+    import pint
+
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define("emu = 1e-3 * ampere * meter ** 2")
+    return ureg
+
+
+def parse_unit(text: str, field: str) -> pint.Unit:
+    """Parse a unit expression such as ``m**2/s`` or ``mA/cm**2``.
+
+    Parameters
+    ----------
+    text
+        The unit as written.
+    field
+        Where it was written, for the error message.
+
+    Raises
+    ------
+    InputError
+        If pint does not know the unit.
+    """
+    import pint
+
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(field, text, "a unit such as 'nm', 'm**2/s', 'GPa' or 'dimensionless'")
+    try:
+        return unit_registry().Unit(text)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
+            TypeError, AttributeError, AssertionError) as exc:
+        raise InputError(field, text, f"a unit pint understands ({exc})") from None
+
+
+def to_si(value: float, unit: str, si_unit: str, field: str) -> float:
+    """Convert ``value`` in ``unit`` to ``si_unit``, checking the dimension.
+
+    Parameters
+    ----------
+    value
+        The number as written.
+    unit
+        Its unit as written.
+    si_unit
+        The SI unit hemcell uses inside the code for this quantity.
+    field
+        Where the value was written, for error messages.
+
+    Returns
+    -------
+    float
+        The value in ``si_unit``.
+
+    Raises
+    ------
+    InputError
+        If the dimensions differ (``GPa`` for a diffusivity).
+    """
+    given = parse_unit(unit, field)
+    target = parse_unit(si_unit, f"{field} (registry unit)")
+    ureg = unit_registry()
+    q = ureg.Quantity(value, given)
+    if q.dimensionality != ureg.Quantity(1, target).dimensionality:
+        raise InputError(
+            f"{field}.unit",
+            unit,
+            f"a unit with the dimension of {si_unit} ({ureg.Quantity(1, target).dimensionality})",
+        )
+    return float(q.to(target).magnitude)
+
+
+def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
+    """Split ``'28nm'``, ``'28 nm'`` or ``'1.2e-10 m**2/s'`` into (number, unit).
+
+    A bare number gets the unit ``dimensionless``.
+
+    Raises
+    ------
+    InputError
+        If the text is not a number followed by a unit.
+    """
+    import pint
+
+    ureg = unit_registry()
+    try:
+        q = ureg.Quantity(text.strip())
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
+            TypeError, AttributeError, AssertionError) as exc:
+        raise InputError(field, text, f"a number with a unit, e.g. '28nm' or '1e-10 m**2/s' ({exc})"
+                         ) from None
+    if not isinstance(q, ureg.Quantity):  # a plain number
+        q = ureg.Quantity(float(q), "dimensionless")
+    magnitude: Any = q.magnitude
+    try:
+        magnitude = float(magnitude)
+    except (TypeError, ValueError):
+        raise InputError(field, text, "a single number with a unit") from None
+    if not math.isfinite(magnitude):
+        raise InputError(field, text, "a finite number")
+    unit = format(q.units, "~C") or "dimensionless"
+    return magnitude, unit
