@@ -64,13 +64,19 @@ def _main(
     _STATE["debug"] = debug
 
 
+def _console():
+    """A rich console; wide when the output is a file or pipe so tables are not squeezed."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 240)
+
+
 OutOption = Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")]
 
 
 @params_app.command("list")
 def params_list() -> None:
     """List the shipped parameter sets."""
-    from rich.console import Console
     from rich.table import Table
 
     from hemcell.params import list_parameter_sets, load_parameter_set
@@ -80,7 +86,7 @@ def params_list() -> None:
         p = load_parameter_set(name)
         table.add_row(name, p.kind, str(len(p)), str(len(p.assumed())),
                       p.description.strip().splitlines()[0][:70])
-    Console().print(table)
+    _console().print(table)
 
 
 @params_app.command("show")
@@ -89,7 +95,6 @@ def params_show(
     set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE override.")] = None,
 ) -> None:
     """Show a parameter set: values, units, SI values and sources."""
-    from rich.console import Console
     from rich.table import Table
 
     from hemcell.params import load_parameter_set
@@ -97,7 +102,7 @@ def params_show(
     p = load_parameter_set(name)
     if set_:
         p = p.with_overrides(set_)
-    console = Console()
+    console = _console()
     console.print(f"[bold]{p.name}[/bold] ({p.kind}) {p.path}\n{p.description.strip()}")
     if p.pybamm_base:
         console.print(f"PyBaMM base set: {p.pybamm_base}")
@@ -110,6 +115,37 @@ def params_show(
         console.print(f"note: {note}")
 
 
+@params_app.command("export")
+def params_export(
+    name: Annotated[str, typer.Argument(help="Set name or path to a YAML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE override.")] = None,
+) -> None:
+    """Write a set's resolved SI values for other tools.
+
+    Writes ``parameters_si.json`` (name → SI value), ``parameters.csv`` (name, value, unit,
+    SI value, SI unit, source) and ``run.json`` (full record with sources).
+    """
+    import csv
+
+    from hemcell.params import load_parameter_set
+    from hemcell.runinfo import write_json, write_run_record
+
+    p = load_parameter_set(name)
+    if set_:
+        p = p.with_overrides(set_)
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "parameters_si.json", p.si)
+    with (out / "parameters.csv").open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "value", "unit", "si_value", "si_unit", "source"])
+        for par in p.parameters.values():
+            writer.writerow([par.name, par.value, par.unit, par.si_value, par.spec.unit,
+                             par.describe_source(p.references)])
+    write_run_record(out, {"parameter_set": p.record()})
+    typer.echo(f"wrote {len(p)} values to {out}")
+
+
 @params_app.command("check")
 def params_check(
     files: Annotated[list[Path], typer.Argument(help="Parameter YAML files to check.")],
@@ -117,7 +153,7 @@ def params_check(
                                              "documents (HEMCELL_SEEDS_DIR).")] = True,
 ) -> None:
     """Validate parameter files; exit 2 with the list of errors if any is bad."""
-    from hemcell.errors import InputError, ParameterFileErrors
+    from hemcell.errors import InputError, ParameterFileError
     from hemcell.params import load_parameter_set
     from hemcell.params.seeds import check_seed_citations
     from hemcell.resources import seeds_dir
@@ -127,7 +163,7 @@ def params_check(
     for f in files:
         try:
             p = load_parameter_set(f)
-        except ParameterFileErrors as exc:
+        except ParameterFileError as exc:
             typer.echo(f"FAIL {exc.message}", err=True)
             failed = True
             continue
@@ -183,13 +219,12 @@ def bench(
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning hemcell errors into one line and an exit code."""
-    import click
-
     _mount_subapps()
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app(args=args, prog_name="hemcell", standalone_mode=False)
+        # with standalone_mode=False click returns the code of a typer.Exit instead of raising
+        code = app(args=args, prog_name="hemcell", standalone_mode=False)
     except HemcellError as exc:
         if debug:
             raise
@@ -197,15 +232,19 @@ def main(argv: list[str] | None = None) -> int:
         if exc.hint:
             typer.echo(f"hint: {exc.hint}", err=True)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return 2
-    return 0
+    except typer.exceptions.TyperException as exc:  # usage errors: bad option, no such command
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            typer.echo(f"error: {exc}", err=True)
+        return int(getattr(exc, "exit_code", 2))
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ class ParameterError(InputError):
     """A parameter file or override that fails the schema (exit code 2)."""
 
 
-class ParameterFileErrors(InputError):
+class ParameterFileError(InputError):
     """Several schema errors found in one parameter file, reported together.
 
     Parameters

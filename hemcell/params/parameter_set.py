@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hemcell.errors import InputError, ParameterError, ParameterFileErrors
+from hemcell.errors import InputError, ParameterError, ParameterFileError
 from hemcell.params.registry import ParameterSpec, registry
 from hemcell.params.yaml_io import safe_load_file
 from hemcell.resources import data_dir
@@ -243,9 +243,10 @@ class ParameterSet:
                 raise InputError(field_name, text, f"a number with a unit of dimension {spec.unit}",
                                  hint=f"e.g. --set {key}=1.0{spec.unit.replace('**', '^')}")
             old = params.get(key)
+            was = None if old is None else f"was {old.value} {old.unit}"
             params[key] = _make_parameter(key, value, unit, spec,
                                           {"override": f"--set {key}={text}"}, field_name,
-                                          note=None if old is None else f"was {old.value} {old.unit}")
+                                          note=was)
         return replace(self, parameters=params)
 
     def record(self) -> dict[str, Any]:
@@ -307,7 +308,7 @@ def _make_parameter(name: str, value: Number, unit: str, spec: ParameterSpec,
         except InputError as exc:
             raise ParameterError(exc.field, exc.value, exc.allowed) from None
         if not spec.contains(si):
-            raise ParameterError(f"{field_name}.value", f"{v} {unit} (= {si:g} {spec.unit})",
+            raise ParameterError(f"{field_name}.value", f"{v:g} {unit} (= {si:g} {spec.unit})",
                                  f"a value in {spec.allowed_range()} ({spec.description})")
         si_values.append(si)
     si_value: Number = si_values if isinstance(value, list) else si_values[0]
@@ -393,14 +394,14 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
 
     Raises
     ------
-    ParameterFileErrors
+    ParameterFileError
         With every problem found, each naming the file, the key, the value and what is
         allowed.
     """
     specs = registry() if specs is None else specs
     where = str(path)
     if not isinstance(raw, dict):
-        raise ParameterFileErrors(where, [ParameterError(where, type(raw).__name__,
+        raise ParameterFileError(where, [ParameterError(where, type(raw).__name__,
                                                          "a YAML mapping at the top level")])
     errors: list[ParameterError] = []
     for key in raw:
@@ -505,7 +506,7 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
             except InputError as exc:
                 errors.append(ParameterError(exc.field, exc.value, exc.allowed))
     if errors:
-        raise ParameterFileErrors(where, errors)
+        raise ParameterFileError(where, errors)
     return ParameterSet(name=str(name), kind=raw["kind"], description=str(raw["description"]),
                         path=path, parameters=parameters, references=references,
                         pybamm_base=raw.get("pybamm_base"), notes=tuple(notes))
@@ -560,7 +561,7 @@ def load_parameter_set(name_or_path: str | Path) -> ParameterSet:
     ------
     InputError
         Unknown name.
-    ParameterFileErrors
+    ParameterFileError
         The file breaks the schema; every problem is listed.
 
     Examples

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from hemcell.errors import ParameterError, ParameterFileErrors
+from hemcell.errors import ParameterError, ParameterFileError
 from hemcell.resources import data_dir
 
 _SPEC_KEYS = {
@@ -133,7 +133,7 @@ def load_registry_file(path: Path) -> dict[str, ParameterSpec]:
 
     Raises
     ------
-    ParameterFileErrors
+    ParameterFileError
         Listing every malformed declaration.
     """
     from hemcell.params.yaml_io import safe_load_file
@@ -142,7 +142,7 @@ def load_registry_file(path: Path) -> dict[str, ParameterSpec]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ParameterFileErrors(str(path), [ParameterError(str(path), type(raw).__name__,
+        raise ParameterFileError(str(path), [ParameterError(str(path), type(raw).__name__,
                                                              "a mapping of parameter names")])
     specs: dict[str, ParameterSpec] = {}
     errors: list[ParameterError] = []
@@ -152,7 +152,7 @@ def load_registry_file(path: Path) -> dict[str, ParameterSpec]:
         if spec is not None:
             specs[spec.name] = spec
     if errors:
-        raise ParameterFileErrors(str(path), errors)
+        raise ParameterFileError(str(path), errors)
     return specs
 
 
@@ -163,11 +163,12 @@ def _load_registry(folder: str) -> dict[str, ParameterSpec]:
     for path in sorted(Path(folder).glob("*.yaml")):
         for name, spec in load_registry_file(path).items():
             if name in specs:
+                first = specs[name].origin
                 errors.append(ParameterError(f"{path.name}: {name}", name,
-                                             f"a name not already declared in {specs[name].origin}"))
+                                             f"a name not already declared in {first}"))
             specs[name] = spec
     if errors:
-        raise ParameterFileErrors(folder, errors)
+        raise ParameterFileError(folder, errors)
     return specs
 
 

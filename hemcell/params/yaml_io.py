@@ -53,7 +53,7 @@ def safe_load_text(text: str, source: str) -> Any:
         On syntax errors, duplicate keys and Python-object tags.
     """
     try:
-        return yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - strict SafeLoader subclass
+        return yaml.load(text, Loader=_StrictSafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

@@ -267,6 +267,7 @@ class SurfaceMesh:
     mechanics: Any
     mechanics_cells: Any
     mechanics_facets: Any
+    has_coating: bool = False
 
     def num_cells(self) -> int:
         """Global number of cells of the full mesh."""
@@ -274,7 +275,7 @@ class SurfaceMesh:
         return int(imap.size_global)
 
 
-def _build_gmsh_model(spec: GeometrySpec, gmsh: Any) -> None:
+def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool) -> None:
     """Create geometry, physical groups and mesh in the current gmsh model (µm)."""
     geo = gmsh.model.geo
     W = spec.width_m / _UM
@@ -354,21 +355,24 @@ def _build_gmsh_model(spec: GeometrySpec, gmsh: Any) -> None:
     gmsh.option.setNumber("Mesh.Algorithm", 6)  # Frontal-Delaunay
 
     pg = gmsh.model.addPhysicalGroup
-    pg(2, [el_surf], Cell.ELECTROLYTE, name="electrolyte")
+    merge = spec.coated and band_is_electrolyte
+    pg(2, [el_surf, co_surf] if merge else [el_surf], Cell.ELECTROLYTE, name="electrolyte")
     pg(2, [li_surf], Cell.LI, name="li")
     pg(1, [li_curve], Facet.LI_SURFACE, name="li_surface")
     pg(1, [top], Facet.TOP, name="top")
     pg(1, [bottom], Facet.BOTTOM, name="bottom")
-    pg(1, [el_side_l, el_side_r], Facet.SIDE_ELECTROLYTE, name="side_electrolyte")
+    el_sides = [el_side_l, el_side_r] + ([co_side_l, co_side_r] if merge else [])
+    pg(1, el_sides, Facet.SIDE_ELECTROLYTE, name="side_electrolyte")
     pg(1, [li_side_l, li_side_r], Facet.SIDE_LI, name="side_li")
-    if spec.coated:
+    if spec.coated and not merge:
         pg(2, [co_surf], Cell.COATING, name="coating")
         pg(1, [co_curve], Facet.COATING_SURFACE, name="coating_surface")
         pg(1, [co_side_l, co_side_r], Facet.SIDE_COATING, name="side_coating")
     gmsh.model.mesh.generate(2)
 
 
-def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
+def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
+               band_is_electrolyte: bool = False) -> SurfaceMesh:
     """Mesh the geometry with gmsh on rank 0 and distribute it with DOLFINx.
 
     Parameters
@@ -377,6 +381,9 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
         The geometry.
     comm
         MPI communicator (default ``COMM_WORLD``).
+    band_is_electrolyte
+        Mesh the coating band but tag it as electrolyte: the bare surface on exactly the
+        mesh of the coated one (used by ``compare``).
 
     Returns
     -------
@@ -400,7 +407,7 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
         gmsh.option.setNumber("General.Terminal", 0)
         gmsh.model.add("hemcell_surface")
         try:
-            _build_gmsh_model(spec, gmsh)
+            _build_gmsh_model(spec, gmsh, band_is_electrolyte)
         except Exception:
             gmsh.model.remove()
             if initialized_here:
@@ -428,4 +435,5 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
 
     tr = sub((Cell.ELECTROLYTE, Cell.COATING))
     me = sub((Cell.LI, Cell.COATING))
-    return SurfaceMesh(spec, msh, cell_tags, facet_tags, *tr, *me)
+    return SurfaceMesh(spec, msh, cell_tags, facet_tags, *tr, *me,
+                       has_coating=spec.coated and not band_is_electrolyte)

@@ -1,7 +1,7 @@
 """Typed, frozen SI parameters of the surface model and their construction from a set.
 
 The physics modules take a :class:`SurfaceParameters` (plain SI floats, names with
-units) and never read YAML. :func:`surface_parameters_from_si` builds one from the
+units) and never read YAML. :func:`surface_parameters_from_sets` builds one from the
 ``.si`` dictionary of a loaded parameter set (registry names, see
 ``parameters/registry/surface.yaml`` and ``li_metal.yaml``).
 """
@@ -88,6 +88,8 @@ class SurfaceParameters:
         Potentiostatic electrolyte potential at the far boundary vs the Li metal.
     control
         ``galvanostatic`` or ``potentiostatic``.
+    coupling_relaxation
+        Under-relaxation ω of the stress update in the staggered loop.
     coupling_iterations
         Maximum staggered transport–mechanics iterations.
     coupling_tolerance
@@ -126,7 +128,8 @@ class SurfaceParameters:
     applied_current_density_A_per_m2: float
     applied_potential_V: float = 0.0
     control: Control = "galvanostatic"
-    coupling_iterations: int = 6
+    coupling_relaxation: float = 0.7
+    coupling_iterations: int = 20
     coupling_tolerance: float = 1e-6
 
     def __post_init__(self) -> None:
@@ -181,48 +184,47 @@ class SurfaceParameters:
         )
 
 
-# Registry name -> dataclass field. Several registry names are accepted for the
-# material/electrolyte quantities, so the surface model reads the shared Li-metal sets.
-_FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "temperature_K": ("temperature", "ambient_temperature"),
-    "bulk_concentration_mol_per_m3": ("electrolyte_concentration",
-                                      "initial_electrolyte_concentration"),
-    "electrolyte_diffusivity_m2_per_s": ("electrolyte_diffusivity",),
-    "electrolyte_conductivity_S_per_m": ("electrolyte_conductivity",),
-    "cation_transference_number": ("cation_transference_number", "transference_number"),
-    "thermodynamic_factor": ("thermodynamic_factor",),
-    "exchange_current_density_A_per_m2": ("li_exchange_current_density",
-                                          "exchange_current_density"),
-    "reference_temperature_K": ("reference_temperature",),
-    "anodic_transfer_coefficient": ("li_anodic_transfer_coefficient",
-                                    "anodic_transfer_coefficient",
-                                    "li_transfer_coefficient", "transfer_coefficient"),
-    "cathodic_transfer_coefficient": ("li_cathodic_transfer_coefficient",
-                                      "cathodic_transfer_coefficient",
-                                      "li_transfer_coefficient", "transfer_coefficient"),
-    "exchange_current_concentration_exponent": ("exchange_current_concentration_exponent",),
-    "activation_energy_bare_J_per_mol": ("activation_energy_bare", "li_migration_activation_energy_bare"),
-    "activation_energy_coated_J_per_mol": ("activation_energy_coated",
-                                           "li_migration_activation_energy_coated"),
-    "charge_transfer_resistance_bare_ohm": ("charge_transfer_resistance_bare",),
-    "charge_transfer_resistance_coated_ohm": ("charge_transfer_resistance_coated",),
-    "sei_heterogeneity_amplitude": ("sei_heterogeneity_amplitude",),
-    "sei_correlation_length_m": ("sei_correlation_length",),
-    "sei_seed": ("sei_seed",),
-    "coating_conductivity_S_per_m": ("coating_ionic_conductivity", "coating_conductivity"),
-    "coating_thickness_m": ("coating_thickness",),
-    "li_youngs_modulus_Pa": ("li_youngs_modulus",),
-    "li_poisson_ratio": ("li_poisson_ratio",),
-    "coating_youngs_modulus_Pa": ("coating_youngs_modulus",),
-    "coating_poisson_ratio": ("coating_poisson_ratio",),
-    "li_molar_volume_m3_per_mol": ("li_molar_volume",),
-    "stack_pressure_Pa": ("stack_pressure",),
-    "growth_layer_thickness_m": ("growth_layer_thickness",),
-    "growth_strain_fraction": ("growth_strain_fraction",),
-    "growth_time_s": ("growth_time",),
-    "applied_current_density_A_per_m2": ("applied_current_density", "current_density"),
-    "applied_potential_V": ("applied_potential",),
+# Dataclass field -> (which set, registry name). "bare"/"coated": the bare_li /
+# azcnf_coated_li material set; "case": the set of the simulated case (the shared
+# electrolyte and bulk-Li entries are identical in both); "defaults": surface_defaults.
+_FIELD_SOURCES: dict[str, tuple[str, str]] = {
+    "temperature_K": ("case", "ambient_temperature"),
+    "bulk_concentration_mol_per_m3": ("case", "initial_electrolyte_concentration"),
+    "electrolyte_diffusivity_m2_per_s": ("case", "electrolyte_diffusivity"),
+    "electrolyte_conductivity_S_per_m": ("case", "electrolyte_conductivity"),
+    "cation_transference_number": ("case", "cation_transference_number"),
+    "thermodynamic_factor": ("case", "thermodynamic_factor"),
+    "exchange_current_density_A_per_m2": ("bare", "li_exchange_current_density"),
+    "reference_temperature_K": ("defaults", "reference_temperature"),
+    "anodic_transfer_coefficient": ("case", "li_transfer_coefficient"),
+    "cathodic_transfer_coefficient": ("case", "li_transfer_coefficient"),
+    "exchange_current_concentration_exponent": (
+        "defaults", "exchange_current_concentration_exponent"),
+    "activation_energy_bare_J_per_mol": ("bare", "li_migration_activation_energy"),
+    "activation_energy_coated_J_per_mol": ("coated", "li_migration_activation_energy"),
+    "charge_transfer_resistance_bare_ohm": ("bare", "symmetric_cell_charge_transfer_resistance"),
+    "charge_transfer_resistance_coated_ohm": (
+        "coated", "symmetric_cell_charge_transfer_resistance"),
+    "sei_heterogeneity_amplitude": ("defaults", "sei_heterogeneity_amplitude"),
+    "sei_correlation_length_m": ("defaults", "sei_correlation_length"),
+    "sei_seed": ("defaults", "sei_seed"),
+    "coating_conductivity_S_per_m": ("coated", "coating_ionic_conductivity"),
+    "coating_thickness_m": ("coated", "coating_thickness"),
+    "li_youngs_modulus_Pa": ("case", "li_youngs_modulus"),
+    "li_poisson_ratio": ("case", "li_poisson_ratio"),
+    "coating_youngs_modulus_Pa": ("defaults", "coating_youngs_modulus"),
+    "coating_poisson_ratio": ("defaults", "coating_poisson_ratio"),
+    "li_molar_volume_m3_per_mol": ("case", "li_molar_volume"),
+    "stack_pressure_Pa": ("defaults", "stack_pressure"),
+    "growth_layer_thickness_m": ("defaults", "growth_layer_thickness"),
+    "growth_strain_fraction": ("defaults", "growth_strain_fraction"),
+    "growth_time_s": ("defaults", "growth_time"),
+    "applied_current_density_A_per_m2": ("defaults", "applied_current_density"),
+    "applied_potential_V": ("defaults", "applied_potential"),
+    "coupling_relaxation": ("defaults", "coupling_relaxation"),
 }
+_OPTIONAL_FIELDS = {"applied_potential_V", "coupling_relaxation"}
+
 
 _GEOMETRY_NAMES: dict[str, str] = {
     "width_m": "surface_width",
@@ -246,34 +248,45 @@ def _pick(si: Mapping[str, Any], names: tuple[str, ...]) -> Any:
     return None
 
 
-def surface_parameters_from_si(
-    si: Mapping[str, Any],
+def surface_parameters_from_sets(
+    defaults: Mapping[str, Any],
+    bare: Mapping[str, Any],
+    coated: Mapping[str, Any],
+    case: Case,
     control: Control = "galvanostatic",
 ) -> SurfaceParameters:
-    """Build :class:`SurfaceParameters` from a registry-named dict of SI values.
+    """Build :class:`SurfaceParameters` from registry-named SI dictionaries.
 
     Parameters
     ----------
-    si
-        ``ParameterSet.si`` (merged surface defaults and material set).
+    defaults
+        ``.si`` of ``surface_defaults`` (geometry, SEI field, mechanics closure, loading).
+    bare, coated
+        ``.si`` of the bare and coated material sets (``bare_li``, ``azcnf_coated_li``).
+        The coated exchange current is derived from the bare one and the ratio of the
+        two sets' charge-transfer resistances (see
+        :func:`hemcell.surface.kinetics.mean_exchange_current_density`).
+    case
+        The simulated case; its material set provides the shared entries.
     control
         Electrochemical control mode.
 
     Raises
     ------
     InputError
-        Naming every field that no registry name provided.
+        Naming every registry entry that is missing.
     """
+    sets = {"defaults": defaults, "bare": bare, "coated": coated,
+            "case": bare if case == "bare" else coated}
     values: dict[str, Any] = {}
     missing: list[str] = []
-    optional = {"applied_potential_V"}
-    for field, names in _FIELD_NAMES.items():
-        v = _pick(si, names)
+    for fname, (where, name) in _FIELD_SOURCES.items():
+        v = _pick(sets[where], (name,))
         if v is None:
-            if field not in optional:
-                missing.append(" | ".join(names))
+            if fname not in _OPTIONAL_FIELDS:
+                missing.append(f"{name} (in the {where} set)")
             continue
-        values[field] = float(v)
+        values[fname] = float(v)
     if missing:
         raise InputError(
             "surface parameters", "missing", "all of: " + "; ".join(missing),

@@ -22,6 +22,10 @@ from hemcell.cell.mechanisms.base import F, R_GAS, BaseMechanism, ElectrodeConte
 class Intercalation(BaseMechanism):
     """Intercalation of Li into the host lattice of the HEM particles.
 
+    No stoichiometry events are set: PyBaMM's OCP asymptotes (``U_asymptotes``) keep
+    the surface stoichiometry inside (0, 1), so a deep discharge to 0.01 V (where the
+    other mechanisms still run) is not cut short.
+
     Parameters
     ----------
     ctx
@@ -106,11 +110,3 @@ class Intercalation(BaseMechanism):
     def set_initial_conditions(self, variables: dict) -> None:
         """Uniform initial concentration."""
         self.initial_conditions[self._c_s] = self._c_init()
-
-    def add_events_from(self, variables: dict) -> None:
-        """Stop before the surface stoichiometry leaves (0, 1)."""
-        sto = variables["Anode intercalation surface stoichiometry"]
-        self.events += [
-            pybamm.Event("Minimum anode intercalation surface stoichiometry", pybamm.min(sto) - 1e-4),
-            pybamm.Event("Maximum anode intercalation surface stoichiometry", (1 - 1e-4) - pybamm.max(sto)),
-        ]

@@ -89,7 +89,7 @@ class SpaceCharge(BaseMechanism):
             param("Anode space-charge window smoothing [V]"),
         )
         tau = param("Anode space-charge relaxation time [s]")
-        q_tot, j_tot, area_tot = 0, 0, 0
+        q_tot, j_tot, area_tot, q_spin = 0, 0, 0, 0
         out: dict = {"Anode space-charge size factor": size_factor}
         self._dq: dict[str, pybamm.Symbol] = {}
         for el in self.elements:
@@ -112,12 +112,15 @@ class SpaceCharge(BaseMechanism):
             dq = (q_eq - q) / tau
             self._dq[el] = dq
             q_tot = q_tot + q
+            q_spin = q_spin + param(f"Anode {el} spin polarisation") * q
             j_tot = j_tot - dq
             area_tot = area_tot + area
             out[f"Anode {el} space-charge interface area [m-1]"] = area
             out[f"Anode {el} space-charge volumetric current density [A.m-3]"] = -dq
         out.update(self._publish(j_tot, q_tot))
         out["Anode space-charge interface area [m-1]"] = area_tot
+        # Σ_k P_k q_k: spin-weighted interfacial charge for seed 000 eqn (5)
+        out["Anode space-charge spin-weighted density [C.m-3]"] = q_spin
         out["Anode space-charge window function [V]"] = W
         return out
 

@@ -1,0 +1,404 @@
+"""The multi-mechanism HEM anode in PyBaMM's expression tree.
+
+:class:`HEMHalfCell` is a P2D (DFN-type) half-cell of a porous high-entropy-material
+anode against a Li metal counter electrode, written in the style of PyBaMM's
+``BasicDFNHalfCell`` (electrolyte across separator and electrode, solid-phase
+conduction, Li-metal Butler–Volmer counter electrode) but with the anode's
+interfacial current being the *sum* of independent mechanism modules
+(:mod:`hemcell.cell.mechanisms`), plus an always-present double layer. With
+``x_average=True`` it becomes the single-particle (SP) reduction for fast sweeps.
+
+Charge balance (DESIGN.md §4), with Δφ = φ_s − φ_e:
+
+    ∇·i_s + Σ_k a j_k + a j_dl = 0,     i_s = −σ_eff ∇φ_s
+    ∇·i_e = Σ_k a j_k + a j_dl,         i_e = κ_eff (2RT(1−t₊)/F ∇ln c_e − ∇φ_e)
+    ε ∂c_e/∂t = −∇·N_e + (Σ_k a j_k + a j_dl)/F
+    a j_dl = a C_dl (Δφ − u)/τ_dl,  du/dt = (Δφ − u)/τ_dl   (double layer with an
+                                                             interfacial RC time τ_dl)
+
+The double layer keeps the problem well posed when no mechanism has a reversible
+equilibrium potential (e.g. conversion alone, whose two branches freeze the phase
+composition between U_lith and U_delith).
+
+PyBaMM's half-cell convention is kept: the working (HEM) electrode is the "positive"
+domain and positive current ("Discharge") lithiates it. Names users see say *anode*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pybamm
+
+from hemcell.cell.mechanisms import MECHANISMS
+from hemcell.cell.mechanisms.alloying import Alloying
+from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
+from hemcell.cell.mechanisms.conversion import Conversion
+from hemcell.cell.mechanisms.intercalation import Intercalation
+from hemcell.cell.mechanisms.irreversible import Irreversible
+from hemcell.cell.mechanisms.space_charge import SpaceCharge
+from hemcell.errors import InputError
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """Which elements take part in which mechanism (the model's structure).
+
+    Attributes
+    ----------
+    conversion
+        Convertible elements, e.g. ``("Co", "Ni", "Cu", "Zn")``.
+    alloying
+        Alloying host → number of Li–M stages, e.g. ``{"Zn": 3}``.
+    space_charge
+        Space-charge-active metals, e.g. ``("Co", "Ni")``.
+    """
+
+    conversion: tuple[str, ...] = ()
+    alloying: Mapping[str, int] = field(default_factory=dict)
+    space_charge: tuple[str, ...] = ()
+
+
+def check_mechanisms(mechanisms: Iterable[str]) -> tuple[str, ...]:
+    """Validate a mechanism list; returns it in canonical order.
+
+    Raises
+    ------
+    InputError
+        For an unknown name or an empty list.
+    """
+    mechs = [m.strip().replace("-", "_") for m in mechanisms if m.strip()]
+    for m in mechs:
+        if m not in MECHANISMS:
+            raise InputError("--mechanisms", m, ", ".join(MECHANISMS))
+    if not mechs:
+        raise InputError("--mechanisms", "", f"one or more of {', '.join(MECHANISMS)}")
+    return tuple(m for m in MECHANISMS if m in mechs)
+
+
+class HEMHalfCell(pybamm.lithium_ion.BaseModel):
+    """Multi-mechanism HEM anode vs Li metal (P2D, or SP with ``x_average=True``).
+
+    Parameters
+    ----------
+    mechanisms
+        Active mechanisms, any subset of :data:`hemcell.cell.mechanisms.MECHANISMS`.
+    inventory
+        Elements per mechanism.
+    x_average
+        Single-particle reduction (uniform reaction, no electrolyte dynamics; ohmic
+        electrolyte and solid drops kept).
+    name
+        Model name.
+    """
+
+    def __init__(
+        self,
+        mechanisms: Iterable[str] = MECHANISMS,
+        inventory: Inventory | None = None,
+        x_average: bool = False,
+        name: str | None = None,
+    ) -> None:
+        self.mechanisms = check_mechanisms(mechanisms)
+        self.inventory = inventory or Inventory()
+        self.x_average = x_average
+        name = name or ("HEM anode half-cell SP" if x_average else "HEM anode half-cell P2D")
+        super().__init__({"working electrode": "positive"}, name)
+        pybamm.citations.register("Marquis2019")
+        self.ctx = ElectrodeContext("positive", x_average)
+        self.mechanism_models = self._make_mechanisms()
+        if x_average:
+            self._build_sp()
+        else:
+            self._build_p2d()
+
+    # ------------------------------------------------------------------ mechanisms
+    def _make_mechanisms(self) -> dict[str, pybamm.BaseSubModel]:
+        inv, ctx = self.inventory, self.ctx
+        conv = inv.conversion if "conversion" in self.mechanisms else ()
+        out: dict[str, pybamm.BaseSubModel] = {}
+        for m in self.mechanisms:
+            if m == "intercalation":
+                out[m] = Intercalation(ctx, self.param)
+            elif m == "conversion":
+                if not inv.conversion:
+                    raise InputError("mechanisms", m, "a material with convertible elements")
+                out[m] = Conversion(ctx, inv.conversion)
+            elif m == "alloying":
+                if not inv.alloying:
+                    raise InputError("mechanisms", m, "a material with alloying elements")
+                out[m] = Alloying(ctx, inv.alloying, converted=conv)
+            elif m == "space_charge":
+                if not inv.space_charge:
+                    raise InputError("mechanisms", m, "a material with space-charge metals")
+                out[m] = SpaceCharge(ctx, inv.space_charge, converted=conv)
+            elif m == "irreversible":
+                out[m] = Irreversible(ctx)
+        return out
+
+    def _assemble_mechanisms(self, shared: dict) -> dict:
+        """Run PyBaMM's submodel hooks in order and merge the results into the model."""
+        variables = dict(shared)
+        subs = list(self.mechanism_models.values())
+        for sm in subs:
+            sm.variables = sm.get_fundamental_variables()
+            variables.update(sm.variables)
+        for sm in subs:
+            variables.update(sm.get_coupled_variables(variables))
+        for sm in subs:
+            sm.set_rhs(variables)
+            sm.set_algebraic(variables)
+            sm.set_boundary_conditions(variables)
+            sm.set_initial_conditions(variables)
+            sm.add_events_from(variables)
+            self.rhs.update(sm.rhs)
+            self.algebraic.update(sm.algebraic)
+            self.boundary_conditions.update(sm.boundary_conditions)
+            self.initial_conditions.update(sm.initial_conditions)
+            self.events += sm.events
+        return variables
+
+    def _initial_potential(self) -> pybamm.Symbol:
+        """Initial Δφ: intercalation OCP at its initial stoichiometry, else a parameter."""
+        if "intercalation" in self.mechanisms:
+            pp = self.param.p.prim
+            return pp.U(param("Initial concentration in positive electrode [mol.m-3]") / pp.c_max, self.param.T_init)
+        return param("Anode initial open-circuit potential [V]")
+
+    # ------------------------------------------------------------------ P2D
+    def _build_p2d(self) -> None:
+        p, n = self.param, AnodeNames
+        T = p.T_init
+        i_cell = p.current_density_with_time
+        I = p.current_with_time
+        Q = pybamm.Variable("Discharge capacity [A.h]")
+        self.rhs[Q] = I / 3600
+        self.initial_conditions[Q] = pybamm.Scalar(0)
+
+        c_e_s = pybamm.Variable("Separator electrolyte concentration [mol.m-3]", domain="separator", scale=p.c_e_init_av)
+        c_e_w = pybamm.Variable("Anode electrolyte concentration [mol.m-3]", domain="positive electrode", scale=p.c_e_init_av)
+        c_e = pybamm.concatenation(c_e_s, c_e_w)
+        phi_e_s = pybamm.Variable("Separator electrolyte potential [V]", domain="separator")
+        phi_e_w = pybamm.Variable("Anode electrolyte potential [V]", domain="positive electrode")
+        phi_e = pybamm.concatenation(phi_e_s, phi_e_w)
+        phi_s = pybamm.Variable("Anode solid potential [V]", domain="positive electrode")
+        u_dl = pybamm.Variable("Anode double-layer potential [V]", domain="positive electrode")
+
+        eps_s_sep = pybamm.PrimaryBroadcast(param("Separator porosity"), "separator")
+        eps_w = pybamm.PrimaryBroadcast(param("Positive electrode porosity"), "positive electrode")
+        eps = pybamm.concatenation(eps_s_sep, eps_w)
+        tor = pybamm.concatenation(eps_s_sep**p.s.b_e, eps_w**p.p.b_e)
+        eps_act = param("Positive electrode active material volume fraction")
+        R_p = param("Anode particle radius [m]")
+        a_s = 3 * eps_act / R_p
+        rho = param("Anode active material density [kg.m-3]")
+        dphi = phi_s - phi_e_w
+
+        shared = {
+            n.delta_phi: dphi,
+            n.c_e: c_e_w,
+            n.T: T,
+            n.a_s: a_s,
+            n.eps_s: eps_act,
+            n.rho: rho,
+        }
+        variables = self._assemble_mechanisms(shared)
+
+        # double layer (always on)
+        C_dl = param("Anode double-layer capacity [F.m-2]")
+        tau_dl = param("Anode double-layer relaxation time [s]")
+        a_j_dl = a_s * C_dl * (dphi - u_dl) / tau_dl
+        self.rhs[u_dl] = (dphi - u_dl) / tau_dl
+        U0 = self._initial_potential()
+        self.initial_conditions[u_dl] = U0
+        variables[n.vol_current("double_layer")] = a_j_dl
+        variables[n.stored_charge("double_layer")] = -a_s * C_dl * (u_dl - U0)
+
+        a_j_w = a_j_dl
+        for m in self.mechanisms:
+            a_j_w = a_j_w + variables[n.vol_current(m)]
+        a_j = pybamm.concatenation(pybamm.PrimaryBroadcast(0, "separator"), a_j_w)
+
+        # solid
+        sigma_eff = p.p.sigma(pybamm.PrimaryBroadcast(0.5, "positive electrode"), T) * eps_act**p.p.b_s
+        i_s = -sigma_eff * pybamm.grad(phi_s)
+        self.boundary_conditions[phi_s] = {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (i_cell / pybamm.boundary_value(-sigma_eff, "right"), "Neumann"),
+        }
+        self.algebraic[phi_s] = p.L_x**2 * (pybamm.div(i_s) + a_j_w)
+        self.initial_conditions[phi_s] = U0
+
+        # electrolyte current
+        i_e = (p.kappa_e(c_e, T) * tor) * (p.chiRT_over_Fc(c_e, T) * pybamm.grad(c_e) - pybamm.grad(phi_e))
+        self.algebraic[phi_e] = p.L_x**2 * (pybamm.div(i_e) - a_j)
+
+        # electrolyte concentration
+        N_e = -tor * p.D_e(c_e, T) * pybamm.grad(c_e) + p.t_plus(c_e, T) * i_e / p.F
+        self.rhs[c_e] = (1 / eps) * (-pybamm.div(N_e) + a_j / p.F)
+        dce_dx = -(1 - p.t_plus(c_e, T)) * i_cell / (tor * p.F * p.D_e(c_e, T))
+        self.boundary_conditions[c_e] = {
+            "left": (pybamm.boundary_value(dce_dx, "left"), "Neumann"),
+            "right": (pybamm.Scalar(0), "Neumann"),
+        }
+        self.initial_conditions[c_e] = p.c_e_init
+        self.events.append(pybamm.Event("Zero electrolyte concentration cut-off", pybamm.min(c_e) - 0.002))
+
+        # Li metal counter electrode (Butler-Volmer, as BasicDFNHalfCell)
+        RT_F = p.R * T / p.F
+        j_Li = p.j0_Li_metal(pybamm.boundary_value(c_e, "left"), p.p.prim.c_max, T)
+        eta_Li = 2 * RT_F * pybamm.arcsinh(i_cell / (2 * j_Li))
+        delta_phis_Li = p.n.L * i_cell / p.n.sigma(None, T)
+        ref_potential = -delta_phis_Li - eta_Li
+        self.boundary_conditions[phi_e] = {
+            "left": (ref_potential, "Dirichlet"),
+            "right": (pybamm.Scalar(0), "Neumann"),
+        }
+        self.initial_conditions[phi_e] = pybamm.Scalar(0)
+
+        voltage = pybamm.boundary_value(phi_s, "right")
+        L_w = p.p.L
+        integrate = lambda f: pybamm.x_average(f) * L_w  # noqa: E731 - tiny local helper
+        variables.update(
+            {
+                "Electrolyte concentration [mol.m-3]": c_e,
+                "Electrolyte potential [V]": phi_e,
+                "Anode solid potential [V]": phi_s,
+                "Anode electrolyte potential [V]": phi_e_w,
+                "Anode electrolyte concentration [mol.m-3]": c_e_w,
+                "Anode double-layer potential [V]": u_dl,
+                "Anode total volumetric current density [A.m-3]": a_j_w,
+                "Lithium counter electrode exchange current density [A.m-2]": j_Li,
+                "Lithium counter electrode reaction overpotential [V]": eta_Li,
+                "X-averaged anode surface potential difference [V]": pybamm.x_average(dphi),
+            }
+        )
+        self._finish(variables, Q, I, i_cell, voltage, integrate)
+
+    # ------------------------------------------------------------------ SP
+    def _build_sp(self) -> None:
+        p, n = self.param, AnodeNames
+        T = p.T_init
+        i_cell = p.current_density_with_time
+        I = p.current_with_time
+        Q = pybamm.Variable("Discharge capacity [A.h]")
+        self.rhs[Q] = I / 3600
+        self.initial_conditions[Q] = pybamm.Scalar(0)
+
+        dphi = pybamm.Variable("X-averaged anode surface potential difference [V]", domain="current collector")
+        u_dl = pybamm.Variable("X-averaged anode double-layer potential [V]", domain="current collector")
+        c_e0 = p.c_e_init_av
+        eps_act = param("Positive electrode active material volume fraction")
+        R_p = param("Anode particle radius [m]")
+        a_s = 3 * eps_act / R_p
+        rho = param("Anode active material density [kg.m-3]")
+        shared = {
+            n.delta_phi: dphi,
+            n.c_e: pybamm.PrimaryBroadcast(c_e0, "current collector"),
+            n.T: T,
+            n.a_s: a_s,
+            n.eps_s: eps_act,
+            n.rho: rho,
+        }
+        variables = self._assemble_mechanisms(shared)
+        C_dl = param("Anode double-layer capacity [F.m-2]")
+        tau_dl = param("Anode double-layer relaxation time [s]")
+        a_j_dl = a_s * C_dl * (dphi - u_dl) / tau_dl
+        self.rhs[u_dl] = (dphi - u_dl) / tau_dl
+        U0 = self._initial_potential()
+        self.initial_conditions[u_dl] = U0
+        variables[n.vol_current("double_layer")] = a_j_dl
+        variables[n.stored_charge("double_layer")] = -a_s * C_dl * (u_dl - U0)
+        a_j_w = a_j_dl
+        for m in self.mechanisms:
+            a_j_w = a_j_w + variables[n.vol_current(m)]
+        L_w = p.p.L
+        # uniform reaction: the electrode-integrated current equals the applied one
+        self.algebraic[dphi] = a_j_w * L_w + i_cell
+        self.initial_conditions[dphi] = U0
+
+        # ohmic drops (electrolyte at its initial concentration, solid) and Li metal
+        kappa = p.kappa_e(c_e0, T)
+        eps_sep = param("Separator porosity")
+        eps_w = param("Positive electrode porosity")
+        R_e = p.s.L / (kappa * eps_sep**p.s.b_e) + L_w / (3 * kappa * eps_w**p.p.b_e)
+        sigma_eff = p.p.sigma(pybamm.Scalar(0.5), T) * eps_act**p.p.b_s
+        R_s = L_w / (3 * sigma_eff)
+        RT_F = p.R * T / p.F
+        j_Li = p.j0_Li_metal(c_e0, p.p.prim.c_max, T)
+        eta_Li = 2 * RT_F * pybamm.arcsinh(i_cell / (2 * j_Li))
+        delta_phis_Li = p.n.L * i_cell / p.n.sigma(None, T)
+        voltage = dphi - eta_Li - delta_phis_Li - i_cell * (R_e + R_s)
+        variables.update(
+            {
+                "X-averaged anode surface potential difference [V]": dphi,
+                "Anode total volumetric current density [A.m-3]": a_j_w,
+                "Lithium counter electrode reaction overpotential [V]": eta_Li,
+            }
+        )
+        integrate = lambda f: f * L_w  # noqa: E731
+        self._finish(variables, Q, I, i_cell, voltage, integrate)
+
+    # ------------------------------------------------------------------ outputs
+    def _finish(self, variables: dict, Q, I, i_cell, voltage, integrate) -> None:
+        p, n = self.param, AnodeNames
+        A = p.A_cc
+        eps_act = param("Positive electrode active material volume fraction")
+        rho = param("Anode active material density [kg.m-3]")
+        mass_g = rho * eps_act * p.p.L * A * 1000  # active mass [g]
+        num_cells = param("Number of cells connected in series to make a battery")
+        total_charge = 0
+        strain = 0
+        for m in (*self.mechanisms, "double_layer"):
+            qm = integrate(variables[n.stored_charge(m)]) * A / 3600  # [A.h]
+            im = integrate(variables[n.vol_current(m)]) * A  # [A]
+            key = m.replace("_", "-")
+            variables[f"Anode {key} charge [A.h]"] = qm
+            variables[f"Anode {key} specific capacity [mA.h.g-1]"] = qm * 1000 / mass_g
+            variables[f"Anode {key} current [A]"] = im
+            total_charge = total_charge + qm
+            if n.strain(m) in variables:
+                s_m = variables[n.strain(m)]
+                strain = strain + (s_m if self.x_average else pybamm.x_average(s_m))
+        strain_particle = pybamm.Scalar(0) + strain
+        spin_key = "Anode space-charge spin-weighted density [C.m-3]"
+        if spin_key in variables:
+            q_spin = integrate(variables[spin_key]) * A / 3600 * 1000 / mass_g  # [mA.h.g-1]
+        else:
+            q_spin = pybamm.Scalar(0)
+        # seed 000 eqn (5): dM = 3.6 Q_s P mu_B / e, Q in mAh/g -> emu/g; magnetisation
+        # falls while the interfaces charge (seed 000 L471-472), hence the minus sign.
+        mu_B_emu, e_C = 9.2740100783e-21, 1.602176634e-19
+        variables["Anode space-charge spin-weighted capacity [mA.h.g-1]"] = q_spin
+        variables["Anode magnetisation change [emu.g-1]"] = -3.6 * q_spin * mu_B_emu / e_C
+        variables.update(
+            {
+                "Time [s]": pybamm.t,
+                "Time [h]": pybamm.t / 3600,
+                "Discharge capacity [A.h]": Q,
+                "Current [A]": I,
+                "Current variable [A]": I,
+                "Current density [A.m-2]": i_cell,
+                "Voltage [V]": voltage,
+                "Voltage expression [V]": voltage,
+                "Battery voltage [V]": voltage * num_cells,
+                "Terminal voltage [V]": voltage,
+                "Anode active mass [g]": mass_g,
+                "Anode specific current [A.g-1]": I / mass_g,
+                "Anode specific capacity [mA.h.g-1]": Q * 1000 / mass_g,
+                "Anode total stored charge [A.h]": total_charge,
+                "Anode particle volumetric strain": strain_particle,
+                "Anode electrode volumetric strain": eps_act * strain_particle,
+            }
+        )
+        self.variables = variables
+        self.events += [
+            pybamm.Event("Minimum voltage [V]", voltage - p.voltage_low_cut),
+            pybamm.Event("Maximum voltage [V]", p.voltage_high_cut - voltage),
+        ]
+
+    @property
+    def default_solver(self) -> pybamm.BaseSolver:
+        """IDAKLU with tight tolerances (charge balance checked to 1e-3)."""
+        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)

@@ -1,0 +1,99 @@
+"""Model recipes (``models/*.yaml``): which cell, which geometry, which mechanisms.
+
+A recipe is a small YAML file::
+
+    name: hem_half_cell_p2d
+    description: ...
+    cell: half                 # half (vs Li metal)
+    geometry: p2d              # p2d | sp (single-particle reduction)
+    mechanisms: [intercalation, conversion, alloying, space_charge, irreversible]
+    mesh: {x_s: 10, x_p: 20, r_p: 10}
+    solver: {rtol: 1.0e-6, atol: 1.0e-8}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hemcell.cell.mechanisms import MECHANISMS
+from hemcell.cell.model import check_mechanisms
+from hemcell.errors import InputError
+
+_KEYS = {"name", "description", "cell", "geometry", "mechanisms", "mesh", "solver"}
+
+
+def models_dir() -> Path:
+    """The folder holding the shipped recipes."""
+    try:
+        from hemcell.resources import data_dir
+
+        d = Path(data_dir("models"))
+        if d.is_dir():
+            return d
+    except Exception:  # noqa: S110 - fall back to the source tree
+        pass
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A validated model recipe."""
+
+    name: str
+    description: str = ""
+    cell: str = "half"
+    geometry: str = "p2d"
+    mechanisms: tuple[str, ...] = MECHANISMS
+    mesh: dict[str, int] = field(default_factory=dict)
+    solver: dict[str, float] = field(default_factory=dict)
+
+    def with_mechanisms(self, mechanisms: list[str] | None) -> Recipe:
+        """A copy with another mechanism list (the ``--mechanisms`` option)."""
+        if not mechanisms:
+            return self
+        return Recipe(self.name, self.description, self.cell, self.geometry,
+                      check_mechanisms(mechanisms), self.mesh, self.solver)
+
+
+def list_recipes() -> list[str]:
+    """Names of the shipped recipes."""
+    return sorted(p.stem for p in models_dir().glob("*.yaml"))
+
+
+def load_recipe(name_or_path: str) -> Recipe:
+    """Load a recipe by name (``models/<name>.yaml``) or path.
+
+    Raises
+    ------
+    InputError
+        Unknown recipe, unknown keys or bad values.
+    """
+    import yaml
+
+    p = Path(name_or_path)
+    if not p.suffix:
+        p = models_dir() / f"{name_or_path}.yaml"
+    if not p.is_file():
+        raise InputError("RECIPE", name_or_path, f"a file or one of {list_recipes()}")
+    data: dict[str, Any] = yaml.safe_load(p.read_text()) or {}
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise InputError(f"{p}: keys", sorted(unknown), f"only {sorted(_KEYS)}")
+    cell = data.get("cell", "half")
+    if cell not in ("half",):
+        raise InputError(f"{p}: cell", cell, "half")
+    geometry = data.get("geometry", "p2d")
+    if geometry not in ("p2d", "sp"):
+        raise InputError(f"{p}: geometry", geometry, "p2d or sp")
+    mechs = check_mechanisms(data.get("mechanisms", list(MECHANISMS)))
+    return Recipe(
+        name=str(data.get("name", p.stem)),
+        description=str(data.get("description", "")),
+        cell=cell,
+        geometry=geometry,
+        mechanisms=mechs,
+        mesh={str(k): int(v) for k, v in (data.get("mesh") or {}).items()},
+        solver={str(k): float(v) for k, v in (data.get("solver") or {}).items()},
+    )

@@ -1,0 +1,279 @@
+r"""Small-strain linear elasticity of lithium and coating (plane strain).
+
+Strong form
+-----------
+In the solid :math:`\Omega_s = \Omega_{Li}\cup\Omega_c`, with displacement
+:math:`\mathbf u` [m]:
+
+.. math::
+    -\nabla\cdot\boldsymbol\sigma = \mathbf 0, \qquad
+    \boldsymbol\sigma = \lambda\,\mathrm{tr}(\boldsymbol\varepsilon - \boldsymbol\varepsilon^*)\mathbf I
+        + 2\mu(\boldsymbol\varepsilon - \boldsymbol\varepsilon^*), \qquad
+    \boldsymbol\varepsilon = \tfrac12(\nabla\mathbf u + \nabla\mathbf u^T),
+
+in plane strain (:math:`\varepsilon_{zz} = 0`), with Lamé constants from (E, ν) of
+each region. **Stress is tension positive.** The growth eigenstrain is isotropic,
+:math:`\boldsymbol\varepsilon^* = \varepsilon_g\mathbf I_3`, in a near-surface
+lithium layer of thickness :math:`\ell_g`: lithium deposited at the surface over a
+time :math:`t_{dep}` has local thickness :math:`\delta = \Omega\, i_n t_{dep}/F`; a
+fraction β of it is taken up inside the layer (e.g. at grain boundaries) as
+:math:`\varepsilon_g = \beta\,\delta/\ell_g` (an assumed, simple closure; the
+non-uniform part of :math:`i_n` makes the stress non-uniform). Then
+
+.. math::
+    \sigma_{zz} = \lambda(\mathrm{tr}\,\boldsymbol\varepsilon - 3\varepsilon_g) - 2\mu\varepsilon_g .
+
+Boundary conditions: stack pressure :math:`p` on the solid surface wetted by the
+electrolyte, :math:`\boldsymbol\sigma\mathbf n = -p\,\mathbf n`; bottom
+:math:`u_y = 0`; sides :math:`u_x = 0` (symmetry of the periodic cell).
+
+Weak form
+---------
+Find :math:`\mathbf u` with :math:`u_y = 0` on the bottom and :math:`u_x = 0` on the
+sides such that for all admissible :math:`\mathbf w`
+
+.. math::
+    \int_{\Omega_s} \boldsymbol\sigma_e(\mathbf u) : \boldsymbol\varepsilon(\mathbf w)\,dx
+    = \int_{\Omega_s} (3\lambda + 2\mu)\,\varepsilon_g\,\nabla\cdot\mathbf w\,dx
+      - \int_{\Gamma_{wet}} p\,\mathbf n\cdot\mathbf w\,ds,
+
+with :math:`\boldsymbol\sigma_e(\mathbf u) = \lambda\,\mathrm{tr}\,\boldsymbol\varepsilon(\mathbf u)\mathbf I
++ 2\mu\boldsymbol\varepsilon(\mathbf u)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import ufl
+
+from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
+from hemcell.surface.parameters import FARADAY_C_PER_MOL, SurfaceParameters
+
+
+def lame_parameters(E_Pa: Any, nu: Any) -> tuple[Any, Any]:
+    """Lamé constants (λ, μ) [Pa] from Young's modulus and Poisson's ratio."""
+    mu = E_Pa / (2 * (1 + nu))
+    lam = E_Pa * nu / ((1 + nu) * (1 - 2 * nu))
+    return lam, mu
+
+
+def strain(u: Any) -> Any:
+    """Small strain ε(u) = sym ∇u [-]."""
+    return ufl.sym(ufl.grad(u))
+
+
+def elastic_stress(u: Any, lam: Any, mu: Any) -> Any:
+    """σ_e(u) = λ tr ε(u) I + 2μ ε(u) [Pa] (no eigenstrain)."""
+    eps = strain(u)
+    return lam * ufl.tr(eps) * ufl.Identity(len(u)) + 2 * mu * eps
+
+
+def stress_in_plane(u: Any, lam: Any, mu: Any, growth_strain: Any) -> Any:
+    """In-plane stress σ = σ_e(u) − (3λ + 2μ) ε_g I [Pa] (plane strain, ε* = ε_g I₃)."""
+    return elastic_stress(u, lam, mu) - (3 * lam + 2 * mu) * growth_strain * ufl.Identity(len(u))
+
+
+def stress_out_of_plane(u: Any, lam: Any, mu: Any, growth_strain: Any) -> Any:
+    """σ_zz [Pa] in plane strain with eigenstrain ε_g."""
+    return lam * (ufl.tr(strain(u)) - 3 * growth_strain) - 2 * mu * growth_strain
+
+
+def von_mises(u: Any, lam: Any, mu: Any, growth_strain: Any) -> Any:
+    """von Mises stress [Pa] of the 3D plane-strain stress state."""
+    s = stress_in_plane(u, lam, mu, growth_strain)
+    szz = stress_out_of_plane(u, lam, mu, growth_strain)
+    sxx, syy, sxy = s[0, 0], s[1, 1], s[0, 1]
+    return ufl.sqrt(0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2) + 3 * sxy**2)
+
+
+def growth_strain_from_current(
+    current_density_A_per_m2: npt.ArrayLike, p: SurfaceParameters
+) -> npt.NDArray[np.float64]:
+    """ε_g = β Ω i_n t_dep / (F ℓ_g) [-] for a local deposition current i_n."""
+    i = np.asarray(current_density_A_per_m2, dtype=np.float64)
+    thickness_m = p.li_molar_volume_m3_per_mol * i * p.growth_time_s / FARADAY_C_PER_MOL
+    return p.growth_strain_fraction * thickness_m / p.growth_layer_thickness_m
+
+
+class MechanicsProblem:
+    """Elasticity of Li (+ coating) on the mechanics sub-mesh, P2 displacements.
+
+    Parameters
+    ----------
+    sm
+        The meshes.
+    p
+        Parameters (moduli, stack pressure, growth closure).
+    degree
+        Lagrange degree of the displacement.
+    """
+
+    def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, degree: int = 2) -> None:
+        import dolfinx_solver  # noqa: F401
+        from dolfinx import fem
+        from dolfinx.fem.petsc import LinearProblem
+
+        self.sm, self.p = sm, p
+        msh = sm.mechanics
+        tdim = msh.topology.dim
+        self.V = fem.functionspace(msh, ("Lagrange", degree, (tdim,)))
+        self.Q0 = fem.functionspace(msh, ("DG", 0))
+        cells = sm.mechanics_cells
+        E = fem.Function(self.Q0, name="youngs_modulus_Pa")
+        nu = fem.Function(self.Q0, name="poisson_ratio")
+        E.x.array[:] = p.li_youngs_modulus_Pa
+        nu.x.array[:] = p.li_poisson_ratio
+        coat = cells.indices[cells.values == Cell.COATING]
+        E.x.array[coat] = p.coating_youngs_modulus_Pa
+        nu.x.array[coat] = p.coating_poisson_ratio
+        self.lam, self.mu = lame_parameters(E, nu)
+        self.growth_strain = fem.Function(self.Q0, name="growth_strain")
+
+        # Cells of the near-surface Li layer that take the growth strain.
+        li_cells = cells.indices[cells.values == Cell.LI]
+        mid = _cell_midpoints(msh, li_cells)
+        _, ys, _, _ = sm.spec.profile(mid[:, 0])
+        depth = ys - mid[:, 1]
+        self._growth_cells = li_cells[depth < p.growth_layer_thickness_m]
+        self._growth_x = mid[depth < p.growth_layer_thickness_m, 0]
+
+        facets = sm.mechanics_facets
+        wet = Facet.COATING_SURFACE if sm.has_coating else Facet.LI_SURFACE
+        ds = ufl.Measure("ds", domain=msh, subdomain_data=facets)
+        dx = ufl.Measure("dx", domain=msh)
+        n = ufl.FacetNormal(msh)
+        self.pressure = fem.Constant(msh, float(p.stack_pressure_Pa))
+        u, w = ufl.TrialFunction(self.V), ufl.TestFunction(self.V)
+        a = ufl.inner(elastic_stress(u, self.lam, self.mu), strain(w)) * dx
+        L = (3 * self.lam + 2 * self.mu) * self.growth_strain * ufl.div(w) * dx - ufl.inner(
+            self.pressure * n, w) * ds(wet)
+
+        fdim = tdim - 1
+        bottom = facets.indices[facets.values == Facet.BOTTOM]
+        sides = facets.indices[np.isin(facets.values, (Facet.SIDE_LI, Facet.SIDE_COATING))]
+        bcs = [
+            fem.dirichletbc(np.float64(0.0),
+                            fem.locate_dofs_topological(self.V.sub(1), fdim, bottom), self.V.sub(1)),
+            fem.dirichletbc(np.float64(0.0),
+                            fem.locate_dofs_topological(self.V.sub(0), fdim, sides), self.V.sub(0)),
+        ]
+        self.u = fem.Function(self.V, name="displacement_m")
+        self.problem = LinearProblem(
+            a, L, u=self.u, bcs=bcs, petsc_options_prefix="hemcell_mech_",
+            petsc_options={"ksp_type": "preonly", "pc_type": "lu",
+                           "pc_factor_mat_solver_type": "mumps", "ksp_error_if_not_converged": True},
+        )
+        # Stress fields for output and sampling (DG1 is exact for P2 displacements).
+        self.T1 = fem.functionspace(msh, ("DG", degree - 1, (tdim, tdim)))
+        self.D1 = fem.functionspace(msh, ("DG", degree - 1))
+        self.stress = fem.Function(self.T1, name="stress_Pa")
+        self.von_mises = fem.Function(self.D1, name="von_mises_Pa")
+        self._stress_expr = fem.Expression(
+            stress_in_plane(self.u, self.lam, self.mu, self.growth_strain),
+            self.T1.element.interpolation_points)
+        self._vm_expr = fem.Expression(
+            von_mises(self.u, self.lam, self.mu, self.growth_strain),
+            self.D1.element.interpolation_points)
+        self._surface = _surface_vertex_cells(sm)
+
+    def set_growth_current(self, x_m: npt.NDArray[np.float64],
+                           current_A_per_m2: npt.NDArray[np.float64]) -> None:
+        """Set ε_g in the growth layer from surface current samples i_n(x) (sorted x)."""
+        i = np.interp(self._growth_x, x_m, current_A_per_m2)
+        self.growth_strain.x.array[:] = 0.0
+        self.growth_strain.x.array[self._growth_cells] = growth_strain_from_current(i, self.p)
+        self.growth_strain.x.scatter_forward()
+
+    def solve(self) -> None:
+        """Solve the elasticity problem and update stress and von Mises fields."""
+        from hemcell.errors import SimulationError
+
+        try:
+            self.problem.solve()
+        except Exception as exc:  # PETSc raises on a failed factorisation
+            raise SimulationError(f"mechanics solve failed: {exc}", step="mechanics") from exc
+        self.u.x.scatter_forward()
+        self.stress.interpolate(self._stress_expr)
+        self.von_mises.interpolate(self._vm_expr)
+
+    def surface_normal_stress(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """σ_nn [Pa] in the lithium at the Li surface nodes, gathered on all ranks.
+
+        Returns
+        -------
+        x, sigma_nn
+            Sorted lateral positions [m] and the normal stress (tension positive).
+        """
+        pts, cells = self._surface
+        vals = np.zeros((0, 4))
+        if len(cells):
+            vals = self.stress.eval(pts, cells)
+        _, _, nx, ny = self.sm.spec.profile(pts[:, 0])
+        snn = nx * nx * vals[:, 0] + 2 * nx * ny * vals[:, 1] + ny * ny * vals[:, 3] \
+            if len(cells) else np.zeros(0)
+        return _gather_sorted(self.sm.mechanics.comm, pts[:, 0], snn)
+
+    def max_von_mises(self, region: Cell) -> float:
+        """Maximum von Mises stress [Pa] over a region (``Cell.LI`` or ``Cell.COATING``)."""
+        from mpi4py import MPI
+
+        cells = self.sm.mechanics_cells
+        region_cells = cells.indices[cells.values == region]
+        local = 0.0
+        if len(region_cells):
+            dofs = self.D1.dofmap.list[region_cells].ravel()
+            local = float(np.max(self.von_mises.x.array[dofs]))
+        return float(self.sm.mechanics.comm.allreduce(local, op=MPI.MAX))
+
+
+def _cell_midpoints(msh: Any, cells: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+    import dolfinx.mesh
+
+    return dolfinx.mesh.compute_midpoints(msh, msh.topology.dim, cells)
+
+
+def _surface_vertex_cells(sm: SurfaceMesh) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:
+    """Coordinates of the Li-surface vertices and, for each, an adjacent Li cell (owned facets)."""
+    import dolfinx.mesh
+
+    msh = sm.mechanics
+    tdim = msh.topology.dim
+    ft, ct = sm.mechanics_facets, sm.mechanics_cells
+    msh.topology.create_connectivity(tdim - 1, tdim)
+    msh.topology.create_connectivity(tdim - 1, 0)
+    f2c = msh.topology.connectivity(tdim - 1, tdim)
+    n_owned = msh.topology.index_map(tdim - 1).size_local
+    facets = ft.indices[(ft.values == Facet.LI_SURFACE) & (ft.indices < n_owned)]
+    is_li = np.zeros(msh.topology.index_map(tdim).size_local
+                     + msh.topology.index_map(tdim).num_ghosts, dtype=bool)
+    is_li[ct.indices[ct.values == Cell.LI]] = True
+    pts, cells = [], []
+    for f in facets:
+        li = [c for c in f2c.links(f) if is_li[c]]
+        if not li:
+            continue
+        geo = dolfinx.mesh.entities_to_geometry(msh, tdim - 1, np.array([f], dtype=np.int32))
+        for node in geo[0]:
+            pts.append(msh.geometry.x[node])
+            cells.append(li[0])
+    if not pts:
+        return np.zeros((0, 3)), np.zeros(0, dtype=np.int32)
+    return np.asarray(pts, dtype=np.float64), np.asarray(cells, dtype=np.int32)
+
+
+def _gather_sorted(comm: Any, x: npt.NDArray[np.float64],
+                   values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], ...]:
+    """Gather (x, value) samples on all ranks, sort by x and average duplicates."""
+    xs = np.concatenate(comm.allgather(np.asarray(x, dtype=np.float64)))
+    vs = np.concatenate(comm.allgather(np.asarray(values, dtype=np.float64)))
+    key = np.round(xs / max(np.max(np.abs(xs)), 1e-30) * 1e12).astype(np.int64) \
+        if xs.size else np.zeros(0, dtype=np.int64)
+    uniq, inv = np.unique(key, return_inverse=True)
+    xu = np.bincount(inv, weights=xs) / np.bincount(inv)
+    vu = np.bincount(inv, weights=vs) / np.bincount(inv)
+    del uniq
+    order = np.argsort(xu)
+    return xu[order], vu[order]

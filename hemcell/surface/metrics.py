@@ -1,0 +1,114 @@
+r"""Scalar results of a surface simulation (the keys of ``metrics.json``).
+
+Definitions (Γ_Li is the Li surface where lithium deposits, :math:`|Γ|` its length):
+
+- ``current_focusing_factor`` = :math:`\max_{Γ_{Li}} i_n / \bar i_n`, with
+  :math:`\bar i_n = \int_{Γ_{Li}} i_n\,ds / |Γ_{Li}|`;
+- ``mean_current_density_A_per_m2`` = :math:`\bar i_n` (per true surface area; for a
+  rough surface it is below the applied current per projected area);
+- ``min_surface_concentration_mol_per_m3``: minimum of c on the electrolyte side of the
+  surface (the coating/electrolyte interface when coated);
+- ``coating_potential_drop_V``: mean potential on the coating/electrolyte side minus
+  mean potential at the Li/coating side (0 for bare);
+- ``max_von_mises_li_Pa``, ``max_von_mises_coating_Pa``: maxima over the regions;
+- ``tip_normal_stress_Pa``: σ_nn (tension positive) in the Li at the crest of the surface;
+- ``dofs``: transport + mechanics degrees of freedom; ``mpi_ranks``; ``solve_time_s``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hemcell.surface.geometry import Cell, Facet
+from hemcell.surface.solver import CoupledResult
+
+METRIC_KEYS: tuple[str, ...] = (
+    "current_focusing_factor",
+    "mean_current_density_A_per_m2",
+    "min_surface_concentration_mol_per_m3",
+    "coating_potential_drop_V",
+    "max_von_mises_li_Pa",
+    "max_von_mises_coating_Pa",
+    "tip_normal_stress_Pa",
+    "dofs",
+    "mpi_ranks",
+    "solve_time_s",
+)
+
+
+def compute_metrics(result: CoupledResult) -> dict[str, Any]:
+    """Compute the ``metrics.json`` entries of a solved problem (collective on MPI).
+
+    Parameters
+    ----------
+    result
+        Output of :func:`hemcell.surface.solver.solve_coupled`.
+
+    Returns
+    -------
+    dict
+        Keys :data:`METRIC_KEYS` plus a few diagnostic extras.
+    """
+    import ufl
+
+    tr, mech, s = result.transport, result.mechanics, result.samples
+    sm = tr.sm
+    ds = tr.ds
+    length = tr.integral(1.0, ds(Facet.LI_SURFACE))
+    mean_i = tr.integral(tr.i_n, ds(Facet.LI_SURFACE)) / length
+    focusing = float(np.max(s.current_density_A_per_m2)) / mean_i
+
+    comm = tr.msh.comm
+    from hemcell.surface.mechanics import _gather_sorted
+
+    if tr.case == "coated":
+        xs, ys, cs = tr.surface_nodal(0, Facet.COATING_SURFACE)
+        _, c_surface = _gather_sorted(comm, xs, cs)
+        # Coating/electrolyte facets are interior facets of the transport mesh: use
+        # arc-length (trapezoidal) means of the nodal potentials on both interfaces.
+        outer = _curve_mean(comm, xs, ys, tr.surface_nodal(1, Facet.COATING_SURFACE)[2])
+        xi, yi, phi_i = tr.surface_nodal(1, Facet.LI_SURFACE)
+        inner = _curve_mean(comm, xi, yi, phi_i)
+        drop = outer - inner
+    else:
+        c_surface = s.concentration_mol_per_m3
+        if tr.case == "coated_thin":
+            parts = ufl.split(tr.u)
+            drop = tr.integral((parts[1] - parts[2]) * tr.phi_scale, ds(Facet.LI_SURFACE)) / length
+        else:
+            drop = 0.0
+
+    del ufl
+    tip = float(np.interp(sm.spec.tip_x_m(), s.x_m, s.normal_stress_Pa))
+    vm_coat = mech.max_von_mises(Cell.COATING) if sm.has_coating else 0.0
+    dofs = (tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
+            + mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs)
+    return {
+        "current_focusing_factor": focusing,
+        "mean_current_density_A_per_m2": mean_i,
+        "min_surface_concentration_mol_per_m3": float(np.min(c_surface)),
+        "coating_potential_drop_V": float(drop),
+        "max_von_mises_li_Pa": mech.max_von_mises(Cell.LI),
+        "max_von_mises_coating_Pa": vm_coat,
+        "tip_normal_stress_Pa": tip,
+        "dofs": int(dofs),
+        "mpi_ranks": int(comm.size),
+        "solve_time_s": float(result.solve_time_s),
+        "coupling_iterations": int(result.coupling_iterations),
+        "newton_iterations_total": int(sum(result.newton_iterations)),
+        "surface_length_m": float(length),
+        "min_current_density_A_per_m2": float(np.min(s.current_density_A_per_m2)),
+        "max_current_density_A_per_m2": float(np.max(s.current_density_A_per_m2)),
+    }
+
+
+def _curve_mean(comm: Any, x: Any, y: Any, values: Any) -> float:
+    """Arc-length mean of nodal values on a curve y(x), gathered over ranks."""
+    from hemcell.surface.mechanics import _gather_sorted
+
+    xs, ys = _gather_sorted(comm, x, y)
+    _, vs = _gather_sorted(comm, x, values)
+    seg = np.hypot(np.diff(xs), np.diff(ys))
+    return float(np.sum(0.5 * (vs[1:] + vs[:-1]) * seg) / np.sum(seg))

@@ -1,0 +1,460 @@
+r"""Assembling and solving the coupled surface problem.
+
+Transport (c, φ, and ψ for the thin-layer coating) is one nonlinear system on the
+transport sub-mesh, solved by PETSc SNES (Newton with backtracking line search;
+MUMPS LU for the linearised systems). Mechanics is linear (see
+:mod:`hemcell.surface.mechanics`). The two are coupled by a staggered
+(fixed-point) loop, which converges in a few iterations because the stress shift
+:math:`\sigma_{nn}\Omega/F` is small against the overpotential:
+
+1. mechanics with stack pressure (and the growth strain of the previous current);
+2. transport with the interfacial stress in the kinetics;
+3. growth strain from the new surface current; repeat until the surface current
+   changes by less than ``coupling_tolerance`` (relative).
+
+Scaling: unknowns are :math:`\hat c = c/c_b` and :math:`\hat\phi = \phi F/(RT)`;
+the charge balance is divided by :math:`\kappa RT/F` and the cation balance by
+:math:`D c_b`, so all rows are O(1) for SNES's tolerances.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import ufl
+
+from hemcell.errors import SimulationError
+from hemcell.surface import coating, electrolyte, kinetics
+from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
+from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted
+from hemcell.surface.parameters import FARADAY_C_PER_MOL, Case, SurfaceParameters
+
+SNES_REASONS = {
+    -1: "DIVERGED_FUNCTION_DOMAIN", -2: "DIVERGED_FUNCTION_COUNT",
+    -3: "DIVERGED_LINEAR_SOLVE", -4: "DIVERGED_FNORM_NAN", -5: "DIVERGED_MAX_IT",
+    -6: "DIVERGED_LINE_SEARCH", -7: "DIVERGED_INNER", -8: "DIVERGED_LOCAL_MIN",
+    -9: "DIVERGED_DTOL", -10: "DIVERGED_JACOBIAN_DOMAIN", -11: "DIVERGED_TR_DELTA",
+}
+
+
+def default_snes_options() -> dict[str, Any]:
+    """SNES options: Newton + backtracking, MUMPS LU, tight tolerances."""
+    return {
+        "snes_type": "newtonls",
+        "snes_linesearch_type": "bt",
+        "snes_rtol": 1e-10,
+        "snes_atol": 1e-12,
+        "snes_stol": 1e-14,
+        "snes_max_it": 60,
+        "ksp_type": "preonly",
+        "pc_type": "lu",
+        "pc_factor_mat_solver_type": "mumps",
+    }
+
+
+def collapse(space: Any) -> tuple[Any, npt.NDArray[np.int32]]:
+    """Collapse a scalar sub-space; return it and its parent dof indices (one array)."""
+    V, parent = space.collapse()
+    if isinstance(parent, list | tuple):
+        parent = parent[0] if len(parent) == 1 else np.concatenate(parent)
+    return V, np.asarray(parent, dtype=np.int32)
+
+
+def uniform_overpotential_V(current_A_per_m2: float, i0: float, p: SurfaceParameters) -> float:
+    """Overpotential η < 0 [V] at which Butler–Volmer with uniform i₀ gives ``current``."""
+    lo, hi = -5.0, 5.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        i = kinetics.butler_volmer(i0, mid, p.anodic_transfer_coefficient,
+                                   p.cathodic_transfer_coefficient, p.temperature_K)
+        if i > current_A_per_m2:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@dataclass
+class SurfaceSamples:
+    """Surface quantities at the Li-surface nodes, gathered and sorted by x."""
+
+    x_m: npt.NDArray[np.float64]
+    current_density_A_per_m2: npt.NDArray[np.float64]
+    concentration_mol_per_m3: npt.NDArray[np.float64]
+    normal_stress_Pa: npt.NDArray[np.float64]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class TransportProblem:
+    """Electrolyte (+ coating) transport with interfacial kinetics on the transport mesh.
+
+    Parameters
+    ----------
+    sm
+        Meshes. For ``case="coated"`` the geometry must contain the coating; for
+        ``bare`` and ``coated_thin`` it must not.
+    p
+        Parameters.
+    case
+        ``bare`` (heterogeneous native SEI), ``coated`` (resolved coating) or
+        ``coated_thin`` (thin-layer interface condition).
+    petsc_options
+        SNES/KSP options (default :func:`default_snes_options`).
+    source_terms
+        Optional extra residual terms (manufactured solutions in tests):
+        a callable ``(c, phi, q, v, dx) -> ufl.Form`` added to the residual.
+    """
+
+    def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, case: Case,
+                 petsc_options: dict[str, Any] | None = None,
+                 prefix: str = "hemcell_transport_") -> None:
+        import basix.ufl
+        import dolfinx_solver  # noqa: F401
+        from dolfinx import fem
+        from dolfinx.fem.petsc import NonlinearProblem
+
+        if (case == "coated") != sm.has_coating:
+            raise SimulationError(
+                f"case {case!r} needs a geometry {'with' if case == 'coated' else 'without'} "
+                "a resolved coating", step="setup")
+        self.sm, self.p, self.case = sm, p, case
+        msh = sm.transport
+        self.msh = msh
+        tdim = msh.topology.dim
+        fdim = tdim - 1
+        P1 = basix.ufl.element("Lagrange", msh.basix_cell(), 1)
+        n_fields = 3 if case == "coated_thin" else 2
+        self.W = fem.functionspace(msh, basix.ufl.mixed_element([P1] * n_fields))
+        self.u = fem.Function(self.W, name="transport")
+        parts = ufl.split(self.u)
+        tests = ufl.TestFunctions(self.W)
+        c_hat, phi_hat = parts[0], parts[1]
+        q, v = tests[0], tests[1]
+
+        self.c_scale = p.bulk_concentration_mol_per_m3
+        self.phi_scale = p.thermal_voltage_V
+        c = self.c_scale * c_hat
+        phi = self.phi_scale * phi_hat
+
+        ct, ft = sm.transport_cells, sm.transport_facets
+        dx = ufl.Measure("dx", domain=msh, subdomain_data=ct)
+        ds = ufl.Measure("ds", domain=msh, subdomain_data=ft)
+        self.dx, self.ds = dx, ds
+
+        # Scalar interface fields (P1): exchange-current factor and normal stress.
+        self.V1 = fem.functionspace(msh, ("Lagrange", 1))
+        self.i0_field = fem.Function(self.V1, name="exchange_current_density_A_per_m2")
+        self.stress_field = fem.Function(self.V1, name="normal_stress_Pa")
+        i0_mean = kinetics.mean_exchange_current_density(p, case)
+        self.i0_mean = i0_mean
+        if case == "bare":
+            spec = sm.spec
+            self.i0_field.interpolate(lambda x: i0_mean * kinetics.sei_heterogeneity_factor(
+                x[0], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m,
+                spec.width_m, p.sei_seed))
+        else:
+            self.i0_field.x.array[:] = i0_mean
+        self.stress_field.x.array[:] = -p.stack_pressure_Pa
+
+        # --- kinetics at the Li surface -------------------------------------------
+        shift = kinetics.mechanical_potential_shift_V(self.stress_field,
+                                                      p.li_molar_volume_m3_per_mol)
+        if case == "bare":
+            c_pos = ufl.max_value(c_hat, 1e-12)
+            i0 = self.i0_field * c_pos ** p.exchange_current_concentration_exponent
+            eta = -phi - shift
+        elif case == "coated":
+            i0 = self.i0_field
+            eta = -phi - shift
+        else:
+            psi = self.phi_scale * parts[2]
+            i0 = self.i0_field
+            eta = -psi - shift
+        i_bv = kinetics.butler_volmer(i0, eta, p.anodic_transfer_coefficient,
+                                      p.cathodic_transfer_coefficient, p.temperature_K, ufl.exp)
+        self.i_bv = i_bv
+
+        # --- residual ---------------------------------------------------------------
+        el = Cell.ELECTROLYTE
+        s_phi = 1.0 / (p.electrolyte_conductivity_S_per_m * self.phi_scale)
+        s_c = 1.0 / (p.electrolyte_diffusivity_m2_per_s * self.c_scale)
+        F_phi = electrolyte.charge_balance_volume(c, phi, v, p, dx(el))
+        F_c = electrolyte.cation_balance_volume(c, phi, q, p, dx(el))
+        if case == "coated":
+            F_phi += coating.charge_balance_volume(phi, v, p, dx(Cell.COATING))
+            F_c += coating.cation_balance_volume(phi, q, p, dx(Cell.COATING))
+        if case == "coated_thin":
+            i_n = coating.film_current_density(phi, psi, p)
+            w = tests[2]
+            s_psi = p.coating_thickness_m / (p.coating_conductivity_S_per_m * self.phi_scale)
+            F_psi = s_psi * (i_n - i_bv) * w * ds(Facet.LI_SURFACE)
+        else:
+            i_n = i_bv
+        self.i_n = i_n
+        # Li surface: i·n = i_n, N+·n = i_n/F (bare and thin layer; for the resolved
+        # coating the Li surface is the coating's inner boundary, where c is inactive).
+        F_phi += -i_n * v * ds(Facet.LI_SURFACE)
+        if case != "coated":
+            F_c += (i_n / FARADAY_C_PER_MOL) * q * ds(Facet.LI_SURFACE)
+        self.i_app = fem.Constant(msh, float(p.applied_current_density_A_per_m2))
+        if p.control == "galvanostatic":
+            F_phi += self.i_app * v * ds(Facet.TOP)
+        F = s_phi * F_phi + s_c * F_c
+        if case == "coated_thin":
+            F += F_psi
+        self.residual = F
+
+        # --- Dirichlet conditions ---------------------------------------------------
+        top = ft.indices[ft.values == Facet.TOP]
+        bcs = []
+        Wc, _ = self.W.sub(0).collapse()
+        one = fem.Function(Wc)
+        one.x.array[:] = 1.0
+        bcs.append(fem.dirichletbc(one, fem.locate_dofs_topological(
+            (self.W.sub(0), Wc), fdim, top), self.W.sub(0)))
+        if p.control == "potentiostatic":
+            Wp, _ = self.W.sub(1).collapse()
+            phi_top = fem.Function(Wp)
+            phi_top.x.array[:] = p.applied_potential_V / self.phi_scale
+            bcs.append(fem.dirichletbc(phi_top, fem.locate_dofs_topological(
+                (self.W.sub(1), Wp), fdim, top), self.W.sub(1)))
+        if case == "coated":
+            # c is inactive inside the coating: fix it off the coating/electrolyte interface.
+            bcs.append(self._pin_off(0, Cell.ELECTROLYTE, cells_dim=True, value=1.0))
+        if case == "coated_thin":
+            bcs.append(self._pin_off(2, Facet.LI_SURFACE, cells_dim=False, value=0.0))
+        self.bcs = bcs
+
+        # --- initial guess ----------------------------------------------------------
+        eta0 = uniform_overpotential_V(p.applied_current_density_A_per_m2, i0_mean, p)
+        self.u.x.array[:] = 0.0
+        self._set_sub(0, 1.0)
+        self._set_sub(1, -eta0 / self.phi_scale)
+        if case == "coated_thin":
+            self._set_sub(2, -eta0 / self.phi_scale)
+
+        opts = default_snes_options() if petsc_options is None else petsc_options
+        self.problem = NonlinearProblem(F, self.u, bcs=bcs, petsc_options_prefix=prefix,
+                                        petsc_options=opts)
+        self.last_iterations = 0
+
+    # ------------------------------------------------------------------ helpers
+    def _set_sub(self, i: int, value: float) -> None:
+        _, dofs = collapse(self.W.sub(i))
+        self.u.x.array[dofs] = value
+
+    def _pin_off(self, sub: int, tag: int, cells_dim: bool, value: float) -> Any:
+        """Dirichlet condition on the dofs of field ``sub`` that are NOT on the tagged set."""
+        from dolfinx import fem
+
+        msh = self.msh
+        tdim = msh.topology.dim
+        Vs, parent = collapse(self.W.sub(sub))
+        if cells_dim:
+            ents = self.sm.transport_cells.indices[self.sm.transport_cells.values == tag]
+            keep = fem.locate_dofs_topological(Vs, tdim, ents)
+        else:
+            ft = self.sm.transport_facets
+            keep = fem.locate_dofs_topological(Vs, tdim - 1, ft.indices[ft.values == tag])
+        n_local = Vs.dofmap.index_map.size_local + Vs.dofmap.index_map.num_ghosts
+        mask = np.ones(n_local, dtype=bool)
+        mask[keep] = False
+        collapsed = np.flatnonzero(mask).astype(np.int32)
+        parent_dofs = np.asarray(parent, dtype=np.int32)[collapsed]
+        val = fem.Function(Vs)
+        val.x.array[:] = value
+        return fem.dirichletbc(val, [parent_dofs, collapsed], self.W.sub(sub))
+
+    def set_normal_stress(self, x_m: npt.NDArray[np.float64],
+                          sigma_nn_Pa: npt.NDArray[np.float64]) -> None:
+        """Set the interfacial normal stress (tension positive) from samples σ_nn(x)."""
+        self.stress_field.interpolate(lambda x: np.interp(x[0], x_m, sigma_nn_Pa))
+        self.stress_field.x.scatter_forward()
+
+    # ------------------------------------------------------------------ solve
+    def solve(self) -> int:
+        """Solve with SNES; raise :class:`SimulationError` with the reason on failure.
+
+        Returns
+        -------
+        int
+            Number of Newton iterations.
+        """
+        try:
+            self.problem.solve()
+        except Exception as exc:
+            raise SimulationError(f"surface transport solve ({self.case}) raised: {exc}",
+                                  step="transport") from exc
+        snes = self.problem.solver
+        reason = snes.getConvergedReason()
+        if reason <= 0:
+            raise SimulationError(
+                f"surface transport solve ({self.case}, {self.p.control}) did not converge: "
+                f"SNES reason {reason} ({SNES_REASONS.get(reason, 'unknown')}) after "
+                f"{snes.getIterationNumber()} Newton iterations",
+                step="transport",
+                hint="try a smaller applied current (it may exceed the limiting current), "
+                     "a finer mesh near the surface, or check the parameters",
+            )
+        self.u.x.scatter_forward()
+        c_hat = self.u.x.array[collapse(self.W.sub(0))[1]]
+        if np.any(c_hat[: len(c_hat)] <= 0):
+            raise SimulationError(
+                "surface transport solution has a non-positive concentration "
+                "(applied current above the limiting current?)", step="transport")
+        self.last_iterations = int(snes.getIterationNumber())
+        return self.last_iterations
+
+    # ------------------------------------------------------------------ output
+    def fields(self) -> dict[str, Any]:
+        """Physical fields (P1): concentration [mol m⁻³] and potential [V] (and ψ)."""
+        out = {}
+        names = ["concentration_mol_per_m3", "potential_V", "interface_potential_V"]
+        scales = [self.c_scale, self.phi_scale, self.phi_scale]
+        for i in range(self.W.num_sub_spaces):
+            f = self.u.sub(i).collapse()
+            f.x.array[:] *= scales[i]
+            f.name = names[i]
+            out[names[i]] = f
+        return out
+
+    def surface_nodal(self, sub: int, tag: int) -> tuple[npt.NDArray[np.float64], ...]:
+        """Physical values of field ``sub`` at owned nodes of facets ``tag`` (local)."""
+        from dolfinx import fem
+
+        Vs, parent = collapse(self.W.sub(sub))
+        ft = self.sm.transport_facets
+        dofs = fem.locate_dofs_topological(Vs, self.msh.topology.dim - 1,
+                                           ft.indices[ft.values == tag])
+        dofs = dofs[dofs < Vs.dofmap.index_map.size_local]
+        xyz = Vs.tabulate_dof_coordinates()[dofs]
+        scale = [self.c_scale, self.phi_scale, self.phi_scale][sub]
+        vals = self.u.x.array[np.asarray(parent)[dofs]] * scale
+        return xyz[:, 0], xyz[:, 1], vals
+
+    def surface_samples(self) -> SurfaceSamples:
+        """Current density, concentration and stress at the Li-surface nodes."""
+        from dolfinx import fem
+
+        p = self.p
+        comm = self.msh.comm
+        x, _, phi = self.surface_nodal(1, Facet.LI_SURFACE)
+        # i0 and stress fields are P1 on the same mesh: same dof coordinates.
+        ft = self.sm.transport_facets
+        dofs1 = fem.locate_dofs_topological(self.V1, self.msh.topology.dim - 1,
+                                            ft.indices[ft.values == Facet.LI_SURFACE])
+        dofs1 = dofs1[dofs1 < self.V1.dofmap.index_map.size_local]
+        x1 = self.V1.tabulate_dof_coordinates()[dofs1, 0]
+        order1, order = np.argsort(x1), np.argsort(x)
+        i0 = np.empty_like(x)
+        snn = np.empty_like(x)
+        i0[order] = self.i0_field.x.array[dofs1][order1]
+        snn[order] = self.stress_field.x.array[dofs1][order1]
+        shift = kinetics.mechanical_potential_shift_V(snn, p.li_molar_volume_m3_per_mol)
+        if self.case == "bare":
+            _, _, c = self.surface_nodal(0, Facet.LI_SURFACE)
+            i0 = i0 * np.maximum(c / self.c_scale, 1e-12) ** p.exchange_current_concentration_exponent
+            eta = -phi - shift
+        elif self.case == "coated":
+            xs, _, cs = self.surface_nodal(0, Facet.COATING_SURFACE)
+            xs_all, cs_all = _gather_sorted(comm, xs, cs)
+            c = np.interp(x, xs_all, cs_all)
+            eta = -phi - shift
+        else:
+            _, _, c = self.surface_nodal(0, Facet.LI_SURFACE)
+            _, _, psi = self.surface_nodal(2, Facet.LI_SURFACE)
+            eta = -psi - shift
+        i_n = kinetics.butler_volmer(i0, eta, p.anodic_transfer_coefficient,
+                                     p.cathodic_transfer_coefficient, p.temperature_K)
+        xg, ig = _gather_sorted(comm, x, i_n)
+        _, cg = _gather_sorted(comm, x, c)
+        _, sg = _gather_sorted(comm, x, snn)
+        return SurfaceSamples(xg, ig, cg, sg)
+
+    def integral(self, expr: Any, measure: Any) -> float:
+        """Global integral of a UFL expression over a measure."""
+        from mpi4py import MPI
+
+        from dolfinx import fem
+
+        val = fem.assemble_scalar(fem.form(expr * measure))
+        return float(self.msh.comm.allreduce(val, op=MPI.SUM))
+
+
+@dataclass
+class CoupledResult:
+    """Everything a run produces before post-processing."""
+
+    transport: TransportProblem
+    mechanics: MechanicsProblem
+    samples: SurfaceSamples
+    coupling_iterations: int
+    newton_iterations: list[int]
+    solve_time_s: float
+
+
+def solve_coupled(
+    sm: SurfaceMesh,
+    p: SurfaceParameters,
+    case: Case,
+    progress: Callable[[str], None] | None = None,
+    petsc_options: dict[str, Any] | None = None,
+) -> CoupledResult:
+    """Solve transport + kinetics + mechanics with the staggered coupling loop.
+
+    Parameters
+    ----------
+    sm
+        Meshes.
+    p
+        Parameters.
+    case
+        ``bare``, ``coated`` or ``coated_thin``.
+    progress
+        Optional callback receiving a one-line status after each stage.
+    petsc_options
+        SNES/KSP options for the transport solve.
+    """
+    t0 = time.perf_counter()
+    tr = TransportProblem(sm, p, case, petsc_options=petsc_options)
+    mech = MechanicsProblem(sm, p)
+    mech.solve()
+    x_s, snn = mech.surface_normal_stress()
+    tr.set_normal_stress(x_s, snn)
+    growth = p.growth_strain_fraction > 0 and p.growth_time_s > 0
+    newton: list[int] = []
+    previous: npt.NDArray[np.float64] | None = None
+    samples = None
+    k = 0
+    for k in range(1, max(1, p.coupling_iterations) + 1):
+        newton.append(tr.solve())
+        samples = tr.surface_samples()
+        change = math.inf
+        if previous is not None:
+            change = float(np.max(np.abs(samples.current_density_A_per_m2 - previous))
+                           / max(np.max(np.abs(previous)), 1e-300))
+        if progress:
+            progress(f"{case}: coupling iteration {k}, Newton iterations {newton[-1]}, "
+                     f"max relative change of surface current {change:.2e}")
+        if not growth or change < p.coupling_tolerance:
+            break
+        previous = samples.current_density_A_per_m2
+        mech.set_growth_current(samples.x_m, samples.current_density_A_per_m2)
+        mech.solve()
+        x_new, snn_new = mech.surface_normal_stress()
+        snn = snn + p.coupling_relaxation * (np.interp(x_s, x_new, snn_new) - snn)
+        tr.set_normal_stress(x_s, snn)
+    else:
+        if growth:
+            raise SimulationError(
+                f"staggered transport-mechanics coupling ({case}) did not converge in "
+                f"{p.coupling_iterations} iterations", step="coupling",
+                hint="lower coupling_relaxation or growth_strain_fraction")
+    assert samples is not None
+    return CoupledResult(tr, mech, samples, k, newton, time.perf_counter() - t0)

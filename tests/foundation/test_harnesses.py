@@ -1,0 +1,118 @@
+"""Validation runner (cases, report, exit codes) and benchmark runner (ratios, files)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from hemcell.errors import InputError
+from hemcell.validation import load_case, run_validation
+
+CASE = """\
+description: {desc}
+kind: {kind}
+quick: {quick}
+command: [params, export, azcnf_coated_li, --set, "coating_thickness={thickness}"]
+summary: parameters_si.json
+compare:
+  - key: coating_thickness
+    target: 2.8e-8
+    unit: m
+    source: "seed 004 L78: 2 min of sputtering gives ~28 nm"
+    tolerance: {{relative: 1.0e-9}}
+    reason: a unit conversion is exact up to rounding
+"""
+
+
+def _case(folder, name, thickness="28nm", kind="analytic", quick="true"):
+    d = folder / name
+    d.mkdir(parents=True)
+    (d / "case.yaml").write_text(CASE.format(desc=f"case {name}", kind=kind, quick=quick,
+                                             thickness=thickness))
+
+
+def test_validation_pass_fail_report(tmp_path):
+    cases = tmp_path / "cases"
+    _case(cases, "exact", "28nm")
+    _case(cases, "off_by_a_nm", "29nm", kind="held-out", quick="false")
+    report = run_validation(tmp_path / "out", cases_dir=cases)
+    by_name = {r.case.name: r for r in report.results}
+    assert by_name["exact"].passed
+    assert not by_name["off_by_a_nm"].passed
+    row = by_name["off_by_a_nm"].rows[0]
+    assert row["error"] == pytest.approx(1 / 28, rel=1e-6)
+    assert not report.all_passed
+    md = report.report_path.read_text()
+    assert "| exact | analytic | `coating_thickness` m | 2.8e-08 | 2.8e-08 |" in md
+    assert "FAIL" in md and "held-out" in md
+    # assumed values the result rests on are listed (from run.json)
+    assert "Assumed values this result depends on" in md
+    assert (tmp_path / "out" / "report.png").is_file()
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert {d["case"]: d["passed"] for d in data} == {"exact": True, "off_by_a_nm": False}
+
+
+def test_quick_and_only_select_cases(tmp_path):
+    cases = tmp_path / "cases"
+    _case(cases, "a")
+    _case(cases, "b", quick="false")
+    assert [r.case.name for r in run_validation(tmp_path / "o1", quick=True,
+                                                cases_dir=cases).results] == ["a"]
+    assert [r.case.name for r in run_validation(tmp_path / "o2", only=["b"],
+                                                cases_dir=cases).results] == ["b"]
+    with pytest.raises(InputError, match="--case: got 'zzz'"):
+        run_validation(tmp_path / "o3", only=["zzz"], cases_dir=cases)
+
+
+def test_failing_command_is_a_failed_case(tmp_path):
+    cases = tmp_path / "cases"
+    _case(cases, "bad", "28 GPa")
+    r = run_validation(tmp_path / "out", cases_dir=cases).results[0]
+    assert not r.passed and "command exited 2" in r.error and "dimension of m" in r.error
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [("kind: analytic", "kind: guess", "one of"),
+     ("{relative: 1.0e-9}", "{relative: -1}", "a positive number"),
+     ("{relative: 1.0e-9}", "{within: 1}", "{relative: x} or {absolute: x}"),
+     ("    target: 2.8e-8\n", "", "exactly one of target"),
+     ("summary: parameters_si.json", "summary: ../../etc/passwd", "a JSON file name")],
+)
+def test_bad_case_files(tmp_path, old, new, fragment):
+    d = tmp_path / "c"
+    d.mkdir()
+    text = CASE.format(desc="d", kind="analytic", quick="true", thickness="28nm")
+    assert old in text
+    (d / "case.yaml").write_text(text.replace(old, new))
+    with pytest.raises(InputError, match=None) as info:
+        load_case(d / "case.yaml")
+    assert fragment in str(info.value)
+
+
+def test_bench_runner_reports_ratio(tmp_path):
+    from hemcell.bench import run_benchmarks
+
+    (tmp_path / "bench_toy.py").write_text(textwrap.dedent("""
+        import time
+        from hemcell.bench import Benchmark
+
+        def benchmarks():
+            return [Benchmark(name="toy", description="sleep 20 ms vs 10 ms",
+                              run=lambda: time.sleep(0.02), baseline=lambda: time.sleep(0.01),
+                              baseline_name="sleep 10 ms")]
+    """))
+    records = run_benchmarks(tmp_path / "out", repeats=3, folder=tmp_path)
+    assert records[0]["ratio"] == pytest.approx(2.0, rel=0.35)
+    assert (tmp_path / "out" / "bench.csv").read_text().startswith("name,median_s,baseline")
+    data = json.loads((tmp_path / "out" / "bench.json").read_text())
+    assert data["benchmarks"][0]["repeats"] == 3
+
+
+def test_shipped_benchmarks_are_discoverable():
+    from hemcell.bench import benchmarks_dir, discover
+
+    names = [b.name for b in discover(benchmarks_dir())]
+    assert "params_load" in names
