@@ -31,6 +31,7 @@ def coating_property_overview(out_dir: Path) -> dict[str, Any]:
     ``azcnf_coated_li``, labelled with their sources.
     """
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -61,6 +62,13 @@ def coating_property_overview(out_dir: Path) -> dict[str, Any]:
                 color=["tab:blue" if x < 1 else "tab:orange" for x in ratios])
         ax.axvline(1.0, color="k", lw=1)
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        for i, r in enumerate(rows):
+            tag = " (assumed)" if "assumed" in r["source_coated"] else ""
+            ax.annotate(f"×{r['ratio_coated_to_bare']:.3g}{tag}", (r["ratio_coated_to_bare"], i),
+                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
         ax.set_yticks(range(len(rows)), [r["name"] for r in rows], fontsize=8)
         ax.set_xlabel("AZCNF-coated / bare Li (seed 004 and cited literature)")
         ax.set_title("What the HEA coating changes")
