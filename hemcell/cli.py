@@ -244,6 +244,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             typer.echo(f"error: {exc}", err=True)
         return int(getattr(exc, "exit_code", 2))
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:  # a bug or an unwrapped library error: still one line
+        if debug:
+            raise
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
+        typer.echo("hint: this is a hemcell bug or an unhandled solver failure; rerun with "
+                   "`hemcell --debug ...` and report the traceback", err=True)
+        return 1
     return code if isinstance(code, int) else 0
 
 

@@ -83,3 +83,16 @@ def test_usage_error_exits_2():
 def test_help(argv, capsys):
     assert main(argv) == 0
     assert "Usage" in capsys.readouterr().out
+
+
+def test_unexpected_exception_is_one_line(monkeypatch, capsys):
+    import hemcell.params
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("deep inside a solver")
+
+    monkeypatch.setattr(hemcell.params, "load_parameter_set", boom)
+    assert main(["params", "show", "bare_li"]) == 1
+    err = capsys.readouterr().err
+    assert "error: unexpected ZeroDivisionError: deep inside a solver" in err
+    assert "Traceback" not in err

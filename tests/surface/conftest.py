@@ -74,3 +74,24 @@ def example_parameters(**changes):
     )
     base.update(changes)
     return SurfaceParameters(**base)
+
+
+def coarse_spec(kind: str = "flat", coating_thickness_m: float = 0.0, **changes):
+    """A small mesh for fast tests (W = 10 µm, H = 20 µm)."""
+    from hemcell.surface.geometry import GeometrySpec
+
+    base = dict(kind=kind, coating_thickness_m=coating_thickness_m,
+                surface_mesh_size_m=0.2e-6, far_mesh_size_m=2e-6, grading_distance_m=5e-6)
+    base.update(changes)
+    return GeometrySpec(**base)
+
+
+def solve(spec, p, case, band_is_electrolyte=False):
+    """Mesh and solve; return (result, metrics)."""
+    from hemcell.surface.geometry import build_mesh
+    from hemcell.surface.metrics import compute_metrics
+    from hemcell.surface.solver import solve_coupled
+
+    sm = build_mesh(spec, band_is_electrolyte=band_is_electrolyte)
+    result = solve_coupled(sm, p, case)
+    return result, compute_metrics(result)
