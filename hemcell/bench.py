@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, select_by_name
 from hemcell.resources import repo_root
 from hemcell.runinfo import package_versions, write_json
 
@@ -127,13 +127,7 @@ def run_benchmarks(out: Path, only: list[str] | None = None, repeats: int = 5,
     from rich.console import Console
     from rich.table import Table
 
-    found = discover(folder or benchmarks_dir())
-    names = [b.name for b in found]
-    if only:
-        for n in only:
-            if n not in names:
-                raise InputError("--only", n, f"one of {names}")
-        found = [b for b in found if b.name in only]
+    found = select_by_name(discover(folder or benchmarks_dir()), only, "--only")
     console = Console()
     records = []
     for b in found:

@@ -8,7 +8,8 @@ simulation that failed (:class:`SimulationError`). A raw traceback is shown only
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 
 class HemcellError(Exception):
@@ -119,3 +120,32 @@ class SimulationError(HemcellError):
             where.append(f"t = {time_s:.6g} s")
         suffix = f" (at {', '.join(where)})" if where else ""
         super().__init__(f"{message}{suffix}", hint)
+
+
+class _Named(Protocol):
+    name: str
+
+
+def select_by_name[T: _Named](items: Sequence[T], only: Sequence[str] | None,
+                              option: str) -> list[T]:
+    """Keep the items named in ``only`` (all when ``only`` is empty).
+
+    Parameters
+    ----------
+    items
+        Objects with a ``name`` attribute (benchmarks, validation cases, ...).
+    only
+        Names the user asked for.
+    option
+        The command-line option that gave them, for the error message.
+
+    Raises
+    ------
+    InputError
+        If a requested name does not exist, listing the names that do.
+    """
+    names = [i.name for i in items]
+    for n in only or ():
+        if n not in names:
+            raise InputError(option, n, f"one of {names}")
+    return [i for i in items if not only or i.name in only]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, select_by_name
 from hemcell.resources import data_dir
 from hemcell.runinfo import write_json
 from hemcell.validation.cases import ValidationCase, discover_cases
@@ -216,13 +216,9 @@ def run_validation(out: Path, quick: bool = False, only: list[str] | None = None
     """
     from rich.progress import Progress
 
-    cases = discover_cases(cases_dir or data_dir("validation"))
-    names = [c.name for c in cases]
-    if only:
-        for n in only:
-            if n not in names:
-                raise InputError("--case", n, f"one of {names}")
-        cases = [c for c in cases if c.name in only]
+    all_cases = discover_cases(cases_dir or data_dir("validation"))
+    names = [c.name for c in all_cases]
+    cases = select_by_name(all_cases, only, "--case")
     if quick:
         cases = [c for c in cases if c.quick]
     if not cases:
