@@ -38,6 +38,7 @@ _SUBAPPS = {
     "surface": "hemcell.surface.cli",
     "limetal": "hemcell.limetal.cli",
     "sweep": "hemcell.sweep.cli",
+    "composition": "hemcell.materials.cli",
 }
 
 
