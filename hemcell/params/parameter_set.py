@@ -22,8 +22,8 @@ from hemcell.params.registry import ParameterSpec, registry
 from hemcell.params.yaml_io import safe_load_file
 from hemcell.resources import data_dir
 
-TOP_LEVEL_KEYS = {"name", "kind", "description", "pybamm_base", "references", "parameters",
-                  "notes"}
+TOP_LEVEL_KEYS = {"name", "kind", "description", "extends", "pybamm_base", "references",
+                  "parameters", "notes"}
 REQUIRED_TOP_LEVEL = ("name", "kind", "description", "parameters")
 KINDS = ("material", "anode", "cell", "surface", "electrolyte", "cathode")
 ENTRY_KEYS = {"value", "unit", "source", "uncertainty", "range", "note"}
@@ -145,6 +145,8 @@ class ParameterSet:
         Name of a PyBaMM parameter set this set starts from, if any.
     notes
         Free-text notes (inconsistencies in the sources, caveats).
+    extends
+        Name of the set this one extends (its values are inherited), if any.
     """
 
     name: str
@@ -155,6 +157,7 @@ class ParameterSet:
     references: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     pybamm_base: str | None = None
     notes: tuple[str, ...] = ()
+    extends: str | None = None
 
     def __getitem__(self, name: str) -> Parameter:
         try:
@@ -252,7 +255,7 @@ class ParameterSet:
     def record(self) -> dict[str, Any]:
         """JSON-ready record of every value with units and sources (for ``run.json``)."""
         return {"name": self.name, "path": str(self.path) if self.path else None,
-                "pybamm_base": self.pybamm_base,
+                "extends": self.extends, "pybamm_base": self.pybamm_base,
                 "parameters": {n: p.record() for n, p in self.parameters.items()}}
 
     def assumed(self) -> list[Parameter]:
@@ -388,9 +391,21 @@ def _check_reference(key: str, ref: Any, path: str) -> list[ParameterError]:
     return errors
 
 
-def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec] | None = None
-                        ) -> ParameterSet:
+def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec] | None = None,
+                        parent: ParameterSet | None = None) -> ParameterSet:
     """Validate an already-parsed YAML document as a parameter set.
+
+    Parameters
+    ----------
+    raw
+        The parsed YAML.
+    path
+        The file it came from (names errors; the set's name must equal its stem).
+    specs
+        Registry to check names against (default: the shipped registry).
+    parent
+        The set named by ``extends:``, already loaded: its values, references and
+        ``pybamm_base`` are inherited, and this file's values override them.
 
     Raises
     ------
@@ -427,6 +442,8 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
         references = {}
     for key, ref in references.items():
         errors.extend(_check_reference(str(key), ref, where))
+    if parent is not None:
+        references = {**parent.references, **references}
     notes = raw.get("notes") or []
     if isinstance(notes, str):
         notes = [notes]
@@ -439,7 +456,7 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
         errors.append(ParameterError(f"{where}: parameters", entries,
                                      "a mapping of parameter names to entries"))
         entries = {}
-    names = set(map(str, entries))
+    names = set(map(str, entries)) | (set(parent.parameters) if parent is not None else set())
     parameters: dict[str, Parameter] = {}
     for pname, entry in entries.items():
         pname = str(pname)
@@ -507,9 +524,14 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
                 errors.append(ParameterError(exc.field, exc.value, exc.allowed))
     if errors:
         raise ParameterFileError(where, errors)
+    if parent is not None:
+        parameters = {**parent.parameters, **parameters}
+        notes = [*parent.notes, *notes]
+    pybamm_base = raw.get("pybamm_base", parent.pybamm_base if parent is not None else None)
     return ParameterSet(name=str(name), kind=raw["kind"], description=str(raw["description"]),
                         path=path, parameters=parameters, references=references,
-                        pybamm_base=raw.get("pybamm_base"), notes=tuple(notes))
+                        pybamm_base=pybamm_base, notes=tuple(notes),
+                        extends=None if parent is None else parent.name)
 
 
 def parameters_dir() -> Path:
@@ -570,6 +592,27 @@ def load_parameter_set(name_or_path: str | Path) -> ParameterSet:
     >>> p = load_parameter_set("bare_li")  # doctest: +SKIP
     >>> p.si["coating_thickness"]  # doctest: +SKIP
     """
-    path = resolve_parameter_path(name_or_path)
+    return _load(resolve_parameter_path(name_or_path), ())
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> ParameterSet:
+    """Load ``path``, first loading the set it ``extends`` (looked up next to it, then among
+    the shipped sets); ``chain`` detects cycles."""
+    if path.resolve() in chain:
+        names = " -> ".join(p.stem for p in (*chain, path.resolve()))
+        raise ParameterError(f"{path}: extends", names, "a chain of sets without a cycle")
     raw = safe_load_file(path)
-    return parse_parameter_set(raw, path)
+    parent = None
+    if isinstance(raw, dict) and "extends" in raw:
+        base = raw["extends"]
+        if not isinstance(base, str) or not _NAME.match(base):
+            raise ParameterError(f"{path}: extends", base, "the name of another parameter set")
+        sibling = path.parent / f"{base}.yaml"
+        try:
+            parent_path = sibling if sibling.is_file() else resolve_parameter_path(base)
+        except InputError:
+            raise ParameterError(f"{path}: extends", base,
+                                 f"a set next to this file or one of {list_parameter_sets()}"
+                                 ) from None
+        parent = _load(parent_path, (*chain, path.resolve()))
+    return parse_parameter_set(raw, path, parent=parent)

@@ -193,3 +193,56 @@ def test_spec_bounds_inclusive_and_exclusive(specs):
     assert por.contains(0.5) and not por.contains(0.0) and not por.contains(1.0)
     assert not por.contains(math.nan)
     assert por.allowed_range() == "(0, 1) dimensionless"
+
+
+def _write(folder: Path, name: str, body: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+BASE = """\
+name: base
+kind: electrolyte
+description: parent set
+pybamm_base: Xu2019
+references:
+  r1: {authors: A. Author, year: 2020, journal: J. Test, doi: 10.0/x}
+parameters:
+  coating_thickness: {value: 28, unit: nm, source: {ref: r1}}
+  separator_porosity: {value: 0.4, unit: dimensionless, source: {ref: r1}}
+"""
+
+
+def test_extends_inherits_and_overrides(tmp_path):
+    from hemcell.params import load_parameter_set
+
+    _write(tmp_path, "base", BASE)
+    child = _write(tmp_path, "child", """\
+        name: child
+        kind: surface
+        description: child set
+        extends: base
+        parameters:
+          coating_thickness: {value: 14, unit: nm, source: {ref: r1, note: parent's reference}}
+          ambient_temperature: {value: 25, unit: degC, source: {assumed: room temperature lab test}}
+        """)
+    p = load_parameter_set(child)
+    assert p.si["coating_thickness"] == pytest.approx(14e-9)  # overridden
+    assert p.si["separator_porosity"] == pytest.approx(0.4)  # inherited
+    assert p.si["ambient_temperature"] == pytest.approx(298.15)
+    assert p.pybamm_base == "Xu2019" and p.extends == "base"
+    assert p["separator_porosity"].describe_source(p.references).startswith("ref A. Author")
+
+
+def test_extends_cycle_and_unknown_parent(tmp_path):
+    from hemcell.params import load_parameter_set
+
+    body = "name: {n}\nkind: surface\ndescription: d\nextends: {p}\nparameters: {{}}\n"
+    a = _write(tmp_path, "a", body.format(n="a", p="b"))
+    _write(tmp_path, "b", body.format(n="b", p="a"))
+    with pytest.raises(ParameterError, match="a -> b -> a"):
+        load_parameter_set(a)
+    c = _write(tmp_path, "c", body.format(n="c", p="nonexistent_parent"))
+    with pytest.raises(ParameterError, match="extends: got 'nonexistent_parent'"):
+        load_parameter_set(c)
