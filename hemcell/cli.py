@@ -31,6 +31,7 @@ params_app = typer.Typer(help="Parameter sets: list, show, check.", no_args_is_h
 app.add_typer(params_app, name="params")
 
 _STATE = {"debug": False}
+_CORE_COMMANDS = ("params", "demo", "validate", "bench")
 
 # Sub-command groups that live in their own packages; each module defines ``app``.
 _SUBAPPS = {
@@ -42,8 +43,14 @@ _SUBAPPS = {
 }
 
 
-def _mount_subapps() -> None:
-    for name, module in _SUBAPPS.items():
+def _mount_subapps(names: list[str] | None = None) -> None:
+    """Register sub-command groups (all, or only ``names``) on the app.
+
+    Each group is imported only when mounted, so ``hemcell params ...`` does not pay for
+    importing the simulation packages.
+    """
+    for name in names if names is not None else list(_SUBAPPS):
+        module = _SUBAPPS[name]
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
@@ -55,6 +62,17 @@ def _mount_subapps() -> None:
             app.add_typer(sub, name=name)
         else:  # a single command
             app.command(name)(sub)
+
+
+def _groups_needed(args: list[str]) -> list[str] | None:
+    """Which sub-command groups a command line needs: ``[]`` for a core command, one
+    group for a group's command, ``None`` (all) for help or an unknown command."""
+    first = next((a for a in args if not a.startswith("-")), None)
+    if first in _SUBAPPS:
+        return [first]
+    if first in _CORE_COMMANDS:
+        return []
+    return None
 
 
 @app.callback()
@@ -220,8 +238,8 @@ def bench(
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning hemcell errors into one line and an exit code."""
-    _mount_subapps()
     args = sys.argv[1:] if argv is None else argv
+    _mount_subapps(_groups_needed(args))
     debug = "--debug" in args
     try:
         # with standalone_mode=False click returns the code of a typer.Exit instead of raising

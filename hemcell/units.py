@@ -26,9 +26,17 @@ def unit_registry() -> pint.UnitRegistry:
     """
     import pint
 
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    try:  # parsed definitions cached on disk: creation drops from ~1 s to ~0.1 s
+        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
+    except OSError:  # read-only home: no cache
+        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("emu = 1e-3 * ampere * meter ** 2")
     return ureg
+
+
+@lru_cache(maxsize=1024)
+def _unit(text: str) -> pint.Unit:
+    return unit_registry().Unit(text)
 
 
 def parse_unit(text: str, field: str) -> pint.Unit:
@@ -51,7 +59,7 @@ def parse_unit(text: str, field: str) -> pint.Unit:
     if not isinstance(text, str) or not text.strip():
         raise InputError(field, text, "a unit such as 'nm', 'm**2/s', 'GPa' or 'dimensionless'")
     try:
-        return unit_registry().Unit(text)
+        return _unit(text)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
             TypeError, AttributeError, AssertionError) as exc:
         raise InputError(field, text, f"a unit pint understands ({exc})") from None
@@ -83,15 +91,26 @@ def to_si(value: float, unit: str, si_unit: str, field: str) -> float:
     """
     given = parse_unit(unit, field)
     target = parse_unit(si_unit, f"{field} (registry unit)")
+    same_dimension, factor = _conversion(given, target)
+    if not same_dimension:
+        dim = unit_registry().Quantity(1, target).dimensionality
+        raise InputError(f"{field}.unit", unit, f"a unit with the dimension of {si_unit} ({dim})")
+    if factor is not None:
+        return value * factor
+    # offset units (degC): full conversion
+    return float(unit_registry().Quantity(value, given).to(target).magnitude)
+
+
+@lru_cache(maxsize=512)
+def _conversion(given: pint.Unit, target: pint.Unit) -> tuple[bool, float | None]:
+    """(same dimension?, factor from ``given`` to ``target``; ``None`` for offset units)."""
     ureg = unit_registry()
-    q = ureg.Quantity(value, given)
-    if q.dimensionality != ureg.Quantity(1, target).dimensionality:
-        raise InputError(
-            f"{field}.unit",
-            unit,
-            f"a unit with the dimension of {si_unit} ({ureg.Quantity(1, target).dimensionality})",
-        )
-    return float(q.to(target).magnitude)
+    one = ureg.Quantity(1.0, given)
+    if one.dimensionality != ureg.Quantity(1, target).dimensionality:
+        return False, None
+    if ureg.Quantity(0.0, given).to(target).magnitude != 0.0:
+        return True, None
+    return True, float(one.to(target).magnitude)
 
 
 def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
