@@ -15,7 +15,6 @@ import yaml
 
 from hemcell.errors import ParameterError
 
-
 # libyaml's C parser when PyYAML was built with it (about 10x faster than pure Python)
 _BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
