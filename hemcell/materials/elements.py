@@ -1,0 +1,89 @@
+"""Element data shipped with hemcell (``hemcell/materials/data/elements.yaml``).
+
+Atomic masses and metal densities come from the ``periodictable`` package (CIAAW 2021
+standard atomic weights; CRC Handbook densities); everything else (oxidation states,
+mechanism roles, alloy phases, carrier-ion radii) from the YAML file, where each entry
+names its source.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import DependencyError, InputError
+
+ELEMENTS_FILE = Path(__file__).with_name("data") / "elements.yaml"
+
+#: Faraday constant [C mol⁻¹] (CODATA 2018, exact in the 2019 SI: N_A·e).
+FARADAY_C_PER_MOL = 96485.33212
+#: Coulombs per mAh.
+C_PER_MAH = 3.6
+
+
+@lru_cache(maxsize=1)
+def element_data() -> dict[str, Any]:
+    """The parsed ``elements.yaml`` (sources, elements, anions, alloy_phases, carrier_ions)."""
+    from hemcell.params.yaml_io import safe_load_text
+
+    return safe_load_text(ELEMENTS_FILE.read_text(encoding="utf-8"), str(ELEMENTS_FILE))
+
+
+def _periodictable() -> Any:
+    try:
+        import periodictable
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise DependencyError(
+            "the composition tools need the 'periodictable' package (atomic masses)",
+            hint="pip install periodictable",
+        ) from None
+    return periodictable
+
+
+def atomic_mass_g_per_mol(symbol: str) -> float:
+    """Standard atomic weight of an element [g mol⁻¹] (CIAAW 2021, via periodictable)."""
+    mass = _periodictable().elements.symbol(symbol).mass
+    if mass is None:  # pragma: no cover - only for elements without a standard weight
+        raise InputError("element", symbol, "an element with a standard atomic weight")
+    return float(mass)
+
+
+def metal_density_g_per_cm3(symbol: str) -> float | None:
+    """Density of the element at about 20 °C [g cm⁻³] (CRC Handbook, via periodictable)."""
+    rho = _periodictable().elements.symbol(symbol).density
+    return None if rho is None else float(rho)
+
+
+def molar_mass_g_per_mol(amounts: dict[str, float]) -> float:
+    """Molar mass of a formula unit, M = Σ nᵢ Mᵢ [g mol⁻¹]."""
+    return sum(n * atomic_mass_g_per_mol(el) for el, n in amounts.items())
+
+
+def faraday_capacity_mAh_per_g(electrons_per_formula_unit: float,
+                               molar_mass: float) -> float:
+    """Theoretical capacity Q = n F / (3.6 M) [mAh g⁻¹].
+
+    Parameters
+    ----------
+    electrons_per_formula_unit
+        n, electrons (= carrier ions) stored per formula unit.
+    molar_mass
+        M, molar mass of the formula unit [g mol⁻¹].
+    """
+    return electrons_per_formula_unit * FARADAY_C_PER_MOL / (C_PER_MAH * molar_mass)
+
+
+def carrier_ion(symbol: str) -> dict[str, Any]:
+    """Data of a carrier ion (Li, Na, K): ionic radius [nm] and its source.
+
+    Raises
+    ------
+    InputError
+        For any other ion.
+    """
+    ions = element_data()["carrier_ions"]
+    key = symbol.strip().capitalize() if isinstance(symbol, str) else symbol
+    if key not in ions:
+        raise InputError("--ion", symbol, f"one of {', '.join(ions)}")
+    return {"symbol": key, **ions[key]}

@@ -1,0 +1,278 @@
+"""Parse chemical formulas of high-entropy materials.
+
+Grammar (whitespace is ignored)::
+
+    formula  := item+
+    item     := (element | group) number?
+    group    := "(" body ")" | "[" body "]" | "{" body "}"
+    body     := item+ | element ("," element)+        # commas: one mixed site
+    element  := an element symbol, e.g. Mg, Co, O
+    number   := 12 | 0.2 | .5                         # a missing number means 1
+
+Rules beyond plain chemistry:
+
+- **Equal shares.** A group whose members carry no subscript and are all cation-type
+  elements is one mixed site with equal shares that add up to one:
+  ``(LiFeZnNiCoMn)3O4`` means Li0.5Fe0.5Zn0.5Ni0.5Co0.5Mn0.5O4 (each 3/6), the
+  high-entropy convention. Comma lists ``(Co,Cr,Fe,Mn,Ni)3O4`` mean the same. Groups
+  with subscripts (``(Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O``) or with anion-type members
+  (``Ca(OH)2``, ``Fe2(SO4)3``) multiply out as usual.
+- **Sites.** Every top-level group is remembered: :func:`hemcell.materials.entropy.sublattices`
+  treats it as one cation sublattice.
+
+Errors are :class:`hemcell.errors.InputError` naming the position (1-based) of the
+problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hemcell.errors import InputError
+
+#: Elements that never form an equal-share mixed site without commas: with them a
+#: subscript-free group is a molecular unit such as (OH), (CN) or (SCN).
+_MOLECULAR_GROUP_ELEMENTS = frozenset({"H", "C", "N", "O", "S", "Se", "Te", "F", "Cl", "Br", "I"})
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = set(_OPEN.values())
+_EXAMPLES = "formulas such as (Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O, (LiFeZnNiCoMn)3O4 or InGeSiP3"
+_MAX_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula.
+
+    Attributes
+    ----------
+    text
+        The formula as given.
+    amounts
+        Element symbol → atoms per formula unit, in order of first appearance.
+    groups
+        For every top-level parenthesised group: element → atoms per formula unit
+        contributed by that group (the group multiplier included).
+    outside
+        Element → atoms per formula unit written outside any group.
+    """
+
+    text: str
+    amounts: dict[str, float]
+    groups: tuple[dict[str, float], ...] = field(default_factory=tuple)
+    outside: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def elements(self) -> list[str]:
+        """Element symbols in order of first appearance."""
+        return list(self.amounts)
+
+
+@dataclass
+class _Node:
+    """An element (``symbol``) or a group (``children``) with its written subscript."""
+
+    position: int
+    symbol: str | None = None
+    children: list[_Node] = field(default_factory=list)
+    subscript: float | None = None
+    commas: bool = False
+
+
+def _known_symbols() -> frozenset[str]:
+    import periodictable
+
+    return frozenset(el.symbol for el in periodictable.elements if el.number > 0)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.symbols = _known_symbols()
+
+    # ---------------------------------------------------------------- errors
+    def fail(self, position: int, got: str, allowed: str) -> InputError:
+        return InputError(f"formula {self.text!r} at position {position + 1}", got, allowed,
+                          hint=f"write {_EXAMPLES}")
+
+    def _here(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else "end of formula"
+
+    # ---------------------------------------------------------------- scanning
+    def skip_spaces(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def number(self) -> float | None:
+        self.skip_spaces()
+        start = self.pos
+        while self.pos < len(self.text) and (self.text[self.pos].isdigit()
+                                             or self.text[self.pos] == "."):
+            self.pos += 1
+        raw = self.text[start:self.pos]
+        if not raw:
+            return None
+        if raw.count(".") > 1 or raw == ".":
+            raise self.fail(start, raw, "a number such as 3, 0.2 or .5")
+        value = float(raw)
+        if value <= 0:
+            raise self.fail(start, raw, "a subscript greater than zero")
+        return value
+
+    def element(self) -> _Node:
+        start = self.pos
+        sym = self.text[self.pos]
+        if self.pos + 1 < len(self.text) and self.text[self.pos + 1].islower():
+            two = sym + self.text[self.pos + 1]
+            if two in self.symbols:
+                self.pos += 2
+                return _Node(start, symbol=two)
+            if sym not in self.symbols:
+                raise self.fail(start, two, "an element symbol (capital letter, then at most "
+                                            "one small letter)")
+        if sym not in self.symbols:
+            raise self.fail(start, sym, "an element symbol")
+        self.pos += 1
+        return _Node(start, symbol=sym)
+
+    def item(self) -> _Node:
+        self.skip_spaces()
+        ch = self._here()
+        if ch in _OPEN:
+            node = self.group()
+        elif ch.isalpha() and ch.isupper():
+            node = self.element()
+        else:
+            allowed = "an element symbol or '('"
+            if ch.isalpha():
+                allowed = "an element symbol starting with a capital letter"
+            raise self.fail(self.pos, ch, allowed)
+        node.subscript = self.number()
+        return node
+
+    def group(self) -> _Node:
+        start = self.pos
+        closer = _OPEN[self.text[self.pos]]
+        self.pos += 1
+        node = _Node(start)
+        while True:
+            self.skip_spaces()
+            ch = self._here()
+            if ch == closer:
+                self.pos += 1
+                break
+            if self.pos >= len(self.text):
+                raise self.fail(self.pos, "end of formula",
+                                f"{closer!r} to close the {self.text[start]!r} at position "
+                                f"{start + 1}")
+            if ch in _CLOSE:
+                raise self.fail(self.pos, ch, f"{closer!r} to close the {self.text[start]!r} at "
+                                              f"position {start + 1}")
+            if ch == ",":
+                if not node.children:
+                    raise self.fail(self.pos, ",", "an element before ','")
+                node.commas = True
+                self.pos += 1
+                continue
+            node.children.append(self.item())
+        if not node.children:
+            raise self.fail(start, self.text[start:self.pos], "a group with at least one element")
+        return node
+
+    def formula(self) -> list[_Node]:
+        nodes: list[_Node] = []
+        self.skip_spaces()
+        if self.pos >= len(self.text):
+            raise self.fail(0, self.text, "a non-empty formula")
+        while True:
+            self.skip_spaces()
+            if self.pos >= len(self.text):
+                return nodes
+            ch = self._here()
+            if ch in _CLOSE:
+                raise self.fail(self.pos, ch, "no closing bracket without an opening one")
+            if ch == ",":
+                raise self.fail(self.pos, ch, "commas only inside a group, as in (Co,Ni)O")
+            nodes.append(self.item())
+
+
+def _is_equal_share(node: _Node) -> bool:
+    """A group of subscript-free elements forming one mixed site (see module docstring)."""
+    if any(c.symbol is None or c.subscript is not None for c in node.children):
+        return False
+    if len(node.children) < 2:
+        return False
+    if node.commas:
+        return True
+    return not any(c.symbol in _MOLECULAR_GROUP_ELEMENTS for c in node.children)
+
+
+def _flatten(node: _Node, factor: float, out: dict[str, float], text: str) -> None:
+    mult = factor * (node.subscript if node.subscript is not None else 1.0)
+    if node.symbol is not None:
+        out[node.symbol] = out.get(node.symbol, 0.0) + mult
+        return
+    if _is_equal_share(node):
+        names = [c.symbol for c in node.children]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise InputError(f"formula {text!r} at position {node.position + 1}", dupes[0],
+                             "each element once in an equal-share group")
+        share = mult / len(names)
+        for n in names:
+            assert n is not None
+            out[n] = out.get(n, 0.0) + share
+        return
+    if node.commas:
+        raise InputError(f"formula {text!r} at position {node.position + 1}",
+                         text[node.position:], "a comma list of elements without subscripts, "
+                                                "as in (Co,Cr,Fe,Mn,Ni)3O4")
+    for child in node.children:
+        _flatten(child, mult, out, text)
+
+
+def parse_formula(text: str) -> Formula:
+    """Parse a formula into atoms per formula unit and its top-level groups.
+
+    Parameters
+    ----------
+    text
+        The formula, e.g. ``(Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O``, ``(LiFeZnNiCoMn)3O4``,
+        ``InGeSiP3``, ``Cu0.88Sn0.02Sb0.02Bi0.02Mn0.02S0.9Se0.1``.
+
+    Returns
+    -------
+    Formula
+
+    Raises
+    ------
+    InputError
+        With the 1-based position of the problem, what was found and what is allowed.
+
+    Examples
+    --------
+    >>> parse_formula("(LiFeZnNiCoMn)3O4").amounts["Fe"]
+    0.5
+    """
+    if not isinstance(text, str):
+        raise InputError("formula", text, "a formula string")
+    if len(text) > _MAX_LENGTH:
+        raise InputError("formula", f"{text[:20]}... ({len(text)} characters)",
+                         f"at most {_MAX_LENGTH} characters")
+    parser = _Parser(text)
+    nodes = parser.formula()
+    amounts: dict[str, float] = {}
+    outside: dict[str, float] = {}
+    groups: list[dict[str, float]] = []
+    for node in nodes:
+        part: dict[str, float] = {}
+        _flatten(node, 1.0, part, text)
+        target = outside if node.symbol is not None else None
+        if target is None:
+            groups.append(part)
+        else:
+            for el, n in part.items():
+                outside[el] = outside.get(el, 0.0) + n
+        for el, n in part.items():
+            amounts[el] = amounts.get(el, 0.0) + n
+    return Formula(text=text, amounts=amounts, groups=tuple(groups), outside=outside)
