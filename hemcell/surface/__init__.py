@@ -16,7 +16,9 @@ One mechanism per module:
 ``mechanics``             linear elasticity, stack pressure, growth strain
 ``solver``                SNES set-up, staggered electro-chemo-mechanical coupling
 ``metrics``               scalar results (focusing factor, stresses, ...)
-``output``                metrics.json, run.json, VTX fields, PNG maps
+``analytic``              hand results the model is verified against
+``output``                VTX fields for ParaView, PNG maps, comparison figure
+``run``                   parameter sets → parameters, ``run`` and ``compare``
 ``cli``                   ``hemcell surface run|compare``
 ========================  ==========================================================
 

@@ -40,6 +40,13 @@ interface and :math:`\phi` that of the electrolyte at the (collapsed) surface:
 :math:`\psi` is a surface unknown (a P1 field whose degrees of freedom off the Li
 surface are fixed to zero). The Ohmic drop across a flat coating is
 :math:`\Delta\phi_c = i\,h/\kappa_c`.
+
+The condition neglects the curvature of the layer. On a curved surface with radius
+:math:`R` the current lines converge (convex) or diverge (concave) across the
+coating, and the Li-side current density differs from the electrolyte-side one by a
+factor :math:`1 \pm h/R`; the resolved coating captures this, the thin-layer
+condition does not. The two therefore agree to :math:`O(h/R)` (tested in
+``tests/surface/test_sinusoid.py``).
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ Strong form
 Unknowns: salt concentration :math:`c` [mol m⁻³] and electrolyte potential
 :math:`\phi` [V] measured by a Li reference electrode. With constant transport
 properties (κ, D, t₊, thermodynamic factor :math:`\chi = 1 + d\ln f_\pm/d\ln c`),
-Newman's flux laws for a 1:1 salt are (Newman & Thomas-Alyea, *Electrochemical
-Systems*, 3rd ed., eqs. 12.23 and 12.29; hemcell DESIGN §5):
+Newman's flux laws for a 1:1 salt, with the solvent velocity neglected, are (J. Newman
+and K. E. Thomas-Alyea, *Electrochemical Systems*, concentrated binary electrolytes;
+the form of hemcell DESIGN §5):
 
 .. math::
     \mathbf i = -\kappa\nabla\phi + \frac{2\kappa RT}{F}(1-t_+)\,\chi\,\nabla\ln c,

@@ -35,6 +35,7 @@ nodes along the interfaces: a *transport* mesh (electrolyte + coating) and a
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from enum import IntEnum
@@ -287,61 +288,66 @@ def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool) 
 
     length = spec.surface_length_m() / _UM
     n_surf = max(8, math.ceil(length / hs)) + 1
-    # Dense points for the spline; the mesh nodes are set by the transfinite count.
-    n_pts = 16 if spec.kind == "flat" else max(64, 4 * n_surf // 8)
-    pts = spec.surface_points(n_pts) / _UM
+    # The surface is a polyline through nodes on the exact curve, evenly spaced in arc
+    # length; each segment is one element edge. The coating is built from quadrilateral
+    # patches P_i P_i+1 Q_i+1 Q_i with Q_i = P_i + h n_i, so every element layer is
+    # exactly normal to the surface (skewed elements in an nm-thin band violate the
+    # maximum-angle condition and spoil the solution).
+    pts = spec.surface_points(n_surf) / _UM
     _, _, nx, ny = spec.profile(pts[:, 0] * _UM)
 
-    def spline(points: npt.NDArray[np.float64]) -> tuple[int, int, int]:
+    def polyline(points: npt.NDArray[np.float64]) -> tuple[list[int], list[int]]:
         tags = [geo.addPoint(float(px), float(py), 0.0) for px, py in points]
-        if spec.kind == "flat":
-            curve = geo.addLine(tags[0], tags[-1])
-        else:
-            curve = geo.addSpline(tags)
-        return curve, tags[0], tags[-1]
+        segs = [geo.addLine(a, b) for a, b in itertools.pairwise(tags)]
+        return tags, segs
 
-    li_curve, li_left, li_right = spline(pts)
+    li_pts, li_segs = polyline(pts)
+    li_left, li_right = li_pts[0], li_pts[-1]
     p_bl = geo.addPoint(0.0, -HL, 0.0)
     p_br = geo.addPoint(W, -HL, 0.0)
     bottom = geo.addLine(p_bl, p_br)
     li_side_r = geo.addLine(p_br, li_right)
     li_side_l = geo.addLine(li_left, p_bl)
-    li_loop = geo.addCurveLoop([bottom, li_side_r, -li_curve, li_side_l])
+    li_loop = geo.addCurveLoop([bottom, li_side_r, *[-c for c in reversed(li_segs)], li_side_l])
     li_surf = geo.addPlaneSurface([li_loop])
 
+    co_surfs: list[int] = []
+    radial: list[int] = []
+    co_segs: list[int] = []
     if spec.coated:
         outer = pts + h * np.column_stack([nx, ny])
-        co_curve, co_left, co_right = spline(outer)
-        co_side_r = geo.addLine(li_right, co_right)
-        co_side_l = geo.addLine(co_left, li_left)
-        co_loop = geo.addCurveLoop([li_curve, co_side_r, -co_curve, co_side_l])
-        co_surf = geo.addPlaneSurface([co_loop])
-        el_curve, el_left, el_right = co_curve, co_left, co_right
+        co_pts, co_segs = polyline(outer)
+        radial = [geo.addLine(a, b) for a, b in zip(li_pts, co_pts, strict=True)]
+        for i, seg in enumerate(li_segs):
+            loop = geo.addCurveLoop([seg, radial[i + 1], -co_segs[i], -radial[i]])
+            co_surfs.append(geo.addPlaneSurface([loop]))
+        co_side_l, co_side_r = radial[0], radial[-1]
+        el_segs, el_left, el_right = co_segs, co_pts[0], co_pts[-1]
     else:
-        el_curve, el_left, el_right = li_curve, li_left, li_right
+        el_segs, el_left, el_right = li_segs, li_left, li_right
 
     p_tl = geo.addPoint(0.0, H, 0.0)
     p_tr = geo.addPoint(W, H, 0.0)
     el_side_r = geo.addLine(el_right, p_tr)
     top = geo.addLine(p_tr, p_tl)
     el_side_l = geo.addLine(p_tl, el_left)
-    el_loop = geo.addCurveLoop([el_curve, el_side_r, top, el_side_l])
+    el_loop = geo.addCurveLoop([*el_segs, el_side_r, top, el_side_l])
     el_surf = geo.addPlaneSurface([el_loop])
     geo.synchronize()
 
-    # Surface resolution: same node count on the Li curve and the coating curve.
-    gmsh.model.mesh.setTransfiniteCurve(li_curve, n_surf)
-    if spec.coated:
-        gmsh.model.mesh.setTransfiniteCurve(co_curve, n_surf)
-        for c in (co_side_r, co_side_l):
-            gmsh.model.mesh.setTransfiniteCurve(c, spec.coating_layers + 1)
-        gmsh.model.mesh.setTransfiniteSurface(co_surf)
+    # One element edge per surface segment; coating_layers elements across the coating.
+    for c in [*li_segs, *co_segs]:
+        gmsh.model.mesh.setTransfiniteCurve(c, 2)
+    for c in radial:
+        gmsh.model.mesh.setTransfiniteCurve(c, spec.coating_layers + 1)
+    for sf in co_surfs:
+        gmsh.model.mesh.setTransfiniteSurface(sf)
 
     # Grading away from the surface by a distance field.
     fld = gmsh.model.mesh.field
     dist = fld.add("Distance")
-    fld.setNumbers(dist, "CurvesList", [li_curve] + ([co_curve] if spec.coated else []))
-    fld.setNumber(dist, "Sampling", 4 * n_surf)
+    fld.setNumbers(dist, "CurvesList", [*li_segs, *co_segs])
+    fld.setNumber(dist, "Sampling", 4)
     thr = fld.add("Threshold")
     fld.setNumber(thr, "InField", dist)
     fld.setNumber(thr, "SizeMin", hs)
@@ -356,17 +362,17 @@ def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool) 
 
     pg = gmsh.model.addPhysicalGroup
     merge = spec.coated and band_is_electrolyte
-    pg(2, [el_surf, co_surf] if merge else [el_surf], Cell.ELECTROLYTE, name="electrolyte")
+    pg(2, [el_surf, *co_surfs] if merge else [el_surf], Cell.ELECTROLYTE, name="electrolyte")
     pg(2, [li_surf], Cell.LI, name="li")
-    pg(1, [li_curve], Facet.LI_SURFACE, name="li_surface")
+    pg(1, li_segs, Facet.LI_SURFACE, name="li_surface")
     pg(1, [top], Facet.TOP, name="top")
     pg(1, [bottom], Facet.BOTTOM, name="bottom")
     el_sides = [el_side_l, el_side_r] + ([co_side_l, co_side_r] if merge else [])
     pg(1, el_sides, Facet.SIDE_ELECTROLYTE, name="side_electrolyte")
     pg(1, [li_side_l, li_side_r], Facet.SIDE_LI, name="side_li")
     if spec.coated and not merge:
-        pg(2, [co_surf], Cell.COATING, name="coating")
-        pg(1, [co_curve], Facet.COATING_SURFACE, name="coating_surface")
+        pg(2, co_surfs, Cell.COATING, name="coating")
+        pg(1, co_segs, Facet.COATING_SURFACE, name="coating_surface")
         pg(1, [co_side_l, co_side_r], Facet.SIDE_COATING, name="side_coating")
     gmsh.model.mesh.generate(2)
 
@@ -392,11 +398,11 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
         :class:`Facet`).
     """
     import dolfinx_solver  # noqa: F401  (must precede dolfinx)
-    import gmsh
-    from mpi4py import MPI
 
     import dolfinx.io.gmsh
     import dolfinx.mesh
+    import gmsh
+    from mpi4py import MPI
 
     comm = MPI.COMM_WORLD if comm is None else comm
     initialized_here = False

@@ -7,21 +7,28 @@ In the solid :math:`\Omega_s = \Omega_{Li}\cup\Omega_c`, with displacement
 
 .. math::
     -\nabla\cdot\boldsymbol\sigma = \mathbf 0, \qquad
-    \boldsymbol\sigma = \lambda\,\mathrm{tr}(\boldsymbol\varepsilon - \boldsymbol\varepsilon^*)\mathbf I
+    \boldsymbol\sigma = \lambda\,\mathrm{tr}(\boldsymbol\varepsilon
+        - \boldsymbol\varepsilon^*)\mathbf I
         + 2\mu(\boldsymbol\varepsilon - \boldsymbol\varepsilon^*), \qquad
     \boldsymbol\varepsilon = \tfrac12(\nabla\mathbf u + \nabla\mathbf u^T),
 
 in plane strain (:math:`\varepsilon_{zz} = 0`), with Lamé constants from (E, ν) of
 each region. **Stress is tension positive.** The growth eigenstrain is isotropic,
-:math:`\boldsymbol\varepsilon^* = \varepsilon_g\mathbf I_3`, in a near-surface
-lithium layer of thickness :math:`\ell_g`: lithium deposited at the surface over a
-time :math:`t_{dep}` has local thickness :math:`\delta = \Omega\, i_n t_{dep}/F`; a
-fraction β of it is taken up inside the layer (e.g. at grain boundaries) as
-:math:`\varepsilon_g = \beta\,\delta/\ell_g` (an assumed, simple closure; the
-non-uniform part of :math:`i_n` makes the stress non-uniform). Then
+:math:`\boldsymbol\varepsilon^* = \varepsilon_g\mathbf I_3`, in the lithium near the
+surface: lithium deposited over a time :math:`t_{dep}` has local thickness
+:math:`\delta = \Omega\, i_n t_{dep}/F`; a fraction β of it is taken up below the
+surface (e.g. at grain boundaries), distributed over a depth :math:`\ell_g`:
 
 .. math::
-    \sigma_{zz} = \lambda(\mathrm{tr}\,\boldsymbol\varepsilon - 3\varepsilon_g) - 2\mu\varepsilon_g .
+    \varepsilon_g(\mathbf x) = \frac{\beta\,\delta(s)}{\ell_g}\,e^{-d/\ell_g},
+
+with :math:`d` the distance to the surface and :math:`s` the nearest surface point, so
+that :math:`\int_0^\infty \varepsilon_g\,dd = \beta\delta` (an assumed, simple
+closure; the non-uniform part of :math:`i_n` makes the stress non-uniform). Then
+
+.. math::
+    \sigma_{zz} = \lambda(\mathrm{tr}\,\boldsymbol\varepsilon - 3\varepsilon_g)
+        - 2\mu\varepsilon_g .
 
 Boundary conditions: stack pressure :math:`p` on the solid surface wetted by the
 electrolyte, :math:`\boldsymbol\sigma\mathbf n = -p\,\mathbf n`; bottom
@@ -37,8 +44,9 @@ sides such that for all admissible :math:`\mathbf w`
     = \int_{\Omega_s} (3\lambda + 2\mu)\,\varepsilon_g\,\nabla\cdot\mathbf w\,dx
       - \int_{\Gamma_{wet}} p\,\mathbf n\cdot\mathbf w\,ds,
 
-with :math:`\boldsymbol\sigma_e(\mathbf u) = \lambda\,\mathrm{tr}\,\boldsymbol\varepsilon(\mathbf u)\mathbf I
-+ 2\mu\boldsymbol\varepsilon(\mathbf u)`.
+with the elastic part
+:math:`\boldsymbol\sigma_e(\mathbf u) = \lambda\,\mathrm{tr}\,\boldsymbol\varepsilon(\mathbf u)
+\mathbf I + 2\mu\boldsymbol\varepsilon(\mathbf u)`.
 """
 
 from __future__ import annotations
@@ -113,8 +121,9 @@ class MechanicsProblem:
 
     def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, degree: int = 2) -> None:
         import dolfinx_solver  # noqa: F401
+
+        import dolfinx.fem.petsc as fem_petsc
         from dolfinx import fem
-        from dolfinx.fem.petsc import LinearProblem
 
         self.sm, self.p = sm, p
         msh = sm.mechanics
@@ -130,15 +139,20 @@ class MechanicsProblem:
         E.x.array[coat] = p.coating_youngs_modulus_Pa
         nu.x.array[coat] = p.coating_poisson_ratio
         self.lam, self.mu = lame_parameters(E, nu)
-        self.growth_strain = fem.Function(self.Q0, name="growth_strain")
-
-        # Cells of the near-surface Li layer that take the growth strain.
+        # Growth strain: discontinuous P1 (zero in the coating, exact at the vertices of
+        # Li cells), decaying with the depth d below the surface as exp(-d/l_g); each
+        # degree of freedom takes the current of its nearest surface point.
+        self.G1 = fem.functionspace(msh, ("DG", 1))
+        self.growth_strain = fem.Function(self.G1, name="growth_strain")
         li_cells = cells.indices[cells.values == Cell.LI]
-        mid = _cell_midpoints(msh, li_cells)
-        _, ys, _, _ = sm.spec.profile(mid[:, 0])
-        depth = ys - mid[:, 1]
-        self._growth_cells = li_cells[depth < p.growth_layer_thickness_m]
-        self._growth_x = mid[depth < p.growth_layer_thickness_m, 0]
+        li_dofs = np.unique(self.G1.dofmap.list[li_cells].ravel())
+        xyz = self.G1.tabulate_dof_coordinates()[li_dofs]
+        x_near, depth = _nearest_on_curve(sm.spec.surface_points(4001), xyz[:, :2])
+        weight = np.exp(-depth / p.growth_layer_thickness_m)
+        keep = weight > 1e-8
+        self._growth_dofs = li_dofs[keep]
+        self._growth_x = x_near[keep]
+        self._growth_weight = weight[keep]
 
         facets = sm.mechanics_facets
         wet = Facet.COATING_SURFACE if sm.has_coating else Facet.LI_SURFACE
@@ -154,18 +168,30 @@ class MechanicsProblem:
         fdim = tdim - 1
         bottom = facets.indices[facets.values == Facet.BOTTOM]
         sides = facets.indices[np.isin(facets.values, (Facet.SIDE_LI, Facet.SIDE_COATING))]
+        bottom_dofs = fem.locate_dofs_topological(self.V.sub(1), fdim, bottom)
+        side_dofs = fem.locate_dofs_topological(self.V.sub(0), fdim, sides)
         bcs = [
-            fem.dirichletbc(np.float64(0.0),
-                            fem.locate_dofs_topological(self.V.sub(1), fdim, bottom), self.V.sub(1)),
-            fem.dirichletbc(np.float64(0.0),
-                            fem.locate_dofs_topological(self.V.sub(0), fdim, sides), self.V.sub(0)),
+            fem.dirichletbc(np.float64(0.0), bottom_dofs, self.V.sub(1)),  # u_y = 0
+            fem.dirichletbc(np.float64(0.0), side_dofs, self.V.sub(0)),  # u_x = 0
         ]
         self.u = fem.Function(self.V, name="displacement_m")
-        self.problem = LinearProblem(
-            a, L, u=self.u, bcs=bcs, petsc_options_prefix="hemcell_mech_",
-            petsc_options={"ksp_type": "preonly", "pc_type": "lu",
-                           "pc_factor_mat_solver_type": "mumps", "ksp_error_if_not_converged": True},
-        )
+        # The operator does not change between staggered iterations: assemble and
+        # factorise it once (MUMPS LU), re-assemble only the right-hand side.
+        from petsc4py import PETSc
+
+        self._a = fem.form(a)
+        self._L = fem.form(L)
+        self._bcs = bcs
+        self._A = fem_petsc.assemble_matrix(self._a, bcs=bcs)
+        self._A.assemble()
+        self._b = fem_petsc.create_vector(self.V)
+        self._ksp = PETSc.KSP().create(msh.comm)
+        self._ksp.setOperators(self._A)
+        self._ksp.setType("preonly")
+        pc = self._ksp.getPC()
+        pc.setType("lu")
+        pc.setFactorSolverType("mumps")
+        self._ksp.setErrorIfNotConverged(True)
         # Stress fields for output and sampling (DG1 is exact for P2 displacements).
         self.T1 = fem.functionspace(msh, ("DG", degree - 1, (tdim, tdim)))
         self.D1 = fem.functionspace(msh, ("DG", degree - 1))
@@ -181,18 +207,29 @@ class MechanicsProblem:
 
     def set_growth_current(self, x_m: npt.NDArray[np.float64],
                            current_A_per_m2: npt.NDArray[np.float64]) -> None:
-        """Set ε_g in the growth layer from surface current samples i_n(x) (sorted x)."""
+        """Set ε_g(x, d) = ε_g(i_n(x)) exp(−d/ℓ_g) from surface current samples (sorted x)."""
         i = np.interp(self._growth_x, x_m, current_A_per_m2)
         self.growth_strain.x.array[:] = 0.0
-        self.growth_strain.x.array[self._growth_cells] = growth_strain_from_current(i, self.p)
+        self.growth_strain.x.array[self._growth_dofs] = (
+            growth_strain_from_current(i, self.p) * self._growth_weight)
         self.growth_strain.x.scatter_forward()
 
     def solve(self) -> None:
         """Solve the elasticity problem and update stress and von Mises fields."""
+        import dolfinx.fem.petsc as fem_petsc
+        from petsc4py import PETSc
+
         from hemcell.errors import SimulationError
 
+        b = self._b
+        with b.localForm() as loc:
+            loc.set(0.0)
+        fem_petsc.assemble_vector(b, self._L)
+        fem_petsc.apply_lifting(b, [self._a], bcs=[self._bcs])
+        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        fem_petsc.set_bc(b, self._bcs)
         try:
-            self.problem.solve()
+            self._ksp.solve(b, self.u.x.petsc_vec)
         except Exception as exc:  # PETSc raises on a failed factorisation
             raise SimulationError(f"mechanics solve failed: {exc}", step="mechanics") from exc
         self.u.x.scatter_forward()
@@ -229,10 +266,14 @@ class MechanicsProblem:
         return float(self.sm.mechanics.comm.allreduce(local, op=MPI.MAX))
 
 
-def _cell_midpoints(msh: Any, cells: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
-    import dolfinx.mesh
+def _nearest_on_curve(
+    curve: npt.NDArray[np.float64], points: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Lateral position of the nearest curve point and the distance to it, per point."""
+    from scipy.spatial import cKDTree
 
-    return dolfinx.mesh.compute_midpoints(msh, msh.topology.dim, cells)
+    dist, j = cKDTree(curve).query(points)
+    return curve[j, 0], dist
 
 
 def _surface_vertex_cells(sm: SurfaceMesh) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:

@@ -13,6 +13,13 @@ Definitions (Γ_Li is the Li surface where lithium deposits, :math:`|Γ|` its le
 - ``max_von_mises_li_Pa``, ``max_von_mises_coating_Pa``: maxima over the regions;
 - ``tip_normal_stress_Pa``: σ_nn (tension positive) in the Li at the crest of the surface;
 - ``dofs``: transport + mechanics degrees of freedom; ``mpi_ranks``; ``solve_time_s``.
+
+Extra diagnostics: ``current_modulation`` = (max − min)/(max + min) of i_n (the
+amplitude ε of a sinusoidal modulation), ``mean_equilibrium_shift_V`` = mean of
+σ_nnΩ/F over the surface (−pΩ/F under a uniform pressure p),
+``far_boundary_potential_V`` = mean electrolyte potential at the counter boundary
+relative to the Li metal (the surface's total polarisation), coupling and Newton
+iteration counts.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from hemcell.surface import kinetics
 from hemcell.surface.geometry import Cell, Facet
 from hemcell.surface.solver import CoupledResult
 
@@ -96,6 +104,14 @@ def compute_metrics(result: CoupledResult) -> dict[str, Any]:
         "dofs": int(dofs),
         "mpi_ranks": int(comm.size),
         "solve_time_s": float(result.solve_time_s),
+        "current_modulation": float(
+            (np.max(s.current_density_A_per_m2) - np.min(s.current_density_A_per_m2))
+            / (np.max(s.current_density_A_per_m2) + np.min(s.current_density_A_per_m2))),
+        "mean_equilibrium_shift_V": _curve_mean(
+            comm, s.x_m, sm.spec.profile(s.x_m)[1],
+            kinetics.mechanical_potential_shift_V(s.normal_stress_Pa,
+                                                  tr.p.li_molar_volume_m3_per_mol)),
+        "far_boundary_potential_V": _far_potential(tr),
         "coupling_iterations": int(result.coupling_iterations),
         "newton_iterations_total": int(sum(result.newton_iterations)),
         "surface_length_m": float(length),
@@ -112,3 +128,11 @@ def _curve_mean(comm: Any, x: Any, y: Any, values: Any) -> float:
     _, vs = _gather_sorted(comm, x, values)
     seg = np.hypot(np.diff(xs), np.diff(ys))
     return float(np.sum(0.5 * (vs[1:] + vs[:-1]) * seg) / np.sum(seg))
+
+
+def _far_potential(tr: Any) -> float:
+    """Mean electrolyte potential on the far boundary [V] (vs the Li metal)."""
+    import ufl
+
+    phi = ufl.split(tr.u)[1] * tr.phi_scale
+    return tr.integral(phi, tr.ds(Facet.TOP)) / tr.integral(1.0, tr.ds(Facet.TOP))

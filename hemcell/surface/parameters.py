@@ -128,7 +128,7 @@ class SurfaceParameters:
     applied_current_density_A_per_m2: float
     applied_potential_V: float = 0.0
     control: Control = "galvanostatic"
-    coupling_relaxation: float = 0.7
+    coupling_relaxation: float = 1.0
     coupling_iterations: int = 20
     coupling_tolerance: float = 1e-6
 
@@ -174,8 +174,8 @@ class SurfaceParameters:
 
         For steady 1D transport with constant properties the salt balance gives
         :math:`c(0) = c_b\\,[1 - i (1-t_+) L/(F D c_b)]`, so the surface concentration
-        vanishes at :math:`i_{lim} = F D c_b / ((1-t_+) L)` (Newman & Thomas-Alyea,
-        *Electrochemical Systems*, 3rd ed., §19/§21, binary electrolyte).
+        vanishes at :math:`i_{lim} = F D c_b / ((1-t_+) L)` (derived from the model's
+        own equations; see :func:`hemcell.surface.analytic.limiting_current_density_A_per_m2`).
         """
         return (
             FARADAY_C_PER_MOL * self.electrolyte_diffusivity_m2_per_s

@@ -22,14 +22,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import ufl
 
-from hemcell.errors import SimulationError
+from hemcell.errors import InputError, SimulationError
 from hemcell.surface import coating, electrolyte, kinetics
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
 from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted
@@ -56,6 +56,12 @@ def default_snes_options() -> dict[str, Any]:
         "pc_type": "lu",
         "pc_factor_mat_solver_type": "mumps",
     }
+
+
+def _mpi_land() -> Any:
+    from mpi4py import MPI
+
+    return MPI.LAND
 
 
 def collapse(space: Any) -> tuple[Any, npt.NDArray[np.int32]]:
@@ -88,7 +94,6 @@ class SurfaceSamples:
     current_density_A_per_m2: npt.NDArray[np.float64]
     concentration_mol_per_m3: npt.NDArray[np.float64]
     normal_stress_Pa: npt.NDArray[np.float64]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class TransportProblem:
@@ -106,23 +111,23 @@ class TransportProblem:
         ``coated_thin`` (thin-layer interface condition).
     petsc_options
         SNES/KSP options (default :func:`default_snes_options`).
-    source_terms
-        Optional extra residual terms (manufactured solutions in tests):
-        a callable ``(c, phi, q, v, dx) -> ufl.Form`` added to the residual.
+    prefix
+        PETSc options prefix of the SNES and its objects.
     """
 
     def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, case: Case,
                  petsc_options: dict[str, Any] | None = None,
                  prefix: str = "hemcell_transport_") -> None:
-        import basix.ufl
         import dolfinx_solver  # noqa: F401
+
+        import basix.ufl
         from dolfinx import fem
         from dolfinx.fem.petsc import NonlinearProblem
 
         if (case == "coated") != sm.has_coating:
-            raise SimulationError(
-                f"case {case!r} needs a geometry {'with' if case == 'coated' else 'without'} "
-                "a resolved coating", step="setup")
+            raise InputError(
+                "case", case,
+                "'coated' on a mesh with a coating, 'bare'/'coated_thin' on one without")
         self.sm, self.p, self.case = sm, p, case
         msh = sm.transport
         self.msh = msh
@@ -222,6 +227,7 @@ class TransportProblem:
             Wp, _ = self.W.sub(1).collapse()
             phi_top = fem.Function(Wp)
             phi_top.x.array[:] = p.applied_potential_V / self.phi_scale
+            self._phi_top = phi_top
             bcs.append(fem.dirichletbc(phi_top, fem.locate_dofs_topological(
                 (self.W.sub(1), Wp), fdim, top), self.W.sub(1)))
         if case == "coated":
@@ -278,38 +284,81 @@ class TransportProblem:
         self.stress_field.x.scatter_forward()
 
     # ------------------------------------------------------------------ solve
-    def solve(self) -> int:
-        """Solve with SNES; raise :class:`SimulationError` with the reason on failure.
+    def _set_load(self, fraction: float) -> None:
+        """Scale the applied current (galvanostatic) or potential (potentiostatic)."""
+        if self.p.control == "galvanostatic":
+            self.i_app.value = fraction * self.p.applied_current_density_A_per_m2
+        else:
+            self._phi_top.x.array[:] = fraction * self.p.applied_potential_V / self.phi_scale
 
-        Returns
-        -------
-        int
-            Number of Newton iterations.
-        """
+    def _snes_solve(self) -> tuple[int, int]:
         try:
             self.problem.solve()
         except Exception as exc:
             raise SimulationError(f"surface transport solve ({self.case}) raised: {exc}",
                                   step="transport") from exc
         snes = self.problem.solver
-        reason = snes.getConvergedReason()
+        reason = int(snes.getConvergedReason())
+        if reason > 0:
+            c_hat = self.u.x.array[collapse(self.W.sub(0))[1]]
+            ok = bool(np.all(np.isfinite(self.u.x.array)) and np.all(c_hat > 0))
+            if not self.msh.comm.allreduce(ok, op=_mpi_land()):
+                reason = -4  # a non-physical (negative or NaN) concentration
+        return reason, int(snes.getIterationNumber())
+
+    def solve(self, max_cuts: int = 12) -> int:
+        """Solve with SNES; on failure, continue in the applied load with smaller steps.
+
+        The first attempt uses the full load from the current state. If SNES fails,
+        the state is restored and the load is ramped from the last converged value
+        with step halving (at most ``max_cuts`` halvings).
+
+        Returns
+        -------
+        int
+            Total number of Newton iterations.
+
+        Raises
+        ------
+        SimulationError
+            With the SNES converged reason, when even the smallest step fails.
+        """
+        start = self.u.x.array.copy()
+        reason, its = self._snes_solve()
+        total = its
         if reason <= 0:
-            raise SimulationError(
-                f"surface transport solve ({self.case}, {self.p.control}) did not converge: "
-                f"SNES reason {reason} ({SNES_REASONS.get(reason, 'unknown')}) after "
-                f"{snes.getIterationNumber()} Newton iterations",
-                step="transport",
-                hint="try a smaller applied current (it may exceed the limiting current), "
-                     "a finer mesh near the surface, or check the parameters",
-            )
+            self.u.x.array[:] = start
+            done, step, cuts = 0.0, 0.25, 0
+            while done < 1.0:
+                target = min(1.0, done + step)
+                self._set_load(target)
+                saved = self.u.x.array.copy()
+                reason, its = self._snes_solve()
+                total += its
+                if reason > 0:
+                    done = target
+                    step *= 1.5
+                    continue
+                self.u.x.array[:] = saved
+                step *= 0.5
+                cuts += 1
+                if cuts > max_cuts:
+                    self._set_load(1.0)
+                    raise SimulationError(
+                        f"surface transport solve ({self.case}, {self.p.control}) did not "
+                        f"converge: SNES reason {reason} "
+                        f"({SNES_REASONS.get(reason, 'unknown')}) at {target:.3g} of the "
+                        f"applied load after {max_cuts} step reductions",
+                        step="transport",
+                        hint="the applied current may exceed the limiting current (flat "
+                             "surface: F D c_b/((1-t+) H) = "
+                             f"{self.p.limiting_current_density_A_per_m2(self.sm.spec.electrolyte_height_m):.4g}"
+                             " A/m2); try a smaller load, a finer mesh near the surface, or "
+                             "check the parameters",
+                    )
         self.u.x.scatter_forward()
-        c_hat = self.u.x.array[collapse(self.W.sub(0))[1]]
-        if np.any(c_hat[: len(c_hat)] <= 0):
-            raise SimulationError(
-                "surface transport solution has a non-positive concentration "
-                "(applied current above the limiting current?)", step="transport")
-        self.last_iterations = int(snes.getIterationNumber())
-        return self.last_iterations
+        self.last_iterations = total
+        return total
 
     # ------------------------------------------------------------------ output
     def fields(self) -> dict[str, Any]:
@@ -359,7 +408,8 @@ class TransportProblem:
         shift = kinetics.mechanical_potential_shift_V(snn, p.li_molar_volume_m3_per_mol)
         if self.case == "bare":
             _, _, c = self.surface_nodal(0, Facet.LI_SURFACE)
-            i0 = i0 * np.maximum(c / self.c_scale, 1e-12) ** p.exchange_current_concentration_exponent
+            gamma = p.exchange_current_concentration_exponent
+            i0 = i0 * np.maximum(c / self.c_scale, 1e-12) ** gamma
             eta = -phi - shift
         elif self.case == "coated":
             xs, _, cs = self.surface_nodal(0, Facet.COATING_SURFACE)
@@ -379,9 +429,8 @@ class TransportProblem:
 
     def integral(self, expr: Any, measure: Any) -> float:
         """Global integral of a UFL expression over a measure."""
-        from mpi4py import MPI
-
         from dolfinx import fem
+        from mpi4py import MPI
 
         val = fem.assemble_scalar(fem.form(expr * measure))
         return float(self.msh.comm.allreduce(val, op=MPI.SUM))
@@ -433,7 +482,21 @@ def solve_coupled(
     samples = None
     k = 0
     for k in range(1, max(1, p.coupling_iterations) + 1):
-        newton.append(tr.solve())
+        try:
+            newton.append(tr.solve())
+        except SimulationError as exc:
+            if k == 1:
+                raise
+            smax = float(np.max(np.abs(snn)))
+            raise SimulationError(
+                f"transport solve failed in staggered coupling iteration {k} ({case}): the "
+                f"interfacial stress reached {smax / 1e6:.4g} MPa (σΩ/F = "
+                f"{1e3 * smax * p.li_molar_volume_m3_per_mol / FARADAY_C_PER_MOL:.3g} mV); "
+                f"{exc.message}",
+                step="coupling",
+                hint="the growth-stress feedback is too strong: lower growth_strain_fraction "
+                     "or coupling_relaxation",
+            ) from exc
         samples = tr.surface_samples()
         change = math.inf
         if previous is not None:

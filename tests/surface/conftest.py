@@ -15,9 +15,9 @@ def require_fenicsx() -> None:
     """Skip (locally) or fail (CI) when DOLFINx or gmsh cannot be imported."""
     try:
         import dolfinx_solver  # noqa: F401
-        import gmsh  # noqa: F401
 
         import dolfinx  # noqa: F401
+        import gmsh  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the environment
         if os.environ.get("CI") == "true":
             pytest.fail(f"DOLFINx/gmsh required on CI but not importable: {exc}")

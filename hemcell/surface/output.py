@@ -1,0 +1,244 @@
+"""Output of surface runs: VTX/XDMF fields for ParaView and PNG maps.
+
+Fields go to ``DIR/fields/``:
+
+- ``transport.bp``: concentration [mol m⁻³], potential [V] (and the Li/coating
+  interface potential for the thin-layer case), current-density magnitude [A m⁻²];
+- ``mechanics.bp``: displacement [m] (P2);
+- ``von_mises.bp``: von Mises stress [Pa] (DG1).
+
+When ADIOS2 is missing, XDMF files with P1/DG0 fields are written instead.
+PNG maps (rank 0): ``concentration.png``, ``current_density.png``, ``von_mises.png``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hemcell.surface.solver import CoupledResult
+
+
+def current_magnitude_expression(result: CoupledResult, c: Any, phi: Any) -> Any:
+    """|i| [A m⁻²]: electrolyte law in the electrolyte, −κ_c∇φ in the coating."""
+    import ufl
+    from dolfinx import fem
+
+    from hemcell.surface import coating, electrolyte
+    from hemcell.surface.geometry import Cell
+
+    tr = result.transport
+    Q0 = fem.functionspace(tr.msh, ("DG", 0))
+    in_coating = fem.Function(Q0)
+    ct = tr.sm.transport_cells
+    in_coating.x.array[ct.indices[ct.values == Cell.COATING]] = 1.0
+    i_e = electrolyte.current_density(c, phi, tr.p)
+    i_c = coating.coating_current_density(phi, tr.p)
+    i_vec = (1 - in_coating) * i_e + in_coating * i_c
+    return ufl.sqrt(ufl.inner(i_vec, i_vec))
+
+
+def write_fields(result: CoupledResult, out_dir: Path) -> list[Path]:
+    """Write the solution fields for ParaView; return the written paths."""
+    import dolfinx_solver  # noqa: F401
+
+    import dolfinx
+    from dolfinx import fem
+
+
+    tr, mech = result.transport, result.mechanics
+    fields_dir = Path(out_dir) / "fields"
+    if tr.msh.comm.rank == 0:
+        fields_dir.mkdir(parents=True, exist_ok=True)
+    tr.msh.comm.Barrier()
+    tf = tr.fields()
+    V1 = tf["concentration_mol_per_m3"].function_space
+    imag = fem.Function(V1, name="current_density_magnitude_A_per_m2")
+    expr = current_magnitude_expression(result, tf["concentration_mol_per_m3"], tf["potential_V"])
+    imag.interpolate(fem.Expression(expr, V1.element.interpolation_points))
+    transport_fields = [*tf.values(), imag]
+    written = []
+    if dolfinx.has_adios2:
+        from dolfinx.io import VTXWriter
+
+        for name, msh, funcs in (
+            ("transport.bp", tr.msh, transport_fields),
+            ("mechanics.bp", mech.sm.mechanics, [mech.u]),
+            ("von_mises.bp", mech.sm.mechanics, [mech.von_mises]),
+        ):
+            with VTXWriter(msh.comm, fields_dir / name, funcs, engine="BP4") as w:
+                w.write(0.0)
+            written.append(fields_dir / name)
+    else:  # pragma: no cover - the shipped wheel has ADIOS2
+        from dolfinx.io import XDMFFile
+
+        with XDMFFile(tr.msh.comm, fields_dir / "transport.xdmf", "w") as xf:
+            xf.write_mesh(tr.msh)
+            for f in transport_fields:
+                xf.write_function(f)
+        written.append(fields_dir / "transport.xdmf")
+    return written
+
+
+def _gather_triangles(
+    func: Any,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]] | None:
+    """Per-cell vertex coordinates, triangles and values of a P1 or DG0 function on rank 0.
+
+    Each owned cell contributes its three geometry nodes (duplicated), so the result
+    can be drawn with ``tripcolor`` (gouraud for P1, flat face colours for DG0).
+    """
+    V = func.function_space
+    msh = V.mesh
+    n_cells = msh.topology.index_map(msh.topology.dim).size_local
+    nodes = msh.geometry.dofmaps[0][:n_cells]
+    xy = msh.geometry.x[nodes.ravel(), :2]
+    if V.dofmap.dof_layout.num_dofs == 1:  # DG0: one value per cell
+        vals = func.x.array[V.dofmap.list[:n_cells, 0]]
+    else:  # P1: local dof order follows the reference vertex order
+        vals = func.x.array[V.dofmap.list[:n_cells].ravel()]
+    comm = msh.comm
+    parts = comm.gather((xy, vals), root=0)
+    if comm.rank != 0:
+        return None
+    xy_all = np.concatenate([p[0] for p in parts])
+    vals_all = np.concatenate([p[1] for p in parts])
+    tri = np.arange(len(xy_all)).reshape(-1, 3)
+    return xy_all, tri, vals_all
+
+
+def _map(ax: Any, data: Any, label: str, cmap: str, flat: bool = False,
+         ylim_um: tuple[float, float] | None = None) -> None:
+    import matplotlib.tri as mtri
+
+    xy, tri, vals = data
+    t = mtri.Triangulation(xy[:, 0] * 1e6, xy[:, 1] * 1e6, tri)
+    if flat:
+        pc = ax.tripcolor(t, facecolors=vals, cmap=cmap, shading="flat")
+    else:
+        pc = ax.tripcolor(t, vals, cmap=cmap, shading="gouraud")
+    ax.set_aspect("equal")
+    if ylim_um is not None:
+        ax.set_ylim(*ylim_um)
+    ax.set_xlabel("x [µm]")
+    ax.set_ylabel("y [µm]")
+    ax.figure.colorbar(pc, ax=ax, label=label, shrink=0.85)
+
+
+def map_data(result: CoupledResult) -> dict[str, Any]:
+    """Gather the data of the PNG maps on rank 0 (collective; ``{}`` elsewhere)."""
+    import dolfinx_solver  # noqa: F401
+
+    from dolfinx import fem
+
+
+    tr, mech = result.transport, result.mechanics
+    tf = tr.fields()
+    c = tf["concentration_mol_per_m3"]
+    Q0 = fem.functionspace(tr.msh, ("DG", 0))
+    imag = fem.Function(Q0)
+    expr = current_magnitude_expression(result, c, tf["potential_V"])
+    imag.interpolate(fem.Expression(expr, Q0.element.interpolation_points))
+    M0 = fem.functionspace(mech.sm.mechanics, ("DG", 0))
+    vm = fem.Function(M0)
+    from hemcell.surface.mechanics import von_mises
+
+    vm.interpolate(fem.Expression(von_mises(mech.u, mech.lam, mech.mu, mech.growth_strain),
+                                  M0.element.interpolation_points))
+    data = {"c": _gather_triangles(c), "i": _gather_triangles(imag),
+            "vm": _gather_triangles(vm)}
+    if tr.msh.comm.rank != 0:
+        return {}
+    data["samples"] = result.samples
+    spec = tr.sm.spec
+    _, ys, _, _ = spec.profile(np.linspace(0, spec.width_m, 512))
+    w = spec.width_m * 1e6
+    lo, hi = float(ys.min()) * 1e6, float(ys.max()) * 1e6
+    data["zoom_electrolyte"] = (lo - 0.05 * w, hi + 0.6 * w)
+    data["zoom_solid"] = (max(lo - 0.6 * w, -spec.li_thickness_m * 1e6), hi + 0.05 * w)
+    return data
+
+
+def write_maps(result: CoupledResult, out_dir: Path, title: str = "") -> list[Path]:
+    """Write concentration, current-density and von Mises PNG maps (collective)."""
+    data = map_data(result)
+    if not data:
+        return []
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = []
+    specs = (("concentration.png", "c", "c [mol m⁻³]", "viridis", False, None),
+             ("current_density.png", "i", "|i| [A m⁻²]", "magma", True, "zoom_electrolyte"),
+             ("von_mises.png", "vm", "von Mises [Pa]", "inferno", True, "zoom_solid"))
+    for fname, key, label, cmap, flat, zoom in specs:
+        fig, ax = plt.subplots(figsize=(6, 5.5))
+        _map(ax, data[key], label, cmap, flat, data[zoom] if zoom else None)
+        if key == "i":
+            s = data["samples"]
+            ax2 = ax.inset_axes((0.12, 0.62, 0.5, 0.28))
+            ax2.plot(s.x_m * 1e6, s.current_density_A_per_m2, lw=1)
+            ax2.set_xlabel("x [µm]", fontsize=7)
+            ax2.set_ylabel("i_n [A m⁻²]", fontsize=7)
+            ax2.tick_params(labelsize=6)
+        ax.set_title(f"{title} {label}".strip())
+        fig.tight_layout()
+        path = Path(out_dir) / fname
+        fig.savefig(path, dpi=130)
+        plt.close(fig)
+        out.append(path)
+    return out
+
+
+def write_comparison_figure(results: dict[str, CoupledResult], out_dir: Path) -> Path | None:
+    """Side-by-side maps (bare | coated) and the surface current density (collective)."""
+    data = {case: map_data(r) for case, r in results.items()}
+    if not all(data.values()):
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cases = list(results)
+    fig, axes = plt.subplots(3, len(cases) + 1, figsize=(5 * (len(cases) + 1), 13))
+    for j, case in enumerate(cases):
+        d = data[case]
+        _map(axes[0, j], d["c"], "c [mol m⁻³]", "viridis", ylim_um=d["zoom_electrolyte"])
+        _map(axes[1, j], d["i"], "|i| [A m⁻²]", "magma", flat=True,
+             ylim_um=d["zoom_electrolyte"])
+        _map(axes[2, j], d["vm"], "von Mises [Pa]", "inferno", flat=True,
+             ylim_um=d["zoom_solid"])
+        axes[0, j].set_title(case)
+    ax = axes[0, -1]
+    for case in cases:
+        s = data[case]["samples"]
+        ax.plot(s.x_m * 1e6, s.current_density_A_per_m2, label=case)
+    ax.set_xlabel("x [µm]")
+    ax.set_ylabel("i_n on the Li surface [A m⁻²]")
+    ax.legend()
+    ax.set_title("current density along the surface")
+    ax = axes[1, -1]
+    for case in cases:
+        s = data[case]["samples"]
+        ax.plot(s.x_m * 1e6, s.concentration_mol_per_m3, label=case)
+    ax.set_xlabel("x [µm]")
+    ax.set_ylabel("surface concentration [mol m⁻³]")
+    ax.legend()
+    ax = axes[2, -1]
+    for case in cases:
+        s = data[case]["samples"]
+        ax.plot(s.x_m * 1e6, s.normal_stress_Pa / 1e6, label=case)
+    ax.set_xlabel("x [µm]")
+    ax.set_ylabel("σ_nn in Li at the surface [MPa]")
+    ax.legend()
+    fig.tight_layout()
+    path = Path(out_dir) / "comparison.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
