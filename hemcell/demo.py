@@ -21,6 +21,8 @@ DEMO_PARTS: list[tuple[str, str, str]] = [
      "hemcell.cell.demo", "run_demo"),
     ("Bare vs HEA-coated lithium surface: current focusing and stress (FEniCSx)",
      "hemcell.surface.demo", "run_demo"),
+    ("Bare vs HEA-coated Li cells: Li||LFP, Li||Li, Li||Cu (PyBaMM)",
+     "hemcell.limetal.demo", "run_demo"),
 ]
 
 

@@ -1,0 +1,23 @@
+"""Lithium-metal cells with bare or HEA-coated Li (seed 004): Li‖LFP, Li‖Li, Li‖Cu.
+
+One mechanism per module:
+
+- :mod:`~hemcell.limetal.film`: Ohmic resistance of the coating film, r = h/κ_c;
+- :mod:`~hemcell.limetal.kinetics`: Li plating/stripping kinetics (Butler–Volmer,
+  exchange current from the measured charge-transfer resistance, Arrhenius, focusing);
+- :mod:`~hemcell.limetal.losses`: Li lost to SEI and dead Li per plated charge, and the
+  resistance of the dead-Li/SEI layer it leaves behind;
+- :mod:`~hemcell.limetal.nucleation`: classical heterogeneous nucleation of Li on Cu;
+- :mod:`~hemcell.limetal.parameters`: typed SI parameters built from the sets;
+- :mod:`~hemcell.limetal.halfcell`: the Li‖LFP half-cell (PyBaMM DFN) and rate test;
+- :mod:`~hemcell.limetal.cycling`, :mod:`~hemcell.limetal.symmetric`,
+  :mod:`~hemcell.limetal.licu`: the cell tests;
+- :mod:`~hemcell.limetal.coupling`: the current focusing factor from the surface model;
+- :mod:`~hemcell.limetal.calibration`: fits that write ``calibrated`` values;
+- :mod:`~hemcell.limetal.run`, :mod:`~hemcell.limetal.cli`, :mod:`~hemcell.limetal.plots`,
+  :mod:`~hemcell.limetal.demo`: commands, figures and the bare-vs-coated demo.
+
+See ``docs/limetal.md`` for the physics, the decisions and the validation results.
+
+Importing this package is light: PyBaMM is imported inside the functions that need it.
+"""

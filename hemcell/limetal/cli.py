@@ -1,0 +1,237 @@
+"""``hemcell limetal``: lithium-metal cells with bare or HEA-coated Li (seed 004).
+
+Mounted by :mod:`hemcell.cli`. Importing this module is light (no PyBaMM, no DOLFINx);
+the commands import what they need. Quantities with units are given as text:
+``--current-density 1mA/cm2``, ``--areal-capacity 1mAh/cm2``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hemcell.errors import InputError
+
+app = typer.Typer(
+    help="Li-metal cells, bare vs HEA-coated Li: Li||LFP rate and cycling, Li||Li, Li||Cu.",
+    no_args_is_help=True,
+)
+
+_Anode = Annotated[str, typer.Option("--anode", help="bare | coated | both")]
+_Set = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a parameter, e.g. --set coating_thickness=70nm (repeatable)")]
+_Out = Annotated[Path, typer.Option("--out", help="Output folder (created if missing)")]
+_Kinetics = Annotated[str, typer.Option(
+    "--kinetics", help="rct: Li i0 from the seed's 64/44 Ohm and the electrode area; "
+                       "set: the set's li_exchange_current_density (Xu2019)")]
+_Focus = Annotated[bool, typer.Option(
+    "--focusing-from-surface",
+    help="Run the surface model at the cell's current density for the focusing factor "
+         "(cached); default: the set's current_focusing_factor")]
+_Metric = Annotated[str, typer.Option(
+    "--focusing-metric",
+    help="With --focusing-from-surface: max (max/mean, hot spot) | current-weighted")]
+
+
+def _quantity(text: str, si_unit: str, option: str) -> float:
+    """Parse ``1mA/cm2``-style text into SI (``cm2`` → ``cm**2``, ``mAh`` → ``mA*h``)."""
+    from hemcell.units import parse_quantity_text, to_si
+
+    norm = re.sub(r"(?<=[a-zA-Z])(-?\d+)", r"**\1", text.replace("mAh", "mA*h"))
+    norm = norm.replace("^", "**")
+    value, unit = parse_quantity_text(norm, option)
+    if unit == "dimensionless":
+        raise InputError(option, text, f"a number with a unit of dimension {si_unit}")
+    return to_si(value, unit, si_unit, option)
+
+
+def _rates(text: str) -> list[float]:
+    try:
+        rates = [float(x) for x in text.replace(" ", "").split(",") if x]
+    except ValueError:
+        raise InputError("--c-rates", text, "comma-separated numbers, e.g. 0.1,1,4") from None
+    if not rates or any(not r > 0 for r in rates):
+        raise InputError("--c-rates", text, "positive C-rates, e.g. 0.1,0.5,1")
+    return rates
+
+
+def _done(out: Path, summary: dict) -> None:
+    typer.echo(f"results in {out}")
+
+
+@app.command("rate")
+def rate_cmd(
+    out: _Out,
+    anode: _Anode = "coated",
+    c_rates: Annotated[str, typer.Option("--c-rates", help="Comma-separated C-rates")]
+    = "0.1,0.5,1,2,3,4",
+    set_: _Set = None,
+    kinetics: _Kinetics = "rct",
+    focusing_from_surface: _Focus = False,
+    focusing_metric: _Metric = "max",
+) -> None:
+    """Li||LFP rate capability: summary.json (discharge_capacity_mAh_per_g by C-rate),
+    rate.png, rate_curves_<anode>.csv, run.json."""
+    from hemcell.limetal import run
+
+    s = run.rate(run.anode_list(anode), _rates(c_rates), out, set_ or (), kinetics,
+                 focusing_from_surface, focusing_metric)
+    for k, v in s["discharge_capacity_mAh_per_g"].items():
+        typer.echo(f"{s['anode']} {k}C: {v:.1f} mAh/g")
+    _done(out, s)
+
+
+@app.command("cycle")
+def cycle_cmd(
+    out: _Out,
+    anode: _Anode = "coated",
+    cycles: Annotated[int, typer.Option("--cycles", help="Number of cycles")] = 300,
+    c_rate: Annotated[float, typer.Option("--c-rate", help="C-rate (1C = 170 mA/g)")] = 1.0,
+    stride: Annotated[int, typer.Option(
+        "--stride", help="Solve every n-th cycle (n cycles of loss per solve); 1 = all")] = 1,
+    set_: _Set = None,
+    kinetics: _Kinetics = "rct",
+    focusing_from_surface: _Focus = False,
+    focusing_metric: _Metric = "max",
+) -> None:
+    """Li||LFP cycling with Li loss (SEI + dead Li) and interphase growth: capacity_retention,
+    final_discharge_capacity_mAh_per_g, mean_coulombic_efficiency, cycling.png."""
+    from hemcell.limetal import run
+
+    s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
+                  focusing_from_surface, focusing_metric)
+    typer.echo(f"{s['anode']}: retention {s['capacity_retention']:.3f}, final "
+               f"{s['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
+               f"{s['mean_coulombic_efficiency']:.5f}")
+    _done(out, s)
+
+
+@app.command("symmetric")
+def symmetric_cmd(
+    out: _Out,
+    anode: _Anode = "coated",
+    current_density: Annotated[str, typer.Option("--current-density")] = "1mA/cm2",
+    areal_capacity: Annotated[str, typer.Option("--areal-capacity")] = "1mAh/cm2",
+    hours: Annotated[float, typer.Option("--hours", help="Test duration [h]")] = 1000.0,
+    set_: _Set = None,
+    kinetics: _Kinetics = "rct",
+    focusing_from_surface: _Focus = False,
+    focusing_metric: _Metric = "max",
+) -> None:
+    """Li||Li symmetric cell: overpotential_mV per cycle, time_to_failure_h, symmetric.png."""
+    from hemcell.limetal import run
+
+    s = run.symmetric(run.anode_list(anode),
+                      _quantity(current_density, "A/m**2", "--current-density"),
+                      _quantity(areal_capacity, "C/m**2", "--areal-capacity"), hours, out,
+                      set_ or (), kinetics, focusing_from_surface, focusing_metric)
+    ttf = s["time_to_failure_h"]
+    typer.echo(f"{s['anode']}: {s['initial_overpotential_mV']:.1f} -> "
+               f"{s['final_overpotential_mV']:.1f} mV, failure: "
+               f"{'none' if ttf is None else f'{ttf:.0f} h'}")
+    _done(out, s)
+
+
+@app.command("nucleation")
+def nucleation_cmd(
+    out: _Out,
+    anode: _Anode = "coated",
+    current_density: Annotated[str, typer.Option("--current-density")] = "1mA/cm2",
+    areal_capacity: Annotated[str | None, typer.Option(
+        "--areal-capacity", help="Plated capacity (default: the set's, 1 mAh/cm2)")] = None,
+    set_: _Set = None,
+    kinetics: _Kinetics = "rct",
+) -> None:
+    """First Li plating on Cu: nucleation_overpotential_mV, plateau_overpotential_mV,
+    nucleation.png."""
+    from hemcell.limetal import run
+
+    q = None if areal_capacity is None else _quantity(areal_capacity, "C/m**2",
+                                                      "--areal-capacity")
+    s = run.nucleation(run.anode_list(anode),
+                       _quantity(current_density, "A/m**2", "--current-density"), q, out,
+                       set_ or (), kinetics)
+    typer.echo(f"{s['anode']}: nucleation {s['nucleation_overpotential_mV']:.1f} mV, plateau "
+               f"{s['plateau_overpotential_mV']:.1f} mV")
+    _done(out, s)
+
+
+@app.command("licu")
+def licu_cmd(
+    out: _Out,
+    anode: _Anode = "coated",
+    cycles: Annotated[int, typer.Option("--cycles")] = 280,
+    current_density: Annotated[str, typer.Option("--current-density")] = "2mA/cm2",
+    areal_capacity: Annotated[str, typer.Option("--areal-capacity")] = "1mAh/cm2",
+    set_: _Set = None,
+    kinetics: _Kinetics = "rct",
+    focusing_from_surface: _Focus = False,
+    focusing_metric: _Metric = "max",
+) -> None:
+    """Li||Cu cycling: mean_coulombic_efficiency, aurbach_coulombic_efficiency,
+    overpotential_mV per cycle, licu.png."""
+    from hemcell.limetal import run
+
+    s = run.licu(run.anode_list(anode), _quantity(current_density, "A/m**2",
+                                                  "--current-density"),
+                 _quantity(areal_capacity, "C/m**2", "--areal-capacity"), cycles, out,
+                 set_ or (), kinetics, focusing_from_surface, focusing_metric)
+    typer.echo(f"{s['anode']}: mean CE {s['mean_coulombic_efficiency']:.4f}, Aurbach CE "
+               f"{s['aurbach_coulombic_efficiency']:.4f}")
+    _done(out, s)
+
+
+@app.command("fit-rate")
+def fit_rate_cmd(
+    c_rates: Annotated[str, typer.Option("--c-rates", help="Calibration subset")] = "0.1,1,4",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,
+) -> None:
+    """Fit the coated Li||LFP rate capability on a subset of C-rates; write the LFP values
+    into both Li sets as calibrated."""
+    from hemcell.limetal.calibration import fit_rate
+
+    r = fit_rate(_rates(c_rates), write=not dry_run)
+    typer.echo(f"fitted {r['fitted']}; rms error {r['rms_error_mAh_per_g']:.3f} mAh/g")
+    for f in r.get("written", []):
+        typer.echo(f"wrote {f}")
+
+
+@app.command("fit-losses")
+def fit_losses_cmd(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,
+) -> None:
+    """Fit the shared Li-loss coefficient (coated Aurbach CE) and the dead-Li/SEI layer's
+    Bruggeman exponent (bare Li||Li 570 h); write both into both sets as calibrated."""
+    from hemcell.limetal.calibration import fit_losses
+
+    r = fit_losses(write=not dry_run)
+    typer.echo(f"k_loss = {r['li_loss_overpotential_coefficient_per_V']:.4g} 1/V, b_dl = "
+               f"{r['interphase_layer_bruggeman_coefficient']:.4g} (tortuosity factor "
+               f"{r['tortuosity_factor']:.3g})")
+    for f in r.get("written", []):
+        typer.echo(f"wrote {f}")
+
+
+@app.command("fit-nucleation")
+def fit_nucleation_cmd(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,
+) -> None:
+    """Fit each substrate's nucleation shape factor to its nucleation overpotential."""
+    from hemcell.limetal.calibration import fit_nucleation
+
+    r = fit_nucleation(write=not dry_run)
+    for a, v in r.items():
+        typer.echo(f"{a}: shape factor {v['nucleation_shape_factor']:.4g} "
+                   f"(contact angle {v['contact_angle_deg']:.1f} deg)")
+
+
+@app.command("demo")
+def demo_cmd(out: _Out = Path("hemcell-output/limetal")) -> None:
+    """Bare vs coated side by side: rate, short cycling, symmetric, nucleation."""
+    from hemcell.limetal.demo import run_demo
+
+    run_demo(out)
+    typer.echo(f"results in {out}")

@@ -1,0 +1,269 @@
+r"""The Li‖LFP half-cell: PyBaMM's DFN with a Li metal counter electrode.
+
+Model: ``pybamm.lithium_ion.DFN({"working electrode": "positive", "contact resistance":
+"true"})`` (Doyle–Fuller–Newman P2D for the LFP electrode and separator; planar Li metal
+counter electrode with inverse Butler–Volmer kinetics). Parameters: PyBaMM's Prada2013
+LFP (Afshar2017 OCP, Kashkooli2017 exchange current, c_max, radius, diffusivity) updated
+with the set's values; electrolyte transport as **constants** evaluated at 1 M
+(Valøen & Reimers 2005 via Xu2019): the seed's electrolyte is unknown, so a documented
+constant is preferred over Prada2013's EC:EMC polynomial (see ``docs/limetal.md``).
+
+What the coating changes, at the Li electrode:
+
+- kinetics: the Li exchange current :math:`i_0` from the measured resistance (64 vs 44 Ω)
+  with Arrhenius temperature dependence (:mod:`hemcell.limetal.kinetics`), written as
+  PyBaMM's ``Exchange-current density for lithium metal electrode`` with a square-root
+  electrolyte-concentration dependence :math:`i_0 \propto (c_e/c_0)^{1/2}`;
+- focusing and areas: the 1D model carries the cathode's current density :math:`I/A_c`,
+  the Li electrode sees :math:`f I/A_{Li}` at the hot spots, so the model's exchange
+  current is :math:`i_0 A_{Li}/(A_c f)`;
+- film and interphase layer: in series, as PyBaMM's contact resistance
+  :math:`R = (h/\kappa_c + r_{dl}) / A_{Li}` [Ω], an Ohmic shift :math:`I R`.
+
+Mass and C-rate: 1C = 170 mA/g (seed L110) and the LFP mass is the theoretical capacity
+divided by 170 mAh/g, i.e. :math:`\rho_{LFP} = c_{max} F / (170\ \mathrm{mAh/g})`
+(3.60 g/cm³ for Prada2013's c_max, the crystallographic density of LiFePO₄), and the
+electrode thickness :math:`L = m_{LFP}/(\rho_{LFP}\,\varepsilon_{AM})`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hemcell.errors import InputError, SimulationError
+from hemcell.limetal.kinetics import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from hemcell.limetal.parameters import (
+    MAH_PER_G_IN_C_PER_KG,
+    REFERENCE_TEMPERATURE_K,
+    LiMetalParameters,
+)
+
+#: Names of the inputs of the built model (changed without rebuilding).
+IN_CURRENT = "Current function [A]"
+IN_X0 = "Initial concentration in positive electrode [mol.m-3]"
+IN_RC = "Contact resistance [Ohm]"
+IN_I0_LI = "Li exchange current density in the model [A.m-2]"
+IN_J0_LFP = "LFP exchange current factor"
+IN_DS = "Positive particle diffusivity [m2.s-1]"
+
+
+@dataclass
+class LFPCellGeometry:
+    """Derived sizes of the Li‖LFP coin cell."""
+
+    c_max_mol_per_m3: float
+    active_fraction: float
+    density_kg_per_m3: float
+    thickness_m: float
+    mass_kg: float
+    theoretical_capacity_Ah: float
+    current_1c_A: float
+
+
+def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction: float
+                 ) -> LFPCellGeometry:
+    """LFP density, electrode thickness, mass, capacity and 1C current from the loading."""
+    spec_cap_C_per_kg = p.lfp_specific_current_1c_A_per_kg * 3600.0  # 1C for 1 h
+    rho = c_max_mol_per_m3 * FARADAY_C_PER_MOL / spec_cap_C_per_kg
+    thickness = p.lfp_mass_loading_kg_per_m2 / (rho * active_fraction)
+    mass = p.lfp_mass_loading_kg_per_m2 * p.cathode_area_m2
+    return LFPCellGeometry(c_max_mol_per_m3, active_fraction, rho, thickness, mass,
+                           mass * spec_cap_C_per_kg / 3600.0,
+                           mass * p.lfp_specific_current_1c_A_per_kg)
+
+
+def model_exchange_current_A_per_m2(p: LiMetalParameters) -> float:
+    """Li exchange current as carried by the 1D model at the reference temperature.
+
+    ``i0 A_Li / (A_c f)``: cathode-area current density, Li-area kinetics, focused.
+    """
+    return (p.exchange_current_ref_A_per_m2 * p.li_electrode_area_m2
+            / (p.cathode_area_m2 * p.focusing_factor))
+
+
+def contact_resistance_ohm(p: LiMetalParameters, layer_resistance_ohm_m2: float = 0.0) -> float:
+    """PyBaMM contact resistance [Ohm] for the film plus the dead-Li/SEI layer."""
+    return (p.film_resistance_ohm_m2 + layer_resistance_ohm_m2) / p.li_electrode_area_m2
+
+
+@dataclass
+class LFPHalfCell:
+    """A built Li‖LFP DFN with the protocol quantities as inputs.
+
+    Attributes
+    ----------
+    params
+        The cell parameters.
+    geometry
+        Derived sizes.
+    simulation
+        The ``pybamm.Simulation`` (built once; inputs change current, initial state,
+        contact resistance, Li exchange current and the calibrated LFP values).
+    base_inputs
+        Input values for the nominal parameters.
+    """
+
+    params: LiMetalParameters
+    geometry: LFPCellGeometry
+    simulation: Any
+    base_inputs: dict[str, float] = field(default_factory=dict)
+
+    def inputs(self, **changes: float) -> dict[str, float]:
+        """Nominal inputs with keyword changes (``current_A``, ``x0``, ``contact_ohm``,
+        ``i0_li``, ``j0_lfp``, ``ds``)."""
+        keys = {"current_A": IN_CURRENT, "x0": IN_X0, "contact_ohm": IN_RC, "i0_li": IN_I0_LI,
+                "j0_lfp": IN_J0_LFP, "ds": IN_DS}
+        out = dict(self.base_inputs)
+        for k, v in changes.items():
+            if k == "x0":
+                out[IN_X0] = v * self.geometry.c_max_mol_per_m3
+            else:
+                out[keys[k]] = v
+        return out
+
+    def solve(self, inputs: dict[str, float] | list[dict[str, float]], t_end_s: float,
+              step: str, t_interp: Any = None) -> Any:
+        """Solve to ``t_end_s`` or the first voltage cut-off; return the solution(s).
+
+        Raises
+        ------
+        SimulationError
+            If the solver fails.
+        """
+        import numpy as np
+        import pybamm
+
+        t_eval = [0.0, t_end_s]
+        if t_interp is None:
+            t_interp = np.linspace(0.0, t_end_s, 400)
+        try:
+            return self.simulation.solve(t_eval, inputs=inputs, t_interp=t_interp)
+        except pybamm.SolverError as exc:
+            raise SimulationError(f"Li||LFP DFN solve failed: {exc}", step=step) from exc
+
+
+def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | None = None,
+                    ) -> LFPHalfCell:
+    """Build the Li‖LFP DFN half-cell with inputs for the protocol and calibration.
+
+    Parameters
+    ----------
+    p
+        Cell parameters.
+    pset
+        The parameter set (its PyBaMM values: Prada2013 base + the set's values).
+    var_pts
+        Mesh points (PyBaMM names ``x_s``, ``x_p``, ``r_p``); coarse defaults.
+    """
+    import pybamm
+
+    values = pset.to_pybamm_parameter_values()
+    c_max = float(values["Maximum concentration in positive electrode [mol.m-3]"])
+    eps_am = float(values["Positive electrode active material volume fraction"])
+    geo = lfp_geometry(p, c_max, eps_am)
+    lfp_j0 = values["Positive electrode exchange-current density [A.m-2]"]
+    c_ref = p.electrolyte_concentration_mol_per_m3
+    Ea = p.activation_energy_J_per_mol
+
+    def li_j0(c_e: Any, c_Li: Any, T: Any) -> Any:
+        """Li exchange current: i0_ref (c_e/c_ref)^0.5 exp(-Ea/R (1/T - 1/T_ref))."""
+        i0 = pybamm.InputParameter(IN_I0_LI)
+        return i0 * (c_e / c_ref) ** 0.5 * pybamm.exp(
+            -Ea / GAS_CONSTANT_J_PER_MOL_K * (1 / T - 1 / REFERENCE_TEMPERATURE_K))
+
+    def lfp_j0_scaled(c_e: Any, c_s_surf: Any, c_s_max: Any, T: Any) -> Any:
+        """Prada2013 (Kashkooli 2017) LFP exchange current times a calibrated factor."""
+        return pybamm.InputParameter(IN_J0_LFP) * lfp_j0(c_e, c_s_surf, c_s_max, T)
+
+    values.update({
+        "Electrode height [m]": p.cathode_area_m2,
+        "Electrode width [m]": 1.0,
+        "Positive electrode thickness [m]": geo.thickness_m,
+        "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
+        "Ambient temperature [K]": p.temperature_K,
+        "Initial temperature [K]": p.temperature_K,
+        "Exchange-current density for lithium metal electrode [A.m-2]": li_j0,
+        "Positive electrode exchange-current density [A.m-2]": lfp_j0_scaled,
+        "Lower voltage cut-off [V]": p.lower_cutoff_V,
+        "Upper voltage cut-off [V]": p.upper_cutoff_V,
+        IN_CURRENT: "[input]",
+        IN_X0: "[input]",
+        IN_RC: "[input]",
+        IN_DS: "[input]",
+    }, check_already_exists=False)
+    ds_nominal = float(pset.si["lfp_particle_diffusivity"])
+    model = pybamm.lithium_ion.DFN({"working electrode": "positive",
+                                    "contact resistance": "true"})
+    pts = {"x_n": 10, "x_s": 10, "x_p": 15, "r_n": 15, "r_p": 15}
+    pts.update(var_pts or {})
+    # rtol 1e-5: capacities agree with 1e-6 to 0.01 mAh/g, ~30 % faster per cycle
+    solver = pybamm.IDAKLUSolver(rtol=1e-5, atol=1e-7, options={"num_threads": 2})
+    sim = pybamm.Simulation(model, parameter_values=values, solver=solver, var_pts=pts)
+    base = {
+        IN_CURRENT: geo.current_1c_A,
+        IN_X0: p.lfp_charged_stoichiometry * c_max,
+        IN_RC: contact_resistance_ohm(p),
+        IN_I0_LI: model_exchange_current_A_per_m2(p),
+        IN_J0_LFP: p.lfp_exchange_current_factor,
+        IN_DS: ds_nominal,
+    }
+    return LFPHalfCell(p, geo, sim, base)
+
+
+def specific_capacity_mAh_per_g(cell: LFPHalfCell, charge_Ah: float) -> float:
+    """Capacity per gram of LFP [mAh/g]."""
+    return charge_Ah * 3600.0 / cell.geometry.mass_kg / MAH_PER_G_IN_C_PER_KG
+
+
+@dataclass
+class RateResult:
+    """Discharge capacities and curves of a rate test."""
+
+    c_rates: list[float]
+    capacity_mAh_per_g: list[float]
+    curves: list[dict[str, list[float]]]
+    terminations: list[str]
+
+
+def rate_test(cell: LFPHalfCell, c_rates: Sequence[float], **input_changes: float
+              ) -> RateResult:
+    """Discharge from the charged state at each C-rate to the lower cut-off.
+
+    One built model, all C-rates solved in one multi-input call (IDAKLU threads).
+    Each discharge starts from the rested charged state ``lfp_charged_stoichiometry``
+    (charge at low rate and full relaxation before each discharge: assumed protocol).
+
+    Raises
+    ------
+    InputError
+        Non-positive C-rates.
+    """
+    import numpy as np
+
+    rates = [float(c) for c in c_rates]
+    if not rates or any(c <= 0 or not math.isfinite(c) for c in rates):
+        raise InputError("--c-rates", c_rates, "positive C-rates, e.g. 0.1,0.5,1")
+    i1c = cell.geometry.current_1c_A
+    inputs = [cell.inputs(current_A=c * i1c, **input_changes) for c in rates]
+    t_end = 1.3 * 3600.0 / min(rates)
+    t_interp = np.unique(np.concatenate([np.linspace(0.0, 1.3 * 3600.0 / c, 300)
+                                         for c in rates]))
+    sols = cell.solve(inputs, t_end, step="rate discharge", t_interp=t_interp)
+    if not isinstance(sols, list):
+        sols = [sols]
+    caps, curves, terms = [], [], []
+    for c, sol in zip(rates, sols, strict=True):
+        q_Ah = sol["Discharge capacity [A.h]"].entries
+        v = sol["Voltage [V]"].entries
+        if str(sol.termination).find("Minimum voltage") < 0:
+            raise SimulationError(f"{c}C discharge did not reach the lower cut-off "
+                                  f"({sol.termination})", step=f"{c}C discharge",
+                                  time_s=float(sol.t[-1]))
+        caps.append(specific_capacity_mAh_per_g(cell, float(q_Ah[-1])))
+        qs = np.asarray(q_Ah) * 3600.0 / cell.geometry.mass_kg / MAH_PER_G_IN_C_PER_KG
+        curves.append({"capacity_mAh_per_g": qs.tolist(), "voltage_V": np.asarray(v).tolist()})
+        terms.append(str(sol.termination))
+    return RateResult(rates, caps, curves, terms)

@@ -1,0 +1,91 @@
+r"""Li‖Cu cells: first plating with nucleation, then Coulombic efficiency over cycles.
+
+- First plating on Cu (:mod:`hemcell.limetal.nucleation`): Cu-side overpotential with the
+  nucleation tip; the cell voltage adds the Li counter electrode's stripping
+  overpotential, the separator, the film and the steady concentration overpotential
+  (the same terms as :mod:`hemcell.limetal.symmetric`).
+- Cycling: each cycle plates :math:`q` on the Cu side and strips it back; the fraction
+  :math:`\lambda = k_{loss}\eta_{loc}` is lost (:mod:`hemcell.limetal.losses`), so the
+  Coulombic efficiency is :math:`1-\lambda`; after the first plating both electrodes are
+  Li surfaces, and the overpotential grows with the dead-Li/SEI layers as in a
+  symmetric cell, up to the same salt-depletion failure.
+- Aurbach: the same law at ``aurbach_current_density`` (a Li reservoir is cycled, so the
+  CE is :math:`1-\lambda` of each cycle).
+
+Which electrode carries the coating in the seed's Li‖Cu tests is ambiguous (seed 004
+notes §8.4). hemcell applies the anode set to both the nucleation substrate
+(``nucleation_shape_factor``) and the Li kinetics of the cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hemcell.limetal.kinetics import butler_volmer_overpotential_V, local_deposition_overpotential_V
+from hemcell.limetal.losses import loss_fraction
+from hemcell.limetal.nucleation import NucleationResult, simulate_nucleation
+from hemcell.limetal.parameters import LiMetalParameters
+from hemcell.limetal.symmetric import concentration_overpotential_V, run_symmetric
+
+
+def first_plating(p: LiMetalParameters, current_density_A_per_m2: float,
+                  areal_capacity_C_per_m2: float, shape_factor: float | None = None
+                  ) -> tuple[NucleationResult, float]:
+    """Nucleation and growth on Cu; returns the result and the cell's series terms [V]
+    (Li counter electrode + separator + film + concentration), added to the Cu side."""
+    i = current_density_A_per_m2
+    res = simulate_nucleation(
+        i, p.exchange_current_A_per_m2, p.temperature_K, p.li_surface_energy_J_per_m2,
+        p.li_molar_volume_m3_per_mol,
+        p.nucleation_shape_factor if shape_factor is None else shape_factor,
+        p.nucleation_rate_prefactor_per_m2_s, p.cu_double_layer_capacity_F_per_m2,
+        areal_capacity_C_per_m2 / i)
+    series = (butler_volmer_overpotential_V(p.focusing_factor * i, p.exchange_current_A_per_m2,
+                                            p.temperature_K)
+              + i * (1.0 / p.separator_conductance_S_per_m2 + p.film_resistance_ohm_m2)
+              + concentration_overpotential_V(p, i))
+    return res, series
+
+
+@dataclass
+class LiCuCycling:
+    """Per-cycle Coulombic efficiency and overpotential of a Li‖Cu cell."""
+
+    coulombic_efficiency: list[float]
+    overpotential_V: list[float]
+    aurbach_coulombic_efficiency: float
+    failure_cycle: int | None = None
+
+
+def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
+             areal_capacity_C_per_m2: float, cycles: int) -> LiCuCycling:
+    """Cycle a Li‖Cu cell ``cycles`` times (plate q on Cu, strip it back)."""
+    i, q = current_density_A_per_m2, areal_capacity_C_per_m2
+    lam = loss_fraction(local_deposition_overpotential_V(i, p.exchange_current_A_per_m2,
+                                                         p.focusing_factor, p.temperature_K),
+                        p.loss_coefficient_per_V)
+    sym = run_symmetric(p, i, q, hours=cycles * 2 * q / i / 3600.0)
+    lam_a = loss_fraction(local_deposition_overpotential_V(
+        p.aurbach_current_density_A_per_m2, p.exchange_current_A_per_m2, p.focusing_factor,
+        p.temperature_K), p.loss_coefficient_per_V)
+    v = sym.overpotential_V[:cycles]
+    return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle)
+
+
+def licu_summary(res: LiCuCycling) -> dict[str, Any]:
+    """Summary keys of ``hemcell limetal licu``."""
+    import numpy as np
+
+    v = res.overpotential_V
+    out: dict[str, Any] = {
+        "cycles": len(res.coulombic_efficiency),
+        "mean_coulombic_efficiency": float(np.mean(res.coulombic_efficiency)),
+        "aurbach_coulombic_efficiency": res.aurbach_coulombic_efficiency,
+        "overpotential_mV": [1e3 * x for x in v],
+        "initial_overpotential_mV": 1e3 * v[0],
+        "failure_cycle": res.failure_cycle,
+    }
+    if len(v) >= 150:
+        out["overpotential_after_150_cycles_mV"] = 1e3 * v[149]
+    return out

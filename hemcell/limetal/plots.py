@@ -1,0 +1,141 @@
+"""Figures of the Li-metal cell commands (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+
+def _plt() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_rate(path: Path, curves: Mapping[str, Sequence[Mapping[str, Any]]],
+              rates: Mapping[str, Sequence[float]],
+              capacities: Mapping[str, Sequence[float]],
+              paper: tuple[Sequence[float], Sequence[float]] | None = None) -> None:
+    """Voltage vs capacity at each C-rate, and capacity vs C-rate with the paper's values."""
+    plt = _plt()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    styles = ["-", "--", ":"]
+    for k, (label, cs) in enumerate(curves.items()):
+        cmap = plt.get_cmap("viridis")
+        for j, (c, cur) in enumerate(zip(rates[label], cs, strict=True)):
+            a1.plot(cur["capacity_mAh_per_g"], cur["voltage_V"], styles[k % 3],
+                    color=cmap(j / max(1, len(cs) - 1)),
+                    label=f"{label} {c:g}C" if k == 0 or j == 0 else None)
+        a2.plot(rates[label], capacities[label], "o" + styles[k % 3], label=f"hemcell {label}")
+    if paper is not None:
+        a2.plot(paper[0], paper[1], "ks", mfc="none", label="seed 004 (AZCNF-Li)")
+    a1.set_xlabel("capacity (mAh/g LFP)")
+    a1.set_ylabel("voltage vs Li (V)")
+    a1.set_title("Li||LFP discharge")
+    a1.legend(fontsize=7)
+    a2.set_xscale("log")
+    a2.set_xlabel("C-rate (1C = 170 mA/g)")
+    a2.set_ylabel("discharge capacity (mAh/g)")
+    a2.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_cycling(path: Path, records: Mapping[str, Any],
+                 targets: Mapping[str, float] | None = None) -> None:
+    """Discharge capacity, Coulombic efficiencies and layer resistance vs cycle."""
+    plt = _plt()
+    fig, axs = plt.subplots(1, 3, figsize=(13, 4))
+    for label, rec in records.items():
+        line, = axs[0].plot(rec.cycle, rec.discharge_mAh_per_g, label=label)
+        if targets and label in targets:
+            axs[0].plot([rec.cycle[-1]], [targets[label]], "s", mfc="none",
+                        color=line.get_color(), label=f"seed 004 {label}")
+        axs[1].plot(rec.cycle, [100 * c for c in rec.cell_ce], color=line.get_color(),
+                    label=f"{label} cell")
+        axs[1].plot(rec.cycle, [100 * c for c in rec.li_ce], "--", color=line.get_color(),
+                    label=f"{label} Li electrode")
+        axs[2].plot(rec.cycle, rec.layer_resistance_ohm_cm2, color=line.get_color(), label=label)
+    axs[0].set_ylabel("discharge capacity (mAh/g)")
+    axs[1].set_ylabel("Coulombic efficiency (%)")
+    axs[2].set_ylabel("dead-Li/SEI layer resistance (Ohm cm2)")
+    for a in axs:
+        a.set_xlabel("cycle")
+        a.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
+    """Overpotential per cycle vs time, and the voltage trace of the first cycles."""
+    plt = _plt()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    for label, r in results.items():
+        t_h = [(n + 1) * r.cycle_time_s / 3600 for n in range(len(r.overpotential_V))]
+        line, = a1.plot(t_h, [1e3 * v for v in r.overpotential_V], label=label)
+        if r.time_to_failure_h is not None:
+            a1.axvline(r.time_to_failure_h, ls=":", color=line.get_color())
+        ts, vs = [], []
+        for n, v in enumerate(r.overpotential_V[:5]):
+            t0 = n * r.cycle_time_s / 3600
+            th = r.cycle_time_s / 7200
+            ts += [t0, t0 + th, t0 + th, t0 + 2 * th]
+            vs += [v, v, -v, -v]
+        a2.plot(ts, [1e3 * v for v in vs], color=line.get_color(), label=label)
+    a1.set_xlabel("time (h)")
+    a1.set_ylabel("overpotential (mV)")
+    a1.set_title("Li||Li overpotential per cycle (dotted: failure)")
+    a1.legend()
+    a2.set_xlabel("time (h)")
+    a2.set_ylabel("cell voltage (mV)")
+    a2.set_title("first cycles")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_nucleation(path: Path, results: Mapping[str, Any], series: Mapping[str, float]
+                    ) -> None:
+    """Cell voltage of the first plating on Cu (log time) and nuclei density."""
+    plt = _plt()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    for label, r in results.items():
+        t = r.t_s[1:]
+        v = [-1e3 * (e + series[label]) for e in r.overpotential_V[1:]]
+        a1.semilogx(t, v, label=label)
+        a2.loglog(t, [max(n, 1.0) for n in r.nuclei_per_m2[1:]], label=label)
+    a1.set_xlabel("time (s)")
+    a1.set_ylabel("cell voltage Cu vs Li (mV)")
+    a1.set_title("Li plating on Cu")
+    a1.legend()
+    a2.set_xlabel("time (s)")
+    a2.set_ylabel("nuclei per m2")
+    a2.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_licu(path: Path, results: Mapping[str, Any]) -> None:
+    """Coulombic efficiency and overpotential per cycle of Li||Cu cells."""
+    plt = _plt()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    for label, r in results.items():
+        n = list(range(1, len(r.coulombic_efficiency) + 1))
+        a1.plot(n, [100 * c for c in r.coulombic_efficiency], label=label)
+        a2.plot(n, [1e3 * v for v in r.overpotential_V], label=label)
+    a1.set_xlabel("cycle")
+    a1.set_ylabel("Coulombic efficiency (%)")
+    a2.set_xlabel("cycle")
+    a2.set_ylabel("overpotential (mV)")
+    a1.legend()
+    a2.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

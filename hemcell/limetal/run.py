@@ -1,0 +1,309 @@
+"""The ``hemcell limetal`` commands as functions: run, write summary/CSV/figure/run.json.
+
+Each function takes SI inputs, writes into ``out_dir`` and returns the summary dict.
+``run.json`` carries every parameter set used with its sources (the validation report
+lists the ``assumed`` ones), the derived cell parameters and the focusing provenance.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from hemcell.limetal.parameters import (
+    ANODE_SETS,
+    LiMetalParameters,
+    cell_parameters,
+    load_anode_set,
+)
+
+RATES_DEFAULT = (0.1, 0.5, 1.0, 2.0, 3.0, 4.0)
+
+
+def _rate_key(c: float) -> str:
+    return f"{c:g}"
+
+
+def _write_csv(path: Path, columns: dict[str, Sequence[Any]]) -> None:
+    keys = list(columns)
+    n = max(len(v) for v in columns.values())
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(keys)
+        for j in range(n):
+            w.writerow([columns[k][j] if j < len(columns[k]) else "" for k in keys])
+
+
+def _record(psets: dict[str, Any], params: dict[str, LiMetalParameters],
+            focusing: dict[str, Any]) -> dict[str, Any]:
+    return {"parameter_sets": {a: ps.record() for a, ps in psets.items()},
+            "cell_parameters": {a: p.as_dict() for a, p in params.items()},
+            "focusing": focusing}
+
+
+def _params(anode: str, overrides: Sequence[str], kinetics: str, focusing_from_surface: bool,
+            current_density_A_per_m2: float, focusing_metric: str = "max"
+            ) -> tuple[Any, LiMetalParameters, dict[str, Any]]:
+    from hemcell.errors import InputError
+    from hemcell.limetal.coupling import FOCUSING_METRICS, with_focusing
+    from hemcell.limetal.coupling import focusing_from_surface as run_surface
+
+    if focusing_metric not in FOCUSING_METRICS:
+        raise InputError("--focusing-metric", focusing_metric, " | ".join(FOCUSING_METRICS))
+
+    pset = load_anode_set(anode, overrides)
+    p = cell_parameters(pset, anode, kinetics)  # type: ignore[arg-type]
+    info: dict[str, Any] = {"source": "parameter set", "current_focusing_factor":
+                            p.focusing_factor}
+    if focusing_from_surface:
+        s = run_surface(anode, current_density_A_per_m2, overrides)
+        p = with_focusing(p, s[FOCUSING_METRICS[focusing_metric]])
+        info = {"source": "hemcell.surface", "metric": focusing_metric,
+                **{k: v for k, v in s.items() if k != "metrics"}}
+    return pset, p, info
+
+
+def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
+         overrides: Sequence[str] = (), kinetics: str = "rct",
+         focusing_from_surface: bool = False, focusing_metric: str = "max") -> dict[str, Any]:
+    """``hemcell limetal rate``: Li‖LFP discharge capacity vs C-rate.
+
+    With several anodes the summary keys are nested by anode
+    (``discharge_capacity_mAh_per_g`` holds the first anode's values).
+    """
+    from hemcell.limetal.coupling import with_focusing
+    from hemcell.limetal.halfcell import build_half_cell, model_exchange_current_A_per_m2, rate_test
+    from hemcell.limetal.plots import plot_rate
+    from hemcell.runinfo import write_run_record, write_summary
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results, psets, params, focus = {}, {}, {}, {}
+    for anode in anodes:
+        pset, p, info = _params(anode, overrides, kinetics, False, 0.0, focusing_metric)
+        cell = build_half_cell(p, pset)
+        changes: list[dict[str, float]] = [{} for _ in c_rates]
+        if focusing_from_surface:
+            from hemcell.limetal.coupling import FOCUSING_METRICS
+            from hemcell.limetal.coupling import focusing_from_surface as run_surface
+
+            info = {"source": "hemcell.surface", "metric": focusing_metric, "per_c_rate": {}}
+            for j, c in enumerate(c_rates):
+                i_li = c * cell.geometry.current_1c_A / p.li_electrode_area_m2
+                s = run_surface(anode, i_li, overrides)
+                pf = with_focusing(p, s[FOCUSING_METRICS[focusing_metric]])
+                changes[j] = {"i0_li": model_exchange_current_A_per_m2(pf)}
+                info["per_c_rate"][_rate_key(c)] = {
+                    "current_density_A_per_m2": i_li,
+                    "current_focusing_factor": s[FOCUSING_METRICS[focusing_metric]],
+                    "cached": s["cached"], "parameters_hash": s["parameters_hash"]}
+        if any(changes):
+            parts = [rate_test(cell, [c], **ch) for c, ch in zip(c_rates, changes, strict=True)]
+            res = type(parts[0])([c for r in parts for c in r.c_rates],
+                                 [q for r in parts for q in r.capacity_mAh_per_g],
+                                 [cv for r in parts for cv in r.curves],
+                                 [t for r in parts for t in r.terminations])
+        else:
+            res = rate_test(cell, c_rates)
+        results[anode], psets[anode], params[anode], focus[anode] = res, pset, p, info
+        cols: dict[str, list[Any]] = {}
+        for c, cur in zip(res.c_rates, res.curves, strict=True):
+            cols[f"capacity_mAh_per_g_{_rate_key(c)}C"] = cur["capacity_mAh_per_g"]
+            cols[f"voltage_V_{_rate_key(c)}C"] = cur["voltage_V"]
+        _write_csv(out_dir / f"rate_curves_{anode}.csv", cols)
+    first = anodes[0]
+    summary: dict[str, Any] = {
+        "anode": first,
+        "discharge_capacity_mAh_per_g": {_rate_key(c): q for c, q in zip(
+            results[first].c_rates, results[first].capacity_mAh_per_g, strict=True)},
+    }
+    if len(anodes) > 1:
+        summary["by_anode"] = {a: {"discharge_capacity_mAh_per_g": {
+            _rate_key(c): q for c, q in zip(r.c_rates, r.capacity_mAh_per_g, strict=True)}}
+            for a, r in results.items()}
+    summary["li_exchange_current_mA_per_cm2"] = {a: p.exchange_current_A_per_m2 / 10
+                                                 for a, p in params.items()}
+    summary["current_focusing_factor"] = {a: p.focusing_factor for a, p in params.items()}
+    summary["lfp_electrode_thickness_um"] = 1e6 * cell.geometry.thickness_m
+    coated = load_anode_set("coated")
+    paper = ([float(c) for c in coated.si["lfp_rate_c_rates"]],
+             [float(q) / 3600 for q in coated.si["lfp_rate_capacity"]])
+    plot_rate(out_dir / "rate.png", {a: r.curves for a, r in results.items()},
+              {a: r.c_rates for a, r in results.items()},
+              {a: r.capacity_mAh_per_g for a, r in results.items()}, paper)
+    write_summary(out_dir, summary)
+    write_run_record(out_dir, _record(psets, params, focus),
+                     extra={"c_rates": list(c_rates), "kinetics": kinetics})
+    return summary
+
+
+def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
+          overrides: Sequence[str] = (), stride: int = 1, kinetics: str = "rct",
+          focusing_from_surface: bool = False, focusing_metric: str = "max") -> dict[str, Any]:
+    """``hemcell limetal cycle``: Li‖LFP cycling with Li loss and interphase growth."""
+    from hemcell.errors import InputError
+    from hemcell.limetal.cycling import cycling_summary, run_cycling
+    from hemcell.limetal.halfcell import build_half_cell, lfp_geometry
+    from hemcell.limetal.plots import plot_cycling
+    from hemcell.runinfo import write_run_record, write_summary
+
+    if cycles < 1 or stride < 1 or not c_rate > 0:
+        raise InputError("--cycles/--stride/--c-rate", (cycles, stride, c_rate),
+                         "cycles >= 1, stride >= 1, C-rate > 0")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    recs, psets, params, focus, sums = {}, {}, {}, {}, {}
+    for anode in anodes:
+        pset0 = load_anode_set(anode, overrides)
+        p0 = cell_parameters(pset0, anode, kinetics)  # type: ignore[arg-type]
+        i_li = 0.0
+        if focusing_from_surface:  # the surface runs at the cycling current density
+            pv = pset0.to_pybamm_parameter_values()
+            geo = lfp_geometry(p0, float(pv["Maximum concentration in positive electrode "
+                                            "[mol.m-3]"]),
+                               float(pv["Positive electrode active material volume fraction"]))
+            i_li = c_rate * geo.current_1c_A / p0.li_electrode_area_m2
+        pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface, i_li,
+                                focusing_metric)
+        cell = build_half_cell(p, pset)
+        rec = run_cycling(cell, cycles, c_rate, stride)
+        recs[anode], psets[anode], params[anode], focus[anode] = rec, pset, p, info
+        sums[anode] = cycling_summary(rec)
+        _write_csv(out_dir / f"cycling_{anode}.csv", rec.as_columns())
+    first = anodes[0]
+    summary: dict[str, Any] = {"anode": first, "c_rate": c_rate, **sums[first]}
+    if len(anodes) > 1:
+        summary["by_anode"] = sums
+    targets = {}
+    for a in anodes:
+        ps = load_anode_set(a)
+        if "lfp_capacity_after_300_cycles" in ps and cycles >= 300:
+            targets[a] = float(ps.si["lfp_capacity_after_300_cycles"]) / 3600
+    plot_cycling(out_dir / "cycling.png", recs, targets)
+    write_summary(out_dir, summary)
+    write_run_record(out_dir, _record(psets, params, focus),
+                     extra={"cycles": cycles, "c_rate": c_rate, "stride": stride})
+    return summary
+
+
+def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
+              areal_capacity_C_per_m2: float, hours: float, out_dir: Path,
+              overrides: Sequence[str] = (), kinetics: str = "rct",
+              focusing_from_surface: bool = False, focusing_metric: str = "max"
+              ) -> dict[str, Any]:
+    """``hemcell limetal symmetric``: Li‖Li overpotential per cycle and failure."""
+    from hemcell.limetal.plots import plot_symmetric
+    from hemcell.limetal.symmetric import run_symmetric, symmetric_summary
+    from hemcell.runinfo import write_run_record, write_summary
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    res, psets, params, focus, sums = {}, {}, {}, {}, {}
+    for anode in anodes:
+        pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface,
+                                current_density_A_per_m2, focusing_metric)
+        r = run_symmetric(p, current_density_A_per_m2, areal_capacity_C_per_m2, hours)
+        res[anode], psets[anode], params[anode], focus[anode] = r, pset, p, info
+        sums[anode] = symmetric_summary(r)
+        _write_csv(out_dir / f"symmetric_{anode}.csv", {
+            "cycle": list(range(1, len(r.overpotential_V) + 1)),
+            "time_h": [(n + 1) * r.cycle_time_s / 3600 for n in range(len(r.overpotential_V))],
+            "overpotential_mV": [1e3 * v for v in r.overpotential_V]})
+    first = anodes[0]
+    summary: dict[str, Any] = {"anode": first, "hours": hours, **sums[first]}
+    if len(anodes) > 1:
+        summary["by_anode"] = {a: {k: v for k, v in s.items() if k != "overpotential_mV"}
+                               for a, s in sums.items()}
+    plot_symmetric(out_dir / "symmetric.png", res)
+    write_summary(out_dir, summary)
+    write_run_record(out_dir, _record(psets, params, focus))
+    return summary
+
+
+def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
+               areal_capacity_C_per_m2: float | None, out_dir: Path,
+               overrides: Sequence[str] = (), kinetics: str = "rct") -> dict[str, Any]:
+    """``hemcell limetal nucleation``: first Li plating on Cu."""
+    from hemcell.limetal.licu import first_plating
+    from hemcell.limetal.plots import plot_nucleation
+    from hemcell.runinfo import write_run_record, write_summary
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    res, series, psets, params, sums = {}, {}, {}, {}, {}
+    for anode in anodes:
+        pset, p, _info = _params(anode, overrides, kinetics, False, 0.0)
+        q = (float(pset.si["li_cu_nucleation_areal_capacity"]) if areal_capacity_C_per_m2
+             is None else areal_capacity_C_per_m2)
+        r, s = first_plating(p, current_density_A_per_m2, q)
+        res[anode], series[anode], psets[anode], params[anode] = r, s, pset, p
+        import numpy as np
+
+        k = int(np.argmax(r.overpotential_V))
+        sums[anode] = {
+            "nucleation_overpotential_mV": 1e3 * r.nucleation_overpotential_V,
+            "plateau_overpotential_mV": 1e3 * (r.plateau_V + s),
+            "cu_side_tip_overpotential_mV": 1e3 * r.tip_V,
+            "cu_side_plateau_overpotential_mV": 1e3 * r.plateau_V,
+            "time_of_tip_s": r.t_s[k],
+            "final_nuclei_per_cm2": r.nuclei_per_m2[-1] * 1e-4,
+            "nucleation_shape_factor": p.nucleation_shape_factor,
+        }
+        _write_csv(out_dir / f"nucleation_{anode}.csv", {
+            "time_s": r.t_s, "cu_overpotential_V": r.overpotential_V,
+            "cell_voltage_V": [-(e + s) for e in r.overpotential_V],
+            "nuclei_per_m2": r.nuclei_per_m2, "coverage": r.coverage})
+    first = anodes[0]
+    summary: dict[str, Any] = {"anode": first,
+                               "current_density_mA_per_cm2": current_density_A_per_m2 / 10,
+                               **sums[first]}
+    if len(anodes) > 1:
+        summary["by_anode"] = sums
+    plot_nucleation(out_dir / "nucleation.png", res, series)
+    write_summary(out_dir, summary)
+    write_run_record(out_dir, _record(psets, params, {}))
+    return summary
+
+
+def licu(anodes: Sequence[str], current_density_A_per_m2: float,
+         areal_capacity_C_per_m2: float, cycles: int, out_dir: Path,
+         overrides: Sequence[str] = (), kinetics: str = "rct",
+         focusing_from_surface: bool = False, focusing_metric: str = "max") -> dict[str, Any]:
+    """``hemcell limetal licu``: Li‖Cu Coulombic efficiency and overpotential over cycles."""
+    from hemcell.errors import InputError
+    from hemcell.limetal.licu import licu_summary, run_licu
+    from hemcell.limetal.plots import plot_licu
+    from hemcell.runinfo import write_run_record, write_summary
+
+    if cycles < 1:
+        raise InputError("--cycles", cycles, "an integer >= 1")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    res, psets, params, focus, sums = {}, {}, {}, {}, {}
+    for anode in anodes:
+        pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface,
+                                current_density_A_per_m2, focusing_metric)
+        r = run_licu(p, current_density_A_per_m2, areal_capacity_C_per_m2, cycles)
+        res[anode], psets[anode], params[anode], focus[anode] = r, pset, p, info
+        sums[anode] = licu_summary(r)
+        _write_csv(out_dir / f"licu_{anode}.csv", {
+            "cycle": list(range(1, cycles + 1)),
+            "coulombic_efficiency": r.coulombic_efficiency,
+            "overpotential_mV": [1e3 * v for v in r.overpotential_V]})
+    first = anodes[0]
+    summary: dict[str, Any] = {"anode": first, **sums[first]}
+    if len(anodes) > 1:
+        summary["by_anode"] = {a: {k: v for k, v in s.items() if k != "overpotential_mV"}
+                               for a, s in sums.items()}
+    plot_licu(out_dir / "licu.png", res)
+    write_summary(out_dir, summary)
+    write_run_record(out_dir, _record(psets, params, focus))
+    return summary
+
+
+def anode_list(anode: str) -> list[str]:
+    """``bare``, ``coated`` or ``both`` → list of anodes."""
+    from hemcell.errors import InputError
+
+    if anode == "both":
+        return ["bare", "coated"]
+    if anode not in ANODE_SETS:
+        raise InputError("--anode", anode, "bare | coated | both")
+    return [anode]

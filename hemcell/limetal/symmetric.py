@@ -1,0 +1,166 @@
+r"""Li‖Li symmetric cells: galvanostatic plating/stripping, polarization growth, failure.
+
+Each half-cycle plates :math:`q` (areal capacity) on one electrode and strips it from the
+other at current density :math:`i` for :math:`t_h = q/i`; every electrode plates once per
+cycle and loses :math:`\lambda q` to its dead-Li/SEI layer (:mod:`hemcell.limetal.losses`).
+The plateau voltage of cycle :math:`n` is the sum of series terms (per area):
+
+.. math::
+
+    |V_n| = 2\eta_{ct}
+          + i\left(\frac{L_s}{\kappa\varepsilon_s^{b_s}} + \frac{2h}{\kappa_c}
+                   + \frac{2L_{dl}(n)}{\kappa\varepsilon_{dl}^{b_{dl}}}\right)
+          + 2(1-t_+)\frac{RT}{F}\ln\frac{c_0+\Delta c/2}{c_0-\Delta c/2},
+
+    \Delta c = \frac{(1-t_+)\,i}{F}\left(\frac{L_s}{D\varepsilon_s^{b_s}}
+               + \frac{2L_{dl}(n)}{D\varepsilon_{dl}^{b_{dl}}}\right),
+
+- :math:`\eta_{ct} = (2RT/F)\operatorname{arsinh}(f i/2i_0)`: Butler–Volmer at each
+  electrode through the effective area fraction :math:`1/f` (:mod:`hemcell.limetal.kinetics`);
+- Ohmic drops of the separator (Bruggeman), the coating films
+  (:mod:`hemcell.limetal.film`) and the two dead-Li/SEI layers;
+- the steady salt gradient across separator and layers in series (binary electrolyte,
+  anion flux zero at steady state, thermodynamic factor 1; Newman & Thomas-Alyea,
+  *Electrochemical Systems*, ch. 11), with its diffusion potential and Nernst terms.
+  Steady state is reached in :math:`L^2/D_{eff}`, shorter than a half-cycle while the
+  layer is thin; near failure this is an approximation.
+
+**Failure** needs no extra parameter: as the layers thicken, :math:`\Delta c` reaches
+:math:`2c_0`, the salt at the plating surface is depleted (the limiting current of the
+separator + layers falls to :math:`i`) and the voltage diverges; that cycle is the
+failure ("significant polarization", seed 004 L84; dead-Li mass-transport failure, Chen
+et al., *J. Mater. Chem. A* 5 (2017) 11671).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from hemcell.errors import InputError
+from hemcell.limetal.kinetics import (
+    FARADAY_C_PER_MOL,
+    butler_volmer_overpotential_V,
+    local_deposition_overpotential_V,
+    thermal_voltage_V,
+)
+from hemcell.limetal.losses import layer_diffusion_resistance_s_per_m, loss_fraction
+from hemcell.limetal.parameters import LiMetalParameters
+
+
+@dataclass
+class SymmetricResult:
+    """Per-cycle overpotentials and the failure time of a Li‖Li cell."""
+
+    current_density_A_per_m2: float
+    areal_capacity_C_per_m2: float
+    cycle_time_s: float
+    overpotential_V: list[float]
+    loss_fraction: float
+    failure_cycle: int | None
+    initial_terms_V: dict[str, float]
+
+    @property
+    def time_to_failure_h(self) -> float | None:
+        """Elapsed time at the end of the failed cycle [h], or None."""
+        if self.failure_cycle is None:
+            return None
+        return self.failure_cycle * self.cycle_time_s / 3600.0
+
+
+def separator_diffusion_resistance_s_per_m(p: LiMetalParameters) -> float:
+    """L_s / (D eps_s^b_s) [s/m]."""
+    return p.separator_thickness_m / (p.electrolyte_diffusivity_m2_per_s
+                                      * p.separator_porosity ** p.separator_bruggeman)
+
+
+def salt_difference_mol_per_m3(p: LiMetalParameters, current_density_A_per_m2: float,
+                               diffusion_resistance_s_per_m: float) -> float:
+    """Steady salt concentration difference Delta c = (1 - t+) i / F * sum L/D_eff."""
+    return ((1.0 - p.cation_transference_number) * current_density_A_per_m2
+            / FARADAY_C_PER_MOL * diffusion_resistance_s_per_m)
+
+
+def concentration_overpotential_V(p: LiMetalParameters, current_density_A_per_m2: float,
+                                  layer_diffusion_resistance: float = 0.0) -> float:
+    """Steady concentration overpotential across separator (+ layers) [V]; inf when the
+    salt at the plating surface is depleted (limiting current reached)."""
+    dc = salt_difference_mol_per_m3(
+        p, current_density_A_per_m2,
+        separator_diffusion_resistance_s_per_m(p) + layer_diffusion_resistance)
+    c0 = p.electrolyte_concentration_mol_per_m3
+    if dc >= 2 * c0:
+        return math.inf
+    return 2.0 * (1.0 - p.cation_transference_number) * thermal_voltage_V(p.temperature_K) * \
+        math.log((c0 + dc / 2) / (c0 - dc / 2))
+
+
+def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
+                  areal_capacity_C_per_m2: float, hours: float) -> SymmetricResult:
+    """Cycle a Li‖Li cell for ``hours`` or until failure.
+
+    Raises
+    ------
+    InputError
+        Non-positive current, capacity or duration, or a current above the limiting
+        current of the fresh cell.
+    """
+    i, q = current_density_A_per_m2, areal_capacity_C_per_m2
+    if not (i > 0 and q > 0 and hours > 0):
+        raise InputError("symmetric cell", (i, q, hours),
+                         "current density, areal capacity and hours > 0")
+    if not math.isfinite(concentration_overpotential_V(p, i)):
+        c0 = p.electrolyte_concentration_mol_per_m3
+        i_lim = 2 * c0 * FARADAY_C_PER_MOL / ((1 - p.cation_transference_number)
+                                               * separator_diffusion_resistance_s_per_m(p))
+        raise InputError("--current-density", i, f"below the limiting current {i_lim:.4g} "
+                         "A/m**2 of the separator")
+    t_cycle = 2.0 * q / i
+    n_cycles = max(1, int(hours * 3600.0 // t_cycle))
+    i0 = p.exchange_current_A_per_m2
+    eta_ct = butler_volmer_overpotential_V(p.focusing_factor * i, i0, p.temperature_K)
+    lam = loss_fraction(local_deposition_overpotential_V(i, i0, p.focusing_factor,
+                                                         p.temperature_K),
+                        p.loss_coefficient_per_V)
+    r_sep = 1.0 / p.separator_conductance_S_per_m2
+    ohmic_fixed = i * (r_sep + 2 * p.film_resistance_ohm_m2)
+    v: list[float] = []
+    failure = None
+    lost = 0.0
+    for n in range(1, n_cycles + 1):
+        lost += lam * q
+        r_dl = p.layer_resistance_ohm_m2(lost)
+        d_dl = layer_diffusion_resistance_s_per_m(
+            lost, p.li_molar_volume_m3_per_mol, p.layer_porosity, p.layer_bruggeman,
+            p.electrolyte_diffusivity_m2_per_s)
+        eta_c = concentration_overpotential_V(p, i, 2 * d_dl)
+        if not math.isfinite(eta_c):
+            failure = n
+            break
+        v.append(2 * eta_ct + ohmic_fixed + 2 * i * r_dl + eta_c)
+    if not v:  # failed in the first cycle: report the fresh-cell value
+        v.append(2 * eta_ct + ohmic_fixed + concentration_overpotential_V(p, i))
+    terms = {"charge_transfer_V": 2 * eta_ct, "separator_V": i * r_sep,
+             "coating_film_V": 2 * i * p.film_resistance_ohm_m2,
+             "concentration_V": concentration_overpotential_V(p, i)}
+    return SymmetricResult(i, q, t_cycle, v, lam, failure, terms)
+
+
+def symmetric_summary(res: SymmetricResult) -> dict[str, Any]:
+    """Summary keys of ``hemcell limetal symmetric``."""
+    v = res.overpotential_V
+    return {
+        "current_density_mA_per_cm2": res.current_density_A_per_m2 / 10.0,
+        "areal_capacity_mAh_per_cm2": res.areal_capacity_C_per_m2 / 36000.0,
+        "cycles": len(v),
+        "overpotential_mV": [1e3 * x for x in v],
+        "initial_overpotential_mV": 1e3 * v[0],
+        "final_overpotential_mV": 1e3 * v[-1],
+        "li_loss_fraction_per_cycle": res.loss_fraction,
+        "time_to_failure_h": res.time_to_failure_h,
+        "time_without_failure_h": (res.time_to_failure_h if res.time_to_failure_h is not None
+                                   else len(v) * res.cycle_time_s / 3600.0),
+        "initial_overpotential_terms_mV": {k.removesuffix("_V"): 1e3 * x
+                                           for k, x in res.initial_terms_V.items()},
+    }

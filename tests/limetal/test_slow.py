@@ -1,0 +1,54 @@
+"""Long runs (``make test-slow``): the fits reproduce the stored calibrated values and the
+full 300-cycle run keeps its invariants."""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.params import load_parameter_set
+
+
+@pytest.mark.slow
+def test_fit_rate_reproduces_the_stored_values():
+    from hemcell.limetal.calibration import fit_rate
+
+    r = fit_rate(write=False)
+    stored = load_parameter_set("azcnf_coated_li").si
+    assert r["fitted"]["x0"] == pytest.approx(stored["lfp_charged_stoichiometry"], rel=1e-3)
+    assert r["fitted"]["ds"] == pytest.approx(stored["lfp_particle_diffusivity"], rel=1e-2)
+    assert r["rms_error_mAh_per_g"] < 1.0
+
+
+@pytest.mark.slow
+def test_fit_losses_and_nucleation_reproduce_the_stored_values():
+    from hemcell.limetal.calibration import fit_losses, fit_nucleation
+
+    stored = {a: load_parameter_set(s).si for a, s in
+              (("bare", "bare_li"), ("coated", "azcnf_coated_li"))}
+    r = fit_losses(write=False)
+    assert r["li_loss_overpotential_coefficient_per_V"] == pytest.approx(
+        stored["coated"]["li_loss_overpotential_coefficient"], rel=1e-5)
+    assert r["interphase_layer_bruggeman_coefficient"] == pytest.approx(
+        stored["bare"]["interphase_layer_bruggeman_coefficient"], rel=1e-5)
+    n = fit_nucleation(write=False)
+    for a in ("bare", "coated"):
+        assert n[a]["nucleation_shape_factor"] == pytest.approx(
+            stored[a]["nucleation_shape_factor"], rel=1e-4)
+
+
+@pytest.mark.slow
+def test_300_cycles_stride_1_vs_stride_10():
+    from hemcell.limetal.cycling import cycling_summary, run_cycling
+    from hemcell.limetal.halfcell import build_half_cell
+    from hemcell.limetal.parameters import cell_parameters, load_anode_set
+
+    pset = load_anode_set("bare")
+    cell = build_half_cell(cell_parameters(pset, "bare"), pset)
+    full = cycling_summary(run_cycling(cell, 300, stride=1))
+    quick = cycling_summary(run_cycling(cell, 300, stride=10))
+    assert full["cycles"] == 300
+    # stride 10 applies each solved cycle's plated charge to 10 cycles (the first one,
+    # right after the 0.1C formation, plates a little more): equal to within 1 %
+    assert quick["final_interphase_layer_thickness_um"] == pytest.approx(
+        full["final_interphase_layer_thickness_um"], rel=1e-2)
+    assert quick["capacity_retention"] == pytest.approx(full["capacity_retention"], abs=5e-3)
