@@ -142,8 +142,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         variables = dict(shared)
         subs = list(self.mechanism_models.values())
         for sm in subs:
-            sm.variables = sm.get_fundamental_variables()
-            variables.update(sm.variables)
+            variables.update(sm.get_fundamental_variables())
         for sm in subs:
             variables.update(sm.get_coupled_variables(variables))
         for sm in subs:
@@ -163,7 +162,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         """Initial Δφ: intercalation OCP at its initial stoichiometry, else a parameter."""
         if "intercalation" in self.mechanisms:
             pp = self.param.p.prim
-            return pp.U(param("Initial concentration in positive electrode [mol.m-3]") / pp.c_max, self.param.T_init)
+            return pp.U(
+                param("Initial concentration in positive electrode [mol.m-3]") / pp.c_max,
+                self.param.T_init,
+            )
         return param("Anode initial open-circuit potential [V]")
 
     # ------------------------------------------------------------------ P2D
@@ -171,13 +173,19 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         p, n = self.param, AnodeNames
         T = p.T_init
         i_cell = p.current_density_with_time
-        I = p.current_with_time
+        I_app = p.current_with_time
         Q = pybamm.Variable("Discharge capacity [A.h]")
-        self.rhs[Q] = I / 3600
+        self.rhs[Q] = I_app / 3600
         self.initial_conditions[Q] = pybamm.Scalar(0)
 
-        c_e_s = pybamm.Variable("Separator electrolyte concentration [mol.m-3]", domain="separator", scale=p.c_e_init_av)
-        c_e_w = pybamm.Variable("Anode electrolyte concentration [mol.m-3]", domain="positive electrode", scale=p.c_e_init_av)
+        c_e_s = pybamm.Variable(
+            "Separator electrolyte concentration [mol.m-3]", domain="separator", scale=p.c_e_init_av
+        )
+        c_e_w = pybamm.Variable(
+            "Anode electrolyte concentration [mol.m-3]",
+            domain="positive electrode",
+            scale=p.c_e_init_av,
+        )
         c_e = pybamm.concatenation(c_e_s, c_e_w)
         phi_e_s = pybamm.Variable("Separator electrolyte potential [V]", domain="separator")
         phi_e_w = pybamm.Variable("Anode electrolyte potential [V]", domain="positive electrode")
@@ -221,7 +229,9 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         a_j = pybamm.concatenation(pybamm.PrimaryBroadcast(0, "separator"), a_j_w)
 
         # solid
-        sigma_eff = p.p.sigma(pybamm.PrimaryBroadcast(0.5, "positive electrode"), T) * eps_act**p.p.b_s
+        sigma_eff = (
+            p.p.sigma(pybamm.PrimaryBroadcast(0.5, "positive electrode"), T) * eps_act**p.p.b_s
+        )
         i_s = -sigma_eff * pybamm.grad(phi_s)
         self.boundary_conditions[phi_s] = {
             "left": (pybamm.Scalar(0), "Neumann"),
@@ -231,7 +241,9 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         self.initial_conditions[phi_s] = U0
 
         # electrolyte current
-        i_e = (p.kappa_e(c_e, T) * tor) * (p.chiRT_over_Fc(c_e, T) * pybamm.grad(c_e) - pybamm.grad(phi_e))
+        i_e = (p.kappa_e(c_e, T) * tor) * (
+            p.chiRT_over_Fc(c_e, T) * pybamm.grad(c_e) - pybamm.grad(phi_e)
+        )
         self.algebraic[phi_e] = p.L_x**2 * (pybamm.div(i_e) - a_j)
 
         # electrolyte concentration
@@ -243,11 +255,14 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             "right": (pybamm.Scalar(0), "Neumann"),
         }
         self.initial_conditions[c_e] = p.c_e_init
-        self.events.append(pybamm.Event("Zero electrolyte concentration cut-off", pybamm.min(c_e) - 0.002))
+        self.events.append(
+            pybamm.Event("Zero electrolyte concentration cut-off", pybamm.min(c_e) - 0.002)
+        )
 
-        # Li metal counter electrode (Butler-Volmer, as BasicDFNHalfCell)
+        # Li metal counter electrode: Butler-Volmer with c_Li = 1/V_Li (as PyBaMM's DFN half-cell;
+        # BasicDFNHalfCell passes the working electrode's c_max instead)
         RT_F = p.R * T / p.F
-        j_Li = p.j0_Li_metal(pybamm.boundary_value(c_e, "left"), p.p.prim.c_max, T)
+        j_Li = p.j0_Li_metal(pybamm.boundary_value(c_e, "left"), 1 / p.V_bar_Li, T)
         eta_Li = 2 * RT_F * pybamm.arcsinh(i_cell / (2 * j_Li))
         delta_phis_Li = p.n.L * i_cell / p.n.sigma(None, T)
         ref_potential = -delta_phis_Li - eta_Li
@@ -271,23 +286,25 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
                 "Anode total volumetric current density [A.m-3]": a_j_w,
                 "Lithium counter electrode exchange current density [A.m-2]": j_Li,
                 "Lithium counter electrode reaction overpotential [V]": eta_Li,
-                "X-averaged anode surface potential difference [V]": pybamm.x_average(dphi),
+                "Anode mean surface potential difference [V]": pybamm.x_average(dphi),
             }
         )
-        self._finish(variables, Q, I, i_cell, voltage, integrate)
+        self._finish(variables, Q, I_app, i_cell, voltage, integrate)
 
     # ------------------------------------------------------------------ SP
     def _build_sp(self) -> None:
         p, n = self.param, AnodeNames
         T = p.T_init
         i_cell = p.current_density_with_time
-        I = p.current_with_time
+        I_app = p.current_with_time
         Q = pybamm.Variable("Discharge capacity [A.h]")
-        self.rhs[Q] = I / 3600
+        self.rhs[Q] = I_app / 3600
         self.initial_conditions[Q] = pybamm.Scalar(0)
 
-        dphi = pybamm.Variable("X-averaged anode surface potential difference [V]", domain="current collector")
-        u_dl = pybamm.Variable("X-averaged anode double-layer potential [V]", domain="current collector")
+        dphi = pybamm.Variable(n.delta_phi, domain="current collector")
+        u_dl = pybamm.Variable(
+            "X-averaged anode double-layer potential [V]", domain="current collector"
+        )
         c_e0 = p.c_e_init_av
         eps_act = param("Positive electrode active material volume fraction")
         R_p = param("Anode particle radius [m]")
@@ -326,27 +343,27 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         sigma_eff = p.p.sigma(pybamm.Scalar(0.5), T) * eps_act**p.p.b_s
         R_s = L_w / (3 * sigma_eff)
         RT_F = p.R * T / p.F
-        j_Li = p.j0_Li_metal(c_e0, p.p.prim.c_max, T)
+        j_Li = p.j0_Li_metal(c_e0, 1 / p.V_bar_Li, T)
         eta_Li = 2 * RT_F * pybamm.arcsinh(i_cell / (2 * j_Li))
         delta_phis_Li = p.n.L * i_cell / p.n.sigma(None, T)
         voltage = dphi - eta_Li - delta_phis_Li - i_cell * (R_e + R_s)
         variables.update(
             {
-                "X-averaged anode surface potential difference [V]": dphi,
+                "Anode mean surface potential difference [V]": dphi,
                 "Anode total volumetric current density [A.m-3]": a_j_w,
                 "Lithium counter electrode reaction overpotential [V]": eta_Li,
             }
         )
         integrate = lambda f: f * L_w  # noqa: E731
-        self._finish(variables, Q, I, i_cell, voltage, integrate)
+        self._finish(variables, Q, I_app, i_cell, voltage, integrate)
 
     # ------------------------------------------------------------------ outputs
-    def _finish(self, variables: dict, Q, I, i_cell, voltage, integrate) -> None:
+    def _finish(self, variables: dict, Q, I_app, i_cell, voltage, integrate) -> None:
         p, n = self.param, AnodeNames
         A = p.A_cc
-        eps_act = param("Positive electrode active material volume fraction")
+        eps_act, L_anode = self._anode_geometry()
         rho = param("Anode active material density [kg.m-3]")
-        mass_g = rho * eps_act * p.p.L * A * 1000  # active mass [g]
+        mass_g = rho * eps_act * L_anode * A * 1000  # active mass [g]
         num_cells = param("Number of cells connected in series to make a battery")
         total_charge = 0
         strain = 0
@@ -377,17 +394,19 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
                 "Time [s]": pybamm.t,
                 "Time [h]": pybamm.t / 3600,
                 "Discharge capacity [A.h]": Q,
-                "Current [A]": I,
-                "Current variable [A]": I,
-                "Current density [A.m-2]": i_cell,
+                "Current [A]": I_app,
+                "Current variable [A]": I_app,
+                "Current density [A.m-2]": I_app / A,
                 "Voltage [V]": voltage,
                 "Voltage expression [V]": voltage,
                 "Battery voltage [V]": voltage * num_cells,
                 "Terminal voltage [V]": voltage,
                 "Anode active mass [g]": mass_g,
-                "Anode specific current [A.g-1]": I / mass_g,
+                "Anode specific current [A.g-1]": I_app / mass_g,
                 "Anode specific capacity [mA.h.g-1]": Q * 1000 / mass_g,
                 "Anode total stored charge [A.h]": total_charge,
+                # charge passed into the anode (positive = lithiation), = Σ stored charges
+                "Anode charge passed [A.h]": Q,
                 "Anode particle volumetric strain": strain_particle,
                 "Anode electrode volumetric strain": eps_act * strain_particle,
             }
@@ -397,6 +416,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             pybamm.Event("Minimum voltage [V]", voltage - p.voltage_low_cut),
             pybamm.Event("Maximum voltage [V]", p.voltage_high_cut - voltage),
         ]
+
+    def _anode_geometry(self) -> tuple[pybamm.Symbol, pybamm.Symbol]:
+        """(active material volume fraction, thickness) of the anode."""
+        return (param("Positive electrode active material volume fraction"), self.param.p.L)
 
     @property
     def default_solver(self) -> pybamm.BaseSolver:

@@ -55,16 +55,18 @@ def inventory_from_si(si: Mapping[str, Any]) -> Inventory:
         if v > 0:
             fr = si.get(f"alloying_stage_fractions_{el.lower()}", [1.0])
             alloy[el] = len(fr) if isinstance(fr, list | tuple) else 1
-    sc = tuple(
-        el for el, v in _element_keys(si, "space_charge_areal_capacitance").items() if v > 0
-    )
+    sc = tuple(el for el, v in _element_keys(si, "space_charge_areal_capacitance").items() if v > 0)
     return Inventory(conversion=conv, alloying=alloy, space_charge=sc)
 
 
 def _need(si: Mapping[str, Any], key: str) -> Any:
     if key not in si:
-        raise InputError("parameter set", key, "a value for every parameter the model uses",
-                         hint=f"add {key} to the parameter file or pass --set {key}=...")
+        raise InputError(
+            "parameter set",
+            key,
+            "a value for every parameter the model uses",
+            hint=f"add {key} to the parameter file or pass --set {key}=...",
+        )
     return si[key]
 
 
@@ -130,7 +132,9 @@ def pybamm_values(
     upd: dict[str, Any] = {
         f"{D} electrode thickness [m]": g("anode_thickness"),
         f"{D} electrode porosity": g("anode_porosity"),
-        f"{D} electrode active material volume fraction": g("anode_active_material_volume_fraction"),
+        f"{D} electrode active material volume fraction": g(
+            "anode_active_material_volume_fraction"
+        ),
         f"{D} particle radius [m]": g("anode_particle_radius"),
         f"{D} electrode conductivity [S.m-1]": g("anode_electronic_conductivity"),
         f"{D} electrode Bruggeman coefficient (electrolyte)": g("anode_bruggeman_coefficient"),
@@ -160,10 +164,19 @@ def pybamm_values(
     if inv.conversion:
         upd.update(
             {
-                "Anode conversion exchange-current density [A.m-2]": g("conversion_exchange_current_density"),
-                "Anode conversion product diffusivity [m2.s-1]": g("conversion_product_diffusivity"),
-                "Anode conversion charge transfer coefficient": g("conversion_charge_transfer_coefficient", 0.5),
+                "Anode conversion exchange-current density [A.m-2]": g(
+                    "conversion_exchange_current_density"
+                ),
+                "Anode conversion product diffusivity [m2.s-1]": g(
+                    "conversion_product_diffusivity"
+                ),
+                "Anode conversion charge transfer coefficient": g(
+                    "conversion_charge_transfer_coefficient", 0.5
+                ),
                 "Anode conversion volume expansion": g("conversion_volume_expansion", 0.0),
+                "Anode conversion first-lithiation overpotential [V]": g(
+                    "conversion_first_lithiation_overpotential", 0.0
+                ),
             }
         )
     for el in inv.conversion:
@@ -171,9 +184,15 @@ def pybamm_values(
         upd.update(
             {
                 f"Anode {el} conversion capacity [C.kg-1]": g(f"conversion_capacity_{s}"),
-                f"Anode {el} conversion lithiation potential [V]": g(f"conversion_lithiation_potential_{s}"),
-                f"Anode {el} conversion delithiation potential [V]": g(f"conversion_delithiation_potential_{s}"),
-                f"Anode {el} conversion reversible fraction": g(f"conversion_reversible_fraction_{s}", 1.0),
+                f"Anode {el} conversion lithiation potential [V]": g(
+                    f"conversion_lithiation_potential_{s}"
+                ),
+                f"Anode {el} conversion delithiation potential [V]": g(
+                    f"conversion_delithiation_potential_{s}"
+                ),
+                f"Anode {el} conversion reversible fraction": g(
+                    f"conversion_reversible_fraction_{s}", 1.0
+                ),
                 f"Anode {el} initial conversion extent": 0.0,
                 f"Anode {el} electrons per metal atom": g(f"electrons_per_metal_atom_{s}", 2.0),
             }
@@ -181,8 +200,12 @@ def pybamm_values(
     if inv.alloying:
         upd.update(
             {
-                "Anode alloying exchange-current density [A.m-2]": g("alloying_exchange_current_density"),
-                "Anode alloying charge transfer coefficient": g("alloying_charge_transfer_coefficient", 0.5),
+                "Anode alloying exchange-current density [A.m-2]": g(
+                    "alloying_exchange_current_density"
+                ),
+                "Anode alloying charge transfer coefficient": g(
+                    "alloying_charge_transfer_coefficient", 0.5
+                ),
             }
         )
     for el, n_st in inv.alloying.items():
@@ -192,8 +215,10 @@ def pybamm_values(
         ud = list(np.atleast_1d(g(f"alloying_delithiation_potentials_{s}")))
         if not (len(fr) == len(ul) == len(ud) == n_st):
             raise InputError(
-                f"alloying_*_{s}", f"{len(fr)}/{len(ul)}/{len(ud)} entries",
-                f"the same number of stage fractions, lithiation and delithiation potentials ({n_st})",
+                f"alloying_*_{s}",
+                f"{len(fr)}/{len(ul)}/{len(ud)} entries",
+                "the same number of stage fractions, lithiation and delithiation "
+                f"potentials ({n_st})",
             )
         upd[f"Anode {el} alloying capacity [C.kg-1]"] = g(f"alloying_capacity_{s}")
         upd[f"Anode {el} alloying volume expansion"] = g(f"alloying_volume_expansion_{s}", 0.0)
@@ -203,7 +228,9 @@ def pybamm_values(
             upd[f"Anode {el} alloying stage {m + 1} delithiation potential [V]"] = float(ud[m])
     elements = set(inv.conversion) | set(inv.alloying) | set(inv.space_charge)
     for el in elements:
-        upd[f"Anode {el} initial metallic fraction"] = g(f"initial_metallic_fraction_{el.lower()}", 0.0)
+        upd[f"Anode {el} initial metallic fraction"] = g(
+            f"initial_metallic_fraction_{el.lower()}", 0.0
+        )
     if inv.space_charge:
         upd.update(
             {
@@ -218,16 +245,28 @@ def pybamm_values(
         )
     for el in inv.space_charge:
         s = el.lower()
-        upd[f"Anode {el} space-charge areal capacitance [F.m-2]"] = g(f"space_charge_areal_capacitance_{s}")
+        upd[f"Anode {el} space-charge areal capacitance [F.m-2]"] = g(
+            f"space_charge_areal_capacitance_{s}"
+        )
         upd[f"Anode {el} metal molar volume [m3.mol-1]"] = g(f"metal_molar_volume_{s}")
-        upd[f"Anode {el} electrons per metal atom"] = g(f"electrons_per_metal_atom_{s}", 2.0)
+        z_el = g(f"electrons_per_metal_atom_{s}", 2.0)
+        upd[f"Anode {el} electrons per metal atom"] = z_el
+        # moles of the element per m3 of particle (from its conversion capacity, which
+        # counts the element even when the conversion mechanism is switched off)
+        upd[f"Anode {el} metal content [mol.m-3]"] = (
+            rho * g(f"conversion_capacity_{s}") / F_CONST / z_el
+        )
         upd[f"Anode {el} spin polarisation"] = g(f"spin_polarization_{s}", 0.0)
     upd.update(
         {
             "Anode irreversible capacity [C.kg-1]": max(g("irreversible_capacity", 0.0), 1e-9),
             "Anode irreversible onset potential [V]": g("irreversible_onset_potential", 0.8),
-            "Anode irreversible exchange-current density [A.m-2]": g("irreversible_exchange_current_density", 1e-4),
-            "Anode irreversible charge transfer coefficient": g("irreversible_charge_transfer_coefficient", 0.5),
+            "Anode irreversible exchange-current density [A.m-2]": g(
+                "irreversible_exchange_current_density", 1e-4
+            ),
+            "Anode irreversible charge transfer coefficient": g(
+                "irreversible_charge_transfer_coefficient", 0.5
+            ),
             "Anode irreversible initial consumed fraction": 0.0,
         }
     )

@@ -4,7 +4,9 @@ A recipe is a small YAML file::
 
     name: hem_half_cell_p2d
     description: ...
-    cell: half                 # half (vs Li metal)
+    cell: half                 # half (vs Li metal) | full (vs a cathode)
+    cathode: LFP               # full cells: LFP (Prada2013) | NMC811 (Chen2020)
+    n_p_ratio: 1.1             # full cells: anode/cathode theoretical capacity
     geometry: p2d              # p2d | sp (single-particle reduction)
     mechanisms: [intercalation, conversion, alloying, space_charge, irreversible]
     mesh: {x_s: 10, x_p: 20, r_p: 10}
@@ -21,7 +23,17 @@ from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.cell.model import check_mechanisms
 from hemcell.errors import InputError
 
-_KEYS = {"name", "description", "cell", "geometry", "mechanisms", "mesh", "solver"}
+_KEYS = {
+    "name",
+    "description",
+    "cell",
+    "geometry",
+    "mechanisms",
+    "mesh",
+    "solver",
+    "cathode",
+    "n_p_ratio",
+}
 
 
 def models_dir() -> Path:
@@ -32,7 +44,7 @@ def models_dir() -> Path:
         d = Path(data_dir("models"))
         if d.is_dir():
             return d
-    except Exception:  # noqa: S110 - fall back to the source tree
+    except Exception:
         pass
     return Path(__file__).resolve().parents[2] / "models"
 
@@ -48,13 +60,24 @@ class Recipe:
     mechanisms: tuple[str, ...] = MECHANISMS
     mesh: dict[str, int] = field(default_factory=dict)
     solver: dict[str, float] = field(default_factory=dict)
+    cathode: str | None = None
+    n_p_ratio: float = 1.1
 
     def with_mechanisms(self, mechanisms: list[str] | None) -> Recipe:
         """A copy with another mechanism list (the ``--mechanisms`` option)."""
         if not mechanisms:
             return self
-        return Recipe(self.name, self.description, self.cell, self.geometry,
-                      check_mechanisms(mechanisms), self.mesh, self.solver)
+        return Recipe(
+            self.name,
+            self.description,
+            self.cell,
+            self.geometry,
+            check_mechanisms(mechanisms),
+            self.mesh,
+            self.solver,
+            self.cathode,
+            self.n_p_ratio,
+        )
 
 
 def list_recipes() -> list[str]:
@@ -82,11 +105,24 @@ def load_recipe(name_or_path: str) -> Recipe:
     if unknown:
         raise InputError(f"{p}: keys", sorted(unknown), f"only {sorted(_KEYS)}")
     cell = data.get("cell", "half")
-    if cell not in ("half",):
-        raise InputError(f"{p}: cell", cell, "half")
+    if cell not in ("half", "full"):
+        raise InputError(f"{p}: cell", cell, "half or full")
     geometry = data.get("geometry", "p2d")
     if geometry not in ("p2d", "sp"):
         raise InputError(f"{p}: geometry", geometry, "p2d or sp")
+    cathode = data.get("cathode")
+    if cell == "full":
+        from hemcell.cell.full_cell import CATHODES
+
+        if cathode not in CATHODES or geometry != "p2d":
+            raise InputError(
+                f"{p}: cathode/geometry",
+                (cathode, geometry),
+                f"a full cell is P2D with a cathode in {sorted(CATHODES)}",
+            )
+    n_p = float(data.get("n_p_ratio", 1.1))
+    if not n_p > 0:
+        raise InputError(f"{p}: n_p_ratio", n_p, "a positive number")
     mechs = check_mechanisms(data.get("mechanisms", list(MECHANISMS)))
     return Recipe(
         name=str(data.get("name", p.stem)),
@@ -96,4 +132,6 @@ def load_recipe(name_or_path: str) -> Recipe:
         mechanisms=mechs,
         mesh={str(k): int(v) for k, v in (data.get("mesh") or {}).items()},
         solver={str(k): float(v) for k, v in (data.get("solver") or {}).items()},
+        cathode=cathode,
+        n_p_ratio=n_p,
     )

@@ -25,10 +25,10 @@ from collections.abc import Mapping, Sequence
 import pybamm
 
 from hemcell.cell.mechanisms.base import (
-    F,
     R_GAS,
     BaseMechanism,
     ElectrodeContext,
+    F,
     front_factor,
     param,
     positive_part_exp,

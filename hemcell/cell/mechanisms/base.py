@@ -45,7 +45,7 @@ class ElectrodeContext:
     x_average: bool = False
 
     @property
-    def Domain(self) -> str:  # noqa: N802 - PyBaMM's capitalised-domain convention
+    def Domain(self) -> str:
         """Capitalised domain, as in PyBaMM parameter names (``"Positive"``)."""
         return self.domain.capitalize()
 
@@ -125,7 +125,9 @@ def positive_part_exp(x: pybamm.Symbol) -> pybamm.Symbol:
     return pybamm.maximum(pybamm.exp(pybamm.minimum(x, 40.0)) - 1.0, 0.0)
 
 
-def front_factor(x: pybamm.Symbol, exponent: float = 2.0 / 3.0, delta: float = 1e-3) -> pybamm.Symbol:
+def front_factor(
+    x: pybamm.Symbol, exponent: float = 2.0 / 3.0, delta: float = 1e-3
+) -> pybamm.Symbol:
     """Regularised reaction-front area factor x^p for x ∈ [0, 1].
 
     ``(max(x,0)+δ)^p − δ^p`` equals x^p up to O(δ^p) and has a finite slope at x = 0,

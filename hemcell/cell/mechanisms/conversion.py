@@ -14,11 +14,18 @@ hysteresis is rate-independent, as observed for conversion oxides (e.g. NiO ≈1
 Ma et al., Front. Mater. Sci. 16 (2022) 220624). Each branch carries a shrinking-core
 front factor and a product-shell transport limit in series:
 
-    j_lith,k   = − j₀ (c_e/c_e,ref)^½ (1−ξ_k)^{2/3} [exp(−α F η_l/RT) − 1]₊,  η_l = Δφ − U_lith,k
-    j_delith,k = + j₀ (c_e/c_e,ref)^½ (ξ_k − ξ_irr,k − θ_k)^{2/3} [exp(α F η_d/RT) − 1]₊, η_d = Δφ − U_delith,k
+    j_lith,k   = − j₀ (c_e/c_e,ref)^½ (1−ξ_k)^{2/3} [exp(−α F η_l/RT) − 1]₊
+    j_delith,k = + j₀ (c_e/c_e,ref)^½ (ξ_k − ξ_irr,k − θ_k)^{2/3} [exp((1−α) F η_d/RT) − 1]₊
+    η_l = Δφ − U_lith,k,   η_d = Δφ − U_delith,k
     j_k = j_kin / (1 + |j_kin| / j_shell),  j_shell = F D_conv c_k / (R g(ξ)),
     g(ξ) = (1−ξ)^{−1/3} − 1   (product-layer diffusion, Levenspiel 1999 ch. 25)
     dξ_k/dt = − 3 j_k / (R F c_k)
+
+The first conversion of the pristine crystalline host needs an extra overpotential
+ΔU₁ (U_lith,k − ΔU₁ while ξ_k = ξ̂_k): first-discharge plateaus of conversion oxides lie
+lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J. Power
+Sources 159 (2006) 323; seed 003 L770-771: the rock-salt HE phase is lost on the first
+lithiation and later cycles run on the nanocomposite).
 
 with c_k [mol e⁻ per m³ of particle] = ρ Q_k / F from the element's Faraday capacity
 Q_k, ξ_irr,k = (1 − r_k) ξ̂_k the metal that stays metallic, and θ_k the part of the
@@ -32,10 +39,10 @@ from collections.abc import Sequence
 import pybamm
 
 from hemcell.cell.mechanisms.base import (
-    F,
     R_GAS,
     BaseMechanism,
     ElectrodeContext,
+    F,
     front_factor,
     param,
     positive_part_exp,
@@ -99,7 +106,14 @@ class Conversion(BaseMechanism):
             theta = variables.get(self.n.alloyed_fraction(el), pybamm.Scalar(0))
             r_k = param(f"Anode {el} conversion reversible fraction")
             xi_free = xi - (1 - r_k) * xi_max - theta
-            U_l = param(f"Anode {el} conversion lithiation potential [V]")
+            # Pristine (never converted) material needs an extra first-lithiation
+            # overpotential dU_1 (nucleation in the crystalline host; later lithiations of
+            # the nanocomposite run at U_lith): applied while xi is at its running maximum.
+            at_max = self._at_max(xi, xi_max)
+            U_l = (
+                param(f"Anode {el} conversion lithiation potential [V]")
+                - param("Anode conversion first-lithiation overpotential [V]") * at_max
+            )
             U_d = param(f"Anode {el} conversion delithiation potential [V]")
             # Product-shell transport limit (shrinking core): thin shell -> large limit.
             core = pybamm.maximum(1 - xi, 0) + 1e-3
@@ -107,11 +121,17 @@ class Conversion(BaseMechanism):
             shell = pybamm.maximum(xi, 0) + 1e-3
             g_d = shell ** (-1 / 3) - 1 + 1e-3
             j_scale = F * D * c_k / R
-            j_l_kin = -j0 * ce_factor * front_factor(1 - xi) * positive_part_exp(
-                -alpha * f_rt * (dphi - U_l)
+            j_l_kin = (
+                -j0
+                * ce_factor
+                * front_factor(1 - xi)
+                * positive_part_exp(-alpha * f_rt * (dphi - U_l))
             )
-            j_d_kin = j0 * ce_factor * front_factor(xi_free) * positive_part_exp(
-                (1 - alpha) * f_rt * (dphi - U_d)
+            j_d_kin = (
+                j0
+                * ce_factor
+                * front_factor(xi_free)
+                * positive_part_exp((1 - alpha) * f_rt * (dphi - U_d))
             )
             j_l = shell_limited(j_l_kin, j_scale / g_l)
             j_d = shell_limited(j_d_kin, j_scale / g_d)
@@ -132,12 +152,17 @@ class Conversion(BaseMechanism):
         out["Anode mean conversion extent"] = xi_mean
         return out
 
+    @staticmethod
+    def _at_max(xi: pybamm.Symbol, xi_max: pybamm.Symbol) -> pybamm.Symbol:
+        """Smooth indicator (≈1) that ξ is at its running maximum ξ̂ (fresh material)."""
+        return 0.5 * (1 + pybamm.tanh((xi - xi_max + 2e-3) / 1e-3))
+
     def set_rhs(self, variables: dict) -> None:
         """dξ/dt from the branch currents; ξ̂ follows ξ while ξ is at its maximum."""
         for el in self.elements:
             xi, xi_max = self._xi[el], self._xi_max[el]
             rate_lith, rate = self._rates[el]
-            at_max = 0.5 * (1 + pybamm.tanh((xi - xi_max + 2e-3) / 1e-3))
+            at_max = self._at_max(xi, xi_max)
             self.rhs[xi] = rate
             self.rhs[xi_max] = rate_lith * at_max
 

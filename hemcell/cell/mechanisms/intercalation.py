@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pybamm
 
-from hemcell.cell.mechanisms.base import F, R_GAS, BaseMechanism, ElectrodeContext
+from hemcell.cell.mechanisms.base import R_GAS, BaseMechanism, ElectrodeContext, F
 
 
 class Intercalation(BaseMechanism):
@@ -44,9 +44,8 @@ class Intercalation(BaseMechanism):
         """Particle concentration c_s(r, x) [mol m⁻³]."""
         ctx = self.ctx
         secondary = "current collector" if ctx.x_average else ctx.electrode_domain
-        prefix = "X-averaged anode" if ctx.x_average else "Anode"
         c_s = pybamm.Variable(
-            f"{prefix} intercalation particle concentration [mol.m-3]",
+            "Anode intercalation particle concentration [mol.m-3]",
             domain=ctx.particle_domain,
             auxiliary_domains={"secondary": secondary},
             scale=self.pp.c_max,
@@ -87,9 +86,7 @@ class Intercalation(BaseMechanism):
 
     def _c_init(self) -> pybamm.Symbol:
         """Initial particle concentration as a scalar (x-uniform electrodes)."""
-        return pybamm.Parameter(
-            f"Initial concentration in {self.ctx.domain} electrode [mol.m-3]"
-        )
+        return pybamm.Parameter(f"Initial concentration in {self.ctx.domain} electrode [mol.m-3]")
 
     def set_rhs(self, variables: dict) -> None:
         """Fick's law in the sphere."""

@@ -16,10 +16,9 @@ from __future__ import annotations
 import pybamm
 
 from hemcell.cell.mechanisms.base import (
-    F,
     R_GAS,
     BaseMechanism,
-    front_factor,
+    F,
     param,
     positive_part_exp,
 )
@@ -46,9 +45,7 @@ class Irreversible(BaseMechanism):
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         c_irr = rho * param("Anode irreversible capacity [C.kg-1]") / F
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
-        j = -j0 * ce_factor * front_factor(1 - self._s, exponent=1.0) * positive_part_exp(
-            -alpha * f_rt * (dphi - U)
-        )
+        j = -j0 * ce_factor * (1 - self._s) * positive_part_exp(-alpha * f_rt * (dphi - U))
         self._rate = -3 * j / (R * F * c_irr)
         return self._publish(a_s * j, F * eps_s * c_irr * self._s)
 

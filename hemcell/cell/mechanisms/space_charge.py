@@ -5,14 +5,15 @@ by conversion (Jamnik & Maier, Phys. Chem. Chem. Phys. 5 (2003) 5215; seed 000
 L401–411). For every space-charge-active metal k (Fe, Co, Ni; strength Fe > Co > Ni,
 seed 000 L700–704):
 
-    A_k = ε_s · v_k · a_k · (6 / d_NP) · S(d_NP)                  interface area [m² m⁻³]
-    v_k = c_k V_m,k / z_k                                          metal volume per particle volume at ξ=1
-    a_k = ξ_k − θ_k                                                metallic, non-alloyed fraction
-    S(d) = 1 / (1 + exp((d − d_c)/w))                              size factor, ≈0 above d_c ≈ 10 nm
-                                                                   (seed 000 L890–893, L942–945)
-    q_eq,k = C_k · A_k · W(Δφ)                                     equilibrium interfacial charge
-    W(Δφ) = δ ln(1+e^{(U_top−Δφ)/δ}) − δ ln(1+e^{(U_bot−Δφ)/δ})    ramp over the window [U_bot, U_top]
-    dq_k/dt = (q_eq,k − q_k) / τ_sc                                fast relaxation
+    A_k = ε_s · v_k · a_k · (6 / d_NP) · S(d_NP)     interface area [m² m⁻³]
+    v_k = c_k V_m,k / z_k                             metal volume per particle volume at ξ=1
+    a_k = ξ_k − θ_k                                   metallic, non-alloyed fraction
+    S(d) = 1 / (1 + exp((d − d_c)/w))                 size factor, ≈0 above d_c ≈ 10 nm
+                                                      (seed 000 L890–893, L942–945)
+    q_eq,k = C_k · A_k · W(Δφ)                        equilibrium interfacial charge
+    W(Δφ) = δ ln(1+e^{(U_top−Δφ)/δ})
+            − δ ln(1+e^{(U_bot−Δφ)/δ})                ramp over the window [U_bot, U_top]
+    dq_k/dt = (q_eq,k − q_k) / τ_sc                   fast relaxation
     a j_sc = − Σ_k dq_k/dt
 
 A constant areal capacitance C_k over the window gives the rectangular CV and b = 1
@@ -31,13 +32,17 @@ from hemcell.cell.mechanisms.base import BaseMechanism, ElectrodeContext, param
 from hemcell.cell.mechanisms.conversion import Conversion
 
 
-def window(dphi: pybamm.Symbol, u_top: pybamm.Symbol, u_bot: pybamm.Symbol, delta: pybamm.Symbol) -> pybamm.Symbol:
+def window(
+    dphi: pybamm.Symbol, u_top: pybamm.Symbol, u_bot: pybamm.Symbol, delta: pybamm.Symbol
+) -> pybamm.Symbol:
     """Smoothed ramp W(Δφ) = clip(U_top − Δφ, 0, U_top − U_bot) [V]."""
 
     def softplus(z: pybamm.Symbol) -> pybamm.Symbol:
         zz = z / delta
         # log(1 + e^z) written stably for large |z|
-        return delta * (pybamm.maximum(zz, 0) + pybamm.log(1 + pybamm.exp(-pybamm.AbsoluteValue(zz))))
+        return delta * (
+            pybamm.maximum(zz, 0) + pybamm.log(1 + pybamm.exp(-pybamm.AbsoluteValue(zz)))
+        )
 
     return softplus(u_top - dphi) - softplus(u_bot - dphi)
 

@@ -1,0 +1,240 @@
+"""Post-processing of HEM anode runs: cycles, capacities by mechanism, CE, ΔM, dQ/dV.
+
+Conventions: capacities are in mAh g⁻¹ of active material; "discharge" lithiates the
+anode (half-cell), "charge" delithiates it. A *cycle* starts at a lithiating step that
+follows a delithiating one (or at the first lithiating step), so any protocol text
+(one cycle per repetition or several cycles written out) is split the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: mechanism key used in summaries → name part of the model variables
+MECH_VAR = {
+    "intercalation": "intercalation",
+    "conversion": "conversion",
+    "alloying": "alloying",
+    "space_charge": "space-charge",
+    "irreversible": "irreversible",
+    "double_layer": "double-layer",
+}
+#: ΔM per mAh g⁻¹ at P = 1 [emu g⁻¹] (seed 000 eqn 5: 3.6 μ_B / e)
+EMU_PER_MAH_PER_G = 3.6 * 9.2740100783e-21 / 1.602176634e-19
+
+
+@dataclass
+class StepData:
+    """Arrays of one experiment step."""
+
+    index: int
+    description: str
+    kind: str  # "lithiation", "delithiation" or "rest"
+    data: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _entries(sol: Any, name: str) -> np.ndarray:
+    return np.asarray(sol[name].entries, dtype=float).reshape(-1)
+
+
+def step_data(solution: Any, mechanisms: Sequence[str]) -> list[StepData]:
+    """Per-step arrays (time, voltage, current, capacity, per-mechanism charge/current)."""
+    out: list[StepData] = []
+    mechs = [*mechanisms, "double_layer"]
+    steps = [s for cyc in solution.cycles for s in cyc.steps] if solution.cycles else [solution]
+    steps = [s for s in steps if type(s).__name__ != "EmptySolution"]  # infeasible steps
+    for i, st in enumerate(steps):
+        d = {
+            "time_s": _entries(st, "Time [s]"),
+            "voltage_V": _entries(st, "Voltage [V]"),
+            "current_A": _entries(st, "Current [A]"),
+            "specific_current_A_per_g": _entries(st, "Anode specific current [A.g-1]"),
+            "capacity_mAh_per_g": _entries(st, "Anode specific capacity [mA.h.g-1]"),
+            "particle_volumetric_strain": _entries(st, "Anode particle volumetric strain"),
+            "electrode_volumetric_strain": _entries(st, "Anode electrode volumetric strain"),
+            "magnetization_change_emu_per_g": _entries(st, "Anode magnetisation change [emu.g-1]"),
+        }
+        for m in mechs:
+            v = MECH_VAR[m]
+            d[f"{m}_capacity_mAh_per_g"] = _entries(st, f"Anode {v} specific capacity [mA.h.g-1]")
+            d[f"{m}_current_A"] = _entries(st, f"Anode {v} current [A]")
+            d[f"{m}_charge_Ah"] = _entries(st, f"Anode {v} charge [A.h]")
+        d["charge_passed_Ah"] = _entries(st, "Anode charge passed [A.h]")
+        dq = d["capacity_mAh_per_g"][-1] - d["capacity_mAh_per_g"][0]
+        kind = "lithiation" if dq > 1e-6 else "delithiation" if dq < -1e-6 else "rest"
+        desc = str(getattr(st, "description", "")) or f"step {i}"
+        out.append(StepData(i, desc, kind, d))
+    return out
+
+
+def split_cycles(steps: Sequence[StepData]) -> list[list[StepData]]:
+    """Group steps into lithiation/delithiation cycles."""
+    cycles: list[list[StepData]] = []
+    current: list[StepData] = []
+    seen_delith = False
+    for st in steps:
+        if st.kind == "lithiation" and (not current or seen_delith):
+            if current:
+                cycles.append(current)
+            current, seen_delith = [], False
+        current.append(st)
+        if st.kind == "delithiation":
+            seen_delith = True
+    if current:
+        cycles.append(current)
+    return cycles
+
+
+def cycle_summary(
+    cycles: Sequence[Sequence[StepData]], mechanisms: Sequence[str], cell: str = "half"
+) -> dict[str, list]:
+    """Discharge/charge capacity, CE, capacity by mechanism, ΔM and strain per cycle.
+
+    Capacities are per gram of anode active material. In a half-cell "discharge" is the
+    anode's lithiation; in a full cell it is the anode's delithiation (the cell's
+    discharge), so the two keys swap while ``capacity_by_mechanism_mAh_per_g`` always
+    splits the anode's lithiation. CE = delithiation / lithiation in both.
+    """
+    mechs = [*mechanisms, "double_layer"]
+    dis, cha, ce, by_l, by_d, dm, strain_e, strain_p = [], [], [], [], [], [], [], []
+    v_dis, v_cha = [], []
+    for cyc in cycles:
+        q_l = sum(
+            max(s.data["capacity_mAh_per_g"][-1] - s.data["capacity_mAh_per_g"][0], 0.0)
+            for s in cyc
+            if s.kind == "lithiation"
+        )
+        q_d = sum(
+            max(s.data["capacity_mAh_per_g"][0] - s.data["capacity_mAh_per_g"][-1], 0.0)
+            for s in cyc
+            if s.kind == "delithiation"
+        )
+        dis.append(q_l)
+        cha.append(q_d)
+        v_dis.append(_mean_voltage([s for s in cyc if s.kind == "lithiation"]))
+        v_cha.append(_mean_voltage([s for s in cyc if s.kind == "delithiation"]))
+        ce.append(q_d / q_l if q_l > 0 else None)
+        lith, delith = {}, {}
+        for m in mechs:
+            k = f"{m}_capacity_mAh_per_g"
+            lith[m] = float(
+                sum(s.data[k][-1] - s.data[k][0] for s in cyc if s.kind == "lithiation")
+            )
+            delith[m] = float(
+                sum(s.data[k][0] - s.data[k][-1] for s in cyc if s.kind == "delithiation")
+            )
+        by_l.append(lith)
+        by_d.append(delith)
+        mag = np.concatenate([s.data["magnetization_change_emu_per_g"] for s in cyc])
+        dm.append(float(mag.max() - mag.min()))
+        strain_e.append(
+            float(np.concatenate([s.data["electrode_volumetric_strain"] for s in cyc]).max())
+        )
+        strain_p.append(
+            float(np.concatenate([s.data["particle_volumetric_strain"] for s in cyc]).max())
+        )
+    if cell == "full":
+        dis, cha = cha, dis
+        v_dis, v_cha = v_cha, v_dis
+    return {
+        "discharge_capacity_mAh_per_g": dis,
+        "charge_capacity_mAh_per_g": cha,
+        "coulombic_efficiency": ce,
+        "capacity_by_mechanism_mAh_per_g": by_l,
+        "capacity_by_mechanism_delithiation_mAh_per_g": by_d,
+        "magnetization_change_emu_per_g": dm,
+        "mean_discharge_voltage_V": v_dis,
+        "mean_charge_voltage_V": v_cha,
+        "mean_working_voltage_V": [
+            0.5 * (a + b) if a is not None and b is not None else None
+            for a, b in zip(v_dis, v_cha, strict=True)
+        ],
+        "max_electrode_volumetric_strain": strain_e,
+        "max_particle_volumetric_strain": strain_p,
+    }
+
+
+def _mean_voltage(steps: Sequence[StepData]) -> float | None:
+    """Capacity-weighted mean voltage ∫V dQ / ∫dQ over the given steps."""
+    num = den = 0.0
+    for s in steps:
+        q, v = s.data["capacity_mAh_per_g"], s.data["voltage_V"]
+        dq = np.abs(np.diff(q))
+        num += float(np.sum(0.5 * (v[1:] + v[:-1]) * dq))
+        den += float(np.sum(dq))
+    return num / den if den > 0 else None
+
+
+def charge_balance_error(steps: Sequence[StepData], mechanisms: Sequence[str]) -> float:
+    """max_t |Q_passed(t) − Σ_m Q_m(t)| / max_t |Q_passed(t)| over the whole run."""
+    mechs = [*mechanisms, "double_layer"]
+    q = np.concatenate([s.data["charge_passed_Ah"] for s in steps])
+    stored = sum(np.concatenate([s.data[f"{m}_charge_Ah"] for s in steps]) for m in mechs)
+    scale = float(np.max(np.abs(q)))
+    if scale == 0:
+        return 0.0
+    return float(np.max(np.abs(q - stored)) / scale)
+
+
+def timeseries_table(
+    steps: Sequence[StepData], cycles: Sequence[Sequence[StepData]], mechanisms: Sequence[str]
+) -> tuple[list[str], np.ndarray]:
+    """Columns and rows of ``timeseries.csv`` (one row per output time)."""
+    mechs = [*mechanisms, "double_layer"]
+    cycle_of = {id(s): i + 1 for i, cyc in enumerate(cycles) for s in cyc}
+    cols = [
+        "time_s",
+        "cycle",
+        "step",
+        "voltage_V",
+        "current_A",
+        "specific_current_A_per_g",
+        "capacity_mAh_per_g",
+    ]
+    cols += [f"{m}_capacity_mAh_per_g" for m in mechs]
+    cols += [f"{m}_current_A" for m in mechs]
+    cols += [
+        "particle_volumetric_strain",
+        "electrode_volumetric_strain",
+        "magnetization_change_emu_per_g",
+    ]
+    blocks = []
+    for s in steps:
+        n = len(s.data["time_s"])
+        block = []
+        for c in cols:
+            if c == "cycle":
+                block.append(np.full(n, cycle_of.get(id(s), 0)))
+            elif c == "step":
+                block.append(np.full(n, s.index + 1))
+            else:
+                block.append(s.data[c])
+        blocks.append(np.column_stack(block))
+    return cols, np.vstack(blocks)
+
+
+def dqdv(
+    voltage: np.ndarray, capacity: np.ndarray, dv: float = 0.005
+) -> tuple[np.ndarray, np.ndarray]:
+    """dQ/dV [mAh g⁻¹ V⁻¹] of one monotonic branch on a uniform voltage grid.
+
+    The branch is resampled on a grid of spacing ``dv`` (capacity interpolated as a
+    function of voltage after sorting) and differentiated by central differences.
+    """
+    v = np.asarray(voltage, float)
+    q = np.asarray(capacity, float)
+    if v.size < 3 or np.ptp(v) < 2 * dv:
+        return np.array([]), np.array([])
+    order = np.argsort(v)
+    v_s, q_s = v[order], q[order]
+    v_u, idx = np.unique(v_s, return_index=True)
+    q_u = q_s[idx]
+    grid = np.arange(v_u[0], v_u[-1], dv)
+    if grid.size < 3:
+        return np.array([]), np.array([])
+    qg = np.interp(grid, v_u, q_u)
+    return grid, np.abs(np.gradient(qg, grid))

@@ -1,0 +1,303 @@
+"""Full cell: the multi-mechanism HEM anode against an intercalation cathode (P2D).
+
+The HEM anode sits in PyBaMM's "negative" domain with the same mechanism modules as
+the half-cell (:mod:`hemcell.cell.mechanisms`); the cathode is a DFN intercalation
+electrode with PyBaMM's published parameters:
+
+- LFP: ``Prada2013`` (Prada et al., J. Electrochem. Soc. 160 (2013) A616);
+- NMC811: ``Chen2020`` (Chen et al., J. Electrochem. Soc. 167 (2020) 080534).
+
+Equations as in :mod:`hemcell.cell.model` on both electrodes plus the separator, with
+PyBaMM's full-cell conventions: φ_s = 0 at the anode current collector, positive current
+discharges the cell (delithiates the anode, lithiates the cathode). The anode is made
+``n_p_ratio`` times the cathode's capacity (first-lithiation theoretical capacity of
+the active anode mechanisms over the cathode capacity from c_max), starting pristine;
+the cathode starts lithiated (discharged cell), so the first step is a charge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pybamm
+
+from hemcell.cell.mechanisms import MECHANISMS
+from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
+from hemcell.cell.model import HEMHalfCell, Inventory, check_mechanisms
+from hemcell.errors import InputError
+
+#: cathode name → (PyBaMM parameter set, initial (discharged) cathode stoichiometry)
+CATHODES: dict[str, tuple[str, float]] = {
+    # LFP fully lithiated; NMC811 at the 0 % SOC stoichiometry of Chen2020's LG M50
+    # cell (0.9084 in that paper's table, quoted from memory: assumed).
+    "LFP": ("Prada2013", 0.98),
+    "NMC811": ("Chen2020", 0.9084),
+}
+
+
+class HEMFullCell(HEMHalfCell):
+    """HEM anode (negative) vs an intercalation cathode (positive), P2D.
+
+    Parameters
+    ----------
+    mechanisms
+        Active anode mechanisms.
+    inventory
+        Elements per mechanism.
+    name
+        Model name.
+    """
+
+    def __init__(
+        self,
+        mechanisms: Iterable[str] = MECHANISMS,
+        inventory: Inventory | None = None,
+        name: str = "HEM anode full cell P2D",
+    ) -> None:
+        self.mechanisms = check_mechanisms(mechanisms)
+        self.inventory = inventory or Inventory()
+        self.x_average = False
+        pybamm.lithium_ion.BaseModel.__init__(self, {}, name)
+        pybamm.citations.register("Marquis2019")
+        self.ctx = ElectrodeContext("negative", False)
+        self.mechanism_models = self._make_mechanisms()
+        self._build_full()
+
+    def _initial_potential(self) -> pybamm.Symbol:
+        if "intercalation" in self.mechanisms:
+            pp = self.param.n.prim
+            c0 = param("Initial concentration in negative electrode [mol.m-3]")
+            return pp.U(c0 / pp.c_max, self.param.T_init)
+        return param("Anode initial open-circuit potential [V]")
+
+    def _build_full(self) -> None:
+        p, n = self.param, AnodeNames
+        T = p.T_init
+        i_cell = p.current_density_with_time
+        I_app = p.current_with_time
+        Q = pybamm.Variable("Discharge capacity [A.h]")
+        self.rhs[Q] = I_app / 3600
+        self.initial_conditions[Q] = pybamm.Scalar(0)
+        scale = p.c_e_init_av
+        c_e_n = pybamm.Variable(
+            "Anode electrolyte concentration [mol.m-3]", domain="negative electrode", scale=scale
+        )
+        c_e_s = pybamm.Variable(
+            "Separator electrolyte concentration [mol.m-3]", domain="separator", scale=scale
+        )
+        c_e_p = pybamm.Variable(
+            "Cathode electrolyte concentration [mol.m-3]", domain="positive electrode", scale=scale
+        )
+        c_e = pybamm.concatenation(c_e_n, c_e_s, c_e_p)
+        U0 = self._initial_potential()
+        phi_e_n = pybamm.Variable(
+            "Anode electrolyte potential [V]", domain="negative electrode", reference=-U0
+        )
+        phi_e_s = pybamm.Variable(
+            "Separator electrolyte potential [V]", domain="separator", reference=-U0
+        )
+        phi_e_p = pybamm.Variable(
+            "Cathode electrolyte potential [V]", domain="positive electrode", reference=-U0
+        )
+        phi_e = pybamm.concatenation(phi_e_n, phi_e_s, phi_e_p)
+        phi_s_n = pybamm.Variable("Anode solid potential [V]", domain="negative electrode")
+        phi_s_p = pybamm.Variable("Cathode solid potential [V]", domain="positive electrode")
+        u_dl = pybamm.Variable("Anode double-layer potential [V]", domain="negative electrode")
+        c_s_p = pybamm.Variable(
+            "Cathode particle concentration [mol.m-3]",
+            domain="positive particle",
+            auxiliary_domains={"secondary": "positive electrode"},
+            scale=p.p.prim.c_max,
+        )
+
+        eps_n = pybamm.PrimaryBroadcast(param("Negative electrode porosity"), "negative electrode")
+        eps_s = pybamm.PrimaryBroadcast(param("Separator porosity"), "separator")
+        eps_p = pybamm.PrimaryBroadcast(param("Positive electrode porosity"), "positive electrode")
+        eps = pybamm.concatenation(eps_n, eps_s, eps_p)
+        tor = pybamm.concatenation(eps_n**p.n.b_e, eps_s**p.s.b_e, eps_p**p.p.b_e)
+        eps_act_n = param("Negative electrode active material volume fraction")
+        eps_act_p = param("Positive electrode active material volume fraction")
+        R_n = param("Anode particle radius [m]")
+        a_n = 3 * eps_act_n / R_n
+        rho = param("Anode active material density [kg.m-3]")
+        dphi_n = phi_s_n - phi_e_n
+        shared = {
+            n.delta_phi: dphi_n,
+            n.c_e: c_e_n,
+            n.T: T,
+            n.a_s: a_n,
+            n.eps_s: eps_act_n,
+            n.rho: rho,
+        }
+        variables = self._assemble_mechanisms(shared)
+        C_dl = param("Anode double-layer capacity [F.m-2]")
+        tau_dl = param("Anode double-layer relaxation time [s]")
+        a_j_dl = a_n * C_dl * (dphi_n - u_dl) / tau_dl
+        self.rhs[u_dl] = (dphi_n - u_dl) / tau_dl
+        self.initial_conditions[u_dl] = U0
+        variables[n.vol_current("double_layer")] = a_j_dl
+        variables[n.stored_charge("double_layer")] = -a_n * C_dl * (u_dl - U0)
+        a_j_n = a_j_dl
+        for m in self.mechanisms:
+            a_j_n = a_j_n + variables[n.vol_current(m)]
+
+        # cathode: DFN intercalation (PyBaMM's parameters of the cathode set)
+        pp = p.p.prim
+        c_surf_p = pybamm.surf(c_s_p)
+        sto_p = c_surf_p / pp.c_max
+        U_p = pp.U(sto_p, T)
+        j0_p = pp.j0(c_e_p, c_surf_p, T)
+        j_p = 2 * j0_p * pybamm.sinh(pp.ne / 2 * p.F / (p.R * T) * (phi_s_p - phi_e_p - U_p))
+        a_j_p = 3 * eps_act_p / pp.R_typ * j_p
+        self.rhs[c_s_p] = -pybamm.div(-pp.D(c_s_p, T) * pybamm.grad(c_s_p))
+        self.boundary_conditions[c_s_p] = {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (-j_p / p.F / pybamm.surf(pp.D(c_s_p, T)), "Neumann"),
+        }
+        c_p0 = param("Initial concentration in positive electrode [mol.m-3]")
+        self.initial_conditions[c_s_p] = c_p0
+        a_j = pybamm.concatenation(a_j_n, pybamm.PrimaryBroadcast(0, "separator"), a_j_p)
+
+        # solid phases
+        sig_n = (
+            p.n.sigma(pybamm.PrimaryBroadcast(0.5, "negative electrode"), T) * eps_act_n**p.n.b_s
+        )
+        sig_p = p.p.sigma(sto_p, T) * eps_act_p**p.p.b_s
+        i_s_n = -sig_n * pybamm.grad(phi_s_n)
+        i_s_p = -sig_p * pybamm.grad(phi_s_p)
+        self.algebraic[phi_s_n] = p.L_x**2 * (pybamm.div(i_s_n) + a_j_n)
+        self.algebraic[phi_s_p] = p.L_x**2 * (pybamm.div(i_s_p) + a_j_p)
+        self.boundary_conditions[phi_s_n] = {
+            "left": (pybamm.Scalar(0), "Dirichlet"),
+            "right": (pybamm.Scalar(0), "Neumann"),
+        }
+        self.boundary_conditions[phi_s_p] = {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (i_cell / pybamm.boundary_value(-sig_p, "right"), "Neumann"),
+        }
+        U_p0 = pp.U(c_p0 / pp.c_max, T)
+        self.initial_conditions[phi_s_n] = pybamm.Scalar(0)
+        self.initial_conditions[phi_s_p] = U_p0 - U0
+
+        # electrolyte
+        i_e = (p.kappa_e(c_e, T) * tor) * (
+            p.chiRT_over_Fc(c_e, T) * pybamm.grad(c_e) - pybamm.grad(phi_e)
+        )
+        self.algebraic[phi_e] = p.L_x**2 * (pybamm.div(i_e) - a_j)
+        self.boundary_conditions[phi_e] = {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (pybamm.Scalar(0), "Neumann"),
+        }
+        self.initial_conditions[phi_e] = -U0
+        N_e = -tor * p.D_e(c_e, T) * pybamm.grad(c_e) + p.t_plus(c_e, T) * i_e / p.F
+        self.rhs[c_e] = (1 / eps) * (-pybamm.div(N_e) + a_j / p.F)
+        self.boundary_conditions[c_e] = {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (pybamm.Scalar(0), "Neumann"),
+        }
+        self.initial_conditions[c_e] = p.c_e_init
+        self.events.append(
+            pybamm.Event("Zero electrolyte concentration cut-off", pybamm.min(c_e) - 0.002)
+        )
+
+        voltage = pybamm.boundary_value(phi_s_p, "right")
+        L_n = p.n.L
+        variables.update(
+            {
+                "Electrolyte concentration [mol.m-3]": c_e,
+                "Electrolyte potential [V]": phi_e,
+                "Anode solid potential [V]": phi_s_n,
+                "Cathode solid potential [V]": phi_s_p,
+                "Cathode particle concentration [mol.m-3]": c_s_p,
+                "Cathode surface stoichiometry": sto_p,
+                "Cathode average stoichiometry": pybamm.x_average(pybamm.r_average(c_s_p))
+                / pp.c_max,
+                "Cathode open-circuit potential [V]": U_p,
+                "Anode mean surface potential difference [V]": pybamm.x_average(dphi_n),
+                "Anode total volumetric current density [A.m-3]": a_j_n,
+            }
+        )
+        # In the full cell, positive current delithiates the anode: the anode's lithiation
+        # capacity is -Q. _finish measures "Anode specific capacity" from its argument.
+        self._finish_full(variables, Q, I_app, voltage, L_n)
+
+    def _finish_full(self, variables: dict, Q, I_app, voltage, L_n) -> None:
+        integrate = lambda f: pybamm.x_average(f) * L_n  # noqa: E731
+        # reuse the half-cell bookkeeping with the anode's thickness and the sign flipped
+        self._anode_L = L_n
+        self._finish(variables, -Q, -I_app, None, voltage, integrate)
+        variables = self.variables
+        variables["Discharge capacity [A.h]"] = Q
+        variables["Current [A]"] = I_app
+        variables["Current variable [A]"] = I_app
+        variables["Cell specific capacity per anode mass [mA.h.g-1]"] = (
+            Q * 1000 / variables["Anode active mass [g]"]
+        )
+        self.variables = variables
+
+    def _anode_geometry(self) -> tuple[pybamm.Symbol, pybamm.Symbol]:
+        return (param("Negative electrode active material volume fraction"), self.param.n.L)
+
+
+def full_cell_values(
+    si: Mapping[str, Any],
+    inventory: Inventory,
+    cathode: str,
+    mechanisms: Iterable[str],
+    n_p_ratio: float = 1.1,
+) -> pybamm.ParameterValues:
+    """Parameter values: the cathode's PyBaMM set with the HEM anode as negative electrode.
+
+    The anode thickness is chosen so that its theoretical first-lithiation capacity (of
+    the active mechanisms) is ``n_p_ratio`` times the cathode capacity.
+    """
+    from hemcell.cell.parameters import pybamm_values
+    from hemcell.cell.simulate import theoretical_capacity
+
+    if cathode not in CATHODES:
+        raise InputError("--cathode", cathode, ", ".join(CATHODES))
+    base, sto0 = CATHODES[cathode]
+    half = pybamm_values(si, inventory, base="Xu2019")
+    pv = pybamm.ParameterValues(base)
+    anode = {}
+    for k, v in half.items():
+        if k.startswith("Anode ") or k.startswith("Positive") or "positive electrode" in k:
+            anode[k] = v
+    out = {}
+    for k, v in anode.items():
+        if k.startswith("Anode "):
+            out[k] = v
+        elif k.startswith("Positive electrode"):
+            out["Negative electrode" + k[len("Positive electrode") :]] = v
+        elif k.startswith("Positive particle"):
+            out["Negative particle" + k[len("Positive particle") :]] = v
+        elif "positive electrode" in k:
+            out[k.replace("positive electrode", "negative electrode")] = v
+    out.pop("Negative electrode OCP entropic change [V.K-1]", None)
+    pv.update(out, check_already_exists=False)
+    pv["Negative electrode OCP entropic change [V.K-1]"] = 0.0
+    # cathode capacity per area and the anode thickness for the N/P ratio
+    q_cath = (
+        pv["Maximum concentration in positive electrode [mol.m-3]"]
+        * 96485.33212
+        * pv["Positive electrode active material volume fraction"]
+        * pv["Positive electrode thickness [m]"]
+    )  # C/m2
+    theo = sum(theoretical_capacity(si, inventory, list(mechanisms)).values()) * 3600  # C/kg
+    m_area = n_p_ratio * q_cath / theo  # kg/m2 of anode active material
+    L_n = m_area / (
+        si["anode_active_material_density"]
+        * pv["Negative electrode active material volume fraction"]
+    )
+    pv.update(
+        {
+            "Negative electrode thickness [m]": L_n,
+            "Initial concentration in positive electrode [mol.m-3]": sto0
+            * pv["Maximum concentration in positive electrode [mol.m-3]"],
+            "Lower voltage cut-off [V]": 0.0,
+            "Upper voltage cut-off [V]": 4.3,
+        },
+        check_already_exists=False,
+    )
+    return pv

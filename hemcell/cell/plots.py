@@ -1,0 +1,147 @@
+"""Figures of a HEM anode run (matplotlib, Agg backend; no display needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from hemcell.cell.analysis import StepData, dqdv
+
+COLORS = {
+    "intercalation": "#4C72B0",
+    "conversion": "#DD8452",
+    "alloying": "#55A868",
+    "space_charge": "#C44E52",
+    "irreversible": "#8172B3",
+    "double_layer": "#937860",
+}
+VOLTAGE_LABEL = "Voltage vs Li/Li$^+$ (V)"
+LABELS = {
+    "intercalation": "intercalation",
+    "conversion": "conversion",
+    "alloying": "alloying",
+    "space_charge": "space charge",
+    "irreversible": "irreversible (SEI)",
+    "double_layer": "double layer",
+}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def voltage_profile(
+    cycles: Sequence[Sequence[StepData]], path: Path, title: str = "", ylabel: str | None = None
+) -> Path:
+    """Voltage vs specific capacity, one colour per cycle (lithiation and delithiation)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    cmap = plt.get_cmap("viridis")
+    for i, cyc in enumerate(cycles):
+        c = cmap(i / max(len(cycles) - 1, 1))
+        q0 = cyc[0].data["capacity_mAh_per_g"][0]
+        for s in cyc:
+            if s.kind == "rest":
+                continue
+            q = s.data["capacity_mAh_per_g"] - q0
+            ax.plot(
+                q, s.data["voltage_V"], color=c, label=f"cycle {i + 1}" if s is cyc[0] else None
+            )
+    ax.set_xlabel("Capacity (mAh g$^{-1}$ active material)")
+    ax.set_ylabel(ylabel or VOLTAGE_LABEL)
+    ax.set_title(title or "HEM anode half-cell")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path
+
+
+def _half_index(q: np.ndarray) -> int:
+    """Index where a cumulative curve first reaches half its final value (len if ~0)."""
+    if q[-1] <= 1e-9:
+        return len(q)
+    return int(np.argmax(q >= 0.5 * q[-1]))
+
+
+def mechanism_contributions(
+    cycles: Sequence[Sequence[StepData]],
+    mechanisms: Sequence[str],
+    path: Path,
+    title: str = "",
+    ylabel: str | None = None,
+) -> Path:
+    """Stacked capacity by mechanism vs voltage for the first lithiation and delithiation.
+
+    Left panel: charge each mechanism has stored since the start of the first lithiation,
+    stacked, against the voltage as the anode is lithiated (read right to left). Right
+    panel: the charge each mechanism has released during the following delithiation.
+    In each panel the mechanisms are stacked in the order they act (the one that reaches
+    half of its share first is innermost), so a band's width grows where it is active.
+    """
+    plt = _plt()
+    mechs = [m for m in [*mechanisms, "double_layer"] if m != "double_layer"]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    cyc = cycles[0]
+    for ax, kind, sign in ((axes[0], "lithiation", 1.0), (axes[1], "delithiation", -1.0)):
+        segs = [s for s in cyc if s.kind == kind]
+        if not segs:
+            ax.set_visible(False)
+            continue
+        v = np.concatenate([s.data["voltage_V"] for s in segs])
+        base = np.zeros_like(v)
+        curves = {}
+        for m in mechs:
+            q = np.concatenate([s.data[f"{m}_capacity_mAh_per_g"] for s in segs])
+            curves[m] = sign * (q - q[0])
+
+        for m in sorted(mechs, key=lambda m, c=curves: _half_index(c[m])):
+            q = curves[m]
+            ax.fill_betweenx(
+                v, base, base + q, color=COLORS[m], alpha=0.8, label=LABELS[m], linewidth=0
+            )
+            base = base + q
+        ax.plot(base, v, color="k", lw=0.8)
+        ax.set_xlabel(f"Capacity {'stored' if sign > 0 else 'released'} (mAh g$^{{-1}}$)")
+        ax.set_title(f"cycle 1 {kind}")
+    axes[0].set_ylabel(ylabel or VOLTAGE_LABEL)
+    axes[0].legend(frameon=False, fontsize=8, loc="upper right")
+    fig.suptitle(title or "Capacity by mechanism")
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path
+
+
+def dqdv_plot(
+    cycles: Sequence[Sequence[StepData]], path: Path, title: str = "", xlabel: str | None = None
+) -> Path:
+    """dQ/dV of the first and last cycle (lithiation negative, delithiation positive)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    picks = [0] if len(cycles) == 1 else [0, len(cycles) - 1]
+    for i in picks:
+        for s in cycles[i]:
+            if s.kind == "rest" or "Hold" in s.description:
+                continue
+            v, d = dqdv(s.data["voltage_V"], s.data["capacity_mAh_per_g"])
+            if v.size == 0:
+                continue
+            sign = -1 if s.kind == "lithiation" else 1
+            ax.plot(v, sign * d, label=f"cycle {i + 1} {s.kind}")
+    ax.axhline(0, color="k", lw=0.5)
+    ax.set_xlabel(xlabel or VOLTAGE_LABEL)
+    ax.set_ylabel("dQ/dV (mAh g$^{-1}$ V$^{-1}$)")
+    ax.set_title(title or "Differential capacity")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path

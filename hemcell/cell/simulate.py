@@ -1,0 +1,341 @@
+"""Run the HEM anode model: recipe + parameter set + protocol → solution and outputs.
+
+Python API::
+
+    from hemcell.cell.simulate import run_cell, write_outputs
+    run = run_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn",
+                   "Discharge at 0.1 A/g until 0.01 V; Charge at 0.1 A/g until 3 V")
+    summary = write_outputs(run, "out/")
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pybamm
+
+from hemcell.cell import analysis, plots
+from hemcell.cell.model import HEMHalfCell, Inventory
+from hemcell.cell.parameters import F_CONST, inventory_from_si, load_si, pybamm_values
+from hemcell.cell.protocols import build_experiment
+from hemcell.cell.recipes import Recipe, load_recipe
+from hemcell.errors import SimulationError
+
+
+@dataclass
+class CellRun:
+    """Everything a run produced (solution may be partial if ``error`` is set)."""
+
+    recipe: Recipe
+    parameter_set: Any
+    si: dict[str, Any]
+    inventory: Inventory
+    model: HEMHalfCell
+    parameter_values: pybamm.ParameterValues
+    protocol: str
+    steps_A: list[str]
+    mass_g: float
+    solution: Any
+    solve_time_s: float
+    error: SimulationError | None = None
+
+
+def active_mass_g(pv: pybamm.ParameterValues, cell: str = "half") -> float:
+    """Active mass of the anode [g] = ρ ε_s L A (anode = "Positive" domain in a half-cell)."""
+    dom = "Positive" if cell == "half" else "Negative"
+    return float(
+        pv["Anode active material density [kg.m-3]"]
+        * pv[f"{dom} electrode active material volume fraction"]
+        * pv[f"{dom} electrode thickness [m]"]
+        * pv["Electrode height [m]"]
+        * pv["Electrode width [m]"]
+        * 1000
+    )
+
+
+def _nominal_capacity_Ah(pv: pybamm.ParameterValues, cell: str, theo: float, mass: float) -> float:
+    """Capacity that PyBaMM's C-rates refer to: the anode's theoretical first-lithiation
+    capacity in a half-cell, the cathode capacity (from c_max) in a full cell."""
+    if cell == "half":
+        return max(theo, 1.0) * mass / 1e6
+    return float(
+        pv["Maximum concentration in positive electrode [mol.m-3]"]
+        * F_CONST
+        * pv["Positive electrode active material volume fraction"]
+        * pv["Positive electrode thickness [m]"]
+        * pv["Electrode height [m]"]
+        * pv["Electrode width [m]"]
+        / 3600
+    )
+
+
+def theoretical_capacity(
+    si: Mapping[str, Any], inventory: Inventory, mechanisms: Sequence[str]
+) -> dict[str, float]:
+    """Theoretical capacity of each active mechanism [mAh g⁻¹ of active material].
+
+    Intercalation: Q_int (1 − θ₀); conversion: Σ_k Q_k; alloying: Σ_e Q_alloy,e;
+    space charge at full conversion over the whole window: Σ_k C_k v_k (6/d) S(d) ΔU / ρ;
+    irreversible: Q_irr.
+    """
+    to_mah = 1 / 3600  # C/kg -> mAh/g
+    out: dict[str, float] = {}
+    if "intercalation" in mechanisms:
+        out["intercalation"] = (
+            si.get("intercalation_capacity", 0.0)
+            * (1 - si.get("intercalation_initial_stoichiometry", 0.01))
+            * to_mah
+        )
+    if "conversion" in mechanisms:
+        out["conversion"] = (
+            sum(si[f"conversion_capacity_{el.lower()}"] for el in inventory.conversion) * to_mah
+        )
+    if "alloying" in mechanisms:
+        out["alloying"] = (
+            sum(si[f"alloying_capacity_{el.lower()}"] for el in inventory.alloying) * to_mah
+        )
+    if "space_charge" in mechanisms:
+        rho = si["anode_active_material_density"]
+        d = si["metal_nanoparticle_diameter"]
+        s = 1 / (
+            1
+            + math.exp(
+                (d - si["space_charge_critical_diameter"]) / si["space_charge_size_factor_width"]
+            )
+        )
+        du = si["space_charge_upper_potential"] - si["space_charge_lower_potential"]
+        tot = 0.0
+        for el in inventory.space_charge:
+            e = el.lower()
+            conv = "conversion" in mechanisms and el in inventory.conversion
+            f0 = si.get(f"initial_metallic_fraction_{e}", 0.0)
+            c_k = rho * si.get(f"conversion_capacity_{e}", 0.0) / F_CONST
+            n_metal = c_k / si.get(f"electrons_per_metal_atom_{e}", 2.0)
+            metal = n_metal if conv else f0 * n_metal
+            v = metal * si[f"metal_molar_volume_{e}"]
+            tot += si[f"space_charge_areal_capacitance_{e}"] * v * 6 / d * s * du / rho
+        out["space_charge"] = tot * to_mah
+    if "irreversible" in mechanisms:
+        out["irreversible"] = si.get("irreversible_capacity", 0.0) * to_mah
+    return out
+
+
+def build_simulation(
+    recipe: Recipe,
+    pv: pybamm.ParameterValues,
+    inventory: Inventory,
+    experiment: pybamm.Experiment | None = None,
+) -> pybamm.Simulation:
+    """A :class:`pybamm.Simulation` of the recipe's model (IDAKLU solver)."""
+    if recipe.cell == "full":
+        from hemcell.cell.full_cell import HEMFullCell
+
+        model: HEMHalfCell = HEMFullCell(recipe.mechanisms, inventory)
+    else:
+        model = HEMHalfCell(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp")
+    var_pts = dict(model.default_var_pts)
+    var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
+    solver = pybamm.IDAKLUSolver(
+        rtol=recipe.solver.get("rtol", 1e-6), atol=recipe.solver.get("atol", 1e-8)
+    )
+    return pybamm.Simulation(
+        model, parameter_values=pv, experiment=experiment, solver=solver, var_pts=var_pts
+    )
+
+
+def run_cell(
+    recipe: str | Recipe,
+    params: str,
+    protocol: str,
+    mechanisms: Sequence[str] | None = None,
+    overrides: Sequence[str] | None = None,
+    cycles: int = 1,
+    period: str | None = None,
+) -> CellRun:
+    """Simulate a protocol on a recipe with a parameter set.
+
+    Parameters
+    ----------
+    recipe
+        Recipe name (``models/<name>.yaml``), path or :class:`Recipe`.
+    params
+        Parameter-set name or path.
+    protocol
+        PyBaMM steps separated by ``;``; currents may be per gram ("0.1 A/g").
+    mechanisms
+        Override the recipe's mechanism list.
+    overrides
+        ``KEY=VALUE`` overrides (``--set``), validated against the registry.
+    cycles
+        Repetitions of the protocol.
+    period
+        Output period of every step, e.g. ``"30 seconds"``.
+
+    Returns
+    -------
+    CellRun
+        With ``error`` set (and a partial solution) if the solver failed after the
+        first step; raises :class:`SimulationError` if nothing could be solved.
+    """
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
+    si, ps = load_si(params, list(overrides or []))
+    inv = inventory_from_si(si)
+    if rec.cell == "full":
+        from hemcell.cell.full_cell import full_cell_values
+
+        pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio)
+    else:
+        pv = pybamm_values(si, inv)
+    mass = active_mass_g(pv, rec.cell)
+    theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
+    pv.update(
+        {
+            "Nominal cell capacity [A.h]": _nominal_capacity_Ah(pv, rec.cell, theo, mass),
+            "Current function [A]": 0.1 * mass,
+        },
+        check_already_exists=False,
+    )
+    experiment, steps_A = build_experiment(protocol, mass, cycles, period, capacity_mAh_per_g=theo)
+    sim = build_simulation(rec, pv, inv, experiment)
+    t0 = time.perf_counter()
+    err: SimulationError | None = None
+    try:
+        sol = sim.solve()
+    except pybamm.SolverError as exc:
+        raise SimulationError(
+            f"solver failed: {exc}",
+            step=steps_A[0],
+            time_s=0.0,
+            hint="try a smaller current or looser tolerances",
+        ) from None
+    except (ValueError, pybamm.ModelError) as exc:
+        raise SimulationError(f"could not solve: {exc}", step=steps_A[0]) from None
+    elapsed = time.perf_counter() - t0
+    if sol is None:
+        raise SimulationError("solver returned no solution", step=steps_A[0], time_s=0.0)
+    err = _check_completion(sol, protocol, cycles)
+    return CellRun(rec, ps, si, inv, sim.model, pv, protocol, steps_A, mass, sol, elapsed, err)
+
+
+def _check_completion(sol: Any, protocol: str, cycles: int) -> SimulationError | None:
+    """A :class:`SimulationError` naming the first step that did not run, or ``None``.
+
+    PyBaMM returns an ``EmptySolution`` for a step that is infeasible from its start (an
+    event already crossed) or whose solve failed, and stops the experiment there; the
+    finished steps are kept in the solution.
+    """
+    from hemcell.cell.protocols import split_steps
+
+    raw = split_steps(protocol)
+    n_expected = len(raw) * cycles
+    steps = [s for c in sol.cycles for s in c.steps] if sol.cycles else [sol]
+    for k, st in enumerate([*steps, *([None] * (n_expected - len(steps)))]):
+        if st is None or type(st).__name__ == "EmptySolution":
+            done = [s for s in steps[:k] if type(s).__name__ != "EmptySolution"]
+            t_fail = float(done[-1].t[-1]) if done else 0.0
+            why = (
+                str(getattr(st, "termination", ""))
+                if st is not None
+                else "no solution: the solver failed or the step could not start"
+            )
+            return SimulationError(
+                f"protocol stopped at step {k + 1} of {n_expected} ({why or 'infeasible'}); "
+                f"{len(done)} finished step(s) were kept",
+                step=raw[k % len(raw)],
+                time_s=t_fail,
+                hint="finished cycles were written to --out; check the step's current and "
+                "cut-off (a step whose cut-off is already crossed cannot start)",
+            )
+    if "fail" in str(getattr(sol, "termination", "")).lower():
+        return SimulationError(
+            f"solver failed ({sol.termination})", step=raw[-1], time_s=float(sol.t[-1])
+        )
+    return None
+
+
+def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], list]:
+    """Summary dict (keys of issue 3) plus the step data and cycles."""
+    mechs = list(run.recipe.mechanisms)
+    steps = analysis.step_data(run.solution, mechs)
+    cycles = analysis.split_cycles(steps)
+    cyc = analysis.cycle_summary(cycles, mechs, cell=run.recipe.cell)
+    theo = theoretical_capacity(run.si, run.inventory, mechs)
+    summary: dict[str, Any] = {
+        "recipe": run.recipe.name,
+        "parameter_set": getattr(run.parameter_set, "name", str(run.parameter_set)),
+        "mechanisms": mechs,
+        "geometry": run.recipe.geometry,
+        "cell": run.recipe.cell,
+        "cathode": run.recipe.cathode,
+        "n_cycles": len(cycles),
+        **cyc,
+        "charge_balance_relative_error": analysis.charge_balance_error(steps, mechs),
+        "theoretical_capacity_mAh_per_g": theo,
+        "theoretical_capacity_total_mAh_per_g": float(sum(theo.values())),
+        "active_mass_g": run.mass_g,
+        "solve_time_s": run.solve_time_s,
+        "termination": str(getattr(run.solution, "termination", "")),
+        "completed": run.error is None,
+    }
+    if run.error is not None:
+        summary["error"] = str(run.error)
+    return summary, steps, cycles
+
+
+def write_outputs(
+    run: CellRun, out_dir: str | Path, command: Sequence[str] | str | None = None
+) -> dict[str, Any]:
+    """Write summary.json, run.json, timeseries.csv and the three figures.
+
+    Raises
+    ------
+    SimulationError
+        After writing, if the run did not finish (the finished part is kept).
+    """
+    from hemcell.runinfo import write_run_record, write_summary
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary, steps, cycles = summarize(run)
+    cols, table = analysis.timeseries_table(steps, cycles, run.recipe.mechanisms)
+    np.savetxt(
+        out / "timeseries.csv", table, delimiter=",", header=",".join(cols), comments="", fmt="%.8g"
+    )
+    title = f"{summary['parameter_set']} — {run.recipe.name}"
+    vlabel = "Cell voltage (V)" if run.recipe.cell == "full" else None
+    plots.voltage_profile(cycles, out / "voltage_profile.png", title, ylabel=vlabel)
+    plots.mechanism_contributions(
+        cycles, run.recipe.mechanisms, out / "mechanism_contributions.png", title, ylabel=vlabel
+    )
+    plots.dqdv_plot(cycles, out / "dqdv.png", title, xlabel=vlabel)
+    write_summary(out, summary)
+    record = {}
+    try:
+        record = {n: p.record() for n, p in run.parameter_set.parameters.items()}
+    except Exception:
+        record = dict(run.si)
+    write_run_record(
+        out,
+        record,
+        command=command,
+        extra={
+            "recipe": run.recipe.__dict__,
+            "protocol": run.protocol,
+            "protocol_steps_A": run.steps_A,
+            "inventory": {
+                "conversion": list(run.inventory.conversion),
+                "alloying": dict(run.inventory.alloying),
+                "space_charge": list(run.inventory.space_charge),
+            },
+        },
+    )
+    if run.error is not None:
+        raise run.error
+    return summary
