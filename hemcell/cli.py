@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -236,14 +236,17 @@ def bench(
     run_benchmarks(out, only=only, repeats=repeats)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning hemcell errors into one line and an exit code."""
-    args = sys.argv[1:] if argv is None else argv
-    _mount_subapps(_groups_needed(args))
+def run_app(typer_app: typer.Typer, args: list[str], prog_name: str) -> int:
+    """Run a typer app with hemcell's error conventions and return the exit code.
+
+    Hemcell errors print one line (plus a hint) and exit 2 (bad input) or 1 (failed
+    simulation); usage errors exit 2; anything unexpected still prints one line and
+    exits 1. ``--debug`` among ``args`` re-raises instead, showing the traceback.
+    """
     debug = "--debug" in args
     try:
         # with standalone_mode=False click returns the code of a typer.Exit instead of raising
-        code = app(args=args, prog_name="hemcell", standalone_mode=False)
+        code = typer_app(args=args, prog_name=prog_name, standalone_mode=False)
     except HemcellError as exc:
         if debug:
             raise
@@ -274,6 +277,21 @@ def main(argv: list[str] | None = None) -> int:
                    "`hemcell --debug ...` and report the traceback", err=True)
         return 1
     return code if isinstance(code, int) else 0
+
+
+def full_command() -> Any:
+    """The ``hemcell`` click command with every command group mounted (for introspection,
+    e.g. sweeps checking a command's options)."""
+    mounted = {g.name for g in app.registered_groups} | {c.name for c in app.registered_commands}
+    _mount_subapps([name for name in _SUBAPPS if name not in mounted])
+    return typer.main.get_command(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning hemcell errors into one line and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    _mount_subapps(_groups_needed(args))
+    return run_app(app, args, "hemcell")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,332 @@
+"""Constant-current discharge of a PyBaMM half-cell, and its fast sweep path.
+
+The builtin sweep command ``pybamm cc-discharge`` (run as ``python -m
+hemcell.sweep.cc_discharge``) discharges a Li‖positive-electrode half-cell
+(``pybamm.lithium_ion.DFN/SPMe/SPM({"working electrode": "positive"})``) built from a
+hemcell parameter set (``to_pybamm_parameter_values()``, e.g. ``bare_li``: Li metal
+against Prada2013's LFP) at a constant C-rate from a given initial stoichiometry down
+to the lower cut-off voltage, and writes ``summary.json``. The current is
+``c_rate × "Nominal cell capacity [A.h]"`` (PyBaMM's convention for "1C").
+
+Its fast path (:class:`CCDischargeFastPath`) builds the model once with every swept
+quantity as a PyBaMM ``[input]`` and solves all points with IDAKLU's multi-input
+solve. The particle radius sets the particle mesh, so it cannot be an input directly;
+the fast path keeps the mesh at the set's radius ``R0`` and rescales instead::
+
+    D_eff  = D  · (R0 / R)²     (diffusion time R²/D is kept)
+    j0_eff = j0 · (R0 / R)      (a·j is kept: a = 3 ε_s / R0 on the fixed mesh)
+
+which is exact for Fickian particles with Butler–Volmer kinetics and no other use of
+the surface area (no SEI, double layer or mechanics); the tests compare it with a
+model rebuilt at each radius.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from hemcell.errors import InputError, SimulationError
+
+if TYPE_CHECKING:
+    from hemcell.sweep.spec import Point, SweepSpec
+
+COMMAND = "pybamm cc-discharge"
+MODELS = ("DFN", "SPMe", "SPM")
+CURRENT = "Current function [A]"
+RADIUS = "Positive particle radius [m]"
+DIFFUSIVITY = "Positive particle diffusivity [m2.s-1]"
+EXCHANGE = "Positive electrode exchange-current density [A.m-2]"
+C_MAX = "Maximum concentration in positive electrode [mol.m-3]"
+C_INIT = "Initial concentration in positive electrode [mol.m-3]"
+STO_INPUT = "Initial positive stoichiometry"
+#: PyBaMM parameters that shape the mesh or the cell's extent: never inputs.
+GEOMETRY = ("Positive electrode thickness [m]", "Negative electrode thickness [m]",
+            "Separator thickness [m]", "Electrode height [m]", "Electrode width [m]")
+OUTPUT_VARIABLES = ["Voltage [V]", "Discharge capacity [A.h]", "Discharge energy [W.h]"]
+SUMMARY_KEYS = ("c_rate", "current_A", "discharge_capacity_Ah", "discharge_capacity_mAh_per_cm2",
+                "average_voltage_V", "discharge_energy_Wh", "end_time_s", "reached_cutoff")
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The fixed part of a discharge: parameter set, overrides, model, initial state."""
+
+    params: str = "bare_li"
+    model: str = "DFN"
+    initial_stoichiometry: float = 0.01
+    overrides: tuple[str, ...] = ()
+
+
+DEFAULT = Setup()
+C_RATE = 1.0  # default --c-rate
+
+
+def base_values(setup: Setup) -> Any:
+    """``pybamm.ParameterValues`` of the setup (set + overrides + initial state).
+
+    Raises
+    ------
+    InputError
+        Unknown model or parameter set, bad override.
+    """
+    from hemcell.params import load_parameter_set
+
+    if setup.model not in MODELS:
+        raise InputError("--model", setup.model, f"one of {MODELS}")
+    if not 0.0 <= setup.initial_stoichiometry < 1.0:
+        raise InputError("--initial-stoichiometry", setup.initial_stoichiometry,
+                         "a value in [0, 1) (1 is a fully lithiated, already discharged LFP)")
+    p = load_parameter_set(setup.params)
+    if setup.overrides:
+        p = p.with_overrides(list(setup.overrides))
+    pv = p.to_pybamm_parameter_values()
+    pv.update({C_INIT: setup.initial_stoichiometry * float(pv[C_MAX])})
+    return pv
+
+
+def _model(name: str) -> Any:
+    import pybamm
+
+    return getattr(pybamm.lithium_ion, name)({"working electrode": "positive",
+                                              "calculate discharge energy": "true"})
+
+
+def _solver(threads: int = 1) -> Any:
+    import pybamm
+
+    return pybamm.IDAKLUSolver(output_variables=OUTPUT_VARIABLES,
+                               options={"num_threads": max(1, threads)})
+
+
+def _end_time(values: Mapping[str, float], current_A: float, sto0: float) -> float:
+    """A time by which the cut-off must have been reached: 1.2 × theoretical capacity / I."""
+    try:
+        q_as = (96485.33212 * values[C_MAX] * values["Positive electrode active material "
+                                                    "volume fraction"]
+                * values["Positive electrode thickness [m]"] * values["Electrode height [m]"]
+                * values["Electrode width [m]"] * (1.0 - sto0))
+        return 1.2 * float(q_as) / current_A
+    except (TypeError, KeyError, ValueError):
+        return 3.0 * 3600.0 * values["Nominal cell capacity [A.h]"] / current_A
+
+
+def summarise(solution: Any, c_rate: float, current_A: float, area_m2: float) -> dict[str, Any]:
+    """The summary of one discharge (keys :data:`SUMMARY_KEYS`)."""
+    q = float(solution["Discharge capacity [A.h]"].entries[-1])
+    energy_wh = float(solution["Discharge energy [W.h]"].entries[-1])  # integrated in the model
+    return {
+        "c_rate": c_rate, "current_A": current_A, "discharge_capacity_Ah": q,
+        "discharge_capacity_mAh_per_cm2": q * 1000.0 / (area_m2 * 1e4),
+        "average_voltage_V": energy_wh / q if q > 0 else float("nan"),
+        "discharge_energy_Wh": energy_wh, "end_time_s": float(solution.t[-1]),
+        "reached_cutoff": str(solution.termination).startswith("event"),
+    }
+
+
+def discharge(setup: Setup, c_rate: float) -> dict[str, Any]:
+    """Build a simulation and discharge it at ``c_rate`` (the one-point, rebuild path).
+
+    Raises
+    ------
+    SimulationError
+        If the solver fails.
+    """
+    import pybamm
+
+    if not c_rate > 0:
+        raise InputError("--c-rate", c_rate, "a C-rate > 0")
+    pv = base_values(setup)
+    current = c_rate * float(pv["Nominal cell capacity [A.h]"])
+    pv.update({CURRENT: current})
+    sim = pybamm.Simulation(_model(setup.model), parameter_values=pv, solver=_solver())
+    t_end = _end_time(pv, current, setup.initial_stoichiometry)
+    try:
+        sol = sim.solve([0.0, t_end])
+    except pybamm.SolverError as exc:
+        raise SimulationError(f"PyBaMM failed: {exc}", step=f"{c_rate:g}C discharge") from None
+    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
+    return summarise(sol, c_rate, current, area)
+
+
+@app.command()
+def cc_discharge(
+    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    c_rate: Annotated[float, typer.Option("--c-rate", min=0.0, help="Discharge C-rate "
+                                          "(× the set's nominal cell capacity).")] = C_RATE,
+    params: Annotated[str, typer.Option("--params", help="Parameter set name or YAML "
+                                        "path.")] = DEFAULT.params,
+    model: Annotated[str, typer.Option("--model", help="DFN | SPMe | SPM")] = DEFAULT.model,
+    initial_stoichiometry: Annotated[float, typer.Option(
+        "--initial-stoichiometry", min=0.0, max=1.0,
+        help="Initial lithium stoichiometry of the positive electrode.")
+    ] = DEFAULT.initial_stoichiometry,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE override.")] = None,
+) -> None:
+    """Constant-current discharge of a Li half-cell to the lower cut-off; write summary.json."""
+    from hemcell.runinfo import write_run_record, write_summary
+
+    setup = Setup(params, model, initial_stoichiometry, tuple(set_ or ()))
+    summary = discharge(setup, c_rate)
+    out.mkdir(parents=True, exist_ok=True)
+    write_summary(out, summary)
+    write_run_record(out, {"setup": setup.__dict__, "c_rate": c_rate})
+    typer.echo(f"discharge capacity {summary['discharge_capacity_Ah']:.6g} A.h; results in {out}")
+
+
+# ------------------------------------------------------------------------------- fast path
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a spec's axes map onto PyBaMM inputs."""
+
+    setup: Setup
+    c_rate_axis: str | None
+    sto_axis: str | None
+    inputs: tuple[tuple[str, str, str | None], ...]  # (axis name, PyBaMM name, PyBaMM unit)
+
+
+def _plan(spec: SweepSpec) -> _Plan | str:
+    """The input plan of a spec, or why it cannot have one."""
+    from hemcell.params import registry
+
+    options = dict(spec.options)
+    setup = Setup(str(options.get("--params", DEFAULT.params)),
+                  str(options.get("--model", DEFAULT.model)),
+                  float(options.get("--initial-stoichiometry", DEFAULT.initial_stoichiometry)),
+                  tuple(f"{k}={v}" for k, v in spec.set))
+    c_axis = sto_axis = None
+    inputs = []
+    specs = registry()
+    for axis in spec.axes:
+        if axis.option == "--c-rate":
+            c_axis = axis.name
+        elif axis.option == "--initial-stoichiometry":
+            sto_axis = axis.name
+        elif axis.option is not None:
+            return f"{axis.option} is swept (only --c-rate, --initial-stoichiometry and " \
+                   "--set parameters can be inputs)"
+        else:
+            pyname = specs[axis.name].pybamm
+            if pyname is None:
+                return f"{axis.name} has no PyBaMM name"
+            if pyname in GEOMETRY:
+                return f"{axis.name} ({pyname}) shapes the mesh"
+            inputs.append((axis.name, pyname, specs[axis.name].pybamm_unit))
+    if spec.seed is not None or spec.mpi_ranks != 1:
+        return "seed or mpi_ranks given"
+    return _Plan(setup, c_axis, sto_axis, tuple(inputs))
+
+
+def _scaled(value: Any, factor: Any) -> Any:
+    """A PyBaMM parameter (number or function) multiplied by ``factor``."""
+    if callable(value):
+        return lambda *args: value(*args) * factor
+    return value * factor
+
+
+@lru_cache(maxsize=4)
+def _built(plan: _Plan, threads: int) -> tuple[Any, Any]:
+    """One simulation with every swept quantity as an input (cached per process)."""
+    import pybamm
+
+    pv = base_values(plan.setup)
+    base = pv.copy()
+    names = {name for _, name, _ in plan.inputs}
+    for name in names - {RADIUS}:
+        pv.update({name: pybamm.InputParameter(name)}, check_already_exists=False)
+    if RADIUS in names:
+        r0 = float(base[RADIUS])
+        ratio = r0 / pybamm.InputParameter(RADIUS)
+        diffusivity = pv[DIFFUSIVITY]
+        pv.update({DIFFUSIVITY: _scaled(diffusivity, ratio**2),
+                   EXCHANGE: _scaled(pv[EXCHANGE], ratio)})
+    if plan.sto_axis is not None:
+        c_max = pv[C_MAX]
+        pv.update({C_INIT: pybamm.InputParameter(STO_INPUT) * c_max})
+    pv.update({CURRENT: "[input]"})
+    sim = pybamm.Simulation(_model(plan.setup.model), parameter_values=pv,
+                            solver=_solver(threads))
+    return sim, base
+
+
+class CCDischargeFastPath:
+    """All points of a ``pybamm cc-discharge`` sweep from one model and one solve."""
+
+    def unsupported(self, spec: SweepSpec) -> str | None:
+        """Why ``spec`` cannot take the fast path (``None``: it can)."""
+        plan = _plan(spec)
+        return plan if isinstance(plan, str) else None
+
+    def solve(self, spec: SweepSpec, points: Sequence[Point], threads: int
+              ) -> list[dict[str, Any] | BaseException]:
+        """Summaries of ``points``, from one built model and IDAKLU's multi-input solve."""
+        import pybamm
+
+        from hemcell.params import registry
+        from hemcell.units import to_si
+
+        plan = _plan(spec)
+        if isinstance(plan, str):
+            raise InputError("fast path", spec.command, plan)
+        sim, base = _built(plan, threads)
+        axes = {a.name: a for a in spec.axes}
+        specs = registry()
+        nominal = float(base["Nominal cell capacity [A.h]"])
+        area = float(base["Electrode height [m]"]) * float(base["Electrode width [m]"])
+        inputs, rates, t_ends = [], [], []
+        for p in points:
+            c_rate = float(p.values[plan.c_rate_axis]) if plan.c_rate_axis else \
+                float(dict(spec.options).get("--c-rate", C_RATE))
+            sto = float(p.values[plan.sto_axis]) if plan.sto_axis else \
+                plan.setup.initial_stoichiometry
+            point_inputs: dict[str, float] = {CURRENT: c_rate * nominal}
+            for axis_name, pyname, pyunit in plan.inputs:
+                si = axes[axis_name].to_si(p.values[axis_name])
+                spec_unit = specs[axis_name].unit
+                point_inputs[pyname] = to_si(si, spec_unit, pyunit, axis_name) if pyunit else si
+            if plan.sto_axis is not None:
+                point_inputs[STO_INPUT] = sto
+            values = {k: float(point_inputs.get(k, base[k])) for k in
+                      (C_MAX, "Positive electrode active material volume fraction",
+                       "Positive electrode thickness [m]", "Electrode height [m]",
+                       "Electrode width [m]", "Nominal cell capacity [A.h]")}
+            inputs.append(point_inputs)
+            rates.append(c_rate)
+            t_ends.append(_end_time(values, c_rate * nominal, sto))
+        t_eval = [0.0, max(t_ends)]
+        try:
+            solutions: list[Any] = sim.solve(t_eval, inputs=inputs)
+        except pybamm.SolverError:  # one bad point fails the batch: solve one by one
+            solutions = []
+            for i in inputs:
+                try:
+                    solutions.append(sim.solve(t_eval, inputs=i))
+                except pybamm.SolverError as exc:
+                    solutions.append(SimulationError(f"PyBaMM failed: {exc}"))
+        return [s if isinstance(s, BaseException) else summarise(s, c, i[CURRENT], area)
+                for s, c, i in zip(solutions, rates, inputs, strict=True)]
+
+
+def sweep_fast_path(command: str) -> CCDischargeFastPath | None:
+    """The fast path the sweep runner looks for in a command's module."""
+    return CCDischargeFastPath() if command == COMMAND else None
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """Run the command with hemcell's error conventions (one line, exit 2 or 1)."""
+    from hemcell.cli import run_app
+
+    return run_app(app, sys.argv[1:] if argv is None else argv, f"hemcell {COMMAND}")
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,56 @@
+"""``hemcell sweep SPEC --out DIR``: run a parameter sweep (mounted by :mod:`hemcell.cli`).
+
+Importing this module stays light: the sweep machinery (and Dask, xarray, PyBaMM)
+is imported when the command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def app(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec (YAML), e.g. examples/sweeps/*.yaml.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Points at once (fast path: solver threads); default: CPUs.")
+    ] = None,
+    executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (default: a LocalCluster).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the sweep in --out; finished points are not recomputed.")
+    ] = False,
+    fast_path: Annotated[bool, typer.Option(
+        "--fast-path/--no-fast-path", help="Use the command's one-model fast path if it has one.")
+    ] = True,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Only validate the spec and print its points.")] = False,
+) -> None:
+    """Run a parameter sweep: points/, results.nc, results.png, failures.json in --out.
+
+    Exit code 2 for a bad spec (nothing runs), 1 if any point failed (results are
+    still written, failed points as NaN), 0 otherwise.
+    """
+    from hemcell.errors import SimulationError
+    from hemcell.sweep import load_spec, run_sweep
+
+    sweep_spec = load_spec(spec)
+    shape = " × ".join(f"{d} {n}" for d, n in zip(sweep_spec.dims, sweep_spec.shape, strict=True))
+    if check:
+        typer.echo(f"ok {spec}: `{sweep_spec.command}`, {len(sweep_spec.points)} points ({shape})")
+        return
+    report = run_sweep(sweep_spec, out, workers=workers, executor=executor,  # type: ignore[arg-type]
+                       scheduler=scheduler, resume=resume, fast_path=fast_path)
+    if report.note:
+        typer.echo(report.note)
+    typer.echo(f"{report.total} points ({shape}), {report.path} path: {report.computed} computed, "
+               f"{report.reused} reused, {report.failed} failed in {report.elapsed_s:.1f} s; "
+               f"results in {report.results}")
+    if report.failed:
+        raise SimulationError(f"{report.failed} of {report.total} points failed",
+                              hint=f"errors in {out / 'failures.json'}; rerun with --resume "
+                                   "to retry them")

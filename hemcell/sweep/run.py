@@ -1,0 +1,461 @@
+"""Run a sweep: local processes or Dask, one atomic file per finished point, resume.
+
+Layout of the output folder::
+
+    DIR/sweep.json          the spec as run, its dimensions and point count
+    DIR/points/<id>.json    one per finished point (status ok or failed), written
+                            atomically as soon as the point finishes
+    DIR/runs/<id>/          the command's own --out folder for that point (+ log.txt)
+    DIR/failures.json       id, values and error of every failed point
+    DIR/results.nc          the gathered results (see :mod:`hemcell.sweep.gather`)
+    DIR/results.png         the summary figure
+    DIR/run.json            run record
+
+A point's id hashes the command and its full argument list, so a resumed sweep
+recognises finished points whatever order they ran in; ``resume=True`` skips points
+whose file says ``ok`` and retries the rest (failed points too: a failure may have
+been a killed worker). Points run as separate processes (``python -m hemcell ...``),
+so a crashing solver takes down one point, not the sweep; on Linux those processes
+are killed with the sweep (``PR_SET_PDEATHSIG``), so a killed sweep leaves no orphans.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from hemcell.errors import InputError
+from hemcell.runinfo import package_versions, write_json, write_run_record
+from hemcell.sweep.spec import Point, SweepSpec
+
+Executor = Literal["local", "dask"]
+
+# Sets PR_SET_PDEATHSIG so the point's process dies with the process that started it,
+# checks that parent is still alive, then replaces itself with the real command.
+_LAUNCHER = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))\n"
+    "os.getppid() == int(sys.argv[1]) or sys.exit(70)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])\n"
+)
+_LOG_TAIL = 2000
+
+
+@dataclass(frozen=True)
+class PointJob:
+    """Everything a worker needs to run one point as a process.
+
+    Attributes
+    ----------
+    id
+        The point id.
+    argv
+        The full command line, ending with ``--out run_dir``.
+    run_dir
+        The command's output folder.
+    results_file
+        The file to read results from (``None``: ``summary.json`` or ``metrics.json``).
+    timeout_s
+        Time limit, or ``None``.
+    """
+
+    id: str
+    argv: tuple[str, ...]
+    run_dir: str
+    results_file: str | None
+    timeout_s: float | None
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What a sweep did.
+
+    Attributes
+    ----------
+    out
+        The output folder.
+    total, computed, reused, failed
+        Points in the spec, computed in this run, reused from a previous run (resume),
+        and failed.
+    path
+        ``fast`` (one model, many inputs) or ``process`` (one process per point).
+    note
+        Why the fast path was not taken, if it was not.
+    elapsed_s
+        Wall time of this run.
+    results, figure
+        ``results.nc`` and the summary PNG.
+    """
+
+    out: Path
+    total: int
+    computed: int
+    reused: int
+    failed: int
+    path: str
+    note: str
+    elapsed_s: float
+    results: Path
+    figure: Path | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _error_line(stderr: str, returncode: int) -> str:
+    """The command's one-line error (``error: ...``), else the last line of its output."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.startswith("error:")]
+    last = errors[-1] if errors else (lines[-1] if lines else "no output")
+    return f"exit code {returncode}: {last}"
+
+
+def read_results(run_dir: Path, results_file: str | None) -> dict[str, Any]:
+    """The summary a command wrote to ``run_dir``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the command wrote no results file.
+    """
+    names = [results_file] if results_file else ["summary.json", "metrics.json"]
+    for name in names:
+        path = run_dir / name
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError(f"{path} holds {type(data).__name__}, not a mapping")
+            return data
+    raise FileNotFoundError(f"the command wrote none of {names} in {run_dir}")
+
+
+def run_point(job: PointJob) -> dict[str, Any]:
+    """Run one point's command in its own process and read its results.
+
+    Runs in a worker (a thread of the sweep, or a Dask worker); never raises for a
+    failed point: the outcome says ``ok`` or ``failed`` with the error.
+
+    Returns
+    -------
+    dict
+        ``status``, ``summary`` (or ``None``), ``error`` (or ``None``), ``elapsed_s``.
+    """
+    run_dir = Path(job.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    argv = list(job.argv)
+    if sys.platform == "linux":
+        argv = [sys.executable, "-c", _LAUNCHER, str(os.getpid()), *argv]
+    t0 = time.perf_counter()
+    error: str | None = None
+    summary: dict[str, Any] | None = None
+    env = {**os.environ, "PYTHONHASHSEED": "0", "HEMCELL_SWEEP_POINT": job.id}
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=job.timeout_s,
+                              env=env, check=False)
+        (run_dir / "log.txt").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+        if proc.returncode != 0:
+            error = _error_line(proc.stderr, proc.returncode)
+        else:
+            summary = read_results(run_dir, job.results_file)
+    except subprocess.TimeoutExpired:
+        error = f"timed out after {job.timeout_s:g} s (timeout_s in the spec)"
+    except (OSError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    return {"status": "ok" if error is None else "failed", "summary": summary, "error": error,
+            "elapsed_s": time.perf_counter() - t0}
+
+
+def run_fast_chunk(spec: SweepSpec, points: Sequence[Point], threads: int
+                   ) -> list[dict[str, Any]]:
+    """Solve a chunk of points with the command's fast path (in this process).
+
+    Returns
+    -------
+    list of dict
+        One outcome per point, as :func:`run_point` returns them.
+    """
+    from hemcell.sweep.commands import resolve_command
+
+    t0 = time.perf_counter()
+    fast = resolve_command(spec.command).fast_path()
+    if fast is None:
+        raise RuntimeError(f"`{spec.command}` offers no fast path")
+    try:
+        results: list[Any] = fast.solve(spec, points, threads)
+    except Exception as exc:  # the whole chunk failed: record it on every point
+        results = [exc] * len(points)
+    each = (time.perf_counter() - t0) / max(len(points), 1)
+    out = []
+    for r in results:
+        if isinstance(r, BaseException):
+            out.append({"status": "failed", "summary": None,
+                        "error": f"{type(r).__name__}: {r}", "elapsed_s": each})
+        else:
+            out.append({"status": "ok", "summary": r, "error": None, "elapsed_s": each})
+    return out
+
+
+class PointStore:
+    """The ``points/`` folder: one JSON file per finished point.
+
+    Parameters
+    ----------
+    out
+        The sweep's output folder.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.folder = out / "points"
+
+    def path(self, pid: str) -> Path:
+        """The file of point ``pid``."""
+        return self.folder / f"{pid}.json"
+
+    def load(self, pid: str) -> dict[str, Any] | None:
+        """The record of point ``pid``, or ``None`` if it has not finished."""
+        try:
+            return json.loads(self.path(pid).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def finished(self, points: Iterable[Point]) -> set[str]:
+        """Ids of the points that finished with status ``ok``."""
+        out = set()
+        for p in points:
+            rec = self.load(p.id)
+            if rec is not None and rec.get("status") == "ok":
+                out.add(p.id)
+        return out
+
+    def write(self, point: Point, outcome: dict[str, Any], path: str) -> dict[str, Any]:
+        """Write a point's record atomically; returns it."""
+        record = {"id": point.id, "status": outcome["status"], "values": dict(point.values),
+                  "index": list(point.index), "args": list(point.args), "path": path,
+                  "elapsed_s": outcome["elapsed_s"], "finished_utc": _now(),
+                  "summary": outcome["summary"], "error": outcome["error"]}
+        write_json(self.path(point.id), record)
+        return record
+
+
+def _check_outputs(spec: SweepSpec, summary: dict[str, Any]) -> None:
+    from hemcell.sweep.gather import pick_output
+
+    missing = []
+    for o in spec.outputs:
+        try:
+            pick_output(summary, o)
+        except KeyError:
+            missing.append(o)
+    if missing:
+        raise InputError(f"{spec.path or 'sweep spec'}: outputs", missing[0],
+                         f"keys the command writes: {sorted(summary)}")
+
+
+class _Progress:
+    """A rich progress bar with points done, failed and the ETA (silent if disabled)."""
+
+    def __init__(self, total: int, reused: int, label: str, enabled: bool) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.failed = 0
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(),
+            TextColumn("ETA"), TimeRemainingColumn(),
+            console=Console(stderr=True), disable=not enabled,
+        )
+        self.task = self.progress.add_task(label, total=total, completed=reused, failed=0)
+
+    def __enter__(self) -> _Progress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+    def advance(self, failed: bool) -> None:
+        self.failed += int(failed)
+        self.progress.update(self.task, advance=1, failed=self.failed)
+
+
+def _chunks(items: Sequence[Point], size: int) -> list[Sequence[Point]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _jobs(spec: SweepSpec, out: Path, points: Sequence[Point]) -> list[PointJob]:
+    out = out.resolve()  # workers may run elsewhere (Dask)
+    prefix = [sys.executable, *spec.command_argv]
+    if spec.mpi_ranks > 1:
+        mpiexec = Path(sys.executable).parent / "mpiexec"
+        exe = str(mpiexec) if mpiexec.exists() else (shutil.which("mpiexec") or "mpiexec")
+        prefix = [exe, "-n", str(spec.mpi_ranks), *prefix]
+    return [PointJob(p.id, (*prefix, *p.args, "--out", str(out / "runs" / p.id)),
+                     str(out / "runs" / p.id), spec.results_file, spec.timeout_s)
+            for p in points]
+
+
+def _execute_local(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: int,
+                   fast: bool, on_done: Callable[[Point, dict[str, Any]], None]) -> None:
+    if fast:
+        for chunk in _chunks(todo, max(4 * workers, 25)):
+            for p, outcome in zip(chunk, run_fast_chunk(spec, chunk, workers), strict=True):
+                on_done(p, outcome)
+        return
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hemcell-sweep")
+    try:
+        futures = {pool.submit(run_point, job): p
+                   for p, job in zip(todo, _jobs(spec, out, todo), strict=True)}
+        for fut in as_completed(futures):
+            on_done(futures[fut], fut.result())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: int,
+                  fast: bool, scheduler: str | None,
+                  on_done: Callable[[Point, dict[str, Any]], None]) -> None:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        futures = {}
+        if fast:
+            for chunk in _chunks(todo, max(25, len(todo) // max(workers, 1) + 1)):
+                futures[client.submit(run_fast_chunk, spec, list(chunk), 1, pure=False)] = chunk
+        else:
+            for p, job in zip(todo, _jobs(spec, out, todo), strict=True):
+                futures[client.submit(run_point, job, key=f"hemcell-point-{p.id}",
+                                      pure=False)] = [p]
+        for fut in as_completed(futures):
+            pts = futures[fut]
+            try:
+                outcomes = fut.result()
+                outcomes = outcomes if isinstance(outcomes, list) else [outcomes]
+            except Exception as exc:  # the worker died or the task could not run
+                outcomes = [{"status": "failed", "summary": None, "elapsed_s": 0.0,
+                             "error": f"dask: {type(exc).__name__}: {exc}"}] * len(pts)
+            for p, outcome in zip(pts, outcomes, strict=True):
+                on_done(p, outcome)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | None = None,
+              executor: Executor = "local", scheduler: str | None = None,
+              resume: bool = False, fast_path: bool = True, progress: bool = True
+              ) -> SweepReport:
+    """Run every point of a sweep, then gather the results.
+
+    Parameters
+    ----------
+    spec
+        A validated spec (:func:`~hemcell.sweep.load_spec`).
+    out
+        Output folder (layout in the module docstring).
+    workers
+        Points run at once (process path) or solver threads (fast path); default: the
+        number of CPUs.
+    executor
+        ``local`` (processes on this machine) or ``dask`` (Dask distributed).
+    scheduler
+        Dask scheduler address; ``None`` with ``executor="dask"`` starts a LocalCluster
+        of ``workers`` workers.
+    resume
+        Continue a sweep in ``out``: finished points are kept, not recomputed.
+    fast_path
+        Use the command's fast path when it offers one and accepts the spec.
+    progress
+        Show the progress bar (on stderr).
+
+    Returns
+    -------
+    SweepReport
+
+    Raises
+    ------
+    InputError
+        ``out`` holds a sweep and ``resume`` is false; an unknown executor; an output key
+        the command does not write (found at the first finished point, which stops the
+        sweep).
+    """
+    from hemcell.sweep.commands import resolve_command
+    from hemcell.sweep.gather import gather
+
+    out = Path(out)
+    if executor not in ("local", "dask"):
+        raise InputError("--executor", executor, "local or dask")
+    if scheduler is not None and executor != "dask":
+        raise InputError("--scheduler", scheduler, "only with --executor dask")
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise InputError("--workers", workers, "a whole number >= 1")
+    if (out / "sweep.json").exists() and not resume:
+        raise InputError("--out", str(out), "a folder without a sweep in it",
+                         hint="pass --resume to continue that sweep, or choose another --out")
+    t0 = time.perf_counter()
+    store = PointStore(out)
+    done = store.finished(spec.points) if resume else set()
+    todo = [p for p in spec.points if p.id not in done]
+
+    fast = resolve_command(spec.command).fast_path() if fast_path else None
+    note = "" if fast_path else "fast path switched off"
+    if fast is not None:
+        reason = fast.unsupported(spec)
+        if reason:
+            note, fast = f"fast path not taken: {reason}", None
+    path = "fast" if fast is not None else "process"
+    write_json(out / "sweep.json", {**spec.record(), "created_utc": _now(), "path": path,
+                                    "executor": executor, "workers": workers,
+                                    "versions": package_versions()})
+    counts = {"computed": 0, "failed": 0, "checked": 0}
+
+    with _Progress(len(spec.points), len(done), f"sweep {spec.command} ({path})",
+                   progress) as bar:
+        def on_done(point: Point, outcome: dict[str, Any]) -> None:
+            store.write(point, outcome, path)
+            counts["computed"] += 1
+            failed = outcome["status"] != "ok"
+            counts["failed"] += int(failed)
+            if not failed and not counts["checked"]:
+                counts["checked"] = 1
+                _check_outputs(spec, outcome["summary"])
+            bar.advance(failed)
+
+        if todo and executor == "local":
+            _execute_local(spec, out, todo, workers, fast is not None, on_done)
+        elif todo:
+            _execute_dask(spec, out, todo, workers, fast is not None, scheduler, on_done)
+
+    results, figure, failed = gather(spec, out)
+    write_run_record(out, spec.record(), extra={"sweep_path": path, "executor": executor})
+    return SweepReport(out=out, total=len(spec.points), computed=counts["computed"],
+                       reused=len(done), failed=failed, path=path, note=note,
+                       elapsed_s=time.perf_counter() - t0, results=results, figure=figure)
