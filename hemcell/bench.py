@@ -43,6 +43,10 @@ class Benchmark:
         Optional aim for ``run / baseline`` (reported, not asserted).
     repeats
         Timed repeats; overrides the runner's default (for slow benchmarks).
+    warm_up_baseline
+        Call the baseline once untimed before timing. Turn off for a baseline that is
+        slow and has nothing to warm up beyond what the task's warm-up already did (a
+        naive loop that rebuilds everything each time).
     """
 
     name: str
@@ -52,6 +56,7 @@ class Benchmark:
     baseline_name: str
     target_ratio: float | None = None
     repeats: int | None = None
+    warm_up_baseline: bool = True
 
 
 def benchmarks_dir() -> Path:
@@ -88,7 +93,8 @@ def _time(fn: Callable[[], Any]) -> float:
 
 def time_benchmark(b: Benchmark, repeats: int) -> dict[str, Any]:
     """Warm up, then alternate timed repeats of baseline and task; return medians and ratio."""
-    b.baseline()
+    if b.warm_up_baseline:
+        b.baseline()
     b.run()
     n = b.repeats or repeats
     t_base, t_run = [], []
