@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hemcell.cli_options import OutOption, SetOption
 from hemcell.errors import HemcellError
 
 app = typer.Typer(
@@ -90,7 +91,6 @@ def _console():
     return Console(width=None if sys.stdout.isatty() else 240)
 
 
-OutOption = Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")]
 
 
 @params_app.command("list")
@@ -111,7 +111,7 @@ def params_list() -> None:
 @params_app.command("show")
 def params_show(
     name: Annotated[str, typer.Argument(help="Set name or path to a YAML file.")],
-    set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE override.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Show a parameter set: values, units, SI values and sources."""
     from rich.table import Table
@@ -137,8 +137,8 @@ def params_show(
 @params_app.command("export")
 def params_export(
     name: Annotated[str, typer.Argument(help="Set name or path to a YAML file.")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
-    set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE override.")] = None,
+    out: OutOption,
+    set_: SetOption = None,
 ) -> None:
     """Write a set's resolved SI values for other tools.
 

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from hemcell.cli_options import OutOption, SetOption
 from hemcell.errors import InputError
 
 app = typer.Typer(
@@ -21,9 +22,6 @@ app = typer.Typer(
 )
 
 _Anode = Annotated[str, typer.Option("--anode", help="bare | coated | both")]
-_Set = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override a parameter, e.g. --set coating_thickness=70nm (repeatable)")]
-_Out = Annotated[Path, typer.Option("--out", help="Output folder (created if missing)")]
 _Kinetics = Annotated[str, typer.Option(
     "--kinetics", help="rct: Li i0 from the seed's 64/44 Ohm and the electrode area; "
                        "set: the set's li_exchange_current_density (Xu2019)")]
@@ -64,11 +62,11 @@ def _done(out: Path, summary: dict) -> None:
 
 @app.command("rate")
 def rate_cmd(
-    out: _Out,
+    out: OutOption,
     anode: _Anode = "coated",
     c_rates: Annotated[str, typer.Option("--c-rates", help="Comma-separated C-rates")]
     = "0.1,0.5,1,2,3,4",
-    set_: _Set = None,
+    set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
@@ -86,13 +84,13 @@ def rate_cmd(
 
 @app.command("cycle")
 def cycle_cmd(
-    out: _Out,
+    out: OutOption,
     anode: _Anode = "coated",
     cycles: Annotated[int, typer.Option("--cycles", help="Number of cycles")] = 300,
     c_rate: Annotated[float, typer.Option("--c-rate", help="C-rate (1C = 170 mA/g)")] = 1.0,
     stride: Annotated[int, typer.Option(
         "--stride", help="Solve every n-th cycle (n cycles of loss per solve); 1 = all")] = 1,
-    set_: _Set = None,
+    set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
@@ -111,12 +109,12 @@ def cycle_cmd(
 
 @app.command("symmetric")
 def symmetric_cmd(
-    out: _Out,
+    out: OutOption,
     anode: _Anode = "coated",
     current_density: Annotated[str, typer.Option("--current-density")] = "1mA/cm2",
     areal_capacity: Annotated[str, typer.Option("--areal-capacity")] = "1mAh/cm2",
     hours: Annotated[float, typer.Option("--hours", help="Test duration [h]")] = 1000.0,
-    set_: _Set = None,
+    set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
@@ -137,12 +135,12 @@ def symmetric_cmd(
 
 @app.command("nucleation")
 def nucleation_cmd(
-    out: _Out,
+    out: OutOption,
     anode: _Anode = "coated",
     current_density: Annotated[str, typer.Option("--current-density")] = "1mA/cm2",
     areal_capacity: Annotated[str | None, typer.Option(
         "--areal-capacity", help="Plated capacity (default: the set's, 1 mAh/cm2)")] = None,
-    set_: _Set = None,
+    set_: SetOption = None,
     kinetics: _Kinetics = "rct",
 ) -> None:
     """First Li plating on Cu: nucleation_overpotential_mV, plateau_overpotential_mV,
@@ -161,12 +159,12 @@ def nucleation_cmd(
 
 @app.command("licu")
 def licu_cmd(
-    out: _Out,
+    out: OutOption,
     anode: _Anode = "coated",
     cycles: Annotated[int, typer.Option("--cycles")] = 280,
     current_density: Annotated[str, typer.Option("--current-density")] = "2mA/cm2",
     areal_capacity: Annotated[str, typer.Option("--areal-capacity")] = "1mAh/cm2",
-    set_: _Set = None,
+    set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
@@ -229,7 +227,7 @@ def fit_nucleation_cmd(
 
 
 @app.command("demo")
-def demo_cmd(out: _Out = Path("hemcell-output/limetal")) -> None:
+def demo_cmd(out: OutOption = Path("hemcell-output/limetal")) -> None:
     """Bare vs coated side by side: rate, short cycling, symmetric, nucleation."""
     from hemcell.limetal.demo import run_demo
 

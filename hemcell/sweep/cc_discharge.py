@@ -27,11 +27,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hemcell.cli_options import OutOption, SetOption
 from hemcell.errors import InputError, SimulationError
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def discharge(setup: Setup, c_rate: float) -> dict[str, Any]:
 
 @app.command()
 def cc_discharge(
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    out: OutOption,
     c_rate: Annotated[float, typer.Option("--c-rate", min=0.0, help="Discharge C-rate "
                                           "(× the set's nominal cell capacity).")] = C_RATE,
     params: Annotated[str, typer.Option("--params", help="Parameter set name or YAML "
@@ -169,7 +169,7 @@ def cc_discharge(
         "--initial-stoichiometry", min=0.0, max=1.0,
         help="Initial lithium stoichiometry of the positive electrode.")
     ] = DEFAULT.initial_stoichiometry,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="KEY=VALUE override.")] = None,
+    set_: SetOption = None,
 ) -> None:
     """Constant-current discharge of a Li half-cell to the lower cut-off; write summary.json."""
     from hemcell.runinfo import write_run_record, write_summary

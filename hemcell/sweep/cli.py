@@ -11,10 +11,12 @@ from typing import Annotated
 
 import typer
 
+from hemcell.cli_options import OutOption
+
 
 def app(
     spec: Annotated[Path, typer.Argument(help="Sweep spec (YAML), e.g. examples/sweeps/*.yaml.")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    out: OutOption,
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, help="Points at once (fast path: solver threads); default: CPUs.")
     ] = None,
