@@ -44,6 +44,13 @@ def run(
     period: Annotated[
         str | None, typer.Option("--period", help="Output period per step, e.g. '30 seconds'.")
     ] = None,
+    ion: Annotated[
+        str | None,
+        typer.Option(
+            "--ion",
+            help="Carrier ion Li, Na or K (rescales kinetics, sizes, space charge; docs/anode.md).",
+        ),
+    ] = None,
 ) -> None:
     """Run a protocol on a HEM anode cell; write summary.json, timeseries.csv and figures."""
     from hemcell.cell.simulate import run_cell, write_outputs
@@ -57,6 +64,7 @@ def run(
         overrides=set_ or [],
         cycles=cycles,
         period=period,
+        ion=ion,
     )
     summary = write_outputs(result, out, command=sys.argv)
     dis = ", ".join(f"{q:.1f}" for q in summary["discharge_capacity_mAh_per_g"])
@@ -68,6 +76,78 @@ def run(
         f"wrote {out}/summary.json, timeseries.csv, voltage_profile.png, "
         "mechanism_contributions.png, dqdv.png"
     )
+
+
+def _floats(text: str, what: str, n: int | None = None) -> list[float]:
+    from hemcell.errors import InputError
+
+    try:
+        vals = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(what, text, "comma-separated numbers") from None
+    if not vals or (n is not None and len(vals) != n):
+        raise InputError(what, text, f"{n or 'one or more'} comma-separated numbers")
+    return vals
+
+
+@app.command("cv")
+def cv(
+    recipe: Annotated[
+        str, typer.Argument(help="Half-cell recipe: name in models/ or a YAML path.")
+    ],
+    params: Annotated[str, typer.Option("--params", help="Parameter set name or YAML path.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    scan_rates: Annotated[
+        str, typer.Option("--scan-rates", help="Scan rates in mV/s, comma-separated.")
+    ] = "0.1,0.2,0.5,1,2",
+    window: Annotated[
+        str, typer.Option("--window", help="V_low,V_high of the sweep [V].")
+    ] = "0.01,3.0",
+    cycles: Annotated[
+        int, typer.Option("--cycles", help="CV cycles; the analyses use the last one.")
+    ] = 2,
+    at_voltage: Annotated[
+        float | None,
+        typer.Option("--at-voltage", help="Take the b-value at this voltage instead of the peaks."),
+    ] = None,
+    mechanisms: Annotated[
+        str | None,
+        typer.Option("--mechanisms", help="Comma-separated subset of the mechanisms."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="KEY=VALUE parameter override (repeatable).")
+    ] = None,
+    ion: Annotated[str | None, typer.Option("--ion", help="Carrier ion Li, Na or K.")] = None,
+    mesh: Annotated[
+        list[str] | None,
+        typer.Option("--mesh", help="Mesh points, e.g. r_p=100 (repeatable; default: recipe's)."),
+    ] = None,
+) -> None:
+    """Cyclic voltammetry: b-values (i = a v^b), capacitive fraction (k1 v + k2 v^1/2) and
+    each mechanism's true share; writes summary.json, cv.csv, cv.png, b_value.png."""
+    from hemcell.cell.voltammetry import run_cv, write_cv_outputs
+
+    rates = _floats(scan_rates, "--scan-rates")
+    lo, hi = _floats(window, "--window", 2)
+    mechs = mechanisms.split(",") if mechanisms else None
+    mesh_pts = {}
+    for item in mesh or []:
+        key, _, val = item.partition("=")
+        if not key.strip() or not val.strip().isdigit():
+            from hemcell.errors import InputError
+
+            raise InputError("--mesh", item, "NAME=INTEGER, e.g. r_p=100")
+        mesh_pts[key.strip()] = int(val)
+    res = run_cv(recipe, params, rates, (lo, hi), cycles, mechs, set_ or [], ion=ion, mesh=mesh_pts)
+    s = write_cv_outputs(res, out, at_voltage=at_voltage, command=sys.argv)
+    b = s["b_value"]
+    fmt = lambda x: "n/a" if x is None else f"{x:.3f}"  # noqa: E731
+    typer.echo(f"b-value: cathodic {fmt(b.get('cathodic'))}, anodic {fmt(b.get('anodic'))}")
+    cf = ", ".join(fmt(x) for x in s["capacitive_fraction"])
+    tc = ", ".join(fmt(x) for x in s["true_capacitive_fraction"])
+    typer.echo(f"capacitive fraction (k1/k2): {cf}")
+    typer.echo(f"true capacitive share:       {tc}")
+    typer.echo(f"wrote {out}/summary.json, cv.csv, cv.png, b_value.png")
 
 
 @app.command("recipes")

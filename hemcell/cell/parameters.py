@@ -274,11 +274,18 @@ def pybamm_values(
     return pv
 
 
-def load_si(name_or_path: str, overrides: list[str] | None = None) -> tuple[dict[str, Any], Any]:
-    """Load and validate a parameter set; returns (SI dict, the ParameterSet)."""
+def load_si(
+    name_or_path: str, overrides: list[str] | None = None, ion: str | None = None
+) -> tuple[dict[str, Any], Any]:
+    """Load and validate a parameter set; returns (SI dict, the ParameterSet).
+
+    ``ion`` (``Li``/``Na``/``K``) rescales the kinetic, size and space-charge values for
+    that carrier ion (:func:`hemcell.cell.carriers.apply_carrier_ion`).
+    """
+    from hemcell.cell.carriers import apply_carrier_ion
     from hemcell.params import load_parameter_set
 
     ps = load_parameter_set(name_or_path)
     if overrides:
         ps = ps.with_overrides(list(overrides))
-    return dict(ps.si), ps
+    return apply_carrier_ion(dict(ps.si), ion), ps

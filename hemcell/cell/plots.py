@@ -145,3 +145,78 @@ def dqdv_plot(
     fig.savefig(path, dpi=150)
     plt.close(fig)
     return path
+
+
+def cv_plot(res, summary: dict, path: Path, title: str = "") -> None:
+    """Voltammograms of the analysed cycle at every scan rate (left) and the mechanism
+    currents at the fastest rate (right)."""
+    plt = _plt()
+    curves = [c for c in res.curves if c.completed]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    cmap = plt.get_cmap("viridis")
+    cyc = res.cycles
+    for n, c in enumerate(curves):
+        k = (c.segment == 2 * (cyc - 1)) | (c.segment == 2 * (cyc - 1) + 1)
+        axes[0].plot(
+            c.voltage_V[k],
+            c.current_A_per_g[k],
+            color=cmap(n / max(len(curves) - 1, 1)),
+            label=f"{c.scan_rate_mV_per_s:g} mV/s",
+        )
+    axes[0].axhline(0, color="0.6", lw=0.6)
+    axes[0].set_xlabel(VOLTAGE_LABEL)
+    axes[0].set_ylabel("Current (A/g), cathodic < 0")
+    axes[0].legend(fontsize=8)
+    axes[0].set_title(f"cycle {cyc}")
+    if curves:
+        c = curves[-1]
+        k = (c.segment == 2 * (cyc - 1)) | (c.segment == 2 * (cyc - 1) + 1)
+        for m, im in c.mechanism_current_A_per_g.items():
+            if np.nanmax(np.abs(im[k])) > 1e-3 * np.nanmax(np.abs(c.current_A_per_g[k])):
+                axes[1].plot(c.voltage_V[k], im[k], color=COLORS.get(m), label=LABELS.get(m, m))
+        axes[1].plot(
+            c.voltage_V[k], c.current_A_per_g[k], color="k", lw=0.8, ls="--", label="total"
+        )
+        axes[1].axhline(0, color="0.6", lw=0.6)
+        axes[1].set_xlabel(VOLTAGE_LABEL)
+        axes[1].set_ylabel("Current by mechanism (A/g)")
+        axes[1].set_title(f"{c.scan_rate_mV_per_s:g} mV/s, true mechanism currents")
+        axes[1].legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+
+
+def b_value_plot(summary: dict, path: Path, title: str = "") -> None:
+    """log|i_peak| vs log v with the power-law fits (left); capacitive fraction from the
+    k₁/k₂ split vs the model's true capacitive share (right)."""
+    plt = _plt()
+    v = np.asarray(summary["scan_rates_mV_per_s"], dtype=float)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for kind, col in (("cathodic", "#4C72B0"), ("anodic", "#C44E52")):
+        i = np.abs(np.asarray(summary["peaks"][kind]["current_A_per_g"], dtype=float))
+        axes[0].loglog(v, i, "o", color=col, label=kind)
+        b = summary["b_value"].get(kind)
+        if b is not None and v.size >= 2:
+            a = summary["b_value"][f"{kind}_a_A_per_g"]
+            vv = np.geomspace(v.min(), v.max(), 50)
+            axes[0].loglog(vv, a * vv**b, "-", color=col, label=f"b = {b:.3f}")
+    where = (
+        f"at {summary['at_voltage_V']} V" if summary.get("at_voltage_V") is not None else "peaks"
+    )
+    axes[0].set_xlabel("Scan rate (mV/s)")
+    axes[0].set_ylabel(f"|i| {where} (A/g)")
+    axes[0].legend(fontsize=8)
+    cf = [np.nan if x is None else x for x in summary["capacitive_fraction"]]
+    tc = [np.nan if x is None else x for x in summary["true_capacitive_fraction"]]
+    axes[1].semilogx(v, cf, "o-", label="k$_1$v / i (Dunn/Liu split)")
+    axes[1].semilogx(v, tc, "s--", label="true: space charge + double layer")
+    axes[1].set_ylim(0, 1.05)
+    axes[1].set_xlabel("Scan rate (mV/s)")
+    axes[1].set_ylabel("Capacitive fraction")
+    axes[1].legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)

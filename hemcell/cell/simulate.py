@@ -126,6 +126,22 @@ def theoretical_capacity(
     return out
 
 
+def drop_absent_mechanisms(rec: Recipe, inventory: Inventory) -> Recipe:
+    """The recipe without the mechanisms the material has no element for.
+
+    Used when the mechanism list comes from the recipe (not from ``--mechanisms``, where an
+    impossible mechanism stays an error): a material without alloying elements (FeS)
+    runs the all-mechanism recipes without alloying.
+    """
+    have = {
+        "conversion": bool(inventory.conversion),
+        "alloying": bool(inventory.alloying),
+        "space_charge": bool(inventory.space_charge),
+    }
+    keep = [m for m in rec.mechanisms if have.get(m, True)]
+    return rec if tuple(keep) == tuple(rec.mechanisms) else rec.with_mechanisms(keep)
+
+
 def build_simulation(
     recipe: Recipe,
     pv: pybamm.ParameterValues,
@@ -157,6 +173,7 @@ def run_cell(
     overrides: Sequence[str] | None = None,
     cycles: int = 1,
     period: str | None = None,
+    ion: str | None = None,
 ) -> CellRun:
     """Simulate a protocol on a recipe with a parameter set.
 
@@ -176,6 +193,8 @@ def run_cell(
         Repetitions of the protocol.
     period
         Output period of every step, e.g. ``"30 seconds"``.
+    ion
+        Carrier ion (``Li``, ``Na``, ``K``; :mod:`hemcell.cell.carriers`).
 
     Returns
     -------
@@ -185,8 +204,10 @@ def run_cell(
     """
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
-    si, ps = load_si(params, list(overrides or []))
+    si, ps = load_si(params, list(overrides or []), ion=ion)
     inv = inventory_from_si(si)
+    if not mechanisms:
+        rec = drop_absent_mechanisms(rec, inv)
     if rec.cell == "full":
         from hemcell.cell.full_cell import full_cell_values
 
@@ -283,6 +304,7 @@ def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], li
         "solve_time_s": run.solve_time_s,
         "termination": str(getattr(run.solution, "termination", "")),
         "completed": run.error is None,
+        "carrier_ion": run.si.get("_carrier_ion", "Li"),
     }
     if run.error is not None:
         summary["error"] = str(run.error)

@@ -1,0 +1,491 @@
+"""Cyclic voltammetry of the HEM anode model, with the b-value and k₁/k₂ analyses.
+
+A CV is a voltage-driven experiment: the cell voltage follows a triangle wave
+V(t) between ``window = (V_low, V_high)`` at a scan rate v [mV s⁻¹], starting at the
+model's rest potential and going cathodic (lithiation) first. It is one PyBaMM step,
+``pybamm.step.voltage(np.column_stack([t, V]))`` (a sweep placed after a "Hold at … V"
+step is skipped by PyBaMM 26.10, so the sweep is always the first step).
+
+Sign convention of the voltammograms: the IUPAC one, i = −I/m (cathodic = lithiation
+current negative), in A g⁻¹ of active material; each mechanism's current is the model's
+own ("Anode <mechanism> current [A]"), so Σ_k i_k = i.
+
+Analyses (on the last cycle of every scan rate):
+
+- **b-value** (power law i = a·v^b): the cathodic and anodic peak currents (or the
+  currents at a chosen voltage) against v, fitted in log–log by least squares. b = 1 is
+  a surface-controlled (capacitive) current, b = ½ a semi-infinite-diffusion-controlled
+  one (Randles–Ševčík). Seed 000 L466–469: b = 1 for the space charge of Fe₃O₄ in
+  0.01–1 V.
+- **k₁/k₂ split** (Liu et al., J. Phys. Chem. C 2007; Wang, Polleux, Lim & Dunn,
+  J. Phys. Chem. C 111 (2007) 14925): at each voltage of each branch,
+  i(V) = k₁(V) v + k₂(V) v^½ is fitted across the scan rates (least squares); the
+  capacitive fraction at rate v is ∫|k₁ v| dV / ∫|i| dV over both branches.
+- **True shares**: the charge each mechanism passes over the cycle, ∫|i_k| dt / Σ∫|i_k| dt,
+  and the true capacitive fraction (space charge + double layer).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hemcell.errors import InputError, SimulationError
+
+#: mechanisms whose current is capacitive by construction (surface-controlled)
+CAPACITIVE = ("space_charge", "double_layer")
+
+
+# ---------------------------------------------------------------------------- analysis
+def power_law_fit(v: Sequence[float], i: Sequence[float]) -> dict[str, float]:
+    """Fit |i| = a·v^b by linear least squares in log–log.
+
+    Returns
+    -------
+    dict
+        ``b``, ``a`` (in the units of ``i`` at v = 1) and ``r2`` of the log–log fit.
+    """
+    v = np.asarray(v, dtype=float)
+    i = np.abs(np.asarray(i, dtype=float))
+    if v.size < 2 or np.any(v <= 0) or np.any(i <= 0):
+        raise InputError("b-value fit", f"{v.size} scan rates", "two or more positive rates")
+    x, y = np.log(v), np.log(i)
+    b, ln_a = np.polyfit(x, y, 1)
+    res = y - (b * x + ln_a)
+    ss = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - float(np.sum(res**2)) / ss if ss > 0 else 1.0
+    return {"b": float(b), "a": float(np.exp(ln_a)), "r2": r2}
+
+
+def k1k2_fit(v: Sequence[float], i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fit i(V) = k₁ v + k₂ v^½ across scan rates at every voltage.
+
+    Parameters
+    ----------
+    v
+        Scan rates (n_rates,), any consistent unit.
+    i
+        Currents (n_rates, n_voltages) on a common voltage grid.
+
+    Returns
+    -------
+    (k1, k2)
+        Arrays (n_voltages,); exact for two rates, least squares for more.
+    """
+    v = np.asarray(v, dtype=float)
+    i = np.atleast_2d(np.asarray(i, dtype=float))
+    if v.size < 2 or i.shape[0] != v.size:
+        raise InputError("k1/k2 fit", f"{v.size} scan rates", "two or more, one row per rate")
+    A = np.column_stack([v, np.sqrt(v)])
+    coef, *_ = np.linalg.lstsq(A, i, rcond=None)
+    return coef[0], coef[1]
+
+
+def capacitive_fractions(
+    v: Sequence[float], grid: np.ndarray, i: np.ndarray, k1: np.ndarray
+) -> list[float]:
+    """Capacitive fraction ∫|k₁ v| dV / ∫|i| dV for every rate (one voltage grid)."""
+    out = []
+    for n, vn in enumerate(np.asarray(v, dtype=float)):
+        tot = np.trapezoid(np.abs(i[n]), grid)
+        cap = np.trapezoid(np.abs(k1 * vn), grid)
+        out.append(float(cap / tot) if tot > 0 else float("nan"))
+    return out
+
+
+# ---------------------------------------------------------------------------- drive
+def triangle_drive(
+    v0: float,
+    window: tuple[float, float],
+    rate_V_per_s: float,
+    cycles: int,
+    points_per_segment: int = 400,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Voltage drive of a CV: v0 → V_low, then (V_low → V_high → V_low) ... .
+
+    Each cycle is one cathodic sweep (to V_low) and one anodic sweep (to V_high); the
+    first cathodic sweep starts at the rest potential ``v0``.
+
+    Returns
+    -------
+    (t, V, segment)
+        Times [s], voltages [V] and the segment index of each point (0, 1 = cycle 1
+        cathodic, anodic; 2, 3 = cycle 2; ...).
+    """
+    lo, hi = window
+    vertices = [v0]
+    for _ in range(cycles):
+        vertices += [lo, hi]
+    ts, Vs, seg = [np.array([0.0])], [np.array([v0])], [np.array([0])]
+    t_now = 0.0
+    for k in range(len(vertices) - 1):
+        a, b = vertices[k], vertices[k + 1]
+        dur = abs(b - a) / rate_V_per_s
+        if dur <= 0:
+            continue
+        n = max(int(points_per_segment * abs(b - a) / (hi - lo)), 20)
+        s = np.linspace(0, 1, n + 1)[1:]
+        ts.append(t_now + s * dur)
+        Vs.append(a + s * (b - a))
+        seg.append(np.full(s.size, k))
+        t_now += dur
+    return np.concatenate(ts), np.concatenate(Vs), np.concatenate(seg)
+
+
+# ---------------------------------------------------------------------------- running
+@dataclass
+class CVCurve:
+    """One simulated voltammogram (all cycles) at one scan rate."""
+
+    scan_rate_mV_per_s: float
+    time_s: np.ndarray
+    voltage_V: np.ndarray
+    current_A_per_g: np.ndarray  # i = −I/m: cathodic (lithiation) negative
+    mechanism_current_A_per_g: dict[str, np.ndarray]
+    segment: np.ndarray  # 2(c−1) cathodic, 2(c−1)+1 anodic of cycle c
+    solve_time_s: float
+    completed: bool = True
+    error: str | None = None
+
+    def branch(self, cycle: int, kind: str) -> dict[str, np.ndarray]:
+        """Arrays of one branch (``cathodic``/``anodic``) of ``cycle`` (1-based),
+        sorted by increasing voltage."""
+        seg = 2 * (cycle - 1) + (0 if kind == "cathodic" else 1)
+        k = self.segment == seg
+        order = np.argsort(self.voltage_V[k])
+        out = {
+            "voltage_V": self.voltage_V[k][order],
+            "current_A_per_g": self.current_A_per_g[k][order],
+            "time_s": self.time_s[k][order],
+        }
+        for m, im in self.mechanism_current_A_per_g.items():
+            out[m] = im[k][order]
+        return out
+
+
+@dataclass
+class CVResult:
+    """All scan rates of a CV run."""
+
+    recipe: Any
+    parameter_set: Any
+    si: dict[str, Any]
+    mechanisms: tuple[str, ...]
+    window: tuple[float, float]
+    cycles: int
+    start_voltage_V: float
+    mass_g: float
+    curves: list[CVCurve] = field(default_factory=list)
+
+
+def _rest_potential(rec: Any, pv: Any, inv: Any) -> float:
+    """The model's own cell voltage at zero current at t = 0 (where the sweep starts).
+
+    Solved rather than computed, so that the drive starts exactly at the initial state
+    (a jump of a few mV would give a large double-layer/Butler–Volmer spike)."""
+    from hemcell.cell.simulate import build_simulation
+
+    pv0 = pv.copy()
+    pv0.update({"Current function [A]": 0.0}, check_already_exists=False)
+    sol = build_simulation(rec, pv0, inv).solve([0.0, 1e-3])
+    return float(np.asarray(sol["Voltage [V]"].entries).reshape(-1)[0])
+
+
+def run_cv(
+    recipe: str,
+    params: str,
+    scan_rates_mV_per_s: Sequence[float],
+    window: tuple[float, float] = (0.01, 3.0),
+    cycles: int = 1,
+    mechanisms: Sequence[str] | None = None,
+    overrides: Sequence[str] | None = None,
+    ion: str | None = None,
+    points_per_segment: int = 400,
+    mesh: dict[str, int] | None = None,
+) -> CVResult:
+    """Simulate linear-sweep cyclic voltammetry at each scan rate.
+
+    Parameters
+    ----------
+    recipe, params, mechanisms, overrides
+        As :func:`hemcell.cell.simulate.run_cell` (half cells only).
+    scan_rates_mV_per_s
+        Scan rates [mV s⁻¹].
+    window
+        (V_low, V_high) [V] vs the counter electrode.
+    cycles
+        Number of cathodic + anodic cycles (analyses use the last one).
+    ion
+        Carrier ion (``Li``, ``Na``, ``K``), see :mod:`hemcell.cell.carriers`.
+    points_per_segment
+        Output points per full-window sweep.
+    mesh
+        Mesh points overriding the recipe's (e.g. ``{"r_p": 100}`` to resolve a thin
+        diffusion layer in the particles).
+
+    Raises
+    ------
+    InputError
+        Bad window, rates, cycles, recipe or parameters.
+    SimulationError
+        If no scan rate could be solved.
+    """
+    import pybamm
+
+    from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
+    from hemcell.cell.recipes import Recipe, load_recipe
+    from hemcell.cell.simulate import active_mass_g, build_simulation, drop_absent_mechanisms
+
+    lo, hi = (float(window[0]), float(window[1]))
+    if not (0 <= lo < hi):
+        raise InputError("--window", window, "V_low,V_high with 0 <= V_low < V_high")
+    rates = [float(r) for r in scan_rates_mV_per_s]
+    if not rates or any(not (r > 0) for r in rates):
+        raise InputError("--scan-rates", scan_rates_mV_per_s, "positive scan rates in mV/s")
+    if cycles < 1:
+        raise InputError("--cycles", cycles, "an integer >= 1")
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
+    if mesh:
+        import dataclasses
+
+        rec = dataclasses.replace(rec, mesh={**rec.mesh, **{k: int(v) for k, v in mesh.items()}})
+    if rec.cell != "half":
+        raise InputError(
+            "RECIPE", rec.name, "a half-cell recipe (CV vs the metal counter electrode)"
+        )
+    si, ps = load_si(params, list(overrides or []), ion=ion)
+    inv = inventory_from_si(si)
+    if not mechanisms:
+        rec = drop_absent_mechanisms(rec, inv)
+    pv = pybamm_values(si, inv)
+    # the drive touches the window edges: keep the voltage events outside them
+    pv.update(
+        {"Lower voltage cut-off [V]": lo - 0.5, "Upper voltage cut-off [V]": hi + 0.5},
+        check_already_exists=False,
+    )
+    mass = active_mass_g(pv)
+    pv.update(
+        {"Current function [A]": 0.0},
+        check_already_exists=False,
+    )
+    # PyBaMM 26.10's voltage-drive step fails (IDA_BAD_K at t = 0) when the drive starts
+    # exactly at the rest potential, i.e. at exactly zero current; start 0.1 mV cathodic
+    # of it (the double-layer charge of that step is negligible)
+    v0 = _rest_potential(rec, pv, inv) - 1e-4
+    res = CVResult(rec, ps, si, rec.mechanisms, (lo, hi), cycles, v0, mass)
+    mechs = [*rec.mechanisms, "double_layer"]
+    for r in rates:
+        t, V, seg = triangle_drive(v0, (lo, hi), r * 1e-3, cycles, points_per_segment)
+        step = pybamm.step.voltage(np.column_stack([t, V]), duration=float(t[-1]))
+        sim = build_simulation(rec, pv, inv, pybamm.Experiment([step]))
+        t0 = time.perf_counter()
+        err = None
+        try:
+            sol = sim.solve()
+        except Exception as exc:  # solver failures are reported per rate
+            res.curves.append(
+                CVCurve(r, t, V, np.full_like(t, np.nan), {}, seg, 0.0, False, str(exc))
+            )
+            continue
+        el = time.perf_counter() - t0
+        ts = np.asarray(sol["Time [s]"].entries).reshape(-1)
+        # evaluate on the drive's own time points (the solver's are adaptive)
+        t_use = t[t <= ts[-1] + 1e-9]
+        if ts[-1] < t[-1] * (1 - 1e-6):
+            err = f"sweep stopped at t = {ts[-1]:.1f} s of {t[-1]:.1f} s ({sol.termination})"
+
+        def ev(name: str, _sol=sol, _t=t_use) -> np.ndarray:
+            return np.interp(
+                _t,
+                np.asarray(_sol["Time [s]"].entries).reshape(-1),
+                np.asarray(_sol[name].entries).reshape(-1),
+            )
+
+        i = -ev("Current [A]") / mass
+        im = {m: ev(f"Anode {m.replace('_', '-')} current [A]") / mass for m in mechs}
+        n = t_use.size
+        res.curves.append(
+            CVCurve(r, t_use, ev("Voltage [V]"), i, im, seg[:n], el, err is None, err)
+        )
+    if not any(c.completed for c in res.curves):
+        raise SimulationError(
+            "no scan rate could be solved: " + "; ".join(str(c.error) for c in res.curves),
+            step=f"CV {lo}-{hi} V",
+            time_s=0.0,
+            hint="try a narrower window, fewer mechanisms or lower scan rates",
+        )
+    return res
+
+
+# ---------------------------------------------------------------------------- summary
+def _grid(window: tuple[float, float], n: int = 300) -> np.ndarray:
+    lo, hi = window
+    pad = 0.02 * (hi - lo)  # stay away from the vertices (double-layer switching)
+    return np.linspace(lo + pad, hi - pad, n)
+
+
+def _on_grid(br: dict[str, np.ndarray], grid: np.ndarray, key: str) -> np.ndarray:
+    v, y = br["voltage_V"], br[key]
+    return np.interp(grid, v, y)
+
+
+def analyse(res: CVResult, at_voltage: float | None = None) -> dict[str, Any]:
+    """b-values, k₁/k₂ capacitive fractions and true mechanism shares (last cycle)."""
+    curves = [c for c in res.curves if c.completed]
+    rates = np.array([c.scan_rate_mV_per_s for c in curves])
+    cyc = res.cycles
+    grid = _grid(res.window)
+    mechs = [*res.mechanisms, "double_layer"]
+    out: dict[str, Any] = {
+        "scan_rates_mV_per_s": rates.tolist(),
+        "analysis_cycle": cyc,
+        "b_value_method": "voltage" if at_voltage is not None else "peak",
+    }
+    peaks: dict[str, dict[str, list[float]]] = {}
+    b: dict[str, Any] = {}
+    branch_i: dict[str, np.ndarray] = {}
+    for kind in ("cathodic", "anodic"):
+        pk_v, pk_i = [], []
+        rows = []
+        for c in curves:
+            br = c.branch(cyc, kind)
+            ig = _on_grid(br, grid, "current_A_per_g")
+            rows.append(ig)
+            if at_voltage is not None:
+                pk_v.append(float(at_voltage))
+                pk_i.append(float(np.interp(at_voltage, br["voltage_V"], br["current_A_per_g"])))
+            else:
+                j = int(np.argmin(ig)) if kind == "cathodic" else int(np.argmax(ig))
+                pk_v.append(float(grid[j]))
+                pk_i.append(float(ig[j]))
+        branch_i[kind] = np.array(rows)
+        peaks[kind] = {"voltage_V": pk_v, "current_A_per_g": pk_i}
+        ok = len(rates) >= 2 and all((x < 0) if kind == "cathodic" else (x > 0) for x in pk_i)
+        if ok:
+            fit = power_law_fit(rates, pk_i)
+            b[kind] = fit["b"]
+            b[f"{kind}_r2"] = fit["r2"]
+            b[f"{kind}_a_A_per_g"] = fit["a"]
+        else:
+            b[kind] = None
+    out["b_value"] = b
+    out["peaks"] = peaks
+    if len(rates) >= 2:
+        cap = np.zeros(len(rates))
+        tot = np.zeros(len(rates))
+        for kind in ("cathodic", "anodic"):
+            k1, _k2 = k1k2_fit(rates, branch_i[kind])
+            for n, vn in enumerate(rates):
+                cap[n] += np.trapezoid(np.abs(k1 * vn), grid)
+                tot[n] += np.trapezoid(np.abs(branch_i[kind][n]), grid)
+        out["capacitive_fraction"] = [
+            float(c / t) if t > 0 else None for c, t in zip(cap, tot, strict=True)
+        ]
+    else:
+        out["capacitive_fraction"] = [None] * len(rates)
+    # true shares over the whole analysed cycle
+    shares, true_cap, charge = [], [], []
+    for c in curves:
+        k = (c.segment == 2 * (cyc - 1)) | (c.segment == 2 * (cyc - 1) + 1)
+        t = c.time_s[k]
+        q = {m: float(np.trapezoid(np.abs(c.mechanism_current_A_per_g[m][k]), t)) for m in mechs}
+        tot = sum(q.values())
+        shares.append({m: (qm / tot if tot > 0 else None) for m, qm in q.items()})
+        true_cap.append(sum(q[m] for m in CAPACITIVE if m in q) / tot if tot > 0 else None)
+        charge.append(float(np.trapezoid(np.abs(c.current_A_per_g[k]), t)) / 3.6)
+    out["true_share_by_mechanism"] = shares
+    out["true_capacitive_fraction"] = true_cap
+    out["charge_passed_mAh_per_g"] = charge
+    return out
+
+
+def summarize_cv(res: CVResult, at_voltage: float | None = None) -> dict[str, Any]:
+    """The ``summary.json`` content of a CV run."""
+    s: dict[str, Any] = {
+        "recipe": res.recipe.name,
+        "parameter_set": getattr(res.parameter_set, "name", str(res.parameter_set)),
+        "mechanisms": list(res.mechanisms),
+        "window_V": list(res.window),
+        "cycles": res.cycles,
+        "start_voltage_V": res.start_voltage_V,
+        "active_mass_g": res.mass_g,
+        "carrier_ion": res.si.get("_carrier_ion", "Li"),
+        "current_sign": "i = -I/m: cathodic (lithiation) negative, A/g of active material",
+    }
+    s.update(analyse(res, at_voltage))
+    s["at_voltage_V"] = at_voltage
+    s["solve_time_s"] = [c.solve_time_s for c in res.curves]
+    s["completed"] = all(c.completed for c in res.curves)
+    errs = [f"{c.scan_rate_mV_per_s} mV/s: {c.error}" for c in res.curves if c.error]
+    if errs:
+        s["errors"] = errs
+    return s
+
+
+def write_cv_outputs(
+    res: CVResult,
+    out_dir: str | Path,
+    at_voltage: float | None = None,
+    command: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Write ``summary.json``, ``cv.csv``, ``cv.png``, ``b_value.png`` and ``run.json``."""
+    from hemcell.cell import plots
+    from hemcell.runinfo import write_run_record, write_summary
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summarize_cv(res, at_voltage)
+    mechs = [*res.mechanisms, "double_layer"]
+    cols = ["scan_rate_mV_per_s", "cycle", "branch", "time_s", "voltage_V", "current_A_per_g"]
+    cols += [f"{m}_current_A_per_g" for m in mechs]
+    rows = []
+    for c in res.curves:
+        if not c.completed and not c.mechanism_current_A_per_g:
+            continue
+        n = c.time_s.size
+        cols_data = [
+            np.full(n, c.scan_rate_mV_per_s),
+            c.segment // 2 + 1,
+            c.segment % 2,
+            c.time_s,
+            c.voltage_V,
+            c.current_A_per_g,
+        ] + [c.mechanism_current_A_per_g[m] for m in mechs]
+        rows.append(np.column_stack(cols_data))
+    if rows:
+        np.savetxt(
+            out / "cv.csv",
+            np.vstack(rows),
+            delimiter=",",
+            header=",".join(cols),
+            comments="# branch: 0 cathodic, 1 anodic\n",
+            fmt="%.8g",
+        )
+    title = f"{summary['parameter_set']} — {res.recipe.name}"
+    plots.cv_plot(res, summary, out / "cv.png", title)
+    plots.b_value_plot(summary, out / "b_value.png", title)
+    write_summary(out, summary)
+    try:
+        record = {n: p.record() for n, p in res.parameter_set.parameters.items()}
+    except Exception:
+        record = {k: v for k, v in res.si.items() if not k.startswith("_")}
+    write_run_record(
+        out,
+        record,
+        command=command,
+        extra={"recipe": res.recipe.__dict__, "window_V": list(res.window), "cycles": res.cycles},
+    )
+    if not summary["completed"]:
+        raise SimulationError(
+            "; ".join(summary.get("errors", ["a scan rate did not finish"])),
+            step="CV sweep",
+            time_s=0.0,
+            hint="the finished scan rates were written to --out",
+        )
+    return summary
