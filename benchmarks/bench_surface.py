@@ -15,6 +15,11 @@ double, and the speed-up on 2 MPI ranks.
       mpiexec -n 2 python benchmarks/bench_surface.py
 
   prints the coupled and Poisson times on that many ranks.
+- ``surface_transient_steps`` (issue 6): ten moving-boundary transient steps (Δt = 10 s,
+  BDF2, transport SNES + mesh-motion Laplace solve per step) of the coated nucleus on
+  the default mesh vs one steady coupled solve (``solve_coupled``) on the same mesh.
+  Time per step = run / 10; the mesh is reset to its initial coordinates before each
+  repeat.
 """
 
 from __future__ import annotations
@@ -91,6 +96,45 @@ class _Case:
         self._setup()[2]()
 
 
+TRANSIENT_STEPS = 10
+
+
+class _TransientCase:
+    """Default coated nucleus mesh; transient steps vs one steady coupled solve."""
+
+    def __init__(self) -> None:
+        self._ready: tuple[Any, Any, Any, Any] | None = None
+
+    def _setup(self) -> tuple[Any, Any, Any, Any]:
+        if self._ready is None:
+            from hemcell.surface.geometry import build_mesh
+            from hemcell.surface.run import resolve_case
+
+            rc = resolve_case("coated", "nucleus", [])
+            sm = build_mesh(rc.geometry)
+            x0 = [m.geometry.x.copy() for m in (sm.mesh, sm.transport, sm.mechanics)]
+            self._ready = (sm, rc.parameters, x0, rc)
+        return self._ready
+
+    def transient(self) -> Any:
+        from hemcell.surface.transient import TransientSettings, run_transient
+
+        sm, p, x0, _ = self._setup()
+        for m, x in zip((sm.mesh, sm.transport, sm.mechanics), x0, strict=True):
+            m.geometry.x[:] = x
+        settings = TransientSettings(duration_s=10.0 * TRANSIENT_STEPS, time_step_s=10.0,
+                                     initial_time_step_s=10.0, step_growth=1.0)
+        return run_transient(sm, p, "coated", settings)
+
+    def steady(self) -> Any:
+        from hemcell.surface.solver import solve_coupled
+
+        sm, p, x0, _ = self._setup()
+        for m, x in zip((sm.mesh, sm.transport, sm.mechanics), x0, strict=True):
+            m.geometry.x[:] = x
+        return solve_coupled(sm, p, "coated")
+
+
 def benchmarks() -> list[Any]:
     """Coupled solve at ~100k and ~200k DOFs vs a GAMG Poisson solve on the same mesh."""
     from hemcell.bench import Benchmark
@@ -107,6 +151,16 @@ def benchmarks() -> list[Any]:
             baseline_name="scalar Poisson, CG + GAMG, same mesh",
             repeats=2,
         ))
+    tc = _TransientCase()
+    out.append(Benchmark(
+        name="surface_transient_steps",
+        description=(f"{TRANSIENT_STEPS} moving-boundary transient steps (coated nucleus, "
+                     "default mesh, dt = 10 s, BDF2; divide by 10 for the time per step) vs "
+                     "one steady coupled solve on the same mesh"),
+        run=tc.transient, baseline=tc.steady,
+        baseline_name="one steady coupled solve (solve_coupled), same mesh",
+        repeats=2,
+    ))
     return out
 
 
@@ -143,5 +197,25 @@ def _main() -> None:
                   f"focusing={m['current_focusing_factor']:.6f}", flush=True)
 
 
+def _main_transient() -> None:
+    """Print the time per transient step and of one steady solve (default coated nucleus)."""
+    tc = _TransientCase()
+    tc.steady()  # warm-up: meshing and form compilation
+    tc.transient()
+    t = time.perf_counter()
+    tc.steady()
+    t_steady = time.perf_counter() - t
+    t = time.perf_counter()
+    r = tc.transient()
+    t_tr = time.perf_counter() - t
+    print(f"transient: dofs={r.dofs} steps={r.steps} per_step={t_tr / r.steps:.3f} s "
+          f"steady_coupled={t_steady:.3f} s ratio={t_tr / r.steps / t_steady:.2f}", flush=True)
+
+
 if __name__ == "__main__":
-    _main()
+    import sys
+
+    if "--transient" in sys.argv:
+        _main_transient()
+    else:
+        _main()

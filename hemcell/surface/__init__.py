@@ -15,11 +15,13 @@ One mechanism per module:
 ``coating``               single-ion conductor, resolved and thin-layer forms
 ``mechanics``             linear elasticity, stack pressure, growth strain
 ``solver``                SNES set-up, staggered electro-chemo-mechanical coupling
+``transient``             time stepping, Sand's time, moving boundary, remeshing
+``transient_output``      time series, frames/animation, VTX over time, comparisons
 ``metrics``               scalar results (focusing factor, stresses, ...)
 ``analytic``              hand results the model is verified against
 ``output``                VTX fields for ParaView, PNG maps, comparison figure
 ``run``                   parameter sets → parameters, ``run`` and ``compare``
-``cli``                   ``hemcell surface run|compare``
+``cli``                   ``hemcell surface run|compare [--transient]``
 ========================  ==========================================================
 
 This package imports DOLFINx, gmsh and PETSc only inside its submodules, so

@@ -111,3 +111,31 @@ def flat_growth_von_mises_Pa(p: SurfaceParameters, current_A_per_m2: float,
     eps0 = float(growth_strain_from_current(current_A_per_m2, p))
     factor = 2 * mu / (lam + 2 * mu)
     return factor * max(abs(pressure_Pa - (3 * lam + 2 * mu) * eps0), abs(pressure_Pa))
+
+
+def sand_time_s(p: SurfaceParameters, current_A_per_m2: float) -> float:
+    r"""Sand's time of a flat electrode in a semi-infinite electrolyte [s].
+
+    The salt balance of the model, :math:`\partial_t c = -\nabla\cdot\mathbf N_+` with
+    :math:`\mathbf N_+ = -D\nabla c + t_+\mathbf i/F` and :math:`\nabla\cdot\mathbf i = 0`,
+    is pure diffusion :math:`\partial_t c = D\nabla^2 c` (constant D and t₊), with the
+    surface flux :math:`D\,\partial c/\partial y = (1-t_+)i/F` (all current carried into
+    the metal by Li⁺). For a constant flux G into a half-space,
+    :math:`c(0,t) = c_b - 2G\sqrt{t/(\pi D)}`, which vanishes at
+
+    .. math:: t_S = \frac{\pi D (c_b F)^2}{4\,(i(1-t_+))^2}
+
+    (H. J. S. Sand, Phil. Mag. 1 (1901) 45; the dilute binary form, exact here for any
+    thermodynamic factor).
+    """
+    g = (1 - p.cation_transference_number) * current_A_per_m2 / FARADAY_C_PER_MOL
+    return (math.pi * p.electrolyte_diffusivity_m2_per_s * p.bulk_concentration_mol_per_m3**2
+            / (4 * g**2))
+
+
+def semi_infinite_surface_concentration(p: SurfaceParameters, current_A_per_m2: float,
+                                        time_s: float) -> float:
+    """c(0, t) = c_b − 2G√(t/(πD)), G = (1−t₊)i/F [mol m⁻³] (see :func:`sand_time_s`)."""
+    g = (1 - p.cation_transference_number) * current_A_per_m2 / FARADAY_C_PER_MOL
+    return p.bulk_concentration_mol_per_m3 - 2 * g * math.sqrt(
+        time_s / (math.pi * p.electrolyte_diffusivity_m2_per_s))

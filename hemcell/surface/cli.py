@@ -19,13 +19,21 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_Geometry = Annotated[str, typer.Option("--geometry", help="flat | sinusoid | nucleus")]
+_Geometry = Annotated[str, typer.Option("--geometry", help="flat | sinusoid | nucleus | random")]
 _Set = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter, e.g. --set coating_thickness=14nm (repeatable)")]
 _Out = Annotated[Path, typer.Option("--out", help="Output folder")]
 _Control = Annotated[str, typer.Option(
     "--control", help="galvanostatic (applied_current_density) | potentiostatic "
                       "(applied_potential)")]
+_Transient = Annotated[bool, typer.Option(
+    "--transient", help="Integrate in time (galvanostatic): Sand's time, moving surface")]
+_Duration = Annotated[float | None, typer.Option(
+    "--duration-s", help="End time of a transient run [s] (default transient_duration)")]
+_Dt = Annotated[float | None, typer.Option(
+    "--dt-s", help="Largest time step [s] (default transient_time_step)")]
+_Fixed = Annotated[bool, typer.Option(
+    "--fixed-surface", help="Transient transport only: the Li surface does not move")]
 
 
 def _require_fenicsx() -> None:
@@ -64,6 +72,35 @@ def _progress() -> tuple[object, object]:
     return status, update
 
 
+def _time_progress(duration: float | None) -> tuple[object, object]:
+    """A rich progress bar over simulated time (rank 0); callback(message, t)."""
+    from mpi4py import MPI
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if MPI.COMM_WORLD.rank != 0:
+        return None, None
+    progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                        console=Console(stderr=True), transient=False)
+    progress.start()
+    task = progress.add_task("starting", total=duration or 1.0)
+
+    def update(msg: str, t: float) -> None:
+        if t == t and duration:  # not NaN
+            progress.update(task, completed=min(t, duration), description=msg)
+        else:
+            progress.log(msg)
+
+    return progress, update
+
+
+def _transient_duration(duration: float | None) -> float | None:
+    if duration is not None and not duration > 0:
+        raise InputError("--duration-s", duration, "a positive time")
+    return duration
+
+
 @app.command()
 def run(
     case: Annotated[str, typer.Option("--case", help="bare | coated | coated_thin")],
@@ -71,9 +108,35 @@ def run(
     geometry: _Geometry = "sinusoid",
     set_: _Set = None,
     control: _Control = "galvanostatic",
+    transient: _Transient = False,
+    duration_s: _Duration = None,
+    dt_s: _Dt = None,
+    fixed_surface: _Fixed = False,
 ) -> None:
-    """Solve one case; write metrics.json, run.json, fields/ and PNG maps to --out."""
+    """Solve one case; write metrics.json, run.json, fields/ and PNG maps to --out.
+
+    With --transient: integrate in time; metrics.json gains sand_time_s,
+    amplitude_growth_rate_per_s and final_amplitude_m; timeseries.csv, frames/,
+    animation.gif and fields/transient_*.bp are written.
+    """
     _require_fenicsx()
+    if transient:
+        from hemcell.surface.run import run_transient_case
+
+        if _control(control) != "galvanostatic":
+            raise InputError("--control", control, "galvanostatic (with --transient)")
+        bar, tick = _time_progress(_transient_duration(duration_s))
+        try:
+            metrics = run_transient_case(case, geometry, set_ or [], out, duration_s, dt_s,
+                                         progress=tick,  # type: ignore[arg-type]
+                                         moving_boundary=not fixed_surface)
+        finally:
+            if bar is not None:
+                bar.stop()  # type: ignore[attr-defined]
+        if tick is not None:
+            typer.echo(f"sand_time_s = {metrics['sand_time_s']}, final_amplitude_m = "
+                       f"{metrics['final_amplitude_m']:.4g}; results in {out}")
+        return
     from hemcell.surface.run import run_case
 
     status, update = _progress()
@@ -94,9 +157,36 @@ def compare(
     geometry: _Geometry = "sinusoid",
     set_: _Set = None,
     control: _Control = "galvanostatic",
+    transient: _Transient = False,
+    duration_s: _Duration = None,
+    dt_s: _Dt = None,
+    fixed_surface: _Fixed = False,
 ) -> None:
-    """Bare and coated on the same geometry, mesh and loading: comparison.json/.png."""
+    """Bare and coated on the same geometry, mesh and loading: comparison.json/.png.
+
+    With --transient: both integrated in time; amplitude.png shows amplitude vs time
+    for bare and coated together.
+    """
     _require_fenicsx()
+    if transient:
+        from hemcell.surface.run import compare_transient_cases
+
+        if _control(control) != "galvanostatic":
+            raise InputError("--control", control, "galvanostatic (with --transient)")
+        bar, tick = _time_progress(_transient_duration(duration_s))
+        try:
+            summary = compare_transient_cases(geometry, set_ or [], out, duration_s, dt_s,
+                                              progress=tick,  # type: ignore[arg-type]
+                                              moving_boundary=not fixed_surface)
+        finally:
+            if bar is not None:
+                bar.stop()  # type: ignore[attr-defined]
+        if tick is not None:
+            typer.echo(
+                "amplitude growth rate [1/s] bare "
+                f"{summary['bare']['amplitude_growth_rate_per_s']:.4g}, coated "
+                f"{summary['coated']['amplitude_growth_rate_per_s']:.4g}; results in {out}")
+        return
     from hemcell.surface.run import compare_cases
 
     status, update = _progress()
@@ -110,3 +200,28 @@ def compare(
         typer.echo(
             f"focusing factor bare {summary['bare']['current_focusing_factor']:.4g}, "
             f"coated {summary['coated']['current_focusing_factor']:.4g}; results in {out}")
+
+
+@app.command()
+def seeds(
+    out: _Out,
+    geometry: _Geometry = "random",
+    set_: _Set = None,
+    n_seeds: Annotated[int, typer.Option("--n-seeds", help="Number of realisations")] = 8,
+    first_seed: Annotated[int, typer.Option("--first-seed", help="First seed")] = 1,
+) -> None:
+    """Bare vs coated over seeds (roughness_seed = sei_seed = k): seeds.json/.csv."""
+    _require_fenicsx()
+    from hemcell.surface.run import seed_statistics
+
+    status, update = _progress()
+    try:
+        summary = seed_statistics(geometry, set_ or [], out, n_seeds, first_seed,
+                                  progress=update)  # type: ignore[arg-type]
+    finally:
+        if status is not None:
+            status.stop()  # type: ignore[attr-defined]
+    if update is not None:
+        r = summary["statistics"]["focusing_ratio_coated_to_bare"]
+        typer.echo(f"coated/bare focusing ratio {r['mean']:.4g} +/- {r['std']:.2g} over "
+                   f"{summary['n_seeds']} seeds; results in {out}")

@@ -21,7 +21,13 @@ The Li surface is the curve :math:`y = s(x)`:
   centre, troughs on the sides, zero slope at the sides);
 - ``nucleus``: a hemispherical cap of radius :math:`R` centred at :math:`x = W/2`,
   joined to the flat surface by a concave fillet of radius :math:`r_f` so that the
-  surface is :math:`C^1` and its conformal offset (the coating) is well defined.
+  surface is :math:`C^1` and its conformal offset (the coating) is well defined;
+- ``random``: seeded random roughness, a cosine series
+  :math:`s = \sum_m a_m\cos(\pi m x/W)` (zero slope at the symmetry planes x = 0, W)
+  with independent Gaussian :math:`a_m` of variance
+  :math:`\propto\exp(-(k_m\ell)^2/4)`, :math:`k_m = \pi m/W` (a Gaussian spectrum of
+  correlation length ℓ), rescaled so that the rms height over the cell is exactly
+  :math:`A` (``amplitude_m``).
 
 The coating is the band between the Li curve and its normal offset by :math:`h`,
 meshed as a structured (transfinite) band of ``coating_layers`` element layers.
@@ -49,8 +55,8 @@ from hemcell.errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     from mpi4py import MPI
 
-GeometryKind = Literal["flat", "sinusoid", "nucleus"]
-GEOMETRIES: tuple[str, ...] = ("flat", "sinusoid", "nucleus")
+GeometryKind = Literal["flat", "sinusoid", "nucleus", "random"]
+GEOMETRIES: tuple[str, ...] = ("flat", "sinusoid", "nucleus", "random")
 
 _UM = 1.0e-6  # metres per micrometre
 
@@ -95,7 +101,7 @@ class GeometrySpec:
     li_thickness_m
         Depth :math:`H_{Li}` of the lithium below :math:`y = 0`.
     amplitude_m
-        Sinusoid amplitude :math:`A`.
+        Sinusoid amplitude :math:`A`; rms height of the ``random`` surface.
     nucleus_radius_m
         Radius :math:`R` of the hemispherical nucleus.
     fillet_radius_m
@@ -110,6 +116,12 @@ class GeometrySpec:
         Element size far from the surface.
     grading_distance_m
         Distance over which the size grows from the surface to the far size.
+    roughness_correlation_length_m
+        Correlation length ℓ of the ``random`` surface.
+    roughness_seed
+        Seed of the ``random`` surface.
+    roughness_modes
+        Number of cosine modes of the ``random`` surface.
     """
 
     kind: GeometryKind = "flat"
@@ -124,6 +136,9 @@ class GeometrySpec:
     surface_mesh_size_m: float = 0.1e-6
     far_mesh_size_m: float = 1.0e-6
     grading_distance_m: float = 5e-6
+    roughness_correlation_length_m: float = 1e-6
+    roughness_seed: int = 0
+    roughness_modes: int = 64
 
     def __post_init__(self) -> None:
         """Check the geometry is realisable."""
@@ -153,6 +168,14 @@ class GeometrySpec:
             )
         if self.kind == "sinusoid" and not 0 <= self.amplitude_m < self.li_thickness_m:
             raise InputError("geometry: amplitude_m", self.amplitude_m, "0 <= A < li_thickness_m")
+        if self.kind == "random":
+            if not self.roughness_correlation_length_m > 0:
+                raise InputError("geometry: roughness_correlation_length_m",
+                                 self.roughness_correlation_length_m, "> 0")
+            low = float(np.min(self.profile(np.linspace(0, self.width_m, 512))[1]))
+            if not (self.amplitude_m >= 0 and -low < self.li_thickness_m):
+                raise InputError("geometry: amplitude_m", self.amplitude_m,
+                                 "a roughness whose valleys stay inside the Li domain")
         if self.kind == "nucleus":
             if self.nucleus_radius_m + self.fillet_radius_m >= 0.5 * self.width_m:
                 raise InputError(
@@ -190,6 +213,10 @@ class GeometrySpec:
             k = 2 * np.pi / self.width_m
             y = -self.amplitude_m * np.cos(k * x)
             dy = self.amplitude_m * k * np.sin(k * x)
+        elif self.kind == "random":
+            k, a = self._random_modes()
+            y = np.cos(np.multiply.outer(x, k)) @ a
+            dy = -np.sin(np.multiply.outer(x, k)) @ (a * k)
         else:
             y, dy = _nucleus_profile(x - 0.5 * self.width_m, self.nucleus_radius_m,
                                      self.fillet_radius_m)
@@ -212,8 +239,21 @@ class GeometrySpec:
         p = self.surface_points(4000)
         return float(np.sum(np.hypot(*np.diff(p, axis=0).T)))
 
+    def _random_modes(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Wavenumbers k_m = πm/W and amplitudes a_m of the ``random`` surface."""
+        m = np.arange(1, self.roughness_modes + 1)
+        k = np.pi * m / self.width_m
+        var = np.exp(-((k * self.roughness_correlation_length_m) ** 2) / 4)
+        a = np.random.default_rng(self.roughness_seed).standard_normal(m.size) * np.sqrt(var)
+        rms = math.sqrt(0.5 * float(np.sum(a**2)))  # rms of Σ a_m cos(k_m x) over [0, W]
+        return k, a * (self.amplitude_m / rms if rms > 0 else 0.0)
+
     def tip_x_m(self) -> float:
-        """Lateral position of the crest of the surface [m] (the centre)."""
+        """Lateral position of the crest of the surface [m] (the centre; the highest
+        point of a ``random`` surface)."""
+        if self.kind == "random":
+            x = np.linspace(0.0, self.width_m, 2001)
+            return float(x[np.argmax(self.profile(x)[1])])
         return 0.5 * self.width_m
 
 
@@ -269,6 +309,8 @@ class SurfaceMesh:
     mechanics_cells: Any
     mechanics_facets: Any
     has_coating: bool = False
+    transport_nodes: Any = None
+    mechanics_nodes: Any = None
 
     def num_cells(self) -> int:
         """Global number of cells of the full mesh."""
@@ -276,8 +318,41 @@ class SurfaceMesh:
         return int(imap.size_global)
 
 
-def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool) -> None:
-    """Create geometry, physical groups and mesh in the current gmsh model (µm)."""
+def curve_points(curve_m: npt.NDArray[np.float64], n: int,
+                 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Resample a surface polyline (m) to ``n`` points evenly spaced in arc length.
+
+    Returns the points, shape (n, 2), and unit normals pointing into the electrolyte
+    (central differences; vertical at the two ends, the symmetry planes of the cell).
+    """
+    c = np.asarray(curve_m, dtype=np.float64)
+    seg = np.hypot(*np.diff(c, axis=0).T)
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    t = np.linspace(0.0, s[-1], n)
+    pts = np.column_stack([np.interp(t, s, c[:, 0]), np.interp(t, s, c[:, 1])])
+    pts[0, 0], pts[-1, 0] = c[0, 0], c[-1, 0]
+    return pts, polyline_normals(pts)
+
+
+def polyline_normals(pts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Unit vertex normals of a polyline ordered in x, pointing up (into the electrolyte).
+
+    Central differences; vertical at the two ends (the symmetry planes of the cell).
+    """
+    tang = np.gradient(np.asarray(pts, dtype=np.float64), axis=0)
+    tang[0], tang[-1] = (1.0, 0.0), (1.0, 0.0)
+    tang /= np.hypot(tang[:, 0], tang[:, 1])[:, None]
+    return np.column_stack([-tang[:, 1], tang[:, 0]])
+
+
+def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool,
+                      surface_curve: npt.NDArray[np.float64] | None = None) -> None:
+    """Create geometry, physical groups and mesh in the current gmsh model (µm).
+
+    ``surface_curve`` (m, shape (n, 2), ordered from x = 0 to x = W) replaces the
+    analytic profile of ``spec`` (remeshing of a moving surface); its points are used
+    as given, as the surface nodes (resample it with :func:`curve_points`).
+    """
     geo = gmsh.model.geo
     W = spec.width_m / _UM
     H = spec.electrolyte_height_m / _UM
@@ -293,8 +368,12 @@ def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool) 
     # patches P_i P_i+1 Q_i+1 Q_i with Q_i = P_i + h n_i, so every element layer is
     # exactly normal to the surface (skewed elements in an nm-thin band violate the
     # maximum-angle condition and spoil the solution).
-    pts = spec.surface_points(n_surf) / _UM
-    _, _, nx, ny = spec.profile(pts[:, 0] * _UM)
+    if surface_curve is None:
+        pts = spec.surface_points(n_surf) / _UM
+        _, _, nx, ny = spec.profile(pts[:, 0] * _UM)
+    else:
+        normals = polyline_normals(surface_curve)
+        pts, nx, ny = surface_curve / _UM, normals[:, 0], normals[:, 1]
 
     def polyline(points: npt.NDArray[np.float64]) -> tuple[list[int], list[int]]:
         tags = [geo.addPoint(float(px), float(py), 0.0) for px, py in points]
@@ -378,7 +457,8 @@ def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool) 
 
 
 def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
-               band_is_electrolyte: bool = False) -> SurfaceMesh:
+               band_is_electrolyte: bool = False,
+               surface_curve: npt.NDArray[np.float64] | None = None) -> SurfaceMesh:
     """Mesh the geometry with gmsh on rank 0 and distribute it with DOLFINx.
 
     Parameters
@@ -390,6 +470,10 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
     band_is_electrolyte
         Mesh the coating band but tag it as electrolyte: the bare surface on exactly the
         mesh of the coated one (used by ``compare``).
+    surface_curve
+        Optional Li-surface polyline [m] (ordered in x, used as given) replacing the
+        analytic profile: remeshing a surface that has moved (see
+        :mod:`hemcell.surface.transient`).
 
     Returns
     -------
@@ -413,7 +497,7 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
         gmsh.option.setNumber("General.Terminal", 0)
         gmsh.model.add("hemcell_surface")
         try:
-            _build_gmsh_model(spec, gmsh, band_is_electrolyte)
+            _build_gmsh_model(spec, gmsh, band_is_electrolyte, surface_curve)
         except Exception:
             gmsh.model.remove()
             if initialized_here:
@@ -431,15 +515,16 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
     tdim = msh.topology.dim
     msh.topology.create_connectivity(tdim - 1, tdim)
 
-    def sub(regions: tuple[int, ...]) -> tuple[Any, Any, Any]:
+    def sub(regions: tuple[int, ...]) -> tuple[Any, Any, Any, Any]:
         cells = cell_tags.indices[np.isin(cell_tags.values, regions)]
-        submsh, cmap, vmap, _ = dolfinx.mesh.create_submesh(msh, tdim, cells)
+        submsh, cmap, vmap, nodes = dolfinx.mesh.create_submesh(msh, tdim, cells)
         ct = dolfinx.mesh.transfer_meshtags_to_submesh(cell_tags, submsh, vmap, cmap)
         ft = dolfinx.mesh.transfer_meshtags_to_submesh(facet_tags, submsh, vmap, cmap)
         submsh.topology.create_connectivity(tdim - 1, tdim)
-        return submsh, ct, ft
+        return submsh, ct, ft, np.asarray(nodes, dtype=np.int32)
 
     tr = sub((Cell.ELECTROLYTE, Cell.COATING))
     me = sub((Cell.LI, Cell.COATING))
-    return SurfaceMesh(spec, msh, cell_tags, facet_tags, *tr, *me,
-                       has_coating=spec.coated and not band_is_electrolyte)
+    return SurfaceMesh(spec, msh, cell_tags, facet_tags, *tr[:3], *me[:3],
+                       has_coating=spec.coated and not band_is_electrolyte,
+                       transport_nodes=tr[3], mechanics_nodes=me[3])

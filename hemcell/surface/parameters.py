@@ -237,6 +237,8 @@ _GEOMETRY_NAMES: dict[str, str] = {
     "surface_mesh_size_m": "surface_mesh_size",
     "far_mesh_size_m": "far_mesh_size",
     "grading_distance_m": "mesh_grading_distance",
+    "roughness_correlation_length_m": "roughness_correlation_length",
+    "roughness_seed": "roughness_seed",
 }
 
 
@@ -307,5 +309,6 @@ def geometry_from_si(
     for field, name in _GEOMETRY_NAMES.items():
         v = _pick(si, (name,))
         if v is not None:
-            kwargs[field] = int(v) if field == "coating_layers" else float(v)
+            kwargs[field] = (int(v) if field in ("coating_layers", "roughness_seed")
+                             else float(v))
     return GeometrySpec(kind=kind, coating_thickness_m=coating_thickness_m, **kwargs)

@@ -9,7 +9,7 @@ coating thickness from the coated set.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ class ResolvedCase:
     parameters: SurfaceParameters
     geometry: GeometrySpec
     record: dict[str, Any]
+    defaults_si: dict[str, Any] = field(default_factory=dict)
 
 
 def resolve_case(
@@ -86,7 +87,7 @@ def resolve_case(
         "surface_parameters": asdict(params),
         "parameter_sets": {role: ps.record() for role, ps in loaded.items()},
     }
-    return ResolvedCase(case, params, spec, record)  # type: ignore[arg-type]
+    return ResolvedCase(case, params, spec, record, dict(si["defaults"]))  # type: ignore[arg-type]
 
 
 def solve_case(
@@ -188,4 +189,248 @@ def compare_cases(
     if comm.rank == 0:
         write_json(out_dir / "comparison.json", summary)
         write_run_record(out_dir, {c: rc.record for c, rc in cases.items()})
+    return summary
+
+
+# ---------------------------------------------------------------------- transient
+_TRANSIENT_NAMES = {
+    "duration_s": "transient_duration",
+    "time_step_s": "transient_time_step",
+    "initial_time_step_s": "transient_initial_time_step",
+    "remesh_quality_ratio": "remesh_quality_ratio",
+    "sand_concentration_fraction": "sand_concentration_fraction",
+    "frames": "transient_frames",
+}
+
+
+def transient_settings(rc: ResolvedCase, duration_s: float | None = None,
+                       dt_s: float | None = None, frames: int | None = None,
+                       moving_boundary: bool = True) -> Any:
+    """:class:`~hemcell.surface.transient.TransientSettings` from ``surface_defaults``.
+
+    ``duration_s`` / ``dt_s`` / ``frames`` (the CLI options) override
+    ``transient_duration`` / ``transient_time_step`` / ``transient_frames``. The first
+    step is ``transient_initial_time_step`` (at most the largest step).
+    """
+    from hemcell.surface.parameters import _pick
+    from hemcell.surface.transient import TransientSettings
+
+    kw: dict[str, Any] = {}
+    for key, name in _TRANSIENT_NAMES.items():
+        v = _pick(rc.defaults_si, (name,))
+        if v is not None:
+            kw[key] = int(v) if key == "frames" else float(v)
+    if duration_s is not None:
+        kw["duration_s"] = float(duration_s)
+    if dt_s is not None:
+        kw["time_step_s"] = float(dt_s)
+    if frames is not None:
+        kw["frames"] = int(frames)
+    missing = [n for k, n in _TRANSIENT_NAMES.items() if k not in kw
+               and k in ("duration_s", "time_step_s", "initial_time_step_s")]
+    if missing:
+        raise InputError("transient settings", "missing", ", ".join(missing),
+                         hint="add them to surface_defaults or pass --duration-s/--dt-s")
+    kw["initial_time_step_s"] = min(kw["initial_time_step_s"], kw["time_step_s"])
+    return TransientSettings(moving_boundary=moving_boundary, **kw)
+
+
+def solve_transient_case(rc: ResolvedCase, settings: Any,
+                         progress: Callable[[str, float], None] | None = None,
+                         band_is_electrolyte: bool = False, spec: GeometrySpec | None = None,
+                         on_frame: Callable[[float, Any], None] | None = None) -> Any:
+    """Mesh and integrate one resolved case in time; return the TransientResult."""
+    from hemcell.surface.geometry import build_mesh
+    from hemcell.surface.transient import run_transient
+
+    spec = rc.geometry if spec is None else spec
+    if progress:
+        progress(f"{rc.case}: meshing {spec.kind} geometry", 0.0)
+    sm = build_mesh(spec, band_is_electrolyte=band_is_electrolyte)
+    return run_transient(sm, rc.parameters, rc.case, settings, band_is_electrolyte,
+                         progress, on_frame)
+
+
+def run_transient_case(
+    case: str,
+    geometry: str,
+    overrides: Sequence[str],
+    out_dir: Path,
+    duration_s: float | None = None,
+    dt_s: float | None = None,
+    progress: Callable[[str, float], None] | None = None,
+    write_outputs: bool = True,
+    moving_boundary: bool = True,
+) -> dict[str, Any]:
+    """``hemcell surface run --transient``: metrics.json, timeseries.csv, frames, VTX.
+
+    ``moving_boundary=False`` (``--fixed-surface``) keeps the surface in place (the
+    transport-only problem, e.g. for Sand's time against the fixed-boundary formula).
+    """
+    from mpi4py import MPI
+
+    from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.surface.transient_output import (
+        FieldWriter,
+        transient_metrics,
+        write_frames,
+        write_timeseries,
+    )
+
+    rc = resolve_case(case, geometry, overrides)
+    settings = transient_settings(rc, duration_s, dt_s,
+                                  frames=None if write_outputs else 0,
+                                  moving_boundary=moving_boundary)
+    out_dir = Path(out_dir)
+    comm = MPI.COMM_WORLD
+    if comm.rank == 0:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    comm.Barrier()
+    writer = FieldWriter(out_dir) if write_outputs else None
+    try:
+        result = solve_transient_case(rc, settings, progress, on_frame=writer)
+    finally:
+        if writer is not None:
+            writer.close()
+    metrics = transient_metrics(result)
+    record = dict(rc.record, transient=asdict(settings))
+    if comm.rank == 0:
+        write_timeseries(result, out_dir / "timeseries.csv")
+        if write_outputs:
+            write_frames(result, out_dir, title=f"{case} ({geometry})")
+        write_summary(out_dir, metrics, filename="metrics.json")
+        write_run_record(out_dir, record)
+    return metrics
+
+
+def compare_transient_cases(
+    geometry: str,
+    overrides: Sequence[str],
+    out_dir: Path,
+    duration_s: float | None = None,
+    dt_s: float | None = None,
+    progress: Callable[[str, float], None] | None = None,
+    moving_boundary: bool = True,
+) -> dict[str, Any]:
+    """``hemcell surface compare --transient``: bare and coated on the same mesh over time.
+
+    Writes ``comparison.json`` (both metric sets, the coated/bare ratio of amplitude
+    growth rates), ``amplitude.png`` (amplitude and minimum surface concentration vs
+    time, both cases) and ``timeseries_bare.csv`` / ``timeseries_coated.csv``.
+    """
+    from mpi4py import MPI
+
+    from hemcell.runinfo import write_json, write_run_record
+    from hemcell.surface.transient_output import (
+        transient_metrics,
+        write_amplitude_comparison,
+        write_timeseries,
+    )
+
+    cases = {c: resolve_case(c, geometry, overrides) for c in ("bare", "coated")}
+    spec = cases["coated"].geometry
+    settings = transient_settings(cases["coated"], duration_s, dt_s, frames=0,
+                                  moving_boundary=moving_boundary)
+    results = {
+        "bare": solve_transient_case(cases["bare"], settings, progress,
+                                     band_is_electrolyte=True, spec=spec),
+        "coated": solve_transient_case(cases["coated"], settings, progress),
+    }
+    metrics = {c: transient_metrics(r) for c, r in results.items()}
+    out_dir = Path(out_dir)
+    comm = MPI.COMM_WORLD
+    rb = metrics["bare"]["amplitude_growth_rate_per_s"]
+    summary = {
+        "geometry": geometry,
+        "bare": metrics["bare"],
+        "coated": metrics["coated"],
+        "growth_rate_ratio_coated_to_bare":
+            metrics["coated"]["amplitude_growth_rate_per_s"] / rb if rb != 0 else None,
+        "final_amplitude_coated_minus_bare_m":
+            metrics["coated"]["final_amplitude_m"] - metrics["bare"]["final_amplitude_m"],
+    }
+    if comm.rank == 0:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for c, r in results.items():
+            write_timeseries(r, out_dir / f"timeseries_{c}.csv")
+        write_amplitude_comparison(results, out_dir / "amplitude.png",
+                                   title=f"bare vs coated ({geometry})")
+        write_json(out_dir / "comparison.json", summary)
+        write_run_record(out_dir, {c: dict(rc.record, transient=asdict(settings))
+                                   for c, rc in cases.items()})
+    return summary
+
+
+# ---------------------------------------------------------------------- seeds
+SEED_METRICS = ("current_focusing_factor", "min_surface_concentration_mol_per_m3",
+                "max_von_mises_li_Pa", "tip_normal_stress_Pa")
+
+
+def seed_statistics(
+    geometry: str,
+    overrides: Sequence[str],
+    out_dir: Path,
+    n_seeds: int = 8,
+    first_seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """``hemcell surface seeds``: bare vs coated over realisations of the random surface.
+
+    Realisation k sets ``roughness_seed = sei_seed = k`` (the random roughness and, for
+    bare Li, the native-SEI field); bare and coated are solved on the same mesh as in
+    :func:`compare_cases`. Writes ``seeds.json`` (per-seed metrics of both cases and, for
+    each of :data:`SEED_METRICS` and the coated/bare focusing ratio, mean, standard
+    deviation, min, max and the fraction of seeds where coated < bare) and ``seeds.csv``.
+    """
+    import csv
+
+    import numpy as np
+    from mpi4py import MPI
+
+    from hemcell.runinfo import write_json, write_run_record
+    from hemcell.surface.metrics import compute_metrics
+
+    if n_seeds < 1:
+        raise InputError("--n-seeds", n_seeds, ">= 1")
+    per_seed: list[dict[str, Any]] = []
+    records = {}
+    for k in range(first_seed, first_seed + n_seeds):
+        extra = [*overrides, f"roughness_seed={k}", f"sei_seed={k}"]
+        cases = {c: resolve_case(c, geometry, extra) for c in ("bare", "coated")}
+        spec = cases["coated"].geometry
+        if progress:
+            progress(f"seed {k}: solving bare and coated")
+        m = {
+            "bare": compute_metrics(solve_case(cases["bare"], None, band_is_electrolyte=True,
+                                               spec=spec)),
+            "coated": compute_metrics(solve_case(cases["coated"], None)),
+        }
+        row: dict[str, Any] = {"seed": k}
+        for c in ("bare", "coated"):
+            for key in SEED_METRICS:
+                row[f"{c}_{key}"] = m[c][key]
+        row["focusing_ratio_coated_to_bare"] = (m["coated"]["current_focusing_factor"]
+                                                / m["bare"]["current_focusing_factor"])
+        per_seed.append(row)
+        records[f"seed_{k}"] = {c: rc.record for c, rc in cases.items()}
+    stats: dict[str, Any] = {}
+    for key in [*(f"{c}_{m_}" for c in ("bare", "coated") for m_ in SEED_METRICS),
+                "focusing_ratio_coated_to_bare"]:
+        v = np.array([r[key] for r in per_seed], dtype=float)
+        stats[key] = {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1
+                      else 0.0, "min": float(v.min()), "max": float(v.max())}
+    for key in SEED_METRICS:
+        lower = [r[f"coated_{key}"] < r[f"bare_{key}"] for r in per_seed]
+        stats[f"fraction_coated_below_bare_{key}"] = float(np.mean(lower))
+    summary = {"geometry": geometry, "n_seeds": n_seeds, "statistics": stats,
+               "seeds": per_seed}
+    out_dir = Path(out_dir)
+    if MPI.COMM_WORLD.rank == 0:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "seeds.json", summary)
+        with (out_dir / "seeds.csv").open("w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(per_seed[0]))
+            w.writeheader()
+            w.writerows(per_seed)
+        write_run_record(out_dir, records)
     return summary

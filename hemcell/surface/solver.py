@@ -113,11 +113,19 @@ class TransportProblem:
         SNES/KSP options (default :func:`default_snes_options`).
     prefix
         PETSc options prefix of the SNES and its objects.
+    transient
+        Add the storage term of the salt balance (the only difference between the
+        steady and the transient problem; see :mod:`hemcell.surface.transient`):
+        ∫_Ωe (∂c/∂t − **w**·∇c) q dx, with the time derivative by backward Euler or
+        variable-step BDF2, ∂c/∂t ≈ m₀c^{n+1} + m₁c^n + m₂c^{n−1} (the
+        constants ``mass_coefficients``), and **w** the mesh velocity (ALE form on a
+        moving mesh; zero on a fixed mesh). Charge conservation stays quasi-static
+        (electroneutrality, no double-layer charging).
     """
 
     def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, case: Case,
                  petsc_options: dict[str, Any] | None = None,
-                 prefix: str = "hemcell_transport_") -> None:
+                 prefix: str = "hemcell_transport_", transient: bool = False) -> None:
         import dolfinx_solver  # noqa: F401
 
         import basix.ufl
@@ -210,6 +218,9 @@ class TransportProblem:
         self.i_app = fem.Constant(msh, float(p.applied_current_density_A_per_m2))
         if p.control == "galvanostatic":
             F_phi += self.i_app * v * ds(Facet.TOP)
+        self.transient = transient
+        if transient:
+            F_c += self._storage_term(c_hat, q, dx(el))
         F = s_phi * F_phi + s_c * F_c
         if case == "coated_thin":
             F += F_psi
@@ -249,6 +260,55 @@ class TransportProblem:
         self.problem = NonlinearProblem(F, self.u, bcs=bcs, petsc_options_prefix=prefix,
                                         petsc_options=opts)
         self.last_iterations = 0
+
+    # ------------------------------------------------------------------ transient
+    def _storage_term(self, c_hat: Any, q: Any, dx: Any) -> Any:
+        """Storage (and ALE) term of the salt balance in physical units [mol m⁻³ s⁻¹]·q."""
+        from dolfinx import fem
+
+        msh = self.msh
+        self.c_history = [fem.Function(self.V1, name="c_hat_n"),
+                          fem.Function(self.V1, name="c_hat_n_minus_1")]
+        for f in self.c_history:
+            f.x.array[:] = 1.0
+        self.mass_coefficients = [fem.Constant(msh, 0.0) for _ in range(3)]
+        Vw = fem.functionspace(msh, ("Lagrange", 1, (msh.geometry.dim,)))
+        self.mesh_velocity = fem.Function(Vw, name="mesh_velocity_m_per_s")
+        m0, m1, m2 = self.mass_coefficients
+        dcdt = m0 * c_hat + m1 * self.c_history[0] + m2 * self.c_history[1]
+        ale = ufl.inner(self.mesh_velocity, ufl.grad(c_hat))
+        return self.c_scale * (dcdt - ale) * q * dx
+
+    def set_time_step(self, dt_s: float, dt_previous_s: float | None) -> None:
+        """Set the time-derivative weights: backward Euler, or BDF2 with variable step.
+
+        BDF2 with ω = Δt_n/Δt_{n−1}: ∂c/∂t ≈ [(1+2ω)/(1+ω) c^{n+1} − (1+ω) c^n
+        + ω²/(1+ω) c^{n−1}]/Δt_n. ``dt_previous_s=None`` selects backward Euler.
+        """
+        if not self.transient:
+            raise InputError("set_time_step", "steady problem", "a transient TransportProblem")
+        if dt_previous_s is None:
+            w = (1.0 / dt_s, -1.0 / dt_s, 0.0)
+        else:
+            om = dt_s / dt_previous_s
+            w = ((1 + 2 * om) / (1 + om) / dt_s, -(1 + om) / dt_s, om**2 / (1 + om) / dt_s)
+        for const, val in zip(self.mass_coefficients, w, strict=True):
+            const.value = val
+
+    def concentration_hat(self) -> Any:
+        """The scaled concentration c/c_b as a P1 function on the transport mesh."""
+        from dolfinx import fem
+
+        f = fem.Function(self.V1)
+        f.interpolate(self.u.sub(0))
+        return f
+
+    def push_history(self) -> None:
+        """Shift the stored time levels: c^{n−1} ← c^n ← current solution."""
+        self.c_history[1].x.array[:] = self.c_history[0].x.array
+        self.c_history[0].interpolate(self.u.sub(0))
+        self.c_history[0].x.scatter_forward()
+        self.c_history[1].x.scatter_forward()
 
     # ------------------------------------------------------------------ helpers
     def _set_sub(self, i: int, value: float) -> None:

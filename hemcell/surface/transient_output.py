@@ -1,0 +1,218 @@
+"""Output of transient surface runs: metrics, time series, frames, VTX fields over time.
+
+- ``metrics.json`` keys (:func:`transient_metrics`): ``sand_time_s`` (null if not
+  reached), ``sand_location_x_m``/``_y_m``, ``amplitude_growth_rate_per_s``
+  (least-squares d ln A/dt after the first 20 % of the run; negative = flattening),
+  ``amplitude_growth_rate_m_per_s`` (dA/dt), ``initial_amplitude_m``,
+  ``final_amplitude_m``, ``amplitude_growth_factor`` (final/initial), ``final_time_s``,
+  ``stop_reason`` (duration reached, Sand's time, or surface fold), ``steps``,
+  ``remeshes``,
+  ``li_volume_conservation_error`` (relative: Li area grown vs charge × Ω/F),
+  ``final_current_focusing_factor``, ``final_min_surface_concentration_mol_per_m3``,
+  ``dofs``, ``mpi_ranks``, ``solve_time_s``, ``time_per_step_s``. The amplitude is
+  half the peak-to-valley height of the Li surface.
+- ``timeseries.csv``: the columns of :data:`hemcell.surface.transient.TIMESERIES_COLUMNS`
+  (units in the names).
+- ``frames/frame_NNN.png`` and ``animation.gif``: concentration map with the surface,
+  and the surface current, at the snapshot times.
+- ``fields/transient_K.bp`` (VTX, one file per mesh K = 0, 1, ... after each remesh):
+  concentration and potential at the snapshot times, on the moving mesh.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hemcell.surface.transient import TIMESERIES_COLUMNS, TransientResult
+
+
+def transient_metrics(result: TransientResult) -> dict[str, Any]:
+    """Scalar summary of a transient run (the ``metrics.json`` entries)."""
+    rel, absolute = result.amplitude_rates()
+    rows = result.rows
+    li0 = rows[0]["li_area_m2_per_m"]
+    grown = rows[-1]["li_area_m2_per_m"] - li0
+    expected = rows[-1]["deposited_area_from_charge_m2_per_m"] - li0
+    cons = abs(grown - expected) / expected if expected > 0 else 0.0
+    comm = result.transport.msh.comm if result.transport is not None else None
+    sand_xy = result.sand_location_m
+    return {
+        "sand_time_s": result.sand_time_s,
+        "sand_location_x_m": None if sand_xy is None else sand_xy[0],
+        "sand_location_y_m": None if sand_xy is None else sand_xy[1],
+        "amplitude_growth_rate_per_s": rel,
+        "amplitude_growth_rate_m_per_s": absolute,
+        "initial_amplitude_m": rows[0]["amplitude_m"],
+        "final_amplitude_m": rows[-1]["amplitude_m"],
+        "amplitude_growth_factor": (rows[-1]["amplitude_m"] / rows[0]["amplitude_m"]
+                                    if rows[0]["amplitude_m"] > 0 else None),
+        "final_time_s": result.final_time_s,
+        "stop_reason": result.stop_reason,
+        "steps": result.steps,
+        "remeshes": result.remeshes,
+        "li_volume_conservation_error": cons,
+        "final_current_focusing_factor": rows[-1]["current_focusing_factor"],
+        "final_min_surface_concentration_mol_per_m3":
+            rows[-1]["min_surface_concentration_mol_per_m3"],
+        "dofs": result.dofs,
+        "mpi_ranks": 1 if comm is None else int(comm.size),
+        "solve_time_s": result.solve_time_s,
+        "time_per_step_s": result.solve_time_s / max(result.steps, 1),
+    }
+
+
+def write_timeseries(result: TransientResult, path: Path) -> Path:
+    """Write ``timeseries.csv`` (one row per step, units in the column names)."""
+    path = Path(path)
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(TIMESERIES_COLUMNS)
+        for r in result.rows:
+            w.writerow([f"{r[k]:.10g}" for k in TIMESERIES_COLUMNS])
+    return path
+
+
+class FieldWriter:
+    """VTX output over time; a new file per mesh (after each remesh). Collective."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = Path(out_dir) / "fields"
+        self._writer: Any = None
+        self._msh: Any = None
+        self._funcs: list[Any] = []
+        self.files: list[Path] = []
+
+    def __call__(self, t: float, tr: Any) -> None:
+        import dolfinx_solver  # noqa: F401
+
+        import dolfinx.io
+        from dolfinx import fem
+
+        if tr.msh is not self._msh:
+            self.close()
+            if tr.msh.comm.rank == 0:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            tr.msh.comm.Barrier()
+            self._msh = tr.msh
+            c = fem.Function(tr.V1, name="concentration_mol_per_m3")
+            phi = fem.Function(tr.V1, name="potential_V")
+            self._funcs = [c, phi]
+            path = self.dir / f"transient_{len(self.files)}.bp"
+            self.files.append(path)
+            self._writer = dolfinx.io.VTXWriter(tr.msh.comm, str(path), self._funcs)
+        for i, (f, scale) in enumerate(zip(self._funcs, (tr.c_scale, tr.phi_scale),
+                                           strict=True)):
+            f.interpolate(tr.u.sub(i))
+            f.x.array[:] *= scale
+            f.x.scatter_forward()
+        self._writer.write(float(t))
+
+    def close(self) -> None:
+        """Close the current file."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def _frame_figure(frame: Any, title: str, c_range: tuple[float, float],
+                  i_range: tuple[float, float], y_range: tuple[float, float]) -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.tri as mtri
+
+    um = 1e6
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    pts = frame.points_m
+    tri = mtri.Triangulation(pts[:, 0] * um, pts[:, 1] * um)
+    cx = pts[tri.triangles, 0].mean(axis=1)
+    cy = pts[tri.triangles, 1].mean(axis=1)
+    tri.set_mask(cy < np.interp(cx, frame.surface_x_m, frame.surface_y_m))
+    cs = ax1.tricontourf(tri, frame.concentration_mol_per_m3, levels=np.linspace(*c_range, 21),
+                         extend="both", cmap="viridis")
+    ax1.plot(frame.surface_x_m * um, frame.surface_y_m * um, "k-", lw=1.2)
+    ax1.set_xlabel("x [µm]")
+    ax1.set_ylabel("y [µm]")
+    ax1.set_ylim(y_range[0] * um - 0.5, y_range[1] * um + 3)
+    ax1.set_title("salt concentration [mol/m³]")
+    fig.colorbar(cs, ax=ax1)
+    ax2.plot(frame.surface_x_m * um, frame.current_density_A_per_m2, "C3-")
+    ax2.set_ylim(*i_range)
+    ax2.set_xlabel("x [µm]")
+    ax2.set_ylabel("deposition current density [A/m²]", color="C3")
+    ax3 = ax2.twinx()
+    ax3.plot(frame.surface_x_m * um, frame.surface_y_m * um, "k--", lw=1)
+    ax3.set_ylim(y_range[0] * um, y_range[1] * um)
+    ax3.set_ylabel("surface height [µm]")
+    fig.suptitle(f"{title}, t = {frame.time_s:.4g} s")
+    fig.tight_layout()
+    return fig
+
+
+def write_frames(result: TransientResult, out_dir: Path, title: str) -> list[Path]:
+    """Frame PNGs and an animated GIF (rank 0; no-op without frames)."""
+    import matplotlib.pyplot as plt
+
+    frames = result.frames
+    if not frames:
+        return []
+    out_dir = Path(out_dir)
+    fdir = out_dir / "frames"
+    fdir.mkdir(parents=True, exist_ok=True)
+    c_all = np.concatenate([f.concentration_mol_per_m3 for f in frames])
+    i_all = np.concatenate([f.current_density_A_per_m2 for f in frames])
+    y_all = np.concatenate([f.surface_y_m for f in frames])
+    c_range = (float(c_all.min()), float(c_all.max()) + 1e-9)
+    pad = 0.05 * (i_all.max() - i_all.min()) + 1e-12
+    i_range = (float(i_all.min() - pad), float(i_all.max() + pad))
+    y_range = (float(y_all.min()), float(y_all.max()) + 1e-12)
+    paths = []
+    for k, fr in enumerate(frames):
+        fig = _frame_figure(fr, title, c_range, i_range, y_range)
+        path = fdir / f"frame_{k:03d}.png"
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+        paths.append(path)
+    try:
+        from PIL import Image
+
+        images = [Image.open(p_).convert("P", palette=Image.Palette.ADAPTIVE) for p_ in paths]
+        images[0].save(out_dir / "animation.gif", save_all=True, append_images=images[1:],
+                       duration=400, loop=0)
+        paths.append(out_dir / "animation.gif")
+    except ImportError:  # pragma: no cover - pillow comes with matplotlib
+        pass
+    return paths
+
+
+def write_amplitude_comparison(results: dict[str, TransientResult], path: Path,
+                               title: str) -> Path:
+    """Amplitude vs time (and minimum surface concentration) for several cases."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for k, (name, r) in enumerate(results.items()):
+        t = r.column("time_s")
+        ax1.plot(t, r.column("amplitude_m") * 1e6, f"C{k}-", label=name)
+        ax2.plot(t, r.column("min_surface_concentration_mol_per_m3"), f"C{k}-", label=name)
+        if r.sand_time_s is not None:
+            ax2.axvline(r.sand_time_s, color=f"C{k}", ls=":")
+    ax1.set_xlabel("time [s]")
+    ax1.set_ylabel("perturbation amplitude [µm]")
+    ax2.set_xlabel("time [s]")
+    ax2.set_ylabel("min surface concentration [mol/m³]")
+    ax1.legend()
+    ax2.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
