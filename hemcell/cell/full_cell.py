@@ -23,7 +23,7 @@ from typing import Any
 import pybamm
 
 from hemcell.cell.mechanisms import MECHANISMS
-from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
+from hemcell.cell.mechanisms.base import ElectrodeContext, param
 from hemcell.cell.model import HEMHalfCell, Inventory, check_mechanisms
 from hemcell.errors import InputError
 
@@ -72,7 +72,7 @@ class HEMFullCell(HEMHalfCell):
         return param("Anode initial open-circuit potential [V]")
 
     def _build_full(self) -> None:
-        p, n = self.param, AnodeNames
+        p = self.param
         T = p.T_init
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
@@ -118,29 +118,8 @@ class HEMFullCell(HEMHalfCell):
         tor = pybamm.concatenation(eps_n**p.n.b_e, eps_s**p.s.b_e, eps_p**p.p.b_e)
         eps_act_n = param("Negative electrode active material volume fraction")
         eps_act_p = param("Positive electrode active material volume fraction")
-        R_n = param("Anode particle radius [m]")
-        a_n = 3 * eps_act_n / R_n
-        rho = param("Anode active material density [kg.m-3]")
         dphi_n = phi_s_n - phi_e_n
-        shared = {
-            n.delta_phi: dphi_n,
-            n.c_e: c_e_n,
-            n.T: T,
-            n.a_s: a_n,
-            n.eps_s: eps_act_n,
-            n.rho: rho,
-        }
-        variables = self._assemble_mechanisms(shared)
-        C_dl = param("Anode double-layer capacity [F.m-2]")
-        tau_dl = param("Anode double-layer relaxation time [s]")
-        a_j_dl = a_n * C_dl * (dphi_n - u_dl) / tau_dl
-        self.rhs[u_dl] = (dphi_n - u_dl) / tau_dl
-        self.initial_conditions[u_dl] = U0
-        variables[n.vol_current("double_layer")] = a_j_dl
-        variables[n.stored_charge("double_layer")] = -a_n * C_dl * (u_dl - U0)
-        a_j_n = a_j_dl
-        for m in self.mechanisms:
-            a_j_n = a_j_n + variables[n.vol_current(m)]
+        variables, a_j_n = self._electrode_reactions(dphi_n, c_e_n, T, eps_act_n, u_dl, U0)
 
         # cathode: DFN intercalation (PyBaMM's parameters of the cathode set)
         pp = p.p.prim

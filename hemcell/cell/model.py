@@ -158,6 +158,52 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             self.events += sm.events
         return variables
 
+    def _electrode_reactions(
+        self,
+        dphi: pybamm.Symbol,
+        c_e: pybamm.Symbol,
+        T: pybamm.Symbol,
+        eps_act: pybamm.Symbol,
+        u_dl: pybamm.Variable,
+        U0: pybamm.Symbol,
+    ) -> tuple[dict, pybamm.Symbol]:
+        """Every storage mechanism and the double layer at one local Δφ = φ_s − φ_e.
+
+        The mechanisms share Δφ, the electrolyte concentration, the temperature and the
+        active-material surface area a = 3 ε_act / R; the double layer relaxes as
+        du_dl/dt = (Δφ − u_dl)/τ_dl with current a C_dl (Δφ − u_dl)/τ_dl. The total
+        volumetric current Σ_k a j_k + a j_dl enters the electrode's charge balance
+        (DESIGN §4).
+
+        Returns
+        -------
+        tuple
+            The variables (mechanism and double-layer currents and stored charges) and
+            the total volumetric current density [A m⁻³].
+        """
+        n = AnodeNames
+        a_s = 3 * eps_act / param("Anode particle radius [m]")
+        shared = {
+            n.delta_phi: dphi,
+            n.c_e: c_e,
+            n.T: T,
+            n.a_s: a_s,
+            n.eps_s: eps_act,
+            n.rho: param("Anode active material density [kg.m-3]"),
+        }
+        variables = self._assemble_mechanisms(shared)
+        C_dl = param("Anode double-layer capacity [F.m-2]")
+        tau_dl = param("Anode double-layer relaxation time [s]")
+        a_j_dl = a_s * C_dl * (dphi - u_dl) / tau_dl
+        self.rhs[u_dl] = (dphi - u_dl) / tau_dl
+        self.initial_conditions[u_dl] = U0
+        variables[n.vol_current("double_layer")] = a_j_dl
+        variables[n.stored_charge("double_layer")] = -a_s * C_dl * (u_dl - U0)
+        a_j_total = a_j_dl
+        for m in self.mechanisms:
+            a_j_total = a_j_total + variables[n.vol_current(m)]
+        return variables, a_j_total
+
     def _initial_potential(self) -> pybamm.Symbol:
         """Initial Δφ: intercalation OCP at its initial stoichiometry, else a parameter."""
         if "intercalation" in self.mechanisms:
@@ -170,7 +216,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
 
     # ------------------------------------------------------------------ P2D
     def _build_p2d(self) -> None:
-        p, n = self.param, AnodeNames
+        p = self.param
         T = p.T_init
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
@@ -198,34 +244,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         eps = pybamm.concatenation(eps_s_sep, eps_w)
         tor = pybamm.concatenation(eps_s_sep**p.s.b_e, eps_w**p.p.b_e)
         eps_act = param("Positive electrode active material volume fraction")
-        R_p = param("Anode particle radius [m]")
-        a_s = 3 * eps_act / R_p
-        rho = param("Anode active material density [kg.m-3]")
         dphi = phi_s - phi_e_w
-
-        shared = {
-            n.delta_phi: dphi,
-            n.c_e: c_e_w,
-            n.T: T,
-            n.a_s: a_s,
-            n.eps_s: eps_act,
-            n.rho: rho,
-        }
-        variables = self._assemble_mechanisms(shared)
-
-        # double layer (always on)
-        C_dl = param("Anode double-layer capacity [F.m-2]")
-        tau_dl = param("Anode double-layer relaxation time [s]")
-        a_j_dl = a_s * C_dl * (dphi - u_dl) / tau_dl
-        self.rhs[u_dl] = (dphi - u_dl) / tau_dl
         U0 = self._initial_potential()
-        self.initial_conditions[u_dl] = U0
-        variables[n.vol_current("double_layer")] = a_j_dl
-        variables[n.stored_charge("double_layer")] = -a_s * C_dl * (u_dl - U0)
-
-        a_j_w = a_j_dl
-        for m in self.mechanisms:
-            a_j_w = a_j_w + variables[n.vol_current(m)]
+        # all mechanisms + the double layer (always on) at the local Δφ
+        variables, a_j_w = self._electrode_reactions(dphi, c_e_w, T, eps_act, u_dl, U0)
         a_j = pybamm.concatenation(pybamm.PrimaryBroadcast(0, "separator"), a_j_w)
 
         # solid
@@ -307,29 +329,9 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         )
         c_e0 = p.c_e_init_av
         eps_act = param("Positive electrode active material volume fraction")
-        R_p = param("Anode particle radius [m]")
-        a_s = 3 * eps_act / R_p
-        rho = param("Anode active material density [kg.m-3]")
-        shared = {
-            n.delta_phi: dphi,
-            n.c_e: pybamm.PrimaryBroadcast(c_e0, "current collector"),
-            n.T: T,
-            n.a_s: a_s,
-            n.eps_s: eps_act,
-            n.rho: rho,
-        }
-        variables = self._assemble_mechanisms(shared)
-        C_dl = param("Anode double-layer capacity [F.m-2]")
-        tau_dl = param("Anode double-layer relaxation time [s]")
-        a_j_dl = a_s * C_dl * (dphi - u_dl) / tau_dl
-        self.rhs[u_dl] = (dphi - u_dl) / tau_dl
         U0 = self._initial_potential()
-        self.initial_conditions[u_dl] = U0
-        variables[n.vol_current("double_layer")] = a_j_dl
-        variables[n.stored_charge("double_layer")] = -a_s * C_dl * (u_dl - U0)
-        a_j_w = a_j_dl
-        for m in self.mechanisms:
-            a_j_w = a_j_w + variables[n.vol_current(m)]
+        c_e_x = pybamm.PrimaryBroadcast(c_e0, "current collector")
+        variables, a_j_w = self._electrode_reactions(dphi, c_e_x, T, eps_act, u_dl, U0)
         L_w = p.p.L
         # uniform reaction: the electrode-integrated current equals the applied one
         self.algebraic[dphi] = a_j_w * L_w + i_cell
