@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from hemcell.cli_options import OutOption, SetOption
 
 app = typer.Typer(
     help="Multi-mechanism high-entropy-material anode cells (PyBaMM).",
@@ -28,7 +29,7 @@ def run(
             "Charge at 0.1 A/g until 3 V'. Discharge lithiates the anode.",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    out: OutOption,
     mechanisms: Annotated[
         str | None,
         typer.Option(
@@ -37,9 +38,7 @@ def run(
             "conversion, alloying, space_charge, irreversible (default: the recipe's).",
         ),
     ] = None,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="KEY=VALUE parameter override (repeatable).")
-    ] = None,
+    set_: SetOption = None,
     cycles: Annotated[int, typer.Option("--cycles", help="Repeat the protocol N times.")] = 1,
     period: Annotated[
         str | None, typer.Option("--period", help="Output period per step, e.g. '30 seconds'.")
@@ -96,7 +95,7 @@ def cv(
         str, typer.Argument(help="Half-cell recipe: name in models/ or a YAML path.")
     ],
     params: Annotated[str, typer.Option("--params", help="Parameter set name or YAML path.")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    out: OutOption,
     scan_rates: Annotated[
         str, typer.Option("--scan-rates", help="Scan rates in mV/s, comma-separated.")
     ] = "0.1,0.2,0.5,1,2",
@@ -114,9 +113,7 @@ def cv(
         str | None,
         typer.Option("--mechanisms", help="Comma-separated subset of the mechanisms."),
     ] = None,
-    set_: Annotated[
-        list[str] | None, typer.Option("--set", help="KEY=VALUE parameter override (repeatable).")
-    ] = None,
+    set_: SetOption = None,
     ion: Annotated[str | None, typer.Option("--ion", help="Carrier ion Li, Na or K.")] = None,
     mesh: Annotated[
         list[str] | None,
@@ -162,7 +159,7 @@ def recipes() -> None:
 
 @app.command("crosscheck")
 def crosscheck(
-    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    out: OutOption,
     c_rate: Annotated[float, typer.Option("--c-rate", help="C-rate of the DFN comparison.")] = 1.0,
 ) -> None:
     """Numerical cross-checks: intercalation-only limit vs PyBaMM's DFN half-cells (Xu2019),

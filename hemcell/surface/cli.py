@@ -7,11 +7,11 @@ a :class:`~hemcell.errors.DependencyError`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from hemcell.cli_options import OutOption, SetOption
 from hemcell.errors import DependencyError, InputError
 
 app = typer.Typer(
@@ -20,9 +20,6 @@ app = typer.Typer(
 )
 
 _Geometry = Annotated[str, typer.Option("--geometry", help="flat | sinusoid | nucleus | random")]
-_Set = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override a parameter, e.g. --set coating_thickness=14nm (repeatable)")]
-_Out = Annotated[Path, typer.Option("--out", help="Output folder")]
 _Control = Annotated[str, typer.Option(
     "--control", help="galvanostatic (applied_current_density) | potentiostatic "
                       "(applied_potential)")]
@@ -104,9 +101,9 @@ def _transient_duration(duration: float | None) -> float | None:
 @app.command()
 def run(
     case: Annotated[str, typer.Option("--case", help="bare | coated | coated_thin")],
-    out: _Out,
+    out: OutOption,
     geometry: _Geometry = "sinusoid",
-    set_: _Set = None,
+    set_: SetOption = None,
     control: _Control = "galvanostatic",
     transient: _Transient = False,
     duration_s: _Duration = None,
@@ -153,9 +150,9 @@ def run(
 
 @app.command()
 def compare(
-    out: _Out,
+    out: OutOption,
     geometry: _Geometry = "sinusoid",
-    set_: _Set = None,
+    set_: SetOption = None,
     control: _Control = "galvanostatic",
     transient: _Transient = False,
     duration_s: _Duration = None,
@@ -204,9 +201,9 @@ def compare(
 
 @app.command()
 def seeds(
-    out: _Out,
+    out: OutOption,
     geometry: _Geometry = "random",
-    set_: _Set = None,
+    set_: SetOption = None,
     n_seeds: Annotated[int, typer.Option("--n-seeds", help="Number of realisations")] = 8,
     first_seed: Annotated[int, typer.Option("--first-seed", help="First seed")] = 1,
 ) -> None:
