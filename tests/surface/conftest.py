@@ -6,27 +6,40 @@ where a missing dependency fails the run instead of silently skipping it.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+# skip locally / fail on CI when DOLFINx or gmsh cannot be imported (one rule for all tests)
+from tests.conftest import require_fem as require_fenicsx
 
-def require_fenicsx() -> None:
-    """Skip (locally) or fail (CI) when DOLFINx or gmsh cannot be imported."""
-    try:
-        import dolfinx_solver  # noqa: F401
+ROOT = Path(__file__).resolve().parents[2]
 
-        import dolfinx  # noqa: F401
-        import gmsh  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+
+def run_mpi_case(module: str, ranks: int, out: Path) -> dict:
+    """Run ``python -m <module> <out>`` under ``mpiexec -n <ranks>``; return the JSON it wrote.
+
+    Skips locally (fails on CI) when mpiexec is not next to the interpreter.
+    """
+    mpiexec = Path(sys.executable).parent / "mpiexec"
+    if not mpiexec.exists():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"DOLFINx/gmsh required on CI but not importable: {exc}")
-        pytest.skip(f"DOLFINx/gmsh not installed: {exc}")
+            pytest.fail("mpiexec not found next to the Python interpreter")
+        pytest.skip("mpiexec not available")
+    cmd = [str(mpiexec), "-n", str(ranks), sys.executable, "-m", module, str(out)]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(out.read_text())
 
 
 @pytest.fixture
 def fenicsx() -> None:
-    """Fixture form of :func:`require_fenicsx`."""
+    """Fixture form of ``require_fenicsx``."""
     require_fenicsx()
 
 
