@@ -76,9 +76,7 @@ class HEMFullCell(HEMHalfCell):
         T = p.T_init
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
-        Q = pybamm.Variable("Discharge capacity [A.h]")
-        self.rhs[Q] = I_app / 3600
-        self.initial_conditions[Q] = pybamm.Scalar(0)
+        Q = self._discharge_capacity(I_app)
         scale = p.c_e_init_av
         c_e_n = pybamm.Variable(
             "Anode electrolyte concentration [mol.m-3]", domain="negative electrode", scale=scale

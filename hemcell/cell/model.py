@@ -204,6 +204,13 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             a_j_total = a_j_total + variables[n.vol_current(m)]
         return variables, a_j_total
 
+    def _discharge_capacity(self, I_app: pybamm.Symbol) -> pybamm.Variable:
+        """Charge passed since the start, dQ/dt = I/3600 [A.h] (PyBaMM's convention)."""
+        Q = pybamm.Variable("Discharge capacity [A.h]")
+        self.rhs[Q] = I_app / 3600
+        self.initial_conditions[Q] = pybamm.Scalar(0)
+        return Q
+
     def _initial_potential(self) -> pybamm.Symbol:
         """Initial Δφ: intercalation OCP at its initial stoichiometry, else a parameter."""
         if "intercalation" in self.mechanisms:
@@ -220,9 +227,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         T = p.T_init
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
-        Q = pybamm.Variable("Discharge capacity [A.h]")
-        self.rhs[Q] = I_app / 3600
-        self.initial_conditions[Q] = pybamm.Scalar(0)
+        Q = self._discharge_capacity(I_app)
 
         c_e_s = pybamm.Variable(
             "Separator electrolyte concentration [mol.m-3]", domain="separator", scale=p.c_e_init_av
@@ -319,9 +324,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         T = p.T_init
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
-        Q = pybamm.Variable("Discharge capacity [A.h]")
-        self.rhs[Q] = I_app / 3600
-        self.initial_conditions[Q] = pybamm.Scalar(0)
+        Q = self._discharge_capacity(I_app)
 
         dphi = pybamm.Variable(n.delta_phi, domain="current collector")
         u_dl = pybamm.Variable(
