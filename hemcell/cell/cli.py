@@ -47,7 +47,8 @@ def run(
         str | None,
         typer.Option(
             "--ion",
-            help="Carrier ion Li, Na or K (rescales kinetics, sizes, space charge; docs/anode.md).",
+            help="Carrier ion Li, Na or K: its electrolyte, metal counter electrode and "
+            "conversion branches; rescaled kinetics, sizes, space charge (docs/anode.md).",
         ),
     ] = None,
 ) -> None:
@@ -145,6 +146,48 @@ def cv(
     typer.echo(f"capacitive fraction (k1/k2): {cf}")
     typer.echo(f"true capacitive share:       {tc}")
     typer.echo(f"wrote {out}/summary.json, cv.csv, cv.png, b_value.png")
+
+
+@app.command("cycle-life")
+def cycle_life(
+    recipe: Annotated[
+        str, typer.Argument(help="Half-cell recipe: name in models/ or a YAML path.")
+    ],
+    params: Annotated[str, typer.Option("--params", help="Parameter set name or YAML path.")],
+    protocol: Annotated[
+        str,
+        typer.Option(
+            "--protocol",
+            help="One cycle, e.g. 'Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V'; "
+            "per-gram currents refer to the initial active mass.",
+        ),
+    ],
+    out: OutOption,
+    cycles: Annotated[int, typer.Option("--cycles", help="Number of cycles after formation.")],
+    report: Annotated[
+        str, typer.Option("--report-cycles", help="Cycles to report in summary.json.")
+    ] = "",
+    tolerance: Annotated[
+        float,
+        typer.Option("--tolerance", help="Largest change of the active fraction per cycle jump."),
+    ] = 0.02,
+    set_: SetOption = None,
+    ion: Annotated[str | None, typer.Option("--ion", help="Carrier ion Li, Na or K.")] = None,
+) -> None:
+    """Capacity over many cycles with strain-driven loss of active material (cycle-resolved:
+    the full model every few cycles, docs/anode.md); writes summary.json, cycle_life.csv,
+    cycle_life.png."""
+    from hemcell.cell.cycling import run_cycle_life, write_cycle_life_outputs
+
+    report_cycles = [int(x) for x in _floats(report, "--report-cycles")] if report else []
+    res = run_cycle_life(
+        recipe, params, protocol, cycles, set_ or [], ion=ion, tol=tolerance, progress=typer.echo
+    )
+    s = write_cycle_life_outputs(res, out, report_cycles, command=sys.argv)
+    for n, r in s["retention_at_cycle"].items():
+        q = s["charge_capacity_at_cycle_mAh_per_g"][n]
+        typer.echo(f"cycle {n}: {q:.1f} mAh/g, retention {r:.3f}")
+    typer.echo(f"wrote {out}/summary.json, cycle_life.csv, cycle_life.png")
 
 
 @app.command("recipes")

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pybamm
 
+from hemcell.cell.carriers import reference_ion
+from hemcell.cell.electrolytes import electrolyte_values
 from hemcell.cell.model import Inventory
 from hemcell.errors import InputError
 
@@ -121,6 +123,11 @@ def pybamm_values(
         raise InputError("cell", cell, "half")
     inv = inventory or inventory_from_si(si)
     pv = pybamm.ParameterValues(base) if base else pybamm.ParameterValues({})
+    ion = si.get("_carrier_ion") or reference_ion(dict(si))
+    if ion != "Li":
+        # the base sets (Xu2019) are Li half-cells: the ion's own electrolyte and metal
+        # counter electrode replace theirs
+        pv.update(electrolyte_values(ion), check_already_exists=False)
     D = "Positive"
     rho = _need(si, "anode_active_material_density")
     g = lambda k, default=None: si.get(k, default) if default is not None else _need(si, k)  # noqa: E731
@@ -279,8 +286,10 @@ def load_si(
 ) -> tuple[dict[str, Any], Any]:
     """Load and validate a parameter set; returns (SI dict, the ParameterSet).
 
-    ``ion`` (``Li``/``Na``/``K``) rescales the kinetic, size and space-charge values for
-    that carrier ion (:func:`hemcell.cell.carriers.apply_carrier_ion`).
+    ``ion`` (``Li``/``Na``/``K``) rescales the kinetic, size and space-charge values, shifts
+    the conversion branches and sets the alloy capacities for that carrier ion
+    (:func:`hemcell.cell.carriers.apply_carrier_ion`); :func:`pybamm_values` then uses
+    the ion's electrolyte and metal counter electrode (:mod:`hemcell.cell.electrolytes`).
     """
     from hemcell.cell.carriers import apply_carrier_ion
     from hemcell.params import load_parameter_set

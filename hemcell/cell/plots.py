@@ -220,3 +220,26 @@ def b_value_plot(summary: dict, path: Path, title: str = "") -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
+
+
+def cycle_life_plot(res, path: Path, title: str = "") -> Path:
+    """Charge capacity per initial gram and active fraction vs cycle (cycling.CycleLife)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    ax.plot(res.cycles, res.charge_capacity_mAh_per_g, "o-", color="C0", ms=4,
+            label="charge capacity (evaluated cycles)")
+    ax.set_xlabel("Cycle")
+    ax.set_ylabel("Capacity (mAh g$^{-1}$ initial active material)")
+    ax.set_ylim(bottom=0)
+    ax2 = ax.twinx()
+    ax2.plot(res.cycles, res.active_fraction, "--", color="C3", label="active fraction")
+    ax2.set_ylabel("Active fraction ε$_s$/ε$_{s,0}$", color="C3")
+    ax2.set_ylim(0, 1.05)
+    ax.set_title(title or "Cycle life", fontsize=9)
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path

@@ -57,6 +57,20 @@ def per_gram_to_amps(step: str, mass_g: float, capacity_mAh_per_g: float | None 
     return out
 
 
+def scale_per_gram(protocol: str, factor: float) -> str:
+    """The protocol with every per-gram current multiplied by ``factor`` (units kept).
+
+    Used when the active mass shrinks (loss of active material) but the tester keeps
+    the current it set for the initial mass: the remaining material then sees
+    ``factor = m₀/m`` times the nominal specific current.
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        return f"{float(m.group('num')) * factor:.10g} {m.group('unit')}/g"
+
+    return _PER_GRAM.sub(repl, protocol)
+
+
 def build_experiment(
     protocol: str,
     mass_g: float,

@@ -21,11 +21,12 @@ import numpy as np
 import pybamm
 
 from hemcell.cell import analysis, plots
+from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.parameters import F_CONST, inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
 from hemcell.cell.recipes import Recipe, load_recipe
-from hemcell.errors import SimulationError
+from hemcell.errors import InputError, SimulationError
 
 
 @dataclass
@@ -211,6 +212,10 @@ def run_cell(
     if rec.cell == "full":
         from hemcell.cell.full_cell import full_cell_values
 
+        if si.get("_carrier_ion", "Li") != "Li":
+            raise InputError(
+                "--ion", ion, "Li for a full cell (its cathodes, LFP and NMC811, are Li hosts)"
+            )
         pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio)
     else:
         pv = pybamm_values(si, inv)
@@ -305,6 +310,11 @@ def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], li
         "termination": str(getattr(run.solution, "termination", "")),
         "completed": run.error is None,
         "carrier_ion": run.si.get("_carrier_ion", "Li"),
+        "half_cell": (
+            describe_half_cell(run.si.get("_carrier_ion", "Li"))
+            if run.recipe.cell == "half"
+            else None
+        ),
     }
     if run.error is not None:
         summary["error"] = str(run.error)

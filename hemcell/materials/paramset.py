@@ -152,10 +152,11 @@ def build_parameter_set(inventory: Mapping[str, Any], name: str) -> dict[str, An
         "(the rock-salt (Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O set) with their sources.",
     ]
     if ion != "Li":
-        notes.append(f"Carrier ion {ion}: the copied potentials, electrolyte and counter "
-                     f"electrode (pybamm_base {base.get('pybamm_base')}) are those of the Li "
-                     f"set; {ion} values must replace them before a simulation means "
-                     f"anything for {ion}.")
+        notes.append(f"Carrier ion {ion}: the capacities are for {ion}, but the copied "
+                     f"potentials are those of the Li set. For a {ion} simulation, write the "
+                     f"set for Li and run it with `hemcell cell run ... --ion {ion}`, which "
+                     f"applies the {ion} electrolyte, {ion}-metal counter electrode, the "
+                     f"conversion-branch shift and the {ion} alloy phases (docs/anode.md).")
 
     # -------------------------------------------------- copied, not element-resolved
     for pname, entry in base_params.items():

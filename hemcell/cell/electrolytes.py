@@ -1,0 +1,110 @@
+"""The carrier ion's own electrolyte and metal counter electrode in the half-cell.
+
+A half-cell of the HEM anode against Na or K metal has a Na⁺ or K⁺ electrolyte and a Na
+or K counter electrode, not the Li ones of the set's PyBaMM base. This module writes the
+PyBaMM entries of both for an ion, from ``hemcell/cell/data/carrier_ions.yaml`` (every
+value with its source there):
+
+- electrolyte transport: conductivity κ(c_e), salt diffusivity D_e(c_e), cation
+  transference number t₊, thermodynamic factor and the initial concentration, taken
+  from a PyBaMM set for that electrolyte (Na⁺: 1 M NaPF₆ in EC:PC, Chayambuka et al.
+  2022; K⁺: the same, an assumption stated in the data file);
+- metal counter electrode: Butler–Volmer with the Xu et al. (2019) exchange current
+
+      j₀ = k F c_M^0.7 c_e^0.3,        c_M = 1 / V̄_M = ρ_M / M_M,
+
+  where V̄_M is the molar volume of the ion's metal (CRC density and CIAAW mass via
+  ``periodictable``) and k is the data file's rate constant. The model uses PyBaMM's
+  Li-metal names ("Exchange-current density for lithium metal electrode [A.m-2]",
+  "Lithium metal partial molar volume [m3.mol-1]") for whatever metal the ion is.
+
+For the reference ion of a set (Li) nothing changes: the set's ``pybamm_base`` already
+holds its electrolyte and counter electrode.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pybamm
+
+from hemcell.materials.elements import atomic_mass_g_per_mol, metal_density_g_per_cm3
+
+DATA_FILE = Path(__file__).with_name("data") / "carrier_ions.yaml"
+
+#: PyBaMM entries that describe the electrolyte
+ELECTROLYTE_KEYS = (
+    "Electrolyte conductivity [S.m-1]",
+    "Electrolyte diffusivity [m2.s-1]",
+    "Cation transference number",
+    "Thermodynamic factor",
+    "Initial concentration in electrolyte [mol.m-3]",
+)
+J0_METAL = "Exchange-current density for lithium metal electrode [A.m-2]"
+V_METAL = "Lithium metal partial molar volume [m3.mol-1]"
+
+
+@lru_cache(maxsize=1)
+def carrier_ion_data() -> dict[str, Any]:
+    """The parsed ``carrier_ions.yaml`` (sources, ions, conversion_products)."""
+    from hemcell.params.yaml_io import safe_load_text
+
+    return safe_load_text(DATA_FILE.read_text(encoding="utf-8"), str(DATA_FILE))
+
+
+def metal_molar_volume_m3_per_mol(metal: str) -> float:
+    """Molar volume V̄ = M/ρ of an alkali metal [m³ mol⁻¹] (CRC density, CIAAW mass)."""
+    rho = metal_density_g_per_cm3(metal)
+    return atomic_mass_g_per_mol(metal) / rho * 1e-6
+
+
+def metal_exchange_current(rate_constant: float):
+    """j₀(c_e, c_M, T) = k F c_M^0.7 c_e^0.3 [A m⁻²] (Xu et al. 2019 form, as in PyBaMM)."""
+    m_ref = rate_constant * pybamm.constants.F
+
+    def j0(c_e, c_M, T):
+        return m_ref * c_M**0.7 * c_e**0.3
+
+    return j0
+
+
+def electrolyte_values(ion: str) -> dict[str, Any]:
+    """PyBaMM entries of the electrolyte and metal counter electrode of ``ion``.
+
+    Parameters
+    ----------
+    ion
+        ``Li``, ``Na`` or ``K`` (already checked by :func:`hemcell.cell.carriers.check_ion`).
+
+    Returns
+    -------
+    dict
+        PyBaMM name → value; apply with ``ParameterValues.update(...,
+        check_already_exists=False)``.
+    """
+    entry = carrier_ion_data()["ions"][ion]
+    source = pybamm.ParameterValues(entry["electrolyte"]["pybamm_set"])
+    out = {k: source[k] for k in ELECTROLYTE_KEYS}
+    ce = entry["counter_electrode"]
+    out[J0_METAL] = metal_exchange_current(float(ce["exchange_rate_constant"]["value"]))
+    out[V_METAL] = metal_molar_volume_m3_per_mol(ce["metal"])
+    return out
+
+
+def describe(ion: str) -> dict[str, str]:
+    """Names and sources of the electrolyte and counter electrode of ``ion`` (for run.json)."""
+    data = carrier_ion_data()
+    entry = data["ions"][ion]
+    ce = entry["counter_electrode"]
+
+    def src(s: str) -> str:
+        return data["sources"].get(s, s)
+
+    return {
+        "electrolyte": entry["electrolyte"]["name"],
+        "electrolyte_source": src(entry["electrolyte"]["source"]),
+        "counter_electrode": f"{ce['metal']} metal",
+        "counter_electrode_exchange_source": src(ce["exchange_rate_constant"]["source"]),
+    }

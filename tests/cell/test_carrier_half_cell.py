@@ -1,0 +1,135 @@
+"""Na⁺/K⁺ half-cells: own electrolyte, own metal counter electrode, conversion branches
+referenced to Na/Na⁺ and K/K⁺ by the Gibbs energies of the conversion products, alloy
+capacities from the ion's alloy phases (hemcell.cell.carriers, hemcell.cell.electrolytes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pybamm
+import pytest
+
+from hemcell.cell.carriers import apply_carrier_ion, conversion_potential_shift_V
+from hemcell.cell.electrolytes import electrolyte_values, metal_molar_volume_m3_per_mol
+from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
+from hemcell.cell.simulate import run_cell, summarize
+from hemcell.errors import InputError
+
+F = 96485.33212
+
+
+def test_conversion_shift_is_the_gibbs_energy_difference():
+    """ΔE = [ΔfG(Li2O) − ΔfG(A2O)]/(2F) with the tabulated Gibbs energies; the oxide sets
+    state exactly these values and every conversion branch moves by them."""
+    shift = conversion_potential_shift_V
+    assert shift("O", "Na") == pytest.approx((-562.1 + 377.1) * 1e3 / (2 * F))
+    assert shift("O", "K") == pytest.approx((-562.1 + 322.1) * 1e3 / (2 * F))
+    assert conversion_potential_shift_V("O", "Li") == 0.0
+    li, _ = load_si("heo_rocksalt_mgconicuzn")
+    for ion in ("Na", "K"):
+        derived = conversion_potential_shift_V("O", ion)
+        assert li[f"conversion_potential_shift_{ion.lower()}"] == pytest.approx(derived, abs=1e-4)
+        si, _ = load_si("heo_rocksalt_mgconicuzn", ion=ion)
+        for el in ("co", "ni", "cu", "zn"):
+            for stem in ("conversion_lithiation_potential_", "conversion_delithiation_potential_"):
+                assert si[stem + el] - li[stem + el] == pytest.approx(derived, abs=1e-4)
+    with pytest.raises(InputError):
+        conversion_potential_shift_V("S", "Na")  # no sourced Na2S Gibbs energy
+
+
+def test_conversion_branch_moves_by_the_derived_shift_in_a_simulation():
+    """Fe conversion of the spinel, same kinetics (m = 0), Li vs Na at 0.02 A/g: the
+    voltage at half the Fe capacity moves by the thermodynamic shift (−0.959 V) within
+    5 mV (the rest is the Na electrolyte and Na-metal overpotential)."""
+    sets = [
+        "ion_kinetic_exponent=0",
+        "conversion_first_lithiation_overpotential=0 V",
+        "conversion_capacity_co=0 mAh/g",
+        "conversion_capacity_ni=0 mAh/g",
+    ]
+    v_half = {}
+    for ion in ("Li", "Na"):
+        run = run_cell(
+            "hem_half_cell_sp",
+            "heo_spinel_lifeznnicomn",
+            "Discharge at 0.02 A/g until 0.01 V",
+            mechanisms=["conversion"],
+            overrides=sets,
+            ion=ion,
+        )
+        q = run.solution["Anode conversion specific capacity [mA.h.g-1]"].entries
+        v = run.solution["Voltage [V]"].entries
+        q_fe = run.si["conversion_capacity_fe"] / 3600  # mAh/g
+        assert q.max() > 0.9 * q_fe
+        v_half[ion] = float(np.interp(0.5 * q_fe, q, v))
+    derived = conversion_potential_shift_V("O", "Na")
+    assert v_half["Na"] - v_half["Li"] == pytest.approx(derived, abs=5e-3)
+
+
+def test_na_and_k_use_their_electrolyte_and_metal_counter_electrode():
+    li, _ = load_si("fes_space_charge", ion="Li")
+    na, _ = load_si("fes_space_charge", ion="Na")
+    pv_li = pybamm_values(li, inventory_from_si(li))
+    pv_na = pybamm_values(na, inventory_from_si(na))
+    assert pv_li["Cation transference number"] == pytest.approx(0.38)  # Xu2019 LiPF6
+    assert pv_na["Cation transference number"] == pytest.approx(0.45)  # Chayambuka2022 NaPF6
+    # periodictable's Li molar volume reproduces Xu2019's 1.3e-5 m3/mol (cross-check of M/ρ)
+    assert metal_molar_volume_m3_per_mol("Li") == pytest.approx(1.3e-5, rel=5e-3)
+    assert pv_na["Lithium metal partial molar volume [m3.mol-1]"] == pytest.approx(
+        metal_molar_volume_m3_per_mol("Na")
+    )
+    # j0 = k F c_M^0.7 c_e^0.3: same k, so j0(Na)/j0(Li) = (V_Li/V_Na)^0.7 at equal c_e
+    j0 = {}
+    for ion, pv in (("Li", pv_li), ("Na", pv_na)):
+        fn = pv["Exchange-current density for lithium metal electrode [A.m-2]"]
+        c_m = 1 / pv["Lithium metal partial molar volume [m3.mol-1]"]
+        val = fn(pybamm.Scalar(1000.0), pybamm.Scalar(c_m), pybamm.Scalar(298.15))
+        j0[ion] = float(val.evaluate())
+    ratio = (1.3e-5 / metal_molar_volume_m3_per_mol("Na")) ** 0.7
+    assert float(j0["Na"] / j0["Li"]) == pytest.approx(ratio, rel=1e-3)
+    assert electrolyte_values("K")["Cation transference number"] == pytest.approx(0.45)
+    # a set written for Na (reference ion Na) gets the Na half-cell without --ion
+    na_ref, _ = load_si("fes_space_charge", ["reference_ion_radius=0.102 nm"])
+    pv = pybamm_values(na_ref, inventory_from_si(na_ref))
+    assert pv["Cation transference number"] == pytest.approx(0.45)
+
+
+@pytest.mark.parametrize(
+    ("ion", "recipe"), [("Na", "hem_half_cell_p2d"), ("K", "hem_half_cell_sp")]
+)
+def test_na_k_runs_conserve_charge(ion, recipe):
+    """A sodiation/desodiation cycle (P2D: electrolyte transport in the Na electrolyte,
+    whose salt diffusivity is ~10x below LiPF6's) and a K cycle conserve charge."""
+    run = run_cell(
+        recipe,
+        "fes_space_charge",
+        "Discharge at 0.1 A/g until 0.01 V; Charge at 0.1 A/g until 2.5 V",
+        ion=ion,
+    )
+    s, _, _ = summarize(run)
+    assert run.error is None
+    assert s["carrier_ion"] == ion and ion in s["half_cell"]["counter_electrode"]
+    assert s["charge_balance_relative_error"] <= 1e-3
+
+
+def test_alloy_capacity_follows_the_ions_alloy_phase():
+    """Zn has no Na or K alloy phase (elements.yaml): no alloying; In alloys with 2 Na per
+    atom (Webb et al. 2014) instead of 13/3 Li."""
+    na, _ = load_si("heo_rocksalt_mgconicuzn", ion="Na")
+    assert na["alloying_capacity_zn"] == 0 and not inventory_from_si(na).alloying
+    li, _ = load_si("mep_ingesip3")
+    na, _ = load_si("mep_ingesip3", ion="Na")
+    assert na["alloying_capacity_in"] == pytest.approx(li["alloying_capacity_in"] * 2 / (13 / 3))
+    assert inventory_from_si(na).alloying == {"In": len(li["alloying_stage_fractions_in"])}
+
+
+def test_bad_ion_and_missing_shift_and_na_full_cell_are_input_errors():
+    with pytest.raises(InputError):
+        load_si("heo_rocksalt_mgconicuzn", ion="Cs")
+    si = {"ion_kinetic_exponent": 1.0, "conversion_capacity_fe": 1e6}
+    with pytest.raises(InputError) as exc:
+        apply_carrier_ion(si, "Na")
+    assert "conversion_potential_shift_na" in exc.value.hint
+    with pytest.raises(InputError):
+        run_cell(
+            "hem_full_cell_lfp", "heo_rocksalt_mgconicuzn", "Charge at C/10 until 3.6 V", ion="Na"
+        )
