@@ -4,9 +4,9 @@ timed against plain PyBaMM in the same run.
 - ``limetal_rate_sweep``: build the coated Li||LFP DFN and solve six C-rates in one
   multi-input call, vs PyBaMM's built-in half-cell DFN (Prada2013 LFP against Li metal)
   built and solved once per C-rate, the plain way.
-- ``limetal_cycle_300``: 300 1C cycles with Li loss and interphase growth (inputs change
-  per solve, one built model) vs a plain PyBaMM ``Experiment`` of the same 300 CC cycles
-  on the built-in half-cell (no degradation).
+- ``limetal_cycle_300``: 300 1C cycles with Li loss, interphase growth and electrolyte
+  consumption (inputs change per solve, one built model) vs a plain PyBaMM
+  ``Experiment`` of the same 300 CC cycles on the built-in half-cell (no degradation).
 - ``limetal_surface_coupling``: the rate sweep with ``--focusing-from-surface`` and a cold
   cache (one FEniCSx surface solve per C-rate) vs the same sweep without coupling; and
   with a warm cache.
@@ -111,7 +111,8 @@ def benchmarks() -> list[Benchmark]:
                                 "Simulation per C-rate",
                   target_ratio=1.0, repeats=3),
         Benchmark(name="limetal_cycle_300",
-                  description="coated Li||LFP: 300 1C cycles with Li loss and interphase growth",
+                  description="coated Li||LFP: 300 1C cycles with Li loss, interphase growth and "
+                              "electrolyte consumption",
                   run=hemcell_cycles, baseline=pybamm_cycles,
                   baseline_name="PyBaMM Experiment, 300 CC cycles, DFN half-cell, no "
                                 "degradation",

@@ -20,6 +20,14 @@ double, and the speed-up on 2 MPI ranks.
   the default mesh vs one steady coupled solve (``solve_coupled``) on the same mesh.
   Time per step = run / 10; the mesh is reset to its initial coordinates before each
   repeat.
+- ``surface_iterative_100k`` (issue 6): the transport Newton solve alone (coated
+  nucleus, ~100k DOFs) with GMRES + fieldsplit/GAMG vs MUMPS LU on the same mesh.
+- ``surface_3d_500k`` / ``surface_3d_1m`` (issue 6): steady 3D transport + kinetics
+  (bare nucleus, GMRES + fieldsplit/GAMG) at ~0.5M / ~1M DOFs vs a P1 Poisson CG+GAMG
+  solve on the same 3D transport mesh (meshing outside the timing). MPI::
+
+      mpiexec -n 1|2 python benchmarks/bench_surface.py --iterative   # 2D, LU vs GAMG
+      mpiexec -n 1|2 python benchmarks/bench_surface.py --3d          # 3D sizes
 """
 
 from __future__ import annotations
@@ -28,6 +36,10 @@ import time
 from typing import Any
 
 SIZES_UM = {"100k": 0.024, "200k": 0.017}
+# 2D transport-only solves (LU vs GAMG): surface mesh sizes [um] for ~100k / ~200k DOFs
+SIZES_ITERATIVE_UM = {"100k": 0.012, "200k": 0.0085}
+# 3D (surface, far) element sizes [um] of the bare nucleus for ~0.5M and ~1M DOFs
+SIZES_3D_UM = {"500k": (0.045, 0.45), "1m": (0.035, 0.35)}
 
 
 def _parameters() -> Any:
@@ -79,11 +91,15 @@ class _Case:
         self.size_um = size_um
         self._ready: tuple[Any, Any, Any] | None = None
 
+    def _make(self) -> tuple[Any, Any]:
+        """The mesh and the parameters."""
+        return _mesh(self.size_um), _parameters()
+
     def _setup(self) -> tuple[Any, Any, Any]:
         if self._ready is None:
-            sm = _mesh(self.size_um)
+            sm, p = self._make()
             poisson, _ = poisson_solver(sm.transport)
-            self._ready = (sm, _parameters(), poisson)
+            self._ready = (sm, p, poisson)
         return self._ready
 
     def coupled(self) -> None:
@@ -135,6 +151,66 @@ class _TransientCase:
         return solve_coupled(sm, p, "coated")
 
 
+class _Iterative2D:
+    """Transport Newton solve (coated nucleus, ~100k DOFs): fieldsplit/GAMG vs MUMPS."""
+
+    def __init__(self, size_um: float) -> None:
+        self.size_um = size_um
+        self._ready: tuple[Any, Any] | None = None
+
+    def _setup(self) -> tuple[Any, Any]:
+        if self._ready is None:
+            self._ready = (_mesh(self.size_um), _parameters())
+        return self._ready
+
+    def problem(self, linear_solver: str) -> Any:
+        from hemcell.surface.solver import TransportProblem
+
+        sm, p = self._setup()
+        return TransportProblem(sm, p, "coated", linear_solver=linear_solver)
+
+    def solve(self, linear_solver: str) -> Any:
+        tr = self.problem(linear_solver)
+        tr.solve()
+        return tr
+
+    def gamg(self) -> None:
+        self.solve("gamg")
+
+    def lu(self) -> None:
+        self.solve("lu")
+
+
+def _mesh_3d(sizes_um: tuple[float, float]) -> Any:
+    from dataclasses import replace
+
+    from hemcell.surface.geometry3d import build_mesh_3d
+    from hemcell.surface.run import resolve_case
+
+    spec = resolve_case("bare", "nucleus", [], dim=3).geometry
+    return build_mesh_3d(replace(spec, surface_mesh_size_m=sizes_um[0] * 1e-6,
+                                 far_mesh_size_m=sizes_um[1] * 1e-6))
+
+
+class _Case3D(_Case):
+    """3D bare nucleus: steady GAMG solve vs Poisson GAMG on the same transport mesh."""
+
+    def __init__(self, sizes_um: tuple[float, float]) -> None:
+        super().__init__(sizes_um[0])
+        self.sizes_um = sizes_um
+
+    def _make(self) -> tuple[Any, Any]:
+        from hemcell.surface.run import resolve_case
+
+        return _mesh_3d(self.sizes_um), resolve_case("bare", "nucleus", [], dim=3).parameters
+
+    def steady(self) -> Any:
+        from hemcell.surface.solver3d import solve_steady_3d
+
+        sm, p, _ = self._setup()
+        return solve_steady_3d(sm, p, "bare", linear_solver="gamg")
+
+
 def benchmarks() -> list[Any]:
     """Coupled solve at ~100k and ~200k DOFs vs a GAMG Poisson solve on the same mesh."""
     from hemcell.bench import Benchmark
@@ -161,6 +237,23 @@ def benchmarks() -> list[Any]:
         baseline_name="one steady coupled solve (solve_coupled), same mesh",
         repeats=2,
     ))
+    it = _Iterative2D(SIZES_ITERATIVE_UM["100k"])
+    out.append(Benchmark(
+        name="surface_iterative_100k",
+        description="2D transport Newton solve (coated nucleus, ~100k transport DOFs) with GMRES + "
+                    "fieldsplit/GAMG vs MUMPS LU on the same mesh",
+        run=it.gamg, baseline=it.lu, baseline_name="same solve with MUMPS LU", repeats=2,
+    ))
+    for label, sizes in SIZES_3D_UM.items():
+        c3 = _Case3D(sizes)
+        out.append(Benchmark(
+            name=f"surface_3d_{label}",
+            description=(f"3D steady transport+kinetics (bare nucleus, surface/far mesh "
+                         f"{sizes[0]}/{sizes[1]} um, ~{label} DOFs, GMRES + fieldsplit/GAMG) "
+                         "vs P1 Poisson CG+GAMG on the same transport mesh"),
+            run=c3.steady, baseline=c3.poisson,
+            baseline_name="scalar Poisson, CG + GAMG, same 3D mesh", repeats=1,
+        ))
     return out
 
 
@@ -197,6 +290,54 @@ def _main() -> None:
                   f"focusing={m['current_focusing_factor']:.6f}", flush=True)
 
 
+def _timed(comm: Any, fn: Any) -> tuple[float, Any]:
+    comm.Barrier()
+    t = time.perf_counter()
+    out = fn()
+    comm.Barrier()
+    return time.perf_counter() - t, out
+
+
+def _main_iterative() -> None:
+    """Print LU and GAMG transport-solve times in 2D on this many ranks."""
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    for label, size in SIZES_ITERATIVE_UM.items():
+        it = _Iterative2D(size)
+        it.lu()  # warm-up (meshing, form compilation)
+        t_lu, _ = _timed(comm, it.problem("lu").solve)
+        tr = it.problem("gamg")
+        t_it, _ = _timed(comm, tr.solve)
+        ksp = tr.problem.solver.getKSP()
+        if comm.rank == 0:
+            dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
+            print(f"2D {label}: ranks={comm.size} transport_dofs={dofs} "
+                  f"lu={t_lu:.2f} s gamg={t_it:.2f} s "
+                  f"last_ksp_iterations={ksp.getIterationNumber()}", flush=True)
+
+
+def _main_3d() -> None:
+    """Print 3D steady (GAMG) and Poisson times on this many ranks."""
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    for label, sizes in SIZES_3D_UM.items():
+        case = _Case3D(sizes)
+        t_mesh, _ = _timed(comm, case._setup)
+        case.poisson()  # warm-up
+        t_poisson, _ = _timed(comm, case.poisson)
+        t_steady, r = _timed(comm, case.steady)
+        ksp = r.transport.problem.solver.getKSP()
+        dofs = r.transport.W.dofmap.index_map.size_global * r.transport.W.dofmap.index_map_bs
+        if comm.rank == 0:
+            print(f"3D {label}: ranks={comm.size} dofs={dofs} mesh={t_mesh:.1f} s "
+                  f"steady={t_steady:.2f} s poisson={t_poisson:.3f} s "
+                  f"ratio={t_steady / t_poisson:.1f} newton={r.newton_iterations[0]} "
+                  f"last_ksp_iterations={ksp.getIterationNumber()} "
+                  f"max_i_n={r.samples.current_density_A_per_m2.max():.6g}", flush=True)
+
+
 def _main_transient() -> None:
     """Print the time per transient step and of one steady solve (default coated nucleus)."""
     tc = _TransientCase()
@@ -217,5 +358,9 @@ if __name__ == "__main__":
 
     if "--transient" in sys.argv:
         _main_transient()
+    elif "--iterative" in sys.argv:
+        _main_iterative()
+    elif "--3d" in sys.argv:
+        _main_3d()
     else:
         _main()

@@ -16,3 +16,22 @@ OutOption = Annotated[Path, typer.Option("--out", help="Output folder (created i
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter with units, e.g. --set coating_thickness=28nm "
                   "(repeatable; checked like a parameter file).")]
+
+
+def positive_floats(text: str, option: str, example: str) -> list[float]:
+    """Parse a comma-separated list of positive numbers (``--c-rates 0.1,1,4``).
+
+    Raises
+    ------
+    InputError
+        Naming ``option``, the text and an example of what is allowed.
+    """
+    from hemcell.errors import InputError
+
+    try:
+        values = [float(x) for x in text.replace(" ", "").split(",") if x]
+    except ValueError:
+        raise InputError(option, text, f"comma-separated numbers, e.g. {example}") from None
+    if not values or any(not v > 0 for v in values):
+        raise InputError(option, text, f"positive numbers, e.g. {example}")
+    return values

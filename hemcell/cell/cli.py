@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hemcell.cli_options import OutOption, SetOption
+
+if TYPE_CHECKING:
+    from hemcell.cell.sweep_fast import CellRunFastPath
 
 app = typer.Typer(
     help="Multi-mechanism high-entropy-material anode cells (PyBaMM).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def sweep_fast_path(command: str) -> CellRunFastPath | None:
+    """The fast path ``hemcell sweep`` uses for ``cell run`` (:mod:`hemcell.cell.sweep_fast`)."""
+    from hemcell.cell.sweep_fast import COMMAND, CellRunFastPath
+
+    return CellRunFastPath() if command == COMMAND else None
 
 
 @app.command("run")

@@ -148,8 +148,14 @@ def build_simulation(
     pv: pybamm.ParameterValues,
     inventory: Inventory,
     experiment: pybamm.Experiment | None = None,
+    submesh_types: Mapping[str, Any] | None = None,
 ) -> pybamm.Simulation:
-    """A :class:`pybamm.Simulation` of the recipe's model (IDAKLU solver)."""
+    """A :class:`pybamm.Simulation` of the recipe's model (IDAKLU solver).
+
+    ``submesh_types`` replaces the model's submesh for the named domains (the sweep
+    fast path meshes the particle with ``pybamm.SymbolicUniform1DSubMesh`` so that
+    its radius can be an input).
+    """
     if recipe.cell == "full":
         from hemcell.cell.full_cell import HEMFullCell
 
@@ -158,12 +164,85 @@ def build_simulation(
         model = HEMHalfCell(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp")
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
+    submeshes = {**model.default_submesh_types, **(submesh_types or {})}
     solver = pybamm.IDAKLUSolver(
         rtol=recipe.solver.get("rtol", 1e-6), atol=recipe.solver.get("atol", 1e-8)
     )
     return pybamm.Simulation(
-        model, parameter_values=pv, experiment=experiment, solver=solver, var_pts=var_pts
+        model,
+        parameter_values=pv,
+        experiment=experiment,
+        solver=solver,
+        var_pts=var_pts,
+        submesh_types=submeshes,
     )
+
+
+@dataclass
+class CellSetup:
+    """A recipe, parameter set and protocol resolved for PyBaMM: everything but the solve."""
+
+    recipe: Recipe
+    parameter_set: Any
+    si: dict[str, Any]
+    inventory: Inventory
+    parameter_values: pybamm.ParameterValues
+    mass_g: float
+    theoretical_capacity_mAh_per_g: float
+    protocol: str
+    cycles: int
+    experiment: pybamm.Experiment
+    steps_A: list[str]
+
+
+def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: Any) -> CellSetup:
+    """Resolve recipe, parameters and protocol: everything :func:`run_cell` does but solve.
+
+    Parameters
+    ----------
+    recipe, params, protocol
+        As :func:`run_cell`.
+    **options
+        ``mechanisms``, ``overrides``, ``cycles``, ``period``, ``ion`` as :func:`run_cell`.
+
+    Raises
+    ------
+    InputError
+        Unknown recipe, parameter set or mechanism, bad override or protocol step.
+    """
+    unknown = set(options) - {"mechanisms", "overrides", "cycles", "period", "ion"}
+    if unknown:
+        raise TypeError(f"prepare_cell() got unexpected options {sorted(unknown)}")
+    mechanisms = options.get("mechanisms")
+    cycles, period = options.get("cycles", 1), options.get("period")
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
+    ion = options.get("ion")
+    si, ps = load_si(params, list(options.get("overrides") or []), ion=ion)
+    inv = inventory_from_si(si)
+    if not mechanisms:
+        rec = drop_absent_mechanisms(rec, inv)
+    if rec.cell == "full":
+        from hemcell.cell.full_cell import full_cell_values
+
+        if si.get("_carrier_ion", "Li") != "Li":
+            raise InputError(
+                "--ion", ion, "Li for a full cell (its cathodes, LFP and NMC811, are Li hosts)"
+            )
+        pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio)
+    else:
+        pv = pybamm_values(si, inv)
+    mass = active_mass_g(pv, rec.cell)
+    theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
+    pv.update(
+        {
+            "Nominal cell capacity [A.h]": _nominal_capacity_Ah(pv, rec.cell, theo, mass),
+            "Current function [A]": 0.1 * mass,
+        },
+        check_already_exists=False,
+    )
+    experiment, steps_A = build_experiment(protocol, mass, cycles, period, capacity_mAh_per_g=theo)
+    return CellSetup(rec, ps, si, inv, pv, mass, theo, protocol, cycles, experiment, steps_A)
 
 
 def run_cell(
@@ -203,59 +282,106 @@ def run_cell(
         With ``error`` set (and a partial solution) if the solver failed after the
         first step; raises :class:`SimulationError` if nothing could be solved.
     """
-    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
-    si, ps = load_si(params, list(overrides or []), ion=ion)
-    inv = inventory_from_si(si)
-    if not mechanisms:
-        rec = drop_absent_mechanisms(rec, inv)
-    if rec.cell == "full":
-        from hemcell.cell.full_cell import full_cell_values
-
-        if si.get("_carrier_ion", "Li") != "Li":
-            raise InputError(
-                "--ion", ion, "Li for a full cell (its cathodes, LFP and NMC811, are Li hosts)"
-            )
-        pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio)
-    else:
-        pv = pybamm_values(si, inv)
-    mass = active_mass_g(pv, rec.cell)
-    theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
-    pv.update(
-        {
-            "Nominal cell capacity [A.h]": _nominal_capacity_Ah(pv, rec.cell, theo, mass),
-            "Current function [A]": 0.1 * mass,
-        },
-        check_already_exists=False,
+    setup = prepare_cell(recipe, params, protocol, mechanisms=mechanisms, overrides=overrides,
+                         cycles=cycles, period=period, ion=ion)
+    sim = build_simulation(
+        setup.recipe, setup.parameter_values, setup.inventory, setup.experiment
     )
-    experiment, steps_A = build_experiment(protocol, mass, cycles, period, capacity_mAh_per_g=theo)
-    sim = build_simulation(rec, pv, inv, experiment)
+    return solve_cell(setup, sim)
+
+
+class _ExperimentErrors(pybamm.callbacks.Callback):
+    """Keeps the solver error PyBaMM reports when it stops an experiment early."""
+
+    def __init__(self) -> None:
+        self.error: BaseException | None = None
+
+    def on_experiment_error(self, logs: dict) -> None:
+        """PyBaMM calls this with ``logs["error"]`` when a step's solve fails."""
+        self.error = logs.get("error")
+
+
+def solve_cell(
+    setup: CellSetup, sim: pybamm.Simulation, inputs: Mapping[str, float] | None = None
+) -> CellRun:
+    """Solve ``sim`` (built for ``setup``) and check that every protocol step ran.
+
+    Parameters
+    ----------
+    setup
+        From :func:`prepare_cell`.
+    sim
+        A simulation of the setup's model and experiment (:func:`build_simulation`),
+        possibly one shared by many setups with the differing values as ``inputs``.
+    inputs
+        PyBaMM input-parameter values.
+
+    Returns
+    -------
+    CellRun
+        With ``error`` set (and the finished steps kept) if a later step failed.
+
+    Raises
+    ------
+    SimulationError
+        If nothing finished: the first step could not start or its solve failed
+        (PyBaMM returns no partial solution then), naming that step.
+    """
+    from hemcell.cell.protocols import split_steps
+
+    first = split_steps(setup.protocol)[0]
+    errors = _ExperimentErrors()
     t0 = time.perf_counter()
-    err: SimulationError | None = None
     try:
-        sol = sim.solve()
+        sol = sim.solve(inputs=dict(inputs or {}), callbacks=[errors])
     except pybamm.SolverError as exc:
         raise SimulationError(
-            f"solver failed: {exc}",
-            step=steps_A[0],
+            f"solver failed in the first step, before any step finished, so no results "
+            f"were kept (PyBaMM returns no partial solution then): {exc}",
+            step=first,
             time_s=0.0,
             hint="try a smaller current or looser tolerances",
         ) from None
     except (ValueError, pybamm.ModelError) as exc:
-        raise SimulationError(f"could not solve: {exc}", step=steps_A[0]) from None
+        raise SimulationError(f"could not solve: {exc}", step=first) from None
     elapsed = time.perf_counter() - t0
-    if sol is None:
-        raise SimulationError("solver returned no solution", step=steps_A[0], time_s=0.0)
-    err = _check_completion(sol, protocol, cycles)
-    return CellRun(rec, ps, si, inv, sim.model, pv, protocol, steps_A, mass, sol, elapsed, err)
+    if sol is None or type(sol).__name__ == "EmptySolution":
+        why = str(getattr(sol, "termination", "")) or "the solver returned no solution"
+        raise SimulationError(
+            f"the first step could not start ({why}); nothing finished, so no results "
+            "were kept",
+            step=first,
+            time_s=0.0,
+            hint="check the step's current and cut-off (a step whose cut-off is already "
+            "crossed cannot start)",
+        )
+    err = _check_completion(sol, setup.protocol, setup.cycles, errors.error)
+    return CellRun(
+        setup.recipe,
+        setup.parameter_set,
+        setup.si,
+        setup.inventory,
+        sim.model,
+        setup.parameter_values,
+        setup.protocol,
+        setup.steps_A,
+        setup.mass_g,
+        sol,
+        elapsed,
+        err,
+    )
 
 
-def _check_completion(sol: Any, protocol: str, cycles: int) -> SimulationError | None:
+def _check_completion(
+    sol: Any, protocol: str, cycles: int, solver_error: BaseException | None = None
+) -> SimulationError | None:
     """A :class:`SimulationError` naming the first step that did not run, or ``None``.
 
     PyBaMM returns an ``EmptySolution`` for a step that is infeasible from its start (an
     event already crossed) or whose solve failed, and stops the experiment there; the
-    finished steps are kept in the solution.
+    finished steps are kept in the solution. ``solver_error`` is the error PyBaMM
+    reported for the failed solve, if any (its text goes into the message); the time
+    is the end of the last finished step.
     """
     from hemcell.cell.protocols import split_steps
 
@@ -266,11 +392,12 @@ def _check_completion(sol: Any, protocol: str, cycles: int) -> SimulationError |
         if st is None or type(st).__name__ == "EmptySolution":
             done = [s for s in steps[:k] if type(s).__name__ != "EmptySolution"]
             t_fail = float(done[-1].t[-1]) if done else 0.0
-            why = (
-                str(getattr(st, "termination", ""))
-                if st is not None
-                else "no solution: the solver failed or the step could not start"
-            )
+            if st is not None:
+                why = str(getattr(st, "termination", ""))
+            elif solver_error is not None:
+                why = f"solver failed: {solver_error}"
+            else:
+                why = "no solution: the solver failed or the step could not start"
             return SimulationError(
                 f"protocol stopped at step {k + 1} of {n_expected} ({why or 'infeasible'}); "
                 f"{len(done)} finished step(s) were kept",

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli_options import OutOption, SetOption
+from hemcell.cli_options import OutOption, SetOption, positive_floats
 from hemcell.errors import InputError
 
 app = typer.Typer(
@@ -47,13 +47,7 @@ def _quantity(text: str, si_unit: str, option: str) -> float:
 
 
 def _rates(text: str) -> list[float]:
-    try:
-        rates = [float(x) for x in text.replace(" ", "").split(",") if x]
-    except ValueError:
-        raise InputError("--c-rates", text, "comma-separated numbers, e.g. 0.1,1,4") from None
-    if not rates or any(not r > 0 for r in rates):
-        raise InputError("--c-rates", text, "positive C-rates, e.g. 0.1,0.5,1")
-    return rates
+    return positive_floats(text, "--c-rates", "0.1,0.5,1")
 
 
 def _done(out: Path, summary: dict) -> None:
@@ -90,6 +84,9 @@ def cycle_cmd(
     c_rate: Annotated[float, typer.Option("--c-rate", help="C-rate (1C = 170 mA/g)")] = 1.0,
     stride: Annotated[int, typer.Option(
         "--stride", help="Solve every n-th cycle (n cycles of loss per solve); 1 = all")] = 1,
+    high_loading: Annotated[bool, typer.Option(
+        "--high-loading", help="LFP loading of the seed's high-loading cell (11.5 mg/cm2, "
+                               "L121) instead of the standard one")] = False,
     set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
@@ -100,10 +97,12 @@ def cycle_cmd(
     from hemcell.limetal import run
 
     s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
-                  focusing_from_surface, focusing_metric)
+                  focusing_from_surface, focusing_metric, high_loading)
+    dry = s["dry_out_cycle"]
     typer.echo(f"{s['anode']}: retention {s['capacity_retention']:.3f}, final "
                f"{s['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
-               f"{s['mean_coulombic_efficiency']:.5f}")
+               f"{s['mean_coulombic_efficiency']:.5f}"
+               + ("" if dry is None else f", electrolyte dried out at cycle {dry}"))
     _done(out, s)
 
 
@@ -114,22 +113,33 @@ def symmetric_cmd(
     current_density: Annotated[str, typer.Option("--current-density")] = "1mA/cm2",
     areal_capacity: Annotated[str, typer.Option("--areal-capacity")] = "1mAh/cm2",
     hours: Annotated[float, typer.Option("--hours", help="Test duration [h]")] = 1000.0,
+    rate_steps: Annotated[str | None, typer.Option(
+        "--rate-steps", help="Stepped rate test: comma-separated current densities in "
+                             "mA/cm2 (e.g. 0.2,0.5,1,2,3,5); replaces --current-density")] = None,
+    cycles_per_step: Annotated[int, typer.Option(
+        "--cycles-per-step", help="Cycles at each rate step")] = 10,
     set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
 ) -> None:
-    """Li||Li symmetric cell: overpotential_mV per cycle, time_to_failure_h, symmetric.png."""
+    """Li||Li symmetric cell: overpotential_mV per cycle, time_to_failure_h, symmetric.png;
+    with --rate-steps the stepped rate test (failure_current_density_mA_per_cm2)."""
     from hemcell.limetal import run
 
+    steps = None
+    if rate_steps is not None:
+        steps = [10.0 * x for x in positive_floats(rate_steps, "--rate-steps", "0.2,0.5,1")]
     s = run.symmetric(run.anode_list(anode),
                       _quantity(current_density, "A/m**2", "--current-density"),
                       _quantity(areal_capacity, "C/m**2", "--areal-capacity"), hours, out,
-                      set_ or (), kinetics, focusing_from_surface, focusing_metric)
+                      set_ or (), kinetics, focusing_from_surface, focusing_metric,
+                      steps, cycles_per_step)
     ttf = s["time_to_failure_h"]
+    at = s["failure_current_density_mA_per_cm2"]
     typer.echo(f"{s['anode']}: {s['initial_overpotential_mV']:.1f} -> "
                f"{s['final_overpotential_mV']:.1f} mV, failure: "
-               f"{'none' if ttf is None else f'{ttf:.0f} h'}")
+               f"{'none' if ttf is None else f'{ttf:.0f} h at {at:g} mA/cm2'}")
     _done(out, s)
 
 
@@ -209,6 +219,28 @@ def fit_losses_cmd(
     typer.echo(f"k_loss = {r['li_loss_overpotential_coefficient_per_V']:.4g} 1/V, b_dl = "
                f"{r['interphase_layer_bruggeman_coefficient']:.4g} (tortuosity factor "
                f"{r['tortuosity_factor']:.3g})")
+    for f in r.get("written", []):
+        typer.echo(f"wrote {f}")
+
+
+@app.command("fit-fade")
+def fit_fade_cmd(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,
+    stride: Annotated[int, typer.Option(
+        "--stride", help="Cycle stride of the fitting runs (1 = every cycle)")] = 1,
+    set_: SetOption = None,
+) -> None:
+    """Fit the electrolyte consumption per lost Li to the coated Li||LFP retention (88 %
+    after 300 cycles); write it into both sets as calibrated (bare is then a prediction).
+    With --set (e.g. electrolyte_volume=75 uL) use --dry-run for a sensitivity study."""
+    from hemcell.limetal.calibration import fit_fade
+
+    if set_ and not dry_run:
+        raise InputError("--set", set_, "only with --dry-run (the written value would not "
+                         "match the files' other values)")
+    r = fit_fade(set_ or (), write=not dry_run, stride=stride, progress=typer.echo)
+    typer.echo(f"electrolyte consumption {r['electrolyte_consumption_per_lost_li_cm3_per_mol']:.4g}"
+               f" cm3/mol per lost Li (retention {r['retention']:.4f})")
     for f in r.get("written", []):
         typer.echo(f"wrote {f}")
 

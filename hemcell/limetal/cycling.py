@@ -14,8 +14,18 @@ Per cycle, at the Li electrode (:mod:`hemcell.limetal.losses`), the plated charg
 :math:`r_{dl}` (in series with the coating film) enters the next solve as PyBaMM's contact
 resistance (the layer's salt-diffusion resistance, which limits Li‖Li cells, is far from
 limiting at the cathode-limited currents of these cells and is left out here). The Li
-foil holds far more Li than is cycled, so lost Li is replaced from it and the cell
-capacity fades through the growing resistance, not through Li inventory.
+foil holds far more Li than is cycled, so lost Li is replaced from it: the cell does not
+fade through Li inventory.
+
+**Electrolyte.** The lost Li also takes electrolyte out of circulation (SEI growth and
+the layer's pores, :mod:`hemcell.limetal.electrolyte`). Once the coin cell's free
+reservoir is used up the LFP electrode dries; its wetted fraction :math:`s` (evaluated
+at the start of each cycle) carries the whole current: the DFN is solved at :math:`I/s`
+(the 1D model's current density is that of the wetted cathode area), with the Li
+exchange current and the contact resistance rescaled so that the Li electrode still
+sees :math:`I/A_{Li}` and the drop :math:`I R`, and its capacities are multiplied by
+:math:`s`. The dry part keeps its state of charge; the wetted part continues from the
+common stoichiometry. Below ``MIN_WETTED_FRACTION`` the cell is reported dried out.
 
 Coulombic efficiencies reported:
 
@@ -35,12 +45,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hemcell.errors import InputError, SimulationError
+from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
 from hemcell.limetal.halfcell import (
+    IN_I0_LI,
     LFPHalfCell,
     contact_resistance_ohm,
     specific_capacity_mAh_per_g,
 )
-from hemcell.limetal.kinetics import local_deposition_overpotential_V
+from hemcell.limetal.kinetics import FARADAY_C_PER_MOL, local_deposition_overpotential_V
 from hemcell.limetal.losses import LiInventory, layer_thickness_m, loss_fraction
 from hemcell.limetal.parameters import LiMetalParameters
 
@@ -56,6 +68,9 @@ class CycleRecord:
     li_ce: list[float] = field(default_factory=list)
     layer_resistance_ohm_cm2: list[float] = field(default_factory=list)
     layer_thickness_um: list[float] = field(default_factory=list)
+    cathode_wetted_fraction: list[float] = field(default_factory=list)
+    free_electrolyte_uL: list[float] = field(default_factory=list)
+    dry_out_cycle: int | None = None
 
     def as_columns(self) -> dict[str, list[float]]:
         """Columns for a CSV."""
@@ -64,7 +79,9 @@ class CycleRecord:
                 "cell_coulombic_efficiency": self.cell_ce,
                 "li_coulombic_efficiency": self.li_ce,
                 "interphase_layer_resistance_ohm_cm2": self.layer_resistance_ohm_cm2,
-                "interphase_layer_thickness_um": self.layer_thickness_um}
+                "interphase_layer_thickness_um": self.layer_thickness_um,
+                "cathode_wetted_fraction": self.cathode_wetted_fraction,
+                "free_electrolyte_after_cycle_uL": self.free_electrolyte_uL}
 
 
 def li_loss_per_cycle(p: LiMetalParameters, li_current_density_A_per_m2: float) -> float:
@@ -73,6 +90,25 @@ def li_loss_per_cycle(p: LiMetalParameters, li_current_density_A_per_m2: float) 
                                            p.exchange_current_A_per_m2, p.focusing_factor,
                                            p.temperature_K)
     return loss_fraction(eta, p.loss_coefficient_per_V)
+
+
+#: Wetted LFP fraction below which the cell counts as dried out: it then delivers < 10 %
+#: of its capacity (far past the usual 80 % end of life), and the wetted part would run
+#: at more than 10 times the C-rate, where the solves carry no useful information.
+MIN_WETTED_FRACTION = 0.1
+
+
+def electrolyte_budget(cell: LFPHalfCell) -> ElectrolyteBudget:
+    """The cell's electrolyte bookkeeping (separator pores over the Li electrode area)."""
+    p = cell.params
+    return ElectrolyteBudget(
+        initial_volume_m3=p.electrolyte_volume_m3,
+        separator_pore_volume_m3=(p.li_electrode_area_m2 * p.separator_thickness_m
+                                  * p.separator_porosity),
+        cathode_pore_volume_m3=cell.geometry.pore_volume_m3,
+        consumption_m3_per_mol=p.electrolyte_consumption_m3_per_mol,
+        layer_uptake_m3_per_mol=layer_uptake_m3_per_mol(p.li_molar_volume_m3_per_mol,
+                                                        p.layer_porosity))
 
 
 def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int = 1,
@@ -97,7 +133,7 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     current = c_rate * geo.current_1c_A
     i_li = current / p.li_electrode_area_m2
     lam = li_loss_per_cycle(p, i_li)
-    foil = p.li_foil_thickness_m / p.li_molar_volume_m3_per_mol * 96485.33212
+    foil = p.li_foil_thickness_m / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
     inventory = LiInventory(active_C_per_m2=foil)
     t_step = 1.6 * 3600.0 / c_rate
     x0_charged = cell.base_inputs["Initial concentration in positive electrode [mol.m-3]"]
@@ -108,28 +144,40 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
                      step="formation discharge")
     q = float(sol["Discharge capacity [A.h]"].entries[-1])
     x = x0_charged + q / geo.theoretical_capacity_Ah
+    budget = electrolyte_budget(cell)
+    i0_model = cell.base_inputs[IN_I0_LI]
     rec = CycleRecord()
     n = 1
     while n <= cycles:
+        lost_mol = inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL
+        s = budget.cathode_wetted_fraction(lost_mol)
+        if s < MIN_WETTED_FRACTION:
+            rec.dry_out_cycle = n
+            break
+        # the wetted part carries I: model current I/s, Li i0 and R rescaled (see above)
+        wet = {"x0": x, "i0_li": i0_model / s}
         r_dl = p.layer_resistance_ohm_m2(inventory.lost_C_per_m2)
-        rc = contact_resistance_ohm(p, r_dl)
-        sol = cell.solve(cell.inputs(current_A=-current, x0=x, contact_ohm=rc), t_step,
+        rc = contact_resistance_ohm(p, r_dl) * s
+        sol = cell.solve(cell.inputs(current_A=-current / s, contact_ohm=rc, **wet), t_step,
                          step=f"cycle {n} charge")
         _check(sol, "Maximum voltage", f"cycle {n} charge")
-        q_ch = -float(sol["Discharge capacity [A.h]"].entries[-1])
-        x -= q_ch / geo.theoretical_capacity_Ah
+        q_model = -float(sol["Discharge capacity [A.h]"].entries[-1])
+        x -= q_model / geo.theoretical_capacity_Ah
+        wet["x0"] = x
+        q_ch = s * q_model
         plated = q_ch * 3600.0 / p.li_electrode_area_m2
         k = min(stride, cycles - n + 1)
         for _ in range(k):
             inventory.plate(plated, lam)
             inventory.strip(plated)
         r_dl = p.layer_resistance_ohm_m2(inventory.lost_C_per_m2)
-        rc = contact_resistance_ohm(p, r_dl)
-        sol = cell.solve(cell.inputs(current_A=current, x0=x, contact_ohm=rc), t_step,
+        rc = contact_resistance_ohm(p, r_dl) * s
+        sol = cell.solve(cell.inputs(current_A=current / s, contact_ohm=rc, **wet), t_step,
                          step=f"cycle {n} discharge")
         _check(sol, "Minimum voltage", f"cycle {n} discharge")
-        q_dis = float(sol["Discharge capacity [A.h]"].entries[-1])
-        x += q_dis / geo.theoretical_capacity_Ah
+        q_model = float(sol["Discharge capacity [A.h]"].entries[-1])
+        x += q_model / geo.theoretical_capacity_Ah
+        q_dis = s * q_model
         rec.cycle.append(n)
         rec.charge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_ch))
         rec.discharge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_dis))
@@ -138,6 +186,9 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
         rec.layer_resistance_ohm_cm2.append(r_dl * 1e4)
         rec.layer_thickness_um.append(1e6 * layer_thickness_m(
             inventory.lost_C_per_m2, p.li_molar_volume_m3_per_mol, p.layer_porosity))
+        rec.cathode_wetted_fraction.append(s)
+        rec.free_electrolyte_uL.append(1e9 * budget.free_volume_m3(
+            inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL))
         if progress is not None:
             progress(n)
         n += k
@@ -154,9 +205,14 @@ def cycling_summary(rec: CycleRecord) -> dict[str, Any]:
     """Summary keys of ``hemcell limetal cycle``."""
     import numpy as np
 
-    first, last = rec.discharge_mAh_per_g[0], rec.discharge_mAh_per_g[-1]
+    first = rec.discharge_mAh_per_g[0]
+    last = 0.0 if rec.dry_out_cycle is not None else rec.discharge_mAh_per_g[-1]
     return {
         "cycles": rec.cycle[-1],
+        "dry_out_cycle": rec.dry_out_cycle,
+        "final_cathode_wetted_fraction": (0.0 if rec.dry_out_cycle is not None
+                                          else rec.cathode_wetted_fraction[-1]),
+        "final_free_electrolyte_uL": rec.free_electrolyte_uL[-1],
         "initial_discharge_capacity_mAh_per_g": first,
         "final_discharge_capacity_mAh_per_g": last,
         "capacity_retention": last / first,

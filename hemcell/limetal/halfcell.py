@@ -61,18 +61,21 @@ class LFPCellGeometry:
     mass_kg: float
     theoretical_capacity_Ah: float
     current_1c_A: float
+    pore_volume_m3: float
 
 
-def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction: float
-                 ) -> LFPCellGeometry:
-    """LFP density, electrode thickness, mass, capacity and 1C current from the loading."""
+def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction: float,
+                 porosity: float) -> LFPCellGeometry:
+    """LFP density, electrode thickness, mass, capacity, 1C current and pore volume
+    (``A_c L eps``) from the loading."""
     spec_cap_C_per_kg = p.lfp_specific_current_1c_A_per_kg * 3600.0  # 1C for 1 h
     rho = c_max_mol_per_m3 * FARADAY_C_PER_MOL / spec_cap_C_per_kg
     thickness = p.lfp_mass_loading_kg_per_m2 / (rho * active_fraction)
     mass = p.lfp_mass_loading_kg_per_m2 * p.cathode_area_m2
     return LFPCellGeometry(c_max_mol_per_m3, active_fraction, rho, thickness, mass,
                            mass * spec_cap_C_per_kg / 3600.0,
-                           mass * p.lfp_specific_current_1c_A_per_kg)
+                           mass * p.lfp_specific_current_1c_A_per_kg,
+                           p.cathode_area_m2 * thickness * porosity)
 
 
 def model_exchange_current_A_per_m2(p: LiMetalParameters) -> float:
@@ -163,7 +166,7 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
     values = pset.to_pybamm_parameter_values()
     c_max = float(values["Maximum concentration in positive electrode [mol.m-3]"])
     eps_am = float(values["Positive electrode active material volume fraction"])
-    geo = lfp_geometry(p, c_max, eps_am)
+    geo = lfp_geometry(p, c_max, eps_am, float(values["Positive electrode porosity"]))
     lfp_j0 = values["Positive electrode exchange-current density [A.m-2]"]
     c_ref = p.electrolyte_concentration_mol_per_m3
     Ea = p.activation_energy_J_per_mol

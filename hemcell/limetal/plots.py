@@ -47,23 +47,34 @@ def plot_rate(path: Path, curves: Mapping[str, Sequence[Mapping[str, Any]]],
 
 
 def plot_cycling(path: Path, records: Mapping[str, Any],
-                 targets: Mapping[str, float] | None = None) -> None:
-    """Discharge capacity, Coulombic efficiencies and layer resistance vs cycle."""
+                 targets: Mapping[str, tuple[int, float]] | None = None) -> None:
+    """Discharge capacity, Coulombic efficiencies, layer resistance and the electrolyte
+    left vs cycle; ``targets`` maps a label to (cycle, paper capacity in mAh/g)."""
     plt = _plt()
-    fig, axs = plt.subplots(1, 3, figsize=(13, 4))
+    fig, axs = plt.subplots(2, 2, figsize=(11, 7))
+    axs = axs.ravel()
     for label, rec in records.items():
-        line, = axs[0].plot(rec.cycle, rec.discharge_mAh_per_g, label=label)
+        cycles = list(rec.cycle)
+        caps = list(rec.discharge_mAh_per_g)
+        if rec.dry_out_cycle is not None:  # show the dried-out cell at zero capacity
+            cycles.append(rec.dry_out_cycle)
+            caps.append(0.0)
+        line, = axs[0].plot(cycles, caps, label=label)
         if targets and label in targets:
-            axs[0].plot([rec.cycle[-1]], [targets[label]], "s", mfc="none",
+            axs[0].plot([targets[label][0]], [targets[label][1]], "s", mfc="none",
                         color=line.get_color(), label=f"seed 004 {label}")
         axs[1].plot(rec.cycle, [100 * c for c in rec.cell_ce], color=line.get_color(),
                     label=f"{label} cell")
         axs[1].plot(rec.cycle, [100 * c for c in rec.li_ce], "--", color=line.get_color(),
                     label=f"{label} Li electrode")
         axs[2].plot(rec.cycle, rec.layer_resistance_ohm_cm2, color=line.get_color(), label=label)
+        axs[3].plot(rec.cycle, rec.free_electrolyte_uL, color=line.get_color(),
+                    label=f"{label} free electrolyte")
     axs[0].set_ylabel("discharge capacity (mAh/g)")
     axs[1].set_ylabel("Coulombic efficiency (%)")
     axs[2].set_ylabel("dead-Li/SEI layer resistance (Ohm cm2)")
+    axs[3].axhline(0.0, color="k", lw=0.5)
+    axs[3].set_ylabel("free electrolyte after the cycle (uL)\n(< 0: LFP pores draining)")
     for a in axs:
         a.set_xlabel("cycle")
         a.legend(fontsize=7)
@@ -77,14 +88,14 @@ def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
     plt = _plt()
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
     for label, r in results.items():
-        t_h = [(n + 1) * r.cycle_time_s / 3600 for n in range(len(r.overpotential_V))]
+        t_h = [t / 3600 for t in r.cycle_end_time_s[:len(r.overpotential_V)]]
         line, = a1.plot(t_h, [1e3 * v for v in r.overpotential_V], label=label)
         if r.time_to_failure_h is not None:
             a1.axvline(r.time_to_failure_h, ls=":", color=line.get_color())
         ts, vs = [], []
         for n, v in enumerate(r.overpotential_V[:5]):
-            t0 = n * r.cycle_time_s / 3600
-            th = r.cycle_time_s / 7200
+            t0 = (r.cycle_end_time_s[n - 1] if n else 0.0) / 3600
+            th = (r.cycle_end_time_s[n] / 3600 - t0) / 2
             ts += [t0, t0 + th, t0 + th, t0 + 2 * th]
             vs += [v, v, -v, -v]
         a2.plot(ts, [1e3 * v for v in vs], color=line.get_color(), label=label)

@@ -140,8 +140,13 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
 
 def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
           overrides: Sequence[str] = (), stride: int = 1, kinetics: str = "rct",
-          focusing_from_surface: bool = False, focusing_metric: str = "max") -> dict[str, Any]:
-    """``hemcell limetal cycle``: Li‖LFP cycling with Li loss and interphase growth."""
+          focusing_from_surface: bool = False, focusing_metric: str = "max",
+          high_loading: bool = False) -> dict[str, Any]:
+    """``hemcell limetal cycle``: Li‖LFP cycling with Li loss and interphase growth.
+
+    ``high_loading`` uses the set's ``lfp_high_mass_loading`` (11.5 mg/cm**2, seed 004
+    L121) as the LFP loading (an override applied before any ``--set``).
+    """
     from hemcell.errors import InputError
     from hemcell.limetal.cycling import cycling_summary, run_cycling
     from hemcell.limetal.halfcell import build_half_cell, lfp_geometry
@@ -152,6 +157,9 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         raise InputError("--cycles/--stride/--c-rate", (cycles, stride, c_rate),
                          "cycles >= 1, stride >= 1, C-rate > 0")
     out_dir.mkdir(parents=True, exist_ok=True)
+    if high_loading:
+        m = float(load_anode_set("coated").si["lfp_high_mass_loading"])
+        overrides = [f"lfp_mass_loading={m!r} kg/m**2", *overrides]
     recs, psets, params, focus, sums = {}, {}, {}, {}, {}
     for anode in anodes:
         pset0 = load_anode_set(anode, overrides)
@@ -161,7 +169,8 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
             pv = pset0.to_pybamm_parameter_values()
             geo = lfp_geometry(p0, float(pv["Maximum concentration in positive electrode "
                                             "[mol.m-3]"]),
-                               float(pv["Positive electrode active material volume fraction"]))
+                               float(pv["Positive electrode active material volume fraction"]),
+                               float(pv["Positive electrode porosity"]))
             i_li = c_rate * geo.current_1c_A / p0.li_electrode_area_m2
         pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface, i_li,
                                 focusing_metric)
@@ -171,45 +180,76 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         sums[anode] = cycling_summary(rec)
         _write_csv(out_dir / f"cycling_{anode}.csv", rec.as_columns())
     first = anodes[0]
-    summary: dict[str, Any] = {"anode": first, "c_rate": c_rate, **sums[first]}
+    summary: dict[str, Any] = {"anode": first, "c_rate": c_rate, **sums[first],
+                               "lfp_mass_loading_mg_per_cm2":
+                                   params[first].lfp_mass_loading_kg_per_m2 * 100.0}
     if len(anodes) > 1:
         summary["by_anode"] = sums
     targets = {}
     for a in anodes:
         ps = load_anode_set(a)
-        if "lfp_capacity_after_300_cycles" in ps and cycles >= 300:
-            targets[a] = float(ps.si["lfp_capacity_after_300_cycles"]) / 3600
+        if "lfp_capacity_after_300_cycles" in ps and cycles >= 300 and not high_loading:
+            targets[a] = (300, float(ps.si["lfp_capacity_after_300_cycles"]) / 3600)
     plot_cycling(out_dir / "cycling.png", recs, targets)
     write_summary(out_dir, summary)
     write_run_record(out_dir, _record(psets, params, focus),
-                     extra={"cycles": cycles, "c_rate": c_rate, "stride": stride})
+                     extra={"cycles": cycles, "c_rate": c_rate, "stride": stride,
+                            "high_loading": high_loading})
     return summary
 
 
 def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
               areal_capacity_C_per_m2: float, hours: float, out_dir: Path,
               overrides: Sequence[str] = (), kinetics: str = "rct",
-              focusing_from_surface: bool = False, focusing_metric: str = "max"
+              focusing_from_surface: bool = False, focusing_metric: str = "max",
+              rate_steps_A_per_m2: Sequence[float] | None = None, cycles_per_step: int = 10
               ) -> dict[str, Any]:
-    """``hemcell limetal symmetric``: Li‖Li overpotential per cycle and failure."""
+    """``hemcell limetal symmetric``: Li‖Li overpotential per cycle and failure.
+
+    With ``rate_steps_A_per_m2`` the cell runs the stepped rate test
+    (``cycles_per_step`` cycles of the areal capacity at each current density in turn,
+    stopped after ``hours``) instead of a constant current; the surface coupling then
+    runs at the first step's current density.
+    """
     from hemcell.limetal.plots import plot_symmetric
-    from hemcell.limetal.symmetric import run_symmetric, symmetric_summary
+    from hemcell.limetal.symmetric import (
+        rate_test_schedule,
+        run_schedule,
+        run_symmetric,
+        symmetric_summary,
+    )
     from hemcell.runinfo import write_run_record, write_summary
 
+    schedule = None
+    if rate_steps_A_per_m2:
+        schedule = rate_test_schedule(rate_steps_A_per_m2, cycles_per_step,
+                                      areal_capacity_C_per_m2)
+        t, n = 0.0, 0
+        while n < len(schedule) and t < hours * 3600.0:
+            t += 2.0 * schedule[n][1] / schedule[n][0]
+            n += 1
+        schedule = schedule[:max(n, 1)]
+        current_density_A_per_m2 = schedule[0][0]
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
     for anode in anodes:
         pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface,
                                 current_density_A_per_m2, focusing_metric)
-        r = run_symmetric(p, current_density_A_per_m2, areal_capacity_C_per_m2, hours)
+        r = (run_schedule(p, schedule) if schedule is not None else
+             run_symmetric(p, current_density_A_per_m2, areal_capacity_C_per_m2, hours))
         res[anode], psets[anode], params[anode], focus[anode] = r, pset, p, info
         sums[anode] = symmetric_summary(r)
         _write_csv(out_dir / f"symmetric_{anode}.csv", {
             "cycle": list(range(1, len(r.overpotential_V) + 1)),
-            "time_h": [(n + 1) * r.cycle_time_s / 3600 for n in range(len(r.overpotential_V))],
+            "time_h": [t / 3600 for t in r.cycle_end_time_s[:len(r.overpotential_V)]],
+            "current_density_mA_per_cm2": [
+                i / 10 for i in r.cycle_current_density_A_per_m2[:len(r.overpotential_V)]],
             "overpotential_mV": [1e3 * v for v in r.overpotential_V]})
     first = anodes[0]
     summary: dict[str, Any] = {"anode": first, "hours": hours, **sums[first]}
+    if schedule is not None:
+        summary["rate_steps_mA_per_cm2"] = [i / 10 for i in rate_steps_A_per_m2 or ()]
+        summary["cycles_per_step"] = cycles_per_step
     if len(anodes) > 1:
         summary["by_anode"] = {a: {k: v for k, v in s.items() if k != "overpotential_mV"}
                                for a, s in sums.items()}

@@ -30,15 +30,22 @@ The plateau voltage of cycle :math:`n` is the sum of series terms (per area):
 separator + layers falls to :math:`i`) and the voltage diverges; that cycle is the
 failure ("significant polarization", seed 004 L84; dead-Li mass-transport failure, Chen
 et al., *J. Mater. Chem. A* 5 (2017) 11671).
+
+**Stepped rate test** (:func:`rate_test_schedule`, :func:`run_schedule`): the same
+cell run through a list of (current density, areal capacity) cycles, e.g. 10 cycles at
+each of 0.2 … 5 mA/cm**2 (seed 004 Fig. 3c; the step protocol is assumed). Each cycle
+adds :math:`\lambda(i)q` at its own current; failure is checked at that cycle's current.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from hemcell.errors import InputError
+from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
 from hemcell.limetal.kinetics import (
     FARADAY_C_PER_MOL,
     butler_volmer_overpotential_V,
@@ -60,13 +67,23 @@ class SymmetricResult:
     loss_fraction: float
     failure_cycle: int | None
     initial_terms_V: dict[str, float]
+    cycle_current_density_A_per_m2: list[float]
+    cycle_end_time_s: list[float]
+    electrolyte_exhausted_h: float | None = None
 
     @property
     def time_to_failure_h(self) -> float | None:
         """Elapsed time at the end of the failed cycle [h], or None."""
         if self.failure_cycle is None:
             return None
-        return self.failure_cycle * self.cycle_time_s / 3600.0
+        return self.cycle_end_time_s[self.failure_cycle - 1] / 3600.0
+
+    @property
+    def failure_current_density_A_per_m2(self) -> float | None:
+        """Current density of the failed cycle, or None."""
+        if self.failure_cycle is None:
+            return None
+        return self.cycle_current_density_A_per_m2[self.failure_cycle - 1]
 
 
 def separator_diffusion_resistance_s_per_m(p: LiMetalParameters) -> float:
@@ -110,26 +127,69 @@ def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
     if not (i > 0 and q > 0 and hours > 0):
         raise InputError("symmetric cell", (i, q, hours),
                          "current density, areal capacity and hours > 0")
-    if not math.isfinite(concentration_overpotential_V(p, i)):
-        c0 = p.electrolyte_concentration_mol_per_m3
-        i_lim = 2 * c0 * FARADAY_C_PER_MOL / ((1 - p.cation_transference_number)
-                                               * separator_diffusion_resistance_s_per_m(p))
-        raise InputError("--current-density", i, f"below the limiting current {i_lim:.4g} "
-                         "A/m**2 of the separator")
-    t_cycle = 2.0 * q / i
-    n_cycles = max(1, int(hours * 3600.0 // t_cycle))
+    n_cycles = max(1, int(hours * 3600.0 // (2.0 * q / i)))
+    return run_schedule(p, [(i, q)] * n_cycles)
+
+
+def rate_test_schedule(step_current_densities_A_per_m2: Sequence[float],
+                       cycles_per_step: int, areal_capacity_C_per_m2: float
+                       ) -> list[tuple[float, float]]:
+    """Stepped rate test: ``cycles_per_step`` cycles of ``q`` at each current in turn."""
+    steps = list(step_current_densities_A_per_m2)
+    if not steps or any(not i > 0 for i in steps) or cycles_per_step < 1 or \
+            not areal_capacity_C_per_m2 > 0:
+        raise InputError("--rate-steps/--cycles-per-step/--areal-capacity",
+                         (steps, cycles_per_step, areal_capacity_C_per_m2),
+                         "positive current densities, >= 1 cycle per step, capacity > 0")
+    return [(i, areal_capacity_C_per_m2) for i in steps for _ in range(cycles_per_step)]
+
+
+def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
+                 ) -> SymmetricResult:
+    """Cycle a Li‖Li cell through ``(current density, areal capacity)`` per cycle.
+
+    Each cycle plates and strips ``q`` at ``i`` on both electrodes; each electrode loses
+    ``lambda(i) q`` to its layer (the loss fraction at that cycle's current). The cell
+    fails in the first cycle whose steady salt difference reaches ``2 c0``.
+
+    Raises
+    ------
+    InputError
+        An empty schedule, a non-positive entry, or a current above the limiting current
+        of the fresh cell.
+    """
+    if not schedule or any(not (i > 0 and q > 0) for i, q in schedule):
+        raise InputError("symmetric cell schedule", schedule,
+                         "cycles with current density > 0 and areal capacity > 0")
     i0 = p.exchange_current_A_per_m2
-    eta_ct = butler_volmer_overpotential_V(p.focusing_factor * i, i0, p.temperature_K)
-    lam = loss_fraction(local_deposition_overpotential_V(i, i0, p.focusing_factor,
-                                                         p.temperature_K),
-                        p.loss_coefficient_per_V)
     r_sep = 1.0 / p.separator_conductance_S_per_m2
-    ohmic_fixed = i * (r_sep + 2 * p.film_resistance_ohm_m2)
+    for i in sorted({i for i, _ in schedule}):
+        if not math.isfinite(concentration_overpotential_V(p, i)):
+            c0 = p.electrolyte_concentration_mol_per_m3
+            i_lim = 2 * c0 * FARADAY_C_PER_MOL / ((1 - p.cation_transference_number)
+                                                   * separator_diffusion_resistance_s_per_m(p))
+            raise InputError("--current-density", i, f"below the limiting current "
+                             f"{i_lim:.4g} A/m**2 of the separator")
+    eta_ct: dict[float, float] = {}
+    lam: dict[float, float] = {}
+    for i in {i for i, _ in schedule}:
+        eta_ct[i] = butler_volmer_overpotential_V(p.focusing_factor * i, i0, p.temperature_K)
+        lam[i] = loss_fraction(local_deposition_overpotential_V(i, i0, p.focusing_factor,
+                                                                p.temperature_K),
+                               p.loss_coefficient_per_V)
+    budget = electrolyte_budget(p)
+    exhausted_h = None
     v: list[float] = []
+    t_end: list[float] = []
     failure = None
     lost = 0.0
-    for n in range(1, n_cycles + 1):
-        lost += lam * q
+    t = 0.0
+    for n, (i, q) in enumerate(schedule, start=1):
+        lost += lam[i] * q
+        t += 2.0 * q / i
+        if exhausted_h is None and budget.free_volume_m3(
+                2 * lost * p.li_electrode_area_m2 / FARADAY_C_PER_MOL) < 0:
+            exhausted_h = t / 3600.0
         r_dl = p.layer_resistance_ohm_m2(lost)
         d_dl = layer_diffusion_resistance_s_per_m(
             lost, p.li_molar_volume_m3_per_mol, p.layer_porosity, p.layer_bruggeman,
@@ -137,14 +197,37 @@ def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
         eta_c = concentration_overpotential_V(p, i, 2 * d_dl)
         if not math.isfinite(eta_c):
             failure = n
+            t_end.append(t)
             break
-        v.append(2 * eta_ct + ohmic_fixed + 2 * i * r_dl + eta_c)
+        v.append(2 * eta_ct[i] + i * (r_sep + 2 * p.film_resistance_ohm_m2)
+                 + 2 * i * r_dl + eta_c)
+        t_end.append(t)
+    i1, q1 = schedule[0]
     if not v:  # failed in the first cycle: report the fresh-cell value
-        v.append(2 * eta_ct + ohmic_fixed + concentration_overpotential_V(p, i))
-    terms = {"charge_transfer_V": 2 * eta_ct, "separator_V": i * r_sep,
-             "coating_film_V": 2 * i * p.film_resistance_ohm_m2,
-             "concentration_V": concentration_overpotential_V(p, i)}
-    return SymmetricResult(i, q, t_cycle, v, lam, failure, terms)
+        v.append(2 * eta_ct[i1] + i1 * (r_sep + 2 * p.film_resistance_ohm_m2)
+                 + concentration_overpotential_V(p, i1))
+    terms = {"charge_transfer_V": 2 * eta_ct[i1], "separator_V": i1 * r_sep,
+             "coating_film_V": 2 * i1 * p.film_resistance_ohm_m2,
+             "concentration_V": concentration_overpotential_V(p, i1)}
+    return SymmetricResult(i1, q1, 2.0 * q1 / i1, v, lam[i1], failure, terms,
+                           [i for i, _ in schedule[:len(t_end)]], t_end, exhausted_h)
+
+
+def electrolyte_budget(p: LiMetalParameters) -> ElectrolyteBudget:
+    """Electrolyte bookkeeping of the Li‖Li coin cell (no cathode; both electrodes lose Li).
+
+    Used as a **diagnostic**, not as a failure criterion: with the consumption fitted to
+    the Li‖LFP fade (:func:`hemcell.limetal.calibration.fit_fade`) it says when the same
+    cell build would have used up its free electrolyte (``electrolyte_exhausted_h``).
+    """
+    return ElectrolyteBudget(
+        initial_volume_m3=p.electrolyte_volume_m3,
+        separator_pore_volume_m3=(p.li_electrode_area_m2 * p.separator_thickness_m
+                                  * p.separator_porosity),
+        cathode_pore_volume_m3=0.0,
+        consumption_m3_per_mol=p.electrolyte_consumption_m3_per_mol,
+        layer_uptake_m3_per_mol=layer_uptake_m3_per_mol(p.li_molar_volume_m3_per_mol,
+                                                        p.layer_porosity))
 
 
 def symmetric_summary(res: SymmetricResult) -> dict[str, Any]:
@@ -159,8 +242,12 @@ def symmetric_summary(res: SymmetricResult) -> dict[str, Any]:
         "final_overpotential_mV": 1e3 * v[-1],
         "li_loss_fraction_per_cycle": res.loss_fraction,
         "time_to_failure_h": res.time_to_failure_h,
+        "failure_current_density_mA_per_cm2": (
+            None if res.failure_current_density_A_per_m2 is None
+            else res.failure_current_density_A_per_m2 / 10.0),
         "time_without_failure_h": (res.time_to_failure_h if res.time_to_failure_h is not None
-                                   else len(v) * res.cycle_time_s / 3600.0),
+                                   else res.cycle_end_time_s[len(v) - 1] / 3600.0),
+        "electrolyte_exhausted_h": res.electrolyte_exhausted_h,
         "initial_overpotential_terms_mV": {k.removesuffix("_V"): 1e3 * x
                                            for k, x in res.initial_terms_V.items()},
     }

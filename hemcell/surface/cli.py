@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 
 _Geometry = Annotated[str, typer.Option("--geometry", help="flat | sinusoid | nucleus | random")]
+_GeometryRun = Annotated[str | None, typer.Option(
+    "--geometry", help="flat | sinusoid | nucleus | random (default sinusoid; nucleus in 3D)")]
 _Control = Annotated[str, typer.Option(
     "--control", help="galvanostatic (applied_current_density) | potentiostatic "
                       "(applied_potential)")]
@@ -31,6 +33,10 @@ _Dt = Annotated[float | None, typer.Option(
     "--dt-s", help="Largest time step [s] (default transient_time_step)")]
 _Fixed = Annotated[bool, typer.Option(
     "--fixed-surface", help="Transient transport only: the Li surface does not move")]
+_Dim = Annotated[int, typer.Option(
+    "--dim", help="2 | 3 (3D: flat | nucleus | random; bare | coated_thin; steady)")]
+_Solver = Annotated[str, typer.Option(
+    "--linear-solver", help="auto (MUMPS LU in 2D, GMRES + fieldsplit/GAMG in 3D) | lu | gamg")]
 
 
 def _require_fenicsx() -> None:
@@ -92,6 +98,19 @@ def _time_progress(duration: float | None) -> tuple[object, object]:
     return progress, update
 
 
+def _dim(dim: int, transient: bool, geometry: str | None) -> str:
+    """Check ``--dim``; return the geometry (default sinusoid in 2D, nucleus in 3D)."""
+    from hemcell.surface.run import DIMS
+
+    if dim not in DIMS:
+        raise InputError("--dim", dim, ", ".join(map(str, DIMS)))
+    if dim == 3 and transient:
+        raise InputError("--transient", "with --dim 3", "steady runs only in 3D (omit --transient)")
+    if geometry is None:
+        return "nucleus" if dim == 3 else "sinusoid"
+    return geometry
+
+
 def _transient_duration(duration: float | None) -> float | None:
     if duration is not None and not duration > 0:
         raise InputError("--duration-s", duration, "a positive time")
@@ -102,21 +121,26 @@ def _transient_duration(duration: float | None) -> float | None:
 def run(
     case: Annotated[str, typer.Option("--case", help="bare | coated | coated_thin")],
     out: OutOption,
-    geometry: _Geometry = "sinusoid",
+    geometry: _GeometryRun = None,
     set_: SetOption = None,
     control: _Control = "galvanostatic",
     transient: _Transient = False,
     duration_s: _Duration = None,
     dt_s: _Dt = None,
     fixed_surface: _Fixed = False,
+    dim: _Dim = 2,
+    linear_solver: _Solver = "auto",
 ) -> None:
     """Solve one case; write metrics.json, run.json, fields/ and PNG maps to --out.
 
     With --transient: integrate in time; metrics.json gains sand_time_s,
     amplitude_growth_rate_per_s and final_amplitude_m; timeseries.csv, frames/,
     animation.gif and fields/transient_*.bp are written.
+
+    With --dim 3: the 3D cell (steady; mechanics metrics null).
     """
     _require_fenicsx()
+    geometry = _dim(dim, transient, geometry)
     if transient:
         from hemcell.surface.run import run_transient_case
 
@@ -139,7 +163,8 @@ def run(
     status, update = _progress()
     try:
         metrics = run_case(case, geometry, set_ or [], out, _control(control),
-                           progress=update)  # type: ignore[arg-type]
+                           progress=update, dim=dim,  # type: ignore[arg-type]
+                           linear_solver=linear_solver)
     finally:
         if status is not None:
             status.stop()  # type: ignore[attr-defined]
@@ -151,20 +176,23 @@ def run(
 @app.command()
 def compare(
     out: OutOption,
-    geometry: _Geometry = "sinusoid",
+    geometry: _GeometryRun = None,
     set_: SetOption = None,
     control: _Control = "galvanostatic",
     transient: _Transient = False,
     duration_s: _Duration = None,
     dt_s: _Dt = None,
     fixed_surface: _Fixed = False,
+    dim: _Dim = 2,
+    linear_solver: _Solver = "auto",
 ) -> None:
     """Bare and coated on the same geometry, mesh and loading: comparison.json/.png.
 
     With --transient: both integrated in time; amplitude.png shows amplitude vs time
-    for bare and coated together.
+    for bare and coated together. With --dim 3: bare vs coated_thin on the 3D cell.
     """
     _require_fenicsx()
+    geometry = _dim(dim, transient, geometry)
     if transient:
         from hemcell.surface.run import compare_transient_cases
 
@@ -189,7 +217,8 @@ def compare(
     status, update = _progress()
     try:
         summary = compare_cases(geometry, set_ or [], out, _control(control),
-                                progress=update)  # type: ignore[arg-type]
+                                progress=update, dim=dim,  # type: ignore[arg-type]
+                                linear_solver=linear_solver)
     finally:
         if status is not None:
             status.stop()  # type: ignore[attr-defined]
@@ -222,3 +251,37 @@ def seeds(
         r = summary["statistics"]["focusing_ratio_coated_to_bare"]
         typer.echo(f"coated/bare focusing ratio {r['mean']:.4g} +/- {r['std']:.2g} over "
                    f"{summary['n_seeds']} seeds; results in {out}")
+
+
+@app.command()
+def thickness(
+    out: OutOption,
+    thicknesses: Annotated[str, typer.Option(
+        "--thicknesses", help="Coating thicknesses in nm, comma-separated")] = "14,28,70",
+    geometry: _Geometry = "flat",
+    set_: SetOption = None,
+    n_seeds: Annotated[int, typer.Option("--n-seeds", help="Number of realisations")] = 4,
+    first_seed: Annotated[int, typer.Option("--first-seed", help="First seed")] = 1,
+) -> None:
+    """Coverage vs coating drop over thickness (thin layer with pinholes): thickness.json/.png."""
+    from hemcell.cli_options import positive_floats
+
+    h_nm = positive_floats(thicknesses, "--thicknesses", "14,28,70")
+    if n_seeds < 1:
+        raise InputError("--n-seeds", n_seeds, ">= 1")
+    _require_fenicsx()
+    from hemcell.surface.thickness import thickness_study, write_thickness_study
+
+    status, update = _progress()
+    try:
+        summary, rows, record = thickness_study(
+            [h * 1e-9 for h in h_nm], geometry, set_ or [],
+            range(first_seed, first_seed + n_seeds), progress=update)  # type: ignore[arg-type]
+        write_thickness_study(summary, rows, record, out)
+    finally:
+        if status is not None:
+            status.stop()  # type: ignore[attr-defined]
+    if update is not None:
+        t = summary["trade_off"]
+        typer.echo(f"chosen thickness {t['chosen_thickness_nm']:g} nm (thinnest with focusing "
+                   f"within {100 * t['focusing_tolerance']:g} % of the best); results in {out}")

@@ -41,6 +41,10 @@ interface and :math:`\phi` that of the electrolyte at the (collapsed) surface:
 surface are fixed to zero). The Ohmic drop across a flat coating is
 :math:`\Delta\phi_c = i\,h/\kappa_c`.
 
+A sputtered film thinner than its closure thickness leaves pinholes where the
+electrolyte touches bare lithium; :mod:`hemcell.surface.coverage` makes :math:`\kappa_c/h`
+and the kinetics pointwise fields for that case.
+
 The condition neglects the curvature of the layer. On a curved surface with radius
 :math:`R` the current lines converge (convex) or diverge (concave) across the
 coating, and the Li-side current density differs from the electrolyte-side one by a
@@ -73,9 +77,13 @@ def cation_balance_volume(phi: Any, q: Any, p: SurfaceParameters, dx: Any) -> An
     return -ufl.inner(coating_current_density(phi, p) / FARADAY_C_PER_MOL, ufl.grad(q)) * dx
 
 
-def film_current_density(phi: Any, psi: Any, p: SurfaceParameters) -> Any:
-    """Thin-layer current through the coating, (κ_c/h)(φ − ψ) [A m⁻²], deposition positive."""
-    return p.coating_conductivity_S_per_m / p.coating_thickness_m * (phi - psi)
+def film_current_density(phi: Any, psi: Any, conductance_S_per_m2: Any) -> Any:
+    """Thin-layer current through the coating, G_f(φ − ψ) [A m⁻²], deposition positive.
+
+    ``conductance_S_per_m2`` is G_f = κ_c/h for a complete film and the pointwise G_f of
+    :func:`hemcell.surface.coverage.thin_layer_fields` for a film with pinholes.
+    """
+    return conductance_S_per_m2 * (phi - psi)
 
 
 def ohmic_drop_V(current_density_A_per_m2: float, p: SurfaceParameters) -> float:

@@ -481,10 +481,24 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
         Full mesh, transport and mechanics sub-meshes, with tags (see :class:`Cell`,
         :class:`Facet`).
     """
+    return mesh_from_gmsh(
+        spec, lambda gmsh: _build_gmsh_model(spec, gmsh, band_is_electrolyte, surface_curve),
+        comm, gdim=2, has_coating=spec.coated and not band_is_electrolyte)
+
+
+def mesh_from_gmsh(spec: Any, build: Any, comm: MPI.Comm | None, gdim: int,
+                   has_coating: bool,
+                   transform: Any = None) -> SurfaceMesh:
+    """Run ``build(gmsh)`` on rank 0, distribute the mesh and split it into sub-meshes.
+
+    Shared by the 2D and 3D geometries. ``build`` creates the model (in µm) with the
+    physical groups of :class:`Cell` and :class:`Facet` and generates the mesh;
+    ``transform`` (optional) maps the node coordinates [m] in place after scaling
+    (e.g. a surface height field), before the sub-meshes are extracted.
+    """
     import dolfinx_solver  # noqa: F401  (must precede dolfinx)
 
     import dolfinx.io.gmsh
-    import dolfinx.mesh
     import gmsh
     from mpi4py import MPI
 
@@ -497,13 +511,14 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
         gmsh.option.setNumber("General.Terminal", 0)
         gmsh.model.add("hemcell_surface")
         try:
-            _build_gmsh_model(spec, gmsh, band_is_electrolyte, surface_curve)
+            build(gmsh)
         except Exception:
             gmsh.model.remove()
             if initialized_here:
                 gmsh.finalize()
             raise
-    data = dolfinx.io.gmsh.model_to_mesh(gmsh.model if comm.rank == 0 else None, comm, 0, gdim=2)
+    data = dolfinx.io.gmsh.model_to_mesh(gmsh.model if comm.rank == 0 else None, comm, 0,
+                                         gdim=gdim)
     if comm.rank == 0:
         gmsh.model.remove()
         if initialized_here:
@@ -511,7 +526,18 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
 
     msh = data.mesh
     msh.geometry.x[:] *= _UM
-    cell_tags, facet_tags = data.cell_tags, data.facet_tags
+    if transform is not None:
+        transform(msh.geometry.x)
+    return split_mesh(spec, msh, data.cell_tags, data.facet_tags, has_coating)
+
+
+def split_mesh(spec: Any, msh: Any, cell_tags: Any, facet_tags: Any,
+               has_coating: bool) -> SurfaceMesh:
+    """Split the full mesh into the transport and mechanics sub-meshes (with tags)."""
+    import dolfinx_solver  # noqa: F401
+
+    import dolfinx.mesh
+
     tdim = msh.topology.dim
     msh.topology.create_connectivity(tdim - 1, tdim)
 
@@ -526,5 +552,4 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
     tr = sub((Cell.ELECTROLYTE, Cell.COATING))
     me = sub((Cell.LI, Cell.COATING))
     return SurfaceMesh(spec, msh, cell_tags, facet_tags, *tr[:3], *me[:3],
-                       has_coating=spec.coated and not band_is_electrolyte,
-                       transport_nodes=tr[3], mechanics_nodes=me[3])
+                       has_coating=has_coating, transport_nodes=tr[3], mechanics_nodes=me[3])

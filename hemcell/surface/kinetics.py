@@ -102,6 +102,46 @@ def mean_exchange_current_density(p: SurfaceParameters, case: Case) -> float:
         p.activation_energy_coated_J_per_mol, p.temperature_K, p.reference_temperature_K)
 
 
+def gaussian_random_field(
+    x_m: npt.ArrayLike,
+    correlation_length_m: float,
+    width_m: float,
+    seed: int | tuple[int, ...],
+    n_modes: int = 64,
+) -> npt.NDArray[np.float64]:
+    r"""Stationary unit-variance Gaussian random field G(x) on the periodic interval [0, W).
+
+    A Fourier series with random coefficients and mode variances
+    :math:`\propto \exp(-(k\ell)^2/4)`, :math:`k = 2\pi m/W` (squared-exponential
+    correlation of length :math:`\ell`), normalised to unit variance. The field depends
+    only on ``x`` and the seed, not on the mesh or the MPI partition.
+
+    Parameters
+    ----------
+    x_m
+        Lateral positions [m].
+    correlation_length_m
+        ℓ [m].
+    width_m
+        Period W [m].
+    seed
+        Random seed; a tuple ``(seed, stream)`` gives independent fields for equal seeds.
+    n_modes
+        Number of Fourier modes.
+    """
+    x = np.asarray(x_m, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    m = np.arange(1, n_modes + 1)
+    k = 2 * np.pi * m / width_m
+    var = np.exp(-((k * correlation_length_m) ** 2) / 4)
+    var /= var.sum()
+    a = rng.standard_normal(n_modes)
+    b = rng.standard_normal(n_modes)
+    amp = np.sqrt(var)
+    return (np.cos(np.multiply.outer(x, k)) @ (amp * a)
+            + np.sin(np.multiply.outer(x, k)) @ (amp * b))
+
+
 def sei_heterogeneity_factor(
     x_m: npt.ArrayLike,
     amplitude: float,
@@ -112,13 +152,9 @@ def sei_heterogeneity_factor(
 ) -> npt.NDArray[np.float64]:
     r"""Mean-one log-normal factor g(x) of the native-SEI exchange current.
 
-    :math:`\ln g = s\,G(x) - s^2/2`, where :math:`G` is a stationary Gaussian random
-    field on the periodic interval :math:`[0, W)` with unit variance and squared-
-    exponential correlation of length :math:`\ell`: a Fourier series with random
-    phases and mode variances :math:`\propto \exp(-(k\ell)^2/4)`,
-    :math:`k = 2\pi m/W`. :math:`\mathbb E[g] = 1` so the mean kinetics equal the
-    nominal ones. The field depends only on ``x`` and the seed, not on the mesh or
-    the MPI partition.
+    :math:`\ln g = s\,G(x) - s^2/2` with :math:`G` the unit-variance Gaussian field of
+    :func:`gaussian_random_field`; :math:`\mathbb E[g] = 1` so the mean kinetics equal
+    the nominal ones.
 
     Parameters
     ----------
@@ -138,18 +174,66 @@ def sei_heterogeneity_factor(
     x = np.asarray(x_m, dtype=np.float64)
     if amplitude == 0:
         return np.ones_like(x)
+    G = gaussian_random_field(x, correlation_length_m, width_m, seed, n_modes)
+    return np.exp(amplitude * G - 0.5 * amplitude**2)
+
+
+def sei_heterogeneity_factor_2d(
+    x_m: npt.ArrayLike,
+    y_m: npt.ArrayLike,
+    amplitude: float,
+    correlation_length_m: float,
+    width_m: float,
+    seed: int,
+    n_modes: int = 16,
+) -> npt.NDArray[np.float64]:
+    r"""Mean-one log-normal factor g(x, y) of the native-SEI exchange current (3D runs).
+
+    The surface version of :func:`sei_heterogeneity_factor`: :math:`\ln g = sG - s^2/2`
+    with :math:`G` a stationary, isotropic, unit-variance Gaussian field periodic on
+    :math:`[0, W)^2`, a Fourier series over wavevectors
+    :math:`\mathbf k = 2\pi(m, n)/W` (one of each ±**k** pair, |m|, |n| ≤ ``n_modes``)
+    with random phases and variances :math:`\propto\exp(-(|\mathbf k|\ell)^2/4)`.
+    Independent of the mesh and the MPI partition.
+    """
+    x = np.asarray(x_m, dtype=np.float64)
+    y = np.asarray(y_m, dtype=np.float64)
+    if amplitude == 0:
+        return np.ones_like(x)
     rng = np.random.default_rng(seed)
-    m = np.arange(1, n_modes + 1)
-    k = 2 * np.pi * m / width_m
-    var = np.exp(-((k * correlation_length_m) ** 2) / 4)
+    kx = 2 * np.pi * np.arange(n_modes + 1) / width_m
+    ky = 2 * np.pi * np.arange(-n_modes, n_modes + 1) / width_m
+    kk = np.hypot.outer(kx, ky)
+    var = np.exp(-((kk * correlation_length_m) ** 2) / 4)
+    var[0, : n_modes + 1] = 0.0  # k = 0 and the mirror half of the m = 0 row
     var /= var.sum()
-    a = rng.standard_normal(n_modes)
-    b = rng.standard_normal(n_modes)
-    amp = np.sqrt(var)
-    G = (np.cos(np.multiply.outer(x, k)) @ (amp * a) + np.sin(np.multiply.outer(x, k)) @ (amp * b))
+    coef = np.sqrt(var) * (rng.standard_normal(kk.shape) - 1j * rng.standard_normal(kk.shape))
+    G = np.empty(x.shape)
+    xf, yf, gf = x.ravel(), y.ravel(), G.ravel()
+    for i in range(0, xf.size, 50_000):  # separable evaluation in chunks
+        sl = slice(i, i + 50_000)
+        ex = np.exp(1j * np.multiply.outer(xf[sl], kx))
+        ey = np.exp(1j * np.multiply.outer(yf[sl], ky))
+        gf[sl] = np.real(np.sum((ex @ coef) * ey, axis=1))
     return np.exp(amplitude * G - 0.5 * amplitude**2)
 
 
 def mechanical_potential_shift_V(normal_stress_Pa: Any, molar_volume_m3_per_mol: float) -> Any:
     """ΔU_mech = σ_nn Ω / F [V] (σ_nn tension positive; −pΩ/F under pressure p)."""
     return normal_stress_Pa * molar_volume_m3_per_mol / FARADAY_C_PER_MOL
+
+
+def capillary_potential_shift_V(curvature_per_m: Any, surface_energy_J_per_m2: float,
+                                molar_volume_m3_per_mol: float) -> Any:
+    r"""Gibbs–Thomson shift of the Li/Li⁺ equilibrium potential, −γΩκ/F [V].
+
+    A curved surface of energy γ raises the chemical potential of Li in the metal by
+    :math:`\gamma\Omega\kappa` (κ > 0 where the metal is convex, e.g. at a crest), so the
+    equilibrium potential drops by :math:`\gamma\Omega\kappa/F`: deposition is harder
+    on tips and easier in notches. It acts like the Laplace pressure γκ in the
+    mechanical term, :math:`\Delta U = (\sigma_{nn} - \gamma\kappa)\Omega/F`
+    (the surface-tension term of Monroe & Newman, J. Electrochem. Soc. 151 (2004) A880;
+    classical Gibbs–Thomson relation).
+    """
+    return -surface_energy_J_per_m2 * molar_volume_m3_per_mol * curvature_per_m \
+        / FARADAY_C_PER_MOL

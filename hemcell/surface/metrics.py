@@ -49,10 +49,15 @@ METRIC_KEYS: tuple[str, ...] = (
 def compute_metrics(result: CoupledResult) -> dict[str, Any]:
     """Compute the ``metrics.json`` entries of a solved problem (collective on MPI).
 
+    Works for the 2D and the 3D problem (``dim`` key). In 3D the surface is an area
+    (``surface_area_m2`` instead of ``surface_length_m``), the mechanics metrics are
+    ``null`` (``mechanics`` says why) and the tip is the crest's (x, y).
+
     Parameters
     ----------
     result
-        Output of :func:`hemcell.surface.solver.solve_coupled`.
+        Output of :func:`hemcell.surface.solver.solve_coupled` or
+        :func:`hemcell.surface.solver3d.solve_steady_3d`.
 
     Returns
     -------
@@ -64,9 +69,11 @@ def compute_metrics(result: CoupledResult) -> dict[str, Any]:
     tr, mech, s = result.transport, result.mechanics, result.samples
     sm = tr.sm
     ds = tr.ds
-    length = tr.integral(1.0, ds(Facet.LI_SURFACE))
-    mean_i = tr.integral(tr.i_n, ds(Facet.LI_SURFACE)) / length
-    focusing = float(np.max(s.current_density_A_per_m2)) / mean_i
+    dim = tr.msh.topology.dim
+    area = tr.integral(1.0, ds(Facet.LI_SURFACE))
+    mean_i = tr.integral(tr.i_n, tr.ds_li) / area
+    i_nodes = s.current_density_A_per_m2
+    focusing = float(np.max(i_nodes)) / mean_i
 
     comm = tr.msh.comm
     from hemcell.surface.mechanics import _gather_sorted
@@ -84,39 +91,51 @@ def compute_metrics(result: CoupledResult) -> dict[str, Any]:
         c_surface = s.concentration_mol_per_m3
         if tr.case == "coated_thin":
             parts = ufl.split(tr.u)
-            drop = tr.integral((parts[1] - parts[2]) * tr.phi_scale, ds(Facet.LI_SURFACE)) / length
+            drop = tr.integral((parts[1] - parts[2]) * tr.phi_scale, tr.ds_li) / area
         else:
             drop = 0.0
 
-    del ufl
-    tip = float(np.interp(sm.spec.tip_x_m(), s.x_m, s.normal_stress_Pa))
-    vm_coat = mech.max_von_mises(Cell.COATING) if sm.has_coating else 0.0
-    dofs = (tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
-            + mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs)
+    shift = kinetics.mechanical_potential_shift_V(tr.stress_field,
+                                                  tr.p.li_molar_volume_m3_per_mol)
+    dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
+    mechanics: dict[str, Any]
+    if mech is None:
+        from hemcell.surface.solver3d import MECHANICS_NOTE
+
+        mechanics = {"max_von_mises_li_Pa": None, "max_von_mises_coating_Pa": None,
+                     "tip_normal_stress_Pa": None, "mechanics": MECHANICS_NOTE}
+    else:
+        dofs += mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs
+        mechanics = {
+            "max_von_mises_li_Pa": mech.max_von_mises(Cell.LI),
+            "max_von_mises_coating_Pa": mech.max_von_mises(Cell.COATING)
+            if sm.has_coating else 0.0,
+            "tip_normal_stress_Pa": float(np.interp(sm.spec.tip_x_m(), s.x_m,
+                                                    s.normal_stress_Pa)),
+        }
     return {
         "current_focusing_factor": focusing,
         "mean_current_density_A_per_m2": mean_i,
         "min_surface_concentration_mol_per_m3": float(np.min(c_surface)),
         "coating_potential_drop_V": float(drop),
-        "max_von_mises_li_Pa": mech.max_von_mises(Cell.LI),
-        "max_von_mises_coating_Pa": vm_coat,
-        "tip_normal_stress_Pa": tip,
+        "max_von_mises_li_Pa": mechanics.pop("max_von_mises_li_Pa"),
+        "max_von_mises_coating_Pa": mechanics.pop("max_von_mises_coating_Pa"),
+        "tip_normal_stress_Pa": mechanics.pop("tip_normal_stress_Pa"),
         "dofs": int(dofs),
         "mpi_ranks": int(comm.size),
         "solve_time_s": float(result.solve_time_s),
+        "dim": int(dim),
+        **mechanics,
         "current_modulation": float(
-            (np.max(s.current_density_A_per_m2) - np.min(s.current_density_A_per_m2))
-            / (np.max(s.current_density_A_per_m2) + np.min(s.current_density_A_per_m2))),
-        "mean_equilibrium_shift_V": _curve_mean(
-            comm, s.x_m, sm.spec.profile(s.x_m)[1],
-            kinetics.mechanical_potential_shift_V(s.normal_stress_Pa,
-                                                  tr.p.li_molar_volume_m3_per_mol)),
+            (np.max(i_nodes) - np.min(i_nodes)) / (np.max(i_nodes) + np.min(i_nodes))),
+        "mean_equilibrium_shift_V": tr.integral(shift, ds(Facet.LI_SURFACE)) / area,
         "far_boundary_potential_V": _far_potential(tr),
         "coupling_iterations": int(result.coupling_iterations),
         "newton_iterations_total": int(sum(result.newton_iterations)),
-        "surface_length_m": float(length),
-        "min_current_density_A_per_m2": float(np.min(s.current_density_A_per_m2)),
-        "max_current_density_A_per_m2": float(np.max(s.current_density_A_per_m2)),
+        ("surface_area_m2" if dim == 3 else "surface_length_m"): float(area),
+        "min_current_density_A_per_m2": float(np.min(i_nodes)),
+        "max_current_density_A_per_m2": float(np.max(i_nodes)),
+        "linear_solver": tr.linear_solver,
     }
 
 

@@ -9,6 +9,8 @@ Fields go to ``DIR/fields/``:
 
 When ADIOS2 is missing, XDMF files with P1/DG0 fields are written instead.
 PNG maps (rank 0): ``concentration.png``, ``current_density.png``, ``von_mises.png``.
+3D runs write ``transport.bp`` only (no mechanics) and the maps of
+:mod:`hemcell.surface.output3d`.
 """
 
 from __future__ import annotations
@@ -64,11 +66,11 @@ def write_fields(result: CoupledResult, out_dir: Path) -> list[Path]:
     if dolfinx.has_adios2:
         from dolfinx.io import VTXWriter
 
-        for name, msh, funcs in (
-            ("transport.bp", tr.msh, transport_fields),
-            ("mechanics.bp", mech.sm.mechanics, [mech.u]),
-            ("von_mises.bp", mech.sm.mechanics, [mech.von_mises]),
-        ):
+        outputs = [("transport.bp", tr.msh, transport_fields)]
+        if mech is not None:  # (no mechanics in 3D runs)
+            outputs += [("mechanics.bp", mech.sm.mechanics, [mech.u]),
+                        ("von_mises.bp", mech.sm.mechanics, [mech.von_mises])]
+        for name, msh, funcs in outputs:
             with VTXWriter(msh.comm, fields_dir / name, funcs, engine="BP4") as w:
                 w.write(0.0)
             written.append(fields_dir / name)
@@ -163,7 +165,16 @@ def map_data(result: CoupledResult) -> dict[str, Any]:
 
 
 def write_maps(result: CoupledResult, out_dir: Path, title: str = "") -> list[Path]:
-    """Write concentration, current-density and von Mises PNG maps (collective)."""
+    """Write concentration, current-density and von Mises PNG maps (collective).
+
+    3D runs: ``current_density.png`` (i_n on the Li surface seen from above) and
+    ``concentration.png`` (c on the vertical slice through the crest), see
+    :mod:`hemcell.surface.output3d`.
+    """
+    if result.transport.msh.topology.dim == 3:
+        from hemcell.surface.output3d import write_maps_3d
+
+        return write_maps_3d(result, out_dir, title)
     data = map_data(result)
     if not data:
         return []
@@ -187,16 +198,26 @@ def write_maps(result: CoupledResult, out_dir: Path, title: str = "") -> list[Pa
             ax2.set_ylabel("i_n [A m⁻²]", fontsize=7)
             ax2.tick_params(labelsize=6)
         ax.set_title(f"{title} {label}".strip())
-        fig.tight_layout()
-        path = Path(out_dir) / fname
-        fig.savefig(path, dpi=130)
-        plt.close(fig)
-        out.append(path)
+        out.append(save_figure(fig, Path(out_dir) / fname, dpi=130))
     return out
+
+
+def save_figure(fig: Any, path: Path, dpi: int) -> Path:
+    """Lay out, save and close a matplotlib figure; return the path."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
 
 
 def write_comparison_figure(results: dict[str, CoupledResult], out_dir: Path) -> Path | None:
     """Side-by-side maps (bare | coated) and the surface current density (collective)."""
+    if next(iter(results.values())).transport.msh.topology.dim == 3:
+        from hemcell.surface.output3d import write_comparison_figure_3d
+
+        return write_comparison_figure_3d(results, out_dir)
     data = {case: map_data(r) for case, r in results.items()}
     if not all(data.values()):
         return None

@@ -86,6 +86,13 @@ class SurfaceParameters:
         Galvanostatic deposition current density (positive = plating).
     applied_potential_V
         Potentiostatic electrolyte potential at the far boundary vs the Li metal.
+    coating_closure_thickness_m
+        h₀ of the coverage law θ(h) = 1 − exp[−(h/h₀)^{2/3}] of the thin-layer coating
+        (:mod:`hemcell.surface.coverage`); 0 = complete film.
+    coating_coverage_correlation_length_m
+        Correlation length of the field that places the pinholes.
+    coating_coverage_seed
+        Seed of the pinhole field.
     control
         ``galvanostatic`` or ``potentiostatic``.
     coupling_relaxation
@@ -94,6 +101,13 @@ class SurfaceParameters:
         Maximum staggered transport–mechanics iterations.
     coupling_tolerance
         Relative change of the surface current that ends the staggered loop.
+    surface_energy_J_per_m2
+        γ, surface energy of the Li surface: Gibbs–Thomson shift −γΩκ/F of the Li/Li⁺
+        equilibrium potential in the transient (moving-boundary) runs; 0 switches
+        capillarity off.
+    mechanics_update_interval
+        Transient runs: re-solve the elasticity of Li and coating on the moved mesh every
+        this many steps (0: no mechanics, σ_nn held at −p).
     """
 
     temperature_K: float
@@ -127,10 +141,15 @@ class SurfaceParameters:
     growth_time_s: float
     applied_current_density_A_per_m2: float
     applied_potential_V: float = 0.0
+    coating_closure_thickness_m: float = 0.0
+    coating_coverage_correlation_length_m: float = 1e-6
+    coating_coverage_seed: int = 2
     control: Control = "galvanostatic"
     coupling_relaxation: float = 1.0
     coupling_iterations: int = 20
     coupling_tolerance: float = 1e-6
+    surface_energy_J_per_m2: float = 0.0
+    mechanics_update_interval: int = 0
 
     def __post_init__(self) -> None:
         """Reject non-finite values and values outside physical bounds."""
@@ -146,7 +165,7 @@ class SurfaceParameters:
             "charge_transfer_resistance_bare_ohm", "charge_transfer_resistance_coated_ohm",
             "sei_correlation_length_m", "coating_conductivity_S_per_m",
             "li_youngs_modulus_Pa", "coating_youngs_modulus_Pa", "li_molar_volume_m3_per_mol",
-            "growth_layer_thickness_m",
+            "growth_layer_thickness_m", "coating_coverage_correlation_length_m",
         )
         for name in positive:
             if getattr(self, name) <= 0:
@@ -157,6 +176,15 @@ class SurfaceParameters:
         for name in ("li_poisson_ratio", "coating_poisson_ratio"):
             if not -1 < getattr(self, name) < 0.5:
                 raise InputError(f"surface parameter {name}", getattr(self, name), "(-1, 0.5)")
+        if self.coating_closure_thickness_m < 0:
+            raise InputError("surface parameter coating_closure_thickness_m",
+                             self.coating_closure_thickness_m, ">= 0 (0 = complete film)")
+        if self.surface_energy_J_per_m2 < 0:
+            raise InputError("surface parameter surface_energy_J_per_m2",
+                             self.surface_energy_J_per_m2, ">= 0")
+        if self.mechanics_update_interval < 0:
+            raise InputError("surface parameter mechanics_update_interval",
+                             self.mechanics_update_interval, ">= 0 (steps; 0 = off)")
         if self.control not in ("galvanostatic", "potentiostatic"):
             raise InputError("control", self.control, "galvanostatic, potentiostatic")
 
@@ -222,8 +250,15 @@ _FIELD_SOURCES: dict[str, tuple[str, str]] = {
     "applied_current_density_A_per_m2": ("defaults", "applied_current_density"),
     "applied_potential_V": ("defaults", "applied_potential"),
     "coupling_relaxation": ("defaults", "coupling_relaxation"),
+    "coating_closure_thickness_m": ("coated", "coating_closure_thickness"),
+    "coating_coverage_correlation_length_m": ("defaults", "coating_coverage_correlation_length"),
+    "coating_coverage_seed": ("defaults", "coating_coverage_seed"),
+    "surface_energy_J_per_m2": ("case", "li_surface_energy"),
+    "mechanics_update_interval": ("defaults", "transient_mechanics_interval"),
 }
-_OPTIONAL_FIELDS = {"applied_potential_V", "coupling_relaxation"}
+_OPTIONAL_FIELDS = {"applied_potential_V", "coupling_relaxation", "coating_closure_thickness_m",
+                    "coating_coverage_correlation_length_m", "coating_coverage_seed",
+                    "surface_energy_J_per_m2", "mechanics_update_interval"}
 
 
 _GEOMETRY_NAMES: dict[str, str] = {
@@ -294,7 +329,9 @@ def surface_parameters_from_sets(
             "surface parameters", "missing", "all of: " + "; ".join(missing),
             hint="add them to the parameter set or pass --set NAME=VALUE",
         )
-    values["sei_seed"] = int(values["sei_seed"])
+    for name in ("sei_seed", "coating_coverage_seed", "mechanics_update_interval"):
+        if name in values:
+            values[name] = int(values[name])
     return SurfaceParameters(control=control, **values)
 
 

@@ -9,7 +9,7 @@ coating thickness from the coated set.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from hemcell.surface.parameters import (
     surface_parameters_from_sets,
 )
 
+DIMS: tuple[int, ...] = (2, 3)
 DEFAULT_SETS = {"defaults": "surface_defaults", "bare": "bare_li", "coated": "azcnf_coated_li"}
 
 
@@ -36,6 +37,7 @@ class ResolvedCase:
     geometry: GeometrySpec
     record: dict[str, Any]
     defaults_si: dict[str, Any] = field(default_factory=dict)
+    dim: int = 2
 
 
 def resolve_case(
@@ -44,6 +46,7 @@ def resolve_case(
     overrides: Sequence[str] = (),
     control: Control = "galvanostatic",
     sets: dict[str, str] | None = None,
+    dim: int = 2,
 ) -> ResolvedCase:
     """Load the parameter sets, apply overrides and build parameters and geometry.
 
@@ -59,13 +62,21 @@ def resolve_case(
         ``galvanostatic`` or ``potentiostatic``.
     sets
         Names or paths of the ``defaults``, ``bare`` and ``coated`` sets.
+    dim
+        2, or 3 (``flat``/``nucleus``/``random``, cases ``bare``/``coated_thin``, mesh
+        sizes ``surface_mesh_size_3d``/``far_mesh_size_3d``).
     """
     from hemcell.params import load_parameter_set
 
+    if dim not in DIMS:
+        raise InputError("--dim", dim, ", ".join(map(str, DIMS)))
     if case not in CASES:
         raise InputError("--case", case, ", ".join(CASES))
     if geometry not in GEOMETRIES:
         raise InputError("--geometry", geometry, ", ".join(GEOMETRIES))
+    if dim == 3 and case == "coated":
+        raise InputError("--case (with --dim 3)", case,
+                         "bare, coated_thin (the resolved nm coating is meshed in 2D only)")
     names = dict(DEFAULT_SETS, **(sets or {}))
     loaded = {}
     for role, name in names.items():
@@ -79,15 +90,46 @@ def resolve_case(
     h = params.coating_thickness_m if case == "coated" else 0.0
     geo: GeometryKind = geometry  # type: ignore[assignment]
     spec = geometry_from_si(si["defaults"], geo, h)
+    if dim == 3:
+        spec = _spec_3d(spec, si["defaults"])
     record = {
         "case": case,
+        "dim": dim,
         "geometry": asdict(spec),
         "control": control,
         "overrides": list(overrides),
         "surface_parameters": asdict(params),
         "parameter_sets": {role: ps.record() for role, ps in loaded.items()},
     }
-    return ResolvedCase(case, params, spec, record, dict(si["defaults"]))  # type: ignore[arg-type]
+    return ResolvedCase(case, params, spec, record, dict(si["defaults"]),  # type: ignore[arg-type]
+                        dim=dim)
+
+
+def _spec_3d(spec: GeometrySpec, defaults_si: dict[str, Any]) -> GeometrySpec:
+    """The geometry with the 3D mesh sizes (``*_3d`` in ``surface_defaults``), checked."""
+    from hemcell.surface.geometry3d import check_spec_3d
+    from hemcell.surface.parameters import _pick
+
+    sizes = {}
+    for fld, name in (("surface_mesh_size_m", "surface_mesh_size_3d"),
+                      ("far_mesh_size_m", "far_mesh_size_3d")):
+        v = _pick(defaults_si, (name,))
+        if v is not None:
+            sizes[fld] = float(v)
+    spec = replace(spec, **sizes)
+    check_spec_3d(spec)
+    return spec
+
+
+def _linear_solver(dim: int, linear_solver: str | None) -> str:
+    """``auto`` (None) → MUMPS LU in 2D, GMRES + fieldsplit/GAMG in 3D."""
+    from hemcell.surface.solver import LINEAR_SOLVERS
+
+    if linear_solver in (None, "auto"):
+        return "gamg" if dim == 3 else "lu"
+    if linear_solver not in LINEAR_SOLVERS:
+        raise InputError("--linear-solver", linear_solver, ", ".join(("auto", *LINEAR_SOLVERS)))
+    return linear_solver
 
 
 def solve_case(
@@ -95,16 +137,26 @@ def solve_case(
     progress: Callable[[str], None] | None = None,
     band_is_electrolyte: bool = False,
     spec: GeometrySpec | None = None,
+    linear_solver: str | None = None,
 ) -> Any:
-    """Mesh and solve one resolved case; return the :class:`CoupledResult`."""
+    """Mesh and solve one resolved case; return the :class:`CoupledResult`.
+
+    ``linear_solver``: ``lu``, ``gamg`` or None (MUMPS in 2D, GAMG in 3D).
+    """
     from hemcell.surface.geometry import build_mesh
     from hemcell.surface.solver import solve_coupled
 
     spec = rc.geometry if spec is None else spec
+    solver = _linear_solver(rc.dim, linear_solver)
     if progress:
-        progress(f"{rc.case}: meshing {spec.kind} geometry")
+        progress(f"{rc.case}: meshing {spec.kind} geometry ({rc.dim}D)")
+    if rc.dim == 3:
+        from hemcell.surface.geometry3d import build_mesh_3d
+        from hemcell.surface.solver3d import solve_steady_3d
+
+        return solve_steady_3d(build_mesh_3d(spec), rc.parameters, rc.case, progress, solver)
     sm = build_mesh(spec, band_is_electrolyte=band_is_electrolyte)
-    return solve_coupled(sm, rc.parameters, rc.case, progress=progress)
+    return solve_coupled(sm, rc.parameters, rc.case, progress=progress, linear_solver=solver)
 
 
 def run_case(
@@ -115,6 +167,8 @@ def run_case(
     control: Control = "galvanostatic",
     progress: Callable[[str], None] | None = None,
     write_outputs: bool = True,
+    dim: int = 2,
+    linear_solver: str | None = None,
 ) -> dict[str, Any]:
     """``hemcell surface run``: solve one case and write metrics, run record, fields, maps."""
     from mpi4py import MPI
@@ -123,8 +177,8 @@ def run_case(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.output import write_fields, write_maps
 
-    rc = resolve_case(case, geometry, overrides, control)
-    result = solve_case(rc, progress)
+    rc = resolve_case(case, geometry, overrides, control, dim=dim)
+    result = solve_case(rc, progress, linear_solver=linear_solver)
     metrics = compute_metrics(result)
     out_dir = Path(out_dir)
     comm = MPI.COMM_WORLD
@@ -148,12 +202,15 @@ def compare_cases(
     out_dir: Path,
     control: Control = "galvanostatic",
     progress: Callable[[str], None] | None = None,
+    dim: int = 2,
+    linear_solver: str | None = None,
 ) -> dict[str, Any]:
     """``hemcell surface compare``: bare and coated on the same mesh and loading.
 
     The coated geometry (with its coating band) is meshed once per case with identical
     settings; for the bare case the band is electrolyte, so both cases use the same
-    nodes and cells.
+    nodes and cells. In 3D the coated case is the thin-layer one (``coated_thin``) on
+    the bare mesh.
     """
     from mpi4py import MPI
 
@@ -161,11 +218,14 @@ def compare_cases(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.output import write_comparison_figure
 
-    cases = {c: resolve_case(c, geometry, overrides, control) for c in ("bare", "coated")}
+    coated = "coated_thin" if dim == 3 else "coated"
+    cases = {c: resolve_case(k, geometry, overrides, control, dim=dim)
+             for c, k in (("bare", "bare"), ("coated", coated))}
     spec = cases["coated"].geometry
     results = {
-        "bare": solve_case(cases["bare"], progress, band_is_electrolyte=True, spec=spec),
-        "coated": solve_case(cases["coated"], progress),
+        "bare": solve_case(cases["bare"], progress, band_is_electrolyte=True, spec=spec,
+                           linear_solver=linear_solver),
+        "coated": solve_case(cases["coated"], progress, linear_solver=linear_solver),
     }
     metrics = {c: compute_metrics(r) for c, r in results.items()}
     out_dir = Path(out_dir)
@@ -178,6 +238,8 @@ def compare_cases(
     write_comparison_figure(results, out_dir)
     summary = {
         "geometry": geometry,
+        "dim": dim,
+        "coated_case": coated,
         "bare": metrics["bare"],
         "coated": metrics["coated"],
         "focusing_ratio_coated_to_bare": metrics["coated"]["current_focusing_factor"]

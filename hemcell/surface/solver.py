@@ -2,7 +2,8 @@ r"""Assembling and solving the coupled surface problem.
 
 Transport (c, φ, and ψ for the thin-layer coating) is one nonlinear system on the
 transport sub-mesh, solved by PETSc SNES (Newton with backtracking line search;
-MUMPS LU for the linearised systems). Mechanics is linear (see
+MUMPS LU for the linearised systems, or GMRES with a fieldsplit/GAMG preconditioner,
+:func:`iterative_snes_options`, for large and 3D meshes). Mechanics is linear (see
 :mod:`hemcell.surface.mechanics`). The two are coupled by a staggered
 (fixed-point) loop, which converges in a few iterations because the stress shift
 :math:`\sigma_{nn}\Omega/F` is small against the overpotential:
@@ -30,7 +31,7 @@ import numpy.typing as npt
 import ufl
 
 from hemcell.errors import InputError, SimulationError
-from hemcell.surface import coating, electrolyte, kinetics
+from hemcell.surface import coating, coverage, electrolyte, kinetics
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
 from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted
 from hemcell.surface.parameters import FARADAY_C_PER_MOL, Case, SurfaceParameters
@@ -56,6 +57,65 @@ def default_snes_options() -> dict[str, Any]:
         "pc_type": "lu",
         "pc_factor_mat_solver_type": "mumps",
     }
+
+
+LINEAR_SOLVERS: tuple[str, ...] = ("lu", "gamg")
+FIELD_NAMES: tuple[str, ...] = ("c", "phi", "psi")
+
+
+def iterative_snes_options(n_fields: int = 2) -> dict[str, Any]:
+    """SNES options with a scalable Krylov solver for the Newton systems.
+
+    GMRES (restart 200) preconditioned by a multiplicative field split (block
+    Gauss–Seidel: c, then φ[, then ψ]); the c and φ blocks (scalar
+    diffusion/conduction operators plus the Butler–Volmer Robin terms) get one V-cycle
+    of smoothed-aggregation AMG (PETSc GAMG; no hypre here), the ψ block (a surface mass
+    matrix with identity rows off the surface) Jacobi. Linear tolerance 1e-10 relative, so
+    the Newton iterates match those of the direct solver (:func:`default_snes_options`).
+    The field index sets are attached by :func:`set_field_splits`.
+    """
+    opts = {k: v for k, v in default_snes_options().items()
+            if not k.startswith(("ksp_", "pc_"))}
+    opts.update({
+        "ksp_type": "gmres",
+        "ksp_gmres_restart": 200,
+        "ksp_rtol": 1e-10,
+        "ksp_atol": 1e-14,
+        "ksp_max_it": 1000,
+        "pc_type": "fieldsplit",
+        "pc_fieldsplit_type": "multiplicative",
+    })
+    for name in FIELD_NAMES[:min(n_fields, 2)]:
+        opts.update({
+            f"fieldsplit_{name}_ksp_type": "preonly",
+            f"fieldsplit_{name}_pc_type": "gamg",
+            f"fieldsplit_{name}_pc_gamg_threshold": 0.02,
+            f"fieldsplit_{name}_mg_levels_ksp_type": "chebyshev",
+            f"fieldsplit_{name}_mg_levels_pc_type": "jacobi",
+        })
+    if n_fields == 3:
+        opts.update({"fieldsplit_psi_ksp_type": "preonly", "fieldsplit_psi_pc_type": "jacobi"})
+    return opts
+
+
+def set_field_splits(pc: Any, W: Any, n_fields: int) -> None:
+    """Attach the index sets of the fields (c, φ[, ψ]) of ``W`` to a fieldsplit PC.
+
+    The sets hold the global indices of each rank's owned dofs of the sub-space.
+    """
+    from petsc4py import PETSc
+
+    imap = W.dofmap.index_map
+    bs = W.dofmap.index_map_bs
+    n_owned, offset = imap.size_local * bs, imap.local_range[0] * bs
+    splits = []
+    for i in range(n_fields):
+        dofs = collapse(W.sub(i))[1]
+        dofs = np.sort(dofs[dofs < n_owned]) + offset
+        splits.append((FIELD_NAMES[i], PETSc.IS().createGeneral(
+            dofs.astype(PETSc.IntType), comm=W.mesh.comm)))
+    pc.setFieldSplitIS(*splits)
+    pc.setFromOptions()
 
 
 def _mpi_land() -> Any:
@@ -94,6 +154,7 @@ class SurfaceSamples:
     current_density_A_per_m2: npt.NDArray[np.float64]
     concentration_mol_per_m3: npt.NDArray[np.float64]
     normal_stress_Pa: npt.NDArray[np.float64]
+    y_m: npt.NDArray[np.float64] | None = None  # second lateral coordinate (3D, unsorted)
 
 
 class TransportProblem:
@@ -121,11 +182,16 @@ class TransportProblem:
         constants ``mass_coefficients``), and **w** the mesh velocity (ALE form on a
         moving mesh; zero on a fixed mesh). Charge conservation stays quasi-static
         (electroneutrality, no double-layer charging).
+    linear_solver
+        ``lu`` (MUMPS, robust; the default) or ``gamg`` (GMRES + fieldsplit/GAMG,
+        :func:`iterative_snes_options`; scales to large and 3D meshes). Ignored when
+        ``petsc_options`` is given.
     """
 
     def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, case: Case,
                  petsc_options: dict[str, Any] | None = None,
-                 prefix: str = "hemcell_transport_", transient: bool = False) -> None:
+                 prefix: str = "hemcell_transport_", transient: bool = False,
+                 linear_solver: str = "lu") -> None:
         import dolfinx_solver  # noqa: F401
 
         import basix.ufl
@@ -166,11 +232,24 @@ class TransportProblem:
         self.stress_field = fem.Function(self.V1, name="normal_stress_Pa")
         i0_mean = kinetics.mean_exchange_current_density(p, case)
         self.i0_mean = i0_mean
-        if case == "bare":
+        if case == "bare" and tdim == 3:  # a field g(x, y) on the 3D surface
+            spec = sm.spec
+            self.i0_field.interpolate(lambda x: i0_mean * kinetics.sei_heterogeneity_factor_2d(
+                x[0], x[1], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m,
+                spec.width_m, p.sei_seed))
+        elif case == "bare":
             spec = sm.spec
             self.i0_field.interpolate(lambda x: i0_mean * kinetics.sei_heterogeneity_factor(
                 x[0], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m,
                 spec.width_m, p.sei_seed))
+        elif case == "coated_thin":
+            # pinholes of an incompletely covering film (hemcell.surface.coverage)
+            self.coverage_field = fem.Function(self.V1, name="coating_coverage")
+            self.film_conductance = fem.Function(self.V1, name="film_conductance_S_per_m2")
+            width = sm.spec.width_m
+            for target, k in ((self.coverage_field, 0), (self.i0_field, 1),
+                              (self.film_conductance, 2)):
+                target.interpolate(lambda x, k=k: coverage.thin_layer_fields(x[0], p, width)[k])
         else:
             self.i0_field.x.array[:] = i0_mean
         self.stress_field.x.array[:] = -p.stack_pressure_Pa
@@ -187,7 +266,10 @@ class TransportProblem:
             eta = -phi - shift
         else:
             psi = self.phi_scale * parts[2]
-            i0 = self.i0_field
+            chi = self.coverage_field
+            c_pos = ufl.max_value(c_hat, 1e-12)
+            gamma = p.exchange_current_concentration_exponent
+            i0 = self.i0_field * (chi + (1 - chi) * c_pos**gamma)
             eta = -psi - shift
         i_bv = kinetics.butler_volmer(i0, eta, p.anodic_transfer_coefficient,
                                       p.cathodic_transfer_coefficient, p.temperature_K, ufl.exp)
@@ -202,19 +284,26 @@ class TransportProblem:
         if case == "coated":
             F_phi += coating.charge_balance_volume(phi, v, p, dx(Cell.COATING))
             F_c += coating.cation_balance_volume(phi, q, p, dx(Cell.COATING))
+        ds_li = ds(Facet.LI_SURFACE)
         if case == "coated_thin":
-            i_n = coating.film_current_density(phi, psi, p)
+            # Vertex (lumped) quadrature: the interface law holds node by node, so the
+            # pinhole/film contrast of G_f (κ/κ_c ~ 1e3) does not leak into neighbouring
+            # nodes through a consistent surface mass matrix.
+            ds_li = ds(Facet.LI_SURFACE, metadata={"quadrature_rule": "vertex",
+                                                   "quadrature_degree": 1})
+            i_n = coating.film_current_density(phi, psi, self.film_conductance)
             w = tests[2]
             s_psi = p.coating_thickness_m / (p.coating_conductivity_S_per_m * self.phi_scale)
-            F_psi = s_psi * (i_n - i_bv) * w * ds(Facet.LI_SURFACE)
+            F_psi = s_psi * (i_n - i_bv) * w * ds_li
         else:
             i_n = i_bv
         self.i_n = i_n
+        self.ds_li = ds_li  # the measure of the Li-surface terms (integrate i_n with it)
         # Li surface: i·n = i_n, N+·n = i_n/F (bare and thin layer; for the resolved
         # coating the Li surface is the coating's inner boundary, where c is inactive).
-        F_phi += -i_n * v * ds(Facet.LI_SURFACE)
+        F_phi += -i_n * v * ds_li
         if case != "coated":
-            F_c += (i_n / FARADAY_C_PER_MOL) * q * ds(Facet.LI_SURFACE)
+            F_c += (i_n / FARADAY_C_PER_MOL) * q * ds_li
         self.i_app = fem.Constant(msh, float(p.applied_current_density_A_per_m2))
         if p.control == "galvanostatic":
             F_phi += self.i_app * v * ds(Facet.TOP)
@@ -256,9 +345,19 @@ class TransportProblem:
         if case == "coated_thin":
             self._set_sub(2, -eta0 / self.phi_scale)
 
-        opts = default_snes_options() if petsc_options is None else petsc_options
+        if linear_solver not in LINEAR_SOLVERS:
+            raise InputError("linear_solver", linear_solver, ", ".join(LINEAR_SOLVERS))
+        self.linear_solver = linear_solver
+        if petsc_options is not None:
+            opts = petsc_options
+        elif linear_solver == "gamg":
+            opts = iterative_snes_options(n_fields)
+        else:
+            opts = default_snes_options()
         self.problem = NonlinearProblem(F, self.u, bcs=bcs, petsc_options_prefix=prefix,
                                         petsc_options=opts)
+        if opts.get("pc_type") == "fieldsplit":
+            set_field_splits(self.problem.solver.getKSP().getPC(), self.W, n_fields)
         self.last_iterations = 0
 
     # ------------------------------------------------------------------ transient
@@ -464,6 +563,9 @@ class TransportProblem:
         i0 = np.empty_like(x)
         snn = np.empty_like(x)
         i0[order] = self.i0_field.x.array[dofs1][order1]
+        chi = np.ones_like(x)
+        if self.case == "coated_thin":
+            chi[order] = self.coverage_field.x.array[dofs1][order1]
         snn[order] = self.stress_field.x.array[dofs1][order1]
         shift = kinetics.mechanical_potential_shift_V(snn, p.li_molar_volume_m3_per_mol)
         if self.case == "bare":
@@ -479,6 +581,8 @@ class TransportProblem:
         else:
             _, _, c = self.surface_nodal(0, Facet.LI_SURFACE)
             _, _, psi = self.surface_nodal(2, Facet.LI_SURFACE)
+            gamma = p.exchange_current_concentration_exponent
+            i0 = i0 * (chi + (1 - chi) * np.maximum(c / self.c_scale, 1e-12) ** gamma)
             eta = -psi - shift
         i_n = kinetics.butler_volmer(i0, eta, p.anodic_transfer_coefficient,
                                      p.cathodic_transfer_coefficient, p.temperature_K)
@@ -501,7 +605,7 @@ class CoupledResult:
     """Everything a run produces before post-processing."""
 
     transport: TransportProblem
-    mechanics: MechanicsProblem
+    mechanics: MechanicsProblem | None  # None: mechanics not solved (3D)
     samples: SurfaceSamples
     coupling_iterations: int
     newton_iterations: list[int]
@@ -514,6 +618,7 @@ def solve_coupled(
     case: Case,
     progress: Callable[[str], None] | None = None,
     petsc_options: dict[str, Any] | None = None,
+    linear_solver: str = "lu",
 ) -> CoupledResult:
     """Solve transport + kinetics + mechanics with the staggered coupling loop.
 
@@ -529,9 +634,12 @@ def solve_coupled(
         Optional callback receiving a one-line status after each stage.
     petsc_options
         SNES/KSP options for the transport solve.
+    linear_solver
+        ``lu`` or ``gamg`` (see :class:`TransportProblem`).
     """
     t0 = time.perf_counter()
-    tr = TransportProblem(sm, p, case, petsc_options=petsc_options)
+    tr = TransportProblem(sm, p, case, petsc_options=petsc_options,
+                          linear_solver=linear_solver)
     mech = MechanicsProblem(sm, p)
     mech.solve()
     x_s, snn = mech.surface_normal_stress()

@@ -52,13 +52,37 @@ the minimum element quality (:math:`4\sqrt3|K|/\sum\ell^2`, 1 for an equilateral
 triangle) drops below ``remesh_quality_ratio`` times that of the freshly generated
 mesh, or a surface segment below that fraction of the surface mesh size (surface nodes
 crowd in concave regions), gmsh regenerates the mesh from the current surface polyline and the
-concentration history is interpolated onto it.
+concentration history is carried over by P1 interpolation between the non-matching
+meshes (``fem.create_interpolation_data`` + ``Function.interpolate_nonmatching``), which
+gives the same result on any number of MPI ranks.
 
-Mechanics is not coupled in the transient runs (the interfacial stress is held at the
-stack-pressure value −p; the staggered stress update of the steady solver is left for
-later), and the surface must stay a graph y(x) (no overhangs): normal motion drives
-concave notches into cusps (the model has no surface energy to round them); when a step
-would fold the surface the run stops there (``stop_reason``).
+Mechanics during growth
+-----------------------
+Every ``mechanics_update_interval`` steps (:class:`SurfaceParameters`; 0 = off, σ_nn
+held at −p) the elasticity of Li and coating (:mod:`hemcell.surface.mechanics`) is
+re-assembled and solved on the moved mesh, with (i) the stack pressure on the wetted
+surface, (ii) the growth eigenstrain of the steady closure from the present surface
+current, its depth measured below the current surface polyline, and (iii) the
+coating's membrane prestrain: the coating material is attached to the Li-surface
+nodes, each segment keeps its stress-free (reference) length ℓ₀ (carried over a remesh
+by interpolation in arc length) and gets the tangential eigenstrain
+:math:`-e\,\mathbf t\otimes\mathbf t`, :math:`e = \ell/\ell_0 - 1`. The normal stress
+σ_nn in the Li at the surface is fed back into the kinetics for the next steps
+(explicit, lagged by one step; the Monroe–Newman metal-side term
+ΔU = σ_nnΩ/F of :mod:`hemcell.surface.kinetics`).
+
+Surface energy
+--------------
+The Gibbs–Thomson shift −γΩκ/F
+(:func:`hemcell.surface.kinetics.capillary_potential_shift_V`) is added every step with
+κ the Menger curvature of the surface polyline (:func:`polyline_curvature`, positive at
+crests). It enters the kinetics as the equivalent normal stress −γκ
+(ΔU = (σ_nn − γκ)Ω/F). Being explicit, it limits the step to
+Δt ≤ F²R_ct/(γΩ²k_max²), k_max = π/(shortest surface segment)
+(:meth:`TransientRun.capillary_time_step_limit_s`).
+
+The surface must stay a graph y(x) (no overhangs); when a step would fold the surface
+the run stops there (``stop_reason``).
 """
 
 from __future__ import annotations
@@ -73,6 +97,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hemcell.errors import InputError, SimulationError
+from hemcell.surface import kinetics
 from hemcell.surface.geometry import (
     Cell,
     Facet,
@@ -101,6 +126,11 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
     "salt_mol_per_m",
     "newton_iterations",
     "remeshes",
+    "max_von_mises_li_Pa",
+    "max_von_mises_coating_Pa",
+    "tip_normal_stress_Pa",
+    "max_abs_coating_membrane_strain",
+    "max_capillary_shift_V",
 )
 
 
@@ -190,6 +220,7 @@ class TransientResult:
     transport: Any = None
     mesh: SurfaceMesh | None = None
     stop_reason: str = "duration reached"
+    mechanics_updates: int = 0
 
     def column(self, name: str) -> npt.NDArray[np.float64]:
         """One time-series column as an array."""
@@ -263,6 +294,32 @@ def polygon_area_under(curve: npt.NDArray[np.float64], bottom_y: float) -> float
     px = np.concatenate([x, [x[-1], x[0]]])
     py = np.concatenate([y, [bottom_y, bottom_y]])
     return float(0.5 * abs(np.dot(px, np.roll(py, -1)) - np.dot(py, np.roll(px, -1))))
+
+
+def polyline_curvature(curve: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    r"""Curvature κ [1/m] at the nodes of the Li-surface polyline, positive where the Li
+    is convex (a crest), negative in notches.
+
+    Menger curvature of three consecutive nodes (exact for points on a circle; O(h²) on
+    a smooth curve with even spacing h),
+    :math:`\kappa_j = -2\,(\mathbf a\times\mathbf b)/(|\mathbf a||\mathbf b||\mathbf a+\mathbf b|)`,
+    :math:`\mathbf a = P_j - P_{j-1}`, :math:`\mathbf b = P_{j+1} - P_j`; the end nodes
+    use their mirror images across the symmetry planes x = 0, W.
+    """
+    P = np.asarray(curve, dtype=np.float64)
+    left = (2 * P[0, 0] - P[1, 0], P[1, 1])
+    right = (2 * P[-1, 0] - P[-2, 0], P[-2, 1])
+    Q = np.vstack([left, P, right])
+    a, b = Q[1:-1] - Q[:-2], Q[2:] - Q[1:-1]
+    c = a + b
+    cross = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    norm = np.hypot(*a.T) * np.hypot(*b.T) * np.hypot(*c.T)
+    return -2.0 * cross / norm
+
+
+def arc_length(curve: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Cumulative arc length [m] at the nodes of a polyline (0 at the first node)."""
+    return np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(curve, axis=0).T))])
 
 
 def surface_displacements(curve: npt.NDArray[np.float64], volumes: npt.NDArray[np.float64],
@@ -399,6 +456,12 @@ class TransientRun:
         self.progress = progress
         self.on_frame = on_frame
         self.remeshes = 0
+        self.mechanics_updates = 0
+        # coating reference (stress-free) arc length at the Li-surface nodes, sorted by x
+        self._ref_arc: npt.NDArray[np.float64] | None = None
+        self._membrane = np.zeros(0)
+        self._snn_mech: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
+        self._interface: dict[str, npt.NDArray[np.float64]] = {}
         self._setup(sm)
 
     # -------------------------------------------------------------- set-up
@@ -416,43 +479,157 @@ class TransientRun:
         self.tr = tr
         self.mover = MeshMover(sm, prefix=f"hemcell_meshmotion_{self.remeshes}_") \
             if self.s.moving_boundary else None
+        self.mech = None
+        if self.p.mechanics_update_interval > 0:
+            from hemcell.surface.mechanics import MechanicsProblem
+
+            self.mech = MechanicsProblem(sm, self.p)
         self._li_area_form = None
         if self.mover is None:
             ct = sm.cell_tags
             li_dx = ufl.Measure("dx", domain=sm.mesh, subdomain_data=ct)(Cell.LI)
             self._li_area_form = fem.form(1.0 * li_dx)
         v = ufl.TestFunction(tr.V1)
-        self._nodal_current = fem.form(tr.i_n * v * tr.ds(Facet.LI_SURFACE))
-        self._total_current = fem.form(tr.i_n * tr.ds(Facet.LI_SURFACE))
+        self._nodal_current = fem.form(tr.i_n * v * tr.ds_li)
+        self._total_current = fem.form(tr.i_n * tr.ds_li)
         self._salt = fem.form(ufl.split(tr.u)[0] * tr.c_scale * tr.dx(Cell.ELECTROLYTE))
         self._n2d_tr = _node2dof(tr.V1)
 
     def _transfer(self, old: Any, new: Any) -> None:
         """Interpolate the concentration history and the current state onto a new mesh.
 
-        P1 values at the new dof positions are evaluated in the old mesh; positions
-        outside it (the resampled surface cuts corners by a sagitta, up to a few nm)
-        take the value of the nearest old dof. Serial-exact; on several ranks a point
-        owned by another rank also takes the nearest local value (an approximation).
+        P1 interpolation between the non-matching meshes
+        (``fem.create_interpolation_data`` + ``Function.interpolate_nonmatching``): each
+        new dof position is located in the old mesh on whichever rank owns it, so the
+        transfer is the same on any number of ranks. New positions just outside the old
+        mesh (the resampled surface cuts convex corners by a sagitta of a few nm) are
+        found within a padding of one surface mesh size and take the value of the
+        nearest old cell, extended linearly.
         """
+        from dolfinx import fem
+        from mpi4py import MPI
+
         from hemcell.surface.solver import collapse
 
-        x_new = new.V1.tabulate_dof_coordinates()
-        evaluate = _point_evaluator(old.msh, old.V1.tabulate_dof_coordinates(), x_new)
-        for f_new, f_old in zip(new.c_history, old.c_history, strict=True):
-            f_new.x.array[:] = evaluate(f_old)
-            f_new.x.scatter_forward()
-        for sub in range(new.W.num_sub_spaces):
-            from dolfinx import fem
+        padding = self.sm.spec.surface_mesh_size_m
+        msh = new.msh
+        cmap = msh.topology.index_map(msh.topology.dim)
+        cells = np.arange(cmap.size_local + cmap.num_ghosts, dtype=np.int32)
 
+        def interpolate(f_new: Any, f_old: Any) -> None:
+            data = fem.create_interpolation_data(f_new.function_space, f_old.function_space,
+                                                 cells, padding=padding)
+            f_new.interpolate_nonmatching(f_old, cells, data)
+            f_new.x.scatter_forward()
+
+        for f_new, f_old in zip(new.c_history, old.c_history, strict=True):
+            interpolate(f_new, f_old)
+        for sub in range(new.W.num_sub_spaces):
             Vo, po = collapse(old.W.sub(sub))
             Vn, pn = collapse(new.W.sub(sub))
-            fo = fem.Function(Vo)
+            fo, fn = fem.Function(Vo), fem.Function(Vn)
             fo.x.array[:] = old.u.x.array[po]
-            ev = _point_evaluator(old.msh, Vo.tabulate_dof_coordinates(),
-                                  Vn.tabulate_dof_coordinates())
-            new.u.x.array[pn] = ev(fo)
+            interpolate(fn, fo)
+            new.u.x.array[pn] = fn.x.array
         new.u.x.scatter_forward()
+        c_new = [new.c_history[0].x.array, new.u.x.array[collapse(new.W.sub(0))[1]]]
+        ok = all(bool(np.all(np.isfinite(c)) and np.all(c > 0)) for c in c_new)
+        if not msh.comm.allreduce(ok, op=MPI.LAND):
+            raise SimulationError("field transfer after remeshing left points without a "
+                                  "value (outside the old mesh)", step="remesh")
+
+    # ------------------------------------------------------- interface stress
+    def _membrane_strain(self, curve: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Membrane strain e = ℓ/ℓ₀ − 1 of the coating per surface segment [-]."""
+        s = arc_length(curve)
+        if self._ref_arc is None:
+            self._ref_arc = s.copy()
+        elif len(self._ref_arc) != len(s):  # node count changed: map by arc fraction
+            r = self._ref_arc
+            self._ref_arc = np.interp(s / s[-1], r / r[-1], r)
+        return np.diff(s) / np.diff(self._ref_arc) - 1.0
+
+    def _solve_mechanics(self, curve: npt.NDArray[np.float64], x_m: npt.NDArray[np.float64],
+                         current_A_per_m2: npt.NDArray[np.float64]) -> None:
+        """Elasticity of Li + coating on the current mesh; keeps σ_nn(x) at the surface."""
+        mech = self.mech
+        assert mech is not None
+        if self.mover is not None:
+            mech.update_geometry(curve)
+            if self.sm.has_coating:
+                self._membrane = self._membrane_strain(curve)
+                mech.set_coating_membrane_strain(curve, self._membrane)
+        mech.set_growth_current(x_m, current_A_per_m2)
+        mech.solve()
+        self._snn_mech = mech.surface_normal_stress()
+        self.mechanics_updates += 1
+
+    def _update_interface(self, surf: dict[str, Any], step: int, start: bool = False) -> None:
+        """Feed σ_nn − γκ into the kinetics: ΔU = σ_nnΩ/F − γΩκ/F at the surface nodes.
+
+        σ_nn comes from the last mechanics solve (re-solved here every
+        ``mechanics_update_interval`` steps on the moved mesh; −p without mechanics),
+        κ from the current surface polyline (every step).
+        """
+        p = self.p
+        x = surf["x"]
+        curve = np.column_stack([x, surf["y"]])
+        if self.mech is not None and (start or step % p.mechanics_update_interval == 0):
+            # at t = 0 nothing has been deposited: no growth strain yet
+            current = np.zeros_like(x) if step == 0 else surf["current_density"]
+            self._solve_mechanics(curve, x, current)
+        snn = (np.full_like(x, -p.stack_pressure_Pa) if self._snn_mech is None
+               else np.interp(x, *self._snn_mech))
+        kappa = polyline_curvature(curve)
+        omega = p.li_molar_volume_m3_per_mol
+        capillary_V = kinetics.capillary_potential_shift_V(kappa, p.surface_energy_J_per_m2,
+                                                           omega)
+        # the kinetics take ΔU = σΩ/F: the capillary shift as an equivalent normal stress
+        self.tr.set_normal_stress(x, snn + capillary_V * FARADAY_C_PER_MOL / omega)
+        self._interface = {"sigma_nn_Pa": snn, "capillary_shift_V": capillary_V}
+
+    def _stress_columns(self, surf: dict[str, Any]) -> dict[str, float]:
+        """Time-series entries of the mechanics and capillarity (collective)."""
+        nan = float("nan")
+        mech = self.mech
+        snn = self._interface.get("sigma_nn_Pa")
+        cap = self._interface.get("capillary_shift_V")
+        return {
+            "max_von_mises_li_Pa": mech.max_von_mises(Cell.LI) if mech else nan,
+            "max_von_mises_coating_Pa": (
+                mech.max_von_mises(Cell.COATING) if mech and self.sm.has_coating
+                else (0.0 if mech else nan)),
+            "tip_normal_stress_Pa": (float(snn[int(np.argmax(surf["y"]))])
+                                     if snn is not None and len(snn) == len(surf["y"])
+                                     else nan),
+            "max_abs_coating_membrane_strain": (float(np.max(np.abs(self._membrane)))
+                                                if self._membrane.size else 0.0),
+            "max_capillary_shift_V": (float(np.max(np.abs(cap))) if cap is not None
+                                      and cap.size else 0.0),
+        }
+
+    def capillary_time_step_limit_s(self, surf: dict[str, Any]) -> float:
+        r"""Largest step for which the explicit (lagged) curvature stays stable [s].
+
+        A surface mode of wavenumber k decays by capillarity at most at
+        :math:`\gamma\Omega^2k^2/(F^2R_{ct})` (kinetics-limited, the short-wave limit of
+        the linear theory); the step keeps rate × Δt ≤ 1 for the shortest mode the
+        polyline carries, k = π/min(segment length).
+        """
+        p = self.p
+        if p.surface_energy_J_per_m2 == 0 or self.mover is None:
+            return math.inf
+        from mpi4py import MPI
+
+        h = float(np.min(np.hypot(np.diff(surf["x"]), np.diff(surf["y"]))))
+        arr = self.tr.i0_field.x.array
+        i0_max = self.tr.msh.comm.allreduce(float(np.max(arr)) if arr.size else 0.0,
+                                            op=MPI.MAX)
+        r_ct = p.thermal_voltage_V / ((p.anodic_transfer_coefficient
+                                       + p.cathodic_transfer_coefficient) * i0_max)
+        rate = (p.surface_energy_J_per_m2 * (p.li_molar_volume_m3_per_mol * math.pi / h) ** 2
+                / (FARADAY_C_PER_MOL**2 * r_ct))
+        return 1.0 / rate
 
     # -------------------------------------------------------------- observables
     def _assemble(self, form: Any) -> float:
@@ -571,12 +748,15 @@ class TransientRun:
                 "charge_passed_C_per_m": charge,
                 "salt_mol_per_m": self._assemble(self._salt),
                 "newton_iterations": float(its), "remeshes": float(self.remeshes),
+                **self._stress_columns(surf),
             })
 
         # t = 0: geometry and concentration only (the current columns of this row come
         # from the initial guess, uniform Butler–Volmer at c_b).
         surf = self.surface_state()
+        self._update_interface(surf, 0, start=True)
         record(0.0, 0.0, 0)
+        dt = min(dt, self.capillary_time_step_limit_s(surf))
         if s.frames > 1:
             frames.append(self._frame(0.0, surf))
             next_frame = 1
@@ -631,6 +811,7 @@ class TransientRun:
                 corr_max = max(corr_max, abs(lam - 1.0))
                 self.mover.move(curve, disp, dt, self.tr)
                 surf = self.surface_state()
+            self._update_interface(surf, steps)
             self.tr.push_history()
             record(t, dt, its)
             cmin = rows[-1]["min_surface_concentration_mol_per_m3"]
@@ -647,7 +828,7 @@ class TransientRun:
                 stop_reason = "Sand's time"
                 break
             dt_prev = dt
-            dt = min(dt * s.step_growth, s.time_step_s)
+            dt = min(dt * s.step_growth, s.time_step_s, self.capillary_time_step_limit_s(surf))
             if last is not None and cmin < last[1]:
                 slope = (cmin - last[1]) / (t - last[0])
                 to_zero = cmin / -slope
@@ -664,13 +845,15 @@ class TransientRun:
                     if self.progress:
                         self.progress(f"{self.case}: stopped, {stop_reason}", float("nan"))
                     break
+                surf = self.surface_state()
+                self._update_interface(surf, steps, start=True)
         tr = self.tr
         dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
         if frame_times.size and (not frames or frames[-1].time_s < t):
             frames.append(self._frame(t, surf))
         return TransientResult(self.case, rows, sand_t, sand_xy, t, steps, self.remeshes,
                                time.perf_counter() - t0, int(dofs), corr_max, frames,
-                               tr, self.sm, stop_reason)
+                               tr, self.sm, stop_reason, self.mechanics_updates)
 
     def _sand_xy(self) -> tuple[float, float]:
         _, x, y = self.min_surface_concentration()
@@ -702,6 +885,9 @@ class TransientRun:
         n = max(8, math.ceil(length / spec.surface_mesh_size_m)) + 1
         bottom = -spec.li_thickness_m
         new_curve, _ = curve_points(curve, n)
+        if self._ref_arc is not None:  # the coating's reference length moves with it
+            s_old = arc_length(curve)
+            self._ref_arc = np.interp(np.linspace(0.0, s_old[-1], n), s_old, self._ref_arc)
         new_curve[:, 1] += (polygon_area_under(curve, bottom)
                             - polygon_area_under(new_curve, bottom)) / spec.width_m
         curve = new_curve
@@ -743,32 +929,6 @@ def _quad_areas(inner: npt.NDArray[np.float64], outer: npt.NDArray[np.float64],
     xs = np.stack([p0[:, 0], p1[:, 0], q1[:, 0], q0[:, 0]], axis=1)
     ys = np.stack([p0[:, 1], p1[:, 1], q1[:, 1], q0[:, 1]], axis=1)
     return 0.5 * np.sum(xs * np.roll(ys, -1, axis=1) - ys * np.roll(xs, -1, axis=1), axis=1)
-
-
-def _point_evaluator(msh: Any, x_old: npt.NDArray[np.float64], x_new: npt.NDArray[np.float64],
-                     ) -> Callable[[Any], npt.NDArray[np.float64]]:
-    """Evaluate functions of ``msh`` at points ``x_new``; nearest-dof value outside."""
-    import dolfinx.geometry as geo
-    from scipy.spatial import cKDTree
-
-    tree = geo.bb_tree(msh, msh.topology.dim)
-    pts = np.ascontiguousarray(x_new, dtype=np.float64)
-    colliding = geo.compute_colliding_cells(msh, geo.compute_collisions_points(tree, pts), pts)
-    off, arr = np.asarray(colliding.offsets), np.asarray(colliding.array)
-    cells = np.full(len(pts), -1, dtype=np.int32)
-    has = off[1:] > off[:-1]
-    cells[has] = arr[off[:-1][has]]
-    inside = cells >= 0
-    _, nearest = cKDTree(x_old[:, :2]).query(pts[~inside, :2])
-
-    def evaluate(f: Any) -> npt.NDArray[np.float64]:
-        out = np.empty(len(pts))
-        if inside.any():
-            out[inside] = f.eval(pts[inside], cells[inside]).ravel()
-        out[~inside] = f.x.array[nearest]
-        return out
-
-    return evaluate
 
 
 def _add_mode() -> Any:

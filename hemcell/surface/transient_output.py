@@ -10,7 +10,12 @@
   ``li_volume_conservation_error`` (relative: Li area grown vs charge × Ω/F),
   ``final_current_focusing_factor``, ``final_min_surface_concentration_mol_per_m3``,
   ``dofs``, ``mpi_ranks``, ``solve_time_s``, ``time_per_step_s``. The amplitude is
-  half the peak-to-valley height of the Li surface.
+  half the peak-to-valley height of the Li surface. Mechanics during growth (null when
+  ``mechanics_update_interval`` = 0): ``final_max_von_mises_li_Pa``,
+  ``final_max_von_mises_coating_Pa``, ``final_tip_normal_stress_Pa`` (σ_nn in the Li at
+  the crest, tension positive), ``max_von_mises_li_Pa``/``max_von_mises_coating_Pa``
+  (maxima over the run), ``final_max_abs_coating_membrane_strain``,
+  ``mechanics_updates``; capillarity: ``final_max_capillary_shift_V`` (max |γΩκ/F|).
 - ``timeseries.csv``: the columns of :data:`hemcell.surface.transient.TIMESERIES_COLUMNS`
   (units in the names).
 - ``frames/frame_NNN.png`` and ``animation.gif``: concentration map with the surface,
@@ -62,7 +67,20 @@ def transient_metrics(result: TransientResult) -> dict[str, Any]:
         "mpi_ranks": 1 if comm is None else int(comm.size),
         "solve_time_s": result.solve_time_s,
         "time_per_step_s": result.solve_time_s / max(result.steps, 1),
+        "final_max_von_mises_li_Pa": _finite(rows[-1]["max_von_mises_li_Pa"]),
+        "final_max_von_mises_coating_Pa": _finite(rows[-1]["max_von_mises_coating_Pa"]),
+        "final_tip_normal_stress_Pa": _finite(rows[-1]["tip_normal_stress_Pa"]),
+        "max_von_mises_li_Pa": _finite(max(r["max_von_mises_li_Pa"] for r in rows)),
+        "max_von_mises_coating_Pa": _finite(max(r["max_von_mises_coating_Pa"] for r in rows)),
+        "final_max_abs_coating_membrane_strain": rows[-1]["max_abs_coating_membrane_strain"],
+        "final_max_capillary_shift_V": rows[-1]["max_capillary_shift_V"],
+        "mechanics_updates": result.mechanics_updates,
     }
+
+
+def _finite(value: float) -> float | None:
+    """The value, or None (JSON null) when it is NaN (quantity not computed)."""
+    return None if not np.isfinite(value) else float(value)
 
 
 def write_timeseries(result: TransientResult, path: Path) -> Path:

@@ -334,6 +334,13 @@ def _execute_local(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: i
 def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: int,
                   fast: bool, scheduler: str | None,
                   on_done: Callable[[Point, dict[str, Any]], None]) -> None:
+    """Run the points as Dask tasks; shut down quietly even when stopped early.
+
+    Shutdown order: cancel the tasks that have not finished (a sweep stopped by an
+    error or Ctrl-C), close the client, then the LocalCluster this function started.
+    Closing a cluster whose workers still run tasks makes Dask wait for them and then
+    time out, which can leave ``TimeoutError``/``CancelledError`` noise on stderr.
+    """
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -343,8 +350,8 @@ def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: in
         client = Client(cluster)
     else:
         client = Client(scheduler)
+    futures: dict[Any, Sequence[Point]] = {}
     try:
-        futures = {}
         if fast:
             for chunk in _chunks(todo, max(25, len(todo) // max(workers, 1) + 1)):
                 futures[client.submit(run_fast_chunk, spec, list(chunk), 1, pure=False)] = chunk
@@ -363,6 +370,10 @@ def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: in
             for p, outcome in zip(pts, outcomes, strict=True):
                 on_done(p, outcome)
     finally:
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            client.cancel(pending)
+        futures.clear()  # release the results before the client goes
         client.close()
         if cluster is not None:
             cluster.close()

@@ -290,6 +290,13 @@ class SweepSpec:
             out.append(Point(index=index, values=values, args=tuple(args), id=pid))
         return out
 
+    def probe_points(self) -> list[Point]:
+        """The first point and one point per value of every dimension (the others at
+        their first value): every value of every axis, in few points."""
+        strides = [math.prod(self.shape[k + 1:]) for k in range(len(self.shape))]
+        picked = sorted({i * strides[k] for k, n in enumerate(self.shape) for i in range(n)})
+        return [self.points[i] for i in picked]
+
     def record(self) -> dict[str, Any]:
         """JSON-ready description for ``sweep.json``."""
         return {
@@ -701,20 +708,13 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
 def _check_arguments(spec: SweepSpec, command: Command, where: str) -> None:
     """Parse, with the command's own parser, one point per value of every axis."""
     errors: list[InputError] = []
-    seen: set[tuple[str, ...]] = set()
-    strides = [math.prod(spec.shape[k + 1:]) for k in range(len(spec.shape))]
-    for k, n in enumerate(spec.shape):
-        for i in range(n):
-            point = spec.points[i * strides[k]]
-            if point.args in seen:
-                continue
-            seen.add(point.args)
-            try:
-                command.check_args([*point.args, "--out", "OUT"], f"{where}: point {point.values}")
-            except InputError as exc:
-                errors.append(exc)
-                if len(errors) >= 5:
-                    raise SpecError(where, errors) from None
+    for point in spec.probe_points():
+        try:
+            command.check_args([*point.args, "--out", "OUT"], f"{where}: point {point.values}")
+        except InputError as exc:
+            errors.append(exc)
+            if len(errors) >= 5:
+                raise SpecError(where, errors) from None
     if errors:
         raise SpecError(where, errors)
 

@@ -86,7 +86,7 @@ def test_validation_cases_load_and_name_summary_keys_the_commands_write():
              "final_discharge_capacity_mAh_per_g", "mean_coulombic_efficiency",
              "time_to_failure_h", "time_without_failure_h", "nucleation_overpotential_mV",
              "aurbach_coulombic_efficiency", "cycles", "overpotential_after_150_cycles_mV",
-             "initial_overpotential_terms_mV"}
+             "initial_overpotential_terms_mV", "failure_current_density_mA_per_cm2"}
     for c in cases:
         assert c.command[0] == "limetal"
         for comp in c.compare:

@@ -6,7 +6,9 @@ import json
 import sys
 
 
-def main(out_path: str) -> None:
+def run_cases(out_path: str, cases: tuple[tuple[str, str], ...], overrides: list[str],
+              dim: int = 2) -> None:
+    """Solve (case, geometry) pairs; rank 0 writes ``{case_geometry: metrics}`` to JSON."""
     import dolfinx_solver  # noqa: F401
 
     from mpi4py import MPI
@@ -14,14 +16,18 @@ def main(out_path: str) -> None:
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.run import resolve_case, solve_case
 
-    coarse = ["surface_mesh_size=0.2um", "far_mesh_size=2um"]
     results = {}
-    for case, geometry in (("bare", "sinusoid"), ("coated", "nucleus")):
-        rc = resolve_case(case, geometry, coarse)
+    for case, geometry in cases:
+        rc = resolve_case(case, geometry, overrides, dim=dim)
         results[f"{case}_{geometry}"] = compute_metrics(solve_case(rc))
     if MPI.COMM_WORLD.rank == 0:
         with open(out_path, "w", encoding="utf-8") as fh:
             json.dump(results, fh)
+
+
+def main(out_path: str) -> None:
+    run_cases(out_path, (("bare", "sinusoid"), ("coated", "nucleus")),
+              ["surface_mesh_size=0.2um", "far_mesh_size=2um"])
 
 
 if __name__ == "__main__":

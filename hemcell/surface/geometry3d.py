@@ -1,0 +1,236 @@
+r"""3D geometry and mesh of the lithium surface cell (gmsh → DOLFINx), ``--dim 3``.
+
+The 3D cell is the square column :math:`[0, W]^2` of the 2D cell (same
+:class:`~hemcell.surface.geometry.GeometrySpec` lengths): electrolyte of height
+:math:`H` above the Li surface :math:`z = s(x, y)`, lithium of depth :math:`H_{Li}`
+below. The four sides are symmetry planes (zero flux), as the sides of the 2D cell.
+
+- ``flat``: :math:`s = 0`.
+- ``nucleus``: the 2D nucleus profile (hemispherical cap of radius :math:`R` with a
+  concave fillet of radius :math:`r_f`) revolved about the vertical axis through the
+  cell centre, :math:`s = s_{2D}(r)`, :math:`r = |(x, y) - (W/2, W/2)|`; built with the
+  OpenCASCADE kernel (a revolved solid fused with the Li slab).
+- ``random``: a seeded random height field with the spectrum of the 2D ``random``
+  surface: :math:`s = \sum_{m,n} a_{mn}\cos(\pi m x/W)\cos(\pi n y/W)`,
+  :math:`0 \le m, n \le M` (not both 0), independent Gaussian :math:`a_{mn}` of variance
+  :math:`\propto\exp(-(|k|\ell)^2/4)`, :math:`|k| = \pi\sqrt{m^2 + n^2}/W`, rescaled to
+  an rms height of exactly :math:`A` (``amplitude_m``); zero slope across the four
+  symmetry planes. The flat cell is meshed and its nodes are moved vertically,
+  :math:`z' = z + s(x, y)(1 - z/H)` above and :math:`z' = z + s(x, y)(1 + z/H_{Li})`
+  below the surface, so the surface nodes lie on :math:`s` and the graded layers
+  follow it.
+
+The resolved coating (an nm-thin band) is not meshed in 3D: the coated case is the
+thin-layer condition (``coated_thin``). Tags are those of the 2D mesh
+(:class:`~hemcell.surface.geometry.Cell`, :class:`~hemcell.surface.geometry.Facet`);
+the mesh is graded by a gmsh distance field from the Li surface, as in 2D.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hemcell.errors import InputError
+from hemcell.surface.geometry import (
+    _UM,
+    Cell,
+    Facet,
+    GeometrySpec,
+    SurfaceMesh,
+    _nucleus_profile,
+    mesh_from_gmsh,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mpi4py import MPI
+
+GEOMETRIES_3D: tuple[str, ...] = ("flat", "nucleus", "random")
+
+
+def check_spec_3d(spec: GeometrySpec) -> None:
+    """Raise :class:`InputError` if ``spec`` cannot be meshed in 3D."""
+    if spec.kind not in GEOMETRIES_3D:
+        raise InputError("--geometry (with --dim 3)", spec.kind, ", ".join(GEOMETRIES_3D))
+    if spec.coated:
+        raise InputError("--case (with --dim 3)", "coated",
+                         "bare, coated_thin (the resolved nm coating is 2D only)")
+    if spec.kind == "random":
+        x = np.linspace(0.0, spec.width_m, 65)
+        X, Y = np.meshgrid(x, x)
+        s = height_m(spec, X.ravel(), Y.ravel())
+        if not (s.min() > -spec.li_thickness_m and s.max() < 0.9 * spec.electrolyte_height_m):
+            raise InputError("geometry: amplitude_m", spec.amplitude_m,
+                             "a roughness inside the Li domain and well below the top")
+
+
+def random_modes_3d(spec: GeometrySpec) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Wavenumbers k_m = πm/W (m = 0…M) and amplitudes a_mn of the 3D ``random`` surface.
+
+    ``M`` is ``roughness_modes``; the rms of the field over the cell is ``amplitude_m``
+    (mean square of a_mn cos cos is a_mn² f_m f_n with f_0 = 1, f_m = 1/2).
+    """
+    m = np.arange(spec.roughness_modes + 1)
+    k = np.pi * m / spec.width_m
+    kk = np.hypot.outer(k, k)
+    var = np.exp(-((kk * spec.roughness_correlation_length_m) ** 2) / 4)
+    var[0, 0] = 0.0
+    a = np.random.default_rng(spec.roughness_seed).standard_normal(kk.shape) * np.sqrt(var)
+    f = np.where(m == 0, 1.0, 0.5)
+    rms = math.sqrt(float(np.sum(a**2 * np.multiply.outer(f, f))))
+    return k, a * (spec.amplitude_m / rms if rms > 0 else 0.0)
+
+
+def height_m(spec: GeometrySpec, x_m: npt.ArrayLike, y_m: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Height :math:`s(x, y)` [m] of the Li surface (``flat``, ``nucleus``, ``random``)."""
+    x = np.asarray(x_m, dtype=np.float64)
+    y = np.asarray(y_m, dtype=np.float64)
+    if spec.kind == "flat":
+        return np.zeros_like(x)
+    if spec.kind == "nucleus":
+        r = np.hypot(x - 0.5 * spec.width_m, y - 0.5 * spec.width_m)
+        return _nucleus_profile(r, spec.nucleus_radius_m, spec.fillet_radius_m)[0]
+    if spec.kind == "random":
+        k, a = random_modes_3d(spec)
+        out = np.empty(x.shape)
+        xf, yf, of = x.ravel(), y.ravel(), out.ravel()
+        for i in range(0, xf.size, 50_000):  # bounded memory on large meshes
+            sl = slice(i, i + 50_000)
+            cx = np.cos(np.multiply.outer(xf[sl], k))
+            cy = np.cos(np.multiply.outer(yf[sl], k))
+            of[sl] = np.sum((cx @ a) * cy, axis=1)
+        return out
+    raise InputError("--geometry (with --dim 3)", spec.kind, ", ".join(GEOMETRIES_3D))
+
+
+def tip_xy_m(spec: GeometrySpec) -> tuple[float, float]:
+    """Lateral position of the crest: the cell centre, or the highest point of ``random``."""
+    if spec.kind == "random":
+        x = np.linspace(0.0, spec.width_m, 201)
+        X, Y = np.meshgrid(x, x)
+        s = height_m(spec, X.ravel(), Y.ravel())
+        j = int(np.argmax(s))
+        return float(X.ravel()[j]), float(Y.ravel()[j])
+    return 0.5 * spec.width_m, 0.5 * spec.width_m
+
+
+def projected_area_m2(spec: GeometrySpec) -> float:
+    """Projected (plan) area W² of the cell [m²]."""
+    return spec.width_m**2
+
+
+def _nucleus_solid(spec: GeometrySpec, occ: Any) -> list[tuple[int, int]]:
+    """The revolved nucleus (cap + fillet) as an OCC solid, centred in the cell (µm)."""
+    R = spec.nucleus_radius_m / _UM
+    rf = spec.fillet_radius_m / _UM
+    xf = math.sqrt((R + rf) ** 2 - rf**2)
+    x_tan = xf * R / (R + rf)
+    z_tan = math.sqrt(R**2 - x_tan**2)
+    origin = occ.addPoint(0, 0, 0)
+    top = occ.addPoint(0, 0, R)
+    tangent = occ.addPoint(x_tan, 0, z_tan)
+    centre_f = occ.addPoint(xf, 0, rf)
+    foot = occ.addPoint(xf, 0, 0)
+    cap = occ.addCircleArc(top, origin, tangent)
+    fillet = occ.addCircleArc(tangent, centre_f, foot)
+    base = occ.addLine(foot, origin)
+    axis = occ.addLine(origin, top)
+    face = occ.addPlaneSurface([occ.addCurveLoop([cap, fillet, base, axis])])
+    solid = [d for d in occ.revolve([(2, face)], 0, 0, 0, 0, 0, 1, 2 * math.pi) if d[0] == 3]
+    half = 0.5 * spec.width_m / _UM
+    occ.translate(solid, half, half, 0)
+    return solid
+
+
+def _build_gmsh_model_3d(spec: GeometrySpec, gmsh: Any) -> None:
+    """OCC model of the 3D cell with physical groups, meshed (µm)."""
+    occ = gmsh.model.occ
+    W = spec.width_m / _UM
+    H = spec.electrolyte_height_m / _UM
+    HL = spec.li_thickness_m / _UM
+    li = [(3, occ.addBox(0, 0, -HL, W, W, HL))]
+    if spec.kind == "nucleus":
+        li += _nucleus_solid(spec, occ)  # a separate Li volume, conforming after fragment
+    el = [(3, occ.addBox(0, 0, 0, W, W, H))]
+    occ.fragment(li, el)
+    occ.synchronize()
+    vols = [t for _, t in gmsh.model.getEntities(3)]
+    # the electrolyte is the volume that reaches the top; the slab and nucleus are Li
+    el_vols = [v for v in vols if gmsh.model.getBoundingBox(3, v)[5] > 0.99 * H]
+    li_vols = [v for v in vols if v not in el_vols]
+
+    def boundary(volumes: list[int]) -> set[int]:
+        return {abs(t) for _, t in gmsh.model.getBoundary([(3, v) for v in volumes],
+                                                          combined=False, oriented=False)}
+
+    b_li, b_el = boundary(li_vols), boundary(el_vols)
+    interface = sorted(b_li & b_el)
+    b_li = b_li - (boundary(li_vols[:1]) & boundary(li_vols[1:]))  # slab/nucleus face
+    tol = 1e-6 * max(W, H)
+
+    def where(surfs: set[int], test: Any) -> list[int]:
+        out = []
+        for s in sorted(surfs):
+            x0, y0, z0, x1, y1, z1 = gmsh.model.getBoundingBox(2, s)
+            if test(x0, y0, z0, x1, y1, z1):
+                out.append(s)
+        return out
+
+    def side(x0: float, y0: float, z0: float, x1: float, y1: float, z1: float) -> bool:
+        return any(abs(a - b) < tol and (abs(a) < tol or abs(a - W) < tol)
+                   for a, b in ((x0, x1), (y0, y1)))
+
+    top = where(b_el, lambda x0, y0, z0, x1, y1, z1: abs(z0 - H) < tol and abs(z1 - H) < tol)
+    bottom = where(b_li, lambda x0, y0, z0, x1, y1, z1: abs(z0 + HL) < tol and abs(z1 + HL) < tol)
+    side_el = where(b_el - set(interface), side)
+    side_li = where(b_li - set(interface), side)
+
+    fld = gmsh.model.mesh.field
+    dist = fld.add("Distance")
+    fld.setNumbers(dist, "SurfacesList", interface)
+    fld.setNumber(dist, "Sampling", 30)
+    thr = fld.add("Threshold")
+    fld.setNumber(thr, "InField", dist)
+    fld.setNumber(thr, "SizeMin", spec.surface_mesh_size_m / _UM)
+    fld.setNumber(thr, "SizeMax", spec.far_mesh_size_m / _UM)
+    fld.setNumber(thr, "DistMin", 0.5 * spec.surface_mesh_size_m / _UM)
+    fld.setNumber(thr, "DistMax", spec.grading_distance_m / _UM)
+    fld.setAsBackgroundMesh(thr)
+    gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
+    gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
+    gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)
+    gmsh.option.setNumber("Mesh.Algorithm", 6)
+    gmsh.option.setNumber("Mesh.Algorithm3D", 10)  # HXT (fast Delaunay)
+
+    pg = gmsh.model.addPhysicalGroup
+    pg(3, el_vols, Cell.ELECTROLYTE, name="electrolyte")
+    pg(3, li_vols, Cell.LI, name="li")
+    pg(2, interface, Facet.LI_SURFACE, name="li_surface")
+    pg(2, top, Facet.TOP, name="top")
+    pg(2, bottom, Facet.BOTTOM, name="bottom")
+    pg(2, side_el, Facet.SIDE_ELECTROLYTE, name="side_electrolyte")
+    pg(2, side_li, Facet.SIDE_LI, name="side_li")
+    gmsh.model.mesh.generate(3)
+
+
+def build_mesh_3d(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
+    """Mesh the 3D cell with gmsh on rank 0 and distribute it with DOLFINx.
+
+    Returns the full mesh and the transport (electrolyte) and mechanics (Li) sub-meshes
+    with the 2D tags. ``random`` surfaces are applied by moving the nodes of the flat
+    cell (see the module docstring); the map does not depend on the partition.
+    """
+    check_spec_3d(spec)
+    H, HL = spec.electrolyte_height_m, spec.li_thickness_m
+
+    def lift(x: npt.NDArray[np.float64]) -> None:
+        s = height_m(spec, x[:, 0], x[:, 1])
+        z = x[:, 2]
+        x[:, 2] = np.where(z >= 0, z + s * (1 - z / H), z + s * (1 + z / HL))
+
+    return mesh_from_gmsh(spec, lambda gmsh: _build_gmsh_model_3d(spec, gmsh), comm, gdim=3,
+                          has_coating=False,
+                          transform=lift if spec.kind == "random" else None)

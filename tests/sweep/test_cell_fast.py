@@ -1,0 +1,177 @@
+"""The ``cell run`` sweep fast path (one built model) against ``cell run`` itself.
+
+``cell run`` builds and discretises the HEM anode model per point; the fast path builds
+it once with the differing values as PyBaMM inputs (particle radius on a symbolic
+particle mesh, a conversion rate constant, the protocol's step currents). Both solve
+with IDAKLU at the recipe's rtol 1e-6 / atol 1e-8; inputs instead of constants change
+the expression graph and so the solver's steps, which moves the results by up to
+~2e-5 relative (measured). The comparison uses rtol 1e-4.
+
+Also: ``run_cell``'s solver errors name the step and the time reached (issue item 3).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from hemcell.cell.simulate import run_cell, summarize, write_outputs
+from hemcell.cell.sweep_fast import CellRunFastPath
+from hemcell.errors import SimulationError
+from hemcell.sweep import parse_spec
+
+RECIPE, PARAMS = "hem_half_cell_sp", "heo_rocksalt_mgconicuzn"
+PROTOCOL = "Discharge at {value} A/g until 0.01 V; Charge at {value} A/g until 3 V"
+# Sweep values (test inputs, not model parameters): around the set's 250 nm and
+# 1e-3 A/m2, and rates from 0.1 to 2 A/g.
+ZIP_SPEC = {
+    "command": "cell run", "arguments": [RECIPE], "options": {"--params": PARAMS},
+    "parameters": {
+        "anode_particle_radius": {"values": ["100 nm", "1000 nm", "250 nm"]},
+        "conversion_exchange_current_density": {"values": [1e-3, 3e-3, 3e-4],
+                                                "unit": "A/m**2"},
+        "specific_current": {"option": "--protocol", "template": PROTOCOL,
+                             "values": [0.1, 2.0, 0.5], "unit": "A/g"},
+    },
+    "combine": "zip",
+    "outputs": ["discharge_capacity_mAh_per_g[0]", "charge_capacity_mAh_per_g[0]"],
+}
+RTOL = 1e-4
+NOT_COMPARED = {"solve_time_s", "charge_balance_relative_error"}  # timing; solver noise
+
+
+def _leaves(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, f"{key}.{k}")
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _leaves(v, f"{key}[{i}]")
+    else:
+        yield key, value
+
+
+def _assert_same_summary(fast: dict[str, Any], rebuilt: dict[str, Any]) -> None:
+    assert fast.keys() == rebuilt.keys()
+    for name in fast.keys() - NOT_COMPARED:
+        a, b = dict(_leaves(fast[name], name)), dict(_leaves(rebuilt[name], name))
+        assert a.keys() == b.keys(), name
+        for k, x in a.items():
+            if isinstance(x, float | np.floating) and not isinstance(x, bool):
+                y = float(b[k])
+                # 1e-6 mAh/g, V or emu/g of absolute slack for entries that are ~0
+                assert math.isclose(float(x), y, rel_tol=RTOL, abs_tol=1e-6), (k, x, y)
+            else:
+                assert x == b[k], k
+
+
+def test_fast_sweep_matches_cell_run_rebuilt_per_point(tmp_path):
+    """Three points (radius, conversion j0 and current all differ) against ``run_cell``;
+    a fourth at an absurd current fails alone, naming its step."""
+    from hemcell.sweep import run_sweep
+
+    raw = {**ZIP_SPEC, "parameters": {k: {**a, "values": [*a["values"], a["values"][-1]]}
+                                      for k, a in ZIP_SPEC["parameters"].items()}}
+    raw["parameters"]["specific_current"]["values"][-1] = 1e4
+    spec = parse_spec(raw)
+    assert CellRunFastPath().unsupported(spec) is None
+    report = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    assert (report.path, report.computed, report.failed) == ("fast", 4, 1)
+    records = [json.loads((tmp_path / "out" / "points" / f"{p.id}.json").read_text())
+               for p in spec.points]
+    for point, record in zip(spec.points[:3], records[:3], strict=True):
+        assert record["status"] == "ok", record["error"]
+        v = point.values
+        run = run_cell(RECIPE, PARAMS, PROTOCOL.format(value=v["specific_current"]),
+                       overrides=[f"anode_particle_radius={v['anode_particle_radius']} nm",
+                                  "conversion_exchange_current_density="
+                                  f"{v['conversion_exchange_current_density']} A/m**2"])
+        assert run.error is None
+        rebuilt, _, _ = summarize(run)
+        _assert_same_summary(record["summary"], json.loads(json.dumps(rebuilt)))
+    # the swept values matter: 1000 nm at 2 A/g stores far less than 100 nm at 0.1 A/g
+    q = [r["summary"]["discharge_capacity_mAh_per_g"][0] for r in records[:2]]
+    assert q[1] < 0.5 * q[0]
+    assert records[3]["status"] == "failed"
+    assert "Discharge at 10000.0 A/g" in records[3]["error"]
+    assert "no results were kept" in records[3]["error"]
+    with xr.open_dataset(report.results) as ds:
+        assert ds["status"].values.tolist() == [1, 1, 1, 0]
+
+
+def _spec_with(axis: dict[str, Any]) -> dict[str, Any]:
+    return {**ZIP_SPEC, "combine": "grid", "parameters": {
+        **axis, "specific_current": {"option": "--protocol", "template": PROTOCOL,
+                                     "values": [0.5], "unit": "A/g"}}}
+
+
+@pytest.mark.parametrize(("axis", "named"), [
+    ({"mechanisms": {"option": "--mechanisms",
+                     "values": ["intercalation,conversion", "intercalation"]}}, "recipe"),
+    ({"intercalation_exchange_current_density": {"values": [0.1, 0.3], "unit": "A/m**2"}},
+     "function-valued parameter 'Positive electrode exchange-current density [A.m-2]'"),
+    ({"anode_thickness": {"values": ["20 um", "40 um"]}},
+     "mesh parameter 'Positive electrode thickness [m]'"),
+])
+def test_structure_changes_take_the_process_path_with_a_note(axis, named):
+    note = CellRunFastPath().unsupported(parse_spec(_spec_with(axis)))
+    assert note is not None and named in note and "its own model" in note
+    assert next(iter(axis)) in note  # names the swept quantity and value
+
+
+def test_a_protocol_that_changes_the_steps_is_structure():
+    spec = _spec_with({})
+    spec["parameters"]["specific_current"] = {
+        "option": "--protocol", "values": ["Discharge at 0.5 A/g until 0.01 V",
+                                           "Discharge at 0.5 A/g until 0.5 V"]}
+    note = CellRunFastPath().unsupported(parse_spec(spec))
+    assert note is not None and "protocol steps" in note
+
+
+# ------------------------------------------------------------------ solver errors (item 3)
+
+def test_solver_failure_after_a_finished_step_names_the_step_and_keeps_results(tmp_path):
+    run = run_cell(RECIPE, PARAMS, "Discharge at 0.5 A/g until 0.01 V; "
+                                   "Charge at 1e5 A/g until 3 V")  # absurd charge rate
+    err = run.error
+    assert isinstance(err, SimulationError)
+    assert err.step == "Charge at 1e5 A/g until 3 V" and "solver failed" in err.message
+    discharge_end_s = float(run.solution.cycles[0].steps[0].t[-1])
+    assert err.time_s == pytest.approx(discharge_end_s) and err.time_s > 0
+    with pytest.raises(SimulationError):
+        write_outputs(run, tmp_path)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["completed"] is False and summary["discharge_capacity_mAh_per_g"][0] > 100
+
+
+@pytest.mark.parametrize("rate", ["1e6", "1e4"])  # solver failure; cut-off crossed at t=0
+def test_first_step_failure_says_that_nothing_finished(rate):
+    step = f"Discharge at {rate} A/g until 0.01 V"
+    with pytest.raises(SimulationError, match="no results were kept") as info:
+        run_cell(RECIPE, PARAMS, step)
+    assert info.value.step == step and info.value.time_s == 0.0
+
+
+@pytest.mark.slow
+def test_fast_path_matches_one_process_per_point(tmp_path):
+    """The whole sweep both ways: 2 radii x 3 rates, one process per point vs one model."""
+    from hemcell.sweep import run_sweep
+
+    raw = {**ZIP_SPEC, "combine": "grid", "parameters": {
+        "anode_particle_radius": {"values": ["100 nm", "1000 nm"]},
+        "specific_current": ZIP_SPEC["parameters"]["specific_current"]}}
+    spec = parse_spec(raw)
+    fast = run_sweep(spec, tmp_path / "fast", workers=2, progress=False)
+    slow = run_sweep(spec, tmp_path / "slow", workers=2, progress=False, fast_path=False)
+    assert (fast.path, slow.path, fast.failed, slow.failed) == ("fast", "process", 0, 0)
+    for p in spec.points:
+        a = json.loads((tmp_path / "fast" / "points" / f"{p.id}.json").read_text())
+        b = json.loads((tmp_path / "slow" / "points" / f"{p.id}.json").read_text())
+        assert a.keys() == b.keys()
+        _assert_same_summary(a["summary"], b["summary"])
