@@ -142,6 +142,47 @@ def gaussian_random_field(
             + np.sin(np.multiply.outer(x, k)) @ (amp * b))
 
 
+def gaussian_random_field_2d(
+    x_m: npt.ArrayLike,
+    y_m: npt.ArrayLike,
+    correlation_length_m: float,
+    width_m: float,
+    seed: int | tuple[int, ...],
+    n_modes: int = 16,
+) -> npt.NDArray[np.float64]:
+    r"""Stationary, isotropic, unit-variance Gaussian field G(x, y) periodic on [0, W)².
+
+    The surface version of :func:`gaussian_random_field`: a Fourier series over
+    wavevectors :math:`\mathbf k = 2\pi(m, n)/W` (one of each ±**k** pair,
+    |m|, |n| ≤ ``n_modes``) with random phases and variances
+    :math:`\propto\exp(-(|\mathbf k|\ell)^2/4)`. Independent of the mesh and the MPI
+    partition.
+    """
+    x = np.asarray(x_m, dtype=np.float64)
+    y = np.asarray(y_m, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    kx = 2 * np.pi * np.arange(n_modes + 1) / width_m
+    ky = 2 * np.pi * np.arange(-n_modes, n_modes + 1) / width_m
+    kk = np.hypot.outer(kx, ky)
+    var = np.exp(-((kk * correlation_length_m) ** 2) / 4)
+    var[0, : n_modes + 1] = 0.0  # k = 0 and the mirror half of the m = 0 row
+    var /= var.sum()
+    coef = np.sqrt(var) * (rng.standard_normal(kk.shape) - 1j * rng.standard_normal(kk.shape))
+    G = np.empty(x.shape)
+    xf, yf, gf = x.ravel(), y.ravel(), G.ravel()
+    for i in range(0, xf.size, 50_000):  # separable evaluation in chunks
+        sl = slice(i, i + 50_000)
+        ex = np.exp(1j * np.multiply.outer(xf[sl], kx))
+        ey = np.exp(1j * np.multiply.outer(yf[sl], ky))
+        gf[sl] = np.real(np.sum((ex @ coef) * ey, axis=1))
+    return G
+
+
+def _lognormal_mean_one(G: npt.NDArray[np.float64], amplitude: float) -> npt.NDArray[np.float64]:
+    """exp(sG − s²/2): mean one for a unit-variance Gaussian G."""
+    return np.exp(amplitude * G - 0.5 * amplitude**2)
+
+
 def sei_heterogeneity_factor(
     x_m: npt.ArrayLike,
     amplitude: float,
@@ -174,8 +215,8 @@ def sei_heterogeneity_factor(
     x = np.asarray(x_m, dtype=np.float64)
     if amplitude == 0:
         return np.ones_like(x)
-    G = gaussian_random_field(x, correlation_length_m, width_m, seed, n_modes)
-    return np.exp(amplitude * G - 0.5 * amplitude**2)
+    return _lognormal_mean_one(
+        gaussian_random_field(x, correlation_length_m, width_m, seed, n_modes), amplitude)
 
 
 def sei_heterogeneity_factor_2d(
@@ -190,32 +231,14 @@ def sei_heterogeneity_factor_2d(
     r"""Mean-one log-normal factor g(x, y) of the native-SEI exchange current (3D runs).
 
     The surface version of :func:`sei_heterogeneity_factor`: :math:`\ln g = sG - s^2/2`
-    with :math:`G` a stationary, isotropic, unit-variance Gaussian field periodic on
-    :math:`[0, W)^2`, a Fourier series over wavevectors
-    :math:`\mathbf k = 2\pi(m, n)/W` (one of each ±**k** pair, |m|, |n| ≤ ``n_modes``)
-    with random phases and variances :math:`\propto\exp(-(|\mathbf k|\ell)^2/4)`.
-    Independent of the mesh and the MPI partition.
+    with :math:`G` the field of :func:`gaussian_random_field_2d`.
     """
     x = np.asarray(x_m, dtype=np.float64)
-    y = np.asarray(y_m, dtype=np.float64)
     if amplitude == 0:
         return np.ones_like(x)
-    rng = np.random.default_rng(seed)
-    kx = 2 * np.pi * np.arange(n_modes + 1) / width_m
-    ky = 2 * np.pi * np.arange(-n_modes, n_modes + 1) / width_m
-    kk = np.hypot.outer(kx, ky)
-    var = np.exp(-((kk * correlation_length_m) ** 2) / 4)
-    var[0, : n_modes + 1] = 0.0  # k = 0 and the mirror half of the m = 0 row
-    var /= var.sum()
-    coef = np.sqrt(var) * (rng.standard_normal(kk.shape) - 1j * rng.standard_normal(kk.shape))
-    G = np.empty(x.shape)
-    xf, yf, gf = x.ravel(), y.ravel(), G.ravel()
-    for i in range(0, xf.size, 50_000):  # separable evaluation in chunks
-        sl = slice(i, i + 50_000)
-        ex = np.exp(1j * np.multiply.outer(xf[sl], kx))
-        ey = np.exp(1j * np.multiply.outer(yf[sl], ky))
-        gf[sl] = np.real(np.sum((ex @ coef) * ey, axis=1))
-    return np.exp(amplitude * G - 0.5 * amplitude**2)
+    return _lognormal_mean_one(
+        gaussian_random_field_2d(x, y_m, correlation_length_m, width_m, seed, n_modes),
+        amplitude)
 
 
 def mechanical_potential_shift_V(normal_stress_Pa: Any, molar_volume_m3_per_mol: float) -> Any:

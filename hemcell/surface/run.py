@@ -428,6 +428,15 @@ SEED_METRICS = ("current_focusing_factor", "min_surface_concentration_mol_per_m3
                 "max_von_mises_li_Pa", "tip_normal_stress_Pa")
 
 
+def sample_statistics(values: Sequence[float]) -> dict[str, float]:
+    """Mean, sample standard deviation (0 for one value), min and max over realisations."""
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else 0.0,
+            "min": float(v.min()), "max": float(v.max())}
+
+
 def seed_statistics(
     geometry: str,
     overrides: Sequence[str],
@@ -478,9 +487,7 @@ def seed_statistics(
     stats: dict[str, Any] = {}
     for key in [*(f"{c}_{m_}" for c in ("bare", "coated") for m_ in SEED_METRICS),
                 "focusing_ratio_coated_to_bare"]:
-        v = np.array([r[key] for r in per_seed], dtype=float)
-        stats[key] = {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1
-                      else 0.0, "min": float(v.min()), "max": float(v.max())}
+        stats[key] = sample_statistics([r[key] for r in per_seed])
     for key in SEED_METRICS:
         lower = [r[f"coated_{key}"] < r[f"bare_{key}"] for r in per_seed]
         stats[f"fraction_coated_below_bare_{key}"] = float(np.mean(lower))

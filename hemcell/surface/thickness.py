@@ -37,11 +37,6 @@ def _label(thickness_m: float) -> str:
     return f"{thickness_m * 1e9:g}"
 
 
-def _mean_std(values: Sequence[float]) -> dict[str, float]:
-    v = np.asarray(values, dtype=float)
-    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else 0.0}
-
-
 def thickness_study(
     thicknesses_m: Sequence[float],
     geometry: str = "flat",
@@ -76,7 +71,7 @@ def thickness_study(
     from hemcell.surface.coverage import island_density_per_m2, kjma_coverage
     from hemcell.surface.geometry import Facet, build_mesh
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.run import resolve_case
+    from hemcell.surface.run import resolve_case, sample_statistics
     from hemcell.surface.solver import solve_coupled
 
     thick = [float(h) for h in thicknesses_m]
@@ -122,16 +117,16 @@ def thickness_study(
         sel = [r for r in rows if r["case"] == "coated_thin"
                and r["thickness_nm"] == round(h * 1e9, 9)]
         entry: dict[str, Any] = {"thickness_m": h, "coverage": sel[0]["coverage"],
-                                 "realised_coverage_mean": _mean_std(
+                                 "realised_coverage_mean": sample_statistics(
                                      [r["realised_coverage"] for r in sel])["mean"]}
         for key in STUDY_METRICS:
-            s = _mean_std([r[key] for r in sel])
+            s = sample_statistics([r[key] for r in sel])
             entry[f"{key}_mean"], entry[f"{key}_std"] = s["mean"], s["std"]
         by_thickness[_label(h)] = entry
     bare_rows = [r for r in rows if r["case"] == "bare"]
     bare: dict[str, Any] = {}
     for key in STUDY_METRICS:
-        s = _mean_std([r[key] for r in bare_rows])
+        s = sample_statistics([r[key] for r in bare_rows])
         bare[f"{key}_mean"], bare[f"{key}_std"] = s["mean"], s["std"]
 
     focusing = np.array([by_thickness[_label(h)]["current_focusing_factor_mean"]
