@@ -102,7 +102,7 @@ def cycle_cmd(
     typer.echo(f"{s['anode']}: retention {s['capacity_retention']:.3f}, final "
                f"{s['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
                f"{s['mean_coulombic_efficiency']:.5f}"
-               + ("" if dry is None else f", electrolyte dried out at cycle {dry}"))
+               + ("" if dry is None else f", stopped at cycle {dry}: {s['stop_reason']}"))
     _done(out, s)
 
 
@@ -230,17 +230,19 @@ def fit_fade_cmd(
         "--stride", help="Cycle stride of the fitting runs (1 = every cycle)")] = 1,
     set_: SetOption = None,
 ) -> None:
-    """Fit the electrolyte consumption per lost Li to the coated Li||LFP retention (88 %
-    after 300 cycles); write it into both sets as calibrated (bare is then a prediction).
-    With --set (e.g. electrolyte_volume=75 uL) use --dry-run for a sensitivity study."""
+    """Fit the crosstalk coefficient (LFP sites deactivated per Li lost) to the coated
+    Li||LFP retention (88 % after 300 cycles); write it into both sets as calibrated (bare
+    is then a prediction). With --set (e.g. lfp_mass_loading=2 mg/cm**2) use --dry-run
+    for a sensitivity study."""
     from hemcell.limetal.calibration import fit_fade
 
     if set_ and not dry_run:
         raise InputError("--set", set_, "only with --dry-run (the written value would not "
                          "match the files' other values)")
     r = fit_fade(set_ or (), write=not dry_run, stride=stride, progress=typer.echo)
-    typer.echo(f"electrolyte consumption {r['electrolyte_consumption_per_lost_li_cm3_per_mol']:.4g}"
-               f" cm3/mol per lost Li (retention {r['retention']:.4f})")
+    typer.echo(f"LFP deactivation {r['lfp_deactivation_per_lost_li']:.4g} mol/mol per lost Li "
+               f"(retention {r['retention']:.4f}; {r['retention_without_crosstalk']:.4f} "
+               "without crosstalk)")
     for f in r.get("written", []):
         typer.echo(f"wrote {f}")
 

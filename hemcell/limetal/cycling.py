@@ -20,12 +20,15 @@ fade through Li inventory.
 **Electrolyte.** The lost Li also takes electrolyte out of circulation (SEI growth and
 the layer's pores, :mod:`hemcell.limetal.electrolyte`). Once the coin cell's free
 reservoir is used up the LFP electrode dries; its wetted fraction :math:`s` (evaluated
-at the start of each cycle) carries the whole current: the DFN is solved at :math:`I/s`
+at the start of each cycle), times the active fraction :math:`a`, carries the whole
+current: with :math:`s` standing for that product, the DFN is solved at :math:`I/s`
 (the 1D model's current density is that of the wetted cathode area), with the Li
 exchange current and the contact resistance rescaled so that the Li electrode still
 sees :math:`I/A_{Li}` and the drop :math:`I R`, and its capacities are multiplied by
 :math:`s`. The dry part keeps its state of charge; the wetted part continues from the
-common stoichiometry. Below ``MIN_WETTED_FRACTION`` the cell is reported dried out.
+common stoichiometry. When less than ``MIN_WETTED_FRACTION`` of the LFP works the run
+stops and the cell is reported dead (``dry_out_cycle``, with ``stop_reason`` saying
+whether the electrode dried or was deactivated).
 
 Coulombic efficiencies reported:
 
@@ -45,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hemcell.errors import InputError, SimulationError
+from hemcell.limetal.crosstalk import lfp_active_fraction
 from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
 from hemcell.limetal.halfcell import (
     IN_I0_LI,
@@ -69,8 +73,10 @@ class CycleRecord:
     layer_resistance_ohm_cm2: list[float] = field(default_factory=list)
     layer_thickness_um: list[float] = field(default_factory=list)
     cathode_wetted_fraction: list[float] = field(default_factory=list)
+    lfp_active_fraction: list[float] = field(default_factory=list)
     free_electrolyte_uL: list[float] = field(default_factory=list)
     dry_out_cycle: int | None = None
+    stop_reason: str | None = None
 
     def as_columns(self) -> dict[str, list[float]]:
         """Columns for a CSV."""
@@ -81,6 +87,7 @@ class CycleRecord:
                 "interphase_layer_resistance_ohm_cm2": self.layer_resistance_ohm_cm2,
                 "interphase_layer_thickness_um": self.layer_thickness_um,
                 "cathode_wetted_fraction": self.cathode_wetted_fraction,
+                "lfp_active_fraction": self.lfp_active_fraction,
                 "free_electrolyte_after_cycle_uL": self.free_electrolyte_uL}
 
 
@@ -146,13 +153,19 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     x = x0_charged + q / geo.theoretical_capacity_Ah
     budget = electrolyte_budget(cell)
     i0_model = cell.base_inputs[IN_I0_LI]
+    lfp_sites_mol = geo.theoretical_capacity_Ah * 3600.0 / FARADAY_C_PER_MOL
     rec = CycleRecord()
     n = 1
     while n <= cycles:
         lost_mol = inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL
-        s = budget.cathode_wetted_fraction(lost_mol)
+        s_wet = budget.cathode_wetted_fraction(lost_mol)
+        active = lfp_active_fraction(lost_mol, lfp_sites_mol, p.lfp_deactivation_per_lost_li)
+        s = s_wet * active
         if s < MIN_WETTED_FRACTION:
             rec.dry_out_cycle = n
+            rec.stop_reason = " and ".join(
+                why for why, frac in (("electrolyte dry-out", s_wet),
+                                      ("LFP deactivated by crosstalk", active)) if frac < 1)
             break
         # the wetted part carries I: model current I/s, Li i0 and R rescaled (see above)
         wet = {"x0": x, "i0_li": i0_model / s}
@@ -186,7 +199,8 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
         rec.layer_resistance_ohm_cm2.append(r_dl * 1e4)
         rec.layer_thickness_um.append(1e6 * layer_thickness_m(
             inventory.lost_C_per_m2, p.li_molar_volume_m3_per_mol, p.layer_porosity))
-        rec.cathode_wetted_fraction.append(s)
+        rec.cathode_wetted_fraction.append(s_wet)
+        rec.lfp_active_fraction.append(active)
         rec.free_electrolyte_uL.append(1e9 * budget.free_volume_m3(
             inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL))
         if progress is not None:
@@ -210,8 +224,10 @@ def cycling_summary(rec: CycleRecord) -> dict[str, Any]:
     return {
         "cycles": rec.cycle[-1],
         "dry_out_cycle": rec.dry_out_cycle,
+        "stop_reason": rec.stop_reason,
         "final_cathode_wetted_fraction": (0.0 if rec.dry_out_cycle is not None
                                           else rec.cathode_wetted_fraction[-1]),
+        "final_lfp_active_fraction": rec.lfp_active_fraction[-1],
         "final_free_electrolyte_uL": rec.free_electrolyte_uL[-1],
         "initial_discharge_capacity_mAh_per_g": first,
         "final_discharge_capacity_mAh_per_g": last,

@@ -31,6 +31,10 @@ separator + layers falls to :math:`i`) and the voltage diverges; that cycle is t
 failure ("significant polarization", seed 004 L84; dead-Li mass-transport failure, Chen
 et al., *J. Mater. Chem. A* 5 (2017) 11671).
 
+**Li inventory.** The lost Li comes out of the foil: when an electrode has less active
+Li than the half-cycle's charge left (foil thickness ``li_foil_thickness``), the cell
+fails too (``failure_reason`` says which criterion ended the run).
+
 **Stepped rate test** (:func:`rate_test_schedule`, :func:`run_schedule`): the same
 cell run through a list of (current density, areal capacity) cycles, e.g. 10 cycles at
 each of 0.2 … 5 mA/cm**2 (seed 004 Fig. 3c; the step protocol is assumed). Each cycle
@@ -70,6 +74,7 @@ class SymmetricResult:
     cycle_current_density_A_per_m2: list[float]
     cycle_end_time_s: list[float]
     electrolyte_exhausted_h: float | None = None
+    failure_reason: str | None = None
 
     @property
     def time_to_failure_h(self) -> float | None:
@@ -178,15 +183,21 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
                                                                 p.temperature_K),
                                p.loss_coefficient_per_V)
     budget = electrolyte_budget(p)
+    foil = p.li_foil_thickness_m / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
     exhausted_h = None
     v: list[float] = []
     t_end: list[float] = []
     failure = None
+    reason = None
     lost = 0.0
     t = 0.0
     for n, (i, q) in enumerate(schedule, start=1):
         lost += lam[i] * q
         t += 2.0 * q / i
+        if foil - lost < q:
+            failure, reason = n, "Li inventory exhausted"
+            t_end.append(t)
+            break
         if exhausted_h is None and budget.free_volume_m3(
                 2 * lost * p.li_electrode_area_m2 / FARADAY_C_PER_MOL) < 0:
             exhausted_h = t / 3600.0
@@ -196,7 +207,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
             p.electrolyte_diffusivity_m2_per_s)
         eta_c = concentration_overpotential_V(p, i, 2 * d_dl)
         if not math.isfinite(eta_c):
-            failure = n
+            failure, reason = n, "salt depletion at the plating surface"
             t_end.append(t)
             break
         v.append(2 * eta_ct[i] + i * (r_sep + 2 * p.film_resistance_ohm_m2)
@@ -210,7 +221,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
              "coating_film_V": 2 * i1 * p.film_resistance_ohm_m2,
              "concentration_V": concentration_overpotential_V(p, i1)}
     return SymmetricResult(i1, q1, 2.0 * q1 / i1, v, lam[i1], failure, terms,
-                           [i for i, _ in schedule[:len(t_end)]], t_end, exhausted_h)
+                           [i for i, _ in schedule[:len(t_end)]], t_end, exhausted_h, reason)
 
 
 def electrolyte_budget(p: LiMetalParameters) -> ElectrolyteBudget:
@@ -242,6 +253,7 @@ def symmetric_summary(res: SymmetricResult) -> dict[str, Any]:
         "final_overpotential_mV": 1e3 * v[-1],
         "li_loss_fraction_per_cycle": res.loss_fraction,
         "time_to_failure_h": res.time_to_failure_h,
+        "failure_reason": res.failure_reason,
         "failure_current_density_mA_per_cm2": (
             None if res.failure_current_density_A_per_m2 is None
             else res.failure_current_density_A_per_m2 / 10.0),

@@ -73,7 +73,8 @@ def lean_cell():
     b = electrolyte_budget(probe)
     pores = b.separator_pore_volume_m3 + b.cathode_pore_volume_m3
     lean = load_anode_set("coated", [f"electrolyte_volume={1.001 * pores!r} m**3",
-                                     "electrolyte_consumption_per_lost_li=1500 cm**3/mol"])
+                                     "electrolyte_consumption_per_lost_li=1500 cm**3/mol",
+                                     "lfp_deactivation_per_lost_li=0"])
     return build_half_cell(cell_parameters(lean, "coated"), lean)
 
 

@@ -51,13 +51,14 @@ def test_300_cycles_stride_1_vs_stride_10():
     assert full["capacity_retention"] == pytest.approx(0.88, abs=1e-3)
     # stride 10 applies each solved cycle's plated charge to 10 cycles (the first one,
     # right after the 0.1C formation, plates a little more): the Li lost, hence the layer
-    # and the electrolyte used, agree to within 1 %. The retention is not compared: at
-    # cycle 300 the LFP is drying out, where a 10-cycle step moves it by several %.
+    # and the electrolyte used, agree to within 1 %; the retention, set by the Li lost
+    # (crosstalk), to within 0.5 %.
     assert quick["final_interphase_layer_thickness_um"] == pytest.approx(
         full["final_interphase_layer_thickness_um"], rel=1e-2)
     free0 = 1e9 * electrolyte_budget(cell).free_volume_m3(0.0)
     used = {k: free0 - s["final_free_electrolyte_uL"] for k, s in (("f", full), ("q", quick))}
     assert used["q"] == pytest.approx(used["f"], rel=1e-2)
+    assert quick["capacity_retention"] == pytest.approx(full["capacity_retention"], abs=5e-3)
 
 
 @pytest.mark.slow
@@ -65,7 +66,8 @@ def test_fit_fade_reproduces_the_stored_value():
     from hemcell.limetal.calibration import fit_fade
 
     r = fit_fade(write=False)
-    stored = load_parameter_set("azcnf_coated_li").si["electrolyte_consumption_per_lost_li"]
-    assert r["electrolyte_consumption_per_lost_li_cm3_per_mol"] * 1e-6 == pytest.approx(
-        stored, rel=1e-3)
-    assert load_parameter_set("bare_li").si["electrolyte_consumption_per_lost_li"] == stored
+    stored = load_parameter_set("azcnf_coated_li").si["lfp_deactivation_per_lost_li"]
+    assert r["lfp_deactivation_per_lost_li"] == pytest.approx(stored, rel=1e-3)
+    assert load_parameter_set("bare_li").si["lfp_deactivation_per_lost_li"] == stored
+    # without crosstalk the Li-side losses alone leave the standard cell unfaded
+    assert r["retention_without_crosstalk"] > 0.99

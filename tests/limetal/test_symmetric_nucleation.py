@@ -81,6 +81,20 @@ def test_failure_is_salt_depletion_and_matches_the_calibration(params):
                                     separator_diffusion_resistance_s_per_m(p) + 2 * d)
     assert dc >= 2 * p.electrolyte_concentration_mol_per_m3
     assert all(b > a for a, b in zip(r.overpotential_V, r.overpotential_V[1:], strict=False))
+    assert r.failure_reason == "salt depletion at the plating surface"
+
+
+def test_thin_foil_fails_when_its_li_is_used_up(params):
+    """Each electrode loses lambda q per cycle: with a foil of Q_f it can no longer strip q
+    in the first cycle n with Q_f - n lambda q < q (the compact coated layer stays far
+    from salt depletion that early)."""
+    p = dataclasses.replace(params["coated"], li_foil_thickness_m=10e-6)
+    q = 1 * MAH_CM2
+    r = run_symmetric(p, 1 * MA_CM2, q, hours=4000)
+    foil = 10e-6 / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
+    n = math.floor((foil - q) / (r.loss_fraction * q)) + 1
+    assert r.failure_cycle == n and r.failure_reason == "Li inventory exhausted"
+    assert r.time_to_failure_h == pytest.approx(n * 2.0, rel=1e-12)
 
 
 def test_lower_loss_lives_longer(params):
