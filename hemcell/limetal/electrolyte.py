@@ -8,7 +8,8 @@ gasket and spring gaps). Every mole of Li lost at the Li electrode
 - **SEI growth consumes electrolyte** (solvent reduction and salt decomposition on the
   freshly plated Li): a volume :math:`v_e` per mole of Li lost. :math:`v_e` lumps the
   SEI stoichiometry and the share of the lost Li that ends in SEI rather than as dead
-  metal; it is the one fitted constant of this mechanism (``hemcell limetal fit-fade``).
+  metal; the sets carry the stoichiometric upper bound, one EC molecule per lost Li
+  (66.66 cm**3/mol, as if all lost Li formed lithium ethylene dicarbonate).
 - **The porous dead-Li/SEI layer soaks up electrolyte**: its pores
   (:math:`\varepsilon_{dl}` of a layer that holds :math:`V_{Li}` per mole of Li as
   solid, :mod:`hemcell.limetal.losses`) take :math:`V_{Li}\varepsilon_{dl}/(1-\varepsilon_{dl})`

@@ -48,11 +48,13 @@ def plot_rate(path: Path, curves: Mapping[str, Sequence[Mapping[str, Any]]],
 
 def plot_cycling(path: Path, records: Mapping[str, Any],
                  targets: Mapping[str, tuple[int, float]] | None = None) -> None:
-    """Discharge capacity, Coulombic efficiencies, layer resistance and the electrolyte
-    left vs cycle; ``targets`` maps a label to (cycle, paper capacity in mAh/g)."""
+    """Discharge capacity, Coulombic efficiencies, layer resistance, the LFP's active
+    (crosstalk) and wetted fractions and the electrolyte left vs cycle; ``targets`` maps a
+    label to (cycle, paper capacity in mAh/g)."""
     plt = _plt()
     fig, axs = plt.subplots(2, 2, figsize=(11, 7))
     axs = axs.ravel()
+    frac = axs[3].twinx()
     for label, rec in records.items():
         cycles = list(rec.cycle)
         caps = list(rec.discharge_mAh_per_g)
@@ -70,11 +72,18 @@ def plot_cycling(path: Path, records: Mapping[str, Any],
         axs[2].plot(rec.cycle, rec.layer_resistance_ohm_cm2, color=line.get_color(), label=label)
         axs[3].plot(rec.cycle, rec.free_electrolyte_uL, color=line.get_color(),
                     label=f"{label} free electrolyte")
+        frac.plot(rec.cycle, rec.lfp_active_fraction, "-.", color=line.get_color(),
+                  label=f"{label} LFP active")
+        frac.plot(rec.cycle, rec.cathode_wetted_fraction, ":", color=line.get_color(),
+                  label=f"{label} LFP wetted")
     axs[0].set_ylabel("discharge capacity (mAh/g)")
     axs[1].set_ylabel("Coulombic efficiency (%)")
     axs[2].set_ylabel("dead-Li/SEI layer resistance (Ohm cm2)")
     axs[3].axhline(0.0, color="k", lw=0.5)
     axs[3].set_ylabel("free electrolyte after the cycle (uL)\n(< 0: LFP pores draining)")
+    frac.set_ylabel("LFP fraction active (crosstalk) / wetted")
+    frac.set_ylim(0.0, 1.05)
+    frac.legend(fontsize=7, loc="lower left")
     for a in axs:
         a.set_xlabel("cycle")
         a.legend(fontsize=7)

@@ -227,9 +227,10 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
 def electrolyte_budget(p: LiMetalParameters) -> ElectrolyteBudget:
     """Electrolyte bookkeeping of the Li‖Li coin cell (no cathode; both electrodes lose Li).
 
-    Used as a **diagnostic**, not as a failure criterion: with the consumption fitted to
-    the Li‖LFP fade (:func:`hemcell.limetal.calibration.fit_fade`) it says when the same
-    cell build would have used up its free electrolyte (``electrolyte_exhausted_h``).
+    Used as a **diagnostic**, not as a failure criterion: with the stoichiometric upper
+    bound of the consumption (``electrolyte_consumption_per_lost_li``, one EC per lost Li,
+    while most lost Li is dead metal) it says when the same cell build would at the latest
+    have used up its free electrolyte (``electrolyte_exhausted_h``).
     """
     return ElectrolyteBudget(
         initial_volume_m3=p.electrolyte_volume_m3,
