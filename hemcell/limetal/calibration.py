@@ -7,9 +7,10 @@
   properties, shared by both cells, so they are written to ``azcnf_coated_li.yaml`` *and*
   ``bare_li.yaml``; the bare cell is then a prediction.
 - :func:`fit_losses`: the Li loss coefficient ``k_loss`` from the coated cell's Aurbach
-  Coulombic efficiency (98.7 %, L82) and the dead-Li/SEI layer's Bruggeman exponent from
-  the bare Li‖Li time to polarization (570 h, L84). Both are shared constants, written
-  to both files.
+  Coulombic efficiency (98.7 %, L82), shared by both sets, and the Bruggeman exponent of
+  the bare Li's mossy dead-Li/SEI layer from the bare Li‖Li time to polarization
+  (570 h, L84), written to the bare set only (the coated set's compact layer keeps an
+  assumed value).
 - :func:`fit_fade`: the crosstalk coefficient (LFP sites deactivated per Li lost) from
   the coated Li‖LFP retention after 300 cycles (88 %, L110); shared, so the bare Li‖LFP
   fade (68.1 %) and the high-loading cell (81.57 %) are predictions.

@@ -229,7 +229,7 @@ def electrolyte_budget(p: LiMetalParameters) -> ElectrolyteBudget:
 
     Used as a **diagnostic**, not as a failure criterion: with the stoichiometric upper
     bound of the consumption (``electrolyte_consumption_per_lost_li``, one EC per lost Li,
-    while most lost Li is dead metal) it says when the same cell build would at the latest
+    while most lost Li is dead metal) it says when the same cell build would at the earliest
     have used up its free electrolyte (``electrolyte_exhausted_h``).
     """
     return ElectrolyteBudget(
