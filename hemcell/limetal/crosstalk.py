@@ -5,9 +5,10 @@ comes with electrolyte reduction on freshly plated Li. Part of the reduction pro
 soluble (quantitative NMR of the SEI on Li metal finds soluble organic species among its
 products: "Leveraging cation identity to engineer solid electrolyte interphases for
 rechargeable lithium metal anodes", *Cell Rep. Phys. Sci.* 1 (2020) 100239, abstract),
-diffuses across the separator and is oxidised or deposits at the cathode, where the resulting film isolates LFP particles from
-the electrolyte or the carbon network. hemcell takes the lowest-order law: the LFP
-capacity deactivated is proportional to the Li lost at the Li electrode,
+diffuses across the separator and is oxidised or deposits at the cathode, where the
+resulting film isolates LFP particles from the electrolyte or the carbon network. hemcell
+takes the lowest-order law: the LFP capacity deactivated is proportional to the Li lost
+at the Li electrode,
 
 .. math::
 
@@ -28,9 +29,9 @@ electrode, and their fade (12 % vs 31.9 % after 300 cycles, seed 004 L110/L117) 
 Coulombic inefficiency (< 0.3 % vs ~0.7 %, the parasitic charge of the shuttle) differ by
 similar factors (2.7 and ~2.3). The dead-Li layer's resistance cannot do it at these
 currents (the bare cell's layer reaches ~7 Ω cm² after 300 cycles; the DFN loses LFP
-capacity only past ~0.5 V of extra polarisation, abruptly), and electrolyte consumption at the SEI stoichiometry leaves
-the coin cell's reservoir unexhausted for hundreds of cycles
-(:mod:`hemcell.limetal.electrolyte`).
+capacity only past ~0.5 V of extra polarisation, abruptly), and electrolyte consumption
+at the SEI stoichiometry leaves the coin cell's reservoir unexhausted for hundreds of
+cycles (:mod:`hemcell.limetal.electrolyte`).
 
 In the cell model (:mod:`hemcell.limetal.cycling`) the active fraction multiplies the
 wetted fraction: the part of the LFP electrode that is both wetted and active carries the
