@@ -139,7 +139,8 @@ def symmetric_cmd(
     at = s["failure_current_density_mA_per_cm2"]
     typer.echo(f"{s['anode']}: {s['initial_overpotential_mV']:.1f} -> "
                f"{s['final_overpotential_mV']:.1f} mV, failure: "
-               f"{'none' if ttf is None else f'{ttf:.0f} h at {at:g} mA/cm2'}")
+               + ("none" if ttf is None
+                  else f"{ttf:.4g} h at {at:g} mA/cm2 ({s['failure_reason']})"))
     _done(out, s)
 
 
