@@ -14,6 +14,9 @@
 - :func:`fit_fade`: the crosstalk coefficient (LFP sites deactivated per Li lost) from
   the coated Li‖LFP retention after 300 cycles (88 %, L110); shared, so the bare Li‖LFP
   fade (68.1 %) and the high-loading cell (81.57 %) are predictions.
+- :func:`fit_shuttle`: the crosstalk species' shuttle charge per lost Li from the bare
+  Li‖LFP cell's mean CE (≈ 99.3 %, L117); shared, so the coated CE (> 99.7 %) is the
+  prediction.
 - :func:`fit_nucleation`: the nucleation shape factor of each substrate from its
   nucleation overpotential (80.3 / 237.8 mV, L76), one value per set.
 
@@ -360,4 +363,66 @@ def fit_fade(overrides: Sequence[str] = (), write: bool = True, stride: int = 1,
                    f"The coated cell loses {lost_mol * 1e6:.3g} umol of Li in 300 cycles, "
                    f"{lost_mol / sites_mol:.3g} times its {sites_mol * 1e6:.3g} umol of LFP "
                    f"sites; without crosstalk it would keep {r0:.3f}."})]
+    return out
+
+
+#: "slightly above 99.3 %" (seed 004 L117) read as the centre of [99.3, 99.5] %, the band
+#: the validation case limetal_cycle_bare_ce accepts.
+BARE_CELL_CE_ABOVE_BOUND = 0.001
+
+
+def fit_shuttle(overrides: Sequence[str] = (), write: bool = True, stride: int = 1,
+                ) -> dict[str, Any]:
+    """Fit the shuttle charge per lost Li to the bare Li||LFP cell's mean CE.
+
+    One constant, ``shuttle_charge_per_lost_li`` (:mod:`hemcell.limetal.crosstalk`), is
+    solved so that the bare cell's mean CE over 300 cycles at 1C is 99.4 % ("slightly
+    above 99.3 %", seed 004 L117, read as the centre of [99.3, 99.5] %). The shuttle does
+    not change the solves (it is book-kept after each charge), so one run without it gives
+    the closed form CE_n(sigma) = Q_dis,n / (Q_ch,n (1 + sigma lambda_n)) and the mean is
+    solved by bisection. Shared by both sets: the coated cell's CE (> 99.7 %, L110) is the
+    prediction.
+    """
+    from scipy.optimize import brentq
+
+    from hemcell.limetal.cycling import run_cycling
+    from hemcell.limetal.halfcell import build_half_cell
+    from hemcell.limetal.parameters import cell_parameters, load_anode_set
+
+    bare = load_anode_set("bare", [*overrides, "shuttle_charge_per_lost_li=0"])
+    target = float(bare.si["lfp_average_coulombic_efficiency"]) + BARE_CELL_CE_ABOVE_BOUND
+    c_rate = float(bare.si["lfp_cycling_c_rate"])
+    rec = run_cycling(build_half_cell(cell_parameters(bare, "bare"), bare), 300, c_rate, stride)
+    if rec.dry_out_cycle is not None:
+        raise SimulationError(f"fit-shuttle: the bare cell stopped at cycle {rec.dry_out_cycle}"
+                              f" ({rec.stop_reason}); no 300-cycle mean CE to fit",
+                              step="fit-shuttle")
+    ch, dis, lam = rec.charge_mAh_per_g, rec.discharge_mAh_per_g, [1 - c for c in rec.li_ce]
+    w = rec.cycles_represented  # a solved cycle stands for `stride` cycles
+
+    def mean_ce(sigma: float) -> float:
+        return sum(k * d / (c * (1 + sigma * x))
+                   for c, d, x, k in zip(ch, dis, lam, w, strict=True)) / sum(w)
+
+    ce0 = mean_ce(0.0)
+    if ce0 <= target:
+        raise SimulationError(f"fit-shuttle: without a shuttle the bare mean CE is already "
+                              f"{ce0:.5f} <= {target}", step="fit-shuttle")
+    sigma = brentq(lambda x: mean_ce(x) - target, 0.0, 100.0, xtol=1e-12)
+    out: dict[str, Any] = {"shuttle_charge_per_lost_li": sigma, "target_mean_ce": target,
+                           "mean_ce_without_shuttle": ce0,
+                           "mean_li_loss_fraction": sum(x * k for x, k in zip(lam, w, strict=True))
+                           / sum(w), "stride": stride}
+    if write:
+        out["written"] = [str(x) for x in write_calibrated(
+            {"shuttle_charge_per_lost_li": (sigma, "dimensionless")},
+            "Bare Li||LFP mean Coulombic efficiency over 300 cycles at 1C, 'slightly above "
+            "99.3%' (seed 004 L117) read as 99.4 %, closed form on one run without the "
+            f"shuttle (stride {stride}); shared by both sets, so the coated cell's CE "
+            "(> 99.7 %, L110) is the prediction.",
+            "hemcell limetal fit-shuttle",
+            notes={"shuttle_charge_per_lost_li":
+                   f"Without the shuttle the bare mean CE is {ce0:.5f}; the bare Li loss "
+                   f"averages {100 * out['mean_li_loss_fraction']:.2f} % of the plated "
+                   "charge."})]
     return out

@@ -248,6 +248,28 @@ def fit_fade_cmd(
         typer.echo(f"wrote {f}")
 
 
+@app.command("fit-shuttle")
+def fit_shuttle_cmd(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,
+    stride: Annotated[int, typer.Option(
+        "--stride", help="Cycle stride of the fitting run (1 = every cycle)")] = 1,
+    set_: SetOption = None,
+) -> None:
+    """Fit the shuttle charge per lost Li to the bare Li||LFP cell's mean CE (99.4 %);
+    write it into both sets as calibrated (the coated CE is then a prediction)."""
+    from hemcell.limetal.calibration import fit_shuttle
+
+    if set_ and not dry_run:
+        raise InputError("--set", set_, "only with --dry-run (the written value would not "
+                         "match the files' other values)")
+    r = fit_shuttle(set_ or (), write=not dry_run, stride=stride)
+    typer.echo(f"shuttle charge {r['shuttle_charge_per_lost_li']:.4g} per unit of Li lost "
+               f"(bare mean CE {r['mean_ce_without_shuttle']:.5f} without it -> "
+               f"{r['target_mean_ce']:.4f})")
+    for f in r.get("written", []):
+        typer.echo(f"wrote {f}")
+
+
 @app.command("fit-nucleation")
 def fit_nucleation_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,

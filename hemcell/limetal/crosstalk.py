@@ -33,6 +33,22 @@ capacity only past ~0.5 V of extra polarisation, abruptly), and electrolyte cons
 at the SEI stoichiometry leaves the coin cell's reservoir unexhausted for hundreds of
 cycles (:mod:`hemcell.limetal.electrolyte`).
 
+**Shuttle charge.** The species that reach the cathode are oxidised there during charge;
+the oxidised products diffuse back and are reduced at the Li. The charge this shuttle
+carries is counted by the cycler but stored nowhere. hemcell takes it proportional to the
+Li lost in the same cycle,
+
+.. math::
+
+    Q_{par} = \sigma\,\lambda\,Q_{ch}, \qquad
+    \mathrm{CE}_{cell} = \frac{Q_{dis}}{Q_{ch} + Q_{par}},
+
+with :math:`\sigma` (``shuttle_charge_per_lost_li``) the parasitic charge per unit of Li
+charge lost. :math:`\sigma` is fitted on the bare cell's mean CE and shared, so the coated
+cell's CE is the prediction (the mirror of :math:`\beta`, fitted on coated, predicting
+bare). The shuttle is a parallel reaction at the cathode: it lengthens the charge step
+but does not change the LFP's state, so it is book-kept after each charge solve.
+
 In the cell model (:mod:`hemcell.limetal.cycling`) the active fraction multiplies the
 wetted fraction: the part of the LFP electrode that is both wetted and active carries the
 whole current.
@@ -68,3 +84,21 @@ def lfp_active_fraction(lost_li_mol: float, lfp_sites_mol: float,
         raise InputError("crosstalk amounts", (lost_li_mol, lfp_sites_mol),
                          "lost Li >= 0 mol and LFP sites > 0 mol")
     return max(0.0, 1.0 - deactivation_per_lost_li * lost_li_mol / lfp_sites_mol)
+
+
+def shuttle_charge_Ah(charge_Ah: float, loss_fraction: float,
+                      shuttle_charge_per_lost_li: float) -> float:
+    """Parasitic shuttle charge ``Q_par = sigma lambda Q_ch`` of one charge step [A h].
+
+    Raises
+    ------
+    InputError
+        A negative charge, loss fraction or coefficient.
+    """
+    if shuttle_charge_per_lost_li < 0:
+        raise InputError("shuttle_charge_per_lost_li", shuttle_charge_per_lost_li,
+                         ">= 0 (0: no shuttle)")
+    if charge_Ah < 0 or loss_fraction < 0:
+        raise InputError("shuttle charge inputs", (charge_Ah, loss_fraction),
+                         "charge >= 0 A h and loss fraction >= 0")
+    return shuttle_charge_per_lost_li * loss_fraction * charge_Ah

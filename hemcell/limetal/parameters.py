@@ -85,6 +85,7 @@ class LiMetalParameters:
     electrolyte_volume_m3: float
     electrolyte_consumption_m3_per_mol: float
     lfp_deactivation_per_lost_li: float
+    shuttle_charge_per_lost_li: float
     # electrolyte and separator
     electrolyte_concentration_mol_per_m3: float
     electrolyte_diffusivity_m2_per_s: float
@@ -205,6 +206,7 @@ def cell_parameters(pset: Any, anode: str, kinetics: Kinetics = "rct",
         electrolyte_volume_m3=_get(si, "electrolyte_volume"),
         electrolyte_consumption_m3_per_mol=_get(si, "electrolyte_consumption_per_lost_li"),
         lfp_deactivation_per_lost_li=_get(si, "lfp_deactivation_per_lost_li"),
+        shuttle_charge_per_lost_li=_get(si, "shuttle_charge_per_lost_li"),
         electrolyte_concentration_mol_per_m3=_get(si, "initial_electrolyte_concentration"),
         electrolyte_diffusivity_m2_per_s=_get(si, "electrolyte_diffusivity"),
         electrolyte_conductivity_S_per_m=_get(si, "electrolyte_conductivity"),

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from hemcell.errors import InputError
-from hemcell.limetal.crosstalk import lfp_active_fraction
+from hemcell.limetal.crosstalk import lfp_active_fraction, shuttle_charge_Ah
 from hemcell.limetal.cycling import cycling_summary, run_cycling
 from hemcell.limetal.halfcell import build_half_cell
 from hemcell.limetal.kinetics import FARADAY_C_PER_MOL
@@ -64,3 +64,41 @@ def test_no_crosstalk_no_fade_and_the_stop_reason_names_the_mechanism(strong_cro
     s = cycling_summary(run_cycling(cell, 40, stride=2))
     assert s["dry_out_cycle"] is not None and s["capacity_retention"] == 0.0
     assert s["stop_reason"] == "LFP deactivated by crosstalk"
+
+
+def test_shuttle_charge_is_sigma_lambda_q_and_rejects_bad_input():
+    assert shuttle_charge_Ah(2e-3, 0.03, 0.2) == pytest.approx(0.2 * 0.03 * 2e-3, rel=1e-12)
+    assert shuttle_charge_Ah(2e-3, 0.03, 0.0) == 0.0
+    for args in [(2e-3, 0.03, -0.1), (-1e-3, 0.03, 0.2), (2e-3, -0.01, 0.2)]:
+        with pytest.raises(InputError):
+            shuttle_charge_Ah(*args)
+
+
+def test_shuttle_lowers_the_cell_ce_by_its_charge_only():
+    """Same solves with and without the shuttle: capacities and fade agree, the charge grows
+    by sigma lambda Q_ch and the CE is Q_dis / (Q_ch + Q_par)."""
+    runs = {}
+    for sigma in (0.0, 0.5):
+        pset = load_anode_set("bare", [f"shuttle_charge_per_lost_li={sigma}"])
+        runs[sigma] = run_cycling(build_half_cell(cell_parameters(pset, "bare"), pset), 4)
+    plain, shuttle = runs[0.0], runs[0.5]
+    assert shuttle.discharge_mAh_per_g == pytest.approx(plain.discharge_mAh_per_g, rel=1e-9)
+    assert plain.shuttle_charge_mAh_per_g == [0.0] * 4
+    for n in range(4):
+        lam = 1 - shuttle.li_ce[n]
+        assert shuttle.charge_mAh_per_g[n] == pytest.approx(
+            plain.charge_mAh_per_g[n] * (1 + 0.5 * lam), rel=1e-9)
+        assert shuttle.cell_ce[n] == pytest.approx(
+            shuttle.discharge_mAh_per_g[n] / shuttle.charge_mAh_per_g[n], rel=1e-12)
+
+
+def test_fit_shuttle_hits_its_target_on_a_quick_run():
+    from hemcell.limetal.calibration import fit_shuttle
+
+    r = fit_shuttle(write=False, stride=30)
+    sigma = r["shuttle_charge_per_lost_li"]
+    pset = load_anode_set("bare", [f"shuttle_charge_per_lost_li={sigma!r}"])
+    rec = run_cycling(build_half_cell(cell_parameters(pset, "bare"), pset), 300, stride=30)
+    assert cycling_summary(rec)["mean_coulombic_efficiency"] == pytest.approx(
+        r["target_mean_ce"], abs=1e-9)
+    assert r["mean_ce_without_shuttle"] > r["target_mean_ce"]

@@ -71,3 +71,13 @@ def test_fit_fade_reproduces_the_stored_value():
     assert load_parameter_set("bare_li").si["lfp_deactivation_per_lost_li"] == stored
     # without crosstalk the Li-side losses alone leave the standard cell unfaded
     assert r["retention_without_crosstalk"] > 0.99
+
+
+@pytest.mark.slow
+def test_fit_shuttle_reproduces_the_stored_value():
+    from hemcell.limetal.calibration import fit_shuttle
+
+    r = fit_shuttle(write=False)
+    stored = load_parameter_set("bare_li").si["shuttle_charge_per_lost_li"]
+    assert r["shuttle_charge_per_lost_li"] == pytest.approx(stored, rel=1e-4)
+    assert load_parameter_set("azcnf_coated_li").si["shuttle_charge_per_lost_li"] == stored
