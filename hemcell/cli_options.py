@@ -18,8 +18,16 @@ SetOption = Annotated[list[str] | None, typer.Option(
                   "(repeatable; checked like a parameter file).")]
 
 
-def positive_floats(text: str, option: str, example: str) -> list[float]:
-    """Parse a comma-separated list of positive numbers (``--c-rates 0.1,1,4``).
+def number_list(text: str, option: str, example: str, count: int | None = None,
+                positive: bool = True) -> list[float]:
+    """Parse a comma-separated list of numbers (``--window 0.01,3.0``).
+
+    Parameters
+    ----------
+    count
+        Exact number of values wanted (None: one or more).
+    positive
+        Require every value > 0.
 
     Raises
     ------
@@ -32,6 +40,20 @@ def positive_floats(text: str, option: str, example: str) -> list[float]:
         values = [float(x) for x in text.replace(" ", "").split(",") if x]
     except ValueError:
         raise InputError(option, text, f"comma-separated numbers, e.g. {example}") from None
-    if not values or any(not v > 0 for v in values):
+    if not values or (count is not None and len(values) != count):
+        raise InputError(option, text, f"{count or 'one or more'} comma-separated numbers, "
+                         f"e.g. {example}")
+    if positive and any(not v > 0 for v in values):
         raise InputError(option, text, f"positive numbers, e.g. {example}")
     return values
+
+
+def positive_floats(text: str, option: str, example: str) -> list[float]:
+    """Parse a comma-separated list of positive numbers (``--c-rates 0.1,1,4``).
+
+    Raises
+    ------
+    InputError
+        Naming ``option``, the text and an example of what is allowed.
+    """
+    return number_list(text, option, example)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hemcell.cli_options import OutOption, SetOption
+from hemcell.cli_options import OutOption, SetOption, number_list
 
 if TYPE_CHECKING:
     from hemcell.cell.sweep_fast import CellRunFastPath
@@ -88,18 +88,6 @@ def run(
     )
 
 
-def _floats(text: str, what: str, n: int | None = None) -> list[float]:
-    from hemcell.errors import InputError
-
-    try:
-        vals = [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise InputError(what, text, "comma-separated numbers") from None
-    if not vals or (n is not None and len(vals) != n):
-        raise InputError(what, text, f"{n or 'one or more'} comma-separated numbers")
-    return vals
-
-
 @app.command("cv")
 def cv(
     recipe: Annotated[
@@ -135,8 +123,8 @@ def cv(
     each mechanism's true share; writes summary.json, cv.csv, cv.png, b_value.png."""
     from hemcell.cell.voltammetry import run_cv, write_cv_outputs
 
-    rates = _floats(scan_rates, "--scan-rates")
-    lo, hi = _floats(window, "--window", 2)
+    rates = number_list(scan_rates, "--scan-rates", "0.1,0.2,0.5")
+    lo, hi = number_list(window, "--window", "0.01,3.0", count=2, positive=False)
     mechs = mechanisms.split(",") if mechanisms else None
     mesh_pts = {}
     for item in mesh or []:
@@ -189,7 +177,8 @@ def cycle_life(
     cycle_life.png."""
     from hemcell.cell.cycling import run_cycle_life, write_cycle_life_outputs
 
-    report_cycles = [int(x) for x in _floats(report, "--report-cycles")] if report else []
+    report_cycles = ([int(x) for x in number_list(report, "--report-cycles", "70,1000,2500")]
+                     if report else [])
     res = run_cycle_life(
         recipe, params, protocol, cycles, set_ or [], ion=ion, tol=tolerance, progress=typer.echo
     )

@@ -58,7 +58,12 @@ def _params(anode: str, overrides: Sequence[str], kinetics: str, focusing_from_s
     info: dict[str, Any] = {"source": "parameter set", "current_focusing_factor":
                             p.focusing_factor}
     if focusing_from_surface:
-        s = run_surface(anode, current_density_A_per_m2, overrides)
+        # the surface run uses the cell's kinetics: its bare i0 (coated follows from it)
+        i0_bare = (p if anode == "bare" else cell_parameters(
+            load_anode_set("bare", overrides), "bare", kinetics)  # type: ignore[arg-type]
+            ).exchange_current_ref_A_per_m2
+        s = run_surface(anode, current_density_A_per_m2, overrides,
+                        exchange_current_ref_A_per_m2=i0_bare)
         p = with_focusing(p, s[FOCUSING_METRICS[focusing_metric]])
         info = {"source": "hemcell.surface", "metric": focusing_metric,
                 **{k: v for k, v in s.items() if k != "metrics"}}

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from hemcell.errors import InputError
 from hemcell.limetal.calibration import _format_entry, replace_entry
 from hemcell.limetal.coupling import focusing_from_surface, with_focusing
 from hemcell.limetal.parameters import cell_parameters, load_anode_set
@@ -55,6 +56,14 @@ def test_focusing_from_surface_runs_and_caches(tmp_path, monkeypatch):
     assert again["current_focusing_factor"] == first["current_focusing_factor"]
     other = focusing_from_surface("coated", 20.0)
     assert other["parameters_hash"] != first["parameters_hash"]
+    # the cell's (slower) kinetics: a different surface run, recorded, and a coated
+    # focusing closer to 1 (larger Wagner number, the film's smoothing dominates)
+    slow = focusing_from_surface("coated", 10.0, exchange_current_ref_A_per_m2=4.2)
+    assert slow["parameters_hash"] != first["parameters_hash"]
+    assert slow["exchange_current_ref_A_per_m2"] == 4.2
+    assert 1.0 <= slow["current_focusing_factor"] < first["current_focusing_factor"]
+    with pytest.raises(InputError):
+        focusing_from_surface("coated", 10.0, exchange_current_ref_A_per_m2=-1.0)
 
 
 def test_current_weighted_focusing_closed_forms():
