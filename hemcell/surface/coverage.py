@@ -75,6 +75,8 @@ if TYPE_CHECKING:
 
 #: Samples per period used to find the quantile that sets the uncovered fraction.
 QUANTILE_SAMPLES = 4096
+#: Points per side of the grid on which a 3D run's pinhole threshold is taken.
+QUANTILE_GRID_2D = 128
 #: Stream of the pinhole field: independent of the native-SEI field even for equal seeds.
 PINHOLE_STREAM = 1
 
@@ -117,34 +119,44 @@ def coverage_indicator(
     correlation_length_m: float,
     width_m: float,
     seed: int,
+    y_m: npt.ArrayLike | None = None,
 ) -> npt.NDArray[np.float64]:
-    """χ(x): 1 where the film covers the lithium, 0 in pinholes (see module docstring).
+    """χ(x) or χ(x, y): 1 where the film covers the lithium, 0 in pinholes.
 
     Parameters
     ----------
     x_m
         Lateral positions [m].
     coverage
-        θ, covered length fraction in [0, 1].
+        θ, covered length (2D runs) or area (3D runs, ``y_m`` given) fraction in [0, 1].
     correlation_length_m
         Correlation length of the pinhole field [m].
     width_m
         Period of the surface [m].
     seed
         Random seed of the pinhole field.
+    y_m
+        Second lateral coordinate of a 3D run's surface [m]; the field is then a field of
+        both coordinates (:func:`hemcell.surface.kinetics.gaussian_random_field_2d`),
+        thresholded at its quantile on a QUANTILE_GRID_2D² grid over the period.
     """
     x = np.asarray(x_m, dtype=np.float64)
     if coverage >= 1:
         return np.ones_like(x)
     if coverage <= 0:
         return np.zeros_like(x)
-    grid = np.arange(QUANTILE_SAMPLES) * (width_m / QUANTILE_SAMPLES)
     key = (seed, PINHOLE_STREAM)
-    threshold = np.quantile(
-        kinetics.gaussian_random_field(grid, correlation_length_m, width_m, key),
-        1.0 - coverage)
-    field = kinetics.gaussian_random_field(x, correlation_length_m, width_m, key)
-    return (field >= threshold).astype(np.float64)
+    if y_m is None:
+        grid = np.arange(QUANTILE_SAMPLES) * (width_m / QUANTILE_SAMPLES)
+        sample = kinetics.gaussian_random_field(grid, correlation_length_m, width_m, key)
+        field = kinetics.gaussian_random_field(x, correlation_length_m, width_m, key)
+    else:
+        g = np.arange(QUANTILE_GRID_2D) * (width_m / QUANTILE_GRID_2D)
+        gx, gy = np.meshgrid(g, g)
+        sample = kinetics.gaussian_random_field_2d(gx.ravel(), gy.ravel(),
+                                                   correlation_length_m, width_m, key)
+        field = kinetics.gaussian_random_field_2d(x, y_m, correlation_length_m, width_m, key)
+    return (field >= np.quantile(sample, 1.0 - coverage)).astype(np.float64)
 
 
 class ThinLayerFields(NamedTuple):
@@ -158,7 +170,8 @@ class ThinLayerFields(NamedTuple):
     """G_f = (χκ_c + (1 − χ)κ)/h [S m⁻²]."""
 
 
-def thin_layer_fields(x_m: npt.ArrayLike, p: SurfaceParameters, width_m: float) -> ThinLayerFields:
+def thin_layer_fields(x_m: npt.ArrayLike, p: SurfaceParameters, width_m: float,
+                      y_m: npt.ArrayLike | None = None) -> ThinLayerFields:
     """Coverage, exchange current and film conductance along the surface.
 
     Parameters
@@ -169,14 +182,22 @@ def thin_layer_fields(x_m: npt.ArrayLike, p: SurfaceParameters, width_m: float) 
         Parameters (thickness, closure thickness, pinhole field, kinetics).
     width_m
         Period of the surface [m] (the random fields are periodic).
+    y_m
+        Second lateral coordinate of a 3D run [m]: pinholes and native-SEI field are then
+        fields of (x, y).
     """
     x = np.asarray(x_m, dtype=np.float64)
     theta = kjma_coverage(p.coating_thickness_m, p.coating_closure_thickness_m)
     chi = coverage_indicator(x, theta, p.coating_coverage_correlation_length_m, width_m,
-                             p.coating_coverage_seed)
+                             p.coating_coverage_seed, y_m)
     i0_coated = kinetics.mean_exchange_current_density(p, "coated_thin")
-    i0_bare = kinetics.mean_exchange_current_density(p, "bare") * kinetics.sei_heterogeneity_factor(
-        x, p.sei_heterogeneity_amplitude, p.sei_correlation_length_m, width_m, p.sei_seed)
+    if y_m is None:
+        g = kinetics.sei_heterogeneity_factor(x, p.sei_heterogeneity_amplitude,
+                                              p.sei_correlation_length_m, width_m, p.sei_seed)
+    else:
+        g = kinetics.sei_heterogeneity_factor_2d(x, y_m, p.sei_heterogeneity_amplitude,
+                                                 p.sei_correlation_length_m, width_m, p.sei_seed)
+    i0_bare = kinetics.mean_exchange_current_density(p, "bare") * g
     i0 = chi * i0_coated + (1.0 - chi) * i0_bare
     g_f = (chi * p.coating_conductivity_S_per_m
            + (1.0 - chi) * p.electrolyte_conductivity_S_per_m) / p.coating_thickness_m

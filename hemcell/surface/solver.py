@@ -249,7 +249,8 @@ class TransportProblem:
             width = sm.spec.width_m
             for target, k in ((self.coverage_field, 0), (self.i0_field, 1),
                               (self.film_conductance, 2)):
-                target.interpolate(lambda x, k=k: coverage.thin_layer_fields(x[0], p, width)[k])
+                target.interpolate(lambda x, k=k: coverage.thin_layer_fields(
+                    x[0], p, width, x[1] if tdim == 3 else None)[k])
         else:
             self.i0_field.x.array[:] = i0_mean
         self.stress_field.x.array[:] = -p.stack_pressure_Pa

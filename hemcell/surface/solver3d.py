@@ -2,8 +2,10 @@ r"""Steady 3D surface problem (``--dim 3``): transport + kinetics on the 3D cell
 
 The weak forms are those of the 2D model: :class:`~hemcell.surface.solver.TransportProblem`
 is dimension-generic (UFL), so the 3D solve is the same SNES on a tetrahedral mesh
-(:mod:`hemcell.surface.geometry3d`). Only the native-SEI field becomes a field of both
-lateral coordinates (:func:`~hemcell.surface.kinetics.sei_heterogeneity_factor_2d`).
+(:mod:`hemcell.surface.geometry3d`). Only the random fields become fields of both
+lateral coordinates: the native-SEI field
+(:func:`~hemcell.surface.kinetics.sei_heterogeneity_factor_2d`) and a thin coating's
+pinholes (:func:`~hemcell.surface.coverage.coverage_indicator` with ``y_m``).
 The default linear solver in 3D is the iterative one (GMRES + fieldsplit/GAMG,
 :func:`~hemcell.surface.solver.iterative_snes_options`): sparse LU fill-in grows too
 fast in 3D.

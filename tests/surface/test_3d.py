@@ -20,6 +20,7 @@ from hemcell.surface import kinetics
 from tests.surface.conftest import coarse_spec, example_parameters, require_fenicsx, run_mpi_case
 
 H_M = 20e-6
+W3D_M = 10e-6  # coarse_spec width
 FLAT_FOCUSING_ATOL = 3e-2
 
 
@@ -73,6 +74,30 @@ def test_flat_3d_thin_coating_ohmic_drop():
     _, m = solve3d(spec3d("flat"), p, "coated_thin")
     np.testing.assert_allclose(m["coating_potential_drop_V"], 20.0 * p.coating_thickness_m / 2e-4,
                                rtol=1e-6)
+
+
+def test_flat_3d_thin_coating_pinholes_are_patches_with_the_coverage():
+    """An incompletely covering film in 3D: covered area fraction θ and pinholes that vary
+    along both lateral directions (not stripes of the 2D field)."""
+    require_fenicsx()
+    from hemcell.surface import coverage
+    from hemcell.surface.geometry import Facet
+
+    p = example_parameters(coating_closure_thickness_m=8e-9)  # θ(28 nm) = 0.90
+    theta = coverage.kjma_coverage(p.coating_thickness_m, p.coating_closure_thickness_m)
+    result, _ = solve3d(spec3d("flat"), p, "coated_thin")
+    tr = result.transport
+    ds = tr.ds(Facet.LI_SURFACE)
+    covered = tr.integral(tr.coverage_field, ds) / tr.integral(1.0 + 0 * tr.coverage_field, ds)
+    assert covered == pytest.approx(theta, abs=0.06)  # P1 on 0.5 µm vs 1 µm patches
+    xyz = tr.V1.tabulate_dof_coordinates()
+    on = np.isclose(xyz[:, 2], xyz[:, 2].min())  # the flat Li surface, z = 0
+    x, y = xyz[on, 0], xyz[on, 1]
+    chi = tr.coverage_field.x.array[: len(xyz)][on]
+    args = (theta, p.coating_coverage_correlation_length_m, W3D_M, p.coating_coverage_seed)
+    np.testing.assert_array_equal(chi, coverage.coverage_indicator(x, *args, y_m=y))
+    stripes = coverage.coverage_indicator(x, *args)  # the x-only field of 2D runs
+    assert np.mean(chi != stripes) > 0.01
 
 
 def test_nucleus_3d_focuses_at_the_crest_and_coating_levels():

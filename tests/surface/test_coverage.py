@@ -53,6 +53,26 @@ def test_pinhole_indicator_has_the_coverage_and_nests(theta):
     assert np.all(thicker >= chi)  # common random numbers: pinholes only close
 
 
+def test_3d_pinholes_cover_the_area_fraction_and_vary_in_both_directions():
+    """On the surface of a 3D run the pinholes are patches, not stripes along y."""
+    n = coverage.QUANTILE_GRID_2D
+    g = np.arange(n) * W_M / n
+    gx, gy = np.meshgrid(g, g)
+    chi = coverage.coverage_indicator(gx.ravel(), 0.8, 1e-6, W_M, seed=3, y_m=gy.ravel())
+    assert abs(chi.mean() - 0.8) <= 1.5 / n**2
+    chi = chi.reshape(n, n)  # rows: fixed y, columns: fixed x
+    assert (chi.min(axis=0) < chi.max(axis=0)).any()  # changes along y at some x
+    assert (chi.min(axis=1) < chi.max(axis=1)).any()  # changes along x at some y
+    p = example_parameters(coating_closure_thickness_m=5e-9)
+    f = coverage.thin_layer_fields(gx.ravel(), p, W_M, gy.ravel())
+    off = f.coverage == 0
+    g_sei = kinetics.sei_heterogeneity_factor_2d(gx.ravel(), gy.ravel(),
+                                                 p.sei_heterogeneity_amplitude,
+                                                 p.sei_correlation_length_m, W_M, p.sei_seed)
+    np.testing.assert_allclose(f.exchange_current_density_A_per_m2[off],
+                               kinetics.mean_exchange_current_density(p, "bare") * g_sei[off])
+
+
 def test_pinhole_field_is_independent_of_the_sei_field_for_equal_seeds():
     """Equal seeds must not put the pinholes on the slowest SEI patches."""
     x = np.linspace(0, W_M, 2000, endpoint=False)
