@@ -306,7 +306,6 @@ def fit_fade(overrides: Sequence[str] = (), write: bool = True, stride: int = 1,
     """
     from hemcell.limetal.cycling import cycling_summary, run_cycling
     from hemcell.limetal.halfcell import build_half_cell
-    from hemcell.limetal.kinetics import FARADAY_C_PER_MOL
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
 
     pset0 = load_anode_set("coated", overrides)
@@ -329,7 +328,7 @@ def fit_fade(overrides: Sequence[str] = (), write: bool = True, stride: int = 1,
     p = cell.params
     lost_mol = (s0["final_interphase_layer_thickness_um"] * 1e-6 * (1 - p.layer_porosity)
                 * p.li_electrode_area_m2 / p.li_molar_volume_m3_per_mol)
-    sites_mol = cell.geometry.theoretical_capacity_Ah * 3600.0 / FARADAY_C_PER_MOL
+    sites_mol = cell.geometry.lfp_sites_mol
     b = [max((r0 - target) * sites_mol / lost_mol, 0.0)]
     r = [retention(b[0])[0]]
     b.append(b[0] * 1.05)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -193,6 +193,21 @@ def licu_cmd(
     _done(out, s)
 
 
+def _fit_overrides(set_: list[str] | None, dry_run: bool) -> list[str]:
+    """``--set`` overrides of a fit; refused unless ``--dry-run`` (a value fitted under
+    changed assumptions must not land in the shared files)."""
+    if set_ and not dry_run:
+        raise InputError("--set", set_, "only with --dry-run (the written value would not "
+                         "match the files' other values)")
+    return list(set_ or ())
+
+
+def _wrote(result: dict[str, Any]) -> None:
+    """Echo the parameter files a fit wrote."""
+    for f in result.get("written", []):
+        typer.echo(f"wrote {f}")
+
+
 @app.command("fit-rate")
 def fit_rate_cmd(
     c_rates: Annotated[str, typer.Option("--c-rates", help="Calibration subset")] = "0.1,1,4",
@@ -204,8 +219,7 @@ def fit_rate_cmd(
 
     r = fit_rate(_rates(c_rates), write=not dry_run)
     typer.echo(f"fitted {r['fitted']}; rms error {r['rms_error_mAh_per_g']:.3f} mAh/g")
-    for f in r.get("written", []):
-        typer.echo(f"wrote {f}")
+    _wrote(r)
 
 
 @app.command("fit-losses")
@@ -220,8 +234,7 @@ def fit_losses_cmd(
     typer.echo(f"k_loss = {r['li_loss_overpotential_coefficient_per_V']:.4g} 1/V, b_dl = "
                f"{r['interphase_layer_bruggeman_coefficient']:.4g} (tortuosity factor "
                f"{r['tortuosity_factor']:.3g})")
-    for f in r.get("written", []):
-        typer.echo(f"wrote {f}")
+    _wrote(r)
 
 
 @app.command("fit-fade")
@@ -237,15 +250,12 @@ def fit_fade_cmd(
     for a sensitivity study."""
     from hemcell.limetal.calibration import fit_fade
 
-    if set_ and not dry_run:
-        raise InputError("--set", set_, "only with --dry-run (the written value would not "
-                         "match the files' other values)")
-    r = fit_fade(set_ or (), write=not dry_run, stride=stride, progress=typer.echo)
+    r = fit_fade(_fit_overrides(set_, dry_run), write=not dry_run, stride=stride,
+                 progress=typer.echo)
     typer.echo(f"LFP deactivation {r['lfp_deactivation_per_lost_li']:.4g} mol/mol per lost Li "
                f"(retention {r['retention']:.4f}; {r['retention_without_crosstalk']:.4f} "
                "without crosstalk)")
-    for f in r.get("written", []):
-        typer.echo(f"wrote {f}")
+    _wrote(r)
 
 
 @app.command("fit-shuttle")
@@ -259,15 +269,11 @@ def fit_shuttle_cmd(
     write it into both sets as calibrated (the coated CE is then a prediction)."""
     from hemcell.limetal.calibration import fit_shuttle
 
-    if set_ and not dry_run:
-        raise InputError("--set", set_, "only with --dry-run (the written value would not "
-                         "match the files' other values)")
-    r = fit_shuttle(set_ or (), write=not dry_run, stride=stride)
+    r = fit_shuttle(_fit_overrides(set_, dry_run), write=not dry_run, stride=stride)
     typer.echo(f"shuttle charge {r['shuttle_charge_per_lost_li']:.4g} per unit of Li lost "
                f"(bare mean CE {r['mean_ce_without_shuttle']:.5f} without it -> "
                f"{r['target_mean_ce']:.4f})")
-    for f in r.get("written", []):
-        typer.echo(f"wrote {f}")
+    _wrote(r)
 
 
 @app.command("fit-nucleation")

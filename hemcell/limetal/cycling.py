@@ -161,13 +161,12 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     x = x0_charged + q / geo.theoretical_capacity_Ah
     budget = electrolyte_budget(cell)
     i0_model = cell.base_inputs[IN_I0_LI]
-    lfp_sites_mol = geo.theoretical_capacity_Ah * 3600.0 / FARADAY_C_PER_MOL
     rec = CycleRecord()
     n = 1
     while n <= cycles:
         lost_mol = inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL
         s_wet = budget.cathode_wetted_fraction(lost_mol)
-        active = lfp_active_fraction(lost_mol, lfp_sites_mol, p.lfp_deactivation_per_lost_li)
+        active = lfp_active_fraction(lost_mol, geo.lfp_sites_mol, p.lfp_deactivation_per_lost_li)
         s = s_wet * active
         if s < MIN_WETTED_FRACTION:
             rec.dry_out_cycle = n

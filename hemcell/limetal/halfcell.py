@@ -63,6 +63,11 @@ class LFPCellGeometry:
     current_1c_A: float
     pore_volume_m3: float
 
+    @property
+    def lfp_sites_mol(self) -> float:
+        """Li sites of the LFP electrode, theoretical capacity / F [mol]."""
+        return self.theoretical_capacity_Ah * 3600.0 / FARADAY_C_PER_MOL
+
 
 def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction: float,
                  porosity: float) -> LFPCellGeometry:

@@ -43,7 +43,7 @@ def test_cycling_applies_the_active_fraction_of_the_li_lost_so_far(strong_crosst
     assert rec.cathode_wetted_fraction == [1.0] * 5  # the reservoir is untouched
     # a of cycle n is 1 - beta n_lost / n_sites with the Li lost before cycle n, which
     # the layer thickness after cycle n - 1 records (V_Li q_lost / (F (1 - eps_dl)))
-    sites = cell.geometry.theoretical_capacity_Ah * 3600.0 / FARADAY_C_PER_MOL
+    sites = cell.geometry.theoretical_capacity_Ah * 3600.0 / FARADAY_C_PER_MOL  # = lfp_sites_mol
     for n in range(1, 5):
         lost = (rec.layer_thickness_um[n - 1] * 1e-6 * (1 - p.layer_porosity)
                 * p.li_electrode_area_m2 / p.li_molar_volume_m3_per_mol)
