@@ -20,16 +20,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hemcell.bench import Benchmark
+from hemcell.cli.bench import Benchmark
 
 MESH = {"x_n": 10, "x_s": 10, "x_p": 20, "r_n": 10, "r_p": 10}
 
 
 def _hem_sim():
+    from hemcell.cell.capacity import active_mass_g
     from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
     from hemcell.cell.protocols import build_experiment
     from hemcell.cell.recipes import load_recipe
-    from hemcell.cell.simulate import active_mass_g, build_simulation
+    from hemcell.workflows.anode import build_simulation
 
     si, _ = load_si("heo_rocksalt_mgconicuzn")
     inv = inventory_from_si(si)

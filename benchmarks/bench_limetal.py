@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hemcell.bench import Benchmark
+from hemcell.cli.bench import Benchmark
 
 RATES = (0.1, 0.5, 1.0, 2.0, 3.0, 4.0)
 
@@ -83,7 +83,7 @@ def benchmarks() -> list[Benchmark]:
     def coupled(cold: bool) -> None:
         import os
 
-        from hemcell.limetal import run
+        from hemcell.workflows import limetal as run
 
         if cold:
             shutil.rmtree(cache, ignore_errors=True)
@@ -95,7 +95,7 @@ def benchmarks() -> list[Benchmark]:
             shutil.rmtree(out, ignore_errors=True)
 
     def uncoupled() -> None:
-        from hemcell.limetal import run
+        from hemcell.workflows import limetal as run
 
         out = Path(tempfile.mkdtemp(prefix="hemcell-bench-"))
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from hemcell.bench import Benchmark
+from hemcell.cli.bench import Benchmark
 from hemcell.params import list_parameter_sets, load_parameter_set
 from hemcell.params.parameter_set import resolve_parameter_path
 

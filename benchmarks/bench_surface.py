@@ -43,7 +43,7 @@ SIZES_3D_UM = {"500k": (0.045, 0.45), "1m": (0.035, 0.35)}
 
 
 def _parameters() -> Any:
-    from hemcell.surface.run import resolve_case
+    from hemcell.workflows.surface import resolve_case
 
     return resolve_case("coated", "nucleus", []).parameters
 
@@ -124,7 +124,7 @@ class _TransientCase:
     def _setup(self) -> tuple[Any, Any, Any, Any]:
         if self._ready is None:
             from hemcell.surface.geometry import build_mesh
-            from hemcell.surface.run import resolve_case
+            from hemcell.workflows.surface import resolve_case
 
             rc = resolve_case("coated", "nucleus", [])
             sm = build_mesh(rc.geometry)
@@ -185,7 +185,7 @@ def _mesh_3d(sizes_um: tuple[float, float]) -> Any:
     from dataclasses import replace
 
     from hemcell.surface.geometry3d import build_mesh_3d
-    from hemcell.surface.run import resolve_case
+    from hemcell.workflows.surface import resolve_case
 
     spec = resolve_case("bare", "nucleus", [], dim=3).geometry
     return build_mesh_3d(replace(spec, surface_mesh_size_m=sizes_um[0] * 1e-6,
@@ -200,7 +200,7 @@ class _Case3D(_Case):
         self.sizes_um = sizes_um
 
     def _make(self) -> tuple[Any, Any]:
-        from hemcell.surface.run import resolve_case
+        from hemcell.workflows.surface import resolve_case
 
         return _mesh_3d(self.sizes_um), resolve_case("bare", "nucleus", [], dim=3).parameters
 
@@ -213,7 +213,7 @@ class _Case3D(_Case):
 
 def benchmarks() -> list[Any]:
     """Coupled solve at ~100k and ~200k DOFs vs a GAMG Poisson solve on the same mesh."""
-    from hemcell.bench import Benchmark
+    from hemcell.cli.bench import Benchmark
 
     out = []
     for label, size in SIZES_UM.items():

@@ -16,7 +16,7 @@ warm-up. The aim is a ratio ≤ 0.05 (fast path ≥ 20× faster); measured 0.013
 ``sweep_cell_fast_path``: the HEM anode (``cell run``, single-particle recipe,
 rock-salt HEO set), 3 particle radii × 3 specific currents, protocol "Discharge at I
 A/g until 0.01 V; Charge at I A/g until 3 V". The fast path
-(:mod:`hemcell.cell.sweep_fast`) builds one model with the radius and the step currents
+(:mod:`hemcell.workflows.anode_sweep`) builds one model with the radius and the step currents
 as inputs and re-solves it per point (PyBaMM takes no input lists with an
 ``Experiment``); the baseline is ``run_cell`` per point in the same process, i.e. the
 per-process path without its process start-up, imports and figure writing (so the
@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import os
 
-from hemcell.bench import Benchmark
+from hemcell.cli.bench import Benchmark
 from hemcell.sweep import parse_spec
+from hemcell.sweep.commands import ArgParser
 
 SPEC = {
     "command": "pybamm cc-discharge",
@@ -58,11 +59,11 @@ CELL_SPEC = {
 
 def cell_benchmark() -> Benchmark:
     """``cell run`` sweep: one model re-solved per point vs ``run_cell`` per point."""
-    from hemcell.cell import sweep_fast
-    from hemcell.cell.simulate import run_cell
+    from hemcell.workflows import anode_sweep as sweep_fast
+    from hemcell.workflows.anode import run_cell
 
     spec = parse_spec(CELL_SPEC)
-    fast = sweep_fast.CellRunFastPath()
+    fast = sweep_fast.CellRunFastPath(ArgParser("cell run"))
 
     def fast_path() -> None:
         sweep_fast._BUILT.clear()  # include building the model, as the baseline does
@@ -92,7 +93,7 @@ def benchmarks() -> list[Benchmark]:
     """The fast paths against rebuilding per point, on the same points."""
     import pybamm
 
-    from hemcell.sweep import cc_discharge as cc
+    from hemcell.workflows import cc_discharge as cc
 
     spec = parse_spec(SPEC)
     points = spec.points

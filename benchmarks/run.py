@@ -6,7 +6,7 @@ same run; the ratios are printed and written to ``DIR/bench.json`` and ``DIR/ben
 
 import sys
 
-from hemcell.cli import main
+from hemcell.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main(["bench", *sys.argv[1:]]))

@@ -2,6 +2,6 @@
 
 import sys
 
-from hemcell.cli import main
+from hemcell.cli.main import main
 
 sys.exit(main())

@@ -10,12 +10,13 @@ Modules (imported lazily; ``import hemcell.cell`` does not import PyBaMM):
 - :mod:`hemcell.cell.carriers` — Li⁺/Na⁺/K⁺: kinetic scaling, conversion branches vs
   the ion's metal, alloy capacities; :mod:`hemcell.cell.electrolytes` — the ion's
   electrolyte and metal counter electrode;
-- :mod:`hemcell.cell.cycling` — capacity over many cycles (strain-driven loss of active
-  material, cycle-resolved);
-- :mod:`hemcell.cell.protocols`, :mod:`hemcell.cell.recipes`,
-  :mod:`hemcell.cell.simulate`, :mod:`hemcell.cell.analysis`, :mod:`hemcell.cell.plots`;
-- :mod:`hemcell.cell.cli` — ``hemcell cell run``, ``cv``, ``cycle-life``;
-  :mod:`hemcell.cell.demo`.
+- :mod:`hemcell.cell.capacity` — active mass, theoretical capacity, the capacity C-rates
+  refer to;
+- :mod:`hemcell.cell.protocols`, :mod:`hemcell.cell.recipes`, :mod:`hemcell.cell.analysis`,
+  :mod:`hemcell.cell.plots`.
+
+Runs (parameters → model → solve → outputs) are workflows: :mod:`hemcell.workflows.anode`,
+``anode_cv``, ``anode_cycle_life``, ``anode_crosscheck``, ``anode_sweep``.
 """
 
 from __future__ import annotations

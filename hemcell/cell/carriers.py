@@ -47,7 +47,8 @@ from __future__ import annotations
 from typing import Any
 
 from hemcell.errors import InputError
-from hemcell.materials.elements import FARADAY_C_PER_MOL, element_data
+from hemcell.laws import FARADAY_C_PER_MOL
+from hemcell.materials.elements import element_data
 from hemcell.materials.roles import alloy_phase
 
 #: Shannon ionic radii quoted by seed 000 L752 [m] (hemcell/materials/data/elements.yaml)

@@ -229,8 +229,8 @@ def full_cell_values(
     The anode thickness is chosen so that its theoretical first-lithiation capacity (of
     the active mechanisms) is ``n_p_ratio`` times the cathode capacity.
     """
+    from hemcell.cell.capacity import theoretical_capacity
     from hemcell.cell.parameters import pybamm_values
-    from hemcell.cell.simulate import theoretical_capacity
 
     if cathode not in CATHODES:
         raise InputError("--cathode", cathode, ", ".join(CATHODES))

@@ -25,9 +25,7 @@ from hemcell.cell.carriers import reference_ion
 from hemcell.cell.electrolytes import electrolyte_values
 from hemcell.cell.model import Inventory
 from hemcell.errors import InputError
-
-F_CONST = 96485.33212
-R_CONST = 8.314462618
+from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
 
 _EL = re.compile(r"^(?P<stem>[a-z_]+)_(?P<el>[a-z]{1,2})$")
 
@@ -78,7 +76,7 @@ def intercalation_ocp(u_mid: float, slope: float):
     An ideal-solution (Nernst) term plus a linear slope: the simplest OCP with a finite
     sloping region (e.g. Newman & Thomas-Alyea, *Electrochemical Systems*, 3rd ed., ch. 2).
     """
-    rt_f = R_CONST * 298.15 / F_CONST
+    rt_f = GAS_CONSTANT_J_PER_MOL_K * 298.15 / FARADAY_C_PER_MOL
 
     def ocp(sto):
         return u_mid - slope * (sto - 0.5) + rt_f * pybamm.log((1 - sto) / sto)
@@ -134,7 +132,7 @@ def pybamm_values(
     c_e0 = pv["Initial concentration in electrolyte [mol.m-3]"]
     # intercalation capacity -> c_max (mol per m3 of particle)
     q_int = g("intercalation_capacity", 0.0)
-    c_max = max(q_int * rho / F_CONST, 1.0)
+    c_max = max(q_int * rho / FARADAY_C_PER_MOL, 1.0)
     th0 = g("intercalation_initial_stoichiometry", 0.01)
     upd: dict[str, Any] = {
         f"{D} electrode thickness [m]": g("anode_thickness"),
@@ -261,7 +259,7 @@ def pybamm_values(
         # moles of the element per m3 of particle (from its conversion capacity, which
         # counts the element even when the conversion mechanism is switched off)
         upd[f"Anode {el} metal content [mol.m-3]"] = (
-            rho * g(f"conversion_capacity_{s}") / F_CONST / z_el
+            rho * g(f"conversion_capacity_{s}") / FARADAY_C_PER_MOL / z_el
         )
         upd[f"Anode {el} spin polarisation"] = g(f"spin_polarization_{s}", 0.0)
     upd.update(

@@ -2,7 +2,7 @@
 
 One mechanism per module:
 
-- :mod:`~hemcell.limetal.film`: Ohmic resistance of the coating film, r = h/κ_c;
+- :mod:`~hemcell.laws` (shared): the film drop h/κ_c, Butler–Volmer, Arrhenius, i₀ ↔ R_ct;
 - :mod:`~hemcell.limetal.kinetics`: Li plating/stripping kinetics (Butler–Volmer,
   exchange current from the measured charge-transfer resistance, Arrhenius, focusing);
 - :mod:`~hemcell.limetal.losses`: Li lost to SEI and dead Li per plated charge, and the
@@ -12,10 +12,10 @@ One mechanism per module:
 - :mod:`~hemcell.limetal.halfcell`: the Li‖LFP half-cell (PyBaMM DFN) and rate test;
 - :mod:`~hemcell.limetal.cycling`, :mod:`~hemcell.limetal.symmetric`,
   :mod:`~hemcell.limetal.licu`: the cell tests;
-- :mod:`~hemcell.limetal.coupling`: the current focusing factor from the surface model;
-- :mod:`~hemcell.limetal.calibration`: fits that write ``calibrated`` values;
-- :mod:`~hemcell.limetal.run`, :mod:`~hemcell.limetal.cli`, :mod:`~hemcell.limetal.plots`,
-  :mod:`~hemcell.limetal.demo`: commands, figures and the bare-vs-coated demo.
+- :mod:`~hemcell.workflows.coupling`: the current focusing factor from the surface model;
+- :mod:`~hemcell.workflows.limetal_fit`: fits that write ``calibrated`` values;
+- :mod:`~hemcell.workflows.limetal`, :mod:`~hemcell.cli.limetal`, :mod:`~hemcell.limetal.plots`,
+  :mod:`~hemcell.cli.demo_limetal`: commands, figures and the bare-vs-coated demo.
 
 See ``docs/limetal.md`` for the physics, the decisions and the validation results.
 

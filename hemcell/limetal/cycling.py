@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hemcell.errors import InputError, SimulationError
+from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.limetal.crosstalk import lfp_active_fraction, shuttle_charge_Ah
 from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
 from hemcell.limetal.halfcell import (
@@ -61,7 +62,7 @@ from hemcell.limetal.halfcell import (
     contact_resistance_ohm,
     specific_capacity_mAh_per_g,
 )
-from hemcell.limetal.kinetics import FARADAY_C_PER_MOL, local_deposition_overpotential_V
+from hemcell.limetal.kinetics import local_deposition_overpotential_V
 from hemcell.limetal.losses import LiInventory, layer_thickness_m, loss_fraction
 from hemcell.limetal.parameters import LiMetalParameters
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hemcell.errors import InputError, SimulationError
-from hemcell.limetal.kinetics import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
 from hemcell.limetal.parameters import (
     MAH_PER_G_IN_C_PER_KG,
     REFERENCE_TEMPERATURE_K,

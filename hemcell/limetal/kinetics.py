@@ -14,7 +14,7 @@ with equal transfer coefficients :math:`\alpha_a = \alpha_c = 1/2`:
 :math:`r_{ct} = RT/(F i_0)`. Seed 004 reports the interfacial resistance of symmetric
 Li‖Li cells (two identical interfaces in series) in Ohm: 64 Ω bare, 44 Ω coated (L86).
 With the electrode area :math:`A` one interface has :math:`r = R A / 2`; the coating's own
-Ohmic share :math:`h/\kappa_c` (:mod:`hemcell.limetal.film`) is taken out, the rest is
+Ohmic share :math:`h/\kappa_c` (:mod:`hemcell.laws`) is taken out, the rest is
 charge transfer:
 
 .. math::
@@ -34,84 +34,8 @@ through an effective area fraction :math:`1/f` at the focused density).
 
 from __future__ import annotations
 
-import math
-
 from hemcell.errors import InputError
-
-FARADAY_C_PER_MOL = 96485.33212
-GAS_CONSTANT_J_PER_MOL_K = 8.314462618
-
-
-def thermal_voltage_V(temperature_K: float) -> float:
-    """RT/F [V]."""
-    return GAS_CONSTANT_J_PER_MOL_K * temperature_K / FARADAY_C_PER_MOL
-
-
-def arrhenius_factor(activation_energy_J_per_mol: float, temperature_K: float,
-                     reference_temperature_K: float) -> float:
-    """``exp[-Ea/R (1/T - 1/T_ref)]``: rate at T relative to T_ref."""
-    if temperature_K <= 0 or reference_temperature_K <= 0:
-        raise InputError("temperature", temperature_K, "a temperature > 0 K")
-    return math.exp(-activation_energy_J_per_mol / GAS_CONSTANT_J_PER_MOL_K
-                    * (1.0 / temperature_K - 1.0 / reference_temperature_K))
-
-
-def exchange_current_from_resistance(
-    symmetric_cell_resistance_ohm: float,
-    electrode_area_m2: float,
-    temperature_K: float,
-    film_resistance_ohm_m2: float = 0.0,
-    interfaces: int = 2,
-) -> float:
-    """Exchange current density i0 [A/m**2] from a measured symmetric-cell resistance.
-
-    Parameters
-    ----------
-    symmetric_cell_resistance_ohm
-        Interfacial resistance R of the whole cell [Ohm] (seed 004: 64 bare, 44 coated).
-    electrode_area_m2
-        Electrode area A [m**2].
-    temperature_K
-        Temperature of the measurement [K].
-    film_resistance_ohm_m2
-        Ohmic film share per interface to take out (h/kappa_c) [Ohm m**2].
-    interfaces
-        Interfaces in series in the measured cell (2 for Li||Li).
-
-    Returns
-    -------
-    float
-        ``RT / (F (R A / interfaces - r_film))``.
-
-    Raises
-    ------
-    InputError
-        If the film resistance is not smaller than the measured interface resistance.
-    """
-    r_interface = symmetric_cell_resistance_ohm * electrode_area_m2 / interfaces
-    r_ct = r_interface - film_resistance_ohm_m2
-    if r_ct <= 0:
-        raise InputError("coating film resistance h/kappa_c", film_resistance_ohm_m2,
-                         f"less than the measured interface resistance {r_interface:.3g} "
-                         "Ohm m**2", hint="raise coating_ionic_conductivity")
-    return thermal_voltage_V(temperature_K) / r_ct
-
-
-def butler_volmer_overpotential_V(current_density_A_per_m2: float,
-                                  exchange_current_A_per_m2: float,
-                                  temperature_K: float) -> float:
-    """Symmetric Butler–Volmer overpotential ``(2RT/F) arsinh(i / 2 i0)`` [V]."""
-    if exchange_current_A_per_m2 <= 0:
-        raise InputError("exchange current density", exchange_current_A_per_m2, "> 0 A/m**2")
-    return 2.0 * thermal_voltage_V(temperature_K) * math.asinh(
-        current_density_A_per_m2 / (2.0 * exchange_current_A_per_m2))
-
-
-def butler_volmer_current_A_per_m2(overpotential_V: float, exchange_current_A_per_m2: float,
-                                   temperature_K: float) -> float:
-    """Symmetric Butler–Volmer current density ``2 i0 sinh(F eta / 2RT)`` [A/m**2]."""
-    return 2.0 * exchange_current_A_per_m2 * math.sinh(
-        overpotential_V / (2.0 * thermal_voltage_V(temperature_K)))
+from hemcell.laws import butler_volmer_overpotential_V
 
 
 def local_deposition_overpotential_V(mean_current_density_A_per_m2: float,

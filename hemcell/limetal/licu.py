@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hemcell.limetal.kinetics import butler_volmer_overpotential_V, local_deposition_overpotential_V
+from hemcell.laws import butler_volmer_overpotential_V
+from hemcell.limetal.kinetics import local_deposition_overpotential_V
 from hemcell.limetal.losses import loss_fraction
 from hemcell.limetal.nucleation import NucleationResult, simulate_nucleation
 from hemcell.limetal.parameters import LiMetalParameters

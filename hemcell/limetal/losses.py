@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hemcell.errors import InputError
-from hemcell.limetal.kinetics import FARADAY_C_PER_MOL
+from hemcell.laws import FARADAY_C_PER_MOL
 
 
 def loss_fraction(local_overpotential_V: float, coefficient_per_V: float) -> float:

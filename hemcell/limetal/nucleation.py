@@ -43,7 +43,7 @@ import math
 from dataclasses import dataclass
 
 from hemcell.errors import InputError, SimulationError
-from hemcell.limetal.kinetics import FARADAY_C_PER_MOL, butler_volmer_current_A_per_m2
+from hemcell.laws import FARADAY_C_PER_MOL, butler_volmer_current_A_per_m2
 
 AVOGADRO_PER_MOL = 6.02214076e23
 ELEMENTARY_CHARGE_C = 1.602176634e-19

@@ -18,8 +18,11 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from hemcell.errors import InputError
-from hemcell.limetal.film import film_area_resistance_ohm_m2
-from hemcell.limetal.kinetics import arrhenius_factor, exchange_current_from_resistance
+from hemcell.laws import (
+    arrhenius_factor,
+    exchange_current_from_resistance,
+    film_area_resistance_ohm_m2,
+)
 
 Anode = Literal["bare", "coated"]
 ANODE_SETS: dict[str, str] = {"bare": "bare_li", "coated": "azcnf_coated_li"}

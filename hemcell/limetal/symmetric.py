@@ -18,7 +18,7 @@ The plateau voltage of cycle :math:`n` is the sum of series terms (per area):
 - :math:`\eta_{ct} = (2RT/F)\operatorname{arsinh}(f i/2i_0)`: Butler–Volmer at each
   electrode through the effective area fraction :math:`1/f` (:mod:`hemcell.limetal.kinetics`);
 - Ohmic drops of the separator (Bruggeman), the coating films
-  (:mod:`hemcell.limetal.film`) and the two dead-Li/SEI layers;
+  (:mod:`hemcell.laws`) and the two dead-Li/SEI layers;
 - the steady salt gradient across separator and layers in series (binary electrolyte,
   anion flux zero at steady state, thermodynamic factor 1; Newman & Thomas-Alyea,
   *Electrochemical Systems*, ch. 11), with its diffusion potential and Nernst terms.
@@ -49,13 +49,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hemcell.errors import InputError
+from hemcell.laws import FARADAY_C_PER_MOL, butler_volmer_overpotential_V, thermal_voltage_V
 from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
-from hemcell.limetal.kinetics import (
-    FARADAY_C_PER_MOL,
-    butler_volmer_overpotential_V,
-    local_deposition_overpotential_V,
-    thermal_voltage_V,
-)
+from hemcell.limetal.kinetics import local_deposition_overpotential_V
 from hemcell.limetal.losses import layer_diffusion_resistance_s_per_m, loss_fraction
 from hemcell.limetal.parameters import LiMetalParameters
 

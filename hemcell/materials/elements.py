@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from hemcell.errors import DependencyError, InputError
+from hemcell.laws import FARADAY_C_PER_MOL
 
 ELEMENTS_FILE = Path(__file__).with_name("data") / "elements.yaml"
 
-#: Faraday constant [C mol⁻¹] (CODATA 2018, exact in the 2019 SI: N_A·e).
-FARADAY_C_PER_MOL = 96485.33212
 #: Coulombs per mAh.
 C_PER_MAH = 3.6
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from hemcell.surface.parameters import FARADAY_C_PER_MOL, SurfaceParameters
+from hemcell.laws import FARADAY_C_PER_MOL
+from hemcell.surface.parameters import SurfaceParameters
 
 
 def limiting_current_density_A_per_m2(p: SurfaceParameters, length_m: float) -> float:

@@ -59,7 +59,8 @@ from typing import Any
 
 import ufl
 
-from hemcell.surface.parameters import FARADAY_C_PER_MOL, SurfaceParameters
+from hemcell.laws import FARADAY_C_PER_MOL
+from hemcell.surface.parameters import SurfaceParameters
 
 
 def coating_current_density(phi: Any, p: SurfaceParameters) -> Any:

@@ -51,11 +51,8 @@ from typing import Any
 
 import ufl
 
-from hemcell.surface.parameters import (
-    FARADAY_C_PER_MOL,
-    GAS_CONSTANT_J_PER_MOL_K,
-    SurfaceParameters,
-)
+from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from hemcell.surface.parameters import SurfaceParameters
 
 
 def current_density(c: Any, phi: Any, p: SurfaceParameters) -> Any:

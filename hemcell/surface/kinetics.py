@@ -36,52 +36,13 @@ and NumPy post-processing ("one source of truth for the kinetics").
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from hemcell.surface.parameters import (
-    FARADAY_C_PER_MOL,
-    GAS_CONSTANT_J_PER_MOL_K,
-    Case,
-    SurfaceParameters,
-)
-
-
-def butler_volmer(
-    i0: Any,
-    eta_V: Any,
-    alpha_a: float,
-    alpha_c: float,
-    temperature_K: float,
-    exp: Callable[[Any], Any] = np.exp,
-) -> Any:
-    """Butler–Volmer current density, positive for Li deposition [A m⁻²].
-
-    Parameters
-    ----------
-    i0
-        Exchange current density [A m⁻²].
-    eta_V
-        Overpotential η = φ_Li − φ − ΔU_mech [V]; negative for deposition.
-    alpha_a, alpha_c
-        Anodic and cathodic transfer coefficients [-].
-    temperature_K
-        Temperature [K].
-    exp
-        Exponential of the math namespace (``numpy.exp`` or ``ufl.exp``).
-    """
-    f = FARADAY_C_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * temperature_K)
-    return i0 * (exp(-alpha_c * f * eta_V) - exp(alpha_a * f * eta_V))
-
-
-def arrhenius_factor(activation_energy_J_per_mol: float, temperature_K: float,
-                     reference_temperature_K: float) -> float:
-    """exp[−E_a/R (1/T − 1/T_ref)]: rate at T relative to T_ref [-]."""
-    return float(np.exp(-activation_energy_J_per_mol / GAS_CONSTANT_J_PER_MOL_K
-                        * (1.0 / temperature_K - 1.0 / reference_temperature_K)))
+from hemcell.laws import FARADAY_C_PER_MOL, arrhenius_factor
+from hemcell.surface.parameters import Case, SurfaceParameters
 
 
 def mean_exchange_current_density(p: SurfaceParameters, case: Case) -> float:

@@ -64,8 +64,9 @@ import numpy as np
 import numpy.typing as npt
 import ufl
 
+from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh, polyline_normals
-from hemcell.surface.parameters import FARADAY_C_PER_MOL, SurfaceParameters
+from hemcell.surface.parameters import SurfaceParameters
 
 
 def lame_parameters(E_Pa: Any, nu: Any) -> tuple[Any, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from hemcell.figures import save_figure
 from hemcell.surface.solver import CoupledResult
 
 
@@ -200,16 +201,6 @@ def write_maps(result: CoupledResult, out_dir: Path, title: str = "") -> list[Pa
         ax.set_title(f"{title} {label}".strip())
         out.append(save_figure(fig, Path(out_dir) / fname, dpi=130))
     return out
-
-
-def save_figure(fig: Any, path: Path, dpi: int) -> Path:
-    """Lay out, save and close a matplotlib figure; return the path."""
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    fig.savefig(path, dpi=dpi)
-    plt.close(fig)
-    return path
 
 
 def write_comparison_figure(results: dict[str, CoupledResult], out_dir: Path) -> Path | None:

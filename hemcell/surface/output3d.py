@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from hemcell.figures import save_figure
 from hemcell.surface.geometry import Facet
-from hemcell.surface.output import save_figure
 from hemcell.surface.solver import CoupledResult
 
 _UM = 1e6  # µm per m, for axis labels

@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hemcell.errors import InputError
+from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
 from hemcell.surface.geometry import GeometryKind, GeometrySpec
 
 Case = Literal["bare", "coated", "coated_thin"]
 CASES: tuple[str, ...] = ("bare", "coated", "coated_thin")
 Control = Literal["galvanostatic", "potentiostatic"]
-
-FARADAY_C_PER_MOL = 96485.33212
-GAS_CONSTANT_J_PER_MOL_K = 8.314462618
-
 
 @dataclass(frozen=True)
 class SurfaceParameters:

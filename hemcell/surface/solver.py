@@ -31,10 +31,11 @@ import numpy.typing as npt
 import ufl
 
 from hemcell.errors import InputError, SimulationError
+from hemcell.laws import FARADAY_C_PER_MOL, butler_volmer_current_density
 from hemcell.surface import coating, coverage, electrolyte, kinetics
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
 from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted
-from hemcell.surface.parameters import FARADAY_C_PER_MOL, Case, SurfaceParameters
+from hemcell.surface.parameters import Case, SurfaceParameters
 
 SNES_REASONS = {
     -1: "DIVERGED_FUNCTION_DOMAIN", -2: "DIVERGED_FUNCTION_COUNT",
@@ -137,7 +138,7 @@ def uniform_overpotential_V(current_A_per_m2: float, i0: float, p: SurfaceParame
     lo, hi = -5.0, 5.0
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        i = kinetics.butler_volmer(i0, mid, p.anodic_transfer_coefficient,
+        i = butler_volmer_current_density(i0, mid, p.anodic_transfer_coefficient,
                                    p.cathodic_transfer_coefficient, p.temperature_K)
         if i > current_A_per_m2:
             lo = mid
@@ -272,7 +273,7 @@ class TransportProblem:
             gamma = p.exchange_current_concentration_exponent
             i0 = self.i0_field * (chi + (1 - chi) * c_pos**gamma)
             eta = -psi - shift
-        i_bv = kinetics.butler_volmer(i0, eta, p.anodic_transfer_coefficient,
+        i_bv = butler_volmer_current_density(i0, eta, p.anodic_transfer_coefficient,
                                       p.cathodic_transfer_coefficient, p.temperature_K, ufl.exp)
         self.i_bv = i_bv
 
@@ -585,7 +586,7 @@ class TransportProblem:
             gamma = p.exchange_current_concentration_exponent
             i0 = i0 * (chi + (1 - chi) * np.maximum(c / self.c_scale, 1e-12) ** gamma)
             eta = -psi - shift
-        i_n = kinetics.butler_volmer(i0, eta, p.anodic_transfer_coefficient,
+        i_n = butler_volmer_current_density(i0, eta, p.anodic_transfer_coefficient,
                                      p.cathodic_transfer_coefficient, p.temperature_K)
         xg, ig = _gather_sorted(comm, x, i_n)
         _, cg = _gather_sorted(comm, x, c)

@@ -97,6 +97,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hemcell.errors import InputError, SimulationError
+from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.surface import kinetics
 from hemcell.surface.geometry import (
     Cell,
@@ -106,7 +107,7 @@ from hemcell.surface.geometry import (
     curve_points,
     polyline_normals,
 )
-from hemcell.surface.parameters import FARADAY_C_PER_MOL, Case, SurfaceParameters
+from hemcell.surface.parameters import Case, SurfaceParameters
 
 Scheme = Literal["bdf2", "euler"]
 

@@ -2,7 +2,7 @@
 
 Public API: :func:`load_spec`, :func:`parse_spec`, :func:`run_sweep`, :func:`gather`,
 :class:`SweepSpec`, :class:`SweepReport`, :class:`FastPath`. The command line is
-``hemcell sweep SPEC --out DIR`` (:mod:`hemcell.sweep.cli`); the spec format is in
+``hemcell sweep SPEC --out DIR`` (:mod:`hemcell.cli.sweep`); the spec format is in
 ``docs/sweeps.md``.
 """
 

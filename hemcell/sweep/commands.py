@@ -1,15 +1,18 @@
 """Which command a sweep runs: look it up, check its options, find its fast path.
 
 A sweep runs a *command*: one of hemcell's CLI commands (``params export``,
-``cell run``, ``surface run``, ...) or a command built into the sweep package
-(``pybamm cc-discharge``). Commands are looked up in the click tree that typer builds,
-so options and values are checked by parsing a point's argument list exactly as the
-command itself will (:meth:`Command.check_args`), without running anything.
+``cell run``, ``surface run``, ``pybamm cc-discharge``, ...). The sweep layer sits below
+the command line and never imports it. The command tree is found through the package's
+entry point ``hemcell.commands`` (``pyproject.toml``: ``hemcell =
+"hemcell.cli.main:full_command"``), as plugins are found, or given with
+:func:`register_commands`. Commands are looked up in that tree, so options and values
+are checked by parsing a point's argument list exactly as the command itself will
+(:meth:`Command.check_args`), without running anything.
 
-A command's module may offer a *fast path*: a module-level function
-``sweep_fast_path(command: str) -> FastPath | None``. The sweep uses it when it
-accepts the spec (see :class:`FastPath`), and falls back to one process per point
-otherwise.
+A command may have a *fast path*: the workflow module named for it in
+:data:`hemcell.workflows.FAST_PATHS` offers ``sweep_fast_path(command, parse_args) ->
+FastPath | None``. The sweep uses it when it accepts the spec (see :class:`FastPath`),
+and falls back to one process per point otherwise.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -26,16 +29,23 @@ from hemcell.errors import InputError
 if TYPE_CHECKING:
     from hemcell.sweep.spec import Point, SweepSpec
 
-#: Commands provided by the sweep package itself: name → module (``python -m`` runs it).
-BUILTIN_COMMANDS: dict[str, str] = {
-    "pybamm cc-discharge": "hemcell.sweep.cc_discharge",
-}
+#: Commands of the command line that a sweep never runs.
+NOT_SWEEPABLE = ("sweep", "demo", "validate", "bench")
+
+_COMMAND_TREE: dict[str, Callable[[], Any]] = {}
+
+
+def register_commands(root: Callable[[], Any]) -> None:
+    """Use ``root`` (a function returning the root click group) as the command tree,
+    instead of the one the ``hemcell.commands`` entry point names."""
+    _COMMAND_TREE["root"] = root
 
 
 class FastPath(Protocol):
     """A way to solve many points of one command at once (in one process).
 
-    Implementations live next to the command (``sweep_fast_path`` in its module).
+    Implementations live in the command's workflow (``sweep_fast_path`` in the module
+    :data:`hemcell.workflows.FAST_PATHS` names).
     """
 
     def unsupported(self, spec: SweepSpec) -> str | None:
@@ -56,15 +66,12 @@ class Command:
         The words after ``hemcell`` (``"params export"``) or a builtin name.
     argv
         What follows the Python executable to run it (``-m hemcell params export``).
-    module
-        The module that defines the command's function (where a fast path is looked for).
     click_command
         The click command, used to check argument lists.
     """
 
     name: str
     argv: tuple[str, ...]
-    module: str
     click_command: Any
 
     def option_names(self) -> list[str]:
@@ -94,17 +101,47 @@ class Command:
             raise InputError(field, " ".join(args), f"arguments `hemcell {self.name}` accepts "
                                                     f"({message})") from None
 
+    def parse_args(self, args: Sequence[str]) -> dict[str, Any]:
+        """The command's keyword arguments for ``args``, parsed as the command would."""
+        return ArgParser(self.name)(args)
+
     def fast_path(self) -> FastPath | None:
-        """The command module's fast path, if it offers one."""
-        factory = getattr(importlib.import_module(self.module), "sweep_fast_path", None)
-        return None if factory is None else factory(self.name)
+        """The fast path of the command's workflow, if it has one."""
+        from hemcell.workflows import FAST_PATHS
+
+        module = FAST_PATHS.get(self.name)
+        if module is None:
+            return None
+        factory = importlib.import_module(module).sweep_fast_path
+        return factory(self.name, ArgParser(self.name))
+
+
+@dataclass(frozen=True)
+class ArgParser:
+    """Parses a command's argument list into its keyword arguments, in any process.
+
+    Holds only the command's name (so it pickles to Dask workers); the command is looked
+    up where it is called.
+    """
+
+    name: str
+
+    def __call__(self, args: Sequence[str]) -> dict[str, Any]:
+        cmd = _walk(_hemcell_root())[self.name]
+        return dict(cmd.make_context(f"hemcell {self.name}", list(args)).params)
 
 
 def _hemcell_root() -> Any:
     """The click group of the ``hemcell`` CLI with every sub-app mounted."""
-    from hemcell.cli import full_command
+    if "root" not in _COMMAND_TREE:
+        from importlib.metadata import entry_points
 
-    return full_command()
+        found = entry_points(group="hemcell.commands", name="hemcell")
+        if not found:
+            raise RuntimeError("the hemcell.commands entry point is missing: reinstall "
+                               "hemcell (pip install -e .)")
+        _COMMAND_TREE["root"] = next(iter(found)).load()
+    return _COMMAND_TREE["root"]()
 
 
 def _walk(group: Any, prefix: str = "") -> dict[str, Any]:
@@ -120,8 +157,7 @@ def _walk(group: Any, prefix: str = "") -> dict[str, Any]:
 
 def available_commands() -> list[str]:
     """Names of the commands a sweep can run (hemcell's CLI and the builtins)."""
-    names = [n for n in _walk(_hemcell_root()) if n not in ("sweep", "demo", "validate", "bench")]
-    return sorted(names) + sorted(BUILTIN_COMMANDS)
+    return sorted(n for n in _walk(_hemcell_root()) if n not in NOT_SWEEPABLE)
 
 
 def resolve_command(name: str, field: str = "command") -> Command:
@@ -139,22 +175,15 @@ def resolve_command(name: str, field: str = "command") -> Command:
     InputError
         If no such command exists (listing the ones that do).
     """
-    import typer
-
     words = " ".join(str(name).split())
-    if words in BUILTIN_COMMANDS:
-        module = BUILTIN_COMMANDS[words]
-        click_command = typer.main.get_command(importlib.import_module(module).app)
-        return Command(words, ("-m", module), module, click_command)
     commands = _walk(_hemcell_root())
-    if words not in commands or words == "sweep":
+    if words not in commands or words in NOT_SWEEPABLE:
         known = available_commands()
         close = difflib.get_close_matches(words, known, n=2)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise InputError(field, name, f"one of {known}{hint}")
     cmd = commands[words]
-    module = getattr(cmd.callback, "__module__", "hemcell.cli")
-    return Command(words, ("-m", "hemcell", *words.split()), module, cmd)
+    return Command(words, ("-m", "hemcell", *words.split()), cmd)
 
 
 def python_executable() -> str:

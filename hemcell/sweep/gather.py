@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hemcell.runinfo import write_json
 from hemcell.sweep.spec import Axis, SweepSpec
+from hemcell.sweep.store import PointStore, pick_output
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -69,28 +69,6 @@ def output_name(spec: SweepSpec, key: str) -> str:
     return f"{name}_result" if name in {a.name for a in spec.axes} | set(spec.dims) else name
 
 
-def pick_output(summary: Mapping[str, Any], key: str) -> Any:
-    """The value of output ``key`` in a summary.
-
-    ``key`` is a summary key, optionally followed by ``[i]`` (an item of a list, e.g.
-    ``discharge_capacity_mAh_per_g[0]`` for the first cycle) and ``.name`` (an entry of
-    a mapping, e.g. ``capacity_by_mechanism_mAh_per_g.conversion[0]``).
-
-    Raises
-    ------
-    KeyError
-        If the summary has no such entry.
-    """
-    head, *rest = re.findall(r"[^.\[\]]+|\[-?\d+\]", key)
-    value: Any = summary[head]
-    for part in rest:
-        try:
-            value = value[int(part[1:-1])] if part.startswith("[") else value[part]
-        except (IndexError, KeyError, TypeError, ValueError):
-            raise KeyError(key) from None
-    return value
-
-
 def _base_key(key: str) -> str:
     return re.split(r"[.\[]", key, maxsplit=1)[0]
 
@@ -130,8 +108,6 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
     """
     import numpy as np
     import xarray as xr
-
-    from hemcell.sweep.run import PointStore
 
     store = PointStore(out)
     shape = spec.shape

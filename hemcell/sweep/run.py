@@ -27,15 +27,15 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from hemcell.errors import InputError
 from hemcell.runinfo import package_versions, write_json, write_run_record
 from hemcell.sweep.spec import Point, SweepSpec
+from hemcell.sweep.store import PointStore, check_outputs, now_utc
 
 Executor = Literal["local", "dask"]
 
@@ -106,10 +106,6 @@ class SweepReport:
     elapsed_s: float
     results: Path
     figure: Path | None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _error_line(stderr: str, returncode: int) -> str:
@@ -203,62 +199,6 @@ def run_fast_chunk(spec: SweepSpec, points: Sequence[Point], threads: int
         else:
             out.append({"status": "ok", "summary": r, "error": None, "elapsed_s": each})
     return out
-
-
-class PointStore:
-    """The ``points/`` folder: one JSON file per finished point.
-
-    Parameters
-    ----------
-    out
-        The sweep's output folder.
-    """
-
-    def __init__(self, out: Path) -> None:
-        self.folder = out / "points"
-
-    def path(self, pid: str) -> Path:
-        """The file of point ``pid``."""
-        return self.folder / f"{pid}.json"
-
-    def load(self, pid: str) -> dict[str, Any] | None:
-        """The record of point ``pid``, or ``None`` if it has not finished."""
-        try:
-            return json.loads(self.path(pid).read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            return None
-
-    def finished(self, points: Iterable[Point]) -> set[str]:
-        """Ids of the points that finished with status ``ok``."""
-        out = set()
-        for p in points:
-            rec = self.load(p.id)
-            if rec is not None and rec.get("status") == "ok":
-                out.add(p.id)
-        return out
-
-    def write(self, point: Point, outcome: dict[str, Any], path: str) -> dict[str, Any]:
-        """Write a point's record atomically; returns it."""
-        record = {"id": point.id, "status": outcome["status"], "values": dict(point.values),
-                  "index": list(point.index), "args": list(point.args), "path": path,
-                  "elapsed_s": outcome["elapsed_s"], "finished_utc": _now(),
-                  "summary": outcome["summary"], "error": outcome["error"]}
-        write_json(self.path(point.id), record)
-        return record
-
-
-def _check_outputs(spec: SweepSpec, summary: dict[str, Any]) -> None:
-    from hemcell.sweep.gather import pick_output
-
-    missing = []
-    for o in spec.outputs:
-        try:
-            pick_output(summary, o)
-        except KeyError:
-            missing.append(o)
-    if missing:
-        raise InputError(f"{spec.path or 'sweep spec'}: outputs", missing[0],
-                         f"keys the command writes: {sorted(summary)}")
 
 
 class _Progress:
@@ -443,7 +383,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
         if reason:
             note, fast = f"fast path not taken: {reason}", None
     path = "fast" if fast is not None else "process"
-    write_json(out / "sweep.json", {**spec.record(), "created_utc": _now(), "path": path,
+    write_json(out / "sweep.json", {**spec.record(), "created_utc": now_utc(), "path": path,
                                     "executor": executor, "workers": workers,
                                     "versions": package_versions()})
     counts = {"computed": 0, "failed": 0, "checked": 0}
@@ -457,7 +397,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
             counts["failed"] += int(failed)
             if not failed and not counts["checked"]:
                 counts["checked"] = 1
-                _check_outputs(spec, outcome["summary"])
+                check_outputs(spec, outcome["summary"])
             bar.advance(failed)
 
         if todo and executor == "local":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hemcell.cell.simulate import run_cell, summarize
+from hemcell.workflows.anode import run_cell, summarize
 
 PARAMS = "heo_rocksalt_mgconicuzn"
 CYCLE = "Discharge at 0.1 A/g until 0.01 V; Rest for 10 minutes; Charge at 0.1 A/g until 3 V"

@@ -11,8 +11,8 @@ import pytest
 from hemcell.cell.carriers import apply_carrier_ion, conversion_potential_shift_V
 from hemcell.cell.electrolytes import electrolyte_values, metal_molar_volume_m3_per_mol
 from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
-from hemcell.cell.simulate import run_cell, summarize
 from hemcell.errors import InputError
+from hemcell.workflows.anode import run_cell, summarize
 
 F = 96485.33212
 

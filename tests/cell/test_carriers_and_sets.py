@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hemcell.cell.carriers import IONIC_RADII_M, apply_carrier_ion, ion_factors
-from hemcell.cell.simulate import run_cell, summarize
 from hemcell.errors import InputError
+from hemcell.workflows.anode import run_cell, summarize
 
 FIRST_LITHIATION = "Discharge at 0.1 A/g until 0.01 V"
 

@@ -10,7 +10,7 @@ from hemcell.errors import InputError
 
 
 def test_intercalation_limit_matches_pybamm_basic_dfn_half_cell():
-    from hemcell.cell.crosscheck import compare_with_pybamm_dfn
+    from hemcell.workflows.anode_crosscheck import compare_with_pybamm_dfn
 
     r = compare_with_pybamm_dfn(1.0, reference="BasicDFNHalfCell")
     # BasicDFNHalfCell evaluates the Li-metal exchange current at the working electrode's
@@ -20,7 +20,7 @@ def test_intercalation_limit_matches_pybamm_basic_dfn_half_cell():
 
 
 def test_intercalation_limit_matches_pybamm_dfn():
-    from hemcell.cell.crosscheck import compare_with_pybamm_dfn
+    from hemcell.workflows.anode_crosscheck import compare_with_pybamm_dfn
 
     r = compare_with_pybamm_dfn(1.0, reference="DFN")
     assert r["max_abs_voltage_difference_mV"] < 1.0
@@ -52,7 +52,7 @@ def test_inventory_of_the_heo_set():
     ],
 )
 def test_bad_input_raises_input_error(kwargs, field):
-    from hemcell.cell.simulate import run_cell
+    from hemcell.workflows.anode import run_cell
 
     args = {
         "recipe": "hem_half_cell_sp",
@@ -90,7 +90,7 @@ def test_protocol_per_gram_conversion():
 def test_cli_run_writes_outputs(tmp_path):
     from typer.testing import CliRunner
 
-    from hemcell.cell.cli import app
+    from hemcell.cli.cell import app
 
     out = tmp_path / "run"
     res = CliRunner().invoke(
@@ -152,7 +152,7 @@ def test_cli_run_writes_outputs(tmp_path):
 def test_cli_bad_mechanism_exit_code(tmp_path):
     from typer.testing import CliRunner
 
-    from hemcell.cell.cli import app
+    from hemcell.cli.cell import app
 
     res = CliRunner().invoke(
         app,

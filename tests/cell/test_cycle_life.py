@@ -1,4 +1,4 @@
-"""Cycle-resolved strain-driven loss of active material (hemcell.cell.cycling)."""
+"""Cycle-resolved strain-driven loss of active material (hemcell.workflows.anode_cycle_life)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import json
 
 import pytest
 
-from hemcell.cell.cycling import integrate_cycles, run_cycle_life, write_cycle_life_outputs
 from hemcell.cell.protocols import scale_per_gram
 from hemcell.errors import InputError
+from hemcell.workflows.anode_cycle_life import (
+    integrate_cycles,
+    run_cycle_life,
+    write_cycle_life_outputs,
+)
 
 
 def _analytic_phi(n: int, beta: float, s0: float) -> float:

@@ -15,7 +15,7 @@ PARAMS = "heo_rocksalt_mgconicuzn"
     ("recipe", "v_max"), [("hem_full_cell_lfp", 3.65), ("hem_full_cell_nmc811", 4.2)]
 )
 def test_full_cell_cycle(recipe, v_max):
-    from hemcell.cell.simulate import run_cell, summarize
+    from hemcell.workflows.anode import run_cell, summarize
 
     prot = f"Charge at C/5 until {v_max} V; Rest for 10 minutes; Discharge at C/5 until 1.0 V"
     run = run_cell(recipe, PARAMS, prot)
@@ -33,7 +33,7 @@ def test_full_cell_cycle(recipe, v_max):
 
 
 def test_infeasible_step_keeps_finished_cycles(tmp_path):
-    from hemcell.cell.simulate import run_cell, write_outputs
+    from hemcell.workflows.anode import run_cell, write_outputs
 
     prot = (
         "Discharge at 0.2 A/g until 0.01 V; Charge at 0.2 A/g until 3 V; "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hemcell.cell.simulate import run_cell, summarize
+from hemcell.workflows.anode import run_cell, summarize
 
 PARAMS = "heo_rocksalt_mgconicuzn"
 pytestmark = pytest.mark.slow
@@ -48,7 +48,7 @@ def test_cccv_and_hold_steps_run():
 
 
 def test_demo_writes_figures(tmp_path):
-    from hemcell.cell.demo import run_demo
+    from hemcell.cli.demo_cell import run_demo
 
     out = run_demo(tmp_path, cycles=1)
     assert out["charge_balance_relative_error"] <= 1e-3
@@ -58,8 +58,8 @@ def test_demo_writes_figures(tmp_path):
 
 def test_cycle_life_jumps_are_converged_over_2500_cycles():
     """Halving the cycle-jump tolerance changes the 2500-cycle retention at 1 A/g by
-    < 0.5 % (the Euler-in-N error of hemcell.cell.cycling on the full model)."""
-    from hemcell.cell.cycling import run_cycle_life, summarize_cycle_life
+    < 0.5 % (the Euler-in-N error of hemcell.workflows.anode_cycle_life on the full model)."""
+    from hemcell.workflows.anode_cycle_life import run_cycle_life, summarize_cycle_life
 
     prot = "Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V"
     ret = []

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from hemcell.cell.voltammetry import (
+from hemcell.workflows.anode_cv import (
     capacitive_fractions,
     k1k2_fit,
     power_law_fit,
@@ -55,7 +55,7 @@ def test_space_charge_alone_gives_b_one_via_cli(tmp_path):
     start (initial metallic fraction 1) so that space charge is the only mechanism."""
     from typer.testing import CliRunner
 
-    from hemcell.cell.cli import app
+    from hemcell.cli.cell import app
 
     args = [
         "cv", "hem_half_cell_sp", "--params", PARAMS, "--scan-rates", "0.2,0.5,1,2",

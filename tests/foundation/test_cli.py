@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from hemcell.cli import main
+from hemcell.cli.main import main
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:

@@ -93,11 +93,11 @@ def test_bad_case_files(tmp_path, old, new, fragment):
 
 
 def test_bench_runner_reports_ratio(tmp_path):
-    from hemcell.bench import run_benchmarks
+    from hemcell.cli.bench import run_benchmarks
 
     (tmp_path / "bench_toy.py").write_text(textwrap.dedent("""
         import time
-        from hemcell.bench import Benchmark
+        from hemcell.cli.bench import Benchmark
 
         def benchmarks():
             return [Benchmark(name="toy", description="sleep 20 ms vs 10 ms",
@@ -114,7 +114,7 @@ def test_bench_runner_reports_ratio(tmp_path):
 def test_params_benchmark_runs(tmp_path):
     import shutil
 
-    from hemcell.bench import benchmarks_dir, run_benchmarks
+    from hemcell.cli.bench import benchmarks_dir, run_benchmarks
 
     shutil.copy(benchmarks_dir() / "bench_params.py", tmp_path)
     (record,) = run_benchmarks(tmp_path / "out", repeats=1, folder=tmp_path)

@@ -28,7 +28,7 @@ def test_import_hemcell_is_light():
 
 def test_cli_startup_is_light():
     # mounting every sub-command group must not import the solvers either
-    loaded = _loaded("from hemcell.cli import _mount_subapps; _mount_subapps()")
+    loaded = _loaded("from hemcell.cli.main import _mount_subapps; _mount_subapps()")
     assert [m for m in loaded if m.split(".")[0] in ("dolfinx", "gmsh", "petsc4py")] == []
 
 

@@ -31,7 +31,7 @@ def test_wheel_contains_data(wheel):
     assert "hemcell/_data/parameters/registry/li_metal.yaml" in names
     assert any(n.startswith("hemcell/_data/models/") for n in names) or not any(
         (REPO / "models").glob("*.yaml"))
-    assert "hemcell/cli.py" in names
+    assert "hemcell/cli/main.py" in names
 
 
 def test_wheel_installs_and_loads_parameters_outside_repo(wheel, tmp_path):

@@ -7,11 +7,11 @@ import shutil
 import pytest
 
 from hemcell.errors import InputError
-from hemcell.limetal.calibration import _format_entry, replace_entry
-from hemcell.limetal.coupling import focusing_from_surface, with_focusing
 from hemcell.limetal.parameters import cell_parameters, load_anode_set
 from hemcell.params import load_parameter_set
 from hemcell.params.parameter_set import resolve_parameter_path
+from hemcell.workflows.coupling import focusing_from_surface, with_focusing
+from hemcell.workflows.limetal_fit import _format_entry, replace_entry
 from tests.conftest import require_fem
 
 
@@ -69,7 +69,7 @@ def test_focusing_from_surface_runs_and_caches(tmp_path, monkeypatch):
 def test_current_weighted_focusing_closed_forms():
     import numpy as np
 
-    from hemcell.limetal.coupling import current_weighted_focusing
+    from hemcell.workflows.coupling import current_weighted_focusing
 
     x = np.linspace(0.0, 1.0, 2001)
     assert current_weighted_focusing(x, 0 * x, 3.0 + 0 * x) == pytest.approx(1.0, rel=1e-12)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from hemcell.cli import main
+from hemcell.cli.main import main
 
 
 def _summary(out):
@@ -67,7 +67,7 @@ def test_bad_input_exits_2(tmp_path, args, capsys):
 
 
 def test_cli_module_import_is_light():
-    code = ("import sys, hemcell.limetal.cli; "
+    code = ("import sys, hemcell.cli.limetal; "
             "print(','.join(m for m in ('pybamm', 'dolfinx', 'casadi') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout.strip()

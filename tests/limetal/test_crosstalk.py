@@ -7,10 +7,10 @@ import itertools
 import pytest
 
 from hemcell.errors import InputError
+from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.limetal.crosstalk import lfp_active_fraction, shuttle_charge_Ah
 from hemcell.limetal.cycling import cycling_summary, run_cycling
 from hemcell.limetal.halfcell import build_half_cell
-from hemcell.limetal.kinetics import FARADAY_C_PER_MOL
 from hemcell.limetal.parameters import cell_parameters, load_anode_set
 
 
@@ -93,7 +93,7 @@ def test_shuttle_lowers_the_cell_ce_by_its_charge_only():
 
 
 def test_fit_shuttle_hits_its_target_on_a_quick_run():
-    from hemcell.limetal.calibration import fit_shuttle
+    from hemcell.workflows.limetal_fit import fit_shuttle
 
     r = fit_shuttle(write=False, stride=30)
     sigma = r["shuttle_charge_per_lost_li"]

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from hemcell.cli import main
+from hemcell.cli.main import main
 from hemcell.errors import InputError
 from hemcell.limetal.cycling import cycling_summary, electrolyte_budget, run_cycling
 from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol

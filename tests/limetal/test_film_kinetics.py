@@ -7,16 +7,17 @@ import math
 import pytest
 
 from hemcell.errors import InputError
-from hemcell.limetal.film import film_area_resistance_ohm_m2, film_ohmic_drop_V
-from hemcell.limetal.kinetics import (
+from hemcell.laws import (
     FARADAY_C_PER_MOL,
     GAS_CONSTANT_J_PER_MOL_K,
     arrhenius_factor,
     butler_volmer_current_A_per_m2,
     butler_volmer_overpotential_V,
     exchange_current_from_resistance,
-    local_deposition_overpotential_V,
+    film_area_resistance_ohm_m2,
+    film_ohmic_drop_V,
 )
+from hemcell.limetal.kinetics import local_deposition_overpotential_V
 from hemcell.limetal.losses import (
     LiInventory,
     layer_diffusion_resistance_s_per_m,

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from hemcell.errors import InputError
-from hemcell.limetal.coupling import with_focusing
 from hemcell.limetal.cycling import cycling_summary, li_loss_per_cycle, run_cycling
 from hemcell.limetal.halfcell import (
     build_half_cell,
@@ -15,6 +14,7 @@ from hemcell.limetal.halfcell import (
     rate_test,
 )
 from hemcell.limetal.parameters import cell_parameters, load_anode_set
+from hemcell.workflows.coupling import with_focusing
 
 
 @pytest.fixture(scope="module")

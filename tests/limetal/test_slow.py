@@ -10,7 +10,7 @@ from hemcell.params import load_parameter_set
 
 @pytest.mark.slow
 def test_fit_rate_reproduces_the_stored_values():
-    from hemcell.limetal.calibration import fit_rate
+    from hemcell.workflows.limetal_fit import fit_rate
 
     r = fit_rate(write=False)
     stored = load_parameter_set("azcnf_coated_li").si
@@ -21,7 +21,7 @@ def test_fit_rate_reproduces_the_stored_values():
 
 @pytest.mark.slow
 def test_fit_losses_and_nucleation_reproduce_the_stored_values():
-    from hemcell.limetal.calibration import fit_losses, fit_nucleation
+    from hemcell.workflows.limetal_fit import fit_losses, fit_nucleation
 
     stored = {a: load_parameter_set(s).si for a, s in
               (("bare", "bare_li"), ("coated", "azcnf_coated_li"))}
@@ -63,7 +63,7 @@ def test_300_cycles_stride_1_vs_stride_10():
 
 @pytest.mark.slow
 def test_fit_fade_reproduces_the_stored_value():
-    from hemcell.limetal.calibration import fit_fade
+    from hemcell.workflows.limetal_fit import fit_fade
 
     r = fit_fade(write=False)
     stored = load_parameter_set("azcnf_coated_li").si["lfp_deactivation_per_lost_li"]
@@ -75,7 +75,7 @@ def test_fit_fade_reproduces_the_stored_value():
 
 @pytest.mark.slow
 def test_fit_shuttle_reproduces_the_stored_value():
-    from hemcell.limetal.calibration import fit_shuttle
+    from hemcell.workflows.limetal_fit import fit_shuttle
 
     r = fit_shuttle(write=False)
     stored = load_parameter_set("bare_li").si["shuttle_charge_per_lost_li"]

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from hemcell.errors import InputError
-from hemcell.limetal.kinetics import FARADAY_C_PER_MOL, butler_volmer_overpotential_V
+from hemcell.laws import FARADAY_C_PER_MOL, butler_volmer_overpotential_V
 from hemcell.limetal.licu import first_plating, run_licu
 from hemcell.limetal.losses import layer_diffusion_resistance_s_per_m
 from hemcell.limetal.nucleation import (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hemcell.cli import main
+from hemcell.cli.main import main
 from hemcell.materials import JSON_KEYS
 from hemcell.params import load_parameter_set
 

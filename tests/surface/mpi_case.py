@@ -14,7 +14,7 @@ def run_cases(out_path: str, cases: tuple[tuple[str, str], ...], overrides: list
     from mpi4py import MPI
 
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.run import resolve_case, solve_case
+    from hemcell.workflows.surface import resolve_case, solve_case
 
     results = {}
     for case, geometry in cases:

@@ -18,8 +18,8 @@ def main(out_path: str) -> None:
 
     from mpi4py import MPI
 
-    from hemcell.surface.run import resolve_case, solve_transient_case, transient_settings
     from hemcell.surface.transient_output import transient_metrics
+    from hemcell.workflows.surface import resolve_case, solve_transient_case, transient_settings
 
     coarse = ["surface_mesh_size=0.2um", "far_mesh_size=2um", "transient_mechanics_interval=1"]
     results = {}

@@ -222,8 +222,8 @@ def test_sei_field_2d_is_mean_one_periodic_and_seeded():
 def test_bad_dim_and_3d_restrictions_raise_input_error(tmp_path):
     from typer.testing import CliRunner
 
-    from hemcell.surface.cli import app
-    from hemcell.surface.run import resolve_case
+    from hemcell.cli.surface import app
+    from hemcell.workflows.surface import resolve_case
 
     with pytest.raises(InputError, match="--dim"):
         resolve_case("bare", "nucleus", [], dim=4)
@@ -245,7 +245,7 @@ def test_cli_run_and_compare_3d(tmp_path):
     require_fenicsx()
     from typer.testing import CliRunner
 
-    from hemcell.surface.cli import app
+    from hemcell.cli.surface import app
 
     coarse = ["--set", "surface_mesh_size_3d=0.8um", "--set", "far_mesh_size_3d=4um"]
     out = tmp_path / "run"

@@ -18,7 +18,7 @@ def test_import_hemcell_surface_is_light():
     import subprocess
     import sys
 
-    code = ("import sys, hemcell, hemcell.surface, hemcell.surface.cli; "
+    code = ("import sys, hemcell, hemcell.surface, hemcell.cli.surface; "
             "bad = [m for m in ('dolfinx', 'gmsh', 'petsc4py', 'ufl') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -29,7 +29,7 @@ def test_surface_run_writes_metrics_fields_and_maps(tmp_path):
     require_fenicsx()
     from typer.testing import CliRunner
 
-    from hemcell.surface.cli import app
+    from hemcell.cli.surface import app
 
     out = tmp_path / "run"
     res = CliRunner().invoke(app, ["run", "--case", "coated", "--geometry", "nucleus",
@@ -52,7 +52,7 @@ def test_surface_compare_writes_comparison(tmp_path):
     require_fenicsx()
     from typer.testing import CliRunner
 
-    from hemcell.surface.cli import app
+    from hemcell.cli.surface import app
 
     out = tmp_path / "cmp"
     res = CliRunner().invoke(app, ["compare", "--geometry", "nucleus", *COARSE,
@@ -65,7 +65,7 @@ def test_surface_compare_writes_comparison(tmp_path):
 
 
 def test_bad_case_and_override_are_input_errors():
-    from hemcell.surface.run import resolve_case
+    from hemcell.workflows.surface import resolve_case
 
     with pytest.raises(InputError):
         resolve_case("shiny", "flat")

@@ -146,7 +146,7 @@ def test_pinholes_conserve_charge_and_do_not_leak_into_neighbours():
 def test_thickness_study_drop_ratio_and_outputs(tmp_path):
     """Complete films (θ ≈ 1 at 28 and 70 nm): coating drop ∝ h; files written; bad input."""
     require_fenicsx()
-    from hemcell.surface.thickness import thickness_study, write_thickness_study
+    from hemcell.workflows.surface_thickness import thickness_study, write_thickness_study
 
     overrides = ["surface_mesh_size=0.2 um", "far_mesh_size=2 um", "surface_width=10 um"]
     summary, rows, record = thickness_study([70e-9, 14e-9, 28e-9], "flat", overrides,
@@ -180,7 +180,7 @@ def test_thickness_study_drop_ratio_and_outputs(tmp_path):
 ])
 def test_thickness_command_rejects_bad_input(tmp_path, capsys, args, field):
     """One-line error naming the option, exit code 2, nothing solved or written."""
-    from hemcell.cli import main
+    from hemcell.cli.main import main
 
     out = tmp_path / "t"
     code = main(["surface", "thickness", *args, "--out", str(out)])

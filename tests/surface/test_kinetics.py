@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from hemcell.laws import (
+    FARADAY_C_PER_MOL,
+    GAS_CONSTANT_J_PER_MOL_K,
+    arrhenius_factor,
+    butler_volmer_current_density,
+)
 from hemcell.surface import kinetics
-from hemcell.surface.parameters import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
 from tests.surface.conftest import example_parameters
 
 
@@ -14,11 +19,11 @@ def test_butler_volmer_symmetric_is_sinh_and_plating_positive():
     T = 298.15
     f = FARADAY_C_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * T)
     eta = np.linspace(-0.1, 0.1, 11)
-    i = kinetics.butler_volmer(5.0, eta, 0.5, 0.5, T)
+    i = butler_volmer_current_density(5.0, eta, 0.5, 0.5, T)
     np.testing.assert_allclose(i, -2 * 5.0 * np.sinh(0.5 * f * eta), rtol=1e-12)
     assert i[0] > 0 > i[-1]  # cathodic overpotential plates lithium
     # linear regime: i = -i0 (alpha_a + alpha_c) f eta
-    np.testing.assert_allclose(kinetics.butler_volmer(5.0, 1e-7, 0.3, 0.7, T),
+    np.testing.assert_allclose(butler_volmer_current_density(5.0, 1e-7, 0.3, 0.7, T),
                                -5.0 * f * 1e-7, rtol=1e-6)
 
 
@@ -34,7 +39,7 @@ def test_coated_exchange_current_from_rct_ratio_and_arrhenius():
     expected = 64 / 44 * np.exp(-d_ea / GAS_CONSTANT_J_PER_MOL_K * (1 / 318.15 - 1 / 298.15))
     np.testing.assert_allclose(ratio_hot, expected, rtol=1e-12)
     assert ratio_hot < ratio  # the bare interface has the larger activation energy
-    assert kinetics.arrhenius_factor(29.31e3, 318.15, 298.15) == pytest.approx(
+    assert arrhenius_factor(29.31e3, 318.15, 298.15) == pytest.approx(
         np.exp(29.31e3 / GAS_CONSTANT_J_PER_MOL_K * (1 / 298.15 - 1 / 318.15)))
 
 

@@ -15,7 +15,7 @@ def test_default_mesh_is_converged(case):
     maximum in Li < 5 %): the basis of the surface_mesh_size default."""
     require_fenicsx()
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.run import resolve_case, solve_case
+    from hemcell.workflows.surface import resolve_case, solve_case
 
     coarse = compute_metrics(solve_case(resolve_case(case, "nucleus")))
     fine = compute_metrics(solve_case(resolve_case(

@@ -17,7 +17,7 @@ def test_run_transient_writes_metrics_timeseries_frames_fields(tmp_path):
     require_fenicsx()
     from typer.testing import CliRunner
 
-    from hemcell.surface.cli import app
+    from hemcell.cli.surface import app
     from hemcell.surface.transient import TIMESERIES_COLUMNS
 
     out = tmp_path / "tr"
@@ -46,7 +46,7 @@ def test_compare_transient_plots_both_cases(tmp_path):
     require_fenicsx()
     from typer.testing import CliRunner
 
-    from hemcell.surface.cli import app
+    from hemcell.cli.surface import app
 
     out = tmp_path / "cmp"
     res = CliRunner().invoke(app, ["compare", "--geometry", "nucleus", "--transient",
@@ -62,8 +62,8 @@ def test_compare_transient_plots_both_cases(tmp_path):
 def test_transient_rejects_potentiostatic_and_bad_duration(tmp_path):
     from typer.testing import CliRunner
 
+    from hemcell.cli.surface import app
     from hemcell.errors import InputError
-    from hemcell.surface.cli import app
 
     require_fenicsx()
     for extra in (["--control", "potentiostatic"], ["--duration-s", "-1"]):

@@ -45,7 +45,7 @@ def test_seeds_command_statistics(tmp_path):
     require_fenicsx()
     from typer.testing import CliRunner
 
-    from hemcell.surface.cli import app
+    from hemcell.cli.surface import app
 
     out = tmp_path / "seeds"
     res = CliRunner().invoke(app, ["seeds", "--n-seeds", "2", *COARSE, "--out", str(out)])

@@ -16,7 +16,7 @@ COARSE = ["surface_mesh_size=0.2um", "far_mesh_size=2um"]
 
 def _metrics(case, geometry, extra=()):
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.run import resolve_case, solve_case
+    from hemcell.workflows.surface import resolve_case, solve_case
 
     rc = resolve_case(case, geometry, [*COARSE, *extra])
     return compute_metrics(solve_case(rc))

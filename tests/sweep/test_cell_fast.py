@@ -21,10 +21,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hemcell.cell.simulate import run_cell, summarize, write_outputs
-from hemcell.cell.sweep_fast import CellRunFastPath
 from hemcell.errors import SimulationError
 from hemcell.sweep import parse_spec
+from hemcell.sweep.commands import ArgParser
+from hemcell.workflows.anode import run_cell, summarize, write_outputs
+from hemcell.workflows.anode_sweep import CellRunFastPath
 
 RECIPE, PARAMS = "hem_half_cell_sp", "heo_rocksalt_mgconicuzn"
 PROTOCOL = "Discharge at {value} A/g until 0.01 V; Charge at {value} A/g until 3 V"
@@ -80,7 +81,7 @@ def test_fast_sweep_matches_cell_run_rebuilt_per_point(tmp_path):
                                       for k, a in ZIP_SPEC["parameters"].items()}}
     raw["parameters"]["specific_current"]["values"][-1] = 1e4
     spec = parse_spec(raw)
-    assert CellRunFastPath().unsupported(spec) is None
+    assert CellRunFastPath(ArgParser("cell run")).unsupported(spec) is None
     report = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
     assert (report.path, report.computed, report.failed) == ("fast", 4, 1)
     records = [json.loads((tmp_path / "out" / "points" / f"{p.id}.json").read_text())
@@ -120,7 +121,7 @@ def _spec_with(axis: dict[str, Any]) -> dict[str, Any]:
      "mesh parameter 'Positive electrode thickness [m]'"),
 ])
 def test_structure_changes_take_the_process_path_with_a_note(axis, named):
-    note = CellRunFastPath().unsupported(parse_spec(_spec_with(axis)))
+    note = CellRunFastPath(ArgParser("cell run")).unsupported(parse_spec(_spec_with(axis)))
     assert note is not None and named in note and "its own model" in note
     assert next(iter(axis)) in note  # names the swept quantity and value
 
@@ -130,7 +131,7 @@ def test_a_protocol_that_changes_the_steps_is_structure():
     spec["parameters"]["specific_current"] = {
         "option": "--protocol", "values": ["Discharge at 0.5 A/g until 0.01 V",
                                            "Discharge at 0.5 A/g until 0.5 V"]}
-    note = CellRunFastPath().unsupported(parse_spec(spec))
+    note = CellRunFastPath(ArgParser("cell run")).unsupported(parse_spec(spec))
     assert note is not None and "protocol steps" in note
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hemcell.cli import main
+from hemcell.cli.main import main
 from hemcell.sweep import parse_spec, run_sweep
 
 EXPORT_SPEC = {
@@ -189,7 +189,7 @@ def test_failing_point_is_recorded_and_the_others_finish(fast_run):
 def test_fast_path_matches_a_model_rebuilt_per_point(cc_spec, fast_run):
     """The radius rescaling and the inputs against a simulation built for each point."""
     from hemcell.sweep import load_spec
-    from hemcell.sweep.cc_discharge import Setup, discharge
+    from hemcell.workflows.cc_discharge import Setup, discharge
 
     _, fast = fast_run
     spec = load_spec(cc_spec)

@@ -151,7 +151,7 @@ def test_unit_from_summary_keys():
 
 
 def test_cli_bad_spec_exits_2_with_one_error_block(tmp_path):
-    from hemcell.cli import main
+    from hemcell.cli.main import main
 
     path = tmp_path / "bad.yaml"
     path.write_text("command: params export\narguments: [bare_li]\n"
@@ -161,7 +161,7 @@ def test_cli_bad_spec_exits_2_with_one_error_block(tmp_path):
 
 
 def test_sweep_cli_import_stays_light():
-    code = ("import sys, hemcell.cli, hemcell.sweep.cli, hemcell.sweep; "
+    code = ("import sys, hemcell.cli, hemcell.cli.sweep, hemcell.sweep; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('dask', 'distributed', 'xarray', 'pybamm', 'dolfinx', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -195,7 +195,8 @@ def test_a_point_listed_twice_is_refused():
 
 
 def test_outputs_pick_list_items_and_mapping_entries():
-    from hemcell.sweep.gather import output_name, pick_output
+    from hemcell.sweep.gather import output_name
+    from hemcell.sweep.store import pick_output
 
     summary = {"discharge_capacity_mAh_per_g": [911.9, 870.2],
                "capacity_by_mechanism_mAh_per_g": {"conversion": [500.0]}, "dofs": 12}

@@ -188,7 +188,7 @@ def _rest_potential(rec: Any, pv: Any, inv: Any) -> float:
 
     Solved rather than computed, so that the drive starts exactly at the initial state
     (a jump of a few mV would give a large double-layer/Butler–Volmer spike)."""
-    from hemcell.cell.simulate import build_simulation
+    from hemcell.workflows.anode import build_simulation
 
     pv0 = pv.copy()
     pv0.update({"Current function [A]": 0.0}, check_already_exists=False)
@@ -213,7 +213,7 @@ def run_cv(
     Parameters
     ----------
     recipe, params, mechanisms, overrides
-        As :func:`hemcell.cell.simulate.run_cell` (half cells only).
+        As :func:`hemcell.workflows.anode.run_cell` (half cells only).
     scan_rates_mV_per_s
         Scan rates [mV s⁻¹].
     window
@@ -237,9 +237,10 @@ def run_cv(
     """
     import pybamm
 
+    from hemcell.cell.capacity import active_mass_g
     from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
     from hemcell.cell.recipes import Recipe, load_recipe
-    from hemcell.cell.simulate import active_mass_g, build_simulation, drop_absent_mechanisms
+    from hemcell.workflows.anode import build_simulation, drop_absent_mechanisms
 
     lo, hi = (float(window[0]), float(window[1]))
     if not (0 <= lo < hi):

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli_options import OutOption
+from hemcell.cli.options import OutOption
 
 
 def app(

@@ -111,7 +111,7 @@ def sp_vs_p2d(
     Returns the median and 95th-percentile voltage difference over 5-90 % of the
     capacity, and the relative capacity difference.
     """
-    from hemcell.cell.simulate import run_cell, summarize
+    from hemcell.workflows.anode import run_cell, summarize
 
     prot = f"Discharge at {rate_A_per_g} A/g until 0.01 V"
     curves = {}

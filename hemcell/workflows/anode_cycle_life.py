@@ -143,7 +143,7 @@ def _evaluate_cycle(
     """Two cycles of the full model at φ; the second one's capacity (per initial gram),
     CE and particle strain amplitude."""
     from hemcell.cell.protocols import scale_per_gram
-    from hemcell.cell.simulate import run_cell, summarize
+    from hemcell.workflows.anode import run_cell, summarize
 
     run = run_cell(
         recipe,
@@ -181,7 +181,7 @@ def run_cycle_life(
     Parameters
     ----------
     recipe, params, protocol, overrides, ion
-        As :func:`hemcell.cell.simulate.run_cell`; the protocol is one cycle.
+        As :func:`hemcell.workflows.anode.run_cell`; the protocol is one cycle.
     n_cycles
         Number of cycles (after the formation cycle).
     tol
@@ -203,7 +203,7 @@ def run_cycle_life(
             raise InputError(
                 "parameter set",
                 key,
-                "a set with the LAM law of hemcell.cell.cycling",
+                "a set with the LAM law of hemcell.workflows.anode_cycle_life",
                 hint=f"add {key} to the set or pass --set {key}=...",
             )
     res = CycleLife(

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli_options import OutOption, SetOption
+from hemcell.cli.options import OutOption, SetOption
 from hemcell.errors import DependencyError, InputError
 
 app = typer.Typer(
@@ -100,7 +100,7 @@ def _time_progress(duration: float | None) -> tuple[object, object]:
 
 def _dim(dim: int, transient: bool, geometry: str | None) -> str:
     """Check ``--dim``; return the geometry (default sinusoid in 2D, nucleus in 3D)."""
-    from hemcell.surface.run import DIMS
+    from hemcell.workflows.surface import DIMS
 
     if dim not in DIMS:
         raise InputError("--dim", dim, ", ".join(map(str, DIMS)))
@@ -142,7 +142,7 @@ def run(
     _require_fenicsx()
     geometry = _dim(dim, transient, geometry)
     if transient:
-        from hemcell.surface.run import run_transient_case
+        from hemcell.workflows.surface import run_transient_case
 
         if _control(control) != "galvanostatic":
             raise InputError("--control", control, "galvanostatic (with --transient)")
@@ -158,7 +158,7 @@ def run(
             typer.echo(f"sand_time_s = {metrics['sand_time_s']}, final_amplitude_m = "
                        f"{metrics['final_amplitude_m']:.4g}; results in {out}")
         return
-    from hemcell.surface.run import run_case
+    from hemcell.workflows.surface import run_case
 
     status, update = _progress()
     try:
@@ -194,7 +194,7 @@ def compare(
     _require_fenicsx()
     geometry = _dim(dim, transient, geometry)
     if transient:
-        from hemcell.surface.run import compare_transient_cases
+        from hemcell.workflows.surface import compare_transient_cases
 
         if _control(control) != "galvanostatic":
             raise InputError("--control", control, "galvanostatic (with --transient)")
@@ -212,7 +212,7 @@ def compare(
                 f"{summary['bare']['amplitude_growth_rate_per_s']:.4g}, coated "
                 f"{summary['coated']['amplitude_growth_rate_per_s']:.4g}; results in {out}")
         return
-    from hemcell.surface.run import compare_cases
+    from hemcell.workflows.surface import compare_cases
 
     status, update = _progress()
     try:
@@ -238,7 +238,7 @@ def seeds(
 ) -> None:
     """Bare vs coated over seeds (roughness_seed = sei_seed = k): seeds.json/.csv."""
     _require_fenicsx()
-    from hemcell.surface.run import seed_statistics
+    from hemcell.workflows.surface import seed_statistics
 
     status, update = _progress()
     try:
@@ -264,13 +264,13 @@ def thickness(
     first_seed: Annotated[int, typer.Option("--first-seed", help="First seed")] = 1,
 ) -> None:
     """Coverage vs coating drop over thickness (thin layer with pinholes): thickness.json/.png."""
-    from hemcell.cli_options import positive_floats
+    from hemcell.cli.options import positive_floats
 
     h_nm = positive_floats(thicknesses, "--thicknesses", "14,28,70")
     if n_seeds < 1:
         raise InputError("--n-seeds", n_seeds, ">= 1")
     _require_fenicsx()
-    from hemcell.surface.thickness import thickness_study, write_thickness_study
+    from hemcell.workflows.surface_thickness import thickness_study, write_thickness_study
 
     status, update = _progress()
     try:

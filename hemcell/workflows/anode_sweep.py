@@ -6,7 +6,7 @@ and each builds and discretises the HEM anode model again. Points that differ on
 points becomes a ``pybamm.InputParameter``, every constant-current (or C-rate) step of
 the protocol takes its value from an input (``Protocol step k value``), and the one
 :class:`pybamm.Simulation` is solved once per point with that point's inputs and
-step durations (:func:`hemcell.cell.simulate.solve_cell`, the same solve and checks as
+step durations (:func:`hemcell.workflows.anode.solve_cell`, the same solve and checks as
 ``cell run``). PyBaMM refuses a *list* of inputs with an ``Experiment``, so the points
 are solved one after another; the saving is the model build and discretisation. Each
 point's experiment (its own step durations) is set on the shared simulation: PyBaMM
@@ -35,9 +35,8 @@ from __future__ import annotations
 
 import numbers
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pybamm
@@ -45,8 +44,8 @@ import pybamm
 from hemcell.errors import InputError
 
 if TYPE_CHECKING:
-    from hemcell.cell.simulate import CellSetup
     from hemcell.sweep.spec import Point, SweepSpec
+    from hemcell.workflows.anode import CellSetup
 
 COMMAND = "cell run"
 #: Input name of the value (current [A] or C-rate) of step ``k`` (1-based) of one cycle.
@@ -173,15 +172,10 @@ class Structure:
         return None
 
 
-@lru_cache(maxsize=2)
-def _click_command(name: str) -> Any:
-    """The click command of ``name`` (building hemcell's CLI tree takes ~0.1 s)."""
-    from hemcell.sweep.commands import resolve_command
-
-    return resolve_command(name).click_command
+ParseArgs = Callable[[Sequence[str]], dict[str, Any]]
 
 
-def point_setup(spec: SweepSpec, point: Point) -> CellSetup:
+def point_setup(spec: SweepSpec, point: Point, parse_args: ParseArgs) -> CellSetup:
     """Prepare one point exactly as ``hemcell cell run`` would with its arguments.
 
     Raises
@@ -189,10 +183,10 @@ def point_setup(spec: SweepSpec, point: Point) -> CellSetup:
     InputError
         A bad recipe, parameter set, override or protocol (as the command would).
     """
-    from hemcell.cell.simulate import prepare_cell
+    from hemcell.workflows.anode import prepare_cell
 
     args = [*point.args, "--out", "-"]
-    kw = _click_command(spec.command).make_context(f"hemcell {COMMAND}", args).params
+    kw = parse_args(args)
     mechanisms = kw["mechanisms"].split(",") if kw["mechanisms"] else None
     return prepare_cell(kw["recipe"], kw["params"], kw["protocol"], mechanisms=mechanisms,
                         overrides=kw["set_"] or [], cycles=kw["cycles"], period=kw["period"],
@@ -205,7 +199,7 @@ _BUILT: dict[Hashable, pybamm.Simulation] = {}
 
 def mesh_parameters(setup: CellSetup) -> set[str]:
     """Parameters that appear in the geometry of the setup's model (cached per model)."""
-    from hemcell.cell.simulate import build_simulation
+    from hemcell.workflows.anode import build_simulation
 
     rec, inv = setup.recipe, setup.inventory
     key = (rec.cell, rec.geometry, tuple(rec.mechanisms), inv.conversion,
@@ -266,7 +260,7 @@ def shared_simulation(base: CellSetup, inputs: Sequence[str]) -> pybamm.Simulati
 
     Cached per process (a few recent models), so chunks of one sweep build it once.
     """
-    from hemcell.cell.simulate import build_simulation
+    from hemcell.workflows.anode import build_simulation
 
     key = (Structure.of(base, mesh_parameters(base)), tuple(inputs))
     if key not in _BUILT:
@@ -287,7 +281,17 @@ def _changed_axes(p0: Point, p: Point) -> str:
 
 
 class CellRunFastPath:
-    """All points of a ``cell run`` sweep from one built model (see the module doc)."""
+    """All points of a ``cell run`` sweep from one built model (see the module doc).
+
+    Parameters
+    ----------
+    parse_args
+        Turns a point's argument list into ``cell run``'s keyword arguments, exactly as
+        the command parses them (given by the sweep, which knows the command line).
+    """
+
+    def __init__(self, parse_args: ParseArgs) -> None:
+        self.parse_args = parse_args
 
     def unsupported(self, spec: SweepSpec) -> str | None:
         """Why ``spec`` cannot take the fast path (``None``: it can).
@@ -299,7 +303,7 @@ class CellRunFastPath:
             return "a seed or mpi_ranks is given"
         probes = spec.probe_points()
         try:
-            setups = [point_setup(spec, p) for p in probes]
+            setups = [point_setup(spec, p, self.parse_args) for p in probes]
         except InputError as exc:  # the process path records it per point
             return f"a point cannot be prepared ({exc.message})"
         mesh = mesh_parameters(setups[0])
@@ -318,20 +322,20 @@ class CellRunFastPath:
         ``threads`` is not used: PyBaMM solves an experiment for one input set at a
         time, so the points are solved one after another on the shared model.
         """
-        from hemcell.cell.simulate import build_simulation, solve_cell, summarize
         from hemcell.errors import SimulationError
+        from hemcell.workflows.anode import build_simulation, solve_cell, summarize
 
         results: list[dict[str, Any] | BaseException] = []
         setups: dict[int, CellSetup] = {}
         for i, p in enumerate(points):
             try:
-                setups[i] = point_setup(spec, p)
+                setups[i] = point_setup(spec, p, self.parse_args)
                 results.append({})
             except InputError as exc:
                 results.append(exc)
         if not setups:
             return results
-        probes = [point_setup(spec, p) for p in spec.probe_points()]
+        probes = [point_setup(spec, p, self.parse_args) for p in spec.probe_points()]
         base = probes[0]
         mesh = mesh_parameters(base)
         structure = Structure.of(base, mesh)
@@ -355,3 +359,7 @@ class CellRunFastPath:
             results[i] = run.error if run.error is not None else summary
         return results
 
+
+def sweep_fast_path(command: str, parse_args: ParseArgs) -> CellRunFastPath | None:
+    """The fast path ``hemcell sweep`` uses for ``cell run``."""
+    return CellRunFastPath(parse_args) if command == COMMAND else None

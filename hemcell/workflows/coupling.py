@@ -125,7 +125,7 @@ def focusing_from_surface(anode: str, current_density_A_per_m2: float,
         raise InputError("--anode", anode, "bare | coated")
     if not current_density_A_per_m2 > 0:
         raise InputError("current density", current_density_A_per_m2, "> 0 A/m**2")
-    from hemcell.surface.run import resolve_case
+    from hemcell.workflows.surface import resolve_case
 
     sets = [*overrides, f"applied_current_density={current_density_A_per_m2!r} A/m**2"]
     if exchange_current_ref_A_per_m2 is not None:
@@ -141,7 +141,7 @@ def focusing_from_surface(anode: str, current_density_A_per_m2: float,
         data["cached"] = True
         return data
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.run import solve_case
+    from hemcell.workflows.surface import solve_case
 
     result = solve_case(rc)
     metrics = compute_metrics(result)

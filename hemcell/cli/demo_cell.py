@@ -21,7 +21,7 @@ def run_demo(out_dir: str | Path, cycles: int = 2) -> dict[str, Any]:
         Headline numbers (capacities, CE, mechanism split of the first lithiation) and
         the figure names.
     """
-    from hemcell.cell.simulate import run_cell, write_outputs
+    from hemcell.workflows.anode import run_cell, write_outputs
 
     run = run_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn", DEMO_PROTOCOL, cycles=cycles)
     summary = write_outputs(run, out_dir, command="hemcell demo (cell part)")

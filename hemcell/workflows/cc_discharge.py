@@ -1,7 +1,7 @@
 """Constant-current discharge of a PyBaMM half-cell, and its fast sweep path.
 
-The builtin sweep command ``pybamm cc-discharge`` (run as ``python -m
-hemcell.sweep.cc_discharge``) discharges a Li‖positive-electrode half-cell
+The command ``hemcell pybamm cc-discharge`` (:mod:`hemcell.cli.pybamm`) discharges a
+Li‖positive-electrode half-cell
 (``pybamm.lithium_ion.DFN/SPMe/SPM({"working electrode": "positive"})``) built from a
 hemcell parameter set (``to_pybamm_parameter_values()``, e.g. ``bare_li``: Li metal
 against Prada2013's LFP) at a constant C-rate from a given initial stoichiometry down
@@ -23,15 +23,11 @@ model rebuilt at each radius.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from hemcell.cli_options import OutOption, SetOption
 from hemcell.errors import InputError, SimulationError
 
 if TYPE_CHECKING:
@@ -52,8 +48,6 @@ GEOMETRY = ("Positive electrode thickness [m]", "Negative electrode thickness [m
 OUTPUT_VARIABLES = ["Voltage [V]", "Discharge capacity [A.h]", "Discharge energy [W.h]"]
 SUMMARY_KEYS = ("c_rate", "current_A", "discharge_capacity_Ah", "discharge_capacity_mAh_per_cm2",
                 "average_voltage_V", "discharge_energy_Wh", "end_time_s", "reached_cutoff")
-
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
 @dataclass(frozen=True)
@@ -155,31 +149,6 @@ def discharge(setup: Setup, c_rate: float) -> dict[str, Any]:
         raise SimulationError(f"PyBaMM failed: {exc}", step=f"{c_rate:g}C discharge") from None
     area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
     return summarise(sol, c_rate, current, area)
-
-
-@app.command()
-def cc_discharge(
-    out: OutOption,
-    c_rate: Annotated[float, typer.Option("--c-rate", min=0.0, help="Discharge C-rate "
-                                          "(× the set's nominal cell capacity).")] = C_RATE,
-    params: Annotated[str, typer.Option("--params", help="Parameter set name or YAML "
-                                        "path.")] = DEFAULT.params,
-    model: Annotated[str, typer.Option("--model", help="DFN | SPMe | SPM")] = DEFAULT.model,
-    initial_stoichiometry: Annotated[float, typer.Option(
-        "--initial-stoichiometry", min=0.0, max=1.0,
-        help="Initial lithium stoichiometry of the positive electrode.")
-    ] = DEFAULT.initial_stoichiometry,
-    set_: SetOption = None,
-) -> None:
-    """Constant-current discharge of a Li half-cell to the lower cut-off; write summary.json."""
-    from hemcell.runinfo import write_run_record, write_summary
-
-    setup = Setup(params, model, initial_stoichiometry, tuple(set_ or ()))
-    summary = discharge(setup, c_rate)
-    out.mkdir(parents=True, exist_ok=True)
-    write_summary(out, summary)
-    write_run_record(out, {"setup": setup.__dict__, "c_rate": c_rate})
-    typer.echo(f"discharge capacity {summary['discharge_capacity_Ah']:.6g} A.h; results in {out}")
 
 
 # ------------------------------------------------------------------------------- fast path
@@ -316,17 +285,8 @@ class CCDischargeFastPath:
                 for s, c, i in zip(solutions, rates, inputs, strict=True)]
 
 
-def sweep_fast_path(command: str) -> CCDischargeFastPath | None:
-    """The fast path the sweep runner looks for in a command's module."""
+def sweep_fast_path(command: str, parse_args: Callable[[Sequence[str]], dict[str, Any]]
+                    ) -> CCDischargeFastPath | None:
+    """The fast path of ``pybamm cc-discharge`` sweeps (``parse_args`` is not needed: the
+    spec's axes map onto inputs directly)."""
     return CCDischargeFastPath() if command == COMMAND else None
-
-
-def _main(argv: list[str] | None = None) -> int:
-    """Run the command with hemcell's error conventions (one line, exit 2 or 1)."""
-    from hemcell.cli import run_app
-
-    return run_app(app, sys.argv[1:] if argv is None else argv, f"hemcell {COMMAND}")
-
-
-if __name__ == "__main__":
-    sys.exit(_main())

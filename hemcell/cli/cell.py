@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from hemcell.cli_options import OutOption, SetOption, number_list
-
-if TYPE_CHECKING:
-    from hemcell.cell.sweep_fast import CellRunFastPath
+from hemcell.cli.options import OutOption, SetOption, number_list
 
 app = typer.Typer(
     help="Multi-mechanism high-entropy-material anode cells (PyBaMM).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-
-
-def sweep_fast_path(command: str) -> CellRunFastPath | None:
-    """The fast path ``hemcell sweep`` uses for ``cell run`` (:mod:`hemcell.cell.sweep_fast`)."""
-    from hemcell.cell.sweep_fast import COMMAND, CellRunFastPath
-
-    return CellRunFastPath() if command == COMMAND else None
 
 
 @app.command("run")
@@ -63,7 +53,7 @@ def run(
     ] = None,
 ) -> None:
     """Run a protocol on a HEM anode cell; write summary.json, timeseries.csv and figures."""
-    from hemcell.cell.simulate import run_cell, write_outputs
+    from hemcell.workflows.anode import run_cell, write_outputs
 
     mechs = [m for m in mechanisms.split(",")] if mechanisms else None
     result = run_cell(
@@ -121,7 +111,7 @@ def cv(
 ) -> None:
     """Cyclic voltammetry: b-values (i = a v^b), capacitive fraction (k1 v + k2 v^1/2) and
     each mechanism's true share; writes summary.json, cv.csv, cv.png, b_value.png."""
-    from hemcell.cell.voltammetry import run_cv, write_cv_outputs
+    from hemcell.workflows.anode_cv import run_cv, write_cv_outputs
 
     rates = number_list(scan_rates, "--scan-rates", "0.1,0.2,0.5")
     lo, hi = number_list(window, "--window", "0.01,3.0", count=2, positive=False)
@@ -175,7 +165,7 @@ def cycle_life(
     """Capacity over many cycles with strain-driven loss of active material (cycle-resolved:
     the full model every few cycles, docs/anode.md); writes summary.json, cycle_life.csv,
     cycle_life.png."""
-    from hemcell.cell.cycling import run_cycle_life, write_cycle_life_outputs
+    from hemcell.workflows.anode_cycle_life import run_cycle_life, write_cycle_life_outputs
 
     report_cycles = ([int(x) for x in number_list(report, "--report-cycles", "70,1000,2500")]
                      if report else [])
@@ -206,7 +196,7 @@ def crosscheck(
 ) -> None:
     """Numerical cross-checks: intercalation-only limit vs PyBaMM's DFN half-cells (Xu2019),
     and the single-particle reduction vs P2D at 0.02 A/g (HEO set)."""
-    from hemcell.cell.crosscheck import run_crosschecks
+    from hemcell.workflows.anode_crosscheck import run_crosschecks
 
     summary = run_crosschecks(out, c_rate=c_rate)
     for k, v in summary.items():

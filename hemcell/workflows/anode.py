@@ -2,7 +2,7 @@
 
 Python API::
 
-    from hemcell.cell.simulate import run_cell, write_outputs
+    from hemcell.workflows.anode import run_cell, write_outputs
     run = run_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn",
                    "Discharge at 0.1 A/g until 0.01 V; Charge at 0.1 A/g until 3 V")
     summary = write_outputs(run, "out/")
@@ -10,7 +10,6 @@ Python API::
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,9 +20,10 @@ import numpy as np
 import pybamm
 
 from hemcell.cell import analysis, plots
+from hemcell.cell.capacity import active_mass_g, nominal_capacity_Ah, theoretical_capacity
 from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
-from hemcell.cell.parameters import F_CONST, inventory_from_si, load_si, pybamm_values
+from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
 from hemcell.cell.recipes import Recipe, load_recipe
 from hemcell.errors import InputError, SimulationError
@@ -45,86 +45,6 @@ class CellRun:
     solution: Any
     solve_time_s: float
     error: SimulationError | None = None
-
-
-def active_mass_g(pv: pybamm.ParameterValues, cell: str = "half") -> float:
-    """Active mass of the anode [g] = ρ ε_s L A (anode = "Positive" domain in a half-cell)."""
-    dom = "Positive" if cell == "half" else "Negative"
-    return float(
-        pv["Anode active material density [kg.m-3]"]
-        * pv[f"{dom} electrode active material volume fraction"]
-        * pv[f"{dom} electrode thickness [m]"]
-        * pv["Electrode height [m]"]
-        * pv["Electrode width [m]"]
-        * 1000
-    )
-
-
-def _nominal_capacity_Ah(pv: pybamm.ParameterValues, cell: str, theo: float, mass: float) -> float:
-    """Capacity that PyBaMM's C-rates refer to: the anode's theoretical first-lithiation
-    capacity in a half-cell, the cathode capacity (from c_max) in a full cell."""
-    if cell == "half":
-        return max(theo, 1.0) * mass / 1e6
-    return float(
-        pv["Maximum concentration in positive electrode [mol.m-3]"]
-        * F_CONST
-        * pv["Positive electrode active material volume fraction"]
-        * pv["Positive electrode thickness [m]"]
-        * pv["Electrode height [m]"]
-        * pv["Electrode width [m]"]
-        / 3600
-    )
-
-
-def theoretical_capacity(
-    si: Mapping[str, Any], inventory: Inventory, mechanisms: Sequence[str]
-) -> dict[str, float]:
-    """Theoretical capacity of each active mechanism [mAh g⁻¹ of active material].
-
-    Intercalation: Q_int (1 − θ₀); conversion: Σ_k Q_k; alloying: Σ_e Q_alloy,e;
-    space charge at full conversion over the whole window: Σ_k C_k v_k (6/d) S(d) ΔU / ρ;
-    irreversible: Q_irr.
-    """
-    to_mah = 1 / 3600  # C/kg -> mAh/g
-    out: dict[str, float] = {}
-    if "intercalation" in mechanisms:
-        out["intercalation"] = (
-            si.get("intercalation_capacity", 0.0)
-            * (1 - si.get("intercalation_initial_stoichiometry", 0.01))
-            * to_mah
-        )
-    if "conversion" in mechanisms:
-        out["conversion"] = (
-            sum(si[f"conversion_capacity_{el.lower()}"] for el in inventory.conversion) * to_mah
-        )
-    if "alloying" in mechanisms:
-        out["alloying"] = (
-            sum(si[f"alloying_capacity_{el.lower()}"] for el in inventory.alloying) * to_mah
-        )
-    if "space_charge" in mechanisms:
-        rho = si["anode_active_material_density"]
-        d = si["metal_nanoparticle_diameter"]
-        s = 1 / (
-            1
-            + math.exp(
-                (d - si["space_charge_critical_diameter"]) / si["space_charge_size_factor_width"]
-            )
-        )
-        du = si["space_charge_upper_potential"] - si["space_charge_lower_potential"]
-        tot = 0.0
-        for el in inventory.space_charge:
-            e = el.lower()
-            conv = "conversion" in mechanisms and el in inventory.conversion
-            f0 = si.get(f"initial_metallic_fraction_{e}", 0.0)
-            c_k = rho * si.get(f"conversion_capacity_{e}", 0.0) / F_CONST
-            n_metal = c_k / si.get(f"electrons_per_metal_atom_{e}", 2.0)
-            metal = n_metal if conv else f0 * n_metal
-            v = metal * si[f"metal_molar_volume_{e}"]
-            tot += si[f"space_charge_areal_capacitance_{e}"] * v * 6 / d * s * du / rho
-        out["space_charge"] = tot * to_mah
-    if "irreversible" in mechanisms:
-        out["irreversible"] = si.get("irreversible_capacity", 0.0) * to_mah
-    return out
 
 
 def drop_absent_mechanisms(rec: Recipe, inventory: Inventory) -> Recipe:
@@ -236,7 +156,7 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
     pv.update(
         {
-            "Nominal cell capacity [A.h]": _nominal_capacity_Ah(pv, rec.cell, theo, mass),
+            "Nominal cell capacity [A.h]": nominal_capacity_Ah(pv, rec.cell, theo, mass),
             "Current function [A]": 0.1 * mass,
         },
         check_already_exists=False,

@@ -15,7 +15,7 @@ from typing import Any
 
 def run_demo(out_dir: Path) -> dict[str, Any]:
     """Run the bare vs coated comparison; return the headline numbers."""
-    from hemcell.limetal import run
+    from hemcell.workflows import limetal as run
 
     both = ["bare", "coated"]
     out_dir = Path(out_dir)

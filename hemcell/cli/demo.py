@@ -15,14 +15,14 @@ from hemcell.runinfo import write_json
 
 # (title, module, function): function(out_dir: Path) -> dict
 DEMO_PARTS: list[tuple[str, str, str]] = [
-    ("Bare vs HEA-coated lithium: measured properties (seed 004)", "hemcell.demo",
+    ("Bare vs HEA-coated lithium: measured properties (seed 004)", "hemcell.cli.demo",
      "coating_property_overview"),
     ("Multi-mechanism high-entropy anode: half-cell cycle and mechanism split",
-     "hemcell.cell.demo", "run_demo"),
+     "hemcell.cli.demo_cell", "run_demo"),
     ("Bare vs HEA-coated lithium surface: current focusing and stress (FEniCSx)",
-     "hemcell.surface.demo", "run_demo"),
+     "hemcell.cli.demo_surface", "run_demo"),
     ("Bare vs HEA-coated Li cells: Li||LFP, Li||Li, Li||Cu (PyBaMM)",
-     "hemcell.limetal.demo", "run_demo"),
+     "hemcell.cli.demo_limetal", "run_demo"),
 ]
 
 

@@ -71,8 +71,8 @@ def thickness_study(
     from hemcell.surface.coverage import island_density_per_m2, kjma_coverage
     from hemcell.surface.geometry import Facet, build_mesh
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.run import resolve_case, sample_statistics
     from hemcell.surface.solver import solve_coupled
+    from hemcell.workflows.surface import resolve_case, sample_statistics
 
     thick = [float(h) for h in thicknesses_m]
     if not thick or any(not np.isfinite(h) or h <= 0 for h in thick):

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hemcell.cli_options import OutOption, SetOption, positive_floats
+from hemcell.cli.options import OutOption, SetOption, positive_floats
 from hemcell.errors import InputError
 
 app = typer.Typer(
@@ -67,7 +67,7 @@ def rate_cmd(
 ) -> None:
     """Li||LFP rate capability: summary.json (discharge_capacity_mAh_per_g by C-rate),
     rate.png, rate_curves_<anode>.csv, run.json."""
-    from hemcell.limetal import run
+    from hemcell.workflows import limetal as run
 
     s = run.rate(run.anode_list(anode), _rates(c_rates), out, set_ or (), kinetics,
                  focusing_from_surface, focusing_metric)
@@ -94,7 +94,7 @@ def cycle_cmd(
 ) -> None:
     """Li||LFP cycling with Li loss (SEI + dead Li) and interphase growth: capacity_retention,
     final_discharge_capacity_mAh_per_g, mean_coulombic_efficiency, cycling.png."""
-    from hemcell.limetal import run
+    from hemcell.workflows import limetal as run
 
     s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
                   focusing_from_surface, focusing_metric, high_loading)
@@ -125,7 +125,7 @@ def symmetric_cmd(
 ) -> None:
     """Li||Li symmetric cell: overpotential_mV per cycle, time_to_failure_h, symmetric.png;
     with --rate-steps the stepped rate test (failure_current_density_mA_per_cm2)."""
-    from hemcell.limetal import run
+    from hemcell.workflows import limetal as run
 
     steps = None
     if rate_steps is not None:
@@ -156,7 +156,7 @@ def nucleation_cmd(
 ) -> None:
     """First Li plating on Cu: nucleation_overpotential_mV, plateau_overpotential_mV,
     nucleation.png."""
-    from hemcell.limetal import run
+    from hemcell.workflows import limetal as run
 
     q = None if areal_capacity is None else _quantity(areal_capacity, "C/m**2",
                                                       "--areal-capacity")
@@ -182,7 +182,7 @@ def licu_cmd(
 ) -> None:
     """Li||Cu cycling: mean_coulombic_efficiency, aurbach_coulombic_efficiency,
     overpotential_mV per cycle, licu.png."""
-    from hemcell.limetal import run
+    from hemcell.workflows import limetal as run
 
     s = run.licu(run.anode_list(anode), _quantity(current_density, "A/m**2",
                                                   "--current-density"),
@@ -215,7 +215,7 @@ def fit_rate_cmd(
 ) -> None:
     """Fit the coated Li||LFP rate capability on a subset of C-rates; write the LFP values
     into both Li sets as calibrated."""
-    from hemcell.limetal.calibration import fit_rate
+    from hemcell.workflows.limetal_fit import fit_rate
 
     r = fit_rate(_rates(c_rates), write=not dry_run)
     typer.echo(f"fitted {r['fitted']}; rms error {r['rms_error_mAh_per_g']:.3f} mAh/g")
@@ -228,7 +228,7 @@ def fit_losses_cmd(
 ) -> None:
     """Fit the shared Li-loss coefficient (coated Aurbach CE) and the dead-Li/SEI layer's
     Bruggeman exponent (bare Li||Li 570 h); write both into both sets as calibrated."""
-    from hemcell.limetal.calibration import fit_losses
+    from hemcell.workflows.limetal_fit import fit_losses
 
     r = fit_losses(write=not dry_run)
     typer.echo(f"k_loss = {r['li_loss_overpotential_coefficient_per_V']:.4g} 1/V, b_dl = "
@@ -248,7 +248,7 @@ def fit_fade_cmd(
     Li||LFP retention (88 % after 300 cycles); write it into both sets as calibrated (bare
     is then a prediction). With --set (e.g. lfp_mass_loading=2 mg/cm**2) use --dry-run
     for a sensitivity study."""
-    from hemcell.limetal.calibration import fit_fade
+    from hemcell.workflows.limetal_fit import fit_fade
 
     r = fit_fade(_fit_overrides(set_, dry_run), write=not dry_run, stride=stride,
                  progress=typer.echo)
@@ -267,7 +267,7 @@ def fit_shuttle_cmd(
 ) -> None:
     """Fit the shuttle charge per lost Li to the bare Li||LFP cell's mean CE (99.4 %);
     write it into both sets as calibrated (the coated CE is then a prediction)."""
-    from hemcell.limetal.calibration import fit_shuttle
+    from hemcell.workflows.limetal_fit import fit_shuttle
 
     r = fit_shuttle(_fit_overrides(set_, dry_run), write=not dry_run, stride=stride)
     typer.echo(f"shuttle charge {r['shuttle_charge_per_lost_li']:.4g} per unit of Li lost "
@@ -281,7 +281,7 @@ def fit_nucleation_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,
 ) -> None:
     """Fit each substrate's nucleation shape factor to its nucleation overpotential."""
-    from hemcell.limetal.calibration import fit_nucleation
+    from hemcell.workflows.limetal_fit import fit_nucleation
 
     r = fit_nucleation(write=not dry_run)
     for a, v in r.items():
@@ -292,7 +292,7 @@ def fit_nucleation_cmd(
 @app.command("demo")
 def demo_cmd(out: OutOption = Path("hemcell-output/limetal")) -> None:
     """Bare vs coated side by side: rate, short cycling, symmetric, nucleation."""
-    from hemcell.limetal.demo import run_demo
+    from hemcell.cli.demo_limetal import run_demo
 
     run_demo(out)
     typer.echo(f"results in {out}")

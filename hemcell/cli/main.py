@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hemcell.cli_options import OutOption, SetOption
+from hemcell.cli.options import OutOption, SetOption
 from hemcell.errors import HemcellError
 
 app = typer.Typer(
@@ -36,11 +36,12 @@ _CORE_COMMANDS = ("params", "demo", "validate", "bench")
 
 # Sub-command groups that live in their own packages; each module defines ``app``.
 _SUBAPPS = {
-    "cell": "hemcell.cell.cli",
-    "surface": "hemcell.surface.cli",
-    "limetal": "hemcell.limetal.cli",
-    "sweep": "hemcell.sweep.cli",
-    "composition": "hemcell.materials.cli",
+    "cell": "hemcell.cli.cell",
+    "surface": "hemcell.cli.surface",
+    "limetal": "hemcell.cli.limetal",
+    "sweep": "hemcell.cli.sweep",
+    "composition": "hemcell.cli.composition",
+    "pybamm": "hemcell.cli.pybamm",
 }
 
 
@@ -204,7 +205,7 @@ def params_check(
 @app.command("demo")
 def demo(out: OutOption = Path("hemcell-output/demo")) -> None:
     """Run the main job: everything hemcell can show, with figures, into --out."""
-    from hemcell.demo import run_demo
+    from hemcell.cli.demo import run_demo
 
     run_demo(out)
 
@@ -231,7 +232,7 @@ def bench(
     repeats: Annotated[int, typer.Option(min=1, help="Timed repeats per benchmark.")] = 5,
 ) -> None:
     """Time the benchmarks in benchmarks/ against baselines measured in the same run."""
-    from hemcell.bench import run_benchmarks
+    from hemcell.cli.bench import run_benchmarks
 
     run_benchmarks(out, only=only, repeats=repeats)
 

@@ -47,8 +47,8 @@ def _params(anode: str, overrides: Sequence[str], kinetics: str, focusing_from_s
             current_density_A_per_m2: float, focusing_metric: str = "max"
             ) -> tuple[Any, LiMetalParameters, dict[str, Any]]:
     from hemcell.errors import InputError
-    from hemcell.limetal.coupling import FOCUSING_METRICS, with_focusing
-    from hemcell.limetal.coupling import focusing_from_surface as run_surface
+    from hemcell.workflows.coupling import FOCUSING_METRICS, with_focusing
+    from hemcell.workflows.coupling import focusing_from_surface as run_surface
 
     if focusing_metric not in FOCUSING_METRICS:
         raise InputError("--focusing-metric", focusing_metric, " | ".join(FOCUSING_METRICS))
@@ -78,10 +78,10 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     With several anodes the summary keys are nested by anode
     (``discharge_capacity_mAh_per_g`` holds the first anode's values).
     """
-    from hemcell.limetal.coupling import with_focusing
     from hemcell.limetal.halfcell import build_half_cell, model_exchange_current_A_per_m2, rate_test
     from hemcell.limetal.plots import plot_rate
     from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.workflows.coupling import with_focusing
 
     out_dir.mkdir(parents=True, exist_ok=True)
     results, psets, params, focus = {}, {}, {}, {}
@@ -90,8 +90,8 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
         cell = build_half_cell(p, pset)
         changes: list[dict[str, float]] = [{} for _ in c_rates]
         if focusing_from_surface:
-            from hemcell.limetal.coupling import FOCUSING_METRICS
-            from hemcell.limetal.coupling import focusing_from_surface as run_surface
+            from hemcell.workflows.coupling import FOCUSING_METRICS
+            from hemcell.workflows.coupling import focusing_from_surface as run_surface
 
             info = {"source": "hemcell.surface", "metric": focusing_metric, "per_c_rate": {}}
             for j, c in enumerate(c_rates):

@@ -28,7 +28,7 @@ def run_demo(out_dir: Path) -> dict[str, Any]:
     except ImportError as exc:
         return {"skipped": f"DOLFINx/gmsh not installed ({exc}); pip install 'hemcell[fem]'"}
 
-    from hemcell.surface.run import compare_cases
+    from hemcell.workflows.surface import compare_cases
 
     out: dict[str, Any] = {}
     for geometry in ("nucleus", "sinusoid"):

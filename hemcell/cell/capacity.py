@@ -1,0 +1,113 @@
+"""Active mass, theoretical capacity and the capacity C-rates refer to.
+
+One path for every cell: a C-rate ``n C`` is the current that passes the nominal capacity
+in 1/n hours, with the nominal capacity of a half-cell the anode's theoretical
+first-lithiation capacity (mAh g⁻¹ × g / 1000 = A h) and that of a full cell the
+cathode's. :mod:`hemcell.cell.protocols` turns C-rates and per-gram currents into amperes
+with these numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pybamm
+
+from hemcell.cell.model import Inventory
+from hemcell.errors import InputError
+from hemcell.laws import FARADAY_C_PER_MOL
+
+
+def active_mass_g(pv: pybamm.ParameterValues, cell: str = "half") -> float:
+    """Active mass of the anode [g] = ρ ε_s L A (anode = "Positive" domain in a half-cell)."""
+    dom = "Positive" if cell == "half" else "Negative"
+    return float(
+        pv["Anode active material density [kg.m-3]"]
+        * pv[f"{dom} electrode active material volume fraction"]
+        * pv[f"{dom} electrode thickness [m]"]
+        * pv["Electrode height [m]"]
+        * pv["Electrode width [m]"]
+        * 1000
+    )
+
+
+def capacity_Ah(specific_capacity_mAh_per_g: float, mass_g: float) -> float:
+    """Capacity [A h] of ``mass_g`` grams at ``specific_capacity_mAh_per_g``:
+    Ah = mAh g⁻¹ × g / 1000."""
+    return specific_capacity_mAh_per_g * mass_g / 1000.0
+
+
+def nominal_capacity_Ah(pv: pybamm.ParameterValues, cell: str, theo: float, mass: float) -> float:
+    """Capacity that C-rates refer to (PyBaMM's "Nominal cell capacity [A.h]").
+
+    Half-cell: the anode's theoretical first-lithiation capacity ``theo`` [mAh g⁻¹] times
+    its active mass [g] (:func:`capacity_Ah`). Full cell: the cathode's capacity from its
+    maximum concentration, c_max F ε_s L A / 3600.
+    """
+    if cell == "half":
+        if theo <= 0:
+            raise InputError("theoretical capacity", theo,
+                             "> 0 mAh/g (the mechanisms chosen store no charge)")
+        return capacity_Ah(theo, mass)
+    return float(
+        pv["Maximum concentration in positive electrode [mol.m-3]"]
+        * FARADAY_C_PER_MOL
+        * pv["Positive electrode active material volume fraction"]
+        * pv["Positive electrode thickness [m]"]
+        * pv["Electrode height [m]"]
+        * pv["Electrode width [m]"]
+        / 3600
+    )
+
+
+def theoretical_capacity(
+    si: Mapping[str, Any], inventory: Inventory, mechanisms: Sequence[str]
+) -> dict[str, float]:
+    """Theoretical capacity of each active mechanism [mAh g⁻¹ of active material].
+
+    Intercalation: Q_int (1 − θ₀); conversion: Σ_k Q_k; alloying: Σ_e Q_alloy,e;
+    space charge at full conversion over the whole window: Σ_k C_k v_k (6/d) S(d) ΔU / ρ;
+    irreversible: Q_irr.
+    """
+    to_mah = 1 / 3600  # C/kg -> mAh/g
+    out: dict[str, float] = {}
+    if "intercalation" in mechanisms:
+        out["intercalation"] = (
+            si.get("intercalation_capacity", 0.0)
+            * (1 - si.get("intercalation_initial_stoichiometry", 0.01))
+            * to_mah
+        )
+    if "conversion" in mechanisms:
+        out["conversion"] = (
+            sum(si[f"conversion_capacity_{el.lower()}"] for el in inventory.conversion) * to_mah
+        )
+    if "alloying" in mechanisms:
+        out["alloying"] = (
+            sum(si[f"alloying_capacity_{el.lower()}"] for el in inventory.alloying) * to_mah
+        )
+    if "space_charge" in mechanisms:
+        rho = si["anode_active_material_density"]
+        d = si["metal_nanoparticle_diameter"]
+        s = 1 / (
+            1
+            + math.exp(
+                (d - si["space_charge_critical_diameter"]) / si["space_charge_size_factor_width"]
+            )
+        )
+        du = si["space_charge_upper_potential"] - si["space_charge_lower_potential"]
+        tot = 0.0
+        for el in inventory.space_charge:
+            e = el.lower()
+            conv = "conversion" in mechanisms and el in inventory.conversion
+            f0 = si.get(f"initial_metallic_fraction_{e}", 0.0)
+            c_k = rho * si.get(f"conversion_capacity_{e}", 0.0) / FARADAY_C_PER_MOL
+            n_metal = c_k / si.get(f"electrons_per_metal_atom_{e}", 2.0)
+            metal = n_metal if conv else f0 * n_metal
+            v = metal * si[f"metal_molar_volume_{e}"]
+            tot += si[f"space_charge_areal_capacitance_{e}"] * v * 6 / d * s * du / rho
+        out["space_charge"] = tot * to_mah
+    if "irreversible" in mechanisms:
+        out["irreversible"] = si.get("irreversible_capacity", 0.0) * to_mah
+    return out

@@ -1,0 +1,20 @@
+"""Workflows: one module per job, between the command line and the physics packages.
+
+A workflow resolves parameters, builds models from the physics packages (``cell``,
+``surface``, ``limetal``), solves, and writes summaries, run records and figures.
+Workflows may combine physics packages (``coupling`` hands the surface model's current
+focusing to the Li-metal cell models); physics packages never import workflows.
+
+:data:`FAST_PATHS` names, for each command that has one, the module whose
+``sweep_fast_path(command)`` solves many sweep points in one process.
+"""
+
+from __future__ import annotations
+
+#: command name → workflow module offering ``sweep_fast_path(command)``
+FAST_PATHS: dict[str, str] = {
+    "cell run": "hemcell.workflows.anode_sweep",
+    "pybamm cc-discharge": "hemcell.workflows.cc_discharge",
+}
+
+__all__ = ["FAST_PATHS"]
