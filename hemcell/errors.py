@@ -8,8 +8,48 @@ simulation that failed (:class:`SimulationError`). A raw traceback is shown only
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+#: Longest echo of a user-given value (or field) in an error message [characters]; a
+#: value read from a hostile or mistaken file can be megabytes long.
+MAX_ECHO_CHARS = 200
+#: Most individual problems listed in one multi-error message; the rest are counted.
+MAX_LISTED_ERRORS = 20
+
+_REPR = reprlib.Repr(maxlevel=3, maxtuple=10, maxlist=10, maxarray=10, maxdict=10,
+                     maxset=10, maxfrozenset=10, maxdeque=10, maxstring=MAX_ECHO_CHARS,
+                     maxlong=40, maxother=MAX_ECHO_CHARS)
+
+
+def shorten(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was when cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
+def echo(value: Any, limit: int = MAX_ECHO_CHARS) -> str:
+    """A bounded ``repr`` of a user-given value for an error message or a log line.
+
+    The work is bounded too (containers through :mod:`reprlib`, which stops at a depth
+    and a length), so echoing a huge value costs no more than echoing a short one.
+    """
+    if isinstance(value, str | bytes):
+        text = repr(value[:limit])
+        return text if len(value) <= limit else f"{text}… ({len(value)} characters)"
+    if value is None or isinstance(value, bool | int | float):
+        return shorten(repr(value), limit)
+    return shorten(_REPR.repr(value), limit)
+
+
+def list_errors(messages: Sequence[str]) -> str:
+    """Indented ``  - message`` lines, at most :data:`MAX_LISTED_ERRORS`, then a count."""
+    lines = [f"  - {shorten(m, 5 * MAX_ECHO_CHARS)}" for m in messages[:MAX_LISTED_ERRORS]]
+    if len(messages) > MAX_LISTED_ERRORS:
+        lines.append(f"  ... and {len(messages) - MAX_LISTED_ERRORS} more")
+    return "\n".join(lines)
 
 
 class HemcellError(Exception):
@@ -55,7 +95,7 @@ class InputError(HemcellError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: got {value!r}; allowed: {allowed}", hint)
+        super().__init__(f"{shorten(str(field))}: got {echo(value)}; allowed: {allowed}", hint)
 
 
 class ParameterError(InputError):
@@ -76,8 +116,8 @@ class ParameterFileError(InputError):
     def __init__(self, path: str, errors: list[ParameterError]) -> None:
         self.path = path
         self.errors = errors
-        lines = "\n".join(f"  - {e.message}" for e in errors)
-        HemcellError.__init__(self, f"{path}: {len(errors)} error(s)\n{lines}")
+        lines = list_errors([e.message for e in errors])
+        HemcellError.__init__(self, f"{shorten(str(path))}: {len(errors)} error(s)\n{lines}")
         self.field, self.value, self.allowed = path, None, "a valid parameter file"
 
 

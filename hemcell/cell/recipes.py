@@ -93,14 +93,16 @@ def load_recipe(name_or_path: str) -> Recipe:
     InputError
         Unknown recipe, unknown keys or bad values.
     """
-    import yaml
+    from hemcell.params.yaml_io import safe_load_file
 
     p = Path(name_or_path)
     if not p.suffix:
         p = models_dir() / f"{name_or_path}.yaml"
     if not p.is_file():
         raise InputError("RECIPE", name_or_path, f"a file or one of {list_recipes()}")
-    data: dict[str, Any] = yaml.safe_load(p.read_text()) or {}
+    data: dict[str, Any] = safe_load_file(p) or {}
+    if not isinstance(data, dict):
+        raise InputError(str(p), type(data).__name__, "a recipe: a YAML mapping")
     unknown = set(data) - _KEYS
     if unknown:
         raise InputError(f"{p}: keys", sorted(unknown), f"only {sorted(_KEYS)}")
@@ -120,8 +122,8 @@ def load_recipe(name_or_path: str) -> Recipe:
                 (cathode, geometry),
                 f"a full cell is P2D with a cathode in {sorted(CATHODES)}",
             )
-    n_p = float(data.get("n_p_ratio", 1.1))
-    if not n_p > 0:
+    n_p = data.get("n_p_ratio", 1.1)
+    if not isinstance(n_p, int | float) or isinstance(n_p, bool) or not n_p > 0:
         raise InputError(f"{p}: n_p_ratio", n_p, "a positive number")
     mechs = check_mechanisms(data.get("mechanisms", list(MECHANISMS)))
     return Recipe(
@@ -133,5 +135,5 @@ def load_recipe(name_or_path: str) -> Recipe:
         mesh={str(k): int(v) for k, v in (data.get("mesh") or {}).items()},
         solver={str(k): float(v) for k, v in (data.get("solver") or {}).items()},
         cathode=cathode,
-        n_p_ratio=n_p,
+        n_p_ratio=float(n_p),
     )

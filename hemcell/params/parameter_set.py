@@ -418,6 +418,10 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
     if not isinstance(raw, dict):
         raise ParameterFileError(where, [ParameterError(where, type(raw).__name__,
                                                          "a YAML mapping at the top level")])
+    if not any(key in TOP_LEVEL_KEYS for key in raw):  # not a parameter set: echo none of it
+        raise ParameterFileError(where, [ParameterError(
+            where, f"a mapping of {len(raw)} key(s), none of them a parameter-set key",
+            f"a parameter set with top-level keys {list(REQUIRED_TOP_LEVEL)}")])
     errors: list[ParameterError] = []
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
