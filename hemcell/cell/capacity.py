@@ -111,3 +111,20 @@ def theoretical_capacity(
     if "irreversible" in mechanisms:
         out["irreversible"] = si.get("irreversible_capacity", 0.0) * to_mah
     return out
+
+
+def initial_voltage_V(pv: pybamm.ParameterValues, cell: str) -> float:
+    """The cell's voltage before the first step [V], as the models start.
+
+    Half-cell: the anode's initial open-circuit potential U₀ against the metal. Full cell:
+    the cathode's OCP at its initial stoichiometry minus U₀ (the initial conditions of
+    :class:`hemcell.cell.model.HEMHalfCell` and :class:`hemcell.cell.full_cell.HEMFullCell`).
+    """
+    u0 = float(pv["Anode initial open-circuit potential [V]"])
+    if cell == "half":
+        return u0
+    prim = pybamm.LithiumIonParameters().p.prim
+    sto = pybamm.Scalar(float(pv["Initial concentration in positive electrode [mol.m-3]"])
+                        / float(pv["Maximum concentration in positive electrode [mol.m-3]"]))
+    t_ref = pybamm.Scalar(float(pv["Ambient temperature [K]"]))
+    return float(pv.evaluate(prim.U(sto, t_ref))) - u0

@@ -26,6 +26,7 @@ from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
 from hemcell.cell.model import HEMHalfCell, Inventory, check_mechanisms
 from hemcell.errors import InputError
+from hemcell.laws import FARADAY_C_PER_MOL
 
 #: cathode name → (PyBaMM parameter set, initial (discharged) cathode stoichiometry)
 CATHODES: dict[str, tuple[str, float]] = {
@@ -257,7 +258,7 @@ def full_cell_values(
     # cathode capacity per area and the anode thickness for the N/P ratio
     q_cath = (
         pv["Maximum concentration in positive electrode [mol.m-3]"]
-        * 96485.33212
+        * FARADAY_C_PER_MOL
         * pv["Positive electrode active material volume fraction"]
         * pv["Positive electrode thickness [m]"]
     )  # C/m2

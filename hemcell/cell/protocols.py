@@ -1,22 +1,36 @@
-"""Protocols: PyBaMM experiment strings with currents per gram of active material.
+"""Protocols: PyBaMM experiment strings with currents per gram of active material or C-rates.
 
-``"Discharge at 0.1 A/g until 0.01 V; Rest for 10 minutes; Charge at 100 mA/g until
-3 V"`` becomes a :class:`pybamm.Experiment` whose currents are in A for the cell's
-active mass. Steps are separated by ``;`` (or new lines). Everything else is PyBaMM's
-own step grammar (C-rates, voltage holds "Hold at 0.01 V until 10 mA/g", rests, power,
-...). In a half-cell "Discharge" lithiates the anode (PyBaMM convention).
+``"Discharge at 0.1 A/g until 0.01 V; Rest for 10 minutes; Charge at 1C until 3 V"``
+becomes a :class:`pybamm.Experiment` whose currents are in A for the cell: per-gram
+currents are multiplied by the active mass, C-rates by the nominal capacity
+(:func:`hemcell.cell.capacity.nominal_capacity_Ah`: ``n C`` passes it in 1/n hours). Both
+are converted here, on one path, so PyBaMM never applies its own idea of the capacity.
+Steps are separated by ``;`` (or new lines). Everything else is PyBaMM's own step grammar
+(voltage holds "Hold at 0.01 V until 10 mA/g", rests, power, ...). In a half-cell
+"Discharge" lithiates the anode (PyBaMM convention).
+
+Steps that cannot make progress are refused before anything is solved: a current of 0
+(use "Rest for ..."), a negative current (the direction is the word Discharge/Charge),
+a zero or negative duration, an output period that is not a positive time, and a first
+step whose voltage cut-off the cell already meets.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pybamm
 
 from hemcell.errors import InputError
 
-_PER_GRAM = re.compile(r"(?P<num>[-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*(?P<unit>mA|A|uA|µA)\s*/\s*g\b")
+_NUMBER = r"\d*\.?\d+(?:[eE][-+]?\d+)?"
+_PER_GRAM = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|µA)\s*/\s*g\b")
+_C_RATE = re.compile(rf"(?<![\w.])(?P<sign>-\s*)?"
+                     rf"(?:(?P<num>{_NUMBER})\s*C|C\s*/\s*(?P<den>{_NUMBER}))(?![\w/])")
 _SCALE = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
+_EXAMPLES = ("a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
+             "'Charge at 1C until 3 V', 'Rest for 10 minutes', 'Hold at 0.01 V for 1 hour'")
 
 
 def split_steps(protocol: str) -> list[str]:
@@ -27,31 +41,57 @@ def split_steps(protocol: str) -> list[str]:
     return steps
 
 
-def per_gram_to_amps(step: str, mass_g: float, capacity_mAh_per_g: float | None = None) -> str:
-    """Replace every ``x A/g`` (or mA/g) in one step by the current in A.
+def _refuse_sign(step: str, sign: str | None) -> None:
+    if sign:
+        raise InputError("--protocol step", step, "a current of positive magnitude: the "
+                         "direction is the word 'Discharge' (lithiates the anode) or 'Charge'")
 
-    If ``capacity_mAh_per_g`` is given and a constant-current step has a termination
-    ("until ...") but no duration, a duration of twice the time to pass that capacity
-    (plus one hour) is added, so slow steps are not cut at PyBaMM's 24 h default.
+
+def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
+            duration_capacity_Ah: float | None = None) -> str:
+    """Replace every per-gram current and C-rate in one step by the current in A.
+
+    Parameters
+    ----------
+    step
+        One PyBaMM step string.
+    mass_g
+        Active mass [g] that per-gram currents ("0.1 A/g", "100 mA/g") refer to.
+    nominal_capacity_Ah
+        Capacity that C-rates ("1C", "C/10") refer to [A h]; ``None`` leaves C-rates to
+        PyBaMM (only for cells that set PyBaMM's nominal capacity themselves).
+    duration_capacity_Ah
+        If given, a constant-current step with a termination ("until ...") but no duration
+        gets a duration of twice the time to pass this capacity plus one hour, so slow
+        steps are not cut at PyBaMM's default duration.
+
+    Raises
+    ------
+    InputError
+        A negative current (the sign is in the word Discharge/Charge).
     """
     found: list[float] = []
 
-    def repl(m: re.Match[str]) -> str:
-        a_per_g = float(m.group("num")) * _SCALE[m.group("unit")]
-        found.append(a_per_g)
-        return f"{a_per_g * mass_g:.10g} A"
+    def per_gram(m: re.Match[str]) -> str:
+        _refuse_sign(step, m.group("sign"))
+        amps = float(m.group("num")) * _SCALE[m.group("unit")] * mass_g
+        found.append(amps)
+        return f"{amps:.10g} A"
 
-    out = _PER_GRAM.sub(repl, step)
+    def c_rate(m: re.Match[str]) -> str:
+        _refuse_sign(step, m.group("sign"))
+        rate = float(m.group("num")) if m.group("num") else 1.0 / float(m.group("den"))
+        amps = rate * float(nominal_capacity_Ah)
+        found.append(amps)
+        return f"{amps:.10g} A"
+
+    out = _PER_GRAM.sub(per_gram, step)
+    if nominal_capacity_Ah is not None:
+        out = _C_RATE.sub(c_rate, out)
     low = out.lower()
-    if (
-        capacity_mAh_per_g
-        and found
-        and found[0] != 0
-        and " until " in low
-        and " for " not in low
-        and re.match(r"\s*(dis)?charge", low)
-    ):
-        hours = 2 * capacity_mAh_per_g / (1000 * abs(found[0])) + 1
+    if (duration_capacity_Ah and found and found[0] != 0 and " until " in low
+            and " for " not in low and re.match(r"\s*(dis)?charge", low)):
+        hours = 2 * duration_capacity_Ah / abs(found[0]) + 1
         i = low.index(" until ")
         out = f"{out[:i]} for {hours:.6g} hours or{out[i:]}"
     return out
@@ -71,27 +111,87 @@ def scale_per_gram(protocol: str, factor: float) -> str:
     return _PER_GRAM.sub(repl, protocol)
 
 
+def period_seconds(period: str) -> float:
+    """The output period in seconds, refusing what is not a positive time (``--period``)."""
+    from pybamm.experiment.step.base_step import _convert_time_to_seconds
+
+    try:
+        seconds = float(_convert_time_to_seconds(period))
+    except Exception:  # PyBaMM raises ValueError/TypeError with its own text
+        raise InputError("--period", period, "a positive time such as '30 seconds', "
+                         "'1 minute' or '0.5 hours'") from None
+    if not seconds > 0:
+        raise InputError("--period", period, "a positive time such as '30 seconds' "
+                         "(0 would ask for no output points)")
+    return seconds
+
+
+def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
+    """Refuse a step that cannot make progress."""
+    if step.duration is not None and not step.duration > 0:
+        raise InputError("--protocol step", raw, "a duration > 0 ('for 10 minutes')")
+    kind = type(step).__name__
+    if kind in ("Current", "CRate", "Power") and step.value == 0:
+        raise InputError("--protocol step", raw, "a non-zero current; for no current use "
+                         "'Rest for ...'")
+
+
+def check_first_step_can_start(step: str, initial_voltage_V: float,
+                               shown: str | None = None) -> None:
+    """Refuse a first step whose voltage cut-off the cell already meets.
+
+    ``step`` is the step in A (PyBaMM's grammar); ``shown`` the step as the user wrote it
+    (for the message).
+
+    Discharge lowers the voltage (in a half-cell it lithiates the anode, in a full cell it
+    delithiates the anode), so "Discharge ... until V" needs V below the initial voltage
+    and "Charge ... until V" needs V above it.
+    """
+    shown = step if shown is None else shown
+    parsed = pybamm.step.string(step)
+    direction = getattr(parsed, "direction", None)
+    for term in parsed.termination:
+        if type(term).__name__ != "VoltageTermination":
+            continue
+        v = float(term.value)
+        if direction == "discharge" and v >= initial_voltage_V:
+            raise InputError("--protocol step", shown,
+                             f"a discharge cut-off below the cell's initial voltage "
+                             f"{initial_voltage_V:.4g} V (the cell already meets {v:g} V)")
+        if direction == "charge" and v <= initial_voltage_V:
+            raise InputError("--protocol step", shown,
+                             f"a charge cut-off above the cell's initial voltage "
+                             f"{initial_voltage_V:.4g} V (the cell already meets {v:g} V)")
+
+
 def build_experiment(
     protocol: str,
     mass_g: float,
     cycles: int = 1,
     period: str | None = None,
-    capacity_mAh_per_g: float | None = None,
+    nominal_capacity_Ah: float | None = None,
+    duration_capacity_Ah: float | None = None,
+    initial_voltage_V: float | None = None,
 ) -> tuple[pybamm.Experiment, list[str]]:
     """A :class:`pybamm.Experiment` from a protocol text.
 
     Parameters
     ----------
     protocol
-        Steps separated by ``;``; currents may be given per gram of active material.
+        Steps separated by ``;``; currents may be per gram of active material or C-rates.
     mass_g
         Active mass of the anode [g].
     cycles
         Repeat the whole protocol this many times.
     period
         Output period of every step (PyBaMM's ``period``), e.g. ``"30 seconds"``.
-    capacity_mAh_per_g
-        Theoretical capacity, used to give per-gram CC steps a long enough duration.
+    nominal_capacity_Ah
+        Capacity C-rates refer to [A h] (see :func:`to_amps`).
+    duration_capacity_Ah
+        Capacity used to give CC steps with a cut-off a long enough duration [A h].
+    initial_voltage_V
+        The cell's voltage before the first step; if given, a first step whose cut-off is
+        already met is refused.
 
     Returns
     -------
@@ -101,22 +201,23 @@ def build_experiment(
     Raises
     ------
     InputError
-        If PyBaMM cannot parse a step; the message names the step.
+        If PyBaMM cannot parse a step, or a step cannot make progress; the message names
+        the step (or ``--period``/``--cycles``).
     """
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
-    steps = [per_gram_to_amps(s, mass_g, capacity_mAh_per_g) for s in split_steps(protocol)]
+    if period is not None:
+        period_seconds(period)
+    raw_steps: Sequence[str] = split_steps(protocol)
+    steps = [to_amps(s, mass_g, nominal_capacity_Ah, duration_capacity_Ah) for s in raw_steps]
     parsed = []
-    for raw, s in zip(split_steps(protocol), steps, strict=True):
+    for raw, s in zip(raw_steps, steps, strict=True):
         try:
-            parsed.append(pybamm.step.string(s, period=period) if period else pybamm.step.string(s))
+            step = pybamm.step.string(s, period=period) if period else pybamm.step.string(s)
         except Exception as exc:  # PyBaMM raises ValueError/TypeError with its own text
-            raise InputError(
-                "--protocol step",
-                raw,
-                "a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
-                "'Rest for 10 minutes', 'Charge at 100 mA/g until 3 V', "
-                "'Hold at 0.01 V for 1 hour'",
-                hint=str(exc),
-            ) from None
+            raise InputError("--protocol step", raw, _EXAMPLES, hint=str(exc)[:200]) from None
+        _check_step(raw, step)
+        parsed.append(step)
+    if initial_voltage_V is not None:
+        check_first_step_can_start(steps[0], initial_voltage_V, shown=raw_steps[0])
     return pybamm.Experiment([tuple(parsed)] * cycles), steps

@@ -20,7 +20,13 @@ import numpy as np
 import pybamm
 
 from hemcell.cell import analysis, plots
-from hemcell.cell.capacity import active_mass_g, nominal_capacity_Ah, theoretical_capacity
+from hemcell.cell.capacity import (
+    active_mass_g,
+    capacity_Ah,
+    initial_voltage_V,
+    nominal_capacity_Ah,
+    theoretical_capacity,
+)
 from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
@@ -154,14 +160,13 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
         pv = pybamm_values(si, inv)
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
-    pv.update(
-        {
-            "Nominal cell capacity [A.h]": nominal_capacity_Ah(pv, rec.cell, theo, mass),
-            "Current function [A]": 0.1 * mass,
-        },
-        check_already_exists=False,
-    )
-    experiment, steps_A = build_experiment(protocol, mass, cycles, period, capacity_mAh_per_g=theo)
+    nominal = nominal_capacity_Ah(pv, rec.cell, theo, mass)
+    pv.update({"Nominal cell capacity [A.h]": nominal, "Current function [A]": 0.1 * mass},
+              check_already_exists=False)
+    experiment, steps_A = build_experiment(
+        protocol, mass, cycles, period, nominal_capacity_Ah=nominal,
+        duration_capacity_Ah=max(nominal, capacity_Ah(theo, mass)),
+        initial_voltage_V=initial_voltage_V(pv, rec.cell))
     return CellSetup(rec, ps, si, inv, pv, mass, theo, protocol, cycles, experiment, steps_A)
 
 

@@ -75,13 +75,14 @@ def test_mechanism_needs_material(tmp_path):
 
 
 def test_protocol_per_gram_conversion():
-    from hemcell.cell.protocols import build_experiment, per_gram_to_amps
+    from hemcell.cell.protocols import build_experiment, to_amps
 
-    assert per_gram_to_amps("Discharge at 0.1 A/g until 0.01 V", 0.02) == (
+    assert to_amps("Discharge at 0.1 A/g until 0.01 V", 0.02) == (
         "Discharge at 0.002 A until 0.01 V"
     )
-    assert per_gram_to_amps("Charge at 100 mA/g until 3 V", 0.02) == "Charge at 0.002 A until 3 V"
-    s = per_gram_to_amps("Discharge at 0.1 A/g until 0.01 V", 0.02, capacity_mAh_per_g=1000)
+    assert to_amps("Charge at 100 mA/g until 3 V", 0.02) == "Charge at 0.002 A until 3 V"
+    # 1000 mAh/g x 0.02 g = 0.02 A h at 0.002 A: 10 h, twice that plus one hour
+    s = to_amps("Discharge at 0.1 A/g until 0.01 V", 0.02, duration_capacity_Ah=0.02)
     assert "for 21 hours or until 0.01 V" in s
     exp, steps = build_experiment("Discharge at 0.1 A/g until 0.01 V; Rest for 1 hour", 0.01, 3)
     assert len(exp.cycles) == 3 and len(steps) == 2
