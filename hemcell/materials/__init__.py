@@ -1,4 +1,4 @@
-"""Composition → mechanism inventory of high-entropy materials (DESIGN.md §4).
+"""Composition → mechanism inventory of high-entropy materials (docs/theory.md §2, eq. 2.8).
 
 :func:`composition_inventory` parses a formula, infers oxidation states by charge
 balance, computes the configurational entropy per sublattice and its class, assigns each

@@ -1,4 +1,4 @@
-"""Composition → mechanism inventory (DESIGN.md §4).
+"""Composition → mechanism inventory (docs/theory.md eq. 2.8).
 
 From a formula and a carrier ion: molar mass, configurational entropy per sublattice and
 its class, the role of every element, and the theoretical (Faraday) capacity of each
@@ -11,7 +11,7 @@ cations (Mᵢ^qᵢ⁺ → Mᵢ⁰, qᵢ from charge balance), for alloying Σ x�
 elements (yᵢ carrier ions per atom in the final alloy phase: LiZn, Li3Sb, Li15Si4 …).
 Space charge has no Faraday limit and is not in the total.
 
-Worked example (DESIGN.md §4): (Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O has M = 70.17 g mol⁻¹;
+Worked example (docs/theory.md eq. 2.8): (Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O has M = 70.17 g mol⁻¹;
 Co, Ni, Cu, Zn convert with 2 e⁻ each (n = 1.6) → 611 mAh g⁻¹; Zn → LiZn adds
 n = 0.2 → 76 mAh g⁻¹; S = ln 5 R = 1.609 R on the cation site → high entropy.
 """
@@ -32,7 +32,7 @@ from hemcell.materials.formula import parse_formula
 from hemcell.materials.oxidation import infer_oxidation_states, parse_oxidation_option
 from hemcell.materials.roles import alloy_phase, element_roles, space_charge_order
 
-#: The keys ``hemcell composition --json`` prints (issue 4).
+#: The keys ``hemcell composition --json`` prints.
 JSON_KEYS = ("molar_mass_g_per_mol", "config_entropy_per_R", "entropy_class", "roles",
              "capacity_mAh_per_g")
 
