@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m hemcell demo --out $(OUT)/demo
+	$(PY) -m hemcell demo --out $(OUT)/demo --overwrite
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check hemcell tests benchmarks
@@ -27,10 +27,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check hemcell tests benchmarks
 
 validate: $(STAMP)
-	$(PY) -m hemcell validate --out $(OUT)/validation
+	$(PY) -m hemcell validate --out $(OUT)/validation --overwrite
 
 bench: $(STAMP)
-	$(PY) -m hemcell bench --out $(OUT)/bench
+	$(PY) -m hemcell bench --out $(OUT)/bench --overwrite
 
 wheel: $(STAMP)
 	$(PY) -m build --wheel --no-isolation --outdir dist

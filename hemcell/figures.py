@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from hemcell.runinfo import FILE_MODE
+
 
 def save_figure(fig: Any, path: str | os.PathLike[str], dpi: int = 130,
                 tight: bool = True) -> Path:
@@ -38,7 +40,7 @@ def save_figure(fig: Any, path: str | os.PathLike[str], dpi: int = 130,
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi, format=target.suffix.lstrip(".") or "png")
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, target)
     finally:
         plt.close(fig)

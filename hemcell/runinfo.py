@@ -9,7 +9,7 @@ Every simulation command writes
   parameters and a hash of them, so two runs can be told apart or matched.
 
 Files are written atomically (temporary file + rename), so a killed run never leaves
-a half-written JSON behind.
+a half-written JSON behind, with mode 0644 (:data:`FILE_MODE`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from typing import Any
 from hemcell.errors import InputError
 
 _SNAKE = re.compile(r"^[a-z][a-zA-Z0-9_]*$")
+#: Permissions of every file a run writes (rw-r--r--, as ``open`` gives under umask 022).
+FILE_MODE = 0o644
 
 
 def package_versions() -> dict[str, str | None]:
@@ -96,6 +98,7 @@ def write_json(path: str | os.PathLike[str], data: Any) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text + "\n")
+        os.chmod(tmp, FILE_MODE)  # mkstemp creates 0600; results are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

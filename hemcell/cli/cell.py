@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, SetOption, number_list
+from hemcell.cli.options import OutOption, OverwriteOption, SetOption, number_list
 
 app = typer.Typer(
     help="Multi-mechanism high-entropy-material anode cells (PyBaMM).",
@@ -51,6 +51,7 @@ def run(
             "conversion branches; rescaled kinetics, sizes, space charge (docs/anode.md).",
         ),
     ] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Run a protocol on a HEM anode cell; write summary.json, timeseries.csv and figures."""
     from hemcell.workflows.anode import run_cell, write_outputs
@@ -108,6 +109,7 @@ def cv(
         list[str] | None,
         typer.Option("--mesh", help="Mesh points, e.g. r_p=100 (repeatable; default: recipe's)."),
     ] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Cyclic voltammetry: b-values (i = a v^b), capacitive fraction (k1 v + k2 v^1/2) and
     each mechanism's true share; writes summary.json, cv.csv, cv.png, b_value.png."""
@@ -161,6 +163,7 @@ def cycle_life(
     ] = 0.02,
     set_: SetOption = None,
     ion: Annotated[str | None, typer.Option("--ion", help="Carrier ion Li, Na or K.")] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Capacity over many cycles with strain-driven loss of active material (cycle-resolved:
     the full model every few cycles, docs/anode.md); writes summary.json, cycle_life.csv,
@@ -193,6 +196,7 @@ def recipes() -> None:
 def crosscheck(
     out: OutOption,
     c_rate: Annotated[float, typer.Option("--c-rate", help="C-rate of the DFN comparison.")] = 1.0,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Numerical cross-checks: intercalation-only limit vs PyBaMM's DFN half-cells (Xu2019),
     and the single-particle reduction vs P2D at 0.02 A/g (HEO set)."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hemcell.cli.options import OutOption, SetOption, positive_floats
+from hemcell.cli.options import OutOption, OverwriteOption, SetOption, positive_floats
 from hemcell.errors import InputError
 
 app = typer.Typer(
@@ -64,6 +64,7 @@ def rate_cmd(
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Li||LFP rate capability: summary.json (discharge_capacity_mAh_per_g by C-rate),
     rate.png, rate_curves_<anode>.csv, run.json."""
@@ -91,6 +92,7 @@ def cycle_cmd(
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Li||LFP cycling with Li loss (SEI + dead Li) and interphase growth: capacity_retention,
     final_discharge_capacity_mAh_per_g, mean_coulombic_efficiency, cycling.png."""
@@ -122,6 +124,7 @@ def symmetric_cmd(
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Li||Li symmetric cell: overpotential_mV per cycle, time_to_failure_h, symmetric.png;
     with --rate-steps the stepped rate test (failure_current_density_mA_per_cm2)."""
@@ -153,6 +156,7 @@ def nucleation_cmd(
         "--areal-capacity", help="Plated capacity (default: the set's, 1 mAh/cm2)")] = None,
     set_: SetOption = None,
     kinetics: _Kinetics = "rct",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """First Li plating on Cu: nucleation_overpotential_mV, plateau_overpotential_mV,
     nucleation.png."""
@@ -179,6 +183,7 @@ def licu_cmd(
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Li||Cu cycling: mean_coulombic_efficiency, aurbach_coulombic_efficiency,
     overpotential_mV per cycle, licu.png."""
@@ -290,7 +295,8 @@ def fit_nucleation_cmd(
 
 
 @app.command("demo")
-def demo_cmd(out: OutOption = Path("hemcell-output/limetal")) -> None:
+def demo_cmd(out: OutOption = Path("hemcell-output/limetal"),
+             overwrite: OverwriteOption = False) -> None:
     """Bare vs coated side by side: rate, short cycling, symmetric, nucleation."""
     from hemcell.cli.demo_limetal import run_demo
 

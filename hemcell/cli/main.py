@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hemcell.cli.options import OutOption, SetOption
+from hemcell.cli.options import OutOption, OverwriteOption, SetOption
 from hemcell.errors import HemcellError
 
 app = typer.Typer(
@@ -140,6 +140,7 @@ def params_export(
     name: Annotated[str, typer.Argument(help="Set name or path to a YAML file.")],
     out: OutOption,
     set_: SetOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Write a set's resolved SI values for other tools.
 
@@ -203,7 +204,8 @@ def params_check(
 
 
 @app.command("demo")
-def demo(out: OutOption = Path("hemcell-output/demo")) -> None:
+def demo(out: OutOption = Path("hemcell-output/demo"),
+         overwrite: OverwriteOption = False) -> None:
     """Run the main job: everything hemcell can show, with figures, into --out."""
     from hemcell.cli.demo import run_demo
 
@@ -215,6 +217,7 @@ def validate(
     out: OutOption = Path("hemcell-output/validation"),
     quick: Annotated[bool, typer.Option("--quick", help="Only the cases marked quick.")] = False,
     case: Annotated[list[str] | None, typer.Option("--case", help="Run only these cases.")] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Run the validation cases in validation/ and write report.md; exit 1 if any fails."""
     from hemcell.validation import run_validation
@@ -230,6 +233,7 @@ def bench(
     out: OutOption = Path("hemcell-output/bench"),
     only: Annotated[list[str] | None, typer.Option("--only", help="Benchmark names.")] = None,
     repeats: Annotated[int, typer.Option(min=1, help="Timed repeats per benchmark.")] = 5,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Time the benchmarks in benchmarks/ against baselines measured in the same run."""
     from hemcell.cli.bench import run_benchmarks
@@ -273,7 +277,9 @@ def run_app(typer_app: typer.Typer, args: list[str], prog_name: str) -> int:
     except Exception as exc:  # a bug or an unwrapped library error: still one line
         if debug:
             raise
-        typer.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
+        from hemcell.errors import shorten
+
+        typer.echo(f"error: unexpected {type(exc).__name__}: {shorten(str(exc))}", err=True)
         typer.echo("hint: this is a hemcell bug or an unhandled solver failure; rerun with "
                    "`hemcell --debug ...` and report the traceback", err=True)
         return 1

@@ -1,18 +1,92 @@
 """Command-line option types every hemcell simulation command shares.
 
-``--out DIR`` (where the run writes its files) and ``--set KEY=VALUE`` (a parameter
-override with units, validated like a parameter file) look the same in every command
-group; they are declared once here.
+``--out DIR`` (where the run writes its files), ``--overwrite`` (write into a folder
+that already holds files) and ``--set KEY=VALUE`` (a parameter override with units,
+validated like a parameter file) look the same in every command group; they are
+declared once here.
+
+``--out`` is checked while the command line is parsed, before anything is solved: it
+must not be empty, a file, or under a file; the folder (or the nearest folder above it
+that exists) must be writable; and a folder that already holds files is refused unless
+``--overwrite`` is given (a sweep's ``--resume`` also reuses its folder). Nothing is
+created by the check itself.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-OutOption = Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")]
+#: Flags that allow ``--out`` to name a folder that already holds files.
+REUSE_FLAGS = ("overwrite", "resume")
+
+
+def _out_path(value: Any) -> Path:
+    """``--out`` text → path; refuses an empty text (it would mean the current folder)."""
+    if isinstance(value, Path):
+        return value
+    from hemcell.errors import InputError
+
+    if not str(value).strip():
+        raise InputError("--out", value, "a folder name (use --out . for the current folder)")
+    return Path(value)
+
+
+def check_out_folder(out: Path, reuse: bool) -> Path:
+    """Refuse an output folder the run could not write to, or one it would mix files into.
+
+    Parameters
+    ----------
+    out
+        The ``--out`` folder (it may not exist yet; nothing is created here).
+    reuse
+        Whether a folder that already holds files is acceptable (``--overwrite``,
+        a sweep's ``--resume``).
+
+    Raises
+    ------
+    InputError
+        ``--out`` is a file or under one, its nearest existing folder is not writable,
+        or it holds files and ``reuse`` is false.
+    """
+    from hemcell.errors import InputError
+
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", str(out), "a folder (this is a file)")
+    existing = out
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise InputError("--out", str(out), f"a folder (its parent {existing} is a file)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError("--out", str(out), f"a folder you can write to ({existing} is not "
+                                            "writable)")
+    if not reuse and out.is_dir() and any(out.iterdir()):
+        raise InputError("--out", str(out), "a new or empty folder",
+                         hint="pass --overwrite to write into it (files of the same name "
+                              "are replaced, others kept), or choose another --out")
+    return out
+
+
+def _check_out(ctx: Any, param: Any, value: Any) -> Any:
+    """Click callback of ``--out``: runs at parse time, after the eager reuse flags."""
+    if value is None:
+        return value
+    reuse = any(bool(ctx.params.get(flag)) for flag in REUSE_FLAGS)
+    return check_out_folder(Path(value), reuse)
+
+
+OutOption = Annotated[Path, typer.Option(
+    "--out", parser=_out_path, callback=_check_out,
+    help="Output folder (created if missing; one that holds files needs --overwrite).")]
+OverwriteOption = Annotated[bool, typer.Option(
+    "--overwrite", is_eager=True,
+    help="Write into an --out folder that already holds files (same names are replaced).")]
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter with units, e.g. --set coating_thickness=28nm "
                   "(repeatable; checked like a parameter file).")]

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, SetOption
+from hemcell.cli.options import OutOption, OverwriteOption, SetOption
 from hemcell.workflows.cc_discharge import C_RATE, DEFAULT, Setup, discharge
 
 app = typer.Typer(help="PyBaMM's own cells with hemcell parameter sets.",
@@ -30,6 +30,7 @@ def cc_discharge(
         help="Initial lithium stoichiometry of the positive electrode.")
     ] = DEFAULT.initial_stoichiometry,
     set_: SetOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Constant-current discharge of a Li half-cell to the lower cut-off; write summary.json."""
     from hemcell.runinfo import write_run_record, write_summary

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, SetOption
+from hemcell.cli.options import OutOption, OverwriteOption, SetOption
 from hemcell.errors import DependencyError, InputError
 
 app = typer.Typer(
@@ -130,6 +130,7 @@ def run(
     fixed_surface: _Fixed = False,
     dim: _Dim = 2,
     linear_solver: _Solver = "auto",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Solve one case; write metrics.json, run.json, fields/ and PNG maps to --out.
 
@@ -185,6 +186,7 @@ def compare(
     fixed_surface: _Fixed = False,
     dim: _Dim = 2,
     linear_solver: _Solver = "auto",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Bare and coated on the same geometry, mesh and loading: comparison.json/.png.
 
@@ -235,6 +237,7 @@ def seeds(
     set_: SetOption = None,
     n_seeds: Annotated[int, typer.Option("--n-seeds", help="Number of realisations")] = 8,
     first_seed: Annotated[int, typer.Option("--first-seed", help="First seed")] = 1,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Bare vs coated over seeds (roughness_seed = sei_seed = k): seeds.json/.csv."""
     _require_fenicsx()
@@ -262,6 +265,7 @@ def thickness(
     set_: SetOption = None,
     n_seeds: Annotated[int, typer.Option("--n-seeds", help="Number of realisations")] = 4,
     first_seed: Annotated[int, typer.Option("--first-seed", help="First seed")] = 1,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Coverage vs coating drop over thickness (thin layer with pinholes): thickness.json/.png."""
     from hemcell.cli.options import positive_floats

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption
+from hemcell.cli.options import OutOption, OverwriteOption
 
 
 def app(
@@ -24,13 +24,15 @@ def app(
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address (default: a LocalCluster).")] = None,
     resume: Annotated[bool, typer.Option(
-        "--resume", help="Continue the sweep in --out; finished points are not recomputed.")
+        "--resume", is_eager=True,
+        help="Continue the sweep in --out; finished points are not recomputed.")
     ] = False,
     fast_path: Annotated[bool, typer.Option(
         "--fast-path/--no-fast-path", help="Use the command's one-model fast path if it has one.")
     ] = True,
     check: Annotated[bool, typer.Option(
         "--check", help="Only validate the spec and print its points.")] = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Run a parameter sweep: points/, results.nc, results.png, failures.json in --out.
 
@@ -46,7 +48,8 @@ def app(
         typer.echo(f"ok {spec}: `{sweep_spec.command}`, {len(sweep_spec.points)} points ({shape})")
         return
     report = run_sweep(sweep_spec, out, workers=workers, executor=executor,  # type: ignore[arg-type]
-                       scheduler=scheduler, resume=resume, fast_path=fast_path)
+                       scheduler=scheduler, resume=resume, fast_path=fast_path,
+                       overwrite=overwrite)
     if report.note:
         typer.echo(report.note)
     typer.echo(f"{report.total} points ({shape}), {report.path} path: {report.computed} computed, "

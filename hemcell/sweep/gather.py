@@ -6,7 +6,10 @@ the parameters as coordinates), the outputs as data variables with their unit in
 (taken from the registry for parameter names, else from the key's unit suffix:
 ``capacity_mAh_per_g`` → ``mAh/g``), ``NaN`` where a point failed or has not run, and
 ``status`` (1 ok, 0 failed, -1 not run) and ``point_id`` variables to find each
-point's files.
+point's files. A point file that is not a valid record of its point counts as not run.
+``results.nc`` and ``results.png`` are written to temporary files and moved into
+place, so a run killed while writing leaves the previous files (or none), never a
+truncated one; leftover temporary files are removed by the next gather.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hemcell.runinfo import write_json
+from hemcell.errors import shorten
+from hemcell.runinfo import FILE_MODE, write_json
 from hemcell.sweep.spec import Axis, SweepSpec
 from hemcell.sweep.store import PointStore, pick_output
 
@@ -111,7 +115,7 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
 
     store = PointStore(out)
     shape = spec.shape
-    records = {p.id: store.load(p.id) for p in spec.points}
+    records = {p.id: store.record(p, spec.outputs) for p in spec.points}
     keys: list[str] = list(spec.outputs)
     if not keys:
         for rec in records.values():
@@ -129,8 +133,9 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
             continue
         status[p.index] = STATUS["ok"] if rec["status"] == "ok" else STATUS["failed"]
         if rec["status"] != "ok":
-            failures.append({"id": p.id, "values": dict(p.values), "error": rec["error"],
-                             "args": rec["args"], "log": f"runs/{p.id}/log.txt"})
+            failures.append({"id": p.id, "values": dict(p.values),
+                             "error": shorten(str(rec.get("error")), 1000),
+                             "args": list(p.args), "log": f"runs/{p.id}/log.txt"})
             continue
         summary = rec["summary"] or {}
         for k in keys:
@@ -206,10 +211,9 @@ def plot_summary(ds: xr.Dataset, outputs: list[str], path: Path) -> Path | None:
     if len(extra) and math.prod(ds.sizes[d] for d in extra) > len(panels):
         fig.suptitle(f"first {len(panels)} of {math.prod(ds.sizes[d] for d in extra)} "
                      f"combinations of {', '.join(extra)}", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    from hemcell.figures import save_figure
+
+    return save_figure(fig, path, dpi=120)
 
 
 def _fmt(v: Any) -> str:
@@ -287,11 +291,23 @@ def gather(spec: SweepSpec, out: Path) -> tuple[Path, Path | None, int]:
         The dataset file, the figure (``None`` if nothing finished) and the number of
         failed points.
     """
+    import os
+    import tempfile
+
+    for stale in out.glob(".results.*"):  # temporary files of a run killed while writing
+        stale.unlink(missing_ok=True)
     ds, failures = collect(spec, out)
     write_json(out / "failures.json", failures)
-    tmp = out / ".results.nc.tmp"
-    ds.to_netcdf(tmp, engine=netcdf_engine())
-    tmp.replace(out / "results.nc")
+    fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".nc.tmp", dir=out)
+    os.close(fd)
+    try:
+        ds.to_netcdf(tmp, engine=netcdf_engine())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, out / "results.nc")
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     outputs = [k for k in ds.data_vars if k not in ("status", "point_id")]
     figure = plot_summary(ds, outputs, out / "results.png")
+    if figure is None:  # nothing finished: no figure of an earlier run left behind
+        (out / "results.png").unlink(missing_ok=True)
     return out / "results.nc", figure, len(failures)

@@ -13,8 +13,12 @@ Layout of the output folder::
 
 A point's id hashes the command and its full argument list, so a resumed sweep
 recognises finished points whatever order they ran in; ``resume=True`` skips points
-whose file says ``ok`` and retries the rest (failed points too: a failure may have
-been a killed worker). Points run as separate processes (``python -m hemcell ...``),
+whose file is a valid ``ok`` record of that point (its id and arguments, every
+requested output a finite number: :func:`~hemcell.sweep.store.record_problem`) and
+retries the rest (failed points too: a failure may have been a killed worker; files
+that are unreadable or invalid are recomputed with a note). A point whose command
+succeeds but whose summary lacks a finite requested output is recorded as failed.
+Points run as separate processes (``python -m hemcell ...``),
 so a crashing solver takes down one point, not the sweep; on Linux those processes
 are killed with the sweep (``PR_SET_PDEATHSIG``), so a killed sweep leaves no orphans.
 """
@@ -32,10 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, shorten
 from hemcell.runinfo import package_versions, write_json, write_run_record
 from hemcell.sweep.spec import Point, SweepSpec
-from hemcell.sweep.store import PointStore, check_outputs, now_utc
+from hemcell.sweep.store import PointStore, check_outputs, now_utc, output_problem
 
 Executor = Literal["local", "dask"]
 
@@ -90,6 +94,8 @@ class SweepReport:
         ``fast`` (one model, many inputs) or ``process`` (one process per point).
     note
         Why the fast path was not taken, if it was not.
+    recomputed
+        One line per point file of a previous run that could not be reused (resume).
     elapsed_s
         Wall time of this run.
     results, figure
@@ -106,6 +112,7 @@ class SweepReport:
     elapsed_s: float
     results: Path
     figure: Path | None
+    recomputed: tuple[str, ...] = ()
 
 
 def _error_line(stderr: str, returncode: int) -> str:
@@ -113,7 +120,7 @@ def _error_line(stderr: str, returncode: int) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     errors = [ln for ln in lines if ln.startswith("error:")]
     last = errors[-1] if errors else (lines[-1] if lines else "no output")
-    return f"exit code {returncode}: {last}"
+    return f"exit code {returncode}: {shorten(last, 1000)}"
 
 
 def read_results(run_dir: Path, results_file: str | None) -> dict[str, Any]:
@@ -271,25 +278,58 @@ def _execute_local(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: i
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+#: Time allowed to reach a Dask scheduler given by address [s].
+DASK_CONNECT_TIMEOUT_S = 20.0
+
+
+def _connect_dask(scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    """A Dask client (and the LocalCluster started for it, or ``None``).
+
+    Called before the sweep writes anything, so an unreachable scheduler leaves the
+    output folder as it was.
+
+    Raises
+    ------
+    InputError
+        The scheduler address is malformed or nothing answers there.
+    """
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    allowed = "the address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786"
+    try:
+        from distributed.comm import get_address_host_port, parse_address
+
+        protocol, _ = parse_address(scheduler)
+        if protocol in ("tcp", "tls"):  # fail at once when nothing listens there
+            import socket
+
+            host, port = get_address_host_port(scheduler)
+            socket.create_connection((host, port), timeout=DASK_CONNECT_TIMEOUT_S).close()
+        client = Client(scheduler, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
+    except (OSError, ValueError, TypeError) as exc:
+        raise InputError("--scheduler", scheduler, allowed,
+                         hint=f"could not connect ({type(exc).__name__}: "
+                              f"{shorten(str(exc), 200)}); nothing was written") from None
+    return client, None
+
+
 def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: int,
-                  fast: bool, scheduler: str | None,
+                  fast: bool, client: Any, cluster: Any,
                   on_done: Callable[[Point, dict[str, Any]], None]) -> None:
     """Run the points as Dask tasks; shut down quietly even when stopped early.
 
     Shutdown order: cancel the tasks that have not finished (a sweep stopped by an
-    error or Ctrl-C), close the client, then the LocalCluster this function started.
-    Closing a cluster whose workers still run tasks makes Dask wait for them and then
-    time out, which can leave ``TimeoutError``/``CancelledError`` noise on stderr.
+    error or Ctrl-C), close the client, then the LocalCluster started for this sweep
+    (``cluster``, or ``None``). Closing a cluster whose workers still run tasks makes
+    Dask wait for them and then time out, which can leave ``TimeoutError``/
+    ``CancelledError`` noise on stderr.
     """
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import as_completed
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                               dashboard_address=None)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
     futures: dict[Any, Sequence[Point]] = {}
     try:
         if fast:
@@ -321,8 +361,8 @@ def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: in
 
 def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | None = None,
               executor: Executor = "local", scheduler: str | None = None,
-              resume: bool = False, fast_path: bool = True, progress: bool = True
-              ) -> SweepReport:
+              resume: bool = False, fast_path: bool = True, progress: bool = True,
+              overwrite: bool = False) -> SweepReport:
     """Run every point of a sweep, then gather the results.
 
     Parameters
@@ -340,11 +380,14 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
         Dask scheduler address; ``None`` with ``executor="dask"`` starts a LocalCluster
         of ``workers`` workers.
     resume
-        Continue a sweep in ``out``: finished points are kept, not recomputed.
+        Continue a sweep in ``out``: finished points whose files pass
+        :func:`~hemcell.sweep.store.record_problem` are kept, not recomputed.
     fast_path
         Use the command's fast path when it offers one and accepts the spec.
     progress
         Show the progress bar (on stderr).
+    overwrite
+        Run into ``out`` even though it holds a sweep (every point is recomputed).
 
     Returns
     -------
@@ -353,9 +396,10 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
     Raises
     ------
     InputError
-        ``out`` holds a sweep and ``resume`` is false; an unknown executor; an output key
-        the command does not write (found at the first finished point, which stops the
-        sweep).
+        ``out`` holds a sweep and neither ``resume`` nor ``overwrite`` is set; an unknown
+        executor; an unreachable Dask scheduler (before anything is written); an output
+        key the command does not write (found at the first finished point, which stops
+        the sweep).
     """
     from hemcell.sweep.commands import resolve_command
     from hemcell.sweep.gather import gather
@@ -368,12 +412,14 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise InputError("--workers", workers, "a whole number >= 1")
-    if (out / "sweep.json").exists() and not resume:
+    if (out / "sweep.json").exists() and not (resume or overwrite):
         raise InputError("--out", str(out), "a folder without a sweep in it",
-                         hint="pass --resume to continue that sweep, or choose another --out")
+                         hint="pass --resume to continue that sweep, --overwrite to start "
+                              "it again, or choose another --out")
     t0 = time.perf_counter()
     store = PointStore(out)
-    done = store.finished(spec.points) if resume else set()
+    done, invalid = store.finished(spec.points, spec.outputs) if resume else (set(), {})
+    recomputed = tuple(f"point {pid}: {why}; recomputed" for pid, why in invalid.items())
     todo = [p for p in spec.points if p.id not in done]
 
     fast = resolve_command(spec.command).fast_path() if fast_path else None
@@ -383,6 +429,9 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
         if reason:
             note, fast = f"fast path not taken: {reason}", None
     path = "fast" if fast is not None else "process"
+    client = cluster = None
+    if todo and executor == "dask":  # before anything is written: a bad address leaves no trace
+        client, cluster = _connect_dask(scheduler, workers)
     write_json(out / "sweep.json", {**spec.record(), "created_utc": now_utc(), "path": path,
                                     "executor": executor, "workers": workers,
                                     "versions": package_versions()})
@@ -391,22 +440,28 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
     with _Progress(len(spec.points), len(done), f"sweep {spec.command} ({path})",
                    progress) as bar:
         def on_done(point: Point, outcome: dict[str, Any]) -> None:
+            if outcome["status"] == "ok":
+                if not counts["checked"]:  # a key the command never writes: a spec error
+                    counts["checked"] = 1
+                    check_outputs(spec, outcome["summary"])
+                problem = output_problem(outcome["summary"], spec.outputs)
+                if problem is not None:
+                    outcome = {**outcome, "status": "failed", "error": problem}
             store.write(point, outcome, path)
             counts["computed"] += 1
             failed = outcome["status"] != "ok"
             counts["failed"] += int(failed)
-            if not failed and not counts["checked"]:
-                counts["checked"] = 1
-                check_outputs(spec, outcome["summary"])
             bar.advance(failed)
 
         if todo and executor == "local":
             _execute_local(spec, out, todo, workers, fast is not None, on_done)
         elif todo:
-            _execute_dask(spec, out, todo, workers, fast is not None, scheduler, on_done)
+            _execute_dask(spec, out, todo, workers, fast is not None, client, cluster,
+                          on_done)
 
     results, figure, failed = gather(spec, out)
     write_run_record(out, spec.record(), extra={"sweep_path": path, "executor": executor})
     return SweepReport(out=out, total=len(spec.points), computed=counts["computed"],
                        reused=len(done), failed=failed, path=path, note=note,
-                       elapsed_s=time.perf_counter() - t0, results=results, figure=figure)
+                       elapsed_s=time.perf_counter() - t0, results=results, figure=figure,
+                       recomputed=recomputed)

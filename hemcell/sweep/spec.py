@@ -30,7 +30,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, list_errors
 from hemcell.runinfo import parameter_hash
 from hemcell.sweep.commands import Command, resolve_command
 
@@ -61,7 +61,7 @@ class SpecError(InputError):
     def __init__(self, path: str, errors: Sequence[InputError]) -> None:
         self.path = path
         self.errors = list(errors)
-        lines = "\n".join(f"  - {e.message}" for e in self.errors)
+        lines = list_errors([e.message for e in self.errors])
         super().__init__(path, f"{len(self.errors)} error(s)", "a valid sweep spec")
         self.message = f"{path}: {len(self.errors)} error(s)\n{lines}"
         self.args = (self.message,)
@@ -707,10 +707,15 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
 
 def _check_arguments(spec: SweepSpec, command: Command, where: str) -> None:
     """Parse, with the command's own parser, one point per value of every axis."""
+    import tempfile
+
+    # a folder that does not exist: the command's --out check passes without touching it
+    probe_out = str(Path(tempfile.gettempdir()) / "hemcell-sweep-spec-check" / "out")
     errors: list[InputError] = []
     for point in spec.probe_points():
         try:
-            command.check_args([*point.args, "--out", "OUT"], f"{where}: point {point.values}")
+            command.check_args([*point.args, "--out", probe_out],
+                               f"{where}: point {point.values}")
         except InputError as exc:
             errors.append(exc)
             if len(errors) >= 5:

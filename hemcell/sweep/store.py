@@ -1,21 +1,28 @@
 """The ``points/`` folder of a sweep: one JSON record per finished point.
 
 Written atomically as each point finishes, read back on ``--resume`` and by
-:mod:`hemcell.sweep.gather`.
+:mod:`hemcell.sweep.gather`. Nothing read back is trusted: a file is reused only if it
+is a valid record of that very point with every requested output a finite number
+(:func:`record_problem`); anything else is recomputed.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, echo
 from hemcell.runinfo import write_json
 from hemcell.sweep.spec import Point, SweepSpec
+
+#: Largest point file read back [bytes]; a record is a few kB (a summary with a few
+#: curves at most), anything far bigger is not one.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 
 def now_utc() -> str:
@@ -45,6 +52,51 @@ def pick_output(summary: Mapping[str, Any], key: str) -> Any:
     return value
 
 
+def output_problem(summary: Any, outputs: Iterable[str]) -> str | None:
+    """Why ``summary`` does not hold every output as a finite number, or ``None``.
+
+    Parameters
+    ----------
+    summary
+        A point's summary as read back (any JSON value).
+    outputs
+        The outputs the spec asks for (empty: nothing is required beyond a mapping).
+    """
+    if not isinstance(summary, dict):
+        return f"its summary is {echo(summary, 60)}, not a mapping"
+    for key in outputs:
+        try:
+            value = pick_output(summary, key)
+        except KeyError:
+            return f"output {key} is missing"
+        if isinstance(value, bool):
+            continue
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            return f"output {key} is {echo(value, 60)}, not a finite number"
+    return None
+
+
+def record_problem(record: Any, point: Point, outputs: Iterable[str]) -> str | None:
+    """Why a point file cannot be reused as a finished point, or ``None`` if it can.
+
+    A reusable record is a mapping with ``status: ok``, the point's own id and argument
+    list (the parameters the spec gives that point) and a summary holding every
+    requested output as a finite number (:func:`output_problem`). A ``failed`` record
+    is not reusable either (the failure may have been a killed worker); its reason is
+    ``"failed"``.
+    """
+    if not isinstance(record, dict):
+        return "unreadable (not a point record)"
+    status = record.get("status")
+    if status not in ("ok", "failed"):
+        return f"its status is {echo(status, 60)}, not ok or failed"
+    if record.get("id") != point.id or record.get("args") != list(point.args):
+        return "its parameters are not this point's"
+    if status == "failed":
+        return "failed"
+    return output_problem(record.get("summary"), outputs)
+
+
 class PointStore:
     """The ``points/`` folder: one JSON file per finished point.
 
@@ -61,21 +113,50 @@ class PointStore:
         """The file of point ``pid``."""
         return self.folder / f"{pid}.json"
 
-    def load(self, pid: str) -> dict[str, Any] | None:
-        """The record of point ``pid``, or ``None`` if it has not finished."""
+    def load(self, pid: str) -> Any:
+        """The parsed file of point ``pid``; ``None`` if it is missing or unreadable.
+
+        Anything that is not JSON text (binary garbage, a truncated write, a folder in
+        its place) reads as ``None``: a resumed sweep recomputes the point.
+        """
         try:
-            return json.loads(self.path(pid).read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
+            with self.path(pid).open("rb") as fh:
+                data = fh.read(MAX_RECORD_BYTES + 1)
+            if len(data) > MAX_RECORD_BYTES:
+                return None
+            return json.loads(data.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             return None
 
-    def finished(self, points: Iterable[Point]) -> set[str]:
-        """Ids of the points that finished with status ``ok``."""
-        out = set()
+    def record(self, point: Point, outputs: Iterable[str]) -> dict[str, Any] | None:
+        """The point's record if it is a valid ``ok`` or ``failed`` record, else ``None``."""
+        rec = self.load(point.id)
+        problem = record_problem(rec, point, outputs)
+        return rec if problem is None or problem == "failed" else None
+
+    def finished(self, points: Iterable[Point], outputs: Iterable[str] = ()
+                 ) -> tuple[set[str], dict[str, str]]:
+        """Points that can be reused, and why other existing files cannot.
+
+        Returns
+        -------
+        (set of str, dict)
+            Ids of the points whose file is a valid ``ok`` record (:func:`record_problem`),
+            and id → reason for every file that exists but is not reusable (a failed
+            point is retried without a note).
+        """
+        outputs = tuple(outputs)
+        done: set[str] = set()
+        notes: dict[str, str] = {}
         for p in points:
-            rec = self.load(p.id)
-            if rec is not None and rec.get("status") == "ok":
-                out.add(p.id)
-        return out
+            if not self.path(p.id).exists():
+                continue
+            problem = record_problem(self.load(p.id), p, outputs)
+            if problem is None:
+                done.add(p.id)
+            elif problem != "failed":
+                notes[p.id] = problem
+        return done, notes
 
     def write(self, point: Point, outcome: dict[str, Any], path: str) -> dict[str, Any]:
         """Write a point's record atomically; returns it."""

@@ -82,7 +82,8 @@ def _assumed_from_run_record(run_json: Path) -> list[str]:
 def run_case(case: ValidationCase, out_dir: Path) -> CaseResult:
     """Run one case's command into ``out_dir`` and compare its summary with the targets."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "hemcell", *case.command, "--out", str(out_dir)]
+    # the case's own folder: a rerun writes into it again
+    cmd = [sys.executable, "-m", "hemcell", *case.command, "--out", str(out_dir), "--overwrite"]
     result = CaseResult(case)
     t0 = time.perf_counter()
     try:
