@@ -58,9 +58,9 @@ def voltage_profile(
     ax.set_ylabel(ylabel or VOLTAGE_LABEL)
     ax.set_title(title or "HEM anode half-cell")
     ax.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=150)
     return path
 
 
@@ -114,9 +114,9 @@ def mechanism_contributions(
     axes[0].set_ylabel(ylabel or VOLTAGE_LABEL)
     axes[0].legend(frameon=False, fontsize=8, loc="upper right")
     fig.suptitle(title or "Capacity by mechanism")
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=150)
     return path
 
 
@@ -141,9 +141,9 @@ def dqdv_plot(
     ax.set_ylabel("dQ/dV (mAh g$^{-1}$ V$^{-1}$)")
     ax.set_title(title or "Differential capacity")
     ax.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=150)
     return path
 
 
@@ -183,9 +183,9 @@ def cv_plot(res, summary: dict, path: Path, title: str = "") -> None:
         axes[1].set_title(f"{c.scan_rate_mV_per_s:g} mV/s, true mechanism currents")
         axes[1].legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=130)
 
 
 def b_value_plot(summary: dict, path: Path, title: str = "") -> None:
@@ -217,9 +217,9 @@ def b_value_plot(summary: dict, path: Path, title: str = "") -> None:
     axes[1].set_ylabel("Capacitive fraction")
     axes[1].legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=130)
 
 
 def cycle_life_plot(res, path: Path, title: str = "") -> Path:
@@ -239,7 +239,7 @@ def cycle_life_plot(res, path: Path, title: str = "") -> Path:
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=8, loc="lower left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=150)
     return path

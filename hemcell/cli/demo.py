@@ -74,9 +74,9 @@ def coating_property_overview(out_dir: Path) -> dict[str, Any]:
         ax.set_yticks(range(len(rows)), [r["name"] for r in rows], fontsize=8)
         ax.set_xlabel("AZCNF-coated / bare Li (seed 004 and cited literature)")
         ax.set_title("What the HEA coating changes")
-        fig.tight_layout()
-        fig.savefig(out_dir / "coating_properties.png", dpi=130)
-        plt.close(fig)
+        from hemcell.figures import save_figure
+
+        save_figure(fig, out_dir / "coating_properties.png", dpi=130)
     return {"shared_quantities": len(rows), "figure": "coating_properties.png"}
 
 

@@ -52,6 +52,8 @@ def app(
                        overwrite=overwrite)
     if report.note:
         typer.echo(report.note)
+    for line in report.recomputed:
+        typer.echo(f"note: {line}")
     typer.echo(f"{report.total} points ({shape}), {report.path} path: {report.computed} computed, "
                f"{report.reused} reused, {report.failed} failed in {report.elapsed_s:.1f} s; "
                f"results in {report.results}")

@@ -41,9 +41,9 @@ def plot_rate(path: Path, curves: Mapping[str, Sequence[Mapping[str, Any]]],
     a2.set_xlabel("C-rate (1C = 170 mA/g)")
     a2.set_ylabel("discharge capacity (mAh/g)")
     a2.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=120)
 
 
 def plot_cycling(path: Path, records: Mapping[str, Any],
@@ -87,9 +87,9 @@ def plot_cycling(path: Path, records: Mapping[str, Any],
     for a in axs:
         a.set_xlabel("cycle")
         a.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=120)
 
 
 def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
@@ -115,9 +115,9 @@ def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
     a2.set_xlabel("time (h)")
     a2.set_ylabel("cell voltage (mV)")
     a2.set_title("first cycles")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=120)
 
 
 def plot_nucleation(path: Path, results: Mapping[str, Any], series: Mapping[str, float]
@@ -137,9 +137,9 @@ def plot_nucleation(path: Path, results: Mapping[str, Any], series: Mapping[str,
     a2.set_xlabel("time (s)")
     a2.set_ylabel("nuclei per m2")
     a2.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=120)
 
 
 def plot_licu(path: Path, results: Mapping[str, Any]) -> None:
@@ -156,6 +156,6 @@ def plot_licu(path: Path, results: Mapping[str, Any]) -> None:
     a2.set_ylabel("overpotential (mV)")
     a1.legend()
     a2.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=120)

@@ -251,6 +251,7 @@ def write_comparison_figure(results: dict[str, CoupledResult], out_dir: Path) ->
     ax.legend()
     fig.tight_layout()
     path = Path(out_dir) / "comparison.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=110, tight=False)
     return path

@@ -174,7 +174,7 @@ def _frame_figure(frame: Any, title: str, c_range: tuple[float, float],
 
 def write_frames(result: TransientResult, out_dir: Path, title: str) -> list[Path]:
     """Frame PNGs and an animated GIF (rank 0; no-op without frames)."""
-    import matplotlib.pyplot as plt
+    from hemcell.figures import save_figure
 
     frames = result.frames
     if not frames:
@@ -193,8 +193,7 @@ def write_frames(result: TransientResult, out_dir: Path, title: str) -> list[Pat
     for k, fr in enumerate(frames):
         fig = _frame_figure(fr, title, c_range, i_range, y_range)
         path = fdir / f"frame_{k:03d}.png"
-        fig.savefig(path, dpi=90)
-        plt.close(fig)
+        save_figure(fig, path, dpi=90, tight=False)
         paths.append(path)
     try:
         from PIL import Image
@@ -230,7 +229,7 @@ def write_amplitude_comparison(results: dict[str, TransientResult], path: Path,
     ax1.legend()
     ax2.legend()
     fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=110)
     return Path(path)

@@ -184,9 +184,9 @@ def _plot(results: list[CaseResult], path: Path) -> bool:
     ax.set_yticks(range(len(ratios)), labels, fontsize=7)
     ax.set_xlabel("error / tolerance (pass < 1)")
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=120)
     return True
 
 

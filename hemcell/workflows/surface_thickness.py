@@ -228,5 +228,6 @@ def plot_thickness_study(summary: dict[str, Any], path: Path) -> None:
     ax[2].set(xlabel="coating thickness h [nm]", ylabel="coating potential drop [mV]",
               title=f"κ_c = {summary['coating_conductivity_S_per_m']:.3g} S/m, "
                     f"i = {summary['applied_current_density_A_per_m2'] / 10:.3g} mA/cm²")
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=130, tight=False)
