@@ -19,6 +19,11 @@ Rules beyond plain chemistry:
   (``Ca(OH)2``, ``Fe2(SO4)3``) multiply out as usual.
 - **Sites.** Every top-level group is remembered: :func:`hemcell.materials.entropy.sublattices`
   treats it as one cation sublattice.
+- **Site occupancy.** A top-level group written with fractional subscripts
+  (``(Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O``) gives the site fractions of one site (times the
+  group's multiplier): they may add up to at most one. More than one is refused (an
+  over-full site); less than one is accepted with a note (vacancies; the configurational
+  entropy is then taken over the occupied part of the site).
 
 Errors are :class:`hemcell.errors.InputError` naming the position (1-based) of the
 problem.
@@ -54,12 +59,15 @@ class Formula:
         contributed by that group (the group multiplier included).
     outside
         Element → atoms per formula unit written outside any group.
+    notes
+        What the parser decided that the user should know (partly occupied sites).
     """
 
     text: str
     amounts: dict[str, float]
     groups: tuple[dict[str, float], ...] = field(default_factory=tuple)
     outside: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def elements(self) -> list[str]:
@@ -231,6 +239,34 @@ def _flatten(node: _Node, factor: float, out: dict[str, float], text: str) -> No
         _flatten(child, mult, out, text)
 
 
+_OCCUPANCY_TOL = 1e-6
+
+
+def _site_occupancy(node: _Node, text: str) -> str | None:
+    """Check a top-level group written with fractional subscripts as one site.
+
+    Returns a note for a partly occupied site; raises for an over-full one.
+    """
+    kids = node.children
+    if node.symbol is not None or not kids or any(c.symbol is None for c in kids):
+        return None
+    if any(c.symbol in _MOLECULAR_GROUP_ELEMENTS for c in kids):
+        return None  # a molecular unit or a group with anions: not one cation site
+    subs = [1.0 if c.subscript is None else c.subscript for c in kids]
+    if all(float(x).is_integer() for x in subs):
+        return None
+    total = sum(subs)
+    where = f"formula {text!r}: site at position {node.position + 1}"
+    if total > 1 + _OCCUPANCY_TOL:
+        raise InputError(where, f"occupancies adding up to {total:.6g}",
+                         "site fractions that add up to at most 1 (write integer subscripts "
+                         "for a group of whole atoms)")
+    if total < 1 - _OCCUPANCY_TOL:
+        return (f"site at position {node.position + 1} is {total:.4g} occupied: "
+                f"{1 - total:.4g} vacancies per site; entropy is taken over the occupied part")
+    return None
+
+
 def parse_formula(text: str) -> Formula:
     """Parse a formula into atoms per formula unit and its top-level groups.
 
@@ -264,9 +300,13 @@ def parse_formula(text: str) -> Formula:
     amounts: dict[str, float] = {}
     outside: dict[str, float] = {}
     groups: list[dict[str, float]] = []
+    notes: list[str] = []
     for node in nodes:
         part: dict[str, float] = {}
         _flatten(node, 1.0, part, text)
+        note = _site_occupancy(node, text)
+        if note:
+            notes.append(note)
         target = outside if node.symbol is not None else None
         if target is None:
             groups.append(part)
@@ -275,4 +315,5 @@ def parse_formula(text: str) -> Formula:
                 outside[el] = outside.get(el, 0.0) + n
         for el, n in part.items():
             amounts[el] = amounts.get(el, 0.0) + n
-    return Formula(text=text, amounts=amounts, groups=tuple(groups), outside=outside)
+    return Formula(text=text, amounts=amounts, groups=tuple(groups), outside=outside,
+                   notes=tuple(notes))

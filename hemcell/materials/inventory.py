@@ -18,7 +18,7 @@ n = 0.2 → 76 mAh g⁻¹; S = ln 5 R = 1.609 R on the cation site → high entr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from hemcell.materials.elements import (
@@ -37,11 +37,39 @@ JSON_KEYS = ("molar_mass_g_per_mol", "config_entropy_per_R", "entropy_class", "r
              "capacity_mAh_per_g")
 
 
+def anion_bond_electrons(amounts: Mapping[str, float], states: Mapping[str, float],
+                         anions: Sequence[str]) -> float:
+    """Electrons per formula unit that break anion–anion bonds on full conversion.
+
+    Σ_a x_a (q_a − q_a,final) over anions above their final state (S⁻¹ → S²⁻ in Li₂S,
+    P⁻¹ → P³⁻ in Li₃P): FeS₂ + 4 Li → Fe + 2 Li₂S takes 2 e⁻ for Fe²⁺ and 2 e⁻ for the
+    S₂²⁻ bond.
+    """
+    data = element_data()["anions"]
+    return sum(amounts[a] * (states[a] - float(data[a]["oxidation_state"]))
+               for a in anions if states[a] > float(data[a]["oxidation_state"]))
+
+
 def conversion_electrons(amounts: Mapping[str, float], states: Mapping[str, float],
-                         roles: Mapping[str, list[str]]) -> dict[str, float]:
-    """Electrons per formula unit from reducing each converting cation to metal, xᵢ qᵢ."""
-    return {el: amounts[el] * max(states[el], 0.0)
-            for el in amounts if "conversion" in roles.get(el, ())}
+                         roles: Mapping[str, list[str]],
+                         anions: Sequence[str] = ()) -> dict[str, float]:
+    """Electrons per formula unit of each converting cation's conversion reaction.
+
+    The cation's reduction to metal, xᵢ qᵢ, plus its share of the anion–anion bond
+    electrons (:func:`anion_bond_electrons`), shared in proportion to the cation charge
+    (the anions bound to inactive cations stay unreduced). For a compound whose cations
+    all convert the total is Σ_a x_a |q_a,final|, the electrons that turn every anion into
+    its lithium compound.
+    """
+    out = {el: amounts[el] * max(states[el], 0.0)
+           for el in amounts if "conversion" in roles.get(el, ())}
+    bonds = anion_bond_electrons(amounts, states, anions)
+    cation_charge = sum(amounts[el] * max(states[el], 0.0) for el in amounts
+                        if el not in anions)
+    if bonds > 0 and cation_charge > 0:
+        for el in out:
+            out[el] += bonds * out[el] / cation_charge
+    return out
 
 
 def alloying_ions(amounts: Mapping[str, float], roles: Mapping[str, list[str]],
@@ -119,7 +147,7 @@ def composition_inventory(
     s_sites = config_entropy_per_R(sites)
     s_total = sum(s_sites.values())
 
-    n_conv = conversion_electrons(amounts, ox.states, roles)
+    n_conv = conversion_electrons(amounts, ox.states, roles, ox.anions)
     n_alloy = alloying_ions(amounts, roles, ion)
     q = {
         "conversion": faraday_capacity_mAh_per_g(sum(n_conv.values()), molar_mass),
@@ -127,7 +155,7 @@ def composition_inventory(
     }
     q["total"] = q["conversion"] + q["alloying"]
 
-    notes = list(ox.notes) + role_notes
+    notes = list(parsed.notes) + list(ox.notes) + role_notes
     notes.append("capacities are theoretical Faraday limits per gram of the pristine "
                  "material; space charge (no Faraday limit) and intercalation are not included")
     phases = {el: alloy_phase(el, ion) for el in n_alloy}
@@ -157,7 +185,9 @@ def composition_inventory(
         "config_entropy_total_per_R": s_total,
         "entropy_class": entropy_class(s_total),
         "roles": roles,
-        "electrons_per_formula_unit": {"conversion": n_conv, "alloying": n_alloy},
+        "electrons_per_formula_unit": {"conversion": n_conv, "alloying": n_alloy,
+                                       "anion_bonds": anion_bond_electrons(
+                                           amounts, ox.states, ox.anions)},
         "capacity_mAh_per_g": q,
         "capacity_by_element_mAh_per_g": {
             "conversion": {el: faraday_capacity_mAh_per_g(n, molar_mass)

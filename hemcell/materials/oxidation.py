@@ -9,7 +9,13 @@ Cations are then assigned so that the formula is neutral:
    balance, the one with the fewest steps away from the preferred states wins (the sum
    of the state's rank in each list); ties go to the smaller Σ xᵢ |qᵢ − qᵢ,pref|, then
    to giving the lower state to the more electronegative cation;
-2. if no integer assignment balances (Fe3O4, Co3O4), the multivalent cations share the
+2. if no integer assignment balances with every anion in its usual state, anions that
+   can bond to each other (S, Se, Te: −1 in X₂²⁻ dimers; P, As: −2 in P₂⁴⁻ dimers, −1 in
+   chains and rings; ``elements.yaml: bonded_states``, the Zintl–Klemm 8 − N rule) are
+   tried in those states: pyrite FeS₂ is Fe²⁺(S₂)²⁻, CoP₃ is Co³⁺ with P⁻¹ rings. Among
+   the assignments that balance, the fewest steps from the cations' preferred states
+   wins, then the fewest anion–anion bonds;
+3. if still nothing balances (Fe3O4, Co3O4), the multivalent cations share the
    missing charge equally per atom, each kept within its listed range: a documented
    *average* (mixed-valence) state, e.g. Fe 8/3 in Fe3O4.
 
@@ -214,9 +220,17 @@ def infer_oxidation_states(amounts: Mapping[str, float],
     preferred = {el: _candidate_states(el)[0] for el in cations}
     rule = "explicit" if explicit else "charge balance"
     found = _balance_integer(cations, amounts, target)
+    if found is None:
+        bonded = _balance_bonded(anions, cations, amounts, states, explicit)
+        if bonded is not None:
+            anion_states, found = bonded
+            states.update(anion_states)
+            rule = "anion-anion bonds (Zintl-Klemm)"
+            notes.append("no assignment balances with isolated anions; anion-anion bonds: "
+                         + ", ".join(f"{el}{_fmt(q)}" for el, q in anion_states.items()))
     if found is not None:
         chosen, ties = found
-        if chosen == preferred and not explicit:
+        if chosen == preferred and not explicit and rule == "charge balance":
             rule = "preferred"
         if ties:
             notes.append(f"{ties + 1} assignments balance equally well; chose "
@@ -239,6 +253,37 @@ def infer_oxidation_states(amounts: Mapping[str, float],
         notes.append("no single-valence assignment balances; mixed-valence average for "
                      + ", ".join(f"{el} {avg[el]:.4g}" for el in mixed))
     return OxidationResult(_ordered(states, amounts), tuple(anions), rule, notes)
+
+
+def _balance_bonded(anions: list[str], cations: list[str], amounts: Mapping[str, float],
+                    states: Mapping[str, float], explicit: Mapping[str, float]
+                    ) -> tuple[dict[str, float], tuple[dict[str, float], int]] | None:
+    """Balance with anion–anion bonds (rule 2 of the module docstring).
+
+    Returns the anion states and the cation assignment, or ``None``.
+    """
+    data = element_data()["anions"]
+    bondable = [el for el in anions if el not in explicit and data[el].get("bonded_states")]
+    if not bondable or not cations:
+        return None
+    options = [[float(data[el]["oxidation_state"])]
+               + [float(q) for q in data[el]["bonded_states"]] for el in bondable]
+    best: tuple[tuple[float, float], dict[str, float], tuple[dict[str, float], int]] | None = None
+    for combo in itertools.product(*options):
+        anion_states = dict(zip(bondable, combo, strict=True))
+        bonds = sum(amounts[el] * (q - data[el]["oxidation_state"])
+                    for el, q in anion_states.items())
+        if bonds <= 0:
+            continue
+        charge = sum(amounts[el] * anion_states.get(el, states[el]) for el in states)
+        found = _balance_integer(cations, amounts, -charge)
+        if found is None:
+            continue
+        rank = sum(_candidate_states(el).index(q) for el, q in found[0].items())
+        key = (float(rank), float(bonds))
+        if best is None or key < best[0]:
+            best = (key, anion_states, found)
+    return None if best is None else (best[1], best[2])
 
 
 def _ordered(states: Mapping[str, float], amounts: Mapping[str, float]) -> dict[str, float]:

@@ -35,7 +35,7 @@ def test_text_report_and_options(capsys):
     (["Mg0.2Xx"], "at position 6: got 'Xx'"),
     (["MgO", "--ion", "Ca"], "--ion: got 'Ca'; allowed: one of Li, Na, K"),
     (["MgO", "--oxidation", "Mg"], "--oxidation: got 'Mg'"),
-    (["FeS2"], "oxidation states of Fe1S2"),
+    (["FeO3"], "oxidation states of Fe1O3"),
     (["MgO", "--inactive", "Zn"], "--inactive: got 'Zn'"),
     (["PbO"], "formula element: got 'Pb'"),
     (["MgO", "--write-params", "out.txt"], "--write-params: got 'out.txt'"),

@@ -52,11 +52,13 @@ def test_p_is_a_cation_next_to_oxygen():
 
 def test_explicit_states_are_kept_and_the_rest_balanced():
     assert states("(Co,Fe)3O4", {"Fe": 3}) == pytest.approx({"Co": 7 / 3, "Fe": 3, "O": -2})
-    # a persulfide needs S=-1 given by hand
-    with pytest.raises(InputError, match="balance") as err:
-        states("FeS2")
-    assert "persulfide" in (err.value.hint or "")
+    # a persulfide is found by charge balance with S-S bonds, or given by hand
+    assert states("FeS2") == {"Fe": 2, "S": -1}
     assert states("FeS2", {"Fe": 2, "S": -1}) == {"Fe": 2, "S": -1}
+    # oxygen forms no such bonds here: FeO3 cannot balance within Fe's listed states
+    with pytest.raises(InputError, match="balance") as err:
+        states("FeO3")
+    assert "--oxidation" in (err.value.hint or "")
     with pytest.raises(InputError, match="neutral"):
         states("FeS2", {"Fe": 3, "S": -1})
 
