@@ -15,7 +15,7 @@ from typing import Any
 
 import pybamm
 
-from hemcell.cell.model import Inventory
+from hemcell.cell.inventory import Inventory
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 
@@ -69,14 +69,15 @@ def theoretical_capacity(
 
     Intercalation: Q_int (1 − θ₀); conversion: Σ_k Q_k; alloying: Σ_e Q_alloy,e;
     space charge at full conversion over the whole window: Σ_k C_k v_k (6/d) S(d) ΔU / ρ;
-    irreversible: Q_irr.
+    irreversible: Q_irr. Every value comes from the set (checked complete by
+    :func:`hemcell.cell.parameters.pybamm_values`); none is defaulted here.
     """
     to_mah = 1 / 3600  # C/kg -> mAh/g
     out: dict[str, float] = {}
     if "intercalation" in mechanisms:
         out["intercalation"] = (
-            si.get("intercalation_capacity", 0.0)
-            * (1 - si.get("intercalation_initial_stoichiometry", 0.01))
+            si["intercalation_capacity"]
+            * (1 - si["intercalation_initial_stoichiometry"])
             * to_mah
         )
     if "conversion" in mechanisms:
@@ -101,15 +102,15 @@ def theoretical_capacity(
         for el in inventory.space_charge:
             e = el.lower()
             conv = "conversion" in mechanisms and el in inventory.conversion
-            f0 = si.get(f"initial_metallic_fraction_{e}", 0.0)
-            c_k = rho * si.get(f"conversion_capacity_{e}", 0.0) / FARADAY_C_PER_MOL
-            n_metal = c_k / si.get(f"electrons_per_metal_atom_{e}", 2.0)
+            f0 = si[f"initial_metallic_fraction_{e}"]
+            c_k = rho * si[f"conversion_capacity_{e}"] / FARADAY_C_PER_MOL
+            n_metal = c_k / si[f"electrons_per_metal_atom_{e}"]
             metal = n_metal if conv else f0 * n_metal
             v = metal * si[f"metal_molar_volume_{e}"]
             tot += si[f"space_charge_areal_capacitance_{e}"] * v * 6 / d * s * du / rho
         out["space_charge"] = tot * to_mah
     if "irreversible" in mechanisms:
-        out["irreversible"] = si.get("irreversible_capacity", 0.0) * to_mah
+        out["irreversible"] = si["irreversible_capacity"] * to_mah
     return out
 
 

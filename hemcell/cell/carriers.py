@@ -50,6 +50,16 @@ from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.materials.elements import element_data
 from hemcell.materials.roles import alloy_phase
+from hemcell.params.uses import ParameterUse
+
+#: Registry names read for every run (which ion the set is written for).
+PARAMETERS: tuple[ParameterUse, ...] = (ParameterUse("reference_ion_radius", "m"),)
+#: Read when another ion than the set's reference ion is simulated; ``{el}`` is the
+#: simulated ion (``na``, ``k``), its conversion-branch shift read with conversion only.
+ION_PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("ion_kinetic_exponent", "dimensionless"),
+    ParameterUse("conversion_potential_shift_{el}", "V", "carrier_ion"),
+)
 
 #: Shannon ionic radii quoted by seed 000 L752 [m] (hemcell/materials/data/elements.yaml)
 IONIC_RADII_M = {
@@ -75,8 +85,11 @@ def check_ion(ion: str) -> str:
 
 
 def reference_ion(si: dict[str, Any]) -> str:
-    """The ion a set is written for, from its ``reference_ion_radius`` (Li by default)."""
-    r_ref = float(si.get("reference_ion_radius", IONIC_RADII_M["Li"]))
+    """The ion a set is written for, from its ``reference_ion_radius``."""
+    if "reference_ion_radius" not in si:
+        raise InputError("parameter set", "no reference_ion_radius",
+                         "a set giving the radius of the ion it is written for (seed 000 L752)")
+    r_ref = float(si["reference_ion_radius"])
     for name, r in IONIC_RADII_M.items():
         if abs(r - r_ref) < 1e-15:
             return name
@@ -86,8 +99,8 @@ def reference_ion(si: dict[str, Any]) -> str:
 def ion_factors(si: dict[str, Any], ion: str) -> dict[str, float]:
     """κ, the diameter factor and the capacitance factor of ``ion`` for a set."""
     r = IONIC_RADII_M[check_ion(ion)]
-    r_ref = float(si.get("reference_ion_radius", IONIC_RADII_M["Li"]))
-    m = float(si.get("ion_kinetic_exponent", 0.0))
+    r_ref = _need(si, "reference_ion_radius", ion, "which ion the set is written for")
+    m = _need(si, "ion_kinetic_exponent", ion, "the kinetic factor of a larger ion")
     kappa = (r_ref / r) ** m
     return {
         "kinetic_factor": kappa,

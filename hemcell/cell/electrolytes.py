@@ -20,6 +20,12 @@ value with its source there):
 
 For the reference ion of a set (Li) nothing changes: the set's ``pybamm_base`` already
 holds its electrolyte and counter electrode.
+
+Temperature: the electrolyte functions of the PyBaMM sets take T (Xu2019's Valøen &
+Reimers 2005 conductivity and diffusivity); the counter electrode's exchange current is
+made Arrhenius in T with the set's ``li_migration_activation_energy``
+(:func:`arrhenius_exchange_current`; the same value is used for a Na or K metal counter
+electrode, for want of their own).
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ from typing import Any
 
 import pybamm
 
+from hemcell.laws import arrhenius_factor
 from hemcell.materials.elements import atomic_mass_g_per_mol, metal_density_g_per_cm3
+from hemcell.params.uses import ParameterUse
+
+#: Registry names the metal counter electrode of a half-cell reads.
+PARAMETERS: tuple[ParameterUse, ...] = (ParameterUse("li_migration_activation_energy", "J/mol"),)
 
 DATA_FILE = Path(__file__).with_name("data") / "carrier_ions.yaml"
 
@@ -66,6 +77,21 @@ def metal_exchange_current(rate_constant: float):
 
     def j0(c_e, c_M, T):
         return m_ref * c_M**0.7 * c_e**0.3
+
+    return j0
+
+
+def arrhenius_exchange_current(j0_ref, activation_energy_J_per_mol: float,
+                               reference_temperature_K: float):
+    """j₀(c_e, c_M, T) = j₀,ref(c_e, c_M, T) · exp[−E_a/R (1/T − 1/T_ref)] [A m⁻²].
+
+    ``j0_ref`` is the PyBaMM function (or number) of the set, valid at T_ref.
+    """
+
+    def j0(c_e, c_M, T):
+        base = j0_ref(c_e, c_M, T) if callable(j0_ref) else j0_ref
+        return base * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
+                                       exp=pybamm.exp)
 
     return j0
 

@@ -8,24 +8,81 @@ loaded and validated by :func:`hemcell.params.load_parameter_set`; this module
 - writes the :class:`pybamm.ParameterValues` the model needs, starting from the set's
   ``pybamm_base`` (separator, electrolyte, Li-metal counter electrode, area).
 
+Which registry names a model reads is declared by its parts, next to their equations:
+each mechanism module's ``PARAMETERS``, :data:`ELECTRODE_PARAMETERS` (electrode, double
+layer, temperature), :data:`HALF_CELL_PARAMETERS`, :data:`hemcell.cell.electrolytes.PARAMETERS`
+(the metal counter electrode) and :data:`hemcell.cell.carriers.PARAMETERS`;
+:func:`anode_parameter_uses` collects them for a recipe, :func:`pybamm_values` refuses a
+set that misses any of them (naming all), and :func:`check_overrides` refuses a ``--set``
+key the model does not read. No value is defaulted in code.
+
+Temperature: the cell is isothermal at ``ambient_temperature`` (PyBaMM's "Ambient" and
+"Initial temperature [K]"); every rate constant of the set applies at
+``reference_temperature`` and is Arrhenius in T with its activation energy; the
+electrolyte's own functions of T (PyBaMM's base set) see the same T.
+
 The anode is PyBaMM's "positive" electrode in a half-cell (PyBaMM's convention), so
 geometry and intercalation entries are written under "Positive ..." names there.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pybamm
 
+from hemcell.cell import carriers, electrolytes
 from hemcell.cell.carriers import reference_ion
 from hemcell.cell.electrolytes import electrolyte_values
-from hemcell.cell.model import Inventory
+from hemcell.cell.inventory import Inventory
+from hemcell.cell.mechanisms import MECHANISMS, alloying, conversion, intercalation, irreversible
+from hemcell.cell.mechanisms import space_charge as space_charge_mech
 from hemcell.errors import InputError
-from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K, arrhenius_factor
+from hemcell.params.uses import (
+    ParameterUse,
+    expand,
+    override_keys,
+    refuse_unread,
+    require_parameters,
+)
+
+#: Registry names the electrode, its double layer and the cell temperature read
+#: (:class:`hemcell.cell.model.HEMHalfCell`, both cells).
+ELECTRODE_PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("anode_thickness", "m"),
+    ParameterUse("anode_porosity", "dimensionless"),
+    ParameterUse("anode_active_material_volume_fraction", "dimensionless"),
+    ParameterUse("anode_particle_radius", "m"),
+    ParameterUse("anode_active_material_density", "kg/m**3"),
+    ParameterUse("anode_electronic_conductivity", "S/m"),
+    ParameterUse("anode_bruggeman_coefficient", "dimensionless"),
+    ParameterUse("anode_double_layer_capacity", "F/m**2"),
+    ParameterUse("anode_double_layer_relaxation_time", "s"),
+    ParameterUse("ambient_temperature", "K"),
+    ParameterUse("reference_temperature", "K"),
+)
+#: Read when no intercalation OCP fixes the initial potential.
+INITIAL_POTENTIAL_PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("anode_initial_open_circuit_potential", "V"),
+)
+#: The half-cell's voltage cut-offs (a full cell uses its cathode's window).
+HALF_CELL_PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("lower_voltage_cutoff", "V"),
+    ParameterUse("upper_voltage_cutoff", "V"),
+)
+#: mechanism name → the registry names its module declares
+MECHANISM_PARAMETERS: dict[str, tuple[ParameterUse, ...]] = {
+    "intercalation": intercalation.PARAMETERS,
+    "conversion": conversion.PARAMETERS,
+    "alloying": alloying.PARAMETERS,
+    "space_charge": space_charge_mech.PARAMETERS,
+    "irreversible": irreversible.PARAMETERS,
+}
 
 _EL = re.compile(r"^(?P<stem>[a-z_]+)_(?P<el>[a-z]{1,2})$")
 
@@ -53,30 +110,22 @@ def inventory_from_si(si: Mapping[str, Any]) -> Inventory:
     alloy = {}
     for el, v in _element_keys(si, "alloying_capacity").items():
         if v > 0:
-            fr = si.get(f"alloying_stage_fractions_{el.lower()}", [1.0])
+            # one stage per listed fraction (a missing list is named by pybamm_values)
+            fr = si.get(f"alloying_stage_fractions_{el.lower()}")
             alloy[el] = len(fr) if isinstance(fr, list | tuple) else 1
     sc = tuple(el for el, v in _element_keys(si, "space_charge_areal_capacitance").items() if v > 0)
     return Inventory(conversion=conv, alloying=alloy, space_charge=sc)
 
 
-def _need(si: Mapping[str, Any], key: str) -> Any:
-    if key not in si:
-        raise InputError(
-            "parameter set",
-            key,
-            "a value for every parameter the model uses",
-            hint=f"add {key} to the parameter file or pass --set {key}=...",
-        )
-    return si[key]
-
-
-def intercalation_ocp(u_mid: float, slope: float):
-    """Sloping intercalation OCP U(θ) = U_mid − S(θ − ½) + (RT/F) ln((1 − θ)/θ) [V].
+def intercalation_ocp(u_mid: float, slope: float, reference_temperature_K: float):
+    """Sloping intercalation OCP at T_ref, U(θ) = U_mid − S(θ − ½) + (RT_ref/F) ln((1 − θ)/θ) [V].
 
     An ideal-solution (Nernst) term plus a linear slope: the simplest OCP with a finite
     sloping region (e.g. Newman & Thomas-Alyea, *Electrochemical Systems*, 3rd ed., ch. 2).
+    PyBaMM adds (T − T_ref)·∂U/∂T (:func:`intercalation_entropic_change`), so the
+    ideal-solution term is taken at the cell temperature T.
     """
-    rt_f = GAS_CONSTANT_J_PER_MOL_K * 298.15 / FARADAY_C_PER_MOL
+    rt_f = GAS_CONSTANT_J_PER_MOL_K * reference_temperature_K / FARADAY_C_PER_MOL
 
     def ocp(sto):
         return u_mid - slope * (sto - 0.5) + rt_f * pybamm.log((1 - sto) / sto)
@@ -84,14 +133,149 @@ def intercalation_ocp(u_mid: float, slope: float):
     return ocp
 
 
-def intercalation_j0(j0_ref: float, c_e_ref: float):
-    """j₀ = j₀,ref (c_e/c_e,ref)^½ · 2 (θ(1−θ))^½ [A m⁻²] (symmetric Butler–Volmer)."""
+def intercalation_entropic_change(sto):
+    """∂U/∂T = (R/F) ln((1 − θ)/θ) [V K⁻¹] of the ideal-solution term of the OCP."""
+    return GAS_CONSTANT_J_PER_MOL_K / FARADAY_C_PER_MOL * pybamm.log((1 - sto) / sto)
+
+
+def intercalation_ocp_value(u_mid: float, slope: float, sto: float, temperature_K: float
+                            ) -> float:
+    """U(θ, T) = U_mid − S(θ − ½) + (RT/F) ln((1 − θ)/θ) as a number [V]."""
+    rt_f = GAS_CONSTANT_J_PER_MOL_K * temperature_K / FARADAY_C_PER_MOL
+    return u_mid - slope * (sto - 0.5) + rt_f * math.log((1 - sto) / sto)
+
+
+def intercalation_j0(j0_ref: float, c_e_ref: float, activation_energy_J_per_mol: float,
+                     reference_temperature_K: float):
+    """j₀ = j₀,ref (c_e/c_e,ref)^½ · 2 (θ(1−θ))^½ · exp[−E_a/R (1/T − 1/T_ref)] [A m⁻²].
+
+    Symmetric Butler–Volmer with an Arrhenius rate constant
+    (:func:`hemcell.laws.arrhenius_factor`).
+    """
 
     def j0(c_e, c_s_surf, c_s_max, T):
         sto = c_s_surf / c_s_max
-        return j0_ref * (c_e / c_e_ref) ** 0.5 * 2 * (sto * (1 - sto)) ** 0.5
+        return (j0_ref * (c_e / c_e_ref) ** 0.5 * 2 * (sto * (1 - sto)) ** 0.5
+                * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
+                                   exp=pybamm.exp))
 
     return j0
+
+
+def intercalation_diffusivity(D_ref: float, activation_energy_J_per_mol: float,
+                              reference_temperature_K: float):
+    """D(θ, T) = D_ref · exp[−E_a/R (1/T − 1/T_ref)] [m² s⁻¹] (independent of θ)."""
+
+    def diffusivity(sto, T):
+        return D_ref * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
+                                        exp=pybamm.exp)
+
+    return diffusivity
+
+
+def element_groups(inventory: Inventory, mechanisms: Iterable[str],
+                   ion: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The elements each ``{el}`` pattern runs over, for the active mechanisms.
+
+    ``carrier_ion`` holds the simulated ion when it differs from the set's reference
+    ion (its conversion-branch shift is read then).
+    """
+    mechs = set(mechanisms)
+    return {
+        "conversion": tuple(inventory.conversion) if "conversion" in mechs else (),
+        "alloying": tuple(inventory.alloying) if "alloying" in mechs else (),
+        "space_charge": tuple(inventory.space_charge) if "space_charge" in mechs else (),
+        "carrier_ion": (ion,) if ion else (),
+    }
+
+
+def anode_parameter_uses(
+    mechanisms: Iterable[str],
+    inventory: Inventory,
+    cell: str = "half",
+    ion: str | None = None,
+    reference: str = "Li",
+) -> dict[str, ParameterUse]:
+    """Registry name → declaration of every parameter the anode model reads.
+
+    Parameters
+    ----------
+    mechanisms
+        Active mechanisms.
+    inventory
+        Elements per mechanism.
+    cell
+        ``"half"`` (adds the cut-offs and the metal counter electrode) or ``"full"``.
+    ion
+        Simulated carrier ion (``None``: the set's reference ion).
+    reference
+        The set's reference ion; another ``ion`` reads the carrier-ion values.
+    """
+    mechs = tuple(mechanisms)
+    uses: list[ParameterUse] = [*ELECTRODE_PARAMETERS, *carriers.PARAMETERS]
+    if "intercalation" not in mechs:
+        uses += INITIAL_POTENTIAL_PARAMETERS
+    if cell == "half":
+        uses += [*HALF_CELL_PARAMETERS, *electrolytes.PARAMETERS]
+    for m in MECHANISMS:
+        if m in mechs:
+            uses += MECHANISM_PARAMETERS[m]
+    other_ion = ion is not None and ion != reference
+    if other_ion:
+        uses += [u for u in carriers.ION_PARAMETERS
+                 if u.elements != "carrier_ion" or "conversion" in mechs]
+    groups = element_groups(inventory, mechs, ion.lower() if other_ion and ion else None)
+    return expand(uses, groups)
+
+
+def _reader(recipe_name: str, mechanisms: Sequence[str], command: str) -> str:
+    return f"`hemcell {command}` with {recipe_name} (mechanisms: {', '.join(mechanisms)})"
+
+
+def check_overrides(
+    overrides: Iterable[str] | Mapping[str, Any] | None,
+    si: Mapping[str, Any],
+    recipe_name: str,
+    mechanisms: Sequence[str],
+    inventory: Inventory,
+    cell: str = "half",
+    command: str = "cell run",
+    also_reads: Iterable[str] = (),
+) -> None:
+    """Refuse (exit 2) a ``--set`` key the model and command do not read.
+
+    Parameters
+    ----------
+    overrides
+        ``KEY=VALUE`` strings or a mapping.
+    si
+        The set's SI values (after :func:`hemcell.cell.carriers.apply_carrier_ion`: the
+        simulated and the reference ion decide whether the carrier-ion values are read).
+    recipe_name, mechanisms, inventory, cell
+        The model, as :func:`anode_parameter_uses`.
+    command
+        The command, for the message.
+    also_reads
+        Names the command itself reads besides the model (``cell cycle-life``: the LAM
+        law).
+
+    Raises
+    ------
+    InputError
+        Naming the key, the model and the closest names it reads.
+    """
+    keys = override_keys(overrides)
+    if not keys:
+        return
+    ion = si.get("_carrier_ion")
+    ref = reference_ion(dict(si)) if "reference_ion_radius" in si else ion
+    reads = [*anode_parameter_uses(mechanisms, inventory, cell, ion or ref, ref or "Li"),
+             *also_reads]
+    refuse_unread(keys, reads, _reader(recipe_name, mechanisms, command))
+
+
+def _number_list(value: Any) -> list[float]:
+    return [float(v) for v in np.atleast_1d(value)]
 
 
 def pybamm_values(
@@ -99,125 +283,203 @@ def pybamm_values(
     inventory: Inventory | None = None,
     base: str | None = "Xu2019",
     cell: str = "half",
+    mechanisms: Sequence[str] = MECHANISMS,
+    reader: str = "the HEM anode model",
 ) -> pybamm.ParameterValues:
-    """PyBaMM parameter values of the HEM anode half-cell.
+    """PyBaMM parameter values of the HEM anode (half-cell naming).
 
     Parameters
     ----------
     si
-        Registry name → SI value (``load_parameter_set(...).si``).
+        Registry name → SI value (``load_parameter_set(...).si``, after
+        :func:`hemcell.cell.carriers.apply_carrier_ion`).
     inventory
         Elements per mechanism (default: inferred from ``si``).
     base
         PyBaMM set providing separator, electrolyte, Li-metal counter electrode, area.
     cell
-        ``"half"`` (anode = PyBaMM "positive" domain).
+        ``"half"``: the anode is PyBaMM's "positive" domain against the metal counter
+        electrode. ``"full"``: the anode's entries only, still named as in the half-cell
+        (:func:`hemcell.cell.full_cell.full_cell_values` moves them to the negative
+        domain); the counter electrode and the half-cell cut-offs are not read.
+    mechanisms
+        Active mechanisms: only their parameters are read and written.
+    reader
+        The model, for the message naming missing values.
 
     Returns
     -------
     pybamm.ParameterValues
+
+    Raises
+    ------
+    InputError
+        Naming every parameter the model reads that the set does not give.
     """
-    if cell != "half":
-        raise InputError("cell", cell, "half")
+    if cell not in ("half", "full"):
+        raise InputError("cell", cell, "half or full")
     inv = inventory or inventory_from_si(si)
+    mechs = tuple(m for m in MECHANISMS if m in mechanisms)
+    ion = si.get("_carrier_ion")
+    require_parameters(si, ["reference_ion_radius"], reader)
+    ref_ion = reference_ion(dict(si))
+    uses = anode_parameter_uses(mechs, inv, cell, ion or ref_ion, ref_ion)
+    require_parameters(si, uses, reader)
     pv = pybamm.ParameterValues(base) if base else pybamm.ParameterValues({})
-    ion = si.get("_carrier_ion") or reference_ion(dict(si))
+    ion = ion or ref_ion
     if ion != "Li":
         # the base sets (Xu2019) are Li half-cells: the ion's own electrolyte and metal
         # counter electrode replace theirs
         pv.update(electrolyte_values(ion), check_already_exists=False)
     D = "Positive"
-    rho = _need(si, "anode_active_material_density")
-    g = lambda k, default=None: si.get(k, default) if default is not None else _need(si, k)  # noqa: E731
-    c_e0 = pv["Initial concentration in electrolyte [mol.m-3]"]
-    # intercalation capacity -> c_max (mol per m3 of particle)
-    q_int = g("intercalation_capacity", 0.0)
-    c_max = max(q_int * rho / FARADAY_C_PER_MOL, 1.0)
-    th0 = g("intercalation_initial_stoichiometry", 0.01)
+    rho = si["anode_active_material_density"]
+    T_amb, T_ref = si["ambient_temperature"], si["reference_temperature"]
     upd: dict[str, Any] = {
-        f"{D} electrode thickness [m]": g("anode_thickness"),
-        f"{D} electrode porosity": g("anode_porosity"),
-        f"{D} electrode active material volume fraction": g(
+        # isothermal cell at the ambient temperature; rate constants apply at T_ref
+        "Ambient temperature [K]": T_amb,
+        "Initial temperature [K]": T_amb,
+        "Reference temperature [K]": T_ref,
+        f"{D} electrode thickness [m]": si["anode_thickness"],
+        f"{D} electrode porosity": si["anode_porosity"],
+        f"{D} electrode active material volume fraction": si[
             "anode_active_material_volume_fraction"
-        ),
-        f"{D} particle radius [m]": g("anode_particle_radius"),
-        f"{D} electrode conductivity [S.m-1]": g("anode_electronic_conductivity"),
-        f"{D} electrode Bruggeman coefficient (electrolyte)": g("anode_bruggeman_coefficient"),
-        f"{D} electrode Bruggeman coefficient (electrode)": g("anode_bruggeman_coefficient"),
+        ],
+        f"{D} particle radius [m]": si["anode_particle_radius"],
+        f"{D} electrode conductivity [S.m-1]": si["anode_electronic_conductivity"],
+        f"{D} electrode Bruggeman coefficient (electrolyte)": si["anode_bruggeman_coefficient"],
+        f"{D} electrode Bruggeman coefficient (electrode)": si["anode_bruggeman_coefficient"],
+        # hemcell anode names
+        "Anode particle radius [m]": si["anode_particle_radius"],
+        "Anode active material density [kg.m-3]": rho,
+        "Anode double-layer capacity [F.m-2]": si["anode_double_layer_capacity"],
+        "Anode double-layer relaxation time [s]": si["anode_double_layer_relaxation_time"],
+    }
+    if cell == "half":
+        upd.update(
+            {
+                "Lower voltage cut-off [V]": si["lower_voltage_cutoff"],
+                "Upper voltage cut-off [V]": si["upper_voltage_cutoff"],
+                "Open-circuit voltage at 0% SOC [V]": si["lower_voltage_cutoff"],
+                "Open-circuit voltage at 100% SOC [V]": si["upper_voltage_cutoff"],
+            }
+        )
+        # metal counter electrode: Arrhenius on its exchange current
+        upd[electrolytes.J0_METAL] = electrolytes.arrhenius_exchange_current(
+            pv[electrolytes.J0_METAL], si["li_migration_activation_energy"], T_ref
+        )
+    if "intercalation" in mechs:
+        c_e0 = pv["Initial concentration in electrolyte [mol.m-3]"]
+        upd.update(_intercalation_values(si, D, c_e0))
+    else:
+        upd["Anode initial open-circuit potential [V]"] = si["anode_initial_open_circuit_potential"]
+    if "conversion" in mechs:
+        upd.update(_conversion_values(si, inv.conversion))
+    if "alloying" in mechs:
+        upd.update(_alloying_values(si, inv.alloying))
+    if "space_charge" in mechs:
+        upd.update(_space_charge_values(si, inv.space_charge, rho))
+    if "irreversible" in mechs:
+        upd.update(
+            {
+                "Anode irreversible capacity [C.kg-1]": max(si["irreversible_capacity"], 1e-9),
+                "Anode irreversible onset potential [V]": si["irreversible_onset_potential"],
+                "Anode irreversible exchange-current density [A.m-2]": si[
+                    "irreversible_exchange_current_density"
+                ],
+                "Anode irreversible exchange-current activation energy [J.mol-1]": si[
+                    "irreversible_exchange_current_activation_energy"
+                ],
+                "Anode irreversible charge transfer coefficient": si[
+                    "irreversible_charge_transfer_coefficient"
+                ],
+                "Anode irreversible initial consumed fraction": 0.0,
+            }
+        )
+    pv.update(upd, check_already_exists=False)
+    return pv
+
+
+def _intercalation_values(si: Mapping[str, Any], D: str, c_e0: float) -> dict[str, Any]:
+    """PyBaMM particle entries of the intercalation host (c_max from its capacity)."""
+    c_max = max(si["intercalation_capacity"] * si["anode_active_material_density"]
+                / FARADAY_C_PER_MOL, 1.0)
+    th0 = si["intercalation_initial_stoichiometry"]
+    T_ref, T_amb = si["reference_temperature"], si["ambient_temperature"]
+    u_mid, slope = si["intercalation_ocp_midpoint"], si["intercalation_ocp_slope"]
+    return {
         f"Maximum concentration in {D.lower()} electrode [mol.m-3]": c_max,
         f"Initial concentration in {D.lower()} electrode [mol.m-3]": th0 * c_max,
-        f"{D} particle diffusivity [m2.s-1]": g("intercalation_diffusivity", 1e-16),
-        f"{D} electrode OCP [V]": intercalation_ocp(
-            g("intercalation_ocp_midpoint", 1.5), g("intercalation_ocp_slope", 1.0)
+        f"{D} particle diffusivity [m2.s-1]": intercalation_diffusivity(
+            si["intercalation_diffusivity"], si["intercalation_diffusivity_activation_energy"],
+            T_ref,
         ),
+        f"{D} electrode OCP [V]": intercalation_ocp(u_mid, slope, T_ref),
+        f"{D} electrode OCP entropic change [V.K-1]": intercalation_entropic_change,
         f"{D} electrode exchange-current density [A.m-2]": intercalation_j0(
-            g("intercalation_exchange_current_density", 0.1), c_e0
+            si["intercalation_exchange_current_density"], c_e0,
+            si["intercalation_exchange_current_activation_energy"], T_ref,
         ),
-        f"{D} electrode OCP entropic change [V.K-1]": 0.0,
-        "Lower voltage cut-off [V]": g("lower_voltage_cutoff"),
-        "Upper voltage cut-off [V]": g("upper_voltage_cutoff"),
-        "Open-circuit voltage at 0% SOC [V]": g("lower_voltage_cutoff"),
-        "Open-circuit voltage at 100% SOC [V]": g("upper_voltage_cutoff"),
-        # hemcell anode names
-        "Anode particle radius [m]": g("anode_particle_radius"),
-        "Anode active material density [kg.m-3]": rho,
-        "Anode initial open-circuit potential [V]": g("anode_initial_open_circuit_potential", 2.5),
-        "Anode double-layer capacity [F.m-2]": g("anode_double_layer_capacity", 0.2),
-        "Anode double-layer relaxation time [s]": g("anode_double_layer_relaxation_time", 0.01),
-        "Anode intercalation volume expansion": g("intercalation_volume_expansion", 0.0),
+        # the potential the model starts from: U(θ₀) at the cell temperature
+        "Anode initial open-circuit potential [V]": intercalation_ocp_value(
+            u_mid, slope, th0, T_amb
+        ),
+        "Anode intercalation volume expansion": si["intercalation_volume_expansion"],
     }
-    if inv.conversion:
-        upd.update(
-            {
-                "Anode conversion exchange-current density [A.m-2]": g(
-                    "conversion_exchange_current_density"
-                ),
-                "Anode conversion product diffusivity [m2.s-1]": g(
-                    "conversion_product_diffusivity"
-                ),
-                "Anode conversion charge transfer coefficient": g(
-                    "conversion_charge_transfer_coefficient", 0.5
-                ),
-                "Anode conversion volume expansion": g("conversion_volume_expansion", 0.0),
-                "Anode conversion first-lithiation overpotential [V]": g(
-                    "conversion_first_lithiation_overpotential", 0.0
-                ),
-            }
-        )
-    for el in inv.conversion:
+
+
+def _conversion_values(si: Mapping[str, Any], elements: Sequence[str]) -> dict[str, Any]:
+    upd: dict[str, Any] = {
+        "Anode conversion exchange-current density [A.m-2]": si[
+            "conversion_exchange_current_density"
+        ],
+        "Anode conversion exchange-current activation energy [J.mol-1]": si[
+            "conversion_exchange_current_activation_energy"
+        ],
+        "Anode conversion product diffusivity [m2.s-1]": si["conversion_product_diffusivity"],
+        "Anode conversion product diffusivity activation energy [J.mol-1]": si[
+            "conversion_product_diffusivity_activation_energy"
+        ],
+        "Anode conversion charge transfer coefficient": si[
+            "conversion_charge_transfer_coefficient"
+        ],
+        "Anode conversion volume expansion": si["conversion_volume_expansion"],
+        "Anode conversion first-lithiation overpotential [V]": si[
+            "conversion_first_lithiation_overpotential"
+        ],
+    }
+    for el in elements:
         s = el.lower()
         upd.update(
             {
-                f"Anode {el} conversion capacity [C.kg-1]": g(f"conversion_capacity_{s}"),
-                f"Anode {el} conversion lithiation potential [V]": g(
+                f"Anode {el} conversion capacity [C.kg-1]": si[f"conversion_capacity_{s}"],
+                f"Anode {el} conversion lithiation potential [V]": si[
                     f"conversion_lithiation_potential_{s}"
-                ),
-                f"Anode {el} conversion delithiation potential [V]": g(
+                ],
+                f"Anode {el} conversion delithiation potential [V]": si[
                     f"conversion_delithiation_potential_{s}"
-                ),
-                f"Anode {el} conversion reversible fraction": g(
-                    f"conversion_reversible_fraction_{s}", 1.0
-                ),
+                ],
+                f"Anode {el} conversion reversible fraction": si[
+                    f"conversion_reversible_fraction_{s}"
+                ],
                 f"Anode {el} initial conversion extent": 0.0,
-                f"Anode {el} electrons per metal atom": g(f"electrons_per_metal_atom_{s}", 2.0),
             }
         )
-    if inv.alloying:
-        upd.update(
-            {
-                "Anode alloying exchange-current density [A.m-2]": g(
-                    "alloying_exchange_current_density"
-                ),
-                "Anode alloying charge transfer coefficient": g(
-                    "alloying_charge_transfer_coefficient", 0.5
-                ),
-            }
-        )
-    for el, n_st in inv.alloying.items():
+    return upd
+
+
+def _alloying_values(si: Mapping[str, Any], hosts: Mapping[str, int]) -> dict[str, Any]:
+    upd: dict[str, Any] = {
+        "Anode alloying exchange-current density [A.m-2]": si["alloying_exchange_current_density"],
+        "Anode alloying exchange-current activation energy [J.mol-1]": si[
+            "alloying_exchange_current_activation_energy"
+        ],
+        "Anode alloying charge transfer coefficient": si["alloying_charge_transfer_coefficient"],
+    }
+    for el, n_st in hosts.items():
         s = el.lower()
-        fr = list(np.atleast_1d(g(f"alloying_stage_fractions_{s}", [1.0])))
-        ul = list(np.atleast_1d(g(f"alloying_lithiation_potentials_{s}")))
-        ud = list(np.atleast_1d(g(f"alloying_delithiation_potentials_{s}")))
+        fr = _number_list(si[f"alloying_stage_fractions_{s}"])
+        ul = _number_list(si[f"alloying_lithiation_potentials_{s}"])
+        ud = _number_list(si[f"alloying_delithiation_potentials_{s}"])
         if not (len(fr) == len(ul) == len(ud) == n_st):
             raise InputError(
                 f"alloying_*_{s}",
@@ -225,58 +487,47 @@ def pybamm_values(
                 "the same number of stage fractions, lithiation and delithiation "
                 f"potentials ({n_st})",
             )
-        upd[f"Anode {el} alloying capacity [C.kg-1]"] = g(f"alloying_capacity_{s}")
-        upd[f"Anode {el} alloying volume expansion"] = g(f"alloying_volume_expansion_{s}", 0.0)
+        upd[f"Anode {el} alloying capacity [C.kg-1]"] = si[f"alloying_capacity_{s}"]
+        upd[f"Anode {el} alloying volume expansion"] = si[f"alloying_volume_expansion_{s}"]
+        upd[f"Anode {el} initial metallic fraction"] = si[f"initial_metallic_fraction_{s}"]
         for m in range(n_st):
-            upd[f"Anode {el} alloying stage {m + 1} capacity fraction"] = float(fr[m])
-            upd[f"Anode {el} alloying stage {m + 1} lithiation potential [V]"] = float(ul[m])
-            upd[f"Anode {el} alloying stage {m + 1} delithiation potential [V]"] = float(ud[m])
-    elements = set(inv.conversion) | set(inv.alloying) | set(inv.space_charge)
+            upd[f"Anode {el} alloying stage {m + 1} capacity fraction"] = fr[m]
+            upd[f"Anode {el} alloying stage {m + 1} lithiation potential [V]"] = ul[m]
+            upd[f"Anode {el} alloying stage {m + 1} delithiation potential [V]"] = ud[m]
+    return upd
+
+
+def _space_charge_values(si: Mapping[str, Any], elements: Sequence[str],
+                         rho: float) -> dict[str, Any]:
+    upd: dict[str, Any] = {
+        "Anode metal nanoparticle diameter [m]": si["metal_nanoparticle_diameter"],
+        "Anode space-charge critical diameter [m]": si["space_charge_critical_diameter"],
+        "Anode space-charge size-factor width [m]": si["space_charge_size_factor_width"],
+        "Anode space-charge upper potential [V]": si["space_charge_upper_potential"],
+        "Anode space-charge lower potential [V]": si["space_charge_lower_potential"],
+        "Anode space-charge window smoothing [V]": si["space_charge_window_smoothing"],
+        "Anode space-charge relaxation time [s]": si["space_charge_relaxation_time"],
+    }
     for el in elements:
-        upd[f"Anode {el} initial metallic fraction"] = g(
-            f"initial_metallic_fraction_{el.lower()}", 0.0
-        )
-    if inv.space_charge:
+        s = el.lower()
+        z_el = si[f"electrons_per_metal_atom_{s}"]
         upd.update(
             {
-                "Anode metal nanoparticle diameter [m]": g("metal_nanoparticle_diameter"),
-                "Anode space-charge critical diameter [m]": g("space_charge_critical_diameter"),
-                "Anode space-charge size-factor width [m]": g("space_charge_size_factor_width"),
-                "Anode space-charge upper potential [V]": g("space_charge_upper_potential"),
-                "Anode space-charge lower potential [V]": g("space_charge_lower_potential"),
-                "Anode space-charge window smoothing [V]": g("space_charge_window_smoothing"),
-                "Anode space-charge relaxation time [s]": g("space_charge_relaxation_time"),
+                f"Anode {el} space-charge areal capacitance [F.m-2]": si[
+                    f"space_charge_areal_capacitance_{s}"
+                ],
+                f"Anode {el} metal molar volume [m3.mol-1]": si[f"metal_molar_volume_{s}"],
+                f"Anode {el} electrons per metal atom": z_el,
+                # moles of the element per m3 of particle (from its conversion capacity,
+                # which counts the element even when the conversion mechanism is off)
+                f"Anode {el} metal content [mol.m-3]": (
+                    rho * si[f"conversion_capacity_{s}"] / FARADAY_C_PER_MOL / z_el
+                ),
+                f"Anode {el} initial metallic fraction": si[f"initial_metallic_fraction_{s}"],
+                f"Anode {el} spin polarisation": si[f"spin_polarization_{s}"],
             }
         )
-    for el in inv.space_charge:
-        s = el.lower()
-        upd[f"Anode {el} space-charge areal capacitance [F.m-2]"] = g(
-            f"space_charge_areal_capacitance_{s}"
-        )
-        upd[f"Anode {el} metal molar volume [m3.mol-1]"] = g(f"metal_molar_volume_{s}")
-        z_el = g(f"electrons_per_metal_atom_{s}", 2.0)
-        upd[f"Anode {el} electrons per metal atom"] = z_el
-        # moles of the element per m3 of particle (from its conversion capacity, which
-        # counts the element even when the conversion mechanism is switched off)
-        upd[f"Anode {el} metal content [mol.m-3]"] = (
-            rho * g(f"conversion_capacity_{s}") / FARADAY_C_PER_MOL / z_el
-        )
-        upd[f"Anode {el} spin polarisation"] = g(f"spin_polarization_{s}", 0.0)
-    upd.update(
-        {
-            "Anode irreversible capacity [C.kg-1]": max(g("irreversible_capacity", 0.0), 1e-9),
-            "Anode irreversible onset potential [V]": g("irreversible_onset_potential", 0.8),
-            "Anode irreversible exchange-current density [A.m-2]": g(
-                "irreversible_exchange_current_density", 1e-4
-            ),
-            "Anode irreversible charge transfer coefficient": g(
-                "irreversible_charge_transfer_coefficient", 0.5
-            ),
-            "Anode irreversible initial consumed fraction": 0.0,
-        }
-    )
-    pv.update(upd, check_already_exists=False)
-    return pv
+    return upd
 
 
 def load_si(

@@ -17,4 +17,11 @@ FAST_PATHS: dict[str, str] = {
     "pybamm cc-discharge": "hemcell.workflows.cc_discharge",
 }
 
-__all__ = ["FAST_PATHS"]
+#: command name → ``module:function`` refusing the ``--set`` keys of a parsed argument list
+#: that the command's model does not read (sweep specs check every ``set:`` and swept
+#: registry name with it before anything runs)
+PARAMETER_KEY_CHECKS: dict[str, str] = {
+    "cell run": "hemcell.workflows.anode:check_set_keys",
+}
+
+__all__ = ["FAST_PATHS", "PARAMETER_KEY_CHECKS"]

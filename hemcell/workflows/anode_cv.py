@@ -238,9 +238,9 @@ def run_cv(
     import pybamm
 
     from hemcell.cell.capacity import active_mass_g
-    from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
+    from hemcell.cell.parameters import pybamm_values
     from hemcell.cell.recipes import Recipe, load_recipe
-    from hemcell.workflows.anode import build_simulation, drop_absent_mechanisms
+    from hemcell.workflows.anode import build_simulation, resolve_model
 
     lo, hi = (float(window[0]), float(window[1]))
     if not (0 <= lo < hi):
@@ -260,11 +260,8 @@ def run_cv(
         raise InputError(
             "RECIPE", rec.name, "a half-cell recipe (CV vs the metal counter electrode)"
         )
-    si, ps = load_si(params, list(overrides or []), ion=ion)
-    inv = inventory_from_si(si)
-    if not mechanisms:
-        rec = drop_absent_mechanisms(rec, inv)
-    pv = pybamm_values(si, inv)
+    rec, si, ps, inv = resolve_model(rec, params, mechanisms, overrides, ion, command="cell cv")
+    pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
     # the drive touches the window edges: keep the voltage events outside them
     pv.update(
         {"Lower voltage cut-off [V]": lo - 0.5, "Upper voltage cut-off [V]": hi + 0.5},

@@ -46,6 +46,13 @@ from typing import Any
 import numpy as np
 
 from hemcell.errors import InputError, SimulationError
+from hemcell.params.uses import ParameterUse, override_keys, require_parameters
+
+#: Registry names the LAM law of eq. (1) reads (besides the cell model's own).
+PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("lam_strain_coefficient", "dimensionless"),
+    ParameterUse("lam_strain_exponent", "dimensionless"),
+)
 
 
 @dataclass
@@ -195,17 +202,15 @@ def run_cycle_life(
         With ``error`` set and the finished evaluations kept if the solver failed.
     """
     from hemcell.cell.carriers import check_ion
-    from hemcell.cell.parameters import load_si
+    from hemcell.workflows.anode import resolve_model
 
-    si, _ = load_si(params, list(overrides or []), ion=ion)
-    for key in ("lam_strain_coefficient", "lam_strain_exponent"):
-        if key not in si:
-            raise InputError(
-                "parameter set",
-                key,
-                "a set with the LAM law of hemcell.workflows.anode_cycle_life",
-                hint=f"add {key} to the set or pass --set {key}=...",
-            )
+    lam_keys = [u.key for u in PARAMETERS]
+    _, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,
+                                command="cell cycle-life", also_reads=lam_keys)
+    require_parameters(si, lam_keys, "`hemcell cell cycle-life` (LAM law)")
+    # the cell model reads the rest; the LAM values are this command's own
+    overrides = [o for o, k in zip(overrides or [], override_keys(overrides), strict=True)
+                 if k not in lam_keys]
     res = CycleLife(
         recipe=recipe,
         params=params,

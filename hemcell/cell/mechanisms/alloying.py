@@ -2,7 +2,7 @@
 
 Only metal that exists can alloy: metal present initially (fraction f₀) plus metal
 made by conversion of the element's oxide (ξ from :mod:`.conversion`), so the alloying
-capacity grows as conversion proceeds (DESIGN.md §4). Each stage m of host element e
+capacity grows as conversion proceeds (docs/anode.md). Each stage m of host element e
 (e.g. Zn → LiZn₄ → LiZn₂ → LiZn) is a two-phase reaction with its own lithiation and
 delithiation potentials (plateaus with hysteresis; the MSMR idea of one term per
 phase, Baker & Verbrugge, J. Electrochem. Soc. 165 (2018) A3952, with two-branch
@@ -14,7 +14,8 @@ metallic fraction:
           + j₀ (c_e/c_e,ref)^½ θ_m^{2/3} [exp((1−α) F (Δφ − U_delith,m)/RT) − 1]₊
     dθ_m/dt = − 3 j_m / (R F c_e,alloy)
 
-with c_e,alloy = ρ Q_alloy,e / F [mol e⁻ per m³ particle]. The alloyed fraction
+with c_e,alloy = ρ Q_alloy,e / F [mol e⁻ per m³ particle] and j₀ Arrhenius in the cell
+temperature (:func:`hemcell.cell.mechanisms.base.arrhenius`). The alloyed fraction
 Σ_m θ_m is published for the conversion module (alloyed metal cannot reconvert).
 """
 
@@ -29,9 +30,24 @@ from hemcell.cell.mechanisms.base import (
     BaseMechanism,
     ElectrodeContext,
     F,
+    arrhenius,
     front_factor,
     param,
     positive_part_exp,
+)
+from hemcell.params.uses import ParameterUse
+
+#: Registry names the alloying mechanism reads; ``{el}`` runs over the alloying hosts.
+PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("alloying_exchange_current_density", "A/m**2"),
+    ParameterUse("alloying_exchange_current_activation_energy", "J/mol"),
+    ParameterUse("alloying_charge_transfer_coefficient", "dimensionless"),
+    ParameterUse("alloying_capacity_{el}", "C/kg", "alloying"),
+    ParameterUse("alloying_stage_fractions_{el}", "dimensionless", "alloying"),
+    ParameterUse("alloying_lithiation_potentials_{el}", "V", "alloying"),
+    ParameterUse("alloying_delithiation_potentials_{el}", "V", "alloying"),
+    ParameterUse("alloying_volume_expansion_{el}", "dimensionless", "alloying"),
+    ParameterUse("initial_metallic_fraction_{el}", "dimensionless", "alloying"),
 )
 
 
@@ -90,7 +106,9 @@ class Alloying(BaseMechanism):
         dphi, c_e, T, a_s, eps_s, rho = self._common(variables)
         f_rt = F / (R_GAS * T)
         alpha = param("Anode alloying charge transfer coefficient")
-        j0 = param("Anode alloying exchange-current density [A.m-2]")
+        j0 = param("Anode alloying exchange-current density [A.m-2]") * arrhenius(
+            "Anode alloying exchange-current activation energy [J.mol-1]", T
+        )
         R = param("Anode particle radius [m]")
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5

@@ -10,7 +10,7 @@ All mechanisms see the same local potential difference Δφ = φ_s − φ_e and 
 volumetric current density a·j_k [A m⁻³] (negative while the anode is lithiated) and a
 stored charge density q_k [C m⁻³ of electrode] (positive when lithiated), so that
 
-    Σ_k a·j_k + a·j_dl = −∇·i_s = ∇·i_e          (DESIGN.md §4)
+    Σ_k a·j_k + a·j_dl = −∇·i_s = ∇·i_e          (docs/theory.md eq. 2.1)
 
 and charge conservation reads  ∫ I dt = A·∫ Σ_k q_k dx  at every time.
 """
@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pybamm
+
+from hemcell.laws import arrhenius_factor
 
 #: Faraday constant [C mol⁻¹] (PyBaMM's symbol so that units stay consistent).
 F = pybamm.constants.F
@@ -112,6 +114,17 @@ class AnodeNames:
 def param(name: str) -> pybamm.Parameter:
     """Shorthand for :class:`pybamm.Parameter`."""
     return pybamm.Parameter(name)
+
+
+def arrhenius(activation_energy: str, T: pybamm.Symbol) -> pybamm.Symbol:
+    """exp[−E_a/R (1/T − 1/T_ref)] of the parameter named ``activation_energy``.
+
+    T_ref is PyBaMM's "Reference temperature [K]" (the temperature the set's rate
+    constants apply at): a rate constant k_ref becomes k_ref·arrhenius(...) at the cell
+    temperature T (:func:`hemcell.laws.arrhenius_factor`).
+    """
+    return arrhenius_factor(param(activation_energy), T, param("Reference temperature [K]"),
+                            exp=pybamm.exp)
 
 
 def positive_part_exp(x: pybamm.Symbol) -> pybamm.Symbol:

@@ -7,7 +7,7 @@ reconverts (seed 000 L315–319: in (Mg,Co,Ni,Cu,Zn)O, Co and Ni re-oxidise only
 partly, Zn fully).
 
 Kinetics: two one-directional Butler–Volmer branches with *their own* equilibrium
-potentials U_lith,k < U_delith,k (two-branch hysteresis, DESIGN.md §4). Lithiation runs
+potentials U_lith,k < U_delith,k (two-branch hysteresis, docs/anode.md). Lithiation runs
 only below U_lith, reconversion only above U_delith, and between them the phase
 composition is frozen. The voltage gap therefore stays when the rate → 0: the
 hysteresis is rate-independent, as observed for conversion oxides (e.g. NiO ≈1.2 V,
@@ -27,9 +27,11 @@ lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J. Power
 Sources 159 (2006) 323; seed 003 L770-771: the rock-salt HE phase is lost on the first
 lithiation and later cycles run on the nanocomposite).
 
-with c_k [mol e⁻ per m³ of particle] = ρ Q_k / F from the element's Faraday capacity
-Q_k, ξ_irr,k = (1 − r_k) ξ̂_k the metal that stays metallic, and θ_k the part of the
-metal that is alloyed (it cannot reconvert until it has de-alloyed).
+j₀ and D_conv are Arrhenius in the cell temperature T (activation energies of the set,
+:func:`hemcell.cell.mechanisms.base.arrhenius`), with c_k [mol e⁻ per m³ of particle]
+= ρ Q_k / F from the element's Faraday capacity Q_k, ξ_irr,k = (1 − r_k) ξ̂_k the metal
+that stays metallic, and θ_k the part of the metal that is alloyed (it cannot reconvert
+until it has de-alloyed).
 """
 
 from __future__ import annotations
@@ -43,10 +45,28 @@ from hemcell.cell.mechanisms.base import (
     BaseMechanism,
     ElectrodeContext,
     F,
+    arrhenius,
     front_factor,
     param,
     positive_part_exp,
     shell_limited,
+)
+from hemcell.params.uses import ParameterUse
+
+#: Registry names the conversion mechanism reads; ``{el}`` runs over the convertible
+#: elements.
+PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("conversion_exchange_current_density", "A/m**2"),
+    ParameterUse("conversion_exchange_current_activation_energy", "J/mol"),
+    ParameterUse("conversion_product_diffusivity", "m**2/s"),
+    ParameterUse("conversion_product_diffusivity_activation_energy", "J/mol"),
+    ParameterUse("conversion_charge_transfer_coefficient", "dimensionless"),
+    ParameterUse("conversion_volume_expansion", "dimensionless"),
+    ParameterUse("conversion_first_lithiation_overpotential", "V"),
+    ParameterUse("conversion_capacity_{el}", "C/kg", "conversion"),
+    ParameterUse("conversion_lithiation_potential_{el}", "V", "conversion"),
+    ParameterUse("conversion_delithiation_potential_{el}", "V", "conversion"),
+    ParameterUse("conversion_reversible_fraction_{el}", "dimensionless", "conversion"),
 )
 
 
@@ -91,8 +111,12 @@ class Conversion(BaseMechanism):
         dphi, c_e, T, a_s, eps_s, rho = self._common(variables)
         f_rt = F / (R_GAS * T)
         alpha = param("Anode conversion charge transfer coefficient")
-        j0 = param("Anode conversion exchange-current density [A.m-2]")
-        D = param("Anode conversion product diffusivity [m2.s-1]")
+        j0 = param("Anode conversion exchange-current density [A.m-2]") * arrhenius(
+            "Anode conversion exchange-current activation energy [J.mol-1]", T
+        )
+        D = param("Anode conversion product diffusivity [m2.s-1]") * arrhenius(
+            "Anode conversion product diffusivity activation energy [J.mol-1]", T
+        )
         R = param("Anode particle radius [m]")
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5

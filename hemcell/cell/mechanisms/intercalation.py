@@ -4,7 +4,10 @@ Equations (Doyle, Fuller & Newman, J. Electrochem. Soc. 140 (1993) 1526; as in
 PyBaMM's ``BasicDFN``):
 
     ∂c/∂t = (1/r²) ∂/∂r (r² D ∂c/∂r),   −D ∂c/∂r|_{r=R} = j_int / F,   ∂c/∂r|_{r=0} = 0
-    j_int = 2 j₀(c_e, c_s,surf, T) sinh( n_e F (Δφ − U(c_s,surf/c_max)) / (2RT) )
+    j_int = 2 j₀(c_e, c_s,surf, T) sinh( n_e F (Δφ − U(c_s,surf/c_max, T)) / (2RT) )
+
+with j₀ and D Arrhenius in T (activation energies of the set) and the ideal-solution
+term of U at the cell temperature (:mod:`hemcell.cell.parameters` writes the functions).
 
 The particle uses PyBaMM's own parameter names of the domain that holds the anode
 ("Positive particle diffusivity [m2.s-1]", "Positive electrode OCP [V]", ...), so the
@@ -17,6 +20,20 @@ from __future__ import annotations
 import pybamm
 
 from hemcell.cell.mechanisms.base import R_GAS, BaseMechanism, ElectrodeContext, F
+from hemcell.params.uses import ParameterUse
+
+#: Registry names the intercalation mechanism reads (through PyBaMM's particle names).
+PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("intercalation_capacity", "C/kg"),
+    ParameterUse("intercalation_initial_stoichiometry", "dimensionless"),
+    ParameterUse("intercalation_ocp_midpoint", "V"),
+    ParameterUse("intercalation_ocp_slope", "V"),
+    ParameterUse("intercalation_diffusivity", "m**2/s"),
+    ParameterUse("intercalation_diffusivity_activation_energy", "J/mol"),
+    ParameterUse("intercalation_exchange_current_density", "A/m**2"),
+    ParameterUse("intercalation_exchange_current_activation_energy", "J/mol"),
+    ParameterUse("intercalation_volume_expansion", "dimensionless"),
+)
 
 
 class Intercalation(BaseMechanism):

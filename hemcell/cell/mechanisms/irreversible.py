@@ -6,9 +6,10 @@ reversible space-charge storage (seed 000 L411–434 insists the two are distinc
     j_irr = − j₀,irr (c_e/c_e,ref)^½ (1 − s) [exp(−α F (Δφ − U_irr)/RT) − 1]₊
     ds/dt = − 3 j_irr / (R F c_irr),   c_irr = ρ Q_irr / F
 
-s ∈ [0, 1] is the fraction of the irreversible capacity Q_irr consumed; nothing flows
-back on delithiation, so the first-cycle Coulombic efficiency is below one and later
-cycles are not affected once s → 1.
+with j₀,irr Arrhenius in the cell temperature. s ∈ [0, 1] is the fraction of the
+irreversible capacity Q_irr consumed; nothing flows back on delithiation, so the
+first-cycle Coulombic efficiency is below one and later cycles are not affected once
+s → 1.
 """
 
 from __future__ import annotations
@@ -19,8 +20,19 @@ from hemcell.cell.mechanisms.base import (
     R_GAS,
     BaseMechanism,
     F,
+    arrhenius,
     param,
     positive_part_exp,
+)
+from hemcell.params.uses import ParameterUse
+
+#: Registry names the irreversible-loss mechanism reads.
+PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("irreversible_capacity", "C/kg"),
+    ParameterUse("irreversible_onset_potential", "V"),
+    ParameterUse("irreversible_exchange_current_density", "A/m**2"),
+    ParameterUse("irreversible_exchange_current_activation_energy", "J/mol"),
+    ParameterUse("irreversible_charge_transfer_coefficient", "dimensionless"),
 )
 
 
@@ -39,7 +51,9 @@ class Irreversible(BaseMechanism):
         dphi, c_e, T, a_s, eps_s, rho = self._common(variables)
         f_rt = F / (R_GAS * T)
         alpha = param("Anode irreversible charge transfer coefficient")
-        j0 = param("Anode irreversible exchange-current density [A.m-2]")
+        j0 = param("Anode irreversible exchange-current density [A.m-2]") * arrhenius(
+            "Anode irreversible exchange-current activation energy [J.mol-1]", T
+        )
         U = param("Anode irreversible onset potential [V]")
         R = param("Anode particle radius [m]")
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")

@@ -30,6 +30,25 @@ import pybamm
 
 from hemcell.cell.mechanisms.base import BaseMechanism, ElectrodeContext, param
 from hemcell.cell.mechanisms.conversion import Conversion
+from hemcell.params.uses import ParameterUse
+
+#: Registry names the space-charge mechanism reads; ``{el}`` runs over the
+#: space-charge metals (their conversion capacity counts the metal atoms).
+PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("metal_nanoparticle_diameter", "m"),
+    ParameterUse("space_charge_critical_diameter", "m"),
+    ParameterUse("space_charge_size_factor_width", "m"),
+    ParameterUse("space_charge_upper_potential", "V"),
+    ParameterUse("space_charge_lower_potential", "V"),
+    ParameterUse("space_charge_window_smoothing", "V"),
+    ParameterUse("space_charge_relaxation_time", "s"),
+    ParameterUse("space_charge_areal_capacitance_{el}", "F/m**2", "space_charge"),
+    ParameterUse("metal_molar_volume_{el}", "m**3/mol", "space_charge"),
+    ParameterUse("electrons_per_metal_atom_{el}", "dimensionless", "space_charge"),
+    ParameterUse("conversion_capacity_{el}", "C/kg", "space_charge"),
+    ParameterUse("initial_metallic_fraction_{el}", "dimensionless", "space_charge"),
+    ParameterUse("spin_polarization_{el}", "dimensionless", "space_charge"),
+)
 
 
 def window(
