@@ -81,8 +81,21 @@ crests). It enters the kinetics as the equivalent normal stress −γκ
 Δt ≤ F²R_ct/(γΩ²k_max²), k_max = π/(shortest surface segment)
 (:meth:`TransientRun.capillary_time_step_limit_s`).
 
-The surface must stay a graph y(x) (no overhangs); when a step would fold the surface
-the run stops there (``stop_reason``).
+Stopping early
+--------------
+A run ends before ``duration_s`` (``stop_reason`` says why; the steps done so far, the
+frames and the fields are written as usual) when
+
+- the surface concentration reaches Sand's time (above);
+- a step would fold the surface: it must stay a graph y(x) (no overhangs);
+- a step would bring the crest (plus the coating) above
+  :data:`TOP_CLEARANCE_FRACTION` of the electrolyte height, the clearance a geometry
+  needs to be built at all: the deposit has filled the electrolyte gap;
+- a step gives a non-finite surface position or current.
+
+The step that triggers a stop is undone, so every recorded state is a solved one. A
+step whose Newton solve fails is retried with half the step; the progress line names
+PETSc's reason (:func:`snes_reason_name`, e.g. ``DIVERGED_LINE_SEARCH``).
 """
 
 from __future__ import annotations
@@ -108,6 +121,24 @@ from hemcell.surface.geometry import (
     polyline_normals,
 )
 from hemcell.surface.parameters import Case, SurfaceParameters
+
+#: Highest crest (plus coating thickness) a run continues with, as a fraction of the
+#: electrolyte height: the clearance :class:`~hemcell.surface.geometry.SurfaceMeshSpec`
+#: requires of a geometry before it is meshed.
+TOP_CLEARANCE_FRACTION = 0.9
+
+
+def snes_reason_name(reason: int) -> str:
+    """PETSc's name of a SNES converged/diverged reason (``-6`` → ``DIVERGED_LINE_SEARCH``).
+
+    Names come from ``petsc4py.PETSc.SNES.ConvergedReason``; an unknown code is
+    returned as ``SNES reason <code>``.
+    """
+    from petsc4py import PETSc
+
+    names = {v: k for k, v in vars(PETSc.SNES.ConvergedReason).items()
+             if k.isupper() and isinstance(v, int)}
+    return names.get(int(reason), f"SNES reason {reason}")
 
 Scheme = Literal["bdf2", "euler"]
 
@@ -222,6 +253,7 @@ class TransientResult:
     mesh: SurfaceMesh | None = None
     stop_reason: str = "duration reached"
     mechanics_updates: int = 0
+    moving_surface: bool = True
 
     def column(self, name: str) -> npt.NDArray[np.float64]:
         """One time-series column as an array."""
@@ -772,16 +804,18 @@ class TransientRun:
                 self.tr.u.x.scatter_forward()
                 dt *= 0.5
                 if self.progress:
-                    self.progress(f"{self.case}: step failed at t = {t:.6g} s (SNES reason "
-                                  f"{reason}); retrying with dt = {dt:.3g} s", float("nan"))
+                    self.progress(f"{self.case}: step failed at t = {t:.6g} s "
+                                  f"({snes_reason_name(reason)}); retrying with "
+                                  f"dt = {dt:.3g} s", float("nan"))
                 if dt < s.min_time_step_s:
                     if last is not None and last[1] < 0.05 * cb:
                         sand_t, sand_xy = self._extrapolate_sand(rows), self._sand_xy()
                         stop_reason = "Sand's time"
                         break
                     raise SimulationError(
-                        f"transient transport step failed at t = {t:.6g} s (SNES reason "
-                        f"{reason}) with a step below {s.min_time_step_s:g} s",
+                        f"transient transport step failed at t = {t:.6g} s "
+                        f"({snes_reason_name(reason)}) with a step below "
+                        f"{s.min_time_step_s:g} s",
                         step="transient", hint="the surface may be depleted: lower the "
                         "current or check the mesh resolution near the surface")
                 continue
@@ -790,25 +824,24 @@ class TransientRun:
             surf = self.surface_state()
             i_total = float(np.sum(surf["nodal_current"]))
             charge += i_total * dt
-            if self.mover is not None:
+            stop = self._step_stop(surf, None, t)
+            if stop is None and self.mover is not None:
                 vols = surf["nodal_current"] * omega * dt / FARADAY_C_PER_MOL
                 curve = np.column_stack([surf["x"], surf["y"]])
                 disp, lam = surface_displacements(curve, vols, bottom)
-                moved_x = curve[:, 0] + disp[:, 0]
-                if np.any(np.diff(moved_x) <= 0):
-                    # Normal motion has driven a concave notch into a cusp: the surface
-                    # would fold over itself (no surface energy in the model).
-                    k = int(np.argmin(np.diff(moved_x)))
-                    stop_reason = (f"surface fold (cusp) at x = {curve[k, 0] * 1e6:.3f} um, "
-                                   f"t = {t:.4g} s")
-                    t -= dt
-                    steps -= 1
-                    charge -= i_total * dt
-                    self.tr.u.x.array[:] = saved
-                    self.tr.u.x.scatter_forward()
-                    if self.progress:
-                        self.progress(f"{self.case}: stopped, {stop_reason}", float("nan"))
-                    break
+                stop = self._step_stop(surf, curve + disp, t)
+            if stop is not None:  # undo the step: every recorded state is a solved one
+                stop_reason = stop
+                t -= dt
+                steps -= 1
+                charge -= i_total * dt
+                self.tr.u.x.array[:] = saved
+                self.tr.u.x.scatter_forward()
+                surf = self.surface_state()
+                if self.progress:
+                    self.progress(f"{self.case}: stopped, {stop_reason}", float("nan"))
+                break
+            if self.mover is not None:
                 corr_max = max(corr_max, abs(lam - 1.0))
                 self.mover.move(curve, disp, dt, self.tr)
                 surf = self.surface_state()
@@ -854,7 +887,43 @@ class TransientRun:
             frames.append(self._frame(t, surf))
         return TransientResult(self.case, rows, sand_t, sand_xy, t, steps, self.remeshes,
                                time.perf_counter() - t0, int(dofs), corr_max, frames,
-                               tr, self.sm, stop_reason, self.mechanics_updates)
+                               tr, self.sm, stop_reason, self.mechanics_updates,
+                               moving_surface=self.s.moving_boundary)
+
+    def _step_stop(self, surf: dict[str, Any], moved: npt.NDArray[np.float64] | None,
+                   t: float) -> str | None:
+        """Why the run must stop at this step (see "Stopping early"), or ``None``.
+
+        Parameters
+        ----------
+        surf
+            The surface state after the transport solve (:meth:`surface_state`).
+        moved
+            The surface polyline after this step's motion, or ``None`` (not moved yet,
+            or a fixed surface).
+        t
+            Time at the end of the step [s].
+        """
+        if moved is None:
+            bad = [k for k in ("x", "y", "nodal_current") if not np.all(np.isfinite(surf[k]))]
+            return (f"non-finite surface {', '.join(bad)} in the step to t = {t:.4g} s"
+                    if bad else None)
+        if not np.all(np.isfinite(moved)):
+            return f"non-finite surface position in the step to t = {t:.4g} s"
+        if np.any(np.diff(moved[:, 0]) <= 0):
+            # Normal motion has driven a concave notch into a cusp: the surface would
+            # fold over itself (no surface energy in the model).
+            k = int(np.argmin(np.diff(moved[:, 0])))
+            return f"surface fold (cusp) at x = {surf['x'][k] * 1e6:.3f} um, t = {t:.4g} s"
+        spec = self.sm.spec
+        crest = float(np.max(moved[:, 1])) + spec.coating_thickness_m
+        limit = TOP_CLEARANCE_FRACTION * spec.electrolyte_height_m
+        if crest >= limit:
+            return (f"surface reached the top of the electrolyte domain: crest + coating "
+                    f"{crest * 1e6:.4g} um >= {limit * 1e6:.4g} um "
+                    f"({TOP_CLEARANCE_FRACTION:g} of the {spec.electrolyte_height_m * 1e6:.4g}"
+                    f" um electrolyte height) in the step to t = {t:.4g} s")
+        return None
 
     def _sand_xy(self) -> tuple[float, float]:
         _, x, y = self.min_surface_concentration()
