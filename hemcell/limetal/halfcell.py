@@ -34,12 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hemcell.errors import InputError, SimulationError
-from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
-from hemcell.limetal.parameters import (
-    MAH_PER_G_IN_C_PER_KG,
-    REFERENCE_TEMPERATURE_K,
-    LiMetalParameters,
-)
+from hemcell.laws import FARADAY_C_PER_MOL, arrhenius_factor
+from hemcell.limetal.parameters import MAH_PER_G_IN_C_PER_KG, LiMetalParameters
 
 #: Names of the inputs of the built model (changed without rebuilding).
 IN_CURRENT = "Current function [A]"
@@ -86,7 +82,11 @@ def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction:
 def model_exchange_current_A_per_m2(p: LiMetalParameters) -> float:
     """Li exchange current as carried by the 1D model at the reference temperature.
 
-    ``i0 A_Li / (A_c f)``: cathode-area current density, Li-area kinetics, focused.
+    ``i0 A_Li / (A_c f)`` with the cell's ``i0(T_ref)``
+    (:attr:`LiMetalParameters.exchange_current_ref_A_per_m2`): cathode-area current
+    density, Li-area kinetics, focused. The model applies the Arrhenius factor at its
+    temperature (:func:`build_half_cell`), so at the cell temperature it carries
+    ``p.exchange_current_A_per_m2 A_Li / (A_c f)``.
     """
     return (p.exchange_current_ref_A_per_m2 * p.li_electrode_area_m2
             / (p.cathode_area_m2 * p.focusing_factor))
@@ -174,13 +174,12 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
     geo = lfp_geometry(p, c_max, eps_am, float(values["Positive electrode porosity"]))
     lfp_j0 = values["Positive electrode exchange-current density [A.m-2]"]
     c_ref = p.electrolyte_concentration_mol_per_m3
-    Ea = p.activation_energy_J_per_mol
 
     def li_j0(c_e: Any, c_Li: Any, T: Any) -> Any:
-        """Li exchange current: i0_ref (c_e/c_ref)^0.5 exp(-Ea/R (1/T - 1/T_ref))."""
+        """Li exchange current: i0_ref (c_e/c_ref)^0.5 times the Arrhenius factor at T."""
         i0 = pybamm.InputParameter(IN_I0_LI)
-        return i0 * (c_e / c_ref) ** 0.5 * pybamm.exp(
-            -Ea / GAS_CONSTANT_J_PER_MOL_K * (1 / T - 1 / REFERENCE_TEMPERATURE_K))
+        return i0 * (c_e / c_ref) ** 0.5 * arrhenius_factor(
+            p.activation_energy_J_per_mol, T, p.reference_temperature_K, exp=pybamm.exp)
 
     def lfp_j0_scaled(c_e: Any, c_s_surf: Any, c_s_max: Any, T: Any) -> Any:
         """Prada2013 (Kashkooli 2017) LFP exchange current times a calibrated factor."""

@@ -1,18 +1,31 @@
-"""Typed SI parameters of the lithium-metal cell models, built from a parameter set.
+r"""Typed SI parameters of the lithium-metal cell models, built from a parameter set.
 
 The physics modules take a :class:`LiMetalParameters` (plain SI floats, units in the
 names) and never read YAML. :func:`load_anode_set` picks the set of an anode
-(``bare`` → ``bare_li``, ``coated`` → ``azcnf_coated_li``) and applies ``--set``
-overrides; :func:`cell_parameters` converts it.
+(:data:`hemcell.params.li_sets.LI_ANODE_SETS`: ``bare`` → ``bare_li``, ``coated`` →
+``azcnf_coated_li``) and applies ``--set`` overrides; :func:`cell_parameters` converts
+it, :func:`load_cell_parameters` does both.
 
-The Li exchange current is *derived* here from the seed's charge-transfer resistance
-(:func:`hemcell.limetal.kinetics.exchange_current_from_resistance`) unless
-``kinetics="set"`` asks for the set's ``li_exchange_current_density`` (Xu2019 carbonate
-fit, 7 mA/cm**2, which makes the Li kinetics nearly invisible at cell level).
+The Li exchange current at the reference temperature is derived here, once, by the
+rules of :mod:`hemcell.laws`:
+
+- ``kinetics="rct"`` (default): from the seed's symmetric-cell resistance,
+  :math:`i_0 = RT_{ref}/(F(R A/2 - h/\kappa_c))`
+  (:func:`hemcell.laws.exchange_current_from_resistance`);
+- ``kinetics="set"``: bare Li takes the bare set's ``li_exchange_current_density``
+  (Xu2019 carbonate fit, 7 mA/cm**2, which makes the Li kinetics nearly invisible at
+  cell level); coated Li follows from it by the coated-interface rule
+  :math:`i_0^{coated} = i_0^{bare} r_{bare}/(r_{coated} - h/\kappa_c)`
+  (:func:`hemcell.laws.coated_exchange_current`), so the coated value needs the bare set.
+
+At the cell temperature :math:`T` (``ambient_temperature``, isothermal) the exchange
+current is :math:`i_0(T_{ref})` times :func:`hemcell.laws.arrhenius_factor` with the
+set's ``li_migration_activation_energy`` (:attr:`LiMetalParameters.exchange_current_A_per_m2`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -20,17 +33,15 @@ from typing import Any, Literal
 from hemcell.errors import InputError
 from hemcell.laws import (
     arrhenius_factor,
+    coated_exchange_current,
     exchange_current_from_resistance,
     film_area_resistance_ohm_m2,
 )
+from hemcell.params.li_sets import li_anode_set_name
 
 Anode = Literal["bare", "coated"]
-ANODE_SETS: dict[str, str] = {"bare": "bare_li", "coated": "azcnf_coated_li"}
 Kinetics = Literal["rct", "set"]
-
-#: Temperature at which the seed's resistances are taken to be measured [K] (not stated
-#: in the seed; PyBaMM's default, see ``ambient_temperature`` in the sets).
-REFERENCE_TEMPERATURE_K = 298.15
+KINETICS: tuple[str, ...] = ("rct", "set")
 
 #: 1 mAh/g in C/kg.
 MAH_PER_G_IN_C_PER_KG = 3600.0
@@ -56,9 +67,8 @@ def load_anode_set(anode: str, overrides: Sequence[str] = (), set_path: str | No
     """
     from hemcell.params import load_parameter_set
 
-    if anode not in ANODE_SETS:
-        raise InputError("--anode", anode, "bare | coated")
-    pset = load_parameter_set(set_path or ANODE_SETS[anode])
+    name = li_anode_set_name(anode)
+    pset = load_parameter_set(set_path or name)
     if overrides:
         pset = pset.with_overrides(list(overrides))
     return pset
@@ -70,6 +80,7 @@ class LiMetalParameters:
 
     anode: str
     temperature_K: float
+    reference_temperature_K: float
     # Li electrode: kinetics and film
     symmetric_cell_resistance_ohm: float
     li_electrode_area_m2: float
@@ -121,9 +132,9 @@ class LiMetalParameters:
 
     @property
     def exchange_current_A_per_m2(self) -> float:
-        """Li exchange current density at the cell temperature (Arrhenius)."""
+        """Li exchange current density at the cell temperature (Arrhenius) [A/m**2]."""
         return self.exchange_current_ref_A_per_m2 * arrhenius_factor(
-            self.activation_energy_J_per_mol, self.temperature_K, REFERENCE_TEMPERATURE_K)
+            self.activation_energy_J_per_mol, self.temperature_K, self.reference_temperature_K)
 
     @property
     def separator_conductance_S_per_m2(self) -> float:
@@ -159,8 +170,72 @@ def _get(si: Mapping[str, Any], name: str, default: float | None = None) -> floa
     return default
 
 
+def reference_exchange_current_A_per_m2(pset: Any, anode: str, kinetics: Kinetics = "rct",
+                                        bare_set: Any = None) -> float:
+    """Li exchange current density at the reference temperature [A/m**2] (module rules).
+
+    Parameters
+    ----------
+    pset
+        The anode's parameter set.
+    anode
+        ``bare`` or ``coated``.
+    kinetics
+        ``rct`` (from the seed's resistance) or ``set`` (the bare set's
+        ``li_exchange_current_density``, coated by the coated-interface rule).
+    bare_set
+        The bare set (same overrides); needed for ``coated`` with ``kinetics="set"``.
+
+    Raises
+    ------
+    InputError
+        Unknown ``kinetics``, or a film resistance not below the measured one.
+    """
+    si = pset.si
+    r_film = _film_resistance_ohm_m2(si, anode)
+    area = _get(si, "li_electrode_area")
+    r_sym = _get(si, "symmetric_cell_charge_transfer_resistance")
+    if kinetics == "rct":
+        return exchange_current_from_resistance(r_sym, area, _get(si, "reference_temperature"),
+                                                r_film)
+    if kinetics != "set":
+        raise InputError("--kinetics", kinetics, " | ".join(KINETICS))
+    if anode == "bare":
+        return _get(si, "li_exchange_current_density")
+    if bare_set is None:
+        raise InputError("--kinetics set (coated)", "no bare set",
+                         "the bare set, from which the coated i0 follows",
+                         hint="use load_cell_parameters(...)")
+    bare = bare_set.si
+    return coated_exchange_current(_get(bare, "li_exchange_current_density"),
+                                   _get(bare, "symmetric_cell_charge_transfer_resistance"),
+                                   r_sym, area, r_film)
+
+
+def _film_resistance_ohm_m2(si: Mapping[str, Any], anode: str) -> float:
+    """h/kappa_c of the anode's coating (0 for bare Li)."""
+    if anode != "coated":
+        return 0.0
+    return film_area_resistance_ohm_m2(_get(si, "coating_thickness"),
+                                       _get(si, "coating_ionic_conductivity"))
+
+
+def load_cell_parameters(anode: str, overrides: Sequence[str] = (), kinetics: Kinetics = "rct",
+                         focusing_factor: float | None = None) -> tuple[Any, LiMetalParameters]:
+    """The anode's set (with ``--set`` overrides) and its :class:`LiMetalParameters`.
+
+    Loads the bare set as well where the coated kinetics derive from it
+    (``kinetics="set"``).
+    """
+    pset = load_anode_set(anode, overrides)
+    bare = (load_anode_set("bare", overrides) if anode == "coated" and kinetics == "set"
+            else None)
+    return pset, cell_parameters(pset, anode, kinetics, focusing_factor, bare_set=bare)
+
+
 def cell_parameters(pset: Any, anode: str, kinetics: Kinetics = "rct",
-                    focusing_factor: float | None = None) -> LiMetalParameters:
+                    focusing_factor: float | None = None, bare_set: Any = None
+                    ) -> LiMetalParameters:
     """Build :class:`LiMetalParameters` from a loaded set.
 
     Parameters
@@ -171,30 +246,26 @@ def cell_parameters(pset: Any, anode: str, kinetics: Kinetics = "rct",
         ``bare`` or ``coated``; a bare anode has no coating film.
     kinetics
         ``rct``: i0 from the seed's symmetric-cell resistance and the electrode area;
-        ``set``: the set's ``li_exchange_current_density``.
+        ``set``: the bare set's ``li_exchange_current_density`` (coated: by the
+        coated-interface rule, which needs ``bare_set``).
     focusing_factor
         Replace the set's ``current_focusing_factor`` (the surface coupling passes it).
+    bare_set
+        The bare set, for ``coated`` with ``kinetics="set"``.
     """
     si = pset.si
-    h = _get(si, "coating_thickness", 0.0) if anode == "coated" else 0.0
-    kappa_c = _get(si, "coating_ionic_conductivity", 1.0) if h > 0 else 1.0
-    r_film = film_area_resistance_ohm_m2(h, kappa_c)
-    area = _get(si, "li_electrode_area")
-    r_sym = _get(si, "symmetric_cell_charge_transfer_resistance")
-    if kinetics == "rct":
-        i0_ref = exchange_current_from_resistance(r_sym, area, REFERENCE_TEMPERATURE_K, r_film)
-    elif kinetics == "set":
-        i0_ref = _get(si, "li_exchange_current_density")
-    else:
-        raise InputError("--kinetics", kinetics, "rct | set")
+    h = _get(si, "coating_thickness") if anode == "coated" else 0.0
+    kappa_c = _get(si, "coating_ionic_conductivity") if anode == "coated" else math.inf
+    i0_ref = reference_exchange_current_A_per_m2(pset, anode, kinetics, bare_set)
     f = _get(si, "current_focusing_factor", 1.0) if focusing_factor is None else focusing_factor
     if f < 1:
         raise InputError("current_focusing_factor", f, "a factor >= 1")
     return LiMetalParameters(
         anode=anode,
         temperature_K=_get(si, "ambient_temperature"),
-        symmetric_cell_resistance_ohm=r_sym,
-        li_electrode_area_m2=area,
+        reference_temperature_K=_get(si, "reference_temperature"),
+        symmetric_cell_resistance_ohm=_get(si, "symmetric_cell_charge_transfer_resistance"),
+        li_electrode_area_m2=_get(si, "li_electrode_area"),
         activation_energy_J_per_mol=_get(si, "li_migration_activation_energy"),
         coating_thickness_m=h,
         coating_conductivity_S_per_m=kappa_c,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from hemcell.laws import FARADAY_C_PER_MOL
+from hemcell.laws import FARADAY_C_PER_MOL, film_ohmic_drop_V
+from hemcell.surface.kinetics import linear_charge_transfer_resistance_ohm_m2
 from hemcell.surface.parameters import SurfaceParameters
 
 
@@ -29,8 +30,10 @@ def surface_concentration_mol_per_m3(p: SurfaceParameters, current_A_per_m2: flo
 
 
 def coating_ohmic_drop_V(p: SurfaceParameters, current_A_per_m2: float) -> float:
-    """Potential drop i h/κ_c across a flat single-ion-conducting coating [V]."""
-    return current_A_per_m2 * p.coating_thickness_m / p.coating_conductivity_S_per_m
+    """Potential drop i h/κ_c across a flat single-ion-conducting coating [V]
+    (:func:`hemcell.laws.film_ohmic_drop_V`)."""
+    return film_ohmic_drop_V(current_A_per_m2, p.coating_thickness_m,
+                             p.coating_conductivity_S_per_m)
 
 
 def pressure_equilibrium_shift_V(p: SurfaceParameters, pressure_Pa: float) -> float:
@@ -80,9 +83,7 @@ def sinusoid_current_amplitude(p: SurfaceParameters, amplitude_m: float, wavelen
     the concentration-polarisation correction derived above.
     """
     k = 2 * math.pi / wavelength_m
-    r_ct = p.thermal_voltage_V / (
-        (p.anodic_transfer_coefficient + p.cathodic_transfer_coefficient)
-        * exchange_current_A_per_m2)
+    r_ct = linear_charge_transfer_resistance_ohm_m2(p, exchange_current_A_per_m2)
     beta = diffusion_resistance_ratio(p)
     return k * amplitude_m / (1 + k * p.electrolyte_conductivity_S_per_m * r_ct / (1 + beta))
 

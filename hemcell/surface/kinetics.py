@@ -41,26 +41,67 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from hemcell.laws import FARADAY_C_PER_MOL, arrhenius_factor
+from hemcell.laws import (
+    FARADAY_C_PER_MOL,
+    arrhenius_factor,
+    charge_transfer_resistance_ohm_m2,
+    coated_exchange_current,
+    film_area_resistance_ohm_m2,
+)
 from hemcell.surface.parameters import Case, SurfaceParameters
 
 
 def mean_exchange_current_density(p: SurfaceParameters, case: Case) -> float:
-    """Mean exchange current density at c_b and temperature T [A m⁻²].
+    r"""Mean exchange current density of a case at c_b and temperature T [A m⁻²].
 
-    Bare lithium: :math:`i_0^{ref}` with the bare activation energy. Coated lithium:
-    scaled by the ratio of the measured charge-transfer resistances,
-    :math:`i_{0,coated} = i_0^{ref} R_{bare}/R_{coated}` (linear kinetics:
-    :math:`R_{ct} = RT/(F i_0 A)` at equal area; seed 004, L86: 64 Ω vs 44 Ω), with the
-    coated activation energy (seed 004, L76: 27.82 vs 29.31 kJ mol⁻¹). Both
-    resistances are taken at the reference temperature.
+    Bare lithium: :math:`i_0^{ref}` (``exchange_current_density_A_per_m2``) with the bare
+    activation energy. Coated lithium (``coated``, ``coated_thin``): the coated-interface
+    rule of :mod:`hemcell.laws` (:func:`hemcell.laws.coated_exchange_current`), the
+    measured ratio of the symmetric-cell resistances (seed 004, L86: 64 Ω vs 44 Ω, one
+    interface :math:`r = RA/2`) with the coating's own Ohmic share :math:`h/\kappa_c`
+    taken out, because the model resolves the film's drop itself:
+
+    .. math:: i_0^{coated} = i_0^{ref}\,\frac{R_{bare}A/2}{R_{coated}A/2 - h/\kappa_c},
+
+    with the coated activation energy (seed 004, L76: 27.82 vs 29.31 kJ mol⁻¹). Both
+    resistances apply at the reference temperature; :func:`hemcell.laws.arrhenius_factor`
+    moves the value to ``temperature_K``.
     """
     if case == "bare":
         return p.exchange_current_density_A_per_m2 * arrhenius_factor(
             p.activation_energy_bare_J_per_mol, p.temperature_K, p.reference_temperature_K)
-    ratio = p.charge_transfer_resistance_bare_ohm / p.charge_transfer_resistance_coated_ohm
-    return p.exchange_current_density_A_per_m2 * ratio * arrhenius_factor(
+    i0_coated_ref = coated_exchange_current(
+        p.exchange_current_density_A_per_m2, p.charge_transfer_resistance_bare_ohm,
+        p.charge_transfer_resistance_coated_ohm, p.li_electrode_area_m2,
+        film_area_resistance_ohm_m2(p.coating_thickness_m, p.coating_conductivity_S_per_m))
+    return i0_coated_ref * arrhenius_factor(
         p.activation_energy_coated_J_per_mol, p.temperature_K, p.reference_temperature_K)
+
+
+def bare_reference_exchange_current(p: SurfaceParameters, case: Case,
+                                    exchange_current_A_per_m2: float) -> float:
+    """The bare i₀ at the reference temperature that gives ``case`` the exchange current
+    ``exchange_current_A_per_m2`` at ``p.temperature_K`` [A m⁻²].
+
+    The inverse of :func:`mean_exchange_current_density`, which is linear in the bare
+    reference value; used when a cell hands its own Li kinetics to a surface run.
+    """
+    per_unit = mean_exchange_current_density(p.replace(exchange_current_density_A_per_m2=1.0),
+                                             case)
+    return exchange_current_A_per_m2 / per_unit
+
+
+def linear_charge_transfer_resistance_ohm_m2(p: SurfaceParameters,
+                                             exchange_current_A_per_m2: float) -> float:
+    r"""Linearised Butler–Volmer resistance :math:`RT/((\alpha_a+\alpha_c)F i_0)` [Ω m²].
+
+    :func:`hemcell.laws.charge_transfer_resistance_ohm_m2` with the effective exchange
+    current :math:`(\alpha_a+\alpha_c) i_0` (the law is written for
+    :math:`\alpha_a+\alpha_c = 1`).
+    """
+    return charge_transfer_resistance_ohm_m2(
+        (p.anodic_transfer_coefficient + p.cathodic_transfer_coefficient)
+        * exchange_current_A_per_m2, p.temperature_K)
 
 
 def gaussian_random_field(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hemcell.errors import InputError
-from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
 from hemcell.surface.geometry import GeometryKind, GeometrySpec
 
 Case = Literal["bare", "coated", "coated_thin"]
@@ -54,7 +54,11 @@ class SurfaceParameters:
     activation_energy_bare_J_per_mol, activation_energy_coated_J_per_mol
         Arrhenius activation energies of the interfacial kinetics.
     charge_transfer_resistance_bare_ohm, charge_transfer_resistance_coated_ohm
-        Measured interfacial resistances; i₀,coated = i₀ R_bare/R_coated.
+        Measured interfacial resistances R of symmetric Li‖Li cells (two interfaces);
+        the coated i₀ follows by the coated-interface rule
+        (:func:`hemcell.surface.kinetics.mean_exchange_current_density`).
+    li_electrode_area_m2
+        Electrode area A of those cells: one interface has r = R A/2.
     sei_heterogeneity_amplitude
         Standard deviation of ln(i₀) along the bare surface (native SEI).
     sei_correlation_length_m
@@ -122,6 +126,7 @@ class SurfaceParameters:
     activation_energy_coated_J_per_mol: float
     charge_transfer_resistance_bare_ohm: float
     charge_transfer_resistance_coated_ohm: float
+    li_electrode_area_m2: float
     sei_heterogeneity_amplitude: float
     sei_correlation_length_m: float
     sei_seed: int
@@ -160,7 +165,7 @@ class SurfaceParameters:
             "exchange_current_density_A_per_m2", "reference_temperature_K",
             "anodic_transfer_coefficient", "cathodic_transfer_coefficient",
             "charge_transfer_resistance_bare_ohm", "charge_transfer_resistance_coated_ohm",
-            "sei_correlation_length_m", "coating_conductivity_S_per_m",
+            "li_electrode_area_m2", "sei_correlation_length_m", "coating_conductivity_S_per_m",
             "li_youngs_modulus_Pa", "coating_youngs_modulus_Pa", "li_molar_volume_m3_per_mol",
             "growth_layer_thickness_m", "coating_coverage_correlation_length_m",
         )
@@ -191,8 +196,8 @@ class SurfaceParameters:
 
     @property
     def thermal_voltage_V(self) -> float:
-        """RT/F [V]."""
-        return GAS_CONSTANT_J_PER_MOL_K * self.temperature_K / FARADAY_C_PER_MOL
+        """RT/F [V] (:func:`hemcell.laws.thermal_voltage_V`)."""
+        return thermal_voltage_V(self.temperature_K)
 
     def limiting_current_density_A_per_m2(self, length_m: float) -> float:
         """Limiting current of a flat electrode with diffusion-layer thickness ``length_m``.
@@ -220,7 +225,7 @@ _FIELD_SOURCES: dict[str, tuple[str, str]] = {
     "cation_transference_number": ("case", "cation_transference_number"),
     "thermodynamic_factor": ("case", "thermodynamic_factor"),
     "exchange_current_density_A_per_m2": ("bare", "li_exchange_current_density"),
-    "reference_temperature_K": ("defaults", "reference_temperature"),
+    "reference_temperature_K": ("case", "reference_temperature"),
     "anodic_transfer_coefficient": ("case", "li_transfer_coefficient"),
     "cathodic_transfer_coefficient": ("case", "li_transfer_coefficient"),
     "exchange_current_concentration_exponent": (
@@ -230,6 +235,7 @@ _FIELD_SOURCES: dict[str, tuple[str, str]] = {
     "charge_transfer_resistance_bare_ohm": ("bare", "symmetric_cell_charge_transfer_resistance"),
     "charge_transfer_resistance_coated_ohm": (
         "coated", "symmetric_cell_charge_transfer_resistance"),
+    "li_electrode_area_m2": ("case", "li_electrode_area"),
     "sei_heterogeneity_amplitude": ("defaults", "sei_heterogeneity_amplitude"),
     "sei_correlation_length_m": ("defaults", "sei_correlation_length"),
     "sei_seed": ("defaults", "sei_seed"),
@@ -297,8 +303,8 @@ def surface_parameters_from_sets(
         ``.si`` of ``surface_defaults`` (geometry, SEI field, mechanics closure, loading).
     bare, coated
         ``.si`` of the bare and coated material sets (``bare_li``, ``azcnf_coated_li``).
-        The coated exchange current is derived from the bare one and the ratio of the
-        two sets' charge-transfer resistances (see
+        The coated exchange current is derived from the bare one and the two sets'
+        charge-transfer resistances by the coated-interface rule (see
         :func:`hemcell.surface.kinetics.mean_exchange_current_density`).
     case
         The simulated case; its material set provides the shared entries.

@@ -658,8 +658,7 @@ class TransientRun:
         arr = self.tr.i0_field.x.array
         i0_max = self.tr.msh.comm.allreduce(float(np.max(arr)) if arr.size else 0.0,
                                             op=MPI.MAX)
-        r_ct = p.thermal_voltage_V / ((p.anodic_transfer_coefficient
-                                       + p.cathodic_transfer_coefficient) * i0_max)
+        r_ct = kinetics.linear_charge_transfer_resistance_ohm_m2(p, i0_max)
         rate = (p.surface_energy_J_per_m2 * (p.li_molar_volume_m3_per_mol * math.pi / h) ** 2
                 / (FARADAY_C_PER_MOL**2 * r_ct))
         return 1.0 / rate

@@ -16,21 +16,25 @@ Which focusing measure is f: ``max`` (default; max/mean, the hot spot, what the 
 seen by the plated charge; exact for a loss linear in the local current). On the default
 bare sinusoid at 1 mA/cm**2 they are 2.30 and 1.18 (coated: 1.0006 and 1.0000001).
 
-**Same kinetics on both sides.** The surface model's Li exchange current defaults to the
-sets' ``li_exchange_current_density`` (Xu2019's carbonate fit, 7 mA/cm**2), the cell's to
-the seed's charge-transfer resistance (0.42 mA/cm**2 bare). The coupling passes the
-cell's bare exchange current to the surface run (the surface model derives the coated one
-from it with the same 64/44 Ω ratio and activation energies), so f is computed with the
-kinetics the cell uses. The bare focusing comes mostly from the native-SEI heterogeneity
-of i0 and hardly depends on its mean (2.2945 vs 2.2977 at 1 mA/cm**2 for 7 vs 0.42
-mA/cm**2); the coated one drops from 1.0067 to 1.0006.
+**Same kinetics on both sides.** The cell hands the surface run a typed
+:class:`SurfaceRequest` built from its own parameters (:meth:`SurfaceRequest.from_cell`):
+the anode, the mean Li current density, the cell temperature and the cell's Li exchange
+current at that temperature (``LiMetalParameters.exchange_current_A_per_m2``: from the
+seed's 64/44 Ω by default, or the set's value with ``--kinetics set``).
+:func:`hemcell.workflows.surface.resolve_case` takes these as floats and sets the
+surface model's kinetics so that its mean exchange current of the case equals the cell's
+(coated Li through the same coated-interface rule, :func:`hemcell.laws.coated_exchange_current`).
+Stand-alone ``hemcell surface`` runs keep the sets' ``li_exchange_current_density``
+(Xu2019's carbonate fit, 7 mA/cm**2). The bare focusing comes mostly from the native-SEI
+heterogeneity of i0 and hardly depends on its mean (2.2945 vs 2.2977 at 1 mA/cm**2 for 7
+vs 0.42 mA/cm**2); the coated one drops from 1.0067 to 1.0006.
 
 Without ``--focusing-from-surface`` the set's ``current_focusing_factor`` is used (values
 from one surface run at 1 mA/cm**2, recorded in the sets as ``derived``). With it,
-:func:`focusing_from_surface` runs the surface case at the cell's own current density,
-so f follows the current density. Results are cached on disk, keyed by the hash of the
-fully resolved surface inputs (parameters, geometry, case), in ``$HEMCELL_CACHE_DIR``
-or ``~/.cache/hemcell/focusing``.
+:func:`focusing_from_surface` (the one function every coupled command calls) runs the
+surface case at the cell's own current density, so f follows the current density.
+Results are cached on disk, keyed by the hash of the fully resolved surface inputs
+(parameters, geometry, case), in ``$HEMCELL_CACHE_DIR`` or ``~/.cache/hemcell/focusing``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import dataclasses
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -90,50 +95,146 @@ def cache_dir() -> Path:
     return base / "focusing"
 
 
-def focusing_from_surface(anode: str, current_density_A_per_m2: float,
-                          overrides: Sequence[str] = (), geometry: str = "sinusoid",
-                          use_cache: bool = True,
-                          exchange_current_ref_A_per_m2: float | None = None
-                          ) -> dict[str, Any]:
-    """Run (or read from cache) the surface model at a mean current density.
+@dataclass(frozen=True)
+class SurfaceRequest:
+    """What a Li-metal cell asks of the surface model (typed, SI).
+
+    Attributes
+    ----------
+    anode
+        ``bare`` or ``coated`` (the surface case of the same name).
+    current_density_A_per_m2
+        Mean plating current density on the Li surface [A/m**2].
+    temperature_K
+        Cell temperature [K].
+    exchange_current_A_per_m2
+        The cell's Li exchange current density of this anode at ``temperature_K``
+        [A/m**2] (unfocused).
+    geometry
+        Surface geometry (``sinusoid``: the one the sets' focusing factors come from).
+    overrides
+        The user's ``--set`` strings, applied to the surface sets as well (the cell and
+        the surface read the same ``bare_li`` / ``azcnf_coated_li`` sets).
+    """
+
+    anode: str
+    current_density_A_per_m2: float
+    temperature_K: float
+    exchange_current_A_per_m2: float
+    geometry: str = "sinusoid"
+    overrides: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Reject an unknown anode and non-positive numbers."""
+        if self.anode not in SURFACE_CASE:
+            raise InputError("--anode", self.anode, " | ".join(SURFACE_CASE))
+        for name in ("current_density_A_per_m2", "temperature_K", "exchange_current_A_per_m2"):
+            v = getattr(self, name)
+            if not v > 0:
+                raise InputError(f"surface request: {name}", v, "a number > 0")
+
+    @classmethod
+    def from_cell(cls, p: LiMetalParameters, current_density_A_per_m2: float,
+                  overrides: Sequence[str] = (), geometry: str = "sinusoid"
+                  ) -> SurfaceRequest:
+        """The request of a cell: its anode, temperature and Li kinetics at a current."""
+        return cls(p.anode, float(current_density_A_per_m2), p.temperature_K,
+                   p.exchange_current_A_per_m2, geometry, tuple(overrides))
+
+
+@dataclass(frozen=True)
+class FocusingResult:
+    """The surface model's answer to a :class:`SurfaceRequest`.
+
+    Attributes
+    ----------
+    focusing_factor
+        The factor the cell uses (the chosen ``metric``).
+    metric
+        ``max`` or ``current-weighted`` (:data:`FOCUSING_METRICS`).
+    current_focusing_factor, current_weighted_focusing_factor
+        max/mean and f_w of the surface current.
+    request
+        The request answered (what the surface run was given).
+    parameters_hash
+        Hash of the fully resolved surface inputs (the cache key).
+    cached
+        Whether the value came from the cache.
+    metrics
+        All surface metrics of the run.
+    """
+
+    focusing_factor: float
+    metric: str
+    current_focusing_factor: float
+    current_weighted_focusing_factor: float
+    request: SurfaceRequest
+    parameters_hash: str
+    cached: bool
+    metrics: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def record(self) -> dict[str, Any]:
+        """Provenance for run.json (without the full surface metrics)."""
+        return {"source": "hemcell.surface", "metric": self.metric,
+                "current_focusing_factor": self.focusing_factor,
+                "max_over_mean": self.current_focusing_factor,
+                "current_weighted": self.current_weighted_focusing_factor,
+                "request": asdict(self.request),
+                "parameters_hash": self.parameters_hash, "cached": self.cached}
+
+
+def focusing_from_surface(p: LiMetalParameters, current_density_A_per_m2: float,
+                          overrides: Sequence[str] = (), metric: str = "max",
+                          geometry: str = "sinusoid", use_cache: bool = True
+                          ) -> FocusingResult:
+    """Current focusing from the surface model, with the cell's Li kinetics.
+
+    The one coupling function: every coupled command (``rate``, ``cycle``,
+    ``symmetric``, ``licu``) calls it with its cell parameters ``p``; the surface run
+    gets the cell's anode, temperature and exchange current
+    (:meth:`SurfaceRequest.from_cell`) as typed values.
 
     Parameters
     ----------
-    anode
-        ``bare`` or ``coated``.
+    p
+        The cell parameters (their focusing factor is not used).
     current_density_A_per_m2
         Mean plating current density on the Li surface.
     overrides
-        ``--set`` overrides, applied to the surface sets as well.
+        The user's ``--set`` overrides, applied to the surface sets as well.
+    metric
+        ``max`` or ``current-weighted``.
     geometry
-        Surface geometry (``sinusoid`` by default, the one the sets' values come from).
+        Surface geometry.
     use_cache
         Read and write the cache.
-    exchange_current_ref_A_per_m2
-        Bare Li exchange current at the reference temperature for the surface run (the
-        cell's); None keeps the surface set's value.
 
-    Returns
-    -------
-    dict
-        ``current_focusing_factor``, ``parameters_hash``, ``cached`` and the surface
-        metrics.
+    Raises
+    ------
+    InputError
+        Unknown metric or anode, non-positive current density.
     """
-    from hemcell.runinfo import parameter_hash, write_json
+    if metric not in FOCUSING_METRICS:
+        raise InputError("--focusing-metric", metric, " | ".join(FOCUSING_METRICS))
+    request = SurfaceRequest.from_cell(p, current_density_A_per_m2, overrides, geometry)
+    data = _solve_surface(request, use_cache)
+    return FocusingResult(
+        focusing_factor=float(data[FOCUSING_METRICS[metric]]), metric=metric,
+        current_focusing_factor=float(data["current_focusing_factor"]),
+        current_weighted_focusing_factor=float(data["current_weighted_focusing_factor"]),
+        request=request, parameters_hash=data["parameters_hash"], cached=data["cached"],
+        metrics=data["metrics"])
 
-    if anode not in SURFACE_CASE:
-        raise InputError("--anode", anode, "bare | coated")
-    if not current_density_A_per_m2 > 0:
-        raise InputError("current density", current_density_A_per_m2, "> 0 A/m**2")
+
+def _solve_surface(request: SurfaceRequest, use_cache: bool) -> dict[str, Any]:
+    """Run (or read from the cache) the surface case of a request."""
+    from hemcell.runinfo import parameter_hash, write_json
     from hemcell.workflows.surface import resolve_case
 
-    sets = [*overrides, f"applied_current_density={current_density_A_per_m2!r} A/m**2"]
-    if exchange_current_ref_A_per_m2 is not None:
-        if not exchange_current_ref_A_per_m2 > 0:
-            raise InputError("exchange current for the surface run",
-                             exchange_current_ref_A_per_m2, "> 0 A/m**2")
-        sets.append(f"li_exchange_current_density={exchange_current_ref_A_per_m2!r} A/m**2")
-    rc = resolve_case(SURFACE_CASE[anode], geometry, sets)
+    rc = resolve_case(SURFACE_CASE[request.anode], request.geometry, request.overrides,
+                      current_density_A_per_m2=request.current_density_A_per_m2,
+                      temperature_K=request.temperature_K,
+                      exchange_current_A_per_m2=request.exchange_current_A_per_m2)
     key = parameter_hash({"record": rc.record, "model": "hemcell.surface sinusoid v2"})
     path = cache_dir() / f"{key}.json"
     if use_cache and path.is_file():
@@ -150,10 +251,7 @@ def focusing_from_surface(anode: str, current_density_A_per_m2: float,
         s.x_m, result.transport.sm.spec.profile(s.x_m)[1], s.current_density_A_per_m2)
     data = {"current_focusing_factor": float(metrics["current_focusing_factor"]),
             "current_weighted_focusing_factor": f_w,
-            "parameters_hash": key, "anode": anode, "geometry": geometry,
-            "current_density_A_per_m2": current_density_A_per_m2,
-            "exchange_current_ref_A_per_m2": exchange_current_ref_A_per_m2,
-            "metrics": metrics}
+            "parameters_hash": key, "request": asdict(request), "metrics": metrics}
     if use_cache:
         write_json(path, data)
     data["cached"] = False

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from hemcell.limetal.parameters import (
-    ANODE_SETS,
     LiMetalParameters,
-    cell_parameters,
     load_anode_set,
+    load_cell_parameters,
 )
+from hemcell.params.li_sets import LI_ANODE_SETS
 
 RATES_DEFAULT = (0.1, 0.5, 1.0, 2.0, 3.0, 4.0)
 
@@ -43,31 +43,31 @@ def _record(psets: dict[str, Any], params: dict[str, LiMetalParameters],
             "focusing": focusing}
 
 
-def _params(anode: str, overrides: Sequence[str], kinetics: str, focusing_from_surface: bool,
-            current_density_A_per_m2: float, focusing_metric: str = "max"
+def _params(anode: str, overrides: Sequence[str], kinetics: str
             ) -> tuple[Any, LiMetalParameters, dict[str, Any]]:
+    """The anode's set and cell parameters, with the set's focusing factor."""
+    pset, p = load_cell_parameters(anode, overrides, kinetics)  # type: ignore[arg-type]
+    return pset, p, {"source": "parameter set", "current_focusing_factor": p.focusing_factor}
+
+
+def _focused(p: LiMetalParameters, current_density_A_per_m2: float,
+             overrides: Sequence[str], focusing_metric: str
+             ) -> tuple[LiMetalParameters, dict[str, Any]]:
+    """Cell parameters with the focusing factor from the surface model at a current
+    density (:func:`hemcell.workflows.coupling.focusing_from_surface`, the cell's own Li
+    kinetics and temperature), and its provenance."""
+    from hemcell.workflows.coupling import focusing_from_surface, with_focusing
+
+    res = focusing_from_surface(p, current_density_A_per_m2, overrides, focusing_metric)
+    return with_focusing(p, res.focusing_factor), res.record()
+
+
+def _check_metric(focusing_metric: str) -> None:
     from hemcell.errors import InputError
-    from hemcell.workflows.coupling import FOCUSING_METRICS, with_focusing
-    from hemcell.workflows.coupling import focusing_from_surface as run_surface
+    from hemcell.workflows.coupling import FOCUSING_METRICS
 
     if focusing_metric not in FOCUSING_METRICS:
         raise InputError("--focusing-metric", focusing_metric, " | ".join(FOCUSING_METRICS))
-
-    pset = load_anode_set(anode, overrides)
-    p = cell_parameters(pset, anode, kinetics)  # type: ignore[arg-type]
-    info: dict[str, Any] = {"source": "parameter set", "current_focusing_factor":
-                            p.focusing_factor}
-    if focusing_from_surface:
-        # the surface run uses the cell's kinetics: its bare i0 (coated follows from it)
-        i0_bare = (p if anode == "bare" else cell_parameters(
-            load_anode_set("bare", overrides), "bare", kinetics)  # type: ignore[arg-type]
-            ).exchange_current_ref_A_per_m2
-        s = run_surface(anode, current_density_A_per_m2, overrides,
-                        exchange_current_ref_A_per_m2=i0_bare)
-        p = with_focusing(p, s[FOCUSING_METRICS[focusing_metric]])
-        info = {"source": "hemcell.surface", "metric": focusing_metric,
-                **{k: v for k, v in s.items() if k != "metrics"}}
-    return pset, p, info
 
 
 def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
@@ -81,28 +81,21 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     from hemcell.limetal.halfcell import build_half_cell, model_exchange_current_A_per_m2, rate_test
     from hemcell.limetal.plots import plot_rate
     from hemcell.runinfo import write_run_record, write_summary
-    from hemcell.workflows.coupling import with_focusing
 
+    _check_metric(focusing_metric)
     out_dir.mkdir(parents=True, exist_ok=True)
     results, psets, params, focus = {}, {}, {}, {}
     for anode in anodes:
-        pset, p, info = _params(anode, overrides, kinetics, False, 0.0, focusing_metric)
+        pset, p, info = _params(anode, overrides, kinetics)
         cell = build_half_cell(p, pset)
         changes: list[dict[str, float]] = [{} for _ in c_rates]
-        if focusing_from_surface:
-            from hemcell.workflows.coupling import FOCUSING_METRICS
-            from hemcell.workflows.coupling import focusing_from_surface as run_surface
-
+        if focusing_from_surface:  # per C-rate, at the Li current density of that rate
             info = {"source": "hemcell.surface", "metric": focusing_metric, "per_c_rate": {}}
             for j, c in enumerate(c_rates):
                 i_li = c * cell.geometry.current_1c_A / p.li_electrode_area_m2
-                s = run_surface(anode, i_li, overrides)
-                pf = with_focusing(p, s[FOCUSING_METRICS[focusing_metric]])
+                pf, info["per_c_rate"][_rate_key(c)] = _focused(p, i_li, overrides,
+                                                                focusing_metric)
                 changes[j] = {"i0_li": model_exchange_current_A_per_m2(pf)}
-                info["per_c_rate"][_rate_key(c)] = {
-                    "current_density_A_per_m2": i_li,
-                    "current_focusing_factor": s[FOCUSING_METRICS[focusing_metric]],
-                    "cached": s["cached"], "parameters_hash": s["parameters_hash"]}
         if any(changes):
             parts = [rate_test(cell, [c], **ch) for c, ch in zip(c_rates, changes, strict=True)]
             res = type(parts[0])([c for r in parts for c in r.c_rates],
@@ -166,19 +159,17 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         m = float(load_anode_set("coated").si["lfp_high_mass_loading"])
         overrides = [f"lfp_mass_loading={m!r} kg/m**2", *overrides]
     recs, psets, params, focus, sums = {}, {}, {}, {}, {}
+    _check_metric(focusing_metric)
     for anode in anodes:
-        pset0 = load_anode_set(anode, overrides)
-        p0 = cell_parameters(pset0, anode, kinetics)  # type: ignore[arg-type]
-        i_li = 0.0
+        pset, p, info = _params(anode, overrides, kinetics)
         if focusing_from_surface:  # the surface runs at the cycling current density
-            pv = pset0.to_pybamm_parameter_values()
-            geo = lfp_geometry(p0, float(pv["Maximum concentration in positive electrode "
-                                            "[mol.m-3]"]),
+            pv = pset.to_pybamm_parameter_values()
+            geo = lfp_geometry(p, float(pv["Maximum concentration in positive electrode "
+                                           "[mol.m-3]"]),
                                float(pv["Positive electrode active material volume fraction"]),
                                float(pv["Positive electrode porosity"]))
-            i_li = c_rate * geo.current_1c_A / p0.li_electrode_area_m2
-        pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface, i_li,
-                                focusing_metric)
+            p, info = _focused(p, c_rate * geo.current_1c_A / p.li_electrode_area_m2,
+                               overrides, focusing_metric)
         cell = build_half_cell(p, pset)
         rec = run_cycling(cell, cycles, c_rate, stride)
         recs[anode], psets[anode], params[anode], focus[anode] = rec, pset, p, info
@@ -235,11 +226,13 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
             n += 1
         schedule = schedule[:max(n, 1)]
         current_density_A_per_m2 = schedule[0][0]
+    _check_metric(focusing_metric)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
     for anode in anodes:
-        pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface,
-                                current_density_A_per_m2, focusing_metric)
+        pset, p, info = _params(anode, overrides, kinetics)
+        if focusing_from_surface:
+            p, info = _focused(p, current_density_A_per_m2, overrides, focusing_metric)
         r = (run_schedule(p, schedule) if schedule is not None else
              run_symmetric(p, current_density_A_per_m2, areal_capacity_C_per_m2, hours))
         res[anode], psets[anode], params[anode], focus[anode] = r, pset, p, info
@@ -275,7 +268,7 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
     out_dir.mkdir(parents=True, exist_ok=True)
     res, series, psets, params, sums = {}, {}, {}, {}, {}
     for anode in anodes:
-        pset, p, _info = _params(anode, overrides, kinetics, False, 0.0)
+        pset, p, _info = _params(anode, overrides, kinetics)
         q = (float(pset.si["li_cu_nucleation_areal_capacity"]) if areal_capacity_C_per_m2
              is None else areal_capacity_C_per_m2)
         r, s = first_plating(p, current_density_A_per_m2, q)
@@ -320,11 +313,13 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
 
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
+    _check_metric(focusing_metric)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
     for anode in anodes:
-        pset, p, info = _params(anode, overrides, kinetics, focusing_from_surface,
-                                current_density_A_per_m2, focusing_metric)
+        pset, p, info = _params(anode, overrides, kinetics)
+        if focusing_from_surface:
+            p, info = _focused(p, current_density_A_per_m2, overrides, focusing_metric)
         r = run_licu(p, current_density_A_per_m2, areal_capacity_C_per_m2, cycles)
         res[anode], psets[anode], params[anode], focus[anode] = r, pset, p, info
         sums[anode] = licu_summary(r)
@@ -349,6 +344,6 @@ def anode_list(anode: str) -> list[str]:
 
     if anode == "both":
         return ["bare", "coated"]
-    if anode not in ANODE_SETS:
+    if anode not in LI_ANODE_SETS:
         raise InputError("--anode", anode, "bare | coated | both")
     return [anode]

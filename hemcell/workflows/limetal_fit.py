@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from hemcell.errors import InputError, SimulationError
-
-SET_FILES = {"bare": "bare_li", "coated": "azcnf_coated_li"}
+from hemcell.params.li_sets import li_anode_set_name
 
 
 def _format_entry(name: str, value: float, unit: str, fitted_to: str, command: str,
@@ -94,7 +93,7 @@ def write_calibrated(values: dict[str, tuple[float, str]], fitted_to: str, comma
 
     written = []
     for anode in anodes:
-        path = resolve_parameter_path(SET_FILES[anode])
+        path = resolve_parameter_path(li_anode_set_name(anode))
         for name, (value, unit) in values.items():
             replace_entry(path, name, _format_entry(name, value, unit, fitted_to, command,
                                                     (notes or {}).get(name)))

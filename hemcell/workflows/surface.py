@@ -1,9 +1,19 @@
 """Running surface cases from parameter sets: ``run`` and ``compare``.
 
 Parameter resolution (later wins): ``surface_defaults`` → the material sets
-``bare_li`` and ``azcnf_coated_li`` → ``--set`` overrides (applied to every set; a
-name must be in the registry). Geometry lengths come from ``surface_defaults``; the
+``bare_li`` and ``azcnf_coated_li`` (:data:`hemcell.params.li_sets.LI_ANODE_SETS`) →
+``--set`` overrides (applied to every set; a name must be in the registry) → typed
+values from a caller (:func:`resolve_case`'s ``current_density_A_per_m2``,
+``temperature_K``, ``exchange_current_A_per_m2``: the Li-metal cells hand over their
+own current, temperature and Li kinetics this way, see
+:mod:`hemcell.workflows.coupling`). Geometry lengths come from ``surface_defaults``; the
 coating thickness from the coated set.
+
+Temperature: the run is isothermal at ``ambient_temperature`` (or the typed
+``temperature_K``); the Li exchange current follows by Arrhenius with the sets'
+activation energies (:func:`hemcell.surface.kinetics.mean_exchange_current_density`).
+The electrolyte transport values of the sets are constants (evaluated at 298.15 K), so
+they do not change with the temperature.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hemcell.errors import InputError
+from hemcell.params.li_sets import LI_ANODE_SETS
 from hemcell.surface.geometry import GEOMETRIES, GeometryKind, GeometrySpec
 from hemcell.surface.parameters import (
     CASES,
@@ -25,7 +36,7 @@ from hemcell.surface.parameters import (
 )
 
 DIMS: tuple[int, ...] = (2, 3)
-DEFAULT_SETS = {"defaults": "surface_defaults", "bare": "bare_li", "coated": "azcnf_coated_li"}
+DEFAULT_SETS = {"defaults": "surface_defaults", **LI_ANODE_SETS}
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,10 @@ def resolve_case(
     control: Control = "galvanostatic",
     sets: dict[str, str] | None = None,
     dim: int = 2,
+    *,
+    current_density_A_per_m2: float | None = None,
+    temperature_K: float | None = None,
+    exchange_current_A_per_m2: float | None = None,
 ) -> ResolvedCase:
     """Load the parameter sets, apply overrides and build parameters and geometry.
 
@@ -65,6 +80,20 @@ def resolve_case(
     dim
         2, or 3 (``flat``/``nucleus``/``random``, cases ``bare``/``coated_thin``, mesh
         sizes ``surface_mesh_size_3d``/``far_mesh_size_3d``).
+    current_density_A_per_m2
+        Mean plating current density [A/m**2] instead of ``applied_current_density``.
+    temperature_K
+        Temperature [K] instead of ``ambient_temperature``.
+    exchange_current_A_per_m2
+        The case's mean Li exchange current density at ``temperature_K`` [A/m**2]
+        instead of the one the sets give; the bare reference value is set so that
+        :func:`~hemcell.surface.kinetics.mean_exchange_current_density` returns it
+        (coated Li: through the coated-interface rule).
+
+    Raises
+    ------
+    InputError
+        Unknown case, geometry or dimension; a typed value that is not positive.
     """
     from hemcell.params import load_parameter_set
 
@@ -87,6 +116,10 @@ def resolve_case(
     si = {role: ps.si for role, ps in loaded.items()}
     params = surface_parameters_from_sets(si["defaults"], si["bare"], si["coated"],
                                           case, control)  # type: ignore[arg-type]
+    typed = {"current_density_A_per_m2": current_density_A_per_m2,
+             "temperature_K": temperature_K,
+             "exchange_current_A_per_m2": exchange_current_A_per_m2}
+    params = _with_typed_values(params, case, **typed)  # type: ignore[arg-type]
     h = params.coating_thickness_m if case == "coated" else 0.0
     geo: GeometryKind = geometry  # type: ignore[assignment]
     spec = geometry_from_si(si["defaults"], geo, h)
@@ -98,11 +131,38 @@ def resolve_case(
         "geometry": asdict(spec),
         "control": control,
         "overrides": list(overrides),
+        "typed_inputs": {k: v for k, v in typed.items() if v is not None},
         "surface_parameters": asdict(params),
         "parameter_sets": {role: ps.record() for role, ps in loaded.items()},
     }
     return ResolvedCase(case, params, spec, record, dict(si["defaults"]),  # type: ignore[arg-type]
                         dim=dim)
+
+
+def _with_typed_values(params: SurfaceParameters, case: Case,
+                       current_density_A_per_m2: float | None,
+                       temperature_K: float | None,
+                       exchange_current_A_per_m2: float | None) -> SurfaceParameters:
+    """The parameters with a caller's typed current, temperature and Li kinetics."""
+    from hemcell.surface.kinetics import bare_reference_exchange_current
+
+    names = {"current_density_A_per_m2": current_density_A_per_m2,
+             "temperature_K": temperature_K,
+             "exchange_current_A_per_m2": exchange_current_A_per_m2}
+    for name, value in names.items():
+        if value is not None and not value > 0:
+            raise InputError(f"surface run: {name}", value, "a number > 0")
+    changes: dict[str, float] = {}
+    if current_density_A_per_m2 is not None:
+        changes["applied_current_density_A_per_m2"] = float(current_density_A_per_m2)
+    if temperature_K is not None:
+        changes["temperature_K"] = float(temperature_K)
+    if changes:
+        params = params.replace(**changes)
+    if exchange_current_A_per_m2 is not None:
+        params = params.replace(exchange_current_density_A_per_m2=bare_reference_exchange_current(
+            params, case, float(exchange_current_A_per_m2)))
+    return params
 
 
 def _spec_3d(spec: GeometrySpec, defaults_si: dict[str, Any]) -> GeometrySpec:

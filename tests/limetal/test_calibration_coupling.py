@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
@@ -48,22 +49,32 @@ def test_given_focusing_factor_reaches_the_cell_parameters():
 def test_focusing_from_surface_runs_and_caches(tmp_path, monkeypatch):
     require_fem()
     monkeypatch.setenv("HEMCELL_CACHE_DIR", str(tmp_path))
-    first = focusing_from_surface("coated", 10.0)
-    assert first["cached"] is False and first["current_focusing_factor"] >= 1.0
-    assert 1.0 <= first["current_weighted_focusing_factor"] <= first["current_focusing_factor"]
-    again = focusing_from_surface("coated", 10.0)
-    assert again["cached"] is True
-    assert again["current_focusing_factor"] == first["current_focusing_factor"]
-    other = focusing_from_surface("coated", 20.0)
-    assert other["parameters_hash"] != first["parameters_hash"]
-    # the cell's (slower) kinetics: a different surface run, recorded, and a coated
-    # focusing closer to 1 (larger Wagner number, the film's smoothing dominates)
-    slow = focusing_from_surface("coated", 10.0, exchange_current_ref_A_per_m2=4.2)
-    assert slow["parameters_hash"] != first["parameters_hash"]
-    assert slow["exchange_current_ref_A_per_m2"] == 4.2
-    assert 1.0 <= slow["current_focusing_factor"] < first["current_focusing_factor"]
+    p = cell_parameters(load_anode_set("coated"), "coated")
+    first = focusing_from_surface(p, 10.0)
+    assert first.cached is False and first.current_focusing_factor >= 1.0
+    assert first.focusing_factor == first.current_focusing_factor  # metric "max"
+    assert 1.0 <= first.current_weighted_focusing_factor <= first.current_focusing_factor
+    # the request carries the cell's kinetics and temperature, as floats
+    assert first.request.exchange_current_A_per_m2 == p.exchange_current_A_per_m2
+    assert first.request.temperature_K == p.temperature_K
+    again = focusing_from_surface(p, 10.0)
+    assert again.cached is True
+    assert again.current_focusing_factor == first.current_focusing_factor
+    other = focusing_from_surface(p, 20.0)
+    assert other.parameters_hash != first.parameters_hash
+    # faster kinetics (the sets' Xu2019 i0, ~10x): a different surface run and a coated
+    # focusing further from 1 (smaller Wagner number, the film's smoothing matters less)
+    fast = dataclasses.replace(p, exchange_current_ref_A_per_m2=103.0)
+    quick = focusing_from_surface(fast, 10.0)
+    assert quick.parameters_hash != first.parameters_hash
+    assert quick.request.exchange_current_A_per_m2 == pytest.approx(103.0)
+    assert 1.0 <= first.current_focusing_factor < quick.current_focusing_factor
+    w = focusing_from_surface(p, 10.0, metric="current-weighted")
+    assert w.cached and w.focusing_factor == first.current_weighted_focusing_factor
     with pytest.raises(InputError):
-        focusing_from_surface("coated", 10.0, exchange_current_ref_A_per_m2=-1.0)
+        focusing_from_surface(p, -1.0)
+    with pytest.raises(InputError):
+        focusing_from_surface(p, 10.0, metric="mean")
 
 
 def test_current_weighted_focusing_closed_forms():

@@ -48,8 +48,9 @@ def example_parameters(**changes):
 
     Electrolyte: Valøen & Reimers 2005 at 1 M, 298 K (κ 1.19 S/m, D 3.22e-10 m²/s,
     t₊ 0.38 as in PyBaMM Xu2019); i₀ of the Xu2019 Li set (7.06 mA/cm²); seed-004
-    R_ct and activation energies; Li E 8.2 GPa (Herbert 2018), ν 0.36; coating E from
-    the seed's AFM modulus. Test values only: the runs use the parameter sets.
+    R_ct and activation energies (electrode area 1.911 cm², assumed as in bare_li); Li E
+    8.2 GPa (Herbert 2018), ν 0.36; coating E from the seed's AFM modulus. Test values
+    only: the runs use the parameter sets.
     """
     from hemcell.surface.parameters import SurfaceParameters
 
@@ -69,6 +70,7 @@ def example_parameters(**changes):
         activation_energy_coated_J_per_mol=27.82e3,
         charge_transfer_resistance_bare_ohm=64.0,
         charge_transfer_resistance_coated_ohm=44.0,
+        li_electrode_area_m2=1.911e-4,
         sei_heterogeneity_amplitude=0.5,
         sei_correlation_length_m=1e-6,
         sei_seed=1,
