@@ -21,6 +21,19 @@ targets with sources and tolerances::
 numerics, ``calibrated`` targets were used to fit parameters (agreement is expected,
 not evidence), ``held-out`` targets were not used in any fit (agreement is a
 prediction).
+
+A held-out prediction that misses and is kept missing on purpose (the reason is
+understood and documented, and closing the gap would mean fitting the held-out number)
+says so::
+
+    expected: miss
+    miss_reason: >-
+      why the model misses (one or two sentences; the docs have the discussion)
+
+Such a case still runs and is reported, as ``expected miss``; it does not fail
+``hemcell validate``, but it does when it starts to pass (``UNEXPECTED PASS``: the
+model changed, so the case file and the docs must be updated) or when its command
+fails.
 """
 
 from __future__ import annotations
@@ -34,7 +47,8 @@ from hemcell.errors import InputError
 from hemcell.params.yaml_io import safe_load_file
 
 CASE_KINDS = ("analytic", "cross-check", "calibrated", "held-out")
-_CASE_KEYS = {"description", "kind", "quick", "command", "summary", "compare", "timeout_s"}
+_CASE_KEYS = {"description", "kind", "quick", "command", "summary", "compare", "timeout_s",
+              "expected", "miss_reason"}
 _COMPARE_KEYS = {"key", "target", "target_key", "unit", "source", "tolerance", "reason"}
 _SUMMARY_NAME = re.compile(r"^[a-z_]+\.json$")
 
@@ -89,6 +103,12 @@ class ValidationCase:
     summary: str = "summary.json"
     timeout_s: float = 900.0
     extra: dict[str, Any] = field(default_factory=dict)
+    miss_reason: str | None = None
+
+    @property
+    def expected_miss(self) -> bool:
+        """Whether the case is a documented held-out miss (``expected: miss``)."""
+        return self.miss_reason is not None
 
 
 def _lookup(summary: dict[str, Any], dotted: str) -> float | None:
@@ -136,6 +156,19 @@ def load_case(path: Path) -> ValidationCase:
         raise InputError(f"{where}: command", cmd, "a list of hemcell arguments")
     if "--out" in cmd:
         raise InputError(f"{where}: command", cmd, "arguments without --out (the runner adds it)")
+    expected = raw.get("expected", "pass")
+    if expected not in ("pass", "miss"):
+        raise InputError(f"{where}: expected", expected, "pass (default) or miss")
+    miss_reason = raw.get("miss_reason")
+    if expected == "miss":
+        if raw["kind"] != "held-out":
+            raise InputError(f"{where}: expected", expected,
+                             "miss only for held-out cases (the others must pass)")
+        if not isinstance(miss_reason, str) or not miss_reason.strip():
+            raise InputError(f"{where}: miss_reason", miss_reason,
+                             "a non-empty reason why the miss is expected")
+    elif miss_reason is not None:
+        raise InputError(f"{where}: miss_reason", miss_reason, "nothing without expected: miss")
     summary = raw.get("summary", "summary.json")
     if not isinstance(summary, str) or not _SUMMARY_NAME.match(summary):
         raise InputError(f"{where}: summary", summary, "a JSON file name such as metrics.json")
@@ -171,7 +204,9 @@ def load_case(path: Path) -> ValidationCase:
     return ValidationCase(name=path.parent.name, path=path, description=str(raw["description"]),
                           kind=raw["kind"], command=tuple(str(x) for x in cmd),
                           compare=tuple(comps), quick=bool(raw.get("quick", False)),
-                          summary=summary, timeout_s=float(raw.get("timeout_s", 900.0)))
+                          summary=summary, timeout_s=float(raw.get("timeout_s", 900.0)),
+                          miss_reason=None if expected == "pass" else " ".join(
+                              miss_reason.split()))
 
 
 def discover_cases(folder: Path) -> list[ValidationCase]:

@@ -92,20 +92,37 @@ def test_bad_case_files(tmp_path, old, new, fragment):
     assert fragment in str(info.value)
 
 
-def test_bench_runner_reports_ratio(tmp_path):
+class _Clock:
+    """A stand-in for the ``time`` module the bench runner reads: advances only when told,
+    so the ratio does not depend on how busy the machine is."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+def test_bench_runner_reports_ratio(tmp_path, monkeypatch):
+    from hemcell.cli import bench
     from hemcell.cli.bench import run_benchmarks
 
+    monkeypatch.setattr(bench, "time", _Clock())
     (tmp_path / "bench_toy.py").write_text(textwrap.dedent("""
-        import time
+        from hemcell.cli import bench
         from hemcell.cli.bench import Benchmark
 
+        def _take(seconds):
+            bench.time.now += seconds
+
         def benchmarks():
-            return [Benchmark(name="toy", description="sleep 20 ms vs 10 ms",
-                              run=lambda: time.sleep(0.02), baseline=lambda: time.sleep(0.01),
-                              baseline_name="sleep 10 ms")]
+            return [Benchmark(name="toy", description="20 ms vs 10 ms of clock time",
+                              run=lambda: _take(0.02), baseline=lambda: _take(0.01),
+                              baseline_name="10 ms")]
     """))
     records = run_benchmarks(tmp_path / "out", repeats=3, folder=tmp_path)
-    assert records[0]["ratio"] == pytest.approx(2.0, rel=0.35)
+    assert records[0]["ratio"] == pytest.approx(2.0, rel=1e-9)
+    assert records[0]["median_s"] == pytest.approx(0.02, rel=1e-9)
     assert (tmp_path / "out" / "bench.csv").read_text().startswith("name,median_s,baseline")
     data = json.loads((tmp_path / "out" / "bench.json").read_text())
     assert data["benchmarks"][0]["repeats"] == 3
