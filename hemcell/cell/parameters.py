@@ -49,6 +49,7 @@ from hemcell.params.uses import (
     override_keys,
     refuse_unread,
     require_parameters,
+    required,
 )
 
 #: Registry names the electrode, its double layer and the cell temperature read
@@ -75,6 +76,20 @@ HALF_CELL_PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("lower_voltage_cutoff", "V"),
     ParameterUse("upper_voltage_cutoff", "V"),
 )
+#: Names that decide the model's structure (:func:`inventory_from_si`), read for every
+#: element of the registry while the mechanism is active: setting one to 0 switches the
+#: element off, so ``--set conversion_capacity_ni=0 C/kg`` is honoured.
+_NOT_IN_MATERIAL = "the element takes no part in this mechanism"
+INVENTORY_PARAMETERS: dict[str, tuple[ParameterUse, ...]] = {
+    "conversion": (
+        ParameterUse("conversion_capacity_{el}", "C/kg", "registry", _NOT_IN_MATERIAL),
+    ),
+    "alloying": (ParameterUse("alloying_capacity_{el}", "C/kg", "registry", _NOT_IN_MATERIAL),),
+    "space_charge": (
+        ParameterUse("space_charge_areal_capacitance_{el}", "F/m**2", "registry",
+                     _NOT_IN_MATERIAL),
+    ),
+}
 #: mechanism name → the registry names its module declares
 MECHANISM_PARAMETERS: dict[str, tuple[ParameterUse, ...]] = {
     "intercalation": intercalation.PARAMETERS,
@@ -186,7 +201,16 @@ def element_groups(inventory: Inventory, mechanisms: Iterable[str],
         "alloying": tuple(inventory.alloying) if "alloying" in mechs else (),
         "space_charge": tuple(inventory.space_charge) if "space_charge" in mechs else (),
         "carrier_ion": (ion,) if ion else (),
+        "registry": registry_elements(),
     }
+
+
+def registry_elements() -> tuple[str, ...]:
+    """Element symbols (lower case) with element-resolved names in the registry."""
+    from hemcell.params import registry
+
+    stem = "conversion_capacity_"
+    return tuple(k[len(stem):] for k in registry() if k.startswith(stem))
 
 
 def anode_parameter_uses(
@@ -220,6 +244,9 @@ def anode_parameter_uses(
     for m in MECHANISMS:
         if m in mechs:
             uses += MECHANISM_PARAMETERS[m]
+    for m in MECHANISMS:
+        if m in mechs:
+            uses += INVENTORY_PARAMETERS.get(m, ())
     other_ion = ion is not None and ion != reference
     if other_ion:
         uses += [u for u in carriers.ION_PARAMETERS
@@ -324,7 +351,7 @@ def pybamm_values(
     require_parameters(si, ["reference_ion_radius"], reader)
     ref_ion = reference_ion(dict(si))
     uses = anode_parameter_uses(mechs, inv, cell, ion or ref_ion, ref_ion)
-    require_parameters(si, uses, reader)
+    require_parameters(si, required(uses), reader)
     pv = pybamm.ParameterValues(base) if base else pybamm.ParameterValues({})
     ion = ion or ref_ion
     if ion != "Li":

@@ -12,8 +12,11 @@ The file follows ``docs/parameters.md`` and uses the names of
   expansion) are copied as ``assumed`` placeholders unless the composition *is* that
   material; element values (branch potentials, reversible fractions, space-charge
   capacitance, alloying stages) only for the elements that set has, and only for Li;
-- what can be neither derived nor copied is left out and listed in ``notes``, so the
-  model's own error names it when a simulation needs it.
+- the initial metallic fraction of each active element from its oxidation state (0 for
+  a cation, 1 for an element present as metal);
+- what can be neither derived nor copied is left out and listed in ``notes``; the model
+  declares every value it reads (:mod:`hemcell.params.uses`) and refuses a run without
+  them, naming all at once (``hemcell params check FILE --for RECIPE`` lists them).
 """
 
 from __future__ import annotations
@@ -55,10 +58,6 @@ _COPY_BY_ROLE = {
                  "alloying_delithiation_potentials", "alloying_volume_expansion"),
     "space_charge": ("space_charge_areal_capacitance", "spin_polarization"),
 }
-#: Element values the model defaults when absent (reversible fraction 1, one alloying
-#: stage, no expansion, no spin polarisation): not reported as missing.
-_OPTIONAL = ("conversion_reversible_fraction", "alloying_stage_fractions",
-             "alloying_volume_expansion", "spin_polarization")
 _ELEMENT_KEY = re.compile(r"^(?P<stem>[a-z_]+?)_(?P<el>[a-z]{1,2})$")
 _SET_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Intercalation placeholder of the base set: 0.1 Li per formula unit (assumed there).
@@ -254,12 +253,22 @@ def build_parameter_set(inventory: Mapping[str, Any], name: str) -> dict[str, An
                         entry["note"] = ((str(entry.get("note", "")) + " ").lstrip()
                                          + "Oxide value; the host anion here is not O.")
                     params[pname] = entry
-                elif stem not in _OPTIONAL:
+                else:
                     missing.append(pname)
+        if {"conversion", "alloying", "space_charge"} & set(r):
+            q = states.get(el, 0.0)
+            put(f"initial_metallic_fraction_{s}", {
+                "value": 0.0 if q else 1.0, "unit": "dimensionless",
+                "source": {"derived": (
+                    f"oxidation state {q:+.4g} of {el} in {formula} (charge balance, rule: "
+                    f"{inventory['oxidation_rule']}): "
+                    + ("no metal before the first lithiation" if q else "present as metal"))},
+            })
 
     if missing:
-        notes.append("Not derivable and not in the base set (add before simulating; the "
-                     "model names what it needs): " + ", ".join(missing) + ".")
+        notes.append("Not derivable and not in the base set (add before simulating; a run "
+                     "refuses the set naming all of them, and `hemcell params check FILE "
+                     "--for RECIPE` lists them): " + ", ".join(missing) + ".")
     if no_registry:
         notes.append("No registry name for: " + ", ".join(no_registry)
                      + " (parameters/registry/anode.yaml); left out.")

@@ -35,11 +35,16 @@ class ParameterUse:
     elements
         For a pattern: the inventory group ``{el}`` ranges over (``"conversion"``,
         ``"alloying"``, ``"space_charge"``, ...); empty for a plain name.
+    absent
+        Empty for a value every set must give. Otherwise what a set that does not give
+        it means (``"the element is not in the material"``): the name is read (a
+        ``--set`` of it is honoured) but not required.
     """
 
     key: str
     unit: str
     elements: str = ""
+    absent: str = ""
 
     def keys(self, groups: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
         """The registry names this use stands for, given the elements of each group."""
@@ -57,6 +62,11 @@ def expand(uses: Iterable[ParameterUse],
         for key in use.keys(groups):
             out.setdefault(key, use)
     return out
+
+
+def required(uses: Mapping[str, ParameterUse]) -> list[str]:
+    """The names of ``uses`` (from :func:`expand`) every set must give."""
+    return [k for k, u in uses.items() if not u.absent]
 
 
 def missing_parameters(values: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
