@@ -702,7 +702,37 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
                      timeout_s=None if timeout is None else float(timeout), mpi_ranks=ranks,
                      description=str(raw.get("description", "")).strip(), path=path, raw=raw)
     _check_arguments(spec, command, where)
+    _check_parameter_keys(spec, command, where)
     return spec
+
+
+def _check_parameter_keys(spec: SweepSpec, command: Command, where: str) -> None:
+    """Refuse ``set:`` and swept registry names the command's model does not read.
+
+    The command's workflow names the check (:data:`hemcell.workflows.PARAMETER_KEY_CHECKS`);
+    it runs on the argument list of every probe point (each value of every axis), so a
+    swept option that changes the model (``--mechanisms``, ``--ion``) is covered.
+    """
+    import importlib
+
+    from hemcell.workflows import PARAMETER_KEY_CHECKS
+
+    target = PARAMETER_KEY_CHECKS.get(command.name)
+    if target is None or not (spec.set or any(a.option is None for a in spec.axes)):
+        return
+    module, name = target.split(":")
+    check = getattr(importlib.import_module(module), name)
+    seen: set[tuple[str, ...]] = set()
+    for point in spec.probe_points():
+        args = [*point.args, "--out", "OUT"]
+        key = tuple(a.split("=", 1)[0] for a in args)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            check(command.parse_args(args))
+        except InputError as exc:
+            raise SpecError(where, [exc]) from None
 
 
 def _check_arguments(spec: SweepSpec, command: Command, where: str) -> None:
