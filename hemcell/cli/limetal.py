@@ -24,11 +24,12 @@ app = typer.Typer(
 _Anode = Annotated[str, typer.Option("--anode", help="bare | coated | both")]
 _Kinetics = Annotated[str, typer.Option(
     "--kinetics", help="rct: Li i0 from the seed's 64/44 Ohm and the electrode area; "
-                       "set: the set's li_exchange_current_density (Xu2019)")]
+                       "set: bare_li's li_exchange_current_density (Xu2019), coated Li "
+                       "from it by the same 64/44 Ohm rule")]
 _Focus = Annotated[bool, typer.Option(
     "--focusing-from-surface",
-    help="Run the surface model at the cell's current density for the focusing factor "
-         "(cached); default: the set's current_focusing_factor")]
+    help="Run the surface model at the cell's current density, temperature and Li i0 "
+         "for the focusing factor (cached); default: the set's current_focusing_factor")]
 _Metric = Annotated[str, typer.Option(
     "--focusing-metric",
     help="With --focusing-from-surface: max (max/mean, hot spot) | current-weighted")]
