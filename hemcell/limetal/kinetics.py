@@ -9,7 +9,10 @@ with equal transfer coefficients :math:`\alpha_a = \alpha_c = 1/2`:
     \quad\Longleftrightarrow\quad
     \eta = \frac{2RT}{F}\,\operatorname{arsinh}\!\left(\frac{i}{2 i_0}\right).
 
-**Exchange current from the measured charge-transfer resistance.** Linearising at
+**Exchange current from the measured charge-transfer resistance** (the laws are
+:func:`hemcell.laws.exchange_current_from_resistance` and
+:func:`hemcell.laws.coated_exchange_current`; the cell's value is derived once, in
+:func:`hemcell.limetal.parameters.reference_exchange_current_A_per_m2`). Linearising at
 :math:`\eta \to 0` gives the area-specific charge-transfer resistance
 :math:`r_{ct} = RT/(F i_0)`. Seed 004 reports the interfacial resistance of symmetric
 Li‖Li cells (two identical interfaces in series) in Ohm: 64 Ω bare, 44 Ω coated (L86).
@@ -21,8 +24,9 @@ charge transfer:
 
     i_0(T_{ref}) = \frac{RT_{ref}}{F\,\left(R_{ct} A/2 - h/\kappa_c\right)}.
 
-**Temperature.** Arrhenius with the seed's activation energies (27.82 vs 29.31 kJ/mol,
-L76), :math:`i_0(T) = i_0(T_{ref}) \exp[-E_a/R\,(1/T - 1/T_{ref})]`, so
+**Temperature.** Arrhenius (:func:`hemcell.laws.arrhenius_factor`) with the seed's
+activation energies (27.82 vs 29.31 kJ/mol, L76) from the set's
+``reference_temperature``, :math:`i_0(T) = i_0(T_{ref}) \exp[-E_a/R\,(1/T - 1/T_{ref})]`, so
 :math:`r_{ct}(T) \propto T \exp(E_a/RT)`.
 
 **Current focusing.** When the surface model finds a focusing factor
