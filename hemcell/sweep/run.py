@@ -154,7 +154,8 @@ def run_point(job: PointJob) -> dict[str, Any]:
         ``status``, ``summary`` (or ``None``), ``error`` (or ``None``), ``elapsed_s``.
     """
     run_dir = Path(job.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(run_dir, ignore_errors=True)  # files of an earlier attempt are stale
+    run_dir.mkdir(parents=True)
     argv = list(job.argv)
     if sys.platform == "linux":
         argv = [sys.executable, "-c", _LAUNCHER, str(os.getpid()), *argv]
