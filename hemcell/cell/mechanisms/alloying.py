@@ -2,7 +2,7 @@
 
 Only metal that exists can alloy: metal present initially (fraction f₀) plus metal
 made by conversion of the element's oxide (ξ from :mod:`.conversion`), so the alloying
-capacity grows as conversion proceeds (docs/anode.md). Each stage m of host element e
+capacity grows as conversion proceeds (docs/theory.md eq. 2.4). Each stage m of host element e
 (e.g. Zn → LiZn₄ → LiZn₂ → LiZn) is a two-phase reaction with its own lithiation and
 delithiation potentials (plateaus with hysteresis; the MSMR idea of one term per
 phase, Baker & Verbrugge, J. Electrochem. Soc. 165 (2018) A3952, with two-branch

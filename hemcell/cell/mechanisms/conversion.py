@@ -7,7 +7,7 @@ reconverts (seed 000 L315–319: in (Mg,Co,Ni,Cu,Zn)O, Co and Ni re-oxidise only
 partly, Zn fully).
 
 Kinetics: two one-directional Butler–Volmer branches with *their own* equilibrium
-potentials U_lith,k < U_delith,k (two-branch hysteresis, docs/anode.md). Lithiation runs
+potentials U_lith,k < U_delith,k (two-branch hysteresis, docs/theory.md eq. 2.3). Lithiation runs
 only below U_lith, reconversion only above U_delith, and between them the phase
 composition is frozen. The voltage gap therefore stays when the rate → 0: the
 hysteresis is rate-independent, as observed for conversion oxides (e.g. NiO ≈1.2 V,
