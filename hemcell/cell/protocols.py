@@ -80,6 +80,8 @@ def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
 
     def c_rate(m: re.Match[str]) -> str:
         _refuse_sign(step, m.group("sign"))
+        if not m.group("num") and not float(m.group("den")) > 0:
+            raise InputError("--protocol step", step, "a C-rate C/n with n > 0, e.g. 'C/10'")
         rate = float(m.group("num")) if m.group("num") else 1.0 / float(m.group("den"))
         amps = rate * float(nominal_capacity_Ah)
         found.append(amps)
