@@ -1,0 +1,38 @@
+"""``hemcell fit``: fit a model to measured curves (mounted by ``hemcell.cli``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hemcell.cli.options import OutOption
+
+
+def app(
+    spec: Annotated[Path, typer.Argument(help="Fit spec (YAML): model, data, fit, objective.")],
+    out: OutOption,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, help="Multistart runs at once (processes).")] = 1,
+    executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
+) -> None:
+    """Fit parameters to measured data; write fit.json, fitted_parameters.yaml, fit.png,
+    profiles.png and run.json (docs/fitting.md)."""
+    from hemcell.errors import InputError
+    from hemcell.workflows.fit import fit, load_spec, write_outputs
+
+    if executor not in ("local", "dask"):
+        raise InputError("--executor", executor, "local or dask")
+    result = fit(load_spec(spec), workers=workers, executor=executor)
+    record = write_outputs(result, out, command=sys.argv)
+    for name, e in record["parameters"].items():
+        lo, hi = e["ci95"]
+        ci = f"[{lo:.4g}, {hi:.4g}]" if lo is not None and hi is not None else "[not bounded]"
+        typer.echo(f"{name} = {e['value']:.4g} {e['unit']}  95 % {ci}")
+    typer.echo(f"rmse {1e3 * record['rmse']:.3g} mV, converged {record['converged']}, "
+               f"{record['evaluations']} evaluations")
+    for warning in record["warnings"]:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"wrote {out}/fit.json, fitted_parameters.yaml, fit.png, profiles.png, run.json")

@@ -1,0 +1,333 @@
+"""Measured data: CSV files with the unit in every header, and instrument files.
+
+A measurement is a table of time [s], current, voltage [V] and (optionally) capacity,
+read into SI with :mod:`hemcell.units` and checked row by row, so a fit never starts
+from data it would misread. Every problem is an :class:`~hemcell.errors.InputError`
+naming the file, the column and the row.
+
+CSV
+    One header row ``quantity [unit]`` per column, e.g.::
+
+        # synthetic: simulated with ... (comment lines start with '#')
+        time [s],current [mA],voltage [V],capacity [mAh/g]
+        0,1.528,2.31,0
+
+    Quantities: ``time``, ``current``, ``voltage``, ``capacity`` (and ``cycle``/``step``
+    counters in ``[1]``). The current may be absolute (``A``, ``mA``) or per mass of
+    active material (``A/g``, ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
+    **Sign**: a positive current discharges the cell, i.e. lithiates a half-cell's
+    anode (the hemcell/PyBaMM convention of protocols).
+
+Instrument files
+    Read through a maintained reader, never a hand-written binary parser: BioLogic
+    EC-Lab ``.mpr`` (binary) and ``.mpt`` (text export) with ``galvani``. EC-Lab counts
+    oxidation of the working electrode as positive current, so its ``I/mA`` is negated
+    (a HEM anode lithiated against Li is a reduction: negative in EC-Lab, a positive
+    "discharge" here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hemcell.errors import InputError
+from hemcell.units import parse_unit, unit_registry
+
+#: Quantities a measurement may hold: SI unit(s) allowed (absolute, per mass).
+QUANTITIES: dict[str, tuple[str, ...]] = {
+    "time": ("s",),
+    "current": ("A", "A/kg"),
+    "voltage": ("V",),
+    "capacity": ("A*s", "A*s/kg"),
+    "cycle": ("dimensionless",),
+    "step": ("dimensionless",),
+}
+_EXAMPLE_HEADER = "time [s],current [mA],voltage [V]"
+#: Suffixes read by galvani (BioLogic EC-Lab).
+INSTRUMENT_SUFFIXES = (".mpr", ".mpt")
+
+
+@dataclass
+class Column:
+    """One measured column in SI.
+
+    Attributes
+    ----------
+    header
+        The header as written (``current [mA/g]``).
+    unit
+        The unit as written.
+    si_unit
+        The SI unit of ``values`` (``A`` or ``A/kg`` for a current).
+    values
+        The column in ``si_unit``.
+    """
+
+    header: str
+    unit: str
+    si_unit: str
+    values: np.ndarray
+
+    @property
+    def per_mass(self) -> bool:
+        """True for a quantity given per mass of active material (``A/g``, ``mAh/g``)."""
+        return self.si_unit.endswith("/kg")
+
+
+@dataclass
+class Measurement:
+    """A measured table read from one file.
+
+    Attributes
+    ----------
+    path
+        The file.
+    sha256
+        SHA-256 of the file's bytes (cited by fitted parameter sets).
+    columns
+        ``quantity -> Column``.
+    first_line
+        File line of the first data row (for messages: row ``k`` is line
+        ``first_line + k - 1``).
+    """
+
+    path: Path
+    sha256: str
+    columns: dict[str, Column] = field(default_factory=dict)
+    first_line: int = 2
+
+    def __contains__(self, quantity: str) -> bool:
+        return quantity in self.columns
+
+    def __getitem__(self, quantity: str) -> np.ndarray:
+        return self.columns[quantity].values
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values())).values) if self.columns else 0
+
+    def where(self, quantity: str, row: int) -> str:
+        """``file: column 'header', row k (line n)`` for an error message (row 1-based)."""
+        return (f"{self.path.name}: column '{self.columns[quantity].header}', row {row} "
+                f"(line {self.first_line + row - 1})")
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 hex digest of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _split_header(text: str, where: str) -> tuple[str, str]:
+    """``'current [mA/g]'`` → (``'current'``, ``'mA/g'``)."""
+    head = text.strip()
+    if not (head.endswith("]") and "[" in head):
+        raise InputError(where, head, "a header 'quantity [unit]', e.g. 'time [s]', "
+                         "'current [mA/g]', 'voltage [V]', 'capacity [mAh/g]'")
+    name, _, unit = head[:-1].partition("[")
+    return name.strip().lower(), unit.strip()
+
+
+def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
+    """The allowed SI unit of ``quantity`` that ``unit`` converts to, and the factor."""
+    if quantity not in QUANTITIES:
+        raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}")
+    text = "dimensionless" if unit in ("", "-", "1") else unit.replace("mAh", "mA*h")
+    given = parse_unit(text.replace("Ah", "A*h"), where)
+    ureg = unit_registry()
+    for target in QUANTITIES[quantity]:
+        q = ureg.Quantity(1.0, given)
+        if q.dimensionality == ureg.Quantity(1.0, target).dimensionality:
+            return target, float(q.to(target).magnitude)
+    raise InputError(where, unit, f"a unit of {quantity}: one convertible to "
+                     f"{' or '.join(QUANTITIES[quantity])}")
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def read_csv(path: str | Path) -> Measurement:
+    """Read a measurement CSV (module doc) and check it.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the column and the row: an empty file, a header without a
+        unit or with an unknown unit or quantity, a missing or non-numeric (NaN) value,
+        a time that does not increase.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("data file", str(p), "an existing CSV or instrument file")
+    lines = p.read_text(encoding="utf-8-sig").splitlines()
+    start = 0
+    def comment(line: str) -> bool:
+        return not line.strip() or line.lstrip().startswith("#")
+
+    while start < len(lines) and comment(lines[start]):
+        start += 1
+    if start >= len(lines):
+        raise InputError(f"{p.name}", "an empty file", f"a header row, e.g. '{_EXAMPLE_HEADER}', "
+                         "and at least two data rows")
+    headers = [h for h in lines[start].split(",")]
+    rows = [ln.split(",") for ln in lines[start + 1:] if not comment(ln)]
+    if len(rows) < 2:
+        raise InputError(f"{p.name}", f"{len(rows)} data row(s)", "at least two data rows "
+                         f"under the header '{lines[start].strip()}'")
+    meas = Measurement(p, file_sha256(p), first_line=start + 2)
+    for j, header in enumerate(headers):
+        where = f"{p.name}: column {j + 1} '{header.strip()}'"
+        quantity, unit = _split_header(header, where)
+        si_unit, factor = _si_unit(quantity, unit, where)
+        if quantity in meas.columns:
+            raise InputError(where, header.strip(), "each quantity once")
+        values = np.array([_number(r[j]) if j < len(r) else math.nan for r in rows])
+        meas.columns[quantity] = Column(header.strip(), unit, si_unit, values * factor)
+    check(meas)
+    return meas
+
+
+def check(meas: Measurement) -> None:
+    """Refuse NaN/missing values and a time that does not strictly increase.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the column and the first bad row.
+    """
+    for q, col in meas.columns.items():
+        bad = np.flatnonzero(~np.isfinite(col.values))
+        if bad.size:
+            raise InputError(meas.where(q, int(bad[0]) + 1), "NaN or missing",
+                             "a finite number in every row")
+    if "time" not in meas or "voltage" not in meas:
+        have = [c.header for c in meas.columns.values()]
+        raise InputError(f"{meas.path.name}: columns", have,
+                         "a 'time [s]' and a 'voltage [V]' column (plus current, capacity)")
+    t = meas["time"]
+    back = np.flatnonzero(np.diff(t) <= 0)
+    if back.size:
+        k = int(back[0]) + 2
+        raise InputError(meas.where("time", k), f"{t[k - 1]:g} s after {t[k - 2]:g} s",
+                         "a strictly increasing time")
+
+
+#: EC-Lab column (galvani's canonical names) → (quantity, unit, sign).
+_ECLAB = {
+    "time/s": ("time", "s", 1.0),
+    "I/mA": ("current", "mA", -1.0),
+    "control/mA": ("current", "mA", -1.0),
+    "Ewe/V": ("voltage", "V", 1.0),
+    "(Q-Qo)/mA.h": ("capacity", "mAh", -1.0),
+    "cycle number": ("cycle", "dimensionless", 1.0),
+}
+
+
+def read_instrument(path: str | Path) -> Measurement:
+    """Read a BioLogic EC-Lab file (``.mpr`` binary or ``.mpt`` text) with galvani.
+
+    Current and charge are negated to the hemcell sign (module doc). Columns other
+    than time, current, voltage, charge and cycle number are left out.
+
+    Raises
+    ------
+    InputError
+        A file galvani cannot read, or one without time and voltage columns; then the
+        checks of :func:`check`.
+    """
+    from galvani import BioLogic
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("data file", str(p), "an existing CSV or instrument file")
+    try:
+        if p.suffix.lower() == ".mpr":
+            table = BioLogic.MPRfile(str(p)).data
+            first_line = 1
+        else:
+            table, comments = BioLogic.MPTfile(str(p))
+            first_line = len(comments) + 4
+    except (ValueError, OSError, NotImplementedError, KeyError, StopIteration) as exc:
+        raise InputError(p.name, f"{type(exc).__name__}: {exc}"[:120],
+                         "a BioLogic EC-Lab .mpr or .mpt file galvani can read") from None
+    meas = Measurement(p, file_sha256(p), first_line=first_line)
+    for name in table.dtype.names or ():
+        if name not in _ECLAB:
+            continue
+        quantity, unit, sign = _ECLAB[name]
+        if quantity in meas.columns:
+            continue
+        si_unit, factor = _si_unit(quantity, unit, f"{p.name}: column '{name}'")
+        meas.columns[quantity] = Column(name, unit, si_unit,
+                                        sign * factor * np.asarray(table[name], dtype=float))
+    if len(meas) < 2:
+        raise InputError(p.name, f"{len(meas)} data row(s)", "at least two data rows")
+    check(meas)
+    return meas
+
+
+def read_measurement(path: str | Path) -> Measurement:
+    """A CSV (:func:`read_csv`) or instrument file (:func:`read_instrument`) by suffix."""
+    p = Path(path)
+    if p.suffix.lower() in INSTRUMENT_SUFFIXES:
+        return read_instrument(p)
+    return read_csv(p)
+
+
+def check_current_sign(meas: Measurement, sign: float, protocol: str) -> None:
+    """Refuse a current column whose sign is opposite to the protocol's.
+
+    Parameters
+    ----------
+    sign
+        +1 for a discharge (lithiation), -1 for a charge.
+    protocol
+        The protocol text, for the message.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the current column and the first row of the wrong sign.
+    """
+    if "current" not in meas:
+        return
+    i = meas["current"]
+    wrong = np.flatnonzero(np.sign(i) == -np.sign(sign))
+    if wrong.size:
+        k = int(wrong[0]) + 1
+        col = meas.columns["current"]
+        raise InputError(meas.where("current", k), f"{i[k - 1] / _unit_factor(col):g} {col.unit}",
+                         f"a current of the protocol's sign ('{protocol}': "
+                         f"{'positive = discharge' if sign > 0 else 'negative = charge'})",
+                         hint="hemcell counts a discharge (lithiation of the anode) as "
+                         "positive; negate the column if the cycler counts it the other way")
+
+
+def _unit_factor(col: Column) -> float:
+    """Factor from the column's written unit to its SI unit."""
+    text = col.unit.replace("mAh", "mA*h").replace("Ah", "A*h")
+    return float(unit_registry().Quantity(1.0, text or "dimensionless").to(col.si_unit).magnitude)
+
+
+def check_voltage_window(meas: Measurement, lower_V: float, upper_V: float) -> None:
+    """Refuse voltages outside the model's window [lower_V, upper_V].
+
+    Raises
+    ------
+    InputError
+        Naming the file, the voltage column and the first row outside.
+    """
+    v = meas["voltage"]
+    out = np.flatnonzero((v < lower_V) | (v > upper_V))
+    if out.size:
+        k = int(out[0]) + 1
+        raise InputError(meas.where("voltage", k), f"{v[k - 1]:g} V",
+                         f"a voltage inside the model's window [{lower_V:g}, {upper_V:g}] V "
+                         "(the parameter set's lower/upper voltage cut-offs)")

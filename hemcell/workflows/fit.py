@@ -1,0 +1,1185 @@
+"""``hemcell fit``: fit a model's parameters to measured curves, with confidence intervals.
+
+A fit spec (YAML, ``docs/fitting.md``) names the model (a ``cell run`` recipe and
+parameter set), the measured data (CSV or instrument files, :mod:`hemcell.measurements`),
+the parameters to fit (initial value, bounds with units, log or linear scale, optional
+Gaussian prior) and the objective (voltage vs time or vs capacity, weights, noise).
+
+Method
+------
+Weighted least squares on the residuals
+
+    r_k = sqrt(w_d) (V_model(t_k; θ) − V_k) / σ,
+
+plus one row (θ_j − μ_j)/s_j per Gaussian prior, minimised in the fit coordinates
+x_j = log10 θ_j (``scale: log``) or x_j = θ_j (``linear``) with
+:func:`scipy.optimize.least_squares` (trust-region reflective, bounds) from several
+starts (the initial value and a Latin hypercube over the bounds). The model is built
+ONCE: every fitted quantity whose PyBaMM values are numbers becomes a
+``pybamm.InputParameter`` (the sweep fast path's rule,
+:mod:`hemcell.workflows.anode_sweep`), the applied current too, and each data set is a
+re-solve of that model. The Jacobian comes from the IDAKLU solver's forward
+sensitivities (chain rule through the parameter-set → PyBaMM mapping) or from forward
+differences, whichever is cheaper for the model (timed once at the start; both give the
+same derivatives to solver tolerance).
+
+Uncertainty (Bates & Watts 1988, ch. 2; Raue et al., Bioinformatics 25 (2009) 1923)
+    Cov(x̂) = s² (JᵀJ)⁻¹ with s² = 1 for a known σ, s² = Σr²/(n − p) when σ is
+    estimated; the 95 % interval is x̂_j ± q √Cov_jj with q the normal (known σ) or
+    Student-t (n − p d.o.f.) 97.5 % quantile, mapped back to θ (asymmetric for a log
+    scale). It is checked against the profile likelihood: Δχ²(x_j) =
+    min_{x_{−j}} Σr²/s² − Σr̂²/s², whose 95 % interval is Δχ² ≤ q². A pair with
+    |ρ_ij| > 0.95, or a profile that stays below q² on both sides, is reported as not
+    identifiable (a warning and a note in ``fit.json``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pybamm
+
+from hemcell.errors import InputError, SimulationError
+from hemcell.measurements import (
+    Measurement,
+    check_current_sign,
+    check_voltage_window,
+    read_measurement,
+)
+
+#: Commands whose models ``hemcell fit`` can drive.
+COMMANDS = ("cell run",)
+#: Objective signals available now.
+SIGNALS = ("voltage_vs_time", "voltage_vs_capacity")
+#: Signals named by the command's contract that are not implemented yet.
+LATER_SIGNALS = ("capacity_per_cycle", "impedance")
+JACOBIANS = ("auto", "sensitivities", "finite_differences")
+#: Input that carries the applied current [A] (or its scale for a current trace).
+CURRENT_INPUT = "Applied current [A]"
+#: The model output compared with the measured voltage.
+VOLTAGE = "Voltage [V]"
+#: |ρ| above which a pair of parameters is reported as not identifiable.
+CORRELATION_LIMIT = 0.95
+#: Relative step of the forward differences in the fit coordinate (per unit of x range).
+FD_STEP = 1e-4
+#: Residual of every point when the solver fails at a trial point [in units of σ].
+FAILED_RESIDUAL = 1e3
+_SPEC_KEYS = {"model", "data", "fit", "objective"}
+_MODEL_KEYS = {"command", "recipe", "params", "mechanisms", "set", "ion"}
+_DATA_KEYS = {"file", "protocol", "weight", "name"}
+_FIT_KEYS = {"parameters", "multistart", "seed", "profile"}
+_PARAM_KEYS = {"initial", "bounds", "scale", "prior"}
+_OBJECTIVE_KEYS = {"signal", "noise", "jacobian"}
+
+
+# --------------------------------------------------------------------------- spec
+
+
+@dataclass
+class FitParameter:
+    """One fitted parameter (registry name) and its fit coordinate.
+
+    Attributes
+    ----------
+    name
+        Registry name (``intercalation_diffusivity``).
+    unit
+        Unit the spec wrote its initial value in (results are reported in it).
+    si_unit
+        Registry (SI) unit.
+    initial, lower, upper
+        Initial value and bounds [SI].
+    scale
+        ``log`` (x = log10 θ) or ``linear`` (x = θ).
+    prior
+        ``(mean, sd)`` of a Gaussian prior on θ [SI], or ``None``.
+    """
+
+    name: str
+    unit: str
+    si_unit: str
+    initial: float
+    lower: float
+    upper: float
+    scale: str = "log"
+    prior: tuple[float, float] | None = None
+
+    def to_x(self, value: float | np.ndarray) -> Any:
+        """Fit coordinate of a value [SI]."""
+        return np.log10(value) if self.scale == "log" else value
+
+    def from_x(self, x: float | np.ndarray) -> Any:
+        """Value [SI] of a fit coordinate."""
+        return 10.0 ** np.asarray(x) if self.scale == "log" else np.asarray(x)
+
+    def in_unit(self, value_si: float) -> float:
+        """A value [SI] in the spec's unit."""
+        from hemcell.units import to_si
+
+        return value_si / to_si(1.0, self.unit, self.si_unit, self.name)
+
+
+@dataclass
+class DataSpec:
+    """One measured data set as the spec names it."""
+
+    file: Path
+    protocol: str | None = None
+    weight: float = 1.0
+    name: str = ""
+
+
+@dataclass
+class FitSpec:
+    """A parsed, validated fit spec (``docs/fitting.md``)."""
+
+    path: Path
+    model: dict[str, Any]
+    data: list[DataSpec]
+    parameters: list[FitParameter]
+    signal: str = "voltage_vs_time"
+    sigma_V: float | None = None
+    jacobian: str = "auto"
+    multistart: int = 3
+    seed: int = 0
+    profile_points: int = 7
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def _mapping(value: Any, field_name: str, keys: set[str], required: Sequence[str] = ()
+             ) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InputError(field_name, value, f"a mapping with keys {sorted(keys)}")
+    for key in value:
+        if key not in keys:
+            raise InputError(f"{field_name}.{key}", value[key], f"keys {sorted(keys)}")
+    for key in required:
+        if key not in value:
+            raise InputError(field_name, f"no '{key}'", f"a mapping with '{key}' "
+                             f"(keys {sorted(keys)})")
+    return dict(value)
+
+
+def _quantity(text: Any, si_unit: str, field_name: str) -> tuple[float, str]:
+    """(value [SI], unit as written) of ``'1e-15 m**2/s'``."""
+    from hemcell.units import parse_quantity_text, to_si
+
+    value, unit = parse_quantity_text(str(text), field_name)
+    if unit == "dimensionless" and si_unit not in ("dimensionless", "1", ""):
+        raise InputError(field_name, text, f"a number with a unit of dimension {si_unit}")
+    return to_si(value, unit, si_unit, field_name), unit
+
+
+def _parameter(name: str, raw: Any, where: str) -> FitParameter:
+    from hemcell.params import registry
+
+    specs = registry()
+    if name not in specs:
+        raise InputError(where, name, "a parameter name from the registry "
+                         "(parameters/registry/*.yaml; `hemcell params show SET` lists a set's)")
+    entry = _mapping(raw, f"{where}.{name}", _PARAM_KEYS, ("initial", "bounds"))
+    si_unit = specs[name].unit
+    initial, unit = _quantity(entry["initial"], si_unit, f"{where}.{name}.initial")
+    bounds = entry["bounds"]
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        raise InputError(f"{where}.{name}.bounds", bounds, "[lower, upper] with units, "
+                         "e.g. ['1e-16 m**2/s', '1e-13 m**2/s']")
+    lower = _quantity(bounds[0], si_unit, f"{where}.{name}.bounds[0]")[0]
+    upper = _quantity(bounds[1], si_unit, f"{where}.{name}.bounds[1]")[0]
+    scale = entry.get("scale", "log")
+    if scale not in ("log", "linear"):
+        raise InputError(f"{where}.{name}.scale", scale, "log or linear")
+    if not lower < initial < upper:
+        raise InputError(f"{where}.{name}", f"initial {entry['initial']}, bounds {bounds}",
+                         "lower < initial < upper")
+    if scale == "log" and lower <= 0:
+        raise InputError(f"{where}.{name}.bounds[0]", bounds[0], "a positive lower bound "
+                         "with scale: log (or scale: linear)")
+    prior = None
+    if "prior" in entry:
+        pr = _mapping(entry["prior"], f"{where}.{name}.prior", {"mean", "sd"}, ("mean", "sd"))
+        mean = _quantity(pr["mean"], si_unit, f"{where}.{name}.prior.mean")[0]
+        sd = _quantity(pr["sd"], si_unit, f"{where}.{name}.prior.sd")[0]
+        if not sd > 0:
+            raise InputError(f"{where}.{name}.prior.sd", pr["sd"], "a positive standard deviation")
+        prior = (mean, sd)
+    return FitParameter(name, unit, si_unit, initial, lower, upper, scale, prior)
+
+
+def load_spec(path: str | Path) -> FitSpec:
+    """Read and check a fit spec.
+
+    Raises
+    ------
+    InputError
+        Naming the key, the value and what is allowed (unknown keys, a command that
+        cannot be fitted, a parameter not in the registry, bounds without units, ...).
+    """
+    from hemcell.params.yaml_io import safe_load_file
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("SPEC", str(p), "an existing fit spec (YAML)")
+    raw = _mapping(safe_load_file(p), p.name, _SPEC_KEYS, ("model", "data", "fit"))
+    model = _mapping(raw["model"], "model", _MODEL_KEYS, ("command", "recipe", "params"))
+    if model["command"] not in COMMANDS:
+        raise InputError("model.command", model["command"], f"one of {list(COMMANDS)}",
+                         hint="Li-metal and impedance commands are not fittable yet")
+    mechs = model.get("mechanisms")
+    if isinstance(mechs, str):
+        model["mechanisms"] = [m.strip() for m in mechs.split(",") if m.strip()]
+    sets = model.get("set") or []
+    if not isinstance(sets, list) or not all(isinstance(s, str) for s in sets):
+        raise InputError("model.set", sets, "a list of 'NAME=VALUE UNIT' overrides")
+    model["set"] = sets
+    data_raw = raw["data"]
+    if not isinstance(data_raw, list) or not data_raw:
+        raise InputError("data", data_raw, "a list of data sets, each {file: ..., protocol: ...}")
+    data = []
+    for k, item in enumerate(data_raw):
+        d = _mapping(item, f"data[{k}]", _DATA_KEYS, ("file",))
+        file = Path(str(d["file"]))
+        file = file if file.is_absolute() else p.parent / file
+        weight = d.get("weight", 1.0)
+        if not isinstance(weight, int | float) or not weight > 0:
+            raise InputError(f"data[{k}].weight", weight, "a positive number")
+        name = str(d.get("name") or file.stem)
+        data.append(DataSpec(file, d.get("protocol"), float(weight), name))
+    fit = _mapping(raw["fit"], "fit", _FIT_KEYS, ("parameters",))
+    params_raw = fit["parameters"]
+    if not isinstance(params_raw, Mapping) or not params_raw:
+        raise InputError("fit.parameters", params_raw, "a mapping NAME: {initial, bounds, scale}")
+    parameters = [_parameter(str(n), e, "fit.parameters") for n, e in params_raw.items()]
+    multistart, seed = fit.get("multistart", 3), fit.get("seed", 0)
+    if not isinstance(multistart, int) or multistart < 1:
+        raise InputError("fit.multistart", multistart, "a whole number >= 1")
+    if not isinstance(seed, int):
+        raise InputError("fit.seed", seed, "a whole number")
+    profile = fit.get("profile", {"points": 7})
+    points = 0 if profile is False else (profile or {}).get("points", 7) \
+        if isinstance(profile, Mapping) else -1
+    if not isinstance(points, int) or (points != 0 and points < 3):
+        raise InputError("fit.profile", profile, "false or {points: N} with N >= 3")
+    obj = _mapping(raw.get("objective") or {}, "objective", _OBJECTIVE_KEYS)
+    signal = obj.get("signal", "voltage_vs_time")
+    if signal in LATER_SIGNALS:
+        raise InputError("objective.signal", signal, f"one of {list(SIGNALS)}",
+                         hint=f"{signal} is not available yet")
+    if signal not in SIGNALS:
+        raise InputError("objective.signal", signal, f"one of {list(SIGNALS)}")
+    noise = obj.get("noise", "estimate")
+    sigma = None
+    if noise != "estimate":
+        nz = _mapping(noise, "objective.noise", {"sigma"}, ("sigma",))
+        sigma = _quantity(nz["sigma"], "V", "objective.noise.sigma")[0]
+        if not sigma > 0:
+            raise InputError("objective.noise.sigma", nz["sigma"], "a positive voltage, e.g. 5 mV")
+    jac = obj.get("jacobian", "auto")
+    if jac not in JACOBIANS:
+        raise InputError("objective.jacobian", jac, f"one of {list(JACOBIANS)}")
+    return FitSpec(p, model, data, parameters, signal, sigma, jac, multistart, seed, points,
+                   dict(raw))
+
+
+# --------------------------------------------------------------------------- problem
+
+
+@dataclass
+class DataSet:
+    """A measured curve prepared for the model.
+
+    Attributes
+    ----------
+    spec
+        As the fit spec names it.
+    measurement
+        The checked table.
+    current_shape
+        Applied current [A, or A/kg when ``per_mass``] at the data times.
+    constant
+        True when the current is one value (the model takes it as an input).
+    model_times_s
+        Model time of every point (from 0): the data time, or the time at which the
+        applied current has passed the point's capacity.
+    """
+
+    spec: DataSpec
+    measurement: Measurement
+    current_shape: np.ndarray
+    per_mass: bool
+    constant: bool
+    data_times_s: np.ndarray
+    model_times_s: np.ndarray
+    voltage_V: np.ndarray
+    x_axis: np.ndarray
+    x_label: str
+
+
+def _protocol_current(setup: Any, protocol: str, field_name: str) -> float | None:
+    """Signed current [A] of a one-step constant-current protocol (None: several steps)."""
+    steps = setup.experiment.steps
+    currents = [s for s in steps if isinstance(s, pybamm.step.Current)]
+    if len(steps) == 1 and len(currents) == 1:
+        return float(currents[0].value)
+    if not currents:
+        raise InputError(field_name, protocol, "constant-current steps "
+                         "('Discharge at 0.1 A/g until 0.01 V')")
+    return None
+
+
+class FitProblem:
+    """Residuals and Jacobian of a fit spec on ONE built model (module doc).
+
+    Parameters
+    ----------
+    spec
+        From :func:`load_spec`.
+    rebuild
+        Build and discretise the model again at every evaluation (the naive loop the
+        benchmark compares against; also used when a fitted value changes the model's
+        structure).
+    """
+
+    def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
+        from hemcell.workflows.anode import prepare_cell
+        from hemcell.workflows.anode_sweep import (
+            differing_parameters,
+        )
+
+        self.spec = spec
+        self.params = spec.parameters
+        m = spec.model
+        self._prepare_kw = {"mechanisms": m.get("mechanisms"), "ion": m.get("ion")}
+        self.evaluations = 0
+        self.failed = 0
+        self.notes: list[str] = []
+        self.x0 = np.array([p.to_x(p.initial) for p in self.params], dtype=float)
+        self.lower = np.array([p.to_x(p.lower) for p in self.params], dtype=float)
+        self.upper = np.array([p.to_x(p.upper) for p in self.params], dtype=float)
+        self._cache: dict[tuple, Any] = {}
+        self._prepare = prepare_cell
+        base = self.setup(self.x0)
+        self.base = base
+        self.datasets = [self._dataset(d) for d in spec.data]
+        probes = [base]
+        for j in range(len(self.params)):
+            for bound in (self.lower[j], self.upper[j]):
+                x = self.x0.copy()
+                x[j] = bound
+                probes.append(self.setup(x))
+        #: the active mass [g] moves with a fitted value: per-mass currents follow it
+        self.mass_varies = any(s.mass_g != base.mass_g for s in probes)
+        self.mode, self._symbolic = self._choose_mode(probes, rebuild)
+        self.rebuild = self.mode == "rebuild"
+        self.inputs: tuple[str, ...] = (
+            tuple(p.name for p in self.params) if self.mode == "symbolic"
+            else differing_parameters(probes) if self.mode == "inputs" else ())
+        self._sims: dict[tuple[int, bool], pybamm.Simulation] = {}
+        self.jacobian_method = "finite_differences" if self.rebuild else spec.jacobian
+        self.jacobian_timing_s: dict[str, float] = {}
+        self._last_residuals: tuple[tuple, np.ndarray] | None = None
+
+    def _symbolic_values(self) -> dict[str, Any] | None:
+        """PyBaMM values with every fitted registry value as a ``pybamm.InputParameter``.
+
+        The half-cell parameter mapping is evaluated with symbols in place of the fitted
+        numbers, so values computed from them (an Arrhenius diffusivity, an exchange-
+        current function) carry the input too. ``None`` when the mapping needs the
+        number itself (a comparison, a full cell).
+        """
+        from hemcell.cell.parameters import pybamm_values
+
+        base = self.base
+        if base.recipe.cell != "half":
+            return None
+        si = dict(base.si)
+        si.update({p.name: pybamm.InputParameter(p.name) for p in self.params})
+        try:
+            pv = pybamm_values(si, base.inventory, mechanisms=base.recipe.mechanisms,
+                               reader=f"recipe {base.recipe.name}")
+        except (NotImplementedError, TypeError, ValueError, ArithmeticError, InputError):
+            return None
+        return {k: v for k, v in pv.items() if isinstance(v, pybamm.Symbol) or callable(v)}
+
+    def _choose_mode(self, probes: Sequence[Any], rebuild: bool) -> tuple[str, dict[str, Any]]:
+        """``symbolic`` (fitted values are inputs), ``inputs`` (the PyBaMM numbers they
+        move are inputs) or ``rebuild`` (a fitted value changes the model's structure)."""
+        from hemcell.workflows.anode_sweep import PARTICLE_RADII, Structure, mesh_parameters
+
+        if rebuild:
+            return "rebuild", {}
+        mesh = mesh_parameters(self.base)
+        symbolic = self._symbolic_values()
+        if symbolic is not None:
+            on_mesh = [k for k, v in symbolic.items() if isinstance(v, pybamm.Symbol)
+                       and k in mesh and k not in PARTICLE_RADII]
+            if not on_mesh:
+                return "symbolic", symbolic
+        structure = Structure.of(self.base, mesh)
+        for probe in probes[1:]:
+            diff = structure.difference(Structure.of(probe, mesh))
+            if diff:
+                self.notes.append(f"a fitted value changes the model's {diff}: the model "
+                                  "is rebuilt at every evaluation")
+                return "rebuild", {}
+        return "inputs", {}
+
+    # ---- parameters -> setups -> inputs
+
+    def overrides(self, x: np.ndarray) -> list[str]:
+        """``--set`` overrides of the fixed (spec) and fitted values at ``x``."""
+        return [*self.spec.model["set"],
+                *(f"{p.name}={float(p.from_x(xi))!r} {p.si_unit}"
+                  for p, xi in zip(self.params, x, strict=True))]
+
+    def setup(self, x: np.ndarray, protocol: str = "Rest for 1 second") -> Any:
+        """The prepared cell (``cell run`` without solving) at fit coordinates ``x``."""
+        key = (protocol, *np.round(np.asarray(x, dtype=float), 14))
+        if key not in self._cache:
+            if len(self._cache) > 64:
+                self._cache.clear()
+            m = self.spec.model
+            self._cache[key] = self._prepare(m["recipe"], m["params"], protocol,
+                                             overrides=self.overrides(x), **self._prepare_kw)
+        return self._cache[key]
+
+    def input_values(self, x: np.ndarray, k: int) -> dict[str, float]:
+        """PyBaMM input values of data set ``k`` at ``x`` (fitted values and current)."""
+        from hemcell.workflows.anode_sweep import _number
+
+        ds = self.datasets[k]
+        if self.mode == "symbolic":
+            values = {p.name: float(p.from_x(xj)) for p, xj in zip(self.params, x, strict=True)}
+        else:
+            pv = self.setup(x).parameter_values
+            values = {n: _number(pv[n]) for n in self.inputs}
+        mass_g = self.setup(x).mass_g if self.mass_varies else self.base.mass_g
+        scale = mass_g * 1e-3 if ds.per_mass else 1.0
+        values[CURRENT_INPUT] = scale * (float(ds.current_shape[0]) if ds.constant else 1.0)
+        return values
+
+    def input_derivatives(self, x: np.ndarray, k: int) -> dict[str, np.ndarray]:
+        """d(input)/dx of every input that moves with ``x`` (exact for fitted inputs,
+        forward differences of the parameter mapping otherwise; no solve)."""
+        out: dict[str, np.ndarray] = {}
+        rest = range(len(x))
+        if self.mode == "symbolic":
+            for j, (p, xj) in enumerate(zip(self.params, x, strict=True)):
+                d = np.zeros(len(x))
+                d[j] = float(p.from_x(xj)) * math.log(10) if p.scale == "log" else 1.0
+                out[p.name] = d
+            rest = range(len(x)) if self.mass_varies else range(0)
+        u0 = self.input_values(x, k)
+        h = self.fd_step()
+        for j in rest:
+            xj = x.copy()
+            xj[j] += h[j]
+            for n, v in self.input_values(xj, k).items():
+                if n not in out or n == CURRENT_INPUT:
+                    if v != u0[n]:
+                        out.setdefault(n, np.zeros(len(x)))[j] = (v - u0[n]) / h[j]
+        return out
+
+    def _dataset(self, d: DataSpec) -> DataSet:
+        meas = read_measurement(d.file)
+        si, name = self.base.si, d.file.name
+        check_voltage_window(meas, float(si["lower_voltage_cutoff"]),
+                             float(si["upper_voltage_cutoff"]))
+        prot_current = None
+        if d.protocol:
+            setup = self._prepare(self.spec.model["recipe"], self.spec.model["params"],
+                                  d.protocol, overrides=self.overrides(self.x0),
+                                  **self._prepare_kw)
+            prot_current = _protocol_current(setup, d.protocol, f"{name}: protocol")
+            signs = [np.sign(s.value) for s in setup.experiment.steps
+                     if isinstance(s, pybamm.step.Current)]
+            if "current" in meas and len(set(signs)) == 1:
+                check_current_sign(meas, signs[0], d.protocol)
+        if "current" in meas:
+            col = meas.columns["current"]
+            shape, per_mass = col.values, col.per_mass
+        elif prot_current is not None:
+            shape, per_mass = np.full(len(meas), prot_current), False
+        else:
+            raise InputError(f"{name}: columns", [c.header for c in meas.columns.values()],
+                             "a 'current [...]' column, or a one-step constant-current "
+                             "protocol",
+                             hint="add `protocol: Discharge at 0.1 A/g until 0.01 V` to the "
+                             "data set")
+        if prot_current is not None and "current" not in meas:
+            per_mass = False
+        constant = bool(np.all(shape == shape[0]))
+        t = meas["time"] - meas["time"][0]
+        if self.spec.signal == "voltage_vs_time":
+            model_t, x_axis, x_label = t, t / 3600.0, "time (h)"
+        else:
+            model_t, x_axis, x_label = self._capacity_times(meas, shape, per_mass, t, name)
+        return DataSet(d, meas, np.asarray(shape, float), per_mass, constant, t, model_t,
+                       meas["voltage"], x_axis, x_label)
+
+    def _capacity_times(self, meas: Measurement, shape: np.ndarray, per_mass: bool,
+                        t: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, str]:
+        """Model times at which the applied current has passed each point's capacity."""
+        if "capacity" not in meas:
+            raise InputError(f"{name}: columns", [c.header for c in meas.columns.values()],
+                             "a 'capacity [mAh/g]' column for objective voltage_vs_capacity")
+        col = meas.columns["capacity"]
+        mass_kg = self.base.mass_g * 1e-3
+        cap = np.abs(col.values) * (mass_kg if col.per_mass else 1.0)  # A s
+        i_abs = np.abs(shape) * (mass_kg if per_mass else 1.0)
+        passed = np.concatenate([[0.0], np.cumsum(0.5 * (i_abs[1:] + i_abs[:-1]) * np.diff(t))])
+        back = np.flatnonzero(np.diff(cap) <= 0)
+        if back.size:
+            raise InputError(meas.where("capacity", int(back[0]) + 2), "not increasing",
+                             "a capacity that increases along the curve")
+        model_t = np.interp(cap, passed, t)
+        return model_t, cap / mass_kg / 3.6, "capacity (mAh/g)"
+
+    # ---- model
+
+    def _simulation(self, k: int, sensitivities: bool, x: np.ndarray | None = None
+                    ) -> pybamm.Simulation:
+        """The built model of data set ``k`` (shared by constant-current sets)."""
+        from hemcell.workflows.anode import build_simulation
+        from hemcell.workflows.anode_sweep import PARTICLE_RADII
+
+        ds = self.datasets[k]
+        key = (-1 if ds.constant else k, sensitivities)
+        if not self.rebuild and key in self._sims:
+            return self._sims[key]
+        base = self.base if x is None or not self.rebuild else self.setup(x)
+        pv = base.parameter_values.copy()
+        if self.mode == "symbolic":
+            pv.update(self._symbolic, check_already_exists=False)
+        elif self.mode == "inputs":
+            pv.update({n: pybamm.InputParameter(n) for n in self.inputs})
+        symbols = set(self._symbolic if self.mode == "symbolic" else self.inputs)
+        submeshes = {PARTICLE_RADII[n]: pybamm.SymbolicUniform1DSubMesh
+                     for n in PARTICLE_RADII if n in symbols}
+        if ds.constant:
+            pv.update({"Current function [A]": pybamm.InputParameter(CURRENT_INPUT)},
+                      check_already_exists=False)
+        else:
+            times, shape = ds.data_times_s, ds.current_shape
+
+            def current(t: pybamm.Symbol) -> pybamm.Symbol:
+                return (pybamm.Interpolant(times, shape, t, name=f"current of {ds.spec.name}")
+                        * pybamm.InputParameter(CURRENT_INPUT))
+
+            pv.update({"Current function [A]": current}, check_already_exists=False)
+        sim = build_simulation(base.recipe, pv, base.inventory, submesh_types=submeshes)
+        # the same simulation, with a solver that keeps only the voltage (~30 % faster)
+        sim = pybamm.Simulation(sim.model, parameter_values=sim.parameter_values,
+                                var_pts=sim.var_pts, submesh_types=sim.submesh_types,
+                                solver=pybamm.IDAKLUSolver(rtol=sim.solver.rtol,
+                                                           atol=sim.solver.atol,
+                                                           output_variables=[VOLTAGE]))
+        if not self.rebuild:
+            self._sims[key] = sim
+        return sim
+
+    def solve(self, x: np.ndarray, k: int, sensitivities: Sequence[str] = ()
+              ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Model voltage [V] at data set ``k``'s points, and dV/d(input) if asked.
+
+        Past a solver termination (a voltage cut-off reached before the data end) the
+        last voltage is held. Raises :class:`pybamm.SolverError` on a failed solve.
+        """
+        ds = self.datasets[k]
+        sim = self._simulation(k, bool(sensitivities), x)
+        inputs = self.input_values(x, k)
+        self.evaluations += 1
+        t_out = np.unique(ds.model_times_s)
+        sol = sim.solve(t_eval=[0.0, float(t_out[-1])], t_interp=t_out, inputs=inputs,
+                        calculate_sensitivities=list(sensitivities) or False)
+        v = sol[VOLTAGE]
+        t_sol = sol.t
+        voltage = np.interp(ds.model_times_s, t_sol, np.ravel(v.entries))
+        sens = {}
+        for name in sensitivities:
+            sens[name] = np.interp(ds.model_times_s, t_sol, np.ravel(v.sensitivities[name]))
+        return voltage, sens
+
+    # ---- least squares
+
+    def _sigma(self) -> float:
+        return self.spec.sigma_V if self.spec.sigma_V is not None else 1e-3
+
+    def model_voltages(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """Model voltage of every data set at ``x`` (None if a solve failed)."""
+        out = []
+        for k in range(len(self.datasets)):
+            try:
+                out.append(self.solve(x, k)[0])
+            except (pybamm.SolverError, SimulationError, ValueError):
+                self.failed += 1
+                return None
+        return out
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        """Weighted, σ-normalised residuals and prior rows at ``x`` (the last one is kept:
+        least squares asks for the Jacobian where it just evaluated the residuals)."""
+        key = tuple(np.asarray(x, dtype=float))
+        if self._last_residuals is not None and self._last_residuals[0] == key:
+            return self._last_residuals[1].copy()
+        volts = self.model_voltages(x)
+        rows = []
+        for k, ds in enumerate(self.datasets):
+            w = math.sqrt(ds.spec.weight) / self._sigma()
+            if volts is None:
+                rows.append(np.full(len(ds.voltage_V), FAILED_RESIDUAL))
+            else:
+                rows.append(w * (volts[k] - ds.voltage_V))
+        rows.append(self._prior_rows(x))
+        r = np.concatenate(rows)
+        self._last_residuals = (key, r)
+        return r.copy()
+
+    def _prior_rows(self, x: np.ndarray) -> np.ndarray:
+        return np.array([(float(p.from_x(xi)) - p.prior[0]) / p.prior[1]
+                         for p, xi in zip(self.params, x, strict=True) if p.prior is not None])
+
+    def _prior_jacobian(self, x: np.ndarray) -> np.ndarray:
+        rows = []
+        for j, (p, xj) in enumerate(zip(self.params, x, strict=True)):
+            if p.prior is None:
+                continue
+            row = np.zeros(len(x))
+            dtheta = float(p.from_x(xj)) * math.log(10) if p.scale == "log" else 1.0
+            row[j] = dtheta / p.prior[1]
+            rows.append(row)
+        return np.array(rows).reshape(-1, len(x))
+
+    def fd_step(self) -> np.ndarray:
+        """Forward-difference step in each fit coordinate."""
+        return FD_STEP * (self.upper - self.lower)
+
+    def jacobian_fd(self, x: np.ndarray) -> np.ndarray:
+        """Jacobian of :meth:`residuals` by forward differences (p + 1 solves)."""
+        r0 = self.residuals(x)
+        h = self.fd_step()
+        cols = []
+        for j in range(len(x)):
+            xj = x.copy()
+            step = h[j] if x[j] + h[j] <= self.upper[j] else -h[j]
+            xj[j] += step
+            cols.append((self.residuals(xj) - r0) / step)
+        return np.column_stack(cols)
+
+    def sensitivity_names(self, k: int) -> list[str]:
+        """Inputs of data set ``k``'s model that move with the fitted values."""
+        moving = [*self.inputs, *([CURRENT_INPUT] if self.mass_varies
+                                  and self.datasets[k].per_mass else [])]
+        sim = self._simulation(k, True)
+        if sim.built_model is None:
+            sim.build()
+        present = {p.name for p in sim.built_model.input_parameters}
+        return [n for n in moving if n in present]
+
+    def jacobian_sens(self, x: np.ndarray) -> np.ndarray:
+        """Jacobian from the solver's sensitivities: dr/dx = Σ_n dr/du_n du_n/dx.
+
+        ``u`` are the model's inputs (:meth:`input_derivatives` gives du/dx). A fitted
+        value the model does not read gives a zero column.
+        """
+        blocks = []
+        for k, ds in enumerate(self.datasets):
+            du = self.input_derivatives(x, k)
+            names = self.sensitivity_names(k)
+            w = math.sqrt(ds.spec.weight) / self._sigma()
+            jac = np.zeros((len(ds.voltage_V), len(x)))
+            try:
+                _, sens = self.solve(x, k, names)
+            except (pybamm.SolverError, SimulationError, ValueError):
+                self.failed += 1
+                blocks.append(jac)
+                continue
+            for n in names:
+                if n in du:
+                    jac += np.outer(sens[n], du[n])
+            blocks.append(w * jac)
+        blocks.append(self._prior_jacobian(x))
+        return np.vstack(blocks)
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """Jacobian by the chosen method.
+
+        ``auto`` times one solve without and one with sensitivities (the second call of
+        the sensitivity model: the first builds it) on the first data set and keeps the
+        cheaper estimate: p plain solves per data set for forward differences, one
+        sensitivity solve for the solver's sensitivities.
+        """
+        if self.jacobian_method == "auto":
+            self.jacobian_method = self._cheaper_jacobian(x)
+        if self.jacobian_method == "sensitivities":
+            return self.jacobian_sens(x)
+        return self.jacobian_fd(x)
+
+    def _cheaper_jacobian(self, x: np.ndarray) -> str:
+        names = self.sensitivity_names(0)
+        try:
+            t0 = time.perf_counter()
+            self.solve(x, 0)
+            plain = time.perf_counter() - t0
+            self.solve(x, 0, names)
+            t0 = time.perf_counter()
+            self.solve(x, 0, names)
+            sens = time.perf_counter() - t0
+        except (pybamm.SolverError, SimulationError, ValueError):
+            return "finite_differences"
+        self.jacobian_timing_s = {"finite_differences": len(x) * plain, "sensitivities": sens}
+        return min(self.jacobian_timing_s, key=self.jacobian_timing_s.__getitem__)
+
+    def n_points(self) -> int:
+        """Number of measured points (residual rows without the priors)."""
+        return sum(len(ds.voltage_V) for ds in self.datasets)
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+@dataclass
+class StartResult:
+    """One least-squares run from one start."""
+
+    x_start: np.ndarray
+    x: np.ndarray
+    cost: float
+    status: int
+    message: str
+    nfev: int
+    evaluations: int
+
+
+def least_squares_from(problem: FitProblem, x_start: np.ndarray,
+                       fixed: Mapping[int, float] | None = None, max_nfev: int | None = None
+                       ) -> StartResult:
+    """Minimise Σr² from ``x_start`` (coordinates in ``fixed`` held at their values)."""
+    from scipy.optimize import least_squares
+
+    fixed = dict(fixed or {})
+    free = [j for j in range(len(x_start)) if j not in fixed]
+    ev0 = problem.evaluations
+
+    def full(z: np.ndarray) -> np.ndarray:
+        x = np.array(x_start, dtype=float)
+        x[free] = z
+        for j, v in fixed.items():
+            x[j] = v
+        return x
+
+    if not free:
+        x = full(np.array([]))
+        r = problem.residuals(x)
+        return StartResult(x_start, x, 0.5 * float(r @ r), 1, "all fixed", 1,
+                           problem.evaluations - ev0)
+    z0 = np.clip(np.asarray(x_start, float)[free], problem.lower[free], problem.upper[free])
+    res = least_squares(lambda z: problem.residuals(full(z)), z0,
+                        jac=lambda z: problem.jacobian(full(z))[:, free],
+                        bounds=(problem.lower[free], problem.upper[free]), method="trf",
+                        x_scale="jac", max_nfev=max_nfev)
+    return StartResult(np.asarray(x_start), full(res.x), float(res.cost), int(res.status),
+                       str(res.message), int(res.nfev), problem.evaluations - ev0)
+
+
+def start_points(problem: FitProblem, n: int, seed: int) -> list[np.ndarray]:
+    """The initial value, then ``n − 1`` Latin-hypercube points over the bounds."""
+    from scipy.stats import qmc
+
+    starts = [problem.x0.copy()]
+    if n > 1:
+        unit = qmc.LatinHypercube(d=len(problem.x0), seed=seed).random(n - 1)
+        starts += list(qmc.scale(unit, problem.lower, problem.upper))
+    return starts
+
+
+_WORKER_PROBLEMS: dict[str, FitProblem] = {}
+
+
+def _worker_start(spec_path: str, x_start: np.ndarray) -> StartResult:
+    """One start in a worker process (the problem is built once per process)."""
+    if spec_path not in _WORKER_PROBLEMS:
+        _WORKER_PROBLEMS[spec_path] = FitProblem(load_spec(spec_path))
+    return least_squares_from(_WORKER_PROBLEMS[spec_path], x_start)
+
+
+def run_starts(problem: FitProblem, starts: Sequence[np.ndarray], workers: int = 1,
+               executor: str = "local") -> list[StartResult]:
+    """Least squares from every start: here, or in ``workers`` processes / Dask workers."""
+    if executor not in ("local", "dask"):
+        raise InputError("--executor", executor, "local or dask")
+    if workers <= 1 or len(starts) == 1:
+        return [least_squares_from(problem, s) for s in starts]
+    path = str(problem.spec.path.resolve())
+    if executor == "dask":
+        from dask.distributed import Client, LocalCluster
+
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster, \
+                Client(cluster) as client:
+            futures = [client.submit(_worker_start, path, s, pure=False) for s in starts]
+            results = client.gather(futures)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_worker_start, [path] * len(starts), starts))
+    problem.evaluations += sum(r.evaluations for r in results)
+    return list(results)
+
+
+@dataclass
+class FitResult:
+    """Everything ``hemcell fit`` reports (written by :func:`write_outputs`)."""
+
+    problem: FitProblem
+    best: StartResult
+    starts: list[StartResult]
+    residuals: np.ndarray
+    jacobian: np.ndarray
+    s2: float
+    quantile: float
+    covariance: np.ndarray
+    correlation: np.ndarray
+    ci_x: np.ndarray
+    profiles: list[dict[str, Any]]
+    notes: list[str]
+    warnings: list[str]
+    fit_time_s: float
+
+    @property
+    def x(self) -> np.ndarray:
+        """Best-fit coordinates."""
+        return self.best.x
+
+
+def statistics(problem: FitProblem, x: np.ndarray) -> dict[str, Any]:
+    """Residuals, Jacobian, s², quantile q, covariance, correlation and Jacobian CIs at x."""
+    from scipy import stats
+
+    r = problem.residuals(x)
+    jac = problem.jacobian(x)
+    n, p = problem.n_points(), len(x)
+    r_data = r[:n]
+    if problem.spec.sigma_V is None:
+        dof = max(n - p, 1)
+        s2 = float(r_data @ r_data) / dof
+        q = float(stats.t.ppf(0.975, dof))
+    else:
+        s2, q = 1.0, float(stats.norm.ppf(0.975))
+    _u, sv, vt = np.linalg.svd(jac, full_matrices=False)
+    singular = sv[-1] <= 1e-10 * sv[0] if sv.size else True
+    inv_sv2 = np.where(sv > 1e-10 * sv[0], 1.0 / np.maximum(sv, 1e-300) ** 2, np.inf)
+    with np.errstate(invalid="ignore"):
+        cov = s2 * (vt.T * np.where(np.isinf(inv_sv2), 0.0, inv_sv2)) @ vt
+        if singular:
+            cov[:] = np.inf
+    sd = np.sqrt(np.diag(cov)) if not singular else np.full(p, np.inf)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pinv = (vt.T / np.maximum(sv, 1e-300) ** 2) @ vt
+        d = np.sqrt(np.diag(pinv))
+        corr = pinv / np.outer(d, d)
+    ci = np.column_stack([x - q * sd, x + q * sd])
+    return {"r": r, "jac": jac, "s2": s2, "q": q, "cov": cov, "corr": corr, "ci": ci,
+            "singular": bool(singular)}
+
+
+def profile(problem: FitProblem, x_hat: np.ndarray, j: int, chi2_min: float, s2: float,
+            half_width: float, points: int, q: float) -> dict[str, Any]:
+    """Profile likelihood of coordinate ``j``: Δχ² on a grid, others re-optimised.
+
+    The grid spans x̂_j ± 2 × the Jacobian half-width (the whole bounds when that is
+    infinite), clipped to the bounds.
+    """
+    lo, hi = problem.lower[j], problem.upper[j]
+    span = 2 * half_width if math.isfinite(half_width) else hi - lo
+    left = np.linspace(max(lo, x_hat[j] - span), x_hat[j], points // 2 + 1)
+    right = np.linspace(x_hat[j], min(hi, x_hat[j] + span), points // 2 + 1)
+    grid = np.concatenate([left[:-1], right])
+    chi2 = []
+    for g in grid:
+        if g == x_hat[j]:
+            chi2.append(chi2_min)
+            continue
+        start = x_hat.copy()
+        res = least_squares_from(problem, start, fixed={j: float(g)}, max_nfev=20)
+        chi2.append(2 * res.cost / s2)
+    delta = np.asarray(chi2) - chi2_min
+    level = q * q
+    ends = []
+    for side in (slice(None, points // 2 + 1), slice(points // 2, None)):
+        g, dl = grid[side], delta[side]
+        if side.start is None:
+            g, dl = g[::-1], dl[::-1]
+        above = np.flatnonzero(dl >= level)
+        if above.size:
+            a = int(above[0])
+            ends.append(float(np.interp(level, [dl[a - 1], dl[a]], [g[a - 1], g[a]])))
+        else:
+            ends.append(None)
+    ends = [ends[0], ends[1]]
+    return {"grid_x": grid, "delta_chi2": delta, "ci_x": ends, "level": level,
+            "flat": ends[0] is None and ends[1] is None,
+            "lower_than_optimum": bool(np.min(delta) < -1e-6 * max(1.0, chi2_min))}
+
+
+def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
+        rebuild: bool = False, profiles: bool = True) -> FitResult:
+    """Fit ``spec``: multistart least squares, intervals, profiles, identifiability.
+
+    Raises
+    ------
+    InputError
+        A bad spec or bad data (naming file, column and row).
+    SimulationError
+        The model cannot be solved at the initial values.
+    """
+    t0 = time.perf_counter()
+    problem = FitProblem(spec, rebuild=rebuild)
+    if problem.model_voltages(problem.x0) is None:
+        raise SimulationError("the model cannot be solved at the initial parameter values",
+                              hint="check the initial values and the data's protocol")
+    starts = run_starts(problem, start_points(problem, spec.multistart, spec.seed), workers,
+                        executor)
+    best = min(starts, key=lambda s: s.cost)
+    st = statistics(problem, best.x)
+    notes, warnings = list(problem.notes), []
+    names = [p.name for p in problem.params]
+    p = len(names)
+    for a in range(p):
+        for b in range(a + 1, p):
+            rho = st["corr"][a, b]
+            if math.isfinite(rho) and abs(rho) > CORRELATION_LIMIT:
+                msg = (f"{names[a]} and {names[b]} are not identifiable from these data: "
+                       f"correlation {rho:+.3f} (|rho| > {CORRELATION_LIMIT})")
+                warnings.append(msg)
+    if st["singular"]:
+        warnings.append("the Jacobian is singular at the optimum: some parameter "
+                        "combination does not change the model output")
+    prof = []
+    chi2_min = 2 * best.cost / st["s2"]
+    if profiles and spec.profile_points:
+        for j in range(p):
+            hw = (st["ci"][j, 1] - st["ci"][j, 0]) / 2
+            pr = profile(problem, best.x, j, chi2_min, st["s2"], hw, spec.profile_points,
+                         st["q"])
+            prof.append(pr)
+            if pr["flat"]:
+                warnings.append(f"{names[j]}: the profile likelihood is flat (stays below "
+                                f"the 95 % level on both sides): not identifiable")
+            if pr["lower_than_optimum"]:
+                notes.append(f"{names[j]}: the profile found a lower cost than the best "
+                             "start: the optimum may be local; try more starts")
+    spread = [s for s in starts if s.cost > best.cost * (1 + 1e-3) + 1e-9]
+    if spread:
+        notes.append(f"{len(spread)} of {len(starts)} starts ended at a higher cost "
+                     "(local minima)")
+    notes.extend(warnings)
+    return FitResult(problem, best, starts, st["r"], st["jac"], st["s2"], st["q"], st["cov"],
+                     st["corr"], st["ci"], prof, notes, warnings, time.perf_counter() - t0)
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _ci_values(par: FitParameter, ci_x: Sequence[float | None]) -> list[float | None]:
+    """A fit-coordinate interval as values in the spec's unit (None if unbounded)."""
+    out: list[float | None] = []
+    for v in ci_x:
+        ok = v is not None and math.isfinite(v) and (par.scale == "linear" or v < 300)
+        out.append(par.in_unit(float(par.from_x(v))) if ok else None)
+    return out
+
+
+def result_record(res: FitResult) -> dict[str, Any]:
+    """The content of ``fit.json``."""
+    problem = res.problem
+    params = {}
+    for j, par in enumerate(problem.params):
+        entry: dict[str, Any] = {
+            "value": par.in_unit(float(par.from_x(res.x[j]))),
+            "unit": par.unit,
+            "ci95": _ci_values(par, res.ci_x[j]),
+            "scale": par.scale,
+            "initial": par.in_unit(par.initial),
+            "bounds": [par.in_unit(par.lower), par.in_unit(par.upper)],
+        }
+        if res.profiles:
+            pr = res.profiles[j]
+            entry["ci95_profile"] = _ci_values(par, pr["ci_x"])
+            entry["profile_flat"] = pr["flat"]
+        params[par.name] = entry
+    volts = problem.model_voltages(res.x) or []
+    err = (np.concatenate([v - d.voltage_V for v, d in zip(volts, problem.datasets, strict=True)])
+           if volts else np.array([np.nan]))
+    names = [p.name for p in problem.params]
+    return {
+        "parameters": params,
+        "rmse": float(np.sqrt(np.mean(err ** 2))),
+        "rmse_unit": "V",
+        "correlation": {"names": names, "matrix": np.asarray(res.correlation).tolist()},
+        "converged": bool(res.best.status > 0),
+        "evaluations": int(problem.evaluations),
+        "failed_evaluations": int(problem.failed),
+        "jacobian": {"method": problem.jacobian_method,
+                     "estimated_time_per_data_set_s": problem.jacobian_timing_s},
+        "model_rebuilt_per_evaluation": problem.rebuild,
+        "noise": {"sigma_V": problem.spec.sigma_V if problem.spec.sigma_V is not None
+                  else math.sqrt(res.s2) * problem._sigma(),
+                  "estimated": problem.spec.sigma_V is None},
+        "signal": problem.spec.signal,
+        "points": problem.n_points(),
+        "data": [{"file": ds.spec.file.name, "sha256": ds.measurement.sha256,
+                  "points": len(ds.voltage_V), "weight": ds.spec.weight}
+                 for ds in problem.datasets],
+        "multistart": [{"start": {n: problem.params[i].in_unit(float(problem.params[i].from_x(v)))
+                                  for i, (n, v) in enumerate(zip(names, s.x_start, strict=True))},
+                        "cost": s.cost, "status": s.status, "message": s.message}
+                       for s in res.starts],
+        "identifiable": not res.warnings,
+        "warnings": res.warnings,
+        "notes": res.notes,
+        "fit_time_s": res.fit_time_s,
+    }
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def fitted_set(res: FitResult, record: Mapping[str, Any], out: Path) -> dict[str, Any]:
+    """``fitted_parameters.yaml``: a set that ``extends:`` the base set (not rewriting it).
+
+    Each fitted value has the source ``calibrated: fitted: <file> sha256 <hash>`` and its
+    95 % interval as ``range``; values the spec held fixed (``model.set``) are written
+    as ``assumed`` with the spec named.
+    """
+    from hemcell.params import load_parameter_set
+
+    spec = res.problem.spec
+    base = load_parameter_set(spec.model["params"])
+    base_path = Path(str(spec.model["params"]))
+    if base_path.suffix in (".yaml", ".yml") and base_path.exists():
+        import shutil
+
+        shutil.copyfile(base_path, out / base_path.name)  # extends: looks next to the file
+    files = "; ".join(f"{d['file']} sha256 {d['sha256']}" for d in record["data"])
+    entries: dict[str, Any] = {}
+    for item in spec.model["set"]:
+        key, _, text = item.partition("=")
+        from hemcell.units import parse_quantity_text
+
+        value, unit = parse_quantity_text(text, f"model.set {key}")
+        entries[key.strip()] = {"value": value, "unit": unit, "source": {
+            "assumed": f"held fixed at this value by the fit spec {spec.path.name} (model.set)"}}
+    for name, e in record["parameters"].items():
+        entry: dict[str, Any] = {"value": float(_fmt(e["value"])), "unit": e["unit"],
+                                 "source": {"calibrated": f"fitted: {files}",
+                                            "command": f"hemcell fit {spec.path.name}"}}
+        lo, hi = e["ci95"]
+        if lo is not None and hi is not None:
+            entry["range"] = [float(_fmt(lo)), float(_fmt(hi))]
+            entry["note"] = (f"95 % interval [{_fmt(lo)}, {_fmt(hi)}] {e['unit']} "
+                             "(Jacobian at the optimum)")
+        else:
+            entry["note"] = "not identifiable from these data: no finite 95 % interval"
+        entries[name] = entry
+    return {
+        "name": "fitted_parameters",
+        "kind": base.kind,
+        "extends": base.name,
+        "description": f"{base.name} with {', '.join(record['parameters'])} fitted by "
+                       f"`hemcell fit {spec.path.name}` to "
+                       f"{', '.join(d['file'] for d in record['data'])}.",
+        "parameters": entries,
+        "notes": list(record["notes"]) or ["no identifiability warnings"],
+    }
+
+
+def plot_fit(res: FitResult, path: Path) -> None:
+    """fit.png: data vs model per data set (top) and residuals (bottom)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hemcell.figures import save_figure
+
+    problem = res.problem
+    volts = problem.model_voltages(res.x) or [np.full_like(d.voltage_V, np.nan)
+                                                for d in problem.datasets]
+    n = len(problem.datasets)
+    fig, axes = plt.subplots(2, n, figsize=(4.2 * n, 5.6), squeeze=False,
+                             gridspec_kw={"height_ratios": [3, 1]}, sharex="col")
+    for k, (ds, v) in enumerate(zip(problem.datasets, volts, strict=True)):
+        top, bottom = axes[0, k], axes[1, k]
+        top.plot(ds.x_axis, ds.voltage_V, ".", ms=3, color="0.5", label="data")
+        top.plot(ds.x_axis, v, "-", color="C0", label="model")
+        top.set_title(ds.spec.name, fontsize=9)
+        bottom.plot(ds.x_axis, 1e3 * (v - ds.voltage_V), ".", ms=2, color="C3")
+        bottom.axhline(0, color="0.3", lw=0.6)
+        bottom.set_xlabel(ds.x_label)
+        if k == 0:
+            top.set_ylabel("voltage (V)")
+            bottom.set_ylabel("model − data (mV)")
+            top.legend(fontsize=8)
+    save_figure(fig, path)
+
+
+def plot_profiles(res: FitResult, path: Path) -> None:
+    """profiles.png: Δχ² against each parameter, with the 95 % level and the Jacobian CI."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hemcell.figures import save_figure
+
+    pars = res.problem.params
+    fig, axes = plt.subplots(1, len(pars), figsize=(4 * len(pars), 3.4), squeeze=False)
+    for j, (par, ax) in enumerate(zip(pars, axes[0], strict=True)):
+        if res.profiles:
+            pr = res.profiles[j]
+            vals = [par.in_unit(float(par.from_x(g))) for g in pr["grid_x"]]
+            ax.plot(vals, pr["delta_chi2"], "o-", ms=3)
+            ax.axhline(pr["level"], color="C3", lw=0.8, ls="--", label="95 %")
+        for end in _ci_values(par, res.ci_x[j]):
+            if end is not None:
+                ax.axvline(end, color="0.4", lw=0.8, ls=":")
+        ax.axvline(par.in_unit(float(par.from_x(res.x[j]))), color="C0", lw=0.8)
+        if par.scale == "log":
+            ax.set_xscale("log")
+        ax.set_xlabel(f"{par.name} ({par.unit})", fontsize=8)
+        ax.set_ylabel("Δχ²")
+    save_figure(fig, path)
+
+
+def write_outputs(res: FitResult, out_dir: str | Path,
+                  command: Sequence[str] | str | None = None) -> dict[str, Any]:
+    """Write fit.json, fitted_parameters.yaml, fit.png, profiles.png and run.json."""
+    import yaml
+
+    from hemcell.runinfo import write_json, write_run_record
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    record = result_record(res)
+    write_json(out / "fit.json", record)
+    pset = fitted_set(res, record, out)
+    text = ("# Written by `hemcell fit`; a new set that extends the base set (which is not "
+            "changed).\n" + yaml.safe_dump(pset, sort_keys=False, allow_unicode=True))
+    tmp = out / ".fitted_parameters.yaml.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out / "fitted_parameters.yaml")
+    plot_fit(res, out / "fit.png")
+    plot_profiles(res, out / "profiles.png")
+    spec = res.problem.spec
+    write_run_record(out, {n: e for n, e in record["parameters"].items()}, command=command,
+                     extra={"spec": spec.raw, "spec_file": str(spec.path),
+                            "data": record["data"]})
+    return record
