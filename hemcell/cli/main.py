@@ -42,6 +42,7 @@ _SUBAPPS = {
     "sweep": "hemcell.cli.sweep",
     "composition": "hemcell.cli.composition",
     "pybamm": "hemcell.cli.pybamm",
+    "fit": "hemcell.cli.fit",
 }
 
 
