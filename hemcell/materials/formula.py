@@ -2,12 +2,14 @@
 
 Grammar (whitespace is ignored)::
 
-    formula  := item+
-    item     := (element | group) number?
+    formula  := item+ hydrate?
+    item     := (element | vacancy | group) number?
     group    := "(" body ")" | "[" body "]" | "{" body "}"
     body     := item+ | element ("," element)+        # commas: one mixed site
     element  := an element symbol, e.g. Mg, Co, O
-    number   := 12 | 0.2 | .5                         # a missing number means 1
+    vacancy  := "□" | "Vac"                           # an empty site, e.g. [Fe(CN)6]0.81□0.19
+    hydrate  := ("·" | "•" | "⋅") number? item+        # crystal water, e.g. ·1.12H2O
+    number   := 12 | 0.2 | .5 | 2/3                   # a missing number means 1
 
 Rules beyond plain chemistry:
 
@@ -25,6 +27,14 @@ Rules beyond plain chemistry:
   over-full site); less than one is accepted with a note (vacancies; the configurational
   entropy is then taken over the occupied part of the site).
 
+- **Vacancies.** ``□`` (or ``Vac``) with a subscript is an empty site: it adds no atoms
+  but counts towards the occupancy of the site it is written on (inside a group) and is
+  recorded in :attr:`Formula.vacancies` (top level: after the item it follows, as in the
+  Prussian-blue ``[Fe(CN)6]0.81□0.19``).
+- **Crystal water.** Everything after ``·`` (or ``•``, ``⋅``) is water of crystallisation:
+  its atoms count in :attr:`Formula.amounts` (the molar mass of the hydrated material)
+  and are listed apart in :attr:`Formula.hydrate`; they take no part in groups or sites.
+
 Errors are :class:`hemcell.errors.InputError` naming the position (1-based) of the
 problem.
 """
@@ -39,6 +49,9 @@ from hemcell.errors import InputError
 #: subscript-free group is a molecular unit such as (OH), (CN) or (SCN).
 _MOLECULAR_GROUP_ELEMENTS = frozenset({"H", "C", "N", "O", "S", "Se", "Te", "F", "Cl", "Br", "I"})
 _OPEN = {"(": ")", "[": "]", "{": "}"}
+#: Vacancy symbol used internally (also written ``Vac``).
+VACANCY = "□"
+_HYDRATE_SEPARATORS = ("·", "•", "⋅")
 _CLOSE = set(_OPEN.values())
 _EXAMPLES = "formulas such as (Mg0.2Co0.2Ni0.2Cu0.2Zn0.2)O, (LiFeZnNiCoMn)3O4 or InGeSiP3"
 _MAX_LENGTH = 300
@@ -61,6 +74,11 @@ class Formula:
         Element → atoms per formula unit written outside any group.
     notes
         What the parser decided that the user should know (partly occupied sites).
+    vacancies
+        Vacancies per formula unit: ``group_<i>`` (inside top-level group i, 0-based) or
+        ``after_<i>`` (a top-level ``□`` written after top-level item i).
+    hydrate
+        Element → atoms per formula unit of the crystal water (already in ``amounts``).
     """
 
     text: str
@@ -68,6 +86,8 @@ class Formula:
     groups: tuple[dict[str, float], ...] = field(default_factory=tuple)
     outside: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    vacancies: dict[str, float] = field(default_factory=dict)
+    hydrate: dict[str, float] = field(default_factory=dict)
 
     @property
     def elements(self) -> list[str]:
@@ -121,8 +141,18 @@ class _Parser:
         if not raw:
             return None
         if raw.count(".") > 1 or raw == ".":
-            raise self.fail(start, raw, "a number such as 3, 0.2 or .5")
+            raise self.fail(start, raw, "a number such as 3, 0.2, .5 or 2/3")
         value = float(raw)
+        if self.pos < len(self.text) and self.text[self.pos] == "/":
+            self.pos += 1
+            den_start = self.pos
+            while self.pos < len(self.text) and self.text[self.pos].isdigit():
+                self.pos += 1
+            den = self.text[den_start:self.pos]
+            if not den or int(den) == 0:
+                raise self.fail(den_start, den or self._here(),
+                                "a fraction with a whole, non-zero denominator such as 2/3")
+            value /= int(den)
         if value <= 0:
             raise self.fail(start, raw, "a subscript greater than zero")
         return value
@@ -148,6 +178,9 @@ class _Parser:
         ch = self._here()
         if ch in _OPEN:
             node = self.group()
+        elif ch == VACANCY or self.text.startswith("Vac", self.pos):
+            node = _Node(self.pos, symbol=VACANCY)
+            self.pos += 1 if ch == VACANCY else 3
         elif ch.isalpha() and ch.isupper():
             node = self.element()
         else:
@@ -197,16 +230,44 @@ class _Parser:
             if self.pos >= len(self.text):
                 return nodes
             ch = self._here()
+            if ch in _HYDRATE_SEPARATORS:
+                if not nodes:
+                    raise self.fail(self.pos, ch, "a formula before the crystal water")
+                return nodes
             if ch in _CLOSE:
                 raise self.fail(self.pos, ch, "no closing bracket without an opening one")
             if ch == ",":
                 raise self.fail(self.pos, ch, "commas only inside a group, as in (Co,Ni)O")
             nodes.append(self.item())
 
+    def hydrate(self) -> list[_Node]:
+        """The crystal-water part after ``·`` as one group node (empty if absent)."""
+        if self.pos >= len(self.text):
+            return []
+        start = self.pos
+        self.pos += 1
+        coefficient = self.number()
+        water = _Node(start, subscript=coefficient)
+        while True:
+            self.skip_spaces()
+            if self.pos >= len(self.text):
+                break
+            ch = self._here()
+            if ch in _CLOSE or ch == "," or ch in _HYDRATE_SEPARATORS:
+                raise self.fail(self.pos, ch, "element symbols of the crystal water, as in "
+                                              "·1.12H2O")
+            water.children.append(self.item())
+        if not water.children:
+            raise self.fail(start, self.text[start:], "crystal water after '·', as in ·1.12H2O")
+        if any(c.symbol == VACANCY for c in water.children):
+            raise self.fail(start, self.text[start:], "no vacancy in the crystal water")
+        return [water]
+
 
 def _is_equal_share(node: _Node) -> bool:
     """A group of subscript-free elements forming one mixed site (see module docstring)."""
-    if any(c.symbol is None or c.subscript is not None for c in node.children):
+    if any(c.symbol is None or c.subscript is not None or c.symbol == VACANCY
+           for c in node.children):
         return False
     if len(node.children) < 2:
         return False
@@ -216,6 +277,7 @@ def _is_equal_share(node: _Node) -> bool:
 
 
 def _flatten(node: _Node, factor: float, out: dict[str, float], text: str) -> None:
+    """Atoms per formula unit of ``node`` into ``out`` (vacancies under :data:`VACANCY`)."""
     mult = factor * (node.subscript if node.subscript is not None else 1.0)
     if node.symbol is not None:
         out[node.symbol] = out.get(node.symbol, 0.0) + mult
@@ -297,23 +359,38 @@ def parse_formula(text: str) -> Formula:
                          f"at most {_MAX_LENGTH} characters")
     parser = _Parser(text)
     nodes = parser.formula()
+    water_nodes = parser.hydrate()
     amounts: dict[str, float] = {}
     outside: dict[str, float] = {}
     groups: list[dict[str, float]] = []
     notes: list[str] = []
-    for node in nodes:
+    vacancies: dict[str, float] = {}
+    for i, node in enumerate(nodes):
         part: dict[str, float] = {}
         _flatten(node, 1.0, part, text)
+        empty = part.pop(VACANCY, 0.0)
         note = _site_occupancy(node, text)
         if note:
             notes.append(note)
-        target = outside if node.symbol is not None else None
-        if target is None:
+        if node.symbol == VACANCY:
+            if i == 0:
+                raise InputError(f"formula {text!r} at position 1", VACANCY,
+                                 "a vacancy written after the site it belongs to")
+            vacancies[f"after_{i - 1}"] = empty
+            continue
+        if node.symbol is None:
+            if empty:
+                vacancies[f"group_{len(groups)}"] = empty
             groups.append(part)
         else:
             for el, n in part.items():
                 outside[el] = outside.get(el, 0.0) + n
         for el, n in part.items():
             amounts[el] = amounts.get(el, 0.0) + n
+    hydrate: dict[str, float] = {}
+    for node in water_nodes:
+        _flatten(node, 1.0, hydrate, text)
+    for el, n in hydrate.items():
+        amounts[el] = amounts.get(el, 0.0) + n
     return Formula(text=text, amounts=amounts, groups=tuple(groups), outside=outside,
-                   notes=tuple(notes))
+                   notes=tuple(notes), vacancies=vacancies, hydrate=hydrate)

@@ -202,8 +202,9 @@ def composition_inventory(
     }
 
 
-def json_summary(inventory: Mapping[str, Any], digits: int = 4) -> dict[str, Any]:
-    """The issue's JSON keys only, with floats rounded for printing."""
+def json_summary(inventory: Mapping[str, Any], digits: int = 4,
+                 keys: Sequence[str] = JSON_KEYS) -> dict[str, Any]:
+    """The ``--json`` keys only (``keys``), with floats rounded for printing."""
 
     def rnd(v: Any) -> Any:
         if isinstance(v, float):
@@ -212,4 +213,4 @@ def json_summary(inventory: Mapping[str, Any], digits: int = 4) -> dict[str, Any
             return {k: rnd(x) for k, x in v.items()}
         return v
 
-    return {k: rnd(inventory[k]) for k in JSON_KEYS}
+    return {k: rnd(inventory[k]) for k in keys}

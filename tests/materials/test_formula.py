@@ -78,7 +78,8 @@ def test_whitespace_is_ignored():
     ("(FeFe)O", "position 1", "each element once"),
     ("", "position 1", "non-empty"),
     ("Mg,O", "position 3", "commas only inside a group"),
-    ("Fe3O4·H2O", "position 6", "element symbol or '('"),
+    ("Fe3O4·", "position 6", "crystal water after"),
+    ("Fe3O4·H2O)", "position 10", "element symbols of the crystal water"),
 ])
 def test_bad_formulas_name_the_position(text, where, what):
     with pytest.raises(InputError) as err:

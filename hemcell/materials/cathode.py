@@ -1,0 +1,692 @@
+"""Composition → cathode inventory of intercalation cathodes (layered oxides, PBAs, polyanions).
+
+From a formula, a carrier ion and (optionally) a voltage window: the structure class,
+oxidation states by charge balance, the redox couples and inactive pillars of the class
+(``hemcell/materials/data/couples.yaml``, every entry with a source), the configurational
+entropy per sublattice and its class, and three Faraday capacities,
+
+    Q = n F / (3.6 M)  [mAh g⁻¹],
+
+with M the molar mass of the formula unit as written (crystal water included) and n:
+
+- ``carrier_limit``: every carrier ion of the formula out, n = x_A;
+- ``redox_limit``: what the couples above the pristine state can give on a full charge,
+  n = Σ_k e_k (1 − f_k⁰);
+- ``window``: the first discharge after a charge to the window's upper potential, both
+  inside the window (below).
+
+**Couples.** Couple k of element i (state q → q′) holds e_k = x_i (q′ − q) electrons per
+formula unit, spread evenly over its potential range [E_k,lo, E_k,hi]: its oxidised
+fraction at electrode potential E is
+
+    f_k(E) = clamp((E − E_k,lo) / (E_k,hi − E_k,lo), 0, 1).
+
+**Pristine state (charge balance).** Carrier +1, pillars, P⁵⁺, O²⁻, F⁻ and CN⁻ are
+fixed; every redox element starts in the lowest state of its couples, and the charge
+still missing is taken from the couples in order of rising mid-potential (the
+lowest-lying electrons leave first), giving the pristine fractions f_k⁰ and the
+oxidation states. A formula that stays positive with every couple at its bottom, or
+needs more than all couples hold, cannot balance.
+
+**Window.** Charging from the pristine state to E_hi removes
+Q_ch = Σ_k e_k max(0, f_k(E_hi) − f_k⁰), at most x_A − x_min carrier ions (the host
+keeps x_min, ``carrier_sites``); discharging to E_lo then inserts
+Q_dis = Σ_k e_k max(0, f_k¹ − f_k(E_lo)), at most x_max − (x_A − Q_ch) ions. When a
+carrier limit binds, the potential where it binds is found by bisection (Q is monotone
+in E). The window capacity is Q_dis.
+
+**Entropy.** S/R = −Σ xᵢ ln xᵢ per sublattice
+(:func:`hemcell.materials.entropy.mixing_entropy_per_R`):
+
+- ``carrier``: carrier ions and empty carrier sites (reported, not classed: it changes
+  with the state of charge);
+- ``tm``: every cation on the redox-metal site, vacancies written in the formula included;
+- ``anion``: O and F on one site (layered oxides only);
+- ``complex``: [Fe(CN)₆] and its vacancies (PBAs).
+
+The class uses tm + anion + complex, with the review's thresholds (≥ 1.5 R high,
+1–1.5 R medium; seed 002 L75).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import InputError
+from hemcell.materials.elements import faraday_capacity_mAh_per_g, molar_mass_g_per_mol
+from hemcell.materials.entropy import entropy_class, mixing_entropy_per_R
+from hemcell.materials.formula import VACANCY, Formula, parse_formula
+
+COUPLES_FILE = Path(__file__).with_name("data") / "couples.yaml"
+REVIEW_FILE = Path(__file__).with_name("data") / "review_he_sib_cathodes.yaml"
+STRUCTURE_CLASSES = ("layered", "pba", "nasicon", "fluorophosphate", "pyrophosphate")
+CARRIERS = ("Li", "Na", "K")
+#: Review tables (seed 002 Tables 1-3) by the name used on the command line.
+REVIEW_TABLES = ("layered", "pba", "polyanion")
+
+#: Relative tolerance of the review validation (predicted vs reported initial capacity),
+#: fixed before the comparison was run: couple ranges known to about ±0.2-0.3 V over
+#: 2-2.5 V windows (±10-15 %), plus first-cycle losses and the spread of currents at
+#: which "initial capacity" is reported (±5-10 %).
+REVIEW_TOLERANCE_RELATIVE = 0.20
+#: Charge left over by the printed stoichiometry that is accepted with a note [e per
+#: formula unit]: five or six subscripts rounded to 0.01 leave up to ~0.05 (assumed).
+BALANCE_TOLERANCE_E = 0.05
+#: Deviation of a site sum from its nominal value accepted with a note (assumed: the
+#: printed subscripts' rounding); beyond it the formula is inconsistent.
+SITE_NOTE_TOLERANCE = 0.005
+#: Deviation beyond which a site is over-full or inconsistent and refused (strict) or
+#: flagged (validation), relative to the nominal occupancy (assumed).
+SITE_REFUSE_TOLERANCE = 0.05
+_CLASS_ANIONS = {"O": -2.0, "F": -1.0}
+
+
+@lru_cache(maxsize=1)
+def couples_data() -> dict[str, Any]:
+    """The parsed ``couples.yaml`` (sources, electrolytes, classes)."""
+    from hemcell.params.yaml_io import safe_load_text
+
+    return safe_load_text(COUPLES_FILE.read_text(encoding="utf-8"), str(COUPLES_FILE))
+
+
+@dataclass(frozen=True)
+class Couple:
+    """One redox couple of one element in one formula.
+
+    Attributes
+    ----------
+    element, site
+        The element and its site (``M`` or ``complex`` in PBAs, ``M`` otherwise).
+    q_from, q_to
+        Oxidation states at the bottom and top of the couple.
+    electrons
+        e_k = x (q_to − q_from), electrons per formula unit.
+    e_low_V, e_high_V
+        Potential range vs Na⁺/Na over which the electrons are spread.
+    source
+        Where the couple and its range come from (``couples.yaml``).
+    """
+
+    element: str
+    site: str
+    q_from: float
+    q_to: float
+    electrons: float
+    e_low_V: float
+    e_high_V: float
+    source: str
+
+    @property
+    def name(self) -> str:
+        """``Ni2+/Ni3+`` (with ``(C)`` for the low-spin PBA iron)."""
+        tag = "(C)" if self.site == "complex" else ""
+        return f"{self.element}{tag}{_charge(self.q_from)}/{self.element}{tag}{_charge(self.q_to)}"
+
+    @property
+    def mid_V(self) -> float:
+        """Mid-potential (E_lo + E_hi)/2, the order in which couples give up electrons."""
+        return 0.5 * (self.e_low_V + self.e_high_V)
+
+    def oxidised_fraction(self, potential_V: float) -> float:
+        """f_k(E) = clamp((E − E_lo)/(E_hi − E_lo), 0, 1)."""
+        if potential_V <= self.e_low_V:
+            return 0.0
+        if potential_V >= self.e_high_V:
+            return 1.0
+        return (potential_V - self.e_low_V) / (self.e_high_V - self.e_low_V)
+
+
+def _charge(q: float) -> str:
+    return f"{q:g}+"
+
+
+# ------------------------------------------------------------------ structure and sites
+def detect_structure(parsed: Formula) -> str:
+    """Structure class from the formula's framework elements.
+
+    C and N in equal amounts: ``pba``; P with F: ``fluorophosphate``; P with O/P = 4:
+    ``nasicon``; P with O/P < 4 (P₂O₇ units): ``pyrophosphate``; otherwise O (and F):
+    ``layered``.
+    """
+    a = parsed.amounts
+    if "C" in a and "N" in a and abs(a["C"] - a["N"]) < 1e-9:
+        return "pba"
+    if "P" in a:
+        if "F" in a:
+            return "fluorophosphate"
+        ratio = a.get("O", 0.0) / a["P"]
+        return "nasicon" if abs(ratio - 4.0) < 1e-9 else "pyrophosphate"
+    if "O" in a:
+        return "layered"
+    raise InputError("formula", parsed.text, "an intercalation cathode: a layered oxide "
+                     "(…O2), a Prussian-blue analogue (…[Fe(CN)6]) or a phosphate (…(PO4)…)",
+                     hint="anodes and other compounds: hemcell composition without --role cathode")
+
+
+def _nominal_metal_sites(structure: str, amounts: Mapping[str, float]) -> float:
+    """Redox-metal sites per formula unit: 1 per AxMO₂ or PBA, 2 per NASICON (PO₄)₃,
+    1 per P in NVPF, 3 per (PO₄)₂P₂O₇ and 1 per P₂O₇."""
+    if structure in ("layered", "pba"):
+        return 1.0
+    p = amounts["P"]
+    if structure == "nasicon":
+        return 2.0 * p / 3.0
+    if structure == "fluorophosphate":
+        return p
+    ratio = amounts.get("O", 0.0) / p
+    return 0.75 * p if abs(ratio - 3.75) < 1e-9 else 0.5 * p
+
+
+def _carrier(parsed: Formula, ion: str) -> tuple[str, float]:
+    """The carrier element (first symbol of the formula) and its amount; checks ``ion``."""
+    first = next(iter(parsed.amounts))
+    if first not in CARRIERS:
+        raise InputError("formula", parsed.text, "a cathode written carrier first, e.g. "
+                         "Na0.7(...)O2, Na1.2Mn[Fe(CN)6], Na3V2(PO4)3")
+    if first != ion:
+        raise InputError("--ion", ion, f"{first}: this cathode carries {first}+ and an "
+                         f"electrolyte of {ion}+ lacks it",
+                         hint=f"use --ion {first}")
+    amount = parsed.outside.get(first, parsed.amounts[first])
+    return first, amount
+
+
+# ---------------------------------------------------------------- inventory
+def _class_tables(structure: str) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    entry = couples_data()["classes"][structure]
+    return list(entry["couples"]), dict(entry["pillars"]), dict(entry["carrier_sites"])
+
+
+def _sites(parsed: Formula, structure: str, carrier: str) -> tuple[dict[str, float],
+                                                                   dict[str, float]]:
+    """Cations on the redox-metal site (element → amount) and, for PBAs, the complex Fe."""
+    a = parsed.amounts
+    complex_fe: dict[str, float] = {}
+    framework = {"O", "F", "P", "C", "N", "H"}
+    hydrate = parsed.hydrate
+    metal = {}
+    if structure == "pba":
+        for g in parsed.groups:
+            if "C" in g and "N" in g:
+                complex_fe = {el: n for el, n in g.items() if el not in ("C", "N")}
+        if set(complex_fe) != {"Fe"} or abs(complex_fe["Fe"] * 6 - a["C"]) > 1e-9:
+            raise InputError("formula", parsed.text, "a PBA written with one hexacyanoferrate "
+                             "group, e.g. Na1.2Mn[Fe(CN)6]0.8□0.2·2H2O")
+    for el, n in a.items():
+        if el in framework:
+            continue
+        n_metal = n - complex_fe.get(el, 0.0) - hydrate.get(el, 0.0)
+        if el == carrier:  # the carrier site is what is written outside groups
+            n_metal = n - parsed.outside.get(el, 0.0)
+        if n_metal > 1e-12:
+            metal[el] = n_metal
+    return metal, complex_fe
+
+
+def _couples_for(structure: str, metal: Mapping[str, float], complex_fe: Mapping[str, float],
+                 text: str) -> tuple[list[Couple], dict[str, dict[str, Any]]]:
+    rows, pillars, _ = _class_tables(structure)
+    couples: list[Couple] = []
+    used_pillars: dict[str, dict[str, Any]] = {}
+    for el, x in metal.items():
+        mine = [r for r in rows if r["element"] == el and r.get("site", "M") == "M"]
+        if mine:
+            couples += [Couple(el, "M", float(r["from"]), float(r["to"]),
+                               x * (float(r["to"]) - float(r["from"])), float(r["E_low_V"]),
+                               float(r["E_high_V"]), _source_text(r)) for r in mine]
+        elif el in pillars:
+            used_pillars[el] = pillars[el]
+        else:
+            known = sorted({r["element"] for r in rows} | set(pillars))
+            raise InputError(f"formula {text!r}: element", el,
+                             f"an element with a couple or a pillar entry for {structure} "
+                             f"cathodes ({', '.join(known)})",
+                             hint="add it with its source to hemcell/materials/data/couples.yaml")
+    for el, x in complex_fe.items():
+        couples += [Couple(el, "complex", float(r["from"]), float(r["to"]),
+                           x * (float(r["to"]) - float(r["from"])), float(r["E_low_V"]),
+                           float(r["E_high_V"]), _source_text(r))
+                    for r in rows if r["element"] == el and r.get("site") == "complex"]
+    couples.sort(key=lambda c: (c.mid_V, c.q_from))
+    return couples, used_pillars
+
+
+def _source_text(row: Mapping[str, Any]) -> str:
+    return str(row["source"]) + (f"; width: {row['width']}" if "width" in row else "")
+
+
+def _balance(parsed: Formula, structure: str, carrier: str, carrier_amount: float,
+             couples: list[Couple], pillars: Mapping[str, Mapping[str, Any]],
+             metal: Mapping[str, float]) -> tuple[list[float], float]:
+    """Pristine oxidised fraction of every couple and the charge left over.
+
+    Returns
+    -------
+    fractions, leftover
+        f_k⁰ per couple (in the order of ``couples``) and the net charge per formula unit
+        that no couple can absorb: > 0 if the formula is positive with every couple at
+        its bottom, < 0 if it needs more oxidation than the couples hold.
+    """
+    a = parsed.amounts
+    fixed = carrier_amount * 1.0
+    fixed += sum(metal[el] * float(p["state"]) for el, p in pillars.items())
+    if structure == "pba":
+        fixed -= a["C"]  # CN⁻
+    else:
+        fixed += sum(a.get(an, 0.0) * q for an, q in _CLASS_ANIONS.items())
+        fixed += 5.0 * a.get("P", 0.0)
+        fixed -= 2.0 * parsed.hydrate.get("O", 0.0)  # crystal water is neutral
+    charge = fixed
+    for (el, site), q in _bottom_states(couples).items():
+        charge += (_complex_amount(parsed) if site == "complex" else metal[el]) * q
+    missing = -charge
+    fractions = []
+    for c in couples:
+        take = min(max(missing, 0.0), c.electrons)
+        fractions.append(take / c.electrons if c.electrons > 0 else 0.0)
+        missing -= take
+    leftover = charge if charge > 0 else -missing
+    return fractions, leftover
+
+
+def _bottom_states(couples: list[Couple]) -> dict[tuple[str, str], float]:
+    """Lowest state of every (element, site) among its couples."""
+    bottoms: dict[tuple[str, str], float] = {}
+    for c in couples:
+        key = (c.element, c.site)
+        bottoms[key] = min(bottoms.get(key, c.q_from), c.q_from)
+    return bottoms
+
+
+def _complex_amount(parsed: Formula) -> float:
+    return parsed.amounts["C"] / 6.0
+
+
+def _site_checks(parsed: Formula, structure: str, metal: Mapping[str, float],
+                 carrier_amount: float, carrier_max: float) -> list[tuple[str, float]]:
+    """Site sums that differ from their nominal occupancy: (message, relative deviation)."""
+    out = []
+    nominal = _nominal_metal_sites(structure, parsed.amounts)
+    written_vac = sum(v for k, v in parsed.vacancies.items() if k.startswith("group_"))
+    total = sum(metal.values()) + written_vac
+    if abs(total - nominal) > SITE_NOTE_TOLERANCE * nominal:
+        out.append((f"redox-metal site sums to {total:.4g} per formula unit "
+                    f"(nominal {nominal:g})", abs(total - nominal) / nominal))
+    if structure == "pba":
+        y = _complex_amount(parsed)
+        vac = sum(parsed.vacancies.values())
+        if y + vac > 1 + SITE_NOTE_TOLERANCE or (vac and abs(y + vac - 1) > SITE_NOTE_TOLERANCE):
+            out.append((f"[Fe(CN)6] site holds {y:.4g} + {vac:.4g} vacancies (nominal 1)",
+                        abs(y + vac - 1)))
+    if structure == "layered":
+        anion = parsed.amounts.get("O", 0.0) - parsed.hydrate.get("O", 0.0) \
+            + parsed.amounts.get("F", 0.0)
+        if abs(anion - 2.0) > SITE_NOTE_TOLERANCE * 2:
+            out.append((f"anion site (O+F) sums to {anion:.4g} per MO2 formula (nominal 2)",
+                        abs(anion - 2.0) / 2.0))
+    if carrier_amount > carrier_max * (1 + SITE_NOTE_TOLERANCE):
+        out.append((f"{carrier_amount:.4g} carrier ions on {carrier_max:g} carrier sites",
+                    carrier_amount / carrier_max - 1))
+    return out
+
+
+def _capacity_between(couples: list[Couple], start: list[float], potential_V: float,
+                      charging: bool) -> float:
+    """Electrons per formula unit moved going from fractions ``start`` to potential E."""
+    if charging:
+        return sum(c.electrons * max(0.0, c.oxidised_fraction(potential_V) - f0)
+                   for c, f0 in zip(couples, start, strict=True))
+    return sum(c.electrons * max(0.0, f0 - c.oxidised_fraction(potential_V))
+               for c, f0 in zip(couples, start, strict=True))
+
+
+def _limited_potential(couples: list[Couple], start: list[float], target_V: float,
+                       limit: float, charging: bool) -> float:
+    """Potential where the transferred charge first reaches ``limit`` (bisection), or the target."""
+    if _capacity_between(couples, start, target_V, charging) <= limit:
+        return target_V
+    lo, hi = (min(c.e_low_V for c in couples), target_V) if charging else \
+        (target_V, max(c.e_high_V for c in couples))
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        q = _capacity_between(couples, start, mid, charging)
+        if (q > limit) == charging:
+            hi = mid
+        else:
+            lo = mid
+    return hi if charging else lo
+
+
+def window_capacity(couples: list[Couple], pristine: list[float], carrier_amount: float,
+                    carrier_min: float, carrier_max: float,
+                    window_V: tuple[float, float]) -> dict[str, Any]:
+    """First charge to E_hi and first discharge to E_lo inside a window (module docstring).
+
+    Returns
+    -------
+    dict
+        ``charge_e`` and ``discharge_e`` (electrons per formula unit), which limit bound
+        each (``redox``, ``carrier``), the end potentials and the electrons per couple
+        on discharge.
+    """
+    lo_V, hi_V = window_V
+    can_leave = max(0.0, carrier_amount - carrier_min)
+    end_ch = _limited_potential(couples, pristine, hi_V, can_leave, charging=True)
+    q_ch = min(_capacity_between(couples, pristine, end_ch, True), can_leave)
+    charged = [max(f0, c.oxidised_fraction(end_ch)) for c, f0 in zip(couples, pristine,
+                                                                       strict=True)]
+    room = max(0.0, carrier_max - (carrier_amount - q_ch))
+    end_dis = _limited_potential(couples, charged, lo_V, room, charging=False)
+    q_dis = min(_capacity_between(couples, charged, end_dis, False), room)
+    per_couple = {c.name: c.electrons * max(0.0, f1 - c.oxidised_fraction(end_dis))
+                  for c, f1 in zip(couples, charged, strict=True)}
+    return {"charge_e": q_ch, "discharge_e": q_dis,
+            "charge_limited_by": "carrier" if end_ch < hi_V else "redox",
+            "discharge_limited_by": "carrier sites" if end_dis > lo_V else "redox",
+            "charge_end_V": end_ch, "discharge_end_V": end_dis,
+            "discharge_e_by_couple": per_couple}
+
+
+def check_window(window: str | tuple[float, float] | None, ion: str) -> tuple[float, float] | None:
+    """Parse and check ``--window LO,HI`` against the carrier's electrolyte range.
+
+    Raises
+    ------
+    InputError
+        Malformed, inverted, or outside the sourced range of the ion's electrolyte; or
+        an ion whose couple potentials are not sourced.
+    """
+    if window is None:
+        return None
+    if isinstance(window, str):
+        parts = [p.strip() for p in window.split(",")]
+        try:
+            lo, hi = (float(p) for p in parts)
+        except ValueError:
+            raise InputError("--window", window, "two potentials LO,HI in V, e.g. 2.0,4.2") \
+                from None
+    else:
+        lo, hi = (float(v) for v in window)
+    if not lo < hi:
+        raise InputError("--window", f"{lo:g},{hi:g}", "LO < HI, e.g. 2.0,4.2")
+    data = couples_data()
+    if ion != data["potential_scale"]:
+        raise InputError("--window", f"{lo:g},{hi:g} with --ion {ion}",
+                         f"a window only with --ion {data['potential_scale']}: couple "
+                         f"potentials are sourced vs {data['potential_scale']}+/"
+                         f"{data['potential_scale']} only (couples.yaml)")
+    ely = data["electrolytes"][ion]
+    if lo < ely["lowest_V"] or hi > ely["highest_V"]:
+        raise InputError("--window", f"{lo:g},{hi:g} V",
+                         f"potentials within {ely['lowest_V']:g}-{ely['highest_V']:g} V vs "
+                         f"{ion}+/{ion}, the sourced range of the {ion}+ electrolyte "
+                         f"({ely['electrolyte']})")
+    return lo, hi
+
+
+def cathode_inventory(formula: str, ion: str = "Na",
+                      window: str | tuple[float, float] | None = None,
+                      strict: bool = True) -> dict[str, Any]:
+    """Cathode inventory of an intercalation cathode (rules in the module docstring).
+
+    Parameters
+    ----------
+    formula
+        Carrier first, e.g. ``Na2/3Li1/6Fe1/6Co1/6Ni1/6Mn1/3O2``,
+        ``Na1.19(Fe0.2Mn0.2Ni0.2Cu0.2Co0.2)[Fe(CN)6]0.79□0.21·1.16H2O``,
+        ``Na3V2(PO4)2F3``.
+    ion
+        Carrier ion of the electrolyte (``Li``, ``Na``, ``K``); must be the formula's.
+    window
+        ``(LO, HI)`` or ``"LO,HI"`` in V vs the ion's metal; ``None``: no window capacity.
+    strict
+        Refuse formulas that cannot balance or whose sites are inconsistent (``True``,
+        the command line), or compute them as written and list the problems under
+        ``flags`` (``False``, the review validation).
+
+    Returns
+    -------
+    dict
+        ``molar_mass_g_per_mol``, ``config_entropy_per_R``, ``entropy_class``,
+        ``roles``, ``capacity_mAh_per_g`` (``carrier_limit``, ``redox_limit``,
+        ``window``) — the keys of ``--json`` — and details (``structure``,
+        ``oxidation_states``, ``couples``, ``pillars``, ``window``, ``flags``, ``notes``,
+        ``sources``).
+
+    Raises
+    ------
+    InputError
+        Bad formula, wrong carrier, a window outside the electrolyte's range, an element
+        without couple or pillar data, or (strict) a formula that cannot balance or has
+        an over-full or inconsistent site.
+    """
+    ion_key = ion.strip().capitalize() if isinstance(ion, str) else ion
+    if ion_key not in CARRIERS:
+        raise InputError("--ion", ion, f"one of {', '.join(CARRIERS)}")
+    parsed = parse_formula(formula)
+    structure = detect_structure(parsed)
+    carrier, x_carrier = _carrier(parsed, ion_key)
+    win = check_window(window, ion_key)
+    _, _, sites = _class_tables(structure)
+    x_min, x_max = float(sites["min"]), float(sites["max"])
+    metal, complex_fe = _sites(parsed, structure, carrier)
+    couples, pillars = _couples_for(structure, metal, complex_fe, formula)
+    fractions, leftover = _balance(parsed, structure, carrier, x_carrier, couples, pillars,
+                                   metal)
+    flags: list[str] = []
+    notes = list(parsed.notes)
+    if abs(leftover) > BALANCE_TOLERANCE_E:
+        why = ("positive even with every redox metal in its lowest state" if leftover > 0
+               else "needs more oxidation than the couples of this class hold")
+        msg = f"cannot balance: the formula is {why} (net {leftover:+.3g} e per formula unit)"
+        if strict:
+            raise InputError(f"formula {formula!r}", f"net charge {leftover:+.3g}",
+                             "a composition that balances with the couples and pillars of "
+                             f"{structure} cathodes (couples.yaml)", hint=msg)
+        flags.append(msg)
+    elif abs(leftover) > 1e-9:
+        notes.append(f"charge balance off by {leftover:+.3g} e per formula unit, within the "
+                     f"{BALANCE_TOLERANCE_E:g} e accepted for printed rounding")
+    for msg, dev in _site_checks(parsed, structure, metal, x_carrier, x_max):
+        if dev > SITE_REFUSE_TOLERANCE:
+            if strict:
+                raise InputError(f"formula {formula!r}", msg, "sites filled to their nominal "
+                                 f"occupancy within {SITE_REFUSE_TOLERANCE:.0%}",
+                                 hint="check the stoichiometry")
+            flags.append(f"inconsistent stoichiometry: {msg}")
+        else:
+            flags.append(f"inconsistent stoichiometry (small): {msg}") if dev > 0.01 else \
+                notes.append(f"{msg}: within the printed rounding")
+
+    states: dict[str, float] = {carrier: 1.0}
+    for el in metal:
+        if el in pillars:
+            states[el] = float(pillars[el]["state"])
+    for (el, site), q in _bottom_states(couples).items():
+        states[f"{el}(C)" if site == "complex" else el] = q
+    for c, f in zip(couples, fractions, strict=True):
+        states[f"{c.element}(C)" if c.site == "complex" else c.element] += (c.q_to - c.q_from) * f
+    molar_mass = molar_mass_g_per_mol(parsed.amounts)
+
+    def mAh(n: float) -> float:
+        return faraday_capacity_mAh_per_g(n, molar_mass)
+
+    redox_e = sum(c.electrons * (1 - f) for c, f in zip(couples, fractions, strict=True))
+    q = {"carrier_limit": mAh(x_carrier), "redox_limit": mAh(redox_e), "window": None}
+    win_result = None
+    if win is not None:
+        win_result = window_capacity(couples, fractions, x_carrier, x_min, x_max, win)
+        q["window"] = mAh(win_result["discharge_e"])
+        q["window_first_charge"] = mAh(win_result["charge_e"])
+        win_result = {**win_result, "window_V": list(win)}
+
+    s_sites = _entropy(parsed, structure, carrier, x_carrier, x_max, metal)
+    s_class = sum(v for k, v in s_sites.items() if k != "carrier")
+    roles = {carrier: ["carrier"]}
+    for el in metal:
+        roles[el] = ["inactive"] if el in pillars else ["redox"]
+    for el in complex_fe:
+        roles[f"{el}(C)"] = ["redox"]
+    data = couples_data()
+    return {
+        "formula": formula,
+        "ion": ion_key,
+        "structure": structure,
+        "amounts": dict(parsed.amounts),
+        "crystal_water_per_formula_unit": parsed.hydrate.get("O", 0.0),
+        "molar_mass_g_per_mol": molar_mass,
+        "oxidation_states": states,
+        "config_entropy_per_R": s_sites,
+        "config_entropy_total_per_R": s_class,
+        "entropy_class": entropy_class(s_class),
+        "roles": roles,
+        "couples": [{"couple": c.name, "site": c.site, "electrons_per_formula_unit": c.electrons,
+                     "range_V": [c.e_low_V, c.e_high_V], "pristine_oxidised_fraction": f,
+                     "source": c.source} for c, f in zip(couples, fractions, strict=True)],
+        "active_couples": [] if win_result is None else
+        [name for name, e in win_result["discharge_e_by_couple"].items() if e > 1e-9],
+        "pillars": {el: {"state": float(p["state"]), "source": p["source"]}
+                    for el, p in pillars.items()},
+        "carrier_sites": {"min": x_min, "max": x_max, "source": sites["source"]},
+        "capacity_mAh_per_g": q,
+        "window": win_result,
+        "flags": flags,
+        "notes": [*notes, "capacities per gram of the formula as written (crystal water "
+                          "included); oxygen redox is not counted"],
+        "sources": {"couples": "hemcell/materials/data/couples.yaml",
+                    "electrolyte range": data["electrolytes"].get(ion_key, {}).get("source"),
+                    "entropy thresholds": "seed 002 L75; seed 003 L233-235"},
+    }
+
+
+def _entropy(parsed: Formula, structure: str, carrier: str, x_carrier: float, x_max: float,
+             metal: Mapping[str, float]) -> dict[str, float]:
+    """−Σ x ln x per sublattice (module docstring)."""
+    out = {"carrier": mixing_entropy_per_R({carrier: x_carrier,
+                                            VACANCY: max(0.0, x_max - x_carrier)})}
+    tm = dict(metal)
+    vac = sum(v for k, v in parsed.vacancies.items() if k.startswith("group_"))
+    if vac:
+        tm[VACANCY] = vac
+    out["tm"] = mixing_entropy_per_R(tm)
+    if structure == "layered":
+        out["anion"] = mixing_entropy_per_R({an: parsed.amounts.get(an, 0.0)
+                                             - parsed.hydrate.get(an, 0.0)
+                                             for an in _CLASS_ANIONS})
+    if structure == "pba":
+        y = _complex_amount(parsed)
+        out["complex"] = mixing_entropy_per_R({"Fe(CN)6": y, VACANCY: max(0.0, 1.0 - y)})
+    return out
+
+
+JSON_KEYS = ("molar_mass_g_per_mol", "config_entropy_per_R", "entropy_class", "roles",
+             "capacity_mAh_per_g")
+
+
+# ------------------------------------------------------------------ review validation
+@lru_cache(maxsize=1)
+def review_rows() -> dict[str, list[dict[str, Any]]]:
+    """Rows of seed 002 Tables 1-3 (``review_he_sib_cathodes.yaml``) by table name."""
+    from hemcell.params.yaml_io import safe_load_text
+
+    raw = safe_load_text(REVIEW_FILE.read_text(encoding="utf-8"), str(REVIEW_FILE))
+    return raw["tables"]
+
+
+def review_predictions(table: str) -> dict[str, Any]:
+    """Predicted first-discharge capacity of every row of one review table.
+
+    Rows are computed as written (``strict=False``): inconsistent stoichiometry and
+    charge balance go to ``flags``; a window the Na electrolyte range refuses gives no
+    prediction and says why. The extraction's own doubts are in ``review_flag``.
+    """
+    tables = review_rows()
+    if table not in tables:
+        raise InputError("--review", table, f"one of {', '.join(REVIEW_TABLES)}")
+    rows = {}
+    for row in tables[table]:
+        formula = row.get("formula", row["printed"])
+        entry: dict[str, Any] = {"printed": row["printed"], "formula": formula,
+                                 "line": row["line"], "ref": row["ref"],
+                                 "window_V": row["window_V"],
+                                 "reported_mAh_per_g": row["reported_mAh_per_g"],
+                                 "review_flag": row.get("flag"), "reading": row.get("reading")}
+        try:
+            inv = cathode_inventory(formula, ion="Na", window=tuple(row["window_V"]),
+                                    strict=False)
+        except InputError as err:
+            entry.update(status="not predicted", reason=str(err))
+        else:
+            pred = inv["capacity_mAh_per_g"]["window"]
+            entry.update(status="flagged" if inv["flags"] or row.get("flag") else "predicted",
+                         predicted_mAh_per_g=pred,
+                         ratio_predicted_to_reported=pred / row["reported_mAh_per_g"],
+                         structure=inv["structure"], flags=inv["flags"],
+                         active_couples=inv["active_couples"],
+                         carrier_limit_mAh_per_g=inv["capacity_mAh_per_g"]["carrier_limit"],
+                         redox_limit_mAh_per_g=inv["capacity_mAh_per_g"]["redox_limit"],
+                         entropy_class=inv["entropy_class"],
+                         config_entropy_per_R=inv["config_entropy_per_R"],
+                         discharge_limited_by=inv["window"]["discharge_limited_by"],
+                         charge_limited_by=inv["window"]["charge_limited_by"])
+        rows[row["id"]] = entry
+    return {"table": table, "source": "seed 002 Tables 1-3 via "
+            "hemcell/materials/data/review_he_sib_cathodes.yaml", "rows": rows}
+
+
+def plot_review_comparison(path: str | Path, predictions: Mapping[str, Mapping[str, Any]]
+                           | None = None, tolerance: float | None = None) -> Path:
+    """Predicted vs reported initial capacity for every review row, by class.
+
+    Parameters
+    ----------
+    path
+        Figure file (saved through :func:`hemcell.figures.save_figure`).
+    predictions
+        ``{table: review_predictions(table)}``; computed when omitted.
+    tolerance
+        Relative tolerance drawn as a band around the diagonal (``None``: no band).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hemcell.figures import save_figure
+
+    predictions = predictions or {t: review_predictions(t) for t in REVIEW_TABLES}
+    fig, ax = plt.subplots(figsize=(5.6, 5.2))
+    markers = {"layered": ("o", "tab:blue"), "pba": ("s", "tab:orange"),
+               "polyanion": ("^", "tab:green")}
+    top = 10.0
+    for table, result in predictions.items():
+        marker, color = markers[table]
+        for rid, r in result["rows"].items():
+            if r.get("predicted_mAh_per_g") is None:
+                continue
+            x, y = r["reported_mAh_per_g"], r["predicted_mAh_per_g"]
+            top = max(top, x, y)
+            flagged = r["status"] == "flagged"
+            ax.plot(x, y, marker, color=color, mfc="none" if flagged else color, ms=7)
+            ax.annotate(rid.replace("_r", "."), (x, y), fontsize=6, xytext=(3, 2),
+                        textcoords="offset points")
+        ax.plot([], [], marker, color=color, label=table)
+    top *= 1.1
+    bottom = 0.5 * min((r["reported_mAh_per_g"] for res in predictions.values()
+                        for r in res["rows"].values()), default=0.0)
+    ax.plot([bottom, top], [bottom, top], "k-", lw=0.8)
+    if tolerance:
+        ax.fill_between([bottom, top], [bottom * (1 - tolerance), top * (1 - tolerance)],
+                        [bottom * (1 + tolerance), top * (1 + tolerance)],
+                        color="0.85", zorder=0, label=f"±{tolerance:.0%}")
+    ax.plot([], [], "o", color="0.4", mfc="none", label="flagged row (open)")
+    ax.set_xlim(bottom, top)
+    ax.set_ylim(bottom, top)
+    ax.set_xlabel("reported initial capacity (mAh/g), seed 002 Tables 1-3")
+    ax.set_ylabel("predicted first discharge in the window (mAh/g)")
+    ax.legend(loc="upper left", fontsize=8)
+    return save_figure(fig, path)
