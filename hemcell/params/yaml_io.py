@@ -97,7 +97,10 @@ def safe_load_text(text: str, source: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         # the problem only, never str(exc): that quotes the offending line of the file
-        problem = shorten(getattr(exc, "problem", None) or type(exc).__name__)
+        problem = shorten(getattr(exc, "problem", None) or getattr(exc, "reason", None)
+                          or type(exc).__name__)
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character or bad bytes
+            problem = f"{problem} at character {exc.position} (a text file is expected)"
         if "could not determine a constructor" in problem:
             problem = f"{problem} (YAML tags that construct Python objects are refused)"
         raise ParameterError(f"{source}{where}", problem, _ALLOWED) from None
