@@ -22,19 +22,14 @@ from typing import Any
 
 import pybamm
 
-from hemcell.cell.mechanisms import MECHANISMS
+from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
-from hemcell.cell.model import HEMHalfCell, Inventory, check_mechanisms
+from hemcell.cell.model import HEMHalfCell
+from hemcell.cell.options import CATHODES, HEMOptions
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 
-#: cathode name → (PyBaMM parameter set, initial (discharged) cathode stoichiometry)
-CATHODES: dict[str, tuple[str, float]] = {
-    # LFP fully lithiated; NMC811 at the 0 % SOC stoichiometry of Chen2020's LG M50
-    # cell (0.9084 in that paper's table, quoted from memory: assumed).
-    "LFP": ("Prada2013", 0.98),
-    "NMC811": ("Chen2020", 0.9084),
-}
+__all__ = ["CATHODES", "HEMFullCell", "full_cell_values"]
 
 
 class HEMFullCell(HEMHalfCell):
@@ -42,24 +37,20 @@ class HEMFullCell(HEMHalfCell):
 
     Parameters
     ----------
-    mechanisms
-        Active anode mechanisms.
-    inventory
-        Elements per mechanism.
+    options
+        PyBaMM-style options (:class:`hemcell.cell.options.HEMOptions`): the anode's
+        ``"mechanisms"`` and elements as :class:`~hemcell.cell.model.HEMHalfCell`, and
+        ``"cathode"`` (``"LFP"`` or ``"NMC811"``), which selects the default parameter
+        values (the equations are the same for both).
     name
         Model name.
     """
 
-    def __init__(
-        self,
-        mechanisms: Iterable[str] = MECHANISMS,
-        inventory: Inventory | None = None,
-        name: str = "HEM anode full cell P2D",
-    ) -> None:
-        self.mechanisms = check_mechanisms(mechanisms)
-        self.inventory = inventory or Inventory()
-        self.x_average = False
-        pybamm.lithium_ion.BaseModel.__init__(self, {}, name)
+    cell = "full"
+
+    def __init__(self, options: dict[str, Any] | None = None, name: str | None = None) -> None:
+        opts = options if isinstance(options, HEMOptions) else HEMOptions(options, self.cell)
+        pybamm.lithium_ion.BaseModel.__init__(self, opts, name or "HEM anode full cell P2D")
         pybamm.citations.register("Marquis2019")
         self.ctx = ElectrodeContext("negative", False)
         self.mechanism_models = self._make_mechanisms()
@@ -194,6 +185,25 @@ class HEMFullCell(HEMHalfCell):
                 "Cathode open-circuit potential [V]": U_p,
                 "Anode mean surface potential difference [V]": pybamm.x_average(dphi_n),
                 "Anode total volumetric current density [A.m-3]": a_j_n,
+                "Anode electrolyte potential [V]": phi_e_n,
+                "Cathode electrolyte potential [V]": phi_e_p,
+                "Anode electrolyte concentration [mol.m-3]": c_e_n,
+                "Cathode electrolyte concentration [mol.m-3]": c_e_p,
+                # PyBaMM's names (anode = negative, cathode = positive), for QuickPlot
+                "Negative electrode potential [V]": phi_s_n,
+                "Positive electrode potential [V]": phi_s_p,
+                "Negative electrolyte potential [V]": phi_e_n,
+                "Separator electrolyte potential [V]": phi_e_s,
+                "Positive electrolyte potential [V]": phi_e_p,
+                "Negative electrolyte concentration [mol.m-3]": c_e_n,
+                "Separator electrolyte concentration [mol.m-3]": c_e_s,
+                "Positive electrolyte concentration [mol.m-3]": c_e_p,
+                "Positive particle concentration [mol.m-3]": c_s_p,
+                "Positive particle surface concentration [mol.m-3]": c_surf_p,
+                "X-averaged positive particle surface concentration [mol.m-3]": pybamm.x_average(
+                    c_surf_p
+                ),
+                "Positive electrode open-circuit potential [V]": U_p,
             }
         )
         # In the full cell, positive current delithiates the anode: the anode's lithiation
@@ -217,6 +227,23 @@ class HEMFullCell(HEMHalfCell):
     def _anode_geometry(self) -> tuple[pybamm.Symbol, pybamm.Symbol]:
         return (param("Negative electrode active material volume fraction"), self.param.n.L)
 
+    def _parameter_values_from(self, si: dict[str, Any]) -> pybamm.ParameterValues:
+        """The option's cathode set with the anode of ``si``, sized by the N/P ratio of
+        the shipped recipe of that cathode (``models/hem_full_cell_<cathode>.yaml``)."""
+        from hemcell.params.yaml_io import safe_load_file
+        from hemcell.resources import data_dir
+
+        cathode = self.options["cathode"]
+        recipe = safe_load_file(data_dir("models") / f"hem_full_cell_{cathode.lower()}.yaml")
+        return full_cell_values(si, self.inventory, cathode, self.mechanisms,
+                                float(recipe["n_p_ratio"]))
+
+    @property
+    def default_quick_plot_variables(self) -> list[str]:
+        """PyBaMM's full-cell defaults that this model has, then the anode's charge."""
+        names = pybamm.lithium_ion.BaseModel.default_quick_plot_variables.fget(self)
+        return [*[v for v in names if v in self.variables], "Anode total stored charge [A.h]"]
+
 
 def full_cell_values(
     si: Mapping[str, Any],
@@ -236,7 +263,8 @@ def full_cell_values(
     if cathode not in CATHODES:
         raise InputError("--cathode", cathode, ", ".join(CATHODES))
     base, sto0 = CATHODES[cathode]
-    half = pybamm_values(si, inventory, base="Xu2019")
+    mechanisms = tuple(mechanisms)
+    half = pybamm_values(si, inventory, base="Xu2019", cell="full", mechanisms=mechanisms)
     pv = pybamm.ParameterValues(base)
     anode = {}
     for k, v in half.items():
@@ -252,9 +280,11 @@ def full_cell_values(
             out["Negative particle" + k[len("Positive particle") :]] = v
         elif "positive electrode" in k:
             out[k.replace("positive electrode", "negative electrode")] = v
-    out.pop("Negative electrode OCP entropic change [V.K-1]", None)
+    if "intercalation" not in mechanisms:  # the base set's (NMC) entry is not the anode's
+        out["Negative electrode OCP entropic change [V.K-1]"] = 0.0
+    for k in ("Ambient temperature [K]", "Initial temperature [K]", "Reference temperature [K]"):
+        out[k] = half[k]  # the set's (isothermal) cell temperature and its rate constants' T_ref
     pv.update(out, check_already_exists=False)
-    pv["Negative electrode OCP entropic change [V.K-1]"] = 0.0
     # cathode capacity per area and the anode thickness for the N/P ratio
     q_cath = (
         pv["Maximum concentration in positive electrode [mol.m-3]"]

@@ -5,10 +5,15 @@ anode against a Li metal counter electrode, written in the style of PyBaMM's
 ``BasicDFNHalfCell`` (electrolyte across separator and electrode, solid-phase
 conduction, Li-metal Butler–Volmer counter electrode) but with the anode's
 interfacial current being the *sum* of independent mechanism modules
-(:mod:`hemcell.cell.mechanisms`), plus an always-present double layer. With
-``x_average=True`` it becomes the single-particle (SP) reduction for fast sweeps.
+(:mod:`hemcell.cell.mechanisms`), plus an always-present double layer. With the option
+``"x-average": "true"`` it becomes the single-particle (SP) reduction for fast sweeps.
 
-Charge balance (DESIGN.md §4), with Δφ = φ_s − φ_e:
+The models take PyBaMM-style ``options`` (:mod:`hemcell.cell.options`), ship a runnable
+``default_parameter_values`` and expose PyBaMM's standard variable names next to
+hemcell's "Anode …" ones, so they serialise (``model.save_model``), reload
+(``pybamm.load_model``) and plot (``sim.plot()``) as PyBaMM's own models do.
+
+Charge balance (docs/theory.md eq. 2.1), with Δφ = φ_s − φ_e:
 
     ∇·i_s + Σ_k a j_k + a j_dl = 0,     i_s = −σ_eff ∇φ_s
     ∇·i_e = Σ_k a j_k + a j_dl,         i_e = κ_eff (2RT(1−t₊)/F ∇ln c_e − ∇φ_e)
@@ -26,85 +31,51 @@ domain and positive current ("Discharge") lithiates it. Names users see say *ano
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from typing import Any
 
 import pybamm
 
-from hemcell.cell.mechanisms import MECHANISMS
+from hemcell.cell.inventory import Inventory, check_mechanisms
 from hemcell.cell.mechanisms.alloying import Alloying
 from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
 from hemcell.cell.mechanisms.conversion import Conversion
 from hemcell.cell.mechanisms.intercalation import Intercalation
 from hemcell.cell.mechanisms.irreversible import Irreversible
 from hemcell.cell.mechanisms.space_charge import SpaceCharge
-from hemcell.errors import InputError
+from hemcell.cell.options import HEMOptions
 
-
-@dataclass(frozen=True)
-class Inventory:
-    """Which elements take part in which mechanism (the model's structure).
-
-    Attributes
-    ----------
-    conversion
-        Convertible elements, e.g. ``("Co", "Ni", "Cu", "Zn")``.
-    alloying
-        Alloying host → number of Li–M stages, e.g. ``{"Zn": 3}``.
-    space_charge
-        Space-charge-active metals, e.g. ``("Co", "Ni")``.
-    """
-
-    conversion: tuple[str, ...] = ()
-    alloying: Mapping[str, int] = field(default_factory=dict)
-    space_charge: tuple[str, ...] = ()
-
-
-def check_mechanisms(mechanisms: Iterable[str]) -> tuple[str, ...]:
-    """Validate a mechanism list; returns it in canonical order.
-
-    Raises
-    ------
-    InputError
-        For an unknown name or an empty list.
-    """
-    mechs = [m.strip().replace("-", "_") for m in mechanisms if m.strip()]
-    for m in mechs:
-        if m not in MECHANISMS:
-            raise InputError("--mechanisms", m, ", ".join(MECHANISMS))
-    if not mechs:
-        raise InputError("--mechanisms", "", f"one or more of {', '.join(MECHANISMS)}")
-    return tuple(m for m in MECHANISMS if m in mechs)
+__all__ = ["HEMHalfCell", "Inventory", "check_mechanisms"]
 
 
 class HEMHalfCell(pybamm.lithium_ion.BaseModel):
-    """Multi-mechanism HEM anode vs Li metal (P2D, or SP with ``x_average=True``).
+    """Multi-mechanism HEM anode vs Li metal (P2D, or SP with ``"x-average": "true"``).
+
+    Used as PyBaMM's own models are::
+
+        model = HEMHalfCell({"mechanisms": ("intercalation", "conversion")})
+        sim = pybamm.Simulation(model, experiment=pybamm.Experiment(["Discharge at C/5 "
+                                "until 0.01 V"]))   # C-rates refer to the anode capacity
+        sim.solve(); sim.plot()
 
     Parameters
     ----------
-    mechanisms
-        Active mechanisms, any subset of :data:`hemcell.cell.mechanisms.MECHANISMS`.
-    inventory
-        Elements per mechanism.
-    x_average
-        Single-particle reduction (uniform reaction, no electrolyte dynamics; ohmic
-        electrolyte and solid drops kept).
+    options
+        PyBaMM-style options (:class:`hemcell.cell.options.HEMOptions`): ``"mechanisms"``,
+        ``"convertible elements"``, ``"alloying elements"``, ``"space-charge elements"``,
+        ``"x-average"`` (single-particle reduction: uniform reaction, electrolyte at its
+        initial concentration, ohmic electrolyte and solid drops kept), ``"thermal"``.
     name
         Model name.
     """
 
-    def __init__(
-        self,
-        mechanisms: Iterable[str] = MECHANISMS,
-        inventory: Inventory | None = None,
-        x_average: bool = False,
-        name: str | None = None,
-    ) -> None:
-        self.mechanisms = check_mechanisms(mechanisms)
-        self.inventory = inventory or Inventory()
-        self.x_average = x_average
+    #: Which cell the options describe (``"half"``: PyBaMM's working electrode "positive").
+    cell = "half"
+
+    def __init__(self, options: dict[str, Any] | None = None, name: str | None = None) -> None:
+        opts = options if isinstance(options, HEMOptions) else HEMOptions(options, self.cell)
+        x_average = opts["x-average"] == "true"
         name = name or ("HEM anode half-cell SP" if x_average else "HEM anode half-cell P2D")
-        super().__init__({"working electrode": "positive"}, name)
+        super().__init__(opts, name)
         pybamm.citations.register("Marquis2019")
         self.ctx = ElectrodeContext("positive", x_average)
         self.mechanism_models = self._make_mechanisms()
@@ -112,6 +83,32 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             self._build_sp()
         else:
             self._build_p2d()
+
+    @property
+    def options(self) -> HEMOptions:
+        """The model's options (PyBaMM's plus hemcell's, validated)."""
+        return self._options
+
+    @options.setter
+    def options(self, extra_options: dict[str, Any] | None) -> None:
+        if not isinstance(extra_options, HEMOptions):
+            extra_options = HEMOptions(extra_options, self.cell)
+        pybamm.lithium_ion.BaseModel.options.fset(self, extra_options)
+
+    @property
+    def mechanisms(self) -> tuple[str, ...]:
+        """Active mechanisms (option ``"mechanisms"``)."""
+        return tuple(self.options["mechanisms"])
+
+    @property
+    def inventory(self) -> Inventory:
+        """Elements per mechanism (the element options)."""
+        return self.options.inventory
+
+    @property
+    def x_average(self) -> bool:
+        """Single-particle reduction (option ``"x-average"``)."""
+        return self.options["x-average"] == "true"
 
     # ------------------------------------------------------------------ mechanisms
     def _make_mechanisms(self) -> dict[str, pybamm.BaseSubModel]:
@@ -122,16 +119,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             if m == "intercalation":
                 out[m] = Intercalation(ctx, self.param)
             elif m == "conversion":
-                if not inv.conversion:
-                    raise InputError("mechanisms", m, "a material with convertible elements")
                 out[m] = Conversion(ctx, inv.conversion)
             elif m == "alloying":
-                if not inv.alloying:
-                    raise InputError("mechanisms", m, "a material with alloying elements")
                 out[m] = Alloying(ctx, inv.alloying, converted=conv)
             elif m == "space_charge":
-                if not inv.space_charge:
-                    raise InputError("mechanisms", m, "a material with space-charge metals")
                 out[m] = SpaceCharge(ctx, inv.space_charge, converted=conv)
             elif m == "irreversible":
                 out[m] = Irreversible(ctx)
@@ -173,7 +164,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         active-material surface area a = 3 ε_act / R; the double layer relaxes as
         du_dl/dt = (Δφ − u_dl)/τ_dl with current a C_dl (Δφ − u_dl)/τ_dl. The total
         volumetric current Σ_k a j_k + a j_dl enters the electrode's charge balance
-        (DESIGN §4).
+        (docs/theory.md eq. 2.1).
 
         Returns
         -------
@@ -314,6 +305,16 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
                 "Lithium counter electrode exchange current density [A.m-2]": j_Li,
                 "Lithium counter electrode reaction overpotential [V]": eta_Li,
                 "Anode mean surface potential difference [V]": pybamm.x_average(dphi),
+                # PyBaMM's names of the working electrode and electrolyte
+                # (as lithium_ion.BasicDFNHalfCell), for QuickPlot and user scripts
+                "Positive electrode potential [V]": phi_s,
+                "Positive electrolyte potential [V]": phi_e_w,
+                "Separator electrolyte potential [V]": phi_e_s,
+                "Positive electrolyte concentration [mol.m-3]": c_e_w,
+                "Separator electrolyte concentration [mol.m-3]": c_e_s,
+                "Negative electrode exchange current density [A.m-2]": j_Li,
+                "Negative electrode reaction overpotential [V]": eta_Li,
+                "Negative electrode potential drop [V]": delta_phis_Li,
             }
         )
         self._finish(variables, Q, I_app, i_cell, voltage, integrate)
@@ -342,25 +343,73 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
 
         # ohmic drops (electrolyte at its initial concentration, solid) and Li metal
         kappa = p.kappa_e(c_e0, T)
-        eps_sep = param("Separator porosity")
-        eps_w = param("Positive electrode porosity")
-        R_e = p.s.L / (kappa * eps_sep**p.s.b_e) + L_w / (3 * kappa * eps_w**p.p.b_e)
+        kappa_sep = kappa * param("Separator porosity") ** p.s.b_e
+        kappa_w = kappa * param("Positive electrode porosity") ** p.p.b_e
         sigma_eff = p.p.sigma(pybamm.Scalar(0.5), T) * eps_act**p.p.b_s
-        R_s = L_w / (3 * sigma_eff)
         RT_F = p.R * T / p.F
         j_Li = p.j0_Li_metal(c_e0, 1 / p.V_bar_Li, T)
         eta_Li = 2 * RT_F * pybamm.arcsinh(i_cell / (2 * j_Li))
         delta_phis_Li = p.n.L * i_cell / p.n.sigma(None, T)
-        voltage = dphi - eta_Li - delta_phis_Li - i_cell * (R_e + R_s)
+        (phi_e_s, phi_e_w), phi_s, voltage = self._sp_potentials(
+            dphi, -eta_Li - delta_phis_Li, i_cell, kappa_sep, kappa_w, sigma_eff
+        )
+        c_e_s = pybamm.PrimaryBroadcast(c_e0, "separator")
+        c_e_w = pybamm.PrimaryBroadcast(c_e0, "positive electrode")
         variables.update(
             {
                 "Anode mean surface potential difference [V]": dphi,
                 "Anode total volumetric current density [A.m-3]": a_j_w,
                 "Lithium counter electrode reaction overpotential [V]": eta_Li,
+                # PyBaMM's names (as lithium_ion.BasicDFNHalfCell), for QuickPlot
+                "Electrolyte concentration [mol.m-3]": pybamm.concatenation(c_e_s, c_e_w),
+                "Separator electrolyte concentration [mol.m-3]": c_e_s,
+                "Positive electrolyte concentration [mol.m-3]": c_e_w,
+                "Electrolyte potential [V]": pybamm.concatenation(phi_e_s, phi_e_w),
+                "Separator electrolyte potential [V]": phi_e_s,
+                "Positive electrolyte potential [V]": phi_e_w,
+                "Positive electrode potential [V]": phi_s,
+                "Negative electrode exchange current density [A.m-2]": j_Li,
+                "Negative electrode reaction overpotential [V]": eta_Li,
+                "Negative electrode potential drop [V]": delta_phis_Li,
             }
         )
         integrate = lambda f: f * L_w  # noqa: E731
         self._finish(variables, Q, I_app, i_cell, voltage, integrate)
+
+    def _sp_potentials(self, dphi, phi_e_ref, i_cell, kappa_sep, kappa_w, sigma_w):
+        """Electrolyte and solid potentials of the single-particle reduction.
+
+        With a uniform reaction a j = −i/L across the electrode (ξ from the separator,
+        0 ≤ ξ ≤ L), the electrolyte carries i_e = i (1 − ξ/L) and the solid i_s = i ξ/L,
+        so (Ohm's law in each phase, electrolyte at its initial concentration)
+
+            φ_e = φ_ref − i x_sep/κ_sep                        (separator)
+            φ_e = φ_e(L_sep) − (i/κ_w)(ξ − ξ²/2L)              (electrode)
+            φ_s = V + (i/σ_w)(L² − ξ²)/2L
+
+        and the mean Δφ over the electrode (the state of the reduction) fixes the
+        voltage: V = Δφ + φ_ref − i (L_sep/κ_sep + L/3κ_w + L/3σ_w).
+
+        Returns
+        -------
+        tuple
+            (φ_e in the separator, φ_e in the electrode), φ_s in the electrode, and the
+            voltage [V].
+        """
+        p = self.param
+        L_sep, L_w = p.s.L, p.p.L
+        x = pybamm.standard_spatial_vars
+        x_sep = x.x_s - p.n.L
+        xi = x.x_p - p.n.L - L_sep
+        voltage = dphi + phi_e_ref - i_cell * (
+            L_sep / kappa_sep + L_w / (3 * kappa_w) + L_w / (3 * sigma_w)
+        )
+        phi_e_sep = phi_e_ref - i_cell * x_sep / kappa_sep
+        phi_e_w = phi_e_ref - i_cell * L_sep / kappa_sep - i_cell / kappa_w * (
+            xi - xi**2 / (2 * L_w)
+        )
+        phi_s = voltage + i_cell / sigma_w * (L_w**2 - xi**2) / (2 * L_w)
+        return (phi_e_sep, phi_e_w), phi_s, voltage
 
     # ------------------------------------------------------------------ outputs
     def _finish(self, variables: dict, Q, I_app, i_cell, voltage, integrate) -> None:
@@ -416,15 +465,83 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
                 "Anode electrode volumetric strain": eps_act * strain_particle,
             }
         )
-        self.variables = variables
+        self._standard_particle_variables(variables)
+        self.variables = {**self.variables, **variables}
         self.events += [
             pybamm.Event("Minimum voltage [V]", voltage - p.voltage_low_cut),
             pybamm.Event("Maximum voltage [V]", p.voltage_high_cut - voltage),
         ]
 
+    def _standard_particle_variables(self, variables: dict) -> None:
+        """PyBaMM's particle names for the anode's intercalation particles, if any.
+
+        In the single-particle reduction the x-averaged particle is broadcast across the
+        electrode, as PyBaMM's SPM does, so that plots of both geometries look alike.
+        """
+        key = "Anode intercalation particle concentration [mol.m-3]"
+        if key not in variables:
+            return
+        d = self.ctx.domain
+        c_s = variables[key]
+        c_surf = pybamm.surf(c_s)
+        U = variables["Anode intercalation open-circuit potential [V]"]
+        if self.x_average:
+            c_s_x = pybamm.SecondaryBroadcast(c_s, f"{d} electrode")
+            c_surf_x = pybamm.PrimaryBroadcast(c_surf, f"{d} electrode")
+            c_surf_av, U_x = c_surf, pybamm.PrimaryBroadcast(U, f"{d} electrode")
+        else:
+            c_s_x, c_surf_x, U_x = c_s, c_surf, U
+            c_surf_av = pybamm.x_average(c_surf)
+        variables.update(
+            {
+                f"{d.capitalize()} particle concentration [mol.m-3]": c_s_x,
+                f"{d.capitalize()} particle surface concentration [mol.m-3]": c_surf_x,
+                f"X-averaged {d} particle surface concentration [mol.m-3]": c_surf_av,
+                f"{d.capitalize()} electrode open-circuit potential [V]": U_x,
+            }
+        )
+
     def _anode_geometry(self) -> tuple[pybamm.Symbol, pybamm.Symbol]:
         """(active material volume fraction, thickness) of the anode."""
         return (param("Positive electrode active material volume fraction"), self.param.p.L)
+
+    @property
+    def default_parameter_values(self) -> pybamm.ParameterValues:
+        """The rock-salt HEO set (:data:`~hemcell.cell.options.DEFAULT_PARAMETER_SET`).
+
+        Complete and runnable: PyBaMM's base set of the parameter file (separator,
+        electrolyte, Li-metal counter electrode) plus the anode's values, with
+        "Nominal cell capacity [A.h]" the anode's theoretical first-lithiation capacity of
+        the model's mechanisms (:func:`hemcell.cell.capacity.nominal_capacity_Ah`), so
+        that C-rates refer to the anode, and "Current function [A]" the 1C current of
+        that capacity (PyBaMM's sets ship their 1C current).
+        """
+        from hemcell.cell.capacity import active_mass_g, nominal_capacity_Ah, theoretical_capacity
+        from hemcell.cell.options import DEFAULT_PARAMETER_SET
+        from hemcell.cell.parameters import load_si
+
+        si, _ = load_si(DEFAULT_PARAMETER_SET)
+        pv = self._parameter_values_from(si)
+        theo = sum(theoretical_capacity(si, self.inventory, self.mechanisms).values())
+        nominal = nominal_capacity_Ah(pv, self.cell, theo, active_mass_g(pv, self.cell))
+        pv.update(
+            {"Nominal cell capacity [A.h]": nominal, "Current function [A]": nominal},
+            check_already_exists=False,
+        )
+        return pv
+
+    def _parameter_values_from(self, si: dict[str, Any]) -> pybamm.ParameterValues:
+        """PyBaMM values of a hemcell anode set for this model (half-cell)."""
+        from hemcell.cell.parameters import pybamm_values
+
+        return pybamm_values(si, self.inventory)
+
+    @property
+    def default_quick_plot_variables(self) -> list[str]:
+        """PyBaMM's half-cell defaults that this model has (no particle without
+        intercalation), then the anode's charge per mechanism."""
+        names = [v for v in super().default_quick_plot_variables if v in self.variables]
+        return [*names, "Anode total stored charge [A.h]"]
 
     @property
     def default_solver(self) -> pybamm.BaseSolver:

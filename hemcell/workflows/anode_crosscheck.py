@@ -64,7 +64,7 @@ def compare_with_pybamm_dfn(
         ref_model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
     else:
         ref_model = pybamm.lithium_ion.BasicDFNHalfCell()
-    hem = HEMHalfCell(["intercalation"])
+    hem = HEMHalfCell({"mechanisms": ("intercalation",)})
     exp = pybamm.Experiment([f"Discharge at {c_rate}C until 3.5 V"])
     pts = var_pts or {"x_n": 10, "x_s": 10, "x_p": 20, "r_n": 10, "r_p": 10}
     out = {}

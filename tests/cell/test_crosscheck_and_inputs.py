@@ -69,9 +69,10 @@ def test_bad_input_raises_input_error(kwargs, field):
 
 def test_mechanism_needs_material(tmp_path):
     from hemcell.cell.model import HEMHalfCell, Inventory
+    from hemcell.cell.options import model_options
 
     with pytest.raises(InputError):
-        HEMHalfCell(["alloying"], Inventory(conversion=("Co",)))
+        HEMHalfCell(model_options(["alloying"], Inventory(conversion=("Co",))))
 
 
 def test_protocol_per_gram_conversion():

@@ -1,0 +1,199 @@
+"""netCDF files that follow the CF conventions: one helper for every writer in hemcell.
+
+Every netCDF file hemcell writes goes through :func:`cf_dataset` (or :func:`write_netcdf`,
+which also writes atomically), so that
+
+- the file says ``Conventions = "CF-1.10"`` (CF metadata conventions, version 1.10,
+  https://cfconventions.org);
+- every numeric variable and coordinate has ``units`` in UDUNITS-2 syntax (CF §3.1):
+  pint's ``mAh/cm**2`` becomes ``mA h cm-2``, ``m**2/s`` becomes ``m2 s-1``, and a
+  dimensionless quantity has ``units = "1"``; units UDUNITS does not define are written
+  in SI with their factor (``emu`` → ``1e-3 A m2``);
+- every variable and coordinate has a ``long_name`` (CF §3.2).
+
+The pint text a value was given in is kept as ``hemcell_units`` when it differs from the
+UDUNITS string, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import xarray as xr
+
+#: The CF version the files follow.
+CONVENTIONS = "CF-1.10"
+
+#: pint unit symbols that UDUNITS-2 spells differently (or does not define).
+_UDUNITS_SYMBOL = {"°C": "degC", "%": "percent", "emu": "1e-3 A m2", "Δ°C": "K"}
+#: pint texts of a dimensionless quantity.
+_DIMENSIONLESS = {"", "1", "dimensionless", "-", "none"}
+
+
+def udunits(unit: str | None) -> str:
+    """A pint unit text in UDUNITS-2 syntax (CF §3.1); ``"1"`` if dimensionless.
+
+    ``mAh/cm**2`` → ``mA h cm-2``; ``A/m**2`` → ``A m-2``; ``kJ/mol`` → ``kJ mol-1``;
+    ``emu/g`` → ``1e-3 A m2 g-1``; ``None`` or ``dimensionless`` → ``1``.
+
+    Raises
+    ------
+    hemcell.errors.InputError
+        If pint does not know the unit.
+    """
+    if unit is None or str(unit).strip().lower() in _DIMENSIONLESS:
+        return "1"
+    from hemcell.units import parse_unit, unit_registry
+
+    parsed = parse_unit(str(unit), "units")
+    ureg = unit_registry()
+    parts = []
+    for name, power in parsed._units.items():
+        if name.endswith("_hour") and name != "hour":  # mAh, Wh: product of two units
+            sym = f"{ureg.get_symbol(name[: -len('_hour')])} h"
+        else:
+            sym = _UDUNITS_SYMBOL.get(ureg.get_symbol(name), ureg.get_symbol(name))
+        exp = int(power) if float(power).is_integer() else power
+        for j, token in enumerate(sym.split(" ")):
+            numeric = j == 0 and token[0].isdigit()
+            if numeric:
+                parts.append(token if exp == 1 else f"{token}^{exp}")
+            else:
+                parts.append(token if exp == 1 else f"{token}{exp}")
+    return " ".join(parts) or "1"
+
+
+def long_name(name: str) -> str:
+    """A readable ``long_name`` from a variable name: ``capacity_mAh_per_g`` →
+    ``capacity mAh per g``."""
+    return str(name).replace("_", " ").strip() or str(name)
+
+
+def cf_dataset(
+    ds: xr.Dataset,
+    units: Mapping[str, str | None] | None = None,
+    long_names: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> xr.Dataset:
+    """A copy of ``ds`` with CF attributes on the file, every variable and coordinate.
+
+    Parameters
+    ----------
+    ds
+        The dataset; a variable's ``attrs["units"]`` (pint text) is used when ``units``
+        does not name it.
+    units
+        Variable name → pint unit text (``None`` for dimensionless).
+    long_names
+        Variable name → ``long_name``; else an existing ``long_name`` attribute, else
+        the name with spaces.
+    title
+        The file's ``title`` attribute.
+
+    Returns
+    -------
+    xarray.Dataset
+        With ``Conventions``, UDUNITS ``units`` on every numeric variable and coordinate
+        (``"1"`` when dimensionless) and ``long_name`` on all of them.
+    """
+    out = ds.copy()
+    units = dict(units or {})
+    long_names = dict(long_names or {})
+    for name in [*out.coords, *out.data_vars]:
+        var = out[name]
+        attrs = dict(var.attrs)
+        attrs["long_name"] = long_names.get(name, attrs.get("long_name") or long_name(name))
+        if var.dtype.kind in "biuf":
+            given = units[name] if name in units else attrs.get("units")
+            attrs["units"] = udunits(given)
+            if given is not None and str(given) != attrs["units"]:
+                attrs["hemcell_units"] = str(given)
+        else:
+            attrs.pop("units", None)
+        out[name].attrs = attrs
+    out.attrs["Conventions"] = CONVENTIONS
+    if title:
+        out.attrs["title"] = title
+    return out
+
+
+def engine() -> str:
+    """``h5netcdf`` (netCDF4) when h5py is installed, else ``scipy`` (netCDF3 classic)."""
+    return "h5netcdf" if importlib.util.find_spec("h5py") is not None else "scipy"
+
+
+def write_netcdf(ds: xr.Dataset, path: str | Path, **cf: Any) -> Path:
+    """Write ``cf_dataset(ds, **cf)`` to ``path`` atomically (temporary file, rename)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        cf_dataset(ds, **cf).to_netcdf(tmp, engine=engine())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def unit_from_suffix(column: str) -> str | None:
+    """The pint unit a column name ends with (``voltage_V`` → ``V``,
+    ``capacity_mAh_per_g`` → ``mAh/g``), or ``None`` (dimensionless)."""
+    from hemcell.units import unit_registry
+
+    tokens = column.split("_")
+    for take in range(min(len(tokens) - 1, 5), 0, -1):
+        tail = tokens[-take:]
+        if tail[0] == "per" or tail[-1] == "per":
+            continue
+        text = "".join("/" if t == "per" else t for t in tail)
+        try:
+            unit_registry().Unit(text)
+        except Exception:
+            continue
+        if take == 1 and len(tail[0]) > 4:  # a word such as "strain", not a unit
+            return None
+        return text
+    return None
+
+
+def write_table(
+    path: str | Path,
+    columns: Sequence[str],
+    table: np.ndarray,
+    dim: str = "time",
+    as_variables: Sequence[str] = (),
+    attrs: Mapping[str, Any] | None = None,
+    title: str | None = None,
+) -> Path:
+    """Write a table (one row per ``dim`` point) as a CF netCDF file.
+
+    The column ``<dim>_<unit>`` (e.g. ``time_s``) becomes the coordinate ``dim``;
+    ``as_variables`` (e.g. ``cycle``, ``step``) are integer variables along ``dim``;
+    every other column is a variable named as the column, with the unit its name ends
+    with (:func:`unit_from_suffix`, dimensionless otherwise).
+    """
+    import numpy as np
+    import xarray as xr
+
+    cols = list(columns)
+    coord = next((c for c in cols if c == dim or c.startswith(f"{dim}_")), None)
+    t = table[:, cols.index(coord)] if coord else np.arange(len(table))
+    data_vars, units = {}, {}
+    for j, c in enumerate(cols):
+        if c == coord:
+            continue
+        values = table[:, j].astype(int) if c in as_variables else table[:, j]
+        data_vars[c] = ((dim,), values)
+        units[c] = unit_from_suffix(c) if c not in as_variables else None
+    units[dim] = unit_from_suffix(coord) if coord else None
+    ds = xr.Dataset(data_vars, coords={dim: t}, attrs=dict(attrs or {}))
+    names = {dim: f"{dim} since the start of the run"} if coord else {}
+    return write_netcdf(ds, path, units=units, long_names=names, title=title)
