@@ -1,0 +1,64 @@
+"""``hemcell eis``: impedance spectra of the cell models (Nyquist/Bode, circuit fits, Arrhenius).
+
+Mounted by :mod:`hemcell.cli.main` as a single command; the work is done by
+:mod:`hemcell.workflows.eis`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hemcell.cli.options import OutOption, OverwriteOption, SetOption
+
+
+def app(
+    cell: Annotated[str, typer.Argument(help="symmetric (Li||Li) | li-lfp | anode (HEM "
+                                             "half-cell)")],
+    out: OutOption,
+    anode: Annotated[str, typer.Option(
+        "--anode", help="Li electrode of symmetric / li-lfp: bare | coated | both")] = "both",
+    recipe: Annotated[str, typer.Option(
+        "--recipe", help="anode: model recipe (models/<name>.yaml)")] = "hem_half_cell_p2d",
+    params: Annotated[str, typer.Option(
+        "--params", help="anode: parameter set")] = "heo_rocksalt_mgconicuzn",
+    soc: Annotated[float | None, typer.Option(
+        "--soc", help="li-lfp: state of charge (1 = the set's charged state); anode: "
+                      "lithiated fraction of the theoretical capacity (0.1 A/g, then "
+                      "30 min rest). Default: the fresh/charged rested state")] = None,
+    protocol: Annotated[str | None, typer.Option(
+        "--protocol", help="anode: PyBaMM steps run first (end with a rest), e.g. "
+                           "'Discharge at 0.1 A/g until 0.5 V; Rest for 1 hour'")] = None,
+    frequencies: Annotated[str, typer.Option(
+        "--frequencies", help="START:STOP:N/decade [Hz] or a comma list")
+    ] = "1e-2:1e6:10/decade",
+    temperatures: Annotated[str | None, typer.Option(
+        "--temperatures", help="e.g. 25,35,45,55degC (>= 3 give the activation energy); "
+                               "default: the set's ambient temperature")] = None,
+    set_: SetOption = None,
+    overwrite: OverwriteOption = False,
+) -> None:
+    """Impedance spectrum of a cell model: impedance.csv/.nc, nyquist.png, bode.png,
+    processes.png, summary.json (charge_transfer_resistance_ohm, circuit, kk_residual_max,
+    activation_energy_kJ_per_mol with >= 3 temperatures, then arrhenius.png)."""
+    from hemcell.errors import InputError
+    from hemcell.workflows import eis
+
+    if cell not in eis.CELLS:
+        raise InputError("CELL", cell, " | ".join(eis.CELLS))
+    anodes = {"both": ("bare", "coated"), "bare": ("bare",), "coated": ("coated",)}
+    if anode not in anodes:
+        raise InputError("--anode", anode, "bare | coated | both")
+    extra, _ = eis.split_overrides(set_ or ())
+    temps = eis.parse_temperatures(temperatures, extra) if temperatures else []
+    req = eis.EISRequest(cell=cell, anodes=anodes[anode],
+                         frequencies_Hz=tuple(eis.parse_frequencies(frequencies)),
+                         temperatures_K=tuple(temps), overrides=tuple(set_ or ()),
+                         recipe=recipe, params=params, soc=soc, protocol=protocol)
+    summary = eis.write_outputs(eis.run_eis(req), out)
+    for label, r in summary["charge_transfer_resistance_ohm"].items():
+        line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
+        ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)
+        typer.echo(line + ("" if ea is None else f", Ea {ea:.2f} kJ/mol"))
+    typer.echo(f"KK residual max {summary['kk_residual_max']:.2e}; results in {out}")

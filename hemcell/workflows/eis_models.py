@@ -1,0 +1,354 @@
+r"""Cell models for impedance spectra: Li‖Li in PyBaMM, Li‖LFP and the HEM anode with double layers.
+
+**Li‖Li symmetric cell.** :mod:`hemcell.limetal.symmetric` evaluates the steady plateau
+voltage of a Li‖Li cell term by term; its dynamic form, written here as a PyBaMM model
+with the same parameters (:class:`hemcell.limetal.parameters.LiMetalParameters`), adds
+the double layer and the film capacitance. Per unit Li area, with :math:`i = I/A`
+(positive: Li stripped at the left electrode x = 0, plated at the right one x = L_s):
+
+.. math::
+
+    C_{dl}\,\dot\eta_k = i - j_k(\eta_k), \qquad
+    j_k = 2\frac{i_0}{f}\sqrt{c_k/c_0}\,\sinh\frac{F\eta_k}{2RT}
+    \quad (k = 1, 2;\ \text{Butler–Volmer, } \alpha_a=\alpha_c=\tfrac12)
+
+    C_f\,\dot V_{f,k} = i - V_{f,k}\,\kappa_c/h \quad (\text{coating film } R\Vert C)
+
+    \varepsilon\,\partial_t c = \partial_x(D_{eff}\,\partial_x c), \qquad
+    -D_{eff}\,\partial_x c\big|_{0} = -D_{eff}\,\partial_x c\big|_{L_s} = (1-t_+)\,j_{1,2}/F
+
+    V = -\Big[\eta_1 + \eta_2 + V_{f,1} + V_{f,2} + \frac{i L_s}{\kappa_{eff}}
+            + 2(1-t_+)\frac{RT}{F}\ln\frac{c(0)}{c(L_s)}\Big]
+
+(:math:`\eta_k` counted in the direction of the current at each electrode; separator
+transport :math:`D_{eff} = D\varepsilon^{b}`, :math:`\kappa_{eff} = \kappa\varepsilon^{b}`;
+binary electrolyte with thermodynamic factor 1, Newman & Thomas-Alyea, *Electrochemical
+Systems*, ch. 11). The exchange current, its focusing factor :math:`f` and its
+Arrhenius law are those of the DC model, so at steady state and small current this model
+gives exactly the slope of :func:`hemcell.limetal.symmetric.run_schedule`'s plateau
+voltage (tested). PyBaMM's sign convention is kept: positive current lowers the voltage,
+so :math:`Z = -\mathrm{d}V/\mathrm{d}I`.
+
+**Li‖LFP.** The DFN of :func:`hemcell.limetal.halfcell.build_half_cell` with PyBaMM's
+``"surface form": "differential"`` (double layer at the Li metal and on the LFP
+particles), same parameter values.
+
+**HEM anode half-cell.** :class:`hemcell.cell.model.HEMHalfCell` as built by
+:func:`hemcell.workflows.anode.build_simulation`. Its Li counter electrode is a
+quasi-static Butler–Volmer drop (no double layer); at the operating point its linearised
+impedance is the real :math:`R_{Li} = \partial\eta_{Li}/\partial I`, and the missing
+double layer is added in series: :math:`Z = Z_{model} - R_{Li} + R_{Li}/(1 + i\omega
+R_{Li} C_{dl,Li} A)` (exact to first order, since the counter electrode only enters the
+model through the boundary value of the electrolyte potential).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pybamm
+
+from hemcell.errors import InputError
+from hemcell.laws import (
+    FARADAY_C_PER_MOL,
+    GAS_CONSTANT_J_PER_MOL_K,
+    butler_volmer_current_density,
+)
+from hemcell.limetal.parameters import LiMetalParameters
+
+#: Input names shared by the models built here: the DC current, and a sine on top of it
+#: (used by the time-domain cross-check and benchmark).
+IN_CURRENT = "Current function [A]"
+IN_SINE_AMPLITUDE = "Sine amplitude [A]"
+IN_SINE_FREQUENCY = "Sine frequency [Hz]"
+SINE_INPUTS = {IN_SINE_AMPLITUDE: 0.0, IN_SINE_FREQUENCY: 1.0}
+
+
+def applied_current(t: Any) -> pybamm.Symbol:
+    """Applied current [A]: the DC input plus an optional sine (inputs of the model)."""
+    return pybamm.InputParameter(IN_CURRENT) + pybamm.InputParameter(IN_SINE_AMPLITUDE) * \
+        pybamm.sin(2 * math.pi * pybamm.InputParameter(IN_SINE_FREQUENCY) * t)
+
+
+@dataclass(frozen=True)
+class SymmetricCellValues:
+    """Everything the Li‖Li model needs at one temperature (SI).
+
+    Attributes
+    ----------
+    params
+        The Li-metal parameters (``temperature_K`` is the cell temperature).
+    electrolyte_conductivity_S_per_m, electrolyte_diffusivity_m2_per_s
+        Bulk electrolyte transport at that temperature.
+    film_capacitance_F_per_m2
+        Capacitance of the coating film (used only when it has a resistance).
+    """
+
+    params: LiMetalParameters
+    electrolyte_conductivity_S_per_m: float
+    electrolyte_diffusivity_m2_per_s: float
+    film_capacitance_F_per_m2: float
+
+    @property
+    def temperature_K(self) -> float:
+        """Cell temperature [K]."""
+        return self.params.temperature_K
+
+    @property
+    def exchange_current_A_per_m2(self) -> float:
+        """Cell-averaged Li exchange current ``i0(T)/f`` (the DC model's kinetics)."""
+        return self.params.exchange_current_A_per_m2 / self.params.focusing_factor
+
+    @property
+    def separator_conductance_S_per_m2(self) -> float:
+        """``kappa eps^b / L_s``."""
+        p = self.params
+        return (self.electrolyte_conductivity_S_per_m * p.separator_porosity
+                ** p.separator_bruggeman / p.separator_thickness_m)
+
+    @property
+    def effective_diffusivity_m2_per_s(self) -> float:
+        """``D eps^b`` of the separator."""
+        p = self.params
+        return self.electrolyte_diffusivity_m2_per_s * p.separator_porosity ** p.separator_bruggeman
+
+
+def valoen_reimers_ratio(temperature_K: float, concentration_mol_per_m3: float
+                         ) -> tuple[float, float]:
+    """``(kappa(T)/kappa(298.15 K), D(T)/D(298.15 K))`` of Valøen & Reimers 2005.
+
+    Eqs. 17 and 14 of Valøen & Reimers, *J. Electrochem. Soc.* 152 (2005) A882, as coded
+    in PyBaMM's Xu2019 set (``electrolyte_conductivity_Valoen2005``,
+    ``electrolyte_diffusivity_Valoen2005``): the functions the sets evaluated at
+    298.15 K for their constant electrolyte values. The ratio carries those values to
+    another temperature.
+    """
+    from pybamm.input.parameters.lithium_ion import Xu2019
+
+    def ev(fn: Any, T: float) -> float:
+        return float(fn(pybamm.Scalar(concentration_mol_per_m3), pybamm.Scalar(T)).evaluate())
+
+    t_ref = 298.15
+    return (ev(Xu2019.electrolyte_conductivity_Valoen2005, temperature_K)
+            / ev(Xu2019.electrolyte_conductivity_Valoen2005, t_ref),
+            ev(Xu2019.electrolyte_diffusivity_Valoen2005, temperature_K)
+            / ev(Xu2019.electrolyte_diffusivity_Valoen2005, t_ref))
+
+
+def symmetric_values(p: LiMetalParameters, temperature_K: float,
+                     film_capacitance_F_per_m2: float) -> SymmetricCellValues:
+    """The Li‖Li inputs at ``temperature_K``: Arrhenius i0 (in ``p``), Valøen–Reimers
+    electrolyte transport scaled from the set's 298.15 K values."""
+    k_ratio, d_ratio = valoen_reimers_ratio(temperature_K, p.electrolyte_concentration_mol_per_m3)
+    return SymmetricCellValues(
+        dataclasses.replace(p, temperature_K=temperature_K),
+        p.electrolyte_conductivity_S_per_m * k_ratio,
+        p.electrolyte_diffusivity_m2_per_s * d_ratio,
+        film_capacitance_F_per_m2)
+
+
+#: Output variables of the Li‖Li model, one per process; their sum is the cell voltage.
+SYMMETRIC_PROCESSES = {
+    "charge transfer + double layer": "Interface overpotentials [V]",
+    "coating film": "Film potential drops [V]",
+    "electrolyte (Ohmic)": "Electrolyte Ohmic drop [V]",
+    "electrolyte (diffusion)": "Electrolyte diffusion potential [V]",
+}
+
+
+class SymmetricLiCell(pybamm.BaseModel):
+    """Li‖Li symmetric cell with double layers, films and separator diffusion (module doc).
+
+    Parameters
+    ----------
+    values
+        :class:`SymmetricCellValues` at the cell temperature.
+    """
+
+    def __init__(self, values: SymmetricCellValues) -> None:
+        super().__init__("Li||Li symmetric cell (impedance)")
+        p = values.params
+        T = values.temperature_K
+        F, RT_F = FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K * values.temperature_K / \
+            FARADAY_C_PER_MOL
+        area = p.li_electrode_area_m2
+        c0 = p.electrolyte_concentration_mol_per_m3
+        t_plus = p.cation_transference_number
+        eps = p.separator_porosity
+        D_eff = values.effective_diffusivity_m2_per_s
+        i0 = values.exchange_current_A_per_m2
+        C_dl = p.li_double_layer_capacity_F_per_m2
+        r_film = p.film_resistance_ohm_m2
+
+        I_app = applied_current(pybamm.t)
+        i = I_app / area
+        x = pybamm.SpatialVariable("x_s", domain="separator", coord_sys="cartesian")
+        c = pybamm.Variable("Electrolyte concentration [mol.m-3]", domain="separator",
+                            scale=c0)
+        eta = [pybamm.Variable(f"{side} interface overpotential [V]")
+               for side in ("Left", "Right")]
+        c_wall = [pybamm.boundary_value(c, "left"), pybamm.boundary_value(c, "right")]
+        # anodic Butler-Volmer current in the direction of each electrode's current
+        j = [-butler_volmer_current_density(i0 * (cw / c0) ** 0.5, e, 0.5, 0.5, T, pybamm.exp)
+             for e, cw in zip(eta, c_wall, strict=True)]
+        for e, jk in zip(eta, j, strict=True):
+            self.rhs[e] = (i - jk) / C_dl
+            self.initial_conditions[e] = pybamm.Scalar(0)
+        # salt released at the stripping electrode, removed at the plating one
+        flux = [(1 - t_plus) * jk / F for jk in j]
+        self.rhs[c] = pybamm.div(D_eff * pybamm.grad(c)) / eps
+        self.boundary_conditions[c] = {
+            "left": (-flux[0] / D_eff, "Neumann"),
+            "right": (-flux[1] / D_eff, "Neumann"),
+        }
+        self.initial_conditions[c] = pybamm.Scalar(c0)
+        film = pybamm.Scalar(0)
+        if r_film > 0:
+            for side in ("Left", "Right"):
+                v_f = pybamm.Variable(f"{side} film potential drop [V]")
+                self.rhs[v_f] = (i - v_f / r_film) / values.film_capacitance_F_per_m2
+                self.initial_conditions[v_f] = pybamm.Scalar(0)
+                film = film + v_f
+        ohmic = i / values.separator_conductance_S_per_m2
+        diffusion = 2 * (1 - t_plus) * RT_F * pybamm.log(c_wall[0] / c_wall[1])
+        interfaces = eta[0] + eta[1]
+        voltage = -(interfaces + film + ohmic + diffusion)
+        self.variables = {
+            "Time [s]": pybamm.t,
+            "Current [A]": I_app,
+            "Voltage [V]": voltage,
+            "Electrolyte concentration [mol.m-3]": c,
+            "Left interface overpotential [V]": eta[0],
+            "Right interface overpotential [V]": eta[1],
+            "Interface overpotentials [V]": -interfaces,
+            "Film potential drops [V]": -film,
+            "Electrolyte Ohmic drop [V]": -ohmic,
+            "Electrolyte diffusion potential [V]": -diffusion,
+            "x_s [m]": x,
+        }
+        self._geometry = {"separator": {x: {"min": pybamm.Scalar(0),
+                                            "max": pybamm.Scalar(p.separator_thickness_m)}}}
+
+    @property
+    def default_geometry(self) -> dict:
+        """The separator, 0 ≤ x ≤ L_s."""
+        return self._geometry
+
+    @property
+    def default_submesh_types(self) -> dict:
+        """Exponentially refined towards both electrodes (diffusion layers at high f)."""
+        return {"separator": pybamm.MeshGenerator(pybamm.Exponential1DSubMesh,
+                                                  {"side": "symmetric", "stretch": 2.0})}
+
+    @property
+    def default_var_pts(self) -> dict:
+        """Separator cells."""
+        return {"x_s": 60}
+
+    @property
+    def default_spatial_methods(self) -> dict:
+        """Finite volumes."""
+        return {"separator": pybamm.FiniteVolume()}
+
+    @property
+    def default_solver(self) -> pybamm.BaseSolver:
+        """IDAKLU, tight tolerances."""
+        return pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10)
+
+
+def symmetric_simulation(values: SymmetricCellValues, var_pts: Mapping[str, int] | None = None
+                         ) -> pybamm.Simulation:
+    """A built-ready :class:`pybamm.Simulation` of :class:`SymmetricLiCell`."""
+    model = SymmetricLiCell(values)
+    pts = dict(model.default_var_pts)
+    pts.update(var_pts or {})
+    return pybamm.Simulation(model, var_pts=pts, parameter_values=pybamm.ParameterValues({}))
+
+
+def symmetric_dc_resistance_ohm(values: SymmetricCellValues) -> dict[str, float]:
+    """Zero-frequency resistance of each process of the Li‖Li cell [Ohm] (closed form).
+
+    ``2RT/(F i0_eff A)``, ``2h/(kappa_c A)``, ``L_s/(kappa_eff A)`` and
+    ``2 (1-t+)^2 RT L_s / (F^2 c0 D_eff A)``: the small-current slopes of the terms of
+    :func:`hemcell.limetal.symmetric.run_schedule`.
+    """
+    p = values.params
+    area = p.li_electrode_area_m2
+    rt_f = GAS_CONSTANT_J_PER_MOL_K * values.temperature_K / FARADAY_C_PER_MOL
+    t_plus = p.cation_transference_number
+    return {
+        "charge transfer + double layer": 2 * rt_f / (values.exchange_current_A_per_m2 * area),
+        "coating film": 2 * p.film_resistance_ohm_m2 / area,
+        "electrolyte (Ohmic)": 1 / (values.separator_conductance_S_per_m2 * area),
+        "electrolyte (diffusion)": 2 * (1 - t_plus) ** 2 * rt_f * p.separator_thickness_m
+        / (FARADAY_C_PER_MOL * p.electrolyte_concentration_mol_per_m3
+           * values.effective_diffusivity_m2_per_s * area),
+    }
+
+
+def warburg_coefficient_ohm_s_half(values: SymmetricCellValues) -> float:
+    r"""Semi-infinite Warburg coefficient of the separator diffusion [Ω s^-1/2].
+
+    Linearising the diffusion potential and solving the antisymmetric diffusion problem
+    gives :math:`Z_d A = \frac{4(1-t_+)^2RT}{F^2 c_0 D_{eff} k}\tanh(kL_s/2)`,
+    :math:`k = \sqrt{i\omega\varepsilon/D_{eff}}`; for :math:`kL_s \gg 1` this is
+    :math:`A_W(1-i)/\sqrt\omega` with
+    :math:`A_W = \frac{4(1-t_+)^2RT}{\sqrt2\,F^2c_0\sqrt{\varepsilon D_{eff}}\,A}`
+    (impedance.py's ``W`` element form).
+    """
+    p = values.params
+    rt = GAS_CONSTANT_J_PER_MOL_K * values.temperature_K
+    return (4 * (1 - p.cation_transference_number) ** 2 * rt
+            / (math.sqrt(2) * FARADAY_C_PER_MOL ** 2 * p.electrolyte_concentration_mol_per_m3
+               * math.sqrt(p.separator_porosity * values.effective_diffusivity_m2_per_s)
+               * p.li_electrode_area_m2))
+
+
+def diffusion_impedance_ohm(values: SymmetricCellValues, frequencies_Hz: np.ndarray
+                            ) -> np.ndarray:
+    """Finite-length diffusion impedance of the separator (docstring above) [Ohm]."""
+    p = values.params
+    w = 2 * np.pi * np.asarray(frequencies_Hz, dtype=float)
+    d_eff = values.effective_diffusivity_m2_per_s
+    k = np.sqrt(1j * w * p.separator_porosity / d_eff)
+    rt = GAS_CONSTANT_J_PER_MOL_K * values.temperature_K
+    pre = 4 * (1 - p.cation_transference_number) ** 2 * rt / (
+        FARADAY_C_PER_MOL ** 2 * p.electrolyte_concentration_mol_per_m3 * d_eff
+        * p.li_electrode_area_m2)
+    return pre * np.tanh(k * p.separator_thickness_m / 2) / k
+
+
+# ---------------------------------------------------------------------- Li||LFP
+def lfp_differential_simulation(cell: Any) -> pybamm.Simulation:
+    """The Li‖LFP DFN of ``cell`` (:class:`~hemcell.limetal.halfcell.LFPHalfCell`) with
+    double layers (PyBaMM ``"surface form": "differential"``), same parameter values."""
+    model = pybamm.lithium_ion.DFN({"working electrode": "positive",
+                                    "contact resistance": "true",
+                                    "surface form": "differential"})
+    return pybamm.Simulation(model, parameter_values=cell.simulation.parameter_values,
+                             var_pts=cell.simulation.var_pts,
+                             solver=pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10))
+
+
+def lfp_stoichiometry(charged_stoichiometry: float, soc: float) -> float:
+    """LFP Li stoichiometry at a state of charge: ``1 - soc (1 - x_charged)``.
+
+    SOC 1 is the set's charged state ``lfp_charged_stoichiometry``, SOC 0 the fully
+    lithiated FePO4 → LiFePO4 end (x = 1), linear in between.
+    """
+    if not 0.0 <= soc <= 1.0:
+        raise InputError("--soc", soc, "a state of charge 0 <= soc <= 1")
+    return 1.0 - soc * (1.0 - charged_stoichiometry)
+
+
+def check_state(lin_drift: float, scale: float, what: str) -> None:
+    """Refuse an operating point that is far from steady (the linearisation needs one)."""
+    if not math.isfinite(lin_drift) or lin_drift > scale:
+        raise InputError("operating point", f"{what}: max |dy/dt| = {lin_drift:.3g}",
+                         f"a rested state (max |dy/dt| <= {scale:g})",
+                         hint="end the protocol with a rest step")
