@@ -43,6 +43,7 @@ _SUBAPPS = {
     "composition": "hemcell.cli.composition",
     "pybamm": "hemcell.cli.pybamm",
     "fit": "hemcell.cli.fit",
+    "eis": "hemcell.cli.eis",
 }
 
 
