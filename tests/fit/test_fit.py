@@ -1,0 +1,208 @@
+"""``hemcell fit``: synthetic recovery and coverage, identifiability, bad data, outputs.
+
+The data are synthetic (examples/data/README.md): the HEM anode's single-particle model
+with the shipped ``heo_rocksalt_mgconicuzn`` values (the truth) plus Gaussian noise.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import yaml
+
+from hemcell.errors import InputError
+from hemcell.params import load_parameter_set
+from hemcell.resources import repo_root
+from hemcell.workflows.fit import (
+    FitProblem,
+    least_squares_from,
+    load_spec,
+    statistics,
+)
+
+EXAMPLES = repo_root() / "examples"
+DATA = EXAMPLES / "data" / "synthetic_rate_0.1Ag.csv"
+BASE = "heo_rocksalt_mgconicuzn"
+MODEL = {"command": "cell run", "recipe": "hem_half_cell_sp", "params": BASE,
+         "mechanisms": ["intercalation", "conversion", "alloying", "space_charge"]}
+J0 = {"initial": "3e-3 A/m**2", "bounds": ["1e-5 A/m**2", "1e-1 A/m**2"], "scale": "log"}
+D_CONV = {"initial": "3e-17 m**2/s", "bounds": ["1e-20 m**2/s", "1e-14 m**2/s"],
+          "scale": "log"}
+
+
+def write_spec(tmp_path, parameters, data=None, objective=None, fit=None, name="spec.yaml"):
+    """A fit spec in tmp_path (data default: the 0.1 A/g synthetic curve)."""
+    spec = {"model": MODEL,
+            "data": data or [{"file": str(DATA), "protocol": "Discharge at 0.1 A/g until 0.01 V"}],
+            "fit": {"parameters": parameters, "multistart": 1, "profile": False, **(fit or {})},
+            "objective": objective or {"noise": {"sigma": "5 mV"}}}
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return path
+
+
+def truth_x(problem):
+    si = load_parameter_set(BASE).si
+    return np.array([p.to_x(si[p.name]) for p in problem.params])
+
+
+def coverage(problem, seeds, sigma_V=0.005):
+    """Re-fit noise draws around the model at the truth: (covered [seed, param], x̂)."""
+    x_true = truth_x(problem)
+    clean = problem.model_voltages(x_true)
+    covered, estimates = [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        for k, v in enumerate(clean):
+            problem.replace_voltages(k, v + rng.normal(0.0, sigma_V, v.size))
+        res = least_squares_from(problem, problem.x0)
+        ci = statistics(problem, res.x)["ci"]
+        covered.append((ci[:, 0] <= x_true) & (x_true <= ci[:, 1]))
+        estimates.append(res.x)
+    return np.array(covered), np.array(estimates)
+
+
+def test_synthetic_recovery_small(tmp_path):
+    """One parameter, four noise draws: estimates within a few standard errors of the
+    truth, and the 95 % interval covers it in at least 3 of 4 (P = 0.986 if the
+    intervals are right)."""
+    spec = write_spec(tmp_path, {"conversion_exchange_current_density": J0})
+    problem = FitProblem(load_spec(spec))
+    covered, est = coverage(problem, seeds=[1, 2, 3, 4])
+    assert covered.sum() >= 3
+    assert np.all(np.abs(est[:, 0] - math.log10(1e-3)) < 0.05)
+
+
+@pytest.mark.slow
+def test_synthetic_coverage_study(tmp_path):
+    """Two parameters, 40 noise draws: each interval covers the truth in 34-40 of 40
+    (the central 98 % of Binomial(40, 0.95))."""
+    problem = FitProblem(load_spec(write_spec(
+        tmp_path, {"conversion_exchange_current_density": J0,
+                   "conversion_product_diffusivity": D_CONV})))
+    covered, _ = coverage(problem, seeds=range(100, 140))
+    assert np.all(covered.sum(axis=0) >= 34), covered.sum(axis=0)
+
+
+def test_sensitivities_match_central_differences(tmp_path):
+    """The solver's forward sensitivities (chain rule through the parameter mapping)
+    against central differences of the residuals at 0.003 decade: within 2 % (the
+    differences' own truncation error is ~1 % there: 4.8 %, 2.1 %, 1.3 % at 0.03, 0.01,
+    0.003 decade for the exchange current, shrinking toward the sensitivities)."""
+    problem = FitProblem(load_spec(write_spec(
+        tmp_path, {"conversion_exchange_current_density": J0,
+                   "conversion_product_diffusivity": D_CONV})))
+    x = np.array([-3.0, -17.0])
+    j_sens = problem.jacobian_sens(x)
+    for j in range(2):
+        h = np.zeros(2)
+        h[j] = 3e-3
+        central = (problem.residuals(x + h) - problem.residuals(x - h)) / 6e-3
+        assert np.linalg.norm(central - j_sens[:, j]) < 0.02 * np.linalg.norm(central)
+
+
+def test_product_pair_is_flagged(tmp_path):
+    """The space-charge charge of Co depends on C_Co × V_m,Co only (area ∝ molar volume):
+    the two cannot be told apart, |ρ| → 1, and fit.json says so."""
+    from hemcell.workflows.fit import fit, result_record
+
+    spec = load_spec(write_spec(tmp_path, {
+        "space_charge_areal_capacitance_co": {"initial": "0.5 F/m**2",
+                                              "bounds": ["0.01 F/m**2", "10 F/m**2"]},
+        "metal_molar_volume_co": {"initial": "1e-5 m**3/mol",
+                                  "bounds": ["1e-6 m**3/mol", "1e-4 m**3/mol"]}}))
+    res = fit(spec, profiles=False)
+    record = result_record(res)
+    assert abs(record["correlation"]["matrix"][0][1]) > 0.95
+    assert record["identifiable"] is False
+    assert any("space_charge_areal_capacitance_co and metal_molar_volume_co" in w
+               for w in record["warnings"])
+    # the product is what the data fix: C V_m at the truth 2.5 F/m² × 6.62e-6 m³/mol
+    product = (record["parameters"]["space_charge_areal_capacitance_co"]["value"]
+               * record["parameters"]["metal_molar_volume_co"]["value"])
+    assert product == pytest.approx(2.5 * 6.62e-6, rel=0.1)
+
+
+def test_cli_fit_writes_outputs_and_a_loadable_set(tmp_path):
+    """The example spec end to end: truth inside the intervals, a new set extending the
+    base set with the data file's hash as source, profiles, run.json."""
+    from hemcell.cli.main import main
+    from hemcell.measurements import file_sha256
+
+    out = tmp_path / "fit"
+    assert main(["fit", str(EXAMPLES / "fits" / "rate_curve_2param.yaml"), "--out", str(out)]) == 0
+    for f in ("fit.json", "fitted_parameters.yaml", "fit.png", "profiles.png", "run.json"):
+        assert (out / f).is_file(), f
+    record = json.loads((out / "fit.json").read_text())
+    assert {"parameters", "rmse", "correlation", "converged", "evaluations"} <= set(record)
+    assert record["converged"] and record["evaluations"] > 0
+    assert 0.004 < record["rmse"] < 0.006  # noise of the synthetic data: 5 mV
+    truth = {"conversion_exchange_current_density": 1e-3, "conversion_product_diffusivity": 1e-17}
+    for name, value in truth.items():
+        entry = record["parameters"][name]
+        lo, hi = entry["ci95"]
+        assert lo <= value <= hi, (name, entry)
+        plo, phi = entry["ci95_profile"]
+        assert plo is not None and phi is not None and plo < entry["value"] < phi
+    pset = load_parameter_set(out / "fitted_parameters.yaml")
+    raw = yaml.safe_load((out / "fitted_parameters.yaml").read_text())
+    assert raw["extends"] == BASE
+    for name in truth:
+        p = pset[name]
+        assert p.value == pytest.approx(record["parameters"][name]["value"], rel=1e-5)
+        assert p.source["calibrated"] == (f"fitted: {DATA.name} sha256 {file_sha256(DATA)}")
+        assert list(p.range) == pytest.approx(record["parameters"][name]["ci95"], rel=1e-5)
+    # values it did not fit come from the base set
+    assert pset.si["intercalation_diffusivity"] == load_parameter_set(BASE).si[
+        "intercalation_diffusivity"]
+
+
+def _bad(tmp_path, csv_text, protocol="Discharge at 0.1 A/g until 0.01 V"):
+    data = tmp_path / "bad.csv"
+    data.write_text(csv_text)
+    return write_spec(tmp_path, {"conversion_exchange_current_density": J0},
+                      data=[{"file": str(data), "protocol": protocol}])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("time [s],current [mA/g],voltage [V]\n0,100,2.0\n10,100,1.9\n5,100,1.8\n",
+     ["bad.csv", "time [s]", "row 3"]),
+    ("time [s],current [mA/g],voltage [V]\n0,100,2.0\n10,100,nan\n20,100,1.8\n",
+     ["bad.csv", "voltage [V]", "row 2"]),
+    ("time [s],current [mA/g],voltage [volts-ish]\n0,100,2.0\n10,100,1.9\n",
+     ["bad.csv", "voltage [volts-ish]"]),
+    ("time [s],current,voltage [V]\n0,100,2.0\n10,100,1.9\n", ["bad.csv", "current"]),
+    ("", ["bad.csv", "empty"]),
+    ("time [s],current [mA/g],voltage [V]\n0,-100,2.0\n10,-100,1.9\n",
+     ["bad.csv", "current [mA/g]", "row 1", "protocol"]),
+    ("time [s],current [mA/g],voltage [V]\n0,100,2.0\n10,100,1.9\n20,100,-0.2\n",
+     ["bad.csv", "voltage [V]", "row 3", "window"]),
+])
+def test_bad_data_exit_2_naming_file_column_row(tmp_path, capsys, text, expected):
+    from hemcell.cli.main import main
+
+    spec = _bad(tmp_path, text)
+    assert main(["fit", str(spec), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    for part in expected:
+        assert part in err, (part, err)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"model": {**MODEL, "command": "limetal rate"}}, "model.command"),
+    ({"fit": {"parameters": {"no_such_parameter": J0}}}, "fit.parameters"),
+    ({"fit": {"parameters": {"conversion_exchange_current_density": {
+        **J0, "bounds": ["1e-5", "1e-1"]}}}}, "bounds[0]"),
+    ({"objective": {"signal": "capacity_per_cycle"}}, "objective.signal"),
+    ({"surprise": 1}, "spec.yaml.surprise"),
+])
+def test_spec_errors_name_the_key(tmp_path, change, field):
+    path = write_spec(tmp_path, {"conversion_exchange_current_density": J0})
+    spec = {**yaml.safe_load(path.read_text()), **change}
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError) as exc:
+        load_spec(path)
+    assert field in exc.value.field
