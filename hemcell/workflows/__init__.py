@@ -22,6 +22,8 @@ FAST_PATHS: dict[str, str] = {
 #: registry name with it before anything runs)
 PARAMETER_KEY_CHECKS: dict[str, str] = {
     "cell run": "hemcell.workflows.anode:check_set_keys",
+    "cell cv": "hemcell.workflows.anode:check_cv_set_keys",
+    "cell cycle-life": "hemcell.workflows.anode:check_cycle_life_set_keys",
 }
 
 __all__ = ["FAST_PATHS", "PARAMETER_KEY_CHECKS"]
