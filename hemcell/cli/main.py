@@ -174,8 +174,14 @@ def params_check(
     files: Annotated[list[Path], typer.Argument(help="Parameter YAML files to check.")],
     seeds: Annotated[bool, typer.Option(help="Also check seed citations against the seed "
                                              "documents (HEMCELL_SEEDS_DIR).")] = True,
+    for_recipe: Annotated[str | None, typer.Option(
+        "--for", help="Anode recipe (models/): list the values it reads that the set misses "
+                      "(exit 2 if any) and the set's values it does not read.")] = None,
+    ion: Annotated[str | None, typer.Option("--ion", help="With --for: carrier ion Li, Na "
+                                                           "or K of the run.")] = None,
 ) -> None:
-    """Validate parameter files; exit 2 with the list of errors if any is bad."""
+    """Validate parameter files (names or paths); exit 2 with the list of errors if any is
+    bad. With --for RECIPE, also the missing and unused values for that recipe."""
     from hemcell.errors import InputError, ParameterFileError
     from hemcell.params import load_parameter_set
     from hemcell.params.seeds import check_seed_citations
@@ -201,8 +207,29 @@ def params_check(
         if not problems:
             note = "" if seed_folder else " (seed lines not checked: no seeds folder)"
             typer.echo(f"ok   {f}: {len(p)} values, {len(p.assumed())} assumed{note}")
+        if for_recipe is not None:
+            failed = _check_for_recipe(str(f), for_recipe, ion) or failed
     if failed:
         raise typer.Exit(2)
+
+
+def _check_for_recipe(params: str, recipe: str, ion: str | None) -> bool:
+    """Print what ``recipe`` reads of ``params``; ``True`` if values are missing."""
+    from hemcell.workflows.anode import parameter_usage
+
+    u = parameter_usage(params, recipe, ion)
+    where = f"{params} for {u['recipe']} ({', '.join(u['mechanisms'])})"
+    if u["missing"]:
+        typer.echo(f"FAIL {where}: {len(u['missing'])} missing: {', '.join(u['missing'])}",
+                   err=True)
+    else:
+        typer.echo(f"ok   {where}: reads {len(u['reads'])} values, none missing")
+    if u["unused"]:
+        typer.echo(f"     unused by this recipe ({len(u['unused'])}):")
+        for key in u["unused"]:
+            also = u["read_elsewhere"].get(key)
+            typer.echo(f"       {key}" + (f"  (read by {also})" if also else ""))
+    return bool(u["missing"])
 
 
 @app.command("demo")
