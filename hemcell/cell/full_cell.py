@@ -204,6 +204,15 @@ class HEMFullCell(HEMHalfCell):
                     c_surf_p
                 ),
                 "Positive electrode open-circuit potential [V]": U_p,
+                "Total lithium in electrolyte [mol]": pybamm.Integral(
+                    eps * c_e, pybamm.SpatialVariable("x", domain=c_e.domain)
+                )
+                * p.A_cc,
+                "Total lithium in positive electrode [mol]": pybamm.x_average(
+                    eps_act_p * pybamm.r_average(c_s_p)
+                )
+                * p.p.L
+                * p.A_cc,
             }
         )
         # In the full cell, positive current delithiates the anode: the anode's lithiation

@@ -32,8 +32,10 @@ class Inventory:
     space_charge: tuple[str, ...] = ()
 
 
-def check_mechanisms(mechanisms: Iterable[str]) -> tuple[str, ...]:
+def check_mechanisms(mechanisms: Iterable[str], field: str = "--mechanisms") -> tuple[str, ...]:
     """Validate a mechanism list; returns it in canonical order.
+
+    ``field`` names where the list came from in the error message.
 
     Raises
     ------
@@ -43,7 +45,7 @@ def check_mechanisms(mechanisms: Iterable[str]) -> tuple[str, ...]:
     mechs = [m.strip().replace("-", "_") for m in mechanisms if m.strip()]
     for m in mechs:
         if m not in MECHANISMS:
-            raise InputError("--mechanisms", m, ", ".join(MECHANISMS))
+            raise InputError(field, m, ", ".join(MECHANISMS))
     if not mechs:
-        raise InputError("--mechanisms", "", f"one or more of {', '.join(MECHANISMS)}")
+        raise InputError(field, "", f"one or more of {', '.join(MECHANISMS)}")
     return tuple(m for m in MECHANISMS if m in mechs)

@@ -315,6 +315,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
                 "Negative electrode exchange current density [A.m-2]": j_Li,
                 "Negative electrode reaction overpotential [V]": eta_Li,
                 "Negative electrode potential drop [V]": delta_phis_Li,
+                "Total lithium in electrolyte [mol]": pybamm.Integral(
+                    eps * c_e, pybamm.SpatialVariable("x", domain=c_e.domain)
+                )
+                * p.A_cc,
             }
         )
         self._finish(variables, Q, I_app, i_cell, voltage, integrate)

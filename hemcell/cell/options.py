@@ -155,7 +155,8 @@ class HEMOptions(pybamm.BatteryModelOptions):
     @staticmethod
     def _hem_options(hem: dict[str, Any], cell: str) -> dict[str, Any]:
         mechs = hem.get("mechanisms", MECHANISMS)
-        mechs = check_mechanisms((mechs,) if isinstance(mechs, str) else mechs)
+        mechs = check_mechanisms((mechs,) if isinstance(mechs, str) else mechs,
+                                 "options['mechanisms']")
         x_avg = _flag("x-average", hem.get("x-average", "false"))
         if cell == "full" and x_avg != "false":
             raise InputError("options['x-average']", x_avg, "'false' (a full cell is P2D)")
