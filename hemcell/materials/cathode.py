@@ -690,3 +690,62 @@ def plot_review_comparison(path: str | Path, predictions: Mapping[str, Mapping[s
     ax.set_ylabel("predicted first discharge in the window (mAh/g)")
     ax.legend(loc="upper left", fontsize=8)
     return save_figure(fig, path)
+
+
+# ------------------------------------------------------------------ OCP of a parameter set
+def couple_ocp_table(si: Mapping[str, Any], points: int = 201) -> tuple[list[float],
+                                                                        list[float]]:
+    """Open-circuit potential U(θ) of a cathode set built from its couples.
+
+    The carrier content at electrode potential E is
+
+        x(E) = x_red − Σ_k e_k f_k(E),
+
+    with x_red = ``cathode_carrier_content_all_reduced`` (every couple at its bottom
+    state) and f_k the evenly spread oxidised fraction of couple k (module docstring).
+    x(E) is inverted by bisection on a uniform grid of θ = x / x_max between the
+    accessible ends max(x_min, x_red − Σ e_k) and min(x_max, x_red). Between two couples
+    x(E) is flat, so U(θ) steps there; a plateau couple gives a flat stretch of U.
+
+    Parameters
+    ----------
+    si
+        The set's values in SI (``ParameterSet.si``): ``cathode_couple_electrons``,
+        ``cathode_couple_potential_low``, ``cathode_couple_potential_high``,
+        ``cathode_carrier_content_all_reduced``, ``cathode_carrier_sites_min``,
+        ``cathode_carrier_sites_max``.
+    points
+        Number of θ points.
+
+    Returns
+    -------
+    theta, potential_V
+        θ increasing (carrier-site filling, PyBaMM's stoichiometry c/c_max) and U [V].
+    """
+    couples = [Couple("", "M", 0.0, 1.0, float(e), float(lo), float(hi), "")
+               for e, lo, hi in zip(si["cathode_couple_electrons"],
+                                    si["cathode_couple_potential_low"],
+                                    si["cathode_couple_potential_high"], strict=True)]
+    x_red = float(si["cathode_carrier_content_all_reduced"])
+    x_max = float(si["cathode_carrier_sites_max"])
+    lo_x = max(float(si["cathode_carrier_sites_min"]), x_red - sum(c.electrons for c in couples))
+    hi_x = min(x_max, x_red)
+    e_lo = min(c.e_low_V for c in couples)
+    e_hi = max(c.e_high_V for c in couples)
+
+    def content(potential: float) -> float:
+        return x_red - sum(c.electrons * c.oxidised_fraction(potential) for c in couples)
+
+    theta, volts = [], []
+    for i in range(points):
+        x = lo_x + (hi_x - lo_x) * i / (points - 1)
+        a, b = e_lo, e_hi  # content(a) >= x >= content(b)
+        for _ in range(60):
+            mid = 0.5 * (a + b)
+            if content(mid) > x:
+                a = mid
+            else:
+                b = mid
+        theta.append(x / x_max)
+        volts.append(0.5 * (a + b))
+    return theta, volts
