@@ -26,7 +26,8 @@ to the process path, with a note naming the parameter):
 * the current or C-rate of ``Current``/``CRate`` steps and every step's duration and
   output period.
 
-Structure: the recipe, mechanisms and element inventory, the carrier ion, the number
+Structure: the recipe, mechanisms and element inventory, the carrier ion, the cell
+temperature (PyBaMM sets it from the experiment, never as an input), the number
 and kind of protocol steps and their cut-offs, parameters given as functions (an OCP
 or an exchange-current function whose constants differ), and non-numeric values.
 """
@@ -58,6 +59,9 @@ PARTICLE_RADII = {
 }
 #: Set by the experiment's current steps, never an input (PyBaMM refuses it).
 EXPERIMENT_CONTROLLED = ("Current function [A]",)
+#: Set by the experiment too (PyBaMM refuses them as inputs): structure, so a sweep over
+#: ``ambient_temperature`` takes the process path.
+EXPERIMENT_TEMPERATURES = ("Ambient temperature [K]", "Initial temperature [K]")
 #: Step types whose value becomes an input.
 VALUE_STEPS = (pybamm.step.Current, pybamm.step.CRate)
 
@@ -157,6 +161,8 @@ class Structure:
             if _is_number(value):
                 if name in mesh_parameters and name not in PARTICLE_RADII:
                     parts.append((f"mesh parameter '{name}'", _number(value)))
+                elif name in EXPERIMENT_TEMPERATURES:
+                    parts.append((f"temperature '{name}'", _number(value)))
             elif callable(value):
                 parts.append((f"function-valued parameter '{name}'", _function_key(value)))
             else:
@@ -216,7 +222,7 @@ def differing_parameters(setups: Sequence[CellSetup]) -> tuple[str, ...]:
     out = []
     for name in sorted(first.keys()):
         value = first[name]
-        if name in EXPERIMENT_CONTROLLED or not _is_number(value):
+        if name in EXPERIMENT_CONTROLLED + EXPERIMENT_TEMPERATURES or not _is_number(value):
             continue
         if any(_number(s.parameter_values[name]) != _number(value) for s in setups[1:]):
             out.append(name)
