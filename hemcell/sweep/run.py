@@ -142,6 +142,51 @@ def read_results(run_dir: Path, results_file: str | None) -> dict[str, Any]:
     raise FileNotFoundError(f"the command wrote none of {names} in {run_dir}")
 
 
+#: How often a running point checks its time limit and whether its Dask worker is
+#: closing [s].
+_POLL_S = 0.5
+
+
+def _worker_closing() -> bool:
+    """Whether this code runs on a Dask worker that is shutting down."""
+    if "distributed" not in sys.modules:  # not on a Dask worker: never import Dask here
+        return False
+    from distributed import get_worker
+
+    try:
+        status = get_worker().status.name
+    except ValueError:  # not in a worker
+        return False
+    return status in ("closing", "closing_gracefully", "closed", "failed")
+
+
+def _wait(proc: subprocess.Popen[str], timeout_s: float | None
+          ) -> tuple[str, str, str | None]:
+    """Wait for a point's process; kill it at its time limit or when the Dask worker
+    running it shuts down (a sweep stopped early), so the worker is not kept busy.
+
+    Returns
+    -------
+    (str, str, str or None)
+        stdout, stderr and the error if the process was killed.
+    """
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    while True:
+        try:
+            stdout, stderr = proc.communicate(timeout=_POLL_S)
+            return stdout, stderr, None
+        except subprocess.TimeoutExpired:
+            if deadline is not None and time.monotonic() > deadline:
+                error = f"timed out after {timeout_s:g} s (timeout_s in the spec)"
+            elif _worker_closing():
+                error = "stopped: the Dask worker shut down"
+            else:
+                continue
+            proc.kill()
+            stdout, stderr = proc.communicate()
+            return stdout, stderr, error
+
+
 def run_point(job: PointJob) -> dict[str, Any]:
     """Run one point's command in its own process and read its results.
 
@@ -164,15 +209,14 @@ def run_point(job: PointJob) -> dict[str, Any]:
     summary: dict[str, Any] | None = None
     env = {**os.environ, "PYTHONHASHSEED": "0", "HEMCELL_SWEEP_POINT": job.id}
     try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=job.timeout_s,
-                              env=env, check=False)
-        (run_dir / "log.txt").write_text(proc.stdout + proc.stderr, encoding="utf-8")
-        if proc.returncode != 0:
-            error = _error_line(proc.stderr, proc.returncode)
-        else:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=env)
+        stdout, stderr, error = _wait(proc, job.timeout_s)
+        (run_dir / "log.txt").write_text(stdout + stderr, encoding="utf-8")
+        if error is None and proc.returncode != 0:
+            error = _error_line(stderr, proc.returncode)
+        elif error is None:
             summary = read_results(run_dir, job.results_file)
-    except subprocess.TimeoutExpired:
-        error = f"timed out after {job.timeout_s:g} s (timeout_s in the spec)"
     except (OSError, ValueError) as exc:
         error = f"{type(exc).__name__}: {exc}"
     return {"status": "ok" if error is None else "failed", "summary": summary, "error": error,

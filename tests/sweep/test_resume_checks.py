@@ -167,3 +167,16 @@ def test_save_figure_leaves_nothing_when_saving_fails(tmp_path):
     with pytest.raises(OSError, match="disk full"):
         save_figure(fig, tmp_path / "results.png")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_point_past_its_time_limit_is_killed_and_named():
+    import subprocess
+    import sys
+
+    from hemcell.sweep.run import _wait
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, _, error = _wait(proc, timeout_s=0.2)
+    assert error == "timed out after 0.2 s (timeout_s in the spec)"
+    assert proc.returncode is not None  # killed, not left running
