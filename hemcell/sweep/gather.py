@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hemcell.errors import shorten
+from hemcell.netcdf import cf_dataset
 from hemcell.runinfo import FILE_MODE, write_json
 from hemcell.sweep.spec import Axis, SweepSpec
 from hemcell.sweep.store import PointStore, pick_output
@@ -301,7 +302,8 @@ def gather(spec: SweepSpec, out: Path) -> tuple[Path, Path | None, int]:
     fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".nc.tmp", dir=out)
     os.close(fd)
     try:
-        ds.to_netcdf(tmp, engine=netcdf_engine())
+        cf_dataset(ds, title=f"hemcell sweep: {spec.command}").to_netcdf(
+            tmp, engine=netcdf_engine())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, out / "results.nc")
     finally:
