@@ -175,3 +175,22 @@ def test_another_temperature_is_not_bit_identical(params_name):
         run = run_cell(SP, params_name, protocol, overrides=[f"ambient_temperature={T} K"])
         caps[T] = float(run.solution["Anode specific capacity [mA.h.g-1]"].entries[-1])
     assert caps[273.15] < caps[T_REF] - 10.0
+
+
+def test_a_temperature_sweep_takes_the_process_path(tmp_path, params_name):
+    """PyBaMM refuses the temperature as an input of an experiment: points at different
+    temperatures need their own model (it used to fail every point of the fast path)."""
+    import yaml
+
+    from hemcell.sweep.commands import resolve_command
+    from hemcell.sweep.spec import load_spec
+
+    spec_file = tmp_path / "t.yaml"
+    spec_file.write_text(yaml.safe_dump({
+        "command": "cell run", "arguments": [SP],
+        "options": {"--params": params_name, "--protocol": "Discharge at 1 A/g until 0.01 V"},
+        "parameters": {"ambient_temperature": {"values": [T_COLD, T_REF], "unit": "K"}},
+        "outputs": ["discharge_capacity_mAh_per_g[0]"]}))
+    spec = load_spec(spec_file)
+    reason = resolve_command(spec.command).fast_path().unsupported(spec)
+    assert reason is not None and "Ambient temperature [K]" in reason
