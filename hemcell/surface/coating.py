@@ -59,7 +59,7 @@ from typing import Any
 
 import ufl
 
-from hemcell.laws import FARADAY_C_PER_MOL
+from hemcell.laws import FARADAY_C_PER_MOL, film_ohmic_drop_V
 from hemcell.surface.parameters import SurfaceParameters
 
 
@@ -88,5 +88,6 @@ def film_current_density(phi: Any, psi: Any, conductance_S_per_m2: Any) -> Any:
 
 
 def ohmic_drop_V(current_density_A_per_m2: float, p: SurfaceParameters) -> float:
-    """Hand result for a flat coating: Δφ_c = i h / κ_c [V]."""
-    return current_density_A_per_m2 * p.coating_thickness_m / p.coating_conductivity_S_per_m
+    """Hand result for a flat coating: Δφ_c = i h / κ_c [V] (the law of :mod:`hemcell.laws`)."""
+    return film_ohmic_drop_V(current_density_A_per_m2, p.coating_thickness_m,
+                             p.coating_conductivity_S_per_m)

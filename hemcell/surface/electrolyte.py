@@ -7,7 +7,7 @@ Unknowns: salt concentration :math:`c` [mol m⁻³] and electrolyte potential
 properties (κ, D, t₊, thermodynamic factor :math:`\chi = 1 + d\ln f_\pm/d\ln c`),
 Newman's flux laws for a 1:1 salt, with the solvent velocity neglected, are (J. Newman
 and K. E. Thomas-Alyea, *Electrochemical Systems*, concentrated binary electrolytes;
-the form of hemcell DESIGN §5):
+docs/theory.md eq. 3.1):
 
 .. math::
     \mathbf i = -\kappa\nabla\phi + \frac{2\kappa RT}{F}(1-t_+)\,\chi\,\nabla\ln c,
@@ -51,7 +51,7 @@ from typing import Any
 
 import ufl
 
-from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K
+from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
 from hemcell.surface.parameters import SurfaceParameters
 
 
@@ -69,7 +69,7 @@ def current_density(c: Any, phi: Any, p: SurfaceParameters) -> Any:
     """
     kappa = p.electrolyte_conductivity_S_per_m
     diffusion_conductivity = (
-        2 * kappa * GAS_CONSTANT_J_PER_MOL_K * p.temperature_K / FARADAY_C_PER_MOL
+        2 * kappa * thermal_voltage_V(p.temperature_K)
         * (1 - p.cation_transference_number) * p.thermodynamic_factor
     )
     return -kappa * ufl.grad(phi) + diffusion_conductivity * ufl.grad(c) / c

@@ -31,7 +31,11 @@ import numpy.typing as npt
 import ufl
 
 from hemcell.errors import InputError, SimulationError
-from hemcell.laws import FARADAY_C_PER_MOL, butler_volmer_current_density
+from hemcell.laws import (
+    FARADAY_C_PER_MOL,
+    butler_volmer_current_density,
+    film_area_resistance_ohm_m2,
+)
 from hemcell.surface import coating, coverage, electrolyte, kinetics
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
 from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted
@@ -295,7 +299,8 @@ class TransportProblem:
                                                    "quadrature_degree": 1})
             i_n = coating.film_current_density(phi, psi, self.film_conductance)
             w = tests[2]
-            s_psi = p.coating_thickness_m / (p.coating_conductivity_S_per_m * self.phi_scale)
+            s_psi = film_area_resistance_ohm_m2(p.coating_thickness_m,
+                                                p.coating_conductivity_S_per_m) / self.phi_scale
             F_psi = s_psi * (i_n - i_bv) * w * ds_li
         else:
             i_n = i_bv
