@@ -43,17 +43,19 @@ def composition(
     inactive: Annotated[str | None, typer.Option(
         "--inactive", help="Elements structural in this material, e.g. Zn,Mn.")] = None,
     json_: Annotated[bool, typer.Option(
-        "--json", help="Print the issue-4 JSON keys only (molar mass, entropy per sublattice, "
-                       "entropy class, roles, capacities).")] = False,
+        "--json", help="Print only the JSON keys: molar mass, entropy per sublattice, "
+                       "entropy class, roles, capacities.")] = False,
     write_params: Annotated[Path | None, typer.Option(
         "--write-params", metavar="FILE",
         help="Write a starting anode parameter set (YAML) for this composition.")] = None,
 ) -> None:
-    """Composition -> mechanism inventory: entropy, element roles, theoretical capacities.
+    """Composition -> inventory: entropy, element roles or redox couples, capacities.
 
-    Capacities are Faraday limits Q = n F / (3.6 M) per gram of pristine material:
-    conversion from charge-balanced oxidation states, alloying from the final alloy phase
-    with the chosen ion. Element roles follow seed 000's element planes.
+    Capacities are Faraday limits Q = n F / (3.6 M) per gram of material as written.
+    Anodes: conversion from charge-balanced oxidation states, alloying from the final
+    alloy phase with the chosen ion (seed 000's element planes). Cathodes (--role
+    cathode): carrier limit, redox limit of the sourced couples, and the first discharge
+    inside --window (docs/cathodes.md).
     """
     from hemcell.errors import InputError
 

@@ -79,6 +79,9 @@ BALANCE_TOLERANCE_E = 0.05
 #: Deviation of a site sum from its nominal value accepted with a note (assumed: the
 #: printed subscripts' rounding); beyond it the formula is inconsistent.
 SITE_NOTE_TOLERANCE = 0.005
+#: Relative deviation of a site sum beyond which it is flagged rather than noted (assumed:
+#: two-decimal subscripts of a 1-per-formula site cannot be off by more than 1 %).
+SITE_FLAG_TOLERANCE = 0.01
 #: Deviation beyond which a site is over-full or inconsistent and refused (strict) or
 #: flagged (validation), relative to the nominal occupancy (assumed).
 SITE_REFUSE_TOLERANCE = 0.05
@@ -152,7 +155,7 @@ def detect_structure(parsed: Formula) -> str:
     ``nasicon``; P with O/P < 4 (P₂O₇ units): ``pyrophosphate``; otherwise O (and F):
     ``layered``.
     """
-    a = parsed.amounts
+    a = _framework_amounts(parsed)
     if "C" in a and "N" in a and abs(a["C"] - a["N"]) < 1e-9:
         return "pba"
     if "P" in a:
@@ -165,6 +168,12 @@ def detect_structure(parsed: Formula) -> str:
     raise InputError("formula", parsed.text, "an intercalation cathode: a layered oxide "
                      "(…O2), a Prussian-blue analogue (…[Fe(CN)6]) or a phosphate (…(PO4)…)",
                      hint="anodes and other compounds: hemcell composition without --role cathode")
+
+
+def _framework_amounts(parsed: Formula) -> dict[str, float]:
+    """Atoms per formula unit without the crystal water."""
+    return {el: n - parsed.hydrate.get(el, 0.0) for el, n in parsed.amounts.items()
+            if n - parsed.hydrate.get(el, 0.0) > 1e-12}
 
 
 def _nominal_metal_sites(structure: str, amounts: Mapping[str, float]) -> float:
@@ -279,7 +288,7 @@ def _balance(parsed: Formula, structure: str, carrier: str, carrier_amount: floa
     else:
         fixed += sum(a.get(an, 0.0) * q for an, q in _CLASS_ANIONS.items())
         fixed += 5.0 * a.get("P", 0.0)
-        fixed -= 2.0 * parsed.hydrate.get("O", 0.0)  # crystal water is neutral
+        fixed += 2.0 * parsed.hydrate.get("O", 0.0)  # crystal water is neutral: undo its O²⁻
     charge = fixed
     for (el, site), q in _bottom_states(couples).items():
         charge += (_complex_amount(parsed) if site == "complex" else metal[el]) * q
@@ -310,7 +319,7 @@ def _site_checks(parsed: Formula, structure: str, metal: Mapping[str, float],
                  carrier_amount: float, carrier_max: float) -> list[tuple[str, float]]:
     """Site sums that differ from their nominal occupancy: (message, relative deviation)."""
     out = []
-    nominal = _nominal_metal_sites(structure, parsed.amounts)
+    nominal = _nominal_metal_sites(structure, _framework_amounts(parsed))
     written_vac = sum(v for k, v in parsed.vacancies.items() if k.startswith("group_"))
     total = sum(metal.values()) + written_vac
     if abs(total - nominal) > SITE_NOTE_TOLERANCE * nominal:
@@ -498,9 +507,10 @@ def cathode_inventory(formula: str, ion: str = "Na",
                                  f"occupancy within {SITE_REFUSE_TOLERANCE:.0%}",
                                  hint="check the stoichiometry")
             flags.append(f"inconsistent stoichiometry: {msg}")
+        elif dev > SITE_FLAG_TOLERANCE:
+            flags.append(f"inconsistent stoichiometry (small): {msg}")
         else:
-            flags.append(f"inconsistent stoichiometry (small): {msg}") if dev > 0.01 else \
-                notes.append(f"{msg}: within the printed rounding")
+            notes.append(f"{msg}: within the printed rounding")
 
     states: dict[str, float] = {carrier: 1.0}
     for el in metal:

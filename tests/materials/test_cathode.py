@@ -115,6 +115,16 @@ def test_pba_both_iron_sites_and_crystal_water():
     assert ratio == pytest.approx(m / (m + molar_mass(H=4, O=2)), rel=1e-9)
 
 
+def test_crystal_water_is_neutral_in_every_class():
+    """Water adds mass, not charge: the same states with and without ·nH2O."""
+    for formula in ("NaNi0.5Mn0.5O2", "Na3V2(PO4)3", "Na2Mn[Fe(CN)6]"):
+        dry = cathode_inventory(formula)
+        wet = cathode_inventory(f"{formula}·0.5H2O")
+        assert wet["oxidation_states"] == pytest.approx(dry["oxidation_states"])
+        assert wet["molar_mass_g_per_mol"] == pytest.approx(
+            dry["molar_mass_g_per_mol"] + molar_mass(H=1, O=0.5))
+
+
 def test_he_pba_entropy_matches_the_reported_1_61_R():
     """Ma's HE-PBA, five equal M on the N site: ΔS_config = 1.61 R (seed 002 L251)."""
     inv = cathode_inventory("Na1.19(Fe0.2Mn0.2Ni0.2Cu0.2Co0.2)[Fe(CN)6]0.79□0.21·1.16H2O")
