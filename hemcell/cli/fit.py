@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption
+from hemcell.cli.options import OutOption, OverwriteOption
 
 
 def app(
@@ -17,6 +17,7 @@ def app(
     workers: Annotated[int, typer.Option(
         "--workers", min=1, help="Multistart runs at once (processes).")] = 1,
     executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Fit parameters to measured data; write fit.json, fitted_parameters.yaml, fit.png,
     profiles.png and run.json (docs/fitting.md)."""
