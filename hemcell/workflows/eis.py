@@ -357,18 +357,24 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     H = lin.transfer(frequencies_Hz)
     w = 2 * np.pi * np.asarray(frequencies_Hz)
     r_li = float(np.real(H[li_eta][0]))
-    c_li = float(pv.get("Negative electrode double-layer capacity [F.m-2]", 0.0)) * \
-        float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
+    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
+    c_li = float(pv.get("Negative electrode double-layer capacity [F.m-2]", 0.0)) * area
     z = -H[VOLTAGE]
     if c_li > 0 and r_li > 0:
         z = z - r_li + r_li / (1 + 1j * w * r_li * c_li)
-    shares = {m: H[v] for m, v in current_vars.items()}
+    # the model counts mechanism currents opposite to the applied (lithiating) current
+    shares = {m: -H[v] for m, v in current_vars.items()}
     T = float(pv["Ambient temperature [K]"])
+    a_s = 3 * float(pv["Positive electrode active material volume fraction"]) / float(
+        pv["Anode particle radius [m]"])
+    c_dl = float(pv["Anode double-layer capacity [F.m-2]"]) * a_s * float(
+        pv["Positive electrode thickness [m]"]) * area
     return Spectrum(f"{setup.parameter_set.name}", T, np.asarray(frequencies_Hz), z, shares,
                     process_kind="current_fraction", drift=lin.drift,
                     info={"recipe": setup.recipe.name, "protocol": steps,
                           "li_counter_electrode_resistance_ohm": r_li,
                           "li_counter_electrode_capacitance_F": c_li,
+                          "anode_double_layer_capacitance_F": c_dl,
                           "mass_g": setup.mass_g})
 
 
@@ -389,22 +395,6 @@ def _state_after(setup: Any, protocol: str, size: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- fits
-def _guess_arcs(f: np.ndarray, z: np.ndarray) -> tuple[float, float, float, float]:
-    """(R_hf, R_mid, f_apex, f_min) of a spectrum for initial guesses."""
-    order = np.argsort(f)
-    f, z = f[order], z[order]
-    r_hf = float(np.real(z[-1]))
-    mi = -np.imag(z)
-    apex = int(np.argmax(mi[len(f) // 3:])) + len(f) // 3
-    # first local minimum of -Im below the apex: end of the interfacial arc(s)
-    mid = 0
-    for k in range(apex, 0, -1):
-        if mi[k - 1] > mi[k]:
-            mid = k
-            break
-    return r_hf, float(np.real(z[mid])), float(f[apex]), float(f[0])
-
-
 def circuit_for(spectrum: Spectrum, cell: str) -> tuple[str, list[float], dict[str, str]]:
     """Equivalent circuit, initial guess and element meanings for a spectrum."""
     f, z = spectrum.frequencies_Hz, spectrum.impedance_ohm
@@ -425,17 +415,35 @@ def circuit_for(spectrum: Spectrum, cell: str) -> tuple[str, list[float], dict[s
                             "C2": "coating film capacitance (both films in series)"})
         return circuit + "-Ws1", [*p, dc["electrolyte (diffusion)"], 1.0], {
             **meaning, "Ws1": "salt diffusion across the separator (finite-length Warburg)"}
-    r_hf, r_mid, f_apex, f_min = _guess_arcs(f, z)
-    r_arc = max(r_mid - r_hf, 1e-3 * abs(r_hf) + 1e-9)
-    c_guess = 1 / (2 * np.pi * f_apex * r_arc / 2)
-    z_low = abs(z[np.argmin(f)])
+    r_hf = float(np.real(z[np.argmax(f)]))
+    f_min = float(f.min())
+    if cell == "anode":
+        # counter electrode arc and the anode's charge-transfer arc: R and C from the
+        # model (the dl carries half the AC current where omega R_ct C_dl = 1)
+        r1, c1 = spectrum.info["li_counter_electrode_resistance_ohm"], \
+            spectrum.info["li_counter_electrode_capacitance_F"]
+        c2 = spectrum.info["anode_double_layer_capacitance_F"]
+        dl = np.abs(spectrum.processes["double_layer"])
+        order = np.argsort(f)
+        f_half = float(np.interp(0.5, dl[order], f[order]))
+        r2 = 1 / (2 * np.pi * f_half * c2)
+        meaning = {"R0": "Ohmic resistance (electrolyte, solid, contacts)",
+                   "R1": "Li counter electrode charge transfer", "C1": "its double layer",
+                   "R2": "anode charge transfer (all mechanisms in parallel)",
+                   "C2": "anode double layer",
+                   "Wo1": "solid-state storage/diffusion (finite-space Warburg)"}
+    else:
+        r_mid = float(np.real(z[np.argmin(np.abs(np.log(f)))]))  # near 1 Hz
+        r1 = r2 = max((r_mid - r_hf) / 2, 1e-6)
+        c1, c2 = 1 / (2 * np.pi * 1e3 * r1), 1 / (2 * np.pi * 1.0 * r2)
+        meaning = {"R0": "Ohmic resistance (electrolyte, solid, contacts)",
+                   "R1": "Li metal charge transfer", "C1": "its double layer",
+                   "R2": "LFP charge transfer", "C2": "LFP double layer",
+                   "Wo1": "solid-state storage/diffusion (finite-space Warburg)"}
+    z_low = float(np.real(z[np.argmin(f)]))
     return ("R0-p(R1,C1)-p(R2,C2)-Wo1",
-            [max(r_hf, 1e-9), r_arc / 2, c_guess, r_arc / 2, c_guess * 10,
-             max(z_low - r_mid, r_arc), 1 / (2 * np.pi * f_min)],
-            {"R0": "Ohmic resistance (electrolyte, contacts)",
-             "R1": "interfacial arc 1 (charge transfer + double layer)",
-             "R2": "interfacial arc 2 (charge transfer + double layer)",
-             "Wo1": "solid-state storage/diffusion (finite-space Warburg)"})
+            [max(r_hf, 1e-6), r1, c1, r2, c2, max(z_low - r_hf - r1 - r2, r2),
+             1 / (2 * np.pi * f_min)], meaning)
 
 
 def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
@@ -450,7 +458,7 @@ def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
         warnings.simplefilter("ignore")
         try:
             model.fit(spectrum.frequencies_Hz, spectrum.impedance_ohm, weight_by_modulus=True,
-                      maxfev=20000)
+                      maxfev=5000)
         except (RuntimeError, ValueError) as exc:
             return {"label": spectrum.label, "temperature_K": spectrum.temperature_K,
                     "circuit": circuit, "error": str(exc)}
@@ -466,12 +474,15 @@ def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
 
 
 def charge_transfer_resistance(fit: Mapping[str, Any], cell: str) -> float | None:
-    """R_ct of a fit: R1 (Li||Li), R1 + R2 (two interfacial arcs) otherwise."""
+    """R_ct of a fit: both Li interfaces (Li||Li, R1), the HEM anode's arc (R2), or the
+    Li and LFP arcs together (Li||LFP, R1 + R2)."""
     if "parameters" not in fit:
         return None
     par = fit["parameters"]
     if cell == "symmetric":
         return par["R1"]["value"]
+    if cell == "anode":
+        return par["R2"]["value"]
     return par["R1"]["value"] + par["R2"]["value"]
 
 

@@ -241,14 +241,14 @@ class SymmetricLiCell(pybamm.BaseModel):
 
     @property
     def default_submesh_types(self) -> dict:
-        """Exponentially refined towards both electrodes (diffusion layers at high f)."""
-        return {"separator": pybamm.MeshGenerator(pybamm.Exponential1DSubMesh,
-                                                  {"side": "symmetric", "stretch": 2.0})}
+        """Uniform (PyBaMM's finite volumes on its exponential submesh missed the
+        finite-length diffusion impedance by up to 20 % near f = L^2/D, at any resolution)."""
+        return {"separator": pybamm.Uniform1DSubMesh}
 
     @property
     def default_var_pts(self) -> dict:
-        """Separator cells."""
-        return {"x_s": 60}
+        """Separator cells: 125 nm, the diffusion impedance to 1 % up to ~200 Hz."""
+        return {"x_s": 200}
 
     @property
     def default_spatial_methods(self) -> dict:

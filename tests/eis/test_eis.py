@@ -1,0 +1,192 @@
+"""Impedance spectra from the models (hemcell.smallsignal, hemcell.workflows.eis).
+
+Analytic checks: the Randles limit, the zero-frequency limit against DC runs of the same
+model and against the limetal DC model, Kramers–Kronig, the Warburg region, and the
+activation energy recovered from fitted resistances.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pybamm
+import pytest
+
+from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K, thermal_voltage_V
+from hemcell.limetal.parameters import cell_parameters, load_anode_set
+from hemcell.smallsignal import linearise
+from hemcell.workflows import eis
+from hemcell.workflows import eis_models as em
+
+F_LOG = np.logspace(-2, 6, 81)
+
+
+def _values(anode="bare", **changes):
+    p = cell_parameters(load_anode_set(anode), anode)
+    if changes:
+        p = dataclasses.replace(p, **changes)
+    return em.symmetric_values(p, p.temperature_K, 0.01)
+
+
+def _linearised(values, outputs, var_pts=None):
+    sim = em.symmetric_simulation(values, var_pts)
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    sim.build(inputs=inputs)
+    m = sim.built_model
+    y0 = m.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
+    return sim, linearise(m, y0, inputs, em.IN_CURRENT, outputs)
+
+
+def test_randles_limit_of_one_butler_volmer_interface():
+    """One BV interface + double layer + series resistor, a hand-built PyBaMM model:
+    a semicircle of diameter RT/(F i0 A) with its apex at 1/(2 pi R_ct C_dl A)."""
+    i0, area, c_dl, r_s, T = 4.2, 1.911e-4, 0.2, 0.5, 298.15
+    model = pybamm.BaseModel("Randles")
+    eta = pybamm.Variable("eta")
+    current = pybamm.InputParameter("I")
+    j = 2 * i0 * pybamm.sinh(FARADAY_C_PER_MOL * eta / (2 * GAS_CONSTANT_J_PER_MOL_K * T))
+    model.rhs = {eta: (current / area - j) / c_dl}
+    model.initial_conditions = {eta: pybamm.Scalar(0)}
+    model.variables = {"V": -(eta + r_s * current)}
+    pybamm.Discretisation().process_model(model)
+    lin = linearise(model, np.zeros(1), {"I": 0.0}, "I", ["V"])
+    r_ct = thermal_voltage_V(T) / (i0 * area)
+    f_apex = 1 / (2 * math.pi * r_ct * c_dl * area)
+    f = np.logspace(-2, 2, 401) * f_apex
+    z = -lin.transfer(f)["V"]
+    z_ends = -lin.transfer([1e-5 * f_apex, 1e5 * f_apex])["V"]
+    assert z_ends[0].real == pytest.approx(r_s + r_ct, rel=1e-9)
+    assert z_ends[1].real == pytest.approx(r_s, rel=1e-8)
+    k = int(np.argmax(-z.imag))
+    assert f[k] == pytest.approx(f_apex, rel=0.012)  # grid step 2.3 %
+    assert -z.imag[k] == pytest.approx(r_ct / 2, rel=1e-4)
+    exact = r_s + r_ct / (1 + 1j * 2 * np.pi * f * r_ct * c_dl * area)
+    assert np.max(np.abs(z - exact) / np.abs(exact)) < 1e-10
+
+
+def test_symmetric_interfaces_are_two_randles_arcs():
+    """The Li||Li interface term is two identical R_ct || C_dl (R_ct with the DC model's
+    focusing factor), exactly."""
+    v = _values("bare")
+    _, lin = _linearised(v, ["Interface overpotentials [V]"])
+    area = v.params.li_electrode_area_m2
+    r_ct = thermal_voltage_V(v.temperature_K) / (v.exchange_current_A_per_m2 * area)
+    z = -lin.transfer(F_LOG)["Interface overpotentials [V]"]
+    c_dl = v.params.li_double_layer_capacity_F_per_m2 * area
+    exact = 2 * r_ct / (1 + 1j * 2 * np.pi * F_LOG * r_ct * c_dl)
+    assert np.max(np.abs(z - exact) / np.abs(exact)) < 1e-9
+
+
+def test_zero_frequency_equals_dc_slope_of_the_same_model_and_of_limetal():
+    """Re Z(1e-4 Hz) = dV/dI of steady DC runs (+-I, same model), and = the small-current
+    slope of hemcell.limetal.symmetric.run_schedule's plateau voltage."""
+    from hemcell.limetal.symmetric import run_schedule
+
+    v = _values("coated")
+    sim, lin = _linearised(v, ["Voltage [V]"])
+    z0 = -lin.transfer([1e-4])["Voltage [V]"][0]
+    area = v.params.li_electrode_area_m2
+    i_small = 1e-3 * area  # 0.1 uA/cm2: the BV sinh is linear to 1e-9
+    volts = []
+    for sign in (1.0, -1.0):
+        sol = sim.solve([0, 200.0], inputs={em.IN_CURRENT: sign * i_small, **em.SINE_INPUTS})
+        volts.append(float(sol["Voltage [V]"].entries[-1]))
+    slope = -(volts[0] - volts[1]) / (2 * i_small)
+    assert z0.real == pytest.approx(slope, rel=1e-5)
+    dc = run_schedule(v.params, [(1e-3, 1.0)])
+    assert z0.real == pytest.approx(dc.overpotential_V[0] / i_small, rel=1e-5)
+    assert z0.real == pytest.approx(sum(em.symmetric_dc_resistance_ohm(v).values()), rel=1e-6)
+
+
+def test_kramers_kronig_residuals_are_small():
+    s = eis.symmetric_spectrum("coated", None, F_LOG)
+    kk = eis.kramers_kronig(s)
+    assert kk["residual_max"] < 1e-3
+
+
+def test_warburg_region_slope_and_coefficient():
+    """Diffusion-limited Li||Li (fast kinetics): the diffusion term has a -45 deg phase and
+    the analytic Warburg coefficient where k L_s >> 1, and equals the finite-length form."""
+    v = _values("bare", exchange_current_ref_A_per_m2=1e4, focusing_factor=1.0)
+    name = "Electrolyte diffusion potential [V]"
+    _, lin = _linearised(v, [name])
+    # |k L_s / 2| from 6.7 (tanh = 1 - 3e-6) to 15; the 125 nm cells keep the phase
+    # within 0.5 deg up to 50 Hz (1.7 deg at 200 Hz)
+    f = np.logspace(1, np.log10(50), 8)
+    z = -lin.transfer(f)[name]
+    assert np.max(np.abs(np.degrees(np.angle(z)) + 45)) < 0.5
+    a_w = em.warburg_coefficient_ohm_s_half(v)
+    assert np.real(z) * np.sqrt(2 * np.pi * f) == pytest.approx(np.full(f.size, a_w), rel=0.01)
+    exact = em.diffusion_impedance_ohm(v, F_LOG)
+    z_all = -lin.transfer(F_LOG)[name]
+    low = F_LOG <= 50
+    assert np.max(np.abs(z_all[low] - exact[low]) / np.abs(exact[low])) < 0.01
+
+
+def test_activation_energy_from_ln_t_over_r():
+    """R_ct = RT/(F i0), i0 Arrhenius: ln(T/R) vs 1/T returns Ea exactly; ln(1/R) is
+    low by about R T."""
+    ea = 29310.0
+    T = np.array([298.15, 308.15, 318.15, 328.15])
+    r = GAS_CONSTANT_J_PER_MOL_K * T / (FARADAY_C_PER_MOL * np.exp(-ea / (GAS_CONSTANT_J_PER_MOL_K
+                                                                         * T)))
+    e_true, e_app = eis.activation_energy_J_per_mol(T, r)
+    assert e_true == pytest.approx(ea, rel=1e-9)
+    assert ea - e_app == pytest.approx(GAS_CONSTANT_J_PER_MOL_K * T.mean(), rel=0.01)
+
+
+def test_symmetric_run_recovers_seed_activation_energies(tmp_path):
+    """Seed 004 (calibrated inputs): fitted R_ct of simulated spectra at 25-55 degC gives
+    back the sets' 29.31 / 27.82 kJ/mol; the coated interface total (with the
+    temperature-independent film) is lower."""
+    req = eis.EISRequest(cell="symmetric", anodes=("bare", "coated"),
+                         frequencies_Hz=tuple(np.logspace(-2, 6, 41)),
+                         temperatures_K=(298.15, 308.15, 318.15, 328.15))
+    s = eis.write_outputs(eis.run_eis(req), tmp_path)
+    ea = s["activation_energy_kJ_per_mol"]
+    assert ea["bare"] == pytest.approx(29.31, abs=0.02)
+    assert ea["coated"] == pytest.approx(27.82, abs=0.02)
+    assert s["activation_energy_interface_total_kJ_per_mol"]["coated"] < ea["coated"]
+    assert s["model_interface_resistance_ohm"]["coated"] == pytest.approx(44.0 * 1.00055,
+                                                                          rel=1e-4)
+    for name in ("impedance.csv", "impedance.nc", "nyquist.png", "bode.png", "arrhenius.png",
+                 "summary.json"):
+        assert (tmp_path / name).is_file()
+    import xarray as xr
+
+    ds = xr.open_dataset(tmp_path / "impedance.nc", engine="h5netcdf")
+    assert ds.attrs["Conventions"].startswith("CF")
+    assert ds["z_real_ohm"].attrs["units"] == "ohm"
+
+
+@pytest.mark.parametrize("args, field", [
+    (["eis", "cylinder"], "CELL"),
+    (["eis", "symmetric", "--frequencies", "0:1e3:10/decade"], "--frequencies"),
+    (["eis", "symmetric", "--frequencies", "-5,10"], "--frequencies"),
+    (["eis", "symmetric", "--temperatures", "25,80degC"], "--temperatures"),
+])
+def test_bad_input_exits_2_with_allowed_range(tmp_path, capsys, args, field):
+    from hemcell.cli.main import main
+
+    code = main([*args, "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert field in err
+    if field == "--temperatures":
+        assert "-10 and 60 degC" in err
+
+
+def test_anode_mechanism_currents_add_up_to_the_cell_current():
+    """HEM anode half-cell after a short lithiation: the AC currents of the mechanisms and
+    the double layer sum to the applied AC current at every frequency (charge balance of
+    the linearised P2D model), and the double layer takes it all at high frequency."""
+    f = np.logspace(-2, 6, 41)
+    s = eis.anode_spectrum("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn", None, f, 0.05,
+                           None)
+    total = sum(s.processes.values())
+    assert np.max(np.abs(total - 1)) < 1e-6
+    assert abs(s.processes["double_layer"][-1]) == pytest.approx(1, abs=1e-3)
+    assert s.drift < 1e-3
+    assert eis.kramers_kronig(s)["residual_max"] < 0.05
