@@ -138,3 +138,26 @@ def test_written_files_are_0644(tmp_path):
     for name in ("parameters_si.json", "run.json"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o644, name
     assert json.loads((out / "parameters_si.json").read_text())
+
+
+def test_every_command_with_out_takes_overwrite():
+    """A folder that holds files is refused unless --overwrite: every command needs it."""
+    from hemcell.cli.main import full_command
+
+    def walk(cmd, name=""):
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for sub_name, sub in subs.items():
+                yield from walk(sub, f"{name} {sub_name}".strip())
+        else:
+            yield name, cmd
+
+    with_out, missing = [], []
+    for name, cmd in walk(full_command()):
+        opts = {o for p in cmd.params for o in getattr(p, "opts", [])}
+        if "--out" in opts:
+            with_out.append(name)
+            if "--overwrite" not in opts:
+                missing.append(name)
+    assert "params export" in with_out and "sweep" in with_out
+    assert missing == []
