@@ -13,7 +13,7 @@ r"""Li‖Cu cells: first plating with nucleation, then Coulombic efficiency over
   CE is :math:`1-\lambda` of each cycle).
 
 Which electrode carries the coating in the seed's Li‖Cu tests is ambiguous (seed 004
-notes §8.4). hemcell applies the anode set to both the nucleation substrate
+does not say). hemcell applies the anode set to both the nucleation substrate
 (``nucleation_shape_factor``) and the Li kinetics of the cell.
 """
 

@@ -1,4 +1,4 @@
-"""Coated vs bare lithium surface: a 2D FEniCSx model (issue 5).
+"""Coated vs bare lithium surface: a 2D/3D FEniCSx model (docs/theory.md §3).
 
 Li⁺ transport in a binary-salt electrolyte above a lithium surface, Butler–Volmer
 deposition kinetics (heterogeneous native SEI on bare Li, uniform kinetics under a

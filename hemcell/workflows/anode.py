@@ -29,7 +29,8 @@ from hemcell.cell.capacity import (
 )
 from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
-from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
+from hemcell.cell.options import model_options
+from hemcell.cell.parameters import check_overrides, inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
 from hemcell.cell.recipes import Recipe, load_recipe
 from hemcell.errors import InputError, SimulationError
@@ -85,9 +86,11 @@ def build_simulation(
     if recipe.cell == "full":
         from hemcell.cell.full_cell import HEMFullCell
 
-        model: HEMHalfCell = HEMFullCell(recipe.mechanisms, inventory)
+        model: HEMHalfCell = HEMFullCell(
+            model_options(recipe.mechanisms, inventory, cathode=recipe.cathode or "LFP"))
     else:
-        model = HEMHalfCell(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp")
+        model = HEMHalfCell(
+            model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
     submeshes = {**model.default_submesh_types, **(submesh_types or {})}
@@ -121,6 +124,94 @@ class CellSetup:
     steps_A: list[str]
 
 
+def resolve_model(
+    recipe: str | Recipe,
+    params: str,
+    mechanisms: Sequence[str] | None = None,
+    overrides: Sequence[str] | None = None,
+    ion: str | None = None,
+    command: str = "cell run",
+    also_reads: Sequence[str] = (),
+) -> tuple[Recipe, dict[str, Any], Any, Inventory]:
+    """Recipe (with its mechanisms for the material), SI values, set and inventory.
+
+    ``--set`` keys the model and ``command`` do not read are refused (exit 2), naming
+    the model and the closest names it reads (:func:`hemcell.cell.parameters.check_overrides`);
+    ``also_reads`` are names the command reads besides the model.
+    """
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
+    si, ps = load_si(params, list(overrides or []), ion=ion)
+    inv = inventory_from_si(si)
+    if not mechanisms:
+        rec = drop_absent_mechanisms(rec, inv)
+    check_overrides(overrides, si, rec.name, rec.mechanisms, inv, rec.cell, command, also_reads)
+    return rec, si, ps, inv
+
+
+def check_set_keys(kwargs: Mapping[str, Any], command: str = "cell run",
+                   also_reads: Sequence[str] = ()) -> None:
+    """Refuse the ``--set`` keys of a parsed ``cell run`` (``cell cv``, ``cell cycle-life``)
+    argument list that the model does not read (the sweep-spec check, before anything
+    runs)."""
+    mechanisms = kwargs["mechanisms"].split(",") if kwargs.get("mechanisms") else None
+    resolve_model(kwargs["recipe"], kwargs["params"], mechanisms, kwargs.get("set_") or [],
+                  kwargs.get("ion"), command, also_reads)
+
+
+def check_cv_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``cell cv``."""
+    check_set_keys(kwargs, "cell cv")
+
+
+def check_cycle_life_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``cell cycle-life`` (which also reads its LAM law)."""
+    from hemcell.workflows.anode_cycle_life import PARAMETERS
+
+    check_set_keys(kwargs, "cell cycle-life", [u.key for u in PARAMETERS])
+
+
+def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
+                    ) -> dict[str, Any]:
+    """Which values of a set a recipe reads, which it misses and which it does not read.
+
+    Used by ``hemcell params check SET --for RECIPE``.
+
+    Returns
+    -------
+    dict
+        ``reads`` (names the model reads), ``missing`` (read but not in the set),
+        ``unused`` (in the set, not read) and ``read_elsewhere`` (unused name → the
+        command or option that reads it: ``cell cycle-life``, ``--ion Na``, ...).
+    """
+    from hemcell.cell.carriers import IONIC_RADII_M, reference_ion
+    from hemcell.cell.parameters import anode_parameter_uses
+    from hemcell.params.uses import missing_parameters, required
+    from hemcell.workflows.anode_cycle_life import PARAMETERS as CYCLE_LIFE_PARAMETERS
+
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    si, ps = load_si(params, ion=ion)
+    inv = inventory_from_si(si)
+    rec = drop_absent_mechanisms(rec, inv)
+    ref = reference_ion(si) if "reference_ion_radius" in si else "Li"
+    simulated = si.get("_carrier_ion") or ref
+    reads = anode_parameter_uses(rec.mechanisms, inv, rec.cell, simulated, ref)
+    elsewhere: dict[str, str] = {u.key: "cell cycle-life" for u in CYCLE_LIFE_PARAMETERS}
+    for other in IONIC_RADII_M:
+        if other != simulated and rec.cell == "half":
+            for key in anode_parameter_uses(rec.mechanisms, inv, rec.cell, other, ref):
+                elsewhere.setdefault(key, f"--ion {other}")
+    unused = [k for k in ps.parameters if k not in reads]
+    return {
+        "recipe": rec.name,
+        "mechanisms": list(rec.mechanisms),
+        "reads": list(reads),
+        "missing": missing_parameters(si, required(reads)),
+        "unused": unused,
+        "read_elsewhere": {k: elsewhere[k] for k in unused if k in elsewhere},
+    }
+
+
 def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: Any) -> CellSetup:
     """Resolve recipe, parameters and protocol: everything :func:`run_cell` does but solve.
 
@@ -139,15 +230,10 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     unknown = set(options) - {"mechanisms", "overrides", "cycles", "period", "ion"}
     if unknown:
         raise TypeError(f"prepare_cell() got unexpected options {sorted(unknown)}")
-    mechanisms = options.get("mechanisms")
     cycles, period = options.get("cycles", 1), options.get("period")
-    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
     ion = options.get("ion")
-    si, ps = load_si(params, list(options.get("overrides") or []), ion=ion)
-    inv = inventory_from_si(si)
-    if not mechanisms:
-        rec = drop_absent_mechanisms(rec, inv)
+    rec, si, ps, inv = resolve_model(recipe, params, options.get("mechanisms"),
+                                     options.get("overrides"), ion)
     if rec.cell == "full":
         from hemcell.cell.full_cell import full_cell_values
 
@@ -157,7 +243,7 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
             )
         pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio)
     else:
-        pv = pybamm_values(si, inv)
+        pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
     nominal = nominal_capacity_Ah(pv, rec.cell, theo, mass)
@@ -339,7 +425,7 @@ def _check_completion(
 
 
 def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], list]:
-    """Summary dict (keys of issue 3) plus the step data and cycles."""
+    """Summary dict (keys documented in docs/anode.md, "Outputs") plus the step data and cycles."""
     mechs = list(run.recipe.mechanisms)
     steps = analysis.step_data(run.solution, mechs)
     cycles = analysis.split_cycles(steps)
@@ -376,7 +462,8 @@ def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], li
 def write_outputs(
     run: CellRun, out_dir: str | Path, command: Sequence[str] | str | None = None
 ) -> dict[str, Any]:
-    """Write summary.json, run.json, timeseries.csv and the three figures.
+    """Write summary.json, run.json, timeseries.csv (and the same as CF netCDF,
+    timeseries.nc: dimension time, cycle and step as variables) and the three figures.
 
     Raises
     ------
@@ -392,6 +479,12 @@ def write_outputs(
     np.savetxt(
         out / "timeseries.csv", table, delimiter=",", header=",".join(cols), comments="", fmt="%.8g"
     )
+    from hemcell.netcdf import write_table
+
+    write_table(out / "timeseries.nc", cols, table, as_variables=("cycle", "step"),
+                title=f"hemcell cell run: {run.recipe.name}",
+                attrs={"recipe": run.recipe.name, "protocol": run.protocol,
+                       "parameter_set": str(summary["parameter_set"])})
     title = f"{summary['parameter_set']} — {run.recipe.name}"
     vlabel = "Cell voltage (V)" if run.recipe.cell == "full" else None
     plots.voltage_profile(cycles, out / "voltage_profile.png", title, ylabel=vlabel)
