@@ -166,7 +166,7 @@ def check_cv_set_keys(kwargs: Mapping[str, Any]) -> None:
 
 def check_cycle_life_set_keys(kwargs: Mapping[str, Any]) -> None:
     """:func:`check_set_keys` for ``cell cycle-life`` (which also reads its LAM law)."""
-    from hemcell.workflows.anode_cycle_life import PARAMETERS
+    from hemcell.cell.active_material_loss import PARAMETERS
 
     check_set_keys(kwargs, "cell cycle-life", [u.key for u in PARAMETERS])
 
@@ -184,10 +184,10 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
         ``unused`` (in the set, not read) and ``read_elsewhere`` (unused name → the
         command or option that reads it: ``cell cycle-life``, ``--ion Na``, ...).
     """
+    from hemcell.cell.active_material_loss import PARAMETERS as CYCLE_LIFE_PARAMETERS
     from hemcell.cell.carriers import IONIC_RADII_M, reference_ion
     from hemcell.cell.parameters import anode_parameter_uses
     from hemcell.params.uses import missing_parameters, required
-    from hemcell.workflows.anode_cycle_life import PARAMETERS as CYCLE_LIFE_PARAMETERS
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     si, ps = load_si(params, ion=ion)

@@ -6,13 +6,10 @@ import json
 
 import pytest
 
+from hemcell.cell.active_material_loss import integrate_cycles
 from hemcell.cell.protocols import scale_per_gram
 from hemcell.errors import InputError
-from hemcell.workflows.anode_cycle_life import (
-    integrate_cycles,
-    run_cycle_life,
-    write_cycle_life_outputs,
-)
+from hemcell.workflows.anode_cycle_life import run_cycle_life, write_cycle_life_outputs
 
 
 def _analytic_phi(n: int, beta: float, s0: float) -> float:
