@@ -190,3 +190,16 @@ def test_anode_mechanism_currents_add_up_to_the_cell_current():
     assert abs(s.processes["double_layer"][-1]) == pytest.approx(1, abs=1e-3)
     assert s.drift < 1e-3
     assert eis.kramers_kronig(s)["residual_max"] < 0.05
+
+
+def test_time_domain_sine_agrees_with_the_linearisation():
+    """Brute force on the same Li||Li model: a small sine current, Fourier projection of
+    the last period, where the start-up transients (R_ct C_dl = 2.8 ms, diffusion 0.7 s)
+    have decayed."""
+    v = _values("bare")
+    sim, lin = _linearised(v, ["Voltage [V]"])
+    amp = 1e-2 * v.params.li_electrode_area_m2  # 1 uA/cm2: eta ~ 0.1 mV
+    for f, periods in ((0.05, 4), (0.5, 8), (100.0, 100)):
+        z_lin = -lin.transfer([f])["Voltage [V]"][0]
+        z_td = eis.time_domain_impedance(sim, f, amp, {em.IN_CURRENT: 0.0}, periods)
+        assert abs(z_td - z_lin) / abs(z_lin) < 2e-3, f
