@@ -69,6 +69,9 @@ CORRELATION_LIMIT = 0.95
 #: A profile point this far below the optimum's χ² means the optimum was not global
 #: (small against the 95 % level q² ≈ 3.84).
 PROFILE_DROP = 0.1
+#: The Jacobian interval is confirmed when each end of the profile interval lies within
+#: this fraction of the Jacobian half-width of it (fit coordinates).
+PROFILE_AGREEMENT = 0.25
 #: Forward-difference step: in decades for a log scale, as a fraction of the bounds for
 #: a linear one. Smaller steps drown in the solver's tolerance (rtol 1e-6): at 1e-4 decades
 #: the derivative is off by ~10 %, at 3e-3 by < 1 % (against the solver's sensitivities).
@@ -985,6 +988,14 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
             if pr["flat"]:
                 warnings.append(f"{names[j]}: the profile likelihood is flat (stays below "
                                 f"the 95 % level on both sides): not identifiable")
+            shift = [abs(e - c) / hw for e, c in zip(pr["ci_x"], st["ci"][j], strict=True)
+                     if e is not None and math.isfinite(hw) and hw > 0]
+            pr["agrees_with_jacobian"] = bool(shift) and len(shift) == 2 and max(shift) <= \
+                PROFILE_AGREEMENT
+            if shift and max(shift) > PROFILE_AGREEMENT:
+                notes.append(f"{names[j]}: the profile interval differs from the Jacobian "
+                             f"interval by up to {100 * max(shift):.0f} % of its half-width "
+                             "(the model is nonlinear there; ci95_profile is the better one)")
             if pr["lower_than_optimum"]:
                 notes.append(f"{names[j]}: the profile found a lower cost than the best "
                              "start: the optimum may be local; try more starts")
@@ -1026,6 +1037,7 @@ def result_record(res: FitResult) -> dict[str, Any]:
             pr = res.profiles[j]
             entry["ci95_profile"] = _ci_values(par, pr["ci_x"])
             entry["profile_flat"] = pr["flat"]
+            entry["profile_agrees"] = pr.get("agrees_with_jacobian", False)
         params[par.name] = entry
     volts = problem.model_voltages(res.x) or []
     err = (np.concatenate([v - d.voltage_V for v, d in zip(volts, problem.datasets, strict=True)])
@@ -1156,16 +1168,19 @@ def plot_profiles(res: FitResult, path: Path) -> None:
     pars = res.problem.params
     fig, axes = plt.subplots(1, len(pars), figsize=(4 * len(pars), 3.4), squeeze=False)
     for j, (par, ax) in enumerate(zip(pars, axes[0], strict=True)):
+        vals = [par.in_unit(float(par.from_x(res.x[j])))]
         if res.profiles:
             pr = res.profiles[j]
             vals = [par.in_unit(float(par.from_x(g))) for g in pr["grid_x"]]
             ax.plot(vals, pr["delta_chi2"], "o-", ms=3)
             ax.axhline(pr["level"], color="C3", lw=0.8, ls="--", label="95 %")
+        else:
+            ax.text(0.5, 0.5, "profile not computed", transform=ax.transAxes, ha="center")
         for end in _ci_values(par, res.ci_x[j]):
             if end is not None:
                 ax.axvline(end, color="0.4", lw=0.8, ls=":")
         ax.axvline(par.in_unit(float(par.from_x(res.x[j]))), color="C0", lw=0.8)
-        if par.scale == "log":
+        if par.scale == "log" and max(vals) > 10 * min(vals):
             ax.set_xscale("log")
         ax.set_xlabel(f"{par.name} ({par.unit})", fontsize=8)
         ax.set_ylabel("Δχ²")

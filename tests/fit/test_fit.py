@@ -147,6 +147,7 @@ def test_cli_fit_writes_outputs_and_a_loadable_set(tmp_path):
         assert lo <= value <= hi, (name, entry)
         plo, phi = entry["ci95_profile"]
         assert plo is not None and phi is not None and plo < entry["value"] < phi
+    assert record["parameters"]["conversion_exchange_current_density"]["profile_agrees"]
     pset = load_parameter_set(out / "fitted_parameters.yaml")
     raw = yaml.safe_load((out / "fitted_parameters.yaml").read_text())
     assert raw["extends"] == BASE
