@@ -629,6 +629,10 @@ def summarize(result: EISResult) -> dict[str, Any]:
         summary["low_frequency_resistance_ohm"][label] = float(
             np.real(s0.impedance_ohm[np.argmin(s0.frequencies_Hz)]))
         summary["circuit"][label] = {f"{s.temperature_K:.2f}": fit for s, fit in items}
+        if req.cell == "symmetric" and "parameters" in fit0:
+            par = fit0["parameters"]
+            summary.setdefault("interface_resistance_ohm", {})[label] = par["R1"]["value"] + (
+                par["R2"]["value"] if "R2" in par else 0.0)
         if s0.dc_resistance_ohm:
             summary.setdefault("process_resistance_ohm", {})[label] = s0.dc_resistance_ohm
             summary.setdefault("model_interface_resistance_ohm", {})[label] = (
