@@ -63,7 +63,7 @@ def processes(spectra: Sequence[Any], path: Path) -> Path:
             if s.process_kind == "current_fraction":
                 ax.semilogx(s.frequencies_Hz, np.abs(h), label=name)
                 ax.set_ylabel("|I_k / I|")
-            else:
+            elif np.any(-h.imag > 0):  # a purely resistive term has no arc to show
                 ax.loglog(s.frequencies_Hz, np.maximum(-h.imag, 1e-12), label=name)
                 ax.set_ylabel("−Im Z_k [Ω]")
         if s.process_kind != "current_fraction":
