@@ -520,11 +520,16 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         that C-rates refer to the anode, and "Current function [A]" the 1C current of
         that capacity (PyBaMM's sets ship their 1C current).
         """
-        from hemcell.cell.capacity import active_mass_g, nominal_capacity_Ah, theoretical_capacity
         from hemcell.cell.options import DEFAULT_PARAMETER_SET
         from hemcell.cell.parameters import load_si
 
-        si, _ = load_si(DEFAULT_PARAMETER_SET)
+        return self.parameter_values_for(load_si(DEFAULT_PARAMETER_SET)[0])
+
+    def parameter_values_for(self, si: dict[str, Any]) -> pybamm.ParameterValues:
+        """Complete PyBaMM values of an anode set (``load_si(...)[0]``) for this model,
+        rated as :attr:`default_parameter_values` describes."""
+        from hemcell.cell.capacity import active_mass_g, nominal_capacity_Ah, theoretical_capacity
+
         pv = self._parameter_values_from(si)
         theo = sum(theoretical_capacity(si, self.inventory, self.mechanisms).values())
         nominal = nominal_capacity_Ah(pv, self.cell, theo, active_mass_g(pv, self.cell))

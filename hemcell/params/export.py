@@ -1,0 +1,241 @@
+"""Parameter exchange with the formats PyBaMM users open: PyBaMM JSON and BPX.
+
+- :func:`write_pybamm_json`: a ``pybamm.ParameterValues`` as PyBaMM's own JSON
+  (``ParameterValues.to_json``; functions as expression trees), which
+  ``pybamm.ParameterValues(...)`` / ``ParameterValues.from_json`` loads back.
+- :func:`bpx_from_pybamm`: a Battery Parameter eXchange (BPX, https://bpxstandard.com)
+  object of a cell's cathode, electrolyte, separator and cell sections, from the PyBaMM
+  values of the cell; functions of the cathode and electrolyte become BPX interpolation
+  tables; the anode goes to ``User-defined`` (BPX has no lithium-metal or multi-mechanism
+  electrode). :func:`write_bpx` validates the object with the ``bpx`` package first.
+- :func:`bpx_to_parameter_set`: a BPX file as a hemcell parameter-set YAML (kind ``bpx``):
+  every value with its BPX name, unit and the file as source, so a full cell can take its
+  cathode, electrolyte and separator as partner of the HEM anode.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import InputError
+
+#: BPX format version written.
+BPX_VERSION = "1.0.0"
+#: Points of the interpolation tables written for functions of stoichiometry or
+#: concentration.
+TABLE_POINTS = 51
+
+
+def write_pybamm_json(values: Any, path: str | Path) -> Path:
+    """Write ``values`` (a ``pybamm.ParameterValues``) as PyBaMM JSON; returns the path."""
+    path = Path(path)
+    values.to_json(str(path))
+    return path
+
+
+def _number(values: Any, symbol: Any) -> float:
+    return float(values.evaluate(symbol))
+
+
+def _table(values: Any, func: Any, xs: list[float]) -> dict[str, list[float]]:
+    import pybamm
+
+    return {"x": xs, "y": [_number(values, func(pybamm.Scalar(x))) for x in xs]}
+
+
+def _reaction_rate_constant(values: Any, prim: Any, c_e0: float, T: Any) -> float:
+    """BPX k [mol m⁻² s⁻¹] of j₀ = F k √(c_e c_s (c_max − c_s)), checked at two states.
+
+    Raises
+    ------
+    InputError
+        If the set's exchange current is not of that form (the two k differ by > 1e-6).
+    """
+    import pybamm
+
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    c_max = _number(values, prim.c_max)
+    ks = []
+    for sto in (0.3, 0.7):
+        c_s = sto * c_max
+        j0 = _number(values, prim.j0(pybamm.Scalar(c_e0), pybamm.Scalar(c_s), T))
+        ks.append(j0 / (FARADAY_C_PER_MOL * math.sqrt(c_e0 * c_s * (c_max - c_s))))
+    if abs(ks[0] - ks[1]) > 1e-6 * abs(ks[0]):
+        raise InputError("Positive electrode exchange-current density [A.m-2]", ks,
+                         "j0 = F k (c_e c_s (c_max - c_s))^0.5, the form BPX stores")
+    return ks[0]
+
+
+def bpx_from_pybamm(
+    values: Any,
+    *,
+    title: str,
+    description: str,
+    references: str,
+    capacity_Ah: float,
+    stoichiometry: tuple[float, float],
+    user_defined: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The BPX object (``Model: "Partial"``) of a cell's cathode, electrolyte, separator.
+
+    Parameters
+    ----------
+    values
+        ``pybamm.ParameterValues`` of the cell, with PyBaMM's names: "Positive electrode
+        ..." is the cathode.
+    title, description, references
+        Header texts (references: the sources of the values).
+    capacity_Ah
+        Nominal capacity [A h].
+    stoichiometry
+        (minimum, maximum) cathode stoichiometry: charged and discharged states.
+    user_defined
+        Anode values BPX has no section for, by name with unit.
+    """
+    import pybamm
+
+    param = pybamm.LithiumIonParameters({"working electrode": "positive"})
+    prim = param.p.prim
+    T = pybamm.Scalar(float(values["Reference temperature [K]"]))
+    c_e0 = float(values["Initial concentration in electrolyte [mol.m-3]"])
+    eps_p = float(values["Positive electrode porosity"])
+    eps_s = float(values["Positive electrode active material volume fraction"])
+    radius = float(values["Positive particle radius [m]"])
+    b_p = float(values["Positive electrode Bruggeman coefficient (electrolyte)"])
+    eps_sep = float(values["Separator porosity"])
+    b_sep = float(values["Separator Bruggeman coefficient (electrolyte)"])
+    sto = [round(x, 6) for x in _grid(0.001, 0.999)]
+    c_e = [c_e0 * x for x in _grid(0.05, 2.0)]
+    c_max = _number(values, prim.c_max)
+    positive = {
+        "Thickness [m]": float(values["Positive electrode thickness [m]"]),
+        "Porosity": eps_p,
+        "Transport efficiency": eps_p**b_p,
+        "Conductivity [S.m-1]": _number(values, param.p.sigma(pybamm.Scalar(0.5), T)),
+        "Minimum stoichiometry": stoichiometry[0],
+        "Maximum stoichiometry": stoichiometry[1],
+        "Maximum concentration [mol.m-3]": c_max,
+        "Particle radius [m]": radius,
+        "Surface area per unit volume [m-1]": 3 * eps_s / radius,
+        "Diffusivity [m2.s-1]": _table(values, lambda x: prim.D(x * c_max, T), sto),
+        "OCP [V]": _table(values, lambda x: prim.U(x, T), sto),
+        "Entropic change coefficient [V.K-1]": _table(values, lambda x: prim.dUdT(x), sto),
+        "Reaction rate constant [mol.m-2.s-1]": _reaction_rate_constant(values, prim, c_e0, T),
+    }
+    obj: dict[str, Any] = {
+        "Header": {"BPX": BPX_VERSION, "Title": title, "Description": description,
+                   "References": references, "Model": "Partial"},
+        "Parameterisation": {
+            "Cell": {
+                "Electrode area [m2]": float(values["Electrode height [m]"]
+                                             * values["Electrode width [m]"]),
+                "Number of electrode pairs connected in parallel to make a cell": 1,
+                "Lower voltage cut-off [V]": float(values["Lower voltage cut-off [V]"]),
+                "Upper voltage cut-off [V]": float(values["Upper voltage cut-off [V]"]),
+                "Nominal cell capacity [A.h]": capacity_Ah,
+                "Reference temperature [K]": float(values["Reference temperature [K]"]),
+            },
+            "Electrolyte": {
+                "Cation transference number": _number(
+                    values, param.t_plus(pybamm.Scalar(c_e0), T)),
+                "Diffusivity [m2.s-1]": _table(values, lambda x: param.D_e(x, T), c_e),
+                "Conductivity [S.m-1]": _table(values, lambda x: param.kappa_e(x, T), c_e),
+            },
+            "Positive electrode": positive,
+            "Separator": {
+                "Thickness [m]": float(values["Separator thickness [m]"]),
+                "Porosity": eps_sep,
+                "Transport efficiency": eps_sep**b_sep,
+            },
+        },
+        "State": {"Initial conditions": {
+            "Initial electrolyte concentration [mol.m-3]": c_e0,
+            "Initial temperature [K]": float(values["Initial temperature [K]"]),
+        }},
+    }
+    if user_defined:
+        obj["Parameterisation"]["User-defined"] = {k: float(v) for k, v in user_defined.items()}
+    return obj
+
+
+def _grid(lo: float, hi: float) -> list[float]:
+    return [lo + (hi - lo) * k / (TABLE_POINTS - 1) for k in range(TABLE_POINTS)]
+
+
+def validate_bpx(obj: Mapping[str, Any]) -> Any:
+    """Validate with the ``bpx`` package; returns its ``BPX`` object.
+
+    Raises
+    ------
+    InputError
+        What ``bpx`` finds wrong (first lines of its message).
+    """
+    import bpx
+
+    try:
+        return bpx.parse_bpx_obj(dict(obj))
+    except Exception as exc:  # pydantic ValidationError, ValueError
+        lines = str(exc).strip().splitlines()
+        raise InputError("BPX", lines[0] if lines else type(exc).__name__,
+                         "a file the bpx package validates",
+                         hint=" ".join(lines[1:4])) from None
+
+
+def write_bpx(obj: Mapping[str, Any], path: str | Path) -> Path:
+    """Validate ``obj`` (:func:`validate_bpx`) and write it as JSON."""
+    validate_bpx(json.loads(json.dumps(obj)))
+    path = Path(path)
+    path.write_text(json.dumps(obj, indent=2))
+    return path
+
+
+#: BPX sections a partner set keeps, and the hemcell key prefix of each.
+_SECTIONS = {"Cell": "cell", "Electrolyte": "electrolyte", "Positive electrode": "cathode",
+             "Negative electrode": "anode", "Separator": "separator",
+             "User-defined": "user_defined"}
+
+
+def _unit(name: str) -> str:
+    if name.endswith("]") and "[" in name:
+        return name[name.rindex("[") + 1 : -1].replace(".", " ")
+    return "dimensionless"
+
+
+def bpx_to_parameter_set(path: str | Path) -> dict[str, Any]:
+    """A BPX file as a hemcell parameter-set mapping (kind ``bpx``), for YAML.
+
+    Every scalar keeps its BPX name and unit (``"Thickness [m]"`` → unit ``m``) and the
+    file (with its header's references) as source; tables and expressions are kept as
+    BPX wrote them. Raises :class:`InputError` if ``bpx`` does not validate the file.
+    """
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InputError("FILE", str(path), "a readable BPX JSON file", hint=str(exc)) from None
+    validate_bpx(raw)
+    header = raw["Header"]
+    source = f"BPX file {path.name}: {header.get('Title', '')}".strip()
+    values: dict[str, Any] = {}
+    for section, prefix in _SECTIONS.items():
+        for name, value in (raw["Parameterisation"].get(section) or {}).items():
+            values[f"{prefix}: {name}"] = {
+                "value": value, "unit": _unit(name),
+                "source": {"kind": "file", "ref": source,
+                           "note": header.get("References", "")}}
+    for name, value in ((raw.get("State") or {}).get("Initial conditions") or {}).items():
+        values[f"initial: {name}"] = {"value": value, "unit": _unit(name),
+                                      "source": {"kind": "file", "ref": source}}
+    return {
+        "name": path.name.split(".")[0],
+        "kind": "bpx",
+        "description": header.get("Description") or header.get("Title") or path.stem,
+        "bpx_file": path.name,
+        "bpx_model": header["Model"],
+        "parameters": values,
+    }

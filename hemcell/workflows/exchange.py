@@ -1,0 +1,150 @@
+"""``hemcell params export --format pybamm|bpx`` and ``hemcell params import``.
+
+The formats themselves are written by :mod:`hemcell.params.export`; this module builds
+the PyBaMM values each kind of set stands for:
+
+- an anode set (kind ``anode``): the HEM half-cell's values, exactly as the models'
+  ``default_parameter_values`` build them (:meth:`HEMHalfCell.parameter_values_for`:
+  PyBaMM base set plus the anode, "Nominal cell capacity [A.h]" the anode's theoretical
+  capacity, "Current function [A]" its 1C current); with ``cathode`` the full cell's;
+- a Li‖LFP cell set (``bare_li``, ``azcnf_coated_li``): PyBaMM's ``pybamm_base``
+  (Prada2013) with the set's values, sized as the Li‖LFP cell model sizes it
+  (:func:`hemcell.limetal.halfcell.lfp_geometry`: thickness and capacity from the LFP
+  loading and its 1C specific current).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import InputError
+from hemcell.params.export import (
+    bpx_from_pybamm,
+    bpx_to_parameter_set,
+    write_bpx,
+    write_pybamm_json,
+)
+
+FORMATS = ("si", "pybamm", "bpx")
+
+
+def _is_li_lfp_cell(pset: Any) -> bool:
+    return "lfp_mass_loading" in pset.si and "li_electrode_area" in pset.si
+
+
+def anode_values(pset: Any, cathode: str | None = None) -> Any:
+    """PyBaMM values of the HEM half-cell (or full cell with ``cathode``) of an anode set."""
+    from hemcell.cell.carriers import apply_carrier_ion
+    from hemcell.cell.full_cell import HEMFullCell
+    from hemcell.cell.mechanisms import MECHANISMS
+    from hemcell.cell.model import HEMHalfCell
+    from hemcell.cell.options import model_options
+    from hemcell.cell.parameters import inventory_from_si
+
+    si = apply_carrier_ion(dict(pset.si), None)
+    inv = inventory_from_si(si)
+    have = {"conversion": inv.conversion, "alloying": inv.alloying,
+            "space_charge": inv.space_charge}
+    mechs = [m for m in MECHANISMS if have.get(m, True)]
+    if cathode:
+        model = HEMFullCell(model_options(mechs, inv, cathode=cathode))
+    else:
+        model = HEMHalfCell(model_options(mechs, inv))
+    return model.parameter_values_for(si)
+
+
+def li_lfp_values(pset: Any) -> tuple[Any, Any, Any]:
+    """(PyBaMM values, geometry, Li-metal cell parameters) of a Li‖LFP cell set, sized as
+    the Li‖LFP model does."""
+    from hemcell.limetal.halfcell import lfp_geometry
+    from hemcell.limetal.parameters import cell_parameters
+
+    anode = "coated" if "coating_thickness" in pset.si else "bare"
+    p = cell_parameters(pset, anode)
+    values = pset.to_pybamm_parameter_values()
+    geo = lfp_geometry(p, float(values["Maximum concentration in positive electrode [mol.m-3]"]),
+                       float(values["Positive electrode active material volume fraction"]),
+                       float(values["Positive electrode porosity"]))
+    values.update({
+        "Electrode height [m]": p.cathode_area_m2,
+        "Electrode width [m]": 1.0,
+        "Positive electrode thickness [m]": geo.thickness_m,
+        "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
+        "Current function [A]": geo.current_1c_A,
+        "Initial temperature [K]": p.temperature_K,
+        "Initial concentration in positive electrode [mol.m-3]":
+            p.lfp_charged_stoichiometry * geo.c_max_mol_per_m3,
+    }, check_already_exists=False)
+    return values, geo, p
+
+
+def _references(pset: Any) -> str:
+    refs = []
+    for key, ref in pset.references.items():
+        text = ", ".join(str(ref.get(k)) for k in ("authors", "title", "journal", "year", "doi")
+                         if ref.get(k))
+        refs.append(f"[{key}] {text}")
+    return "; ".join(refs)
+
+
+def export_parameters(pset: Any, fmt: str, out: Path, cathode: str | None = None) -> Path:
+    """Write ``pset`` as PyBaMM JSON (``<name>.pybamm.json``) or BPX (``<name>.bpx.json``).
+
+    Raises
+    ------
+    InputError
+        An unknown format, or a set the format cannot hold (BPX: Li‖LFP cell sets;
+        PyBaMM: anode and Li‖LFP cell sets).
+    """
+    if fmt not in FORMATS[1:]:
+        raise InputError("--format", fmt, ", ".join(FORMATS))
+    if fmt == "pybamm":
+        if pset.kind == "anode":
+            values = anode_values(pset, cathode)
+        elif _is_li_lfp_cell(pset):
+            values = li_lfp_values(pset)[0]
+        else:
+            raise InputError("NAME", pset.name, "an anode set or a Li||LFP cell set for "
+                             "--format pybamm")
+        return write_pybamm_json(values, out / f"{pset.name}.pybamm.json")
+    if not _is_li_lfp_cell(pset):
+        raise InputError("NAME", pset.name, "a Li||LFP cell set (bare_li, azcnf_coated_li) "
+                         "for --format bpx", hint="BPX has no section for a lithium-metal or "
+                         "multi-mechanism anode; the anode goes to User-defined")
+    values, geo, p = li_lfp_values(pset)
+    si = pset.si
+    # the Li-metal electrode as the Li||LFP cell model carries it (hemcell.limetal)
+    user = {
+        "Lithium metal exchange-current density [A.m-2]": p.exchange_current_ref_A_per_m2,
+        "Lithium metal transfer coefficient": si["li_transfer_coefficient"],
+        "Lithium metal activation energy [J.mol-1]": p.activation_energy_J_per_mol,
+        "Lithium metal electrode area [m2]": p.li_electrode_area_m2,
+        "Lithium foil thickness [m]": p.li_foil_thickness_m,
+        "Lithium metal partial molar volume [m3.mol-1]": p.li_molar_volume_m3_per_mol,
+        "Coating thickness [m]": p.coating_thickness_m,
+    }
+    if p.coating_thickness_m > 0:
+        user["Coating ionic conductivity [S.m-1]"] = p.coating_conductivity_S_per_m
+    obj = bpx_from_pybamm(
+        values,
+        title=f"hemcell {pset.name}: Li metal || LFP cell",
+        description=" ".join(pset.description.split()),
+        references=_references(pset),
+        capacity_Ah=geo.theoretical_capacity_Ah,
+        stoichiometry=(float(si["lfp_charged_stoichiometry"]), 1.0),
+        user_defined=user,
+    )
+    return write_bpx(obj, out / f"{pset.name}.bpx.json")
+
+
+def import_bpx(path: Path, out: Path) -> Path:
+    """Write the hemcell parameter-set YAML of a BPX file (:func:`bpx_to_parameter_set`)."""
+    import yaml
+
+    data = bpx_to_parameter_set(path)
+    target = out / f"{data['name']}.yaml"
+    target.write_text("# Imported from a BPX file by `hemcell params import`; values keep\n"
+                      "# their BPX names and units, the file is their source.\n"
+                      + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return target

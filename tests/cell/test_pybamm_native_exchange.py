@@ -1,0 +1,94 @@
+"""Parameter exchange: PyBaMM JSON a HEM model runs with, BPX files bpx validates,
+BPX import with units and sources."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+pybamm = pytest.importorskip("pybamm")
+bpx = pytest.importorskip("bpx")
+
+from hemcell.cli.main import main  # noqa: E402
+
+
+def _cli(args: list[str]) -> int:
+    try:
+        return main(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+def test_pybamm_json_runs_a_hem_model(tmp_path):
+    """The exported JSON loads with ParameterValues.from_json and gives the same solve
+    as the model's own default values (the same set)."""
+    from hemcell.cell.model import HEMHalfCell
+
+    assert _cli(["params", "export", "heo_rocksalt_mgconicuzn", "--format", "pybamm",
+                 "--out", str(tmp_path)]) == 0
+    loaded = pybamm.ParameterValues.from_json(str(tmp_path / "heo_rocksalt_mgconicuzn.pybamm.json"))
+    assert loaded["Current function [A]"] > 0
+    model = HEMHalfCell({"x-average": "true"})
+    voltages = []
+    for values in (loaded, model.default_parameter_values):
+        sim = pybamm.Simulation(model, parameter_values=values,
+                                experiment=pybamm.Experiment(["Discharge at C/5 for 5 minutes"]))
+        voltages.append(sim.solve()["Voltage [V]"].entries)
+    np.testing.assert_allclose(voltages[0], voltages[1], rtol=1e-12)
+    # a time-based solve uses "Current function [A]" (1C of the anode)
+    sim = pybamm.Simulation(model, parameter_values=loaded)
+    sol = sim.solve([0, 60])
+    assert sol["Current [A]"].entries[-1] == pytest.approx(loaded["Nominal cell capacity [A.h]"])
+
+
+@pytest.mark.parametrize("name", ["bare_li", "azcnf_coated_li"])
+def test_bpx_export_of_li_lfp_cells_validates(name, tmp_path):
+    from hemcell.limetal.halfcell import lfp_geometry
+    from hemcell.limetal.parameters import load_cell_parameters
+
+    assert _cli(["params", "export", name, "--format", "bpx", "--out", str(tmp_path)]) == 0
+    path = tmp_path / f"{name}.bpx.json"
+    parsed = bpx.parse_bpx_file(str(path))
+    assert parsed.header.model == "Partial"
+    pset, p = load_cell_parameters("coated" if "coated" in name else "bare")
+    geo = lfp_geometry(p, pset.si["lfp_max_concentration"],
+                       pset.si["lfp_active_material_volume_fraction"],
+                       pset.si["lfp_electrode_porosity"])
+    raw = json.loads(path.read_text())["Parameterisation"]
+    assert raw["Cell"]["Nominal cell capacity [A.h]"] == pytest.approx(geo.theoretical_capacity_Ah)
+    pos = raw["Positive electrode"]
+    assert pos["Thickness [m]"] == pytest.approx(geo.thickness_m)
+    assert pos["Minimum stoichiometry"] == pytest.approx(pset.si["lfp_charged_stoichiometry"])
+    assert pos["Surface area per unit volume [m-1]"] == pytest.approx(
+        3 * pset.si["lfp_active_material_volume_fraction"] / pset.si["lfp_particle_radius"])
+    assert raw["Electrolyte"]["Cation transference number"] == pytest.approx(
+        pset.si["cation_transference_number"])
+    ocp = pos["OCP [V]"]["y"]
+    assert ocp[0] > ocp[-1]  # a cathode's OCP falls as it lithiates
+    assert raw["User-defined"]["Lithium metal exchange-current density [A.m-2]"] == pytest.approx(
+        p.exchange_current_ref_A_per_m2)
+
+
+def test_bpx_refused_for_an_anode_set(tmp_path):
+    assert _cli(["params", "export", "heo_rocksalt_mgconicuzn", "--format", "bpx",
+                 "--out", str(tmp_path)]) == 2
+
+
+def test_bpx_import_keeps_units_and_sources(tmp_path):
+    assert _cli(["params", "export", "bare_li", "--format", "bpx", "--out", str(tmp_path)]) == 0
+    out = tmp_path / "imported"
+    assert _cli(["params", "import", str(tmp_path / "bare_li.bpx.json"), "--out", str(out)]) == 0
+    data = yaml.safe_load((out / "bare_li.yaml").read_text())
+    raw = json.loads((tmp_path / "bare_li.bpx.json").read_text())
+    entry = data["parameters"]["cathode: Thickness [m]"]
+    assert entry["value"] == raw["Parameterisation"]["Positive electrode"]["Thickness [m]"]
+    assert entry["unit"] == "m"
+    assert "bare_li.bpx.json" in entry["source"]["ref"]
+    assert "zheng2024" in entry["source"]["note"]
+    assert data["parameters"]["electrolyte: Cation transference number"]["unit"] == "dimensionless"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"Header": {"BPX": "1.0.0", "Model": "DFN"}}))
+    assert _cli(["params", "import", str(bad), "--out", str(tmp_path / "bad")]) == 2
