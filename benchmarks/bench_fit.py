@@ -60,7 +60,7 @@ def naive_fit() -> np.ndarray:
                            mechanisms=model["mechanisms"], overrides=overrides)
             v = np.interp(m["time"] - m["time"][0], run.solution.t,
                           run.solution["Voltage [V]"].entries)
-            out.append((v - m["voltage"]) / spec.sigma_V)
+            out.append((v - m["voltage"]) / spec.sigma)
         return np.concatenate(out)
 
     x0 = np.log10([p.initial for p in pars])

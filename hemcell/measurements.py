@@ -12,9 +12,10 @@ CSV
         time [s],current [mA],voltage [V],capacity [mAh/g]
         0,1.528,2.31,0
 
-    Quantities: ``time``, ``current``, ``voltage``, ``capacity`` (and ``cycle``/``step``
-    counters in ``[1]``). The current may be absolute (``A``, ``mA``) or per mass of
-    active material (``A/g``, ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
+    Quantities: ``time``, ``current``, ``voltage``, ``capacity``, ``c_rate`` (``[1/h]``,
+    for a table of rate capability) and ``cycle``/``step`` counters in ``[1]``. The
+    current may be absolute (``A``, ``mA``) or per mass of active material (``A/g``,
+    ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
     **Sign**: a positive current discharges the cell, i.e. lithiates a half-cell's
     anode (the hemcell/PyBaMM convention of protocols).
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,7 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "current": ("A", "A/kg"),
     "voltage": ("V",),
     "capacity": ("A*s", "A*s/kg"),
+    "c_rate": ("1/s",),
     "cycle": ("dimensionless",),
     "step": ("dimensionless",),
 }
@@ -153,8 +156,9 @@ def _number(text: str) -> float:
         return math.nan
 
 
-def read_csv(path: str | Path) -> Measurement:
-    """Read a measurement CSV (module doc) and check it.
+def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) -> Measurement:
+    """Read a measurement CSV (module doc) and check it (``required``: the columns it
+    must have; a table of rate capability needs ``c_rate`` and ``capacity``).
 
     Raises
     ------
@@ -190,12 +194,13 @@ def read_csv(path: str | Path) -> Measurement:
             raise InputError(where, header.strip(), "each quantity once")
         values = np.array([_number(r[j]) if j < len(r) else math.nan for r in rows])
         meas.columns[quantity] = Column(header.strip(), unit, si_unit, values * factor)
-    check(meas)
+    check(meas, required)
     return meas
 
 
-def check(meas: Measurement) -> None:
-    """Refuse NaN/missing values and a time that does not strictly increase.
+def check(meas: Measurement, required: Sequence[str] = ("time", "voltage")) -> None:
+    """Refuse missing columns, NaN/missing values and a time that does not strictly
+    increase.
 
     Raises
     ------
@@ -207,10 +212,14 @@ def check(meas: Measurement) -> None:
         if bad.size:
             raise InputError(meas.where(q, int(bad[0]) + 1), "NaN or missing",
                              "a finite number in every row")
-    if "time" not in meas or "voltage" not in meas:
+    missing = [q for q in required if q not in meas]
+    if missing:
         have = [c.header for c in meas.columns.values()]
         raise InputError(f"{meas.path.name}: columns", have,
-                         "a 'time [s]' and a 'voltage [V]' column (plus current, capacity)")
+                         f"columns {' and '.join(repr(q + ' [unit]') for q in required)} "
+                         f"(missing: {', '.join(missing)})")
+    if "time" not in meas:
+        return
     t = meas["time"]
     back = np.flatnonzero(np.diff(t) <= 0)
     if back.size:
@@ -273,12 +282,13 @@ def read_instrument(path: str | Path) -> Measurement:
     return meas
 
 
-def read_measurement(path: str | Path) -> Measurement:
+def read_measurement(path: str | Path, required: Sequence[str] = ("time", "voltage")
+                     ) -> Measurement:
     """A CSV (:func:`read_csv`) or instrument file (:func:`read_instrument`) by suffix."""
     p = Path(path)
     if p.suffix.lower() in INSTRUMENT_SUFFIXES:
         return read_instrument(p)
-    return read_csv(p)
+    return read_csv(p, required)
 
 
 def check_current_sign(meas: Measurement, sign: float, protocol: str) -> None:

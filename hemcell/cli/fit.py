@@ -32,7 +32,7 @@ def app(
         lo, hi = e["ci95"]
         ci = f"[{lo:.4g}, {hi:.4g}]" if lo is not None and hi is not None else "[not bounded]"
         typer.echo(f"{name} = {e['value']:.4g} {e['unit']}  95 % {ci}")
-    typer.echo(f"rmse {1e3 * record['rmse']:.3g} mV, converged {record['converged']}, "
+    typer.echo(f"rmse {record['rmse']:.4g} {record['rmse_unit']}, converged {record['converged']}, "
                f"{record['evaluations']} evaluations")
     for warning in record["warnings"]:
         typer.echo(f"warning: {warning}", err=True)

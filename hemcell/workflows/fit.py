@@ -54,9 +54,10 @@ from hemcell.measurements import (
 )
 
 #: Commands whose models ``hemcell fit`` can drive.
-COMMANDS = ("cell run",)
-#: Objective signals available now.
-SIGNALS = ("voltage_vs_time", "voltage_vs_capacity")
+COMMANDS = ("cell run", "limetal rate")
+#: Objective signals available now, per command.
+SIGNALS = {"cell run": ("voltage_vs_time", "voltage_vs_capacity"),
+           "limetal rate": ("capacity_vs_rate",)}
 #: Signals named by the command's contract that are not implemented yet.
 LATER_SIGNALS = ("capacity_per_cycle", "impedance")
 JACOBIANS = ("auto", "sensitivities", "finite_differences")
@@ -80,7 +81,9 @@ FD_STEP_LINEAR = 1e-3
 #: Residual of every point when the solver fails at a trial point [in units of σ].
 FAILED_RESIDUAL = 1e3
 _SPEC_KEYS = {"model", "data", "fit", "objective"}
-_MODEL_KEYS = {"command", "recipe", "params", "mechanisms", "set", "ion"}
+_MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", "ion"},
+               "limetal rate": {"command", "anode", "set"}}
+_MODEL_REQUIRED = {"cell run": ("recipe", "params"), "limetal rate": ("anode",)}
 _DATA_KEYS = {"file", "protocol", "weight", "name"}
 _FIT_KEYS = {"parameters", "multistart", "seed", "profile"}
 _PARAM_KEYS = {"initial", "bounds", "scale", "prior"}
@@ -153,7 +156,7 @@ class FitSpec:
     data: list[DataSpec]
     parameters: list[FitParameter]
     signal: str = "voltage_vs_time"
-    sigma_V: float | None = None
+    sigma: float | None = None
     jacobian: str = "auto"
     multistart: int = 3
     seed: int = 0
@@ -236,10 +239,11 @@ def load_spec(path: str | Path) -> FitSpec:
     if not p.is_file():
         raise InputError("SPEC", str(p), "an existing fit spec (YAML)")
     raw = _mapping(safe_load_file(p), p.name, _SPEC_KEYS, ("model", "data", "fit"))
-    model = _mapping(raw["model"], "model", _MODEL_KEYS, ("command", "recipe", "params"))
-    if model["command"] not in COMMANDS:
-        raise InputError("model.command", model["command"], f"one of {list(COMMANDS)}",
-                         hint="Li-metal and impedance commands are not fittable yet")
+    command = raw["model"].get("command") if isinstance(raw["model"], Mapping) else None
+    if command not in COMMANDS:
+        raise InputError("model.command", command, f"one of {list(COMMANDS)}",
+                         hint="other Li-metal and the impedance commands are not fittable yet")
+    model = _mapping(raw["model"], "model", _MODEL_KEYS[command], _MODEL_REQUIRED[command])
     mechs = model.get("mechanisms")
     if isinstance(mechs, str):
         model["mechanisms"] = [m.strip() for m in mechs.split(",") if m.strip()]
@@ -276,19 +280,21 @@ def load_spec(path: str | Path) -> FitSpec:
     if not isinstance(points, int) or (points != 0 and points < 3):
         raise InputError("fit.profile", profile, "false or {points: N} with N >= 3")
     obj = _mapping(raw.get("objective") or {}, "objective", _OBJECTIVE_KEYS)
-    signal = obj.get("signal", "voltage_vs_time")
+    allowed = SIGNALS[command]
+    signal = obj.get("signal", allowed[0])
     if signal in LATER_SIGNALS:
-        raise InputError("objective.signal", signal, f"one of {list(SIGNALS)}",
+        raise InputError("objective.signal", signal, f"one of {list(allowed)}",
                          hint=f"{signal} is not available yet")
-    if signal not in SIGNALS:
-        raise InputError("objective.signal", signal, f"one of {list(SIGNALS)}")
+    if signal not in allowed:
+        raise InputError("objective.signal", signal, f"one of {list(allowed)} for {command}")
     noise = obj.get("noise", "estimate")
     sigma = None
     if noise != "estimate":
         nz = _mapping(noise, "objective.noise", {"sigma"}, ("sigma",))
-        sigma = _quantity(nz["sigma"], "V", "objective.noise.sigma")[0]
+        unit = "V" if signal.startswith("voltage") else "C/kg"
+        sigma = _quantity(nz["sigma"], unit, "objective.noise.sigma")[0]
         if not sigma > 0:
-            raise InputError("objective.noise.sigma", nz["sigma"], "a positive voltage, e.g. 5 mV")
+            raise InputError("objective.noise.sigma", nz["sigma"], "a positive value, e.g. 5 mV")
     jac = obj.get("jacobian", "auto")
     if jac not in JACOBIANS:
         raise InputError("objective.jacobian", jac, f"one of {list(JACOBIANS)}")
@@ -325,9 +331,10 @@ class DataSet:
     constant: bool
     data_times_s: np.ndarray
     model_times_s: np.ndarray
-    voltage_V: np.ndarray
+    observed: np.ndarray
     x_axis: np.ndarray
     x_label: str
+    y_label: str = "voltage"
 
 
 def _protocol_current(setup: Any, protocol: str, field_name: str) -> float | None:
@@ -342,7 +349,111 @@ def _protocol_current(setup: Any, protocol: str, field_name: str) -> float | Non
     return None
 
 
-class FitProblem:
+class _Problem:
+    """What every model adapter shares: the fit coordinates, residuals with priors and
+    weights, forward differences, the point count.
+
+    Subclasses set ``spec``, ``params``, ``datasets``, ``x0``, ``lower``, ``upper`` and
+    implement :meth:`model_signals` (the model's value at every data point).
+    """
+
+    spec: FitSpec
+    params: list[FitParameter]
+    datasets: list[Any]
+    #: Unit of the compared signal (``V`` or ``mAh/g``) and its factor to SI.
+    signal_unit = "V"
+    signal_si_per_unit = 1.0
+
+    def _init_common(self, spec: FitSpec) -> None:
+        self.spec = spec
+        self.params = spec.parameters
+        self.evaluations = 0
+        self.failed = 0
+        self.notes: list[str] = []
+        self.rebuild = False
+        self.jacobian_method = "finite_differences"
+        self.jacobian_timing_s: dict[str, float] = {}
+        self._last_residuals: tuple[tuple, np.ndarray] | None = None
+        self.x0 = np.array([p.to_x(p.initial) for p in self.params], dtype=float)
+        self.lower = np.array([p.to_x(p.lower) for p in self.params], dtype=float)
+        self.upper = np.array([p.to_x(p.upper) for p in self.params], dtype=float)
+
+    def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """Model values at every data set's points (None if a solve failed)."""
+        raise NotImplementedError
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """Jacobian of :meth:`residuals` (forward differences unless overridden)."""
+        return self.jacobian_fd(x)
+
+    def _sigma(self) -> float:
+        """σ the residuals are divided by [SI of the signal]: the given noise, or one
+        signal unit when it is estimated (s² rescales the covariance then)."""
+        return self.spec.sigma if self.spec.sigma is not None else self.signal_si_per_unit
+
+    def residuals(self, x: np.ndarray) -> np.ndarray:
+        """Weighted, σ-normalised residuals and prior rows at ``x`` (the last one is kept:
+        least squares asks for the Jacobian where it just evaluated the residuals)."""
+        key = tuple(np.asarray(x, dtype=float))
+        if self._last_residuals is not None and self._last_residuals[0] == key:
+            return self._last_residuals[1].copy()
+        volts = self.model_signals(x)
+        rows = []
+        for k, ds in enumerate(self.datasets):
+            w = math.sqrt(ds.spec.weight) / self._sigma()
+            if volts is None:
+                rows.append(np.full(len(ds.observed), FAILED_RESIDUAL))
+            else:
+                rows.append(w * (volts[k] - ds.observed))
+        rows.append(self._prior_rows(x))
+        r = np.concatenate(rows)
+        self._last_residuals = (key, r)
+        return r.copy()
+
+    def _prior_rows(self, x: np.ndarray) -> np.ndarray:
+        return np.array([(float(p.from_x(xi)) - p.prior[0]) / p.prior[1]
+                         for p, xi in zip(self.params, x, strict=True) if p.prior is not None])
+
+    def _prior_jacobian(self, x: np.ndarray) -> np.ndarray:
+        rows = []
+        for j, (p, xj) in enumerate(zip(self.params, x, strict=True)):
+            if p.prior is None:
+                continue
+            row = np.zeros(len(x))
+            dtheta = float(p.from_x(xj)) * math.log(10) if p.scale == "log" else 1.0
+            row[j] = dtheta / p.prior[1]
+            rows.append(row)
+        return np.array(rows).reshape(-1, len(x))
+
+    def fd_step(self) -> np.ndarray:
+        """Forward-difference step in each fit coordinate."""
+        return np.array([FD_STEP_DECADES if p.scale == "log" else FD_STEP_LINEAR * (hi - lo)
+                         for p, lo, hi in zip(self.params, self.lower, self.upper, strict=True)])
+
+    def jacobian_fd(self, x: np.ndarray) -> np.ndarray:
+        """Jacobian of :meth:`residuals` by forward differences (p + 1 solves)."""
+        r0 = self.residuals(x)
+        h = self.fd_step()
+        cols = []
+        for j in range(len(x)):
+            xj = x.copy()
+            step = h[j] if x[j] + h[j] <= self.upper[j] else -h[j]
+            xj[j] += step
+            cols.append((self.residuals(xj) - r0) / step)
+        return np.column_stack(cols)
+
+    def replace_observed(self, k: int, observed: np.ndarray) -> None:
+        """Replace data set ``k``'s measured voltages (a synthetic-noise study re-fits one
+        problem to many noise draws without rebuilding anything)."""
+        self.datasets[k].observed = np.asarray(observed, dtype=float)
+        self._last_residuals = None
+
+    def n_points(self) -> int:
+        """Number of measured points (residual rows without the priors)."""
+        return sum(len(ds.observed) for ds in self.datasets)
+
+
+class FitProblem(_Problem):
     """Residuals and Jacobian of a fit spec on ONE built model (module doc).
 
     Parameters
@@ -357,20 +468,12 @@ class FitProblem:
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.workflows.anode import prepare_cell
-        from hemcell.workflows.anode_sweep import (
-            differing_parameters,
-        )
+        from hemcell.workflows.anode_sweep import differing_parameters
 
-        self.spec = spec
-        self.params = spec.parameters
+        self._init_common(spec)
         m = spec.model
+        self.base_set_name = str(m["params"])
         self._prepare_kw = {"mechanisms": m.get("mechanisms"), "ion": m.get("ion")}
-        self.evaluations = 0
-        self.failed = 0
-        self.notes: list[str] = []
-        self.x0 = np.array([p.to_x(p.initial) for p in self.params], dtype=float)
-        self.lower = np.array([p.to_x(p.lower) for p in self.params], dtype=float)
-        self.upper = np.array([p.to_x(p.upper) for p in self.params], dtype=float)
         self._cache: dict[tuple, Any] = {}
         self._prepare = prepare_cell
         base = self.setup(self.x0)
@@ -391,8 +494,6 @@ class FitProblem:
             else differing_parameters(probes) if self.mode == "inputs" else ())
         self._sims: dict[tuple[int, bool], pybamm.Simulation] = {}
         self.jacobian_method = "finite_differences" if self.rebuild else spec.jacobian
-        self.jacobian_timing_s: dict[str, float] = {}
-        self._last_residuals: tuple[tuple, np.ndarray] | None = None
 
     def _symbolic_values(self) -> dict[str, Any] | None:
         """PyBaMM values with every fitted registry value as a ``pybamm.InputParameter``.
@@ -617,10 +718,7 @@ class FitProblem:
 
     # ---- least squares
 
-    def _sigma(self) -> float:
-        return self.spec.sigma_V if self.spec.sigma_V is not None else 1e-3
-
-    def model_voltages(self, x: np.ndarray) -> list[np.ndarray] | None:
+    def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
         """Model voltage of every data set at ``x`` (None if a solve failed)."""
         out = []
         for k in range(len(self.datasets)):
@@ -630,57 +728,6 @@ class FitProblem:
                 self.failed += 1
                 return None
         return out
-
-    def residuals(self, x: np.ndarray) -> np.ndarray:
-        """Weighted, σ-normalised residuals and prior rows at ``x`` (the last one is kept:
-        least squares asks for the Jacobian where it just evaluated the residuals)."""
-        key = tuple(np.asarray(x, dtype=float))
-        if self._last_residuals is not None and self._last_residuals[0] == key:
-            return self._last_residuals[1].copy()
-        volts = self.model_voltages(x)
-        rows = []
-        for k, ds in enumerate(self.datasets):
-            w = math.sqrt(ds.spec.weight) / self._sigma()
-            if volts is None:
-                rows.append(np.full(len(ds.voltage_V), FAILED_RESIDUAL))
-            else:
-                rows.append(w * (volts[k] - ds.voltage_V))
-        rows.append(self._prior_rows(x))
-        r = np.concatenate(rows)
-        self._last_residuals = (key, r)
-        return r.copy()
-
-    def _prior_rows(self, x: np.ndarray) -> np.ndarray:
-        return np.array([(float(p.from_x(xi)) - p.prior[0]) / p.prior[1]
-                         for p, xi in zip(self.params, x, strict=True) if p.prior is not None])
-
-    def _prior_jacobian(self, x: np.ndarray) -> np.ndarray:
-        rows = []
-        for j, (p, xj) in enumerate(zip(self.params, x, strict=True)):
-            if p.prior is None:
-                continue
-            row = np.zeros(len(x))
-            dtheta = float(p.from_x(xj)) * math.log(10) if p.scale == "log" else 1.0
-            row[j] = dtheta / p.prior[1]
-            rows.append(row)
-        return np.array(rows).reshape(-1, len(x))
-
-    def fd_step(self) -> np.ndarray:
-        """Forward-difference step in each fit coordinate."""
-        return np.array([FD_STEP_DECADES if p.scale == "log" else FD_STEP_LINEAR * (hi - lo)
-                         for p, lo, hi in zip(self.params, self.lower, self.upper, strict=True)])
-
-    def jacobian_fd(self, x: np.ndarray) -> np.ndarray:
-        """Jacobian of :meth:`residuals` by forward differences (p + 1 solves)."""
-        r0 = self.residuals(x)
-        h = self.fd_step()
-        cols = []
-        for j in range(len(x)):
-            xj = x.copy()
-            step = h[j] if x[j] + h[j] <= self.upper[j] else -h[j]
-            xj[j] += step
-            cols.append((self.residuals(xj) - r0) / step)
-        return np.column_stack(cols)
 
     def sensitivity_names(self, k: int) -> list[str]:
         """Inputs of data set ``k``'s model that move with the fitted values."""
@@ -703,7 +750,7 @@ class FitProblem:
             du = self.input_derivatives(x, k)
             names = self.sensitivity_names(k)
             w = math.sqrt(ds.spec.weight) / self._sigma()
-            jac = np.zeros((len(ds.voltage_V), len(x)))
+            jac = np.zeros((len(ds.observed), len(x)))
             try:
                 _, sens = self.solve(x, k, names)
             except (pybamm.SolverError, SimulationError, ValueError):
@@ -746,15 +793,101 @@ class FitProblem:
         self.jacobian_timing_s = {"finite_differences": len(x) * plain, "sensitivities": sens}
         return min(self.jacobian_timing_s, key=self.jacobian_timing_s.__getitem__)
 
-    def replace_voltages(self, k: int, voltage_V: np.ndarray) -> None:
-        """Replace data set ``k``'s measured voltages (a synthetic-noise study re-fits one
-        problem to many noise draws without rebuilding anything)."""
-        self.datasets[k].voltage_V = np.asarray(voltage_V, dtype=float)
-        self._last_residuals = None
 
-    def n_points(self) -> int:
-        """Number of measured points (residual rows without the priors)."""
-        return sum(len(ds.voltage_V) for ds in self.datasets)
+@dataclass
+class TargetSet:
+    """Measured (or published) values compared one to one with a model's outputs."""
+
+    spec: DataSpec
+    measurement: Measurement
+    observed: np.ndarray
+    x_axis: np.ndarray
+    x_label: str
+    y_label: str
+
+
+#: Fitted registry values the built Li‖LFP cell takes as inputs, and the keyword of
+#: :meth:`hemcell.limetal.halfcell.LFPHalfCell.inputs` that carries each; any other fitted
+#: value rebuilds the cell at every evaluation.
+LIMETAL_INPUTS = {"lfp_charged_stoichiometry": "x0", "lfp_particle_diffusivity": "ds"}
+#: C/kg per mAh/g.
+MAH_PER_G = 3.6e3
+
+
+class LiMetalRateProblem(_Problem):
+    """``limetal rate``: discharge capacity of the Li‖LFP half-cell at each C-rate.
+
+    The data set is a table ``c_rate [1/h], capacity [mAh/g]`` (a published rate
+    capability); each evaluation is :func:`hemcell.limetal.halfcell.rate_test` (all
+    C-rates in one multi-input solve of one built cell).
+    """
+
+    signal_unit = "mAh/g"
+    signal_si_per_unit = MAH_PER_G
+
+    def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
+        from hemcell.params.li_sets import li_anode_set_name
+
+        self._init_common(spec)
+        self.anode = str(spec.model["anode"])
+        self.base_set_name = li_anode_set_name(self.anode, "model.anode")
+        other = [p.name for p in self.params if p.name not in LIMETAL_INPUTS]
+        self.rebuild = rebuild or bool(other)
+        if other:
+            self.notes.append(f"{', '.join(other)} not an input of the built Li||LFP cell "
+                              f"(inputs: {sorted(LIMETAL_INPUTS)}): the cell is rebuilt at "
+                              "every evaluation")
+        if len(spec.data) != 1:
+            raise InputError("data", [d.file.name for d in spec.data],
+                             "one table 'c_rate [1/h], capacity [mAh/g]' for limetal rate")
+        d = spec.data[0]
+        meas = read_measurement(d.file, required=("c_rate", "capacity"))
+        cap = meas.columns["capacity"]
+        if not cap.per_mass:
+            raise InputError(f"{d.file.name}: column '{cap.header}'", cap.unit,
+                             "a capacity per mass of LFP, e.g. [mAh/g]")
+        self.c_rates = [float(c) * 3600.0 for c in meas["c_rate"]]
+        self.datasets = [TargetSet(d, meas, np.asarray(cap.values, float),
+                                   np.asarray(self.c_rates), "C-rate (1/h)", "capacity")]
+        self._cell = None if self.rebuild else self._build(self.overrides(self.x0))
+
+    def overrides(self, x: np.ndarray) -> list[str]:
+        """``--set`` overrides: the spec's fixed values and the fitted ones at ``x``."""
+        return [*self.spec.model["set"],
+                *(f"{p.name}={float(p.from_x(xi))!r} {p.si_unit}"
+                  for p, xi in zip(self.params, x, strict=True))]
+
+    def _build(self, overrides: Sequence[str]) -> Any:
+        from hemcell.limetal.halfcell import build_half_cell
+        from hemcell.limetal.parameters import cell_parameters, load_anode_set
+
+        pset = load_anode_set(self.anode, list(overrides))
+        return build_half_cell(cell_parameters(pset, self.anode), pset)
+
+    def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """Discharge capacity [C/kg] at every C-rate (None if a solve failed)."""
+        from hemcell.limetal.halfcell import rate_test
+
+        self.evaluations += 1
+        try:
+            if self.rebuild:
+                cell, changes = self._build(self.overrides(x)), {}
+            else:
+                cell = self._cell
+                changes = {LIMETAL_INPUTS[p.name]: float(p.from_x(xj))
+                           for p, xj in zip(self.params, x, strict=True)}
+            result = rate_test(cell, self.c_rates, **changes)
+        except (SimulationError, pybamm.SolverError):
+            self.failed += 1
+            return None
+        return [np.asarray(result.capacity_mAh_per_g, dtype=float) * MAH_PER_G]
+
+
+def make_problem(spec: FitSpec, rebuild: bool = False) -> _Problem:
+    """The model adapter of the spec's command."""
+    if spec.model["command"] == "limetal rate":
+        return LiMetalRateProblem(spec, rebuild=rebuild)
+    return FitProblem(spec, rebuild=rebuild)
 
 
 # --------------------------------------------------------------------------- fitting
@@ -773,7 +906,7 @@ class StartResult:
     evaluations: int
 
 
-def least_squares_from(problem: FitProblem, x_start: np.ndarray,
+def least_squares_from(problem: _Problem, x_start: np.ndarray,
                        fixed: Mapping[int, float] | None = None, max_nfev: int | None = None
                        ) -> StartResult:
     """Minimise Σr² from ``x_start`` (coordinates in ``fixed`` held at their values)."""
@@ -804,7 +937,7 @@ def least_squares_from(problem: FitProblem, x_start: np.ndarray,
                        str(res.message), int(res.nfev), problem.evaluations - ev0)
 
 
-def start_points(problem: FitProblem, n: int, seed: int) -> list[np.ndarray]:
+def start_points(problem: _Problem, n: int, seed: int) -> list[np.ndarray]:
     """The initial value, then ``n − 1`` Latin-hypercube points over the bounds."""
     from scipy.stats import qmc
 
@@ -815,17 +948,17 @@ def start_points(problem: FitProblem, n: int, seed: int) -> list[np.ndarray]:
     return starts
 
 
-_WORKER_PROBLEMS: dict[str, FitProblem] = {}
+_WORKER_PROBLEMS: dict[str, _Problem] = {}
 
 
 def _worker_start(spec_path: str, x_start: np.ndarray) -> StartResult:
     """One start in a worker process (the problem is built once per process)."""
     if spec_path not in _WORKER_PROBLEMS:
-        _WORKER_PROBLEMS[spec_path] = FitProblem(load_spec(spec_path))
+        _WORKER_PROBLEMS[spec_path] = make_problem(load_spec(spec_path))
     return least_squares_from(_WORKER_PROBLEMS[spec_path], x_start)
 
 
-def run_starts(problem: FitProblem, starts: Sequence[np.ndarray], workers: int = 1,
+def run_starts(problem: _Problem, starts: Sequence[np.ndarray], workers: int = 1,
                executor: str = "local") -> list[StartResult]:
     """Least squares from every start: here, or in ``workers`` processes / Dask workers."""
     if executor not in ("local", "dask"):
@@ -853,7 +986,7 @@ def run_starts(problem: FitProblem, starts: Sequence[np.ndarray], workers: int =
 class FitResult:
     """Everything ``hemcell fit`` reports (written by :func:`write_outputs`)."""
 
-    problem: FitProblem
+    problem: _Problem
     best: StartResult
     starts: list[StartResult]
     residuals: np.ndarray
@@ -874,7 +1007,7 @@ class FitResult:
         return self.best.x
 
 
-def statistics(problem: FitProblem, x: np.ndarray) -> dict[str, Any]:
+def statistics(problem: _Problem, x: np.ndarray) -> dict[str, Any]:
     """Residuals, Jacobian, s², quantile q, covariance, correlation and Jacobian CIs at x."""
     from scipy import stats
 
@@ -882,7 +1015,7 @@ def statistics(problem: FitProblem, x: np.ndarray) -> dict[str, Any]:
     jac = problem.jacobian(x)
     n, p = problem.n_points(), len(x)
     r_data = r[:n]
-    if problem.spec.sigma_V is None:
+    if problem.spec.sigma is None:
         dof = max(n - p, 1)
         s2 = float(r_data @ r_data) / dof
         q = float(stats.t.ppf(0.975, dof))
@@ -905,7 +1038,7 @@ def statistics(problem: FitProblem, x: np.ndarray) -> dict[str, Any]:
             "singular": bool(singular)}
 
 
-def profile(problem: FitProblem, x_hat: np.ndarray, j: int, chi2_min: float, s2: float,
+def profile(problem: _Problem, x_hat: np.ndarray, j: int, chi2_min: float, s2: float,
             half_width: float, points: int, q: float) -> dict[str, Any]:
     """Profile likelihood of coordinate ``j``: Δχ² on a grid, others re-optimised.
 
@@ -940,7 +1073,7 @@ def profile(problem: FitProblem, x_hat: np.ndarray, j: int, chi2_min: float, s2:
             ends.append(None)
     ends = [ends[0], ends[1]]
     return {"grid_x": grid, "delta_chi2": delta, "ci_x": ends, "level": level,
-            "flat": ends[0] is None and ends[1] is None,
+            "flat": bool(ends[0] is None and ends[1] is None),
             "lower_than_optimum": bool(np.min(delta) < -PROFILE_DROP)}
 
 
@@ -956,8 +1089,8 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
         The model cannot be solved at the initial values.
     """
     t0 = time.perf_counter()
-    problem = FitProblem(spec, rebuild=rebuild)
-    if problem.model_voltages(problem.x0) is None:
+    problem = make_problem(spec, rebuild=rebuild)
+    if problem.model_signals(problem.x0) is None:
         raise SimulationError("the model cannot be solved at the initial parameter values",
                               hint="check the initial values and the data's protocol")
     starts = run_starts(problem, start_points(problem, spec.multistart, spec.seed), workers,
@@ -1039,14 +1172,14 @@ def result_record(res: FitResult) -> dict[str, Any]:
             entry["profile_flat"] = pr["flat"]
             entry["profile_agrees"] = pr.get("agrees_with_jacobian", False)
         params[par.name] = entry
-    volts = problem.model_voltages(res.x) or []
-    err = (np.concatenate([v - d.voltage_V for v, d in zip(volts, problem.datasets, strict=True)])
+    volts = problem.model_signals(res.x) or []
+    err = (np.concatenate([v - d.observed for v, d in zip(volts, problem.datasets, strict=True)])
            if volts else np.array([np.nan]))
     names = [p.name for p in problem.params]
     return {
         "parameters": params,
-        "rmse": float(np.sqrt(np.mean(err ** 2))),
-        "rmse_unit": "V",
+        "rmse": float(np.sqrt(np.mean(err ** 2))) / problem.signal_si_per_unit,
+        "rmse_unit": problem.signal_unit,
         "correlation": {"names": names, "matrix": np.asarray(res.correlation).tolist()},
         "converged": bool(res.best.status > 0),
         "evaluations": int(problem.evaluations),
@@ -1054,13 +1187,14 @@ def result_record(res: FitResult) -> dict[str, Any]:
         "jacobian": {"method": problem.jacobian_method,
                      "estimated_time_per_data_set_s": problem.jacobian_timing_s},
         "model_rebuilt_per_evaluation": problem.rebuild,
-        "noise": {"sigma_V": problem.spec.sigma_V if problem.spec.sigma_V is not None
-                  else math.sqrt(res.s2) * problem._sigma(),
-                  "estimated": problem.spec.sigma_V is None},
+        "noise": {"sigma": (problem.spec.sigma if problem.spec.sigma is not None
+                            else math.sqrt(res.s2) * problem._sigma())
+                  / problem.signal_si_per_unit,
+                  "unit": problem.signal_unit, "estimated": problem.spec.sigma is None},
         "signal": problem.spec.signal,
         "points": problem.n_points(),
         "data": [{"file": ds.spec.file.name, "sha256": ds.measurement.sha256,
-                  "points": len(ds.voltage_V), "weight": ds.spec.weight}
+                  "points": len(ds.observed), "weight": ds.spec.weight}
                  for ds in problem.datasets],
         "multistart": [{"start": {n: problem.params[i].in_unit(float(problem.params[i].from_x(v)))
                                   for i, (n, v) in enumerate(zip(names, s.x_start, strict=True))},
@@ -1087,8 +1221,8 @@ def fitted_set(res: FitResult, record: Mapping[str, Any], out: Path) -> dict[str
     from hemcell.params import load_parameter_set
 
     spec = res.problem.spec
-    base = load_parameter_set(spec.model["params"])
-    base_path = Path(str(spec.model["params"]))
+    base = load_parameter_set(res.problem.base_set_name)
+    base_path = Path(res.problem.base_set_name)
     if base_path.suffix in (".yaml", ".yml") and base_path.exists():
         import shutil
 
@@ -1136,22 +1270,24 @@ def plot_fit(res: FitResult, path: Path) -> None:
     from hemcell.figures import save_figure
 
     problem = res.problem
-    volts = problem.model_voltages(res.x) or [np.full_like(d.voltage_V, np.nan)
+    volts = problem.model_signals(res.x) or [np.full_like(d.observed, np.nan)
                                                 for d in problem.datasets]
     n = len(problem.datasets)
+    si = problem.signal_si_per_unit
+    scale, unit = (1e3, "mV") if problem.signal_unit == "V" else (1 / si, problem.signal_unit)
     fig, axes = plt.subplots(2, n, figsize=(4.2 * n, 5.6), squeeze=False,
                              gridspec_kw={"height_ratios": [3, 1]}, sharex="col")
     for k, (ds, v) in enumerate(zip(problem.datasets, volts, strict=True)):
         top, bottom = axes[0, k], axes[1, k]
-        top.plot(ds.x_axis, ds.voltage_V, ".", ms=3, color="0.5", label="data")
-        top.plot(ds.x_axis, v, "-", color="C0", label="model")
+        top.plot(ds.x_axis, ds.observed / si, ".", ms=3, color="0.5", label="data")
+        top.plot(ds.x_axis, v / si, "-", color="C0", label="model")
         top.set_title(ds.spec.name, fontsize=9)
-        bottom.plot(ds.x_axis, 1e3 * (v - ds.voltage_V), ".", ms=2, color="C3")
+        bottom.plot(ds.x_axis, scale * (v - ds.observed), ".", ms=2, color="C3")
         bottom.axhline(0, color="0.3", lw=0.6)
         bottom.set_xlabel(ds.x_label)
         if k == 0:
-            top.set_ylabel("voltage (V)")
-            bottom.set_ylabel("model − data (mV)")
+            top.set_ylabel(f"{ds.y_label} ({problem.signal_unit})")
+            bottom.set_ylabel(f"model − data ({unit})")
             top.legend(fontsize=8)
     save_figure(fig, path)
 

@@ -52,12 +52,12 @@ def truth_x(problem):
 def coverage(problem, seeds, sigma_V=0.005):
     """Re-fit noise draws around the model at the truth: (covered [seed, param], x̂)."""
     x_true = truth_x(problem)
-    clean = problem.model_voltages(x_true)
+    clean = problem.model_signals(x_true)
     covered, estimates = [], []
     for seed in seeds:
         rng = np.random.default_rng(seed)
         for k, v in enumerate(clean):
-            problem.replace_voltages(k, v + rng.normal(0.0, sigma_V, v.size))
+            problem.replace_observed(k, v + rng.normal(0.0, sigma_V, v.size))
         res = least_squares_from(problem, problem.x0)
         ci = statistics(problem, res.x)["ci"]
         covered.append((ci[:, 0] <= x_true) & (x_true <= ci[:, 1]))
@@ -193,7 +193,7 @@ def test_bad_data_exit_2_naming_file_column_row(tmp_path, capsys, text, expected
 
 
 @pytest.mark.parametrize(("change", "field"), [
-    ({"model": {**MODEL, "command": "limetal rate"}}, "model.command"),
+    ({"model": {**MODEL, "command": "limetal cycle"}}, "model.command"),
     ({"fit": {"parameters": {"no_such_parameter": J0}}}, "fit.parameters"),
     ({"fit": {"parameters": {"conversion_exchange_current_density": {
         **J0, "bounds": ["1e-5", "1e-1"]}}}}, "bounds[0]"),
@@ -260,3 +260,51 @@ def test_multistart_in_worker_processes(tmp_path):
     there = run_starts(problem, starts, workers=2, executor="local")
     for a, b in zip(here, there, strict=True):
         assert b.x == pytest.approx(a.x, abs=1e-6)
+
+
+@pytest.mark.slow
+def test_limetal_fit_rate_spec_reproduces_the_calibrated_values(tmp_path):
+    """`hemcell limetal fit-rate` as a fit spec (examples/fits/limetal_fit_rate.yaml):
+    the same optimum as the shipped calibrated values, within the tolerances of the
+    fit-rate test (tests/limetal/test_slow.py: 1e-3 and 1e-2 relative), rms 0.22 mAh/g."""
+    from hemcell.workflows.fit import fit, result_record
+
+    spec = load_spec(EXAMPLES / "fits" / "limetal_fit_rate.yaml")
+    record = result_record(fit(spec, profiles=False))
+    stored = load_parameter_set("azcnf_coated_li").si
+    fitted = record["parameters"]
+    assert fitted["lfp_charged_stoichiometry"]["value"] == pytest.approx(
+        stored["lfp_charged_stoichiometry"], rel=1e-3)
+    assert fitted["lfp_particle_diffusivity"]["value"] == pytest.approx(
+        stored["lfp_particle_diffusivity"], rel=1e-2)
+    assert record["rmse_unit"] == "mAh/g" and record["rmse"] < 1.0
+
+
+def test_limetal_rate_spec_is_checked(tmp_path):
+    """A limetal rate spec needs its anode and a rate table; a voltage signal is refused."""
+    spec = {"model": {"command": "limetal rate"}, "data": [{"file": "x.csv"}],
+            "fit": {"parameters": {"lfp_charged_stoichiometry": {
+                "initial": 0.08, "bounds": [0.001, 0.4], "scale": "linear"}}}}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError) as exc:
+        load_spec(path)
+    assert exc.value.field == "model" and "anode" in str(exc.value.value)
+    spec["model"]["anode"] = "coated"
+    spec["objective"] = {"signal": "voltage_vs_time"}
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError) as exc:
+        load_spec(path)
+    assert exc.value.field == "objective.signal" and "capacity_vs_rate" in exc.value.allowed
+
+
+def test_rate_table_is_read_in_c_rate_per_hour(tmp_path):
+    from hemcell.measurements import read_measurement
+
+    m = read_measurement(EXAMPLES / "data" / "azcnf_li_lfp_rate_capability.csv",
+                         required=("c_rate", "capacity"))
+    assert np.allclose(m["c_rate"] * 3600, [0.1, 1, 4])
+    assert np.allclose(m["capacity"] / 3600, [152.8, 143.6, 115.5])  # C/kg -> mAh/g
+    with pytest.raises(InputError) as exc:
+        read_measurement(EXAMPLES / "data" / "azcnf_li_lfp_rate_capability.csv")
+    assert "missing: time, voltage" in exc.value.allowed
