@@ -145,7 +145,10 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, **cf: Any) -> Path:
 
 def unit_from_suffix(column: str) -> str | None:
     """The pint unit a column name ends with (``voltage_V`` → ``V``,
-    ``capacity_mAh_per_g`` → ``mAh/g``), or ``None`` (dimensionless)."""
+    ``capacity_mAh_per_g`` → ``mAh/g``, ``concentration_mol_per_m3`` → ``mol/m**3``),
+    or ``None`` (dimensionless)."""
+    import re
+
     from hemcell.units import unit_registry
 
     tokens = column.split("_")
@@ -153,7 +156,8 @@ def unit_from_suffix(column: str) -> str | None:
         tail = tokens[-take:]
         if tail[0] == "per" or tail[-1] == "per":
             continue
-        text = "".join("/" if t == "per" else t for t in tail)
+        text = "".join("/" if t == "per" else re.sub(r"^([A-Za-z]+)(\d+)$", r"\1**\2", t)
+                       for t in tail)
         try:
             unit_registry().Unit(text)
         except Exception:

@@ -8,6 +8,13 @@ Fields go to ``DIR/fields/``:
 - ``von_mises.bp``: von Mises stress [Pa] (DG1).
 
 When ADIOS2 is missing, XDMF files with P1/DG0 fields are written instead.
+
+The same fields are also written as VTK unstructured grids (DOLFINx ``VTKFile``:
+``transport.pvd`` → ``transport000000.pvtu`` + one ``transport_p<rank>_000000.vtu`` per
+MPI rank; likewise ``mechanics.pvd``, ``von_mises.pvd``), which pyvista and ParaView
+open. Each piece carries the units of its fields as VTK field data
+(``"<field> units"``: a UDUNITS string, :func:`hemcell.netcdf.udunits`), e.g.
+``pyvista.read("fields/transport000000.pvtu").field_data["potential_V units"]``.
 PNG maps (rank 0): ``concentration.png``, ``current_density.png``, ``von_mises.png``.
 3D runs write ``transport.bp`` only (no mechanics) and the maps of
 :mod:`hemcell.surface.output3d`.
@@ -83,7 +90,72 @@ def write_fields(result: CoupledResult, out_dir: Path) -> list[Path]:
             for f in transport_fields:
                 xf.write_function(f)
         written.append(fields_dir / "transport.xdmf")
+    vtk_outputs = [("transport.pvd", tr.msh, transport_fields)]
+    if mech is not None:
+        vtk_outputs += [("mechanics.pvd", mech.sm.mechanics, [mech.u]),
+                        ("von_mises.pvd", mech.sm.mechanics, [mech.von_mises])]
+    for name, msh, funcs in vtk_outputs:
+        written.append(write_vtk(msh, fields_dir / name, funcs))
     return written
+
+
+def field_units(name: str) -> str:
+    """UDUNITS string of a field named with its unit (``potential_V`` → ``V``,
+    ``concentration_mol_per_m3`` → ``mol m-3``; ``1`` if the name has none)."""
+    from hemcell.netcdf import udunits, unit_from_suffix
+
+    return udunits(unit_from_suffix(name))
+
+
+class VTKSeries:
+    """DOLFINx ``VTKFile`` output over time, with the fields' units in every piece.
+
+    Collective. Each write adds ``<stem><step>.pvtu`` and one piece
+    ``<stem>_p<rank>_<step>.vtu`` per rank (listed in ``<stem>.pvd``); every piece gets a
+    ``FieldData`` block with one string array ``"<name> units"`` per field, which VTK
+    readers (pyvista's ``field_data``) expose.
+    """
+
+    def __init__(self, msh: Any, path: Path) -> None:
+        from dolfinx.io import VTKFile
+
+        self.msh, self.path, self.steps = msh, Path(path), 0
+        self._file = VTKFile(msh.comm, str(path), "w")
+
+    def write(self, funcs: list[Any], t: float) -> None:
+        """Write ``funcs`` at time ``t`` [s]."""
+        self._file.write_function(funcs, float(t))
+        self.msh.comm.Barrier()
+        piece = self.path.parent / f"{self.path.stem}_p{self.msh.comm.rank}_{self.steps:06d}.vtu"
+        add_vtk_units(piece, {f.name: field_units(f.name) for f in funcs})
+        self.steps += 1
+
+    def close(self) -> None:
+        """Close the ``.pvd`` file."""
+        self._file.close()
+
+
+def write_vtk(msh: Any, path: Path, funcs: list[Any], t: float = 0.0) -> Path:
+    """Write ``funcs`` at time ``t`` as one :class:`VTKSeries` step; returns the ``.pvd``."""
+    series = VTKSeries(msh, path)
+    series.write(funcs, t)
+    series.close()
+    return path
+
+
+def _vtk_string_array(name: str, text: str) -> str:
+    """A VTK XML ``String`` array of one value (ASCII: byte codes, each string ended by 0)."""
+    codes = " ".join(str(b) for b in text.encode()) + " 0"
+    return (f'<DataArray type="String" Name="{name}" NumberOfTuples="1" '
+            f'format="ascii">{codes}</DataArray>')
+
+
+def add_vtk_units(vtu: Path, units: dict[str, str]) -> None:
+    """Insert ``"<field> units"`` string arrays as ``FieldData`` into a ``.vtu`` file."""
+    text = vtu.read_text()
+    block = "<FieldData>" + "".join(_vtk_string_array(f"{n} units", u)
+                                    for n, u in units.items()) + "</FieldData>"
+    vtu.write_text(text.replace("<UnstructuredGrid>", f"<UnstructuredGrid>\n    {block}", 1))
 
 
 def _gather_triangles(

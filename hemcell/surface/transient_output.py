@@ -23,7 +23,9 @@
 - ``frames/frame_NNN.png`` and ``animation.gif``: concentration map with the surface,
   and the surface current, at the snapshot times.
 - ``fields/transient_K.bp`` (VTX, one file per mesh K = 0, 1, ... after each remesh):
-  concentration and potential at the snapshot times, on the moving mesh.
+  concentration and potential at the snapshot times, on the moving mesh; the same as
+  ``fields/transient_K.pvd`` (VTK pieces pyvista opens, units as field data, see
+  :class:`hemcell.surface.output.VTKSeries`).
 """
 
 from __future__ import annotations
@@ -99,11 +101,13 @@ def write_timeseries(result: TransientResult, path: Path) -> Path:
 
 
 class FieldWriter:
-    """VTX output over time; a new file per mesh (after each remesh). Collective."""
+    """VTX and VTK (pyvista-readable, units as field data) output over time; new files
+    per mesh (after each remesh). Collective."""
 
     def __init__(self, out_dir: Path) -> None:
         self.dir = Path(out_dir) / "fields"
         self._writer: Any = None
+        self._vtk: Any = None
         self._msh: Any = None
         self._funcs: list[Any] = []
         self.files: list[Path] = []
@@ -126,18 +130,25 @@ class FieldWriter:
             path = self.dir / f"transient_{len(self.files)}.bp"
             self.files.append(path)
             self._writer = dolfinx.io.VTXWriter(tr.msh.comm, str(path), self._funcs)
+            from hemcell.surface.output import VTKSeries
+
+            self._vtk = VTKSeries(tr.msh, path.with_suffix(".pvd"))
         for i, (f, scale) in enumerate(zip(self._funcs, (tr.c_scale, tr.phi_scale),
                                            strict=True)):
             f.interpolate(tr.u.sub(i))
             f.x.array[:] *= scale
             f.x.scatter_forward()
         self._writer.write(float(t))
+        self._vtk.write(self._funcs, t)
 
     def close(self) -> None:
-        """Close the current file."""
+        """Close the current files."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        if self._vtk is not None:
+            self._vtk.close()
+            self._vtk = None
 
 
 def _frame_figure(frame: Any, title: str, c_range: tuple[float, float],
