@@ -199,12 +199,16 @@ def licu_cmd(
     _done(out, s)
 
 
-def _fit_overrides(set_: list[str] | None, dry_run: bool) -> list[str]:
+def _fit_overrides(fit: str, set_: list[str] | None, dry_run: bool) -> list[str]:
     """``--set`` overrides of a fit; refused unless ``--dry-run`` (a value fitted under
-    changed assumptions must not land in the shared files)."""
+    changed assumptions must not land in the shared files), and refused for a key the
+    fit's runs do not read."""
     if set_ and not dry_run:
         raise InputError("--set", set_, "only with --dry-run (the written value would not "
                          "match the files' other values)")
+    from hemcell.workflows.limetal import check_fit_overrides
+
+    check_fit_overrides(fit, set_)
     return list(set_ or ())
 
 
@@ -256,7 +260,7 @@ def fit_fade_cmd(
     for a sensitivity study."""
     from hemcell.workflows.limetal_fit import fit_fade
 
-    r = fit_fade(_fit_overrides(set_, dry_run), write=not dry_run, stride=stride,
+    r = fit_fade(_fit_overrides("fit-fade", set_, dry_run), write=not dry_run, stride=stride,
                  progress=typer.echo)
     typer.echo(f"LFP deactivation {r['lfp_deactivation_per_lost_li']:.4g} mol/mol per lost Li "
                f"(retention {r['retention']:.4f}; {r['retention_without_crosstalk']:.4f} "
@@ -275,7 +279,7 @@ def fit_shuttle_cmd(
     write it into both sets as calibrated (the coated CE is then a prediction)."""
     from hemcell.workflows.limetal_fit import fit_shuttle
 
-    r = fit_shuttle(_fit_overrides(set_, dry_run), write=not dry_run, stride=stride)
+    r = fit_shuttle(_fit_overrides("fit-shuttle", set_, dry_run), write=not dry_run, stride=stride)
     typer.echo(f"shuttle charge {r['shuttle_charge_per_lost_li']:.4g} per unit of Li lost "
                f"(bare mean CE {r['mean_ce_without_shuttle']:.5f} without it -> "
                f"{r['target_mean_ce']:.4f})")

@@ -64,7 +64,17 @@ from hemcell.limetal.halfcell import (
 )
 from hemcell.limetal.kinetics import local_deposition_overpotential_V
 from hemcell.limetal.losses import LiInventory, layer_thickness_m, loss_fraction
-from hemcell.limetal.parameters import LiMetalParameters
+from hemcell.limetal.parameters import LiMetalParameters, field_uses
+from hemcell.params.uses import ParameterUse
+
+#: What cycling reads besides the Li‖LFP DFN (:data:`hemcell.limetal.halfcell.PARAMETERS`):
+#: the Li loss law, the dead-Li/SEI layer, the Li foil, the electrolyte budget and the
+#: crosstalk.
+PARAMETERS: tuple[ParameterUse, ...] = field_uses(
+    "loss_coefficient_per_V", "li_foil_thickness_m", "li_molar_volume_m3_per_mol",
+    "layer_porosity", "layer_bruggeman", "electrolyte_conductivity_S_per_m",
+    "electrolyte_volume_m3", "electrolyte_consumption_m3_per_mol", "separator_thickness_m",
+    "separator_porosity", "lfp_deactivation_per_lost_li", "shuttle_charge_per_lost_li")
 
 
 @dataclass

@@ -35,7 +35,32 @@ from typing import Any
 
 from hemcell.errors import InputError, SimulationError
 from hemcell.laws import FARADAY_C_PER_MOL, arrhenius_factor
-from hemcell.limetal.parameters import MAH_PER_G_IN_C_PER_KG, LiMetalParameters
+from hemcell.limetal.parameters import MAH_PER_G_IN_C_PER_KG, LiMetalParameters, field_uses
+from hemcell.params.uses import ParameterUse
+
+#: What the Li‖LFP DFN reads besides the Li electrode
+#: (:func:`hemcell.limetal.parameters.li_electrode_uses`): the cell's sizes, protocol state
+#: and calibrated LFP values (:class:`LiMetalParameters` fields), and the set's values
+#: with a PyBaMM name that the DFN reads (the LFP electrode, electrolyte and separator;
+#: the rest of Prada2013 is the set's ``pybamm_base``). The set's ``lfp_electrode_thickness``
+#: is not read (the thickness follows from the loading), nor its
+#: ``li_exchange_current_density`` (replaced by the cell's i0).
+PARAMETERS: tuple[ParameterUse, ...] = (
+    *field_uses("cathode_area_m2", "lfp_mass_loading_kg_per_m2",
+                "lfp_specific_current_1c_A_per_kg", "lfp_charged_stoichiometry",
+                "lfp_exchange_current_factor", "lower_cutoff_V", "upper_cutoff_V",
+                "electrolyte_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
+                "electrolyte_conductivity_S_per_m", "cation_transference_number",
+                "separator_thickness_m", "separator_porosity", "separator_bruggeman"),
+    ParameterUse("lfp_particle_diffusivity", "m**2/s"),
+    ParameterUse("lfp_max_concentration", "mol/m**3"),
+    ParameterUse("lfp_particle_radius", "m"),
+    ParameterUse("lfp_electrode_porosity", "dimensionless"),
+    ParameterUse("lfp_active_material_volume_fraction", "dimensionless"),
+    ParameterUse("lfp_electrode_conductivity", "S/m"),
+    ParameterUse("lfp_bruggeman_coefficient", "dimensionless"),
+    ParameterUse("thermodynamic_factor", "dimensionless"),
+)
 
 #: Names of the inputs of the built model (changed without rebuilding).
 IN_CURRENT = "Current function [A]"

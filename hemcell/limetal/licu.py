@@ -26,8 +26,23 @@ from hemcell.laws import butler_volmer_overpotential_V
 from hemcell.limetal.kinetics import local_deposition_overpotential_V
 from hemcell.limetal.losses import loss_fraction
 from hemcell.limetal.nucleation import NucleationResult, simulate_nucleation
-from hemcell.limetal.parameters import LiMetalParameters
+from hemcell.limetal.parameters import LiMetalParameters, field_uses
+from hemcell.limetal.symmetric import PARAMETERS as SYMMETRIC_PARAMETERS
 from hemcell.limetal.symmetric import concentration_overpotential_V, run_symmetric
+from hemcell.params.uses import ParameterUse
+
+#: :func:`first_plating` besides the Li electrode: nucleation on Cu and the cell's series
+#: terms (separator, concentration overpotential).
+FIRST_PLATING_PARAMETERS: tuple[ParameterUse, ...] = field_uses(
+    "li_surface_energy_J_per_m2", "li_molar_volume_m3_per_mol", "nucleation_shape_factor",
+    "nucleation_rate_prefactor_per_m2_s", "cu_double_layer_capacity_F_per_m2",
+    "electrolyte_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
+    "electrolyte_conductivity_S_per_m", "cation_transference_number", "separator_thickness_m",
+    "separator_porosity", "separator_bruggeman")
+#: :func:`run_licu` besides the Li electrode: the symmetric cell's terms and the Aurbach
+#: test's current density.
+PARAMETERS: tuple[ParameterUse, ...] = (*SYMMETRIC_PARAMETERS,
+                                        *field_uses("aurbach_current_density_A_per_m2"))
 
 
 def first_plating(p: LiMetalParameters, current_density_A_per_m2: float,

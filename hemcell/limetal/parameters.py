@@ -21,12 +21,20 @@ rules of :mod:`hemcell.laws`:
 At the cell temperature :math:`T` (``ambient_temperature``, isothermal) the exchange
 current is :math:`i_0(T_{ref})` times :func:`hemcell.laws.arrhenius_factor` with the
 set's ``li_migration_activation_energy`` (:attr:`LiMetalParameters.exchange_current_A_per_m2`).
+
+Which values a model reads: every field of :class:`LiMetalParameters` is read from one
+registry name (:data:`FIELD_USES`); each model declares the fields it reads next to its
+equations (``PARAMETERS`` of :mod:`hemcell.limetal.halfcell`, :mod:`~hemcell.limetal.cycling`,
+:mod:`~hemcell.limetal.symmetric`, :mod:`~hemcell.limetal.licu`), the Li electrode's
+kinetics here (:func:`li_electrode_uses`). :func:`cell_parameters` reads only the names
+it is given (``uses``), names every missing one at once, and leaves the fields of the
+other names ``nan`` ("not an input of this model").
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -38,6 +46,7 @@ from hemcell.laws import (
     film_area_resistance_ohm_m2,
 )
 from hemcell.params.li_sets import li_anode_set_name
+from hemcell.params.uses import ParameterUse, expand, require_parameters, required
 
 Anode = Literal["bare", "coated"]
 Kinetics = Literal["rct", "set"]
@@ -155,19 +164,129 @@ class LiMetalParameters:
         d = asdict(self)
         d["film_resistance_ohm_m2"] = self.film_resistance_ohm_m2
         d["exchange_current_A_per_m2"] = self.exchange_current_A_per_m2
-        return d
+        # a field the model does not read is nan: null in run.json
+        return {k: (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in d.items()}
 
 
-def _get(si: Mapping[str, Any], name: str, default: float | None = None) -> float:
-    if name in si:
-        v = si[name]
-        if isinstance(v, list):
-            raise InputError(name, v, "a single number")
-        return float(v)
-    if default is None:
+#: :class:`LiMetalParameters` field → the registry name (and unit) it is read from. The
+#: exchange current (derived by the module rules) and the anode have no single name.
+FIELD_USES: dict[str, ParameterUse] = {
+    "temperature_K": ParameterUse("ambient_temperature", "K"),
+    "reference_temperature_K": ParameterUse("reference_temperature", "K"),
+    "symmetric_cell_resistance_ohm": ParameterUse("symmetric_cell_charge_transfer_resistance",
+                                                  "ohm"),
+    "li_electrode_area_m2": ParameterUse("li_electrode_area", "m**2"),
+    "activation_energy_J_per_mol": ParameterUse("li_migration_activation_energy", "J/mol"),
+    "coating_thickness_m": ParameterUse("coating_thickness", "m"),
+    "coating_conductivity_S_per_m": ParameterUse("coating_ionic_conductivity", "S/m"),
+    "focusing_factor": ParameterUse("current_focusing_factor", "dimensionless"),
+    "li_molar_volume_m3_per_mol": ParameterUse("li_molar_volume", "m**3/mol"),
+    "li_double_layer_capacity_F_per_m2": ParameterUse("li_double_layer_capacity", "F/m**2"),
+    "loss_coefficient_per_V": ParameterUse("li_loss_overpotential_coefficient", "1/V"),
+    "layer_porosity": ParameterUse("interphase_layer_porosity", "dimensionless"),
+    "layer_bruggeman": ParameterUse("interphase_layer_bruggeman_coefficient", "dimensionless"),
+    "li_foil_thickness_m": ParameterUse("li_foil_thickness", "m"),
+    "electrolyte_volume_m3": ParameterUse("electrolyte_volume", "m**3"),
+    "electrolyte_consumption_m3_per_mol": ParameterUse("electrolyte_consumption_per_lost_li",
+                                                       "m**3/mol"),
+    "lfp_deactivation_per_lost_li": ParameterUse("lfp_deactivation_per_lost_li",
+                                                 "dimensionless"),
+    "shuttle_charge_per_lost_li": ParameterUse("shuttle_charge_per_lost_li", "dimensionless"),
+    "electrolyte_concentration_mol_per_m3": ParameterUse("initial_electrolyte_concentration",
+                                                         "mol/m**3"),
+    "electrolyte_diffusivity_m2_per_s": ParameterUse("electrolyte_diffusivity", "m**2/s"),
+    "electrolyte_conductivity_S_per_m": ParameterUse("electrolyte_conductivity", "S/m"),
+    "cation_transference_number": ParameterUse("cation_transference_number", "dimensionless"),
+    "separator_thickness_m": ParameterUse("separator_thickness", "m"),
+    "separator_porosity": ParameterUse("separator_porosity", "dimensionless"),
+    "separator_bruggeman": ParameterUse("separator_bruggeman_coefficient", "dimensionless"),
+    "cathode_area_m2": ParameterUse("cathode_electrode_area", "m**2"),
+    "lfp_mass_loading_kg_per_m2": ParameterUse("lfp_mass_loading", "kg/m**2"),
+    "lfp_specific_current_1c_A_per_kg": ParameterUse("lfp_specific_current_1c", "A/kg"),
+    "lfp_charged_stoichiometry": ParameterUse("lfp_charged_stoichiometry", "dimensionless"),
+    "lfp_exchange_current_factor": ParameterUse("lfp_exchange_current_factor", "dimensionless"),
+    "lower_cutoff_V": ParameterUse("cell_lower_cutoff_voltage", "V"),
+    "upper_cutoff_V": ParameterUse("cell_upper_cutoff_voltage", "V"),
+    "li_surface_energy_J_per_m2": ParameterUse("li_surface_energy", "J/m**2"),
+    "nucleation_shape_factor": ParameterUse("nucleation_shape_factor", "dimensionless"),
+    "nucleation_rate_prefactor_per_m2_s": ParameterUse("nucleation_rate_prefactor",
+                                                       "1/(m**2*s)"),
+    "cu_double_layer_capacity_F_per_m2": ParameterUse("cu_double_layer_capacity", "F/m**2"),
+    "aurbach_current_density_A_per_m2": ParameterUse("aurbach_current_density", "A/m**2"),
+}
+
+
+def field_uses(*fields: str) -> tuple[ParameterUse, ...]:
+    """The declarations of :class:`LiMetalParameters` fields (:data:`FIELD_USES`)."""
+    return tuple(FIELD_USES[f] for f in fields)
+
+
+#: The Li electrode of every model: isothermal at ``ambient_temperature``, i0 moved from
+#: ``reference_temperature`` by Arrhenius; currents per Li electrode area.
+LI_ELECTRODE_PARAMETERS = field_uses("temperature_K", "reference_temperature_K",
+                                     "activation_energy_J_per_mol", "li_electrode_area_m2")
+#: i0 from the measured symmetric-cell resistance (``--kinetics rct``; with ``set`` the
+#: coated-interface rule reads it for coated Li, from both sets).
+RESISTANCE_KINETICS_PARAMETERS = field_uses("symmetric_cell_resistance_ohm")
+#: ``--kinetics set``: the bare set's exchange current.
+SET_KINETICS_PARAMETERS = (ParameterUse("li_exchange_current_density", "A/m**2"),)
+#: Coated Li: the film h/kappa_c (its Ohmic drop, and taken out of the measured resistance).
+COATING_PARAMETERS = field_uses("coating_thickness_m", "coating_conductivity_S_per_m")
+#: The set's focusing factor (replaced by the surface model's with --focusing-from-surface).
+FOCUSING_PARAMETERS = field_uses("focusing_factor")
+
+
+def li_electrode_uses(anode: str, kinetics: str = "rct", focusing_from_set: bool = True
+                      ) -> tuple[ParameterUse, ...]:
+    """What the Li electrode of a cell model reads, by anode and kinetics rule.
+
+    Parameters
+    ----------
+    anode
+        ``bare`` or ``coated``.
+    kinetics
+        ``rct`` or ``set`` (:func:`reference_exchange_current_A_per_m2`).
+    focusing_from_set
+        Whether the focusing factor comes from the set (not from the surface model).
+
+    Raises
+    ------
+    InputError
+        Unknown ``kinetics``.
+    """
+    if kinetics not in KINETICS:
+        raise InputError("--kinetics", kinetics, " | ".join(KINETICS))
+    uses = [*LI_ELECTRODE_PARAMETERS]
+    if kinetics == "rct" or anode == "coated":
+        uses += RESISTANCE_KINETICS_PARAMETERS
+    if kinetics == "set":
+        uses += SET_KINETICS_PARAMETERS
+    if anode == "coated":
+        uses += COATING_PARAMETERS
+    if focusing_from_set:
+        uses += FOCUSING_PARAMETERS
+    return tuple(uses)
+
+
+def all_cell_uses(anode: str, kinetics: str = "rct", focusing_from_set: bool = True
+                  ) -> tuple[ParameterUse, ...]:
+    """Every name :class:`LiMetalParameters` can hold for an anode (all models together)."""
+    electrode = {u.key for u in (*LI_ELECTRODE_PARAMETERS, *RESISTANCE_KINETICS_PARAMETERS,
+                                 *COATING_PARAMETERS, *FOCUSING_PARAMETERS)}
+    return (*li_electrode_uses(anode, kinetics, focusing_from_set),
+            *(u for u in FIELD_USES.values() if u.key not in electrode))
+
+
+def _get(si: Mapping[str, Any], name: str) -> float:
+    """One number of the set (after the model's :func:`require_parameters` check)."""
+    if name not in si:
         raise InputError("parameter set", f"missing {name!r}",
                          "a set with the limetal entries (see docs/limetal.md)")
-    return default
+    v = si[name]
+    if isinstance(v, list):
+        raise InputError(name, v, "a single number")
+    return float(v)
 
 
 def reference_exchange_current_A_per_m2(pset: Any, anode: str, kinetics: Kinetics = "rct",
@@ -192,21 +311,24 @@ def reference_exchange_current_A_per_m2(pset: Any, anode: str, kinetics: Kinetic
         Unknown ``kinetics``, or a film resistance not below the measured one.
     """
     si = pset.si
+    if kinetics not in KINETICS:
+        raise InputError("--kinetics", kinetics, " | ".join(KINETICS))
+    if kinetics == "set" and anode == "bare":
+        return _get(si, "li_exchange_current_density")
     r_film = _film_resistance_ohm_m2(si, anode)
     area = _get(si, "li_electrode_area")
     r_sym = _get(si, "symmetric_cell_charge_transfer_resistance")
     if kinetics == "rct":
         return exchange_current_from_resistance(r_sym, area, _get(si, "reference_temperature"),
                                                 r_film)
-    if kinetics != "set":
-        raise InputError("--kinetics", kinetics, " | ".join(KINETICS))
-    if anode == "bare":
-        return _get(si, "li_exchange_current_density")
     if bare_set is None:
         raise InputError("--kinetics set (coated)", "no bare set",
                          "the bare set, from which the coated i0 follows",
                          hint="use load_cell_parameters(...)")
     bare = bare_set.si
+    require_parameters(bare, [u.key for u in (*SET_KINETICS_PARAMETERS,
+                                              *RESISTANCE_KINETICS_PARAMETERS)],
+                       "the coated Li kinetics (--kinetics set)", bare_set.name)
     return coated_exchange_current(_get(bare, "li_exchange_current_density"),
                                    _get(bare, "symmetric_cell_charge_transfer_resistance"),
                                    r_sym, area, r_film)
@@ -221,20 +343,24 @@ def _film_resistance_ohm_m2(si: Mapping[str, Any], anode: str) -> float:
 
 
 def load_cell_parameters(anode: str, overrides: Sequence[str] = (), kinetics: Kinetics = "rct",
-                         focusing_factor: float | None = None) -> tuple[Any, LiMetalParameters]:
+                         focusing_factor: float | None = None,
+                         uses: Iterable[ParameterUse] | None = None, reader: str | None = None
+                         ) -> tuple[Any, LiMetalParameters]:
     """The anode's set (with ``--set`` overrides) and its :class:`LiMetalParameters`.
 
     Loads the bare set as well where the coated kinetics derive from it
-    (``kinetics="set"``).
+    (``kinetics="set"``). ``uses`` and ``reader`` as :func:`cell_parameters`.
     """
     pset = load_anode_set(anode, overrides)
     bare = (load_anode_set("bare", overrides) if anode == "coated" and kinetics == "set"
             else None)
-    return pset, cell_parameters(pset, anode, kinetics, focusing_factor, bare_set=bare)
+    return pset, cell_parameters(pset, anode, kinetics, focusing_factor, bare_set=bare,
+                                 uses=uses, reader=reader)
 
 
 def cell_parameters(pset: Any, anode: str, kinetics: Kinetics = "rct",
-                    focusing_factor: float | None = None, bare_set: Any = None
+                    focusing_factor: float | None = None, bare_set: Any = None,
+                    uses: Iterable[ParameterUse] | None = None, reader: str | None = None
                     ) -> LiMetalParameters:
     """Build :class:`LiMetalParameters` from a loaded set.
 
@@ -252,52 +378,37 @@ def cell_parameters(pset: Any, anode: str, kinetics: Kinetics = "rct",
         Replace the set's ``current_focusing_factor`` (the surface coupling passes it).
     bare_set
         The bare set, for ``coated`` with ``kinetics="set"``.
+    uses
+        The names the model reads (its ``PARAMETERS`` and :func:`li_electrode_uses`);
+        default: every field (:func:`all_cell_uses`). Only these are read; the fields of
+        other names are ``nan``.
+    reader
+        The model, for the message naming missing values.
+
+    Raises
+    ------
+    InputError
+        Naming every value the model reads that the set does not give; a focusing
+        factor below 1.
     """
     si = pset.si
-    h = _get(si, "coating_thickness") if anode == "coated" else 0.0
-    kappa_c = _get(si, "coating_ionic_conductivity") if anode == "coated" else math.inf
-    i0_ref = reference_exchange_current_A_per_m2(pset, anode, kinetics, bare_set)
-    f = _get(si, "current_focusing_factor", 1.0) if focusing_factor is None else focusing_factor
+    from_set = focusing_factor is None
+    reads = expand(all_cell_uses(anode, kinetics, from_set) if uses is None else uses)
+    require_parameters(si, [k for k in required(reads) if k != "li_exchange_current_density"
+                            or anode == "bare"],
+                       reader or f"the Li-metal cell models ({anode} Li)", pset.name)
+    values = {f: (_get(si, u.key) if u.key in reads else math.nan)
+              for f, u in FIELD_USES.items()}
+    if anode != "coated":  # bare Li: no film
+        values["coating_thickness_m"], values["coating_conductivity_S_per_m"] = 0.0, math.inf
+    if not from_set:
+        values["focusing_factor"] = float(focusing_factor)  # type: ignore[arg-type]
+    f = values["focusing_factor"]
     if f < 1:
         raise InputError("current_focusing_factor", f, "a factor >= 1")
     return LiMetalParameters(
         anode=anode,
-        temperature_K=_get(si, "ambient_temperature"),
-        reference_temperature_K=_get(si, "reference_temperature"),
-        symmetric_cell_resistance_ohm=_get(si, "symmetric_cell_charge_transfer_resistance"),
-        li_electrode_area_m2=_get(si, "li_electrode_area"),
-        activation_energy_J_per_mol=_get(si, "li_migration_activation_energy"),
-        coating_thickness_m=h,
-        coating_conductivity_S_per_m=kappa_c,
-        exchange_current_ref_A_per_m2=i0_ref,
-        focusing_factor=f,
-        li_molar_volume_m3_per_mol=_get(si, "li_molar_volume"),
-        li_double_layer_capacity_F_per_m2=_get(si, "li_double_layer_capacity"),
-        loss_coefficient_per_V=_get(si, "li_loss_overpotential_coefficient"),
-        layer_porosity=_get(si, "interphase_layer_porosity"),
-        layer_bruggeman=_get(si, "interphase_layer_bruggeman_coefficient"),
-        li_foil_thickness_m=_get(si, "li_foil_thickness"),
-        electrolyte_volume_m3=_get(si, "electrolyte_volume"),
-        electrolyte_consumption_m3_per_mol=_get(si, "electrolyte_consumption_per_lost_li"),
-        lfp_deactivation_per_lost_li=_get(si, "lfp_deactivation_per_lost_li"),
-        shuttle_charge_per_lost_li=_get(si, "shuttle_charge_per_lost_li"),
-        electrolyte_concentration_mol_per_m3=_get(si, "initial_electrolyte_concentration"),
-        electrolyte_diffusivity_m2_per_s=_get(si, "electrolyte_diffusivity"),
-        electrolyte_conductivity_S_per_m=_get(si, "electrolyte_conductivity"),
-        cation_transference_number=_get(si, "cation_transference_number"),
-        separator_thickness_m=_get(si, "separator_thickness"),
-        separator_porosity=_get(si, "separator_porosity"),
-        separator_bruggeman=_get(si, "separator_bruggeman_coefficient"),
-        cathode_area_m2=_get(si, "cathode_electrode_area"),
-        lfp_mass_loading_kg_per_m2=_get(si, "lfp_mass_loading"),
-        lfp_specific_current_1c_A_per_kg=_get(si, "lfp_specific_current_1c"),
-        lfp_charged_stoichiometry=_get(si, "lfp_charged_stoichiometry"),
-        lfp_exchange_current_factor=_get(si, "lfp_exchange_current_factor", 1.0),
-        lower_cutoff_V=_get(si, "cell_lower_cutoff_voltage"),
-        upper_cutoff_V=_get(si, "cell_upper_cutoff_voltage"),
-        li_surface_energy_J_per_m2=_get(si, "li_surface_energy"),
-        nucleation_shape_factor=_get(si, "nucleation_shape_factor"),
-        nucleation_rate_prefactor_per_m2_s=_get(si, "nucleation_rate_prefactor"),
-        cu_double_layer_capacity_F_per_m2=_get(si, "cu_double_layer_capacity"),
-        aurbach_current_density_A_per_m2=_get(si, "aurbach_current_density"),
+        exchange_current_ref_A_per_m2=reference_exchange_current_A_per_m2(pset, anode,
+                                                                          kinetics, bare_set),
+        **values,
     )

@@ -53,7 +53,18 @@ from hemcell.laws import FARADAY_C_PER_MOL, butler_volmer_overpotential_V, therm
 from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
 from hemcell.limetal.kinetics import local_deposition_overpotential_V
 from hemcell.limetal.losses import layer_diffusion_resistance_s_per_m, loss_fraction
-from hemcell.limetal.parameters import LiMetalParameters
+from hemcell.limetal.parameters import LiMetalParameters, field_uses
+from hemcell.params.uses import ParameterUse
+
+#: What the Li‖Li cell reads besides its Li electrodes
+#: (:func:`hemcell.limetal.parameters.li_electrode_uses`): separator transport, the Li loss
+#: law, the dead-Li/SEI layers, the Li foil and (diagnostic) the electrolyte budget.
+PARAMETERS: tuple[ParameterUse, ...] = field_uses(
+    "electrolyte_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
+    "electrolyte_conductivity_S_per_m", "cation_transference_number", "separator_thickness_m",
+    "separator_porosity", "separator_bruggeman", "loss_coefficient_per_V",
+    "li_foil_thickness_m", "li_molar_volume_m3_per_mol", "layer_porosity", "layer_bruggeman",
+    "electrolyte_volume_m3", "electrolyte_consumption_m3_per_mol")
 
 
 @dataclass

@@ -156,9 +156,10 @@ class MechanicsProblem:
         nu = fem.Function(self.Q0, name="poisson_ratio")
         E.x.array[:] = p.li_youngs_modulus_Pa
         nu.x.array[:] = p.li_poisson_ratio
-        coat = cells.indices[cells.values == Cell.COATING]
-        E.x.array[coat] = p.coating_youngs_modulus_Pa
-        nu.x.array[coat] = p.coating_poisson_ratio
+        if sm.has_coating:  # a resolved coating band: its own elasticity
+            coat = cells.indices[cells.values == Cell.COATING]
+            E.x.array[coat] = p.coating_youngs_modulus_Pa
+            nu.x.array[coat] = p.coating_poisson_ratio
         self.lam, self.mu = lame_parameters(E, nu)
         # Growth strain: discontinuous P1 (zero in the coating, exact at the vertices of
         # Li cells), decaying with the depth d below the surface as exp(-d/l_g); each

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
+from hemcell.params.uses import ParameterUse
 from hemcell.surface.geometry import GeometryKind, GeometrySpec
 
 Case = Literal["bare", "coated", "coated_thin"]
@@ -214,70 +215,185 @@ class SurfaceParameters:
         )
 
 
-# Dataclass field -> (which set, registry name). "bare"/"coated": the bare_li /
-# azcnf_coated_li material set; "case": the set of the simulated case (the shared
-# electrolyte and bulk-Li entries are identical in both); "defaults": surface_defaults.
-_FIELD_SOURCES: dict[str, tuple[str, str]] = {
-    "temperature_K": ("case", "ambient_temperature"),
-    "bulk_concentration_mol_per_m3": ("case", "initial_electrolyte_concentration"),
-    "electrolyte_diffusivity_m2_per_s": ("case", "electrolyte_diffusivity"),
-    "electrolyte_conductivity_S_per_m": ("case", "electrolyte_conductivity"),
-    "cation_transference_number": ("case", "cation_transference_number"),
-    "thermodynamic_factor": ("case", "thermodynamic_factor"),
-    "exchange_current_density_A_per_m2": ("bare", "li_exchange_current_density"),
-    "reference_temperature_K": ("case", "reference_temperature"),
-    "anodic_transfer_coefficient": ("case", "li_transfer_coefficient"),
-    "cathodic_transfer_coefficient": ("case", "li_transfer_coefficient"),
+# Dataclass field -> (which set, the registry name and unit it is read from).
+# "bare"/"coated": the bare_li / azcnf_coated_li material set; "case": the set of the
+# simulated case (the shared electrolyte and bulk-Li entries are identical in both);
+# "defaults": surface_defaults.
+_FIELD_SOURCES: dict[str, tuple[str, ParameterUse]] = {
+    "temperature_K": ("case", ParameterUse("ambient_temperature", "K")),
+    "bulk_concentration_mol_per_m3": (
+        "case", ParameterUse("initial_electrolyte_concentration", "mol/m**3")),
+    "electrolyte_diffusivity_m2_per_s": (
+        "case", ParameterUse("electrolyte_diffusivity", "m**2/s")),
+    "electrolyte_conductivity_S_per_m": ("case", ParameterUse("electrolyte_conductivity", "S/m")),
+    "cation_transference_number": (
+        "case", ParameterUse("cation_transference_number", "dimensionless")),
+    "thermodynamic_factor": ("case", ParameterUse("thermodynamic_factor", "dimensionless")),
+    "exchange_current_density_A_per_m2": (
+        "bare", ParameterUse("li_exchange_current_density", "A/m**2")),
+    "reference_temperature_K": ("case", ParameterUse("reference_temperature", "K")),
+    "anodic_transfer_coefficient": (
+        "case", ParameterUse("li_transfer_coefficient", "dimensionless")),
+    "cathodic_transfer_coefficient": (
+        "case", ParameterUse("li_transfer_coefficient", "dimensionless")),
     "exchange_current_concentration_exponent": (
-        "defaults", "exchange_current_concentration_exponent"),
-    "activation_energy_bare_J_per_mol": ("bare", "li_migration_activation_energy"),
-    "activation_energy_coated_J_per_mol": ("coated", "li_migration_activation_energy"),
-    "charge_transfer_resistance_bare_ohm": ("bare", "symmetric_cell_charge_transfer_resistance"),
+        "defaults", ParameterUse("exchange_current_concentration_exponent", "dimensionless")),
+    "activation_energy_bare_J_per_mol": (
+        "bare", ParameterUse("li_migration_activation_energy", "J/mol")),
+    "activation_energy_coated_J_per_mol": (
+        "coated", ParameterUse("li_migration_activation_energy", "J/mol")),
+    "charge_transfer_resistance_bare_ohm": (
+        "bare", ParameterUse("symmetric_cell_charge_transfer_resistance", "ohm")),
     "charge_transfer_resistance_coated_ohm": (
-        "coated", "symmetric_cell_charge_transfer_resistance"),
-    "li_electrode_area_m2": ("case", "li_electrode_area"),
-    "sei_heterogeneity_amplitude": ("defaults", "sei_heterogeneity_amplitude"),
-    "sei_correlation_length_m": ("defaults", "sei_correlation_length"),
-    "sei_seed": ("defaults", "sei_seed"),
-    "coating_conductivity_S_per_m": ("coated", "coating_ionic_conductivity"),
-    "coating_thickness_m": ("coated", "coating_thickness"),
-    "li_youngs_modulus_Pa": ("case", "li_youngs_modulus"),
-    "li_poisson_ratio": ("case", "li_poisson_ratio"),
-    "coating_youngs_modulus_Pa": ("defaults", "coating_youngs_modulus"),
-    "coating_poisson_ratio": ("defaults", "coating_poisson_ratio"),
-    "li_molar_volume_m3_per_mol": ("case", "li_molar_volume"),
-    "stack_pressure_Pa": ("defaults", "stack_pressure"),
-    "growth_layer_thickness_m": ("defaults", "growth_layer_thickness"),
-    "growth_strain_fraction": ("defaults", "growth_strain_fraction"),
-    "growth_time_s": ("defaults", "growth_time"),
-    "applied_current_density_A_per_m2": ("defaults", "applied_current_density"),
-    "applied_potential_V": ("defaults", "applied_potential"),
-    "coupling_relaxation": ("defaults", "coupling_relaxation"),
-    "coating_closure_thickness_m": ("coated", "coating_closure_thickness"),
-    "coating_coverage_correlation_length_m": ("defaults", "coating_coverage_correlation_length"),
-    "coating_coverage_seed": ("defaults", "coating_coverage_seed"),
-    "surface_energy_J_per_m2": ("case", "li_surface_energy"),
-    "mechanics_update_interval": ("defaults", "transient_mechanics_interval"),
+        "coated", ParameterUse("symmetric_cell_charge_transfer_resistance", "ohm")),
+    "li_electrode_area_m2": ("case", ParameterUse("li_electrode_area", "m**2")),
+    "sei_heterogeneity_amplitude": (
+        "defaults", ParameterUse("sei_heterogeneity_amplitude", "dimensionless")),
+    "sei_correlation_length_m": ("defaults", ParameterUse("sei_correlation_length", "m")),
+    "sei_seed": ("defaults", ParameterUse("sei_seed", "dimensionless")),
+    "coating_conductivity_S_per_m": ("coated", ParameterUse("coating_ionic_conductivity", "S/m")),
+    "coating_thickness_m": ("coated", ParameterUse("coating_thickness", "m")),
+    "li_youngs_modulus_Pa": ("case", ParameterUse("li_youngs_modulus", "Pa")),
+    "li_poisson_ratio": ("case", ParameterUse("li_poisson_ratio", "dimensionless")),
+    "coating_youngs_modulus_Pa": ("defaults", ParameterUse("coating_youngs_modulus", "Pa")),
+    "coating_poisson_ratio": ("defaults", ParameterUse("coating_poisson_ratio", "dimensionless")),
+    "li_molar_volume_m3_per_mol": ("case", ParameterUse("li_molar_volume", "m**3/mol")),
+    "stack_pressure_Pa": ("defaults", ParameterUse("stack_pressure", "Pa")),
+    "growth_layer_thickness_m": ("defaults", ParameterUse("growth_layer_thickness", "m")),
+    "growth_strain_fraction": (
+        "defaults", ParameterUse("growth_strain_fraction", "dimensionless")),
+    "growth_time_s": ("defaults", ParameterUse("growth_time", "s")),
+    "applied_current_density_A_per_m2": (
+        "defaults", ParameterUse("applied_current_density", "A/m**2")),
+    "applied_potential_V": ("defaults", ParameterUse("applied_potential", "V")),
+    "coupling_relaxation": ("defaults", ParameterUse("coupling_relaxation", "dimensionless")),
+    "coating_closure_thickness_m": ("coated", ParameterUse("coating_closure_thickness", "m")),
+    "coating_coverage_correlation_length_m": (
+        "defaults", ParameterUse("coating_coverage_correlation_length", "m")),
+    "coating_coverage_seed": ("defaults", ParameterUse("coating_coverage_seed", "dimensionless")),
+    "surface_energy_J_per_m2": ("case", ParameterUse("li_surface_energy", "J/m**2")),
+    "mechanics_update_interval": (
+        "defaults", ParameterUse("transient_mechanics_interval", "dimensionless")),
 }
 _OPTIONAL_FIELDS = {"applied_potential_V", "coupling_relaxation", "coating_closure_thickness_m",
                     "coating_coverage_correlation_length_m", "coating_coverage_seed",
                     "surface_energy_J_per_m2", "mechanics_update_interval"}
 
 
-_GEOMETRY_NAMES: dict[str, str] = {
-    "width_m": "surface_width",
-    "electrolyte_height_m": "electrolyte_height",
-    "li_thickness_m": "li_domain_thickness",
-    "amplitude_m": "perturbation_amplitude",
-    "nucleus_radius_m": "nucleus_radius",
-    "fillet_radius_m": "nucleus_fillet_radius",
-    "coating_layers": "coating_element_layers",
-    "surface_mesh_size_m": "surface_mesh_size",
-    "far_mesh_size_m": "far_mesh_size",
-    "grading_distance_m": "mesh_grading_distance",
-    "roughness_correlation_length_m": "roughness_correlation_length",
-    "roughness_seed": "roughness_seed",
+#: GeometrySpec field → the ``surface_defaults`` name (and unit) it is read from.
+_GEOMETRY_NAMES: dict[str, ParameterUse] = {
+    "width_m": ParameterUse("surface_width", "m"),
+    "electrolyte_height_m": ParameterUse("electrolyte_height", "m"),
+    "li_thickness_m": ParameterUse("li_domain_thickness", "m"),
+    "amplitude_m": ParameterUse("perturbation_amplitude", "m"),
+    "nucleus_radius_m": ParameterUse("nucleus_radius", "m"),
+    "fillet_radius_m": ParameterUse("nucleus_fillet_radius", "m"),
+    "coating_layers": ParameterUse("coating_element_layers", "dimensionless"),
+    "surface_mesh_size_m": ParameterUse("surface_mesh_size", "m"),
+    "far_mesh_size_m": ParameterUse("far_mesh_size", "m"),
+    "grading_distance_m": ParameterUse("mesh_grading_distance", "m"),
+    "roughness_correlation_length_m": ParameterUse("roughness_correlation_length", "m"),
+    "roughness_seed": ParameterUse("roughness_seed", "dimensionless"),
 }
+#: The 3D cell's mesh sizes (they replace ``surface_mesh_size`` / ``far_mesh_size``).
+MESH_3D_NAMES: dict[str, ParameterUse] = {
+    "surface_mesh_size_m": ParameterUse("surface_mesh_size_3d", "m"),
+    "far_mesh_size_m": ParameterUse("far_mesh_size_3d", "m"),
+}
+
+
+def field_uses(*fields: str) -> tuple[ParameterUse, ...]:
+    """The declarations of :class:`SurfaceParameters` (or :class:`GeometrySpec`) fields."""
+    return tuple(_FIELD_SOURCES[f][1] if f in _FIELD_SOURCES else _GEOMETRY_NAMES[f]
+                 for f in fields)
+
+
+# ---------------------------------------------------------------- which values a model reads
+#: Every case: electrolyte, the bare reference i0 and its transfer coefficients, the
+#: loading, and the chemo-mechanical shift (molar volume; stack pressure as sigma_nn).
+COMMON_PARAMETERS = field_uses(
+    "temperature_K", "bulk_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
+    "electrolyte_conductivity_S_per_m", "cation_transference_number", "thermodynamic_factor",
+    "exchange_current_density_A_per_m2", "reference_temperature_K",
+    "anodic_transfer_coefficient", "li_molar_volume_m3_per_mol", "stack_pressure_Pa",
+    "applied_current_density_A_per_m2")
+#: Bare Li: its activation energy, the concentration dependence of i0, the native-SEI field.
+BARE_PARAMETERS = field_uses(
+    "activation_energy_bare_J_per_mol", "exchange_current_concentration_exponent",
+    "sei_heterogeneity_amplitude", "sei_correlation_length_m", "sei_seed")
+#: Coated Li: the coated-interface rule (both measured resistances, the electrode area,
+#: the coated activation energy) and the film.
+COATED_PARAMETERS = field_uses(
+    "activation_energy_coated_J_per_mol", "charge_transfer_resistance_bare_ohm",
+    "charge_transfer_resistance_coated_ohm", "li_electrode_area_m2",
+    "coating_conductivity_S_per_m", "coating_thickness_m")
+#: Thin-layer coating: the coated Li, the bare Li in its pinholes and the coverage field.
+COATED_THIN_PARAMETERS = (*COATED_PARAMETERS, *BARE_PARAMETERS, *field_uses(
+    "coating_closure_thickness_m", "coating_coverage_correlation_length_m",
+    "coating_coverage_seed"))
+CASE_PARAMETERS: dict[str, tuple[ParameterUse, ...]] = {
+    "bare": BARE_PARAMETERS, "coated": COATED_PARAMETERS, "coated_thin": COATED_THIN_PARAMETERS}
+#: Elasticity of the Li (every mechanics solve) and of a resolved coating band.
+LI_ELASTICITY_PARAMETERS = field_uses("li_youngs_modulus_Pa", "li_poisson_ratio")
+COATING_ELASTICITY_PARAMETERS = field_uses("coating_youngs_modulus_Pa", "coating_poisson_ratio")
+#: Steady 2D runs: the growth strain and the staggered transport-mechanics loop.
+STEADY_MECHANICS_PARAMETERS = (*LI_ELASTICITY_PARAMETERS, *field_uses(
+    "growth_layer_thickness_m", "growth_strain_fraction", "growth_time_s",
+    "coupling_relaxation"))
+#: Transient runs: capillarity and the mechanics interval.
+TRANSIENT_PARAMETERS = field_uses("surface_energy_J_per_m2", "mechanics_update_interval")
+POTENTIOSTATIC_PARAMETERS = field_uses("applied_potential_V")
+#: Geometry: every kind, and what each kind adds.
+GEOMETRY_PARAMETERS = field_uses("width_m", "electrolyte_height_m", "li_thickness_m",
+                                 "grading_distance_m")
+MESH_2D_PARAMETERS = field_uses("surface_mesh_size_m", "far_mesh_size_m")
+KIND_PARAMETERS: dict[str, tuple[ParameterUse, ...]] = {
+    "flat": (),
+    "sinusoid": field_uses("amplitude_m"),
+    "nucleus": field_uses("nucleus_radius_m", "fillet_radius_m"),
+    "random": field_uses("amplitude_m", "roughness_correlation_length_m", "roughness_seed"),
+}
+COATING_BAND_PARAMETERS = field_uses("coating_layers")
+
+
+def surface_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bool = False,
+                           control: str = "galvanostatic", mechanics: bool = True,
+                           coating_band: bool | None = None) -> tuple[ParameterUse, ...]:
+    """What one surface solve reads (its kinetics, electrolyte, mechanics and geometry).
+
+    Parameters
+    ----------
+    case
+        ``bare``, ``coated`` or ``coated_thin``.
+    geometry
+        ``flat``, ``sinusoid``, ``nucleus`` or ``random``.
+    dim
+        2 or 3 (3D: steady, no mechanics, its own mesh sizes).
+    transient
+        A moving-boundary (transient) run.
+    control
+        ``galvanostatic`` or ``potentiostatic``.
+    mechanics
+        Transient runs: the elasticity is solved (``transient_mechanics_interval`` > 0).
+    coating_band
+        The mesh has the resolved coating band (default: ``case == "coated"`` in 2D; the
+        bare case of ``compare`` is meshed with it as electrolyte).
+    """
+    band = (case == "coated" and dim == 2) if coating_band is None else coating_band
+    uses = [*COMMON_PARAMETERS, *CASE_PARAMETERS[case], *GEOMETRY_PARAMETERS,
+            *KIND_PARAMETERS[geometry]]
+    uses += MESH_2D_PARAMETERS if dim == 2 else tuple(MESH_3D_NAMES.values())
+    if band:
+        uses += COATING_BAND_PARAMETERS
+    if transient:
+        uses += TRANSIENT_PARAMETERS
+    if dim == 2 and (mechanics or not transient):
+        uses += STEADY_MECHANICS_PARAMETERS if not transient else LI_ELASTICITY_PARAMETERS
+        if case == "coated":
+            uses += COATING_ELASTICITY_PARAMETERS
+    if control == "potentiostatic":
+        uses += POTENTIOSTATIC_PARAMETERS
+    return tuple(uses)
 
 
 def _pick(si: Mapping[str, Any], names: tuple[str, ...]) -> Any:
@@ -320,7 +436,8 @@ def surface_parameters_from_sets(
             "case": bare if case == "bare" else coated}
     values: dict[str, Any] = {}
     missing: list[str] = []
-    for fname, (where, name) in _FIELD_SOURCES.items():
+    for fname, (where, use) in _FIELD_SOURCES.items():
+        name = use.key
         v = _pick(sets[where], (name,))
         if v is None:
             if fname not in _OPTIONAL_FIELDS:
@@ -346,8 +463,8 @@ def geometry_from_si(
     Lengths absent from ``si`` keep the :class:`GeometrySpec` defaults.
     """
     kwargs: dict[str, Any] = {}
-    for field, name in _GEOMETRY_NAMES.items():
-        v = _pick(si, (name,))
+    for field, use in _GEOMETRY_NAMES.items():
+        v = _pick(si, (use.key,))
         if v is not None:
             kwargs[field] = (int(v) if field in ("coating_layers", "roughness_seed")
                              else float(v))

@@ -24,6 +24,15 @@ PARAMETER_KEY_CHECKS: dict[str, str] = {
     "cell run": "hemcell.workflows.anode:check_set_keys",
     "cell cv": "hemcell.workflows.anode:check_cv_set_keys",
     "cell cycle-life": "hemcell.workflows.anode:check_cycle_life_set_keys",
+    "limetal rate": "hemcell.workflows.limetal:check_rate_set_keys",
+    "limetal cycle": "hemcell.workflows.limetal:check_cycle_set_keys",
+    "limetal symmetric": "hemcell.workflows.limetal:check_symmetric_set_keys",
+    "limetal nucleation": "hemcell.workflows.limetal:check_nucleation_set_keys",
+    "limetal licu": "hemcell.workflows.limetal:check_licu_set_keys",
+    "surface run": "hemcell.workflows.surface:check_run_set_keys",
+    "surface compare": "hemcell.workflows.surface:check_compare_set_keys",
+    "surface seeds": "hemcell.workflows.surface:check_seeds_set_keys",
+    "surface thickness": "hemcell.workflows.surface:check_thickness_set_keys",
 }
 
 __all__ = ["FAST_PATHS", "PARAMETER_KEY_CHECKS"]

@@ -3,23 +3,159 @@
 Each function takes SI inputs, writes into ``out_dir`` and returns the summary dict.
 ``run.json`` carries every parameter set used with its sources (the validation report
 lists the ``assumed`` ones), the derived cell parameters and the focusing provenance.
+
+Which values a command reads (:func:`model_uses`): its model's declarations
+(``PARAMETERS`` of :mod:`hemcell.limetal.halfcell`, :mod:`~hemcell.limetal.cycling`,
+:mod:`~hemcell.limetal.symmetric`, :mod:`~hemcell.limetal.licu`) and the Li electrode's
+(:func:`hemcell.limetal.parameters.li_electrode_uses`: by anode, ``--kinetics`` and
+whether the focusing factor comes from the set); with ``--focusing-from-surface`` also
+what the surface run reads (:func:`hemcell.workflows.surface.case_parameter_uses`). A
+``--set`` key outside these is refused (exit 2) before anything runs, naming the command
+and the closest names it reads; a set missing values the model reads names all of them.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from hemcell.limetal.parameters import (
     LiMetalParameters,
+    li_electrode_uses,
     load_anode_set,
     load_cell_parameters,
 )
 from hemcell.params.li_sets import LI_ANODE_SETS
+from hemcell.params.uses import ParameterUse, expand, override_keys, refuse_unread
 
 RATES_DEFAULT = (0.1, 0.5, 1.0, 2.0, 3.0, 4.0)
+COMMANDS: tuple[str, ...] = ("rate", "cycle", "symmetric", "nucleation", "licu")
+#: ``limetal nucleation`` without ``--areal-capacity`` plates the set's capacity.
+NUCLEATION_CAPACITY_PARAMETERS = (ParameterUse("li_cu_nucleation_areal_capacity", "C/m**2"),)
+
+
+def model_uses(command: str, anode: str, kinetics: str = "rct",
+               focusing_from_surface: bool = False, areal_capacity_given: bool = True
+               ) -> tuple[ParameterUse, ...]:
+    """What the model of ``hemcell limetal COMMAND`` reads from the anode's set.
+
+    Parameters
+    ----------
+    command
+        One of :data:`COMMANDS`.
+    anode
+        ``bare`` or ``coated``.
+    kinetics
+        ``rct`` or ``set``.
+    focusing_from_surface
+        The focusing factor comes from the surface model, not the set.
+    areal_capacity_given
+        ``nucleation``: ``--areal-capacity`` given (else the set's is read).
+    """
+    from hemcell.errors import InputError
+    from hemcell.limetal import cycling, halfcell, licu, symmetric
+
+    models: dict[str, tuple[ParameterUse, ...]] = {
+        "rate": halfcell.PARAMETERS,
+        "cycle": (*halfcell.PARAMETERS, *cycling.PARAMETERS),
+        "symmetric": symmetric.PARAMETERS,
+        "nucleation": (*licu.FIRST_PLATING_PARAMETERS,
+                       *(() if areal_capacity_given else NUCLEATION_CAPACITY_PARAMETERS)),
+        "licu": licu.PARAMETERS,
+    }
+    if command not in models:
+        raise InputError("limetal command", command, " | ".join(COMMANDS))
+    focusing_from_set = not (focusing_from_surface and command != "nucleation")
+    return (*li_electrode_uses(anode, kinetics, focusing_from_set), *models[command])
+
+
+def _reader(command: str, anodes: Sequence[str], kinetics: str, focusing: bool) -> str:
+    return (f"`hemcell limetal {command}` ({' and '.join(anodes)} Li, --kinetics {kinetics}"
+            + (", --focusing-from-surface" if focusing else "") + ")")
+
+
+def read_keys(command: str, anodes: Sequence[str], kinetics: str = "rct",
+              focusing_from_surface: bool = False, areal_capacity_given: bool = True
+              ) -> list[str]:
+    """Registry names ``hemcell limetal COMMAND`` reads (all anodes; with the surface
+    model's when it runs for the focusing factor)."""
+    from hemcell.workflows.coupling import SURFACE_CASE
+
+    keys: dict[str, ParameterUse] = {}
+    for anode in anodes:
+        keys.update(expand(model_uses(command, anode, kinetics, focusing_from_surface,
+                                      areal_capacity_given)))
+        if focusing_from_surface and command != "nucleation":
+            from hemcell.workflows.surface import case_parameter_uses
+
+            keys.update(case_parameter_uses(SURFACE_CASE[anode], "sinusoid",
+                                            typed_current=True, typed_temperature=True,
+                                            typed_exchange_current=True))
+    return list(keys)
+
+
+def check_overrides(command: str, anodes: Sequence[str], overrides: Sequence[str] | None,
+                    kinetics: str = "rct", focusing_from_surface: bool = False,
+                    areal_capacity_given: bool = True) -> None:
+    """Refuse (exit 2) a ``--set`` key the command's model does not read."""
+    keys = override_keys(overrides)
+    if keys:
+        refuse_unread(keys, read_keys(command, anodes, kinetics, focusing_from_surface,
+                                      areal_capacity_given),
+                      _reader(command, anodes, kinetics, focusing_from_surface))
+
+
+def check_set_keys(kwargs: Mapping[str, Any], command: str) -> None:
+    """:func:`check_overrides` on a parsed ``hemcell limetal COMMAND`` argument list (the
+    sweep-spec check, before anything runs)."""
+    check_overrides(command, anode_list(kwargs.get("anode") or "coated"),
+                    kwargs.get("set_") or [], kwargs.get("kinetics") or "rct",
+                    bool(kwargs.get("focusing_from_surface")),
+                    kwargs.get("areal_capacity") is not None)
+
+
+def check_rate_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``limetal rate``."""
+    check_set_keys(kwargs, "rate")
+
+
+def check_cycle_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``limetal cycle``."""
+    check_set_keys(kwargs, "cycle")
+
+
+def check_symmetric_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``limetal symmetric``."""
+    check_set_keys(kwargs, "symmetric")
+
+
+def check_nucleation_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``limetal nucleation``."""
+    check_set_keys(kwargs, "nucleation")
+
+
+def check_licu_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``limetal licu``."""
+    check_set_keys(kwargs, "licu")
+
+
+def check_fit_overrides(fit: str, overrides: Sequence[str] | None) -> None:
+    """Refuse a ``--set`` key of ``fit-fade`` / ``fit-shuttle`` their runs do not read (the
+    cycling model of the fitted cell and the fit's targets; the fitted value is not read)."""
+    from hemcell.errors import InputError
+    from hemcell.workflows.limetal_fit import FADE_PARAMETERS, SHUTTLE_PARAMETERS
+
+    fits = {"fit-fade": ("coated", FADE_PARAMETERS, "lfp_deactivation_per_lost_li"),
+            "fit-shuttle": ("bare", SHUTTLE_PARAMETERS, "shuttle_charge_per_lost_li")}
+    if fit not in fits:
+        raise InputError("limetal fit", fit, " | ".join(fits))
+    anode, targets, fitted = fits[fit]
+    keys = override_keys(overrides)
+    if keys:
+        reads = [k for k in expand((*model_uses("cycle", anode), *targets)) if k != fitted]
+        refuse_unread(keys, reads, f"`hemcell limetal {fit}` ({anode} Li; it fits {fitted})")
 
 
 def _rate_key(c: float) -> str:
@@ -43,10 +179,16 @@ def _record(psets: dict[str, Any], params: dict[str, LiMetalParameters],
             "focusing": focusing}
 
 
-def _params(anode: str, overrides: Sequence[str], kinetics: str
+def _params(command: str, anode: str, overrides: Sequence[str], kinetics: str,
+            focusing_from_surface: bool = False, areal_capacity_given: bool = True
             ) -> tuple[Any, LiMetalParameters, dict[str, Any]]:
-    """The anode's set and cell parameters, with the set's focusing factor."""
-    pset, p = load_cell_parameters(anode, overrides, kinetics)  # type: ignore[arg-type]
+    """The anode's set and the cell parameters the command's model reads (all missing
+    values named at once), with the set's focusing factor."""
+    uses = model_uses(command, anode, kinetics, focusing_from_surface, areal_capacity_given)
+    pset, p = load_cell_parameters(
+        anode, overrides, kinetics,  # type: ignore[arg-type]
+        uses=uses,
+        reader=_reader(command, [anode], kinetics, focusing_from_surface))
     return pset, p, {"source": "parameter set", "current_focusing_factor": p.focusing_factor}
 
 
@@ -83,10 +225,11 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     from hemcell.runinfo import write_run_record, write_summary
 
     _check_metric(focusing_metric)
+    check_overrides("rate", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     results, psets, params, focus = {}, {}, {}, {}
     for anode in anodes:
-        pset, p, info = _params(anode, overrides, kinetics)
+        pset, p, info = _params("rate", anode, overrides, kinetics, focusing_from_surface)
         cell = build_half_cell(p, pset)
         changes: list[dict[str, float]] = [{} for _ in c_rates]
         if focusing_from_surface:  # per C-rate, at the Li current density of that rate
@@ -122,7 +265,9 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
             for a, r in results.items()}
     summary["li_exchange_current_mA_per_cm2"] = {a: p.exchange_current_A_per_m2 / 10
                                                  for a, p in params.items()}
-    summary["current_focusing_factor"] = {a: p.focusing_factor for a, p in params.items()}
+    summary["current_focusing_factor"] = {  # per C-rate when the surface model gives it
+        a: ({c: r["current_focusing_factor"] for c, r in focus[a]["per_c_rate"].items()}
+            if focusing_from_surface else p.focusing_factor) for a, p in params.items()}
     summary["lfp_electrode_thickness_um"] = 1e6 * cell.geometry.thickness_m
     coated = load_anode_set("coated")
     paper = ([float(c) for c in coated.si["lfp_rate_c_rates"]],
@@ -154,14 +299,15 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     if cycles < 1 or stride < 1 or not c_rate > 0:
         raise InputError("--cycles/--stride/--c-rate", (cycles, stride, c_rate),
                          "cycles >= 1, stride >= 1, C-rate > 0")
+    _check_metric(focusing_metric)
+    check_overrides("cycle", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     if high_loading:
         m = float(load_anode_set("coated").si["lfp_high_mass_loading"])
         overrides = [f"lfp_mass_loading={m!r} kg/m**2", *overrides]
     recs, psets, params, focus, sums = {}, {}, {}, {}, {}
-    _check_metric(focusing_metric)
     for anode in anodes:
-        pset, p, info = _params(anode, overrides, kinetics)
+        pset, p, info = _params("cycle", anode, overrides, kinetics, focusing_from_surface)
         if focusing_from_surface:  # the surface runs at the cycling current density
             pv = pset.to_pybamm_parameter_values()
             geo = lfp_geometry(p, float(pv["Maximum concentration in positive electrode "
@@ -227,10 +373,11 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
         schedule = schedule[:max(n, 1)]
         current_density_A_per_m2 = schedule[0][0]
     _check_metric(focusing_metric)
+    check_overrides("symmetric", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
     for anode in anodes:
-        pset, p, info = _params(anode, overrides, kinetics)
+        pset, p, info = _params("symmetric", anode, overrides, kinetics, focusing_from_surface)
         if focusing_from_surface:
             p, info = _focused(p, current_density_A_per_m2, overrides, focusing_metric)
         r = (run_schedule(p, schedule) if schedule is not None else
@@ -265,10 +412,13 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
     from hemcell.limetal.plots import plot_nucleation
     from hemcell.runinfo import write_run_record, write_summary
 
+    given = areal_capacity_C_per_m2 is not None
+    check_overrides("nucleation", anodes, overrides, kinetics, areal_capacity_given=given)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, series, psets, params, sums = {}, {}, {}, {}, {}
     for anode in anodes:
-        pset, p, _info = _params(anode, overrides, kinetics)
+        pset, p, _info = _params("nucleation", anode, overrides, kinetics,
+                                 areal_capacity_given=given)
         q = (float(pset.si["li_cu_nucleation_areal_capacity"]) if areal_capacity_C_per_m2
              is None else areal_capacity_C_per_m2)
         r, s = first_plating(p, current_density_A_per_m2, q)
@@ -314,10 +464,11 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
     _check_metric(focusing_metric)
+    check_overrides("licu", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
     for anode in anodes:
-        pset, p, info = _params(anode, overrides, kinetics)
+        pset, p, info = _params("licu", anode, overrides, kinetics, focusing_from_surface)
         if focusing_from_surface:
             p, info = _focused(p, current_density_A_per_m2, overrides, focusing_metric)
         r = run_licu(p, current_density_A_per_m2, areal_capacity_C_per_m2, cycles)

@@ -33,6 +33,16 @@ from typing import Any
 
 from hemcell.errors import InputError, SimulationError
 from hemcell.params.li_sets import li_anode_set_name
+from hemcell.params.uses import ParameterUse
+
+#: The targets and cycling rate :func:`fit_fade` reads (besides the coated cell's cycling
+#: model); it fits ``lfp_deactivation_per_lost_li``, so a ``--set`` of that is not read.
+FADE_PARAMETERS = (ParameterUse("lfp_capacity_retention_300_cycles", "dimensionless"),
+                   ParameterUse("lfp_cycling_c_rate", "dimensionless"))
+#: The targets and cycling rate :func:`fit_shuttle` reads (besides the bare cell's cycling
+#: model); it fits ``shuttle_charge_per_lost_li``.
+SHUTTLE_PARAMETERS = (ParameterUse("lfp_average_coulombic_efficiency", "dimensionless"),
+                      ParameterUse("lfp_cycling_c_rate", "dimensionless"))
 
 
 def _format_entry(name: str, value: float, unit: str, fitted_to: str, command: str,

@@ -18,13 +18,14 @@ they do not change with the temperature.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hemcell.errors import InputError
 from hemcell.params.li_sets import LI_ANODE_SETS
+from hemcell.params.uses import ParameterUse, expand, override_keys, refuse_unread
 from hemcell.surface.geometry import GEOMETRIES, GeometryKind, GeometrySpec
 from hemcell.surface.parameters import (
     CASES,
@@ -168,17 +169,145 @@ def _with_typed_values(params: SurfaceParameters, case: Case,
 def _spec_3d(spec: GeometrySpec, defaults_si: dict[str, Any]) -> GeometrySpec:
     """The geometry with the 3D mesh sizes (``*_3d`` in ``surface_defaults``), checked."""
     from hemcell.surface.geometry3d import check_spec_3d
-    from hemcell.surface.parameters import _pick
+    from hemcell.surface.parameters import MESH_3D_NAMES, _pick
 
     sizes = {}
-    for fld, name in (("surface_mesh_size_m", "surface_mesh_size_3d"),
-                      ("far_mesh_size_m", "far_mesh_size_3d")):
-        v = _pick(defaults_si, (name,))
+    for fld, use in MESH_3D_NAMES.items():
+        v = _pick(defaults_si, (use.key,))
         if v is not None:
             sizes[fld] = float(v)
     spec = replace(spec, **sizes)
     check_spec_3d(spec)
     return spec
+
+
+def case_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bool = False,
+                        control: str = "galvanostatic", mechanics: bool = True,
+                        coating_band: bool | None = None, *, typed_current: bool = False,
+                        typed_temperature: bool = False, typed_exchange_current: bool = False,
+                        transient_options: Sequence[str] = ()) -> dict[str, ParameterUse]:
+    """Registry name → declaration of what one surface case reads from the sets.
+
+    :func:`hemcell.surface.parameters.surface_parameter_uses` for the solve, the transient
+    settings of a transient run (less those ``transient_options`` replace: ``duration_s``,
+    ``time_step_s``, ``frames``), less the values a caller hands over typed
+    (:func:`resolve_case`: ``applied_current_density``, ``ambient_temperature``,
+    ``li_exchange_current_density``; the coated-interface rule that inverts a typed i0
+    reads what the case reads anyway).
+    """
+    from hemcell.surface.parameters import surface_parameter_uses
+
+    uses = [*surface_parameter_uses(case, geometry, dim, transient, control, mechanics,
+                                    coating_band)]
+    if transient:
+        uses += [u for k, u in _TRANSIENT_NAMES.items() if k not in transient_options]
+    typed = {"applied_current_density": typed_current, "ambient_temperature": typed_temperature,
+             "li_exchange_current_density": typed_exchange_current}
+    return {k: u for k, u in expand(uses).items() if not typed.get(k)}
+
+
+def _transient_mechanics(overrides: Sequence[str]) -> bool:
+    """Whether a transient run solves the elasticity (``transient_mechanics_interval`` > 0
+    in ``surface_defaults`` after the overrides)."""
+    from hemcell.params import load_parameter_set
+
+    mine = [o for o, k in zip(overrides, override_keys(overrides), strict=True)
+            if k == "transient_mechanics_interval"]
+    ps = load_parameter_set(DEFAULT_SETS["defaults"])
+    if mine:
+        ps = ps.with_overrides(mine)
+    return "transient_mechanics_interval" in ps and float(ps.si[
+        "transient_mechanics_interval"]) > 0  # type: ignore[arg-type]
+
+
+#: What each ``hemcell surface`` command replaces itself (per seed, per thickness).
+COMMAND_SETS_ITSELF: dict[str, tuple[str, ...]] = {
+    "seeds": ("roughness_seed", "sei_seed"),
+    "thickness": ("coating_thickness", "sei_seed", "coating_coverage_seed"),
+}
+
+
+def command_read_keys(command: str, overrides: Sequence[str] = (), *, case: str = "bare",
+                      geometry: str = "sinusoid", dim: int = 2, transient: bool = False,
+                      control: str = "galvanostatic",
+                      transient_options: Sequence[str] = ()) -> list[str]:
+    """Registry names ``hemcell surface COMMAND`` reads (``run``, ``compare``, ``seeds``,
+    ``thickness``; ``case`` only for ``run``)."""
+    mech = _transient_mechanics(overrides) if transient else True
+    opts = dict(dim=dim, transient=transient, control=control, mechanics=mech,
+                transient_options=transient_options)
+    if command == "run":
+        runs = [(case, geometry, None)]
+    elif command == "compare":
+        runs = [("bare", geometry, dim == 2), ("coated_thin" if dim == 3 else "coated",
+                                               geometry, None)]
+        opts["transient_options"] = (*transient_options, "frames")
+    elif command in ("seeds", "thickness"):
+        runs = [("bare", geometry, None),
+                ("coated" if command == "seeds" else "coated_thin", geometry, None)]
+        opts = dict(dim=2)
+    else:
+        raise InputError("surface command", command, "run | compare | seeds | thickness")
+    keys: dict[str, ParameterUse] = {}
+    for c, g, band in runs:
+        keys.update(case_parameter_uses(c, g, coating_band=band, **opts))  # type: ignore[arg-type]
+    own = COMMAND_SETS_ITSELF.get(command, ())
+    return [k for k in keys if k not in own]
+
+
+def check_overrides(command: str, overrides: Sequence[str] | None, **model: Any) -> None:
+    """Refuse (exit 2) a ``--set`` key ``hemcell surface COMMAND`` does not read, naming the
+    command, its case(s) and geometry, and the closest names it reads."""
+    keys = override_keys(overrides)
+    if not keys:
+        return
+    reads = command_read_keys(command, list(overrides or []), **model)
+    what = ", ".join(f"{k} {v}" for k, v in model.items() if k != "transient_options")
+    refuse_unread(keys, reads, f"`hemcell surface {command}` ({what})")
+
+
+def _kwargs_model(kwargs: Mapping[str, Any], command: str) -> dict[str, Any]:
+    """The model options of a parsed ``hemcell surface COMMAND`` argument list."""
+    transient = bool(kwargs.get("transient"))
+    dim = int(kwargs.get("dim") or 2)
+    geometry = kwargs.get("geometry") or ("flat" if command == "thickness" else
+                                          "random" if command == "seeds" else
+                                          "flat" if dim == 3 else "sinusoid")
+    model: dict[str, Any] = {"geometry": geometry}
+    if command in ("run", "compare"):
+        model.update(dim=dim, transient=transient, control=kwargs.get("control")
+                     or "galvanostatic",
+                     transient_options=tuple(k for k, opt in (("duration_s", "duration_s"),
+                                                              ("time_step_s", "dt_s"))
+                                             if kwargs.get(opt) is not None))
+    if command == "run":
+        model["case"] = kwargs["case"]
+    return model
+
+
+def check_set_keys(kwargs: Mapping[str, Any], command: str) -> None:
+    """:func:`check_overrides` on a parsed argument list (the sweep-spec check)."""
+    check_overrides(command, kwargs.get("set_") or [], **_kwargs_model(kwargs, command))
+
+
+def check_run_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``surface run``."""
+    check_set_keys(kwargs, "run")
+
+
+def check_compare_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``surface compare``."""
+    check_set_keys(kwargs, "compare")
+
+
+def check_seeds_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``surface seeds``."""
+    check_set_keys(kwargs, "seeds")
+
+
+def check_thickness_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``surface thickness``."""
+    check_set_keys(kwargs, "thickness")
 
 
 def _linear_solver(dim: int, linear_solver: str | None) -> str:
@@ -237,6 +366,7 @@ def run_case(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.output import write_fields, write_maps
 
+    check_overrides("run", overrides, case=case, geometry=geometry, dim=dim, control=control)
     rc = resolve_case(case, geometry, overrides, control, dim=dim)
     result = solve_case(rc, progress, linear_solver=linear_solver)
     metrics = compute_metrics(result)
@@ -278,6 +408,7 @@ def compare_cases(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.output import write_comparison_figure
 
+    check_overrides("compare", overrides, geometry=geometry, dim=dim, control=control)
     coated = "coated_thin" if dim == 3 else "coated"
     cases = {c: resolve_case(k, geometry, overrides, control, dim=dim)
              for c, k in (("bare", "bare"), ("coated", coated))}
@@ -315,13 +446,14 @@ def compare_cases(
 
 
 # ---------------------------------------------------------------------- transient
-_TRANSIENT_NAMES = {
-    "duration_s": "transient_duration",
-    "time_step_s": "transient_time_step",
-    "initial_time_step_s": "transient_initial_time_step",
-    "remesh_quality_ratio": "remesh_quality_ratio",
-    "sand_concentration_fraction": "sand_concentration_fraction",
-    "frames": "transient_frames",
+#: TransientSettings field → the ``surface_defaults`` name (and unit) it is read from.
+_TRANSIENT_NAMES: dict[str, ParameterUse] = {
+    "duration_s": ParameterUse("transient_duration", "s"),
+    "time_step_s": ParameterUse("transient_time_step", "s"),
+    "initial_time_step_s": ParameterUse("transient_initial_time_step", "s"),
+    "remesh_quality_ratio": ParameterUse("remesh_quality_ratio", "dimensionless"),
+    "sand_concentration_fraction": ParameterUse("sand_concentration_fraction", "dimensionless"),
+    "frames": ParameterUse("transient_frames", "dimensionless"),
 }
 
 
@@ -338,8 +470,8 @@ def transient_settings(rc: ResolvedCase, duration_s: float | None = None,
     from hemcell.surface.transient import TransientSettings
 
     kw: dict[str, Any] = {}
-    for key, name in _TRANSIENT_NAMES.items():
-        v = _pick(rc.defaults_si, (name,))
+    for key, use in _TRANSIENT_NAMES.items():
+        v = _pick(rc.defaults_si, (use.key,))
         if v is not None:
             kw[key] = int(v) if key == "frames" else float(v)
     if duration_s is not None:
@@ -348,13 +480,19 @@ def transient_settings(rc: ResolvedCase, duration_s: float | None = None,
         kw["time_step_s"] = float(dt_s)
     if frames is not None:
         kw["frames"] = int(frames)
-    missing = [n for k, n in _TRANSIENT_NAMES.items() if k not in kw
+    missing = [u.key for k, u in _TRANSIENT_NAMES.items() if k not in kw
                and k in ("duration_s", "time_step_s", "initial_time_step_s")]
     if missing:
         raise InputError("transient settings", "missing", ", ".join(missing),
                          hint="add them to surface_defaults or pass --duration-s/--dt-s")
     kw["initial_time_step_s"] = min(kw["initial_time_step_s"], kw["time_step_s"])
     return TransientSettings(moving_boundary=moving_boundary, **kw)
+
+
+def _given(duration_s: float | None, dt_s: float | None) -> tuple[str, ...]:
+    """The transient settings the command line gives (not read from the set)."""
+    return tuple(k for k, v in (("duration_s", duration_s), ("time_step_s", dt_s))
+                 if v is not None)
 
 
 def solve_transient_case(rc: ResolvedCase, settings: Any,
@@ -399,6 +537,8 @@ def run_transient_case(
         write_timeseries,
     )
 
+    check_overrides("run", overrides, case=case, geometry=geometry, transient=True,
+                    transient_options=_given(duration_s, dt_s))
     rc = resolve_case(case, geometry, overrides)
     settings = transient_settings(rc, duration_s, dt_s,
                                   frames=None if write_outputs else 0,
@@ -449,6 +589,8 @@ def compare_transient_cases(
         write_timeseries,
     )
 
+    check_overrides("compare", overrides, geometry=geometry, transient=True,
+                    transient_options=_given(duration_s, dt_s))
     cases = {c: resolve_case(c, geometry, overrides) for c in ("bare", "coated")}
     spec = cases["coated"].geometry
     settings = transient_settings(cases["coated"], duration_s, dt_s, frames=0,
@@ -523,6 +665,7 @@ def seed_statistics(
 
     if n_seeds < 1:
         raise InputError("--n-seeds", n_seeds, ">= 1")
+    check_overrides("seeds", overrides, geometry=geometry)
     per_seed: list[dict[str, Any]] = []
     records = {}
     for k in range(first_seed, first_seed + n_seeds):

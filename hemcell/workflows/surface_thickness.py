@@ -72,7 +72,7 @@ def thickness_study(
     from hemcell.surface.geometry import Facet, build_mesh
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.solver import solve_coupled
-    from hemcell.workflows.surface import resolve_case, sample_statistics
+    from hemcell.workflows.surface import check_overrides, resolve_case, sample_statistics
 
     thick = [float(h) for h in thicknesses_m]
     if not thick or any(not np.isfinite(h) or h <= 0 for h in thick):
@@ -84,6 +84,7 @@ def thickness_study(
     if not 0 <= focusing_tolerance < 1:
         raise InputError("focusing_tolerance", focusing_tolerance, "[0, 1)")
     thick.sort()
+    check_overrides("thickness", overrides, geometry=geometry)
     rc_thin = resolve_case("coated_thin", geometry, overrides)
     rc_bare = resolve_case("bare", geometry, overrides)
     if progress:
