@@ -204,6 +204,11 @@ def _parameter(name: str, raw: Any, where: str) -> FitParameter:
                          "e.g. ['1e-16 m**2/s', '1e-13 m**2/s']")
     lower = _quantity(bounds[0], si_unit, f"{where}.{name}.bounds[0]")[0]
     upper = _quantity(bounds[1], si_unit, f"{where}.{name}.bounds[1]")[0]
+    for k, value in enumerate((lower, upper)):
+        if not specs[name].contains(value):
+            raise InputError(f"{where}.{name}.bounds[{k}]", bounds[k],
+                             f"a value in {specs[name].allowed_range()} (the registry's range "
+                             f"of {name})")
     scale = entry.get("scale", "log")
     if scale not in ("log", "linear"):
         raise InputError(f"{where}.{name}.scale", scale, "log or linear")
@@ -974,9 +979,12 @@ def run_starts(problem: _Problem, starts: Sequence[np.ndarray], workers: int = 1
             futures = [client.submit(_worker_start, path, s, pure=False) for s in starts]
             results = client.gather(futures)
     else:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: the solver libraries have threads running in this process
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results = list(pool.map(_worker_start, [path] * len(starts), starts))
     problem.evaluations += sum(r.evaluations for r in results)
     return list(results)

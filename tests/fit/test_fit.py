@@ -197,6 +197,8 @@ def test_bad_data_exit_2_naming_file_column_row(tmp_path, capsys, text, expected
     ({"fit": {"parameters": {"no_such_parameter": J0}}}, "fit.parameters"),
     ({"fit": {"parameters": {"conversion_exchange_current_density": {
         **J0, "bounds": ["1e-5", "1e-1"]}}}}, "bounds[0]"),
+    ({"fit": {"parameters": {"conversion_charge_transfer_coefficient": {
+        "initial": 0.5, "bounds": [0.1, 1.5], "scale": "linear"}}}}, "bounds[1]"),
     ({"objective": {"signal": "capacity_per_cycle"}}, "objective.signal"),
     ({"surprise": 1}, "spec.yaml.surprise"),
 ])
