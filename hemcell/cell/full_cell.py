@@ -243,7 +243,9 @@ class HEMFullCell(HEMHalfCell):
         from hemcell.resources import data_dir
 
         cathode = self.options["cathode"]
-        recipe = safe_load_file(data_dir("models") / f"hem_full_cell_{cathode.lower()}.yaml")
+        # an imported partner takes the N/P ratio of the LFP recipe
+        name = cathode.lower() if cathode in CATHODES else "lfp"
+        recipe = safe_load_file(data_dir("models") / f"hem_full_cell_{name}.yaml")
         return full_cell_values(si, self.inventory, cathode, self.mechanisms,
                                 float(recipe["n_p_ratio"]))
 
@@ -252,6 +254,30 @@ class HEMFullCell(HEMHalfCell):
         """PyBaMM's full-cell defaults that this model has, then the anode's charge."""
         names = pybamm.lithium_ion.BaseModel.default_quick_plot_variables.fget(self)
         return [*[v for v in names if v in self.variables], "Anode total stored charge [A.h]"]
+
+
+def cathode_partner(cathode: str) -> dict[str, Any] | None:
+    """PyBaMM values of an imported BPX partner (``hemcell params import`` YAML), or
+    ``None`` for one of PyBaMM's cathodes (:data:`CATHODES`).
+
+    Raises
+    ------
+    InputError
+        Neither a cathode name nor a parameter-set YAML of kind ``bpx``.
+    """
+    if cathode in CATHODES:
+        return None
+    from pathlib import Path
+
+    from hemcell.params.export import partner_from_parameter_set, pybamm_partner_values
+    from hemcell.params.yaml_io import safe_load_file
+
+    path = Path(str(cathode))
+    data = safe_load_file(path) if path.suffix in (".yaml", ".yml") and path.is_file() else None
+    if not isinstance(data, dict) or data.get("kind") != "bpx":
+        raise InputError("--cathode", cathode, f"{', '.join(CATHODES)} or a YAML file "
+                         "written by `hemcell params import` (kind bpx)")
+    return pybamm_partner_values(partner_from_parameter_set(data))
 
 
 def full_cell_values(
@@ -269,12 +295,17 @@ def full_cell_values(
     from hemcell.cell.capacity import theoretical_capacity
     from hemcell.cell.parameters import pybamm_values
 
-    if cathode not in CATHODES:
-        raise InputError("--cathode", cathode, ", ".join(CATHODES))
-    base, sto0 = CATHODES[cathode]
+    partner = cathode_partner(cathode)
+    if partner is None:
+        base, sto0 = CATHODES[cathode]
+        pv = pybamm.ParameterValues(base)
+    else:  # an imported BPX partner over PyBaMM's Xu2019 (the half-cells' base)
+        pv = pybamm.ParameterValues("Xu2019")
+        pv.update(partner, check_already_exists=False)
+        sto0 = (partner["Initial concentration in positive electrode [mol.m-3]"]
+                / partner["Maximum concentration in positive electrode [mol.m-3]"])
     mechanisms = tuple(mechanisms)
     half = pybamm_values(si, inventory, base="Xu2019", cell="full", mechanisms=mechanisms)
-    pv = pybamm.ParameterValues(base)
     anode = {}
     for k, v in half.items():
         if k.startswith("Anode ") or k.startswith("Positive") or "positive electrode" in k:

@@ -13,7 +13,8 @@ option                     values (default)
 ``"alloying elements"``    element symbol → number of Li–M stages (as the default set)
 ``"space-charge elements"`` element symbols (as the default set)
 ``"x-average"``            ``"false"`` (P2D) or ``"true"`` (single particle; half-cell only)
-``"cathode"``              full cell: ``"LFP"`` (Prada2013) or ``"NMC811"`` (Chen2020);
+``"cathode"``              full cell: ``"LFP"`` (Prada2013), ``"NMC811"`` (Chen2020) or
+                           the YAML of a BPX partner (``hemcell params import``);
                            selects the default parameter values only
 ``"thermal"``              PyBaMM's option; ``"isothermal"``
 =========================  ===============================================================
@@ -181,8 +182,9 @@ class HEMOptions(pybamm.BatteryModelOptions):
                                  f"at least one element when 'mechanisms' has {mech}")
         if cell == "full":
             cathode = hem.get("cathode", "LFP")
-            if cathode not in CATHODES:
-                raise InputError("options['cathode']", cathode, ", ".join(CATHODES))
+            if cathode not in CATHODES and not str(cathode).endswith((".yaml", ".yml")):
+                raise InputError("options['cathode']", cathode, f"{', '.join(CATHODES)} or "
+                                 "a BPX partner imported by `hemcell params import` (.yaml)")
             out["cathode"] = cathode
         elif "cathode" in hem:
             raise InputError("options['cathode']", hem["cathode"], "no cathode in a half-cell")

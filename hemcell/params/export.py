@@ -78,7 +78,7 @@ def bpx_from_pybamm(
     description: str,
     references: str,
     capacity_Ah: float,
-    stoichiometry: tuple[float, float],
+    stoichiometry: tuple[float, float | None],
     user_defined: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """The BPX object (``Model: "Partial"``) of a cell's cathode, electrolyte, separator.
@@ -93,7 +93,9 @@ def bpx_from_pybamm(
     capacity_Ah
         Nominal capacity [A h].
     stoichiometry
-        (minimum, maximum) cathode stoichiometry: charged and discharged states.
+        (minimum, maximum) cathode stoichiometry: charged and discharged states; a
+        maximum of ``None`` is where the cathode's OCP reaches the lower cut-off voltage
+        (the limit bpx's ``check_sto_limits`` compares against).
     user_defined
         Anode values BPX has no section for, by name with unit.
     """
@@ -112,18 +114,25 @@ def bpx_from_pybamm(
     sto = [round(x, 6) for x in _grid(0.001, 0.999)]
     c_e = [c_e0 * x for x in _grid(0.05, 2.0)]
     c_max = _number(values, prim.c_max)
+    ocp = _table(values, lambda x: prim.U(x, T), sto)
+    sto_max = stoichiometry[1]
+    if sto_max is None:  # OCP falls with x: interpolate x(U) at the lower cut-off
+        import numpy as np
+
+        sto_max = float(np.interp(float(values["Lower voltage cut-off [V]"]),
+                                  ocp["y"][::-1], ocp["x"][::-1]))
     positive = {
         "Thickness [m]": float(values["Positive electrode thickness [m]"]),
         "Porosity": eps_p,
         "Transport efficiency": eps_p**b_p,
         "Conductivity [S.m-1]": _number(values, param.p.sigma(pybamm.Scalar(0.5), T)),
         "Minimum stoichiometry": stoichiometry[0],
-        "Maximum stoichiometry": stoichiometry[1],
+        "Maximum stoichiometry": sto_max,
         "Maximum concentration [mol.m-3]": c_max,
         "Particle radius [m]": radius,
         "Surface area per unit volume [m-1]": 3 * eps_s / radius,
         "Diffusivity [m2.s-1]": _table(values, lambda x: prim.D(x * c_max, T), sto),
-        "OCP [V]": _table(values, lambda x: prim.U(x, T), sto),
+        "OCP [V]": ocp,
         "Entropic change coefficient [V.K-1]": _table(values, lambda x: prim.dUdT(x), sto),
         "Reaction rate constant [mol.m-2.s-1]": _reaction_rate_constant(values, prim, c_e0, T),
     }
@@ -239,3 +248,100 @@ def bpx_to_parameter_set(path: str | Path) -> dict[str, Any]:
         "bpx_model": header["Model"],
         "parameters": values,
     }
+
+
+def _bpx_function(value: Any, name: str):
+    """A PyBaMM function of its first argument from a BPX number or table."""
+    import numpy as np
+    import pybamm
+
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, Mapping) and "x" in value and "y" in value:
+        x, y = np.asarray(value["x"], float), np.asarray(value["y"], float)
+
+        def table(arg: Any, *_: Any) -> Any:
+            return pybamm.Interpolant(x, y, arg, name=name)
+
+        return table
+    raise InputError(name, value, "a number or a BPX table {x: [...], y: [...]}",
+                     hint="BPX expressions are not read; export them as tables")
+
+
+def partner_from_parameter_set(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The BPX sections of an imported set (:func:`bpx_to_parameter_set`) back as a dict."""
+    inverse = {v: k for k, v in _SECTIONS.items()}
+    out: dict[str, dict[str, Any]] = {}
+    for key, entry in data["parameters"].items():
+        prefix, name = key.split(": ", 1)
+        section = "State" if prefix == "initial" else inverse[prefix]
+        out.setdefault(section, {})[name] = entry["value"]
+    return out
+
+
+def pybamm_partner_values(sections: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """PyBaMM values of a BPX partner: cell, electrolyte, cathode ("Positive"), separator.
+
+    Bruggeman exponents from BPX's transport efficiency τ = ε^b (b = ln τ / ln ε); the
+    active-material fraction from a = 3 ε_s / R; j₀ = F k √(c_e c_s (c_max − c_s)); the
+    cathode starts at its maximum stoichiometry (discharged cell).
+    """
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    cell, elec = sections["Cell"], sections["Electrolyte"]
+    pos, sep = sections["Positive electrode"], sections["Separator"]
+    state = sections.get("State", {})
+    c_max = float(pos["Maximum concentration [mol.m-3]"])
+    k = float(pos["Reaction rate constant [mol.m-2.s-1]"])
+
+    def j0(c_e: Any, c_s: Any, c_s_max: Any, T: Any) -> Any:
+        return FARADAY_C_PER_MOL * k * (c_e * c_s * (c_s_max - c_s)) ** 0.5
+
+    ocp = _bpx_function(pos["OCP [V]"], "Positive electrode OCP [V]")
+    d_s = _bpx_function(pos["Diffusivity [m2.s-1]"], "Positive particle diffusivity [m2.s-1]")
+    values = {
+        "Electrode height [m]": float(cell["Electrode area [m2]"]),
+        "Electrode width [m]": 1.0,
+        "Number of electrodes connected in parallel to make a cell": float(
+            cell["Number of electrode pairs connected in parallel to make a cell"]),
+        "Lower voltage cut-off [V]": float(cell["Lower voltage cut-off [V]"]),
+        "Upper voltage cut-off [V]": float(cell["Upper voltage cut-off [V]"]),
+        "Nominal cell capacity [A.h]": float(cell["Nominal cell capacity [A.h]"]),
+        "Cation transference number": float(elec["Cation transference number"]),
+        "Electrolyte diffusivity [m2.s-1]": _bpx_function(
+            elec["Diffusivity [m2.s-1]"], "Electrolyte diffusivity [m2.s-1]"),
+        "Electrolyte conductivity [S.m-1]": _bpx_function(
+            elec["Conductivity [S.m-1]"], "Electrolyte conductivity [S.m-1]"),
+        "Positive electrode thickness [m]": float(pos["Thickness [m]"]),
+        "Positive electrode porosity": float(pos["Porosity"]),
+        "Positive electrode Bruggeman coefficient (electrolyte)":
+            math.log(pos["Transport efficiency"]) / math.log(pos["Porosity"]),
+        "Positive electrode Bruggeman coefficient (electrode)":
+            math.log(pos["Transport efficiency"]) / math.log(pos["Porosity"]),
+        "Positive electrode conductivity [S.m-1]": float(pos["Conductivity [S.m-1]"]),
+        "Maximum concentration in positive electrode [mol.m-3]": c_max,
+        "Positive particle radius [m]": float(pos["Particle radius [m]"]),
+        "Positive electrode active material volume fraction":
+            float(pos["Surface area per unit volume [m-1]"]) * float(pos["Particle radius [m]"])
+            / 3,
+        "Positive particle diffusivity [m2.s-1]": d_s,
+        "Positive electrode OCP [V]": (lambda sto: ocp(sto)) if callable(ocp) else ocp,
+        "Positive electrode exchange-current density [A.m-2]": j0,
+        "Positive electrode OCP entropic change [V.K-1]": 0.0,
+        "Initial concentration in positive electrode [mol.m-3]":
+            float(pos["Maximum stoichiometry"]) * c_max,
+        "Separator thickness [m]": float(sep["Thickness [m]"]),
+        "Separator porosity": float(sep["Porosity"]),
+        "Separator Bruggeman coefficient (electrolyte)":
+            math.log(sep["Transport efficiency"]) / math.log(sep["Porosity"]),
+    }
+    if "Entropic change coefficient [V.K-1]" in pos:
+        values["Positive electrode OCP entropic change [V.K-1]"] = _bpx_function(
+            pos["Entropic change coefficient [V.K-1]"],
+            "Positive electrode OCP entropic change [V.K-1]")
+    if "Reference temperature [K]" in cell:
+        values["Reference temperature [K]"] = float(cell["Reference temperature [K]"])
+    if "Initial electrolyte concentration [mol.m-3]" in state:
+        values["Initial concentration in electrolyte [mol.m-3]"] = float(
+            state["Initial electrolyte concentration [mol.m-3]"])
+    return values

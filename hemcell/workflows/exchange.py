@@ -132,7 +132,7 @@ def export_parameters(pset: Any, fmt: str, out: Path, cathode: str | None = None
         description=" ".join(pset.description.split()),
         references=_references(pset),
         capacity_Ah=geo.theoretical_capacity_Ah,
-        stoichiometry=(float(si["lfp_charged_stoichiometry"]), 1.0),
+        stoichiometry=(float(si["lfp_charged_stoichiometry"]), None),
         user_defined=user,
     )
     return write_bpx(obj, out / f"{pset.name}.bpx.json")

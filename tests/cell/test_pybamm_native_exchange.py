@@ -92,3 +92,36 @@ def test_bpx_import_keeps_units_and_sources(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"Header": {"BPX": "1.0.0", "Model": "DFN"}}))
     assert _cli(["params", "import", str(bad), "--out", str(tmp_path / "bad")]) == 2
+
+
+def test_imported_bpx_is_a_full_cell_partner(tmp_path):
+    """A HEM full cell runs against the cathode, electrolyte and separator of an
+    imported BPX file (exported from bare_li here); its values are the file's."""
+    from hemcell.cell.full_cell import HEMFullCell
+
+    assert _cli(["params", "export", "bare_li", "--format", "bpx", "--out", str(tmp_path)]) == 0
+    assert _cli(["params", "import", str(tmp_path / "bare_li.bpx.json"), "--out",
+                 str(tmp_path / "imported")]) == 0
+    raw = json.loads((tmp_path / "bare_li.bpx.json").read_text())["Parameterisation"]
+    model = HEMFullCell({"cathode": str(tmp_path / "imported" / "bare_li.yaml")})
+    pv = model.default_parameter_values
+    pos = raw["Positive electrode"]
+    assert pv["Positive electrode thickness [m]"] == pos["Thickness [m]"]
+    assert pv["Positive electrode porosity"] ** pv[
+        "Positive electrode Bruggeman coefficient (electrolyte)"] == pytest.approx(
+        pos["Transport efficiency"], rel=1e-12)
+    assert pv["Initial concentration in positive electrode [mol.m-3]"] == pytest.approx(
+        pos["Maximum stoichiometry"] * pos["Maximum concentration [mol.m-3]"])
+    sim = pybamm.Simulation(model, parameter_values=pv,
+                            var_pts={"x_n": 5, "x_s": 5, "x_p": 5, "r_n": 5, "r_p": 5},
+                            experiment=pybamm.Experiment(["Charge at C/5 for 10 minutes",
+                                                          "Discharge at C/5 for 5 minutes"]))
+    sol = sim.solve()
+    assert len(sol.cycles) == 2
+    q = sol["Discharge capacity [A.h]"].entries
+    # 10 min charge then 5 min discharge at C/5 of the BPX nominal capacity
+    assert q[-1] == pytest.approx(-0.2 * pv["Nominal cell capacity [A.h]"] * 5 / 60, rel=1e-6)
+    from hemcell.errors import InputError
+
+    with pytest.raises(InputError, match="kind bpx"):
+        _ = HEMFullCell({"cathode": str(tmp_path / "nothing.yaml")}).default_parameter_values
