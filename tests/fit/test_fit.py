@@ -310,3 +310,21 @@ def test_rate_table_is_read_in_c_rate_per_hour(tmp_path):
     with pytest.raises(InputError) as exc:
         read_measurement(EXAMPLES / "data" / "azcnf_li_lfp_rate_capability.csv")
     assert "missing: time, voltage" in exc.value.allowed
+
+
+def test_sensitivity_and_difference_jacobians_reach_the_same_optimum(tmp_path):
+    """`jacobian: sensitivities` (IDAKLU forward sensitivities) and
+    `jacobian: finite_differences` find the same optimum (within 1e-3 decade) and
+    report which they used."""
+    from hemcell.workflows.fit import fit, result_record
+
+    values = {}
+    for method in ("sensitivities", "finite_differences"):
+        spec = load_spec(write_spec(
+            tmp_path, {"conversion_exchange_current_density": J0},
+            objective={"noise": {"sigma": "5 mV"}, "jacobian": method}, name=f"{method}.yaml"))
+        record = result_record(fit(spec, profiles=False))
+        assert record["jacobian"]["method"] == method
+        values[method] = record["parameters"]["conversion_exchange_current_density"]["value"]
+    assert math.log10(values["sensitivities"]) == pytest.approx(
+        math.log10(values["finite_differences"]), abs=1e-3)
