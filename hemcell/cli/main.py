@@ -143,11 +143,19 @@ def params_export(
     out: OutOption,
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
+    format_: Annotated[str, typer.Option("--format", help="si (JSON + CSV of SI values), "
+                                         "pybamm (ParameterValues JSON) or bpx (BPX file "
+                                         "of a Li||LFP cell set).")] = "si",
+    cathode: Annotated[str | None, typer.Option(help="--format pybamm of an anode set: "
+                                                "the full cell against LFP, NMC811 or an "
+                                                "imported BPX partner (YAML).")] = None,
 ) -> None:
     """Write a set's resolved SI values for other tools.
 
     Writes ``parameters_si.json`` (name → SI value), ``parameters.csv`` (name, value, unit,
-    SI value, SI unit, source) and ``run.json`` (full record with sources).
+    SI value, SI unit, source) and ``run.json`` (full record with sources); with
+    ``--format pybamm`` ``NAME.pybamm.json`` (``pybamm.ParameterValues.from_json`` loads
+    it, a HEM model runs with it), with ``--format bpx`` ``NAME.bpx.json``.
     """
     import csv
 
@@ -158,6 +166,13 @@ def params_export(
     if set_:
         p = p.with_overrides(set_)
     out.mkdir(parents=True, exist_ok=True)
+    if format_ != "si":
+        from hemcell.workflows.exchange import export_parameters
+
+        path = export_parameters(p, format_, out, cathode=cathode)
+        write_run_record(out, {"parameter_set": p.record()})
+        typer.echo(f"wrote {path}")
+        return
     write_json(out / "parameters_si.json", p.si)
     with (out / "parameters.csv").open("w", newline="") as fh:
         writer = csv.writer(fh)
@@ -167,6 +182,24 @@ def params_export(
                              par.describe_source(p.references)])
     write_run_record(out, {"parameter_set": p.record()})
     typer.echo(f"wrote {len(p)} values to {out}")
+
+
+@params_app.command("import")
+def params_import(
+    file: Annotated[Path, typer.Argument(help="A BPX JSON file.")],
+    out: OutOption,
+    overwrite: OverwriteOption = False,
+) -> None:
+    """Import a BPX file as a hemcell parameter-set YAML (units and sources kept).
+
+    The set (kind ``bpx``) holds the file's cell, electrolyte, electrode and separator
+    values under their BPX names, with the file as source: a full-cell partner
+    (``HEMFullCell({"cathode": "DIR/NAME.yaml"})``, ``params export --cathode``).
+    """
+    from hemcell.workflows.exchange import import_bpx
+
+    out.mkdir(parents=True, exist_ok=True)
+    typer.echo(f"wrote {import_bpx(file, out)}")
 
 
 @params_app.command("check")
