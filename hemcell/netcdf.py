@@ -60,6 +60,8 @@ def udunits(unit: str | None) -> str:
             sym = f"{ureg.get_symbol(name[: -len('_hour')])} h"
         else:
             sym = _UDUNITS_SYMBOL.get(ureg.get_symbol(name), ureg.get_symbol(name))
+        # ASCII spellings UDUNITS-2 parses in any locale: ohm, u (micro)
+        sym = sym.replace("Ω", "ohm").replace("μ", "u").replace("µ", "u")
         exp = int(power) if float(power).is_integer() else power
         for j, token in enumerate(sym.split(" ")):
             numeric = j == 0 and token[0].isdigit()

@@ -730,8 +730,7 @@ def _write_netcdf(result: EISResult, out: Path) -> None:
                 "temperature": ("temperature", temps, {"units": "K",
                                                        "long_name": "cell temperature"}),
                 "frequency_Hz": ("frequency", f, {"units": "Hz", "long_name": "frequency"})},
-        attrs={"Conventions": "CF-1.8", "title": f"hemcell eis {result.request.cell}",
-               "comment": "Z = -dV/dI of the linearised model (PyBaMM sign convention)"})
-    tmp = out / ".impedance.nc.tmp"
-    ds.to_netcdf(tmp, engine="h5netcdf")
-    tmp.replace(out / "impedance.nc")
+        attrs={"comment": "Z = -dV/dI of the linearised model (PyBaMM sign convention)"})
+    from hemcell.netcdf import write_netcdf
+
+    write_netcdf(ds, out / "impedance.nc", title=f"hemcell eis {result.request.cell}")

@@ -33,6 +33,8 @@ UDUNITS = re.compile(r"^(1|([0-9.eE+-]+ )?[A-Za-z%]+-?\d*( [A-Za-z]+-?\d*)*)$")
     ("mol/m**3", "mol m-3"),
     ("emu/g", "1e-3 A m2 g-1"),
     ("degC", "degC"),
+    ("ohm", "ohm"),
+    ("uA/cm**2", "uA cm-2"),
     ("dimensionless", "1"),
     (None, "1"),
 ])
@@ -128,3 +130,16 @@ def test_cell_run_writes_cf_timeseries(tmp_path):
     assert ds["capacity_mAh_per_g"].attrs["units"] == "mA h g-1"
     assert ds["particle_volumetric_strain"].attrs["units"] == "1"
     np.testing.assert_allclose(ds["voltage_V"].values, csv["voltage_V"], rtol=1e-7)
+
+
+def test_eis_impedance_file_follows_cf(tmp_path):
+    """``hemcell eis``'s impedance.nc (a small symmetric-cell spectrum)."""
+    pytest.importorskip("pybamm")
+    from hemcell.workflows import eis
+
+    req = eis.EISRequest(cell="symmetric", anodes=("bare",),
+                         frequencies_Hz=tuple(np.logspace(-1, 5, 7)), temperatures_K=(298.15,))
+    eis.write_outputs(eis.run_eis(req), tmp_path)
+    ds = assert_cf(tmp_path / "impedance.nc")
+    assert ds["z_real_ohm"].attrs["units"] == "ohm"
+    assert ds["frequency_Hz"].attrs["units"] == "Hz"
