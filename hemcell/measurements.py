@@ -13,7 +13,9 @@ CSV
         0,1.528,2.31,0
 
     Quantities: ``time``, ``current``, ``voltage``, ``capacity``, ``c_rate`` (``[1/h]``,
-    for a table of rate capability) and ``cycle``/``step`` counters in ``[1]``. The
+    for a table of rate capability), ``current_density``, ``areal_capacity`` and
+    ``overpotential`` (a table of Li nucleation on Cu) and ``cycle``/``step`` counters in
+    ``[1]``. The
     current may be absolute (``A``, ``mA``) or per mass of active material (``A/g``,
     ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
     **Sign**: a positive current discharges the cell, i.e. lithiates a half-cell's
@@ -47,6 +49,9 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "voltage": ("V",),
     "capacity": ("A*s", "A*s/kg"),
     "c_rate": ("1/s",),
+    "current_density": ("A/m**2",),
+    "areal_capacity": ("A*s/m**2",),
+    "overpotential": ("V",),
     "cycle": ("dimensionless",),
     "step": ("dimensionless",),
 }
@@ -182,9 +187,10 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
                          "and at least two data rows")
     headers = [h for h in lines[start].split(",")]
     rows = [ln.split(",") for ln in lines[start + 1:] if not comment(ln)]
-    if len(rows) < 2:
-        raise InputError(f"{p.name}", f"{len(rows)} data row(s)", "at least two data rows "
-                         f"under the header '{lines[start].strip()}'")
+    least = 2 if "time" in required else 1  # a curve needs two points, a table one
+    if len(rows) < least:
+        raise InputError(f"{p.name}", f"{len(rows)} data row(s)", f"at least {least} data "
+                         f"row(s) under the header '{lines[start].strip()}'")
     meas = Measurement(p, file_sha256(p), first_line=start + 2)
     for j, header in enumerate(headers):
         where = f"{p.name}: column {j + 1} '{header.strip()}'"

@@ -54,10 +54,11 @@ from hemcell.measurements import (
 )
 
 #: Commands whose models ``hemcell fit`` can drive.
-COMMANDS = ("cell run", "limetal rate")
+COMMANDS = ("cell run", "limetal rate", "limetal nucleation")
 #: Objective signals available now, per command.
 SIGNALS = {"cell run": ("voltage_vs_time", "voltage_vs_capacity"),
-           "limetal rate": ("capacity_vs_rate",)}
+           "limetal rate": ("capacity_vs_rate",),
+           "limetal nucleation": ("nucleation_overpotential",)}
 #: Signals named by the command's contract that are not implemented yet.
 LATER_SIGNALS = ("capacity_per_cycle", "impedance")
 JACOBIANS = ("auto", "sensitivities", "finite_differences")
@@ -82,8 +83,10 @@ FD_STEP_LINEAR = 1e-3
 FAILED_RESIDUAL = 1e3
 _SPEC_KEYS = {"model", "data", "fit", "objective"}
 _MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", "ion"},
-               "limetal rate": {"command", "anode", "set"}}
-_MODEL_REQUIRED = {"cell run": ("recipe", "params"), "limetal rate": ("anode",)}
+               "limetal rate": {"command", "anode", "set"},
+               "limetal nucleation": {"command", "anode", "set"}}
+_MODEL_REQUIRED = {"cell run": ("recipe", "params"), "limetal rate": ("anode",),
+                   "limetal nucleation": ("anode",)}
 _DATA_KEYS = {"file", "protocol", "weight", "name"}
 _FIT_KEYS = {"parameters", "multistart", "seed", "profile"}
 _PARAM_KEYS = {"initial", "bounds", "scale", "prior"}
@@ -296,7 +299,7 @@ def load_spec(path: str | Path) -> FitSpec:
     sigma = None
     if noise != "estimate":
         nz = _mapping(noise, "objective.noise", {"sigma"}, ("sigma",))
-        unit = "V" if signal.startswith("voltage") else "C/kg"
+        unit = "C/kg" if signal == "capacity_vs_rate" else "V"
         sigma = _quantity(nz["sigma"], unit, "objective.noise.sigma")[0]
         if not sigma > 0:
             raise InputError("objective.noise.sigma", nz["sigma"], "a positive value, e.g. 5 mV")
@@ -888,10 +891,63 @@ class LiMetalRateProblem(_Problem):
         return [np.asarray(result.capacity_mAh_per_g, dtype=float) * MAH_PER_G]
 
 
+class LiCuNucleationProblem(_Problem):
+    """``limetal nucleation``: the nucleation overpotential (tip minus plateau) of the
+    first Li plating on Cu (:func:`hemcell.limetal.licu.first_plating`).
+
+    The data set is a table ``current_density [mA/cm**2], areal_capacity [mAh/cm**2],
+    overpotential [mV]``, one row per plating. The model is an ODE integration per row
+    with the fitted values applied as ``--set`` overrides (nothing to build).
+    """
+
+    def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
+        from hemcell.params.li_sets import li_anode_set_name
+
+        self._init_common(spec)
+        self.anode = str(spec.model["anode"])
+        self.base_set_name = li_anode_set_name(self.anode, "model.anode")
+        self.rebuild = True
+        if len(spec.data) != 1:
+            raise InputError("data", [d.file.name for d in spec.data], "one table "
+                             "'current_density [unit], areal_capacity [unit], overpotential "
+                             "[unit]' for limetal nucleation")
+        d = spec.data[0]
+        meas = read_measurement(d.file, required=("current_density", "areal_capacity",
+                                                  "overpotential"))
+        self.rows = list(zip(meas["current_density"], meas["areal_capacity"], strict=True))
+        self.datasets = [TargetSet(d, meas, np.asarray(meas["overpotential"], float),
+                                   np.asarray(meas["current_density"]) / 10.0,
+                                   "current density (mA/cm²)", "nucleation overpotential")]
+
+    def overrides(self, x: np.ndarray) -> list[str]:
+        """``--set`` overrides: the spec's fixed values and the fitted ones at ``x``."""
+        return [*self.spec.model["set"],
+                *(f"{p.name}={float(p.from_x(xi))!r} {p.si_unit}"
+                  for p, xi in zip(self.params, x, strict=True))]
+
+    def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """Nucleation overpotential [V] of every row (None if a run failed)."""
+        from hemcell.limetal.licu import first_plating
+        from hemcell.limetal.parameters import cell_parameters, load_anode_set
+
+        self.evaluations += 1
+        pset = load_anode_set(self.anode, self.overrides(x))
+        p = cell_parameters(pset, self.anode)
+        try:
+            eta = [first_plating(p, float(i), float(q))[0].nucleation_overpotential_V
+                   for i, q in self.rows]
+        except SimulationError:
+            self.failed += 1
+            return None
+        return [np.asarray(eta, dtype=float)]
+
+
 def make_problem(spec: FitSpec, rebuild: bool = False) -> _Problem:
     """The model adapter of the spec's command."""
     if spec.model["command"] == "limetal rate":
         return LiMetalRateProblem(spec, rebuild=rebuild)
+    if spec.model["command"] == "limetal nucleation":
+        return LiCuNucleationProblem(spec, rebuild=rebuild)
     return FitProblem(spec, rebuild=rebuild)
 
 
@@ -1098,6 +1154,10 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
     """
     t0 = time.perf_counter()
     problem = make_problem(spec, rebuild=rebuild)
+    if spec.sigma is None and problem.n_points() <= len(problem.params):
+        raise InputError("objective.noise", "estimate", "a given sigma (noise: {sigma: ...}): "
+                         f"{problem.n_points()} point(s) and {len(problem.params)} "
+                         "parameter(s) leave no degree of freedom to estimate it")
     if problem.model_signals(problem.x0) is None:
         raise SimulationError("the model cannot be solved at the initial parameter values",
                               hint="check the initial values and the data's protocol")

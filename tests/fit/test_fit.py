@@ -328,3 +328,35 @@ def test_sensitivity_and_difference_jacobians_reach_the_same_optimum(tmp_path):
         values[method] = record["parameters"]["conversion_exchange_current_density"]["value"]
     assert math.log10(values["sensitivities"]) == pytest.approx(
         math.log10(values["finite_differences"]), abs=1e-3)
+
+
+@pytest.mark.parametrize(("anode", "set_name"), [("coated", "azcnf_coated_li"),
+                                                 ("bare", "bare_li")])
+def test_limetal_fit_nucleation_specs_reproduce_the_calibrated_values(anode, set_name):
+    """`hemcell limetal fit-nucleation` as fit specs: one published overpotential (seed
+    004 L76), one shape factor; the fit lands on the shipped value within the
+    fit-nucleation test's tolerance (1e-4 relative) and matches the target exactly."""
+    from hemcell.workflows.fit import fit, result_record
+
+    spec = load_spec(EXAMPLES / "fits" / f"limetal_fit_nucleation_{anode}.yaml")
+    record = result_record(fit(spec, profiles=False))
+    value = record["parameters"]["nucleation_shape_factor"]["value"]
+    assert value == pytest.approx(load_parameter_set(set_name).si["nucleation_shape_factor"],
+                                  rel=1e-4)
+    assert record["rmse"] < 1e-6  # V: the target is met
+    lo, hi = record["parameters"]["nucleation_shape_factor"]["ci95"]
+    assert lo < value < hi
+
+
+def test_noise_cannot_be_estimated_without_spare_points(tmp_path):
+    """One target, one parameter and `noise: estimate` leave no degree of freedom."""
+    from hemcell.workflows.fit import fit
+
+    path = tmp_path / "nuc.yaml"
+    spec = yaml.safe_load((EXAMPLES / "fits" / "limetal_fit_nucleation_bare.yaml").read_text())
+    spec["data"][0]["file"] = str(EXAMPLES / "data" / "li_cu_nucleation_bare.csv")
+    spec["objective"]["noise"] = "estimate"
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError) as exc:
+        fit(load_spec(path))
+    assert exc.value.field == "objective.noise"
