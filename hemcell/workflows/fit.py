@@ -1,9 +1,14 @@
 """``hemcell fit``: fit a model's parameters to measured curves, with confidence intervals.
 
-A fit spec (YAML, ``docs/fitting.md``) names the model (a ``cell run`` recipe and
-parameter set), the measured data (CSV or instrument files, :mod:`hemcell.measurements`),
+A fit spec (YAML, ``docs/fitting.md``) names the model (a command and its fixed
+arguments), the measured data (CSV or instrument files, :mod:`hemcell.measurements`),
 the parameters to fit (initial value, bounds with units, log or linear scale, optional
-Gaussian prior) and the objective (voltage vs time or vs capacity, weights, noise).
+Gaussian prior) and the objective (signal, weights, noise). One model adapter per
+command turns fit coordinates into the model's values at the data points:
+:class:`FitProblem` (``cell run``: voltage vs time or vs capacity),
+:class:`LiMetalRateProblem` (``limetal rate``: Li‖LFP capacity per C-rate) and
+:class:`LiCuNucleationProblem` (``limetal nucleation``); everything else (least squares,
+starts, intervals, profiles, identifiability, outputs) is one code path.
 
 Method
 ------
@@ -14,13 +19,14 @@ Weighted least squares on the residuals
 plus one row (θ_j − μ_j)/s_j per Gaussian prior, minimised in the fit coordinates
 x_j = log10 θ_j (``scale: log``) or x_j = θ_j (``linear``) with
 :func:`scipy.optimize.least_squares` (trust-region reflective, bounds) from several
-starts (the initial value and a Latin hypercube over the bounds). The model is built
-ONCE: every fitted quantity whose PyBaMM values are numbers becomes a
-``pybamm.InputParameter`` (the sweep fast path's rule,
-:mod:`hemcell.workflows.anode_sweep`), the applied current too, and each data set is a
-re-solve of that model. The Jacobian comes from the IDAKLU solver's forward
-sensitivities (chain rule through the parameter-set → PyBaMM mapping) or from forward
-differences, whichever is cheaper for the model (timed once at the start; both give the
+starts (the initial value and a Latin hypercube over the bounds). For ``cell run`` the
+model is built ONCE: the fitted registry values enter the parameter mapping as
+``pybamm.InputParameter`` (or, where the mapping needs the number, the PyBaMM values they
+move do: the sweep fast path's rule, :mod:`hemcell.workflows.anode_sweep`), the applied
+current too, and each data set is a re-solve of that model. The Jacobian comes from
+the IDAKLU solver's forward sensitivities (chain rule through the parameter-set → PyBaMM
+mapping) or from forward differences, whichever is cheaper for the model (timed once at
+the start; both give the
 same derivatives to solver tolerance).
 
 Uncertainty (Bates & Watts 1988, ch. 2; Raue et al., Bioinformatics 25 (2009) 1923)
