@@ -146,28 +146,10 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, **cf: Any) -> Path:
 
 
 def unit_from_suffix(column: str) -> str | None:
-    """The pint unit a column name ends with (``voltage_V`` → ``V``,
-    ``capacity_mAh_per_g`` → ``mAh/g``, ``concentration_mol_per_m3`` → ``mol/m**3``),
-    or ``None`` (dimensionless)."""
-    import re
+    """The pint unit a column name ends with (:func:`hemcell.units.unit_from_name_suffix`)."""
+    from hemcell.units import unit_from_name_suffix
 
-    from hemcell.units import unit_registry
-
-    tokens = column.split("_")
-    for take in range(min(len(tokens) - 1, 5), 0, -1):
-        tail = tokens[-take:]
-        if tail[0] == "per" or tail[-1] == "per":
-            continue
-        text = "".join("/" if t == "per" else re.sub(r"^([A-Za-z]+)(\d+)$", r"\1**\2", t)
-                       for t in tail)
-        try:
-            unit_registry().Unit(text)
-        except Exception:
-            continue
-        if take == 1 and len(tail[0]) > 4:  # a word such as "strain", not a unit
-            return None
-        return text
-    return None
+    return unit_from_name_suffix(column)
 
 
 def write_table(

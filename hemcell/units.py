@@ -8,6 +8,7 @@ registry declares, and converted to plain SI floats for the solvers.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -143,3 +144,35 @@ def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
         raise InputError(field, text, "a finite number")
     unit = format(q.units, "~C") or "dimensionless"
     return magnitude, unit
+
+
+#: Name endings that look like units but are statistics (``voltage_min``, ``stress_max``).
+_NOT_UNITS = frozenset({"min", "max", "avg", "mean", "std"})
+
+
+def unit_from_name_suffix(name: str) -> str | None:
+    """The pint unit a name ends with, or ``None`` (dimensionless).
+
+    hemcell's names carry their unit: ``voltage_V`` → ``V``, ``capacity_mAh_per_g`` →
+    ``mAh/g``, ``mean_current_density_A_per_m2`` → ``A/m**2``,
+    ``concentration_mol_per_m3`` → ``mol/m**3``; ``particle_volumetric_strain``,
+    ``voltage_min`` and ``cycle`` have none. The longest tail (up to five words) that pint
+    reads as a unit wins; a single word longer than four letters is a word, not a unit.
+    """
+    tokens = name.split("_")
+    for take in range(min(len(tokens) - 1, 5), 0, -1):
+        tail = tokens[-take:]
+        if tail[0] == "per" or tail[-1] == "per":
+            continue
+        if any(t in _NOT_UNITS for t in tail):
+            continue
+        text = "".join("/" if t == "per" else re.sub(r"^([A-Za-z]+)(\d+)$", r"\1**\2", t)
+                       for t in tail)
+        try:
+            _unit(text)
+        except Exception:  # pint raises several error types for text that is not a unit
+            continue
+        if take == 1 and len(tail[0]) > 4:
+            return None
+        return text
+    return None

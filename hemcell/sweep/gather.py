@@ -29,7 +29,6 @@ from hemcell.sweep.store import PointStore, pick_output
 if TYPE_CHECKING:
     import xarray as xr
 
-_NOT_UNITS = {"min", "max", "avg", "mean", "std"}
 STATUS = {"ok": 1, "failed": 0, "missing": -1}
 
 
@@ -47,24 +46,9 @@ def unit_from_key(key: str) -> str | None:
     if key in specs:
         unit = specs[key].unit
         return None if unit in ("dimensionless", "1", "") else unit
-    tokens = key.split("_")
-    if len(tokens) < 2:
-        return None
-    take = 1
-    while take + 2 <= len(tokens) - 1 and tokens[-take - 1] == "per":
-        take += 2
-    parts = tokens[-take:]
-    if any(t in _NOT_UNITS or len(t) > 4 for t in parts if t != "per"):
-        return None
-    text = " ".join(parts).replace(" per ", " / ")
-    text = re.sub(r"([A-Za-z])(\d+)\b", r"\1**\2", text).replace(" ", "")
-    from hemcell.units import parse_unit
+    from hemcell.units import unit_from_name_suffix
 
-    try:
-        parse_unit(text, key)
-    except Exception:
-        return None
-    return text
+    return unit_from_name_suffix(key)
 
 
 def output_name(spec: SweepSpec, key: str) -> str:
