@@ -114,6 +114,18 @@ def theoretical_capacity(
     return out
 
 
+def rate_cell(pv: pybamm.ParameterValues, cell: str, theoretical_mAh_per_g: float) -> float:
+    """Set the capacity C-rates refer to, and a 1C "Current function [A]", on ``pv``.
+
+    Returns the nominal capacity [A h] (:func:`nominal_capacity_Ah` with the anode's
+    active mass from ``pv``).
+    """
+    nominal = nominal_capacity_Ah(pv, cell, theoretical_mAh_per_g, active_mass_g(pv, cell))
+    pv.update({"Nominal cell capacity [A.h]": nominal, "Current function [A]": nominal},
+              check_already_exists=False)
+    return nominal
+
+
 def initial_voltage_V(pv: pybamm.ParameterValues, cell: str) -> float:
     """The cell's voltage before the first step [V], as the models start.
 

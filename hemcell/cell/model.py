@@ -528,15 +528,11 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
     def parameter_values_for(self, si: dict[str, Any]) -> pybamm.ParameterValues:
         """Complete PyBaMM values of an anode set (``load_si(...)[0]``) for this model,
         rated as :attr:`default_parameter_values` describes."""
-        from hemcell.cell.capacity import active_mass_g, nominal_capacity_Ah, theoretical_capacity
+        from hemcell.cell.capacity import rate_cell, theoretical_capacity
 
         pv = self._parameter_values_from(si)
-        theo = sum(theoretical_capacity(si, self.inventory, self.mechanisms).values())
-        nominal = nominal_capacity_Ah(pv, self.cell, theo, active_mass_g(pv, self.cell))
-        pv.update(
-            {"Nominal cell capacity [A.h]": nominal, "Current function [A]": nominal},
-            check_already_exists=False,
-        )
+        rate_cell(pv, self.cell, sum(theoretical_capacity(si, self.inventory,
+                                                          self.mechanisms).values()))
         return pv
 
     def _parameter_values_from(self, si: dict[str, Any]) -> pybamm.ParameterValues:

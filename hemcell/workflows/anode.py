@@ -24,7 +24,7 @@ from hemcell.cell.capacity import (
     active_mass_g,
     capacity_Ah,
     initial_voltage_V,
-    nominal_capacity_Ah,
+    rate_cell,
     theoretical_capacity,
 )
 from hemcell.cell.electrolytes import describe as describe_half_cell
@@ -246,9 +246,7 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
         pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
-    nominal = nominal_capacity_Ah(pv, rec.cell, theo, mass)
-    pv.update({"Nominal cell capacity [A.h]": nominal, "Current function [A]": 0.1 * mass},
-              check_already_exists=False)
+    nominal = rate_cell(pv, rec.cell, theo)
     experiment, steps_A = build_experiment(
         protocol, mass, cycles, period, nominal_capacity_Ah=nominal,
         duration_capacity_Ah=max(nominal, capacity_Ah(theo, mass)),
