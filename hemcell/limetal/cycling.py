@@ -68,11 +68,12 @@ from hemcell.limetal.parameters import LiMetalParameters, field_uses
 from hemcell.params.uses import ParameterUse
 
 #: What cycling reads besides the Li‖LFP DFN (:data:`hemcell.limetal.halfcell.PARAMETERS`):
-#: the Li loss law, the dead-Li/SEI layer, the Li foil, the electrolyte budget and the
-#: crosstalk.
+#: the Li loss law (at the focused current density), the dead-Li/SEI layer, the Li foil,
+#: the electrolyte budget and the crosstalk.
 PARAMETERS: tuple[ParameterUse, ...] = field_uses(
-    "loss_coefficient_per_V", "li_foil_thickness_m", "li_molar_volume_m3_per_mol",
-    "layer_porosity", "layer_bruggeman", "electrolyte_conductivity_S_per_m",
+    "focusing_factor", "li_electrode_area_m2", "loss_coefficient_per_V", "li_foil_thickness_m",
+    "li_molar_volume_m3_per_mol", "layer_porosity", "layer_bruggeman",
+    "electrolyte_conductivity_S_per_m",
     "electrolyte_volume_m3", "electrolyte_consumption_m3_per_mol", "separator_thickness_m",
     "separator_porosity", "lfp_deactivation_per_lost_li", "shuttle_charge_per_lost_li")
 

@@ -46,7 +46,7 @@ from hemcell.params.uses import ParameterUse
 #: is not read (the thickness follows from the loading), nor its
 #: ``li_exchange_current_density`` (replaced by the cell's i0).
 PARAMETERS: tuple[ParameterUse, ...] = (
-    *field_uses("cathode_area_m2", "lfp_mass_loading_kg_per_m2",
+    *field_uses("cathode_area_m2", "li_electrode_area_m2", "lfp_mass_loading_kg_per_m2",
                 "lfp_specific_current_1c_A_per_kg", "lfp_charged_stoichiometry",
                 "lfp_exchange_current_factor", "lower_cutoff_V", "upper_cutoff_V",
                 "electrolyte_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",

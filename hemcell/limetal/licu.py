@@ -72,6 +72,7 @@ class LiCuCycling:
     overpotential_V: list[float]
     aurbach_coulombic_efficiency: float
     failure_cycle: int | None = None
+    electrolyte_exhausted_h: float | None = None
 
 
 def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
@@ -86,7 +87,8 @@ def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
         p.aurbach_current_density_A_per_m2, p.exchange_current_A_per_m2, p.focusing_factor,
         p.temperature_K), p.loss_coefficient_per_V)
     v = sym.overpotential_V[:cycles]
-    return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle)
+    return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle,
+                       sym.electrolyte_exhausted_h)
 
 
 def licu_summary(res: LiCuCycling) -> dict[str, Any]:
@@ -101,6 +103,8 @@ def licu_summary(res: LiCuCycling) -> dict[str, Any]:
         "overpotential_mV": [1e3 * x for x in v],
         "initial_overpotential_mV": 1e3 * v[0],
         "failure_cycle": res.failure_cycle,
+        # diagnostic, as for the symmetric cell (both electrodes lose Li once plated)
+        "electrolyte_exhausted_h": res.electrolyte_exhausted_h,
     }
     if len(v) >= 150:
         out["overpotential_after_150_cycles_mV"] = 1e3 * v[149]

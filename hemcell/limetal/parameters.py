@@ -223,22 +223,21 @@ def field_uses(*fields: str) -> tuple[ParameterUse, ...]:
 
 
 #: The Li electrode of every model: isothermal at ``ambient_temperature``, i0 moved from
-#: ``reference_temperature`` by Arrhenius; currents per Li electrode area.
+#: ``reference_temperature`` by Arrhenius.
 LI_ELECTRODE_PARAMETERS = field_uses("temperature_K", "reference_temperature_K",
-                                     "activation_energy_J_per_mol", "li_electrode_area_m2")
-#: i0 from the measured symmetric-cell resistance (``--kinetics rct``; with ``set`` the
-#: coated-interface rule reads it for coated Li, from both sets).
-RESISTANCE_KINETICS_PARAMETERS = field_uses("symmetric_cell_resistance_ohm")
+                                     "activation_energy_J_per_mol")
+#: i0 from the measured symmetric-cell resistance and its electrode area (``--kinetics
+#: rct``; with ``set`` the coated-interface rule reads them for coated Li, from both sets).
+#: The cell models that scale currents by the Li area declare it themselves.
+RESISTANCE_KINETICS_PARAMETERS = field_uses("symmetric_cell_resistance_ohm",
+                                            "li_electrode_area_m2")
 #: ``--kinetics set``: the bare set's exchange current.
 SET_KINETICS_PARAMETERS = (ParameterUse("li_exchange_current_density", "A/m**2"),)
 #: Coated Li: the film h/kappa_c (its Ohmic drop, and taken out of the measured resistance).
 COATING_PARAMETERS = field_uses("coating_thickness_m", "coating_conductivity_S_per_m")
-#: The set's focusing factor (replaced by the surface model's with --focusing-from-surface).
-FOCUSING_PARAMETERS = field_uses("focusing_factor")
 
 
-def li_electrode_uses(anode: str, kinetics: str = "rct", focusing_from_set: bool = True
-                      ) -> tuple[ParameterUse, ...]:
+def li_electrode_uses(anode: str, kinetics: str = "rct") -> tuple[ParameterUse, ...]:
     """What the Li electrode of a cell model reads, by anode and kinetics rule.
 
     Parameters
@@ -247,8 +246,9 @@ def li_electrode_uses(anode: str, kinetics: str = "rct", focusing_from_set: bool
         ``bare`` or ``coated``.
     kinetics
         ``rct`` or ``set`` (:func:`reference_exchange_current_A_per_m2`).
-    focusing_from_set
-        Whether the focusing factor comes from the set (not from the surface model).
+
+    The focusing factor is not the electrode's: only the Li loss law reads it (the
+    models with a loss declare it).
 
     Raises
     ------
@@ -264,18 +264,18 @@ def li_electrode_uses(anode: str, kinetics: str = "rct", focusing_from_set: bool
         uses += SET_KINETICS_PARAMETERS
     if anode == "coated":
         uses += COATING_PARAMETERS
-    if focusing_from_set:
-        uses += FOCUSING_PARAMETERS
     return tuple(uses)
 
 
 def all_cell_uses(anode: str, kinetics: str = "rct", focusing_from_set: bool = True
                   ) -> tuple[ParameterUse, ...]:
-    """Every name :class:`LiMetalParameters` can hold for an anode (all models together)."""
+    """Every name :class:`LiMetalParameters` can hold for an anode (all models together;
+    without the set's focusing factor when the caller gives it)."""
     electrode = {u.key for u in (*LI_ELECTRODE_PARAMETERS, *RESISTANCE_KINETICS_PARAMETERS,
-                                 *COATING_PARAMETERS, *FOCUSING_PARAMETERS)}
-    return (*li_electrode_uses(anode, kinetics, focusing_from_set),
-            *(u for u in FIELD_USES.values() if u.key not in electrode))
+                                 *COATING_PARAMETERS)}
+    return (*li_electrode_uses(anode, kinetics),
+            *(u for f, u in FIELD_USES.items() if u.key not in electrode
+              and (focusing_from_set or f != "focusing_factor")))
 
 
 def _get(si: Mapping[str, Any], name: str) -> float:
@@ -326,8 +326,8 @@ def reference_exchange_current_A_per_m2(pset: Any, anode: str, kinetics: Kinetic
                          "the bare set, from which the coated i0 follows",
                          hint="use load_cell_parameters(...)")
     bare = bare_set.si
-    require_parameters(bare, [u.key for u in (*SET_KINETICS_PARAMETERS,
-                                              *RESISTANCE_KINETICS_PARAMETERS)],
+    require_parameters(bare, ["li_exchange_current_density",
+                              "symmetric_cell_charge_transfer_resistance"],
                        "the coated Li kinetics (--kinetics set)", bare_set.name)
     return coated_exchange_current(_get(bare, "li_exchange_current_density"),
                                    _get(bare, "symmetric_cell_charge_transfer_resistance"),

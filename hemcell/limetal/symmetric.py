@@ -62,7 +62,8 @@ from hemcell.params.uses import ParameterUse
 PARAMETERS: tuple[ParameterUse, ...] = field_uses(
     "electrolyte_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
     "electrolyte_conductivity_S_per_m", "cation_transference_number", "separator_thickness_m",
-    "separator_porosity", "separator_bruggeman", "loss_coefficient_per_V",
+    "separator_porosity", "separator_bruggeman", "li_electrode_area_m2", "focusing_factor",
+    "loss_coefficient_per_V",
     "li_foil_thickness_m", "li_molar_volume_m3_per_mol", "layer_porosity", "layer_bruggeman",
     "electrolyte_volume_m3", "electrolyte_consumption_m3_per_mol")
 

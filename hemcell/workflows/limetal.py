@@ -7,8 +7,9 @@ lists the ``assumed`` ones), the derived cell parameters and the focusing proven
 Which values a command reads (:func:`model_uses`): its model's declarations
 (``PARAMETERS`` of :mod:`hemcell.limetal.halfcell`, :mod:`~hemcell.limetal.cycling`,
 :mod:`~hemcell.limetal.symmetric`, :mod:`~hemcell.limetal.licu`) and the Li electrode's
-(:func:`hemcell.limetal.parameters.li_electrode_uses`: by anode, ``--kinetics`` and
-whether the focusing factor comes from the set); with ``--focusing-from-surface`` also
+(:func:`hemcell.limetal.parameters.li_electrode_uses`: by anode and ``--kinetics``; the
+set's focusing factor only where a Li loss law reads it and the surface model does not
+give it); with ``--focusing-from-surface`` also
 what the surface run reads (:func:`hemcell.workflows.surface.case_parameter_uses`). A
 ``--set`` key outside these is refused (exit 2) before anything runs, naming the command
 and the closest names it reads; a set missing values the model reads names all of them.
@@ -67,8 +68,10 @@ def model_uses(command: str, anode: str, kinetics: str = "rct",
     }
     if command not in models:
         raise InputError("limetal command", command, " | ".join(COMMANDS))
-    focusing_from_set = not (focusing_from_surface and command != "nucleation")
-    return (*li_electrode_uses(anode, kinetics, focusing_from_set), *models[command])
+    uses = (*li_electrode_uses(anode, kinetics), *models[command])
+    if focusing_from_surface:  # the surface model gives the focusing factor
+        uses = tuple(u for u in uses if u.key != "current_focusing_factor")
+    return uses
 
 
 def _reader(command: str, anodes: Sequence[str], kinetics: str, focusing: bool) -> str:
