@@ -14,9 +14,11 @@ What the coating changes, at the Li electrode:
   with Arrhenius temperature dependence (:mod:`hemcell.limetal.kinetics`), written as
   PyBaMM's ``Exchange-current density for lithium metal electrode`` with a square-root
   electrolyte-concentration dependence :math:`i_0 \propto (c_e/c_0)^{1/2}`;
-- focusing and areas: the 1D model carries the cathode's current density :math:`I/A_c`,
-  the Li electrode sees :math:`f I/A_{Li}` at the hot spots, so the model's exchange
-  current is :math:`i_0 A_{Li}/(A_c f)`;
+- areas: the 1D model carries the cathode's current density :math:`I/A_c`, the Li
+  electrode the mean :math:`I/A_{Li}`, so the model's exchange current is
+  :math:`i_0 A_{Li}/A_c`. No focusing factor: the i0 from the measured resistance already
+  holds the real surface's focusing (:mod:`hemcell.limetal.kinetics`); the focused current
+  :math:`f I/A_{Li}` enters only the Li loss (:mod:`hemcell.limetal.cycling`);
 - film and interphase layer: in series, as PyBaMM's contact resistance
   :math:`R = (h/\kappa_c + r_{dl}) / A_{Li}` [Ω], an Ohmic shift :math:`I R`.
 
@@ -107,14 +109,14 @@ def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction:
 def model_exchange_current_A_per_m2(p: LiMetalParameters) -> float:
     """Li exchange current as carried by the 1D model at the reference temperature.
 
-    ``i0 A_Li / (A_c f)`` with the cell's ``i0(T_ref)``
+    ``i0 A_Li / A_c`` with the cell's ``i0(T_ref)``
     (:attr:`LiMetalParameters.exchange_current_ref_A_per_m2`): cathode-area current
-    density, Li-area kinetics, focused. The model applies the Arrhenius factor at its
-    temperature (:func:`build_half_cell`), so at the cell temperature it carries
-    ``p.exchange_current_A_per_m2 A_Li / (A_c f)``.
+    density, Li-area kinetics, cell-averaged (no focusing factor: it is in the measured
+    resistance, :mod:`hemcell.limetal.kinetics`). The model applies the Arrhenius factor
+    at its temperature (:func:`build_half_cell`), so at the cell temperature it carries
+    ``p.exchange_current_A_per_m2 A_Li / A_c``.
     """
-    return (p.exchange_current_ref_A_per_m2 * p.li_electrode_area_m2
-            / (p.cathode_area_m2 * p.focusing_factor))
+    return p.exchange_current_ref_A_per_m2 * p.li_electrode_area_m2 / p.cathode_area_m2
 
 
 def contact_resistance_ohm(p: LiMetalParameters, layer_resistance_ohm_m2: float = 0.0) -> float:

@@ -1,9 +1,11 @@
 r"""Li‖Cu cells: first plating with nucleation, then Coulombic efficiency over cycles.
 
-- First plating on Cu (:mod:`hemcell.limetal.nucleation`): Cu-side overpotential with the
-  nucleation tip; the cell voltage adds the Li counter electrode's stripping
-  overpotential, the separator, the film and the steady concentration overpotential
-  (the same terms as :mod:`hemcell.limetal.symmetric`).
+- First plating on Cu (:mod:`hemcell.limetal.nucleation`, at the mean current density):
+  Cu-side overpotential with the nucleation tip; the cell voltage adds the Li counter
+  electrode's stripping overpotential (cell-averaged, without focusing,
+  :func:`hemcell.limetal.kinetics.interface_overpotential_V`), the separator, the film and
+  the steady concentration overpotential (the same terms as
+  :mod:`hemcell.limetal.symmetric`).
 - Cycling: each cycle plates :math:`q` on the Cu side and strips it back; the fraction
   :math:`\lambda = k_{loss}\eta_{loc}` is lost (:mod:`hemcell.limetal.losses`), so the
   Coulombic efficiency is :math:`1-\lambda`; after the first plating both electrodes are
@@ -22,8 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hemcell.laws import butler_volmer_overpotential_V
-from hemcell.limetal.kinetics import local_deposition_overpotential_V
+from hemcell.limetal.kinetics import interface_overpotential_V, local_deposition_overpotential_V
 from hemcell.limetal.losses import loss_fraction
 from hemcell.limetal.nucleation import NucleationResult, simulate_nucleation
 from hemcell.limetal.parameters import LiMetalParameters, field_uses
@@ -57,8 +58,7 @@ def first_plating(p: LiMetalParameters, current_density_A_per_m2: float,
         p.nucleation_shape_factor if shape_factor is None else shape_factor,
         p.nucleation_rate_prefactor_per_m2_s, p.cu_double_layer_capacity_F_per_m2,
         areal_capacity_C_per_m2 / i)
-    series = (butler_volmer_overpotential_V(p.focusing_factor * i, p.exchange_current_A_per_m2,
-                                            p.temperature_K)
+    series = (interface_overpotential_V(i, p.exchange_current_A_per_m2, p.temperature_K)
               + i * (1.0 / p.separator_conductance_S_per_m2 + p.film_resistance_ohm_m2)
               + concentration_overpotential_V(p, i))
     return res, series

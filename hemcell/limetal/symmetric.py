@@ -15,8 +15,10 @@ The plateau voltage of cycle :math:`n` is the sum of series terms (per area):
     \Delta c = \frac{(1-t_+)\,i}{F}\left(\frac{L_s}{D\varepsilon_s^{b_s}}
                + \frac{2L_{dl}(n)}{D\varepsilon_{dl}^{b_{dl}}}\right),
 
-- :math:`\eta_{ct} = (2RT/F)\operatorname{arsinh}(f i/2i_0)`: Butler–Volmer at each
-  electrode through the effective area fraction :math:`1/f` (:mod:`hemcell.limetal.kinetics`);
+- :math:`\eta_{ct} = (2RT/F)\operatorname{arsinh}(i/2i_0)`: Butler–Volmer at each
+  electrode at the mean current density, with the i0 of the measured resistance (current
+  focusing is already in that measurement; only the Li loss :math:`\lambda` sees the
+  focused current, :mod:`hemcell.limetal.kinetics`);
 - Ohmic drops of the separator (Bruggeman), the coating films
   (:mod:`hemcell.laws`) and the two dead-Li/SEI layers;
 - the steady salt gradient across separator and layers in series (binary electrolyte,
@@ -49,9 +51,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hemcell.errors import InputError
-from hemcell.laws import FARADAY_C_PER_MOL, butler_volmer_overpotential_V, thermal_voltage_V
+from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
 from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
-from hemcell.limetal.kinetics import local_deposition_overpotential_V
+from hemcell.limetal.kinetics import interface_overpotential_V, local_deposition_overpotential_V
 from hemcell.limetal.losses import layer_diffusion_resistance_s_per_m, loss_fraction
 from hemcell.limetal.parameters import LiMetalParameters, field_uses
 from hemcell.params.uses import ParameterUse
@@ -186,7 +188,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
     eta_ct: dict[float, float] = {}
     lam: dict[float, float] = {}
     for i in {i for i, _ in schedule}:
-        eta_ct[i] = butler_volmer_overpotential_V(p.focusing_factor * i, i0, p.temperature_K)
+        eta_ct[i] = interface_overpotential_V(i, i0, p.temperature_K)
         lam[i] = loss_fraction(local_deposition_overpotential_V(i, i0, p.focusing_factor,
                                                                 p.temperature_K),
                                p.loss_coefficient_per_V)

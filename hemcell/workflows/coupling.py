@@ -4,12 +4,11 @@ This is the one place where the cell models meet the FEniCSx surface model
 (``hemcell.surface``). The surface model solves the Li⁺ transport, Butler–Volmer
 kinetics and mechanics near a perturbed bare or coated Li surface at a given mean
 current density and reports ``current_focusing_factor`` f = max/mean of the normal
-current on the Li surface. The cell models use f in two places
-(:mod:`hemcell.limetal.kinetics`):
-
-- the deposition overpotential that drives Li loss is evaluated at f times the mean
-  current density (:mod:`hemcell.limetal.losses`);
-- the cell-averaged Li kinetics use the effective exchange current i0/f.
+current on the Li surface. The cell models use f in one place only
+(:mod:`hemcell.limetal.kinetics`): the deposition overpotential that drives Li loss is
+evaluated at f times the mean current density (:mod:`hemcell.limetal.losses`). The
+cell-averaged Li kinetics use the i0 of the measured resistance at the mean current: the
+measurement already holds the real surface's focusing.
 
 Which focusing measure is f: ``max`` (default; max/mean, the hot spot, what the sets'
 ``current_focusing_factor`` holds) or ``current-weighted`` (f_w, the mean local current

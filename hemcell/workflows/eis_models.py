@@ -23,8 +23,9 @@ the double layer and the film capacitance. Per unit Li area, with :math:`i = I/A
 (:math:`\eta_k` counted in the direction of the current at each electrode; separator
 transport :math:`D_{eff} = D\varepsilon^{b}`, :math:`\kappa_{eff} = \kappa\varepsilon^{b}`;
 binary electrolyte with thermodynamic factor 1, Newman & Thomas-Alyea, *Electrochemical
-Systems*, ch. 11). The exchange current, its focusing factor :math:`f` and its
-Arrhenius law are those of the DC model, so at steady state and small current this model
+Systems*, ch. 11). The exchange current (from the measured resistance, cell-averaged:
+no focusing factor, :mod:`hemcell.limetal.kinetics`) and its Arrhenius law are those of
+the DC model, so at steady state and small current this model
 gives exactly the slope of :func:`hemcell.limetal.symmetric.run_schedule`'s plateau
 voltage (tested). PyBaMM's sign convention is kept: positive current lowers the voltage,
 so :math:`Z = -\mathrm{d}V/\mathrm{d}I`.
@@ -101,8 +102,9 @@ class SymmetricCellValues:
 
     @property
     def exchange_current_A_per_m2(self) -> float:
-        """Cell-averaged Li exchange current ``i0(T)/f`` (the DC model's kinetics)."""
-        return self.params.exchange_current_A_per_m2 / self.params.focusing_factor
+        """Cell-averaged Li exchange current ``i0(T)`` (the DC model's kinetics; the
+        measured resistance it comes from already holds the current focusing)."""
+        return self.params.exchange_current_A_per_m2
 
     @property
     def separator_conductance_S_per_m2(self) -> float:

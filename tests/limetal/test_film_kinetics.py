@@ -17,7 +17,7 @@ from hemcell.laws import (
     film_area_resistance_ohm_m2,
     film_ohmic_drop_V,
 )
-from hemcell.limetal.kinetics import local_deposition_overpotential_V
+from hemcell.limetal.kinetics import interface_overpotential_V, local_deposition_overpotential_V
 from hemcell.limetal.losses import (
     LiInventory,
     layer_diffusion_resistance_s_per_m,
@@ -72,9 +72,13 @@ def test_butler_volmer_inverse_and_linear_limit():
     i = 1e-4
     assert butler_volmer_overpotential_V(i, i0, T) == pytest.approx(
         i * GAS_CONSTANT_J_PER_MOL_K * T / (FARADAY_C_PER_MOL * i0), rel=1e-8)
-    # focusing: the local overpotential is the BV value at f times the mean current
+    # cell-averaged: BV at the mean current (magnitude); focusing: the local overpotential
+    # is the BV value at f times the mean current
+    assert interface_overpotential_V(-10.0, i0, T) == butler_volmer_overpotential_V(10.0, i0, T)
     assert local_deposition_overpotential_V(10.0, i0, 2.5, T) == pytest.approx(
         butler_volmer_overpotential_V(25.0, i0, T), rel=1e-12)
+    assert local_deposition_overpotential_V(10.0, i0, 1.0, T) == interface_overpotential_V(
+        10.0, i0, T)
     with pytest.raises(InputError):
         local_deposition_overpotential_V(10.0, i0, 0.5, T)
 

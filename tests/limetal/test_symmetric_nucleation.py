@@ -38,8 +38,7 @@ def test_first_cycle_is_the_sum_of_the_series_terms(params):
     p = params["coated"]
     i = 1 * MA_CM2
     r = run_symmetric(p, i, 1 * MAH_CM2, hours=2.0)
-    eta = butler_volmer_overpotential_V(p.focusing_factor * i, p.exchange_current_A_per_m2,
-                                        p.temperature_K)
+    eta = butler_volmer_overpotential_V(i, p.exchange_current_A_per_m2, p.temperature_K)
     t = r.initial_terms_V
     assert t["charge_transfer_V"] == pytest.approx(2 * eta, rel=1e-12)
     assert t["coating_film_V"] == pytest.approx(2 * i * 28e-9 / 1e-3, rel=1e-9)
@@ -48,6 +47,46 @@ def test_first_cycle_is_the_sum_of_the_series_terms(params):
     # cycle 1 already carries one plating's layer, so it sits just above the fresh sum
     fresh = sum(t.values())
     assert fresh < r.overpotential_V[0] < fresh * 1.05
+
+
+@pytest.mark.parametrize("anode, measured_ohm", [("bare", 64.0), ("coated", 44.0)])
+def test_small_current_interface_resistance_is_the_measured_one(tmp_path, params, anode,
+                                                                measured_ohm):
+    """The i0 comes from the measured Li||Li resistance (seed 004 L86), which already holds
+    the real surface's current focusing: at 0.1 uA/cm2 (i/2i0 <= 1.2e-4, Butler-Volmer
+    linear to 3e-9) the model's interface terms, 2 eta_ct + 2 i h/kappa_c, over the cell
+    current give back 64 / 44 Ohm, through ``hemcell limetal symmetric``; a focusing factor
+    changes only the Li loss, not that resistance."""
+    from hemcell.workflows import limetal
+    from hemcell.workflows.coupling import with_focusing
+
+    i = 1e-3  # A/m**2
+    s = limetal.symmetric([anode], i, 3.6, 2.0, tmp_path)
+    terms = s["initial_overpotential_terms_mV"]
+    area = params[anode].li_electrode_area_m2
+    r_cell = 1e-3 * (terms["charge_transfer"] + terms["coating_film"]) / (i * area)
+    assert r_cell == pytest.approx(measured_ohm, rel=1e-6)
+    p = params[anode]
+    focused = with_focusing(p, 3.0)
+    plain, hot = run_symmetric(p, i, 3.6, 2.0), run_symmetric(focused, i, 3.6, 2.0)
+    assert hot.initial_terms_V == plain.initial_terms_V
+    assert hot.loss_fraction > plain.loss_fraction
+
+
+def test_licu_counter_electrode_and_nucleation_use_the_mean_current(params):
+    """Li||Cu first plating: the Li counter electrode is cell-averaged (no focusing) and
+    the nucleation on Cu runs at the mean current, so the focusing factor changes neither."""
+    from hemcell.workflows.coupling import with_focusing
+
+    p = params["bare"]
+    i, q = 1 * MA_CM2, 0.02 * MAH_CM2
+    res, series = first_plating(p, i, q)
+    res_f, series_f = first_plating(with_focusing(p, 3.0), i, q)
+    assert series_f == series
+    assert res_f.tip_V == res.tip_V and res_f.plateau_V == res.plateau_V
+    eta_li = butler_volmer_overpotential_V(i, p.exchange_current_A_per_m2, p.temperature_K)
+    assert series == pytest.approx(eta_li + i / p.separator_conductance_S_per_m2
+                                   + concentration_overpotential_V(p, i), rel=1e-12)
 
 
 def test_concentration_overpotential_linear_limit_and_depletion(params):
