@@ -14,8 +14,10 @@ CSV
 
     Quantities: ``time``, ``current``, ``voltage``, ``capacity``, ``c_rate`` (``[1/h]``,
     for a table of rate capability), ``current_density``, ``areal_capacity`` and
-    ``overpotential`` (a table of Li nucleation on Cu) and ``cycle``/``step`` counters in
-    ``[1]``. The
+    ``overpotential`` (a table of Li nucleation on Cu), ``retention`` and
+    ``coulombic_efficiency`` (``[1]`` or ``[%]``), ``time_to_failure``, an impedance
+    spectrum's ``frequency`` [Hz], ``z_real`` and ``z_imag`` [ohm] (``z_imag`` is Im Z:
+    negative on a capacitive arc), and ``cycle``/``step`` counters in ``[1]``. The
     current may be absolute (``A``, ``mA``) or per mass of active material (``A/g``,
     ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
     **Sign**: a positive current discharges the cell, i.e. lithiates a half-cell's
@@ -23,7 +25,9 @@ CSV
 
 Instrument files
     Read through a maintained reader, never a hand-written binary parser: BioLogic
-    EC-Lab ``.mpr`` (binary) and ``.mpt`` (text export) with ``galvani``. EC-Lab counts
+    EC-Lab ``.mpr`` (binary) and ``.mpt`` (text export) with ``galvani``: time series
+    (GCPL) and impedance spectra (PEIS: ``freq/Hz``, ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``, the
+    last negated to Im Z). EC-Lab counts
     oxidation of the working electrode as positive current, so its ``I/mA`` is negated
     (a HEM anode lithiated against Li is a reduction: negative in EC-Lab, a positive
     "discharge" here).
@@ -52,6 +56,12 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "current_density": ("A/m**2",),
     "areal_capacity": ("A*s/m**2",),
     "overpotential": ("V",),
+    "retention": ("dimensionless",),
+    "coulombic_efficiency": ("dimensionless",),
+    "time_to_failure": ("s",),
+    "frequency": ("1/s",),
+    "z_real": ("ohm",),
+    "z_imag": ("ohm",),
     "cycle": ("dimensionless",),
     "step": ("dimensionless",),
 }
@@ -143,7 +153,8 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
     """The allowed SI unit of ``quantity`` that ``unit`` converts to, and the factor."""
     if quantity not in QUANTITIES:
         raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}")
-    text = "dimensionless" if unit in ("", "-", "1") else unit.replace("mAh", "mA*h")
+    text = ("dimensionless" if unit in ("", "-", "1") else "percent" if unit == "%"
+            else unit.replace("mAh", "mA*h"))
     given = parse_unit(text.replace("Ah", "A*h"), where)
     ureg = unit_registry()
     for target in QUANTITIES[quantity]:
@@ -205,8 +216,8 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
 
 
 def check(meas: Measurement, required: Sequence[str] = ("time", "voltage")) -> None:
-    """Refuse missing columns, NaN/missing values and a time that does not strictly
-    increase.
+    """Refuse missing columns, NaN/missing values, a frequency <= 0 and a time that does
+    not strictly increase (frequencies may come in any order: each row is one point).
 
     Raises
     ------
@@ -224,6 +235,13 @@ def check(meas: Measurement, required: Sequence[str] = ("time", "voltage")) -> N
         raise InputError(f"{meas.path.name}: columns", have,
                          f"columns {' and '.join(repr(q + ' [unit]') for q in required)} "
                          f"(missing: {', '.join(missing)})")
+    if "frequency" in meas:
+        f = meas["frequency"]
+        low = np.flatnonzero(f <= 0)
+        if low.size:
+            k = int(low[0]) + 1
+            raise InputError(meas.where("frequency", k), f"{f[k - 1]:g} Hz",
+                             "a frequency > 0 (any order)")
     if "time" not in meas:
         return
     t = meas["time"]
@@ -242,14 +260,19 @@ _ECLAB = {
     "Ewe/V": ("voltage", "V", 1.0),
     "(Q-Qo)/mA.h": ("capacity", "mAh", -1.0),
     "cycle number": ("cycle", "dimensionless", 1.0),
+    "freq/Hz": ("frequency", "Hz", 1.0),
+    "Re(Z)/Ohm": ("z_real", "ohm", 1.0),
+    "-Im(Z)/Ohm": ("z_imag", "ohm", -1.0),
 }
 
 
-def read_instrument(path: str | Path) -> Measurement:
+def read_instrument(path: str | Path, required: Sequence[str] = ("time", "voltage")
+                    ) -> Measurement:
     """Read a BioLogic EC-Lab file (``.mpr`` binary or ``.mpt`` text) with galvani.
 
-    Current and charge are negated to the hemcell sign (module doc). Columns other
-    than time, current, voltage, charge and cycle number are left out.
+    Current and charge are negated to the hemcell sign (module doc), ``-Im(Z)`` to
+    Im Z. Columns other than time, current, voltage, charge, cycle number and the
+    impedance (frequency, Re Z, −Im Z) are left out.
 
     Raises
     ------
@@ -284,7 +307,7 @@ def read_instrument(path: str | Path) -> Measurement:
                                         sign * factor * np.asarray(table[name], dtype=float))
     if len(meas) < 2:
         raise InputError(p.name, f"{len(meas)} data row(s)", "at least two data rows")
-    check(meas)
+    check(meas, required)
     return meas
 
 
@@ -293,7 +316,7 @@ def read_measurement(path: str | Path, required: Sequence[str] = ("time", "volta
     """A CSV (:func:`read_csv`) or instrument file (:func:`read_instrument`) by suffix."""
     p = Path(path)
     if p.suffix.lower() in INSTRUMENT_SUFFIXES:
-        return read_instrument(p)
+        return read_instrument(p, required)
     return read_csv(p, required)
 
 
@@ -347,3 +370,34 @@ def check_voltage_window(meas: Measurement, lower_V: float, upper_V: float) -> N
         raise InputError(meas.where("voltage", k), f"{v[k - 1]:g} V",
                          f"a voltage inside the model's window [{lower_V:g}, {upper_V:g}] V "
                          "(the parameter set's lower/upper voltage cut-offs)")
+
+
+def discharge_capacity_per_cycle(meas: Measurement) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Discharge capacity of each cycle of a cycler time series.
+
+    The k-th distinct value of the ``cycle`` counter (in order of appearance) is cycle
+    k; its discharge capacity is ∫ max(I, 0) dt over its rows (trapezoidal; a positive
+    current is a discharge, module doc).
+
+    Returns
+    -------
+    tuple
+        ``(cycle numbers from 1, capacity [A s or A s/kg], per_mass)``.
+
+    Raises
+    ------
+    InputError
+        Without time, current and cycle columns, or a cycle without discharge.
+    """
+    check(meas, ("time", "current", "cycle"))
+    t, i, counter = meas["time"], np.clip(meas["current"], 0.0, None), meas["cycle"]
+    cycles, caps = [], []
+    for n, value in enumerate(dict.fromkeys(counter.tolist()), start=1):
+        rows = np.flatnonzero(counter == value)
+        q = float(np.sum(0.5 * (i[rows][1:] + i[rows][:-1]) * np.diff(t[rows])))
+        if not q > 0:
+            raise InputError(meas.where("cycle", int(rows[0]) + 1), f"cycle counter {value:g}",
+                             "cycles that each hold a discharge (positive current)")
+        cycles.append(n)
+        caps.append(q)
+    return np.array(cycles, float), np.array(caps), meas.columns["current"].per_mass

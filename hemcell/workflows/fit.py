@@ -59,14 +59,29 @@ from hemcell.measurements import (
     read_measurement,
 )
 
-#: Commands whose models ``hemcell fit`` can drive.
-COMMANDS = ("cell run", "limetal rate", "limetal nucleation")
-#: Objective signals available now, per command.
+#: Objective signals per command (the first is the default).
 SIGNALS = {"cell run": ("voltage_vs_time", "voltage_vs_capacity"),
+           "cell cycle-life": ("capacity_per_cycle",),
            "limetal rate": ("capacity_vs_rate",),
-           "limetal nucleation": ("nucleation_overpotential",)}
-#: Signals named by the command's contract that are not implemented yet.
-LATER_SIGNALS = ("capacity_per_cycle", "impedance")
+           "limetal cycle": ("capacity_per_cycle", "coulombic_efficiency_per_cycle",
+                             "mean_coulombic_efficiency"),
+           "limetal symmetric": ("time_to_failure",),
+           "limetal licu": ("aurbach_coulombic_efficiency",),
+           "limetal nucleation": ("nucleation_overpotential",),
+           "eis symmetric": ("impedance",),
+           "eis li-lfp": ("impedance",),
+           "eis anode": ("impedance",)}
+#: Commands whose models ``hemcell fit`` can drive.
+COMMANDS = tuple(SIGNALS)
+#: SI unit(s) of each signal (of its noise σ): a capacity per cycle is per mass or a
+#: retention.
+SIGNAL_UNITS = {"voltage_vs_time": ("V",), "voltage_vs_capacity": ("V",),
+                "capacity_vs_rate": ("C/kg",), "nucleation_overpotential": ("V",),
+                "capacity_per_cycle": ("C/kg", "dimensionless"),
+                "coulombic_efficiency_per_cycle": ("dimensionless",),
+                "mean_coulombic_efficiency": ("dimensionless",),
+                "time_to_failure": ("s",), "aurbach_coulombic_efficiency": ("dimensionless",),
+                "impedance": ("ohm",)}
 JACOBIANS = ("auto", "sensitivities", "finite_differences")
 #: Input that carries the applied current [A] (or its scale for a current trace).
 CURRENT_INPUT = "Applied current [A]"
@@ -88,11 +103,19 @@ FD_STEP_LINEAR = 1e-3
 #: Residual of every point when the solver fails at a trial point [in units of σ].
 FAILED_RESIDUAL = 1e3
 _SPEC_KEYS = {"model", "data", "fit", "objective"}
+_LI = {"command", "anode", "set"}
 _MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", "ion"},
-               "limetal rate": {"command", "anode", "set"},
-               "limetal nucleation": {"command", "anode", "set"}}
-_MODEL_REQUIRED = {"cell run": ("recipe", "params"), "limetal rate": ("anode",),
-                   "limetal nucleation": ("anode",)}
+               "cell cycle-life": {"command", "recipe", "params", "protocol", "set", "ion",
+                                   "tol"},
+               "limetal rate": _LI, "limetal nucleation": _LI, "limetal symmetric": _LI,
+               "limetal licu": _LI, "limetal cycle": {*_LI, "c_rate", "stride"},
+               "eis symmetric": {*_LI, "temperature"},
+               "eis li-lfp": {*_LI, "temperature", "soc"},
+               "eis anode": {"command", "recipe", "params", "temperature", "soc", "protocol",
+                             "set"}}
+_MODEL_REQUIRED = {"cell run": ("recipe", "params"),
+                   "cell cycle-life": ("recipe", "params", "protocol"),
+                   "eis anode": ("recipe", "params")}
 _DATA_KEYS = {"file", "protocol", "weight", "name"}
 _FIT_KEYS = {"parameters", "multistart", "seed", "profile"}
 _PARAM_KEYS = {"initial", "bounds", "scale", "prior"}
@@ -171,6 +194,8 @@ class FitSpec:
     seed: int = 0
     profile_points: int = 7
     raw: dict[str, Any] = field(default_factory=dict)
+    #: SI unit of ``sigma`` (a capacity per cycle: ``C/kg`` or a retention's ``dimensionless``)
+    sigma_unit: str = "V"
 
 
 def _mapping(value: Any, field_name: str, keys: set[str], required: Sequence[str] = ()
@@ -197,15 +222,39 @@ def _quantity(text: Any, si_unit: str, field_name: str) -> tuple[float, str]:
     return to_si(value, unit, si_unit, field_name), unit
 
 
-def _parameter(name: str, raw: Any, where: str) -> FitParameter:
+def _eis_parameter_units() -> dict[str, str]:
+    """SI unit of each value the impedance models read besides the sets
+    (:data:`hemcell.workflows.eis.EIS_PARAMETERS`): fittable in an ``eis`` spec."""
+    from hemcell.workflows.eis import EIS_PARAMETERS
+
+    return {k: v["si_unit"] for k, v in EIS_PARAMETERS.items()}
+
+
+def _sigma_quantity(text: Any, units: Sequence[str]) -> tuple[float, str]:
+    """(σ [SI], its SI unit) in the first of the signal's ``units`` it converts to."""
+    for k, unit in enumerate(units):
+        try:
+            return _quantity(text, unit, "objective.noise.sigma")[0], unit
+        except InputError:
+            if k == len(units) - 1:
+                raise
+    raise AssertionError("no units")  # pragma: no cover
+
+
+def _parameter(name: str, raw: Any, where: str, extra: Mapping[str, str] | None = None
+               ) -> FitParameter:
+    """A fitted parameter: a registry name, or one of ``extra`` (name → SI unit: values a
+    command reads besides the sets, not range-checked by the registry)."""
     from hemcell.params import registry
 
     specs = registry()
-    if name not in specs:
+    extra = dict(extra or {})
+    if name not in specs and name not in extra:
         raise InputError(where, name, "a parameter name from the registry "
-                         "(parameters/registry/*.yaml; `hemcell params show SET` lists a set's)")
+                         "(parameters/registry/*.yaml; `hemcell params show SET` lists a set's)"
+                         + (f" or one of {sorted(extra)}" if extra else ""))
     entry = _mapping(raw, f"{where}.{name}", _PARAM_KEYS, ("initial", "bounds"))
-    si_unit = specs[name].unit
+    si_unit = specs[name].unit if name in specs else extra[name]
     initial, unit = _quantity(entry["initial"], si_unit, f"{where}.{name}.initial")
     bounds = entry["bounds"]
     if not isinstance(bounds, list) or len(bounds) != 2:
@@ -214,7 +263,7 @@ def _parameter(name: str, raw: Any, where: str) -> FitParameter:
     lower = _quantity(bounds[0], si_unit, f"{where}.{name}.bounds[0]")[0]
     upper = _quantity(bounds[1], si_unit, f"{where}.{name}.bounds[1]")[0]
     for k, value in enumerate((lower, upper)):
-        if not specs[name].contains(value):
+        if name in specs and not specs[name].contains(value):
             raise InputError(f"{where}.{name}.bounds[{k}]", bounds[k],
                              f"a value in {specs[name].allowed_range()} (the registry's range "
                              f"of {name})")
@@ -255,9 +304,9 @@ def load_spec(path: str | Path) -> FitSpec:
     raw = _mapping(safe_load_file(p), p.name, _SPEC_KEYS, ("model", "data", "fit"))
     command = raw["model"].get("command") if isinstance(raw["model"], Mapping) else None
     if command not in COMMANDS:
-        raise InputError("model.command", command, f"one of {list(COMMANDS)}",
-                         hint="other Li-metal and the impedance commands are not fittable yet")
-    model = _mapping(raw["model"], "model", _MODEL_KEYS[command], _MODEL_REQUIRED[command])
+        raise InputError("model.command", command, f"one of {list(COMMANDS)}")
+    model = _mapping(raw["model"], "model", _MODEL_KEYS[command],
+                     _MODEL_REQUIRED.get(command, ("anode",)))
     mechs = model.get("mechanisms")
     if isinstance(mechs, str):
         model["mechanisms"] = [m.strip() for m in mechs.split(",") if m.strip()]
@@ -282,7 +331,8 @@ def load_spec(path: str | Path) -> FitSpec:
     params_raw = fit["parameters"]
     if not isinstance(params_raw, Mapping) or not params_raw:
         raise InputError("fit.parameters", params_raw, "a mapping NAME: {initial, bounds, scale}")
-    parameters = [_parameter(str(n), e, "fit.parameters") for n, e in params_raw.items()]
+    extra = _eis_parameter_units() if command.startswith("eis ") else {}
+    parameters = [_parameter(str(n), e, "fit.parameters", extra) for n, e in params_raw.items()]
     multistart, seed = fit.get("multistart", 3), fit.get("seed", 0)
     if not isinstance(multistart, int) or multistart < 1:
         raise InputError("fit.multistart", multistart, "a whole number >= 1")
@@ -296,24 +346,20 @@ def load_spec(path: str | Path) -> FitSpec:
     obj = _mapping(raw.get("objective") or {}, "objective", _OBJECTIVE_KEYS)
     allowed = SIGNALS[command]
     signal = obj.get("signal", allowed[0])
-    if signal in LATER_SIGNALS:
-        raise InputError("objective.signal", signal, f"one of {list(allowed)}",
-                         hint=f"{signal} is not available yet")
     if signal not in allowed:
         raise InputError("objective.signal", signal, f"one of {list(allowed)} for {command}")
     noise = obj.get("noise", "estimate")
-    sigma = None
+    sigma, sigma_unit = None, SIGNAL_UNITS[signal][0]
     if noise != "estimate":
         nz = _mapping(noise, "objective.noise", {"sigma"}, ("sigma",))
-        unit = "C/kg" if signal == "capacity_vs_rate" else "V"
-        sigma = _quantity(nz["sigma"], unit, "objective.noise.sigma")[0]
+        sigma, sigma_unit = _sigma_quantity(nz["sigma"], SIGNAL_UNITS[signal])
         if not sigma > 0:
             raise InputError("objective.noise.sigma", nz["sigma"], "a positive value, e.g. 5 mV")
     jac = obj.get("jacobian", "auto")
     if jac not in JACOBIANS:
         raise InputError("objective.jacobian", jac, f"one of {list(JACOBIANS)}")
     return FitSpec(p, model, data, parameters, signal, sigma, jac, multistart, seed, points,
-                   dict(raw))
+                   dict(raw), sigma_unit)
 
 
 # --------------------------------------------------------------------------- problem
@@ -395,6 +441,27 @@ class _Problem:
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
         """Model values at every data set's points (None if a solve failed)."""
         raise NotImplementedError
+
+    def overrides(self, x: np.ndarray) -> list[str]:
+        """``--set`` overrides: the spec's fixed values and the fitted ones at ``x``."""
+        return [*self.spec.model["set"],
+                *(f"{p.name}={float(p.from_x(xi))!r} {p.si_unit}"
+                  for p, xi in zip(self.params, x, strict=True))]
+
+    def plot_dataset(self, top: Any, bottom: Any, ds: Any, model: np.ndarray) -> None:
+        """Data and model of one data set (``top``) and the residuals (``bottom``)."""
+        si = self.signal_si_per_unit
+        scale, unit = (1e3, "mV") if self.signal_unit == "V" else (1 / si, self.signal_unit)
+        top.plot(ds.x_axis, ds.observed / si, ".", ms=3, color="0.5", label="data")
+        top.plot(ds.x_axis, model / si, "-" if len(ds.observed) > 3 else "o", color="C0",
+                 label="model")
+        top.set_title(ds.spec.name, fontsize=9)
+        top.set_ylabel(f"{ds.y_label} ({self.signal_unit})")
+        top.legend(fontsize=8)
+        bottom.plot(ds.x_axis, scale * (model - ds.observed), ".", ms=2, color="C3")
+        bottom.axhline(0, color="0.3", lw=0.6)
+        bottom.set_xlabel(ds.x_label)
+        bottom.set_ylabel(f"model − data ({unit})")
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """Jacobian of :meth:`residuals` (forward differences unless overridden)."""
@@ -555,12 +622,6 @@ class FitProblem(_Problem):
         return "inputs", {}
 
     # ---- parameters -> setups -> inputs
-
-    def overrides(self, x: np.ndarray) -> list[str]:
-        """``--set`` overrides of the fixed (spec) and fitted values at ``x``."""
-        return [*self.spec.model["set"],
-                *(f"{p.name}={float(p.from_x(xi))!r} {p.si_unit}"
-                  for p, xi in zip(self.params, x, strict=True))]
 
     def setup(self, x: np.ndarray, protocol: str = "Rest for 1 second") -> Any:
         """The prepared cell (``cell run`` without solving) at fit coordinates ``x``."""
@@ -865,12 +926,6 @@ class LiMetalRateProblem(_Problem):
                                    np.asarray(self.c_rates), "C-rate (1/h)", "capacity")]
         self._cell = None if self.rebuild else self._build(self.overrides(self.x0))
 
-    def overrides(self, x: np.ndarray) -> list[str]:
-        """``--set`` overrides: the spec's fixed values and the fitted ones at ``x``."""
-        return [*self.spec.model["set"],
-                *(f"{p.name}={float(p.from_x(xi))!r} {p.si_unit}"
-                  for p, xi in zip(self.params, x, strict=True))]
-
     def _build(self, overrides: Sequence[str]) -> Any:
         from hemcell.limetal.halfcell import build_half_cell
         from hemcell.limetal.parameters import cell_parameters, load_anode_set
@@ -897,14 +952,18 @@ class LiMetalRateProblem(_Problem):
         return [np.asarray(result.capacity_mAh_per_g, dtype=float) * MAH_PER_G]
 
 
-class LiCuNucleationProblem(_Problem):
-    """``limetal nucleation``: the nucleation overpotential (tip minus plateau) of the
-    first Li plating on Cu (:func:`hemcell.limetal.licu.first_plating`).
+class _TableProblem(_Problem):
+    """A Li-metal command evaluated row by row on one table of targets.
 
-    The data set is a table ``current_density [mA/cm**2], areal_capacity [mAh/cm**2],
-    overpotential [mV]``, one row per plating. The model is an ODE integration per row
-    with the fitted values applied as ``--set`` overrides (nothing to build).
+    Subclasses name the table's columns (``required``, the compared one last) and
+    implement :meth:`row_value` (the model's value of one row from the cell parameters at
+    the trial point). Each evaluation loads the set with the fitted values as ``--set``
+    overrides (nothing is built: these models are closed-form or small ODE integrations).
     """
+
+    required: tuple[str, ...] = ()
+    x_label = ""
+    y_label = ""
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
@@ -914,47 +973,473 @@ class LiCuNucleationProblem(_Problem):
         self.base_set_name = li_anode_set_name(self.anode, "model.anode")
         self.rebuild = True
         if len(spec.data) != 1:
-            raise InputError("data", [d.file.name for d in spec.data], "one table "
-                             "'current_density [unit], areal_capacity [unit], overpotential "
-                             "[unit]' for limetal nucleation")
+            raise InputError("data", [d.file.name for d in spec.data],
+                             f"one table of {', '.join(self.required)} for "
+                             f"{spec.model['command']}")
         d = spec.data[0]
-        meas = read_measurement(d.file, required=("current_density", "areal_capacity",
-                                                  "overpotential"))
-        self.rows = list(zip(meas["current_density"], meas["areal_capacity"], strict=True))
-        self.datasets = [TargetSet(d, meas, np.asarray(meas["overpotential"], float),
-                                   np.asarray(meas["current_density"]) / 10.0,
-                                   "current density (mA/cm²)", "nucleation overpotential")]
+        meas = read_measurement(d.file, required=self.required)
+        self.rows = [dict(zip(self.required, r, strict=True))
+                     for r in zip(*(meas[q] for q in self.required), strict=True)]
+        observed = np.asarray(meas[self.required[-1]], dtype=float)
+        x_axis = (np.asarray(meas[self.required[0]]) if len(self.required) > 1
+                  else np.arange(1, len(observed) + 1, dtype=float))
+        self.datasets = [TargetSet(d, meas, observed, x_axis / self.x_axis_si_per_unit,
+                                   self.x_label, self.y_label)]
 
-    def overrides(self, x: np.ndarray) -> list[str]:
-        """``--set`` overrides: the spec's fixed values and the fitted ones at ``x``."""
-        return [*self.spec.model["set"],
-                *(f"{p.name}={float(p.from_x(xi))!r} {p.si_unit}"
-                  for p, xi in zip(self.params, x, strict=True))]
+    x_axis_si_per_unit = 1.0
+
+    def row_value(self, p: Any, pset: Any, row: Mapping[str, float]) -> float:
+        """Model value [SI] of one row."""
+        raise NotImplementedError
 
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
-        """Nucleation overpotential [V] of every row (None if a run failed)."""
-        from hemcell.limetal.licu import first_plating
+        """The model's value of every row (None if a run failed)."""
         from hemcell.limetal.parameters import cell_parameters, load_anode_set
 
         self.evaluations += 1
         pset = load_anode_set(self.anode, self.overrides(x))
         p = cell_parameters(pset, self.anode)
         try:
-            eta = [first_plating(p, float(i), float(q))[0].nucleation_overpotential_V
-                   for i, q in self.rows]
+            values = [self.row_value(p, pset, row) for row in self.rows]
         except SimulationError:
             self.failed += 1
             return None
-        return [np.asarray(eta, dtype=float)]
+        return [np.asarray(values, dtype=float)]
+
+
+class LiCuNucleationProblem(_TableProblem):
+    """``limetal nucleation``: the nucleation overpotential (tip minus plateau) of the
+    first Li plating on Cu (:func:`hemcell.limetal.licu.first_plating`), one row per
+    plating: ``current_density [mA/cm**2], areal_capacity [mAh/cm**2], overpotential
+    [mV]``."""
+
+    required = ("current_density", "areal_capacity", "overpotential")
+    x_label, y_label = "current density (mA/cm²)", "nucleation overpotential"
+    x_axis_si_per_unit = 10.0
+
+    def row_value(self, p: Any, pset: Any, row: Mapping[str, float]) -> float:
+        """Nucleation overpotential [V]."""
+        from hemcell.limetal.licu import first_plating
+
+        i, q = float(row["current_density"]), float(row["areal_capacity"])
+        return first_plating(p, i, q)[0].nucleation_overpotential_V
+
+
+class LiCuAurbachProblem(_TableProblem):
+    """``limetal licu``: the Aurbach Coulombic efficiency, ``1 − λ`` of the loss law at
+    the set's ``aurbach_current_density`` (:mod:`hemcell.limetal.licu`), table
+    ``coulombic_efficiency [%]`` (one row per measurement of it)."""
+
+    required = ("coulombic_efficiency",)
+    x_label, y_label = "measurement", "Aurbach Coulombic efficiency"
+    signal_unit = "1"
+
+    def row_value(self, p: Any, pset: Any, row: Mapping[str, float]) -> float:
+        """Aurbach Coulombic efficiency [1]."""
+        from hemcell.limetal.cycling import li_loss_per_cycle
+
+        return 1.0 - li_loss_per_cycle(p, p.aurbach_current_density_A_per_m2)
+
+
+class LiSymmetricProblem(_TableProblem):
+    """``limetal symmetric``: time to failure of a Li‖Li cell cycled at constant current,
+    table ``current_density [mA/cm**2], areal_capacity [mAh/cm**2], time_to_failure [h]``.
+
+    :func:`hemcell.limetal.symmetric.run_symmetric` fails in the first cycle whose steady
+    salt difference reaches 2 c₀: a step function of the parameters, which least squares
+    cannot use. The compared time is its continuous form: the salt difference grows
+    linearly in the cycle count (each cycle adds λq to each electrode's layer), so the
+    fractional cycle n* at which it reaches 2 c₀ is interpolated between the last cycle
+    that held and the one that failed, and the failure is counted at the middle of that
+    cycle, t = (n* + ½) t_cycle (equal to the simulated time of the failed cycle's end
+    within half a cycle). Failures other than salt depletion (the Li inventory) keep
+    their cycle-resolved time.
+    """
+
+    required = ("current_density", "areal_capacity", "time_to_failure")
+    x_label, y_label = "current density (mA/cm²)", "time to failure"
+    x_axis_si_per_unit = 10.0
+    signal_unit = "h"
+    signal_si_per_unit = 3600.0
+    #: The run lasts this many times the measured time (a failure later than that
+    #: counts as a failed evaluation).
+    HORIZON = 10.0
+
+    def row_value(self, p: Any, pset: Any, row: Mapping[str, float]) -> float:
+        """Time to failure [s] (continuous form, class doc)."""
+        from hemcell.limetal.losses import layer_diffusion_resistance_s_per_m
+        from hemcell.limetal.symmetric import (
+            run_symmetric,
+            salt_difference_mol_per_m3,
+            separator_diffusion_resistance_s_per_m,
+        )
+
+        i, q = float(row["current_density"]), float(row["areal_capacity"])
+        res = run_symmetric(p, i, q, hours=self.HORIZON * float(row["time_to_failure"]) / 3600)
+        if res.failure_cycle is None:
+            raise SimulationError(f"no failure within {self.HORIZON:g} times the measured "
+                                  "time", step="limetal symmetric")
+        if res.failure_reason != "salt depletion at the plating surface":
+            return 3600.0 * float(res.time_to_failure_h)
+
+        def depletion(n: int) -> float:
+            """Salt difference over 2 c₀ with the layers of ``n`` cycles."""
+            layer = layer_diffusion_resistance_s_per_m(
+                n * res.loss_fraction * q, p.li_molar_volume_m3_per_mol, p.layer_porosity,
+                p.layer_bruggeman, p.electrolyte_diffusivity_m2_per_s)
+            dc = salt_difference_mol_per_m3(p, i, separator_diffusion_resistance_s_per_m(p)
+                                            + 2 * layer)
+            return dc / (2 * p.electrolyte_concentration_mol_per_m3)
+
+        n_f = res.failure_cycle
+        before, after = depletion(n_f - 1), depletion(n_f)
+        n_star = n_f - 1 + (1.0 - before) / (after - before)
+        return (n_star + 0.5) * res.cycle_time_s
+
+
+#: Values :func:`hemcell.limetal.cycling.run_cycling` reads outside the built Li‖LFP DFN
+#: (crosstalk, shuttle, Li loss law): fitting only these reuses the built cell.
+CYCLE_BOOKKEEPING = ("lfp_deactivation_per_lost_li", "shuttle_charge_per_lost_li",
+                     "li_loss_overpotential_coefficient")
+
+
+def _cycle_table(ds: DataSpec, signal: str, allowed_units: Sequence[str]
+                 ) -> tuple[Measurement, np.ndarray, np.ndarray, str, bool]:
+    """A per-cycle table (or a cycler time series reduced to one) for ``signal``.
+
+    Returns
+    -------
+    tuple
+        ``(measurement, cycle numbers, observed values [SI], quantity, per_mass)``;
+        quantity ``capacity`` (per mass or absolute), ``retention`` or
+        ``coulombic_efficiency``.
+    """
+    from hemcell.measurements import discharge_capacity_per_cycle
+
+    name = ds.file.name
+    if signal == "capacity_per_cycle":
+        meas = read_measurement(ds.file, required=())
+        if "time" in meas:  # a cycler's time series
+            cycles, observed, per_mass = discharge_capacity_per_cycle(meas)
+            return meas, cycles, observed, "capacity", per_mass
+        quantity = "retention" if "retention" in meas else "capacity"
+        needed: tuple[str, ...] = ("cycle", quantity)
+    else:
+        meas = read_measurement(ds.file, required=())
+        quantity, needed = "coulombic_efficiency", ("cycle", "coulombic_efficiency")
+    from hemcell.measurements import check
+
+    check(meas, needed)
+    cycles = np.asarray(meas["cycle"], dtype=float)
+    bad = np.flatnonzero((cycles < 1) | (cycles != np.round(cycles)))
+    if bad.size:
+        raise InputError(meas.where("cycle", int(bad[0]) + 1), f"{cycles[bad[0]]:g}",
+                         "a whole cycle number >= 1")
+    back = np.flatnonzero(np.diff(cycles) <= 0)
+    if back.size:
+        raise InputError(meas.where("cycle", int(back[0]) + 2), f"{cycles[back[0] + 1]:g}",
+                         "strictly increasing cycle numbers")
+    col = meas.columns[quantity]
+    unit = "dimensionless" if quantity != "capacity" else "C/kg"
+    if unit not in allowed_units:
+        raise InputError(f"{name}: column '{col.header}'", col.unit,
+                         f"a column in {' or '.join(allowed_units)} (the noise σ's unit)")
+    return meas, cycles, np.asarray(col.values, float), quantity, col.per_mass
+
+
+class _CycleProblem(_Problem):
+    """What the capacity-per-cycle adapters share: per-cycle tables (or cycler time
+    series reduced to them) and the model's per-cycle values at the data's cycles."""
+
+    def _cycle_datasets(self, spec: FitSpec) -> None:
+        self.datasets = []
+        self.kinds: list[tuple[str, bool]] = []
+        allowed = (spec.sigma_unit,) if spec.sigma is not None else \
+            SIGNAL_UNITS[spec.signal]
+        for d in spec.data:
+            meas, cycles, observed, quantity, per_mass = _cycle_table(d, spec.signal, allowed)
+            self.kinds.append((quantity, per_mass))
+            label = {"capacity": "capacity", "retention": "retention",
+                     "coulombic_efficiency": "Coulombic efficiency"}[quantity]
+            if spec.signal == "mean_coulombic_efficiency":
+                label = "mean Coulombic efficiency since cycle 1"
+            self.datasets.append(TargetSet(d, meas, observed, cycles, "cycle", label))
+        units = {q for q, _ in self.kinds}
+        if len({"capacity"} & units) and len(units) > 1:
+            raise InputError("data", [d.file.name for d in spec.data],
+                             "data sets of one kind: all capacities or all retentions")
+        if "capacity" in units:
+            self.signal_unit, self.signal_si_per_unit = "mAh/g", MAH_PER_G
+        else:
+            self.signal_unit, self.signal_si_per_unit = "1", 1.0
+        self.n_cycles = int(max(float(np.max(ds.x_axis)) for ds in self.datasets))
+
+    def per_cycle(self, capacity: np.ndarray, ce: np.ndarray) -> list[np.ndarray]:
+        """The compared values of every data set from the model's capacity [C/kg] and
+        cell CE of cycles 1..n (cycle k at index k − 1)."""
+        out = []
+        for ds, (quantity, _) in zip(self.datasets, self.kinds, strict=True):
+            idx = ds.x_axis.astype(int) - 1
+            if self.spec.signal == "capacity_per_cycle":
+                out.append(capacity[idx] / capacity[0] if quantity == "retention"
+                           else capacity[idx])
+            elif self.spec.signal == "coulombic_efficiency_per_cycle":
+                out.append(ce[idx])
+            else:
+                out.append((np.cumsum(ce) / np.arange(1, len(ce) + 1))[idx])
+        return out
+
+
+class LiMetalCycleProblem(_CycleProblem):
+    """``limetal cycle``: the Li‖LFP cell's discharge capacity (or retention, or CE) per
+    cycle, :func:`hemcell.limetal.cycling.run_cycling` up to the last cycle of the data.
+
+    Model keys: ``anode``, ``c_rate`` (default: the set's ``lfp_cycling_c_rate``),
+    ``stride`` (default 1: every cycle solved; a solved cycle stands for ``stride``
+    cycles, as in the command) and ``set``. Fitting only :data:`CYCLE_BOOKKEEPING`
+    values reuses the built cell (its DFN does not read them); any other fitted value
+    rebuilds it at every evaluation. Cycles after a dry-out have zero capacity and CE.
+    """
+
+    def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
+        from hemcell.params.li_sets import li_anode_set_name
+
+        self._init_common(spec)
+        self.anode = str(spec.model["anode"])
+        self.base_set_name = li_anode_set_name(self.anode, "model.anode")
+        stride = spec.model.get("stride", 1)
+        if not isinstance(stride, int) or stride < 1:
+            raise InputError("model.stride", stride, "a whole number >= 1")
+        self.stride = stride
+        other = [p.name for p in self.params if p.name not in CYCLE_BOOKKEEPING]
+        self.rebuild = rebuild or bool(other)
+        if other:
+            self.notes.append(f"{', '.join(other)} enter the built Li||LFP cell: it is "
+                              "rebuilt at every evaluation")
+        self._cycle_datasets(spec)
+        self.base_cell = self._build(self.overrides(self.x0))
+        c_rate = spec.model.get("c_rate")
+        pset = self._pset(self.overrides(self.x0))
+        self.c_rate = (float(pset.si["lfp_cycling_c_rate"]) if c_rate is None
+                       else _quantity(c_rate, "dimensionless", "model.c_rate")[0])
+        if not self.c_rate > 0:
+            raise InputError("model.c_rate", c_rate, "a C-rate > 0")
+        from hemcell.limetal.halfcell import specific_capacity_mAh_per_g
+
+        #: LFP mass [kg]: an absolute capacity is compared per gram of the (base) cell's LFP
+        self.mass_kg = 1.0 / (specific_capacity_mAh_per_g(self.base_cell, 1.0 / 3600.0)
+                              * MAH_PER_G)
+        for k, (quantity, per_mass) in enumerate(self.kinds):
+            if quantity == "capacity" and not per_mass:
+                self.datasets[k].observed = self.datasets[k].observed / self.mass_kg
+                self.kinds[k] = (quantity, True)
+        self.last_record: Any = None
+
+    def _pset(self, overrides: Sequence[str]) -> Any:
+        from hemcell.limetal.parameters import load_anode_set
+
+        return load_anode_set(self.anode, list(overrides))
+
+    def _build(self, overrides: Sequence[str]) -> Any:
+        from hemcell.limetal.halfcell import build_half_cell
+        from hemcell.limetal.parameters import cell_parameters
+
+        pset = self._pset(overrides)
+        return build_half_cell(cell_parameters(pset, self.anode), pset)
+
+    def cell(self, x: np.ndarray) -> Any:
+        """The Li‖LFP cell at ``x`` (the built one with new bookkeeping values, or a
+        rebuilt one)."""
+        import dataclasses
+
+        from hemcell.limetal.parameters import cell_parameters
+
+        if self.rebuild:
+            return self._build(self.overrides(x))
+        p = cell_parameters(self._pset(self.overrides(x)), self.anode)
+        return dataclasses.replace(self.base_cell, params=p)
+
+    def record(self, x: np.ndarray) -> Any:
+        """:class:`hemcell.limetal.cycling.CycleRecord` of the run at ``x``."""
+        from hemcell.limetal.cycling import run_cycling
+
+        return run_cycling(self.cell(x), self.n_cycles, self.c_rate, self.stride)
+
+    def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """The compared per-cycle values of every data set (None if a solve failed)."""
+        self.evaluations += 1
+        try:
+            rec = self.record(x)
+        except (SimulationError, pybamm.SolverError):
+            self.failed += 1
+            return None
+        self.last_record = rec
+        n = self.n_cycles
+        capacity = np.zeros(n)
+        ce = np.zeros(n)
+        done = np.repeat(np.asarray(rec.discharge_mAh_per_g) * MAH_PER_G,
+                         rec.cycles_represented)[:n]
+        capacity[:done.size] = done
+        ce[:done.size] = np.repeat(rec.cell_ce, rec.cycles_represented)[:n]
+        return self.per_cycle(capacity, ce)
+
+
+class CellCycleLifeProblem(_CycleProblem):
+    """``cell cycle-life``: the HEM anode's charge capacity per initial gram (or its
+    retention) per cycle, :func:`hemcell.workflows.anode_cycle_life.run_cycle_life`
+    (strain-driven loss of active material, cycle jumping) up to the last cycle of the
+    data, linear in N between the evaluated cycles. Model keys: ``recipe``, ``params``,
+    ``protocol`` (one cycle), optional ``set``, ``ion``, ``tol`` (largest change of the
+    active fraction per jump, default 0.02). Rebuilt at every evaluation."""
+
+    def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
+        self._init_common(spec)
+        self.base_set_name = str(spec.model["params"])
+        self.rebuild = True
+        tol = spec.model.get("tol", 0.02)
+        if not isinstance(tol, int | float) or not 0 < tol < 1:
+            raise InputError("model.tol", tol, "a fraction 0 < tol < 1")
+        self.tol = float(tol)
+        if spec.signal != "capacity_per_cycle":  # pragma: no cover - load_spec refuses
+            raise InputError("objective.signal", spec.signal, "capacity_per_cycle")
+        self._cycle_datasets(spec)
+        if any(not per_mass and q == "capacity" for q, per_mass in self.kinds):
+            raise InputError("data", [d.file.name for d in spec.data],
+                             "capacities per gram of active material (mAh/g) or retentions "
+                             "for cell cycle-life")
+
+    def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """Charge capacity [C/kg per initial gram] (or retention) at the data's cycles."""
+        from hemcell.workflows.anode_cycle_life import run_cycle_life
+
+        self.evaluations += 1
+        m = self.spec.model
+        try:
+            res = run_cycle_life(m["recipe"], m["params"], m["protocol"], self.n_cycles,
+                                 overrides=self.overrides(x), ion=m.get("ion"), tol=self.tol)
+        except (SimulationError, pybamm.SolverError):
+            res = None
+        if res is None or res.error is not None or not res.cycles:
+            self.failed += 1
+            return None
+        n = np.arange(1, self.n_cycles + 1)
+        capacity = np.interp(n, res.cycles, res.charge_capacity_mAh_per_g) * MAH_PER_G
+        ce = np.interp(n, res.cycles, res.coulombic_efficiency)
+        return self.per_cycle(capacity, ce)
+
+
+class ImpedanceProblem(_Problem):
+    """``eis symmetric|li-lfp|anode``: an impedance spectrum (:mod:`hemcell.workflows.eis`).
+
+    Data: ``frequency [Hz], z_real [ohm], z_imag [ohm]`` (Im Z: negative on a capacitive
+    arc), rows in any order, or an EC-Lab PEIS file. The residuals are the real and the
+    imaginary parts at every frequency (2 per row), divided by σ [ohm]. Each evaluation
+    computes the model's spectrum at the data's frequencies (the small-signal
+    linearisation of ``hemcell eis``; the model is rebuilt, as the command does).
+    Model keys: ``anode`` (``symmetric``, ``li-lfp``) or ``recipe``/``params``
+    (``anode``), optional ``temperature`` (``25 degC``), ``soc`` (``li-lfp``,
+    ``anode``), ``protocol`` (``anode``), ``set``. Values of
+    :data:`hemcell.workflows.eis.EIS_PARAMETERS` (``film_capacitance``, ...) may be
+    fitted besides registry names.
+    """
+
+    signal_unit = "ohm"
+
+    def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
+        from hemcell.params.li_sets import li_anode_set_name
+        from hemcell.workflows.eis import parse_temperatures
+
+        self._init_common(spec)
+        m = spec.model
+        self.cell_kind = m["command"].split()[1]
+        self.rebuild = True
+        if self.cell_kind == "anode":
+            self.base_set_name = str(m["params"])
+        else:
+            self.anode = str(m["anode"])
+            self.base_set_name = li_anode_set_name(self.anode, "model.anode")
+        t = m.get("temperature")
+        self.temperature_K = None if t is None else parse_temperatures(str(t))[0]
+        soc = m.get("soc")
+        if soc is not None and (not isinstance(soc, int | float) or not 0 < soc <= 1):
+            raise InputError("model.soc", soc, "a state of charge 0 < soc <= 1")
+        self.soc = None if soc is None else float(soc)
+        self.datasets = []
+        self._rows: list[np.ndarray] = []
+        for d in spec.data:
+            meas = read_measurement(d.file, required=("frequency", "z_real", "z_imag"))
+            f = np.asarray(meas["frequency"], float)
+            observed = np.concatenate([meas["z_real"], meas["z_imag"]])
+            self.datasets.append(TargetSet(d, meas, observed, np.concatenate([f, f]),
+                                           "frequency (Hz)", "impedance"))
+        self.frequencies_Hz = np.unique(np.concatenate([ds.measurement["frequency"]
+                                                        for ds in self.datasets]))
+
+    def spectrum(self, x: np.ndarray) -> np.ndarray:
+        """Model impedance [ohm] at :attr:`frequencies_Hz` at ``x``."""
+        from hemcell.workflows import eis
+
+        extra, rest = eis.split_overrides(self.overrides(x))
+        m, f, T = self.spec.model, self.frequencies_Hz, self.temperature_K
+        if self.cell_kind == "symmetric":
+            s = eis.symmetric_spectrum(self.anode, T, f, rest, extra)
+        elif self.cell_kind == "li-lfp":
+            s = eis.lfp_spectrum(self.anode, T, f, self.soc, rest)
+        else:
+            s = eis.anode_spectrum(m["recipe"], m["params"], T, f, self.soc, m.get("protocol"),
+                                   rest, extra)
+        return np.asarray(s.impedance_ohm)
+
+    def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """(Re Z, Im Z) at every data set's rows (None if the model failed)."""
+        self.evaluations += 1
+        try:
+            z = self.spectrum(x)
+        except (SimulationError, pybamm.SolverError, ArithmeticError, np.linalg.LinAlgError):
+            self.failed += 1
+            return None
+        out = []
+        for ds in self.datasets:
+            zk = z[np.searchsorted(self.frequencies_Hz, ds.measurement["frequency"])]
+            out.append(np.concatenate([zk.real, zk.imag]))
+        return out
+
+    def plot_dataset(self, top: Any, bottom: Any, ds: Any, model: np.ndarray) -> None:
+        """Nyquist plot (−Im Z against Re Z) and the residuals against frequency."""
+        n = len(ds.observed) // 2
+        f = ds.x_axis[:n]
+        order = np.argsort(f)
+        top.plot(ds.observed[:n], -ds.observed[n:], ".", ms=4, color="0.5", label="data")
+        top.plot(model[:n][order], -model[n:][order], "-", color="C0", label="model")
+        top.set_xlabel("Re Z (Ω)")
+        top.set_ylabel("−Im Z (Ω)")
+        top.set_aspect("equal", adjustable="datalim")
+        bottom.semilogx(f, model[:n] - ds.observed[:n], ".", ms=3, color="C3", label="Re")
+        bottom.semilogx(f, model[n:] - ds.observed[n:], ".", ms=3, color="C2", label="Im")
+        bottom.axhline(0, color="0.3", lw=0.6)
+        bottom.set_xlabel("frequency (Hz)")
+        bottom.set_ylabel("model − data (Ω)")
+        bottom.legend(fontsize=7)
+        top.set_title(ds.spec.name, fontsize=9)
+        top.legend(fontsize=8)
+
+
+_ADAPTERS: dict[str, type[_Problem]] = {
+    "cell cycle-life": CellCycleLifeProblem,
+    "limetal rate": LiMetalRateProblem,
+    "limetal cycle": LiMetalCycleProblem,
+    "limetal symmetric": LiSymmetricProblem,
+    "limetal licu": LiCuAurbachProblem,
+    "limetal nucleation": LiCuNucleationProblem,
+    "eis symmetric": ImpedanceProblem,
+    "eis li-lfp": ImpedanceProblem,
+    "eis anode": ImpedanceProblem,
+}
 
 
 def make_problem(spec: FitSpec, rebuild: bool = False) -> _Problem:
     """The model adapter of the spec's command."""
-    if spec.model["command"] == "limetal rate":
-        return LiMetalRateProblem(spec, rebuild=rebuild)
-    if spec.model["command"] == "limetal nucleation":
-        return LiCuNucleationProblem(spec, rebuild=rebuild)
-    return FitProblem(spec, rebuild=rebuild)
+    return _ADAPTERS.get(spec.model["command"], FitProblem)(spec, rebuild=rebuild)
 
 
 # --------------------------------------------------------------------------- fitting
@@ -1148,8 +1633,12 @@ def profile(problem: _Problem, x_hat: np.ndarray, j: int, chi2_min: float, s2: f
 
 
 def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
-        rebuild: bool = False, profiles: bool = True) -> FitResult:
+        rebuild: bool = False, profiles: bool = True, problem: _Problem | None = None
+        ) -> FitResult:
     """Fit ``spec``: multistart least squares, intervals, profiles, identifiability.
+
+    ``problem``: the spec's adapter already made (:func:`make_problem`), e.g. with
+    observations replaced (:meth:`_Problem.replace_observed`); its starts run here.
 
     Raises
     ------
@@ -1159,7 +1648,10 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
         The model cannot be solved at the initial values.
     """
     t0 = time.perf_counter()
-    problem = make_problem(spec, rebuild=rebuild)
+    if problem is None:
+        problem = make_problem(spec, rebuild=rebuild)
+    else:
+        workers = 1  # the workers would read the spec's files again
     if spec.sigma is None and problem.n_points() <= len(problem.params):
         raise InputError("objective.noise", "estimate", "a given sigma (noise: {sigma: ...}): "
                          f"{problem.n_points()} point(s) and {len(problem.params)} "
@@ -1301,16 +1793,26 @@ def fitted_set(res: FitResult, record: Mapping[str, Any], out: Path) -> dict[str
         import shutil
 
         shutil.copyfile(base_path, out / base_path.name)  # extends: looks next to the file
+    from hemcell.params import registry
+    from hemcell.units import parse_quantity_text
+
     files = "; ".join(f"{d['file']} sha256 {d['sha256']}" for d in record["data"])
     entries: dict[str, Any] = {}
+    notes = list(record["notes"]) or ["no identifiability warnings"]
+    names = registry()
     for item in spec.model["set"]:
         key, _, text = item.partition("=")
-        from hemcell.units import parse_quantity_text
-
+        if key.strip() not in names:
+            notes.append(f"held fixed by the spec (not a set value): {item}")
+            continue
         value, unit = parse_quantity_text(text, f"model.set {key}")
         entries[key.strip()] = {"value": value, "unit": unit, "source": {
             "assumed": f"held fixed at this value by the fit spec {spec.path.name} (model.set)"}}
     for name, e in record["parameters"].items():
+        if name not in names:  # a command's own value (hemcell eis --set NAME=...)
+            notes.append(f"{name} = {_fmt(e['value'])} {e['unit']}, 95 % interval "
+                         f"{e['ci95']}: not a set value; pass it as --set {name}=...")
+            continue
         entry: dict[str, Any] = {"value": float(_fmt(e["value"])), "unit": e["unit"],
                                  "source": {"calibrated": f"fitted: {files}",
                                             "command": f"hemcell fit {spec.path.name}"}}
@@ -1330,7 +1832,7 @@ def fitted_set(res: FitResult, record: Mapping[str, Any], out: Path) -> dict[str
                        f"`hemcell fit {spec.path.name}` to "
                        f"{', '.join(d['file'] for d in record['data'])}.",
         "parameters": entries,
-        "notes": list(record["notes"]) or ["no identifiability warnings"],
+        "notes": notes,
     }
 
 
@@ -1347,22 +1849,11 @@ def plot_fit(res: FitResult, path: Path) -> None:
     volts = problem.model_signals(res.x) or [np.full_like(d.observed, np.nan)
                                                 for d in problem.datasets]
     n = len(problem.datasets)
-    si = problem.signal_si_per_unit
-    scale, unit = (1e3, "mV") if problem.signal_unit == "V" else (1 / si, problem.signal_unit)
     fig, axes = plt.subplots(2, n, figsize=(4.2 * n, 5.6), squeeze=False,
-                             gridspec_kw={"height_ratios": [3, 1]}, sharex="col")
+                             gridspec_kw={"height_ratios": [3, 1]})
     for k, (ds, v) in enumerate(zip(problem.datasets, volts, strict=True)):
-        top, bottom = axes[0, k], axes[1, k]
-        top.plot(ds.x_axis, ds.observed / si, ".", ms=3, color="0.5", label="data")
-        top.plot(ds.x_axis, v / si, "-", color="C0", label="model")
-        top.set_title(ds.spec.name, fontsize=9)
-        bottom.plot(ds.x_axis, scale * (v - ds.observed), ".", ms=2, color="C3")
-        bottom.axhline(0, color="0.3", lw=0.6)
-        bottom.set_xlabel(ds.x_label)
-        if k == 0:
-            top.set_ylabel(f"{ds.y_label} ({problem.signal_unit})")
-            bottom.set_ylabel(f"model − data ({unit})")
-            top.legend(fontsize=8)
+        problem.plot_dataset(axes[0, k], axes[1, k], ds, v)
+    fig.tight_layout()
     save_figure(fig, path)
 
 

@@ -193,7 +193,7 @@ def test_bad_data_exit_2_naming_file_column_row(tmp_path, capsys, text, expected
 
 
 @pytest.mark.parametrize(("change", "field"), [
-    ({"model": {**MODEL, "command": "limetal cycle"}}, "model.command"),
+    ({"model": {**MODEL, "command": "limetal demo"}}, "model.command"),
     ({"fit": {"parameters": {"no_such_parameter": J0}}}, "fit.parameters"),
     ({"fit": {"parameters": {"conversion_exchange_current_density": {
         **J0, "bounds": ["1e-5", "1e-1"]}}}}, "bounds[0]"),
