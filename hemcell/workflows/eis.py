@@ -300,13 +300,42 @@ def lfp_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: np.nda
     sim.build(inputs=inputs)
     model = sim.built_model
     y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
-    lin = linearise(model, y0, inputs, em.IN_CURRENT, [VOLTAGE])
+    lin = linearise(model, y0, inputs, em.IN_CURRENT, [VOLTAGE, *LFP_PROCESSES.values()])
     em.check_state(lin.drift, 1e-6, "Li||LFP initial state")
     H = lin.transfer(frequencies_Hz)
     T = p.temperature_K if temperature_K is None else temperature_K
-    return Spectrum(anode, T, np.asarray(frequencies_Hz), -H[VOLTAGE], drift=lin.drift,
+    z = -H[VOLTAGE]
+    procs = {name: sign * -H[var] for name, (sign, var) in _lfp_terms().items()}
+    closure = np.abs(z - sum(procs.values())) / np.abs(z)
+    procs = {k: v for k, v in procs.items() if np.any(np.abs(v) > 1e-12 * np.abs(z))}
+    return Spectrum(anode, T, np.asarray(frequencies_Hz), z, procs, drift=lin.drift,
                     info={"lfp_stoichiometry": x0 / 1.0, "inputs": {IN_X0: inputs[IN_X0]},
-                          "electrode_area_m2": p.cathode_area_m2})
+                          "electrode_area_m2": p.cathode_area_m2,
+                          "process_split_unattributed_max": float(closure.max())})
+
+
+#: Li||LFP process terms: PyBaMM's voltage breakdown of the DFN (x-averaged over the LFP
+#: electrode), V = U_bulk + eta_particle + (eta_r,LFP - eta_r,Li) + eta_c,e + dphi_e
+#: + dphi_s + contact. The Li interface is split off the x-averaged reaction term.
+LFP_PROCESSES = {
+    "Li metal charge transfer + double layer":
+        "Lithium metal interface reaction overpotential [V]",
+    "LFP charge transfer + double layer":
+        "X-averaged positive electrode reaction overpotential [V]",
+    "LFP solid diffusion": "Particle concentration overpotential [V]",
+    "LFP storage (open-circuit voltage)": "Bulk open-circuit voltage [V]",
+    "electrolyte (Ohmic)": "X-averaged electrolyte ohmic losses [V]",
+    "electrolyte (concentration)": "X-averaged concentration overpotential [V]",
+    "electrodes (solid Ohmic)": "X-averaged solid phase ohmic losses [V]",
+    "contact": "Contact overpotential [V]",
+}
+
+
+def _lfp_terms() -> dict[str, tuple[float, str]]:
+    """Process → (sign, variable) with V = sum(sign * variable): the Li metal reaction
+    overpotential enters V with a minus sign (PyBaMM: eta_r = eta_r,p - eta_r,Li)."""
+    return {name: (-1.0 if var.startswith("Lithium metal") else 1.0, var)
+            for name, var in LFP_PROCESSES.items()}
 
 
 def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
@@ -352,9 +381,11 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     mechs = [*setup.recipe.mechanisms, "double_layer"]
     current_vars = {m: f"Anode {m.replace('_', '-')} current [A]" for m in mechs}
     li_eta = "Lithium counter electrode reaction overpotential [V]"
-    outputs = [VOLTAGE, li_eta, *current_vars.values()]
+    outputs = [VOLTAGE, li_eta, ANODE_DPHI, *current_vars.values()]
     lin = linearise(model, y0, inputs, em.IN_CURRENT, outputs)
     H = lin.transfer(frequencies_Hz)
+    r_mech = mechanism_charge_transfer_resistance_ohm(
+        lin, {m: current_vars[m] for m in setup.recipe.mechanisms})
     w = 2 * np.pi * np.asarray(frequencies_Hz)
     r_li = float(np.real(H[li_eta][0]))
     area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
@@ -375,7 +406,57 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                           "li_counter_electrode_resistance_ohm": r_li,
                           "li_counter_electrode_capacitance_F": c_li,
                           "anode_double_layer_capacitance_F": c_dl,
+                          "mechanism_charge_transfer_resistance_ohm": r_mech,
                           "mass_g": setup.mass_g})
+
+
+#: Electrode-averaged potential difference of the HEM anode (the mechanisms' driving force).
+ANODE_DPHI = "Anode mean surface potential difference [V]"
+#: Frequencies [Hz] at which the composition of the anode is frozen (particle and
+#: electrolyte concentrations, conversion and alloying extents move by a vanishing part of
+#: their low-frequency amplitude) while the potentials follow: the kinetic limit of
+#: :func:`mechanism_charge_transfer_resistance_ohm`, taken at both and checked to agree.
+KINETIC_LIMIT_FREQUENCIES_HZ = (1e4, 1e5)
+#: AC current [A per A applied] below which a mechanism counts as carrying none: the
+#: round-off of the output rows (volumetric currents ~1e9 A/m3 x cancelling states).
+CURRENT_SHARE_FLOOR = 1e-6
+
+
+def mechanism_charge_transfer_resistance_ohm(lin: Any, current_outputs: Mapping[str, str]
+                                             ) -> dict[str, float | None]:
+    r"""Charge-transfer resistance of each HEM-anode mechanism at the operating point [Ω].
+
+    :math:`R_{ct,k} = -\hat{\Delta\phi}/\hat I_k` (both per ampere of applied
+    lithiating AC current) where the composition is frozen
+    (:data:`KINETIC_LIMIT_FREQUENCIES_HZ`): the inverse of the mechanism's faradaic
+    conductance :math:`\partial I_k/\partial\Delta\phi`. For a Butler–Volmer
+    mechanism at rest this is :math:`RT/(F\,i_{0,k}(T)\,S_k)` (:math:`S_k` its
+    reacting surface) with the mechanism's own Arrhenius law, so a temperature series
+    moves each mechanism's arc through its own activation energy. With a uniform state
+    (P2D at rest) the local conductance is uniform and the electrode-averaged
+    :math:`\Delta\phi` gives it exactly.
+
+    Returns
+    -------
+    dict
+        Mechanism → resistance [Ω], or ``None`` where the mechanism carries no AC current
+        (a reaction resting inside its hysteresis gap, an empty alloy) or its response is
+        not yet frozen at these frequencies (the two differ by more than 0.1 %).
+    """
+    h = lin.transfer(KINETIC_LIMIT_FREQUENCIES_HZ)
+    dphi = h[ANODE_DPHI]
+    out: dict[str, float | None] = {}
+    for mech, var in current_outputs.items():
+        # the model counts mechanism currents opposite to the applied (lithiating)
+        # current, which lowers the anode potential: R_k = -dphi / (-I_k)
+        i_k = h[var]
+        if np.min(np.abs(i_k)) < CURRENT_SHARE_FLOOR:
+            out[mech] = None
+            continue
+        r = np.real(dphi / i_k)
+        # not frozen yet (a relaxation slower than the kinetic-limit frequencies)
+        out[mech] = float(r[1]) if abs(r[0] - r[1]) <= 1e-3 * abs(r[1]) else None
+    return out
 
 
 def _state_after(setup: Any, protocol: str, size: int) -> np.ndarray:
@@ -396,28 +477,62 @@ def _state_after(setup: Any, protocol: str, size: int) -> np.ndarray:
 
 def time_domain_impedance(sim: Any, frequency_Hz: float, amplitude_A: float,
                           inputs: Mapping[str, float], periods: int = 5,
-                          points_per_period: int = 64) -> complex:
+                          points_per_period: int = 64, settle_rtol: float | None = None,
+                          max_periods: int = 20480) -> complex:
     """Impedance by brute force: a sine current through the time-domain model.
 
     Solves ``periods`` periods of ``I = amplitude sin(2 pi f t)`` from the built
-    simulation's initial state and projects the voltage and current of the last period
-    on ``exp(-i 2 pi f t)``: ``Z = -V_hat / I_hat``. Start-up transients slower than
-    the simulated periods remain in the result (the cross-check of the linearisation
-    picks frequencies where they have decayed).
+    simulation's initial state and fits the voltage of the last period with an offset, a
+    linear drift (what is left of slow start-up transients) and the sine and cosine at
+    ``f`` (least squares): ``Z = -V_hat / I_hat``. Transients faster than a period but
+    slower than the simulated time remain in the result.
+
+    With ``settle_rtol``, the way a time-domain user reaches the periodic state without
+    knowing the model's time constants: the last two periods are projected, and while
+    they differ by more than ``settle_rtol`` (relative) the run is repeated with twice
+    the periods (up to ``max_periods``).
+
+    Raises
+    ------
+    SimulationError
+        If the periodic state is not reached within ``max_periods``.
     """
+    n = periods
+    while True:
+        z_prev, z_last = _sine_run(sim, frequency_Hz, amplitude_A, inputs, n,
+                                   points_per_period)
+        if settle_rtol is None or abs(z_last - z_prev) <= settle_rtol * abs(z_last):
+            return z_last
+        if 2 * n > max_periods:
+            raise SimulationError(f"no periodic state within {n} periods at "
+                                  f"{frequency_Hz:g} Hz", step="sine")
+        n *= 2
+
+
+def _sine_run(sim: Any, frequency_Hz: float, amplitude_A: float,
+              inputs: Mapping[str, float], periods: int, points_per_period: int
+              ) -> tuple[complex, complex]:
+    """``Z`` projected on the second-to-last and on the last of ``periods`` periods."""
     from hemcell.workflows import eis_models as em
 
     period = 1.0 / frequency_Hz
     t_end = periods * period
-    t_last = t_end - period + np.arange(points_per_period) * period / points_per_period
+    n = points_per_period
+    t_two = t_end - 2 * period + np.arange(2 * n) * period / n
     sol = sim.solve([0.0, t_end], inputs={**inputs, em.IN_SINE_AMPLITUDE: amplitude_A,
                                           em.IN_SINE_FREQUENCY: frequency_Hz},
-                    t_interp=np.concatenate(([0.0], t_last, [t_end])))
-    v = np.interp(t_last, sol.t, sol["Voltage [V]"].entries)
-    phase = np.exp(-2j * np.pi * frequency_Hz * t_last)
-    v_hat = 2 * np.mean(v * phase)
-    i_hat = 2 * np.mean(amplitude_A * np.sin(2 * np.pi * frequency_Hz * t_last) * phase)
-    return complex(-v_hat / i_hat)
+                    t_interp=np.concatenate(([0.0], t_two[t_two > 0], [t_end])))
+    out = []
+    for t in (t_two[:n], t_two[n:]):
+        v = np.interp(t, sol.t, sol["Voltage [V]"].entries)
+        # least squares on offset, linear drift (the slow start-up transient), sin, cos
+        wt = 2 * np.pi * frequency_Hz * t
+        basis = np.column_stack([np.ones_like(t), (t - t.mean()) / period, np.sin(wt),
+                                 np.cos(wt)])
+        _, _, a_sin, a_cos = np.linalg.lstsq(basis, v, rcond=None)[0]
+        # I = A sin(wt) -> V = Re(V_hat e^{iwt}) with V_hat = a_cos - i a_sin; I_hat = -i A
+        out.append(complex(-(a_cos - 1j * a_sin) / (-1j * amplitude_A)))
+    return out[0], out[1]
 
 
 # ---------------------------------------------------------------------- fits
@@ -457,19 +572,28 @@ def circuit_for(spectrum: Spectrum, cell: str
         r1, c1 = spectrum.info["li_counter_electrode_resistance_ohm"], \
             spectrum.info["li_counter_electrode_capacitance_F"]
         c2 = spectrum.info["anode_double_layer_capacitance_F"]
-        dl = np.abs(spectrum.processes["double_layer"])
-        order = np.argsort(f)
-        f_half = float(np.interp(0.5, dl[order], f[order]))
-        r2 = 1 / (2 * np.pi * f_half * c2)
+        r_mech = [r for r in spectrum.info["mechanism_charge_transfer_resistance_ohm"].values()
+                  if r is not None and r > 0]
+        if r_mech:  # the active mechanisms in parallel
+            r2 = 1 / sum(1 / r for r in r_mech)
+        else:
+            dl = np.abs(spectrum.processes["double_layer"])
+            order = np.argsort(f)
+            f_half = float(np.interp(0.5, dl[order], f[order]))
+            r2 = 1 / (2 * np.pi * f_half * c2)
         meaning = {"R0": "Ohmic resistance (electrolyte, solid, contacts)",
                    "R1": "Li counter electrode charge transfer", "C1": "its double layer",
                    "R2": "anode charge transfer (all mechanisms in parallel)",
                    "C2": "anode double layer",
                    "Wo1": "solid-state storage/diffusion (finite-space Warburg)"}
     else:
-        r_mid = float(np.real(z[np.argmin(np.abs(np.log(f)))]))  # near 1 Hz
-        r1 = r2 = max((r_mid - r_hf) / 2, 1e-6)
-        c1, c2 = 1 / (2 * np.pi * 1e3 * r1), 1 / (2 * np.pi * 1.0 * r2)
+        # the Li and LFP arcs of the model's own process split: R at the lowest
+        # frequency, C from the apex frequency of each arc
+        arcs = [spectrum.processes[k] for k in ("Li metal charge transfer + double layer",
+                                                "LFP charge transfer + double layer")]
+        (r1, c1), (r2, c2) = [(float(np.real(a[np.argmin(f)])),
+                               1 / (2 * np.pi * f[np.argmax(-a.imag)]
+                                    * float(np.real(a[np.argmin(f)])))) for a in arcs]
         meaning = {"R0": "Ohmic resistance (electrolyte, solid, contacts)",
                    "R1": "Li metal charge transfer", "C1": "its double layer",
                    "R2": "LFP charge transfer", "C2": "LFP double layer",
@@ -657,6 +781,8 @@ def summarize(result: EISResult) -> dict[str, Any]:
             summary.setdefault("model_info", {})[label] = {
                 k: v for k, v in s0.info.items() if not isinstance(v, dict)}
         temps = [s.temperature_K for s, _ in items]
+        if "mechanism_charge_transfer_resistance_ohm" in s0.info:
+            _mechanism_summary(summary, label, [s for s, _ in items])
         r = [charge_transfer_resistance(fit, req.cell) for _, fit in items]
         if len(set(temps)) >= 3 and all(x is not None and x > 0 for x in r):
             ea, ea_app = activation_energy_J_per_mol(temps, r)
@@ -676,6 +802,23 @@ def summarize(result: EISResult) -> dict[str, Any]:
                                      "source": EIS_PARAMETERS[k]["source"]}
                                  for k in EIS_PARAMETERS}
     return summary
+
+
+def _mechanism_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
+                       ) -> None:
+    """HEM anode: each mechanism's charge-transfer resistance per temperature and, with
+    three or more temperatures, its activation energy from ln(T/R_k) vs 1/T."""
+    key = "mechanism_charge_transfer_resistance_ohm"
+    by_t = {f"{s.temperature_K:.2f}": s.info[key] for s in spectra}
+    summary.setdefault(key, {})[label] = by_t
+    temps = [s.temperature_K for s in spectra]
+    if len(set(temps)) < 3:
+        return
+    for mech in spectra[0].info[key]:
+        r = [s.info[key][mech] for s in spectra]
+        if all(x is not None and x > 0 for x in r):
+            summary.setdefault("mechanism_activation_energy_kJ_per_mol", {}).setdefault(
+                label, {})[mech] = activation_energy_J_per_mol(temps, r)[0] / 1e3
 
 
 def write_outputs(result: EISResult, out: str | Path) -> dict[str, Any]:

@@ -327,12 +327,22 @@ def diffusion_impedance_ohm(values: SymmetricCellValues, frequencies_Hz: np.ndar
 
 # ---------------------------------------------------------------------- Li||LFP
 def lfp_differential_simulation(cell: Any) -> pybamm.Simulation:
-    """The Li‖LFP DFN of ``cell`` (:class:`~hemcell.limetal.halfcell.LFPHalfCell`) with
-    double layers (PyBaMM ``"surface form": "differential"``), same parameter values."""
+    r"""The Li‖LFP DFN of ``cell`` (:class:`~hemcell.limetal.halfcell.LFPHalfCell`) with
+    double layers (PyBaMM ``"surface form": "differential"``), same parameter values.
+
+    The 1D model carries the current per cathode area :math:`A_c`; the DC model scales
+    the Li exchange current by :math:`A_{Li}/A_c` for that, and the Li double layer
+    (``li_double_layer_capacity`` of the set, per Li area) is scaled the same way, so
+    the Li arc is :math:`R_{ct}\Vert C_{dl}A_{Li}` as in the Li‖Li model."""
+    p = cell.params
+    values = cell.simulation.parameter_values.copy()
+    values.update({"Negative electrode double-layer capacity [F.m-2]":
+                   p.li_double_layer_capacity_F_per_m2 * p.li_electrode_area_m2
+                   / p.cathode_area_m2})
     model = pybamm.lithium_ion.DFN({"working electrode": "positive",
                                     "contact resistance": "true",
                                     "surface form": "differential"})
-    return pybamm.Simulation(model, parameter_values=cell.simulation.parameter_values,
+    return pybamm.Simulation(model, parameter_values=values,
                              var_pts=cell.simulation.var_pts,
                              solver=pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10))
 

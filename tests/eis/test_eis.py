@@ -205,3 +205,68 @@ def test_time_domain_sine_agrees_with_the_linearisation():
         z_lin = -lin.transfer([f])["Voltage [V]"][0]
         z_td = eis.time_domain_impedance(sim, f, amp, {em.IN_CURRENT: 0.0}, periods)
         assert abs(z_td - z_lin) / abs(z_lin) < 2e-3, f
+
+
+def test_lfp_process_split_adds_up_and_the_li_arc_is_randles():
+    """Li||LFP (DFN with double layers): PyBaMM's voltage breakdown, linearised, splits the
+    spectrum into processes that add up to the cell's (x-averaging over the porous LFP
+    electrode leaves < 0.1 %), and the Li metal term is exactly one R_ct || C_dl with
+    R_ct = RT/(F i0 A) of the model's Li exchange current."""
+    from hemcell.limetal.halfcell import IN_I0_LI, build_half_cell
+
+    f = np.logspace(-3, 5, 33)
+    s = eis.lfp_spectrum("bare", None, f, 0.5)
+    assert s.info["process_split_unattributed_max"] < 1e-3
+    total = sum(s.processes.values())
+    assert np.max(np.abs(total - s.impedance_ohm) / np.abs(s.impedance_ohm)) < 1e-3
+    pset = load_anode_set("bare")
+    p = cell_parameters(pset, "bare")
+    cell = build_half_cell(p, pset)
+    area = p.cathode_area_m2  # the 1D model's electrode area (height x 1 m)
+    r_ct = thermal_voltage_V(p.temperature_K) / (cell.inputs(current_A=0.0)[IN_I0_LI] * area)
+    # the Li electrode's double layer over the Li area (1.911 cm2, not the cathode's)
+    c_dl = p.li_double_layer_capacity_F_per_m2 * p.li_electrode_area_m2
+    exact = r_ct / (1 + 1j * 2 * np.pi * f * r_ct * c_dl)
+    z_li = s.processes["Li metal charge transfer + double layer"]
+    assert np.max(np.abs(z_li - exact) / np.abs(exact)) < 1e-6
+    # the LFP charge transfer, solid diffusion and storage all show up
+    for name in ("LFP charge transfer + double layer", "LFP solid diffusion",
+                 "LFP storage (open-circuit voltage)", "electrolyte (Ohmic)"):
+        assert np.max(np.abs(s.processes[name])) > 1e-3 * np.max(np.abs(s.impedance_ohm))
+
+
+def test_anode_temperature_moves_each_mechanism_arc_by_its_own_arrhenius_law():
+    """HEM anode (single-particle recipe, fresh rested state) at 25, 35, 45 degC: the
+    intercalation charge-transfer resistance of the linearised model is RT/(F i0(T) S), so
+    ln(T/R) vs 1/T returns the set's intercalation_exchange_current_activation_energy
+    exactly; with that energy set to 0 only RT/F is left (Ea = 0), and the spectrum at
+    1 Hz then moves less."""
+    from hemcell.params.parameter_set import load_parameter_set
+
+    key = "intercalation_exchange_current_activation_energy"
+    ea_set = load_parameter_set("heo_rocksalt_mgconicuzn").si[key] / 1e3  # kJ/mol
+    temps = (298.15, 308.15, 318.15)
+    f = (0.1, 1.0, 10.0)
+    runs = {}
+    for label, overrides in (("set", ()), ("no Ea", (f"{key}=0 J/mol",))):
+        req = eis.EISRequest(cell="anode", recipe="hem_half_cell_sp", frequencies_Hz=f,
+                             temperatures_K=temps, overrides=overrides)
+        result = eis.run_eis(req)
+        runs[label] = (eis.summarize(result), result.spectra)
+    s_set, spectra_set = runs["set"]
+    s_off, spectra_off = runs["no Ea"]
+    name = "heo_rocksalt_mgconicuzn"
+    assert s_set["mechanism_activation_energy_kJ_per_mol"][name]["intercalation"] == \
+        pytest.approx(ea_set, rel=1e-6)
+    assert s_off["mechanism_activation_energy_kJ_per_mol"][name]["intercalation"] == \
+        pytest.approx(0.0, abs=1e-6)
+    r = s_set["mechanism_charge_transfer_resistance_ohm"][name]
+    r_off = s_off["mechanism_charge_transfer_resistance_ohm"][name]
+    # at the reference temperature (25 degC) the two sets agree
+    assert r_off["298.15"]["intercalation"] == pytest.approx(r["298.15"]["intercalation"],
+                                                             rel=1e-9)
+    assert r_off["318.15"]["intercalation"] / r_off["298.15"]["intercalation"] == \
+        pytest.approx(318.15 / 298.15, rel=1e-6)
+    shift = [abs(s[-1].impedance_ohm[1] - s[0].impedance_ohm[1]) for s in (spectra_set,
+                                                                           spectra_off)]
+    assert shift[0] > 2 * shift[1]
