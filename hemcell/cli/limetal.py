@@ -237,7 +237,8 @@ def fit_losses_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit without writing")] = False,
 ) -> None:
     """Fit the shared Li-loss coefficient (coated Aurbach CE) and the dead-Li/SEI layer's
-    Bruggeman exponent (bare Li||Li 570 h); write both into both sets as calibrated."""
+    Bruggeman exponent (bare Li||Li 570 h); write both into both sets as calibrated.
+    Runs examples/fits/limetal_fit_losses_*.yaml through `hemcell fit`'s code path."""
     from hemcell.workflows.limetal_fit import fit_losses
 
     r = fit_losses(write=not dry_run)
@@ -257,7 +258,8 @@ def fit_fade_cmd(
     """Fit the crosstalk coefficient (LFP sites deactivated per Li lost) to the coated
     Li||LFP retention (88 % after 300 cycles); write it into both sets as calibrated (bare
     is then a prediction). With --set (e.g. lfp_mass_loading=2 mg/cm**2) use --dry-run
-    for a sensitivity study."""
+    for a sensitivity study. Runs examples/fits/limetal_fit_fade.yaml through `hemcell
+    fit`'s code path."""
     from hemcell.workflows.limetal_fit import fit_fade
 
     r = fit_fade(_fit_overrides("fit-fade", set_, dry_run), write=not dry_run, stride=stride,
@@ -276,7 +278,8 @@ def fit_shuttle_cmd(
     set_: SetOption = None,
 ) -> None:
     """Fit the shuttle charge per lost Li to the bare Li||LFP cell's mean CE (99.4 %);
-    write it into both sets as calibrated (the coated CE is then a prediction)."""
+    write it into both sets as calibrated (the coated CE is then a prediction). Runs
+    examples/fits/limetal_fit_shuttle.yaml through `hemcell fit`'s code path."""
     from hemcell.workflows.limetal_fit import fit_shuttle
 
     r = fit_shuttle(_fit_overrides("fit-shuttle", set_, dry_run), write=not dry_run, stride=stride)

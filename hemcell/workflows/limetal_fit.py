@@ -1,8 +1,7 @@
 """Fits that write ``calibrated`` values into the parameter files.
 
-:func:`fit_losses`, :func:`fit_fade` and :func:`fit_shuttle` run their fit specs
-(``examples/fits/limetal_fit_*.yaml``) through :func:`hemcell.workflows.fit.fit`, the one
-fitting code path of ``hemcell fit`` (which itself never rewrites a shipped file: it
+Each fit runs its fit spec (``examples/fits/limetal_fit_*.yaml``, :func:`spec_fit`)
+through :func:`hemcell.workflows.fit.fit`, the one fitting code path of ``hemcell fit`` (which itself never rewrites a shipped file: it
 writes a new set); only these maintainer commands write the result into the shipped
 sets (``--dry-run`` does not).
 
@@ -117,17 +116,12 @@ def write_calibrated(values: dict[str, tuple[float, str]], fitted_to: str, comma
     return written
 
 
-def _least_squares(residuals: Callable[[Any], Any], x0: Sequence[float],
-                   bounds: tuple[Sequence[float], Sequence[float]]) -> Any:
-    from scipy.optimize import least_squares
-
-    return least_squares(residuals, x0, bounds=bounds, x_scale="jac", diff_step=1e-3,
-                         xtol=1e-10, ftol=1e-10, max_nfev=200)
-
-
 def fit_rate(c_rates: Sequence[float] = (0.1, 1.0, 4.0), overrides: Sequence[str] = (),
              write: bool = True) -> dict[str, Any]:
     """Fit the coated cell's rate capability on ``c_rates``; optionally write the values.
+
+    The spec ``limetal_fit_rate`` (:func:`spec_fit`) with its table replaced by the set's
+    paper capacities at ``c_rates``.
 
     Returns
     -------
@@ -136,8 +130,8 @@ def fit_rate(c_rates: Sequence[float] = (0.1, 1.0, 4.0), overrides: Sequence[str
     """
     import numpy as np
 
-    from hemcell.limetal.halfcell import build_half_cell, rate_test
-    from hemcell.limetal.parameters import cell_parameters, load_anode_set
+    from hemcell.limetal.parameters import load_anode_set
+    from hemcell.workflows.fit import MAH_PER_G
 
     pset = load_anode_set("coated", overrides)
     paper_rates = [float(c) for c in pset.si["lfp_rate_c_rates"]]
@@ -147,35 +141,28 @@ def fit_rate(c_rates: Sequence[float] = (0.1, 1.0, 4.0), overrides: Sequence[str
         if c not in paper_rates:
             raise InputError("--c-rates", c, f"C-rates with a paper value: {paper_rates}")
         targets.append(paper_caps[paper_rates.index(c)])
-    p = cell_parameters(pset, "coated")
-    cell = build_half_cell(p, pset)
 
-    def unpack(z: Any) -> dict[str, float]:
-        return {"x0": 1 / (1 + math.exp(-z[0])), "ds": 10 ** z[1]}
+    def at_rates(problem: Any) -> None:
+        problem.c_rates = [float(c) for c in c_rates]
+        problem.datasets[0].x_axis = np.asarray(problem.c_rates)
+        problem.replace_observed(0, np.asarray(targets) * MAH_PER_G)
 
-    def residuals(z: Any) -> Any:
-        try:
-            r = rate_test(cell, c_rates, **unpack(z))
-        except SimulationError:
-            return np.full(len(targets), 1e3)
-        return np.asarray(r.capacity_mAh_per_g) - np.asarray(targets)
-
-    z0 = [math.log(0.08 / 0.92), math.log10(7e-19)]
-    res = _least_squares(residuals, z0, ([-8, -21], [0, -16]))
-    fit = unpack(res.x)
-    final = rate_test(cell, c_rates, **fit)
+    values, res = spec_fit(RATE_SPEC, overrides, adjust=at_rates)
+    fit = {"x0": values["lfp_charged_stoichiometry"], "ds": values["lfp_particle_diffusivity"]}
+    model = [t + r * res.problem._sigma() / MAH_PER_G
+             for t, r in zip(targets, res.residuals[:len(targets)], strict=True)]
     out: dict[str, Any] = {
         "fitted": fit, "c_rates": list(c_rates), "paper_mAh_per_g": targets,
-        "model_mAh_per_g": final.capacity_mAh_per_g,
+        "model_mAh_per_g": model,
         "rms_error_mAh_per_g": float(np.sqrt(np.mean(np.square(
-            np.asarray(final.capacity_mAh_per_g) - np.asarray(targets))))),
+            np.asarray(model) - np.asarray(targets))))),
     }
     if write:
         rates_txt = ", ".join(f"{c:g}" for c in c_rates)
         fitted_to = (f"AZCNF-Li||LFP discharge capacities at {rates_txt} C (seed 004 L117), "
                      "least squares over the LFP charged-state stoichiometry and particle "
-                     "diffusivity together; shared by the bare "
-                     "and coated sets (cathode property).")
+                     f"diffusivity together (fit spec examples/fits/{RATE_SPEC}.yaml); shared "
+                     "by the bare and coated sets (cathode property).")
         cmd = "hemcell limetal fit-rate --c-rates " + ",".join(f"{c:g}" for c in c_rates)
         out["written"] = [str(x) for x in write_calibrated(
             {"lfp_charged_stoichiometry": (fit["x0"], "dimensionless"),
@@ -186,7 +173,9 @@ def fit_rate(c_rates: Sequence[float] = (0.1, 1.0, 4.0), overrides: Sequence[str
     return out
 
 
-#: The fit specs (examples/fits/) of the calibrations below; :func:`spec_fit` runs them.
+#: The fit specs (examples/fits/) of the calibrations; :func:`spec_fit` runs them.
+RATE_SPEC = "limetal_fit_rate"
+NUCLEATION_SPEC = "limetal_fit_nucleation_{anode}"
 LOSSES_AURBACH_SPEC = "limetal_fit_losses_aurbach"
 LOSSES_SYMMETRIC_SPEC = "limetal_fit_losses_symmetric"
 FADE_SPEC = "limetal_fit_fade"
@@ -194,7 +183,8 @@ SHUTTLE_SPEC = "limetal_fit_shuttle"
 
 
 def spec_fit(name: str, overrides: Sequence[str] = (), targets: Sequence[float] | None = None,
-             **model: Any) -> tuple[dict[str, float], Any]:
+             adjust: Callable[[Any], None] | None = None, **model: Any
+             ) -> tuple[dict[str, float], Any]:
     """Fit the spec ``examples/fits/<name>.yaml`` with :func:`hemcell.workflows.fit.fit`
     (the one fitting code path).
 
@@ -205,6 +195,8 @@ def spec_fit(name: str, overrides: Sequence[str] = (), targets: Sequence[float] 
     targets
         The data set's values [SI] replaced by these (the set's targets, which
         ``--set`` may change; by default they equal the data file's).
+    adjust
+        Called with the spec's adapter before fitting (to change what it compares).
     model
         Model keys replaced (``stride``).
 
@@ -224,6 +216,8 @@ def spec_fit(name: str, overrides: Sequence[str] = (), targets: Sequence[float] 
     problem = make_problem(spec)
     if targets is not None:
         problem.replace_observed(0, np.asarray(targets, dtype=float))
+    if adjust is not None:
+        adjust(problem)
     res = fit(spec, profiles=False, problem=problem)
     values = {p.name: float(p.from_x(x)) for p, x in zip(res.problem.params, res.x, strict=True)}
     return values, res
@@ -305,35 +299,34 @@ def fit_nucleation(anodes: Sequence[str] = ("coated", "bare"), overrides: Sequen
                    write: bool = True) -> dict[str, Any]:
     """Fit each substrate's nucleation shape factor to its nucleation overpotential.
 
-    One value per set (bare Cu vs AZCNF-coated, seed 004 L76): these are calibrated, so the
-    nucleation overpotentials are not predictions; the plateau overpotentials, nuclei
-    densities and timing are.
+    One value per set (bare Cu vs AZCNF-coated, seed 004 L76), by the specs
+    ``limetal_fit_nucleation_<anode>`` (:func:`spec_fit`) with the set's target: these
+    are calibrated, so the nucleation overpotentials are not predictions; the plateau
+    overpotentials, nuclei densities and timing are.
     """
-    from hemcell.limetal.licu import first_plating
-    from hemcell.limetal.nucleation import contact_angle_from_shape_factor, fit_shape_factor
-    from hemcell.limetal.parameters import cell_parameters, load_anode_set
+    from hemcell.limetal.nucleation import contact_angle_from_shape_factor
+    from hemcell.limetal.parameters import load_anode_set
 
     out: dict[str, Any] = {}
     for anode in anodes:
         pset = load_anode_set(anode, overrides)
-        p = cell_parameters(pset, anode)
-        i = float(pset.si["li_cu_nucleation_current_density"])
-        q = float(pset.si["li_cu_nucleation_areal_capacity"])
         target = float(pset.si["li_cu_nucleation_overpotential"])
-        phi = fit_shape_factor(target, lambda s, p=p, i=i, q=q: first_plating(p, i, q, s)[0])
+        values, _ = spec_fit(NUCLEATION_SPEC.format(anode=anode), overrides, [target])
+        phi = values["nucleation_shape_factor"]
         theta = contact_angle_from_shape_factor(phi)
-        out[anode] = {"nucleation_shape_factor": phi, "contact_angle_deg": theta * 57.29578,
+        out[anode] = {"nucleation_shape_factor": phi, "contact_angle_deg": math.degrees(theta),
                       "target_mV": target * 1e3}
         if write:
             cu = "AZCNF-coated" if anode == "coated" else "bare"
             write_calibrated(
                 {"nucleation_shape_factor": (phi, "dimensionless")},
                 f"Nucleation overpotential (tip minus plateau) of the first Li plating on "
-                f"{cu} Cu, {target * 1e3:.1f} mV at 1 mA/cm**2 (seed 004 L76), bisection "
-                "with the classical nucleation model of hemcell.limetal.nucleation.",
+                f"{cu} Cu, {target * 1e3:.1f} mV at 1 mA/cm**2 (seed 004 L76), with the "
+                "classical nucleation model of hemcell.limetal.nucleation (fit spec "
+                f"examples/fits/{NUCLEATION_SPEC.format(anode=anode)}.yaml).",
                 "hemcell limetal fit-nucleation", anodes=(anode,),
                 notes={"nucleation_shape_factor": f"Equivalent contact angle "
-                       f"{theta * 57.29578:.1f} deg of a spherical-cap nucleus."})
+                       f"{math.degrees(theta):.1f} deg of a spherical-cap nucleus."})
     return out
 
 
