@@ -2,10 +2,14 @@ r"""Impedance spectra of the cell models (``hemcell eis``): spectra, circuit fit
 
 Python API::
 
-    from hemcell.workflows.eis import EISRequest, run_eis, write_outputs
+    from hemcell.workflows.eis import EISRequest, cell_spectrum, run_eis, write_outputs
     result = run_eis(EISRequest(cell="symmetric", anodes=("bare", "coated"),
                                 temperatures_K=(298.15, 308.15, 318.15, 328.15)))
     summary = write_outputs(result, "out/")
+    # one model spectrum for given parameters (what a fit of measured spectra calls)
+    s = cell_spectrum("symmetric", [0.1, 1.0, 10.0], anode="coated",
+                      overrides=["film_capacitance=2 uF/cm**2"])
+    s.impedance_ohm  # complex [Ohm], Z = -dV/dI
 
 Method. Each spectrum is the small-signal response of the same model that runs the DC
 tests, linearised about a rested state (:mod:`hemcell.smallsignal`: exact Jacobian and
@@ -693,6 +697,77 @@ def activation_energy_J_per_mol(temperatures_K: Sequence[float],
 
 
 # ---------------------------------------------------------------------- run
+def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "bare",
+                  recipe: str = "hem_half_cell_p2d", params: str = "heo_rocksalt_mgconicuzn",
+                  temperature_K: float | None = None, soc: float | None = None,
+                  protocol: str | None = None, overrides: Sequence[str] = ()) -> Spectrum:
+    """Impedance spectrum of one cell model for given parameters at given frequencies.
+
+    The one entry point for code that needs a model spectrum (``hemcell eis``, and a fit
+    of measured spectra, which calls it at the data's frequencies with the parameters
+    being fitted as ``overrides``). The model is built for each call (parameters are
+    baked into the discretised model), linearised about its rested state and solved
+    once per frequency.
+
+    Parameters
+    ----------
+    cell
+        ``symmetric`` (Li‖Li), ``li-lfp`` or ``anode`` (HEM half-cell).
+    frequencies_Hz
+        Frequencies [Hz], each > 0, any order (the spectrum keeps it).
+    anode
+        Li electrode of ``symmetric`` and ``li-lfp``: ``bare`` or ``coated``.
+    recipe, params
+        ``anode``: model recipe and parameter set.
+    temperature_K
+        Cell temperature [K] within the electrolyte data (:func:`temperature_range_K`);
+        ``None``: the set's ambient temperature.
+    soc
+        ``li-lfp``: state of charge (1 = the set's charged state, default);
+        ``anode``: lithiated fraction of the theoretical capacity (0.1 A/g, 30 min rest).
+    protocol
+        ``anode``: PyBaMM steps run first (end with a rest); not with ``soc``.
+    overrides
+        ``NAME=VALUE UNIT`` strings: parameter-set entries and :data:`EIS_PARAMETERS`.
+
+    Returns
+    -------
+    Spectrum
+        ``impedance_ohm`` (``Z = -dV/dI``, Im Z < 0 on a capacitive arc) and the
+        per-process split.
+
+    Raises
+    ------
+    InputError
+        Unknown cell or anode, a frequency <= 0, a temperature outside the electrolyte
+        data, ``soc``/``protocol`` where the cell has none, a bad override.
+    """
+    if cell not in CELLS:
+        raise InputError("CELL", cell, " | ".join(CELLS))
+    f = np.asarray(frequencies_Hz, dtype=float).reshape(-1)
+    if f.size == 0 or np.any(~np.isfinite(f)) or np.any(f <= 0):
+        raise InputError("--frequencies", f"{f.min() if f.size else 'none'}",
+                         "frequencies > 0 Hz")
+    extra, set_overrides = split_overrides(overrides)
+    lo, hi = temperature_range_K(extra)
+    if temperature_K is not None and not lo - 1e-9 <= temperature_K <= hi + 1e-9:
+        raise InputError("--temperatures", f"{temperature_K} K",
+                         f"{lo:g}-{hi:g} K (electrolyte data)")
+    if cell == "anode":
+        return anode_spectrum(recipe, params, temperature_K, f, soc, protocol, set_overrides,
+                              extra)
+    if anode not in ("bare", "coated"):
+        raise InputError("--anode", anode, "bare | coated | both")
+    if protocol:
+        raise InputError("--protocol", protocol, "only for the HEM anode (CELL anode)")
+    if cell == "symmetric":
+        if soc is not None:
+            raise InputError("--soc", soc, "nothing for a symmetric Li||Li cell (no state "
+                             "of charge)")
+        return symmetric_spectrum(anode, temperature_K, f, set_overrides, extra)
+    return lfp_spectrum(anode, temperature_K, f, soc, set_overrides)
+
+
 def run_eis(req: EISRequest) -> EISResult:
     """Simulate, fit and check every (case, temperature) of a request.
 
@@ -704,36 +779,17 @@ def run_eis(req: EISRequest) -> EISResult:
     if req.cell not in CELLS:
         raise InputError("CELL", req.cell, " | ".join(CELLS))
     f = np.asarray(req.frequencies_Hz, dtype=float)
-    if f.size < 2 or np.any(~np.isfinite(f)) or np.any(f <= 0):
-        raise InputError("--frequencies", f"{f.min() if f.size else 'none'}",
-                         "two or more frequencies > 0 Hz")
-    extra, set_overrides = split_overrides(req.overrides)
-    lo, hi = temperature_range_K(extra)
-    for T in req.temperatures_K:
-        if not lo - 1e-9 <= T <= hi + 1e-9:
-            raise InputError("--temperatures", f"{T} K", f"{lo:g}-{hi:g} K (electrolyte data)")
+    if f.size < 2:
+        raise InputError("--frequencies", f"{f.size} frequencies", "two or more frequencies")
     temps: Sequence[float | None] = req.temperatures_K or (None,)
-    spectra: list[Spectrum] = []
-    if req.cell == "anode":
-        for T in temps:
-            spectra.append(anode_spectrum(req.recipe, req.params, T, f, req.soc, req.protocol,
-                                          set_overrides, extra))
-    else:
-        for anode in req.anodes:
-            if anode not in ("bare", "coated"):
-                raise InputError("--anode", anode, "bare | coated | both")
-            for T in temps:
-                if req.cell == "symmetric":
-                    if req.soc is not None or req.protocol:
-                        raise InputError("--soc/--protocol", req.soc or req.protocol,
-                                         "nothing for a symmetric Li||Li cell (no state of "
-                                         "charge)")
-                    spectra.append(symmetric_spectrum(anode, T, f, set_overrides, extra))
-                else:
-                    spectra.append(lfp_spectrum(anode, T, f, req.soc, set_overrides))
+    cases = (req.params,) if req.cell == "anode" else req.anodes
+    spectra = [cell_spectrum(req.cell, f, anode=case, recipe=req.recipe, params=req.params,
+                             temperature_K=T, soc=req.soc, protocol=req.protocol,
+                             overrides=req.overrides)
+               for case in cases for T in temps]
     fits = [fit_circuit(s, req.cell) for s in spectra]
     kk = [kramers_kronig(s) for s in spectra]
-    return EISResult(req, spectra, fits, kk, eis_values(extra))
+    return EISResult(req, spectra, fits, kk, eis_values(split_overrides(req.overrides)[0]))
 
 
 def summarize(result: EISResult) -> dict[str, Any]:

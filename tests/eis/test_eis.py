@@ -79,6 +79,19 @@ def test_symmetric_interfaces_are_two_randles_arcs():
     assert np.max(np.abs(z - exact) / np.abs(exact)) < 1e-9
 
 
+def test_banded_and_sparse_lu_give_the_same_spectrum():
+    """The Li||Li model is reordered to a banded matrix (1D separator): the banded LU and
+    SuperLU solve the same system to round-off."""
+    _, lin = _linearised(_values("coated"), ["Voltage [V]"])
+    banded = lin._banded()
+    assert banded is not None
+    b = lin.forcing.astype(complex)
+    for f in (1e-3, 1.0, 1e5):
+        x_band = lin._banded_solver(*banded)(2 * np.pi * f, b)
+        x_lu = lin._sparse_solver()(2 * np.pi * f, b)
+        assert np.max(np.abs(x_band - x_lu)) <= 1e-10 * np.max(np.abs(x_lu))
+
+
 def test_zero_frequency_equals_dc_slope_of_the_same_model_and_of_limetal():
     """Re Z(1e-4 Hz) = dV/dI of steady DC runs (+-I, same model), and = the small-current
     slope of hemcell.limetal.symmetric.run_schedule's plateau voltage."""
@@ -270,3 +283,31 @@ def test_anode_temperature_moves_each_mechanism_arc_by_its_own_arrhenius_law():
     shift = [abs(s[-1].impedance_ohm[1] - s[0].impedance_ohm[1]) for s in (spectra_set,
                                                                            spectra_off)]
     assert shift[0] > 2 * shift[1]
+
+
+def test_cell_spectrum_is_the_public_model_spectrum():
+    """cell_spectrum (what a fit of measured spectra calls): the command's spectrum at the
+    given frequencies in their order, EIS-only values as overrides, bad input refused."""
+    from hemcell.errors import InputError
+
+    f = [10.0, 0.1, 1e5]
+    s = eis.cell_spectrum("symmetric", f, anode="coated",
+                          overrides=["film_capacitance=2 uF/cm**2"])
+    ref = eis.symmetric_spectrum("coated", None, np.array(f), (),
+                                 {"film_capacitance": 2e-2})
+    assert np.array_equal(s.frequencies_Hz, f)
+    assert np.allclose(s.impedance_ohm, ref.impedance_ohm, rtol=1e-12, atol=0)
+    # a film capacitance moves the film arc (high frequency) only
+    base = eis.cell_spectrum("symmetric", f, anode="coated")
+    assert base.impedance_ohm[1] == pytest.approx(s.impedance_ohm[1], rel=1e-6)
+    assert abs(base.impedance_ohm[2] - s.impedance_ohm[2]) > 1e-3 * abs(s.impedance_ohm[2])
+    for kwargs, field in (({"cell": "cylinder"}, "CELL"),
+                          ({"frequencies_Hz": [1.0, -1.0]}, "--frequencies"),
+                          ({"temperature_K": 400.0}, "--temperatures"),
+                          ({"protocol": "Rest for 1 hour"}, "--protocol"),
+                          ({"soc": 0.5}, "--soc"),
+                          ({"anode": "copper"}, "--anode")):
+        args = {"cell": "symmetric", "frequencies_Hz": f, **kwargs}
+        with pytest.raises(InputError) as err:
+            eis.cell_spectrum(args.pop("cell"), args.pop("frequencies_Hz"), **args)
+        assert err.value.field == field
