@@ -23,6 +23,11 @@ MECH_VAR = {
     "irreversible": "irreversible",
     "double_layer": "double-layer",
 }
+#: Columns of lumped-thermal runs (full cells, :mod:`hemcell.cell.thermal`) → variables
+THERMAL_COLUMNS = {
+    "cell_temperature_K": "Volume-averaged cell temperature [K]",
+    "total_heating_W": "Total heating [W]",
+}
 #: ΔM per mAh g⁻¹ at P = 1 [emu g⁻¹] (seed 000 eqn 5: 3.6 μ_B / e)
 EMU_PER_MAH_PER_G = 3.6 * 9.2740100783e-21 / 1.602176634e-19
 
@@ -64,6 +69,9 @@ def step_data(solution: Any, mechanisms: Sequence[str]) -> list[StepData]:
             d[f"{m}_current_A"] = _entries(st, f"Anode {v} current [A]")
             d[f"{m}_charge_Ah"] = _entries(st, f"Anode {v} charge [A.h]")
         d["charge_passed_Ah"] = _entries(st, "Anode charge passed [A.h]")
+        for col, name in THERMAL_COLUMNS.items():
+            if name in st.all_models[-1].variables:
+                d[col] = _entries(st, name)
         dq = d["capacity_mAh_per_g"][-1] - d["capacity_mAh_per_g"][0]
         kind = "lithiation" if dq > 1e-6 else "delithiation" if dq < -1e-6 else "rest"
         desc = str(getattr(st, "description", "")) or f"step {i}"
@@ -202,6 +210,7 @@ def timeseries_table(
         "electrode_volumetric_strain",
         "magnetization_change_emu_per_g",
     ]
+    cols += [c for c in THERMAL_COLUMNS if steps and c in steps[0].data]
     blocks = []
     for s in steps:
         n = len(s.data["time_s"])

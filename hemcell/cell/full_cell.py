@@ -26,6 +26,14 @@ from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
 from hemcell.cell.model import HEMHalfCell
 from hemcell.cell.options import CATHODES, HEMOptions
+from hemcell.cell.thermal import PARAMETERS as THERMAL_PARAMETERS
+from hemcell.cell.thermal import (
+    anode_thermal_values,
+    cell_temperature,
+    heat_sources,
+    lumped_balance,
+    require_thermal_values,
+)
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 
@@ -65,7 +73,7 @@ class HEMFullCell(HEMHalfCell):
 
     def _build_full(self) -> None:
         p = self.param
-        T = p.T_init
+        T = cell_temperature(p, self.options["thermal"])
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
         Q = self._discharge_capacity(I_app)
@@ -117,7 +125,8 @@ class HEMFullCell(HEMHalfCell):
         sto_p = c_surf_p / pp.c_max
         U_p = pp.U(sto_p, T)
         j0_p = pp.j0(c_e_p, c_surf_p, T)
-        j_p = 2 * j0_p * pybamm.sinh(pp.ne / 2 * p.F / (p.R * T) * (phi_s_p - phi_e_p - U_p))
+        eta_p = phi_s_p - phi_e_p - U_p
+        j_p = 2 * j0_p * pybamm.sinh(pp.ne / 2 * p.F / (p.R * T) * eta_p)
         a_j_p = 3 * eps_act_p / pp.R_typ * j_p
         self.rhs[c_s_p] = -pybamm.div(-pp.D(c_s_p, T) * pybamm.grad(c_s_p))
         self.boundary_conditions[c_s_p] = {
@@ -172,6 +181,16 @@ class HEMFullCell(HEMHalfCell):
 
         voltage = pybamm.boundary_value(phi_s_p, "right")
         L_n = p.n.L
+        variables.update(heat_sources(
+            p, variables, self.mechanisms,
+            cathode=(a_j_p, eta_p, a_j_p * T * pp.dUdT(sto_p)),
+            solid=((i_s_n, phi_s_n), (i_s_p, phi_s_p)),
+            electrolyte=(i_e, phi_e),
+        ))
+        if isinstance(T, pybamm.Variable):  # lumped
+            self.rhs[T], thermal = lumped_balance(p, T, variables["Total heating [W]"])
+            self.initial_conditions[T] = p.T_init
+            variables.update(thermal)
         variables.update(
             {
                 "Electrolyte concentration [mol.m-3]": c_e,
@@ -183,6 +202,9 @@ class HEMFullCell(HEMHalfCell):
                 "Cathode average stoichiometry": pybamm.x_average(pybamm.r_average(c_s_p))
                 / pp.c_max,
                 "Cathode open-circuit potential [V]": U_p,
+                "Cathode reaction overpotential [V]": eta_p,
+                "Positive electrode volumetric interfacial current density [A.m-3]": a_j_p,
+                "Positive electrode reaction overpotential [V]": eta_p,
                 "Anode mean surface potential difference [V]": pybamm.x_average(dphi_n),
                 "Anode total volumetric current density [A.m-3]": a_j_n,
                 "Anode electrolyte potential [V]": phi_e_n,
@@ -247,7 +269,7 @@ class HEMFullCell(HEMHalfCell):
         name = cathode.lower() if cathode in CATHODES else "lfp"
         recipe = safe_load_file(data_dir("models") / f"hem_full_cell_{name}.yaml")
         return full_cell_values(si, self.inventory, cathode, self.mechanisms,
-                                float(recipe["n_p_ratio"]))
+                                float(recipe["n_p_ratio"]), self.options["thermal"])
 
     @property
     def default_quick_plot_variables(self) -> list[str]:
@@ -286,11 +308,20 @@ def full_cell_values(
     cathode: str,
     mechanisms: Iterable[str],
     n_p_ratio: float = 1.1,
+    thermal: str = "isothermal",
 ) -> pybamm.ParameterValues:
     """Parameter values: the cathode's PyBaMM set with the HEM anode as negative electrode.
 
     The anode thickness is chosen so that its theoretical first-lithiation capacity (of
-    the active mechanisms) is ``n_p_ratio`` times the cathode capacity.
+    the active mechanisms) is ``n_p_ratio`` times the cathode capacity. The anode's
+    density and specific heat replace the base set's negative electrode ones when the
+    anode set gives them; ``thermal="lumped"`` requires them and the base set's thermal
+    values (:func:`hemcell.cell.thermal.require_thermal_values`).
+
+    Raises
+    ------
+    InputError
+        ``thermal="lumped"`` with a set that misses thermal values (naming all).
     """
     from hemcell.cell.capacity import theoretical_capacity
     from hemcell.cell.parameters import pybamm_values
@@ -299,7 +330,8 @@ def full_cell_values(
     if partner is None:
         base, sto0 = CATHODES[cathode]
         pv = pybamm.ParameterValues(base)
-    else:  # an imported BPX partner over PyBaMM's Xu2019 (the half-cells' base)
+    else:
+        base = "Xu2019 with the imported partner"  # (Xu2019: the half-cells' base)
         pv = pybamm.ParameterValues("Xu2019")
         pv.update(partner, check_already_exists=False)
         sto0 = (partner["Initial concentration in positive electrode [mol.m-3]"]
@@ -322,6 +354,10 @@ def full_cell_values(
             out[k.replace("positive electrode", "negative electrode")] = v
     if "intercalation" not in mechanisms:  # the base set's (NMC) entry is not the anode's
         out["Negative electrode OCP entropic change [V.K-1]"] = 0.0
+    if thermal == "lumped":
+        require_thermal_values(si, pv, base)
+    if all(u.key in si for u in THERMAL_PARAMETERS):  # the anode's, not the base set's
+        out.update(anode_thermal_values(si))
     for k in ("Ambient temperature [K]", "Initial temperature [K]", "Reference temperature [K]"):
         out[k] = half[k]  # the set's (isothermal) cell temperature and its rate constants' T_ref
     pv.update(out, check_already_exists=False)

@@ -189,6 +189,8 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         self.rhs[u_dl] = (dphi - u_dl) / tau_dl
         self.initial_conditions[u_dl] = U0
         variables[n.vol_current("double_layer")] = a_j_dl
+        # RC dissipation of the double layer, a j_dl (Δφ − u_dl) ≥ 0
+        variables[n.reaction_heat("double_layer")] = a_j_dl * (dphi - u_dl)
         variables[n.stored_charge("double_layer")] = -a_s * C_dl * (u_dl - U0)
         a_j_total = a_j_dl
         for m in self.mechanisms:

@@ -16,7 +16,8 @@ option                     values (default)
 ``"cathode"``              full cell: ``"LFP"`` (Prada2013), ``"NMC811"`` (Chen2020) or
                            the YAML of a BPX partner (``hemcell params import``);
                            selects the default parameter values only
-``"thermal"``              PyBaMM's option; ``"isothermal"``
+``"thermal"``              PyBaMM's option; ``"isothermal"``, or ``"lumped"`` (full
+                           cell: one cell temperature, :mod:`hemcell.cell.thermal`)
 =========================  ===============================================================
 
 Every other PyBaMM option keeps its default: the HEM models do not implement PyBaMM's
@@ -61,8 +62,9 @@ HEM_OPTION_NAMES = (
 )
 #: PyBaMM options a HEM model may set to something else than PyBaMM's default.
 PYBAMM_OPTIONS_USED = ("working electrode", "thermal")
-#: Values of PyBaMM's ``"thermal"`` option the HEM models implement.
-THERMAL_OPTIONS: tuple[str, ...] = ("isothermal",)
+#: Values of PyBaMM's ``"thermal"`` option the HEM models implement (``"lumped"``: full
+#: cells only, :mod:`hemcell.cell.thermal`).
+THERMAL_OPTIONS: tuple[str, ...] = ("isothermal", "lumped")
 
 _ELEMENT = re.compile(r"^[A-Z][a-z]?$")
 
@@ -133,6 +135,9 @@ class HEMOptions(pybamm.BatteryModelOptions):
                              f"{working!r} for a HEM {cell}-cell")
         super().__init__(given)
         self._check_pybamm_defaults()
+        if cell == "half" and self["thermal"] != "isothermal":
+            raise InputError("options['thermal']", self["thermal"],
+                             "'isothermal' for a half-cell ('lumped': full cells only)")
         self.update(self._hem_options(hem, cell))
         self.possible_options.update({
             "mechanisms": list(MECHANISMS),

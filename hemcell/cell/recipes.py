@@ -7,6 +7,7 @@ A recipe is a small YAML file::
     cell: half                 # half (vs Li metal) | full (vs a cathode)
     cathode: LFP               # full cells: LFP (Prada2013) | NMC811 (Chen2020)
     n_p_ratio: 1.1             # full cells: anode/cathode theoretical capacity
+    thermal: isothermal        # isothermal | lumped (full cells: hemcell.cell.thermal)
     geometry: p2d              # p2d | sp (single-particle reduction)
     mechanisms: [intercalation, conversion, alloying, space_charge, irreversible]
     mesh: {x_s: 10, x_p: 20, r_p: 10}
@@ -21,6 +22,7 @@ from typing import Any
 
 from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.cell.model import check_mechanisms
+from hemcell.cell.options import THERMAL_OPTIONS
 from hemcell.errors import InputError
 
 _KEYS = {
@@ -33,6 +35,7 @@ _KEYS = {
     "solver",
     "cathode",
     "n_p_ratio",
+    "thermal",
 }
 
 
@@ -62,6 +65,7 @@ class Recipe:
     solver: dict[str, float] = field(default_factory=dict)
     cathode: str | None = None
     n_p_ratio: float = 1.1
+    thermal: str = "isothermal"
 
     def with_mechanisms(self, mechanisms: list[str] | None) -> Recipe:
         """A copy with another mechanism list (the ``--mechanisms`` option)."""
@@ -77,6 +81,7 @@ class Recipe:
             self.solver,
             self.cathode,
             self.n_p_ratio,
+            self.thermal,
         )
 
 
@@ -125,6 +130,9 @@ def load_recipe(name_or_path: str) -> Recipe:
     n_p = data.get("n_p_ratio", 1.1)
     if not isinstance(n_p, int | float) or isinstance(n_p, bool) or not n_p > 0:
         raise InputError(f"{p}: n_p_ratio", n_p, "a positive number")
+    thermal = data.get("thermal", "isothermal")
+    if thermal not in THERMAL_OPTIONS or (thermal != "isothermal" and cell != "full"):
+        raise InputError(f"{p}: thermal", thermal, "isothermal, or lumped for a full cell")
     mechs = check_mechanisms(data.get("mechanisms", list(MECHANISMS)))
     return Recipe(
         name=str(data.get("name", p.stem)),
@@ -136,4 +144,5 @@ def load_recipe(name_or_path: str) -> Recipe:
         solver={str(k): float(v) for k, v in (data.get("solver") or {}).items()},
         cathode=cathode,
         n_p_ratio=float(n_p),
+        thermal=thermal,
     )

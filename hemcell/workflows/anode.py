@@ -86,8 +86,8 @@ def build_simulation(
     if recipe.cell == "full":
         from hemcell.cell.full_cell import HEMFullCell
 
-        model: HEMHalfCell = HEMFullCell(
-            model_options(recipe.mechanisms, inventory, cathode=recipe.cathode or "LFP"))
+        model: HEMHalfCell = HEMFullCell(model_options(
+            recipe.mechanisms, inventory, cathode=recipe.cathode or "LFP", thermal=recipe.thermal))
     else:
         model = HEMHalfCell(
             model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
@@ -145,8 +145,16 @@ def resolve_model(
     inv = inventory_from_si(si)
     if not mechanisms:
         rec = drop_absent_mechanisms(rec, inv)
-    check_overrides(overrides, si, rec.name, rec.mechanisms, inv, rec.cell, command, also_reads)
+    check_overrides(overrides, si, rec.name, rec.mechanisms, inv, rec.cell, command,
+                    [*also_reads, *_thermal_reads(rec)])
     return rec, si, ps, inv
+
+
+def _thermal_reads(rec: Recipe) -> list[str]:
+    """The anode set's names a recipe's thermal option reads (lumped full cells)."""
+    from hemcell.cell import thermal
+
+    return [u.key for u in thermal.PARAMETERS] if rec.thermal == "lumped" else []
 
 
 def check_set_keys(kwargs: Mapping[str, Any], command: str = "cell run",
@@ -196,6 +204,11 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
     ref = reference_ion(si) if "reference_ion_radius" in si else "Li"
     simulated = si.get("_carrier_ion") or ref
     reads = anode_parameter_uses(rec.mechanisms, inv, rec.cell, simulated, ref)
+    if rec.thermal == "lumped":
+        from hemcell.cell import thermal
+        from hemcell.params.uses import expand
+
+        reads.update(expand(thermal.PARAMETERS))
     elsewhere: dict[str, str] = {u.key: "cell cycle-life" for u in CYCLE_LIFE_PARAMETERS}
     for other in IONIC_RADII_M:
         if other != simulated and rec.cell == "half":
@@ -241,7 +254,8 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
             raise InputError(
                 "--ion", ion, "Li for a full cell (its cathodes, LFP and NMC811, are Li hosts)"
             )
-        pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio)
+        pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio,
+                              rec.thermal)
     else:
         pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
     mass = active_mass_g(pv, rec.cell)

@@ -16,7 +16,9 @@ metallic fraction:
 
 with c_e,alloy = ρ Q_alloy,e / F [mol e⁻ per m³ particle] and j₀ Arrhenius in the cell
 temperature (:func:`hemcell.cell.mechanisms.base.arrhenius`). The alloyed fraction
-Σ_m θ_m is published for the conversion module (alloyed metal cannot reconvert).
+Σ_m θ_m is published for the conversion module (alloyed metal cannot reconvert). Heat:
+a j_m (Δφ − U_eq,m) with U_eq,m = (U_lith,m + U_delith,m)/2, as for conversion
+(docs/theory.md eq. 2.9).
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ class Alloying(BaseMechanism):
         R = param("Anode particle radius [m]")
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
-        j_tot, q_tot, strain = 0, 0, 0
+        j_tot, q_tot, strain, heat, hyst = 0, 0, 0, 0, 0
         out: dict = {}
         self._rates: dict[tuple[str, int], pybamm.Symbol] = {}
         for el, n_stages in self.hosts.items():
@@ -124,12 +126,19 @@ class Alloying(BaseMechanism):
                 X_m = param(f"Anode {el} alloying stage {m} capacity fraction")
                 U_l = param(f"Anode {el} alloying stage {m} lithiation potential [V]")
                 U_d = param(f"Anode {el} alloying stage {m} delithiation potential [V]")
-                j_m = -j0 * ce_factor * front_factor(X_m * a_e - th) * positive_part_exp(
+                j_l = -j0 * ce_factor * front_factor(X_m * a_e - th) * positive_part_exp(
                     -alpha * f_rt * (dphi - U_l)
-                ) + j0 * ce_factor * front_factor(th) * positive_part_exp(
+                )
+                j_d = j0 * ce_factor * front_factor(th) * positive_part_exp(
                     (1 - alpha) * f_rt * (dphi - U_d)
                 )
+                j_m = j_l + j_d
                 self._rates[(el, m)] = -3 * j_m / (R * F * c_alloy)
+                # heat a j_m (Δφ − U_eq,m), U_eq,m the mid-gap potential of the stage;
+                # its branch-gap part a j_m (U_branch − U_eq,m) is the hysteresis heat
+                U_eq = (U_l + U_d) / 2
+                heat = heat + a_s * j_m * (dphi - U_eq)
+                hyst = hyst + a_s * (j_l * (U_l - U_eq) + j_d * (U_d - U_eq))
                 j_el = j_el + j_m
             theta_el = sum(self._theta[(el, m)] for m in range(1, n_stages + 1))
             q_el = F * eps_s * c_alloy * theta_el
@@ -138,7 +147,8 @@ class Alloying(BaseMechanism):
             strain = strain + param(f"Anode {el} alloying volume expansion") * theta_el
             out[f"Anode {el} alloying volumetric current density [A.m-3]"] = a_s * j_el
             out[f"Anode {el} metallic fraction"] = a_e
-        out.update(self._publish(j_tot, q_tot))
+        out.update(self._publish(j_tot, q_tot, heat))
+        out[self.n.hysteresis_heat(self.mechanism)] = hyst
         out[self.n.strain(self.mechanism)] = strain
         return out
 

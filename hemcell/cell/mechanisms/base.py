@@ -12,7 +12,10 @@ stored charge density q_k [C m⁻³ of electrode] (positive when lithiated), so 
 
     Σ_k a·j_k + a·j_dl = −∇·i_s = ∇·i_e          (docs/theory.md eq. 2.1)
 
-and charge conservation reads  ∫ I dt = A·∫ Σ_k q_k dx  at every time.
+and charge conservation reads  ∫ I dt = A·∫ Σ_k q_k dx  at every time. Each mechanism
+also publishes its irreversible heat a·j_k (Δφ − U_eq,k) [W m⁻³], with U_eq,k the
+potential at which its stored charge is in equilibrium (docs/theory.md eq. 2.9), for the
+lumped thermal model of the full cell (:mod:`hemcell.cell.thermal`).
 """
 
 from __future__ import annotations
@@ -89,6 +92,21 @@ class AnodeNames:
     def stored_charge(mech: str) -> str:
         """Charge stored by ``mech`` per electrode volume [C m⁻³] (>0 lithiated)."""
         return f"Anode {mech.replace('_', '-')} stored charge density [C.m-3]"
+
+    @staticmethod
+    def reaction_heat(mech: str) -> str:
+        """Irreversible heat of ``mech``, Σ a j (Δφ − U_eq) [W m⁻³] (docs/theory.md eq. 2.9)."""
+        return f"Anode {mech.replace('_', '-')} irreversible heating [W.m-3]"
+
+    @staticmethod
+    def hysteresis_heat(mech: str) -> str:
+        """Part of :meth:`reaction_heat` from the branch gap, Σ a j (U_branch − U_eq) [W m⁻³]."""
+        return f"Anode {mech.replace('_', '-')} hysteresis heating [W.m-3]"
+
+    @staticmethod
+    def reversible_heat(mech: str) -> str:
+        """Reversible (entropic) heat of ``mech``, a j T ∂U/∂T [W m⁻³]."""
+        return f"Anode {mech.replace('_', '-')} reversible heating [W.m-3]"
 
     @staticmethod
     def strain(mech: str) -> str:
@@ -191,10 +209,11 @@ class BaseMechanism(pybamm.BaseSubModel):
             variables[n.rho],
         )
 
-    def _publish(self, j_vol: pybamm.Symbol, q: pybamm.Symbol) -> dict:
-        """Variables every mechanism publishes (current, stored charge, x-averages)."""
+    def _publish(self, j_vol: pybamm.Symbol, q: pybamm.Symbol, heat: pybamm.Symbol) -> dict:
+        """Variables every mechanism publishes (current, stored charge, irreversible heat
+        a j (Δφ − U_eq) [W m⁻³], x-averages)."""
         n, m = self.n, self.mechanism
-        out = {n.vol_current(m): j_vol, n.stored_charge(m): q}
+        out = {n.vol_current(m): j_vol, n.stored_charge(m): q, n.reaction_heat(m): heat}
         if not self.ctx.x_average:
             out[f"X-averaged {n.vol_current(m)[0].lower()}{n.vol_current(m)[1:]}"] = (
                 pybamm.x_average(j_vol)

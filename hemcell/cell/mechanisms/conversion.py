@@ -27,6 +27,11 @@ lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J. Power
 Sources 159 (2006) 323; seed 003 L770-771: the rock-salt HE phase is lost on the first
 lithiation and later cycles run on the nanocomposite).
 
+Heat (docs/theory.md eq. 2.9): each branch dissipates a j (Δφ − U_branch) (kinetic)
+plus a j (U_branch − U_eq) (hysteresis), with U_eq,k = (U_lith,k + U_delith,k)/2, PyBaMM's
+split of hysteresis heat (Q_hys = a j (U − U_eq); Wycisk et al., J. Energy Storage 61
+(2023) 106817): in sum a j (Δφ − U_eq) ≥ 0 on either branch.
+
 j₀ and D_conv are Arrhenius in the cell temperature T (activation energies of the set,
 :func:`hemcell.cell.mechanisms.base.arrhenius`), with c_k [mol e⁻ per m³ of particle]
 = ρ Q_k / F from the element's Faraday capacity Q_k, ξ_irr,k = (1 − r_k) ξ̂_k the metal
@@ -122,6 +127,8 @@ class Conversion(BaseMechanism):
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
         j_tot = 0
         q_tot = 0
+        heat = 0
+        hyst = 0
         out: dict = {}
         self._rates: dict[str, tuple[pybamm.Symbol, pybamm.Symbol]] = {}
         for el in self.elements:
@@ -161,13 +168,19 @@ class Conversion(BaseMechanism):
             j_d = shell_limited(j_d_kin, j_scale / g_d)
             j_k = j_l + j_d
             self._rates[el] = (-3 * j_l / (R * F * c_k), -3 * j_k / (R * F * c_k))
+            # heat a j (Δφ − U_eq), U_eq = (U_lith + U_delith)/2: kinetic (against the
+            # branch) plus hysteresis a j (U_branch − U_eq), with ΔU₁ while fresh
+            U_eq = (param(f"Anode {el} conversion lithiation potential [V]") + U_d) / 2
+            heat = heat + a_s * j_k * (dphi - U_eq)
+            hyst = hyst + a_s * (j_l * (U_l - U_eq) + j_d * (U_d - U_eq))
             q_k = F * eps_s * c_k * xi
             j_tot = j_tot + a_s * j_k
             q_tot = q_tot + q_k
             out[f"Anode {el} conversion volumetric current density [A.m-3]"] = a_s * j_k
             out[f"Anode {el} conversion stored charge density [C.m-3]"] = q_k
             out[f"Anode {el} free metal fraction"] = xi_free
-        out.update(self._publish(j_tot, q_tot))
+        out.update(self._publish(j_tot, q_tot, heat))
+        out[self.n.hysteresis_heat(self.mechanism)] = hyst
         # Particle volume change: linear in the converted fraction, full-conversion
         # expansion as a parameter (seed 000 L916-921: ~7 % for (MgCoNiCuZn)O).
         cap_tot = sum(self.capacity(el) for el in self.elements)

@@ -8,6 +8,8 @@ PyBaMM's ``BasicDFN``):
 
 with j₀ and D Arrhenius in T (activation energies of the set) and the ideal-solution
 term of U at the cell temperature (:mod:`hemcell.cell.parameters` writes the functions).
+Heat: irreversible a j (Δφ − U), reversible a j T ∂U/∂T (PyBaMM's entropic change of
+the particle, Bernardi et al., J. Electrochem. Soc. 132 (1985) 5).
 
 The particle uses PyBaMM's own parameter names of the domain that holds the anode
 ("Positive particle diffusivity [m2.s-1]", "Positive electrode OCP [V]", ...), so the
@@ -84,7 +86,9 @@ class Intercalation(BaseMechanism):
         c_avg = pybamm.r_average(c_s)
         dc = c_avg - self._c_init()
         q = F * eps_s * dc
-        out = self._publish(a_s * j, q)
+        # irreversible heat a j η (η against the OCP) and reversible heat a j T ∂U/∂T
+        out = self._publish(a_s * j, q, a_s * j * eta)
+        out[self.n.reversible_heat(self.mechanism)] = a_s * j * T * pp.dUdT(sto_surf)
         # Particle volume change: linear in the inserted Li (Vegard-type), full-range
         # expansion given as a parameter.
         out[self.n.strain(self.mechanism)] = (

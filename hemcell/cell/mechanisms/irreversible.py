@@ -6,10 +6,10 @@ reversible space-charge storage (seed 000 L411–434 insists the two are distinc
     j_irr = − j₀,irr (c_e/c_e,ref)^½ (1 − s) [exp(−α F (Δφ − U_irr)/RT) − 1]₊
     ds/dt = − 3 j_irr / (R F c_irr),   c_irr = ρ Q_irr / F
 
-with j₀,irr Arrhenius in the cell temperature. s ∈ [0, 1] is the fraction of the
-irreversible capacity Q_irr consumed; nothing flows back on delithiation, so the
-first-cycle Coulombic efficiency is below one and later cycles are not affected once
-s → 1.
+with j₀,irr Arrhenius in the cell temperature; its heat is a j_irr (Δφ − U_irr).
+s ∈ [0, 1] is the fraction of the irreversible capacity Q_irr consumed; nothing flows
+back on delithiation, so the first-cycle Coulombic efficiency is below one and later
+cycles are not affected once s → 1.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ class Irreversible(BaseMechanism):
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
         j = -j0 * ce_factor * (1 - self._s) * positive_part_exp(-alpha * f_rt * (dphi - U))
         self._rate = -3 * j / (R * F * c_irr)
-        return self._publish(a_s * j, F * eps_s * c_irr * self._s)
+        # heat a j (Δφ − U_irr): the onset potential is the reaction's equilibrium one
+        return self._publish(a_s * j, F * eps_s * c_irr * self._s, a_s * j * (dphi - U))
 
     def set_rhs(self, variables: dict) -> None:
         """ds/dt."""

@@ -17,7 +17,10 @@ seed 000 L700–704):
     a j_sc = − Σ_k dq_k/dt
 
 A constant areal capacitance C_k over the window gives the rectangular CV and b = 1
-of seed 000 L466–469 whenever τ_sc is short against the sweep. The stored charge
+of seed 000 L466–469 whenever τ_sc is short against the sweep. Heat: the charge is taken as
+stored at the local Δφ (no irreversible heat); the relaxation dissipates
+τ_sc (dq_k/dt)²/(C_k A_k) inside the window, a fraction ≈ τ_sc |dΔφ/dt| / |Δφ − U_eq| of
+the other reactions' heat per coulomb, which the lumped thermal model leaves out. The stored charge
 drives the synthetic magnetometry signal of seed 000 eqn (5),
 ΔM = −3.6 · Q_sc[mAh g⁻¹] · P · μ_B / e (computed in :mod:`hemcell.cell.analysis`).
 """
@@ -141,7 +144,9 @@ class SpaceCharge(BaseMechanism):
             area_tot = area_tot + area
             out[f"Anode {el} space-charge interface area [m-1]"] = area
             out[f"Anode {el} space-charge volumetric current density [A.m-3]"] = -dq
-        out.update(self._publish(j_tot, q_tot))
+        # stored at the local Δφ (relaxation heat τ_sc (dq/dt)²/C_diff left out: see
+        # docs/anode.md, thermal section)
+        out.update(self._publish(j_tot, q_tot, pybamm.zeros_like(j_tot)))
         out["Anode space-charge interface area [m-1]"] = area_tot
         # Σ_k P_k q_k: spin-weighted interfacial charge for seed 000 eqn (5)
         out["Anode space-charge spin-weighted density [C.m-3]"] = q_spin
