@@ -320,7 +320,8 @@ def lfp_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: np.nda
 
 #: Li||LFP process terms: PyBaMM's voltage breakdown of the DFN (x-averaged over the LFP
 #: electrode), V = U_bulk + eta_particle + (eta_r,LFP - eta_r,Li) + eta_c,e + dphi_e
-#: + dphi_s + contact. The Li interface is split off the x-averaged reaction term.
+#: + dphi_s - eta_contact. The Li interface is split off the x-averaged reaction term;
+#: the contact term is the coating film and interphase layer (Ohmic, hemcell.limetal).
 LFP_PROCESSES = {
     "Li metal charge transfer + double layer":
         "Lithium metal interface reaction overpotential [V]",
@@ -337,9 +338,10 @@ LFP_PROCESSES = {
 
 def _lfp_terms() -> dict[str, tuple[float, str]]:
     """Process → (sign, variable) with V = sum(sign * variable): the Li metal reaction
-    overpotential enters V with a minus sign (PyBaMM: eta_r = eta_r,p - eta_r,Li)."""
-    return {name: (-1.0 if var.startswith("Lithium metal") else 1.0, var)
-            for name, var in LFP_PROCESSES.items()}
+    overpotential (PyBaMM: eta_r = eta_r,p - eta_r,Li) and the contact overpotential
+    (V = ... - I R_c) enter V with a minus sign."""
+    minus = ("Lithium metal interface reaction overpotential [V]", "Contact overpotential [V]")
+    return {name: (-1.0 if var in minus else 1.0, var) for name, var in LFP_PROCESSES.items()}
 
 
 def anode_spectrum(recipe: str, params: str, temperature_K: float | None,

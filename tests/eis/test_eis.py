@@ -228,10 +228,12 @@ def test_lfp_process_split_adds_up_and_the_li_arc_is_randles():
     from hemcell.limetal.halfcell import IN_I0_LI, build_half_cell
 
     f = np.logspace(-3, 5, 33)
-    s = eis.lfp_spectrum("bare", None, f, 0.5)
-    assert s.info["process_split_unattributed_max"] < 1e-3
-    total = sum(s.processes.values())
-    assert np.max(np.abs(total - s.impedance_ohm) / np.abs(s.impedance_ohm)) < 1e-3
+    for anode in ("coated", "bare"):  # coated: the film as an Ohmic contact term
+        s = eis.lfp_spectrum(anode, None, f, 0.5)
+        assert s.info["process_split_unattributed_max"] < 1e-3
+        total = sum(s.processes.values())
+        assert np.max(np.abs(total - s.impedance_ohm) / np.abs(s.impedance_ohm)) < 1e-3
+    assert "contact" not in s.processes  # bare: no film, no contact term
     pset = load_anode_set("bare")
     p = cell_parameters(pset, "bare")
     cell = build_half_cell(p, pset)
