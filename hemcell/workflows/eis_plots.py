@@ -69,6 +69,10 @@ def processes(spectra: Sequence[Any], path: Path) -> Path:
         if s.process_kind != "current_fraction":
             ax.loglog(s.frequencies_Hz, np.maximum(-s.impedance_ohm.imag, 1e-12), "k:",
                       label="cell")
+            # four decades below the cell's largest -Im Z: what makes an arc is visible
+            top = float(np.max(-s.impedance_ohm.imag))
+            if top > 0:
+                ax.set_ylim(bottom=1e-4 * top)
         ax.set_title(_label(s), fontsize=9)
         ax.legend(fontsize=7)
         ax.grid(alpha=0.3, which="both")
