@@ -1,9 +1,9 @@
 """Fits that write ``calibrated`` values into the parameter files.
 
 Each fit runs its fit spec (``examples/fits/limetal_fit_*.yaml``, :func:`spec_fit`)
-through :func:`hemcell.workflows.fit.fit`, the one fitting code path of ``hemcell fit`` (which itself never rewrites a shipped file: it
-writes a new set); only these maintainer commands write the result into the shipped
-sets (``--dry-run`` does not).
+through :func:`hemcell.workflows.fit.fit`, the one fitting code path of ``hemcell fit``
+(which itself never rewrites a shipped file: it writes a new set); only these maintainer
+commands write the result into the shipped sets (``--dry-run`` does not).
 
 - :func:`fit_rate`: the coated Li‖LFP rate capability on a subset of C-rates
   (default 0.1, 1, 4 C; seed 004 L117) fits the LFP charged-state stoichiometry and the
@@ -146,6 +146,10 @@ def fit_rate(c_rates: Sequence[float] = (0.1, 1.0, 4.0), overrides: Sequence[str
         problem.c_rates = [float(c) for c in c_rates]
         problem.datasets[0].x_axis = np.asarray(problem.c_rates)
         problem.replace_observed(0, np.asarray(targets) * MAH_PER_G)
+        if len(targets) <= len(problem.params):
+            # an exact fit leaves no residual to estimate the noise from; a σ is needed
+            # only for intervals, which this command does not report (1 mAh/g)
+            problem.spec.sigma = MAH_PER_G
 
     values, res = spec_fit(RATE_SPEC, overrides, adjust=at_rates)
     fit = {"x0": values["lfp_charged_stoichiometry"], "ds": values["lfp_particle_diffusivity"]}
