@@ -62,7 +62,9 @@ def test_results_are_labelled_with_units_and_values_reach_the_command(reference)
     out, ds = reference
     assert ds.sizes == {"coating_thickness": 2, "li_exchange_current_density": 2}
     assert ds["coating_thickness"].attrs["units"] == "nm"
-    assert ds["li_exchange_current_density"].attrs["units"] == "mA/cm**2"
+    # CF/UDUNITS units, with the pint spelling kept beside them
+    assert ds["li_exchange_current_density"].attrs["units"] == "mA cm-2"
+    assert ds["li_exchange_current_density"].attrs["hemcell_units"] == "mA/cm**2"
     assert ds["coating_thickness_result"].attrs["units"] == "m"
     np.testing.assert_allclose(ds["coating_thickness_result"].sel(li_exchange_current_density=2.0),
                                [1e-8, 4e-8], rtol=1e-12)
