@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, OverwriteOption, SetOption, number_list
+from hemcell.cli.options import (
+    NoPlotsOption,
+    OutOption,
+    OverwriteOption,
+    SetOption,
+    number_list,
+)
 
 app = typer.Typer(
     help="Multi-mechanism high-entropy-material anode cells (PyBaMM).",
@@ -52,6 +58,7 @@ def run(
         ),
     ] = None,
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Run a protocol on a HEM anode cell; write summary.json, timeseries.csv and figures."""
     from hemcell.workflows.anode import run_cell, write_outputs
@@ -67,16 +74,14 @@ def run(
         period=period,
         ion=ion,
     )
-    summary = write_outputs(result, out, command=sys.argv)
+    summary = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     dis = ", ".join(f"{q:.1f}" for q in summary["discharge_capacity_mAh_per_g"])
     cha = ", ".join(f"{q:.1f}" for q in summary["charge_capacity_mAh_per_g"])
     typer.echo(f"discharge capacity [mAh/g]: {dis}")
     typer.echo(f"charge capacity    [mAh/g]: {cha}")
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
-    typer.echo(
-        f"wrote {out}/summary.json, timeseries.csv, voltage_profile.png, "
-        "mechanism_contributions.png, dqdv.png"
-    )
+    figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
+    typer.echo(f"wrote {out}/summary.json, timeseries.csv{figures}")
 
 
 @app.command("cv")
@@ -110,6 +115,7 @@ def cv(
         typer.Option("--mesh", help="Mesh points, e.g. r_p=100 (repeatable; default: recipe's)."),
     ] = None,
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Cyclic voltammetry: b-values (i = a v^b), capacitive fraction (k1 v + k2 v^1/2) and
     each mechanism's true share; writes summary.json, cv.csv, cv.png, b_value.png."""
@@ -127,7 +133,8 @@ def cv(
             raise InputError("--mesh", item, "NAME=INTEGER, e.g. r_p=100")
         mesh_pts[key.strip()] = int(val)
     res = run_cv(recipe, params, rates, (lo, hi), cycles, mechs, set_ or [], ion=ion, mesh=mesh_pts)
-    s = write_cv_outputs(res, out, at_voltage=at_voltage, command=sys.argv)
+    s = write_cv_outputs(res, out, at_voltage=at_voltage, command=sys.argv,
+                         plots_on=not no_plots)
     b = s["b_value"]
     fmt = lambda x: "n/a" if x is None else f"{x:.3f}"  # noqa: E731
     typer.echo(f"b-value: cathodic {fmt(b.get('cathodic'))}, anodic {fmt(b.get('anodic'))}")
@@ -135,7 +142,7 @@ def cv(
     tc = ", ".join(fmt(x) for x in s["true_capacitive_fraction"])
     typer.echo(f"capacitive fraction (k1/k2): {cf}")
     typer.echo(f"true capacitive share:       {tc}")
-    typer.echo(f"wrote {out}/summary.json, cv.csv, cv.png, b_value.png")
+    typer.echo(f"wrote {out}/summary.json, cv.csv" + ("" if no_plots else ", cv.png, b_value.png"))
 
 
 @app.command("cycle-life")
@@ -164,6 +171,7 @@ def cycle_life(
     set_: SetOption = None,
     ion: Annotated[str | None, typer.Option("--ion", help="Carrier ion Li, Na or K.")] = None,
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Capacity over many cycles with strain-driven loss of active material (cycle-resolved:
     the full model every few cycles, docs/anode.md); writes summary.json, cycle_life.csv,
@@ -175,11 +183,13 @@ def cycle_life(
     res = run_cycle_life(
         recipe, params, protocol, cycles, set_ or [], ion=ion, tol=tolerance, progress=typer.echo
     )
-    s = write_cycle_life_outputs(res, out, report_cycles, command=sys.argv)
+    s = write_cycle_life_outputs(res, out, report_cycles, command=sys.argv,
+                                 plots_on=not no_plots)
     for n, r in s["retention_at_cycle"].items():
         q = s["charge_capacity_at_cycle_mAh_per_g"][n]
         typer.echo(f"cycle {n}: {q:.1f} mAh/g, retention {r:.3f}")
-    typer.echo(f"wrote {out}/summary.json, cycle_life.csv, cycle_life.png")
+    typer.echo(f"wrote {out}/summary.json, cycle_life.csv"
+               + ("" if no_plots else ", cycle_life.png"))
 
 
 @app.command("recipes")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, OverwriteOption, SetOption
+from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption, SetOption
 
 
 def app(
@@ -38,6 +38,7 @@ def app(
                                "default: the set's ambient temperature")] = None,
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Impedance spectrum of a cell model: impedance.csv/.nc, nyquist.png, bode.png,
     processes.png, summary.json (charge_transfer_resistance_ohm, circuit, kk_residual_max,
@@ -56,7 +57,7 @@ def app(
                          frequencies_Hz=tuple(eis.parse_frequencies(frequencies)),
                          temperatures_K=tuple(temps), overrides=tuple(set_ or ()),
                          recipe=recipe, params=params, soc=soc, protocol=protocol)
-    summary = eis.write_outputs(eis.run_eis(req), out)
+    summary = eis.write_outputs(eis.run_eis(req), out, plots_on=not no_plots)
     for label, r in summary["charge_transfer_resistance_ohm"].items():
         line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
         ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, OverwriteOption
+from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption
 
 
 def app(
@@ -18,6 +18,7 @@ def app(
         "--workers", min=1, help="Multistart runs at once (processes).")] = 1,
     executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Fit parameters to measured data; write fit.json, fitted_parameters.yaml, fit.png,
     profiles.png and run.json (docs/fitting.md)."""
@@ -27,7 +28,7 @@ def app(
     if executor not in ("local", "dask"):
         raise InputError("--executor", executor, "local or dask")
     result = fit(load_spec(spec), workers=workers, executor=executor)
-    record = write_outputs(result, out, command=sys.argv)
+    record = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     for name, e in record["parameters"].items():
         lo, hi = e["ci95"]
         ci = f"[{lo:.4g}, {hi:.4g}]" if lo is not None and hi is not None else "[not bounded]"
@@ -36,4 +37,5 @@ def app(
                f"{record['evaluations']} evaluations")
     for warning in record["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"wrote {out}/fit.json, fitted_parameters.yaml, fit.png, profiles.png, run.json")
+    figures = "" if no_plots else " fit.png, profiles.png,"
+    typer.echo(f"wrote {out}/fit.json, fitted_parameters.yaml,{figures} run.json")

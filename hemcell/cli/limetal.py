@@ -13,7 +13,13 @@ from typing import Annotated, Any
 
 import typer
 
-from hemcell.cli.options import OutOption, OverwriteOption, SetOption, positive_floats
+from hemcell.cli.options import (
+    NoPlotsOption,
+    OutOption,
+    OverwriteOption,
+    SetOption,
+    positive_floats,
+)
 from hemcell.errors import InputError
 
 app = typer.Typer(
@@ -66,13 +72,14 @@ def rate_cmd(
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Li||LFP rate capability: summary.json (discharge_capacity_mAh_per_g by C-rate),
     rate.png, rate_curves_<anode>.csv, run.json."""
     from hemcell.workflows import limetal as run
 
     s = run.rate(run.anode_list(anode), _rates(c_rates), out, set_ or (), kinetics,
-                 focusing_from_surface, focusing_metric)
+                 focusing_from_surface, focusing_metric, plots_on=not no_plots)
     for k, v in s["discharge_capacity_mAh_per_g"].items():
         typer.echo(f"{s['anode']} {k}C: {v:.1f} mAh/g")
     _done(out, s)
@@ -94,13 +101,15 @@ def cycle_cmd(
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Li||LFP cycling with Li loss (SEI + dead Li) and interphase growth: capacity_retention,
     final_discharge_capacity_mAh_per_g, mean_coulombic_efficiency, cycling.png."""
     from hemcell.workflows import limetal as run
 
     s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
-                  focusing_from_surface, focusing_metric, high_loading)
+                  focusing_from_surface, focusing_metric, high_loading,
+                  plots_on=not no_plots)
     dry = s["dry_out_cycle"]
     typer.echo(f"{s['anode']}: retention {s['capacity_retention']:.3f}, final "
                f"{s['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
@@ -126,6 +135,7 @@ def symmetric_cmd(
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Li||Li symmetric cell: overpotential_mV per cycle, time_to_failure_h, symmetric.png;
     with --rate-steps the stepped rate test (failure_current_density_mA_per_cm2)."""
@@ -138,7 +148,7 @@ def symmetric_cmd(
                       _quantity(current_density, "A/m**2", "--current-density"),
                       _quantity(areal_capacity, "C/m**2", "--areal-capacity"), hours, out,
                       set_ or (), kinetics, focusing_from_surface, focusing_metric,
-                      steps, cycles_per_step)
+                      steps, cycles_per_step, plots_on=not no_plots)
     ttf = s["time_to_failure_h"]
     at = s["failure_current_density_mA_per_cm2"]
     typer.echo(f"{s['anode']}: {s['initial_overpotential_mV']:.1f} -> "
@@ -158,6 +168,7 @@ def nucleation_cmd(
     set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """First Li plating on Cu: nucleation_overpotential_mV, plateau_overpotential_mV,
     nucleation.png."""
@@ -167,7 +178,7 @@ def nucleation_cmd(
                                                       "--areal-capacity")
     s = run.nucleation(run.anode_list(anode),
                        _quantity(current_density, "A/m**2", "--current-density"), q, out,
-                       set_ or (), kinetics)
+                       set_ or (), kinetics, plots_on=not no_plots)
     typer.echo(f"{s['anode']}: nucleation {s['nucleation_overpotential_mV']:.1f} mV, plateau "
                f"{s['plateau_overpotential_mV']:.1f} mV")
     _done(out, s)
@@ -185,6 +196,7 @@ def licu_cmd(
     focusing_from_surface: _Focus = False,
     focusing_metric: _Metric = "max",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Li||Cu cycling: mean_coulombic_efficiency, aurbach_coulombic_efficiency,
     overpotential_mV per cycle, licu.png."""
@@ -193,7 +205,8 @@ def licu_cmd(
     s = run.licu(run.anode_list(anode), _quantity(current_density, "A/m**2",
                                                   "--current-density"),
                  _quantity(areal_capacity, "C/m**2", "--areal-capacity"), cycles, out,
-                 set_ or (), kinetics, focusing_from_surface, focusing_metric)
+                 set_ or (), kinetics, focusing_from_surface, focusing_metric,
+                 plots_on=not no_plots)
     typer.echo(f"{s['anode']}: mean CE {s['mean_coulombic_efficiency']:.4f}, Aurbach CE "
                f"{s['aurbach_coulombic_efficiency']:.4f}")
     _done(out, s)

@@ -3,7 +3,8 @@
 ``--out DIR`` (where the run writes its files), ``--overwrite`` (write into a folder
 that already holds files) and ``--set KEY=VALUE`` (a parameter override with units,
 validated like a parameter file) look the same in every command group; they are
-declared once here.
+declared once here, with ``--no-plots`` (skip every figure and animation a command would
+draw: the waits for PNG maps and GIFs go, the numbers and data files stay the same).
 
 ``--out`` is checked while the command line is parsed, before anything is solved: it
 must not be empty, a file, or under a file; the folder (or the nearest folder above it
@@ -87,6 +88,10 @@ OutOption = Annotated[Path, typer.Option(
 OverwriteOption = Annotated[bool, typer.Option(
     "--overwrite", is_eager=True,
     help="Write into an --out folder that already holds files (same names are replaced).")]
+NoPlotsOption = Annotated[bool, typer.Option(
+    "--no-plots",
+    help="Write no figures or animations (PNG/GIF/MP4); data files and summaries are "
+         "the same as with them.")]
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter with units, e.g. --set coating_thickness=28nm "
                   "(repeatable; checked like a parameter file).")]

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, OverwriteOption, SetOption
+from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption, SetOption
 from hemcell.errors import DependencyError, InputError
 
 app = typer.Typer(
@@ -131,6 +131,7 @@ def run(
     dim: _Dim = 2,
     linear_solver: _Solver = "auto",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Solve one case; write metrics.json, run.json, fields/ and PNG maps to --out.
 
@@ -151,7 +152,8 @@ def run(
         try:
             metrics = run_transient_case(case, geometry, set_ or [], out, duration_s, dt_s,
                                          progress=tick,  # type: ignore[arg-type]
-                                         moving_boundary=not fixed_surface)
+                                         moving_boundary=not fixed_surface,
+                                         plots_on=not no_plots)
         finally:
             if bar is not None:
                 bar.stop()  # type: ignore[attr-defined]
@@ -165,7 +167,7 @@ def run(
     try:
         metrics = run_case(case, geometry, set_ or [], out, _control(control),
                            progress=update, dim=dim,  # type: ignore[arg-type]
-                           linear_solver=linear_solver)
+                           linear_solver=linear_solver, plots_on=not no_plots)
     finally:
         if status is not None:
             status.stop()  # type: ignore[attr-defined]
@@ -187,6 +189,7 @@ def compare(
     dim: _Dim = 2,
     linear_solver: _Solver = "auto",
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Bare and coated on the same geometry, mesh and loading: comparison.json/.png.
 
@@ -204,7 +207,8 @@ def compare(
         try:
             summary = compare_transient_cases(geometry, set_ or [], out, duration_s, dt_s,
                                               progress=tick,  # type: ignore[arg-type]
-                                              moving_boundary=not fixed_surface)
+                                              moving_boundary=not fixed_surface,
+                                              plots_on=not no_plots)
         finally:
             if bar is not None:
                 bar.stop()  # type: ignore[attr-defined]
@@ -220,7 +224,7 @@ def compare(
     try:
         summary = compare_cases(geometry, set_ or [], out, _control(control),
                                 progress=update, dim=dim,  # type: ignore[arg-type]
-                                linear_solver=linear_solver)
+                                linear_solver=linear_solver, plots_on=not no_plots)
     finally:
         if status is not None:
             status.stop()  # type: ignore[attr-defined]
@@ -266,6 +270,7 @@ def thickness(
     n_seeds: Annotated[int, typer.Option("--n-seeds", help="Number of realisations")] = 4,
     first_seed: Annotated[int, typer.Option("--first-seed", help="First seed")] = 1,
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Coverage vs coating drop over thickness (thin layer with pinholes): thickness.json/.png."""
     from hemcell.cli.options import positive_floats
@@ -281,7 +286,7 @@ def thickness(
         summary, rows, record = thickness_study(
             [h * 1e-9 for h in h_nm], geometry, set_ or [],
             range(first_seed, first_seed + n_seeds), progress=update)  # type: ignore[arg-type]
-        write_thickness_study(summary, rows, record, out)
+        write_thickness_study(summary, rows, record, out, plots_on=not no_plots)
     finally:
         if status is not None:
             status.stop()  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hemcell.cli.options import OutOption, OverwriteOption
+from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption
 
 
 def app(
@@ -33,6 +33,7 @@ def app(
     check: Annotated[bool, typer.Option(
         "--check", help="Only validate the spec and print its points.")] = False,
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Run a parameter sweep: points/, results.nc, results.png, failures.json in --out.
 
@@ -49,7 +50,7 @@ def app(
         return
     report = run_sweep(sweep_spec, out, workers=workers, executor=executor,  # type: ignore[arg-type]
                        scheduler=scheduler, resume=resume, fast_path=fast_path,
-                       overwrite=overwrite)
+                       overwrite=overwrite, plots=not no_plots)
     if report.note:
         typer.echo(report.note)
     for line in report.recomputed:

@@ -267,8 +267,9 @@ def netcdf_engine() -> str:
     return "h5netcdf" if importlib.util.find_spec("h5py") is not None else "scipy"
 
 
-def gather(spec: SweepSpec, out: Path) -> tuple[Path, Path | None, int]:
-    """Write ``results.nc``, ``failures.json`` and ``results.png`` from the point files.
+def gather(spec: SweepSpec, out: Path, plots: bool = True) -> tuple[Path, Path | None, int]:
+    """Write ``results.nc``, ``failures.json`` and ``results.png`` (not with
+    ``plots=False``) from the point files.
 
     Returns
     -------
@@ -293,7 +294,7 @@ def gather(spec: SweepSpec, out: Path) -> tuple[Path, Path | None, int]:
     finally:
         Path(tmp).unlink(missing_ok=True)
     outputs = [k for k in ds.data_vars if k not in ("status", "point_id")]
-    figure = plot_summary(ds, outputs, out / "results.png")
-    if figure is None:  # nothing finished: no figure of an earlier run left behind
+    figure = plot_summary(ds, outputs, out / "results.png") if plots else None
+    if figure is None:  # nothing finished, or no plots: no figure of an earlier run left
         (out / "results.png").unlink(missing_ok=True)
     return out / "results.nc", figure, len(failures)

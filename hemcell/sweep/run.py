@@ -407,7 +407,7 @@ def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: in
 def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | None = None,
               executor: Executor = "local", scheduler: str | None = None,
               resume: bool = False, fast_path: bool = True, progress: bool = True,
-              overwrite: bool = False) -> SweepReport:
+              overwrite: bool = False, plots: bool = True) -> SweepReport:
     """Run every point of a sweep, then gather the results.
 
     Parameters
@@ -433,6 +433,8 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
         Show the progress bar (on stderr).
     overwrite
         Run into ``out`` even though it holds a sweep (every point is recomputed).
+    plots
+        Draw ``results.png`` (``--no-plots``: not; ``results.nc`` is the same).
 
     Returns
     -------
@@ -504,7 +506,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
             _execute_dask(spec, out, todo, workers, fast is not None, client, cluster,
                           on_done)
 
-    results, figure, failed = gather(spec, out)
+    results, figure, failed = gather(spec, out, plots=plots)
     write_run_record(out, spec.record(), extra={"sweep_path": path, "executor": executor})
     return SweepReport(out=out, total=len(spec.points), computed=counts["computed"],
                        reused=len(done), failed=failed, path=path, note=note,

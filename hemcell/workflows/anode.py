@@ -472,10 +472,12 @@ def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], li
 
 
 def write_outputs(
-    run: CellRun, out_dir: str | Path, command: Sequence[str] | str | None = None
+    run: CellRun, out_dir: str | Path, command: Sequence[str] | str | None = None,
+    plots_on: bool = True,
 ) -> dict[str, Any]:
     """Write summary.json, run.json, timeseries.csv (and the same as CF netCDF,
-    timeseries.nc: dimension time, cycle and step as variables) and the three figures.
+    timeseries.nc: dimension time, cycle and step as variables) and the three figures
+    (not with ``plots_on=False``: the data files are the same either way).
 
     Raises
     ------
@@ -497,13 +499,15 @@ def write_outputs(
                 title=f"hemcell cell run: {run.recipe.name}",
                 attrs={"recipe": run.recipe.name, "protocol": run.protocol,
                        "parameter_set": str(summary["parameter_set"])})
-    title = f"{summary['parameter_set']} — {run.recipe.name}"
-    vlabel = "Cell voltage (V)" if run.recipe.cell == "full" else None
-    plots.voltage_profile(cycles, out / "voltage_profile.png", title, ylabel=vlabel)
-    plots.mechanism_contributions(
-        cycles, run.recipe.mechanisms, out / "mechanism_contributions.png", title, ylabel=vlabel
-    )
-    plots.dqdv_plot(cycles, out / "dqdv.png", title, xlabel=vlabel)
+    if plots_on:
+        title = f"{summary['parameter_set']} — {run.recipe.name}"
+        vlabel = "Cell voltage (V)" if run.recipe.cell == "full" else None
+        plots.voltage_profile(cycles, out / "voltage_profile.png", title, ylabel=vlabel)
+        plots.mechanism_contributions(
+            cycles, run.recipe.mechanisms, out / "mechanism_contributions.png", title,
+            ylabel=vlabel
+        )
+        plots.dqdv_plot(cycles, out / "dqdv.png", title, xlabel=vlabel)
     write_summary(out, summary)
     record = {}
     try:

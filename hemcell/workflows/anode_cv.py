@@ -431,8 +431,10 @@ def write_cv_outputs(
     out_dir: str | Path,
     at_voltage: float | None = None,
     command: Sequence[str] | None = None,
+    plots_on: bool = True,
 ) -> dict[str, Any]:
-    """Write ``summary.json``, ``cv.csv``, ``cv.png``, ``b_value.png`` and ``run.json``."""
+    """Write ``summary.json``, ``cv.csv``, ``cv.png``, ``b_value.png`` and ``run.json``
+    (no figures with ``plots_on=False``)."""
     from hemcell.cell import plots
     from hemcell.runinfo import write_run_record, write_summary
 
@@ -465,9 +467,10 @@ def write_cv_outputs(
             comments="# branch: 0 cathodic, 1 anodic\n",
             fmt="%.8g",
         )
-    title = f"{summary['parameter_set']} — {res.recipe.name}"
-    plots.cv_plot(res, summary, out / "cv.png", title)
-    plots.b_value_plot(summary, out / "b_value.png", title)
+    if plots_on:
+        title = f"{summary['parameter_set']} — {res.recipe.name}"
+        plots.cv_plot(res, summary, out / "cv.png", title)
+        plots.b_value_plot(summary, out / "b_value.png", title)
     write_summary(out, summary)
     try:
         record = {n: p.record() for n, p in res.parameter_set.parameters.items()}

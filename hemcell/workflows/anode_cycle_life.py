@@ -230,8 +230,10 @@ def write_cycle_life_outputs(
     out_dir: str | Path,
     report_cycles: Sequence[int] = (),
     command: Sequence[str] | str | None = None,
+    plots_on: bool = True,
 ) -> dict[str, Any]:
-    """Write summary.json, cycle_life.csv, cycle_life.png and run.json.
+    """Write summary.json, cycle_life.csv, cycle_life.png (not with ``plots_on=False``)
+    and run.json.
 
     Raises
     ------
@@ -274,7 +276,8 @@ def write_cycle_life_outputs(
         comments="",
         fmt="%.8g",
     )
-    plots.cycle_life_plot(res, out / "cycle_life.png", f"{res.params} — {res.protocol}")
+    if plots_on:
+        plots.cycle_life_plot(res, out / "cycle_life.png", f"{res.params} — {res.protocol}")
     write_summary(out, summary)
     write_run_record(
         out,

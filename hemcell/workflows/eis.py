@@ -879,9 +879,10 @@ def _mechanism_summary(summary: dict[str, Any], label: str, spectra: Sequence[Sp
                 label, {})[mech] = activation_energy_J_per_mol(temps, r)[0] / 1e3
 
 
-def write_outputs(result: EISResult, out: str | Path) -> dict[str, Any]:
+def write_outputs(result: EISResult, out: str | Path, plots_on: bool = True) -> dict[str, Any]:
     """Write impedance.csv/.nc, nyquist.png, bode.png, processes.png, arrhenius.png
-    (≥ 3 temperatures) and summary.json; return the summary."""
+    (≥ 3 temperatures) and summary.json; return the summary. ``plots_on=False`` skips
+    the figures (the data files and the summary are the same)."""
     from hemcell.runinfo import write_run_record, write_summary
     from hemcell.workflows import eis_plots
 
@@ -890,11 +891,12 @@ def write_outputs(result: EISResult, out: str | Path) -> dict[str, Any]:
     summary = summarize(result)
     _write_table(result, out)
     _write_netcdf(result, out)
-    eis_plots.nyquist(result.spectra, out / "nyquist.png")
-    eis_plots.bode(result.spectra, out / "bode.png")
-    eis_plots.processes(result.spectra, out / "processes.png")
-    if "activation_energy_kJ_per_mol" in summary:
-        eis_plots.arrhenius(result, summary, out / "arrhenius.png")
+    if plots_on:
+        eis_plots.nyquist(result.spectra, out / "nyquist.png")
+        eis_plots.bode(result.spectra, out / "bode.png")
+        eis_plots.processes(result.spectra, out / "processes.png")
+        if "activation_energy_kJ_per_mol" in summary:
+            eis_plots.arrhenius(result, summary, out / "arrhenius.png")
     write_summary(out, summary)
     req = result.request
     write_run_record(out, {"request": req.__dict__, "eis_parameters": result.eis_parameters})

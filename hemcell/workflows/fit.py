@@ -1889,8 +1889,10 @@ def plot_profiles(res: FitResult, path: Path) -> None:
 
 
 def write_outputs(res: FitResult, out_dir: str | Path,
-                  command: Sequence[str] | str | None = None) -> dict[str, Any]:
-    """Write fit.json, fitted_parameters.yaml, fit.png, profiles.png and run.json."""
+                  command: Sequence[str] | str | None = None,
+                  plots_on: bool = True) -> dict[str, Any]:
+    """Write fit.json, fitted_parameters.yaml, fit.png, profiles.png (not with
+    ``plots_on=False``) and run.json."""
     import yaml
 
     from hemcell.runinfo import write_json, write_run_record
@@ -1905,8 +1907,9 @@ def write_outputs(res: FitResult, out_dir: str | Path,
     tmp = out / ".fitted_parameters.yaml.tmp"
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out / "fitted_parameters.yaml")
-    plot_fit(res, out / "fit.png")
-    plot_profiles(res, out / "profiles.png")
+    if plots_on:
+        plot_fit(res, out / "fit.png")
+        plot_profiles(res, out / "profiles.png")
     spec = res.problem.spec
     write_run_record(out, {n: e for n, e in record["parameters"].items()}, command=command,
                      extra={"spec": spec.raw, "spec_file": str(spec.path),

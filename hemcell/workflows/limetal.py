@@ -217,8 +217,12 @@ def _check_metric(focusing_metric: str) -> None:
 
 def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
          overrides: Sequence[str] = (), kinetics: str = "rct",
-         focusing_from_surface: bool = False, focusing_metric: str = "max") -> dict[str, Any]:
+         focusing_from_surface: bool = False, focusing_metric: str = "max",
+         plots_on: bool = True) -> dict[str, Any]:
     """``hemcell limetal rate``: Li‖LFP discharge capacity vs C-rate.
+
+    Every command here writes its figure unless ``plots_on=False`` (``--no-plots``);
+    the summary and the data files are the same either way.
 
     With several anodes the summary keys are nested by anode
     (``discharge_capacity_mAh_per_g`` holds the first anode's values).
@@ -275,9 +279,10 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     coated = load_anode_set("coated")
     paper = ([float(c) for c in coated.si["lfp_rate_c_rates"]],
              [float(q) / 3600 for q in coated.si["lfp_rate_capacity"]])
-    plot_rate(out_dir / "rate.png", {a: r.curves for a, r in results.items()},
-              {a: r.c_rates for a, r in results.items()},
-              {a: r.capacity_mAh_per_g for a, r in results.items()}, paper)
+    if plots_on:
+        plot_rate(out_dir / "rate.png", {a: r.curves for a, r in results.items()},
+                  {a: r.c_rates for a, r in results.items()},
+                  {a: r.capacity_mAh_per_g for a, r in results.items()}, paper)
     write_summary(out_dir, summary)
     write_run_record(out_dir, _record(psets, params, focus),
                      extra={"c_rates": list(c_rates), "kinetics": kinetics})
@@ -287,7 +292,7 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
 def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
           overrides: Sequence[str] = (), stride: int = 1, kinetics: str = "rct",
           focusing_from_surface: bool = False, focusing_metric: str = "max",
-          high_loading: bool = False) -> dict[str, Any]:
+          high_loading: bool = False, plots_on: bool = True) -> dict[str, Any]:
     """``hemcell limetal cycle``: Li‖LFP cycling with Li loss and interphase growth.
 
     ``high_loading`` uses the set's ``lfp_high_mass_loading`` (11.5 mg/cm**2, seed 004
@@ -335,7 +340,8 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         ps = load_anode_set(a)
         if "lfp_capacity_after_300_cycles" in ps and cycles >= 300 and not high_loading:
             targets[a] = (300, float(ps.si["lfp_capacity_after_300_cycles"]) / 3600)
-    plot_cycling(out_dir / "cycling.png", recs, targets)
+    if plots_on:
+        plot_cycling(out_dir / "cycling.png", recs, targets)
     write_summary(out_dir, summary)
     write_run_record(out_dir, _record(psets, params, focus),
                      extra={"cycles": cycles, "c_rate": c_rate, "stride": stride,
@@ -347,8 +353,8 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
               areal_capacity_C_per_m2: float, hours: float, out_dir: Path,
               overrides: Sequence[str] = (), kinetics: str = "rct",
               focusing_from_surface: bool = False, focusing_metric: str = "max",
-              rate_steps_A_per_m2: Sequence[float] | None = None, cycles_per_step: int = 10
-              ) -> dict[str, Any]:
+              rate_steps_A_per_m2: Sequence[float] | None = None, cycles_per_step: int = 10,
+              plots_on: bool = True) -> dict[str, Any]:
     """``hemcell limetal symmetric``: Li‖Li overpotential per cycle and failure.
 
     With ``rate_steps_A_per_m2`` the cell runs the stepped rate test
@@ -401,7 +407,8 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
     if len(anodes) > 1:
         summary["by_anode"] = {a: {k: v for k, v in s.items() if k != "overpotential_mV"}
                                for a, s in sums.items()}
-    plot_symmetric(out_dir / "symmetric.png", res)
+    if plots_on:
+        plot_symmetric(out_dir / "symmetric.png", res)
     write_summary(out_dir, summary)
     write_run_record(out_dir, _record(psets, params, focus))
     return summary
@@ -409,7 +416,8 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
 
 def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
                areal_capacity_C_per_m2: float | None, out_dir: Path,
-               overrides: Sequence[str] = (), kinetics: str = "rct") -> dict[str, Any]:
+               overrides: Sequence[str] = (), kinetics: str = "rct",
+               plots_on: bool = True) -> dict[str, Any]:
     """``hemcell limetal nucleation``: first Li plating on Cu."""
     from hemcell.limetal.licu import first_plating
     from hemcell.limetal.plots import plot_nucleation
@@ -448,7 +456,8 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
                                **sums[first]}
     if len(anodes) > 1:
         summary["by_anode"] = sums
-    plot_nucleation(out_dir / "nucleation.png", res, series)
+    if plots_on:
+        plot_nucleation(out_dir / "nucleation.png", res, series)
     write_summary(out_dir, summary)
     write_run_record(out_dir, _record(psets, params, {}))
     return summary
@@ -457,7 +466,8 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
 def licu(anodes: Sequence[str], current_density_A_per_m2: float,
          areal_capacity_C_per_m2: float, cycles: int, out_dir: Path,
          overrides: Sequence[str] = (), kinetics: str = "rct",
-         focusing_from_surface: bool = False, focusing_metric: str = "max") -> dict[str, Any]:
+         focusing_from_surface: bool = False, focusing_metric: str = "max",
+         plots_on: bool = True) -> dict[str, Any]:
     """``hemcell limetal licu``: Li‖Cu Coulombic efficiency and overpotential over cycles."""
     from hemcell.errors import InputError
     from hemcell.limetal.licu import licu_summary, run_licu
@@ -486,7 +496,8 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
     if len(anodes) > 1:
         summary["by_anode"] = {a: {k: v for k, v in s.items() if k != "overpotential_mV"}
                                for a, s in sums.items()}
-    plot_licu(out_dir / "licu.png", res)
+    if plots_on:
+        plot_licu(out_dir / "licu.png", res)
     write_summary(out_dir, summary)
     write_run_record(out_dir, _record(psets, params, focus))
     return summary

@@ -358,8 +358,10 @@ def run_case(
     write_outputs: bool = True,
     dim: int = 2,
     linear_solver: str | None = None,
+    plots_on: bool = True,
 ) -> dict[str, Any]:
-    """``hemcell surface run``: solve one case and write metrics, run record, fields, maps."""
+    """``hemcell surface run``: solve one case and write metrics, run record, fields, maps
+    (the PNG maps not with ``plots_on=False``)."""
     from mpi4py import MPI
 
     from hemcell.runinfo import write_run_record, write_summary
@@ -377,9 +379,10 @@ def run_case(
     comm.Barrier()
     if write_outputs:
         if progress:
-            progress(f"{case}: writing fields and maps")
+            progress(f"{case}: writing fields" + (" and maps" if plots_on else ""))
         write_fields(result, out_dir)
-        write_maps(result, out_dir, title=f"{case} ({geometry})")
+        if plots_on:
+            write_maps(result, out_dir, title=f"{case} ({geometry})")
     if comm.rank == 0:
         write_summary(out_dir, metrics, filename="metrics.json")
         write_run_record(out_dir, rc.record)
@@ -394,6 +397,7 @@ def compare_cases(
     progress: Callable[[str], None] | None = None,
     dim: int = 2,
     linear_solver: str | None = None,
+    plots_on: bool = True,
 ) -> dict[str, Any]:
     """``hemcell surface compare``: bare and coated on the same mesh and loading.
 
@@ -424,9 +428,10 @@ def compare_cases(
     if comm.rank == 0:
         out_dir.mkdir(parents=True, exist_ok=True)
     comm.Barrier()
-    if progress:
-        progress("writing comparison figure")
-    write_comparison_figure(results, out_dir)
+    if plots_on:
+        if progress:
+            progress("writing comparison figure")
+        write_comparison_figure(results, out_dir)
     summary = {
         "geometry": geometry,
         "dim": dim,
@@ -521,8 +526,12 @@ def run_transient_case(
     progress: Callable[[str, float], None] | None = None,
     write_outputs: bool = True,
     moving_boundary: bool = True,
+    plots_on: bool = True,
 ) -> dict[str, Any]:
     """``hemcell surface run --transient``: metrics.json, timeseries.csv, frames, VTX.
+
+    ``plots_on=False`` skips the frame PNGs and the animated GIF (the frames are still
+    taken, at the same times, for the VTX fields).
 
     ``moving_boundary=False`` (``--fixed-surface``) keeps the surface in place (the
     transport-only problem, e.g. for Sand's time against the fixed-boundary formula).
@@ -558,7 +567,7 @@ def run_transient_case(
     record = dict(rc.record, transient=asdict(settings))
     if comm.rank == 0:
         write_timeseries(result, out_dir / "timeseries.csv")
-        if write_outputs:
+        if write_outputs and plots_on:
             write_frames(result, out_dir, title=f"{case} ({geometry})")
         write_summary(out_dir, metrics, filename="metrics.json")
         write_run_record(out_dir, record)
@@ -573,12 +582,14 @@ def compare_transient_cases(
     dt_s: float | None = None,
     progress: Callable[[str, float], None] | None = None,
     moving_boundary: bool = True,
+    plots_on: bool = True,
 ) -> dict[str, Any]:
     """``hemcell surface compare --transient``: bare and coated on the same mesh over time.
 
     Writes ``comparison.json`` (both metric sets, the coated/bare ratio of amplitude
     growth rates), ``amplitude.png`` (amplitude and minimum surface concentration vs
-    time, both cases) and ``timeseries_bare.csv`` / ``timeseries_coated.csv``.
+    time, both cases; not with ``plots_on=False``) and ``timeseries_bare.csv`` /
+    ``timeseries_coated.csv``.
     """
     from mpi4py import MPI
 
@@ -617,8 +628,9 @@ def compare_transient_cases(
         out_dir.mkdir(parents=True, exist_ok=True)
         for c, r in results.items():
             write_timeseries(r, out_dir / f"timeseries_{c}.csv")
-        write_amplitude_comparison(results, out_dir / "amplitude.png",
-                                   title=f"bare vs coated ({geometry})")
+        if plots_on:
+            write_amplitude_comparison(results, out_dir / "amplitude.png",
+                                       title=f"bare vs coated ({geometry})")
         write_json(out_dir / "comparison.json", summary)
         write_run_record(out_dir, {c: dict(rc.record, transient=asdict(settings))
                                    for c, rc in cases.items()})

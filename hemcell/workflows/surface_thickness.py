@@ -164,8 +164,9 @@ def thickness_study(
 
 
 def write_thickness_study(summary: dict[str, Any], rows: list[dict[str, Any]],
-                          record: dict[str, Any], out_dir: Path) -> None:
-    """Write ``thickness.json``, ``thickness.csv``, ``run.json`` and ``thickness.png`` (rank 0)."""
+                          record: dict[str, Any], out_dir: Path, plots_on: bool = True) -> None:
+    """Write ``thickness.json``, ``thickness.csv``, ``run.json`` and ``thickness.png`` (rank 0;
+    no figure with ``plots_on=False``)."""
     import csv
 
     from mpi4py import MPI
@@ -183,7 +184,8 @@ def write_thickness_study(summary: dict[str, Any], rows: list[dict[str, Any]],
         w.writeheader()
         w.writerows(rows)
     write_run_record(out_dir, record)
-    plot_thickness_study(summary, out_dir / "thickness.png")
+    if plots_on:
+        plot_thickness_study(summary, out_dir / "thickness.png")
 
 
 def plot_thickness_study(summary: dict[str, Any], path: Path) -> None:
