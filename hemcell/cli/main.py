@@ -279,12 +279,15 @@ def validate(
     out: OutOption = Path("hemcell-output/validation"),
     quick: Annotated[bool, typer.Option("--quick", help="Only the cases marked quick.")] = False,
     case: Annotated[list[str] | None, typer.Option("--case", help="Run only these cases.")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", min=1, help="Cases run at once, each in its own process (the report is "
+                              "the same for any N; use at most the number of cores).")] = 1,
     overwrite: OverwriteOption = False,
 ) -> None:
     """Run the validation cases in validation/ and write report.md; exit 1 if any fails."""
     from hemcell.validation import run_validation
 
-    report = run_validation(out, quick=quick, only=case)
+    report = run_validation(out, quick=quick, only=case, jobs=jobs)
     typer.echo(f"report: {report.report_path}")
     if not report.all_passed:
         raise typer.Exit(1)

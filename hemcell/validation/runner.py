@@ -1,7 +1,10 @@
 """Run validation cases and write ``report.md`` (table + figure) and ``report.json``.
 
 Each case runs as its own ``python -m hemcell ...`` process with a time limit, so a
-crashing or hanging solver fails that case only. The report lists, for every case,
+crashing or hanging solver fails that case only. ``jobs`` processes run at once (a case
+that declares ``mpi_ranks: n`` counts as ``n`` of them); each case has its own output
+folder, and the report lists the cases in their discovery order whatever order they
+finish in, so ``--jobs 2`` writes the same report as ``--jobs 1``. The report lists, for every case,
 the target, hemcell's value, the error, the tolerance and its reason, whether the
 target was calibrated or held out, and every ``assumed`` parameter value the case's
 result depends on (read from its ``run.json``).
@@ -12,7 +15,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,8 +219,56 @@ def _plot(results: list[CaseResult], path: Path) -> bool:
     return True
 
 
+def case_slots(case: ValidationCase, jobs: int) -> int:
+    """Processes a case occupies: its ``mpi_ranks`` (1 if it declares none), at most ``jobs``."""
+    return max(1, min(int(getattr(case, "mpi_ranks", 1) or 1), jobs))
+
+
+def run_cases(cases: Sequence[ValidationCase], out: Path, jobs: int = 1,
+              on_done: Callable[[CaseResult], None] | None = None) -> list[CaseResult]:
+    """Run cases with at most ``jobs`` processes busy; results in the order of ``cases``.
+
+    Each case runs in ``out/<name>``. A case is started as soon as enough of the ``jobs``
+    slots are free for it (:func:`case_slots`), longest time limit first, so the long
+    cases do not wait for the end; ``on_done`` is called with each result as it finishes.
+
+    Raises
+    ------
+    InputError
+        If ``jobs`` < 1.
+    """
+    if jobs < 1:
+        raise InputError("--jobs", jobs, "a whole number >= 1")
+    free = threading.Condition()
+    slots = [jobs]
+
+    def run_one(case: ValidationCase) -> CaseResult:
+        need = case_slots(case, jobs)
+        with free:
+            free.wait_for(lambda: slots[0] >= need)
+            slots[0] -= need
+        try:
+            return run_case(case, out / case.name)
+        finally:
+            with free:
+                slots[0] += need
+                free.notify_all()
+
+    # longest time limit first (a stable sort: ties keep their order)
+    start_order = sorted(range(len(cases)), key=lambda i: -cases[i].timeout_s)
+    results: list[CaseResult | None] = [None] * len(cases)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run_one, cases[i]): i for i in start_order}
+        for future in as_completed(futures):
+            result = future.result()
+            results[futures[future]] = result
+            if on_done is not None:
+                on_done(result)
+    return [r for r in results if r is not None]
+
+
 def run_validation(out: Path, quick: bool = False, only: list[str] | None = None,
-                   cases_dir: Path | None = None) -> ValidationReport:
+                   cases_dir: Path | None = None, jobs: int = 1) -> ValidationReport:
     """Run validation cases and write ``report.md``, ``report.json`` and ``report.png``.
 
     Parameters
@@ -227,6 +281,9 @@ def run_validation(out: Path, quick: bool = False, only: list[str] | None = None
         Names of cases to run (default all).
     cases_dir
         Folder of cases (default: the shipped ``validation/``).
+    jobs
+        Cases run at once, each in its own process (:func:`run_cases`); the report is
+        the same for any ``jobs``.
 
     Returns
     -------
@@ -237,7 +294,7 @@ def run_validation(out: Path, quick: bool = False, only: list[str] | None = None
     Raises
     ------
     InputError
-        If ``only`` names an unknown case, or no case is selected.
+        If ``only`` names an unknown case, no case is selected, or ``jobs`` < 1.
     """
     from rich.progress import Progress
 
@@ -248,14 +305,19 @@ def run_validation(out: Path, quick: bool = False, only: list[str] | None = None
         cases = [c for c in cases if c.quick]
     if not cases:
         raise InputError("validation cases", "none selected", f"cases in {names}")
+    if jobs < 1:
+        raise InputError("--jobs", jobs, "a whole number >= 1")
     out.mkdir(parents=True, exist_ok=True)
-    results = []
     with Progress(transient=True) as progress:
-        task = progress.add_task("validation", total=len(cases))
-        for case in cases:
-            progress.update(task, description=f"case {case.name}")
-            results.append(run_case(case, out / "cases" / case.name))
+        task = progress.add_task(f"validation ({jobs} at once)", total=len(cases))
+
+        def done(r: CaseResult) -> None:
             progress.advance(task)
+            n = int(progress.tasks[0].completed)
+            progress.console.print(f"[{n}/{len(cases)}] {r.outcome} {r.case.name} "
+                                   f"({r.runtime_s:.1f} s)", highlight=False, markup=False)
+
+        results = run_cases(cases, out / "cases", jobs, on_done=done)
     figure = "report.png" if _plot(results, out / "report.png") else None
     report_path = out / "report.md"
     _write_markdown(results, report_path, figure)
