@@ -74,3 +74,20 @@ def test_surface_run_metrics_are_the_same_without_maps(tmp_path):
     assert _result(without / "metrics.json") == _result(with_ / "metrics.json")
     assert {p.relative_to(without) for p in (without / "fields").rglob("*")} == {
         p.relative_to(with_) for p in (with_ / "fields").rglob("*")}
+
+
+def test_validation_cases_pass_no_plots_only_to_commands_that_take_it():
+    """The shipped cases compare summary values only, so they skip the figures."""
+    from hemcell.cli.main import full_command
+    from hemcell.resources import data_dir
+    from hemcell.validation.cases import discover_cases
+
+    root = full_command()
+    for case in discover_cases(data_dir("validation")):
+        if "--no-plots" not in case.command:
+            continue
+        cmd, words = root, list(case.command)
+        while words and hasattr(cmd, "commands") and words[0] in cmd.commands:
+            cmd = cmd.commands[words.pop(0)]
+        options = {opt for param in cmd.params for opt in getattr(param, "opts", [])}
+        assert "--no-plots" in options, case.name
