@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pybamm
 
 from hemcell.cell.inventory import Inventory
@@ -140,4 +141,5 @@ def initial_voltage_V(pv: pybamm.ParameterValues, cell: str) -> float:
     sto = pybamm.Scalar(float(pv["Initial concentration in positive electrode [mol.m-3]"])
                         / float(pv["Maximum concentration in positive electrode [mol.m-3]"]))
     t_ref = pybamm.Scalar(float(pv["Ambient temperature [K]"]))
-    return float(pv.evaluate(prim.U(sto, t_ref))) - u0
+    # an interpolated OCP (cathode sets) evaluates to a 1-element array
+    return float(np.ravel(pv.evaluate(prim.U(sto, t_ref)))[0]) - u0

@@ -5,7 +5,12 @@ the half-cell (:mod:`hemcell.cell.mechanisms`); the cathode is a DFN intercalati
 electrode with PyBaMM's published parameters:
 
 - LFP: ``Prada2013`` (Prada et al., J. Electrochem. Soc. 160 (2013) A616);
-- NMC811: ``Chen2020`` (Chen et al., J. Electrochem. Soc. 167 (2020) 080534).
+- NMC811: ``Chen2020`` (Chen et al., J. Electrochem. Soc. 167 (2020) 080534);
+- a cathode parameter set (``parameters/cathode_*.yaml``, e.g. the high-entropy Na-ion
+  cathodes ``cathode_he_nvpf``, ``cathode_he_o3_fecontisnli``,
+  ``cathode_hepba_femnnicuco``): its positive electrode from
+  :mod:`hemcell.cell.cathodes`, in the electrolyte of its carrier ion
+  (:mod:`hemcell.cell.electrolytes`) on the separator of that ion's PyBaMM cell.
 
 Equations as in :mod:`hemcell.cell.model` on both electrodes plus the separator, with
 PyBaMM's full-cell conventions: φ_s = 0 at the anode current collector, positive current
@@ -22,6 +27,7 @@ from typing import Any
 
 import pybamm
 
+from hemcell.cell.cathodes import is_cathode_set
 from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
 from hemcell.cell.model import HEMHalfCell
@@ -37,7 +43,7 @@ from hemcell.cell.thermal import (
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 
-__all__ = ["CATHODES", "HEMFullCell", "full_cell_values"]
+__all__ = ["CATHODES", "HEMFullCell", "check_full_cell", "full_cell_values"]
 
 
 class HEMFullCell(HEMHalfCell):
@@ -265,9 +271,13 @@ class HEMFullCell(HEMHalfCell):
         from hemcell.resources import data_dir
 
         cathode = self.options["cathode"]
-        # an imported partner takes the N/P ratio of the LFP recipe
-        name = cathode.lower() if cathode in CATHODES else "lfp"
-        recipe = safe_load_file(data_dir("models") / f"hem_full_cell_{name}.yaml")
+        # an imported partner takes the N/P ratio of the LFP recipe, a cathode set that of
+        # the first shipped recipe naming it
+        name = f"hem_full_cell_{cathode.lower() if cathode in CATHODES else 'lfp'}"
+        if is_cathode_set(cathode):
+            name = next((p.stem for p in sorted(data_dir("models").glob("hem_full_cell_*.yaml"))
+                         if safe_load_file(p).get("cathode") == cathode), name)
+        recipe = safe_load_file(data_dir("models") / f"{name}.yaml")
         return full_cell_values(si, self.inventory, cathode, self.mechanisms,
                                 float(recipe["n_p_ratio"]), self.options["thermal"])
 
@@ -276,6 +286,27 @@ class HEMFullCell(HEMHalfCell):
         """PyBaMM's full-cell defaults that this model has, then the anode's charge."""
         names = pybamm.lithium_ion.BaseModel.default_quick_plot_variables.fget(self)
         return [*[v for v in names if v in self.variables], "Anode total stored charge [A.h]"]
+
+
+def check_full_cell(cathode: str, ion: str, protocol: str | None = None) -> None:
+    """Refuse a full cell whose cathode does not carry ``ion``, or (cathode sets) a
+    protocol voltage outside the set's window (:func:`hemcell.cell.cathodes.check_cathode_cell`).
+
+    Raises
+    ------
+    InputError
+        PyBaMM's cathodes and imported BPX partners with another ion than Li; a cathode
+        set of another carrier; a voltage outside the set's window.
+    """
+    if is_cathode_set(cathode):
+        from hemcell.cell.cathodes import cathode_set_si, check_cathode_cell
+
+        check_cathode_cell(cathode, cathode_set_si(cathode), ion, protocol)
+    elif ion != "Li":
+        raise InputError("--ion", ion, "Li for a full cell with LFP, NMC811 or an imported "
+                         "BPX partner (Li hosts)",
+                         hint="a Na full cell takes a cathode set, e.g. the recipe "
+                         "hem_full_cell_na_nvpf")
 
 
 def cathode_partner(cathode: str) -> dict[str, Any] | None:
@@ -326,16 +357,24 @@ def full_cell_values(
     from hemcell.cell.capacity import theoretical_capacity
     from hemcell.cell.parameters import pybamm_values
 
-    partner = cathode_partner(cathode)
-    if partner is None:
+    if is_cathode_set(cathode):
+        base, pv = _cathode_set_values(cathode, si)
+        sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
+                / pv["Maximum concentration in positive electrode [mol.m-3]"])
+        # a cell with a pristine anode starts near 0 V: only the upper end of the
+        # cathode's window is a cut-off of the model, the lower one bounds the protocol
+        cut_offs = (0.0, pv["Upper voltage cut-off [V]"])
+    elif (partner := cathode_partner(cathode)) is None:
         base, sto0 = CATHODES[cathode]
         pv = pybamm.ParameterValues(base)
+        cut_offs = (0.0, 4.3)  # the protocol's own cut-offs end the steps
     else:
         base = "Xu2019 with the imported partner"  # (Xu2019: the half-cells' base)
         pv = pybamm.ParameterValues("Xu2019")
         pv.update(partner, check_already_exists=False)
         sto0 = (partner["Initial concentration in positive electrode [mol.m-3]"]
                 / partner["Maximum concentration in positive electrode [mol.m-3]"])
+        cut_offs = (0.0, 4.3)
     mechanisms = tuple(mechanisms)
     half = pybamm_values(si, inventory, base="Xu2019", cell="full", mechanisms=mechanisms)
     anode = {}
@@ -379,9 +418,29 @@ def full_cell_values(
             "Negative electrode thickness [m]": L_n,
             "Initial concentration in positive electrode [mol.m-3]": sto0
             * pv["Maximum concentration in positive electrode [mol.m-3]"],
-            "Lower voltage cut-off [V]": 0.0,
-            "Upper voltage cut-off [V]": 4.3,
+            "Lower voltage cut-off [V]": cut_offs[0],
+            "Upper voltage cut-off [V]": cut_offs[1],
         },
         check_already_exists=False,
     )
     return pv
+
+
+def _cathode_set_values(cathode: str, si: Mapping[str, Any]
+                        ) -> tuple[str, pybamm.ParameterValues]:
+    """Base values of a cathode-set full cell: the PyBaMM cell of the carrier's
+    electrolyte (``carrier_ions.yaml``: separator, electrode area, electrolyte) with the
+    ion's electrolyte and the set's positive electrode (:mod:`hemcell.cell.cathodes`)."""
+    from hemcell.cell.cathodes import cathode_carrier, cathode_set_si, positive_electrode_values
+    from hemcell.cell.electrolytes import carrier_ion_data, electrolyte_values
+
+    cs = cathode_set_si(cathode)
+    ion = cathode_carrier(cs)
+    base = carrier_ion_data()["ions"][ion]["electrolyte"]["pybamm_set"]
+    pv = pybamm.ParameterValues(base)
+    if ion != "Li":
+        pv.update(electrolyte_values(ion), check_already_exists=False)
+    pv.update(positive_electrode_values(
+        cs, pv["Initial concentration in electrolyte [mol.m-3]"], cathode),
+        check_already_exists=False)
+    return base, pv

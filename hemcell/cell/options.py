@@ -13,9 +13,11 @@ option                     values (default)
 ``"alloying elements"``    element symbol → number of Li–M stages (as the default set)
 ``"space-charge elements"`` element symbols (as the default set)
 ``"x-average"``            ``"false"`` (P2D) or ``"true"`` (single particle; half-cell only)
-``"cathode"``              full cell: ``"LFP"`` (Prada2013), ``"NMC811"`` (Chen2020) or
-                           the YAML of a BPX partner (``hemcell params import``);
-                           selects the default parameter values only
+``"cathode"``              full cell: ``"LFP"`` (Prada2013), ``"NMC811"`` (Chen2020),
+                           a cathode parameter set (``cathode_he_nvpf``, ...;
+                           :mod:`hemcell.cell.cathodes`) or the YAML of a BPX partner
+                           (``hemcell params import``); selects the default parameter
+                           values only
 ``"thermal"``              PyBaMM's option; ``"isothermal"``, or ``"lumped"`` (full
                            cell: one cell temperature, :mod:`hemcell.cell.thermal`)
 =========================  ===============================================================
@@ -36,6 +38,7 @@ from typing import Any
 
 import pybamm
 
+from hemcell.cell.cathodes import is_cathode_set
 from hemcell.cell.inventory import Inventory, check_mechanisms
 from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.errors import InputError
@@ -187,9 +190,11 @@ class HEMOptions(pybamm.BatteryModelOptions):
                                  f"at least one element when 'mechanisms' has {mech}")
         if cell == "full":
             cathode = hem.get("cathode", "LFP")
-            if cathode not in CATHODES and not str(cathode).endswith((".yaml", ".yml")):
-                raise InputError("options['cathode']", cathode, f"{', '.join(CATHODES)} or "
-                                 "a BPX partner imported by `hemcell params import` (.yaml)")
+            if (cathode not in CATHODES and not str(cathode).endswith((".yaml", ".yml"))
+                    and not is_cathode_set(str(cathode))):
+                raise InputError("options['cathode']", cathode, f"{', '.join(CATHODES)}, "
+                                 "a cathode parameter set (parameters/registry/cathode.yaml) "
+                                 "or a BPX partner imported by `hemcell params import` (.yaml)")
             out["cathode"] = cathode
         elif "cathode" in hem:
             raise InputError("options['cathode']", hem["cathode"], "no cathode in a half-cell")

@@ -5,7 +5,7 @@ A recipe is a small YAML file::
     name: hem_half_cell_p2d
     description: ...
     cell: half                 # half (vs Li metal) | full (vs a cathode)
-    cathode: LFP               # full cells: LFP (Prada2013) | NMC811 (Chen2020)
+    cathode: LFP               # full cells: LFP (Prada2013) | NMC811 (Chen2020) | a cathode set
     n_p_ratio: 1.1             # full cells: anode/cathode theoretical capacity
     thermal: isothermal        # isothermal | lumped (full cells: hemcell.cell.thermal)
     geometry: p2d              # p2d | sp (single-particle reduction)
@@ -119,13 +119,15 @@ def load_recipe(name_or_path: str) -> Recipe:
         raise InputError(f"{p}: geometry", geometry, "p2d or sp")
     cathode = data.get("cathode")
     if cell == "full":
+        from hemcell.cell.cathodes import is_cathode_set
         from hemcell.cell.full_cell import CATHODES
 
-        if cathode not in CATHODES or geometry != "p2d":
+        if (cathode not in CATHODES and not is_cathode_set(str(cathode))) or geometry != "p2d":
             raise InputError(
                 f"{p}: cathode/geometry",
                 (cathode, geometry),
-                f"a full cell is P2D with a cathode in {sorted(CATHODES)}",
+                f"a full cell is P2D with a cathode in {sorted(CATHODES)} or a cathode "
+                "parameter set (parameters/registry/cathode.yaml)",
             )
     n_p = data.get("n_p_ratio", 1.1)
     if not isinstance(n_p, int | float) or isinstance(n_p, bool) or not n_p > 0:

@@ -33,7 +33,7 @@ from hemcell.cell.options import model_options
 from hemcell.cell.parameters import check_overrides, inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
 from hemcell.cell.recipes import Recipe, load_recipe
-from hemcell.errors import InputError, SimulationError
+from hemcell.errors import SimulationError
 
 
 @dataclass
@@ -248,12 +248,9 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     rec, si, ps, inv = resolve_model(recipe, params, options.get("mechanisms"),
                                      options.get("overrides"), ion)
     if rec.cell == "full":
-        from hemcell.cell.full_cell import full_cell_values
+        from hemcell.cell.full_cell import check_full_cell, full_cell_values
 
-        if si.get("_carrier_ion", "Li") != "Li":
-            raise InputError(
-                "--ion", ion, "Li for a full cell (its cathodes, LFP and NMC811, are Li hosts)"
-            )
+        check_full_cell(rec.cathode or "LFP", si.get("_carrier_ion", "Li"), protocol)
         pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio,
                               rec.thermal)
     else:

@@ -1,0 +1,227 @@
+"""Intercalation-cathode parameter sets (``parameters/cathode_*.yaml``) as PyBaMM cathodes.
+
+A cathode set (kind ``cathode``, registry ``parameters/registry/cathode.yaml``) holds the
+composition values of :mod:`hemcell.materials.cathode` (molar mass, carrier sites,
+couples), the electrode and transport values, the carrier ion (``reference_ion_radius``,
+seed 000 L752) and the measured voltage window. This module writes the PyBaMM entries
+of the full cell's positive electrode from them:
+
+- maximum concentration c_max = ρ x_max / M (ρ the density of the material as written,
+  x_max its carrier sites per formula unit, M the molar mass);
+- initial stoichiometry θ₀ = x_A / x_max, capped at the top of the couples' reachable
+  range (a PBA with x_A = 1.19 on 2 sites starts at 0.595);
+- open-circuit potential: a linear :class:`pybamm.Interpolant` over
+  :func:`hemcell.materials.cathode.couple_ocp_table`, which covers only the reachable
+  range [θ_lo, θ_hi]. Outside it the couple model holds no charge, so x(E) is flat and
+  U(θ) leaves the table vertically. That wall is regularised on the table's own grid: one
+  table step Δθ beyond each end the potential has moved by the width of the set's voltage
+  window (up beyond θ_lo, down beyond θ_hi), and the interpolant continues linearly with
+  that slope. A cell cut-off inside the window is then reached within about one table
+  step of the reachable end, whatever the anode;
+- exchange current (symmetric Butler–Volmer, the form of PyBaMM's Chayambuka2022 NVPF)
+
+      j₀ = i₀ (c_e / c_e0)^½ (θ (1 − θ))^½ / ½,
+
+  with i₀ the set's value at half filling and c_e0 the electrolyte's initial
+  concentration. θ in the filling factor is kept at least one OCP-table step inside
+  (0, 1): a numerical floor (assumed) that lets a cathode made with every carrier site
+  full (NVPF, x_A = x_max) start its first charge, and keeps j₀ real on the wall;
+- solid diffusivity, conductivity, Bruggeman exponent, geometry: the set's values.
+
+The carrier of the set must be the cell's ion, and a full cell's voltage cut-offs must lie
+inside the set's window (:func:`check_cathode_cell`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import pybamm
+
+from hemcell.cell.carriers import reference_ion
+from hemcell.errors import InputError
+from hemcell.params.uses import ParameterUse
+
+#: Registry names a full cell reads from a cathode set.
+PARAMETERS: tuple[ParameterUse, ...] = tuple(
+    ParameterUse(k, u) for k, u in (
+        ("cathode_thickness", "m"),
+        ("cathode_porosity", "dimensionless"),
+        ("cathode_active_material_volume_fraction", "dimensionless"),
+        ("cathode_particle_radius", "m"),
+        ("cathode_active_material_density", "kg/m**3"),
+        ("cathode_electronic_conductivity", "S/m"),
+        ("cathode_bruggeman_coefficient", "dimensionless"),
+        ("cathode_solid_diffusivity", "m**2/s"),
+        ("cathode_exchange_current_density", "A/m**2"),
+        ("cathode_molar_mass", "kg/mol"),
+        ("cathode_carrier_sites_min", "dimensionless"),
+        ("cathode_carrier_sites_max", "dimensionless"),
+        ("cathode_initial_carrier_content", "dimensionless"),
+        ("cathode_carrier_content_all_reduced", "dimensionless"),
+        ("cathode_couple_electrons", "dimensionless"),
+        ("cathode_couple_potential_low", "V"),
+        ("cathode_couple_potential_high", "V"),
+        ("cathode_lower_cutoff_potential", "V"),
+        ("cathode_upper_cutoff_potential", "V"),
+        ("reference_ion_radius", "m"),
+    )
+)
+
+_UNTIL_VOLTS = re.compile(r"\buntil\s+(?P<v>[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*V\b",
+                          re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _set(name: str):
+    from hemcell.params import load_parameter_set
+
+    return load_parameter_set(name)
+
+
+def is_cathode_set(name: str) -> bool:
+    """Whether ``name`` is a parameter set of kind ``cathode`` (shipped name or path)."""
+    try:
+        return _set(str(name)).kind == "cathode"
+    except Exception:
+        return False
+
+
+def cathode_set_si(name: str) -> dict[str, Any]:
+    """SI values of a cathode set, checked complete.
+
+    Raises
+    ------
+    InputError
+        Not a cathode set, or a value the full cell reads is missing (all named).
+    """
+    if not is_cathode_set(name):
+        raise InputError("cathode", name, "a parameter set of kind cathode "
+                         "(parameters/registry/cathode.yaml)")
+    si = dict(_set(str(name)).si)
+    missing = [u.key for u in PARAMETERS if u.key not in si]
+    if missing:
+        raise InputError(f"cathode set {name}", ", ".join(missing), "every value the full "
+                         "cell reads", hint="add them to the set with their sources")
+    return si
+
+
+def cathode_carrier(si: Mapping[str, Any]) -> str:
+    """The carrier ion of a cathode set (``Li``, ``Na``, ``K``, from its ion radius)."""
+    return reference_ion(dict(si))
+
+
+def ocp_table_with_walls(si: Mapping[str, Any]) -> tuple[list[float], list[float]]:
+    """U(θ) of the couples with one wall point beyond each reachable end (module docstring)."""
+    from hemcell.materials.cathode import couple_ocp_table
+
+    theta, volts = couple_ocp_table(si)
+    step = theta[1] - theta[0]
+    width = float(si["cathode_upper_cutoff_potential"]) - float(
+        si["cathode_lower_cutoff_potential"])
+    return ([theta[0] - step, *theta, theta[-1] + step],
+            [volts[0] + width, *volts, volts[-1] - width])
+
+
+def _ocp(theta: list[float], volts: list[float], name: str):
+    import numpy as np
+
+    x, y = np.asarray(theta), np.asarray(volts)
+
+    def ocp(sto):
+        return pybamm.Interpolant(x, y, sto, name=f"{name} OCP", interpolator="linear")
+
+    return ocp
+
+
+def _exchange_current(i0_half: float, c_e0: float, floor: float):
+    def j0(c_e, c_s_surf, c_s_max, T):
+        sto = pybamm.minimum(pybamm.maximum(c_s_surf / c_s_max, floor), 1 - floor)
+        return i0_half * (c_e / c_e0) ** 0.5 * (sto * (1 - sto)) ** 0.5 / 0.5
+
+    return j0
+
+
+def initial_stoichiometry(si: Mapping[str, Any]) -> float:
+    """θ₀ = x_A / x_max, at most the top of the reachable range min(x_max, x_red) / x_max."""
+    x_max = float(si["cathode_carrier_sites_max"])
+    x_top = min(x_max, float(si["cathode_carrier_content_all_reduced"]))
+    return min(float(si["cathode_initial_carrier_content"]), x_top) / x_max
+
+
+def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
+                              name: str = "cathode") -> dict[str, Any]:
+    """PyBaMM positive-electrode entries of a cathode set (module docstring).
+
+    Parameters
+    ----------
+    si
+        The set's SI values (:func:`cathode_set_si`).
+    c_e0_mol_per_m3
+        The electrolyte's initial concentration (reference of the exchange current).
+    name
+        Set name, for the interpolant's name.
+    """
+    c_max = (float(si["cathode_active_material_density"]) * float(si["cathode_carrier_sites_max"])
+             / float(si["cathode_molar_mass"]))
+    theta, volts = ocp_table_with_walls(si)
+    step = theta[2] - theta[1]
+    b = float(si["cathode_bruggeman_coefficient"])
+    return {
+        "Positive electrode thickness [m]": si["cathode_thickness"],
+        "Positive electrode porosity": si["cathode_porosity"],
+        "Positive electrode active material volume fraction":
+            si["cathode_active_material_volume_fraction"],
+        "Positive particle radius [m]": si["cathode_particle_radius"],
+        "Positive electrode conductivity [S.m-1]": si["cathode_electronic_conductivity"],
+        "Positive electrode Bruggeman coefficient (electrolyte)": b,
+        "Positive electrode Bruggeman coefficient (electrode)": b,
+        "Positive particle diffusivity [m2.s-1]": si["cathode_solid_diffusivity"],
+        "Maximum concentration in positive electrode [mol.m-3]": c_max,
+        "Initial concentration in positive electrode [mol.m-3]":
+            initial_stoichiometry(si) * c_max,
+        "Positive electrode OCP [V]": _ocp(theta, volts, name),
+        "Positive electrode OCP entropic change [V.K-1]": 0.0,
+        "Positive electrode charge transfer coefficient": 0.5,
+        "Positive electrode exchange-current density [A.m-2]": _exchange_current(
+            float(si["cathode_exchange_current_density"]), c_e0_mol_per_m3, step),
+        "Lower voltage cut-off [V]": si["cathode_lower_cutoff_potential"],
+        "Upper voltage cut-off [V]": si["cathode_upper_cutoff_potential"],
+    }
+
+
+def protocol_voltages(protocol: str) -> list[float]:
+    """The voltages of the protocol's ``until ... V`` terminations and holds [V]."""
+    volts = [float(m.group("v")) for m in _UNTIL_VOLTS.finditer(protocol)]
+    volts += [float(v) for v in re.findall(r"\bhold at\s+([-+]?\d+(?:\.\d*)?)\s*V\b",
+                                           protocol, flags=re.IGNORECASE)]
+    return volts
+
+
+def check_cathode_cell(name: str, si: Mapping[str, Any], ion: str,
+                       protocol: str | None = None) -> None:
+    """Refuse a cathode set whose carrier is not ``ion``, or a protocol voltage outside
+    the set's window (a full cell's voltage is the cathode's potential minus the anode's,
+    which is positive vs the metal, so a cut-off outside the window drives the cathode
+    where it was never measured).
+
+    Raises
+    ------
+    InputError
+        Naming the carrier or the voltage and the window.
+    """
+    carrier = cathode_carrier(si)
+    if carrier != ion:
+        raise InputError("--ion", ion, f"{carrier} for the cathode set {name}",
+                         hint=f"this cathode carries {carrier}+ and an electrolyte of "
+                         f"{ion}+ lacks it; run with --ion {carrier}")
+    lo = float(si["cathode_lower_cutoff_potential"])
+    hi = float(si["cathode_upper_cutoff_potential"])
+    for v in protocol_voltages(protocol or ""):
+        if not lo <= v <= hi:
+            raise InputError("--protocol", f"{v:g} V", f"voltages inside the window "
+                             f"{lo:g}–{hi:g} V of the cathode set {name}",
+                             hint="the set's window is the half-cell window of its source")
