@@ -25,7 +25,8 @@ FIGURE_COMMANDS = [
 ]
 PICTURES = ("*.png", "*.gif", "*.mp4")
 #: Summary keys that record the run rather than its result.
-RUN_KEYS = {"solve_time_s", "wall_time_s", "runtime_s", "created", "timestamp", "command"}
+RUN_KEYS = {"solve_time_s", "time_per_step_s", "wall_time_s", "runtime_s", "created", "timestamp",
+            "command"}
 
 
 def _pictures(folder: Path) -> list[Path]:
@@ -91,3 +92,20 @@ def test_validation_cases_pass_no_plots_only_to_commands_that_take_it():
             cmd = cmd.commands[words.pop(0)]
         options = {opt for param in cmd.params for opt in getattr(param, "opts", [])}
         assert "--no-plots" in options, case.name
+
+
+def test_transient_surface_run_without_frames_or_animation(tmp_path):
+    """Frames are still taken (for the VTX fields) but not drawn; numbers unchanged."""
+    from tests.surface.conftest import require_fenicsx
+
+    require_fenicsx()
+    args = ["surface", "run", "--case", "bare", "--geometry", "flat", "--transient",
+            "--duration-s", "20", "--dt-s", "10",
+            "--set", "surface_mesh_size=0.5um", "--set", "far_mesh_size=2.5um"]
+    with_, without = tmp_path / "with", tmp_path / "without"
+    assert main([*args, "--out", str(with_)]) == 0
+    assert main([*args, "--out", str(without), "--no-plots"]) == 0
+    assert (with_ / "animation.gif").is_file()
+    assert _pictures(without) == [] and not (without / "frames").exists()
+    assert _result(without / "metrics.json") == _result(with_ / "metrics.json")
+    assert (without / "timeseries.csv").read_text() == (with_ / "timeseries.csv").read_text()
