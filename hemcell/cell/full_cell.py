@@ -266,7 +266,8 @@ class HEMFullCell(HEMHalfCell):
 
     def _parameter_values_from(self, si: dict[str, Any]) -> pybamm.ParameterValues:
         """The option's cathode set with the anode of ``si``, sized by the N/P ratio of
-        the shipped recipe of that cathode (``models/hem_full_cell_<cathode>.yaml``)."""
+        the shipped recipe of that cathode (``models/hem_full_cell_<cathode>.yaml``; a
+        cathode parameter set: the recipe naming it, the anode for its carrier ion)."""
         from hemcell.params.yaml_io import safe_load_file
         from hemcell.resources import data_dir
 
@@ -278,6 +279,13 @@ class HEMFullCell(HEMHalfCell):
             name = next((p.stem for p in sorted(data_dir("models").glob("hem_full_cell_*.yaml"))
                          if safe_load_file(p).get("cathode") == cathode), name)
         recipe = safe_load_file(data_dir("models") / f"{name}.yaml")
+        if is_cathode_set(cathode):  # the anode's branches for the cathode's carrier
+            from hemcell.cell.carriers import apply_carrier_ion
+            from hemcell.cell.cathodes import cathode_carrier, cathode_set_si
+
+            si = apply_carrier_ion(si, si.get("_carrier_ion")
+                                   or cathode_carrier(cathode_set_si(cathode)))
+            check_full_cell(cathode, si["_carrier_ion"])
         return full_cell_values(si, self.inventory, cathode, self.mechanisms,
                                 float(recipe["n_p_ratio"]), self.options["thermal"])
 

@@ -145,3 +145,22 @@ def test_cli_refuses_a_cathode_of_another_carrier(tmp_path):
     assert isinstance(res.exception, InputError)
     assert res.exception.exit_code == 2  # the command line's exit status for bad input
     assert "carries Na+" in res.exception.hint
+
+
+def test_pybamm_native_na_full_cell():
+    """The model with a cathode set as its option is a PyBaMM model: its default values
+    carry the anode's Na branches and the set's cathode, and a PyBaMM experiment runs."""
+    import pybamm
+
+    from hemcell.cell.full_cell import HEMFullCell
+
+    model = HEMFullCell({"cathode": "cathode_he_nvpf",
+                         "mechanisms": ("intercalation", "conversion")})
+    pv = model.default_parameter_values
+    assert pv["Upper voltage cut-off [V]"] == pytest.approx(4.3)
+    assert pv["Cation transference number"] == pytest.approx(0.45)  # NaPF6 (Chayambuka2022)
+    sim = pybamm.Simulation(model, parameter_values=pv, var_pts=dict(model.default_var_pts),
+                            experiment=pybamm.Experiment(["Charge at C/10 for 2 hours"]),
+                            solver=pybamm.IDAKLUSolver())
+    sol = sim.solve()
+    assert sol["Cathode average stoichiometry"].entries[-1] == pytest.approx(0.8, abs=0.01)
