@@ -109,7 +109,8 @@ def run_demo(out: Path) -> dict[str, Any]:
             results[title] = "not built yet"
             continue
         console.print(f"[{i}/{len(DEMO_PARTS)}] {title} ...")
-        part_dir = out / f"{i}_{function if module == __name__ else module.split('.')[1]}"
+        part = function if module == __name__ else module.rsplit(".", 1)[1].removeprefix("demo_")
+        part_dir = out / f"{i}_{part}"
         results[title] = fn(part_dir)
         console.print(f"    -> {part_dir}")
     write_json(out / "demo.json", results)
