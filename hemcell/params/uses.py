@@ -125,6 +125,10 @@ def refuse_unread(keys: Sequence[str], reads: Iterable[str], reader: str,
         allowed = f"a parameter {reader} reads"
         if close:
             allowed += f" (did you mean {', '.join(close)}?)"
+        where = ("`hemcell params check SET --for RECIPE` lists the inputs"
+                 if "hemcell cell" in reader else
+                 "docs/parameters.md (\"Which values a model reads\") says where each "
+                 "command declares its inputs")
         raise InputError(field, key, allowed,
                          hint=f"{key} is not an input of {reader}: setting it would change "
-                         "nothing; `hemcell params check SET --for RECIPE` lists the inputs")
+                         f"nothing; {where}")
