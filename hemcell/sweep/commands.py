@@ -4,8 +4,8 @@ A sweep runs a *command*: one of hemcell's CLI commands (``params export``,
 ``cell run``, ``surface run``, ``pybamm cc-discharge``, ...). The sweep layer sits below
 the command line and never imports it. The command tree is found through the package's
 entry point ``hemcell.commands`` (``pyproject.toml``: ``hemcell =
-"hemcell.cli.main:full_command"``), as plugins are found, or given with
-:func:`register_commands`. Commands are looked up in that tree, so options and values
+"hemcell.cli.main:full_command"``), as plugins are found. Commands are looked up in
+that tree, so options and values
 are checked by parsing a point's argument list exactly as the command itself will
 (:meth:`Command.check_args`), without running anything.
 
@@ -18,6 +18,7 @@ and falls back to one process per point otherwise.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -31,15 +32,6 @@ if TYPE_CHECKING:
 
 #: Commands of the command line that a sweep never runs.
 NOT_SWEEPABLE = ("sweep", "demo", "validate", "bench")
-
-_COMMAND_TREE: dict[str, Callable[[], Any]] = {}
-
-
-def register_commands(root: Callable[[], Any]) -> None:
-    """Use ``root`` (a function returning the root click group) as the command tree,
-    instead of the one the ``hemcell.commands`` entry point names."""
-    _COMMAND_TREE["root"] = root
-
 
 class FastPath(Protocol):
     """A way to solve many points of one command at once (in one process).
@@ -131,17 +123,21 @@ class ArgParser:
         return dict(cmd.make_context(f"hemcell {self.name}", list(args)).params)
 
 
+@functools.cache
+def _command_tree() -> Callable[[], Any]:
+    """The function the ``hemcell.commands`` entry point names (loaded once)."""
+    from importlib.metadata import entry_points
+
+    found = entry_points(group="hemcell.commands", name="hemcell")
+    if not found:
+        raise RuntimeError("the hemcell.commands entry point is missing: reinstall "
+                           "hemcell (pip install -e .)")
+    return next(iter(found)).load()
+
+
 def _hemcell_root() -> Any:
     """The click group of the ``hemcell`` CLI with every sub-app mounted."""
-    if "root" not in _COMMAND_TREE:
-        from importlib.metadata import entry_points
-
-        found = entry_points(group="hemcell.commands", name="hemcell")
-        if not found:
-            raise RuntimeError("the hemcell.commands entry point is missing: reinstall "
-                               "hemcell (pip install -e .)")
-        _COMMAND_TREE["root"] = next(iter(found)).load()
-    return _COMMAND_TREE["root"]()
+    return _command_tree()()
 
 
 def _walk(group: Any, prefix: str = "") -> dict[str, Any]:
