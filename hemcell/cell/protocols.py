@@ -138,19 +138,17 @@ def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
                          "'Rest for ...'")
 
 
-def check_first_step_can_start(step: str, initial_voltage_V: float,
-                               shown: str | None = None) -> None:
+def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: float,
+                               shown: str) -> None:
     """Refuse a first step whose voltage cut-off the cell already meets.
 
-    ``step`` is the step in A (PyBaMM's grammar); ``shown`` the step as the user wrote it
-    (for the message).
+    ``parsed`` is the PyBaMM step; ``shown`` the step as the user wrote it (for the
+    message).
 
     Discharge lowers the voltage (in a half-cell it lithiates the anode, in a full cell it
     delithiates the anode), so "Discharge ... until V" needs V below the initial voltage
     and "Charge ... until V" needs V above it.
     """
-    shown = step if shown is None else shown
-    parsed = pybamm.step.string(step)
     direction = getattr(parsed, "direction", None)
     for term in parsed.termination:
         if type(term).__name__ != "VoltageTermination":
@@ -221,5 +219,5 @@ def build_experiment(
         _check_step(raw, step)
         parsed.append(step)
     if initial_voltage_V is not None:
-        check_first_step_can_start(steps[0], initial_voltage_V, shown=raw_steps[0])
+        check_first_step_can_start(parsed[0], initial_voltage_V, shown=raw_steps[0])
     return pybamm.Experiment([tuple(parsed)] * cycles), steps
