@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import tokenize
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,8 @@ def parse_unit(text: str, field: str) -> pint.Unit:
     try:
         return _unit(text)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            TypeError, AttributeError, AssertionError) as exc:
+            TypeError, AttributeError, AssertionError, SyntaxError,
+            tokenize.TokenError) as exc:
         raise InputError(field, text, f"a unit pint understands ({exc})") from None
 
 
@@ -130,7 +132,8 @@ def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
     try:
         q = ureg.Quantity(text.strip())
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            TypeError, AttributeError, AssertionError) as exc:
+            TypeError, AttributeError, AssertionError, SyntaxError,
+            tokenize.TokenError) as exc:
         raise InputError(field, text, f"a number with a unit, e.g. '28nm' or '1e-10 m**2/s' ({exc})"
                          ) from None
     if not isinstance(q, ureg.Quantity):  # a plain number

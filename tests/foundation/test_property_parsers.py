@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -165,3 +166,12 @@ def test_sweep_spec_parser_returns_or_refuses(raw):
         _bounded(exc)
     else:
         assert len(spec.points) >= 1
+
+
+@pytest.mark.parametrize("text", ["{", "(", "[x", "m**"])
+def test_unit_text_that_does_not_tokenize_is_refused(text):
+    """Found by the property test above: pint's tokenizer raised on an unclosed bracket."""
+    from hemcell.units import parse_unit
+
+    with pytest.raises(InputError):
+        parse_unit(text, "unit")
