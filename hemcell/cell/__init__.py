@@ -29,4 +29,5 @@ MECHANISMS: tuple[str, ...] = (
     "alloying",
     "space_charge",
     "irreversible",
+    "gel_sei",
 )

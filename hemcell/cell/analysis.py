@@ -21,6 +21,7 @@ MECH_VAR = {
     "alloying": "alloying",
     "space_charge": "space-charge",
     "irreversible": "irreversible",
+    "gel_sei": "gel-sei",
     "double_layer": "double-layer",
 }
 #: Columns of lumped-thermal runs (full cells, :mod:`hemcell.cell.thermal`) → variables

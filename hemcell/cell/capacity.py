@@ -17,6 +17,7 @@ import numpy as np
 import pybamm
 
 from hemcell.cell.inventory import Inventory
+from hemcell.cell.mechanisms.gel_sei import film_capacity_C_per_kg
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 
@@ -70,7 +71,8 @@ def theoretical_capacity(
 
     Intercalation: Q_int (1 − θ₀); conversion: Σ_k Q_k; alloying: Σ_e Q_alloy,e;
     space charge at full conversion over the whole window: Σ_k C_k v_k (6/d) S(d) ΔU / ρ;
-    irreversible: Q_irr. Every value comes from the set (checked complete by
+    irreversible: Q_irr; gel film at full conversion: Γ_g Σ_k n_k V_m,k (6/d) / ρ. Every
+    value comes from the set (checked complete by
     :func:`hemcell.cell.parameters.pybamm_values`); none is defaulted here.
     """
     to_mah = 1 / 3600  # C/kg -> mAh/g
@@ -112,6 +114,9 @@ def theoretical_capacity(
         out["space_charge"] = tot * to_mah
     if "irreversible" in mechanisms:
         out["irreversible"] = si["irreversible_capacity"] * to_mah
+    if "gel_sei" in mechanisms:
+        conv = inventory.conversion if "conversion" in mechanisms else ()
+        out["gel_sei"] = film_capacity_C_per_kg(si, conv) * to_mah
     return out
 
 

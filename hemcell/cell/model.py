@@ -39,6 +39,7 @@ from hemcell.cell.inventory import Inventory, check_mechanisms
 from hemcell.cell.mechanisms.alloying import Alloying
 from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
 from hemcell.cell.mechanisms.conversion import Conversion
+from hemcell.cell.mechanisms.gel_sei import GelSEI
 from hemcell.cell.mechanisms.intercalation import Intercalation
 from hemcell.cell.mechanisms.irreversible import Irreversible
 from hemcell.cell.mechanisms.space_charge import SpaceCharge
@@ -126,6 +127,8 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
                 out[m] = SpaceCharge(ctx, inv.space_charge, converted=conv)
             elif m == "irreversible":
                 out[m] = Irreversible(ctx)
+            elif m == "gel_sei":
+                out[m] = GelSEI(ctx, converted=conv)
         return out
 
     def _assemble_mechanisms(self, shared: dict) -> dict:

@@ -39,7 +39,14 @@ from hemcell.cell import carriers, electrolytes
 from hemcell.cell.carriers import reference_ion
 from hemcell.cell.electrolytes import electrolyte_values
 from hemcell.cell.inventory import Inventory
-from hemcell.cell.mechanisms import MECHANISMS, alloying, conversion, intercalation, irreversible
+from hemcell.cell.mechanisms import (
+    MECHANISMS,
+    alloying,
+    conversion,
+    gel_sei,
+    intercalation,
+    irreversible,
+)
 from hemcell.cell.mechanisms import space_charge as space_charge_mech
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K, arrhenius_factor
@@ -97,6 +104,7 @@ MECHANISM_PARAMETERS: dict[str, tuple[ParameterUse, ...]] = {
     "alloying": alloying.PARAMETERS,
     "space_charge": space_charge_mech.PARAMETERS,
     "irreversible": irreversible.PARAMETERS,
+    "gel_sei": gel_sei.PARAMETERS,
 }
 
 _EL = re.compile(r"^(?P<stem>[a-z_]+)_(?P<el>[a-z]{1,2})$")
@@ -249,8 +257,7 @@ def anode_parameter_uses(
             uses += INVENTORY_PARAMETERS.get(m, ())
     other_ion = ion is not None and ion != reference
     if other_ion:
-        uses += [u for u in carriers.ION_PARAMETERS
-                 if u.elements != "carrier_ion" or "conversion" in mechs]
+        uses += carriers.ion_parameters(mechs)
     groups = element_groups(inventory, mechs, ion.lower() if other_ion and ion else None)
     return expand(uses, groups)
 
@@ -422,6 +429,8 @@ def pybamm_values(
                 "Anode irreversible initial consumed fraction": 0.0,
             }
         )
+    if "gel_sei" in mechs:
+        upd.update(_gel_sei_values(si, inv.conversion if "conversion" in mechs else ()))
     pv.update(upd, check_already_exists=False)
     return pv
 
@@ -521,6 +530,24 @@ def _alloying_values(si: Mapping[str, Any], hosts: Mapping[str, int]) -> dict[st
             upd[f"Anode {el} alloying stage {m + 1} capacity fraction"] = fr[m]
             upd[f"Anode {el} alloying stage {m + 1} lithiation potential [V]"] = ul[m]
             upd[f"Anode {el} alloying stage {m + 1} delithiation potential [V]"] = ud[m]
+    return upd
+
+
+def _gel_sei_values(si: Mapping[str, Any], converted: Sequence[str]) -> dict[str, Any]:
+    """Entries of the reversible gel-like film (:mod:`hemcell.cell.mechanisms.gel_sei`)."""
+    upd: dict[str, Any] = {
+        "Anode gel-SEI areal capacity [C.m-2]": si["gel_sei_areal_capacity"],
+        "Anode gel-SEI formation potential [V]": si["gel_sei_formation_potential"],
+        "Anode gel-SEI decomposition potential [V]": si["gel_sei_decomposition_potential"],
+        "Anode gel-SEI rate constant [s-1]": si["gel_sei_rate_constant"],
+        "Anode gel-SEI rate activation energy [J.mol-1]": si["gel_sei_rate_activation_energy"],
+        "Anode gel-SEI charge transfer coefficient": si["gel_sei_charge_transfer_coefficient"],
+        "Anode metal nanoparticle diameter [m]": si["metal_nanoparticle_diameter"],
+    }
+    for el in converted:
+        s = el.lower()
+        upd[f"Anode {el} metal molar volume [m3.mol-1]"] = si[f"metal_molar_volume_{s}"]
+        upd[f"Anode {el} electrons per metal atom"] = si[f"electrons_per_metal_atom_{s}"]
     return upd
 
 

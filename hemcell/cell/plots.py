@@ -15,6 +15,7 @@ COLORS = {
     "alloying": "#55A868",
     "space_charge": "#C44E52",
     "irreversible": "#8172B3",
+    "gel_sei": "#DA8BC3",
     "double_layer": "#937860",
 }
 VOLTAGE_LABEL = "Voltage vs Li/Li$^+$ (V)"
@@ -24,6 +25,7 @@ LABELS = {
     "alloying": "alloying",
     "space_charge": "space charge",
     "irreversible": "irreversible (SEI)",
+    "gel_sei": "gel film (reversible SEI)",
     "double_layer": "double layer",
 }
 

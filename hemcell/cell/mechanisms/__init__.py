@@ -6,6 +6,7 @@
 ``alloying``       multi-stage Li–M phases on metal that exists
 ``space_charge``   interfacial capacitance on conversion-made metal/LiₙX interfaces
 ``irreversible``   first-lithiation SEI / electrolyte loss
+``gel_sei``        reversible polymeric/gel-like film on the converted metal (low potential)
 =================  ==========================================================
 """
 
@@ -17,6 +18,7 @@ MECHANISMS: tuple[str, ...] = (
     "alloying",
     "space_charge",
     "irreversible",
+    "gel_sei",
 )
 
 __all__ = ["MECHANISMS"]
