@@ -41,7 +41,7 @@ def run(
         typer.Option(
             "--mechanisms",
             help="Comma-separated subset of: intercalation, "
-            "conversion, alloying, space_charge, irreversible (default: the recipe's).",
+            "conversion, alloying, space_charge, irreversible, gel_sei (default: the recipe's).",
         ),
     ] = None,
     set_: SetOption = None,
@@ -60,8 +60,14 @@ def run(
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
 ) -> None:
-    """Run a protocol on a HEM anode cell; write summary.json, timeseries.csv and figures."""
+    """Run a protocol on a HEM anode cell, or on a cathode set vs its metal (recipes
+    cathode_half_cell_*: --params names the cathode set); write summary.json,
+    timeseries.csv and figures."""
     from hemcell.workflows.anode import run_cell, write_outputs
+    from hemcell.workflows.cathode_half_cell import is_cathode_half_cell
+
+    if is_cathode_half_cell(recipe):
+        from hemcell.workflows.cathode_half_cell import run_cell, write_outputs
 
     mechs = [m for m in mechanisms.split(",")] if mechanisms else None
     result = run_cell(
@@ -81,6 +87,8 @@ def run(
     typer.echo(f"charge capacity    [mAh/g]: {cha}")
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
     figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
+    if summary.get("cell") == "cathode_half":
+        figures = "" if no_plots else ", voltage_profile.png"
     typer.echo(f"wrote {out}/summary.json, timeseries.csv{figures}")
 
 
