@@ -233,3 +233,32 @@ def coated_exchange_current(bare_exchange_current_A_per_m2: float,
                          f"{r_coated + film_resistance_ohm_m2:.3g} Ohm m**2",
                          hint="raise coating_ionic_conductivity")
     return bare_exchange_current_A_per_m2 * r_bare / r_coated
+
+
+def hydrogen_equilibrium_potential_V(ph: float, temperature_K: float) -> float:
+    r"""Equilibrium potential of H⁺/H₂ vs SHE at :math:`p_{H_2}` = 1 bar [V].
+
+    Nernst for :math:`2\mathrm{H^+} + 2e^- \rightleftharpoons \mathrm{H_2}`:
+    :math:`E_{HER} = -(RT\ln 10/F)\,\mathrm{pH}` (−0.0592 pH V at 298.15 K; the same in
+    the water-reduction form :math:`2\mathrm{H_2O} + 2e^- = \mathrm{H_2} + 2\mathrm{OH^-}`).
+    """
+    if not 0 <= ph <= 14:
+        raise InputError("electrolyte_ph", ph, "a pH in [0, 14]")
+    return -thermal_voltage_V(temperature_K) * math.log(10.0) * ph
+
+
+def hydrogen_evolution_current_density(i0_her: Any, electrode_potential_vs_she_V: Any,
+                                       ph: float, alpha_her: float, temperature_K: float,
+                                       exp: Any = np.exp) -> Any:
+    r"""Cathodic Tafel current of hydrogen evolution, positive when H₂ is evolved [A m⁻²].
+
+    .. math:: i_{HER} = i_{0,H}\exp\!\left(-\frac{\alpha_H F}{RT}(E - E_{HER})\right),
+
+    with :math:`E` the electrode potential vs SHE (metal minus electrolyte, referred to
+    SHE) and :math:`E_{HER}` from :func:`hydrogen_equilibrium_potential_V`. The anodic
+    branch (H₂ oxidation) is left out: no dissolved H₂ is tracked. Tafel slope
+    :math:`b = RT\ln10/(\alpha_H F)`. ``exp`` as in :func:`butler_volmer_current_density`.
+    """
+    f = FARADAY_C_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * temperature_K)
+    eta_h = electrode_potential_vs_she_V - hydrogen_equilibrium_potential_V(ph, temperature_K)
+    return i0_her * exp(-alpha_her * f * eta_h)

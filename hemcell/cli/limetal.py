@@ -158,6 +158,33 @@ def symmetric_cmd(
     _done(out, s)
 
 
+@app.command("zn-symmetric")
+def zn_symmetric_cmd(
+    out: OutOption,
+    anode: _Anode = "both",
+    current_density: Annotated[str | None, typer.Option(
+        "--current-density", help="default: the set's zn_symmetric_current_density")] = None,
+    areal_capacity: Annotated[str | None, typer.Option(
+        "--areal-capacity", help="default: the set's zn_symmetric_areal_capacity")] = None,
+    set_: SetOption = None,
+    overwrite: OverwriteOption = False,
+) -> None:
+    """Zn||Zn in aqueous ZnSO4 (zn_bare / zn_hem_coated): Coulombic efficiency
+    1 - Q_HER/Q per cycle (hydrogen evolution) and the life until the Zn foil is used up."""
+    from hemcell.workflows import zinc as run
+
+    s = run.zn_symmetric(
+        run.zn_anode_list(anode), out, set_ or (),
+        None if current_density is None else _quantity(current_density, "A/m**2",
+                                                       "--current-density"),
+        None if areal_capacity is None else _quantity(areal_capacity, "C/m**2",
+                                                      "--areal-capacity"))
+    for a, r in s["by_anode"].items():
+        typer.echo(f"{a}: CE {100 * r['coulombic_efficiency']:.3f} %, "
+                   f"inventory life {r['life_h']:.4g} h")
+    _done(out, s)
+
+
 @app.command("nucleation")
 def nucleation_cmd(
     out: OutOption,

@@ -35,6 +35,9 @@ _Fixed = Annotated[bool, typer.Option(
     "--fixed-surface", help="Transient transport only: the Li surface does not move")]
 _Dim = Annotated[int, typer.Option(
     "--dim", help="2 | 3 (3D: flat | nucleus | random; bare | coated_thin; steady)")]
+_Metal = Annotated[str, typer.Option(
+    "--metal", help="Li (bare_li / azcnf_coated_li) | Zn (zn_bare / zn_hem_coated, "
+    "aqueous ZnSO4 with hydrogen evolution)")]
 _Solver = Annotated[str, typer.Option(
     "--linear-solver", help="auto (MUMPS LU in 2D, GMRES + fieldsplit/GAMG in 3D) | lu | gamg")]
 
@@ -132,6 +135,7 @@ def run(
     linear_solver: _Solver = "auto",
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
+    metal: _Metal = "Li",
 ) -> None:
     """Solve one case; write metrics.json, run.json, fields/ and PNG maps to --out.
 
@@ -153,7 +157,7 @@ def run(
             metrics = run_transient_case(case, geometry, set_ or [], out, duration_s, dt_s,
                                          progress=tick,  # type: ignore[arg-type]
                                          moving_boundary=not fixed_surface,
-                                         plots_on=not no_plots)
+                                         plots_on=not no_plots, metal=metal)
         finally:
             if bar is not None:
                 bar.stop()  # type: ignore[attr-defined]
@@ -167,7 +171,7 @@ def run(
     try:
         metrics = run_case(case, geometry, set_ or [], out, _control(control),
                            progress=update, dim=dim,  # type: ignore[arg-type]
-                           linear_solver=linear_solver, plots_on=not no_plots)
+                           linear_solver=linear_solver, plots_on=not no_plots, metal=metal)
     finally:
         if status is not None:
             status.stop()  # type: ignore[attr-defined]
@@ -190,6 +194,7 @@ def compare(
     linear_solver: _Solver = "auto",
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
+    metal: _Metal = "Li",
 ) -> None:
     """Bare and coated on the same geometry, mesh and loading: comparison.json/.png.
 
@@ -208,7 +213,7 @@ def compare(
             summary = compare_transient_cases(geometry, set_ or [], out, duration_s, dt_s,
                                               progress=tick,  # type: ignore[arg-type]
                                               moving_boundary=not fixed_surface,
-                                              plots_on=not no_plots)
+                                              plots_on=not no_plots, metal=metal)
         finally:
             if bar is not None:
                 bar.stop()  # type: ignore[attr-defined]
@@ -224,7 +229,8 @@ def compare(
     try:
         summary = compare_cases(geometry, set_ or [], out, _control(control),
                                 progress=update, dim=dim,  # type: ignore[arg-type]
-                                linear_solver=linear_solver, plots_on=not no_plots)
+                                linear_solver=linear_solver, plots_on=not no_plots,
+                                metal=metal)
     finally:
         if status is not None:
             status.stop()  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from hemcell.laws import FARADAY_C_PER_MOL, film_ohmic_drop_V
+from hemcell.laws import film_ohmic_drop_V
 from hemcell.surface.kinetics import linear_charge_transfer_resistance_ohm_m2
 from hemcell.surface.parameters import SurfaceParameters
 
@@ -37,8 +37,8 @@ def coating_ohmic_drop_V(p: SurfaceParameters, current_A_per_m2: float) -> float
 
 
 def pressure_equilibrium_shift_V(p: SurfaceParameters, pressure_Pa: float) -> float:
-    """Shift of the Li/Li⁺ equilibrium potential under uniform pressure, −pΩ/F [V]."""
-    return -pressure_Pa * p.li_molar_volume_m3_per_mol / FARADAY_C_PER_MOL
+    """Shift of the metal's equilibrium potential under uniform pressure, −pΩ/(zF) [V]."""
+    return -pressure_Pa * p.li_molar_volume_m3_per_mol / p.charge_per_mole_C_per_mol
 
 
 def diffusion_resistance_ratio(p: SurfaceParameters) -> float:
@@ -52,10 +52,12 @@ def diffusion_resistance_ratio(p: SurfaceParameters) -> float:
     .. math:: \beta = \frac{\kappa_D (1-t_+)}{F D c_b}
                     = \frac{2\kappa RT (1-t_+)^2\chi}{F^2 D c_b}.
     """
+    zF = p.charge_per_mole_C_per_mol
     kappa_D = (2 * p.electrolyte_conductivity_S_per_m * p.thermal_voltage_V
-               * (1 - p.cation_transference_number) * p.thermodynamic_factor)
+               * (1 - p.cation_transference_number) * p.thermodynamic_factor
+               / p.cation_charge_number)
     return kappa_D * (1 - p.cation_transference_number) / (
-        FARADAY_C_PER_MOL * p.electrolyte_diffusivity_m2_per_s * p.bulk_concentration_mol_per_m3)
+        zF * p.electrolyte_diffusivity_m2_per_s * p.bulk_concentration_mol_per_m3)
 
 
 def sinusoid_current_amplitude(p: SurfaceParameters, amplitude_m: float, wavelength_m: float,
@@ -130,7 +132,7 @@ def sand_time_s(p: SurfaceParameters, current_A_per_m2: float) -> float:
     (H. J. S. Sand, Phil. Mag. 1 (1901) 45; the dilute binary form, exact here for any
     thermodynamic factor).
     """
-    g = (1 - p.cation_transference_number) * current_A_per_m2 / FARADAY_C_PER_MOL
+    g = (1 - p.cation_transference_number) * current_A_per_m2 / p.charge_per_mole_C_per_mol
     return (math.pi * p.electrolyte_diffusivity_m2_per_s * p.bulk_concentration_mol_per_m3**2
             / (4 * g**2))
 
@@ -138,6 +140,6 @@ def sand_time_s(p: SurfaceParameters, current_A_per_m2: float) -> float:
 def semi_infinite_surface_concentration(p: SurfaceParameters, current_A_per_m2: float,
                                         time_s: float) -> float:
     """c(0, t) = c_b − 2G√(t/(πD)), G = (1−t₊)i/F [mol m⁻³] (see :func:`sand_time_s`)."""
-    g = (1 - p.cation_transference_number) * current_A_per_m2 / FARADAY_C_PER_MOL
+    g = (1 - p.cation_transference_number) * current_A_per_m2 / p.charge_per_mole_C_per_mol
     return p.bulk_concentration_mol_per_m3 - 2 * g * math.sqrt(
         time_s / (math.pi * p.electrolyte_diffusivity_m2_per_s))

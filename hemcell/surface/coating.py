@@ -59,7 +59,7 @@ from typing import Any
 
 import ufl
 
-from hemcell.laws import FARADAY_C_PER_MOL, film_ohmic_drop_V
+from hemcell.laws import film_ohmic_drop_V
 from hemcell.surface.parameters import SurfaceParameters
 
 
@@ -74,8 +74,9 @@ def charge_balance_volume(phi: Any, v: Any, p: SurfaceParameters, dx: Any) -> An
 
 
 def cation_balance_volume(phi: Any, q: Any, p: SurfaceParameters, dx: Any) -> Any:
-    """−∫ (**i_c**/F)·∇q dx over the coating (cation flux = current/F)."""
-    return -ufl.inner(coating_current_density(phi, p) / FARADAY_C_PER_MOL, ufl.grad(q)) * dx
+    """−∫ (**i_c**/(zF))·∇q dx over the coating (cation flux = current/(zF))."""
+    return -ufl.inner(coating_current_density(phi, p) / p.charge_per_mole_C_per_mol,
+                      ufl.grad(q)) * dx
 
 
 def film_current_density(phi: Any, psi: Any, conductance_S_per_m2: Any) -> Any:

@@ -48,6 +48,7 @@ from hemcell.laws import (
     coated_exchange_current,
     film_area_resistance_ohm_m2,
 )
+from hemcell.laws import hydrogen_evolution_current_density as laws_her
 from hemcell.surface.parameters import Case, SurfaceParameters
 
 
@@ -243,14 +244,21 @@ def sei_heterogeneity_factor_2d(
         amplitude)
 
 
-def mechanical_potential_shift_V(normal_stress_Pa: Any, molar_volume_m3_per_mol: float) -> Any:
-    """ΔU_mech = σ_nn Ω / F [V] (σ_nn tension positive; −pΩ/F under pressure p)."""
-    return normal_stress_Pa * molar_volume_m3_per_mol / FARADAY_C_PER_MOL
+def mechanical_potential_shift_V(normal_stress_Pa: Any, molar_volume_m3_per_mol: float,
+                                 charge_per_mole_C_per_mol: float = FARADAY_C_PER_MOL) -> Any:
+    """ΔU_mech = σ_nn Ω / (zF) [V] (σ_nn tension positive; −pΩ/(zF) under pressure p).
+
+    ``charge_per_mole_C_per_mol`` is zF of the plated metal (F for Li,
+    :attr:`SurfaceParameters.charge_per_mole_C_per_mol`).
+    """
+    return normal_stress_Pa * molar_volume_m3_per_mol / charge_per_mole_C_per_mol
 
 
 def capillary_potential_shift_V(curvature_per_m: Any, surface_energy_J_per_m2: float,
-                                molar_volume_m3_per_mol: float) -> Any:
-    r"""Gibbs–Thomson shift of the Li/Li⁺ equilibrium potential, −γΩκ/F [V].
+                                molar_volume_m3_per_mol: float,
+                                charge_per_mole_C_per_mol: float = FARADAY_C_PER_MOL) -> Any:
+    r"""Gibbs–Thomson shift of the M/M^z+ equilibrium potential, −γΩκ/(zF) [V] (zF:
+    ``charge_per_mole_C_per_mol``, F for Li).
 
     A curved surface of energy γ raises the chemical potential of Li in the metal by
     :math:`\gamma\Omega\kappa` (κ > 0 where the metal is convex, e.g. at a crest), so the
@@ -261,4 +269,25 @@ def capillary_potential_shift_V(curvature_per_m: Any, surface_energy_J_per_m2: f
     classical Gibbs–Thomson relation).
     """
     return -surface_energy_J_per_m2 * molar_volume_m3_per_mol * curvature_per_m \
-        / FARADAY_C_PER_MOL
+        / charge_per_mole_C_per_mol
+
+
+def hydrogen_evolution_current_density(p: SurfaceParameters, metal_minus_electrolyte_V: Any,
+                                       exp: Any = np.exp) -> Any:
+    r"""HER current on the metal surface, positive when H₂ is evolved [A m⁻²].
+
+    The parallel, parasitic cathodic reaction of aqueous metals
+    (:func:`hemcell.laws.hydrogen_evolution_current_density`): the model's potentials are
+    measured against the metal M/M^z+ at its standard potential E⁰, so the electrode
+    potential vs SHE is :math:`E = E^0 + (\phi_M - \phi)` and
+
+    .. math:: i_{HER} = i_{0,H}\exp\!\left(-\frac{\alpha_H F}{RT}
+              \left[(\phi_M-\phi) - (E_{HER} - E^0)\right]\right).
+
+    No stress or capillary shift (H₂ does not involve the metal's chemical potential).
+    ``metal_minus_electrolyte_V`` is φ_M − φ (= −φ at the surface; −ψ for a thin film);
+    ``exp`` as in :func:`hemcell.laws.butler_volmer_current_density`.
+    """
+    return laws_her(p.her_exchange_current_density_A_per_m2,
+                    p.metal_standard_potential_V + metal_minus_electrolyte_V, p.electrolyte_ph,
+                    p.her_transfer_coefficient, p.temperature_K, exp)

@@ -64,7 +64,6 @@ import numpy as np
 import numpy.typing as npt
 import ufl
 
-from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh, polyline_normals
 from hemcell.surface.parameters import SurfaceParameters
 
@@ -121,9 +120,9 @@ def von_mises(u: Any, lam: Any, mu: Any, growth_strain: Any, eigenstrain: Any = 
 def growth_strain_from_current(
     current_density_A_per_m2: npt.ArrayLike, p: SurfaceParameters
 ) -> npt.NDArray[np.float64]:
-    """ε_g = β Ω i_n t_dep / (F ℓ_g) [-] for a local deposition current i_n."""
+    """ε_g = β Ω i_n t_dep / (zF ℓ_g) [-] for a local deposition current i_n."""
     i = np.asarray(current_density_A_per_m2, dtype=np.float64)
-    thickness_m = p.li_molar_volume_m3_per_mol * i * p.growth_time_s / FARADAY_C_PER_MOL
+    thickness_m = p.li_molar_volume_m3_per_mol * i * p.growth_time_s / p.charge_per_mole_C_per_mol
     return p.growth_strain_fraction * thickness_m / p.growth_layer_thickness_m
 
 

@@ -20,6 +20,11 @@ amplitude ε of a sinusoidal modulation), ``mean_equilibrium_shift_V`` = mean of
 ``far_boundary_potential_V`` = mean electrolyte potential at the counter boundary
 relative to the Li metal (the surface's total polarisation), coupling and Newton
 iteration counts.
+
+Aqueous metals (hydrogen evolution on, the Zn sets): ``her_current_fraction`` =
+:math:`\int i_{HER}\,ds / \int (i_n + i_{HER})\,ds`, the share of the surface current
+that evolves H₂ instead of plating metal (the Coulombic loss of the plating step:
+CE = 1 − fraction), and ``mean_her_current_density_A_per_m2``.
 """
 
 from __future__ import annotations
@@ -96,7 +101,8 @@ def compute_metrics(result: CoupledResult) -> dict[str, Any]:
             drop = 0.0
 
     shift = kinetics.mechanical_potential_shift_V(tr.stress_field,
-                                                  tr.p.li_molar_volume_m3_per_mol)
+                                                  tr.p.li_molar_volume_m3_per_mol,
+                                                  tr.p.charge_per_mole_C_per_mol)
     dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
     mechanics: dict[str, Any]
     if mech is None:
@@ -113,6 +119,11 @@ def compute_metrics(result: CoupledResult) -> dict[str, Any]:
             "tip_normal_stress_Pa": float(np.interp(sm.spec.tip_x_m(), s.x_m,
                                                     s.normal_stress_Pa)),
         }
+    her: dict[str, float] = {}
+    if tr.i_her is not None:
+        i_her = tr.integral(tr.i_her, tr.ds_li)
+        her = {"her_current_fraction": i_her / (i_her + mean_i * area),
+               "mean_her_current_density_A_per_m2": i_her / area}
     return {
         "current_focusing_factor": focusing,
         "mean_current_density_A_per_m2": mean_i,
@@ -136,6 +147,7 @@ def compute_metrics(result: CoupledResult) -> dict[str, Any]:
         "min_current_density_A_per_m2": float(np.min(i_nodes)),
         "max_current_density_A_per_m2": float(np.max(i_nodes)),
         "linear_solver": tr.linear_solver,
+        **her,
     }
 
 

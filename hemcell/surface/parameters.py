@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from hemcell.errors import InputError
-from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
+from hemcell.laws import FARADAY_C_PER_MOL, hydrogen_equilibrium_potential_V, thermal_voltage_V
 from hemcell.params.uses import ParameterUse
 from hemcell.surface.geometry import GeometryKind, GeometrySpec
 
@@ -110,6 +110,22 @@ class SurfaceParameters:
     mechanics_update_interval
         Transient runs: re-solve the elasticity of Li and coating on the moved mesh every
         this many steps (0: no mechanics, σ_nn held at −p).
+    cation_charge_number
+        z of the plated cation M^z+ and of the symmetric z:z salt (1: Li⁺ in LiPF₆, the
+        Li sets, which do not give it; 2: Zn²⁺ in ZnSO₄). Enters the Faraday factor zF
+        of the cation flux, the interface velocity ΩI/(zF) and the stress and capillary
+        shifts of the equilibrium potential; the transfer coefficients read from a set are
+        symmetry factors β, multiplied by z (α_a = α_c = zβ) when the parameters are built.
+    hydrogen_evolution
+        Whether hydrogen evolution runs as a parallel cathodic Tafel reaction on the metal
+        surface (the case set gives ``her_exchange_current_density``: aqueous metals).
+    her_exchange_current_density_A_per_m2, her_transfer_coefficient
+        i₀,H and α_H of HER on the (bare or coated) metal, at the electrolyte pH.
+    electrolyte_ph
+        pH of the aqueous electrolyte (E_HER = −(RT ln10/F) pH vs SHE).
+    metal_standard_potential_V
+        E⁰ of M^z+/M vs SHE: the potentials of the model are measured against the metal,
+        so HER sees the equilibrium potential E_HER − E⁰ on that scale.
     """
 
     temperature_K: float
@@ -153,6 +169,12 @@ class SurfaceParameters:
     coupling_tolerance: float = 1e-6
     surface_energy_J_per_m2: float = 0.0
     mechanics_update_interval: int = 0
+    cation_charge_number: float = 1.0
+    hydrogen_evolution: bool = False
+    her_exchange_current_density_A_per_m2: float = 0.0
+    her_transfer_coefficient: float = 0.5
+    electrolyte_ph: float = 7.0
+    metal_standard_potential_V: float = 0.0
 
     def __post_init__(self) -> None:
         """Reject non-finite values and values outside physical bounds."""
@@ -188,12 +210,34 @@ class SurfaceParameters:
         if self.mechanics_update_interval < 0:
             raise InputError("surface parameter mechanics_update_interval",
                              self.mechanics_update_interval, ">= 0 (steps; 0 = off)")
+        if self.cation_charge_number <= 0:
+            raise InputError("surface parameter cation_charge_number",
+                             self.cation_charge_number, "> 0 (1 for Li+, 2 for Zn2+)")
+        if self.hydrogen_evolution and not (self.her_exchange_current_density_A_per_m2 >= 0
+                                            and self.her_transfer_coefficient > 0):
+            raise InputError("surface parameters her_exchange_current_density, "
+                             "her_transfer_coefficient",
+                             (self.her_exchange_current_density_A_per_m2,
+                              self.her_transfer_coefficient), ">= 0 and > 0")
         if self.control not in ("galvanostatic", "potentiostatic"):
             raise InputError("control", self.control, "galvanostatic, potentiostatic")
 
     def replace(self, **changes: Any) -> SurfaceParameters:
         """Copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    @property
+    def charge_per_mole_C_per_mol(self) -> float:
+        """zF [C mol⁻¹]: charge moved per mole of plated metal (F for Li)."""
+        return self.cation_charge_number * FARADAY_C_PER_MOL
+
+    @property
+    def her_equilibrium_potential_V(self) -> float:
+        """E_HER − E⁰(M^z+/M) [V]: the H⁺/H₂ equilibrium potential on the metal-reference
+        scale of the model (:func:`hemcell.laws.hydrogen_equilibrium_potential_V`; the metal
+        at its standard potential, activity one)."""
+        return (hydrogen_equilibrium_potential_V(self.electrolyte_ph, self.temperature_K)
+                - self.metal_standard_potential_V)
 
     @property
     def thermal_voltage_V(self) -> float:
@@ -204,12 +248,12 @@ class SurfaceParameters:
         """Limiting current of a flat electrode with diffusion-layer thickness ``length_m``.
 
         For steady 1D transport with constant properties the salt balance gives
-        :math:`c(0) = c_b\\,[1 - i (1-t_+) L/(F D c_b)]`, so the surface concentration
-        vanishes at :math:`i_{lim} = F D c_b / ((1-t_+) L)` (derived from the model's
+        :math:`c(0) = c_b\\,[1 - i (1-t_+) L/(zF D c_b)]`, so the surface concentration
+        vanishes at :math:`i_{lim} = zF D c_b / ((1-t_+) L)` (derived from the model's
         own equations; see :func:`hemcell.surface.analytic.limiting_current_density_A_per_m2`).
         """
         return (
-            FARADAY_C_PER_MOL * self.electrolyte_diffusivity_m2_per_s
+            self.charge_per_mole_C_per_mol * self.electrolyte_diffusivity_m2_per_s
             * self.bulk_concentration_mol_per_m3
             / ((1 - self.cation_transference_number) * length_m)
         )
@@ -274,10 +318,23 @@ _FIELD_SOURCES: dict[str, tuple[str, ParameterUse]] = {
     "surface_energy_J_per_m2": ("case", ParameterUse("li_surface_energy", "J/m**2")),
     "mechanics_update_interval": (
         "defaults", ParameterUse("transient_mechanics_interval", "dimensionless")),
+    "cation_charge_number": ("case", ParameterUse(
+        "cation_charge_number", "dimensionless",
+        absent="a monovalent cation, z = 1 (the Li sets do not give it)")),
+    "her_exchange_current_density_A_per_m2": (
+        "case", ParameterUse("her_exchange_current_density", "A/m**2")),
+    "her_transfer_coefficient": ("case", ParameterUse("her_transfer_coefficient", "dimensionless")),
+    "electrolyte_ph": ("case", ParameterUse("electrolyte_ph", "dimensionless")),
+    "metal_standard_potential_V": ("case", ParameterUse("metal_standard_potential", "V")),
 }
 _OPTIONAL_FIELDS = {"applied_potential_V", "coupling_relaxation", "coating_closure_thickness_m",
                     "coating_coverage_correlation_length_m", "coating_coverage_seed",
-                    "surface_energy_J_per_m2", "mechanics_update_interval"}
+                    "surface_energy_J_per_m2", "mechanics_update_interval",
+                    "cation_charge_number", "her_exchange_current_density_A_per_m2",
+                    "her_transfer_coefficient", "electrolyte_ph", "metal_standard_potential_V"}
+#: Read only with hydrogen evolution (all four required then).
+_HER_FIELDS = ("her_exchange_current_density_A_per_m2", "her_transfer_coefficient",
+               "electrolyte_ph", "metal_standard_potential_V")
 
 
 #: GeometrySpec field → the ``surface_defaults`` name (and unit) it is read from.
@@ -316,7 +373,9 @@ COMMON_PARAMETERS = field_uses(
     "electrolyte_conductivity_S_per_m", "cation_transference_number", "thermodynamic_factor",
     "exchange_current_density_A_per_m2", "reference_temperature_K",
     "anodic_transfer_coefficient", "li_molar_volume_m3_per_mol", "stack_pressure_Pa",
-    "applied_current_density_A_per_m2")
+    "applied_current_density_A_per_m2", "cation_charge_number")
+#: Aqueous metals: hydrogen evolution on the metal surface.
+HER_PARAMETERS = field_uses(*_HER_FIELDS)
 #: Bare Li: its activation energy, the concentration dependence of i0, the native-SEI field.
 BARE_PARAMETERS = field_uses(
     "activation_energy_bare_J_per_mol", "exchange_current_concentration_exponent",
@@ -358,7 +417,8 @@ COATING_BAND_PARAMETERS = field_uses("coating_layers")
 
 def surface_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bool = False,
                            control: str = "galvanostatic", mechanics: bool = True,
-                           coating_band: bool | None = None) -> tuple[ParameterUse, ...]:
+                           coating_band: bool | None = None,
+                           hydrogen_evolution: bool = False) -> tuple[ParameterUse, ...]:
     """What one surface solve reads (its kinetics, electrolyte, mechanics and geometry).
 
     Parameters
@@ -378,6 +438,8 @@ def surface_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bo
     coating_band
         The mesh has the resolved coating band (default: ``case == "coated"`` in 2D; the
         bare case of ``compare`` is meshed with it as electrolyte).
+    hydrogen_evolution
+        HER runs in parallel on the metal surface (aqueous metals, the Zn sets).
     """
     band = (case == "coated" and dim == 2) if coating_band is None else coating_band
     uses = [*COMMON_PARAMETERS, *CASE_PARAMETERS[case], *GEOMETRY_PARAMETERS,
@@ -393,6 +455,8 @@ def surface_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bo
             uses += COATING_ELASTICITY_PARAMETERS
     if control == "potentiostatic":
         uses += POTENTIOSTATIC_PARAMETERS
+    if hydrogen_evolution:
+        uses += HER_PARAMETERS
     return tuple(uses)
 
 
@@ -444,6 +508,10 @@ def surface_parameters_from_sets(
                 missing.append(f"{name} (in the {where} set)")
             continue
         values[fname] = float(v)
+    her = "her_exchange_current_density_A_per_m2" in values
+    if her:
+        missing += [f"{_FIELD_SOURCES[f][1].key} (in the case set, for hydrogen evolution)"
+                    for f in _HER_FIELDS if f not in values]
     if missing:
         raise InputError(
             "surface parameters", "missing", "all of: " + "; ".join(missing),
@@ -452,7 +520,11 @@ def surface_parameters_from_sets(
     for name in ("sei_seed", "coating_coverage_seed", "mechanics_update_interval"):
         if name in values:
             values[name] = int(values[name])
-    return SurfaceParameters(control=control, **values)
+    # Set values are symmetry factors β of the z-electron couple: α = zβ (Li: z = 1).
+    z = values.get("cation_charge_number", 1.0)
+    for name in ("anodic_transfer_coefficient", "cathodic_transfer_coefficient"):
+        values[name] *= z
+    return SurfaceParameters(control=control, hydrogen_evolution=her, **values)
 
 
 def geometry_from_si(

@@ -32,7 +32,6 @@ import ufl
 
 from hemcell.errors import InputError, SimulationError
 from hemcell.laws import (
-    FARADAY_C_PER_MOL,
     butler_volmer_current_density,
     film_area_resistance_ohm_m2,
 )
@@ -262,7 +261,8 @@ class TransportProblem:
 
         # --- kinetics at the Li surface -------------------------------------------
         shift = kinetics.mechanical_potential_shift_V(self.stress_field,
-                                                      p.li_molar_volume_m3_per_mol)
+                                                      p.li_molar_volume_m3_per_mol,
+                                                      p.charge_per_mole_C_per_mol)
         if case == "bare":
             c_pos = ufl.max_value(c_hat, 1e-12)
             i0 = self.i0_field * c_pos ** p.exchange_current_concentration_exponent
@@ -280,6 +280,11 @@ class TransportProblem:
         i_bv = butler_volmer_current_density(i0, eta, p.anodic_transfer_coefficient,
                                       p.cathodic_transfer_coefficient, p.temperature_K, ufl.exp)
         self.i_bv = i_bv
+        # Aqueous metals: hydrogen evolution in parallel at the metal surface (charge only;
+        # it moves no metal cation and no interface).
+        self.i_her = (kinetics.hydrogen_evolution_current_density(
+            p, -(psi if case == "coated_thin" else phi), ufl.exp)
+            if p.hydrogen_evolution else None)
 
         # --- residual ---------------------------------------------------------------
         el = Cell.ELECTROLYTE
@@ -301,7 +306,7 @@ class TransportProblem:
             w = tests[2]
             s_psi = film_area_resistance_ohm_m2(p.coating_thickness_m,
                                                 p.coating_conductivity_S_per_m) / self.phi_scale
-            F_psi = s_psi * (i_n - i_bv) * w * ds_li
+            F_psi = s_psi * (i_n - i_bv - (self.i_her or 0)) * w * ds_li
         else:
             i_n = i_bv
         self.i_n = i_n
@@ -309,8 +314,10 @@ class TransportProblem:
         # Li surface: i·n = i_n, N+·n = i_n/F (bare and thin layer; for the resolved
         # coating the Li surface is the coating's inner boundary, where c is inactive).
         F_phi += -i_n * v * ds_li
+        if self.i_her is not None and case != "coated_thin":
+            F_phi += -self.i_her * v * ds_li
         if case != "coated":
-            F_c += (i_n / FARADAY_C_PER_MOL) * q * ds_li
+            F_c += (i_n / p.charge_per_mole_C_per_mol) * q * ds_li
         self.i_app = fem.Constant(msh, float(p.applied_current_density_A_per_m2))
         if p.control == "galvanostatic":
             F_phi += self.i_app * v * ds(Facet.TOP)
@@ -574,7 +581,8 @@ class TransportProblem:
         if self.case == "coated_thin":
             chi[order] = self.coverage_field.x.array[dofs1][order1]
         snn[order] = self.stress_field.x.array[dofs1][order1]
-        shift = kinetics.mechanical_potential_shift_V(snn, p.li_molar_volume_m3_per_mol)
+        shift = kinetics.mechanical_potential_shift_V(snn, p.li_molar_volume_m3_per_mol,
+                                                      p.charge_per_mole_C_per_mol)
         if self.case == "bare":
             _, _, c = self.surface_nodal(0, Facet.LI_SURFACE)
             gamma = p.exchange_current_concentration_exponent
@@ -666,7 +674,8 @@ def solve_coupled(
             raise SimulationError(
                 f"transport solve failed in staggered coupling iteration {k} ({case}): the "
                 f"interfacial stress reached {smax / 1e6:.4g} MPa (σΩ/F = "
-                f"{1e3 * smax * p.li_molar_volume_m3_per_mol / FARADAY_C_PER_MOL:.3g} mV); "
+                f"{1e3 * smax * p.li_molar_volume_m3_per_mol / p.charge_per_mole_C_per_mol:.3g}"
+                " mV); "
                 f"{exc.message}",
                 step="coupling",
                 hint="the growth-stress feedback is too strong: lower growth_strain_fraction "

@@ -28,19 +28,20 @@ time is the linear extrapolation of the last two steps to zero ("interpolated wi
 the step"), and the run stops: a galvanostatic current cannot be carried beyond it.
 For a flat surface and a diffusion layer much thicker than :math:`\sqrt{Dt}` the
 model reduces exactly to 1D diffusion with a constant surface flux
-:math:`D\,\partial c/\partial y = (1-t_+)i/F` (the migration term is
+:math:`D\,\partial c/\partial y = (1-t_+)i/(zF)` (the migration term is
 divergence-free), whose depletion time is
-:math:`t_S = \pi D (c_b F)^2 / (4 (i(1-t_+))^2)` (:func:`hemcell.surface.analytic.sand_time_s`).
+:math:`t_S = \pi D (c_b zF)^2 / (4 (i(1-t_+))^2)` (:func:`hemcell.surface.analytic.sand_time_s`).
 
 Moving boundary
 ---------------
 After each step the Li surface advances with the local deposition rate
-:math:`v_n = i_n\Omega/F`. The nodal deposition rates are the consistent (P1-weighted)
-ones, :math:`Q_j = \int_{\Gamma_{Li}} i_n\varphi_j\,ds`; node :math:`j` moves along the
-area-weighted vertex normal :math:`\mathbf N_j = \tfrac12 J(\mathbf P_{j+1}-\mathbf P_{j-1})`
+:math:`v_n = i_n\Omega/(zF)` (z = 1 for Li, 2 for Zn). The nodal deposition rates are
+the consistent (P1-weighted) ones, :math:`Q_j = \int_{\Gamma_{Li}} i_n\varphi_j\,ds`; node
+:math:`j` moves along the area-weighted vertex normal
+:math:`\mathbf N_j = \tfrac12 J(\mathbf P_{j+1}-\mathbf P_{j-1})`
 (:math:`J` the rotation by +90°) by
-:math:`\mathbf d_j = Q_j\Omega\Delta t/F\;\mathbf N_j/|\mathbf N_j|^2`, so that the
-swept area is :math:`\Omega\Delta t/F\sum_j Q_j` to first order; a global
+:math:`\mathbf d_j = Q_j\Omega\Delta t/(zF)\;\mathbf N_j/|\mathbf N_j|^2`, so that the
+swept area is :math:`\Omega\Delta t/(zF)\sum_j Q_j` to first order; a global
 factor :math:`1 + O(d/R)` (reported) makes the polygon's swept area equal to the
 deposited volume exactly. The end nodes move vertically (symmetry planes). The
 coating nodes move with their Li-surface node (the coating follows the surface). The
@@ -110,7 +111,6 @@ import numpy as np
 import numpy.typing as npt
 
 from hemcell.errors import InputError, SimulationError
-from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.surface import kinetics
 from hemcell.surface.geometry import (
     Cell,
@@ -615,10 +615,11 @@ class TransientRun:
                else np.interp(x, *self._snn_mech))
         kappa = polyline_curvature(curve)
         omega = p.li_molar_volume_m3_per_mol
+        zF = p.charge_per_mole_C_per_mol
         capillary_V = kinetics.capillary_potential_shift_V(kappa, p.surface_energy_J_per_m2,
-                                                           omega)
-        # the kinetics take ΔU = σΩ/F: the capillary shift as an equivalent normal stress
-        self.tr.set_normal_stress(x, snn + capillary_V * FARADAY_C_PER_MOL / omega)
+                                                           omega, zF)
+        # the kinetics take ΔU = σΩ/(zF): the capillary shift as an equivalent normal stress
+        self.tr.set_normal_stress(x, snn + capillary_V * zF / omega)
         self._interface = {"sigma_nn_Pa": snn, "capillary_shift_V": capillary_V}
 
     def _stress_columns(self, surf: dict[str, Any]) -> dict[str, float]:
@@ -660,7 +661,7 @@ class TransientRun:
                                             op=MPI.MAX)
         r_ct = kinetics.linear_charge_transfer_resistance_ohm_m2(p, i0_max)
         rate = (p.surface_energy_J_per_m2 * (p.li_molar_volume_m3_per_mol * math.pi / h) ** 2
-                / (FARADAY_C_PER_MOL**2 * r_ct))
+                / (p.charge_per_mole_C_per_mol**2 * r_ct))
         return 1.0 / rate
 
     # -------------------------------------------------------------- observables
@@ -776,7 +777,8 @@ class TransientRun:
                 "amplitude_m": 0.5 * float(np.ptp(surf["y"])),
                 "crest_height_m": float(np.max(surf["y"])),
                 "li_area_m2_per_m": self.li_area(),
-                "deposited_area_from_charge_m2_per_m": area0 + charge * omega / FARADAY_C_PER_MOL,
+                "deposited_area_from_charge_m2_per_m":
+                    area0 + charge * omega / p.charge_per_mole_C_per_mol,
                 "charge_passed_C_per_m": charge,
                 "salt_mol_per_m": self._assemble(self._salt),
                 "newton_iterations": float(its), "remeshes": float(self.remeshes),
@@ -825,7 +827,7 @@ class TransientRun:
             charge += i_total * dt
             stop = self._step_stop(surf, None, t)
             if stop is None and self.mover is not None:
-                vols = surf["nodal_current"] * omega * dt / FARADAY_C_PER_MOL
+                vols = surf["nodal_current"] * omega * dt / p.charge_per_mole_C_per_mol
                 curve = np.column_stack([surf["x"], surf["y"]])
                 disp, lam = surface_displacements(curve, vols, bottom)
                 stop = self._step_stop(surf, curve + disp, t)

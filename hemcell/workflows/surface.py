@@ -25,6 +25,7 @@ from typing import Any
 
 from hemcell.errors import InputError
 from hemcell.params.li_sets import LI_ANODE_SETS
+from hemcell.params.metal_sets import AQUEOUS_METALS, metal_sets
 from hemcell.params.uses import ParameterUse, expand, override_keys, refuse_unread
 from hemcell.surface.geometry import GEOMETRIES, GeometryKind, GeometrySpec
 from hemcell.surface.parameters import (
@@ -63,6 +64,7 @@ def resolve_case(
     current_density_A_per_m2: float | None = None,
     temperature_K: float | None = None,
     exchange_current_A_per_m2: float | None = None,
+    metal: str = "Li",
 ) -> ResolvedCase:
     """Load the parameter sets, apply overrides and build parameters and geometry.
 
@@ -90,6 +92,10 @@ def resolve_case(
         instead of the one the sets give; the bare reference value is set so that
         :func:`~hemcell.surface.kinetics.mean_exchange_current_density` returns it
         (coated Li: through the coated-interface rule).
+    metal
+        ``Li`` (``bare_li``/``azcnf_coated_li``) or ``Zn`` (``zn_bare``/``zn_hem_coated``:
+        Zn²⁺, z = 2, in aqueous ZnSO₄ with hydrogen evolution); :data:`METAL_SETS`.
+        ``sets`` entries replace the metal's.
 
     Raises
     ------
@@ -107,7 +113,7 @@ def resolve_case(
     if dim == 3 and case == "coated":
         raise InputError("--case (with --dim 3)", case,
                          "bare, coated_thin (the resolved nm coating is meshed in 2D only)")
-    names = dict(DEFAULT_SETS, **(sets or {}))
+    names = dict(DEFAULT_SETS, **metal_sets(metal), **(sets or {}))
     loaded = {}
     for role, name in names.items():
         ps = load_parameter_set(name)
@@ -128,6 +134,7 @@ def resolve_case(
         spec = _spec_3d(spec, si["defaults"])
     record = {
         "case": case,
+        "metal": metal,
         "dim": dim,
         "geometry": asdict(spec),
         "control": control,
@@ -185,7 +192,8 @@ def case_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bool 
                         control: str = "galvanostatic", mechanics: bool = True,
                         coating_band: bool | None = None, *, typed_current: bool = False,
                         typed_temperature: bool = False, typed_exchange_current: bool = False,
-                        transient_options: Sequence[str] = ()) -> dict[str, ParameterUse]:
+                        transient_options: Sequence[str] = (),
+                        metal: str = "Li") -> dict[str, ParameterUse]:
     """Registry name → declaration of what one surface case reads from the sets.
 
     :func:`hemcell.surface.parameters.surface_parameter_uses` for the solve, the transient
@@ -198,7 +206,7 @@ def case_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bool 
     from hemcell.surface.parameters import surface_parameter_uses
 
     uses = [*surface_parameter_uses(case, geometry, dim, transient, control, mechanics,
-                                    coating_band)]
+                                    coating_band, hydrogen_evolution=metal in AQUEOUS_METALS)]
     if transient:
         uses += [u for k, u in _TRANSIENT_NAMES.items() if k not in transient_options]
     typed = {"applied_current_density": typed_current, "ambient_temperature": typed_temperature,
@@ -230,12 +238,12 @@ COMMAND_SETS_ITSELF: dict[str, tuple[str, ...]] = {
 def command_read_keys(command: str, overrides: Sequence[str] = (), *, case: str = "bare",
                       geometry: str = "sinusoid", dim: int = 2, transient: bool = False,
                       control: str = "galvanostatic",
-                      transient_options: Sequence[str] = ()) -> list[str]:
+                      transient_options: Sequence[str] = (), metal: str = "Li") -> list[str]:
     """Registry names ``hemcell surface COMMAND`` reads (``run``, ``compare``, ``seeds``,
     ``thickness``; ``case`` only for ``run``)."""
     mech = _transient_mechanics(overrides) if transient else True
     opts = dict(dim=dim, transient=transient, control=control, mechanics=mech,
-                transient_options=transient_options)
+                transient_options=transient_options, metal=metal)
     if command == "run":
         runs = [(case, geometry, None)]
     elif command == "compare":
@@ -245,7 +253,7 @@ def command_read_keys(command: str, overrides: Sequence[str] = (), *, case: str 
     elif command in ("seeds", "thickness"):
         runs = [("bare", geometry, None),
                 ("coated" if command == "seeds" else "coated_thin", geometry, None)]
-        opts = dict(dim=2)
+        opts = dict(dim=2, metal=metal)
     else:
         raise InputError("surface command", command, "run | compare | seeds | thickness")
     keys: dict[str, ParameterUse] = {}
@@ -282,6 +290,8 @@ def _kwargs_model(kwargs: Mapping[str, Any], command: str) -> dict[str, Any]:
                                              if kwargs.get(opt) is not None))
     if command == "run":
         model["case"] = kwargs["case"]
+    if kwargs.get("metal") not in (None, "Li"):
+        model["metal"] = kwargs["metal"]
     return model
 
 
@@ -359,6 +369,7 @@ def run_case(
     dim: int = 2,
     linear_solver: str | None = None,
     plots_on: bool = True,
+    metal: str = "Li",
 ) -> dict[str, Any]:
     """``hemcell surface run``: solve one case and write metrics, run record, fields, maps
     (the PNG maps not with ``plots_on=False``)."""
@@ -368,8 +379,9 @@ def run_case(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.output import write_fields, write_maps
 
-    check_overrides("run", overrides, case=case, geometry=geometry, dim=dim, control=control)
-    rc = resolve_case(case, geometry, overrides, control, dim=dim)
+    check_overrides("run", overrides, case=case, geometry=geometry, dim=dim, control=control,
+                    metal=metal)
+    rc = resolve_case(case, geometry, overrides, control, dim=dim, metal=metal)
     result = solve_case(rc, progress, linear_solver=linear_solver)
     metrics = compute_metrics(result)
     out_dir = Path(out_dir)
@@ -398,6 +410,7 @@ def compare_cases(
     dim: int = 2,
     linear_solver: str | None = None,
     plots_on: bool = True,
+    metal: str = "Li",
 ) -> dict[str, Any]:
     """``hemcell surface compare``: bare and coated on the same mesh and loading.
 
@@ -412,9 +425,10 @@ def compare_cases(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.output import write_comparison_figure
 
-    check_overrides("compare", overrides, geometry=geometry, dim=dim, control=control)
+    check_overrides("compare", overrides, geometry=geometry, dim=dim, control=control,
+                    metal=metal)
     coated = "coated_thin" if dim == 3 else "coated"
-    cases = {c: resolve_case(k, geometry, overrides, control, dim=dim)
+    cases = {c: resolve_case(k, geometry, overrides, control, dim=dim, metal=metal)
              for c, k in (("bare", "bare"), ("coated", coated))}
     spec = cases["coated"].geometry
     results = {
@@ -527,6 +541,7 @@ def run_transient_case(
     write_outputs: bool = True,
     moving_boundary: bool = True,
     plots_on: bool = True,
+    metal: str = "Li",
 ) -> dict[str, Any]:
     """``hemcell surface run --transient``: metrics.json, timeseries.csv, frames, VTX.
 
@@ -547,8 +562,8 @@ def run_transient_case(
     )
 
     check_overrides("run", overrides, case=case, geometry=geometry, transient=True,
-                    transient_options=_given(duration_s, dt_s))
-    rc = resolve_case(case, geometry, overrides)
+                    transient_options=_given(duration_s, dt_s), metal=metal)
+    rc = resolve_case(case, geometry, overrides, metal=metal)
     settings = transient_settings(rc, duration_s, dt_s,
                                   frames=None if write_outputs else 0,
                                   moving_boundary=moving_boundary)
@@ -583,6 +598,7 @@ def compare_transient_cases(
     progress: Callable[[str, float], None] | None = None,
     moving_boundary: bool = True,
     plots_on: bool = True,
+    metal: str = "Li",
 ) -> dict[str, Any]:
     """``hemcell surface compare --transient``: bare and coated on the same mesh over time.
 
@@ -601,8 +617,8 @@ def compare_transient_cases(
     )
 
     check_overrides("compare", overrides, geometry=geometry, transient=True,
-                    transient_options=_given(duration_s, dt_s))
-    cases = {c: resolve_case(c, geometry, overrides) for c in ("bare", "coated")}
+                    transient_options=_given(duration_s, dt_s), metal=metal)
+    cases = {c: resolve_case(c, geometry, overrides, metal=metal) for c in ("bare", "coated")}
     spec = cases["coated"].geometry
     settings = transient_settings(cases["coated"], duration_s, dt_s, frames=0,
                                   moving_boundary=moving_boundary)

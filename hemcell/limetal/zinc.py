@@ -1,0 +1,276 @@
+r"""Zn‖Zn symmetric cells in aqueous ZnSO₄: hydrogen evolution as the Coulombic loss.
+
+The Li-metal loss law (:mod:`hemcell.limetal.losses`: SEI and dead Li growing with the
+deposition overpotential) does not carry over to Zn in water: the loss the Zn review
+names first is hydrogen evolution on the Zn surface, which "will spontaneously occur"
+and competes with Zn deposition (seed 001, L95–99, L1427–1432). This module keeps that
+one loss.
+
+**Partial currents.** On each electrode two reactions share the interface potential
+(the metal minus the adjacent electrolyte, measured against Zn/Zn²⁺ at its standard
+potential :math:`E^0`, so the electrode potential is :math:`E = E^0 + \eta`):
+
+.. math::
+
+    i_{Zn}(\eta) = i_0\left[e^{-\alpha_c F\eta/RT} - e^{\alpha_a F\eta/RT}\right],
+    \qquad
+    i_{HER}(\eta) = i_{0,H}\,e^{-\alpha_H F (E^0 + \eta - E_{HER})/RT},
+
+with :math:`\alpha_a = \alpha_c = z\beta` (two-electron couple, symmetry factor β) and
+:math:`E_{HER} = -(RT\ln10/F)\,\mathrm{pH}` (:mod:`hemcell.laws`). Positive currents are
+cathodic (deposition, H₂ evolution). Galvanostatic at :math:`i` [A m⁻²]:
+
+- plating electrode: :math:`i_{Zn}(\eta_p) + i_{HER}(\eta_p) = i` (η_p < 0): the HER
+  share :math:`i_{HER}/i` is charge that plates no Zn;
+- stripping electrode: :math:`-i_{Zn}(\eta_s) - i_{HER}(\eta_s) = i` (η_s > 0): HER
+  continues as corrosion, so Zn dissolves at :math:`i + i_{HER}(\eta_s)`.
+
+**Coulombic efficiency and inventory.** Per cycle each electrode plates and strips the
+charge :math:`q = i\,t_h` once. Its Zn inventory :math:`Q` [C m⁻²] then falls by
+
+.. math:: \Delta Q = Q_{HER} = \left[i_{HER}(\eta_p) + i_{HER}(\eta_s)\right] t_h,
+          \qquad CE = 1 - \frac{Q_{HER}}{q},
+
+the charge that went to H₂ instead of Zn, over the charge passed per half-cycle (a
+Zn‖Cu plating/stripping efficiency to first order in :math:`Q_{HER}/q`). The foil holds
+:math:`Q_0 = zF\,h_{foil}/V_m`; the cell fails at the first cycle that cannot strip
+:math:`q` from an electrode, after :math:`N = \lfloor (Q_0 - q)/\Delta Q \rfloor`
+completed cycles (life :math:`2 N t_h`). Dendrite shorting, by-product passivation and
+the local pH rise that HER causes (seed 001, L95–99) are not modelled: this is the
+inventory (HER) bound on life.
+
+**Coated Zn.** The coating adds its film drop :math:`i h/\kappa_c` to the cell voltage,
+changes the Zn exchange current by the coated-interface rule
+(:func:`hemcell.laws.coated_exchange_current`) and carries its own HER exchange current
+(the HEM layer's HER suppression).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scipy.optimize import brentq
+
+from hemcell.errors import InputError
+from hemcell.laws import (
+    FARADAY_C_PER_MOL,
+    arrhenius_factor,
+    butler_volmer_current_density,
+    coated_exchange_current,
+    film_area_resistance_ohm_m2,
+    hydrogen_evolution_current_density,
+)
+from hemcell.params.uses import ParameterUse
+
+#: Field → (registry name, SI unit) read from a Zn set (``zn_bare``, ``zn_hem_coated``).
+_NAMES: dict[str, ParameterUse] = {
+    "temperature_K": ParameterUse("ambient_temperature", "K"),
+    "reference_temperature_K": ParameterUse("reference_temperature", "K"),
+    "charge_number": ParameterUse("cation_charge_number", "dimensionless"),
+    "exchange_current_A_per_m2": ParameterUse("li_exchange_current_density", "A/m**2"),
+    "symmetry_factor": ParameterUse("li_transfer_coefficient", "dimensionless"),
+    "activation_energy_J_per_mol": ParameterUse("li_migration_activation_energy", "J/mol"),
+    "her_exchange_current_A_per_m2": ParameterUse("her_exchange_current_density", "A/m**2"),
+    "her_transfer_coefficient": ParameterUse("her_transfer_coefficient", "dimensionless"),
+    "ph": ParameterUse("electrolyte_ph", "dimensionless"),
+    "standard_potential_V": ParameterUse("metal_standard_potential", "V"),
+    "molar_volume_m3_per_mol": ParameterUse("li_molar_volume", "m**3/mol"),
+    "foil_thickness_m": ParameterUse("zn_foil_thickness", "m"),
+    "current_density_A_per_m2": ParameterUse("zn_symmetric_current_density", "A/m**2"),
+    "areal_capacity_C_per_m2": ParameterUse("zn_symmetric_areal_capacity", "C/m**2"),
+}
+#: The coated anode adds the film and the coated-interface rule.
+_COATED_NAMES: dict[str, ParameterUse] = {
+    "coating_thickness_m": ParameterUse("coating_thickness", "m"),
+    "coating_conductivity_S_per_m": ParameterUse("coating_ionic_conductivity", "S/m"),
+    "charge_transfer_resistance_ohm": ParameterUse(
+        "symmetric_cell_charge_transfer_resistance", "ohm"),
+    "electrode_area_m2": ParameterUse("li_electrode_area", "m**2"),
+}
+#: Everything the Zn‖Zn cell reads (bare: the first group; coated: both, and the bare
+#: set's resistance for the coated-interface rule).
+PARAMETERS: tuple[ParameterUse, ...] = (*_NAMES.values(), *_COATED_NAMES.values())
+
+
+@dataclass(frozen=True)
+class ZincCellParameters:
+    """Inputs of one Zn electrode in a Zn‖Zn cell, SI units (see the module docstring)."""
+
+    temperature_K: float
+    charge_number: float
+    exchange_current_A_per_m2: float
+    symmetry_factor: float
+    her_exchange_current_A_per_m2: float
+    her_transfer_coefficient: float
+    ph: float
+    standard_potential_V: float
+    molar_volume_m3_per_mol: float
+    foil_thickness_m: float
+    current_density_A_per_m2: float
+    areal_capacity_C_per_m2: float
+    film_resistance_ohm_m2: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Reject non-positive inputs where the physics needs them positive."""
+        for name in ("temperature_K", "charge_number", "exchange_current_A_per_m2",
+                     "symmetry_factor", "her_transfer_coefficient", "molar_volume_m3_per_mol",
+                     "foil_thickness_m", "current_density_A_per_m2", "areal_capacity_C_per_m2"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v > 0):
+                raise InputError(f"Zn cell parameter {name}", v, "a finite number > 0")
+        if self.her_exchange_current_A_per_m2 < 0:
+            raise InputError("her_exchange_current_density", self.her_exchange_current_A_per_m2,
+                             ">= 0 A/m**2")
+
+    @property
+    def transfer_coefficient(self) -> float:
+        """α_a = α_c = zβ of the z-electron couple."""
+        return self.charge_number * self.symmetry_factor
+
+    @property
+    def foil_charge_C_per_m2(self) -> float:
+        """Zn inventory of one foil, zF h/V_m [C m⁻²]."""
+        return (self.charge_number * FARADAY_C_PER_MOL * self.foil_thickness_m
+                / self.molar_volume_m3_per_mol)
+
+
+def _value(si: Mapping[str, Any], use: ParameterUse, set_name: str) -> float:
+    if use.key not in si:
+        raise InputError(f"parameter set {set_name}", f"no {use.key}",
+                         "a value for every parameter the Zn||Zn cell reads",
+                         hint=f"add {use.key} to the set or pass --set {use.key}=...")
+    v = si[use.key]
+    return float(v[0] if isinstance(v, list | tuple) else v)
+
+
+def zinc_cell_parameters(si: Mapping[str, Any], set_name: str,
+                         bare_si: Mapping[str, Any] | None = None) -> ZincCellParameters:
+    """Build :class:`ZincCellParameters` from a set's SI values.
+
+    Parameters
+    ----------
+    si
+        ``.si`` of ``zn_bare`` or ``zn_hem_coated``.
+    set_name
+        For messages.
+    bare_si
+        ``.si`` of the bare set when ``si`` is a coated one: the coated Zn i₀ follows from
+        the bare i₀ and the two sets' symmetric-cell resistances
+        (:func:`hemcell.laws.coated_exchange_current`), and the film adds h/κ_c.
+    """
+    v = {f: _value(si, u, set_name) for f, u in _NAMES.items()}
+    t_ref = v.pop("reference_temperature_K")
+    ea = v.pop("activation_energy_J_per_mol")
+    film = 0.0
+    if bare_si is not None:
+        c = {f: _value(si, u, set_name) for f, u in _COATED_NAMES.items()}
+        film = film_area_resistance_ohm_m2(c["coating_thickness_m"],
+                                           c["coating_conductivity_S_per_m"])
+        v["exchange_current_A_per_m2"] = coated_exchange_current(
+            _value(bare_si, _NAMES["exchange_current_A_per_m2"], "bare set"),
+            _value(bare_si, _COATED_NAMES["charge_transfer_resistance_ohm"], "bare set"),
+            c["charge_transfer_resistance_ohm"], c["electrode_area_m2"], film)
+    v["exchange_current_A_per_m2"] *= arrhenius_factor(ea, v["temperature_K"], t_ref)
+    return ZincCellParameters(film_resistance_ohm_m2=film, **v)
+
+
+def zinc_current_A_per_m2(p: ZincCellParameters, eta_V: float) -> float:
+    """Zn deposition current (Butler–Volmer, deposition positive) at η [A m⁻²]."""
+    a = p.transfer_coefficient
+    return float(butler_volmer_current_density(p.exchange_current_A_per_m2, eta_V, a, a,
+                                               p.temperature_K))
+
+
+def her_current_A_per_m2(p: ZincCellParameters, eta_V: float) -> float:
+    """HER current (cathodic Tafel, positive) at the Zn overpotential η [A m⁻²]."""
+    return float(hydrogen_evolution_current_density(
+        p.her_exchange_current_A_per_m2, p.standard_potential_V + eta_V, p.ph,
+        p.her_transfer_coefficient, p.temperature_K))
+
+
+@dataclass(frozen=True)
+class ElectrodeState:
+    """One electrode at the galvanostatic current: overpotential and partial currents."""
+
+    overpotential_V: float
+    zinc_current_A_per_m2: float
+    her_current_A_per_m2: float
+
+
+def plating_state(p: ZincCellParameters, current_A_per_m2: float) -> ElectrodeState:
+    """Plating electrode: η_p < 0 with i_Zn + i_HER = i (both cathodic)."""
+    def residual(eta: float) -> float:
+        return zinc_current_A_per_m2(p, eta) + her_current_A_per_m2(p, eta) - current_A_per_m2
+
+    eta = brentq(residual, -2.0, 0.0, xtol=1e-14, rtol=1e-14)
+    return ElectrodeState(eta, zinc_current_A_per_m2(p, eta), her_current_A_per_m2(p, eta))
+
+
+def stripping_state(p: ZincCellParameters, current_A_per_m2: float) -> ElectrodeState:
+    """Stripping electrode: η_s > 0 with −i_Zn − i_HER = i (Zn dissolves at i + i_HER)."""
+    def residual(eta: float) -> float:
+        return -zinc_current_A_per_m2(p, eta) - her_current_A_per_m2(p, eta) - current_A_per_m2
+
+    eta = brentq(residual, 0.0, 2.0, xtol=1e-14, rtol=1e-14)
+    return ElectrodeState(eta, zinc_current_A_per_m2(p, eta), her_current_A_per_m2(p, eta))
+
+
+@dataclass(frozen=True)
+class ZincSymmetricResult:
+    """Per-cycle balance and inventory life of a Zn‖Zn cell (see the module docstring)."""
+
+    plating: ElectrodeState
+    stripping: ElectrodeState
+    half_cycle_time_s: float
+    her_charge_per_cycle_C_per_m2: float
+    coulombic_efficiency: float
+    her_fraction_plating: float
+    cell_voltage_V: float
+    foil_charge_C_per_m2: float
+    cycles_to_inventory_end: int
+    life_s: float
+
+    def summary(self) -> dict[str, Any]:
+        """Scalar results in the units of the summary files."""
+        return {
+            "coulombic_efficiency": self.coulombic_efficiency,
+            "her_fraction_plating": self.her_fraction_plating,
+            "her_charge_per_cycle_mAh_per_cm2": self.her_charge_per_cycle_C_per_m2 / 36000.0,
+            "plating_overpotential_mV": 1e3 * self.plating.overpotential_V,
+            "stripping_overpotential_mV": 1e3 * self.stripping.overpotential_V,
+            "plating_her_current_mA_per_cm2": self.plating.her_current_A_per_m2 / 10.0,
+            "stripping_her_current_mA_per_cm2": self.stripping.her_current_A_per_m2 / 10.0,
+            "cell_voltage_mV": 1e3 * self.cell_voltage_V,
+            "foil_capacity_mAh_per_cm2": self.foil_charge_C_per_m2 / 36000.0,
+            "cycles_to_inventory_end": self.cycles_to_inventory_end,
+            "life_h": self.life_s / 3600.0,
+        }
+
+
+def symmetric_cell(p: ZincCellParameters) -> ZincSymmetricResult:
+    """Zn‖Zn at ``p.current_density_A_per_m2`` and ``p.areal_capacity_C_per_m2``.
+
+    Raises
+    ------
+    InputError
+        If the half-cycle charge exceeds the foil's Zn.
+    """
+    i, q = p.current_density_A_per_m2, p.areal_capacity_C_per_m2
+    q0 = p.foil_charge_C_per_m2
+    if q >= q0:
+        raise InputError("zn_symmetric_areal_capacity", q / 36000.0,
+                         f"less than the foil's {q0 / 36000.0:.4g} mAh/cm**2")
+    t_h = q / i
+    plate, strip = plating_state(p, i), stripping_state(p, i)
+    q_her = (plate.her_current_A_per_m2 + strip.her_current_A_per_m2) * t_h
+    cycles = math.floor((q0 - q) / q_her) if q_her > 0 else -1
+    life = 2 * t_h * cycles if cycles >= 0 else math.inf
+    voltage = strip.overpotential_V - plate.overpotential_V + 2 * i * p.film_resistance_ohm_m2
+    return ZincSymmetricResult(
+        plating=plate, stripping=strip, half_cycle_time_s=t_h,
+        her_charge_per_cycle_C_per_m2=q_her, coulombic_efficiency=1.0 - q_her / q,
+        her_fraction_plating=plate.her_current_A_per_m2 / i, cell_voltage_V=voltage,
+        foil_charge_C_per_m2=q0, cycles_to_inventory_end=cycles, life_s=life)

@@ -1,0 +1,87 @@
+"""``hemcell limetal zn-symmetric``: Zn‖Zn symmetric cells with hydrogen-evolution loss.
+
+Loads ``zn_bare`` / ``zn_hem_coated`` (:data:`hemcell.params.metal_sets.METAL_SETS`),
+applies ``--set`` overrides (only the names :data:`hemcell.limetal.zinc.PARAMETERS`
+reads; others exit 2), runs :func:`hemcell.limetal.zinc.symmetric_cell` for each anode and
+writes ``summary.json`` (the first anode's results, ``by_anode`` for all, and the
+coated/bare ratios) and ``run.json`` (the sets with their sources).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import InputError
+from hemcell.params.metal_sets import metal_sets
+from hemcell.params.uses import override_keys, refuse_unread
+
+ANODES: tuple[str, ...] = ("bare", "coated")
+
+
+def zn_anode_list(anode: str) -> list[str]:
+    """``bare``, ``coated`` or ``both`` → list of anodes."""
+    if anode == "both":
+        return list(ANODES)
+    if anode not in ANODES:
+        raise InputError("--anode", anode, "bare | coated | both")
+    return [anode]
+
+
+def check_overrides(overrides: Sequence[str] | None) -> None:
+    """Refuse (exit 2) a ``--set`` key the Zn‖Zn cell does not read."""
+    from hemcell.limetal.zinc import PARAMETERS
+
+    refuse_unread(override_keys(overrides), [u.key for u in PARAMETERS],
+                  "`hemcell limetal zn-symmetric`")
+
+
+def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] = (),
+                 current_density_A_per_m2: float | None = None,
+                 areal_capacity_C_per_m2: float | None = None) -> dict[str, Any]:
+    """Zn‖Zn Coulombic efficiency (HER loss) and inventory life for each anode.
+
+    ``current_density_A_per_m2`` / ``areal_capacity_C_per_m2`` replace the sets'
+    ``zn_symmetric_current_density`` / ``zn_symmetric_areal_capacity``.
+    """
+    from dataclasses import asdict, replace
+
+    from hemcell.limetal.zinc import symmetric_cell, zinc_cell_parameters
+    from hemcell.params import load_parameter_set
+    from hemcell.runinfo import write_run_record, write_summary
+
+    check_overrides(overrides)
+    names = metal_sets("Zn")
+    psets = {}
+    for role, name in names.items():
+        ps = load_parameter_set(name)
+        psets[role] = ps.with_overrides(list(overrides)) if overrides else ps
+    by_anode: dict[str, dict[str, Any]] = {}
+    params: dict[str, Any] = {}
+    for anode in anodes:
+        bare_si = psets["bare"].si if anode == "coated" else None
+        p = zinc_cell_parameters(psets[anode].si, names[anode], bare_si)
+        typed = {k: v for k, v in (("current_density_A_per_m2", current_density_A_per_m2),
+                                   ("areal_capacity_C_per_m2", areal_capacity_C_per_m2))
+                 if v is not None}
+        if typed:
+            p = replace(p, **typed)
+        params[anode] = asdict(p)
+        by_anode[anode] = {"current_density_mA_per_cm2": p.current_density_A_per_m2 / 10.0,
+                           "areal_capacity_mAh_per_cm2": p.areal_capacity_C_per_m2 / 36000.0,
+                           **symmetric_cell(p).summary()}
+    summary: dict[str, Any] = {"anode": anodes[0], **by_anode[anodes[0]],
+                               "by_anode": by_anode}
+    if len(by_anode) == 2:
+        b, c = by_anode["bare"], by_anode["coated"]
+        summary["her_loss_ratio_coated_to_bare"] = (
+            (1 - c["coulombic_efficiency"]) / (1 - b["coulombic_efficiency"]))
+        summary["life_ratio_coated_to_bare"] = c["life_h"] / b["life_h"]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_summary(out_dir, summary)
+    write_run_record(out_dir, {"metal": "Zn", "overrides": list(overrides),
+                               "cell_parameters": params,
+                               "parameter_sets": {r: ps.record() for r, ps in psets.items()}})
+    return summary
