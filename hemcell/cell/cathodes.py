@@ -13,11 +13,11 @@ of the full cell's positive electrode from them:
 - open-circuit potential: a linear :class:`pybamm.Interpolant` over
   :func:`hemcell.materials.cathode.couple_ocp_table`, which covers only the reachable
   range [θ_lo, θ_hi]. Outside it the couple model holds no charge, so x(E) is flat and
-  U(θ) leaves the table vertically. That wall is regularised on the table's own grid: one
-  table step Δθ beyond each end the potential has moved by the width of the set's voltage
-  window (up beyond θ_lo, down beyond θ_hi), and the interpolant continues linearly with
-  that slope. A cell cut-off inside the window is then reached within about one table
-  step of the reachable end, whatever the anode;
+  U(θ) leaves the table vertically. That wall is regularised on the table's own grid:
+  :data:`WALL_STEPS` table steps Δθ beyond each end the potential has moved by the width
+  of the set's voltage window (up beyond θ_lo, down beyond θ_hi), and the interpolant
+  continues linearly with that slope. A cut-off inside the window is then reached within
+  :data:`WALL_STEPS` table steps of the reachable end, whatever the anode;
 - exchange current (symmetric Butler–Volmer, the form of PyBaMM's Chayambuka2022 NVPF)
 
       j₀ = i₀ (c_e / c_e0)^½ (θ (1 − θ))^½ / ½,
@@ -71,6 +71,14 @@ PARAMETERS: tuple[ParameterUse, ...] = tuple(
     )
 )
 
+#: Table steps over which the OCP wall beyond a reachable end falls by the window's width.
+#: Assumed (numerical): with one step (slope ≈ 700 V per unit θ for NVPF) IDAKLU fails
+#: (IDA_CONV_FAIL / IDA_ERR_FAIL) when the particle surface of the DFN reaches the wall on
+#: a discharge at 1C; five steps solve the three shipped sets' half cells at C/10 and 1C.
+#: The wall holds at most WALL_STEPS·Δθ/2 of c_max (0.8 % for NVPF); the discharge
+#: capacity to the cut-off moved by < 0.1 % between one and five steps at C/10.
+WALL_STEPS = 5
+
 _UNTIL_VOLTS = re.compile(r"\buntil\s+(?P<v>[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*V\b",
                           re.IGNORECASE)
 
@@ -119,7 +127,7 @@ def ocp_table_with_walls(si: Mapping[str, Any]) -> tuple[list[float], list[float
     from hemcell.materials.cathode import couple_ocp_table
 
     theta, volts = couple_ocp_table(si)
-    step = theta[1] - theta[0]
+    step = WALL_STEPS * (theta[1] - theta[0])
     width = float(si["cathode_upper_cutoff_potential"]) - float(
         si["cathode_lower_cutoff_potential"])
     return ([theta[0] - step, *theta, theta[-1] + step],
@@ -168,7 +176,7 @@ def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
     c_max = (float(si["cathode_active_material_density"]) * float(si["cathode_carrier_sites_max"])
              / float(si["cathode_molar_mass"]))
     theta, volts = ocp_table_with_walls(si)
-    step = theta[2] - theta[1]
+    step = theta[2] - theta[1]  # one step of the couple table (inside the walls)
     b = float(si["cathode_bruggeman_coefficient"])
     return {
         "Positive electrode thickness [m]": si["cathode_thickness"],
@@ -225,3 +233,73 @@ def check_cathode_cell(name: str, si: Mapping[str, Any], ion: str,
             raise InputError("--protocol", f"{v:g} V", f"voltages inside the window "
                              f"{lo:g}–{hi:g} V of the cathode set {name}",
                              hint="the set's window is the half-cell window of its source")
+
+
+def half_cell_values(name: str, si: Mapping[str, Any] | None = None) -> pybamm.ParameterValues:
+    """PyBaMM values of a cathode set against its carrier's metal (a half cell).
+
+    For ``pybamm.lithium_ion.DFN/SPM({"working electrode": "positive"})``: the PyBaMM cell
+    of the carrier's electrolyte (``carrier_ions.yaml``: separator, electrode area), that
+    electrolyte and the metal counter electrode with its own exchange current
+    (:func:`hemcell.cell.electrolytes.electrolyte_values`), the set's positive electrode
+    (:func:`positive_electrode_values`), its window as the voltage cut-offs, and the
+    capacity C-rates refer to, c_max F ε_s L A (as the full cells).
+
+    Parameters
+    ----------
+    name
+        Cathode set name or path.
+    si
+        The set's SI values with ``--set`` overrides applied (default: the set's own).
+    """
+    from hemcell.cell.electrolytes import carrier_ion_data, electrolyte_values
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    cs = dict(si) if si is not None else cathode_set_si(name)
+    ion = cathode_carrier(cs)
+    pv = pybamm.ParameterValues(carrier_ion_data()["ions"][ion]["electrolyte"]["pybamm_set"])
+    pv.update(electrolyte_values(ion), check_already_exists=False)
+    pv.update(positive_electrode_values(
+        cs, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
+        check_already_exists=False)
+    nominal = (pv["Maximum concentration in positive electrode [mol.m-3]"] * FARADAY_C_PER_MOL
+               * pv["Positive electrode active material volume fraction"]
+               * pv["Positive electrode thickness [m]"] * pv["Electrode height [m]"]
+               * pv["Electrode width [m]"] / 3600)
+    pv.update({"Nominal cell capacity [A.h]": nominal, "Current function [A]": nominal},
+              check_already_exists=False)
+    return pv
+
+
+def cathode_mass_g(si: Mapping[str, Any], pv: pybamm.ParameterValues) -> float:
+    """Active cathode mass [g] = ρ ε_s L A · 1000."""
+    return float(si["cathode_active_material_density"]
+                 * pv["Positive electrode active material volume fraction"]
+                 * pv["Positive electrode thickness [m]"] * pv["Electrode height [m]"]
+                 * pv["Electrode width [m]"] * 1000)
+
+
+def window_stoichiometries(si: Mapping[str, Any]) -> tuple[float, float]:
+    """(θ_charged, θ_discharged): the couple table's θ at the window's upper and lower
+    potentials, clamped to the reachable range (the states the volume change spans)."""
+    import numpy as np
+
+    from hemcell.materials.cathode import couple_ocp_table
+
+    theta, volts = (np.asarray(a, dtype=float) for a in couple_ocp_table(si))
+    order = np.argsort(volts)  # U falls with θ: interpolate θ(U) on rising U
+    u, th = volts[order], theta[order]
+    return (float(np.interp(float(si["cathode_upper_cutoff_potential"]), u, th)),
+            float(np.interp(float(si["cathode_lower_cutoff_potential"]), u, th)))
+
+
+def volume_strain(si: Mapping[str, Any], theta):
+    """Volumetric strain of the active material relative to the discharged state,
+
+        ΔV/V(θ) = δ_V (θ_dis − θ) / (θ_dis − θ_ch),
+
+    linear in the carrier content (the registry's definition of ``cathode_volume_change``
+    δ_V, the change between the window's discharged and charged states;
+    :func:`window_stoichiometries`). ``theta`` may be an array."""
+    th_ch, th_dis = window_stoichiometries(si)
+    return float(si["cathode_volume_change"]) * (th_dis - theta) / (th_dis - th_ch)

@@ -4,7 +4,7 @@ A recipe is a small YAML file::
 
     name: hem_half_cell_p2d
     description: ...
-    cell: half                 # half (vs Li metal) | full (vs a cathode)
+    cell: half                 # half (vs Li metal) | full (vs a cathode) | cathode_half
     cathode: LFP               # full cells: LFP (Prada2013) | NMC811 (Chen2020) | a cathode set
     n_p_ratio: 1.1             # full cells: anode/cathode theoretical capacity
     thermal: isothermal        # isothermal | lumped (full cells: hemcell.cell.thermal)
@@ -112,8 +112,9 @@ def load_recipe(name_or_path: str) -> Recipe:
     if unknown:
         raise InputError(f"{p}: keys", sorted(unknown), f"only {sorted(_KEYS)}")
     cell = data.get("cell", "half")
-    if cell not in ("half", "full"):
-        raise InputError(f"{p}: cell", cell, "half or full")
+    if cell not in ("half", "full", "cathode_half"):
+        raise InputError(f"{p}: cell", cell, "half, full or cathode_half (a cathode set "
+                         "vs its carrier's metal: hemcell.workflows.cathode_half_cell)")
     geometry = data.get("geometry", "p2d")
     if geometry not in ("p2d", "sp"):
         raise InputError(f"{p}: geometry", geometry, "p2d or sp")

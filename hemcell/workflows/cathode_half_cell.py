@@ -1,0 +1,316 @@
+"""Cathode half cells: a cathode parameter set against its carrier's metal (``cell run``).
+
+A recipe with ``cell: cathode_half`` (``models/cathode_half_cell_p2d.yaml``,
+``models/cathode_half_cell_sp.yaml``) runs the cathode set named by ``--params``
+(``parameters/cathode_*.yaml``) in PyBaMM's half cell,
+``pybamm.lithium_ion.DFN({"working electrode": "positive"})`` (geometry ``p2d``) or
+``SPM`` (``sp``): the counter electrode is the metal of the set's carrier ion (Na, K,
+Li) with its own exchange current, in that ion's electrolyte
+(:func:`hemcell.cell.cathodes.half_cell_values`). PyBaMM's sign convention holds:
+"Discharge" inserts the carrier into the cathode (voltage falls), "Charge" extracts it.
+Currents per gram refer to the active cathode mass ρ ε_s L A; C-rates to c_max F ε_s L A.
+
+Summary (``summary.json``): per cycle and per step the charge and discharge capacities
+[mAh g⁻¹ of cathode], the mean voltage of every charge and discharge step, the carrier
+balance (carrier leaving the cathode against ∫I dt), the cathode stoichiometry at the
+end of every step and, for a set with a ``cathode_volume_change`` δ_V, the particle
+volume strain ΔV/V(θ̄) = δ_V (θ_dis − θ̄)/(θ_dis − θ_ch)
+(:func:`hemcell.cell.cathodes.volume_strain`) and the electrode thickness change
+ΔL = L ε_s ΔV/V — assumed: the electrode swells only through its thickness (held
+in-plane by the current collector) and its pores keep their volume, so the particles'
+added volume ε_s L A ΔV/V spreads over the area A.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pybamm
+
+from hemcell.cell.recipes import Recipe, load_recipe
+from hemcell.errors import InputError, SimulationError
+
+CELL = "cathode_half"
+MODELS = {"p2d": "DFN", "sp": "SPM"}
+
+
+def is_cathode_half_cell(recipe: str | Recipe) -> bool:
+    """Whether ``recipe`` (name, path or :class:`Recipe`) is a cathode half cell."""
+    try:
+        rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    except InputError:
+        return False
+    return rec.cell == CELL
+
+
+@dataclass
+class CathodeHalfCellRun:
+    """A solved cathode half cell (``solution`` partial if ``error`` is set)."""
+
+    recipe: Recipe
+    params: str
+    si: dict[str, Any]
+    parameter_values: pybamm.ParameterValues
+    protocol: str
+    steps_A: list[str]
+    mass_g: float
+    solution: Any
+    solve_time_s: float
+    error: SimulationError | None = None
+
+
+def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]:
+    from hemcell.cell.cathodes import PARAMETERS, cathode_set_si, is_cathode_set
+    from hemcell.params import load_parameter_set
+
+    if not is_cathode_set(params):
+        raise InputError("--params", params, "a cathode parameter set "
+                         "(parameters/registry/cathode.yaml) for a cathode half cell",
+                         hint="the recipe's cell is cathode_half: --params names the cathode")
+    ps = load_parameter_set(params)
+    if overrides:
+        read = {u.key for u in PARAMETERS} | {"cathode_volume_change"}
+        for item in overrides:
+            key = str(item).split("=", 1)[0].strip()
+            if key not in read:
+                raise InputError("--set", key, f"a name the cathode half cell reads: "
+                                 f"{', '.join(sorted(read))}")
+        ps = ps.with_overrides(list(overrides))
+    si = dict(ps.si) if overrides else cathode_set_si(params)
+    return si, ps
+
+
+def run_cell(
+    recipe: str | Recipe,
+    params: str,
+    protocol: str,
+    mechanisms: Sequence[str] | None = None,
+    overrides: Sequence[str] | None = None,
+    cycles: int = 1,
+    period: str | None = None,
+    ion: str | None = None,
+) -> CathodeHalfCellRun:
+    """Run ``protocol`` on the cathode set ``params`` against its metal.
+
+    Parameters
+    ----------
+    recipe
+        A ``cell: cathode_half`` recipe (name, path or :class:`Recipe`).
+    params
+        Cathode set name or path.
+    protocol
+        PyBaMM steps separated by ``;``; currents per gram of cathode or C-rates.
+    mechanisms
+        Refused: the anode's mechanisms do not apply.
+    overrides
+        ``KEY=VALUE`` values of the cathode set (``--set``).
+    cycles, period
+        As :func:`hemcell.workflows.anode.run_cell`.
+    ion
+        Carrier ion; must be the set's (default: the set's).
+
+    Raises
+    ------
+    InputError
+        Not a cathode half-cell recipe or cathode set, an ion the set does not carry, a
+        protocol voltage outside the set's window.
+    SimulationError
+        Nothing could be solved.
+    """
+    from hemcell.cell.cathodes import (
+        cathode_carrier,
+        cathode_mass_g,
+        check_cathode_cell,
+        half_cell_values,
+    )
+    from hemcell.cell.protocols import build_experiment
+
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    if rec.cell != CELL:
+        raise InputError("RECIPE", rec.name, f"a recipe with cell: {CELL}")
+    if mechanisms:
+        raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
+                         "(the mechanisms are the HEM anode's)")
+    si, _ = _values(params, overrides or [])
+    check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
+    pv = half_cell_values(params, si)
+    mass = cathode_mass_g(si, pv)
+    nominal = float(pv["Nominal cell capacity [A.h]"])
+    sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
+            / pv["Maximum concentration in positive electrode [mol.m-3]"])
+    u0 = float(np.ravel(pv.evaluate(pv["Positive electrode OCP [V]"](pybamm.Scalar(sto0))))[0])
+    experiment, steps_A = build_experiment(protocol, mass, cycles, period,
+                                           nominal_capacity_Ah=nominal,
+                                           duration_capacity_Ah=nominal, initial_voltage_V=u0)
+    model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])({"working electrode": "positive"})
+    var_pts = dict(model.default_var_pts)
+    var_pts.update({k: v for k, v in rec.mesh.items() if k in var_pts})
+    solver = pybamm.IDAKLUSolver(rtol=rec.solver.get("rtol", 1e-6),
+                                 atol=rec.solver.get("atol", 1e-8))
+    sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment, solver=solver,
+                            var_pts=var_pts)
+    from hemcell.workflows.anode import _check_completion, _ExperimentErrors
+
+    errors = _ExperimentErrors()
+    first = protocol.split(";")[0].strip()
+    t0 = time.perf_counter()
+    try:
+        sol = sim.solve(callbacks=[errors])
+    except pybamm.SolverError as exc:
+        raise SimulationError(f"solver failed in the first step: {exc}", step=first,
+                              time_s=0.0, hint="try a smaller current") from None
+    elapsed = time.perf_counter() - t0
+    if sol is None or type(sol).__name__ == "EmptySolution":
+        raise SimulationError("the first step could not start", step=first, time_s=0.0,
+                              hint="check the step's current and cut-off")
+    err = _check_completion(sol, protocol, cycles, errors.error)
+    return CathodeHalfCellRun(rec, str(params), si, pv, protocol, steps_A, mass, sol,
+                              elapsed, err)
+
+
+def _steps(sol: Any) -> list[Any]:
+    return [s for c in sol.cycles for s in c.steps
+            if type(s).__name__ != "EmptySolution"] if sol.cycles else [sol]
+
+
+def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
+    """The summary of a cathode half-cell run (module docstring)."""
+    from hemcell.cell.cathodes import cathode_carrier, volume_strain
+    from hemcell.cell.electrolytes import describe
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    pv = run.parameter_values
+    per_cycle = max(1, len(run.solution.cycles[0].steps)) if run.solution.cycles else 1
+    charge, discharge, v_ch, v_dis, theta_end, strain_end = [], [], [], [], [], []
+    cycle_ch: list[float] = []
+    cycle_dis: list[float] = []
+    ch_steps: list[float] = []
+    dis_steps: list[float] = []
+    steps = _steps(run.solution)
+    for k, st in enumerate(steps):
+        t = np.asarray(st.t)
+        current = np.asarray(st["Current [A]"].entries)
+        q_ah = float(np.trapezoid(current, t)) / 3600  # > 0: discharge (carrier in)
+        volts = np.asarray(st["Voltage [V]"].entries)
+        q_mah_g = abs(q_ah) * 1000 / run.mass_g
+        mean_v = float(np.trapezoid(volts * np.abs(current), t)
+                       / max(np.trapezoid(np.abs(current), t), 1e-300))
+        theta = float(st["Positive electrode stoichiometry"].entries[-1])
+        theta_end.append(theta)
+        if "cathode_volume_change" in run.si:
+            strain_end.append(float(volume_strain(run.si, theta)))
+        (dis_steps if q_ah > 0 else ch_steps if q_ah < 0 else []).append(q_mah_g)
+        if q_ah > 0:
+            cycle_dis.append(q_mah_g)
+            v_dis.append(mean_v)
+        elif q_ah < 0:
+            cycle_ch.append(q_mah_g)
+            v_ch.append(mean_v)
+        if (k + 1) % per_cycle == 0 or k == len(steps) - 1:
+            charge.append(sum(cycle_ch))
+            discharge.append(sum(cycle_dis))
+            cycle_ch, cycle_dis = [], []
+    # carrier balance: carrier entering the cathode = ∫ I dt / F
+    first, last = steps[0], steps[-1]
+    n_in = (float(last["Total lithium in positive electrode [mol]"].entries[-1])
+            - float(first["Total lithium in positive electrode [mol]"].entries[0]))
+    q_passed = sum(float(np.trapezoid(np.asarray(s["Current [A]"].entries), np.asarray(s.t)))
+                   for s in steps) / FARADAY_C_PER_MOL
+    throughput = sum(float(np.trapezoid(np.abs(np.asarray(s["Current [A]"].entries)),
+                                        np.asarray(s.t))) for s in steps) / FARADAY_C_PER_MOL
+    summary: dict[str, Any] = {
+        "recipe": run.recipe.name,
+        "parameter_set": run.params,
+        "cell": CELL,
+        "model": MODELS[run.recipe.geometry],
+        "geometry": run.recipe.geometry,
+        "carrier_ion": cathode_carrier(run.si),
+        "half_cell": describe(cathode_carrier(run.si)),
+        "n_cycles": len(charge),
+        "charge_capacity_mAh_per_g": charge,
+        "discharge_capacity_mAh_per_g": discharge,
+        "charge_capacity_by_step_mAh_per_g": ch_steps,
+        "discharge_capacity_by_step_mAh_per_g": dis_steps,
+        "mean_charge_voltage_V": v_ch,
+        "mean_discharge_voltage_V": v_dis,
+        "charge_balance_relative_error": abs(n_in - q_passed) / max(throughput, 1e-300),
+        "cathode_stoichiometry_end_of_step": theta_end,
+        "active_mass_g": run.mass_g,
+        "nominal_capacity_Ah": float(pv["Nominal cell capacity [A.h]"]),
+        "window_V": [float(run.si["cathode_lower_cutoff_potential"]),
+                     float(run.si["cathode_upper_cutoff_potential"])],
+        "solve_time_s": run.solve_time_s,
+        "termination": str(getattr(run.solution, "termination", "")),
+        "completed": run.error is None,
+    }
+    if strain_end:
+        eps_s = float(pv["Positive electrode active material volume fraction"])
+        thick = float(pv["Positive electrode thickness [m]"])
+        summary["cathode_volume_strain_end_of_step"] = strain_end
+        summary["cathode_thickness_change_um_end_of_step"] = [
+            thick * eps_s * s * 1e6 for s in strain_end]
+    if run.error is not None:
+        summary["error"] = str(run.error)
+    return summary
+
+
+def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
+                  command: Sequence[str] | str | None = None, plots_on: bool = True
+                  ) -> dict[str, Any]:
+    """Write summary.json, run.json, timeseries.csv and (``plots_on``) voltage_profile.png.
+
+    Raises
+    ------
+    SimulationError
+        After writing, if the run did not finish (the finished part is kept).
+    """
+    from hemcell.runinfo import write_run_record, write_summary
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summarize(run)
+    cols = ["time_s", "step", "current_A", "voltage_V", "capacity_mAh_per_g",
+            "cathode_stoichiometry"]
+    rows, q0 = [], 0.0
+    for k, st in enumerate(_steps(run.solution)):
+        t = np.asarray(st.t)
+        i = np.asarray(st["Current [A]"].entries)
+        q = q0 + np.concatenate([[0.0], np.cumsum(np.diff(t) * 0.5 * (i[1:] + i[:-1]))]) \
+            / 3.6 / run.mass_g
+        rows.append(np.column_stack([t, np.full_like(t, k + 1), i,
+                                     st["Voltage [V]"].entries, q,
+                                     st["Positive electrode stoichiometry"].entries]))
+        q0 = float(q[-1])
+    table = np.vstack(rows)
+    np.savetxt(out / "timeseries.csv", table, delimiter=",", header=",".join(cols),
+               comments="", fmt="%.8g")
+    if plots_on:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from hemcell.figures import save_figure
+
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for k in np.unique(table[:, 1]):
+            m = table[:, 1] == k
+            ax.plot(np.abs(table[m, 4] - table[m, 4][0]), table[m, 3], label=f"step {int(k)}")
+        ax.set_xlabel("Capacity (mAh/g of cathode)")
+        ax.set_ylabel(f"Voltage vs {summary['carrier_ion']} (V)")
+        ax.set_title(f"{run.params} — {run.recipe.name}")
+        ax.legend(fontsize=7)
+        save_figure(fig, out / "voltage_profile.png")
+        plt.close(fig)
+    write_summary(out, summary)
+    write_run_record(out, dict(run.si), command=command,
+                     extra={"recipe": run.recipe.__dict__, "protocol": run.protocol,
+                            "protocol_steps_A": run.steps_A})
+    if run.error is not None:
+        raise run.error
+    return summary

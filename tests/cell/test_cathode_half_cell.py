@@ -1,0 +1,110 @@
+"""Cathode sets vs their carrier's metal: PyBaMM half cells (hemcell.workflows.cathode_half_cell).
+
+Checks: a low-rate charge of the HE-PBA half cell extracts the composition inventory's
+first-charge window capacity; the carrier balance closes; the NVPF cell, whose DFN solve
+failed once the particle surface reached the OCP wall, charges at C/10 and discharges at
+1C to the cut-off; volume strain and thickness change are the set's δ_V at the window's
+charged state and zero at the discharged one; refusals.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pybamm = pytest.importorskip("pybamm")
+
+from hemcell.errors import InputError  # noqa: E402
+from hemcell.workflows.cathode_half_cell import run_cell, summarize  # noqa: E402
+
+PBA = "cathode_hepba_femnnicuco"
+NVPF = "cathode_he_nvpf"
+
+
+@pytest.fixture(scope="module")
+def coarse_recipe(tmp_path_factory):
+    """The p2d recipe on a coarse mesh (the test budget)."""
+    path = tmp_path_factory.mktemp("recipe") / "cathode_half_cell_coarse.yaml"
+    path.write_text("name: cathode_half_cell_coarse\ncell: cathode_half\ngeometry: p2d\n"
+                    "mesh: {x_s: 5, x_p: 8, r_p: 8}\nsolver: {rtol: 1.0e-6, atol: 1.0e-8}\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def pba_run(coarse_recipe):
+    run = run_cell(coarse_recipe, PBA, "Charge at C/20 until 4.2 V; Discharge at C/20 until 2.0 V")
+    return run, summarize(run)
+
+
+def test_pba_low_rate_charge_is_the_inventory_window_capacity(pba_run):
+    """C/20 charge to 4.2 V = Σ_k e_k (f_k(4.2 V) − f_k⁰) F / 3.6 M (the composition
+    inventory's first charge) to 2 % (the rest: overpotential on the sloping couples)."""
+    from hemcell.materials.cathode import cathode_inventory
+
+    _run, summary = pba_run
+    assert summary["completed"], summary.get("error")
+    formula = "Na1.19(Fe0.2Mn0.2Ni0.2Cu0.2Co0.2)[Fe(CN)6]0.79□0.21·1.16H2O"
+    inv = cathode_inventory(formula, ion="Na", window=(2.0, 4.2))
+    expected = inv["capacity_mAh_per_g"]["window_first_charge"]
+    assert summary["charge_capacity_by_step_mAh_per_g"][0] == pytest.approx(expected, rel=0.02)
+
+
+def test_pba_carrier_balance_and_window(pba_run):
+    """Na entering the cathode = ∫I dt / F to 1e-6 of the throughput; voltage inside
+    the set's window (to the events' overshoot, 1 mV)."""
+    import numpy as np
+
+    run, summary = pba_run
+    assert summary["charge_balance_relative_error"] < 1e-6
+    v = np.asarray(run.solution["Voltage [V]"].entries)
+    assert v.min() > 2.0 - 1e-3 and v.max() < 4.2 + 1e-3
+    assert summary["carrier_ion"] == "Na"
+    assert summary["half_cell"]["counter_electrode"] == "Na metal"
+
+
+def test_volume_strain_spans_the_sets_change(pba_run):
+    """ΔV/V = δ_V at the window's charged θ, 0 at its discharged θ; ΔL = L ε_s ΔV/V."""
+    from hemcell.cell.cathodes import volume_strain, window_stoichiometries
+
+    run, summary = pba_run
+    th_ch, th_dis = window_stoichiometries(run.si)
+    dv = run.si["cathode_volume_change"]
+    assert volume_strain(run.si, th_ch) == pytest.approx(dv, rel=1e-12)
+    assert volume_strain(run.si, th_dis) == pytest.approx(0.0, abs=1e-15)
+    pv = run.parameter_values
+    strain = summary["cathode_volume_strain_end_of_step"][0]
+    thick = summary["cathode_thickness_change_um_end_of_step"][0]
+    assert thick == pytest.approx(pv["Positive electrode thickness [m]"] * 1e6 * strain
+                                  * pv["Positive electrode active material volume fraction"])
+    assert 0.9 * dv < strain <= dv * (1 + 1e-9)  # charged to 4.2 V at C/20
+
+
+def test_nvpf_charge_then_fast_discharge_completes(coarse_recipe):
+    """The step after the charge used to fail in IDAKLU (surface at the OCP wall)."""
+    run = run_cell(coarse_recipe, NVPF, "Charge at C/10 until 4.3 V; Discharge at 1C until 2.0 V")
+    summary = summarize(run)
+    assert run.error is None and summary["completed"]
+    ch, dis = summary["charge_capacity_by_step_mAh_per_g"][0], \
+        summary["discharge_capacity_by_step_mAh_per_g"][0]
+    assert 0 < dis < ch
+    assert summary["charge_balance_relative_error"] < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("params", "kwargs", "field"),
+    [
+        (PBA, {"ion": "K"}, "--ion"),
+        (PBA, {"mechanisms": ["intercalation"]}, "--mechanisms"),
+        ("heo_rocksalt_mgconicuzn", {}, "--params"),
+        (PBA, {"overrides": ["anode_thickness=1e-5"]}, "--set"),
+    ],
+)
+def test_refusals(coarse_recipe, params, kwargs, field):
+    with pytest.raises(InputError) as exc:
+        run_cell(coarse_recipe, params, "Charge at C/10 until 4.2 V", **kwargs)
+    assert exc.value.field == field
+
+
+def test_protocol_voltage_outside_window_is_refused(coarse_recipe):
+    with pytest.raises(InputError) as exc:
+        run_cell(coarse_recipe, PBA, "Charge at C/10 until 4.5 V")
+    assert exc.value.field == "--protocol"
