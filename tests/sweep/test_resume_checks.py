@@ -128,7 +128,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.parametrize("address", [f"tcp://127.0.0.1:{_free_port()}", "no port here"])
+@pytest.mark.parametrize(
+    "address",
+    [f"tcp://127.0.0.1:{_free_port()}", "no port here"],
+    ids=["free-port", "no-port"],  # stable ids: parallel workers collect the same tests
+)
 def test_an_unreachable_scheduler_is_refused_before_anything_is_written(tmp_path, address):
     out = tmp_path / "out"
     with pytest.raises(InputError, match="--scheduler") as info:
