@@ -1,38 +1,30 @@
-"""Carrier ions Li⁺, Na⁺, K⁺: how the ion changes the anode's kinetics and interfaces.
+"""Carrier ions Li⁺, Na⁺, K⁺: what the ion changes in the anode's physics.
 
 Seed 000 L750–757: a larger ionic radius (Li⁺ 0.076, Na⁺ 0.102, K⁺ 0.138 nm, L752)
 "decreases intercalation and conversion reaction kinetics, leading to the formation of
 larger-size conversion products with reduced interfacial area for space-charge layer
 formation, while simultaneously accommodating fewer charge carriers per unit interface
-area". hemcell turns that sentence into three relations, applied to a parameter set
-written for a reference ion of radius r_ref (``reference_ion_radius``, Li⁺ by default):
+area". A parameter set is written for a reference ion (``reference_ion_radius``, Li⁺ by
+default); running it with another ion A (``--ion``) changes, each from its own source:
 
-    κ = (r_ref / r)^m                         kinetic factor (m = ``ion_kinetic_exponent``)
-    k_X → κ·k_X                               every rate constant: exchange currents of
-                                              intercalation, conversion, alloying; solid
-                                              and product-shell diffusivities
-    d_NP → d_NP · κ^(−1/3)                    conversion-product diameter: at a fixed metal
-                                              volume the number of nuclei scales with the
-                                              nucleation rate (∝ κ), so d ∝ N^(−1/3)
-    C_k → C_k · (r_ref / r)²                  areal space-charge capacitance: carriers per
-                                              unit interface area ∝ 1 / ion footprint
-
-Only ``m`` is free (a parameter of the set, calibrated or assumed there). The ion also
-brings its own half-cell and thermodynamics:
-
+- **kinetics and product size, per ion** (no scaling law): every rate constant and the
+  conversion-product diameter of the reference ion, ``<key>``, is replaced by the set's
+  value for A, ``<key>_<a>`` (``conversion_exchange_current_density_na``,
+  ``metal_nanoparticle_diameter_k``, ... :data:`ION_KEYS`, :func:`ion_parameters`).
+  Each such value carries its own source in the set (literature, calibrated, or
+  ``assumed`` with a reason); a set that gives ``<key>`` but not ``<key>_<a>`` cannot be
+  run with A (InputError);
+- **space-charge areal capacitance** C_k → C_k·(r_ref/r_A)²: carriers per unit interface
+  area ∝ 1/ion footprint (the seed's last clause; radii :func:`ion_properties`);
+- **conversion branches referenced to A/A⁺**: every branch of an X-compound moves by
+  ΔE_A = [ΔfG(Li_nX) − ΔfG(A_nX)]/(nF)
+  (:func:`hemcell.materials.thermo.conversion_potential_shift_V`, sourced formation data
+  per anion). A set states the shift it uses per ion
+  (``conversion_potential_shift_na``, ``_k``), derived with that function for its anion
+  (``tests/cell/test_carrier_physics.py`` checks every shipped set against it). It keeps
+  the branch overpotentials (U_lith,k − E, U_delith,k − E) of the reference ion;
 - **electrolyte and metal counter electrode** of the ion
   (:mod:`hemcell.cell.electrolytes`, applied by :func:`hemcell.cell.parameters.pybamm_values`);
-- **conversion branches referenced to A/A⁺.** For MX_{z/2} + z A⁺ + z e⁻ → M + (z/2) A₂X
-  the emf vs A/A⁺ is E_A = −ΔfG(A₂X)/(2F) + ΔfG(MX_{z/2})/(zF), so moving from Li to A
-  shifts every conversion branch of an X-compound by
-
-      ΔE_A = [ΔfG(Li₂X) − ΔfG(A₂X)] / (2F)                          (thermodynamic)
-
-  independent of M and z (:func:`conversion_potential_shift_V`; Gibbs energies in
-  ``hemcell/cell/data/carrier_ions.yaml``). It assumes the branch overpotentials
-  (U_lith,k − E and U_delith,k − E) do not depend on the ion. A set states the shift it
-  uses per ion (``conversion_potential_shift_na``, ``_k``), derived with this formula
-  where the Gibbs energies are sourced (oxides) and ``assumed`` otherwise;
 - **alloying capacity** of each host from the ion's final alloy phase
   (``hemcell/materials/data/elements.yaml``: Q_A = Q_ref · y_A / y_ref, zero when no
   phase with that ion is sourced, e.g. Zn with Na or K). Alloy branch potentials are not
@@ -44,36 +36,71 @@ the irreversible (SEI) onset.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from hemcell.errors import InputError
-from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.materials.elements import element_data
 from hemcell.materials.roles import alloy_phase
 from hemcell.params.uses import ParameterUse
 
 #: Registry names read for every run (which ion the set is written for).
 PARAMETERS: tuple[ParameterUse, ...] = (ParameterUse("reference_ion_radius", "m"),)
-#: Read when another ion than the set's reference ion is simulated; ``{el}`` is the
-#: simulated ion (``na``, ``k``), its conversion-branch shift read with conversion only.
-ION_PARAMETERS: tuple[ParameterUse, ...] = (
-    ParameterUse("ion_kinetic_exponent", "dimensionless"),
-    ParameterUse("conversion_potential_shift_{el}", "V", "carrier_ion"),
-)
+
+#: Per-ion quantities: base key → (SI unit, the mechanisms that read it). For a simulated
+#: ion A other than the set's reference ion, ``<key>`` is replaced by the set's ``<key>_<a>``.
+ION_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "intercalation_diffusivity": ("m**2/s", ("intercalation",)),
+    "intercalation_exchange_current_density": ("A/m**2", ("intercalation",)),
+    "conversion_exchange_current_density": ("A/m**2", ("conversion",)),
+    "conversion_product_diffusivity": ("m**2/s", ("conversion",)),
+    "metal_nanoparticle_diameter": ("m", ("conversion", "space_charge", "gel_sei")),
+    "alloying_exchange_current_density": ("A/m**2", ("alloying",)),
+}
+
+
+def ion_parameters(mechanisms: Iterable[str]) -> tuple[ParameterUse, ...]:
+    """What a run with another ion than the set's reference ion reads, for ``mechanisms``.
+
+    ``{el}`` is the simulated ion (``na``, ``k``; group ``carrier_ion``): the per-ion
+    value of every quantity an active mechanism reads, and with conversion the shift of
+    the conversion branches.
+    """
+    mechs = set(mechanisms)
+    uses = [ParameterUse(f"{key}_{{el}}", unit, "carrier_ion")
+            for key, (unit, readers) in ION_KEYS.items() if mechs.intersection(readers)]
+    if "conversion" in mechs:
+        uses.insert(0, ParameterUse("conversion_potential_shift_{el}", "V", "carrier_ion"))
+    return tuple(uses)
+
 
 #: Shannon ionic radii quoted by seed 000 L752 [m] (hemcell/materials/data/elements.yaml)
 IONIC_RADII_M = {
     ion: float(d["ionic_radius_nm"]) * 1e-9 for ion, d in element_data()["carrier_ions"].items()
 }
 
-_RATE_KEYS = (
-    "intercalation_diffusivity",
-    "intercalation_exchange_current_density",
-    "conversion_exchange_current_density",
-    "conversion_product_diffusivity",
-    "alloying_exchange_current_density",
-)
 _BRANCH_STEMS = ("conversion_lithiation_potential_", "conversion_delithiation_potential_")
+
+
+@dataclass(frozen=True)
+class IonProperties:
+    """What hemcell knows of a carrier ion.
+
+    Attributes
+    ----------
+    name
+        ``Li``, ``Na`` or ``K``.
+    ionic_radius_m
+        Shannon radius quoted by seed 000 L752 [m].
+    """
+
+    name: str
+    ionic_radius_m: float
+
+    def footprint_ratio(self, reference: IonProperties) -> float:
+        """(r_ref/r)²: carriers per unit interface area relative to the reference ion."""
+        return (reference.ionic_radius_m / self.ionic_radius_m) ** 2
 
 
 def check_ion(ion: str) -> str:
@@ -82,6 +109,12 @@ def check_ion(ion: str) -> str:
     if name not in IONIC_RADII_M:
         raise InputError("--ion", ion, "Li, Na or K")
     return name
+
+
+def ion_properties(ion: str) -> IonProperties:
+    """The properties of ``ion`` (radius from seed 000 L752)."""
+    name = check_ion(ion)
+    return IonProperties(name=name, ionic_radius_m=IONIC_RADII_M[name])
 
 
 def reference_ion(si: dict[str, Any]) -> str:
@@ -94,44 +127,6 @@ def reference_ion(si: dict[str, Any]) -> str:
         if abs(r - r_ref) < 1e-15:
             return name
     raise InputError("reference_ion_radius", r_ref, "the radius of Li+, Na+ or K+ (seed 000 L752)")
-
-
-def ion_factors(si: dict[str, Any], ion: str) -> dict[str, float]:
-    """κ, the diameter factor and the capacitance factor of ``ion`` for a set."""
-    r = IONIC_RADII_M[check_ion(ion)]
-    r_ref = _need(si, "reference_ion_radius", ion, "which ion the set is written for")
-    m = _need(si, "ion_kinetic_exponent", ion, "the kinetic factor of a larger ion")
-    kappa = (r_ref / r) ** m
-    return {
-        "kinetic_factor": kappa,
-        "diameter_factor": kappa ** (-1.0 / 3.0),
-        "capacitance_factor": (r_ref / r) ** 2,
-        "ionic_radius_m": r,
-    }
-
-
-def conversion_potential_shift_V(anion: str, ion: str, reference: str = "Li") -> float:
-    """ΔE = [ΔfG(Ref₂X) − ΔfG(A₂X)] / (2F): shift of a conversion branch from the
-    reference ion to ``ion`` for an X-compound [V] (module docstring).
-
-    Raises
-    ------
-    InputError
-        When the Gibbs energies of the two products are not in ``carrier_ions.yaml``.
-    """
-    from hemcell.cell.electrolytes import carrier_ion_data
-
-    products = carrier_ion_data()["conversion_products"].get(anion, {})
-    a, ref = check_ion(ion), check_ion(reference)
-    if a not in products or ref not in products:
-        raise InputError(
-            "anion",
-            anion,
-            ", ".join(carrier_ion_data()["conversion_products"]),
-            hint="no sourced Gibbs energies of formation of the conversion products",
-        )
-    dG_J = (products[ref]["gibbs_formation_kJ_per_mol"] - products[a]["gibbs_formation_kJ_per_mol"])
-    return dG_J * 1e3 / (2 * FARADAY_C_PER_MOL)
 
 
 def _need(si: dict[str, Any], key: str, ion: str, why: str) -> float:
@@ -162,8 +157,9 @@ def apply_carrier_ion(si: dict[str, Any], ion: str | None) -> dict[str, Any]:
     Raises
     ------
     InputError
-        Unknown ion, or a set without ``ion_kinetic_exponent`` (or, with conversion
-        elements, without ``conversion_potential_shift_<ion>``) asked for another ion.
+        Unknown ion, or a set without the per-ion value ``<key>_<ion>`` of a quantity it
+        gives for its reference ion (or, with conversion elements, without
+        ``conversion_potential_shift_<ion>``).
     """
     out = dict(si)
     if ion is None:
@@ -173,19 +169,17 @@ def apply_carrier_ion(si: dict[str, Any], ion: str | None) -> dict[str, Any]:
     ref = reference_ion(si)
     if name == ref:
         return out
-    _need(si, "ion_kinetic_exponent", ion, "the kinetic factor of a larger ion")
-    f = ion_factors(si, name)
-    for k in _RATE_KEYS:
-        if k in out:
-            out[k] = out[k] * f["kinetic_factor"]
-    if "metal_nanoparticle_diameter" in out:
-        out["metal_nanoparticle_diameter"] *= f["diameter_factor"]
+    suffix = name.lower()
+    for key in ION_KEYS:
+        if key in si:
+            out[key] = _need(si, f"{key}_{suffix}", ion, f"the {name} value of {key}")
+    footprint = ion_properties(name).footprint_ratio(ion_properties(ref))
     for k in list(out):
         if k.startswith("space_charge_areal_capacitance_"):
-            out[k] = out[k] * f["capacitance_factor"]
+            out[k] = out[k] * footprint
     converts = any(k.startswith("conversion_capacity_") and v > 0 for k, v in si.items())
     if converts:
-        key = f"conversion_potential_shift_{name.lower()}"
+        key = f"conversion_potential_shift_{suffix}"
         shift = _need(si, key, ion, f"the conversion branches vs {name}/{name}+")
         for k in list(out):
             if k.startswith(_BRANCH_STEMS):

@@ -59,7 +59,7 @@ V_METAL = "Lithium metal partial molar volume [m3.mol-1]"
 
 @lru_cache(maxsize=1)
 def carrier_ion_data() -> dict[str, Any]:
-    """The parsed ``carrier_ions.yaml`` (sources, ions, conversion_products)."""
+    """The parsed ``carrier_ions.yaml`` (sources, ions)."""
     from hemcell.params.yaml_io import safe_load_text
 
     return safe_load_text(DATA_FILE.read_text(encoding="utf-8"), str(DATA_FILE))

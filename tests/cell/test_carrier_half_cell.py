@@ -8,21 +8,22 @@ import numpy as np
 import pybamm
 import pytest
 
-from hemcell.cell.carriers import apply_carrier_ion, conversion_potential_shift_V
+from hemcell.cell.carriers import apply_carrier_ion
 from hemcell.cell.electrolytes import electrolyte_values, metal_molar_volume_m3_per_mol
 from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
 from hemcell.errors import InputError
+from hemcell.materials.thermo import conversion_potential_shift_V, gibbs_formation_kJ_per_mol
 from hemcell.workflows.anode import run_cell, summarize
 
 F = 96485.33212
 
 
 def test_conversion_shift_is_the_gibbs_energy_difference():
-    """ΔE = [ΔfG(Li2O) − ΔfG(A2O)]/(2F) with the tabulated Gibbs energies; the oxide sets
+    """ΔE = [ΔfG(Li2O) − ΔfG(A2O)]/(2F) with the tabulated formation data; the oxide sets
     state exactly these values and every conversion branch moves by them."""
-    shift = conversion_potential_shift_V
-    assert shift("O", "Na") == pytest.approx((-562.1 + 377.1) * 1e3 / (2 * F))
-    assert shift("O", "K") == pytest.approx((-562.1 + 322.1) * 1e3 / (2 * F))
+    shift, g = conversion_potential_shift_V, gibbs_formation_kJ_per_mol
+    assert shift("O", "Na") == pytest.approx((g("Li2O") - g("Na2O")) * 1e3 / (2 * F))
+    assert shift("O", "K") == pytest.approx((g("Li2O") - g("K2O")) * 1e3 / (2 * F))
     assert conversion_potential_shift_V("O", "Li") == 0.0
     li, _ = load_si("heo_rocksalt_mgconicuzn")
     for ion in ("Na", "K"):
@@ -33,13 +34,13 @@ def test_conversion_shift_is_the_gibbs_energy_difference():
             for stem in ("conversion_lithiation_potential_", "conversion_delithiation_potential_"):
                 assert si[stem + el] - li[stem + el] == pytest.approx(derived, abs=1e-4)
     with pytest.raises(InputError):
-        conversion_potential_shift_V("S", "Na")  # no sourced Na2S Gibbs energy
+        conversion_potential_shift_V("P", "Na")  # no sourced Na3P formation data
 
 
 def test_conversion_branch_moves_by_the_derived_shift_in_a_simulation():
-    """Fe conversion of the spinel, same kinetics (m = 0), Li vs Na at 0.02 A/g: the
-    voltage at half the Fe capacity moves by the thermodynamic shift (−0.959 V) within
-    5 mV (the rest is the Na electrolyte and Na-metal overpotential)."""
+    """Fe conversion of the spinel, same kinetics (the set's Na values are Li's), Li vs Na
+    at 0.02 A/g: the voltage at half the Fe capacity moves by the thermodynamic shift
+    (−0.961 V) within 5 mV (the rest is the Na electrolyte and Na-metal overpotential)."""
     sets = [
         "conversion_first_lithiation_overpotential=0 V",
         "conversion_capacity_co=0 mAh/g",
@@ -52,8 +53,7 @@ def test_conversion_branch_moves_by_the_derived_shift_in_a_simulation():
             "heo_spinel_lifeznnicomn",
             "Discharge at 0.02 A/g until 0.01 V",
             mechanisms=["conversion"],
-            # the kinetic exponent is read only for another ion than the set's (Li)
-            overrides=[*sets, "ion_kinetic_exponent=0"] if ion != "Li" else sets,
+            overrides=sets,
             ion=ion,
         )
         q = run.solution["Anode conversion specific capacity [mA.h.g-1]"].entries
@@ -125,8 +125,7 @@ def test_alloy_capacity_follows_the_ions_alloy_phase():
 def test_bad_ion_and_missing_shift_and_na_full_cell_are_input_errors():
     with pytest.raises(InputError):
         load_si("heo_rocksalt_mgconicuzn", ion="Cs")
-    si = {"reference_ion_radius": 0.076e-9, "ion_kinetic_exponent": 1.0,
-          "conversion_capacity_fe": 1e6}
+    si = {"reference_ion_radius": 0.076e-9, "conversion_capacity_fe": 1e6}
     with pytest.raises(InputError) as exc:
         apply_carrier_ion(si, "Na")
     assert "conversion_potential_shift_na" in exc.value.hint
