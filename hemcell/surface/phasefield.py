@@ -1,0 +1,979 @@
+r"""Phase-field electrodeposition of a metal (Li, Zn): dendrite morphology, bare vs coated.
+
+The non-conserved order parameter :math:`\xi` (1 = metal, 0 = electrolyte) evolves by the
+Allen–Cahn equation with a nonlinear Butler–Volmer reaction term, coupled to the salt
+concentration :math:`c` and the electrolyte potential :math:`\phi` — the structure of
+Chen et al., *J. Power Sources* 300 (2015) 376 and Hong & Viswanathan, *ACS Energy
+Lett.* 3 (2018) 1737 (their MOOSE input file, kernels ``AllenCahn`` + ``ACInterface`` +
+``Kinetics``; see ``literature-phasefield-zn-eis.md`` §A1):
+
+.. math::
+    \frac{\partial\xi}{\partial t} = -L_\sigma\Big[W g'(\xi)
+        - \nabla\cdot\big(\kappa\,a(\theta)^2\nabla\xi + \kappa\,a a'(\theta)\,
+          \nabla^\perp\xi\big)\Big]
+        - L_\eta(x)\, h'(\xi)\Big[e^{(1-\alpha) z f\eta} - \tilde c\,e^{-\alpha z f\eta}\Big]
+    \quad (1)
+
+    \psi\,\frac{\partial c}{\partial t} = \nabla\cdot(\psi D\nabla c)
+        - (1-t_+)\,c_s\,\frac{\partial\xi}{\partial t} \quad (2)
+
+    \nabla\cdot(\psi\,\kappa_e\nabla\phi) = z F c_s\,\frac{\partial\xi}{\partial t} \quad (3)
+
+with :math:`g = \xi^2(1-\xi)^2`, :math:`h = \xi^3(6\xi^2-15\xi+10)` (MOOSE
+``SwitchingFunctionMaterial`` HIGH, so :math:`h' = 30\xi^2(1-\xi)^2`), :math:`f = F/RT`,
+:math:`\tilde c = c/c_b`, :math:`c_s = 1/\Omega` the metal's molar density,
+:math:`\psi = 1-\xi + \psi_{min}` the electrolyte fraction (transport and conduction only
+in the electrolyte; linear in :math:`\xi` so that the sinks of (2), (3), which are
+:math:`\propto\xi(1-\xi)` across the interface, stay bounded by :math:`\psi`), and the
+overpotential :math:`\eta = -\phi + \Delta\eta_{film}`: the metal is the potential
+reference (:math:`\phi_{metal} = 0`), :math:`\phi` is the electrolyte potential against
+a metal reference electrode in equilibrium with :math:`c_b` (Chen's concentration factor
+:math:`\tilde c` in the cathodic branch gives the Nernst shift at other :math:`c`), and
+:math:`\Delta\eta_{film} = i_{app}h_c/\kappa_c` is the Ohmic drop of a coating film
+(0 bare). Equation (3) says the ionic current is consumed where metal forms; (2) that a
+fraction :math:`1-t_+` of the deposited cations comes out of the salt (the rest is
+carried by migration) — together the sharp-interface conditions of
+:mod:`hemcell.surface.electrolyte` (:math:`D\partial_n c = (1-t_+)i_n/(zF)`,
+:math:`i\cdot n = i_n`) in the thin-interface limit, since
+:math:`\int\partial_t\xi\,dn = v_n = i_n\Omega/(zF)`. Convection of the electrolyte
+displaced by the deposit is neglected, as in the sharp-interface model.
+
+Parameters of (1), from physical ones:
+
+- interfacial energy :math:`\gamma` and interface width :math:`\ell` (the equilibrium
+  profile is :math:`\xi = [1+\exp(n/\ell)]^{-1} = \tfrac12[1-\tanh(n/2\ell)]`):
+  :math:`W = 3\gamma/\ell`, :math:`\kappa = 6\gamma\ell` (so that
+  :math:`\gamma = \sqrt{2\kappa W}/6` and :math:`\ell = \sqrt{\kappa/2W}`);
+- interfacial mobility :math:`L_\sigma = M_K/\kappa` from the curvature mobility
+  :math:`M_K` (the sharp-interface limit of the Allen–Cahn part is motion by curvature,
+  :math:`v_n = L_\sigma\kappa K`, independent of the energy scale);
+- reaction constant :math:`L_\eta = i_0/(zFc_s\cdot 5\ell)`: for the equilibrium
+  profile :math:`\int h'(\xi)\,dn = 5\ell`, so the interface moves with
+  :math:`v_n = (\Omega/zF)\,i_0[\ldots]`, the Butler–Volmer current of the sharp model
+  with the same :math:`i_0` (:func:`reaction_constant_per_s`);
+- anisotropy :math:`a(\theta) = 1+\delta\cos m(\theta-\theta_0)`, :math:`\theta` the
+  direction of :math:`\nabla\xi` (Kobayashi form; the term :math:`a a'\nabla^\perp\xi`,
+  :math:`\nabla^\perp\xi = (-\partial_y\xi, \partial_x\xi)`, is the variation of
+  :math:`\tfrac12\kappa a^2|\nabla\xi|^2` with :math:`\theta`); :math:`\cos m\theta`,
+  :math:`\sin m\theta` are evaluated as polynomials in the components of
+  :math:`\nabla\xi/|\nabla\xi|` (no ``atan2``, smooth for Newton).
+
+Bare metal: :math:`L_\eta(x) = L_\eta\,g(x)`, the mean-one log-normal native-SEI field of
+:func:`hemcell.surface.kinetics.sei_heterogeneity_factor` (the same field as the
+sharp-interface model). Coated metal: uniform kinetics with the coated exchange current
+(:func:`hemcell.laws.coated_exchange_current`, the film's own drop
+:math:`h_c/\kappa_c` taken out and applied as :math:`\Delta\eta_{film}`), and the elastic
+suppression of the coating: a film of thickness :math:`h_c` and plane-strain modulus
+:math:`\bar E_c = E_c/(1-\nu_c^2)` that conforms to the deposit is stretched by
+:math:`\varepsilon_m = L_{int}/W - 1` (interface length over projected length) and
+carries the membrane tension :math:`T = \bar E_c h_c\varepsilon_m`, which adds to the
+interfacial energy, :math:`\gamma_{eff} = \gamma + T` (Laplace/Gibbs–Thomson: a tension
+:math:`T` on a curved surface is a normal stress :math:`TK`, the Monroe–Newman metal-side
+term of :mod:`hemcell.surface.kinetics`). :math:`T` is updated after every step
+(explicit). The nm film is far thinner than any resolvable interface width, so it is an
+interface property (the thin-layer coating of :mod:`hemcell.surface.coating`), not a
+meshed band.
+
+Discretisation: P1 for :math:`(\xi, \tilde c, \hat\phi = \phi F/RT)` in one mixed space,
+lengths in µm (:data:`LENGTH_UNIT_M`), backward Euler, one Newton solve (PETSc SNES,
+MUMPS LU) per step. Weak forms (test functions :math:`w, q, v`; residuals scaled to
+O(1); :math:`\Gamma_{top}` the far boundary):
+
+.. math::
+    \int\Big[\frac{\xi-\xi^n}{\Delta t}w + \hat M\big(\mathbf j(\xi)\cdot\nabla w
+        + \frac{g'(\xi)}{2\hat\ell^2}w\big) + L_\eta h'(\xi) B\,w\Big] = 0
+
+    \int\Big[\psi\frac{\tilde c-\tilde c^n}{\hat D\Delta t}q + \psi\nabla\tilde c\cdot\nabla q
+        + \frac{(1-t_+)c_s}{c_b}\frac{\xi-\xi^n}{\hat D\Delta t}q\Big] = 0
+
+    \int\Big[\psi\nabla\hat\phi\cdot\nabla v + \Lambda\frac{\xi-\xi^n}{\Delta t}v\Big]
+        - \int_{\Gamma_{top}} J v = 0
+
+with :math:`\hat M = M_K\gamma_{eff}/(\gamma L_0^2)`, :math:`\hat D = D/L_0^2`,
+:math:`\Lambda = zFc_sL_0^2F/(\kappa_eRT)`, :math:`J = i_{app}L_0F/(\kappa_eRT)`
+(galvanostatic) or :math:`\hat\phi = \phi_{app}F/RT` on :math:`\Gamma_{top}`
+(potentiostatic). With :math:`v = 1` the charge row gives
+:math:`\int(\xi-\xi^n) = i_{app}W\Delta t\,\Omega/(zF)`: every step deposits exactly the
+Faraday volume. Far boundary: :math:`\tilde c = 1`. Metal side (bottom) and lateral
+sides: zero flux (symmetry planes).
+
+Mesh rule: a uniform triangle mesh with :math:`N` (``cells_per_interface_width``) cells
+across the 10–90 % width of the profile, :math:`2\ln 9\,\ell \approx 4.39\,\ell`, i.e.
+:math:`\Delta x = 4.39\,\ell/N`; :math:`N\ge 3` (:data:`MIN_CELLS_PER_INTERFACE_WIDTH`).
+
+Time step: adaptive. After a step the largest change of :math:`\xi` is compared with
+``max_order_parameter_change`` (a step with more than twice that is redone with a
+smaller step); the next step is scaled by :math:`0.9\,\Delta\xi_{target}/\Delta\xi`
+(between ×0.3 and ×1.5), capped by ``max_time_step_s`` and the next frame time. A
+failed Newton solve halves the step.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from hemcell.errors import InputError, SimulationError
+from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
+from hemcell.params.uses import ParameterUse
+
+PhaseFieldCase = Literal["bare", "coated"]
+PHASEFIELD_CASES: tuple[str, ...] = ("bare", "coated")
+Control = Literal["galvanostatic", "potentiostatic"]
+#: Length unit of the mesh coordinates [m] (the mesh is built in µm).
+LENGTH_UNIT_M = 1e-6
+#: 10–90 % width of the tanh profile in units of ℓ: 2 ln 9.
+PROFILE_WIDTH_PER_ELL = 2.0 * math.log(9.0)
+#: Mesh rule: at least this many cells across the 10–90 % interface width.
+MIN_CELLS_PER_INTERFACE_WIDTH = 3.0
+#: ∫ h'(ξ) dn over the equilibrium profile, in units of ℓ (h' = 30 ξ²(1-ξ)²).
+SWITCHING_INTEGRAL_PER_ELL = 5.0
+#: Quadrature degree of the cell integrals (P1 fields; exact for the linear terms).
+QUADRATURE_DEGREE = 4
+
+
+@dataclass(frozen=True)
+class PhaseFieldParameters:
+    """Inputs of one phase-field run, SI floats (names with units).
+
+    Attributes
+    ----------
+    temperature_K
+        T.
+    charge_number
+        z of the plated cation (Li⁺ 1, Zn²⁺ 2) and of the z:z salt.
+    bulk_concentration_mol_per_m3
+        c_b at the far boundary.
+    electrolyte_diffusivity_m2_per_s, electrolyte_conductivity_S_per_m
+        D and κ_e of the electrolyte.
+    cation_transference_number
+        t₊.
+    metal_molar_volume_m3_per_mol
+        Ω (c_s = 1/Ω).
+    exchange_current_density_A_per_m2
+        Mean i₀ of the case at T (bare: the reference value with Arrhenius; coated: the
+        coated-interface rule).
+    transfer_coefficient
+        α (cathodic; anodic 1 − α).
+    surface_energy_J_per_m2
+        γ of the metal/electrolyte interface.
+    interface_width_m
+        ℓ of the profile ξ = [1 + exp(n/ℓ)]⁻¹.
+    curvature_mobility_m2_per_s
+        M_K = L_σ κ.
+    anisotropy_strength, anisotropy_mode, anisotropy_angle_rad
+        δ, m, θ₀ of a(θ) = 1 + δ cos m(θ − θ₀).
+    sei_heterogeneity_amplitude, sei_correlation_length_m, sei_seed
+        Native-SEI field of the bare metal (ignored when coated).
+    coating_thickness_m, coating_conductivity_S_per_m, coating_youngs_modulus_Pa,
+    coating_poisson_ratio
+        The coating (thickness 0: bare).
+    applied_current_density_A_per_m2
+        Galvanostatic plating current density (positive = plating).
+    applied_potential_V
+        Potentiostatic electrolyte potential at the far boundary vs the metal.
+    domain_width_m, domain_height_m
+        W (lateral, sides are symmetry planes) and H (metal bottom to far boundary).
+    initial_metal_height_m
+        Mean height of the initial metal surface above the bottom.
+    roughness_amplitude_m, roughness_correlation_length_m, roughness_seed
+        Initial surface s(x) = s₀ + A G(x), G the unit Gaussian field of
+        :func:`hemcell.surface.kinetics.gaussian_random_field`.
+    cells_per_interface_width
+        N of the mesh rule (module docstring).
+    electrolyte_fraction_floor
+        ψ_min (regularises the transport operators inside the metal).
+    duration_s, initial_time_step_s, max_time_step_s, max_order_parameter_change
+        Time stepping (module docstring).
+    frames
+        Number of stored snapshots (≥ 2: start and end included).
+    max_height_fraction
+        Stop when the deposit reaches this fraction of the domain height.
+    control
+        ``galvanostatic`` or ``potentiostatic``.
+    """
+
+    temperature_K: float
+    charge_number: float
+    bulk_concentration_mol_per_m3: float
+    electrolyte_diffusivity_m2_per_s: float
+    electrolyte_conductivity_S_per_m: float
+    cation_transference_number: float
+    metal_molar_volume_m3_per_mol: float
+    exchange_current_density_A_per_m2: float
+    transfer_coefficient: float
+    surface_energy_J_per_m2: float
+    interface_width_m: float
+    curvature_mobility_m2_per_s: float
+    anisotropy_strength: float
+    anisotropy_mode: int
+    anisotropy_angle_rad: float
+    sei_heterogeneity_amplitude: float
+    sei_correlation_length_m: float
+    sei_seed: int
+    coating_thickness_m: float
+    coating_conductivity_S_per_m: float
+    coating_youngs_modulus_Pa: float
+    coating_poisson_ratio: float
+    applied_current_density_A_per_m2: float
+    domain_width_m: float
+    domain_height_m: float
+    initial_metal_height_m: float
+    roughness_amplitude_m: float
+    roughness_correlation_length_m: float
+    roughness_seed: int
+    cells_per_interface_width: float
+    electrolyte_fraction_floor: float
+    duration_s: float
+    initial_time_step_s: float
+    max_time_step_s: float
+    max_order_parameter_change: float
+    frames: int
+    max_height_fraction: float
+    applied_potential_V: float = 0.0
+    control: Control = "galvanostatic"
+
+    def __post_init__(self) -> None:
+        """Reject non-finite values and values outside their physical range."""
+        for name, v in self.__dict__.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise InputError(f"phase-field parameter {name}", v, "a finite number")
+        positive = (
+            "temperature_K", "charge_number", "bulk_concentration_mol_per_m3",
+            "electrolyte_diffusivity_m2_per_s", "electrolyte_conductivity_S_per_m",
+            "metal_molar_volume_m3_per_mol", "exchange_current_density_A_per_m2",
+            "surface_energy_J_per_m2", "interface_width_m", "curvature_mobility_m2_per_s",
+            "sei_correlation_length_m", "coating_conductivity_S_per_m",
+            "coating_youngs_modulus_Pa", "domain_width_m", "domain_height_m",
+            "initial_metal_height_m", "roughness_correlation_length_m",
+            "electrolyte_fraction_floor", "duration_s", "initial_time_step_s",
+            "max_time_step_s", "max_order_parameter_change")
+        for name in positive:
+            if not getattr(self, name) > 0:
+                raise InputError(f"phase-field parameter {name}", getattr(self, name), "> 0")
+        for name in ("cation_transference_number", "transfer_coefficient"):
+            if not 0 < getattr(self, name) < 1:
+                raise InputError(f"phase-field parameter {name}", getattr(self, name), "(0, 1)")
+        if not -1 < self.coating_poisson_ratio < 0.5:
+            raise InputError("phase-field parameter coating_poisson_ratio",
+                             self.coating_poisson_ratio, "(-1, 0.5)")
+        for name in ("anisotropy_strength", "coating_thickness_m", "roughness_amplitude_m",
+                     "sei_heterogeneity_amplitude"):
+            if getattr(self, name) < 0:
+                raise InputError(f"phase-field parameter {name}", getattr(self, name), ">= 0")
+        if self.anisotropy_mode < 1:
+            raise InputError("phase-field parameter anisotropy_mode", self.anisotropy_mode,
+                             "an integer >= 1 (4: cubic, 6: hexagonal)")
+        if self.cells_per_interface_width < MIN_CELLS_PER_INTERFACE_WIDTH:
+            raise InputError("phasefield_cells_per_interface_width",
+                             self.cells_per_interface_width,
+                             f">= {MIN_CELLS_PER_INTERFACE_WIDTH:g} (cells across the "
+                             "10-90 % width 4.39 l of the interface)")
+        if not 0 < self.initial_metal_height_m < self.domain_height_m:
+            raise InputError("phasefield_initial_metal_height", self.initial_metal_height_m,
+                             f"(0, domain height {self.domain_height_m:g} m)")
+        if not self.initial_metal_height_m / self.domain_height_m < self.max_height_fraction < 1:
+            raise InputError("phasefield_max_height_fraction", self.max_height_fraction,
+                             "between the initial metal height / domain height and 1")
+        if self.frames < 2:
+            raise InputError("phasefield_frames", self.frames, ">= 2 (start and end)")
+        if self.control not in ("galvanostatic", "potentiostatic"):
+            raise InputError("control", self.control, "galvanostatic, potentiostatic")
+        if self.control == "galvanostatic" and not self.applied_current_density_A_per_m2 > 0:
+            raise InputError("applied_current_density", self.applied_current_density_A_per_m2,
+                             "> 0 (plating)")
+
+    def replace(self, **changes: Any) -> PhaseFieldParameters:
+        """Copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    # ------------------------------------------------------------ derived quantities
+    @property
+    def thermal_voltage_V(self) -> float:
+        """RT/F [V]."""
+        return thermal_voltage_V(self.temperature_K)
+
+    @property
+    def metal_site_density_mol_per_m3(self) -> float:
+        """c_s = 1/Ω."""
+        return 1.0 / self.metal_molar_volume_m3_per_mol
+
+    @property
+    def mesh_size_m(self) -> float:
+        """Δx = 2 ln 9 ℓ / N (the mesh rule)."""
+        return PROFILE_WIDTH_PER_ELL * self.interface_width_m / self.cells_per_interface_width
+
+    @property
+    def coated(self) -> bool:
+        """Whether a coating film is present (thickness > 0)."""
+        return self.coating_thickness_m > 0
+
+    @property
+    def film_overpotential_shift_V(self) -> float:
+        """Δη_film = i_app h_c/κ_c [V] (0 bare, and in potentiostatic runs)."""
+        if not self.coated or self.control != "galvanostatic":
+            return 0.0
+        return (self.applied_current_density_A_per_m2 * self.coating_thickness_m
+                / self.coating_conductivity_S_per_m)
+
+
+# ---------------------------------------------------------------- which values it reads
+#: PhaseFieldParameters field -> the phase-field set's registry name and unit.
+_PHASEFIELD_NAMES: dict[str, ParameterUse] = {
+    "interface_width_m": ParameterUse("phasefield_interface_width", "m"),
+    "curvature_mobility_m2_per_s": ParameterUse("phasefield_curvature_mobility", "m**2/s"),
+    "anisotropy_strength": ParameterUse("phasefield_anisotropy_strength", "dimensionless"),
+    "anisotropy_mode": ParameterUse("phasefield_anisotropy_mode", "dimensionless"),
+    "anisotropy_angle_rad": ParameterUse("phasefield_anisotropy_angle", "radian"),
+    "applied_current_density_A_per_m2": ParameterUse("applied_current_density", "A/m**2"),
+    "domain_width_m": ParameterUse("phasefield_domain_width", "m"),
+    "domain_height_m": ParameterUse("phasefield_domain_height", "m"),
+    "initial_metal_height_m": ParameterUse("phasefield_initial_metal_height", "m"),
+    "roughness_amplitude_m": ParameterUse("phasefield_roughness_amplitude", "m"),
+    "roughness_correlation_length_m": ParameterUse(
+        "phasefield_roughness_correlation_length", "m"),
+    "roughness_seed": ParameterUse("phasefield_roughness_seed", "dimensionless"),
+    "cells_per_interface_width": ParameterUse(
+        "phasefield_cells_per_interface_width", "dimensionless"),
+    "electrolyte_fraction_floor": ParameterUse(
+        "phasefield_electrolyte_fraction_floor", "dimensionless"),
+    "duration_s": ParameterUse("phasefield_duration", "s"),
+    "initial_time_step_s": ParameterUse("phasefield_initial_time_step", "s"),
+    "max_time_step_s": ParameterUse("phasefield_max_time_step", "s"),
+    "max_order_parameter_change": ParameterUse(
+        "phasefield_max_order_parameter_change", "dimensionless"),
+    "frames": ParameterUse("phasefield_frames", "dimensionless"),
+    "max_height_fraction": ParameterUse("phasefield_max_height_fraction", "dimensionless"),
+}
+_INTEGER_FIELDS = ("anisotropy_mode", "roughness_seed", "frames")
+#: The phase-field set: numerics, domain, loading (galvanostatic runs).
+PHASEFIELD_SET_PARAMETERS: tuple[ParameterUse, ...] = tuple(_PHASEFIELD_NAMES.values())
+#: Surface-model fields (:class:`hemcell.surface.parameters.SurfaceParameters`) every case
+#: reads: electrolyte, metal, its reference kinetics and interfacial energy.
+SURFACE_FIELDS_COMMON: tuple[str, ...] = (
+    "temperature_K", "bulk_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
+    "electrolyte_conductivity_S_per_m", "cation_transference_number",
+    "li_molar_volume_m3_per_mol", "exchange_current_density_A_per_m2",
+    "reference_temperature_K", "cathodic_transfer_coefficient", "surface_energy_J_per_m2",
+    "cation_charge_number")
+#: Bare metal: its activation energy and the native-SEI field.
+SURFACE_FIELDS_BARE: tuple[str, ...] = (
+    "activation_energy_bare_J_per_mol", "sei_heterogeneity_amplitude",
+    "sei_correlation_length_m", "sei_seed")
+#: Coated metal: the coated-interface rule, the film and its elasticity.
+SURFACE_FIELDS_COATED: tuple[str, ...] = (
+    "activation_energy_coated_J_per_mol", "charge_transfer_resistance_bare_ohm",
+    "charge_transfer_resistance_coated_ohm", "li_electrode_area_m2",
+    "coating_conductivity_S_per_m", "coating_thickness_m", "coating_youngs_modulus_Pa",
+    "coating_poisson_ratio")
+
+
+def phasefield_parameter_uses(case: str, control: str = "galvanostatic"
+                              ) -> tuple[ParameterUse, ...]:
+    """Registry declarations of what one phase-field case reads (sets and ``--set``)."""
+    from hemcell.surface.parameters import field_uses
+
+    fields = SURFACE_FIELDS_COMMON + (SURFACE_FIELDS_BARE if case == "bare"
+                                      else SURFACE_FIELDS_COATED)
+    uses = [*field_uses(*fields), *PHASEFIELD_SET_PARAMETERS]
+    if control == "potentiostatic":
+        uses = [u for u in uses if u.key != "applied_current_density"]
+        uses += field_uses("applied_potential_V")
+    return tuple(uses)
+
+
+def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
+                          ) -> PhaseFieldParameters:
+    """Build :class:`PhaseFieldParameters` of ``case`` from the surface model's parameters.
+
+    Parameters
+    ----------
+    surface
+        :class:`hemcell.surface.parameters.SurfaceParameters` of the case (metal,
+        electrolyte, kinetics, coating; the exchange current at T by
+        :func:`hemcell.surface.kinetics.mean_exchange_current_density`).
+    phasefield_si
+        SI values of the phase-field set (registry names).
+    case
+        ``bare`` or ``coated``.
+
+    Raises
+    ------
+    InputError
+        Naming every phase-field entry that is missing.
+    """
+    from hemcell.surface.kinetics import mean_exchange_current_density
+
+    if case not in PHASEFIELD_CASES:
+        raise InputError("--case", case, ", ".join(PHASEFIELD_CASES))
+    values: dict[str, Any] = {}
+    missing = []
+    for fname, use in _PHASEFIELD_NAMES.items():
+        v = phasefield_si.get(use.key)
+        if v is None:
+            missing.append(use.key)
+            continue
+        v = v[0] if isinstance(v, list | tuple) else v
+        values[fname] = int(round(v)) if fname in _INTEGER_FIELDS else float(v)
+    if missing:
+        raise InputError("phase-field parameter set", f"{len(missing)} missing value(s)",
+                         "all of: " + ", ".join(missing),
+                         hint="add them to the set or pass --set NAME=VALUE")
+    sp = surface
+    coated = case == "coated"
+    return PhaseFieldParameters(
+        temperature_K=sp.temperature_K, charge_number=sp.cation_charge_number,
+        bulk_concentration_mol_per_m3=sp.bulk_concentration_mol_per_m3,
+        electrolyte_diffusivity_m2_per_s=sp.electrolyte_diffusivity_m2_per_s,
+        electrolyte_conductivity_S_per_m=sp.electrolyte_conductivity_S_per_m,
+        cation_transference_number=sp.cation_transference_number,
+        metal_molar_volume_m3_per_mol=sp.li_molar_volume_m3_per_mol,
+        exchange_current_density_A_per_m2=mean_exchange_current_density(sp, case),
+        transfer_coefficient=sp.cathodic_transfer_coefficient,
+        surface_energy_J_per_m2=sp.surface_energy_J_per_m2,
+        sei_heterogeneity_amplitude=sp.sei_heterogeneity_amplitude,
+        sei_correlation_length_m=sp.sei_correlation_length_m, sei_seed=sp.sei_seed,
+        coating_thickness_m=sp.coating_thickness_m if coated else 0.0,
+        coating_conductivity_S_per_m=sp.coating_conductivity_S_per_m,
+        coating_youngs_modulus_Pa=sp.coating_youngs_modulus_Pa,
+        coating_poisson_ratio=sp.coating_poisson_ratio,
+        applied_potential_V=sp.applied_potential_V, control=sp.control, **values)
+
+
+def double_well_W_J_per_m3(p: PhaseFieldParameters, gamma_J_per_m2: float | None = None) -> float:
+    """Barrier height W = 3γ/ℓ of g = W ξ²(1−ξ)² [J m⁻³]."""
+    g = p.surface_energy_J_per_m2 if gamma_J_per_m2 is None else gamma_J_per_m2
+    return 3.0 * g / p.interface_width_m
+
+
+def gradient_coefficient_J_per_m(p: PhaseFieldParameters,
+                                 gamma_J_per_m2: float | None = None) -> float:
+    """Gradient-energy coefficient κ = 6γℓ [J m⁻¹]."""
+    g = p.surface_energy_J_per_m2 if gamma_J_per_m2 is None else gamma_J_per_m2
+    return 6.0 * g * p.interface_width_m
+
+
+def interfacial_mobility_m3_per_J_s(p: PhaseFieldParameters) -> float:
+    """L_σ = M_K/κ [m³ J⁻¹ s⁻¹] (with the bare interfacial energy)."""
+    return p.curvature_mobility_m2_per_s / gradient_coefficient_J_per_m(p)
+
+
+def reaction_constant_per_s(p: PhaseFieldParameters) -> float:
+    """L_η = i₀/(zF c_s ∫h'dn) = i₀Ω/(zF·5ℓ) [s⁻¹] (module docstring)."""
+    return (p.exchange_current_density_A_per_m2 * p.metal_molar_volume_m3_per_mol
+            / (p.charge_number * FARADAY_C_PER_MOL * SWITCHING_INTEGRAL_PER_ELL
+               * p.interface_width_m))
+
+
+def equilibrium_profile(n_m: npt.ArrayLike, interface_width_m: float) -> npt.NDArray[np.float64]:
+    """ξ(n) = ½[1 − tanh(n/2ℓ)] across a flat interface (n: distance into the electrolyte)."""
+    n = np.asarray(n_m, dtype=np.float64)
+    return 0.5 * (1.0 - np.tanh(n / (2.0 * interface_width_m)))
+
+
+def membrane_tension_N_per_m(p: PhaseFieldParameters, dendrite_index: float) -> float:
+    """T = E_c/(1−ν_c²) h_c max(0, L_int/W − 1) [N m⁻¹] of a conformal coating (0 bare)."""
+    if not p.coated:
+        return 0.0
+    stretch = max(0.0, dendrite_index - 1.0)
+    return (p.coating_youngs_modulus_Pa / (1.0 - p.coating_poisson_ratio**2)
+            * p.coating_thickness_m * stretch)
+
+
+def _anisotropic_flux(grad_xi: Any, p: PhaseFieldParameters) -> Any:
+    """j = a²∇ξ + a a' ∇^⊥ξ of the energy ½κa(θ)²|∇ξ|² (divided by κ)."""
+    import ufl
+
+    if p.anisotropy_strength == 0:
+        return grad_xi
+    m = int(p.anisotropy_mode)
+    nx, ny = grad_xi[0], grad_xi[1]
+    r = ufl.sqrt(nx * nx + ny * ny + 1e-12)
+    re, im = 0, 0
+    for k in range(m + 1):  # (nx + i ny)^m by the binomial theorem
+        term = math.comb(m, k) * nx ** (m - k) * ny ** k
+        if k % 2 == 0:
+            re = re + (-1) ** (k // 2) * term
+        else:
+            im = im + (-1) ** ((k - 1) // 2) * term
+    cos_m, sin_m = re / r**m, im / r**m
+    c0, s0 = math.cos(m * p.anisotropy_angle_rad), math.sin(m * p.anisotropy_angle_rad)
+    d = p.anisotropy_strength
+    a = 1 + d * (cos_m * c0 + sin_m * s0)
+    da = -d * m * (sin_m * c0 - cos_m * s0)
+    perp = ufl.as_vector((-ny, nx))
+    return a * a * grad_xi + a * da * perp
+
+
+def initial_surface_height_m(p: PhaseFieldParameters, x_m: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """s(x) = s₀ + A G(x): the initial metal surface (A = 0: flat)."""
+    from hemcell.surface.kinetics import gaussian_random_field
+
+    x = np.asarray(x_m, dtype=np.float64)
+    if p.roughness_amplitude_m == 0:
+        return np.full_like(x, p.initial_metal_height_m)
+    return p.initial_metal_height_m + p.roughness_amplitude_m * gaussian_random_field(
+        x, p.roughness_correlation_length_m, p.domain_width_m, p.roughness_seed)
+
+
+def _snes_options() -> dict[str, Any]:
+    return {
+        "snes_type": "newtonls", "snes_linesearch_type": "bt",
+        "snes_rtol": 1e-9, "snes_atol": 1e-11, "snes_stol": 0.0, "snes_max_it": 25,
+        "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
+    }
+
+
+@dataclass
+class Snapshot:
+    """Fields on the structured grid (rank 0) at one time: x, y in m, arrays [ny+1, nx+1]."""
+
+    time_s: float
+    order_parameter: npt.NDArray[np.float64]
+    concentration_mol_per_m3: npt.NDArray[np.float64]
+    potential_V: npt.NDArray[np.float64]
+
+
+@dataclass
+class PhaseFieldResult:
+    """Outcome of a run: time series rows, snapshots, the grid and the final state."""
+
+    rows: list[dict[str, float]]
+    snapshots: list[Snapshot]
+    x_m: npt.NDArray[np.float64]
+    y_m: npt.NDArray[np.float64]
+    parameters: PhaseFieldParameters
+    case: str
+    steps: int
+    rejected_steps: int
+    stop_reason: str
+    dofs: int
+    mpi_ranks: int
+    solve_time_s: float
+    model: Any = field(default=None, repr=False)
+
+
+class PhaseFieldModel:
+    """The coupled (ξ, c̃, φ̂) problem on a uniform rectangle mesh (lengths in µm).
+
+    Parameters
+    ----------
+    p
+        Parameters (``coating_thickness_m > 0``: the coated case).
+    comm
+        MPI communicator (default ``COMM_WORLD``).
+    initial_surface
+        s(x) [m] → initial surface height [m] (default :func:`initial_surface_height_m`).
+    """
+
+    def __init__(self, p: PhaseFieldParameters, comm: Any = None,
+                 initial_surface: Callable[[npt.NDArray[np.float64]],
+                                           npt.NDArray[np.float64]] | None = None) -> None:
+        import dolfinx_solver  # noqa: F401
+
+        import basix.ufl
+        import ufl
+        from dolfinx import fem, mesh
+        from dolfinx.fem.petsc import NonlinearProblem
+        from mpi4py import MPI
+
+        from hemcell.surface.kinetics import sei_heterogeneity_factor
+
+        self.p = p
+        comm = MPI.COMM_WORLD if comm is None else comm
+        L0 = LENGTH_UNIT_M
+        Wh, Hh = p.domain_width_m / L0, p.domain_height_m / L0
+        h = p.mesh_size_m / L0
+        self.nx, self.ny = max(2, math.ceil(Wh / h)), max(2, math.ceil(Hh / h))
+        self.msh = mesh.create_rectangle(comm, [np.array([0.0, 0.0]), np.array([Wh, Hh])],
+                                         [self.nx, self.ny], mesh.CellType.triangle,
+                                         diagonal=mesh.DiagonalType.right_left)
+        msh = self.msh
+        P1 = basix.ufl.element("Lagrange", msh.basix_cell(), 1)
+        self.W = fem.functionspace(msh, basix.ufl.mixed_element([P1, P1, P1]))
+        self.u = fem.Function(self.W, name="state")
+        self.u_n = fem.Function(self.W, name="state_previous")
+        xi, c, ph = ufl.split(self.u)
+        xi_n, c_n, _ = ufl.split(self.u_n)
+        w, q, v = ufl.TestFunctions(self.W)
+        self.V1 = fem.functionspace(msh, ("Lagrange", 1))
+
+        # --- constants ---------------------------------------------------------------
+        f_z = p.charge_number
+        ell = p.interface_width_m / L0
+        c_s = p.metal_site_density_mol_per_m3
+        self.dt = fem.Constant(msh, float(p.initial_time_step_s))
+        self.mobility_hat = fem.Constant(msh, p.curvature_mobility_m2_per_s / L0**2)
+        D_hat = p.electrolyte_diffusivity_m2_per_s / L0**2
+        lam = (f_z * FARADAY_C_PER_MOL * c_s * L0**2
+               / (p.electrolyte_conductivity_S_per_m * p.thermal_voltage_V))
+        self.current_hat = fem.Constant(msh, p.applied_current_density_A_per_m2 * L0
+                                        / (p.electrolyte_conductivity_S_per_m
+                                           * p.thermal_voltage_V))
+        eta_film_hat = p.film_overpotential_shift_V / p.thermal_voltage_V
+        self.L_eta = fem.Function(self.V1, name="reaction_constant_per_s")
+        L_eta = reaction_constant_per_s(p)
+        if p.coated or p.sei_heterogeneity_amplitude == 0:
+            self.L_eta.x.array[:] = L_eta
+        else:
+            self.L_eta.interpolate(lambda x: L_eta * sei_heterogeneity_factor(
+                x[0] * L0, p.sei_heterogeneity_amplitude, p.sei_correlation_length_m,
+                p.domain_width_m, p.sei_seed))
+
+        # --- residual (module docstring) ----------------------------------------------
+        alpha = p.transfer_coefficient
+        psi = ufl.max_value(1.0 - xi, 0.0) + p.electrolyte_fraction_floor
+        g_prime = 2.0 * xi * (1.0 - xi) * (1.0 - 2.0 * xi)
+        h_prime = 30.0 * xi**2 * (1.0 - xi) ** 2
+        eta_hat = -ph + eta_film_hat
+        c_pos = ufl.max_value(c, 0.0)
+        bv = ufl.exp((1 - alpha) * f_z * eta_hat) - c_pos * ufl.exp(-alpha * f_z * eta_hat)
+        rate = (xi - xi_n) / self.dt
+        j = _anisotropic_flux(ufl.grad(xi), p)
+        # Fixed quadrature: the estimated degree of the exponentials and polynomials in ξ
+        # would be ~10 and slow the assembly several times over for no accuracy gain.
+        dx = ufl.Measure("dx", domain=msh, metadata={"quadrature_degree": QUADRATURE_DEGREE})
+        F_xi = (rate * w + self.mobility_hat * (ufl.inner(j, ufl.grad(w))
+                                                + g_prime / (2 * ell**2) * w)
+                + self.L_eta * h_prime * bv * w) * dx
+        sink = (1 - p.cation_transference_number) * c_s / p.bulk_concentration_mol_per_m3
+        F_c = (psi * (c - c_n) / (D_hat * self.dt) * q
+               + psi * ufl.inner(ufl.grad(c), ufl.grad(q))
+               + sink * rate / D_hat * q) * dx
+        F_phi = (psi * ufl.inner(ufl.grad(ph), ufl.grad(v)) + lam * rate * v) * dx
+        fdim = msh.topology.dim - 1
+        top = mesh.locate_entities_boundary(msh, fdim, lambda x: np.isclose(x[1], Hh))
+        tags = mesh.meshtags(msh, fdim, np.sort(top).astype(np.int32),
+                             np.ones(len(top), dtype=np.int32))
+        ds = ufl.Measure("ds", domain=msh, subdomain_data=tags)
+        if p.control == "galvanostatic":
+            F_phi -= self.current_hat * v * ds(1)
+        self.residual = F_xi + F_c + F_phi
+
+        # --- boundary conditions -------------------------------------------------------
+        bcs = []
+        Vc, _ = self.W.sub(1).collapse()
+        one = fem.Function(Vc)
+        one.x.array[:] = 1.0
+        bcs.append(fem.dirichletbc(one, fem.locate_dofs_topological(
+            (self.W.sub(1), Vc), fdim, top), self.W.sub(1)))
+        if p.control == "potentiostatic":
+            Vp, _ = self.W.sub(2).collapse()
+            phi_top = fem.Function(Vp)
+            phi_top.x.array[:] = p.applied_potential_V / p.thermal_voltage_V
+            bcs.append(fem.dirichletbc(phi_top, fem.locate_dofs_topological(
+                (self.W.sub(2), Vp), fdim, top), self.W.sub(2)))
+        self.bcs = bcs
+
+        # --- initial state: equilibrium profile about s(x), c = c_b, φ from BV ----------
+        surface = initial_surface or (lambda x_m: initial_surface_height_m(p, x_m))
+        self._sub_dofs = [self.W.sub(i).collapse()[1] for i in range(3)]
+        xi0 = fem.Function(self.V1)
+        xi0.interpolate(lambda x: equilibrium_profile(
+            (x[1] - surface(x[0] * L0) / L0) * L0, p.interface_width_m))
+        self.u.x.array[self._sub_dofs[0]] = xi0.x.array
+        self.u.x.array[self._sub_dofs[1]] = 1.0
+        if p.control == "galvanostatic":
+            from hemcell.laws import butler_volmer_overpotential_V
+
+            eta0 = butler_volmer_overpotential_V(p.applied_current_density_A_per_m2,
+                                                 p.exchange_current_density_A_per_m2,
+                                                 p.temperature_K)
+            self.u.x.array[self._sub_dofs[2]] = (eta0 + p.film_overpotential_shift_V) \
+                / p.thermal_voltage_V
+        else:
+            self.u.x.array[self._sub_dofs[2]] = p.applied_potential_V / p.thermal_voltage_V
+        self.u.x.scatter_forward()
+        self.u_n.x.array[:] = self.u.x.array
+        self.problem = NonlinearProblem(self.residual, self.u, bcs=bcs,
+                                        petsc_options_prefix="hemcell_phasefield_",
+                                        petsc_options=_snes_options())
+        self.xi_form = fem.form(xi * dx)
+        self.dofs = self.W.dofmap.index_map.size_global * self.W.dofmap.index_map_bs
+        self._grid_index: tuple[Any, Any] | None = None
+
+    # ---------------------------------------------------------------- solve one step
+    def solve_step(self, dt_s: float) -> tuple[bool, int, str]:
+        """One backward-Euler step from ``u_n``; return (converged, iterations, reason)."""
+        from hemcell.surface.solver import SNES_REASONS
+
+        self.dt.value = dt_s
+        self.u.x.array[:] = self.u_n.x.array
+        try:
+            self.problem.solve()
+        except RuntimeError as exc:  # pragma: no cover - PETSc error inside the solve
+            return False, 0, str(exc)
+        snes = self.problem.solver
+        reason = snes.getConvergedReason()
+        ok = reason > 0 and bool(np.all(np.isfinite(self.u.x.array)))
+        return ok, snes.getIterationNumber(), SNES_REASONS.get(reason, str(reason))
+
+    def max_order_parameter_change(self) -> float:
+        """max |ξ − ξⁿ| over the mesh (all ranks)."""
+        from mpi4py import MPI
+
+        d = self.u.x.array[self._sub_dofs[0]] - self.u_n.x.array[self._sub_dofs[0]]
+        local = float(np.max(np.abs(d))) if d.size else 0.0
+        return self.msh.comm.allreduce(local, op=MPI.MAX)
+
+    def accept(self) -> None:
+        """ξⁿ, c̃ⁿ ← the solved state."""
+        self.u_n.x.array[:] = self.u.x.array
+
+    def set_surface_energy_factor(self, factor: float) -> None:
+        """M̂ ← M_K γ_eff/(γ L₀²) with γ_eff/γ = ``factor`` (coating tension)."""
+        self.mobility_hat.value = self.p.curvature_mobility_m2_per_s * factor / LENGTH_UNIT_M**2
+
+    def metal_area_m2_per_m(self) -> float:
+        """∫ξ dA [m² per m of depth]."""
+        from dolfinx import fem
+
+        local = fem.assemble_scalar(self.xi_form)
+        return self.msh.comm.allreduce(local) * LENGTH_UNIT_M**2
+
+    # ---------------------------------------------------------------- gather on a grid
+    def grid(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The vertex coordinates x (nx+1), y (ny+1) [m] of the structured mesh."""
+        x = np.linspace(0.0, self.p.domain_width_m, self.nx + 1)
+        y = np.linspace(0.0, self.p.domain_height_m, self.ny + 1)
+        return x, y
+
+    def gather(self) -> list[npt.NDArray[np.float64]] | None:
+        """(ξ, c̃, φ̂) on the [ny+1, nx+1] vertex grid, on rank 0 (None elsewhere)."""
+        V = self.V1
+        imap = V.dofmap.index_map
+        n_owned = imap.size_local
+        comm = self.msh.comm
+        if self._grid_index is None:
+            X = V.tabulate_dof_coordinates()[:n_owned]
+            hx = self.p.domain_width_m / LENGTH_UNIT_M / self.nx
+            hy = self.p.domain_height_m / LENGTH_UNIT_M / self.ny
+            ij = np.column_stack([np.rint(X[:, 1] / hy), np.rint(X[:, 0] / hx)]).astype(np.int64)
+            all_ij = comm.gather(ij, root=0)
+            self._grid_index = (np.concatenate(all_ij) if comm.rank == 0 else None, n_owned)
+        out = []
+        for i in range(3):
+            vals = self.u.x.array[self._sub_dofs[i]][:n_owned]
+            allv = comm.gather(vals, root=0)
+            if comm.rank == 0:
+                g = np.full((self.ny + 1, self.nx + 1), np.nan)
+                ij = self._grid_index[0]
+                g[ij[:, 0], ij[:, 1]] = np.concatenate(allv)
+                out.append(g)
+        return out if comm.rank == 0 else None
+
+
+# -------------------------------------------------------------------- morphology
+def interface_length_m(xi: npt.NDArray[np.float64], x_m: npt.NDArray[np.float64],
+                       y_m: npt.NDArray[np.float64]) -> float:
+    """Length of the ξ = ½ contour (marching squares, :mod:`contourpy`) [m]."""
+    import contourpy
+
+    gen = contourpy.contour_generator(x_m, y_m, xi)
+    total = 0.0
+    for line in gen.lines(0.5):
+        d = np.diff(np.asarray(line), axis=0)
+        total += float(np.sum(np.hypot(d[:, 0], d[:, 1])))
+    return total
+
+
+def deposit_height_m(xi: npt.NDArray[np.float64], y_m: npt.NDArray[np.float64]
+                     ) -> npt.NDArray[np.float64]:
+    """Per column: the highest y where ξ crosses ½ (linear interpolation) [m]."""
+    ny = xi.shape[0]
+    above = xi >= 0.5
+    heights = np.empty(xi.shape[1])
+    for i in range(xi.shape[1]):
+        idx = np.flatnonzero(above[:, i])
+        if idx.size == 0:
+            heights[i] = 0.0
+            continue
+        j = idx[-1]
+        if j == ny - 1:
+            heights[i] = y_m[-1]
+            continue
+        a, b = xi[j, i], xi[j + 1, i]
+        t = (a - 0.5) / (a - b) if a != b else 0.0
+        heights[i] = y_m[j] + t * (y_m[j + 1] - y_m[j])
+    return heights
+
+
+def count_branches(xi: npt.NDArray[np.float64], y_m: npt.NDArray[np.float64],
+                   heights_m: npt.NDArray[np.float64], min_protrusion_m: float) -> int:
+    """Metal arms cut by the line halfway between the mean and the highest deposit.
+
+    0 when the deposit's highest point is less than ``min_protrusion_m`` above its mean.
+    """
+    top, mean = float(heights_m.max()), float(heights_m.mean())
+    if top - mean < min_protrusion_m:
+        return 0
+    y_cut = mean + 0.5 * (top - mean)
+    j = int(np.searchsorted(y_m, y_cut)) - 1
+    t = (y_cut - y_m[j]) / (y_m[j + 1] - y_m[j])
+    row = (1 - t) * xi[j] + t * xi[j + 1]
+    metal = row >= 0.5
+    return int(np.sum(metal[1:] & ~metal[:-1]) + (1 if metal[0] else 0))
+
+
+def morphology(xi: npt.NDArray[np.float64], x_m: npt.NDArray[np.float64],
+               y_m: npt.NDArray[np.float64], initial_height_m: float,
+               interface_width_m: float) -> dict[str, float | int | None]:
+    """Dendrite index, tip/mean deposit height, branches and heights of one ξ grid.
+
+    ``dendrite_index`` = interface length / projected length W;
+    ``tip_to_mean_height_ratio`` = (max height − s₀)/(mean height − s₀), the highest
+    deposit over the mean deposit thickness (None before a deposit of one interface
+    width ℓ has formed); ``branches``: :func:`count_branches` with a protrusion of at
+    least 2ℓ.
+    """
+    width = float(x_m[-1] - x_m[0])
+    heights = deposit_height_m(xi, y_m)
+    grown_mean = float(heights.mean()) - initial_height_m
+    grown_max = float(heights.max()) - initial_height_m
+    ratio = grown_max / grown_mean if grown_mean > interface_width_m else None
+    return {
+        "dendrite_index": interface_length_m(xi, x_m, y_m) / width,
+        "tip_to_mean_height_ratio": ratio,
+        "branches": count_branches(xi, y_m, heights, 2.0 * interface_width_m),
+        "max_height_m": float(heights.max()),
+        "mean_height_m": float(heights.mean()),
+        "roughness_rms_m": float(heights.std()),
+    }
+
+
+TIMESERIES_COLUMNS: tuple[str, ...] = (
+    "time_s", "step", "time_step_s", "newton_iterations", "dendrite_index",
+    "tip_to_mean_height_ratio", "branches", "max_height_m", "mean_height_m",
+    "roughness_rms_m", "metal_area_m2_per_m", "metal_area_from_charge_m2_per_m",
+    "min_concentration_mol_per_m3", "far_potential_V", "coating_tension_N_per_m",
+)
+
+
+def run_phasefield(p: PhaseFieldParameters, case: str, comm: Any = None,
+                   progress: Callable[[str, float], None] | None = None,
+                   initial_surface: Callable[[npt.NDArray[np.float64]],
+                                             npt.NDArray[np.float64]] | None = None,
+                   record_every_step: bool = True,
+                   on_snapshot: Callable[[PhaseFieldModel, float], None] | None = None,
+                   ) -> PhaseFieldResult:
+    """Integrate from t = 0 to ``p.duration_s`` (or an earlier stop); see module docstring.
+
+    ``progress(message, t)`` is called after every step (rank 0 prints);
+    ``on_snapshot(model, t)`` at the snapshot times, on every rank (field writers);
+    ``record_every_step=False`` computes the morphology only at the snapshots.
+
+    Raises
+    ------
+    InputError
+        Unknown case, or a coated case without a coating thickness.
+    SimulationError
+        The step fell below 1e-6 × the initial step without a converged Newton solve.
+    """
+    if case not in PHASEFIELD_CASES:
+        raise InputError("--case", case, ", ".join(PHASEFIELD_CASES))
+    if (case == "coated") != p.coated:
+        raise InputError("coating_thickness", p.coating_thickness_m,
+                         "> 0 for the coated case, 0 for bare")
+    t_start = time.perf_counter()
+    model = PhaseFieldModel(p, comm, initial_surface)
+    msh_comm = model.msh.comm
+    x_m, y_m = model.grid()
+    frame_times = list(np.linspace(0.0, p.duration_s, p.frames))
+    rows: list[dict[str, float]] = []
+    snapshots: list[Snapshot] = []
+    area0 = model.metal_area_m2_per_m()
+    s0 = float(np.mean(initial_surface(x_m) if initial_surface is not None
+                       else initial_surface_height_m(p, x_m)))
+    state = {"t": 0.0, "tension": 0.0, "index": 1.0}
+    charge_per_area = [0.0]
+
+    def record(step: int, dt: float, its: int, snapshot: bool) -> dict[str, Any] | None:
+        fields = model.gather()
+        info: dict[str, Any] | None = None
+        if msh_comm.rank == 0:
+            xi, c, ph = fields  # type: ignore[misc]
+            info = morphology(xi, x_m, y_m, s0, p.interface_width_m)
+            info["min_concentration_mol_per_m3"] = float(np.min(c)) \
+                * p.bulk_concentration_mol_per_m3
+            info["far_potential_V"] = float(np.mean(ph[-1])) * p.thermal_voltage_V
+            if snapshot:
+                snapshots.append(Snapshot(state["t"], xi, c * p.bulk_concentration_mol_per_m3,
+                                          ph * p.thermal_voltage_V))
+        info = msh_comm.bcast(info, root=0)
+        if snapshot and on_snapshot is not None:
+            on_snapshot(model, state["t"])
+        row = {"time_s": float(state["t"]), "step": step, "time_step_s": float(dt),
+               "newton_iterations": its, **info,
+               "metal_area_m2_per_m": model.metal_area_m2_per_m(),
+               "metal_area_from_charge_m2_per_m": area0 + charge_per_area[0]
+               * p.metal_molar_volume_m3_per_mol * p.domain_width_m
+               / (p.charge_number * FARADAY_C_PER_MOL),
+               "coating_tension_N_per_m": state["tension"]}
+        rows.append(row)
+        return row
+
+    row = record(0, 0.0, 0, True)
+    frame_times.pop(0)
+    dt = min(p.initial_time_step_s, p.max_time_step_s)
+    dt_min = 1e-6 * p.initial_time_step_s
+    steps = rejected = 0
+    stop_reason = "duration reached"
+    while state["t"] < p.duration_s * (1 - 1e-12):
+        dt = min(dt, p.duration_s - state["t"])
+        if frame_times:
+            dt = min(dt, frame_times[0] - state["t"])
+        ok, its, reason = model.solve_step(dt)
+        change = model.max_order_parameter_change() if ok else math.inf
+        if not ok or change > 2.0 * p.max_order_parameter_change:
+            rejected += 1
+            dt *= 0.5 if not ok else max(0.2, 0.9 * p.max_order_parameter_change / change)
+            if progress is not None:
+                progress(f"step rejected ({reason if not ok else f'dxi {change:.2g}'}); "
+                         f"dt -> {dt:.3g} s", state["t"])
+            if dt < dt_min:
+                raise SimulationError(
+                    f"phase-field step below {dt_min:.3g} s at t = {state['t']:.4g} s "
+                    f"(last SNES reason {reason})")
+            continue
+        model.accept()
+        steps += 1
+        state["t"] += dt
+        if p.control == "galvanostatic":
+            charge_per_area[0] += p.applied_current_density_A_per_m2 * dt
+        snap = bool(frame_times) and abs(state["t"] - frame_times[0]) <= 1e-9 * p.duration_s
+        if snap:
+            frame_times.pop(0)
+        row = None
+        if record_every_step or snap:
+            row = record(steps, dt, its, snap)
+        if row is not None:
+            if p.coated:  # coating stretch -> tension -> effective interfacial energy
+                state["tension"] = membrane_tension_N_per_m(p, row["dendrite_index"])
+                model.set_surface_energy_factor(
+                    1.0 + state["tension"] / p.surface_energy_J_per_m2)
+            if progress is not None:
+                progress(f"t = {state['t']:.4g} s, dt = {dt:.3g} s, dendrite index "
+                         f"{row['dendrite_index']:.4f}", state["t"])
+            if row["max_height_m"] >= p.max_height_fraction * p.domain_height_m:
+                stop_reason = (f"deposit reached {p.max_height_fraction:g} of the domain "
+                               "height")
+                if not snap:
+                    rows.pop()
+                    row = record(steps, dt, its, True)
+                break
+        grow = 1.5 if change == 0 else min(1.5, max(0.3, 0.9 * p.max_order_parameter_change
+                                                   / change))
+        dt = min(dt * grow, p.max_time_step_s)
+    if not record_every_step and rows[-1]["step"] != steps:
+        record(steps, dt, 0, False)
+    return PhaseFieldResult(rows=rows, snapshots=snapshots, x_m=x_m, y_m=y_m, parameters=p,
+                            case=case, steps=steps, rejected_steps=rejected,
+                            stop_reason=stop_reason, dofs=model.dofs,
+                            mpi_ranks=msh_comm.size,
+                            solve_time_s=time.perf_counter() - t_start, model=model)

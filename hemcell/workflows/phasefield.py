@@ -1,0 +1,127 @@
+"""``hemcell surface phasefield``: phase-field dendrite morphology, bare vs coated metal.
+
+Parameter resolution (later wins): the surface model's sets for the metal
+(``surface_defaults`` → bare/coated material set of ``--metal``, see
+:func:`hemcell.workflows.surface.resolve_case`) give the metal, electrolyte, kinetics,
+native-SEI field and coating; the phase-field set of the metal
+(:data:`PHASEFIELD_SETS`) gives the interface, mobility, anisotropy, domain, loading and
+time stepping; ``--set`` overrides apply to all of them, and a key the phase-field case
+does not read is refused (exit 2) before anything is meshed
+(:func:`hemcell.surface.phasefield.phasefield_parameter_uses`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from hemcell.errors import InputError
+from hemcell.params.metal_sets import metal_sets
+from hemcell.params.uses import expand, override_keys, refuse_unread
+
+#: Metal (``--metal``) → the phase-field set.
+PHASEFIELD_SETS: dict[str, str] = {"Li": "phasefield_li", "Zn": "phasefield_zn"}
+READER = "`hemcell surface phasefield`"
+
+
+def phasefield_read_keys(case: str, control: str = "galvanostatic") -> list[str]:
+    """Registry names one phase-field case reads."""
+    from hemcell.surface.phasefield import phasefield_parameter_uses
+
+    return list(expand(phasefield_parameter_uses(case, control)))
+
+
+def check_phasefield_overrides(case: str, overrides: Sequence[str] | None,
+                               control: str = "galvanostatic") -> None:
+    """Refuse (exit 2) a ``--set`` key the case does not read, naming close ones."""
+    keys = override_keys(overrides)
+    if keys:
+        refuse_unread(keys, phasefield_read_keys(case, control), f"{READER} (case {case})")
+
+
+def check_phasefield_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_phasefield_overrides` on a parsed argument list (sweep specs)."""
+    check_phasefield_overrides(kwargs.get("case") or "bare", kwargs.get("set_") or [])
+
+
+def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = (),
+                       duration_s: float | None = None,
+                       control: str = "galvanostatic") -> tuple[Any, dict[str, Any]]:
+    """Parameters and provenance record of one phase-field case.
+
+    Raises
+    ------
+    InputError
+        Unknown case or metal, an unread ``--set`` key, a non-positive duration.
+    """
+    from hemcell.params import load_parameter_set
+    from hemcell.surface.phasefield import PHASEFIELD_CASES, phasefield_parameters
+    from hemcell.workflows.surface import resolve_case
+
+    if case not in PHASEFIELD_CASES:
+        raise InputError("--case", case, " | ".join(PHASEFIELD_CASES))
+    metal_sets(metal)
+    if metal not in PHASEFIELD_SETS:
+        raise InputError("--metal", metal, " | ".join(PHASEFIELD_SETS))
+    if duration_s is not None and not duration_s > 0:
+        raise InputError("--duration-s", duration_s, "a positive time [s]")
+    check_phasefield_overrides(case, overrides, control)
+    rc = resolve_case(case, "flat", overrides, control, metal=metal)  # type: ignore[arg-type]
+    pf = load_parameter_set(PHASEFIELD_SETS[metal])
+    if overrides:
+        pf = pf.with_overrides(list(overrides))
+    p = phasefield_parameters(rc.parameters, pf.si, case)
+    if duration_s is not None:
+        p = p.replace(duration_s=float(duration_s))
+    record = {
+        "command": "surface phasefield",
+        "case": case,
+        "metal": metal,
+        "control": control,
+        "overrides": list(overrides),
+        "duration_s": duration_s,
+        "phasefield_parameters": asdict(p),
+        "parameter_sets": {**rc.record["parameter_sets"], "phasefield": pf.record()},
+    }
+    return p, record
+
+
+def run_phasefield_case(case: str, out_dir: Path, metal: str = "Li",
+                        overrides: Sequence[str] = (), duration_s: float | None = None,
+                        progress: Callable[[str, float], None] | None = None,
+                        plots_on: bool = True) -> dict[str, Any]:
+    """Run one case and write ``metrics.json``, ``run.json``, ``timeseries.csv``,
+    ``fields/`` and (``plots_on``) ``frames/`` + ``animation.gif`` to ``out_dir``
+    (:mod:`hemcell.surface.phasefield_output`)."""
+    from mpi4py import MPI
+
+    from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.surface.phasefield import run_phasefield
+    from hemcell.surface.phasefield_output import (
+        FieldSeries,
+        phasefield_metrics,
+        write_frames,
+        write_timeseries,
+    )
+
+    p, record = resolve_phasefield(case, metal, overrides, duration_s)
+    out_dir = Path(out_dir)
+    comm = MPI.COMM_WORLD
+    if comm.rank == 0:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    comm.Barrier()
+    fields = FieldSeries(out_dir)
+    try:
+        result = run_phasefield(p, case, progress=progress, on_snapshot=fields)
+    finally:
+        fields.close()
+    metrics = {"metal": metal, **phasefield_metrics(result)}
+    if comm.rank == 0:
+        write_timeseries(result, out_dir / "timeseries.csv")
+        if plots_on:
+            write_frames(result, out_dir, f"{metal}, {case}")
+        write_summary(out_dir, metrics, filename="metrics.json")
+        write_run_record(out_dir, record)
+    return metrics
