@@ -194,10 +194,19 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
     """
     from hemcell.cell.active_material_loss import PARAMETERS as CYCLE_LIFE_PARAMETERS
     from hemcell.cell.carriers import IONIC_RADII_M, reference_ion
+    from hemcell.cell.cathodes import is_cathode_set
     from hemcell.cell.parameters import anode_parameter_uses
     from hemcell.params.uses import missing_parameters, required
 
+    if is_cathode_set(params):  # a cathode set: what its half or full cell reads
+        from hemcell.workflows.cathode_half_cell import cathode_parameter_usage
+
+        return cathode_parameter_usage(params, recipe)
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    if ion is None and rec.cell == "full" and is_cathode_set(str(rec.cathode)):
+        from hemcell.cell.cathodes import cathode_carrier, cathode_set_si
+
+        ion = cathode_carrier(cathode_set_si(str(rec.cathode)))  # the anode's branches
     si, ps = load_si(params, ion=ion)
     inv = inventory_from_si(si)
     rec = drop_absent_mechanisms(rec, inv)

@@ -314,3 +314,38 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
     if run.error is not None:
         raise run.error
     return summary
+
+
+def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]:
+    """Which values of a cathode set a recipe reads (``hemcell params check SET --for``).
+
+    A cathode half cell reads the values of :data:`hemcell.cell.cathodes.PARAMETERS` and
+    ``cathode_volume_change`` (strain and thickness change in its summary); a full cell
+    (``hem_full_cell_*``) the same but the volume change.
+
+    Returns
+    -------
+    dict
+        As :func:`hemcell.workflows.anode.parameter_usage`: ``recipe``, ``mechanisms``
+        (none), ``reads``, ``missing``, ``unused``, ``read_elsewhere``.
+    """
+    from hemcell.cell.cathodes import PARAMETERS
+    from hemcell.params import load_parameter_set
+
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    if rec.cell not in (CELL, "full"):
+        raise InputError("--for", rec.name, "a cathode half-cell or full-cell recipe for a "
+                         "cathode set", hint="an anode half cell reads an anode set")
+    ps = load_parameter_set(params)
+    reads = [u.key for u in PARAMETERS]
+    elsewhere = {}
+    if rec.cell == CELL:
+        reads.append("cathode_volume_change")
+    else:
+        elsewhere["cathode_volume_change"] = "cell run cathode_half_cell_*"
+    unused = [k for k in ps.parameters if k not in reads]
+    return {"recipe": rec.name, "mechanisms": [], "reads": reads,
+            "missing": [k for k in reads if k not in ps.parameters
+                        and k != "cathode_volume_change"],
+            "unused": unused,
+            "read_elsewhere": {k: elsewhere[k] for k in unused if k in elsewhere}}

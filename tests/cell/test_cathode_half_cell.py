@@ -108,3 +108,26 @@ def test_protocol_voltage_outside_window_is_refused(coarse_recipe):
     with pytest.raises(InputError) as exc:
         run_cell(coarse_recipe, PBA, "Charge at C/10 until 4.5 V")
     assert exc.value.field == "--protocol"
+
+
+@pytest.mark.parametrize(("recipe", "volume_read"), [("cathode_half_cell_p2d", True),
+                                                     ("hem_full_cell_na_pba", False)])
+def test_params_check_for_cathode_recipes(recipe, volume_read):
+    """``params check SET --for RECIPE`` with a cathode set: nothing missing; the volume
+    change is read by the half cell only."""
+    from hemcell.workflows.anode import parameter_usage
+
+    u = parameter_usage(PBA, recipe)
+    assert u["missing"] == []
+    assert ("cathode_volume_change" in u["reads"]) is volume_read
+    assert ("cathode_volume_change" in u["unused"]) is not volume_read
+
+
+def test_params_check_anode_set_for_a_na_full_cell_reads_its_na_branches():
+    """The anode set of a Na full cell is read with the Na branches (the cathode's ion)."""
+    from hemcell.workflows.anode import parameter_usage
+
+    u = parameter_usage("heo_rocksalt_mgconicuzn", "hem_full_cell_na_nvpf")
+    assert u["missing"] == []
+    assert "conversion_potential_shift_na" in u["reads"]
+    assert "conversion_potential_shift_na" not in u["unused"]
