@@ -162,6 +162,13 @@ def check_set_keys(kwargs: Mapping[str, Any], command: str = "cell run",
     """Refuse the ``--set`` keys of a parsed ``cell run`` (``cell cv``, ``cell cycle-life``)
     argument list that the model does not read (the sweep-spec check, before anything
     runs)."""
+    from hemcell.workflows.cathode_half_cell import is_cathode_half_cell
+
+    if command == "cell run" and is_cathode_half_cell(kwargs["recipe"]):
+        from hemcell.workflows.cathode_half_cell import check_set_keys as check_cathode_keys
+
+        check_cathode_keys(kwargs)
+        return
     mechanisms = kwargs["mechanisms"].split(",") if kwargs.get("mechanisms") else None
     resolve_model(kwargs["recipe"], kwargs["params"], mechanisms, kwargs.get("set_") or [],
                   kwargs.get("ion"), command, also_reads)

@@ -85,6 +85,12 @@ def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]
     return si, ps
 
 
+def check_set_keys(kwargs: dict[str, Any]) -> None:
+    """Refuse the ``--set`` keys of a parsed ``cell run`` argument list that a cathode half
+    cell does not read (the sweep-spec check, before anything runs)."""
+    _values(kwargs["params"], kwargs.get("set_") or [])
+
+
 def run_cell(
     recipe: str | Recipe,
     params: str,

@@ -131,3 +131,15 @@ def test_params_check_anode_set_for_a_na_full_cell_reads_its_na_branches():
     assert u["missing"] == []
     assert "conversion_potential_shift_na" in u["reads"]
     assert "conversion_potential_shift_na" not in u["unused"]
+
+
+def test_sweep_spec_check_of_cathode_half_cell_set_keys():
+    """The sweep's ``--set`` check of ``cell run`` takes the cathode half cell's names."""
+    from hemcell.workflows.anode import check_set_keys
+
+    kwargs = {"recipe": "cathode_half_cell_sp", "params": PBA,
+              "set_": ["cathode_solid_diffusivity=1e-15 m**2/s"]}
+    check_set_keys(kwargs)
+    with pytest.raises(InputError) as exc:
+        check_set_keys({**kwargs, "set_": ["intercalation_diffusivity=1e-15 m**2/s"]})
+    assert exc.value.field == "--set"
