@@ -15,13 +15,14 @@ from __future__ import annotations
 FAST_PATHS: dict[str, str] = {
     "cell run": "hemcell.workflows.anode_sweep",
     "pybamm cc-discharge": "hemcell.workflows.cc_discharge",
+    "surface run": "hemcell.workflows.surface_sweep",
 }
 
 #: command name → ``module:function`` refusing the ``--set`` keys of a parsed argument list
 #: that the command's model does not read (sweep specs check every ``set:`` and swept
 #: registry name with it before anything runs)
 PARAMETER_KEY_CHECKS: dict[str, str] = {
-    "cell run": "hemcell.workflows.anode:check_set_keys",
+    "cell run": "hemcell.workflows.cathode_half_cell:check_set_keys",
     "cell cv": "hemcell.workflows.anode:check_cv_set_keys",
     "cell cycle-life": "hemcell.workflows.anode:check_cycle_life_set_keys",
     "limetal rate": "hemcell.workflows.limetal:check_rate_set_keys",
