@@ -300,3 +300,39 @@ def thickness(
         t = summary["trade_off"]
         typer.echo(f"chosen thickness {t['chosen_thickness_nm']:g} nm (thinnest with focusing "
                    f"within {100 * t['focusing_tolerance']:g} % of the best); results in {out}")
+
+
+@app.command()
+def phasefield(
+    case: Annotated[str, typer.Option("--case", help="bare | coated")],
+    out: OutOption,
+    metal: _Metal = "Li",
+    duration_s: Annotated[float | None, typer.Option(
+        "--duration-s", help="End time [s] (default phasefield_duration)")] = None,
+    set_: SetOption = None,
+    overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
+) -> None:
+    """Phase-field dendrite morphology (Chen/Hong form): metrics.json, timeseries.csv,
+    fields/, frames/ and animation.gif in --out.
+
+    Galvanostatic plating of the metal from its electrolyte into a 2D cell; the
+    dendrite index is the interface length over the projected length.
+    """
+    from hemcell.workflows.phasefield import resolve_phasefield
+
+    p, _ = resolve_phasefield(case, metal, set_ or [], _transient_duration(duration_s))
+    _require_fenicsx()
+    from hemcell.workflows.phasefield import run_phasefield_case
+
+    bar, tick = _time_progress(p.duration_s)
+    try:
+        metrics = run_phasefield_case(case, out, metal, set_ or [], duration_s,
+                                      progress=tick,  # type: ignore[arg-type]
+                                      plots_on=not no_plots)
+    finally:
+        if bar is not None:
+            bar.stop()  # type: ignore[attr-defined]
+    if tick is not None:
+        typer.echo(f"dendrite_index = {metrics['dendrite_index']:.4g}, branches = "
+                   f"{metrics['branches']}, t = {metrics['final_time_s']:.4g} s; results in {out}")

@@ -420,7 +420,7 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
             missing.append(use.key)
             continue
         v = v[0] if isinstance(v, list | tuple) else v
-        values[fname] = int(round(v)) if fname in _INTEGER_FIELDS else float(v)
+        values[fname] = round(v) if fname in _INTEGER_FIELDS else float(v)
     if missing:
         raise InputError("phase-field parameter set", f"{len(missing)} missing value(s)",
                          "all of: " + ", ".join(missing),
@@ -511,7 +511,8 @@ def _anisotropic_flux(grad_xi: Any, p: PhaseFieldParameters) -> Any:
     return a * a * grad_xi + a * da * perp
 
 
-def initial_surface_height_m(p: PhaseFieldParameters, x_m: npt.ArrayLike) -> npt.NDArray[np.float64]:
+def initial_surface_height_m(p: PhaseFieldParameters,
+                             x_m: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """s(x) = s₀ + A G(x): the initial metal surface (A = 0: flat)."""
     from hemcell.surface.kinetics import gaussian_random_field
 
@@ -698,6 +699,16 @@ class PhaseFieldModel:
         self.dofs = self.W.dofmap.index_map.size_global * self.W.dofmap.index_map_bs
         self._grid_index: tuple[Any, Any] | None = None
 
+    def set_order_parameter(self, xi_of_xy: Callable[[Any, Any], Any]) -> None:
+        """Replace ξ of the present and previous state by ``xi_of_xy(x_m, y_m)``."""
+        from dolfinx import fem
+
+        f = fem.Function(self.V1)
+        f.interpolate(lambda x: xi_of_xy(x[0] * LENGTH_UNIT_M, x[1] * LENGTH_UNIT_M))
+        for u in (self.u, self.u_n):
+            u.x.array[self._sub_dofs[0]] = f.x.array
+            u.x.scatter_forward()
+
     # ---------------------------------------------------------------- solve one step
     def solve_step(self, dt_s: float) -> tuple[bool, int, str]:
         """One backward-Euler step from ``u_n``; return (converged, iterations, reason)."""
@@ -859,14 +870,12 @@ def run_phasefield(p: PhaseFieldParameters, case: str, comm: Any = None,
                    progress: Callable[[str, float], None] | None = None,
                    initial_surface: Callable[[npt.NDArray[np.float64]],
                                              npt.NDArray[np.float64]] | None = None,
-                   record_every_step: bool = True,
                    on_snapshot: Callable[[PhaseFieldModel, float], None] | None = None,
                    ) -> PhaseFieldResult:
     """Integrate from t = 0 to ``p.duration_s`` (or an earlier stop); see module docstring.
 
     ``progress(message, t)`` is called after every step (rank 0 prints);
-    ``on_snapshot(model, t)`` at the snapshot times, on every rank (field writers);
-    ``record_every_step=False`` computes the morphology only at the snapshots.
+    ``on_snapshot(model, t)`` at the snapshot times, on every rank (field writers).
 
     Raises
     ------
@@ -949,29 +958,24 @@ def run_phasefield(p: PhaseFieldParameters, case: str, comm: Any = None,
         snap = bool(frame_times) and abs(state["t"] - frame_times[0]) <= 1e-9 * p.duration_s
         if snap:
             frame_times.pop(0)
-        row = None
-        if record_every_step or snap:
-            row = record(steps, dt, its, snap)
-        if row is not None:
-            if p.coated:  # coating stretch -> tension -> effective interfacial energy
-                state["tension"] = membrane_tension_N_per_m(p, row["dendrite_index"])
-                model.set_surface_energy_factor(
-                    1.0 + state["tension"] / p.surface_energy_J_per_m2)
-            if progress is not None:
-                progress(f"t = {state['t']:.4g} s, dt = {dt:.3g} s, dendrite index "
-                         f"{row['dendrite_index']:.4f}", state["t"])
-            if row["max_height_m"] >= p.max_height_fraction * p.domain_height_m:
-                stop_reason = (f"deposit reached {p.max_height_fraction:g} of the domain "
-                               "height")
-                if not snap:
-                    rows.pop()
-                    row = record(steps, dt, its, True)
-                break
+        row = record(steps, dt, its, snap)
+        if p.coated:  # coating stretch -> tension -> effective interfacial energy
+            state["tension"] = membrane_tension_N_per_m(p, row["dendrite_index"])
+            model.set_surface_energy_factor(
+                1.0 + state["tension"] / p.surface_energy_J_per_m2)
+        if progress is not None:
+            progress(f"t = {state['t']:.4g} s, dt = {dt:.3g} s, dendrite index "
+                     f"{row['dendrite_index']:.4f}", state["t"])
+        if row["max_height_m"] >= p.max_height_fraction * p.domain_height_m:
+            stop_reason = (f"deposit reached {p.max_height_fraction:g} of the domain "
+                           "height")
+            if not snap:
+                rows.pop()
+                row = record(steps, dt, its, True)
+            break
         grow = 1.5 if change == 0 else min(1.5, max(0.3, 0.9 * p.max_order_parameter_change
                                                    / change))
         dt = min(dt * grow, p.max_time_step_s)
-    if not record_every_step and rows[-1]["step"] != steps:
-        record(steps, dt, 0, False)
     return PhaseFieldResult(rows=rows, snapshots=snapshots, x_m=x_m, y_m=y_m, parameters=p,
                             case=case, steps=steps, rejected_steps=rejected,
                             stop_reason=stop_reason, dofs=model.dofs,
