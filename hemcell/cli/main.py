@@ -248,7 +248,7 @@ def params_check(
 
 def _check_for_recipe(params: str, recipe: str, ion: str | None) -> bool:
     """Print what ``recipe`` reads of ``params``; ``True`` if values are missing."""
-    from hemcell.workflows.anode import parameter_usage
+    from hemcell.workflows.cathode_half_cell import parameter_usage
 
     u = parameter_usage(params, recipe, ion)
     where = f"{params} for {u['recipe']} ({', '.join(u['mechanisms'])})"

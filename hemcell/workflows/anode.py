@@ -162,13 +162,6 @@ def check_set_keys(kwargs: Mapping[str, Any], command: str = "cell run",
     """Refuse the ``--set`` keys of a parsed ``cell run`` (``cell cv``, ``cell cycle-life``)
     argument list that the model does not read (the sweep-spec check, before anything
     runs)."""
-    from hemcell.workflows.cathode_half_cell import is_cathode_half_cell
-
-    if command == "cell run" and is_cathode_half_cell(kwargs["recipe"]):
-        from hemcell.workflows.cathode_half_cell import check_set_keys as check_cathode_keys
-
-        check_cathode_keys(kwargs)
-        return
     mechanisms = kwargs["mechanisms"].split(",") if kwargs.get("mechanisms") else None
     resolve_model(kwargs["recipe"], kwargs["params"], mechanisms, kwargs.get("set_") or [],
                   kwargs.get("ion"), command, also_reads)
@@ -205,10 +198,6 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
     from hemcell.cell.parameters import anode_parameter_uses
     from hemcell.params.uses import missing_parameters, required
 
-    if is_cathode_set(params):  # a cathode set: what its half or full cell reads
-        from hemcell.workflows.cathode_half_cell import cathode_parameter_usage
-
-        return cathode_parameter_usage(params, recipe)
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     if ion is None and rec.cell == "full" and is_cathode_set(str(rec.cathode)):
         from hemcell.cell.cathodes import cathode_carrier, cathode_set_si

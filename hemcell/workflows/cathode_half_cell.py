@@ -86,9 +86,29 @@ def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]
 
 
 def check_set_keys(kwargs: dict[str, Any]) -> None:
-    """Refuse the ``--set`` keys of a parsed ``cell run`` argument list that a cathode half
-    cell does not read (the sweep-spec check, before anything runs)."""
-    _values(kwargs["params"], kwargs.get("set_") or [])
+    """Refuse the ``--set`` keys of a parsed ``cell run`` argument list that the recipe's
+    model does not read (the sweep-spec check, before anything runs): a cathode half
+    cell's names, else :func:`hemcell.workflows.anode.check_set_keys`."""
+    if is_cathode_half_cell(kwargs["recipe"]):
+        _values(kwargs["params"], kwargs.get("set_") or [])
+    else:
+        from hemcell.workflows.anode import check_set_keys as check_anode_keys
+
+        check_anode_keys(kwargs)
+
+
+def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
+                    ) -> dict[str, Any]:
+    """What ``recipe`` reads of ``params`` (``hemcell params check SET --for RECIPE``): a
+    cathode set's (:func:`cathode_parameter_usage`), else
+    :func:`hemcell.workflows.anode.parameter_usage`."""
+    from hemcell.cell.cathodes import is_cathode_set
+
+    if is_cathode_set(params):
+        return cathode_parameter_usage(params, recipe)
+    from hemcell.workflows.anode import parameter_usage as anode_parameter_usage
+
+    return anode_parameter_usage(params, recipe, ion)
 
 
 def run_cell(

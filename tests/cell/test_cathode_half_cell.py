@@ -115,7 +115,7 @@ def test_protocol_voltage_outside_window_is_refused(coarse_recipe):
 def test_params_check_for_cathode_recipes(recipe, volume_read):
     """``params check SET --for RECIPE`` with a cathode set: nothing missing; the volume
     change is read by the half cell only."""
-    from hemcell.workflows.anode import parameter_usage
+    from hemcell.workflows.cathode_half_cell import parameter_usage
 
     u = parameter_usage(PBA, recipe)
     assert u["missing"] == []
@@ -125,7 +125,7 @@ def test_params_check_for_cathode_recipes(recipe, volume_read):
 
 def test_params_check_anode_set_for_a_na_full_cell_reads_its_na_branches():
     """The anode set of a Na full cell is read with the Na branches (the cathode's ion)."""
-    from hemcell.workflows.anode import parameter_usage
+    from hemcell.workflows.cathode_half_cell import parameter_usage
 
     u = parameter_usage("heo_rocksalt_mgconicuzn", "hem_full_cell_na_nvpf")
     assert u["missing"] == []
@@ -135,7 +135,10 @@ def test_params_check_anode_set_for_a_na_full_cell_reads_its_na_branches():
 
 def test_sweep_spec_check_of_cathode_half_cell_set_keys():
     """The sweep's ``--set`` check of ``cell run`` takes the cathode half cell's names."""
-    from hemcell.workflows.anode import check_set_keys
+    from hemcell.workflows import PARAMETER_KEY_CHECKS
+    from hemcell.workflows.cathode_half_cell import check_set_keys
+
+    assert PARAMETER_KEY_CHECKS["cell run"].endswith("cathode_half_cell:check_set_keys")
 
     kwargs = {"recipe": "cathode_half_cell_sp", "params": PBA,
               "set_": ["cathode_solid_diffusivity=1e-15 m**2/s"]}
