@@ -14,8 +14,10 @@ default); running it with another ion A (``--ion``) changes, each from its own s
   Each such value carries its own source in the set (literature, calibrated, or
   ``assumed`` with a reason); a set that gives ``<key>`` but not ``<key>_<a>`` cannot be
   run with A (InputError);
-- **space-charge areal capacitance** C_k → C_k·(r_ref/r_A)²: carriers per unit interface
-  area ∝ 1/ion footprint (the seed's last clause; radii :func:`ion_properties`);
+- **space-charge areal capacitance** C_k → C_k·q_max,k(A)/q_max,k(ref): the interfacial
+  bound at the ion's own site density (``space_charge_site_density_<a>``, one monolayer of
+  its conversion product) and particle diameter
+  (:func:`hemcell.cell.mechanisms.space_charge.rescale_for_ion`);
 - **conversion branches referenced to A/A⁺**: every branch of an X-compound moves by
   ΔE_A = [ΔfG(Li_nX) − ΔfG(A_nX)]/(nF)
   (:func:`hemcell.materials.thermo.conversion_potential_shift_V`, sourced formation data
@@ -56,6 +58,7 @@ ION_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "conversion_exchange_current_density": ("A/m**2", ("conversion",)),
     "conversion_product_diffusivity": ("m**2/s", ("conversion",)),
     "metal_nanoparticle_diameter": ("m", ("conversion", "space_charge", "gel_sei")),
+    "space_charge_site_density": ("1/m**2", ("space_charge",)),
     "alloying_exchange_current_density": ("A/m**2", ("alloying",)),
 }
 
@@ -173,10 +176,11 @@ def apply_carrier_ion(si: dict[str, Any], ion: str | None) -> dict[str, Any]:
     for key in ION_KEYS:
         if key in si:
             out[key] = _need(si, f"{key}_{suffix}", ion, f"the {name} value of {key}")
-    footprint = ion_properties(name).footprint_ratio(ion_properties(ref))
-    for k in list(out):
-        if k.startswith("space_charge_areal_capacitance_"):
-            out[k] = out[k] * footprint
+    if any(k.startswith("space_charge_areal_capacitance_") and v > 0 for k, v in si.items()):
+        # keeps the fraction of the interfacial bound the set's C_k fills
+        from hemcell.cell.mechanisms.space_charge import rescale_for_ion
+
+        rescale_for_ion(si, out)
     converts = any(k.startswith("conversion_capacity_") and v > 0 for k, v in si.items())
     if converts:
         key = f"conversion_potential_shift_{suffix}"

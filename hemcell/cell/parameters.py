@@ -553,6 +553,7 @@ def _gel_sei_values(si: Mapping[str, Any], converted: Sequence[str]) -> dict[str
 
 def _space_charge_values(si: Mapping[str, Any], elements: Sequence[str],
                          rho: float) -> dict[str, Any]:
+    space_charge_mech.check_physical_bounds(si, elements)
     upd: dict[str, Any] = {
         "Anode metal nanoparticle diameter [m]": si["metal_nanoparticle_diameter"],
         "Anode space-charge critical diameter [m]": si["space_charge_critical_diameter"],

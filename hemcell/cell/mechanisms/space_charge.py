@@ -1,9 +1,8 @@
-"""Space-charge (interfacial, "job-sharing") storage at metal/LiₙX interfaces.
+"""Space-charge (interfacial, "job-sharing") storage at metal/AₙX interfaces.
 
-Li⁺ is stored on the LiₙX side and electrons on the metal side of the interfaces made
-by conversion (Jamnik & Maier, Phys. Chem. Chem. Phys. 5 (2003) 5215; seed 000
-L401–411). For every space-charge-active metal k (Fe, Co, Ni; strength Fe > Co > Ni,
-seed 000 L700–704):
+Li⁺ (Na⁺, K⁺) is stored on the AₙX side and electrons on the metal side of the interfaces
+made by conversion (Jamnik & Maier, Phys. Chem. Chem. Phys. 5 (2003) 5215; Maier, Faraday
+Discuss. 134 (2007) 51; seed 000 L401–411). For every space-charge-active metal k:
 
     A_k = ε_s · v_k · a_k · (6 / d_NP) · S(d_NP)     interface area [m² m⁻³]
     v_k = c_k V_m,k / z_k                             metal volume per particle volume at ξ=1
@@ -23,17 +22,60 @@ stored at the local Δφ (no irreversible heat); the relaxation dissipates
 the other reactions' heat per coulomb, which the lumped thermal model leaves out. The stored charge
 drives the synthetic magnetometry signal of seed 000 eqn (5),
 ΔM = −3.6 · Q_sc[mAh g⁻¹] · P · μ_B / e (computed in :mod:`hemcell.cell.analysis`).
+
+**Physical bound of C_k** (:func:`interfacial_charge_C_per_m2`). The job-sharing
+interface stores a carrier ion on a site of the first AₙX layer for every electron it puts
+in the metal's first atomic layer, so the charge per metal-surface area at the bottom of
+the window is limited by whichever side runs out first:
+
+    q_max,k(d) = e · min( Γ_A f₊(ℓ_A, d),  (m_k/μ_B) Γ_M,k f₋(ℓ_M,k, d) )
+    Γ_A = n_A^{2/3},  ℓ_A = n_A^{−1/3},  n_A = ν ρ_AX N_A / M_AX     one AₙX monolayer
+    Γ_M = n_M^{2/3},  ℓ_M = n_M^{−1/3},  n_M = ρ_M N_A / M_M          one metal monolayer
+    f±(ℓ, d) = 1 ± 2ℓ/d + 4ℓ²/(3d²)                                     spherical shell
+
+- **ion side: one monolayer per interface.** DFT finds that the Cu|LiF(001) interface takes
+  one monolayer of extra Li (Zhukovskii, Balaya, Dolle, Kotomin, Maier, Phys. Rev. B 76
+  (2007) 235414). The monolayer is the layer of the carrier sublattice that touches the
+  particle: the sites in a shell one layer spacing ℓ_A thick around a sphere of diameter
+  d, n_A·(π/6)[(d+2ℓ_A)³ − d³] = Γ_A πd² f₊. ℓ_A is the ion side's screening length in
+  this saturated (site-limited) limit, and it carries the size and the carrier-ion
+  dependence: K₂S has fewer, farther-apart sites than Li₂S (``space_charge_site_density``
+  per ion, from the product density in ``hemcell/materials/data/interfacial_storage.yaml``).
+- **metal side: the moment.** The electrons go into empty minority-spin d states of the
+  metal's first atomic layer (Thomas–Fermi screening, seed 000 L440–446, L475–480), each
+  lowering the moment by one μ_B (L451, L456–459); an interfacial atom takes at most
+  m_k/μ_B of them (its moment, sourced per metal in ``interfacial_storage.yaml``). This is
+  the element dependence: Ni (0.60 μ_B) limits below an oxide monolayer, Fe (2.2 μ_B) and
+  Co (1.7 μ_B) do not. A metal without a moment (Cu, Zn) stores no spin-polarised charge.
+
+The areal capacitance a set gives is refused above q_max/(U_top − U_bot)
+(:func:`check_physical_bounds`, called for every run), and so is a value whose stored
+electrons per metal atom present, each changing the moment by up to one μ_B, exceed the
+moment m_k of that metal (:func:`stored_electrons_per_metal_atom`): ΔM ≤ m_k N_k.
+The shipped sets take C_k = q_max,k/(U_top − U_bot): the interface fills to its bound
+at the bottom of the window. For another carrier ion the set's C_k is rescaled by
+q_max(ion)/q_max(reference) at the ion's own site density and particle diameter
+(:func:`rescale_for_ion`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
 
 import pybamm
+from scipy import constants as _c
 
 from hemcell.cell.mechanisms.base import BaseMechanism, ElectrodeContext, param
 from hemcell.cell.mechanisms.conversion import Conversion
+from hemcell.errors import InputError
 from hemcell.params.uses import ParameterUse
+
+#: Elementary charge e [C] and Avogadro constant N_A [mol⁻¹] (CODATA via scipy).
+ELEMENTARY_CHARGE_C: float = float(_c.e)
+AVOGADRO_PER_MOL: float = float(_c.N_A)
 
 #: Registry names the space-charge mechanism reads; ``{el}`` runs over the
 #: space-charge metals (their conversion capacity counts the metal atoms).
@@ -45,6 +87,7 @@ PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("space_charge_lower_potential", "V"),
     ParameterUse("space_charge_window_smoothing", "V"),
     ParameterUse("space_charge_relaxation_time", "s"),
+    ParameterUse("space_charge_site_density", "1/m**2"),
     ParameterUse("space_charge_areal_capacitance_{el}", "F/m**2", "space_charge"),
     ParameterUse("metal_molar_volume_{el}", "m**3/mol", "space_charge"),
     ParameterUse("electrons_per_metal_atom_{el}", "dimensionless", "space_charge"),
@@ -53,7 +96,224 @@ PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("spin_polarization_{el}", "dimensionless", "space_charge"),
 )
 
+_CAPACITANCE = "space_charge_areal_capacitance_"
 
+
+# ----------------------------------------------------------------- interfacial bound
+@lru_cache(maxsize=1)
+def interfacial_storage_data() -> dict[str, Any]:
+    """The parsed ``hemcell/materials/data/interfacial_storage.yaml`` (moments, products)."""
+    from hemcell.materials.elements import ELEMENTS_FILE
+    from hemcell.params.yaml_io import safe_load_file
+
+    return safe_load_file(ELEMENTS_FILE.with_name("interfacial_storage.yaml"))
+
+
+def moment_bohr_magnetons(element: str) -> float:
+    """Spin moment m_k of a metal [μ_B per atom] (sourced in ``interfacial_storage.yaml``).
+
+    Raises
+    ------
+    InputError
+        For a metal without a sourced moment.
+    """
+    metals = interfacial_storage_data()["metals"]
+    el = element.capitalize()
+    if el not in metals:
+        raise InputError(f"{_CAPACITANCE}{el.lower()}", el, ", ".join(metals),
+                         hint="space-charge storage needs the metal's spin moment "
+                              "(hemcell/materials/data/interfacial_storage.yaml); "
+                              "a metal without one stores no spin-polarised charge")
+    return float(metals[el]["moment_bohr_magnetons"])
+
+
+def product_site_density_per_m2(anion: str, ion: str) -> float:
+    """Γ_A = n_A^{2/3}, n_A = ν ρ N_A / M: carrier sites per area of one AₙX monolayer [m⁻²].
+
+    Parameters
+    ----------
+    anion
+        Anion symbol of the conversion product (``O``, ``S``).
+    ion
+        Carrier ion (``Li``, ``Na``, ``K``).
+    """
+    from hemcell.materials.elements import molar_mass_g_per_mol
+    from hemcell.materials.formula import parse_formula
+
+    products = interfacial_storage_data()["products"]
+    row = products.get(anion, {}).get(ion)
+    if row is None:
+        raise InputError("anion/ion", f"{anion}/{ion}",
+                         ", ".join(f"{a}/{i}" for a, p in products.items() for i in p),
+                         hint="no sourced density of the conversion product")
+    molar_mass_g = molar_mass_g_per_mol(dict(parse_formula(row["formula"]).amounts))
+    n_per_m3 = (row["carriers_per_formula_unit"] * row["density_g_per_cm3"] * 1e6
+                * AVOGADRO_PER_MOL / molar_mass_g)
+    return n_per_m3 ** (2.0 / 3.0)
+
+
+def metal_site_density_per_m2(element: str) -> float:
+    """Γ_M = n_M^{2/3}, n_M = ρ N_A / M: atoms per area of one metal monolayer [m⁻²]."""
+    from hemcell.materials.elements import atomic_mass_g_per_mol, metal_density_g_per_cm3
+
+    rho = metal_density_g_per_cm3(element.capitalize())
+    if rho is None:
+        raise InputError("element", element, "a metal with a handbook density")
+    n_per_m3 = rho * 1e6 * AVOGADRO_PER_MOL / atomic_mass_g_per_mol(element.capitalize())
+    return n_per_m3 ** (2.0 / 3.0)
+
+
+def shell_factor(layer_m: float, diameter_m: float, outward: bool) -> float:
+    """f± = 1 ± 2ℓ/d + 4ℓ²/(3d²): sites in a shell one layer ℓ thick around (+) or inside
+    (−) a sphere of diameter d, per flat-monolayer site of its surface πd²."""
+    x = layer_m / diameter_m
+    return 1 + (2 * x if outward else -2 * x) + 4 * x * x / 3
+
+
+def interfacial_charge_C_per_m2(element: str, site_density_per_m2: float,
+                                diameter_m: float) -> float:
+    """q_max,k(d) = e · min(Γ_A f₊(ℓ_A, d), (m_k/μ_B) Γ_M f₋(ℓ_M, d)) [C per m² of metal
+    surface]: the most charge one interface can store (module docstring).
+
+    Parameters
+    ----------
+    element
+        The space-charge metal k.
+    site_density_per_m2
+        Γ_A of the carrier's conversion product (``space_charge_site_density``).
+    diameter_m
+        Metal nanoparticle diameter d.
+    """
+    if not site_density_per_m2 > 0 or not diameter_m > 0:
+        raise InputError("space_charge_site_density / metal_nanoparticle_diameter",
+                         f"{site_density_per_m2:g} m-2 / {diameter_m:g} m", "positive values")
+    ions = site_density_per_m2 * shell_factor(site_density_per_m2 ** -0.5, diameter_m, True)
+    gamma_m = metal_site_density_per_m2(element)
+    electrons = (moment_bohr_magnetons(element) * gamma_m
+                 * shell_factor(gamma_m ** -0.5, diameter_m, False))
+    return ELEMENTARY_CHARGE_C * min(ions, electrons)
+
+
+def _window_V(si: Mapping[str, Any]) -> float:
+    return float(si["space_charge_upper_potential"]) - float(si["space_charge_lower_potential"])
+
+
+def bound_capacitance_F_per_m2(si: Mapping[str, Any], element: str) -> float:
+    """C_max,k = q_max,k(d) / (U_top − U_bot) [F m⁻²] for the set's values ``si``."""
+    q = interfacial_charge_C_per_m2(element, float(si["space_charge_site_density"]),
+                                    float(si["metal_nanoparticle_diameter"]))
+    return q / _window_V(si)
+
+
+def size_factor(si: Mapping[str, Any]) -> float:
+    """S(d) = 1/(1 + exp((d − d_c)/w)) of the set's values (module docstring)."""
+    z = ((float(si["metal_nanoparticle_diameter"]) - float(si["space_charge_critical_diameter"]))
+         / float(si["space_charge_size_factor_width"]))
+    return 1.0 / (1.0 + math.exp(min(z, 700.0)))
+
+
+def stored_electrons_per_metal_atom(capacitance_F_per_m2: float, window_V: float,
+                                    diameter_m: float, molar_volume_m3_per_mol: float,
+                                    size_factor_: float) -> float:
+    """Electrons stored per metal atom present at the bottom of the window,
+    C ΔU (6 V_m/d) S / (e N_A): the most the moment can change per atom [μ_B], since
+    each stored electron changes it by at most one μ_B (seed 000 L456–459)."""
+    area_m2_per_mol = 6 * molar_volume_m3_per_mol / diameter_m * size_factor_
+    return (capacitance_F_per_m2 * window_V * area_m2_per_mol
+            / (ELEMENTARY_CHARGE_C * AVOGADRO_PER_MOL))
+
+
+def magnetisation_change_bohr_magnetons_per_atom(
+    capacitance_F_per_m2: float, window_V: float, diameter_m: float,
+    molar_volume_m3_per_mol: float, size_factor_: float, spin_polarization: float,
+) -> float:
+    """ΔM per metal atom at the bottom of the window, P × stored electrons [μ_B]
+    (seed 000 eqn (5): ΔM = 3.6 Q_extra P μ_B / e)."""
+    return spin_polarization * stored_electrons_per_metal_atom(
+        capacitance_F_per_m2, window_V, diameter_m, molar_volume_m3_per_mol, size_factor_)
+
+
+def _numbers(si: Mapping[str, Any], keys: Sequence[str]) -> bool:
+    return all(isinstance(si.get(k), int | float) for k in keys)
+
+
+def check_physical_bounds(si: Mapping[str, Any], elements: Sequence[str]) -> None:
+    """Refuse an areal capacitance above the interfacial bound or a stored charge whose
+    moment change exceeds the moment of the metal present (module docstring).
+
+    Values that are not numbers (a fit's input parameters) are skipped here; the fit
+    refuses its bounds when it probes them.
+
+    Raises
+    ------
+    InputError
+        Naming ``space_charge_areal_capacitance_<el>``, its value, the bound and why.
+    """
+    common = ("space_charge_site_density", "metal_nanoparticle_diameter",
+              "space_charge_upper_potential", "space_charge_lower_potential",
+              "space_charge_critical_diameter", "space_charge_size_factor_width")
+    if not _numbers(si, common):
+        return
+    window = _window_V(si)
+    d = float(si["metal_nanoparticle_diameter"])
+    for el in elements:
+        s = el.lower()
+        key = f"{_CAPACITANCE}{s}"
+        if not _numbers(si, (key, f"metal_molar_volume_{s}")):
+            continue
+        c = float(si[key])
+        c_max = bound_capacitance_F_per_m2(si, el)
+        if c > c_max * (1 + 1e-6):
+            raise InputError(
+                key, f"{c:.4g} F/m2",
+                f"at most {c_max:.4g} F/m2 = q_max/(U_top - U_bot): one carrier-ion "
+                f"monolayer per {el} interface ({c_max * window:.3g} C/m2 at "
+                f"d = {d * 1e9:.3g} nm), fewer if {el}'s moment "
+                f"({moment_bohr_magnetons(el):.3g} mu_B/atom) runs out first",
+                hint=f"{c / c_max:.2g} monolayers is not interfacial storage; capacity "
+                     "beyond it needs another mechanism (docs/anode.md, Interfacial "
+                     "space-charge storage)")
+        n_e = stored_electrons_per_metal_atom(c, window, d, float(si[f"metal_molar_volume_{s}"]),
+                                              size_factor(si))
+        m = moment_bohr_magnetons(el)
+        if n_e > m * (1 + 1e-6):
+            raise InputError(
+                key, f"{c:.4g} F/m2",
+                f"a charge whose moment change stays within the moment of the {el} "
+                f"present ({m:.3g} mu_B per atom)",
+                hint=f"it stores {n_e:.3g} electrons per {el} atom, each changing the "
+                     "moment by up to one mu_B (seed 000 L456-459)")
+
+
+def rescale_for_ion(si_reference: Mapping[str, Any], si_ion: dict[str, Any]) -> None:
+    """C_k → C_k · q_max,k(ion)/q_max,k(reference), in place on ``si_ion``.
+
+    ``si_ion`` holds the simulated ion's site density and particle diameter; the fraction
+    of the bound the set's C_k fills is kept.
+
+    Raises
+    ------
+    InputError
+        When the set gives no ``space_charge_site_density`` or particle diameter.
+    """
+    for need in ("space_charge_site_density", "metal_nanoparticle_diameter"):
+        if need not in si_reference:
+            raise InputError("parameter set", f"no {need}",
+                             "a set with space charge gives the site density and the "
+                             "particle diameter of its reference ion",
+                             hint="docs/anode.md, Interfacial space-charge storage")
+    for key, c in list(si_ion.items()):
+        if not key.startswith(_CAPACITANCE) or not isinstance(c, int | float) or c <= 0:
+            continue
+        el = key[len(_CAPACITANCE):]
+        q_ref = interfacial_charge_C_per_m2(el, float(si_reference["space_charge_site_density"]),
+                                            float(si_reference["metal_nanoparticle_diameter"]))
+        q_ion = interfacial_charge_C_per_m2(el, float(si_ion["space_charge_site_density"]),
+                                            float(si_ion["metal_nanoparticle_diameter"]))
+        si_ion[key] = c * q_ion / q_ref
+
+
+# ----------------------------------------------------------------- PyBaMM mechanism
 def window(
     dphi: pybamm.Symbol, u_top: pybamm.Symbol, u_bot: pybamm.Symbol, delta: pybamm.Symbol
 ) -> pybamm.Symbol:
