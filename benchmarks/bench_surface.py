@@ -28,10 +28,18 @@ double, and the speed-up on 2 MPI ranks.
 
       mpiexec -n 1|2 python benchmarks/bench_surface.py --iterative   # 2D, LU vs GAMG
       mpiexec -n 1|2 python benchmarks/bench_surface.py --3d          # 3D sizes
+- ``surface_mesh_cache_3d`` (issue 18): building the 3D mesh of the bare nucleus
+  (~160k DOFs) from the mesh cache (a hit: no gmsh) vs with the cache switched off
+  (gmsh + DOLFINx construction). ``python benchmarks/bench_surface.py --mesh`` prints
+  the miss/hit times at the 3D sizes.
+
+Every printed line carries the ranks, the DOFs and the 1-minute load average, since
+absolute times on a shared machine vary with the load.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -40,6 +48,13 @@ SIZES_UM = {"100k": 0.024, "200k": 0.017}
 SIZES_ITERATIVE_UM = {"100k": 0.012, "200k": 0.0085}
 # 3D (surface, far) element sizes [um] of the bare nucleus for ~0.5M and ~1M DOFs
 SIZES_3D_UM = {"500k": (0.045, 0.45), "1m": (0.035, 0.35)}
+# 3D mesh-cache benchmark: ~160k DOFs (quick enough for repeated misses)
+SIZE_3D_CACHE_UM = (0.07, 0.7)
+
+
+def _load() -> str:
+    """The 1-minute load average, for the printed lines."""
+    return f"load={os.getloadavg()[0]:.1f}"
 
 
 def _parameters() -> Any:
@@ -211,6 +226,37 @@ class _Case3D(_Case):
         return solve_steady_3d(sm, p, "bare", linear_solver="gamg")
 
 
+class _MeshCache3D:
+    """3D meshing from the mesh cache (hit) vs with the cache switched off (gmsh)."""
+
+    def __init__(self, sizes_um: tuple[float, float]) -> None:
+        self.sizes_um = sizes_um
+        self._dir: Any = None
+
+    def _build(self, cache: bool) -> Any:
+        import tempfile
+
+        if self._dir is None:  # a private cache folder: the first hit is ours
+            self._dir = tempfile.TemporaryDirectory(prefix="hemcell_bench_meshes_")
+        saved = {k: os.environ.get(k) for k in ("HEMCELL_CACHE_DIR", "HEMCELL_MESH_CACHE")}
+        os.environ["HEMCELL_CACHE_DIR"] = self._dir.name
+        os.environ["HEMCELL_MESH_CACHE"] = "on" if cache else "off"
+        try:
+            return _mesh_3d(self.sizes_um)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def hit(self) -> Any:
+        return self._build(cache=True)
+
+    def miss(self) -> Any:
+        return self._build(cache=False)
+
+
 def benchmarks() -> list[Any]:
     """Coupled solve at ~100k and ~200k DOFs vs a GAMG Poisson solve on the same mesh."""
     from hemcell.cli.bench import Benchmark
@@ -254,6 +300,15 @@ def benchmarks() -> list[Any]:
             run=c3.steady, baseline=c3.poisson,
             baseline_name="scalar Poisson, CG + GAMG, same 3D mesh", repeats=1,
         ))
+    mc = _MeshCache3D(SIZE_3D_CACHE_UM)
+    out.append(Benchmark(
+        name="surface_mesh_cache_3d",
+        description=(f"3D mesh of the bare nucleus (surface/far {SIZE_3D_CACHE_UM[0]}/"
+                     f"{SIZE_3D_CACHE_UM[1]} um, ~160k DOFs) from the mesh cache (no gmsh) "
+                     "vs built with the cache off"),
+        run=mc.hit, baseline=mc.miss,
+        baseline_name="same mesh, cache off (gmsh + DOLFINx construction)", repeats=2,
+    ))
     return out
 
 
@@ -269,7 +324,7 @@ def _main() -> None:
     p = _parameters()
     for label, size in SIZES_UM.items():
         sm = _mesh(size)
-        poisson, _ = poisson_solver(sm.transport)
+        poisson, n_poisson = poisson_solver(sm.transport)
         poisson()
         comm.Barrier()
         t = time.perf_counter()
@@ -283,11 +338,17 @@ def _main() -> None:
         comm.Barrier()
         t_coupled = time.perf_counter() - t
         m = compute_metrics(result)
+        tr = result.transport
+        transport_dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
         if comm.rank == 0:
-            print(f"{label}: ranks={comm.size} dofs={m['dofs']} coupled={t_coupled:.2f} s "
-                  f"poisson={t_poisson:.3f} s ratio={t_coupled / t_poisson:.1f} "
+            print(f"{label}: ranks={comm.size} dofs={m['dofs']} "
+                  f"(transport {transport_dofs}, poisson {n_poisson}) "
+                  f"coupled={t_coupled:.2f} s poisson={t_poisson:.3f} s "
+                  f"ratio={t_coupled / t_poisson:.1f} "
                   f"coupling_iterations={m['coupling_iterations']} "
-                  f"focusing={m['current_focusing_factor']:.6f}", flush=True)
+                  f"newton={result.newton_iterations} "
+                  f"factorisations={tr.preconditioner_builds} "
+                  f"focusing={m['current_focusing_factor']:.6f} {_load()}", flush=True)
 
 
 def _timed(comm: Any, fn: Any) -> tuple[float, Any]:
@@ -314,7 +375,7 @@ def _main_iterative() -> None:
             dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
             print(f"2D {label}: ranks={comm.size} transport_dofs={dofs} "
                   f"lu={t_lu:.2f} s gamg={t_it:.2f} s "
-                  f"last_ksp_iterations={ksp.getIterationNumber()}", flush=True)
+                  f"last_ksp_iterations={ksp.getIterationNumber()} {_load()}", flush=True)
 
 
 def _main_3d() -> None:
@@ -335,7 +396,8 @@ def _main_3d() -> None:
                   f"steady={t_steady:.2f} s poisson={t_poisson:.3f} s "
                   f"ratio={t_steady / t_poisson:.1f} newton={r.newton_iterations[0]} "
                   f"last_ksp_iterations={ksp.getIterationNumber()} "
-                  f"max_i_n={r.samples.current_density_A_per_m2.max():.6g}", flush=True)
+                  f"max_i_n={r.samples.current_density_A_per_m2.max():.6g} {_load()}",
+                  flush=True)
 
 
 def _main_transient() -> None:
@@ -350,13 +412,32 @@ def _main_transient() -> None:
     r = tc.transient()
     t_tr = time.perf_counter() - t
     print(f"transient: dofs={r.dofs} steps={r.steps} per_step={t_tr / r.steps:.3f} s "
-          f"steady_coupled={t_steady:.3f} s ratio={t_tr / r.steps / t_steady:.2f}", flush=True)
+          f"steady_coupled={t_steady:.3f} s ratio={t_tr / r.steps / t_steady:.2f} {_load()}",
+          flush=True)
+
+
+def _main_mesh() -> None:
+    """Print 3D meshing times with the cache off (gmsh), on a miss and on a hit."""
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    for label, sizes in {"160k": SIZE_3D_CACHE_UM, **SIZES_3D_UM}.items():
+        mc = _MeshCache3D(sizes)
+        t_off, sm = _timed(comm, mc.miss)
+        t_miss, _ = _timed(comm, mc.hit)  # first use of the private folder: a miss
+        t_hit, _ = _timed(comm, mc.hit)
+        cells = sm.mesh.topology.index_map(3).size_global
+        if comm.rank == 0:
+            print(f"3D mesh {label}: ranks={comm.size} cells={cells} off={t_off:.1f} s "
+                  f"miss={t_miss:.1f} s hit={t_hit:.1f} s {_load()}", flush=True)
 
 
 if __name__ == "__main__":
     import sys
 
-    if "--transient" in sys.argv:
+    if "--mesh" in sys.argv:
+        _main_mesh()
+    elif "--transient" in sys.argv:
         _main_transient()
     elif "--iterative" in sys.argv:
         _main_iterative()

@@ -481,54 +481,155 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
         Full mesh, transport and mechanics sub-meshes, with tags (see :class:`Cell`,
         :class:`Facet`).
     """
+    from hemcell.surface.mesh_cache import mesh_key
+
+    key = None if surface_curve is not None else mesh_key(
+        "2d", spec, band_is_electrolyte=band_is_electrolyte)
     return mesh_from_gmsh(
         spec, lambda gmsh: _build_gmsh_model(spec, gmsh, band_is_electrolyte, surface_curve),
-        comm, gdim=2, has_coating=spec.coated and not band_is_electrolyte)
+        comm, gdim=2, has_coating=spec.coated and not band_is_electrolyte, cache_key=key)
 
 
 def mesh_from_gmsh(spec: Any, build: Any, comm: MPI.Comm | None, gdim: int,
-                   has_coating: bool,
-                   transform: Any = None) -> SurfaceMesh:
+                   has_coating: bool, transform: Any = None,
+                   facets: tuple[int, ...] | None = None,
+                   cache_key: str | None = None) -> SurfaceMesh:
     """Run ``build(gmsh)`` on rank 0, distribute the mesh and split it into sub-meshes.
 
     Shared by the 2D and 3D geometries. ``build`` creates the model (in µm) with the
     physical groups of :class:`Cell` and :class:`Facet` and generates the mesh;
     ``transform`` (optional) maps the node coordinates [m] in place after scaling
-    (e.g. a surface height field), before the sub-meshes are extracted.
+    (e.g. a surface height field), before the sub-meshes are extracted. ``facets``
+    limits the facet tags to these groups (None: all). With ``cache_key`` the gmsh
+    output is taken from, or stored in, the mesh cache (:mod:`hemcell.surface.mesh_cache`);
+    a cached mesh is identical to a fresh one.
     """
     import dolfinx_solver  # noqa: F401  (must precede dolfinx)
 
-    import dolfinx.io.gmsh
-    import gmsh
     from mpi4py import MPI
 
+    from hemcell.surface import mesh_cache
+
     comm = MPI.COMM_WORLD if comm is None else comm
-    initialized_here = False
+    arrays, error = None, None
     if comm.rank == 0:
-        if not gmsh.isInitialized():
-            gmsh.initialize(interruptible=False)
-            initialized_here = True
-        gmsh.option.setNumber("General.Terminal", 0)
-        gmsh.model.add("hemcell_surface")
         try:
-            build(gmsh)
-        except Exception:
-            gmsh.model.remove()
-            if initialized_here:
-                gmsh.finalize()
-            raise
-    data = dolfinx.io.gmsh.model_to_mesh(gmsh.model if comm.rank == 0 else None, comm, 0,
-                                         gdim=gdim)
-    if comm.rank == 0:
+            arrays = mesh_cache.load(cache_key) if cache_key else None
+            if arrays is None:
+                arrays = _gmsh_arrays(build, facets)
+                if cache_key:
+                    mesh_cache.store(cache_key, arrays)
+        except Exception as exc:  # raised on every rank below (no rank left waiting)
+            error = exc
+    failed = comm.bcast(error is not None, root=0)
+    if failed:
+        if error is not None:
+            raise error
+        raise RuntimeError("meshing failed on rank 0")
+    msh, cell_tags, facet_tags = mesh_from_arrays(comm, arrays, gdim)
+    msh.geometry.x[:] *= _UM
+    if transform is not None:
+        transform(msh.geometry.x)
+    return split_mesh(spec, msh, cell_tags, facet_tags, has_coating)
+
+
+def _gmsh_arrays(build: Any, facets: tuple[int, ...] | None) -> dict[str, npt.NDArray[Any]]:
+    """Build the gmsh model and return its mesh as arrays (rank 0; see :mod:`mesh_cache`).
+
+    Nodes (µm), the cells of the highest dimension in DOLFINx vertex order with their
+    physical tags, and the facets of the groups ``facets`` (None: all) with theirs.
+    """
+    import gmsh
+    from dolfinx.io.gmsh import extract_geometry
+
+    initialized_here = False
+    if not gmsh.isInitialized():
+        gmsh.initialize(interruptible=False)
+        initialized_here = True
+    gmsh.option.setNumber("General.Terminal", 0)
+    gmsh.model.add("hemcell_surface")
+    try:
+        build(gmsh)
+        x = extract_geometry(gmsh.model)
+        groups = gmsh.model.getPhysicalGroups()
+        tdim = max(d for d, _ in groups)
+        parts: dict[int, list[tuple[npt.NDArray[np.int64], int]]] = {tdim: [], tdim - 1: []}
+        cell_type = -1
+        for dim, tag in groups:
+            if dim < tdim - 1 or (dim == tdim - 1 and facets is not None and tag not in facets):
+                continue
+            for entity in gmsh.model.getEntitiesForPhysicalGroup(dim, tag):
+                types, _, nodes = gmsh.model.mesh.getElements(dim, tag=entity)
+                for etype, enodes in zip(types, nodes, strict=True):
+                    n = gmsh.model.mesh.getElementProperties(etype)[3]
+                    parts[dim].append((np.asarray(enodes, dtype=np.int64).reshape(-1, n) - 1,
+                                       tag))
+                    if dim == tdim:
+                        cell_type = int(etype)
+    finally:
         gmsh.model.remove()
         if initialized_here:
             gmsh.finalize()
 
-    msh = data.mesh
-    msh.geometry.x[:] *= _UM
-    if transform is not None:
-        transform(msh.geometry.x)
-    return split_mesh(spec, msh, data.cell_tags, data.facet_tags, has_coating)
+    def stack(dim: int, width: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+        if not parts[dim]:
+            return np.empty((0, width), dtype=np.int64), np.empty(0, dtype=np.int32)
+        return (np.concatenate([a for a, _ in parts[dim]]),
+                np.concatenate([np.full(len(a), t, dtype=np.int32) for a, t in parts[dim]]))
+
+    cells, cell_values = stack(tdim, tdim + 1)
+    facet_arr, facet_values = stack(tdim - 1, tdim)
+    return {"x": x, "cells": cells, "cell_values": cell_values, "facets": facet_arr,
+            "facet_values": facet_values, "gmsh_cell_type": np.array(cell_type)}
+
+
+def mesh_from_arrays(comm: Any, arrays: dict[str, npt.NDArray[Any]] | None,
+                     gdim: int) -> tuple[Any, Any, Any]:
+    """Distributed DOLFINx mesh, cell tags and facet tags from gmsh arrays on rank 0.
+
+    The same construction as ``dolfinx.io.gmsh.model_to_mesh`` (same cells, same
+    partitioner), except that the cell tags are carried by the input cell index
+    (``original_cell_index``) instead of being matched vertex by vertex, and only the
+    facets present in ``arrays`` are tagged.
+    """
+    import dolfinx_solver  # noqa: F401
+
+    from dolfinx import cpp as _cpp
+    from dolfinx.graph import adjacencylist
+    from dolfinx.io import distribute_entity_data
+    from dolfinx.io.gmsh import cell_perm_array, ufl_mesh
+    from dolfinx.mesh import create_mesh, meshtags, meshtags_from_entities
+
+    root = comm.rank == 0
+    gmsh_cell = comm.bcast(int(arrays["gmsh_cell_type"]) if root else None, root=0)
+    domain = ufl_mesh(gmsh_cell, gdim, dtype=np.float64)
+    n_nodes = domain.ufl_coordinate_element().basix_element.dim
+    tdim = domain.topological_dimension
+    if root:
+        perm = cell_perm_array(_cpp.mesh.to_type(str(domain.ufl_cell())), n_nodes)
+        cells = np.ascontiguousarray(arrays["cells"][:, perm])
+        x = np.ascontiguousarray(arrays["x"][:, :gdim], dtype=np.float64)
+        facet_arr, facet_values = arrays["facets"], arrays["facet_values"]
+        cell_values = np.asarray(arrays["cell_values"], dtype=np.int32)
+    else:
+        cells = np.empty((0, n_nodes), dtype=np.int64)
+        x = np.empty((0, gdim), dtype=np.float64)
+        facet_arr = np.empty((0, tdim), dtype=np.int64)
+        facet_values = np.empty(0, dtype=np.int32)
+        cell_values = None
+    msh = create_mesh(comm, cells, domain, x)
+    cell_values = comm.bcast(cell_values, root=0)
+    imap = msh.topology.index_map(tdim)
+    n_cells = imap.size_local + imap.num_ghosts
+    original = np.asarray(msh.topology.original_cell_index)[:n_cells]
+    cell_tags = meshtags(msh, tdim, np.arange(n_cells, dtype=np.int32), cell_values[original])
+    cell_tags.name = "cell_tags"
+    local, values = distribute_entity_data(msh, tdim - 1, facet_arr, facet_values)
+    msh.topology.create_connectivity(tdim - 1, tdim)
+    facet_tags = meshtags_from_entities(msh, tdim - 1, adjacencylist(local),
+                                        values.astype(np.int32, copy=False))
+    facet_tags.name = "facet_tags"
+    return msh, cell_tags, facet_tags
 
 
 def split_mesh(spec: Any, msh: Any, cell_tags: Any, facet_tags: Any,

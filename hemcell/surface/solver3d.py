@@ -92,7 +92,7 @@ def solve_steady_3d(
         ``gamg`` (default in 3D) or ``lu``.
     """
     t0 = time.perf_counter()
-    tr = TransportProblem(sm, p, case, linear_solver=linear_solver)
+    tr = TransportProblem(sm, p, case, linear_solver=linear_solver, reuse_preconditioner=True)
     its = tr.solve()
     samples = surface_samples_3d(tr)
     if progress:

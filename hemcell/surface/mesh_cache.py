@@ -1,0 +1,127 @@
+"""On-disk cache of gmsh meshes, keyed by the geometry parameters.
+
+Meshing (gmsh on rank 0) is the slowest stage of a large 3D run and is repeated
+unchanged by ``surface compare``, ``seeds``, sweeps over non-geometric parameters and
+reruns. The cache keeps what gmsh produces, before any distribution: node coordinates
+(gmsh units, µm), the cells (DOLFINx vertex order) with their region tags, and the
+tagged facets. A hit skips gmsh and feeds the same arrays to the same DOLFINx mesh
+construction (:func:`hemcell.surface.geometry.mesh_from_arrays`), so a cached mesh is
+identical to a fresh one, on any number of ranks.
+
+Key: SHA-256 of the geometry specification (every field), the builder (2D/3D, band
+tagging, the facet groups kept), the versions of gmsh and DOLFINx, the cache format and
+the source text of the geometry modules (a change to the meshing code is a miss).
+
+Location: ``$HEMCELL_CACHE_DIR/meshes`` (default ``~/.cache/hemcell/meshes``), one
+``<key>.npz`` per mesh, written to a temporary file and renamed (atomic: concurrent runs
+never read a partial file). ``HEMCELL_MESH_CACHE=off`` disables the cache. Delete the
+folder to reclaim the space.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+CACHE_FORMAT = 1
+ARRAYS: tuple[str, ...] = ("x", "cells", "cell_values", "facets", "facet_values",
+                           "gmsh_cell_type")
+_OFF = ("0", "off", "no", "false")
+
+
+def cache_dir() -> Path | None:
+    """Folder of cached meshes, or None when caching is switched off."""
+    if os.environ.get("HEMCELL_MESH_CACHE", "").strip().lower() in _OFF:
+        return None
+    root = os.environ.get("HEMCELL_CACHE_DIR")
+    base = Path(root) if root else Path.home() / ".cache" / "hemcell"
+    return base / "meshes"
+
+
+def _source_digest() -> str:
+    """Digest of the meshing code (geometry modules and this one)."""
+    from hemcell.surface import geometry, geometry3d
+
+    h = hashlib.sha256()
+    for mod in (geometry, geometry3d):
+        h.update(Path(mod.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def mesh_key(builder: str, spec: Any, **options: Any) -> str:
+    """Cache key of the mesh of ``spec`` built by ``builder`` with ``options``.
+
+    Parameters
+    ----------
+    builder
+        Which model builder (``2d`` or ``3d``).
+    spec
+        The :class:`~hemcell.surface.geometry.GeometrySpec` (a dataclass).
+    options
+        Further builder options (JSON-serialisable), e.g. the band tagging or the facet
+        groups kept.
+    """
+    import dolfinx
+    import gmsh
+
+    payload = {
+        "format": CACHE_FORMAT,
+        "builder": builder,
+        "spec": dataclasses.asdict(spec),
+        "options": options,
+        "gmsh": gmsh.__version__,
+        "dolfinx": dolfinx.__version__,
+        "source": _source_digest(),
+    }
+    text = json.dumps(payload, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def load(key: str) -> dict[str, npt.NDArray[Any]] | None:
+    """The cached arrays of ``key``, or None (no cache, a miss, or an unreadable file)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"{key}.npz"
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in ARRAYS}
+    except (OSError, KeyError, ValueError):
+        return None  # a damaged entry is a miss (and is overwritten by the store)
+    return arrays
+
+
+def store(key: str, arrays: dict[str, npt.NDArray[Any]]) -> Path | None:
+    """Write ``arrays`` under ``key`` atomically; return the path (None if switched off).
+
+    A cache that cannot be written (read-only or full disk) is skipped silently: the run
+    has its mesh either way.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"{key}.npz"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".npz", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **{name: arrays[name] for name in ARRAYS})
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        return None
+    return path
