@@ -458,6 +458,9 @@ def compare_cases(
             metrics["coated"]["min_surface_concentration_mol_per_m3"]
             - metrics["bare"]["min_surface_concentration_mol_per_m3"],
     }
+    if "her_current_fraction" in metrics["bare"]:  # aqueous metals
+        summary["her_fraction_ratio_coated_to_bare"] = (
+            metrics["coated"]["her_current_fraction"] / metrics["bare"]["her_current_fraction"])
     if comm.rank == 0:
         write_json(out_dir / "comparison.json", summary)
         write_run_record(out_dir, {c: rc.record for c, rc in cases.items()})
