@@ -369,20 +369,16 @@ def full_cell_values(
         base, pv = _cathode_set_values(cathode, si)
         sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
                 / pv["Maximum concentration in positive electrode [mol.m-3]"])
-        # a cell with a pristine anode starts near 0 V: only the upper end of the
-        # cathode's window is a cut-off of the model, the lower one bounds the protocol
-        cut_offs = (0.0, pv["Upper voltage cut-off [V]"])
     elif (partner := cathode_partner(cathode)) is None:
         base, sto0 = CATHODES[cathode]
         pv = pybamm.ParameterValues(base)
-        cut_offs = (0.0, 4.3)  # the protocol's own cut-offs end the steps
     else:
         base = "Xu2019 with the imported partner"  # (Xu2019: the half-cells' base)
         pv = pybamm.ParameterValues("Xu2019")
         pv.update(partner, check_already_exists=False)
         sto0 = (partner["Initial concentration in positive electrode [mol.m-3]"]
                 / partner["Maximum concentration in positive electrode [mol.m-3]"])
-        cut_offs = (0.0, 4.3)
+    cut_offs = full_cell_cut_offs(pv)
     mechanisms = tuple(mechanisms)
     half = pybamm_values(si, inventory, base="Xu2019", cell="full", mechanisms=mechanisms)
     anode = {}
@@ -432,6 +428,21 @@ def full_cell_values(
         check_already_exists=False,
     )
     return pv
+
+
+def full_cell_cut_offs(pv: pybamm.ParameterValues) -> tuple[float, float]:
+    """The full cell's voltage events (lower, upper) [V] from the cathode's window.
+
+    Upper: the upper end of the cathode's window, "Upper voltage cut-off [V]" of its
+    values (a cathode set's ``cathode_upper_cutoff_potential``; Prada2013's 3.6 V for LFP,
+    Chen2020's 4.2 V for NMC811; an imported partner's, else Xu2019's 4.2 V). The cell's
+    voltage is the cathode's potential minus the anode's, which stays ≥ 0 V vs the metal
+    without plating, so a cell above it has its cathode above the window. Lower: 0 V, cell
+    reversal (the anode's potential above the cathode's), a bound of the definition; the
+    cathode's lower window end bounds the protocol instead, since a cell with a pristine
+    anode starts near 0.7 V.
+    """
+    return 0.0, float(pv["Upper voltage cut-off [V]"])
 
 
 def _cathode_set_values(cathode: str, si: Mapping[str, Any]
