@@ -34,6 +34,11 @@ from hemcell.materials.elements import (
     metal_density_g_per_cm3,
 )
 from hemcell.materials.formula import parse_formula
+from hemcell.materials.interfaces import (
+    has_product,
+    interfacial_storage_data,
+    product_site_density_per_m2,
+)
 from hemcell.materials.roles import alloy_phase
 
 BASE_SET = "heo_rocksalt_mgconicuzn"
@@ -194,6 +199,27 @@ def build_parameter_set(inventory: Mapping[str, Any], name: str) -> dict[str, An
     # -------------------------------------------------- element-resolved
     missing: list[str] = []
     no_registry: list[str] = []
+
+    # one carrier-ion monolayer of the conversion product (hemcell.materials.interfaces);
+    # the plain key is for the set's reference ion (Li, copied from the base set)
+    anions = list(inventory["sublattices"].get("anion", {}))
+    for pname in [k for k in params if k.startswith("space_charge_site_density")]:
+        carrier = ("Li" if pname == "space_charge_site_density"
+                   else pname.rsplit("_", 1)[1].capitalize())
+        if len(anions) == 1 and has_product(anions[0], carrier):
+            product = interfacial_storage_data()["products"][anions[0]][carrier]["formula"]
+            params[pname] = {
+                "value": _sig(product_site_density_per_m2(anions[0], carrier), 5),
+                "unit": "1/m**2",
+                "source": {"derived": (
+                    f"one {product} monolayer, n^(2/3) of its {carrier} number density "
+                    "(hemcell.materials.interfaces.product_site_density_per_m2, densities "
+                    "sourced in hemcell/materials/data/interfacial_storage.yaml)")},
+            }
+        else:
+            del params[pname]
+            if any("space_charge" in r for r in roles.values()):
+                missing.append(pname)
 
     def put(pname: str, entry: dict[str, Any]) -> None:
         if pname in specs:

@@ -105,6 +105,10 @@ def element_roles(
 
 
 def space_charge_order(roles: Mapping[str, Sequence[str]]) -> list[str]:
-    """Space-charge elements from strongest to weakest (Fe > Co > Ni, seed 000 L700-704)."""
+    """Space-charge elements from strongest to weakest by their spin moment per atom
+    (:mod:`hemcell.materials.interfaces`; Fe > Co > Ni, the order seed 000 L700-704 sees)."""
+    from hemcell.materials.interfaces import interfacial_storage_data, moment_bohr_magnetons
+
     sc = [el for el, r in roles.items() if "space_charge" in r]
-    return sorted(sc, key=lambda el: element_entry(el).get("space_charge_rank", 99))
+    metals = interfacial_storage_data()["metals"]
+    return sorted(sc, key=lambda el: -moment_bohr_magnetons(el) if el in metals else 0.0)

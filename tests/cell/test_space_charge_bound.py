@@ -186,3 +186,22 @@ def test_a_fit_whose_bounds_pass_the_physical_bound_is_refused(tmp_path):
         FitProblem(load_spec(path))
     assert err.value.field == "space_charge_areal_capacitance_fe"
     assert "monolayer" in err.value.allowed
+
+
+def test_composition_sets_derive_the_site_density_of_their_anion():
+    """`hemcell composition --write-params`: Li2S (and Na2S, K2S) monolayers for FeS, Li2O
+    for an oxide; a phosphide without a space-charge metal needs none."""
+    from hemcell.materials import composition_inventory
+    from hemcell.materials.paramset import build_parameter_set
+
+    for formula, anion in (("FeS", "S"), ("(Mg0.2Co0.2Ni0.2Cu0.2Fe0.2)O", "O")):
+        p = build_parameter_set(composition_inventory(formula), "x")["parameters"]
+        for key, ion in (("space_charge_site_density", "Li"),
+                         ("space_charge_site_density_na", "Na"),
+                         ("space_charge_site_density_k", "K")):
+            assert p[key]["value"] == pytest.approx(
+                sc.product_site_density_per_m2(anion, ion), rel=1e-4)
+            assert "derived" in p[key]["source"]
+    doc = build_parameter_set(composition_inventory("InGeSiP3"), "x")
+    assert not any(k.startswith("space_charge_site_density") for k in doc["parameters"])
+    assert not any("space_charge_site_density" in n for n in doc["notes"])

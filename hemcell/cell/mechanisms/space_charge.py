@@ -40,7 +40,7 @@ the window is limited by whichever side runs out first:
   d, n_A·(π/6)[(d+2ℓ_A)³ − d³] = Γ_A πd² f₊. ℓ_A is the ion side's screening length in
   this saturated (site-limited) limit, and it carries the size and the carrier-ion
   dependence: K₂S has fewer, farther-apart sites than Li₂S (``space_charge_site_density``
-  per ion, from the product density in ``hemcell/materials/data/interfacial_storage.yaml``).
+  per ion, from the product density: :mod:`hemcell.materials.interfaces`).
 - **metal side: the moment.** The electrons go into empty minority-spin d states of the
   metal's first atomic layer (Thomas–Fermi screening, seed 000 L440–446, L475–480), each
   lowering the moment by one μ_B (L451, L456–459); an interfacial atom takes at most
@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 import pybamm
@@ -71,11 +70,26 @@ from scipy import constants as _c
 from hemcell.cell.mechanisms.base import BaseMechanism, ElectrodeContext, param
 from hemcell.cell.mechanisms.conversion import Conversion
 from hemcell.errors import InputError
+from hemcell.materials.interfaces import (
+    AVOGADRO_PER_MOL,
+    interfacial_storage_data,
+    metal_site_density_per_m2,
+    moment_bohr_magnetons,
+    product_site_density_per_m2,
+)
 from hemcell.params.uses import ParameterUse
 
-#: Elementary charge e [C] and Avogadro constant N_A [mol⁻¹] (CODATA via scipy).
+#: Elementary charge e [C] (CODATA via scipy).
 ELEMENTARY_CHARGE_C: float = float(_c.e)
-AVOGADRO_PER_MOL: float = float(_c.N_A)
+
+__all__ = [
+    "AVOGADRO_PER_MOL", "ELEMENTARY_CHARGE_C", "PARAMETERS", "SpaceCharge",
+    "bound_capacitance_F_per_m2", "check_physical_bounds", "interfacial_charge_C_per_m2",
+    "interfacial_storage_data", "magnetisation_change_bohr_magnetons_per_atom",
+    "metal_site_density_per_m2", "moment_bohr_magnetons", "product_site_density_per_m2",
+    "rescale_for_ion", "shell_factor", "size_factor", "stored_electrons_per_metal_atom",
+    "window",
+]
 
 #: Registry names the space-charge mechanism reads; ``{el}`` runs over the
 #: space-charge metals (their conversion capacity counts the metal atoms).
@@ -87,7 +101,9 @@ PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("space_charge_lower_potential", "V"),
     ParameterUse("space_charge_window_smoothing", "V"),
     ParameterUse("space_charge_relaxation_time", "s"),
-    ParameterUse("space_charge_site_density", "1/m**2"),
+    ParameterUse("space_charge_site_density", "1/m**2", "",
+                 "no space-charge metal: nothing is stored (named by check_physical_bounds "
+                 "when one is)"),
     ParameterUse("space_charge_areal_capacitance_{el}", "F/m**2", "space_charge"),
     ParameterUse("metal_molar_volume_{el}", "m**3/mol", "space_charge"),
     ParameterUse("electrons_per_metal_atom_{el}", "dimensionless", "space_charge"),
@@ -100,69 +116,6 @@ _CAPACITANCE = "space_charge_areal_capacitance_"
 
 
 # ----------------------------------------------------------------- interfacial bound
-@lru_cache(maxsize=1)
-def interfacial_storage_data() -> dict[str, Any]:
-    """The parsed ``hemcell/materials/data/interfacial_storage.yaml`` (moments, products)."""
-    from hemcell.materials.elements import ELEMENTS_FILE
-    from hemcell.params.yaml_io import safe_load_file
-
-    return safe_load_file(ELEMENTS_FILE.with_name("interfacial_storage.yaml"))
-
-
-def moment_bohr_magnetons(element: str) -> float:
-    """Spin moment m_k of a metal [μ_B per atom] (sourced in ``interfacial_storage.yaml``).
-
-    Raises
-    ------
-    InputError
-        For a metal without a sourced moment.
-    """
-    metals = interfacial_storage_data()["metals"]
-    el = element.capitalize()
-    if el not in metals:
-        raise InputError(f"{_CAPACITANCE}{el.lower()}", el, ", ".join(metals),
-                         hint="space-charge storage needs the metal's spin moment "
-                              "(hemcell/materials/data/interfacial_storage.yaml); "
-                              "a metal without one stores no spin-polarised charge")
-    return float(metals[el]["moment_bohr_magnetons"])
-
-
-def product_site_density_per_m2(anion: str, ion: str) -> float:
-    """Γ_A = n_A^{2/3}, n_A = ν ρ N_A / M: carrier sites per area of one AₙX monolayer [m⁻²].
-
-    Parameters
-    ----------
-    anion
-        Anion symbol of the conversion product (``O``, ``S``).
-    ion
-        Carrier ion (``Li``, ``Na``, ``K``).
-    """
-    from hemcell.materials.elements import molar_mass_g_per_mol
-    from hemcell.materials.formula import parse_formula
-
-    products = interfacial_storage_data()["products"]
-    row = products.get(anion, {}).get(ion)
-    if row is None:
-        raise InputError("anion/ion", f"{anion}/{ion}",
-                         ", ".join(f"{a}/{i}" for a, p in products.items() for i in p),
-                         hint="no sourced density of the conversion product")
-    molar_mass_g = molar_mass_g_per_mol(dict(parse_formula(row["formula"]).amounts))
-    n_per_m3 = (row["carriers_per_formula_unit"] * row["density_g_per_cm3"] * 1e6
-                * AVOGADRO_PER_MOL / molar_mass_g)
-    return n_per_m3 ** (2.0 / 3.0)
-
-
-def metal_site_density_per_m2(element: str) -> float:
-    """Γ_M = n_M^{2/3}, n_M = ρ N_A / M: atoms per area of one metal monolayer [m⁻²]."""
-    from hemcell.materials.elements import atomic_mass_g_per_mol, metal_density_g_per_cm3
-
-    rho = metal_density_g_per_cm3(element.capitalize())
-    if rho is None:
-        raise InputError("element", element, "a metal with a handbook density")
-    n_per_m3 = rho * 1e6 * AVOGADRO_PER_MOL / atomic_mass_g_per_mol(element.capitalize())
-    return n_per_m3 ** (2.0 / 3.0)
-
-
 def shell_factor(layer_m: float, diameter_m: float, outward: bool) -> float:
     """f± = 1 ± 2ℓ/d + 4ℓ²/(3d²): sites in a shell one layer ℓ thick around (+) or inside
     (−) a sphere of diameter d, per flat-monolayer site of its surface πd²."""
@@ -252,6 +205,15 @@ def check_physical_bounds(si: Mapping[str, Any], elements: Sequence[str]) -> Non
     common = ("space_charge_site_density", "metal_nanoparticle_diameter",
               "space_charge_upper_potential", "space_charge_lower_potential",
               "space_charge_critical_diameter", "space_charge_size_factor_width")
+    if not elements:
+        return
+    if "space_charge_site_density" not in si:
+        raise InputError("parameter set", "no space_charge_site_density",
+                         f"the carrier-ion sites per area of one monolayer of the conversion "
+                         f"product, needed with the space-charge metals {', '.join(elements)}",
+                         hint="hemcell.materials.interfaces.product_site_density_per_m2 "
+                              "gives it for a sourced product (docs/anode.md, Interfacial "
+                              "space-charge storage)")
     if not _numbers(si, common):
         return
     window = _window_V(si)
