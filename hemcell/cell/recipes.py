@@ -136,7 +136,11 @@ def load_recipe(name_or_path: str) -> Recipe:
     thermal = data.get("thermal", "isothermal")
     if thermal not in THERMAL_OPTIONS or (thermal != "isothermal" and cell != "full"):
         raise InputError(f"{p}: thermal", thermal, "isothermal, or lumped for a full cell")
-    mechs = check_mechanisms(data.get("mechanisms", list(MECHANISMS)))
+    if cell == "cathode_half" and data.get("mechanisms"):
+        raise InputError(f"{p}: mechanisms", data["mechanisms"], "none for a cathode half "
+                         "cell (the mechanisms are the HEM anode's)")
+    mechs = () if cell == "cathode_half" else check_mechanisms(
+        data.get("mechanisms", list(MECHANISMS)))
     return Recipe(
         name=str(data.get("name", p.stem)),
         description=str(data.get("description", "")),

@@ -146,3 +146,26 @@ def test_sweep_spec_check_of_cathode_half_cell_set_keys():
     with pytest.raises(InputError) as exc:
         check_set_keys({**kwargs, "set_": ["intercalation_diffusivity=1e-15 m**2/s"]})
     assert exc.value.field == "--set"
+
+
+def test_cell_run_command_runs_a_cathode_half_cell(tmp_path):
+    """``hemcell cell run cathode_half_cell_sp --params SET``: exit 0, the half cell's
+    summary; an anode recipe option (--mechanisms) is refused with exit 2."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from hemcell.cli.cell import app
+
+    args = ["run", "cathode_half_cell_sp", "--params", PBA, "--protocol",
+            "Charge at 1C for 5 minutes; Discharge at 1C for 5 minutes", "--no-plots"]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "a")])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["cell"] == "cathode_half" and summary["model"] == "SPM"
+    # 5 minutes at 1C each way: 1/12 of the capacity at c_max per step
+    q_cmax = summary["nominal_capacity_Ah"] * 1000 / summary["active_mass_g"]
+    assert summary["charge_capacity_mAh_per_g"][0] == pytest.approx(q_cmax / 12, rel=1e-3)
+    res = CliRunner().invoke(app, [*args, "--mechanisms", "intercalation",
+                                   "--out", str(tmp_path / "b")])
+    assert isinstance(res.exception, InputError) and res.exception.exit_code == 2
