@@ -13,12 +13,13 @@ from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms import space_charge as sc
 from hemcell.cell.parameters import inventory_from_si, load_si, pybamm_values
 from hemcell.errors import InputError
+from hemcell.materials import interfaces as mi
 from hemcell.materials.elements import atomic_mass_g_per_mol, metal_density_g_per_cm3
 
 E = sc.ELEMENTARY_CHARGE_C
-NA = sc.AVOGADRO_PER_MOL
-METALS = tuple(sc.interfacial_storage_data()["metals"])
-PRODUCTS = [(a, i) for a, rows in sc.interfacial_storage_data()["products"].items()
+NA = mi.AVOGADRO_PER_MOL
+METALS = tuple(mi.interfacial_storage_data()["metals"])
+PRODUCTS = [(a, i) for a, rows in mi.interfacial_storage_data()["products"].items()
             for i in rows]
 #: Shipped sets with space charge, the anion of their conversion products and their ion.
 SETS = {"fes_space_charge": "S", "heo_rocksalt_mgconicuzn": "O",
@@ -29,13 +30,13 @@ def test_antifluorite_monolayer_is_four_over_a_squared():
     """Γ = n^{2/3} of the carrier sublattice equals 4/a² of the antifluorite cell whose
     density is the product's: a = (4 M / (ρ N_A))^{1/3}, 8 carriers per cell."""
     for anion, ion in PRODUCTS:
-        row = sc.interfacial_storage_data()["products"][anion][ion]
+        row = mi.interfacial_storage_data()["products"][anion][ion]
         m = sum(n * atomic_mass_g_per_mol(el) for el, n in
                 {ion: 2, anion: 1}.items())
         a_m = (4 * m / (row["density_g_per_cm3"] * 1e6 * NA)) ** (1 / 3)
-        assert sc.product_site_density_per_m2(anion, ion) == pytest.approx(4 / a_m**2, rel=1e-9)
+        assert mi.product_site_density_per_m2(anion, ion) == pytest.approx(4 / a_m**2, rel=1e-9)
     # Li2S: a ≈ 5.7 Å, Γ ≈ 1.24e19 m⁻² (≈ one Li per 8 Å²)
-    assert sc.product_site_density_per_m2("S", "Li") == pytest.approx(1.2422e19, rel=1e-4)
+    assert mi.product_site_density_per_m2("S", "Li") == pytest.approx(1.2422e19, rel=1e-4)
 
 
 @pytest.mark.parametrize("element", METALS)
@@ -43,11 +44,11 @@ def test_moment_change_never_exceeds_the_moment_of_the_metal_present(element):
     """At the bound, the stored electrons per metal atom (each changing the moment by at
     most one μ_B) are m_k × the fraction of atoms in the outer layer ≤ m_k, for every
     product, particle size and spin polarisation."""
-    m = sc.moment_bohr_magnetons(element)
+    m = mi.moment_bohr_magnetons(element)
     v_m = atomic_mass_g_per_mol(element) / metal_density_g_per_cm3(element) * 1e-6
-    ell = sc.metal_site_density_per_m2(element) ** -0.5
+    ell = mi.metal_site_density_per_m2(element) ** -0.5
     for anion, ion in PRODUCTS:
-        gamma = sc.product_site_density_per_m2(anion, ion)
+        gamma = mi.product_site_density_per_m2(anion, ion)
         for d in (1e-9, 2e-9, 3e-9, 5e-9, 10e-9, 50e-9):
             q = sc.interfacial_charge_C_per_m2(element, gamma, d)
             n_e = sc.stored_electrons_per_metal_atom(q, 1.0, d, v_m, 1.0)
@@ -61,7 +62,7 @@ def test_moment_change_never_exceeds_the_moment_of_the_metal_present(element):
 def test_bound_is_the_smaller_of_the_ion_monolayer_and_the_moment():
     """Hand numbers (3 nm, Li2O): Co is ion-limited, e Γ f₊; Ni is moment-limited,
     e m Γ_Ni f₋; Fe and Co store the same, Ni less; Cu has no moment and is refused."""
-    gamma, d = sc.product_site_density_per_m2("O", "Li"), 3e-9
+    gamma, d = mi.product_site_density_per_m2("O", "Li"), 3e-9
     ell = gamma ** -0.5
     f_plus = 1 + 2 * ell / d + 4 * ell**2 / (3 * d**2)
     assert sc.interfacial_charge_C_per_m2("Co", gamma, d) == pytest.approx(E * gamma * f_plus)
@@ -80,7 +81,7 @@ def test_size_and_ion_scaling():
     """Ion-limited: q(d) = e Γ f₊(ℓ, d), so q(d₁)/q(d₂) = f₊(d₁)/f₊(d₂) → 1 for large d,
     and the capacity per metal volume ∝ f₊/d. At one size, Na2S and K2S hold fewer,
     farther-apart ions than Li2S: q_Na/q_Li = Γ_Na f₊(ℓ_Na)/(Γ_Li f₊(ℓ_Li))."""
-    g = {i: sc.product_site_density_per_m2("S", i) for i in ("Li", "Na", "K")}
+    g = {i: mi.product_site_density_per_m2("S", i) for i in ("Li", "Na", "K")}
 
     def f_plus(gamma, d):
         x = gamma ** -0.5 / d
@@ -107,10 +108,10 @@ def test_shipped_sets_fill_the_bound_from_sourced_inputs(name):
     si, _ = load_si(name)
     anion = SETS[name]
     assert si["space_charge_site_density"] == pytest.approx(
-        sc.product_site_density_per_m2(anion, "Li"), rel=1e-4)
+        mi.product_site_density_per_m2(anion, "Li"), rel=1e-4)
     for ion in ("na", "k"):
         assert si[f"space_charge_site_density_{ion}"] == pytest.approx(
-            sc.product_site_density_per_m2(anion, ion.capitalize()), rel=1e-4)
+            mi.product_site_density_per_m2(anion, ion.capitalize()), rel=1e-4)
     inv = inventory_from_si(si)
     assert inv.space_charge
     for el in inv.space_charge:
@@ -200,7 +201,7 @@ def test_composition_sets_derive_the_site_density_of_their_anion():
                          ("space_charge_site_density_na", "Na"),
                          ("space_charge_site_density_k", "K")):
             assert p[key]["value"] == pytest.approx(
-                sc.product_site_density_per_m2(anion, ion), rel=1e-4)
+                mi.product_site_density_per_m2(anion, ion), rel=1e-4)
             assert "derived" in p[key]["source"]
     doc = build_parameter_set(composition_inventory("InGeSiP3"), "x")
     assert not any(k.startswith("space_charge_site_density") for k in doc["parameters"])

@@ -72,24 +72,13 @@ from hemcell.cell.mechanisms.conversion import Conversion
 from hemcell.errors import InputError
 from hemcell.materials.interfaces import (
     AVOGADRO_PER_MOL,
-    interfacial_storage_data,
     metal_site_density_per_m2,
     moment_bohr_magnetons,
-    product_site_density_per_m2,
 )
 from hemcell.params.uses import ParameterUse
 
 #: Elementary charge e [C] (CODATA via scipy).
 ELEMENTARY_CHARGE_C: float = float(_c.e)
-
-__all__ = [
-    "AVOGADRO_PER_MOL", "ELEMENTARY_CHARGE_C", "PARAMETERS", "SpaceCharge",
-    "bound_capacitance_F_per_m2", "check_physical_bounds", "interfacial_charge_C_per_m2",
-    "interfacial_storage_data", "magnetisation_change_bohr_magnetons_per_atom",
-    "metal_site_density_per_m2", "moment_bohr_magnetons", "product_site_density_per_m2",
-    "rescale_for_ion", "shell_factor", "size_factor", "stored_electrons_per_metal_atom",
-    "window",
-]
 
 #: Registry names the space-charge mechanism reads; ``{el}`` runs over the
 #: space-charge metals (their conversion capacity counts the metal atoms).
