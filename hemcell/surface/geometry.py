@@ -493,14 +493,15 @@ def build_mesh(spec: GeometrySpec, comm: MPI.Comm | None = None,
 def mesh_from_gmsh(spec: Any, build: Any, comm: MPI.Comm | None, gdim: int,
                    has_coating: bool, transform: Any = None,
                    facets: tuple[int, ...] | None = None,
-                   cache_key: str | None = None) -> SurfaceMesh:
+                   cache_key: str | None = None, with_mechanics: bool = True) -> SurfaceMesh:
     """Run ``build(gmsh)`` on rank 0, distribute the mesh and split it into sub-meshes.
 
     Shared by the 2D and 3D geometries. ``build`` creates the model (in µm) with the
     physical groups of :class:`Cell` and :class:`Facet` and generates the mesh;
     ``transform`` (optional) maps the node coordinates [m] in place after scaling
     (e.g. a surface height field), before the sub-meshes are extracted. ``facets``
-    limits the facet tags to these groups (None: all). With ``cache_key`` the gmsh
+    limits the facet tags to these groups (None: all); ``with_mechanics=False`` skips the
+    mechanics sub-mesh (see :func:`split_mesh`). With ``cache_key`` the gmsh
     output is taken from, or stored in, the mesh cache (:mod:`hemcell.surface.mesh_cache`);
     a cached mesh is identical to a fresh one.
     """
@@ -530,7 +531,7 @@ def mesh_from_gmsh(spec: Any, build: Any, comm: MPI.Comm | None, gdim: int,
     msh.geometry.x[:] *= _UM
     if transform is not None:
         transform(msh.geometry.x)
-    return split_mesh(spec, msh, cell_tags, facet_tags, has_coating)
+    return split_mesh(spec, msh, cell_tags, facet_tags, has_coating, with_mechanics)
 
 
 def _gmsh_arrays(build: Any, facets: tuple[int, ...] | None) -> dict[str, npt.NDArray[Any]]:
@@ -633,8 +634,12 @@ def mesh_from_arrays(comm: Any, arrays: dict[str, npt.NDArray[Any]] | None,
 
 
 def split_mesh(spec: Any, msh: Any, cell_tags: Any, facet_tags: Any,
-               has_coating: bool) -> SurfaceMesh:
-    """Split the full mesh into the transport and mechanics sub-meshes (with tags)."""
+               has_coating: bool, with_mechanics: bool = True) -> SurfaceMesh:
+    """Split the full mesh into the transport and mechanics sub-meshes (with tags).
+
+    ``with_mechanics=False`` leaves the mechanics sub-mesh out (its fields are None): the
+    3D runs solve no mechanics.
+    """
     import dolfinx_solver  # noqa: F401
 
     import dolfinx.mesh
@@ -651,6 +656,6 @@ def split_mesh(spec: Any, msh: Any, cell_tags: Any, facet_tags: Any,
         return submsh, ct, ft, np.asarray(nodes, dtype=np.int32)
 
     tr = sub((Cell.ELECTROLYTE, Cell.COATING))
-    me = sub((Cell.LI, Cell.COATING))
+    me = sub((Cell.LI, Cell.COATING)) if with_mechanics else (None,) * 4
     return SurfaceMesh(spec, msh, cell_tags, facet_tags, *tr[:3], *me[:3],
                        has_coating=has_coating, transport_nodes=tr[3], mechanics_nodes=me[3])

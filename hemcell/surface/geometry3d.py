@@ -50,8 +50,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 GEOMETRIES_3D: tuple[str, ...] = ("flat", "nucleus", "random")
 # Facets the 3D run reads (the transport boundary conditions, the surface output and
-# metrics, the mechanics support); the side planes are zero-flux (natural) and untagged.
-FACETS_3D: tuple[int, ...] = (Facet.LI_SURFACE, Facet.TOP, Facet.BOTTOM)
+# metrics); the side planes are zero-flux (natural) and, like the Li bottom, untagged.
+FACETS_3D: tuple[int, ...] = (Facet.LI_SURFACE, Facet.TOP)
 
 
 def check_spec_3d(spec: GeometrySpec) -> None:
@@ -222,11 +222,11 @@ def _build_gmsh_model_3d(spec: GeometrySpec, gmsh: Any) -> None:
 def build_mesh_3d(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
     """Mesh the 3D cell with gmsh on rank 0 and distribute it with DOLFINx.
 
-    Returns the full mesh and the transport (electrolyte) and mechanics (Li) sub-meshes
-    with the 2D tags (facets: :data:`FACETS_3D` only). The gmsh output is cached
-    (:mod:`hemcell.surface.mesh_cache`). ``random`` surfaces are applied by moving the
-    nodes of the flat cell (see the module docstring); the map does not depend on the
-    partition.
+    Returns the full mesh and the transport (electrolyte) sub-mesh with the 2D tags
+    (facets: :data:`FACETS_3D` only; no mechanics sub-mesh: mechanics is 2D only). The
+    gmsh output is cached (:mod:`hemcell.surface.mesh_cache`). ``random`` surfaces are
+    applied by moving the nodes of the flat cell (see the module docstring); the map does
+    not depend on the partition.
     """
     from hemcell.surface.mesh_cache import mesh_key
 
@@ -241,4 +241,5 @@ def build_mesh_3d(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMe
     return mesh_from_gmsh(spec, lambda gmsh: _build_gmsh_model_3d(spec, gmsh), comm, gdim=3,
                           has_coating=False,
                           transform=lift if spec.kind == "random" else None,
-                          facets=FACETS_3D, cache_key=mesh_key("3d", spec, facets=FACETS_3D))
+                          facets=FACETS_3D, cache_key=mesh_key("3d", spec, facets=FACETS_3D),
+                          with_mechanics=False)

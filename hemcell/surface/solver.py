@@ -523,6 +523,24 @@ class TransportProblem:
             self._phi_top.x.array[:] = fraction * self.p.applied_potential_V / self.phi_scale
 
     def _snes_solve(self) -> tuple[int, int]:
+        """One SNES solve from the current state: (converged reason, Newton iterations).
+
+        With a reused preconditioner a failed solve is repeated once from the same start
+        with the preconditioner rebuilt, so that a stale preconditioner never shows as
+        a failure (and never changes a caller's step control).
+        """
+        if not self.reuse_preconditioner:
+            return self._snes_solve_once()
+        start = self.u.x.array.copy()
+        reason, its = self._snes_solve_once()
+        if reason <= 0:
+            self.u.x.array[:] = start
+            self._refresh_next = True
+            reason, more = self._snes_solve_once()
+            its += more
+        return reason, its
+
+    def _snes_solve_once(self) -> tuple[int, int]:
         try:
             self.problem.solve()
         except Exception as exc:
@@ -557,11 +575,6 @@ class TransportProblem:
         start = self.u.x.array.copy()
         reason, its = self._snes_solve()
         total = its
-        if reason <= 0 and self.reuse_preconditioner:
-            self.u.x.array[:] = start  # retry with a preconditioner of the current state
-            self._refresh_next = True
-            reason, its = self._snes_solve()
-            total += its
         if reason <= 0:
             self.u.x.array[:] = start
             done, step, cuts = 0.0, 0.25, 0
@@ -576,7 +589,6 @@ class TransportProblem:
                     step *= 1.5
                     continue
                 self.u.x.array[:] = saved
-                self._refresh_next = True
                 step *= 0.5
                 cuts += 1
                 if cuts > max_cuts:

@@ -506,7 +506,8 @@ class TransientRun:
 
         self.sm = sm
         tr = TransportProblem(sm, self.p, self.case, transient=True,
-                              prefix=f"hemcell_transient_{self.remeshes}_")
+                              prefix=f"hemcell_transient_{self.remeshes}_",
+                              reuse_preconditioner=True)  # kept across time steps
         if previous is not None:
             self._transfer(previous, tr)
         self.tr = tr
