@@ -427,6 +427,9 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
                          hint="add them to the set or pass --set NAME=VALUE")
     sp = surface
     coated = case == "coated"
+    gamma = sp.surface_energy_J_per_m2
+    if gamma == 0 and phasefield_si.get("li_surface_energy") is not None:
+        gamma = float(phasefield_si["li_surface_energy"])  # metal set without one (Zn)
     return PhaseFieldParameters(
         temperature_K=sp.temperature_K, charge_number=sp.cation_charge_number,
         bulk_concentration_mol_per_m3=sp.bulk_concentration_mol_per_m3,
@@ -436,7 +439,7 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
         metal_molar_volume_m3_per_mol=sp.li_molar_volume_m3_per_mol,
         exchange_current_density_A_per_m2=mean_exchange_current_density(sp, case),
         transfer_coefficient=sp.cathodic_transfer_coefficient,
-        surface_energy_J_per_m2=sp.surface_energy_J_per_m2,
+        surface_energy_J_per_m2=gamma,
         sei_heterogeneity_amplitude=sp.sei_heterogeneity_amplitude,
         sei_correlation_length_m=sp.sei_correlation_length_m, sei_seed=sp.sei_seed,
         coating_thickness_m=sp.coating_thickness_m if coated else 0.0,
@@ -674,8 +677,12 @@ class PhaseFieldModel:
 
         # --- initial state: equilibrium profile about s(x), c = c_b, φ from BV ----------
         surface = initial_surface or (lambda x_m: initial_surface_height_m(p, x_m))
-        self._sub_dofs = [self.W.sub(i).collapse()[1] for i in range(3)]
-        xi0 = fem.Function(self.V1)
+        from hemcell.surface.solver import collapse
+
+        subs = [collapse(self.W.sub(i)) for i in range(3)]
+        self._sub_spaces = [sub[0] for sub in subs]
+        self._sub_dofs = [sub[1] for sub in subs]
+        xi0 = fem.Function(self._sub_spaces[0])
         xi0.interpolate(lambda x: equilibrium_profile(
             (x[1] - surface(x[0] * L0) / L0) * L0, p.interface_width_m))
         self.u.x.array[self._sub_dofs[0]] = xi0.x.array
@@ -703,7 +710,7 @@ class PhaseFieldModel:
         """Replace ξ of the present and previous state by ``xi_of_xy(x_m, y_m)``."""
         from dolfinx import fem
 
-        f = fem.Function(self.V1)
+        f = fem.Function(self._sub_spaces[0])
         f.interpolate(lambda x: xi_of_xy(x[0] * LENGTH_UNIT_M, x[1] * LENGTH_UNIT_M))
         for u in (self.u, self.u_n):
             u.x.array[self._sub_dofs[0]] = f.x.array
@@ -768,10 +775,13 @@ class PhaseFieldModel:
             ij = np.column_stack([np.rint(X[:, 1] / hy), np.rint(X[:, 0] / hx)]).astype(np.int64)
             all_ij = comm.gather(ij, root=0)
             self._grid_index = (np.concatenate(all_ij) if comm.rank == 0 else None, n_owned)
+        from dolfinx import fem
+
         out = []
+        f = fem.Function(V)
         for i in range(3):
-            vals = self.u.x.array[self._sub_dofs[i]][:n_owned]
-            allv = comm.gather(vals, root=0)
+            f.interpolate(self.u.sub(i))
+            allv = comm.gather(f.x.array[:n_owned].copy(), root=0)
             if comm.rank == 0:
                 g = np.full((self.ny + 1, self.nx + 1), np.nan)
                 ij = self._grid_index[0]
