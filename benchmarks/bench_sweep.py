@@ -22,11 +22,23 @@ as inputs and re-solves it per point (PyBaMM takes no input lists with an
 per-process path without its process start-up, imports and figure writing (so the
 real gain of a sweep is larger: 6.8 s against 95 s for 6 points with 2 workers). Aim:
 ratio ≤ 0.5; measured 0.36-0.66 on a loaded 2-core machine.
+
+``sweep_surface_fast_path`` / ``sweep_surface_process_path``: a 6-point ``surface run``
+sweep (coated Li on the sinusoid, default mesh, coating modulus × current density, all
+with ``--no-plots``) as a user runs it: ``hemcell sweep`` on the fast path
+(:mod:`hemcell.workflows.surface_sweep`, one kept process, one mesh) and on the process
+path (``--no-fast-path``), each against a plain shell loop over ``hemcell surface run``
+in the same benchmark run; all sequential (``--workers 1``). Aim: fast path ≤ 0.5 of the
+shell loop. The load average is printed with each timing (2 cores shared).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 from hemcell.cli.bench import Benchmark
 from hemcell.sweep import parse_spec
@@ -89,6 +101,66 @@ def cell_benchmark() -> Benchmark:
     )
 
 
+SURFACE_SPEC = {
+    "command": "surface run",
+    "options": {"--case": "coated", "--geometry": "sinusoid", "--no-plots": True},
+    "parameters": {
+        "coating_youngs_modulus": {"values": ["6.39 GPa", "20 GPa"]},
+        "applied_current_density": {"values": [0.5, 1, 2], "unit": "mA/cm**2"},
+    },
+    "outputs": ["current_focusing_factor", "max_von_mises_coating_Pa"],
+}
+
+
+def _hemcell(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "hemcell", *args], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _load(label: str) -> None:
+    one, five, _ = os.getloadavg()
+    print(f"  {label}: load average {one:.2f} (1 min), {five:.2f} (5 min)", file=sys.stderr)
+
+
+def surface_benchmarks() -> list[Benchmark]:
+    """``surface run`` sweeps: fast path and process path, each against a shell loop."""
+    import yaml
+
+    spec = parse_spec(SURFACE_SPEC)
+    work = Path(tempfile.mkdtemp(prefix="hemcell-bench-sweep-"))
+    spec_file = work / "spec.yaml"
+    spec_file.write_text(yaml.safe_dump(SURFACE_SPEC), encoding="utf-8")
+
+    def sweep(*extra: str) -> None:
+        _load("hemcell sweep " + " ".join(extra))
+        out = Path(tempfile.mkdtemp(dir=work))
+        _hemcell("sweep", str(spec_file), "--out", str(out), "--workers", "1", "--overwrite",
+                 "--no-plots", *extra)
+
+    def shell_loop() -> None:
+        _load("shell loop")
+        for p in spec.points:
+            _hemcell(*spec.command_argv[2:], *p.args, "--out",
+                     tempfile.mkdtemp(dir=work))
+
+    n = len(spec.points)
+    return [
+        Benchmark(
+            name="sweep_surface_fast_path",
+            description=f"{n}-point surface run sweep (coated sinusoid, default mesh, "
+                        "--no-plots): hemcell sweep on the fast path (kept process, one "
+                        "mesh) vs a shell loop over hemcell surface run (aim ≤ 0.5)",
+            run=sweep, baseline=shell_loop, baseline_name="shell loop over surface run",
+            target_ratio=0.5, repeats=1, warm_up_baseline=False),
+        Benchmark(
+            name="sweep_surface_process_path",
+            description=f"the same {n}-point sweep with --no-fast-path (one process per "
+                        "point) vs the shell loop",
+            run=lambda: sweep("--no-fast-path"), baseline=shell_loop,
+            baseline_name="shell loop over surface run", repeats=1, warm_up_baseline=False),
+    ]
+
+
 def benchmarks() -> list[Benchmark]:
     """The fast paths against rebuilding per point, on the same points."""
     import pybamm
@@ -126,4 +198,4 @@ def benchmarks() -> list[Benchmark]:
         run=fast_path, baseline=naive_loop,
         baseline_name="naive loop: new pybamm.Simulation per point",
         target_ratio=0.05, repeats=1, warm_up_baseline=False,
-    ), cell_benchmark()]
+    ), cell_benchmark(), *surface_benchmarks()]

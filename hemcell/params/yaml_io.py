@@ -15,6 +15,8 @@ file and the line, never echoing more than a short piece of the file.
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -141,4 +143,11 @@ def safe_load_file(path: str | Path) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ParameterError(str(path), "non-UTF-8 bytes", "a UTF-8 text file") from None
-    return safe_load_text(text, str(path))
+    return copy.deepcopy(_parsed(text, str(path)))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, source: str) -> Any:
+    """:func:`safe_load_text`, kept per text and source (a sweep or a run loads the same
+    parameter files many times; parsing is ~0.1 s a file). Callers get a deep copy."""
+    return safe_load_text(text, source)

@@ -201,6 +201,27 @@ def point_setup(spec: SweepSpec, point: Point, parse_args: ParseArgs) -> CellSet
 
 _MESH_PARAMETERS: dict[Hashable, set[str]] = {}
 _BUILT: dict[Hashable, pybamm.Simulation] = {}
+#: Prepared probe points of recent specs (argument lists → setups): the structure check
+#: and every chunk of a sweep read the same probes, which only the parse and the
+#: parameter files they are prepared from (~0.3 s each) could change.
+_PROBES: dict[tuple[tuple[str, ...], ...], list[CellSetup]] = {}
+
+
+def probe_setups(spec: SweepSpec, parse_args: ParseArgs) -> list[CellSetup]:
+    """:func:`point_setup` of every probe point of ``spec`` (cached per process; read only).
+
+    Raises
+    ------
+    InputError
+        A probe point cannot be prepared.
+    """
+    probes = spec.probe_points()
+    key = tuple(p.args for p in probes)
+    if key not in _PROBES:
+        while len(_PROBES) >= 2:
+            _PROBES.pop(next(iter(_PROBES)))
+        _PROBES[key] = [point_setup(spec, p, parse_args) for p in probes]
+    return _PROBES[key]
 
 
 def mesh_parameters(setup: CellSetup) -> set[str]:
@@ -309,7 +330,7 @@ class CellRunFastPath:
             return "a seed or mpi_ranks is given"
         probes = spec.probe_points()
         try:
-            setups = [point_setup(spec, p, self.parse_args) for p in probes]
+            setups = probe_setups(spec, self.parse_args)
         except InputError as exc:  # the process path records it per point
             return f"a point cannot be prepared ({exc.message})"
         mesh = mesh_parameters(setups[0])
@@ -341,7 +362,7 @@ class CellRunFastPath:
                 results.append(exc)
         if not setups:
             return results
-        probes = [point_setup(spec, p, self.parse_args) for p in spec.probe_points()]
+        probes = probe_setups(spec, self.parse_args)
         base = probes[0]
         mesh = mesh_parameters(base)
         structure = Structure.of(base, mesh)
