@@ -248,3 +248,51 @@ def dqdv(
         return np.array([]), np.array([])
     qg = np.interp(grid, v_u, q_u)
     return grid, np.abs(np.gradient(qg, grid))
+
+
+def dqdv_peaks(
+    voltage: np.ndarray, capacity: np.ndarray, dv: float = 0.005, prominence: float = 0.1
+) -> list[tuple[float, float]]:
+    """Peaks of :func:`dqdv` as (voltage [V], full width at half maximum [V]), by voltage.
+
+    A peak counts when its prominence is at least ``prominence`` times the largest
+    dQ/dV of the branch (:func:`scipy.signal.find_peaks`; the width is taken at half
+    the peak's prominence).
+    """
+    from scipy.signal import find_peaks
+
+    grid, d = dqdv(voltage, capacity, dv)
+    if grid.size < 3 or not np.any(d > 0):
+        return []
+    idx, props = find_peaks(d, prominence=prominence * float(d.max()), width=0, rel_height=0.5)
+    return [(float(grid[i]), float(w * dv)) for i, w in zip(idx, props["widths"], strict=True)]
+
+
+def dqdv_peak_summary(cycles: Sequence[Sequence[StepData]]) -> dict[str, list]:
+    """dQ/dV peaks of every cycle's lithiation and delithiation (docs/anode.md, "Curve
+    shapes"): all peak voltages and widths, and the voltage and width of the largest, of
+    the whole electrode and of its conversion alone (``conversion_`` keys)."""
+    out: dict[str, list] = {}
+    for kind in ("lithiation", "delithiation"):
+        for part, column in (("", "capacity_mAh_per_g"),
+                             ("conversion_", "conversion_capacity_mAh_per_g")):
+            peaks_v, widths, main_v, main_w = [], [], [], []
+            for cyc in cycles:
+                steps = [s for s in cyc if s.kind == kind and column in s.data]
+                peaks: list[tuple[float, float]] = []
+                if steps:
+                    v = np.concatenate([s.data["voltage_V"] for s in steps])
+                    q = np.concatenate([s.data[column] for s in steps])
+                    peaks = dqdv_peaks(v, q)
+                peaks_v.append([p[0] for p in peaks])
+                widths.append([p[1] for p in peaks])
+                if peaks:
+                    grid, d = dqdv(v, q)
+                    top = max(peaks, key=lambda p, g=grid, dd=d: float(np.interp(p[0], g, dd)))
+                main_v.append(top[0] if peaks else None)
+                main_w.append(top[1] if peaks else None)
+            out[f"{kind}_{part}dqdv_peaks_V"] = peaks_v
+            out[f"{kind}_{part}dqdv_peak_widths_V"] = widths
+            out[f"{kind}_{part}dqdv_main_peak_V"] = main_v
+            out[f"{kind}_{part}dqdv_main_peak_width_V"] = main_w
+    return out

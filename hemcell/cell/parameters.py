@@ -482,6 +482,10 @@ def _conversion_values(si: Mapping[str, Any], elements: Sequence[str]) -> dict[s
         "Anode conversion first-lithiation overpotential [V]": si[
             "conversion_first_lithiation_overpotential"
         ],
+        # absent: sharp branches (hemcell.cell.mechanisms.conversion.PARAMETERS)
+        "Anode conversion branch-potential spread [V]": si.get(
+            "conversion_branch_potential_spread", 0.0
+        ),
     }
     for el in elements:
         s = el.lower()

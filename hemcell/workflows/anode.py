@@ -455,6 +455,7 @@ def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], li
         "n_cycles": len(cycles),
         **cyc,
         "charge_balance_relative_error": analysis.charge_balance_error(steps, mechs),
+        **analysis.dqdv_peak_summary(cycles),
         "theoretical_capacity_mAh_per_g": theo,
         "theoretical_capacity_total_mAh_per_g": float(sum(theo.values())),
         "active_mass_g": run.mass_g,

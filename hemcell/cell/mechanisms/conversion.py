@@ -1,46 +1,64 @@
 """Conversion: MₐX_b + (b·n) Li⁺ + (b·n) e⁻ ⇌ b LiₙX + a M (seed 000 eqn 2).
 
-One state per convertible element k, the conversion extent ξ_k(x, t) ∈ [0, 1], and a
-second state ξ̂_k, the largest extent reached so far (a running maximum), which fixes
-how much of the metal can be re-oxidised: only a fraction r_k of what was converted
-reconverts (seed 000 L315–319: in (Mg,Co,Ni,Cu,Zn)O, Co and Ni re-oxidise only
-partly, Zn fully).
+Two states per convertible element k: the conversion extent ξ_k(x, t) ∈ [0, 1] (the
+fraction of the element that is metal) and the pristine fraction p_k, the part of the
+crystalline host that has never converted. Pristine host only converts, it never
+re-forms (seed 003 L770-771: the rock-salt HE phase is lost on the first lithiation),
+so ξ̂_k = 1 − p_k is the largest extent reached so far. Only a fraction r_k of the
+metal made re-oxidises (seed 000 L315–319: in (Mg,Co,Ni,Cu,Zn)O, Co and Ni re-oxidise
+only partly, Zn fully); what re-oxidises is the nanocomposite oxide n_k = 1 − ξ_k − p_k.
 
-Kinetics: two one-directional Butler–Volmer branches with *their own* equilibrium
-potentials U_lith,k < U_delith,k (two-branch hysteresis, docs/theory.md eq. 2.3). Lithiation runs
-only below U_lith, reconversion only above U_delith, and between them the phase
-composition is frozen. The voltage gap therefore stays when the rate → 0: the
-hysteresis is rate-independent, as observed for conversion oxides (e.g. NiO ≈1.2 V,
+Kinetics: one-directional Butler–Volmer branches with *their own* equilibrium
+potentials U_lith,k < U_delith,k (two-branch hysteresis, docs/theory.md eq. 2.3).
+Lithiation runs only below U_lith, reconversion only above U_delith, and between them
+the phase composition is frozen. The voltage gap therefore stays when the rate → 0:
+the hysteresis is rate-independent, as observed for conversion oxides (e.g. NiO ≈1.2 V,
 Ma et al., Front. Mater. Sci. 16 (2022) 220624). Each branch carries a shrinking-core
 front factor and a product-shell transport limit in series:
 
-    j_lith,k   = − j₀ (c_e/c_e,ref)^½ (1−ξ_k)^{2/3} [exp(−α F η_l/RT) − 1]₊
-    j_delith,k = + j₀ (c_e/c_e,ref)^½ (ξ_k − ξ_irr,k − θ_k)^{2/3} [exp((1−α) F η_d/RT) − 1]₊
-    η_l = Δφ − U_lith,k,   η_d = Δφ − U_delith,k
-    j_k = j_kin / (1 + |j_kin| / j_shell),  j_shell = F D_conv c_k / (R g(ξ)),
+    j_lith,p,k = − j₀ (c_e/c_e,ref)^½ f(p_k) [exp(−α F (Δφ − U_lith,k + ΔU₁ − u_p)/RT) − 1]₊
+    j_lith,n,k = − j₀ (c_e/c_e,ref)^½ f(n_k) [exp(−α F (Δφ − U_lith,k − u_r)/RT) − 1]₊
+    j_delith,k = + j₀ (c_e/c_e,ref)^½ f(ξ_free,k) [exp((1−α) F (Δφ − U_delith,k − u_r)/RT) − 1]₊
+    j = j_kin / (1 + |j_kin| / j_shell),  j_shell = F D_conv c_k / (R g(ξ)),
     g(ξ) = (1−ξ)^{−1/3} − 1   (product-layer diffusion, Levenspiel 1999 ch. 25)
-    dξ_k/dt = − 3 j_k / (R F c_k)
+    dξ_k/dt = − 3 (j_lith,p + j_lith,n + j_delith) / (R F c_k),  dp_k/dt = 3 j_lith,p / (R F c_k)
 
-The first conversion of the pristine crystalline host needs an extra overpotential
-ΔU₁ (U_lith,k − ΔU₁ while ξ_k = ξ̂_k): first-discharge plateaus of conversion oxides lie
-lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J. Power
-Sources 159 (2006) 323; seed 003 L770-771: the rock-salt HE phase is lost on the first
-lithiation and later cycles run on the nanocomposite).
+with f(y) ≈ y^{2/3} the shrinking-core front factor. The first conversion of the
+pristine host needs an extra overpotential ΔU₁: first-discharge plateaus of conversion
+oxides lie lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J.
+Power Sources 159 (2006) 323).
+
+Heterogeneity (docs/anode.md "Curve shapes"): particle size, strain and local
+composition spread the branch potentials of the sites of one element. Sites convert in
+the order of their shift u (highest first on lithiation, lowest first on
+reconversion, the same u on both branches so that each site keeps the branch gap); with
+a logistic distribution of standard deviation σ (scale s = σ√3/π) the shift of the next
+site to react is
+
+    u_p = s ln[(p + ε)/(1 − p + ε)]             (pristine host, converted fraction 1 − p)
+    u_r = s ln[(1 − z + ε)/(z + ε)],  z = ξ_free / (r ξ̂ + ε)   (reversible pool)
+
+so that the rate-independent limit is a sloping plateau whose dQ/dV is a logistic peak of
+standard deviation σ at the branch potential (FWHM = 2 s ln(3 + 2√2) ≈ 1.94 σ);
+ε = 0.01 truncates the distribution at ±ln(101) s ≈ ±2.5 σ. σ = 0 gives one flat plateau
+per element.
 
 Heat (docs/theory.md eq. 2.9): each branch dissipates a j (Δφ − U_branch) (kinetic)
-plus a j (U_branch − U_eq) (hysteresis), with U_eq,k = (U_lith,k + U_delith,k)/2, PyBaMM's
-split of hysteresis heat (Q_hys = a j (U − U_eq); Wycisk et al., J. Energy Storage 61
-(2023) 106817): in sum a j (Δφ − U_eq) ≥ 0 on either branch.
+plus a j (U_branch − U_eq) (hysteresis), with U_eq the mid-gap potential of the sites
+reacting, (U_lith,k + U_delith,k)/2 + u, PyBaMM's split of hysteresis heat (Q_hys =
+a j (U − U_eq); Wycisk et al., J. Energy Storage 61 (2023) 106817): in sum
+a j (Δφ − U_eq) ≥ 0 on every branch.
 
 j₀ and D_conv are Arrhenius in the cell temperature T (activation energies of the set,
 :func:`hemcell.cell.mechanisms.base.arrhenius`), with c_k [mol e⁻ per m³ of particle]
-= ρ Q_k / F from the element's Faraday capacity Q_k, ξ_irr,k = (1 − r_k) ξ̂_k the metal
-that stays metallic, and θ_k the part of the metal that is alloyed (it cannot reconvert
-until it has de-alloyed).
+= ρ Q_k / F from the element's Faraday capacity Q_k, ξ_free,k = ξ_k − (1 − r_k) ξ̂_k − θ_k
+the metal that can re-oxidise, and θ_k the part of the metal that is alloyed (it cannot
+reconvert until it has de-alloyed).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pybamm
@@ -51,7 +69,6 @@ from hemcell.cell.mechanisms.base import (
     ElectrodeContext,
     F,
     arrhenius,
-    front_factor,
     param,
     positive_part_exp,
     shell_limited,
@@ -68,11 +85,55 @@ PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("conversion_charge_transfer_coefficient", "dimensionless"),
     ParameterUse("conversion_volume_expansion", "dimensionless"),
     ParameterUse("conversion_first_lithiation_overpotential", "V"),
+    ParameterUse("conversion_branch_potential_spread", "V",
+                 absent="no heterogeneity: one sharp branch potential per element"),
     ParameterUse("conversion_capacity_{el}", "C/kg", "conversion"),
     ParameterUse("conversion_lithiation_potential_{el}", "V", "conversion"),
     ParameterUse("conversion_delithiation_potential_{el}", "V", "conversion"),
     ParameterUse("conversion_reversible_fraction_{el}", "dimensionless", "conversion"),
 )
+
+
+#: Truncation ε of the branch-potential distribution: shifts stay within
+#: ±s·ln((1 + ε)/ε) ≈ ±2.5 σ (module docstring).
+SPREAD_TRUNCATION = 0.01
+#: Regularisation of the reversible-pool fraction z = ξ_free/(r ξ̂ + ε) before any metal is
+#: made (the fraction is then irrelevant: its front factor f(ξ_free) is zero).
+POOL_REGULARISATION = 1e-3
+
+
+#: Regularisation δ of the shrinking-core front factor (module docstring): the factor
+#: departs from y^(2/3) by less than 1 % of its value for y > 0.15 (relative error
+#: ≈ δ/(3y)).
+FRONT_REGULARISATION = 1e-3
+
+
+def front_factor(y: pybamm.Symbol) -> pybamm.Symbol:
+    """Shrinking-core reaction-front factor f(y) = y (|y| + δ)^(−1/3) ≈ y^(2/3).
+
+    y is the fraction of the reactant left (pristine host, re-formed oxide or free
+    metal). f is odd and continuously differentiable, with slope δ^(−1/3) at y = 0: a
+    reactant that runs out decays exponentially to zero instead of hitting it in finite
+    time with an infinite slope (y^(2/3)), and a solver overshoot below zero is pulled
+    back instead of sitting on a kink of max(y, 0). That kink, met by every element at
+    every node while a branch is open with nothing to react, held the time steps at
+    the double-layer relaxation time.
+    """
+    return y * (pybamm.AbsoluteValue(y) + FRONT_REGULARISATION) ** (-1.0 / 3.0)
+
+
+def site_shift(spread_V: pybamm.Symbol, remaining: pybamm.Symbol) -> pybamm.Symbol:
+    """Branch-potential shift u [V] of the next site to react in a pool of sites.
+
+    Sites with a logistic distribution of branch potentials, standard deviation σ =
+    ``spread_V`` (scale s = σ√3/π), react in order of their shift; ``remaining`` is the
+    fraction of the pool still to react in the order of the branch (highest shift
+    first), so u = s ln[(remaining + ε)/(1 − remaining + ε)], truncated at ±2.5 σ by ε.
+    """
+    s = spread_V * (math.sqrt(3.0) / math.pi)
+    eps = SPREAD_TRUNCATION
+    y = pybamm.minimum(pybamm.maximum(remaining, 0.0), 1.0)
+    return s * pybamm.log((y + eps) / (1.0 - y + eps))
 
 
 class Conversion(BaseMechanism):
@@ -93,7 +154,7 @@ class Conversion(BaseMechanism):
         super().__init__(ctx)
         self.elements = list(elements)
         self._xi: dict[str, pybamm.Variable] = {}
-        self._xi_max: dict[str, pybamm.Variable] = {}
+        self._pristine: dict[str, pybamm.Variable] = {}
 
     @staticmethod
     def capacity(el: str) -> pybamm.Parameter:
@@ -101,14 +162,15 @@ class Conversion(BaseMechanism):
         return param(f"Anode {el} conversion capacity [C.kg-1]")
 
     def get_fundamental_variables(self) -> dict:
-        """ξ_k and its running maximum ξ̂_k for every convertible element."""
+        """ξ_k, the pristine fraction p_k and ξ̂_k = 1 − p_k for every convertible element."""
         out = {}
         for el in self.elements:
             xi = self.ctx.state(self.n.conversion_extent(el))
-            xi_max = self.ctx.state(f"Anode {el} maximum conversion extent")
-            self._xi[el], self._xi_max[el] = xi, xi_max
+            pristine = self.ctx.state(f"Anode {el} pristine fraction")
+            self._xi[el], self._pristine[el] = xi, pristine
             out[self.n.conversion_extent(el)] = xi
-            out[f"Anode {el} maximum conversion extent"] = xi_max
+            out[f"Anode {el} pristine fraction"] = pristine
+            out[f"Anode {el} maximum conversion extent"] = 1 - pristine
         return out
 
     def get_coupled_variables(self, variables: dict) -> dict:
@@ -124,7 +186,9 @@ class Conversion(BaseMechanism):
         )
         R = param("Anode particle radius [m]")
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
-        ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
+        dU_1 = param("Anode conversion first-lithiation overpotential [V]")
+        spread = param("Anode conversion branch-potential spread [V]")
+        k0 = j0 * (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
         j_tot = 0
         q_tot = 0
         heat = 0
@@ -132,47 +196,46 @@ class Conversion(BaseMechanism):
         out: dict = {}
         self._rates: dict[str, tuple[pybamm.Symbol, pybamm.Symbol]] = {}
         for el in self.elements:
-            xi, xi_max = self._xi[el], self._xi_max[el]
+            xi, p = self._xi[el], self._pristine[el]
             c_k = rho * self.capacity(el) / F  # mol e- per m3 of particle
             theta = variables.get(self.n.alloyed_fraction(el), pybamm.Scalar(0))
             r_k = param(f"Anode {el} conversion reversible fraction")
-            xi_free = xi - (1 - r_k) * xi_max - theta
-            # Pristine (never converted) material needs an extra first-lithiation
-            # overpotential dU_1 (nucleation in the crystalline host; later lithiations of
-            # the nanocomposite run at U_lith): applied while xi is at its running maximum.
-            at_max = self._at_max(xi, xi_max)
-            U_l = (
-                param(f"Anode {el} conversion lithiation potential [V]")
-                - param("Anode conversion first-lithiation overpotential [V]") * at_max
-            )
-            U_d = param(f"Anode {el} conversion delithiation potential [V]")
-            # Product-shell transport limit (shrinking core): thin shell -> large limit.
+            made = 1 - p  # ξ̂: all metal made so far
+            xi_free = xi - (1 - r_k) * made - theta
+            nano = 1 - xi - p  # re-formed nanocomposite oxide
+            # branch potentials of the next sites to react (heterogeneity, docstring)
+            u_p = site_shift(spread, p)
+            z = xi_free / (r_k * made + POOL_REGULARISATION)
+            u_r = site_shift(spread, 1 - z)
+            U_l0 = param(f"Anode {el} conversion lithiation potential [V]")
+            U_d0 = param(f"Anode {el} conversion delithiation potential [V]")
+            U_lp = U_l0 - dU_1 + u_p
+            U_ln = U_l0 + u_r
+            U_d = U_d0 + u_r
+            # product-shell transport limit (shrinking core): thin shell -> large limit
             core = pybamm.maximum(1 - xi, 0) + 1e-3
             g_l = core ** (-1 / 3) - 1 + 1e-3
             shell = pybamm.maximum(xi, 0) + 1e-3
             g_d = shell ** (-1 / 3) - 1 + 1e-3
             j_scale = F * D * c_k / R
-            j_l_kin = (
-                -j0
-                * ce_factor
-                * front_factor(1 - xi)
-                * positive_part_exp(-alpha * f_rt * (dphi - U_l))
-            )
-            j_d_kin = (
-                j0
-                * ce_factor
-                * front_factor(xi_free)
-                * positive_part_exp((1 - alpha) * f_rt * (dphi - U_d))
-            )
-            j_l = shell_limited(j_l_kin, j_scale / g_l)
-            j_d = shell_limited(j_d_kin, j_scale / g_d)
-            j_k = j_l + j_d
-            self._rates[el] = (-3 * j_l / (R * F * c_k), -3 * j_k / (R * F * c_k))
-            # heat a j (Δφ − U_eq), U_eq = (U_lith + U_delith)/2: kinetic (against the
-            # branch) plus hysteresis a j (U_branch − U_eq), with ΔU₁ while fresh
-            U_eq = (param(f"Anode {el} conversion lithiation potential [V]") + U_d) / 2
-            heat = heat + a_s * j_k * (dphi - U_eq)
-            hyst = hyst + a_s * (j_l * (U_l - U_eq) + j_d * (U_d - U_eq))
+            lith = positive_part_exp
+            j_lp = shell_limited(
+                -k0 * front_factor(p) * lith(-alpha * f_rt * (dphi - U_lp)), j_scale / g_l)
+            j_ln = shell_limited(
+                -k0 * front_factor(nano) * lith(-alpha * f_rt * (dphi - U_ln)), j_scale / g_l)
+            j_d = shell_limited(
+                k0 * front_factor(xi_free) * lith((1 - alpha) * f_rt * (dphi - U_d)),
+                j_scale / g_d)
+            j_k = j_lp + j_ln + j_d
+            to_rate = -3 / (R * F * c_k)
+            self._rates[el] = (to_rate * j_lp, to_rate * j_k)
+            # heat a j (Δφ − U_eq) with U_eq the mid-gap potential of the reacting sites:
+            # kinetic (against the branch) plus hysteresis a j (U_branch − U_eq)
+            U_mid = (U_l0 + U_d0) / 2
+            U_eq_p, U_eq_r = U_mid + u_p, U_mid + u_r
+            heat = heat + a_s * (j_lp * (dphi - U_eq_p) + (j_ln + j_d) * (dphi - U_eq_r))
+            hyst = hyst + a_s * (
+                j_lp * (U_lp - U_eq_p) + j_ln * (U_ln - U_eq_r) + j_d * (U_d - U_eq_r))
             q_k = F * eps_s * c_k * xi
             j_tot = j_tot + a_s * j_k
             q_tot = q_tot + q_k
@@ -189,23 +252,16 @@ class Conversion(BaseMechanism):
         out["Anode mean conversion extent"] = xi_mean
         return out
 
-    @staticmethod
-    def _at_max(xi: pybamm.Symbol, xi_max: pybamm.Symbol) -> pybamm.Symbol:
-        """Smooth indicator (≈1) that ξ is at its running maximum ξ̂ (fresh material)."""
-        return 0.5 * (1 + pybamm.tanh((xi - xi_max + 2e-3) / 1e-3))
-
     def set_rhs(self, variables: dict) -> None:
-        """dξ/dt from the branch currents; ξ̂ follows ξ while ξ is at its maximum."""
+        """dξ/dt from all branch currents; dp/dt = −(pristine lithiation rate)."""
         for el in self.elements:
-            xi, xi_max = self._xi[el], self._xi_max[el]
-            rate_lith, rate = self._rates[el]
-            at_max = self._at_max(xi, xi_max)
-            self.rhs[xi] = rate
-            self.rhs[xi_max] = rate_lith * at_max
+            rate_pristine, rate = self._rates[el]
+            self.rhs[self._xi[el]] = rate
+            self.rhs[self._pristine[el]] = -rate_pristine
 
     def set_initial_conditions(self, variables: dict) -> None:
-        """Pristine oxide (ξ = 0) unless a pre-converted state is given."""
+        """Pristine oxide (ξ = 0, p = 1) unless a pre-converted state is given."""
         for el in self.elements:
             xi0 = param(f"Anode {el} initial conversion extent")
             self.initial_conditions[self._xi[el]] = xi0
-            self.initial_conditions[self._xi_max[el]] = xi0
+            self.initial_conditions[self._pristine[el]] = 1 - xi0
