@@ -160,7 +160,8 @@ class PhaseFieldParameters:
         Mean i₀ of the case at T (bare: the reference value with Arrhenius; coated: the
         coated-interface rule).
     transfer_coefficient
-        α (cathodic; anodic 1 − α).
+        Symmetry factor α of the z-electron step: exponents (1 − α)zfη (anodic) and
+        −αzfη (cathodic), as in Chen 2015.
     surface_energy_J_per_m2
         γ of the metal/electrolyte interface.
     interface_width_m
@@ -438,7 +439,8 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
         cation_transference_number=sp.cation_transference_number,
         metal_molar_volume_m3_per_mol=sp.li_molar_volume_m3_per_mol,
         exchange_current_density_A_per_m2=mean_exchange_current_density(sp, case),
-        transfer_coefficient=sp.cathodic_transfer_coefficient,
+        # the surface model's α_c = zβ; Chen's form takes the symmetry factor β
+        transfer_coefficient=sp.cathodic_transfer_coefficient / sp.cation_charge_number,
         surface_energy_J_per_m2=gamma,
         sei_heterogeneity_amplitude=sp.sei_heterogeneity_amplitude,
         sei_correlation_length_m=sp.sei_correlation_length_m, sei_seed=sp.sei_seed,

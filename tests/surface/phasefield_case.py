@@ -48,7 +48,7 @@ def main(out_path: str) -> None:
     for case, changes in (("bare", {}),
                           ("coated", dict(coating_thickness_m=28e-9,
                                           anisotropy_strength=0.04, anisotropy_mode=6))):
-        r = run_phasefield(pf_parameters(duration_s=0.5, **changes), case)
+        r = run_phasefield(pf_parameters(duration_s=0.25, **changes), case)
         results[case] = phasefield_metrics(r)
     if MPI.COMM_WORLD.rank == 0:
         with open(out_path, "w", encoding="utf-8") as fh:
