@@ -34,6 +34,7 @@ PARAMETER_KEY_CHECKS: dict[str, str] = {
     "surface compare": "hemcell.workflows.surface:check_compare_set_keys",
     "surface seeds": "hemcell.workflows.surface:check_seeds_set_keys",
     "surface thickness": "hemcell.workflows.surface:check_thickness_set_keys",
+    "surface phasefield": "hemcell.workflows.phasefield:check_phasefield_set_keys",
 }
 
 __all__ = ["FAST_PATHS", "PARAMETER_KEY_CHECKS"]

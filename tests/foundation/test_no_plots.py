@@ -19,6 +19,7 @@ from hemcell.cli.main import main
 FIGURE_COMMANDS = [
     ["cell", "run"], ["cell", "cv"], ["cell", "cycle-life"],
     ["surface", "run"], ["surface", "compare"], ["surface", "thickness"],
+    ["surface", "phasefield"],
     ["limetal", "rate"], ["limetal", "cycle"], ["limetal", "symmetric"],
     ["limetal", "nucleation"], ["limetal", "licu"],
     ["sweep"], ["eis"], ["fit"],
