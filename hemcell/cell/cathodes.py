@@ -9,7 +9,11 @@ of the full cell's positive electrode from them:
 - maximum concentration c_max = ρ x_max / M (ρ the density of the material as written,
   x_max its carrier sites per formula unit, M the molar mass);
 - initial stoichiometry θ₀ = x_A / x_max, capped at the top of the couples' reachable
-  range (a PBA with x_A = 1.19 on 2 sites starts at 0.595);
+  range (a PBA with x_A = 1.19 on 2 sites starts at 0.595) and kept one OCP-table step
+  inside (0, 1): PyBaMM adds to every OCP the asymptotes ``U_asymptotes(θ)``
+  (``pybamm.parameters.lithium_ion_parameters``), which are +1.0 V at θ = 0 and −1.0 V at
+  θ = 1 and below 1e-9 V one table step inside. A set with every carrier site full (NVPF,
+  the O3 oxide: x_A = x_max) would otherwise start 1 V below its OCP;
 - open-circuit potential: a linear :class:`pybamm.Interpolant` over
   :func:`hemcell.materials.cathode.couple_ocp_table`, which covers only the reachable
   range [θ_lo, θ_hi]. Outside it the couple model holds no charge, so x(E) is flat and
@@ -154,10 +158,16 @@ def _exchange_current(i0_half: float, c_e0: float, floor: float):
 
 
 def initial_stoichiometry(si: Mapping[str, Any]) -> float:
-    """θ₀ = x_A / x_max, at most the top of the reachable range min(x_max, x_red) / x_max."""
+    """θ₀ = x_A / x_max, at most the top of the reachable range min(x_max, x_red) / x_max,
+    and one couple-table step Δθ inside (0, 1) (PyBaMM's OCP asymptotes, module docstring)."""
+    from hemcell.materials.cathode import couple_ocp_table
+
+    theta, _ = couple_ocp_table(si)
+    step = theta[1] - theta[0]
     x_max = float(si["cathode_carrier_sites_max"])
     x_top = min(x_max, float(si["cathode_carrier_content_all_reduced"]))
-    return min(float(si["cathode_initial_carrier_content"]), x_top) / x_max
+    theta0 = min(float(si["cathode_initial_carrier_content"]), x_top) / x_max
+    return min(max(theta0, step), 1.0 - step)
 
 
 def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,

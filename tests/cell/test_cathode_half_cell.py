@@ -169,3 +169,25 @@ def test_cell_run_command_runs_a_cathode_half_cell(tmp_path):
     res = CliRunner().invoke(app, [*args, "--mechanisms", "intercalation",
                                    "--out", str(tmp_path / "b")])
     assert isinstance(res.exception, InputError) and res.exception.exit_code == 2
+
+
+def test_cell_starts_at_its_couple_ocp():
+    """A set with every carrier site full (NVPF) starts one table step inside θ = 1,
+    where PyBaMM's OCP (with its asymptotes) equals the couple table to 1 µV; at θ = 1
+    the asymptote would put it 1 V lower."""
+    import numpy as np
+
+    from hemcell.cell.cathodes import cathode_set_si, half_cell_values, initial_stoichiometry
+    from hemcell.materials.cathode import couple_ocp_table
+
+    si = cathode_set_si(NVPF)
+    pv = half_cell_values(NVPF)
+    theta0 = initial_stoichiometry(si)
+    u = pybamm.LithiumIonParameters({"working electrode": "positive"}).p.prim.U
+    t_ref = pybamm.Scalar(298.15)
+    theta, volts = couple_ocp_table(si)
+    expected = float(np.interp(theta0, theta, volts))
+    assert float(np.ravel(pv.evaluate(u(pybamm.Scalar(theta0), t_ref)))[0]) == \
+        pytest.approx(expected, abs=1e-6)
+    at_one = float(np.ravel(pv.evaluate(u(pybamm.Scalar(1.0), t_ref)))[0])
+    assert at_one == pytest.approx(volts[-1] - 1.0, abs=1e-2)
