@@ -440,7 +440,7 @@ def full_cell_cut_offs(pv: pybamm.ParameterValues) -> tuple[float, float]:
     without plating, so a cell above it has its cathode above the window. Lower: 0 V, cell
     reversal (the anode's potential above the cathode's), a bound of the definition; the
     cathode's lower window end bounds the protocol instead, since a cell with a pristine
-    anode starts near 0.7 V.
+    anode starts at 0.7–1.7 V.
     """
     return 0.0, float(pv["Upper voltage cut-off [V]"])
 
