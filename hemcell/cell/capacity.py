@@ -18,6 +18,7 @@ import pybamm
 
 from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.gel_sei import film_capacity_C_per_kg
+from hemcell.cell.mechanisms.space_charge import effective_capacitance_F_per_m2
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 
@@ -70,7 +71,8 @@ def theoretical_capacity(
     """Theoretical capacity of each active mechanism [mAh g⁻¹ of active material].
 
     Intercalation: Q_int (1 − θ₀); conversion: Σ_k Q_k; alloying: Σ_e Q_alloy,e;
-    space charge at full conversion over the whole window: Σ_k C_k v_k (6/d) S(d) ΔU / ρ;
+    space charge at full conversion over the whole window: Σ_k C_k(d) v_k (6/d) S(d) ΔU / ρ
+    (C_k(d) the set's flat-interface value at the particles' curvature);
     irreversible: Q_irr; gel film at full conversion: Γ_g Σ_k n_k V_m,k (6/d) / ρ. Every
     value comes from the set (checked complete by
     :func:`hemcell.cell.parameters.pybamm_values`); none is defaulted here.
@@ -110,7 +112,7 @@ def theoretical_capacity(
             n_metal = c_k / si[f"electrons_per_metal_atom_{e}"]
             metal = n_metal if conv else f0 * n_metal
             v = metal * si[f"metal_molar_volume_{e}"]
-            tot += si[f"space_charge_areal_capacitance_{e}"] * v * 6 / d * s * du / rho
+            tot += effective_capacitance_F_per_m2(si, el) * v * 6 / d * s * du / rho
         out["space_charge"] = tot * to_mah
     if "irreversible" in mechanisms:
         out["irreversible"] = si["irreversible_capacity"] * to_mah

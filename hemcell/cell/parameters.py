@@ -572,9 +572,10 @@ def _space_charge_values(si: Mapping[str, Any], elements: Sequence[str],
         z_el = si[f"electrons_per_metal_atom_{s}"]
         upd.update(
             {
-                f"Anode {el} space-charge areal capacitance [F.m-2]": si[
-                    f"space_charge_areal_capacitance_{s}"
-                ],
+                # the set's flat-interface value at the particle's curvature
+                f"Anode {el} space-charge areal capacitance [F.m-2]": (
+                    space_charge_mech.effective_capacitance_F_per_m2(si, el)
+                ),
                 f"Anode {el} metal molar volume [m3.mol-1]": si[f"metal_molar_volume_{s}"],
                 f"Anode {el} electrons per metal atom": z_el,
                 # moles of the element per m3 of particle (from its conversion capacity,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from hemcell.cell.carriers import ION_KEYS, apply_carrier_ion, ion_parameters, ion_properties
-from hemcell.cell.mechanisms.space_charge import interfacial_charge_C_per_m2
+from hemcell.cell.mechanisms.space_charge import flat_charge_C_per_m2
 from hemcell.cell.parameters import load_si
 from hemcell.errors import InputError
 from hemcell.materials.thermo import conversion_potential_shift_V
@@ -40,9 +40,8 @@ def test_per_ion_values_replace_the_reference_values_and_nothing_else():
             assert out[key] == base + i
         assert out["anode_thickness"] == si["anode_thickness"]
         # C_k keeps its fraction of the interfacial bound at the ion's own site density
-        # and particle diameter (hemcell.cell.mechanisms.space_charge.rescale_for_ion)
-        q = [interfacial_charge_C_per_m2("Fe", s["space_charge_site_density"],
-                                         s["metal_nanoparticle_diameter"]) for s in (si, out)]
+        # (hemcell.cell.mechanisms.space_charge.rescale_for_ion)
+        q = [flat_charge_C_per_m2("Fe", s["space_charge_site_density"]) for s in (si, out)]
         assert out["space_charge_areal_capacitance_fe"] == pytest.approx(9.0 * q[1] / q[0])
     assert {k: v for k, v in apply_carrier_ion(si, "Li").items() if k[0] != "_"} == si
 

@@ -104,7 +104,7 @@ def test_size_and_ion_scaling():
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_shipped_sets_fill_the_bound_from_sourced_inputs(name):
     """Each set's site density is the product's (per ion), and each areal capacitance is
-    the bound q_max/ΔU rounded down (≤ the bound, within 0.1 %)."""
+    the flat-interface bound q_flat/ΔU rounded down (≤ the bound, within 0.1 %)."""
     si, _ = load_si(name)
     anion = SETS[name]
     assert si["space_charge_site_density"] == pytest.approx(
@@ -146,7 +146,7 @@ def test_values_beyond_the_bound_are_refused():
     with pytest.raises(InputError) as err:
         pybamm_values(si, inventory_from_si(si))
     assert err.value.field == "space_charge_areal_capacitance_fe"
-    assert "at most 2.19" in err.value.allowed
+    assert "at most 1.672" in err.value.allowed
     si, _ = load_si("fes_space_charge", ["metal_molar_volume_fe=1e-4 m**3/mol"])
     with pytest.raises(InputError) as err:
         pybamm_values(si, inventory_from_si(si))
@@ -154,8 +154,8 @@ def test_values_beyond_the_bound_are_refused():
 
 
 def test_another_ion_keeps_the_filled_fraction_of_its_own_bound():
-    """--ion Na/K: C_k rescaled to the bound at the ion's site density and diameter; a
-    value set at half the Li bound stays at half the Na bound."""
+    """--ion Na/K: C_k rescaled to the bound at the ion's site density; a value set at
+    half the Li bound stays at half the Na bound, at any particle diameter."""
     half = sc.bound_capacitance_F_per_m2(load_si("fes_space_charge")[0], "Fe") / 2
     for ion in ("Na", "K"):
         si, _ = load_si("fes_space_charge", [f"space_charge_areal_capacitance_fe={half} F/m**2"],
@@ -206,3 +206,16 @@ def test_composition_sets_derive_the_site_density_of_their_anion():
     doc = build_parameter_set(composition_inventory("InGeSiP3"), "x")
     assert not any(k.startswith("space_charge_site_density") for k in doc["parameters"])
     assert not any("space_charge_site_density" in n for n in doc["notes"])
+
+
+def test_the_model_applies_the_curvature_and_a_new_diameter_keeps_the_filled_fraction():
+    """C_k(d) = C_k · q_max(d)/q_flat: the set's flat value at the particles' curvature;
+    --set of another d rescales it instead of being refused (HEO Co at 3 and 6 nm)."""
+    for d_nm in (3, 6):
+        si, _ = load_si("heo_rocksalt_mgconicuzn", [f"metal_nanoparticle_diameter={d_nm} nm"])
+        pv = pybamm_values(si, inventory_from_si(si), mechanisms=["conversion", "space_charge"])
+        q_d = sc.interfacial_charge_C_per_m2("Co", si["space_charge_site_density"], d_nm * 1e-9)
+        c_max_d = q_d / (si["space_charge_upper_potential"] - si["space_charge_lower_potential"])
+        fill = si["space_charge_areal_capacitance_co"] / sc.bound_capacitance_F_per_m2(si, "Co")
+        assert pv["Anode Co space-charge areal capacitance [F.m-2]"] == pytest.approx(
+            fill * c_max_d)

@@ -48,14 +48,16 @@ the window is limited by whichever side runs out first:
   the element dependence: Ni (0.60 μ_B) limits below an oxide monolayer, Fe (2.2 μ_B) and
   Co (1.7 μ_B) do not. A metal without a moment (Cu, Zn) stores no spin-polarised charge.
 
-The areal capacitance a set gives is refused above q_max/(U_top − U_bot)
-(:func:`check_physical_bounds`, called for every run), and so is a value whose stored
+A set's ``space_charge_areal_capacitance_<el>`` is the value of a flat interface; the
+mechanism uses C_k(d) = C_k · q_max,k(d)/q_flat,k with q_flat,k = e · min(Γ_A, (m_k/μ_B)
+Γ_M,k) (:func:`effective_capacitance_F_per_m2`), so a change of d keeps the filled fraction
+of the bound. A set's value is refused above q_flat/(U_top − U_bot)
+(:func:`check_physical_bounds`, called for every run), and so is one whose stored
 electrons per metal atom present, each changing the moment by up to one μ_B, exceed the
 moment m_k of that metal (:func:`stored_electrons_per_metal_atom`): ΔM ≤ m_k N_k.
-The shipped sets take C_k = q_max,k/(U_top − U_bot): the interface fills to its bound
+The shipped sets take C_k = q_flat/(U_top − U_bot): the interface fills to its bound
 at the bottom of the window. For another carrier ion the set's C_k is rescaled by
-q_max(ion)/q_max(reference) at the ion's own site density and particle diameter
-(:func:`rescale_for_ion`).
+q_flat(ion)/q_flat(reference) at the ion's own site density (:func:`rescale_for_ion`).
 """
 
 from __future__ import annotations
@@ -140,11 +142,31 @@ def _window_V(si: Mapping[str, Any]) -> float:
     return float(si["space_charge_upper_potential"]) - float(si["space_charge_lower_potential"])
 
 
+def flat_charge_C_per_m2(element: str, site_density_per_m2: float) -> float:
+    """q_flat,k = e · min(Γ_A, (m_k/μ_B) Γ_M): the bound of a flat interface (d → ∞)
+    [C m⁻²]."""
+    return ELEMENTARY_CHARGE_C * min(
+        site_density_per_m2, moment_bohr_magnetons(element) * metal_site_density_per_m2(element))
+
+
 def bound_capacitance_F_per_m2(si: Mapping[str, Any], element: str) -> float:
-    """C_max,k = q_max,k(d) / (U_top − U_bot) [F m⁻²] for the set's values ``si``."""
-    q = interfacial_charge_C_per_m2(element, float(si["space_charge_site_density"]),
-                                    float(si["metal_nanoparticle_diameter"]))
-    return q / _window_V(si)
+    """C_max,k = q_flat,k / (U_top − U_bot) [F m⁻²]: the most a set's
+    ``space_charge_areal_capacitance_<el>`` (a flat-interface value) may be."""
+    return flat_charge_C_per_m2(element, float(si["space_charge_site_density"])) / _window_V(si)
+
+
+def curvature_factor(si: Mapping[str, Any], element: str) -> float:
+    """q_max,k(d)/q_flat,k: what the particle's curvature does to the bound at the set's d
+    (the shell one layer thick around and inside the sphere; module docstring)."""
+    site = float(si["space_charge_site_density"])
+    return (interfacial_charge_C_per_m2(element, site, float(si["metal_nanoparticle_diameter"]))
+            / flat_charge_C_per_m2(element, site))
+
+
+def effective_capacitance_F_per_m2(si: Mapping[str, Any], element: str) -> Any:
+    """C_k(d) = C_k,flat · q_max,k(d)/q_flat,k [F m⁻²]: the areal capacitance the mechanism
+    uses at the particle diameter d (the set's value may be a fit's input parameter)."""
+    return si[f"{_CAPACITANCE}{element.lower()}"] * curvature_factor(si, element)
 
 
 def size_factor(si: Mapping[str, Any]) -> float:
@@ -217,14 +239,15 @@ def check_physical_bounds(si: Mapping[str, Any], elements: Sequence[str]) -> Non
         if c > c_max * (1 + 1e-6):
             raise InputError(
                 key, f"{c:.4g} F/m2",
-                f"at most {c_max:.4g} F/m2 = q_max/(U_top - U_bot): one carrier-ion "
-                f"monolayer per {el} interface ({c_max * window:.3g} C/m2 at "
-                f"d = {d * 1e9:.3g} nm), fewer if {el}'s moment "
-                f"({moment_bohr_magnetons(el):.3g} mu_B/atom) runs out first",
+                f"at most {c_max:.4g} F/m2 = q_flat/(U_top - U_bot): one carrier-ion "
+                f"monolayer per flat {el} interface ({c_max * window:.3g} C/m2), fewer if "
+                f"{el}'s moment ({moment_bohr_magnetons(el):.3g} mu_B/atom) runs out first",
                 hint=f"{c / c_max:.2g} monolayers is not interfacial storage; capacity "
                      "beyond it needs another mechanism (docs/anode.md, Interfacial "
                      "space-charge storage)")
-        n_e = stored_electrons_per_metal_atom(c, window, d, float(si[f"metal_molar_volume_{s}"]),
+        c_d = c * curvature_factor(si, el)
+        n_e = stored_electrons_per_metal_atom(c_d, window, d,
+                                              float(si[f"metal_molar_volume_{s}"]),
                                               size_factor(si))
         m = moment_bohr_magnetons(el)
         if n_e > m * (1 + 1e-6):
@@ -237,30 +260,28 @@ def check_physical_bounds(si: Mapping[str, Any], elements: Sequence[str]) -> Non
 
 
 def rescale_for_ion(si_reference: Mapping[str, Any], si_ion: dict[str, Any]) -> None:
-    """C_k → C_k · q_max,k(ion)/q_max,k(reference), in place on ``si_ion``.
+    """C_k → C_k · q_flat,k(ion)/q_flat,k(reference), in place on ``si_ion``.
 
-    ``si_ion`` holds the simulated ion's site density and particle diameter; the fraction
-    of the bound the set's C_k fills is kept.
+    ``si_ion`` holds the simulated ion's site density; the fraction of the bound the set's
+    C_k fills is kept (the ion's particle diameter enters through
+    :func:`effective_capacitance_F_per_m2`).
 
     Raises
     ------
     InputError
         When the set gives no ``space_charge_site_density`` or particle diameter.
     """
-    for need in ("space_charge_site_density", "metal_nanoparticle_diameter"):
-        if need not in si_reference:
-            raise InputError("parameter set", f"no {need}",
-                             "a set with space charge gives the site density and the "
-                             "particle diameter of its reference ion",
-                             hint="docs/anode.md, Interfacial space-charge storage")
+    if "space_charge_site_density" not in si_reference:
+        raise InputError("parameter set", "no space_charge_site_density",
+                         "a set with space charge gives the site density of its reference "
+                         "ion's conversion product",
+                         hint="docs/anode.md, Interfacial space-charge storage")
     for key, c in list(si_ion.items()):
         if not key.startswith(_CAPACITANCE) or not isinstance(c, int | float) or c <= 0:
             continue
         el = key[len(_CAPACITANCE):]
-        q_ref = interfacial_charge_C_per_m2(el, float(si_reference["space_charge_site_density"]),
-                                            float(si_reference["metal_nanoparticle_diameter"]))
-        q_ion = interfacial_charge_C_per_m2(el, float(si_ion["space_charge_site_density"]),
-                                            float(si_ion["metal_nanoparticle_diameter"]))
+        q_ref = flat_charge_C_per_m2(el, float(si_reference["space_charge_site_density"]))
+        q_ion = flat_charge_C_per_m2(el, float(si_ion["space_charge_site_density"]))
         si_ion[key] = c * q_ion / q_ref
 
 
