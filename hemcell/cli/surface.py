@@ -304,7 +304,8 @@ def thickness(
 
 @app.command()
 def phasefield(
-    case: Annotated[str, typer.Option("--case", help="bare | coated")],
+    case: Annotated[str, typer.Option(
+        "--case", help="bare | coated | both (comparison.json: same surface and current)")],
     out: OutOption,
     metal: _Metal = "Li",
     duration_s: Annotated[float | None, typer.Option(
@@ -317,15 +318,30 @@ def phasefield(
     fields/, frames/ and animation.gif in --out.
 
     Galvanostatic plating of the metal from its electrolyte into a 2D cell; the
-    dendrite index is the interface length over the projected length.
+    dendrite index is the interface length over the projected length. --case both runs
+    bare and coated into --out/bare and --out/coated and writes comparison.json.
     """
     from hemcell.workflows.phasefield import resolve_phasefield
 
-    p, _ = resolve_phasefield(case, metal, set_ or [], _transient_duration(duration_s))
+    both = case == "both"
+    p, _ = resolve_phasefield("bare" if both else case, metal, set_ or [],
+                              _transient_duration(duration_s))
     _require_fenicsx()
-    from hemcell.workflows.phasefield import run_phasefield_case
+    from hemcell.workflows.phasefield import compare_phasefield_cases, run_phasefield_case
 
     bar, tick = _time_progress(p.duration_s)
+    if both:
+        try:
+            summary = compare_phasefield_cases(out, metal, set_ or [], duration_s,
+                                               progress=tick,  # type: ignore[arg-type]
+                                               plots_on=not no_plots)
+        finally:
+            if bar is not None:
+                bar.stop()  # type: ignore[attr-defined]
+        if tick is not None:
+            typer.echo(f"dendrite index bare {summary['bare']['dendrite_index']:.4g}, coated "
+                       f"{summary['coated']['dendrite_index']:.4g}; results in {out}")
+        return
     try:
         metrics = run_phasefield_case(case, out, metal, set_ or [], duration_s,
                                       progress=tick,  # type: ignore[arg-type]

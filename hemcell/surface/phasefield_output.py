@@ -178,34 +178,3 @@ def write_frames(result: PhaseFieldResult, out_dir: Path, title: str) -> list[Pa
                    duration=400, loop=0)
     paths.append(Path(out_dir) / "animation.gif")
     return paths
-
-
-def write_comparison_figure(results: dict[str, PhaseFieldResult], path: Path) -> Path:
-    """Final deposits side by side and the dendrite index vs time (rank 0)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from hemcell.figures import save_figure
-
-    um = 1.0 / LENGTH_UNIT_M
-    fig, axes = plt.subplots(1, len(results) + 1, figsize=(4.2 * (len(results) + 1), 4))
-    for ax, (name, r) in zip(axes, results.items(), strict=False):
-        snap = r.snapshots[-1]
-        ax.contourf(r.x_m * um, r.y_m * um, snap.order_parameter, levels=[0.5, 2.0],
-                    colors=["0.5"])
-        ax.contour(r.x_m * um, r.y_m * um, snap.order_parameter, levels=[0.5], colors="k",
-                   linewidths=0.8)
-        ax.set_aspect("equal")
-        ax.set_title(f"{name}, t = {snap.time_s:.3g} s")
-        ax.set_xlabel("x [µm]")
-        ax.set_ylabel("y [µm]")
-    ax = axes[-1]
-    for name, r in results.items():
-        ax.plot([row["time_s"] for row in r.rows], [row["dendrite_index"] for row in r.rows],
-                label=name)
-    ax.set_xlabel("time [s]")
-    ax.set_ylabel("dendrite index (interface / projected length)")
-    ax.legend()
-    return save_figure(fig, path, dpi=110)
