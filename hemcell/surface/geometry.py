@@ -185,6 +185,12 @@ class GeometrySpec:
                 )
             if self.fillet_radius_m <= 0:
                 raise InputError("geometry: fillet_radius_m", self.fillet_radius_m, "> 0")
+            if self.coating_thickness_m >= self.fillet_radius_m:
+                raise InputError(
+                    "geometry: coating_thickness_m", self.coating_thickness_m,
+                    f"< fillet_radius_m = {self.fillet_radius_m:.3g} m (in the concave fillet "
+                    "the coating's outer surface has radius r_f - h)",
+                    hint="raise nucleus_fillet_radius (--set nucleus_fillet_radius=...)")
 
     @property
     def coated(self) -> bool:

@@ -97,3 +97,14 @@ def test_zn_interface_moves_by_the_two_electron_faraday_volume():
     assert q_zn == pytest.approx(i_app * spec.width_m * 10.0, rel=0.02)
     assert grown == pytest.approx(p.li_molar_volume_m3_per_mol * q_zn
                                   / (2 * FARADAY_C_PER_MOL), rel=1e-6)
+
+
+def test_a_coating_thicker_than_the_nucleus_fillet_is_refused():
+    """The coating's outer surface in the concave fillet has radius r_f - h: h >= r_f is
+    refused (exit 2) instead of handing gmsh a degenerate offset."""
+    from hemcell.errors import InputError
+    from hemcell.surface.geometry import GeometrySpec
+
+    with pytest.raises(InputError, match="fillet"):
+        GeometrySpec(kind="nucleus", coating_thickness_m=0.5e-6, fillet_radius_m=0.5e-6)
+    GeometrySpec(kind="nucleus", coating_thickness_m=0.5e-6, fillet_radius_m=1e-6)
