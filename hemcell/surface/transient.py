@@ -526,6 +526,9 @@ class TransientRun:
         v = ufl.TestFunction(tr.V1)
         self._nodal_current = fem.form(tr.i_n * v * tr.ds_li)
         self._total_current = fem.form(tr.i_n * tr.ds_li)
+        # aqueous metals: the hydrogen-evolution current beside the metal's
+        self._her_current = (fem.form(tr.i_her * tr.ds_li) if tr.i_her is not None
+                             else None)
         self._salt = fem.form(ufl.split(tr.u)[0] * tr.c_scale * tr.dx(Cell.ELECTROLYTE))
         self._n2d_tr = _node2dof(tr.V1)
 
@@ -785,6 +788,9 @@ class TransientRun:
                 "newton_iterations": float(its), "remeshes": float(self.remeshes),
                 **self._stress_columns(surf),
             })
+            if self._her_current is not None:
+                i_her = self._assemble(self._her_current)
+                rows[-1]["her_current_fraction"] = i_her / (i_her + i_tot)
 
         # t = 0: geometry and concentration only (the current columns of this row come
         # from the initial guess, uniform Butler–Volmer at c_b).

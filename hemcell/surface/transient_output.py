@@ -81,6 +81,8 @@ def transient_metrics(result: TransientResult) -> dict[str, Any]:
         "final_max_abs_coating_membrane_strain": rows[-1]["max_abs_coating_membrane_strain"],
         "final_max_capillary_shift_V": rows[-1]["max_capillary_shift_V"],
         "mechanics_updates": result.mechanics_updates,
+        **({"final_her_current_fraction": rows[-1]["her_current_fraction"]}
+           if "her_current_fraction" in rows[-1] else {}),
     }
 
 
@@ -94,9 +96,12 @@ def write_timeseries(result: TransientResult, path: Path) -> Path:
     path = Path(path)
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(TIMESERIES_COLUMNS)
+        columns = TIMESERIES_COLUMNS + (
+            ("her_current_fraction",) if result.rows and "her_current_fraction" in result.rows[0]
+            else ())
+        w.writerow(columns)
         for r in result.rows:
-            w.writerow([f"{r[k]:.10g}" for k in TIMESERIES_COLUMNS])
+            w.writerow([f"{r[k]:.10g}" for k in columns])
     return path
 
 

@@ -97,6 +97,13 @@ def test_zn_interface_moves_by_the_two_electron_faraday_volume():
     assert q_zn == pytest.approx(i_app * spec.width_m * 10.0, rel=0.02)
     assert grown == pytest.approx(p.li_molar_volume_m3_per_mol * q_zn
                                   / (2 * FARADAY_C_PER_MOL), rel=1e-6)
+    # the HER share is reported each step, and it is what the Zn charge misses
+    from hemcell.surface.transient_output import transient_metrics
+
+    f_her = r.column("her_current_fraction")
+    assert np.all((f_her > 1e-4) & (f_her < 0.05))
+    assert q_zn == pytest.approx(i_app * spec.width_m * 10.0 * (1 - f_her[-1]), rel=2e-3)
+    assert transient_metrics(r)["final_her_current_fraction"] == f_her[-1]
 
 
 def test_a_coating_thicker_than_the_nucleus_fillet_is_refused():
