@@ -19,6 +19,8 @@ One mechanism per module:
 ``transient_output``      time series, frames/animation, VTX over time, comparisons
 ``metrics``               scalar results (focusing factor, stresses, ...)
 ``analytic``              hand results the model is verified against
+``phasefield``            phase-field dendrite morphology (Allen–Cahn + Butler–Volmer)
+``phasefield_output``     its metrics, time series, frames/animation, VTX/VTK fields
 ``output``                VTX fields for ParaView, PNG maps, comparison figure
 ``run``                   parameter sets → parameters, ``run`` and ``compare``
 ``cli``                   ``hemcell surface run|compare [--transient]``

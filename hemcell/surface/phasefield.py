@@ -529,11 +529,12 @@ def initial_surface_height_m(p: PhaseFieldParameters,
 
 
 def _snes_options() -> dict[str, Any]:
-    return {
-        "snes_type": "newtonls", "snes_linesearch_type": "bt",
-        "snes_rtol": 1e-9, "snes_atol": 1e-11, "snes_stol": 0.0, "snes_max_it": 25,
-        "ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps",
-    }
+    """The surface model's Newton + MUMPS options, with fewer iterations per step (a
+    failing step is retried with a smaller one) and a relative tolerance of 1e-9."""
+    from hemcell.surface.solver import default_snes_options
+
+    return {**default_snes_options(), "snes_rtol": 1e-9, "snes_atol": 1e-11,
+            "snes_stol": 0.0, "snes_max_it": 25}
 
 
 @dataclass
