@@ -94,7 +94,7 @@ def iterative_snes_options(n_fields: int = 2) -> dict[str, Any]:
     The field index sets are attached by :func:`set_field_splits`.
     """
     opts = {k: v for k, v in default_snes_options().items()
-            if not k.startswith(("ksp_", "pc_"))}
+            if not k.startswith(("ksp_", "pc_", "mat_mumps_"))}
     opts.update({
         "ksp_type": "gmres",
         "ksp_gmres_restart": 200,
@@ -404,6 +404,7 @@ class TransportProblem:
         self.preconditioner_builds = 0
         if reuse_preconditioner:
             self._P = create_matrix(self.problem.J)
+            self._P.assemble()  # empty until the first copy of J
             self.problem.solver.setJacobian(self._assemble_jacobian, self.problem.A, self._P)
         self.last_iterations = 0
 
@@ -412,13 +413,13 @@ class TransportProblem:
         """SNES Jacobian callback: assemble J; copy it into P only when P must be rebuilt.
 
         The KSP rebuilds its preconditioner (LU factors or the GAMG hierarchies) only when
-        P changes (P is assembled from the same Jacobian form), so a P left untouched is
-        reused: across Newton steps, staggered
+        P changes, so a P left untouched is reused: across Newton steps, staggered
         coupling iterations and time steps. P is rebuilt at the first Jacobian, after a
         failed solve, and when the last Krylov solve took more than
         ``max(2 k₀, k₀ + 10)`` iterations (k₀: iterations right after the last rebuild).
         """
         from dolfinx.fem.petsc import assemble_jacobian
+        from petsc4py import PETSc
 
         its = snes.getKSP().getIterationNumber()  # of the last linear solve
         if self._fresh_ksp_iterations < 0:  # the first solve after a rebuild
@@ -426,8 +427,11 @@ class TransportProblem:
         k0 = self._fresh_ksp_iterations
         rebuild = self._refresh_next or its > max(2 * k0, k0 + 10)
         assemble_jacobian(snes, x, J, P, u=self.u, jacobian=self.problem.J,
-                          preconditioner=self.problem.J if rebuild else None, bcs=self.bcs)
+                          preconditioner=None, bcs=self.bcs)
         if rebuild:
+            pattern = PETSc.Mat.Structure  # P takes J's pattern at the first copy
+            J.copy(P, structure=pattern.SAME_NONZERO_PATTERN if self.preconditioner_builds
+                   else pattern.DIFFERENT_NONZERO_PATTERN)
             self.preconditioner_builds += 1
             self._refresh_next = False
             self._fresh_ksp_iterations = -1
