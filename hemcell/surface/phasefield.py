@@ -491,6 +491,24 @@ def membrane_tension_N_per_m(p: PhaseFieldParameters, dendrite_index: float) -> 
             * p.coating_thickness_m * stretch)
 
 
+def angular_harmonics(nx: Any, ny: Any, m: int, sqrt: Any = np.sqrt,
+                      eps: float = 1e-12) -> tuple[Any, Any]:
+    """cos mθ and sin mθ of the direction θ of (nx, ny), as polynomials (no ``atan2``).
+
+    Re and Im of (nx + i ny)^m / r^m by the binomial theorem, r = √(nx² + ny² + ε) (ε
+    keeps the expression smooth where ∇ξ = 0). ``sqrt``: ``numpy.sqrt`` or ``ufl.sqrt``.
+    """
+    r = sqrt(nx * nx + ny * ny + eps)
+    re, im = 0 * nx, 0 * nx
+    for k in range(m + 1):
+        term = math.comb(m, k) * nx ** (m - k) * ny ** k
+        if k % 2 == 0:
+            re = re + (-1) ** (k // 2) * term
+        else:
+            im = im + (-1) ** ((k - 1) // 2) * term
+    return re / r**m, im / r**m
+
+
 def _anisotropic_flux(grad_xi: Any, p: PhaseFieldParameters) -> Any:
     """j = a²∇ξ + a a' ∇^⊥ξ of the energy ½κa(θ)²|∇ξ|² (divided by κ)."""
     import ufl
@@ -499,15 +517,7 @@ def _anisotropic_flux(grad_xi: Any, p: PhaseFieldParameters) -> Any:
         return grad_xi
     m = int(p.anisotropy_mode)
     nx, ny = grad_xi[0], grad_xi[1]
-    r = ufl.sqrt(nx * nx + ny * ny + 1e-12)
-    re, im = 0, 0
-    for k in range(m + 1):  # (nx + i ny)^m by the binomial theorem
-        term = math.comb(m, k) * nx ** (m - k) * ny ** k
-        if k % 2 == 0:
-            re = re + (-1) ** (k // 2) * term
-        else:
-            im = im + (-1) ** ((k - 1) // 2) * term
-    cos_m, sin_m = re / r**m, im / r**m
+    cos_m, sin_m = angular_harmonics(nx, ny, m, ufl.sqrt)
     c0, s0 = math.cos(m * p.anisotropy_angle_rad), math.sin(m * p.anisotropy_angle_rad)
     d = p.anisotropy_strength
     a = 1 + d * (cos_m * c0 + sin_m * s0)

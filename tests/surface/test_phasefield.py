@@ -155,3 +155,14 @@ def test_mesh_rule_and_parameter_checks():
         pf_parameters(cells_per_interface_width=2.0)
     with pytest.raises(InputError, match="phasefield_initial_metal_height"):
         pf_parameters(initial_metal_height_m=20e-6)
+
+
+@pytest.mark.parametrize("m", [4, 6])
+def test_anisotropy_harmonics_are_cos_and_sin_of_m_theta(m):
+    from hemcell.surface.phasefield import angular_harmonics
+
+    theta = np.linspace(-np.pi, np.pi, 37)
+    nx, ny = 2.5 * np.cos(theta), 2.5 * np.sin(theta)
+    c, s = angular_harmonics(nx, ny, m, eps=0.0)
+    np.testing.assert_allclose(c, np.cos(m * theta), atol=1e-12)
+    np.testing.assert_allclose(s, np.sin(m * theta), atol=1e-12)
