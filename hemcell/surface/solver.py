@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -405,7 +406,14 @@ class TransportProblem:
         if reuse_preconditioner:
             self._P = create_matrix(self.problem.J)
             self._P.assemble()  # empty until the first copy of J
-            self.problem.solver.setJacobian(self._assemble_jacobian, self.problem.A, self._P)
+            # through a weak reference: a bound method held by PETSc is a reference cycle
+            # the garbage collector cannot see, so the problem, its mesh and their MPI
+            # communicators were never freed (a transient run aborted with "Too many
+            # communicators" after ~70 remeshes)
+            jacobian = weakref.WeakMethod(self._assemble_jacobian)
+            self.problem.solver.setJacobian(
+                lambda snes, x, J, P: jacobian()(snes, x, J, P),  # type: ignore[misc]
+                self.problem.A, self._P)
         self.last_iterations = 0
 
     # ------------------------------------------------------- preconditioner reuse

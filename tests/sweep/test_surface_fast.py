@@ -117,3 +117,17 @@ def test_worker_processes_give_the_same_metrics():
     _check_bad_and_good(pooled)
     here = fast.solve(spec, points[1:], 1)[0]
     _assert_same(pooled[1], here)
+
+
+def test_points_in_one_process_free_their_solvers():
+    """A point's transport problem (its PETSc solver with the kept preconditioner) is
+    freed when the point is done, so a long sweep in one process does not accumulate
+    factorisations or MPI communicators."""
+    import gc
+
+    from hemcell.surface.solver import TransportProblem
+
+    spec = parse_spec(_spec(MODULI[:1]))
+    SurfaceRunFastPath(ArgParser("surface run")).solve(spec, spec.points, 1)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, TransportProblem)]
