@@ -115,9 +115,8 @@ def front_factor(y: pybamm.Symbol) -> pybamm.Symbol:
     metal). f is odd and continuously differentiable, with slope δ^(−1/3) at y = 0: a
     reactant that runs out decays exponentially to zero instead of hitting it in finite
     time with an infinite slope (y^(2/3)), and a solver overshoot below zero is pulled
-    back instead of sitting on a kink of max(y, 0). That kink, met by every element at
-    every node while a branch is open with nothing to react, held the time steps at
-    the double-layer relaxation time.
+    back instead of sitting on a kink of max(y, 0), which every element meets at every
+    node while a branch is open with nothing left to react.
     """
     return y * (pybamm.AbsoluteValue(y) + FRONT_REGULARISATION) ** (-1.0 / 3.0)
 
