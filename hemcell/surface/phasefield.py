@@ -952,23 +952,25 @@ def run_phasefield(p: PhaseFieldParameters, case: str, comm: Any = None,
 
     row = record(0, 0.0, 0, True)
     frame_times.pop(0)
-    dt = min(p.initial_time_step_s, p.max_time_step_s)
+    dt_free = min(p.initial_time_step_s, p.max_time_step_s)  # the adaptive step
     dt_min = 1e-6 * p.initial_time_step_s
     steps = rejected = 0
     stop_reason = "duration reached"
     while state["t"] < p.duration_s * (1 - 1e-12):
-        dt = min(dt, p.duration_s - state["t"])
+        # the step lands on the end and the frame times without changing the adaptive step
+        dt = min(dt_free, p.duration_s - state["t"])
         if frame_times:
             dt = min(dt, frame_times[0] - state["t"])
         ok, its, reason = model.solve_step(dt)
         change = model.max_order_parameter_change() if ok else math.inf
         if not ok or change > 2.0 * p.max_order_parameter_change:
             rejected += 1
-            dt *= 0.5 if not ok else max(0.2, 0.9 * p.max_order_parameter_change / change)
+            dt_free = dt * (0.5 if not ok
+                            else max(0.2, 0.9 * p.max_order_parameter_change / change))
             if progress is not None:
                 progress(f"step rejected ({reason if not ok else f'dxi {change:.2g}'}); "
-                         f"dt -> {dt:.3g} s", state["t"])
-            if dt < dt_min:
+                         f"dt -> {dt_free:.3g} s", state["t"])
+            if dt_free < dt_min:
                 raise SimulationError(
                     f"phase-field step below {dt_min:.3g} s at t = {state['t']:.4g} s "
                     f"(last SNES reason {reason})")
@@ -998,7 +1000,9 @@ def run_phasefield(p: PhaseFieldParameters, case: str, comm: Any = None,
             break
         grow = 1.5 if change == 0 else min(1.5, max(0.3, 0.9 * p.max_order_parameter_change
                                                    / change))
-        dt = min(dt * grow, p.max_time_step_s)
+        if dt < dt_free and grow >= 1:  # a short landing step: keep the adaptive one
+            continue
+        dt_free = min(dt * grow, p.max_time_step_s)
     return PhaseFieldResult(rows=rows, snapshots=snapshots, x_m=x_m, y_m=y_m, parameters=p,
                             case=case, steps=steps, rejected_steps=rejected,
                             stop_reason=stop_reason, dofs=model.dofs,
