@@ -46,14 +46,14 @@ def cache_dir() -> Path | None:
     return base / "meshes"
 
 
-def _source_digest() -> str:
-    """Digest of the meshing code (geometry modules and this one)."""
-    from hemcell.surface import geometry, geometry3d
+MESHING_SOURCES: tuple[str, ...] = ("geometry.py", "geometry3d.py", "mesh_cache.py")
 
+
+def _source_digest() -> str:
+    """Digest of the meshing code (the geometry modules and this one, next to it)."""
     h = hashlib.sha256()
-    for mod in (geometry, geometry3d):
-        h.update(Path(mod.__file__).read_bytes())
-    h.update(Path(__file__).read_bytes())
+    for name in MESHING_SOURCES:
+        h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 
 
