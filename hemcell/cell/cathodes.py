@@ -9,11 +9,11 @@ of the full cell's positive electrode from them:
 - maximum concentration c_max = ρ x_max / M (ρ the density of the material as written,
   x_max its carrier sites per formula unit, M the molar mass);
 - initial stoichiometry θ₀ = x_A / x_max, capped at the top of the couples' reachable
-  range (a PBA with x_A = 1.19 on 2 sites starts at 0.595) and kept one OCP-table step
-  inside (0, 1): PyBaMM adds to every OCP the asymptotes ``U_asymptotes(θ)``
-  (``pybamm.parameters.lithium_ion_parameters``), which are +1.0 V at θ = 0 and −1.0 V at
-  θ = 1 and below 1e-9 V one table step inside. A set with every carrier site full (NVPF,
-  the O3 oxide: x_A = x_max) would otherwise start 1 V below its OCP;
+  range (a PBA with x_A = 1.19 on 2 sites starts at 0.595) and kept on the table inside
+  its walls: PyBaMM adds to every OCP the asymptotes ``U_asymptotes(θ)``
+  (``pybamm.parameters.lithium_ion_parameters``), +1.0 V at θ = 0 and −1.0 V at θ = 1,
+  below 1e-9 V one table step inside. A set with every carrier site full (NVPF, the O3
+  oxide: x_A = x_max) would otherwise start 1 V below its OCP;
 - open-circuit potential: a linear :class:`pybamm.Interpolant` over
   :func:`hemcell.materials.cathode.couple_ocp_table`, which covers only the reachable
   range [θ_lo, θ_hi]. Outside it the couple model holds no charge, so x(E) is flat and
@@ -21,7 +21,10 @@ of the full cell's positive electrode from them:
   :data:`WALL_STEPS` table steps Δθ beyond each end the potential has moved by the width
   of the set's voltage window (up beyond θ_lo, down beyond θ_hi), and the interpolant
   continues linearly with that slope. A cut-off inside the window is then reached within
-  :data:`WALL_STEPS` table steps of the reachable end, whatever the anode;
+  :data:`WALL_STEPS` table steps of the reachable end, whatever the anode. Where a
+  reachable end is a site limit (θ_hi = 1: NVPF, the O3 oxide), the table is cut so that
+  the wall lies inside [Δθ, 1 − Δθ] (:func:`_kept_table`), clear of the θ clipping and
+  asymptotes PyBaMM adds to every OCP;
 - exchange current (symmetric Butler–Volmer, the form of PyBaMM's Chayambuka2022 NVPF)
 
       j₀ = i₀ (c_e / c_e0)^½ (θ (1 − θ))^½ / ½,
@@ -75,13 +78,13 @@ PARAMETERS: tuple[ParameterUse, ...] = tuple(
     )
 )
 
-#: Table steps over which the OCP wall beyond a reachable end falls by the window's width.
-#: Assumed (numerical): with one step (slope ≈ 700 V per unit θ for NVPF) IDAKLU fails
-#: (IDA_CONV_FAIL / IDA_ERR_FAIL) when the particle surface of the DFN reaches the wall on
-#: a discharge at 1C; five steps solve the three shipped sets' half cells at C/10 and 1C.
-#: The wall holds at most WALL_STEPS·Δθ/2 of c_max (0.8 % for NVPF); the discharge
-#: capacity to the cut-off moved by < 0.1 % between one and five steps at C/10.
-WALL_STEPS = 5
+#: Table steps over which the OCP wall beyond a reachable end falls by the window's width
+#: (assumed, numerical: one step, the table's own resolution; the wall holds at most
+#: WALL_STEPS·Δθ/2 of c_max, 0.16 % for NVPF). Walls are kept inside [Δθ, 1 − Δθ]
+#: (:func:`_kept_table`): drawn beyond θ = 1, where PyBaMM clips θ, the wall was flat and
+#: IDAKLU failed (IDA_CONV_FAIL) on the step after the charge once the particle surface
+#: reached it.
+WALL_STEPS = 1
 
 _UNTIL_VOLTS = re.compile(r"\buntil\s+(?P<v>[-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*V\b",
                           re.IGNORECASE)
@@ -126,15 +129,33 @@ def cathode_carrier(si: Mapping[str, Any]) -> str:
     return reference_ion(dict(si))
 
 
-def ocp_table_with_walls(si: Mapping[str, Any]) -> tuple[list[float], list[float]]:
-    """U(θ) of the couples with one wall point beyond each reachable end (module docstring)."""
+def _kept_table(si: Mapping[str, Any]) -> tuple[list[float], list[float], float]:
+    """The couple table's points whose wall fits inside [Δθ, 1 − Δθ], and Δθ.
+
+    PyBaMM clips θ to (0, 1) in every OCP and adds its asymptotes there
+    (``U_asymptotes``: ±1.0 V at θ = 0 and 1), so a wall beyond 0 or 1 would be flat: a
+    set whose reachable range ends at a site limit (NVPF, the O3 oxide: θ_hi = 1) could
+    not reach a lower cut-off more than 1 V below its last couple. Its table is cut
+    :data:`WALL_STEPS` + 1 steps before that end and the wall drawn inside.
+    """
     from hemcell.materials.cathode import couple_ocp_table
 
     theta, volts = couple_ocp_table(si)
-    step = WALL_STEPS * (theta[1] - theta[0])
+    step = theta[1] - theta[0]
+    wall = WALL_STEPS * step
+    keep = [k for k, t in enumerate(theta) if step + wall <= t + 1e-12
+            and t - 1e-12 <= 1.0 - step - wall]
+    return [theta[k] for k in keep], [volts[k] for k in keep], step
+
+
+def ocp_table_with_walls(si: Mapping[str, Any]) -> tuple[list[float], list[float]]:
+    """U(θ) of the couples with one wall point beyond each reachable end (module
+    docstring), the walls inside [Δθ, 1 − Δθ] (:func:`_kept_table`)."""
+    theta, volts, step = _kept_table(si)
+    wall = WALL_STEPS * step
     width = float(si["cathode_upper_cutoff_potential"]) - float(
         si["cathode_lower_cutoff_potential"])
-    return ([theta[0] - step, *theta, theta[-1] + step],
+    return ([theta[0] - wall, *theta, theta[-1] + wall],
             [volts[0] + width, *volts, volts[-1] - width])
 
 
@@ -159,15 +180,13 @@ def _exchange_current(i0_half: float, c_e0: float, floor: float):
 
 def initial_stoichiometry(si: Mapping[str, Any]) -> float:
     """θ₀ = x_A / x_max, at most the top of the reachable range min(x_max, x_red) / x_max,
-    and one couple-table step Δθ inside (0, 1) (PyBaMM's OCP asymptotes, module docstring)."""
-    from hemcell.materials.cathode import couple_ocp_table
-
-    theta, _ = couple_ocp_table(si)
-    step = theta[1] - theta[0]
+    kept on the OCP table inside its walls (:func:`_kept_table`: PyBaMM's OCP
+    asymptotes, module docstring)."""
+    theta, _, _ = _kept_table(si)
     x_max = float(si["cathode_carrier_sites_max"])
     x_top = min(x_max, float(si["cathode_carrier_content_all_reduced"]))
     theta0 = min(float(si["cathode_initial_carrier_content"]), x_top) / x_max
-    return min(max(theta0, step), 1.0 - step)
+    return min(max(theta0, theta[0]), theta[-1])
 
 
 def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
