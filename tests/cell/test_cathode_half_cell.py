@@ -135,6 +135,14 @@ def test_params_check_for_cathode_recipes(recipe, volume_read):
     assert ("cathode_volume_change" in u["unused"]) is not volume_read
 
 
+def test_params_check_refuses_an_anode_set_for_a_cathode_half_cell():
+    from hemcell.workflows.cathode_half_cell import parameter_usage
+
+    with pytest.raises(InputError) as exc:
+        parameter_usage("heo_rocksalt_mgconicuzn", "cathode_half_cell_p2d")
+    assert exc.value.field == "SET"
+
+
 def test_params_check_anode_set_for_a_na_full_cell_reads_its_na_branches():
     """The anode set of a Na full cell is read with the Na branches (the cathode's ion)."""
     from hemcell.workflows.cathode_half_cell import parameter_usage
