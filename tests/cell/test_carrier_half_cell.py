@@ -40,9 +40,12 @@ def test_conversion_shift_is_the_gibbs_energy_difference():
 def test_conversion_branch_moves_by_the_derived_shift_in_a_simulation():
     """Fe conversion of the spinel, same kinetics (the set's Na values are Li's), Li vs Na
     at 0.02 A/g: the voltage at half the Fe capacity moves by the thermodynamic shift
-    (−0.961 V) within 5 mV (the rest is the Na electrolyte and Na-metal overpotential)."""
+    (−0.961 V) within 5 mV (the rest is the Na electrolyte and Na-metal overpotential).
+    One sharp branch potential (no spread inherited from the rock salt), so that the Na
+    plateau, 0.96 V lower, lies wholly above the 0.01 V cut-off."""
     sets = [
         "conversion_first_lithiation_overpotential=0 V",
+        "conversion_branch_potential_spread=0 V",
         "conversion_capacity_co=0 mAh/g",
         "conversion_capacity_ni=0 mAh/g",
     ]
