@@ -70,6 +70,8 @@ def mesh_key(builder: str, spec: Any, **options: Any) -> str:
         Further builder options (JSON-serialisable), e.g. the band tagging or the facet
         groups kept.
     """
+    import dolfinx_solver  # noqa: F401  (must precede dolfinx)
+
     import dolfinx
     import gmsh
 
