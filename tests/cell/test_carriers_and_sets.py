@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hemcell.cell.capacity import theoretical_capacity
 from hemcell.cell.carriers import apply_carrier_ion
+from hemcell.cell.parameters import inventory_from_si, load_si
 from hemcell.errors import InputError
 from hemcell.workflows.anode import run_cell, summarize
 
@@ -20,12 +22,13 @@ def test_unknown_ion_and_missing_per_ion_value_are_input_errors():
     assert "conversion_exchange_current_density_na" in exc.value.hint
 
 
-def test_fes_li_na_k_ordering_and_calibration():
-    """Seed 000 L966-975: Li > Na > K for space charge; the Na space charge is the
-    calibration target of fes_space_charge (the Na product diameter). The Li space charge
-    is the interfacial bound (one Li2S monolayer per Fe interface, 171.6 mAh/g), a quarter
-    of the seed's 714.2 (docs/anode.md, Interfacial space-charge storage). Conversion per
-    ion is held out (validation/anode_fes_*)."""
+def test_fes_li_na_k_ordering_and_the_interfacial_bound():
+    """Seed 000 L966-975: Li > Na > K for space charge. With d_Na = d_K = d_Li = 2 nm (the
+    lower end of the seed's ordering of product sizes, L753-755) the first lithiation /
+    sodiation to 0.01 V fills each ion's interfacial bound (one product monolayer per Fe
+    interface, docs/anode.md, Interfacial space-charge storage) to within 5 %: Li ~172
+    mAh/g, a quarter of the seed's 714.2; Na ~133, 18 % below the seed's 163.0 (held
+    out). Conversion per ion is held out (validation/anode_fes_*)."""
     out = {}
     for ion in ("Li", "Na", "K"):
         s, _, _ = summarize(
@@ -34,8 +37,9 @@ def test_fes_li_na_k_ordering_and_calibration():
         assert s["carrier_ion"] == ion
         assert "alloying" not in s["mechanisms"]  # FeS has no alloying element
         out[ion] = s["capacity_by_mechanism_mAh_per_g"][0]
-    assert out["Li"]["space_charge"] == pytest.approx(171.6, rel=0.01)
-    assert out["Na"]["space_charge"] == pytest.approx(163.0, rel=0.01)
+        si, _ = load_si("fes_space_charge", ion=ion)
+        bound = theoretical_capacity(si, inventory_from_si(si), ["conversion", "space_charge"])
+        assert 0.95 * bound["space_charge"] <= out[ion]["space_charge"] <= bound["space_charge"]
     assert out["Li"]["space_charge"] > out["Na"]["space_charge"] > out["K"]["space_charge"]
 
 

@@ -59,8 +59,7 @@ def test_each_calibrated_case_names_one_fitted_constant_of_its_own(table, cases)
     assert len(constants) == len(set(constants)), "a constant is fitted to two cases"
 
 
-@pytest.mark.parametrize("case_name", [
-    "anode_fes_na_space_charge", "anode_heo_cycle_life_2500"])
+@pytest.mark.parametrize("case_name", ["anode_heo_cycle_life_2500"])
 def test_fitted_constants_are_marked_calibrated_in_their_sets(table, case_name):
     pset, key = table.FITTED_CONSTANTS[case_name]
     assert load_parameter_set(pset).parameters[key].source_kind == "calibrated"
