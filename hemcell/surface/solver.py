@@ -537,19 +537,23 @@ class TransportProblem:
     def _snes_solve(self) -> tuple[int, int]:
         """One SNES solve from the current state: (converged reason, Newton iterations).
 
-        With a reused preconditioner a failed solve is repeated once from the same start
-        with the preconditioner rebuilt, so that a stale preconditioner never shows as
-        a failure (and never changes a caller's step control).
+        With a reused preconditioner a failed solve that started from a kept
+        preconditioner is repeated once from the same start with it rebuilt, so that a
+        stale preconditioner never shows as a failure (and never changes a caller's step
+        control); after a failure the next solve starts with a rebuilt one.
         """
         if not self.reuse_preconditioner:
             return self._snes_solve_once()
         start = self.u.x.array.copy()
+        kept = not self._refresh_next  # starts with a preconditioner of an earlier state
         reason, its = self._snes_solve_once()
-        if reason <= 0:
+        if reason <= 0 and kept:
             self.u.x.array[:] = start
             self._refresh_next = True
             reason, more = self._snes_solve_once()
             its += more
+        if reason <= 0:  # the caller's next attempt starts from a fresh preconditioner
+            self._refresh_next = True
         return reason, its
 
     def _snes_solve_once(self) -> tuple[int, int]:
