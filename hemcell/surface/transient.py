@@ -553,10 +553,17 @@ class TransientRun:
         cmap = msh.topology.index_map(msh.topology.dim)
         cells = np.arange(cmap.size_local + cmap.num_ghosts, dtype=np.int32)
 
+        # The interpolation data (the costly search of the old mesh for every new dof
+        # position) depend only on the two meshes and the elements, so they are found
+        # once per pair of elements, not once per field (the same P1 pair for all).
+        found: dict[tuple[Any, Any], Any] = {}
+
         def interpolate(f_new: Any, f_old: Any) -> None:
-            data = fem.create_interpolation_data(f_new.function_space, f_old.function_space,
-                                                 cells, padding=padding)
-            f_new.interpolate_nonmatching(f_old, cells, data)
+            key = (f_new.function_space.ufl_element(), f_old.function_space.ufl_element())
+            if key not in found:
+                found[key] = fem.create_interpolation_data(
+                    f_new.function_space, f_old.function_space, cells, padding=padding)
+            f_new.interpolate_nonmatching(f_old, cells, found[key])
             f_new.x.scatter_forward()
 
         for f_new, f_old in zip(new.c_history, old.c_history, strict=True):
