@@ -313,19 +313,26 @@ def phasefield(
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
+    control: _Control = "galvanostatic",
+    coating_model: Annotated[str | None, typer.Option(
+        "--coating-model", help="interface | region: the coated case's coating as an "
+        "interface property or a resolved layer (default phasefield_coating_region)")] = None,
 ) -> None:
     """Phase-field dendrite morphology (Chen/Hong form): metrics.json, timeseries.csv,
     fields/, frames/ and animation.gif in --out.
 
-    Galvanostatic plating of the metal from its electrolyte into a 2D cell; the
-    dendrite index is the interface length over the projected length. --case both runs
-    bare and coated into --out/bare and --out/coated and writes comparison.json.
+    Plating of the metal from its electrolyte into a 2D cell (galvanostatic or
+    potentiostatic); the dendrite index is the interface length over the projected
+    length. --case both runs bare and coated into --out/bare and --out/coated and writes
+    comparison.json.
     """
     from hemcell.workflows.phasefield import resolve_phasefield
 
     both = case == "both"
-    p, _ = resolve_phasefield("bare" if both else case, metal, set_ or [],
-                              _transient_duration(duration_s))
+    control = _control(control)
+    for c in (("bare", "coated") if both else (case,)):  # exit 2 before anything runs
+        p, _ = resolve_phasefield(c, metal, set_ or [], _transient_duration(duration_s),
+                                  control, None if c == "bare" and both else coating_model)
     _require_fenicsx()
     from hemcell.workflows.phasefield import compare_phasefield_cases, run_phasefield_case
 
@@ -334,7 +341,8 @@ def phasefield(
         try:
             summary = compare_phasefield_cases(out, metal, set_ or [], duration_s,
                                                progress=tick,  # type: ignore[arg-type]
-                                               plots_on=not no_plots)
+                                               plots_on=not no_plots, control=control,
+                                               coating_model=coating_model)
         finally:
             if bar is not None:
                 bar.stop()  # type: ignore[attr-defined]
@@ -345,7 +353,8 @@ def phasefield(
     try:
         metrics = run_phasefield_case(case, out, metal, set_ or [], duration_s,
                                       progress=tick,  # type: ignore[arg-type]
-                                      plots_on=not no_plots)
+                                      plots_on=not no_plots, control=control,
+                                      coating_model=coating_model)
     finally:
         if bar is not None:
             bar.stop()  # type: ignore[attr-defined]

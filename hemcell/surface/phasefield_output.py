@@ -12,14 +12,18 @@
   ``solve_time_s``, ``time_per_step_s``, ``mesh_size_m``, ``interface_width_m``,
   ``cells_per_interface_width``, ``min_concentration_mol_per_m3`` (lowest over the run),
   ``far_potential_V`` (electrolyte potential at the far boundary vs the metal, end),
-  ``coating_tension_N_per_m`` (end; 0 bare), ``initial_dendrite_index``.
+  ``coating_tension_N_per_m`` (end; 0 bare and in the region form),
+  ``coating_pressure_max_Pa`` (largest load of a resolved layer on the deposit, end; 0
+  otherwise), ``coating_model`` (``interface`` | ``region``; null bare), ``control``,
+  ``initial_dendrite_index``.
 - ``timeseries.csv``: :data:`hemcell.surface.phasefield.TIMESERIES_COLUMNS`, one row per
   accepted step (units in the names).
 - ``frames/frame_NNN.png`` and ``animation.gif``: concentration map with the ξ = ½
   contour (the deposit in grey) at the snapshot times.
 - ``fields/phasefield.bp`` (VTX, ADIOS2) and ``fields/phasefield.pvd`` (VTK pieces,
-  pyvista): ``order_parameter``, ``concentration_mol_per_m3``, ``potential_V`` at the
-  snapshot times. Mesh coordinates are in µm.
+  pyvista): ``order_parameter``, ``concentration_mol_per_m3``, ``potential_V`` (and
+  ``coating_layer``, the indicator χ of a resolved coating) at the snapshot times. Mesh
+  coordinates are in µm.
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ def phasefield_metrics(result: PhaseFieldResult) -> dict[str, Any]:
         "min_concentration_mol_per_m3": min(r["min_concentration_mol_per_m3"] for r in rows),
         "far_potential_V": last["far_potential_V"],
         "coating_tension_N_per_m": last["coating_tension_N_per_m"],
+        "coating_pressure_max_Pa": last["coating_pressure_max_Pa"],
+        "coating_model": p.coating_model if p.coated else None,
+        "control": p.control,
     }
 
 
@@ -113,14 +120,18 @@ class FieldSeries:
             model.msh.comm.Barrier()
             self._funcs = [fem.Function(model.V1, name=n) for n in (
                 "order_parameter", "concentration_mol_per_m3", "potential_V")]
+            if p.coating_region:
+                self._funcs.append(fem.Function(model.V1, name="coating_layer"))
             self._vtx = VTXWriter(model.msh.comm, self.dir / "phasefield.bp", self._funcs,
                                   engine="BP4")
             self._vtk = VTKSeries(model.msh, self.dir / "phasefield.pvd")
         scales = (1.0, p.bulk_concentration_mol_per_m3, p.thermal_voltage_V)
-        for i, (f, s) in enumerate(zip(self._funcs, scales, strict=True)):
+        for i, (f, s) in enumerate(zip(self._funcs[:3], scales, strict=True)):
             f.interpolate(model.u.sub(i))
             f.x.array[:] *= s
             f.x.scatter_forward()
+        if p.coating_region:  # χ of the layer the next step uses
+            self._funcs[3].x.array[:] = model.layer.x.array
         self._vtx.write(float(t_s))
         self._vtk.write(self._funcs, float(t_s))
 

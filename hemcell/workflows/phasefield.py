@@ -24,6 +24,8 @@ from hemcell.params.uses import expand, override_keys, refuse_unread
 #: Metal (``--metal``) → the phase-field set.
 PHASEFIELD_SETS: dict[str, str] = {"Li": "phasefield_li", "Zn": "phasefield_zn"}
 READER = "`hemcell surface phasefield`"
+#: ``--control``: plating at the set's current, or at the surface sets' applied potential.
+CONTROLS: tuple[str, ...] = ("galvanostatic", "potentiostatic")
 
 
 def phasefield_read_keys(case: str, control: str = "galvanostatic") -> list[str]:
@@ -48,20 +50,38 @@ def check_phasefield_set_keys(kwargs: Mapping[str, Any]) -> None:
 
 def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = (),
                        duration_s: float | None = None,
-                       control: str = "galvanostatic") -> tuple[Any, dict[str, Any]]:
+                       control: str = "galvanostatic",
+                       coating_model: str | None = None) -> tuple[Any, dict[str, Any]]:
     """Parameters and provenance record of one phase-field case.
+
+    ``coating_model`` (``--coating-model``), when given, replaces the set's
+    ``phasefield_coating_region`` for the coated case.
 
     Raises
     ------
     InputError
-        Unknown case or metal, an unread ``--set`` key, a non-positive duration.
+        Unknown case, metal, control or coating model, a coating model for the bare
+        case, an unread ``--set`` key, a non-positive duration, a region coating thinner
+        than the region rule.
     """
     from hemcell.params import load_parameter_set
-    from hemcell.surface.phasefield import PHASEFIELD_CASES, phasefield_parameters
+    from hemcell.surface.phasefield import (
+        COATING_MODELS,
+        PHASEFIELD_CASES,
+        phasefield_parameters,
+    )
     from hemcell.workflows.surface import resolve_case
 
     if case not in PHASEFIELD_CASES:
         raise InputError("--case", case, " | ".join(PHASEFIELD_CASES))
+    if control not in CONTROLS:
+        raise InputError("--control", control, " | ".join(CONTROLS))
+    if coating_model is not None:
+        if coating_model not in COATING_MODELS:
+            raise InputError("--coating-model", coating_model, " | ".join(COATING_MODELS))
+        if case == "bare":
+            raise InputError("--coating-model", coating_model, "only with --case coated|both",
+                             hint="the bare metal has no coating")
     metal_sets(metal)
     if metal not in PHASEFIELD_SETS:
         raise InputError("--metal", metal, " | ".join(PHASEFIELD_SETS))
@@ -75,11 +95,14 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
     p = phasefield_parameters(rc.parameters, pf.si, case)
     if duration_s is not None:
         p = p.replace(duration_s=float(duration_s))
+    if coating_model is not None:
+        p = p.replace(coating_model=coating_model)
     record = {
         "command": "surface phasefield",
         "case": case,
         "metal": metal,
         "control": control,
+        "coating_model": p.coating_model if case == "coated" else None,
         "overrides": list(overrides),
         "duration_s": duration_s,
         "phasefield_parameters": asdict(p),
@@ -91,7 +114,8 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
 def run_phasefield_case(case: str, out_dir: Path, metal: str = "Li",
                         overrides: Sequence[str] = (), duration_s: float | None = None,
                         progress: Callable[[str, float], None] | None = None,
-                        plots_on: bool = True) -> dict[str, Any]:
+                        plots_on: bool = True, control: str = "galvanostatic",
+                        coating_model: str | None = None) -> dict[str, Any]:
     """Run one case and write ``metrics.json``, ``run.json``, ``timeseries.csv``,
     ``fields/`` and (``plots_on``) ``frames/`` + ``animation.gif`` to ``out_dir``
     (:mod:`hemcell.surface.phasefield_output`)."""
@@ -106,7 +130,7 @@ def run_phasefield_case(case: str, out_dir: Path, metal: str = "Li",
         write_timeseries,
     )
 
-    p, record = resolve_phasefield(case, metal, overrides, duration_s)
+    p, record = resolve_phasefield(case, metal, overrides, duration_s, control, coating_model)
     out_dir = Path(out_dir)
     comm = MPI.COMM_WORLD
     if comm.rank == 0:
@@ -130,7 +154,8 @@ def run_phasefield_case(case: str, out_dir: Path, metal: str = "Li",
 def compare_phasefield_cases(out_dir: Path, metal: str = "Li", overrides: Sequence[str] = (),
                              duration_s: float | None = None,
                              progress: Callable[[str, float], None] | None = None,
-                             plots_on: bool = True) -> dict[str, Any]:
+                             plots_on: bool = True, control: str = "galvanostatic",
+                             coating_model: str | None = None) -> dict[str, Any]:
     """``--case both``: bare and coated from the same surface at the same current.
 
     Each case writes its files to ``out_dir/bare`` and ``out_dir/coated``
@@ -138,18 +163,20 @@ def compare_phasefield_cases(out_dir: Path, metal: str = "Li", overrides: Sequen
     ``dendrite_excess_ratio_coated_to_bare`` = (DI_coated − 1)/(DI_bare − 1), the coated
     deposit's excess interface length relative to the bare one (< 1: smoother);
     ``comparison.png`` (``plots_on``) the final deposits and the dendrite index vs time.
+    ``coating_model`` applies to the coated case.
     """
     from mpi4py import MPI
 
     from hemcell.runinfo import write_summary
 
+    models = {"bare": None, "coated": coating_model}
     for case in ("bare", "coated"):  # refuse bad input for either before solving
-        resolve_phasefield(case, metal, overrides, duration_s)
+        resolve_phasefield(case, metal, overrides, duration_s, control, models[case])
     out_dir = Path(out_dir)
     metrics = {}
     for case in ("bare", "coated"):
         metrics[case] = run_phasefield_case(case, out_dir / case, metal, overrides, duration_s,
-                                            progress, plots_on)
+                                            progress, plots_on, control, models[case])
     excess_bare = metrics["bare"]["dendrite_index"] - 1.0
     summary = {
         "metal": metal,
