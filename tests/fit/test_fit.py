@@ -154,7 +154,8 @@ def test_cli_fit_writes_outputs_and_a_loadable_set(tmp_path):
     for name in truth:
         p = pset[name]
         assert p.value == pytest.approx(record["parameters"][name]["value"], rel=1e-5)
-        assert p.source["calibrated"] == (f"fitted: {DATA.name} sha256 {file_sha256(DATA)}")
+        data = EXAMPLES / "data" / "synthetic_rate_0.2Ag.csv"  # the example's curve
+        assert p.source["calibrated"] == (f"fitted: {data.name} sha256 {file_sha256(data)}")
         assert list(p.range) == pytest.approx(record["parameters"][name]["ci95"], rel=1e-5)
     # values it did not fit come from the base set
     assert pset.si["intercalation_diffusivity"] == load_parameter_set(BASE).si[
