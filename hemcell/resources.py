@@ -58,3 +58,12 @@ def seeds_dir() -> Path | None:
         if c.is_dir():
             return c
     return None
+
+
+def cache_root() -> Path:
+    """hemcell's cache folder: ``$HEMCELL_CACHE_DIR`` or ``~/.cache/hemcell``.
+
+    Each cache keeps its own sub-folder (surface focusing results, meshes).
+    """
+    root = os.environ.get("HEMCELL_CACHE_DIR")
+    return Path(root) if root else Path.home() / ".cache" / "hemcell"

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from hemcell.resources import cache_root
+
 CACHE_FORMAT = 1
 ARRAYS: tuple[str, ...] = ("x", "cells", "cell_values", "facets", "facet_values",
                            "gmsh_cell_type")
@@ -41,9 +43,7 @@ def cache_dir() -> Path | None:
     """Folder of cached meshes, or None when caching is switched off."""
     if os.environ.get("HEMCELL_MESH_CACHE", "").strip().lower() in _OFF:
         return None
-    root = os.environ.get("HEMCELL_CACHE_DIR")
-    base = Path(root) if root else Path.home() / ".cache" / "hemcell"
-    return base / "meshes"
+    return cache_root() / "meshes"
 
 
 MESHING_SOURCES: tuple[str, ...] = ("geometry.py", "geometry3d.py", "mesh_cache.py")

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from typing import Any
 
 from hemcell.errors import InputError
 from hemcell.limetal.parameters import LiMetalParameters
+from hemcell.resources import cache_root
 
 SURFACE_CASE = {"bare": "bare", "coated": "coated"}
 #: Which focusing measure feeds the cell: ``max`` = max/mean (the surface model's
@@ -89,9 +89,7 @@ def with_focusing(p: LiMetalParameters, focusing_factor: float) -> LiMetalParame
 
 def cache_dir() -> Path:
     """Folder of cached surface results."""
-    root = os.environ.get("HEMCELL_CACHE_DIR")
-    base = Path(root) if root else Path.home() / ".cache" / "hemcell"
-    return base / "focusing"
+    return cache_root() / "focusing"
 
 
 @dataclass(frozen=True)
