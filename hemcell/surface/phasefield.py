@@ -70,9 +70,52 @@ carries the membrane tension :math:`T = \bar E_c h_c\varepsilon_m`, which adds t
 interfacial energy, :math:`\gamma_{eff} = \gamma + T` (Laplace/Gibbs–Thomson: a tension
 :math:`T` on a curved surface is a normal stress :math:`TK`, the Monroe–Newman metal-side
 term of :mod:`hemcell.surface.kinetics`). :math:`T` is updated after every step
-(explicit). The nm film is far thinner than any resolvable interface width, so it is an
-interface property (the thin-layer coating of :mod:`hemcell.surface.coating`), not a
-meshed band.
+(explicit). A nm film is far thinner than any resolvable interface width, so by default
+(``coating_model`` ``interface``) it is an interface property (the thin-layer coating
+of :mod:`hemcell.surface.coating`), not a meshed band.
+
+Coating as a region (``coating_model`` ``region``; region rule
+:math:`h_c \ge 2\times 2\ln 9\,\ell`, else :class:`~hemcell.errors.InputError`):
+a layer of thickness :math:`h_c` above the deposit with its own ionic conductivity
+:math:`\kappa_c` and salt diffusivity :math:`D_c` (given, else :math:`D\kappa_c/\kappa_e`,
+one effective-medium factor for both), and the elastic energy of its modulus. The layer
+rides on the deposit through a distance field computed from ξ: the screened Poisson
+problem :math:`u - r^2\nabla^2 u = \xi^n` (:math:`r = h_c/4`, zero flux) gives
+:math:`d = r\ln C - r\ln 2u` (exact above a flat front, :func:`distance_above_metal_m`),
+and the layer indicator is :math:`\chi = \tfrac12[1-\tanh((d-h_c)/2\ell)]` (1 in the
+layer, 0 above it; inside the metal ψ ≈ ψ_min masks it). A distance field was chosen
+over a second, advected order parameter because the layer then keeps its thickness by
+construction (no second interface to keep sharp, no extra unknowns in the Newton
+system). χ is updated after every accepted step (one step behind the front, less than
+ℓ/2 under the Δξ target). Equations (2), (3) take series-mixed coefficients
+
+.. math::
+    \frac{1}{\kappa(\chi)} = \frac{1-\chi}{\kappa_e} + \frac{\chi}{\kappa_c},\qquad
+    \frac{1}{D(\chi)} = \frac{1-\chi}{D} + \frac{\chi}{D_c} \quad (4)
+
+(exact :math:`\int dy/\kappa` across a flat layer: the layer's drop is
+:math:`i h_c/\kappa_c`), so :math:`\Delta\eta_{film} = 0` (the drop is resolved) and the
+membrane tension is not used. Elastic energy: the layer of confined modulus
+:math:`M_c = E_c(1-\nu_c)/((1+\nu_c)(1-2\nu_c))`, held by the cell stack above it,
+is compressed where the deposit height s(x) (the ξ = ½ crossing of the column; for a
+translated profile :math:`\int\xi\,dy` up to a constant) stands above its mean
+:math:`\bar s`:
+
+.. math::
+    E_{el} = \int \tfrac12\,\frac{M_c}{h_c}\,(s-\bar s)^2\,dx,\qquad
+    \frac{\delta E_{el}}{\delta\xi(x,y)} = p(x) = \frac{M_c}{h_c}\,(s(x)-\bar s) \quad (5)
+
+(a Winkler foundation, :func:`layer_pressure_Pa`). Depositing a mole of metal against
+:math:`p` costs :math:`\Omega p`, so in (1) :math:`\eta \to \eta + \Omega p/(zF)`
+(the Monroe–Newman metal-side shift :math:`-\sigma_{nn}\Omega/(zF)` with
+:math:`\sigma_{nn} = -p`, :func:`hemcell.surface.kinetics.mechanical_potential_shift_V`):
+plating slows on the high columns and speeds up in the valleys; :math:`\int p\,dx = 0`,
+and :math:`E_c = 0` gives :math:`p = 0`. p is evaluated from the accepted state
+(explicit); the step is capped by :func:`mechanical_step_limit_s`. Field limit: the
+layer carries :math:`E = i/\kappa_c`; for :math:`\alpha zfE\ell \ge 1` the profile's
+tail ahead of the front nucleates metal inside the layer
+(:attr:`PhaseFieldParameters.max_layer_field_V_per_m`), so such galvanostatic runs are
+refused.
 
 Discretisation: P1 for :math:`(\xi, \tilde c, \hat\phi = \phi F/RT)` in one mixed space,
 lengths in µm (:data:`LENGTH_UNIT_M`), backward Euler, one Newton solve (PETSc SNES,
@@ -88,6 +131,11 @@ O(1); :math:`\Gamma_{top}` the far boundary):
 
     \int\Big[\psi\nabla\hat\phi\cdot\nabla v + \Lambda\frac{\xi-\xi^n}{\Delta t}v\Big]
         - \int_{\Gamma_{top}} J v = 0
+
+(region form: :math:`\psi\nabla\tilde c\cdot\nabla q \to \psi (D(\chi)/D)\nabla\tilde
+c\cdot\nabla q`, :math:`\psi\nabla\hat\phi\cdot\nabla v \to
+\psi(\kappa(\chi)/\kappa_e)\nabla\hat\phi\cdot\nabla v` and
+:math:`B = B(\eta + \Omega p/zF)`, as in (4), (5))
 
 with :math:`\hat M = M_K\gamma_{eff}/(\gamma L_0^2)`, :math:`\hat D = D/L_0^2`,
 :math:`\Lambda = zFc_sL_0^2F/(\kappa_eRT)`, :math:`J = i_{app}L_0F/(\kappa_eRT)`

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.surface.conftest import require_fenicsx
+from tests.surface.conftest import require_fenicsx, run_mpi_case
 from tests.surface.phasefield_case import pf_parameters
 
 #: Sinusoid-perturbed cell of the growth-rate test (test_phasefield.py): Wagner number
@@ -231,3 +231,46 @@ def test_cli_region_and_control_errors_exit_2(tmp_path, args, field):
     assert isinstance(res.exception, InputError) and res.exception.exit_code == 2
     assert field in str(res.exception)
     assert not (tmp_path / "x").exists()
+
+
+#: The stiff, resistive region run of the MPI check (distance filter, layer pressure).
+MPI_CASE = {**NEUTRAL, "coating_conductivity_S_per_m": 5e-4,
+            "coating_diffusivity_m2_per_s": 5e-9, "coating_youngs_modulus_Pa": 6.39e9,
+            "duration_s": 0.4}
+
+
+def main(out_path: str) -> None:
+    """Run :data:`MPI_CASE`; rank 0 writes its metrics as JSON (``python -m`` entry)."""
+    import json
+
+    import dolfinx_solver  # noqa: F401
+
+    from mpi4py import MPI
+
+    from hemcell.surface.phasefield_output import phasefield_metrics
+
+    metrics = phasefield_metrics(_run("coated", **MPI_CASE))
+    if MPI.COMM_WORLD.rank == 0:
+        with open(out_path, "w", encoding="utf-8") as fh:
+            json.dump(metrics, fh)
+
+
+@pytest.mark.mpi
+def test_region_form_serial_and_two_ranks_agree(tmp_path):
+    require_fenicsx()
+    import json
+
+    main(str(tmp_path / "serial.json"))
+    serial = json.loads((tmp_path / "serial.json").read_text())
+    parallel = run_mpi_case("tests.surface.test_phasefield_region", 2,
+                            tmp_path / "parallel.json")
+    assert parallel["mpi_ranks"] == 2 and parallel["steps"] == serial["steps"]
+    for key in ("dendrite_index", "max_height_m", "mean_height_m", "roughness_rms_m",
+                "far_potential_V", "coating_pressure_max_Pa"):
+        np.testing.assert_allclose(parallel[key], serial[key], rtol=1e-7, err_msg=key)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1])
