@@ -168,9 +168,11 @@ def zn_symmetric_cmd(
         "--areal-capacity", help="default: the set's zn_symmetric_areal_capacity")] = None,
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
 ) -> None:
     """Zn||Zn in aqueous ZnSO4 (zn_bare / zn_hem_coated): Coulombic efficiency
-    1 - Q_HER/Q per cycle (hydrogen evolution) and the life until the Zn foil is used up."""
+    1 - Q_HER/Q per cycle (hydrogen evolution) and the life until the Zn foil is used up;
+    zn_symmetric.png (Zn left over time, CE vs current density)."""
     from hemcell.workflows import zinc as run
 
     s = run.zn_symmetric(
@@ -178,7 +180,8 @@ def zn_symmetric_cmd(
         None if current_density is None else _quantity(current_density, "A/m**2",
                                                        "--current-density"),
         None if areal_capacity is None else _quantity(areal_capacity, "C/m**2",
-                                                      "--areal-capacity"))
+                                                      "--areal-capacity"),
+        plots_on=not no_plots)
     for a, r in s["by_anode"].items():
         typer.echo(f"{a}: CE {100 * r['coulombic_efficiency']:.3f} %, "
                    f"inventory life {r['life_h']:.4g} h")

@@ -159,3 +159,39 @@ def plot_licu(path: Path, results: Mapping[str, Any]) -> None:
     from hemcell.figures import save_figure
 
     save_figure(fig, path, dpi=120)
+
+
+def plot_zinc_symmetric(path: Path, results: Mapping[str, Any],
+                        ce_vs_current: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+                        operating_mA_per_cm2: float) -> None:
+    """Zn‖Zn: Zn left in the foil over time, and Coulombic efficiency vs current density.
+
+    ``results`` maps the anode to its :class:`hemcell.limetal.zinc.ZincSymmetricResult`;
+    ``ce_vs_current`` maps it to (current densities [mA cm⁻²], CE [–]) at the same
+    plated capacity.
+    """
+    plt = _plt()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    for label, r in results.items():
+        q0 = r.foil_charge_C_per_m2
+        life_h = r.life_s / 3600.0
+        cycle_h = 2 * r.half_cycle_time_s / 3600.0
+        loss = r.her_charge_per_cycle_C_per_m2
+        line, = a1.plot([0.0, life_h], [q0 / 36000.0, (q0 - loss * life_h / cycle_h) / 36000.0],
+                        label=f"{label}: {life_h:.4g} h")
+        a1.axvline(life_h, ls=":", color=line.get_color())
+        j, ce = ce_vs_current[label]
+        a2.semilogx(j, [100 * c for c in ce], color=line.get_color(), label=label)
+        a2.plot([operating_mA_per_cm2], [100 * r.coulombic_efficiency], "o",
+                color=line.get_color())
+    a1.set_xlabel("time (h)")
+    a1.set_ylabel("Zn left in the foil (mAh/cm²)")
+    a1.set_title("Zn||Zn inventory (HER loss only; dotted: used up)")
+    a1.legend()
+    a2.set_xlabel("current density (mA/cm²)")
+    a2.set_ylabel("Coulombic efficiency (%)")
+    a2.set_title("CE = 1 − Q_HER/Q (dot: this run)")
+    a2.legend()
+    from hemcell.figures import save_figure
+
+    save_figure(fig, path, dpi=120)

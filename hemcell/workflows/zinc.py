@@ -4,7 +4,8 @@ Loads ``zn_bare`` / ``zn_hem_coated`` (:data:`hemcell.params.metal_sets.METAL_SE
 applies ``--set`` overrides (only the names :data:`hemcell.limetal.zinc.PARAMETERS`
 reads; others exit 2), runs :func:`hemcell.limetal.zinc.symmetric_cell` for each anode and
 writes ``summary.json`` (the first anode's results, ``by_anode`` for all, and the
-coated/bare ratios) and ``run.json`` (the sets with their sources).
+coated/bare ratios), ``run.json`` (the sets with their sources) and, unless
+``--no-plots``, ``zn_symmetric.png``.
 """
 
 from __future__ import annotations
@@ -37,13 +38,21 @@ def check_overrides(overrides: Sequence[str] | None) -> None:
                   "`hemcell limetal zn-symmetric`")
 
 
+#: Current densities of the CE map in ``zn_symmetric.png`` [A m⁻²]: 0.1–100 mA cm⁻²,
+#: the range of Zn‖Zn tests in aqueous ZnSO₄.
+CE_MAP_CURRENTS_A_PER_M2: tuple[float, ...] = tuple(10.0 ** (k / 4) for k in range(0, 13))
+
+
 def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] = (),
                  current_density_A_per_m2: float | None = None,
-                 areal_capacity_C_per_m2: float | None = None) -> dict[str, Any]:
+                 areal_capacity_C_per_m2: float | None = None,
+                 plots_on: bool = True) -> dict[str, Any]:
     """Zn‖Zn Coulombic efficiency (HER loss) and inventory life for each anode.
 
     ``current_density_A_per_m2`` / ``areal_capacity_C_per_m2`` replace the sets'
-    ``zn_symmetric_current_density`` / ``zn_symmetric_areal_capacity``.
+    ``zn_symmetric_current_density`` / ``zn_symmetric_areal_capacity``. With
+    ``plots_on``, ``zn_symmetric.png``: Zn left over time and CE vs current density
+    (:data:`CE_MAP_CURRENTS_A_PER_M2`, same plated capacity).
     """
     from dataclasses import asdict, replace
 
@@ -58,6 +67,8 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
         ps = load_parameter_set(name)
         psets[role] = ps.with_overrides(list(overrides)) if overrides else ps
     by_anode: dict[str, dict[str, Any]] = {}
+    results: dict[str, Any] = {}
+    ce_maps: dict[str, tuple[list[float], list[float]]] = {}
     params: dict[str, Any] = {}
     for anode in anodes:
         bare_si = psets["bare"].si if anode == "coated" else None
@@ -68,9 +79,15 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
         if typed:
             p = replace(p, **typed)
         params[anode] = asdict(p)
+        results[anode] = symmetric_cell(p)
         by_anode[anode] = {"current_density_mA_per_cm2": p.current_density_A_per_m2 / 10.0,
                            "areal_capacity_mAh_per_cm2": p.areal_capacity_C_per_m2 / 36000.0,
-                           **symmetric_cell(p).summary()}
+                           **results[anode].summary()}
+        if plots_on:
+            ce_maps[anode] = (
+                [j / 10.0 for j in CE_MAP_CURRENTS_A_PER_M2],
+                [symmetric_cell(replace(p, current_density_A_per_m2=j)).coulombic_efficiency
+                 for j in CE_MAP_CURRENTS_A_PER_M2])
     summary: dict[str, Any] = {"anode": anodes[0], **by_anode[anodes[0]],
                                "by_anode": by_anode}
     if len(by_anode) == 2:
@@ -81,6 +98,11 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_summary(out_dir, summary)
+    if plots_on:
+        from hemcell.limetal.plots import plot_zinc_symmetric
+
+        plot_zinc_symmetric(out_dir / "zn_symmetric.png", results, ce_maps,
+                            by_anode[anodes[0]]["current_density_mA_per_cm2"])
     write_run_record(out_dir, {"metal": "Zn", "overrides": list(overrides),
                                "cell_parameters": params,
                                "parameter_sets": {r: ps.record() for r, ps in psets.items()}})

@@ -21,7 +21,7 @@ FIGURE_COMMANDS = [
     ["surface", "run"], ["surface", "compare"], ["surface", "thickness"],
     ["surface", "phasefield"],
     ["limetal", "rate"], ["limetal", "cycle"], ["limetal", "symmetric"],
-    ["limetal", "nucleation"], ["limetal", "licu"],
+    ["limetal", "nucleation"], ["limetal", "licu"], ["limetal", "zn-symmetric"],
     ["sweep"], ["eis"], ["fit"],
 ]
 PICTURES = ("*.png", "*.gif", "*.mp4")
