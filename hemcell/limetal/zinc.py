@@ -75,6 +75,7 @@ _NAMES: dict[str, ParameterUse] = {
     "activation_energy_J_per_mol": ParameterUse("li_migration_activation_energy", "J/mol"),
     "her_exchange_current_A_per_m2": ParameterUse("her_exchange_current_density", "A/m**2"),
     "her_transfer_coefficient": ParameterUse("her_transfer_coefficient", "dimensionless"),
+    "her_activation_energy_J_per_mol": ParameterUse("her_activation_energy", "J/mol"),
     "ph": ParameterUse("electrolyte_ph", "dimensionless"),
     "standard_potential_V": ParameterUse("metal_standard_potential", "V"),
     "molar_volume_m3_per_mol": ParameterUse("li_molar_volume", "m**3/mol"),
@@ -164,6 +165,8 @@ def zinc_cell_parameters(si: Mapping[str, Any], set_name: str,
     v = {f: _value(si, u, set_name) for f, u in _NAMES.items()}
     t_ref = v.pop("reference_temperature_K")
     ea = v.pop("activation_energy_J_per_mol")
+    ea_her = v.pop("her_activation_energy_J_per_mol")
+    v["her_exchange_current_A_per_m2"] *= arrhenius_factor(ea_her, v["temperature_K"], t_ref)
     film = 0.0
     if bare_si is not None:
         c = {f: _value(si, u, set_name) for f, u in _COATED_NAMES.items()}

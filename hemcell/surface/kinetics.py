@@ -282,12 +282,17 @@ def hydrogen_evolution_current_density(p: SurfaceParameters, metal_minus_electro
     potential vs SHE is :math:`E = E^0 + (\phi_M - \phi)` and
 
     .. math:: i_{HER} = i_{0,H}\exp\!\left(-\frac{\alpha_H F}{RT}
-              \left[(\phi_M-\phi) - (E_{HER} - E^0)\right]\right).
+              \left[(\phi_M-\phi) - (E_{HER} - E^0)\right]\right),
+
+    with i₀,H moved from the reference temperature to T by
+    :func:`hemcell.laws.arrhenius_factor` (``her_activation_energy``).
 
     No stress or capillary shift (H₂ does not involve the metal's chemical potential).
     ``metal_minus_electrolyte_V`` is φ_M − φ (= −φ at the surface; −ψ for a thin film);
     ``exp`` as in :func:`hemcell.laws.butler_volmer_current_density`.
     """
-    return laws_her(p.her_exchange_current_density_A_per_m2,
+    i0_her = p.her_exchange_current_density_A_per_m2 * arrhenius_factor(
+        p.her_activation_energy_J_per_mol, p.temperature_K, p.reference_temperature_K)
+    return laws_her(i0_her,
                     p.metal_standard_potential_V + metal_minus_electrolyte_V, p.electrolyte_ph,
                     p.her_transfer_coefficient, p.temperature_K, exp)

@@ -120,7 +120,10 @@ class SurfaceParameters:
         Whether hydrogen evolution runs as a parallel cathodic Tafel reaction on the metal
         surface (the case set gives ``her_exchange_current_density``: aqueous metals).
     her_exchange_current_density_A_per_m2, her_transfer_coefficient
-        i₀,H and α_H of HER on the (bare or coated) metal, at the electrolyte pH.
+        i₀,H and α_H of HER on the (bare or coated) metal, at the electrolyte pH and the
+        reference temperature.
+    her_activation_energy_J_per_mol
+        Activation energy of i₀,H (Arrhenius to ``temperature_K``).
     electrolyte_ph
         pH of the aqueous electrolyte (E_HER = −(RT ln10/F) pH vs SHE).
     metal_standard_potential_V
@@ -172,6 +175,7 @@ class SurfaceParameters:
     cation_charge_number: float = 1.0
     hydrogen_evolution: bool = False
     her_exchange_current_density_A_per_m2: float = 0.0
+    her_activation_energy_J_per_mol: float = 0.0
     her_transfer_coefficient: float = 0.5
     electrolyte_ph: float = 7.0
     metal_standard_potential_V: float = 0.0
@@ -323,6 +327,8 @@ _FIELD_SOURCES: dict[str, tuple[str, ParameterUse]] = {
         absent="a monovalent cation, z = 1 (the Li sets do not give it)")),
     "her_exchange_current_density_A_per_m2": (
         "case", ParameterUse("her_exchange_current_density", "A/m**2")),
+    "her_activation_energy_J_per_mol": (
+        "case", ParameterUse("her_activation_energy", "J/mol")),
     "her_transfer_coefficient": ("case", ParameterUse("her_transfer_coefficient", "dimensionless")),
     "electrolyte_ph": ("case", ParameterUse("electrolyte_ph", "dimensionless")),
     "metal_standard_potential_V": ("case", ParameterUse("metal_standard_potential", "V")),
@@ -331,10 +337,11 @@ _OPTIONAL_FIELDS = {"applied_potential_V", "coupling_relaxation", "coating_closu
                     "coating_coverage_correlation_length_m", "coating_coverage_seed",
                     "surface_energy_J_per_m2", "mechanics_update_interval",
                     "cation_charge_number", "her_exchange_current_density_A_per_m2",
-                    "her_transfer_coefficient", "electrolyte_ph", "metal_standard_potential_V"}
+                    "her_activation_energy_J_per_mol", "her_transfer_coefficient",
+                    "electrolyte_ph", "metal_standard_potential_V"}
 #: Read only with hydrogen evolution (all four required then).
-_HER_FIELDS = ("her_exchange_current_density_A_per_m2", "her_transfer_coefficient",
-               "electrolyte_ph", "metal_standard_potential_V")
+_HER_FIELDS = ("her_exchange_current_density_A_per_m2", "her_activation_energy_J_per_mol",
+               "her_transfer_coefficient", "electrolyte_ph", "metal_standard_potential_V")
 
 
 #: GeometrySpec field → the ``surface_defaults`` name (and unit) it is read from.

@@ -100,3 +100,44 @@ def test_cli_writes_summary_and_refuses_unread_keys(tmp_path, capsys):
                  "electrolyte_ph=5"]) == 0
     s5 = json.loads((tmp_path / "y" / "summary.json").read_text())
     assert s5["coulombic_efficiency"] > s["coulombic_efficiency"]  # less acid, less HER
+
+
+def test_her_and_zn_exchange_currents_follow_arrhenius():
+    """Both exchange currents move with temperature by their own activation energies
+    (hemcell.laws.arrhenius_factor), in the Zn‖Zn cell and in the surface model alike:
+    i0(T)/i0(T_ref) = exp(-Ea/R (1/T - 1/T_ref))."""
+    from hemcell.surface.kinetics import hydrogen_evolution_current_density
+    from hemcell.workflows import surface as ws
+
+    si = load_parameter_set("zn_bare").si
+    t_ref, t = si["reference_temperature"], 263.15
+    cold = load_parameter_set("zn_bare").with_overrides([f"ambient_temperature={t} K"]).si
+    p_ref = zinc.zinc_cell_parameters(si, "zn_bare")
+    p_cold = zinc.zinc_cell_parameters(cold, "zn_bare")
+
+    def factor(ea):
+        return math.exp(-ea / GAS_CONSTANT_J_PER_MOL_K * (1 / t - 1 / t_ref))
+
+    assert si["ambient_temperature"] == pytest.approx(t_ref)
+    assert p_cold.her_exchange_current_A_per_m2 / p_ref.her_exchange_current_A_per_m2 == (
+        pytest.approx(factor(si["her_activation_energy"]), rel=1e-12))
+    assert p_cold.exchange_current_A_per_m2 / p_ref.exchange_current_A_per_m2 == (
+        pytest.approx(factor(si["li_migration_activation_energy"]), rel=1e-12))
+    # the surface model's HER at the same metal overpotential: the i0 ratio times the
+    # Tafel factor exp(-alpha_H F eta_H/RT), with E_HER = -(RT ln10/F) pH at each T
+    s_ref = ws.resolve_case("bare", "flat", metal="Zn").parameters
+    s_cold = ws.resolve_case("bare", "flat", [f"ambient_temperature={t} K"],
+                             metal="Zn").parameters
+    eta = -0.05
+
+    def tafel(temp):
+        e_her = -math.log(10) * GAS_CONSTANT_J_PER_MOL_K * temp / FARADAY_C_PER_MOL \
+            * s_ref.electrolyte_ph
+        eta_h = s_ref.metal_standard_potential_V + eta - e_her
+        return math.exp(-s_ref.her_transfer_coefficient * FARADAY_C_PER_MOL * eta_h
+                        / (GAS_CONSTANT_J_PER_MOL_K * temp))
+
+    ratio = (hydrogen_evolution_current_density(s_cold, eta)
+             / hydrogen_evolution_current_density(s_ref, eta))
+    assert ratio == pytest.approx(
+        factor(si["her_activation_energy"]) * tafel(t) / tafel(t_ref), rel=1e-9)

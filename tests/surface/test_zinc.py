@@ -31,6 +31,7 @@ def test_li_parameters_are_unchanged_and_zn_parameters_carry_z_and_her():
     li_keys = ws.case_parameter_uses("bare", "flat")
     zn_keys = ws.case_parameter_uses("bare", "flat", metal="Zn")
     assert set(zn_keys) - set(li_keys) == {"her_exchange_current_density",
+                                           "her_activation_energy",
                                            "her_transfer_coefficient", "electrolyte_ph",
                                            "metal_standard_potential"}
     assert li_keys["cation_charge_number"].absent
