@@ -514,6 +514,10 @@ def _alloying_values(si: Mapping[str, Any], hosts: Mapping[str, int]) -> dict[st
             "alloying_exchange_current_activation_energy"
         ],
         "Anode alloying charge transfer coefficient": si["alloying_charge_transfer_coefficient"],
+        # absent: sharp stages (hemcell.cell.mechanisms.alloying.PARAMETERS)
+        "Anode alloying stage-potential spread [V]": si.get(
+            "alloying_stage_potential_spread", 0.0
+        ),
     }
     for el, n_st in hosts.items():
         s = el.lower()

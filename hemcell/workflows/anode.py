@@ -94,8 +94,11 @@ def build_simulation(
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
     submeshes = {**model.default_submesh_types, **(submesh_types or {})}
+    # recipe solver keys other than rtol/atol are IDAKLU options (nonlinear_convergence_coefficient)
+    options = {k: v for k, v in recipe.solver.items() if k not in ("rtol", "atol")}
     solver = pybamm.IDAKLUSolver(
-        rtol=recipe.solver.get("rtol", 1e-6), atol=recipe.solver.get("atol", 1e-8)
+        rtol=recipe.solver.get("rtol", 1e-6), atol=recipe.solver.get("atol", 1e-8),
+        options=options or None,
     )
     return pybamm.Simulation(
         model,

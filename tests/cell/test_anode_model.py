@@ -35,7 +35,9 @@ def test_first_cycle_efficiency_and_irreversible_loss(p2d_cycle):
     ce = summary["coulombic_efficiency"][0]
     assert 0.3 < ce < 0.9
     # the SEI loss is irreversible: nothing comes back on delithiation
-    assert summary["capacity_by_mechanism_delithiation_mAh_per_g"][0]["irreversible"] == 0
+    # (up to round-off of the consumed fraction s = 1: 10⁻¹³ mAh/g of 150)
+    assert summary["capacity_by_mechanism_delithiation_mAh_per_g"][0]["irreversible"] == (
+        pytest.approx(0, abs=1e-9))
     # space charge is reversible
     sc_l = summary["capacity_by_mechanism_mAh_per_g"][0]["space_charge"]
     sc_d = summary["capacity_by_mechanism_delithiation_mAh_per_g"][0]["space_charge"]

@@ -35,7 +35,8 @@ from hemcell.cell.mechanisms.base import (
     arrhenius,
     front_factor,
     param,
-    positive_part_exp,
+    site_shift,
+    smooth_positive_part_exp,
 )
 from hemcell.params.uses import ParameterUse
 
@@ -50,7 +51,13 @@ PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("alloying_delithiation_potentials_{el}", "V", "alloying"),
     ParameterUse("alloying_volume_expansion_{el}", "dimensionless", "alloying"),
     ParameterUse("initial_metallic_fraction_{el}", "dimensionless", "alloying"),
+    ParameterUse("alloying_stage_potential_spread", "V",
+                 absent="no heterogeneity: one sharp potential pair per stage"),
 )
+
+#: Regularisation of the alloyed fraction y = θ/(X a + ε) of a stage before any metal
+#: exists (the fraction is then irrelevant: both front factors are zero).
+POOL_REGULARISATION = 1e-3
 
 
 class Alloying(BaseMechanism):
@@ -114,6 +121,7 @@ class Alloying(BaseMechanism):
         R = param("Anode particle radius [m]")
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
+        spread = param("Anode alloying stage-potential spread [V]")
         j_tot, q_tot, strain, heat, hyst = 0, 0, 0, 0, 0
         out: dict = {}
         self._rates: dict[tuple[str, int], pybamm.Symbol] = {}
@@ -124,12 +132,15 @@ class Alloying(BaseMechanism):
             for m in range(1, n_stages + 1):
                 th = self._theta[(el, m)]
                 X_m = param(f"Anode {el} alloying stage {m} capacity fraction")
-                U_l = param(f"Anode {el} alloying stage {m} lithiation potential [V]")
-                U_d = param(f"Anode {el} alloying stage {m} delithiation potential [V]")
-                j_l = -j0 * ce_factor * front_factor(X_m * a_e - th) * positive_part_exp(
+                # stage potentials of the next sites to react (heterogeneity, docstring)
+                alloyed = th / (X_m * a_e + POOL_REGULARISATION)
+                u = site_shift(spread, 1 - alloyed)
+                U_l = param(f"Anode {el} alloying stage {m} lithiation potential [V]") + u
+                U_d = param(f"Anode {el} alloying stage {m} delithiation potential [V]") + u
+                j_l = -j0 * ce_factor * front_factor(X_m * a_e - th) * smooth_positive_part_exp(
                     -alpha * f_rt * (dphi - U_l)
                 )
-                j_d = j0 * ce_factor * front_factor(th) * positive_part_exp(
+                j_d = j0 * ce_factor * front_factor(th) * smooth_positive_part_exp(
                     (1 - alpha) * f_rt * (dphi - U_d)
                 )
                 j_m = j_l + j_d

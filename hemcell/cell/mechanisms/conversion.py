@@ -23,9 +23,10 @@ front factor and a product-shell transport limit in series:
     g(ξ) = (1−ξ)^{−1/3} − 1   (product-layer diffusion, Levenspiel 1999 ch. 25)
     dξ_k/dt = − 3 (j_lith,p + j_lith,n + j_delith) / (R F c_k),  dp_k/dt = 3 j_lith,p / (R F c_k)
 
-with f(y) ≈ y^{2/3} the shrinking-core front factor. The first conversion of the
-pristine host needs an extra overpotential ΔU₁: first-discharge plateaus of conversion
-oxides lie lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J.
+with f(y) ≈ y^{2/3} the shrinking-core front factor (:func:`.base.front_factor`), u the
+branch-potential shifts (:func:`.base.site_shift`). The first conversion of the pristine
+host needs an extra overpotential ΔU₁: first-discharge plateaus of conversion oxides lie
+lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J.
 Power Sources 159 (2006) 323).
 
 Heterogeneity (docs/anode.md "Curve shapes"): particle size, strain and local
@@ -58,7 +59,6 @@ reconvert until it has de-alloyed).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pybamm
@@ -69,9 +69,11 @@ from hemcell.cell.mechanisms.base import (
     ElectrodeContext,
     F,
     arrhenius,
+    front_factor,
     param,
     positive_part_exp,
     shell_limited,
+    site_shift,
 )
 from hemcell.params.uses import ParameterUse
 
@@ -94,45 +96,9 @@ PARAMETERS: tuple[ParameterUse, ...] = (
 )
 
 
-#: Truncation ε of the branch-potential distribution: shifts stay within
-#: ±s·ln((1 + ε)/ε) ≈ ±2.5 σ (module docstring).
-SPREAD_TRUNCATION = 0.01
 #: Regularisation of the reversible-pool fraction z = ξ_free/(r ξ̂ + ε) before any metal is
 #: made (the fraction is then irrelevant: its front factor f(ξ_free) is zero).
 POOL_REGULARISATION = 1e-3
-
-
-#: Regularisation δ of the shrinking-core front factor (module docstring): the factor
-#: departs from y^(2/3) by less than 1 % of its value for y > 0.15 (relative error
-#: ≈ δ/(3y)).
-FRONT_REGULARISATION = 1e-3
-
-
-def front_factor(y: pybamm.Symbol) -> pybamm.Symbol:
-    """Shrinking-core reaction-front factor f(y) = y (|y| + δ)^(−1/3) ≈ y^(2/3).
-
-    y is the fraction of the reactant left (pristine host, re-formed oxide or free
-    metal). f is odd and continuously differentiable, with slope δ^(−1/3) at y = 0: a
-    reactant that runs out decays exponentially to zero instead of hitting it in finite
-    time with an infinite slope (y^(2/3)), and a solver overshoot below zero is pulled
-    back instead of sitting on a kink of max(y, 0), which every element meets at every
-    node while a branch is open with nothing left to react.
-    """
-    return y * (pybamm.AbsoluteValue(y) + FRONT_REGULARISATION) ** (-1.0 / 3.0)
-
-
-def site_shift(spread_V: pybamm.Symbol, remaining: pybamm.Symbol) -> pybamm.Symbol:
-    """Branch-potential shift u [V] of the next site to react in a pool of sites.
-
-    Sites with a logistic distribution of branch potentials, standard deviation σ =
-    ``spread_V`` (scale s = σ√3/π), react in order of their shift; ``remaining`` is the
-    fraction of the pool still to react in the order of the branch (highest shift
-    first), so u = s ln[(remaining + ε)/(1 − remaining + ε)], truncated at ±2.5 σ by ε.
-    """
-    s = spread_V * (math.sqrt(3.0) / math.pi)
-    eps = SPREAD_TRUNCATION
-    y = pybamm.minimum(pybamm.maximum(remaining, 0.0), 1.0)
-    return s * pybamm.log((y + eps) / (1.0 - y + eps))
 
 
 class Conversion(BaseMechanism):
