@@ -52,6 +52,7 @@ def integrate_cycles(
     m: float,
     tol: float = 0.02,
     on_step: Callable[[int, float, dict[str, float]], None] | None = None,
+    on_jump: Callable[[int], None] | None = None,
 ) -> list[tuple[int, float, dict[str, float]]]:
     """Euler integration of eq. (1) over cycles with adaptive jumps.
 
@@ -68,6 +69,10 @@ def integrate_cycles(
     on_step
         Called with (N, φ, result) after every evaluation (keeps finished results if a
         later evaluation fails).
+    on_jump
+        Called with ΔN before the evaluation after a jump: advances states the caller
+        carries across cycles (the gel film's milled surface,
+        :func:`hemcell.cell.mechanisms.gel_sei.advance_milled_area_ratio`).
 
     Returns
     -------
@@ -95,6 +100,8 @@ def integrate_cycles(
         jump = n_cycles - n if rate == 0 else min(n_cycles - n, max(1, math.ceil(tol / -rate)))
         phi = max(phi + rate * jump, 0.0)
         n += jump
+        if on_jump:
+            on_jump(jump)
         if phi <= 0.0:
             keep(n, 0.0, {**res, "charge_capacity": 0.0, "discharge_capacity": 0.0})
             return out

@@ -10,9 +10,13 @@ setting): the remaining material sees m₀/m times the nominal specific current
 (:func:`hemcell.cell.protocols.scale_per_gram`). Capacities are reported per gram of
 initial active material, Q_N = φ_N Q(φ_N).
 
+The reversible gel film grows over cycles as electrochemical milling enlarges the metal
+surface it covers (:mod:`hemcell.cell.mechanisms.gel_sei`, s_N): its milled-surface ratio
+is a state carried across the jumps, and each evaluation runs with Γ_g s_N.
+
 Not included: SEI growth (in a half-cell the Li, Na or K metal supplies what the SEI
-consumes, so it lowers the CE but not the capacity), electrolyte loss, the counter
-electrode's own ageing, and capacity *rise* by activation over the first cycles.
+consumes, so it lowers the CE but not the capacity), electrolyte loss and the counter
+electrode's own ageing.
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ from typing import Any
 import numpy as np
 
 from hemcell.cell.active_material_loss import PARAMETERS, integrate_cycles
+from hemcell.cell.mechanisms.gel_sei import (
+    GROWTH_PARAMETERS,
+    advance_milled_area_ratio,
+    film_grows,
+)
 from hemcell.errors import SimulationError
 from hemcell.params.uses import override_keys, require_parameters
 
@@ -47,6 +56,8 @@ class CycleLife:
     discharge_capacity_mAh_per_g: list[float] = field(default_factory=list)
     coulombic_efficiency: list[float] = field(default_factory=list)
     strain_amplitude: list[float] = field(default_factory=list)
+    film_area_ratio: list[float] = field(default_factory=list)
+    film_capacity_mAh_per_g: list[float] = field(default_factory=list)
     solve_time_s: float = 0.0
     carrier_ion: str = "Li"
     error: SimulationError | None = None
@@ -79,7 +90,12 @@ def _evaluate_cycle(
         raise run.error
     s, _, cycles = summarize(run)
     strain = np.concatenate([st.data["particle_volumetric_strain"] for st in cycles[1]])
+    film = s["capacity_by_mechanism_delithiation_mAh_per_g"][1].get("gel_sei", 0.0)
+    film_formed = s["capacity_by_mechanism_mAh_per_g"][1].get("gel_sei", 0.0)
     return {
+        "film_capacity": float(film) * phi,
+        "film_discharge_capacity": float(film_formed) * phi,
+        "charge_balance_relative_error": float(s["charge_balance_relative_error"]),
         "charge_capacity": float(s["charge_capacity_mAh_per_g"][1]) * phi,
         "discharge_capacity": float(s["discharge_capacity_mAh_per_g"][1]) * phi,
         "coulombic_efficiency": float(s["coulombic_efficiency"][1]),
@@ -120,12 +136,17 @@ def run_cycle_life(
     from hemcell.workflows.anode import resolve_model
 
     lam_keys = [u.key for u in PARAMETERS]
+    growth_keys = [u.key for u in GROWTH_PARAMETERS]
     _, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,
-                                command="cell cycle-life", also_reads=lam_keys)
+                                command="cell cycle-life", also_reads=[*lam_keys, *growth_keys])
     require_parameters(si, lam_keys, "`hemcell cell cycle-life` (LAM law)")
-    # the cell model reads the rest; the LAM values are this command's own
+    grows = film_grows(si)
+    if grows:
+        require_parameters(si, growth_keys, "`hemcell cell cycle-life` (gel film milling)")
+    # the cell model reads the rest; the LAM and milling values are this command's own
     overrides = [o for o, k in zip(overrides or [], override_keys(overrides), strict=True)
-                 if k not in lam_keys]
+                 if k not in (*lam_keys, *growth_keys)]
+    film = {"ratio": 1.0}  # milled film surface s_N, carried across the jumps
     res = CycleLife(
         recipe=recipe,
         params=params,
@@ -140,15 +161,23 @@ def run_cycle_life(
     t0 = time.perf_counter()
 
     def evaluate(phi: float) -> dict[str, float]:
+        grown = ([f"gel_sei_areal_capacity={si['gel_sei_areal_capacity'] * film['ratio']:.12g}"
+                  " C/m**2"] if grows else [])
         r = _evaluate_cycle(
-            recipe, params, protocol, list(overrides or []), ion, res.initial_active_fraction, phi
+            recipe, params, protocol, [*overrides, *grown], ion, res.initial_active_fraction, phi
         )
+        r["film_area_ratio"] = film["ratio"]
         if progress:
             progress(
                 f"active fraction {phi:.4f}: charge capacity {r['charge_capacity']:.1f} mAh/g "
                 f"(per initial gram), strain amplitude {r['strain_amplitude']:.4f}"
             )
         return r
+
+    def advance_film(n_jump: int) -> None:
+        film["ratio"] = advance_milled_area_ratio(
+            film["ratio"], n_jump, si["gel_sei_milled_area_ratio_limit"],
+            si["gel_sei_milling_cycle_constant"])
 
     try:
         integrate_cycles(
@@ -158,6 +187,7 @@ def run_cycle_life(
             res.lam_exponent,
             tol,
             on_step=lambda n, phi, r: _record(res, n, phi, r),
+            on_jump=advance_film if grows else None,
         )
     except SimulationError as exc:
         done = res.cycles[-1] if res.cycles else 0
@@ -177,6 +207,8 @@ def _record(res: CycleLife, n: int, phi: float, r: dict[str, float]) -> None:
     res.discharge_capacity_mAh_per_g.append(r["discharge_capacity"])
     res.coulombic_efficiency.append(r["coulombic_efficiency"])
     res.strain_amplitude.append(r["strain_amplitude"])
+    res.film_area_ratio.append(r.get("film_area_ratio", 1.0))
+    res.film_capacity_mAh_per_g.append(r.get("film_capacity", 0.0))
 
 
 def at_cycle(res: CycleLife, values: Sequence[float], n: int) -> float | None:
@@ -210,6 +242,8 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
         "discharge_capacity_mAh_per_g": list(res.discharge_capacity_mAh_per_g),
         "coulombic_efficiency": list(res.coulombic_efficiency),
         "strain_amplitude": list(res.strain_amplitude),
+        "gel_sei_milled_area_ratio": list(res.film_area_ratio),
+        "gel_sei_capacity_mAh_per_g": list(res.film_capacity_mAh_per_g),
         "charge_capacity_at_cycle_mAh_per_g": cap,
         "retention_at_cycle": {
             k: (None if v is None or not q1 else v / q1) for k, v in cap.items()

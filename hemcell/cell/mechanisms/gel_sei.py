@@ -40,10 +40,26 @@ of which a j_form (U_form − U_eq) + a j_dec (U_dec − U_eq) is the hysteresis
 (PyBaMM's split Q_hys = a j (U − U_eq); Wycisk et al., J. Energy Storage 61 (2023)
 106817); both are ≥ 0 on either branch. Without convertible elements, or with Γ_g = 0,
 the film stores nothing.
+
+**Growth over cycles (electrochemical milling).** Each conversion cycle breaks the
+metal/Li₂O nanocomposite up further, so the metal surface the film covers grows with the
+cycle number N while the film charge per area stays Γ_g. With s_N the milled metal
+surface relative to the as-converted one (s = 1 at the first cycle after formation,
+N = 1) relaxing towards the surface of fully milled particles s_∞ = d/d_min,
+
+    ds/dN = (s_∞ − s)/N_m,     s_N = s_∞ − (s_∞ − 1) exp(−(N − 1)/N_m),
+    q_max,N = s_N Γ_g A_g,
+
+with N_m [cycles] the milling constant. Between two full-model evaluations the cycle-life
+integration (:mod:`hemcell.workflows.anode_cycle_life`) advances s exactly over a jump ΔN,
+s ← s_∞ − (s_∞ − s) exp(−ΔN/N_m) (:func:`advance_milled_area_ratio`), and evaluates the
+next cycle with Γ_g s in place of Γ_g. Loss of active material scales A_g with ε_s, so it
+removes milled film surface in proportion. With Γ_g = 0 nothing grows.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -76,6 +92,30 @@ PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("electrons_per_metal_atom_{el}", "dimensionless", "conversion"),
     ParameterUse("metal_molar_volume_{el}", "m**3/mol", "conversion"),
 )
+
+#: Registry names of the film's growth over cycles (read by ``cell cycle-life`` when the
+#: set's film has a capacity, Γ_g > 0).
+GROWTH_PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("gel_sei_milled_area_ratio_limit", "dimensionless"),
+    ParameterUse("gel_sei_milling_cycle_constant", "dimensionless"),
+)
+
+
+def milled_area_ratio(n_cycle: float, ratio_limit: float, cycle_constant: float) -> float:
+    """s_N = s_∞ − (s_∞ − 1) exp(−(N − 1)/N_m): milled film surface relative to cycle 1."""
+    return ratio_limit - (ratio_limit - 1.0) * math.exp(-(n_cycle - 1.0) / cycle_constant)
+
+
+def advance_milled_area_ratio(ratio: float, n_jump: float, ratio_limit: float,
+                              cycle_constant: float) -> float:
+    """s after ΔN more cycles, s_∞ − (s_∞ − s) exp(−ΔN/N_m) (exact for ds/dN = (s_∞ − s)/N_m)."""
+    return ratio_limit - (ratio_limit - ratio) * math.exp(-n_jump / cycle_constant)
+
+
+def film_grows(si: Mapping[str, Any]) -> bool:
+    """Whether the set's film has a capacity that milling can grow (Γ_g > 0)."""
+    return float(si.get("gel_sei_areal_capacity", 0.0)) > 0.0
+
 
 def film_capacity_C_per_kg(si: Mapping[str, Any], converted: Sequence[str]) -> float:
     """Film capacity at full conversion, Γ_g Σ_k (Q_k/(F z_k)) V_m,k (6/d) [C kg⁻¹].
