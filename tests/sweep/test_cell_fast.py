@@ -44,6 +44,8 @@ ZIP_SPEC = {
     "outputs": ["discharge_capacity_mAh_per_g[0]", "charge_capacity_mAh_per_g[0]"],
 }
 RTOL = 1e-4
+#: Voltage grid of the dQ/dV peaks (the default ``dv`` of hemcell.cell.analysis.dqdv).
+DQDV_GRID_V = 0.005
 NOT_COMPARED = {"solve_time_s", "charge_balance_relative_error"}  # timing; solver noise
 
 
@@ -66,8 +68,11 @@ def _assert_same_summary(fast: dict[str, Any], rebuilt: dict[str, Any]) -> None:
         for k, x in a.items():
             if isinstance(x, float | np.floating) and not isinstance(x, bool):
                 y = float(b[k])
-                # 1e-6 mAh/g, V or emu/g of absolute slack for entries that are ~0
-                assert math.isclose(float(x), y, rel_tol=RTOL, abs_tol=1e-6), (k, x, y)
+                # 1e-6 mAh/g, V or emu/g of absolute slack for entries that are ~0; dQ/dV
+                # peaks are read on a voltage grid (hemcell.cell.analysis.dqdv): within
+                # one grid step, as solver noise can move a maximum to the next point
+                slack = DQDV_GRID_V if "dqdv" in k else 1e-6
+                assert math.isclose(float(x), y, rel_tol=RTOL, abs_tol=slack), (k, x, y)
             else:
                 assert x == b[k], k
 
