@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from hemcell.cell.active_material_loss import integrate_cycles
@@ -115,19 +113,42 @@ def test_charge_conserved_and_film_reversible_in_every_evaluated_cycle(spinel_li
     assert ratio[1] == pytest.approx(ratio[0], rel=2e-3)
 
 
+def _fake_cycles(monkeypatch) -> list[list[str]]:
+    """Replace the full-model evaluation by a stub that records its overrides."""
+    calls: list[list[str]] = []
+
+    def fake(recipe, params, protocol, overrides, ion, eps0, phi):
+        calls.append(list(overrides))
+        return {"charge_capacity": 500.0 * phi, "discharge_capacity": 500.0 * phi,
+                "coulombic_efficiency": 1.0, "strain_amplitude": 0.08, "film_capacity": 0.0}
+
+    monkeypatch.setattr(anode_cycle_life, "_evaluate_cycle", fake)
+    return calls
+
+
 def test_no_film_no_growth(monkeypatch):
-    """Rock salt (Γ_g = 0, no milling constants in its set): the film stores nothing at
-    any cycle, and the run needs no growth constants."""
+    """Rock salt (Γ_g = 0, no milling constants in its set): no cycle runs with a grown
+    film, the milled ratio stays 1 and the set needs no growth constants. (That Γ_g = 0
+    stores nothing in the full model: tests/cell/test_gel_sei.py.)"""
     si = load_si(ROCKSALT)[0]
     assert si["gel_sei_areal_capacity"] == 0
     assert "gel_sei_milling_cycle_constant" not in si
-    seen = _capture(monkeypatch)
-    res = run_cycle_life("hem_half_cell_sp", ROCKSALT,
-                         "Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V", 30,
-                         overrides=["lam_strain_coefficient=0"])
-    assert res.error is None
-    assert res.film_capacity_mAh_per_g == [0.0, 0.0]
-    assert res.film_area_ratio == [1.0, 1.0]
-    assert math.isclose(res.charge_capacity_mAh_per_g[0], res.charge_capacity_mAh_per_g[1],
-                        rel_tol=1e-9)
-    assert all(r["film_discharge_capacity"] == 0.0 for r in seen)
+    calls = _fake_cycles(monkeypatch)
+    res = run_cycle_life("hem_half_cell_sp", ROCKSALT, CYCLE, 300, tol=0.0005)
+    assert res.error is None and len(res.cycles) > 2
+    assert res.film_area_ratio == [1.0] * len(res.cycles)
+    assert not any(o.startswith("gel_sei") for c in calls for o in c)
+
+
+def test_grown_areal_capacity_passed_to_each_evaluation(monkeypatch):
+    """Spinel: each evaluation runs with Γ_g s_N (the set's 7.79 C/m² at N = 1)."""
+    si = load_si(SPINEL)[0]
+    calls = _fake_cycles(monkeypatch)
+    res = run_cycle_life("hem_half_cell_sp", SPINEL, CYCLE, 300, tol=0.0005)
+    assert len(res.cycles) > 2
+    for n, c in zip(res.cycles, calls, strict=True):
+        grown = [o for o in c if o.startswith("gel_sei_areal_capacity=")]
+        value = float(grown[-1].split("=")[1].split()[0])
+        s_n = milled_area_ratio(n, si["gel_sei_milled_area_ratio_limit"],
+                                si["gel_sei_milling_cycle_constant"])
+        assert value == pytest.approx(7.79 * s_n, rel=1e-10)
