@@ -282,7 +282,6 @@ def half_cell_values(name: str, si: Mapping[str, Any] | None = None) -> pybamm.P
         The set's SI values with ``--set`` overrides applied (default: the set's own).
     """
     from hemcell.cell.electrolytes import carrier_ion_data, electrolyte_values
-    from hemcell.laws import FARADAY_C_PER_MOL
 
     cs = dict(si) if si is not None else cathode_set_si(name)
     ion = cathode_carrier(cs)
@@ -291,13 +290,22 @@ def half_cell_values(name: str, si: Mapping[str, Any] | None = None) -> pybamm.P
     pv.update(positive_electrode_values(
         cs, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
         check_already_exists=False)
-    nominal = (pv["Maximum concentration in positive electrode [mol.m-3]"] * FARADAY_C_PER_MOL
-               * pv["Positive electrode active material volume fraction"]
-               * pv["Positive electrode thickness [m]"] * pv["Electrode height [m]"]
-               * pv["Electrode width [m]"] / 3600)
+    nominal = nominal_capacity_Ah(pv)
     pv.update({"Nominal cell capacity [A.h]": nominal, "Current function [A]": nominal},
               check_already_exists=False)
     return pv
+
+
+def nominal_capacity_Ah(pv: pybamm.ParameterValues) -> float:
+    """The capacity C-rates refer to in cells with a cathode set, c_max F ε_s L A [A h]
+    (every carrier site of the positive electrode)."""
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    return float(pv["Maximum concentration in positive electrode [mol.m-3]"]
+                 * FARADAY_C_PER_MOL
+                 * pv["Positive electrode active material volume fraction"]
+                 * pv["Positive electrode thickness [m]"] * pv["Electrode height [m]"]
+                 * pv["Electrode width [m]"] / 3600)
 
 
 def cathode_mass_g(si: Mapping[str, Any], pv: pybamm.ParameterValues) -> float:

@@ -5,6 +5,7 @@ A recipe is a small YAML file::
     name: hem_half_cell_p2d
     description: ...
     cell: half                 # half (vs Li metal) | full (vs a cathode) | cathode_half
+                               # | hard_carbon_full (hard carbon vs a cathode set)
     cathode: LFP               # full cells: LFP (Prada2013) | NMC811 (Chen2020) | a cathode set
     n_p_ratio: 1.1             # full cells: anode/cathode theoretical capacity
     thermal: isothermal        # isothermal | lumped (full cells: hemcell.cell.thermal)
@@ -85,6 +86,13 @@ class Recipe:
         )
 
 
+def is_cathode_set_name(name: Any) -> bool:
+    """Whether ``name`` names a cathode parameter set (:mod:`hemcell.cell.cathodes`)."""
+    from hemcell.cell.cathodes import is_cathode_set
+
+    return name is not None and is_cathode_set(str(name))
+
+
 def list_recipes() -> list[str]:
     """Names of the shipped recipes."""
     return sorted(p.stem for p in models_dir().glob("*.yaml"))
@@ -112,9 +120,10 @@ def load_recipe(name_or_path: str) -> Recipe:
     if unknown:
         raise InputError(f"{p}: keys", sorted(unknown), f"only {sorted(_KEYS)}")
     cell = data.get("cell", "half")
-    if cell not in ("half", "full", "cathode_half"):
-        raise InputError(f"{p}: cell", cell, "half, full or cathode_half (a cathode set "
-                         "vs its carrier's metal: hemcell.workflows.cathode_half_cell)")
+    if cell not in ("half", "full", "cathode_half", "hard_carbon_full"):
+        raise InputError(f"{p}: cell", cell, "half, full, cathode_half (a cathode set "
+                         "vs its carrier's metal: hemcell.workflows.cathode_half_cell) or "
+                         "hard_carbon_full (hard carbon vs a cathode set)")
     geometry = data.get("geometry", "p2d")
     if geometry not in ("p2d", "sp"):
         raise InputError(f"{p}: geometry", geometry, "p2d or sp")
@@ -136,10 +145,15 @@ def load_recipe(name_or_path: str) -> Recipe:
     thermal = data.get("thermal", "isothermal")
     if thermal not in THERMAL_OPTIONS or (thermal != "isothermal" and cell != "full"):
         raise InputError(f"{p}: thermal", thermal, "isothermal, or lumped for a full cell")
-    if cell == "cathode_half" and data.get("mechanisms"):
+    no_anode = cell in ("cathode_half", "hard_carbon_full")  # no HEM anode mechanisms
+    if cell == "hard_carbon_full" and (not is_cathode_set_name(cathode) or geometry != "p2d"):
+        raise InputError(f"{p}: cathode/geometry", (cathode, geometry), "a hard-carbon full "
+                         "cell is P2D with a cathode parameter set "
+                         "(parameters/registry/cathode.yaml)")
+    if no_anode and data.get("mechanisms"):
         raise InputError(f"{p}: mechanisms", data["mechanisms"], "none for a cathode half "
                          "cell (the mechanisms are the HEM anode's)")
-    mechs = () if cell == "cathode_half" else check_mechanisms(
+    mechs = () if no_anode else check_mechanisms(
         data.get("mechanisms", list(MECHANISMS)))
     return Recipe(
         name=str(data.get("name", p.stem)),

@@ -87,7 +87,7 @@ def run(
     typer.echo(f"charge capacity    [mAh/g]: {cha}")
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
     figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
-    if summary.get("cell") == "cathode_half":
+    if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
         figures = "" if no_plots else ", voltage_profile.png"
     typer.echo(f"wrote {out}/summary.json, timeseries.csv{figures}")
 
@@ -221,6 +221,25 @@ def crosscheck(
     from hemcell.workflows.anode_crosscheck import run_crosschecks
 
     summary = run_crosschecks(out, c_rate=c_rate)
+    for k, v in summary.items():
+        if isinstance(v, float):
+            typer.echo(f"{k}: {v:.4g}")
+
+
+@app.command("crosscheck-na")
+def crosscheck_na(
+    out: OutOption,
+    c_rate: Annotated[float, typer.Option("--c-rate", help="C-rate of the discharge "
+                                          "(of Chayambuka's 3 mAh).")] = 0.5,
+    overwrite: OverwriteOption = False,
+    no_plots: NoPlotsOption = False,
+) -> None:
+    """Cross-check of the hard carbon ‖ cathode-set Na cell against PyBaMM's
+    sodium_ion.BasicDFN with Chayambuka2022 (hard carbon | NVPF), discharged from the
+    charged state to 2.0 V."""
+    from hemcell.workflows.cathode_crosscheck import run_crosscheck
+
+    summary = run_crosscheck(out, c_rate=c_rate, command=sys.argv, plots_on=not no_plots)
     for k, v in summary.items():
         if isinstance(v, float):
             typer.echo(f"{k}: {v:.4g}")

@@ -36,16 +36,20 @@ from hemcell.cell.recipes import Recipe, load_recipe
 from hemcell.errors import InputError, SimulationError
 
 CELL = "cathode_half"
+#: Recipe cells this workflow runs: a cathode set vs its metal, or vs hard carbon
+#: (:mod:`hemcell.cell.hard_carbon`, PyBaMM's DFN with Chayambuka2022's hard carbon).
+CELLS = (CELL, "hard_carbon_full")
 MODELS = {"p2d": "DFN", "sp": "SPM"}
 
 
 def is_cathode_half_cell(recipe: str | Recipe) -> bool:
-    """Whether ``recipe`` (name, path or :class:`Recipe`) is a cathode half cell."""
+    """Whether ``recipe`` (name, path or :class:`Recipe`) is a cathode half cell or a
+    hard carbon ‖ cathode-set full cell (``--params`` names the cathode set in both)."""
     try:
         rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     except InputError:
         return False
-    return rec.cell == CELL
+    return rec.cell in CELLS
 
 
 @dataclass
@@ -161,14 +165,19 @@ def run_cell(
     from hemcell.cell.protocols import build_experiment
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    if rec.cell != CELL:
-        raise InputError("RECIPE", rec.name, f"a recipe with cell: {CELL}")
+    if rec.cell not in CELLS:
+        raise InputError("RECIPE", rec.name, f"a recipe with cell: {' or '.join(CELLS)}")
     if mechanisms:
         raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
                          "(the mechanisms are the HEM anode's)")
     si, _ = _values(params, overrides or [])
     check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
-    pv = half_cell_values(params, si)
+    if rec.cell == CELL:
+        pv = half_cell_values(params, si)
+    else:
+        from hemcell.cell.hard_carbon import full_cell_values
+
+        pv = full_cell_values(params, si, rec.n_p_ratio)
     mass = cathode_mass_g(si, pv)
     nominal = float(pv["Nominal cell capacity [A.h]"])
     sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
@@ -177,7 +186,8 @@ def run_cell(
     experiment, steps_A = build_experiment(protocol, mass, cycles, period,
                                            nominal_capacity_Ah=nominal,
                                            duration_capacity_Ah=nominal, initial_voltage_V=u0)
-    model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])({"working electrode": "positive"})
+    model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])(
+        {"working electrode": "positive"} if rec.cell == CELL else {})
     _electrolyte_range_event(model, pv)
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in rec.mesh.items() if k in var_pts})
@@ -296,7 +306,7 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "recipe": run.recipe.name,
         "parameter_set": run.params,
-        "cell": CELL,
+        "cell": run.recipe.cell,
         "model": MODELS[run.recipe.geometry],
         "geometry": run.recipe.geometry,
         "carrier_ion": cathode_carrier(run.si),
@@ -319,6 +329,17 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         "termination": str(getattr(run.solution, "termination", "")),
         "completed": run.error is None,
     }
+    if run.recipe.cell != CELL:  # no metal counter electrode: the electrolyte only
+        from hemcell.cell.hard_carbon import describe as describe_hard_carbon
+
+        summary["electrolyte"] = {k: v for k, v in summary.pop("half_cell").items()
+                                  if k.startswith("electrolyte")}
+
+        summary["hard_carbon"] = describe_hard_carbon(pv, run.si, run.recipe.n_p_ratio)
+        summary["hard_carbon"]["stoichiometry_end_of_step"] = [
+            float(st["Negative electrode stoichiometry"].entries[-1]) for st in steps]
+        summary["hard_carbon"]["max_surface_stoichiometry"] = max(
+            float(np.max(st["Negative particle surface stoichiometry"].entries)) for st in steps)
     if strain_end:
         eps_s = float(pv["Positive electrode active material volume fraction"])
         thick = float(pv["Positive electrode thickness [m]"])
@@ -373,7 +394,8 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
             m = table[:, 1] == k
             ax.plot(np.abs(table[m, 4] - table[m, 4][0]), table[m, 3], label=f"step {int(k)}")
         ax.set_xlabel("Capacity (mAh/g of cathode)")
-        ax.set_ylabel(f"Voltage vs {summary['carrier_ion']} (V)")
+        ax.set_ylabel(f"Voltage vs {summary['carrier_ion']} (V)" if run.recipe.cell == CELL
+                      else "Cell voltage vs hard carbon (V)")
         ax.set_title(f"{run.params} — {run.recipe.name}")
         ax.legend(fontsize=7)
         save_figure(fig, out / "voltage_profile.png")
@@ -404,7 +426,7 @@ def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]
     from hemcell.params import load_parameter_set
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    if rec.cell not in (CELL, "full"):
+    if rec.cell not in (*CELLS, "full"):
         raise InputError("--for", rec.name, "a cathode half-cell or full-cell recipe for a "
                          "cathode set", hint="an anode half cell reads an anode set")
     ps = load_parameter_set(params)

@@ -1,0 +1,190 @@
+"""Hard carbon ‖ cathode-set Na full cells (``cell: hard_carbon_full`` recipes).
+
+The negative electrode is PyBaMM's ``Chayambuka2022`` hard carbon, read from
+``pybamm.ParameterValues("Chayambuka2022")`` and never copied (Chayambuka, Mulder,
+Danilov, Notten, *Electrochim. Acta* 404 (2022) 139764; PyBaMM's numbers are those of
+the COMSOL "1D Isothermal Sodium-Ion Battery" example): OCP table U_n(θ) (1.32 V at
+θ = 0.0014, sloping to 0.11 V at θ ≈ 0.4, plateau 0.09 → 0.02 V), D_s(c) and k(c)
+tables, i₀ = F k (c_e/c_e0)^½ c_s^½ (c_max − c_s)^½ / 2, c_max, particle radius,
+porosity, active fraction, conductivity, Bruggeman exponents. The electrolyte (1 M NaPF₆
+in EC:PC), separator and electrode area are the same set's (``carrier_ions.yaml``:
+Chayambuka2022 is the Na electrolyte); the positive electrode is the cathode set's
+(:func:`hemcell.cell.cathodes.positive_electrode_values`).
+
+Two things are not Chayambuka's cell, both stated:
+
+- **Balancing.** The hard-carbon thickness is chosen so that its capacity at c_max is
+  ``n_p_ratio`` times the cathode's window capacity,
+
+      L_n = n/p · c_max,p (θ_dis − θ_ch) ε_p L_p / (c_max,n ε_n),
+
+  θ_ch, θ_dis the cathode's stoichiometries at the upper and lower ends of its window
+  (:func:`hemcell.cell.cathodes.window_stoichiometries`): the Na the cathode can give on
+  a full charge. n/p is the recipe's (``assumed``: 1.1, a 10 % negative excess that keeps
+  the hard carbon below its plating end, θ → 1 at 0 V vs Na⁺/Na, when the cathode empties
+  over its whole window; no n/p for these couples is sourced).
+- **Initial state.** The cell starts discharged, as the cathode sets are made: the
+  cathode at its θ₀ and the hard carbon empty, at the lowest stoichiometry all its
+  measured tables cover (:func:`empty_stoichiometry`: θ = 0.0083, where the k(c) table
+  starts; U_n = 1.1 V). First-cycle losses of the hard carbon (SEI) are not modelled.
+
+The cell model is PyBaMM's ``lithium_ion.DFN`` run with these Na values (the chemistry
+enters only through the values); :func:`chayambuka2022_cell_values` gives the values of
+Chayambuka's own cell for the cross-check against ``pybamm.sodium_ion.BasicDFN``
+(``validation/cathode_crosscheck_chayambuka2022``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pybamm
+
+from hemcell.laws import FARADAY_C_PER_MOL
+
+#: PyBaMM's parameter set of the hard carbon (and of the Na electrolyte).
+PYBAMM_SET = "Chayambuka2022"
+
+#: Recipe cell type of a hard carbon ‖ cathode-set full cell.
+CELL = "hard_carbon_full"
+
+#: Entries of the positive electrode that Chayambuka's NVPF gives as functions or
+#: values of its own (OCP table, D_p(c), k_p(c), c_max); the cross-check takes them from
+#: PyBaMM's set in place of the cathode set's (:func:`chayambuka2022_cell_values`).
+NVPF_KEYS = (
+    "Positive electrode OCP [V]",
+    "Positive particle diffusivity [m2.s-1]",
+    "Positive electrode exchange-current density [A.m-2]",
+    "Maximum concentration in positive electrode [mol.m-3]",
+)
+
+
+def chayambuka2022() -> pybamm.ParameterValues:
+    """PyBaMM's ``Chayambuka2022`` values (hard carbon | NVPF, 1 M NaPF₆ EC:PC)."""
+    return pybamm.ParameterValues(PYBAMM_SET)
+
+
+def chayambuka2022_tables() -> Any:
+    """PyBaMM's ``Chayambuka2022`` module: its data tables as shipped (``U_n_data``,
+    ``D_n_data``, ``k_n_data``, ``D_p_data``, ...: ``(name, ((x,), y))``)."""
+    import importlib
+
+    return importlib.import_module(f"pybamm.input.parameters.sodium_ion.{PYBAMM_SET}")
+
+
+def empty_stoichiometry(pv: pybamm.ParameterValues) -> float:
+    """The emptiest hard carbon all three of its measured tables cover: the largest of
+    the lowest stoichiometries of PyBaMM's U_n(θ), D_n(c) and k_n(c) tables (c over
+    c_max; k_n, from 121 mol m⁻³, binds: θ = 0.0083, U_n ≈ 1.1 V)."""
+    tables = chayambuka2022_tables()
+    c_max = float(pv["Maximum concentration in negative electrode [mol.m-3]"])
+    lowest = [float(np.min(tables.U_n_data[1][0]))]
+    lowest += [float(np.min(data[1][0])) / c_max for data in (tables.D_n_data, tables.k_n_data)]
+    return max(lowest)
+
+
+def negative_capacity_C_per_m2(pv: pybamm.ParameterValues) -> float:
+    """Hard-carbon capacity per area at c_max, c_max,n F ε_n L_n [C m⁻²]."""
+    return float(pv["Maximum concentration in negative electrode [mol.m-3]"]
+                 * FARADAY_C_PER_MOL
+                 * pv["Negative electrode active material volume fraction"]
+                 * pv["Negative electrode thickness [m]"])
+
+
+def cathode_window_capacity_C_per_m2(si: Mapping[str, Any], pv: pybamm.ParameterValues
+                                     ) -> float:
+    """The cathode's capacity between its window ends, c_max,p (θ_dis − θ_ch) F ε_p L_p
+    [C m⁻²] (:func:`hemcell.cell.cathodes.window_stoichiometries`)."""
+    from hemcell.cell.cathodes import window_stoichiometries
+
+    th_ch, th_dis = window_stoichiometries(si)
+    return float(pv["Maximum concentration in positive electrode [mol.m-3]"] * (th_dis - th_ch)
+                 * FARADAY_C_PER_MOL
+                 * pv["Positive electrode active material volume fraction"]
+                 * pv["Positive electrode thickness [m]"])
+
+
+def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
+                     ) -> pybamm.ParameterValues:
+    """PyBaMM values of hard carbon ‖ the cathode set ``name`` (module docstring).
+
+    Parameters
+    ----------
+    name
+        Cathode set name or path (for the OCP interpolant's name).
+    si
+        The set's SI values (with ``--set`` overrides applied).
+    n_p_ratio
+        Hard-carbon capacity at c_max over the cathode's window capacity.
+
+    Returns
+    -------
+    pybamm.ParameterValues
+        Chayambuka2022 with the set's positive electrode, the balanced hard-carbon
+        thickness, the discharged initial state, the cut-offs of
+        :func:`hemcell.cell.full_cell.full_cell_cut_offs` and the nominal capacity
+        c_max,p F ε_p L_p A C-rates refer to (as the cathode half cells).
+    """
+    from hemcell.cell.cathodes import nominal_capacity_Ah, positive_electrode_values
+    from hemcell.cell.electrolytes import electrolyte_values
+    from hemcell.cell.full_cell import full_cell_cut_offs
+
+    pv = chayambuka2022()
+    pv.update(electrolyte_values("Na"), check_already_exists=False)
+    pv.update(positive_electrode_values(
+        si, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
+        check_already_exists=False)
+    scale = n_p_ratio * cathode_window_capacity_C_per_m2(si, pv) / negative_capacity_C_per_m2(pv)
+    c_n_max = pv["Maximum concentration in negative electrode [mol.m-3]"]
+    pv.update({
+        "Negative electrode thickness [m]": scale * pv["Negative electrode thickness [m]"],
+        "Initial concentration in negative electrode [mol.m-3]":
+            empty_stoichiometry(pv) * c_n_max,
+    })
+    lo, hi = full_cell_cut_offs(pv)
+    pv.update({"Lower voltage cut-off [V]": lo, "Upper voltage cut-off [V]": hi})
+    nominal = nominal_capacity_Ah(pv)
+    pv.update({"Nominal cell capacity [A.h]": nominal, "Current function [A]": nominal})
+    return pv
+
+
+def chayambuka2022_cell_values(name: str, si: Mapping[str, Any]) -> pybamm.ParameterValues:
+    """Chayambuka's own cell through hemcell's assembly, for the cross-check.
+
+    :func:`full_cell_values` of the set (electrolyte, separator, area, the set's
+    thickness, porosity, active fraction, particle radius, conductivity and Bruggeman
+    exponent), then from PyBaMM's set: the NVPF entries :data:`NVPF_KEYS` (a set of
+    couples cannot give a measured OCP table, D_p(c) or k_p(c)), Chayambuka's hard-carbon
+    thickness (his balancing), both initial concentrations (the cell starts charged),
+    his cut-offs and nominal capacity.
+    """
+    pv = full_cell_values(name, si, 1.0)
+    ref = chayambuka2022()
+    keys = (*NVPF_KEYS, "Negative electrode thickness [m]",
+            "Initial concentration in negative electrode [mol.m-3]",
+            "Initial concentration in positive electrode [mol.m-3]",
+            "Lower voltage cut-off [V]", "Upper voltage cut-off [V]",
+            "Nominal cell capacity [A.h]", "Current function [A]")
+    pv.update({k: ref[k] for k in keys})
+    return pv
+
+
+def describe(pv: pybamm.ParameterValues, si: Mapping[str, Any], n_p_ratio: float
+             ) -> dict[str, Any]:
+    """The hard-carbon electrode and its balancing, for ``summary.json``."""
+    return {
+        "negative_electrode": f"hard carbon, PyBaMM {PYBAMM_SET} (Chayambuka et al., "
+                              "Electrochim. Acta 404 (2022) 139764)",
+        "n_p_ratio": n_p_ratio,
+        "n_p_definition": "hard-carbon capacity at c_max / cathode capacity between its "
+                          "window ends",
+        "negative_thickness_um": float(pv["Negative electrode thickness [m]"]) * 1e6,
+        "negative_capacity_Ah_per_m2": negative_capacity_C_per_m2(pv) / 3600,
+        "cathode_window_capacity_Ah_per_m2": cathode_window_capacity_C_per_m2(si, pv) / 3600,
+        "ocp_table_max_stoichiometry": float(np.max(chayambuka2022_tables().U_n_data[1][0])),
+        "negative_initial_stoichiometry": float(
+            pv["Initial concentration in negative electrode [mol.m-3]"]
+            / pv["Maximum concentration in negative electrode [mol.m-3]"]),
+    }
