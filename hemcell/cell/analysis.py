@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -47,32 +48,78 @@ def _entries(sol: Any, name: str) -> np.ndarray:
     return np.asarray(sol[name].entries, dtype=float).reshape(-1)
 
 
-def step_data(solution: Any, mechanisms: Sequence[str]) -> list[StepData]:
-    """Per-step arrays (time, voltage, current, capacity, per-mechanism charge/current)."""
-    out: list[StepData] = []
-    mechs = [*mechanisms, "double_layer"]
+def observed_variables(mechanisms: Sequence[str], available: Any = ()) -> dict[str, str]:
+    """The model variables a run reads, by the column they fill: everything the summary,
+    ``timeseries.csv`` and the figures use, and nothing else.
+
+    Parameters
+    ----------
+    mechanisms
+        The recipe's mechanisms (the double layer is added).
+    available
+        Names of the model's variables; the :data:`THERMAL_COLUMNS` are read when the
+        model has them (lumped-thermal full cells).
+
+    Returns
+    -------
+    dict
+        Column (``StepData.data`` key) → PyBaMM variable name, in column order.
+    """
+    cols = {
+        "time_s": "Time [s]",
+        "voltage_V": "Voltage [V]",
+        "current_A": "Current [A]",
+        "specific_current_A_per_g": "Anode specific current [A.g-1]",
+        "capacity_mAh_per_g": "Anode specific capacity [mA.h.g-1]",
+        "particle_volumetric_strain": "Anode particle volumetric strain",
+        "electrode_volumetric_strain": "Anode electrode volumetric strain",
+        "magnetization_change_emu_per_g": "Anode magnetisation change [emu.g-1]",
+    }
+    for m in [*mechanisms, "double_layer"]:
+        v = MECH_VAR[m]
+        cols[f"{m}_capacity_mAh_per_g"] = f"Anode {v} specific capacity [mA.h.g-1]"
+        cols[f"{m}_current_A"] = f"Anode {v} current [A]"
+        cols[f"{m}_charge_Ah"] = f"Anode {v} charge [A.h]"
+    cols["charge_passed_Ah"] = "Anode charge passed [A.h]"
+    cols.update({c: name for c, name in THERMAL_COLUMNS.items() if name in available})
+    return cols
+
+
+def _solved_steps(solution: Any) -> list[Any]:
+    """The step solutions of an experiment (the solution itself without cycles), in
+    order, without the ``EmptySolution`` of a step that could not run."""
     steps = [s for cyc in solution.cycles for s in cyc.steps] if solution.cycles else [solution]
-    steps = [s for s in steps if type(s).__name__ != "EmptySolution"]  # infeasible steps
-    for i, st in enumerate(steps):
-        d = {
-            "time_s": _entries(st, "Time [s]"),
-            "voltage_V": _entries(st, "Voltage [V]"),
-            "current_A": _entries(st, "Current [A]"),
-            "specific_current_A_per_g": _entries(st, "Anode specific current [A.g-1]"),
-            "capacity_mAh_per_g": _entries(st, "Anode specific capacity [mA.h.g-1]"),
-            "particle_volumetric_strain": _entries(st, "Anode particle volumetric strain"),
-            "electrode_volumetric_strain": _entries(st, "Anode electrode volumetric strain"),
-            "magnetization_change_emu_per_g": _entries(st, "Anode magnetisation change [emu.g-1]"),
-        }
-        for m in mechs:
-            v = MECH_VAR[m]
-            d[f"{m}_capacity_mAh_per_g"] = _entries(st, f"Anode {v} specific capacity [mA.h.g-1]")
-            d[f"{m}_current_A"] = _entries(st, f"Anode {v} current [A]")
-            d[f"{m}_charge_Ah"] = _entries(st, f"Anode {v} charge [A.h]")
-        d["charge_passed_Ah"] = _entries(st, "Anode charge passed [A.h]")
-        for col, name in THERMAL_COLUMNS.items():
-            if name in st.all_models[-1].variables:
-                d[col] = _entries(st, name)
+    return [s for s in steps if type(s).__name__ != "EmptySolution"]
+
+
+def _observe_by_step(solution: Any, steps: Sequence[Any], names: dict[str, str]
+                     ) -> list[dict[str, np.ndarray]]:
+    """Every variable of ``names`` of every step, column → array per step.
+
+    Each variable is read once over the whole solution and sliced at the step
+    boundaries when the whole solution is the steps laid end to end (the same output
+    times); otherwise (a single solve, or a solution whose times differ) step by step.
+    """
+    lengths = [len(st.t) for st in steps]
+    whole = len(steps) > 1 and np.array_equal(
+        np.concatenate([st.t for st in steps]), np.asarray(solution.t))
+    if not whole:
+        return [{c: _entries(st, n) for c, n in names.items()} for st in steps]
+    read = {c: _entries(solution, n) for c, n in names.items()}
+    bounds = np.cumsum([0, *lengths])
+    return [{c: a[b0:b1] for c, a in read.items()} for b0, b1 in pairwise(bounds)]
+
+
+def step_data(solution: Any, mechanisms: Sequence[str]) -> list[StepData]:
+    """Per-step arrays of the :func:`observed_variables` (time, voltage, current,
+    capacity, per-mechanism charge/current, ...)."""
+    steps = _solved_steps(solution)
+    if not steps:
+        return []
+    names = observed_variables(mechanisms, steps[-1].all_models[-1].variables)
+    out: list[StepData] = []
+    for i, (st, d) in enumerate(zip(steps, _observe_by_step(solution, steps, names),
+                                    strict=True)):
         dq = d["capacity_mAh_per_g"][-1] - d["capacity_mAh_per_g"][0]
         kind = "lithiation" if dq > 1e-6 else "delithiation" if dq < -1e-6 else "rest"
         desc = str(getattr(st, "description", "")) or f"step {i}"
