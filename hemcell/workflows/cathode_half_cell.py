@@ -112,8 +112,9 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
         return cathode_parameter_usage(params, recipe)
     if is_cathode_half_cell(recipe):
         raise InputError("SET", params, "a cathode parameter set (parameters/registry/"
-                         "cathode.yaml) for a cathode half-cell recipe",
-                         hint="the recipe's cell is cathode_half: it reads a cathode set")
+                         "cathode.yaml) for a cathode half-cell or hard-carbon recipe",
+                         hint="the recipe's cell is cathode_half or hard_carbon_full: it "
+                         "reads a cathode set")
     from hemcell.workflows.anode import parameter_usage as anode_parameter_usage
 
     return anode_parameter_usage(params, recipe, ion)
