@@ -171,6 +171,28 @@ def chayambuka2022_cell_values(name: str, si: Mapping[str, Any]) -> pybamm.Param
     return pv
 
 
+def couple_model_in_chayambuka2022_cell(name: str, si: Mapping[str, Any]
+                                        ) -> pybamm.ParameterValues:
+    """The cathode set's own model (couple OCP, constant D_s and i₀, c_max = ρ x_max / M)
+    in Chayambuka's cell: his hard-carbon thickness and initial hard-carbon state, cut-offs
+    and nominal capacity; the cathode starts with his Na content, x₀ = 1 + 2 θ_p0 per
+    formula unit (his c_max read as 2 Na per NVPF from Na₁ to Na₃, the reading that gives
+    the set's derived density; ``cathode_he_nvpf``), θ₀ = x₀ / x_max."""
+    pv = full_cell_values(name, si, 1.0)
+    ref = chayambuka2022()
+    x0 = 1.0 + 2.0 * float(ref["Initial concentration in positive electrode [mol.m-3]"]
+                           / ref["Maximum concentration in positive electrode [mol.m-3]"])
+    keys = ("Negative electrode thickness [m]",
+            "Initial concentration in negative electrode [mol.m-3]",
+            "Lower voltage cut-off [V]", "Upper voltage cut-off [V]",
+            "Nominal cell capacity [A.h]", "Current function [A]")
+    pv.update({k: ref[k] for k in keys})
+    pv.update({"Initial concentration in positive electrode [mol.m-3]":
+               x0 / float(si["cathode_carrier_sites_max"])
+               * pv["Maximum concentration in positive electrode [mol.m-3]"]})
+    return pv
+
+
 def describe(pv: pybamm.ParameterValues, si: Mapping[str, Any], n_p_ratio: float
              ) -> dict[str, Any]:
     """The hard-carbon electrode and its balancing, for ``summary.json``."""
