@@ -69,6 +69,28 @@ from hemcell.surface.parameters import SurfaceParameters
 
 MUMPS_ORDERING_AMF = 2  # MUMPS ICNTL(7): approximate minimum fill ordering
 
+GROWTH_WEIGHT_CUTOFF = 1e-8  # growth strain below this fraction of its surface value: 0
+
+MECHANICS_SOLVERS: tuple[str, ...] = ("direct", "gamg")
+# The default is the direct solver: in 2D the MUMPS Cholesky factorisation (once per
+# problem) plus back-substitutions beats CG + GAMG at every size measured, 99 674 and
+# 189 844 P2 DOFs (docs/surface.md, Performance): the GAMG set-up alone costs about as
+# much as the factorisation, and each of the staggered re-solves needs ~30 CG iterations
+# (~2 s) against one back-substitution (~0.05 s).
+# CG stops at ||b - A u|| <= rtol ||b|| (unpreconditioned 2-norm). 1e-12 keeps the
+# displacements, stresses and surface σ_nn within ~1e-9 relative of the direct solve
+# (tests/surface/test_mechanics_iterative.py), below the staggered-coupling tolerance.
+GAMG_RTOL = 1e-12
+GAMG_MAX_ITERATIONS = 500
+# AMG settings (solver settings only): drop weak couplings below 0.02 in the aggregation
+# graph and smooth with SOR on every level; 34 CG iterations to 1e-12 at 99 674 P2 DOFs
+# instead of 65 with the PETSc defaults (Chebyshev/Jacobi, threshold 0).
+GAMG_OPTIONS: dict[str, Any] = {
+    "pc_gamg_threshold": 0.02,
+    "mg_levels_ksp_type": "richardson",
+    "mg_levels_pc_type": "sor",
+}
+
 
 def lame_parameters(E_Pa: Any, nu: Any) -> tuple[Any, Any]:
     """Lamé constants (λ, μ) [Pa] from Young's modulus and Poisson's ratio."""
@@ -139,9 +161,15 @@ class MechanicsProblem:
         Parameters (moduli, stack pressure, growth closure).
     degree
         Lagrange degree of the displacement.
+    linear_solver
+        ``direct`` (MUMPS Cholesky, factorised once), ``gamg`` (CG preconditioned by
+        smoothed-aggregation AMG with the rigid-body modes as near-nullspace, the AMG
+        hierarchy built once, the last displacement as initial guess); see
+        :data:`MECHANICS_SOLVERS` for why ``direct`` is the default.
     """
 
-    def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, degree: int = 2) -> None:
+    def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, degree: int = 2,
+                 linear_solver: str = "direct") -> None:
         import dolfinx_solver  # noqa: F401
 
         import dolfinx.fem.petsc as fem_petsc
@@ -170,13 +198,8 @@ class MechanicsProblem:
         li_cells = cells.indices[cells.values == Cell.LI]
         li_dofs = np.unique(self.G1.dofmap.list[li_cells].ravel())
         xyz = self.G1.tabulate_dof_coordinates()[li_dofs]
-        x_near, depth = _nearest_on_curve(sm.spec.surface_points(4001), xyz[:, :2])
-        weight = np.exp(-depth / p.growth_layer_thickness_m)
-        keep = weight > 1e-8
-        self._growth_dofs = li_dofs[keep]
-        self._growth_x = x_near[keep]
-        self._growth_weight = weight[keep]
         self._li_growth_dofs = li_dofs
+        self._set_growth_support(sm.spec.surface_points(4001), xyz[:, :2])
         # In-plane eigenstrain of the coating (DG0 tensor; zero unless a moving-boundary
         # run stretches the coating, see set_coating_membrane_strain).
         self.E0 = fem.functionspace(msh, ("DG", 0, (tdim, tdim)))
@@ -207,29 +230,47 @@ class MechanicsProblem:
             fem.dirichletbc(np.float64(0.0), side_dofs, self.V.sub(0)),  # u_x = 0
         ]
         self.u = fem.Function(self.V, name="displacement_m")
-        # The operator does not change between staggered iterations: assemble and
-        # factorise it once (MUMPS LU), re-assemble only the right-hand side.
+        # The operator does not change between staggered iterations: assemble it and
+        # build its factors (or AMG hierarchy) once, re-assemble only the right-hand side.
         from petsc4py import PETSc
 
+        from hemcell.errors import InputError
+
+        if linear_solver not in MECHANICS_SOLVERS:
+            raise InputError("linear_solver", linear_solver, ", ".join(MECHANICS_SOLVERS))
+        self.linear_solver = linear_solver
         self._a = fem.form(a)
         self._L = fem.form(L)
         self._bcs = bcs
-        self._A = fem_petsc.assemble_matrix(self._a, bcs=bcs)
+        # GAMG: Dirichlet rows get a diagonal of the size of the stiffness (E) instead of
+        # 1, so that they do not distort the AMG strength of connection; all the
+        # prescribed displacements are zero, so the right-hand side is unchanged.
+        self._bc_diag = float(p.li_youngs_modulus_Pa) if linear_solver == "gamg" else 1.0
+        self._A = fem_petsc.assemble_matrix(self._a, bcs=bcs, diag=self._bc_diag)
         self._A.assemble()
-        # symmetric (the Dirichlet rows and columns are zeroed alike): Cholesky (LDLᵀ)
+        # symmetric (the Dirichlet rows and columns are zeroed alike): Cholesky (LDLᵀ) / CG
         self._A.setOption(PETSc.Mat.Option.SYMMETRIC, True)
         self._A.setOption(PETSc.Mat.Option.SYMMETRY_ETERNAL, True)
         self._b = fem_petsc.create_vector(self.V)
         self._ksp = PETSc.KSP().create(msh.comm)
         self._ksp.setOperators(self._A)
-        self._ksp.setType("preonly")
         pc = self._ksp.getPC()
-        pc.setType("cholesky")
-        pc.setFactorSolverType("mumps")
-        pc.setFactorSetUpSolverType()
-        # AMF fill-reducing ordering: half the factorisation time of the default
-        # (METIS) on the 2D P2 meshes (solver setting, no effect beyond round-off)
-        pc.getFactorMatrix().setMumpsIcntl(7, MUMPS_ORDERING_AMF)
+        if linear_solver == "gamg":
+            self._A.setNearNullSpace(rigid_body_modes(self.V))
+            self._ksp.setType("cg")
+            self._ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
+            self._ksp.setTolerances(rtol=GAMG_RTOL, atol=0.0, max_it=GAMG_MAX_ITERATIONS)
+            self._ksp.setInitialGuessNonzero(True)
+            pc.setType("gamg")
+            _set_options(self._ksp, GAMG_OPTIONS)
+        else:
+            self._ksp.setType("preonly")
+            pc.setType("cholesky")
+            pc.setFactorSolverType("mumps")
+            pc.setFactorSetUpSolverType()
+            # AMF fill-reducing ordering: half the factorisation time of the default
+            # (METIS) on the 2D P2 meshes (solver setting, no effect beyond round-off)
+            pc.getFactorMatrix().setMumpsIcntl(7, MUMPS_ORDERING_AMF)
         self._ksp.setErrorIfNotConverged(True)
         # Stress fields for output and sampling (DG1 is exact for P2 displacements).
         self.T1 = fem.functionspace(msh, ("DG", degree - 1, (tdim, tdim)))
@@ -270,17 +311,36 @@ class MechanicsProblem:
         if self._patch is None:  # the topology does not change when the mesh moves
             self._patch = _surface_vertex_patches(self.sm)
         self._A.zeroEntries()
-        fem_petsc.assemble_matrix(self._A, self._a, bcs=self._bcs)
+        fem_petsc.assemble_matrix(self._A, self._a, bcs=self._bcs, diag=self._bc_diag)
         self._A.assemble()
+        if self.linear_solver == "gamg":  # the rotation mode follows the moved nodes
+            self._A.setNearNullSpace(rigid_body_modes(self.V))
         self._ksp.setOperators(self._A)
         self._surface = _surface_vertex_cells(self.sm)
         xyz = self.G1.tabulate_dof_coordinates()[self._li_growth_dofs]
         fine, _ = curve_points(self._curve, 4001)
-        x_near, depth = _nearest_on_curve(fine, xyz[:, :2])
-        weight = np.exp(-depth / self.p.growth_layer_thickness_m)
-        keep = weight > 1e-8
+        self._set_growth_support(fine, xyz[:, :2])
+
+    def _set_growth_support(self, curve_m: npt.NDArray[np.float64],
+                            points_m: npt.NDArray[np.float64]) -> None:
+        """Li growth-strain dofs with exp(−d/ℓ_g) > 1e-8, their surface point and weight.
+
+        ``points_m`` are the coordinates of ``self._li_growth_dofs``; d is the distance
+        to the nearest point of ``curve_m``. Points farther than ℓ_g ln 10⁸ carry no
+        growth strain and are not searched for (the tree query stops there), which
+        leaves the kept dofs, positions and weights unchanged.
+        """
+        from scipy.spatial import cKDTree
+
+        layer_m = self.p.growth_layer_thickness_m
+        reach_m = 1.01 * layer_m * np.log(1.0 / GROWTH_WEIGHT_CUTOFF)
+        depth, j = cKDTree(curve_m).query(points_m, distance_upper_bound=reach_m)
+        weight = np.zeros(len(points_m))
+        near = np.isfinite(depth)
+        weight[near] = np.exp(-depth[near] / layer_m)
+        keep = weight > GROWTH_WEIGHT_CUTOFF
         self._growth_dofs = self._li_growth_dofs[keep]
-        self._growth_x = x_near[keep]
+        self._growth_x = curve_m[j[keep], 0]
         self._growth_weight = weight[keep]
 
     def set_coating_membrane_strain(self, curve_m: npt.NDArray[np.float64],
@@ -328,7 +388,10 @@ class MechanicsProblem:
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         fem_petsc.set_bc(b, self._bcs)
         try:
-            self._ksp.solve(b, self.u.x.petsc_vec)
+            if self.linear_solver == "gamg" and b.norm() == 0.0:
+                self.u.x.petsc_vec.set(0.0)  # no load: CG cannot reach rtol·‖b‖ = 0
+            else:
+                self._ksp.solve(b, self.u.x.petsc_vec)
         except Exception as exc:  # PETSc raises on a failed factorisation
             raise SimulationError(f"mechanics solve failed: {exc}", step="mechanics") from exc
         self.u.x.scatter_forward()
@@ -404,14 +467,54 @@ class MechanicsProblem:
         return float(self.sm.mechanics.comm.allreduce(local, op=MPI.MAX))
 
 
-def _nearest_on_curve(
-    curve: npt.NDArray[np.float64], points: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Lateral position of the nearest curve point and the distance to it, per point."""
-    from scipy.spatial import cKDTree
+def _set_options(ksp: Any, options: dict[str, Any]) -> None:
+    """Apply PETSc options to ``ksp`` under the prefix ``hemcell_mechanics_``.
 
-    dist, j = cKDTree(curve).query(points)
-    return curve[j, 0], dist
+    The options stay in the database: the multigrid levels read theirs when the
+    preconditioner is (re)built, after this call. Every mechanics solver uses the same
+    values, so one prefix serves all.
+    """
+    from petsc4py import PETSc
+
+    prefix = "hemcell_mechanics_"
+    db = PETSc.Options()
+    ksp.setOptionsPrefix(prefix)
+    for k, v in options.items():
+        db[prefix + k] = v
+    ksp.setFromOptions()
+
+
+def rigid_body_modes(V: Any) -> Any:
+    r"""PETSc near-nullspace of 2D elasticity on the vector space ``V``: the rigid motions.
+
+    The two translations :math:`(1, 0)`, :math:`(0, 1)` and the in-plane rotation
+    :math:`(-(y - y_0), x - x_0)` about the centroid of the dofs (centred so that the
+    three vectors are well conditioned in metres), orthonormalised. Smoothed-aggregation
+    AMG interpolates these exactly on every level, which is what makes it converge in a
+    mesh-independent number of iterations for elasticity (Vaněk, Mandel & Brezina,
+    Computing 56 (1996) 179).
+    """
+    from dolfinx import la
+    from mpi4py import MPI
+    from petsc4py import PETSc
+
+    imap, bs = V.dofmap.index_map, V.dofmap.index_map_bs
+    basis = [la.vector(imap, bs=bs, dtype=PETSc.ScalarType) for _ in range(3)]
+    x = V.tabulate_dof_coordinates()
+    n_owned = imap.size_local
+    comm = V.mesh.comm
+    centre = np.array([comm.allreduce(float(np.sum(x[:n_owned, k])), op=MPI.SUM)
+                       for k in range(2)]) / max(imap.size_global, 1)
+    for k in range(2):
+        basis[k].array.reshape(-1, bs)[:, k] = 1.0
+    rot = basis[2].array.reshape(-1, bs)
+    rot[:, 0] = -(x[:, 1] - centre[1])
+    rot[:, 1] = x[:, 0] - centre[0]
+    la.orthonormalize(basis)
+    vecs = [PETSc.Vec().createWithArray(b.array[: bs * n_owned].copy(), bsize=bs,
+                                       comm=comm)
+            for b in basis]
+    return PETSc.NullSpace().create(vectors=vecs, comm=comm)
 
 
 def _surface_vertex_cells(sm: SurfaceMesh) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:
