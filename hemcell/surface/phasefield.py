@@ -115,7 +115,9 @@ and :math:`E_c = 0` gives :math:`p = 0`. p is evaluated from the accepted state
 layer carries :math:`E = i/\kappa_c`; for :math:`\alpha zfE\ell \ge 1` the profile's
 tail ahead of the front nucleates metal inside the layer
 (:attr:`PhaseFieldParameters.max_layer_field_V_per_m`), so such galvanostatic runs are
-refused.
+refused, as are currents above the limiting current of the layer in series with the
+electrolyte gap g above it, :math:`zFc_b/((1-t_+)(h_c/D_c + g/D))` (the salt at the metal
+runs out).
 
 Discretisation: P1 for :math:`(\xi, \tilde c, \hat\phi = \phi F/RT)` in one mixed space,
 lengths in µm (:data:`LENGTH_UNIT_M`), backward Euler, one Newton solve (PETSc SNES,
@@ -372,6 +374,18 @@ class PhaseFieldParameters:
                 "the diffuse front's tail nucleates metal inside the layer",
                 hint="raise coating_ionic_conductivity, lower the current, or use "
                      "coating_model interface")
+        if (self.coating_region and self.control == "galvanostatic"
+                and self.applied_current_density_A_per_m2
+                >= self.layer_limiting_current_A_per_m2):
+            raise InputError(
+                "applied_current_density", self.applied_current_density_A_per_m2,
+                f"< {self.layer_limiting_current_A_per_m2:.3g} A/m**2 for coating_model "
+                "region: the limiting current zF c_b/((1 - t+)(h_c/D_c + gap/D)) of the "
+                f"layer (D_c = {self.coating_salt_diffusivity_m2_per_s:.3g} m**2/s, "
+                f"h_c = {self.coating_thickness_m:.3g} m) and the electrolyte above it "
+                "(above it the salt at the metal runs out)",
+                hint="a thinner or more conductive layer (D_c = D kappa_c/kappa_e), or a "
+                     "lower current")
 
     def replace(self, **changes: Any) -> PhaseFieldParameters:
         """Copy with some fields changed (validated again)."""
@@ -413,6 +427,18 @@ class PhaseFieldParameters:
     def layer_field_V_per_m(self) -> float:
         """i_app/κ_c: the electric field in a resolved layer (galvanostatic) [V/m]."""
         return self.applied_current_density_A_per_m2 / self.coating_conductivity_S_per_m
+
+    @property
+    def layer_limiting_current_A_per_m2(self) -> float:
+        """zF c_b/((1 − t₊)[h_c/D_c + g/D]): the largest steady current through a resolved
+        layer in series with the electrolyte gap g = H − s₀ − h_c above it (the salt flux
+        (1 − t₊)i/(zF) with c falling from c_b to 0; at the start: g only shrinks) [A/m²]."""
+        gap_m = max(self.domain_height_m - self.initial_metal_height_m
+                    - self.coating_thickness_m, 0.0)
+        resistance_s_per_m = (self.coating_thickness_m / self.coating_salt_diffusivity_m2_per_s
+                              + gap_m / self.electrolyte_diffusivity_m2_per_s)
+        return (self.charge_number * FARADAY_C_PER_MOL * self.bulk_concentration_mol_per_m3
+                / ((1.0 - self.cation_transference_number) * resistance_s_per_m))
 
     @property
     def max_layer_field_V_per_m(self) -> float:
@@ -1219,8 +1245,8 @@ def run_phasefield(p: PhaseFieldParameters, case: str, comm: Any = None,
         if msh_comm.rank == 0:
             xi, c, ph = fields  # type: ignore[misc]
             info = morphology(xi, x_m, y_m, s0, p.interface_width_m)
-            info["min_concentration_mol_per_m3"] = float(np.min(c)) \
-                * p.bulk_concentration_mol_per_m3
+            info["min_concentration_mol_per_m3"] = float(np.min(c[xi < 0.5])) \
+                * p.bulk_concentration_mol_per_m3  # in the electrolyte (ξ < ½)
             info["far_potential_V"] = float(np.mean(ph[-1])) * p.thermal_voltage_V
             if p.coating_region:
                 info["_heights"] = deposit_height_m(xi, y_m)

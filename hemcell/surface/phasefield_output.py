@@ -10,7 +10,8 @@
   area grown vs the Faraday area i W t Ω/(zF); galvanostatic), ``final_time_s``,
   ``stop_reason``, ``steps``, ``rejected_steps``, ``dofs``, ``mpi_ranks``,
   ``solve_time_s``, ``time_per_step_s``, ``mesh_size_m``, ``interface_width_m``,
-  ``cells_per_interface_width``, ``min_concentration_mol_per_m3`` (lowest over the run),
+  ``cells_per_interface_width``, ``min_concentration_mol_per_m3`` (lowest over the run, in
+  the electrolyte ξ < ½),
   ``far_potential_V`` (electrolyte potential at the far boundary vs the metal, end),
   ``coating_tension_N_per_m`` (end; 0 bare and in the region form),
   ``coating_pressure_max_Pa`` (largest load of a resolved layer on the deposit, end; 0

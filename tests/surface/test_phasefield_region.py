@@ -118,7 +118,7 @@ def test_ohmic_drop_across_the_layer_is_i_h_over_kappa():
 def test_region_rule_refuses_a_coating_thinner_than_two_interface_widths():
     from hemcell.errors import InputError
 
-    region = dict(coating_model="region", coating_conductivity_S_per_m=0.1)
+    region = dict(coating_model="region", coating_conductivity_S_per_m=0.3)
     p = pf_parameters(coating_thickness_m=2.2e-6, **region)
     assert p.min_region_thickness_m == pytest.approx(2 * 2 * math.log(9) * 0.25e-6)
     with pytest.raises(InputError) as err:
@@ -136,7 +136,7 @@ def test_region_rule_refuses_a_layer_field_that_nucleates_metal_in_the_layer():
     from hemcell.errors import InputError
 
     ok = pf_parameters(coating_model="region", coating_thickness_m=4e-6,
-                       coating_conductivity_S_per_m=0.1)  # 2e4 V/m
+                       coating_conductivity_S_per_m=0.3)  # 6.7e3 V/m
     assert ok.max_layer_field_V_per_m == pytest.approx(
         ok.thermal_voltage_V / (0.5 * 0.25e-6))
     with pytest.raises(InputError) as err:  # the AZCNF 1e-3 S/m at 200 mA/cm2: 2e6 V/m
@@ -144,6 +144,25 @@ def test_region_rule_refuses_a_layer_field_that_nucleates_metal_in_the_layer():
     assert err.value.exit_code == 2 and "coating_conductivity" in str(err.value)
     # the interface form and potentiostatic control are not limited by it
     ok.replace(coating_conductivity_S_per_m=1e-3, coating_model="interface")
+
+
+def test_region_rule_refuses_a_current_above_the_layer_limiting_current():
+    """i ≥ zF c_b/((1 − t₊)(h_c/D_c + g/D)), g the electrolyte gap above the layer: the
+    salt at the metal runs out; refused, exit 2. 2.5 µm, κ_c = 0.1 S/m, D_c = Dκ_c/κ_e =
+    2.71e-11 m²/s, g = 10 − 2 − 2.5 µm: 1.42e3 A/m² < 2000 A/m²."""
+    from hemcell.errors import InputError
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    base = dict(coating_model="region", coating_thickness_m=2.5e-6)
+    p = pf_parameters(coating_conductivity_S_per_m=0.3, **base)
+    d_c = 3.22e-10 * 0.3 / 1.19
+    assert p.coating_salt_diffusivity_m2_per_s == pytest.approx(d_c)
+    assert p.layer_limiting_current_A_per_m2 == pytest.approx(
+        FARADAY_C_PER_MOL * 1000.0 / ((1 - 0.38) * (2.5e-6 / d_c + 5.5e-6 / 3.22e-10)))
+    with pytest.raises(InputError) as err:
+        pf_parameters(coating_conductivity_S_per_m=0.1, **base)
+    assert err.value.exit_code == 2 and "applied_current_density" in str(err.value)
+    assert "1.42e+03" in str(err.value)
 
 
 def test_distance_from_the_filtered_profile_is_exact_for_a_flat_front():
@@ -165,7 +184,7 @@ def test_layer_pressure_is_the_winkler_load_and_zero_without_modulus():
     x = np.linspace(0.0, 8e-6, 9)
     s = 3e-6 + 0.1e-6 * np.cos(2 * math.pi * x / 8e-6)
     p = pf_parameters(coating_model="region", coating_thickness_m=2.2e-6,
-                      coating_conductivity_S_per_m=0.1)
+                      coating_conductivity_S_per_m=0.3)
     nu = 0.3
     m_c = 6.39e9 * (1 - nu) / ((1 + nu) * (1 - 2 * nu))
     np.testing.assert_allclose(layer_pressure_Pa(p, x, s), m_c / 2.2e-6 * (s - 3e-6),
@@ -181,7 +200,7 @@ SMALL = ["--set", "phasefield_domain_width=3um", "--set", "phasefield_domain_hei
 
 
 def test_cli_region_coating_and_potentiostatic_control(tmp_path):
-    """--coating-model region with a 2.5 µm, 0.1 S/m layer; --control potentiostatic at
+    """--coating-model region with a 2.5 µm, 0.3 S/m layer; --control potentiostatic at
     the surface sets' applied_potential (50 mV): both run and say so in metrics.json."""
     require_fenicsx()
     import json
@@ -193,7 +212,7 @@ def test_cli_region_coating_and_potentiostatic_control(tmp_path):
     out = tmp_path / "region"
     res = CliRunner().invoke(app, [
         "phasefield", "--case", "coated", "--coating-model", "region",
-        "--set", "coating_thickness=2.5um", "--set", "coating_ionic_conductivity=0.1S/m",
+        "--set", "coating_thickness=2.5um", "--set", "coating_ionic_conductivity=0.3S/m",
         *SMALL, "--out", str(out)])
     assert res.exit_code == 0, res.output
     m = json.loads((out / "metrics.json").read_text())
@@ -217,6 +236,8 @@ def test_cli_region_coating_and_potentiostatic_control(tmp_path):
     (["--case", "bare", "--coating-model", "region"], "--coating-model"),
     (["--case", "coated", "--coating-model", "region", "--set", "coating_thickness=2.5um"],
      "coating_conductivity"),  # 1e-3 S/m at 200 mA/cm2: the layer's field limit
+    (["--case", "coated", "--coating-model", "region", "--set", "coating_thickness=2.5um",
+      "--set", "coating_ionic_conductivity=0.1S/m"], "applied_current_density"),
     (["--case", "bare", "--control", "current"], "--control"),
     (["--case", "bare", "--control", "potentiostatic", "--set",
       "applied_current_density=10mA/cm^2"], "--set"),
