@@ -40,7 +40,7 @@ REFERENCE_DELITHIATION = {"intercalation": 38.186, "conversion": 368.551,
 REFERENCE_DISCHARGE, REFERENCE_CHARGE = 906.581, 527.897
 #: The unified front factor is closer to y^(2/3) (relative difference δ/(3y) instead of
 #: ≈ δ^(2/3)/y^(2/3)) and the smooth onset adds w ln 2 of the exchange current at the
-#: onset: alloying moves by +0.2 %, the rest by < 0.1 %; 0.5 % bounds that.
+#: onset: alloying moves by +0.32 %, the rest by < 0.05 %; 0.5 % bounds that.
 REL_TOL = 5e-3
 
 
@@ -129,9 +129,15 @@ def test_sharp_stages_reproduce_the_previous_formulation(sharp):
     assert sharp["charge_capacity_mAh_per_g"][0] == pytest.approx(REFERENCE_CHARGE, rel=REL_TOL)
 
 
+#: Σ dq_k/dt = i holds exactly in the equations; the integrator keeps it to its Newton
+#: convergence test, 0.01 (the recipe's nonlinear_convergence_coefficient) × the error
+#: weight (rtol 1e-6): 1e-8.
+CHARGE_BALANCE_TOL = 1e-8
+
+
 def test_charge_is_conserved(sharp, spread):
-    assert sharp["charge_balance_relative_error"] < 1e-9
-    assert spread["charge_balance_relative_error"] < 1e-9
+    assert sharp["charge_balance_relative_error"] < CHARGE_BALANCE_TOL
+    assert spread["charge_balance_relative_error"] < CHARGE_BALANCE_TOL
 
 
 def test_spread_lowers_the_last_stage_below_the_cut_off(sharp, spread):

@@ -10,15 +10,26 @@ kinetics as for conversion). State: θ_{e,m}(x, t), the fraction of all e atoms 
 have gone through stage m (0 ≤ θ_{e,m} ≤ X_m·a_e), with a_e = f₀ + (1 − f₀)ξ_e the
 metallic fraction:
 
-    j_m = − j₀ (c_e/c_e,ref)^½ (X_m a_e − θ_m)^{2/3} [exp(−α F (Δφ − U_lith,m)/RT) − 1]₊
-          + j₀ (c_e/c_e,ref)^½ θ_m^{2/3} [exp((1−α) F (Δφ − U_delith,m)/RT) − 1]₊
+    j_m = − j₀ (c_e/c_e,ref)^½ f(X_m a_e − θ_m) [exp(−α F (Δφ − U_lith,m − u_m)/RT) − 1]₊
+          + j₀ (c_e/c_e,ref)^½ f(θ_m) [exp((1−α) F (Δφ − U_delith,m − u_m)/RT) − 1]₊
     dθ_m/dt = − 3 j_m / (R F c_e,alloy)
 
 with c_e,alloy = ρ Q_alloy,e / F [mol e⁻ per m³ particle] and j₀ Arrhenius in the cell
-temperature (:func:`hemcell.cell.mechanisms.base.arrhenius`). The alloyed fraction
-Σ_m θ_m is published for the conversion module (alloyed metal cannot reconvert). Heat:
-a j_m (Δφ − U_eq,m) with U_eq,m = (U_lith,m + U_delith,m)/2, as for conversion
-(docs/theory.md eq. 2.9).
+temperature (:func:`hemcell.cell.mechanisms.base.arrhenius`). f(y) ≈ y^{2/3} is the
+shrinking-core front factor shared with conversion (:func:`.base.front_factor`), and
+[exp(x) − 1]₊ the one-directional branch with its onset rounded off over
+w = 0.05 in x (:func:`.base.smooth_positive_part_exp`; docs/anode.md "Numerics").
+
+Heterogeneity (optional, ``alloying_stage_potential_spread`` σ; absent: σ = 0): the
+sites of one stage have a logistic distribution of potentials shared by both branches
+(as the conversion branch potentials, docs/anode.md "Curve shapes"); the next site to
+react has the shift u_m = s ln[(1 − y_m + ε)/(y_m + ε)], s = σ√3/π, ε = 0.01, with
+y_m = θ_m/(X_m a_e) the alloyed fraction of the stage (:func:`.base.site_shift`).
+σ = 0 gives one flat plateau per stage and branch.
+
+The alloyed fraction Σ_m θ_m is published for the conversion module (alloyed metal
+cannot reconvert). Heat: a j_m (Δφ − U_eq,m) with U_eq,m = (U_lith,m + U_delith,m)/2 + u_m,
+as for conversion (docs/theory.md eq. 2.9).
 """
 
 from __future__ import annotations
