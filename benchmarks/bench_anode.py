@@ -15,6 +15,12 @@ Aim: re-solve ratio <= 3 (solver steps <= 1.5x the DFN's), <= 2 with build.
 A second benchmark, ``anode_p2d_cycle_with_build``, times what a user waits for in
 ``hemcell cell run``: building, discretising and solving from scratch on every call
 (loading the parameter set included), against the same for PyBaMM's DFN.
+
+``cell_run_postprocess`` times what ``cell run`` does after the solve: two cycles of the
+single-particle recipe built and solved from scratch, then the summary and the data
+files (summary.json, timeseries.csv/.nc; no figures), against the same build and solve
+alone: ratio - 1 is the post-processing's share of the run (reading the observed
+variables, whose conversion to CasADi is per step model, and writing).
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ MESH = {"x_n": 10, "x_s": 10, "x_p": 10, "r_n": 10, "r_p": 10}
 PROTOCOL = (
     "Discharge at 0.5 A/g until 0.01 V; Rest for 10 minutes; Charge at 0.5 A/g until 3 V"
 )
+
+#: Protocol of ``cell_run_postprocess`` (run twice).
+POSTPROCESS_PROTOCOL = "Discharge at 0.1 A/g until 0.01 V; Charge at 0.1 A/g until 3 V"
 
 
 def _hem_sim(rtol: float | None = None, atol: float | None = None):
@@ -86,6 +95,24 @@ def benchmarks() -> list[Benchmark]:
 
         return run
 
+    def sp_run(post: bool) -> None:
+        import tempfile
+
+        from hemcell.workflows.anode import (
+            build_simulation,
+            prepare_cell,
+            solve_cell,
+            write_outputs,
+        )
+
+        setup = prepare_cell("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", POSTPROCESS_PROTOCOL,
+                             cycles=2)
+        run = solve_cell(setup, build_simulation(setup.recipe, setup.parameter_values,
+                                                 setup.inventory, setup.experiment))
+        if post:
+            with tempfile.TemporaryDirectory() as out:
+                write_outputs(run, out, plots_on=False)
+
     def hem_fresh() -> None:
         _hem_sim().solve()
 
@@ -128,4 +155,13 @@ def benchmarks() -> list[Benchmark]:
             repeats=3,
         ),
         *tolerance_benchmarks,
+        Benchmark(
+            name="cell_run_postprocess",
+            description="cell run of the SP recipe, 2 cycles: build + solve + summary and "
+            "data files (no figures) vs build + solve (ratio - 1: post-processing share)",
+            run=lambda: sp_run(True),
+            baseline=lambda: sp_run(False),
+            baseline_name="build + solve of the same run",
+            repeats=3,
+        ),
     ]

@@ -48,7 +48,8 @@ def _entries(sol: Any, name: str) -> np.ndarray:
     return np.asarray(sol[name].entries, dtype=float).reshape(-1)
 
 
-def observed_variables(mechanisms: Sequence[str], available: Any = ()) -> dict[str, str]:
+def observed_variables(mechanisms: Sequence[str], available: Any = (),
+                       timeseries: bool = True) -> dict[str, str]:
     """The model variables a run reads, by the column they fill: everything the summary,
     ``timeseries.csv`` and the figures use, and nothing else.
 
@@ -59,6 +60,9 @@ def observed_variables(mechanisms: Sequence[str], available: Any = ()) -> dict[s
     available
         Names of the model's variables; the :data:`THERMAL_COLUMNS` are read when the
         model has them (lumped-thermal full cells).
+    timeseries
+        ``False``: only what the summary reads (without the currents, which only
+        ``timeseries.csv`` writes; a sweep's fast path writes no time series).
 
     Returns
     -------
@@ -82,7 +86,15 @@ def observed_variables(mechanisms: Sequence[str], available: Any = ()) -> dict[s
         cols[f"{m}_charge_Ah"] = f"Anode {v} charge [A.h]"
     cols["charge_passed_Ah"] = "Anode charge passed [A.h]"
     cols.update({c: name for c, name in THERMAL_COLUMNS.items() if name in available})
+    if not timeseries:
+        cols = {c: n for c, n in cols.items() if not _timeseries_only(c)}
     return cols
+
+
+def _timeseries_only(column: str) -> bool:
+    """Whether only ``timeseries.csv`` writes a column (time, currents, temperature)."""
+    return (column == "time_s" or column.endswith(("current_A", "current_A_per_g"))
+            or column in THERMAL_COLUMNS)
 
 
 def _solved_steps(solution: Any) -> list[Any]:
@@ -110,13 +122,15 @@ def _observe_by_step(solution: Any, steps: Sequence[Any], names: dict[str, str]
     return [{c: a[b0:b1] for c, a in read.items()} for b0, b1 in pairwise(bounds)]
 
 
-def step_data(solution: Any, mechanisms: Sequence[str]) -> list[StepData]:
+def step_data(solution: Any, mechanisms: Sequence[str], timeseries: bool = True
+              ) -> list[StepData]:
     """Per-step arrays of the :func:`observed_variables` (time, voltage, current,
-    capacity, per-mechanism charge/current, ...)."""
+    capacity, per-mechanism charge/current, ...; ``timeseries=False``: only the
+    summary's)."""
     steps = _solved_steps(solution)
     if not steps:
         return []
-    names = observed_variables(mechanisms, steps[-1].all_models[-1].variables)
+    names = observed_variables(mechanisms, steps[-1].all_models[-1].variables, timeseries)
     out: list[StepData] = []
     for i, (st, d) in enumerate(zip(steps, _observe_by_step(solution, steps, names),
                                     strict=True)):

@@ -441,10 +441,15 @@ def _check_completion(
     return None
 
 
-def summarize(run: CellRun) -> tuple[dict[str, Any], list[analysis.StepData], list]:
-    """Summary dict (keys documented in docs/anode.md, "Outputs") plus the step data and cycles."""
+def summarize(run: CellRun, timeseries: bool = True
+              ) -> tuple[dict[str, Any], list[analysis.StepData], list]:
+    """Summary dict (keys documented in docs/anode.md, "Outputs") plus the step data and cycles.
+
+    ``timeseries=False`` reads only the variables the summary needs (the step data then
+    lack the columns only ``timeseries.csv`` writes: :func:`analysis.observed_variables`).
+    """
     mechs = list(run.recipe.mechanisms)
-    steps = analysis.step_data(run.solution, mechs)
+    steps = analysis.step_data(run.solution, mechs, timeseries)
     cycles = analysis.split_cycles(steps)
     cyc = analysis.cycle_summary(cycles, mechs, cell=run.recipe.cell)
     theo = theoretical_capacity(run.si, run.inventory, mechs)

@@ -381,7 +381,7 @@ class CellRunFastPath:
             except (SimulationError, InputError, pybamm.SolverError) as exc:
                 results[i] = exc
                 continue
-            summary, _, _ = summarize(run)
+            summary, _, _ = summarize(run, timeseries=False)  # no timeseries.csv here
             summary["solve_time_s"] = time.perf_counter() - t0
             results[i] = run.error if run.error is not None else summary
         return results

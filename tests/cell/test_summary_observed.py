@@ -79,3 +79,16 @@ def test_summary_and_timeseries_equal_step_by_step(run):
     assert cols == ref_cols
     np.testing.assert_array_equal(table, ref_table)
     assert summary["n_cycles"] == 2 and table.shape[0] == len(run.solution.t)
+
+
+def test_summary_only_reads_fewer_variables_and_gives_the_same_summary(run):
+    """The sweep fast path's summary (no time series): the same summary without reading
+    the currents, time and temperature."""
+    mechs = list(run.recipe.mechanisms)
+    full, _, _ = summarize(run)
+    only, steps, _ = summarize(run, timeseries=False)
+    names = analysis.observed_variables(mechs, run.solution.all_models[-1].variables,
+                                        timeseries=False)
+    assert not any("current" in n for n in names.values()) and "Time [s]" not in names.values()
+    assert set(steps[0].data) == set(names)
+    assert _close(only, full, rel=0.0)
