@@ -33,7 +33,16 @@ of the full cell's positive electrode from them:
   concentration. θ in the filling factor is kept at least one OCP-table step inside
   (0, 1): a numerical floor (assumed) that lets a cathode made with every carrier site
   full (NVPF, x_A = x_max) start its first charge, and keeps j₀ real on the wall;
-- solid diffusivity, conductivity, Bruggeman exponent, geometry: the set's values.
+  with i₀ moved from the set's ``reference_temperature`` to the cell temperature T by
+  Arrhenius (``cathode_exchange_current_activation_energy``,
+  :func:`hemcell.laws.arrhenius_factor`), and the set's charge-transfer coefficient;
+- solid diffusivity: the set's value at ``reference_temperature``, Arrhenius in T
+  (``cathode_diffusivity_activation_energy``);
+- conductivity, Bruggeman exponent, geometry: the set's values.
+
+The cell temperature is the set's ``ambient_temperature`` where the cathode set is the
+cell's ``--params`` (cathode half cells, hard-carbon full cells: :func:`half_cell_values`)
+and the anode set's in a HEM-anode full cell.
 
 The carrier of the set must be the cell's ion, and a full cell's voltage cut-offs must lie
 inside the set's window (:func:`check_cathode_cell`).
@@ -50,6 +59,7 @@ import pybamm
 
 from hemcell.cell.carriers import reference_ion
 from hemcell.errors import InputError
+from hemcell.laws import arrhenius_factor
 from hemcell.params.uses import ParameterUse
 
 #: Registry names a full cell reads from a cathode set.
@@ -63,7 +73,11 @@ PARAMETERS: tuple[ParameterUse, ...] = tuple(
         ("cathode_electronic_conductivity", "S/m"),
         ("cathode_bruggeman_coefficient", "dimensionless"),
         ("cathode_solid_diffusivity", "m**2/s"),
+        ("cathode_diffusivity_activation_energy", "J/mol"),
         ("cathode_exchange_current_density", "A/m**2"),
+        ("cathode_exchange_current_activation_energy", "J/mol"),
+        ("cathode_charge_transfer_coefficient", "dimensionless"),
+        ("reference_temperature", "K"),
         ("cathode_molar_mass", "kg/mol"),
         ("cathode_carrier_sites_min", "dimensionless"),
         ("cathode_carrier_sites_max", "dimensionless"),
@@ -77,6 +91,10 @@ PARAMETERS: tuple[ParameterUse, ...] = tuple(
         ("reference_ion_radius", "m"),
     )
 )
+#: What a cell with the cathode set as its ``--params`` (a cathode half cell, a
+#: hard-carbon full cell) reads besides: the set's cell temperature. In a HEM-anode full
+#: cell the anode set gives the cell temperature.
+CELL_PARAMETERS: tuple[ParameterUse, ...] = (ParameterUse("ambient_temperature", "K"),)
 
 #: Table steps over which the OCP wall beyond a reachable end falls by the window's width
 #: (assumed, numerical: one step, the table's own resolution; the wall holds at most
@@ -170,12 +188,21 @@ def _ocp(theta: list[float], volts: list[float], name: str):
     return ocp
 
 
-def _exchange_current(i0_half: float, c_e0: float, floor: float):
+def _exchange_current(i0_half: float, c_e0: float, floor: float, ea_J_per_mol: float,
+                      t_ref_K: float):
     def j0(c_e, c_s_surf, c_s_max, T):
         sto = pybamm.minimum(pybamm.maximum(c_s_surf / c_s_max, floor), 1 - floor)
-        return i0_half * (c_e / c_e0) ** 0.5 * (sto * (1 - sto)) ** 0.5 / 0.5
+        return (i0_half * (c_e / c_e0) ** 0.5 * (sto * (1 - sto)) ** 0.5 / 0.5
+                * arrhenius_factor(ea_J_per_mol, T, t_ref_K, exp=pybamm.exp))
 
     return j0
+
+
+def _diffusivity(d_ref: float, ea_J_per_mol: float, t_ref_K: float):
+    def d_s(sto, T):
+        return d_ref * arrhenius_factor(ea_J_per_mol, T, t_ref_K, exp=pybamm.exp)
+
+    return d_s
 
 
 def initial_stoichiometry(si: Mapping[str, Any]) -> float:
@@ -207,6 +234,7 @@ def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
     theta, volts = ocp_table_with_walls(si)
     step = theta[2] - theta[1]  # one step of the couple table (inside the walls)
     b = float(si["cathode_bruggeman_coefficient"])
+    t_ref = float(si["reference_temperature"])
     return {
         "Positive electrode thickness [m]": si["cathode_thickness"],
         "Positive electrode porosity": si["cathode_porosity"],
@@ -216,15 +244,19 @@ def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
         "Positive electrode conductivity [S.m-1]": si["cathode_electronic_conductivity"],
         "Positive electrode Bruggeman coefficient (electrolyte)": b,
         "Positive electrode Bruggeman coefficient (electrode)": b,
-        "Positive particle diffusivity [m2.s-1]": si["cathode_solid_diffusivity"],
+        "Positive particle diffusivity [m2.s-1]": _diffusivity(
+            float(si["cathode_solid_diffusivity"]),
+            float(si["cathode_diffusivity_activation_energy"]), t_ref),
         "Maximum concentration in positive electrode [mol.m-3]": c_max,
         "Initial concentration in positive electrode [mol.m-3]":
             initial_stoichiometry(si) * c_max,
         "Positive electrode OCP [V]": _ocp(theta, volts, name),
         "Positive electrode OCP entropic change [V.K-1]": 0.0,
-        "Positive electrode charge transfer coefficient": 0.5,
+        "Positive electrode charge transfer coefficient":
+            si["cathode_charge_transfer_coefficient"],
         "Positive electrode exchange-current density [A.m-2]": _exchange_current(
-            float(si["cathode_exchange_current_density"]), c_e0_mol_per_m3, step),
+            float(si["cathode_exchange_current_density"]), c_e0_mol_per_m3, step,
+            float(si["cathode_exchange_current_activation_energy"]), t_ref),
         "Lower voltage cut-off [V]": si["cathode_lower_cutoff_potential"],
         "Upper voltage cut-off [V]": si["cathode_upper_cutoff_potential"],
     }
@@ -271,8 +303,9 @@ def half_cell_values(name: str, si: Mapping[str, Any] | None = None) -> pybamm.P
     of the carrier's electrolyte (``carrier_ions.yaml``: separator, electrode area), that
     electrolyte and the metal counter electrode with its own exchange current
     (:func:`hemcell.cell.electrolytes.electrolyte_values`), the set's positive electrode
-    (:func:`positive_electrode_values`), its window as the voltage cut-offs, and the
-    capacity C-rates refer to, c_max F ε_s L A (as the full cells).
+    (:func:`positive_electrode_values`), its window as the voltage cut-offs, the set's
+    ``ambient_temperature`` as the (isothermal) cell temperature, and the capacity
+    C-rates refer to, c_max F ε_s L A (as the full cells).
 
     Parameters
     ----------
@@ -290,10 +323,19 @@ def half_cell_values(name: str, si: Mapping[str, Any] | None = None) -> pybamm.P
     pv.update(positive_electrode_values(
         cs, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
         check_already_exists=False)
+    pv.update(cell_temperature_values(cs), check_already_exists=False)
     nominal = nominal_capacity_Ah(pv)
     pv.update({"Nominal cell capacity [A.h]": nominal, "Current function [A]": nominal},
               check_already_exists=False)
     return pv
+
+
+def cell_temperature_values(si: Mapping[str, Any]) -> dict[str, float]:
+    """PyBaMM temperatures of a cell whose ``--params`` is the cathode set: isothermal at
+    its ``ambient_temperature``, with its ``reference_temperature`` as PyBaMM's."""
+    t = float(si["ambient_temperature"])
+    return {"Ambient temperature [K]": t, "Initial temperature [K]": t,
+            "Reference temperature [K]": float(si["reference_temperature"])}
 
 
 def nominal_capacity_Ah(pv: pybamm.ParameterValues) -> float:

@@ -122,12 +122,17 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
     Returns
     -------
     pybamm.ParameterValues
-        Chayambuka2022 with the set's positive electrode, the balanced hard-carbon
-        thickness, the discharged initial state, the cut-offs of
+        Chayambuka2022 with the set's positive electrode and cell temperature (the hard
+        carbon and the NaPF₆ electrolyte of Chayambuka2022 do not depend on T), the
+        balanced hard-carbon thickness, the discharged initial state, the cut-offs of
         :func:`hemcell.cell.full_cell.full_cell_cut_offs` and the nominal capacity
         c_max,p F ε_p L_p A C-rates refer to (as the cathode half cells).
     """
-    from hemcell.cell.cathodes import nominal_capacity_Ah, positive_electrode_values
+    from hemcell.cell.cathodes import (
+        cell_temperature_values,
+        nominal_capacity_Ah,
+        positive_electrode_values,
+    )
     from hemcell.cell.electrolytes import electrolyte_values
     from hemcell.cell.full_cell import full_cell_cut_offs
 
@@ -136,6 +141,7 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
     pv.update(positive_electrode_values(
         si, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
         check_already_exists=False)
+    pv.update(cell_temperature_values(si), check_already_exists=False)
     scale = n_p_ratio * cathode_window_capacity_C_per_m2(si, pv) / negative_capacity_C_per_m2(pv)
     c_n_max = pv["Maximum concentration in negative electrode [mol.m-3]"]
     pv.update({

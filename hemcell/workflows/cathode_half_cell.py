@@ -69,7 +69,12 @@ class CathodeHalfCellRun:
 
 
 def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]:
-    from hemcell.cell.cathodes import PARAMETERS, cathode_set_si, is_cathode_set
+    from hemcell.cell.cathodes import (
+        CELL_PARAMETERS,
+        PARAMETERS,
+        cathode_set_si,
+        is_cathode_set,
+    )
     from hemcell.params import load_parameter_set
 
     if not is_cathode_set(params):
@@ -78,7 +83,7 @@ def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]
                          hint="the recipe's cell is cathode_half: --params names the cathode")
     ps = load_parameter_set(params)
     if overrides:
-        read = {u.key for u in PARAMETERS} | {"cathode_volume_change"}
+        read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
         for item in overrides:
             key = str(item).split("=", 1)[0].strip()
             if key not in read:
@@ -413,9 +418,11 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
 def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]:
     """Which values of a cathode set a recipe reads (``hemcell params check SET --for``).
 
-    A cathode half cell reads the values of :data:`hemcell.cell.cathodes.PARAMETERS` and
-    ``cathode_volume_change`` (strain and thickness change in its summary); a full cell
-    (``hem_full_cell_*``) the same but the volume change.
+    A cathode half cell reads the values of :data:`hemcell.cell.cathodes.PARAMETERS`,
+    its cell temperature (:data:`hemcell.cell.cathodes.CELL_PARAMETERS`) and
+    ``cathode_volume_change`` (strain and thickness change in its summary); a hard-carbon
+    full cell the same but the volume change; a HEM-anode full cell (``hem_full_cell_*``)
+    only :data:`~hemcell.cell.cathodes.PARAMETERS` (the anode set gives the temperature).
 
     Returns
     -------
@@ -423,7 +430,7 @@ def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]
         As :func:`hemcell.workflows.anode.parameter_usage`: ``recipe``, ``mechanisms``
         (none), ``reads``, ``missing``, ``unused``, ``read_elsewhere``.
     """
-    from hemcell.cell.cathodes import PARAMETERS
+    from hemcell.cell.cathodes import CELL_PARAMETERS, PARAMETERS
     from hemcell.params import load_parameter_set
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
@@ -432,6 +439,8 @@ def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]
                          "cathode set", hint="an anode half cell reads an anode set")
     ps = load_parameter_set(params)
     reads = [u.key for u in PARAMETERS]
+    if rec.cell in CELLS:
+        reads += [u.key for u in CELL_PARAMETERS]
     elsewhere = {}
     if rec.cell == CELL:
         reads.append("cathode_volume_change")

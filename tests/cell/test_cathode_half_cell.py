@@ -212,3 +212,37 @@ def test_cell_starts_at_its_couple_ocp():
     # the wall lies inside θ < 1: below the window's lower end there
     at_one = float(np.ravel(pv.evaluate(u(pybamm.Scalar(1.0), t_ref)))[0])
     assert at_one < si["cathode_lower_cutoff_potential"]
+
+
+def test_cell_temperature_moves_the_cathodes_rate_constants(coarse_recipe):
+    """The set's ambient_temperature is the half cell's (isothermal) temperature; i0 and
+    D_s follow Arrhenius from its reference_temperature with the set's activation
+    energies, exactly; and a colder cell delivers less at 1C."""
+    import math
+
+    from hemcell.laws import GAS_CONSTANT_J_PER_MOL_K
+
+    cold = run_cell(coarse_recipe, PBA, "Charge at 1C until 4.2 V; Discharge at 1C until 2.0 V",
+                    overrides=["ambient_temperature=263.15 K"])
+    warm = run_cell(coarse_recipe, PBA, "Charge at 1C until 4.2 V; Discharge at 1C until 2.0 V")
+    si = warm.si
+    assert cold.parameter_values["Ambient temperature [K]"] == pytest.approx(263.15)
+    assert warm.parameter_values["Ambient temperature [K]"] == pytest.approx(
+        si["ambient_temperature"])
+
+    def at(run, name, *args):
+        value = run.parameter_values[name](*[pybamm.Scalar(a) for a in args])
+        return float(value.evaluate())
+
+    t_ref = si["reference_temperature"]
+    for name, args, ea in (
+            ("Positive particle diffusivity [m2.s-1]", (0.5,),
+             si["cathode_diffusivity_activation_energy"]),
+            ("Positive electrode exchange-current density [A.m-2]", (1000.0, 5000.0, 10000.0),
+             si["cathode_exchange_current_activation_energy"])):
+        ratio = at(cold, name, *args, 263.15) / at(warm, name, *args, t_ref)
+        assert ratio == pytest.approx(
+            math.exp(-ea / GAS_CONSTANT_J_PER_MOL_K * (1 / 263.15 - 1 / t_ref)), rel=1e-12)
+    q_cold = summarize(cold)["discharge_capacity_mAh_per_g"][0]
+    q_warm = summarize(warm)["discharge_capacity_mAh_per_g"][0]
+    assert q_cold < q_warm
