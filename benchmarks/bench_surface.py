@@ -9,12 +9,15 @@ double, and the speed-up on 2 MPI ranks.
   staggered coupling to 1e-6) vs the Poisson baseline on the transport mesh. The mesh is
   built once, outside the timing. The absolute medians of the two give the growth
   with DOF count.
+- ``surface_mechanics_gamg_100k``: the same coupled solve with the elasticity by CG +
+  GAMG (rigid-body near-nullspace) vs the default MUMPS Cholesky elasticity.
 - MPI speed-up (not part of the in-process harness)::
 
       mpiexec -n 1 python benchmarks/bench_surface.py
       mpiexec -n 2 python benchmarks/bench_surface.py
 
-  prints the coupled and Poisson times on that many ranks.
+  prints the coupled (direct and GAMG elasticity) and Poisson CPU (summed over the
+  ranks) and wall times on that many ranks.
 - ``surface_transient_steps`` (issue 6): ten moving-boundary transient steps (Δt = 10 s,
   BDF2, transport SNES + mesh-motion Laplace solve per step) of the coated nucleus on
   the default mesh vs one steady coupled solve (``solve_coupled``) on the same mesh.
@@ -117,11 +120,14 @@ class _Case:
             self._ready = (sm, p, poisson)
         return self._ready
 
-    def coupled(self) -> None:
+    def coupled(self, mechanics_solver: str = "direct") -> Any:
         from hemcell.surface.solver import solve_coupled
 
         sm, p, _ = self._setup()
-        solve_coupled(sm, p, "coated")
+        return solve_coupled(sm, p, "coated", mechanics_solver=mechanics_solver)
+
+    def coupled_gamg_mechanics(self) -> Any:
+        return self.coupled("gamg")
 
     def poisson(self) -> None:
         self._setup()[2]()
@@ -273,6 +279,15 @@ def benchmarks() -> list[Any]:
             baseline_name="scalar Poisson, CG + GAMG, same mesh",
             repeats=2,
         ))
+    mech = _Case(SIZES_UM["100k"])
+    out.append(Benchmark(
+        name="surface_mechanics_gamg_100k",
+        description=("coupled solve as surface_coupled_100k with the elasticity by CG + GAMG "
+                     "(rigid-body near-nullspace, rtol 1e-12) vs the same solve with the "
+                     "MUMPS Cholesky elasticity (the default)"),
+        run=mech.coupled_gamg_mechanics, baseline=mech.coupled,
+        baseline_name="same coupled solve, direct elasticity", repeats=2,
+    ))
     tc = _TransientCase()
     out.append(Benchmark(
         name="surface_transient_steps",
@@ -312,43 +327,53 @@ def benchmarks() -> list[Any]:
     return out
 
 
+def _cpu_and_wall(comm: Any, fn: Any) -> tuple[float, float, Any]:
+    """CPU time summed over the ranks and wall time [s] of ``fn()``, and its result."""
+    from mpi4py import MPI
+
+    comm.Barrier()
+    c, t = time.process_time(), time.perf_counter()
+    out = fn()
+    c = time.process_time() - c
+    comm.Barrier()
+    return comm.allreduce(c, op=MPI.SUM), time.perf_counter() - t, out
+
+
 def _main() -> None:
+    """Coupled solve (direct and GAMG elasticity) vs Poisson: CPU and wall, this many ranks."""
     import dolfinx_solver  # noqa: F401
 
+    import numpy as np
     from mpi4py import MPI
 
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.solver import solve_coupled
 
     comm = MPI.COMM_WORLD
-    p = _parameters()
     for label, size in SIZES_UM.items():
-        sm = _mesh(size)
-        poisson, n_poisson = poisson_solver(sm.transport)
-        poisson()
-        comm.Barrier()
-        t = time.perf_counter()
-        poisson()
-        comm.Barrier()
-        t_poisson = time.perf_counter() - t
-        solve_coupled(sm, p, "coated")  # warm-up (form compilation)
-        comm.Barrier()
-        t = time.perf_counter()
-        result = solve_coupled(sm, p, "coated")
-        comm.Barrier()
-        t_coupled = time.perf_counter() - t
-        m = compute_metrics(result)
-        tr = result.transport
-        transport_dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
-        if comm.rank == 0:
-            print(f"{label}: ranks={comm.size} dofs={m['dofs']} "
-                  f"(transport {transport_dofs}, poisson {n_poisson}) "
-                  f"coupled={t_coupled:.2f} s poisson={t_poisson:.3f} s "
-                  f"ratio={t_coupled / t_poisson:.1f} "
-                  f"coupling_iterations={m['coupling_iterations']} "
-                  f"newton={result.newton_iterations} "
-                  f"factorisations={tr.preconditioner_builds} "
-                  f"focusing={m['current_focusing_factor']:.6f} {_load()}", flush=True)
+        case = _Case(size)
+        case.poisson()  # mesh, warm-up
+        case.coupled()  # warm-up (form compilation)
+        c_poisson, w_poisson, _ = _cpu_and_wall(comm, case.poisson)
+        reference = None
+        for mechanics_solver in ("direct", "gamg"):
+            run = case.coupled_gamg_mechanics if mechanics_solver == "gamg" else case.coupled
+            c, w, result = _cpu_and_wall(comm, run)
+            m = compute_metrics(result)
+            tr = result.transport
+            i_n = result.samples.current_density_A_per_m2
+            reference = i_n if reference is None else reference
+            change = float(np.max(np.abs(i_n - reference)) / np.max(np.abs(reference)))
+            transport_dofs = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
+            if comm.rank == 0:
+                print(f"{label}: ranks={comm.size} mechanics={mechanics_solver} "
+                      f"dofs={m['dofs']} (transport {transport_dofs}) "
+                      f"coupled cpu={c:.2f} s wall={w:.2f} s, poisson cpu={c_poisson:.3f} s "
+                      f"wall={w_poisson:.3f} s, ratio cpu={c / c_poisson:.1f} "
+                      f"wall={w / w_poisson:.1f} "
+                      f"coupling_iterations={m['coupling_iterations']} "
+                      f"newton={result.newton_iterations} "
+                      f"factorisations={tr.preconditioner_builds} "
+                      f"max_rel_change_i_n={change:.1e} {_load()}", flush=True)
 
 
 def _timed(comm: Any, fn: Any) -> tuple[float, Any]:

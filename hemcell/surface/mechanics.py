@@ -326,18 +326,12 @@ class MechanicsProblem:
         """Li growth-strain dofs with exp(−d/ℓ_g) > 1e-8, their surface point and weight.
 
         ``points_m`` are the coordinates of ``self._li_growth_dofs``; d is the distance
-        to the nearest point of ``curve_m``. Points farther than ℓ_g ln 10⁸ carry no
-        growth strain and are not searched for (the tree query stops there), which
-        leaves the kept dofs, positions and weights unchanged.
+        to the nearest point of ``curve_m``.
         """
         from scipy.spatial import cKDTree
 
-        layer_m = self.p.growth_layer_thickness_m
-        reach_m = 1.01 * layer_m * np.log(1.0 / GROWTH_WEIGHT_CUTOFF)
-        depth, j = cKDTree(curve_m).query(points_m, distance_upper_bound=reach_m)
-        weight = np.zeros(len(points_m))
-        near = np.isfinite(depth)
-        weight[near] = np.exp(-depth[near] / layer_m)
+        depth, j = cKDTree(curve_m).query(points_m)
+        weight = np.exp(-depth / self.p.growth_layer_thickness_m)
         keep = weight > GROWTH_WEIGHT_CUTOFF
         self._growth_dofs = self._li_growth_dofs[keep]
         self._growth_x = curve_m[j[keep], 0]

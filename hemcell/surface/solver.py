@@ -726,6 +726,7 @@ def solve_coupled(
     progress: Callable[[str], None] | None = None,
     petsc_options: dict[str, Any] | None = None,
     linear_solver: str = "lu",
+    mechanics_solver: str = "direct",
 ) -> CoupledResult:
     """Solve transport + kinetics + mechanics with the staggered coupling loop.
 
@@ -743,11 +744,13 @@ def solve_coupled(
         SNES/KSP options for the transport solve.
     linear_solver
         ``lu`` or ``gamg`` (see :class:`TransportProblem`).
+    mechanics_solver
+        ``direct`` or ``gamg`` (see :class:`MechanicsProblem`).
     """
     t0 = time.perf_counter()
     tr = TransportProblem(sm, p, case, petsc_options=petsc_options,
                           linear_solver=linear_solver, reuse_preconditioner=True)
-    mech = MechanicsProblem(sm, p)
+    mech = MechanicsProblem(sm, p, linear_solver=mechanics_solver)
     mech.solve()
     x_s, snn = mech.surface_normal_stress()
     tr.set_normal_stress(x_s, snn)

@@ -57,8 +57,8 @@ def test_gamg_resolve_with_a_new_load_matches_direct(solved):
 
 
 def test_growth_support_is_the_nearest_surface_point(solved):
-    """The bounded nearest-point search keeps exactly the dofs, positions and weights of
-    an unbounded one (exp(−d/ℓ_g) > 1e-8)."""
+    """Growth-strain support: the Li dofs with exp(−d/ℓ_g) > 1e-8, d the distance to the
+    nearest of the 4001 surface points, that point's x and the weight."""
     from scipy.spatial import cKDTree
 
     direct, _ = solved
