@@ -598,8 +598,6 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
             raise InputError(COATING_REGION_USE.key, flag, "0 (interface) or 1 (region)")
         coating_model = COATING_MODELS[int(flag)]
     gamma = sp.surface_energy_J_per_m2
-    if gamma == 0 and phasefield_si.get("li_surface_energy") is not None:
-        gamma = float(phasefield_si["li_surface_energy"])  # metal set without one (Zn)
     return PhaseFieldParameters(
         temperature_K=sp.temperature_K, charge_number=sp.cation_charge_number,
         bulk_concentration_mol_per_m3=sp.bulk_concentration_mol_per_m3,
