@@ -10,7 +10,7 @@ import pybamm
 import pytest
 
 from hemcell.cell import electrolytes
-from hemcell.cell.mechanisms.base import arrhenius
+from hemcell.cell.mechanisms.base import arrhenius, front_factor
 from hemcell.cell.parameters import (
     intercalation_diffusivity,
     intercalation_j0,
@@ -99,9 +99,9 @@ def test_full_cell_runs_at_the_set_temperature(params_name):
 
 
 # ------------------------------------------------------------------ the operating point
-def _front(x: float, p: float = 2 / 3, d: float = 1e-3) -> float:
+def _front(x: float) -> float:
     """The regularised shrinking-core factor of hemcell.cell.mechanisms.base.front_factor."""
-    return (max(x, 0.0) + d) ** p - d**p
+    return float(front_factor(pybamm.Scalar(x)).evaluate())
 
 
 def _conversion_overpotential(pv: pybamm.ParameterValues, mass_g: float, T: float,
