@@ -92,3 +92,17 @@ def test_summary_only_reads_fewer_variables_and_gives_the_same_summary(run):
     assert not any("current" in n for n in names.values()) and "Time [s]" not in names.values()
     assert set(steps[0].data) == set(names)
     assert _close(only, full, rel=0.0)
+
+
+def test_steps_that_are_not_the_whole_solution_are_read_one_by_one(run):
+    """When the steps laid end to end are not the solution's output times (here: only
+    the first cycle's steps), each step is read on its own, with the same arrays."""
+    mechs = list(run.recipe.mechanisms)
+    steps = analysis._solved_steps(run.solution)
+    names = analysis.observed_variables(mechs, run.solution.all_models[-1].variables)
+    first_cycle = analysis._observe_by_step(run.solution, steps[:2], names)
+    whole = analysis.step_data(run.solution, mechs)
+    for got, ref in zip(first_cycle, whole[:2], strict=True):
+        assert got.keys() == ref.data.keys()
+        for c in got:
+            np.testing.assert_array_equal(got[c], ref.data[c])
