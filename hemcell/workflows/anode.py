@@ -34,6 +34,7 @@ from hemcell.cell.parameters import check_overrides, inventory_from_si, load_si,
 from hemcell.cell.protocols import build_experiment
 from hemcell.cell.recipes import Recipe, load_recipe
 from hemcell.errors import SimulationError
+from hemcell.params.uses import ParameterUse
 
 
 @dataclass
@@ -175,11 +176,18 @@ def check_cv_set_keys(kwargs: Mapping[str, Any]) -> None:
     check_set_keys(kwargs, "cell cv")
 
 
-def check_cycle_life_set_keys(kwargs: Mapping[str, Any]) -> None:
-    """:func:`check_set_keys` for ``cell cycle-life`` (which also reads its LAM law)."""
+def cycle_life_uses() -> tuple[ParameterUse, ...]:
+    """What ``cell cycle-life`` reads beyond the cell: its loss-of-active-material law and
+    the reversible film's growth over cycles (:mod:`hemcell.cell.mechanisms.gel_sei`)."""
     from hemcell.cell.active_material_loss import PARAMETERS
+    from hemcell.cell.mechanisms.gel_sei import GROWTH_PARAMETERS
 
-    check_set_keys(kwargs, "cell cycle-life", [u.key for u in PARAMETERS])
+    return (*PARAMETERS, *GROWTH_PARAMETERS)
+
+
+def check_cycle_life_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_set_keys` for ``cell cycle-life`` (:func:`cycle_life_uses` too)."""
+    check_set_keys(kwargs, "cell cycle-life", [u.key for u in cycle_life_uses()])
 
 
 def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
@@ -195,7 +203,6 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
         ``unused`` (in the set, not read) and ``read_elsewhere`` (unused name → the
         command or option that reads it: ``cell cycle-life``, ``--ion Na``, ...).
     """
-    from hemcell.cell.active_material_loss import PARAMETERS as CYCLE_LIFE_PARAMETERS
     from hemcell.cell.carriers import IONIC_RADII_M, reference_ion
     from hemcell.cell.cathodes import is_cathode_set
     from hemcell.cell.parameters import anode_parameter_uses
@@ -217,7 +224,7 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
         from hemcell.params.uses import expand
 
         reads.update(expand(thermal.PARAMETERS))
-    elsewhere: dict[str, str] = {u.key: "cell cycle-life" for u in CYCLE_LIFE_PARAMETERS}
+    elsewhere: dict[str, str] = {u.key: "cell cycle-life" for u in cycle_life_uses()}
     for other in IONIC_RADII_M:
         if other != simulated and rec.cell == "half":
             for key in anode_parameter_uses(rec.mechanisms, inv, rec.cell, other, ref):
