@@ -326,11 +326,16 @@ class MechanicsProblem:
         """Li growth-strain dofs with exp(−d/ℓ_g) > 1e-8, their surface point and weight.
 
         ``points_m`` are the coordinates of ``self._li_growth_dofs``; d is the distance
-        to the nearest point of ``curve_m``.
+        to the nearest point of ``curve_m``. The DG1 dofs sit on the vertices, repeated
+        (bitwise equal) in every cell around one: the search runs once per distinct
+        point, half the time of the tree query on the 2D meshes.
         """
         from scipy.spatial import cKDTree
 
-        depth, j = cKDTree(curve_m).query(points_m)
+        xy = np.ascontiguousarray(points_m, dtype=np.float64)
+        distinct, back = np.unique(xy.view(np.complex128).ravel(), return_inverse=True)
+        depth, j = cKDTree(curve_m).query(distinct.view(np.float64).reshape(-1, 2))
+        depth, j = depth[back], j[back]
         weight = np.exp(-depth / self.p.growth_layer_thickness_m)
         keep = weight > GROWTH_WEIGHT_CUTOFF
         self._growth_dofs = self._li_growth_dofs[keep]
