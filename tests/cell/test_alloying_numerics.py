@@ -23,6 +23,7 @@ from hemcell.cell.mechanisms.base import (
     BRANCH_ONSET_WIDTH,
     FRONT_REGULARISATION,
     front_factor,
+    one_sided_front_factor,
     site_shift,
     smooth_positive_part_exp,
 )
@@ -73,9 +74,20 @@ def spread() -> dict:
     return _summary(["alloying_stage_potential_spread=0.03 V"])
 
 
-def test_one_front_factor_law_for_conversion_and_alloying():
+def test_front_factor_law_shared_and_one_sided_where_the_onset_is_smooth():
+    """Both mechanisms take y^(2/3) from base with the same δ; alloying, whose stage
+    branches open smoothly, takes the one-sided regularisation: zero for y ≤ 0, within
+    δ^(2/3) below y^(2/3) above (subadditivity of the concave power; no reverse current
+    from an overshoot)."""
     assert conversion.front_factor is front_factor
-    assert alloying.front_factor is front_factor
+    assert alloying.one_sided_front_factor is one_sided_front_factor
+    d = FRONT_REGULARISATION
+    for y in (-0.3, -1e-4, 0.0):
+        assert _eval(one_sided_front_factor(pybamm.Scalar(y))) == 0.0
+    for y in (0.15, 0.5, 1.0):
+        g = _eval(one_sided_front_factor(pybamm.Scalar(y)))
+        assert g == pytest.approx((y + d) ** (2 / 3) - d ** (2 / 3), rel=1e-12)
+        assert -(d ** (2 / 3)) <= g - y ** (2 / 3) <= 0.0
 
 
 def test_front_factor_is_odd_smooth_and_close_to_two_thirds_power():

@@ -16,9 +16,11 @@ metallic fraction:
 
 with c_e,alloy = ρ Q_alloy,e / F [mol e⁻ per m³ particle] and j₀ Arrhenius in the cell
 temperature (:func:`hemcell.cell.mechanisms.base.arrhenius`). f(y) ≈ y^{2/3} is the
-shrinking-core front factor shared with conversion (:func:`.base.front_factor`), and
-[exp(x) − 1]₊ the one-directional branch with its onset rounded off over
-w = 0.05 in x (:func:`.base.smooth_positive_part_exp`; docs/anode.md "Numerics").
+shrinking-core front factor, regularised one-sidedly (:func:`.base.one_sided_front_factor`:
+zero for an exhausted stage), and [exp(x) − 1]₊ the one-directional branch with its onset
+rounded off over w = 0.05 in x (:func:`.base.smooth_positive_part_exp`; docs/anode.md
+"Numerics"). The odd factor of conversion (:func:`.base.front_factor`) would let the
+onset's tail inside the gap drive a stage backwards wherever it overshoots zero.
 
 Heterogeneity (optional, ``alloying_stage_potential_spread`` σ; absent: σ = 0): the
 sites of one stage have a logistic distribution of potentials shared by both branches
@@ -44,7 +46,7 @@ from hemcell.cell.mechanisms.base import (
     ElectrodeContext,
     F,
     arrhenius,
-    front_factor,
+    one_sided_front_factor,
     param,
     site_shift,
     smooth_positive_part_exp,
@@ -148,10 +150,9 @@ class Alloying(BaseMechanism):
                 u = site_shift(spread, 1 - alloyed)
                 U_l = param(f"Anode {el} alloying stage {m} lithiation potential [V]") + u
                 U_d = param(f"Anode {el} alloying stage {m} delithiation potential [V]") + u
-                j_l = -j0 * ce_factor * front_factor(X_m * a_e - th) * smooth_positive_part_exp(
-                    -alpha * f_rt * (dphi - U_l)
-                )
-                j_d = j0 * ce_factor * front_factor(th) * smooth_positive_part_exp(
+                j_l = -j0 * ce_factor * one_sided_front_factor(
+                    X_m * a_e - th) * smooth_positive_part_exp(-alpha * f_rt * (dphi - U_l))
+                j_d = j0 * ce_factor * one_sided_front_factor(th) * smooth_positive_part_exp(
                     (1 - alpha) * f_rt * (dphi - U_d)
                 )
                 j_m = j_l + j_d

@@ -215,6 +215,23 @@ def front_factor(y: pybamm.Symbol) -> pybamm.Symbol:
     return y * (pybamm.AbsoluteValue(y) + FRONT_REGULARISATION) ** (-1.0 / 3.0)
 
 
+def one_sided_front_factor(y: pybamm.Symbol) -> pybamm.Symbol:
+    """The shrinking-core front factor regularised one-sidedly: (y₊ + δ)^(2/3) − δ^(2/3).
+
+    The same law y^(2/3) as :func:`front_factor` (same δ = :data:`FRONT_REGULARISATION`),
+    but zero for y ≤ 0 instead of odd. Branches with a smooth onset
+    (:func:`smooth_positive_part_exp`, the alloying stages) need it: their onset is
+    open by w e^(x/w) inside the hysteresis gap, and an odd factor would turn that tail
+    into a current *against* the driving force wherever a stage overshoots y = 0 — a
+    reaction running backwards inside the gap, with negative entropy production a j
+    (Δφ − U_eq) < 0 (the lumped cell's second-law check,
+    ``tests/cell/test_thermal.py``, caught −65 W). With the one-sided factor an
+    exhausted reactant carries no current on either side of the gap.
+    """
+    d = FRONT_REGULARISATION
+    return (pybamm.maximum(y, 0.0) + d) ** (2.0 / 3.0) - d ** (2.0 / 3.0)
+
+
 def site_shift(spread_V: pybamm.Symbol, remaining: pybamm.Symbol) -> pybamm.Symbol:
     """Branch-potential shift u [V] of the next site to react in a pool of sites.
 
