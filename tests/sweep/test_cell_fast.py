@@ -49,6 +49,16 @@ DQDV_GRID_V = 0.005
 NOT_COMPARED = {"solve_time_s", "charge_balance_relative_error"}  # timing; solver noise
 
 
+def _compared(name: str) -> bool:
+    """Every summary entry but timing and solver noise. The lists of *all* dQ/dV peaks
+    (``..._dqdv_peaks_V``, ``..._dqdv_peak_widths_V``) are left out: a shoulder whose
+    prominence sits at the detection threshold (a fraction of the largest peak,
+    hemcell.cell.analysis.dqdv_peaks) comes and goes with solver noise; the main peak's
+    voltage and width are compared."""
+    return name not in NOT_COMPARED and not name.endswith(
+        ("_dqdv_peaks_V", "_dqdv_peak_widths_V"))
+
+
 def _leaves(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
     if isinstance(value, dict):
         for k, v in value.items():
@@ -62,7 +72,7 @@ def _leaves(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
 
 def _assert_same_summary(fast: dict[str, Any], rebuilt: dict[str, Any]) -> None:
     assert fast.keys() == rebuilt.keys()
-    for name in fast.keys() - NOT_COMPARED:
+    for name in filter(_compared, fast.keys()):
         a, b = dict(_leaves(fast[name], name)), dict(_leaves(rebuilt[name], name))
         assert a.keys() == b.keys(), name
         for k, x in a.items():
