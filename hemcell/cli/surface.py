@@ -337,27 +337,21 @@ def phasefield(
     from hemcell.workflows.phasefield import compare_phasefield_cases, run_phasefield_case
 
     bar, tick = _time_progress(p.duration_s)
-    if both:
-        try:
-            summary = compare_phasefield_cases(out, metal, set_ or [], duration_s,
-                                               progress=tick,  # type: ignore[arg-type]
-                                               plots_on=not no_plots, control=control,
-                                               coating_model=coating_model)
-        finally:
-            if bar is not None:
-                bar.stop()  # type: ignore[attr-defined]
-        if tick is not None:
-            typer.echo(f"dendrite index bare {summary['bare']['dendrite_index']:.4g}, coated "
-                       f"{summary['coated']['dendrite_index']:.4g}; results in {out}")
-        return
+    options = {"progress": tick, "plots_on": not no_plots, "control": control,
+               "coating_model": coating_model}
     try:
-        metrics = run_phasefield_case(case, out, metal, set_ or [], duration_s,
-                                      progress=tick,  # type: ignore[arg-type]
-                                      plots_on=not no_plots, control=control,
-                                      coating_model=coating_model)
+        if both:
+            result = compare_phasefield_cases(out, metal, set_ or [], duration_s, **options)
+        else:
+            result = run_phasefield_case(case, out, metal, set_ or [], duration_s, **options)
     finally:
         if bar is not None:
             bar.stop()  # type: ignore[attr-defined]
-    if tick is not None:
-        typer.echo(f"dendrite_index = {metrics['dendrite_index']:.4g}, branches = "
-                   f"{metrics['branches']}, t = {metrics['final_time_s']:.4g} s; results in {out}")
+    if tick is None:
+        return
+    if both:
+        typer.echo(f"dendrite index bare {result['bare']['dendrite_index']:.4g}, coated "
+                   f"{result['coated']['dendrite_index']:.4g}; results in {out}")
+    else:
+        typer.echo(f"dendrite_index = {result['dendrite_index']:.4g}, branches = "
+                   f"{result['branches']}, t = {result['final_time_s']:.4g} s; results in {out}")
