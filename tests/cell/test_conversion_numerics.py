@@ -25,8 +25,8 @@ CYCLE = "Discharge at 0.5 A/g until 0.01 V; Charge at 0.5 A/g until 3 V"
 #: Capacities [mAh/g] of the formulation before the reformulation (running maximum with
 #: a tanh indicator, front factor (max(y,0)+δ)^(2/3) − δ^(2/3)), same recipe, set and
 #: protocol, measured with hemcell at commit ce69a00 of conversion.py.
-#: Alloying (48.599 then) is left out: its own formulation has changed since (unified
-#: front factor, smooth branch onset; +1.4 % here, kinetically limited at 0.5 A/g), and
+#: Alloying (48.599 then) is left out: its own formulation has changed since (smooth
+#: branch onset; kinetically limited at 0.5 A/g), and
 #: tests/cell/test_alloying_numerics.py compares it with its previous formulation.
 REFERENCE_LITHIATION = {"intercalation": 37.806, "conversion": 588.658,
                         "space_charge": 52.507}
