@@ -5,8 +5,9 @@
   one-sided form (alloying) zero for y ≤ 0 and within δ^(2/3) of y^(2/3) (analytic);
 - the smooth branch onset is e^x − 1 away from its width and closed deep in the gap
   (analytic);
-- without stage-potential spread the reformulated alloying (smooth onset) gives the capacities per mechanism of the previous formulation (stored
-  reference, SP, one 0.2 A/g cycle);
+- without stage-potential spread the reformulated alloying (smooth onset) gives the
+  capacities per mechanism of the previous formulation (stored reference, SP, one
+  0.2 A/g cycle);
 - charge is conserved with the spread on, and the spread slopes the stages.
 """
 
