@@ -162,6 +162,22 @@ class SimulationError(HemcellError):
         super().__init__(f"{message}{suffix}", hint)
 
 
+def require_finite_and_positive(values: Any, label: str, positive: Sequence[str]) -> None:
+    """Refuse a dataclass of physical inputs with a non-finite float field or a
+    non-positive ``positive`` field: :class:`InputError` naming ``label`` and the field
+    (``"a finite number"`` / ``"> 0"``)."""
+    import dataclasses
+    import math
+
+    for f in dataclasses.fields(values):
+        v = getattr(values, f.name)
+        if isinstance(v, float) and not math.isfinite(v):
+            raise InputError(f"{label} {f.name}", v, "a finite number")
+    for name in positive:
+        if not getattr(values, name) > 0:
+            raise InputError(f"{label} {name}", getattr(values, name), "> 0")
+
+
 class _Named(Protocol):
     name: str
 

@@ -9,12 +9,11 @@ units) and never read YAML. :func:`surface_parameters_from_sets` builds one from
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, require_finite_and_positive
 from hemcell.laws import FARADAY_C_PER_MOL, hydrogen_equilibrium_potential_V, thermal_voltage_V
 from hemcell.params.uses import ParameterUse
 from hemcell.surface.geometry import GeometryKind, GeometrySpec
@@ -182,10 +181,6 @@ class SurfaceParameters:
 
     def __post_init__(self) -> None:
         """Reject non-finite values and values outside physical bounds."""
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, float) and not math.isfinite(v):
-                raise InputError(f"surface parameter {f.name}", v, "a finite number")
         positive = (
             "temperature_K", "bulk_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
             "electrolyte_conductivity_S_per_m", "thermodynamic_factor",
@@ -196,9 +191,7 @@ class SurfaceParameters:
             "li_youngs_modulus_Pa", "coating_youngs_modulus_Pa", "li_molar_volume_m3_per_mol",
             "growth_layer_thickness_m", "coating_coverage_correlation_length_m",
         )
-        for name in positive:
-            if getattr(self, name) <= 0:
-                raise InputError(f"surface parameter {name}", getattr(self, name), "> 0")
+        require_finite_and_positive(self, "surface parameter", positive)
         if not 0 < self.cation_transference_number < 1:
             raise InputError("surface parameter cation_transference_number",
                              self.cation_transference_number, "(0, 1)")

@@ -169,7 +169,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from hemcell.errors import InputError, SimulationError
+from hemcell.errors import InputError, SimulationError, require_finite_and_positive
 from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
 from hemcell.params.uses import ParameterUse
 
@@ -303,9 +303,6 @@ class PhaseFieldParameters:
 
     def __post_init__(self) -> None:
         """Reject non-finite values and values outside their physical range."""
-        for name, v in self.__dict__.items():
-            if isinstance(v, float) and not math.isfinite(v):
-                raise InputError(f"phase-field parameter {name}", v, "a finite number")
         positive = (
             "temperature_K", "charge_number", "bulk_concentration_mol_per_m3",
             "electrolyte_diffusivity_m2_per_s", "electrolyte_conductivity_S_per_m",
@@ -316,9 +313,7 @@ class PhaseFieldParameters:
             "initial_metal_height_m", "roughness_correlation_length_m",
             "electrolyte_fraction_floor", "duration_s", "initial_time_step_s",
             "max_time_step_s", "max_order_parameter_change")
-        for name in positive:
-            if not getattr(self, name) > 0:
-                raise InputError(f"phase-field parameter {name}", getattr(self, name), "> 0")
+        require_finite_and_positive(self, "phase-field parameter", positive)
         for name in ("cation_transference_number", "transfer_coefficient"):
             if not 0 < getattr(self, name) < 1:
                 raise InputError(f"phase-field parameter {name}", getattr(self, name), "(0, 1)")
