@@ -54,7 +54,8 @@ def run(
         typer.Option(
             "--ion",
             help="Carrier ion Li, Na or K: its electrolyte, metal counter electrode and "
-            "conversion branches; rescaled kinetics, sizes, space charge (docs/anode.md).",
+            "conversion branches; its own kinetics, product sizes and space-charge bound "
+            "(docs/anode.md).",
         ),
     ] = None,
     overwrite: OverwriteOption = False,
