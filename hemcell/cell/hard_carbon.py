@@ -127,15 +127,29 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
         balanced hard-carbon thickness, the discharged initial state, the cut-offs of
         :func:`hemcell.cell.full_cell.full_cell_cut_offs` and the nominal capacity
         c_max,p F ε_p L_p A C-rates refer to (as the cathode half cells).
+
+    Raises
+    ------
+    InputError
+        A cathode set whose carrier is not Na.
     """
     from hemcell.cell.cathodes import (
+        cathode_carrier,
         cell_temperature_values,
         nominal_capacity_Ah,
         positive_electrode_values,
     )
     from hemcell.cell.electrolytes import electrolyte_values
     from hemcell.cell.full_cell import full_cell_cut_offs
+    from hemcell.errors import InputError
 
+    carrier = cathode_carrier(si)
+    if carrier != "Na":
+        raise InputError("--params", name, "a cathode set of carrier Na: the hard carbon and "
+                         "the NaPF6 electrolyte of Chayambuka2022 are a Na cell",
+                         hint=f"this cathode carries {carrier}+ and a Na+ electrolyte lacks "
+                         "it; run it against its metal (cathode_half_cell_p2d) or a HEM "
+                         f"anode (a hem_full_cell recipe with --ion {carrier})")
     pv = chayambuka2022()
     pv.update(electrolyte_values("Na"), check_already_exists=False)
     pv.update(positive_electrode_values(

@@ -109,7 +109,9 @@ class Couple:
     electrons
         e_k = x (q_to − q_from), electrons per formula unit.
     e_low_V, e_high_V
-        Potential range vs Na⁺/Na over which the electrons are spread.
+        Potential range over which the electrons are spread, vs the carrier's metal (the
+        Na⁺/Na range of ``couples.yaml`` plus the class's sourced shift,
+        :func:`scale_shift_V`).
     source
         Where the couple and its range come from (``couples.yaml``).
     """
@@ -236,9 +238,26 @@ def _sites(parsed: Formula, structure: str, carrier: str) -> tuple[dict[str, flo
     return metal, complex_fe
 
 
+def scale_shift_V(ion: str, structure: str | None) -> float | None:
+    """Shift of a class's couple ranges from the Na⁺/Na scale of ``couples.yaml`` to the
+    ion's metal, E_M = E_Na + shift (``scale_shifts``: sourced per class and carrier);
+    0 for Na, ``None`` where no shift is sourced."""
+    data = couples_data()
+    if ion == data["potential_scale"]:
+        return 0.0
+    entry = data.get("scale_shifts", {}).get(ion, {}).get(structure)
+    return None if entry is None else float(entry["shift_V"])
+
+
 def _couples_for(structure: str, metal: Mapping[str, float], complex_fe: Mapping[str, float],
-                 text: str) -> tuple[list[Couple], dict[str, dict[str, Any]]]:
+                 text: str, shift_V: float = 0.0) -> tuple[list[Couple], dict[str, dict[str, Any]]]:
+    """Couples (ranges shifted by ``shift_V`` to the carrier's scale) and pillars."""
     rows, pillars, _ = _class_tables(structure)
+    if shift_V:
+        rows = [{**r, "E_low_V": round(float(r["E_low_V"]) + shift_V, 9),
+                 "E_high_V": round(float(r["E_high_V"]) + shift_V, 9),
+                 "source": f"{r['source']}; shifted by {shift_V:+g} V from the Na+/Na scale "
+                           f"(couples.yaml scale_shifts)"} for r in rows]
     couples: list[Couple] = []
     used_pillars: dict[str, dict[str, Any]] = {}
     for el, x in metal.items():
@@ -262,6 +281,43 @@ def _couples_for(structure: str, metal: Mapping[str, float], complex_fe: Mapping
                     for r in rows if r["element"] == el and r.get("site") == "complex"]
     couples.sort(key=lambda c: (c.mid_V, c.q_from))
     return couples, used_pillars
+
+
+def _per_hexacyanoferrate(parsed: Formula, metal: Mapping[str, float]
+                          ) -> tuple[Formula, str] | None:
+    """A PBA printed with more than one [Fe(CN)₆] per M site, read per [Fe(CN)₆].
+
+    A PBA framework has one M (N-coordinated) site per [Fe(CN)₆] site. A formula with
+    y > 1 [Fe(CN)₆] and an M-site sum m ≤ y describes the same framework with
+    M-site vacancies: divided by y it holds one [Fe(CN)₆], m/y M and 1 − m/y vacancies
+    (capacities per gram are unchanged; the carrier sites x_max count per [Fe(CN)₆]).
+    Returns the rescaled formula and a note, or ``None`` (no [Fe(CN)₆] over-fill, written
+    [Fe(CN)₆] vacancies, or an M site fuller than the [Fe(CN)₆] one).
+    """
+    y = _complex_amount(parsed)
+    m = sum(metal.values()) + sum(v for k, v in parsed.vacancies.items()
+                                  if k.startswith("group_"))
+    if (y <= 1 + SITE_NOTE_TOLERANCE or m > y * (1 + SITE_NOTE_TOLERANCE)
+            or any(not k.startswith("group_") for k in parsed.vacancies)):
+        return None
+
+    def scaled(d: Mapping[str, float]) -> dict[str, float]:
+        return {k: v / y for k, v in d.items()}
+
+    vacancies = {**scaled(parsed.vacancies), "group_M": max(0.0, 1.0 - m / y)}
+    carrier = next(iter(parsed.amounts))
+    water = parsed.hydrate.get("O", 0.0) / y
+    metals = "".join(f"{el}{n / y:.4g}" for el, n in metal.items())
+    text = (f"{carrier}{parsed.outside.get(carrier, 0.0) / y:.4g}({metals}{VACANCY}"
+            f"{vacancies['group_M']:.4g})[Fe(CN)6]" + (f"·{water:.4g}H2O" if water else ""))
+    note = (f"[Fe(CN)6]{y:.4g} per M site {m:.4g}: read per [Fe(CN)6] (one M site per "
+            f"[Fe(CN)6] site in a PBA framework) as {text}, {vacancies['group_M']:.4g} "
+            "M-site vacancies; capacities per gram are unchanged")
+    rescaled = Formula(text=text, amounts=scaled(parsed.amounts),
+                       groups=tuple(scaled(g) for g in parsed.groups),
+                       outside=scaled(parsed.outside), notes=parsed.notes,
+                       vacancies=vacancies, hydrate=scaled(parsed.hydrate))
+    return rescaled, note
 
 
 def _source_text(row: Mapping[str, Any]) -> str:
@@ -327,7 +383,8 @@ def _site_checks(parsed: Formula, structure: str, metal: Mapping[str, float],
                     f"(nominal {nominal:g})", abs(total - nominal) / nominal))
     if structure == "pba":
         y = _complex_amount(parsed)
-        vac = sum(parsed.vacancies.values())
+        # [Fe(CN)6] vacancies are written after the group; those inside a group are M-site
+        vac = sum(v for k, v in parsed.vacancies.items() if not k.startswith("group_"))
         if y + vac > 1 + SITE_NOTE_TOLERANCE or (vac and abs(y + vac - 1) > SITE_NOTE_TOLERANCE):
             out.append((f"[Fe(CN)6] site holds {y:.4g} + {vac:.4g} vacancies (nominal 1)",
                         abs(y + vac - 1)))
@@ -400,14 +457,16 @@ def window_capacity(couples: list[Couple], pristine: list[float], carrier_amount
             "discharge_e_by_couple": per_couple}
 
 
-def check_window(window: str | tuple[float, float] | None, ion: str) -> tuple[float, float] | None:
+def check_window(window: str | tuple[float, float] | None, ion: str,
+                 structure: str | None = None) -> tuple[float, float] | None:
     """Parse and check ``--window LO,HI`` against the carrier's electrolyte range.
 
     Raises
     ------
     InputError
         Malformed, inverted, or outside the sourced range of the ion's electrolyte; or
-        an ion whose couple potentials are not sourced.
+        an ion and structure class whose couple potentials are not sourced
+        (:func:`scale_shift_V`).
     """
     if window is None:
         return None
@@ -423,11 +482,16 @@ def check_window(window: str | tuple[float, float] | None, ion: str) -> tuple[fl
     if not lo < hi:
         raise InputError("--window", f"{lo:g},{hi:g}", "LO < HI, e.g. 2.0,4.2")
     data = couples_data()
-    if ion != data["potential_scale"]:
-        raise InputError("--window", f"{lo:g},{hi:g} with --ion {ion}",
-                         f"a window only with --ion {data['potential_scale']}: couple "
-                         f"potentials are sourced vs {data['potential_scale']}+/"
-                         f"{data['potential_scale']} only (couples.yaml)")
+    if scale_shift_V(ion, structure) is None:
+        scale = data["potential_scale"]
+        shifted = sorted(f"{k} ({', '.join(v)})"
+                         for k, v in data.get("scale_shifts", {}).items())
+        what = f"{structure} cathodes with --ion {ion}" if structure else f"--ion {ion}"
+        raise InputError("--window", f"{lo:g},{hi:g} with {what}",
+                         f"a window with --ion {scale}"
+                         + (f" or {', '.join(shifted)}" if shifted else "")
+                         + f": couple potentials are sourced vs {scale}+/{scale} and "
+                         "shifted only where a shift is sourced (couples.yaml scale_shifts)")
     ely = data["electrolytes"][ion]
     if lo < ely["lowest_V"] or hi > ely["highest_V"]:
         raise InputError("--window", f"{lo:g},{hi:g} V",
@@ -479,15 +543,28 @@ def cathode_inventory(formula: str, ion: str = "Na",
     parsed = parse_formula(formula)
     structure = detect_structure(parsed)
     carrier, x_carrier = _carrier(parsed, ion_key)
-    win = check_window(window, ion_key)
+    win = check_window(window, ion_key, structure)
     _, _, sites = _class_tables(structure)
     x_min, x_max = float(sites["min"]), float(sites["max"])
     metal, complex_fe = _sites(parsed, structure, carrier)
-    couples, pillars = _couples_for(structure, metal, complex_fe, formula)
+    notes: list[str] = []
+    if structure == "pba":
+        per_complex = _per_hexacyanoferrate(parsed, metal)
+        if per_complex is not None:
+            parsed, note = per_complex
+            notes.append(note)
+            carrier, x_carrier = _carrier(parsed, ion_key)
+            metal, complex_fe = _sites(parsed, structure, carrier)
+    shift = scale_shift_V(ion_key, structure)
+    if shift is None:
+        notes.append(f"couple ranges are vs {couples_data()['potential_scale']}+/"
+                     f"{couples_data()['potential_scale']}: no shift to {ion_key}+/{ion_key} "
+                     f"is sourced for {structure} cathodes (couples.yaml scale_shifts)")
+    couples, pillars = _couples_for(structure, metal, complex_fe, formula, shift or 0.0)
     fractions, leftover = _balance(parsed, structure, carrier, x_carrier, couples, pillars,
                                    metal)
     flags: list[str] = []
-    notes = list(parsed.notes)
+    notes = [*parsed.notes, *notes]
     if abs(leftover) > BALANCE_TOLERANCE_E:
         why = ("positive even with every redox metal in its lowest state" if leftover > 0
                else "needs more oxidation than the couples of this class hold")

@@ -166,7 +166,7 @@ def test_every_couple_and_pillar_has_a_source():
     (["NaNi0.5Mn0.5O2", "--role", "cathode", "--window", "0,1.2"], "within 1.4-4.5 V"),
     (["NaNi0.5Mn0.5O2", "--role", "cathode", "--window", "4,2"], "LO < HI"),
     (["LiNi0.5Mn0.5O2", "--role", "cathode", "--ion", "Li", "--window", "2,4"],
-     "couple potentials are sourced vs Na+/Na only"),
+     "couple potentials are sourced vs Na+/Na and shifted only where a shift is sourced"),
     (["NaTiO2", "--role", "cathode"], "net charge +1"),
     (["Na1.41Mn0.32Fe0.11Co0.28Ni0.32Cu0.32[Fe(CN)6]·2.89H2O", "--role", "cathode"],
      "net charge +0.11"),
