@@ -1,7 +1,9 @@
 """Capacity over hundreds to thousands of cycles: ``hemcell cell cycle-life``.
 
-The loss of active material per cycle, dφ/dN = −β_N (Δε_v)^m, and its integration by
-cycle jumping are :mod:`hemcell.cell.active_material_loss` (eq. 1 there). This workflow
+The loss of active material per cycle and its integration by cycle jumping are
+:mod:`hemcell.cell.active_material_loss`: the set selects the strain-driven law
+dφ/dN = −β_N (Δε_v)^m (eq. 1 there) or Paris-law fatigue cracks that cut particle caps off
+(:mod:`hemcell.cell.fatigue`), whose crack depth is a state carried across the jumps. This workflow
 evaluates a cycle at a given φ with the full model: two cycles of the recipe (e.g.
 ``hem_half_cell_sp``) with ε_s = φ ε_s,0, of which the second (the cycling state: the first
 carries the formation losses) gives the capacity, the CE and the strain amplitude Δε_v.
@@ -29,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from hemcell.cell.active_material_loss import PARAMETERS, integrate_cycles
+from hemcell.cell.active_material_loss import PARAMETERS, damage_law, integrate_damage
 from hemcell.cell.mechanisms.gel_sei import (
     GROWTH_PARAMETERS,
     advance_milled_area_ratio,
@@ -47,8 +49,8 @@ class CycleLife:
     params: str
     protocol: str
     n_cycles: int
-    lam_coefficient: float
-    lam_exponent: float
+    lam_law: str
+    lam_parameters: dict[str, float]
     initial_active_fraction: float
     cycles: list[int] = field(default_factory=list)
     active_fraction: list[float] = field(default_factory=list)
@@ -139,7 +141,7 @@ def run_cycle_life(
     growth_keys = [u.key for u in GROWTH_PARAMETERS]
     _, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,
                                 command="cell cycle-life", also_reads=[*lam_keys, *growth_keys])
-    require_parameters(si, lam_keys, "`hemcell cell cycle-life` (LAM law)")
+    law = damage_law(si, params)
     grows = film_grows(si)
     if grows:
         require_parameters(si, growth_keys, "`hemcell cell cycle-life` (gel film milling)")
@@ -152,8 +154,8 @@ def run_cycle_life(
         params=params,
         protocol=protocol,
         n_cycles=n_cycles,
-        lam_coefficient=float(si["lam_strain_coefficient"]),
-        lam_exponent=float(si["lam_strain_exponent"]),
+        lam_law=law.name,
+        lam_parameters=law.parameters(),
         initial_active_fraction=float(si["anode_active_material_volume_fraction"]),
         carrier_ion=check_ion(ion) if ion else "Li",
         si=si,
@@ -180,11 +182,10 @@ def run_cycle_life(
             si["gel_sei_milling_cycle_constant"])
 
     try:
-        integrate_cycles(
+        integrate_damage(
             evaluate,
             n_cycles,
-            res.lam_coefficient,
-            res.lam_exponent,
+            law,
             tol,
             on_step=lambda n, phi, r: _record(res, n, phi, r),
             on_jump=advance_film if grows else None,
@@ -234,8 +235,8 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
         "protocol": res.protocol,
         "carrier_ion": res.carrier_ion,
         "n_cycles": res.n_cycles,
-        "lam_strain_coefficient": res.lam_coefficient,
-        "lam_strain_exponent": res.lam_exponent,
+        "lam_law": res.lam_law,
+        "lam_parameters": dict(res.lam_parameters),
         "evaluated_cycles": list(res.cycles),
         "active_fraction": list(res.active_fraction),
         "charge_capacity_mAh_per_g": list(q),

@@ -1,15 +1,37 @@
-"""Cycle-resolved strain-driven loss of active material (hemcell.workflows.anode_cycle_life)."""
+"""Cycle-resolved loss of active material (hemcell.workflows.anode_cycle_life): the
+strain-driven law (hemcell.cell.active_material_loss) and fatigue cracks (hemcell.cell.fatigue)."""
 
 from __future__ import annotations
 
 import json
+import math
 
+import numpy as np
 import pytest
+from scipy.integrate import quad, solve_ivp
 
-from hemcell.cell.active_material_loss import integrate_cycles
+from hemcell.cell import fatigue
+from hemcell.cell.active_material_loss import (
+    StrainLAMLaw,
+    damage_law,
+    integrate_cycles,
+    integrate_damage,
+)
 from hemcell.cell.protocols import scale_per_gram
 from hemcell.errors import InputError
 from hemcell.workflows.anode_cycle_life import run_cycle_life, write_cycle_life_outputs
+
+#: A fatigue law with the HEO set's sourced constants (E, ν from the single-crystal
+#: constants, Y, n, a₀ from PyBaMM's Ai2020 set, R = 250 nm) and a round C.
+LAW = fatigue.FatigueCrackLaw(coefficient_m=2e-11, exponent=2.2, geometry_factor=1.12,
+                              initial_crack_length_m=20e-9, youngs_modulus_Pa=137.9e9,
+                              poisson_ratio=0.347, particle_radius_m=250e-9)
+
+
+def _crack_length(law: fatigue.FatigueCrackLaw, phi: float) -> float:
+    """a from φ by inverting eqs. (5)–(6)."""
+    kept0 = 1 - fatigue.cap_volume_fraction(law.initial_crack_length_m / law.particle_radius_m)
+    return law.particle_radius_m * fatigue.cap_depth(1 - phi * kept0)
 
 
 def _analytic_phi(n: int, beta: float, s0: float) -> float:
@@ -39,6 +61,8 @@ def test_cycle_jumps_reproduce_the_analytic_loss_law():
 def test_no_strain_no_loss_and_bad_input():
     steps = integrate_cycles(lambda phi: {"strain_amplitude": 0.0}, 500, 1.0, 2.0)
     assert [(n, phi) for n, phi, _ in steps] == [(1, 1.0), (500, 1.0)]
+    steps = integrate_damage(lambda phi: {"strain_amplitude": 0.0}, 500, LAW)
+    assert [(n, phi) for n, phi, _ in steps] == [(1, 1.0), (500, 1.0)]
     with pytest.raises(InputError):
         integrate_cycles(lambda phi: {"strain_amplitude": 0.0}, 0, 1.0, 2.0)
     with pytest.raises(InputError):
@@ -63,8 +87,10 @@ def test_short_cycle_life_run_of_the_heo(tmp_path):
         70,
     )
     assert res.error is None and res.cycles == [1, 70]
-    beta, m = res.lam_coefficient, res.lam_exponent
-    assert res.active_fraction[1] == pytest.approx(1 - beta * res.strain_amplitude[0] ** m * 69)
+    law = damage_law(res.si)
+    assert res.lam_law == "fatigue" and res.lam_parameters == law.parameters()
+    a70 = law.advance(law.start(), res.strain_amplitude[0], 69)
+    assert res.active_fraction[1] == pytest.approx(law.active_fraction(a70), rel=1e-12)
     q = res.charge_capacity_mAh_per_g
     assert q[1] < q[0]
     assert q[1] / q[0] == pytest.approx(res.active_fraction[1], abs=0.01)
@@ -74,3 +100,108 @@ def test_short_cycle_life_run_of_the_heo(tmp_path):
     assert on_disk["retention_at_cycle"]["70"] == pytest.approx(s["retention_at_cycle"]["70"])
     assert (tmp_path / "cycle_life.png").stat().st_size > 0
     assert (tmp_path / "cycle_life.csv").read_text().startswith("cycle,active_fraction")
+
+
+# ------------------------------------------------------------------------ fatigue cracks
+def test_paris_law_by_hand():
+    """Eqs. (2)–(4) at one point: Δσ = E Δε_v/(3(1 − ν)), ΔK = Y Δσ √(π a),
+    da/dN = C (ΔK / 1 MPa m^½)^n."""
+    dsigma = fatigue.stress_amplitude_Pa(0.0463, 137.9e9, 0.347)
+    assert dsigma == pytest.approx(137.9e9 * 0.0463 / (3 * 0.653), rel=1e-12)  # 3.26 GPa
+    dk = fatigue.stress_intensity_range_Pa_sqrt_m(dsigma, 20e-9, 1.12)
+    assert dk == pytest.approx(1.12 * 3.2594e9 * math.sqrt(math.pi * 20e-9), rel=1e-4)
+    assert fatigue.crack_growth_per_cycle_m(dk, 2e-11, 2.2) == pytest.approx(
+        2e-11 * (dk / 1e6) ** 2.2, rel=1e-12)
+
+
+def test_cap_volume_fraction_is_the_sphere_cap():
+    """g(x) of eq. (5) equals the volume beyond a plane at depth xR, ∫ π (R² − z²) dz over
+    the cap / (4πR³/3), and cap_depth inverts it."""
+    for x in (0.0, 0.08, 0.5, 1.0, 1.7, 2.0):
+        cap, _ = quad(lambda z: math.pi * (1 - z * z), 1 - x, 1)
+        assert fatigue.cap_volume_fraction(x) == pytest.approx(cap / (4 * math.pi / 3),
+                                                               abs=1e-14)
+        assert fatigue.cap_depth(fatigue.cap_volume_fraction(x)) == pytest.approx(x, abs=1e-9)
+    assert fatigue.cap_volume_fraction(1.0) == 0.5
+
+
+def test_constant_strain_crack_follows_the_closed_form():
+    """Constant Δε_v: at every evaluated cycle the crack depth (from φ) equals eq. (7),
+    a^(1−n/2) = a₀^(1−n/2) − (n/2 − 1) k (N − 1), and an ODE solver integrating eq. (4)
+    cycle by cycle gives the same depth; φ starts at 1 and falls by ≤ tol per jump."""
+    s = 0.0463
+    steps = integrate_damage(lambda phi: {"strain_amplitude": s}, 4000, LAW, tol=0.05)
+    k = LAW.coefficient_m * (1.12 * fatigue.stress_amplitude_Pa(s, 137.9e9, 0.347)
+                             * math.sqrt(math.pi) / 1e6) ** 2.2
+    p = 0.1
+    assert steps[0][:2] == (1, 1.0) and len(steps) > 3
+
+    def rhs(_n, a):
+        dk = fatigue.stress_intensity_range_Pa_sqrt_m(
+            fatigue.stress_amplitude_Pa(s, 137.9e9, 0.347), a[0], 1.12)
+        return [fatigue.crack_growth_per_cycle_m(dk, 2e-11, 2.2)]
+
+    n_eval = [n for n, phi, _ in steps if phi > 0]
+    ode = solve_ivp(rhs, (1, n_eval[-1]), [20e-9], t_eval=n_eval, rtol=1e-10, atol=1e-20)
+    for (n, phi, _), a_ode in zip(steps, ode.y[0], strict=False):
+        a_closed = (20e-9 ** -p - p * k * (n - 1)) ** (-1 / p)
+        assert _crack_length(LAW, phi) == pytest.approx(a_closed, rel=1e-6)
+        assert a_closed == pytest.approx(a_ode, rel=1e-6)
+    drops = -np.diff([phi for _, phi, _ in steps])
+    assert np.all(drops > 0) and np.all(drops[:-1] < 0.05 + 0.01)
+
+
+def test_fatigue_law_converges_in_the_jump_tolerance():
+    """Strain falling with the crack as Δε_v = s₀ √(a₀/a) holds ΔK constant, so
+    a = a₀ + da/dN|₀ (N − 1) exactly; holding each jump's strain at its start is first
+    order in the tolerance (error ratios ≈ 2 on halving it). The feedback is strong here
+    (Δε_v halves while φ falls by 2 %), so the error per tolerance is larger than for the
+    full model, whose strain amplitude follows φ."""
+    s0, a0, n_last = 0.0463, 20e-9, 15_000
+    dadn0 = fatigue.crack_growth_per_cycle_m(fatigue.stress_intensity_range_Pa_sqrt_m(
+        fatigue.stress_amplitude_Pa(s0, 137.9e9, 0.347), a0, 1.12), 2e-11, 2.2)
+    exact = LAW.active_fraction(a0 + dadn0 * (n_last - 1))
+    assert 0.3 < exact < 0.9
+
+    def evaluate(phi):
+        return {"strain_amplitude": s0 * math.sqrt(a0 / _crack_length(LAW, phi))}
+
+    errors = [abs(integrate_damage(evaluate, n_last, LAW, tol)[-1][1] - exact)
+              for tol in (0.01, 0.005, 0.0025)]
+    assert errors[2] < errors[1] < errors[0] < 0.04
+    assert errors[0] / errors[1] == pytest.approx(2.0, rel=0.3)
+    assert errors[1] / errors[2] == pytest.approx(2.0, rel=0.3)
+
+
+def test_fatigue_fade_accelerates_and_runs_away():
+    """Paris' law with n > 2 and the cap rule: the loss over the second half of the cycles
+    exceeds the first half's; the crack runs through the particle (φ = 0) in finite N."""
+    steps = integrate_damage(lambda phi: {"strain_amplitude": 0.0463}, 200_000, LAW, 0.05)
+    assert steps[-1][1] == 0.0 and steps[-1][0] < 200_000
+    n_f = steps[-1][0]
+    phi = dict((n, f) for n, f, _ in integrate_damage(
+        lambda p: {"strain_amplitude": 0.0463}, n_f // 2, LAW, 0.001))
+    half = integrate_damage(lambda p: {"strain_amplitude": 0.0463}, n_f // 4, LAW, 0.001)
+    assert 1 - phi[n_f // 2] > 2 * (1 - half[-1][1])
+
+
+def test_set_selects_one_lam_law():
+    """The strain law stays selectable by its keys (eq. 1, unchanged); the HEO set uses the
+    fatigue law; keys of both, or an incomplete law, are refused naming them."""
+    strain = {"lam_strain_coefficient": 0.032, "lam_strain_exponent": 2.0}
+    assert damage_law(strain) == StrainLAMLaw(0.032, 2.0)
+    crack = {"fatigue_paris_coefficient": 2e-11, "fatigue_paris_exponent": 2.2,
+             "fatigue_crack_geometry_factor": 1.12, "fatigue_initial_crack_length": 20e-9,
+             "anode_youngs_modulus": 137.9e9, "anode_poisson_ratio": 0.347,
+             "anode_particle_radius": 250e-9}
+    assert damage_law(crack) == LAW
+    with pytest.raises(InputError, match="lam_strain_coefficient"):
+        damage_law({**crack, "lam_strain_coefficient": 0.0})
+    with pytest.raises(InputError) as exc:
+        damage_law({k: v for k, v in crack.items() if k != "anode_poisson_ratio"})
+    assert "anode_poisson_ratio" in str(exc.value.allowed)
+    with pytest.raises(InputError) as exc:
+        damage_law({"lam_strain_coefficient": 0.03})
+    assert "lam_strain_exponent" in str(exc.value.allowed)
+    with pytest.raises(InputError):
+        damage_law({**crack, "fatigue_initial_crack_length": 600e-9})
