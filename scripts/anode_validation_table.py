@@ -38,7 +38,7 @@ END = "<!-- anode-validation-table:end -->"
 #: target). At most one calibrated case per constant (tests/foundation/test_anode_table.py).
 FITTED_CONSTANTS: dict[str, tuple[str, str]] = {
     "anode_cv_space_charge_b_value": ("heo_rocksalt_mgconicuzn", "space_charge_relaxation_time"),
-    "anode_heo_cycle_life_2500": ("heo_rocksalt_mgconicuzn", "lam_strain_coefficient"),
+    "anode_heo_cycle_life_2500": ("heo_rocksalt_mgconicuzn", "fatigue_paris_coefficient"),
     "anode_heo_dqdv_cu_reconversion_peak": ("heo_rocksalt_mgconicuzn",
                                             "conversion_delithiation_potential_cu"),
     "anode_heo_dqdv_peak_width": ("heo_rocksalt_mgconicuzn", "conversion_branch_potential_spread"),

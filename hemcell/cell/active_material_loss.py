@@ -61,6 +61,8 @@ class DamageLaw(Protocol):
     """What :func:`integrate_damage` needs of a LAM law (state: one float)."""
 
     name: str
+    #: What the state is (``active_fraction``, ``crack_depth_m``): a summary key.
+    state_name: str
 
     def start(self) -> float:
         """The state at the first cycle after formation (N = 1)."""
@@ -91,6 +93,7 @@ class StrainLAMLaw:
     exponent: float
 
     name = "strain"
+    state_name = "active_fraction"
 
     def start(self) -> float:
         return 1.0
@@ -189,7 +192,8 @@ def integrate_damage(
     Returns
     -------
     list of (N, φ, result)
-        One entry per evaluation, N increasing, ending at ``n_cycles``.
+        One entry per evaluation, N increasing, ending at ``n_cycles``; each result also
+        holds the law's state at N as ``lam_state``.
     """
     if n_cycles < 1:
         raise InputError("--cycles", n_cycles, "an integer >= 1")
@@ -204,7 +208,7 @@ def integrate_damage(
             on_step(n, phi, res)
 
     while True:
-        res = evaluate(law.active_fraction(state))
+        res = {**evaluate(law.active_fraction(state)), "lam_state": state}
         keep(n, law.active_fraction(state), res)
         if n >= n_cycles:
             return out
@@ -217,7 +221,8 @@ def integrate_damage(
         if on_jump:
             on_jump(jump)
         if law.active_fraction(state) <= 0.0:
-            keep(n, 0.0, {**res, "charge_capacity": 0.0, "discharge_capacity": 0.0})
+            keep(n, 0.0, {**res, "charge_capacity": 0.0, "discharge_capacity": 0.0,
+                          "lam_state": state})
             return out
 
 

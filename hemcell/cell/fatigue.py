@@ -141,6 +141,7 @@ class FatigueCrackLaw:
     particle_radius_m: float
 
     name = "fatigue"
+    state_name = "crack_depth_m"
 
     def __post_init__(self) -> None:
         if not 0 < self.initial_crack_length_m < 2 * self.particle_radius_m:
@@ -195,17 +196,21 @@ class FatigueCrackLaw:
         return crack_growth_per_cycle_m(dk_unit_depth, self.coefficient_m, self.exponent)
 
     def advance(self, crack_length_m: float, strain_amplitude: float, n_cycles: float) -> float:
-        """a after ``n_cycles`` more cycles at constant Δσ, eq. (7) [m] (inf: run away)."""
+        """a after ``n_cycles`` more cycles at constant Δσ, eq. (7) [m], at most 2R (the
+        crack through the particle, φ = 0; also when it runs away)."""
+        through = 2.0 * self.particle_radius_m
         k = self._rate_constant(strain_amplitude)
         if k == 0.0 or n_cycles == 0:
             return crack_length_m
         p = self.exponent / 2.0 - 1.0
         if p == 0.0:
-            return crack_length_m * math.exp(k * n_cycles)
+            growth = k * n_cycles
+            return through if growth > 700.0 else min(crack_length_m * math.exp(growth),
+                                                      through)
         rest = crack_length_m ** (-p) - p * k * n_cycles
         if rest <= 0.0:
-            return math.inf
-        return rest ** (-1.0 / p)
+            return through
+        return min(rest ** (-1.0 / p), through)
 
     def cycles_between(self, a_from_m: float, a_to_m: float, strain_amplitude: float) -> float:
         """ΔN for the crack to grow from ``a_from_m`` to ``a_to_m`` at constant Δσ, the

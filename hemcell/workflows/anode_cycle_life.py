@@ -2,8 +2,9 @@
 
 The loss of active material per cycle and its integration by cycle jumping are
 :mod:`hemcell.cell.active_material_loss`: the set selects the strain-driven law
-dφ/dN = −β_N (Δε_v)^m (eq. 1 there) or Paris-law fatigue cracks that cut particle caps off
-(:mod:`hemcell.cell.fatigue`), whose crack depth is a state carried across the jumps. This workflow
+dφ/dN = −β_N (Δε_v)^m (eq. 1 there) or Paris-law fatigue cracks that cut particle caps
+off (:mod:`hemcell.cell.fatigue`), whose crack depth is a state carried across the
+jumps. This workflow
 evaluates a cycle at a given φ with the full model: two cycles of the recipe (e.g.
 ``hem_half_cell_sp``) with ε_s = φ ε_s,0, of which the second (the cycling state: the first
 carries the formation losses) gives the capacity, the CE and the strain amplitude Δε_v.
@@ -51,6 +52,7 @@ class CycleLife:
     n_cycles: int
     lam_law: str
     lam_parameters: dict[str, float]
+    lam_state_name: str
     initial_active_fraction: float
     cycles: list[int] = field(default_factory=list)
     active_fraction: list[float] = field(default_factory=list)
@@ -60,6 +62,7 @@ class CycleLife:
     strain_amplitude: list[float] = field(default_factory=list)
     film_area_ratio: list[float] = field(default_factory=list)
     film_capacity_mAh_per_g: list[float] = field(default_factory=list)
+    lam_state: list[float] = field(default_factory=list)
     solve_time_s: float = 0.0
     carrier_ion: str = "Li"
     error: SimulationError | None = None
@@ -116,7 +119,8 @@ def run_cycle_life(
     tol: float = 0.02,
     progress: Callable[[str], None] | None = None,
 ) -> CycleLife:
-    """Capacity over ``n_cycles`` cycles of ``protocol`` with strain-driven LAM.
+    """Capacity over ``n_cycles`` cycles of ``protocol`` with loss of active material (the
+    set's law, :func:`hemcell.cell.active_material_loss.damage_law`).
 
     Parameters
     ----------
@@ -156,6 +160,7 @@ def run_cycle_life(
         n_cycles=n_cycles,
         lam_law=law.name,
         lam_parameters=law.parameters(),
+        lam_state_name=law.state_name,
         initial_active_fraction=float(si["anode_active_material_volume_fraction"]),
         carrier_ion=check_ion(ion) if ion else "Li",
         si=si,
@@ -210,6 +215,7 @@ def _record(res: CycleLife, n: int, phi: float, r: dict[str, float]) -> None:
     res.strain_amplitude.append(r["strain_amplitude"])
     res.film_area_ratio.append(r.get("film_area_ratio", 1.0))
     res.film_capacity_mAh_per_g.append(r.get("film_capacity", 0.0))
+    res.lam_state.append(r["lam_state"])
 
 
 def at_cycle(res: CycleLife, values: Sequence[float], n: int) -> float | None:
@@ -224,6 +230,9 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
 
     ``retention_at_cycle`` is Q_N / Q_1 (charge capacity per initial gram, cycle 1 = the
     first cycle after formation); ``*_at_cycle`` are keyed by the cycle number as text.
+    ``lam_law`` (``strain`` or ``fatigue``) and ``lam_parameters`` name the loss law and its
+    constants; ``lam_state_crack_depth_m`` (fatigue) or ``lam_state_active_fraction``
+    (strain) is the law's state at each evaluated cycle.
     """
     q = res.charge_capacity_mAh_per_g
     q1 = q[0] if q else None
@@ -237,6 +246,7 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
         "n_cycles": res.n_cycles,
         "lam_law": res.lam_law,
         "lam_parameters": dict(res.lam_parameters),
+        f"lam_state_{res.lam_state_name}": list(res.lam_state),
         "evaluated_cycles": list(res.cycles),
         "active_fraction": list(res.active_fraction),
         "charge_capacity_mAh_per_g": list(q),

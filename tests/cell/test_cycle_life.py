@@ -98,6 +98,8 @@ def test_short_cycle_life_run_of_the_heo(tmp_path):
     s = write_cycle_life_outputs(res, tmp_path, report_cycles=[70])
     on_disk = json.loads((tmp_path / "summary.json").read_text())
     assert on_disk["retention_at_cycle"]["70"] == pytest.approx(s["retention_at_cycle"]["70"])
+    assert on_disk["lam_law"] == "fatigue"
+    assert on_disk["lam_state_crack_depth_m"] == pytest.approx([20e-9, a70], rel=1e-12)
     assert (tmp_path / "cycle_life.png").stat().st_size > 0
     assert (tmp_path / "cycle_life.csv").read_text().startswith("cycle,active_fraction")
 
@@ -205,3 +207,17 @@ def test_set_selects_one_lam_law():
     assert "lam_strain_exponent" in str(exc.value.allowed)
     with pytest.raises(InputError):
         damage_law({**crack, "fatigue_initial_crack_length": 600e-9})
+
+
+def test_paris_exponent_two_grows_exponentially():
+    """n = 2: da/dN = k a, a = a_i exp(k ΔN) (eq. 7); cycles_between inverts advance."""
+    law = fatigue.FatigueCrackLaw(2e-11, 2.0, 1.12, 20e-9, 137.9e9, 0.347, 250e-9)
+    k = 2e-11 * (1.12 * fatigue.stress_amplitude_Pa(0.0463, 137.9e9, 0.347)
+                 * math.sqrt(math.pi) / 1e6) ** 2
+    assert law.advance(20e-9, 0.0463, 500) == pytest.approx(20e-9 * math.exp(500 * k),
+                                                            rel=1e-12)
+    a = law.advance(20e-9, 0.0463, 1234)
+    assert law.cycles_between(20e-9, a, 0.0463) == pytest.approx(1234, rel=1e-10)
+    assert law.advance(20e-9, 0.0463, 1e12) == 500e-9  # through the particle: 2R
+    assert LAW.cycles_between(20e-9, LAW.advance(20e-9, 0.0463, 777), 0.0463) == \
+        pytest.approx(777, rel=1e-10)

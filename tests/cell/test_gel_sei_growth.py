@@ -73,7 +73,7 @@ def spinel_life():
     seen = _capture(mp)
     try:
         res = run_cycle_life("hem_half_cell_sp", SPINEL, CYCLE, N_LAST,
-                             overrides=["lam_strain_coefficient=0"])
+                             overrides=["fatigue_paris_coefficient=0 m"])
     finally:
         mp.undo()
     assert res.error is None

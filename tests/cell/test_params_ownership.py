@@ -192,6 +192,6 @@ def test_params_check_for_recipe_lists_missing_and_unused(tmp_path, capsys, para
     assert "none missing" in out
     unused = out.split("unused by this recipe")[1]
     assert "conversion_capacity_co" in unused and "alloying_exchange_current_density" in unused
-    assert "lam_strain_coefficient  (read by cell cycle-life)" in unused
+    assert "fatigue_paris_coefficient  (read by cell cycle-life)" in unused
     # plain file checks keep working
     assert main(["params", "check", params_name]) == 0
