@@ -196,10 +196,11 @@ class MechanicsProblem:
         self.G1 = fem.functionspace(msh, ("DG", 1))
         self.growth_strain = fem.Function(self.G1, name="growth_strain")
         li_cells = cells.indices[cells.values == Cell.LI]
-        li_dofs = np.unique(self.G1.dofmap.list[li_cells].ravel())
-        xyz = self.G1.tabulate_dof_coordinates()[li_dofs]
-        self._li_growth_dofs = li_dofs
-        self._set_growth_support(sm.spec.surface_points(4001), xyz[:, :2])
+        self._li_growth_dofs = np.unique(self.G1.dofmap.list[li_cells].ravel())
+        vertex = dof_vertices(self.G1)  # the DG1 dofs sit on the vertices of a P1 mesh
+        assert vertex is not None
+        self._li_growth_nodes = vertex[self._li_growth_dofs]
+        self._set_growth_support(sm.spec.surface_points(4001))
         # In-plane eigenstrain of the coating (DG0 tensor; zero unless a moving-boundary
         # run stretches the coating, see set_coating_membrane_strain).
         self.E0 = fem.functionspace(msh, ("DG", 0, (tdim, tdim)))
@@ -272,11 +273,14 @@ class MechanicsProblem:
             # (METIS) on the 2D P2 meshes (solver setting, no effect beyond round-off)
             pc.getFactorMatrix().setMumpsIcntl(7, MUMPS_ORDERING_AMF)
         self._ksp.setErrorIfNotConverged(True)
-        # Stress fields for output and sampling (DG1 is exact for P2 displacements).
+        # Stress fields for output and sampling (DG1 is exact for P2 displacements),
+        # interpolated when read after a solve (:attr:`stress`, :attr:`von_mises`); the
+        # staggered loop reads only the surface cells' stress (:meth:`_surface_stress`).
         self.T1 = fem.functionspace(msh, ("DG", degree - 1, (tdim, tdim)))
         self.D1 = fem.functionspace(msh, ("DG", degree - 1))
-        self.stress = fem.Function(self.T1, name="stress_Pa")
-        self.von_mises = fem.Function(self.D1, name="von_mises_Pa")
+        self._stress = fem.Function(self.T1, name="stress_Pa")
+        self._von_mises = fem.Function(self.D1, name="von_mises_Pa")
+        self._stale = False  # the stress fields lag the displacement
         self._stress_expr = fem.Expression(
             stress_in_plane(self.u, self.lam, self.mu, self.growth_strain,
                             self.coating_eigenstrain),
@@ -285,6 +289,39 @@ class MechanicsProblem:
             von_mises(self.u, self.lam, self.mu, self.growth_strain, self.coating_eigenstrain),
             self.D1.element.interpolation_points)
         self._surface = _surface_vertex_cells(sm)
+
+    @property
+    def stress(self) -> Any:
+        """In-plane stress σ [Pa] (DG, tension positive) of the last solve."""
+        self._update_stress_fields()
+        return self._stress
+
+    @property
+    def von_mises(self) -> Any:
+        """von Mises stress [Pa] (DG) of the last solve."""
+        self._update_stress_fields()
+        return self._von_mises
+
+    def _update_stress_fields(self) -> None:
+        if self._stale:
+            self._stress.interpolate(self._stress_expr)
+            self._von_mises.interpolate(self._vm_expr)
+            self._stale = False
+
+    def _surface_stress(self, cells: npt.NDArray[np.int32]) -> Any:
+        """The stress function, up to date at least in ``cells`` (the others may lag).
+
+        Evaluates the stress expression at the DG interpolation points of ``cells`` only:
+        the same values as the interpolation over the whole mesh, for a few hundred
+        surface cells instead of all of them.
+        """
+        if self._stale and len(cells):
+            cells = np.unique(cells)
+            values = self._stress_expr.eval(self.sm.mechanics, cells)
+            bs = self.T1.dofmap.index_map_bs
+            self._stress.x.array.reshape(-1, bs)[self.T1.dofmap.list[cells].ravel()] = (
+                values.reshape(-1, bs))
+        return self._stress
 
     def set_growth_current(self, x_m: npt.NDArray[np.float64],
                            current_A_per_m2: npt.NDArray[np.float64]) -> None:
@@ -317,24 +354,21 @@ class MechanicsProblem:
             self._A.setNearNullSpace(rigid_body_modes(self.V))
         self._ksp.setOperators(self._A)
         self._surface = _surface_vertex_cells(self.sm)
-        xyz = self.G1.tabulate_dof_coordinates()[self._li_growth_dofs]
         fine, _ = curve_points(self._curve, 4001)
-        self._set_growth_support(fine, xyz[:, :2])
+        self._set_growth_support(fine)
 
-    def _set_growth_support(self, curve_m: npt.NDArray[np.float64],
-                            points_m: npt.NDArray[np.float64]) -> None:
+    def _set_growth_support(self, curve_m: npt.NDArray[np.float64]) -> None:
         """Li growth-strain dofs with exp(−d/ℓ_g) > 1e-8, their surface point and weight.
 
-        ``points_m`` are the coordinates of ``self._li_growth_dofs``; d is the distance
-        to the nearest point of ``curve_m``. The DG1 dofs sit on the vertices, repeated
-        (bitwise equal) in every cell around one: the search runs once per distinct
-        point, half the time of the tree query on the 2D meshes.
+        d is the distance of a dof (its vertex, at the current coordinates) to the
+        nearest point of ``curve_m``. The DG1 dofs repeat a vertex in every cell around
+        it: the search runs once per vertex, half the time of the tree query on the 2D
+        meshes.
         """
         from scipy.spatial import cKDTree
 
-        xy = np.ascontiguousarray(points_m, dtype=np.float64)
-        distinct, back = np.unique(xy.view(np.complex128).ravel(), return_inverse=True)
-        depth, j = cKDTree(curve_m).query(distinct.view(np.float64).reshape(-1, 2))
+        vertices, back = np.unique(self._li_growth_nodes, return_inverse=True)
+        depth, j = cKDTree(curve_m).query(self.sm.mechanics.geometry.x[vertices, :2])
         depth, j = depth[back], j[back]
         weight = np.exp(-depth / self.p.growth_layer_thickness_m)
         keep = weight > GROWTH_WEIGHT_CUTOFF
@@ -373,7 +407,7 @@ class MechanicsProblem:
         self.coating_eigenstrain.x.scatter_forward()
 
     def solve(self) -> None:
-        """Solve the elasticity problem and update stress and von Mises fields."""
+        """Solve the elasticity problem (stress and von Mises follow when read)."""
         import dolfinx.fem.petsc as fem_petsc
         from petsc4py import PETSc
 
@@ -394,8 +428,7 @@ class MechanicsProblem:
         except Exception as exc:  # PETSc raises on a failed factorisation
             raise SimulationError(f"mechanics solve failed: {exc}", step="mechanics") from exc
         self.u.x.scatter_forward()
-        self.stress.interpolate(self._stress_expr)
-        self.von_mises.interpolate(self._vm_expr)
+        self._stale = True
 
     def surface_normal_stress(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """σ_nn [Pa] in the lithium at the Li surface nodes, gathered on all ranks.
@@ -414,7 +447,7 @@ class MechanicsProblem:
         pts, cells = self._surface
         vals = np.zeros((0, 4))
         if len(cells):
-            vals = self.stress.eval(pts, cells)
+            vals = self._surface_stress(cells).eval(pts, cells)
         _, _, nx, ny = self.sm.spec.profile(pts[:, 0])
         snn = nx * nx * vals[:, 0] + 2 * nx * ny * vals[:, 1] + ny * ny * vals[:, 3] \
             if len(cells) else np.zeros(0)
@@ -440,7 +473,7 @@ class MechanicsProblem:
         if len(cells):
             xy = total.function_space.tabulate_dof_coordinates()
             pts = xy[dofs]
-            vals = self.stress.eval(pts, cells)
+            vals = self._surface_stress(cells).eval(pts, cells)
             normals = polyline_normals(self._curve)
             _, j = cKDTree(self._curve).query(pts[:, :2])
             nx, ny = normals[j, 0], normals[j, 1]
@@ -464,6 +497,24 @@ class MechanicsProblem:
             dofs = self.D1.dofmap.list[region_cells].ravel()
             local = float(np.max(self.von_mises.x.array[dofs]))
         return float(self.sm.mechanics.comm.allreduce(local, op=MPI.MAX))
+
+
+def dof_vertices(V: Any) -> npt.NDArray[np.int64] | None:
+    """Geometry node of each local dof of a scalar (C or DG) P1 space; None if not P1 on a P1 mesh.
+
+    On a P1 (affine) mesh the P1 dofs sit on the vertices and both dofmaps number a
+    cell's nodes in the reference vertex order, so dof ``V.dofmap.list[c, k]`` is at
+    geometry node ``geometry.dofmaps[0][c, k]``: ``geometry.x[node]`` are the dof
+    coordinates (those of ``tabulate_dof_coordinates`` to round-off, without the
+    push-forward of every cell) and follow a moved mesh.
+    """
+    geometry = V.mesh.geometry
+    if geometry.cmaps[0].degree != 1 or V.element.basix_element.degree != 1:
+        return None
+    imap = V.dofmap.index_map
+    node = np.zeros(imap.size_local + imap.num_ghosts, dtype=np.int64)
+    node[V.dofmap.list] = geometry.dofmaps[0]
+    return node
 
 
 def _set_options(ksp: Any, options: dict[str, Any]) -> None:

@@ -38,7 +38,12 @@ from hemcell.laws import (
 )
 from hemcell.surface import coating, coverage, electrolyte, kinetics
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
-from hemcell.surface.mechanics import MUMPS_ORDERING_AMF, MechanicsProblem, _gather_sorted
+from hemcell.surface.mechanics import (
+    MUMPS_ORDERING_AMF,
+    MechanicsProblem,
+    _gather_sorted,
+    dof_vertices,
+)
 from hemcell.surface.parameters import Case, SurfaceParameters
 
 SNES_REASONS = {
@@ -237,6 +242,11 @@ class TransportProblem:
         P1 = basix.ufl.element("Lagrange", msh.basix_cell(), 1)
         n_fields = 3 if case == "coated_thin" else 2
         self.W = fem.functionspace(msh, basix.ufl.mixed_element([P1] * n_fields))
+        # the collapsed field spaces and their dofs in W, built once (the dofmaps do not
+        # change when a moving-boundary run moves the mesh)
+        self._fields = [collapse(self.W.sub(i)) for i in range(n_fields)]
+        self._surface_dofs: dict[tuple[int, int], npt.NDArray[np.int32]] = {}
+        self._dof_vertices: dict[int, npt.NDArray[np.int64] | None] = {}
         self.u = fem.Function(self.W, name="transport")
         parts = ufl.split(self.u)
         tests = ufl.TestFunctions(self.W)
@@ -355,13 +365,13 @@ class TransportProblem:
         # --- Dirichlet conditions ---------------------------------------------------
         top = ft.indices[ft.values == Facet.TOP]
         bcs = []
-        Wc, _ = self.W.sub(0).collapse()
+        Wc = self._fields[0][0]
         one = fem.Function(Wc)
         one.x.array[:] = 1.0
         bcs.append(fem.dirichletbc(one, fem.locate_dofs_topological(
             (self.W.sub(0), Wc), fdim, top), self.W.sub(0)))
         if p.control == "potentiostatic":
-            Wp, _ = self.W.sub(1).collapse()
+            Wp = self._fields[1][0]
             phi_top = fem.Function(Wp)
             phi_top.x.array[:] = p.applied_potential_V / self.phi_scale
             self._phi_top = phi_top
@@ -495,8 +505,7 @@ class TransportProblem:
 
     # ------------------------------------------------------------------ helpers
     def _set_sub(self, i: int, value: float) -> None:
-        _, dofs = collapse(self.W.sub(i))
-        self.u.x.array[dofs] = value
+        self.u.x.array[self._fields[i][1]] = value
 
     def _pin_off(self, sub: int, tag: int, cells_dim: bool, value: float) -> Any:
         """Dirichlet condition on the dofs of field ``sub`` that are NOT on the tagged set."""
@@ -504,7 +513,7 @@ class TransportProblem:
 
         msh = self.msh
         tdim = msh.topology.dim
-        Vs, parent = collapse(self.W.sub(sub))
+        Vs, parent = self._fields[sub]
         if cells_dim:
             ents = self.sm.transport_cells.indices[self.sm.transport_cells.values == tag]
             keep = fem.locate_dofs_topological(Vs, tdim, ents)
@@ -523,7 +532,8 @@ class TransportProblem:
     def set_normal_stress(self, x_m: npt.NDArray[np.float64],
                           sigma_nn_Pa: npt.NDArray[np.float64]) -> None:
         """Set the interfacial normal stress (tension positive) from samples σ_nn(x)."""
-        self.stress_field.interpolate(lambda x: np.interp(x[0], x_m, sigma_nn_Pa))
+        x = self._coordinates(-1)[:, 0]  # P1: the nodal values are the interpolant
+        self.stress_field.x.array[:] = np.interp(x, x_m, sigma_nn_Pa)
         self.stress_field.x.scatter_forward()
 
     # ------------------------------------------------------------------ solve
@@ -565,7 +575,7 @@ class TransportProblem:
         snes = self.problem.solver
         reason = int(snes.getConvergedReason())
         if reason > 0:
-            c_hat = self.u.x.array[collapse(self.W.sub(0))[1]]
+            c_hat = self.u.x.array[self._fields[0][1]]
             ok = bool(np.all(np.isfinite(self.u.x.array)) and np.all(c_hat > 0))
             if not self.msh.comm.allreduce(ok, op=_mpi_land()):
                 reason = -4  # a non-physical (negative or NaN) concentration
@@ -640,31 +650,44 @@ class TransportProblem:
 
     def surface_nodal(self, sub: int, tag: int) -> tuple[npt.NDArray[np.float64], ...]:
         """Physical values of field ``sub`` at owned nodes of facets ``tag`` (local)."""
+        Vs, parent = self._fields[sub]
+        dofs = self._owned_surface_dofs(Vs, sub, tag)
+        xyz = self._coordinates(sub)[dofs]
+        scale = [self.c_scale, self.phi_scale, self.phi_scale][sub]
+        vals = self.u.x.array[parent[dofs]] * scale
+        return xyz[:, 0], xyz[:, 1], vals
+
+    def _coordinates(self, key: int) -> npt.NDArray[np.float64]:
+        """Current coordinates of the local dofs of field ``key`` (``-1``: ``V1``).
+
+        The values of ``tabulate_dof_coordinates`` (:func:`dof_vertices`) without the
+        push-forward of every cell; they follow a moved mesh.
+        """
+        V = self.V1 if key < 0 else self._fields[key][0]
+        if key not in self._dof_vertices:
+            self._dof_vertices[key] = dof_vertices(V)
+        node = self._dof_vertices[key]
+        return V.tabulate_dof_coordinates() if node is None else self.msh.geometry.x[node]
+
+    def _owned_surface_dofs(self, V: Any, key: int, tag: int) -> npt.NDArray[np.int32]:
+        """Owned dofs of the P1 space ``V`` on the facets ``tag`` (located once per space)."""
         from dolfinx import fem
 
-        Vs, parent = collapse(self.W.sub(sub))
-        ft = self.sm.transport_facets
-        dofs = fem.locate_dofs_topological(Vs, self.msh.topology.dim - 1,
-                                           ft.indices[ft.values == tag])
-        dofs = dofs[dofs < Vs.dofmap.index_map.size_local]
-        xyz = Vs.tabulate_dof_coordinates()[dofs]
-        scale = [self.c_scale, self.phi_scale, self.phi_scale][sub]
-        vals = self.u.x.array[np.asarray(parent)[dofs]] * scale
-        return xyz[:, 0], xyz[:, 1], vals
+        if (key, tag) not in self._surface_dofs:
+            ft = self.sm.transport_facets
+            dofs = fem.locate_dofs_topological(V, self.msh.topology.dim - 1,
+                                               ft.indices[ft.values == tag])
+            self._surface_dofs[(key, tag)] = dofs[dofs < V.dofmap.index_map.size_local]
+        return self._surface_dofs[(key, tag)]
 
     def surface_samples(self) -> SurfaceSamples:
         """Current density, concentration and stress at the Li-surface nodes."""
-        from dolfinx import fem
-
         p = self.p
         comm = self.msh.comm
         x, _, phi = self.surface_nodal(1, Facet.LI_SURFACE)
         # i0 and stress fields are P1 on the same mesh: same dof coordinates.
-        ft = self.sm.transport_facets
-        dofs1 = fem.locate_dofs_topological(self.V1, self.msh.topology.dim - 1,
-                                            ft.indices[ft.values == Facet.LI_SURFACE])
-        dofs1 = dofs1[dofs1 < self.V1.dofmap.index_map.size_local]
-        x1 = self.V1.tabulate_dof_coordinates()[dofs1, 0]
+        dofs1 = self._owned_surface_dofs(self.V1, -1, Facet.LI_SURFACE)
+        x1 = self._coordinates(-1)[dofs1, 0]
         order1, order = np.argsort(x1), np.argsort(x)
         i0 = np.empty_like(x)
         snn = np.empty_like(x)

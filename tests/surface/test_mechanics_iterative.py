@@ -64,7 +64,11 @@ def test_growth_support_is_the_nearest_surface_point(solved):
     direct, _ = solved
     layer = direct.p.growth_layer_thickness_m
     curve = direct.sm.spec.surface_points(4001)
-    xyz = direct.G1.tabulate_dof_coordinates()[direct._li_growth_dofs][:, :2]
+    # each Li dof's vertex: the dof coordinates to round-off (push-forward vs vertex)
+    xyz = direct.sm.mechanics.geometry.x[direct._li_growth_nodes][:, :2]
+    np.testing.assert_allclose(
+        xyz, direct.G1.tabulate_dof_coordinates()[direct._li_growth_dofs][:, :2],
+        rtol=0, atol=1e-15 * direct.sm.spec.width_m)
     depth, j = cKDTree(curve).query(xyz)
     weight = np.exp(-depth / layer)
     keep = weight > 1e-8
