@@ -136,3 +136,25 @@ def test_bad_ion_and_missing_shift_and_na_full_cell_are_input_errors():
         run_cell(
             "hem_full_cell_lfp", "heo_rocksalt_mgconicuzn", "Charge at C/10 until 3.6 V", ion="Na"
         )
+
+
+def test_k_electrolyte_is_the_stated_na_stand_in_with_its_measured_range():
+    """No K⁺ transport is sourced (carrier_ions.yaml: Dhir 2023/2024 stored without their
+    data), so K runs in Chayambuka's NaPF₆/EC:PC, labelled ``assumed`` in run.json, and a
+    cathode half cell stops where that table starts (150 mol m⁻³) with a named event."""
+    from hemcell.cell.electrolytes import describe
+    from hemcell.workflows.cathode_half_cell import lowest_tabulated_concentration
+
+    k, na = electrolyte_values("K"), electrolyte_values("Na")
+    for name in ("Electrolyte conductivity [S.m-1]", "Electrolyte diffusivity [m2.s-1]"):
+        for c_e in (200.0, 1000.0, 1800.0):
+            args = (pybamm.Scalar(c_e), pybamm.Scalar(298.15))
+            assert np.asarray(k[name](*args).evaluate()).item() == pytest.approx(
+                np.asarray(na[name](*args).evaluate()).item(), rel=1e-12)
+    assert k["Thermodynamic factor"] == na["Thermodynamic factor"] == 1
+    label = describe("K")
+    assert label["electrolyte_source"].startswith("assumed")
+    assert "NaPF6" in label["electrolyte"]
+    pv = pybamm.ParameterValues("Chayambuka2022")
+    pv.update(k, check_already_exists=False)
+    assert lowest_tabulated_concentration(pv) == pytest.approx(150.0)
