@@ -1,0 +1,94 @@
+"""Shortcuts of the coupled surface solve give the values of the long way round.
+
+- The elasticity's stress and von Mises fields are interpolated when read after a solve;
+  the staggered loop evaluates the stress only in the Li cells at the surface. Both give
+  the values of an interpolation over the whole mesh, bit for bit, and the fields
+  follow every solve.
+- P1 dof coordinates come from the geometry nodes (``dof_vertices``) instead of
+  ``tabulate_dof_coordinates``: the same points to round-off, also after the mesh moved
+  (moving-boundary runs).
+
+Coarse coated nucleus (surface mesh 0.2 µm, the mechanics case of
+``tests/surface/mpi_mechanics_case.py``): about 1 s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.surface.conftest import require_fenicsx
+
+ROUND_OFF = 1e-15  # relative to the cell width: coordinates from two exact formulas
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    require_fenicsx()
+    from tests.surface.mpi_mechanics_case import loaded_mechanics
+
+    mech, sm, p = loaded_mechanics("direct")
+    return mech, sm, p
+
+
+def _interpolated(mech, expr, space):
+    from dolfinx import fem
+
+    f = fem.Function(space)
+    f.interpolate(expr)
+    return f.x.array
+
+
+def test_surface_stress_equals_the_whole_mesh_interpolation(loaded):
+    mech, _, _ = loaded
+    assert mech._stale  # solved, nothing read yet
+    x_fast, snn_fast = mech.surface_normal_stress()  # surface cells only
+    assert mech._stale
+    full = _interpolated(mech, mech._stress_expr, mech.T1)
+    np.testing.assert_array_equal(mech.stress.x.array, full)
+    assert not mech._stale
+    x_full, snn_full = mech.surface_normal_stress()  # from the whole-mesh field
+    np.testing.assert_array_equal(x_fast, x_full)
+    np.testing.assert_array_equal(snn_fast, snn_full)
+    assert np.ptp(snn_full) > 0  # the growth strain makes σ_nn non-uniform
+
+
+def test_stress_fields_follow_each_solve(loaded):
+    mech, _, _ = loaded
+    before = (mech.stress.x.array.copy(), mech.von_mises.x.array.copy())
+    x_m = np.linspace(-5e-6, 5e-6, 101)
+    mech.set_growth_current(x_m, 12.0 + 4.0 * np.cos(x_m / 1e-6))  # A/m², a new load
+    mech.solve()
+    for field, expr, space, old in ((mech.von_mises, mech._vm_expr, mech.D1, before[1]),
+                                    (mech.stress, mech._stress_expr, mech.T1, before[0])):
+        np.testing.assert_array_equal(field.x.array, _interpolated(mech, expr, space))
+        assert np.max(np.abs(field.x.array - old)) > 1e-3 * np.max(np.abs(old))
+
+
+def test_dof_vertices_are_the_dof_coordinates_after_the_mesh_moved(loaded):
+    from dolfinx import fem
+
+    from hemcell.surface.mechanics import dof_vertices
+    from hemcell.surface.solver import TransportProblem
+    from tests.surface.conftest import example_parameters
+
+    _, sm, _ = loaded
+    tr = TransportProblem(sm, example_parameters(), "coated")
+    spaces = {-1: tr.V1, 0: tr._fields[0][0], 1: tr._fields[1][0]}
+    G1 = fem.functionspace(sm.mechanics, ("DG", 1))
+    tol = ROUND_OFF * sm.spec.width_m
+    x0 = sm.transport.geometry.x.copy()
+    try:
+        for shift in (0.0, 0.1):  # then a smooth displacement of the transport mesh
+            x = sm.transport.geometry.x
+            x[:, 1] = x0[:, 1] + shift * 1e-6 * np.sin(x0[:, 0] / 1e-6)
+            for key, V in spaces.items():
+                np.testing.assert_allclose(tr._coordinates(key), V.tabulate_dof_coordinates(),
+                                           rtol=0, atol=tol)
+    finally:
+        sm.transport.geometry.x[:] = x0
+    node = dof_vertices(G1)
+    np.testing.assert_allclose(sm.mechanics.geometry.x[node], G1.tabulate_dof_coordinates(),
+                               rtol=0, atol=tol)
+    P2 = fem.functionspace(sm.mechanics, ("Lagrange", 2))
+    assert dof_vertices(P2) is None  # not on the vertices: the caller tabulates
