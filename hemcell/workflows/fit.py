@@ -1287,7 +1287,7 @@ class LiMetalCycleProblem(_CycleProblem):
 class CellCycleLifeProblem(_CycleProblem):
     """``cell cycle-life``: the HEM anode's charge capacity per initial gram (or its
     retention) per cycle, :func:`hemcell.workflows.anode_cycle_life.run_cycle_life`
-    (strain-driven loss of active material, cycle jumping) up to the last cycle of the
+    (loss of active material by the set's law, cycle jumping) up to the last cycle of the
     data, linear in N between the evaluated cycles. Model keys: ``recipe``, ``params``,
     ``protocol`` (one cycle), optional ``set``, ``ion``, ``tol`` (largest change of the
     active fraction per jump, default 0.02). Rebuilt at every evaluation."""

@@ -355,8 +355,8 @@ def test_cycle_life_spec_is_checked(tmp_path):
     spec = {"model": {"command": "cell cycle-life", "recipe": "hem_half_cell_sp",
                       "params": "heo_rocksalt_mgconicuzn"},
             "data": [{"file": str(data)}],
-            "fit": {"parameters": {"lam_strain_coefficient": {
-                "initial": 1e-3, "bounds": [1e-6, 1], "scale": "log"}}},
+            "fit": {"parameters": {"fatigue_paris_coefficient": {
+                "initial": "1e-11 m", "bounds": ["1e-14 m", "1e-8 m"], "scale": "log"}}},
             "objective": {"signal": "capacity_per_cycle", "noise": {"sigma": "1 mAh/g"}}}
     path = tmp_path / "cl.yaml"
     path.write_text(yaml.safe_dump(spec))
