@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pybamm
 
 from hemcell.laws import arrhenius_factor
@@ -134,3 +135,33 @@ def describe(ion: str) -> dict[str, str]:
         "counter_electrode": f"{ce['metal']} metal",
         "counter_electrode_exchange_source": src(ce["exchange_rate_constant"]["source"]),
     }
+
+
+def lowest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
+    """The lowest concentration of the electrolyte's conductivity table [mol m⁻³]
+    (Chayambuka2022's NaPF₆: 150), or ``None`` for a conductivity given as a formula."""
+    kappa = pv["Electrolyte conductivity [S.m-1]"]
+    if not callable(kappa):
+        return None
+    expr = kappa(pybamm.Scalar(1000.0), pybamm.Scalar(298.15))
+    if not isinstance(expr, pybamm.Symbol):
+        return None
+    tables = [n for n in expr.pre_order() if isinstance(n, pybamm.Interpolant)]
+    return float(min(np.min(t.x[0]) for t in tables)) if tables else None
+
+
+def add_measured_range_event(model: pybamm.BaseModel, pv: pybamm.ParameterValues) -> None:
+    """Stop a step whose electrolyte falls below the lowest concentration its transport
+    was measured at (:func:`lowest_tabulated_concentration`).
+
+    A fast step empties an electrode's pores (Chayambuka2022's NaPF₆: D_e = 2.5e-11
+    m² s⁻¹ at 1 M); past the table the solver fails on an extrapolated conductivity
+    instead of naming the cause. Electrolytes given as formulas (Xu2019's LiPF₆) have no
+    table and get no event.
+    """
+    c_low = lowest_tabulated_concentration(pv)
+    if c_low is None or "Electrolyte concentration [mol.m-3]" not in model.variables:
+        return
+    c_e = model.variables["Electrolyte concentration [mol.m-3]"]
+    model.events.append(pybamm.Event(
+        f"Electrolyte below its measured range ({c_low:g} mol/m3)", pybamm.min(c_e) - c_low))

@@ -27,6 +27,7 @@ from hemcell.cell.capacity import (
     rate_cell,
     theoretical_capacity,
 )
+from hemcell.cell.electrolytes import add_measured_range_event
 from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.options import model_options
@@ -92,6 +93,7 @@ def build_simulation(
     else:
         model = HEMHalfCell(
             model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
+    add_measured_range_event(model, pv)
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
     submeshes = {**model.default_submesh_types, **(submesh_types or {})}
@@ -427,6 +429,17 @@ def _check_completion(
         if st is None or type(st).__name__ == "EmptySolution":
             done = [s for s in steps[:k] if type(s).__name__ != "EmptySolution"]
             t_fail = float(done[-1].t[-1]) if done else 0.0
+            last = str(getattr(done[-1], "termination", "")) if done else ""
+            if st is None and last.startswith("event:") and "[experiment]" not in last:
+                return SimulationError(
+                    f"protocol stopped in step {len(done)} of {n_expected} ({last}); "
+                    f"{len(done)} step(s) were kept, the last one up to that event",
+                    step=raw[(len(done) - 1) % len(raw)], time_s=t_fail,
+                    hint="the electrolyte in an electrode's pores runs out at this "
+                    "current: a lower current, or a thinner or more porous electrode "
+                    "(--set anode_thickness=... / cathode_thickness=..., anode_porosity=... / "
+                    "cathode_porosity=...)" if "Electrolyte" in last
+                    else None)
             if st is not None:
                 why = str(getattr(st, "termination", ""))
             elif solver_error is not None:

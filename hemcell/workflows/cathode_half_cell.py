@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pybamm
 
+from hemcell.cell.electrolytes import add_measured_range_event
 from hemcell.cell.recipes import Recipe, load_recipe
 from hemcell.errors import InputError, SimulationError
 
@@ -194,7 +195,7 @@ def run_cell(
                                            duration_capacity_Ah=nominal, initial_voltage_V=u0)
     model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])(
         {"working electrode": "positive"} if rec.cell == CELL else {})
-    _electrolyte_range_event(model, pv)
+    add_measured_range_event(model, pv)
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in rec.mesh.items() if k in var_pts})
     solver = pybamm.IDAKLUSolver(rtol=rec.solver.get("rtol", 1e-6),
@@ -216,47 +217,8 @@ def run_cell(
         raise SimulationError("the first step could not start", step=first, time_s=0.0,
                               hint="check the step's current and cut-off")
     err = _check_completion(sol, protocol, cycles, errors.error)
-    done = _steps(sol)
-    why = str(getattr(done[-1], "termination", ""))
-    if err is not None and why.startswith("event:") and "[experiment]" not in why:
-        from hemcell.cell.protocols import split_steps
-
-        raw = split_steps(protocol)
-        err = SimulationError(
-            f"protocol stopped in step {len(done)} of {len(raw) * cycles} ({why}); "
-            f"{len(done)} step(s) were kept, the last one up to that event",
-            step=raw[(len(done) - 1) % len(raw)], time_s=float(done[-1].t[-1]),
-            hint="the cathode's pores run out of electrolyte at this current: a lower "
-            "current, or a thinner or more porous electrode (--set cathode_thickness=..., "
-            "cathode_porosity=...)" if "Electrolyte" in why else None)
     return CathodeHalfCellRun(rec, str(params), si, pv, protocol, steps_A, mass, sol,
                               elapsed, err)
-
-
-def lowest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
-    """The lowest concentration of the electrolyte's conductivity table [mol m⁻³]
-    (Chayambuka2022's NaPF₆: 150), or ``None`` for a conductivity given as a formula."""
-    kappa = pv["Electrolyte conductivity [S.m-1]"]
-    if not callable(kappa):
-        return None
-    expr = kappa(pybamm.Scalar(1000.0), pybamm.Scalar(298.15))
-    if not isinstance(expr, pybamm.Symbol):
-        return None
-    tables = [n for n in expr.pre_order() if isinstance(n, pybamm.Interpolant)]
-    return float(min(np.min(t.x[0]) for t in tables)) if tables else None
-
-
-def _electrolyte_range_event(model: pybamm.BaseModel, pv: pybamm.ParameterValues) -> None:
-    """Stop a step whose electrolyte falls below the lowest concentration its transport
-    was measured at (:func:`lowest_tabulated_concentration`): a fast discharge empties the
-    cathode's pores (Chayambuka2022: D_e = 2.5e-11 m² s⁻¹), and past the table the solver
-    fails on an extrapolated conductivity instead of naming the cause."""
-    c_low = lowest_tabulated_concentration(pv)
-    if c_low is None or "Electrolyte concentration [mol.m-3]" not in model.variables:
-        return
-    c_e = model.variables["Electrolyte concentration [mol.m-3]"]
-    model.events.append(pybamm.Event(
-        f"Electrolyte below its measured range ({c_low:g} mol/m3)", pybamm.min(c_e) - c_low))
 
 
 def _steps(sol: Any) -> list[Any]:

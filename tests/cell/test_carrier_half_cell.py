@@ -114,6 +114,24 @@ def test_na_k_runs_conserve_charge(ion, recipe):
     assert s["charge_balance_relative_error"] <= 1e-3
 
 
+def test_na_p2d_anode_names_the_electrolyte_limit_at_a_high_rate():
+    """At 2 A/g the Na electrolyte (NaPF₆, D_e = 2.5e-11 m² s⁻¹) empties the anode's
+    pores within seconds: the sodiation step ends at the lowest concentration of its
+    conductivity table (150 mol m⁻³) and the run reports that step and time, keeping it,
+    instead of the solver failing on an extrapolated conductivity."""
+    from hemcell.errors import SimulationError
+
+    run = run_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn",
+                   "Discharge at 2 A/g until 0.01 V; Charge at 2 A/g until 3 V", ion="Na")
+    assert isinstance(run.error, SimulationError)
+    assert "Electrolyte below its measured range (150 mol/m3)" in str(run.error)
+    assert run.error.step.startswith("Discharge at 2 A/g")
+    steps = [st for c in run.solution.cycles for st in c.steps]
+    assert run.error.time_s == pytest.approx(float(steps[0].t[-1]))
+    c_e = steps[0]["Electrolyte concentration [mol.m-3]"].entries
+    assert c_e.min() == pytest.approx(150.0, abs=1.0)
+
+
 def test_alloy_capacity_follows_the_ions_alloy_phase():
     """Zn has no Na or K alloy phase (elements.yaml): no alloying; In alloys with 2 Na per
     atom (Webb et al. 2014) instead of 13/3 Li."""
@@ -142,8 +160,7 @@ def test_k_electrolyte_is_the_stated_na_stand_in_with_its_measured_range():
     """No K⁺ transport is sourced (carrier_ions.yaml: Dhir 2023/2024 stored without their
     data), so K runs in Chayambuka's NaPF₆/EC:PC, labelled ``assumed`` in run.json, and a
     cathode half cell stops where that table starts (150 mol m⁻³) with a named event."""
-    from hemcell.cell.electrolytes import describe
-    from hemcell.workflows.cathode_half_cell import lowest_tabulated_concentration
+    from hemcell.cell.electrolytes import describe, lowest_tabulated_concentration
 
     k, na = electrolyte_values("K"), electrolyte_values("Na")
     for name in ("Electrolyte conductivity [S.m-1]", "Electrolyte diffusivity [m2.s-1]"):
