@@ -52,6 +52,8 @@ GEOMETRIES_3D: tuple[str, ...] = ("flat", "nucleus", "random")
 # Facets the 3D run reads (the transport boundary conditions, the surface output and
 # metrics); the side planes are zero-flux (natural) and, like the Li bottom, untagged.
 FACETS_3D: tuple[int, ...] = (Facet.LI_SURFACE, Facet.TOP)
+# Cells the 3D run reads: the electrolyte (the transport domain; no mechanics in 3D).
+REGIONS_3D: tuple[int, ...] = (Cell.ELECTROLYTE,)
 
 
 def check_spec_3d(spec: GeometrySpec) -> None:
@@ -222,9 +224,12 @@ def _build_gmsh_model_3d(spec: GeometrySpec, gmsh: Any) -> None:
 def build_mesh_3d(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMesh:
     """Mesh the 3D cell with gmsh on rank 0 and distribute it with DOLFINx.
 
-    Returns the full mesh and the transport (electrolyte) sub-mesh with the 2D tags
-    (facets: :data:`FACETS_3D` only; no mechanics sub-mesh: mechanics is 2D only). The
-    gmsh output is cached (:mod:`hemcell.surface.mesh_cache`). ``random`` surfaces are
+    gmsh meshes the whole cell (Li and electrolyte, so the electrolyte tetrahedra are
+    those of the conforming two-region mesh), but only the electrolyte cells are kept
+    and distributed: the returned mesh is the transport mesh itself (``mesh`` and
+    ``transport`` are the same object), with the 2D tags (facets: :data:`FACETS_3D`
+    only; no mechanics sub-mesh: mechanics is 2D only). The kept gmsh arrays are cached
+    (:mod:`hemcell.surface.mesh_cache`). ``random`` surfaces are
     applied by moving the nodes of the flat cell (see the module docstring); the map does
     not depend on the partition.
     """
@@ -241,5 +246,5 @@ def build_mesh_3d(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMe
     return mesh_from_gmsh(spec, lambda gmsh: _build_gmsh_model_3d(spec, gmsh), comm, gdim=3,
                           has_coating=False,
                           transform=lift if spec.kind == "random" else None,
-                          facets=FACETS_3D, cache_key=mesh_key("3d", spec, facets=FACETS_3D),
-                          with_mechanics=False)
+                          facets=FACETS_3D, with_mechanics=False, regions=REGIONS_3D,
+                          cache_key=mesh_key("3d", spec, facets=FACETS_3D, regions=REGIONS_3D))

@@ -88,6 +88,28 @@ def mesh_key(builder: str, spec: Any, **options: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
+def keep_regions(arrays: dict[str, npt.NDArray[Any]],
+                 regions: tuple[int, ...]) -> dict[str, npt.NDArray[Any]]:
+    """The gmsh arrays restricted to the cells tagged ``regions``.
+
+    Nodes no kept cell uses are dropped (the others keep their order) and so are the
+    facets with a dropped node; the kept cells, their tags and coordinates are unchanged.
+    A 3D run reads the electrolyte only (no mechanics in 3D): the Li cells, about half
+    of a graded 3D mesh, need not be distributed.
+    """
+    keep = np.isin(arrays["cell_values"], regions)
+    cells = arrays["cells"][keep]
+    used = np.zeros(len(arrays["x"]), dtype=bool)
+    used[cells.ravel()] = True
+    new_index = np.cumsum(used) - 1
+    facets = arrays["facets"]
+    on_kept = used[facets].all(axis=1) if facets.size else np.zeros(len(facets), dtype=bool)
+    return {"x": arrays["x"][used], "cells": new_index[cells],
+            "cell_values": arrays["cell_values"][keep],
+            "facets": new_index[facets[on_kept]], "facet_values": arrays["facet_values"][on_kept],
+            "gmsh_cell_type": arrays["gmsh_cell_type"]}
+
+
 def load(key: str) -> dict[str, npt.NDArray[Any]] | None:
     """The cached arrays of ``key``, or None (no cache, a miss, or an unreadable file)."""
     folder = cache_dir()
