@@ -229,13 +229,18 @@ def build_mesh_3d(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMe
     and distributed: the returned mesh is the transport mesh itself (``mesh`` and
     ``transport`` are the same object), with the 2D tags (facets: :data:`FACETS_3D`
     only; no mechanics sub-mesh: mechanics is 2D only). The kept gmsh arrays are cached
-    (:mod:`hemcell.surface.mesh_cache`). ``random`` surfaces are
-    applied by moving the nodes of the flat cell (see the module docstring); the map does
-    not depend on the partition.
+    (:mod:`hemcell.surface.mesh_cache`), and on ``MPI.COMM_WORLD`` (``comm`` None) the
+    last mesh built is reused in the process (the same object: 3D runs never move it).
+    ``random`` surfaces are applied by moving the nodes of the flat cell (see the module
+    docstring); the map does not depend on the partition.
     """
-    from hemcell.surface.mesh_cache import mesh_key
+    from hemcell.surface import mesh_cache
 
     check_spec_3d(spec)
+    key = mesh_cache.mesh_key("3d", spec, facets=FACETS_3D, regions=REGIONS_3D)
+    sm = mesh_cache.recall(key) if comm is None else None
+    if sm is not None:
+        return sm
     H, HL = spec.electrolyte_height_m, spec.li_thickness_m
 
     def lift(x: npt.NDArray[np.float64]) -> None:
@@ -243,8 +248,10 @@ def build_mesh_3d(spec: GeometrySpec, comm: MPI.Comm | None = None) -> SurfaceMe
         z = x[:, 2]
         x[:, 2] = np.where(z >= 0, z + s * (1 - z / H), z + s * (1 + z / HL))
 
-    return mesh_from_gmsh(spec, lambda gmsh: _build_gmsh_model_3d(spec, gmsh), comm, gdim=3,
-                          has_coating=False,
-                          transform=lift if spec.kind == "random" else None,
-                          facets=FACETS_3D, with_mechanics=False, regions=REGIONS_3D,
-                          cache_key=mesh_key("3d", spec, facets=FACETS_3D, regions=REGIONS_3D))
+    sm = mesh_from_gmsh(spec, lambda gmsh: _build_gmsh_model_3d(spec, gmsh), comm, gdim=3,
+                        has_coating=False, transform=lift if spec.kind == "random" else None,
+                        facets=FACETS_3D, with_mechanics=False, regions=REGIONS_3D,
+                        cache_key=key)
+    if comm is None:
+        mesh_cache.remember(key, sm)
+    return sm

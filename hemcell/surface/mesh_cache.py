@@ -12,6 +12,10 @@ Key: SHA-256 of the geometry specification (every field), the builder (2D/3D, ba
 tagging, the facet groups kept), the versions of gmsh and DOLFINx, the cache format and
 the source text of the geometry modules (a change to the meshing code is a miss).
 
+In the process, the last mesh built from a key is also kept (:func:`recall`,
+:func:`remember`): ``surface compare --dim 3`` solves its two cases on one distributed
+mesh instead of constructing it twice from the file.
+
 Location: ``$HEMCELL_CACHE_DIR/meshes`` (default ``~/.cache/hemcell/meshes``), one
 ``<key>.npz`` per mesh, written to a temporary file and renamed (atomic: concurrent runs
 never read a partial file). ``HEMCELL_MESH_CACHE=off`` disables the cache. Delete the
@@ -86,6 +90,29 @@ def mesh_key(builder: str, spec: Any, **options: Any) -> str:
     }
     text = json.dumps(payload, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+# the last mesh built in this process: (key, mesh)
+_LAST: dict[str, Any] = {}
+
+
+def recall(key: str) -> Any:
+    """The mesh last built in this process under ``key`` (None: another key, cache off)."""
+    if cache_dir() is None:
+        return None
+    return _LAST.get(key)
+
+
+def remember(key: str, mesh: Any) -> None:
+    """Keep ``mesh`` as the last mesh built under ``key`` (one mesh: bounded memory)."""
+    _LAST.clear()
+    if cache_dir() is not None:
+        _LAST[key] = mesh
+
+
+def forget() -> None:
+    """Drop the mesh kept in this process."""
+    _LAST.clear()
 
 
 def keep_regions(arrays: dict[str, npt.NDArray[Any]],
