@@ -425,6 +425,74 @@ def _main_3d() -> None:
                   flush=True)
 
 
+#: ``--profile``: stages of one coupled solve as (module file, function) under cProfile
+#: (cumulative CPU, nested stages included in their parents) ...
+PROFILE_FUNCTIONS = {
+    "mechanics set-up (P2 assembly, growth-strain map, forms)": ("mechanics.py", "__init__"),
+    "mechanics solves (right-hand side, factorisation, back-solves)": ("mechanics.py", "solve"),
+    "mechanics surface sampling (surface-cell stress, σ_nn)": ("mechanics.py",
+                                                              "surface_normal_stress"),
+    "transport set-up (forms, matrices, fields)": ("solver.py", "__init__"),
+    "transport Newton solves": ("solver.py", "solve"),
+    "  of which Jacobian assembly": ("solver.py", "_assemble_jacobian"),
+    "transport surface sampling": ("solver.py", "surface_samples"),
+    "stress → transport (set_normal_stress)": ("solver.py", "set_normal_stress"),
+}
+#: ... and PETSc log events (wall seconds, counts).
+PROFILE_EVENTS = {
+    "elasticity Cholesky: symbolic + numeric": ("MatCholFctrSym", "MatCholFctrNum"),
+    "transport LU: symbolic + numeric": ("MatLUFactorSym", "MatLUFactorNum"),
+    "triangular solves (both)": ("MatSolve",),
+    "SNES residual evaluations": ("SNESFunctionEval",),
+    "SNES Jacobian evaluations": ("SNESJacobianEval",),
+}
+
+
+def _main_profile() -> None:
+    """Print where the time of one coupled solve goes (1 rank), at each benchmark size."""
+    import cProfile
+    import pstats
+
+    import dolfinx_solver  # noqa: F401  (must precede petsc4py)
+
+    from petsc4py import PETSc
+
+    PETSc.Log.begin()
+    for label, size in SIZES_UM.items():
+        case = _Case(size)
+        case.poisson()
+        r = case.coupled()  # warm-up: forms compiled and cached
+        c = time.process_time()
+        case.poisson()
+        c_poisson = time.process_time() - c
+        before = {e: PETSc.Log.Event(e).getPerfInfo() for ev in PROFILE_EVENTS.values()
+                  for e in ev}
+        profile = cProfile.Profile()
+        c = time.process_time()
+        profile.enable()
+        r = case.coupled()
+        profile.disable()
+        c_coupled = time.process_time() - c
+        stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+        tr, mech = r.transport, r.mechanics
+        dofs_t = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
+        dofs_m = mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs
+        print(f"{label}: dofs={dofs_t + dofs_m} (transport {dofs_t}, elasticity {dofs_m}) "
+              f"coupled cpu={c_coupled:.3f} s (under cProfile) poisson cpu={c_poisson:.3f} s "
+              f"coupling_iterations={r.coupling_iterations} newton={r.newton_iterations} "
+              f"{_load()}")
+        for name, (path, func) in PROFILE_FUNCTIONS.items():
+            hits = [(v[1], v[3]) for k, v in stats.items()
+                    if k[0].endswith("surface/" + path) and k[2] == func]
+            calls, cum = sum(h[0] for h in hits), sum(h[1] for h in hits)
+            print(f"  {name:62s} {cum:7.3f} s  {calls} calls")
+        for name, events in PROFILE_EVENTS.items():
+            info = [(PETSc.Log.Event(e).getPerfInfo(), before[e]) for e in events]
+            t = sum(a["time"] - b["time"] for a, b in info)
+            n = [int(a["count"] - b["count"]) for a, b in info]
+            print(f"  {name:62s} {t:7.3f} s  {'+'.join(map(str, n))} calls (PETSc log, wall)")
+
+
 def _main_transient() -> None:
     """Print the time per transient step and of one steady solve (default coated nucleus)."""
     tc = _TransientCase()
@@ -462,6 +530,8 @@ if __name__ == "__main__":
 
     if "--mesh" in sys.argv:
         _main_mesh()
+    elif "--profile" in sys.argv:
+        _main_profile()
     elif "--transient" in sys.argv:
         _main_transient()
     elif "--iterative" in sys.argv:
