@@ -608,9 +608,9 @@ def mesh_from_arrays(comm: Any, arrays: dict[str, npt.NDArray[Any]] | None,
     partitioner), except that the cell tags are carried by the input cell index
     (``original_cell_index``) instead of being matched vertex by vertex, only the
     facets present in ``arrays`` are tagged, and on several ranks rank 0 first hands
-    each rank a contiguous block of the cells, so the dual graph and the partitioning
-    run on all ranks (half the time of ``create_mesh`` on 2 ranks at 2.9M cells; the
-    partition differs, the mesh does not).
+    each rank a contiguous block of the cells (and of the tagged facets), so the dual
+    graph and the partitioning run on all ranks (half the time of ``create_mesh`` on 2
+    ranks at 2.9M cells; the partition differs, the mesh does not).
     """
     import dolfinx_solver  # noqa: F401
 
@@ -639,6 +639,10 @@ def mesh_from_arrays(comm: Any, arrays: dict[str, npt.NDArray[Any]] | None,
         cell_values = None
     if comm.size > 1:  # input index = block offset + local index: the gmsh cell order
         cells = comm.scatter(np.array_split(cells, comm.size) if root else None, root=0)
+        facet_arr, facet_values = comm.scatter(
+            list(zip(np.array_split(facet_arr, comm.size),
+                     np.array_split(facet_values, comm.size), strict=True)) if root else None,
+            root=0)
     msh = create_mesh(comm, cells, domain, x)
     cell_values = comm.bcast(cell_values, root=0)
     imap = msh.topology.index_map(tdim)

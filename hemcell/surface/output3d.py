@@ -64,12 +64,20 @@ def evaluate_points(func: Any, points_m: npt.NDArray[np.float64]) -> npt.NDArray
     takes the first value found. Collective; ``None`` on other ranks. Containment is
     decided by barycentric coordinates (tolerance 1e-10): DOLFINx's
     ``compute_colliding_cells`` uses an absolute distance tolerance that accepts every
-    nearby cell when lengths are in metres.
+    nearby cell when lengths are in metres. The search tree holds only the cells whose
+    bounding box meets the points' bounding box (for a slice map, the cells cut by the
+    slice plane: a few % of a large 3D mesh).
     """
     from dolfinx import geometry
 
     msh = func.function_space.mesh
-    tree = geometry.bb_tree(msh, msh.topology.dim)
+    tdim = msh.topology.dim
+    n_cells = msh.topology.index_map(tdim).size_local
+    corners = msh.geometry.x[msh.geometry.dofmaps[0][:n_cells]]  # (cells, nodes, 3)
+    lo, hi = points_m.min(axis=0), points_m.max(axis=0)
+    near = np.flatnonzero(np.all((corners.min(axis=1) <= hi) & (corners.max(axis=1) >= lo),
+                                 axis=1)).astype(np.int32)
+    tree = geometry.bb_tree(msh, tdim, entities=near)
     cand = geometry.compute_collisions_points(tree, points_m)
     offsets, cells = np.asarray(cand.offsets), np.asarray(cand.array)
     point = np.repeat(np.arange(len(points_m)), np.diff(offsets))
