@@ -604,13 +604,16 @@ def mesh_from_arrays(comm: Any, arrays: dict[str, npt.NDArray[Any]] | None,
                      gdim: int) -> tuple[Any, Any, Any]:
     """Distributed DOLFINx mesh, cell tags and facet tags from gmsh arrays on rank 0.
 
-    The same construction as ``dolfinx.io.gmsh.model_to_mesh`` (same cells, same
-    partitioner), except that the cell tags are carried by the input cell index
+    The same construction as ``dolfinx.io.gmsh.model_to_mesh`` (same cells; on one
+    rank the same mesh), except that the cell tags are carried by the input cell index
     (``original_cell_index``) instead of being matched vertex by vertex, only the
-    facets present in ``arrays`` are tagged, and on several ranks rank 0 first hands
-    each rank a contiguous block of the cells (and of the tagged facets), so the dual
-    graph and the partitioning run on all ranks (half the time of ``create_mesh`` on 2
-    ranks at 2.9M cells; the partition differs, the mesh does not).
+    facets present in ``arrays`` are tagged, and on several ranks the partition is a
+    slab partition in x instead of a graph partition: rank 0 orders the cells by the x
+    of their centroid and hands each rank a contiguous block (and a block of the tagged
+    facets), which the rank keeps. The cut planes x = const cross the graded mesh where
+    any balanced partition must; at 2.9M cells on 2 ranks this takes ``create_mesh``
+    from 34 s (graph partition on rank 0) to 13 s plus a 1 s sort. The partition
+    differs from a graph partitioner's, the mesh does not.
     """
     import dolfinx_solver  # noqa: F401
 
@@ -637,13 +640,18 @@ def mesh_from_arrays(comm: Any, arrays: dict[str, npt.NDArray[Any]] | None,
         facet_arr = np.empty((0, tdim), dtype=np.int64)
         facet_values = np.empty(0, dtype=np.int32)
         cell_values = None
-    if comm.size > 1:  # input index = block offset + local index: the gmsh cell order
+    partitioner = None
+    if comm.size > 1:  # slab partition (input index = block offset + local index)
+        if root:
+            order = np.argsort(x[cells, 0].mean(axis=1), kind="stable")
+            cells, cell_values = cells[order], cell_values[order]
         cells = comm.scatter(np.array_split(cells, comm.size) if root else None, root=0)
         facet_arr, facet_values = comm.scatter(
             list(zip(np.array_split(facet_arr, comm.size),
                      np.array_split(facet_values, comm.size), strict=True)) if root else None,
             root=0)
-    msh = create_mesh(comm, cells, domain, x)
+        partitioner = _keep_on_rank(comm.rank, tdim + 1)
+    msh = create_mesh(comm, cells, domain, x, partitioner=partitioner)
     cell_values = comm.bcast(cell_values, root=0)
     imap = msh.topology.index_map(tdim)
     n_cells = imap.size_local + imap.num_ghosts
@@ -656,6 +664,17 @@ def mesh_from_arrays(comm: Any, arrays: dict[str, npt.NDArray[Any]] | None,
                                         values.astype(np.int32, copy=False))
     facet_tags.name = "facet_tags"
     return msh, cell_tags, facet_tags
+
+
+def _keep_on_rank(rank: int, vertices_per_cell: int) -> Any:
+    """A DOLFINx cell partitioner that leaves every cell on the rank that holds it."""
+    from dolfinx.graph import adjacencylist
+
+    def partition(_comm: Any, _n_parts: int, _cell_types: Any, cells: Any) -> Any:
+        n_cells = sum(c.size for c in cells) // vertices_per_cell
+        return adjacencylist(np.full(n_cells, rank, dtype=np.int32))._cpp_object
+
+    return partition
 
 
 def split_mesh(spec: Any, msh: Any, cell_tags: Any, facet_tags: Any,
