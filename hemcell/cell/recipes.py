@@ -13,11 +13,12 @@ A recipe is a small YAML file::
     mechanisms: [intercalation, conversion, alloying, space_charge, irreversible]
     mesh: {x_s: 10, x_p: 20, r_p: 10}
     solver: {rtol: 1.0e-6, atol: 1.0e-8}
+    experiment_model: unified  # legacy (default): one PyBaMM model per protocol step
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,13 @@ _KEYS = {
     "cathode",
     "n_p_ratio",
     "thermal",
+    "experiment_model",
 }
+
+#: How a protocol's steps become PyBaMM models (``pybamm.Simulation``'s
+#: ``experiment_model_mode``): ``legacy`` builds one model per distinct step, ``unified``
+#: one model for the whole protocol, with the step's control law switched by an input.
+EXPERIMENT_MODELS = ("legacy", "unified")
 
 
 def models_dir() -> Path:
@@ -63,27 +70,17 @@ class Recipe:
     geometry: str = "p2d"
     mechanisms: tuple[str, ...] = MECHANISMS
     mesh: dict[str, int] = field(default_factory=dict)
-    solver: dict[str, float] = field(default_factory=dict)
+    solver: dict[str, float | int] = field(default_factory=dict)
     cathode: str | None = None
     n_p_ratio: float = 1.1
     thermal: str = "isothermal"
+    experiment_model: str = "legacy"
 
     def with_mechanisms(self, mechanisms: list[str] | None) -> Recipe:
         """A copy with another mechanism list (the ``--mechanisms`` option)."""
         if not mechanisms:
             return self
-        return Recipe(
-            self.name,
-            self.description,
-            self.cell,
-            self.geometry,
-            check_mechanisms(mechanisms),
-            self.mesh,
-            self.solver,
-            self.cathode,
-            self.n_p_ratio,
-            self.thermal,
-        )
+        return replace(self, mechanisms=check_mechanisms(mechanisms))
 
 
 def is_cathode_set_name(name: Any) -> bool:
@@ -91,6 +88,32 @@ def is_cathode_set_name(name: Any) -> bool:
     from hemcell.cell.cathodes import is_cathode_set
 
     return name is not None and is_cathode_set(str(name))
+
+
+def _solver_settings(path: Path, solver: Any) -> dict[str, float | int]:
+    """The recipe's ``solver:`` mapping: rtol, atol and IDAKLU options, numbers only.
+
+    Integers stay integers (IDAKLU's counts, e.g. ``max_nonlinear_iterations``, are C++
+    ints); every other number becomes a float.
+    """
+    if not solver:
+        return {}
+    if not isinstance(solver, dict):
+        raise InputError(f"{path}: solver", solver, "a mapping of solver settings to numbers")
+    out: dict[str, float | int] = {}
+    for key, value in solver.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[str(key)] = value
+            continue
+        try:  # YAML reads 1e-6 (no decimal point) as a string
+            if isinstance(value, bool):
+                raise TypeError(value)
+            out[str(key)] = float(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{path}: solver.{key}", value, "a number",
+                             hint="rtol, atol or an IDAKLU option (pybamm.IDAKLUSolver)"
+                             ) from None
+    return out
 
 
 def list_recipes() -> list[str]:
@@ -145,6 +168,10 @@ def load_recipe(name_or_path: str) -> Recipe:
     thermal = data.get("thermal", "isothermal")
     if thermal not in THERMAL_OPTIONS or (thermal != "isothermal" and cell != "full"):
         raise InputError(f"{p}: thermal", thermal, "isothermal, or lumped for a full cell")
+    experiment_model = data.get("experiment_model", "legacy")
+    if experiment_model not in EXPERIMENT_MODELS:
+        raise InputError(f"{p}: experiment_model", experiment_model,
+                         f"one of {list(EXPERIMENT_MODELS)}")
     no_anode = cell in ("cathode_half", "hard_carbon_full")  # no HEM anode mechanisms
     if cell == "hard_carbon_full" and (not is_cathode_set_name(cathode) or geometry != "p2d"):
         raise InputError(f"{p}: cathode/geometry", (cathode, geometry), "a hard-carbon full "
@@ -162,8 +189,9 @@ def load_recipe(name_or_path: str) -> Recipe:
         geometry=geometry,
         mechanisms=mechs,
         mesh={str(k): int(v) for k, v in (data.get("mesh") or {}).items()},
-        solver={str(k): float(v) for k, v in (data.get("solver") or {}).items()},
+        solver=_solver_settings(p, data.get("solver")),
         cathode=cathode,
         n_p_ratio=float(n_p),
         thermal=thermal,
+        experiment_model=experiment_model,
     )

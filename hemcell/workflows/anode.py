@@ -110,6 +110,7 @@ def build_simulation(
         solver=solver,
         var_pts=var_pts,
         submesh_types=submeshes,
+        experiment_model_mode=recipe.experiment_model,  # legacy | unified (recipe key)
     )
 
 

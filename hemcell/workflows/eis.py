@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -469,8 +469,10 @@ def _state_after(setup: Any, protocol: str, size: int) -> np.ndarray:
     """Final state vector of the protocol run on the same model (ends with a rest)."""
     from hemcell.workflows.anode import build_simulation, solve_cell
 
-    sim = build_simulation(setup.recipe, setup.parameter_values, setup.inventory,
-                           setup.experiment)
+    # one PyBaMM model per step: a protocol-wide model (recipe experiment_model: unified)
+    # carries its step control as one more unknown, which the impedance model has not
+    recipe = replace(setup.recipe, experiment_model="legacy")
+    sim = build_simulation(recipe, setup.parameter_values, setup.inventory, setup.experiment)
     run = solve_cell(setup, sim)
     if run.error is not None:
         raise run.error

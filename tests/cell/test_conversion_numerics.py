@@ -6,19 +6,28 @@
   the previous formulation (stored reference, SP, one 0.5 A/g cycle);
 - charge is conserved with the spread on;
 - the spread turns each element's flat reconversion plateau into a dQ/dV peak of finite
-  width near the source's position.
+  width near the source's position;
+- solver numerics (docs/anode.md "Numerics", "Where a re-solve's time goes"): the
+  model's Jacobian, evaluated on CasADi's scalar graph, equals the derivative PyBaMM
+  builds; one PyBaMM model for the whole protocol (recipe ``experiment_model: unified``)
+  gives the solution of one model per step within the solver tolerance; recipe solver
+  settings keep integer IDAKLU options integer and reject non-numbers.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+import casadi
 import numpy as np
 import pybamm
 import pytest
 
 from hemcell.cell.mechanisms.base import SPREAD_TRUNCATION, front_factor, site_shift
-from hemcell.workflows.anode import run_cell, summarize
+from hemcell.cell.recipes import load_recipe
+from hemcell.errors import InputError
+from hemcell.workflows.anode import build_simulation, prepare_cell, run_cell, summarize
 
 PARAMS = "heo_rocksalt_mgconicuzn"
 CYCLE = "Discharge at 0.5 A/g until 0.01 V; Charge at 0.5 A/g until 3 V"
@@ -113,3 +122,69 @@ def test_spread_gives_broad_reconversion_peaks_near_the_sources(sharp, spread):
     peaks = spread["delithiation_conversion_dqdv_peaks_V"][0]
     assert len(peaks) >= 2
     assert 2.3 < max(peaks) < 2.75
+
+
+@pytest.fixture(scope="module")
+def sp_modes() -> dict:
+    """The SP recipe's cycle solved with one PyBaMM model per step and with one model."""
+    setup = prepare_cell("hem_half_cell_sp", PARAMS, CYCLE)
+    out = {}
+    for mode in ("legacy", "unified"):
+        rec = replace(setup.recipe, experiment_model=mode)
+        sim = build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment)
+        out[mode] = sim.solve()
+    return out
+
+
+def test_scalar_jacobian_is_pybamms_derivative(sp_modes):
+    """The solver's Jacobian (expanded to scalar operations) equals CasADi's automatic
+    derivative of the residual PyBaMM converts, at a state of the cycle, to round-off."""
+    for sol in sp_modes.values():
+        model = sol.all_models[0]
+        inputs = sol.all_inputs[0]
+        p = casadi.DM(np.vstack([np.reshape(v, (-1, 1)) for v in inputs.values()])
+                      if inputs else np.zeros((0, 1)))
+        y = casadi.DM(np.asarray(sol.all_ys[0][:, -1]).ravel())
+        t = casadi.DM(float(sol.all_ts[0][-1]))
+        t_s, y_s = casadi.MX.sym("t"), casadi.MX.sym("y", model.len_rhs_and_alg)
+        p_s = casadi.MX.sym("p", p.shape[0])
+        residual = model.rhs_algebraic_eval(t_s, y_s, p_s)
+        reference = casadi.Function("J", [t_s, y_s, p_s], [casadi.jacobian(residual, y_s)])
+        expected = np.asarray(casadi.densify(reference(t, y, p)))
+        got = np.asarray(casadi.densify(model.jac_rhs_algebraic_eval(t, y, p)))
+        scale = np.max(np.abs(expected), axis=1, keepdims=True) + 1e-300
+        assert np.max(np.abs(got - expected) / scale) < 1e-12
+
+
+def test_one_protocol_model_gives_the_per_step_solution(sp_modes):
+    """Same voltage curve and charge (rtol 1e-6 of the recipe): capacity within 1e-6,
+    voltage within 1 mV away from the cut-off corners (where a shift of the event time
+    by the tolerance moves the interpolated voltage)."""
+    legacy, unified = sp_modes["legacy"], sp_modes["unified"]
+    q_l = legacy["Discharge capacity [A.h]"].entries
+    q_u = unified["Discharge capacity [A.h]"].entries
+    assert q_u.max() == pytest.approx(q_l.max(), rel=1e-6)
+    assert q_u[-1] - q_l[-1] == pytest.approx(0, abs=1e-6 * q_l.max())
+    for s_l, s_u in zip(legacy.sub_solutions, unified.sub_solutions, strict=True):
+        t = np.linspace(s_l.t[0] + 1, min(s_l.t[-1], s_u.t[-1]) - 1, 500)
+        v_l = np.interp(t, s_l.t, s_l["Voltage [V]"].entries)
+        v_u = np.interp(t, s_u.t, s_u["Voltage [V]"].entries)
+        assert np.max(np.abs(v_u - v_l)) < 1e-3
+
+
+def test_recipe_solver_settings_are_numbers(tmp_path):
+    """Integer IDAKLU options stay int (a C++ int: 4.0 is refused by IDAKLU), floats and
+    YAML's string form of 1e-6 become float, anything else is an InputError."""
+    rec = load_recipe("hem_half_cell_p2d")
+    assert isinstance(rec.solver["max_nonlinear_iterations"], int)
+    assert rec.experiment_model == "unified"
+    path = tmp_path / "r.yaml"
+    path.write_text("name: r\nsolver: {rtol: 1e-6, max_order_bdf: 4}\n")
+    assert load_recipe(str(path)).solver == {"rtol": 1e-6, "max_order_bdf": 4}
+    for bad in ("{rtol: fast}", "{rtol: true}", "[1, 2]"):
+        path.write_text(f"name: r\nsolver: {bad}\n")
+        with pytest.raises(InputError, match="solver"):
+            load_recipe(str(path))
+    path.write_text("name: r\nexperiment_model: fused\n")
+    with pytest.raises(InputError, match="experiment_model"):
+        load_recipe(str(path))
