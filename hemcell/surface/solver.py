@@ -430,9 +430,14 @@ class TransportProblem:
         self.lag_jacobian = lag_jacobian and reuse_preconditioner
         self.jacobian_assemblies = 0
         self._chord_norm: float | None = None  # residual norm before the last chord step
-        if reuse_preconditioner:
+        if self.lag_jacobian:
+            # J is assembled only when the preconditioner is rebuilt: it is its own
+            # preconditioner matrix (the KSP refactors it when its values change)
+            self._P = self.problem.A
+        elif reuse_preconditioner:
             self._P = create_matrix(self.problem.J)
             self._P.assemble()  # empty until the first copy of J
+        if reuse_preconditioner:
             # through a weak reference: a bound method held by PETSc is a reference cycle
             # the garbage collector cannot see, so the problem, its mesh and their MPI
             # communicators were never freed (a transient run aborted with "Too many
@@ -452,22 +457,14 @@ class TransportProblem:
         coupling iterations and time steps. P is rebuilt at the first Jacobian, after a
         failed solve, and when the last Krylov solve took more than
         ``max(2 k₀, k₀ + 10)`` iterations (k₀: iterations right after the last rebuild).
-
-        With ``lag_jacobian`` J is not assembled either (J = P, a chord step) unless the
-        last chord step reduced the residual norm by less than :data:`CHORD_CONTRACTION`;
-        then J is assembled and P rebuilt.
+        With ``lag_jacobian`` see :meth:`_lagged_jacobian`.
         """
         from dolfinx.fem.petsc import assemble_jacobian
         from petsc4py import PETSc
 
         if self.lag_jacobian:
-            norm = snes.getFunctionNorm()  # at the state the Jacobian is asked for
-            slow = (self._chord_norm is not None and snes.getIterationNumber() > 0
-                    and norm > CHORD_CONTRACTION * self._chord_norm)
-            rebuild = self._refresh_next or slow
-            self._chord_norm = None if rebuild else norm
-            if not rebuild:
-                return
+            self._lagged_jacobian(snes, x, J)
+            return
         its = snes.getKSP().getIterationNumber()  # of the last linear solve
         if self._fresh_ksp_iterations < 0:  # the first solve after a rebuild
             self._fresh_ksp_iterations = its
@@ -476,13 +473,36 @@ class TransportProblem:
         assemble_jacobian(snes, x, J, P, u=self.u, jacobian=self.problem.J,
                           preconditioner=None, bcs=self.bcs)
         self.jacobian_assemblies += 1
-        if rebuild or self.lag_jacobian:
+        if rebuild:
             pattern = PETSc.Mat.Structure  # P takes J's pattern at the first copy
             J.copy(P, structure=pattern.SAME_NONZERO_PATTERN if self.preconditioner_builds
                    else pattern.DIFFERENT_NONZERO_PATTERN)
             self.preconditioner_builds += 1
             self._refresh_next = False
             self._fresh_ksp_iterations = -1
+
+    def _lagged_jacobian(self, snes: Any, x: Any, J: Any) -> None:
+        """Chord step with the kept J (its own preconditioner matrix), or a new Jacobian.
+
+        J is left as it is (no assembly; the KSP keeps its factors, a chord step) unless
+        this is the first Jacobian, the last solve failed, or the last chord step reduced
+        the residual norm by less than :data:`CHORD_CONTRACTION`; then J is assembled,
+        and the KSP, seeing it changed, rebuilds the preconditioner.
+        """
+        from dolfinx.fem.petsc import assemble_jacobian
+
+        norm = snes.getFunctionNorm()  # at the state the Jacobian is asked for
+        slow = (self._chord_norm is not None and snes.getIterationNumber() > 0
+                and norm > CHORD_CONTRACTION * self._chord_norm)
+        if not (self._refresh_next or slow):
+            self._chord_norm = norm
+            return
+        self._chord_norm = None
+        assemble_jacobian(snes, x, J, J, u=self.u, jacobian=self.problem.J,
+                          preconditioner=None, bcs=self.bcs)
+        self.jacobian_assemblies += 1
+        self.preconditioner_builds += 1
+        self._refresh_next = False
 
     # ------------------------------------------------------------------ transient
     def _storage_term(self, c_hat: Any, q: Any, dx: Any) -> Any:
