@@ -17,7 +17,10 @@ double, and the speed-up on 2 MPI ranks.
       mpiexec -n 2 python benchmarks/bench_surface.py
 
   prints the coupled (direct and GAMG elasticity) and Poisson CPU (summed over the
-  ranks) and wall times on that many ranks.
+  ranks) and wall times on that many ranks. ``python benchmarks/bench_surface.py
+  --profile`` prints where one coupled solve spends its time at both sizes (cProfile
+  stages and PETSc log events: factorisations, triangular solves, residual and
+  Jacobian evaluations).
 - ``surface_transient_steps`` (issue 6): ten moving-boundary transient steps (Δt = 10 s,
   BDF2, transport SNES + mesh-motion Laplace solve per step) of the coated nucleus on
   the default mesh vs one steady coupled solve (``solve_coupled``) on the same mesh.
@@ -429,6 +432,7 @@ def _main() -> None:
                       f"coupling_iterations={m['coupling_iterations']} "
                       f"newton={result.newton_iterations} "
                       f"factorisations={tr.preconditioner_builds} "
+                      f"jacobians={tr.jacobian_assemblies} "
                       f"max_rel_change_i_n={change:.1e} {_load()}", flush=True)
 
 
