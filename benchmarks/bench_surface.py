@@ -321,7 +321,7 @@ def benchmarks() -> list[Any]:
                          "transport mesh"),
             run=case.coupled, baseline=case.poisson,
             baseline_name="scalar Poisson, CG + GAMG, same mesh",
-            repeats=2,
+            repeats=2, target_ratio=10.0,
         ))
     mech = _Case(SIZES_UM["100k"])
     out.append(Benchmark(
