@@ -12,6 +12,12 @@ the same tolerances.
 
 Aim: re-solve ratio <= 3 (solver steps <= 1.5x the DFN's), <= 2 with build.
 
+Each side runs as its users get it: hemcell with the recipe's settings (IDAKLU Newton
+coefficient 0.02 with 4 iterations per attempt, one PyBaMM model for the whole protocol,
+the Jacobian built on CasADi's scalar graph), PyBaMM's DFN with PyBaMM's defaults (one
+model per step). Where the re-solve's time goes and what bounds the ratio:
+docs/anode.md "Numerics".
+
 A second benchmark, ``anode_p2d_cycle_with_build``, times what a user waits for in
 ``hemcell cell run``: building, discretising and solving from scratch on every call
 (loading the parameter set included), against the same for PyBaMM's DFN.
