@@ -283,25 +283,27 @@ class TransportProblem:
         self.stress_field = fem.Function(self.V1, name="normal_stress_Pa")
         i0_mean = kinetics.mean_exchange_current_density(p, case)
         self.i0_mean = i0_mean
+        # The P1 interface fields are their nodal values: each is evaluated once per node
+        # (at the dof coordinates), not at every cell's vertices as Function.interpolate
+        # of a callable does (the same values; ~27x fewer evaluations on a 3D mesh).
+        node_xyz = self._coordinates(-1)
         if case == "bare" and tdim == 3:  # a field g(x, y) on the 3D surface
-            spec = sm.spec
-            self.i0_field.interpolate(lambda x: i0_mean * kinetics.sei_heterogeneity_factor_2d(
-                x[0], x[1], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m,
-                spec.width_m, p.sei_seed))
+            self.i0_field.x.array[:] = i0_mean * kinetics.sei_heterogeneity_factor_2d(
+                node_xyz[:, 0], node_xyz[:, 1], p.sei_heterogeneity_amplitude,
+                p.sei_correlation_length_m, sm.spec.width_m, p.sei_seed)
         elif case == "bare":
-            spec = sm.spec
-            self.i0_field.interpolate(lambda x: i0_mean * kinetics.sei_heterogeneity_factor(
-                x[0], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m,
-                spec.width_m, p.sei_seed))
+            self.i0_field.x.array[:] = i0_mean * kinetics.sei_heterogeneity_factor(
+                node_xyz[:, 0], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m,
+                sm.spec.width_m, p.sei_seed)
         elif case == "coated_thin":
             # pinholes of an incompletely covering film (hemcell.surface.coverage)
             self.coverage_field = fem.Function(self.V1, name="coating_coverage")
             self.film_conductance = fem.Function(self.V1, name="film_conductance_S_per_m2")
-            width = sm.spec.width_m
-            for target, k in ((self.coverage_field, 0), (self.i0_field, 1),
-                              (self.film_conductance, 2)):
-                target.interpolate(lambda x, k=k: coverage.thin_layer_fields(
-                    x[0], p, width, x[1] if tdim == 3 else None)[k])
+            thin = coverage.thin_layer_fields(node_xyz[:, 0], p, sm.spec.width_m,
+                                              node_xyz[:, 1] if tdim == 3 else None)
+            self.coverage_field.x.array[:] = thin.coverage
+            self.i0_field.x.array[:] = thin.exchange_current_density_A_per_m2
+            self.film_conductance.x.array[:] = thin.film_conductance_S_per_m2
         else:
             self.i0_field.x.array[:] = i0_mean
         self.stress_field.x.array[:] = -p.stack_pressure_Pa

@@ -7,13 +7,19 @@
 - P1 dof coordinates come from the geometry nodes (``dof_vertices``) instead of
   ``tabulate_dof_coordinates``: the same points to round-off, also after the mesh moved
   (moving-boundary runs).
+- The P1 interface fields (native-SEI exchange current; coverage, exchange current and
+  film conductance of a film with pinholes) are evaluated once per node at the dof
+  coordinates instead of by ``Function.interpolate`` at every cell's vertices: the same
+  values on 2D and 3D meshes, to the round-off of the random-field sums (the pinhole
+  indicator bit for bit).
 - Chord steps in the staggered loop (``lag_jacobian``: the kept Jacobian and factors,
   no assembly while each step reduces the residual 20-fold) reach the same coupled
   solution as a Newton step with a fresh Jacobian every time, to the SNES tolerance
   (rtol 1e-10), with one Jacobian assembly instead of one per Newton step.
 
 Coarse coated nucleus (surface mesh 0.2 µm, the mechanics case of
-``tests/surface/mpi_mechanics_case.py``): about 3 s.
+``tests/surface/mpi_mechanics_case.py``): about 3 s; the interface fields on coarse 2D
+and 3D nuclei (~4k and ~5k nodes): about 2 s.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ import pytest
 from tests.surface.conftest import require_fenicsx
 
 ROUND_OFF = 1e-15  # relative to the cell width: coordinates from two exact formulas
+# relative: a random-field value is a 64-mode sum (BLAS, blocking set by the number of
+# points) at points that differ by the push-forward's round-off (~1e-21 m); the worst-case
+# round-off of an n-term sum, n·ε·Σ|terms|, is ~2e-14 here; 20 ε (4.4e-15) seen
+FIELD_ROUND_OFF = 1e-14
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +139,56 @@ def test_chord_steps_reach_the_newton_solution(loaded):
         a, b = getattr(chord.samples, key), getattr(newton.samples, key)
         np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-8 * np.max(np.abs(b)),
                                    err_msg=key)
+
+
+def _interface_fields_by_interpolation(tr, sm, p):
+    """The interface fields the long way round: ``Function.interpolate`` of the callables."""
+    from dolfinx import fem
+
+    from hemcell.surface import coverage, kinetics
+
+    tdim = sm.transport.topology.dim
+    width = sm.spec.width_m
+    i0_mean = kinetics.mean_exchange_current_density(p, tr.case)
+    fields = {name: fem.Function(tr.V1) for name in ("i0", "coverage", "conductance")}
+    if tr.case == "bare" and tdim == 3:
+        fields["i0"].interpolate(lambda x: i0_mean * kinetics.sei_heterogeneity_factor_2d(
+            x[0], x[1], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m, width,
+            p.sei_seed))
+    elif tr.case == "bare":
+        fields["i0"].interpolate(lambda x: i0_mean * kinetics.sei_heterogeneity_factor(
+            x[0], p.sei_heterogeneity_amplitude, p.sei_correlation_length_m, width,
+            p.sei_seed))
+    else:
+        for name, k in (("coverage", 0), ("i0", 1), ("conductance", 2)):
+            fields[name].interpolate(lambda x, k=k: coverage.thin_layer_fields(
+                x[0], p, width, x[1] if tdim == 3 else None)[k])
+    return {k: f.x.array for k, f in fields.items()}
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_interface_fields_equal_the_interpolated_callables(dim):
+    from hemcell.surface.geometry import build_mesh
+    from hemcell.surface.geometry3d import build_mesh_3d
+    from hemcell.surface.solver import TransportProblem
+    from tests.surface.conftest import coarse_spec, example_parameters
+
+    require_fenicsx()
+    # a film with pinholes (θ ≈ 0.6) over a heterogeneous native SEI (s = 0.5)
+    p = example_parameters(coating_closure_thickness_m=20e-9)
+    if dim == 2:
+        sm = build_mesh(coarse_spec("nucleus"))
+    else:
+        sm = build_mesh_3d(coarse_spec("nucleus", electrolyte_height_m=20e-6,
+                                       surface_mesh_size_m=0.5e-6, far_mesh_size_m=2.5e-6))
+    for case in ("bare", "coated_thin"):
+        tr = TransportProblem(sm, p, case)
+        ref = _interface_fields_by_interpolation(tr, sm, p)
+        np.testing.assert_allclose(tr.i0_field.x.array, ref["i0"], rtol=FIELD_ROUND_OFF,
+                                   atol=0, err_msg=case)
+        assert np.ptp(ref["i0"]) > 0.5 * np.mean(ref["i0"])  # a field, not a constant
+        if case == "coated_thin":
+            np.testing.assert_array_equal(tr.coverage_field.x.array, ref["coverage"])
+            np.testing.assert_array_equal(tr.film_conductance.x.array, ref["conductance"])
+            assert np.ptp(tr.film_conductance.x.array) > 0
+            assert 0 < np.mean(ref["coverage"]) < 1  # covered nodes and pinholes
