@@ -116,6 +116,14 @@ class GeometrySpec:
         Element size far from the surface.
     grading_distance_m
         Distance over which the size grows from the surface to the far size.
+    li_far_mesh_size_m
+        Element size in the lithium from ``li_far_mesh_depth_m`` below the surface on,
+        where it is coarser than the common grading (the lithium carries only the
+        elasticity, whose stress concentrates at the surface); None: the lithium is
+        graded like the electrolyte.
+    li_far_mesh_depth_m
+        Depth below the surface over which the lithium's size grows to
+        ``li_far_mesh_size_m`` (both or neither given).
     roughness_correlation_length_m
         Correlation length ℓ of the ``random`` surface.
     roughness_seed
@@ -139,6 +147,8 @@ class GeometrySpec:
     roughness_correlation_length_m: float = 1e-6
     roughness_seed: int = 0
     roughness_modes: int = 64
+    li_far_mesh_size_m: float | None = None
+    li_far_mesh_depth_m: float | None = None
 
     def __post_init__(self) -> None:
         """Check the geometry is realisable."""
@@ -152,6 +162,12 @@ class GeometrySpec:
             "far_mesh_size_m": self.far_mesh_size_m,
             "grading_distance_m": self.grading_distance_m,
         }
+        if (self.li_far_mesh_size_m is None) != (self.li_far_mesh_depth_m is None):
+            raise InputError("geometry: li_far_mesh_size_m", self.li_far_mesh_size_m,
+                             "given together with li_far_mesh_depth_m (both or neither)")
+        if self.li_far_mesh_size_m is not None and self.li_far_mesh_depth_m is not None:
+            positive["li_far_mesh_size_m"] = self.li_far_mesh_size_m
+            positive["li_far_mesh_depth_m"] = self.li_far_mesh_depth_m
         for key, val in positive.items():
             if not (math.isfinite(val) and val > 0):
                 raise InputError(f"geometry: {key}", val, "a positive length")
@@ -433,13 +449,39 @@ def _build_gmsh_model(spec: GeometrySpec, gmsh: Any, band_is_electrolyte: bool,
     dist = fld.add("Distance")
     fld.setNumbers(dist, "CurvesList", [*li_segs, *co_segs])
     fld.setNumber(dist, "Sampling", 4)
-    thr = fld.add("Threshold")
-    fld.setNumber(thr, "InField", dist)
-    fld.setNumber(thr, "SizeMin", hs)
-    fld.setNumber(thr, "SizeMax", hf)
-    fld.setNumber(thr, "DistMin", 0.5 * hs)
-    fld.setNumber(thr, "DistMax", spec.grading_distance_m / _UM)
-    fld.setAsBackgroundMesh(thr)
+
+    def graded(far_size_um: float, depth_um: float) -> int:
+        """Size hs within hs/2 of the surface, growing linearly to ``far_size_um`` at
+        ``depth_um`` from it, constant beyond (gmsh Threshold field)."""
+        thr = fld.add("Threshold")
+        fld.setNumber(thr, "InField", dist)
+        fld.setNumber(thr, "SizeMin", hs)
+        fld.setNumber(thr, "SizeMax", far_size_um)
+        fld.setNumber(thr, "DistMin", 0.5 * hs)
+        fld.setNumber(thr, "DistMax", depth_um)
+        return thr
+
+    common = graded(hf, spec.grading_distance_m / _UM)
+    if spec.li_far_mesh_size_m is None or spec.li_far_mesh_depth_m is None:
+        fld.setAsBackgroundMesh(common)
+    else:
+        # the lithium: the coarser of the common grading and its own (to li_far_mesh_size
+        # at li_far_mesh_depth); the other regions keep the common grading. A Restrict
+        # field is "infinite" outside its surfaces (and on their boundary curves it
+        # applies too), so the minimum of the two is each region's own size, and on the
+        # Li surface (distance 0) both give hs.
+        li_size = fld.add("Max")
+        fld.setNumbers(li_size, "FieldsList", [
+            common, graded(spec.li_far_mesh_size_m / _UM, spec.li_far_mesh_depth_m / _UM)])
+        in_li = fld.add("Restrict")
+        fld.setNumber(in_li, "InField", li_size)
+        fld.setNumbers(in_li, "SurfacesList", [li_surf])
+        elsewhere = fld.add("Restrict")
+        fld.setNumber(elsewhere, "InField", common)
+        fld.setNumbers(elsewhere, "SurfacesList", [el_surf, *co_surfs])
+        size = fld.add("Min")
+        fld.setNumbers(size, "FieldsList", [in_li, elsewhere])
+        fld.setAsBackgroundMesh(size)
     gmsh.option.setNumber("Mesh.MeshSizeExtendFromBoundary", 0)
     gmsh.option.setNumber("Mesh.MeshSizeFromPoints", 0)
     gmsh.option.setNumber("Mesh.MeshSizeFromCurvature", 0)

@@ -349,6 +349,8 @@ _GEOMETRY_NAMES: dict[str, ParameterUse] = {
     "surface_mesh_size_m": ParameterUse("surface_mesh_size", "m"),
     "far_mesh_size_m": ParameterUse("far_mesh_size", "m"),
     "grading_distance_m": ParameterUse("mesh_grading_distance", "m"),
+    "li_far_mesh_size_m": ParameterUse("li_far_mesh_size", "m"),
+    "li_far_mesh_depth_m": ParameterUse("li_far_mesh_depth", "m"),
     "roughness_correlation_length_m": ParameterUse("roughness_correlation_length", "m"),
     "roughness_seed": ParameterUse("roughness_seed", "dimensionless"),
 }
@@ -405,7 +407,8 @@ POTENTIOSTATIC_PARAMETERS = field_uses("applied_potential_V")
 #: Geometry: every kind, and what each kind adds.
 GEOMETRY_PARAMETERS = field_uses("width_m", "electrolyte_height_m", "li_thickness_m",
                                  "grading_distance_m")
-MESH_2D_PARAMETERS = field_uses("surface_mesh_size_m", "far_mesh_size_m")
+MESH_2D_PARAMETERS = field_uses("surface_mesh_size_m", "far_mesh_size_m", "li_far_mesh_size_m",
+                                "li_far_mesh_depth_m")
 KIND_PARAMETERS: dict[str, tuple[ParameterUse, ...]] = {
     "flat": (),
     "sinusoid": field_uses("amplitude_m"),

@@ -12,6 +12,9 @@
   coordinates instead of by ``Function.interpolate`` at every cell's vertices: the same
   values on 2D and 3D meshes, to the round-off of the random-field sums (the pinhole
   indicator bit for bit).
+- A coarser lithium far field (``li_far_mesh_size``/``li_far_mesh_depth``) changes
+  only the Li mesh: the transport mesh has the same nodes; the Li size is the coarser of
+  the common grading and its own (a finer "far" size leaves the mesh as it was).
 - Chord steps in the staggered loop (``lag_jacobian``: the kept Jacobian and factors,
   no assembly while each step reduces the residual 20-fold) reach the same coupled
   solution as a Newton step with a fresh Jacobian every time, to the SNES tolerance
@@ -192,3 +195,45 @@ def test_interface_fields_equal_the_interpolated_callables(dim):
             np.testing.assert_array_equal(tr.film_conductance.x.array, ref["conductance"])
             assert np.ptp(tr.film_conductance.x.array) > 0
             assert 0 < np.mean(ref["coverage"]) < 1  # covered nodes and pinholes
+
+
+def _sorted_rows(x):
+    return x[np.lexsort(x.T[::-1])]
+
+
+def test_li_far_field_coarsens_only_the_lithium():
+    import os
+    from dataclasses import replace
+
+    from hemcell.errors import InputError
+    from hemcell.surface.geometry import Cell, build_mesh
+    from tests.surface.conftest import coarse_spec
+
+    require_fenicsx()
+    os.environ["HEMCELL_MESH_CACHE"] = "off"  # count what gmsh builds, not the cache
+    try:
+        spec = coarse_spec("nucleus", coating_thickness_m=28e-9, surface_mesh_size_m=0.1e-6)
+        base = build_mesh(spec)
+        coarse = build_mesh(replace(spec, li_far_mesh_size_m=1.5e-6, li_far_mesh_depth_m=1e-6))
+        finer = build_mesh(replace(spec, li_far_mesh_size_m=0.2e-6, li_far_mesh_depth_m=1e-6))
+    finally:
+        del os.environ["HEMCELL_MESH_CACHE"]
+
+    def cells(m):
+        return m.topology.index_map(m.topology.dim).size_global
+
+    np.testing.assert_array_equal(_sorted_rows(coarse.transport.geometry.x),
+                                  _sorted_rows(base.transport.geometry.x))
+    assert cells(coarse.transport) == cells(base.transport)
+    def li_cells(sm):
+        return int(np.sum(sm.mechanics_cells.values == Cell.LI))
+
+    assert li_cells(coarse) < 0.6 * li_cells(base)
+    assert cells(coarse.mechanics) - li_cells(coarse) == cells(base.mechanics) - li_cells(base)
+    # 1.5 µm reached 1 µm deep is coarser than the common grading (2 µm at 5 µm) down to
+    # ~3.5 µm; below, the common grading is the coarser and stays
+    np.testing.assert_array_equal(finer.mesh.geometry.x, base.mesh.geometry.x)
+    with pytest.raises(InputError, match="li_far_mesh_depth_m"):
+        replace(spec, li_far_mesh_size_m=0.6e-6)
+    with pytest.raises(InputError, match="li_far_mesh_depth_m"):
+        replace(spec, li_far_mesh_size_m=0.6e-6, li_far_mesh_depth_m=-1.0)
