@@ -56,7 +56,8 @@ import os
 import time
 from typing import Any
 
-SIZES_UM = {"100k": 0.024, "200k": 0.017}
+# (the Li far field of the surface set, li_far_mesh_size/_depth: ~113k and ~200k DOFs)
+SIZES_UM = {"100k": 0.017, "200k": 0.012}
 # 2D transport-only solves (LU vs GAMG): surface mesh sizes [um] for ~100k / ~200k DOFs
 SIZES_ITERATIVE_UM = {"100k": 0.012, "200k": 0.0085}
 # 3D (surface, far) element sizes [um] of the bare nucleus for ~0.5M and ~1M DOFs
@@ -78,10 +79,14 @@ def _parameters() -> Any:
 
 def _mesh(surface_um: float) -> Any:
     from hemcell.surface.geometry import GeometrySpec, build_mesh
+    from hemcell.workflows.surface import resolve_case
 
+    li = resolve_case("coated", "nucleus", []).geometry  # the set's Li far field
     spec = GeometrySpec(kind="nucleus", coating_thickness_m=28e-9, electrolyte_height_m=25e-6,
                         surface_mesh_size_m=surface_um * 1e-6,
-                        far_mesh_size_m=12.5 * surface_um * 1e-6)
+                        far_mesh_size_m=12.5 * surface_um * 1e-6,
+                        li_far_mesh_size_m=li.li_far_mesh_size_m,
+                        li_far_mesh_depth_m=li.li_far_mesh_depth_m)
     return build_mesh(spec)
 
 
