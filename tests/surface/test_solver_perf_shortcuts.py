@@ -201,8 +201,7 @@ def _sorted_rows(x):
     return x[np.lexsort(x.T[::-1])]
 
 
-def test_li_far_field_coarsens_only_the_lithium():
-    import os
+def test_li_far_field_coarsens_only_the_lithium(monkeypatch):
     from dataclasses import replace
 
     from hemcell.errors import InputError
@@ -210,14 +209,11 @@ def test_li_far_field_coarsens_only_the_lithium():
     from tests.surface.conftest import coarse_spec
 
     require_fenicsx()
-    os.environ["HEMCELL_MESH_CACHE"] = "off"  # count what gmsh builds, not the cache
-    try:
-        spec = coarse_spec("nucleus", coating_thickness_m=28e-9, surface_mesh_size_m=0.1e-6)
-        base = build_mesh(spec)
-        coarse = build_mesh(replace(spec, li_far_mesh_size_m=1.5e-6, li_far_mesh_depth_m=1e-6))
-        finer = build_mesh(replace(spec, li_far_mesh_size_m=0.2e-6, li_far_mesh_depth_m=1e-6))
-    finally:
-        del os.environ["HEMCELL_MESH_CACHE"]
+    monkeypatch.setenv("HEMCELL_MESH_CACHE", "off")  # what gmsh builds, not the cache
+    spec = coarse_spec("nucleus", coating_thickness_m=28e-9, surface_mesh_size_m=0.1e-6)
+    base = build_mesh(spec)
+    coarse = build_mesh(replace(spec, li_far_mesh_size_m=1.5e-6, li_far_mesh_depth_m=1e-6))
+    finer = build_mesh(replace(spec, li_far_mesh_size_m=0.2e-6, li_far_mesh_depth_m=1e-6))
 
     def cells(m):
         return m.topology.index_map(m.topology.dim).size_global
