@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 pytest.importorskip("pybamm")
@@ -13,3 +14,18 @@ PARAMS = "heo_rocksalt_mgconicuzn"
 def params_name() -> str:
     """The parameter set the tests develop against."""
     return PARAMS
+
+
+def assert_full_cell_conserves_carrier(sol, q_cathode_Ah, v_low: float, v_high: float) -> None:
+    """Carrier leaving the cathode = carrier stored in the anode = ∫I dt (to 1e-4 of the
+    charge passed), and the voltage stays below ``v_high`` and ends at ``v_low``."""
+    q_cell = sol["Discharge capacity [A.h]"].entries  # ∫I dt, negative while charging
+    q_anode = sol["Anode total stored charge [A.h]"].entries
+    passed = np.max(np.abs(q_cell))
+    assert passed > 0
+    np.testing.assert_allclose(q_cathode_Ah - q_cathode_Ah[0], q_cell, atol=1e-4 * passed,
+                               rtol=0)
+    np.testing.assert_allclose(q_anode - q_anode[0], -q_cell, atol=1e-4 * passed, rtol=0)
+    v = sol["Voltage [V]"].entries
+    assert v.max() <= v_high + 1e-3
+    assert v[-1] == pytest.approx(v_low, abs=1e-3)

@@ -14,6 +14,7 @@ import pytest
 from hemcell.cell.recipes import Recipe
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
+from tests.cell.conftest import assert_full_cell_conserves_carrier
 
 KPBA = "cathode_k_pba_femn"
 FORMULA = "K1.47Fe0.5Mn0.5[Fe(CN)6]1.26·H2O"
@@ -135,16 +136,8 @@ def test_k_is_conserved_in_the_full_cell_and_voltage_stays_in_the_window():
     anode = ∫I dt, to 1e-4 of the charge passed."""
     run = _run_full("Charge at C/10 until 4.2 V; Discharge at C/10 until 1.5 V")
     sol, pv = run.solution, run.parameter_values
-    q_cell = sol["Discharge capacity [A.h]"].entries  # ∫I dt, negative while charging
     q_cath = sol["Total lithium in positive electrode [mol]"].entries * FARADAY_C_PER_MOL / 3600
-    q_anode = sol["Anode total stored charge [A.h]"].entries
-    passed = np.max(np.abs(q_cell))
-    assert passed > 0
-    np.testing.assert_allclose(q_cath - q_cath[0], q_cell, atol=1e-4 * passed, rtol=0)
-    np.testing.assert_allclose(q_anode - q_anode[0], -q_cell, atol=1e-4 * passed, rtol=0)
-    v = sol["Voltage [V]"].entries
-    assert v.max() <= 4.2 + 1e-3
-    assert v[-1] == pytest.approx(1.5, abs=1e-3)
+    assert_full_cell_conserves_carrier(sol, q_cath, 1.5, 4.2)
     assert pv["Upper voltage cut-off [V]"] == 4.2
 
 

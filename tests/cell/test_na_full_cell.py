@@ -12,6 +12,7 @@ import pytest
 from hemcell.cell.recipes import Recipe, load_recipe
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
+from tests.cell.conftest import assert_full_cell_conserves_carrier
 
 PARAMS = "heo_rocksalt_mgconicuzn"
 SETS = ("cathode_he_nvpf", "cathode_he_o3_fecontisnli", "cathode_hepba_femnnicuco")
@@ -52,17 +53,8 @@ def test_charge_is_conserved_and_voltage_stays_in_the_window(cathode):
     si = cathode_set_si(cathode)
     lo, hi = si["cathode_lower_cutoff_potential"], si["cathode_upper_cutoff_potential"]
     run = _run(cathode, f"Charge at C/10 until {hi:g} V; Discharge at C/10 until {lo:g} V")
-    sol = run.solution
-    q_cell = sol["Discharge capacity [A.h]"].entries  # ∫I dt, negative while charging
     q_cath, _ = _cathode_Ah(run)
-    q_anode = sol["Anode total stored charge [A.h]"].entries
-    passed = np.max(np.abs(q_cell))
-    assert passed > 0
-    np.testing.assert_allclose(q_cath - q_cath[0], q_cell, atol=1e-4 * passed, rtol=0)
-    np.testing.assert_allclose(q_anode - q_anode[0], -q_cell, atol=1e-4 * passed, rtol=0)
-    v = sol["Voltage [V]"].entries
-    assert v.max() <= hi + 1e-3
-    assert v[-1] == pytest.approx(lo, abs=1e-3)
+    assert_full_cell_conserves_carrier(run.solution, q_cath, lo, hi)
 
 
 def test_cathode_ocp_at_rest_reproduces_the_couple_table():

@@ -110,3 +110,16 @@ def solve(spec, p, case, band_is_electrolyte=False):
     sm = build_mesh(spec, band_is_electrolyte=band_is_electrolyte)
     result = solve_coupled(sm, p, case)
     return result, compute_metrics(result)
+
+
+def assert_same_coupled_solution(a, b) -> None:
+    """Two coupled results (``solve_coupled``) agree to 1e-8: the transport unknowns and
+    the surface current and normal stress."""
+    import numpy as np
+
+    np.testing.assert_allclose(a.transport.u.x.array, b.transport.u.x.array,
+                               rtol=1e-8, atol=1e-9)
+    for key in ("current_density_A_per_m2", "normal_stress_Pa"):
+        x, y = getattr(a.samples, key), getattr(b.samples, key)
+        np.testing.assert_allclose(x, y, rtol=1e-8, atol=1e-8 * np.max(np.abs(y)),
+                                   err_msg=key)

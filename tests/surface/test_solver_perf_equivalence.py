@@ -12,7 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.surface.conftest import coarse_spec, example_parameters, require_fenicsx
+from tests.surface.conftest import (
+    assert_same_coupled_solution,
+    coarse_spec,
+    example_parameters,
+    require_fenicsx,
+)
 
 pytestmark = pytest.mark.usefixtures("fenicsx")
 
@@ -58,12 +63,7 @@ def test_reused_factorisation_equals_fresh_factorisations(coated_mesh):
     assert reused.transport.preconditioner_builds < newton_steps
     assert fresh.transport.problem.solver.getKSP().getType() == "preonly"
     assert reused.transport.problem.solver.getKSP().getType() == "gmres"
-    np.testing.assert_allclose(reused.transport.u.x.array, fresh.transport.u.x.array,
-                               rtol=1e-8, atol=1e-9)
-    for key in ("current_density_A_per_m2", "normal_stress_Pa"):
-        a, b = getattr(reused.samples, key), getattr(fresh.samples, key)
-        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-8 * np.max(np.abs(b)),
-                                   err_msg=key)
+    assert_same_coupled_solution(reused, fresh)
 
 
 def test_fieldsplit_with_reuse_equals_direct(coated_mesh):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.surface.conftest import require_fenicsx
+from tests.surface.conftest import assert_same_coupled_solution, require_fenicsx
 
 ROUND_OFF = 1e-15  # relative to the cell width: coordinates from two exact formulas
 # relative: a random-field value is a 64-mode sum (BLAS, blocking set by the number of
@@ -136,12 +136,7 @@ def test_chord_steps_reach_the_newton_solution(loaded):
     assert newton.coupling_iterations == chord.coupling_iterations > 2
     assert newton.transport.jacobian_assemblies == sum(newton.newton_iterations)
     assert chord.transport.jacobian_assemblies < newton.transport.jacobian_assemblies
-    np.testing.assert_allclose(chord.transport.u.x.array, newton.transport.u.x.array,
-                               rtol=1e-8, atol=1e-9)
-    for key in ("current_density_A_per_m2", "normal_stress_Pa"):
-        a, b = getattr(chord.samples, key), getattr(newton.samples, key)
-        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-8 * np.max(np.abs(b)),
-                                   err_msg=key)
+    assert_same_coupled_solution(chord, newton)
 
 
 def _interface_fields_by_interpolation(tr, sm, p):
