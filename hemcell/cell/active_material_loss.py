@@ -224,16 +224,3 @@ def integrate_damage(
             keep(n, 0.0, {**res, "charge_capacity": 0.0, "discharge_capacity": 0.0,
                           "lam_state": state})
             return out
-
-
-def integrate_cycles(
-    evaluate: Callable[[float], dict[str, float]],
-    n_cycles: int,
-    beta: float,
-    m: float,
-    tol: float = 0.02,
-    on_step: Callable[[int, float, dict[str, float]], None] | None = None,
-    on_jump: Callable[[int], None] | None = None,
-) -> list[tuple[int, float, dict[str, float]]]:
-    """:func:`integrate_damage` with the strain-driven law of eq. (1), β_N = ``beta``."""
-    return integrate_damage(evaluate, n_cycles, StrainLAMLaw(beta, m), tol, on_step, on_jump)

@@ -577,8 +577,8 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         # y is the solver's vertcat of its differential and algebraic state symbols
         names = [s.name() for s in y.primitives()]
         symbols = casadi.symvar(expression)
-        symbols += [s for s in y.primitives() if s.name() not in
-                    {t.name() for t in symbols}]
+        present = {t.name() for t in symbols}
+        symbols += [s for s in y.primitives() if s.name() not in present]
         try:
             residual = casadi.Function("residual_scalar", symbols, [expression]).expand()
         except RuntimeError:

@@ -14,7 +14,6 @@ from hemcell.cell import fatigue
 from hemcell.cell.active_material_loss import (
     StrainLAMLaw,
     damage_law,
-    integrate_cycles,
     integrate_damage,
 )
 from hemcell.cell.protocols import scale_per_gram
@@ -43,7 +42,8 @@ def test_cycle_jumps_reproduce_the_analytic_loss_law():
     """Constant strain: Euler is exact, φ = 1 − β s^m (N − 1). Strain ∝ φ: the result
     converges to the analytic solution with first order in the jump tolerance."""
     beta, s = 0.05, 0.06
-    steps = integrate_cycles(lambda phi: {"strain_amplitude": s}, 3000, beta, 2.0, tol=0.03)
+    steps = integrate_damage(lambda phi: {"strain_amplitude": s}, 3000, StrainLAMLaw(beta, 2.0),
+                             tol=0.03)
     n, phi, _ = steps[-1]
     assert n == 3000
     assert phi == pytest.approx(1 - beta * s**2 * 2999, rel=1e-12)
@@ -51,7 +51,8 @@ def test_cycle_jumps_reproduce_the_analytic_loss_law():
 
     errors = []
     for tol in (0.02, 0.01, 0.005):
-        steps = integrate_cycles(lambda phi: {"strain_amplitude": s * phi}, 3000, 1.0, 2.0, tol)
+        steps = integrate_damage(lambda phi: {"strain_amplitude": s * phi}, 3000,
+                                 StrainLAMLaw(1.0, 2.0), tol)
         errors.append(abs(steps[-1][1] - _analytic_phi(3000, 1.0, s)))
     assert errors[2] < errors[1] < errors[0] < 0.02
     assert errors[0] / errors[1] == pytest.approx(2.0, rel=0.3)  # first order
@@ -59,14 +60,15 @@ def test_cycle_jumps_reproduce_the_analytic_loss_law():
 
 
 def test_no_strain_no_loss_and_bad_input():
-    steps = integrate_cycles(lambda phi: {"strain_amplitude": 0.0}, 500, 1.0, 2.0)
+    steps = integrate_damage(lambda phi: {"strain_amplitude": 0.0}, 500, StrainLAMLaw(1.0, 2.0))
     assert [(n, phi) for n, phi, _ in steps] == [(1, 1.0), (500, 1.0)]
     steps = integrate_damage(lambda phi: {"strain_amplitude": 0.0}, 500, LAW)
     assert [(n, phi) for n, phi, _ in steps] == [(1, 1.0), (500, 1.0)]
     with pytest.raises(InputError):
-        integrate_cycles(lambda phi: {"strain_amplitude": 0.0}, 0, 1.0, 2.0)
+        integrate_damage(lambda phi: {"strain_amplitude": 0.0}, 0, StrainLAMLaw(1.0, 2.0))
     with pytest.raises(InputError):
-        integrate_cycles(lambda phi: {"strain_amplitude": 0.0}, 10, 1.0, 2.0, tol=1.5)
+        integrate_damage(lambda phi: {"strain_amplitude": 0.0}, 10, StrainLAMLaw(1.0, 2.0),
+                         tol=1.5)
 
 
 def test_per_gram_currents_refer_to_the_initial_mass():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hemcell.cell.active_material_loss import integrate_cycles
+from hemcell.cell.active_material_loss import StrainLAMLaw, integrate_damage
 from hemcell.cell.mechanisms.gel_sei import advance_milled_area_ratio, milled_area_ratio
 from hemcell.cell.parameters import load_si
 from hemcell.workflows import anode_cycle_life
@@ -41,8 +41,8 @@ def test_jumped_growth_equals_the_closed_form_for_any_jumps(tol):
         state["s"] = advance_milled_area_ratio(state["s"], dn, s_inf, n_m)
 
     # Δε_v = 0.5: dφ/dN = −0.008, jumps of 38, 7 and 2 cycles; φ(100) = 0.21
-    steps = integrate_cycles(lambda phi: {"strain_amplitude": 0.5, "s": state["s"]},
-                             100, 0.032, 2.0, tol, on_jump=jump)
+    steps = integrate_damage(lambda phi: {"strain_amplitude": 0.5, "s": state["s"]},
+                             100, StrainLAMLaw(0.032, 2.0), tol, on_jump=jump)
     assert len(steps) > 2
     for n, _, r in steps:
         assert r["s"] == pytest.approx(milled_area_ratio(n, s_inf, n_m), rel=1e-12)
