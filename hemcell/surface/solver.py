@@ -149,6 +149,38 @@ def set_field_splits(pc: Any, W: Any, n_fields: int) -> None:
     pc.setFromOptions()
 
 
+def split_mumps_controls(opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Separate the MUMPS controls (``mat_mumps_icntl_N``, ``mat_mumps_cntl_N``) of a
+    direct MUMPS solve from the other options.
+
+    The factor matrix reads its controls from the options database only when it is
+    factorised, so a problem that is never solved would leave them there, unused (PETSc
+    warns at exit); :func:`set_mumps_controls` sets them on the factor matrix instead.
+    Options of any other solver are returned unchanged with no controls.
+    """
+    direct = (opts.get("pc_type") in ("lu", "cholesky")
+              and opts.get("pc_factor_mat_solver_type") == "mumps")
+    controls = {k: v for k, v in opts.items()
+                if direct and k.startswith(("mat_mumps_icntl_", "mat_mumps_cntl_"))}
+    return {k: v for k, v in opts.items() if k not in controls}, controls
+
+
+def set_mumps_controls(ksp: Any, A: Any, P: Any, controls: dict[str, Any]) -> None:
+    """Set MUMPS controls (``mat_mumps_icntl_N``/``_cntl_N``: value) on the factor matrix
+    of ``ksp``'s LU/Cholesky preconditioner of P (operators A, P; the factor matrix is
+    created here, the factorisation happens at the first solve)."""
+    ksp.setOperators(A, P)
+    pc = ksp.getPC()
+    pc.setFactorSetUpSolverType()
+    factor = pc.getFactorMatrix()
+    for key, value in controls.items():
+        number = int(key.rsplit("_", 1)[1])
+        if key.startswith("mat_mumps_icntl_"):
+            factor.setMumpsIcntl(number, int(value))
+        else:
+            factor.setMumpsCntl(number, float(value))
+
+
 def _mpi_land() -> Any:
     from mpi4py import MPI
 
@@ -230,7 +262,9 @@ class TransportProblem:
         :data:`CHORD_CONTRACTION` or more; otherwise (and at the first Jacobian and
         after a failed solve) assemble the Jacobian and rebuild the preconditioner.
         For sequences of nearby solves (the staggered coupling iterations). The
-        iterates meet the same SNES tolerances.
+        iterates meet the same SNES tolerances. The factors are those of the kept J
+        itself, so a direct solve stays direct (``preonly``: one back-substitution per
+        step instead of the two of a GMRES iteration around them).
     """
 
     def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, case: Case,
@@ -418,9 +452,13 @@ class TransportProblem:
         else:
             opts = default_snes_options()
         self.reuse_preconditioner = reuse_preconditioner
-        if reuse_preconditioner and opts.get("ksp_type") == "preonly":
-            # a factorisation of an earlier Jacobian is a preconditioner, not a solver
+        self.lag_jacobian = lag_jacobian and reuse_preconditioner
+        if (reuse_preconditioner and not self.lag_jacobian
+                and opts.get("ksp_type") == "preonly"):
+            # a factorisation of an earlier Jacobian is a preconditioner, not a solver (a
+            # chord step keeps J itself, whose factors solve it: one back-substitution)
             opts = {**opts, **REUSED_FACTORISATION_KSP_OPTIONS}
+        opts, mumps_controls = split_mumps_controls(opts)
         self.problem = NonlinearProblem(F, self.u, bcs=bcs, petsc_options_prefix=prefix,
                                         petsc_options=opts)
         if opts.get("pc_type") == "fieldsplit":
@@ -429,7 +467,6 @@ class TransportProblem:
         self._refresh_next = True
         self._fresh_ksp_iterations = -1
         self.preconditioner_builds = 0
-        self.lag_jacobian = lag_jacobian and reuse_preconditioner
         self.jacobian_assemblies = 0
         self._chord_norm: float | None = None  # residual norm before the last chord step
         if self.lag_jacobian:
@@ -448,6 +485,10 @@ class TransportProblem:
             self.problem.solver.setJacobian(
                 lambda snes, x, J, P: jacobian()(snes, x, J, P),  # type: ignore[misc]
                 self.problem.A, self._P)
+        if mumps_controls:
+            P = self._P if self._P is not None else self.problem.P_mat
+            set_mumps_controls(self.problem.solver.getKSP(), self.problem.A,
+                               self.problem.A if P is None else P, mumps_controls)
         self.last_iterations = 0
 
     # ------------------------------------------------------- preconditioner reuse

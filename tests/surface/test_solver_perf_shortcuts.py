@@ -19,6 +19,7 @@
   no assembly while each step reduces the residual 20-fold) reach the same coupled
   solution as a Newton step with a fresh Jacobian every time, to the SNES tolerance
   (rtol 1e-10), with one Jacobian assembly instead of one per Newton step.
+- The MUMPS controls are set on the factor matrix, none is left in the options database.
 
 Coarse coated nucleus (surface mesh 0.2 µm, the mechanics case of
 ``tests/surface/mpi_mechanics_case.py``): about 3 s; the interface fields on coarse 2D
@@ -137,6 +138,28 @@ def test_chord_steps_reach_the_newton_solution(loaded):
     assert newton.transport.jacobian_assemblies == sum(newton.newton_iterations)
     assert chord.transport.jacobian_assemblies < newton.transport.jacobian_assemblies
     assert_same_coupled_solution(chord, newton)
+
+
+def test_mumps_controls_are_set_on_the_factor_matrix(loaded):
+    """The MUMPS ordering (AMF) is set on the factor matrix when the problem is built, not
+    left in the options database until a factorisation reads it (a problem that is never
+    solved left it there, and PETSc warned of an unused option at exit). A reused
+    factorisation of an earlier Jacobian is wrapped in GMRES; chord steps, whose factors
+    are those of the kept Jacobian itself, solve with them directly."""
+    from petsc4py import PETSc
+
+    from hemcell.surface.mechanics import MUMPS_ORDERING_AMF
+    from hemcell.surface.solver import TransportProblem
+
+    _, sm, p = loaded
+    for kwargs, ksp_type in (({}, "preonly"), ({"reuse_preconditioner": True}, "gmres"),
+                             ({"reuse_preconditioner": True, "lag_jacobian": True},
+                              "preonly")):
+        tr = TransportProblem(sm, p, "coated", prefix="hemcell_test_controls_", **kwargs)
+        ksp = tr.problem.solver.getKSP()
+        assert ksp.getType() == ksp_type
+        assert ksp.getPC().getFactorMatrix().getMumpsIcntl(7) == MUMPS_ORDERING_AMF
+        assert not PETSc.Options().hasName("hemcell_test_controls_mat_mumps_icntl_7")
 
 
 def _interface_fields_by_interpolation(tr, sm, p):
