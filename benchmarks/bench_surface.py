@@ -17,10 +17,19 @@ double, and the speed-up on 2 MPI ranks.
       mpiexec -n 2 python benchmarks/bench_surface.py
 
   prints the coupled (direct and GAMG elasticity) and Poisson CPU (summed over the
-  ranks) and wall times on that many ranks. ``python benchmarks/bench_surface.py
-  --profile`` prints where one coupled solve spends its time at both sizes (cProfile
-  stages and PETSc log events: factorisations, triangular solves, residual and
-  Jacobian evaluations).
+  ranks) and wall times on that many ranks. ``[mpiexec -n 2] python
+  benchmarks/bench_surface.py --profile`` prints where one coupled solve spends its time
+  at the three sizes (cProfile stages and PETSc log events: factorisations, triangular
+  solves, residual and Jacobian evaluations; one column per rank, and the cells and
+  DOFs of each rank).
+- ``surface_coupled_245k_2ranks`` (issue 18): the same coupled solve at ~245k DOFs
+  (surface mesh 0.0101 um with the set's Li far field: 148 026 transport + 97 480
+  elasticity DOFs) on 2 MPI ranks vs on 1 rank, same run, alternating. Each rank count
+  is a worker process (``mpiexec -n N python benchmarks/bench_surface.py --worker``)
+  that meshes once and then solves on request, so only the solve is timed. Aim: ratio
+  ≤ 1/1.4 (2 ranks ≥ 1.4× faster). ``python benchmarks/bench_surface.py --ranks``
+  prints every repeat, the medians, the speed-up, the load average and the largest
+  relative difference of the 2-rank results from the 1-rank ones.
 - ``surface_transient_steps`` (issue 6): ten moving-boundary transient steps (Δt = 10 s,
   BDF2, transport SNES + mesh-motion Laplace solve per step) of the coated nucleus on
   the default mesh vs one steady coupled solve (``solve_coupled``) on the same mesh.
@@ -58,6 +67,10 @@ from typing import Any
 
 # (the Li far field of the surface set, li_far_mesh_size/_depth: ~113k and ~200k DOFs)
 SIZES_UM = {"100k": 0.017, "200k": 0.012}
+# 1 vs 2 ranks: surface mesh size [um] for ~245k DOFs (148 026 + 97 480 = 245 506 with
+# the set's Li far field)
+SIZE_RANKS_UM = 0.0101
+RANKS_TARGET_SPEEDUP = 1.4
 # 2D transport-only solves (LU vs GAMG): surface mesh sizes [um] for ~100k / ~200k DOFs
 SIZES_ITERATIVE_UM = {"100k": 0.012, "200k": 0.0085}
 # 3D (surface, far) element sizes [um] of the bare nucleus for ~0.5M and ~1M DOFs
@@ -281,6 +294,71 @@ class _MeshCache3D:
         return self._build(cache=False)
 
 
+def mpiexec_command(n_ranks: int, args: list[str]) -> list[str]:
+    """``mpiexec -n N python ARGS`` with the mpiexec next to the interpreter."""
+    import sys
+    from pathlib import Path
+
+    mpiexec = Path(sys.executable).parent / "mpiexec"
+    return [str(mpiexec), "-n", str(n_ranks), sys.executable, *args]
+
+
+def mpi_environment(**extra: str) -> dict[str, str]:
+    """The environment of an MPI benchmark process: one thread per rank."""
+    return dict(os.environ, OMP_NUM_THREADS="1", **extra)
+
+
+#: the line prefix of a worker's replies (rank 0, one JSON object per line)
+WORKER_REPLY = "hemcell-bench-worker: "
+_WORKER_COMMAND_TAG = 77
+
+
+class _RanksWorker:
+    """A coupled-solve worker on ``n_ranks`` MPI ranks, as a process (see :func:`_main_worker`).
+
+    Started on first use: it meshes the benchmark case and then solves it whenever asked,
+    so a timed call is the solve alone (plus a pipe round trip). ``env`` adds to the
+    environment of the process.
+    """
+
+    def __init__(self, n_ranks: int, size_um: float, env: dict[str, str] | None = None) -> None:
+        self.n_ranks, self.size_um, self.env = n_ranks, size_um, env or {}
+        self._process: Any = None
+
+    def _ask(self, command: str) -> dict[str, Any]:
+        import atexit
+        import json
+        import subprocess
+
+        if self._process is None:
+            self._process = subprocess.Popen(
+                mpiexec_command(self.n_ranks, [__file__, "--worker", str(self.size_um)]),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                env=mpi_environment(**self.env))
+            atexit.register(self.close)
+        self._process.stdin.write(command + "\n")
+        self._process.stdin.flush()
+        for line in self._process.stdout:
+            if line.startswith(WORKER_REPLY):
+                return dict(json.loads(line[len(WORKER_REPLY):]))
+        raise RuntimeError(f"the {self.n_ranks}-rank benchmark worker ended "
+                           f"(exit code {self._process.wait()})")
+
+    def solve(self) -> dict[str, Any]:
+        """One coupled solve: its wall time (``wall_s``) and DOFs."""
+        return self._ask("solve")
+
+    def results(self) -> dict[str, Any]:
+        """Surface current, σ_nn and metrics of the last solve."""
+        return self._ask("results")
+
+    def close(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.stdin.close()
+            self._process.wait()
+        self._process = None
+
+
 class _EndToEnd3D:
     """``hemcell surface run --dim 3`` on 2 ranks as a process, cold or warm mesh cache."""
 
@@ -291,14 +369,10 @@ class _EndToEnd3D:
 
     def command(self, out: str) -> list[str]:
         """The command line (``mpiexec -n 2`` next to the interpreter)."""
-        import sys
-        from pathlib import Path
-
-        mpiexec = Path(sys.executable).parent / "mpiexec"
-        return [str(mpiexec), "-n", "2", sys.executable, "-m", "hemcell", "surface", "run",
-                "--dim", "3", "--case", "bare", "--geometry", "nucleus",
-                "--set", f"surface_mesh_size_3d={self.sizes_um[0]}um",
-                "--set", f"far_mesh_size_3d={self.sizes_um[1]}um", "--out", out]
+        return mpiexec_command(2, [
+            "-m", "hemcell", "surface", "run", "--dim", "3", "--case", "bare",
+            "--geometry", "nucleus", "--set", f"surface_mesh_size_3d={self.sizes_um[0]}um",
+            "--set", f"far_mesh_size_3d={self.sizes_um[1]}um", "--out", out])
 
     def run(self) -> None:
         import subprocess
@@ -306,7 +380,7 @@ class _EndToEnd3D:
 
         if self._cache is None or not self.warm:  # cold: a new, empty cache folder
             self._cache = tempfile.TemporaryDirectory(prefix="hemcell_bench_e2e_")
-        env = dict(os.environ, HEMCELL_CACHE_DIR=self._cache.name, OMP_NUM_THREADS="1")
+        env = mpi_environment(HEMCELL_CACHE_DIR=self._cache.name)
         env.pop("HEMCELL_MESH_CACHE", None)
         with tempfile.TemporaryDirectory(prefix="hemcell_bench_e2e_out_") as out:
             subprocess.run(self.command(out), env=env, check=True, capture_output=True)
@@ -336,6 +410,17 @@ def benchmarks() -> list[Any]:
                      "MUMPS Cholesky elasticity (the default)"),
         run=mech.coupled_gamg_mechanics, baseline=mech.coupled,
         baseline_name="same coupled solve, direct elasticity", repeats=2,
+    ))
+    one, two = _RanksWorker(1, SIZE_RANKS_UM), _RanksWorker(2, SIZE_RANKS_UM)
+    out.append(Benchmark(
+        name="surface_coupled_245k_2ranks",
+        description=(f"coupled solve as surface_coupled_100k at ~245k DOFs (surface mesh "
+                     f"{SIZE_RANKS_UM} um) on 2 MPI ranks vs 1 rank (worker processes "
+                     "meshed beforehand; the solve alone is timed); aim: ratio ≤ "
+                     f"1/{RANKS_TARGET_SPEEDUP:g}"),
+        run=two.solve, baseline=one.solve,
+        baseline_name="same solve on 1 rank", repeats=5,
+        target_ratio=round(1 / RANKS_TARGET_SPEEDUP, 3),
     ))
     tc = _TransientCase()
     out.append(Benchmark(
@@ -449,6 +534,107 @@ def _timed(comm: Any, fn: Any) -> tuple[float, Any]:
     return time.perf_counter() - t, out
 
 
+def _next_command(comm: Any) -> str:
+    """The next worker command: rank 0 reads it from stdin (``quit`` at its end) and sends
+    it on; the other ranks wait for it by polling (an MPI receive would spin on a core
+    the other worker needs)."""
+    import sys
+
+    if comm.rank == 0:
+        command = sys.stdin.readline().strip() or "quit"
+        for rank in range(1, comm.size):
+            comm.send(command, dest=rank, tag=_WORKER_COMMAND_TAG)
+        return command
+    while not comm.Iprobe(source=0, tag=_WORKER_COMMAND_TAG):
+        time.sleep(0.001)
+    return str(comm.recv(source=0, tag=_WORKER_COMMAND_TAG))
+
+
+def _main_worker(size_um: float) -> None:
+    """Mesh the coupled case, then answer ``solve`` / ``results`` until ``quit``.
+
+    Replies (rank 0, a line :data:`WORKER_REPLY` + JSON): ``solve`` the wall time of one
+    ``solve_coupled`` between barriers and the DOFs; ``results`` the surface current and
+    σ_nn samples and the metrics of the last solve.
+    """
+    import json
+
+    import dolfinx_solver  # noqa: F401
+
+    from mpi4py import MPI
+
+    from hemcell.surface.metrics import compute_metrics
+
+    comm = MPI.COMM_WORLD
+    case = _Case(size_um)
+    case._setup()
+    last = None
+    while (command := _next_command(comm)) != "quit":
+        if command == "solve":
+            wall, last = _timed(comm, case.coupled)
+            tr, mech = last.transport, last.mechanics
+            dofs = (tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs,
+                    mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs)
+            reply: dict[str, Any] = {"wall_s": wall, "ranks": comm.size,
+                                     "transport_dofs": dofs[0], "elasticity_dofs": dofs[1]}
+        else:
+            assert last is not None
+            metrics = compute_metrics(last)
+            reply = {"x_m": last.samples.x_m.tolist(),
+                     "current_density_A_per_m2":
+                         last.samples.current_density_A_per_m2.tolist(),
+                     "normal_stress_Pa": last.samples.normal_stress_Pa.tolist(),
+                     "metrics": {k: v for k, v in metrics.items()
+                                 if isinstance(v, float) and k != "solve_time_s"}}
+        if comm.rank == 0:
+            print(WORKER_REPLY + json.dumps(reply), flush=True)
+
+
+def _max_relative_change(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float]:
+    """Largest difference of b from a: surface current and σ_nn relative to their largest
+    magnitude, every metric relative to itself."""
+    import numpy as np
+
+    out = {}
+    for key in ("current_density_A_per_m2", "normal_stress_Pa"):
+        x, y = np.asarray(a[key]), np.asarray(b[key])
+        out[key] = float(np.max(np.abs(y - x)) / np.max(np.abs(x)))
+    metrics = [abs(b["metrics"][k] - v) / abs(v) for k, v in a["metrics"].items()
+               if v != 0 and k in b["metrics"]]
+    out["metrics"] = max(metrics, default=0.0)
+    return out
+
+
+def _main_ranks(repeats: int = 5) -> None:
+    """The coupled solve at ~245k DOFs on 1 and 2 ranks, alternating: times, medians,
+    speed-up, load average and the largest change of the results (2 ranks vs 1)."""
+    import statistics
+
+    workers = {n: _RanksWorker(n, SIZE_RANKS_UM) for n in (1, 2)}
+    for w in workers.values():
+        w.solve()  # warm-up: meshing, forms
+    times: dict[int, list[float]] = {1: [], 2: []}
+    loads = []
+    for _ in range(repeats):
+        for n, w in workers.items():
+            loads.append(os.getloadavg()[0])
+            reply = w.solve()
+            times[n].append(reply["wall_s"])
+    med = {n: statistics.median(t) for n, t in times.items()}
+    change = _max_relative_change(workers[1].results(), workers[2].results())
+    for w in workers.values():
+        w.close()
+    print(f"coupled 2D, dofs={reply['transport_dofs'] + reply['elasticity_dofs']} "
+          f"(transport {reply['transport_dofs']}, elasticity {reply['elasticity_dofs']})")
+    for n, t in times.items():
+        print(f"  {n} rank{'s' if n > 1 else ' '}: " + " ".join(f"{x:.3f}" for x in t)
+              + f" s, median {med[n]:.3f} s")
+    print(f"  speed-up (median 1 rank / median 2 ranks) = {med[1] / med[2]:.2f} "
+          f"(aim >= {RANKS_TARGET_SPEEDUP:g}); load {min(loads):.1f}-{max(loads):.1f}")
+    print("  2 ranks vs 1, max relative change: " + ", ".join(
+        f"{k} {v:.1e}" for k, v in change.items()), flush=True)
+
+
 def _main_iterative() -> None:
     """Print LU and GAMG transport-solve times in 2D on this many ranks."""
     from mpi4py import MPI
@@ -491,22 +677,28 @@ def _main_3d() -> None:
 
 
 #: ``--profile``: stages of one coupled solve as (module file, function) under cProfile
-#: (cumulative CPU, nested stages included in their parents) ...
+#: (cumulative, nested stages included in their parents) ...
 PROFILE_FUNCTIONS = {
-    "mechanics set-up (P2 assembly, growth-strain map, forms)": ("mechanics.py", "__init__"),
-    "mechanics solves (right-hand side, factorisation, back-solves)": ("mechanics.py", "solve"),
-    "mechanics surface sampling (surface-cell stress, σ_nn)": ("mechanics.py",
+    "mechanics set-up (P2 assembly, growth-strain map, forms)": ("surface/mechanics.py",
+                                                                 "__init__"),
+    "mechanics solves (right-hand side, factorisation, back-solves)": ("surface/mechanics.py",
+                                                                       "solve"),
+    "mechanics surface sampling (surface-cell stress, σ_nn)": ("surface/mechanics.py",
                                                               "surface_normal_stress"),
-    "transport set-up (forms, matrices, fields)": ("solver.py", "__init__"),
-    "transport Newton solves": ("solver.py", "solve"),
-    "  of which Jacobian assembly": ("solver.py", "_assemble_jacobian"),
-    "transport surface sampling": ("solver.py", "surface_samples"),
-    "stress → transport (set_normal_stress)": ("solver.py", "set_normal_stress"),
+    "transport set-up (forms, matrices, fields)": ("surface/solver.py", "__init__"),
+    "transport Newton solves": ("surface/solver.py", "solve"),
+    "  of which Jacobian assembly": ("surface/solver.py", "_assemble_jacobian"),
+    "transport surface sampling": ("surface/solver.py", "surface_samples"),
+    "stress → transport (set_normal_stress)": ("surface/solver.py", "set_normal_stress"),
+    "gathers of surface samples (allgather, waits included)": ("surface/mechanics.py",
+                                                               "_gather_sorted"),
+    "forms from the JIT cache (rank 0 first, then the others)": ("dolfinx/jit.py", "mpi_jit"),
 }
-#: ... and PETSc log events (wall seconds, counts).
+#: ... and PETSc log events (seconds, counts).
 PROFILE_EVENTS = {
-    "elasticity Cholesky: symbolic + numeric": ("MatCholFctrSym", "MatCholFctrNum"),
-    "transport LU: symbolic + numeric": ("MatLUFactorSym", "MatLUFactorNum"),
+    "elasticity Cholesky: symbolic (MUMPS analysis) + numeric": ("MatCholFctrSym",
+                                                                "MatCholFctrNum"),
+    "transport LU: symbolic (MUMPS analysis) + numeric": ("MatLUFactorSym", "MatLUFactorNum"),
     "triangular solves (both)": ("MatSolve",),
     "SNES residual evaluations": ("SNESFunctionEval",),
     "SNES Jacobian evaluations": ("SNESJacobianEval",),
@@ -514,48 +706,68 @@ PROFILE_EVENTS = {
 
 
 def _main_profile() -> None:
-    """Print where the time of one coupled solve goes (1 rank), at each benchmark size."""
+    """Print where the time of one coupled solve goes, at each benchmark size.
+
+    Under ``mpiexec -n N`` one column per rank, and each rank's cells and DOFs of the two
+    meshes (load balance).
+    """
     import cProfile
     import pstats
 
     import dolfinx_solver  # noqa: F401  (must precede petsc4py)
 
+    from mpi4py import MPI
     from petsc4py import PETSc
 
+    comm = MPI.COMM_WORLD
     PETSc.Log.begin()
-    for label, size in SIZES_UM.items():
+    for label, size in {**SIZES_UM, "245k": SIZE_RANKS_UM}.items():
         case = _Case(size)
         case.poisson()
         r = case.coupled()  # warm-up: forms compiled and cached
-        c = time.process_time()
-        case.poisson()
-        c_poisson = time.process_time() - c
+        c_poisson, _, _ = _cpu_and_wall(comm, case.poisson)
         before = {e: PETSc.Log.Event(e).getPerfInfo() for ev in PROFILE_EVENTS.values()
                   for e in ev}
         profile = cProfile.Profile()
-        c = time.process_time()
+        comm.Barrier()
+        c, t = time.process_time(), time.perf_counter()
         profile.enable()
         r = case.coupled()
         profile.disable()
-        c_coupled = time.process_time() - c
+        c_coupled = comm.allreduce(time.process_time() - c, op=MPI.SUM)
+        comm.Barrier()
+        wall = time.perf_counter() - t
         stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
-        tr, mech = r.transport, r.mechanics
-        dofs_t = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
-        dofs_m = mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs
-        print(f"{label}: dofs={dofs_t + dofs_m} (transport {dofs_t}, elasticity {dofs_m}) "
-              f"coupled cpu={c_coupled:.3f} s (under cProfile) poisson cpu={c_poisson:.3f} s "
-              f"coupling_iterations={r.coupling_iterations} newton={r.newton_iterations} "
-              f"{_load()}")
+        rows = []
         for name, (path, func) in PROFILE_FUNCTIONS.items():
-            hits = [(v[1], v[3]) for k, v in stats.items()
-                    if k[0].endswith("surface/" + path) and k[2] == func]
-            calls, cum = sum(h[0] for h in hits), sum(h[1] for h in hits)
-            print(f"  {name:62s} {cum:7.3f} s  {calls} calls")
+            hits = [(v[1], v[3]) for k, v in stats.items() if k[0].endswith(path) and k[2] == func]
+            rows.append((name, sum(h[1] for h in hits), str(sum(h[0] for h in hits)), ""))
         for name, events in PROFILE_EVENTS.items():
             info = [(PETSc.Log.Event(e).getPerfInfo(), before[e]) for e in events]
-            t = sum(a["time"] - b["time"] for a, b in info)
-            n = [int(a["count"] - b["count"]) for a, b in info]
-            print(f"  {name:62s} {t:7.3f} s  {'+'.join(map(str, n))} calls (PETSc log, wall)")
+            rows.append((name, sum(a["time"] - b["time"] for a, b in info),
+                         "+".join(str(int(a["count"] - b["count"])) for a, b in info),
+                         " (PETSc log)"))
+        tr, mech = r.transport, r.mechanics
+        local = [(m.topology.index_map(2).size_local, V.dofmap.index_map.size_local
+                  * V.dofmap.index_map_bs) for m, V in ((tr.msh, tr.W), (mech.sm.mechanics,
+                                                                          mech.V))]
+        every = comm.gather((rows, local), root=0)
+        if comm.rank != 0:
+            continue
+        dofs_t = tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs
+        dofs_m = mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs
+        print(f"{label}: ranks={comm.size} dofs={dofs_t + dofs_m} (transport {dofs_t}, "
+              f"elasticity {dofs_m}) coupled wall={wall:.3f} s cpu={c_coupled:.3f} s (under "
+              f"cProfile) poisson cpu={c_poisson:.3f} s "
+              f"coupling_iterations={r.coupling_iterations} newton={r.newton_iterations} "
+              f"{_load()}")
+        if comm.size > 1:
+            print("  cells/DOFs per rank: transport " + ", ".join(
+                f"{loc[0][0]}/{loc[0][1]}" for _, loc in every) + "; elasticity " + ", ".join(
+                f"{loc[1][0]}/{loc[1][1]}" for _, loc in every))
+        for i, (name, _, calls, source) in enumerate(rows):
+            times = " ".join(f"{rk[0][i][1]:7.3f}" for rk in every)
+            print(f"  {name:62s} {times} s  {calls} calls{source}")
 
 
 def _main_transient() -> None:
@@ -593,7 +805,11 @@ def _main_mesh() -> None:
 if __name__ == "__main__":
     import sys
 
-    if "--mesh" in sys.argv:
+    if "--worker" in sys.argv:
+        _main_worker(float(sys.argv[sys.argv.index("--worker") + 1]))
+    elif "--ranks" in sys.argv:
+        _main_ranks()
+    elif "--mesh" in sys.argv:
         _main_mesh()
     elif "--profile" in sys.argv:
         _main_profile()
