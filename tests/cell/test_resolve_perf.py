@@ -1,13 +1,11 @@
 """Premises of the re-solve cost analysis (docs/anode.md "Numerics", "What else a re-solve
-spends, and where the steps go"); no timing is asserted.
+spends, and where the steps go"); no timing is asserted: PyBaMM's DFN half-cell run with
+one model for the protocol (``unified``, the like-with-like baseline of
+``anode_p2d_cycle_same_mode``) gives the solution of one model per step (PyBaMM's
+default, the baseline of ``anode_p2d_cycle``) within the solver tolerance.
 
-- a gel film without capacity (Γ_g = 0, the rock-salt set) keeps its charge exactly zero
-  through a lithiation and a delithiation: leaving the mechanism out of such a run
-  changes nothing but the cost;
-- PyBaMM's DFN half-cell run with one model for the protocol (``unified``, the
-  like-with-like baseline of ``anode_p2d_cycle_same_mode``) gives the solution of one
-  model per step (PyBaMM's default, the baseline of ``anode_p2d_cycle``) within the
-  solver tolerance.
+That a gel film without capacity (the rock-salt set) changes nothing but the cost is
+tests/cell/test_gel_sei.py::test_no_film_without_areal_capacity.
 """
 
 from __future__ import annotations
@@ -15,26 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pybamm
 import pytest
-
-from hemcell.cell.mechanisms.gel_sei import FILM_CHARGE
-from hemcell.workflows.anode import build_simulation, prepare_cell
-
-PARAMS = "heo_rocksalt_mgconicuzn"
-
-
-def test_film_without_capacity_stays_exactly_empty() -> None:
-    """Γ_g = 0: dq_g/dt = k (0 − q_g)₊ [·]₊ − k (q_g)₊ [·]₊ is zero at q_g = 0, so the
-    film charge is 0 to the last bit over a full cycle through both film potentials."""
-    setup = prepare_cell("hem_half_cell_sp", PARAMS,
-                         "Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V")
-    assert setup.si["gel_sei_areal_capacity"] == 0
-    sol = build_simulation(setup.recipe, setup.parameter_values, setup.inventory,
-                           setup.experiment).solve()
-    v = sol["Voltage [V]"].entries
-    assert v.min() < 0.8 and v.max() > 2.0  # passed the formation and decomposition onsets
-    q = sol[FILM_CHARGE].entries
-    assert np.all(q == 0.0)
-    assert np.all(sol["Anode gel-sei specific capacity [mA.h.g-1]"].entries == 0.0)
 
 
 def _dfn_cycle(mode: str) -> pybamm.Solution:
