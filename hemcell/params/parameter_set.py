@@ -250,6 +250,9 @@ class ParameterSet:
             params[key] = _make_parameter(key, value, unit, spec,
                                           {"override": f"--set {key}={text}"}, field_name,
                                           note=was)
+        errors = volume_fraction_errors(params, "--set ")
+        if errors:
+            raise errors[0]
         return replace(self, parameters=params)
 
     def record(self) -> dict[str, Any]:
@@ -261,6 +264,39 @@ class ParameterSet:
     def assumed(self) -> list[Parameter]:
         """The values that rest on an assumption (listed in validation reports)."""
         return [p for p in self.parameters.values() if p.source_kind == "assumed"]
+
+
+_SOLID_FRACTION = "_active_material_volume_fraction"
+
+
+def volume_fraction_errors(parameters: Mapping[str, Parameter], where: str = ""
+                           ) -> list[ParameterError]:
+    """A porous electrode's volume fractions must fit in it: ε + ε_s ≤ 1.
+
+    The electrolyte (porosity ε, ``<stem>_porosity`` or ``<stem>_electrode_porosity``)
+    and the active material (``<stem>_active_material_volume_fraction``, ε_s) share the
+    electrode's volume with the binder and carbon, 1 − ε − ε_s ≥ 0. Each bound alone is
+    in the registry; their sum is checked here, for a file and for ``--set``.
+    """
+    errors = []
+    for name, solid in parameters.items():
+        if not name.endswith(_SOLID_FRACTION):
+            continue
+        stem = name[: -len(_SOLID_FRACTION)]
+        for pname in (f"{stem}_porosity", f"{stem}_electrode_porosity"):
+            pore = parameters.get(pname)
+            if pore is None or not all(isinstance(p.si_value, int | float)
+                                       for p in (pore, solid)):
+                continue
+            total = float(pore.si_value) + float(solid.si_value)
+            if total > 1.0:
+                errors.append(ParameterError(
+                    f"{where}{pname} + {name}",
+                    f"{pore.si_value:g} + {solid.si_value:g} = {total:g}",
+                    "a sum <= 1: porosity and active material share the electrode's volume "
+                    "with its binder and carbon",
+                    hint=f"lower {pname} or {name} (--set {pname}=... --set {name}=...)"))
+    return errors
 
 
 def _as_list(v: Number) -> list[float]:
@@ -531,6 +567,9 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
     if parent is not None:
         parameters = {**parent.parameters, **parameters}
         notes = [*parent.notes, *notes]
+    errors = volume_fraction_errors(parameters, f"{where}: ")
+    if errors:
+        raise ParameterFileError(where, errors)
     pybamm_base = raw.get("pybamm_base", parent.pybamm_base if parent is not None else None)
     return ParameterSet(name=str(name), kind=raw["kind"], description=str(raw["description"]),
                         path=path, parameters=parameters, references=references,

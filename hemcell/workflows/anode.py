@@ -430,17 +430,9 @@ def _check_completion(
         if st is None or type(st).__name__ == "EmptySolution":
             done = [s for s in steps[:k] if type(s).__name__ != "EmptySolution"]
             t_fail = float(done[-1].t[-1]) if done else 0.0
-            last = str(getattr(done[-1], "termination", "")) if done else ""
-            if st is None and last.startswith("event:") and "[experiment]" not in last:
-                return SimulationError(
-                    f"protocol stopped in step {len(done)} of {n_expected} ({last}); "
-                    f"{len(done)} step(s) were kept, the last one up to that event",
-                    step=raw[(len(done) - 1) % len(raw)], time_s=t_fail,
-                    hint="the electrolyte in an electrode's pores runs out at this "
-                    "current: a lower current, or a thinner or more porous electrode "
-                    "(--set anode_thickness=... / cathode_thickness=..., anode_porosity=... / "
-                    "cathode_porosity=...)" if "Electrolyte" in last
-                    else None)
+            stopped = _stopped_by_model_event(done, raw, n_expected) if st is None else None
+            if stopped is not None:
+                return stopped
             if st is not None:
                 why = str(getattr(st, "termination", ""))
             elif solver_error is not None:
@@ -459,7 +451,29 @@ def _check_completion(
         return SimulationError(
             f"solver failed ({sol.termination})", step=raw[-1], time_s=float(sol.t[-1])
         )
-    return None
+    # every step ran, but the last one may have been ended by a model event
+    return _stopped_by_model_event(steps, raw, n_expected)
+
+
+def _stopped_by_model_event(done: Sequence[Any], raw: Sequence[str], n_expected: int
+                            ) -> SimulationError | None:
+    """The error for a last kept step ended by a model event (e.g. the electrolyte's zero
+    concentration), not by the step's own cut-off or duration; ``None`` otherwise.
+
+    PyBaMM then stops the experiment ("Experiment is infeasible"), so the step did not
+    finish as asked even when it is the protocol's last one.
+    """
+    last = str(getattr(done[-1], "termination", "")) if done else ""
+    if not last.startswith("event:") or "[experiment]" in last:
+        return None
+    return SimulationError(
+        f"protocol stopped in step {len(done)} of {n_expected} ({last}); "
+        f"{len(done)} step(s) were kept, the last one up to that event",
+        step=raw[(len(done) - 1) % len(raw)], time_s=float(done[-1].t[-1]),
+        hint="the electrolyte in an electrode's pores runs out at this current: a lower "
+        "current, a higher temperature, or a thinner or more porous electrode "
+        "(--set anode_thickness=... / cathode_thickness=..., anode_porosity=... / "
+        "cathode_porosity=...)" if "electrolyte" in last.lower() else None)
 
 
 def summarize(run: CellRun, timeseries: bool = True

@@ -1,0 +1,60 @@
+"""Inputs a new user tries on `hemcell cell run` and `hemcell fit` data files.
+
+Each test pins a defect met while using the commands as documented: a run stopped by a
+model event reported as complete, electrode volume fractions that add up to more than
+the electrode, and measurement files from cyclers (other delimiters, decimal commas,
+UTF-16 or binary files, text in a number column).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.errors import InputError, SimulationError
+
+PARAMS = "heo_rocksalt_mgconicuzn"
+
+
+def test_single_step_stopped_by_a_model_event_is_not_complete(tmp_path):
+    """1C at 263.15 K in the P2D half-cell empties the pore electrolyte (Valøen–Reimers
+    D_e(T) is ~10x lower than at 298 K): PyBaMM stops the experiment on the model's
+    zero-concentration event, not at the step's 0.01 V; the run must say so."""
+    from hemcell.workflows.anode import run_cell, summarize
+
+    run = run_cell("hem_half_cell_p2d", PARAMS, "Discharge at 1C until 0.01 V",
+                   overrides=["ambient_temperature=263.15K"])
+    assert "electrolyte" in str(run.solution.termination).lower()
+    assert isinstance(run.error, SimulationError)
+    assert run.error.step == "Discharge at 1C until 0.01 V"
+    assert "electrolyte" in (run.error.hint or "")
+    summary, _, _ = summarize(run, timeseries=False)
+    assert summary["completed"] is False
+
+
+@pytest.mark.parametrize("override", ["anode_porosity=0.7",
+                                      "anode_active_material_volume_fraction=0.7"])
+def test_porosity_and_active_fraction_cannot_exceed_the_electrode(override):
+    """ε + ε_s ≤ 1 (the set has ε = ε_s = 0.4): either raised to 0.7 overfills it."""
+    from hemcell.params import load_parameter_set
+
+    with pytest.raises(InputError) as exc:
+        load_parameter_set(PARAMS).with_overrides([override])
+    assert "anode_porosity" in str(exc.value)
+    assert "anode_active_material_volume_fraction" in str(exc.value)
+
+
+def test_a_file_that_overfills_its_electrode_is_refused(tmp_path):
+    from hemcell.errors import ParameterFileError
+    from hemcell.params import load_parameter_set
+
+    path = tmp_path / "dense.yaml"
+    path.write_text(
+        "name: dense\nkind: anode\ndescription: calendered too far\n"
+        "extends: heo_rocksalt_mgconicuzn\nparameters:\n"
+        "  anode_active_material_volume_fraction:\n"
+        "    {value: 0.65, unit: dimensionless, source: {assumed: a user's denser electrode}}\n",
+        encoding="utf-8")
+    with pytest.raises(ParameterFileError, match=r"0\.4 \+ 0\.65 = 1\.05"):
+        load_parameter_set(path)
+    path.write_text(path.read_text().replace("0.65", "0.55"), encoding="utf-8")
+    assert load_parameter_set(path).si["anode_active_material_volume_fraction"] == 0.55
