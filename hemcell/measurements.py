@@ -165,11 +165,43 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
                      f"{' or '.join(QUANTITIES[quantity])}")
 
 
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
+def _number(text: str, decimal_comma: bool = False) -> float:
+    """The number in a cell; NaN for an empty cell; ``ValueError`` for text."""
+    text = text.strip()
+    if not text:
         return math.nan
+    return float(text.replace(",", ".") if decimal_comma else text)
+
+
+#: Column separators of cycler exports: comma, semicolon (locales with a decimal comma), tab.
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header row uses most (a one-column file: comma)."""
+    return max(_DELIMITERS, key=lambda d: (header.count(d), d == ","))
+
+
+def _read_text(p: Path) -> str:
+    """The file's text: UTF-8 (with or without a byte-order mark) or UTF-16 with one.
+
+    Raises
+    ------
+    InputError
+        For bytes that are not such text (a binary or spreadsheet file).
+    """
+    data = p.read_bytes()
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        if b"\x00" in data:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), len(data), "NUL")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(p.name, "bytes that are not UTF-8 or UTF-16 text",
+                         "a text CSV (UTF-8 or UTF-16), or an EC-Lab .mpr/.mpt file",
+                         hint="export the data as CSV text with a header 'quantity [unit]' "
+                         "per column") from None
 
 
 def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) -> Measurement:
@@ -186,7 +218,7 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     p = Path(path)
     if not p.is_file():
         raise InputError("data file", str(p), "an existing CSV or instrument file")
-    lines = p.read_text(encoding="utf-8-sig").splitlines()
+    lines = _read_text(p).splitlines()
     start = 0
     def comment(line: str) -> bool:
         return not line.strip() or line.lstrip().startswith("#")
@@ -196,8 +228,9 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     if start >= len(lines):
         raise InputError(f"{p.name}", "an empty file", f"a header row, e.g. '{_EXAMPLE_HEADER}', "
                          "and at least two data rows")
-    headers = [h for h in lines[start].split(",")]
-    rows = [ln.split(",") for ln in lines[start + 1:] if not comment(ln)]
+    sep = _delimiter(lines[start])
+    headers = lines[start].split(sep)
+    rows = [ln.split(sep) for ln in lines[start + 1:] if not comment(ln)]
     least = 2 if "time" in required else 1  # a curve needs two points, a table one
     if len(rows) < least:
         raise InputError(f"{p.name}", f"{len(rows)} data row(s)", f"at least {least} data "
@@ -209,7 +242,16 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
         si_unit, factor = _si_unit(quantity, unit, where)
         if quantity in meas.columns:
             raise InputError(where, header.strip(), "each quantity once")
-        values = np.array([_number(r[j]) if j < len(r) else math.nan for r in rows])
+        cells = [r[j] if j < len(r) else "" for r in rows]
+        values = np.full(len(cells), math.nan)
+        for k, cell in enumerate(cells):
+            try:
+                values[k] = _number(cell, decimal_comma=sep != ",")
+            except ValueError:
+                raise InputError(f"{p.name}: column '{header.strip()}', row {k + 1} "
+                                 f"(line {meas.first_line + k})", cell.strip(),
+                                 "a number in every row (the unit belongs in the header)"
+                                 ) from None
         meas.columns[quantity] = Column(header.strip(), unit, si_unit, values * factor)
     check(meas, required)
     return meas
