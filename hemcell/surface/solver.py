@@ -86,6 +86,14 @@ REUSED_FACTORISATION_KSP_OPTIONS: dict[str, Any] = {
     "ksp_max_it": 100,
 }
 FIELD_NAMES: tuple[str, ...] = ("c", "phi", "psi")
+# MUMPS ICNTL(15) = -k: the analysis (AMF ordering, symbolic factorisation) works on the
+# graph compressed into blocks of k consecutive unknowns. With k = the number of fields
+# the transport graph shrinks k-fold (consecutive dofs belong to one cell, so each block
+# is a clique of neighbours) and its analysis takes about half the time, with the same
+# fill within 1 %; the factors are exact either way (the blocks only group the
+# elimination order). PETSc sets it by itself from the block size of a blocked matrix
+# (the elasticity); the mixed transport space has none.
+MUMPS_BLOCK_ANALYSIS = "mat_mumps_icntl_15"
 # Chord steps (the kept Jacobian and its factors, no assembly) go on while each reduces
 # the residual norm by at least this factor. A chord step costs ~1/4 of a Newton step
 # (a residual and a back-substitution instead of a Jacobian assembly, a residual and
@@ -149,19 +157,20 @@ def set_field_splits(pc: Any, W: Any, n_fields: int) -> None:
     pc.setFromOptions()
 
 
-def split_mumps_controls(opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_mumps_controls(opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Separate the MUMPS controls (``mat_mumps_icntl_N``, ``mat_mumps_cntl_N``) of a
     direct MUMPS solve from the other options.
 
     The factor matrix reads its controls from the options database only when it is
     factorised, so a problem that is never solved would leave them there, unused (PETSc
     warns at exit); :func:`set_mumps_controls` sets them on the factor matrix instead.
-    Options of any other solver are returned unchanged with no controls.
+    Options of any other solver are returned unchanged, with None for the controls.
     """
-    direct = (opts.get("pc_type") in ("lu", "cholesky")
-              and opts.get("pc_factor_mat_solver_type") == "mumps")
+    if not (opts.get("pc_type") in ("lu", "cholesky")
+            and opts.get("pc_factor_mat_solver_type") == "mumps"):
+        return opts, None
     controls = {k: v for k, v in opts.items()
-                if direct and k.startswith(("mat_mumps_icntl_", "mat_mumps_cntl_"))}
+                if k.startswith(("mat_mumps_icntl_", "mat_mumps_cntl_"))}
     return {k: v for k, v in opts.items() if k not in controls}, controls
 
 
@@ -459,6 +468,8 @@ class TransportProblem:
             # chord step keeps J itself, whose factors solve it: one back-substitution)
             opts = {**opts, **REUSED_FACTORISATION_KSP_OPTIONS}
         opts, mumps_controls = split_mumps_controls(opts)
+        if mumps_controls is not None:  # direct MUMPS: analysis on pairs (triples) of dofs
+            mumps_controls.setdefault(MUMPS_BLOCK_ANALYSIS, -n_fields)
         self.problem = NonlinearProblem(F, self.u, bcs=bcs, petsc_options_prefix=prefix,
                                         petsc_options=opts)
         if opts.get("pc_type") == "fieldsplit":
@@ -485,7 +496,7 @@ class TransportProblem:
             self.problem.solver.setJacobian(
                 lambda snes, x, J, P: jacobian()(snes, x, J, P),  # type: ignore[misc]
                 self.problem.A, self._P)
-        if mumps_controls:
+        if mumps_controls is not None:
             P = self._P if self._P is not None else self.problem.P_mat
             set_mumps_controls(self.problem.solver.getKSP(), self.problem.A,
                                self.problem.A if P is None else P, mumps_controls)

@@ -20,6 +20,8 @@
   solution as a Newton step with a fresh Jacobian every time, to the SNES tolerance
   (rtol 1e-10), with one Jacobian assembly instead of one per Newton step.
 - The MUMPS controls are set on the factor matrix, none is left in the options database.
+  The transport's MUMPS analysis on blocks of as many unknowns as fields (ICNTL(15))
+  gives the solution of the analysis without blocks, to round-off.
 
 Coarse coated nucleus (surface mesh 0.2 µm, the mechanics case of
 ``tests/surface/mpi_mechanics_case.py``): about 3 s; the interface fields on coarse 2D
@@ -141,7 +143,8 @@ def test_chord_steps_reach_the_newton_solution(loaded):
 
 
 def test_mumps_controls_are_set_on_the_factor_matrix(loaded):
-    """The MUMPS ordering (AMF) is set on the factor matrix when the problem is built, not
+    """The MUMPS controls (AMF ordering, analysis on blocks of two unknowns) are set on the
+    factor matrix when the problem is built, not
     left in the options database until a factorisation reads it (a problem that is never
     solved left it there, and PETSc warned of an unused option at exit). A reused
     factorisation of an earlier Jacobian is wrapped in GMRES; chord steps, whose factors
@@ -149,7 +152,11 @@ def test_mumps_controls_are_set_on_the_factor_matrix(loaded):
     from petsc4py import PETSc
 
     from hemcell.surface.mechanics import MUMPS_ORDERING_AMF
-    from hemcell.surface.solver import TransportProblem
+    from hemcell.surface.solver import (
+        MUMPS_BLOCK_ANALYSIS,
+        TransportProblem,
+        default_snes_options,
+    )
 
     _, sm, p = loaded
     for kwargs, ksp_type in (({}, "preonly"), ({"reuse_preconditioner": True}, "gmres"),
@@ -158,8 +165,17 @@ def test_mumps_controls_are_set_on_the_factor_matrix(loaded):
         tr = TransportProblem(sm, p, "coated", prefix="hemcell_test_controls_", **kwargs)
         ksp = tr.problem.solver.getKSP()
         assert ksp.getType() == ksp_type
-        assert ksp.getPC().getFactorMatrix().getMumpsIcntl(7) == MUMPS_ORDERING_AMF
+        factor = ksp.getPC().getFactorMatrix()
+        assert factor.getMumpsIcntl(7) == MUMPS_ORDERING_AMF
+        assert factor.getMumpsIcntl(15) == -2  # analysis on (c, φ)-sized blocks
         assert not PETSc.Options().hasName("hemcell_test_controls_mat_mumps_icntl_7")
+    # the block analysis only groups the elimination order: the same solution to round-off
+    plain = TransportProblem(sm, p, "coated", prefix="hemcell_test_plain_",
+                             petsc_options={**default_snes_options(), MUMPS_BLOCK_ANALYSIS: 0})
+    blocks = TransportProblem(sm, p, "coated", prefix="hemcell_test_blocks_")
+    for tr in (plain, blocks):
+        tr.solve()
+    np.testing.assert_allclose(blocks.u.x.array, plain.u.x.array, rtol=1e-12, atol=1e-12)
 
 
 def _interface_fields_by_interpolation(tr, sm, p):
