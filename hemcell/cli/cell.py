@@ -70,7 +70,7 @@ def run(
     if is_cathode_half_cell(recipe):
         from hemcell.workflows.cathode_half_cell import run_cell, write_outputs
 
-    mechs = [m for m in mechanisms.split(",")] if mechanisms else None
+    mechs = mechanisms.split(",") if mechanisms is not None else None
     result = run_cell(
         recipe,
         params,
@@ -132,7 +132,7 @@ def cv(
 
     rates = number_list(scan_rates, "--scan-rates", "0.1,0.2,0.5")
     lo, hi = number_list(window, "--window", "0.01,3.0", count=2, positive=False)
-    mechs = mechanisms.split(",") if mechanisms else None
+    mechs = mechanisms.split(",") if mechanisms is not None else None
     mesh_pts = {}
     for item in mesh or []:
         key, _, val = item.partition("=")

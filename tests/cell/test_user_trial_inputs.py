@@ -58,3 +58,18 @@ def test_a_file_that_overfills_its_electrode_is_refused(tmp_path):
         load_parameter_set(path)
     path.write_text(path.read_text().replace("0.65", "0.55"), encoding="utf-8")
     assert load_parameter_set(path).si["anode_active_material_volume_fraction"] == 0.55
+
+
+@pytest.mark.parametrize("command", ["run", "cv"])
+def test_an_empty_mechanism_list_is_refused_not_read_as_all(tmp_path, capsys, command):
+    """`--mechanisms ""` (a shell variable left empty) ran every mechanism."""
+    from hemcell.cli.main import main
+
+    argv = ["cell", command, "hem_half_cell_sp", "--params", PARAMS, "--mechanisms", "",
+            "--out", str(tmp_path / "out")]
+    if command == "run":
+        argv += ["--protocol", "Discharge at 1C until 0.01 V"]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "--mechanisms" in captured.out + captured.err
+    assert not (tmp_path / "out" / "summary.json").exists()
