@@ -50,7 +50,11 @@ def _quantity(text: str, si_unit: str, option: str) -> float:
     value, unit = parse_quantity_text(norm, option)
     if unit == "dimensionless":
         raise InputError(option, text, f"a number with a unit of dimension {si_unit}")
-    return to_si(value, unit, si_unit, option)
+    si = to_si(value, unit, si_unit, option)
+    if not si > 0:
+        raise InputError(option, text, f"a positive value with a unit of dimension {si_unit} "
+                         "(the test sets the direction)")
+    return si
 
 
 def _rates(text: str) -> list[float]:
