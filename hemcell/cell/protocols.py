@@ -29,6 +29,9 @@ _PER_GRAM = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|�
 _C_RATE = re.compile(rf"(?<![\w.])(?P<sign>-\s*)?"
                      rf"(?:(?P<num>{_NUMBER})\s*C|C\s*/\s*(?P<den>{_NUMBER}))(?![\w/])")
 _SCALE = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
+#: A current per something other than gram (mA/cm2, A/kg, ...) left after the per-gram pass.
+_OTHER_PER = re.compile(rf"{_NUMBER}\s*(?P<unit>(?:mA|A|uA|µA)\s*/\s*[^\s;]+)")
+_CURRENTS = "a current in A, mA, A/g, mA/g or µA/g, or a C-rate (1C, C/10)"
 _EXAMPLES = ("a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
              "'Charge at 1C until 3 V', 'Rest for 10 minutes', 'Hold at 0.01 V for 1 hour'")
 
@@ -215,6 +218,12 @@ def build_experiment(
         try:
             step = pybamm.step.string(s, period=period) if period else pybamm.step.string(s)
         except Exception as exc:  # PyBaMM raises ValueError/TypeError with its own text
+            other = _OTHER_PER.search(s)
+            if other:
+                raise InputError("--protocol step", raw, _CURRENTS,
+                                 hint=f"a current in {other.group('unit')} is not read: give "
+                                 "the cell's current (per-area currents times the electrode "
+                                 "area) or the current per gram of active material") from None
             raise InputError("--protocol step", raw, _EXAMPLES, hint=str(exc)[:200]) from None
         _check_step(raw, step)
         parsed.append(step)

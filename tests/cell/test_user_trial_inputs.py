@@ -73,3 +73,18 @@ def test_an_empty_mechanism_list_is_refused_not_read_as_all(tmp_path, capsys, co
     captured = capsys.readouterr()
     assert "--mechanisms" in captured.out + captured.err
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+@pytest.mark.parametrize("step", ["Discharge at 1 mA/cm2 until 0.01 V",
+                                  "Discharge at 100 A/kg until 0.01 V",
+                                  "Charge at 2 mA/cm^2 for 1 hour"])
+def test_a_current_per_area_or_per_kg_names_the_units_hemcell_reads(step):
+    """PyBaMM's own message ("units must be 'A', 'V', 'W', 'Ohm', or 'C'") hides that
+    hemcell reads A/g and mA/g; a per-area current needs the electrode area."""
+    from hemcell.cell.protocols import build_experiment
+
+    with pytest.raises(InputError) as exc:
+        build_experiment(step, mass_g=0.015, nominal_capacity_Ah=0.014)
+    assert exc.value.value == step
+    assert "A/g" in exc.value.allowed and "C/10" in exc.value.allowed
+    assert step.split()[3] in exc.value.hint
