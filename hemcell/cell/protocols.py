@@ -11,8 +11,9 @@ Steps are separated by ``;`` (or new lines). Everything else is PyBaMM's own ste
 
 Steps that cannot make progress are refused before anything is solved: a current of 0
 (use "Rest for ..."), a negative current (the direction is the word Discharge/Charge),
-a zero or negative duration, an output period that is not a positive time, and a first
-step whose voltage cut-off the cell already meets.
+a zero or negative duration, a negative voltage (cut-off or hold: the metal would plate),
+an output period that is not a positive time, and a first step whose voltage cut-off the
+cell already meets.
 """
 
 from __future__ import annotations
@@ -139,6 +140,14 @@ def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
     if kind in ("Current", "CRate", "Power") and step.value == 0:
         raise InputError("--protocol step", raw, "a non-zero current; for no current use "
                          "'Rest for ...'")
+    volts = [float(t.value) for t in step.termination
+             if type(t).__name__ == "VoltageTermination"]
+    if kind == "Voltage":
+        volts.append(float(step.value))
+    if any(v < 0 for v in volts):
+        raise InputError("--protocol step", raw, "voltages >= 0 V: below the metal's "
+                         "potential it would plate on the electrode, which the models do "
+                         "not have")
 
 
 def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: float,

@@ -88,3 +88,15 @@ def test_a_current_per_area_or_per_kg_names_the_units_hemcell_reads(step):
     assert exc.value.value == step
     assert "A/g" in exc.value.allowed and "C/10" in exc.value.allowed
     assert step.split()[3] in exc.value.hint
+
+
+@pytest.mark.parametrize("step", ["Discharge at 1C until -0.5 V",
+                                  "Hold at -0.1 V for 10 minutes"])
+def test_a_voltage_below_the_metal_is_refused(step):
+    """Below 0 V vs Li/Li⁺ lithium plates on the electrode, which no model here has:
+    "until -0.5 V" ran on to 866 mAh/g at -0.5 V."""
+    from hemcell.cell.protocols import build_experiment
+
+    with pytest.raises(InputError) as exc:
+        build_experiment(step, mass_g=0.015, nominal_capacity_Ah=0.014)
+    assert exc.value.value == step and ">= 0 V" in exc.value.allowed
