@@ -57,6 +57,13 @@ def _quantity(text: str, si_unit: str, option: str) -> float:
     return si
 
 
+def _per_anode(s: dict) -> list[tuple[str, dict]]:
+    """(anode, its results) for every anode of a run: the summary's top level holds the
+    first anode's, ``by_anode`` each one's (``--anode both``: bare, then coated)."""
+    by = s.get("by_anode") or {s["anode"]: {}}
+    return [(a, {**s, **r}) for a, r in by.items()]
+
+
 def _rates(text: str) -> list[float]:
     return positive_floats(text, "--c-rates", "0.1,0.5,1")
 
@@ -84,8 +91,9 @@ def rate_cmd(
 
     s = run.rate(run.anode_list(anode), _rates(c_rates), out, set_ or (), kinetics,
                  focusing_from_surface, focusing_metric, plots_on=not no_plots)
-    for k, v in s["discharge_capacity_mAh_per_g"].items():
-        typer.echo(f"{s['anode']} {k}C: {v:.1f} mAh/g")
+    for a, r in _per_anode(s):
+        for k, v in r["discharge_capacity_mAh_per_g"].items():
+            typer.echo(f"{a} {k}C: {v:.1f} mAh/g")
     _done(out, s)
 
 
@@ -114,11 +122,12 @@ def cycle_cmd(
     s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
                   focusing_from_surface, focusing_metric, high_loading,
                   plots_on=not no_plots)
-    dry = s["dry_out_cycle"]
-    typer.echo(f"{s['anode']}: retention {s['capacity_retention']:.3f}, final "
-               f"{s['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
-               f"{s['mean_coulombic_efficiency']:.5f}"
-               + ("" if dry is None else f", stopped at cycle {dry}: {s['stop_reason']}"))
+    for a, r in _per_anode(s):
+        dry = r["dry_out_cycle"]
+        typer.echo(f"{a}: retention {r['capacity_retention']:.3f}, final "
+                   f"{r['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
+                   f"{r['mean_coulombic_efficiency']:.5f}"
+                   + ("" if dry is None else f", stopped at cycle {dry}: {r['stop_reason']}"))
     _done(out, s)
 
 
@@ -153,12 +162,13 @@ def symmetric_cmd(
                       _quantity(areal_capacity, "C/m**2", "--areal-capacity"), hours, out,
                       set_ or (), kinetics, focusing_from_surface, focusing_metric,
                       steps, cycles_per_step, plots_on=not no_plots)
-    ttf = s["time_to_failure_h"]
-    at = s["failure_current_density_mA_per_cm2"]
-    typer.echo(f"{s['anode']}: {s['initial_overpotential_mV']:.1f} -> "
-               f"{s['final_overpotential_mV']:.1f} mV, failure: "
-               + ("none" if ttf is None
-                  else f"{ttf:.4g} h at {at:g} mA/cm2 ({s['failure_reason']})"))
+    for a, r in _per_anode(s):
+        ttf = r["time_to_failure_h"]
+        at = r["failure_current_density_mA_per_cm2"]
+        typer.echo(f"{a}: {r['initial_overpotential_mV']:.1f} -> "
+                   f"{r['final_overpotential_mV']:.1f} mV, failure: "
+                   + ("none" if ttf is None
+                      else f"{ttf:.4g} h at {at:g} mA/cm2 ({r['failure_reason']})"))
     _done(out, s)
 
 
@@ -213,8 +223,9 @@ def nucleation_cmd(
     s = run.nucleation(run.anode_list(anode),
                        _quantity(current_density, "A/m**2", "--current-density"), q, out,
                        set_ or (), kinetics, plots_on=not no_plots)
-    typer.echo(f"{s['anode']}: nucleation {s['nucleation_overpotential_mV']:.1f} mV, plateau "
-               f"{s['plateau_overpotential_mV']:.1f} mV")
+    for a, r in _per_anode(s):
+        typer.echo(f"{a}: nucleation {r['nucleation_overpotential_mV']:.1f} mV, plateau "
+                   f"{r['plateau_overpotential_mV']:.1f} mV")
     _done(out, s)
 
 
@@ -241,8 +252,9 @@ def licu_cmd(
                  _quantity(areal_capacity, "C/m**2", "--areal-capacity"), cycles, out,
                  set_ or (), kinetics, focusing_from_surface, focusing_metric,
                  plots_on=not no_plots)
-    typer.echo(f"{s['anode']}: mean CE {s['mean_coulombic_efficiency']:.4f}, Aurbach CE "
-               f"{s['aurbach_coulombic_efficiency']:.4f}")
+    for a, r in _per_anode(s):
+        typer.echo(f"{a}: mean CE {r['mean_coulombic_efficiency']:.4f}, Aurbach CE "
+                   f"{r['aurbach_coulombic_efficiency']:.4f}")
     _done(out, s)
 
 

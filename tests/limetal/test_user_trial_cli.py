@@ -18,3 +18,24 @@ def test_non_positive_current_or_capacity_names_the_option(tmp_path, capsys, opt
     captured = capsys.readouterr()
     err = captured.out + captured.err
     assert f"{option}: got '{value}'" in err and "positive" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["nucleation"],
+    ["symmetric", "--current-density", "1mA/cm2", "--areal-capacity", "1mAh/cm2",
+     "--hours", "2"],
+])
+def test_anode_both_prints_both_anodes(tmp_path, capsys, argv):
+    """`--anode both` printed the bare cell's line only (the coated one was in
+    summary.json, not on the terminal)."""
+    import json
+
+    assert main(["limetal", *argv, "--anode", "both", "--no-plots",
+                 "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    lines = [ln for ln in out.splitlines() if ln.startswith(("bare:", "coated:"))]
+    assert [ln.split(":")[0] for ln in lines] == ["bare", "coated"]
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    if argv[0] == "nucleation":
+        coated = summary["by_anode"]["coated"]["nucleation_overpotential_mV"]
+        assert f"nucleation {coated:.1f} mV" in lines[1]
