@@ -102,6 +102,19 @@ FD_STEP_DECADES = 3e-3
 FD_STEP_LINEAR = 1e-3
 #: Residual of every point when the solver fails at a trial point [in units of σ].
 FAILED_RESIDUAL = 1e3
+#: Recipe geometries whose model, built once, a fit runs with its functions compiled to
+#: C (PyBaMM's IDAKLU ``compile`` option: gcc -O3, cached on disk by the functions' hash
+#: under ``$PYBAMM_CASADI_AOT_CACHE``). Measured (docs/fitting.md "Benchmark"): a
+#: re-solve of the four-mechanism single-particle anode 3-5x faster for ~2 s of gcc the
+#: first time a model structure is solved; the P2D anode's re-solve no faster, for 38 s
+#: of gcc, so it is not compiled. The sensitivity model is never compiled: compiled, its
+#: sensitivities came out wrong at some points (21x off at one exchange current) while the
+#: interpreted ones agree with central differences. Without a C compiler PyBaMM warns
+#: and runs uncompiled.
+COMPILED_GEOMETRIES = ("sp",)
+#: Model evaluations remembered (:meth:`_Problem.signals`): the current point, its
+#: forward-difference neighbours and a rejected trial or two.
+SIGNALS_CACHE_SIZE = 8
 _SPEC_KEYS = {"model", "data", "fit", "objective"}
 _LI = {"command", "anode", "set"}
 _MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", "ion"},
@@ -433,7 +446,8 @@ class _Problem:
         self.rebuild = False
         self.jacobian_method = "finite_differences"
         self.jacobian_timing_s: dict[str, float] = {}
-        self._last_residuals: tuple[tuple, np.ndarray] | None = None
+        self._signals_cache: dict[tuple, list[np.ndarray] | None] = {}
+        self._last_jacobian: tuple[tuple, np.ndarray] | None = None
         self.x0 = np.array([p.to_x(p.initial) for p in self.params], dtype=float)
         self.lower = np.array([p.to_x(p.lower) for p in self.params], dtype=float)
         self.upper = np.array([p.to_x(p.upper) for p in self.params], dtype=float)
@@ -463,7 +477,26 @@ class _Problem:
         bottom.set_xlabel(ds.x_label)
         bottom.set_ylabel(f"model − data ({unit})")
 
+    def signals(self, x: np.ndarray) -> list[np.ndarray] | None:
+        """:meth:`model_signals`, remembered for the last few ``x`` (least squares
+        evaluates the residuals, then the Jacobian, where it just evaluated; the fit's
+        solvability check, the statistics and the rmse ask again at the same points)."""
+        key = tuple(np.asarray(x, dtype=float))
+        if key not in self._signals_cache:
+            if len(self._signals_cache) >= SIGNALS_CACHE_SIZE:
+                self._signals_cache.pop(next(iter(self._signals_cache)))
+            self._signals_cache[key] = self.model_signals(x)
+        return self._signals_cache[key]
+
     def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """Jacobian of :meth:`residuals` at ``x`` (the last one is kept: least squares
+        computes it at every accepted point, so the statistics find it at the optimum)."""
+        key = tuple(np.asarray(x, dtype=float))
+        if self._last_jacobian is None or self._last_jacobian[0] != key:
+            self._last_jacobian = (key, self.compute_jacobian(x))
+        return self._last_jacobian[1].copy()
+
+    def compute_jacobian(self, x: np.ndarray) -> np.ndarray:
         """Jacobian of :meth:`residuals` (forward differences unless overridden)."""
         return self.jacobian_fd(x)
 
@@ -473,12 +506,8 @@ class _Problem:
         return self.spec.sigma if self.spec.sigma is not None else self.signal_si_per_unit
 
     def residuals(self, x: np.ndarray) -> np.ndarray:
-        """Weighted, σ-normalised residuals and prior rows at ``x`` (the last one is kept:
-        least squares asks for the Jacobian where it just evaluated the residuals)."""
-        key = tuple(np.asarray(x, dtype=float))
-        if self._last_residuals is not None and self._last_residuals[0] == key:
-            return self._last_residuals[1].copy()
-        volts = self.model_signals(x)
+        """Weighted, σ-normalised residuals and prior rows at ``x``."""
+        volts = self.signals(x)
         rows = []
         for k, ds in enumerate(self.datasets):
             w = math.sqrt(ds.spec.weight) / self._sigma()
@@ -487,9 +516,7 @@ class _Problem:
             else:
                 rows.append(w * (volts[k] - ds.observed))
         rows.append(self._prior_rows(x))
-        r = np.concatenate(rows)
-        self._last_residuals = (key, r)
-        return r.copy()
+        return np.concatenate(rows)
 
     def _prior_rows(self, x: np.ndarray) -> np.ndarray:
         return np.array([(float(p.from_x(xi)) - p.prior[0]) / p.prior[1]
@@ -527,7 +554,7 @@ class _Problem:
         """Replace data set ``k``'s measured voltages (a synthetic-noise study re-fits one
         problem to many noise draws without rebuilding anything)."""
         self.datasets[k].observed = np.asarray(observed, dtype=float)
-        self._last_residuals = None
+        self._last_jacobian = None
 
     def n_points(self) -> int:
         """Number of measured points (residual rows without the priors)."""
@@ -574,7 +601,16 @@ class FitProblem(_Problem):
             tuple(p.name for p in self.params) if self.mode == "symbolic"
             else differing_parameters(probes) if self.mode == "inputs" else ())
         self._sims: dict[tuple[int, bool], pybamm.Simulation] = {}
-        self.jacobian_method = "finite_differences" if self.rebuild else spec.jacobian
+        #: ``auto``: forward differences until they have cost the model's set-up, then
+        #: the sensitivities are tried once (:meth:`compute_jacobian`)
+        self.try_sensitivities = spec.jacobian == "auto" and not self.rebuild
+        self.jacobian_method = ("finite_differences" if self.rebuild or self.try_sensitivities
+                                else spec.jacobian)
+        #: wall time of building and setting up the plain models [s], of the forward-
+        #: difference Jacobians so far [s], of each data set's last plain solve [s]
+        self.setup_s = 0.0
+        self.fd_jacobian_s = 0.0
+        self._solve_s: dict[int, float] = {}
 
     def _symbolic_values(self) -> dict[str, Any] | None:
         """PyBaMM values with every fitted registry value as a ``pybamm.InputParameter``.
@@ -738,6 +774,7 @@ class FitProblem(_Problem):
         key = (-1 if ds.constant else k, sensitivities)
         if not self.rebuild and key in self._sims:
             return self._sims[key]
+        t0 = time.perf_counter()
         base = self.base if x is None or not self.rebuild else self.setup(x)
         pv = base.parameter_values.copy()
         if self.mode == "symbolic":
@@ -760,13 +797,18 @@ class FitProblem(_Problem):
             pv.update({"Current function [A]": current}, check_already_exists=False)
         sim = build_simulation(base.recipe, pv, base.inventory, submesh_types=submeshes)
         # the same simulation, with a solver that keeps only the voltage (~30 % faster)
+        # and, for a model built once, runs its functions compiled
+        compiled = (not sensitivities and not self.rebuild
+                    and base.recipe.geometry in COMPILED_GEOMETRIES)
+        solver = pybamm.IDAKLUSolver(rtol=sim.solver.rtol, atol=sim.solver.atol,
+                                     output_variables=[VOLTAGE], options={"compile": compiled})
         sim = pybamm.Simulation(sim.model, parameter_values=sim.parameter_values,
                                 var_pts=sim.var_pts, submesh_types=sim.submesh_types,
-                                solver=pybamm.IDAKLUSolver(rtol=sim.solver.rtol,
-                                                           atol=sim.solver.atol,
-                                                           output_variables=[VOLTAGE]))
+                                solver=solver)
         if not self.rebuild:
             self._sims[key] = sim
+            if not sensitivities:
+                self.setup_s += time.perf_counter() - t0
         return sim
 
     def solve(self, x: np.ndarray, k: int, sensitivities: Sequence[str] = ()
@@ -781,8 +823,16 @@ class FitProblem(_Problem):
         inputs = self.input_values(x, k)
         self.evaluations += 1
         t_out = np.unique(ds.model_times_s)
+        set_up = sim.built_model is None
+        t0 = time.perf_counter()
         sol = sim.solve(t_eval=[0.0, float(t_out[-1])], t_interp=t_out, inputs=inputs,
                         calculate_sensitivities=list(sensitivities) or False)
+        #: the solver's time of this solve, without building and setting up [s]
+        self.last_solve_s = float(sol.solve_time.value)
+        if not sensitivities:
+            self._solve_s[k] = self.last_solve_s
+            if set_up and not self.rebuild:
+                self.setup_s += time.perf_counter() - t0
         v = sol[VOLTAGE]
         t_sol = sol.t
         voltage = np.interp(ds.model_times_s, t_sol, np.ravel(v.entries))
@@ -839,30 +889,37 @@ class FitProblem(_Problem):
         blocks.append(self._prior_jacobian(x))
         return np.vstack(blocks)
 
-    def jacobian(self, x: np.ndarray) -> np.ndarray:
+    def compute_jacobian(self, x: np.ndarray) -> np.ndarray:
         """Jacobian by the chosen method.
 
-        ``auto`` times one solve without and one with sensitivities (the second call of
-        the sensitivity model: the first builds it) on the first data set and keeps the
-        cheaper estimate: p plain solves per data set for forward differences, one
-        sensitivity solve for the solver's sensitivities.
+        ``auto`` starts with forward differences and tries the sensitivities once the
+        differences have cost as much as building and setting up the plain model did
+        (:attr:`setup_s`): the sensitivity model costs about as much to set up, and
+        that is lost if differences stay cheaper, so a fit never pays more than about
+        twice what the better method would have cost it (the rent-or-buy rule). A fit
+        with few Jacobians never tries them.
         """
-        if self.jacobian_method == "auto":
+        if self.try_sensitivities and self.fd_jacobian_s >= self.setup_s:
+            self.try_sensitivities = False
             self.jacobian_method = self._cheaper_jacobian(x)
         if self.jacobian_method == "sensitivities":
             return self.jacobian_sens(x)
-        return self.jacobian_fd(x)
+        t0 = time.perf_counter()
+        jac = self.jacobian_fd(x)
+        self.fd_jacobian_s += time.perf_counter() - t0
+        return jac
 
     def _cheaper_jacobian(self, x: np.ndarray) -> str:
-        names = self.sensitivity_names(0)
+        """One sensitivity solve of the quickest data set against its last plain solve
+        (the solver's times, without set-up); the cheaper estimate wins: p plain solves
+        for forward differences, one sensitivity solve."""
         try:
-            t0 = time.perf_counter()
-            self.solve(x, 0)
-            plain = time.perf_counter() - t0
-            self.solve(x, 0, names)
-            t0 = time.perf_counter()
-            self.solve(x, 0, names)
-            sens = time.perf_counter() - t0
+            if not self._solve_s:
+                self.solve(x, 0)
+            k = min(self._solve_s, key=self._solve_s.__getitem__)
+            plain = self._solve_s[k]
+            self.solve(x, k, self.sensitivity_names(k))
+            sens = self.last_solve_s
         except (pybamm.SolverError, SimulationError, ValueError):
             return "finite_differences"
         self.jacobian_timing_s = {"finite_differences": len(x) * plain, "sensitivities": sens}
@@ -1656,7 +1713,7 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
         raise InputError("objective.noise", "estimate", "a given sigma (noise: {sigma: ...}): "
                          f"{problem.n_points()} point(s) and {len(problem.params)} "
                          "parameter(s) leave no degree of freedom to estimate it")
-    if problem.model_signals(problem.x0) is None:
+    if problem.signals(problem.x0) is None:
         raise SimulationError("the model cannot be solved at the initial parameter values",
                               hint="check the initial values and the data's protocol")
     starts = run_starts(problem, start_points(problem, spec.multistart, spec.seed), workers,
@@ -1738,7 +1795,7 @@ def result_record(res: FitResult) -> dict[str, Any]:
             entry["profile_flat"] = pr["flat"]
             entry["profile_agrees"] = pr.get("agrees_with_jacobian", False)
         params[par.name] = entry
-    volts = problem.model_signals(res.x) or []
+    volts = problem.signals(res.x) or []
     err = (np.concatenate([v - d.observed for v, d in zip(volts, problem.datasets, strict=True)])
            if volts else np.array([np.nan]))
     names = [p.name for p in problem.params]
@@ -1846,7 +1903,7 @@ def plot_fit(res: FitResult, path: Path) -> None:
     from hemcell.figures import save_figure
 
     problem = res.problem
-    volts = problem.model_signals(res.x) or [np.full_like(d.observed, np.nan)
+    volts = problem.signals(res.x) or [np.full_like(d.observed, np.nan)
                                                 for d in problem.datasets]
     n = len(problem.datasets)
     fig, axes = plt.subplots(2, n, figsize=(4.2 * n, 5.6), squeeze=False,
