@@ -132,6 +132,21 @@ def period_seconds(period: str) -> float:
     return seconds
 
 
+_INSTRUCTIONS = ("Discharge", "Charge", "Rest", "Hold")
+
+
+def _instruction_hint(raw: str) -> str | None:
+    """'did you mean ...' for a step whose first word is not one of PyBaMM's instructions."""
+    import difflib
+
+    word = raw.split()[0] if raw.split() else ""
+    if word.lower() in (w.lower() for w in _INSTRUCTIONS):
+        return None
+    close = difflib.get_close_matches(word.capitalize(), _INSTRUCTIONS, n=1, cutoff=0.6)
+    return (f"a step starts with {', '.join(_INSTRUCTIONS)}"
+            + (f"; did you mean '{close[0]}'?" if close else ""))
+
+
 def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
     """Refuse a step that cannot make progress."""
     if step.duration is not None and not step.duration > 0:
@@ -233,7 +248,8 @@ def build_experiment(
                                  hint=f"a current in {other.group('unit')} is not read: give "
                                  "the cell's current (per-area currents times the electrode "
                                  "area) or the current per gram of active material") from None
-            raise InputError("--protocol step", raw, _EXAMPLES, hint=str(exc)[:200]) from None
+            raise InputError("--protocol step", raw, _EXAMPLES,
+                             hint=_instruction_hint(raw) or str(exc)[:200]) from None
         _check_step(raw, step)
         parsed.append(step)
     if initial_voltage_V is not None:

@@ -100,3 +100,13 @@ def test_a_voltage_below_the_metal_is_refused(step):
     with pytest.raises(InputError) as exc:
         build_experiment(step, mass_g=0.015, nominal_capacity_Ah=0.014)
     assert exc.value.value == step and ">= 0 V" in exc.value.allowed
+
+
+def test_a_misspelt_instruction_gets_a_suggestion():
+    from hemcell.cell.protocols import build_experiment
+
+    with pytest.raises(InputError) as exc:
+        build_experiment("Discharge at 1C until 0.01 V; Chrage at 1C until 3 V",
+                         mass_g=0.015, nominal_capacity_Ah=0.014)
+    assert exc.value.value == "Chrage at 1C until 3 V"
+    assert "did you mean 'Charge'" in exc.value.hint
