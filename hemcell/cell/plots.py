@@ -18,7 +18,23 @@ COLORS = {
     "gel_sei": "#DA8BC3",
     "double_layer": "#937860",
 }
-VOLTAGE_LABEL = "Voltage vs Li/Li$^+$ (V)"
+
+
+def voltage_label(ion: str = "Li") -> str:
+    """Axis label of a half-cell voltage against the carrier ion's metal."""
+    return f"Voltage vs {ion}/{ion}$^+$ (V)"
+
+
+VOLTAGE_LABEL = voltage_label("Li")
+
+
+def _legend(ax, **kwargs) -> None:
+    """A legend if anything was labelled (a rest-only or charge-only protocol draws no
+    lithiation curve; matplotlib would warn about an empty legend)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**kwargs)
+
+
 LABELS = {
     "intercalation": "intercalation",
     "conversion": "conversion",
@@ -59,7 +75,7 @@ def voltage_profile(
     ax.set_xlabel("Capacity (mAh g$^{-1}$ active material)")
     ax.set_ylabel(ylabel or VOLTAGE_LABEL)
     ax.set_title(title or "HEM anode half-cell")
-    ax.legend(frameon=False, fontsize=8)
+    _legend(ax, frameon=False, fontsize=8)
     from hemcell.figures import save_figure
 
     save_figure(fig, path, dpi=150)
@@ -114,7 +130,7 @@ def mechanism_contributions(
         ax.set_xlabel(f"Capacity {'stored' if sign > 0 else 'released'} (mAh g$^{{-1}}$)")
         ax.set_title(f"cycle 1 {kind}")
     axes[0].set_ylabel(ylabel or VOLTAGE_LABEL)
-    axes[0].legend(frameon=False, fontsize=8, loc="upper right")
+    _legend(axes[0], frameon=False, fontsize=8, loc="upper right")
     fig.suptitle(title or "Capacity by mechanism")
     from hemcell.figures import save_figure
 
@@ -142,16 +158,17 @@ def dqdv_plot(
     ax.set_xlabel(xlabel or VOLTAGE_LABEL)
     ax.set_ylabel("dQ/dV (mAh g$^{-1}$ V$^{-1}$)")
     ax.set_title(title or "Differential capacity")
-    ax.legend(frameon=False, fontsize=8)
+    _legend(ax, frameon=False, fontsize=8)
     from hemcell.figures import save_figure
 
     save_figure(fig, path, dpi=150)
     return path
 
 
-def cv_plot(res, summary: dict, path: Path, title: str = "") -> None:
+def cv_plot(res, summary: dict, path: Path, title: str = "", vlabel: str | None = None
+            ) -> None:
     """Voltammograms of the analysed cycle at every scan rate (left) and the mechanism
-    currents at the fastest rate (right)."""
+    currents at the fastest rate (right); ``vlabel`` labels the voltage axes."""
     plt = _plt()
     curves = [c for c in res.curves if c.completed]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -166,7 +183,7 @@ def cv_plot(res, summary: dict, path: Path, title: str = "") -> None:
             label=f"{c.scan_rate_mV_per_s:g} mV/s",
         )
     axes[0].axhline(0, color="0.6", lw=0.6)
-    axes[0].set_xlabel(VOLTAGE_LABEL)
+    axes[0].set_xlabel(vlabel or VOLTAGE_LABEL)
     axes[0].set_ylabel("Current (A/g), cathodic < 0")
     axes[0].legend(fontsize=8)
     axes[0].set_title(f"cycle {cyc}")
@@ -180,7 +197,7 @@ def cv_plot(res, summary: dict, path: Path, title: str = "") -> None:
             c.voltage_V[k], c.current_A_per_g[k], color="k", lw=0.8, ls="--", label="total"
         )
         axes[1].axhline(0, color="0.6", lw=0.6)
-        axes[1].set_xlabel(VOLTAGE_LABEL)
+        axes[1].set_xlabel(vlabel or VOLTAGE_LABEL)
         axes[1].set_ylabel("Current by mechanism (A/g)")
         axes[1].set_title(f"{c.scan_rate_mV_per_s:g} mV/s, true mechanism currents")
         axes[1].legend(fontsize=8)

@@ -547,7 +547,8 @@ def write_outputs(
                        "parameter_set": str(summary["parameter_set"])})
     if plots_on:
         title = f"{summary['parameter_set']} — {run.recipe.name}"
-        vlabel = "Cell voltage (V)" if run.recipe.cell == "full" else None
+        vlabel = ("Cell voltage (V)" if run.recipe.cell == "full"
+                  else plots.voltage_label(run.si.get("_carrier_ion", "Li")))
         plots.voltage_profile(cycles, out / "voltage_profile.png", title, ylabel=vlabel)
         plots.mechanism_contributions(
             cycles, run.recipe.mechanisms, out / "mechanism_contributions.png", title,

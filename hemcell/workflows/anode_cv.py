@@ -469,7 +469,8 @@ def write_cv_outputs(
         )
     if plots_on:
         title = f"{summary['parameter_set']} — {res.recipe.name}"
-        plots.cv_plot(res, summary, out / "cv.png", title)
+        plots.cv_plot(res, summary, out / "cv.png", title,
+                      vlabel=plots.voltage_label(summary["carrier_ion"]))
         plots.b_value_plot(summary, out / "b_value.png", title)
     write_summary(out, summary)
     try:

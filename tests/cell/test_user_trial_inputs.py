@@ -110,3 +110,20 @@ def test_a_misspelt_instruction_gets_a_suggestion():
                          mass_g=0.015, nominal_capacity_Ah=0.014)
     assert exc.value.value == "Chrage at 1C until 3 V"
     assert "did you mean 'Charge'" in exc.value.hint
+
+
+def test_na_half_cell_figures_are_labelled_vs_na(tmp_path, monkeypatch):
+    """`--ion Na` plotted its voltages as "Voltage vs Li/Li⁺"."""
+    from hemcell.cell import plots
+    from hemcell.workflows.anode import run_cell, write_outputs
+
+    labels = []
+    monkeypatch.setattr(plots, "voltage_profile",
+                        lambda *a, ylabel=None, **k: labels.append(ylabel))
+    monkeypatch.setattr(plots, "mechanism_contributions",
+                        lambda *a, ylabel=None, **k: labels.append(ylabel))
+    monkeypatch.setattr(plots, "dqdv_plot", lambda *a, xlabel=None, **k: labels.append(xlabel))
+    run = run_cell("hem_half_cell_sp", PARAMS, "Discharge at 1 A/g until 0.5 V", ion="Na")
+    write_outputs(run, tmp_path)
+    assert labels == [plots.voltage_label("Na")] * 3
+    assert "Na/Na" in labels[0]
