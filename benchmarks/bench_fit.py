@@ -4,14 +4,18 @@
 (conversion exchange current, intercalation diffusivity, conversion-product diffusivity
 of the four-mechanism single-particle HEM anode, three synthetic rate curves of 120
 points). ``hemcell fit`` builds one model with the fitted values and the current as
-PyBaMM inputs and re-solves it (Jacobian: forward differences or the solver's
-sensitivities, whichever it measures cheaper); the baseline is
-:func:`scipy.optimize.least_squares` with its own finite differences (same log
-coordinates, bounds, scaling and a step above the solver tolerance) on a residual that
-calls ``run_cell`` for each curve, i.e. prepares, builds and discretises the model at
-every evaluation. Both start from the same point, run one start and no profiles (the
-fast side still computes its intervals). Aim: ratio ≤ 0.1 (≥ 10× faster); measured
-0.062 (9.7 s against 156 s, 16×) on a 2-core machine shared with other jobs (load 6-8).
+PyBaMM inputs and re-solves it, compiled (IDAKLU ``compile``; the warm-up run compiles,
+or loads the disk cache), keeping only the voltage (Jacobian: forward differences; the
+sensitivities are tried only once differences have cost the model's set-up); the
+baseline is :func:`scipy.optimize.least_squares` with its own finite differences (same
+log coordinates, bounds, scaling and a step above the solver tolerance) on a residual
+that calls ``run_cell`` for each curve, i.e. prepares, builds and discretises the model
+at every evaluation. Both start from the same point, run one start and no profiles (the
+fast side still computes its intervals). Aim: ratio ≤ 0.1 (≥ 10× faster). Measured on
+a 2-core machine shared with other jobs: 0.062 when added (9.7 s against 156 s); 0.118
+after model builds got cheaper (6.2 s against 52.5 s, load 3); now 0.034 (1.50 s
+against 44.4 s, load 2.1-2.8; a fresh process with an empty compile cache: 2.9 s for
+the fit). Breakdown and history: docs/fitting.md "Benchmark".
 """
 
 from __future__ import annotations

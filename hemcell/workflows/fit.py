@@ -25,9 +25,10 @@ model is built ONCE: the fitted registry values enter the parameter mapping as
 move do: the sweep fast path's rule, :mod:`hemcell.workflows.anode_sweep`), the applied
 current too, and each data set is a re-solve of that model. The Jacobian comes from
 the IDAKLU solver's forward sensitivities (chain rule through the parameter-set → PyBaMM
-mapping) or from forward differences, whichever is cheaper for the model (timed once at
-the start; both give the same derivatives to solver tolerance). The other adapters use
-forward differences.
+mapping) or from forward differences, whichever is cheaper for the model (``auto``:
+differences, the sensitivities timed once the differences have cost the model's set-up;
+both give the same derivatives to solver tolerance). A single-particle model runs
+compiled (:data:`COMPILED_GEOMETRIES`). The other adapters use forward differences.
 
 Uncertainty (Bates & Watts 1988, ch. 2; Raue et al., Bioinformatics 25 (2009) 1923)
     Cov(x̂) = s² (JᵀJ)⁻¹ with s² = 1 for a known σ, s² = Σr²/(n − p) when σ is
