@@ -489,17 +489,20 @@ class _Problem:
             self._signals_cache[key] = self.model_signals(x)
         return self._signals_cache[key]
 
-    def jacobian(self, x: np.ndarray) -> np.ndarray:
-        """Jacobian of :meth:`residuals` at ``x`` (the last one is kept: least squares
-        computes it at every accepted point, so the statistics find it at the optimum)."""
-        key = tuple(np.asarray(x, dtype=float))
+    def jacobian(self, x: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
+        """Jacobian of :meth:`residuals` at ``x``, the ``columns`` asked for (all by
+        default; a profile holds one coordinate fixed and needs the others only). The
+        last one is kept: least squares computes it at every accepted point, so the
+        statistics find it at the optimum."""
+        cols = tuple(range(len(x))) if columns is None else tuple(columns)
+        key = (tuple(np.asarray(x, dtype=float)), cols)
         if self._last_jacobian is None or self._last_jacobian[0] != key:
-            self._last_jacobian = (key, self.compute_jacobian(x))
+            self._last_jacobian = (key, self.compute_jacobian(x, cols))
         return self._last_jacobian[1].copy()
 
-    def compute_jacobian(self, x: np.ndarray) -> np.ndarray:
+    def compute_jacobian(self, x: np.ndarray, columns: Sequence[int]) -> np.ndarray:
         """Jacobian of :meth:`residuals` (forward differences unless overridden)."""
-        return self.jacobian_fd(x)
+        return self.jacobian_fd(x, columns)
 
     def _sigma(self) -> float:
         """σ the residuals are divided by [SI of the signal]: the given noise, or one
@@ -539,12 +542,13 @@ class _Problem:
         return np.array([FD_STEP_DECADES if p.scale == "log" else FD_STEP_LINEAR * (hi - lo)
                          for p, lo, hi in zip(self.params, self.lower, self.upper, strict=True)])
 
-    def jacobian_fd(self, x: np.ndarray) -> np.ndarray:
-        """Jacobian of :meth:`residuals` by forward differences (p + 1 solves)."""
+    def jacobian_fd(self, x: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
+        """Jacobian of :meth:`residuals` by forward differences (one solve per column
+        and one at ``x``), the ``columns`` asked for (all by default)."""
         r0 = self.residuals(x)
         h = self.fd_step()
         cols = []
-        for j in range(len(x)):
+        for j in range(len(x)) if columns is None else columns:
             xj = x.copy()
             step = h[j] if x[j] + h[j] <= self.upper[j] else -h[j]
             xj[j] += step
@@ -890,8 +894,8 @@ class FitProblem(_Problem):
         blocks.append(self._prior_jacobian(x))
         return np.vstack(blocks)
 
-    def compute_jacobian(self, x: np.ndarray) -> np.ndarray:
-        """Jacobian by the chosen method.
+    def compute_jacobian(self, x: np.ndarray, columns: Sequence[int]) -> np.ndarray:
+        """Jacobian by the chosen method, the ``columns`` asked for.
 
         ``auto`` starts with forward differences and tries the sensitivities once the
         differences have cost as much as building and setting up the plain model did
@@ -904,9 +908,9 @@ class FitProblem(_Problem):
             self.try_sensitivities = False
             self.jacobian_method = self._cheaper_jacobian(x)
         if self.jacobian_method == "sensitivities":
-            return self.jacobian_sens(x)
+            return self.jacobian_sens(x)[:, list(columns)]
         t0 = time.perf_counter()
-        jac = self.jacobian_fd(x)
+        jac = self.jacobian_fd(x, columns)
         self.fd_jacobian_s += time.perf_counter() - t0
         return jac
 
@@ -1540,7 +1544,7 @@ def least_squares_from(problem: _Problem, x_start: np.ndarray,
                            problem.evaluations - ev0)
     z0 = np.clip(np.asarray(x_start, float)[free], problem.lower[free], problem.upper[free])
     res = least_squares(lambda z: problem.residuals(full(z)), z0,
-                        jac=lambda z: problem.jacobian(full(z))[:, free],
+                        jac=lambda z: problem.jacobian(full(z), free),
                         bounds=(problem.lower[free], problem.upper[free]), method="trf",
                         x_scale="jac", max_nfev=max_nfev)
     return StartResult(np.asarray(x_start), full(res.x), float(res.cost), int(res.status),
