@@ -199,6 +199,7 @@ def build_experiment(
     nominal_capacity_Ah: float | None = None,
     duration_capacity_Ah: float | None = None,
     initial_voltage_V: float | None = None,
+    window_V: tuple[float, float] | None = None,
 ) -> tuple[pybamm.Experiment, list[str]]:
     """A :class:`pybamm.Experiment` from a protocol text.
 
@@ -219,6 +220,12 @@ def build_experiment(
     initial_voltage_V
         The cell's voltage before the first step; if given, a first step whose cut-off is
         already met is refused.
+    window_V
+        The cell's (lower, upper) voltage cut-offs. A current or power step without a
+        termination of its own ends at the one it moves towards ("or until ... V"):
+        inside an Experiment PyBaMM moves a model's own voltage events 1 V outwards, so
+        such a step would otherwise run 1 V past the window (to -0.99 V vs Li in a
+        half-cell).
 
     Returns
     -------
@@ -251,6 +258,12 @@ def build_experiment(
             raise InputError("--protocol step", raw, _EXAMPLES,
                              hint=_instruction_hint(raw) or str(exc)[:200]) from None
         _check_step(raw, step)
+        if window_V is not None and not step.termination and getattr(
+                step, "direction", None) in ("discharge", "charge") and type(
+                step).__name__ in ("Current", "CRate", "Power", "Resistance"):
+            cut = window_V[0] if step.direction == "discharge" else window_V[1]
+            steps[len(parsed)] = s = f"{s} or until {cut:.10g} V"
+            step = pybamm.step.string(s, period=period) if period else pybamm.step.string(s)
         parsed.append(step)
     if initial_voltage_V is not None:
         check_first_step_can_start(parsed[0], initial_voltage_V, shown=raw_steps[0])

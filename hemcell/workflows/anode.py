@@ -279,7 +279,8 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     experiment, steps_A = build_experiment(
         protocol, mass, cycles, period, nominal_capacity_Ah=nominal,
         duration_capacity_Ah=max(nominal, capacity_Ah(theo, mass)),
-        initial_voltage_V=initial_voltage_V(pv, rec.cell))
+        initial_voltage_V=initial_voltage_V(pv, rec.cell),
+        window_V=(float(pv["Lower voltage cut-off [V]"]), float(pv["Upper voltage cut-off [V]"])))
     return CellSetup(rec, ps, si, inv, pv, mass, theo, protocol, cycles, experiment, steps_A)
 
 

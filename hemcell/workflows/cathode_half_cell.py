@@ -192,7 +192,9 @@ def run_cell(
     u0 = float(np.ravel(pv.evaluate(pv["Positive electrode OCP [V]"](pybamm.Scalar(sto0))))[0])
     experiment, steps_A = build_experiment(protocol, mass, cycles, period,
                                            nominal_capacity_Ah=nominal,
-                                           duration_capacity_Ah=nominal, initial_voltage_V=u0)
+                                           duration_capacity_Ah=nominal, initial_voltage_V=u0,
+                                           window_V=(float(pv["Lower voltage cut-off [V]"]),
+                                                     float(pv["Upper voltage cut-off [V]"])))
     model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])(
         {"working electrode": "positive"} if rec.cell == CELL else {})
     add_measured_range_event(model, pv)

@@ -127,3 +127,24 @@ def test_na_half_cell_figures_are_labelled_vs_na(tmp_path, monkeypatch):
     write_outputs(run, tmp_path)
     assert labels == [plots.voltage_label("Na")] * 3
     assert "Na/Na" in labels[0]
+
+
+def test_a_timed_step_stops_at_the_cells_voltage_window():
+    """PyBaMM widens a model's own voltage events by 1 V inside an Experiment, so a step
+    without "until" ran past 0.01 V towards -0.99 V vs Li and the solver failed
+    ("Discharge at 1C for 70 minutes": exit 1, nothing kept). It now ends at the set's
+    cut-off, like "... for 70 minutes or until 0.01 V"."""
+    from hemcell.workflows.anode import run_cell, summarize
+
+    run = run_cell("hem_half_cell_sp", PARAMS, "Discharge at 1C for 70 minutes")
+    assert run.error is None
+    assert "Voltage < 0.01 [V] [experiment]" in str(run.solution.termination)
+    timed = summarize(run, timeseries=False)[0]["discharge_capacity_mAh_per_g"][0]
+    cut = run_cell("hem_half_cell_sp", PARAMS, "Discharge at 1C until 0.01 V")
+    assert timed == pytest.approx(
+        summarize(cut, timeseries=False)[0]["discharge_capacity_mAh_per_g"][0], rel=1e-6)
+    # a step that ends first by its own duration is unchanged: 40 min at 1C = 2/3 of 1C·h
+    short = summarize(run_cell("hem_half_cell_sp", PARAMS, "Discharge at 1C for 40 minutes"),
+                      timeseries=False)[0]
+    assert short["discharge_capacity_mAh_per_g"][0] == pytest.approx(
+        short["theoretical_capacity_total_mAh_per_g"] * 40 / 60, rel=1e-6)
