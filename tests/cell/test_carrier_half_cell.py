@@ -34,7 +34,7 @@ def test_conversion_shift_is_the_gibbs_energy_difference():
             for stem in ("conversion_lithiation_potential_", "conversion_delithiation_potential_"):
                 assert si[stem + el] - li[stem + el] == pytest.approx(derived, abs=1e-4)
     with pytest.raises(InputError):
-        conversion_potential_shift_V("P", "Na")  # no sourced Na3P formation data
+        conversion_potential_shift_V("P", "K")  # no sourced K3P formation data
 
 
 def test_conversion_branch_moves_by_the_derived_shift_in_a_simulation():
