@@ -154,6 +154,8 @@ def symmetric_cmd(
     with --rate-steps the stepped rate test (failure_current_density_mA_per_cm2)."""
     from hemcell.workflows import limetal as run
 
+    if not hours > 0:
+        raise InputError("--hours", hours, "a test duration > 0 (hours)")
     steps = None
     if rate_steps is not None:
         steps = [10.0 * x for x in positive_floats(rate_steps, "--rate-steps", "0.2,0.5,1")]
