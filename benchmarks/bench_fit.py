@@ -13,9 +13,10 @@ that calls ``run_cell`` for each curve, i.e. prepares, builds and discretises th
 at every evaluation. Both start from the same point, run one start and no profiles (the
 fast side still computes its intervals). Aim: ratio ≤ 0.1 (≥ 10× faster). Measured on
 a 2-core machine shared with other jobs: 0.062 when added (9.7 s against 156 s); 0.118
-after model builds got cheaper (6.2 s against 52.5 s, load 3); now 0.034 (1.50 s
-against 44.4 s, load 2.1-2.8; a fresh process with an empty compile cache: 2.9 s for
-the fit). Breakdown and history: docs/fitting.md "Benchmark".
+after model builds got cheaper (6.2 s against 52.5 s, load 3); now 0.034-0.056
+(1.50 s against 44.4 s at load 2.1-2.8, 2.09 s against 37.5 s at load 1.3-2.1; a fresh
+process with an empty compile cache: 2.9 s for the fit). Breakdown and history:
+docs/fitting.md "Benchmark".
 """
 
 from __future__ import annotations
