@@ -34,7 +34,7 @@ from hemcell.cell.options import model_options
 from hemcell.cell.parameters import check_overrides, inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
 from hemcell.cell.recipes import Recipe, load_recipe
-from hemcell.errors import SimulationError
+from hemcell.errors import InputError, SimulationError
 from hemcell.params.uses import ParameterUse
 
 
@@ -149,12 +149,33 @@ def resolve_model(
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
     si, ps = load_si(params, list(overrides or []), ion=ion)
+    _refuse_other_kind(ps, params, rec.name)
     inv = inventory_from_si(si)
     if not mechanisms:
         rec = drop_absent_mechanisms(rec, inv)
     check_overrides(overrides, si, rec.name, rec.mechanisms, inv, rec.cell, command,
                     [*also_reads, *_thermal_reads(rec)])
     return rec, si, ps, inv
+
+
+#: Where a set that is not an anode set runs, by its ``kind``.
+_RUNS_IN = {
+    "cathode": "a cathode set runs vs its metal in cathode_half_cell_p2d / _sp and vs hard "
+               "carbon in hc_full_cell_na_*; a HEM full cell takes an anode set and names "
+               "its cathode in the recipe (`hemcell cell recipes`)",
+    "surface": "a metal-surface set runs in `hemcell limetal ...` (Li, Zn cells) or "
+               "`hemcell surface ...`",
+}
+
+
+def _refuse_other_kind(ps: Any, params: str, recipe_name: str) -> None:
+    """A cathode or surface set on an anode recipe: say where it runs (instead of a list
+    of the anode values it lacks)."""
+    kind = getattr(ps, "kind", "anode")
+    if kind in _RUNS_IN:
+        raise InputError("--params", params,
+                         f"an anode parameter set (kind: anode) for the recipe {recipe_name}; "
+                         f"this one is kind: {kind}", hint=_RUNS_IN[kind])
 
 
 def _thermal_reads(rec: Recipe) -> list[str]:

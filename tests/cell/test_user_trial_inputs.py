@@ -148,3 +148,16 @@ def test_a_timed_step_stops_at_the_cells_voltage_window():
                       timeseries=False)[0]
     assert short["discharge_capacity_mAh_per_g"][0] == pytest.approx(
         short["theoretical_capacity_total_mAh_per_g"] * 40 / 60, rel=1e-6)
+
+
+@pytest.mark.parametrize(("params", "says"), [("cathode_he_nvpf", "cathode_half_cell_p2d"),
+                                              ("bare_li", "hemcell limetal")])
+def test_a_set_of_another_kind_names_the_commands_it_runs_in(params, says):
+    """A cathode set on an anode recipe was "33 missing value(s) ... pass --set
+    anode_thickness=..."; bare_li was "missing: reference_ion_radius"."""
+    from hemcell.workflows.anode import prepare_cell
+
+    with pytest.raises(InputError) as exc:
+        prepare_cell("hem_half_cell_sp", params, "Discharge at 1C until 0.01 V")
+    assert exc.value.field == "--params" and exc.value.value == params
+    assert "anode" in exc.value.allowed and says in exc.value.hint
