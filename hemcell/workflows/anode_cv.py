@@ -464,7 +464,7 @@ def write_cv_outputs(
             np.vstack(rows),
             delimiter=",",
             header=",".join(cols),
-            comments="# branch: 0 cathodic, 1 anodic\n",
+            comments="",  # a first line that is not the header breaks pandas.read_csv
             fmt="%.8g",
         )
     if plots_on:

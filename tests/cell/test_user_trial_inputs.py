@@ -161,3 +161,18 @@ def test_a_set_of_another_kind_names_the_commands_it_runs_in(params, says):
         prepare_cell("hem_half_cell_sp", params, "Discharge at 1C until 0.01 V")
     assert exc.value.field == "--params" and exc.value.value == params
     assert "anode" in exc.value.allowed and says in exc.value.hint
+
+
+def test_cv_csv_opens_in_pandas_with_its_header(tmp_path):
+    """cv.csv began with a comment line, which pandas.read_csv took as a two-column
+    header ('# branch: 0 cathodic', ' 1 anodic'): a 2-column table, no error."""
+    import pandas as pd
+
+    from hemcell.cli.main import main
+
+    assert main(["cell", "cv", "hem_half_cell_sp", "--params", PARAMS, "--scan-rates", "2",
+                 "--mechanisms", "intercalation", "--no-plots",
+                 "--out", str(tmp_path / "cv")]) == 0
+    df = pd.read_csv(tmp_path / "cv" / "cv.csv")
+    assert {"scan_rate_mV_per_s", "branch", "voltage_V", "current_A_per_g"} <= set(df.columns)
+    assert set(df["branch"]) <= {0, 1} and len(df) > 10
