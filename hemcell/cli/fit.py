@@ -21,7 +21,7 @@ def app(
     no_plots: NoPlotsOption = False,
 ) -> None:
     """Fit parameters to measured data; write fit.json, fitted_parameters.yaml, fit.png,
-    profiles.png and run.json (docs/fitting.md)."""
+    profiles.png (unless the spec says profile: false) and run.json (docs/fitting.md)."""
     from hemcell.errors import InputError
     from hemcell.workflows.fit import fit, load_spec, write_outputs
 
@@ -37,5 +37,5 @@ def app(
                f"{record['evaluations']} evaluations")
     for warning in record["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
-    figures = "" if no_plots else " fit.png, profiles.png,"
+    figures = "" if no_plots else " fit.png," + (" profiles.png," if result.profiles else "")
     typer.echo(f"wrote {out}/fit.json, fitted_parameters.yaml,{figures} run.json")

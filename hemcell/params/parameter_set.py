@@ -19,6 +19,7 @@ from typing import Any
 
 from hemcell.errors import InputError, ParameterError, ParameterFileError
 from hemcell.params.registry import ParameterSpec, registry
+from hemcell.params.uses import override_items
 from hemcell.params.yaml_io import safe_load_file
 from hemcell.resources import data_dir
 
@@ -164,7 +165,7 @@ class ParameterSet:
             return self.parameters[name]
         except KeyError:
             raise InputError(f"parameter set {self.name!r}", name,
-                             _suggest(name, self.parameters)) from None
+                             suggest_parameter(name, self.parameters)) from None
 
     def __contains__(self, name: object) -> bool:
         return name in self.parameters
@@ -231,7 +232,7 @@ class ParameterSet:
         InputError
             Naming the override, the value and what is allowed.
         """
-        items = overrides.items() if isinstance(overrides, Mapping) else map(_split_kv, overrides)
+        items = override_items(overrides)
         params = dict(self.parameters)
         specs = registry()
         for key, text in items:
@@ -239,7 +240,7 @@ class ParameterSet:
 
             field_name = f"--set {key}"
             if key not in specs:
-                raise InputError("--set", key, _suggest(key, specs))
+                raise InputError("--set", key, suggest_parameter(key, specs))
             value, unit = parse_quantity_text(str(text), field_name)
             spec = specs[key]
             if unit == "dimensionless" and spec.unit not in ("dimensionless", "1", ""):
@@ -303,18 +304,13 @@ def _as_list(v: Number) -> list[float]:
     return list(v) if isinstance(v, list) else [v]
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
+def suggest_parameter(name: str, known: Iterable[str]) -> str:
+    """What is allowed instead of the unknown parameter ``name``: up to three close names
+    of ``known`` (:func:`difflib.get_close_matches`) as "did you mean ...?"."""
     close = difflib.get_close_matches(name, list(known), n=3)
     if close:
         return f"a known parameter name (did you mean {', '.join(close)}?)"
     return "a parameter name declared in parameters/registry/*.yaml (see `hemcell params show`)"
-
-
-def _split_kv(text: str) -> tuple[str, str]:
-    if "=" not in text:
-        raise InputError("--set", text, "KEY=VALUE with a unit, e.g. coating_thickness=28nm")
-    key, value = text.split("=", 1)
-    return key.strip(), value.strip()
 
 
 def _as_number(raw: Any) -> float | None:
@@ -502,7 +498,7 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
         pname = str(pname)
         fname = f"{where}: {pname}"
         if pname not in specs:
-            errors.append(ParameterError(fname, pname, _suggest(pname, specs)))
+            errors.append(ParameterError(fname, pname, suggest_parameter(pname, specs)))
             continue
         if not isinstance(entry, dict):
             errors.append(ParameterError(fname, entry, "a mapping with value, unit and source"))

@@ -101,13 +101,40 @@ def require_parameters(values: Mapping[str, Any], keys: Iterable[str], reader: s
         )
 
 
-def override_keys(overrides: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
-    """The keys of ``KEY=VALUE`` overrides (``--set``), in order."""
+def override_items(overrides: Iterable[str] | Mapping[str, Any] | None,
+                   field: str = "--set") -> list[tuple[str, str]]:
+    """``KEY=VALUE`` overrides (``--set``, a fit spec's ``model.set``) as (key, value text).
+
+    The one parser of override lists: every command's ``--set`` goes through it.
+
+    Raises
+    ------
+    InputError
+        An entry without ``=``, or a key given twice (which value was meant cannot be
+        told; naming ``field``, the key and both values).
+    """
     if not overrides:
         return []
     if isinstance(overrides, Mapping):
-        return [str(k) for k in overrides]
-    return [str(o).split("=", 1)[0].strip() for o in overrides]
+        return [(str(k), str(v)) for k, v in overrides.items()]
+    items: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for text in overrides:
+        if "=" not in str(text):
+            raise InputError(field, text, "KEY=VALUE with a unit, e.g. coating_thickness=28nm")
+        key, value = (part.strip() for part in str(text).split("=", 1))
+        if key in seen:
+            raise InputError(field, f"{key}={seen[key]} and {key}={value}",
+                             f"each parameter once ({key} is given twice)",
+                             hint="which value was meant cannot be told; keep one")
+        seen[key] = value
+        items.append((key, value))
+    return items
+
+
+def override_keys(overrides: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
+    """The keys of ``KEY=VALUE`` overrides (``--set``), in order (:func:`override_items`)."""
+    return [key for key, _ in override_items(overrides)]
 
 
 def refuse_unread(keys: Sequence[str], reads: Iterable[str], reader: str,

@@ -152,18 +152,18 @@ def split_overrides(overrides: Sequence[str]) -> tuple[dict[str, float], list[st
     Raises
     ------
     InputError
-        A malformed value of an EIS parameter.
+        A malformed value of an EIS parameter; a key given twice
+        (:func:`hemcell.params.uses.override_items`).
     """
+    from hemcell.params.uses import override_items
     from hemcell.units import parse_quantity_text, to_si
 
     mine: dict[str, float] = {}
     rest: list[str] = []
-    for item in overrides:
-        key, _, value = item.partition("=")
-        key = key.strip()
+    for item, (key, value) in zip(overrides, override_items(overrides), strict=True):
         if key in EIS_PARAMETERS:
             spec = EIS_PARAMETERS[key]
-            number, unit = parse_quantity_text(value.strip(), f"--set {key}")
+            number, unit = parse_quantity_text(value, f"--set {key}")
             mine[key] = to_si(number, unit, spec["si_unit"], f"--set {key}")
         else:
             rest.append(item)
@@ -361,6 +361,12 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     tau_dl = ev["anode_double_layer_relaxation_time"]
     sets = [*overrides, f"anode_double_layer_relaxation_time={tau_dl} s"]
     if temperature_K is not None:
+        from hemcell.params.uses import override_keys
+
+        if "ambient_temperature" in override_keys(overrides):
+            raise InputError("--set ambient_temperature", "with --temperatures",
+                             "one of them: --temperatures sets each spectrum's "
+                             "ambient_temperature")
         sets.append(f"ambient_temperature={temperature_K} K")
     steps = protocol
     if soc is not None:

@@ -260,13 +260,14 @@ def _parameter(name: str, raw: Any, where: str, extra: Mapping[str, str] | None 
     """A fitted parameter: a registry name, or one of ``extra`` (name → SI unit: values a
     command reads besides the sets, not range-checked by the registry)."""
     from hemcell.params import registry
+    from hemcell.params.parameter_set import suggest_parameter
 
     specs = registry()
     extra = dict(extra or {})
     if name not in specs and name not in extra:
-        raise InputError(where, name, "a parameter name from the registry "
-                         "(parameters/registry/*.yaml; `hemcell params show SET` lists a set's)"
-                         + (f" or one of {sorted(extra)}" if extra else ""))
+        raise InputError(where, name, suggest_parameter(name, [*specs, *extra])
+                         + (f" or one of {sorted(extra)}" if extra else ""),
+                         hint="`hemcell params show SET` lists a set's names")
     entry = _mapping(raw, f"{where}.{name}", _PARAM_KEYS, ("initial", "bounds"))
     si_unit = specs[name].unit if name in specs else extra[name]
     initial, unit = _quantity(entry["initial"], si_unit, f"{where}.{name}.initial")
@@ -347,6 +348,13 @@ def load_spec(path: str | Path) -> FitSpec:
         raise InputError("fit.parameters", params_raw, "a mapping NAME: {initial, bounds, scale}")
     extra = _eis_parameter_units() if command.startswith("eis ") else {}
     parameters = [_parameter(str(n), e, "fit.parameters", extra) for n, e in params_raw.items()]
+    from hemcell.params.uses import override_items
+
+    for key, value in override_items(sets, "model.set"):
+        if key in params_raw:
+            raise InputError("model.set", f"{key}={value}", "values held fixed, not one of "
+                             "fit.parameters (fitted: its value comes from the fit)",
+                             hint=f"remove {key} from model.set or from fit.parameters")
     multistart, seed = fit.get("multistart", 3), fit.get("seed", 0)
     if not isinstance(multistart, int) or multistart < 1:
         raise InputError("fit.multistart", multistart, "a whole number >= 1")
@@ -1920,7 +1928,8 @@ def plot_fit(res: FitResult, path: Path) -> None:
 
 
 def plot_profiles(res: FitResult, path: Path) -> None:
-    """profiles.png: Δχ² against each parameter, with the 95 % level and the Jacobian CI."""
+    """profiles.png: Δχ² against each parameter, with the 95 % level and the Jacobian CI
+    (``res.profiles`` computed)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -1931,14 +1940,10 @@ def plot_profiles(res: FitResult, path: Path) -> None:
     pars = res.problem.params
     fig, axes = plt.subplots(1, len(pars), figsize=(4 * len(pars), 3.4), squeeze=False)
     for j, (par, ax) in enumerate(zip(pars, axes[0], strict=True)):
-        vals = [par.in_unit(float(par.from_x(res.x[j])))]
-        if res.profiles:
-            pr = res.profiles[j]
-            vals = [par.in_unit(float(par.from_x(g))) for g in pr["grid_x"]]
-            ax.plot(vals, pr["delta_chi2"], "o-", ms=3)
-            ax.axhline(pr["level"], color="C3", lw=0.8, ls="--", label="95 %")
-        else:
-            ax.text(0.5, 0.5, "profile not computed", transform=ax.transAxes, ha="center")
+        pr = res.profiles[j]
+        vals = [par.in_unit(float(par.from_x(g))) for g in pr["grid_x"]]
+        ax.plot(vals, pr["delta_chi2"], "o-", ms=3)
+        ax.axhline(pr["level"], color="C3", lw=0.8, ls="--", label="95 %")
         for end in _ci_values(par, res.ci_x[j]):
             if end is not None:
                 ax.axvline(end, color="0.4", lw=0.8, ls=":")
@@ -1953,8 +1958,8 @@ def plot_profiles(res: FitResult, path: Path) -> None:
 def write_outputs(res: FitResult, out_dir: str | Path,
                   command: Sequence[str] | str | None = None,
                   plots_on: bool = True) -> dict[str, Any]:
-    """Write fit.json, fitted_parameters.yaml, fit.png, profiles.png (not with
-    ``plots_on=False``) and run.json."""
+    """Write fit.json, fitted_parameters.yaml, fit.png, profiles.png (figures not with
+    ``plots_on=False``; profiles.png only when the profiles were computed) and run.json."""
     import yaml
 
     from hemcell.runinfo import write_json, write_run_record
@@ -1971,7 +1976,8 @@ def write_outputs(res: FitResult, out_dir: str | Path,
     tmp.replace(out / "fitted_parameters.yaml")
     if plots_on:
         plot_fit(res, out / "fit.png")
-        plot_profiles(res, out / "profiles.png")
+        if res.profiles:
+            plot_profiles(res, out / "profiles.png")
     spec = res.problem.spec
     write_run_record(out, {n: e for n, e in record["parameters"].items()}, command=command,
                      extra={"spec": spec.raw, "spec_file": str(spec.path),
