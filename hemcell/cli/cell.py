@@ -82,6 +82,7 @@ def run(
         ion=ion,
     )
     summary = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
+    _echo_cathode_ion(summary, ion)
     dis = ", ".join(f"{q:.1f}" for q in summary["discharge_capacity_mAh_per_g"])
     cha = ", ".join(f"{q:.1f}" for q in summary["charge_capacity_mAh_per_g"])
     typer.echo(f"discharge capacity [mAh/g]: {dis}")
@@ -91,6 +92,14 @@ def run(
     if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
         figures = "" if no_plots else ", voltage_profile.png"
     typer.echo(f"wrote {out}/summary.json, timeseries.csv{figures}")
+
+
+def _echo_cathode_ion(summary: dict, ion: str | None) -> None:
+    """Say which carrier ion a full cell took from its cathode set when --ion was not
+    given (hemcell.workflows.anode.cathode_carrier_ion)."""
+    if ion is None and summary.get("cell") == "full" and summary.get("carrier_ion") != "Li":
+        typer.echo(f"carrier ion {summary['carrier_ion']}: the one the cathode set "
+                   f"{summary['cathode']} carries (--ion not given)")
 
 
 @app.command("cv")

@@ -142,12 +142,16 @@ def resolve_model(
 ) -> tuple[Recipe, dict[str, Any], Any, Inventory]:
     """Recipe (with its mechanisms for the material), SI values, set and inventory.
 
+    Without ``ion`` a full cell whose cathode is a cathode set runs with that set's
+    carrier ion (:func:`cathode_carrier_ion`), otherwise with the anode set's own.
     ``--set`` keys the model and ``command`` do not read are refused (exit 2), naming
     the model and the closest names it reads (:func:`hemcell.cell.parameters.check_overrides`);
     ``also_reads`` are names the command reads besides the model.
     """
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
+    if ion is None:
+        ion = cathode_carrier_ion(rec)
     si, ps = load_si(params, list(overrides or []), ion=ion)
     _refuse_other_kind(ps, params, rec.name)
     inv = inventory_from_si(si)
@@ -156,6 +160,22 @@ def resolve_model(
     check_overrides(overrides, si, rec.name, rec.mechanisms, inv, rec.cell, command,
                     [*also_reads, *_thermal_reads(rec)])
     return rec, si, ps, inv
+
+
+def cathode_carrier_ion(recipe: str | Recipe) -> str | None:
+    """The carrier ion a full-cell recipe's cathode set carries (``Na`` for
+    ``hem_full_cell_na_pba``), or ``None`` (a half cell, PyBaMM's LFP/NMC811 or an
+    imported partner: the anode set's ion).
+
+    A cathode set holds one carrier, so a full cell with it has exactly one possible ion:
+    the one ``--ion`` would have to name.
+    """
+    from hemcell.cell.cathodes import cathode_carrier, cathode_set_si, is_cathode_set
+
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    if rec.cell != "full" or not is_cathode_set(str(rec.cathode)):
+        return None
+    return str(cathode_carrier(cathode_set_si(str(rec.cathode))))
 
 
 #: Where a set that is not an anode set runs, by its ``kind``.
@@ -228,15 +248,12 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
         command or option that reads it: ``cell cycle-life``, ``--ion Na``, ...).
     """
     from hemcell.cell.carriers import IONIC_RADII_M, reference_ion
-    from hemcell.cell.cathodes import is_cathode_set
     from hemcell.cell.parameters import anode_parameter_uses
     from hemcell.params.uses import missing_parameters, required
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    if ion is None and rec.cell == "full" and is_cathode_set(str(rec.cathode)):
-        from hemcell.cell.cathodes import cathode_carrier, cathode_set_si
-
-        ion = cathode_carrier(cathode_set_si(str(rec.cathode)))  # the anode's branches
+    if ion is None:
+        ion = cathode_carrier_ion(rec)  # the anode's branches
     si, ps = load_si(params, ion=ion)
     inv = inventory_from_si(si)
     rec = drop_absent_mechanisms(rec, inv)
