@@ -165,6 +165,32 @@ def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
                          "not have")
 
 
+def solver_failure_hint(step: str) -> str:
+    """What to change when the solver fails in ``step`` (the step as the user wrote it).
+
+    A constant-power discharge draws the current I = P/V: as the voltage falls towards a
+    cut-off near 0 V the current grows without bound (and with it the overpotentials), so
+    the solver fails before the cut-off; a smaller current is not the remedy there, a
+    higher cut-off (or a constant current) is. Other steps: a smaller current or looser
+    tolerances.
+    """
+    try:
+        parsed = pybamm.step.string(step)
+    except Exception:  # per-gram currents and C-rates are PyBaMM-readable only in A
+        parsed = None
+    if parsed is not None and type(parsed).__name__ == "Power":
+        cut = [float(t.value) for t in parsed.termination
+               if type(t).__name__ == "VoltageTermination"]
+        where = f" of {min(cut):g} V" if cut else ""
+        if getattr(parsed, "direction", None) == "discharge":
+            return (f"a constant-power discharge draws the current P/V, which grows without "
+                    f"bound as the voltage falls towards the cut-off{where}: choose a "
+                    "higher cut-off (where P/V is a current the cell carries) or a "
+                    "smaller power, or discharge at constant current")
+        return "try a smaller power or looser tolerances"
+    return "try a smaller current or looser tolerances"
+
+
 def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: float,
                                shown: str) -> None:
     """Refuse a first step whose voltage cut-off the cell already meets.

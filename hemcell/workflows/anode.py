@@ -404,7 +404,7 @@ def solve_cell(
         If nothing finished: the first step could not start or its solve failed
         (PyBaMM returns no partial solution then), naming that step.
     """
-    from hemcell.cell.protocols import split_steps
+    from hemcell.cell.protocols import solver_failure_hint, split_steps
 
     first = split_steps(setup.protocol)[0]
     errors = _ExperimentErrors()
@@ -417,7 +417,7 @@ def solve_cell(
             f"were kept (PyBaMM returns no partial solution then): {exc}",
             step=first,
             time_s=0.0,
-            hint="try a smaller current or looser tolerances",
+            hint=solver_failure_hint(first),
         ) from None
     except (ValueError, pybamm.ModelError) as exc:
         raise SimulationError(f"could not solve: {exc}", step=first) from None
@@ -460,7 +460,7 @@ def _check_completion(
     reported for the failed solve, if any (its text goes into the message); the time
     is the end of the last finished step.
     """
-    from hemcell.cell.protocols import split_steps
+    from hemcell.cell.protocols import solver_failure_hint, split_steps
 
     raw = split_steps(protocol)
     n_expected = len(raw) * cycles
@@ -478,13 +478,16 @@ def _check_completion(
                 why = f"solver failed: {solver_error}"
             else:
                 why = "no solution: the solver failed or the step could not start"
+            step = raw[k % len(raw)]
+            what = (solver_failure_hint(step) if st is None and solver_error is not None
+                    else "check the step's current and cut-off (a step whose cut-off is "
+                    "already crossed cannot start)")
             return SimulationError(
                 f"protocol stopped at step {k + 1} of {n_expected} ({why or 'infeasible'}); "
                 f"{len(done)} finished step(s) were kept",
-                step=raw[k % len(raw)],
+                step=step,
                 time_s=t_fail,
-                hint="finished cycles were written to --out; check the step's current and "
-                "cut-off (a step whose cut-off is already crossed cannot start)",
+                hint=f"finished cycles were written to --out; {what}",
             )
     if "fail" in str(getattr(sol, "termination", "")).lower():
         return SimulationError(
