@@ -58,8 +58,6 @@ def app(
                          temperatures_K=tuple(temps), overrides=tuple(set_ or ()),
                          recipe=recipe, params=params, soc=soc, protocol=protocol)
     summary = eis.write_outputs(eis.run_eis(req), out, plots_on=not no_plots)
-    for label, r in summary["charge_transfer_resistance_ohm"].items():
-        line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
-        ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)
-        typer.echo(line + ("" if ea is None else f", Ea {ea:.2f} kJ/mol"))
+    for line in eis.result_lines(summary):
+        typer.echo(line)
     typer.echo(f"KK residual max {summary['kk_residual_max']:.2e}; results in {out}")

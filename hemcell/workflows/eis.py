@@ -853,6 +853,9 @@ def summarize(result: EISResult) -> dict[str, Any]:
         if len(set(temps)) >= 3 and all(x is not None and x > 0 for x in r):
             ea, ea_app = activation_energy_J_per_mol(temps, r)
             summary.setdefault("activation_energy_kJ_per_mol", {})[label] = ea / 1e3
+            note = activation_energy_note(summary, label)
+            if note is not None:
+                summary.setdefault("activation_energy_note", {})[label] = note
             summary.setdefault("activation_energy_ln_inverse_r_kJ_per_mol", {})[label] = \
                 ea_app / 1e3
             if req.cell == "symmetric" and "coating film" in s0.processes:
@@ -885,6 +888,60 @@ def _mechanism_summary(summary: dict[str, Any], label: str, spectra: Sequence[Sp
         if all(x is not None and x > 0 for x in r):
             summary.setdefault("mechanism_activation_energy_kJ_per_mol", {}).setdefault(
                 label, {})[mech] = activation_energy_J_per_mol(temps, r)[0] / 1e3
+
+
+def mechanisms_with_temperature_law() -> tuple[str, ...]:
+    """The anode mechanisms whose rate constants carry an activation energy in the model
+    (``*_activation_energy`` among their parameters, :mod:`hemcell.cell.parameters`):
+    the others (the space-charge relaxation) do not change with temperature."""
+    from hemcell.cell.parameters import MECHANISM_PARAMETERS
+
+    return tuple(m for m, uses in MECHANISM_PARAMETERS.items()
+                 if any(u.key.endswith("_activation_energy") for u in uses))
+
+
+def arc_mechanisms(summary: Mapping[str, Any], label: str) -> list[str]:
+    """HEM anode: the mechanism that carries most of the arc's AC current at each
+    temperature (the smallest of the parallel charge-transfer resistances that are not
+    ``null``), each named once."""
+    by_t = summary.get("mechanism_charge_transfer_resistance_ohm", {}).get(label, {})
+    main = [min((r, m) for m, r in rk.items() if r is not None)[1]
+            for rk in by_t.values() if any(r is not None for r in rk.values())]
+    return list(dict.fromkeys(main))
+
+
+def activation_energy_note(summary: Mapping[str, Any], label: str) -> str | None:
+    """Why the activation energy of ``label``'s arc is not a law of the model, or ``None``.
+
+    The fitted R_ct of the HEM anode is the arc of the mechanisms that carry the AC
+    current; if none of them has a temperature law, ln(T/R) vs 1/T returns what the
+    state and the electrolyte do with temperature, not an activation energy of the model.
+    """
+    arc = arc_mechanisms(summary, label)
+    with_law = mechanisms_with_temperature_law()
+    if not arc or any(m in with_law for m in arc):
+        return None
+    return (f"{', '.join(arc)} has no temperature law in the model: the arc's Ea is not a "
+            "law of the model")
+
+
+def result_lines(summary: Mapping[str, Any]) -> list[str]:
+    """One terminal line per case: R_ct, the arc's process (HEM anode) and the activation
+    energy when it is a law of the model (the number is in summary.json either way)."""
+    lines = []
+    for label, r in summary["charge_transfer_resistance_ohm"].items():
+        line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
+        arc = arc_mechanisms(summary, label)
+        if arc:
+            line += f" (arc: {', '.join(arc)})"
+        ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)
+        note = activation_energy_note(summary, label)
+        if ea is not None and note is not None:
+            line += f"; {note} (the fitted value is in summary.json)"
+        elif ea is not None:
+            line += f", Ea {ea:.2f} kJ/mol"
+        lines.append(line)
+    return lines
 
 
 def write_outputs(result: EISResult, out: str | Path, plots_on: bool = True) -> dict[str, Any]:

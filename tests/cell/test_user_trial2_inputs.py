@@ -84,6 +84,7 @@ def test_power_discharge_to_zero_volts_does_not_blame_the_current(tmp_path, caps
 
 @pytest.mark.parametrize(("active", "law"), [
     ({"space_charge": 8.9, "intercalation": None}, False),
+    ({"space_charge": 8.9, "intercalation": 168.6}, False),  # carries 5 % of the current
     ({"space_charge": None, "intercalation": 43.8}, True),
 ])
 def test_an_arc_without_a_temperature_law_gets_no_activation_energy_line(active, law):
