@@ -113,7 +113,7 @@ def test_recipes_name_the_cathode_sets():
     ("recipe", "ion", "protocol", "field"),
     [
         ("hem_full_cell_na_nvpf", "K", "Charge at C/10 until 4.2 V", "--ion"),
-        ("hem_full_cell_na_nvpf", None, "Charge at C/10 until 4.2 V", "--ion"),
+        ("hem_full_cell_na_nvpf", "Li", "Charge at C/10 until 4.2 V", "--ion"),
         ("hem_full_cell_na_nvpf", "Na", "Charge at C/10 until 4.5 V", "--protocol"),
         ("hem_full_cell_na_pba", "Na", "Charge at C/10 until 4.1 V; Discharge at C/10 "
          "until 1.5 V", "--protocol"),
