@@ -64,7 +64,7 @@ def test_a_na_or_k_full_cell_recipe_takes_its_cathode_ion(recipe, ion):
 
 def test_cell_run_says_which_ion_it_took_from_the_cathode(tmp_path, capsys):
     assert main(["cell", "run", "hem_full_cell_na_pba", "--params", PARAMS, "--protocol",
-                 "Charge at 1C for 1 minute", "--no-plots", "--out", str(tmp_path / "o")]) == 0
+                 "Rest for 1 second", "--no-plots", "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out
     assert "carrier ion Na" in out and "cathode_hepba_femnnicuco" in out
 
