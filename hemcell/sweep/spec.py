@@ -41,7 +41,10 @@ AXIS_KEYS = {"values", "linspace", "logspace", "unit", "option", "template"}
 POINTS_KEYS = {"csv", "columns"}
 COLUMN_KEYS = {"unit", "option"}
 SEED_KEYS = {"parameter", "option", "value", "per_point"}
-RESULTS_FILES = ("summary.json", "metrics.json", "parameters_si.json")
+RESULTS_FILES = ("summary.json", "metrics.json", "parameters_si.json", "comparison.json")
+#: commands whose results are in one file other than ``summary.json`` / ``metrics.json``
+#: (``surface compare`` writes both cases' metrics and their ratios to ``comparison.json``)
+COMMAND_RESULTS_FILES = {"surface compare": "comparison.json"}
 MAX_POINTS = 1_000_000
 
 Value = float | int | str
@@ -220,7 +223,8 @@ class SweepSpec:
         Summary keys to collect (empty: every numeric key).
     results_file
         File the command writes its results to (``None``: ``summary.json`` or
-        ``metrics.json``, whichever exists).
+        ``metrics.json``, whichever exists; a command of :data:`COMMAND_RESULTS_FILES`
+        has its own file).
     seed, timeout_s, mpi_ranks
         Seed handling, per-point time limit, MPI ranks per point.
     description, path
@@ -587,6 +591,29 @@ def _parse_blocks(raw: Mapping[str, Any], command: Command, base: Path, where: s
     return blocks
 
 
+def _fixed_and_swept(blocks: Sequence[Block], sets: Mapping[str, str],
+                     options: Mapping[str, str | bool], where: str) -> list[InputError]:
+    """A swept name also fixed in ``set:`` (or a swept option also in ``options:``).
+
+    Every point would pass the name twice; which value was meant cannot be told.
+    """
+    errors = []
+    for axis in (a for b in blocks for a in b.axes):
+        swept = [axis.text(v) for v in axis.values]
+        if axis.option is None and axis.name in sets:
+            errors.append(InputError(
+                f"{where}: parameters.{axis.name}", f"swept {swept}, set: {sets[axis.name]}",
+                f"{axis.name} in parameters: or in set:, not both",
+                hint="remove it from set: to sweep it, or from parameters: to fix it"))
+        elif axis.option is not None and axis.option in options:
+            errors.append(InputError(
+                f"{where}: parameters.{axis.name}",
+                f"swept {swept}, options: {axis.option}={options[axis.option]}",
+                f"{axis.option} in parameters: or in options:, not both",
+                hint="remove it from options: to sweep it, or from parameters: to fix it"))
+    return errors
+
+
 def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
     """Validate a parsed YAML document as a sweep spec.
 
@@ -670,6 +697,7 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
                 fixed_sets.append((str(name), str(text)))
 
     blocks = _parse_blocks(raw, command, base, where, errors, check)
+    errors.extend(_fixed_and_swept(blocks, dict(fixed_sets), dict(fixed_options), where))
 
     outputs = raw.get("outputs") or []
     if isinstance(outputs, str):
@@ -678,8 +706,13 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
         errors.append(InputError(f"{where}: outputs", outputs, "a list of summary keys"))
         outputs = []
     results_file = raw.get("results_file")
-    if results_file is not None and results_file not in RESULTS_FILES:
+    own_file = COMMAND_RESULTS_FILES.get(command.name)
+    if own_file is not None and results_file not in (None, own_file):
+        errors.append(InputError(f"{where}: results_file", results_file,
+                                 f"{own_file} (the only results file `{command.name}` writes)"))
+    elif results_file is not None and results_file not in RESULTS_FILES:
         errors.append(InputError(f"{where}: results_file", results_file, f"one of {RESULTS_FILES}"))
+    results_file = results_file or own_file
     seed = check(_parse_seed, raw["seed"], command, f"{where}: seed") if "seed" in raw else None
     timeout = raw.get("timeout_s")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)
