@@ -169,7 +169,7 @@ def run_cell(
         check_cathode_cell,
         half_cell_values,
     )
-    from hemcell.cell.protocols import build_experiment
+    from hemcell.cell.protocols import build_experiment, solver_failure_hint
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     if rec.cell not in CELLS:
@@ -213,7 +213,7 @@ def run_cell(
         sol = sim.solve(callbacks=[errors])
     except pybamm.SolverError as exc:
         raise SimulationError(f"solver failed in the first step: {exc}", step=first,
-                              time_s=0.0, hint="try a smaller current") from None
+                              time_s=0.0, hint=solver_failure_hint(first)) from None
     elapsed = time.perf_counter() - t0
     if sol is None or type(sol).__name__ == "EmptySolution":
         raise SimulationError("the first step could not start", step=first, time_s=0.0,
