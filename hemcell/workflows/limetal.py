@@ -148,13 +148,14 @@ def check_fit_overrides(fit: str, overrides: Sequence[str] | None) -> None:
     """Refuse a ``--set`` key of ``fit-fade`` / ``fit-shuttle`` their runs do not read (the
     cycling model of the fitted cell and the fit's targets; the fitted value is not read)."""
     from hemcell.errors import InputError
-    from hemcell.workflows.limetal_fit import FADE_PARAMETERS, SHUTTLE_PARAMETERS
+    from hemcell.workflows.limetal_fit import FADE_PARAMETERS, SHUTTLE_PARAMETERS, refuse_fitted
 
     fits = {"fit-fade": ("coated", FADE_PARAMETERS, "lfp_deactivation_per_lost_li"),
             "fit-shuttle": ("bare", SHUTTLE_PARAMETERS, "shuttle_charge_per_lost_li")}
     if fit not in fits:
         raise InputError("limetal fit", fit, " | ".join(fits))
     anode, targets, fitted = fits[fit]
+    refuse_fitted(overrides, (fitted,), f"hemcell limetal {fit}")
     keys = override_keys(overrides)
     if keys:
         reads = [k for k in expand((*model_uses("cycle", anode), *targets)) if k != fitted]

@@ -186,6 +186,26 @@ FADE_SPEC = "limetal_fit_fade"
 SHUTTLE_SPEC = "limetal_fit_shuttle"
 
 
+def refuse_fitted(overrides: Sequence[str] | None, fitted: Sequence[str], command: str) -> None:
+    """Refuse (exit 2) a ``--set`` of a parameter the fit determines.
+
+    The fit sets each of ``fitted`` itself (to its trial values, then to the fitted one):
+    a value given for it could only be overwritten, so it is refused by name rather than
+    as a key given twice.
+    """
+    from hemcell.params.uses import override_items
+
+    for key, value in override_items(overrides):
+        if key in fitted:
+            raise InputError("--set", f"{key}={value}",
+                             f"a parameter other than {', '.join(fitted)} (what the fit "
+                             "determines)",
+                             hint=f"{key} is the parameter the fit determines and cannot be "
+                             f"set; `{command}` finds its value (with --dry-run it is not "
+                             "written); to see the model at another value, --set it on the "
+                             "model's own command")
+
+
 def spec_fit(name: str, overrides: Sequence[str] = (), targets: Sequence[float] | None = None,
              adjust: Callable[[Any], None] | None = None, **model: Any
              ) -> tuple[dict[str, float], Any]:
@@ -215,6 +235,7 @@ def spec_fit(name: str, overrides: Sequence[str] = (), targets: Sequence[float] 
     from hemcell.workflows.fit import fit, load_spec, make_problem
 
     spec = load_spec(repo_root() / "examples" / "fits" / f"{name}.yaml")
+    refuse_fitted(overrides, [p.name for p in spec.parameters], f"hemcell fit {spec.path.name}")
     spec.model["set"] = [*spec.model["set"], *overrides]
     spec.model.update(model)
     problem = make_problem(spec)
@@ -256,6 +277,9 @@ def fit_losses(overrides: Sequence[str] = (), write: bool = True) -> dict[str, A
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
     from hemcell.limetal.symmetric import run_symmetric
 
+    refuse_fitted(overrides, ("li_loss_overpotential_coefficient",
+                              "interphase_layer_bruggeman_coefficient"),
+                  "hemcell limetal fit-losses")
     coated = load_anode_set("coated", overrides)
     k_fit, _ = spec_fit(LOSSES_AURBACH_SPEC, overrides,
                         [float(coated.si["aurbach_coulombic_efficiency"])])
@@ -311,6 +335,7 @@ def fit_nucleation(anodes: Sequence[str] = ("coated", "bare"), overrides: Sequen
     from hemcell.limetal.nucleation import contact_angle_from_shape_factor
     from hemcell.limetal.parameters import load_anode_set
 
+    refuse_fitted(overrides, ("nucleation_shape_factor",), "hemcell limetal fit-nucleation")
     out: dict[str, Any] = {}
     for anode in anodes:
         pset = load_anode_set(anode, overrides)
@@ -349,6 +374,7 @@ def fit_fade(overrides: Sequence[str] = (), write: bool = True, stride: int = 1,
     from hemcell.limetal.halfcell import build_half_cell
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
 
+    refuse_fitted(overrides, ("lfp_deactivation_per_lost_li",), "hemcell limetal fit-fade")
     target = float(load_anode_set("coated", overrides).si["lfp_capacity_retention_300_cycles"])
     fitted, res = spec_fit(FADE_SPEC, overrides, [target], stride=stride)
     b_fit = fitted["lfp_deactivation_per_lost_li"]
@@ -410,6 +436,7 @@ def fit_shuttle(overrides: Sequence[str] = (), write: bool = True, stride: int =
     from hemcell.limetal.halfcell import build_half_cell
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
 
+    refuse_fitted(overrides, ("shuttle_charge_per_lost_li",), "hemcell limetal fit-shuttle")
     bare = load_anode_set("bare", [*overrides, "shuttle_charge_per_lost_li=0"])
     target = float(bare.si["lfp_average_coulombic_efficiency"]) + BARE_CELL_CE_ABOVE_BOUND
     c_rate = float(bare.si["lfp_cycling_c_rate"])
