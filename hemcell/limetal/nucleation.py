@@ -31,6 +31,14 @@ and the Avrami coverage :math:`\Theta = 1-\exp(-\pi M_2)`. Before nuclei exist t
 applied current charges the double layer, :math:`\eta` rises until nucleation sets in,
 overshoots (the "tip") and relaxes to the growth plateau.
 
+Temperature enters through the barrier (:math:`B \propto 1/T`: the tip rises roughly
+as :math:`T^{-1/2}` as T falls) and the growth kinetics (Butler–Volmer with
+:math:`F/RT` and the caller's Arrhenius :math:`i_0(T)`); :math:`\gamma`, :math:`J_0`,
+:math:`C_{dl}` and :math:`\varphi` are taken as temperature-independent (no sourced
+dependence). With the Li interface's activation energy the plateau rises faster than the
+tip in the cold, so tip minus plateau falls as T falls, against the measured trend
+(``docs/limetal.md``, nucleation on Cu).
+
 Reported: the nucleation overpotential as the tip minus the plateau (the definition of
 Yan et al., *Nat. Energy* 1 (2016) 16010, as commonly used; not checked here), the tip,
 and the plateau of the Cu-side overpotential; the Li‖Cu cell adds the Li counter
