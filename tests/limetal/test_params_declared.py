@@ -110,7 +110,8 @@ def test_refusal_names_close_matches_and_depends_on_anode_and_kinetics():
 def test_fits_refuse_the_value_they_fit(capsys):
     assert main(["limetal", "fit-fade", "--dry-run", "--set",
                  "lfp_deactivation_per_lost_li=0.1"]) == 2
-    assert "it fits lfp_deactivation_per_lost_li" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "lfp_deactivation_per_lost_li is the parameter the fit determines" in err
     assert main(["limetal", "fit-shuttle", "--dry-run", "--set",
                  "nucleation_shape_factor=0.1"]) == 2
     wf.check_fit_overrides("fit-fade", ["lfp_mass_loading=2 mg/cm**2"])
