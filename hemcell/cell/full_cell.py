@@ -37,6 +37,7 @@ from hemcell.cell.thermal import (
     anode_thermal_values,
     cell_temperature,
     heat_sources,
+    initial_cell_temperature,
     lumped_balance,
     require_thermal_values,
 )
@@ -74,7 +75,8 @@ class HEMFullCell(HEMHalfCell):
         if "intercalation" in self.mechanisms:
             pp = self.param.n.prim
             c0 = param("Initial concentration in negative electrode [mol.m-3]")
-            return pp.U(c0 / pp.c_max, self.param.T_init)
+            return pp.U(c0 / pp.c_max,
+                        initial_cell_temperature(self.param, self.options["thermal"]))
         return param("Anode initial open-circuit potential [V]")
 
     def _build_full(self) -> None:

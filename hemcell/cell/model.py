@@ -44,6 +44,7 @@ from hemcell.cell.mechanisms.intercalation import Intercalation
 from hemcell.cell.mechanisms.irreversible import Irreversible
 from hemcell.cell.mechanisms.space_charge import SpaceCharge
 from hemcell.cell.options import HEMOptions
+from hemcell.cell.thermal import cell_temperature, initial_cell_temperature
 
 __all__ = ["HEMHalfCell", "Inventory", "check_mechanisms"]
 
@@ -213,14 +214,14 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             pp = self.param.p.prim
             return pp.U(
                 param("Initial concentration in positive electrode [mol.m-3]") / pp.c_max,
-                self.param.T_init,
+                initial_cell_temperature(self.param, "isothermal"),
             )
         return param("Anode initial open-circuit potential [V]")
 
     # ------------------------------------------------------------------ P2D
     def _build_p2d(self) -> None:
         p = self.param
-        T = p.T_init
+        T = cell_temperature(p, "isothermal")
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
         Q = self._discharge_capacity(I_app)
@@ -331,7 +332,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
     # ------------------------------------------------------------------ SP
     def _build_sp(self) -> None:
         p, n = self.param, AnodeNames
-        T = p.T_init
+        T = cell_temperature(p, "isothermal")
         i_cell = p.current_density_with_time
         I_app = p.current_with_time
         Q = self._discharge_capacity(I_app)

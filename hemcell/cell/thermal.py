@@ -16,7 +16,8 @@ of both electrodes sees it (docs/theory.md eq. 2.9):
 separator (``ThermalParameters.rho_c_p_eff``), V the cell volume, A the cooling surface
 and h the heat transfer coefficient of the base set; the anode's density and specific
 heat come from the anode set (:data:`PARAMETERS`). Isothermal models (the default)
-publish the same heat sources at T = T_init without a temperature state.
+publish the same heat sources at T = T_amb (PyBaMM's isothermal convention) without a
+temperature state.
 
 Integrating q_ohm by parts with ∇·i_s = −Σ a j and ∇·i_e = Σ a j gives the energy
 balance the heat sources obey: Q = −A_cc ∫ Σ_k a j_k U_eq,k dx − I V + reversible heat,
@@ -109,10 +110,19 @@ def require_thermal_values(si: Mapping[str, Any], pv: Mapping[str, Any] | pybamm
 
 
 def cell_temperature(param: pybamm.LithiumIonParameters, option: str) -> pybamm.Symbol:
-    """The temperature every function of T sees: T_init (isothermal) or the lumped state."""
+    """The temperature every function of T sees: the ambient temperature T_amb(t)
+    (isothermal, as PyBaMM's ``thermal.isothermal``, so a PyBaMM user's "Ambient
+    temperature [K]" is the cell's) or the lumped state."""
     if option == "isothermal":
-        return param.T_init
+        return param.T_amb_av(pybamm.t)
     return pybamm.Variable(T_NAME, scale=param.T_ref, print_name="T_av")
+
+
+def initial_cell_temperature(param: pybamm.LithiumIonParameters, option: str) -> pybamm.Symbol:
+    """:func:`cell_temperature` at t = 0: T_amb(0) (isothermal) or T_init (lumped)."""
+    if option == "isothermal":
+        return param.T_amb_av(pybamm.Scalar(0))
+    return param.T_init
 
 
 def ohmic_heating(i: pybamm.Symbol, phi: pybamm.Symbol) -> pybamm.Symbol:

@@ -72,6 +72,7 @@ def li_lfp_values(pset: Any) -> tuple[Any, Any, Any]:
         "Positive electrode thickness [m]": geo.thickness_m,
         "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
         "Current function [A]": geo.current_1c_A,
+        "Ambient temperature [K]": p.temperature_K,
         "Initial temperature [K]": p.temperature_K,
         "Initial concentration in positive electrode [mol.m-3]":
             p.lfp_charged_stoichiometry * geo.c_max_mol_per_m3,

@@ -194,3 +194,23 @@ def test_a_temperature_sweep_takes_the_process_path(tmp_path, params_name):
     spec = load_spec(spec_file)
     reason = resolve_command(spec.command).fast_path().unsupported(spec)
     assert reason is not None and "Ambient temperature [K]" in reason
+
+
+def test_a_pybamm_users_ambient_temperature_is_the_cells():
+    """PyBaMM's isothermal convention: the cell is at "Ambient temperature [K]". A plain
+    PyBaMM script that sets only that value must see it; the initial temperature, which
+    an isothermal model has no state for, must not change the run."""
+    from hemcell.cell.model import HEMHalfCell
+
+    model = HEMHalfCell({"mechanisms": ("intercalation", "conversion"), "x-average": "true"})
+    experiment = pybamm.Experiment(["Discharge at 1C until 0.01 V"])
+
+    def capacity_Ah(**temperatures: float) -> float:
+        pv = model.default_parameter_values.copy()
+        pv.update({f"{k.capitalize()} temperature [K]": v for k, v in temperatures.items()})
+        sol = pybamm.Simulation(model, parameter_values=pv, experiment=experiment).solve()
+        return float(sol["Discharge capacity [A.h]"].entries[-1])
+
+    warm = capacity_Ah()
+    assert capacity_Ah(ambient=T_COLD) < 0.95 * warm
+    assert capacity_Ah(initial=T_COLD) == pytest.approx(warm, rel=1e-6)
