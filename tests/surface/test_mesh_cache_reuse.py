@@ -82,7 +82,9 @@ def test_sweep_points_share_the_mesh_key_unless_the_geometry_changes():
     from hemcell.workflows.surface import resolve_case
 
     def key(*sets: str) -> str:
-        spec = resolve_case("bare", "random", [*COARSE_3D, *sets], dim=3).geometry
+        given = {s.split("=", 1)[0] for s in sets}  # a --set key is given once
+        coarse = [s for s in COARSE_3D if s.split("=", 1)[0] not in given]
+        spec = resolve_case("bare", "random", [*coarse, *sets], dim=3).geometry
         return mesh_key("3d", spec, facets=FACETS_3D, regions=REGIONS_3D)
 
     same = {key(), key("applied_current_density=2mA/cm^2"), key("sei_seed=7"),
