@@ -132,6 +132,15 @@ def override_items(overrides: Iterable[str] | Mapping[str, Any] | None,
     return items
 
 
+def replace_overrides(overrides: Iterable[str] | None, *derived: str) -> list[str]:
+    """``overrides`` with the ``derived`` ``KEY=VALUE`` entries in place of any of the same
+    key: for a workflow that computes a value from the set (and so from the user's own
+    ``--set`` of it), e.g. the cycle-life loop's active fraction ε₀·φ."""
+    keys = {key for key, _ in override_items(derived)}
+    kept = [f"{k}={v}" for k, v in override_items(overrides) if k not in keys]
+    return [*kept, *derived]
+
+
 def override_keys(overrides: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
     """The keys of ``KEY=VALUE`` overrides (``--set``), in order (:func:`override_items`)."""
     return [key for key, _ in override_items(overrides)]

@@ -39,7 +39,7 @@ from hemcell.cell.mechanisms.gel_sei import (
     film_grows,
 )
 from hemcell.errors import SimulationError
-from hemcell.params.uses import override_keys, require_parameters
+from hemcell.params.uses import override_keys, replace_overrides, require_parameters
 
 
 @dataclass
@@ -87,7 +87,8 @@ def _evaluate_cycle(
         recipe,
         params,
         scale_per_gram(protocol, 1.0 / phi),
-        overrides=[*overrides, f"anode_active_material_volume_fraction={eps0 * phi:.12g}"],
+        overrides=replace_overrides(
+            overrides, f"anode_active_material_volume_fraction={eps0 * phi:.12g}"),
         cycles=2,
         ion=ion,
     )
@@ -171,7 +172,8 @@ def run_cycle_life(
         grown = ([f"gel_sei_areal_capacity={si['gel_sei_areal_capacity'] * film['ratio']:.12g}"
                   " C/m**2"] if grows else [])
         r = _evaluate_cycle(
-            recipe, params, protocol, [*overrides, *grown], ion, res.initial_active_fraction, phi
+            recipe, params, protocol, replace_overrides(overrides, *grown), ion,
+            res.initial_active_fraction, phi
         )
         r["film_area_ratio"] = film["ratio"]
         if progress:

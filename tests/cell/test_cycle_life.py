@@ -223,3 +223,13 @@ def test_paris_exponent_two_grows_exponentially():
     assert law.advance(20e-9, 0.0463, 1e12) == 500e-9  # through the particle: 2R
     assert LAW.cycles_between(20e-9, LAW.advance(20e-9, 0.0463, 777), 0.0463) == \
         pytest.approx(777, rel=1e-10)
+
+
+def test_a_users_active_fraction_is_the_start_of_the_cycle_life_loop():
+    """--set anode_active_material_volume_fraction on cycle-life: the loop scales the
+    user's value (it used to add a second entry of the same key)."""
+    protocol = "Discharge at 0.5 A/g until 0.01 V; Charge at 0.5 A/g until 3 V"
+    res = run_cycle_life("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", protocol, 2,
+                         overrides=["anode_active_material_volume_fraction=0.4"])
+    assert res.error is None
+    assert res.initial_active_fraction == pytest.approx(0.4)

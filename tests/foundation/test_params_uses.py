@@ -47,3 +47,15 @@ def test_override_keys_and_refusal_with_close_matches():
         refuse_unread(["anode_thickness", "coating_thickness"], reads, "model X")
     assert err.value.field == "--set" and err.value.value == "coating_thickness"
     assert "model X" in err.value.allowed and "anode_thickness" in err.value.allowed
+
+
+def test_a_derived_value_replaces_the_users_entry_of_its_key():
+    """A workflow value computed from the set (and so from the user's --set of it)
+    replaces that entry instead of being a second value of the same key."""
+    from hemcell.params.uses import replace_overrides
+
+    user = ["anode_porosity=0.3", "anode_active_material_volume_fraction=0.5"]
+    out = replace_overrides(user, "anode_active_material_volume_fraction=0.45")
+    assert out == ["anode_porosity=0.3", "anode_active_material_volume_fraction=0.45"]
+    assert replace_overrides(None, "a=1 m") == ["a=1 m"]
+    assert replace_overrides(user) == user
