@@ -177,7 +177,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             the total volumetric current density [A m⁻³].
         """
         n = AnodeNames
-        a_s = 3 * eps_act / param("Anode particle radius [m]")
+        a_s = 3 * eps_act / self.ctx.particle_radius
         shared = {
             n.delta_phi: dphi,
             n.c_e: c_e,

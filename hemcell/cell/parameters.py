@@ -383,7 +383,6 @@ def pybamm_values(
         f"{D} electrode Bruggeman coefficient (electrolyte)": si["anode_bruggeman_coefficient"],
         f"{D} electrode Bruggeman coefficient (electrode)": si["anode_bruggeman_coefficient"],
         # hemcell anode names
-        "Anode particle radius [m]": si["anode_particle_radius"],
         "Anode active material density [kg.m-3]": rho,
         "Anode double-layer capacity [F.m-2]": si["anode_double_layer_capacity"],
         "Anode double-layer relaxation time [s]": si["anode_double_layer_relaxation_time"],

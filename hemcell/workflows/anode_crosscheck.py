@@ -21,7 +21,6 @@ def xu2019_for_hem(base: str = "Xu2019") -> pybamm.ParameterValues:
     pv = pybamm.ParameterValues(base)
     pv.update(
         {
-            "Anode particle radius [m]": pv["Positive particle radius [m]"],
             "Anode active material density [kg.m-3]": 4750.0,  # only scales mAh/g outputs
             "Anode initial open-circuit potential [V]": 4.0,
             "Anode double-layer capacity [F.m-2]": 0.0,

@@ -409,7 +409,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     shares = {m: -H[v] for m, v in current_vars.items()}
     T = float(pv["Ambient temperature [K]"])
     a_s = 3 * float(pv["Positive electrode active material volume fraction"]) / float(
-        pv["Anode particle radius [m]"])
+        pv["Positive particle radius [m]"])
     c_dl = float(pv["Anode double-layer capacity [F.m-2]"]) * a_s * float(
         pv["Positive electrode thickness [m]"]) * area
     return Spectrum(f"{setup.parameter_set.name}", T, np.asarray(frequencies_Hz), z, shares,

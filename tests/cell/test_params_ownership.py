@@ -195,3 +195,24 @@ def test_params_check_for_recipe_lists_missing_and_unused(tmp_path, capsys, para
     assert "fatigue_paris_coefficient  (read by cell cycle-life)" in unused
     # plain file checks keep working
     assert main(["params", "check", params_name]) == 0
+
+
+def test_one_particle_radius_for_every_mechanism():
+    """The particle radius has one PyBaMM name, "<Domain> particle radius [m]": a PyBaMM
+    user who changes it changes the intercalation diffusion length and the surface area
+    a = 3ε/R of every mechanism together (there was a second, hemcell-only copy that
+    set the area, so changing PyBaMM's value gave an inconsistent electrode)."""
+    import pybamm
+
+    from hemcell.cell.model import HEMHalfCell
+
+    model = HEMHalfCell({"x-average": "true"})
+    pv = model.default_parameter_values.copy()
+    assert not [k for k in pv.keys() if "particle radius" in k and k.startswith("Anode")]
+    R = 0.7 * float(pv["Positive particle radius [m]"])
+    pv["Positive particle radius [m]"] = R
+    sim = pybamm.Simulation(model, parameter_values=pv,
+                            experiment=pybamm.Experiment(["Rest for 1 second"]))
+    a = sim.solve()["Anode surface area to volume ratio [m-1]"].entries
+    eps = float(pv["Positive electrode active material volume fraction"])
+    assert a.flat[-1] == pytest.approx(3 * eps / R, rel=1e-12)

@@ -116,7 +116,7 @@ def _conversion_overpotential(pv: pybamm.ParameterValues, mass_g: float, T: floa
     """
     g = lambda k: float(pv[k])  # noqa: E731
     i_cell = 1.0 * mass_g / (g("Electrode height [m]") * g("Electrode width [m]"))
-    radius = g("Anode particle radius [m]")
+    radius = g("Positive particle radius [m]")
     a = 3 * g("Positive electrode active material volume fraction") / radius
     j = i_cell / (a * g("Positive electrode thickness [m]"))
     t_ref = g("Reference temperature [K]")

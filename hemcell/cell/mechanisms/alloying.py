@@ -131,7 +131,7 @@ class Alloying(BaseMechanism):
         j0 = param("Anode alloying exchange-current density [A.m-2]") * arrhenius(
             "Anode alloying exchange-current activation energy [J.mol-1]", T
         )
-        R = param("Anode particle radius [m]")
+        R = self.ctx.particle_radius
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
         spread = param("Anode alloying stage-potential spread [V]")

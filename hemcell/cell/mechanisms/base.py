@@ -56,6 +56,13 @@ class ElectrodeContext:
         return self.domain.capitalize()
 
     @property
+    def particle_radius(self) -> pybamm.Symbol:
+        """Particle radius R [m]: PyBaMM's "<Domain> particle radius [m]", the one value
+        behind the intercalation host's diffusion length and the surface area a = 3ε/R
+        that every mechanism's volumetric current uses."""
+        return param(f"{self.Domain} particle radius [m]")
+
+    @property
     def electrode_domain(self) -> str:
         """Domain of electrode-level fields (x-dependent, or current collector if averaged)."""
         return "current collector" if self.x_average else f"{self.domain} electrode"

@@ -149,7 +149,7 @@ class Conversion(BaseMechanism):
         D = param("Anode conversion product diffusivity [m2.s-1]") * arrhenius(
             "Anode conversion product diffusivity activation energy [J.mol-1]", T
         )
-        R = param("Anode particle radius [m]")
+        R = self.ctx.particle_radius
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         dU_1 = param("Anode conversion first-lithiation overpotential [V]")
         spread = param("Anode conversion branch-potential spread [V]")

@@ -55,7 +55,7 @@ class Irreversible(BaseMechanism):
             "Anode irreversible exchange-current activation energy [J.mol-1]", T
         )
         U = param("Anode irreversible onset potential [V]")
-        R = param("Anode particle radius [m]")
+        R = self.ctx.particle_radius
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         c_irr = rho * param("Anode irreversible capacity [C.kg-1]") / F
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
