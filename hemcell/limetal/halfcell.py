@@ -106,6 +106,25 @@ def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction:
                            p.cathode_area_m2 * thickness * porosity)
 
 
+def sized_values(p: LiMetalParameters, pset: Any) -> tuple[Any, LFPCellGeometry]:
+    """The set's PyBaMM values (Prada2013 base + the set) sized as the Li‖LFP cell: the
+    cathode area, the LFP thickness and capacity from the loading (:func:`lfp_geometry`),
+    the cell temperature (ambient, and initial for thermal models); and that geometry."""
+    values = pset.to_pybamm_parameter_values()
+    geo = lfp_geometry(p, float(values["Maximum concentration in positive electrode [mol.m-3]"]),
+                       float(values["Positive electrode active material volume fraction"]),
+                       float(values["Positive electrode porosity"]))
+    values.update({
+        "Electrode height [m]": p.cathode_area_m2,
+        "Electrode width [m]": 1.0,
+        "Positive electrode thickness [m]": geo.thickness_m,
+        "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
+        "Ambient temperature [K]": p.temperature_K,
+        "Initial temperature [K]": p.temperature_K,
+    }, check_already_exists=False)
+    return values, geo
+
+
 def model_exchange_current_A_per_m2(p: LiMetalParameters) -> float:
     """Li exchange current as carried by the 1D model at the reference temperature.
 
@@ -195,10 +214,7 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
     """
     import pybamm
 
-    values = pset.to_pybamm_parameter_values()
-    c_max = float(values["Maximum concentration in positive electrode [mol.m-3]"])
-    eps_am = float(values["Positive electrode active material volume fraction"])
-    geo = lfp_geometry(p, c_max, eps_am, float(values["Positive electrode porosity"]))
+    values, geo = sized_values(p, pset)
     lfp_j0 = values["Positive electrode exchange-current density [A.m-2]"]
     c_ref = p.electrolyte_concentration_mol_per_m3
 
@@ -213,12 +229,6 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
         return pybamm.InputParameter(IN_J0_LFP) * lfp_j0(c_e, c_s_surf, c_s_max, T)
 
     values.update({
-        "Electrode height [m]": p.cathode_area_m2,
-        "Electrode width [m]": 1.0,
-        "Positive electrode thickness [m]": geo.thickness_m,
-        "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
-        "Ambient temperature [K]": p.temperature_K,
-        "Initial temperature [K]": p.temperature_K,
         "Exchange-current density for lithium metal electrode [A.m-2]": li_j0,
         "Positive electrode exchange-current density [A.m-2]": lfp_j0_scaled,
         "Lower voltage cut-off [V]": p.lower_cutoff_V,
@@ -238,7 +248,7 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
     sim = pybamm.Simulation(model, parameter_values=values, solver=solver, var_pts=pts)
     base = {
         IN_CURRENT: geo.current_1c_A,
-        IN_X0: p.lfp_charged_stoichiometry * c_max,
+        IN_X0: p.lfp_charged_stoichiometry * geo.c_max_mol_per_m3,
         IN_RC: contact_resistance_ohm(p),
         IN_I0_LI: model_exchange_current_A_per_m2(p),
         IN_J0_LFP: p.lfp_exchange_current_factor,

@@ -57,23 +57,14 @@ def anode_values(pset: Any, cathode: str | None = None) -> Any:
 def li_lfp_values(pset: Any) -> tuple[Any, Any, Any]:
     """(PyBaMM values, geometry, Li-metal cell parameters) of a Li‖LFP cell set, sized as
     the Li‖LFP model does."""
-    from hemcell.limetal.halfcell import lfp_geometry
+    from hemcell.limetal.halfcell import sized_values
     from hemcell.limetal.parameters import cell_parameters
 
     anode = "coated" if "coating_thickness" in pset.si else "bare"
     p = cell_parameters(pset, anode)
-    values = pset.to_pybamm_parameter_values()
-    geo = lfp_geometry(p, float(values["Maximum concentration in positive electrode [mol.m-3]"]),
-                       float(values["Positive electrode active material volume fraction"]),
-                       float(values["Positive electrode porosity"]))
+    values, geo = sized_values(p, pset)
     values.update({
-        "Electrode height [m]": p.cathode_area_m2,
-        "Electrode width [m]": 1.0,
-        "Positive electrode thickness [m]": geo.thickness_m,
-        "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
         "Current function [A]": geo.current_1c_A,
-        "Ambient temperature [K]": p.temperature_K,
-        "Initial temperature [K]": p.temperature_K,
         "Initial concentration in positive electrode [mol.m-3]":
             p.lfp_charged_stoichiometry * geo.c_max_mol_per_m3,
     }, check_already_exists=False)
