@@ -147,6 +147,12 @@ def _instruction_hint(raw: str) -> str | None:
             + (f"; did you mean '{close[0]}'?" if close else ""))
 
 
+def voltage_cutoffs_V(step: pybamm.step.BaseStep) -> list[float]:
+    """The voltages [V] of a step's "until ... V" terminations."""
+    return [float(t.value) for t in step.termination
+            if type(t).__name__ == "VoltageTermination"]
+
+
 def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
     """Refuse a step that cannot make progress."""
     if step.duration is not None and not step.duration > 0:
@@ -155,8 +161,7 @@ def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
     if kind in ("Current", "CRate", "Power") and step.value == 0:
         raise InputError("--protocol step", raw, "a non-zero current; for no current use "
                          "'Rest for ...'")
-    volts = [float(t.value) for t in step.termination
-             if type(t).__name__ == "VoltageTermination"]
+    volts = voltage_cutoffs_V(step)
     if kind == "Voltage":
         volts.append(float(step.value))
     if any(v < 0 for v in volts):
@@ -179,8 +184,7 @@ def solver_failure_hint(step: str) -> str:
     except Exception:  # per-gram currents and C-rates are PyBaMM-readable only in A
         parsed = None
     if parsed is not None and type(parsed).__name__ == "Power":
-        cut = [float(t.value) for t in parsed.termination
-               if type(t).__name__ == "VoltageTermination"]
+        cut = voltage_cutoffs_V(parsed)
         where = f" of {min(cut):g} V" if cut else ""
         if getattr(parsed, "direction", None) == "discharge":
             return (f"a constant-power discharge draws the current P/V, which grows without "
@@ -203,10 +207,7 @@ def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: 
     and "Charge ... until V" needs V above it.
     """
     direction = getattr(parsed, "direction", None)
-    for term in parsed.termination:
-        if type(term).__name__ != "VoltageTermination":
-            continue
-        v = float(term.value)
+    for v in voltage_cutoffs_V(parsed):
         if direction == "discharge" and v >= initial_voltage_V:
             raise InputError("--protocol step", shown,
                              f"a discharge cut-off below the cell's initial voltage "
