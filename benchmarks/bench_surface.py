@@ -295,12 +295,12 @@ class _MeshCache3D:
 
 
 def mpiexec_command(n_ranks: int, args: list[str]) -> list[str]:
-    """``mpiexec -n N python ARGS`` with the mpiexec next to the interpreter."""
+    """``mpiexec -n N python ARGS`` (:func:`hemcell.sweep.run.mpiexec_prefix`)."""
     import sys
-    from pathlib import Path
 
-    mpiexec = Path(sys.executable).parent / "mpiexec"
-    return [str(mpiexec), "-n", str(n_ranks), sys.executable, *args]
+    from hemcell.sweep.run import mpiexec_prefix
+
+    return [*mpiexec_prefix(n_ranks), sys.executable, *args]
 
 
 def mpi_environment(**extra: str) -> dict[str, str]:

@@ -292,13 +292,19 @@ def _chunks(items: Sequence[Point], size: int) -> list[Sequence[Point]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def mpiexec_prefix(n_ranks: int) -> list[str]:
+    """``mpiexec -n N``: the mpiexec next to the interpreter (the venv's MPI, the one
+    mpi4py and DOLFINx were built with), else the first on PATH."""
+    mpiexec = Path(sys.executable).parent / "mpiexec"
+    exe = str(mpiexec) if mpiexec.exists() else (shutil.which("mpiexec") or "mpiexec")
+    return [exe, "-n", str(n_ranks)]
+
+
 def _jobs(spec: SweepSpec, out: Path, points: Sequence[Point]) -> list[PointJob]:
     out = out.resolve()  # workers may run elsewhere (Dask)
     prefix = [sys.executable, *spec.command_argv]
     if spec.mpi_ranks > 1:
-        mpiexec = Path(sys.executable).parent / "mpiexec"
-        exe = str(mpiexec) if mpiexec.exists() else (shutil.which("mpiexec") or "mpiexec")
-        prefix = [exe, "-n", str(spec.mpi_ranks), *prefix]
+        prefix = [*mpiexec_prefix(spec.mpi_ranks), *prefix]
     return [PointJob(p.id, (*prefix, *p.args, "--out", str(out / "runs" / p.id)),
                      str(out / "runs" / p.id), spec.results_file, spec.timeout_s)
             for p in points]
