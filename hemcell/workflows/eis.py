@@ -408,8 +408,8 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     # the model counts mechanism currents opposite to the applied (lithiating) current
     shares = {m: -H[v] for m, v in current_vars.items()}
     T = float(pv["Ambient temperature [K]"])
-    a_s = 3 * float(pv["Positive electrode active material volume fraction"]) / float(
-        pv["Positive particle radius [m]"])
+    # the model's own surface area a (the one every mechanism's current uses)
+    a_s = model_value(model, ANODE_SURFACE_AREA, y0, inputs)
     c_dl = float(pv["Anode double-layer capacity [F.m-2]"]) * a_s * float(
         pv["Positive electrode thickness [m]"]) * area
     return Spectrum(f"{setup.parameter_set.name}", T, np.asarray(frequencies_Hz), z, shares,
@@ -424,6 +424,17 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
 
 #: Electrode-averaged potential difference of the HEM anode (the mechanisms' driving force).
 ANODE_DPHI = "Anode mean surface potential difference [V]"
+#: Active-material surface area per electrode volume a = 3 eps_act/R of the HEM anode
+#: (:class:`hemcell.cell.model.HEMHalfCell`), which carries the double layer's capacitance.
+ANODE_SURFACE_AREA = "Anode surface area to volume ratio [m-1]"
+
+
+def model_value(built_model: Any, name: str, state: np.ndarray,
+                inputs: Mapping[str, Any]) -> float:
+    """Electrode average of a discretised model's variable at a state (its mean over the
+    finite volumes; the variables read here are uniform in the electrode)."""
+    symbol = built_model.get_processed_variable(name)
+    return float(np.mean(symbol.evaluate(0.0, state, inputs=inputs)))
 #: Frequencies [Hz] at which the composition of the anode is frozen (particle and
 #: electrolyte concentrations, conversion and alloying extents move by a vanishing part of
 #: their low-frequency amplitude) while the potentials follow: the kinetic limit of

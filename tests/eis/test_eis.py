@@ -313,3 +313,28 @@ def test_cell_spectrum_is_the_public_model_spectrum():
         with pytest.raises(InputError) as err:
             eis.cell_spectrum(args.pop("cell"), args.pop("frequencies_Hz"), **args)
         assert err.value.field == field
+
+
+def test_anode_double_layer_uses_the_models_surface_area():
+    """The HEM anode's double-layer capacitance C_dl a L A reads the model's published
+    surface area a (one owner): a set with another particle radius and active fraction
+    gives a = 3 eps_act/R of those values in the spectrum as in the model."""
+    from hemcell.workflows.anode import build_simulation, prepare_cell
+
+    overrides = ["anode_particle_radius=0.4 um", "anode_active_material_volume_fraction=0.3",
+                 "anode_porosity=0.5"]
+    s = eis.anode_spectrum("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", None, [1.0, 1e3],
+                           None, None, overrides)
+    setup = prepare_cell("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", "Rest for 1 minute",
+                         overrides=overrides)
+    pv = setup.parameter_values
+    sim = build_simulation(setup.recipe, pv, setup.inventory)
+    sim.build()
+    model = sim.built_model
+    y0 = model.concatenated_initial_conditions.evaluate(0).reshape(-1)
+    a_model = eis.model_value(model, eis.ANODE_SURFACE_AREA, y0, {})
+    assert a_model == pytest.approx(3 * 0.3 / 0.4e-6, rel=1e-12)
+    area = pv["Electrode height [m]"] * pv["Electrode width [m]"]
+    a_eis = s.info["anode_double_layer_capacitance_F"] / (
+        pv["Anode double-layer capacity [F.m-2]"] * pv["Positive electrode thickness [m]"] * area)
+    assert a_eis == pytest.approx(a_model, rel=1e-12)
