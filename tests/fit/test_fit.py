@@ -407,3 +407,39 @@ def test_auto_jacobian_tries_sensitivities_once_differences_cost_the_setup(tmp_p
     assert not problem.try_sensitivities
     assert set(timing) == {"finite_differences", "sensitivities"}
     assert problem.jacobian_method == min(timing, key=timing.__getitem__)
+
+
+def test_compile_cache_key_changes_with_what_the_library_depends_on():
+    """The compiled-library directory is keyed by the -march=native target, compiler,
+    PyBaMM and CasADi versions and machine: two CPUs sharing a home directory never load
+    each other's libraries (no compilation here)."""
+    from hemcell.workflows.fit import compile_cache_key
+
+    args = dict(native_target="-march= cooperlake\n-mavx512f [enabled]",
+                compiler_version="gcc (Debian 12.2.0-14) 12.2.0", pybamm_version="26.10.1",
+                casadi_version="3.7.2", machine="x86_64")
+    key = compile_cache_key(**args)
+    assert key == compile_cache_key(**args) and len(key) == 16
+    for field, other in (("native_target", "-march= znver3\n-mavx512f [disabled]"),
+                         ("native_target", "-march= cooperlake\n-mavx512f [disabled]"),
+                         ("compiler_version", "gcc (Debian 13.1.0) 13.1.0"),
+                         ("pybamm_version", "26.11.0"), ("casadi_version", "3.7.3"),
+                         ("machine", "aarch64")):
+        assert compile_cache_key(**{**args, field: other}) != key, field
+
+
+def test_fit_compiles_into_a_directory_of_its_own_build_target(tmp_path, monkeypatch):
+    """use_keyed_compile_cache: <user's base>/hemcell-<key>; a worker that inherits a
+    hemcell-<other key> value (another CPU) moves to its own key under the same base."""
+    import os
+
+    from hemcell.workflows import fit as fit_module
+
+    monkeypatch.setattr(fit_module, "native_compile_cache_key", lambda: "0123456789abcdef")
+    monkeypatch.setenv(fit_module.AOT_CACHE_ENV, str(tmp_path))
+    keyed = fit_module.use_keyed_compile_cache()
+    assert keyed == tmp_path / "hemcell-0123456789abcdef"
+    assert fit_module.use_keyed_compile_cache() == keyed  # idempotent
+    monkeypatch.setenv(fit_module.AOT_CACHE_ENV, str(tmp_path / "hemcell-fedcba9876543210"))
+    assert fit_module.use_keyed_compile_cache() == keyed
+    assert os.environ[fit_module.AOT_CACHE_ENV] == str(keyed)
