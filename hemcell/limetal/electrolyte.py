@@ -55,8 +55,40 @@ capacities are multiplied by :math:`s`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hemcell.errors import InputError
+
+#: Temperature at which the sets' constant electrolyte values were evaluated from the
+#: Valøen & Reimers fits (``electrolyte_conductivity`` / ``electrolyte_diffusivity`` notes
+#: of ``bare_li.yaml``: c_e = 1000 mol/m**3, T = 298.15 K).
+VALOEN_EVALUATION_TEMPERATURE_K = 298.15
+
+
+def valoen_reimers_ratio(temperature_K: float, concentration_mol_per_m3: float
+                         ) -> tuple[float, float]:
+    r"""``(kappa(T)/kappa(298.15 K), D(T)/D(298.15 K))`` of Valøen & Reimers 2005.
+
+    Eqs. 17 and 14 of Valøen & Reimers, *J. Electrochem. Soc.* 152 (2005) A882, as coded
+    in PyBaMM's Xu2019 set (``electrolyte_conductivity_Valoen2005``,
+    ``electrolyte_diffusivity_Valoen2005``): the functions the sets evaluated at
+    298.15 K for their constant electrolyte values. The ratio carries those values to
+    another temperature (the cell models are isothermal, so a number at the cell
+    temperature). The diffusivity fit is of Vogel–Tammann–Fulcher form,
+    :math:`\log_{10} D = -4.43 - 54/(T - 229 - 5c) - 0.22c` (c in mol/L): it falls steeply
+    towards its singularity at 229 + 5c K (234 K at 1 M).
+    """
+    import pybamm
+    from pybamm.input.parameters.lithium_ion import Xu2019
+
+    def ev(fn: Any, T: float) -> float:
+        return float(fn(pybamm.Scalar(concentration_mol_per_m3), pybamm.Scalar(T)).evaluate())
+
+    t_ref = VALOEN_EVALUATION_TEMPERATURE_K
+    return (ev(Xu2019.electrolyte_conductivity_Valoen2005, temperature_K)
+            / ev(Xu2019.electrolyte_conductivity_Valoen2005, t_ref),
+            ev(Xu2019.electrolyte_diffusivity_Valoen2005, temperature_K)
+            / ev(Xu2019.electrolyte_diffusivity_Valoen2005, t_ref))
 
 
 def layer_uptake_m3_per_mol(li_molar_volume_m3_per_mol: float, layer_porosity: float) -> float:

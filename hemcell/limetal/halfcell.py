@@ -37,6 +37,7 @@ from typing import Any
 
 from hemcell.errors import InputError, SimulationError
 from hemcell.laws import FARADAY_C_PER_MOL, arrhenius_factor
+from hemcell.limetal.electrolyte import valoen_reimers_ratio
 from hemcell.limetal.parameters import MAH_PER_G_IN_C_PER_KG, LiMetalParameters, field_uses
 from hemcell.params.uses import ParameterUse
 
@@ -50,7 +51,8 @@ from hemcell.params.uses import ParameterUse
 PARAMETERS: tuple[ParameterUse, ...] = (
     *field_uses("cathode_area_m2", "li_electrode_area_m2", "lfp_mass_loading_kg_per_m2",
                 "lfp_specific_current_1c_A_per_kg", "lfp_charged_stoichiometry",
-                "lfp_exchange_current_factor", "lower_cutoff_V", "upper_cutoff_V",
+                "lfp_exchange_current_factor", "lfp_diffusivity_activation_energy_J_per_mol",
+                "lower_cutoff_V", "upper_cutoff_V",
                 "electrolyte_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
                 "electrolyte_conductivity_S_per_m", "cation_transference_number",
                 "separator_thickness_m", "separator_porosity", "separator_bruggeman"),
@@ -70,7 +72,7 @@ IN_X0 = "Initial concentration in positive electrode [mol.m-3]"
 IN_RC = "Contact resistance [Ohm]"
 IN_I0_LI = "Li exchange current density in the model [A.m-2]"
 IN_J0_LFP = "LFP exchange current factor"
-IN_DS = "Positive particle diffusivity [m2.s-1]"
+IN_DS = "LFP particle diffusivity at the reference temperature [m2.s-1]"
 
 
 @dataclass
@@ -106,11 +108,28 @@ def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction:
                            p.cathode_area_m2 * thickness * porosity)
 
 
+def lfp_diffusivity_factor(p: LiMetalParameters, temperature_K: Any, exp: Any = None) -> Any:
+    """``D_s(T)/D_s(T_ref)`` of the LFP particles, Arrhenius
+    (:func:`hemcell.laws.arrhenius_factor`) with ``lfp_particle_diffusivity_activation_energy``
+    from ``reference_temperature`` (the calibration's temperature); ``exp`` as there."""
+    return arrhenius_factor(p.lfp_diffusivity_activation_energy_J_per_mol, temperature_K,
+                            p.reference_temperature_K, exp=exp)
+
+
 def sized_values(p: LiMetalParameters, pset: Any) -> tuple[Any, LFPCellGeometry]:
     """The set's PyBaMM values (Prada2013 base + the set) sized as the Li‖LFP cell: the
     cathode area, the LFP thickness and capacity from the loading (:func:`lfp_geometry`),
-    the cell temperature (ambient, and initial for thermal models); and that geometry."""
+    the cell temperature (ambient, and initial for thermal models); and that geometry.
+
+    Temperature: the cell is isothermal at ``T = p.temperature_K``. The set's constant
+    electrolyte conductivity and diffusivity (Valøen & Reimers at 1 M, 298.15 K) are
+    carried to T by the same fits (:func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`),
+    the LFP particle diffusivity by Arrhenius (:func:`lfp_diffusivity_factor`); the LFP
+    and Li exchange currents carry their own Arrhenius factors.
+    """
     values = pset.to_pybamm_parameter_values()
+    k_ratio, d_ratio = valoen_reimers_ratio(p.temperature_K,
+                                            p.electrolyte_concentration_mol_per_m3)
     geo = lfp_geometry(p, float(values["Maximum concentration in positive electrode [mol.m-3]"]),
                        float(values["Positive electrode active material volume fraction"]),
                        float(values["Positive electrode porosity"]))
@@ -121,6 +140,10 @@ def sized_values(p: LiMetalParameters, pset: Any) -> tuple[Any, LFPCellGeometry]
         "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
         "Ambient temperature [K]": p.temperature_K,
         "Initial temperature [K]": p.temperature_K,
+        "Electrolyte conductivity [S.m-1]": p.electrolyte_conductivity_S_per_m * k_ratio,
+        "Electrolyte diffusivity [m2.s-1]": p.electrolyte_diffusivity_m2_per_s * d_ratio,
+        "Positive particle diffusivity [m2.s-1]": float(pset.si["lfp_particle_diffusivity"])
+        * lfp_diffusivity_factor(p, p.temperature_K),
     }, check_already_exists=False)
     return values, geo
 
@@ -228,6 +251,10 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
         """Prada2013 (Kashkooli 2017) LFP exchange current times a calibrated factor."""
         return pybamm.InputParameter(IN_J0_LFP) * lfp_j0(c_e, c_s_surf, c_s_max, T)
 
+    def lfp_diffusivity(sto: Any, T: Any) -> Any:
+        """The LFP particle diffusivity at reference_temperature (an input) at T."""
+        return pybamm.InputParameter(IN_DS) * lfp_diffusivity_factor(p, T, exp=pybamm.exp)
+
     values.update({
         "Exchange-current density for lithium metal electrode [A.m-2]": li_j0,
         "Positive electrode exchange-current density [A.m-2]": lfp_j0_scaled,
@@ -236,7 +263,7 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
         IN_CURRENT: "[input]",
         IN_X0: "[input]",
         IN_RC: "[input]",
-        IN_DS: "[input]",
+        "Positive particle diffusivity [m2.s-1]": lfp_diffusivity,
     }, check_already_exists=False)
     ds_nominal = float(pset.si["lfp_particle_diffusivity"])
     model = pybamm.lithium_ion.DFN({"working electrode": "positive",

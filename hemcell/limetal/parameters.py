@@ -123,6 +123,7 @@ class LiMetalParameters:
     lfp_specific_current_1c_A_per_kg: float
     lfp_charged_stoichiometry: float
     lfp_exchange_current_factor: float
+    lfp_diffusivity_activation_energy_J_per_mol: float
     lower_cutoff_V: float
     upper_cutoff_V: float
     # nucleation on Cu
@@ -206,6 +207,8 @@ FIELD_USES: dict[str, ParameterUse] = {
     "lfp_specific_current_1c_A_per_kg": ParameterUse("lfp_specific_current_1c", "A/kg"),
     "lfp_charged_stoichiometry": ParameterUse("lfp_charged_stoichiometry", "dimensionless"),
     "lfp_exchange_current_factor": ParameterUse("lfp_exchange_current_factor", "dimensionless"),
+    "lfp_diffusivity_activation_energy_J_per_mol": ParameterUse(
+        "lfp_particle_diffusivity_activation_energy", "J/mol"),
     "lower_cutoff_V": ParameterUse("cell_lower_cutoff_voltage", "V"),
     "upper_cutoff_V": ParameterUse("cell_upper_cutoff_voltage", "V"),
     "li_surface_energy_J_per_m2": ParameterUse("li_surface_energy", "J/m**2"),

@@ -60,6 +60,7 @@ from hemcell.laws import (
     GAS_CONSTANT_J_PER_MOL_K,
     butler_volmer_current_density,
 )
+from hemcell.limetal.electrolyte import valoen_reimers_ratio
 from hemcell.limetal.parameters import LiMetalParameters
 
 #: Input names shared by the models built here: the DC current, and a sine on top of it
@@ -118,28 +119,6 @@ class SymmetricCellValues:
         """``D eps^b`` of the separator."""
         p = self.params
         return self.electrolyte_diffusivity_m2_per_s * p.separator_porosity ** p.separator_bruggeman
-
-
-def valoen_reimers_ratio(temperature_K: float, concentration_mol_per_m3: float
-                         ) -> tuple[float, float]:
-    """``(kappa(T)/kappa(298.15 K), D(T)/D(298.15 K))`` of Valøen & Reimers 2005.
-
-    Eqs. 17 and 14 of Valøen & Reimers, *J. Electrochem. Soc.* 152 (2005) A882, as coded
-    in PyBaMM's Xu2019 set (``electrolyte_conductivity_Valoen2005``,
-    ``electrolyte_diffusivity_Valoen2005``): the functions the sets evaluated at
-    298.15 K for their constant electrolyte values. The ratio carries those values to
-    another temperature.
-    """
-    from pybamm.input.parameters.lithium_ion import Xu2019
-
-    def ev(fn: Any, T: float) -> float:
-        return float(fn(pybamm.Scalar(concentration_mol_per_m3), pybamm.Scalar(T)).evaluate())
-
-    t_ref = 298.15
-    return (ev(Xu2019.electrolyte_conductivity_Valoen2005, temperature_K)
-            / ev(Xu2019.electrolyte_conductivity_Valoen2005, t_ref),
-            ev(Xu2019.electrolyte_diffusivity_Valoen2005, temperature_K)
-            / ev(Xu2019.electrolyte_diffusivity_Valoen2005, t_ref))
 
 
 def symmetric_values(p: LiMetalParameters, temperature_K: float,
