@@ -62,7 +62,6 @@ from hemcell.params.uses import (
 #: Registry names the electrode, its double layer and the cell temperature read
 #: (:class:`hemcell.cell.model.HEMHalfCell`, both cells).
 ELECTRODE_PARAMETERS: tuple[ParameterUse, ...] = (
-    ParameterUse("anode_thickness", "m"),
     ParameterUse("anode_porosity", "dimensionless"),
     ParameterUse("anode_active_material_volume_fraction", "dimensionless"),
     ParameterUse("anode_particle_radius", "m"),
@@ -78,8 +77,11 @@ ELECTRODE_PARAMETERS: tuple[ParameterUse, ...] = (
 INITIAL_POTENTIAL_PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("anode_initial_open_circuit_potential", "V"),
 )
-#: The half-cell's voltage cut-offs (a full cell uses its cathode's window).
+#: The half-cell's electrode thickness and voltage cut-offs. A full cell uses its
+#: cathode's window, and sizes its anode to the recipe's ``n_p_ratio`` times the cathode's
+#: capacity (:func:`hemcell.cell.full_cell.full_cell_values`), so it reads no thickness.
 HALF_CELL_PARAMETERS: tuple[ParameterUse, ...] = (
+    ParameterUse("anode_thickness", "m"),
     ParameterUse("lower_voltage_cutoff", "V"),
     ParameterUse("upper_voltage_cutoff", "V"),
 )
@@ -305,6 +307,12 @@ def check_overrides(
     ref = reference_ion(dict(si)) if "reference_ion_radius" in si else ion
     reads = [*anode_parameter_uses(mechanisms, inventory, cell, ion or ref, ref or "Li"),
              *also_reads]
+    if cell == "full" and "anode_thickness" in keys and "anode_thickness" not in reads:
+        raise InputError("--set", "anode_thickness", f"a parameter {_reader(
+            recipe_name, mechanisms, command)} reads",
+            hint="a full cell sizes its anode to the recipe's n_p_ratio times the cathode's "
+            "capacity: copy the recipe (models/*.yaml) with another n_p_ratio and pass its "
+            "path as the recipe")
     refuse_unread(keys, reads, _reader(recipe_name, mechanisms, command))
 
 
@@ -373,7 +381,6 @@ def pybamm_values(
         "Ambient temperature [K]": T_amb,
         "Initial temperature [K]": T_amb,
         "Reference temperature [K]": T_ref,
-        f"{D} electrode thickness [m]": si["anode_thickness"],
         f"{D} electrode porosity": si["anode_porosity"],
         f"{D} electrode active material volume fraction": si[
             "anode_active_material_volume_fraction"
@@ -390,6 +397,7 @@ def pybamm_values(
     if cell == "half":
         upd.update(
             {
+                f"{D} electrode thickness [m]": si["anode_thickness"],
                 "Lower voltage cut-off [V]": si["lower_voltage_cutoff"],
                 "Upper voltage cut-off [V]": si["upper_voltage_cutoff"],
                 "Open-circuit voltage at 0% SOC [V]": si["lower_voltage_cutoff"],

@@ -1,0 +1,44 @@
+"""What a battery researcher with a cycler tries on the cell side.
+
+Each test pins a defect met in such a trial: an electrode value a full cell overwrites
+(its anode is sized from the recipe's N/P ratio) was accepted and changed nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.errors import InputError
+
+PARAMS = "heo_rocksalt_mgconicuzn"
+LFP = "hem_full_cell_lfp"
+CHARGE = "Charge at C/10 until 3.6 V"
+
+
+def test_a_full_cell_refuses_the_anode_thickness_its_n_p_ratio_sets():
+    """--set anode_thickness=80um on hem_full_cell_lfp gave the same cell as without it
+    (405.6 mAh/g): the thickness is L_n = N/P · q_cathode / (q_anode ρ ε_s)."""
+    from hemcell.workflows.anode import prepare_cell
+
+    with pytest.raises(InputError) as exc:
+        prepare_cell(LFP, PARAMS, CHARGE, overrides=["anode_thickness=80um"])
+    assert exc.value.field == "--set" and exc.value.value == "anode_thickness"
+    assert "n_p_ratio" in exc.value.hint
+
+
+def test_the_half_cell_still_reads_the_anode_thickness():
+    from hemcell.workflows.anode import prepare_cell
+
+    thin = prepare_cell("hem_half_cell_sp", PARAMS, "Discharge at 1C until 0.01 V",
+                        overrides=["anode_thickness=20um"])
+    assert thin.parameter_values["Positive electrode thickness [m]"] == pytest.approx(20e-6)
+
+
+def test_params_check_lists_the_anode_thickness_as_unused_by_a_full_cell():
+    from hemcell.cell.parameters import anode_parameter_uses, inventory_from_si
+    from hemcell.params import load_parameter_set
+
+    si = load_parameter_set(PARAMS).si
+    inv = inventory_from_si(si)
+    assert "anode_thickness" in anode_parameter_uses(["conversion"], inv, "half")
+    assert "anode_thickness" not in anode_parameter_uses(["conversion"], inv, "full")
