@@ -64,10 +64,10 @@ import numpy as np
 import numpy.typing as npt
 import ufl
 
+from hemcell.surface import forms
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh, polyline_normals
 from hemcell.surface.parameters import SurfaceParameters
-
-MUMPS_ORDERING_AMF = 2  # MUMPS ICNTL(7): approximate minimum fill ordering
+from hemcell.surface.petsc import MUMPS_ORDERING_AMF, set_mumps_controls, set_prefixed_options
 
 GROWTH_WEIGHT_CUTOFF = 1e-8  # growth strain below this fraction of its surface value: 0
 
@@ -240,8 +240,8 @@ class MechanicsProblem:
         if linear_solver not in MECHANICS_SOLVERS:
             raise InputError("linear_solver", linear_solver, ", ".join(MECHANICS_SOLVERS))
         self.linear_solver = linear_solver
-        self._a = fem.form(a)
-        self._L = fem.form(L)
+        self._a = forms.form(a)  # compiled once per process (hemcell.surface.forms)
+        self._L = forms.form(L)
         self._bcs = bcs
         # GAMG: Dirichlet rows get a diagonal of the size of the stiffness (E) instead of
         # 1, so that they do not distort the AMG strength of connection; all the
@@ -263,15 +263,15 @@ class MechanicsProblem:
             self._ksp.setTolerances(rtol=GAMG_RTOL, atol=0.0, max_it=GAMG_MAX_ITERATIONS)
             self._ksp.setInitialGuessNonzero(True)
             pc.setType("gamg")
-            _set_options(self._ksp, GAMG_OPTIONS)
+            # every mechanics solver uses the same values, so one prefix serves all
+            set_prefixed_options(self._ksp, "hemcell_mechanics_", GAMG_OPTIONS)
         else:
             self._ksp.setType("preonly")
             pc.setType("cholesky")
             pc.setFactorSolverType("mumps")
-            pc.setFactorSetUpSolverType()
             # AMF fill-reducing ordering: half the factorisation time of the default
             # (METIS) on the 2D P2 meshes (solver setting, no effect beyond round-off)
-            pc.getFactorMatrix().setMumpsIcntl(7, MUMPS_ORDERING_AMF)
+            set_mumps_controls(self._ksp, {"mat_mumps_icntl_7": MUMPS_ORDERING_AMF})
         self._ksp.setErrorIfNotConverged(True)
         # Stress fields for output and sampling (DG1 is exact for P2 displacements),
         # interpolated when read after a solve (:attr:`stress`, :attr:`von_mises`); the
@@ -281,11 +281,11 @@ class MechanicsProblem:
         self._stress = fem.Function(self.T1, name="stress_Pa")
         self._von_mises = fem.Function(self.D1, name="von_mises_Pa")
         self._stale = False  # the stress fields lag the displacement
-        self._stress_expr = fem.Expression(
+        self._stress_expr = forms.expression(
             stress_in_plane(self.u, self.lam, self.mu, self.growth_strain,
                             self.coating_eigenstrain),
             self.T1.element.interpolation_points)
-        self._vm_expr = fem.Expression(
+        self._vm_expr = forms.expression(
             von_mises(self.u, self.lam, self.mu, self.growth_strain, self.coating_eigenstrain),
             self.D1.element.interpolation_points)
         self._surface = _surface_vertex_cells(sm)
@@ -515,23 +515,6 @@ def dof_vertices(V: Any) -> npt.NDArray[np.int64] | None:
     node = np.zeros(imap.size_local + imap.num_ghosts, dtype=np.int64)
     node[V.dofmap.list] = geometry.dofmaps[0]
     return node
-
-
-def _set_options(ksp: Any, options: dict[str, Any]) -> None:
-    """Apply PETSc options to ``ksp`` under the prefix ``hemcell_mechanics_``.
-
-    The options stay in the database: the multigrid levels read theirs when the
-    preconditioner is (re)built, after this call. Every mechanics solver uses the same
-    values, so one prefix serves all.
-    """
-    from petsc4py import PETSc
-
-    prefix = "hemcell_mechanics_"
-    db = PETSc.Options()
-    ksp.setOptionsPrefix(prefix)
-    for k, v in options.items():
-        db[prefix + k] = v
-    ksp.setFromOptions()
 
 
 def rigid_body_modes(V: Any) -> Any:

@@ -36,15 +36,16 @@ from hemcell.laws import (
     butler_volmer_current_density,
     film_area_resistance_ohm_m2,
 )
-from hemcell.surface import coating, coverage, electrolyte, kinetics
+from hemcell.surface import coating, coverage, electrolyte, forms, kinetics
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
-from hemcell.surface.mechanics import (
-    MUMPS_ORDERING_AMF,
-    MechanicsProblem,
-    _gather_sorted,
-    dof_vertices,
-)
+from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted, dof_vertices
 from hemcell.surface.parameters import Case, SurfaceParameters
+from hemcell.surface.petsc import (
+    MUMPS_ORDERING_AMF,
+    hold_options,
+    set_mumps_controls,
+    split_mumps_controls,
+)
 
 SNES_REASONS = {
     -1: "DIVERGED_FUNCTION_DOMAIN", -2: "DIVERGED_FUNCTION_COUNT",
@@ -155,39 +156,6 @@ def set_field_splits(pc: Any, W: Any, n_fields: int) -> None:
             dofs.astype(PETSc.IntType), comm=W.mesh.comm)))
     pc.setFieldSplitIS(*splits)
     pc.setFromOptions()
-
-
-def split_mumps_controls(opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Separate the MUMPS controls (``mat_mumps_icntl_N``, ``mat_mumps_cntl_N``) of a
-    direct MUMPS solve from the other options.
-
-    The factor matrix reads its controls from the options database only when it is
-    factorised, so a problem that is never solved would leave them there, unused (PETSc
-    warns at exit); :func:`set_mumps_controls` sets them on the factor matrix instead.
-    Options of any other solver are returned unchanged, with None for the controls.
-    """
-    if not (opts.get("pc_type") in ("lu", "cholesky")
-            and opts.get("pc_factor_mat_solver_type") == "mumps"):
-        return opts, None
-    controls = {k: v for k, v in opts.items()
-                if k.startswith(("mat_mumps_icntl_", "mat_mumps_cntl_"))}
-    return {k: v for k, v in opts.items() if k not in controls}, controls
-
-
-def set_mumps_controls(ksp: Any, A: Any, P: Any, controls: dict[str, Any]) -> None:
-    """Set MUMPS controls (``mat_mumps_icntl_N``/``_cntl_N``: value) on the factor matrix
-    of ``ksp``'s LU/Cholesky preconditioner of P (operators A, P; the factor matrix is
-    created here, the factorisation happens at the first solve)."""
-    ksp.setOperators(A, P)
-    pc = ksp.getPC()
-    pc.setFactorSetUpSolverType()
-    factor = pc.getFactorMatrix()
-    for key, value in controls.items():
-        number = int(key.rsplit("_", 1)[1])
-        if key.startswith("mat_mumps_icntl_"):
-            factor.setMumpsIcntl(number, int(value))
-        else:
-            factor.setMumpsCntl(number, float(value))
 
 
 def _mpi_land() -> Any:
@@ -470,8 +438,14 @@ class TransportProblem:
         opts, mumps_controls = split_mumps_controls(opts)
         if mumps_controls is not None:  # direct MUMPS: analysis on pairs (triples) of dofs
             mumps_controls.setdefault(MUMPS_BLOCK_ANALYSIS, -n_fields)
-        self.problem = NonlinearProblem(F, self.u, bcs=bcs, petsc_options_prefix=prefix,
-                                        petsc_options=opts)
+        # the residual and its Jacobian compiled once per process (hemcell.surface.forms)
+        self.problem = NonlinearProblem(
+            forms.form(F), self.u, J=forms.form(ufl.derivative(F, self.u)), bcs=bcs,
+            petsc_options_prefix=prefix, petsc_options=opts)
+        # DOLFINx leaves the options in the database under the prefix; the fieldsplit
+        # blocks and GAMG levels read theirs when the preconditioner is built, so they go
+        # when the problem does
+        hold_options(self.problem, prefix, opts)
         if opts.get("pc_type") == "fieldsplit":
             set_field_splits(self.problem.solver.getKSP().getPC(), self.W, n_fields)
         self._P = None
@@ -498,8 +472,9 @@ class TransportProblem:
                 self.problem.A, self._P)
         if mumps_controls is not None:
             P = self._P if self._P is not None else self.problem.P_mat
-            set_mumps_controls(self.problem.solver.getKSP(), self.problem.A,
-                               self.problem.A if P is None else P, mumps_controls)
+            ksp = self.problem.solver.getKSP()
+            ksp.setOperators(self.problem.A, self.problem.A if P is None else P)
+            set_mumps_controls(ksp, mumps_controls)
         self.last_iterations = 0
 
     # ------------------------------------------------------- preconditioner reuse
@@ -830,7 +805,7 @@ class TransportProblem:
         from dolfinx import fem
         from mpi4py import MPI
 
-        val = fem.assemble_scalar(fem.form(expr * measure))
+        val = fem.assemble_scalar(forms.form(expr * measure))
         return float(self.msh.comm.allreduce(val, op=MPI.SUM))
 
 

@@ -292,12 +292,19 @@ def _chunks(items: Sequence[Point], size: int) -> list[Sequence[Point]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def mpiexec_prefix(n_ranks: int) -> list[str]:
-    """``mpiexec -n N``: the mpiexec next to the interpreter (the venv's MPI, the one
-    mpi4py and DOLFINx were built with), else the first on PATH."""
+def mpiexec_prefix(n_ranks: int, bind_to_core: bool = False) -> list[str]:
+    """``mpiexec [-bind-to core] -n N``: the mpiexec next to the interpreter (the venv's
+    MPI, the one mpi4py and DOLFINx were built with), else the first on PATH.
+
+    ``bind_to_core`` pins rank k to core k (MPICH/Open MPI ``-bind-to core``), so the
+    scheduler never migrates a rank: the standard set-up for timing one job on a
+    dedicated machine (the MPI benchmarks). Sweep points must not bind: several
+    concurrent mpiexec jobs would all be pinned to cores 0..N-1 and share them while the
+    other cores idle.
+    """
     mpiexec = Path(sys.executable).parent / "mpiexec"
     exe = str(mpiexec) if mpiexec.exists() else (shutil.which("mpiexec") or "mpiexec")
-    return [exe, "-n", str(n_ranks)]
+    return [exe, *(["-bind-to", "core"] if bind_to_core else []), "-n", str(n_ranks)]
 
 
 def _jobs(spec: SweepSpec, out: Path, points: Sequence[Point]) -> list[PointJob]:

@@ -151,7 +151,7 @@ def test_mumps_controls_are_set_on_the_factor_matrix(loaded):
     are those of the kept Jacobian itself, solve with them directly."""
     from petsc4py import PETSc
 
-    from hemcell.surface.mechanics import MUMPS_ORDERING_AMF
+    from hemcell.surface.petsc import MUMPS_ORDERING_AMF
     from hemcell.surface.solver import (
         MUMPS_BLOCK_ANALYSIS,
         TransportProblem,

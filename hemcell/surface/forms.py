@@ -1,0 +1,121 @@
+"""Compiled forms kept in the process: a form is compiled (or loaded) once per signature.
+
+``dolfinx.fem.form`` hands every UFL form to the JIT (``dolfinx.jit.ffcx_jit``): FFCx
+computes the form's signature, finds the compiled module in the disk cache
+(``~/.cache/fenics``) and imports it again. On several ranks this is collective and
+serial: rank 0 loads first, the others wait for its broadcast, then load in turn, and an
+allreduce closes it (``mpi_jit_decorator``). A coupled solve builds six forms and
+expressions, so a 2-rank solve paid about twice the 1-rank JIT time at every call.
+
+:func:`form` keeps the compiled UFCx form and its module per form signature (the
+signature of the renumbered form: the same equations with the same elements, constants
+and coefficients in the same order, whatever the meshes and functions they are bound
+to) and binds the new form's coefficients, constants and integration domains to it, as
+``dolfinx.fem.form`` does. Repeated solves (a benchmark worker, a surface sweep in a
+process, the staggered coupling of every new problem, transient remeshes) compile nothing.
+Only the compiled code is kept, never a mesh or a function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ufl
+
+# form signature -> (UFCx form, CFFI module, C code) of the compiled form
+_COMPILED: dict[str, tuple[Any, Any, Any]] = {}
+# signatures of the expressions compiled in this process (see expression)
+_COMPILED_EXPRESSIONS: set[str] = set()
+_COUNTS = {"compilations": 0, "reuses": 0}
+
+
+def compilation_counts() -> dict[str, int]:
+    """How many forms and expressions :func:`form` and :func:`expression` have compiled
+    (or loaded from the disk cache) through the collective JIT, and how many they have
+    reused."""
+    return dict(_COUNTS)
+
+
+def form(ufl_form: Any) -> Any:
+    """``dolfinx.fem.form(ufl_form)`` (float64), compiled once per form signature.
+
+    Collective: every rank of the mesh's communicator calls it with the same form. A
+    compiled form is reused only when every rank holds it (one allreduce), so the ranks
+    always take the same path.
+    """
+    from dolfinx import default_scalar_type, jit
+    from dolfinx.fem.forms import Form, form_cpp_class
+
+    msh = ufl_form.ufl_domain().ufl_cargo()
+    comm = msh.comm
+    key = ufl_form.signature()
+    compiled = _COMPILED.get(key)
+    held = compiled is not None
+    if comm.size > 1:
+        from mpi4py import MPI
+
+        held = bool(comm.allreduce(held, op=MPI.LAND))
+    if held:
+        assert compiled is not None
+        _COUNTS["reuses"] += 1
+    else:
+        ufcx_form, module, code = jit.ffcx_jit(comm, ufl_form,
+                                               {"scalar_type": default_scalar_type}, None)
+        compiled = _COMPILED[key] = (ufcx_form, module, code)
+        _COUNTS["compilations"] += 1
+    ufcx_form, module, code = compiled
+    # bind the form's data to the compiled form, as dolfinx.fem.form does
+    coefficients = ufl_form.coefficients()
+    cpp_form = form_cpp_class(default_scalar_type)(
+        [module.ffi.cast("uintptr_t", module.ffi.addressof(ufcx_form))],
+        [arg.ufl_function_space()._cpp_object for arg in ufl_form.arguments()],
+        [coefficients[ufcx_form.original_coefficient_positions[i]]._cpp_object
+         for i in range(ufcx_form.num_coefficients)],
+        [c._cpp_object for c in ufl_form.constants()],
+        _integration_domains(ufl_form, ufcx_form), [], msh)
+    return Form(cpp_form, ufcx_form, code, module)
+
+
+def expression(ufl_expr: Any, points: Any) -> Any:
+    """``dolfinx.fem.Expression(ufl_expr, points)``, loaded without the ranks waiting in turn
+    once this process has compiled the same expression.
+
+    The first time (per expression signature) the JIT runs on the mesh's communicator
+    (rank 0 compiles or loads first); afterwards each rank loads the compiled module on
+    its own (``comm=COMM_SELF``: no broadcast, no rank waiting for another). Collective
+    like :func:`form`.
+    """
+    import ffcx.naming
+    from dolfinx import default_scalar_type, fem
+    from mpi4py import MPI
+
+    (domain,) = ufl.domain.extract_domains(ufl_expr)
+    comm = domain.ufl_cargo().comm
+    key = ffcx.naming.compute_signature([(ufl_expr, points)], str(default_scalar_type))
+    held = key in _COMPILED_EXPRESSIONS
+    if comm.size > 1:
+        held = bool(comm.allreduce(held, op=MPI.LAND))
+    if held:
+        _COUNTS["reuses"] += 1
+        return fem.Expression(ufl_expr, points, comm=MPI.COMM_SELF)
+    out = fem.Expression(ufl_expr, points, comm=comm)
+    _COMPILED_EXPRESSIONS.add(key)
+    _COUNTS["compilations"] += 1
+    return out
+
+
+def _integration_domains(ufl_form: Any, ufcx_form: Any) -> dict[Any, list[Any]]:
+    """The entities of each integral of the compiled form, from the form's subdomain data
+    (what ``dolfinx.fem.form`` computes for the C++ form)."""
+    from dolfinx.fem import IntegralType
+    from dolfinx.fem.forms import get_integration_domains
+
+    (data,) = ufl_form.subdomain_data().values()
+    offsets = ufcx_form.form_integral_offsets
+    out = {}
+    for i in range(len(IntegralType)):  # the UFCx integral types, in their order
+        kind = IntegralType(i)
+        if kind.name in data:
+            ids = [ufcx_form.form_integral_ids[j] for j in range(offsets[i], offsets[i + 1])]
+            out[kind] = get_integration_domains(kind, data[kind.name][0], ids)
+    return out

@@ -1,0 +1,105 @@
+"""PETSc settings shared by the surface solvers: MUMPS controls and prefixed options.
+
+One owner for what both the transport (:mod:`hemcell.surface.solver`) and the elasticity
+(:mod:`hemcell.surface.mechanics`) set on their PETSc objects:
+
+- the MUMPS controls (``mat_mumps_icntl_N``, ``mat_mumps_cntl_N``), set on the factor
+  matrix of a direct solve (:func:`split_mumps_controls`, :func:`set_mumps_controls`);
+- options a solver reads from the PETSc options database under its prefix, some of them
+  only when its preconditioner is built (GAMG levels, fieldsplit blocks), so they stay
+  there while the solver lives and are removed when the last object holding them is gone
+  (:func:`hold_options`). DOLFINx's ``NonlinearProblem`` leaves its SNES/KSP options in
+  the database under its prefix (its clean-up deletes the unprefixed names).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import Counter
+from typing import Any
+
+MUMPS_ORDERING_AMF = 2  # MUMPS ICNTL(7): approximate minimum fill ordering
+
+# Number of live objects holding each prefixed option name (see hold_options)
+_OPTION_HOLDERS: Counter[str] = Counter()
+
+
+def split_mumps_controls(opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Separate the MUMPS controls (``mat_mumps_icntl_N``, ``mat_mumps_cntl_N``) of a
+    direct MUMPS solve from the other options.
+
+    The factor matrix reads its controls from the options database only when it is
+    factorised, so a problem that is never solved would leave them there, unused (PETSc
+    warns at exit); :func:`set_mumps_controls` sets them on the factor matrix instead.
+    Options of any other solver are returned unchanged, with None for the controls.
+    """
+    if not (opts.get("pc_type") in ("lu", "cholesky")
+            and opts.get("pc_factor_mat_solver_type") == "mumps"):
+        return opts, None
+    controls = {k: v for k, v in opts.items()
+                if k.startswith(("mat_mumps_icntl_", "mat_mumps_cntl_"))}
+    return {k: v for k, v in opts.items() if k not in controls}, controls
+
+
+def set_mumps_controls(ksp: Any, controls: dict[str, Any]) -> None:
+    """Set MUMPS controls (``mat_mumps_icntl_N``/``_cntl_N``: value) on the factor matrix
+    of ``ksp``'s LU/Cholesky preconditioner.
+
+    The operators of ``ksp`` must be set and its preconditioner's type and solver type
+    (MUMPS) chosen; the factor matrix is created here, the factorisation happens at the
+    first solve.
+    """
+    pc = ksp.getPC()
+    pc.setFactorSetUpSolverType()
+    factor = pc.getFactorMatrix()
+    for key, value in controls.items():
+        number = int(key.rsplit("_", 1)[1])
+        if key.startswith("mat_mumps_icntl_"):
+            factor.setMumpsIcntl(number, int(value))
+        elif key.startswith("mat_mumps_cntl_"):
+            factor.setMumpsCntl(number, float(value))
+        else:
+            raise ValueError(f"not a MUMPS control: {key}")
+
+
+def hold_options(holder: Any, prefix: str, names: Any) -> None:
+    """Keep the options ``prefix + name`` in the PETSc options database while ``holder``
+    lives; remove each when the last live holder of it is gone.
+
+    Several problems may share a prefix (a transient run builds a new transport problem
+    after each remesh while the old one is still referenced): an option is removed only
+    when no live holder has set it, never under a problem that may still read it.
+    """
+    full = [prefix + name for name in names]
+    _OPTION_HOLDERS.update(full)
+    release = weakref.finalize(holder, _release_options, full)
+    release.atexit = False  # at exit the database goes with PETSc
+
+
+def _release_options(full_names: list[str]) -> None:
+    from petsc4py import PETSc
+
+    db = PETSc.Options()
+    for name in full_names:
+        _OPTION_HOLDERS[name] -= 1
+        if _OPTION_HOLDERS[name] <= 0:
+            del _OPTION_HOLDERS[name]
+            db.delValue(name)
+
+
+def set_prefixed_options(obj: Any, prefix: str, options: dict[str, Any]) -> None:
+    """Put ``options`` into the options database under ``prefix``, give ``obj`` (a KSP,
+    SNES, ...) that prefix and apply them (``setFromOptions``).
+
+    The options stay in the database while ``obj`` lives (:func:`hold_options`): parts of
+    a preconditioner (the multigrid levels) read theirs when it is (re)built, after this
+    call.
+    """
+    from petsc4py import PETSc
+
+    db = PETSc.Options()
+    obj.setOptionsPrefix(prefix)
+    for k, v in options.items():
+        db[prefix + k] = v
+    obj.setFromOptions()
+    hold_options(obj, prefix, options)
