@@ -144,8 +144,9 @@ def params_export(
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
     format_: Annotated[str, typer.Option("--format", help="si (JSON + CSV of SI values), "
-                                         "pybamm (ParameterValues JSON) or bpx (BPX file "
-                                         "of a Li||LFP cell set).")] = "si",
+                                         "pybamm (ParameterValues JSON) or bpx-partial "
+                                         "(BPX 'Partial' file of a Li||LFP cell set's "
+                                         "cathode, electrolyte and separator).")] = "si",
     cathode: Annotated[str | None, typer.Option(help="--format pybamm of an anode set: "
                                                 "the full cell against LFP, NMC811 or an "
                                                 "imported BPX partner (YAML).")] = None,
@@ -155,7 +156,7 @@ def params_export(
     Writes ``parameters_si.json`` (name → SI value), ``parameters.csv`` (name, value, unit,
     SI value, SI unit, source) and ``run.json`` (full record with sources); with
     ``--format pybamm`` ``NAME.pybamm.json`` (``pybamm.ParameterValues.from_json`` loads
-    it, a HEM model runs with it), with ``--format bpx`` ``NAME.bpx.json``.
+    it, a HEM model runs with it), with ``--format bpx-partial`` ``NAME.bpx.json``.
     """
     import csv
 

@@ -1,4 +1,4 @@
-"""``hemcell params export --format pybamm|bpx`` and ``hemcell params import``.
+"""``hemcell params export --format pybamm|bpx-partial`` and ``hemcell params import``.
 
 The formats themselves are written by :mod:`hemcell.params.export`; this module builds
 the PyBaMM values each kind of set stands for:
@@ -26,7 +26,15 @@ from hemcell.params.export import (
     write_pybamm_json,
 )
 
-FORMATS = ("si", "pybamm", "bpx")
+FORMATS = ("si", "pybamm", "bpx-partial")
+#: Why no set exports as a full BPX file (``--format bpx`` is refused with this).
+BPX_REFUSAL = {
+    "li_metal": "BPX has no lithium-metal electrode (its 'Negative electrode' is a porous "
+                "particle electrode), so a Li-metal cell is no BPX file PyBaMM's "
+                "ParameterValues.create_from_bpx loads (it needs both electrodes)",
+    "anode": "BPX has no section for a multi-mechanism (conversion, alloying, "
+             "space-charge) electrode",
+}
 
 
 def _is_li_lfp_cell(pset: Any) -> bool:
@@ -81,14 +89,25 @@ def _references(pset: Any) -> str:
 
 
 def export_parameters(pset: Any, fmt: str, out: Path, cathode: str | None = None) -> Path:
-    """Write ``pset`` as PyBaMM JSON (``<name>.pybamm.json``) or BPX (``<name>.bpx.json``).
+    """Write ``pset`` as PyBaMM JSON (``<name>.pybamm.json``) or a BPX ``Partial`` file
+    of a Li‖LFP cell's cathode, electrolyte and separator (``<name>.bpx.json``).
 
     Raises
     ------
     InputError
-        An unknown format, or a set the format cannot hold (BPX: Li‖LFP cell sets;
-        PyBaMM: anode and Li‖LFP cell sets).
+        An unknown format; ``bpx`` (no set is a full BPX cell: :data:`BPX_REFUSAL`, the
+        message names the formats that hold it); a set the format cannot hold
+        (``bpx-partial``: Li‖LFP cell sets; ``pybamm``: anode and Li‖LFP cell sets).
     """
+    if fmt == "bpx":
+        kind = "li_metal" if _is_li_lfp_cell(pset) else "anode"
+        partial = ("; bpx-partial for the cathode, electrolyte and separator alone (bpx "
+                   "validates it, hemcell params import reads it, PyBaMM does not)"
+                   if kind == "li_metal" else "")
+        raise InputError("--format", fmt,
+                         f"pybamm ({pset.name}.pybamm.json: pybamm.ParameterValues."
+                         f"from_json loads it) or si (parameters_si.json){partial}",
+                         hint=BPX_REFUSAL[kind])
     if fmt not in FORMATS[1:]:
         raise InputError("--format", fmt, ", ".join(FORMATS))
     if fmt == "pybamm":
@@ -102,8 +121,7 @@ def export_parameters(pset: Any, fmt: str, out: Path, cathode: str | None = None
         return write_pybamm_json(values, out / f"{pset.name}.pybamm.json")
     if not _is_li_lfp_cell(pset):
         raise InputError("NAME", pset.name, "a Li||LFP cell set (bare_li, azcnf_coated_li) "
-                         "for --format bpx", hint="BPX has no section for a lithium-metal or "
-                         "multi-mechanism anode; the anode goes to User-defined")
+                         "for --format bpx-partial", hint=BPX_REFUSAL["anode"])
     values, geo, p = li_lfp_values(pset)
     si = pset.si
     # the Li-metal electrode as the Li||LFP cell model carries it (hemcell.limetal)

@@ -49,7 +49,7 @@ def test_bpx_export_of_li_lfp_cells_validates(name, tmp_path):
     from hemcell.limetal.halfcell import lfp_geometry
     from hemcell.limetal.parameters import load_cell_parameters
 
-    assert _cli(["params", "export", name, "--format", "bpx", "--out", str(tmp_path)]) == 0
+    assert _cli(["params", "export", name, "--format", "bpx-partial", "--out", str(tmp_path)]) == 0
     path = tmp_path / f"{name}.bpx.json"
     parsed = bpx.parse_bpx_file(str(path))
     assert parsed.header.model == "Partial"
@@ -73,12 +73,38 @@ def test_bpx_export_of_li_lfp_cells_validates(name, tmp_path):
 
 
 def test_bpx_refused_for_an_anode_set(tmp_path):
-    assert _cli(["params", "export", "heo_rocksalt_mgconicuzn", "--format", "bpx",
+    assert _cli(["params", "export", "heo_rocksalt_mgconicuzn", "--format", "bpx-partial",
                  "--out", str(tmp_path)]) == 2
 
 
+@pytest.mark.parametrize("name", ["bare_li", "heo_rocksalt_mgconicuzn"])
+def test_full_bpx_refused_naming_what_loads_instead(name, tmp_path, capsys):
+    """BPX has no lithium-metal (or multi-mechanism) electrode: --format bpx writes
+    nothing and exits 2 naming the PyBaMM JSON; that file loads in PyBaMM and a half-cell
+    DFN runs with it, while the BPX Partial of the cathode side does not load there."""
+    assert _cli(["params", "export", name, "--format", "bpx", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--format" in err and "pybamm" in err and f"{name}.pybamm.json" in err
+    assert not list(tmp_path.glob("*.bpx.json"))
+    if name != "bare_li":
+        return
+    assert "lithium-metal" in err and "bpx-partial" in err
+    assert _cli(["params", "export", name, "--format", "pybamm", "--out", str(tmp_path)]) == 0
+    pv = pybamm.ParameterValues.from_json(str(tmp_path / f"{name}.pybamm.json"))
+    sim = pybamm.Simulation(pybamm.lithium_ion.DFN({"working electrode": "positive"}),
+                            parameter_values=pv,
+                            experiment=pybamm.Experiment(["Discharge at C/5 for 5 minutes"]))
+    q = sim.solve()["Discharge capacity [A.h]"].entries
+    assert q[-1] == pytest.approx(0.2 * pv["Nominal cell capacity [A.h]"] * 5 / 60, rel=1e-6)
+    assert _cli(["params", "export", name, "--format", "bpx-partial", "--out",
+                 str(tmp_path / "partial")]) == 0
+    with pytest.raises(Exception):  # noqa: B017 - PyBaMM needs a negative electrode
+        pybamm.ParameterValues.create_from_bpx(str(tmp_path / "partial" / f"{name}.bpx.json"))
+
+
 def test_bpx_import_keeps_units_and_sources(tmp_path):
-    assert _cli(["params", "export", "bare_li", "--format", "bpx", "--out", str(tmp_path)]) == 0
+    assert _cli(["params", "export", "bare_li", "--format", "bpx-partial", "--out",
+                 str(tmp_path)]) == 0
     out = tmp_path / "imported"
     assert _cli(["params", "import", str(tmp_path / "bare_li.bpx.json"), "--out", str(out)]) == 0
     data = yaml.safe_load((out / "bare_li.yaml").read_text())
@@ -99,7 +125,8 @@ def test_imported_bpx_is_a_full_cell_partner(tmp_path):
     imported BPX file (exported from bare_li here); its values are the file's."""
     from hemcell.cell.full_cell import HEMFullCell
 
-    assert _cli(["params", "export", "bare_li", "--format", "bpx", "--out", str(tmp_path)]) == 0
+    assert _cli(["params", "export", "bare_li", "--format", "bpx-partial", "--out",
+                 str(tmp_path)]) == 0
     assert _cli(["params", "import", str(tmp_path / "bare_li.bpx.json"), "--out",
                  str(tmp_path / "imported")]) == 0
     raw = json.loads((tmp_path / "bare_li.bpx.json").read_text())["Parameterisation"]
