@@ -53,11 +53,11 @@ def set_mumps_controls(ksp: Any, controls: dict[str, Any]) -> None:
     pc.setFactorSetUpSolverType()
     factor = pc.getFactorMatrix()
     for key, value in controls.items():
-        number = int(key.rsplit("_", 1)[1])
-        if key.startswith("mat_mumps_icntl_"):
-            factor.setMumpsIcntl(number, int(value))
-        elif key.startswith("mat_mumps_cntl_"):
-            factor.setMumpsCntl(number, float(value))
+        kind, _, number = key.rpartition("_")
+        if kind == "mat_mumps_icntl" and number.isdigit():
+            factor.setMumpsIcntl(int(number), int(value))
+        elif kind == "mat_mumps_cntl" and number.isdigit():
+            factor.setMumpsCntl(int(number), float(value))
         else:
             raise ValueError(f"not a MUMPS control: {key}")
 
