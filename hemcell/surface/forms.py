@@ -14,10 +14,18 @@ to) and binds the new form's coefficients, constants and integration domains to 
 ``dolfinx.fem.form`` does. Repeated solves (a benchmark worker, a surface sweep in a
 process, the staggered coupling of every new problem, transient remeshes) compile nothing.
 Only the compiled code is kept, never a mesh or a function.
+
+:func:`per_mesh` keeps what the set-up of a problem derives from the meshes alone
+(function spaces, their collapsed sub-spaces, located boundary dofs) with the
+:class:`~hemcell.surface.geometry.SurfaceMesh` they belong to, so that the next problem
+on the same meshes does not build them again (building a space's dofmap and locating
+dofs communicate between the ranks).
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import ufl
@@ -27,6 +35,8 @@ _COMPILED: dict[str, tuple[Any, Any, Any]] = {}
 # signatures of the expressions compiled in this process (see expression)
 _COMPILED_EXPRESSIONS: set[str] = set()
 _COUNTS = {"compilations": 0, "reuses": 0}
+# id(SurfaceMesh) -> {key: value} of per_mesh; an entry goes when its SurfaceMesh does
+_PER_MESH: dict[int, dict[Any, Any]] = {}
 
 
 def compilation_counts() -> dict[str, int]:
@@ -119,3 +129,21 @@ def _integration_domains(ufl_form: Any, ufcx_form: Any) -> dict[Any, list[Any]]:
             ids = [ufcx_form.form_integral_ids[j] for j in range(offsets[i], offsets[i + 1])]
             out[kind] = get_integration_domains(kind, data[kind.name][0], ids)
     return out
+
+
+def per_mesh(sm: Any, key: Any, build: Callable[[], Any]) -> Any:
+    """``build()``, once per SurfaceMesh ``sm`` and ``key``: set-up data that depends on the
+    meshes of ``sm`` (their topology) and nothing else, e.g. a function space.
+
+    Kept while ``sm`` lives (the values may hold its meshes, never ``sm`` itself), so a
+    problem built again on the same meshes shares them. Collective when ``build`` is:
+    every rank asks for the same keys in the same order, so all ranks build or all reuse.
+    Not for anything that depends on the coordinates (they move in transient runs).
+    """
+    kept = _PER_MESH.get(id(sm))
+    if kept is None:
+        kept = _PER_MESH[id(sm)] = {}
+        weakref.finalize(sm, _PER_MESH.pop, id(sm), None)
+    if key not in kept:
+        kept[key] = build()
+    return kept[key]

@@ -178,8 +178,13 @@ class MechanicsProblem:
         self.sm, self.p = sm, p
         msh = sm.mechanics
         tdim = msh.topology.dim
-        self.V = fem.functionspace(msh, ("Lagrange", degree, (tdim,)))
-        self.Q0 = fem.functionspace(msh, ("DG", 0))
+        # the spaces and located dofs, built once per mesh (hemcell.surface.forms.per_mesh)
+        def space(element: tuple[Any, ...]) -> Any:
+            return forms.per_mesh(sm, ("mechanics", element),
+                                  lambda: fem.functionspace(msh, element))
+
+        self.V = space(("Lagrange", degree, (tdim,)))
+        self.Q0 = space(("DG", 0))
         cells = sm.mechanics_cells
         E = fem.Function(self.Q0, name="youngs_modulus_Pa")
         nu = fem.Function(self.Q0, name="poisson_ratio")
@@ -193,17 +198,22 @@ class MechanicsProblem:
         # Growth strain: discontinuous P1 (zero in the coating, exact at the vertices of
         # Li cells), decaying with the depth d below the surface as exp(-d/l_g); each
         # degree of freedom takes the current of its nearest surface point.
-        self.G1 = fem.functionspace(msh, ("DG", 1))
+        self.G1 = space(("DG", 1))
         self.growth_strain = fem.Function(self.G1, name="growth_strain")
-        li_cells = cells.indices[cells.values == Cell.LI]
-        self._li_growth_dofs = np.unique(self.G1.dofmap.list[li_cells].ravel())
-        vertex = dof_vertices(self.G1)  # the DG1 dofs sit on the vertices of a P1 mesh
-        assert vertex is not None
-        self._li_growth_nodes = vertex[self._li_growth_dofs]
+
+        def li_growth_dofs() -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+            li_cells = cells.indices[cells.values == Cell.LI]
+            dofs = np.unique(self.G1.dofmap.list[li_cells].ravel())
+            vertex = dof_vertices(self.G1)  # the DG1 dofs sit on the vertices of a P1 mesh
+            assert vertex is not None
+            return dofs, vertex[dofs]
+
+        self._li_growth_dofs, self._li_growth_nodes = forms.per_mesh(
+            sm, "mechanics Li growth dofs", li_growth_dofs)
         self._set_growth_support(sm.spec.surface_points(4001))
         # In-plane eigenstrain of the coating (DG0 tensor; zero unless a moving-boundary
         # run stretches the coating, see set_coating_membrane_strain).
-        self.E0 = fem.functionspace(msh, ("DG", 0, (tdim, tdim)))
+        self.E0 = space(("DG", 0, (tdim, tdim)))
         self.coating_eigenstrain = fem.Function(self.E0, name="coating_eigenstrain")
         self._coating_cells = cells.indices[cells.values == Cell.COATING]
         self._curve: npt.NDArray[np.float64] | None = None
@@ -224,8 +234,10 @@ class MechanicsProblem:
         fdim = tdim - 1
         bottom = facets.indices[facets.values == Facet.BOTTOM]
         sides = facets.indices[np.isin(facets.values, (Facet.SIDE_LI, Facet.SIDE_COATING))]
-        bottom_dofs = fem.locate_dofs_topological(self.V.sub(1), fdim, bottom)
-        side_dofs = fem.locate_dofs_topological(self.V.sub(0), fdim, sides)
+        bottom_dofs = forms.per_mesh(sm, ("mechanics bottom dofs", degree), lambda: (
+            fem.locate_dofs_topological(self.V.sub(1), fdim, bottom)))
+        side_dofs = forms.per_mesh(sm, ("mechanics side dofs", degree), lambda: (
+            fem.locate_dofs_topological(self.V.sub(0), fdim, sides)))
         bcs = [
             fem.dirichletbc(np.float64(0.0), bottom_dofs, self.V.sub(1)),  # u_y = 0
             fem.dirichletbc(np.float64(0.0), side_dofs, self.V.sub(0)),  # u_x = 0
@@ -276,8 +288,8 @@ class MechanicsProblem:
         # Stress fields for output and sampling (DG1 is exact for P2 displacements),
         # interpolated when read after a solve (:attr:`stress`, :attr:`von_mises`); the
         # staggered loop reads only the surface cells' stress (:meth:`_surface_stress`).
-        self.T1 = fem.functionspace(msh, ("DG", degree - 1, (tdim, tdim)))
-        self.D1 = fem.functionspace(msh, ("DG", degree - 1))
+        self.T1 = space(("DG", degree - 1, (tdim, tdim)))
+        self.D1 = space(("DG", degree - 1))
         self._stress = fem.Function(self.T1, name="stress_Pa")
         self._von_mises = fem.Function(self.D1, name="von_mises_Pa")
         self._stale = False  # the stress fields lag the displacement

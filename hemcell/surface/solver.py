@@ -266,10 +266,12 @@ class TransportProblem:
         fdim = tdim - 1
         P1 = basix.ufl.element("Lagrange", msh.basix_cell(), 1)
         n_fields = 3 if case == "coated_thin" else 2
-        self.W = fem.functionspace(msh, basix.ufl.mixed_element([P1] * n_fields))
-        # the collapsed field spaces and their dofs in W, built once (the dofmaps do not
-        # change when a moving-boundary run moves the mesh)
-        self._fields = [collapse(self.W.sub(i)) for i in range(n_fields)]
+        # the spaces, collapsed field spaces and their dofs in W, built once per mesh (the
+        # dofmaps do not change when a moving-boundary run moves the mesh)
+        self.W = forms.per_mesh(sm, ("transport", n_fields), lambda: fem.functionspace(
+            msh, basix.ufl.mixed_element([P1] * n_fields)))
+        self._fields = forms.per_mesh(sm, ("transport fields", n_fields), lambda: [
+            collapse(self.W.sub(i)) for i in range(n_fields)])
         self._surface_dofs: dict[tuple[int, int], npt.NDArray[np.int32]] = {}
         self._dof_vertices: dict[int, npt.NDArray[np.int64] | None] = {}
         self.u = fem.Function(self.W, name="transport")
@@ -289,7 +291,8 @@ class TransportProblem:
         self.dx, self.ds = dx, ds
 
         # Scalar interface fields (P1): exchange-current factor and normal stress.
-        self.V1 = fem.functionspace(msh, ("Lagrange", 1))
+        self.V1 = forms.per_mesh(sm, "transport P1", lambda: fem.functionspace(
+            msh, ("Lagrange", 1)))
         self.i0_field = fem.Function(self.V1, name="exchange_current_density_A_per_m2")
         self.stress_field = fem.Function(self.V1, name="normal_stress_Pa")
         i0_mean = kinetics.mean_exchange_current_density(p, case)
@@ -395,15 +398,19 @@ class TransportProblem:
         Wc = self._fields[0][0]
         one = fem.Function(Wc)
         one.x.array[:] = 1.0
-        bcs.append(fem.dirichletbc(one, fem.locate_dofs_topological(
-            (self.W.sub(0), Wc), fdim, top), self.W.sub(0)))
+        bcs.append(fem.dirichletbc(one, forms.per_mesh(
+            sm, ("transport top dofs", n_fields, 0),
+            lambda: fem.locate_dofs_topological((self.W.sub(0), Wc), fdim, top)),
+            self.W.sub(0)))
         if p.control == "potentiostatic":
             Wp = self._fields[1][0]
             phi_top = fem.Function(Wp)
             phi_top.x.array[:] = p.applied_potential_V / self.phi_scale
             self._phi_top = phi_top
-            bcs.append(fem.dirichletbc(phi_top, fem.locate_dofs_topological(
-                (self.W.sub(1), Wp), fdim, top), self.W.sub(1)))
+            bcs.append(fem.dirichletbc(phi_top, forms.per_mesh(
+                sm, ("transport top dofs", n_fields, 1),
+                lambda: fem.locate_dofs_topological((self.W.sub(1), Wp), fdim, top)),
+                self.W.sub(1)))
         if case == "coated":
             # c is inactive inside the coating: fix it off the coating/electrolyte interface.
             bcs.append(self._pin_off(0, Cell.ELECTROLYTE, cells_dim=True, value=1.0))
@@ -590,20 +597,24 @@ class TransportProblem:
         """Dirichlet condition on the dofs of field ``sub`` that are NOT on the tagged set."""
         from dolfinx import fem
 
-        msh = self.msh
-        tdim = msh.topology.dim
         Vs, parent = self._fields[sub]
-        if cells_dim:
-            ents = self.sm.transport_cells.indices[self.sm.transport_cells.values == tag]
-            keep = fem.locate_dofs_topological(Vs, tdim, ents)
-        else:
-            ft = self.sm.transport_facets
-            keep = fem.locate_dofs_topological(Vs, tdim - 1, ft.indices[ft.values == tag])
-        n_local = Vs.dofmap.index_map.size_local + Vs.dofmap.index_map.num_ghosts
-        mask = np.ones(n_local, dtype=bool)
-        mask[keep] = False
-        collapsed = np.flatnonzero(mask).astype(np.int32)
-        parent_dofs = np.asarray(parent, dtype=np.int32)[collapsed]
+
+        def pinned() -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+            tdim = self.msh.topology.dim
+            if cells_dim:
+                ents = self.sm.transport_cells.indices[self.sm.transport_cells.values == tag]
+                keep = fem.locate_dofs_topological(Vs, tdim, ents)
+            else:
+                ft = self.sm.transport_facets
+                keep = fem.locate_dofs_topological(Vs, tdim - 1, ft.indices[ft.values == tag])
+            n_local = Vs.dofmap.index_map.size_local + Vs.dofmap.index_map.num_ghosts
+            mask = np.ones(n_local, dtype=bool)
+            mask[keep] = False
+            collapsed = np.flatnonzero(mask).astype(np.int32)
+            return np.asarray(parent, dtype=np.int32)[collapsed], collapsed
+
+        parent_dofs, collapsed = forms.per_mesh(
+            self.sm, ("transport pinned dofs", len(self._fields), sub, tag, cells_dim), pinned)
         val = fem.Function(Vs)
         val.x.array[:] = value
         return fem.dirichletbc(val, [parent_dofs, collapsed], self.W.sub(sub))

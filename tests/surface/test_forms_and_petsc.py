@@ -2,8 +2,9 @@
 
 - ``forms.form`` binds a form to the compiled code kept for its signature: the same
   assembled residual and Jacobian, bit for bit, as ``dolfinx.fem.form``; a second coupled
-  solve on the same mesh compiles nothing (a counter of JIT calls, not a timing) and gives
-  the first solve's results bit for bit.
+  solve on the same mesh compiles nothing (a counter of JIT calls, not a timing), shares
+  the function spaces of the first (``forms.per_mesh``) and gives the first solve's
+  results bit for bit.
 - ``surface.petsc`` is the one owner of the MUMPS controls: set on the factor matrix of a
   direct solve (transport LU and elasticity Cholesky), never left in the database.
 - The SNES/KSP options a transport problem puts into the database under its prefix stay
@@ -82,9 +83,36 @@ def test_second_coupled_solve_compiles_nothing(coarse):
     assert after["compilations"] == before["compilations"]
     # residual, Jacobian, elasticity a and L, the stress and von Mises expressions
     assert after["reuses"] - before["reuses"] >= 6
+    # the spaces of the meshes are built once (per_mesh)
+    assert second.transport.W is first.transport.W
+    assert second.mechanics.V is first.mechanics.V
     np.testing.assert_array_equal(second.transport.u.x.array, first.transport.u.x.array)
     for key in ("current_density_A_per_m2", "normal_stress_Pa"):
         np.testing.assert_array_equal(getattr(second.samples, key), getattr(first.samples, key))
+
+
+def test_per_mesh_data_is_built_once_and_goes_with_its_mesh():
+    """``per_mesh`` builds a value once per owner and key and drops it with the owner."""
+    from hemcell.surface import forms
+
+    class Owner:  # stands for a SurfaceMesh
+        pass
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        return np.arange(3)
+
+    owner = Owner()
+    first = forms.per_mesh(owner, "dofs", build)
+    assert forms.per_mesh(owner, "dofs", build) is first and len(builds) == 1
+    forms.per_mesh(owner, "other dofs", build)
+    assert len(builds) == 2
+    n_owners = len(forms._PER_MESH)
+    del owner
+    gc.collect()
+    assert len(forms._PER_MESH) == n_owners - 1
 
 
 def test_mumps_controls_one_owner(coarse):
