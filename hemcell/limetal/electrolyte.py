@@ -59,6 +59,11 @@ from typing import Any
 
 from hemcell.errors import InputError
 
+#: Valøen & Reimers 2005, eq. 14: the diffusivity's Vogel–Tammann–Fulcher temperature
+#: T0 = 229 K + 5 K L/mol · c (PyBaMM ``electrolyte_diffusivity_Valoen2005``, ``T_g``).
+VALOEN_DIFFUSIVITY_T0_K = 229.0
+VALOEN_DIFFUSIVITY_T0_K_PER_MOLAR = 5.0
+
 #: Temperature at which the sets' constant electrolyte values were evaluated from the
 #: Valøen & Reimers fits (``electrolyte_conductivity`` / ``electrolyte_diffusivity`` notes
 #: of ``bare_li.yaml``: c_e = 1000 mol/m**3, T = 298.15 K).
@@ -77,9 +82,24 @@ def valoen_reimers_ratio(temperature_K: float, concentration_mol_per_m3: float
     temperature). The diffusivity fit is of Vogel–Tammann–Fulcher form,
     :math:`\log_{10} D = -4.43 - 54/(T - 229 - 5c) - 0.22c` (c in mol/L): it falls steeply
     towards its singularity at 229 + 5c K (234 K at 1 M).
+
+    Raises
+    ------
+    InputError
+        A temperature at or below that singularity (the fit has no meaning there: below
+        it, it gives a diffusivity rising without bound as T falls).
     """
     import pybamm
     from pybamm.input.parameters.lithium_ion import Xu2019
+
+    glass_K = VALOEN_DIFFUSIVITY_T0_K + VALOEN_DIFFUSIVITY_T0_K_PER_MOLAR * (
+        concentration_mol_per_m3 / 1000.0)
+    if not temperature_K > glass_K:
+        raise InputError("temperature", temperature_K,
+                         f"a cell temperature above {glass_K:.2f} K",
+                         hint="the electrolyte's Valoen & Reimers (2005) diffusivity fit, "
+                         "log10 D = -4.43 - 54/(T - 229 - 5c) - 0.22c, diverges at "
+                         f"T = 229 + 5c K ({glass_K:.2f} K at this concentration)")
 
     def ev(fn: Any, T: float) -> float:
         return float(fn(pybamm.Scalar(concentration_mol_per_m3), pybamm.Scalar(T)).evaluate())

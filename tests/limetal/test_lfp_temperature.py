@@ -77,3 +77,14 @@ def test_2c_capacity_falls_from_318_to_253_K(coated):
     assert high[T_COLD_K] < 0.5 * high[T_WARM_K]
     assert low[T_COLD_K] > 0.9 * low[T_WARM_K]
     assert high[T_REF_K] == pytest.approx(134.28, abs=0.01)  # the 298.15 K cell: unchanged
+
+
+@pytest.mark.parametrize("T", [150.0, 234.0])
+def test_a_cell_below_the_electrolyte_fit_singularity_is_refused(T, tmp_path, capsys):
+    """The Valøen & Reimers diffusivity diverges at 229 + 5c K (234 K at 1 M); at 233 K it
+    gave D_e = 1e49 m2/s and a capacity, at 150 K an IDA failure (exit 1)."""
+    from hemcell.cli.main import main
+
+    assert main(["limetal", "rate", "--anode", "bare", "--c-rates", "1", "--set",
+                 f"ambient_temperature={T}K", "--out", str(tmp_path / "x"), "--no-plots"]) == 2
+    assert "234.00 K" in capsys.readouterr().err
