@@ -349,8 +349,9 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
                                      st["Positive electrode stoichiometry"].entries]))
         q0 = float(q[-1])
     table = np.vstack(rows)
+    # time with 15 digits, as `cell run` writes it (a step's first points are 1e-7 s apart)
     np.savetxt(out / "timeseries.csv", table, delimiter=",", header=",".join(cols),
-               comments="", fmt="%.8g")
+               comments="", fmt=["%.15g"] + ["%.8g"] * (len(cols) - 1))
     if plots_on:
         import matplotlib
 

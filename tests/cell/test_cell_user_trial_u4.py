@@ -42,3 +42,22 @@ def test_params_check_lists_the_anode_thickness_as_unused_by_a_full_cell():
     inv = inventory_from_si(si)
     assert "anode_thickness" in anode_parameter_uses(["conversion"], inv, "half")
     assert "anode_thickness" not in anode_parameter_uses(["conversion"], inv, "full")
+
+
+def test_timeseries_csv_keeps_the_time_of_every_point(tmp_path):
+    """Written with 8 significant digits, the times after a step change (double-layer
+    transient, points 2e-7 s apart at t = 1.4e4 s) came out as up to 18 rows of one time
+    with different voltages: the table's time did not increase within a step."""
+    import numpy as np
+
+    from hemcell.workflows.anode import run_cell, write_outputs
+
+    run = run_cell("hem_half_cell_sp", PARAMS, "Discharge at 1C for 20 minutes; "
+                   "Rest for 10 minutes; Charge at 1C for 10 minutes",
+                   mechanisms=["intercalation", "conversion"])
+    write_outputs(run, tmp_path, plots_on=False)
+    data = np.genfromtxt(tmp_path / "timeseries.csv", delimiter=",", names=True)
+    same_step = data["step"][1:] == data["step"][:-1]
+    assert np.all(np.diff(data["time_s"])[same_step] > 0)
+    t_solution = np.concatenate([s.t for s in run.solution.cycles[0].steps])
+    np.testing.assert_allclose(data["time_s"], t_solution, rtol=1e-14, atol=0)
