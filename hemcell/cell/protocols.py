@@ -26,13 +26,17 @@ import pybamm
 from hemcell.errors import InputError
 
 _NUMBER = r"\d*\.?\d+(?:[eE][-+]?\d+)?"
-_PER_GRAM = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|µA)\s*/\s*g\b")
+#: A current per gram: "0.1 A/g", or as journals write it, "0.1 A g-1", "A g^-1", "A g⁻¹".
+_PER_GRAM = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|µA)"
+                       r"(?:\s*/\s*g\b|\s+g\s*(?:\^\s*-\s*1|-1|⁻¹)(?![\w/]))")
+#: An absolute current in microamperes (PyBaMM reads A and mA only).
+_MICROAMPS = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?:uA|µA)(?![\w/])")
 _C_RATE = re.compile(rf"(?<![\w.])(?P<sign>-\s*)?"
                      rf"(?:(?P<num>{_NUMBER})\s*C|C\s*/\s*(?P<den>{_NUMBER}))(?![\w/])")
 _SCALE = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
 #: A current per something other than gram (mA/cm2, A/kg, ...) left after the per-gram pass.
 _OTHER_PER = re.compile(rf"{_NUMBER}\s*(?P<unit>(?:mA|A|uA|µA)\s*/\s*[^\s;]+)")
-_CURRENTS = "a current in A, mA, A/g, mA/g or µA/g, or a C-rate (1C, C/10)"
+_CURRENTS = "a current in A, mA, µA, A/g (A g-1), mA/g or µA/g, or a C-rate (1C, C/10)"
 _EXAMPLES = ("a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
              "'Charge at 1C until 3 V', 'Rest for 10 minutes', 'Hold at 0.01 V for 1 hour'")
 
@@ -53,7 +57,7 @@ def _refuse_sign(step: str, sign: str | None) -> None:
 
 def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
             duration_capacity_Ah: float | None = None) -> str:
-    """Replace every per-gram current and C-rate in one step by the current in A.
+    """Replace every per-gram current, current in µA and C-rate in one step by the current in A.
 
     Parameters
     ----------
@@ -91,7 +95,13 @@ def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
         found.append(amps)
         return f"{amps:.10g} A"
 
-    out = _PER_GRAM.sub(per_gram, step)
+    def micro(m: re.Match[str]) -> str:
+        _refuse_sign(step, m.group("sign"))
+        amps = float(m.group("num")) * _SCALE["µA"]
+        found.append(amps)
+        return f"{amps:.10g} A"
+
+    out = _MICROAMPS.sub(micro, _PER_GRAM.sub(per_gram, step))
     if nominal_capacity_Ah is not None:
         out = _C_RATE.sub(c_rate, out)
     low = out.lower()
@@ -145,6 +155,12 @@ def _instruction_hint(raw: str) -> str | None:
     close = difflib.get_close_matches(word.capitalize(), _INSTRUCTIONS, n=1, cutoff=0.6)
     return (f"a step starts with {', '.join(_INSTRUCTIONS)}"
             + (f"; did you mean '{close[0]}'?" if close else ""))
+
+
+def _first_sentence(exc: BaseException) -> str:
+    """The first line of PyBaMM's message, without its list of examples."""
+    text = str(exc).split("For example")[0].strip()
+    return (text.splitlines()[0].rstrip(".") if text else type(exc).__name__)[:160]
 
 
 def voltage_cutoffs_V(step: pybamm.step.BaseStep) -> list[float]:
@@ -283,7 +299,8 @@ def build_experiment(
                                  "the cell's current (per-area currents times the electrode "
                                  "area) or the current per gram of active material") from None
             raise InputError("--protocol step", raw, _EXAMPLES,
-                             hint=_instruction_hint(raw) or str(exc)[:200]) from None
+                             hint=_instruction_hint(raw) or f"PyBaMM: {_first_sentence(exc)}; "
+                             f"currents: {_CURRENTS}") from None
         _check_step(raw, step)
         if window_V is not None and not step.termination and getattr(
                 step, "direction", None) in ("discharge", "charge") and type(

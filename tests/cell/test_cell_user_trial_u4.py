@@ -61,3 +61,28 @@ def test_timeseries_csv_keeps_the_time_of_every_point(tmp_path):
     assert np.all(np.diff(data["time_s"])[same_step] > 0)
     t_solution = np.concatenate([s.t for s in run.solution.cycles[0].steps])
     np.testing.assert_allclose(data["time_s"], t_solution, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize(("written", "per_gram"), [
+    ("Discharge at 0.1 A g-1 until 0.01 V", "Discharge at 0.1 A/g until 0.01 V"),
+    ("Discharge at 100 mA g^-1 until 0.01 V", "Discharge at 100 mA/g until 0.01 V"),
+    ("Charge at 50 mA g⁻¹ until 3 V", "Charge at 50 mA/g until 3 V"),
+    ("Hold at 3 V until 50 µA g-1", "Hold at 3 V until 50 µA/g"),
+])
+def test_currents_per_gram_as_papers_write_them(written, per_gram):
+    """'0.1 A g-1' (the journals' notation) was refused with PyBaMM's 'units must be A, V,
+    W, Ohm or C', although '0.1 A/g' is read."""
+    from hemcell.cell.protocols import to_amps
+
+    assert to_amps(written, 0.0153) == to_amps(per_gram, 0.0153)
+
+
+def test_a_current_in_microamps_is_read():
+    """A coin cell of 1.5 mg at 100 mA/g draws 150 µA: 'µA' and 'uA' were refused while
+    'mA' and 'µA/g' are read."""
+    from hemcell.cell.protocols import build_experiment
+
+    _, steps = build_experiment("Discharge at 150 µA until 0.01 V; Rest for 1 minute; "
+                                "Charge at 150 uA until 3 V", mass_g=1.5e-3)
+    assert steps[0].startswith("Discharge at 0.00015 A") and "until 0.01 V" in steps[0]
+    assert steps[2].startswith("Charge at 0.00015 A")
