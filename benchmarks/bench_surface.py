@@ -25,8 +25,9 @@ double, and the speed-up on 2 MPI ranks.
 - ``surface_coupled_245k_2ranks`` (issue 18): the same coupled solve at ~245k DOFs
   (surface mesh 0.0101 um with the set's Li far field: 148 026 transport + 97 480
   elasticity DOFs) on 2 MPI ranks vs on 1 rank, same run, alternating. Each rank count
-  is a worker process (``mpiexec -n N python benchmarks/bench_surface.py --worker``)
-  that meshes once and then solves on request, so only the solve is timed. Aim: ratio
+  is a worker process (``mpiexec -bind-to core -n N python benchmarks/bench_surface.py
+  --worker``: ranks pinned to cores, as for any timing on a dedicated machine) that
+  meshes once and then solves on request, so only the solve is timed. Aim: ratio
   ≤ 1/1.4 (2 ranks ≥ 1.4× faster). ``python benchmarks/bench_surface.py --ranks``
   prints every repeat, the medians, the speed-up, the load average and the largest
   relative difference of the 2-rank results from the 1-rank ones.
@@ -696,6 +697,8 @@ PROFILE_FUNCTIONS = {
     "gathers of surface samples (allgather, waits included)": ("surface/mechanics.py",
                                                                "_gather_sorted"),
     "forms from the JIT cache (rank 0 first, then the others)": ("dolfinx/jit.py", "mpi_jit"),
+    "forms bound to the compiled code kept in the process": ("surface/forms.py", "form"),
+    "expressions loaded rank by rank (COMM_SELF)": ("surface/forms.py", "expression"),
 }
 #: ... and PETSc log events (seconds, counts).
 PROFILE_EVENTS = {
