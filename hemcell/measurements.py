@@ -17,7 +17,8 @@ CSV
     ``overpotential`` (a table of Li nucleation on Cu), ``retention`` and
     ``coulombic_efficiency`` (``[1]`` or ``[%]``), ``time_to_failure``, an impedance
     spectrum's ``frequency`` [Hz], ``z_real`` and ``z_imag`` [ohm] (``z_imag`` is Im Z:
-    negative on a capacitive arc), and ``cycle``/``step`` counters in ``[1]``. The
+    negative on a capacitive arc), and ``cycle``/``step`` counters in ``[1]``. A minus
+    sign before the quantity marks a negated column (``-z_imag [ohm]``: −Z''). The
     current may be absolute (``A``, ``mA``) or per mass of active material (``A/g``,
     ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
     **Sign**: a positive current discharges the cell, i.e. lithiates a half-cell's
@@ -239,6 +240,9 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     for j, header in enumerate(headers):
         where = f"{p.name}: column {j + 1} '{header.strip()}'"
         quantity, unit = _split_header(header, where)
+        sign = 1.0
+        if quantity[:1] in ("-", "−"):  # a negated column: impedance exports' −Z''
+            quantity, sign = quantity[1:].strip(), -1.0
         si_unit, factor = _si_unit(quantity, unit, where)
         if quantity in meas.columns:
             raise InputError(where, header.strip(), "each quantity once")
@@ -252,7 +256,7 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
                                  f"(line {meas.first_line + k})", cell.strip(),
                                  "a number in every row (the unit belongs in the header)"
                                  ) from None
-        meas.columns[quantity] = Column(header.strip(), unit, si_unit, values * factor)
+        meas.columns[quantity] = Column(header.strip(), unit, si_unit, sign * factor * values)
     check(meas, required)
     return meas
 
