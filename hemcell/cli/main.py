@@ -166,14 +166,14 @@ def params_export(
     p = load_parameter_set(name)
     if set_:
         p = p.with_overrides(set_)
-    out.mkdir(parents=True, exist_ok=True)
     if format_ != "si":
         from hemcell.workflows.exchange import export_parameters
 
-        path = export_parameters(p, format_, out, cathode=cathode)
+        path = export_parameters(p, format_, out, cathode=cathode)  # makes out on success
         write_run_record(out, {"parameter_set": p.record()})
         typer.echo(f"wrote {path}")
         return
+    out.mkdir(parents=True, exist_ok=True)
     write_json(out / "parameters_si.json", p.si)
     with (out / "parameters.csv").open("w", newline="") as fh:
         writer = csv.writer(fh)

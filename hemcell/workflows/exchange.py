@@ -118,6 +118,7 @@ def export_parameters(pset: Any, fmt: str, out: Path, cathode: str | None = None
         else:
             raise InputError("NAME", pset.name, "an anode set or a Li||LFP cell set for "
                              "--format pybamm")
+        out.mkdir(parents=True, exist_ok=True)
         return write_pybamm_json(values, out / f"{pset.name}.pybamm.json")
     if not _is_li_lfp_cell(pset):
         raise InputError("NAME", pset.name, "a Li||LFP cell set (bare_li, azcnf_coated_li) "
@@ -145,6 +146,7 @@ def export_parameters(pset: Any, fmt: str, out: Path, cathode: str | None = None
         stoichiometry=(float(si["lfp_charged_stoichiometry"]), None),
         user_defined=user,
     )
+    out.mkdir(parents=True, exist_ok=True)
     return write_bpx(obj, out / f"{pset.name}.bpx.json")
 
 

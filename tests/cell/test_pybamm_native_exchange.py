@@ -77,6 +77,15 @@ def test_bpx_refused_for_an_anode_set(tmp_path):
                  "--out", str(tmp_path)]) == 2
 
 
+@pytest.mark.parametrize("fmt", ["bpx", "bpx-partial", "xlsx"])
+def test_a_refused_export_leaves_no_output_folder(fmt, tmp_path):
+    """A format the set cannot be written in exits 2 before anything is created."""
+    out = tmp_path / "new" / "export"
+    assert _cli(["params", "export", "heo_rocksalt_mgconicuzn", "--format", fmt,
+                 "--out", str(out)]) == 2
+    assert not (tmp_path / "new").exists()
+
+
 @pytest.mark.parametrize("name", ["bare_li", "heo_rocksalt_mgconicuzn"])
 def test_full_bpx_refused_naming_what_loads_instead(name, tmp_path, capsys):
     """BPX has no lithium-metal (or multi-mechanism) electrode: --format bpx writes
