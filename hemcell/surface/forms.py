@@ -24,16 +24,18 @@ dofs communicate between the ranks).
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import ufl
 
 # form signature -> (UFCx form, CFFI module, C code) of the compiled form
 _COMPILED: dict[str, tuple[Any, Any, Any]] = {}
-# signatures of the expressions compiled in this process (see expression)
-_COMPILED_EXPRESSIONS: set[str] = set()
+# expression signature -> (UFCx expression, CFFI module, C code)
+_COMPILED_EXPRESSIONS: dict[str, tuple[Any, Any, Any]] = {}
 _COUNTS = {"compilations": 0, "reuses": 0}
 # id(SurfaceMesh) -> {key: value} of per_mesh; an entry goes when its SurfaceMesh does
 _PER_MESH: dict[int, dict[Any, Any]] = {}
@@ -87,31 +89,62 @@ def form(ufl_form: Any) -> Any:
 
 
 def expression(ufl_expr: Any, points: Any) -> Any:
-    """``dolfinx.fem.Expression(ufl_expr, points)``, loaded without the ranks waiting in turn
-    once this process has compiled the same expression.
+    """``dolfinx.fem.Expression(ufl_expr, points)`` (float64, no arguments), compiled once
+    per expression signature, as :func:`form`.
 
-    The first time (per expression signature) the JIT runs on the mesh's communicator
-    (rank 0 compiles or loads first); afterwards each rank loads the compiled module on
-    its own (``comm=COMM_SELF``: no broadcast, no rank waiting for another). Collective
-    like :func:`form`.
+    Collective like :func:`form`. The compiled UFCx expression is bound to the
+    expression's coefficients and constants as ``dolfinx.fem.Expression`` does.
     """
     import ffcx.naming
-    from dolfinx import default_scalar_type, fem
+    from dolfinx import default_scalar_type, jit
     from mpi4py import MPI
 
     (domain,) = ufl.domain.extract_domains(ufl_expr)
     comm = domain.ufl_cargo().comm
-    key = ffcx.naming.compute_signature([(ufl_expr, points)], str(default_scalar_type))
-    held = key in _COMPILED_EXPRESSIONS
+    if ufl.algorithms.extract_arguments(ufl_expr):
+        raise ValueError("an expression with an argument: use dolfinx.fem.Expression")
+    # the points as dolfinx.fem.Expression passes them to the JIT (same signature)
+    X = np.reshape(points, (points.shape[0] if points.ndim == 2 else 1, -1))
+    key = ffcx.naming.compute_signature([(ufl_expr, X)], "")
+    compiled = _COMPILED_EXPRESSIONS.get(key)
+    held = compiled is not None
     if comm.size > 1:
         held = bool(comm.allreduce(held, op=MPI.LAND))
     if held:
+        assert compiled is not None
         _COUNTS["reuses"] += 1
-        return fem.Expression(ufl_expr, points, comm=MPI.COMM_SELF)
-    out = fem.Expression(ufl_expr, points, comm=comm)
-    _COMPILED_EXPRESSIONS.add(key)
-    _COUNTS["compilations"] += 1
-    return out
+    else:
+        compiled = _COMPILED_EXPRESSIONS[key] = jit.ffcx_jit(
+            comm, (ufl_expr, X), {"scalar_type": default_scalar_type}, None)
+        _COUNTS["compilations"] += 1
+    return _kept_expression_class()(ufl_expr, *compiled)
+
+
+@functools.cache
+def _kept_expression_class() -> type:
+    """The class of :func:`expression`'s results (defined on first use: DOLFINx is
+    imported lazily)."""
+    from dolfinx import cpp, fem
+
+    class KeptExpression(fem.Expression):  # type: ignore[misc]
+        """A ``dolfinx.fem.Expression`` bound to a compiled UFCx expression kept in the
+        process (the body of ``Expression.__init__`` after its JIT call)."""
+
+        def __init__(self, ufl_expr: Any, ufcx_expression: Any, module: Any,
+                     code: Any) -> None:
+            self._ufcx_expression, self._code = ufcx_expression, code
+            self._ufl_expression = ufl_expr
+            self._argument_space = None
+            coefficients = ufl.algorithms.extract_coefficients(ufl_expr)
+            ffi = module.ffi
+            self._cpp_object = cpp.fem.create_expression_float64(
+                ffi.cast("uintptr_t", ffi.addressof(ufcx_expression)),
+                [coefficients[ufcx_expression.original_coefficient_positions[i]]._cpp_object
+                 for i in range(ufcx_expression.num_coefficients)],
+                [c._cpp_object for c in ufl.algorithms.analysis.extract_constants(ufl_expr)],
+                [], None)
+
+    return KeptExpression
 
 
 def _integration_domains(ufl_form: Any, ufcx_form: Any) -> dict[Any, list[Any]]:

@@ -1,7 +1,8 @@
 """Compiled forms kept in the process, the MUMPS controls and the PETSc options database.
 
 - ``forms.form`` binds a form to the compiled code kept for its signature: the same
-  assembled residual and Jacobian, bit for bit, as ``dolfinx.fem.form``; a second coupled
+  assembled residual and Jacobian, bit for bit, as ``dolfinx.fem.form`` (and
+  ``forms.expression`` the same stress values as ``dolfinx.fem.Expression``); a second coupled
   solve on the same mesh compiles nothing (a counter of JIT calls, not a timing), shares
   the function spaces of the first (``forms.per_mesh``) and gives the first solve's
   results bit for bit.
@@ -67,6 +68,33 @@ def test_kept_forms_assemble_as_dolfinx_forms(coarse):
     A_fresh.assemble()
     A_kept.axpy(-1.0, A_fresh)
     assert A_fresh.norm() > 0 and A_kept.norm() == 0.0
+
+
+def test_kept_expressions_evaluate_as_dolfinx_expressions(coarse):
+    """The stress and von Mises expressions bound by ``forms.expression`` evaluate to the
+    values of ``dolfinx.fem.Expression``, bit for bit, on a loaded elasticity solution; a
+    kept expression is reused."""
+    from dolfinx import fem
+
+    from hemcell.surface import forms
+    from hemcell.surface.mechanics import stress_in_plane, von_mises
+    from tests.surface.mpi_mechanics_case import loaded_mechanics
+
+    sm, p = coarse
+    mech, _, _ = loaded_mechanics("direct", sm, p)
+    cells = np.arange(sm.mechanics.topology.index_map(2).size_local, dtype=np.int32)
+    for expr, space in ((stress_in_plane(mech.u, mech.lam, mech.mu, mech.growth_strain,
+                                         mech.coating_eigenstrain), mech.T1),
+                        (von_mises(mech.u, mech.lam, mech.mu, mech.growth_strain,
+                                   mech.coating_eigenstrain), mech.D1)):
+        X = space.element.interpolation_points
+        forms.expression(expr, X)  # held from here on
+        before = forms.compilation_counts()
+        kept = forms.expression(expr, X)
+        assert forms.compilation_counts()["compilations"] == before["compilations"]
+        values = kept.eval(sm.mechanics, cells)
+        assert np.max(np.abs(values)) > 0
+        np.testing.assert_array_equal(values, fem.Expression(expr, X).eval(sm.mechanics, cells))
 
 
 def test_second_coupled_solve_compiles_nothing(coarse):
