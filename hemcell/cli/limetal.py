@@ -42,12 +42,17 @@ _Metric = Annotated[str, typer.Option(
 
 
 def _quantity(text: str, si_unit: str, option: str) -> float:
-    """Parse ``1mA/cm2``-style text into SI (``cm2`` → ``cm**2``, ``mAh`` → ``mA*h``)."""
+    """Parse ``1mA/cm2``-style text into SI (``cm2`` → ``cm**2``, ``mAh`` → ``mA*h``).
+
+    The shorthand applies to the unit only, after the number (``1e-3A/cm2`` keeps its
+    exponent).
+    """
     from hemcell.units import parse_quantity_text, to_si
 
-    norm = re.sub(r"(?<=[a-zA-Z])(-?\d+)", r"**\1", text.replace("mAh", "mA*h"))
-    norm = norm.replace("^", "**")
-    value, unit = parse_quantity_text(norm, option)
+    number = re.match(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text)
+    head, tail = (text[:number.end()], text[number.end():]) if number else ("", text)
+    tail = re.sub(r"(?<=[a-zA-Z])(-?\d+)", r"**\1", tail.replace("mAh", "mA*h"))
+    value, unit = parse_quantity_text(head + tail.replace("^", "**"), option)
     if unit == "dimensionless":
         raise InputError(option, text, f"a number with a unit of dimension {si_unit}")
     si = to_si(value, unit, si_unit, option)

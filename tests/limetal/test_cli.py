@@ -91,3 +91,15 @@ def test_validation_cases_load_and_name_summary_keys_the_commands_write():
         assert c.command[0] == "limetal"
         for comp in c.compare:
             assert comp.key.split("/")[0] in known, (c.name, comp.key)
+
+
+@pytest.mark.parametrize(("text", "si_unit", "si"), [
+    ("1e-3A/cm2", "A/m**2", 10.0), ("1E-3 A/cm2", "A/m**2", 10.0), (".5mA/cm2", "A/m**2", 5.0),
+    ("1mA/cm^2", "A/m**2", 10.0), ("1 mA cm-2", "A/m**2", 10.0), ("1mAh/cm2", "C/m**2", 3.6e4),
+])
+def test_cm2_shorthand_keeps_a_number_exponent(text, si_unit, si):
+    """``cm2`` → ``cm**2`` applies to the unit: ``1e-3A/cm2`` used to become
+    ``A/cm**2/e**3`` (exit 2, a unit "with the dimension" error)."""
+    from hemcell.cli.limetal import _quantity
+
+    assert _quantity(text, si_unit, "--current-density") == pytest.approx(si, rel=1e-12)
