@@ -163,6 +163,32 @@ def test_scalar_jacobian_is_pybamms_derivative(sp_modes):
         assert np.max(np.abs(got - expected) / scale) < 1e-12
 
 
+def test_solver_residual_is_pybamms_on_scalars(sp_modes):
+    """The residual the solver evaluates is PyBaMM's, expanded to CasADi's scalar graph
+    (SX): equal to the matrix-graph (MX) function PyBaMM builds from the model's
+    equations to round-off (≤ 1e-12 of its largest entry; the expansion reorders sums),
+    at states along the cycle, for one model per step and one for the protocol."""
+    for sol in sp_modes.values():
+        for model, ys, ts, inputs in zip(sol.all_models, sol.all_ys, sol.all_ts,
+                                         sol.all_inputs, strict=True):
+            assert model.rhs_algebraic_eval.is_a("SXFunction")
+            t_s, y_s = casadi.MX.sym("t"), casadi.MX.sym("y", model.len_rhs_and_alg)
+            p_named = {k: casadi.MX.sym(k, np.size(v)) for k, v in inputs.items()}
+            p_s = casadi.vertcat(*p_named.values())
+            equations = pybamm.NumpyConcatenation(model.concatenated_rhs,
+                                                  model.concatenated_algebraic)
+            pybamms = casadi.Function("residual", [t_s, y_s, p_s],
+                                      [equations.to_casadi(t_s, y_s, inputs=p_named)])
+            p = casadi.DM(np.vstack([np.reshape(v, (-1, 1)) for v in inputs.values()])
+                          if inputs else np.zeros((0, 1)))
+            ys = np.asarray(ys)
+            for k in np.linspace(0, ys.shape[1] - 1, 8).astype(int):
+                args = (float(ts[k]), casadi.DM(ys[:, k]), p)
+                expected = np.asarray(pybamms(*args)).ravel()
+                got = np.asarray(model.rhs_algebraic_eval(*args)).ravel()
+                assert np.max(np.abs(got - expected)) <= 1e-12 * np.max(np.abs(expected))
+
+
 def test_one_protocol_model_gives_the_per_step_solution(sp_modes):
     """Same voltage curve and charge (rtol 1e-8): capacity within 1e-6,
     voltage within 1 mV away from the cut-off corners (where a shift of the event time
