@@ -30,7 +30,7 @@ electrode, for want of their own).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +74,13 @@ def metal_molar_volume_m3_per_mol(metal: str) -> float:
 
 def metal_exchange_current(rate_constant: float):
     """j₀(c_e, c_M, T) = k F c_M^0.7 c_e^0.3 [A m⁻²] (Xu et al. 2019 form, as in PyBaMM)."""
-    m_ref = rate_constant * pybamm.constants.F
+    return partial(_metal_exchange_current, m_ref=rate_constant * pybamm.constants.F)
 
-    def j0(c_e, c_M, T):
-        return m_ref * c_M**0.7 * c_e**0.3
 
-    return j0
+# Module functions bound with functools.partial (not closures), so parameter values and
+# simulations pickle (`Simulation.save`).
+def _metal_exchange_current(c_e, c_M, T, *, m_ref):
+    return m_ref * c_M**0.7 * c_e**0.3
 
 
 def arrhenius_exchange_current(j0_ref, activation_energy_J_per_mol: float,
@@ -89,12 +90,16 @@ def arrhenius_exchange_current(j0_ref, activation_energy_J_per_mol: float,
     ``j0_ref`` is the PyBaMM function (or number) of the set, valid at T_ref.
     """
 
-    def j0(c_e, c_M, T):
-        base = j0_ref(c_e, c_M, T) if callable(j0_ref) else j0_ref
-        return base * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
-                                       exp=pybamm.exp)
+    return partial(_arrhenius_exchange_current, j0_ref=j0_ref,
+                             activation_energy_J_per_mol=activation_energy_J_per_mol,
+                             reference_temperature_K=reference_temperature_K)
 
-    return j0
+
+def _arrhenius_exchange_current(c_e, c_M, T, *, j0_ref, activation_energy_J_per_mol: float,
+                                reference_temperature_K: float):
+    base = j0_ref(c_e, c_M, T) if callable(j0_ref) else j0_ref
+    return base * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
+                                   exp=pybamm.exp)
 
 
 def electrolyte_values(ion: str) -> dict[str, Any]:

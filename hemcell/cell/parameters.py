@@ -27,6 +27,7 @@ geometry and intercalation entries are written under "Positive ..." names there.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -151,11 +152,13 @@ def intercalation_ocp(u_mid: float, slope: float, reference_temperature_K: float
     ideal-solution term is taken at the cell temperature T.
     """
     rt_f = GAS_CONSTANT_J_PER_MOL_K * reference_temperature_K / FARADAY_C_PER_MOL
+    return functools.partial(_intercalation_ocp, u_mid=u_mid, slope=slope, rt_f=rt_f)
 
-    def ocp(sto):
-        return u_mid - slope * (sto - 0.5) + rt_f * pybamm.log((1 - sto) / sto)
 
-    return ocp
+# The PyBaMM functions below are module functions bound with functools.partial (not
+# closures), so parameter values and simulations pickle (`Simulation.save`).
+def _intercalation_ocp(sto, *, u_mid: float, slope: float, rt_f: float):
+    return u_mid - slope * (sto - 0.5) + rt_f * pybamm.log((1 - sto) / sto)
 
 
 def intercalation_entropic_change(sto):
@@ -178,24 +181,32 @@ def intercalation_j0(j0_ref: float, c_e_ref: float, activation_energy_J_per_mol:
     (:func:`hemcell.laws.arrhenius_factor`).
     """
 
-    def j0(c_e, c_s_surf, c_s_max, T):
-        sto = c_s_surf / c_s_max
-        return (j0_ref * (c_e / c_e_ref) ** 0.5 * 2 * (sto * (1 - sto)) ** 0.5
-                * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
-                                   exp=pybamm.exp))
+    return functools.partial(_intercalation_j0, j0_ref=j0_ref, c_e_ref=c_e_ref,
+                             activation_energy_J_per_mol=activation_energy_J_per_mol,
+                             reference_temperature_K=reference_temperature_K)
 
-    return j0
+
+def _intercalation_j0(c_e, c_s_surf, c_s_max, T, *, j0_ref: float, c_e_ref: float,
+                      activation_energy_J_per_mol: float, reference_temperature_K: float):
+    sto = c_s_surf / c_s_max
+    return (j0_ref * (c_e / c_e_ref) ** 0.5 * 2 * (sto * (1 - sto)) ** 0.5
+            * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
+                               exp=pybamm.exp))
 
 
 def intercalation_diffusivity(D_ref: float, activation_energy_J_per_mol: float,
                               reference_temperature_K: float):
     """D(θ, T) = D_ref · exp[−E_a/R (1/T − 1/T_ref)] [m² s⁻¹] (independent of θ)."""
 
-    def diffusivity(sto, T):
-        return D_ref * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
-                                        exp=pybamm.exp)
+    return functools.partial(_intercalation_diffusivity, D_ref=D_ref,
+                             activation_energy_J_per_mol=activation_energy_J_per_mol,
+                             reference_temperature_K=reference_temperature_K)
 
-    return diffusivity
+
+def _intercalation_diffusivity(sto, T, *, D_ref: float, activation_energy_J_per_mol: float,
+                               reference_temperature_K: float):
+    return D_ref * arrhenius_factor(activation_energy_J_per_mol, T, reference_temperature_K,
+                                    exp=pybamm.exp)
 
 
 def element_groups(inventory: Inventory, mechanisms: Iterable[str],

@@ -86,3 +86,24 @@ def test_a_current_in_microamps_is_read():
                                 "Charge at 150 uA until 3 V", mass_g=1.5e-3)
     assert steps[0].startswith("Discharge at 0.00015 A") and "until 0.01 V" in steps[0]
     assert steps[2].startswith("Charge at 0.00015 A")
+
+
+def test_a_simulation_saves_and_loads_with_pybamm(tmp_path):
+    """`sim.save` (PyBaMM's pickle) failed: "Can't pickle local object
+    'arrhenius_exchange_current.<locals>.j0'" (and the intercalation OCP, j₀, D_s)."""
+    import pickle
+
+    import numpy as np
+    import pybamm
+
+    from hemcell.cell.full_cell import HEMFullCell
+    from hemcell.cell.model import HEMHalfCell
+
+    model = HEMHalfCell({"mechanisms": ("intercalation", "conversion"), "x-average": "true"})
+    sim = pybamm.Simulation(model)
+    sol = sim.solve([0, 600])
+    sim.save(str(tmp_path / "sim.pkl"))
+    again = pybamm.load(str(tmp_path / "sim.pkl")).solve([0, 600])
+    np.testing.assert_array_equal(again["Voltage [V]"].entries, sol["Voltage [V]"].entries)
+    for value in HEMFullCell({"cathode": "LFP"}).default_parameter_values.values():
+        pickle.dumps(value)
