@@ -208,12 +208,19 @@ def _focused(p: LiMetalParameters, current_density_A_per_m2: float,
     return with_focusing(p, res.focusing_factor), res.record()
 
 
-def _check_metric(focusing_metric: str) -> None:
+def _check_metric(focusing_metric: str, focusing_from_surface: bool) -> None:
+    """A known metric, and one other than the default only where a surface run reads it."""
     from hemcell.errors import InputError
     from hemcell.workflows.coupling import FOCUSING_METRICS
 
     if focusing_metric not in FOCUSING_METRICS:
         raise InputError("--focusing-metric", focusing_metric, " | ".join(FOCUSING_METRICS))
+    if focusing_metric != "max" and not focusing_from_surface:
+        raise InputError("--focusing-metric", focusing_metric,
+                         "max (the default) without --focusing-from-surface",
+                         hint="the metric chooses what the surface run hands to the cell; "
+                         "without --focusing-from-surface the set's current_focusing_factor "
+                         "(max/mean) is used and the metric would change nothing")
 
 
 def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
@@ -232,7 +239,7 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     from hemcell.limetal.plots import plot_rate
     from hemcell.runinfo import write_run_record, write_summary
 
-    _check_metric(focusing_metric)
+    _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("rate", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     results, psets, params, focus = {}, {}, {}, {}
@@ -308,7 +315,7 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     if cycles < 1 or stride < 1 or not c_rate > 0:
         raise InputError("--cycles/--stride/--c-rate", (cycles, stride, c_rate),
                          "cycles >= 1, stride >= 1, C-rate > 0")
-    _check_metric(focusing_metric)
+    _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("cycle", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     if high_loading:
@@ -382,7 +389,7 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
             n += 1
         schedule = schedule[:max(n, 1)]
         current_density_A_per_m2 = schedule[0][0]
-    _check_metric(focusing_metric)
+    _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("symmetric", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
@@ -477,7 +484,7 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
 
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
-    _check_metric(focusing_metric)
+    _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("licu", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}

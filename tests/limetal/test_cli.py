@@ -60,6 +60,9 @@ def test_symmetric_nucleation_licu_commands(tmp_path):
     ["symmetric", "--current-density", "1mV"],
     ["symmetric", "--current-density", "1000mA/cm2"],
     ["licu", "--cycles", "0"],
+    # a metric only a surface run reads: it used to change nothing, silently
+    ["symmetric", "--focusing-metric", "current-weighted"],
+    ["rate", "--focusing-metric", "current-weighted"],
 ])
 def test_bad_input_exits_2(tmp_path, args, capsys):
     assert main(["limetal", *args, "--out", str(tmp_path / "x")]) == 2
