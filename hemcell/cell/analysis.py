@@ -187,7 +187,9 @@ def cycle_summary(
         cha.append(q_d)
         v_dis.append(_mean_voltage([s for s in cyc if s.kind == "lithiation"]))
         v_cha.append(_mean_voltage([s for s in cyc if s.kind == "delithiation"]))
-        ce.append(q_d / q_l if q_l > 0 else None)
+        # a cycle without a delithiation step (a GITT lithiation) has no CE
+        has_delith = any(s.kind == "delithiation" for s in cyc)
+        ce.append(q_d / q_l if q_l > 0 and has_delith else None)
         lith, delith = {}, {}
         for m in mechs:
             k = f"{m}_capacity_mAh_per_g"

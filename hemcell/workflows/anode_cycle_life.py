@@ -38,7 +38,7 @@ from hemcell.cell.mechanisms.gel_sei import (
     advance_milled_area_ratio,
     film_grows,
 )
-from hemcell.errors import SimulationError
+from hemcell.errors import InputError, SimulationError
 from hemcell.params.uses import override_keys, replace_overrides, require_parameters
 
 
@@ -110,6 +110,22 @@ def _evaluate_cycle(
     }
 
 
+def _check_one_cycle(protocol: str) -> None:
+    """Refuse a protocol that is not a cycle: it needs a 'Discharge' and a 'Charge' step.
+
+    Each evaluation reads the second of two cycles; without both directions the steps do
+    not make two cycles (a discharge-only protocol ended in an IndexError).
+    """
+    from hemcell.cell.protocols import split_steps
+
+    words = {step.split()[0].lower() for step in split_steps(protocol)}
+    if not {"discharge", "charge"} <= words:
+        raise InputError("--protocol", protocol, "one cycle: a 'Discharge' step and a "
+                         "'Charge' step (the anode lithiated and delithiated)",
+                         hint="cycle-life follows the capacity and Coulombic efficiency "
+                         "cycle by cycle; for a lithiation alone use `hemcell cell run`")
+
+
 def run_cycle_life(
     recipe: str,
     params: str,
@@ -142,6 +158,7 @@ def run_cycle_life(
     from hemcell.cell.carriers import check_ion
     from hemcell.workflows.anode import resolve_model
 
+    _check_one_cycle(protocol)
     lam_keys = [u.key for u in PARAMETERS]
     growth_keys = [u.key for u in GROWTH_PARAMETERS]
     _, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,

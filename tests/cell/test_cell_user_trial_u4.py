@@ -107,3 +107,30 @@ def test_a_simulation_saves_and_loads_with_pybamm(tmp_path):
     np.testing.assert_array_equal(again["Voltage [V]"].entries, sol["Voltage [V]"].entries)
     for value in HEMFullCell({"cathode": "LFP"}).default_parameter_values.values():
         pickle.dumps(value)
+
+
+def test_a_cycle_without_delithiation_has_no_coulombic_efficiency():
+    """A GITT lithiation (pulses and rests, no charge) reported a Coulombic efficiency of
+    0.0; with no delithiation step the ratio is undefined (null, as its mean charge
+    voltage already was)."""
+    from hemcell.workflows.anode import run_cell, summarize
+
+    run = run_cell("hem_half_cell_sp", PARAMS, "Discharge at 1C for 5 minutes; "
+                   "Rest for 5 minutes", cycles=2, mechanisms=["intercalation", "conversion"])
+    summary, _, _ = summarize(run, timeseries=False)
+    assert summary["discharge_capacity_mAh_per_g"][0] > 0
+    assert summary["coulombic_efficiency"] == [None]
+    assert summary["mean_charge_voltage_V"] == [None]
+
+
+@pytest.mark.parametrize("protocol", ["Discharge at 1 A/g until 0.01 V",
+                                      "Charge at 1 A/g until 3 V; Rest for 1 hour"])
+def test_cycle_life_refuses_a_protocol_that_is_not_a_cycle(protocol, tmp_path):
+    """`cell cycle-life --protocol "Discharge at 1 A/g until 0.01 V"` ended in
+    'unexpected IndexError' (exit 1): one direction makes no two cycles to read."""
+    from hemcell.cli.main import main
+
+    code = main(["cell", "cycle-life", "hem_half_cell_sp", "--params", PARAMS, "--cycles",
+                 "10", "--protocol", protocol, "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert not (tmp_path / "out" / "summary.json").exists()
