@@ -14,7 +14,7 @@ Aim: re-solve ratio <= 3 (solver steps <= 1.5x the DFN's), <= 2 with build.
 
 Each side runs as its users get it: hemcell with the recipe's settings (IDAKLU Newton
 coefficient 0.02 with 4 iterations per attempt, one PyBaMM model for the whole protocol,
-the Jacobian built on CasADi's scalar graph), PyBaMM's DFN with PyBaMM's defaults (one
+the residual and its Jacobian on CasADi's scalar graph), PyBaMM's DFN with PyBaMM's defaults (one
 model per step). Where the re-solve's time goes and what bounds the ratio:
 docs/anode.md "Numerics".
 
