@@ -29,6 +29,8 @@ _NUMBER = r"\d*\.?\d+(?:[eE][-+]?\d+)?"
 #: A current per gram: "0.1 A/g", or as journals write it, "0.1 A g-1", "A g^-1", "A g⁻¹".
 _PER_GRAM = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|µA)"
                        r"(?:\s*/\s*g\b|\s+g\s*(?:\^\s*-\s*1|-1|⁻¹)(?![\w/]))")
+#: An absolute current (not per gram, not a C-rate), once the per-gram ones are removed.
+_ABSOLUTE = re.compile(rf"(?<![\w.])(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|µA)(?![\w/])")
 #: An absolute current in microamperes (PyBaMM reads A and mA only).
 _MICROAMPS = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?:uA|µA)(?![\w/])")
 _C_RATE = re.compile(rf"(?<![\w.])(?P<sign>-\s*)?"
@@ -102,6 +104,8 @@ def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
         return f"{amps:.10g} A"
 
     out = _MICROAMPS.sub(micro, _PER_GRAM.sub(per_gram, step))
+    if not found and (given := _ABSOLUTE.search(out)):  # a current in A or mA as written
+        found.append(float(given.group("num")) * _SCALE[given.group("unit")])
     if nominal_capacity_Ah is not None:
         out = _C_RATE.sub(c_rate, out)
     low = out.lower()
@@ -111,6 +115,13 @@ def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
         i = low.index(" until ")
         out = f"{out[:i]} for {hours:.6g} hours or{out[i:]}"
     return out
+
+
+def absolute_currents(protocol: str) -> list[str]:
+    """The absolute currents of a protocol as written (``'1.5 mA'``): they act on the
+    model's electrode whatever its active mass, unlike per-gram currents and C-rates."""
+    return [m.group(0) for step in split_steps(protocol)
+            for m in _ABSOLUTE.finditer(_PER_GRAM.sub("", step))]
 
 
 def scale_per_gram(protocol: str, factor: float) -> str:

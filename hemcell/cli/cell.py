@@ -83,6 +83,7 @@ def run(
     )
     summary = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     _echo_cathode_ion(summary, ion)
+    _echo_absolute_currents(protocol, summary)
     dis = ", ".join(f"{q:.1f}" for q in summary["discharge_capacity_mAh_per_g"])
     cha = ", ".join(f"{q:.1f}" for q in summary["charge_capacity_mAh_per_g"])
     typer.echo(f"discharge capacity [mAh/g]: {dis}")
@@ -92,6 +93,18 @@ def run(
     if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
         figures = "" if no_plots else ", voltage_profile.png"
     typer.echo(f"wrote {out}/summary.json, timeseries.csv{figures}")
+
+
+def _echo_absolute_currents(protocol: str, summary: dict) -> None:
+    """Say which active mass absolute currents (mA) act on: the model's, not the user's."""
+    from hemcell.cell.protocols import absolute_currents
+
+    found = absolute_currents(protocol)
+    mass_g = summary.get("active_mass_g")
+    if found and mass_g:
+        typer.echo(f"note: absolute currents ({', '.join(found)}) act on the model's "
+                   f"{mass_g * 1e3:.4g} mg of active material; for a cell of another mass "
+                   "give A/g or a C-rate")
 
 
 def _echo_cathode_ion(summary: dict, ion: str | None) -> None:

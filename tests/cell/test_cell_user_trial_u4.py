@@ -134,3 +134,24 @@ def test_cycle_life_refuses_a_protocol_that_is_not_a_cycle(protocol, tmp_path):
                  "10", "--protocol", protocol, "--out", str(tmp_path / "out")])
     assert code == 2
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_absolute_currents_are_found_and_per_gram_ones_are_not():
+    """A researcher's 0.12 mA (0.1 A/g for 1.2 mg) runs the model's 15.3 mg electrode at
+    7.9 mA/g: `cell run` says which mass absolute currents act on."""
+    from hemcell.cell.protocols import absolute_currents
+
+    assert absolute_currents("Discharge at 0.12 mA until 0.01 V; Hold at 0.01 V until "
+                             "5 µA; Charge at 0.1 A g-1 until 3 V; Rest for 1 hour; "
+                             "Charge at 1C until 3 V; Discharge at 100 mA/g for 2 hours"
+                             ) == ["0.12 mA", "5 µA"]
+    assert absolute_currents("Discharge at C/10 until 0.01 V; Charge at 2 A/g until 3 V") == []
+
+
+def test_a_step_in_milliamps_gets_the_duration_its_cut_off_needs():
+    """'Discharge at 0.12 mA until 0.01 V' stopped at PyBaMM's 24 h default (188.5 of
+    ~918 mAh/g, exit 0): only per-gram and C-rate steps got twice their theoretical time."""
+    from hemcell.cell.protocols import to_amps
+
+    step = to_amps("Discharge at 0.12 mA until 0.01 V", 0.0153, duration_capacity_Ah=0.0142)
+    assert step == "Discharge at 0.12 mA for 237.667 hours or until 0.01 V"
