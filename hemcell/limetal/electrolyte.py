@@ -55,6 +55,7 @@ capacities are multiplied by :math:`s`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from hemcell.errors import InputError
@@ -70,6 +71,7 @@ VALOEN_DIFFUSIVITY_T0_K_PER_MOLAR = 5.0
 VALOEN_EVALUATION_TEMPERATURE_K = 298.15
 
 
+@lru_cache(maxsize=256)
 def valoen_reimers_ratio(temperature_K: float, concentration_mol_per_m3: float
                          ) -> tuple[float, float]:
     r"""``(kappa(T)/kappa(298.15 K), D(T)/D(298.15 K))`` of Valøen & Reimers 2005.

@@ -37,7 +37,6 @@ from typing import Any
 
 from hemcell.errors import InputError, SimulationError
 from hemcell.laws import FARADAY_C_PER_MOL, arrhenius_factor
-from hemcell.limetal.electrolyte import valoen_reimers_ratio
 from hemcell.limetal.parameters import MAH_PER_G_IN_C_PER_KG, LiMetalParameters, field_uses
 from hemcell.params.uses import ParameterUse
 
@@ -123,13 +122,11 @@ def sized_values(p: LiMetalParameters, pset: Any) -> tuple[Any, LFPCellGeometry]
 
     Temperature: the cell is isothermal at ``T = p.temperature_K``. The set's constant
     electrolyte conductivity and diffusivity (Valøen & Reimers at 1 M, 298.15 K) are
-    carried to T by the same fits (:func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`),
+    carried to T by the same fits (:attr:`LiMetalParameters.cell_electrolyte_conductivity_S_per_m`),
     the LFP particle diffusivity by Arrhenius (:func:`lfp_diffusivity_factor`); the LFP
     and Li exchange currents carry their own Arrhenius factors.
     """
     values = pset.to_pybamm_parameter_values()
-    k_ratio, d_ratio = valoen_reimers_ratio(p.temperature_K,
-                                            p.electrolyte_concentration_mol_per_m3)
     geo = lfp_geometry(p, float(values["Maximum concentration in positive electrode [mol.m-3]"]),
                        float(values["Positive electrode active material volume fraction"]),
                        float(values["Positive electrode porosity"]))
@@ -140,8 +137,8 @@ def sized_values(p: LiMetalParameters, pset: Any) -> tuple[Any, LFPCellGeometry]
         "Nominal cell capacity [A.h]": geo.theoretical_capacity_Ah,
         "Ambient temperature [K]": p.temperature_K,
         "Initial temperature [K]": p.temperature_K,
-        "Electrolyte conductivity [S.m-1]": p.electrolyte_conductivity_S_per_m * k_ratio,
-        "Electrolyte diffusivity [m2.s-1]": p.electrolyte_diffusivity_m2_per_s * d_ratio,
+        "Electrolyte conductivity [S.m-1]": p.cell_electrolyte_conductivity_S_per_m,
+        "Electrolyte diffusivity [m2.s-1]": p.cell_electrolyte_diffusivity_m2_per_s,
         "Positive particle diffusivity [m2.s-1]": float(pset.si["lfp_particle_diffusivity"])
         * lfp_diffusivity_factor(p, p.temperature_K),
     }, check_already_exists=False)

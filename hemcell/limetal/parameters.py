@@ -146,25 +146,51 @@ class LiMetalParameters:
         return self.exchange_current_ref_A_per_m2 * arrhenius_factor(
             self.activation_energy_J_per_mol, self.temperature_K, self.reference_temperature_K)
 
+    def _electrolyte_ratios(self) -> tuple[float, float]:
+        from hemcell.limetal.electrolyte import valoen_reimers_ratio
+
+        return valoen_reimers_ratio(self.temperature_K, self.electrolyte_concentration_mol_per_m3)
+
+    @property
+    def cell_electrolyte_conductivity_S_per_m(self) -> float:
+        """Electrolyte conductivity at the cell temperature: the set's 298.15 K value
+        carried by Valøen & Reimers (:func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`);
+        ``nan`` where the model reads no electrolyte."""
+        if math.isnan(self.electrolyte_conductivity_S_per_m):
+            return math.nan
+        return self.electrolyte_conductivity_S_per_m * self._electrolyte_ratios()[0]
+
+    @property
+    def cell_electrolyte_diffusivity_m2_per_s(self) -> float:
+        """Salt diffusivity at the cell temperature (as
+        :attr:`cell_electrolyte_conductivity_S_per_m`)."""
+        if math.isnan(self.electrolyte_diffusivity_m2_per_s):
+            return math.nan
+        return self.electrolyte_diffusivity_m2_per_s * self._electrolyte_ratios()[1]
+
     @property
     def separator_conductance_S_per_m2(self) -> float:
-        """kappa eps^b / L of the electrolyte-filled separator."""
-        return (self.electrolyte_conductivity_S_per_m
+        """kappa eps^b / L of the electrolyte-filled separator (kappa at the cell
+        temperature)."""
+        return (self.cell_electrolyte_conductivity_S_per_m
                 * self.separator_porosity ** self.separator_bruggeman / self.separator_thickness_m)
 
     def layer_resistance_ohm_m2(self, lost_charge_C_per_m2: float) -> float:
-        """Ohmic resistance of the dead-Li/SEI layer holding ``q_lost``."""
+        """Ohmic resistance of the dead-Li/SEI layer holding ``q_lost`` (electrolyte at the
+        cell temperature)."""
         from hemcell.limetal.losses import layer_resistance_ohm_m2
 
         return layer_resistance_ohm_m2(lost_charge_C_per_m2, self.li_molar_volume_m3_per_mol,
                                        self.layer_porosity, self.layer_bruggeman,
-                                       self.electrolyte_conductivity_S_per_m)
+                                       self.cell_electrolyte_conductivity_S_per_m)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict of the fields plus the derived kinetics (for run.json)."""
         d = asdict(self)
         d["film_resistance_ohm_m2"] = self.film_resistance_ohm_m2
         d["exchange_current_A_per_m2"] = self.exchange_current_A_per_m2
+        d["cell_electrolyte_conductivity_S_per_m"] = self.cell_electrolyte_conductivity_S_per_m
+        d["cell_electrolyte_diffusivity_m2_per_s"] = self.cell_electrolyte_diffusivity_m2_per_s
         # a field the model does not read is nan: null in run.json
         return {k: (None if isinstance(v, float) and math.isnan(v) else v)
                 for k, v in d.items()}

@@ -103,7 +103,7 @@ class SymmetricResult:
 
 def separator_diffusion_resistance_s_per_m(p: LiMetalParameters) -> float:
     """L_s / (D eps_s^b_s) [s/m]."""
-    return p.separator_thickness_m / (p.electrolyte_diffusivity_m2_per_s
+    return p.separator_thickness_m / (p.cell_electrolyte_diffusivity_m2_per_s
                                       * p.separator_porosity ** p.separator_bruggeman)
 
 
@@ -214,7 +214,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
         r_dl = p.layer_resistance_ohm_m2(lost)
         d_dl = layer_diffusion_resistance_s_per_m(
             lost, p.li_molar_volume_m3_per_mol, p.layer_porosity, p.layer_bruggeman,
-            p.electrolyte_diffusivity_m2_per_s)
+            p.cell_electrolyte_diffusivity_m2_per_s)
         eta_c = concentration_overpotential_V(p, i, 2 * d_dl)
         if not math.isfinite(eta_c):
             failure, reason = n, "salt depletion at the plating surface"

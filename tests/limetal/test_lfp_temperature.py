@@ -88,3 +88,24 @@ def test_a_cell_below_the_electrolyte_fit_singularity_is_refused(T, tmp_path, ca
     assert main(["limetal", "rate", "--anode", "bare", "--c-rates", "1", "--set",
                  f"ambient_temperature={T}K", "--out", str(tmp_path / "x"), "--no-plots"]) == 2
     assert "234.00 K" in capsys.readouterr().err
+
+
+def test_li_li_separator_follows_the_cell_temperature():
+    """Li||Li / Li||Cu / layer: the separator's conductance and diffusion resistance use the
+    electrolyte at the cell temperature (they kept the 298.15 K values before: a bare
+    Li||Li at 1 mA/cm2 and 253.15 K ran 20 h without failure, now salt depletion at 2 h)."""
+    from hemcell.limetal.symmetric import separator_diffusion_resistance_s_per_m
+
+    pset = load_anode_set("bare")
+    p = cell_parameters(pset, "bare")
+    cold = dataclasses.replace(p, temperature_K=T_COLD_K)
+    c = p.electrolyte_concentration_mol_per_m3 / 1000.0
+    k_ratio = valoen_conductivity_S_per_m(c, T_COLD_K) / valoen_conductivity_S_per_m(c, T_REF_K)
+    d_ratio = valoen_diffusivity_m2_per_s(c, T_COLD_K) / valoen_diffusivity_m2_per_s(c, T_REF_K)
+    assert cold.separator_conductance_S_per_m2 == pytest.approx(
+        p.separator_conductance_S_per_m2 * k_ratio, rel=1e-12)
+    assert separator_diffusion_resistance_s_per_m(cold) == pytest.approx(
+        separator_diffusion_resistance_s_per_m(p) / d_ratio, rel=1e-12)
+    assert cold.layer_resistance_ohm_m2(10.0) == pytest.approx(
+        p.layer_resistance_ohm_m2(10.0) / k_ratio, rel=1e-12)
+    assert p.cell_electrolyte_conductivity_S_per_m == p.electrolyte_conductivity_S_per_m
