@@ -318,13 +318,25 @@ def check_overrides(
     ref = reference_ion(dict(si)) if "reference_ion_radius" in si else ion
     reads = [*anode_parameter_uses(mechanisms, inventory, cell, ion or ref, ref or "Li"),
              *also_reads]
-    if cell == "full" and "anode_thickness" in keys and "anode_thickness" not in reads:
-        raise InputError("--set", "anode_thickness", f"a parameter {_reader(
-            recipe_name, mechanisms, command)} reads",
-            hint="a full cell sizes its anode to the recipe's n_p_ratio times the cathode's "
-            "capacity: copy the recipe (models/*.yaml) with another n_p_ratio and pass its "
-            "path as the recipe")
+    if cell == "full":
+        for key in keys:
+            hint = _FULL_CELL_HINTS.get("cathode_" if key.startswith("cathode_") else key)
+            if hint and key not in reads:
+                raise InputError("--set", key, f"a parameter {_reader(
+                    recipe_name, mechanisms, command)} reads (--params is the anode's set)",
+                    hint=hint)
     refuse_unread(keys, reads, _reader(recipe_name, mechanisms, command))
+
+
+#: Why a full cell does not read a name a user sets, and how to change it instead.
+_FULL_CELL_HINTS = {
+    "anode_thickness": "a full cell sizes its anode to the recipe's n_p_ratio times the "
+    "cathode's capacity: copy the recipe (models/*.yaml) with another n_p_ratio and pass "
+    "its path as the recipe",
+    "cathode_": "the cathode's values come from the recipe's `cathode:` set: write a set "
+    "that `extends:` it with your values (docs/parameters.md) and name its path as the "
+    "`cathode:` of a copy of the recipe",
+}
 
 
 def _number_list(value: Any) -> list[float]:

@@ -155,3 +155,12 @@ def test_a_step_in_milliamps_gets_the_duration_its_cut_off_needs():
 
     step = to_amps("Discharge at 0.12 mA until 0.01 V", 0.0153, duration_capacity_Ah=0.0142)
     assert step == "Discharge at 0.12 mA for 237.667 hours or until 0.01 V"
+
+
+def test_a_cathode_value_set_on_a_full_cell_says_where_the_cathode_comes_from():
+    from hemcell.workflows.anode import prepare_cell
+
+    with pytest.raises(InputError) as exc:
+        prepare_cell("hem_full_cell_na_pba", PARAMS, "Charge at C/10 until 4.0 V",
+                     overrides=["cathode_thickness=100um"])
+    assert exc.value.value == "cathode_thickness" and "extends:" in exc.value.hint
