@@ -86,8 +86,10 @@ def run(
     _echo_absolute_currents(protocol, summary)
     dis = ", ".join(f"{q:.1f}" for q in summary["discharge_capacity_mAh_per_g"])
     cha = ", ".join(f"{q:.1f}" for q in summary["charge_capacity_mAh_per_g"])
-    typer.echo(f"discharge capacity [mAh/g]: {dis}")
-    typer.echo(f"charge capacity    [mAh/g]: {cha}")
+    # per gram of the working electrode's active material: the anode's in a HEM full cell
+    per = {"full": " of anode", "cathode_half": " of cathode"}.get(summary.get("cell"), "")
+    typer.echo(f"discharge capacity [mAh/g{per}]: {dis}")
+    typer.echo(f"charge capacity    [mAh/g{per}]: {cha}")
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
     figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
     if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
