@@ -127,6 +127,8 @@ def resolve_case(
              "temperature_K": temperature_K,
              "exchange_current_A_per_m2": exchange_current_A_per_m2}
     params = _with_typed_values(params, case, **typed)  # type: ignore[arg-type]
+    if metal not in AQUEOUS_METALS:
+        params = _electrolyte_at_temperature(params)
     h = params.coating_thickness_m if case == "coated" else 0.0
     geo: GeometryKind = geometry  # type: ignore[assignment]
     spec = geometry_from_si(si["defaults"], geo, h)
@@ -171,6 +173,20 @@ def _with_typed_values(params: SurfaceParameters, case: Case,
         params = params.replace(exchange_current_density_A_per_m2=bare_reference_exchange_current(
             params, case, float(exchange_current_A_per_m2)))
     return params
+
+
+def _electrolyte_at_temperature(params: SurfaceParameters) -> SurfaceParameters:
+    """The Li sets' electrolyte (LiPF6 carbonate, Valøen & Reimers values at 298.15 K)
+    carried to the run's temperature by the same fits, as the Li-metal cells do
+    (:func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`). The aqueous Zn electrolyte
+    has no sourced temperature law and keeps its values."""
+    from hemcell.limetal.electrolyte import valoen_reimers_ratio
+
+    k_ratio, d_ratio = valoen_reimers_ratio(params.temperature_K,
+                                            params.bulk_concentration_mol_per_m3)
+    return params.replace(
+        electrolyte_conductivity_S_per_m=params.electrolyte_conductivity_S_per_m * k_ratio,
+        electrolyte_diffusivity_m2_per_s=params.electrolyte_diffusivity_m2_per_s * d_ratio)
 
 
 def _spec_3d(spec: GeometrySpec, defaults_si: dict[str, Any]) -> GeometrySpec:

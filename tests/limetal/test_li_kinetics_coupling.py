@@ -129,7 +129,10 @@ def test_one_owner_of_the_anode_set_names():
 @pytest.mark.parametrize("anode, ea", [("bare", 29.31e3), ("coated", 27.82e3)])
 def test_symmetric_overpotential_scales_like_rct_of_t(tmp_path, anode, ea):
     """1e-3 A/m² (f i/2i0 ≤ 1.4e-3 at 263 K: linear to 3e-7): 2η_ct ∝ T exp(E_a/RT),
-    concentration ∝ T."""
+    concentration ∝ T/D(T), separator ∝ 1/κ(T) (the electrolyte by Valøen & Reimers,
+    :func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`; before, the electrolyte kept
+    its 298.15 K values and only T moved the concentration term)."""
+    from hemcell.limetal.electrolyte import valoen_reimers_ratio
     from hemcell.workflows import limetal
 
     t1, t2 = 298.15, 263.15
@@ -141,10 +144,10 @@ def test_symmetric_overpotential_scales_like_rct_of_t(tmp_path, anode, ea):
     expected = t2 / t1 * math.exp(ea / GAS_CONSTANT_J_PER_MOL_K * (1 / t2 - 1 / t1))
     assert terms[t2]["charge_transfer"] / terms[t1]["charge_transfer"] == pytest.approx(
         expected, rel=1e-5)
+    k_ratio, d_ratio = valoen_reimers_ratio(t2, 1000.0)
     assert terms[t2]["concentration"] / terms[t1]["concentration"] == pytest.approx(
-        t2 / t1, rel=1e-9)
-    # Ohmic terms: constant electrolyte and film conductivities (no T data in the sets)
-    assert terms[t2]["separator"] == pytest.approx(terms[t1]["separator"], rel=1e-12)
+        t2 / t1 / d_ratio, rel=1e-9)
+    assert terms[t2]["separator"] == pytest.approx(terms[t1]["separator"] / k_ratio, rel=1e-12)
 
 
 def test_half_cell_li_exchange_current_follows_arrhenius():
