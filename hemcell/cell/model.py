@@ -568,7 +568,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         own loop over the nodes); the model keeps it expanded to scalar operations (SX,
         :func:`scalar_function`), as its Jacobian (:meth:`build_casadi_jacobian`). The same
         operations on the same numbers: the residual equals PyBaMM's to round-off
-        (reordered sums, ≤ 10⁻¹⁴ of its largest entry; ``tests/cell/
+        (reordered sums: ≤ 6 × 10⁻¹³ of its largest entry on the benchmark cycle; ``tests/cell/
         test_conversion_numerics.py``), and for the four-mechanism P2D anode one
         evaluation costs 30 instead of 36 μs (docs/anode.md "Numerics"). PyBaMM has a
         model hook for the Jacobian but none for the residual, hence the property.
