@@ -248,6 +248,9 @@ def run_cv(
     rates = [float(r) for r in scan_rates_mV_per_s]
     if not rates or any(not (r > 0) for r in rates):
         raise InputError("--scan-rates", scan_rates_mV_per_s, "positive scan rates in mV/s")
+    if len(set(rates)) < len(rates):
+        raise InputError("--scan-rates", scan_rates_mV_per_s, "each scan rate once (the "
+                         "b-value and k1/k2 fits need distinct rates)")
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)

@@ -164,3 +164,13 @@ def test_a_cathode_value_set_on_a_full_cell_says_where_the_cathode_comes_from():
         prepare_cell("hem_full_cell_na_pba", PARAMS, "Charge at C/10 until 4.0 V",
                      overrides=["cathode_thickness=100um"])
     assert exc.value.value == "cathode_thickness" and "extends:" in exc.value.hint
+
+
+def test_cv_refuses_a_scan_rate_given_twice(tmp_path):
+    """`cell cv --scan-rates 1,1` ended in 'unexpected LinAlgError: SVD did not converge'
+    (exit 1) after solving both sweeps: the b-value fit needs distinct rates."""
+    from hemcell.cli.main import main
+
+    code = main(["cell", "cv", "hem_half_cell_sp", "--params", PARAMS, "--scan-rates", "1,1",
+                 "--out", str(tmp_path / "out")])
+    assert code == 2
