@@ -152,10 +152,11 @@ def cv(
 ) -> None:
     """Cyclic voltammetry: b-values (i = a v^b), capacitive fraction (k1 v + k2 v^1/2) and
     each mechanism's true share; writes summary.json, cv.csv, cv.png, b_value.png."""
-    from hemcell.workflows.anode_cv import run_cv, write_cv_outputs
+    from hemcell.workflows.anode_cv import check_at_voltage, run_cv, write_cv_outputs
 
     rates = number_list(scan_rates, "--scan-rates", "0.1,0.2,0.5")
     lo, hi = number_list(window, "--window", "0.01,3.0", count=2, positive=False)
+    check_at_voltage(at_voltage, (lo, hi))
     mechs = mechanisms.split(",") if mechanisms is not None else None
     mesh_pts = {}
     for item in mesh or []:

@@ -336,8 +336,18 @@ def _on_grid(br: dict[str, np.ndarray], grid: np.ndarray, key: str) -> np.ndarra
     return np.interp(grid, v, y)
 
 
+def check_at_voltage(at_voltage: float | None, window: Sequence[float]) -> None:
+    """Refuse a b-value voltage outside the sweep's window (the current there would be
+    the one at the window's end: np.interp holds it)."""
+    lo, hi = float(window[0]), float(window[1])
+    if at_voltage is not None and not lo < float(at_voltage) < hi:
+        raise InputError("--at-voltage", at_voltage, f"a voltage inside the window "
+                         f"{lo:g}-{hi:g} V")
+
+
 def analyse(res: CVResult, at_voltage: float | None = None) -> dict[str, Any]:
     """b-values, k₁/k₂ capacitive fractions and true mechanism shares (last cycle)."""
+    check_at_voltage(at_voltage, res.window)
     curves = [c for c in res.curves if c.completed]
     rates = np.array([c.scan_rate_mV_per_s for c in curves])
     cyc = res.cycles

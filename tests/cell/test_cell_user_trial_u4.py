@@ -174,3 +174,14 @@ def test_cv_refuses_a_scan_rate_given_twice(tmp_path):
     code = main(["cell", "cv", "hem_half_cell_sp", "--params", PARAMS, "--scan-rates", "1,1",
                  "--out", str(tmp_path / "out")])
     assert code == 2
+
+
+def test_cv_refuses_a_b_value_voltage_outside_the_window(tmp_path):
+    """`--at-voltage 5` with the 0.01-3 V window gave b-values of the current held at
+    3 V (np.interp's end value), labelled 5 V."""
+    from hemcell.cli.main import main
+
+    code = main(["cell", "cv", "hem_half_cell_sp", "--params", PARAMS, "--scan-rates", "0.5,1",
+                 "--at-voltage", "5", "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert not (tmp_path / "out" / "summary.json").exists()
