@@ -210,10 +210,14 @@ def cycle_life(
     """Capacity over many cycles with strain-driven loss of active material (cycle-resolved:
     the full model every few cycles, docs/anode.md); writes summary.json, cycle_life.csv,
     cycle_life.png."""
-    from hemcell.workflows.anode_cycle_life import run_cycle_life, write_cycle_life_outputs
+    from hemcell.workflows.anode_cycle_life import (
+        check_report_cycles,
+        run_cycle_life,
+        write_cycle_life_outputs,
+    )
 
-    report_cycles = ([int(x) for x in number_list(report, "--report-cycles", "70,1000,2500")]
-                     if report else [])
+    report_cycles = (check_report_cycles(number_list(report, "--report-cycles", "70,1000,2500"),
+                                         cycles) if report else [])
     res = run_cycle_life(
         recipe, params, protocol, cycles, set_ or [], ion=ion, tol=tolerance, progress=typer.echo
     )

@@ -237,6 +237,22 @@ def _record(res: CycleLife, n: int, phi: float, r: dict[str, float]) -> None:
     res.lam_state.append(r["lam_state"])
 
 
+def check_report_cycles(report_cycles: Sequence[float], n_cycles: int) -> list[int]:
+    """The cycles to report as integers in 1..``n_cycles`` (``--report-cycles``).
+
+    Raises
+    ------
+    InputError
+        A cycle that is not a whole number or lies outside the run (there is no value
+        to report there: the summary held null and the command failed printing it).
+    """
+    bad = [c for c in report_cycles if c != int(c) or not 1 <= c <= n_cycles]
+    if bad:
+        raise InputError("--report-cycles", ",".join(f"{c:g}" for c in bad),
+                         f"whole cycle numbers from 1 to --cycles ({n_cycles})")
+    return [int(c) for c in report_cycles]
+
+
 def at_cycle(res: CycleLife, values: Sequence[float], n: int) -> float | None:
     """``values`` at cycle ``n``, linear in N between evaluations (None outside)."""
     if not res.cycles or n < res.cycles[0] or n > res.cycles[-1]:

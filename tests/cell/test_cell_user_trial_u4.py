@@ -185,3 +185,18 @@ def test_cv_refuses_a_b_value_voltage_outside_the_window(tmp_path):
                  "--at-voltage", "5", "--out", str(tmp_path / "out")])
     assert code == 2
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+@pytest.mark.parametrize("report", ["50,500", "1.5"])
+def test_cycle_life_refuses_report_cycles_outside_the_run(report, tmp_path):
+    """`--cycles 100 --report-cycles 50,500` ran, then failed printing cycle 500
+    ('unexpected TypeError: unsupported format string passed to NoneType', exit 1);
+    1.5 was read as cycle 1."""
+    from hemcell.cli.main import main
+
+    code = main(["cell", "cycle-life", "hem_half_cell_sp", "--params", PARAMS, "--cycles",
+                 "100", "--report-cycles", report, "--protocol",
+                 "Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V",
+                 "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert not (tmp_path / "out" / "summary.json").exists()
