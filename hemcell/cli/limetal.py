@@ -260,8 +260,10 @@ def licu_cmd(
                  set_ or (), kinetics, focusing_from_surface, focusing_metric,
                  plots_on=not no_plots)
     for a, r in _per_anode(s):
+        failed = ("" if r.get("failure_cycle") is None else
+                  f", failure: cycle {r['failure_cycle']} of {cycles} ({r['failure_reason']})")
         typer.echo(f"{a}: mean CE {r['mean_coulombic_efficiency']:.4f}, Aurbach CE "
-                   f"{r['aurbach_coulombic_efficiency']:.4f}")
+                   f"{r['aurbach_coulombic_efficiency']:.4f}{failed}")
     _done(out, s)
 
 

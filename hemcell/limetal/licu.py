@@ -73,6 +73,7 @@ class LiCuCycling:
     aurbach_coulombic_efficiency: float
     failure_cycle: int | None = None
     electrolyte_exhausted_h: float | None = None
+    failure_reason: str | None = None
 
 
 def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
@@ -88,7 +89,7 @@ def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
         p.temperature_K), p.loss_coefficient_per_V)
     v = sym.overpotential_V[:cycles]
     return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle,
-                       sym.electrolyte_exhausted_h)
+                       sym.electrolyte_exhausted_h, sym.failure_reason)
 
 
 def licu_summary(res: LiCuCycling) -> dict[str, Any]:
@@ -103,6 +104,7 @@ def licu_summary(res: LiCuCycling) -> dict[str, Any]:
         "overpotential_mV": [1e3 * x for x in v],
         "initial_overpotential_mV": 1e3 * v[0],
         "failure_cycle": res.failure_cycle,
+        "failure_reason": res.failure_reason,
         # diagnostic, as for the symmetric cell (both electrodes lose Li once plated)
         "electrolyte_exhausted_h": res.electrolyte_exhausted_h,
     }

@@ -106,3 +106,17 @@ def test_cm2_shorthand_keeps_a_number_exponent(text, si_unit, si):
     from hemcell.cli.limetal import _quantity
 
     assert _quantity(text, si_unit, "--current-density") == pytest.approx(si, rel=1e-12)
+
+
+def test_licu_says_when_and_why_it_failed(tmp_path, capsys):
+    """200 mAh/cm2 per cycle is more than the 450 um foil holds (92.8 mAh/cm2): the cell
+    fails in cycle 1. The summary held failure_cycle only and the command printed a mean
+    CE as if all cycles had run."""
+    out = tmp_path / "licu"
+    assert main(["limetal", "licu", "--anode", "coated", "--cycles", "3", "--areal-capacity",
+                 "200mAh/cm2", "--current-density", "1mA/cm2", "--out", str(out),
+                 "--no-plots"]) == 0
+    assert "failure: cycle 1 of 3 (Li inventory exhausted)" in capsys.readouterr().out
+    s = json.loads((out / "summary.json").read_text())
+    assert (s["failure_cycle"], s["failure_reason"], s["cycles"]) == (
+        1, "Li inventory exhausted", 1)
