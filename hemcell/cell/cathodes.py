@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import pybamm
@@ -180,29 +180,34 @@ def ocp_table_with_walls(si: Mapping[str, Any]) -> tuple[list[float], list[float
 def _ocp(theta: list[float], volts: list[float], name: str):
     import numpy as np
 
-    x, y = np.asarray(theta), np.asarray(volts)
+    return partial(_ocp_of, x=np.asarray(theta), y=np.asarray(volts), name=name)
 
-    def ocp(sto):
-        return pybamm.Interpolant(x, y, sto, name=f"{name} OCP", interpolator="linear")
 
-    return ocp
+# The PyBaMM functions are module functions bound with functools.partial (not closures),
+# so parameter values and simulations pickle (`Simulation.save`).
+def _ocp_of(sto, *, x, y, name: str):
+    return pybamm.Interpolant(x, y, sto, name=f"{name} OCP", interpolator="linear")
 
 
 def _exchange_current(i0_half: float, c_e0: float, floor: float, ea_J_per_mol: float,
                       t_ref_K: float):
-    def j0(c_e, c_s_surf, c_s_max, T):
-        sto = pybamm.minimum(pybamm.maximum(c_s_surf / c_s_max, floor), 1 - floor)
-        return (i0_half * (c_e / c_e0) ** 0.5 * (sto * (1 - sto)) ** 0.5 / 0.5
-                * arrhenius_factor(ea_J_per_mol, T, t_ref_K, exp=pybamm.exp))
+    return partial(_j0, i0_half=i0_half, c_e0=c_e0, floor=floor,
+                             ea_J_per_mol=ea_J_per_mol, t_ref_K=t_ref_K)
 
-    return j0
+
+def _j0(c_e, c_s_surf, c_s_max, T, *, i0_half: float, c_e0: float, floor: float,
+        ea_J_per_mol: float, t_ref_K: float):
+    sto = pybamm.minimum(pybamm.maximum(c_s_surf / c_s_max, floor), 1 - floor)
+    return (i0_half * (c_e / c_e0) ** 0.5 * (sto * (1 - sto)) ** 0.5 / 0.5
+            * arrhenius_factor(ea_J_per_mol, T, t_ref_K, exp=pybamm.exp))
 
 
 def _diffusivity(d_ref: float, ea_J_per_mol: float, t_ref_K: float):
-    def d_s(sto, T):
-        return d_ref * arrhenius_factor(ea_J_per_mol, T, t_ref_K, exp=pybamm.exp)
+    return partial(_d_s, d_ref=d_ref, ea_J_per_mol=ea_J_per_mol, t_ref_K=t_ref_K)
 
-    return d_s
+
+def _d_s(sto, T, *, d_ref: float, ea_J_per_mol: float, t_ref_K: float):
+    return d_ref * arrhenius_factor(ea_J_per_mol, T, t_ref_K, exp=pybamm.exp)
 
 
 def initial_stoichiometry(si: Mapping[str, Any]) -> float:

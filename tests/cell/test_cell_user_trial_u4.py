@@ -105,8 +105,9 @@ def test_a_simulation_saves_and_loads_with_pybamm(tmp_path):
     sim.save(str(tmp_path / "sim.pkl"))
     again = pybamm.load(str(tmp_path / "sim.pkl")).solve([0, 600])
     np.testing.assert_array_equal(again["Voltage [V]"].entries, sol["Voltage [V]"].entries)
-    for value in HEMFullCell({"cathode": "LFP"}).default_parameter_values.values():
-        pickle.dumps(value)
+    for cathode in ("LFP", "cathode_he_nvpf"):  # a cathode set's OCP, j0, D_s; Na metal
+        for value in HEMFullCell({"cathode": cathode}).default_parameter_values.values():
+            pickle.dumps(value)
 
 
 def test_a_cycle_without_delithiation_has_no_coulombic_efficiency():
