@@ -73,12 +73,15 @@ _ELEMENT = re.compile(r"^[A-Z][a-z]?$")
 
 
 @lru_cache(maxsize=4)
-def default_inventory(parameter_set: str = DEFAULT_PARAMETER_SET) -> Inventory:
-    """Elements per mechanism of a parameter set (the default element options)."""
+def default_inventory(parameter_set: str = DEFAULT_PARAMETER_SET,
+                      ion: str | None = None) -> Inventory:
+    """Elements per mechanism of a parameter set (the default element options), for the
+    carrier ``ion`` (``None``: the set's own; Zn alloys with Li but not with Na or K)."""
+    from hemcell.cell.carriers import apply_carrier_ion
     from hemcell.cell.parameters import inventory_from_si, load_si
 
     si, _ = load_si(parameter_set)
-    return inventory_from_si(si)
+    return inventory_from_si(apply_carrier_ion(si, ion))
 
 
 def _elements(key: str, value: Any) -> tuple[str, ...]:
@@ -170,7 +173,19 @@ class HEMOptions(pybamm.BatteryModelOptions):
         if cell == "full" and x_avg != "false":
             raise InputError("options['x-average']", x_avg, "'false' (a full cell is P2D)")
         element_keys = ("convertible elements", "alloying elements", "space-charge elements")
-        inv = default_inventory() if not all(k in hem for k in element_keys) else None
+        # a cathode set's carrier (Na, K) decides the default elements, and the default
+        # mechanisms are those with elements (as `cell run` drops them for the recipes)
+        cathode = str(hem.get("cathode", "LFP")) if cell == "full" else ""
+        ion = None
+        if is_cathode_set(cathode):
+            from hemcell.cell.cathodes import cathode_carrier, cathode_set_si
+
+            ion = cathode_carrier(cathode_set_si(cathode))
+        inv = default_inventory(ion=ion) if not all(k in hem for k in element_keys) else None
+        if ion is not None and inv is not None and "mechanisms" not in hem:
+            have = {"conversion": inv.conversion, "alloying": inv.alloying,
+                    "space_charge": inv.space_charge}
+            mechs = tuple(m for m in mechs if have.get(m, True))
         out: dict[str, Any] = {
             "mechanisms": mechs,
             "convertible elements": _elements(

@@ -201,3 +201,23 @@ def test_cycle_life_refuses_report_cycles_outside_the_run(report, tmp_path):
                  "--out", str(tmp_path / "out")])
     assert code == 2
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_a_na_full_cell_runs_from_pybamm_with_its_default_values():
+    """`pybamm.Simulation(HEMFullCell({"cathode": "cathode_he_nvpf"}))` stopped with a
+    ZeroDivisionError: its default elements were the Li ones (Zn alloys with Li, not with
+    Na), so the Zn alloying of the model met a zero Na alloying capacity. The defaults now
+    follow the cathode's carrier, as `cell run` does (no alloying for Na)."""
+    import numpy as np
+    import pybamm
+
+    from hemcell.cell.full_cell import HEMFullCell
+
+    model = HEMFullCell({"cathode": "cathode_he_nvpf"})
+    assert "alloying" not in model.mechanisms and "conversion" in model.mechanisms
+    sim = pybamm.Simulation(model, experiment=pybamm.Experiment(["Charge at C/5 for 10 minutes"]))
+    sol = sim.solve()  # the cell starts discharged
+    q = sol["Discharge capacity [A.h]"].entries
+    nominal = model.default_parameter_values["Nominal cell capacity [A.h]"]
+    assert np.all(np.isfinite(q))
+    np.testing.assert_allclose(q[-1], -nominal / 5 / 6, rtol=1e-6)
