@@ -87,7 +87,8 @@ def run(
     dis = ", ".join(f"{q:.1f}" for q in summary["discharge_capacity_mAh_per_g"])
     cha = ", ".join(f"{q:.1f}" for q in summary["charge_capacity_mAh_per_g"])
     # per gram of the working electrode's active material: the anode's in a HEM full cell
-    per = {"full": " of anode", "cathode_half": " of cathode"}.get(summary.get("cell"), "")
+    per = {"full": " of anode", "cathode_half": " of cathode",
+           "hard_carbon_full": " of cathode"}.get(summary.get("cell"), "")
     typer.echo(f"discharge capacity [mAh/g{per}]: {dis}")
     typer.echo(f"charge capacity    [mAh/g{per}]: {cha}")
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
