@@ -117,7 +117,7 @@ tail ahead of the front nucleates metal inside the layer
 (:attr:`PhaseFieldParameters.max_layer_field_V_per_m`), so such galvanostatic runs are
 refused, as are currents above the limiting current of the layer in series with the
 electrolyte gap g above it, :math:`zFc_b/((1-t_+)(h_c/D_c + g/D))` (the salt at the metal
-runs out).
+runs out; every galvanostatic run, h_c = 0 without a resolved layer).
 
 Discretisation: P1 for :math:`(\xi, \tilde c, \hat\phi = \phi F/RT)` in one mixed space,
 lengths in µm (:data:`LENGTH_UNIT_M`), backward Euler, one Newton solve (PETSc SNES,
@@ -369,18 +369,21 @@ class PhaseFieldParameters:
                 "the diffuse front's tail nucleates metal inside the layer",
                 hint="raise coating_ionic_conductivity, lower the current, or use "
                      "coating_model interface")
-        if (self.coating_region and self.control == "galvanostatic"
-                and self.applied_current_density_A_per_m2
-                >= self.layer_limiting_current_A_per_m2):
+        if (self.control == "galvanostatic"
+                and self.applied_current_density_A_per_m2 >= self.limiting_current_A_per_m2):
+            where = (f"coating_model region: the limiting current zF c_b/((1 - t+)(h_c/D_c "
+                     f"+ gap/D)) of the layer (D_c = {self.coating_salt_diffusivity_m2_per_s:.3g}"
+                     f" m**2/s, h_c = {self.coating_thickness_m:.3g} m) and the electrolyte "
+                     "above it" if self.coating_region else
+                     "the limiting current zF c_b D/((1 - t+) gap) of the electrolyte gap "
+                     f"above the metal (D = {self.electrolyte_diffusivity_m2_per_s:.3g} "
+                     f"m**2/s at {self.temperature_K:g} K)")
             raise InputError(
                 "applied_current_density", self.applied_current_density_A_per_m2,
-                f"< {self.layer_limiting_current_A_per_m2:.3g} A/m**2 for coating_model "
-                "region: the limiting current zF c_b/((1 - t+)(h_c/D_c + gap/D)) of the "
-                f"layer (D_c = {self.coating_salt_diffusivity_m2_per_s:.3g} m**2/s, "
-                f"h_c = {self.coating_thickness_m:.3g} m) and the electrolyte above it "
-                "(above it the salt at the metal runs out)",
-                hint="a thinner or more conductive layer (D_c = D kappa_c/kappa_e), or a "
-                     "lower current")
+                f"< {self.limiting_current_A_per_m2:.3g} A/m**2, {where} (above it the salt "
+                "at the metal runs out and the concentration turns negative)",
+                hint=("a thinner or more conductive layer (D_c = D kappa_c/kappa_e), or a "
+                      "lower current") if self.coating_region else "a lower current")
 
     def replace(self, **changes: Any) -> PhaseFieldParameters:
         """Copy with some fields changed (validated again)."""
@@ -424,14 +427,15 @@ class PhaseFieldParameters:
         return self.applied_current_density_A_per_m2 / self.coating_conductivity_S_per_m
 
     @property
-    def layer_limiting_current_A_per_m2(self) -> float:
+    def limiting_current_A_per_m2(self) -> float:
         """zF c_b/((1 − t₊)[h_c/D_c + g/D]): the largest steady current through a resolved
-        layer in series with the electrolyte gap g = H − s₀ − h_c above it (the salt flux
-        (1 − t₊)i/(zF) with c falling from c_b to 0; at the start: g only shrinks) [A/m²]."""
-        gap_m = max(self.domain_height_m - self.initial_metal_height_m
-                    - self.coating_thickness_m, 0.0)
-        resistance_s_per_m = (self.coating_thickness_m / self.coating_salt_diffusivity_m2_per_s
-                              + gap_m / self.electrolyte_diffusivity_m2_per_s)
+        layer (``coating_model`` region; else h_c = 0) in series with the electrolyte gap
+        g = H − s₀ − h_c above it (the salt flux (1 − t₊)i/(zF) with c falling from c_b to
+        0; at the start: g only shrinks) [A/m²]."""
+        h_c = self.coating_thickness_m if self.coating_region else 0.0
+        gap_m = max(self.domain_height_m - self.initial_metal_height_m - h_c, 0.0)
+        layer_s_per_m = h_c / self.coating_salt_diffusivity_m2_per_s if h_c > 0 else 0.0
+        resistance_s_per_m = layer_s_per_m + gap_m / self.electrolyte_diffusivity_m2_per_s
         return (self.charge_number * FARADAY_C_PER_MOL * self.bulk_concentration_mol_per_m3
                 / ((1.0 - self.cation_transference_number) * resistance_s_per_m))
 

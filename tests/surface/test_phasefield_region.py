@@ -157,7 +157,7 @@ def test_region_rule_refuses_a_current_above_the_layer_limiting_current():
     p = pf_parameters(coating_conductivity_S_per_m=0.3, **base)
     d_c = 3.22e-10 * 0.3 / 1.19
     assert p.coating_salt_diffusivity_m2_per_s == pytest.approx(d_c)
-    assert p.layer_limiting_current_A_per_m2 == pytest.approx(
+    assert p.limiting_current_A_per_m2 == pytest.approx(
         FARADAY_C_PER_MOL * 1000.0 / ((1 - 0.38) * (2.5e-6 / d_c + 5.5e-6 / 3.22e-10)))
     with pytest.raises(InputError) as err:
         pf_parameters(coating_conductivity_S_per_m=0.1, **base)
@@ -295,3 +295,22 @@ if __name__ == "__main__":
     import sys
 
     main(sys.argv[1])
+
+
+@pytest.mark.parametrize("case", [dict(), dict(coating_thickness_m=28e-9)])
+def test_every_galvanostatic_run_refuses_a_current_above_the_limiting_current(case):
+    """Bare and interface-coated too: zF c_b D/((1 − t₊) g), g = 10 − 2 µm of electrolyte
+    (6.26e3 A/m² here). Above it the salt at the metal ran out and the run went on with a
+    negative concentration (600 mA/cm² in the default Li cell: -11 mol/m³, exit 0; at
+    253 K, where D is 1/95 of the 298 K value, already at the default 200 mA/cm²)."""
+    from hemcell.errors import InputError
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    p = pf_parameters(**case)
+    i_lim = FARADAY_C_PER_MOL * 1000.0 * 3.22e-10 / ((1 - 0.38) * 8e-6)
+    assert p.limiting_current_A_per_m2 == pytest.approx(i_lim, rel=1e-12)
+    with pytest.raises(InputError) as err:
+        pf_parameters(applied_current_density_A_per_m2=1.01 * i_lim, **case)
+    assert err.value.exit_code == 2 and "6.26e+03" in str(err.value)
+    pf_parameters(applied_current_density_A_per_m2=1.01 * i_lim, control="potentiostatic",
+                  **case)  # potentiostatic: the current is the model's answer
