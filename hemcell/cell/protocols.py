@@ -38,6 +38,8 @@ _C_RATE = re.compile(rf"(?<![\w.])(?P<sign>-\s*)?"
 _SCALE = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
 #: A current per something other than gram (mA/cm2, A/kg, ...) left after the per-gram pass.
 _OTHER_PER = re.compile(rf"{_NUMBER}\s*(?P<unit>(?:mA|A|uA|µA)\s*/\s*[^\s;]+)")
+#: A temperature at the end of a step ("... at 0oC", "at 273.15K", "at 25 °C").
+_STEP_TEMPERATURE = re.compile(rf"\bat\s+-?\s*{_NUMBER}\s*(?:oC|°C|degC|K)\s*$")
 _CURRENTS = "a current in A, mA, µA, A/g (A g-1), mA/g or µA/g, or a C-rate (1C, C/10)"
 _EXAMPLES = ("a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
              "'Charge at 1C until 3 V', 'Rest for 10 minutes', 'Hold at 0.01 V for 1 hour'")
@@ -309,6 +311,10 @@ def build_experiment(
                                  hint=f"a current in {other.group('unit')} is not read: give "
                                  "the cell's current (per-area currents times the electrode "
                                  "area) or the current per gram of active material") from None
+            if _STEP_TEMPERATURE.search(raw):
+                raise InputError("--protocol step", raw, "a step without a temperature",
+                                 hint="the cell is isothermal at the set's ambient_temperature"
+                                 ": give it once, --set ambient_temperature=0degC") from None
             raise InputError("--protocol step", raw, _EXAMPLES,
                              hint=_instruction_hint(raw) or f"PyBaMM: {_first_sentence(exc)}; "
                              f"currents: {_CURRENTS}") from None

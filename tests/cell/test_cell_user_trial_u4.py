@@ -221,3 +221,16 @@ def test_a_na_full_cell_runs_from_pybamm_with_its_default_values():
     nominal = model.default_parameter_values["Nominal cell capacity [A.h]"]
     assert np.all(np.isfinite(q))
     np.testing.assert_allclose(q[-1], -nominal / 5 / 6, rtol=1e-6)
+
+
+@pytest.mark.parametrize("step", ["Discharge at 1C until 0.01 V at 0oC",
+                                  "Charge at 0.1 A/g for 1 hour at 273.15K",
+                                  "Rest for 10 minutes at -10 °C"])
+def test_a_step_temperature_is_refused_naming_ambient_temperature(step):
+    """PyBaMM's hint was 'Temperature must be specified as a keyword argument' (no such
+    thing on the command line) or 'units must be A, V, W, Ohm or C'."""
+    from hemcell.cell.protocols import build_experiment
+
+    with pytest.raises(InputError) as exc:
+        build_experiment(step, mass_g=0.015, nominal_capacity_Ah=0.014)
+    assert "ambient_temperature" in exc.value.hint
