@@ -8,7 +8,7 @@ options added, so that a model's ``options`` print, serialise (``pybamm.Serialis
 =========================  ===============================================================
 option                     values (default)
 =========================  ===============================================================
-``"mechanisms"``           any of :data:`~hemcell.cell.mechanisms.MECHANISMS` (all five)
+``"mechanisms"``           any of :data:`~hemcell.cell.mechanisms.MECHANISMS` (all six)
 ``"convertible elements"`` element symbols (those of :data:`DEFAULT_PARAMETER_SET`)
 ``"alloying elements"``    element symbol → number of Li–M stages (as the default set)
 ``"space-charge elements"`` element symbols (as the default set)
