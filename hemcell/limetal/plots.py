@@ -19,8 +19,10 @@ def _plt() -> Any:
 def plot_rate(path: Path, curves: Mapping[str, Sequence[Mapping[str, Any]]],
               rates: Mapping[str, Sequence[float]],
               capacities: Mapping[str, Sequence[float]],
-              paper: tuple[Sequence[float], Sequence[float]] | None = None) -> None:
-    """Voltage vs capacity at each C-rate, and capacity vs C-rate with the paper's values."""
+              paper: tuple[Sequence[float], Sequence[float]] | None = None,
+              temperature_K: float | None = None) -> None:
+    """Voltage vs capacity at each C-rate, and capacity vs C-rate with the paper's values
+    (measured at room temperature; the title gives the run's ``temperature_K``)."""
     plt = _plt()
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
     styles = ["-", "--", ":"]
@@ -32,10 +34,12 @@ def plot_rate(path: Path, curves: Mapping[str, Sequence[Mapping[str, Any]]],
                     label=f"{label} {c:g}C" if k == 0 or j == 0 else None)
         a2.plot(rates[label], capacities[label], "o" + styles[k % 3], label=f"hemcell {label}")
     if paper is not None:
-        a2.plot(paper[0], paper[1], "ks", mfc="none", label="seed 004 (AZCNF-Li)")
+        a2.plot(paper[0], paper[1], "ks", mfc="none",
+                label="seed 004 (AZCNF-Li, room temperature)")
     a1.set_xlabel("capacity (mAh/g LFP)")
     a1.set_ylabel("voltage vs Li (V)")
-    a1.set_title("Li||LFP discharge")
+    a1.set_title("Li||LFP discharge" + ("" if temperature_K is None
+                                        else f" at {temperature_K:.2f} K"))
     a1.legend(fontsize=7)
     a2.set_xscale("log")
     a2.set_xlabel("C-rate (1C = 170 mA/g)")

@@ -290,7 +290,8 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     if plots_on:
         plot_rate(out_dir / "rate.png", {a: r.curves for a, r in results.items()},
                   {a: r.c_rates for a, r in results.items()},
-                  {a: r.capacity_mAh_per_g for a, r in results.items()}, paper)
+                  {a: r.capacity_mAh_per_g for a, r in results.items()}, paper,
+                  temperature_K=next(iter(params.values())).temperature_K)
     write_summary(out_dir, summary)
     write_run_record(out_dir, _record(psets, params, focus),
                      extra={"c_rates": list(c_rates), "kinetics": kinetics})
