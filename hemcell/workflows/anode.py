@@ -149,6 +149,11 @@ def resolve_model(
     ``also_reads`` are names the command reads besides the model.
     """
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    if rec.cell not in ("half", "full"):  # cathode_half, hard_carbon_full: no HEM anode
+        raise InputError("recipe", rec.name, "a recipe with a HEM anode (hem_half_cell_*, "
+                         "hem_full_cell_*): this runs the HEM anode model",
+                         hint=f"{rec.name} ({rec.cell}) runs in `hemcell cell run` and its "
+                         "sweeps only, not in cell cv, cell cycle-life, eis anode or fit")
     rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
     if ion is None:
         ion = cathode_carrier_ion(rec)

@@ -234,3 +234,15 @@ def test_a_step_temperature_is_refused_naming_ambient_temperature(step):
     with pytest.raises(InputError) as exc:
         build_experiment(step, mass_g=0.015, nominal_capacity_Ah=0.014)
     assert "ambient_temperature" in exc.value.hint
+
+
+def test_a_cathode_half_cell_recipe_outside_cell_run_says_so(tmp_path):
+    """`cell cycle-life` or `hemcell fit` with cathode_half_cell_sp and its cathode set
+    said 'a cathode set runs vs its metal in cathode_half_cell_p2d / _sp', the recipe
+    given: those commands run the HEM anode model only."""
+    from hemcell.workflows.anode import prepare_cell
+
+    with pytest.raises(InputError) as exc:
+        prepare_cell("cathode_half_cell_sp", "cathode_hepba_femnnicuco",
+                     "Charge at C/5 until 4.2 V")
+    assert exc.value.field == "recipe" and "cell run" in exc.value.hint
