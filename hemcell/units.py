@@ -116,10 +116,28 @@ def _conversion(given: pint.Unit, target: pint.Unit) -> tuple[bool, float | None
     return True, float(one.to(target).magnitude)
 
 
+#: The number at the start of a quantity text (its exponent is not a unit power).
+_LEADING_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def unit_shorthand(text: str) -> str:
+    """Expand the typing shorthand of a quantity's unit into pint syntax.
+
+    ``cm2`` → ``cm**2``, ``m-1`` → ``m**-1`` (a power written right after a unit's
+    letters), ``^`` → ``**`` and ``mAh`` → ``mA*h``. Only the unit after the leading
+    number is rewritten, so ``1e-3A/cm2`` keeps its exponent.
+    """
+    number = _LEADING_NUMBER.match(text)
+    head, tail = (text[:number.end()], text[number.end():]) if number else ("", text)
+    tail = re.sub(r"(?<=[a-zA-Z])(-?\d+)", r"**\1", tail.replace("mAh", "mA*h"))
+    return head + tail.replace("^", "**")
+
+
 def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
     """Split ``'28nm'``, ``'28 nm'`` or ``'1.2e-10 m**2/s'`` into (number, unit).
 
-    A bare number gets the unit ``dimensionless``.
+    A bare number gets the unit ``dimensionless``; the unit may be typed in the
+    shorthand of :func:`unit_shorthand` (``10mA/cm2``).
 
     Raises
     ------
@@ -130,7 +148,7 @@ def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
 
     ureg = unit_registry()
     try:
-        q = ureg.Quantity(text.strip())
+        q = ureg.Quantity(unit_shorthand(text).strip())
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
             TypeError, AttributeError, AssertionError, SyntaxError,
             tokenize.TokenError) as exc:

@@ -7,7 +7,6 @@ the commands import what they need. Quantities with units are given as text:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -42,17 +41,11 @@ _Metric = Annotated[str, typer.Option(
 
 
 def _quantity(text: str, si_unit: str, option: str) -> float:
-    """Parse ``1mA/cm2``-style text into SI (``cm2`` → ``cm**2``, ``mAh`` → ``mA*h``).
-
-    The shorthand applies to the unit only, after the number (``1e-3A/cm2`` keeps its
-    exponent).
-    """
+    """Parse ``1mA/cm2``-style text into SI, a positive value
+    (:func:`hemcell.units.parse_quantity_text`, with its unit shorthand)."""
     from hemcell.units import parse_quantity_text, to_si
 
-    number = re.match(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text)
-    head, tail = (text[:number.end()], text[number.end():]) if number else ("", text)
-    tail = re.sub(r"(?<=[a-zA-Z])(-?\d+)", r"**\1", tail.replace("mAh", "mA*h"))
-    value, unit = parse_quantity_text(head + tail.replace("^", "**"), option)
+    value, unit = parse_quantity_text(text, option)
     if unit == "dimensionless":
         raise InputError(option, text, f"a number with a unit of dimension {si_unit}")
     si = to_si(value, unit, si_unit, option)

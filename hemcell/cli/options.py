@@ -115,8 +115,12 @@ def number_list(text: str, option: str, example: str, count: int | None = None,
     """
     from hemcell.errors import InputError
 
+    items = text.replace(" ", "").split(",")
+    if "" in items:  # '0.2,,1' or a trailing comma: an item left out
+        raise InputError(option, text, f"comma-separated numbers without empty items, "
+                         f"e.g. {example}")
     try:
-        values = [float(x) for x in text.replace(" ", "").split(",") if x]
+        values = [float(x) for x in items]
     except ValueError:
         raise InputError(option, text, f"comma-separated numbers, e.g. {example}") from None
     if not values or (count is not None and len(values) != count):

@@ -33,9 +33,18 @@ separator + layers falls to :math:`i`) and the voltage diverges; that cycle is t
 failure ("significant polarization", seed 004 L84; dead-Li mass-transport failure, Chen
 et al., *J. Mater. Chem. A* 5 (2017) 11671).
 
-**Li inventory.** The lost Li comes out of the foil: when an electrode has less active
-Li than the half-cycle's charge left (foil thickness ``li_foil_thickness``), the cell
-fails too (``failure_reason`` says which criterion ended the run).
+**Li inventory.** The lost Li comes out of the foil (charge :math:`Q_f` per area from
+``li_foil_thickness``): after :math:`n-1` cycles each electrode holds
+:math:`Q_f - (n-1)\lambda q` of active Li at the start of a cycle, and the electrode that
+strips first in cycle :math:`n` runs out of Li when that is less than :math:`q`. It does
+so after stripping what it has, linearly in the stripped charge, at
+
+.. math::
+
+    t_{fail} = t_{n-1} + \frac{Q_f - (n-1)\lambda q}{i}
+
+(:math:`t_{n-1}` the end of cycle :math:`n-1`); ``failure_reason`` says which criterion
+ended the run.
 
 **Stepped rate test** (:func:`rate_test_schedule`, :func:`run_schedule`): the same
 cell run through a list of (current density, areal capacity) cycles, e.g. 10 cycles at
@@ -88,7 +97,8 @@ class SymmetricResult:
 
     @property
     def time_to_failure_h(self) -> float | None:
-        """Elapsed time at the end of the failed cycle [h], or None."""
+        """Elapsed time at failure [h], or None: the end of the failed cycle (salt
+        depletion), the moment the stripping foil runs out of Li (Li inventory)."""
         if self.failure_cycle is None:
             return None
         return self.cycle_end_time_s[self.failure_cycle - 1] / 3600.0
@@ -202,12 +212,12 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
     lost = 0.0
     t = 0.0
     for n, (i, q) in enumerate(schedule, start=1):
+        if foil - lost < q:  # the first stripping electrode runs out within the half-cycle
+            failure, reason = n, "Li inventory exhausted"
+            t_end.append(t + (foil - lost) / i)
+            break
         lost += lam[i] * q
         t += 2.0 * q / i
-        if foil - lost < q:
-            failure, reason = n, "Li inventory exhausted"
-            t_end.append(t)
-            break
         if exhausted_h is None and budget.free_volume_m3(
                 2 * lost * p.li_electrode_area_m2 / FARADAY_C_PER_MOL) < 0:
             exhausted_h = t / 3600.0

@@ -96,6 +96,31 @@ _COATED_NAMES: dict[str, ParameterUse] = {
 PARAMETERS: tuple[ParameterUse, ...] = (*_NAMES.values(), *_COATED_NAMES.values())
 
 
+#: Lowest cell temperature [K] at which hemcell runs the aqueous ZnSO₄ electrolyte
+#: without a warning. ``assumed``: no freezing point of the sets' 2 M ZnSO₄ was found in
+#: the sources (literature-phasefield-zn-eis.md B2 lists no ZnSO₄ phase data), so the
+#: freezing point of pure water, 273.15 K, is taken; the salt lowers it by an amount not
+#: known here, so colder runs may still be liquid, but the sets' 25 °C transport and
+#: kinetic values are not meant for a partly frozen electrolyte.
+ZN_ELECTROLYTE_MIN_TEMPERATURE_K = 273.15
+ZN_ELECTROLYTE_MIN_TEMPERATURE_SOURCE = {"assumed": (
+    "273.15 K, the freezing point of pure water: no freezing point of 2 M ZnSO4 was found "
+    "(literature-phasefield-zn-eis.md B2); the salt lowers it by an unknown amount.")}
+
+
+def zn_electrolyte_temperature_warnings(temperature_K: float) -> list[str]:
+    """The aqueous Zn electrolyte's temperature policy: a warning below
+    :data:`ZN_ELECTROLYTE_MIN_TEMPERATURE_K` (the run goes on), else none."""
+    t_min = ZN_ELECTROLYTE_MIN_TEMPERATURE_K
+    if temperature_K >= t_min - 1e-9:
+        return []
+    return [f"cell temperature {temperature_K:.2f} K ({temperature_K - 273.15:.1f} degC) is "
+            f"below {t_min:.2f} K, the freezing point of water assumed as the lower bound "
+            "of the aqueous ZnSO4 electrolyte (its own freezing point is not in the "
+            "sources): the electrolyte may be partly frozen and its 25 degC values are "
+            "extrapolated"]
+
+
 @dataclass(frozen=True)
 class ZincCellParameters:
     """Inputs of one Zn electrode in a Zn‖Zn cell, SI units (see the module docstring)."""

@@ -65,20 +65,6 @@ EIS_PARAMETERS: dict[str, dict[str, Any]] = {
             "spectrum the shortest step is the period at the highest frequency (1 us at "
             "1 MHz), so the double layer's series RC time must be shorter than that.")},
     },
-    "electrolyte_temperature_min": {
-        "value": -10.0, "unit": "degC", "si_unit": "K",
-        "source": {"assumed": (
-            "Lower end of the temperatures at which the Valoen & Reimers (2005) fits carry "
-            "the sets' 25 degC electrolyte values; their measured range is not in the "
-            "abstract available to hemcell (literature-li-metal.md). Below, the "
-            "diffusivity fit approaches its VTF singularity (229 + 5c K = 234 K at 1 M).")},
-    },
-    "electrolyte_temperature_max": {
-        "value": 60.0, "unit": "degC", "si_unit": "K",
-        "source": {"assumed": (
-            "Upper end of the electrolyte temperature range (see the lower end); LiPF6 "
-            "carbonate electrolytes are not used above it in coin-cell tests.")},
-    },
 }
 
 #: Electrode area of the Li-metal cells: where it comes from (for the summary).
@@ -114,23 +100,20 @@ def parse_frequencies(text: str) -> np.ndarray:
     return np.unique(f)
 
 
-def temperature_range_K(extra: Mapping[str, float] | None = None) -> tuple[float, float]:
-    """Allowed cell temperatures [K] (the electrolyte data range of :data:`EIS_PARAMETERS`)."""
-    v = eis_values(extra)
-    return v["electrolyte_temperature_min"], v["electrolyte_temperature_max"]
-
-
 def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> list[float]:
-    """``25,35,45,55degC`` or ``298.15,308.15K`` → kelvin, checked against the range.
+    """``25,35,45,55degC`` or ``298.15,308.15K`` → kelvin.
+
+    The electrolyte's temperature policy (a warning outside the range of its fits, exit 2
+    at the diffusivity fit's divergence) applies per spectrum, where the electrolyte is
+    known (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`).
+    ``extra`` is not read (kept for callers that pass the ``--set`` EIS values).
 
     Raises
     ------
     InputError
-        Malformed text, no unit, or a temperature outside the electrolyte data.
+        Malformed text, no unit, or a temperature at or below 0 K.
     """
-    lo, hi = temperature_range_K(extra)
-    allowed = (f"comma-separated temperatures with a unit (degC or K) between "
-               f"{lo - 273.15:g} and {hi - 273.15:g} degC ({lo:g}-{hi:g} K), "
+    allowed = ("comma-separated temperatures with a unit (degC or K) above 0 K, "
                "e.g. 25,35,45,55degC")
     m = re.fullmatch(r"\s*([-+0-9.eE,\s]+?)\s*(degC|°C|C|K)\s*", text)
     if not m:
@@ -140,9 +123,8 @@ def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> l
     except ValueError:
         raise InputError("--temperatures", text, allowed) from None
     kelvin = [v + 273.15 if m.group(2) != "K" else v for v in values]
-    if not kelvin or any(not (lo - 1e-9 <= t <= hi + 1e-9) for t in kelvin):
-        raise InputError("--temperatures", text, allowed,
-                         hint="the electrolyte transport is known only in this range")
+    if not kelvin or any(not (math.isfinite(t) and t > 0) for t in kelvin):
+        raise InputError("--temperatures", text, allowed)
     return kelvin
 
 
@@ -203,6 +185,8 @@ class Spectrum:
         ``max |F(y*)|`` of the operating point.
     info
         Anything else for the summary.
+    warnings
+        The electrolyte's temperature warnings at this spectrum's temperature.
     """
 
     label: str
@@ -214,6 +198,7 @@ class Spectrum:
     dc_resistance_ohm: dict[str, float] = field(default_factory=dict)
     drift: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -249,12 +234,14 @@ def symmetric_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: 
                        overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
                        var_pts: Mapping[str, int] | None = None) -> Spectrum:
     """Li‖Li spectrum of a bare or coated cell from the limetal parameter set."""
+    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
 
     p = cell_parameters(load_anode_set(anode, list(overrides)), anode)
     T = p.temperature_K if temperature_K is None else temperature_K
+    warnings = electrolyte_temperature_warnings(T, p.electrolyte_concentration_mol_per_m3)
     values = em.symmetric_values(p, T, eis_values(extra)["film_capacitance"])
     sim = em.symmetric_simulation(values, var_pts)
     inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
@@ -274,12 +261,14 @@ def symmetric_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: 
                           "electrode_area_m2": p.li_electrode_area_m2,
                           "double_layer_capacity_F_per_m2": p.li_double_layer_capacity_F_per_m2,
                           "film_capacitance_F_per_m2": values.film_capacitance_F_per_m2,
-                          "seed_resistance_ohm": p.symmetric_cell_resistance_ohm})
+                          "seed_resistance_ohm": p.symmetric_cell_resistance_ohm},
+                    warnings=warnings)
 
 
 def lfp_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: np.ndarray,
                  soc: float | None, overrides: Sequence[str] = ()) -> Spectrum:
     """Li‖LFP spectrum (DFN with double layers) at a state of charge (default: charged)."""
+    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings
     from hemcell.limetal.halfcell import IN_X0, build_half_cell
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
     from hemcell.smallsignal import linearise
@@ -287,6 +276,9 @@ def lfp_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: np.nda
 
     pset = load_anode_set(anode, list(overrides))
     p = cell_parameters(pset, anode)
+    warnings = electrolyte_temperature_warnings(
+        p.temperature_K if temperature_K is None else temperature_K,
+        p.electrolyte_concentration_mol_per_m3)
     cell = build_half_cell(p, pset)
     sim = em.lfp_differential_simulation(cell)
     if temperature_K is not None:
@@ -315,7 +307,8 @@ def lfp_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: np.nda
     return Spectrum(anode, T, np.asarray(frequencies_Hz), z, procs, drift=lin.drift,
                     info={"lfp_stoichiometry": x0 / 1.0, "inputs": {IN_X0: inputs[IN_X0]},
                           "electrode_area_m2": p.cathode_area_m2,
-                          "process_split_unattributed_max": float(closure.max())})
+                          "process_split_unattributed_max": float(closure.max())},
+                    warnings=warnings)
 
 
 #: Li||LFP process terms: PyBaMM's voltage breakdown of the DFN (x-averaged over the LFP
@@ -353,6 +346,10 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     ``soc`` (fraction of the theoretical capacity) becomes the protocol "lithiate at
     0.1 A/g for soc x capacity, rest 30 min"; ``protocol`` is any PyBaMM step list.
     """
+    from hemcell.limetal.electrolyte import (
+        electrolyte_temperature_warnings,
+        valoen_electrolyte_state,
+    )
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, prepare_cell
@@ -382,6 +379,8 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                              "Rest for 30 minutes", overrides=sets)
         steps = setup.protocol
     pv = setup.parameter_values
+    state = valoen_electrolyte_state(pv)  # the Li half-cell's Xu2019 electrolyte
+    warnings = [] if state is None else electrolyte_temperature_warnings(*state)
     pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
     sim = build_simulation(setup.recipe, pv, setup.inventory)
     inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
@@ -419,7 +418,8 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                           "li_counter_electrode_capacitance_F": c_li,
                           "anode_double_layer_capacitance_F": c_dl,
                           "mechanism_charge_transfer_resistance_ohm": r_mech,
-                          "mass_g": setup.mass_g})
+                          "mass_g": setup.mass_g},
+                    warnings=warnings)
 
 
 #: Electrode-averaged potential difference of the HEM anode (the mechanisms' driving force).
@@ -741,7 +741,8 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
     recipe, params
         ``anode``: model recipe and parameter set.
     temperature_K
-        Cell temperature [K] within the electrolyte data (:func:`temperature_range_K`);
+        Cell temperature [K] (outside the electrolyte fits' range: a warning in the
+        spectrum's ``warnings``; at the diffusivity fit's divergence: InputError);
         ``None``: the set's ambient temperature.
     soc
         ``li-lfp``: state of charge (1 = the set's charged state, default);
@@ -760,8 +761,9 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
     Raises
     ------
     InputError
-        Unknown cell or anode, a frequency <= 0, a temperature outside the electrolyte
-        data, ``soc``/``protocol`` where the cell has none, a bad override.
+        Unknown cell or anode, a frequency <= 0, a temperature at or below the
+        electrolyte fit's divergence, ``soc``/``protocol`` where the cell has none, a bad
+        override.
     """
     if cell not in CELLS:
         raise InputError("CELL", cell, " | ".join(CELLS))
@@ -770,10 +772,6 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
         raise InputError("--frequencies", f"{f.min() if f.size else 'none'}",
                          "frequencies > 0 Hz")
     extra, set_overrides = split_overrides(overrides)
-    lo, hi = temperature_range_K(extra)
-    if temperature_K is not None and not lo - 1e-9 <= temperature_K <= hi + 1e-9:
-        raise InputError("--temperatures", f"{temperature_K} K",
-                         f"{lo:g}-{hi:g} K (electrolyte data)")
     if cell == "anode":
         return anode_spectrum(recipe, params, temperature_K, f, soc, protocol, set_overrides,
                               extra)
@@ -804,10 +802,16 @@ def run_eis(req: EISRequest) -> EISResult:
         raise InputError("--frequencies", f"{f.size} frequencies", "two or more frequencies")
     temps: Sequence[float | None] = req.temperatures_K or (None,)
     cases = (req.params,) if req.cell == "anode" else req.anodes
-    spectra = [cell_spectrum(req.cell, f, anode=case, recipe=req.recipe, params=req.params,
-                             temperature_K=T, soc=req.soc, protocol=req.protocol,
-                             overrides=req.overrides)
-               for case in cases for T in temps]
+    from hemcell.workflows.limetal import report_warnings
+
+    spectra: list[Spectrum] = []
+    warnings: list[str] = []
+    for case in cases:
+        for T in temps:
+            spectra.append(cell_spectrum(req.cell, f, anode=case, recipe=req.recipe,
+                                         params=req.params, temperature_K=T, soc=req.soc,
+                                         protocol=req.protocol, overrides=req.overrides))
+            report_warnings(spectra[-1].warnings, warnings)
     fits = [fit_circuit(s, req.cell) for s in spectra]
     kk = [kramers_kronig(s) for s in spectra]
     return EISResult(req, spectra, fits, kk, eis_values(split_overrides(req.overrides)[0]))
@@ -835,6 +839,9 @@ def summarize(result: EISResult) -> dict[str, Any]:
         "kk": result.kk,
         "operating_point_drift_max": float(max(s.drift for s in result.spectra)),
     }
+    warnings = list(dict.fromkeys(w for s in result.spectra for w in s.warnings))
+    if warnings:
+        summary["warnings"] = warnings
     for label, items in by_label.items():
         s0, fit0 = items[0]
         rct = {f"{s.temperature_K:.2f}": charge_transfer_resistance(fit, req.cell)
@@ -975,7 +982,8 @@ def write_outputs(result: EISResult, out: str | Path, plots_on: bool = True) -> 
             eis_plots.arrhenius(result, summary, out / "arrhenius.png")
     write_summary(out, summary)
     req = result.request
-    write_run_record(out, {"request": req.__dict__, "eis_parameters": result.eis_parameters})
+    write_run_record(out, {"request": req.__dict__, "eis_parameters": result.eis_parameters},
+                     extra={"warnings": summary.get("warnings", [])})
     return summary
 
 

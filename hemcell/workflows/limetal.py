@@ -162,6 +162,48 @@ def check_fit_overrides(fit: str, overrides: Sequence[str] | None) -> None:
         refuse_unread(keys, reads, f"`hemcell limetal {fit}` ({anode} Li; it fits {fitted})")
 
 
+def report_warnings(new: Sequence[str], seen: list[str] | None = None) -> list[str]:
+    """Write each warning of ``new`` not yet in ``seen`` to stderr and append it there.
+
+    Returns
+    -------
+    list of str
+        ``seen`` (a new list when ``None``), for the run's ``warnings``.
+    """
+    import sys
+
+    seen = [] if seen is None else seen
+    for w in new:
+        if w not in seen:
+            print(f"warning: {w}", file=sys.stderr)
+            seen.append(w)
+    return seen
+
+
+def electrolyte_warnings(temperature_K: float, concentration_mol_per_m3: float,
+                         seen: list[str] | None = None) -> list[str]:
+    """The Li electrolyte's temperature policy for a run
+    (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`), reported by
+    :func:`report_warnings`.
+
+    Raises
+    ------
+    InputError
+        A temperature at or below the diffusivity fit's divergence.
+    """
+    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings
+
+    return report_warnings(
+        electrolyte_temperature_warnings(temperature_K, concentration_mol_per_m3), seen)
+
+
+def _with_warnings(summary: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """``summary`` with a ``warnings`` list when there is any (also for run.json)."""
+    if warnings:
+        summary["warnings"] = list(warnings)
+    return summary
+
+
 def _rate_key(c: float) -> str:
     return f"{c:g}"
 
@@ -184,15 +226,18 @@ def _record(psets: dict[str, Any], params: dict[str, LiMetalParameters],
 
 
 def _params(command: str, anode: str, overrides: Sequence[str], kinetics: str,
-            focusing_from_surface: bool = False, areal_capacity_given: bool = True
+            focusing_from_surface: bool = False, areal_capacity_given: bool = True,
+            warnings: list[str] | None = None
             ) -> tuple[Any, LiMetalParameters, dict[str, Any]]:
     """The anode's set and the cell parameters the command's model reads (all missing
-    values named at once), with the set's focusing factor."""
+    values named at once), with the set's focusing factor; the electrolyte's temperature
+    warnings (:func:`electrolyte_warnings`) are added to ``warnings``."""
     uses = model_uses(command, anode, kinetics, focusing_from_surface, areal_capacity_given)
     pset, p = load_cell_parameters(
         anode, overrides, kinetics,  # type: ignore[arg-type]
         uses=uses,
         reader=_reader(command, [anode], kinetics, focusing_from_surface))
+    electrolyte_warnings(p.temperature_K, p.electrolyte_concentration_mol_per_m3, warnings)
     return pset, p, {"source": "parameter set", "current_focusing_factor": p.focusing_factor}
 
 
@@ -243,8 +288,10 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     check_overrides("rate", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     results, psets, params, focus = {}, {}, {}, {}
+    warns: list[str] = []
     for anode in anodes:
-        pset, p, info = _params("rate", anode, overrides, kinetics, focusing_from_surface)
+        pset, p, info = _params("rate", anode, overrides, kinetics, focusing_from_surface,
+                                warnings=warns)
         cell = build_half_cell(p, pset)
         changes: list[dict[str, float]] = [{} for _ in c_rates]
         if focusing_from_surface:  # per C-rate, at the Li current density of that rate
@@ -292,9 +339,9 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
                   {a: r.c_rates for a, r in results.items()},
                   {a: r.capacity_mAh_per_g for a, r in results.items()}, paper,
                   temperature_K=next(iter(params.values())).temperature_K)
-    write_summary(out_dir, summary)
+    write_summary(out_dir, _with_warnings(summary, warns))
     write_run_record(out_dir, _record(psets, params, focus),
-                     extra={"c_rates": list(c_rates), "kinetics": kinetics})
+                     extra={"c_rates": list(c_rates), "kinetics": kinetics, "warnings": warns})
     return summary
 
 
@@ -323,8 +370,10 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         m = float(load_anode_set("coated").si["lfp_high_mass_loading"])
         overrides = [f"lfp_mass_loading={m!r} kg/m**2", *overrides]
     recs, psets, params, focus, sums = {}, {}, {}, {}, {}
+    warns: list[str] = []
     for anode in anodes:
-        pset, p, info = _params("cycle", anode, overrides, kinetics, focusing_from_surface)
+        pset, p, info = _params("cycle", anode, overrides, kinetics, focusing_from_surface,
+                                warnings=warns)
         if focusing_from_surface:  # the surface runs at the cycling current density
             pv = pset.to_pybamm_parameter_values()
             geo = lfp_geometry(p, float(pv["Maximum concentration in positive electrode "
@@ -351,10 +400,10 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
             targets[a] = (300, float(ps.si["lfp_capacity_after_300_cycles"]) / 3600)
     if plots_on:
         plot_cycling(out_dir / "cycling.png", recs, targets)
-    write_summary(out_dir, summary)
+    write_summary(out_dir, _with_warnings(summary, warns))
     write_run_record(out_dir, _record(psets, params, focus),
                      extra={"cycles": cycles, "c_rate": c_rate, "stride": stride,
-                            "high_loading": high_loading})
+                            "high_loading": high_loading, "warnings": warns})
     return summary
 
 
@@ -394,8 +443,10 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
     check_overrides("symmetric", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
+    warns: list[str] = []
     for anode in anodes:
-        pset, p, info = _params("symmetric", anode, overrides, kinetics, focusing_from_surface)
+        pset, p, info = _params("symmetric", anode, overrides, kinetics, focusing_from_surface,
+                                warnings=warns)
         if focusing_from_surface:
             p, info = _focused(p, current_density_A_per_m2, overrides, focusing_metric)
         r = (run_schedule(p, schedule) if schedule is not None else
@@ -418,8 +469,8 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
                                for a, s in sums.items()}
     if plots_on:
         plot_symmetric(out_dir / "symmetric.png", res)
-    write_summary(out_dir, summary)
-    write_run_record(out_dir, _record(psets, params, focus))
+    write_summary(out_dir, _with_warnings(summary, warns))
+    write_run_record(out_dir, _record(psets, params, focus), extra={"warnings": warns})
     return summary
 
 
@@ -436,9 +487,10 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
     check_overrides("nucleation", anodes, overrides, kinetics, areal_capacity_given=given)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, series, psets, params, sums = {}, {}, {}, {}, {}
+    warns: list[str] = []
     for anode in anodes:
         pset, p, _info = _params("nucleation", anode, overrides, kinetics,
-                                 areal_capacity_given=given)
+                                 areal_capacity_given=given, warnings=warns)
         q = (float(pset.si["li_cu_nucleation_areal_capacity"]) if areal_capacity_C_per_m2
              is None else areal_capacity_C_per_m2)
         r, s = first_plating(p, current_density_A_per_m2, q)
@@ -467,8 +519,8 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
         summary["by_anode"] = sums
     if plots_on:
         plot_nucleation(out_dir / "nucleation.png", res, series)
-    write_summary(out_dir, summary)
-    write_run_record(out_dir, _record(psets, params, {}))
+    write_summary(out_dir, _with_warnings(summary, warns))
+    write_run_record(out_dir, _record(psets, params, {}), extra={"warnings": warns})
     return summary
 
 
@@ -489,8 +541,10 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
     check_overrides("licu", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
+    warns: list[str] = []
     for anode in anodes:
-        pset, p, info = _params("licu", anode, overrides, kinetics, focusing_from_surface)
+        pset, p, info = _params("licu", anode, overrides, kinetics, focusing_from_surface,
+                                warnings=warns)
         if focusing_from_surface:
             p, info = _focused(p, current_density_A_per_m2, overrides, focusing_metric)
         r = run_licu(p, current_density_A_per_m2, areal_capacity_C_per_m2, cycles)
@@ -507,8 +561,8 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
                                for a, s in sums.items()}
     if plots_on:
         plot_licu(out_dir / "licu.png", res)
-    write_summary(out_dir, summary)
-    write_run_record(out_dir, _record(psets, params, focus))
+    write_summary(out_dir, _with_warnings(summary, warns))
+    write_run_record(out_dir, _record(psets, params, focus), extra={"warnings": warns})
     return summary
 
 

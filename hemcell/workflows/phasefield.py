@@ -107,6 +107,7 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
         "duration_s": duration_s,
         "phasefield_parameters": asdict(p),
         "parameter_sets": {**rc.record["parameter_sets"], "phasefield": pf.record()},
+        "warnings": rc.record.get("warnings", []),
     }
     return p, record
 

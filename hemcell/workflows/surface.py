@@ -12,8 +12,11 @@ coating thickness from the coated set.
 Temperature: the run is isothermal at ``ambient_temperature`` (or the typed
 ``temperature_K``); the Li exchange current follows by Arrhenius with the sets'
 activation energies (:func:`hemcell.surface.kinetics.mean_exchange_current_density`).
-The electrolyte transport values of the sets are constants (evaluated at 298.15 K), so
-they do not change with the temperature.
+The Li sets' electrolyte transport values (evaluated at 298.15 K) are carried to the
+run's temperature by the Valøen & Reimers fits; outside their assumed range the run goes on
+with a warning (stderr and run.json ``warnings``), at the fit's divergence it stops
+(:func:`electrolyte_temperature_warnings`). The aqueous Zn electrolyte keeps its values,
+with a warning below its assumed lower bound.
 """
 
 from __future__ import annotations
@@ -127,6 +130,7 @@ def resolve_case(
              "temperature_K": temperature_K,
              "exchange_current_A_per_m2": exchange_current_A_per_m2}
     params = _with_typed_values(params, case, **typed)  # type: ignore[arg-type]
+    warnings = electrolyte_temperature_warnings(params, metal)
     if metal not in AQUEOUS_METALS:
         params = _electrolyte_at_temperature(params)
     h = params.coating_thickness_m if case == "coated" else 0.0
@@ -145,6 +149,8 @@ def resolve_case(
         "surface_parameters": asdict(params),
         "parameter_sets": {role: ps.record() for role, ps in loaded.items()},
     }
+    if warnings:
+        record["warnings"] = warnings
     return ResolvedCase(case, params, spec, record, dict(si["defaults"]),  # type: ignore[arg-type]
                         dim=dim)
 
@@ -173,6 +179,22 @@ def _with_typed_values(params: SurfaceParameters, case: Case,
         params = params.replace(exchange_current_density_A_per_m2=bare_reference_exchange_current(
             params, case, float(exchange_current_A_per_m2)))
     return params
+
+
+def electrolyte_temperature_warnings(params: SurfaceParameters, metal: str) -> list[str]:
+    """The electrolyte's temperature policy at the run's temperature, written to stderr
+    (:func:`hemcell.workflows.limetal.report_warnings`): Li, the Valøen & Reimers range
+    (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`, exit 2 at the
+    fit's divergence); Zn, the aqueous electrolyte's lower bound
+    (:func:`hemcell.limetal.zinc.zn_electrolyte_temperature_warnings`)."""
+    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings as li_warnings
+    from hemcell.limetal.zinc import zn_electrolyte_temperature_warnings
+    from hemcell.workflows.limetal import report_warnings
+
+    if metal in AQUEOUS_METALS:
+        return report_warnings(zn_electrolyte_temperature_warnings(params.temperature_K))
+    return report_warnings(li_warnings(params.temperature_K,
+                                       params.bulk_concentration_mol_per_m3))
 
 
 def _electrolyte_at_temperature(params: SurfaceParameters) -> SurfaceParameters:

@@ -56,9 +56,14 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
     """
     from dataclasses import asdict, replace
 
-    from hemcell.limetal.zinc import symmetric_cell, zinc_cell_parameters
+    from hemcell.limetal.zinc import (
+        symmetric_cell,
+        zinc_cell_parameters,
+        zn_electrolyte_temperature_warnings,
+    )
     from hemcell.params import load_parameter_set
     from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.workflows.limetal import report_warnings
 
     check_overrides(overrides)
     names = metal_sets("Zn")
@@ -70,9 +75,11 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
     results: dict[str, Any] = {}
     ce_maps: dict[str, tuple[list[float], list[float]]] = {}
     params: dict[str, Any] = {}
+    warns: list[str] = []
     for anode in anodes:
         bare_si = psets["bare"].si if anode == "coated" else None
         p = zinc_cell_parameters(psets[anode].si, names[anode], bare_si)
+        report_warnings(zn_electrolyte_temperature_warnings(p.temperature_K), warns)
         typed = {k: v for k, v in (("current_density_A_per_m2", current_density_A_per_m2),
                                    ("areal_capacity_C_per_m2", areal_capacity_C_per_m2))
                  if v is not None}
@@ -95,6 +102,8 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
         summary["her_loss_ratio_coated_to_bare"] = (
             (1 - c["coulombic_efficiency"]) / (1 - b["coulombic_efficiency"]))
         summary["life_ratio_coated_to_bare"] = c["life_h"] / b["life_h"]
+    if warns:
+        summary["warnings"] = warns
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_summary(out_dir, summary)
@@ -105,5 +114,6 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
                             by_anode[anodes[0]]["current_density_mA_per_cm2"])
     write_run_record(out_dir, {"metal": "Zn", "overrides": list(overrides),
                                "cell_parameters": params,
-                               "parameter_sets": {r: ps.record() for r, ps in psets.items()}})
+                               "parameter_sets": {r: ps.record() for r, ps in psets.items()}},
+                     extra={"warnings": warns})
     return summary

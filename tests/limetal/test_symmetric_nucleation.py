@@ -124,16 +124,35 @@ def test_failure_is_salt_depletion_and_matches_the_calibration(params):
 
 
 def test_thin_foil_fails_when_its_li_is_used_up(params):
-    """Each electrode loses lambda q per cycle: with a foil of Q_f it can no longer strip q
-    in the first cycle n with Q_f - n lambda q < q (the compact coated layer stays far
-    from salt depletion that early)."""
+    """Each electrode loses lambda q per cycle: after n - 1 cycles it holds
+    Q_f - (n-1) lambda q, and the electrode stripping first in cycle n runs out in the
+    first cycle where that is < q, after stripping what it holds: at
+    t = (n-1) 2q/i + (Q_f - (n-1) lambda q)/i (the compact coated layer stays far from salt
+    depletion that early). The failure was timed at the end of cycle n before, with the
+    loss of cycle n counted before its first half-cycle."""
     p = dataclasses.replace(params["coated"], li_foil_thickness_m=10e-6)
-    q = 1 * MAH_CM2
-    r = run_symmetric(p, 1 * MA_CM2, q, hours=4000)
+    q, i = 1 * MAH_CM2, 1 * MA_CM2
+    r = run_symmetric(p, i, q, hours=4000)
     foil = 10e-6 / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
-    n = math.floor((foil - q) / (r.loss_fraction * q)) + 1
+    n = math.floor((foil - q) / (r.loss_fraction * q)) + 2
     assert r.failure_cycle == n and r.failure_reason == "Li inventory exhausted"
-    assert r.time_to_failure_h == pytest.approx(n * 2.0, rel=1e-12)
+    left = foil - (n - 1) * r.loss_fraction * q
+    assert 0 < left < q
+    assert r.time_to_failure_h * 3600 == pytest.approx((n - 1) * 2 * q / i + left / i,
+                                                       rel=1e-12)
+
+
+def test_foil_thinner_than_one_half_cycle_runs_out_within_it(params):
+    """A 1 um Li foil holds Q_f = L F / V_Li = 1e-6 m * 96485 C/mol / 1.3e-5 m**3/mol
+    = 7422 C/m**2 (0.206 mAh/cm2): at 1 mA/cm2 with 1 mAh/cm2 per half-cycle it is
+    stripped bare after Q_f / i = 0.206 h, in cycle 1 (it failed at 2 h, the cycle's end)."""
+    p = dataclasses.replace(params["bare"], li_foil_thickness_m=1e-6)
+    r = run_symmetric(p, 1 * MA_CM2, 1 * MAH_CM2, hours=10)
+    q_foil = 1e-6 / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
+    assert p.li_molar_volume_m3_per_mol == pytest.approx(1.3e-5, rel=1e-3)
+    assert (r.failure_cycle, r.failure_reason) == (1, "Li inventory exhausted")
+    assert r.time_to_failure_h == pytest.approx(q_foil / (1 * MA_CM2) / 3600, rel=1e-12)
+    assert r.time_to_failure_h == pytest.approx(0.2061, abs=1e-3)
 
 
 def test_lower_loss_lives_longer(params):
