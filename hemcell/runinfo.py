@@ -152,6 +152,23 @@ def write_summary(
     return write_json(Path(out_dir) / filename, summary)
 
 
+def report_warnings(new: Sequence[str], seen: list[str] | None = None) -> list[str]:
+    """Write each warning of ``new`` not yet in ``seen`` to stderr and append it there.
+
+    Returns
+    -------
+    list of str
+        ``seen`` (a new list when ``None``): the run's ``warnings`` for its summary and
+        ``run.json``.
+    """
+    seen = [] if seen is None else seen
+    for w in new:
+        if w not in seen:
+            print(f"warning: {w}", file=sys.stderr)
+            seen.append(w)
+    return seen
+
+
 def write_run_record(
     out_dir: str | os.PathLike[str],
     parameters: Mapping[str, Any],

@@ -802,7 +802,7 @@ def run_eis(req: EISRequest) -> EISResult:
         raise InputError("--frequencies", f"{f.size} frequencies", "two or more frequencies")
     temps: Sequence[float | None] = req.temperatures_K or (None,)
     cases = (req.params,) if req.cell == "anode" else req.anodes
-    from hemcell.workflows.limetal import report_warnings
+    from hemcell.runinfo import report_warnings
 
     spectra: list[Spectrum] = []
     warnings: list[str] = []

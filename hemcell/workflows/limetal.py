@@ -162,29 +162,11 @@ def check_fit_overrides(fit: str, overrides: Sequence[str] | None) -> None:
         refuse_unread(keys, reads, f"`hemcell limetal {fit}` ({anode} Li; it fits {fitted})")
 
 
-def report_warnings(new: Sequence[str], seen: list[str] | None = None) -> list[str]:
-    """Write each warning of ``new`` not yet in ``seen`` to stderr and append it there.
-
-    Returns
-    -------
-    list of str
-        ``seen`` (a new list when ``None``), for the run's ``warnings``.
-    """
-    import sys
-
-    seen = [] if seen is None else seen
-    for w in new:
-        if w not in seen:
-            print(f"warning: {w}", file=sys.stderr)
-            seen.append(w)
-    return seen
-
-
 def electrolyte_warnings(temperature_K: float, concentration_mol_per_m3: float,
                          seen: list[str] | None = None) -> list[str]:
     """The Li electrolyte's temperature policy for a run
     (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`), reported by
-    :func:`report_warnings`.
+    :func:`hemcell.runinfo.report_warnings`.
 
     Raises
     ------
@@ -192,6 +174,7 @@ def electrolyte_warnings(temperature_K: float, concentration_mol_per_m3: float,
         A temperature at or below the diffusivity fit's divergence.
     """
     from hemcell.limetal.electrolyte import electrolyte_temperature_warnings
+    from hemcell.runinfo import report_warnings
 
     return report_warnings(
         electrolyte_temperature_warnings(temperature_K, concentration_mol_per_m3), seen)

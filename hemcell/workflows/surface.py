@@ -183,13 +183,13 @@ def _with_typed_values(params: SurfaceParameters, case: Case,
 
 def electrolyte_temperature_warnings(params: SurfaceParameters, metal: str) -> list[str]:
     """The electrolyte's temperature policy at the run's temperature, written to stderr
-    (:func:`hemcell.workflows.limetal.report_warnings`): Li, the Valøen & Reimers range
+    (:func:`hemcell.runinfo.report_warnings`): Li, the Valøen & Reimers range
     (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`, exit 2 at the
     fit's divergence); Zn, the aqueous electrolyte's lower bound
     (:func:`hemcell.limetal.zinc.zn_electrolyte_temperature_warnings`)."""
     from hemcell.limetal.electrolyte import electrolyte_temperature_warnings as li_warnings
     from hemcell.limetal.zinc import zn_electrolyte_temperature_warnings
-    from hemcell.workflows.limetal import report_warnings
+    from hemcell.runinfo import report_warnings
 
     if metal in AQUEOUS_METALS:
         return report_warnings(zn_electrolyte_temperature_warnings(params.temperature_K))

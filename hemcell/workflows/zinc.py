@@ -62,8 +62,7 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
         zn_electrolyte_temperature_warnings,
     )
     from hemcell.params import load_parameter_set
-    from hemcell.runinfo import write_run_record, write_summary
-    from hemcell.workflows.limetal import report_warnings
+    from hemcell.runinfo import report_warnings, write_run_record, write_summary
 
     check_overrides(overrides)
     names = metal_sets("Zn")
