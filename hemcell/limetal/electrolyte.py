@@ -148,6 +148,20 @@ def valoen_electrolyte_state(parameter_values: Any) -> tuple[float, float] | Non
             float(parameter_values["Initial concentration in electrolyte [mol.m-3]"]))
 
 
+def valoen_electrolyte_warnings(parameter_values: Any) -> list[str]:
+    """:func:`electrolyte_temperature_warnings` of a PyBaMM parameter set whose
+    electrolyte is the Valøen & Reimers fit (:func:`valoen_electrolyte_state`; the HEM
+    anode half-cell's Xu2019 electrolyte); ``[]`` for another electrolyte.
+
+    Raises
+    ------
+    InputError
+        A temperature at or below the diffusivity fit's divergence.
+    """
+    state = valoen_electrolyte_state(parameter_values)
+    return [] if state is None else electrolyte_temperature_warnings(*state)
+
+
 @lru_cache(maxsize=256)
 def valoen_reimers_ratio(temperature_K: float, concentration_mol_per_m3: float
                          ) -> tuple[float, float]:

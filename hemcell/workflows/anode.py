@@ -316,6 +316,10 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
                               rec.thermal)
     else:
         pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
+    from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
+    from hemcell.runinfo import report_warnings
+
+    report_warnings(valoen_electrolyte_warnings(pv))  # Xu2019 electrolyte: T policy
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
     nominal = rate_cell(pv, rec.cell, theo)
@@ -562,6 +566,11 @@ def summarize(run: CellRun, timeseries: bool = True
     }
     if run.error is not None:
         summary["error"] = str(run.error)
+    from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
+
+    warnings = valoen_electrolyte_warnings(run.parameter_values)
+    if warnings:  # outside the electrolyte fits' range (also written to stderr)
+        summary["warnings"] = warnings
     return summary, steps, cycles
 
 
@@ -617,6 +626,7 @@ def write_outputs(
             "recipe": run.recipe.__dict__,
             "protocol": run.protocol,
             "protocol_steps_A": run.steps_A,
+            "warnings": summary.get("warnings", []),
             "inventory": {
                 "conversion": list(run.inventory.conversion),
                 "alloying": dict(run.inventory.alloying),

@@ -346,10 +346,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     ``soc`` (fraction of the theoretical capacity) becomes the protocol "lithiate at
     0.1 A/g for soc x capacity, rest 30 min"; ``protocol`` is any PyBaMM step list.
     """
-    from hemcell.limetal.electrolyte import (
-        electrolyte_temperature_warnings,
-        valoen_electrolyte_state,
-    )
+    from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, prepare_cell
@@ -379,8 +376,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                              "Rest for 30 minutes", overrides=sets)
         steps = setup.protocol
     pv = setup.parameter_values
-    state = valoen_electrolyte_state(pv)  # the Li half-cell's Xu2019 electrolyte
-    warnings = [] if state is None else electrolyte_temperature_warnings(*state)
+    warnings = valoen_electrolyte_warnings(pv)  # the Li half-cell's Xu2019 electrolyte
     pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
     sim = build_simulation(setup.recipe, pv, setup.inventory)
     inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
@@ -811,7 +807,8 @@ def run_eis(req: EISRequest) -> EISResult:
             spectra.append(cell_spectrum(req.cell, f, anode=case, recipe=req.recipe,
                                          params=req.params, temperature_K=T, soc=req.soc,
                                          protocol=req.protocol, overrides=req.overrides))
-            report_warnings(spectra[-1].warnings, warnings)
+            if req.cell != "anode":  # the anode's prepare_cell writes its own
+                report_warnings(spectra[-1].warnings, warnings)
     fits = [fit_circuit(s, req.cell) for s in spectra]
     kk = [kramers_kronig(s) for s in spectra]
     return EISResult(req, spectra, fits, kk, eis_values(split_overrides(req.overrides)[0]))

@@ -163,3 +163,21 @@ def test_empty_list_items_are_refused(tmp_path, capsys, text):
                  "--no-plots"])
     err = capsys.readouterr().err
     assert code == 2 and "--rate-steps" in err and "empty items" in err
+
+
+# ---------------------------------------------------------------------- HEM anode cell
+def test_anode_cell_xu2019_electrolyte_follows_the_same_policy(capsys):
+    """The HEM anode half-cell's electrolyte is PyBaMM's Xu2019 set, i.e. the same
+    Valøen & Reimers functions: same range, same policy (the README's cold run, 263 K,
+    is inside: 263.15 K)."""
+    from hemcell.workflows.anode import prepare_cell, run_cell, summarize
+
+    recipe, params = "hem_half_cell_p2d", "heo_rocksalt_mgconicuzn"
+    prepare_cell(recipe, params, "Rest for 1 minute", overrides=["ambient_temperature=263.15K"])
+    assert "warning" not in capsys.readouterr().err
+    run = run_cell(recipe, params, "Rest for 1 minute", overrides=["ambient_temperature=250K"])
+    err = capsys.readouterr().err
+    (w,) = summarize(run, timeseries=False)[0]["warnings"]
+    assert w in err and "250.00 K" in w and EXTRAPOLATED in w
+    with pytest.raises(InputError, match=r"234\.00 K"):
+        prepare_cell(recipe, params, "Rest for 1 minute", overrides=["ambient_temperature=230K"])
