@@ -306,7 +306,7 @@ def test_cell_spectrum_is_the_public_model_spectrum():
     assert abs(base.impedance_ohm[2] - s.impedance_ohm[2]) > 1e-3 * abs(s.impedance_ohm[2])
     for kwargs, field in (({"cell": "cylinder"}, "CELL"),
                           ({"frequencies_Hz": [1.0, -1.0]}, "--frequencies"),
-                          ({"temperature_K": 400.0}, "--temperatures"),
+                          ({"temperature_K": 230.0}, "temperature"),  # <= 234 K
                           ({"protocol": "Rest for 1 hour"}, "--protocol"),
                           ({"soc": 0.5}, "--soc"),
                           ({"anode": "copper"}, "--anode")):
