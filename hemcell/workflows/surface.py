@@ -183,18 +183,21 @@ def _with_typed_values(params: SurfaceParameters, case: Case,
 
 def electrolyte_temperature_warnings(params: SurfaceParameters, metal: str) -> list[str]:
     """The electrolyte's temperature policy at the run's temperature, written to stderr
-    (:func:`hemcell.runinfo.report_warnings`): Li, the Valøen & Reimers range
+    by MPI rank 0 (:func:`hemcell.runinfo.report_warnings`): Li, the Valøen & Reimers range
     (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`, exit 2 at the
     fit's divergence); Zn, the aqueous electrolyte's lower bound
     (:func:`hemcell.limetal.zinc.zn_electrolyte_temperature_warnings`)."""
+    from mpi4py import MPI
+
     from hemcell.limetal.electrolyte import electrolyte_temperature_warnings as li_warnings
     from hemcell.limetal.zinc import zn_electrolyte_temperature_warnings
     from hemcell.runinfo import report_warnings
 
     if metal in AQUEOUS_METALS:
-        return report_warnings(zn_electrolyte_temperature_warnings(params.temperature_K))
-    return report_warnings(li_warnings(params.temperature_K,
-                                       params.bulk_concentration_mol_per_m3))
+        new = zn_electrolyte_temperature_warnings(params.temperature_K)
+    else:
+        new = li_warnings(params.temperature_K, params.bulk_concentration_mol_per_m3)
+    return report_warnings(new) if MPI.COMM_WORLD.rank == 0 else new  # one line per run
 
 
 def _electrolyte_at_temperature(params: SurfaceParameters) -> SurfaceParameters:
