@@ -70,7 +70,7 @@ class Recipe:
     geometry: str = "p2d"
     mechanisms: tuple[str, ...] = MECHANISMS
     mesh: dict[str, int] = field(default_factory=dict)
-    solver: dict[str, float | int] = field(default_factory=dict)
+    solver: dict[str, float | int | str] = field(default_factory=dict)
     cathode: str | None = None
     n_p_ratio: float = 1.1
     thermal: str = "isothermal"
@@ -90,18 +90,33 @@ def is_cathode_set_name(name: Any) -> bool:
     return name is not None and is_cathode_set(str(name))
 
 
-def _solver_settings(path: Path, solver: Any) -> dict[str, float | int]:
-    """The recipe's ``solver:`` mapping: rtol, atol and IDAKLU options, numbers only.
+#: IDAKLU options whose values are names, not numbers (``linear_solver: SUNLinSol_Dense``
+#: with ``jacobian: dense``: docs/anode.md "Numerics").
+_NAMED_SOLVER_OPTIONS = {
+    "linear_solver": ("SUNLinSol_KLU", "SUNLinSol_Dense"),
+    "jacobian": ("sparse", "dense"),
+}
+
+
+def _solver_settings(path: Path, solver: Any) -> dict[str, float | int | str]:
+    """The recipe's ``solver:`` mapping: rtol, atol and IDAKLU options.
 
     Integers stay integers (IDAKLU's counts, e.g. ``max_nonlinear_iterations``, are C++
-    ints); every other number becomes a float.
+    ints); every other number becomes a float; the named options
+    (:data:`_NAMED_SOLVER_OPTIONS`) keep one of their allowed names.
     """
     if not solver:
         return {}
     if not isinstance(solver, dict):
         raise InputError(f"{path}: solver", solver, "a mapping of solver settings to numbers")
-    out: dict[str, float | int] = {}
+    out: dict[str, float | int | str] = {}
     for key, value in solver.items():
+        if key in _NAMED_SOLVER_OPTIONS:
+            if value not in _NAMED_SOLVER_OPTIONS[key]:
+                raise InputError(f"{path}: solver.{key}", value,
+                                 " or ".join(_NAMED_SOLVER_OPTIONS[key]))
+            out[str(key)] = str(value)
+            continue
         if isinstance(value, int) and not isinstance(value, bool):
             out[str(key)] = value
             continue
