@@ -38,12 +38,14 @@ from hemcell.params.uses import ParameterUse, missing_parameters
 
 __all__ = [
     "BASE_SET_VALUES",
+    "ELECTROLYTE_STABILITY_LIMIT_K",
     "PARAMETERS",
     "anode_thermal_values",
     "cell_temperature",
     "heat_sources",
     "lumped_balance",
     "require_thermal_values",
+    "temperature_check",
 ]
 
 #: Registry names the lumped model reads from the anode set (PyBaMM's "Negative
@@ -72,6 +74,52 @@ BASE_SET_VALUES: tuple[str, ...] = (
 
 #: The lumped temperature state (PyBaMM's name).
 T_NAME = "Volume-averaged cell temperature [K]"
+
+#: Highest temperature [K] at which the cells' electrolyte (LiPF6 in carbonates: Chen2020's
+#: LiPF6 EC:EMC, Xu2019's LiPF6 EC:DMC) was shown stable, 85 degC
+#: (:data:`ELECTROLYTE_STABILITY_LIMIT_SOURCE`). A lumped run above it is flagged.
+ELECTROLYTE_STABILITY_LIMIT_K = 358.15
+ELECTROLYTE_STABILITY_LIMIT_SOURCE = (
+    "H. Yang, G. V. Zhuang, P. N. Ross Jr., 'Thermal stability of LiPF6 salt and Li-ion "
+    "battery electrolytes containing LiPF6', J. Power Sources 161 (2006) 573 (LBNL "
+    "report, abstract): 1 molal LiPF6 in EC, DMC and EMC stored 300-420 h at 358 K formed "
+    "no significant decomposition products; the neat salt is stable up to 380 K (dry, "
+    "inert) and dissociates into LiF and PF5 above it")
+
+
+def temperature_check(T_K: Any, h_W_per_m2K: float, A_m2: float) -> tuple[dict[str, Any],
+                                                                          list[str]]:
+    """Summary keys and warnings of a lumped run's temperature.
+
+    Parameters
+    ----------
+    T_K
+        The cell temperature over the run [K].
+    h_W_per_m2K, A_m2
+        The set's heat transfer coefficient and cooling area (named in the warning).
+
+    Returns
+    -------
+    tuple
+        ``{"max_cell_temperature_K", "above_electrolyte_stability_limit"}`` and a warning
+        when the maximum exceeds :data:`ELECTROLYTE_STABILITY_LIMIT_K` (empty otherwise).
+    """
+    import numpy as np
+
+    T_max = float(np.max(T_K))
+    above = T_max > ELECTROLYTE_STABILITY_LIMIT_K
+    keys = {"max_cell_temperature_K": T_max, "above_electrolyte_stability_limit": above}
+    if not above:
+        return keys, []
+    lim = ELECTROLYTE_STABILITY_LIMIT_K
+    return keys, [
+        f"cell temperature reaches {T_max:.1f} K ({T_max - 273.15:.0f} degC), above "
+        f"{lim:.2f} K ({lim - 273.15:.0f} degC), the highest temperature at which the LiPF6 "
+        "carbonate electrolyte was shown stable (Yang, Zhuang & Ross, J. Power Sources 161 "
+        "(2006) 573; the neat salt decomposes above 380 K): a cell in thermal abuse, not an "
+        f"operating point. The set cools through h A = {h_W_per_m2K:g} W/m2/K x "
+        f"{A_m2:g} m2 = {h_W_per_m2K * A_m2:.3g} W/K (one cell in still air; docs/anode.md, "
+        "thermal section)"]
 
 
 def anode_thermal_values(si: Mapping[str, Any]) -> dict[str, float]:

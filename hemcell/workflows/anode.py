@@ -569,6 +569,16 @@ def summarize(run: CellRun, timeseries: bool = True
     from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
 
     warnings = valoen_electrolyte_warnings(run.parameter_values)
+    if run.recipe.thermal == "lumped":  # flag a cell above its electrolyte's stability
+        from hemcell.cell.thermal import T_NAME, temperature_check
+        from hemcell.runinfo import report_warnings
+
+        pv = run.parameter_values
+        keys, hot = temperature_check(run.solution[T_NAME].entries,
+                                      float(pv["Total heat transfer coefficient [W.m-2.K-1]"]),
+                                      float(pv["Cell cooling surface area [m2]"]))
+        summary.update(keys)
+        warnings = [*warnings, *report_warnings(hot)]
     if warnings:  # outside the electrolyte fits' range (also written to stderr)
         summary["warnings"] = warnings
     return summary, steps, cycles

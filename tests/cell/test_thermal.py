@@ -326,3 +326,23 @@ def test_cell_run_writes_the_temperature(tmp_path):
     T = data["cell_temperature_K"]
     assert T[0] == pytest.approx(298.15) and T[-1] > T[0]
     assert data["total_heating_W"].min() >= 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["max_cell_temperature_K"] == pytest.approx(T.max(), rel=1e-6)
+    assert summary["above_electrolyte_stability_limit"] is False
+
+
+def test_a_cell_above_the_electrolyte_stability_limit_is_flagged():
+    """User trial U4: the lumped NMC811 cell reached 412 K at 1C and was reported as an
+    ordinary result. Above 358.15 K (LiPF6 carbonate electrolytes shown stable up to
+    there, Yang, Zhuang & Ross 2006) the run warns, naming the set's cooling h A."""
+    from hemcell.cell.thermal import ELECTROLYTE_STABILITY_LIMIT_K, temperature_check
+
+    lim = ELECTROLYTE_STABILITY_LIMIT_K
+    keys, warnings = temperature_check(np.array([298.15, lim]), 10.0, 0.00531)
+    assert keys == {"max_cell_temperature_K": lim, "above_electrolyte_stability_limit": False}
+    assert warnings == []
+    keys, warnings = temperature_check(np.array([298.15, 411.66, 400.0]), 10.0, 0.00531)
+    assert keys["above_electrolyte_stability_limit"] is True
+    assert keys["max_cell_temperature_K"] == pytest.approx(411.66)
+    [w] = warnings
+    assert "411.7 K" in w and "358.15 K" in w and "0.0531 W/K" in w
