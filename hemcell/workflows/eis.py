@@ -940,15 +940,53 @@ def activation_energy_note(summary: Mapping[str, Any], label: str) -> str | None
             "law of the model")
 
 
+def arc_description(summary: Mapping[str, Any], label: str) -> str | None:
+    """HEM anode: what carries the charge-transfer arc, e.g. ``space_charge 100 % → 97 %
+    (no temperature law), intercalation 0 % → 3 %; no AC current: conversion``.
+
+    Each mechanism's share of the arc's conductance Σ_k 1/R_k at each temperature (the
+    mechanisms with at least 1 % at one of them, largest first), whether it has a
+    temperature law (:func:`mechanisms_with_temperature_law`), and the mechanisms with
+    a temperature law that carry no AC current at any temperature (a reaction resting
+    inside its hysteresis gap, an empty alloy: ``null`` R_k). ``None`` without
+    mechanism resistances.
+    """
+    by_t = summary.get("mechanism_charge_transfer_resistance_ohm", {}).get(label, {})
+    if not by_t:
+        return None
+    with_law = mechanisms_with_temperature_law()
+    shares: dict[str, list[float]] = {}
+    for rk in by_t.values():
+        g = {m: 1 / r for m, r in rk.items() if r is not None and r > 0}
+        for m in rk:
+            shares.setdefault(m, []).append(g.get(m, 0.0) / sum(g.values()) if g else 0.0)
+    carrying = sorted((m for m, x in shares.items() if max(x) >= 0.01),
+                      key=lambda m: -max(shares[m]))
+    parts = [f"{m} {' → '.join(f'{100 * x:.0f} %' for x in shares[m])}"
+             + ("" if m in with_law else " (no temperature law)") for m in carrying]
+    silent = [m for m, x in shares.items() if max(x) == 0 and m in with_law]
+    text = ", ".join(parts)
+    if silent:
+        text += f"; no AC current: {', '.join(silent)}"
+    return text or None
+
+
 def result_lines(summary: Mapping[str, Any]) -> list[str]:
-    """One terminal line per case: R_ct, the arc's process (HEM anode) and the activation
-    energy when it is a law of the model (the number is in summary.json either way)."""
+    """One terminal line per case: R_ct (at each temperature), what carries the arc (HEM
+    anode: :func:`arc_description`) and the activation energy when it is a law of the
+    model (the number is in summary.json either way)."""
     lines = []
     for label, r in summary["charge_transfer_resistance_ohm"].items():
-        line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
-        arc = arc_mechanisms(summary, label)
+        by_t = summary.get("charge_transfer_resistance_by_temperature_ohm", {}).get(label, {})
+        if len(by_t) > 1:
+            line = f"{label}: R_ct " + ", ".join(
+                (f"{v:.4g} Ohm" if v is not None else "fit failed") + f" at {float(t):.2f} K"
+                for t, v in by_t.items())
+        else:
+            line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
+        arc = arc_description(summary, label)
         if arc:
-            line += f" (arc: {', '.join(arc)})"
+            line += f" (arc: {arc})"
         ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)
         note = activation_energy_note(summary, label)
         if ea is not None and note is not None:
