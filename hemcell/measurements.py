@@ -388,14 +388,14 @@ def check_current_sign(meas: Measurement, sign: float, protocol: str) -> None:
     if wrong.size:
         k = int(wrong[0]) + 1
         col = meas.columns["current"]
-        raise InputError(meas.where("current", k), f"{i[k - 1] / _unit_factor(col):g} {col.unit}",
+        raise InputError(meas.where("current", k), f"{i[k - 1] / unit_factor(col):g} {col.unit}",
                          f"a current of the protocol's sign ('{protocol}': "
                          f"{'positive = discharge' if sign > 0 else 'negative = charge'})",
                          hint="hemcell counts a discharge (lithiation of the anode) as "
                          "positive; negate the column if the cycler counts it the other way")
 
 
-def _unit_factor(col: Column) -> float:
+def unit_factor(col: Column) -> float:
     """Factor from the column's written unit to its SI unit."""
     text = col.unit.replace("mAh", "mA*h").replace("Ah", "A*h")
     return float(unit_registry().Quantity(1.0, text or "dimensionless").to(col.si_unit).magnitude)

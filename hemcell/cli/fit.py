@@ -33,7 +33,13 @@ def app(
         lo, hi = e["ci95"]
         ci = f"[{lo:.4g}, {hi:.4g}]" if lo is not None and hi is not None else "[not bounded]"
         typer.echo(f"{name} = {e['value']:.4g} {e['unit']}  95 % {ci}")
-    typer.echo(f"rmse {record['rmse']:.4g} {record['rmse_unit']}, converged {record['converged']}, "
+    quality = record["fit_quality"]
+    if quality["acceptable"]:
+        verdict = f"converged {record['converged']}"
+    else:  # the optimizer may have stopped on its tolerance: that is not a good fit
+        verdict = (f"optimizer stopped ({'converged' if record['converged'] else 'not converged'})"
+                   f" but the fit is POOR: {len(quality['warnings'])} fit-quality warning(s)")
+    typer.echo(f"rmse {record['rmse']:.4g} {record['rmse_unit']}, {verdict}, "
                f"{record['evaluations']} evaluations")
     for warning in record["warnings"]:
         typer.echo(f"warning: {warning}", err=True)

@@ -20,7 +20,12 @@ Analyses (on the last cycle of every scan rate):
 - **k₁/k₂ split** (Liu et al., J. Phys. Chem. C 2007; Wang, Polleux, Lim & Dunn,
   J. Phys. Chem. C 111 (2007) 14925): at each voltage of each branch,
   i(V) = k₁(V) v + k₂(V) v^½ is fitted across the scan rates (least squares); the
-  capacitive fraction at rate v is ∫|k₁ v| dV / ∫|i| dV over both branches.
+  capacitive fraction at rate v is ∫|k₁ v| dV / ∫|i| dV over both branches. Its fit
+  quality is reported per voltage (R² across the rates, k₁, k₂); a fraction outside
+  [0, 1] is flagged with its reason, never clamped: above 1 the fitted diffusive part
+  k₂ v^½ opposes the current somewhere (k₂ of the opposite sign), so |k₁ v| > |i| there —
+  the currents do not follow k₁ v + k₂ v^½ (for an all-capacitive current k₂ ≈ 0 and its
+  sign is the solver's noise).
 - **True shares**: the charge each mechanism passes over the cycle, ∫|i_k| dt / Σ∫|i_k| dt,
   and the true capacitive fraction (space charge + double layer).
 """
@@ -84,6 +89,65 @@ def k1k2_fit(v: Sequence[float], i: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     A = np.column_stack([v, np.sqrt(v)])
     coef, *_ = np.linalg.lstsq(A, i, rcond=None)
     return coef[0], coef[1]
+
+
+def k1k2_quality(v: Sequence[float], i: np.ndarray, k1: np.ndarray, k2: np.ndarray
+                 ) -> dict[str, Any]:
+    """Fit quality of i(V) = k₁ v + k₂ v^½ at every voltage.
+
+    Parameters
+    ----------
+    v, i
+        As for :func:`k1k2_fit`; ``k1``, ``k2`` its result.
+
+    Returns
+    -------
+    dict
+        ``r2`` (n_voltages,): 1 − Σ_rates res² / Σ_rates (i − ī)² at each voltage
+        (None with two rates: the fit is exact, nothing to judge; 1 where the current
+        does not vary with the rate); ``opposing`` (n_voltages,) bool: k₂ v^½ and the
+        current of opposite signs at the fastest rate (the diffusive part subtracts, so
+        |k₁ v| exceeds |i|).
+    """
+    v = np.asarray(v, dtype=float)
+    i = np.atleast_2d(np.asarray(i, dtype=float))
+    model = np.outer(v, k1) + np.outer(np.sqrt(v), k2)
+    if v.size > 2:
+        ss_res = np.sum((i - model) ** 2, axis=0)
+        ss_tot = np.sum((i - i.mean(axis=0)) ** 2, axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r2 = np.where(ss_tot > 0, 1.0 - ss_res / ss_tot, 1.0)
+        r2_list: list[float | None] = [float(x) for x in r2]
+    else:
+        r2_list = [None] * i.shape[1]
+    opposing = np.sign(k2) * np.sign(i[int(np.argmax(v))]) < 0
+    return {"r2": r2_list, "opposing": opposing}
+
+
+def capacitive_fraction_warnings(rates: Sequence[float], fractions: Sequence[float | None],
+                                 grid: np.ndarray, quality: dict[str, dict[str, Any]]
+                                 ) -> list[str]:
+    """One warning per rate whose k₁/k₂ capacitive fraction lies outside [0, 1], with
+    the reason (``quality``: per branch, :func:`k1k2_quality`)."""
+    out = []
+    bad = [(r, f) for r, f in zip(rates, fractions, strict=True)
+           if f is not None and not 0.0 <= f <= 1.0]
+    if not bad:
+        return out
+    n_opp = {k: int(np.sum(q["opposing"])) for k, q in quality.items()}
+    r2 = [(x, grid[j], k) for k, q in quality.items() for j, x in enumerate(q["r2"])
+          if x is not None]
+    worst = (f"; lowest R² across the rates {min(r2)[0]:.4g} at {min(r2)[1]:.3f} V "
+             f"({min(r2)[2]})" if r2 else "; two rates: the fit is exact (no R²)")
+    for rate, f in bad:
+        out.append(
+            f"capacitive fraction {f:.4f} at {rate:g} mV/s is outside [0, 1] (not clamped): "
+            "the diffusive part k2 v^1/2 has the opposite sign to the current at "
+            f"{n_opp.get('cathodic', 0)} cathodic and {n_opp.get('anodic', 0)} anodic of "
+            f"{len(grid)} voltages, where |k1 v| exceeds |i|{worst}: the currents do not "
+            "follow k1 v + k2 v^1/2 there (a nearly all-capacitive current has k2 ~ 0, its "
+            "sign is noise: read the fraction as ~1)")
+    return out
 
 
 def capacitive_fractions(
@@ -390,16 +454,27 @@ def analyse(res: CVResult, at_voltage: float | None = None) -> dict[str, Any]:
     if len(rates) >= 2:
         cap = np.zeros(len(rates))
         tot = np.zeros(len(rates))
+        quality: dict[str, dict[str, Any]] = {}
         for kind in ("cathodic", "anodic"):
-            k1, _k2 = k1k2_fit(rates, branch_i[kind])
+            k1, k2 = k1k2_fit(rates, branch_i[kind])
+            quality[kind] = k1k2_quality(rates, branch_i[kind], k1, k2)
+            quality[kind].update(k1=k1.tolist(), k2=k2.tolist())
             for n, vn in enumerate(rates):
                 cap[n] += np.trapezoid(np.abs(k1 * vn), grid)
                 tot[n] += np.trapezoid(np.abs(branch_i[kind][n]), grid)
         out["capacitive_fraction"] = [
             float(c / t) if t > 0 else None for c, t in zip(cap, tot, strict=True)
         ]
+        out["capacitive_fraction_warnings"] = capacitive_fraction_warnings(
+            rates.tolist(), out["capacitive_fraction"], grid, quality)
+        out["k1k2_fit"] = {"voltage_V": grid.tolist(),
+                           "units": {"k1": "A/g per (mV/s)", "k2": "A/g per (mV/s)^0.5"},
+                           **{k: {"r2": q["r2"], "k2_opposes_current": q["opposing"].tolist(),
+                                  "k1": q["k1"], "k2": q["k2"]}
+                              for k, q in quality.items()}}
     else:
         out["capacitive_fraction"] = [None] * len(rates)
+        out["capacitive_fraction_warnings"] = []
     # true shares over the whole analysed cycle
     shares, true_cap, charge = [], [], []
     for c in curves:

@@ -141,7 +141,39 @@ _MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", 
 _MODEL_REQUIRED = {"cell run": ("recipe", "params"),
                    "cell cycle-life": ("recipe", "params", "protocol"),
                    "eis anode": ("recipe", "params")}
-_DATA_KEYS = {"file", "protocol", "weight", "name"}
+_DATA_KEYS = {"file", "protocol", "weight", "name", "active_mass"}
+#: Commands whose data may hold absolute currents or capacities (``mA``, ``mAh``): their
+#: data sets say what active mass those act on (``active_mass``).
+ACTIVE_MASS_COMMANDS = ("cell run", "cell cycle-life", "limetal cycle")
+#: ``active_mass: recipe``: absolute currents and capacities act on the model's own electrode.
+RECIPE_MASS = "recipe"
+#: Largest relative difference between a current column and its data set's one-step
+#: constant-current protocol (every row). A cycler holds a set current to ~0.1 % of its
+#: range; 2 % leaves room for the digits an export keeps, and is far below the
+#: factor-of-ten mistakes it is there to catch (a current per wrong mass or unit).
+CURRENT_TOLERANCE = 0.02
+#: A fitted value within this fraction of its fit range (in the fit coordinate: decades
+#: for ``scale: log``) from a bound is reported as at the bound.
+BOUND_FRACTION = 0.01
+#: Reduced χ² (Σr²/(n − p) with the stated σ) above which the fit is reported as not
+#: describing the data: the residuals are then more than twice the stated noise (rmse
+#: > 2σ). Chance alone exceeds it with probability < 1e-3 (the χ²_ν/ν 99.9 % quantile is
+#: below 4 for ν ≥ 3; for fewer degrees of freedom that quantile is the limit). A small
+#: systematic model error (rmse up to 2σ) is tolerated; the U4 user trial's wrong active
+#: mass gave rmse 0.83 V at σ = 5 mV (reduced χ² ≈ 2.8e4).
+REDUCED_CHI2_LIMIT = 4.0
+#: Width of the ramp that joins two held current levels at a step [s] (at most this
+#: fraction of the gap between the rows): the model's current is a piecewise-linear
+#: interpolant. Narrow against the fast transients a step's first rows record (a
+#: double-layer relaxation: a 0.6 s ramp moved the voltage at the step's first row
+#: by 28 mV); the solver stops at both ends (:data:`CURRENT_STEP_FRACTION`).
+CURRENT_EDGE_RAMP_S = 1e-3
+CURRENT_EDGE_RAMP_FRACTION = 1e-3
+#: A held current's level change larger than this fraction of its largest |I| is a step:
+#: the solver stops at both ends of its ramp (an adaptive step can pass over a narrow
+#: ramp unseen after a long smooth stretch: 5 mV rms on a decimated two-rate file); the
+#: smaller changes of a measured current's noise are left to its error control.
+CURRENT_STEP_FRACTION = 0.01
 _FIT_KEYS = {"parameters", "multistart", "seed", "profile"}
 _PARAM_KEYS = {"initial", "bounds", "scale", "prior"}
 _OBJECTIVE_KEYS = {"signal", "noise", "jacobian"}
@@ -202,6 +234,11 @@ class DataSpec:
     protocol: str | None = None
     weight: float = 1.0
     name: str = ""
+    #: Active mass [kg] that the data's absolute currents and capacities act on,
+    #: :data:`RECIPE_MASS` (the model's own electrode), or None (not given).
+    active_mass: float | str | None = None
+    #: Position in the spec's ``data`` list (for messages: ``data[k].active_mass``).
+    index: int = 0
 
 
 @dataclass
@@ -245,6 +282,56 @@ def _quantity(text: Any, si_unit: str, field_name: str) -> tuple[float, str]:
     if unit == "dimensionless" and si_unit not in ("dimensionless", "1", ""):
         raise InputError(field_name, text, f"a number with a unit of dimension {si_unit}")
     return to_si(value, unit, si_unit, field_name), unit
+
+
+def _active_mass(entry: Mapping[str, Any], k: int, command: str) -> float | str | None:
+    """A data set's ``active_mass``: [kg], :data:`RECIPE_MASS`, or None when not given."""
+    if "active_mass" not in entry:
+        return None
+    text, field_name = entry["active_mass"], f"data[{k}].active_mass"
+    if command not in ACTIVE_MASS_COMMANDS:
+        raise InputError(field_name, text, f"no active_mass for {command} (only for "
+                         f"{', '.join(ACTIVE_MASS_COMMANDS)}: data with absolute currents or "
+                         "capacities)")
+    if str(text).strip() == RECIPE_MASS:
+        return RECIPE_MASS
+    mass = _quantity(text, "kg", field_name)[0]
+    if not mass > 0:
+        raise InputError(field_name, text, "a positive mass, e.g. 1.2 mg, or 'recipe'")
+    return mass
+
+
+def on_active_mass(d: DataSpec, values: np.ndarray, per_mass: bool, what: str,
+                   model_mass_g: float | None = None) -> tuple[np.ndarray, bool]:
+    """Absolute currents or capacities of data set ``d`` per mass of its active material.
+
+    ``values`` per mass already, or ``active_mass: recipe`` (they act on the model's own
+    electrode): returned as they are. Otherwise divided by the data set's active mass.
+
+    Parameters
+    ----------
+    what
+        The column (``current [mA]``) or protocol, for the message.
+    model_mass_g
+        The model's active mass [g], named in the message.
+
+    Raises
+    ------
+    InputError
+        Absolute values and no ``active_mass``: naming the data set and the key.
+    """
+    if per_mass or d.active_mass == RECIPE_MASS:
+        return values, per_mass
+    if d.active_mass is None:
+        model = f" ({1e3 * model_mass_g:.4g} mg)" if model_mass_g is not None else ""
+        raise InputError(f"data[{d.index}].active_mass", f"missing (data set '{d.name}': "
+                         f"{what} is absolute)",
+                         "the mass of active material the absolute values act on, e.g. "
+                         "`active_mass: 1.2 mg`, or `active_mass: recipe` for the model's "
+                         f"own electrode{model}",
+                         hint="an absolute current on an electrode of another mass drives "
+                         "the model at the wrong current per gram")
+    return np.asarray(values, float) / float(d.active_mass), True
 
 
 def _eis_parameter_units() -> dict[str, str]:
@@ -352,7 +439,8 @@ def load_spec(path: str | Path) -> FitSpec:
         if not isinstance(weight, int | float) or not weight > 0:
             raise InputError(f"data[{k}].weight", weight, "a positive number")
         name = str(d.get("name") or file.stem)
-        data.append(DataSpec(file, d.get("protocol"), float(weight), name))
+        data.append(DataSpec(file, d.get("protocol"), float(weight), name,
+                             _active_mass(d, k, command), k))
     fit = _mapping(raw["fit"], "fit", _FIT_KEYS, ("parameters",))
     params_raw = fit["parameters"]
     if not isinstance(params_raw, Mapping) or not params_raw:
@@ -428,6 +516,9 @@ class DataSet:
     x_axis: np.ndarray
     x_label: str
     y_label: str = "voltage"
+    #: Times [s] at which the solver stops: the ends of the held current's steps
+    #: (:func:`current_steps`)
+    stops_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _protocol_current(setup: Any, protocol: str, field_name: str) -> float | None:
@@ -440,6 +531,52 @@ def _protocol_current(setup: Any, protocol: str, field_name: str) -> float | Non
         raise InputError(field_name, protocol, "constant-current steps "
                          "('Discharge at 0.1 A/g until 0.01 V')")
     return None
+
+
+def held_current(times_s: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Knots of the piecewise-constant current a cycler applied, from its recorded rows.
+
+    A cycler holds its current within a step, and writes a row when a step starts (then
+    at its recording period): a row's current is held from that row until the next row
+    (zero-order hold), so a step that starts at a recorded row starts there exactly,
+    with or without a row at the end of the step before. Joining the rows by straight
+    lines instead ramps the current across the whole gap before the step's first row
+    when the file holds no row at the previous step's end (a decimated file). Where two
+    rows differ, the level changes over a ramp (:data:`CURRENT_EDGE_RAMP_S`) that ends
+    at the later row. The charge passed at row k is
+    Σ_{j<k} I_j (t_{j+1} − t_j).
+
+    Returns
+    -------
+    tuple
+        ``(knot times [s], current at the knots)`` for a linear interpolant.
+    """
+    t = np.asarray(times_s, float)
+    i = np.asarray(current, float)
+    steps = np.flatnonzero(i[1:] != i[:-1])
+    edge = t[steps + 1]
+    ramp = np.minimum(CURRENT_EDGE_RAMP_S, CURRENT_EDGE_RAMP_FRACTION * (t[steps + 1] - t[steps]))
+    knot_t = np.concatenate([[t[0]], np.column_stack([edge - ramp, edge]).ravel()])
+    knot_i = np.concatenate([[i[0]], np.column_stack([i[steps], i[steps + 1]]).ravel()])
+    if knot_t[-1] < t[-1]:
+        knot_t, knot_i = np.append(knot_t, t[-1]), np.append(knot_i, i[-1])
+    return knot_t, knot_i
+
+
+def current_steps(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """Ends of the ramps of :func:`held_current` [s] where the level changes by more than
+    :data:`CURRENT_STEP_FRACTION` of the largest |I| (the solver stops there)."""
+    knot_t, knot_i = held_current(times_s, current)
+    scale = float(np.max(np.abs(knot_i))) or 1.0
+    big = np.flatnonzero(np.abs(np.diff(knot_i)) > CURRENT_STEP_FRACTION * scale)
+    return np.unique(np.concatenate([knot_t[big], knot_t[big + 1]]))
+
+
+def held_charge(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """Charge passed at every row by the held current of :func:`held_current`
+    (Σ_{j<k} I_j Δt_j, the ramps left out) [A s, or A s/kg for a current per mass]."""
+    t = np.asarray(times_s, float)
+    return np.concatenate([[0.0], np.cumsum(np.asarray(current, float)[:-1] * np.diff(t))])
 
 
 class _Problem:
@@ -814,39 +951,83 @@ class FitProblem(_Problem):
                      if isinstance(s, pybamm.step.Current)]
             if "current" in meas and len(set(signs)) == 1:
                 check_current_sign(meas, signs[0], d.protocol)
+        from hemcell.cell.protocols import absolute_currents
+
+        model_g = self.base.mass_g
+        if prot_current is not None:
+            prot_shape, prot_per_mass = np.full(len(meas), prot_current), False
+            if absolute_currents(d.protocol or ""):
+                prot_shape, prot_per_mass = on_active_mass(
+                    d, prot_shape, False, f"the protocol '{d.protocol}'", model_g)
         if "current" in meas:
             col = meas.columns["current"]
-            shape, per_mass = col.values, col.per_mass
+            shape, per_mass = on_active_mass(d, col.values, col.per_mass,
+                                             f"the column '{col.header}'", model_g)
+            if prot_current is not None:
+                self._check_current_level(d, meas, (shape, per_mass),
+                                          (prot_shape, prot_per_mass))
         elif prot_current is not None:
-            shape, per_mass = np.full(len(meas), prot_current), False
+            shape, per_mass = prot_shape, prot_per_mass
         else:
             raise InputError(f"{name}: columns", [c.header for c in meas.columns.values()],
                              "a 'current [...]' column, or a one-step constant-current "
                              "protocol",
                              hint="add `protocol: Discharge at 0.1 A/g until 0.01 V` to the "
                              "data set")
-        if prot_current is not None and "current" not in meas:
-            per_mass = False
         constant = bool(np.all(shape == shape[0]))
         t = meas["time"] - meas["time"][0]
         if self.spec.signal == "voltage_vs_time":
             model_t, x_axis, x_label = t, t / 3600.0, "time (h)"
         else:
-            model_t, x_axis, x_label = self._capacity_times(meas, shape, per_mass, t, name)
+            model_t, x_axis, x_label = self._capacity_times(d, meas, shape, per_mass, t)
+        stops = np.zeros(0) if constant else current_steps(t, shape)
         return DataSet(d, meas, np.asarray(shape, float), per_mass, constant, t, model_t,
-                       meas["voltage"], x_axis, x_label)
+                       meas["voltage"], x_axis, x_label, stops_s=stops)
 
-    def _capacity_times(self, meas: Measurement, shape: np.ndarray, per_mass: bool,
-                        t: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, str]:
-        """Model times at which the applied current has passed each point's capacity."""
+    def _check_current_level(self, d: DataSpec, meas: Measurement,
+                             column: tuple[np.ndarray, bool], protocol: tuple[np.ndarray, bool]
+                             ) -> None:
+        """Refuse a current column that differs from its one-step constant-current
+        protocol by more than :data:`CURRENT_TOLERANCE` in any row (both per gram).
+
+        ``column``, ``protocol``: (current, per_mass) as :func:`on_active_mass` gives them.
+        """
+        from hemcell.measurements import unit_factor
+
+        mass_kg = self.base.mass_g * 1e-3
+        col_per_kg, prot_per_kg = (v if pm else v / mass_kg for v, pm in (column, protocol))
+        deviation = np.abs(col_per_kg - prot_per_kg) / np.abs(prot_per_kg)
+        bad = np.flatnonzero(deviation > CURRENT_TOLERANCE)
+        if bad.size:
+            k = int(bad[0])
+            col = meas.columns["current"]
+            raise InputError(meas.where("current", k + 1),
+                             f"{col.values[k] / unit_factor(col):g} {col.unit} "
+                             f"= {col_per_kg[k]:.4g} mA/g",
+                             f"the current of the data set's protocol '{d.protocol}' "
+                             f"({prot_per_kg[k]:.4g} mA/g) within {CURRENT_TOLERANCE:.0%}",
+                             hint="the column and the protocol disagree: check the column's "
+                             f"unit and data[{d.index}].active_mass (the model's electrode "
+                             f"holds {self.base.mass_g * 1e3:.4g} mg)")
+
+    def _capacity_times(self, d: DataSpec, meas: Measurement, shape: np.ndarray,
+                        per_mass: bool, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
+        """Model times at which the applied current has passed each point's capacity.
+
+        The charge passed is that of the held current the model is driven with
+        (:func:`held_charge`).
+        """
         if "capacity" not in meas:
-            raise InputError(f"{name}: columns", [c.header for c in meas.columns.values()],
+            raise InputError(f"{d.file.name}: columns",
+                             [c.header for c in meas.columns.values()],
                              "a 'capacity [mAh/g]' column for objective voltage_vs_capacity")
         col = meas.columns["capacity"]
         mass_kg = self.base.mass_g * 1e-3
-        cap = np.abs(col.values) * (mass_kg if col.per_mass else 1.0)  # A s
+        values, cap_per_mass = on_active_mass(d, col.values, col.per_mass,
+                                              f"the column '{col.header}'", self.base.mass_g)
+        cap = np.abs(values) * (mass_kg if cap_per_mass else 1.0)  # A s
         i_abs = np.abs(shape) * (mass_kg if per_mass else 1.0)
-        passed = np.concatenate([[0.0], np.cumsum(0.5 * (i_abs[1:] + i_abs[:-1]) * np.diff(t))])
+        passed = held_charge(t, i_abs)
         back = np.flatnonzero(np.diff(cap) <= 0)
         if back.size:
             raise InputError(meas.where("capacity", int(back[0]) + 2), "not increasing",
@@ -880,7 +1061,7 @@ class FitProblem(_Problem):
             pv.update({"Current function [A]": pybamm.InputParameter(CURRENT_INPUT)},
                       check_already_exists=False)
         else:
-            times, shape = ds.data_times_s, ds.current_shape
+            times, shape = held_current(ds.data_times_s, ds.current_shape)
 
             def current(t: pybamm.Symbol) -> pybamm.Symbol:
                 return (pybamm.Interpolant(times, shape, t, name=f"current of {ds.spec.name}")
@@ -919,7 +1100,9 @@ class FitProblem(_Problem):
         t_out = np.unique(ds.model_times_s)
         set_up = sim.built_model is None
         t0 = time.perf_counter()
-        sol = sim.solve(t_eval=[0.0, float(t_out[-1])], t_interp=t_out, inputs=inputs,
+        end = float(t_out[-1])
+        stops = ds.stops_s[(ds.stops_s > 0.0) & (ds.stops_s < end)]
+        sol = sim.solve(t_eval=np.array([0.0, *stops, end]), t_interp=t_out, inputs=inputs,
                         calculate_sensitivities=list(sensitivities) or False)
         #: the solver's time of this solve, without building and setting up [s]
         self.last_solve_s = float(sol.solve_time.value)
@@ -1309,6 +1492,10 @@ class _CycleProblem(_Problem):
             SIGNAL_UNITS[spec.signal]
         for d in spec.data:
             meas, cycles, observed, quantity, per_mass = _cycle_table(d, spec.signal, allowed)
+            if quantity == "capacity":
+                what = ("the current column" if "time" in meas else
+                        f"the column '{meas.columns['capacity'].header}'")
+                observed, per_mass = on_active_mass(d, observed, per_mass, what)
             self.kinds.append((quantity, per_mass))
             label = {"capacity": "capacity", "retention": "retention",
                      "coulombic_efficiency": "Coulombic efficiency"}[quantity]
@@ -1377,7 +1564,8 @@ class LiMetalCycleProblem(_CycleProblem):
             raise InputError("model.c_rate", c_rate, "a C-rate > 0")
         from hemcell.limetal.halfcell import specific_capacity_mAh_per_g
 
-        #: LFP mass [kg]: an absolute capacity is compared per gram of the (base) cell's LFP
+        #: LFP mass [kg]: an absolute capacity with ``active_mass: recipe`` is compared per
+        #: gram of the (base) cell's LFP
         self.mass_kg = 1.0 / (specific_capacity_mAh_per_g(self.base_cell, 1.0 / 3600.0)
                               * MAH_PER_G)
         for k, (quantity, per_mass) in enumerate(self.kinds):
@@ -1456,7 +1644,8 @@ class CellCycleLifeProblem(_CycleProblem):
         self._cycle_datasets(spec)
         if any(not per_mass and q == "capacity" for q, per_mass in self.kinds):
             raise InputError("data", [d.file.name for d in spec.data],
-                             "capacities per gram of active material (mAh/g) or retentions "
+                             "capacities per gram of active material (mAh/g), absolute ones "
+                             "with the data set's active_mass (not 'recipe'), or retentions "
                              "for cell cycle-life")
 
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
@@ -1706,6 +1895,8 @@ class FitResult:
     notes: list[str]
     warnings: list[str]
     fit_time_s: float
+    #: :func:`fit_quality` at the optimum (its warnings are in ``warnings`` too)
+    quality: dict[str, Any] = field(default_factory=dict)
 
     @property
     def x(self) -> np.ndarray:
@@ -1742,6 +1933,52 @@ def statistics(problem: _Problem, x: np.ndarray) -> dict[str, Any]:
     ci = np.column_stack([x - q * sd, x + q * sd])
     return {"r": r, "jac": jac, "s2": s2, "q": q, "cov": cov, "corr": corr, "ci": ci,
             "singular": bool(singular)}
+
+
+def fit_quality(problem: _Problem, x: np.ndarray, r: np.ndarray) -> dict[str, Any]:
+    """Is the optimum a fit? Values at their bounds and residuals far above the noise.
+
+    A value within :data:`BOUND_FRACTION` of its fit range from a bound was stopped by
+    the bound, not by the data: the bound, not the data, sets it, and its interval means
+    nothing. With a stated σ, the reduced χ² = Σr²/(n − p) of the data rows (priors
+    left out) should be ≈ 1; above max(:data:`REDUCED_CHI2_LIMIT`, the χ²_ν/ν 99.9 %
+    quantile) the model does not describe the data. (With σ estimated from the
+    residuals the χ² is n − p by construction: not judged.)
+
+    Returns
+    -------
+    dict
+        ``acceptable``, ``at_bounds`` (names), ``reduced_chi2`` and
+        ``reduced_chi2_limit`` (None with σ estimated), ``warnings``.
+    """
+    from scipy import stats
+
+    warnings, at_bounds = [], []
+    for j, par in enumerate(problem.params):
+        span = problem.upper[j] - problem.lower[j]
+        for side, bound in (("lower", problem.lower[j]), ("upper", problem.upper[j])):
+            if abs(x[j] - bound) <= BOUND_FRACTION * span:
+                at_bounds.append(par.name)
+                warnings.append(
+                    f"{par.name} = {par.in_unit(float(par.from_x(x[j]))):.4g} {par.unit} is at "
+                    f"its {side} bound ({par.in_unit(float(par.from_x(bound))):.4g} {par.unit}; "
+                    f"within {BOUND_FRACTION:.0%} of the fit range): the bound, not the data, "
+                    "sets it (its interval means nothing); widen the bounds or check the "
+                    "data (active mass, current, units)")
+    n, p = problem.n_points(), len(x)
+    chi2_red = limit = None
+    if problem.spec.sigma is not None and n > p:
+        dof = n - p
+        chi2_red = float(r[:n] @ r[:n]) / dof
+        limit = max(REDUCED_CHI2_LIMIT, float(stats.chi2.ppf(0.999, dof)) / dof)
+        if chi2_red > limit:
+            warnings.append(
+                f"the residuals are {math.sqrt(chi2_red):.3g} times the stated noise σ "
+                f"(reduced chi-squared {chi2_red:.4g} > {limit:.3g}): the model does not "
+                "describe these data (a wrong active mass or current, a missing mechanism, a "
+                "value stopped at a bound); the intervals assume σ and are too narrow")
+    return {"acceptable": not warnings, "at_bounds": at_bounds, "reduced_chi2": chi2_red,
+            "reduced_chi2_limit": limit, "warnings": warnings}
 
 
 def profile(problem: _Problem, x_hat: np.ndarray, j: int, chi2_min: float, s2: float,
@@ -1853,9 +2090,12 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
     if spread:
         notes.append(f"{len(spread)} of {len(starts)} starts ended at a higher cost "
                      "(local minima)")
+    quality = fit_quality(problem, best.x, st["r"])
+    warnings.extend(quality["warnings"])
     notes.extend(warnings)
     return FitResult(problem, best, starts, st["r"], st["jac"], st["s2"], st["q"], st["cov"],
-                     st["corr"], st["ci"], prof, notes, warnings, time.perf_counter() - t0)
+                     st["corr"], st["ci"], prof, notes, warnings, time.perf_counter() - t0,
+                     quality)
 
 
 # --------------------------------------------------------------------------- outputs
@@ -1899,6 +2139,7 @@ def result_record(res: FitResult) -> dict[str, Any]:
         "rmse_unit": problem.signal_unit,
         "correlation": {"names": names, "matrix": np.asarray(res.correlation).tolist()},
         "converged": bool(res.best.status > 0),
+        "fit_quality": res.quality,
         "evaluations": int(problem.evaluations),
         "failed_evaluations": int(problem.failed),
         "jacobian": {"method": problem.jacobian_method,
@@ -1917,7 +2158,8 @@ def result_record(res: FitResult) -> dict[str, Any]:
                                   for i, (n, v) in enumerate(zip(names, s.x_start, strict=True))},
                         "cost": s.cost, "status": s.status, "message": s.message}
                        for s in res.starts],
-        "identifiable": not res.warnings,
+        "identifiable": not [w for w in res.warnings
+                             if w not in res.quality.get("warnings", [])],
         "warnings": res.warnings,
         "notes": res.notes,
         "fit_time_s": res.fit_time_s,

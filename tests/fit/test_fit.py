@@ -228,7 +228,8 @@ def test_capacity_signal_maps_charge_to_model_time(tmp_path):
 def test_current_trace_drives_the_model_like_cell_run(tmp_path):
     """A data set without a protocol: the model follows the measured current (a step
     from 0.05 to 0.2 A/g) and reproduces `cell run` of that two-step protocol at the
-    truth within 2 mV rms."""
+    truth within 2 mV rms. Rows as a cycler writes them: the first step's last row, and
+    the second step's first row at its start (7200 s, sampled 1 ms after the switch)."""
     from hemcell.workflows.anode import run_cell
 
     run = run_cell(MODEL["recipe"], BASE, "Discharge at 0.05 A/g for 2 hours; "
@@ -236,14 +237,16 @@ def test_current_trace_drives_the_model_like_cell_run(tmp_path):
     t, v = run.solution.t, run.solution["Voltage [V]"].entries
     current = run.solution["Current [A]"].entries
     keep = v >= 0.05
-    times = np.unique(np.concatenate([np.linspace(0, t[keep][-1], 150), [7199.5, 7200.5]]))
-    rows = "".join(f"{a:.3f},{np.interp(a, t, current) * 1e3:.9g},{np.interp(a, t, v):.6f}\n"
-                   for a in times)
+    times = np.unique(np.concatenate([np.linspace(0, t[keep][-1], 150), [7199.5, 7200.0]]))
+    at = times + np.where(times == 7200.0, 1e-3, 0.0)
+    rows = "".join(f"{a:.3f},{np.interp(b, t, current) * 1e3:.9g},{np.interp(b, t, v):.6f}\n"
+                   for a, b in zip(times, at, strict=True))
     data = tmp_path / "two_rates.csv"
     data.write_text("# synthetic: cell run, two constant-current steps\n"
                     "time [s],current [mA],voltage [V]\n" + rows)
     spec = write_spec(tmp_path, {"conversion_exchange_current_density": J0},
-                      data=[{"file": str(data)}], objective={"noise": {"sigma": "1 mV"}})
+                      data=[{"file": str(data), "active_mass": "recipe"}],
+                      objective={"noise": {"sigma": "1 mV"}})
     problem = FitProblem(load_spec(spec))
     assert not problem.datasets[0].constant
     r = problem.residuals(truth_x(problem))  # in units of 1 mV

@@ -294,9 +294,9 @@ def test_limetal_fit_shuttle_spec_reproduces_the_calibrated_value():
 # --------------------------------------------------------------- capacity per cycle
 
 
-def _cycle_spec(tmp_path, data, signal="capacity_per_cycle", sigma="1 mAh/g"):
+def _cycle_spec(tmp_path, data, signal="capacity_per_cycle", sigma="1 mAh/g", **entry):
     spec = yaml.safe_load((FITS / "limetal_fit_fade.yaml").read_text())
-    spec["data"] = [{"file": str(data)}]
+    spec["data"] = [{"file": str(data), **entry}]
     spec["objective"] = {"signal": signal, "noise": {"sigma": sigma}}
     path = tmp_path / "cycle.yaml"
     path.write_text(yaml.safe_dump(spec))
@@ -322,10 +322,15 @@ def test_cycler_time_series_is_reduced_to_capacity_per_cycle(tmp_path):
     cycles, q, per_mass = discharge_capacity_per_cycle(read_measurement(data, required=()))
     assert list(cycles) == [1, 2, 3] and not per_mass
     assert q == pytest.approx([2e-3 * 3600 * h for h in (1.0, 0.9, 0.8)], rel=1e-6)
-    problem = make_problem(load_spec(_cycle_spec(tmp_path, data)))
+    with pytest.raises(InputError) as exc:  # absolute: the mass it acts on is asked for
+        make_problem(load_spec(_cycle_spec(tmp_path, data)))
+    assert exc.value.field == "data[0].active_mass"
+    problem = make_problem(load_spec(_cycle_spec(tmp_path, data, active_mass="recipe")))
     assert problem.n_cycles == 3 and problem.signal_unit == "mAh/g"
-    # compared per gram of the cell's LFP: the absolute charge over the LFP mass
+    # `recipe`: compared per gram of the cell's LFP, the absolute charge over its mass
     assert np.allclose(problem.datasets[0].observed * problem.mass_kg, q)
+    problem = make_problem(load_spec(_cycle_spec(tmp_path, data, active_mass="10 mg")))
+    assert np.allclose(problem.datasets[0].observed * 1e-5, q)  # per kg of the 10 mg
 
 
 @pytest.mark.parametrize(("text", "sigma", "expected"), [
@@ -365,6 +370,11 @@ def test_cycle_life_spec_is_checked(tmp_path):
     assert exc.value.field == "model" and "protocol" in str(exc.value.value)
     spec["model"]["protocol"] = ("Discharge at 0.1 A/g until 0.01 V; "
                                  "Charge at 0.1 A/g until 3.0 V")
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError) as exc:  # absolute capacities: on what mass?
+        make_problem(load_spec(path))
+    assert exc.value.field == "data[0].active_mass"
+    spec["data"][0]["active_mass"] = "recipe"  # the model's own electrode: not per gram
     path.write_text(yaml.safe_dump(spec))
     with pytest.raises(InputError) as exc:
         make_problem(load_spec(path))
