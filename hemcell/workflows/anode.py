@@ -320,6 +320,7 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     from hemcell.runinfo import report_warnings
 
     report_warnings(valoen_electrolyte_warnings(pv))  # Xu2019 electrolyte: T policy
+    report_warnings(_onset_warnings(rec, inv, pv))
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
     nominal = rate_cell(pv, rec.cell, theo)
@@ -329,6 +330,15 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
         initial_voltage_V=initial_voltage_V(pv, rec.cell),
         window_V=(float(pv["Lower voltage cut-off [V]"]), float(pv["Upper voltage cut-off [V]"])))
     return CellSetup(rec, ps, si, inv, pv, mass, theo, protocol, cycles, experiment, steps_A)
+
+
+def _onset_warnings(rec: Recipe, inv: Inventory, pv: Any) -> list[str]:
+    """Half-cells: conversion elements that cannot start above the cut-off."""
+    if rec.cell != "half" or "conversion" not in rec.mechanisms:
+        return []
+    from hemcell.cell.mechanisms.conversion import onset_below_cutoff_warnings
+
+    return onset_below_cutoff_warnings(pv, inv.conversion)
 
 
 def run_cell(
@@ -568,7 +578,8 @@ def summarize(run: CellRun, timeseries: bool = True
         summary["error"] = str(run.error)
     from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
 
-    warnings = valoen_electrolyte_warnings(run.parameter_values)
+    warnings = [*valoen_electrolyte_warnings(run.parameter_values),
+                *_onset_warnings(run.recipe, run.inventory, run.parameter_values)]
     if run.recipe.thermal == "lumped":  # flag a cell above its electrolyte's stability
         from hemcell.cell.thermal import T_NAME, temperature_check
         from hemcell.runinfo import report_warnings

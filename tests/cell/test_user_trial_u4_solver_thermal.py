@@ -18,7 +18,7 @@ def test_a_na_or_k_conversion_space_charge_sp_cycle_runs_and_conserves_charge(io
     t = 9.18 s with IDA_CONV_FAIL (100 convergence failures, h → 1e-59) while nothing
     reacted: KLU refactored with a stale pivot order. With dense LU the cycle runs, and the
     charge passed equals the sum of what the mechanisms and the double layer store."""
-    from hemcell.workflows.anode import run_cell
+    from hemcell.workflows.anode import run_cell, summarize
 
     run = run_cell("hem_half_cell_sp", PARAMS, CYCLE, mechanisms=["conversion", "space_charge"],
                    ion=ion)
@@ -30,6 +30,28 @@ def test_a_na_or_k_conversion_space_charge_sp_cycle_runs_and_conserves_charge(io
     scale = np.max(np.abs(passed))
     assert scale > 0
     np.testing.assert_allclose(stored, passed, rtol=0, atol=1e-9 * scale)
-    # the ion-shifted conversion branches lie below the 0.01 V cut-off (module docs):
-    # nothing converts, only the double layer is charged (~0.3 mAh/g)
+    # the ion-shifted conversion branches lie below the 0.01 V cut-off (docs/anode.md
+    # "Numerics"): nothing converts, only the double layer is charged (~0.3 mAh/g), and
+    # the run says so
     assert np.max(np.abs(sol["Anode conversion charge [A.h]"].entries)) < 1e-9 * scale
+    summary, _, _ = summarize(run, timeseries=False)
+    assert any("cannot start above the 0.01 V cut-off" in w and "no conversion capacity" in w
+               for w in summary["warnings"])
+
+
+def test_conversion_onsets_by_hand():
+    """U_lith − ΔU₁ + s ln(101), s = σ√3/π: Co with Li 0.9 − 0.2 + 0.254 = 0.954 V (no
+    warning); with Na the branch is shifted by −0.961 V (docs/anode.md, Carrier ions)."""
+    from hemcell.cell.mechanisms.conversion import (
+        first_lithiation_onset_V,
+        onset_below_cutoff_warnings,
+    )
+    from hemcell.workflows.anode import prepare_cell
+
+    u_max = 0.1 * np.sqrt(3) / np.pi * np.log(101)
+    li = prepare_cell("hem_half_cell_sp", PARAMS, CYCLE).parameter_values
+    assert first_lithiation_onset_V(li, ["Co"])["Co"] == pytest.approx(0.9 - 0.2 + u_max)
+    assert onset_below_cutoff_warnings(li, ["Co", "Ni", "Cu", "Zn"]) == []
+    na = prepare_cell("hem_half_cell_sp", PARAMS, CYCLE, ion="Na").parameter_values
+    assert first_lithiation_onset_V(na, ["Co"])["Co"] == pytest.approx(
+        0.9 - 0.961 - 0.2 + u_max, abs=2e-3)

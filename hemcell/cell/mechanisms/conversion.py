@@ -59,12 +59,15 @@ reconvert until it has de-alloyed).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pybamm
 
 from hemcell.cell.mechanisms.base import (
     R_GAS,
+    SPREAD_TRUNCATION,
     BaseMechanism,
     ElectrodeContext,
     F,
@@ -99,6 +102,53 @@ PARAMETERS: tuple[ParameterUse, ...] = (
 #: Regularisation of the reversible-pool fraction z = ξ_free/(r ξ̂ + ε) before any metal is
 #: made (the fraction is then irrelevant: its front factor f(ξ_free) is zero).
 POOL_REGULARISATION = 1e-3
+
+
+def first_lithiation_onset_V(values: Mapping[str, Any], elements: Sequence[str]
+                             ) -> dict[str, float]:
+    """Highest electrode potential [V] at which each element's pristine host converts.
+
+    The first site of the pristine pool reacts below U_lith,k − ΔU₁ + u_max, with u_max =
+    s ln[(1 + ε)/ε] the largest site shift (:func:`.base.site_shift` at p = 1, ≈ 2.5 σ).
+    ``values`` are the model's PyBaMM values; elements whose values are not numbers (a
+    fit's input parameters) are left out.
+    """
+    out = {}
+    try:
+        dU_1 = float(values["Anode conversion first-lithiation overpotential [V]"])
+        spread = float(values["Anode conversion branch-potential spread [V]"])
+    except (KeyError, TypeError, ValueError):
+        return out
+    eps = SPREAD_TRUNCATION
+    u_max = spread * math.sqrt(3.0) / math.pi * math.log((1 + eps) / eps)
+    for el in elements:
+        try:
+            out[el] = float(values[f"Anode {el} conversion lithiation potential [V]"]) \
+                - dU_1 + u_max
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def onset_below_cutoff_warnings(values: Mapping[str, Any], elements: Sequence[str]
+                                ) -> list[str]:
+    """A warning naming the pristine elements that cannot convert above the half-cell's
+    lower voltage cut-off (:func:`first_lithiation_onset_V`; e.g. the rock-salt HEO with
+    Na or K, whose branches the ion shifts by −0.96 and −1.24 V), or ``[]``."""
+    try:
+        cutoff = float(values["Lower voltage cut-off [V]"])
+    except (KeyError, TypeError, ValueError):
+        return []
+    onset = {el: u for el, u in first_lithiation_onset_V(values, elements).items()
+             if u < cutoff and not values.get(f"Anode {el} initial conversion extent", 0)}
+    if not onset:
+        return []
+    none_left = len(onset) == len(elements)
+    return [f"conversion of {', '.join(onset)} cannot start above the {cutoff:g} V cut-off: "
+            "the first-lithiation branches open only below "
+            + ", ".join(f"{u:.3f} V ({el})" for el, u in onset.items())
+            + " (U_lith - first-lithiation overpotential + 2.5 sigma)"
+            + ("; the run stores no conversion capacity" if none_left else "")]
 
 
 class Conversion(BaseMechanism):
