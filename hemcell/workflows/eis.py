@@ -990,7 +990,9 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
         ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)
         note = activation_energy_note(summary, label)
         if ea is not None and note is not None:
-            line += f"; {note} (the fitted value is in summary.json)"
+            # the arc description already says which mechanism has no temperature law
+            line += "; the arc's Ea is not a law of the model (the fitted value is in " \
+                "summary.json)"
         elif ea is not None:
             line += f", Ea {ea:.2f} kJ/mol"
         lines.append(line)
