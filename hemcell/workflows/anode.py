@@ -397,6 +397,57 @@ class _ExperimentErrors(pybamm.callbacks.Callback):
         self.error = logs.get("error")
 
 
+#: IDAKLU options of the retry after a convergence failure with KLU: dense LU.
+DENSE_LU = {"linear_solver": "SUNLinSol_Dense", "jacobian": "dense"}
+
+
+def _solve_with_dense_retry(sim: pybamm.Simulation, inputs: dict[str, float],
+                            errors: _ExperimentErrors) -> Any:
+    """``sim.solve``, solved once more with dense LU if KLU failed with IDA_CONV_FAIL.
+
+    SUNDIALS' KLU module refactors with the pivot order of its last full factorization
+    and reports a failed refactorization as a convergence failure without a new pivot
+    search, so IDA retries with ever smaller steps until it gives up (docs/anode.md
+    "Numerics": the rock-salt HEO with Na or K, SP, failed so at 9.18 s). Dense LU
+    searches pivots at every factorization. Runs that KLU solves are unchanged; a
+    failure with dense LU too is reported as before. The retry is written to stderr.
+    """
+    from hemcell.runinfo import report_warnings
+
+    try:
+        sol = sim.solve(inputs=inputs, callbacks=[errors])
+        failure = errors.error
+    except pybamm.SolverError as exc:
+        sol, failure = None, exc
+    solver = sim.solver
+    if (failure is None or "IDA_CONV_FAIL" not in str(failure)
+            or not isinstance(solver, pybamm.IDAKLUSolver)
+            or solver.options.get("linear_solver") != "SUNLinSol_KLU"):
+        if sol is None:
+            raise failure  # type: ignore[misc]
+        return sol
+    report_warnings([f"the solver failed with KLU ({str(failure)[:60]}...); solved again with "
+                     "dense LU (docs/anode.md, Numerics)"])
+    errors.error = None
+    dense = pybamm.IDAKLUSolver(rtol=solver.rtol, atol=solver.atol,
+                                options={**solver.options, **DENSE_LU})
+    # the experiment's steps hold their own copies of the solver (built with the
+    # simulation): swap them for the retry, and back for the next solve of a shared sim
+    built = dict(sim.steps_to_built_solvers or {})
+    unified = getattr(sim, "_built_experiment_solver", None)
+    one = dense.copy()
+    sim.steps_to_built_solvers.update(
+        {k: one if unified is not None else dense.copy() for k in built})
+    if unified is not None:
+        sim._built_experiment_solver = one
+    try:
+        return sim.solve(inputs=inputs, callbacks=[errors])
+    finally:
+        sim.steps_to_built_solvers.update(built)
+        if unified is not None:
+            sim._built_experiment_solver = unified
+
+
 def solve_cell(
     setup: CellSetup, sim: pybamm.Simulation, inputs: Mapping[str, float] | None = None
 ) -> CellRun:
@@ -429,7 +480,7 @@ def solve_cell(
     errors = _ExperimentErrors()
     t0 = time.perf_counter()
     try:
-        sol = sim.solve(inputs=dict(inputs or {}), callbacks=[errors])
+        sol = _solve_with_dense_retry(sim, dict(inputs or {}), errors)
     except pybamm.SolverError as exc:
         raise SimulationError(
             f"solver failed in the first step, before any step finished, so no results "
