@@ -57,3 +57,20 @@ def test_conversion_onsets_by_hand():
     na = prepare_cell("hem_half_cell_sp", PARAMS, CYCLE, ion="Na").parameter_values
     assert first_lithiation_onset_V(na, ["Co"])["Co"] == pytest.approx(
         0.9 - 0.961 - 0.2 + u_max, abs=2e-3)
+
+
+def test_a_recipe_may_name_the_linear_solver(tmp_path):
+    from hemcell.cell.recipes import load_recipe, models_dir
+    from hemcell.errors import InputError
+
+    text = (models_dir() / "hem_half_cell_sp.yaml").read_text().replace(
+        "nonlinear_convergence_coefficient: 0.01}",
+        "nonlinear_convergence_coefficient: 0.01, linear_solver: SUNLinSol_Dense, "
+        "jacobian: dense}")
+    (tmp_path / "dense.yaml").write_text(text)
+    rec = load_recipe(str(tmp_path / "dense.yaml"))
+    assert rec.solver["linear_solver"] == "SUNLinSol_Dense" and rec.solver["jacobian"] == "dense"
+    (tmp_path / "bad.yaml").write_text(text.replace("SUNLinSol_Dense", "SuperLU"))
+    with pytest.raises(InputError) as exc:
+        load_recipe(str(tmp_path / "bad.yaml"))
+    assert exc.value.field.endswith("solver.linear_solver")
