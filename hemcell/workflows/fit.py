@@ -1069,14 +1069,16 @@ class FitProblem(_Problem):
 
             pv.update({"Current function [A]": current}, check_already_exists=False)
         sim = build_simulation(base.recipe, pv, base.inventory, submesh_types=submeshes)
-        # the same simulation, with a solver that keeps only the voltage (~30 % faster)
-        # and, for a model built once, runs its functions compiled
+        # the same simulation and the recipe's solver settings (tolerances and IDAKLU
+        # options, as `cell run` solves it), with a solver that keeps only the voltage
+        # (~30 % faster) and, for a model built once, runs its functions compiled
         compiled = (not sensitivities and not self.rebuild
                     and base.recipe.geometry in COMPILED_GEOMETRIES)
         if compiled:
             use_keyed_compile_cache()
         solver = pybamm.IDAKLUSolver(rtol=sim.solver.rtol, atol=sim.solver.atol,
-                                     output_variables=[VOLTAGE], options={"compile": compiled})
+                                     output_variables=[VOLTAGE],
+                                     options={**sim.solver.options, "compile": compiled})
         sim = pybamm.Simulation(sim.model, parameter_values=sim.parameter_values,
                                 var_pts=sim.var_pts, submesh_types=sim.submesh_types,
                                 solver=solver)

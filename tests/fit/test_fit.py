@@ -390,6 +390,22 @@ def test_compiled_single_particle_model_solves_like_the_interpreted_one(tmp_path
     assert np.max(np.abs(v_compiled - v_interpreted)) < 1e-5
 
 
+def test_the_fits_solver_takes_the_recipes_settings(tmp_path):
+    """One owner of the solver settings: the fit's model is solved with the recipe's
+    tolerances and IDAKLU options (the Newton convergence coefficient of `cell run`), not
+    PyBaMM's defaults, compiled or not, with or without sensitivities."""
+    from hemcell.cell.recipes import load_recipe
+
+    recipe = load_recipe(MODEL["recipe"])
+    problem = FitProblem(load_spec(write_spec(
+        tmp_path, {"conversion_exchange_current_density": J0})))
+    for sensitivities in (False, True):
+        solver = problem._simulation(0, sensitivities).solver
+        assert solver.rtol == recipe.solver["rtol"] and solver.atol == recipe.solver["atol"]
+        assert (solver.options["nonlinear_convergence_coefficient"]
+                == recipe.solver["nonlinear_convergence_coefficient"])
+
+
 def test_auto_jacobian_tries_sensitivities_once_differences_cost_the_setup(tmp_path):
     """``jacobian: auto`` uses forward differences until they have cost as much as the
     model's set-up, then times one sensitivity solve against a plain one, keeps the
