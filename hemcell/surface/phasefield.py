@@ -838,7 +838,9 @@ class PhaseFieldModel:
         from dolfinx.fem.petsc import NonlinearProblem
         from mpi4py import MPI
 
+        from hemcell.surface import forms
         from hemcell.surface.kinetics import sei_heterogeneity_factor
+        from hemcell.surface.petsc import hold_options
 
         self.p = p
         comm = MPI.COMM_WORLD if comm is None else comm
@@ -963,10 +965,13 @@ class PhaseFieldModel:
             self.u.x.array[self._sub_dofs[2]] = p.applied_potential_V / p.thermal_voltage_V
         self.u.x.scatter_forward()
         self.u_n.x.array[:] = self.u.x.array
-        self.problem = NonlinearProblem(self.residual, self.u, bcs=bcs,
-                                        petsc_options_prefix="hemcell_phasefield_",
-                                        petsc_options=_snes_options())
-        self.xi_form = fem.form(xi * dx)
+        options = _snes_options()
+        self.problem = NonlinearProblem(forms.form(self.residual), self.u,
+                                        J=forms.form(ufl.derivative(self.residual, self.u)),
+                                        bcs=bcs, petsc_options_prefix="hemcell_phasefield_",
+                                        petsc_options=options)
+        hold_options(self.problem, "hemcell_phasefield_", options)  # they leave with it
+        self.xi_form = forms.form(xi * dx)
         self.dofs = self.W.dofmap.index_map.size_global * self.W.dofmap.index_map_bs
         self._grid_index: tuple[Any, Any] | None = None
         self._distance: Any = None

@@ -111,7 +111,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hemcell.errors import InputError, SimulationError
-from hemcell.surface import kinetics
+from hemcell.surface import forms, kinetics
 from hemcell.surface.geometry import (
     Cell,
     Facet,
@@ -121,6 +121,7 @@ from hemcell.surface.geometry import (
     polyline_normals,
 )
 from hemcell.surface.parameters import Case, SurfaceParameters
+from hemcell.surface.petsc import hold_options
 
 #: Highest crest (plus coating thickness) a run continues with, as a fraction of the
 #: electrolyte height: the clearance :class:`~hemcell.surface.geometry.SurfaceMeshSpec`
@@ -426,15 +427,15 @@ class MeshMover:
         k = 1.0 / ufl.CellVolume(msh)
         a = k * ufl.inner(ufl.grad(u), ufl.grad(w)) * ufl.dx
         L = ufl.inner(fem.Constant(msh, np.zeros(2)), w) * ufl.dx
-        self.problem = LinearProblem(
-            a, L, bcs=bcs, u=self.d, petsc_options_prefix=prefix,
-            petsc_options={"ksp_type": "preonly", "pc_type": "lu",
-                           "pc_factor_mat_solver_type": "mumps"})
+        options = {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
+        self.problem = LinearProblem(a, L, bcs=bcs, u=self.d, petsc_options_prefix=prefix,
+                                     petsc_options=options)
+        hold_options(self.problem, prefix, options)  # they leave with the problem
         self.coords = self.V.tabulate_dof_coordinates()[:, :2]
         self.reference_sign = np.sign(_signed_areas_and_quality(msh)[0])
         self.reference_quality = min_triangle_quality(msh)
         li_dx = ufl.Measure("dx", domain=msh, subdomain_data=ct)(Cell.LI)
-        self._li_area = fem.form(1.0 * li_dx)
+        self._li_area = forms.form(1.0 * li_dx)
 
     def li_area(self) -> float:
         """Area of the lithium region per unit depth [m²/m] (assembled on the mesh)."""
@@ -500,7 +501,6 @@ class TransientRun:
     # -------------------------------------------------------------- set-up
     def _setup(self, sm: SurfaceMesh, previous: Any = None) -> None:
         import ufl
-        from dolfinx import fem
 
         from hemcell.surface.solver import TransportProblem
 
@@ -522,14 +522,14 @@ class TransientRun:
         if self.mover is None:
             ct = sm.cell_tags
             li_dx = ufl.Measure("dx", domain=sm.mesh, subdomain_data=ct)(Cell.LI)
-            self._li_area_form = fem.form(1.0 * li_dx)
+            self._li_area_form = forms.form(1.0 * li_dx)
         v = ufl.TestFunction(tr.V1)
-        self._nodal_current = fem.form(tr.i_n * v * tr.ds_li)
-        self._total_current = fem.form(tr.i_n * tr.ds_li)
+        self._nodal_current = forms.form(tr.i_n * v * tr.ds_li)
+        self._total_current = forms.form(tr.i_n * tr.ds_li)
         # aqueous metals: the hydrogen-evolution current beside the metal's
-        self._her_current = (fem.form(tr.i_her * tr.ds_li) if tr.i_her is not None
+        self._her_current = (forms.form(tr.i_her * tr.ds_li) if tr.i_her is not None
                              else None)
-        self._salt = fem.form(ufl.split(tr.u)[0] * tr.c_scale * tr.dx(Cell.ELECTROLYTE))
+        self._salt = forms.form(ufl.split(tr.u)[0] * tr.c_scale * tr.dx(Cell.ELECTROLYTE))
         self._n2d_tr = _node2dof(tr.V1)
 
     def _transfer(self, old: Any, new: Any) -> None:

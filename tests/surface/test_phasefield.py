@@ -166,3 +166,32 @@ def test_anisotropy_harmonics_are_cos_and_sin_of_m_theta(m):
     c, s = angular_harmonics(nx, ny, m, eps=0.0)
     np.testing.assert_allclose(c, np.cos(m * theta), atol=1e-12)
     np.testing.assert_allclose(s, np.sin(m * theta), atol=1e-12)
+
+
+def test_phasefield_options_leave_with_its_problem():
+    """The phase-field problem's SNES/KSP options go from the PETSc options database
+    with the problem (DOLFINx leaves them under the prefix), and its forms are compiled
+    once per process: a second model of the same case compiles nothing."""
+    import gc
+
+    require_fenicsx()
+    from petsc4py import PETSc
+
+    from hemcell.surface import forms
+    from hemcell.surface.phasefield import PhaseFieldModel
+
+    p = pf_parameters(roughness_amplitude_m=0.0, sei_heterogeneity_amplitude=0.0,
+                      domain_width_m=2e-6, duration_s=2.0, frames=5)
+    db = PETSc.Options()
+
+    def held() -> set[str]:
+        return {k for k in db.getAll() if k.startswith("hemcell_phasefield_")}
+
+    first = PhaseFieldModel(p)
+    assert held()
+    compiled = forms.compilation_counts()["compilations"]
+    second = PhaseFieldModel(p)
+    assert forms.compilation_counts()["compilations"] == compiled
+    del first, second
+    gc.collect()
+    assert held() == set()
