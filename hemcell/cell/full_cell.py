@@ -32,7 +32,6 @@ from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
 from hemcell.cell.model import HEMHalfCell
 from hemcell.cell.options import CATHODES, HEMOptions
-from hemcell.cell.thermal import PARAMETERS as THERMAL_PARAMETERS
 from hemcell.cell.thermal import (
     anode_thermal_values,
     cell_temperature,
@@ -401,8 +400,7 @@ def full_cell_values(
         out["Negative electrode OCP entropic change [V.K-1]"] = 0.0
     if thermal == "lumped":
         require_thermal_values(si, pv, base)
-    if all(u.key in si for u in THERMAL_PARAMETERS):  # the anode's, not the base set's
-        out.update(anode_thermal_values(si))
+    out.update(anode_thermal_values(si))  # the anode's (and a --set cooling), not the base set's
     for k in ("Ambient temperature [K]", "Initial temperature [K]", "Reference temperature [K]"):
         out[k] = half[k]  # the set's (isothermal) cell temperature and its rate constants' T_ref
     pv.update(out, check_already_exists=False)

@@ -48,12 +48,28 @@ __all__ = [
     "temperature_check",
 ]
 
+#: What a set without the cooling values means: the base set's (PyBaMM Chen2020: h = 10
+#: W m-2 K-1 on the 21700 can's 0.00531 m2, one cell in still air).
+_BASE_SET_COOLING = "the cathode base set's value (PyBaMM Chen2020: one cell in still air)"
+
 #: Registry names the lumped model reads from the anode set (PyBaMM's "Negative
-#: electrode density [kg.m-3]" and "... specific heat capacity [J.kg-1.K-1]").
+#: electrode density [kg.m-3]" and "... specific heat capacity [J.kg-1.K-1]") and, when
+#: given (``--set`` for a cooled cell), the cooling h and A in place of the base set's.
 PARAMETERS: tuple[ParameterUse, ...] = (
     ParameterUse("anode_electrode_density", "kg/m**3"),
     ParameterUse("anode_electrode_specific_heat_capacity", "J/kg/K"),
+    ParameterUse("cell_heat_transfer_coefficient", "W/m**2/K", absent=_BASE_SET_COOLING),
+    ParameterUse("cell_cooling_surface_area", "m**2", absent=_BASE_SET_COOLING),
 )
+
+#: PyBaMM's name of each registry name in :data:`PARAMETERS`.
+PYBAMM_NAMES: dict[str, str] = {
+    "anode_electrode_density": "Negative electrode density [kg.m-3]",
+    "anode_electrode_specific_heat_capacity":
+        "Negative electrode specific heat capacity [J.kg-1.K-1]",
+    "cell_heat_transfer_coefficient": "Total heat transfer coefficient [W.m-2.K-1]",
+    "cell_cooling_surface_area": "Cell cooling surface area [m2]",
+}
 
 #: PyBaMM values the lumped model reads from the cathode's base set.
 BASE_SET_VALUES: tuple[str, ...] = (
@@ -117,19 +133,22 @@ def temperature_check(T_K: Any, h_W_per_m2K: float, A_m2: float) -> tuple[dict[s
         f"{lim:.2f} K ({lim - 273.15:.0f} degC), the highest temperature at which the LiPF6 "
         "carbonate electrolyte was shown stable (Yang, Zhuang & Ross, J. Power Sources 161 "
         "(2006) 573; the neat salt decomposes above 380 K): a cell in thermal abuse, not an "
-        f"operating point. The set cools through h A = {h_W_per_m2K:g} W/m2/K x "
-        f"{A_m2:g} m2 = {h_W_per_m2K * A_m2:.3g} W/K (one cell in still air; docs/anode.md, "
+        f"operating point. The cell cools through h A = {h_W_per_m2K:g} W/m2/K x "
+        f"{A_m2:g} m2 = {h_W_per_m2K * A_m2:.3g} W/K (Chen2020's is one cell in still air; "
+        "a cooled cell: --set cell_heat_transfer_coefficient=...W/m^2/K; docs/anode.md, "
         "thermal section)"]
 
 
 def anode_thermal_values(si: Mapping[str, Any]) -> dict[str, float]:
-    """PyBaMM's negative-electrode thermal values from the anode set (SI)."""
-    return {
-        "Negative electrode density [kg.m-3]": si["anode_electrode_density"],
-        "Negative electrode specific heat capacity [J.kg-1.K-1]": si[
-            "anode_electrode_specific_heat_capacity"
-        ],
-    }
+    """PyBaMM's thermal values the anode set (or ``--set``) gives, by PyBaMM name (SI).
+
+    The anode's density and specific heat replace the base set's negative electrode ones
+    when the set gives both; the cooling h and A replace the base set's each when given.
+    """
+    anode = [u.key for u in PARAMETERS if not u.absent]
+    given = [u.key for u in PARAMETERS if u.key in si and (u.absent or
+                                                            all(k in si for k in anode))]
+    return {PYBAMM_NAMES[k]: si[k] for k in given}
 
 
 def require_thermal_values(si: Mapping[str, Any], pv: Mapping[str, Any] | pybamm.ParameterValues,
@@ -145,7 +164,7 @@ def require_thermal_values(si: Mapping[str, Any], pv: Mapping[str, Any] | pybamm
     base
         The cathode's base set, for the message (``"Prada2013"``).
     """
-    anode = missing_parameters(si, [u.key for u in PARAMETERS])
+    anode = missing_parameters(si, [u.key for u in PARAMETERS if not u.absent])
     cathode = [k for k in BASE_SET_VALUES if k not in pv.keys()]
     if anode or cathode:
         names = [*(f"{k} (anode set)" for k in anode),

@@ -346,3 +346,56 @@ def test_a_cell_above_the_electrolyte_stability_limit_is_flagged():
     assert keys["max_cell_temperature_K"] == pytest.approx(411.66)
     [w] = warnings
     assert "411.7 K" in w and "358.15 K" in w and "0.0531 W/K" in w
+
+
+# ------------------------------------------------------------------ cooling from the CLI
+COOLED = ["--set", "cell_heat_transfer_coefficient=1000 W/m^2/K"]
+
+
+def _peak_K(tmp_path, name, *extra):
+    code = main(["cell", "run", "hem_full_cell_nmc811_lumped", "--params", SET, "--protocol",
+                 "Charge at 1C for 1 minute", "--no-plots", "--out", str(tmp_path / name),
+                 *extra])
+    assert code == 0
+    return json.loads((tmp_path / name / "summary.json").read_text())["max_cell_temperature_K"]
+
+
+def test_a_cooled_cell_is_a_set_key_and_runs_cooler(tmp_path):
+    """h and A of the lumped balance are --set keys (default: Chen2020's still air, h = 10
+    W m-2 K-1 on 0.00531 m2); h = 1000 W m-2 K-1 (hA = 5.3 W/K, τ = C/(hA) ≈ 10 s) holds
+    the cell within Q/(hA) ≈ 1 K of ambient, well below the still-air rise of the same
+    1C charge."""
+    setup = prepare_cell("hem_full_cell_nmc811_lumped", SET, "Charge at 1C for 1 minute")
+    assert setup.parameter_values[H] == pytest.approx(10.0)  # Chen2020
+    assert setup.parameter_values["Cell cooling surface area [m2]"] == pytest.approx(0.00531)
+    setup = prepare_cell("hem_full_cell_nmc811_lumped", SET, "Charge at 1C for 1 minute",
+                         overrides=["cell_heat_transfer_coefficient=1000 W/m^2/K",
+                                    "cell_cooling_surface_area=0.01 m^2"])
+    assert setup.parameter_values[H] == pytest.approx(1000.0)
+    assert setup.parameter_values["Cell cooling surface area [m2]"] == pytest.approx(0.01)
+    still_air, cooled = _peak_K(tmp_path, "still"), _peak_K(tmp_path, "cooled", *COOLED)
+    assert still_air - 298.15 > 1.0  # 1.6 K in the first minute
+    assert cooled - 298.15 < 0.5 * (still_air - 298.15)
+
+
+@pytest.mark.parametrize("value", ["0 W/m^2/K", "-5 W/m^2/K"])
+def test_a_non_positive_heat_transfer_coefficient_exits_2(tmp_path, value):
+    code = main(["cell", "run", "hem_full_cell_nmc811_lumped", "--params", SET, "--protocol",
+                 "Charge at 1C for 1 minute", "--set", f"cell_heat_transfer_coefficient={value}",
+                 "--out", str(tmp_path)])
+    assert code == 2
+    code = main(["cell", "run", "hem_full_cell_nmc811_lumped", "--params", SET, "--protocol",
+                 "Charge at 1C for 1 minute", "--set", "cell_cooling_surface_area=0 m^2",
+                 "--out", str(tmp_path)])
+    assert code == 2
+
+
+def test_the_cooling_keys_are_read_by_the_lumped_recipe_only():
+    from hemcell.workflows.anode import parameter_usage
+
+    usage = parameter_usage(SET, "hem_full_cell_nmc811_lumped")
+    for key in ("cell_heat_transfer_coefficient", "cell_cooling_surface_area"):
+        assert key in usage["reads"] and key not in usage["missing"]
+    with pytest.raises(InputError):  # an isothermal cell has no cooling
+        prepare_cell("hem_full_cell_nmc811", SET, "Charge at 1C for 1 minute",
+                     overrides=["cell_heat_transfer_coefficient=1000 W/m^2/K"])
