@@ -254,7 +254,8 @@ def licu_cmd(
                  plots_on=not no_plots)
     for a, r in _per_anode(s):
         failed = ("" if r.get("failure_cycle") is None else
-                  f", failure: cycle {r['failure_cycle']} of {cycles} ({r['failure_reason']})")
+                  f", failure: cycle {r['failure_cycle']} of {cycles} at "
+                  f"{r['time_to_failure_h']:.4g} h ({r['failure_reason']})")
         typer.echo(f"{a}: mean CE {r['mean_coulombic_efficiency']:.4f}, Aurbach CE "
                    f"{r['aurbach_coulombic_efficiency']:.4f}{failed}")
     _done(out, s)

@@ -10,7 +10,10 @@ r"""Li‖Cu cells: first plating with nucleation, then Coulombic efficiency over
   :math:`\lambda = k_{loss}\eta_{loc}` is lost (:mod:`hemcell.limetal.losses`), so the
   Coulombic efficiency is :math:`1-\lambda`; after the first plating both electrodes are
   Li surfaces, and the overpotential grows with the dead-Li/SEI layers as in a
-  symmetric cell, up to the same salt-depletion failure.
+  symmetric cell, up to the same salt-depletion failure. The Li foil runs out by the
+  same rule (:func:`hemcell.limetal.symmetric.inventory_runout_s`): in the cycle whose
+  plating onto Cu needs more Li than the foil still holds, at the moment it is stripped
+  bare, t = t_{n-1} + (Q_f - (n-1)λq)/i, not at the end of that cycle.
 - Aurbach: the same law at ``aurbach_current_density`` (a Li reservoir is cycled, so the
   CE is :math:`1-\lambda` of each cycle).
 
@@ -74,6 +77,7 @@ class LiCuCycling:
     failure_cycle: int | None = None
     electrolyte_exhausted_h: float | None = None
     failure_reason: str | None = None
+    time_to_failure_h: float | None = None
 
 
 def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
@@ -89,7 +93,7 @@ def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
         p.temperature_K), p.loss_coefficient_per_V)
     v = sym.overpotential_V[:cycles]
     return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle,
-                       sym.electrolyte_exhausted_h, sym.failure_reason)
+                       sym.electrolyte_exhausted_h, sym.failure_reason, sym.time_to_failure_h)
 
 
 def licu_summary(res: LiCuCycling) -> dict[str, Any]:
@@ -105,6 +109,7 @@ def licu_summary(res: LiCuCycling) -> dict[str, Any]:
         "initial_overpotential_mV": 1e3 * v[0],
         "failure_cycle": res.failure_cycle,
         "failure_reason": res.failure_reason,
+        "time_to_failure_h": res.time_to_failure_h,
         # diagnostic, as for the symmetric cell (both electrodes lose Li once plated)
         "electrolyte_exhausted_h": res.electrolyte_exhausted_h,
     }

@@ -138,6 +138,24 @@ def concentration_overpotential_V(p: LiMetalParameters, current_density_A_per_m2
         math.log((c0 + dc / 2) / (c0 - dc / 2))
 
 
+#: ``failure_reason`` of a cell whose stripping foil ran out of Li.
+INVENTORY_EXHAUSTED = "Li inventory exhausted"
+
+
+def inventory_runout_s(active_li_C_per_m2: float, current_density_A_per_m2: float,
+                       areal_capacity_C_per_m2: float) -> float | None:
+    """When, into a cycle, the electrode that strips first runs out of Li [s], or None.
+
+    An electrode holding Q_a of active Li at the start of a cycle that strips q at i runs
+    out when Q_a < q, after stripping what it has (linear in the stripped charge):
+    t = Q_a / i; with Q_a ≥ q it lasts the cycle (None). The one rule of the Li‖Li and
+    Li‖Cu cells' Li inventory (module docstring, "Li inventory").
+    """
+    if active_li_C_per_m2 >= areal_capacity_C_per_m2:
+        return None
+    return max(active_li_C_per_m2, 0.0) / current_density_A_per_m2
+
+
 def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
                   areal_capacity_C_per_m2: float, hours: float) -> SymmetricResult:
     """Cycle a Li‖Li cell for ``hours`` or until failure.
@@ -212,9 +230,10 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
     lost = 0.0
     t = 0.0
     for n, (i, q) in enumerate(schedule, start=1):
-        if foil - lost < q:  # the first stripping electrode runs out within the half-cycle
-            failure, reason = n, "Li inventory exhausted"
-            t_end.append(t + (foil - lost) / i)
+        runout_s = inventory_runout_s(foil - lost, i, q)
+        if runout_s is not None:
+            failure, reason = n, INVENTORY_EXHAUSTED
+            t_end.append(t + runout_s)
             break
         lost += lam[i] * q
         t += 2.0 * q / i

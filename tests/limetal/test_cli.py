@@ -116,7 +116,9 @@ def test_licu_says_when_and_why_it_failed(tmp_path, capsys):
     assert main(["limetal", "licu", "--anode", "coated", "--cycles", "3", "--areal-capacity",
                  "200mAh/cm2", "--current-density", "1mA/cm2", "--out", str(out),
                  "--no-plots"]) == 0
-    assert "failure: cycle 1 of 3 (Li inventory exhausted)" in capsys.readouterr().out
+    # stripped bare within cycle 1, at Q_f / i = 92.77 mAh/cm2 / (1 mA/cm2) = 92.77 h
+    assert "failure: cycle 1 of 3 at 92.77 h (Li inventory exhausted)" in capsys.readouterr().out
     s = json.loads((out / "summary.json").read_text())
+    assert s["time_to_failure_h"] == pytest.approx(92.77, abs=0.005)
     assert (s["failure_cycle"], s["failure_reason"], s["cycles"]) == (
         1, "Li inventory exhausted", 1)

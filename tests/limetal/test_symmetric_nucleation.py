@@ -205,3 +205,36 @@ def test_licu_efficiency_is_one_minus_loss(params):
     sym = run_symmetric(p, 2 * MA_CM2, MAH_CM2, 40.0)
     assert r.coulombic_efficiency[0] == pytest.approx(1 - sym.loss_fraction, rel=1e-12)
     assert r.aurbach_coulombic_efficiency == pytest.approx(0.987, abs=1e-6)  # calibrated
+
+
+def test_licu_foil_runs_out_within_the_cycle_as_li_li(params):
+    """Li‖Cu plates q from the Li foil onto Cu each cycle; after n-1 cycles the foil holds
+    Q_f - (n-1)λq and runs out in the cycle where that is < q, at
+    t = (n-1) 2q/i + (Q_f - (n-1)λq)/i (the Li‖Li rule, one helper), not at the end of
+    that cycle. 1 um foil: Q_f = 7422 C/m2 < q = 1 mAh/cm2 = 36000 C/m2, so cycle 1 at
+    Q_f/i = 0.2061 h (2 mA/cm2: 0.1031 h)."""
+    from hemcell.limetal.licu import licu_summary
+    from hemcell.limetal.symmetric import inventory_runout_s
+
+    i, q = 2 * MA_CM2, 1 * MAH_CM2
+    assert inventory_runout_s(q, i, q) is None  # exactly enough lasts the cycle
+    assert inventory_runout_s(0.25 * q, i, q) == pytest.approx(0.25 * q / i, rel=1e-15)
+    assert inventory_runout_s(-1.0, i, q) == 0.0
+    p = dataclasses.replace(params["coated"], li_foil_thickness_m=1e-6)
+    q_foil = 1e-6 / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
+    r = run_licu(p, i, q, 5)
+    assert (r.failure_cycle, r.failure_reason) == (1, "Li inventory exhausted")
+    assert r.time_to_failure_h == pytest.approx(q_foil / i / 3600, rel=1e-12)
+    assert r.time_to_failure_h == pytest.approx(0.1031, abs=1e-3)
+    p = dataclasses.replace(params["coated"], li_foil_thickness_m=10e-6)
+    r = run_licu(p, i, q, 400)
+    lam = 1 - r.coulombic_efficiency[0]
+    foil = 10e-6 / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
+    n = math.floor((foil - q) / (lam * q)) + 2
+    assert (r.failure_cycle, r.failure_reason) == (n, "Li inventory exhausted")
+    left = foil - (n - 1) * lam * q
+    assert 0 < left < q
+    s = licu_summary(r)
+    assert s["time_to_failure_h"] * 3600 == pytest.approx((n - 1) * 2 * q / i + left / i,
+                                                          rel=1e-12)
+    assert s["cycles"] == n - 1
