@@ -59,23 +59,9 @@ def form(ufl_form: Any) -> Any:
     from dolfinx.fem.forms import Form, form_cpp_class
 
     msh = ufl_form.ufl_domain().ufl_cargo()
-    comm = msh.comm
-    key = ufl_form.signature()
-    compiled = _COMPILED.get(key)
-    held = compiled is not None
-    if comm.size > 1:
-        from mpi4py import MPI
-
-        held = bool(comm.allreduce(held, op=MPI.LAND))
-    if held:
-        assert compiled is not None
-        _COUNTS["reuses"] += 1
-    else:
-        ufcx_form, module, code = jit.ffcx_jit(comm, ufl_form,
-                                               {"scalar_type": default_scalar_type}, None)
-        compiled = _COMPILED[key] = (ufcx_form, module, code)
-        _COUNTS["compilations"] += 1
-    ufcx_form, module, code = compiled
+    ufcx_form, module, code = _compiled(
+        _COMPILED, ufl_form.signature(), msh.comm,
+        lambda: jit.ffcx_jit(msh.comm, ufl_form, {"scalar_type": default_scalar_type}, None))
     # bind the form's data to the compiled form, as dolfinx.fem.form does
     coefficients = ufl_form.coefficients()
     cpp_form = form_cpp_class(default_scalar_type)(
@@ -97,7 +83,6 @@ def expression(ufl_expr: Any, points: Any) -> Any:
     """
     import ffcx.naming
     from dolfinx import default_scalar_type, jit
-    from mpi4py import MPI
 
     (domain,) = ufl.domain.extract_domains(ufl_expr)
     comm = domain.ufl_cargo().comm
@@ -105,19 +90,30 @@ def expression(ufl_expr: Any, points: Any) -> Any:
         raise ValueError("an expression with an argument: use dolfinx.fem.Expression")
     # the points as dolfinx.fem.Expression passes them to the JIT (same signature)
     X = np.reshape(points, (points.shape[0] if points.ndim == 2 else 1, -1))
-    key = ffcx.naming.compute_signature([(ufl_expr, X)], "")
-    compiled = _COMPILED_EXPRESSIONS.get(key)
+    compiled = _compiled(
+        _COMPILED_EXPRESSIONS, ffcx.naming.compute_signature([(ufl_expr, X)], ""), comm,
+        lambda: jit.ffcx_jit(comm, (ufl_expr, X), {"scalar_type": default_scalar_type}, None))
+    return _kept_expression_class()(ufl_expr, *compiled)
+
+
+def _compiled(cache: dict[str, tuple[Any, Any, Any]], key: str, comm: Any,
+              compile_: Callable[[], tuple[Any, Any, Any]]) -> tuple[Any, Any, Any]:
+    """The kept ``(UFCx object, CFFI module, C code)`` of ``key``, or ``compile_()``'s
+    (the collective JIT) kept for next time. Collective: the kept one is used only when
+    every rank holds it (one allreduce), so the ranks always take the same path."""
+    compiled = cache.get(key)
     held = compiled is not None
     if comm.size > 1:
+        from mpi4py import MPI
+
         held = bool(comm.allreduce(held, op=MPI.LAND))
     if held:
         assert compiled is not None
         _COUNTS["reuses"] += 1
-    else:
-        compiled = _COMPILED_EXPRESSIONS[key] = jit.ffcx_jit(
-            comm, (ufl_expr, X), {"scalar_type": default_scalar_type}, None)
-        _COUNTS["compilations"] += 1
-    return _kept_expression_class()(ufl_expr, *compiled)
+        return compiled
+    compiled = cache[key] = tuple(compile_())  # type: ignore[assignment]
+    _COUNTS["compilations"] += 1
+    return compiled  # type: ignore[return-value]
 
 
 @functools.cache
