@@ -170,28 +170,35 @@ def test_anisotropy_harmonics_are_cos_and_sin_of_m_theta(m):
 
 def test_phasefield_options_leave_with_its_problem():
     """The phase-field problem's SNES/KSP options go from the PETSc options database
-    with the problem (DOLFINx leaves them under the prefix), and its forms are compiled
-    once per process: a second model of the same case compiles nothing."""
+    with the last problem holding them (DOLFINx leaves them under the prefix), and its
+    forms are compiled once per process: a second model of the same case compiles
+    nothing. (Another test's model may still be alive in this process: counted.)"""
     import gc
 
     require_fenicsx()
     from petsc4py import PETSc
 
-    from hemcell.surface import forms
+    from hemcell.surface import forms, petsc
     from hemcell.surface.phasefield import PhaseFieldModel
 
     p = pf_parameters(roughness_amplitude_m=0.0, sei_heterogeneity_amplitude=0.0,
                       domain_width_m=2e-6, duration_s=2.0, frames=5)
     db = PETSc.Options()
+    prefix = "hemcell_phasefield_"
 
-    def held() -> set[str]:
-        return {k for k in db.getAll() if k.startswith("hemcell_phasefield_")}
+    def holders() -> dict[str, int]:
+        return {k: n for k, n in petsc._OPTION_HOLDERS.items() if k.startswith(prefix)}
 
+    gc.collect()
+    before = holders()
     first = PhaseFieldModel(p)
-    assert held()
     compiled = forms.compilation_counts()["compilations"]
     second = PhaseFieldModel(p)
     assert forms.compilation_counts()["compilations"] == compiled
+    during = holders()
+    assert during and all(n == before.get(k, 0) + 2 for k, n in during.items())
     del first, second
     gc.collect()
-    assert held() == set()
+    assert holders() == before
+    in_db = {k for k in db.getAll() if k.startswith(prefix)}
+    assert in_db == set(before)  # nothing left behind that no live problem holds
