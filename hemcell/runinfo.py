@@ -22,7 +22,9 @@ import platform
 import re
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -152,8 +154,25 @@ def write_summary(
     return write_json(Path(out_dir) / filename, summary)
 
 
+#: The warnings already written to stderr by the command under way (:func:`one_command`);
+#: ``None`` outside a command.
+_PRINTED: ContextVar[set[str] | None] = ContextVar("hemcell_printed_warnings", default=None)
+
+
+@contextmanager
+def one_command() -> Iterator[None]:
+    """The scope of one command: inside it :func:`report_warnings` writes each distinct
+    warning to stderr once, however many cases, anodes or seeds report it."""
+    token = _PRINTED.set(set())
+    try:
+        yield
+    finally:
+        _PRINTED.reset(token)
+
+
 def report_warnings(new: Sequence[str], seen: list[str] | None = None) -> list[str]:
-    """Write each warning of ``new`` not yet in ``seen`` to stderr and append it there.
+    """Append each warning of ``new`` not yet in ``seen`` there, and write it to stderr
+    unless the command under way (:func:`one_command`) already has.
 
     Returns
     -------
@@ -162,11 +181,27 @@ def report_warnings(new: Sequence[str], seen: list[str] | None = None) -> list[s
         ``run.json``.
     """
     seen = [] if seen is None else seen
+    printed = _PRINTED.get()
     for w in new:
         if w not in seen:
-            print(f"warning: {w}", file=sys.stderr)
             seen.append(w)
+        if printed is None or w not in printed:
+            print(f"warning: {w}", file=sys.stderr)
+            if printed is not None:
+                printed.add(w)
     return seen
+
+
+def _without_warnings(value: Any, found: list[str]) -> Any:
+    """``value`` with every ``"warnings"`` list of its nested records taken out (a copy)
+    and their texts appended to ``found`` (each distinct text once)."""
+    if isinstance(value, Mapping):
+        for w in value.get("warnings", None) or ():
+            if isinstance(w, str) and w not in found:
+                found.append(w)
+        return {k: _without_warnings(v, found) for k, v in value.items()
+                if not (k == "warnings" and isinstance(v, list))}
+    return value
 
 
 def write_run_record(
@@ -193,9 +228,23 @@ def write_run_record(
     -------
     Path
         The written ``run.json``.
+
+    Notes
+    -----
+    The ``warnings`` of ``extra`` and the ``warnings`` lists of the records in
+    ``parameters`` (one per case or seed of a surface ``compare``/``seeds``) become one
+    top-level ``warnings``: each distinct text once.
     """
     if command is None:
         command = sys.argv
+    warnings: list[str] = []
+    parameters = _without_warnings(parameters, warnings)
+    extra = dict(extra or {})
+    for w in extra.pop("warnings", None) or ():
+        if w not in warnings:
+            warnings.append(w)
+    if warnings:
+        extra["warnings"] = warnings
     record = {
         "command": command if isinstance(command, str) else " ".join(map(str, command)),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -314,10 +314,13 @@ def run_app(typer_app: typer.Typer, args: list[str], prog_name: str) -> int:
     simulation); usage errors exit 2; anything unexpected still prints one line and
     exits 1. ``--debug`` among ``args`` re-raises instead, showing the traceback.
     """
+    from hemcell.runinfo import one_command
+
     debug = "--debug" in args
     try:
         # with standalone_mode=False click returns the code of a typer.Exit instead of raising
-        code = typer_app(args=args, prog_name=prog_name, standalone_mode=False)
+        with one_command():  # each distinct warning on stderr once
+            code = typer_app(args=args, prog_name=prog_name, standalone_mode=False)
     except HemcellError as exc:
         if debug:
             raise

@@ -54,3 +54,53 @@ def test_summary_keys_must_be_snake_case(tmp_path, key):
 def test_summary_written(tmp_path):
     path = write_summary(tmp_path, {"capacity_mAh_per_g": 611.0}, filename="metrics.json")
     assert json.loads(path.read_text()) == {"capacity_mAh_per_g": 611.0}
+
+
+# ------------------------------------------------------------------ warnings once
+def test_a_warning_is_printed_once_per_command(capfd):
+    """Each case, anode or seed of a command reports its warnings with its own list (kept
+    for its record); stderr gets each distinct text once per command."""
+    from hemcell.runinfo import one_command, report_warnings
+
+    with one_command():
+        bare = report_warnings(["cold", "cold"])
+        coated = report_warnings(["cold", "dry"])
+    assert (bare, coated) == (["cold"], ["cold", "dry"])
+    assert capfd.readouterr().err == "warning: cold\nwarning: dry\n"
+    with one_command():  # the next command says it again
+        report_warnings(["cold"])
+    report_warnings(["cold"])  # outside a command (library use): every time
+    assert capfd.readouterr().err == "warning: cold\nwarning: cold\n"
+
+
+def test_run_json_holds_each_distinct_warning_once(tmp_path):
+    """surface compare/seeds write one record per case (per seed): their warnings, and the
+    extra's, become one top-level list of distinct texts; the records lose theirs."""
+    import json
+
+    from hemcell.runinfo import write_run_record
+
+    case = {"case": "bare", "warnings": ["cold"]}
+    records = {"seed_0": {"bare": case, "coated": {"case": "coated", "warnings": ["cold"]}},
+               "seed_1": {"bare": {"case": "bare", "warnings": ["cold", "dry"]}}}
+    run = json.loads(write_run_record(tmp_path, records, "x",
+                                      extra={"warnings": ["dry", "hot"]}).read_text())
+    assert run["warnings"] == ["cold", "dry", "hot"]
+    assert "warnings" not in json.dumps(run["parameters"])
+    assert case["warnings"] == ["cold"]  # the caller's record is not changed
+    run = json.loads(write_run_record(tmp_path, {"case": "bare"}, "x").read_text())
+    assert "warnings" not in run
+
+
+def test_eis_with_both_anodes_warns_once(tmp_path, capfd):
+    """``eis symmetric --anode both`` at -20 degC: the electrolyte-temperature warning
+    (one text, both anodes) appears once on stderr and once in the summary."""
+    from hemcell.cli.main import main
+
+    out = tmp_path / "eis"
+    assert main(["eis", "symmetric", "--anode", "both", "--frequencies", "1e-1:1e5:2/decade",
+                 "--temperatures", "-20degC", "--out", str(out), "--no-plots"]) == 0
+    err = capfd.readouterr().err
+    assert err.count("warning: ") == 1 and "253.15 K" in err
+    run = json.loads((out / "run.json").read_text())
+    assert len(run["warnings"]) == 1
