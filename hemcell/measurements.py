@@ -418,12 +418,27 @@ def check_voltage_window(meas: Measurement, lower_V: float, upper_V: float) -> N
                          "(the parameter set's lower/upper voltage cut-offs)")
 
 
+def held_charge(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """Charge passed at every row of a cycler time series [A s, or A s/kg for a current
+    per mass]: Q_k = Σ_{j<k} I_j (t_{j+1} − t_j).
+
+    A cycler holds its current within a step and writes a row when a step starts (then
+    at its recording period): a row's current is held from that row until the next row
+    (zero-order hold). The one reading of a row's current, for the data's capacities
+    and for the current the fit's model is driven with
+    (:func:`hemcell.workflows.fit.held_current`).
+    """
+    t = np.asarray(times_s, float)
+    return np.concatenate([[0.0], np.cumsum(np.asarray(current, float)[:-1] * np.diff(t))])
+
+
 def discharge_capacity_per_cycle(meas: Measurement) -> tuple[np.ndarray, np.ndarray, bool]:
     """Discharge capacity of each cycle of a cycler time series.
 
     The k-th distinct value of the ``cycle`` counter (in order of appearance) is cycle
-    k; its discharge capacity is ∫ max(I, 0) dt over its rows (trapezoidal; a positive
-    current is a discharge, module doc).
+    k; its discharge capacity is Σ max(I_j, 0) (t_{j+1} − t_j) over its rows j: each
+    row's current held until the next row (:func:`held_charge`; the last row of a cycle
+    holds until the first of the next; a positive current is a discharge, module doc).
 
     Returns
     -------
@@ -437,10 +452,11 @@ def discharge_capacity_per_cycle(meas: Measurement) -> tuple[np.ndarray, np.ndar
     """
     check(meas, ("time", "current", "cycle"))
     t, i, counter = meas["time"], np.clip(meas["current"], 0.0, None), meas["cycle"]
+    per_row = np.append(np.diff(held_charge(t, i)), 0.0)  # row j: I_j (t_{j+1} - t_j)
     cycles, caps = [], []
     for n, value in enumerate(dict.fromkeys(counter.tolist()), start=1):
         rows = np.flatnonzero(counter == value)
-        q = float(np.sum(0.5 * (i[rows][1:] + i[rows][:-1]) * np.diff(t[rows])))
+        q = float(np.sum(per_row[rows]))
         if not q > 0:
             raise InputError(meas.where("cycle", int(rows[0]) + 1), f"cycle counter {value:g}",
                              "cycles that each hold a discharge (positive current)")

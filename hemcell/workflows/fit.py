@@ -58,6 +58,7 @@ from hemcell.measurements import (
     Measurement,
     check_current_sign,
     check_voltage_window,
+    held_charge,
     read_measurement,
 )
 
@@ -538,8 +539,9 @@ def held_current(times_s: np.ndarray, current: np.ndarray) -> tuple[np.ndarray, 
 
     A cycler holds its current within a step, and writes a row when a step starts (then
     at its recording period): a row's current is held from that row until the next row
-    (zero-order hold), so a step that starts at a recorded row starts there exactly,
-    with or without a row at the end of the step before. Joining the rows by straight
+    (zero-order hold, :func:`hemcell.measurements.held_charge`), so a step that starts at
+    a recorded row starts there exactly, with or without a row at the end of the step
+    before. Joining the rows by straight
     lines instead ramps the current across the whole gap before the step's first row
     when the file holds no row at the previous step's end (a decimated file). Where two
     rows differ, the level changes over a ramp (:data:`CURRENT_EDGE_RAMP_S`) that ends
@@ -570,13 +572,6 @@ def current_steps(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:
     scale = float(np.max(np.abs(knot_i))) or 1.0
     big = np.flatnonzero(np.abs(np.diff(knot_i)) > CURRENT_STEP_FRACTION * scale)
     return np.unique(np.concatenate([knot_t[big], knot_t[big + 1]]))
-
-
-def held_charge(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """Charge passed at every row by the held current of :func:`held_current`
-    (Σ_{j<k} I_j Δt_j, the ramps left out) [A s, or A s/kg for a current per mass]."""
-    t = np.asarray(times_s, float)
-    return np.concatenate([[0.0], np.cumsum(np.asarray(current, float)[:-1] * np.diff(t))])
 
 
 class _Problem:

@@ -303,6 +303,32 @@ def _cycle_spec(tmp_path, data, signal="capacity_per_cycle", sigma="1 mAh/g", **
     return path
 
 
+def test_cycle_capacity_holds_each_row_current_until_the_next_row(tmp_path):
+    """A decimated two-step trace: a row's current is held until the next row (as the
+    model is driven, fit.held_current), not joined to it by a straight line. Cycle 1
+    charges, then 2 mA from 3600 s to the rest row at 5400 s: 2 mA x 1800 s = 3.6 A s
+    (the trapezoid gave 0.5 x 2 mA x 3600 s + 0.5 x 2 mA x 1800 s = 5.4 A s); cycle 2
+    3 mA from 10800 to 11700 s: 2.7 A s (trapezoid 0.5 x 3 mA x 3600 s + 1.35 = 6.75 A s)."""
+    from hemcell.measurements import (
+        discharge_capacity_per_cycle,
+        held_charge,
+        read_measurement,
+    )
+    from hemcell.workflows import fit as fit_module
+
+    assert fit_module.held_charge is held_charge  # one owner of a row's current
+    rows = [(0, -1, 1), (3600, 2, 1), (5400, 0, 1), (7200, -1, 2), (10800, 3, 2),
+            (11700, 0, 2)]
+    data = tmp_path / "steps.csv"
+    data.write_text("time [s],current [mA],voltage [V],cycle [1]\n"
+                    + "".join(f"{t},{i},3.4,{n}\n" for t, i, n in rows))
+    cycles, q, _ = discharge_capacity_per_cycle(read_measurement(data, required=()))
+    assert list(cycles) == [1, 2]
+    assert q == pytest.approx([3.6, 2.7], rel=1e-12)
+    t, i = (np.array([r[k] for r in rows], float) for k in (0, 1))
+    assert q.sum() == pytest.approx(held_charge(t, 1e-3 * np.clip(i, 0, None))[-1], rel=1e-12)
+
+
 def test_cycler_time_series_is_reduced_to_capacity_per_cycle(tmp_path):
     """A cycler's time series (time, current, cycle counter) becomes one discharge
     capacity per cycle: ∫ max(I, 0) dt of each counter value, in order of appearance."""
@@ -313,7 +339,7 @@ def test_cycler_time_series_is_reduced_to_capacity_per_cycle(tmp_path):
     for n, hours in ((0, 1.0), (1, 0.9), (2, 0.8)):  # charge 1 h at -1 mA, discharge
         for k in range(11):
             rows.append(f"{t + 360 * k:.4f},-1,3.5,{n}")
-        t += 3600 + 1e-3  # the switch within 1 ms: the trapezoid adds 1 nAh
+        t += 3600 + 1e-3  # the switch within 1 ms: the held 2 mA adds 0.56 nAh
         for k in range(11):
             rows.append(f"{t + 360 * hours * k:.4f},2,3.3,{n}")
         t += 3600 * hours + 1e-3
