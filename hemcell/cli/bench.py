@@ -138,18 +138,34 @@ def run_benchmarks(out: Path, only: list[str] | None = None, repeats: int = 5,
     records = []
     for b in found:
         console.print(f"[bold]{b.name}[/bold]: {b.description}")
-        records.append(time_benchmark(b, repeats))
+        try:
+            records.append(time_benchmark(b, repeats))
+        except Exception as exc:  # one failing benchmark must not lose the others
+            error = f"{type(exc).__name__}: {exc}"
+            console.print(f"[red]{b.name} failed[/red]: {error}")
+            records.append({"name": b.name, "description": b.description,
+                            "baseline": b.baseline_name, "repeats": 0, "median_s": None,
+                            "baseline_median_s": None, "ratio": None,
+                            "target_ratio": b.target_ratio, "error": error})
     table = Table("benchmark", "median [s]", "baseline", "baseline median [s]", "ratio", "aim")
     for r in records:
+        aim = "" if r["target_ratio"] is None else f"≤ {r['target_ratio']:g}"
+        if r.get("error"):
+            table.add_row(r["name"], "failed", r["baseline"], "", "", aim)
+            continue
         table.add_row(r["name"], f"{r['median_s']:.4g}", r["baseline"],
-                      f"{r['baseline_median_s']:.4g}", f"{r['ratio']:.3g}",
-                      "" if r["target_ratio"] is None else f"≤ {r['target_ratio']:g}")
+                      f"{r['baseline_median_s']:.4g}", f"{r['ratio']:.3g}", aim)
     console.print(table)
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "bench.json", {"versions": package_versions(), "benchmarks": records})
-    lines = ["name,median_s,baseline,baseline_median_s,ratio,target_ratio,repeats"]
-    lines += [f"{r['name']},{r['median_s']:.6g},\"{r['baseline']}\",{r['baseline_median_s']:.6g},"
-              f"{r['ratio']:.6g},{'' if r['target_ratio'] is None else r['target_ratio']},"
-              f"{r['repeats']}" for r in records]
+
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:.6g}"
+
+    lines = ["name,median_s,baseline,baseline_median_s,ratio,target_ratio,repeats,error"]
+    lines += [f"{r['name']},{number(r['median_s'])},\"{r['baseline']}\","
+              f"{number(r['baseline_median_s'])},{number(r['ratio'])},"
+              f"{'' if r['target_ratio'] is None else r['target_ratio']},{r['repeats']},"
+              f"\"{(r.get('error') or '').replace(chr(34), chr(39))}\"" for r in records]
     (out / "bench.csv").write_text("\n".join(lines) + "\n")
     return records

@@ -303,8 +303,12 @@ def bench(
 ) -> None:
     """Time the benchmarks in benchmarks/ against baselines measured in the same run."""
     from hemcell.cli.bench import run_benchmarks
+    from hemcell.errors import SimulationError
 
-    run_benchmarks(out, only=only, repeats=repeats)
+    failed = [r for r in run_benchmarks(out, only=only, repeats=repeats) if r.get("error")]
+    if failed:  # the others are timed and written (bench.json, bench.csv)
+        raise SimulationError(f"{len(failed)} benchmark(s) failed: " + "; ".join(
+            f"{r['name']} ({r['error'][:120]})" for r in failed))
 
 
 def run_app(typer_app: typer.Typer, args: list[str], prog_name: str) -> int:

@@ -128,6 +128,40 @@ def test_bench_runner_reports_ratio(tmp_path, monkeypatch):
     assert data["benchmarks"][0]["repeats"] == 3
 
 
+def test_a_failing_benchmark_loses_no_other_result(tmp_path, monkeypatch):
+    """A benchmark that raises is reported as failed; the others are still timed and
+    written, and the command exits 1 naming the failed one."""
+    from hemcell.cli import bench
+    from hemcell.cli.main import app, run_app
+
+    monkeypatch.setattr(bench, "time", _Clock())
+    monkeypatch.setattr(bench, "benchmarks_dir", lambda: tmp_path)
+    (tmp_path / "bench_toy.py").write_text(textwrap.dedent("""
+        from hemcell.cli import bench
+        from hemcell.cli.bench import Benchmark
+
+        def _take(seconds):
+            bench.time.now += seconds
+
+        def _fail():
+            raise ValueError("the case is refused")
+
+        def benchmarks():
+            return [Benchmark(name="broken", description="raises", run=_fail,
+                              baseline=lambda: _take(0.01), baseline_name="10 ms"),
+                    Benchmark(name="toy", description="20 ms vs 10 ms of clock time",
+                              run=lambda: _take(0.02), baseline=lambda: _take(0.01),
+                              baseline_name="10 ms")]
+    """))
+    out = tmp_path / "out"
+    assert run_app(app, ["bench", "--repeats", "2", "--out", str(out)], "hemcell") == 1
+    records = {r["name"]: r for r in json.loads((out / "bench.json").read_text())["benchmarks"]}
+    assert "the case is refused" in records["broken"]["error"]
+    assert records["toy"]["ratio"] == pytest.approx(2.0, rel=1e-9)
+    csv = (out / "bench.csv").read_text().splitlines()
+    assert csv[0].endswith(",error") and len(csv) == 3
+
+
 def test_params_benchmark_runs(tmp_path):
     import shutil
 
