@@ -986,6 +986,8 @@ class PhaseFieldModel:
         from dolfinx import fem
         from dolfinx.fem.petsc import LinearProblem
 
+        from hemcell.surface.petsc import hold_options
+
         r = distance_filter_length_m(self.p) / LENGTH_UNIT_M
         self._xi_source = fem.Function(self.V1)
         self._filtered = fem.Function(self.V1)
@@ -995,11 +997,11 @@ class PhaseFieldModel:
         dv = ufl.Measure("dx", domain=self.msh,
                          metadata={"quadrature_rule": "vertex", "quadrature_degree": 1})
         a = u * v * dv + r * r * ufl.inner(ufl.grad(u), ufl.grad(v)) * dx
+        options = {"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"}
         self._distance = LinearProblem(
             a, self._xi_source * v * dv, u=self._filtered,
-            petsc_options_prefix="hemcell_phasefield_distance_",
-            petsc_options={"ksp_type": "preonly", "pc_type": "lu",
-                           "pc_factor_mat_solver_type": "mumps"})
+            petsc_options_prefix="hemcell_phasefield_distance_", petsc_options=options)
+        hold_options(self._distance, "hemcell_phasefield_distance_", options)
         self._x_dofs_m = self.V1.tabulate_dof_coordinates()[:, 0] * LENGTH_UNIT_M
 
     def update_coating_layer(self) -> None:
