@@ -698,7 +698,7 @@ PROFILE_FUNCTIONS = {
                                                                "_gather_sorted"),
     "forms from the JIT cache (rank 0 first, then the others)": ("dolfinx/jit.py", "mpi_jit"),
     "forms bound to the compiled code kept in the process": ("surface/forms.py", "form"),
-    "expressions loaded rank by rank (COMM_SELF)": ("surface/forms.py", "expression"),
+    "expressions bound to the kept compiled code": ("surface/forms.py", "expression"),
 }
 #: ... and PETSc log events (seconds, counts).
 PROFILE_EVENTS = {
