@@ -155,8 +155,8 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
     if quantity not in QUANTITIES:
         raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}")
     text = ("dimensionless" if unit in ("", "-", "1") else "percent" if unit == "%"
-            else unit.replace("mAh", "mA*h"))
-    given = parse_unit(text.replace("Ah", "A*h"), where)
+            else _pint_unit(unit))
+    given = parse_unit(text, where)
     ureg = unit_registry()
     for target in QUANTITIES[quantity]:
         q = ureg.Quantity(1.0, given)
@@ -397,8 +397,13 @@ def check_current_sign(meas: Measurement, sign: float, protocol: str) -> None:
 
 def unit_factor(col: Column) -> float:
     """Factor from the column's written unit to its SI unit."""
-    text = col.unit.replace("mAh", "mA*h").replace("Ah", "A*h")
+    text = _pint_unit(col.unit)
     return float(unit_registry().Quantity(1.0, text or "dimensionless").to(col.si_unit).magnitude)
+
+
+def _pint_unit(unit: str) -> str:
+    """A cycler's charge unit in pint syntax: ``mAh`` → ``mA*h``, ``Ah`` → ``A*h``."""
+    return unit.replace("mAh", "mA*h").replace("Ah", "A*h")
 
 
 def check_voltage_window(meas: Measurement, lower_V: float, upper_V: float) -> None:
