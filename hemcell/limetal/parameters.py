@@ -147,14 +147,15 @@ class LiMetalParameters:
             self.activation_energy_J_per_mol, self.temperature_K, self.reference_temperature_K)
 
     def _electrolyte_ratios(self) -> tuple[float, float]:
-        from hemcell.limetal.electrolyte import valoen_reimers_ratio
+        from hemcell.materials.lipf6_electrolyte import valoen_reimers_ratio
 
         return valoen_reimers_ratio(self.temperature_K, self.electrolyte_concentration_mol_per_m3)
 
     @property
     def cell_electrolyte_conductivity_S_per_m(self) -> float:
         """Electrolyte conductivity at the cell temperature: the set's 298.15 K value
-        carried by Valøen & Reimers (:func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`);
+        carried by Valøen & Reimers
+        (:func:`hemcell.materials.lipf6_electrolyte.valoen_reimers_ratio`);
         ``nan`` where the model reads no electrolyte."""
         if math.isnan(self.electrolyte_conductivity_S_per_m):
             return math.nan

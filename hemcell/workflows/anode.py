@@ -316,7 +316,7 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
                               rec.thermal)
     else:
         pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
-    from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
+    from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
     from hemcell.runinfo import report_warnings
 
     report_warnings(valoen_electrolyte_warnings(pv))  # Xu2019 electrolyte: T policy
@@ -632,7 +632,7 @@ def summarize(run: CellRun, timeseries: bool = True
     }
     if run.error is not None:
         summary["error"] = str(run.error)
-    from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
+    from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
 
     warnings = [*valoen_electrolyte_warnings(run.parameter_values),
                 *_onset_warnings(run.recipe, run.inventory, run.parameter_values)]

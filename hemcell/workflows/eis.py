@@ -105,7 +105,7 @@ def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> l
 
     The electrolyte's temperature policy (a warning outside the range of its fits, exit 2
     at the diffusivity fit's divergence) applies per spectrum, where the electrolyte is
-    known (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`).
+    known (:func:`hemcell.materials.lipf6_electrolyte.electrolyte_temperature_warnings`).
     ``extra`` is not read (kept for callers that pass the ``--set`` EIS values).
 
     Raises
@@ -234,8 +234,8 @@ def symmetric_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: 
                        overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
                        var_pts: Mapping[str, int] | None = None) -> Spectrum:
     """Li‖Li spectrum of a bare or coated cell from the limetal parameter set."""
-    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
+    from hemcell.materials.lipf6_electrolyte import electrolyte_temperature_warnings
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
 
@@ -268,9 +268,9 @@ def symmetric_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: 
 def lfp_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: np.ndarray,
                  soc: float | None, overrides: Sequence[str] = ()) -> Spectrum:
     """Li‖LFP spectrum (DFN with double layers) at a state of charge (default: charged)."""
-    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings
     from hemcell.limetal.halfcell import IN_X0, build_half_cell
     from hemcell.limetal.parameters import cell_parameters, load_anode_set
+    from hemcell.materials.lipf6_electrolyte import electrolyte_temperature_warnings
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
 
@@ -346,7 +346,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     ``soc`` (fraction of the theoretical capacity) becomes the protocol "lithiate at
     0.1 A/g for soc x capacity, rest 30 min"; ``protocol`` is any PyBaMM step list.
     """
-    from hemcell.limetal.electrolyte import valoen_electrolyte_warnings
+    from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, prepare_cell

@@ -60,8 +60,8 @@ from hemcell.laws import (
     GAS_CONSTANT_J_PER_MOL_K,
     butler_volmer_current_density,
 )
-from hemcell.limetal.electrolyte import valoen_reimers_ratio
 from hemcell.limetal.parameters import LiMetalParameters
+from hemcell.materials.lipf6_electrolyte import valoen_reimers_ratio
 
 #: Input names shared by the models built here: the DC current, and a sine on top of it
 #: (used by the time-domain cross-check and benchmark).

@@ -165,7 +165,7 @@ def check_fit_overrides(fit: str, overrides: Sequence[str] | None) -> None:
 def electrolyte_warnings(temperature_K: float, concentration_mol_per_m3: float,
                          seen: list[str] | None = None) -> list[str]:
     """The Li electrolyte's temperature policy for a run
-    (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`), reported by
+    (:func:`hemcell.materials.lipf6_electrolyte.electrolyte_temperature_warnings`), reported by
     :func:`hemcell.runinfo.report_warnings`.
 
     Raises
@@ -173,7 +173,7 @@ def electrolyte_warnings(temperature_K: float, concentration_mol_per_m3: float,
     InputError
         A temperature at or below the diffusivity fit's divergence.
     """
-    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings
+    from hemcell.materials.lipf6_electrolyte import electrolyte_temperature_warnings
     from hemcell.runinfo import report_warnings
 
     return report_warnings(

@@ -184,13 +184,13 @@ def _with_typed_values(params: SurfaceParameters, case: Case,
 def electrolyte_temperature_warnings(params: SurfaceParameters, metal: str) -> list[str]:
     """The electrolyte's temperature policy at the run's temperature, written to stderr
     by MPI rank 0 (:func:`hemcell.runinfo.report_warnings`): Li, the Valøen & Reimers range
-    (:func:`hemcell.limetal.electrolyte.electrolyte_temperature_warnings`, exit 2 at the
+    (:func:`hemcell.materials.lipf6_electrolyte.electrolyte_temperature_warnings`, exit 2 at the
     fit's divergence); Zn, the aqueous electrolyte's lower bound
     (:func:`hemcell.limetal.zinc.zn_electrolyte_temperature_warnings`)."""
     from mpi4py import MPI
 
-    from hemcell.limetal.electrolyte import electrolyte_temperature_warnings as li_warnings
     from hemcell.limetal.zinc import zn_electrolyte_temperature_warnings
+    from hemcell.materials.lipf6_electrolyte import electrolyte_temperature_warnings as li_warnings
     from hemcell.runinfo import report_warnings
 
     if metal in AQUEOUS_METALS:
@@ -203,9 +203,9 @@ def electrolyte_temperature_warnings(params: SurfaceParameters, metal: str) -> l
 def _electrolyte_at_temperature(params: SurfaceParameters) -> SurfaceParameters:
     """The Li sets' electrolyte (LiPF6 carbonate, Valøen & Reimers values at 298.15 K)
     carried to the run's temperature by the same fits, as the Li-metal cells do
-    (:func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`). The aqueous Zn electrolyte
+    (:func:`hemcell.materials.lipf6_electrolyte.valoen_reimers_ratio`). The aqueous Zn electrolyte
     has no sourced temperature law and keeps its values."""
-    from hemcell.limetal.electrolyte import valoen_reimers_ratio
+    from hemcell.materials.lipf6_electrolyte import valoen_reimers_ratio
 
     k_ratio, d_ratio = valoen_reimers_ratio(params.temperature_K,
                                             params.bulk_concentration_mol_per_m3)

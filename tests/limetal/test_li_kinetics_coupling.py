@@ -130,9 +130,9 @@ def test_one_owner_of_the_anode_set_names():
 def test_symmetric_overpotential_scales_like_rct_of_t(tmp_path, anode, ea):
     """1e-3 A/m² (f i/2i0 ≤ 1.4e-3 at 263 K: linear to 3e-7): 2η_ct ∝ T exp(E_a/RT),
     concentration ∝ T/D(T), separator ∝ 1/κ(T) (the electrolyte by Valøen & Reimers,
-    :func:`hemcell.limetal.electrolyte.valoen_reimers_ratio`; before, the electrolyte kept
+    :func:`hemcell.materials.lipf6_electrolyte.valoen_reimers_ratio`; before, the electrolyte kept
     its 298.15 K values and only T moved the concentration term)."""
-    from hemcell.limetal.electrolyte import valoen_reimers_ratio
+    from hemcell.materials.lipf6_electrolyte import valoen_reimers_ratio
     from hemcell.workflows import limetal
 
     t1, t2 = 298.15, 263.15

@@ -1,7 +1,7 @@
 """One temperature policy for the electrolytes, and small input defects.
 
 The Li electrolyte (LiPF6 carbonate, Valøen & Reimers 2005 fits) has one owner of its
-range, :data:`hemcell.limetal.electrolyte.VALOEN_TEMPERATURE_RANGE_K` (-10 to 60 degC,
+range, :data:`hemcell.materials.lipf6_electrolyte.VALOEN_TEMPERATURE_RANGE_K` (-10 to 60 degC,
 assumed): inside it a run is as before; outside it (above the diffusivity fit's
 divergence, 229 + 5c K = 234 K at 1 M) the run goes on with a warning on stderr and in the
 run's ``warnings``; at or below the divergence it stops (exit 2). EIS refused anything
@@ -18,18 +18,59 @@ import pytest
 
 from hemcell.cli.main import main
 from hemcell.errors import InputError
-from hemcell.limetal.electrolyte import (
-    VALOEN_TEMPERATURE_RANGE_K,
-    electrolyte_temperature_warnings,
-    valoen_divergence_temperature_K,
-)
 from hemcell.limetal.zinc import (
     ZN_ELECTROLYTE_MIN_TEMPERATURE_K,
     zn_electrolyte_temperature_warnings,
 )
+from hemcell.materials.lipf6_electrolyte import (
+    VALOEN_TEMPERATURE_RANGE_K,
+    electrolyte_temperature_warnings,
+    valoen_divergence_temperature_K,
+)
 
 C_E = 1000.0  # mol/m**3, the sets' 1 M LiPF6
 EXTRAPOLATED = "the electrolyte conductivity and diffusivity are extrapolated"
+
+
+# ---------------------------------------------------------------------- one owner
+#: The law's own names (``workflows.surface`` has a wrapper named
+#: ``electrolyte_temperature_warnings`` that picks the Li or the Zn policy).
+_LAW_NAMES = {"valoen_reimers_ratio", "valoen_electrolyte_warnings", "valoen_electrolyte_state",
+              "check_above_divergence", "valoen_divergence_temperature_K",
+              "VALOEN_TEMPERATURE_RANGE_K", "VALOEN_DIFFUSIVITY_T0_K"}
+
+
+def test_the_law_has_one_owner_below_the_physics_packages():
+    """The Valøen & Reimers law and its policy are defined once, in
+    :mod:`hemcell.materials.lipf6_electrolyte` (below ``cell``, ``surface`` and
+    ``limetal``, which all use it), and no module outside ``hemcell.limetal`` reaches into
+    the Li-metal package for them (the anode cell did: a Li-metal module owned a law the
+    HEM anode half-cell uses)."""
+    import ast
+    from pathlib import Path
+
+    import hemcell
+
+    root = Path(hemcell.__file__).parent
+    owners, reach_in = set(), []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root.parent).with_suffix("").as_posix().replace("/", ".")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name in _LAW_NAMES:
+                owners.add(rel)
+            elif isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in _LAW_NAMES for t in node.targets):
+                owners.add(rel)
+            elif (isinstance(node, ast.ImportFrom) and node.module == "hemcell.limetal.electrolyte"
+                  and not rel.startswith("hemcell.limetal")):
+                reach_in.append(rel)
+            if (isinstance(node, ast.ImportFrom) and node.module == "hemcell.limetal.electrolyte"
+                    and {a.name for a in node.names}
+                    & (_LAW_NAMES | {"electrolyte_temperature_warnings"})):
+                reach_in.append(rel)
+    assert owners == {"hemcell.materials.lipf6_electrolyte"}
+    assert reach_in == []
 
 
 # ---------------------------------------------------------------------- the policy
