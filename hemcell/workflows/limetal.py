@@ -338,10 +338,10 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     L121) as the LFP loading (an override applied before any ``--set``).
     """
     from hemcell.errors import InputError
-    from hemcell.limetal.cycling import cycling_summary, run_cycling
+    from hemcell.limetal.cycling import cycling_summary, cycling_warnings, run_cycling
     from hemcell.limetal.halfcell import build_half_cell, lfp_geometry
     from hemcell.limetal.plots import plot_cycling
-    from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.runinfo import report_warnings, write_run_record, write_summary
 
     if cycles < 1 or stride < 1 or not c_rate > 0:
         raise InputError("--cycles/--stride/--c-rate", (cycles, stride, c_rate),
@@ -369,6 +369,7 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         rec = run_cycling(cell, cycles, c_rate, stride)
         recs[anode], psets[anode], params[anode], focus[anode] = rec, pset, p, info
         sums[anode] = cycling_summary(rec)
+        report_warnings(cycling_warnings(sums[anode], anode), warns)
         _write_csv(out_dir / f"cycling_{anode}.csv", rec.as_columns())
     first = anodes[0]
     summary: dict[str, Any] = {"anode": first, "c_rate": c_rate, **sums[first],
