@@ -23,12 +23,13 @@ def test_unknown_ion_and_missing_per_ion_value_are_input_errors():
 
 
 def test_fes_li_na_k_ordering_and_the_interfacial_bound():
-    """Seed 000 L966-975: Li > Na > K for space charge. With d_Na = d_K = d_Li = 2 nm (the
-    lower end of the seed's ordering of product sizes, L753-755) the first lithiation /
-    sodiation to 0.01 V fills each ion's interfacial bound (one product monolayer per Fe
-    interface, docs/anode.md, Interfacial space-charge storage) to within 5 %: Li ~172
-    mAh/g, a quarter of the seed's 714.2; Na ~133, 18 % below the seed's 163.0 (held
-    out). Conversion per ion is held out (validation/anode_fes_*)."""
+    """Seed 000 L966-975: Li > Na > K for space charge. With d_Na = d_K = d_Li = 2 nm
+    (docs/literature-anode-ions.md) the first lithiation / sodiation to 0.01 V fills each
+    ion's interfacial bound (one product monolayer per Fe interface, docs/anode.md,
+    Interfacial space-charge storage) on the metal it has made to within 5 %: the bound
+    for full conversion times the converted fraction (Na and K convert ~95 % with their
+    slower solid transport). Li ~172 mAh/g, a quarter of the seed's 714.2; Na ~127, 22 %
+    below the seed's 163.0 (held out, validation/anode_fes_*)."""
     out = {}
     for ion in ("Li", "Na", "K"):
         s, _, _ = summarize(
@@ -39,7 +40,10 @@ def test_fes_li_na_k_ordering_and_the_interfacial_bound():
         out[ion] = s["capacity_by_mechanism_mAh_per_g"][0]
         si, _ = load_si("fes_space_charge", ion=ion)
         bound = theoretical_capacity(si, inventory_from_si(si), ["conversion", "space_charge"])
-        assert 0.95 * bound["space_charge"] <= out[ion]["space_charge"] <= bound["space_charge"]
+        converted = out[ion]["conversion"] / bound["conversion"]
+        assert 0.9 < converted <= 1.0 + 1e-6
+        assert (0.95 * converted * bound["space_charge"] <= out[ion]["space_charge"]
+                <= bound["space_charge"])
     assert out["Li"]["space_charge"] > out["Na"]["space_charge"] > out["K"]["space_charge"]
 
 
