@@ -10,10 +10,18 @@ r"""Li‖Cu cells: first plating with nucleation, then Coulombic efficiency over
   :math:`\lambda = k_{loss}\eta_{loc}` is lost (:mod:`hemcell.limetal.losses`), so the
   Coulombic efficiency is :math:`1-\lambda`; after the first plating both electrodes are
   Li surfaces, and the overpotential grows with the dead-Li/SEI layers as in a
-  symmetric cell, up to the same salt-depletion failure. The Li foil runs out by the
-  same rule (:func:`hemcell.limetal.symmetric.inventory_runout_s`): in the cycle whose
-  plating onto Cu needs more Li than the foil still holds, at the moment it is stripped
-  bare, t = t_{n-1} + (Q_f - (n-1)λq)/i, not at the end of that cycle.
+  symmetric cell, up to the same salt-depletion failure.
+- Li inventory (:func:`hemcell.limetal.symmetric.run_schedule` with ``counter="cu"``):
+  the loss law counts every plated charge, so the :math:`(1-\lambda)q` stripped from
+  the Cu and plated back onto the foil loses :math:`\lambda(1-\lambda)q` there too. Per
+  cycle the foil gives :math:`q`, gets :math:`(1-\lambda)^2 q` back as active Li, and
+  the cell loses :math:`\lambda q` (on the Cu) + :math:`\lambda(1-\lambda)q` (on the
+  foil) = :math:`\lambda(2-\lambda)q`, twice the Li‖Li electrode's :math:`\lambda q` to
+  first order (the CE, :math:`1-\lambda`, sees only the Cu side: the foil is the
+  reservoir). Foil + Cu deposit + lost = :math:`Q_f` at every step. The foil runs out by
+  the Li‖Li rule (:func:`hemcell.limetal.symmetric.inventory_runout_s`): in the cycle
+  whose plating onto Cu needs more Li than the foil still holds, at the moment it is
+  stripped bare, :math:`t = t_{n-1} + (Q_f - (n-1)\lambda(2-\lambda)q)/i`.
 - Aurbach: the same law at ``aurbach_current_density`` (a Li reservoir is cycled, so the
   CE is :math:`1-\lambda` of each cycle).
 
@@ -28,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hemcell.limetal.kinetics import interface_overpotential_V, local_deposition_overpotential_V
-from hemcell.limetal.losses import loss_fraction
+from hemcell.limetal.losses import LiInventory, loss_fraction
 from hemcell.limetal.nucleation import NucleationResult, simulate_nucleation
 from hemcell.limetal.parameters import LiMetalParameters, field_uses
 from hemcell.limetal.symmetric import PARAMETERS as SYMMETRIC_PARAMETERS
@@ -69,7 +77,8 @@ def first_plating(p: LiMetalParameters, current_density_A_per_m2: float,
 
 @dataclass
 class LiCuCycling:
-    """Per-cycle Coulombic efficiency and overpotential of a Li‖Cu cell."""
+    """Per-cycle Coulombic efficiency and overpotential of a Li‖Cu cell; ``foil`` and ``cu``
+    are the two electrodes' Li inventories at the end of the run."""
 
     coulombic_efficiency: list[float]
     overpotential_V: list[float]
@@ -78,6 +87,8 @@ class LiCuCycling:
     electrolyte_exhausted_h: float | None = None
     failure_reason: str | None = None
     time_to_failure_h: float | None = None
+    foil: LiInventory | None = None
+    cu: LiInventory | None = None
 
 
 def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
@@ -87,13 +98,14 @@ def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
     lam = loss_fraction(local_deposition_overpotential_V(i, p.exchange_current_A_per_m2,
                                                          p.focusing_factor, p.temperature_K),
                         p.loss_coefficient_per_V)
-    sym = run_symmetric(p, i, q, hours=cycles * 2 * q / i / 3600.0)
+    sym = run_symmetric(p, i, q, hours=cycles * 2 * q / i / 3600.0, counter="cu")
     lam_a = loss_fraction(local_deposition_overpotential_V(
         p.aurbach_current_density_A_per_m2, p.exchange_current_A_per_m2, p.focusing_factor,
         p.temperature_K), p.loss_coefficient_per_V)
     v = sym.overpotential_V[:cycles]
     return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle,
-                       sym.electrolyte_exhausted_h, sym.failure_reason, sym.time_to_failure_h)
+                       sym.electrolyte_exhausted_h, sym.failure_reason, sym.time_to_failure_h,
+                       sym.stripping_electrode, sym.counter_electrode)
 
 
 def licu_summary(res: LiCuCycling) -> dict[str, Any]:

@@ -33,18 +33,32 @@ separator + layers falls to :math:`i`) and the voltage diverges; that cycle is t
 failure ("significant polarization", seed 004 L84; dead-Li mass-transport failure, Chen
 et al., *J. Mater. Chem. A* 5 (2017) 11671).
 
-**Li inventory.** The lost Li comes out of the foil (charge :math:`Q_f` per area from
-``li_foil_thickness``): after :math:`n-1` cycles each electrode holds
-:math:`Q_f - (n-1)\lambda q` of active Li at the start of a cycle, and the electrode that
-strips first in cycle :math:`n` runs out of Li when that is less than :math:`q`. It does
-so after stripping what it has, linearly in the stripped charge, at
+**Li inventory.** Each electrode is a :class:`~hemcell.limetal.losses.LiInventory`.
+The electrode A that strips first starts with the foil's charge :math:`Q_f` per area
+(``li_foil_thickness``); in each cycle it strips :math:`q` onto the counter electrode B,
+which loses :math:`\lambda q` of it (the loss law counts every plated charge), and then
+plates back what B returns, :math:`r`, losing :math:`\lambda r`:
 
 .. math::
 
-    t_{fail} = t_{n-1} + \frac{Q_f - (n-1)\lambda q}{i}
+    Q_A(n) = Q_A(n-1) - q + (1-\lambda)\,r, \qquad
+    r = \begin{cases} q & \text{Li‖Li (B is a Li foil)}\\
+                      (1-\lambda)\,q & \text{Li‖Cu (B holds only its deposit)}\end{cases}
+
+so A loses :math:`\lambda q` per cycle in a Li‖Li cell and
+:math:`\lambda q + \lambda(1-\lambda)q = \lambda(2-\lambda)q` in a Li‖Cu cell (the Li lost on
+the Cu came out of the foil too). The electrode that strips first in cycle :math:`n` runs
+out of Li when its :math:`Q_A(n-1) < q`. It does so after stripping what it has, linearly
+in the stripped charge, at
+
+.. math::
+
+    t_{fail} = t_{n-1} + \frac{Q_A(n-1)}{i}
 
 (:math:`t_{n-1}` the end of cycle :math:`n-1`); ``failure_reason`` says which criterion
-ended the run.
+ended the run. The two dead-Li/SEI layers hold what each electrode lost (Li‖Li: λq
+each per cycle; Li‖Cu: λq on the Cu, λ(1−λ)q on the foil); the layer terms above are
+linear in it, :math:`2L_{dl}` standing for the sum of the two layers.
 
 **Stepped rate test** (:func:`rate_test_schedule`, :func:`run_schedule`): the same
 cell run through a list of (current density, areal capacity) cycles, e.g. 10 cycles at
@@ -63,7 +77,7 @@ from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
 from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_mol
 from hemcell.limetal.kinetics import interface_overpotential_V, local_deposition_overpotential_V
-from hemcell.limetal.losses import layer_diffusion_resistance_s_per_m, loss_fraction
+from hemcell.limetal.losses import LiInventory, layer_diffusion_resistance_s_per_m, loss_fraction
 from hemcell.limetal.parameters import LiMetalParameters, field_uses
 from hemcell.params.uses import ParameterUse
 
@@ -94,6 +108,8 @@ class SymmetricResult:
     cycle_end_time_s: list[float]
     electrolyte_exhausted_h: float | None = None
     failure_reason: str | None = None
+    stripping_electrode: LiInventory | None = None
+    counter_electrode: LiInventory | None = None
 
     @property
     def time_to_failure_h(self) -> float | None:
@@ -156,9 +172,15 @@ def inventory_runout_s(active_li_C_per_m2: float, current_density_A_per_m2: floa
     return max(active_li_C_per_m2, 0.0) / current_density_A_per_m2
 
 
+#: Counter electrodes of :func:`run_schedule`: a Li foil (Li‖Li) or bare Cu (Li‖Cu).
+COUNTER_ELECTRODES = ("li", "cu")
+
+
 def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
-                  areal_capacity_C_per_m2: float, hours: float) -> SymmetricResult:
-    """Cycle a Li‖Li cell for ``hours`` or until failure.
+                  areal_capacity_C_per_m2: float, hours: float, counter: str = "li"
+                  ) -> SymmetricResult:
+    """Cycle a Li‖Li cell (``counter="cu"``: a Li‖Cu cell, :func:`run_schedule`) for
+    ``hours`` or until failure.
 
     Raises
     ------
@@ -171,7 +193,7 @@ def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
         raise InputError("symmetric cell", (i, q, hours),
                          "current density, areal capacity and hours > 0")
     n_cycles = max(1, int(hours * 3600.0 // (2.0 * q / i)))
-    return run_schedule(p, [(i, q)] * n_cycles)
+    return run_schedule(p, [(i, q)] * n_cycles, counter)
 
 
 def rate_test_schedule(step_current_densities_A_per_m2: Sequence[float],
@@ -187,20 +209,25 @@ def rate_test_schedule(step_current_densities_A_per_m2: Sequence[float],
     return [(i, areal_capacity_C_per_m2) for i in steps for _ in range(cycles_per_step)]
 
 
-def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
-                 ) -> SymmetricResult:
+def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
+                 counter: str = "li") -> SymmetricResult:
     """Cycle a Li‖Li cell through ``(current density, areal capacity)`` per cycle.
 
-    Each cycle plates and strips ``q`` at ``i`` on both electrodes; each electrode loses
-    ``lambda(i) q`` to its layer (the loss fraction at that cycle's current). The cell
-    fails in the first cycle whose steady salt difference reaches ``2 c0``.
+    Each cycle strips ``q`` at ``i`` from the foil A onto the counter electrode B and back
+    (module docstring, "Li inventory"): with ``counter="li"`` B is a second Li foil and
+    returns ``q`` (each electrode loses ``lambda(i) q``, the loss fraction at that cycle's
+    current); with ``counter="cu"`` B is bare Cu and returns only its active deposit
+    ``(1 - lambda) q``, which A plates back with its own loss. The cell fails in the first
+    cycle whose steady salt difference reaches ``2 c0``, or when A runs out of Li.
 
     Raises
     ------
     InputError
-        An empty schedule, a non-positive entry, or a current above the limiting current
-        of the fresh cell.
+        An empty schedule, a non-positive entry, an unknown counter electrode, or a
+        current above the limiting current of the fresh cell.
     """
+    if counter not in COUNTER_ELECTRODES:
+        raise InputError("counter electrode", counter, " | ".join(COUNTER_ELECTRODES))
     if not schedule or any(not (i > 0 and q > 0) for i, q in schedule):
         raise InputError("symmetric cell schedule", schedule,
                          "cycles with current density > 0 and areal capacity > 0")
@@ -227,30 +254,34 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
     t_end: list[float] = []
     failure = None
     reason = None
-    lost = 0.0
+    a = LiInventory(active_C_per_m2=foil)
+    b = LiInventory(active_C_per_m2=foil if counter == "li" else 0.0)
     t = 0.0
     for n, (i, q) in enumerate(schedule, start=1):
-        runout_s = inventory_runout_s(foil - lost, i, q)
+        runout_s = inventory_runout_s(a.active_C_per_m2, i, q)
         if runout_s is not None:
             failure, reason = n, INVENTORY_EXHAUSTED
             t_end.append(t + runout_s)
             break
-        lost += lam[i] * q
+        a.strip(q)
+        b.plate(q, lam[i])
+        a.plate(b.strip(q), lam[i])  # Cu returns only its active deposit
         t += 2.0 * q / i
+        lost = a.lost_C_per_m2 + b.lost_C_per_m2  # both layers (linear in what they hold)
         if exhausted_h is None and budget.free_volume_m3(
-                2 * lost * p.li_electrode_area_m2 / FARADAY_C_PER_MOL) < 0:
+                lost * p.li_electrode_area_m2 / FARADAY_C_PER_MOL) < 0:
             exhausted_h = t / 3600.0
         r_dl = p.layer_resistance_ohm_m2(lost)
         d_dl = layer_diffusion_resistance_s_per_m(
             lost, p.li_molar_volume_m3_per_mol, p.layer_porosity, p.layer_bruggeman,
             p.cell_electrolyte_diffusivity_m2_per_s)
-        eta_c = concentration_overpotential_V(p, i, 2 * d_dl)
+        eta_c = concentration_overpotential_V(p, i, d_dl)
         if not math.isfinite(eta_c):
             failure, reason = n, "salt depletion at the plating surface"
             t_end.append(t)
             break
         v.append(2 * eta_ct[i] + i * (r_sep + 2 * p.film_resistance_ohm_m2)
-                 + 2 * i * r_dl + eta_c)
+                 + i * r_dl + eta_c)
         t_end.append(t)
     i1, q1 = schedule[0]
     if not v:  # failed in the first cycle: report the fresh-cell value
@@ -260,7 +291,8 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]]
              "coating_film_V": 2 * i1 * p.film_resistance_ohm_m2,
              "concentration_V": concentration_overpotential_V(p, i1)}
     return SymmetricResult(i1, q1, 2.0 * q1 / i1, v, lam[i1], failure, terms,
-                           [i for i, _ in schedule[:len(t_end)]], t_end, exhausted_h, reason)
+                           [i for i, _ in schedule[:len(t_end)]], t_end, exhausted_h, reason,
+                           a, b)
 
 
 def electrolyte_budget(p: LiMetalParameters) -> ElectrolyteBudget:

@@ -208,11 +208,13 @@ def test_licu_efficiency_is_one_minus_loss(params):
 
 
 def test_licu_foil_runs_out_within_the_cycle_as_li_li(params):
-    """Li‖Cu plates q from the Li foil onto Cu each cycle; after n-1 cycles the foil holds
-    Q_f - (n-1)λq and runs out in the cycle where that is < q, at
-    t = (n-1) 2q/i + (Q_f - (n-1)λq)/i (the Li‖Li rule, one helper), not at the end of
-    that cycle. 1 um foil: Q_f = 7422 C/m2 < q = 1 mAh/cm2 = 36000 C/m2, so cycle 1 at
-    Q_f/i = 0.2061 h (2 mA/cm2: 0.1031 h)."""
+    """Li‖Cu plates q from the Li foil onto Cu each cycle and plates the (1-λ)q stripped
+    from the Cu back onto the foil, which loses λ(1-λ)q of it: after n-1 cycles the foil
+    holds Q_f - (n-1)λ(2-λ)q (it counted (n-1)λq, one Li‖Li electrode, before) and runs
+    out in the cycle where that is < q, at t = (n-1) 2q/i + (Q_f - (n-1)λ(2-λ)q)/i (the
+    Li‖Li rule, one helper), not at the end of that cycle. 1 um foil:
+    Q_f = 7422 C/m2 < q = 1 mAh/cm2 = 36000 C/m2, so cycle 1 at Q_f/i = 0.2061 h
+    (2 mA/cm2: 0.1031 h)."""
     from hemcell.limetal.licu import licu_summary
     from hemcell.limetal.symmetric import inventory_runout_s
 
@@ -230,9 +232,10 @@ def test_licu_foil_runs_out_within_the_cycle_as_li_li(params):
     r = run_licu(p, i, q, 400)
     lam = 1 - r.coulombic_efficiency[0]
     foil = 10e-6 / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
-    n = math.floor((foil - q) / (lam * q)) + 2
+    per_cycle = lam * (2 - lam) * q
+    n = math.floor((foil - q) / per_cycle) + 2
     assert (r.failure_cycle, r.failure_reason) == (n, "Li inventory exhausted")
-    left = foil - (n - 1) * lam * q
+    left = foil - (n - 1) * per_cycle
     assert 0 < left < q
     s = licu_summary(r)
     assert s["time_to_failure_h"] * 3600 == pytest.approx((n - 1) * 2 * q / i + left / i,
