@@ -4,11 +4,41 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption
+
+if TYPE_CHECKING:
+    from hemcell.workflows.fit import FitSpec
+
+
+def with_active_mass(spec: FitSpec, text: str | None) -> FitSpec:
+    """``spec`` with ``--active-mass`` (a mass such as ``1.2 mg``, or ``recipe``) as the
+    ``active_mass`` of every data set that gives none (also in the spec that run.json
+    records); a data set's own key wins.
+
+    Raises
+    ------
+    InputError
+        A value that is not a positive mass or ``recipe``, or a model command without
+        absolute currents and capacities (the spec key's rules), naming ``--active-mass``.
+    """
+    from hemcell.errors import InputError
+    from hemcell.workflows.fit import _active_mass
+
+    if text is None:
+        return spec
+    try:
+        mass = _active_mass({"active_mass": text}, 0, spec.model["command"])
+    except InputError as exc:
+        raise InputError("--active-mass", text, exc.allowed, hint=exc.hint) from None
+    for d, entry in zip(spec.data, spec.raw["data"], strict=True):
+        if d.active_mass is None:
+            d.active_mass = mass
+            entry["active_mass"] = text  # the spec as run, for run.json
+    return spec
 
 
 def app(
@@ -17,6 +47,10 @@ def app(
     workers: Annotated[int, typer.Option(
         "--workers", min=1, help="Multistart runs at once (processes).")] = 1,
     executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
+    active_mass: Annotated[str | None, typer.Option(
+        "--active-mass", help="Active mass that absolute currents and capacities (mA, mAh) "
+        "act on, e.g. '1.2 mg', or 'recipe' (the model's electrode): the active_mass of "
+        "every data set that gives none.")] = None,
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
 ) -> None:
@@ -27,7 +61,8 @@ def app(
 
     if executor not in ("local", "dask"):
         raise InputError("--executor", executor, "local or dask")
-    result = fit(load_spec(spec), workers=workers, executor=executor)
+    result = fit(with_active_mass(load_spec(spec), active_mass), workers=workers,
+                 executor=executor)
     record = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     for name, e in record["parameters"].items():
         lo, hi = e["ci95"]
