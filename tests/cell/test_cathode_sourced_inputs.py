@@ -59,23 +59,15 @@ def test_unsourced_pba_kinetics_stay_assumed_and_say_what_was_searched():
 
 
 @pytest.fixture(scope="module")
-def coarse_recipe(tmp_path_factory):
-    """The p2d cathode half cell on a coarse mesh (the test budget)."""
-    path = tmp_path_factory.mktemp("recipe") / "cathode_half_cell_coarse.yaml"
-    path.write_text("name: cathode_half_cell_coarse\ncell: cathode_half\ngeometry: p2d\n"
-                    "mesh: {x_s: 5, x_p: 8, r_p: 8}\nsolver: {rtol: 1.0e-6, atol: 1.0e-8}\n")
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def pba_discharge_vs_diffusivity(coarse_recipe):
-    """HE-PBA (R = 0.59 µm) charged at C/5, discharged at C/2 (7200 s), for
+def pba_discharge_vs_diffusivity():
+    """HE-PBA (R = 0.59 µm) in the single-particle half cell (no electrolyte gradients:
+    D_s alone sets the transport) charged at C/5, discharged at C/2 (7200 s), for
     R²/D_s = 35 000, 3 500, 350 and 35 s."""
     from hemcell.workflows.cathode_half_cell import run_cell, summarize
 
     out = {}
     for d in (1e-17, 1e-16, 1e-15, 1e-14):
-        run = run_cell(coarse_recipe, "cathode_hepba_femnnicuco",
+        run = run_cell("cathode_half_cell_sp", "cathode_hepba_femnnicuco",
                        "Charge at C/5 until 4.2 V; Discharge at C/2 until 2.0 V",
                        overrides=[f"cathode_solid_diffusivity={d} m**2/s"])
         summary = summarize(run)
@@ -87,7 +79,7 @@ def pba_discharge_vs_diffusivity(coarse_recipe):
 def test_rate_capacity_rises_with_the_solid_diffusivity(pba_discharge_vs_diffusivity):
     """Fixed current: capacity grows strictly with D_s while R²/D_s is comparable to or
     longer than the 2 h step, and levels off once R²/D_s ≪ 2 h (35 s and 350 s agree to
-    2 %: the rest is the couples' and the electrolyte's, which D_s does not touch)."""
+    2 %: the rest is the couples' and the kinetics', which D_s does not touch)."""
     q = pba_discharge_vs_diffusivity
     assert q[1e-17] < q[1e-16] < q[1e-15]
     assert q[1e-14] >= q[1e-15] * (1 - 1e-3)
