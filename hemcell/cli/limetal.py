@@ -106,6 +106,10 @@ def cycle_cmd(
     high_loading: Annotated[bool, typer.Option(
         "--high-loading", help="LFP loading of the seed's high-loading cell (11.5 mg/cm2, "
                                "L121) instead of the standard one")] = False,
+    cv_cutoff_c_rate: Annotated[float | None, typer.Option(
+        "--cv-cutoff-c-rate", help="CC-CV charge: after the CC charge hold the upper cut-off "
+        "until the current falls to this C-rate (0.05 = C/20, the usual Li||LFP end of "
+        "charge). Default: CC charge only (the validated protocol)")] = None,
     set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
@@ -119,7 +123,7 @@ def cycle_cmd(
 
     s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
                   focusing_from_surface, focusing_metric, high_loading,
-                  plots_on=not no_plots)
+                  plots_on=not no_plots, cv_cutoff_c_rate=cv_cutoff_c_rate)
     for a, r in _per_anode(s):
         dry = r["dry_out_cycle"]
         typer.echo(f"{a}: retention {r['capacity_retention']:.3f}, final "

@@ -1,9 +1,13 @@
 r"""Li‖LFP cycling with Li loss and interphase growth at the Li electrode.
 
-Each cycle (protocol assumed; the seed gives only "1C", L110):
+Each cycle (protocol assumed; the seed gives only "1C", L110, and states no voltage
+window or CC/CV protocol, L402):
 
 1. CC charge at the C-rate from the rested discharged state to the upper cut-off
-   (LFP delithiates, Li plates on the Li electrode), then rest to uniform concentrations;
+   (LFP delithiates, Li plates on the Li electrode); with ``cv_cutoff_c_rate`` (the
+   CC-CV protocol, an option) then a hold at the upper cut-off until the current has
+   fallen to that C-rate (:meth:`hemcell.limetal.halfcell.LFPHalfCell.hold_voltage`);
+   then rest to uniform concentrations;
 2. CC discharge at the C-rate to the lower cut-off, rest.
 
 The first cycle is preceded by one 0.1C formation discharge from the charged state.
@@ -39,7 +43,9 @@ window of the LFP's capacity. At the validated 298.15 K conditions this is a fra
 a per cent; in a cold cell (253 K at 1C) the drift carries the window into the
 less-polarized middle of the LFP and the capacity *grows* from cycle to cycle (retention
 > 1), with a cell CE far below 1. No mechanism of the model makes capacity grow, so a
-retention above 1 is this drift, and :func:`cycling_warnings` says so.
+retention above 1 is this drift, and :func:`cycling_warnings` says so. The CC-CV
+protocol (``cv_cutoff_c_rate``, usually C/20) ends every charge at nearly the same
+state, so the discharges start from the same state of charge.
 
 Coulombic efficiencies reported:
 
@@ -106,6 +112,8 @@ class CycleRecord:
     lfp_active_fraction: list[float] = field(default_factory=list)
     free_electrolyte_uL: list[float] = field(default_factory=list)
     lithiation_at_charge_start: list[float] = field(default_factory=list)
+    #: C-rate at which the CV hold of a CC-CV charge ends; None: CC charge.
+    cv_cutoff_c_rate: float | None = None
     dry_out_cycle: int | None = None
     stop_reason: str | None = None
 
@@ -132,6 +140,11 @@ def li_loss_per_cycle(p: LiMetalParameters, li_current_density_A_per_m2: float) 
     return loss_fraction(eta, p.loss_coefficient_per_V)
 
 
+#: Longest CV hold, in units of 1/(cut-off C-rate) hours (20 h at C/20): the current has
+#: fallen to the cut-off long before (a hold that has not is reported as a failed step).
+CV_HOLD_TIME_FACTOR = 1.0
+
+
 #: Wetted LFP fraction below which the cell counts as dried out: it then delivers < 10 %
 #: of its capacity (far past the usual 80 % end of life), and the wetted part would run
 #: at more than 10 times the C-rate, where the solves carry no useful information.
@@ -152,13 +165,17 @@ def electrolyte_budget(cell: LFPHalfCell) -> ElectrolyteBudget:
 
 
 def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int = 1,
-                progress: Any = None) -> CycleRecord:
+                progress: Any = None, cv_cutoff_c_rate: float | None = None) -> CycleRecord:
     """Cycle the Li‖LFP cell; return per-cycle capacities, efficiencies and growth.
+
+    ``cv_cutoff_c_rate``: ``None`` charges CC only; a C-rate (e.g. 0.05, C/20) adds a
+    hold at the upper cut-off until the current has fallen to it (CC-CV).
 
     Raises
     ------
     InputError
-        Bad cycle count, C-rate or stride.
+        Bad cycle count, C-rate, stride or CV cut-off (a C-rate between 0 and the
+        charging C-rate).
     SimulationError
         A solve fails or a step ends on time instead of a cut-off.
     """
@@ -168,6 +185,10 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
         raise InputError("--c-rate", c_rate, "a C-rate > 0")
     if stride < 1:
         raise InputError("--stride", stride, "an integer >= 1")
+    if cv_cutoff_c_rate is not None and not 0 < cv_cutoff_c_rate < c_rate:
+        raise InputError("--cv-cutoff-c-rate", cv_cutoff_c_rate,
+                         f"a C-rate between 0 and the charging C-rate {c_rate:g}, e.g. 0.05 "
+                         "(C/20)")
     p = cell.params
     geo = cell.geometry
     current = c_rate * geo.current_1c_A
@@ -186,7 +207,7 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     x = x0_charged + q / geo.theoretical_capacity_Ah
     budget = electrolyte_budget(cell)
     i0_model = cell.base_inputs[IN_I0_LI]
-    rec = CycleRecord()
+    rec = CycleRecord(cv_cutoff_c_rate=cv_cutoff_c_rate)
     n = 1
     while n <= cycles:
         lost_mol = inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL
@@ -207,6 +228,11 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
         sol = cell.solve(cell.inputs(current_A=-current / s, contact_ohm=rc, **wet), t_step,
                          step=f"cycle {n} charge")
         _check(sol, "Maximum voltage", f"cycle {n} charge")
+        if cv_cutoff_c_rate is not None:  # the wetted part: current and cut-off over s
+            sol = cell.hold_voltage(
+                sol, cell.inputs(current_A=-current / s, contact_ohm=rc, **wet),
+                p.upper_cutoff_V, cv_cutoff_c_rate * geo.current_1c_A / s,
+                CV_HOLD_TIME_FACTOR * 3600.0 / cv_cutoff_c_rate, f"cycle {n} CV hold")
         q_model = -float(sol["Discharge capacity [A.h]"].entries[-1])
         x -= q_model / geo.theoretical_capacity_Ah
         wet["x0"] = x
@@ -275,6 +301,8 @@ def cycling_summary(rec: CycleRecord) -> dict[str, Any]:
                                                          weights=rec.cycles_represented)),
         "final_interphase_layer_resistance_ohm_cm2": rec.layer_resistance_ohm_cm2[-1],
         "final_interphase_layer_thickness_um": rec.layer_thickness_um[-1],
+        "charge_protocol": "cc" if rec.cv_cutoff_c_rate is None else "cccv",
+        "cv_cutoff_c_rate": rec.cv_cutoff_c_rate,
         "lfp_lithiation_at_first_charge": rec.lithiation_at_charge_start[0],
         "lfp_lithiation_at_last_charge": rec.lithiation_at_charge_start[-1],
     }
@@ -296,9 +324,11 @@ def cycling_warnings(summary: dict[str, Any], label: str = "") -> list[str]:
         return []
     x0, x1 = summary["lfp_lithiation_at_first_charge"], summary["lfp_lithiation_at_last_charge"]
     who = f"{label}: " if label else ""
+    protocol = ("the CC-only protocol ends each charge and discharge at the voltage "
+                "cut-offs" if summary["charge_protocol"] == "cc" else
+                "the CC-CV charges do not end at the same state")
     return [f"{who}capacity retention {retention:.3g} > 1 is state-of-charge drift, not a "
-            "capacity gain: the CC-only protocol ends each charge and discharge at the "
-            "voltage cut-offs, charge and discharge differ (mean cell CE "
+            f"capacity gain: {protocol}, charge and discharge differ (mean cell CE "
             f"{summary['mean_coulombic_efficiency']:.3g}) and the LFP's lithiation at the "
             f"start of charge moved from {x0:.3f} to {x1:.3f}: later discharges start from "
             "a higher state of charge. Retention compares cycles only when each starts from "

@@ -72,6 +72,10 @@ IN_RC = "Contact resistance [Ohm]"
 IN_I0_LI = "Li exchange current density in the model [A.m-2]"
 IN_J0_LFP = "LFP exchange current factor"
 IN_DS = "LFP particle diffusivity at the reference temperature [m2.s-1]"
+#: Inputs of the voltage hold (:meth:`LFPHalfCell.hold_voltage`): the held voltage and the
+#: current at which the hold ends.
+IN_VOLTAGE = "Voltage function [V]"
+IN_HOLD_CUTOFF = "Voltage hold cut-off current [A]"
 
 
 @dataclass
@@ -184,6 +188,7 @@ class LFPHalfCell:
     geometry: LFPCellGeometry
     simulation: Any
     base_inputs: dict[str, float] = field(default_factory=dict)
+    _hold: Any = field(default=None, repr=False)
 
     def inputs(self, **changes: float) -> dict[str, float]:
         """Nominal inputs with keyword changes (``current_A``, ``x0``, ``contact_ohm``,
@@ -217,6 +222,64 @@ class LFPHalfCell:
             return self.simulation.solve(t_eval, inputs=inputs, t_interp=t_interp)
         except pybamm.SolverError as exc:
             raise SimulationError(f"Li||LFP DFN solve failed: {exc}", step=step) from exc
+
+
+    def hold_voltage(self, after: Any, inputs: dict[str, float], voltage_V: float,
+                     cutoff_current_A: float, t_end_s: float, step: str) -> Any:
+        """Continue the solution ``after`` (a current-controlled step of this cell) at the
+        constant voltage ``voltage_V`` until the current magnitude falls to
+        ``cutoff_current_A`` (the CV step of a CC-CV charge); return the continued
+        solution (its ``Discharge capacity [A.h]`` continues from ``after``'s).
+
+        The held model is the same DFN in PyBaMM's ``"operating mode": "voltage"`` (built
+        on first use), with the same values and inputs, started from ``after``'s last
+        state; its voltage cut-offs are moved 1 V out of the way (the voltage is imposed)
+        and it ends on the event ``|I| = cutoff_current_A``.
+
+        Raises
+        ------
+        SimulationError
+            If the solver fails or the hold ends before the cut-off current.
+        """
+        import numpy as np
+        import pybamm
+
+        if self._hold is None:
+            values = self.simulation.parameter_values.copy()
+            values.update({IN_VOLTAGE: "[input]",
+                           "Upper voltage cut-off [V]": self.params.upper_cutoff_V + 1.0,
+                           "Lower voltage cut-off [V]": self.params.lower_cutoff_V - 1.0},
+                          check_already_exists=False)
+            model = pybamm.lithium_ion.DFN({"working electrode": "positive",
+                                            "contact resistance": "true",
+                                            "operating mode": "voltage"})
+            model.events.append(pybamm.Event(
+                "Voltage hold cut-off current",
+                pybamm.AbsoluteValue(model.variables["Current [A]"])
+                - pybamm.InputParameter(IN_HOLD_CUTOFF)))
+            solver = self.simulation.solver
+            sim = pybamm.Simulation(model, parameter_values=values,
+                                    solver=pybamm.IDAKLUSolver(rtol=solver.rtol,
+                                                               atol=solver.atol,
+                                                               options={"num_threads": 2}),
+                                    var_pts=self.simulation.var_pts)
+            sim.build()
+            self._hold = sim
+        start = after.last_state
+        # step() continues a solution that ended on time; this one ended on its voltage
+        # cut-off, which is where the hold takes over
+        start.termination = "final time"
+        try:
+            sol = self._hold.solver.step(
+                start, self._hold.built_model, t_end_s,
+                inputs={**inputs, IN_VOLTAGE: voltage_V, IN_HOLD_CUTOFF: cutoff_current_A},
+                t_interp=np.linspace(0.0, t_end_s, 100))
+        except pybamm.SolverError as exc:
+            raise SimulationError(f"Li||LFP DFN voltage hold failed: {exc}", step=step) from exc
+        if "Voltage hold cut-off current" not in str(sol.termination):
+            raise SimulationError(f"{step} ended without reaching its cut-off current "
+                                  f"({sol.termination})", step=step, time_s=float(sol.t[-1]))
+        return sol
 
 
 def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | None = None,

@@ -331,11 +331,14 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
 def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
           overrides: Sequence[str] = (), stride: int = 1, kinetics: str = "rct",
           focusing_from_surface: bool = False, focusing_metric: str = "max",
-          high_loading: bool = False, plots_on: bool = True) -> dict[str, Any]:
+          high_loading: bool = False, plots_on: bool = True,
+          cv_cutoff_c_rate: float | None = None) -> dict[str, Any]:
     """``hemcell limetal cycle``: Li‖LFP cycling with Li loss and interphase growth.
 
     ``high_loading`` uses the set's ``lfp_high_mass_loading`` (11.5 mg/cm**2, seed 004
     L121) as the LFP loading (an override applied before any ``--set``).
+    ``cv_cutoff_c_rate``: CC-CV charge to that C-rate (``None``: CC only,
+    :func:`hemcell.limetal.cycling.run_cycling`).
     """
     from hemcell.errors import InputError
     from hemcell.limetal.cycling import cycling_summary, cycling_warnings, run_cycling
@@ -366,7 +369,7 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
             p, info = _focused(p, c_rate * geo.current_1c_A / p.li_electrode_area_m2,
                                overrides, focusing_metric)
         cell = build_half_cell(p, pset)
-        rec = run_cycling(cell, cycles, c_rate, stride)
+        rec = run_cycling(cell, cycles, c_rate, stride, cv_cutoff_c_rate=cv_cutoff_c_rate)
         recs[anode], psets[anode], params[anode], focus[anode] = rec, pset, p, info
         sums[anode] = cycling_summary(rec)
         report_warnings(cycling_warnings(sums[anode], anode), warns)
@@ -387,7 +390,8 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     write_summary(out_dir, _with_warnings(summary, warns))
     write_run_record(out_dir, _record(psets, params, focus),
                      extra={"cycles": cycles, "c_rate": c_rate, "stride": stride,
-                            "high_loading": high_loading, "warnings": warns})
+                            "high_loading": high_loading,
+                            "cv_cutoff_c_rate": cv_cutoff_c_rate, "warnings": warns})
     return summary
 
 

@@ -61,3 +61,57 @@ def test_room_temperature_cycling_has_no_drift_warning(tmp_path, capsys):
     code, summary, _, _ = _cycle(tmp_path, 298.15, "room")
     assert code == 0 and "warning" not in capsys.readouterr().err
     assert summary["capacity_retention"] <= 1.0 and "warnings" not in summary
+
+
+# ---------------------------------------------------------------------- CC-CV option
+def test_voltage_hold_continues_the_cc_charge_to_the_cutoff_current():
+    """The CV step starts from the CC charge's last state (same charge counter, same
+    current at the hand-over), holds the upper cut-off and ends at the cut-off current."""
+    from hemcell.limetal.halfcell import build_half_cell
+    from hemcell.limetal.parameters import cell_parameters, load_anode_set
+
+    pset = load_anode_set("coated")
+    cell = build_half_cell(cell_parameters(pset, "coated"), pset)
+    i1c, v_max = cell.geometry.current_1c_A, cell.params.upper_cutoff_V
+    inputs = cell.inputs(current_A=-i1c, x0=0.9)
+    cc = cell.solve(inputs, 3600.0, "cc charge")
+    assert "Maximum voltage" in str(cc.termination)
+    cv = cell.hold_voltage(cc, inputs, v_max, 0.05 * i1c, 20 * 3600.0, "cv hold")
+    q_cc = float(cc["Discharge capacity [A.h]"].entries[-1])
+    current = cv["Current [A]"].entries
+    assert float(cv["Discharge capacity [A.h]"].entries[0]) == pytest.approx(q_cc, rel=1e-9)
+    assert current[0] == pytest.approx(-i1c, rel=1e-3)  # continuous at the hand-over
+    assert abs(current[-1]) == pytest.approx(0.05 * i1c, rel=1e-3)
+    assert cv["Voltage [V]"].entries == pytest.approx(v_max, abs=1e-9)
+    assert float(cv["Discharge capacity [A.h]"].entries[-1]) < q_cc  # charged further
+
+
+def test_cold_cccv_cycling_pins_the_charged_state(tmp_path, capsys):
+    """1C at 253.15 K with a hold to C/20: each charge ends at the same LFP lithiation, the
+    discharges start from the same state, retention <= 1 and no drift warning (the
+    capacity is the cold cell's, 71.6 mAh/g, not the drifting 4.8 -> 16.8 of CC)."""
+    out = tmp_path / "cccv"
+    assert main(["limetal", "cycle", "--anode", "coated", "--cycles", "3", "--no-plots",
+                 "--set", "ambient_temperature=253.15 K", "--cv-cutoff-c-rate", "0.05",
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    summary = json.loads((out / "summary.json").read_text())
+    assert DRIFT not in err and summary["charge_protocol"] == "cccv"
+    assert summary["capacity_retention"] <= 1.0
+    with open(out / "cycling_coated.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    ends = []
+    for r in rows:
+        s = float(r["cathode_wetted_fraction"]) * float(r["lfp_active_fraction"])
+        q = float(r["charge_capacity_mAh_per_g"]) - float(r["shuttle_charge_mAh_per_g"])
+        ends.append(float(r["lfp_lithiation_at_charge_start"]) - q / (s * THEORETICAL_MAH_PER_G))
+    assert max(ends) - min(ends) < 0.01
+    assert all(float(r["cell_coulombic_efficiency"]) > 0.98 for r in rows[1:])
+    assert json.loads((out / "run.json").read_text())["cv_cutoff_c_rate"] == 0.05
+
+
+@pytest.mark.parametrize("value", ["0", "1.5"])
+def test_bad_cv_cutoff_exits_2(tmp_path, capsys, value):
+    assert main(["limetal", "cycle", "--cycles", "1", "--no-plots", "--cv-cutoff-c-rate",
+                 value, "--out", str(tmp_path / "bad")]) == 2
+    assert "--cv-cutoff-c-rate" in capsys.readouterr().err
