@@ -1,4 +1,4 @@
-"""Li-metal cells (issue 7): rate sweep, 300-cycle Li||LFP run and surface coupling, each
+"""Li-metal cells: rate sweep, 300-cycle Li||LFP run and surface coupling, each
 timed against plain PyBaMM in the same run.
 
 - ``limetal_rate_sweep``: build the coated Li||LFP DFN and solve six C-rates in one

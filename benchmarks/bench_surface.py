@@ -1,6 +1,6 @@
 """Surface model: coupled electro-chemo-mechanical solve vs a scalar Poisson solve.
 
-Issue 5 asks for the 2D coupled solve at >= 100k DOFs timed against a scalar Poisson
+The benchmark times the 2D coupled solve at >= 100k DOFs timed against a scalar Poisson
 solve (CG + GAMG) on the same mesh in the same run, the time growth when the DOFs
 double, and the speed-up on 2 MPI ranks.
 
@@ -22,7 +22,7 @@ double, and the speed-up on 2 MPI ranks.
   at the three sizes (cProfile stages and PETSc log events: factorisations, triangular
   solves, residual and Jacobian evaluations; one column per rank, and the cells and
   DOFs of each rank).
-- ``surface_coupled_245k_2ranks`` (issue 18): the same coupled solve at ~245k DOFs
+- ``surface_coupled_245k_2ranks``: the same coupled solve at ~245k DOFs
   (surface mesh 0.0101 um with the set's Li far field: 148 026 transport + 97 480
   elasticity DOFs) on 2 MPI ranks vs on 1 rank, same run, alternating. Each rank count
   is a worker process (``mpiexec -bind-to core -n N python benchmarks/bench_surface.py
@@ -31,27 +31,27 @@ double, and the speed-up on 2 MPI ranks.
   ≤ 1/1.4 (2 ranks ≥ 1.4× faster). ``python benchmarks/bench_surface.py --ranks``
   prints every repeat, the medians, the speed-up, the load average and the largest
   relative difference of the 2-rank results from the 1-rank ones.
-- ``surface_transient_steps`` (issue 6): ten moving-boundary transient steps (Δt = 10 s,
+- ``surface_transient_steps``: ten moving-boundary transient steps (Δt = 10 s,
   BDF2, transport SNES + mesh-motion Laplace solve per step) of the coated nucleus on
   the default mesh vs one steady coupled solve (``solve_coupled``) on the same mesh.
   Time per step = run / 10; the mesh is reset to its initial coordinates before each
   repeat.
-- ``surface_iterative_100k`` (issue 6): the transport Newton solve alone (coated
+- ``surface_iterative_100k``: the transport Newton solve alone (coated
   nucleus, ~100k DOFs) with GMRES + fieldsplit/GAMG vs MUMPS LU on the same mesh.
-- ``surface_3d_500k`` / ``surface_3d_1m`` (issue 6): steady 3D transport + kinetics
+- ``surface_3d_500k`` / ``surface_3d_1m``: steady 3D transport + kinetics
   (bare nucleus, GMRES + fieldsplit/GAMG) at ~0.5M / ~1M DOFs vs a P1 Poisson CG+GAMG
   solve on the same 3D transport mesh (meshing outside the timing). MPI::
 
       mpiexec -n 1|2 python benchmarks/bench_surface.py --iterative   # 2D, LU vs GAMG
       mpiexec -n 1|2 python benchmarks/bench_surface.py --3d          # 3D sizes
-- ``surface_3d_1m_end_to_end`` / ``surface_3d_1m_end_to_end_warm`` (issue 18):
+- ``surface_3d_1m_end_to_end`` / ``surface_3d_1m_end_to_end_warm``:
   ``mpiexec -n 2 python -m hemcell surface run --dim 3`` at ~1M DOFs (bare nucleus,
   surface/far mesh 0.035/0.35 um, PNG maps and fields included) from the command line,
   with an empty mesh cache (cold: gmsh runs) and with the cache holding the mesh (warm).
   The targets are absolute wall times on 2 cores: < 180 s cold, < 120 s warm. Baseline:
   the scalar P1 Poisson CG+GAMG solve on the same 3D transport mesh (in process), for
   scale only.
-- ``surface_mesh_cache_3d`` (issue 18): building the 3D mesh of the bare nucleus
+- ``surface_mesh_cache_3d``: building the 3D mesh of the bare nucleus
   (~160k DOFs) from the mesh cache (a hit: no gmsh) vs with the cache switched off
   (gmsh + DOLFINx construction). ``python benchmarks/bench_surface.py --mesh`` prints
   the miss/hit times at the 3D sizes.

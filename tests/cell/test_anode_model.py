@@ -1,4 +1,4 @@
-"""Physics checks of the multi-mechanism HEM anode (issue 3)."""
+"""Physics checks of the multi-mechanism HEM anode."""
 
 from __future__ import annotations
 

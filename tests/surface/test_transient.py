@@ -1,4 +1,4 @@
-"""Transient transport: Sand's time, salt balance, steady limit (issue 6).
+"""Transient transport: Sand's time, salt balance, steady limit.
 
 Sand's time on a flat surface
 -----------------------------

@@ -1,4 +1,4 @@
-"""Surface energy (capillarity) in the moving-boundary runs (issue 6).
+"""Surface energy (capillarity) in the moving-boundary runs.
 
 Linear stability of a small sinusoid with the Gibbs–Thomson shift ΔU = −γΩκ/F
 -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Moving-boundary growth: Li volume conservation, remeshing, sinusoid growth rate.
 
-Checks (issue 6):
+Checks:
 
 - the Li region's area (assembled on the moved mesh, per unit depth) grows by exactly
   the charge passed × Ω/F to round-off (~1e-13 relative), with and without remeshing

@@ -1,4 +1,4 @@
-"""Mechanics during growth: the coating's membrane stress and its feedback (issue 6).
+"""Mechanics during growth: the coating's membrane stress and its feedback.
 
 - A flat coating stretched uniformly by e on a laterally constrained Li substrate
   (sides u_x = 0) carries the thin-film stress σ_xx = E_c e/(1 − ν_c²) (plane strain,
