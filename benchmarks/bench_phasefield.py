@@ -1,6 +1,6 @@
 """Phase-field electrodeposition: time per step vs a scalar Poisson solve, 2-rank speed-up.
 
-The benchmark times a 2D phase-field run at >= 100k DOFs timed against a scalar Poisson
+The benchmark times a 2D phase-field run at >= 100k DOFs against a scalar Poisson
 solve on the same mesh, and the speed-up on 2 MPI ranks.
 
 - ``phasefield_steps_100k``: five backward-Euler steps (fixed Δt = 0.05 s; one Newton

@@ -1,6 +1,6 @@
 """Surface model: coupled electro-chemo-mechanical solve vs a scalar Poisson solve.
 
-The benchmark times the 2D coupled solve at >= 100k DOFs timed against a scalar Poisson
+The benchmark times the 2D coupled solve at >= 100k DOFs against a scalar Poisson
 solve (CG + GAMG) on the same mesh in the same run, the time growth when the DOFs
 double, and the speed-up on 2 MPI ranks.
 
