@@ -35,6 +35,7 @@ from typing import Any
 
 import pybamm
 
+from hemcell.cell.compiled import compile_function
 from hemcell.cell.inventory import Inventory, check_mechanisms
 from hemcell.cell.mechanisms.alloying import Alloying
 from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
@@ -559,6 +560,15 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         """IDAKLU with tight tolerances (charge balance checked to 1e-3)."""
         return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
 
+    #: Whether the solver's residual and Jacobian run compiled to C
+    #: (:func:`hemcell.cell.compiled.compile_function`: gcc -march=native, cached on disk
+    #: per build target, uncompiled with one warning without a compiler) instead of in
+    #: CasADi's virtual machine. The same values (the same operations in the same order);
+    #: a re-solve of the four-mechanism P2D anode 1.8x faster, for about 5 s of gcc the
+    #: first time a model structure and parameter set is solved on a machine (docs/anode.md
+    #: "Numerics"). Set before the first solve; a recipe sets it with ``compiled: true``.
+    compiled_functions: bool = False
+
     @property
     def rhs_algebraic_eval(self) -> Any:
         """The residual F(t, y, p) the solver evaluates, on CasADi's scalar graph.
@@ -577,7 +587,25 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
 
     @rhs_algebraic_eval.setter
     def rhs_algebraic_eval(self, function: Any) -> None:
-        self.__dict__["_rhs_algebraic_eval"] = scalar_function(function)
+        function = scalar_function(function)
+        if self.compiled_functions:
+            function = compile_function(function, "residual")
+        self.__dict__["_rhs_algebraic_eval"] = function
+
+    @property
+    def jac_rhs_algebraic_eval(self) -> Any:
+        """The Jacobian ∂F/∂y the solver evaluates at each Jacobian set-up.
+
+        Built on CasADi's scalar graph (:meth:`build_casadi_jacobian`); with
+        :attr:`compiled_functions` compiled to C as the residual is.
+        """
+        return self.__dict__.get("_jac_rhs_algebraic_eval")
+
+    @jac_rhs_algebraic_eval.setter
+    def jac_rhs_algebraic_eval(self, function: Any) -> None:
+        if self.compiled_functions:
+            function = compile_function(function, "jacobian")
+        self.__dict__["_jac_rhs_algebraic_eval"] = function
 
     def build_casadi_jacobian(self, expression: Any, y: Any) -> Any:
         """The Jacobian ∂F/∂y of the model's residual, built and evaluated on scalars.

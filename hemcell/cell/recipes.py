@@ -14,6 +14,7 @@ A recipe is a small YAML file::
     mesh: {x_s: 10, x_p: 20, r_p: 10}
     solver: {rtol: 1.0e-6, atol: 1.0e-8}
     experiment_model: unified  # legacy (default): one PyBaMM model per protocol step
+    compiled: true             # residual and Jacobian compiled to C (default false)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ _KEYS = {
     "n_p_ratio",
     "thermal",
     "experiment_model",
+    "compiled",
 }
 
 #: How a protocol's steps become PyBaMM models (``pybamm.Simulation``'s
@@ -75,6 +77,8 @@ class Recipe:
     n_p_ratio: float = 1.1
     thermal: str = "isothermal"
     experiment_model: str = "legacy"
+    #: The solver's residual and Jacobian compiled to C (``HEMHalfCell.compiled_functions``).
+    compiled: bool = False
 
     def with_mechanisms(self, mechanisms: list[str] | None) -> Recipe:
         """A copy with another mechanism list (the ``--mechanisms`` option)."""
@@ -187,6 +191,9 @@ def load_recipe(name_or_path: str) -> Recipe:
     if experiment_model not in EXPERIMENT_MODELS:
         raise InputError(f"{p}: experiment_model", experiment_model,
                          f"one of {list(EXPERIMENT_MODELS)}")
+    compiled = data.get("compiled", False)
+    if not isinstance(compiled, bool):
+        raise InputError(f"{p}: compiled", compiled, "true or false")
     no_anode = cell in ("cathode_half", "hard_carbon_full")  # no HEM anode mechanisms
     if cell == "hard_carbon_full" and (not is_cathode_set_name(cathode) or geometry != "p2d"):
         raise InputError(f"{p}: cathode/geometry", (cathode, geometry), "a hard-carbon full "
@@ -209,4 +216,5 @@ def load_recipe(name_or_path: str) -> Recipe:
         n_p_ratio=float(n_p),
         thermal=thermal,
         experiment_model=experiment_model,
+        compiled=compiled,
     )

@@ -42,7 +42,6 @@ Uncertainty (Bates & Watts 1988, ch. 2; Raue et al., Bioinformatics 25 (2009) 19
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -53,6 +52,12 @@ from typing import Any
 import numpy as np
 import pybamm
 
+from hemcell.cell.compiled import (
+    AOT_CACHE_ENV,
+    compile_cache_key,  # noqa: F401 - the fit's compile cache is keyed by it (tests)
+    keyed_cache_dir,
+    native_compile_cache_key,
+)
 from hemcell.errors import InputError, SimulationError
 from hemcell.measurements import (
     Measurement,
@@ -107,24 +112,18 @@ FD_STEP_LINEAR = 1e-3
 FAILED_RESIDUAL = 1e3
 #: Recipe geometries whose model, built once, a fit runs with its functions compiled to C (PyBaMM's
 #: IDAKLU ``compile`` option: gcc -O3 -march=native, cached on disk by the functions' hash in a
-#: directory per build target, :func:`use_keyed_compile_cache`). Measured (docs/fitting.md
-#: "Benchmark"): a re-solve of the four-mechanism single-particle anode 3-5x faster for ~2 s of gcc
-#: the first time a model structure is solved; the P2D anode's re-solve no faster, for 38 s of gcc,
-#: so it is not compiled. The sensitivity model is never compiled: compiled, its sensitivities came
-#: out wrong at some points (21x off at one exchange current) while the interpreted ones agree with
-#: central differences. Without a C compiler PyBaMM warns and runs uncompiled.
+#: directory per build target, :func:`use_keyed_compile_cache`: a library built for one CPU is
+#: never loaded on another). Measured (docs/fitting.md "Benchmark"): a re-solve of the
+#: four-mechanism single-particle anode 3-5x faster for ~2 s of gcc the first time a model
+#: structure is solved. Not the P2D anode: IDAKLU's option compiles all seven solver functions in
+#: one gcc -O3 call (2.1 MB of C, the Jacobian-vector product and the initial-condition residual
+#: and Jacobian too, 38 s); its recipe compiles its own residual and Jacobian instead
+#: (``compiled: true``, :mod:`hemcell.cell.compiled`, docs/anode.md "Numerics"). The sensitivity
+#: model is never compiled this way: compiled, its sensitivities came out wrong at some points
+#: (21x off at one exchange current) while the interpreted ones agree with central differences.
+#: Without a C compiler PyBaMM warns and runs uncompiled. IDAKLU's option takes no compiler
+#: flags; a portable build re-solved the single-particle anode 7 % slower.
 COMPILED_GEOMETRIES = ("sp",)
-#: Where PyBaMM's ahead-of-time compilation keeps its libraries (default
-#: ``$TMPDIR/pybamm_casadi_aot``). Its file names hash only the CasADi functions, and gcc
-#: builds them with ``-march=native``: a directory shared between CPUs (a cluster home,
-#: Dask workers on other nodes) would hand one CPU a library built for another (illegal
-#: instruction). A fit therefore compiles into a sub-directory per build target
-#: (:func:`compile_cache_key`, :func:`use_keyed_compile_cache`). A portable build (no
-#: ``-march=native``) re-solved the single-particle anode 7 % slower, and IDAKLU's
-#: ``compile`` option takes no compiler flags.
-AOT_CACHE_ENV = "PYBAMM_CASADI_AOT_CACHE"
-#: The compiler PyBaMM's ``aot_compile`` calls (its default, not configurable through IDAKLU).
-AOT_COMPILER = "gcc"
 #: Model evaluations remembered (:meth:`_Problem.signals`): the current point, its
 #: forward-difference neighbours and a rejected trial or two.
 SIGNALS_CACHE_SIZE = 8
@@ -717,56 +716,14 @@ class _Problem:
         return sum(len(ds.observed) for ds in self.datasets)
 
 
-def compile_cache_key(native_target: str, compiler_version: str, pybamm_version: str,
-                      casadi_version: str, machine: str) -> str:
-    """Name of the compiled-library directory for one build target (16 hex digits).
-
-    A library PyBaMM compiles depends on the CPU features ``-march=native`` resolves to
-    (``native_target``: ``gcc -march=native -Q --help=target``), the compiler, the C that
-    PyBaMM's and CasADi's versions generate, and the machine architecture; any of them
-    differing gives another directory.
-    """
-    import hashlib
-
-    h = hashlib.sha256()
-    for part in (native_target, compiler_version, pybamm_version, casadi_version, machine):
-        h.update(part.strip().encode())
-        h.update(b"\0")
-    return h.hexdigest()[:16]
-
-
-def _compiler_probe(*args: str) -> str:
-    """Output of ``AOT_COMPILER *args`` ("" without a compiler: PyBaMM then runs
-    uncompiled and no library is written)."""
-    import subprocess
-
-    try:
-        out = subprocess.run([AOT_COMPILER, *args], capture_output=True, text=True,
-                             timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout
-
-
-@functools.cache
-def native_compile_cache_key() -> str:
-    """:func:`compile_cache_key` of this process's CPU, compiler and versions (once)."""
-    import platform
-
-    import casadi
-
-    return compile_cache_key(_compiler_probe("-march=native", "-Q", "--help=target"),
-                             _compiler_probe("--version").split("\n", 1)[0],
-                             pybamm.__version__, casadi.__version__, platform.machine())
-
-
 def use_keyed_compile_cache() -> Path:
     """Point PyBaMM's compile cache (:data:`AOT_CACHE_ENV`) at ``<base>/hemcell-<key>``.
 
     ``<base>`` is the user's ``$PYBAMM_CASADI_AOT_CACHE`` (or PyBaMM's default); a value
     that already names a ``hemcell-*`` directory (set here, or in the process a worker's
     environment came from, possibly on another CPU) is replaced by this process's own
-    key (:func:`native_compile_cache_key`) under the same base.
+    key (:func:`native_compile_cache_key`) under the same base
+    (:func:`hemcell.cell.compiled.keyed_cache_dir`).
 
     Returns
     -------
@@ -774,13 +731,8 @@ def use_keyed_compile_cache() -> Path:
         The directory PyBaMM compiles into from now on in this process.
     """
     import os
-    import tempfile
 
-    current = os.environ.get(AOT_CACHE_ENV)
-    base = Path(current) if current else Path(tempfile.gettempdir()) / "pybamm_casadi_aot"
-    if base.name.startswith("hemcell-"):
-        base = base.parent
-    keyed = base / f"hemcell-{native_compile_cache_key()}"
+    keyed = keyed_cache_dir(native_compile_cache_key())
     os.environ[AOT_CACHE_ENV] = str(keyed)
     return keyed
 

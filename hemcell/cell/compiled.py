@@ -1,0 +1,162 @@
+"""The solver's residual and Jacobian compiled to C, cached on disk per build target.
+
+IDAKLU evaluates the model's residual F(t, y, p) at every Newton iteration and its
+Jacobian ∂F/∂y at every Jacobian set-up. :class:`hemcell.cell.model.HEMHalfCell` keeps
+both on CasADi's scalar graph (SX), which CasADi runs in its virtual machine: one
+dispatch per scalar operation. Here the same SX functions are generated to C
+(``casadi.CodeGenerator``), compiled by :data:`AOT_COMPILER` into a shared library
+(PyBaMM's :func:`pybamm.codegen.compilation.aot_compile`) and loaded back as
+``casadi.external`` functions: the same operations in the same order, without the
+dispatch (docs/anode.md "Numerics", "Compiled residual and Jacobian").
+
+A library depends on the CPU ``-march=native`` resolves to, the compiler and the C that
+PyBaMM and CasADi generate, so libraries live in a directory per build target
+(:func:`native_compile_cache_key`, :func:`keyed_cache_dir`); inside it a library's file
+is named by the hash of its function (PyBaMM's on-disk cache), which includes the
+parameter values baked into the model: a model structure and parameter set pays the
+compiler once per machine. Without a compiler the functions stay in CasADi's virtual
+machine, with one warning per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+from typing import Any
+
+#: Where PyBaMM's ahead-of-time compilation keeps its libraries (default
+#: ``$TMPDIR/pybamm_casadi_aot``). Its file names hash only the CasADi functions, and gcc
+#: builds them with ``-march=native``: a directory shared between CPUs (a cluster home,
+#: Dask workers on other nodes) would hand one CPU a library built for another (illegal
+#: instruction), hence a sub-directory per build target (:func:`keyed_cache_dir`).
+AOT_CACHE_ENV = "PYBAMM_CASADI_AOT_CACHE"
+#: The compiler PyBaMM's ``aot_compile`` calls (its default, not configurable through IDAKLU).
+AOT_COMPILER = "gcc"
+#: Optimisation level per function. Measured on the four-mechanism P2D anode (312
+#: unknowns; docs/anode.md "Numerics"): the residual (9 032 scalar operations, 210 kB of C)
+#: at -O1 takes 1.8 s of gcc and re-solves the benchmark cycle 1.8x faster than the
+#: virtual machine; -O2/-O3 take 3.3 s for no faster re-solve, -O0 gains only 1.4x. The
+#: Jacobian (30 749 operations, 780 kB of C) is evaluated at the Jacobian set-ups only
+#: (258 per cycle against 3 588 residuals): -O0 (3 s of gcc) re-solves as fast as -O1
+#: (7 s) or -O2/-O3 (14 s).
+OPTIMISATION = {"residual": "-O1", "jacobian": "-O0"}
+
+_WARNED: set[str] = set()
+
+
+def compile_cache_key(native_target: str, compiler_version: str, pybamm_version: str,
+                      casadi_version: str, machine: str) -> str:
+    """Name of the compiled-library directory for one build target (16 hex digits).
+
+    A library depends on the CPU features ``-march=native`` resolves to
+    (``native_target``: ``gcc -march=native -Q --help=target``), the compiler, the C that
+    PyBaMM's and CasADi's versions generate, and the machine architecture; any of them
+    differing gives another directory.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in (native_target, compiler_version, pybamm_version, casadi_version, machine):
+        h.update(part.strip().encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def _compiler_probe(*args: str) -> str:
+    """Output of ``AOT_COMPILER *args`` ("" without a compiler: PyBaMM then runs
+    uncompiled and no library is written)."""
+    import subprocess
+
+    try:
+        out = subprocess.run([AOT_COMPILER, *args], capture_output=True, text=True,
+                             timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout
+
+
+@functools.cache
+def native_compile_cache_key() -> str:
+    """:func:`compile_cache_key` of this process's CPU, compiler and versions (once)."""
+    import platform
+
+    import casadi
+    import pybamm
+
+    return compile_cache_key(_compiler_probe("-march=native", "-Q", "--help=target"),
+                             _compiler_probe("--version").split("\n", 1)[0],
+                             pybamm.__version__, casadi.__version__, platform.machine())
+
+
+def keyed_cache_dir(key: str) -> Path:
+    """``<base>/hemcell-<key>``: the library directory of one build target.
+
+    ``<base>`` is the user's ``$PYBAMM_CASADI_AOT_CACHE`` (or PyBaMM's default); a value
+    that already names a ``hemcell-*`` directory (set by a fit in this process, or in the
+    process a worker's environment came from, possibly on another CPU) is replaced by
+    ``key`` under the same base.
+    """
+    import os
+    import tempfile
+
+    current = os.environ.get(AOT_CACHE_ENV)
+    base = Path(current) if current else Path(tempfile.gettempdir()) / "pybamm_casadi_aot"
+    if base.name.startswith("hemcell-"):
+        base = base.parent
+    return base / f"hemcell-{key}"
+
+
+def compiler_available() -> bool:
+    """Whether :data:`AOT_COMPILER` runs here; warns once per process when it does not."""
+    import shutil
+
+    if shutil.which(AOT_COMPILER) is not None:
+        return True
+    if AOT_COMPILER not in _WARNED:
+        _WARNED.add(AOT_COMPILER)
+        warnings.warn(f"no C compiler ({AOT_COMPILER!r} not found): the model's residual and "
+                      "Jacobian run uncompiled in CasADi's virtual machine (about 1.8x "
+                      "slower re-solves, the same results)", RuntimeWarning, stacklevel=3)
+    return False
+
+
+def compile_function(function: Any, role: str) -> Any:
+    """``function`` compiled to C and loaded back (``casadi.external``), if possible.
+
+    Parameters
+    ----------
+    function
+        A CasADi function; one of CasADi's matrix graph (MX) is expanded to scalars (SX)
+        first. Anything else (``None``, a Python evaluator) is returned unchanged, as is
+        the function when there is no compiler (:func:`compiler_available`) or the build
+        fails (PyBaMM logs a warning).
+    role
+        ``"residual"`` or ``"jacobian"``: the optimisation level (:data:`OPTIMISATION`).
+
+    Returns
+    -------
+    casadi.Function
+        An external function of the same inputs and outputs, or ``function``.
+    """
+    import casadi
+    from pybamm.codegen.compilation import aot_compile
+
+    if not isinstance(function, casadi.Function) or function.class_name() == "External":
+        return function
+    if not compiler_available():
+        return function
+    scalar = function
+    if function.is_a("MXFunction"):
+        try:
+            scalar = function.expand()
+        except RuntimeError:
+            return function
+    level = OPTIMISATION[role]
+    # the level in the name: in-process and on-disk caches key on name + graph only
+    named = casadi.Function(f"hemcell_{role}{level.replace('-', '_')}", scalar.sx_in(),
+                            scalar.call(scalar.sx_in()), scalar.name_in(), scalar.name_out())
+    directory = keyed_cache_dir(native_compile_cache_key())
+    directory.mkdir(parents=True, exist_ok=True)
+    return aot_compile(named, cache_dir=str(directory), compiler=AOT_COMPILER,
+                       flags=(level, "-march=native", "-fPIC"))

@@ -1,0 +1,135 @@
+"""The solver's residual and Jacobian compiled to C (hemcell.cell.compiled).
+
+- compiled and virtual-machine functions give the same residual and Jacobian at states of
+  a solution (the same operations in the same order: round-off at most), and the same
+  solution;
+- the libraries live in a directory per build target (CPU, compiler, versions);
+- without a compiler the functions stay in CasADi's virtual machine, with one warning.
+
+The model is the single-particle anode with intercalation and conversion (a small
+function: well under a second of gcc), solved for one minute of a 0.5 A/g discharge.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from dataclasses import replace
+
+import casadi
+import numpy as np
+import pytest
+
+from hemcell.cell import compiled as compiled_module
+from hemcell.cell.compiled import compile_cache_key, compile_function, keyed_cache_dir
+
+PARAMS = "heo_rocksalt_mgconicuzn"
+PROTOCOL = "Discharge at 0.5 A/g for 60 seconds"
+MECHANISMS = ["intercalation", "conversion"]
+
+
+def _solved(compiled: bool):
+    """(simulation, solution, built model) of the small SP anode."""
+    from hemcell.workflows.anode import build_simulation, prepare_cell
+
+    setup = prepare_cell("hem_half_cell_sp", PARAMS, PROTOCOL, mechanisms=MECHANISMS)
+    rec = replace(setup.recipe, compiled=compiled)
+    sim = build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment)
+    sol = sim.solve()
+    (model,) = set(sim.steps_to_built_models.values())  # one step: one built model
+    return sim, sol, model
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The same run in CasADi's virtual machine and compiled (into a fresh cache)."""
+    if shutil.which(compiled_module.AOT_COMPILER) is None:
+        pytest.skip("no C compiler")
+    mp = pytest.MonkeyPatch()
+    cache = tmp_path_factory.mktemp("aot")
+    mp.setenv(compiled_module.AOT_CACHE_ENV, str(cache))
+    try:
+        yield {"vm": _solved(False), "c": _solved(True), "cache": cache}
+    finally:
+        mp.undo()
+
+
+def _states(sol) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """(t, y, inputs) at three states of the solution (start, middle, end)."""
+    t, y = np.asarray(sol.t), sol.y
+    p = np.concatenate([np.zeros(0), *(np.ravel(v) for v in sol.all_inputs[0].values())])
+    return [(float(t[i]), np.asarray(y[:, i]).ravel(), p) for i in (0, len(t) // 2, -1)]
+
+
+def test_compiled_residual_and_jacobian_are_the_virtual_machines(both):
+    """The same residual F(t, y, p) and Jacobian ∂F/∂y at three states of the run: the
+    compiled functions run the same scalar operations in the same order (agreement to
+    10⁻¹² of the largest entry; bit for bit with gcc -O1/-O0, which contract nothing)."""
+    _, sol, vm = both["vm"]
+    _, _, c = both["c"]
+    assert c.rhs_algebraic_eval.class_name() == c.jac_rhs_algebraic_eval.class_name() \
+        == "External"
+    assert vm.rhs_algebraic_eval.class_name() == "SXFunction"
+    for t, y, p in _states(sol):
+        F_vm, F_c = (m.rhs_algebraic_eval(t, y, p).full() for m in (vm, c))
+        J_vm, J_c = (m.jac_rhs_algebraic_eval(t, y, p).sparse().toarray() for m in (vm, c))
+        assert np.max(np.abs(F_c - F_vm)) <= 1e-12 * np.max(np.abs(F_vm))
+        assert np.max(np.abs(J_c - J_vm)) <= 1e-12 * np.max(np.abs(J_vm))
+
+
+def test_compiled_run_gives_the_same_solution(both):
+    """The solve with compiled functions: the same steps and the same capacity and voltage
+    (within solver noise, 10⁻⁶ relative, the bound a change of numerics may move them)."""
+    _, a, _ = both["vm"]
+    _, b, _ = both["c"]
+    assert len(a.t) == len(b.t)
+    for name in ("Anode specific capacity [mA.h.g-1]",
+                 "Anode conversion specific capacity [mA.h.g-1]", "Voltage [V]"):
+        x, z = a[name].entries, b[name].entries
+        assert np.max(np.abs(x - z)) <= 1e-6 * np.max(np.abs(x)), name
+
+
+def test_libraries_live_in_the_directory_of_this_build_target(both, monkeypatch):
+    """The compiled libraries are written under <cache>/hemcell-<key of this CPU and
+    compiler>; another target (CPU features, compiler, versions) has another key, so
+    another directory; a value inherited from another target is replaced."""
+    key = compiled_module.native_compile_cache_key()
+    libraries = sorted(p.name for p in (both["cache"] / f"hemcell-{key}").glob("*.so"))
+    assert any("hemcell_residual" in n for n in libraries)
+    assert any("hemcell_jacobian" in n for n in libraries)
+    args = dict(native_target="-march= cooperlake\n-mavx512f [enabled]",
+                compiler_version="gcc (Debian 12.2.0-14) 12.2.0", pybamm_version="26.10.1",
+                casadi_version="3.7.2", machine="x86_64")
+    other = compile_cache_key(**{**args, "native_target": "-march= znver3\n-mavx512f [disabled]"})
+    assert other != compile_cache_key(**args)
+    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(both["cache"] / f"hemcell-{other}"))
+    assert keyed_cache_dir(key) == both["cache"] / f"hemcell-{key}"
+
+
+def test_without_a_compiler_the_functions_stay_uncompiled_with_one_warning(monkeypatch):
+    """No compiler on the path: the function comes back unchanged (CasADi's virtual
+    machine), with one RuntimeWarning per process, not one per function."""
+    monkeypatch.setattr(compiled_module, "AOT_COMPILER", "hemcell-no-such-compiler")
+    monkeypatch.setattr(compiled_module, "_WARNED", set())
+    x = casadi.SX.sym("x", 2)
+    f = casadi.Function("f", [x], [casadi.exp(x) * x[0]])
+    with pytest.warns(RuntimeWarning, match="no C compiler"):
+        assert compile_function(f, "residual") is f
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert compile_function(f, "jacobian") is f
+    assert compile_function(None, "residual") is None
+
+
+def test_recipe_key_compiled(tmp_path):
+    """``compiled`` is a recipe key: true for the P2D recipe, false by default, and
+    nothing but a boolean is accepted (exit 2, naming the key)."""
+    from hemcell.cell.recipes import load_recipe
+    from hemcell.errors import InputError
+
+    assert load_recipe("hem_half_cell_p2d").compiled is True
+    assert load_recipe("hem_half_cell_sp").compiled is False
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\ncell: half\ngeometry: sp\ncompiled: 'yes'\n")
+    with pytest.raises(InputError, match="compiled"):
+        load_recipe(bad)
