@@ -114,10 +114,38 @@ def _dim(dim: int, transient: bool, geometry: str | None) -> str:
     return geometry
 
 
-def _transient_duration(duration: float | None) -> float | None:
-    if duration is not None and not duration > 0:
-        raise InputError("--duration-s", duration, "a positive time")
-    return duration
+def _positive_time(option: str, value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise InputError(option, value, "a positive time [s]")
+    return value
+
+
+def _transient_options(transient: bool, duration: float | None, dt: float | None,
+                       fixed_surface: bool, linear_solver: str) -> float | None:
+    """Check the options that only a transient run reads; return ``--duration-s``.
+
+    Without ``--transient`` a steady state is solved, which reads none of
+    ``--duration-s``, ``--dt-s``, ``--fixed-surface``: given there, they would change
+    nothing, so they are refused like a ``--set`` name the model does not read. The
+    transient solver is MUMPS LU only, so ``--linear-solver`` other than ``auto``/``lu``
+    is refused with ``--transient``.
+    """
+    if not transient:
+        given = [name for name, value in (("--duration-s", duration), ("--dt-s", dt))
+                 if value is not None]
+        if fixed_surface:
+            given.append("--fixed-surface")
+        if given:
+            raise InputError(given[0], "without --transient",
+                             "only with --transient (a steady run has no time)",
+                             hint="add --transient, or leave out "
+                                  + ", ".join(given))
+        return None
+    _positive_time("--dt-s", dt)
+    if linear_solver not in ("auto", "lu"):
+        raise InputError("--linear-solver", linear_solver,
+                         "auto or lu with --transient (transient runs use MUMPS LU)")
+    return _positive_time("--duration-s", duration)
 
 
 @app.command()
@@ -147,12 +175,13 @@ def run(
     """
     _require_fenicsx()
     geometry = _dim(dim, transient, geometry)
+    duration_s = _transient_options(transient, duration_s, dt_s, fixed_surface, linear_solver)
     if transient:
         from hemcell.workflows.surface import run_transient_case
 
         if _control(control) != "galvanostatic":
             raise InputError("--control", control, "galvanostatic (with --transient)")
-        bar, tick = _time_progress(_transient_duration(duration_s))
+        bar, tick = _time_progress(duration_s)
         try:
             metrics = run_transient_case(case, geometry, set_ or [], out, duration_s, dt_s,
                                          progress=tick,  # type: ignore[arg-type]
@@ -203,12 +232,13 @@ def compare(
     """
     _require_fenicsx()
     geometry = _dim(dim, transient, geometry)
+    duration_s = _transient_options(transient, duration_s, dt_s, fixed_surface, linear_solver)
     if transient:
         from hemcell.workflows.surface import compare_transient_cases
 
         if _control(control) != "galvanostatic":
             raise InputError("--control", control, "galvanostatic (with --transient)")
-        bar, tick = _time_progress(_transient_duration(duration_s))
+        bar, tick = _time_progress(duration_s)
         try:
             summary = compare_transient_cases(geometry, set_ or [], out, duration_s, dt_s,
                                               progress=tick,  # type: ignore[arg-type]
@@ -331,7 +361,7 @@ def phasefield(
     both = case == "both"
     control = _control(control)
     for c in (("bare", "coated") if both else (case,)):  # exit 2 before anything runs
-        p, _ = resolve_phasefield(c, metal, set_ or [], _transient_duration(duration_s),
+        p, _ = resolve_phasefield(c, metal, set_ or [], _positive_time("--duration-s", duration_s),
                                   control, None if c == "bare" and both else coating_model)
     _require_fenicsx()
     from hemcell.workflows.phasefield import compare_phasefield_cases, run_phasefield_case

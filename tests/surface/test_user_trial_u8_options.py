@@ -1,0 +1,42 @@
+"""User trial U8: options of `hemcell surface run|compare` that a run would not read."""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.errors import InputError
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+@pytest.mark.parametrize("option", [["--duration-s", "10"], ["--dt-s", "5"],
+                                    ["--fixed-surface"]])
+def test_transient_only_options_without_transient_are_refused(tmp_path, command, option):
+    """A steady run has no time: `--duration-s 10` used to be dropped silently and the
+    steady answer written as if the user's 10 s had been run."""
+    from typer.testing import CliRunner
+
+    from hemcell.cli.surface import app
+
+    case = ["--case", "bare"] if command == "run" else []
+    res = CliRunner().invoke(app, [command, *case, "--geometry", "flat", *option,
+                                   "--out", str(tmp_path / "o")])
+    assert isinstance(res.exception, InputError), res.output
+    assert res.exception.field == option[0]
+    assert "--transient" in str(res.exception)
+    assert not (tmp_path / "o").exists()  # refused before anything is written
+
+
+@pytest.mark.parametrize(("option", "value"), [("--dt-s", "0"), ("--dt-s", "nan"),
+                                               ("--duration-s", "-1"),
+                                               ("--linear-solver", "gamg")])
+def test_bad_transient_options_are_refused_before_meshing(tmp_path, option, value):
+    """`--dt-s 0` was refused only after meshing; `--linear-solver gamg` was ignored
+    (transient runs are MUMPS LU)."""
+    from typer.testing import CliRunner
+
+    from hemcell.cli.surface import app
+
+    res = CliRunner().invoke(app, ["run", "--case", "bare", "--transient", option, value,
+                                   "--out", str(tmp_path / "o")])
+    assert isinstance(res.exception, InputError), res.output
+    assert res.exception.field == option
