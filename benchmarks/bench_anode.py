@@ -14,9 +14,16 @@ Aim: re-solve ratio <= 3 (solver steps <= 1.5x the DFN's), <= 2 with build.
 
 Each side runs as its users get it: hemcell with the recipe's settings (IDAKLU Newton
 coefficient 0.02 with 4 iterations per attempt, one PyBaMM model for the whole protocol,
-the residual and its Jacobian on CasADi's scalar graph), PyBaMM's DFN with PyBaMM's defaults (one
-model per step). Where the re-solve's time goes and what bounds the ratio:
-docs/anode.md "Numerics".
+the residual and its Jacobian on CasADi's scalar graph, the residual compiled to C:
+recipe key ``compiled``), PyBaMM's DFN with PyBaMM's defaults (one model per step, CasADi's virtual
+machine). Where the re-solve's time goes and what bounds the ratio: docs/anode.md
+"Numerics".
+
+Compiled against interpreted is not like with like, so two more ratios say what the
+compilation is worth: ``anode_p2d_cycle_vs_compiled_dfn`` (the same re-solve against the
+DFN with PyBaMM's own ``compile`` option: gcc -O3 of all its solver functions, about 45 s
+the first time on a machine, untimed warm-up) and ``anode_p2d_cycle_compiled_vs_vm``
+(the re-solve against the same recipe uncompiled, ``compiled: false``).
 
 The two sides do not run the protocol through the same PyBaMM machinery: the recipe
 builds one model for the whole protocol (``experiment_model_mode="unified"``: the step's
@@ -27,7 +34,10 @@ the four-mechanism model's 10 %).
 
 A second benchmark, ``anode_p2d_cycle_with_build``, times what a user waits for in
 ``hemcell cell run``: building, discretising and solving from scratch on every call
-(loading the parameter set included), against the same for PyBaMM's DFN.
+(loading the parameter set included), against the same for PyBaMM's DFN. Its libraries
+come from the on-disk cache (compiled once, in the warm-up): a model structure and
+parameter set solved before on this machine. ``anode_p2d_cycle_with_build_cold`` times
+the first time instead: every call compiles into an empty cache (gcc included).
 
 ``cell_run_postprocess`` times what ``cell run`` does after the solve: two cycles of the
 single-particle recipe built and solved from scratch, then the summary and the data
@@ -52,13 +62,14 @@ PROTOCOL = (
 POSTPROCESS_PROTOCOL = "Discharge at 0.1 A/g until 0.01 V; Charge at 0.1 A/g until 3 V"
 
 
-def _hem_sim(rtol: float | None = None, atol: float | None = None):
+def _hem_sim(rtol: float | None = None, atol: float | None = None, compiled: bool = True):
     """The HEO half-cell simulation (``prepare_cell``: recipe, set and protocol as
-    ``hemcell cell run`` resolves them), optionally at other solver tolerances."""
+    ``hemcell cell run`` resolves them), optionally at other solver tolerances or with
+    the residual and Jacobian in CasADi's virtual machine (``compiled=False``)."""
     from hemcell.workflows.anode import build_simulation, prepare_cell
 
     setup = prepare_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn", PROTOCOL)
-    rec = setup.recipe
+    rec = setup.recipe if compiled else replace(setup.recipe, compiled=False)
     if rtol is not None or atol is not None:
         solver = dict(rec.solver)
         solver.update({k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None})
@@ -66,9 +77,34 @@ def _hem_sim(rtol: float | None = None, atol: float | None = None):
     return build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment)
 
 
-def _dfn_sim(experiment_model: str = "legacy"):
+def _hem_fresh_cold() -> None:
+    """Build and solve the benchmark cycle as the first time on a machine: an empty
+    library cache, and PyBaMM's in-process table of loaded libraries cleared (it would
+    hand back the library compiled before, keyed by the function alone)."""
+    import os
+    import tempfile
+
+    from pybamm.codegen import compilation
+
+    from hemcell.cell.compiled import AOT_CACHE_ENV
+
+    before = os.environ.get(AOT_CACHE_ENV)
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ[AOT_CACHE_ENV] = cache
+        compilation._CACHE.clear()
+        try:
+            _hem_sim().solve()
+        finally:
+            if before is None:
+                os.environ.pop(AOT_CACHE_ENV, None)
+            else:
+                os.environ[AOT_CACHE_ENV] = before
+
+
+def _dfn_sim(experiment_model: str = "legacy", compiled: bool = False):
     """PyBaMM's DFN half-cell (Xu2019) on the benchmark mesh, one C/2 cycle; one model per
-    step (``legacy``, PyBaMM's default) or one for the protocol (``unified``)."""
+    step (``legacy``, PyBaMM's default) or one for the protocol (``unified``); with
+    ``compiled`` its solver functions compiled by IDAKLU's ``compile`` option."""
     import pybamm
 
     model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
@@ -83,7 +119,7 @@ def _dfn_sim(experiment_model: str = "legacy"):
         parameter_values=pv,
         experiment=exp,
         var_pts=vp,
-        solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8),
+        solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8, options={"compile": compiled}),
         experiment_model_mode=experiment_model,
     )
 
@@ -106,6 +142,16 @@ def benchmarks() -> list[Benchmark]:
         if "dfn_unified" not in cache:
             cache["dfn_unified"] = _dfn_sim("unified")
         cache["dfn_unified"].solve()
+
+    def dfn_compiled() -> None:
+        if "dfn_compiled" not in cache:
+            cache["dfn_compiled"] = _dfn_sim(compiled=True)
+        cache["dfn_compiled"].solve()
+
+    def hem_vm() -> None:
+        if "hem_vm" not in cache:
+            cache["hem_vm"] = _hem_sim(compiled=False)
+        cache["hem_vm"].solve()
 
     def hem_at(rtol: float, atol: float):
         def run() -> None:
@@ -177,6 +223,26 @@ def benchmarks() -> list[Benchmark]:
             repeats=3,
         ),
         Benchmark(
+            name="anode_p2d_cycle_vs_compiled_dfn",
+            description="the anode_p2d_cycle re-solve (residual compiled) vs "
+            "PyBaMM's DFN half-cell with its solver functions compiled as well (IDAKLU "
+            "option compile: gcc -O3 of all of them; cached on disk)",
+            run=hem,
+            baseline=dfn_compiled,
+            baseline_name="pybamm DFN half-cell (Xu2019), one C/2 cycle, IDAKLU compile",
+            repeats=3,
+        ),
+        Benchmark(
+            name="anode_p2d_cycle_compiled_vs_vm",
+            description="the anode_p2d_cycle re-solve (recipe: residual compiled to C) vs "
+            "the same recipe with it in CasADi's virtual machine (compiled: false): what "
+            "the compilation gives",
+            run=hem,
+            baseline=hem_vm,
+            baseline_name="anode_p2d_cycle, compiled: false",
+            repeats=3,
+        ),
+        Benchmark(
             name="anode_p2d_cycle_with_build",
             description="build + discretise + solve one cycle of the 4-mechanism P2D HEO "
             "half-cell vs the same for PyBaMM's DFN half-cell (Xu2019)",
@@ -184,6 +250,15 @@ def benchmarks() -> list[Benchmark]:
             baseline=dfn_fresh,
             baseline_name="pybamm DFN half-cell (Xu2019): build + one C/2 cycle",
             target_ratio=2.0,
+            repeats=3,
+        ),
+        Benchmark(
+            name="anode_p2d_cycle_with_build_cold",
+            description="anode_p2d_cycle_with_build the first time on a machine: every "
+            "call compiles the residual into an empty cache (gcc included)",
+            run=_hem_fresh_cold,
+            baseline=dfn_fresh,
+            baseline_name="pybamm DFN half-cell (Xu2019): build + one C/2 cycle",
             repeats=3,
         ),
         *tolerance_benchmarks,

@@ -3,7 +3,8 @@
 IDAKLU evaluates the model's residual F(t, y, p) at every Newton iteration and its
 Jacobian ∂F/∂y at every Jacobian set-up. :class:`hemcell.cell.model.HEMHalfCell` keeps
 both on CasADi's scalar graph (SX), which CasADi runs in its virtual machine: one
-dispatch per scalar operation. Here the same SX functions are generated to C
+dispatch per scalar operation. Here the same SX functions (the residual; the Jacobian
+does not pay, :data:`OPTIMISATION`) are generated to C
 (``casadi.CodeGenerator``), compiled by :data:`AOT_COMPILER` into a shared library
 (PyBaMM's :func:`pybamm.codegen.compilation.aot_compile`) and loaded back as
 ``casadi.external`` functions: the same operations in the same order, without the
@@ -14,8 +15,9 @@ PyBaMM and CasADi generate, so libraries live in a directory per build target
 (:func:`native_compile_cache_key`, :func:`keyed_cache_dir`); inside it a library's file
 is named by the hash of its function (PyBaMM's on-disk cache), which includes the
 parameter values baked into the model: a model structure and parameter set pays the
-compiler once per machine. Without a compiler the functions stay in CasADi's virtual
-machine, with one warning per process.
+compiler once per machine (a change of any parameter value is another library).
+Without a compiler the functions stay in CasADi's virtual machine, with one warning per
+process.
 """
 
 from __future__ import annotations
@@ -33,14 +35,16 @@ from typing import Any
 AOT_CACHE_ENV = "PYBAMM_CASADI_AOT_CACHE"
 #: The compiler PyBaMM's ``aot_compile`` calls (its default, not configurable through IDAKLU).
 AOT_COMPILER = "gcc"
-#: Optimisation level per function. Measured on the four-mechanism P2D anode (312
-#: unknowns; docs/anode.md "Numerics"): the residual (9 032 scalar operations, 210 kB of C)
-#: at -O1 takes 1.8 s of gcc and re-solves the benchmark cycle 1.8x faster than the
-#: virtual machine; -O2/-O3 take 3.3 s for no faster re-solve, -O0 gains only 1.4x. The
-#: Jacobian (30 749 operations, 780 kB of C) is evaluated at the Jacobian set-ups only
-#: (258 per cycle against 3 588 residuals): -O0 (3 s of gcc) re-solves as fast as -O1
-#: (7 s) or -O2/-O3 (14 s).
-OPTIMISATION = {"residual": "-O1", "jacobian": "-O0"}
+#: Optimisation level per function (``None``: stays in CasADi's virtual machine).
+#: Measured on the four-mechanism P2D anode (312 unknowns, the benchmark cycle; CPU of a
+#: re-solve, docs/anode.md "Numerics"): the residual (9 032 scalar operations, 210 kB of
+#: C) at -O1 takes 1.8 s of gcc and evaluates 1.6-1.8x faster than the virtual machine;
+#: -O2/-O3 take 3.3 s for no faster re-solve, -O0 gains 1.2x. The Jacobian (30 749
+#: operations, 780 kB of C) is evaluated at the Jacobian set-ups only (258 per cycle
+#: against 3 588 residuals): compiled at -O0 (3 s of gcc; -O1 7 s, -O2/-O3 14 s) it saves
+#: 3-6 % of a re-solve, which pays its gcc time back after several hundred re-solves of
+#: one model, so it is not compiled.
+OPTIMISATION: dict[str, str | None] = {"residual": "-O1", "jacobian": None}
 
 _WARNED: set[str] = set()
 
@@ -116,8 +120,8 @@ def compiler_available() -> bool:
     if AOT_COMPILER not in _WARNED:
         _WARNED.add(AOT_COMPILER)
         warnings.warn(f"no C compiler ({AOT_COMPILER!r} not found): the model's residual and "
-                      "Jacobian run uncompiled in CasADi's virtual machine (about 1.8x "
-                      "slower re-solves, the same results)", RuntimeWarning, stacklevel=3)
+                      "Jacobian run uncompiled in CasADi's virtual machine (slower "
+                      "re-solves, the same results)", RuntimeWarning, stacklevel=3)
     return False
 
 
@@ -132,7 +136,8 @@ def compile_function(function: Any, role: str) -> Any:
         the function when there is no compiler (:func:`compiler_available`) or the build
         fails (PyBaMM logs a warning).
     role
-        ``"residual"`` or ``"jacobian"``: the optimisation level (:data:`OPTIMISATION`).
+        ``"residual"`` or ``"jacobian"``: the optimisation level (:data:`OPTIMISATION`;
+        ``None`` returns ``function`` unchanged).
 
     Returns
     -------
@@ -142,7 +147,9 @@ def compile_function(function: Any, role: str) -> Any:
     import casadi
     from pybamm.codegen.compilation import aot_compile
 
-    if not isinstance(function, casadi.Function) or function.class_name() == "External":
+    level = OPTIMISATION[role]
+    if (level is None or not isinstance(function, casadi.Function)
+            or function.class_name() == "External"):
         return function
     if not compiler_available():
         return function
@@ -152,7 +159,6 @@ def compile_function(function: Any, role: str) -> Any:
             scalar = function.expand()
         except RuntimeError:
             return function
-    level = OPTIMISATION[role]
     # the level in the name: in-process and on-disk caches key on name + graph only
     named = casadi.Function(f"hemcell_{role}{level.replace('-', '_')}", scalar.sx_in(),
                             scalar.call(scalar.sx_in()), scalar.name_in(), scalar.name_out())

@@ -560,13 +560,15 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         """IDAKLU with tight tolerances (charge balance checked to 1e-3)."""
         return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
 
-    #: Whether the solver's residual and Jacobian run compiled to C
+    #: Whether the solver's residual (and Jacobian, where that pays:
+    #: :data:`hemcell.cell.compiled.OPTIMISATION`) runs compiled to C
     #: (:func:`hemcell.cell.compiled.compile_function`: gcc -march=native, cached on disk
     #: per build target, uncompiled with one warning without a compiler) instead of in
     #: CasADi's virtual machine. The same values (the same operations in the same order);
-    #: a re-solve of the four-mechanism P2D anode 1.8x faster, for about 5 s of gcc the
-    #: first time a model structure and parameter set is solved on a machine (docs/anode.md
-    #: "Numerics"). Set before the first solve; a recipe sets it with ``compiled: true``.
+    #: a re-solve of the four-mechanism P2D anode 1.3-1.8x faster, for about 2 s of gcc
+    #: the first time a model structure and parameter set is solved on a machine
+    #: (docs/anode.md "Numerics"). Set before the first solve; a recipe sets it with
+    #: ``compiled: true``.
     compiled_functions: bool = False
 
     @property
@@ -597,7 +599,8 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         """The Jacobian ∂F/∂y the solver evaluates at each Jacobian set-up.
 
         Built on CasADi's scalar graph (:meth:`build_casadi_jacobian`); with
-        :attr:`compiled_functions` compiled to C as the residual is.
+        :attr:`compiled_functions` compiled to C if
+        :data:`hemcell.cell.compiled.OPTIMISATION` gives it a level.
         """
         return self.__dict__.get("_jac_rhs_algebraic_eval")
 
