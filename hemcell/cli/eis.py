@@ -17,12 +17,14 @@ def app(
     cell: Annotated[str, typer.Argument(help="symmetric (Li||Li) | li-lfp | anode (HEM "
                                              "half-cell)")],
     out: OutOption,
-    anode: Annotated[str, typer.Option(
-        "--anode", help="Li electrode of symmetric / li-lfp: bare | coated | both")] = "both",
-    recipe: Annotated[str, typer.Option(
-        "--recipe", help="anode: model recipe (models/<name>.yaml)")] = "hem_half_cell_p2d",
-    params: Annotated[str, typer.Option(
-        "--params", help="anode: parameter set")] = "heo_rocksalt_mgconicuzn",
+    anode: Annotated[str | None, typer.Option(
+        "--anode", help="Li electrode of symmetric / li-lfp: bare | coated | both "
+                        "(default both)")] = None,
+    recipe: Annotated[str | None, typer.Option(
+        "--recipe", help="anode: model recipe (models/<name>.yaml; default "
+                         "hem_half_cell_p2d)")] = None,
+    params: Annotated[str | None, typer.Option(
+        "--params", help="anode: parameter set (default heo_rocksalt_mgconicuzn)")] = None,
     soc: Annotated[float | None, typer.Option(
         "--soc", help="li-lfp: state of charge (1 = the set's charged state); anode: "
                       "lithiated fraction of the theoretical capacity (0.1 A/g, then "
@@ -48,9 +50,20 @@ def app(
 
     if cell not in eis.CELLS:
         raise InputError("CELL", cell, " | ".join(eis.CELLS))
+    # an option the cell's model does not read would change nothing: refused
+    unread = ({"--anode": anode} if cell == "anode"
+              else {"--recipe": recipe, "--params": params})
+    for option, value in unread.items():
+        if value is not None:
+            users = "symmetric and li-lfp" if option == "--anode" else "anode"
+            raise InputError(option, value, f"only with CELL {users} (not {cell})",
+                             hint=f"leave out {option}")
     anodes = {"both": ("bare", "coated"), "bare": ("bare",), "coated": ("coated",)}
+    anode = anode or "both"
     if anode not in anodes:
         raise InputError("--anode", anode, "bare | coated | both")
+    defaults = eis.EISRequest(cell=cell)
+    recipe, params = recipe or defaults.recipe, params or defaults.params
     extra, _ = eis.split_overrides(set_ or ())
     temps = eis.parse_temperatures(temperatures, extra) if temperatures else []
     req = eis.EISRequest(cell=cell, anodes=anodes[anode],

@@ -67,6 +67,17 @@ EIS_PARAMETERS: dict[str, dict[str, Any]] = {
     },
 }
 
+#: Fewest distinct frequencies ``hemcell eis`` simulates, fits and checks: the circuits
+#: have up to 7 free parameters (two real values per frequency: >= 4 frequencies), and
+#: lin-KK fits at least 3 RC elements with at most one per two frequencies (>= 6).
+#: :func:`cell_spectrum` alone takes any number (a fit of measured data calls it).
+MIN_FREQUENCIES = 6
+
+#: Which of :data:`EIS_PARAMETERS` each cell's model reads (``symmetric``: only a coated
+#: Li electrode has a film).
+EIS_PARAMETER_READERS = {"film_capacitance": {("symmetric", "coated")},
+                         "anode_double_layer_relaxation_time": {("anode", None)}}
+
 #: Electrode area of the Li-metal cells: where it comes from (for the summary).
 AREA_NOTE = ("li_electrode_area of the sets: 1.911 cm**2, assumed (15.6 mm Li disc of a "
              "CR2032 cell); the seed gives no area, so Ohm values depend on it only through "
@@ -159,6 +170,54 @@ def eis_values(extra: Mapping[str, float] | None = None) -> dict[str, float]:
     out = {k: to_si(s["value"], s["unit"], s["si_unit"], k) for k, s in EIS_PARAMETERS.items()}
     out.update(extra or {})
     return out
+
+
+def refuse_ambient_with_temperature(overrides: Sequence[str]) -> None:
+    """Refuse ``--set ambient_temperature`` together with ``--temperatures`` (the latter
+    sets each spectrum's temperature; which one was meant cannot be told)."""
+    from hemcell.params.uses import override_keys
+
+    if "ambient_temperature" in override_keys(overrides):
+        raise InputError("--set ambient_temperature", "with --temperatures",
+                         "one of them: --temperatures sets each spectrum's "
+                         "ambient_temperature")
+
+
+def check_overrides(cell: str, anodes: Sequence[str], overrides: Sequence[str],
+                    temperatures_given: bool = False) -> None:
+    """Refuse (exit 2) a ``--set`` key no model of the request reads.
+
+    ``symmetric`` and ``li-lfp``: the registry names of
+    :func:`hemcell.workflows.eis_models.model_parameter_uses` over ``anodes`` (a key read
+    by one of them is accepted) and the :data:`EIS_PARAMETERS` of
+    :data:`EIS_PARAMETER_READERS`; ``anode``: the EIS values here, the set's names when
+    the recipe is prepared (:func:`hemcell.workflows.anode.prepare_cell`).
+
+    Raises
+    ------
+    InputError
+        A key not read, or ``ambient_temperature`` with ``temperatures_given``.
+    """
+    from hemcell.params.uses import expand, override_keys, refuse_unread
+    from hemcell.workflows import eis_models as em
+
+    keys = override_keys(overrides)
+    if temperatures_given:
+        refuse_ambient_with_temperature(overrides)
+    if not keys:
+        return
+    cases = [(cell, None)] if cell == "anode" else [(cell, a) for a in anodes]
+    eis_reads = [k for k, readers in EIS_PARAMETER_READERS.items()
+                 if any(case in readers for case in cases)]
+    if cell == "anode":
+        keys = [k for k in keys if k in EIS_PARAMETERS]  # the rest: prepare_cell
+        reader = "`hemcell eis anode` (HEM half-cell)"
+        reads: list[str] = eis_reads
+    else:
+        reader = f"`hemcell eis {cell}` ({' and '.join(anodes)} Li)"
+        reads = [*{k: None for a in anodes
+                   for k in expand(em.model_parameter_uses(cell, a))}, *eis_reads]
+    refuse_unread(keys, reads, reader)
 
 
 # ---------------------------------------------------------------------- spectra
@@ -355,12 +414,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     tau_dl = ev["anode_double_layer_relaxation_time"]
     sets = [*overrides, f"anode_double_layer_relaxation_time={tau_dl} s"]
     if temperature_K is not None:
-        from hemcell.params.uses import override_keys
-
-        if "ambient_temperature" in override_keys(overrides):
-            raise InputError("--set ambient_temperature", "with --temperatures",
-                             "one of them: --temperatures sets each spectrum's "
-                             "ambient_temperature")
+        refuse_ambient_with_temperature(overrides)
         sets.append(f"ambient_temperature={temperature_K} K")
     steps = protocol
     if soc is not None:
@@ -714,6 +768,16 @@ def activation_energy_J_per_mol(temperatures_K: Sequence[float],
 
 
 # ---------------------------------------------------------------------- run
+def _positive_frequencies(frequencies_Hz: Sequence[float]) -> np.ndarray:
+    """The frequencies as a flat array; InputError unless each is finite and > 0."""
+    f = np.asarray(frequencies_Hz, dtype=float).reshape(-1)
+    if f.size == 0 or np.any(~np.isfinite(f)) or np.any(f <= 0):
+        bad = f[~(np.isfinite(f) & (f > 0))]
+        raise InputError("--frequencies", f"{bad[0] if bad.size else 'none'}",
+                         "frequencies > 0 Hz")
+    return f
+
+
 def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "bare",
                   recipe: str = "hem_half_cell_p2d", params: str = "heo_rocksalt_mgconicuzn",
                   temperature_K: float | None = None, soc: float | None = None,
@@ -759,20 +823,25 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
     InputError
         Unknown cell or anode, a frequency <= 0, a temperature at or below the
         electrolyte fit's divergence, ``soc``/``protocol`` where the cell has none, a bad
-        override.
+        override, an override the cell's model does not read (:func:`check_overrides`).
     """
     if cell not in CELLS:
         raise InputError("CELL", cell, " | ".join(CELLS))
-    f = np.asarray(frequencies_Hz, dtype=float).reshape(-1)
-    if f.size == 0 or np.any(~np.isfinite(f)) or np.any(f <= 0):
-        raise InputError("--frequencies", f"{f.min() if f.size else 'none'}",
-                         "frequencies > 0 Hz")
+    f = _positive_frequencies(frequencies_Hz)
+    if cell != "anode" and anode not in ("bare", "coated"):
+        raise InputError("--anode", anode, "bare | coated | both")
+    check_overrides(cell, (anode,), overrides, temperature_K is not None)
+    return _spectrum(cell, f, anode, recipe, params, temperature_K, soc, protocol, overrides)
+
+
+def _spectrum(cell: str, f: np.ndarray, anode: str, recipe: str, params: str,
+              temperature_K: float | None, soc: float | None, protocol: str | None,
+              overrides: Sequence[str]) -> Spectrum:
+    """:func:`cell_spectrum` after its checks of the frequencies and the overrides."""
     extra, set_overrides = split_overrides(overrides)
     if cell == "anode":
         return anode_spectrum(recipe, params, temperature_K, f, soc, protocol, set_overrides,
                               extra)
-    if anode not in ("bare", "coated"):
-        raise InputError("--anode", anode, "bare | coated | both")
     if protocol:
         raise InputError("--protocol", protocol, "only for the HEM anode (CELL anode)")
     if cell == "symmetric":
@@ -793,9 +862,19 @@ def run_eis(req: EISRequest) -> EISResult:
     """
     if req.cell not in CELLS:
         raise InputError("CELL", req.cell, " | ".join(CELLS))
-    f = np.asarray(req.frequencies_Hz, dtype=float)
-    if f.size < 2:
-        raise InputError("--frequencies", f"{f.size} frequencies", "two or more frequencies")
+    f = _positive_frequencies(req.frequencies_Hz)
+    if np.unique(f).size < MIN_FREQUENCIES:
+        raise InputError("--frequencies", f"{np.unique(f).size} distinct frequencies",
+                         f"at least {MIN_FREQUENCIES} distinct frequencies > 0 Hz (the circuit "
+                         "fit has up to 7 parameters; lin-KK needs 2 frequencies per RC "
+                         "element, at least 3 elements)",
+                         hint="e.g. --frequencies 1e-2:1e6:10/decade; a model spectrum at "
+                              "fewer frequencies: hemcell.workflows.eis.cell_spectrum")
+    if req.cell != "anode":
+        for a in req.anodes:
+            if a not in ("bare", "coated"):
+                raise InputError("--anode", a, "bare | coated | both")
+    check_overrides(req.cell, req.anodes, req.overrides, bool(req.temperatures_K))
     temps: Sequence[float | None] = req.temperatures_K or (None,)
     cases = (req.params,) if req.cell == "anode" else req.anodes
     from hemcell.runinfo import report_warnings
@@ -804,9 +883,8 @@ def run_eis(req: EISRequest) -> EISResult:
     warnings: list[str] = []
     for case in cases:
         for T in temps:
-            spectra.append(cell_spectrum(req.cell, f, anode=case, recipe=req.recipe,
-                                         params=req.params, temperature_K=T, soc=req.soc,
-                                         protocol=req.protocol, overrides=req.overrides))
+            spectra.append(_spectrum(req.cell, f, case, req.recipe, req.params, T, req.soc,
+                                     req.protocol, req.overrides))
             if req.cell != "anode":  # the anode's prepare_cell writes its own
                 report_warnings(spectra[-1].warnings, warnings)
     fits = [fit_circuit(s, req.cell) for s in spectra]

@@ -60,8 +60,9 @@ from hemcell.laws import (
     GAS_CONSTANT_J_PER_MOL_K,
     butler_volmer_current_density,
 )
-from hemcell.limetal.parameters import LiMetalParameters
+from hemcell.limetal.parameters import LiMetalParameters, field_uses, li_electrode_uses
 from hemcell.materials.lipf6_electrolyte import valoen_reimers_ratio
+from hemcell.params.uses import ParameterUse
 
 #: Input names shared by the models built here: the DC current, and a sine on top of it
 #: (used by the time-domain cross-check and benchmark).
@@ -119,6 +120,44 @@ class SymmetricCellValues:
         """``D eps^b`` of the separator."""
         p = self.params
         return self.electrolyte_diffusivity_m2_per_s * p.separator_porosity ** p.separator_bruggeman
+
+
+#: What the Li‖Li model reads besides the Li electrode (:func:`li_electrode_uses`): the
+#: separator electrolyte and the double layer (:class:`SymmetricLiCell`). Not read: the
+#: focusing factor (cell-averaged kinetics), the Li inventory, loss and dead-Li values of
+#: the DC schedule.
+SYMMETRIC_PARAMETERS: tuple[ParameterUse, ...] = field_uses(
+    "electrolyte_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
+    "electrolyte_conductivity_S_per_m", "cation_transference_number", "separator_thickness_m",
+    "separator_porosity", "separator_bruggeman", "li_electrode_area_m2",
+    "li_double_layer_capacity_F_per_m2")
+
+
+def model_parameter_uses(cell: str, anode: str) -> tuple[ParameterUse, ...]:
+    """What the ``symmetric`` or ``li-lfp`` impedance model reads from the anode's set.
+
+    ``li-lfp``: the DFN of :mod:`hemcell.limetal.halfcell` (its ``PARAMETERS``) at rest,
+    where the cut-off voltages and the 1C current of its protocols are not read, plus the
+    Li double layer of :func:`lfp_differential_simulation`.
+
+    Raises
+    ------
+    InputError
+        ``cell`` is not ``symmetric`` or ``li-lfp``.
+    """
+    from hemcell.limetal import halfcell
+
+    if cell == "symmetric":
+        model = SYMMETRIC_PARAMETERS
+    elif cell == "li-lfp":
+        protocol_only = {"cell_lower_cutoff_voltage", "cell_upper_cutoff_voltage",
+                         "lfp_specific_current_1c"}
+        model = (*(u for u in halfcell.PARAMETERS if u.key not in protocol_only),
+                 *field_uses("li_double_layer_capacity_F_per_m2"))
+    else:
+        raise InputError("CELL", cell, "symmetric | li-lfp (the anode's inputs are its "
+                         "recipe's)")
+    return (*li_electrode_uses(anode), *model)
 
 
 def symmetric_values(p: LiMetalParameters, temperature_K: float,

@@ -262,7 +262,7 @@ def test_anode_temperature_moves_each_mechanism_arc_by_its_own_arrhenius_law():
     key = "intercalation_exchange_current_activation_energy"
     ea_set = load_parameter_set("heo_rocksalt_mgconicuzn").si[key] / 1e3  # kJ/mol
     temps = (298.15, 308.15, 318.15)
-    f = (0.1, 1.0, 10.0)
+    f = (0.1, 1.0, 10.0, 100.0, 1e3, 1e4)  # hemcell eis fits >= MIN_FREQUENCIES
     runs = {}
     for label, overrides in (("set", ()), ("no Ea", (f"{key}=0 J/mol",))):
         req = eis.EISRequest(cell="anode", recipe="hem_half_cell_sp", frequencies_Hz=f,

@@ -1,0 +1,105 @@
+"""User trial U8: `hemcell eis` inputs that changed nothing or crashed.
+
+- `--set coating_thickness=70nm` on bare Li, `--set lfp_particle_radius=...` on Li‖Li,
+  `--set film_capacitance=...` on the HEM anode: accepted, the spectrum unchanged;
+- `--anode` with CELL anode, `--recipe`/`--params` with symmetric/li-lfp: ignored;
+- `--set ambient_temperature=...` with `--temperatures` on Li‖Li: ignored;
+- `--frequencies 100,100,10` (two distinct): lin-KK crashed with LinAlgError (exit 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hemcell.errors import InputError
+
+FREQUENCIES_HZ = np.logspace(-2, 5, 8)
+
+
+@pytest.mark.parametrize(("cell", "anode", "key"), [
+    ("symmetric", "bare", "coating_thickness=70 nm"),
+    ("symmetric", "bare", "film_capacitance=2 uF/cm**2"),
+    ("symmetric", "coated", "lfp_particle_radius=1 um"),
+    ("symmetric", "coated", "current_focusing_factor=2"),
+    ("symmetric", "coated", "anode_double_layer_relaxation_time=1 us"),
+    ("li-lfp", "bare", "film_capacitance=2 uF/cm**2"),
+    ("li-lfp", "coated", "cell_upper_cutoff_voltage=4 V"),
+])
+def test_cell_spectrum_refuses_a_set_key_its_model_does_not_read(cell, anode, key):
+    from hemcell.workflows.eis import cell_spectrum
+
+    with pytest.raises(InputError) as err:
+        cell_spectrum(cell, FREQUENCIES_HZ, anode=anode, overrides=[key])
+    assert err.value.field == "--set" and err.value.value == key.split("=")[0]
+    assert f"hemcell eis {cell}" in err.value.allowed
+
+
+def test_every_declared_li_li_input_moves_the_spectrum():
+    """The reads-declaration of the Li‖Li model is exact: each declared value, changed,
+    changes the spectrum (at 318.15 K, where the activation energy acts)."""
+    from hemcell.limetal.parameters import load_anode_set
+    from hemcell.params.uses import expand
+    from hemcell.workflows.eis import cell_spectrum
+    from hemcell.workflows.eis_models import model_parameter_uses
+
+    si = load_anode_set("coated", []).si
+    uses = expand(model_parameter_uses("symmetric", "coated"))
+    T = 318.15
+    base = cell_spectrum("symmetric", FREQUENCIES_HZ, anode="coated",
+                         temperature_K=T).impedance_ohm
+    for key, use in uses.items():
+        if key == "ambient_temperature":  # --temperatures sets it (refused together)
+            continue
+        v = si[key]
+        new = 0.9 * v if use.unit == "dimensionless" and 0 < v < 1 else 1.2 * v
+        z = cell_spectrum("symmetric", FREQUENCIES_HZ, anode="coated", temperature_K=T,
+                          overrides=[f"{key}={new!r} {use.unit}"]).impedance_ohm
+        assert np.max(np.abs(z / base - 1)) > 1e-4, key
+
+
+def test_a_key_read_by_one_case_of_both_is_accepted_and_moves_that_case_only():
+    from hemcell.workflows.eis import EISRequest, run_eis
+
+    f = tuple(np.logspace(-1, 5, 7))
+    base = run_eis(EISRequest("symmetric", ("bare", "coated"), f))
+    thick = run_eis(EISRequest("symmetric", ("bare", "coated"), f,
+                               overrides=("coating_thickness=70 nm",)))
+    z0 = {s.label: s.impedance_ohm for s in base.spectra}
+    z1 = {s.label: s.impedance_ohm for s in thick.spectra}
+    np.testing.assert_array_equal(z1["bare"], z0["bare"])
+    assert np.max(np.abs(z1["coated"] / z0["coated"] - 1)) > 1e-3
+
+
+def test_ambient_temperature_with_temperatures_is_refused_for_every_cell():
+    from hemcell.workflows.eis import EISRequest, run_eis
+
+    for cell in ("symmetric", "li-lfp", "anode"):
+        with pytest.raises(InputError) as err:
+            run_eis(EISRequest(cell, ("bare",), tuple(FREQUENCIES_HZ), (298.15, 308.15),
+                               overrides=("ambient_temperature=300 K",)))
+        assert err.value.field == "--set ambient_temperature", cell
+
+
+@pytest.mark.parametrize("frequencies", ["100,100,10", "1,10,100,1000,1e4", "100"])
+def test_too_few_distinct_frequencies_exit_2_naming_the_minimum(tmp_path, capsys,
+                                                                frequencies):
+    from hemcell.cli.main import main
+    from hemcell.workflows.eis import MIN_FREQUENCIES
+
+    assert main(["eis", "symmetric", "--anode", "bare", "--no-plots", "--frequencies",
+                 frequencies, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--frequencies" in err and f"at least {MIN_FREQUENCIES}" in err
+
+
+@pytest.mark.parametrize(("cell", "option"), [
+    ("anode", ["--anode", "bare"]), ("symmetric", ["--recipe", "hem_half_cell_sp"]),
+    ("li-lfp", ["--params", "bare_li"])])
+def test_an_option_the_cell_does_not_read_exits_2(tmp_path, capsys, cell, option):
+    from hemcell.cli.main import main
+
+    assert main(["eis", cell, *option, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert option[0] in err and "only with CELL" in err
+    assert not (tmp_path / "o").exists()
