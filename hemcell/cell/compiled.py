@@ -163,6 +163,14 @@ def compile_function(function: Any, role: str) -> Any:
     named = casadi.Function(f"hemcell_{role}{level.replace('-', '_')}", scalar.sx_in(),
                             scalar.call(scalar.sx_in()), scalar.name_in(), scalar.name_out())
     directory = keyed_cache_dir(native_compile_cache_key())
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # unwritable cache: run uncompiled, as without a compiler
+        if str(directory) not in _WARNED:
+            _WARNED.add(str(directory))
+            warnings.warn(f"cannot write the compiled-library cache {directory} ({err}): the "
+                          "model runs uncompiled (set $PYBAMM_CASADI_AOT_CACHE to a writable "
+                          "folder)", RuntimeWarning, stacklevel=2)
+        return function
     return aot_compile(named, cache_dir=str(directory), compiler=AOT_COMPILER,
                        flags=(level, "-march=native", "-fPIC"))

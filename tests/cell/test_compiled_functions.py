@@ -144,3 +144,18 @@ def test_recipe_key_compiled(tmp_path):
     bad.write_text("name: bad\ncell: half\ngeometry: sp\ncompiled: 'yes'\n")
     with pytest.raises(InputError, match="compiled"):
         load_recipe(bad)
+
+
+def test_an_unwritable_cache_runs_uncompiled_with_a_warning(tmp_path, monkeypatch):
+    """A cache folder that cannot be created (here: below a file) does not stop the run:
+    the function comes back unchanged, with a warning naming the folder."""
+    if shutil.which(compiled_module.AOT_COMPILER) is None:
+        pytest.skip("no C compiler")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setattr(compiled_module, "_WARNED", set())
+    x = casadi.SX.sym("x", 2)
+    f = casadi.Function("f", [x], [casadi.exp(x) * x[0]])
+    with pytest.warns(RuntimeWarning, match="cannot write the compiled-library cache"):
+        assert compile_function(f, "residual") is f
