@@ -45,6 +45,10 @@ RESULTS_FILES = ("summary.json", "metrics.json", "parameters_si.json", "comparis
 #: commands whose results are in one file other than ``summary.json`` / ``metrics.json``
 #: (``surface compare`` writes both cases' metrics and their ratios to ``comparison.json``)
 COMMAND_RESULTS_FILES = {"surface compare": "comparison.json"}
+#: commands whose usual results file is not ``summary.json`` / ``metrics.json``, used when
+#: the spec gives none (``params export`` writes ``parameters_si.json`` in its default
+#: ``--format si``)
+COMMAND_DEFAULT_RESULTS_FILES = {"params export": "parameters_si.json"}
 MAX_POINTS = 1_000_000
 
 Value = float | int | str
@@ -224,7 +228,7 @@ class SweepSpec:
     results_file
         File the command writes its results to (``None``: ``summary.json`` or
         ``metrics.json``, whichever exists; a command of :data:`COMMAND_RESULTS_FILES`
-        has its own file).
+        has its own file, one of :data:`COMMAND_DEFAULT_RESULTS_FILES` its usual one).
     seed, timeout_s, mpi_ranks
         Seed handling, per-point time limit, MPI ranks per point.
     description, path
@@ -712,7 +716,7 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
                                  f"{own_file} (the only results file `{command.name}` writes)"))
     elif results_file is not None and results_file not in RESULTS_FILES:
         errors.append(InputError(f"{where}: results_file", results_file, f"one of {RESULTS_FILES}"))
-    results_file = results_file or own_file
+    results_file = results_file or own_file or COMMAND_DEFAULT_RESULTS_FILES.get(command.name)
     seed = check(_parse_seed, raw["seed"], command, f"{where}: seed") if "seed" in raw else None
     timeout = raw.get("timeout_s")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)

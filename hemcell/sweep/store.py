@@ -169,13 +169,21 @@ class PointStore:
 
 
 def check_outputs(spec: SweepSpec, summary: dict[str, Any]) -> None:
-    """Raise :class:`InputError` if ``summary`` lacks an output the spec asks for."""
+    """Raise :class:`InputError` if ``summary`` lacks an output the spec asks for, or
+    holds a mapping there (one number per case, e.g. ``hemcell eis``'s
+    ``charge_transfer_resistance_ohm``: the spec must pick an entry, ``key.bare``)."""
     missing = []
     for o in spec.outputs:
         try:
-            pick_output(summary, o)
+            value = pick_output(summary, o)
         except KeyError:
             missing.append(o)
+            continue
+        if isinstance(value, dict) and value:
+            entries = ", ".join(f"{o}.{k}" for k in list(value)[:4])
+            raise InputError(f"{spec.path or 'sweep spec'}: outputs", o,
+                             f"a key that holds a number; {o} holds one per entry: "
+                             f"{entries}")
     if missing:
         raise InputError(f"{spec.path or 'sweep spec'}: outputs", missing[0],
                          f"keys the command writes: {sorted(summary)}")

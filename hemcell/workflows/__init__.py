@@ -25,6 +25,7 @@ PARAMETER_KEY_CHECKS: dict[str, str] = {
     "cell run": "hemcell.workflows.cathode_half_cell:check_set_keys",
     "cell cv": "hemcell.workflows.anode:check_cv_set_keys",
     "cell cycle-life": "hemcell.workflows.anode:check_cycle_life_set_keys",
+    "eis": "hemcell.workflows.eis:check_set_keys",
     "limetal rate": "hemcell.workflows.limetal:check_rate_set_keys",
     "limetal cycle": "hemcell.workflows.limetal:check_cycle_set_keys",
     "limetal symmetric": "hemcell.workflows.limetal:check_symmetric_set_keys",

@@ -220,6 +220,24 @@ def check_overrides(cell: str, anodes: Sequence[str], overrides: Sequence[str],
     refuse_unread(keys, reads, reader)
 
 
+def check_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_overrides` on a parsed ``hemcell eis`` argument list (the sweep-spec
+    check, before anything runs); ``anode``: also its recipe's names
+    (:func:`hemcell.workflows.anode.check_set_keys`)."""
+    cell = kwargs["cell"]
+    overrides = kwargs.get("set_") or []
+    anode = kwargs.get("anode") or "both"
+    anodes = ("bare", "coated") if anode == "both" else (anode,)
+    check_overrides(cell, anodes, overrides, bool(kwargs.get("temperatures")))
+    if cell == "anode":
+        from hemcell.workflows.anode import check_set_keys as check_anode_keys
+
+        default = EISRequest(cell)
+        check_anode_keys({"recipe": kwargs.get("recipe") or default.recipe,
+                          "params": kwargs.get("params") or default.params,
+                          "set_": split_overrides(overrides)[1]}, "eis anode")
+
+
 # ---------------------------------------------------------------------- spectra
 @dataclass
 class Spectrum:
