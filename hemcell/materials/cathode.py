@@ -28,6 +28,16 @@ lowest-lying electrons leave first), giving the pristine fractions f_k⁰ and th
 oxidation states. A formula that stays positive with every couple at its bottom, or
 needs more than all couples hold, cannot balance.
 
+**Couples that keep their pristine state** (``rules.pristine_kept`` of a class): where
+every element of a rule's ``beside`` list shares the redox-metal site, the rule's couple
+is not reduced below its pristine oxidised fraction f⁰ (layered oxides: Mn⁴⁺ beside Ni²⁺
+stays 4+, bulk XANES). Its reducible part is the part above the pristine state,
+
+    e′ = e (1 − f⁰)  over  [E_lo + f⁰ (E_hi − E_lo), E_hi],  f′⁰ = 0,
+
+which leaves the charge (and ``redox_limit``) unchanged and stops the discharge at the
+pristine state; a couple with f⁰ = 1 becomes a pillar in its upper state.
+
 **Window.** Charging from the pristine state to E_hi removes
 Q_ch = Σ_k e_k max(0, f_k(E_hi) − f_k⁰), at most x_A − x_min carrier ions (the host
 keeps x_min, ``carrier_sites``); discharging to E_lo then inserts
@@ -358,6 +368,45 @@ def _balance(parsed: Formula, structure: str, carrier: str, carrier_amount: floa
     return fractions, leftover
 
 
+def _keep_pristine(structure: str, couples: list[Couple], fractions: list[float],
+                   pillars: dict[str, dict[str, Any]], metal: Mapping[str, float]
+                   ) -> tuple[list[Couple], list[float], list[str]]:
+    """Couples that keep their pristine state (module docstring, ``rules.pristine_kept``).
+
+    Returns the couples and pristine fractions with each ruled couple cut to its part
+    above f⁰ (a pillar in its upper state when nothing is left; ``pillars`` is updated),
+    and a note per rule applied.
+    """
+    rules = couples_data()["classes"][structure].get("rules", {}).get("pristine_kept", [])
+    out_c, out_f, notes = [], [], []
+    for c, f0 in zip(couples, fractions, strict=True):
+        rule = next((r for r in rules if r["element"] == c.element and c.site == "M"
+                     and float(r["from"]) == c.q_from and float(r["to"]) == c.q_to
+                     and all(metal.get(el, 0.0) > 0 for el in r["beside"])), None)
+        if rule is None or f0 <= 0.0:
+            out_c.append(c)
+            out_f.append(f0)
+            continue
+        kept = c.electrons * f0
+        notes.append(f"{c.name} beside {', '.join(rule['beside'])}: {kept:.4g} e of "
+                     f"{c.element}{_charge(c.q_to)} per formula unit stay in the pristine "
+                     "state (couples.yaml rules.pristine_kept)")
+        if f0 < 1.0 - 1e-12:
+            out_c.append(Couple(c.element, c.site, c.q_from + f0 * (c.q_to - c.q_from),
+                                c.q_to, c.electrons * (1.0 - f0),
+                                c.e_low_V + f0 * (c.e_high_V - c.e_low_V), c.e_high_V,
+                                f"{c.source}; kept above its pristine state: {rule['source']}"))
+            out_f.append(0.0)
+        elif any(o.element == c.element and o is not c for o in couples):
+            out_c.append(Couple(c.element, c.site, c.q_to, c.q_to, 0.0, c.e_high_V,
+                                c.e_high_V, f"{c.source}; kept: {rule['source']}"))
+            out_f.append(1.0)
+        else:
+            pillars[c.element] = {"state": c.q_to, "source": f"pristine {c.name} kept: "
+                                                               f"{rule['source']}"}
+    return out_c, out_f, notes
+
+
 def _bottom_states(couples: list[Couple]) -> dict[tuple[str, str], float]:
     """Lowest state of every (element, site) among its couples."""
     bottoms: dict[tuple[str, str], float] = {}
@@ -563,8 +612,10 @@ def cathode_inventory(formula: str, ion: str = "Na",
     couples, pillars = _couples_for(structure, metal, complex_fe, formula, shift or 0.0)
     fractions, leftover = _balance(parsed, structure, carrier, x_carrier, couples, pillars,
                                    metal)
+    couples, fractions, kept_notes = _keep_pristine(structure, couples, fractions, pillars,
+                                                    metal)
     flags: list[str] = []
-    notes = [*parsed.notes, *notes]
+    notes = [*parsed.notes, *notes, *kept_notes]
     if abs(leftover) > BALANCE_TOLERANCE_E:
         why = ("positive even with every redox metal in its lowest state" if leftover > 0
                else "needs more oxidation than the couples of this class hold")
