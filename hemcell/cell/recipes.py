@@ -14,7 +14,7 @@ A recipe is a small YAML file::
     mesh: {x_s: 10, x_p: 20, r_p: 10}
     solver: {rtol: 1.0e-6, atol: 1.0e-8}
     experiment_model: unified  # legacy (default): one PyBaMM model per protocol step
-    compiled: true             # residual and Jacobian compiled to C (default false)
+    compiled: true             # the solver's residual compiled to C (default false)
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class Recipe:
     n_p_ratio: float = 1.1
     thermal: str = "isothermal"
     experiment_model: str = "legacy"
-    #: The solver's residual and Jacobian compiled to C (``HEMHalfCell.compiled_functions``).
+    #: The solver's residual compiled to C (``HEMHalfCell.compiled_functions``).
     compiled: bool = False
 
     def with_mechanisms(self, mechanisms: list[str] | None) -> Recipe:

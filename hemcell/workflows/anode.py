@@ -94,7 +94,7 @@ def build_simulation(
         model = HEMHalfCell(
             model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
     add_measured_range_event(model, pv)
-    model.compiled_functions = recipe.compiled  # residual and Jacobian in C (recipe key)
+    model.compiled_functions = recipe.compiled  # the residual in C (recipe key)
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
     submeshes = {**model.default_submesh_types, **(submesh_types or {})}
