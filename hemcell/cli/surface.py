@@ -358,6 +358,8 @@ def phasefield(
     """
     from hemcell.workflows.phasefield import resolve_phasefield
 
+    if case not in ("bare", "coated", "both"):
+        raise InputError("--case", case, "bare | coated | both")
     both = case == "both"
     control = _control(control)
     for c in (("bare", "coated") if both else (case,)):  # exit 2 before anything runs

@@ -40,3 +40,14 @@ def test_bad_transient_options_are_refused_before_meshing(tmp_path, option, valu
                                    "--out", str(tmp_path / "o")])
     assert isinstance(res.exception, InputError), res.output
     assert res.exception.field == option
+
+
+def test_phasefield_unknown_case_names_both():
+    """`--case shiny` listed `bare | coated` only, though `both` is a case."""
+    from typer.testing import CliRunner
+
+    from hemcell.cli.surface import app
+
+    res = CliRunner().invoke(app, ["phasefield", "--case", "shiny", "--out", "unused"])
+    assert isinstance(res.exception, InputError)
+    assert res.exception.allowed == "bare | coated | both"
