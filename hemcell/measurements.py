@@ -336,7 +336,12 @@ def read_instrument(path: str | Path, required: Sequence[str] = ("time", "voltag
             table = BioLogic.MPRfile(str(p)).data
             first_line = 1
         else:
-            table, comments = BioLogic.MPTfile(str(p))
+            # EC-Lab writes .mpt text in the Windows code page (PEIS: ``Cs/µF``, µ = 0xB5);
+            # galvani decodes ASCII by default (galvani issue #27); a UTF-8 export next
+            try:
+                table, comments = BioLogic.MPTfile(str(p), encoding="cp1252")
+            except ValueError:
+                table, comments = BioLogic.MPTfile(str(p), encoding="utf-8")
             first_line = len(comments) + 4
     except (ValueError, OSError, NotImplementedError, KeyError, StopIteration) as exc:
         raise InputError(p.name, f"{type(exc).__name__}: {exc}"[:120],

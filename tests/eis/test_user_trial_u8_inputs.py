@@ -103,3 +103,24 @@ def test_an_option_the_cell_does_not_read_exits_2(tmp_path, capsys, cell, option
     err = capsys.readouterr().err
     assert option[0] in err and "only with CELL" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_an_eclab_peis_export_with_its_micro_sign_columns_is_read(tmp_path):
+    """EC-Lab writes its .mpt text in the Windows code page, with the columns
+    ``Cs/µF``/``Cp/µF`` of every PEIS export (µ = byte 0xB5); galvani's default ASCII
+    decoding refused such a file ("'ascii' codec can't decode byte 0xb5")."""
+    from hemcell.measurements import read_instrument
+
+    cols = ["freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm", "|Z|/Ohm", "Phase(Z)/deg", "time/s",
+            "<Ewe>/V", "<I>/mA", "Cs/µF", "Cp/µF", "cycle number"]
+    rows = [(1e3, 1.5, 0.2), (1e2, 5.0, 8.0), (1.0, 60.0, 20.0)]
+    lines = ["EC-Lab ASCII FILE", "Nb header lines : 4", "Potentio Electrochemical "
+             "Impedance Spectroscopy", "\t".join(cols)]
+    lines += ["\t".join(f"{v:.7E}" for v in (f, zr, mzi, 0.0, 0.0, k + 1.0, 0.0, 0.0, 1.0,
+                                              1.0)) + "\t1"
+              for k, (f, zr, mzi) in enumerate(rows)]
+    path = tmp_path / "peis.mpt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    meas = read_instrument(path, ("frequency", "z_real", "z_imag"))
+    np.testing.assert_allclose(meas.columns["frequency"].values, [1e3, 1e2, 1.0])
+    np.testing.assert_allclose(meas.columns["z_imag"].values, [-0.2, -8.0, -20.0])
