@@ -153,6 +153,8 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
     ds = xr.Dataset(variables, coords=coords, attrs={
         "command": spec.command, "description": spec.description or "",
         "spec": str(spec.path or ""), "points": len(spec.points),
+        # what every point ran with besides its coordinates (the file alone says it)
+        "fixed_arguments": " ".join(spec.fixed_args()),
         "failed": len(failures), "created_by": "hemcell sweep"})
     return ds, failures
 

@@ -60,3 +60,25 @@ def test_params_export_sweeps_read_parameters_si_json_by_default():
                            "results_file": "summary.json",
                            "parameters": {"separator_thickness": ["20 um", "25 um"]}})
     assert explicit.results_file == "summary.json"
+
+
+def test_results_nc_names_the_fixed_arguments_of_every_point(tmp_path):
+    """results.nc held the swept values only: which case, geometry or fixed --set the
+    points ran with was in sweep.json and the spec file, not in the data file."""
+    import xarray as xr
+    import yaml
+
+    from hemcell.cli.main import main
+
+    spec = tmp_path / "export.yaml"
+    spec.write_text(yaml.safe_dump({
+        "command": "params export", "arguments": ["azcnf_coated_li"],
+        "set": {"separator_thickness": "20 um"},
+        "parameters": {"coating_thickness": ["14 nm"]},
+        "outputs": ["coating_thickness", "separator_thickness"]}))
+    assert main(["sweep", str(spec), "--no-plots", "--workers", "1",
+                 "--out", str(tmp_path / "o")]) == 0
+    with xr.open_dataset(tmp_path / "o" / "results.nc") as ds:
+        assert ds.attrs["fixed_arguments"] == \
+            "azcnf_coated_li --set separator_thickness=20 um"
+        assert float(ds["separator_thickness"].values[0]) == pytest.approx(20e-6)
