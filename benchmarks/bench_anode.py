@@ -14,10 +14,11 @@ Aim: re-solve ratio <= 3 (solver steps <= 1.5x the DFN's), <= 2 with build.
 
 Each side runs as its users get it: hemcell with the recipe's settings (IDAKLU Newton
 coefficient 0.02 with 4 iterations per attempt, one PyBaMM model for the whole protocol,
-the residual and its Jacobian on CasADi's scalar graph, the residual compiled to C:
-recipe key ``compiled``), PyBaMM's DFN with PyBaMM's defaults (one model per step, CasADi's virtual
-machine). Where the re-solve's time goes and what bounds the ratio: docs/anode.md
-"Numerics".
+the residual and its Jacobian on CasADi's scalar graph) and the residual compiled to C, as
+the fit and the sweep fast path re-solve one model (:mod:`hemcell.cell.compiled`; a single
+``cell run`` does not compile: about 2 s of gcc for 0.08 s saved), PyBaMM's DFN with
+PyBaMM's defaults (one model per step, CasADi's virtual machine). Where the re-solve's
+time goes and what bounds the ratio: docs/anode.md "Numerics".
 
 Compiled against interpreted is not like with like, so two more ratios say what the
 compilation is worth: ``anode_p2d_cycle_vs_compiled_dfn`` (the same re-solve against the
@@ -34,10 +35,10 @@ the four-mechanism model's 10 %).
 
 A second benchmark, ``anode_p2d_cycle_with_build``, times what a user waits for in
 ``hemcell cell run``: building, discretising and solving from scratch on every call
-(loading the parameter set included), against the same for PyBaMM's DFN. Its libraries
-come from the on-disk cache (compiled once, in the warm-up): a model structure and
-parameter set solved before on this machine. ``anode_p2d_cycle_with_build_cold`` times
-the first time instead: every call compiles into an empty cache (gcc included).
+(loading the parameter set included; the recipe as it is, residual not compiled), against
+the same for PyBaMM's DFN. ``anode_p2d_cycle_with_build_cold`` times what a sweep or fit
+pays once for its compiled model: build, compile into an empty cache (gcc included) and
+solve.
 
 ``cell_run_postprocess`` times what ``cell run`` does after the solve: two cycles of the
 single-particle recipe built and solved from scratch, then the summary and the data
@@ -62,14 +63,18 @@ PROTOCOL = (
 POSTPROCESS_PROTOCOL = "Discharge at 0.1 A/g until 0.01 V; Charge at 0.1 A/g until 3 V"
 
 
-def _hem_sim(rtol: float | None = None, atol: float | None = None, compiled: bool = True):
+def _hem_sim(rtol: float | None = None, atol: float | None = None,
+             compiled: bool | None = True):
     """The HEO half-cell simulation (``prepare_cell``: recipe, set and protocol as
-    ``hemcell cell run`` resolves them), optionally at other solver tolerances or with
-    the residual and Jacobian in CasADi's virtual machine (``compiled=False``)."""
+    ``hemcell cell run`` resolves them), optionally at other solver tolerances. The
+    residual runs compiled to C (``compiled=True``: as the fit and the sweep fast path
+    re-solve one model, :func:`hemcell.cell.compiled.pays_to_compile`), in CasADi's
+    virtual machine (``False``), or as the recipe says (``None``: a single ``cell run``,
+    not compiled)."""
     from hemcell.workflows.anode import build_simulation, prepare_cell
 
     setup = prepare_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn", PROTOCOL)
-    rec = setup.recipe if compiled else replace(setup.recipe, compiled=False)
+    rec = setup.recipe if compiled is None else replace(setup.recipe, compiled=compiled)
     if rtol is not None or atol is not None:
         solver = dict(rec.solver)
         solver.update({k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None})
@@ -93,7 +98,7 @@ def _hem_fresh_cold() -> None:
         os.environ[AOT_CACHE_ENV] = cache
         compilation._CACHE.clear()
         try:
-            _hem_sim().solve()
+            _hem_sim(compiled=True).solve()
         finally:
             if before is None:
                 os.environ.pop(AOT_CACHE_ENV, None)
@@ -181,7 +186,7 @@ def benchmarks() -> list[Benchmark]:
                 write_outputs(run, out, plots_on=False)
 
     def hem_fresh() -> None:
-        _hem_sim().solve()
+        _hem_sim(compiled=None).solve()
 
     def dfn_fresh() -> None:
         _dfn_sim().solve()
@@ -234,8 +239,8 @@ def benchmarks() -> list[Benchmark]:
         ),
         Benchmark(
             name="anode_p2d_cycle_compiled_vs_vm",
-            description="the anode_p2d_cycle re-solve (recipe: residual compiled to C) vs "
-            "the same recipe with it in CasADi's virtual machine (compiled: false): what "
+            description="the anode_p2d_cycle re-solve (residual compiled to C) vs "
+            "the same model with it in CasADi's virtual machine (compiled: false): what "
             "the compilation gives",
             run=hem,
             baseline=hem_vm,
@@ -254,8 +259,8 @@ def benchmarks() -> list[Benchmark]:
         ),
         Benchmark(
             name="anode_p2d_cycle_with_build_cold",
-            description="anode_p2d_cycle_with_build the first time on a machine: every "
-            "call compiles the residual into an empty cache (gcc included)",
+            description="build + compile the residual into an empty cache (gcc included) + "
+            "solve: what a sweep or fit pays once for its compiled model",
             run=_hem_fresh_cold,
             baseline=dfn_fresh,
             baseline_name="pybamm DFN half-cell (Xu2019): build + one C/2 cycle",

@@ -45,6 +45,32 @@ AOT_COMPILER = "gcc"
 #: 3-6 % of a re-solve, which pays its gcc time back after several hundred re-solves of
 #: one model, so it is not compiled.
 OPTIMISATION: dict[str, str | None] = {"residual": "-O1", "jacobian": None}
+#: Re-solves of one model that repay compiling its residual, per recipe geometry
+#: (docs/anode.md "Numerics", CPU of the benchmark cycles): P2D about 1.8 s of gcc (-O1)
+#: against 0.083 s saved per re-solve (0.244 -> 0.161 s), i.e. 22; single particle about
+#: 1.2 s against 0.016 s (two 0.1 A/g cycles, 0.078 -> 0.062 s), i.e. 75. A single
+#: ``cell run`` (one solve) stays in the virtual machine; the fit and the sweep fast
+#: path, which re-solve one model for many points, compile it when they expect at least
+#: this many solves.
+BREAK_EVEN_SOLVES: dict[str, int] = {"p2d": 22, "sp": 75}
+
+
+def pays_to_compile(geometry: str, expected_solves: int) -> bool:
+    """Whether ``expected_solves`` re-solves of one model repay compiling its residual.
+
+    Parameters
+    ----------
+    geometry
+        The recipe's geometry (``"p2d"`` or ``"sp"``); others are never compiled.
+    expected_solves
+        Solves of the same built model the caller is about to run.
+
+    Returns
+    -------
+    bool
+        ``expected_solves >= BREAK_EVEN_SOLVES[geometry]``.
+    """
+    return geometry in BREAK_EVEN_SOLVES and expected_solves >= BREAK_EVEN_SOLVES[geometry]
 
 _WARNED: set[str] = set()
 

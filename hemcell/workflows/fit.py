@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ from hemcell.cell.compiled import (
     compile_cache_key,  # noqa: F401 - the fit's compile cache is keyed by it (tests)
     keyed_cache_dir,
     native_compile_cache_key,
+    pays_to_compile,
 )
 from hemcell.errors import InputError, SimulationError
 from hemcell.measurements import (
@@ -124,6 +125,11 @@ FAILED_RESIDUAL = 1e3
 #: Without a C compiler PyBaMM warns and runs uncompiled. IDAKLU's option takes no compiler
 #: flags; a portable build re-solved the single-particle anode 7 % slower.
 COMPILED_GEOMETRIES = ("sp",)
+#: Solves of one built model a fit runs, at the least: the start point, one forward
+#: difference per fitted value at every trust-region step, the statistics' Jacobian (the
+#: three-value rate fit of docs/fitting.md "Benchmark" ran ~130 with its profiles). A P2D
+#: fit compiles its model's residual when this repays gcc (:func:`pays_to_compile`).
+FIT_SOLVES_EXPECTED = 30
 #: Model evaluations remembered (:meth:`_Problem.signals`): the current point, its
 #: forward-difference neighbours and a rejected trial or two.
 SIGNALS_CACHE_SIZE = 8
@@ -1015,7 +1021,14 @@ class FitProblem(_Problem):
                         * pybamm.InputParameter(CURRENT_INPUT))
 
             pv.update({"Current function [A]": current}, check_already_exists=False)
-        sim = build_simulation(base.recipe, pv, base.inventory, submesh_types=submeshes)
+        # a P2D model built once is re-solved at every evaluation of the fit: its residual
+        # runs compiled to C (hemcell.cell.compiled; the sensitivity model stays as built)
+        recipe = base.recipe
+        if (not sensitivities and not self.rebuild
+                and recipe.geometry not in COMPILED_GEOMETRIES
+                and pays_to_compile(recipe.geometry, FIT_SOLVES_EXPECTED)):
+            recipe = replace(recipe, compiled=True)
+        sim = build_simulation(recipe, pv, base.inventory, submesh_types=submeshes)
         # the same simulation and the recipe's solver settings (tolerances and IDAKLU
         # options, as `cell run` solves it), with a solver that keeps only the voltage
         # (~30 % faster) and, for a model built once, runs its functions compiled
@@ -1538,14 +1551,12 @@ class LiMetalCycleProblem(_CycleProblem):
     def cell(self, x: np.ndarray) -> Any:
         """The Li‖LFP cell at ``x`` (the built one with new bookkeeping values, or a
         rebuilt one)."""
-        import dataclasses
-
         from hemcell.limetal.parameters import cell_parameters
 
         if self.rebuild:
             return self._build(self.overrides(x))
         p = cell_parameters(self._pset(self.overrides(x)), self.anode)
-        return dataclasses.replace(self.base_cell, params=p)
+        return replace(self.base_cell, params=p)
 
     def record(self, x: np.ndarray) -> Any:
         """:class:`hemcell.limetal.cycling.CycleRecord` of the run at ``x``."""

@@ -133,12 +133,13 @@ def test_the_jacobian_is_not_compiled_by_default():
 
 
 def test_recipe_key_compiled(tmp_path):
-    """``compiled`` is a recipe key: true for the P2D recipe, false by default, and
-    nothing but a boolean is accepted (exit 2, naming the key)."""
+    """``compiled`` is a recipe key, false in the shipped recipes (one solve does not repay
+    gcc; the fit and the sweep fast path compile for themselves), and nothing but a
+    boolean is accepted (exit 2, naming the key)."""
     from hemcell.cell.recipes import load_recipe
     from hemcell.errors import InputError
 
-    assert load_recipe("hem_half_cell_p2d").compiled is True
+    assert load_recipe("hem_half_cell_p2d").compiled is False
     assert load_recipe("hem_half_cell_sp").compiled is False
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\ncell: half\ngeometry: sp\ncompiled: 'yes'\n")
@@ -159,3 +160,15 @@ def test_an_unwritable_cache_runs_uncompiled_with_a_warning(tmp_path, monkeypatc
     f = casadi.Function("f", [x], [casadi.exp(x) * x[0]])
     with pytest.warns(RuntimeWarning, match="cannot write the compiled-library cache"):
         assert compile_function(f, "residual") is f
+
+
+def test_only_many_re_solves_of_one_model_repay_the_compiler():
+    """The break-even of :func:`hemcell.cell.compiled.pays_to_compile` (gcc time over the
+    time saved per re-solve, docs/anode.md "Numerics"): a single run never compiles, a P2D
+    model from 22 re-solves on, a single-particle one from 75, other geometries never."""
+    from hemcell.cell.compiled import pays_to_compile
+
+    assert not pays_to_compile("p2d", 1)
+    assert not pays_to_compile("p2d", 21) and pays_to_compile("p2d", 22)
+    assert not pays_to_compile("sp", 74) and pays_to_compile("sp", 75)
+    assert not pays_to_compile("cathode", 10_000)
