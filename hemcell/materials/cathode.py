@@ -800,22 +800,21 @@ def plot_review_comparison(path: str | Path, predictions: Mapping[str, Mapping[s
     fig, ax = plt.subplots(figsize=(5.6, 5.2))
     markers = {"layered": ("o", "tab:blue"), "pba": ("s", "tab:orange"),
                "polyanion": ("^", "tab:green")}
-    top = 10.0
+    top, low = 10.0, float("inf")
     for table, result in predictions.items():
         marker, color = markers[table]
         for rid, r in result["rows"].items():
             if r.get("predicted_mAh_per_g") is None:
                 continue
             x, y = r["reported_mAh_per_g"], r["predicted_mAh_per_g"]
-            top = max(top, x, y)
+            top, low = max(top, x, y), min(low, x, y)
             flagged = r["status"] == "flagged"
             ax.plot(x, y, marker, color=color, mfc="none" if flagged else color, ms=7)
             ax.annotate(rid.replace("_r", "."), (x, y), fontsize=6, xytext=(3, 2),
                         textcoords="offset points")
         ax.plot([], [], marker, color=color, label=table)
     top *= 1.1
-    bottom = 0.5 * min((r["reported_mAh_per_g"] for res in predictions.values()
-                        for r in res["rows"].values()), default=0.0)
+    bottom = 0.5 * low if low < float("inf") else 0.0  # every point inside the axes
     ax.plot([bottom, top], [bottom, top], "k-", lw=0.8)
     if tolerance:
         ax.fill_between([bottom, top], [bottom * (1 - tolerance), top * (1 - tolerance)],
