@@ -12,6 +12,7 @@ import pytest
 
 from hemcell.cli.main import main
 from hemcell.errors import InputError
+from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.materials.cathode import (
     JSON_KEYS,
     REVIEW_TABLES,
@@ -25,7 +26,7 @@ from hemcell.materials.elements import atomic_mass_g_per_mol
 from hemcell.materials.formula import parse_formula
 from hemcell.validation.cases import load_case
 
-F = 96485.33212  # C/mol, CODATA 2018 exact value
+F = FARADAY_C_PER_MOL  # C/mol (hemcell.laws: scipy.constants, CODATA)
 REPO = Path(__file__).resolve().parents[2]
 
 
