@@ -5,6 +5,8 @@ Names are declared once, in ``parameters/registry/*.yaml`` (one file per domain:
 
 - ``unit``: the SI unit used inside the code; it defines the dimension a value must have;
 - ``min`` / ``max`` (SI, optional), exclusive unless ``min_inclusive`` / ``max_inclusive``;
+- ``integer`` (optional, ``true``): a count or seed, only whole numbers are values (a
+  ``--set`` of 1.5 is refused, not truncated);
 - ``description``: what the quantity is (symbol and meaning);
 - ``pybamm`` (optional): PyBaMM's parameter name, and ``pybamm_unit`` if PyBaMM wants a
   unit other than ``unit`` (``A.h`` for capacities).
@@ -22,8 +24,8 @@ from hemcell.errors import ParameterError, ParameterFileError
 from hemcell.resources import data_dir
 
 _SPEC_KEYS = {
-    "unit", "min", "max", "min_inclusive", "max_inclusive", "description", "pybamm",
-    "pybamm_unit",
+    "unit", "min", "max", "min_inclusive", "max_inclusive", "integer", "description",
+    "pybamm", "pybamm_unit",
 }
 
 
@@ -43,6 +45,8 @@ class ParameterSpec:
         Bounds in ``unit``; ``None`` for unbounded.
     min_inclusive, max_inclusive
         Whether the bounds are allowed values.
+    integer
+        Only whole numbers are values (counts, seeds).
     pybamm
         PyBaMM parameter name, if one exists.
     pybamm_unit
@@ -58,6 +62,7 @@ class ParameterSpec:
     max: float | None = None
     min_inclusive: bool = False
     max_inclusive: bool = False
+    integer: bool = False
     pybamm: str | None = None
     pybamm_unit: str | None = None
     origin: str = ""
@@ -68,11 +73,13 @@ class ParameterSpec:
         hi = "inf" if self.max is None else f"{self.max:g}"
         left = "[" if (self.min is not None and self.min_inclusive) else "("
         right = "]" if (self.max is not None and self.max_inclusive) else ")"
-        return f"{left}{lo}, {hi}{right} {self.unit}"
+        whole = ", a whole number" if self.integer else ""
+        return f"{left}{lo}, {hi}{right} {self.unit}{whole}"
 
     def contains(self, si_value: float) -> bool:
-        """Whether ``si_value`` (finite, in ``unit``) lies within the bounds."""
-        if not math.isfinite(si_value):
+        """Whether ``si_value`` (finite, in ``unit``) lies within the bounds (and is a
+        whole number if the name is ``integer``)."""
+        if not math.isfinite(si_value) or (self.integer and not float(si_value).is_integer()):
             return False
         if self.min is not None and (
             si_value < self.min or (si_value == self.min and not self.min_inclusive)
@@ -112,6 +119,8 @@ def _spec_from_mapping(name: str, raw: Any, origin: str) -> tuple[ParameterSpec 
             errors.append(ParameterError(f"{field}.{b}", v, "a number in the SI unit"))
             v = None
         bounds[b] = None if v is None else float(v)
+    if not isinstance(raw.get("integer", False), bool):
+        errors.append(ParameterError(f"{field}.integer", raw["integer"], "true or false"))
     if errors:
         return None, errors
     return ParameterSpec(
@@ -122,6 +131,7 @@ def _spec_from_mapping(name: str, raw: Any, origin: str) -> tuple[ParameterSpec 
         max=bounds["max"],
         min_inclusive=bool(raw.get("min_inclusive", False)),
         max_inclusive=bool(raw.get("max_inclusive", False)),
+        integer=raw.get("integer", False),
         pybamm=raw.get("pybamm"),
         pybamm_unit=raw.get("pybamm_unit"),
         origin=origin,
