@@ -423,6 +423,8 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     ``soc`` (fraction of the theoretical capacity) becomes the protocol "lithiate at
     0.1 A/g for soc x capacity, rest 30 min"; ``protocol`` is any PyBaMM step list.
     """
+    import pybamm
+
     from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
@@ -442,6 +444,13 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
             raise InputError("--soc", soc, "a lithiated fraction 0 < soc <= 1 of the "
                              "theoretical capacity")
     setup = prepare_cell(recipe, params, steps or "Rest for 1 minute", overrides=sets)
+    if protocol and not isinstance(setup.experiment.steps[-1], pybamm.step.Rest):
+        # the spectrum is linearised about the state the protocol ends in: under current
+        # that state is not stationary (max |F(y*)| ~ 10 after a discharge, 0.08 after
+        # one minute of rest, 0.002 after an hour)
+        raise InputError("--protocol", protocol, "PyBaMM steps that end with a rest "
+                         "(the spectrum is taken about a rested state)",
+                         hint=f"e.g. --protocol '{protocol}; Rest for 1 hour'")
     if soc is not None:
         hours = soc * setup.theoretical_capacity_mAh_per_g / 100.0  # at 0.1 A/g = 100 mA/g
         setup = prepare_cell(recipe, params, f"Discharge at 0.1 A/g for {hours:.6g} hours; "

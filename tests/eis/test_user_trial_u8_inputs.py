@@ -124,3 +124,15 @@ def test_an_eclab_peis_export_with_its_micro_sign_columns_is_read(tmp_path):
     meas = read_instrument(path, ("frequency", "z_real", "z_imag"))
     np.testing.assert_allclose(meas.columns["frequency"].values, [1e3, 1e2, 1.0])
     np.testing.assert_allclose(meas.columns["z_imag"].values, [-0.2, -8.0, -20.0])
+
+
+def test_an_anode_protocol_that_does_not_end_with_a_rest_is_refused():
+    """`hemcell eis anode --protocol 'Discharge at 0.1 A/g until 0.5 V'` was linearised
+    about the state under current (max |F(y*)| = 9.9 in summary.json, against 0.002
+    after an hour of rest): docs/eis.md asks for a final rest; now it is checked."""
+    from hemcell.workflows.eis import cell_spectrum
+
+    with pytest.raises(InputError) as err:
+        cell_spectrum("anode", FREQUENCIES_HZ, recipe="hem_half_cell_sp",
+                      protocol="Discharge at 0.1 A/g until 0.5 V")
+    assert err.value.field == "--protocol" and "Rest for 1 hour" in err.value.hint
