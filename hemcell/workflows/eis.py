@@ -112,9 +112,10 @@ def parse_frequencies(text: str) -> np.ndarray:
 
 
 def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> list[float]:
-    """``25,35,45,55degC`` or ``298.15,308.15K`` → kelvin.
+    """``25,35,45,55degC``, ``298.15,308.15K`` or a unit per item (``25degC,308.15K``) → kelvin.
 
-    The electrolyte's temperature policy (a warning outside the range of its fits, exit 2
+    A number without a unit takes the unit of the last item (``25,35degC``). The
+    electrolyte's temperature policy (a warning outside the range of its fits, exit 2
     at the diffusivity fit's divergence) applies per spectrum, where the electrolyte is
     known (:func:`hemcell.materials.lipf6_electrolyte.electrolyte_temperature_warnings`).
     ``extra`` is not read (kept for callers that pass the ``--set`` EIS values).
@@ -122,20 +123,25 @@ def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> l
     Raises
     ------
     InputError
-        Malformed text, no unit, or a temperature at or below 0 K.
+        Malformed text, no unit, a temperature at or below 0 K, or one given twice.
     """
     allowed = ("comma-separated temperatures with a unit (degC or K) above 0 K, "
-               "e.g. 25,35,45,55degC")
-    m = re.fullmatch(r"\s*([-+0-9.eE,\s]+?)\s*(degC|°C|C|K)\s*", text)
-    if not m:
+               "e.g. 25,35,45,55degC or 298.15K,308.15K")
+    items = [re.fullmatch(r"\s*([-+0-9.eE]+)\s*(degC|°C|C|K)?\s*", x) for x in text.split(",")]
+    if not items or any(m is None for m in items) or items[-1].group(2) is None:  # type: ignore[union-attr]
         raise InputError("--temperatures", text, allowed)
-    try:
-        values = [float(x) for x in m.group(1).split(",") if x.strip()]
-    except ValueError:
-        raise InputError("--temperatures", text, allowed) from None
-    kelvin = [v + 273.15 if m.group(2) != "K" else v for v in values]
-    if not kelvin or any(not (math.isfinite(t) and t > 0) for t in kelvin):
+    kelvin = []
+    for m in items:
+        unit = m.group(2) or items[-1].group(2)  # type: ignore[union-attr]
+        try:
+            value = float(m.group(1))  # type: ignore[union-attr]
+        except ValueError:
+            raise InputError("--temperatures", text, allowed) from None
+        kelvin.append(value if unit == "K" else value + 273.15)
+    if any(not (math.isfinite(t) and t > 0) for t in kelvin):
         raise InputError("--temperatures", text, allowed)
+    if len(set(kelvin)) < len(kelvin):
+        raise InputError("--temperatures", text, "each temperature once")
     return kelvin
 
 

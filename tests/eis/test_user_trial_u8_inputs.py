@@ -136,3 +136,23 @@ def test_an_anode_protocol_that_does_not_end_with_a_rest_is_refused():
         cell_spectrum("anode", FREQUENCIES_HZ, recipe="hem_half_cell_sp",
                       protocol="Discharge at 0.1 A/g until 0.5 V")
     assert err.value.field == "--protocol" and "Rest for 1 hour" in err.value.hint
+
+
+@pytest.mark.parametrize(("text", "kelvin"), [
+    ("25,35,45degC", [298.15, 308.15, 318.15]), ("250K,260K", [250.0, 260.0]),
+    ("25degC,308.15K", [298.15, 308.15]), ("25degC, 35 degC", [298.15, 308.15])])
+def test_temperatures_take_a_unit_per_item_or_one_at_the_end(text, kelvin):
+    """`--temperatures 250K,260K` (a unit on each, as one writes them) was refused."""
+    from hemcell.workflows.eis import parse_temperatures
+
+    assert parse_temperatures(text) == pytest.approx(kelvin)
+
+
+@pytest.mark.parametrize("text", ["25", "25,35", "25degC,25degC", "-300degC",
+                                  "25degC,"])
+def test_temperatures_without_a_unit_twice_or_below_0_K_are_refused(text):
+    from hemcell.workflows.eis import parse_temperatures
+
+    with pytest.raises(InputError) as err:
+        parse_temperatures(text)
+    assert err.value.field == "--temperatures"
