@@ -1156,7 +1156,8 @@ def _write_netcdf(result: EISResult, out: Path) -> None:
     z = np.full((len(labels), len(temps), f.size), np.nan, dtype=complex)
     for s in result.spectra:
         z[labels.index(s.label), temps.index(s.temperature_K)] = s.impedance_ohm
-    dims = ("case", "temperature", "frequency")
+    # frequency_Hz is the dimension's coordinate variable (CF 5.1): ds.sel(frequency_Hz=...)
+    dims = ("case", "temperature", "frequency_Hz")
     ds = xr.Dataset(
         {"z_real_ohm": (dims, z.real, {"units": "ohm", "long_name": "real part of impedance"}),
          "z_imag_ohm": (dims, z.imag, {"units": "ohm",
@@ -1164,7 +1165,7 @@ def _write_netcdf(result: EISResult, out: Path) -> None:
         coords={"case": ("case", labels, {"long_name": "simulated case"}),
                 "temperature": ("temperature", temps, {"units": "K",
                                                        "long_name": "cell temperature"}),
-                "frequency_Hz": ("frequency", f, {"units": "Hz", "long_name": "frequency"})},
+                "frequency_Hz": ("frequency_Hz", f, {"units": "Hz", "long_name": "frequency"})},
         attrs={"comment": "Z = -dV/dI of the linearised model (PyBaMM sign convention)"})
     from hemcell.netcdf import write_netcdf
 

@@ -156,3 +156,20 @@ def test_temperatures_without_a_unit_twice_or_below_0_K_are_refused(text):
     with pytest.raises(InputError) as err:
         parse_temperatures(text)
     assert err.value.field == "--temperatures"
+
+
+def test_impedance_nc_is_selectable_by_frequency(tmp_path):
+    """impedance.nc had frequency_Hz as an auxiliary coordinate of a dimension
+    `frequency`: `ds.sel(frequency_Hz=...)` failed."""
+    import xarray as xr
+
+    from hemcell.workflows import eis
+
+    f = tuple(np.logspace(-1, 4, 6))
+    result = eis.run_eis(eis.EISRequest("symmetric", ("bare",), f))
+    eis.write_outputs(result, tmp_path, plots_on=False)
+    with xr.open_dataset(tmp_path / "impedance.nc") as ds:
+        z = ds.z_real_ohm.sel(case="bare").sel(frequency_Hz=1.0, method="nearest")
+        assert float(z.frequency_Hz) == pytest.approx(1.0)
+        k = int(np.argmin(np.abs(np.asarray(f) - 1.0)))
+        assert float(z.squeeze()) == pytest.approx(result.spectra[0].impedance_ohm[k].real)
