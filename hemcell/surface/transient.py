@@ -192,7 +192,8 @@ class TransientSettings:
     min_time_step_s
         Smallest step before giving up (SNES failures are retried with halved steps).
     frames
-        Number of field snapshots kept for output (0: none).
+        Number of field snapshots kept for output (0: none; 1: the final state; more:
+        evenly spaced from the start to the end).
     """
 
     duration_s: float
@@ -759,8 +760,9 @@ class TransientRun:
         surf = self.surface_state()
         rows: list[dict[str, float]] = []
         frames: list[Frame] = []
-        frame_times = (np.linspace(0, s.duration_s, s.frames) if s.frames > 1
-                       else np.array([]))
+        # frames >= 2: evenly from t = 0 to the end; one frame: the final state
+        frame_times = np.linspace(0, s.duration_s, s.frames) if s.frames > 1 else \
+            np.array([s.duration_s] if s.frames == 1 else [])
         next_frame = 0
         charge = 0.0
         t, dt, dt_prev = 0.0, s.initial_time_step_s, None

@@ -51,3 +51,27 @@ def test_phasefield_unknown_case_names_both():
     res = CliRunner().invoke(app, ["phasefield", "--case", "shiny", "--out", "unused"])
     assert isinstance(res.exception, InputError)
     assert res.exception.allowed == "bare | coated | both"
+
+
+def test_one_transient_frame_is_the_final_state(tmp_path):
+    """`--set transient_frames=1` wrote no frame and no field (only >= 2 were placed);
+    one frame is now the state at the end of the run."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from hemcell.cli.surface import app
+    from tests.surface.conftest import require_fenicsx
+
+    require_fenicsx()
+    out = tmp_path / "tr"
+    res = CliRunner().invoke(app, ["run", "--case", "bare", "--geometry", "sinusoid",
+                                   "--transient", "--duration-s", "5", "--no-plots",
+                                   "--set", "transient_frames=1",
+                                   "--set", "surface_mesh_size=0.25um",
+                                   "--set", "far_mesh_size=2.5um", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    pvd = (out / "fields" / "transient_0.pvd").read_text()
+    assert pvd.count("<DataSet") == 1
+    assert json.loads((out / "metrics.json").read_text())["final_time_s"] == 5.0
+    assert 'timestep="5"' in pvd
