@@ -337,7 +337,7 @@ def read_instrument(path: str | Path, required: Sequence[str] = ("time", "voltag
             first_line = 1
         else:
             # EC-Lab writes .mpt text in the Windows code page (PEIS: ``Cs/µF``, µ = 0xB5);
-            # galvani decodes ASCII by default (galvani issue #27); a UTF-8 export next
+            # galvani decodes ASCII by default, which refuses that byte; a UTF-8 export next
             try:
                 table, comments = BioLogic.MPTfile(str(p), encoding="cp1252")
             except ValueError:
