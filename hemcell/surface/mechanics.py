@@ -67,7 +67,12 @@ import ufl
 from hemcell.surface import forms
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh, polyline_normals
 from hemcell.surface.parameters import SurfaceParameters
-from hemcell.surface.petsc import MUMPS_ORDERING_AMF, set_mumps_controls, set_prefixed_options
+from hemcell.surface.petsc import (
+    MUMPS_ORDERING_AMF,
+    KeptSolvers,
+    set_mumps_controls,
+    set_prefixed_options,
+)
 
 GROWTH_WEIGHT_CUTOFF = 1e-8  # growth strain below this fraction of its surface value: 0
 
@@ -166,10 +171,20 @@ class MechanicsProblem:
         smoothed-aggregation AMG with the rigid-body modes as near-nullspace, the AMG
         hierarchy built once, the last displacement as initial guess); see
         :data:`MECHANICS_SOLVERS` for why ``direct`` is the default.
+    kept
+        Linear solvers kept across problems on these meshes (a
+        :class:`~hemcell.surface.petsc.KeptSolvers`, e.g. of a
+        :class:`~hemcell.surface.solver.CoupledSolver`). The problem takes the operator
+        Mat and KSP an earlier problem left there: if its operator (moduli, Poisson
+        ratios, coordinates) is the same, the Cholesky factors (or AMG hierarchy) are
+        reused as they are; otherwise it is assembled into the kept Mat, whose nonzero
+        pattern is the same, so only the numeric factorisation is repeated (no MUMPS
+        analysis). The earlier problem can then no longer :meth:`solve`; its displacement
+        and stresses stay as they were.
     """
 
     def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, degree: int = 2,
-                 linear_solver: str = "direct") -> None:
+                 linear_solver: str = "direct", kept: KeptSolvers | None = None) -> None:
         import dolfinx_solver  # noqa: F401
 
         import dolfinx.fem.petsc as fem_petsc
@@ -259,32 +274,42 @@ class MechanicsProblem:
         # 1, so that they do not distort the AMG strength of connection; all the
         # prescribed displacements are zero, so the right-hand side is unchanged.
         self._bc_diag = float(p.li_youngs_modulus_Pa) if linear_solver == "gamg" else 1.0
-        self._A = fem_petsc.assemble_matrix(self._a, bcs=bcs, diag=self._bc_diag)
-        self._A.assemble()
-        # symmetric (the Dirichlet rows and columns are zeroed alike): Cholesky (LDLᵀ) / CG
-        self._A.setOption(PETSc.Mat.Option.SYMMETRIC, True)
-        self._A.setOption(PETSc.Mat.Option.SYMMETRY_ETERNAL, True)
         self._b = fem_petsc.create_vector(self.V)
-        self._ksp = PETSc.KSP().create(msh.comm)
-        self._ksp.setOperators(self._A)
-        pc = self._ksp.getPC()
-        if linear_solver == "gamg":
-            self._A.setNearNullSpace(rigid_body_modes(self.V))
-            self._ksp.setType("cg")
-            self._ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
-            self._ksp.setTolerances(rtol=GAMG_RTOL, atol=0.0, max_it=GAMG_MAX_ITERATIONS)
-            self._ksp.setInitialGuessNonzero(True)
-            pc.setType("gamg")
-            # every mechanics solver uses the same values, so one prefix serves all
-            set_prefixed_options(self._ksp, "hemcell_mechanics_", GAMG_OPTIONS)
+        self._kept, self._kept_key = kept, ("elasticity", id(self.V), linear_solver)
+        self._E, self._nu = E, nu
+        taken = None if kept is None else kept.take(self._kept_key, self)
+        if taken is not None:  # an earlier problem's Mat (same pattern) and KSP
+            self._A, self._ksp, assembled = taken
+            if not _same_operator(assembled, self._operator_state()):
+                self._assemble_operator()
         else:
-            self._ksp.setType("preonly")
-            pc.setType("cholesky")
-            pc.setFactorSolverType("mumps")
-            # AMF fill-reducing ordering: half the factorisation time of the default
-            # (METIS) on the 2D P2 meshes (solver setting, no effect beyond round-off)
-            set_mumps_controls(self._ksp, {"mat_mumps_icntl_7": MUMPS_ORDERING_AMF})
-        self._ksp.setErrorIfNotConverged(True)
+            self._A = fem_petsc.assemble_matrix(self._a, bcs=bcs, diag=self._bc_diag)
+            self._A.assemble()
+            # symmetric (the Dirichlet rows and columns are zeroed alike): Cholesky / CG
+            self._A.setOption(PETSc.Mat.Option.SYMMETRIC, True)
+            self._A.setOption(PETSc.Mat.Option.SYMMETRY_ETERNAL, True)
+            self._ksp = PETSc.KSP().create(msh.comm)
+            self._ksp.setOperators(self._A)
+            pc = self._ksp.getPC()
+            if linear_solver == "gamg":
+                self._A.setNearNullSpace(rigid_body_modes(self.V))
+                self._ksp.setType("cg")
+                self._ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
+                self._ksp.setTolerances(rtol=GAMG_RTOL, atol=0.0, max_it=GAMG_MAX_ITERATIONS)
+                self._ksp.setInitialGuessNonzero(True)
+                pc.setType("gamg")
+                # every mechanics solver uses the same values, so one prefix serves all
+                set_prefixed_options(self._ksp, "hemcell_mechanics_", GAMG_OPTIONS)
+            else:
+                self._ksp.setType("preonly")
+                pc.setType("cholesky")
+                pc.setFactorSolverType("mumps")
+                # AMF fill-reducing ordering: half the factorisation time of the default
+                # (METIS) on the 2D P2 meshes (solver setting, no effect beyond round-off)
+                set_mumps_controls(self._ksp, {"mat_mumps_icntl_7": MUMPS_ORDERING_AMF})
+            self._ksp.setErrorIfNotConverged(True)
+            if kept is not None:
+                kept.keep(self._kept_key, self, self._A, self._ksp, self._operator_state())
         # Stress fields for output and sampling (DG1 is exact for P2 displacements),
         # interpolated when read after a solve (:attr:`stress`, :attr:`von_mises`); the
         # staggered loop reads only the surface cells' stress (:meth:`_surface_stress`).
@@ -352,22 +377,46 @@ class MechanicsProblem:
         measures the depth of the growth strain below the polyline (moving-boundary runs,
         :mod:`hemcell.surface.transient`).
         """
-        import dolfinx.fem.petsc as fem_petsc
-
         from hemcell.surface.geometry import curve_points
 
+        self._check_holds_solver()
         self._curve = np.asarray(curve_m, dtype=np.float64)
         if self._patch is None:  # the topology does not change when the mesh moves
             self._patch = _surface_vertex_patches(self.sm)
-        self._A.zeroEntries()
-        fem_petsc.assemble_matrix(self._A, self._a, bcs=self._bcs, diag=self._bc_diag)
-        self._A.assemble()
-        if self.linear_solver == "gamg":  # the rotation mode follows the moved nodes
-            self._A.setNearNullSpace(rigid_body_modes(self.V))
-        self._ksp.setOperators(self._A)
+        self._assemble_operator()
         self._surface = _surface_vertex_cells(self.sm)
         fine, _ = curve_points(self._curve, 4001)
         self._set_growth_support(fine)
+
+    def _operator_state(self) -> tuple[Any, ...]:
+        """What the assembled operator depends on beyond the meshes' topology: the moduli
+        and Poisson ratios of the cells, the coordinates and the Dirichlet diagonal."""
+        return (self._E.x.array.copy(), self._nu.x.array.copy(),
+                self.sm.mechanics.geometry.x.copy(), self._bc_diag)
+
+    def _assemble_operator(self) -> None:
+        """Assemble the operator into its Mat (same nonzero pattern: the KSP repeats only
+        the numeric factorisation, or rebuilds the AMG hierarchy, at the next solve)."""
+        import dolfinx.fem.petsc as fem_petsc
+
+        self._A.zeroEntries()
+        fem_petsc.assemble_matrix(self._A, self._a, bcs=self._bcs, diag=self._bc_diag)
+        self._A.assemble()
+        if self.linear_solver == "gamg":  # the rotation mode follows the (moved) nodes
+            self._A.setNearNullSpace(rigid_body_modes(self.V))
+        self._ksp.setOperators(self._A)
+        if self._kept is not None:
+            self._kept.set_state(self._kept_key, self._operator_state())
+
+    def _check_holds_solver(self) -> None:
+        """Raise if the kept linear solver has been handed to a later problem."""
+        from hemcell.errors import SimulationError
+
+        if self._kept is not None and not self._kept.holds(self._kept_key, self):
+            raise SimulationError(
+                "this elasticity problem's linear solver was handed to a later problem on "
+                "the same meshes (kept solvers); its results stay valid, but it cannot "
+                "solve again", step="mechanics")
 
     def _set_growth_support(self, curve_m: npt.NDArray[np.float64]) -> None:
         """Li growth-strain dofs with exp(−d/ℓ_g) > 1e-8, their surface point and weight.
@@ -425,6 +474,7 @@ class MechanicsProblem:
 
         from hemcell.errors import SimulationError
 
+        self._check_holds_solver()
         b = self._b
         with b.localForm() as loc:
             loc.set(0.0)
@@ -509,6 +559,14 @@ class MechanicsProblem:
             dofs = self.D1.dofmap.list[region_cells].ravel()
             local = float(np.max(self.von_mises.x.array[dofs]))
         return float(self.sm.mechanics.comm.allreduce(local, op=MPI.MAX))
+
+
+def _same_operator(a: tuple[Any, ...] | None, b: tuple[Any, ...]) -> bool:
+    """Whether two :meth:`MechanicsProblem._operator_state` records are equal (None: an
+    operator of unknown values)."""
+    return a is not None and all(
+        np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y
+        for x, y in zip(a, b, strict=True))
 
 
 def dof_vertices(V: Any) -> npt.NDArray[np.int64] | None:

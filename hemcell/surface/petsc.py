@@ -103,3 +103,56 @@ def set_prefixed_options(obj: Any, prefix: str, options: dict[str, Any]) -> None
         db[prefix + k] = v
     obj.setFromOptions()
     hold_options(obj, prefix, options)
+
+
+class KeptSolvers:
+    """Linear solvers (a KSP and its operator Mat) kept for the next problem on the same
+    meshes, so that a factorisation's symbolic step is done once.
+
+    An LU or Cholesky factorisation is a symbolic step (MUMPS: the analysis, i.e. the
+    fill-reducing ordering and the symbolic factorisation, from the sparsity pattern
+    alone) and a numeric one. PETSc's ``PCSetUp`` repeats the symbolic step only when the
+    preconditioner's operator is a new Mat or its nonzero pattern has changed (a Mat
+    re-assembled into its own pattern is ``SAME_NONZERO_PATTERN``: numeric step only),
+    and keeps the factors of an operator that has not changed at all. A problem that
+    assembles its operator into the Mat of an earlier problem with the same sparsity
+    pattern and solves with that problem's KSP therefore skips the analysis; if its
+    operator is the earlier one, it skips the factorisation too.
+
+    Entries are keyed by what fixes the sparsity pattern (the function space and the
+    integration domains of the operator's form; see the problems that use it). Each
+    entry is handed to one problem at a time (:meth:`take`): the problem that had it
+    before can no longer solve (:meth:`holds` is false for it), so a kept solver is never
+    used by two problems and a finished problem's results are never touched by a later
+    one (its solution vectors and fields are its own).
+    """
+
+    def __init__(self) -> None:
+        # key -> [operator Mat, KSP, operator state (see `state`), weak ref to the holder]
+        self._kept: dict[Any, list[Any]] = {}
+
+    def take(self, key: Any, holder: Any) -> tuple[Any, Any, Any] | None:
+        """The kept ``(operator, ksp, state)`` of ``key``, now held by ``holder``; None if
+        nothing is kept under ``key``."""
+        entry = self._kept.get(key)
+        if entry is None:
+            return None
+        entry[3] = weakref.ref(holder)
+        return entry[0], entry[1], entry[2]
+
+    def keep(self, key: Any, holder: Any, operator: Any, ksp: Any, state: Any = None) -> None:
+        """Keep ``holder``'s ``operator`` and ``ksp`` under ``key`` (``state``: a record of
+        the values assembled into the operator, or None when they are not tracked)."""
+        self._kept[key] = [operator, ksp, state, weakref.ref(holder)]
+
+    def set_state(self, key: Any, state: Any) -> None:
+        """Record the values now assembled into the kept operator of ``key``."""
+        self._kept[key][2] = state
+
+    def holds(self, key: Any, holder: Any) -> bool:
+        """Whether ``holder`` is the problem the solver of ``key`` was last handed to."""
+        entry = self._kept.get(key)
+        return entry is not None and entry[3]() is holder
+
+    def __len__(self) -> int:
+        return len(self._kept)

@@ -42,6 +42,7 @@ from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted, dof_vert
 from hemcell.surface.parameters import Case, SurfaceParameters
 from hemcell.surface.petsc import (
     MUMPS_ORDERING_AMF,
+    KeptSolvers,
     hold_options,
     set_mumps_controls,
     split_mumps_controls,
@@ -158,6 +159,19 @@ def set_field_splits(pc: Any, W: Any, n_fields: int) -> None:
     pc.setFromOptions()
 
 
+def _pattern_key(form: Any) -> tuple[tuple[int, ...], ...]:
+    """The subdomain ids of each integral type of a compiled form: with its function
+    spaces and the meshes' tags, what fixes the sparsity pattern DOLFINx builds for it
+    (every pair of dofs of a cell or facet of an integration domain, whatever the
+    integrand)."""
+    from dolfinx.fem import IntegralType
+
+    ufcx = form.ufcx_form
+    offsets = ufcx.form_integral_offsets
+    return tuple(tuple(int(ufcx.form_integral_ids[j]) for j in range(offsets[i], offsets[i + 1]))
+                 for i in range(len(IntegralType)))  # the UFCx integral types, in order
+
+
 def _mpi_land() -> Any:
     from mpi4py import MPI
 
@@ -242,18 +256,29 @@ class TransportProblem:
         iterates meet the same SNES tolerances. The factors are those of the kept J
         itself, so a direct solve stays direct (``preonly``: one back-substitution per
         step instead of the two of a GMRES iteration around them).
+    kept
+        Linear solvers kept across problems on these meshes (a
+        :class:`~hemcell.surface.petsc.KeptSolvers`; needs ``lag_jacobian``, where the
+        Jacobian is its own preconditioner matrix). The problem solves with the Jacobian
+        Mat and KSP that an earlier problem with the same sparsity pattern (the same
+        space and integration domains of the Jacobian form, and the same solver options)
+        left there, and keeps its own there otherwise. Its first Jacobian is assembled
+        into that Mat, so the KSP repeats only the numeric factorisation (MUMPS: no
+        analysis). The earlier problem can then no longer :meth:`solve`; its solution
+        stays as it was.
     """
 
     def __init__(self, sm: SurfaceMesh, p: SurfaceParameters, case: Case,
                  petsc_options: dict[str, Any] | None = None,
                  prefix: str = "hemcell_transport_", transient: bool = False,
                  linear_solver: str = "lu", reuse_preconditioner: bool = False,
-                 lag_jacobian: bool = False) -> None:
+                 lag_jacobian: bool = False, kept: KeptSolvers | None = None) -> None:
         import dolfinx_solver  # noqa: F401
 
         import basix.ufl
         from dolfinx import fem
         from dolfinx.fem.petsc import NonlinearProblem, create_matrix
+        from petsc4py import PETSc
 
         if (case == "coated") != sm.has_coating:
             raise InputError(
@@ -461,10 +486,35 @@ class TransportProblem:
         self.preconditioner_builds = 0
         self.jacobian_assemblies = 0
         self._chord_norm: float | None = None  # residual norm before the last chord step
+        snes = self.problem.solver
+        A, ksp = self.problem.A, snes.getKSP()  # the Jacobian Mat and the linear solver
+        self._kept, self._kept_key, taken = kept, None, None
+        if kept is not None:
+            if not self.lag_jacobian or opts.get("snes_ksp_ew"):
+                raise ValueError("kept solvers need lag_jacobian (J its own preconditioner) "
+                                 "and no Eisenstat-Walker tolerances (snes_ksp_ew)")
+            self._kept_key = ("transport", id(self.W), prefix, _pattern_key(self.problem.J),
+                              tuple(sorted((k, str(v)) for k, v in opts.items())),
+                              tuple(sorted((mumps_controls or {}).items())))
+            taken = kept.take(self._kept_key, self)
+            if taken is None:  # (references of their own: the problem destroys its A)
+                A = snes.getJacobian()[0]
+                # the SNES's Eisenstat-Walker hooks (off here) point to this SNES, which
+                # goes with this problem: the kept KSP must not call them
+                ksp.setPreSolve(None)
+                ksp.setPostSolve(None)
+                kept.keep(self._kept_key, self, A, ksp)
+            else:  # an earlier problem's Mat (same pattern) and KSP (its factorisation)
+                A, ksp, _ = taken
+            # The SNES holds the kept KSP only while it solves (_snes_solve_once), an idle
+            # one otherwise: a destroyed SNES resets its KSP (SNESDestroy -> KSPReset),
+            # which would drop the kept factorisation when this problem is freed.
+            self._kept_ksp, self._idle_ksp = ksp, PETSc.KSP().create(msh.comm)
+            snes.setKSP(self._idle_ksp)
         if self.lag_jacobian:
             # J is assembled only when the preconditioner is rebuilt: it is its own
             # preconditioner matrix (the KSP refactors it when its values change)
-            self._P = self.problem.A
+            self._P = A
         elif reuse_preconditioner:
             self._P = create_matrix(self.problem.J)
             self._P.assemble()  # empty until the first copy of J
@@ -476,11 +526,10 @@ class TransportProblem:
             jacobian = weakref.WeakMethod(self._assemble_jacobian)
             self.problem.solver.setJacobian(
                 lambda snes, x, J, P: jacobian()(snes, x, J, P),  # type: ignore[misc]
-                self.problem.A, self._P)
-        if mumps_controls is not None:
+                A, self._P)
+        if mumps_controls is not None and taken is None:  # (a taken KSP has them)
             P = self._P if self._P is not None else self.problem.P_mat
-            ksp = self.problem.solver.getKSP()
-            ksp.setOperators(self.problem.A, self.problem.A if P is None else P)
+            ksp.setOperators(A, A if P is None else P)
             set_mumps_controls(ksp, mumps_controls)
         self.last_iterations = 0
 
@@ -657,12 +706,22 @@ class TransportProblem:
         return reason, its
 
     def _snes_solve_once(self) -> tuple[int, int]:
+        snes = self.problem.solver
+        if self._kept is not None:
+            if not self._kept.holds(self._kept_key, self):
+                raise SimulationError(
+                    f"this transport problem ({self.case}) handed its linear solver to a "
+                    "later problem on the same meshes (kept solvers); its results stay "
+                    "valid, but it cannot solve again", step="transport")
+            snes.setKSP(self._kept_ksp)
         try:
             self.problem.solve()
         except Exception as exc:
             raise SimulationError(f"surface transport solve ({self.case}) raised: {exc}",
                                   step="transport") from exc
-        snes = self.problem.solver
+        finally:
+            if self._kept is not None:
+                snes.setKSP(self._idle_ksp)
         reason = int(snes.getConvergedReason())
         if reason > 0:
             c_hat = self.u.x.array[self._fields[0][1]]
@@ -832,6 +891,66 @@ class CoupledResult:
     solve_time_s: float
 
 
+class CoupledSolver:
+    """Coupled solves on one mesh that keep the linear solvers' set-up between solves.
+
+    For callers that solve again and again on the same meshes (a sweep over currents,
+    temperatures, coating thicknesses, seeds; a benchmark). Each :meth:`solve` builds new
+    transport and mechanics problems from its parameters, exactly as :func:`solve_coupled`
+    does (new forms, constants and fields: nothing of an earlier solve's parameters
+    reaches a later one), and hands them the PETSc objects that the earlier problems left
+    in :attr:`kept` (:class:`~hemcell.surface.petsc.KeptSolvers`): the transport Jacobian
+    Mat and its KSP, one per sparsity pattern (``bare`` and ``coated_thin`` differ), and
+    the elasticity operator and its KSP. From the second solve on, PETSc skips the MUMPS
+    analysis (ordering and symbolic factorisation, from the sparsity pattern alone) of
+    both, and the elasticity's numeric Cholesky factorisation too when its operator
+    (moduli and Poisson ratios of the cells, coordinates) is unchanged: the stack
+    pressure and the growth strain enter only its right-hand side. The results are those
+    of a cold :func:`solve_coupled` to round-off (the same equations, Newton steps and
+    tolerances; only the pivot order of a factorisation may come from an earlier
+    matrix).
+
+    Each result keeps its own problems, whose solution, fields and stresses a later solve
+    never touches; only their linear solvers pass on, so once a later solve has taken
+    them a result's problems cannot solve again (they raise
+    :class:`~hemcell.errors.SimulationError`).
+
+    Parameters
+    ----------
+    sm
+        Meshes.
+    linear_solver
+        ``lu`` or ``gamg`` (see :class:`TransportProblem`).
+    mechanics_solver
+        ``direct`` or ``gamg`` (see :class:`MechanicsProblem`).
+    petsc_options
+        SNES/KSP options for the transport solves.
+    """
+
+    def __init__(self, sm: SurfaceMesh, linear_solver: str = "lu",
+                 mechanics_solver: str = "direct",
+                 petsc_options: dict[str, Any] | None = None) -> None:
+        self.sm = sm
+        self.linear_solver, self.mechanics_solver = linear_solver, mechanics_solver
+        self.petsc_options = petsc_options
+        self.kept = KeptSolvers()
+
+    def solve(self, p: SurfaceParameters, case: Case,
+              progress: Callable[[str], None] | None = None) -> CoupledResult:
+        """Solve transport + kinetics + mechanics with the staggered coupling loop (see
+        :func:`solve_coupled`), with the linear solvers kept from earlier solves.
+
+        A solve that fails (raises) discards the kept solvers: a factorisation that
+        failed part-way leaves nothing to the next solve, which starts cold.
+        """
+        try:
+            return _solve_coupled(self.sm, p, case, progress, self.petsc_options,
+                                  self.linear_solver, self.mechanics_solver, self.kept)
+        except Exception:
+            self.kept = KeptSolvers()
+            raise
+
+
 def solve_coupled(
     sm: SurfaceMesh,
     p: SurfaceParameters,
@@ -859,12 +978,25 @@ def solve_coupled(
         ``lu`` or ``gamg`` (see :class:`TransportProblem`).
     mechanics_solver
         ``direct`` or ``gamg`` (see :class:`MechanicsProblem`).
+
+    See Also
+    --------
+    CoupledSolver : repeated solves on one mesh, keeping the linear solvers' set-up.
     """
+    return _solve_coupled(sm, p, case, progress, petsc_options, linear_solver,
+                          mechanics_solver, None)
+
+
+def _solve_coupled(sm: SurfaceMesh, p: SurfaceParameters, case: Case,
+                   progress: Callable[[str], None] | None,
+                   petsc_options: dict[str, Any] | None, linear_solver: str,
+                   mechanics_solver: str, kept: KeptSolvers | None) -> CoupledResult:
+    """:func:`solve_coupled` with linear solvers kept in ``kept`` (None: none kept)."""
     t0 = time.perf_counter()
     tr = TransportProblem(sm, p, case, petsc_options=petsc_options,
                           linear_solver=linear_solver, reuse_preconditioner=True,
-                          lag_jacobian=True)
-    mech = MechanicsProblem(sm, p, linear_solver=mechanics_solver)
+                          lag_jacobian=True, kept=kept)
+    mech = MechanicsProblem(sm, p, linear_solver=mechanics_solver, kept=kept)
     mech.solve()
     x_s, snn = mech.surface_normal_stress()
     tr.set_normal_stress(x_s, snn)

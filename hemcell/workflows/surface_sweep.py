@@ -13,7 +13,12 @@ only for
   GeometrySpec` and the dimension; a steady solve never moves the mesh, so reusing it
   is exact); the compiled forms are JIT-cached in memory by DOLFINx after the first
   point;
-* the coupled solve and :func:`~hemcell.surface.metrics.compute_metrics`.
+* the coupled solve and :func:`~hemcell.surface.metrics.compute_metrics`. The 2D
+  solves of one mesh go through one :class:`~hemcell.surface.solver.CoupledSolver`
+  (per linear solver), which keeps the transport and elasticity factorisations' set-up
+  from point to point: the MUMPS analysis (ordering, symbolic factorisation) is done at
+  the first point only, and the elasticity's Cholesky factors are reused while the
+  moduli do not change (results as a cold solve's, to round-off).
 
 It writes the point records only (no ``runs/<id>/`` fields, maps or run record), the
 same ``metrics.json`` values ``surface run`` writes (the same functions on the same
@@ -53,6 +58,9 @@ _MESHES: dict[tuple[Any, int], Any] = {}
 #: Distinct meshes kept per process (a sweep over a mesh-shaping value builds one per
 #: value; the oldest is dropped beyond this).
 MAX_MESHES = 4
+#: Coupled solvers of the kept 2D meshes: (geometry spec, dimension, linear solver) →
+#: CoupledSolver (its kept factorisations go with its mesh).
+_SOLVERS: dict[tuple[Any, int, str], Any] = {}
 
 
 def _mesh(spec: Any, dim: int) -> Any:
@@ -60,7 +68,10 @@ def _mesh(spec: Any, dim: int) -> Any:
     key = (spec, dim)
     if key not in _MESHES:
         while len(_MESHES) >= MAX_MESHES:
-            _MESHES.pop(next(iter(_MESHES)))
+            old = next(iter(_MESHES))
+            _MESHES.pop(old)
+            for k in [k for k in _SOLVERS if k[:2] == old]:
+                del _SOLVERS[k]
         if dim == 3:
             from hemcell.surface.geometry3d import build_mesh_3d
 
@@ -70,6 +81,18 @@ def _mesh(spec: Any, dim: int) -> Any:
 
             _MESHES[key] = build_mesh(spec)
     return _MESHES[key]
+
+
+def _coupled_solver(spec: Any, linear_solver: str) -> Any:
+    """The :class:`~hemcell.surface.solver.CoupledSolver` of the 2D mesh of ``spec``,
+    one per process and linear solver."""
+    from hemcell.surface.solver import CoupledSolver
+
+    sm = _mesh(spec, 2)
+    key = (spec, 2, linear_solver)
+    if key not in _SOLVERS or _SOLVERS[key].sm is not sm:
+        _SOLVERS[key] = CoupledSolver(sm, linear_solver=linear_solver)
+    return _SOLVERS[key]
 
 
 def _geometry(kw: dict[str, Any]) -> str:
@@ -96,7 +119,6 @@ def run_point(kw: dict[str, Any]) -> dict[str, Any]:
     import dolfinx_solver  # noqa: F401  (before DOLFINx, as `surface run` imports it)
 
     from hemcell.surface.metrics import compute_metrics
-    from hemcell.surface.solver import solve_coupled
     from hemcell.workflows.surface import (
         _linear_solver,
         check_overrides,
@@ -111,13 +133,12 @@ def run_point(kw: dict[str, Any]) -> dict[str, Any]:
                     metal=metal)
     rc = resolve_case(case, geometry, overrides, control, dim=dim, metal=metal)
     solver = _linear_solver(rc.dim, kw.get("linear_solver"))
-    sm = _mesh(rc.geometry, rc.dim)
     if rc.dim == 3:
         from hemcell.surface.solver3d import solve_steady_3d
 
-        result = solve_steady_3d(sm, rc.parameters, rc.case, None, solver)
+        result = solve_steady_3d(_mesh(rc.geometry, 3), rc.parameters, rc.case, None, solver)
     else:
-        result = solve_coupled(sm, rc.parameters, rc.case, linear_solver=solver)
+        result = _coupled_solver(rc.geometry, solver).solve(rc.parameters, rc.case)
     return compute_metrics(result)
 
 

@@ -1,0 +1,218 @@
+"""Coupled solves that keep the linear solvers' set-up (CoupledSolver) equal cold solves.
+
+A :class:`~hemcell.surface.solver.CoupledSolver` hands every new transport and
+elasticity problem the Jacobian/operator Mat and KSP of the previous one on the same
+meshes, so PETSc repeats only the numeric factorisation (MUMPS analysis skipped) and
+keeps the elasticity's Cholesky factors while its operator is unchanged. Checked here:
+
+- solves at two different applied currents through one CoupledSolver give the results
+  of cold ``solve_coupled`` calls (transport unknowns, displacement, surface current and
+  σ_nn, metrics) to 1e-12 relative; from the second solve on, no symbolic factorisation
+  (PETSc log events ``MatLUFactorSym``, ``MatCholFctrSym``) and no elasticity numeric
+  factorisation runs (stack pressure and growth strain are right-hand side only);
+- a changed Young's modulus re-factorises the elasticity numerically (no analysis) and
+  still matches the cold solve;
+- bare and thin-layer coated solves on one mesh keep a transport solver each;
+- an earlier result is never changed by a later solve, and its problems refuse to
+  solve again once their linear solvers have passed on;
+- the same on 2 MPI ranks (this module run under mpiexec, :func:`main`).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from tests.surface.conftest import (
+    coarse_spec,
+    example_parameters,
+    require_fenicsx,
+    run_mpi_case,
+)
+
+# growth strain on: several staggered iterations, the elasticity re-solved in each
+GROWTH = dict(growth_strain_fraction=0.001, coupling_iterations=20, coupling_tolerance=1e-6,
+              coupling_relaxation=1.0)
+CURRENTS_A_PER_M2 = (20.0, 35.0)
+RTOL = 1e-12
+FACTORISATIONS = ("MatLUFactorSym", "MatLUFactorNum", "MatCholFctrSym", "MatCholFctrNum")
+
+
+def _coated_mesh():
+    from hemcell.surface.geometry import build_mesh
+
+    return build_mesh(coarse_spec("nucleus", coating_thickness_m=28e-9,
+                                  surface_mesh_size_m=0.3e-6))
+
+
+def _factorisations() -> dict[str, int]:
+    """How many of each factorisation PETSc has logged in this process so far."""
+    from petsc4py import PETSc
+
+    PETSc.Log.begin()  # (idempotent) logging on, so that the events are counted
+    return {e: int(PETSc.Log.Event(e).getPerfInfo()["count"]) for e in FACTORISATIONS}
+
+
+def _solve_counted(solve, *args):
+    """``solve(*args)`` and the factorisations it did."""
+    before = _factorisations()
+    result = solve(*args)
+    after = _factorisations()
+    return result, {e: after[e] - before[e] for e in FACTORISATIONS}
+
+
+def _largest_differences(a, b) -> dict[str, float]:
+    """Largest difference of result b from a, relative to the largest magnitude, for the
+    transport unknowns, displacement, surface current and σ_nn; each metric relative to
+    itself."""
+    from hemcell.surface.metrics import compute_metrics
+
+    def rel(x, y):
+        scale = np.max(np.abs(x))
+        return float(np.max(np.abs(y - x)) / scale) if scale > 0 else float(np.max(np.abs(y)))
+
+    out = {"transport": rel(a.transport.u.x.array, b.transport.u.x.array),
+           "displacement": rel(a.mechanics.u.x.array, b.mechanics.u.x.array),
+           "current": rel(a.samples.current_density_A_per_m2,
+                          b.samples.current_density_A_per_m2),
+           "normal_stress": rel(a.samples.normal_stress_Pa, b.samples.normal_stress_Pa)}
+    ma, mb = compute_metrics(a), compute_metrics(b)
+    out["metrics"] = max(abs(mb[k] - v) / abs(v) for k, v in ma.items()
+                         if isinstance(v, float) and v != 0 and k != "solve_time_s")
+    return out
+
+
+def kept_against_cold(sm, parameters, case: str = "coated") -> list[dict]:
+    """For each parameter set: the differences of the CoupledSolver's result from a cold
+    ``solve_coupled`` one, the factorisations of the kept solve, the iterations of both.
+
+    Each result is freed before the next solve, as a sweep does (a freed problem must not
+    take the kept factorisation with it).
+    """
+    from hemcell.surface.solver import CoupledSolver, solve_coupled
+
+    solver = CoupledSolver(sm)
+    rows = []
+    for p in parameters:
+        cold = solve_coupled(sm, p, case)
+        kept, counts = _solve_counted(solver.solve, p, case)
+        rows.append({"differences": _largest_differences(cold, kept), "factorisations": counts,
+                     "iterations": [[cold.coupling_iterations, cold.newton_iterations],
+                                    [kept.coupling_iterations, kept.newton_iterations]]})
+        del cold, kept
+        gc.collect()
+    return rows
+
+
+def _check_kept_rows(rows: list[dict]) -> None:
+    for k, row in enumerate(rows):
+        assert row["iterations"][0] == row["iterations"][1]
+        for key, value in row["differences"].items():
+            assert value <= RTOL, (k, key, value)
+    first, later = rows[0]["factorisations"], rows[1]["factorisations"]
+    assert first["MatLUFactorSym"] >= 1 and first["MatCholFctrSym"] == 1
+    assert later["MatLUFactorSym"] == 0 and later["MatCholFctrSym"] == 0  # no analysis
+    assert later["MatCholFctrNum"] == 0  # same elasticity operator: factors kept
+    assert later["MatLUFactorNum"] >= 1  # the new Jacobians are factorised
+
+
+@pytest.fixture(scope="module")
+def coated_mesh():
+    require_fenicsx()
+    return _coated_mesh()
+
+
+def test_kept_solvers_give_the_cold_results_without_analysis(coated_mesh):
+    ps = [example_parameters(**GROWTH, applied_current_density_A_per_m2=i)
+          for i in CURRENTS_A_PER_M2]
+    rows = kept_against_cold(coated_mesh, ps)
+    assert rows[0]["iterations"][0][0] > 1  # staggered coupling iterations
+    _check_kept_rows(rows)
+
+
+def test_changed_modulus_refactorises_the_elasticity_without_analysis(coated_mesh):
+    ps = [example_parameters(**GROWTH, applied_current_density_A_per_m2=20.0),
+          example_parameters(**GROWTH, applied_current_density_A_per_m2=20.0,
+                             li_youngs_modulus_Pa=5e9)]
+    rows = kept_against_cold(coated_mesh, ps)
+    for row in rows:
+        assert max(row["differences"].values()) <= RTOL, row
+    later = rows[1]["factorisations"]
+    assert later["MatCholFctrSym"] == 0 and later["MatCholFctrNum"] == 1
+    assert later["MatLUFactorSym"] == 0
+
+
+def test_bare_and_thin_layer_keep_a_transport_solver_each():
+    require_fenicsx()
+    from hemcell.surface.geometry import build_mesh
+    from hemcell.surface.solver import CoupledSolver, solve_coupled
+
+    sm = build_mesh(coarse_spec("sinusoid"))
+    solver = CoupledSolver(sm)
+    runs = [("bare", example_parameters(sei_seed=1)),
+            ("coated_thin", example_parameters(sei_seed=1, coating_thickness_m=14e-9)),
+            ("bare", example_parameters(sei_seed=2)),
+            ("coated_thin", example_parameters(sei_seed=2, coating_thickness_m=28e-9))]
+    for k, (case, p) in enumerate(runs):
+        kept, counts = _solve_counted(solver.solve, p, case)
+        diff = _largest_differences(solve_coupled(sm, p, case), kept)
+        assert max(diff.values()) <= RTOL, (case, diff)
+        if k >= 2:  # each case's pattern analysed once; the elasticity factors once
+            assert counts["MatLUFactorSym"] == counts["MatCholFctrSym"] == 0, counts
+        del kept
+        gc.collect()  # the earlier problems freed, as in a sweep
+    assert len(solver.kept) == 3  # transport with 2 and with 3 fields, elasticity
+
+
+def test_an_earlier_result_stays_and_cannot_solve_again(coated_mesh):
+    from hemcell.errors import SimulationError
+    from hemcell.surface.solver import CoupledSolver
+
+    solver = CoupledSolver(coated_mesh)
+    first = solver.solve(example_parameters(**GROWTH, applied_current_density_A_per_m2=20.0),
+                         "coated")
+    saved = (first.transport.u.x.array.copy(), first.mechanics.u.x.array.copy(),
+             first.samples.current_density_A_per_m2.copy(),
+             first.mechanics.stress.x.array.copy())
+    second = solver.solve(example_parameters(**GROWTH, applied_current_density_A_per_m2=35.0),
+                          "coated")
+    after = (first.transport.u.x.array, first.mechanics.u.x.array,
+             first.samples.current_density_A_per_m2, first.mechanics.stress.x.array)
+    for a, b in zip(saved, after, strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(SimulationError, match="handed its linear solver"):
+        first.transport.solve()
+    with pytest.raises(SimulationError, match="linear solver was handed"):
+        first.mechanics.solve()
+    second.transport.solve()  # the latest problems hold the solvers
+    second.mechanics.solve()
+
+
+@pytest.mark.mpi
+def test_kept_solvers_on_two_ranks(tmp_path):
+    require_fenicsx()
+    rows = run_mpi_case("tests.surface.test_coupled_reuse", 2, tmp_path / "reuse.json")
+    _check_kept_rows(rows)
+
+
+def main(out_path: str) -> None:
+    """Under mpiexec: :func:`kept_against_cold` at the two currents; rank 0 writes the rows
+    (the factorisations counted on rank 0)."""
+    import dolfinx_solver  # noqa: F401
+
+    from mpi4py import MPI
+
+    ps = [example_parameters(**GROWTH, applied_current_density_A_per_m2=i)
+          for i in CURRENTS_A_PER_M2]
+    rows = kept_against_cold(_coated_mesh(), ps)
+    if MPI.COMM_WORLD.rank == 0:
+        with open(out_path, "w", encoding="utf-8") as fh:
+            json.dump(rows, fh)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
