@@ -128,16 +128,16 @@ def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> l
     allowed = ("comma-separated temperatures with a unit (degC or K) above 0 K, "
                "e.g. 25,35,45,55degC or 298.15K,308.15K")
     items = [re.fullmatch(r"\s*([-+0-9.eE]+)\s*(degC|°C|C|K)?\s*", x) for x in text.split(",")]
-    if not items or any(m is None for m in items) or items[-1].group(2) is None:  # type: ignore[union-attr]
+    parsed = [m.groups() for m in items if m is not None]
+    if len(parsed) < len(items) or parsed[-1][1] is None:
         raise InputError("--temperatures", text, allowed)
     kelvin = []
-    for m in items:
-        unit = m.group(2) or items[-1].group(2)  # type: ignore[union-attr]
+    for number, unit in parsed:
         try:
-            value = float(m.group(1))  # type: ignore[union-attr]
+            value = float(number)
         except ValueError:
             raise InputError("--temperatures", text, allowed) from None
-        kelvin.append(value if unit == "K" else value + 273.15)
+        kelvin.append(value if (unit or parsed[-1][1]) == "K" else value + 273.15)
     if any(not (math.isfinite(t) and t > 0) for t in kelvin):
         raise InputError("--temperatures", text, allowed)
     if len(set(kelvin)) < len(kelvin):
