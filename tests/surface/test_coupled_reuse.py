@@ -68,7 +68,10 @@ def _solve_counted(solve, *args):
 def _largest_differences(a, b) -> dict[str, float]:
     """Largest difference of result b from a, relative to the largest magnitude, for the
     transport unknowns, displacement, surface current and σ_nn; each metric relative to
-    itself."""
+    itself, a stress [Pa] relative to the larger of itself and the largest |σ_nn| (the
+    tip's σ_nn is a small sum of larger stresses, ~1/10 of the largest: its round-off is
+    that of the stresses it comes from; on 2 ranks the distributed factorisation's
+    round-off differs from run to run)."""
     from hemcell.surface.metrics import compute_metrics
 
     def rel(x, y):
@@ -81,8 +84,10 @@ def _largest_differences(a, b) -> dict[str, float]:
                           b.samples.current_density_A_per_m2),
            "normal_stress": rel(a.samples.normal_stress_Pa, b.samples.normal_stress_Pa)}
     ma, mb = compute_metrics(a), compute_metrics(b)
-    out["metrics"] = max(abs(mb[k] - v) / abs(v) for k, v in ma.items()
-                         if isinstance(v, float) and v != 0 and k != "solve_time_s")
+    stress_Pa = float(np.max(np.abs(a.samples.normal_stress_Pa)))
+    out["metrics"] = max(
+        abs(mb[k] - v) / max(abs(v), stress_Pa if k.endswith("_Pa") else 0.0)
+        for k, v in ma.items() if isinstance(v, float) and v != 0 and k != "solve_time_s")
     return out
 
 
