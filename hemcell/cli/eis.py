@@ -65,7 +65,7 @@ def app(
     defaults = eis.EISRequest(cell=cell)
     recipe, params = recipe or defaults.recipe, params or defaults.params
     extra, _ = eis.split_overrides(set_ or ())
-    temps = eis.parse_temperatures(temperatures, extra) if temperatures else []
+    temps = eis.parse_temperatures(temperatures, extra) if temperatures is not None else []
     req = eis.EISRequest(cell=cell, anodes=anodes[anode],
                          frequencies_Hz=tuple(eis.parse_frequencies(frequencies)),
                          temperatures_K=tuple(temps), overrides=tuple(set_ or ()),

@@ -110,8 +110,8 @@ def override_items(overrides: Iterable[str] | Mapping[str, Any] | None,
     Raises
     ------
     InputError
-        An entry without ``=``, or a key given twice (which value was meant cannot be
-        told; naming ``field``, the key and both values).
+        An entry without ``=`` or without a key, or a key given twice (which value was
+        meant cannot be told; naming ``field``, the key and both values).
     """
     if not overrides:
         return []
@@ -123,6 +123,9 @@ def override_items(overrides: Iterable[str] | Mapping[str, Any] | None,
         if "=" not in str(text):
             raise InputError(field, text, "KEY=VALUE with a unit, e.g. coating_thickness=28nm")
         key, value = (part.strip() for part in str(text).split("=", 1))
+        if not key:
+            raise InputError(field, text, "KEY=VALUE with a unit, e.g. coating_thickness=28nm "
+                             "(a parameter name before '=')")
         if key in seen:
             raise InputError(field, f"{key}={seen[key]} and {key}={value}",
                              f"each parameter once ({key} is given twice)",

@@ -151,7 +151,7 @@ def split_overrides(overrides: Sequence[str]) -> tuple[dict[str, float], list[st
     Raises
     ------
     InputError
-        A malformed value of an EIS parameter; a key given twice
+        A malformed or non-positive value of an EIS parameter; a key given twice
         (:func:`hemcell.params.uses.override_items`).
     """
     from hemcell.params.uses import override_items
@@ -164,6 +164,8 @@ def split_overrides(overrides: Sequence[str]) -> tuple[dict[str, float], list[st
             spec = EIS_PARAMETERS[key]
             number, unit = parse_quantity_text(value, f"--set {key}")
             mine[key] = to_si(number, unit, spec["si_unit"], f"--set {key}")
+            if not (math.isfinite(mine[key]) and mine[key] > 0):  # a capacitance, a time
+                raise InputError(f"--set {key}", value, f"a value > 0 {spec['unit']}")
         else:
             rest.append(item)
     return mine, rest

@@ -173,3 +173,21 @@ def test_impedance_nc_is_selectable_by_frequency(tmp_path):
         assert float(z.frequency_Hz) == pytest.approx(1.0)
         k = int(np.argmin(np.abs(np.asarray(f) - 1.0)))
         assert float(z.squeeze()) == pytest.approx(result.spectra[0].impedance_ohm[k].real)
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--anode", "coated", "--set", "film_capacitance=-1uF/cm^2"], "--set film_capacitance"),
+    (["--anode", "coated", "--set", "film_capacitance=0uF/cm^2"], "--set film_capacitance"),
+    (["--set", "=5nm"], "--set"),
+    (["--temperatures", ""], "--temperatures"),
+])
+def test_a_negative_eis_value_an_empty_key_or_empty_temperatures_exit_2(tmp_path, capsys,
+                                                                       args, field):
+    """A negative film capacitance gave a spectrum (lin-KK residual 0.13); `--set =5nm`
+    was refused as the parameter ''; `--temperatures ""` ran at the set's temperature."""
+    from hemcell.cli.main import main
+
+    assert main(["eis", "symmetric", *args, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {field}:" in err
+    assert not (tmp_path / "o").exists()
