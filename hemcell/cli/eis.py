@@ -59,11 +59,12 @@ def app(
             raise InputError(option, value, f"only with CELL {users} (not {cell})",
                              hint=f"leave out {option}")
     anodes = {"both": ("bare", "coated"), "bare": ("bare",), "coated": ("coated",)}
-    anode = anode or "both"
+    anode = "both" if anode is None else anode  # an empty text is a value, refused
     if anode not in anodes:
         raise InputError("--anode", anode, "bare | coated | both")
     defaults = eis.EISRequest(cell=cell)
-    recipe, params = recipe or defaults.recipe, params or defaults.params
+    recipe = defaults.recipe if recipe is None else recipe
+    params = defaults.params if params is None else params
     extra, _ = eis.split_overrides(set_ or ())
     temps = eis.parse_temperatures(temperatures, extra) if temperatures is not None else []
     req = eis.EISRequest(cell=cell, anodes=anodes[anode],

@@ -234,15 +234,15 @@ def check_set_keys(kwargs: Mapping[str, Any]) -> None:
     (:func:`hemcell.workflows.anode.check_set_keys`)."""
     cell = kwargs["cell"]
     overrides = kwargs.get("set_") or []
-    anode = kwargs.get("anode") or "both"
+    anode = "both" if kwargs.get("anode") is None else kwargs["anode"]
     anodes = ("bare", "coated") if anode == "both" else (anode,)
     check_overrides(cell, anodes, overrides, bool(kwargs.get("temperatures")))
     if cell == "anode":
         from hemcell.workflows.anode import check_set_keys as check_anode_keys
 
         default = EISRequest(cell)
-        check_anode_keys({"recipe": kwargs.get("recipe") or default.recipe,
-                          "params": kwargs.get("params") or default.params,
+        check_anode_keys({"recipe": kwargs.get("recipe") or default.recipe,  # "" refused
+                          "params": kwargs.get("params") or default.params,  # by the CLI
                           "set_": split_overrides(overrides)[1]}, "eis anode")
 
 

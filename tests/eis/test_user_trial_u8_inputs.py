@@ -191,3 +191,13 @@ def test_a_negative_eis_value_an_empty_key_or_empty_temperatures_exit_2(tmp_path
     err = capsys.readouterr().err
     assert f"error: {field}:" in err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("cell", "option"), [("symmetric", "--anode"), ("anode", "--recipe"),
+                                              ("anode", "--params")])
+def test_an_empty_option_text_is_a_value_not_the_default(tmp_path, capsys, cell, option):
+    """`--anode ""` ran both anodes and `--recipe ""` the default recipe."""
+    from hemcell.cli.main import main
+
+    assert main(["eis", cell, option, "", "--out", str(tmp_path / "o")]) == 2
+    assert "got ''" in capsys.readouterr().err
