@@ -364,7 +364,8 @@ def phasefield(
     control = _control(control)
     for c in (("bare", "coated") if both else (case,)):  # exit 2 before anything runs
         p, _ = resolve_phasefield(c, metal, set_ or [], _positive_time("--duration-s", duration_s),
-                                  control, None if c == "bare" and both else coating_model)
+                                  control, None if c == "bare" and both else coating_model,
+                                  "both" if both else None)
     _require_fenicsx()
     from hemcell.workflows.phasefield import compare_phasefield_cases, run_phasefield_case
 

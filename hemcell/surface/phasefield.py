@@ -507,23 +507,25 @@ _INTEGER_FIELDS = ("anisotropy_mode", "roughness_seed", "frames")
 #: The phase-field set: numerics, domain, loading (galvanostatic runs).
 PHASEFIELD_SET_PARAMETERS: tuple[ParameterUse, ...] = tuple(_PHASEFIELD_NAMES.values())
 #: Surface-model fields (:class:`hemcell.surface.parameters.SurfaceParameters`) every case
-#: reads: electrolyte, metal, its reference kinetics and interfacial energy.
+#: reads: electrolyte, metal and its reference kinetics. Not the interfacial energy γ: the
+#: Allen–Cahn part is written with the curvature mobility M_K (L_σ = M_K/κ, with κ and W
+#: both ∝ γ), so γ cancels; only the coated case's tension factor 1 + T/γ reads it.
 SURFACE_FIELDS_COMMON: tuple[str, ...] = (
     "temperature_K", "bulk_concentration_mol_per_m3", "electrolyte_diffusivity_m2_per_s",
     "electrolyte_conductivity_S_per_m", "cation_transference_number",
     "li_molar_volume_m3_per_mol", "exchange_current_density_A_per_m2",
-    "reference_temperature_K", "cathodic_transfer_coefficient", "surface_energy_J_per_m2",
-    "cation_charge_number")
+    "reference_temperature_K", "cathodic_transfer_coefficient", "cation_charge_number")
 #: Bare metal: its activation energy and the native-SEI field.
 SURFACE_FIELDS_BARE: tuple[str, ...] = (
     "activation_energy_bare_J_per_mol", "sei_heterogeneity_amplitude",
     "sei_correlation_length_m", "sei_seed")
-#: Coated metal: the coated-interface rule, the film and its elasticity.
+#: Coated metal: the coated-interface rule, the film and its elasticity, and the
+#: interfacial energy its tension is measured against.
 SURFACE_FIELDS_COATED: tuple[str, ...] = (
     "activation_energy_coated_J_per_mol", "charge_transfer_resistance_bare_ohm",
     "charge_transfer_resistance_coated_ohm", "li_electrode_area_m2",
     "coating_conductivity_S_per_m", "coating_thickness_m", "coating_youngs_modulus_Pa",
-    "coating_poisson_ratio")
+    "coating_poisson_ratio", "surface_energy_J_per_m2")
 
 
 #: The coated case's choice of coating form (0 interface, 1 region).

@@ -29,10 +29,15 @@ CONTROLS: tuple[str, ...] = ("galvanostatic", "potentiostatic")
 
 
 def phasefield_read_keys(case: str, control: str = "galvanostatic") -> list[str]:
-    """Registry names one phase-field case reads."""
+    """Registry names one phase-field case reads (``both``: those either case reads)."""
     from hemcell.surface.phasefield import phasefield_parameter_uses
 
-    return list(expand(phasefield_parameter_uses(case, control)))
+    cases = ("bare", "coated") if case == "both" else (case,)
+    return list({k: None for c in cases for k in expand(phasefield_parameter_uses(c, control))})
+
+
+#: Shape of the anisotropy a(θ) = 1 + δ cos m(θ − θ₀): read only when δ > 0.
+ANISOTROPY_SHAPE_KEYS = ("phasefield_anisotropy_mode", "phasefield_anisotropy_angle")
 
 
 def check_phasefield_overrides(case: str, overrides: Sequence[str] | None,
@@ -51,11 +56,16 @@ def check_phasefield_set_keys(kwargs: Mapping[str, Any]) -> None:
 def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = (),
                        duration_s: float | None = None,
                        control: str = "galvanostatic",
-                       coating_model: str | None = None) -> tuple[Any, dict[str, Any]]:
+                       coating_model: str | None = None,
+                       checked_as: str | None = None) -> tuple[Any, dict[str, Any]]:
     """Parameters and provenance record of one phase-field case.
 
     ``coating_model`` (``--coating-model``), when given, replaces the set's
-    ``phasefield_coating_region`` for the coated case.
+    ``phasefield_coating_region`` for the coated case. ``checked_as="both"``: the
+    ``--set`` names are checked against what either case reads (``--case both``: a
+    bare-only name is given to the coated case too, where it changes nothing).
+    ``phasefield_anisotropy_mode``/``_angle`` are refused while the anisotropy strength
+    is 0 (they would change nothing).
 
     Raises
     ------
@@ -87,12 +97,21 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
         raise InputError("--metal", metal, " | ".join(PHASEFIELD_SETS))
     if duration_s is not None and not duration_s > 0:
         raise InputError("--duration-s", duration_s, "a positive time [s]")
-    check_phasefield_overrides(case, overrides, control)
+    check_phasefield_overrides(checked_as or case, overrides, control)
     rc = resolve_case(case, "flat", overrides, control, metal=metal)  # type: ignore[arg-type]
     pf = load_parameter_set(PHASEFIELD_SETS[metal])
     if overrides:
         pf = pf.with_overrides(list(overrides))
     p = phasefield_parameters(rc.parameters, pf.si, case)
+    if p.anisotropy_strength == 0:
+        for key in override_keys(overrides):
+            if key in ANISOTROPY_SHAPE_KEYS:
+                raise InputError(f"--set {key}", "with phasefield_anisotropy_strength 0",
+                                 "only with phasefield_anisotropy_strength > 0 (the "
+                                 "anisotropy is off, so its symmetry and angle change "
+                                 "nothing)",
+                                 hint=f"--set phasefield_anisotropy_strength=... as well, "
+                                      f"or leave out {key}")
     if duration_s is not None:
         p = p.replace(duration_s=float(duration_s))
     if coating_model is not None:
@@ -116,10 +135,11 @@ def run_phasefield_case(case: str, out_dir: Path, metal: str = "Li",
                         overrides: Sequence[str] = (), duration_s: float | None = None,
                         progress: Callable[[str, float], None] | None = None,
                         plots_on: bool = True, control: str = "galvanostatic",
-                        coating_model: str | None = None) -> dict[str, Any]:
+                        coating_model: str | None = None,
+                        checked_as: str | None = None) -> dict[str, Any]:
     """Run one case and write ``metrics.json``, ``run.json``, ``timeseries.csv``,
     ``fields/`` and (``plots_on``) ``frames/`` + ``animation.gif`` to ``out_dir``
-    (:mod:`hemcell.surface.phasefield_output`)."""
+    (:mod:`hemcell.surface.phasefield_output`); ``checked_as``: :func:`resolve_phasefield`."""
     from mpi4py import MPI
 
     from hemcell.runinfo import write_run_record, write_summary
@@ -131,7 +151,8 @@ def run_phasefield_case(case: str, out_dir: Path, metal: str = "Li",
         write_timeseries,
     )
 
-    p, record = resolve_phasefield(case, metal, overrides, duration_s, control, coating_model)
+    p, record = resolve_phasefield(case, metal, overrides, duration_s, control, coating_model,
+                                   checked_as)
     out_dir = Path(out_dir)
     comm = MPI.COMM_WORLD
     if comm.rank == 0:
@@ -172,12 +193,12 @@ def compare_phasefield_cases(out_dir: Path, metal: str = "Li", overrides: Sequen
 
     models = {"bare": None, "coated": coating_model}
     for case in ("bare", "coated"):  # refuse bad input for either before solving
-        resolve_phasefield(case, metal, overrides, duration_s, control, models[case])
+        resolve_phasefield(case, metal, overrides, duration_s, control, models[case], "both")
     out_dir = Path(out_dir)
     metrics = {}
     for case in ("bare", "coated"):
         metrics[case] = run_phasefield_case(case, out_dir / case, metal, overrides, duration_s,
-                                            progress, plots_on, control, models[case])
+                                            progress, plots_on, control, models[case], "both")
     excess_bare = metrics["bare"]["dendrite_index"] - 1.0
     summary = {
         "metal": metal,
