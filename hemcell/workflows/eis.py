@@ -85,13 +85,20 @@ AREA_NOTE = ("li_electrode_area of the sets: 1.911 cm**2, assumed (15.6 mm Li di
 
 
 # ---------------------------------------------------------------------- input parsing
+#: Most frequencies one spectrum may ask for: a guard against a mistyped density
+#: (``1e-2:1e6:100000/decade`` asked for 800 001 solves and ran for minutes); 200 per
+#: decade over 10 decades, while measured spectra hold 10-100 points (assumed bound).
+MAX_FREQUENCIES = 2001
+
+
 def parse_frequencies(text: str) -> np.ndarray:
     """``START:STOP:N/decade`` (log spaced, both ends included) or a comma list [Hz].
 
     Raises
     ------
     InputError
-        Malformed text, a frequency <= 0, or START >= STOP.
+        Malformed text, a frequency <= 0, START >= STOP, or more than
+        :data:`MAX_FREQUENCIES` frequencies.
     """
     allowed = "START:STOP:N/decade with 0 < START < STOP (e.g. 1e-2:1e6:10/decade), " \
               "or comma-separated frequencies > 0 Hz"
@@ -102,12 +109,18 @@ def parse_frequencies(text: str) -> np.ndarray:
             if not (lo > 0 and hi > lo and per > 0 and math.isfinite(hi)):
                 raise InputError("--frequencies", text, allowed)
             n = max(2, round(per * math.log10(hi / lo)) + 1)
+            if n > MAX_FREQUENCIES:
+                raise InputError("--frequencies", text, f"at most {MAX_FREQUENCIES} "
+                                 f"frequencies (this asks for {n})",
+                                 hint="fewer points per decade, e.g. 10/decade")
             return np.logspace(math.log10(lo), math.log10(hi), n)
         f = np.array([float(x) for x in text.split(",") if x.strip()])
     except ValueError:
         raise InputError("--frequencies", text, allowed) from None
     if f.size == 0 or np.any(~np.isfinite(f)) or np.any(f <= 0):
         raise InputError("--frequencies", text, allowed)
+    if f.size > MAX_FREQUENCIES:
+        raise InputError("--frequencies", text, f"at most {MAX_FREQUENCIES} frequencies")
     return np.unique(f)
 
 

@@ -201,3 +201,16 @@ def test_an_empty_option_text_is_a_value_not_the_default(tmp_path, capsys, cell,
 
     assert main(["eis", cell, option, "", "--out", str(tmp_path / "o")]) == 2
     assert "got ''" in capsys.readouterr().err
+
+
+def test_a_mistyped_frequency_density_is_refused_before_any_solve():
+    """``1e-2:1e6:100000/decade`` asks for 800 001 solves (it ran for minutes): refused
+    with the count it asks for; the cap itself is accepted."""
+    from hemcell.errors import InputError
+    from hemcell.workflows.eis import MAX_FREQUENCIES, parse_frequencies
+
+    with pytest.raises(InputError, match="800001"):
+        parse_frequencies("1e-2:1e6:100000/decade")
+    assert parse_frequencies("1e-2:1e8:200/decade").size == MAX_FREQUENCIES
+    with pytest.raises(InputError, match="at most"):
+        parse_frequencies(",".join(str(1.0 + k) for k in range(MAX_FREQUENCIES + 1)))
