@@ -191,6 +191,12 @@ def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
         raise InputError("--protocol step", raw, "a non-zero current; for no current use "
                          "'Rest for ...'")
     volts = voltage_cutoffs_V(step)
+    if kind == "Voltage" and volts:  # the step holds V: "until ... V" is never met
+        raise InputError("--protocol step", raw, "a voltage hold that ends on a current "
+                         "('Hold at 0.01 V until 10 mA/g') or a duration ('for 1 hour'), "
+                         "not on a voltage",
+                         hint="'Discharge at X V' / 'Hold at X V' hold the voltage at X; for "
+                              "a current write A/g, mA/g or a C-rate")
     if kind == "Voltage":
         volts.append(float(step.value))
     if any(v < 0 for v in volts):

@@ -181,8 +181,8 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     """
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
-    if not c_rate > 0:
-        raise InputError("--c-rate", c_rate, "a C-rate > 0")
+    if not 0 < c_rate < float("inf"):
+        raise InputError("--c-rate", c_rate, "a finite C-rate > 0")
     if stride < 1:
         raise InputError("--stride", stride, "an integer >= 1")
     if cv_cutoff_c_rate is not None and not 0 < cv_cutoff_c_rate < c_rate:
