@@ -177,7 +177,7 @@ def cv(
     tc = ", ".join(fmt(x) for x in s["true_capacitive_fraction"])
     typer.echo(f"capacitive fraction (k1/k2): {cf}")
     typer.echo(f"true capacitive share:       {tc}")
-    for warning in s["capacitive_fraction_warnings"]:
+    for warning in [*s["b_value_warnings"], *s["capacitive_fraction_warnings"]]:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"wrote {out}/summary.json, cv.csv" + ("" if no_plots else ", cv.png, b_value.png"))
 

@@ -124,6 +124,33 @@ def k1k2_quality(v: Sequence[float], i: np.ndarray, k1: np.ndarray, k2: np.ndarr
     return {"r2": r2_list, "opposing": opposing}
 
 
+def b_value_warnings(b: dict[str, Any]) -> list[str]:
+    """One warning per branch whose b-value is not positive.
+
+    |i| = a v^b reads b = 0.5 as semi-infinite diffusion (Randles–Ševčík) and b = 1 as a
+    surface-controlled current (seed 000 L466–469); a peak current that does not grow
+    with the scan rate (b ≤ 0) is neither, and the number is not a b-value of a process
+    (e.g. an anodic peak that moves to another process as the rate rises).
+
+    Parameters
+    ----------
+    b
+        ``summary.json``'s ``b_value``: per branch ``kind`` the fitted b (or None) and
+        ``<kind>_r2``.
+    """
+    out = []
+    for kind in ("cathodic", "anodic"):
+        value = b.get(kind)
+        if value is not None and not value > 0:
+            r2 = b.get(f"{kind}_r2")
+            fit = f" (R² {r2:.2f} of the log-log fit)" if r2 is not None else ""
+            out.append(f"{kind} b-value {value:.3f}{fit}: the {kind} peak current does not "
+                       "grow with the scan rate, so |i| = a v^b describes no diffusion (0.5) "
+                       "or surface (1) process here; see the peaks in summary.json or give "
+                       "--at-voltage")
+    return out
+
+
 def capacitive_fraction_warnings(rates: Sequence[float], fractions: Sequence[float | None],
                                  grid: np.ndarray, quality: dict[str, dict[str, Any]]
                                  ) -> list[str]:
@@ -450,6 +477,7 @@ def analyse(res: CVResult, at_voltage: float | None = None) -> dict[str, Any]:
         else:
             b[kind] = None
     out["b_value"] = b
+    out["b_value_warnings"] = b_value_warnings(b)
     out["peaks"] = peaks
     if len(rates) >= 2:
         cap = np.zeros(len(rates))
