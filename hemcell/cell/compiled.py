@@ -145,9 +145,9 @@ def compiler_available() -> bool:
         return True
     if AOT_COMPILER not in _WARNED:
         _WARNED.add(AOT_COMPILER)
-        warnings.warn(f"no C compiler ({AOT_COMPILER!r} not found): the model's residual and "
-                      "Jacobian run uncompiled in CasADi's virtual machine (slower "
-                      "re-solves, the same results)", RuntimeWarning, stacklevel=3)
+        warnings.warn(f"no C compiler ({AOT_COMPILER!r} not found): the model's residual runs "
+                      "uncompiled in CasADi's virtual machine (slower re-solves, the same "
+                      "results)", RuntimeWarning, stacklevel=3)
     return False
 
 

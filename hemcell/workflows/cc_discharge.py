@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from hemcell.cell.electrolytes import J0_METAL
 from hemcell.errors import InputError, SimulationError
 
 if TYPE_CHECKING:
@@ -82,7 +83,20 @@ def base_values(setup: Setup) -> Any:
     p = load_parameter_set(setup.params)
     if setup.overrides:
         p = p.with_overrides(list(setup.overrides))
-    pv = p.to_pybamm_parameter_values()
+    pv = p.to_pybamm_parameter_values() if p.kind == "surface" else None
+    if pv is None or C_MAX not in pv.keys():  # an anode, cathode or phase-field set
+        raise InputError("--params", setup.params, "a Li-metal cell set with its positive "
+                         "electrode: bare_li, azcnf_coated_li or a set that extends one",
+                         hint=f"this set (kind: {p.kind}) describes no Li | positive-electrode "
+                              "half-cell; HEM anode and cathode sets run in `hemcell cell run`")
+    if J0_METAL not in pv.keys():  # azcnf_coated_li: its Li kinetics are the 64/44 Ohm rule
+        raise InputError("--params", setup.params, "a Li-metal cell set with its positive "
+                         "electrode and a Li exchange current density (bare_li)",
+                         hint="this set gives no li_exchange_current_density (the coated Li's "
+                              "kinetics come from its charge-transfer resistance in "
+                              "`hemcell limetal`); give one, e.g. --set "
+                              "li_exchange_current_density=103.4A/m**2 (bare_li's 70.6 A/m**2 "
+                              "by the 64/44 Ohm rule, docs/limetal.md)")
     pv.update({C_INIT: setup.initial_stoichiometry * float(pv[C_MAX])})
     return pv
 
@@ -136,8 +150,8 @@ def discharge(setup: Setup, c_rate: float) -> dict[str, Any]:
     """
     import pybamm
 
-    if not c_rate > 0:
-        raise InputError("--c-rate", c_rate, "a C-rate > 0")
+    if not 0 < c_rate < float("inf"):
+        raise InputError("--c-rate", c_rate, "a finite C-rate > 0")
     pv = base_values(setup)
     current = c_rate * float(pv["Nominal cell capacity [A.h]"])
     pv.update({CURRENT: current})

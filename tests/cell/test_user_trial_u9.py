@@ -49,3 +49,40 @@ def test_a_peak_current_that_does_not_grow_with_the_scan_rate_gets_a_b_value_war
     assert len(warnings) == 1 and warnings[0].startswith("anodic b-value -0.0")
     assert "does not grow with the scan rate" in warnings[0] and "R² 0.4" in warnings[0]
     assert b_value_warnings({"cathodic": None, "anodic": None}) == []
+
+
+@pytest.mark.parametrize("params", ["heo_rocksalt_mgconicuzn", "phasefield_li",
+                                    "cathode_he_nvpf"])
+def test_pybamm_cc_discharge_refuses_a_set_without_a_li_lfp_cell(params):
+    """`hemcell pybamm cc-discharge --params heo_rocksalt_mgconicuzn` exited 1 with
+    PyBaMM's "Events ['Maximum voltage [V]'] are non-positive"; phasefield_li and a
+    cathode set with "unexpected KeyError: ... Maximum concentration in positive
+    electrode"."""
+    from hemcell.workflows.cc_discharge import Setup, discharge
+
+    with pytest.raises(InputError) as exc:
+        discharge(Setup(params=params), 1.0)
+    assert exc.value.field == "--params" and "bare_li" in exc.value.allowed
+
+
+def test_pybamm_cc_discharge_names_the_missing_li_exchange_current_of_the_coated_set():
+    """`--params azcnf_coated_li` exited 1 with "unexpected KeyError: Exchange-current
+    density for lithium metal electrode"; with the value given it runs."""
+    from hemcell.workflows.cc_discharge import Setup, base_values, discharge
+
+    with pytest.raises(InputError) as exc:
+        discharge(Setup(params="azcnf_coated_li"), 1.0)
+    assert exc.value.field == "--params" and "li_exchange_current_density" in exc.value.hint
+    pv = base_values(Setup(params="azcnf_coated_li",
+                           overrides=("li_exchange_current_density=103.4A/m**2",)))
+    assert pv["Exchange-current density for lithium metal electrode [A.m-2]"] == 103.4
+
+
+@pytest.mark.parametrize("c_rate", [float("inf"), float("nan"), 0.0])
+def test_pybamm_cc_discharge_refuses_a_c_rate_that_is_not_finite_and_positive(c_rate):
+    """`--c-rate inf` exited 1 with "PyBaMM failed: t_eval must have at least 2 entries"."""
+    from hemcell.workflows.cc_discharge import Setup, discharge
+
+    with pytest.raises(InputError) as exc:
+        discharge(Setup(), c_rate)
+    assert exc.value.field == "--c-rate" and "finite" in exc.value.allowed
