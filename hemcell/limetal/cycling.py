@@ -186,9 +186,9 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     if stride < 1:
         raise InputError("--stride", stride, "an integer >= 1")
     if cv_cutoff_c_rate is not None and not 0 < cv_cutoff_c_rate < c_rate:
+        usual = ", e.g. 0.05 (C/20)" if c_rate > 0.05 else ""  # not a value refused here
         raise InputError("--cv-cutoff-c-rate", cv_cutoff_c_rate,
-                         f"a C-rate between 0 and the charging C-rate {c_rate:g}, e.g. 0.05 "
-                         "(C/20)")
+                         f"a C-rate between 0 and the charging C-rate {c_rate:g}{usual}")
     p = cell.params
     geo = cell.geometry
     current = c_rate * geo.current_1c_A

@@ -26,3 +26,16 @@ def test_run_cycling_refuses_an_infinite_c_rate():
     with pytest.raises(InputError) as exc:
         run_cycling(None, 2, float("inf"))  # refused before the cell is read
     assert exc.value.field == "--c-rate" and "finite" in exc.value.allowed
+
+
+def test_the_cv_cut_off_message_suggests_no_value_it_refuses():
+    """`--c-rate 0.05 --cv-cutoff-c-rate 0.05` was refused with "e.g. 0.05 (C/20)"."""
+    from hemcell.errors import InputError
+    from hemcell.limetal.cycling import run_cycling
+
+    with pytest.raises(InputError) as exc:
+        run_cycling(None, 2, 0.05, cv_cutoff_c_rate=0.05)
+    assert "0.05 (C/20)" not in exc.value.allowed
+    with pytest.raises(InputError) as exc:
+        run_cycling(None, 2, 1.0, cv_cutoff_c_rate=1.0)
+    assert "e.g. 0.05 (C/20)" in exc.value.allowed
