@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pybamm
 
+from hemcell.errors import InputError
 from hemcell.laws import arrhenius_factor
 from hemcell.materials.elements import atomic_mass_g_per_mol, metal_density_g_per_cm3
 from hemcell.params.uses import ParameterUse
@@ -54,6 +55,12 @@ ELECTROLYTE_KEYS = (
     "Thermodynamic factor",
     "Initial concentration in electrolyte [mol.m-3]",
 )
+#: Temperature of the tabulated electrolytes without a temperature dependence [K]
+#: (Chayambuka2022: "Reference temperature [K]" 298.15).
+TABLE_TEMPERATURE_K = 298.15
+#: Distance from it below which no warning is given [K] (assumed: a thermostat's
+#: setting of 25 C to within a kelvin).
+TABLE_TEMPERATURE_TOLERANCE_K = 1.0
 J0_METAL = "Exchange-current density for lithium metal electrode [A.m-2]"
 V_METAL = "Lithium metal partial molar volume [m3.mol-1]"
 
@@ -123,6 +130,37 @@ def electrolyte_values(ion: str) -> dict[str, Any]:
     out[J0_METAL] = metal_exchange_current(float(ce["exchange_rate_constant"]["value"]))
     out[V_METAL] = metal_molar_volume_m3_per_mol(ce["metal"])
     return out
+
+
+def half_cell_temperature_warnings(ion: str, temperature_K: float) -> list[str]:
+    """What a half cell against the ``ion`` metal at ``temperature_K`` must say.
+
+    The metal counter electrode must be solid: at or above its melting point
+    (``carrier_ions.yaml`` ``melting_point``, with its source) the cell is refused. An
+    electrolyte whose transport does not follow temperature (``temperature_dependent:
+    false``: Chayambuka2022's NaPF₆ tables, also standing in for K) gives a warning away
+    from 298.15 K: the kinetics move with temperature, its conductivity and diffusivity do
+    not. The LiPF₆ electrolyte's own range and policy are
+    :func:`hemcell.materials.lipf6_electrolyte.valoen_electrolyte_warnings`.
+
+    Raises
+    ------
+    InputError
+        ``temperature_K`` at or above the counter electrode's melting point.
+    """
+    entry = carrier_ion_data()["ions"][ion]
+    ce = entry["counter_electrode"]
+    melting_K = float(ce["melting_point"]["value"])
+    if temperature_K >= melting_K:
+        raise InputError("ambient_temperature", f"{temperature_K:g} K",
+                         f"below {melting_K:g} K, where the {ce['metal']} counter electrode "
+                         "melts", hint="a half cell needs a solid metal counter electrode")
+    if not entry["electrolyte"].get("temperature_dependent", True) and abs(
+            temperature_K - TABLE_TEMPERATURE_K) > TABLE_TEMPERATURE_TOLERANCE_K:
+        return [f"the {entry['electrolyte']['name']} electrolyte's conductivity and "
+                f"diffusivity are tables at {TABLE_TEMPERATURE_K:g} K with no temperature "
+                f"dependence: at {temperature_K:g} K only the kinetics follow temperature"]
+    return []
 
 
 def describe(ion: str) -> dict[str, str]:

@@ -321,6 +321,11 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     from hemcell.runinfo import report_warnings
 
     report_warnings(valoen_electrolyte_warnings(pv))  # Xu2019 electrolyte: T policy
+    if rec.cell == "half":  # a solid metal counter electrode; Na/K electrolyte tables
+        from hemcell.cell.electrolytes import half_cell_temperature_warnings
+
+        report_warnings(half_cell_temperature_warnings(
+            si.get("_carrier_ion", "Li"), float(pv["Ambient temperature [K]"])))
     report_warnings(_onset_warnings(rec, inv, pv))
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())

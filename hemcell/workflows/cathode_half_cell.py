@@ -180,7 +180,12 @@ def run_cell(
     si, _ = _values(params, overrides or [])
     check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
     if rec.cell == CELL:
+        from hemcell.cell.electrolytes import half_cell_temperature_warnings
+        from hemcell.runinfo import report_warnings
+
         pv = half_cell_values(params, si)
+        report_warnings(half_cell_temperature_warnings(cathode_carrier(si),
+                                                       float(pv["Ambient temperature [K]"])))
     else:
         from hemcell.cell.hard_carbon import full_cell_values
 
