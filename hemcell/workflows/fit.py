@@ -460,6 +460,8 @@ def load_spec(path: str | Path) -> FitSpec:
             raise InputError("model.set", f"{key}={value}", "values held fixed, not one of "
                              "fit.parameters (fitted: its value comes from the fit)",
                              hint=f"remove {key} from model.set or from fit.parameters")
+    if command.startswith("eis "):
+        _refuse_unread_eis(command, model, [q.name for q in parameters], sets)
     multistart, seed = fit.get("multistart", 3), fit.get("seed", 0)
     if not isinstance(multistart, int) or multistart < 1:
         raise InputError("fit.multistart", multistart, "a whole number >= 1")
@@ -487,6 +489,25 @@ def load_spec(path: str | Path) -> FitSpec:
         raise InputError("objective.jacobian", jac, f"one of {list(JACOBIANS)}")
     return FitSpec(p, model, data, parameters, signal, sigma, jac, multistart, seed, points,
                    dict(raw), sigma_unit)
+
+
+def _refuse_unread_eis(command: str, model: Mapping[str, Any], fitted: Sequence[str],
+                       sets: Sequence[str]) -> None:
+    """Refuse (exit 2) a fitted or fixed value the spectrum's model does not read
+    (:func:`hemcell.workflows.eis.check_overrides`): fitting one would only give a
+    singular Jacobian. The HEM half-cell's own names are checked when its recipe is
+    prepared."""
+    from hemcell.workflows.eis import check_overrides
+
+    cell = command.split(" ", 1)[1]
+    anode = model.get("anode", "bare")
+    anodes = ("bare", "coated") if anode == "both" else (str(anode),)
+    for where, entries in (("model.set", list(sets)),
+                           *(("fit.parameters", [f"{name}=0"]) for name in fitted)):
+        try:
+            check_overrides(cell, anodes, entries)
+        except InputError as err:
+            raise InputError(where, err.value, err.allowed, hint=err.hint) from None
 
 
 # --------------------------------------------------------------------------- problem

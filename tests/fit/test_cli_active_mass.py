@@ -16,25 +16,11 @@ from hemcell.cli.fit import with_active_mass
 from hemcell.resources import repo_root
 from hemcell.workflows.fit import RECIPE_MASS, FitProblem, load_spec
 
-DATA = repo_root() / "examples" / "data" / "synthetic_rate_0.1Ag.csv"
 MODEL = {"command": "cell run", "recipe": "hem_half_cell_sp",
          "params": "heo_rocksalt_mgconicuzn",
          "mechanisms": ["intercalation", "conversion", "alloying", "space_charge"]}
 J0 = {"initial": "3e-3 A/m**2", "bounds": ["1e-5 A/m**2", "1e-1 A/m**2"], "scale": "log"}
 PROTOCOL = "Discharge at 0.1 A/g until 0.01 V"
-#: the electrode of the absolute data [g]: 0.1 A/g is 0.12 mA on it
-MASS_G = 1.2e-3
-
-
-@pytest.fixture(scope="module")
-def absolute_csv(tmp_path_factory):
-    """The shipped 0.1 A/g synthetic curve for a 1.2 mg electrode (mA, mAh)."""
-    rows = np.loadtxt(DATA, delimiter=",", comments="#", skiprows=2)
-    path = tmp_path_factory.mktemp("mass") / "electrode_1p2mg.csv"
-    body = "".join(f"{t:.3f},{i * MASS_G:.9g},{v:.6f},{q * MASS_G:.9g}\n" for t, i, v, q in rows)
-    path.write_text("# SYNTHETIC: synthetic_rate_0.1Ag.csv for a 1.2 mg electrode\n"
-                    "time [s],current [mA],voltage [V],capacity [mAh]\n" + body)
-    return path
 
 
 def _spec(tmp_path, data):

@@ -37,19 +37,6 @@ MODEL = {"command": "cell run", "recipe": "hem_half_cell_sp", "params": BASE,
          "mechanisms": ["intercalation", "conversion", "alloying", "space_charge"]}
 J0 = {"initial": "3e-3 A/m**2", "bounds": ["1e-5 A/m**2", "1e-1 A/m**2"], "scale": "log"}
 PROTOCOL = "Discharge at 0.1 A/g until 0.01 V"
-#: the user's electrode [g] (the model's holds 15.28 mg)
-MASS_G = 1.2e-3
-
-
-@pytest.fixture(scope="module")
-def absolute_csv(tmp_path_factory):
-    """The 0.1 A/g synthetic curve of a 1.2 mg electrode, current in mA, capacity in mAh."""
-    rows = np.loadtxt(DATA, delimiter=",", comments="#", skiprows=2)
-    path = tmp_path_factory.mktemp("u4") / "electrode_1p2mg.csv"
-    body = "".join(f"{t:.3f},{i * MASS_G:.9g},{v:.6f},{q * MASS_G:.9g}\n" for t, i, v, q in rows)
-    path.write_text("# SYNTHETIC: synthetic_rate_0.1Ag.csv for a 1.2 mg electrode\n"
-                    "time [s],current [mA],voltage [V],capacity [mAh]\n" + body)
-    return path
 
 
 def write_spec(tmp_path, data, parameters=None, sigma="5 mV", signal="voltage_vs_time"):
