@@ -118,10 +118,11 @@ FAILED_RESIDUAL = 1e3
 #: four-mechanism single-particle anode 3-5x faster for ~2 s of gcc the first time a model
 #: structure is solved. Not the P2D anode: IDAKLU's option compiles all seven solver functions in
 #: one gcc -O3 call (2.1 MB of C, the Jacobian-vector product and the initial-condition residual
-#: and Jacobian too, 38 s); its recipe compiles its own residual instead
-#: (``compiled: true``, :mod:`hemcell.cell.compiled`, docs/anode.md "Numerics"). The sensitivity
-#: model is never compiled this way: compiled, its sensitivities came out wrong at some points
-#: (21x off at one exchange current) while the interpreted ones agree with central differences.
+#: and Jacobian too, 38 s); a P2D model built once compiles its own residual instead
+#: (:data:`FIT_SOLVES_EXPECTED`, :mod:`hemcell.cell.compiled`, docs/anode.md "Numerics").
+#: The sensitivity model is never compiled this way: compiled, its sensitivities came out
+#: wrong at some points (21x off at one exchange current) while the interpreted ones agree
+#: with central differences.
 #: Without a C compiler PyBaMM warns and runs uncompiled. IDAKLU's option takes no compiler
 #: flags; a portable build re-solved the single-particle anode 7 % slower.
 COMPILED_GEOMETRIES = ("sp",)
