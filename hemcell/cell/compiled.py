@@ -72,6 +72,7 @@ def pays_to_compile(geometry: str, expected_solves: int) -> bool:
     """
     return geometry in BREAK_EVEN_SOLVES and expected_solves >= BREAK_EVEN_SOLVES[geometry]
 
+
 _WARNED: set[str] = set()
 
 

@@ -54,7 +54,6 @@ import pybamm
 
 from hemcell.cell.compiled import (
     AOT_CACHE_ENV,
-    compile_cache_key,  # noqa: F401 - the fit's compile cache is keyed by it (tests)
     keyed_cache_dir,
     native_compile_cache_key,
     pays_to_compile,

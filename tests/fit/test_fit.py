@@ -432,7 +432,7 @@ def test_compile_cache_key_changes_with_what_the_library_depends_on():
     """The compiled-library directory is keyed by the -march=native target, compiler,
     PyBaMM and CasADi versions and machine: two CPUs sharing a home directory never load
     each other's libraries (no compilation here)."""
-    from hemcell.workflows.fit import compile_cache_key
+    from hemcell.cell.compiled import compile_cache_key
 
     args = dict(native_target="-march= cooperlake\n-mavx512f [enabled]",
                 compiler_version="gcc (Debian 12.2.0-14) 12.2.0", pybamm_version="26.10.1",
