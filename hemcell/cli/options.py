@@ -9,8 +9,9 @@ draw: the waits for PNG maps and GIFs go, the numbers and data files stay the sa
 ``--out`` is checked while the command line is parsed, before anything is solved: it
 must not be empty, a file, or under a file; the folder (or the nearest folder above it
 that exists) must be writable; and a folder that already holds files is refused unless
-``--overwrite`` is given (a sweep's ``--resume`` also reuses its folder). Nothing is
-created by the check itself.
+``--overwrite`` is given (a sweep's ``--resume`` also reuses its folder). Writability is
+probed by creating and removing a file in that folder (permission bits are not enough:
+root passes them on ``/proc`` and read-only mounts); nothing is left behind.
 """
 
 from __future__ import annotations
@@ -67,11 +68,34 @@ def check_out_folder(out: Path, reuse: bool) -> Path:
     if not os.access(existing, os.W_OK | os.X_OK):
         raise InputError("--out", str(out), f"a folder you can write to ({existing} is not "
                                             "writable)")
+    _probe_write(out, existing)
     if not reuse and out.is_dir() and any(out.iterdir()):
         raise InputError("--out", str(out), "a new or empty folder",
                          hint="pass --overwrite to write into it (files of the same name "
                               "are replaced, others kept), or choose another --out")
     return out
+
+
+def _probe_write(out: Path, folder: Path) -> None:
+    """Create and remove a file in ``folder``: permission bits do not tell root (who
+    passes ``os.access`` everywhere) that ``/proc`` or a read-only mount refuses files.
+
+    Raises
+    ------
+    InputError
+        Naming ``--out`` when the file cannot be created.
+    """
+    import tempfile
+
+    from hemcell.errors import InputError
+
+    try:
+        fd, name = tempfile.mkstemp(prefix=".hemcell-probe-", dir=folder)
+    except OSError as exc:
+        raise InputError("--out", str(out), f"a folder you can write to (could not create "
+                                            f"a file in {folder}: {exc.strerror})") from None
+    os.close(fd)
+    os.unlink(name)
 
 
 def _check_out(ctx: Any, param: Any, value: Any) -> Any:
