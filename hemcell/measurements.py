@@ -212,9 +212,10 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     Raises
     ------
     InputError
-        Naming the file, the column and the row: an empty file, a header without a
-        unit or with an unknown unit or quantity, a missing or non-numeric (NaN) value,
-        a time that does not increase.
+        Naming the file, the column and the row: an empty file, fewer than two rows
+        in a time series or a spectrum, a header without a unit or with an unknown
+        unit or quantity, a missing or non-numeric (NaN) value, a time that does not
+        increase.
     """
     p = Path(path)
     if not p.is_file():
@@ -232,7 +233,10 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     sep = _delimiter(lines[start])
     headers = lines[start].split(sep)
     rows = [ln.split(sep) for ln in lines[start + 1:] if not comment(ln)]
-    least = 2 if "time" in required else 1  # a curve needs two points, a table one
+    # A curve needs two points, and so does a spectrum: one frequency gives two numbers
+    # (Re Z, Im Z) that a two-parameter arc matches exactly, judging nothing. A table
+    # (per cycle, per C-rate) may have one row.
+    least = 2 if "time" in required or "frequency" in required else 1
     if len(rows) < least:
         raise InputError(f"{p.name}", f"{len(rows)} data row(s)", f"at least {least} data "
                          f"row(s) under the header '{lines[start].strip()}'")
