@@ -97,14 +97,19 @@ def plot_cycling(path: Path, records: Mapping[str, Any],
 
 
 def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
-    """Overpotential per cycle vs time, and the voltage trace of the first cycles."""
+    """Overpotential per cycle vs time, the voltage trace of the first cycles, and the
+    protrusion length per cycle against the separator thickness
+    (:mod:`hemcell.limetal.short`)."""
     plt = _plt()
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(15, 4))
     for label, r in results.items():
         t_h = [t / 3600 for t in r.cycle_end_time_s[:len(r.overpotential_V)]]
         line, = a1.plot(t_h, [1e3 * v for v in r.overpotential_V], label=label)
         if r.time_to_failure_h is not None:
             a1.axvline(r.time_to_failure_h, ls=":", color=line.get_color())
+        tips = r.protrusion_um or []
+        a3.plot([t / 3600 for t in r.cycle_end_time_s[:len(tips)]], tips,
+                color=line.get_color(), label=f"{label} ({r.failure_mode or 'no failure'})")
         ts, vs = [], []
         for n, v in enumerate(r.overpotential_V[:5]):
             t0 = (r.cycle_end_time_s[n - 1] if n else 0.0) / 3600
@@ -119,6 +124,14 @@ def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
     a2.set_xlabel("time (h)")
     a2.set_ylabel("cell voltage (mV)")
     a2.set_title("first cycles")
+    separators = {r.separator_thickness_um for r in results.values()
+                  if r.separator_thickness_um is not None}
+    for s_um in separators:
+        a3.axhline(s_um, ls="--", color="grey")
+    a3.set_xlabel("time (h)")
+    a3.set_ylabel("protrusion length (um)")
+    a3.set_title("dendrite tip per cycle (dashed: separator)")
+    a3.legend()
     from hemcell.figures import save_figure
 
     save_figure(fig, path, dpi=120)

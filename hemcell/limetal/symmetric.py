@@ -79,6 +79,14 @@ from hemcell.limetal.electrolyte import ElectrolyteBudget, layer_uptake_m3_per_m
 from hemcell.limetal.kinetics import interface_overpotential_V, local_deposition_overpotential_V
 from hemcell.limetal.losses import LiInventory, layer_diffusion_resistance_s_per_m, loss_fraction
 from hemcell.limetal.parameters import LiMetalParameters, field_uses
+from hemcell.limetal.short import (
+    SHORT_CIRCUIT,
+    Protrusion,
+    depletion_time_s,
+    limiting_current_A_per_m2,
+    sand_time_s,
+    tip_velocity_m_per_s,
+)
 from hemcell.params.uses import ParameterUse
 
 #: What the Li‖Li cell reads besides its Li electrodes
@@ -110,6 +118,14 @@ class SymmetricResult:
     failure_reason: str | None = None
     stripping_electrode: LiInventory | None = None
     counter_electrode: LiInventory | None = None
+    protrusion_um: list[float] | None = None
+    separator_thickness_um: float | None = None
+
+    @property
+    def failure_mode(self) -> str | None:
+        """``short``, ``salt depletion``, ``inventory`` or None (no failure)."""
+        return {None: None, SHORT_CIRCUIT: "short", INVENTORY_EXHAUSTED: "inventory",
+                SALT_DEPLETION: "salt depletion"}[self.failure_reason]
 
     @property
     def time_to_failure_h(self) -> float | None:
@@ -156,6 +172,8 @@ def concentration_overpotential_V(p: LiMetalParameters, current_density_A_per_m2
 
 #: ``failure_reason`` of a cell whose stripping foil ran out of Li.
 INVENTORY_EXHAUSTED = "Li inventory exhausted"
+#: ``failure_reason`` of a cell whose steady salt difference reached 2 c0.
+SALT_DEPLETION = "salt depletion at the plating surface"
 
 
 def inventory_runout_s(active_li_C_per_m2: float, current_density_A_per_m2: float,
@@ -235,9 +253,9 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
     r_sep = 1.0 / p.separator_conductance_S_per_m2
     for i in sorted({i for i, _ in schedule}):
         if not math.isfinite(concentration_overpotential_V(p, i)):
-            c0 = p.electrolyte_concentration_mol_per_m3
-            i_lim = 2 * c0 * FARADAY_C_PER_MOL / ((1 - p.cation_transference_number)
-                                                   * separator_diffusion_resistance_s_per_m(p))
+            i_lim = limiting_current_A_per_m2(p.electrolyte_concentration_mol_per_m3,
+                                              p.cation_transference_number,
+                                              separator_diffusion_resistance_s_per_m(p))
             raise InputError("--current-density", i, f"below the limiting current "
                              f"{i_lim:.4g} A/m**2 of the separator")
     eta_ct: dict[float, float] = {}
@@ -256,6 +274,8 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
     reason = None
     a = LiInventory(active_C_per_m2=foil)
     b = LiInventory(active_C_per_m2=foil if counter == "li" else 0.0)
+    tip_a, tip_b = Protrusion(), Protrusion()
+    protrusion_um: list[float] = []
     t = 0.0
     for n, (i, q) in enumerate(schedule, start=1):
         runout_s = inventory_runout_s(a.active_C_per_m2, i, q)
@@ -264,8 +284,20 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
             t_end.append(t + runout_s)
             break
         a.strip(q)
-        b.plate(q, lam[i])
-        a.plate(b.strip(q), lam[i])  # Cu returns only its active deposit
+        short_s = _grow_protrusion(p, tip_b, a, i, q, lam[i])  # B plates, A strips
+        if short_s is None:
+            b.plate(q, lam[i])
+            returned = b.strip(q)  # Cu returns only its active deposit
+            short_s = _grow_protrusion(p, tip_a, b, i, returned, lam[i])
+            if short_s is not None:
+                short_s += q / i
+            else:
+                a.plate(returned, lam[i])
+        protrusion_um.append(1e6 * max(tip_a.peak_m[-1:] + tip_b.peak_m[-1:]))
+        if short_s is not None:
+            failure, reason = n, SHORT_CIRCUIT
+            t_end.append(t + short_s)
+            break
         t += 2.0 * q / i
         lost = a.lost_C_per_m2 + b.lost_C_per_m2  # both layers (linear in what they hold)
         if exhausted_h is None and budget.free_volume_m3(
@@ -277,7 +309,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
             p.cell_electrolyte_diffusivity_m2_per_s)
         eta_c = concentration_overpotential_V(p, i, d_dl)
         if not math.isfinite(eta_c):
-            failure, reason = n, "salt depletion at the plating surface"
+            failure, reason = n, SALT_DEPLETION
             t_end.append(t)
             break
         v.append(2 * eta_ct[i] + i * (r_sep + 2 * p.film_resistance_ohm_m2)
@@ -292,7 +324,30 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
              "concentration_V": concentration_overpotential_V(p, i1)}
     return SymmetricResult(i1, q1, 2.0 * q1 / i1, v, lam[i1], failure, terms,
                            [i for i, _ in schedule[:len(t_end)]], t_end, exhausted_h, reason,
-                           a, b)
+                           a, b, protrusion_um, 1e6 * p.separator_thickness_m)
+
+
+def _grow_protrusion(p: LiMetalParameters, tip: Protrusion, counter: LiInventory,
+                     current_density_A_per_m2: float, plated_C_per_m2: float,
+                     loss_fraction_at_tip: float) -> float | None:
+    """One plating half-cycle of ``plated`` at ``i`` for the electrode carrying ``tip``:
+    the short time into the half-cycle, or None (:mod:`hemcell.limetal.short`).
+
+    The salt reaches the tip through the separator and the ``counter`` electrode's
+    dead-Li/SEI layer; the tip carries the focused current ``f i``.
+    """
+    i_tip = p.focusing_factor * current_density_A_per_m2
+    d = p.cell_electrolyte_diffusivity_m2_per_s
+    path = separator_diffusion_resistance_s_per_m(p) + layer_diffusion_resistance_s_per_m(
+        counter.lost_C_per_m2, p.li_molar_volume_m3_per_mol, p.layer_porosity,
+        p.layer_bruggeman, d)
+    c0, tp = p.electrolyte_concentration_mol_per_m3, p.cation_transference_number
+    t_d = depletion_time_s(i_tip, limiting_current_A_per_m2(c0, tp, path),
+                           sand_time_s(i_tip, c0, d, tp, 1.0, p.separator_porosity,
+                                       p.separator_bruggeman))
+    return tip.plate(tip_velocity_m_per_s(i_tip, p.li_molar_volume_m3_per_mol),
+                     plated_C_per_m2 / current_density_A_per_m2, t_d, loss_fraction_at_tip,
+                     p.separator_thickness_m)
 
 
 def electrolyte_budget(p: LiMetalParameters) -> ElectrolyteBudget:
@@ -326,6 +381,9 @@ def symmetric_summary(res: SymmetricResult) -> dict[str, Any]:
         "li_loss_fraction_per_cycle": res.loss_fraction,
         "time_to_failure_h": res.time_to_failure_h,
         "failure_reason": res.failure_reason,
+        "failure_mode": res.failure_mode,
+        "max_protrusion_um": max(res.protrusion_um or [0.0]),
+        "separator_thickness_um": res.separator_thickness_um,
         "failure_current_density_mA_per_cm2": (
             None if res.failure_current_density_A_per_m2 is None
             else res.failure_current_density_A_per_m2 / 10.0),

@@ -446,7 +446,8 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
             "time_h": [t / 3600 for t in r.cycle_end_time_s[:len(r.overpotential_V)]],
             "current_density_mA_per_cm2": [
                 i / 10 for i in r.cycle_current_density_A_per_m2[:len(r.overpotential_V)]],
-            "overpotential_mV": [1e3 * v for v in r.overpotential_V]})
+            "overpotential_mV": [1e3 * v for v in r.overpotential_V],
+            "protrusion_um": (r.protrusion_um or [])[:len(r.overpotential_V)]})
     first = anodes[0]
     summary: dict[str, Any] = {"anode": first, "hours": hours, **sums[first]}
     if schedule is not None:
@@ -541,7 +542,8 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
         _write_csv(out_dir / f"licu_{anode}.csv", {
             "cycle": list(range(1, cycles + 1)),
             "coulombic_efficiency": r.coulombic_efficiency,
-            "overpotential_mV": [1e3 * v for v in r.overpotential_V]})
+            "overpotential_mV": [1e3 * v for v in r.overpotential_V],
+            "protrusion_um": (r.protrusion_um or [])[:len(r.overpotential_V)]})
     first = anodes[0]
     summary: dict[str, Any] = {"anode": first, **sums[first]}
     if len(anodes) > 1:
