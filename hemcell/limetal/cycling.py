@@ -308,19 +308,27 @@ def cycling_summary(rec: CycleRecord) -> dict[str, Any]:
     }
 
 
-def cycling_warnings(summary: dict[str, Any], label: str = "") -> list[str]:
-    """Warnings of a cycling run (:func:`cycling_summary`): a capacity retention above 1
-    is state-of-charge drift of the CC-only protocol (see the module docstring), not a
-    property of the cell.
+def cycling_warnings(summary: dict[str, Any], rec: CycleRecord, label: str = "") -> list[str]:
+    """Warnings of a cycling run (:func:`cycling_summary` of ``rec``): a capacity
+    retention above 1 with the capacity still rising after the second solved cycle is
+    state-of-charge drift (see the module docstring), not a property of the cell.
+
+    Cycle 1 starts from the formation's end, every later cycle from where the previous
+    discharge stopped; a rise from cycle 1 to cycle 2 alone is that difference of
+    starting states, not a trend, and is not warned about. Drift is a trend: the final
+    discharge capacity above that of the second solved cycle (three solved cycles at
+    least).
 
     Returns
     -------
     list of str
-        Empty, or one warning naming the retention, the mean cell CE and the drift of
-        the LFP's lithiation at the start of charge.
+        Empty, or one warning naming the retention, the rise after the second solved
+        cycle, the mean cell CE and the drift of the LFP's lithiation at the start of
+        charge.
     """
     retention = summary["capacity_retention"]
-    if not retention > 1.0:
+    q = rec.discharge_mAh_per_g
+    if not retention > 1.0 or len(q) < 3 or not q[-1] > q[1]:
         return []
     x0, x1 = summary["lfp_lithiation_at_first_charge"], summary["lfp_lithiation_at_last_charge"]
     who = f"{label}: " if label else ""
@@ -328,7 +336,9 @@ def cycling_warnings(summary: dict[str, Any], label: str = "") -> list[str]:
                 "cut-offs" if summary["charge_protocol"] == "cc" else
                 "the CC-CV charges do not end at the same state")
     return [f"{who}capacity retention {retention:.3g} > 1 is state-of-charge drift, not a "
-            f"capacity gain: {protocol}, charge and discharge differ (mean cell CE "
+            f"capacity gain: the discharge capacity still rose after cycle {rec.cycle[1]} "
+            f"({q[1]:.3g} to {q[-1]:.3g} mAh/g); "
+            f"{protocol}, charge and discharge differ (mean cell CE "
             f"{summary['mean_coulombic_efficiency']:.3g}) and the LFP's lithiation at the "
             f"start of charge moved from {x0:.3f} to {x1:.3f}: later discharges start from "
             "a higher state of charge. Retention compares cycles only when each starts from "

@@ -372,7 +372,7 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         rec = run_cycling(cell, cycles, c_rate, stride, cv_cutoff_c_rate=cv_cutoff_c_rate)
         recs[anode], psets[anode], params[anode], focus[anode] = rec, pset, p, info
         sums[anode] = cycling_summary(rec)
-        report_warnings(cycling_warnings(sums[anode], anode), warns)
+        report_warnings(cycling_warnings(sums[anode], rec, anode), warns)
         _write_csv(out_dir / f"cycling_{anode}.csv", rec.as_columns())
     first = anodes[0]
     summary: dict[str, Any] = {"anode": first, "c_rate": c_rate, **sums[first],
