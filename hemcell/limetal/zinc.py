@@ -37,7 +37,11 @@ Zn‖Cu plating/stripping efficiency to first order in :math:`Q_{HER}/q`). The f
 :math:`q` from an electrode, after :math:`N = \lfloor (Q_0 - q)/\Delta Q \rfloor`
 completed cycles (life :math:`2 N t_h`). Dendrite shorting, by-product passivation and
 the local pH rise that HER causes (seed 001, L95–99) are not modelled: this is the
-inventory (HER) bound on life.
+inventory (HER) bound on life. For the dendrite short the cell reports the necessary
+condition of :mod:`hemcell.limetal.short`: Sand's time of the free electrolyte at the
+plating current, :math:`\tau_S = \pi D (z c_0 F)^2/(4(i(1-t_+))^2)`, and the focusing
+factor :math:`(\tau_S/t_h)^{1/2}` a tip needs to be depleted within a half-cycle (the Zn
+sets carry no separator or focusing factor).
 
 **Coated Zn.** The coating adds its film drop :math:`i h/\kappa_c` to the cell voltage,
 changes the Zn exchange current by the coated-interface rule
@@ -63,6 +67,7 @@ from hemcell.laws import (
     film_area_resistance_ohm_m2,
     hydrogen_evolution_current_density,
 )
+from hemcell.limetal.short import sand_time_s
 from hemcell.params.uses import ParameterUse
 
 #: Field → (registry name, SI unit) read from a Zn set (``zn_bare``, ``zn_hem_coated``).
@@ -80,6 +85,10 @@ _NAMES: dict[str, ParameterUse] = {
     "standard_potential_V": ParameterUse("metal_standard_potential", "V"),
     "molar_volume_m3_per_mol": ParameterUse("li_molar_volume", "m**3/mol"),
     "foil_thickness_m": ParameterUse("zn_foil_thickness", "m"),
+    "electrolyte_concentration_mol_per_m3": ParameterUse("initial_electrolyte_concentration",
+                                                         "mol/m**3"),
+    "electrolyte_diffusivity_m2_per_s": ParameterUse("electrolyte_diffusivity", "m**2/s"),
+    "cation_transference_number": ParameterUse("cation_transference_number", "dimensionless"),
     "current_density_A_per_m2": ParameterUse("zn_symmetric_current_density", "A/m**2"),
     "areal_capacity_C_per_m2": ParameterUse("zn_symmetric_areal_capacity", "C/m**2"),
 }
@@ -137,13 +146,18 @@ class ZincCellParameters:
     foil_thickness_m: float
     current_density_A_per_m2: float
     areal_capacity_C_per_m2: float
+    electrolyte_concentration_mol_per_m3: float
+    electrolyte_diffusivity_m2_per_s: float
+    cation_transference_number: float
     film_resistance_ohm_m2: float = 0.0
 
     def __post_init__(self) -> None:
         """Reject non-positive inputs where the physics needs them positive."""
         for name in ("temperature_K", "charge_number", "exchange_current_A_per_m2",
                      "symmetry_factor", "her_transfer_coefficient", "molar_volume_m3_per_mol",
-                     "foil_thickness_m", "current_density_A_per_m2", "areal_capacity_C_per_m2"):
+                     "foil_thickness_m", "current_density_A_per_m2", "areal_capacity_C_per_m2",
+                     "electrolyte_concentration_mol_per_m3",
+                     "electrolyte_diffusivity_m2_per_s"):
             v = getattr(self, name)
             if not (math.isfinite(v) and v > 0):
                 raise InputError(f"Zn cell parameter {name}", v, "a finite number > 0")
@@ -260,6 +274,19 @@ class ZincSymmetricResult:
     foil_charge_C_per_m2: float
     cycles_to_inventory_end: int
     life_s: float
+    sand_time_s: float
+
+    @property
+    def short_focusing_threshold(self) -> float:
+        """Focusing factor a tip needs to reach Sand's time within a half-cycle,
+        ``(tau_S / t_h)**0.5`` (:mod:`hemcell.limetal.short`; tau_S ∝ 1/i²)."""
+        return math.sqrt(self.sand_time_s / self.half_cycle_time_s)
+
+    @property
+    def failure_mode(self) -> str:
+        """``inventory`` (the HER bound), or ``short possible`` when even the mean current
+        reaches Sand's time within a half-cycle."""
+        return "inventory" if self.short_focusing_threshold > 1.0 else "short possible"
 
     def summary(self) -> dict[str, Any]:
         """Scalar results in the units of the summary files."""
@@ -275,6 +302,9 @@ class ZincSymmetricResult:
             "foil_capacity_mAh_per_cm2": self.foil_charge_C_per_m2 / 36000.0,
             "cycles_to_inventory_end": self.cycles_to_inventory_end,
             "life_h": self.life_s / 3600.0,
+            "failure_mode": self.failure_mode,
+            "sand_time_h": self.sand_time_s / 3600.0,
+            "short_focusing_threshold": self.short_focusing_threshold,
         }
 
 
@@ -301,4 +331,7 @@ def symmetric_cell(p: ZincCellParameters) -> ZincSymmetricResult:
         plating=plate, stripping=strip, half_cycle_time_s=t_h,
         her_charge_per_cycle_C_per_m2=q_her, coulombic_efficiency=1.0 - q_her / q,
         her_fraction_plating=plate.her_current_A_per_m2 / i, cell_voltage_V=voltage,
-        foil_charge_C_per_m2=q0, cycles_to_inventory_end=cycles, life_s=life)
+        foil_charge_C_per_m2=q0, cycles_to_inventory_end=cycles, life_s=life,
+        sand_time_s=sand_time_s(i, p.electrolyte_concentration_mol_per_m3,
+                                p.electrolyte_diffusivity_m2_per_s,
+                                p.cation_transference_number, p.charge_number))
