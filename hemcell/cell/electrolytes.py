@@ -37,9 +37,12 @@ from typing import Any
 import numpy as np
 import pybamm
 
-from hemcell.errors import InputError
 from hemcell.laws import arrhenius_factor
-from hemcell.materials.elements import atomic_mass_g_per_mol, metal_density_g_per_cm3
+from hemcell.materials.elements import (
+    atomic_mass_g_per_mol,
+    metal_density_g_per_cm3,
+    refuse_molten_metal,
+)
 from hemcell.params.uses import ParameterUse
 
 #: Registry names the metal counter electrode of a half-cell reads.
@@ -136,7 +139,8 @@ def half_cell_temperature_warnings(ion: str, temperature_K: float) -> list[str]:
     """What a half cell against the ``ion`` metal at ``temperature_K`` must say.
 
     The metal counter electrode must be solid: at or above its melting point
-    (``carrier_ions.yaml`` ``melting_point``, with its source) the cell is refused. An
+    (:func:`hemcell.materials.elements.melting_point`, with its source) the cell is
+    refused. An
     electrolyte whose transport does not follow temperature (``temperature_dependent:
     false``: Chayambuka2022's NaPF₆ tables, also standing in for K) gives a warning away
     from 298.15 K: the kinetics move with temperature, its conductivity and diffusivity do
@@ -149,12 +153,9 @@ def half_cell_temperature_warnings(ion: str, temperature_K: float) -> list[str]:
         ``temperature_K`` at or above the counter electrode's melting point.
     """
     entry = carrier_ion_data()["ions"][ion]
-    ce = entry["counter_electrode"]
-    melting_K = float(ce["melting_point"]["value"])
-    if temperature_K >= melting_K:
-        raise InputError("ambient_temperature", f"{temperature_K:g} K",
-                         f"below {melting_K:g} K, where the {ce['metal']} counter electrode "
-                         "melts", hint="a half cell needs a solid metal counter electrode")
+    refuse_molten_metal(entry["counter_electrode"]["metal"], temperature_K,
+                        "counter electrode",
+                        hint="a half cell needs a solid metal counter electrode")
     if not entry["electrolyte"].get("temperature_dependent", True) and abs(
             temperature_K - TABLE_TEMPERATURE_K) > TABLE_TEMPERATURE_TOLERANCE_K:
         return [f"the {entry['electrolyte']['name']} electrolyte's conductivity and "

@@ -45,6 +45,7 @@ from hemcell.laws import (
     exchange_current_from_resistance,
     film_area_resistance_ohm_m2,
 )
+from hemcell.materials.elements import refuse_molten_metal
 from hemcell.params.li_sets import li_anode_set_name
 from hemcell.params.uses import ParameterUse, expand, require_parameters, required
 
@@ -419,7 +420,8 @@ def cell_parameters(pset: Any, anode: str, kinetics: Kinetics = "rct",
     ------
     InputError
         Naming every value the model reads that the set does not give; a focusing
-        factor below 1.
+        factor below 1; ``ambient_temperature`` at or above Li's melting point
+        (:func:`hemcell.materials.elements.melting_point`).
     """
     si = pset.si
     from_set = focusing_factor is None
@@ -436,6 +438,9 @@ def cell_parameters(pset: Any, anode: str, kinetics: Kinetics = "rct",
     f = values["focusing_factor"]
     if f < 1:
         raise InputError("current_focusing_factor", f, "a factor >= 1")
+    refuse_molten_metal("Li", values["temperature_K"], "electrode",
+                        hint="the Li-metal cell models need solid Li (set ambient_temperature "
+                             "with --set ambient_temperature=...)")
     return LiMetalParameters(
         anode=anode,
         exchange_current_ref_A_per_m2=reference_exchange_current_A_per_m2(pset, anode,

@@ -2,8 +2,8 @@
 
 Atomic masses and metal densities come from the ``periodictable`` package (CIAAW 2021
 standard atomic weights; CRC Handbook densities); everything else (oxidation states,
-mechanism roles, alloy phases, carrier-ion radii) from the YAML file, where each entry
-names its source.
+mechanism roles, alloy phases, carrier-ion radii, melting points of the metal electrodes)
+from the YAML file, where each entry names its source.
 """
 
 from __future__ import annotations
@@ -86,3 +86,38 @@ def carrier_ion(symbol: str) -> dict[str, Any]:
     if key not in ions:
         raise InputError("--ion", symbol, f"one of {', '.join(ions)}")
     return {"symbol": key, **ions[key]}
+
+
+def melting_point(symbol: str) -> dict[str, Any]:
+    """Melting point of a metal electrode: ``{"value": K, "unit": "K", "source": text}``.
+
+    Raises
+    ------
+    InputError
+        For a metal without a sourced melting point.
+    """
+    data = element_data()
+    points = data["melting_points"]
+    if symbol not in points:
+        raise InputError("metal electrode", symbol, f"one of {', '.join(points)}",
+                         hint="no sourced melting point for this metal")
+    entry = points[symbol]
+    return {"value": float(entry["value"]), "unit": entry["unit"],
+            "source": data["sources"].get(entry["source"], entry["source"])}
+
+
+def refuse_molten_metal(symbol: str, temperature_K: float, electrode: str,
+                        field: str = "ambient_temperature", hint: str | None = None) -> None:
+    """Refuse a cell whose ``symbol`` metal ``electrode`` is at or above its melting point.
+
+    Raises
+    ------
+    InputError
+        Naming ``field`` (the parameter or option that set the temperature) and the
+        melting point.
+    """
+    melting_K = melting_point(symbol)["value"]
+    if temperature_K >= melting_K:
+        raise InputError(field, f"{temperature_K:g} K",
+                         f"below {melting_K:g} K, where the {symbol} {electrode} melts",
+                         hint=hint or f"the {symbol} {electrode} must be solid")

@@ -7,15 +7,16 @@ import pytest
 
 from hemcell.cell.electrolytes import carrier_ion_data, half_cell_temperature_warnings
 from hemcell.errors import InputError
+from hemcell.materials.elements import melting_point
 
 PROTOCOL = "Discharge at 1 A/g until 0.01 V"
 
 
 @pytest.mark.parametrize(("ion", "melting_K"), [("Li", 453.5), ("Na", 370.9), ("K", 336.65)])
 def test_a_molten_counter_electrode_is_refused(ion, melting_K):
-    """At or above the metal's melting point (sourced in carrier_ions.yaml) the half cell is
-    refused naming ambient_temperature; just below it is accepted."""
-    entry = carrier_ion_data()["ions"][ion]["counter_electrode"]["melting_point"]
+    """At or above the metal's melting point (sourced in materials/data/elements.yaml) the
+    half cell is refused naming ambient_temperature; just below it is accepted."""
+    entry = melting_point(carrier_ion_data()["ions"][ion]["counter_electrode"]["metal"])
     assert entry["value"] == melting_K and entry["unit"] == "K" and entry["source"]
     with pytest.raises(InputError, match="ambient_temperature") as err:
         half_cell_temperature_warnings(ion, melting_K)
