@@ -89,6 +89,8 @@ class LiCuCycling:
     time_to_failure_h: float | None = None
     foil: LiInventory | None = None
     cu: LiInventory | None = None
+    failure_mode: str | None = None
+    protrusion_um: list[float] | None = None
 
 
 def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
@@ -105,7 +107,8 @@ def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
     v = sym.overpotential_V[:cycles]
     return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle,
                        sym.electrolyte_exhausted_h, sym.failure_reason, sym.time_to_failure_h,
-                       sym.stripping_electrode, sym.counter_electrode)
+                       sym.stripping_electrode, sym.counter_electrode, sym.failure_mode,
+                       sym.protrusion_um)
 
 
 def licu_summary(res: LiCuCycling) -> dict[str, Any]:
@@ -121,7 +124,9 @@ def licu_summary(res: LiCuCycling) -> dict[str, Any]:
         "initial_overpotential_mV": 1e3 * v[0],
         "failure_cycle": res.failure_cycle,
         "failure_reason": res.failure_reason,
+        "failure_mode": res.failure_mode,
         "time_to_failure_h": res.time_to_failure_h,
+        "max_protrusion_um": max(res.protrusion_um or [0.0]),
         # diagnostic, as for the symmetric cell (both electrodes lose Li once plated)
         "electrolyte_exhausted_h": res.electrolyte_exhausted_h,
     }
