@@ -44,6 +44,7 @@ from hemcell.surface.petsc import (
     MUMPS_ORDERING_AMF,
     KeptSolvers,
     hold_options,
+    keep_freed_memory,
     set_mumps_controls,
     split_mumps_controls,
 )
@@ -910,6 +911,10 @@ class CoupledSolver:
     tolerances; only the pivot order of a factorisation may come from an earlier
     matrix).
 
+    The process keeps the memory it frees from then on
+    (:func:`~hemcell.surface.petsc.keep_freed_memory`), so that the factors of each
+    numeric factorisation go into the resident pages of the previous one's.
+
     Each result keeps its own problems, whose solution, fields and stresses a later solve
     never touches; only their linear solvers pass on, so once a later solve has taken
     them a result's problems cannot solve again (they raise
@@ -934,6 +939,7 @@ class CoupledSolver:
         self.linear_solver, self.mechanics_solver = linear_solver, mechanics_solver
         self.petsc_options = petsc_options
         self.kept = KeptSolvers()
+        keep_freed_memory()  # each refactorisation reuses the pages of the last one
 
     def solve(self, p: SurfaceParameters, case: Case,
               progress: Callable[[str], None] | None = None) -> CoupledResult:
