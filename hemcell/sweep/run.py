@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from hemcell.errors import InputError, shorten
 from hemcell.runinfo import package_versions, write_json, write_run_record
@@ -145,6 +145,9 @@ def read_results(run_dir: Path, results_file: str | None) -> dict[str, Any]:
 #: How often a running point checks its time limit and whether its Dask worker is
 #: closing [s].
 _POLL_S = 0.5
+#: Output folders of sweeps in this process that stopped early (a spec error found at the
+#: first finished point, Ctrl-C): their points' processes still running are killed.
+_STOPPING: set[str] = set()
 
 
 def _worker_closing() -> bool:
@@ -160,10 +163,11 @@ def _worker_closing() -> bool:
     return status in ("closing", "closing_gracefully", "closed", "failed")
 
 
-def _wait(proc: subprocess.Popen[str], timeout_s: float | None
-          ) -> tuple[str, str, str | None]:
-    """Wait for a point's process; kill it at its time limit or when the Dask worker
-    running it shuts down (a sweep stopped early), so the worker is not kept busy.
+def _wait(proc: subprocess.Popen[str], timeout_s: float | None,
+          stopping: str | None = None) -> tuple[str, str, str | None]:
+    """Wait for a point's process; kill it at its time limit, when the Dask worker
+    running it shuts down, or when its sweep (output folder ``stopping``) stops early
+    in this process, so no worker is kept busy and nothing writes after the stop.
 
     Returns
     -------
@@ -180,6 +184,8 @@ def _wait(proc: subprocess.Popen[str], timeout_s: float | None
                 error = f"timed out after {timeout_s:g} s (timeout_s in the spec)"
             elif _worker_closing():
                 error = "stopped: the Dask worker shut down"
+            elif stopping is not None and stopping in _STOPPING:
+                error = "stopped: the sweep stopped early"
             else:
                 continue
             proc.kill()
@@ -211,7 +217,7 @@ def run_point(job: PointJob) -> dict[str, Any]:
     try:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env=env)
-        stdout, stderr, error = _wait(proc, job.timeout_s)
+        stdout, stderr, error = _wait(proc, job.timeout_s, str(run_dir.parent.parent))
         (run_dir / "log.txt").write_text(stdout + stderr, encoding="utf-8")
         if error is None and proc.returncode != 0:
             error = _error_line(stderr, proc.returncode)
@@ -254,9 +260,17 @@ def run_fast_chunk(spec: SweepSpec, points: Sequence[Point], threads: int
 
 
 class _Progress:
-    """A rich progress bar with points done, failed and the ETA (silent if disabled)."""
+    """Progress of a sweep on stderr (silent if disabled).
 
-    def __init__(self, total: int, reused: int, label: str, enabled: bool) -> None:
+    On a terminal: a rich bar with points done, failed and the ETA, redrawn in place.
+    Elsewhere (a batch job's log, a pipe), where a redrawn bar shows only its final
+    state: one line per finished point, ``[done/total] ok|failed`` with the point's
+    values, its id, the failures so far, the elapsed time and the ETA (and the first
+    line of a failed point's error).
+    """
+
+    def __init__(self, total: int, reused: int, label: str, enabled: bool,
+                 stream: TextIO | None = None) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -267,12 +281,16 @@ class _Progress:
             TimeRemainingColumn,
         )
 
-        self.failed = 0
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = enabled
+        self.lines = enabled and not self.stream.isatty()
+        self.total, self.done, self.reused, self.failed = total, reused, reused, 0
+        self.start = time.perf_counter()
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(),
             TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(stderr=True), disable=not enabled,
+            console=Console(file=self.stream), disable=not enabled or self.lines,
         )
         self.task = self.progress.add_task(label, total=total, completed=reused, failed=0)
 
@@ -283,9 +301,36 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)
 
-    def advance(self, failed: bool) -> None:
+    def advance(self, failed: bool, point: Point, spec: SweepSpec,
+                error: str | None = None) -> None:
+        """Count a finished point (and, off a terminal, write its line)."""
         self.failed += int(failed)
+        self.done += 1
         self.progress.update(self.task, advance=1, failed=self.failed)
+        if self.lines:
+            self.stream.write(self._line(failed, point, spec, error) + "\n")
+            self.stream.flush()
+
+    def _line(self, failed: bool, point: Point, spec: SweepSpec, error: str | None) -> str:
+        elapsed = time.perf_counter() - self.start
+        values = ", ".join(_value_text(a.name, point.values[a.name], a.unit)
+                           for a in spec.axes if a.name in point.values)
+        text = (f"[{self.done}/{self.total}] {'failed' if failed else 'ok'} {values} "
+                f"(point {point.id}; failed {self.failed}; {elapsed:.0f} s")
+        computed = self.done - self.reused
+        if 0 < computed and self.done < self.total:
+            text += f", ETA {elapsed / computed * (self.total - self.done):.0f} s"
+        text += ")"
+        if failed and error:
+            text += f": {error.strip().splitlines()[0][:200]}"
+        return text
+
+
+def _value_text(name: str, value: Any, unit: str | None) -> str:
+    """``name=value unit`` for a progress line (numbers as %g)."""
+    if isinstance(value, str):
+        return f"{name}={value}"
+    return f"{name}={float(value):g}" + (f" {unit}" if unit else "")
 
 
 def _chunks(items: Sequence[Point], size: int) -> list[Sequence[Point]]:
@@ -332,7 +377,12 @@ def _execute_local(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: i
                    for p, job in zip(todo, _jobs(spec, out, todo), strict=True)}
         for fut in as_completed(futures):
             on_done(futures[fut], fut.result())
+    except BaseException:  # stopped early: kill the points still running, then wait
+        _STOPPING.add(str(out))
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
     finally:
+        _STOPPING.discard(str(out))
         pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -477,6 +527,8 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
                          hint="pass --resume to continue that sweep, --overwrite to start "
                               "it again, or choose another --out")
     t0 = time.perf_counter()
+    existed = out.exists()
+    fresh = not (resume or overwrite) and not (existed and any(out.iterdir()))
     store = PointStore(out)
     done, invalid = store.finished(spec.points, spec.outputs) if resume else (set(), {})
     recomputed = tuple(f"point {pid}: {why}; recomputed" for pid, why in invalid.items())
@@ -497,6 +549,39 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
                                     "versions": package_versions()})
     counts = {"computed": 0, "failed": 0, "checked": 0}
 
+    try:
+        _run_points(spec, out, todo, done, path, workers, executor, fast is not None, client,
+                    cluster, progress, store, counts)
+    except InputError:  # a spec error found at the first finished point
+        if fresh and scheduler is None:  # nothing else can still write into out
+            _clear_new_folder(out, existed)
+        raise
+
+    results, figure, failed = gather(spec, out, plots=plots)
+    write_run_record(out, spec.record(), extra={"sweep_path": path, "executor": executor})
+    return SweepReport(out=out, total=len(spec.points), computed=counts["computed"],
+                       reused=len(done), failed=failed, path=path, note=note,
+                       elapsed_s=time.perf_counter() - t0, results=results, figure=figure,
+                       recomputed=recomputed)
+
+
+def _clear_new_folder(out: Path, existed: bool) -> None:
+    """Leave ``out`` as a sweep stopped by a spec error found it: new (removed) or
+    empty (emptied), so the corrected command runs without ``--overwrite``."""
+    if not existed:
+        shutil.rmtree(out, ignore_errors=True)
+        return
+    for child in out.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def _run_points(spec: SweepSpec, out: Path, todo: Sequence[Point], done: set[str], path: str,
+                workers: int, executor: str, fast: bool, client: Any, cluster: Any,
+                progress: bool, store: PointStore, counts: dict[str, int]) -> None:
+    """Run the points still to do, writing each point's file as it finishes."""
     with _Progress(len(spec.points), len(done), f"sweep {spec.command} ({path})",
                    progress) as bar:
         def on_done(point: Point, outcome: dict[str, Any]) -> None:
@@ -511,17 +596,9 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
             counts["computed"] += 1
             failed = outcome["status"] != "ok"
             counts["failed"] += int(failed)
-            bar.advance(failed)
+            bar.advance(failed, point, spec, outcome.get("error"))
 
         if todo and executor == "local":
-            _execute_local(spec, out, todo, workers, fast is not None, on_done)
+            _execute_local(spec, out, todo, workers, fast, on_done)
         elif todo:
-            _execute_dask(spec, out, todo, workers, fast is not None, client, cluster,
-                          on_done)
-
-    results, figure, failed = gather(spec, out, plots=plots)
-    write_run_record(out, spec.record(), extra={"sweep_path": path, "executor": executor})
-    return SweepReport(out=out, total=len(spec.points), computed=counts["computed"],
-                       reused=len(done), failed=failed, path=path, note=note,
-                       elapsed_s=time.perf_counter() - t0, results=results, figure=figure,
-                       recomputed=recomputed)
+            _execute_dask(spec, out, todo, workers, fast, client, cluster, on_done)
