@@ -20,10 +20,11 @@ the charge balance is divided by :math:`\kappa RT/F` and the cation balance by
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +172,37 @@ def _pattern_key(form: Any) -> tuple[tuple[int, ...], ...]:
     offsets = ufcx.form_integral_offsets
     return tuple(tuple(int(ufcx.form_integral_ids[j]) for j in range(offsets[i], offsets[i + 1]))
                  for i in range(len(IntegralType)))  # the UFCx integral types, in order
+
+
+@contextlib.contextmanager
+def _jacobian_matrix_from(jacobian: Any, ksp: Any) -> Iterator[None]:
+    """While a DOLFINx ``NonlinearProblem`` of the compiled Jacobian form ``jacobian`` is
+    built, its Jacobian Mat is the operator of the kept ``ksp`` (a reference of its own,
+    which the problem destroys with itself); None: a new Mat, as DOLFINx makes it.
+
+    ``NonlinearProblem`` always creates the Mat of its Jacobian form (its sparsity
+    pattern: ~0.1 s of CPU at 148k transport DOFs on one rank, 7 % of a kept solve),
+    with ``dolfinx.fem.petsc.create_matrix`` looked up when it is built. A problem handed
+    a kept KSP assembles into that KSP's operator, which has the same pattern (the kept
+    solvers are keyed by it), so a Mat of its own would never be used.
+    """
+    if ksp is None:
+        yield
+        return
+    import dolfinx.fem.petsc as dolfinx_petsc
+
+    create = dolfinx_petsc.create_matrix
+
+    def kept_or_new(form: Any, *args: Any, **kwargs: Any) -> Any:
+        if form is jacobian:
+            return ksp.getOperators()[0]
+        return create(form, *args, **kwargs)
+
+    dolfinx_petsc.create_matrix = kept_or_new
+    try:
+        yield
+    finally:
+        dolfinx_petsc.create_matrix = create
 
 
 def _mpi_land() -> Any:
@@ -472,9 +504,20 @@ class TransportProblem:
         if mumps_controls is not None:  # direct MUMPS: analysis on pairs (triples) of dofs
             mumps_controls.setdefault(MUMPS_BLOCK_ANALYSIS, -n_fields)
         # the residual and its Jacobian compiled once per process (hemcell.surface.forms)
-        self.problem = NonlinearProblem(
-            forms.form(F), self.u, J=forms.form(ufl.derivative(F, self.u)), bcs=bcs,
-            petsc_options_prefix=prefix, petsc_options=opts)
+        jacobian_form = forms.form(ufl.derivative(F, self.u))
+        self._kept, self._kept_key, taken = kept, None, None
+        if kept is not None:
+            if not self.lag_jacobian or opts.get("snes_ksp_ew"):
+                raise ValueError("kept solvers need lag_jacobian (J its own preconditioner) "
+                                 "and no Eisenstat-Walker tolerances (snes_ksp_ew)")
+            self._kept_key = ("transport", id(self.W), prefix, _pattern_key(jacobian_form),
+                              tuple(sorted((k, str(v)) for k, v in opts.items())),
+                              tuple(sorted((mumps_controls or {}).items())))
+            taken = kept.take(self._kept_key, self)
+        with _jacobian_matrix_from(jacobian_form, None if taken is None else taken[1]):
+            self.problem = NonlinearProblem(
+                forms.form(F), self.u, J=jacobian_form, bcs=bcs,
+                petsc_options_prefix=prefix, petsc_options=opts)
         # DOLFINx leaves the options in the database under the prefix; the fieldsplit
         # blocks and GAMG levels read theirs when the preconditioner is built, so they go
         # when the problem does
@@ -489,15 +532,7 @@ class TransportProblem:
         self._chord_norm: float | None = None  # residual norm before the last chord step
         snes = self.problem.solver
         A, ksp = self.problem.A, snes.getKSP()  # the Jacobian Mat and the linear solver
-        self._kept, self._kept_key, taken = kept, None, None
         if kept is not None:
-            if not self.lag_jacobian or opts.get("snes_ksp_ew"):
-                raise ValueError("kept solvers need lag_jacobian (J its own preconditioner) "
-                                 "and no Eisenstat-Walker tolerances (snes_ksp_ew)")
-            self._kept_key = ("transport", id(self.W), prefix, _pattern_key(self.problem.J),
-                              tuple(sorted((k, str(v)) for k, v in opts.items())),
-                              tuple(sorted((mumps_controls or {}).items())))
-            taken = kept.take(self._kept_key, self)
             if taken is None:  # (references of their own: the problem destroys its A)
                 A = snes.getJacobian()[0]
                 # the SNES's Eisenstat-Walker hooks (off here) point to this SNES, which

@@ -16,6 +16,8 @@ keeps the elasticity's Cholesky factors while its operator is unchanged. Checked
 - an earlier result is never changed by a later solve, and its problems refuse to
   solve again once their linear solvers have passed on;
 - the same on 2 MPI ranks (this module run under mpiexec, :func:`main`);
+- a kept transport problem assembles into the kept Jacobian Mat and creates none of
+  its own;
 - after :func:`~hemcell.surface.petsc.keep_freed_memory` (a CoupledSolver sets it) a
   freed 64 MB block is allocated again from resident pages, without page faults.
 """
@@ -198,6 +200,26 @@ def test_an_earlier_result_stays_and_cannot_solve_again(coated_mesh):
         first.mechanics.solve()
     second.transport.solve()  # the latest problems hold the solvers
     second.mechanics.solve()
+
+
+def test_a_kept_transport_problem_creates_no_jacobian_matrix(coated_mesh):
+    """The second problem's Jacobian Mat is the first one's (DOLFINx's NonlinearProblem
+    is handed the kept operator instead of creating a Mat it would never use), also after
+    the first result is freed; DOLFINx's create_matrix is left as it was."""
+    import dolfinx.fem.petsc as dolfinx_petsc
+
+    from hemcell.surface.solver import CoupledSolver
+
+    create = dolfinx_petsc.create_matrix
+    solver = CoupledSolver(coated_mesh)
+    first = solver.solve(example_parameters(applied_current_density_A_per_m2=20.0), "coated")
+    handle = first.transport.problem.A.handle
+    del first
+    gc.collect()
+    second = solver.solve(example_parameters(applied_current_density_A_per_m2=35.0), "coated")
+    assert second.transport.problem.A.handle == handle
+    assert dolfinx_petsc.create_matrix is create
+    assert second.transport.last_iterations > 0
 
 
 # In a new process (the setting is process-wide): minor page faults of allocating and
