@@ -9,7 +9,10 @@ which also writes atomically), so that
   pint's ``mAh/cm**2`` becomes ``mA h cm-2``, ``m**2/s`` becomes ``m2 s-1``, and a
   dimensionless quantity has ``units = "1"``; units UDUNITS does not define are written
   in SI with their factor (``emu`` → ``1e-3 A m2``);
-- every variable and coordinate has a ``long_name`` (CF §3.2).
+- every variable and coordinate has a ``long_name`` (CF §3.2);
+- no coordinate has a ``_FillValue`` (CF §2.5.1; xarray gives every float variable
+  ``NaN`` unless told not to), while data variables keep ``NaN`` as theirs;
+- the file has a ``history`` attribute (CF §2.6.2: the hemcell version that wrote it).
 
 The pint text a value was given in is kept as ``hemcell_units`` when it differs from the
 UDUNITS string, so nothing is lost.
@@ -120,7 +123,13 @@ def cf_dataset(
         else:
             attrs.pop("units", None)
         out[name].attrs = attrs
+        if name in out.coords and var.dtype.kind == "f":  # CF §2.5.1: no missing coordinates
+            out[name].encoding["_FillValue"] = None
     out.attrs["Conventions"] = CONVENTIONS
+    if not out.attrs.get("history"):  # CF §2.6.2: what wrote the file
+        from hemcell import __version__
+
+        out.attrs["history"] = f"written by hemcell {__version__}"
     if title:
         out.attrs["title"] = title
     return out
