@@ -8,7 +8,8 @@ value with its source there):
 - electrolyte transport: conductivity κ(c_e), salt diffusivity D_e(c_e), cation
   transference number t₊, thermodynamic factor and the initial concentration, taken
   from a PyBaMM set for that electrolyte (Na⁺: 1 M NaPF₆ in EC:PC, Chayambuka et al.
-  2022; K⁺: the same, an assumption stated in the data file);
+  2022; K⁺: the same, an assumption stated in the data file), tables continued below
+  their lowest concentration by the dilute limit (:func:`continued_below_table`);
 - metal counter electrode: Butler–Volmer with the Xu et al. (2019) exchange current
 
       j₀ = k F c_M^0.7 c_e^0.3,        c_M = 1 / V̄_M = ρ_M / M_M,
@@ -128,7 +129,7 @@ def electrolyte_values(ion: str) -> dict[str, Any]:
     """
     entry = carrier_ion_data()["ions"][ion]
     source = pybamm.ParameterValues(entry["electrolyte"]["pybamm_set"])
-    out = {k: source[k] for k in ELECTROLYTE_KEYS}
+    out = continued_below_table({k: source[k] for k in ELECTROLYTE_KEYS})
     ce = entry["counter_electrode"]
     out[J0_METAL] = metal_exchange_current(float(ce["exchange_rate_constant"]["value"]))
     out[V_METAL] = metal_molar_volume_m3_per_mol(ce["metal"])
@@ -181,31 +182,107 @@ def describe(ion: str) -> dict[str, str]:
     }
 
 
-def lowest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
-    """The lowest concentration of the electrolyte's conductivity table [mol m⁻³]
-    (Chayambuka2022's NaPF₆: 150), or ``None`` for a conductivity given as a formula."""
-    kappa = pv["Electrolyte conductivity [S.m-1]"]
-    if not callable(kappa):
+def _table_floor(function) -> float | None:
+    """The lowest concentration of the tables in a PyBaMM electrolyte function
+    ``f(c_e, T)`` [mol m⁻³], or ``None`` for a number or a formula without a table."""
+    if not callable(function):
         return None
-    expr = kappa(pybamm.Scalar(1000.0), pybamm.Scalar(298.15))
+    # a symbolic concentration: a table of a number is evaluated away
+    expr = function(pybamm.Variable("c_e"), pybamm.Scalar(TABLE_TEMPERATURE_K))
     if not isinstance(expr, pybamm.Symbol):
         return None
     tables = [n for n in expr.pre_order() if isinstance(n, pybamm.Interpolant)]
     return float(min(np.min(t.x[0]) for t in tables)) if tables else None
 
 
-def add_measured_range_event(model: pybamm.BaseModel, pv: pybamm.ParameterValues) -> None:
-    """Stop a step whose electrolyte falls below the lowest concentration its transport
-    was measured at (:func:`lowest_tabulated_concentration`).
+def lowest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
+    """The lowest concentration of the electrolyte's conductivity table [mol m⁻³]
+    (Chayambuka2022's NaPF₆: 150), or ``None`` for a conductivity given as a formula."""
+    return _table_floor(pv["Electrolyte conductivity [S.m-1]"])
 
-    A fast step empties an electrode's pores (Chayambuka2022's NaPF₆: D_e = 2.5e-11
-    m² s⁻¹ at 1 M); past the table the solver fails on an extrapolated conductivity
-    instead of naming the cause. Electrolytes given as formulas (Xu2019's LiPF₆) have no
-    table and get no event.
+
+def continued_below_table(values: dict[str, Any]) -> dict[str, Any]:
+    """The electrolyte entries of ``values`` with tabulated transport continued below the
+    lowest tabulated concentration c_low (a copy; formulas and numbers unchanged).
+
+    Conductivity, dilute limit with the molar conductivity Λ = κ/c of the lowest
+    tabulated point held:
+
+        κ(c) = κ_tab(c)                      for c ≥ c_low,
+        κ(c) = Λ_low c,  Λ_low = κ_tab(c_low)/c_low     for c < c_low,
+
+    continuous at c_low and zero at c = 0. Kohlrausch's law for a strong electrolyte,
+    Λ = Λ⁰ − K √c (Kohlrausch; Newman & Thomas-Alyea, *Electrochemical Systems*, 3rd ed.,
+    ch. 4), and ion pairs dissociating on dilution both make Λ *rise* as c falls, so
+    holding Λ_low gives the lower conductivity of the two: the conservative side. The
+    continuation has the smoothness of the table's own linear interpolation (a change of
+    slope at c_low as at every tabulated point). Salt diffusivity: held at its table's
+    lowest point (a dilute binary salt tends to the finite Nernst–Hartley value). The
+    transference number and thermodynamic factor are left as given (Chayambuka2022:
+    constants 0.45 and 1; the dilute limit of the thermodynamic factor is 1).
+
+    Below c_low the result rests on this continuation, not on a measurement: a run says
+    how far its electrolyte went below c_low (:func:`measured_range_report`). A step ends
+    only at depletion (:func:`add_depletion_event`).
     """
-    c_low = lowest_tabulated_concentration(pv)
-    if c_low is None or "Electrolyte concentration [mol.m-3]" not in model.variables:
+    out = dict(values)
+    kappa = values.get("Electrolyte conductivity [S.m-1]")
+    c_low = _table_floor(kappa)
+    if c_low is not None:
+        out["Electrolyte conductivity [S.m-1]"] = partial(
+            _dilute_conductivity, table=kappa, c_low=c_low)
+    diffusivity = values.get("Electrolyte diffusivity [m2.s-1]")
+    c_low_d = _table_floor(diffusivity)
+    if c_low_d is not None:
+        out["Electrolyte diffusivity [m2.s-1]"] = partial(
+            _held_below_table, table=diffusivity, c_low=c_low_d)
+    return out
+
+
+# module functions bound with functools.partial (pickle, as above)
+def _dilute_conductivity(c_e, T, *, table, c_low: float):
+    return table(pybamm.maximum(c_e, c_low), T) * pybamm.minimum(c_e, c_low) / c_low
+
+
+def _held_below_table(c_e, T, *, table, c_low: float):
+    return table(pybamm.maximum(c_e, c_low), T)
+
+
+def add_depletion_event(model: pybamm.BaseModel) -> None:
+    """End a step where the electrolyte is used up somewhere in the cell (PyBaMM's
+    ``Zero electrolyte concentration cut-off``, min c_e = 0.002 mol m⁻³, as in its basic
+    DFN), if the model does not have that event already (the HEM models do)."""
+    name = "Zero electrolyte concentration cut-off"
+    if ("Electrolyte concentration [mol.m-3]" not in model.variables
+            or any(e.name == name for e in model.events)):
         return
     c_e = model.variables["Electrolyte concentration [mol.m-3]"]
-    model.events.append(pybamm.Event(
-        f"Electrolyte below its measured range ({c_low:g} mol/m3)", pybamm.min(c_e) - c_low))
+    model.events.append(pybamm.Event(name, pybamm.min(c_e) - 0.002))
+
+
+def measured_range_report(pv: pybamm.ParameterValues, solution: Any
+                          ) -> tuple[dict[str, float], list[str]]:
+    """How far a solved run's electrolyte went below its conductivity table.
+
+    Returns
+    -------
+    keys, warnings
+        ``electrolyte_lowest_measured_concentration_mol_per_m3`` (c_low) and
+        ``electrolyte_min_concentration_mol_per_m3`` (the lowest value anywhere in the
+        cell over the run) for a tabulated electrolyte, nothing for a formula; one warning
+        if the run went below c_low (the result there rests on
+        :func:`continued_below_table`).
+    """
+    c_low = lowest_tabulated_concentration(pv)
+    name = "Electrolyte concentration [mol.m-3]"
+    if c_low is None or solution is None or name not in solution.all_models[0].variables:
+        return {}, []
+    c_min = float(np.min(solution[name].entries))
+    keys = {"electrolyte_lowest_measured_concentration_mol_per_m3": c_low,
+            "electrolyte_min_concentration_mol_per_m3": c_min}
+    if c_min >= c_low:
+        return keys, []
+    return keys, [f"the electrolyte fell to {c_min:.3g} mol/m3, below the lowest "
+                  f"concentration its conductivity was measured at ({c_low:g} mol/m3): "
+                  "there the result rests on the dilute-limit continuation (molar "
+                  "conductivity held)"]

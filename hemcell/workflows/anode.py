@@ -27,7 +27,7 @@ from hemcell.cell.capacity import (
     rate_cell,
     theoretical_capacity,
 )
-from hemcell.cell.electrolytes import add_measured_range_event
+from hemcell.cell.electrolytes import add_depletion_event, measured_range_report
 from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.options import model_options
@@ -93,7 +93,7 @@ def build_simulation(
     else:
         model = HEMHalfCell(
             model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
-    add_measured_range_event(model, pv)
+    add_depletion_event(model)
     model.compiled_functions = recipe.compiled  # the residual in C (recipe key)
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
@@ -652,6 +652,11 @@ def summarize(run: CellRun, timeseries: bool = True
                                       float(pv["Cell cooling surface area [m2]"]))
         summary.update(keys)
         warnings = [*warnings, *report_warnings(hot)]
+    from hemcell.runinfo import report_warnings
+
+    keys, below = measured_range_report(run.parameter_values, run.solution)
+    summary.update(keys)
+    warnings = [*warnings, *report_warnings(below)]
     if warnings:  # outside the electrolyte fits' range (also written to stderr)
         summary["warnings"] = warnings
     return summary, steps, cycles

@@ -13,7 +13,9 @@ Currents per gram refer to the active cathode mass ρ ε_s L A; C-rates to c_max
 Summary (``summary.json``): per cycle and per step the charge and discharge capacities
 [mAh g⁻¹ of cathode], the mean voltage of every charge and discharge step, the carrier
 balance (carrier leaving the cathode against ∫I dt), the cathode stoichiometry at the
-end of every step and, for a set with a ``cathode_volume_change`` δ_V, the particle
+end of every step, the lowest electrolyte concentration of the run against the lowest of
+its conductivity table (:func:`hemcell.cell.electrolytes.measured_range_report`, with a
+warning below it) and, for a set with a ``cathode_volume_change`` δ_V, the particle
 volume strain ΔV/V(θ̄) = δ_V (θ_dis − θ̄)/(θ_dis − θ_ch)
 (:func:`hemcell.cell.cathodes.volume_strain`) and the electrode thickness change
 ΔL = L ε_s ΔV/V — assumed: the electrode swells only through its thickness (held
@@ -32,7 +34,7 @@ from typing import Any
 import numpy as np
 import pybamm
 
-from hemcell.cell.electrolytes import add_measured_range_event
+from hemcell.cell.electrolytes import add_depletion_event
 from hemcell.cell.recipes import Recipe, load_recipe
 from hemcell.errors import InputError, SimulationError
 
@@ -202,7 +204,7 @@ def run_cell(
                                                      float(pv["Upper voltage cut-off [V]"])))
     model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])(
         {"working electrode": "positive"} if rec.cell == CELL else {})
-    add_measured_range_event(model, pv)
+    add_depletion_event(model)
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in rec.mesh.items() if k in var_pts})
     solver = pybamm.IDAKLUSolver(rtol=rec.solver.get("rtol", 1e-6),
@@ -321,6 +323,13 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         summary["cathode_volume_strain_end_of_step"] = strain_end
         summary["cathode_thickness_change_um_end_of_step"] = [
             thick * eps_s * s * 1e6 for s in strain_end]
+    from hemcell.cell.electrolytes import measured_range_report
+    from hemcell.runinfo import report_warnings
+
+    keys, below = measured_range_report(pv, run.solution)
+    summary.update(keys)
+    if below:
+        summary["warnings"] = report_warnings(below)
     if run.error is not None:
         summary["error"] = str(run.error)
     return summary
