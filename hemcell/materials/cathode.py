@@ -617,9 +617,9 @@ def cathode_inventory(formula: str, ion: str = "Na",
     flags: list[str] = []
     notes = [*parsed.notes, *notes, *kept_notes]
     if abs(leftover) > BALANCE_TOLERANCE_E:
-        why = ("positive even with every redox metal in its lowest state" if leftover > 0
+        why = ("is positive even with every redox metal in its lowest state" if leftover > 0
                else "needs more oxidation than the couples of this class hold")
-        msg = f"cannot balance: the formula is {why} (net {leftover:+.3g} e per formula unit)"
+        msg = f"cannot balance: the formula {why} (net {leftover:+.3g} e per formula unit)"
         if strict:
             raise InputError(f"formula {formula!r}", f"net charge {leftover:+.3g}",
                              "a composition that balances with the couples and pillars of "

@@ -214,6 +214,12 @@ def infer_oxidation_states(amounts: Mapping[str, float],
         return OxidationResult(_ordered(states, amounts), (), "metallic (no anion)", notes)
     if not cations:
         if abs(target) > _TOL * max(1.0, sum(abs(amounts[e] * states[e]) for e in states)):
+            if not explicit:  # anions only: nothing can balance them
+                formula = "".join(f"{el}{n:g}" if n != 1 else el for el, n in amounts.items())
+                raise InputError(f"formula '{formula}'", f"anions only ({', '.join(anions)})",
+                                 "a formula with at least one cation to balance the anions",
+                                 hint="if an element is positive here, give the states with "
+                                      "--oxidation, e.g. --oxidation O=2,F=-1 for OF2")
             raise InputError("--oxidation", ",".join(f"{e}={states[e]:g}" for e in states),
                              f"states that make the formula neutral (net charge {-target:+.4g})")
         return OxidationResult(_ordered(states, amounts), tuple(anions), "explicit", notes)
