@@ -338,6 +338,21 @@ class PhaseFieldParameters:
         if not self.initial_metal_height_m / self.domain_height_m < self.max_height_fraction < 1:
             raise InputError("phasefield_max_height_fraction", self.max_height_fraction,
                              "between the initial metal height / domain height and 1")
+        # the tanh profile's 10-90 % width 2 ln 9 l must fit in the metal below the
+        # interface and in the electrolyte above the highest deposit the run allows
+        profile_m = PROFILE_WIDTH_PER_ELL * self.interface_width_m
+        room_m = min(self.initial_metal_height_m,
+                     (1.0 - self.max_height_fraction) * self.domain_height_m)
+        if profile_m > room_m:
+            raise InputError(
+                "phasefield_interface_width", self.interface_width_m,
+                f"<= {room_m / PROFILE_WIDTH_PER_ELL:.3g} m: the interface's 10-90 % width "
+                f"2 ln 9 l = {profile_m:.3g} m must fit in the metal below it (initial "
+                f"metal height {self.initial_metal_height_m:.3g} m) and in the electrolyte "
+                f"above the highest deposit ((1 - max height fraction) x domain height = "
+                f"{(1.0 - self.max_height_fraction) * self.domain_height_m:.3g} m)",
+                hint="a narrower interface, more metal, or a taller cell "
+                     "(phasefield_domain_height)")
         if self.frames < 2:
             raise InputError("phasefield_frames", self.frames, ">= 2 (start and end)")
         if self.control not in ("galvanostatic", "potentiostatic"):

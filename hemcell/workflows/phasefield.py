@@ -95,8 +95,8 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
     metal_sets(metal)
     if metal not in PHASEFIELD_SETS:
         raise InputError("--metal", metal, " | ".join(PHASEFIELD_SETS))
-    if duration_s is not None and not duration_s > 0:
-        raise InputError("--duration-s", duration_s, "a positive time [s]")
+    if duration_s is not None and not 0 < duration_s < float("inf"):
+        raise InputError("--duration-s", duration_s, "a positive, finite time [s]")
     check_phasefield_overrides(checked_as or case, overrides, control)
     rc = resolve_case(case, "flat", overrides, control, metal=metal)  # type: ignore[arg-type]
     pf = load_parameter_set(PHASEFIELD_SETS[metal])
