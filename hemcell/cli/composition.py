@@ -82,9 +82,11 @@ def composition(
     from hemcell.materials.inventory import composition_inventory, json_summary
 
     if write_params is not None:
+        from hemcell.cli.options import check_out_file
         from hemcell.materials.paramset import check_output_path
 
         check_output_path(write_params)
+        check_out_file(write_params, "--write-params", overwrite)
     inv = composition_inventory(formula, ion=ion, oxidation=oxidation, inactive=inactive)
     written = None
     if write_params is not None:

@@ -58,17 +58,13 @@ def check_out_folder(out: Path, reuse: bool) -> Path:
 
     if out.exists() and not out.is_dir():
         raise InputError("--out", str(out), "a folder (this is a file)")
-    existing = out
-    while not existing.exists():
-        if existing.parent == existing:
-            break
-        existing = existing.parent
+    existing = _nearest_existing(out)
     if existing.exists() and not existing.is_dir():
         raise InputError("--out", str(out), f"a folder (its parent {existing} is a file)")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise InputError("--out", str(out), f"a folder you can write to ({existing} is not "
                                             "writable)")
-    _probe_write(out, existing)
+    _probe_write("--out", out, existing)
     if not reuse and out.is_dir() and any(out.iterdir()):
         raise InputError("--out", str(out), "a new or empty folder",
                          hint="pass --overwrite to write into it (files of the same name "
@@ -76,14 +72,14 @@ def check_out_folder(out: Path, reuse: bool) -> Path:
     return out
 
 
-def _probe_write(out: Path, folder: Path) -> None:
+def _probe_write(option: str, target: Path, folder: Path) -> None:
     """Create and remove a file in ``folder``: permission bits do not tell root (who
     passes ``os.access`` everywhere) that ``/proc`` or a read-only mount refuses files.
 
     Raises
     ------
     InputError
-        Naming ``--out`` when the file cannot be created.
+        Naming ``option`` and ``target`` when the file cannot be created.
     """
     import tempfile
 
@@ -92,10 +88,51 @@ def _probe_write(out: Path, folder: Path) -> None:
     try:
         fd, name = tempfile.mkstemp(prefix=".hemcell-probe-", dir=folder)
     except OSError as exc:
-        raise InputError("--out", str(out), f"a folder you can write to (could not create "
-                                            f"a file in {folder}: {exc.strerror})") from None
+        raise InputError(option, str(target), f"a place you can write to (could not create "
+                                              f"a file in {folder}: {exc.strerror})") from None
     os.close(fd)
     os.unlink(name)
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path`` or the closest folder above it that exists."""
+    existing = path
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    return existing
+
+
+def check_out_file(path: Path, option: str, overwrite: bool) -> Path:
+    """Refuse an output file (``--write-params FILE``) the command could not write, or
+    one that would replace a file the user has, before any work.
+
+    Parameters
+    ----------
+    path
+        The file to write (its folders may not exist yet; nothing is created here).
+    option
+        The option that names it, for messages.
+    overwrite
+        Whether an existing file may be replaced (``--overwrite``).
+
+    Raises
+    ------
+    InputError
+        ``path`` is a folder or under a file, no file can be created in its nearest
+        existing folder, or it exists and ``overwrite`` is false.
+    """
+    from hemcell.errors import InputError
+
+    if path.is_dir():
+        raise InputError(option, str(path), "a file name (this is a folder)")
+    folder = _nearest_existing(path.parent)
+    if not folder.is_dir():
+        raise InputError(option, str(path), f"a file in a folder ({folder} is a file)")
+    _probe_write(option, path, folder)
+    if path.exists() and not overwrite:
+        raise InputError(option, str(path), "a file that does not exist yet",
+                         hint="pass --overwrite to replace it, or choose another name")
+    return path
 
 
 def _check_out(ctx: Any, param: Any, value: Any) -> Any:
