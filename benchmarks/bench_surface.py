@@ -590,10 +590,13 @@ def _main_worker(size_um: float) -> None:
     Replies (rank 0, a line :data:`WORKER_REPLY` + JSON): ``solve`` the wall time of one
     coupled solve through the worker's ``CoupledSolver`` (kept linear solvers) between
     barriers, the DOFs and the count and time of each :data:`FACTORISATION_EVENTS` in it
-    (rank 0); ``cold`` the same for ``solve_coupled``; ``results`` the surface current
+    (rank 0) and the minor page faults of rank 0's process during the solve (memory newly
+    mapped: :func:`hemcell.surface.petsc.keep_freed_memory`); ``cold`` the same for
+    ``solve_coupled``; ``results`` the surface current
     and σ_nn samples and the metrics of the last solve.
     """
     import json
+    import resource
 
     import dolfinx_solver  # noqa: F401
 
@@ -611,12 +614,15 @@ def _main_worker(size_um: float) -> None:
     while (command := _next_command(comm)) != "quit":
         if command in ("solve", "cold"):
             before = {e: ev.getPerfInfo() for e, ev in events.items()}
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             wall, last = _timed(comm, case.coupled_kept if command == "solve" else case.coupled)
+            faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
             tr, mech = last.transport, last.mechanics
             dofs = (tr.W.dofmap.index_map.size_global * tr.W.dofmap.index_map_bs,
                     mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs)
             reply: dict[str, Any] = {"wall_s": wall, "ranks": comm.size,
-                                     "transport_dofs": dofs[0], "elasticity_dofs": dofs[1]}
+                                     "transport_dofs": dofs[0], "elasticity_dofs": dofs[1],
+                                     "page_faults": faults}
             for e, ev in events.items():
                 info = ev.getPerfInfo()
                 reply[e] = [int(info["count"] - before[e]["count"]),
@@ -689,7 +695,8 @@ def _main_ranks(repeats: int = 5, cold_repeats: int = 3) -> None:
                   f"{f['MatLUFactorSym'][0]}+{f['MatLUFactorNum'][0]} "
                   f"({f['MatLUFactorSym'][1]:.3f}+{f['MatLUFactorNum'][1]:.3f} s), Cholesky "
                   f"{f['MatCholFctrSym'][0]}+{f['MatCholFctrNum'][0]} "
-                  f"({f['MatCholFctrSym'][1]:.3f}+{f['MatCholFctrNum'][1]:.3f} s)")
+                  f"({f['MatCholFctrSym'][1]:.3f}+{f['MatCholFctrNum'][1]:.3f} s), page "
+                  f"faults {f['page_faults']} (rank 0)")
         print(f"  speed-up (median 1 rank / median 2 ranks) = {med[1] / med[2]:.2f}"
               + (f" (aim >= {RANKS_TARGET_SPEEDUP:g})" if kind == "kept" else ""))
         change = _max_relative_change(results[kind][1], results[kind][2])
