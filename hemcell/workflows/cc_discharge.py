@@ -80,9 +80,8 @@ def base_values(setup: Setup) -> Any:
     if not 0.0 <= setup.initial_stoichiometry < 1.0:
         raise InputError("--initial-stoichiometry", setup.initial_stoichiometry,
                          "a value in [0, 1) (1 is a fully lithiated, already discharged LFP)")
-    p = load_parameter_set(setup.params)
-    if setup.overrides:
-        p = p.with_overrides(list(setup.overrides))
+    base = load_parameter_set(setup.params)
+    p = base.with_overrides(list(setup.overrides)) if setup.overrides else base
     pv = p.to_pybamm_parameter_values() if p.kind == "surface" else None
     if pv is None or C_MAX not in pv.keys():  # an anode, cathode or phase-field set
         raise InputError("--params", setup.params, "a Li-metal cell set with its positive "
@@ -97,8 +96,73 @@ def base_values(setup: Setup) -> Any:
                               "`hemcell limetal`); give one, e.g. --set "
                               "li_exchange_current_density=103.4A/m**2 (bare_li's 70.6 A/m**2 "
                               "by the 64/44 Ohm rule, docs/limetal.md)")
+    _check_overrides_read(base, setup)
     pv.update({C_INIT: setup.initial_stoichiometry * float(pv[C_MAX])})
     return pv
+
+
+def _check_overrides_read(base: Any, setup: Setup) -> None:
+    """Refuse a ``--set`` value that changes none of the PyBaMM values of the cell: the
+    discharge is built from those values alone, so it would change nothing (a sweep of
+    ``coating_thickness`` gave the same capacity at every point).
+
+    A name is read when its registry PyBaMM name is among the values, or when setting it
+    (to the value given, or 0.1 % away from it: the value given may be the set's own)
+    changes them.
+    """
+    from hemcell.errors import ParameterError
+    from hemcell.params import registry
+    from hemcell.params.uses import override_keys
+
+    if not setup.overrides:
+        return
+    specs = registry()
+    reference = base.to_pybamm_parameter_values()
+    for override, key in zip(setup.overrides, override_keys(setup.overrides), strict=True):
+        if specs[key].pybamm in reference.keys():
+            continue
+        given = base.with_overrides([override])
+        tries = [given]
+        value = given.si.get(key)
+        if isinstance(value, int | float) and value != 0:
+            for factor in (1.001, 0.999):
+                try:
+                    tries.append(base.with_overrides(
+                        [f"{key}={value * factor!r} {specs[key].unit}"]))
+                except (InputError, ParameterError):  # outside the name's bounds
+                    continue
+        if all(_same_values(reference, t.to_pybamm_parameter_values()) for t in tries):
+            raise InputError("--set", key, "a parameter that changes the PyBaMM values of the "
+                             f"Li half-cell `pybamm cc-discharge` builds from {setup.params}",
+                             hint=f"{key} changes none of them, so setting it would change "
+                                  "nothing; the Li-metal commands (`hemcell limetal`, "
+                                  "`hemcell surface`) read the rest of the set")
+
+
+def _same_values(a: Any, b: Any) -> bool:
+    """Whether two ``pybamm.ParameterValues`` hold the same entries (functions by repr,
+    which shows a bound value of a ``functools.partial``)."""
+    if set(a.keys()) != set(b.keys()):
+        return False
+    for key in a.keys():
+        x, y = a[key], b[key]
+        if x is y:
+            continue
+        if isinstance(x, int | float) and isinstance(y, int | float):
+            if x != y:
+                return False
+        elif repr(x) != repr(y):
+            return False
+    return True
+
+
+def check_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """The sweep-spec check of a parsed ``pybamm cc-discharge`` argument list: the set and
+    its ``--set`` values resolve (:func:`base_values`), each changing the PyBaMM values."""
+    base_values(Setup(str(kwargs.get("params") or DEFAULT.params),
+                      str(kwargs.get("model") or DEFAULT.model),
+                      float(kwargs.get("initial_stoichiometry", DEFAULT.initial_stoichiometry)),
+                      tuple(kwargs.get("set_") or ())))
 
 
 def _model(name: str) -> Any:
