@@ -10,7 +10,7 @@ coated/bare ratios), ``run.json`` (the sets with their sources) and, unless
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,12 @@ def check_overrides(overrides: Sequence[str] | None) -> None:
 
     refuse_unread(override_keys(overrides), [u.key for u in PARAMETERS],
                   "`hemcell limetal zn-symmetric`")
+
+
+def check_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_overrides` of a parsed ``limetal zn-symmetric`` argument list (the
+    sweep-spec check, before anything runs)."""
+    check_overrides(kwargs.get("set_") or ())
 
 
 #: Current densities of the CE map in ``zn_symmetric.png`` [A m⁻²]: 0.1–100 mA cm⁻²,
