@@ -116,20 +116,24 @@ def test_na_k_runs_conserve_charge(ion, recipe):
 
 def test_na_p2d_anode_names_the_electrolyte_limit_at_a_high_rate():
     """At 2 A/g the Na electrolyte (NaPF₆, D_e = 2.5e-11 m² s⁻¹) empties the anode's
-    pores within seconds: the sodiation step ends at the lowest concentration of its
-    conductivity table (150 mol m⁻³) and the run reports that step and time, keeping it,
-    instead of the solver failing on an extrapolated conductivity."""
+    pores within seconds: below its conductivity table (150 mol m⁻³) the dilute-limit
+    continuation carries the step to depletion, where it ends, and the run reports that
+    step and time, keeping it, and how far below the table it went."""
     from hemcell.errors import SimulationError
 
     run = run_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn",
                    "Discharge at 2 A/g until 0.01 V; Charge at 2 A/g until 3 V", ion="Na")
     assert isinstance(run.error, SimulationError)
-    assert "Electrolyte below its measured range (150 mol/m3)" in str(run.error)
+    assert "Zero electrolyte concentration cut-off" in str(run.error)
     assert run.error.step.startswith("Discharge at 2 A/g")
     steps = [st for c in run.solution.cycles for st in c.steps]
     assert run.error.time_s == pytest.approx(float(steps[0].t[-1]))
     c_e = steps[0]["Electrolyte concentration [mol.m-3]"].entries
-    assert c_e.min() == pytest.approx(150.0, abs=1.0)
+    assert c_e.min() == pytest.approx(0.002, abs=1e-4)
+    s, _, _ = summarize(run)
+    assert s["electrolyte_lowest_measured_concentration_mol_per_m3"] == 150.0
+    assert s["electrolyte_min_concentration_mol_per_m3"] == pytest.approx(c_e.min())
+    assert any("below the lowest concentration" in w for w in s["warnings"])
 
 
 def test_alloy_capacity_follows_the_ions_alloy_phase():
@@ -158,8 +162,8 @@ def test_bad_ion_and_missing_shift_and_na_full_cell_are_input_errors():
 
 def test_k_electrolyte_is_the_stated_na_stand_in_with_its_measured_range():
     """No K⁺ transport is sourced (carrier_ions.yaml: Dhir 2023/2024 stored without their
-    data), so K runs in Chayambuka's NaPF₆/EC:PC, labelled ``assumed`` in run.json, and a
-    cathode half cell stops where that table starts (150 mol m⁻³) with a named event."""
+    data), so K runs in Chayambuka's NaPF₆/EC:PC, labelled ``assumed`` in run.json, with
+    the same measured range (150 mol m⁻³ its lowest point) and continuation below it."""
     from hemcell.cell.electrolytes import describe, lowest_tabulated_concentration
 
     k, na = electrolyte_values("K"), electrolyte_values("Na")

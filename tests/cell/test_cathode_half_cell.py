@@ -80,10 +80,11 @@ def test_volume_strain_spans_the_sets_change(pba_run):
 
 def test_nvpf_cycles_and_names_the_electrolyte_limit(coarse_recipe):
     """NVPF (every site full, reachable end at θ = 1) charges at C/10 and cycles at C/3;
-    at 1C the cathode's pores run out of electrolyte: the step ends at the lowest
-    concentration of the electrolyte's conductivity table (Chayambuka2022: 150 mol m⁻³)
-    and the protocol stops there with that reason, not with a solver failure (IDAKLU
-    failed here once the particle surface reached an OCP wall drawn beyond θ = 1)."""
+    at 1C the cathode's pores run out of electrolyte: below the conductivity table's
+    150 mol m⁻³ the dilute-limit continuation carries the step to depletion, where it
+    ends (`Zero electrolyte concentration cut-off`) and the protocol stops with that
+    reason, not with a solver failure (IDAKLU failed here once the particle surface
+    reached an OCP wall drawn beyond θ = 1)."""
     from hemcell.errors import SimulationError
 
     run = run_cell(coarse_recipe, NVPF, "Charge at C/10 until 4.3 V; Discharge at C/3 until "
@@ -92,9 +93,11 @@ def test_nvpf_cycles_and_names_the_electrolyte_limit(coarse_recipe):
     summary = summarize(run)
     ends = summary["step_terminations"]
     assert [("[experiment]" in e) for e in ends] == [True, True, True, False]
-    assert "Electrolyte below its measured range (150 mol/m3)" in ends[3]
+    assert "Zero electrolyte concentration cut-off" in ends[3]
+    assert summary["electrolyte_min_concentration_mol_per_m3"] < 150 and any(
+        "below the lowest concentration" in w for w in summary["warnings"])
     assert isinstance(run.error, SimulationError)
-    assert "Electrolyte below" in str(run.error) and run.error.step.startswith("Discharge at 1C")
+    assert "Zero electrolyte" in str(run.error) and run.error.step.startswith("Discharge at 1C")
     from hemcell.cell.cathodes import cathode_mass_g, initial_stoichiometry, nominal_capacity_Ah
 
     ch, dis = summary["charge_capacity_by_step_mAh_per_g"], \
