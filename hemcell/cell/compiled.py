@@ -104,13 +104,15 @@ static inline double hemcell_fmin(double x, double y) { return (x <= y || y != y
 #: bit for bit the same.
 FLAGS = ("-fno-semantic-interposition", "-finline-small-functions", "-march=native", "-fPIC")
 #: Re-solves of one model that repay compiling its residual, per recipe geometry
-#: (docs/anode.md "Numerics", CPU of the benchmark cycles): P2D about 1.8 s of gcc (-O1)
-#: against 0.083 s saved per re-solve (0.244 -> 0.161 s), i.e. 22; single particle about
-#: 1.2 s against 0.016 s (two 0.1 A/g cycles, 0.078 -> 0.062 s), i.e. 75. A single
-#: ``cell run`` (one solve) stays in the virtual machine; the fit and the sweep fast
-#: path, which re-solve one model for many points, compile it when they expect at least
-#: this many solves.
-BREAK_EVEN_SOLVES: dict[str, int] = {"p2d": 22, "sp": 75}
+#: (docs/anode.md "Numerics", CPU of the benchmark cycles, with :data:`FAST_POWERS_C` and
+#: :data:`FLAGS`): P2D 1.75-2.3 s of gcc CPU (-O1) against 0.10-0.13 s saved per re-solve
+#: (0.22-0.29 -> 0.12-0.15 s), i.e. 17-21 (22 kept: 1.8 s against 0.083 s before the
+#: inline helpers); single particle (residual alone) 0.4-0.5 s against 0.027-0.039 s (two
+#: 0.1 A/g cycles, 0.066-0.091 -> 0.040-0.051 s), i.e. 13-19, hence 20 (it was 75 for
+#: residual and Jacobian, 1.2 s of gcc against 0.016 s). A single ``cell run`` (one solve)
+#: stays in the virtual machine; the fit and the sweep fast path, which re-solve one model
+#: for many points, compile it when they expect at least this many solves.
+BREAK_EVEN_SOLVES: dict[str, int] = {"p2d": 22, "sp": 20}
 
 
 def pays_to_compile(geometry: str, expected_solves: int) -> bool:

@@ -564,8 +564,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
     #: :data:`hemcell.cell.compiled.OPTIMISATION`) runs compiled to C
     #: (:func:`hemcell.cell.compiled.compile_function`: gcc -march=native, cached on disk
     #: per build target, uncompiled with one warning without a compiler) instead of in
-    #: CasADi's virtual machine. The same values (the same operations in the same order);
-    #: a re-solve of the four-mechanism P2D anode 1.3-1.8x faster, for about 2 s of gcc
+    #: CasADi's virtual machine. The same values to round-off (the same operations in the
+    #: same order, the powers x^(−1/3) within 2-3 ulp: :data:`hemcell.cell.compiled.
+    #: FAST_POWERS_C`); a re-solve of the four-mechanism P2D anode about 1.8x faster (bench
+    #: cycle 0.22-0.29 -> 0.12-0.15 s CPU), for about 2 s of gcc
     #: the first time a model structure and parameter set is solved on a machine
     #: (docs/anode.md "Numerics"). Set before the first solve; a recipe sets it with
     #: ``compiled: true``.

@@ -165,12 +165,12 @@ def test_an_unwritable_cache_runs_uncompiled_with_a_warning(tmp_path, monkeypatc
 def test_only_many_re_solves_of_one_model_repay_the_compiler():
     """The break-even of :func:`hemcell.cell.compiled.pays_to_compile` (gcc time over the
     time saved per re-solve, docs/anode.md "Numerics"): a single run never compiles, a P2D
-    model from 22 re-solves on, a single-particle one from 75, other geometries never."""
+    model from 22 re-solves on, a single-particle one from 20, other geometries never."""
     from hemcell.cell.compiled import pays_to_compile
 
     assert not pays_to_compile("p2d", 1)
     assert not pays_to_compile("p2d", 21) and pays_to_compile("p2d", 22)
-    assert not pays_to_compile("sp", 74) and pays_to_compile("sp", 75)
+    assert not pays_to_compile("sp", 19) and pays_to_compile("sp", 20)
     assert not pays_to_compile("cathode", 10_000)
 
 
