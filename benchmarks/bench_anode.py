@@ -16,9 +16,12 @@ Each side runs as its users get it: hemcell with the recipe's settings (IDAKLU N
 coefficient 0.02 with 4 iterations per attempt, one PyBaMM model for the whole protocol,
 the residual and its Jacobian on CasADi's scalar graph) and the residual compiled to C, as
 the fit and the sweep fast path re-solve one model (:mod:`hemcell.cell.compiled`; a single
-``cell run`` does not compile: about 2 s of gcc for 0.08 s saved), PyBaMM's DFN with
+``cell run`` does not compile: about 2 s of gcc for 0.1 s saved), PyBaMM's DFN with
 PyBaMM's defaults (one model per step, CasADi's virtual machine). Where the re-solve's
-time goes and what bounds the ratio: docs/anode.md "Numerics".
+time goes and what bounds the ratio: docs/anode.md "Numerics". The ratios are of
+wall-clock medians of 3 on a possibly shared machine: at a load of 3-4 on 2 cores they
+scatter by ±30 % run to run (the same hemcell re-solve timed 0.13-0.31 s within one
+run); the CPU-time ratios of interleaved runs in docs/anode.md are the steadier number.
 
 Compiled against interpreted is not like with like, so two more ratios say what the
 compilation is worth: ``anode_p2d_cycle_vs_compiled_dfn`` (the same re-solve against the
