@@ -275,7 +275,8 @@ def measured_range_report(pv: pybamm.ParameterValues, solution: Any
     """
     c_low = lowest_tabulated_concentration(pv)
     name = "Electrolyte concentration [mol.m-3]"
-    if c_low is None or solution is None or name not in solution.all_models[0].variables:
+    models = getattr(solution, "all_models", None)
+    if c_low is None or not models or name not in models[0].variables:
         return {}, []
     c_min = float(np.min(solution[name].entries))
     keys = {"electrolyte_lowest_measured_concentration_mol_per_m3": c_low,
