@@ -116,6 +116,8 @@ class CycleRecord:
     cv_cutoff_c_rate: float | None = None
     dry_out_cycle: int | None = None
     stop_reason: str | None = None
+    #: The solver failure that ended the run after the cycles recorded (``None``: none).
+    failure: SimulationError | None = None
 
     def as_columns(self) -> dict[str, list[float]]:
         """Columns for a CSV."""
@@ -177,7 +179,9 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
         Bad cycle count, C-rate, stride or CV cut-off (a C-rate between 0 and the
         charging C-rate).
     SimulationError
-        A solve fails or a step ends on time instead of a cut-off.
+        A solve fails or a step ends on time instead of a cut-off before the first cycle
+        is finished. A failure in a later cycle ends the run instead: the finished cycles
+        are returned with the error in ``failure`` and ``stop_reason`` naming the step.
     """
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
@@ -220,52 +224,59 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
                 why for why, frac in (("electrolyte dry-out", s_wet),
                                       ("LFP deactivated by crosstalk", active)) if frac < 1)
             break
-        # the wetted part carries I: model current I/s, Li i0 and R rescaled (see above)
-        x_charge_start = x
-        wet = {"x0": x, "i0_li": i0_model / s}
-        r_dl = p.layer_resistance_ohm_m2(inventory.lost_C_per_m2)
-        rc = contact_resistance_ohm(p, r_dl) * s
-        sol = cell.solve(cell.inputs(current_A=-current / s, contact_ohm=rc, **wet), t_step,
-                         step=f"cycle {n} charge")
-        _check(sol, "Maximum voltage", f"cycle {n} charge")
-        if cv_cutoff_c_rate is not None:  # the wetted part: current and cut-off over s
-            sol = cell.hold_voltage(
-                sol, cell.inputs(current_A=-current / s, contact_ohm=rc, **wet),
-                p.upper_cutoff_V, cv_cutoff_c_rate * geo.current_1c_A / s,
-                CV_HOLD_TIME_FACTOR * 3600.0 / cv_cutoff_c_rate, f"cycle {n} CV hold")
-        q_model = -float(sol["Discharge capacity [A.h]"].entries[-1])
-        x -= q_model / geo.theoretical_capacity_Ah
-        wet["x0"] = x
-        q_ch = s * q_model
-        plated = q_ch * 3600.0 / p.li_electrode_area_m2
-        k = 1 if n == 1 else min(stride, cycles - n + 1)  # cycle 1 follows the formation
-        for _ in range(k):
-            inventory.plate(plated, lam)
-            inventory.strip(plated)
-        r_dl = p.layer_resistance_ohm_m2(inventory.lost_C_per_m2)
-        rc = contact_resistance_ohm(p, r_dl) * s
-        sol = cell.solve(cell.inputs(current_A=current / s, contact_ohm=rc, **wet), t_step,
-                         step=f"cycle {n} discharge")
-        _check(sol, "Minimum voltage", f"cycle {n} discharge")
-        q_model = float(sol["Discharge capacity [A.h]"].entries[-1])
-        x += q_model / geo.theoretical_capacity_Ah
-        q_dis = s * q_model
-        q_par = shuttle_charge_Ah(q_ch, lam, p.shuttle_charge_per_lost_li)
-        rec.cycle.append(n)
-        rec.cycles_represented.append(k)
-        rec.charge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_ch + q_par))
-        rec.shuttle_charge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_par))
-        rec.discharge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_dis))
-        rec.cell_ce.append(q_dis / (q_ch + q_par))
-        rec.li_ce.append(1.0 - lam)
-        rec.layer_resistance_ohm_cm2.append(r_dl * 1e4)
-        rec.layer_thickness_um.append(1e6 * layer_thickness_m(
-            inventory.lost_C_per_m2, p.li_molar_volume_m3_per_mol, p.layer_porosity))
-        rec.cathode_wetted_fraction.append(s_wet)
-        rec.lfp_active_fraction.append(active)
-        rec.lithiation_at_charge_start.append(x_charge_start)
-        rec.free_electrolyte_uL.append(1e9 * budget.free_volume_m3(
-            inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL))
+        try:  # a failure after the first cycle keeps the finished cycles
+            # the wetted part carries I: model current I/s, Li i0 and R rescaled (see above)
+            x_charge_start = x
+            wet = {"x0": x, "i0_li": i0_model / s}
+            r_dl = p.layer_resistance_ohm_m2(inventory.lost_C_per_m2)
+            rc = contact_resistance_ohm(p, r_dl) * s
+            sol = cell.solve(cell.inputs(current_A=-current / s, contact_ohm=rc, **wet), t_step,
+                             step=f"cycle {n} charge")
+            _check(sol, "Maximum voltage", f"cycle {n} charge")
+            if cv_cutoff_c_rate is not None:  # the wetted part: current and cut-off over s
+                sol = cell.hold_voltage(
+                    sol, cell.inputs(current_A=-current / s, contact_ohm=rc, **wet),
+                    p.upper_cutoff_V, cv_cutoff_c_rate * geo.current_1c_A / s,
+                    CV_HOLD_TIME_FACTOR * 3600.0 / cv_cutoff_c_rate, f"cycle {n} CV hold")
+            q_model = -float(sol["Discharge capacity [A.h]"].entries[-1])
+            x -= q_model / geo.theoretical_capacity_Ah
+            wet["x0"] = x
+            q_ch = s * q_model
+            plated = q_ch * 3600.0 / p.li_electrode_area_m2
+            k = 1 if n == 1 else min(stride, cycles - n + 1)  # cycle 1 follows the formation
+            for _ in range(k):
+                inventory.plate(plated, lam)
+                inventory.strip(plated)
+            r_dl = p.layer_resistance_ohm_m2(inventory.lost_C_per_m2)
+            rc = contact_resistance_ohm(p, r_dl) * s
+            sol = cell.solve(cell.inputs(current_A=current / s, contact_ohm=rc, **wet), t_step,
+                             step=f"cycle {n} discharge")
+            _check(sol, "Minimum voltage", f"cycle {n} discharge")
+            q_model = float(sol["Discharge capacity [A.h]"].entries[-1])
+            x += q_model / geo.theoretical_capacity_Ah
+            q_dis = s * q_model
+            q_par = shuttle_charge_Ah(q_ch, lam, p.shuttle_charge_per_lost_li)
+            rec.cycle.append(n)
+            rec.cycles_represented.append(k)
+            rec.charge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_ch + q_par))
+            rec.shuttle_charge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_par))
+            rec.discharge_mAh_per_g.append(specific_capacity_mAh_per_g(cell, q_dis))
+            rec.cell_ce.append(q_dis / (q_ch + q_par))
+            rec.li_ce.append(1.0 - lam)
+            rec.layer_resistance_ohm_cm2.append(r_dl * 1e4)
+            rec.layer_thickness_um.append(1e6 * layer_thickness_m(
+                inventory.lost_C_per_m2, p.li_molar_volume_m3_per_mol, p.layer_porosity))
+            rec.cathode_wetted_fraction.append(s_wet)
+            rec.lfp_active_fraction.append(active)
+            rec.lithiation_at_charge_start.append(x_charge_start)
+            rec.free_electrolyte_uL.append(1e9 * budget.free_volume_m3(
+                inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL))
+        except SimulationError as exc:
+            if not rec.cycle:
+                raise
+            rec.failure = exc
+            rec.stop_reason = f"solver failure: {exc}"
+            break
         if progress is not None:
             progress(n)
         n += k

@@ -275,7 +275,11 @@ class LFPHalfCell:
                 inputs={**inputs, IN_VOLTAGE: voltage_V, IN_HOLD_CUTOFF: cutoff_current_A},
                 t_interp=np.linspace(0.0, t_end_s, 100))
         except pybamm.SolverError as exc:
-            raise SimulationError(f"Li||LFP DFN voltage hold failed: {exc}", step=step) from exc
+            raise SimulationError(
+                f"Li||LFP DFN voltage hold failed: {exc} (the hold at {voltage_V:g} V began "
+                f"at t = {float(after.t[-1]):.4g} s of the step, at the end of the current-"
+                f"controlled charge, and was to end at |I| = {cutoff_current_A:.4g} A)",
+                step=step) from exc
         if "Voltage hold cut-off current" not in str(sol.termination):
             raise SimulationError(f"{step} ended without reaching its cut-off current "
                                   f"({sol.termination})", step=step, time_s=float(sol.t[-1]))

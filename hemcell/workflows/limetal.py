@@ -340,7 +340,7 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     ``cv_cutoff_c_rate``: CC-CV charge to that C-rate (``None``: CC only,
     :func:`hemcell.limetal.cycling.run_cycling`).
     """
-    from hemcell.errors import InputError
+    from hemcell.errors import InputError, SimulationError
     from hemcell.limetal.cycling import cycling_summary, cycling_warnings, run_cycling
     from hemcell.limetal.halfcell import build_half_cell, lfp_geometry
     from hemcell.limetal.plots import plot_cycling
@@ -374,6 +374,9 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         sums[anode] = cycling_summary(rec)
         report_warnings(cycling_warnings(sums[anode], rec, anode), warns)
         _write_csv(out_dir / f"cycling_{anode}.csv", rec.as_columns())
+        if rec.failure is not None:
+            report_warnings([f"{anode}: the run stopped after cycle {rec.cycle[-1]}: "
+                             f"{rec.failure}"], warns)
     first = anodes[0]
     summary: dict[str, Any] = {"anode": first, "c_rate": c_rate, **sums[first],
                                "lfp_mass_loading_mg_per_cm2":
@@ -392,6 +395,15 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
                      extra={"cycles": cycles, "c_rate": c_rate, "stride": stride,
                             "high_loading": high_loading,
                             "cv_cutoff_c_rate": cv_cutoff_c_rate, "warnings": warns})
+    failed = {a: r for a, r in recs.items() if r.failure is not None}
+    if failed:  # written above: the finished cycles are kept; the exit says what failed
+        a, r = next(iter(failed.items()))
+        raise SimulationError(
+            f"{a}: {r.failure}; cycles 1-{r.cycle[-1]} of {cycles} finished and are "
+            f"written to {out_dir} (summary.json stop_reason, cycling_{a}.csv)",
+            hint="the CV hold of a cold high-loading cell can fail this way (1C, 253 K, "
+                 "11.5 mg/cm2, C/20: cycle 3); CC charge only (no --cv-cutoff-c-rate) "
+                 "runs there")
     return summary
 
 
