@@ -271,11 +271,12 @@ def _fast_powers_header(directory: Path) -> Path:
     covers :data:`FLAGS` as well: it names the libraries built with them."""
     import hashlib
     import os
+    import uuid
 
     digest = hashlib.sha256("\0".join((FAST_POWERS_C, *FLAGS)).encode()).hexdigest()[:8]
     header = directory / f"hemcell_powers_{digest}.h"
     if not header.exists():
-        partial = directory / f"{header.name}.{os.getpid()}.tmp"
+        partial = directory / f"{header.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
         partial.write_text(FAST_POWERS_C)
         os.replace(partial, header)
     return header
