@@ -31,6 +31,8 @@ PARAMETER_KEY_CHECKS: dict[str, str] = {
     "limetal symmetric": "hemcell.workflows.limetal:check_symmetric_set_keys",
     "limetal nucleation": "hemcell.workflows.limetal:check_nucleation_set_keys",
     "limetal licu": "hemcell.workflows.limetal:check_licu_set_keys",
+    "limetal fit-fade": "hemcell.workflows.limetal:check_fit_fade_set_keys",
+    "limetal fit-shuttle": "hemcell.workflows.limetal:check_fit_shuttle_set_keys",
     "limetal zn-symmetric": "hemcell.workflows.zinc:check_set_keys",
     "pybamm cc-discharge": "hemcell.workflows.cc_discharge:check_set_keys",
     "surface run": "hemcell.workflows.surface:check_run_set_keys",

@@ -162,6 +162,16 @@ def check_fit_overrides(fit: str, overrides: Sequence[str] | None) -> None:
         refuse_unread(keys, reads, f"`hemcell limetal {fit}` ({anode} Li; it fits {fitted})")
 
 
+def check_fit_fade_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_fit_overrides` of a parsed ``limetal fit-fade`` argument list."""
+    check_fit_overrides("fit-fade", kwargs.get("set_") or ())
+
+
+def check_fit_shuttle_set_keys(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_fit_overrides` of a parsed ``limetal fit-shuttle`` argument list."""
+    check_fit_overrides("fit-shuttle", kwargs.get("set_") or ())
+
+
 def electrolyte_warnings(temperature_K: float, concentration_mol_per_m3: float,
                          seen: list[str] | None = None) -> list[str]:
     """The Li electrolyte's temperature policy for a run
