@@ -49,22 +49,23 @@ AOT_COMPILER = "gcc"
 OPTIMISATION: dict[str, str | None] = {"residual": "-O1", "jacobian": None}
 #: C that gcc reads ahead of the generated code of every compiled function (``-include``):
 #: ``fmax``/``fmin`` inline (:data:`FLAGS`) and ``pow(x, y)`` for the shrinking-core
-#: exponents y = −1/3 (the front factors of conversion, y(|y| + δ)^(−1/3), and alloying,
-#: and the product-shell limits' (1 − ξ)^(−1/3), ξ^(−1/3): 260 of the residual's 281 powers
-#: for the four-mechanism P2D anode) and −4/3 (their derivatives, in the Jacobian) through
-#: an inverse cube root r = x^(−1/3): a first guess from the bits of x (its exponent
-#: divided by −3, relative error ≤ 3.5 %) and four Newton steps r ← r (4 − x r³)/3 (error e
-#: → 2e², to round-off), 7 ns against glibc's 16-17 ns for ``pow`` on this problem's CPU.
-#: The results are within 2 ulp of x^(−1/3) (3 ulp of x^(−4/3)) for 2^(−64) ≤ x ≤ 2^64
-#: (glibc's pow(x, −0.333…) is up to 8 and 30 ulp off there, its exponent being −1/3
-#: rounded; within 1 and 5 ulp for 10⁻³ ≤ x ≤ 2). Any other x (zero, negative, subnormal,
-#: huge, inf, NaN) and any other exponent go to glibc's ``pow`` unchanged, so a NaN or inf
-#: in a residual stays one and IDA fails as it did. The alloying stages' one-sided factor
-#: takes x^(−1/3) as well (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`):
-#: its former form (y₊ + δ)^(2/3) − δ^(2/3) was exactly 0 for an exhausted stage only while
-#: the C power of δ rounded as Python's constant δ^(2/3) did; a faster 2/3 power an ulp off
-#: it, times the branch's capped e^40, moved the residual by 2 % of its largest entry.
-#: docs/anode.md "Numerics", "Compiled residual".
+#: exponents y = −1/3 (the conversion front factor y(|y| + δ)^(−1/3) and the product-shell
+#: limits' (1 − ξ)^(−1/3), ξ^(−1/3): 200 of the residual's 281 powers for the
+#: four-mechanism P2D anode) and −4/3 (their derivatives, in the Jacobian) through an
+#: inverse cube root r = x^(−1/3): a first guess from the bits of x (its exponent divided
+#: by −3, relative error ≤ 3.5 %) and four Newton steps r ← r (4 − x r³)/3 (error e → 2e²,
+#: to round-off), 7 ns against glibc's 16-17 ns for ``pow`` on this problem's CPU. The
+#: results are within 2 ulp of x^(−1/3) (3 ulp of x^(−4/3)) for 2^(−64) ≤ x ≤ 2^64 (glibc's
+#: pow(x, −0.333…) is up to 8 and 30 ulp off there, its exponent being −1/3 rounded; within
+#: 1 and 5 ulp for 10⁻³ ≤ x ≤ 2). Any other x (zero, negative, subnormal, huge, inf, NaN)
+#: and any other exponent go to glibc's ``pow`` unchanged, so a NaN or inf in a residual
+#: stays one and IDA fails as it did. Not used for y = 2/3: alloying's one-sided factor (y₊
+#: + δ)^(2/3) − δ^(2/3) (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`) is
+#: exactly 0 for an exhausted stage only while the C power of δ rounds as Python's constant
+#: δ^(2/3) does; a faster 2/3 power an ulp off it, times the branch's capped e^40, moved
+#: the residual by 2 % of its largest entry (and the form without that cancellation, y₊ r
+#: (1 + c)/(1 + c + c²) with r = (y₊ + δ)^(−1/3), c = δ^(1/3) r, made the uncompiled build
+#: and solve 6-13 % slower). docs/anode.md "Numerics", "Compiled residual".
 FAST_POWERS_C = r"""#include <math.h>
 #include <stdint.h>
 #include <string.h>

@@ -80,8 +80,7 @@ def test_front_factor_law_shared_and_one_sided_where_the_onset_is_smooth():
     """Both mechanisms take y^(2/3) from base with the same δ; alloying, whose stage
     branches open smoothly, takes the one-sided regularisation: zero for y ≤ 0, within
     δ^(2/3) below y^(2/3) above (subadditivity of the concave power; no reverse current
-    from an overshoot), and to 10⁻¹⁴ relative down to y = 10⁻¹² (no difference of two
-    nearly equal powers: that form lost 10⁻¹⁰ at y = 10⁻⁹)."""
+    from an overshoot)."""
     assert conversion.front_factor is front_factor
     assert alloying.one_sided_front_factor is one_sided_front_factor
     d = FRONT_REGULARISATION
@@ -91,12 +90,6 @@ def test_front_factor_law_shared_and_one_sided_where_the_onset_is_smooth():
         g = _eval(one_sided_front_factor(pybamm.Scalar(y)))
         assert g == pytest.approx((y + d) ** (2 / 3) - d ** (2 / 3), rel=1e-12)
         assert -(d ** (2 / 3)) <= g - y ** (2 / 3) <= 0.0
-    # no cancellation near an exhausted stage: against δ^(2/3) expm1(2/3 log1p(y/δ)),
-    # the same difference of powers without subtracting them
-    for y in (1e-12, 1e-9, 1e-6, 1e-3):
-        g = _eval(one_sided_front_factor(pybamm.Scalar(y)))
-        assert g == pytest.approx(d ** (2 / 3) * math.expm1(2 / 3 * math.log1p(y / d)),
-                                  rel=1e-14)
 
 
 def test_front_factor_is_odd_smooth_and_close_to_two_thirds_power():

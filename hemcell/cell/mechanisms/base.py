@@ -234,22 +234,9 @@ def one_sided_front_factor(y: pybamm.Symbol) -> pybamm.Symbol:
     (Δφ − U_eq) < 0 (the lumped cell's second-law check,
     ``tests/cell/test_thermal.py``, caught −65 W). With the one-sided factor an
     exhausted reactant carries no current on either side of the gap.
-
-    Evaluated without the difference of two powers: with a = y₊ + δ, b = δ,
-    a^(2/3) − b^(2/3) = (a − b)(a^(1/3) + b^(1/3))/(a^(2/3) + a^(1/3) b^(1/3) + b^(2/3)), and
-    with r = a^(−1/3), c = δ^(1/3) r:
-
-        f(y) = y₊ r (1 + c) / (1 + c + c²),
-
-    the same function, exactly 0 at y₊ = 0 by the factor y₊ (not by two equal powers
-    cancelling), free of the cancellation near y = 0, and one power x^(−1/3) as in
-    :func:`front_factor` (the power compiled code takes through a cheaper cube root,
-    :data:`hemcell.cell.compiled.FAST_POWERS_C`).
     """
-    y_plus = pybamm.maximum(y, 0.0)
-    r = (y_plus + FRONT_REGULARISATION) ** (-1.0 / 3.0)
-    c = FRONT_REGULARISATION ** (1.0 / 3.0) * r
-    return y_plus * r * (1.0 + c) / (1.0 + c + c * c)
+    d = FRONT_REGULARISATION
+    return (pybamm.maximum(y, 0.0) + d) ** (2.0 / 3.0) - d ** (2.0 / 3.0)
 
 
 def site_shift(spread_V: pybamm.Symbol, remaining: pybamm.Symbol) -> pybamm.Symbol:
