@@ -3,10 +3,13 @@
 The command ``hemcell pybamm cc-discharge`` (:mod:`hemcell.cli.pybamm`) discharges a
 Li‖positive-electrode half-cell
 (``pybamm.lithium_ion.DFN/SPMe/SPM({"working electrode": "positive"})``) built from a
-hemcell parameter set (``to_pybamm_parameter_values()``, e.g. ``bare_li``: Li metal
-against Prada2013's LFP) at a constant C-rate from a given initial stoichiometry down
-to the lower cut-off voltage, and writes ``summary.json``. The current is
-``c_rate × "Nominal cell capacity [A.h]"`` (PyBaMM's convention for "1C").
+hemcell parameter set (e.g. ``bare_li``: Li metal against Prada2013's LFP) sized as the
+set's Li‖LFP cell: LFP thickness and capacity from ``lfp_mass_loading``, the cathode
+area, the cell temperature (:func:`hemcell.workflows.exchange.li_lfp_values`, the values
+``params export --format pybamm`` writes), at a constant C-rate from a given initial
+stoichiometry down to the lower cut-off voltage, and writes ``summary.json``. The
+current is ``c_rate × "Nominal cell capacity [A.h]"`` (PyBaMM's convention for "1C",
+here the LFP's theoretical capacity).
 
 Its fast path (:class:`CCDischargeFastPath`) builds the model once with every swept
 quantity as a PyBaMM ``[input]`` and solves all points with IDAKLU's multi-input
@@ -46,6 +49,13 @@ STO_INPUT = "Initial positive stoichiometry"
 #: PyBaMM parameters that shape the mesh or the cell's extent: never inputs.
 GEOMETRY = ("Positive electrode thickness [m]", "Negative electrode thickness [m]",
             "Separator thickness [m]", "Electrode height [m]", "Electrode width [m]")
+#: PyBaMM parameters the Li‖LFP sizing derives other values from (thickness and capacity
+#: from c_max, the active fraction and the porosity) or replaces (carried to the cell
+#: temperature): an input would not follow through the sizing, so never inputs.
+SIZED = (C_MAX, "Positive electrode active material volume fraction",
+         "Positive electrode porosity", "Nominal cell capacity [A.h]",
+         "Ambient temperature [K]", "Initial temperature [K]",
+         "Electrolyte conductivity [S.m-1]", "Electrolyte diffusivity [m2.s-1]", DIFFUSIVITY)
 OUTPUT_VARIABLES = ["Voltage [V]", "Discharge capacity [A.h]", "Discharge energy [W.h]"]
 SUMMARY_KEYS = ("c_rate", "current_A", "discharge_capacity_Ah", "discharge_capacity_mAh_per_cm2",
                 "average_voltage_V", "discharge_energy_Wh", "end_time_s", "reached_cutoff")
@@ -97,8 +107,23 @@ def base_values(setup: Setup) -> Any:
                               "li_exchange_current_density=103.4A/m**2 (bare_li's 70.6 A/m**2 "
                               "by the 64/44 Ohm rule, docs/limetal.md)")
     _check_overrides_read(base, setup)
+    pv = _cell_values(p, _anode(base))
     pv.update({C_INIT: setup.initial_stoichiometry * float(pv[C_MAX])})
     return pv
+
+
+def _anode(base: Any) -> str:
+    """The Li electrode of a set as it is, before any ``--set``: a coating thickness given
+    by ``--set`` on a bare set does not make its Li coated."""
+    return "coated" if "coating_thickness" in base.si else "bare"
+
+
+def _cell_values(pset: Any, anode: str) -> Any:
+    """The set's PyBaMM values sized as its Li‖LFP cell with the ``anode`` Li electrode
+    (the values ``params export --format pybamm`` writes)."""
+    from hemcell.workflows.exchange import li_lfp_values
+
+    return li_lfp_values(pset, anode)[0]
 
 
 def _check_overrides_read(base: Any, setup: Setup) -> None:
@@ -108,7 +133,7 @@ def _check_overrides_read(base: Any, setup: Setup) -> None:
 
     A name is read when its registry PyBaMM name is among the values, or when setting it
     (to the value given, or 0.1 % away from it: the value given may be the set's own)
-    changes them.
+    changes them (``lfp_mass_loading``: the LFP thickness and capacity).
     """
     from hemcell.errors import ParameterError
     from hemcell.params import registry
@@ -117,7 +142,8 @@ def _check_overrides_read(base: Any, setup: Setup) -> None:
     if not setup.overrides:
         return
     specs = registry()
-    reference = base.to_pybamm_parameter_values()
+    anode = _anode(base)
+    reference = _cell_values(base, anode)
     for override, key in zip(setup.overrides, override_keys(setup.overrides), strict=True):
         if specs[key].pybamm in reference.keys():
             continue
@@ -131,7 +157,7 @@ def _check_overrides_read(base: Any, setup: Setup) -> None:
                         [f"{key}={value * factor!r} {specs[key].unit}"]))
                 except (InputError, ParameterError):  # outside the name's bounds
                     continue
-        if all(_same_values(reference, t.to_pybamm_parameter_values()) for t in tries):
+        if all(_same_values(reference, _cell_values(t, anode)) for t in tries):
             raise InputError("--set", key, "a parameter that changes the PyBaMM values of the "
                              f"Li half-cell `pybamm cc-discharge` builds from {setup.params}",
                              hint=f"{key} changes none of them, so setting it would change "
@@ -267,6 +293,8 @@ def _plan(spec: SweepSpec) -> _Plan | str:
                 return f"{axis.name} has no PyBaMM name"
             if pyname in GEOMETRY:
                 return f"{axis.name} ({pyname}) shapes the mesh"
+            if pyname in SIZED:
+                return f"{axis.name} ({pyname}) enters the sizing of the Li-LFP cell"
             inputs.append((axis.name, pyname, specs[axis.name].pybamm_unit))
     if spec.seed is not None or spec.mpi_ranks != 1:
         return "seed or mpi_ranks given"

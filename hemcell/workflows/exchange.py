@@ -62,13 +62,15 @@ def anode_values(pset: Any, cathode: str | None = None) -> Any:
     return model.parameter_values_for(si)
 
 
-def li_lfp_values(pset: Any) -> tuple[Any, Any, Any]:
+def li_lfp_values(pset: Any, anode: str | None = None) -> tuple[Any, Any, Any]:
     """(PyBaMM values, geometry, Li-metal cell parameters) of a Li‖LFP cell set, sized as
-    the Li‖LFP model does."""
+    the Li‖LFP model does; ``anode`` ``bare`` | ``coated`` (default: coated if the set
+    gives a coating thickness)."""
     from hemcell.limetal.halfcell import sized_values
     from hemcell.limetal.parameters import cell_parameters
 
-    anode = "coated" if "coating_thickness" in pset.si else "bare"
+    if anode is None:
+        anode = "coated" if "coating_thickness" in pset.si else "bare"
     p = cell_parameters(pset, anode)
     values, geo = sized_values(p, pset)
     values.update({

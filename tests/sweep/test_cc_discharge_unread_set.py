@@ -2,8 +2,7 @@
 the PyBaMM values the discharge is built from (the user trial: a sweep of
 ``coating_thickness`` over this command gave 1.73686 mAh/cm2 at every point, exit 0).
 Its sweeps are refused at ``--check`` for the same reason; a value that does reach the
-PyBaMM values (the LFP particle radius, the Li exchange current) is accepted; the LFP
-mass loading, which sizes the `limetal` cells, is not read here."""
+PyBaMM values (the LFP particle radius, the Li exchange current) is accepted."""
 
 from __future__ import annotations
 
