@@ -33,8 +33,9 @@ double, and the speed-up on 2 MPI ranks.
   factorisations and the elasticity's Cholesky factors from the first (warm-up) solve,
   so the timed solves factorise only the transport Jacobians. Aim: ratio ≤ 1/1.4
   (2 ranks ≥ 1.4× faster). ``python benchmarks/bench_surface.py --ranks`` prints every
-  repeat, the medians, the speed-up, the load average, the largest relative difference
-  of the 2-rank results from the 1-rank ones, and the same for cold solves
+  repeat, the medians, the speed-up, the ratio of each 2-rank solve to the 1-rank solve
+  just before it, the load average, the page faults per solve, the largest relative
+  difference of the 2-rank results from the 1-rank ones, and the same for cold solves
   (``solve_coupled``: new factorisations, analysis included) with the symbolic and
   numeric factorisations each kind of solve did (PETSc log events).
 - ``surface_transient_steps``: ten moving-boundary transient steps (Δt = 10 s,
@@ -699,6 +700,12 @@ def _main_ranks(repeats: int = 5, cold_repeats: int = 3) -> None:
                   f"faults {f['page_faults']} (rank 0)")
         print(f"  speed-up (median 1 rank / median 2 ranks) = {med[1] / med[2]:.2f}"
               + (f" (aim >= {RANKS_TARGET_SPEEDUP:g})" if kind == "kept" else ""))
+        # each 2-rank solve against the 1-rank solve just before it: the machine's speed
+        # drifts between minutes (the same factorisation on 1 rank varies up to 2x on an
+        # idle guest), less within a pair
+        paired = sorted(b / a for a, b in zip(times[kind][1], times[kind][2], strict=True))
+        print(f"  per pair (2-rank time / 1-rank time just before): median "
+              f"{statistics.median(paired):.3f}, {paired[0]:.3f}-{paired[-1]:.3f}")
         change = _max_relative_change(results[kind][1], results[kind][2])
         print("  2 ranks vs 1, max relative change: " + ", ".join(
             f"{k} {v:.1e}" for k, v in change.items()))
