@@ -3,8 +3,9 @@
 IDAKLU evaluates the model's residual F(t, y, p) at every Newton iteration and its
 Jacobian ∂F/∂y at every Jacobian set-up. :class:`hemcell.cell.model.HEMHalfCell` keeps
 both on CasADi's scalar graph (SX), which CasADi runs in its virtual machine: one
-dispatch per scalar operation. Here the same SX functions (the residual; the Jacobian
-does not pay, :data:`OPTIMISATION`) are generated to C
+dispatch per scalar operation. Here the same SX functions (each where its
+:class:`CompilePlan` says: the re-solves expected repay its gcc time, or its library is
+already cached) are generated to C
 (``casadi.CodeGenerator``), compiled by :data:`AOT_COMPILER` into a shared library
 (PyBaMM's :func:`pybamm.codegen.compilation.aot_compile`) and loaded back as
 ``casadi.external`` functions: the same operations in the same order, without the
@@ -17,15 +18,16 @@ PyBaMM and CasADi generate, so libraries live in a directory per build target
 (:func:`native_compile_cache_key`, :func:`keyed_cache_dir`); inside it a library's file
 is named by the hash of its function (PyBaMM's on-disk cache), which includes the
 parameter values baked into the model: a model structure and parameter set pays the
-compiler once per machine (a change of any parameter value is another library).
-Without a compiler the functions stay in CasADi's virtual machine, with one warning per
-process.
+compiler once per machine (a change of any parameter value is another library), and a
+library already there is loaded at no cost. Without a compiler a function not yet cached
+stays in CasADi's virtual machine, with one warning per process.
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +39,15 @@ from typing import Any
 AOT_CACHE_ENV = "PYBAMM_CASADI_AOT_CACHE"
 #: The compiler PyBaMM's ``aot_compile`` calls (its default, not configurable through IDAKLU).
 AOT_COMPILER = "gcc"
-#: Optimisation level per function (``None``: stays in CasADi's virtual machine).
-#: Measured on the four-mechanism P2D anode (312 unknowns, the benchmark cycle; CPU of a
-#: re-solve, docs/anode.md "Numerics"): the residual (9 032 scalar operations, 210 kB of
-#: C) at -O1 takes 1.8 s of gcc and evaluates 1.6-1.8x faster than the virtual machine;
-#: -O2/-O3 take 3.3 s for no faster re-solve, -O0 gains 1.2x. The Jacobian (30 749
-#: operations, 780 kB of C) is evaluated at the Jacobian set-ups only (258 per cycle
-#: against 3 588 residuals): compiled at -O0 (3 s of gcc; -O1 7 s, -O2/-O3 14 s) it saves
-#: 3-6 % of a re-solve, which pays its gcc time back after several hundred re-solves of
-#: one model, so it is not compiled.
-OPTIMISATION: dict[str, str | None] = {"residual": "-O1", "jacobian": None}
+#: Optimisation level per function when it is compiled (:class:`CompilePlan` decides
+#: whether). Measured on the four-mechanism P2D anode (312 unknowns, the benchmark cycle;
+#: CPU of a re-solve, docs/anode.md "Numerics"): the residual (9 032 scalar operations,
+#: 210 kB of C) at -O1 takes 1.8 s of gcc and evaluates 1.6-1.8x faster than the virtual
+#: machine; -O2/-O3 take 3.3 s for no faster re-solve, -O0 gains 1.2x. The Jacobian
+#: (30 749 operations, 780 kB of C), evaluated at the Jacobian set-ups only (≈ 230 per
+#: cycle against 3 600 residuals), at -O1 with :data:`FAST_POWERS_C` and :data:`FLAGS`:
+#: 4.3 s more of gcc CPU for −14 % of a re-solve (0.113 -> 0.097 s).
+OPTIMISATION: dict[str, str] = {"residual": "-O1", "jacobian": "-O1"}
 #: C that gcc reads ahead of the generated code of every compiled function (``-include``):
 #: ``fmax``/``fmin`` inline (:data:`FLAGS`) and ``pow(x, y)`` for the shrinking-core
 #: exponents y = −1/3 (the conversion front factor y(|y| + δ)^(−1/3) and the product-shell
@@ -104,34 +105,91 @@ static inline double hemcell_fmin(double x, double y) { return (x <= y || y != y
 #: benchmark cycle's states, minimum of 25 timings of a CasADi ``map`` over 300 states),
 #: bit for bit the same.
 FLAGS = ("-fno-semantic-interposition", "-finline-small-functions", "-march=native", "-fPIC")
-#: Re-solves of one model that repay compiling its residual, per recipe geometry
-#: (docs/anode.md "Numerics", CPU of the benchmark cycles, with :data:`FAST_POWERS_C` and
-#: :data:`FLAGS`): P2D 1.75-2.3 s of gcc CPU (-O1) against 0.10-0.13 s saved per re-solve
-#: (0.22-0.29 -> 0.12-0.15 s), i.e. 17-21 (22 kept: 1.8 s against 0.083 s before the
-#: inline helpers); single particle (residual alone) 0.4-0.5 s against 0.027-0.039 s (two
-#: 0.1 A/g cycles, 0.066-0.091 -> 0.040-0.051 s), i.e. 13-19, hence 20 (it was 75 for
-#: residual and Jacobian, 1.2 s of gcc against 0.016 s). A single ``cell run`` (one solve)
-#: stays in the virtual machine; the fit and the sweep fast path, which re-solve one model
-#: for many points, compile it when they expect at least this many solves.
-BREAK_EVEN_SOLVES: dict[str, int] = {"p2d": 22, "sp": 20}
+#: Re-solves of one model that repay compiling a function, per function and recipe
+#: geometry (docs/anode.md "Numerics", CPU of the benchmark cycles, with
+#: :data:`FAST_POWERS_C` and :data:`FLAGS`). Residual: P2D 1.75-2.3 s of gcc CPU (-O1)
+#: against 0.10-0.13 s saved per re-solve (0.22-0.29 -> 0.12-0.15 s), i.e. 17-21 (22
+#: kept: 1.8 s against 0.083 s before the inline helpers); single particle 0.4-0.5 s
+#: against 0.027-0.039 s (two 0.1 A/g cycles, 0.066-0.091 -> 0.040-0.051 s), i.e. 13-19,
+#: hence 20. Jacobian: P2D 4.3 s of gcc CPU (-O1) against 0.016 s saved (0.113 -> 0.097
+#: s, residual compiled), i.e. 270; single particle not measured alone, so never built
+#: (residual and Jacobian together: 1.2 s of gcc against 0.016 s, 75). A function whose
+#: library is already in the on-disk cache costs nothing and is always loaded
+#: (:func:`pays_to_compile`).
+BREAK_EVEN_SOLVES: dict[str, dict[str, int]] = {
+    "residual": {"p2d": 22, "sp": 20},
+    "jacobian": {"p2d": 270},
+}
 
 
-def pays_to_compile(geometry: str, expected_solves: int) -> bool:
-    """Whether ``expected_solves`` re-solves of one model repay compiling its residual.
+def pays_to_compile(geometry: str, expected_solves: int, role: str = "residual",
+                    cached: bool = False) -> bool:
+    """Whether a model's ``role`` function runs compiled for ``expected_solves`` re-solves.
 
     Parameters
     ----------
     geometry
-        The recipe's geometry (``"p2d"`` or ``"sp"``); others are never compiled.
+        The recipe's geometry (``"p2d"`` or ``"sp"``); a geometry without a break-even
+        (:data:`BREAK_EVEN_SOLVES`) is compiled only when its library is cached.
     expected_solves
         Solves of the same built model the caller is about to run.
+    role
+        ``"residual"`` or ``"jacobian"``.
+    cached
+        Whether the function's library is already in the on-disk cache (loading it costs
+        no compiler time, so it is always used).
 
     Returns
     -------
     bool
-        ``expected_solves >= BREAK_EVEN_SOLVES[geometry]``.
+        ``cached or expected_solves >= BREAK_EVEN_SOLVES[role][geometry]``.
     """
-    return geometry in BREAK_EVEN_SOLVES and expected_solves >= BREAK_EVEN_SOLVES[geometry]
+    break_even = BREAK_EVEN_SOLVES[role].get(geometry)
+    return cached or (break_even is not None and expected_solves >= break_even)
+
+
+@dataclass(frozen=True)
+class CompilePlan:
+    """Which of a model's solver functions run compiled to C (the model's
+    ``compiled_functions``).
+
+    Each function is decided at the solver's set-up, where it exists:
+    :func:`pays_to_compile` with its cache state (a library in the on-disk cache is
+    loaded at no cost), or compiled whatever the count if ``requested``.
+
+    Parameters
+    ----------
+    geometry
+        The recipe's geometry (``"p2d"``, ``"sp"``).
+    expected_solves
+        Solves of the built model its caller is about to run (1: a single ``cell run``).
+    requested
+        Functions compiled whatever ``expected_solves`` (the recipe key ``compiled: true``
+        asks for the residual).
+    """
+
+    geometry: str
+    expected_solves: int
+    requested: frozenset[str] = frozenset()
+
+    def compiles(self, role: str, cached: bool) -> bool:
+        """Whether the ``role`` function runs compiled (``cached``: its library is on disk)."""
+        return role in self.requested or pays_to_compile(self.geometry, self.expected_solves,
+                                                         role, cached)
+
+
+def compile_plan(geometry: str, expected_solves: int | None, residual_requested: bool
+                 ) -> CompilePlan | None:
+    """The :class:`CompilePlan` of a model its caller solves ``expected_solves`` times.
+
+    ``None`` (every function in CasADi's virtual machine, no cache look-up) when the caller
+    gives no count (a single ``cell run``: its results do not depend on what an earlier run
+    left in the cache) and the recipe does not ask for the residual compiled.
+    """
+    if expected_solves is None and not residual_requested:
+        return None
+    return CompilePlan(geometry, 1 if expected_solves is None else expected_solves,
+                       frozenset({"residual"}) if residual_requested else frozenset())
 
 
 _WARNED: set[str] = set()
@@ -213,19 +271,23 @@ def compiler_available() -> bool:
     return False
 
 
-def compile_function(function: Any, role: str) -> Any:
-    """``function`` compiled to C and loaded back (``casadi.external``), if possible.
+def compile_function(function: Any, role: str, plan: CompilePlan | None = None) -> Any:
+    """``function`` compiled to C and loaded back (``casadi.external``), if it is to be.
 
     Parameters
     ----------
     function
         A CasADi function; one of CasADi's matrix graph (MX) is expanded to scalars (SX)
         first. Anything else (``None``, a Python evaluator) is returned unchanged, as is
-        the function when there is no compiler (:func:`compiler_available`) or the build
-        fails (PyBaMM logs a warning).
+        the function when the plan keeps it in the virtual machine, when it is to be
+        built but there is no compiler (:func:`compiler_available`) or the build fails
+        (PyBaMM logs a warning).
     role
-        ``"residual"`` or ``"jacobian"``: the optimisation level (:data:`OPTIMISATION`;
-        ``None`` returns ``function`` unchanged).
+        ``"residual"`` or ``"jacobian"``: the optimisation level (:data:`OPTIMISATION`).
+    plan
+        Whether to compile it (:meth:`CompilePlan.compiles`, told whether its library is
+        already in the cache: a cached library is loaded, compiler or not); ``None``
+        compiles it.
 
     Returns
     -------
@@ -236,10 +298,7 @@ def compile_function(function: Any, role: str) -> Any:
     from pybamm.codegen.compilation import aot_compile
 
     level = OPTIMISATION[role]
-    if (level is None or not isinstance(function, casadi.Function)
-            or function.class_name() == "External"):
-        return function
-    if not compiler_available():
+    if not isinstance(function, casadi.Function) or function.class_name() == "External":
         return function
     scalar = function
     if function.is_a("MXFunction"):
@@ -262,8 +321,54 @@ def compile_function(function: Any, role: str) -> Any:
     named = casadi.Function(f"hemcell_{role}{level.replace('-', '_')}_{header.stem[-8:]}",
                             scalar.sx_in(), scalar.call(scalar.sx_in()), scalar.name_in(),
                             scalar.name_out())
+    library = library_path(named, directory)
+    cached = library.exists()
+    if plan is not None and not cached:  # earlier runs' solves of it count towards gcc
+        plan = replace(plan, expected_solves=recorded_solves(library, plan.expected_solves))
+    if plan is not None and not plan.compiles(role, cached):
+        return function
+    if not cached and not compiler_available():
+        return function
     return aot_compile(named, cache_dir=str(directory), compiler=AOT_COMPILER,
                        flags=(level, "-include", str(header), *FLAGS))
+
+
+def recorded_solves(library: Path, expected_solves: int) -> int:
+    """Solves of a not yet compiled function on this machine, ``expected_solves`` included.
+
+    Each run that leaves the function uncompiled appends its expected solves to
+    ``<library>.solves`` (one line per run; appends of a line are atomic, so concurrent
+    runs lose nothing), so that repeated fits or sweep chunks of one model compile it
+    once their sum repays gcc: a P2D fit (30 solves expected) gets its Jacobian compiled
+    at its ninth run, and from then on from the cache. An unreadable or unwritable tally
+    counts this run alone.
+    """
+    tally = library.with_name(library.name + ".solves")
+    try:
+        with tally.open("a") as f:
+            f.write(f"{expected_solves}\n")
+        return sum(int(line) for line in tally.read_text().split() if line.isdigit())
+    except OSError:
+        return expected_solves
+
+
+def library_path(function: Any, directory: Path) -> Path:
+    """The file PyBaMM's ``aot_compile`` builds ``function`` into in ``directory``.
+
+    PyBaMM's naming (``pybamm.codegen.compilation``): ``pybamm_<name>_<key><ext>``, ``key``
+    the first 16 hex digits of the SHA-1 of the function's name and serialised graph (so
+    it includes the parameter values folded into it). The test compares it with the file
+    ``aot_compile`` writes.
+    """
+    import hashlib
+    import sys
+
+    h = hashlib.sha1(usedforsecurity=False)
+    for part in (function.name(), function.serialize()):
+        h.update(part.encode())
+        h.update(b"\0")
+    ext = {"darwin": ".dylib", "win32": ".dll"}.get(sys.platform, ".so")
+    return directory / f"pybamm_{function.name()}_{h.hexdigest()[:16]}{ext}"
 
 
 def _fast_powers_header(directory: Path) -> Path:

@@ -35,7 +35,7 @@ from typing import Any
 
 import pybamm
 
-from hemcell.cell.compiled import compile_function
+from hemcell.cell.compiled import CompilePlan, compile_function
 from hemcell.cell.inventory import Inventory, check_mechanisms
 from hemcell.cell.mechanisms.alloying import Alloying
 from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
@@ -560,18 +560,21 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         """IDAKLU with tight tolerances (charge balance checked to 1e-3)."""
         return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
 
-    #: Whether the solver's residual (and Jacobian, where that pays:
-    #: :data:`hemcell.cell.compiled.OPTIMISATION`) runs compiled to C
-    #: (:func:`hemcell.cell.compiled.compile_function`: gcc -march=native, cached on disk
-    #: per build target, uncompiled with one warning without a compiler) instead of in
-    #: CasADi's virtual machine. The same values to round-off (the same operations in the
-    #: same order, the powers x^(−1/3) within 2-3 ulp: :data:`hemcell.cell.compiled.
-    #: FAST_POWERS_C`); a re-solve of the four-mechanism P2D anode about 1.8x faster (bench
-    #: cycle 0.22-0.29 -> 0.12-0.15 s CPU), for about 2 s of gcc
-    #: the first time a model structure and parameter set is solved on a machine
-    #: (docs/anode.md "Numerics"). Set before the first solve; a recipe sets it with
-    #: ``compiled: true``.
-    compiled_functions: bool = False
+    #: Which of the solver's residual and Jacobian run compiled to C
+    #: (:class:`hemcell.cell.compiled.CompilePlan`, decided per function at the solver's
+    #: set-up: the re-solves its caller expects repay the function's gcc time, or its
+    #: library is already in the on-disk cache; ``None``: both in CasADi's virtual
+    #: machine). Compiled by :func:`hemcell.cell.compiled.compile_function` (gcc
+    #: -march=native, cached on disk per build target, uncompiled with one warning
+    #: without a compiler): the same values to round-off (the same operations in the same
+    #: order, the powers x^(−1/3) within 2-3 ulp: :data:`hemcell.cell.compiled.
+    #: FAST_POWERS_C`); a re-solve of the four-mechanism P2D anode about 1.8x faster with
+    #: the residual compiled (bench cycle 0.22-0.29 -> 0.12-0.15 s CPU, about 2 s of gcc
+    #: the first time a model structure and parameter set is solved on a machine), 14 %
+    #: more with the Jacobian (4.3 s more of gcc) (docs/anode.md "Numerics"). Set before
+    #: the first solve (``build_simulation``; a recipe asks for the residual with
+    #: ``compiled: true``).
+    compiled_functions: CompilePlan | None = None
 
     @property
     def rhs_algebraic_eval(self) -> Any:
@@ -592,8 +595,8 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
     @rhs_algebraic_eval.setter
     def rhs_algebraic_eval(self, function: Any) -> None:
         function = scalar_function(function)
-        if self.compiled_functions:
-            function = compile_function(function, "residual")
+        if self.compiled_functions is not None:
+            function = compile_function(function, "residual", self.compiled_functions)
         self.__dict__["_rhs_algebraic_eval"] = function
 
     @property
@@ -601,15 +604,14 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         """The Jacobian ∂F/∂y the solver evaluates at each Jacobian set-up.
 
         Built on CasADi's scalar graph (:meth:`build_casadi_jacobian`); with
-        :attr:`compiled_functions` compiled to C if
-        :data:`hemcell.cell.compiled.OPTIMISATION` gives it a level.
+        compiled to C where :attr:`compiled_functions` says.
         """
         return self.__dict__.get("_jac_rhs_algebraic_eval")
 
     @jac_rhs_algebraic_eval.setter
     def jac_rhs_algebraic_eval(self, function: Any) -> None:
-        if self.compiled_functions:
-            function = compile_function(function, "jacobian")
+        if self.compiled_functions is not None:
+            function = compile_function(function, "jacobian", self.compiled_functions)
         self.__dict__["_jac_rhs_algebraic_eval"] = function
 
     def build_casadi_jacobian(self, expression: Any, y: Any) -> Any:

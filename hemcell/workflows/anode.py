@@ -27,6 +27,7 @@ from hemcell.cell.capacity import (
     rate_cell,
     theoretical_capacity,
 )
+from hemcell.cell.compiled import compile_plan
 from hemcell.cell.electrolytes import add_depletion_event, measured_range_report
 from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
@@ -78,12 +79,16 @@ def build_simulation(
     inventory: Inventory,
     experiment: pybamm.Experiment | None = None,
     submesh_types: Mapping[str, Any] | None = None,
+    expected_solves: int | None = None,
 ) -> pybamm.Simulation:
     """A :class:`pybamm.Simulation` of the recipe's model (IDAKLU solver).
 
     ``submesh_types`` replaces the model's submesh for the named domains (the sweep
     fast path meshes the particle with ``pybamm.SymbolicUniform1DSubMesh`` so that
-    its radius can be an input).
+    its radius can be an input). ``expected_solves``: how often the caller re-solves the
+    model (a fit, a sweep's shared model); its residual and Jacobian then run compiled
+    where that repays gcc or their library is cached (:func:`hemcell.cell.compiled.
+    compile_plan`). ``None`` (a single run): compiled only as the recipe asks.
     """
     if recipe.cell == "full":
         from hemcell.cell.full_cell import HEMFullCell
@@ -94,7 +99,7 @@ def build_simulation(
         model = HEMHalfCell(
             model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
     add_depletion_event(model)
-    model.compiled_functions = recipe.compiled  # the residual in C (recipe key)
+    model.compiled_functions = compile_plan(recipe.geometry, expected_solves, recipe.compiled)
     var_pts = dict(model.default_var_pts)
     var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
     submeshes = {**model.default_submesh_types, **(submesh_types or {})}

@@ -37,12 +37,12 @@ from __future__ import annotations
 import numbers
 import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pybamm
 
-from hemcell.cell.compiled import pays_to_compile
+from hemcell.cell.compiled import BREAK_EVEN_SOLVES, pays_to_compile
 from hemcell.errors import InputError
 
 if TYPE_CHECKING:
@@ -283,17 +283,20 @@ def input_protocol(setup: CellSetup) -> tuple[pybamm.Experiment, dict[str, float
     return pybamm.Experiment(cycles), inputs
 
 
-def shared_simulation(base: CellSetup, inputs: Sequence[str], compiled: bool = False
+def shared_simulation(base: CellSetup, inputs: Sequence[str], expected_solves: int = 1
                       ) -> pybamm.Simulation:
     """One simulation of ``base`` with ``inputs`` (and the step values) as inputs.
 
-    Cached per process (a few recent models), so chunks of one sweep build it once. With
-    ``compiled`` its residual runs compiled to C (:mod:`hemcell.cell.compiled`: worth it
-    when many points share the model, :func:`~hemcell.cell.compiled.pays_to_compile`).
+    Cached per process (a few recent models), so chunks of one sweep build it once. Its
+    residual and Jacobian run compiled to C where ``expected_solves`` (the points sharing
+    it) repay gcc, or their library is already cached (:mod:`hemcell.cell.compiled`,
+    :func:`~hemcell.cell.compiled.pays_to_compile`).
     """
     from hemcell.workflows.anode import build_simulation
 
-    key = (Structure.of(base, mesh_parameters(base)), tuple(inputs), compiled)
+    paying = tuple(role for role in BREAK_EVEN_SOLVES
+                   if pays_to_compile(base.recipe.geometry, expected_solves, role))
+    key = (Structure.of(base, mesh_parameters(base)), tuple(inputs), paying)
     if key not in _BUILT:
         while len(_BUILT) >= 2:
             _BUILT.pop(next(iter(_BUILT)))
@@ -302,8 +305,8 @@ def shared_simulation(base: CellSetup, inputs: Sequence[str], compiled: bool = F
         experiment, _ = input_protocol(base)
         submeshes = {PARTICLE_RADII[n]: pybamm.SymbolicUniform1DSubMesh
                      for n in inputs if n in PARTICLE_RADII}
-        recipe = replace(base.recipe, compiled=compiled or base.recipe.compiled)
-        _BUILT[key] = build_simulation(recipe, pv, base.inventory, experiment, submeshes)
+        _BUILT[key] = build_simulation(base.recipe, pv, base.inventory, experiment, submeshes,
+                                       expected_solves=expected_solves)
     return _BUILT[key]
 
 
@@ -374,12 +377,11 @@ class CellRunFastPath:
         inputs = differing_parameters([*probes, *setups.values()])
         shared = [i for i, setup in setups.items()
                   if structure.difference(Structure.of(setup, mesh)) is None]
-        compiled = pays_to_compile(base.recipe.geometry, len(shared))
         for i, setup in setups.items():
             t0 = time.perf_counter()
             try:
                 if i in shared:
-                    sim = shared_simulation(base, inputs, compiled)
+                    sim = shared_simulation(base, inputs, len(shared))
                     sim.experiment, values = input_protocol(setup)
                     values.update({n: _number(setup.parameter_values[n]) for n in inputs})
                 else:  # not seen in the probes: build this point's own model

@@ -56,7 +56,6 @@ from hemcell.cell.compiled import (
     AOT_CACHE_ENV,
     keyed_cache_dir,
     native_compile_cache_key,
-    pays_to_compile,
 )
 from hemcell.errors import InputError, SimulationError
 from hemcell.measurements import (
@@ -128,7 +127,9 @@ COMPILED_GEOMETRIES = ("sp",)
 #: Solves of one built model a fit runs, at the least: the start point, one forward
 #: difference per fitted value at every trust-region step, the statistics' Jacobian (the
 #: three-value rate fit of docs/fitting.md "Benchmark" ran ~130 with its profiles). A P2D
-#: fit compiles its model's residual when this repays gcc (:func:`pays_to_compile`).
+#: fit compiles its model's residual when this repays gcc, and its Jacobian when its
+#: library is already cached (a repeated fit of the same model;
+#: :func:`hemcell.cell.compiled.pays_to_compile`).
 FIT_SOLVES_EXPECTED = 30
 #: Model evaluations remembered (:meth:`_Problem.signals`): the current point, its
 #: forward-difference neighbours and a rejected trial or two.
@@ -1043,13 +1044,13 @@ class FitProblem(_Problem):
 
             pv.update({"Current function [A]": current}, check_already_exists=False)
         # a P2D model built once is re-solved at every evaluation of the fit: its residual
-        # runs compiled to C (hemcell.cell.compiled; the sensitivity model stays as built)
-        recipe = base.recipe
-        if (not sensitivities and not self.rebuild
-                and recipe.geometry not in COMPILED_GEOMETRIES
-                and pays_to_compile(recipe.geometry, FIT_SOLVES_EXPECTED)):
-            recipe = replace(recipe, compiled=True)
-        sim = build_simulation(recipe, pv, base.inventory, submesh_types=submeshes)
+        # and Jacobian run compiled to C where that pays or their library is cached
+        # (hemcell.cell.compiled; the sensitivity model stays as built)
+        expected = (FIT_SOLVES_EXPECTED if (not sensitivities and not self.rebuild
+                                            and base.recipe.geometry not in COMPILED_GEOMETRIES)
+                    else None)
+        sim = build_simulation(base.recipe, pv, base.inventory, submesh_types=submeshes,
+                               expected_solves=expected)
         # the same simulation and the recipe's solver settings (tolerances and IDAKLU
         # options, as `cell run` solves it), with a solver that keeps only the voltage
         # (~30 % faster) and, for a model built once, runs its functions compiled

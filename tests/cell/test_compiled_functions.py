@@ -4,7 +4,9 @@
   a solution (the same operations in the same order: round-off at most), and the same
   solution;
 - the libraries live in a directory per build target (CPU, compiler, versions);
-- without a compiler the functions stay in CasADi's virtual machine, with one warning.
+- without a compiler the functions stay in CasADi's virtual machine, with one warning;
+- each function is compiled where the re-solves expected (this run's and earlier runs' of
+  the same function) repay its gcc time, and loaded whenever its library is cached.
 
 The model is the single-particle anode with intercalation and conversion (a small
 function: well under a second of gcc), solved for one minute of a 0.5 A/g discharge.
@@ -21,20 +23,31 @@ import numpy as np
 import pytest
 
 from hemcell.cell import compiled as compiled_module
-from hemcell.cell.compiled import compile_cache_key, compile_function, keyed_cache_dir
+from hemcell.cell.compiled import (
+    BREAK_EVEN_SOLVES,
+    CompilePlan,
+    compile_cache_key,
+    compile_function,
+    compile_plan,
+    keyed_cache_dir,
+    library_path,
+    pays_to_compile,
+)
 
 PARAMS = "heo_rocksalt_mgconicuzn"
 PROTOCOL = "Discharge at 0.5 A/g for 60 seconds"
 MECHANISMS = ["intercalation", "conversion"]
 
 
-def _solved(compiled: bool):
-    """(simulation, solution, built model) of the small SP anode."""
+def _solved(compiled: bool, expected_solves: int | None = None):
+    """(simulation, solution, built model) of the small SP anode: ``compiled`` asks for the
+    residual compiled (recipe key), ``expected_solves`` as a fit or sweep says it."""
     from hemcell.workflows.anode import build_simulation, prepare_cell
 
     setup = prepare_cell("hem_half_cell_sp", PARAMS, PROTOCOL, mechanisms=MECHANISMS)
     rec = replace(setup.recipe, compiled=compiled)
-    sim = build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment)
+    sim = build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment,
+                           expected_solves=expected_solves)
     sol = sim.solve()
     (model,) = set(sim.steps_to_built_models.values())  # one step: one built model
     return sim, sol, model
@@ -43,15 +56,17 @@ def _solved(compiled: bool):
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     """The same run in CasADi's virtual machine and compiled (into a fresh cache), the
-    Jacobian compiled as well (at -O0) so that both functions are checked."""
+    Jacobian compiled as well (at -O0, the single-particle Jacobian given a break-even of
+    one solve) so that both functions are checked."""
     if shutil.which(compiled_module.AOT_COMPILER) is None:
         pytest.skip("no C compiler")
     mp = pytest.MonkeyPatch()
     cache = tmp_path_factory.mktemp("aot")
     mp.setenv(compiled_module.AOT_CACHE_ENV, str(cache))
     mp.setitem(compiled_module.OPTIMISATION, "jacobian", "-O0")
+    mp.setitem(BREAK_EVEN_SOLVES["jacobian"], "sp", 1)
     try:
-        runs = {"vm": _solved(False), "c": _solved(True), "cache": cache}
+        runs = {"vm": _solved(False), "c": _solved(True, expected_solves=1), "cache": cache}
     finally:
         mp.undo()
     return runs
@@ -124,12 +139,98 @@ def test_without_a_compiler_the_functions_stay_uncompiled_with_one_warning(monke
     assert compile_function(None, "residual") is None
 
 
-def test_the_jacobian_is_not_compiled_by_default():
-    """The recipe compiles the residual only (the Jacobian's gcc time does not pay,
-    hemcell.cell.compiled.OPTIMISATION): a Jacobian comes back unchanged."""
+def _small(rate: float) -> casadi.Function:
+    """A small Jacobian, another function (library) per ``rate``: PyBaMM's in-process
+    table of loaded libraries would hand back one built by another test."""
     x = casadi.SX.sym("x", 2)
-    f = casadi.Function("f", [x], [casadi.jacobian(casadi.exp(x) * x[0], x)])
-    assert compile_function(f, "jacobian") is f
+    return casadi.Function("f", [x], [casadi.jacobian(casadi.exp(rate * x) * x[0], x)])
+
+
+def test_each_function_compiles_when_cached_or_when_the_solves_repay_it():
+    """The decision table (hemcell.cell.compiled.BREAK_EVEN_SOLVES, docs/anode.md
+    "Numerics"): a library in the cache is always loaded; otherwise the residual is
+    compiled for P2D from 22 re-solves on, SP from 20, the Jacobian for P2D from 270, SP
+    and other geometries never; the recipe key compiles the residual whatever the count;
+    a single run without it has no plan (no cache look-up: its results do not depend on
+    what earlier runs left there)."""
+    table = [  # role, geometry, solves, cached -> compiled
+        ("residual", "p2d", 1, False, False), ("residual", "p2d", 21, False, False),
+        ("residual", "p2d", 22, False, True), ("residual", "p2d", 1, True, True),
+        ("residual", "sp", 19, False, False), ("residual", "sp", 20, False, True),
+        ("jacobian", "p2d", 30, False, False), ("jacobian", "p2d", 269, False, False),
+        ("jacobian", "p2d", 270, False, True), ("jacobian", "p2d", 1, True, True),
+        ("jacobian", "p2d", 30, True, True), ("jacobian", "sp", 10**6, False, False),
+        ("jacobian", "sp", 1, True, True), ("residual", "cathode", 10**6, False, False),
+        ("residual", "cathode", 1, True, True),
+    ]
+    for role, geometry, solves, cached, expected in table:
+        assert pays_to_compile(geometry, solves, role, cached) is expected, (role, geometry,
+                                                                             solves, cached)
+        assert CompilePlan(geometry, solves).compiles(role, cached) is expected
+    assert compile_plan("p2d", None, residual_requested=False) is None
+    recipe_key = compile_plan("p2d", None, residual_requested=True)
+    assert recipe_key.compiles("residual", cached=False)
+    assert not recipe_key.compiles("jacobian", cached=False)
+    assert recipe_key.compiles("jacobian", cached=True)
+    fit = compile_plan("p2d", 30, residual_requested=False)
+    assert fit.compiles("residual", False) and not fit.compiles("jacobian", False)
+
+
+def test_a_cached_library_is_loaded_whatever_the_count(tmp_path, monkeypatch):
+    """A function whose library is in the cache is loaded (no compiler time) even for one
+    solve; one that is not stays in the virtual machine until the plan pays for it. The
+    library's file is where hemcell.cell.compiled.library_path says PyBaMM writes it."""
+    if shutil.which(compiled_module.AOT_COMPILER) is None:
+        pytest.skip("no C compiler")
+    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(tmp_path))
+    f = _small(2.0)
+    one_run = CompilePlan("p2d", 1)
+    assert compile_function(f, "jacobian", one_run) is f
+    built = compile_function(f, "jacobian")  # no plan: compiled
+    assert built.class_name() == "External"
+    (library,) = (tmp_path / f"hemcell-{compiled_module.native_compile_cache_key()}"
+                  ).glob("*.so")
+    assert compile_function(f, "jacobian", one_run).class_name() == "External"
+    level = compiled_module.OPTIMISATION["jacobian"].replace("-", "_")
+    header = next(library.parent.glob("hemcell_powers_*.h")).stem[-8:]
+    named = casadi.Function(f"hemcell_jacobian{level}_{header}", f.sx_in(),
+                            f.call(f.sx_in()), f.name_in(), f.name_out())
+    assert library_path(named, library.parent) == library
+
+
+def test_repeated_runs_add_up_to_the_break_even(tmp_path, monkeypatch):
+    """Runs that leave a function uncompiled record their expected solves: a P2D
+    Jacobian (break-even 270) is compiled at the third run of 100 solves, and loaded
+    from the cache by the fourth, whatever its count."""
+    if shutil.which(compiled_module.AOT_COMPILER) is None:
+        pytest.skip("no C compiler")
+    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(tmp_path))
+    f = _small(3.0)
+    fit = CompilePlan("p2d", 100)
+    assert compile_function(f, "jacobian", fit) is f
+    assert compile_function(f, "jacobian", fit) is f
+    assert compile_function(f, "jacobian", fit).class_name() == "External"
+    library_dir = tmp_path / f"hemcell-{compiled_module.native_compile_cache_key()}"
+    assert len(list(library_dir.glob("*.so"))) == 1
+    assert compile_function(f, "jacobian", CompilePlan("p2d", 1)).class_name() == "External"
+
+
+def test_without_a_compiler_a_run_gives_the_virtual_machines_results(both, monkeypatch,
+                                                                     tmp_path):
+    """No compiler, functions that would pay and are not cached: one warning, both
+    functions stay in CasADi's virtual machine, the solution is the uncompiled one bit
+    for bit."""
+    monkeypatch.setattr(compiled_module, "AOT_COMPILER", "hemcell-no-such-compiler")
+    monkeypatch.setattr(compiled_module, "_WARNED", set())
+    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(tmp_path))
+    with pytest.warns(RuntimeWarning, match="no C compiler") as record:
+        _, sol, model = _solved(False, expected_solves=10**6)
+    assert len([w for w in record if "no C compiler" in str(w.message)]) == 1
+    assert "External" not in (model.rhs_algebraic_eval.class_name(),
+                              model.jac_rhs_algebraic_eval.class_name())
+    _, ref, _ = both["vm"]
+    for name in ("Anode specific capacity [mA.h.g-1]", "Voltage [V]"):
+        np.testing.assert_array_equal(sol[name].entries, ref[name].entries)
 
 
 def test_recipe_key_compiled(tmp_path):
@@ -160,18 +261,6 @@ def test_an_unwritable_cache_runs_uncompiled_with_a_warning(tmp_path, monkeypatc
     f = casadi.Function("f", [x], [casadi.exp(x) * x[0]])
     with pytest.warns(RuntimeWarning, match="cannot write the compiled-library cache"):
         assert compile_function(f, "residual") is f
-
-
-def test_only_many_re_solves_of_one_model_repay_the_compiler():
-    """The break-even of :func:`hemcell.cell.compiled.pays_to_compile` (gcc time over the
-    time saved per re-solve, docs/anode.md "Numerics"): a single run never compiles, a P2D
-    model from 22 re-solves on, a single-particle one from 20, other geometries never."""
-    from hemcell.cell.compiled import pays_to_compile
-
-    assert not pays_to_compile("p2d", 1)
-    assert not pays_to_compile("p2d", 21) and pays_to_compile("p2d", 22)
-    assert not pays_to_compile("sp", 19) and pays_to_compile("sp", 20)
-    assert not pays_to_compile("cathode", 10_000)
 
 
 def test_compiled_powers_max_and_min_match_the_virtual_machine(tmp_path, monkeypatch):
