@@ -45,8 +45,9 @@ AOT_COMPILER = "gcc"
 #: 210 kB of C) at -O1 takes 1.8 s of gcc and evaluates 1.6-1.8x faster than the virtual
 #: machine; -O2/-O3 take 3.3 s for no faster re-solve, -O0 gains 1.2x. The Jacobian
 #: (30 749 operations, 780 kB of C), evaluated at the Jacobian set-ups only (≈ 230 per
-#: cycle against 3 600 residuals), at -O1 with :data:`FAST_POWERS_C` and :data:`FLAGS`:
-#: 4.3 s more of gcc CPU for −14 % of a re-solve (0.113 -> 0.097 s).
+#: cycle against 3 600 residuals), with :data:`FAST_POWERS_C` and :data:`FLAGS`: at -O1
+#: 7.9-8.3 s of gcc CPU for −14 to −17 % of a re-solve (0.122-0.131 -> 0.100-0.114 s);
+#: at -O0 1.9-2.1 s for −8 % (0.111-0.117 s); -O1 saves more from ≈ 600 re-solves on.
 OPTIMISATION: dict[str, str] = {"residual": "-O1", "jacobian": "-O1"}
 #: C that gcc reads ahead of the generated code of every compiled function (``-include``):
 #: ``fmax``/``fmin`` inline (:data:`FLAGS`) and ``pow(x, y)`` for the shrinking-core
@@ -111,14 +112,15 @@ FLAGS = ("-fno-semantic-interposition", "-finline-small-functions", "-march=nati
 #: against 0.10-0.13 s saved per re-solve (0.22-0.29 -> 0.12-0.15 s), i.e. 17-21 (22
 #: kept: 1.8 s against 0.083 s before the inline helpers); single particle 0.4-0.5 s
 #: against 0.027-0.039 s (two 0.1 A/g cycles, 0.066-0.091 -> 0.040-0.051 s), i.e. 13-19,
-#: hence 20. Jacobian: P2D 4.3 s of gcc CPU (-O1) against 0.016 s saved (0.113 -> 0.097
-#: s, residual compiled), i.e. 270; single particle not measured alone, so never built
-#: (residual and Jacobian together: 1.2 s of gcc against 0.016 s, 75). A function whose
+#: hence 20. Jacobian: P2D 7.9-8.3 s of gcc CPU (-O1) against 0.017-0.021 s saved per
+#: re-solve (residual compiled; medians and minima of 11 interleaved runs), i.e. 380-490,
+#: hence 450; single particle not measured alone, so never built (residual and Jacobian
+#: together: 1.2 s of gcc against 0.016 s, 75). A function whose
 #: library is already in the on-disk cache costs nothing and is always loaded
 #: (:func:`pays_to_compile`).
 BREAK_EVEN_SOLVES: dict[str, dict[str, int]] = {
     "residual": {"p2d": 22, "sp": 20},
-    "jacobian": {"p2d": 270},
+    "jacobian": {"p2d": 450},
 }
 
 
@@ -340,7 +342,7 @@ def recorded_solves(library: Path, expected_solves: int) -> int:
     ``<library>.solves`` (one line per run; appends of a line are atomic, so concurrent
     runs lose nothing), so that repeated fits or sweep chunks of one model compile it
     once their sum repays gcc: a P2D fit (30 solves expected) gets its Jacobian compiled
-    at its ninth run, and from then on from the cache. An unreadable or unwritable tally
+    at its 15th run, and from then on from the cache. An unreadable or unwritable tally
     counts this run alone.
     """
     tally = library.with_name(library.name + ".solves")

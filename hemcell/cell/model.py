@@ -571,7 +571,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
     #: FAST_POWERS_C`); a re-solve of the four-mechanism P2D anode about 1.8x faster with
     #: the residual compiled (bench cycle 0.22-0.29 -> 0.12-0.15 s CPU, about 2 s of gcc
     #: the first time a model structure and parameter set is solved on a machine), 14 %
-    #: more with the Jacobian (4.3 s more of gcc) (docs/anode.md "Numerics"). Set before
+    #: more with the Jacobian (about 8 s more of gcc) (docs/anode.md "Numerics"). Set before
     #: the first solve (``build_simulation``; a recipe asks for the residual with
     #: ``compiled: true``).
     compiled_functions: CompilePlan | None = None
