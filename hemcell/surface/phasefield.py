@@ -184,6 +184,15 @@ LENGTH_UNIT_M = 1e-6
 PROFILE_WIDTH_PER_ELL = 2.0 * math.log(9.0)
 #: Mesh rule: at least this many cells across the 10–90 % interface width.
 MIN_CELLS_PER_INTERFACE_WIDTH = 3.0
+#: Largest mesh a run is started on, in degrees of freedom (three P1 fields ξ, c̃, φ̃ on
+#: the uniform mesh) [-]. Assumed, from the measured cost: one step on 101 568 DOFs took
+#: 9.9 s on one rank of the 2-core machine (``benchmarks/bench_phasefield.py``, MUMPS LU,
+#: whose cost grows at least linearly), so 1e6 DOFs take ≳ 100 s per step and hours for
+#: a run of ~80 steps; a 10 nm interface on the default 20 µm cell would be 5.6e6 DOFs
+#: (3.7e6 cells). Wider interfaces, a smaller cell or fewer cells per width stay below.
+MAX_DOFS = 1_000_000
+#: Measured time of one step per DOF on one rank [s] (9.9 s / 101 568 DOFs, above).
+STEP_TIME_PER_DOF_S = 9.9 / 101_568
 #: ∫ h'(ξ) dn over the equilibrium profile, in units of ℓ (h' = 30 ξ²(1-ξ)²).
 SWITCHING_INTEGRAL_PER_ELL = 5.0
 #: Quadrature degree of the cell integrals (P1 fields; exact for the linear terms).
@@ -353,6 +362,20 @@ class PhaseFieldParameters:
                 f"{(1.0 - self.max_height_fraction) * self.domain_height_m:.3g} m)",
                 hint="a narrower interface, more metal, or a taller cell "
                      "(phasefield_domain_height)")
+        nx, ny = self.mesh_divisions
+        if self.dofs > MAX_DOFS:
+            raise InputError(
+                "phasefield_interface_width", self.interface_width_m,
+                f"a mesh of at most {MAX_DOFS:.3g} DOFs: this one has {nx} x {ny} squares "
+                f"({2 * nx * ny:.3g} triangles, {self.dofs:.3g} DOFs; cell size "
+                f"{self.mesh_size_m:.3g} m = 4.39 l / phasefield_cells_per_interface_width "
+                f"{self.cells_per_interface_width:g} over phasefield_domain_width x height "
+                f"{self.domain_width_m:.3g} x {self.domain_height_m:.3g} m), about "
+                f"{STEP_TIME_PER_DOF_S * self.dofs:.3g} s per step on one rank (measured "
+                f"9.9 s per step at 101 568 DOFs), hours to days for a run",
+                hint=f"a wider interface (>= {self._smallest_width_m():.3g} m with this cell "
+                     "and cells per width), a smaller cell (phasefield_domain_width, "
+                     "phasefield_domain_height) or fewer cells per interface width (>= 3)")
         if self.frames < 2:
             raise InputError("phasefield_frames", self.frames, ">= 2 (start and end)")
         if self.control not in ("galvanostatic", "potentiostatic"):
@@ -419,6 +442,26 @@ class PhaseFieldParameters:
     def mesh_size_m(self) -> float:
         """Δx = 2 ln 9 ℓ / N (the mesh rule)."""
         return PROFILE_WIDTH_PER_ELL * self.interface_width_m / self.cells_per_interface_width
+
+    @property
+    def mesh_divisions(self) -> tuple[int, int]:
+        """Squares (two triangles each) across the width and the height of the cell."""
+        h = self.mesh_size_m / LENGTH_UNIT_M  # in the mesh's length unit, as built
+        return (max(2, math.ceil(self.domain_width_m / LENGTH_UNIT_M / h)),
+                max(2, math.ceil(self.domain_height_m / LENGTH_UNIT_M / h)))
+
+    @property
+    def dofs(self) -> int:
+        """Degrees of freedom of the three P1 fields on the mesh, 3 (nx + 1)(ny + 1)."""
+        nx, ny = self.mesh_divisions
+        return 3 * (nx + 1) * (ny + 1)
+
+    def _smallest_width_m(self) -> float:
+        """The narrowest interface width whose mesh has at most :data:`MAX_DOFS` DOFs
+        (nodes ≈ W H / Δx², Δx = 4.39 ℓ / N)."""
+        nodes = MAX_DOFS / 3.0
+        h_min = math.sqrt(self.domain_width_m * self.domain_height_m / nodes)
+        return h_min * self.cells_per_interface_width / PROFILE_WIDTH_PER_ELL * 1.02
 
     @property
     def coated(self) -> bool:
@@ -863,8 +906,7 @@ class PhaseFieldModel:
         comm = MPI.COMM_WORLD if comm is None else comm
         L0 = LENGTH_UNIT_M
         Wh, Hh = p.domain_width_m / L0, p.domain_height_m / L0
-        h = p.mesh_size_m / L0
-        self.nx, self.ny = max(2, math.ceil(Wh / h)), max(2, math.ceil(Hh / h))
+        self.nx, self.ny = p.mesh_divisions
         self.msh = mesh.create_rectangle(comm, [np.array([0.0, 0.0]), np.array([Wh, Hh])],
                                          [self.nx, self.ny], mesh.CellType.triangle,
                                          diagonal=mesh.DiagonalType.right_left)
