@@ -79,26 +79,30 @@ def _progress() -> tuple[object, object]:
 
 
 def _time_progress(duration: float | None) -> tuple[object, object]:
-    """A rich progress bar over simulated time (rank 0); callback(message, t)."""
+    """Progress over simulated time on stderr (rank 0): a bar on a terminal, lines off it
+    (:class:`hemcell.progress.TimeProgress`); (it, its ``update(message, t)``)."""
     from mpi4py import MPI
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from hemcell.progress import TimeProgress
 
     if MPI.COMM_WORLD.rank != 0:
         return None, None
-    progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                        TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                        console=Console(stderr=True), transient=False)
-    progress.start()
-    task = progress.add_task("starting", total=duration or 1.0)
+    progress = TimeProgress(duration)
+    return progress, progress.update
 
-    def update(msg: str, t: float) -> None:
-        if t == t and duration:  # not NaN
-            progress.update(task, completed=min(t, duration), description=msg)
-        else:
-            progress.log(msg)
 
-    return progress, update
+def _transient_end_s(case: str, geometry: str, set_: list[str], duration_s: float | None,
+                     metal: str) -> float | None:
+    """End time of a transient run for its progress: ``--duration-s``, else the case's
+    ``transient_duration`` (``None`` if the input is bad: the run itself says why)."""
+    if duration_s is not None:
+        return duration_s
+    from hemcell.workflows.surface import resolve_case, transient_settings
+
+    try:
+        return transient_settings(resolve_case(case, geometry, set_, metal=metal)).duration_s
+    except InputError:
+        return None
 
 
 def _dim(dim: int, transient: bool, geometry: str | None) -> str:
@@ -181,7 +185,8 @@ def run(
 
         if _control(control) != "galvanostatic":
             raise InputError("--control", control, "galvanostatic (with --transient)")
-        bar, tick = _time_progress(duration_s)
+        bar, tick = _time_progress(_transient_end_s(case, geometry, set_ or [], duration_s,
+                                                    metal))
         try:
             metrics = run_transient_case(case, geometry, set_ or [], out, duration_s, dt_s,
                                          progress=tick,  # type: ignore[arg-type]
@@ -238,7 +243,8 @@ def compare(
 
         if _control(control) != "galvanostatic":
             raise InputError("--control", control, "galvanostatic (with --transient)")
-        bar, tick = _time_progress(duration_s)
+        bar, tick = _time_progress(_transient_end_s("coated", geometry, set_ or [],
+                                                    duration_s, metal))
         try:
             summary = compare_transient_cases(geometry, set_ or [], out, duration_s, dt_s,
                                               progress=tick,  # type: ignore[arg-type]

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from hemcell.errors import InputError, shorten
+from hemcell.progress import eta_s, writes_lines
 from hemcell.runinfo import package_versions, write_json, write_run_record
 from hemcell.sweep.spec import Point, SweepSpec
 from hemcell.sweep.store import PointStore, check_outputs, now_utc, output_problem
@@ -283,7 +284,7 @@ class _Progress:
 
         self.stream = sys.stderr if stream is None else stream
         self.enabled = enabled
-        self.lines = enabled and not self.stream.isatty()
+        self.lines = enabled and writes_lines(self.stream)
         self.total, self.done, self.reused, self.failed = total, reused, reused, 0
         self.start = time.perf_counter()
         self.progress = Progress(
@@ -317,9 +318,9 @@ class _Progress:
                            for a in spec.axes if a.name in point.values)
         text = (f"[{self.done}/{self.total}] {'failed' if failed else 'ok'} {values} "
                 f"(point {point.id}; failed {self.failed}; {elapsed:.0f} s")
-        computed = self.done - self.reused
-        if 0 < computed and self.done < self.total:
-            text += f", ETA {elapsed / computed * (self.total - self.done):.0f} s"
+        eta = eta_s(elapsed, self.done - self.reused, self.total - self.reused)
+        if eta is not None:
+            text += f", ETA {eta:.0f} s"
         text += ")"
         if failed and error:
             text += f": {error.strip().splitlines()[0][:200]}"
