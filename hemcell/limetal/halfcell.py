@@ -72,6 +72,12 @@ IN_RC = "Contact resistance [Ohm]"
 IN_I0_LI = "Li exchange current density in the model [A.m-2]"
 IN_J0_LFP = "LFP exchange current factor"
 IN_DS = "LFP particle diffusivity at the reference temperature [m2.s-1]"
+#: Fraction of the bulk electrolyte concentration below which the electrolyte at the Li
+#: surface counts as depleted (the Li exchange current ∝ √c_e is then below 10 % of its
+#: bulk value) [-]. Assumed: 1 %; at 253 K the 11.5 mg/cm2 cell's 1C charge ended at the
+#: cut-off with 1e-4 mol/m3 of 1000 there.
+DEPLETED_FRACTION = 0.01
+
 #: Inputs of the voltage hold (:meth:`LFPHalfCell.hold_voltage`): the held voltage and the
 #: current at which the hold ends.
 IN_VOLTAGE = "Voltage function [V]"
@@ -278,12 +284,27 @@ class LFPHalfCell:
             raise SimulationError(
                 f"Li||LFP DFN voltage hold failed: {exc} (the hold at {voltage_V:g} V began "
                 f"at t = {float(after.t[-1]):.4g} s of the step, at the end of the current-"
-                f"controlled charge, and was to end at |I| = {cutoff_current_A:.4g} A)",
-                step=step) from exc
+                f"controlled charge, and was to end at |I| = {cutoff_current_A:.4g} A)"
+                + self._depletion(after), step=step) from exc
         if "Voltage hold cut-off current" not in str(sol.termination):
             raise SimulationError(f"{step} ended without reaching its cut-off current "
                                   f"({sol.termination})", step=step, time_s=float(sol.t[-1]))
         return sol
+
+    def _depletion(self, after: Any) -> str:
+        """Why a voltage hold started from ``after`` can fail, if its electrolyte at the Li
+        surface is depleted (below :data:`DEPLETED_FRACTION` of the bulk): the charge
+        ended at the cut-off because the Li surface ran out of salt (the current exceeded
+        the limiting current), and the hold starts at the singularity of the Li exchange
+        current ∝ √c_e (and of ln c_e in the electrolyte potential); "" otherwise."""
+        c_bulk = self.params.electrolyte_concentration_mol_per_m3
+        c_li = float(after["Negative electrolyte concentration [mol.m-3]"].entries[-1])
+        if c_li >= DEPLETED_FRACTION * c_bulk:
+            return ""
+        return (f"; the electrolyte at the Li surface was depleted when the hold began "
+                f"({c_li:.3g} mol/m3, bulk {c_bulk:g}): the charge current exceeded the "
+                f"cell's limiting current at {self.params.temperature_K:g} K, and the hold "
+                "starts at the zero of the Li exchange current (sqrt c_e)")
 
 
 def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | None = None,
