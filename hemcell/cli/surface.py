@@ -318,6 +318,15 @@ def thickness(
     from hemcell.cli.options import positive_floats
 
     h_nm = positive_floats(thicknesses, "--thicknesses", "14,28,70")
+    from hemcell.params import registry
+
+    bounds = registry()["coating_thickness"]  # the values become coating_thickness
+    outside = [h for h in h_nm if not bounds.contains(h * 1e-9)]
+    if outside:
+        raise InputError("--thicknesses", thicknesses,
+                         f"thicknesses in nm within coating_thickness's range "
+                         f"{bounds.allowed_range()} ({', '.join(f'{h:g}' for h in outside)} "
+                         "nm is outside)", hint=bounds.description)
     if n_seeds < 1:
         raise InputError("--n-seeds", n_seeds, ">= 1")
     _require_fenicsx()

@@ -29,3 +29,14 @@ def test_one_metre_coating_is_refused_naming_the_bound(capsys, tmp_path):
     err = capsys.readouterr().err
     assert code == 2
     assert "coating_thickness" in err and "1e-05] m" in err and "thin film" in err
+
+
+def test_surface_thickness_list_obeys_the_same_bound(capsys, tmp_path):
+    """``surface thickness --thicknesses`` sets coating_thickness past the parameter
+    files: 1e9 nm (1 m) is refused there too, naming the option and the range."""
+    code = main(["surface", "thickness", "--thicknesses", "14,1e9", "--out",
+                 str(tmp_path / "t")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--thicknesses" in err and "1e+09 nm is outside" in err and "1e-05] m" in err
+    assert not (tmp_path / "t").exists()
