@@ -77,7 +77,7 @@ def test_overrides_convert_and_keep_provenance():
         ("coating_thicknes=28nm", "did you mean coating_thickness"),
         ("coating_thickness", "KEY=VALUE"),
         ("coating_thickness=28", "a number with a unit"),
-        ("coating_thickness=-5nm", "(0, inf) m"),
+        ("coating_thickness=-5nm", "(0, 1e-05] m"),
     ],
 )
 def test_bad_overrides(override, fragment):
