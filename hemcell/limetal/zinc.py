@@ -105,29 +105,42 @@ _COATED_NAMES: dict[str, ParameterUse] = {
 PARAMETERS: tuple[ParameterUse, ...] = (*_NAMES.values(), *_COATED_NAMES.values())
 
 
-#: Lowest cell temperature [K] at which hemcell runs the aqueous ZnSO₄ electrolyte
-#: without a warning. ``assumed``: no freezing point of the sets' 2 M ZnSO₄ was found in
-#: the sources (literature-phasefield-zn-eis.md B2 lists no ZnSO₄ phase data), so the
-#: freezing point of pure water, 273.15 K, is taken; the salt lowers it by an amount not
-#: known here, so colder runs may still be liquid, but the sets' 25 °C transport and
-#: kinetic values are not meant for a partly frozen electrolyte.
-ZN_ELECTROLYTE_MIN_TEMPERATURE_K = 273.15
-ZN_ELECTROLYTE_MIN_TEMPERATURE_SOURCE = {"assumed": (
-    "273.15 K, the freezing point of pure water: no freezing point of 2 M ZnSO4 was found "
-    "(literature-phasefield-zn-eis.md B2); the salt lowers it by an unknown amount.")}
+#: Cell temperatures [K] at which hemcell runs the aqueous ZnSO₄ electrolyte, at 1 atm:
+#: from the freezing to the boiling point of pure water. ``assumed``: no freezing or
+#: boiling point of the sets' 2 M ZnSO₄ was found in the sources
+#: (literature-phasefield-zn-eis.md B2 lists no ZnSO₄ phase data). A dissolved salt
+#: lowers the freezing point and raises the boiling point (colligative), so the
+#: electrolyte is liquid across this range whatever its unsourced shifts; outside it
+#: hemcell cannot tell whether it is liquid, and the Zn review names water's freezing
+#: and boiling as the aqueous cell's limits (seed 001, L91–93, L1722–1725).
+ZN_ELECTROLYTE_TEMPERATURE_RANGE_K = (273.15, 373.15)
+ZN_ELECTROLYTE_TEMPERATURE_RANGE_SOURCE = {"assumed": (
+    "273.15-373.15 K, the liquid range of pure water at 1 atm: no freezing or boiling point "
+    "of 2 M ZnSO4 was found (literature-phasefield-zn-eis.md B2); the salt lowers the "
+    "freezing and raises the boiling point, so the solution is liquid across this range "
+    "(seed 001 L91-93, L1722-1725: water's freezing and boiling bound aqueous Zn cells).")}
 
 
 def zn_electrolyte_temperature_warnings(temperature_K: float) -> list[str]:
-    """The aqueous Zn electrolyte's temperature policy: a warning below
-    :data:`ZN_ELECTROLYTE_MIN_TEMPERATURE_K` (the run goes on), else none."""
-    t_min = ZN_ELECTROLYTE_MIN_TEMPERATURE_K
-    if temperature_K >= t_min - 1e-9:
+    """The aqueous Zn electrolyte's temperature policy: no warning inside
+    :data:`ZN_ELECTROLYTE_TEMPERATURE_RANGE_K`, refused outside it.
+
+    Raises
+    ------
+    InputError
+        Naming ``ambient_temperature`` (exit 2) below water's freezing or above its
+        boiling point, where hemcell cannot tell whether the electrolyte is liquid.
+    """
+    t_min, t_max = ZN_ELECTROLYTE_TEMPERATURE_RANGE_K
+    if t_min - 1e-9 <= temperature_K <= t_max + 1e-9:
         return []
-    return [f"cell temperature {temperature_K:.2f} K ({temperature_K - 273.15:.1f} degC) is "
-            f"below {t_min:.2f} K, the freezing point of water assumed as the lower bound "
-            "of the aqueous ZnSO4 electrolyte (its own freezing point is not in the "
-            "sources): the electrolyte may be partly frozen and its 25 degC values are "
-            "extrapolated"]
+    raise InputError(
+        "ambient_temperature", f"{temperature_K:.2f} K ({temperature_K - 273.15:.1f} degC)",
+        f"{t_min:.2f} to {t_max:.2f} K for the aqueous ZnSO4 electrolyte",
+        hint="water's freezing and boiling points at 1 atm (assumed: the 2 M ZnSO4 "
+             "electrolyte's own are not in the sources; the salt widens the liquid range "
+             "by an unknown amount); outside them the electrolyte may be frozen or boiling "
+             "and no antifreeze or pressurised electrolyte is modelled")
 
 
 @dataclass(frozen=True)

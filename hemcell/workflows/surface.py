@@ -185,7 +185,7 @@ def electrolyte_temperature_warnings(params: SurfaceParameters, metal: str) -> l
     """The electrolyte's temperature policy at the run's temperature, written to stderr
     by MPI rank 0 (:func:`hemcell.runinfo.report_warnings`): Li, the Valøen & Reimers range
     (:func:`hemcell.materials.lipf6_electrolyte.electrolyte_temperature_warnings`, exit 2 at the
-    fit's divergence); Zn, the aqueous electrolyte's lower bound
+    fit's divergence); Zn, the aqueous electrolyte's liquid range (exit 2 outside it)
     (:func:`hemcell.limetal.zinc.zn_electrolyte_temperature_warnings`)."""
     from mpi4py import MPI
 

@@ -6,8 +6,8 @@ assumed): inside it a run is as before; outside it (above the diffusivity fit's
 divergence, 229 + 5c K = 234 K at 1 M) the run goes on with a warning on stderr and in the
 run's ``warnings``; at or below the divergence it stops (exit 2). EIS refused anything
 outside -10..60 degC; limetal and surface ran a 253 K cell (D_e / 95) without a word. The
-aqueous Zn electrolyte (2 M ZnSO4) ran at 253 K as if liquid: it now warns below the
-assumed 273.15 K.
+aqueous Zn electrolyte (2 M ZnSO4) ran at 253 K as if liquid: it is now refused outside
+the assumed 273.15-373.15 K (water's liquid range).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from hemcell.cli.main import main
 from hemcell.errors import InputError
 from hemcell.limetal.zinc import (
-    ZN_ELECTROLYTE_MIN_TEMPERATURE_K,
+    ZN_ELECTROLYTE_TEMPERATURE_RANGE_K,
     zn_electrolyte_temperature_warnings,
 )
 from hemcell.materials.lipf6_electrolyte import (
@@ -98,12 +98,16 @@ def test_at_or_below_the_divergence_is_refused(T):
 
 
 def test_zn_aqueous_electrolyte_bound():
-    """No sourced freezing point of 2 M ZnSO4: the assumed bound is water's 273.15 K."""
-    assert ZN_ELECTROLYTE_MIN_TEMPERATURE_K == 273.15
+    """No sourced freezing or boiling point of 2 M ZnSO4: the assumed range is water's
+    273.15-373.15 K; outside it the run is refused naming ambient_temperature."""
+    assert ZN_ELECTROLYTE_TEMPERATURE_RANGE_K == (273.15, 373.15)
     assert zn_electrolyte_temperature_warnings(298.15) == []
     assert zn_electrolyte_temperature_warnings(273.15) == []
-    (w,) = zn_electrolyte_temperature_warnings(253.15)
-    assert "253.15 K" in w and "273.15 K" in w and "frozen" in w
+    assert zn_electrolyte_temperature_warnings(373.15) == []
+    for t in (253.15, 383.15):
+        with pytest.raises(InputError) as e:
+            zn_electrolyte_temperature_warnings(t)
+        assert e.value.field == "ambient_temperature" and "373.15" in str(e.value)
 
 
 # ---------------------------------------------------------------------- per family
@@ -156,19 +160,12 @@ def test_phasefield_li_record_carries_the_warning(capsys):
     assert record["warnings"] and record["warnings"][0] in capsys.readouterr().err
 
 
-def test_surface_zn_warns_below_freezing(capsys):
+def test_surface_zn_refused_below_freezing():
     from hemcell.workflows.surface import resolve_case
 
-    rc = resolve_case("bare", "flat", ["ambient_temperature=253.15K"], metal="Zn")
-    assert "frozen" in rc.record["warnings"][0] and "frozen" in capsys.readouterr().err
-
-
-def test_zn_symmetric_warns_below_freezing(tmp_path, capsys):
-    out = tmp_path / "zn"
-    assert main(["limetal", "zn-symmetric", "--anode", "bare", "--no-plots", "--set",
-                 "ambient_temperature=253.15K", "--out", str(out)]) == 0
-    assert "frozen" in capsys.readouterr().err
-    assert "frozen" in json.loads((out / "summary.json").read_text())["warnings"][0]
+    with pytest.raises(InputError) as e:
+        resolve_case("bare", "flat", ["ambient_temperature=253.15K"], metal="Zn")
+    assert e.value.field == "ambient_temperature"
 
 
 def test_eis_follows_the_same_policy(tmp_path, capsys):

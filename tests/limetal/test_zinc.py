@@ -110,7 +110,7 @@ def test_her_and_zn_exchange_currents_follow_arrhenius():
     from hemcell.workflows import surface as ws
 
     si = load_parameter_set("zn_bare").si
-    t_ref, t = si["reference_temperature"], 263.15
+    t_ref, t = si["reference_temperature"], 283.15
     cold = load_parameter_set("zn_bare").with_overrides([f"ambient_temperature={t} K"]).si
     p_ref = zinc.zinc_cell_parameters(si, "zn_bare")
     p_cold = zinc.zinc_cell_parameters(cold, "zn_bare")
