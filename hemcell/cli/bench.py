@@ -92,7 +92,8 @@ def _time(fn: Callable[[], Any]) -> float:
 
 
 def time_benchmark(b: Benchmark, repeats: int) -> dict[str, Any]:
-    """Warm up, then alternate timed repeats of baseline and task; return medians and ratio."""
+    """Warm up, then alternate timed repeats of baseline and task; return medians, their
+    ratio (the one compared with the aim) and the median and range of the per-pair ratios."""
     if b.warm_up_baseline:
         b.baseline()
     b.run()
@@ -102,10 +103,15 @@ def time_benchmark(b: Benchmark, repeats: int) -> dict[str, Any]:
         t_base.append(_time(b.baseline))
         t_run.append(_time(b.run))
     med_base, med_run = statistics.median(t_base), statistics.median(t_run)
+    # each task repeat against the baseline repeat just before it: a machine whose speed
+    # drifts between repeats moves both sides of a pair alike
+    pairs = [r / b_ for b_, r in zip(t_base, t_run, strict=True) if b_ > 0]
     return {
         "name": b.name, "description": b.description, "baseline": b.baseline_name,
         "repeats": n, "median_s": med_run, "baseline_median_s": med_base,
         "ratio": med_run / med_base if med_base > 0 else float("inf"),
+        "paired_ratio_median": statistics.median(pairs) if pairs else None,
+        "paired_ratio_range": [min(pairs), max(pairs)] if pairs else None,
         "target_ratio": b.target_ratio, "times_s": t_run, "baseline_times_s": t_base,
     }
 
@@ -162,10 +168,12 @@ def run_benchmarks(out: Path, only: list[str] | None = None, repeats: int = 5,
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:.6g}"
 
-    lines = ["name,median_s,baseline,baseline_median_s,ratio,target_ratio,repeats,error"]
+    lines = ["name,median_s,baseline,baseline_median_s,ratio,target_ratio,repeats,"
+             "paired_ratio_median,error"]
     lines += [f"{r['name']},{number(r['median_s'])},\"{r['baseline']}\","
               f"{number(r['baseline_median_s'])},{number(r['ratio'])},"
               f"{'' if r['target_ratio'] is None else r['target_ratio']},{r['repeats']},"
+              f"{number(r.get('paired_ratio_median'))},"
               f"\"{(r.get('error') or '').replace(chr(34), chr(39))}\"" for r in records]
     (out / "bench.csv").write_text("\n".join(lines) + "\n")
     return records

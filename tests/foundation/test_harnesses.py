@@ -123,6 +123,9 @@ def test_bench_runner_reports_ratio(tmp_path, monkeypatch):
     records = run_benchmarks(tmp_path / "out", repeats=3, folder=tmp_path)
     assert records[0]["ratio"] == pytest.approx(2.0, rel=1e-9)
     assert records[0]["median_s"] == pytest.approx(0.02, rel=1e-9)
+    # each run against the baseline just before it: 20 ms / 10 ms in every pair
+    assert records[0]["paired_ratio_median"] == pytest.approx(2.0, rel=1e-9)
+    assert records[0]["paired_ratio_range"] == pytest.approx([2.0, 2.0], rel=1e-9)
     assert (tmp_path / "out" / "bench.csv").read_text().startswith("name,median_s,baseline")
     data = json.loads((tmp_path / "out" / "bench.json").read_text())
     assert data["benchmarks"][0]["repeats"] == 3
