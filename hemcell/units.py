@@ -104,6 +104,26 @@ def to_si(value: float, unit: str, si_unit: str, field: str) -> float:
     return float(unit_registry().Quantity(value, given).to(target).magnitude)
 
 
+#: Significant digits kept when an SI value is reported in another unit: the parsing
+#: and the conversion back each round in the last binary digit (25 um read as
+#: 2.4999999999999998e-05 m, times 1e6 is 24.999999999999996), far below 12 digits.
+REPORT_SIGNIFICANT_DIGITS = 12
+
+
+def from_si(value_si: float, scale: float) -> float:
+    """An SI value in a report unit, ``value_si * scale`` to
+    :data:`REPORT_SIGNIFICANT_DIGITS` significant digits (25 um reads 25.0).
+
+    Parameters
+    ----------
+    value_si
+        The value in SI (``2.5e-05`` m).
+    scale
+        Report unit per SI unit (``1e6`` for um from m).
+    """
+    return float(f"{value_si * scale:.{REPORT_SIGNIFICANT_DIGITS}g}")
+
+
 @lru_cache(maxsize=512)
 def _conversion(given: pint.Unit, target: pint.Unit) -> tuple[bool, float | None]:
     """(same dimension?, factor from ``given`` to ``target``; ``None`` for offset units)."""

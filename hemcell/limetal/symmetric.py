@@ -88,6 +88,7 @@ from hemcell.limetal.short import (
     tip_velocity_m_per_s,
 )
 from hemcell.params.uses import ParameterUse
+from hemcell.units import from_si
 
 #: What the Li‖Li cell reads besides its Li electrodes
 #: (:func:`hemcell.limetal.parameters.li_electrode_uses`): separator transport, the Li loss
@@ -324,7 +325,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
              "concentration_V": concentration_overpotential_V(p, i1)}
     return SymmetricResult(i1, q1, 2.0 * q1 / i1, v, lam[i1], failure, terms,
                            [i for i, _ in schedule[:len(t_end)]], t_end, exhausted_h, reason,
-                           a, b, protrusion_um, 1e6 * p.separator_thickness_m)
+                           a, b, protrusion_um, from_si(p.separator_thickness_m, 1e6))
 
 
 def _grow_protrusion(p: LiMetalParameters, tip: Protrusion, counter: LiInventory,

@@ -276,6 +276,7 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     from hemcell.limetal.halfcell import build_half_cell, model_exchange_current_A_per_m2, rate_test
     from hemcell.limetal.plots import plot_rate
     from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.units import from_si
 
     _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("rate", anodes, overrides, kinetics, focusing_from_surface)
@@ -323,7 +324,7 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     summary["current_focusing_factor"] = {  # per C-rate when the surface model gives it
         a: ({c: r["current_focusing_factor"] for c, r in focus[a]["per_c_rate"].items()}
             if focusing_from_surface else p.focusing_factor) for a, p in params.items()}
-    summary["lfp_electrode_thickness_um"] = 1e6 * cell.geometry.thickness_m
+    summary["lfp_electrode_thickness_um"] = from_si(cell.geometry.thickness_m, 1e6)
     coated = load_anode_set("coated")
     paper = ([float(c) for c in coated.si["lfp_rate_c_rates"]],
              [float(q) / 3600 for q in coated.si["lfp_rate_capacity"]])
