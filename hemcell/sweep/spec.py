@@ -325,8 +325,11 @@ def _format_number(value: float | int) -> str:
 
 
 def _clean(x: float) -> float:
-    """Round a generated value to 12 significant digits (``0.30000000000000004`` → 0.3)."""
-    return float(f"{x:.12g}")
+    """Round a generated value to the report's significant digits
+    (``0.30000000000000004`` → 0.3; :func:`hemcell.units.from_si` at scale 1)."""
+    from hemcell.units import from_si
+
+    return from_si(x, 1.0)
 
 
 def _quantity(raw: Any, unit: str | None, field: str) -> tuple[float, str | None]:
