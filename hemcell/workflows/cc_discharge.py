@@ -131,9 +131,12 @@ def _check_overrides_read(base: Any, setup: Setup) -> None:
     discharge is built from those values alone, so it would change nothing (a sweep of
     ``coating_thickness`` gave the same capacity at every point).
 
-    A name is read when its registry PyBaMM name is among the values, or when setting it
-    (to the value given, or 0.1 % away from it: the value given may be the set's own)
-    changes them (``lfp_mass_loading``: the LFP thickness and capacity).
+    A name is read when its registry PyBaMM name is among the values and the sizing does
+    not replace it, or when setting it (to the value given, or 0.1 % away from it: the
+    value given may be the set's own) changes them (``lfp_mass_loading``: the LFP thickness
+    and capacity). A name whose PyBaMM value the sizing replaces (:data:`GEOMETRY`,
+    :data:`SIZED`: ``lfp_electrode_thickness``, which follows from the loading) counts
+    only by that change.
     """
     from hemcell.errors import ParameterError
     from hemcell.params import registry
@@ -145,7 +148,8 @@ def _check_overrides_read(base: Any, setup: Setup) -> None:
     anode = _anode(base)
     reference = _cell_values(base, anode)
     for override, key in zip(setup.overrides, override_keys(setup.overrides), strict=True):
-        if specs[key].pybamm in reference.keys():
+        pyname = specs[key].pybamm
+        if pyname in reference.keys() and pyname not in GEOMETRY + SIZED:
             continue
         given = base.with_overrides([override])
         tries = [given]

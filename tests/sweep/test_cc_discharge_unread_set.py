@@ -20,7 +20,16 @@ def test_an_unread_set_value_is_refused_naming_it():
     assert "coating_thickness" in str(err.value) and "--set" in str(err.value)
 
 
-@pytest.mark.parametrize("override", ["lfp_particle_radius=100nm",
+def test_a_value_the_sizing_replaces_is_refused():
+    """The LFP thickness follows from ``lfp_mass_loading``: a ``--set`` of
+    ``lfp_electrode_thickness`` left the discharged cell as it was (29.7 um either way)."""
+    with pytest.raises(InputError) as err:
+        base_values(Setup(overrides=("lfp_electrode_thickness=150um",)))
+    assert "lfp_electrode_thickness" in str(err.value)
+
+
+@pytest.mark.parametrize("override", ["lfp_particle_radius=100nm", "lfp_mass_loading=8mg/cm**2",
+                                      "lfp_max_concentration=20000mol/m**3",
                                       "li_exchange_current_density=50A/m**2"])
 def test_values_that_reach_pybamm_are_accepted(override):
     base_values(Setup(overrides=(override,)))
