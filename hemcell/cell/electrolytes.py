@@ -141,11 +141,10 @@ def half_cell_temperature_warnings(ion: str, temperature_K: float) -> list[str]:
 
     The metal counter electrode must be solid: at or above its melting point
     (:func:`hemcell.materials.elements.melting_point`, with its source) the cell is
-    refused. An
-    electrolyte whose transport does not follow temperature (``temperature_dependent:
-    false``: Chayambuka2022's NaPF₆ tables, also standing in for K) gives a warning away
-    from 298.15 K: the kinetics move with temperature, its conductivity and diffusivity do
-    not. The LiPF₆ electrolyte's own range and policy are
+    refused. An electrolyte whose transport does not follow temperature
+    (``temperature_dependent: false``: Chayambuka2022's NaPF₆ tables, also standing in for
+    K) gives a warning away from 298.15 K: the kinetics move with temperature, its
+    conductivity and diffusivity do not. The LiPF₆ electrolyte's own range and policy are
     :func:`hemcell.materials.lipf6_electrolyte.valoen_electrolyte_warnings`.
 
     Raises
