@@ -161,10 +161,12 @@ def params_export(
     import csv
 
     from hemcell.params import load_parameter_set
+    from hemcell.params.export import check_export_set_keys
     from hemcell.runinfo import write_json, write_run_record
 
     p = load_parameter_set(name)
     if set_:
+        check_export_set_keys(p, set_)
         p = p.with_overrides(set_)
     if format_ != "si":
         from hemcell.workflows.exchange import export_parameters

@@ -11,23 +11,47 @@
 - :func:`bpx_to_parameter_set`: a BPX file as a hemcell parameter-set YAML (kind ``bpx``):
   every value with its BPX name, unit and the file as source, so a full cell can take its
   cathode, electrolyte and separator as partner of the HEM anode.
+- :func:`check_export_set_keys`: the ``--set`` names an export honours (those the set
+  holds).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from hemcell.errors import InputError
+from hemcell.params.uses import override_keys, refuse_unread
 
 #: BPX format version written.
 BPX_VERSION = "1.0.0"
 #: Points of the interpolation tables written for functions of stoichiometry or
 #: concentration.
 TABLE_POINTS = 51
+
+
+def check_export_set_keys(pset: Any, overrides: Iterable[str] | None) -> None:
+    """Refuse (exit 2) a ``--set`` name of ``hemcell params export`` that ``pset`` does not
+    hold.
+
+    An export writes the set's values (every format reads them by the set's names), so a
+    name outside the set (a typo, or a registry name of another model) would be added to
+    the file or change nothing; it is refused naming ``--set``, the name and the set's
+    closest names (:func:`hemcell.params.uses.refuse_unread`).
+
+    Parameters
+    ----------
+    pset
+        The :class:`~hemcell.params.parameter_set.ParameterSet` exported.
+    overrides
+        The ``KEY=VALUE`` list of ``--set``.
+    """
+    refuse_unread(override_keys(overrides), pset.parameters,
+                  f"`hemcell params export` of {pset.name} (a name the set holds: "
+                  f"`hemcell params show {pset.name}` lists them)")
 
 
 def write_pybamm_json(values: Any, path: str | Path) -> Path:
