@@ -38,6 +38,7 @@ from typing import Any
 from hemcell.errors import InputError, SimulationError
 from hemcell.laws import FARADAY_C_PER_MOL, arrhenius_factor
 from hemcell.limetal.parameters import MAH_PER_G_IN_C_PER_KG, LiMetalParameters, field_uses
+from hemcell.params.registry import registry
 from hemcell.params.uses import ParameterUse
 
 #: What the Li‖LFP DFN reads besides the Li electrode
@@ -105,11 +106,33 @@ class LFPCellGeometry:
 
 def lfp_geometry(p: LiMetalParameters, c_max_mol_per_m3: float, active_fraction: float,
                  porosity: float) -> LFPCellGeometry:
-    """LFP density, electrode thickness, mass, capacity, 1C current and pore volume
-    (``A_c L eps``) from the loading."""
+    r"""LFP density, electrode thickness, mass, capacity, 1C current and pore volume
+    (``A_c L eps``) from the loading.
+
+    :math:`\rho_{LFP} = c_{max} F / (\text{1C specific current} \times 1\,h)`,
+    :math:`L = m_{LFP} / (\rho_{LFP}\,\varepsilon_{AM})` (module docstring).
+
+    Raises
+    ------
+    InputError
+        Naming ``lfp_mass_loading`` when :math:`L` exceeds the registry's upper bound of
+        ``lfp_electrode_thickness`` (300 um): the loading is the value the user gives,
+        the thickness follows from it.
+    """
     spec_cap_C_per_kg = p.lfp_specific_current_1c_A_per_kg * 3600.0  # 1C for 1 h
     rho = c_max_mol_per_m3 * FARADAY_C_PER_MOL / spec_cap_C_per_kg
     thickness = p.lfp_mass_loading_kg_per_m2 / (rho * active_fraction)
+    bound = registry()["lfp_electrode_thickness"]
+    if bound.max is not None and not bound.contains(thickness):
+        loading_max = bound.max * rho * active_fraction
+        raise InputError(
+            "lfp_mass_loading", f"{p.lfp_mass_loading_kg_per_m2 * 100.0:.4g} mg/cm**2",
+            f"a loading whose LFP electrode is at most {bound.max * 1e6:.4g} um thick (the "
+            f"bound of lfp_electrode_thickness): <= {loading_max * 100.0:.4g} mg/cm**2 at "
+            f"this LFP density ({rho:.4g} kg/m**3) and active fraction "
+            f"({active_fraction:.4g})",
+            hint=f"it makes a {thickness * 1e6:.4g} um electrode "
+                 "(L = m / (rho_LFP eps_AM), docs/limetal.md)")
     mass = p.lfp_mass_loading_kg_per_m2 * p.cathode_area_m2
     return LFPCellGeometry(c_max_mol_per_m3, active_fraction, rho, thickness, mass,
                            mass * spec_cap_C_per_kg / 3600.0,
