@@ -184,15 +184,35 @@ LENGTH_UNIT_M = 1e-6
 PROFILE_WIDTH_PER_ELL = 2.0 * math.log(9.0)
 #: Mesh rule: at least this many cells across the 10–90 % interface width.
 MIN_CELLS_PER_INTERFACE_WIDTH = 3.0
-#: Largest mesh a run is started on, in degrees of freedom (three P1 fields ξ, c̃, φ̃ on
-#: the uniform mesh) [-]. Assumed, from the measured cost: one step on 101 568 DOFs took
-#: 9.9 s on one rank of the 2-core machine (``benchmarks/bench_phasefield.py``, MUMPS LU,
-#: whose cost grows at least linearly), so 1e6 DOFs take ≳ 100 s per step and hours for
-#: a run of ~80 steps; a 10 nm interface on the default 20 µm cell would be 5.6e6 DOFs
-#: (3.7e6 cells). Wider interfaces, a smaller cell or fewer cells per width stay below.
-MAX_DOFS = 1_000_000
+#: Largest mesh a run is started on per MPI rank, in degrees of freedom (three P1 fields
+#: ξ, c̃, φ̃ on the uniform mesh) [-]; a run on N ranks (``mpiexec -n N``, the mesh split
+#: over ``MPI.COMM_WORLD``) takes N times as many (:func:`mesh_dof_cap`). Assumed, from the
+#: measured cost: one step on 101 568 DOFs took 9.9 s on one rank of the 2-core machine
+#: (``benchmarks/bench_phasefield.py``, MUMPS LU, whose cost grows at least linearly), so
+#: 1e6 DOFs take ≳ 100 s per step and hours for a run of ~80 steps; a 10 nm interface on
+#: the default 20 µm cell would be 5.6e6 DOFs (3.7e6 cells). Per rank because each
+#: process holds its share of the mesh, the Jacobian and the (distributed) MUMPS factors,
+#: so memory and work per process stay those of one rank at this cap; the time per step
+#: falls at best as 1/N (7.6 s on 2 ranks for the 9.9 s above, speed-up 1.3), and ranks
+#: beyond the cores raise the cap without speeding anything up.
+MAX_DOFS_PER_RANK = 1_000_000
 #: Measured time of one step per DOF on one rank [s] (9.9 s / 101 568 DOFs, above).
 STEP_TIME_PER_DOF_S = 9.9 / 101_568
+
+
+def mpi_world_ranks() -> int:
+    """Ranks of ``MPI.COMM_WORLD``, the communicator a run's mesh is split over."""
+    from mpi4py import MPI
+
+    return int(MPI.COMM_WORLD.size)
+
+
+def mesh_dof_cap(ranks: int) -> int:
+    """Largest mesh [DOFs] a run on ``ranks`` MPI ranks starts on:
+    ``ranks`` × :data:`MAX_DOFS_PER_RANK`."""
+    return MAX_DOFS_PER_RANK * ranks
+
+
 #: ∫ h'(ξ) dn over the equilibrium profile, in units of ℓ (h' = 30 ξ²(1-ξ)²).
 SWITCHING_INTEGRAL_PER_ELL = 5.0
 #: Quadrature degree of the cell integrals (P1 fields; exact for the linear terms).
@@ -362,20 +382,8 @@ class PhaseFieldParameters:
                 f"{(1.0 - self.max_height_fraction) * self.domain_height_m:.3g} m)",
                 hint="a narrower interface, more metal, or a taller cell "
                      "(phasefield_domain_height)")
-        nx, ny = self.mesh_divisions
-        if self.dofs > MAX_DOFS:
-            raise InputError(
-                "phasefield_interface_width", self.interface_width_m,
-                f"a mesh of at most {MAX_DOFS:.3g} DOFs: this one has {nx} x {ny} squares "
-                f"({2 * nx * ny:.3g} triangles, {self.dofs:.3g} DOFs; cell size "
-                f"{self.mesh_size_m:.3g} m = 4.39 l / phasefield_cells_per_interface_width "
-                f"{self.cells_per_interface_width:g} over phasefield_domain_width x height "
-                f"{self.domain_width_m:.3g} x {self.domain_height_m:.3g} m), about "
-                f"{STEP_TIME_PER_DOF_S * self.dofs:.3g} s per step on one rank (measured "
-                f"9.9 s per step at 101 568 DOFs), hours to days for a run",
-                hint=f"a wider interface (>= {self._smallest_width_m():.3g} m with this cell "
-                     "and cells per width), a smaller cell (phasefield_domain_width, "
-                     "phasefield_domain_height) or fewer cells per interface width (>= 3)")
+        if self.dofs > MAX_DOFS_PER_RANK:  # the communicator counts only above one rank's
+            self.check_mesh_size(mpi_world_ranks())
         if self.frames < 2:
             raise InputError("phasefield_frames", self.frames, ">= 2 (start and end)")
         if self.control not in ("galvanostatic", "potentiostatic"):
@@ -423,6 +431,41 @@ class PhaseFieldParameters:
                 hint=("a thinner or more conductive layer (D_c = D kappa_c/kappa_e), or a "
                       "lower current") if self.coating_region else "a lower current")
 
+    def check_mesh_size(self, ranks: int) -> None:
+        """Refuse a mesh above :func:`mesh_dof_cap` of ``ranks`` MPI ranks.
+
+        Raises
+        ------
+        InputError
+            Naming ``phasefield_interface_width``, the mesh (squares, triangles, DOFs,
+            cell size and domain), the cap on ``ranks`` ranks and per rank, the estimated
+            time per step (the one-rank measurement divided by ``ranks``: a lower bound)
+            and, as hint, the narrowest width that fits.
+        """
+        cap = mesh_dof_cap(ranks)
+        if self.dofs <= cap:
+            return
+        nx, ny = self.mesh_divisions
+        on, per_rank = "one rank", ""
+        if ranks > 1:
+            on = f"{ranks} MPI ranks ({MAX_DOFS_PER_RANK:.3g} per rank)"
+            per_rank = f", {self.dofs / ranks:.3g} per rank"
+        step_s = STEP_TIME_PER_DOF_S * self.dofs / ranks
+        raise InputError(
+            "phasefield_interface_width", self.interface_width_m,
+            f"a mesh of at most {cap:.3g} DOFs on {on}: "
+            f"this one has {nx} x {ny} squares ({2 * nx * ny:.3g} triangles, "
+            f"{self.dofs:.3g} DOFs{per_rank}; cell size "
+            f"{self.mesh_size_m:.3g} m = 4.39 l / phasefield_cells_per_interface_width "
+            f"{self.cells_per_interface_width:g} over phasefield_domain_width x height "
+            f"{self.domain_width_m:.3g} x {self.domain_height_m:.3g} m), about "
+            f"{step_s:.3g} s per step (measured 9.9 s per step at 101 568 DOFs on one "
+            f"rank{'' if ranks == 1 else f', divided by {ranks}: at least that'}), "
+            "hours to days for a run",
+            hint=f"a wider interface (>= {self._smallest_width_m(ranks):.3g} m with this "
+                 "cell, cells per width and ranks), a smaller cell (phasefield_domain_width, "
+                 "phasefield_domain_height) or fewer cells per interface width (>= 3)")
+
     def replace(self, **changes: Any) -> PhaseFieldParameters:
         """Copy with some fields changed (validated again)."""
         return replace(self, **changes)
@@ -456,10 +499,10 @@ class PhaseFieldParameters:
         nx, ny = self.mesh_divisions
         return 3 * (nx + 1) * (ny + 1)
 
-    def _smallest_width_m(self) -> float:
-        """The narrowest interface width whose mesh has at most :data:`MAX_DOFS` DOFs
-        (nodes ≈ W H / Δx², Δx = 4.39 ℓ / N)."""
-        nodes = MAX_DOFS / 3.0
+    def _smallest_width_m(self, ranks: int) -> float:
+        """The narrowest interface width whose mesh fits :func:`mesh_dof_cap` of ``ranks``
+        ranks (nodes ≈ W H / Δx², Δx = 4.39 ℓ / N)."""
+        nodes = mesh_dof_cap(ranks) / 3.0
         h_min = math.sqrt(self.domain_width_m * self.domain_height_m / nodes)
         return h_min * self.cells_per_interface_width / PROFILE_WIDTH_PER_ELL * 1.02
 
