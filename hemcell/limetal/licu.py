@@ -91,6 +91,7 @@ class LiCuCycling:
     cu: LiInventory | None = None
     failure_mode: str | None = None
     protrusion_um: list[float] | None = None
+    separator_thickness_um: float | None = None
 
 
 def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
@@ -108,7 +109,7 @@ def run_licu(p: LiMetalParameters, current_density_A_per_m2: float,
     return LiCuCycling([1.0 - lam] * len(v), v, 1.0 - lam_a, sym.failure_cycle,
                        sym.electrolyte_exhausted_h, sym.failure_reason, sym.time_to_failure_h,
                        sym.stripping_electrode, sym.counter_electrode, sym.failure_mode,
-                       sym.protrusion_um)
+                       sym.protrusion_um, sym.separator_thickness_um)
 
 
 def licu_summary(res: LiCuCycling) -> dict[str, Any]:

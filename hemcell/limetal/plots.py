@@ -96,20 +96,51 @@ def plot_cycling(path: Path, records: Mapping[str, Any],
     save_figure(fig, path, dpi=120)
 
 
+def _tip_panel(ax: Any, results: Mapping[str, Any], x_of: Any, x_label: str,
+               colors: Mapping[str, Any]) -> None:
+    """Dendrite-tip (protrusion) length per cycle of each result against its separator
+    thickness (dashed), the short-circuit law's quantities (:mod:`hemcell.limetal.short`).
+
+    Parameters
+    ----------
+    ax
+        Matplotlib axes.
+    results
+        Label → result with ``protrusion_um`` (per cycle, may be ``None``),
+        ``separator_thickness_um`` and ``failure_mode``.
+    x_of
+        ``x_of(result, n)``: the x values of a result's first ``n`` cycles.
+    x_label
+        The x axis' label.
+    colors
+        Label → line colour (that of the result's other panels).
+    """
+    for label, r in results.items():
+        tips = r.protrusion_um or []
+        ax.plot(x_of(r, len(tips)), tips, color=colors.get(label),
+                label=f"{label} ({r.failure_mode or 'no failure'})")
+    separators = {r.separator_thickness_um for r in results.values()
+                  if r.separator_thickness_um is not None}
+    for s_um in separators:
+        ax.axhline(s_um, ls="--", color="grey")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel("protrusion length (um)")
+    ax.set_title("dendrite tip per cycle (dashed: separator)")
+    ax.legend()
+
+
 def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
     """Overpotential per cycle vs time, the voltage trace of the first cycles, and the
-    protrusion length per cycle against the separator thickness
-    (:mod:`hemcell.limetal.short`)."""
+    protrusion length per cycle against the separator thickness (:func:`_tip_panel`)."""
     plt = _plt()
     fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(15, 4))
+    colors = {}
     for label, r in results.items():
         t_h = [t / 3600 for t in r.cycle_end_time_s[:len(r.overpotential_V)]]
         line, = a1.plot(t_h, [1e3 * v for v in r.overpotential_V], label=label)
+        colors[label] = line.get_color()
         if r.time_to_failure_h is not None:
             a1.axvline(r.time_to_failure_h, ls=":", color=line.get_color())
-        tips = r.protrusion_um or []
-        a3.plot([t / 3600 for t in r.cycle_end_time_s[:len(tips)]], tips,
-                color=line.get_color(), label=f"{label} ({r.failure_mode or 'no failure'})")
         ts, vs = [], []
         for n, v in enumerate(r.overpotential_V[:5]):
             t0 = (r.cycle_end_time_s[n - 1] if n else 0.0) / 3600
@@ -124,14 +155,8 @@ def plot_symmetric(path: Path, results: Mapping[str, Any]) -> None:
     a2.set_xlabel("time (h)")
     a2.set_ylabel("cell voltage (mV)")
     a2.set_title("first cycles")
-    separators = {r.separator_thickness_um for r in results.values()
-                  if r.separator_thickness_um is not None}
-    for s_um in separators:
-        a3.axhline(s_um, ls="--", color="grey")
-    a3.set_xlabel("time (h)")
-    a3.set_ylabel("protrusion length (um)")
-    a3.set_title("dendrite tip per cycle (dashed: separator)")
-    a3.legend()
+    _tip_panel(a3, results, lambda r, n: [t / 3600 for t in r.cycle_end_time_s[:n]],
+               "time (h)", colors)
     from hemcell.figures import save_figure
 
     save_figure(fig, path, dpi=120)
@@ -160,19 +185,23 @@ def plot_nucleation(path: Path, results: Mapping[str, Any], series: Mapping[str,
 
 
 def plot_licu(path: Path, results: Mapping[str, Any]) -> None:
-    """Coulombic efficiency and overpotential per cycle of Li||Cu cells."""
+    """Coulombic efficiency and overpotential per cycle of Li‖Cu cells, and the dendrite
+    tip per cycle against the separator thickness (:func:`_tip_panel`)."""
     plt = _plt()
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(15, 4))
+    colors = {}
     for label, r in results.items():
         n = list(range(1, len(r.coulombic_efficiency) + 1))
-        a1.plot(n, [100 * c for c in r.coulombic_efficiency], label=label)
-        a2.plot(n, [1e3 * v for v in r.overpotential_V], label=label)
+        line, = a1.plot(n, [100 * c for c in r.coulombic_efficiency], label=label)
+        colors[label] = line.get_color()
+        a2.plot(n, [1e3 * v for v in r.overpotential_V], color=line.get_color(), label=label)
     a1.set_xlabel("cycle")
     a1.set_ylabel("Coulombic efficiency (%)")
     a2.set_xlabel("cycle")
     a2.set_ylabel("overpotential (mV)")
     a1.legend()
     a2.legend()
+    _tip_panel(a3, results, lambda r, n: list(range(1, n + 1)), "cycle", colors)
     from hemcell.figures import save_figure
 
     save_figure(fig, path, dpi=120)
