@@ -195,6 +195,21 @@ def compile_plan(geometry: str, expected_solves: int | None, residual_requested:
 
 
 _WARNED: set[str] = set()
+#: Library directories pruned by this process (:func:`prune_tallies`, once each).
+_PRUNED: set[str] = set()
+#: A ``.solves`` tally (:func:`recorded_solves`) of a library not built is removed this
+#: long after its last run [s]. Assumed: 30 days. A tally adds up the runs of one model
+#: and parameter set (repeated fits, sweep chunks of a campaign); one idle for a month
+#: belongs to values not run again (any changed value is another library), and losing it
+#: costs at most one gcc build later than otherwise.
+TALLY_MAX_AGE_S = 30 * 24 * 3600.0
+#: At most this many tallies are kept per library directory (the newest by last run)
+#: [-]. Assumed: 1000, a few bytes each (one disk block, 4 kB: ≤ 4 MB, the size of ~33
+#: libraries of ~120 kB); a sweep of new parameter values adds one per point left
+#: uncompiled.
+TALLY_MAX_FILES = 1000
+#: Name suffix of a tally: ``<library file name>.solves``.
+TALLY_SUFFIX = ".solves"
 
 
 def compile_cache_key(native_target: str, compiler_version: str, pybamm_version: str,
@@ -319,6 +334,11 @@ def compile_function(function: Any, role: str, plan: CompilePlan | None = None) 
                           "model runs uncompiled (set $PYBAMM_CASADI_AOT_CACHE to a writable "
                           "folder)", RuntimeWarning, stacklevel=2)
         return function
+    if str(directory) not in _PRUNED:
+        import time
+
+        _PRUNED.add(str(directory))
+        prune_tallies(directory, time.time(), TALLY_MAX_AGE_S, TALLY_MAX_FILES)
     # level and header in the name: in-process and on-disk caches key on name + graph only
     named = casadi.Function(f"hemcell_{role}{level.replace('-', '_')}_{header.stem[-8:]}",
                             scalar.sx_in(), scalar.call(scalar.sx_in()), scalar.name_in(),
@@ -331,8 +351,11 @@ def compile_function(function: Any, role: str, plan: CompilePlan | None = None) 
         return function
     if not cached and not compiler_available():
         return function
-    return aot_compile(named, cache_dir=str(directory), compiler=AOT_COMPILER,
-                       flags=(level, "-include", str(header), *FLAGS))
+    built = aot_compile(named, cache_dir=str(directory), compiler=AOT_COMPILER,
+                        flags=(level, "-include", str(header), *FLAGS))
+    if library.exists():  # its tally is never read again
+        library.with_name(library.name + TALLY_SUFFIX).unlink(missing_ok=True)
+    return built
 
 
 def recorded_solves(library: Path, expected_solves: int) -> int:
@@ -343,15 +366,71 @@ def recorded_solves(library: Path, expected_solves: int) -> int:
     runs lose nothing), so that repeated fits or sweep chunks of one model compile it
     once their sum repays gcc: a P2D fit (30 solves expected) gets its Jacobian compiled
     at its 15th run, and from then on from the cache. An unreadable or unwritable tally
-    counts this run alone.
+    counts this run alone. Tallies are pruned by :func:`prune_tallies`.
     """
-    tally = library.with_name(library.name + ".solves")
+    tally = library.with_name(library.name + TALLY_SUFFIX)
     try:
         with tally.open("a") as f:
             f.write(f"{expected_solves}\n")
         return sum(int(line) for line in tally.read_text().split() if line.isdigit())
     except OSError:
         return expected_solves
+
+
+def prune_tallies(directory: Path, now_s: float, max_age_s: float, max_files: int
+                  ) -> list[Path]:
+    """Remove the ``.solves`` tallies of ``directory`` that are no longer of use.
+
+    A tally (:func:`recorded_solves`) goes with its library: once ``<library>`` is built
+    it is never read again. The tallies of libraries never built are bounded: one whose
+    last run (modification time) is more than ``max_age_s`` before ``now_s`` is removed,
+    and of the rest only the newest ``max_files`` are kept (:data:`TALLY_MAX_AGE_S`,
+    :data:`TALLY_MAX_FILES`). The libraries themselves are not touched (PyBaMM's own
+    sweep removes only its interrupted builds' leftovers). Files that vanish or cannot
+    be removed (another process, permissions) are skipped.
+
+    Parameters
+    ----------
+    directory
+        A library directory (:func:`keyed_cache_dir`).
+    now_s
+        The current time [s since the epoch].
+    max_age_s
+        Largest age of a tally's last run [s].
+    max_files
+        Most tallies kept.
+
+    Returns
+    -------
+    list of Path
+        The tallies removed.
+    """
+    try:
+        tallies = [p for p in directory.iterdir() if p.name.endswith(TALLY_SUFFIX)]
+    except OSError:
+        return []
+    removed: list[Path] = []
+    kept: list[tuple[float, Path]] = []
+    for tally in tallies:
+        try:
+            mtime = tally.stat().st_mtime
+        except OSError:
+            continue
+        library = tally.with_name(tally.name[: -len(TALLY_SUFFIX)])
+        if library.exists() or now_s - mtime > max_age_s:
+            removed.append(tally)
+        else:
+            kept.append((mtime, tally))
+    kept.sort(key=lambda item: item[0], reverse=True)
+    removed += [tally for _, tally in kept[max_files:]]
+    gone = []
+    for tally in removed:
+        try:
+            tally.unlink()
+            gone.append(tally)
+        except OSError:
+            continue
+    return gone
 
 
 def library_path(function: Any, directory: Path) -> Path:
