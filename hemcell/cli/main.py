@@ -166,7 +166,7 @@ def params_export(
 
     p = load_parameter_set(name)
     if set_:
-        check_export_set_keys(p, set_)
+        check_export_set_keys(p, set_, format_)
         p = p.with_overrides(set_)
     if format_ != "si":
         from hemcell.workflows.exchange import export_parameters

@@ -11,8 +11,7 @@
 - :func:`bpx_to_parameter_set`: a BPX file as a hemcell parameter-set YAML (kind ``bpx``):
   every value with its BPX name, unit and the file as source, so a full cell can take its
   cathode, electrolyte and separator as partner of the HEM anode.
-- :func:`check_export_set_keys`: the ``--set`` names an export honours (those the set
-  holds).
+- :func:`check_export_set_keys`: the ``--set`` names an export honours.
 """
 
 from __future__ import annotations
@@ -33,14 +32,17 @@ BPX_VERSION = "1.0.0"
 TABLE_POINTS = 51
 
 
-def check_export_set_keys(pset: Any, overrides: Iterable[str] | None) -> None:
-    """Refuse (exit 2) a ``--set`` name of ``hemcell params export`` that ``pset`` does not
-    hold.
+def check_export_set_keys(pset: Any, overrides: Iterable[str] | None, fmt: str) -> None:
+    """Refuse (exit 2) a ``--set`` name of ``hemcell params export --format pybamm`` or
+    ``bpx-partial`` that ``pset`` does not hold.
 
-    An export writes the set's values (every format reads them by the set's names), so a
-    name outside the set (a typo, or a registry name of another model) would be added to
-    the file or change nothing; it is refused naming ``--set``, the name and the set's
-    closest names (:func:`hemcell.params.uses.refuse_unread`).
+    Those formats write the values the cell model builds from the set's names, so a name
+    outside the set would change nothing (or, as ``coating_thickness`` on ``bare_li``,
+    make the export another cell's: a coated Li electrode); it is refused naming ``--set``, the name and the set's
+    closest names (:func:`hemcell.params.uses.refuse_unread`). ``--format si`` writes
+    every value of the set and of ``--set``, so a registry name the set lacks is written
+    with ``--set`` as its source (sweeps read values back through it); an unknown name is
+    refused by :meth:`~hemcell.params.parameter_set.ParameterSet.with_overrides`.
 
     Parameters
     ----------
@@ -48,10 +50,14 @@ def check_export_set_keys(pset: Any, overrides: Iterable[str] | None) -> None:
         The :class:`~hemcell.params.parameter_set.ParameterSet` exported.
     overrides
         The ``KEY=VALUE`` list of ``--set``.
+    fmt
+        The ``--format``.
     """
+    if fmt == "si":
+        return
     refuse_unread(override_keys(overrides), pset.parameters,
-                  f"`hemcell params export` of {pset.name} (a name the set holds: "
-                  f"`hemcell params show {pset.name}` lists them)")
+                  f"`hemcell params export --format {fmt}` of {pset.name} (the names the "
+                  "set holds)")
 
 
 def write_pybamm_json(values: Any, path: str | Path) -> Path:
