@@ -38,8 +38,9 @@ def check_export_set_keys(pset: Any, overrides: Iterable[str] | None, fmt: str) 
 
     Those formats write the values the cell model builds from the set's names, so a name
     outside the set would change nothing (or, as ``coating_thickness`` on ``bare_li``,
-    make the export another cell's: a coated Li electrode); it is refused naming ``--set``, the name and the set's
-    closest names (:func:`hemcell.params.uses.refuse_unread`). ``--format si`` writes
+    make the export another cell's: a coated Li electrode); it is refused naming
+    ``--set``, the name and the set's closest names
+    (:func:`hemcell.params.uses.refuse_unread`). ``--format si`` writes
     every value of the set and of ``--set``, so a registry name the set lacks is written
     with ``--set`` as its source (sweeps read values back through it); an unknown name is
     refused by :meth:`~hemcell.params.parameter_set.ParameterSet.with_overrides`.
