@@ -12,7 +12,13 @@ which also writes atomically), so that
 - every variable and coordinate has a ``long_name`` (CF §3.2);
 - no coordinate has a ``_FillValue`` (CF §2.5.1; xarray gives every float variable
   ``NaN`` unless told not to), while data variables keep ``NaN`` as theirs;
-- the file has a ``history`` attribute (CF §2.6.2: the hemcell version that wrote it).
+- the file has a ``history`` attribute (CF §2.6.2: the hemcell version that wrote it);
+- a table's time (:func:`write_table`) is a non-calendar elapsed time (CF §4.4): the
+  coordinate ``time_s``, ``units = "s"``, no ``standard_name``. A coordinate named
+  ``time`` must have ``standard_name = "time"`` (CF §5.1, as the IOOS compliance checker
+  applies it) and then reference-time units ``"s since <date>"``, which xarray decodes
+  to datetimes; a run's simulated time has no calendar date, and xarray reads
+  ``time_s`` as float seconds.
 
 The pint text a value was given in is kept as ``hemcell_units`` when it differs from the
 UDUNITS string, so nothing is lost.
@@ -172,10 +178,12 @@ def write_table(
 ) -> Path:
     """Write a table (one row per ``dim`` point) as a CF netCDF file.
 
-    The column ``<dim>_<unit>`` (e.g. ``time_s``) becomes the coordinate ``dim``;
-    ``as_variables`` (e.g. ``cycle``, ``step``) are integer variables along ``dim``;
-    every other column is a variable named as the column, with the unit its name ends
-    with (:func:`unit_from_suffix`, dimensionless otherwise).
+    The column ``<dim>_<unit>`` (e.g. ``time_s``) becomes the coordinate and dimension
+    of that name, with its unit (a non-calendar elapsed time, module docstring); without
+    one the dimension ``dim`` holds the row index. ``as_variables`` (e.g. ``cycle``,
+    ``step``) are integer variables along it; every other column is a variable named as
+    the column, with the unit its name ends with (:func:`unit_from_suffix`,
+    dimensionless otherwise).
     """
     import numpy as np
     import xarray as xr
@@ -183,14 +191,15 @@ def write_table(
     cols = list(columns)
     coord = next((c for c in cols if c == dim or c.startswith(f"{dim}_")), None)
     t = table[:, cols.index(coord)] if coord else np.arange(len(table))
+    name = coord or dim
     data_vars, units = {}, {}
     for j, c in enumerate(cols):
         if c == coord:
             continue
         values = table[:, j].astype(int) if c in as_variables else table[:, j]
-        data_vars[c] = ((dim,), values)
+        data_vars[c] = ((name,), values)
         units[c] = unit_from_suffix(c) if c not in as_variables else None
-    units[dim] = unit_from_suffix(coord) if coord else None
-    ds = xr.Dataset(data_vars, coords={dim: t}, attrs=dict(attrs or {}))
-    names = {dim: f"{dim} since the start of the run"} if coord else {}
+    units[name] = unit_from_suffix(coord) if coord else None
+    ds = xr.Dataset(data_vars, coords={name: t}, attrs=dict(attrs or {}))
+    names = {name: f"{dim} since the start of the run"} if coord else {}
     return write_netcdf(ds, path, units=units, long_names=names, title=title)

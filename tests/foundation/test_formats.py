@@ -109,8 +109,8 @@ def test_sweep_results_follow_cf_and_docs_snippet_runs(tmp_path, monkeypatch):
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_cell_run_writes_cf_timeseries(tmp_path):
-    """A cell run's timeseries.nc: dimension time, cycle/step as variables, same values
-    as timeseries.csv."""
+    """A cell run's timeseries.nc: dimension time_s (seconds, CF elapsed time:
+    tests/test_netcdf_time.py), cycle/step as variables, same values as timeseries.csv."""
     pytest.importorskip("pybamm")
     from hemcell.workflows.anode import run_cell, write_outputs
 
@@ -120,10 +120,10 @@ def test_cell_run_writes_cf_timeseries(tmp_path):
     write_outputs(run, tmp_path)
     ds = assert_cf(tmp_path / "timeseries.nc")
     csv = np.genfromtxt(tmp_path / "timeseries.csv", delimiter=",", names=True)
-    assert list(ds.dims) == ["time"]
-    assert ds["time"].attrs["units"] == "s"
+    assert list(ds.dims) == ["time_s"]
+    assert ds["time_s"].attrs["units"] == "s"
     # the CSV keeps 8 significant digits (%.8g): relative rounding below 1e-7
-    np.testing.assert_allclose(ds["time"].values, csv["time_s"], rtol=1e-7)
+    np.testing.assert_allclose(ds["time_s"].values, csv["time_s"], rtol=1e-7)
     assert ds["cycle"].dtype.kind == "i" and ds["step"].dtype.kind == "i"
     assert sorted(set(ds["step"].values.tolist())) == [1, 2]
     assert ds["voltage_V"].attrs["units"] == "V"

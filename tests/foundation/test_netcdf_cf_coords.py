@@ -31,4 +31,4 @@ def test_coordinates_have_no_fill_value_data_variables_keep_theirs(tmp_path):
 def test_a_table_time_coordinate_has_no_fill_value(tmp_path):
     table = np.array([[0.0, 3.1], [1.0, 3.0]])
     attrs = _raw_attrs(write_table(tmp_path / "t.nc", ["time_s", "voltage_V"], table))
-    assert "_FillValue" not in attrs["time"] and attrs["time"]["units"] == "s"
+    assert "_FillValue" not in attrs["time_s"] and attrs["time_s"]["units"] == "s"
