@@ -6,9 +6,11 @@ meshes, so PETSc repeats only the numeric factorisation (MUMPS analysis skipped)
 keeps the elasticity's Cholesky factors while its operator is unchanged. Checked here:
 
 - solves at two different applied currents through one CoupledSolver give the results
-  of cold ``solve_coupled`` calls (transport unknowns, displacement, surface current and
-  σ_nn, metrics) to 1e-12 relative; from the second solve on, no symbolic factorisation
-  (PETSc log events ``MatLUFactorSym``, ``MatCholFctrSym``) and no elasticity numeric
+  of cold ``solve_coupled`` calls with the same transport options (the CoupledSolver's
+  :func:`~hemcell.surface.solver.repeated_solve_options`; transport unknowns,
+  displacement, surface current and σ_nn, metrics) to 1e-12 relative; from the second
+  solve on, no symbolic factorisation (PETSc log events ``MatLUFactorSym``,
+  ``MatCholFctrSym``) and no elasticity numeric
   factorisation runs (stack pressure and growth strain are right-hand side only);
 - a changed Young's modulus re-factorises the elasticity numerically (no analysis) and
   still matches the cold solve;
@@ -108,7 +110,7 @@ def kept_against_cold(sm, parameters, case: str = "coated") -> list[dict]:
     solver = CoupledSolver(sm)
     rows = []
     for p in parameters:
-        cold = solve_coupled(sm, p, case)
+        cold = solve_coupled(sm, p, case, petsc_options=solver.petsc_options)
         kept, counts = _solve_counted(solver.solve, p, case)
         rows.append({"differences": _largest_differences(cold, kept), "factorisations": counts,
                      "iterations": [[cold.coupling_iterations, cold.newton_iterations],
@@ -169,7 +171,8 @@ def test_bare_and_thin_layer_keep_a_transport_solver_each():
             ("coated_thin", example_parameters(sei_seed=2, coating_thickness_m=28e-9))]
     for k, (case, p) in enumerate(runs):
         kept, counts = _solve_counted(solver.solve, p, case)
-        diff = _largest_differences(solve_coupled(sm, p, case), kept)
+        diff = _largest_differences(
+            solve_coupled(sm, p, case, petsc_options=solver.petsc_options), kept)
         assert max(diff.values()) <= RTOL, (case, diff)
         if k >= 2:  # each case's pattern analysed once; the elasticity factors once
             assert counts["MatLUFactorSym"] == counts["MatCholFctrSym"] == 0, counts
