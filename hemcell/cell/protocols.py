@@ -40,6 +40,11 @@ _SCALE = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
 _OTHER_PER = re.compile(rf"{_NUMBER}\s*(?P<unit>(?:mA|A|uA|µA)\s*/\s*[^\s;]+)")
 #: A temperature at the end of a step ("... at 0oC", "at 273.15K", "at 25 °C").
 _STEP_TEMPERATURE = re.compile(rf"\bat\s+-?\s*{_NUMBER}\s*(?:oC|°C|degC|K)\s*$")
+#: Most repetitions of a protocol in one run [-] (assumed: every cycle's time series is
+#: kept in memory and written; measured on hem_half_cell_sp at 1C, 1.5 MB of memory and
+#: 0.6 MB of timeseries files per cycle, so 1000 cycles take ~1.5 GB; 10⁸ cycles were
+#: killed by the kernel). Longer tests: ``hemcell cell cycle-life`` (cycle jumping).
+MAX_CYCLES = 1000
 _CURRENTS = "a current in A, mA, µA, A/g (A g-1), mA/g or µA/g, or a C-rate (1C, C/10)"
 _EXAMPLES = ("a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
              "'Charge at 1C until 3 V', 'Rest for 10 minutes', 'Hold at 0.01 V for 1 hour'")
@@ -138,6 +143,21 @@ def scale_per_gram(protocol: str, factor: float) -> str:
         return f"{float(m.group('num')) * factor:.10g} {m.group('unit')}/g"
 
     return _PER_GRAM.sub(repl, protocol)
+
+
+def check_cycles(cycles: int) -> None:
+    """Refuse a number of protocol repetitions outside 1..:data:`MAX_CYCLES` (``--cycles``).
+
+    Raises
+    ------
+    InputError
+        Below 1, or more cycles than one run keeps in memory.
+    """
+    if not 1 <= cycles <= MAX_CYCLES:
+        raise InputError("--cycles", cycles, f"an integer from 1 to {MAX_CYCLES}",
+                         hint=None if cycles < 1 else "every cycle's time series is kept; "
+                         "for capacity over thousands of cycles use `hemcell cell cycle-life` "
+                         "(it jumps over cycles)")
 
 
 def period_seconds(period: str) -> float:
@@ -300,8 +320,7 @@ def build_experiment(
         If PyBaMM cannot parse a step, or a step cannot make progress; the message names
         the step (or ``--period``/``--cycles``).
     """
-    if cycles < 1:
-        raise InputError("--cycles", cycles, "an integer >= 1")
+    check_cycles(cycles)
     if period is not None:
         period_seconds(period)
     raw_steps: Sequence[str] = split_steps(protocol)

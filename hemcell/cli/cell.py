@@ -226,9 +226,13 @@ def cycle_life(
     )
     s = write_cycle_life_outputs(res, out, report_cycles, command=sys.argv,
                                  plots_on=not no_plots)
+    if s["active_material_used_up_at_cycle"] is not None:
+        typer.echo(f"active material used up at cycle {s['active_material_used_up_at_cycle']}"
+                   " (no active material left)")
     for n, r in s["retention_at_cycle"].items():
         q = s["charge_capacity_at_cycle_mAh_per_g"][n]
-        typer.echo(f"cycle {n}: {q:.1f} mAh/g, retention {r:.3f}")
+        typer.echo(f"cycle {n}: " + ("n/a" if q is None or r is None
+                                     else f"{q:.1f} mAh/g, retention {r:.3f}"))
     typer.echo(f"wrote {out}/summary.json, cycle_life.csv"
                + ("" if no_plots else ", cycle_life.png"))
 

@@ -330,6 +330,7 @@ def run_cv(
 
     from hemcell.cell.capacity import active_mass_g
     from hemcell.cell.parameters import pybamm_values
+    from hemcell.cell.protocols import check_cycles
     from hemcell.cell.recipes import Recipe, load_recipe
     from hemcell.workflows.anode import build_simulation, resolve_model
 
@@ -342,8 +343,7 @@ def run_cv(
     if len(set(rates)) < len(rates):
         raise InputError("--scan-rates", scan_rates_mV_per_s, "each scan rate once (the "
                          "b-value and k1/k2 fits need distinct rates)")
-    if cycles < 1:
-        raise InputError("--cycles", cycles, "an integer >= 1")
+    check_cycles(cycles)
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
     if mesh:

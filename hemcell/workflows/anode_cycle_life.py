@@ -253,8 +253,20 @@ def check_report_cycles(report_cycles: Sequence[float], n_cycles: int) -> list[i
     return [int(c) for c in report_cycles]
 
 
-def at_cycle(res: CycleLife, values: Sequence[float], n: int) -> float | None:
-    """``values`` at cycle ``n``, linear in N between evaluations (None outside)."""
+def used_up_at_cycle(res: CycleLife) -> int | None:
+    """The cycle at which the loss law has taken all active material (φ = 0: fatigue
+    cracks cut through the particles; the cycle jumping stops there, before
+    ``n_cycles``), or ``None`` if φ stayed above 0."""
+    return res.cycles[-1] if res.active_fraction and res.active_fraction[-1] <= 0.0 else None
+
+
+def at_cycle(res: CycleLife, values: Sequence[float], n: int,
+             used_up: float | None = None) -> float | None:
+    """``values`` at cycle ``n``, linear in N between evaluations; ``used_up`` from the
+    cycle the active material is used up (:func:`used_up_at_cycle`) on; None outside."""
+    end = used_up_at_cycle(res)
+    if end is not None and n >= end:
+        return used_up
     if not res.cycles or n < res.cycles[0] or n > res.cycles[-1]:
         return None
     return float(np.interp(n, res.cycles, values))
@@ -265,6 +277,9 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
 
     ``retention_at_cycle`` is Q_N / Q_1 (charge capacity per initial gram, cycle 1 = the
     first cycle after formation); ``*_at_cycle`` are keyed by the cycle number as text.
+    Once the loss law has taken all active material (``active_material_used_up_at_cycle``,
+    else null) the capacity and retention are 0 and the Coulombic efficiency (no charge
+    passed) is null.
     ``lam_law`` (``strain`` or ``fatigue``) and ``lam_parameters`` name the loss law and its
     constants; ``lam_state_crack_depth_m`` (fatigue) or ``lam_state_active_fraction``
     (strain) is the law's state at each evaluated cycle.
@@ -272,7 +287,7 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
     q = res.charge_capacity_mAh_per_g
     q1 = q[0] if q else None
     report = sorted({*report_cycles, res.n_cycles})
-    cap = {str(n): at_cycle(res, q, n) for n in report}
+    cap = {str(n): at_cycle(res, q, n, used_up=0.0) for n in report}
     out: dict[str, Any] = {
         "recipe": res.recipe,
         "parameter_set": res.params,
@@ -297,6 +312,7 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
         "coulombic_efficiency_at_cycle": {
             str(n): at_cycle(res, res.coulombic_efficiency, n) for n in report
         },
+        "active_material_used_up_at_cycle": used_up_at_cycle(res),
         "solve_time_s": res.solve_time_s,
         "completed": res.error is None,
     }

@@ -1,0 +1,106 @@
+"""User trial U14 of `hemcell cell`: huge cycle counts, specific currents in other units."""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.errors import InputError
+
+#: A fatigue law with the HEO set's constants (tests/cell/test_cycle_life.py) whose
+#: crack runs through the particle within ~2e5 cycles at a 4.6 % strain amplitude.
+_STRAIN = 0.0463
+
+
+def _used_up_run(n_cycles: int):
+    """A cycle-life result whose particles are cut through (φ = 0) before ``n_cycles``:
+    constant strain, capacity ∝ φ (no PyBaMM)."""
+    from hemcell.cell import fatigue
+    from hemcell.cell.active_material_loss import integrate_damage
+    from hemcell.workflows.anode_cycle_life import CycleLife, _record
+
+    law = fatigue.FatigueCrackLaw(coefficient_m=2e-11, exponent=2.2, geometry_factor=1.12,
+                                  initial_crack_length_m=20e-9, youngs_modulus_Pa=137.9e9,
+                                  poisson_ratio=0.347, particle_radius_m=250e-9)
+    res = CycleLife(recipe="hem_half_cell_sp", params="heo_rocksalt_mgconicuzn",
+                    protocol="Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V",
+                    n_cycles=n_cycles, lam_law="fatigue", lam_parameters={},
+                    lam_state_name="crack_depth_m", initial_active_fraction=0.6)
+
+    def evaluate(phi: float) -> dict[str, float]:
+        return {"strain_amplitude": _STRAIN, "charge_capacity": 420.0 * phi,
+                "discharge_capacity": 425.0 * phi, "coulombic_efficiency": 0.988}
+
+    integrate_damage(evaluate, n_cycles, law, 0.05,
+                     on_step=lambda n, phi, r: _record(res, n, phi, r))
+    return res
+
+
+def test_cycles_after_the_active_material_is_used_up_hold_no_capacity():
+    """`cell cycle-life --cycles 1000000000000` ran, then crashed printing the summary
+    ("unexpected TypeError: unsupported format string passed to NoneType.__format__"):
+    the cracks cut through the particles at cycle ~2e5, the loop stopped there and the
+    capacity at the last cycle was null in summary.json. After φ = 0 nothing is left:
+    capacity and retention are 0; the Coulombic efficiency of no charge is undefined."""
+    from hemcell.workflows.anode_cycle_life import summarize_cycle_life
+
+    res = _used_up_run(10**12)
+    assert res.active_fraction[-1] == 0.0 and res.cycles[-1] < 10**12
+    s = summarize_cycle_life(res, [1, res.cycles[-1], 10**9])
+    last = str(10**12)
+    assert s["charge_capacity_at_cycle_mAh_per_g"][last] == 0.0
+    assert s["retention_at_cycle"][last] == 0.0
+    assert s["retention_at_cycle"][str(10**9)] == 0.0
+    assert s["coulombic_efficiency_at_cycle"][last] is None
+    assert s["coulombic_efficiency_at_cycle"][str(res.cycles[-1])] is None
+    assert s["retention_at_cycle"]["1"] == 1.0
+    assert s["coulombic_efficiency_at_cycle"]["1"] == pytest.approx(0.988)
+    assert s["active_material_used_up_at_cycle"] == res.cycles[-1]
+    assert summarize_cycle_life(_used_up_run(1000))["active_material_used_up_at_cycle"] is None
+
+
+def test_cycle_life_cli_prints_a_used_up_electrode(tmp_path, monkeypatch):
+    """The command prints the used-up cycle and the zero capacity, exit 0."""
+    from typer.testing import CliRunner
+
+    from hemcell.cli.cell import app
+    from hemcell.workflows import anode_cycle_life
+
+    n = 10**12
+    monkeypatch.setattr(anode_cycle_life, "run_cycle_life",
+                        lambda *a, **k: _used_up_run(n))
+    out = tmp_path / "life"
+    r = CliRunner().invoke(app, ["cycle-life", "hem_half_cell_sp", "--params",
+                                 "heo_rocksalt_mgconicuzn", "--protocol",
+                                 "Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V",
+                                 "--cycles", str(n), "--no-plots", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"cycle {n}: 0.0 mAh/g, retention 0.000" in r.output
+    assert "active material used up at cycle" in r.output
+
+
+@pytest.mark.parametrize("cycles", [10**8, 1001])
+def test_a_cycle_count_beyond_what_one_run_can_hold_is_refused(cycles):
+    """`cell run --cycles 100000000` was killed by the kernel (out of memory) without a
+    word: every cycle's time series is kept and written (1.5 MB of memory, 0.6 MB of
+    files per cycle measured on hem_half_cell_sp)."""
+    from hemcell.cell.protocols import MAX_CYCLES, build_experiment
+
+    assert MAX_CYCLES == 1000
+    with pytest.raises(InputError) as exc:
+        build_experiment("Discharge at 1C until 0.01 V", mass_g=0.015,
+                         nominal_capacity_Ah=0.014, cycles=cycles)
+    assert exc.value.field == "--cycles" and exc.value.value == cycles
+    assert "1000" in exc.value.allowed and "cycle-life" in exc.value.hint
+    experiment, _ = build_experiment("Discharge at 1C until 0.01 V", mass_g=0.015,
+                                     nominal_capacity_Ah=0.014, cycles=MAX_CYCLES)
+    assert len(experiment.steps) == MAX_CYCLES
+
+
+def test_cv_refuses_a_cycle_count_beyond_what_one_run_can_hold():
+    """`cell cv --cycles 100000000` builds the triangle drive of every cycle in memory."""
+    from hemcell.workflows.anode_cv import run_cv
+
+    with pytest.raises(InputError) as exc:
+        run_cv("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", [0.1, 0.2], (0.01, 3.0),
+               10**8)
+    assert exc.value.field == "--cycles" and "1000" in exc.value.allowed
