@@ -21,7 +21,7 @@ from collections import Counter
 from typing import Any
 
 MUMPS_ORDERING_AMF = 2  # MUMPS ICNTL(7): approximate minimum fill ordering
-MUMPS_ORDERING_PORD = 4  # MUMPS ICNTL(7): PORD (nested dissection and minimum degree)
+MUMPS_ORDERING_METIS = 5  # MUMPS ICNTL(7): METIS nested dissection
 MUMPS_NO_SCALING = 0  # MUMPS ICNTL(8): no row/column scaling before a factorisation
 
 # glibc mallopt parameters (malloc.h) and the largest value mallopt takes (an int)

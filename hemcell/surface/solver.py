@@ -44,7 +44,7 @@ from hemcell.surface.parameters import Case, SurfaceParameters
 from hemcell.surface.petsc import (
     MUMPS_NO_SCALING,
     MUMPS_ORDERING_AMF,
-    MUMPS_ORDERING_PORD,
+    MUMPS_ORDERING_METIS,
     KeptSolvers,
     hold_options,
     keep_freed_memory,
@@ -82,30 +82,34 @@ def default_snes_options() -> dict[str, Any]:
 
 def repeated_solve_options() -> dict[str, Any]:
     """SNES options of the transport in repeated solves on one mesh (:class:`CoupledSolver`):
-    :func:`default_snes_options` with the MUMPS factorisation ordered by PORD and without
-    scaling.
+    :func:`default_snes_options` with the MUMPS factorisation ordered by METIS (nested
+    dissection) and without scaling.
 
     A repeated solve repeats only the numeric factorisation and the triangular solves
     (the analysis, which computes the ordering, is kept from the first solve), so what
-    counts is the size of the factors, not the cost of the ordering:
+    counts is the factors, not the cost of the ordering (148 026 transport DOFs, the
+    Jacobian factorised on its own, MUMPS's timers, load 5–6 from other jobs):
 
-    - PORD (nested dissection) leaves 8 % fewer entries in the factors of the 2D
-      transport Jacobian than AMF and 25 % fewer flops (148 026 DOFs: 22.9M against
-      24.9M entries, 3.5 against 4.6 GFlop; METIS 22.9M and 3.6 GFlop), while its
-      analysis costs ~0.5 s more on one rank (about the same on two);
+    - METIS leaves 8 % fewer entries in the factors than AMF and 22 % fewer flops
+      (22.9M against 24.9M entries, 3.6 against 4.6 GFlop); its analysis costs
+      ~0.1–0.3 s more on one rank. On one rank its numeric factorisation and triangular
+      solves take the time of PORD's (3.5 GFlop; 169–175 / 168 ms, 39 / 37.5 ms); on
+      two ranks its triangular solves are faster than PORD's (56–61 against 76–100 ms,
+      the backward step 28 against 40–48 ms): its tree splits at a top separator, one
+      half per rank;
     - the scaling (MUMPS's default for a distributed matrix, iterative row and column
-      equilibration) is computed again at every numeric factorisation and costs as
-      much on two ranks as on one, or more (18 ms on 1 rank, 40–48 ms on 2, load 5).
-      The Jacobian is already nondimensional (c/c_b, Fφ/RT); without the scaling MUMPS
-      takes the same pivots (none delayed, none off the diagonal) and the Newton
+      equilibration) is computed again at every numeric factorisation and costs more on
+      two ranks than on one (18 ms on 1 rank, 40–48 ms on 2). The Jacobian is already
+      nondimensional (c/c_b, φ/(RT/F)); without the scaling MUMPS takes the same pivots
+      (none delayed, none off the diagonal, with and without it) and the Newton
       iterations are the same; every iterate is still checked by the SNES tolerances.
 
-    Kept solves at 245 506 DOFs: the same Newton steps; surface current within 1e-13,
+    Kept solves at 245 506 DOFs: the same Newton steps; surface current within 1.5e-13,
     σ_nn 1.5e-12 and every metric 3e-12 of the AMF/scaled solve (relative), i.e. the
     round-off of a different pivot order. A single solve (:func:`solve_coupled`) keeps
     AMF with scaling (its analysis runs once per solve, and AMF's is the cheapest).
     """
-    return {**default_snes_options(), "mat_mumps_icntl_7": MUMPS_ORDERING_PORD,
+    return {**default_snes_options(), "mat_mumps_icntl_7": MUMPS_ORDERING_METIS,
             "mat_mumps_icntl_8": MUMPS_NO_SCALING}
 
 

@@ -5,7 +5,7 @@
   same coupled solution as a fresh factorisation at every Newton step, to the SNES
   tolerance (rtol 1e-10), with fewer factorisations.
 - The fieldsplit/GAMG solver with reuse equals MUMPS with reuse.
-- Repeated solves on one mesh (``CoupledSolver``) factorise with PORD and no scaling
+- Repeated solves on one mesh (``CoupledSolver``) factorise with METIS and no scaling
   (``repeated_solve_options``): the same Newton steps and the results of the default
   options (AMF, scaled) within the SNES tolerance (rtol 1e-10), on 1 and 2 ranks.
 """
@@ -118,9 +118,9 @@ def repeated_against_default(sm, p) -> dict:
 
 
 def _check_repeated(row: dict) -> None:
-    from hemcell.surface.petsc import MUMPS_NO_SCALING, MUMPS_ORDERING_PORD
+    from hemcell.surface.petsc import MUMPS_NO_SCALING, MUMPS_ORDERING_METIS
 
-    assert row["controls"] == [MUMPS_ORDERING_PORD, MUMPS_NO_SCALING]
+    assert row["controls"] == [MUMPS_ORDERING_METIS, MUMPS_NO_SCALING]
     assert row["iterations"][0] == row["iterations"][1]
     for key in ("transport", "current", "normal_stress", "metrics"):
         assert row[key] <= SNES_RTOL, (key, row[key])
