@@ -11,7 +11,8 @@
 - :func:`bpx_to_parameter_set`: a BPX file as a hemcell parameter-set YAML (kind ``bpx``):
   every value with its BPX name, unit and the file as source, so a full cell can take its
   cathode, electrolyte and separator as partner of the HEM anode.
-- :func:`check_export_set_keys`: the ``--set`` names an export honours.
+- :func:`check_export_set_keys`: the ``--set`` names an export honours
+  (:func:`check_export_args`: the same for a sweep spec's points).
 """
 
 from __future__ import annotations
@@ -59,6 +60,16 @@ def check_export_set_keys(pset: Any, overrides: Iterable[str] | None, fmt: str) 
     refuse_unread(override_keys(overrides), pset.parameters,
                   f"`hemcell params export --format {fmt}` of {pset.name} (the names the "
                   "set holds)")
+
+
+def check_export_args(kwargs: Mapping[str, Any]) -> None:
+    """:func:`check_export_set_keys` of a parsed ``params export`` argument list (the
+    sweep-spec check, before any point runs)."""
+    from hemcell.params import load_parameter_set
+
+    if kwargs.get("set_"):
+        check_export_set_keys(load_parameter_set(kwargs["name"]), kwargs["set_"],
+                              kwargs.get("format_", "si"))
 
 
 def write_pybamm_json(values: Any, path: str | Path) -> Path:

@@ -34,6 +34,7 @@ PARAMETER_KEY_CHECKS: dict[str, str] = {
     "limetal fit-fade": "hemcell.workflows.limetal:check_fit_fade_set_keys",
     "limetal fit-shuttle": "hemcell.workflows.limetal:check_fit_shuttle_set_keys",
     "limetal zn-symmetric": "hemcell.workflows.zinc:check_set_keys",
+    "params export": "hemcell.params.export:check_export_args",
     "pybamm cc-discharge": "hemcell.workflows.cc_discharge:check_set_keys",
     "surface run": "hemcell.workflows.surface:check_run_set_keys",
     "surface compare": "hemcell.workflows.surface:check_compare_set_keys",
