@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from hemcell.cli.main import main
-from hemcell.errors import InputError
+from hemcell.errors import InputError, ParameterError
 from hemcell.laws import FARADAY_C_PER_MOL
 from hemcell.limetal.halfcell import lfp_geometry
 from hemcell.limetal.parameters import cell_parameters
@@ -95,3 +95,13 @@ def test_a_set_s_own_loading_just_inside_the_bound_passes_the_read_check(tmp_pat
         check_set_keys({"params": str(set_file),
                         "set_": [f"lfp_mass_loading={1.002 * loading_mg_per_cm2} mg/cm**2"]})
     assert e.value.field == "lfp_mass_loading"
+
+
+def test_high_loading_has_the_same_bound():
+    """``limetal cycle --high-loading`` runs with ``lfp_high_mass_loading`` as its
+    ``lfp_mass_loading``, so the registry bounds both alike."""
+    coated = load_parameter_set("azcnf_coated_li")
+    coated.with_overrides(["lfp_high_mass_loading=40 mg/cm**2"])
+    with pytest.raises(ParameterError) as e:
+        coated.with_overrides(["lfp_high_mass_loading=41 mg/cm**2"])
+    assert "lfp_high_mass_loading" in str(e.value)
