@@ -124,14 +124,16 @@ def parse_frequencies(text: str) -> np.ndarray:
     return np.unique(f)
 
 
-def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> list[float]:
+def parse_temperatures(text: str, extra: Mapping[str, float] | None = None,
+                       field: str = "--temperatures") -> list[float]:
     """``25,35,45,55degC``, ``298.15,308.15K`` or a unit per item (``25degC,308.15K``) → kelvin.
 
     A number without a unit takes the unit of the last item (``25,35degC``). The
     electrolyte's temperature policy (a warning outside the range of its fits, exit 2
     at the diffusivity fit's divergence) applies per spectrum, where the electrolyte is
     known (:func:`hemcell.materials.lipf6_electrolyte.electrolyte_temperature_warnings`).
-    ``extra`` is not read (kept for callers that pass the ``--set`` EIS values).
+    ``extra`` is not read (kept for callers that pass the ``--set`` EIS values);
+    ``field`` names the input in errors (a fit spec's ``model.temperature``).
 
     Raises
     ------
@@ -143,18 +145,18 @@ def parse_temperatures(text: str, extra: Mapping[str, float] | None = None) -> l
     items = [re.fullmatch(r"\s*([-+0-9.eE]+)\s*(degC|°C|C|K)?\s*", x) for x in text.split(",")]
     parsed = [m.groups() for m in items if m is not None]
     if len(parsed) < len(items) or parsed[-1][1] is None:
-        raise InputError("--temperatures", text, allowed)
+        raise InputError(field, text, allowed)
     kelvin = []
     for number, unit in parsed:
         try:
             value = float(number)
         except ValueError:
-            raise InputError("--temperatures", text, allowed) from None
+            raise InputError(field, text, allowed) from None
         kelvin.append(value if (unit or parsed[-1][1]) == "K" else value + 273.15)
     if any(not (math.isfinite(t) and t > 0) for t in kelvin):
-        raise InputError("--temperatures", text, allowed)
+        raise InputError(field, text, allowed)
     if len(set(kelvin)) < len(kelvin):
-        raise InputError("--temperatures", text, "each temperature once")
+        raise InputError(field, text, "each temperature once")
     return kelvin
 
 

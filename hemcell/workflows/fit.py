@@ -1681,7 +1681,13 @@ class ImpedanceProblem(_Problem):
             self.anode = str(m["anode"])
             self.base_set_name = li_anode_set_name(self.anode, "model.anode")
         t = m.get("temperature")
-        self.temperature_K = None if t is None else parse_temperatures(str(t))[0]
+        self.temperature_K = None
+        if t is not None:
+            kelvin = parse_temperatures(str(t), field="model.temperature")
+            if len(kelvin) != 1:
+                raise InputError("model.temperature", t, "one temperature with a unit, "
+                                 "e.g. 45 degC or 318.15 K (one spectrum per data set)")
+            self.temperature_K = kelvin[0]
         soc = m.get("soc")
         if soc is not None and (not isinstance(soc, int | float) or not 0 < soc <= 1):
             raise InputError("model.soc", soc, "a state of charge 0 < soc <= 1")
