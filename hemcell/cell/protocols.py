@@ -26,9 +26,13 @@ import pybamm
 from hemcell.errors import InputError
 
 _NUMBER = r"\d*\.?\d+(?:[eE][-+]?\d+)?"
-#: A current per gram: "0.1 A/g", or as journals write it, "0.1 A g-1", "A g^-1", "A g⁻¹".
+#: A current per mass of active material: "0.1 A/g", or as journals write it, "0.1 A g-1",
+#: "A g^-1", "A g⁻¹"; per kg or mg as well ("100 A/kg" = "100 mA/g", "0.1 mA/mg").
 _PER_GRAM = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|µA)"
-                       r"(?:\s*/\s*g\b|\s+g\s*(?:\^\s*-\s*1|-1|⁻¹)(?![\w/]))")
+                       r"(?:\s*/\s*(?P<mass>kg|mg|g)\b"
+                       r"|\s+(?P<mass_>kg|mg|g)\s*(?:\^\s*-\s*1|-1|⁻¹)(?![\w/]))")
+#: Grams in the mass unit a per-mass current is written per [g].
+_GRAMS = {"g": 1.0, "kg": 1e3, "mg": 1e-3}
 #: An absolute current (not per gram, not a C-rate), once the per-gram ones are removed.
 _ABSOLUTE = re.compile(rf"(?<![\w.])(?P<num>{_NUMBER})\s*(?P<unit>mA|A|uA|µA)(?![\w/])")
 #: An absolute current in microamperes (PyBaMM reads A and mA only).
@@ -36,7 +40,7 @@ _MICROAMPS = re.compile(rf"(?P<sign>-\s*)?(?P<num>{_NUMBER})\s*(?:uA|µA)(?![\w/
 _C_RATE = re.compile(rf"(?<![\w.])(?P<sign>-\s*)?"
                      rf"(?:(?P<num>{_NUMBER})\s*C|C\s*/\s*(?P<den>{_NUMBER}))(?![\w/])")
 _SCALE = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
-#: A current per something other than gram (mA/cm2, A/kg, ...) left after the per-gram pass.
+#: A current per something other than a mass (mA/cm2, ...) left after the per-mass pass.
 _OTHER_PER = re.compile(rf"{_NUMBER}\s*(?P<unit>(?:mA|A|uA|µA)\s*/\s*[^\s;]+)")
 #: A temperature at the end of a step ("... at 0oC", "at 273.15K", "at 25 °C").
 _STEP_TEMPERATURE = re.compile(rf"\bat\s+-?\s*{_NUMBER}\s*(?:oC|°C|degC|K)\s*$")
@@ -45,9 +49,15 @@ _STEP_TEMPERATURE = re.compile(rf"\bat\s+-?\s*{_NUMBER}\s*(?:oC|°C|degC|K)\s*$"
 #: 0.6 MB of timeseries files per cycle, so 1000 cycles take ~1.5 GB; 10⁸ cycles were
 #: killed by the kernel). Longer tests: ``hemcell cell cycle-life`` (cycle jumping).
 MAX_CYCLES = 1000
-_CURRENTS = "a current in A, mA, µA, A/g (A g-1), mA/g or µA/g, or a C-rate (1C, C/10)"
+_CURRENTS = ("a current in A, mA, µA, per mass of active material (A/g, A g-1, mA/g, µA/g, "
+             "A/kg, mA/mg), or a C-rate (1C, C/10)")
 _EXAMPLES = ("a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
              "'Charge at 1C until 3 V', 'Rest for 10 minutes', 'Hold at 0.01 V for 1 hour'")
+
+
+def _grams_per(m: re.Match[str]) -> float:
+    """Grams in the mass unit of a :data:`_PER_GRAM` match [g]."""
+    return _GRAMS[m.group("mass") or m.group("mass_")]
 
 
 def split_steps(protocol: str) -> list[str]:
@@ -91,7 +101,7 @@ def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
 
     def per_gram(m: re.Match[str]) -> str:
         _refuse_sign(step, m.group("sign"))
-        amps = float(m.group("num")) * _SCALE[m.group("unit")] * mass_g
+        amps = float(m.group("num")) * _SCALE[m.group("unit")] * mass_g / _grams_per(m)
         found.append(amps)
         return f"{amps:.10g} A"
 
@@ -140,7 +150,8 @@ def scale_per_gram(protocol: str, factor: float) -> str:
     """
 
     def repl(m: re.Match[str]) -> str:
-        return f"{float(m.group('num')) * factor:.10g} {m.group('unit')}/g"
+        mass = m.group("mass") or m.group("mass_")
+        return f"{float(m.group('num')) * factor:.10g} {m.group('unit')}/{mass}"
 
     return _PER_GRAM.sub(repl, protocol)
 

@@ -60,11 +60,11 @@ def test_an_empty_mechanism_list_is_refused_not_read_as_all(tmp_path, capsys, co
 
 
 @pytest.mark.parametrize("step", ["Discharge at 1 mA/cm2 until 0.01 V",
-                                  "Discharge at 100 A/kg until 0.01 V",
                                   "Charge at 2 mA/cm^2 for 1 hour"])
-def test_a_current_per_area_or_per_kg_names_the_units_hemcell_reads(step):
+def test_a_current_per_area_names_the_units_hemcell_reads(step):
     """PyBaMM's own message ("units must be 'A', 'V', 'W', 'Ohm', or 'C'") hides that
-    hemcell reads A/g and mA/g; a per-area current needs the electrode area."""
+    hemcell reads A/g and mA/g; a per-area current needs the electrode area. (A current
+    per kg is a current per mass: tests/cell/test_user_trial_u14.py.)"""
     from hemcell.cell.protocols import build_experiment
 
     with pytest.raises(InputError) as exc:

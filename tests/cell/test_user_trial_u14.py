@@ -104,3 +104,40 @@ def test_cv_refuses_a_cycle_count_beyond_what_one_run_can_hold():
         run_cv("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", [0.1, 0.2], (0.01, 3.0),
                10**8)
     assert exc.value.field == "--cycles" and "1000" in exc.value.allowed
+
+
+@pytest.mark.parametrize(("written", "per_gram"), [
+    ("Discharge at 500 A/kg until 0.01 V", "Discharge at 0.5 A/g until 0.01 V"),
+    ("Discharge at 500 mA/kg until 0.01 V", "Discharge at 0.5 mA/g until 0.01 V"),
+    ("Discharge at 0.5 mA/mg until 0.01 V", "Discharge at 0.5 A/g until 0.01 V"),
+    ("Charge at 500 A kg-1 until 3 V", "Charge at 0.5 A/g until 3 V"),
+    ("Charge at 2 uA/mg for 1 hour", "Charge at 2 mA/g for 1 hour"),
+])
+def test_a_current_per_kg_or_mg_is_a_current_per_gram(written, per_gram):
+    """`Discharge at 500 A/kg until 0.01 V` exited 2 ("a current in A/kg is not read"),
+    though A/kg is a current per mass of active material (1 A/kg = 1 mA/g) and
+    `hemcell fit` reads a `current [A/kg]` column."""
+    from hemcell.cell.protocols import build_experiment
+
+    mass_g = 0.015281728
+    _, steps = build_experiment(written, mass_g=mass_g, nominal_capacity_Ah=0.014)
+    _, expected = build_experiment(per_gram, mass_g=mass_g, nominal_capacity_Ah=0.014)
+    assert steps == expected
+
+
+def test_cycle_life_keeps_the_mass_unit_when_it_scales_a_current():
+    """Loss of active material scales per-mass currents by m0/m in the unit written."""
+    from hemcell.cell.protocols import scale_per_gram
+
+    assert scale_per_gram("Discharge at 500 A/kg until 0.01 V; Charge at 1 mA/mg until 3 V",
+                          2.0) == ("Discharge at 1000 A/kg until 0.01 V; "
+                                   "Charge at 2 mA/mg until 3 V")
+
+
+def test_a_current_per_area_is_still_refused_naming_the_units_read():
+    from hemcell.cell.protocols import build_experiment
+
+    with pytest.raises(InputError) as exc:
+        build_experiment("Discharge at 500 uA/cm2 until 0.01 V", mass_g=0.015,
+                         nominal_capacity_Ah=0.014)
+    assert "A/kg" in exc.value.allowed and "uA/cm2" in exc.value.hint
