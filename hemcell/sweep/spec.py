@@ -22,6 +22,7 @@ bad spec fails at once, naming the field, the value and what is allowed.
 from __future__ import annotations
 
 import csv
+import difflib
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -433,9 +434,13 @@ def _make_axis(name: str, values: list[Value], unit: str | None, option: str | N
         if command.takes(inferred):
             option = inferred
         else:
+            options = {o.removeprefix("--").replace("-", "_"): o for o in command.option_names()}
+            close = difflib.get_close_matches(name, [*specs, *options], n=3)
+            guess = f" (did you mean {', '.join(close)}?)" if close else ""
             raise InputError(field, name, "a registry parameter name (passed with --set) or an "
                                           f"option of `{command.name}`: "
-                                          f"{command.option_names()} (give it as option: ...)")
+                                          f"{command.option_names()} (give it as option: ...)"
+                                          f"{guess}")
     if option is not None:
         if not command.takes(option):
             raise InputError(f"{field}.option", option,
