@@ -351,9 +351,14 @@ def run_cv(
 
         rec = dataclasses.replace(rec, mesh={**rec.mesh, **{k: int(v) for k, v in mesh.items()}})
     if rec.cell != "half":
+        from hemcell.cell.recipes import list_recipes
+
+        anodes = [n for n in list_recipes() if load_recipe(n).cell == "half"]
         raise InputError(
-            "RECIPE", rec.name, "a half-cell recipe (CV vs the metal counter electrode)"
-        )
+            "RECIPE", rec.name, f"a HEM anode half-cell recipe (CV vs the metal counter "
+            f"electrode): one of {anodes} or a YAML path",
+            hint="cell cv models the HEM anode's mechanisms; a cathode half cell or a full "
+            "cell has no CV here")
     rec, si, ps, inv = resolve_model(rec, params, mechanisms, overrides, ion, command="cell cv")
     pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
     # the drive touches the window edges: keep the voltage events outside them

@@ -141,3 +141,14 @@ def test_a_current_per_area_is_still_refused_naming_the_units_read():
         build_experiment("Discharge at 500 uA/cm2 until 0.01 V", mass_g=0.015,
                          nominal_capacity_Ah=0.014)
     assert "A/kg" in exc.value.allowed and "uA/cm2" in exc.value.hint
+
+
+@pytest.mark.parametrize("recipe", ["cathode_half_cell_p2d", "hem_full_cell_lfp"])
+def test_cv_of_a_recipe_that_is_no_hem_anode_half_cell_names_the_ones_it_takes(recipe):
+    """`cell cv cathode_half_cell_p2d` said "allowed: a half-cell recipe" of a half cell."""
+    from hemcell.workflows.anode_cv import run_cv
+
+    with pytest.raises(InputError) as exc:
+        run_cv(recipe, "cathode_hepba_femnnicuco", [0.1, 0.2], (0.01, 3.0))
+    assert exc.value.field == "RECIPE" and "HEM anode half-cell" in exc.value.allowed
+    assert "hem_half_cell_sp" in exc.value.allowed and "cathode" not in exc.value.allowed
