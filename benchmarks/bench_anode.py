@@ -2,8 +2,11 @@
 
 Both are built once (warm-up call) and then re-solved: the ratio measures the cost of
 the extra mechanism states and their stiffness, not model building. Same mesh for both
-(x_s = 10, x_p = 10, r_p = 10: the recipe's mesh, docs/anode.md "Numerics"), IDAKLU with
-the same tolerances.
+(x_s = 10, x_p = 10, r_p = 10: the recipe's mesh), IDAKLU with the same tolerances.
+``anode_p2d_cycle_converged_meshes`` runs each model at the mesh the selection rule of
+docs/anode.md ("Numerics", "Electrode mesh") chose for it instead (hemcell: the rule's
+reference mesh (20, 40, 20), nothing coarser met it; the DFN: (5, 4, 20)), so that both
+carry the same discretisation error.
 
 - hemcell: ``hem_half_cell_p2d`` with the rock-salt HEO set, 0.5 A/g to 0.01 V, rest,
   0.5 A/g to 3 V (about C/2 of its ~925 mAh/g first-lithiation capacity);
@@ -67,6 +70,10 @@ from typing import Any
 from hemcell.cli.bench import Benchmark
 
 MESH = {"x_n": 10, "x_s": 10, "x_p": 10, "r_n": 10, "r_p": 10}
+#: Meshes the selection rule chose (docs/anode.md "Electrode mesh",
+#: scripts/anode_mesh_convergence.py): hemcell's P2D half-cell and PyBaMM's DFN half-cell.
+HEM_CONVERGED_MESH = {"x_s": 20, "x_p": 40, "r_p": 20}
+DFN_CONVERGED_MESH = {"x_n": 10, "x_s": 5, "x_p": 4, "r_n": 10, "r_p": 20}
 PROTOCOL = (
     "Discharge at 0.5 A/g until 0.01 V; Rest for 10 minutes; Charge at 0.5 A/g until 3 V"
 )
@@ -111,7 +118,8 @@ _FIRST_RUNS_CACHE: list[str] = []
 
 
 def _hem_sim(rtol: float | None = None, atol: float | None = None,
-             path: str = "fit", cache_dir: str | None = None):
+             path: str = "fit", cache_dir: str | None = None,
+             mesh: dict[str, int] | None = None):
     """The HEO half-cell simulation (``prepare_cell``: recipe, set and protocol as
     ``hemcell cell run`` resolves them), optionally at other solver tolerances, solved
     once (the solver set-up, where the functions are compiled or loaded).
@@ -124,6 +132,7 @@ def _hem_sim(rtol: float | None = None, atol: float | None = None,
     15th run on, a sweep chunk of 450 points; the library is built at the first call,
     into this machine's cache or ``cache_dir``); ``"vm"`` both functions in the virtual
     machine; ``"run"`` as a single ``cell run`` (the recipe as it is, not compiled).
+    ``mesh``: the recipe's mesh replaced (``None``: the recipe's).
     """
     from hemcell.cell.compiled import BREAK_EVEN_SOLVES
     from hemcell.workflows.anode import build_simulation, prepare_cell
@@ -135,6 +144,8 @@ def _hem_sim(rtol: float | None = None, atol: float | None = None,
         solver = dict(rec.solver)
         solver.update({k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None})
         rec = replace(rec, solver=solver)
+    if mesh is not None:
+        rec = replace(rec, mesh=dict(mesh))
     expected = {"fit": FIT_SOLVES_EXPECTED, "jacobian_cached": BREAK_EVEN_SOLVES["jacobian"]["p2d"],
                 "vm": None, "run": None}[path]
     if path == "fit" and cache_dir is None:
@@ -158,10 +169,12 @@ def _hem_fresh_cold() -> None:
         _hem_sim(cache_dir=cache)
 
 
-def _dfn_sim(experiment_model: str = "legacy", compiled: bool = False):
-    """PyBaMM's DFN half-cell (Xu2019) on the benchmark mesh, one C/2 cycle; one model per
-    step (``legacy``, PyBaMM's default) or one for the protocol (``unified``); with
-    ``compiled`` its solver functions compiled by IDAKLU's ``compile`` option."""
+def _dfn_sim(experiment_model: str = "legacy", compiled: bool = False,
+             mesh: dict[str, int] | None = None):
+    """PyBaMM's DFN half-cell (Xu2019) on the benchmark mesh (or ``mesh``), one C/2 cycle;
+    one model per step (``legacy``, PyBaMM's default) or one for the protocol
+    (``unified``); with ``compiled`` its solver functions compiled by IDAKLU's
+    ``compile`` option."""
     import pybamm
 
     model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
@@ -170,7 +183,7 @@ def _dfn_sim(experiment_model: str = "legacy", compiled: bool = False):
         [("Discharge at C/2 until 3.5 V", "Rest for 10 minutes", "Charge at C/2 until 4.2 V")]
     )
     vp = dict(model.default_var_pts)
-    vp.update({k: v for k, v in MESH.items() if k in vp})
+    vp.update({k: v for k, v in (mesh or MESH).items() if k in vp})
     return pybamm.Simulation(
         model,
         parameter_values=pv,
@@ -199,6 +212,12 @@ def benchmarks() -> list[Benchmark]:
         if "dfn" not in cache:
             cache["dfn"] = _dfn_sim()
         cache["dfn"].solve()
+
+    def resolve(key: str, build) -> None:
+        """Re-solve the simulation ``build()`` made at the first call (the warm-up)."""
+        if key not in cache:
+            cache[key] = build()
+        cache[key].solve()
 
     def dfn_unified() -> None:
         if "dfn_unified" not in cache:
@@ -294,6 +313,18 @@ def benchmarks() -> list[Benchmark]:
             run=hem,
             baseline=dfn_unified,
             baseline_name="pybamm DFN half-cell (Xu2019), one C/2 cycle, unified mode",
+            target_ratio=3.0,
+            repeats=3,
+        ),
+        Benchmark(
+            name="anode_p2d_cycle_converged_meshes",
+            description="the anode_p2d_cycle re-solve with each model on the mesh the "
+            "selection rule chose for it (docs/anode.md 'Electrode mesh': hemcell "
+            "(x_s, x_p, r_p) = (20, 40, 20), the DFN (5, 4, 20)): the same discretisation "
+            "error on both sides",
+            run=lambda: resolve("hem_converged", lambda: _hem_sim(mesh=HEM_CONVERGED_MESH)),
+            baseline=lambda: resolve("dfn_converged", lambda: _dfn_sim(mesh=DFN_CONVERGED_MESH)),
+            baseline_name="pybamm DFN half-cell (Xu2019), one C/2 cycle, mesh (5, 4, 20)",
             target_ratio=3.0,
             repeats=3,
         ),
