@@ -46,6 +46,7 @@ from hemcell.cell.mechanisms.irreversible import Irreversible
 from hemcell.cell.mechanisms.space_charge import SpaceCharge
 from hemcell.cell.options import HEMOptions
 from hemcell.cell.thermal import cell_temperature, initial_cell_temperature
+from hemcell.errors import InputError
 
 __all__ = ["HEMHalfCell", "Inventory", "check_mechanisms"]
 
@@ -537,10 +538,45 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         rated as :attr:`default_parameter_values` describes."""
         from hemcell.cell.capacity import rate_cell, theoretical_capacity
 
+        self._check_set_elements(si)
         pv = self._parameter_values_from(si)
         rate_cell(pv, self.cell, sum(theoretical_capacity(si, self.inventory,
                                                           self.mechanisms).values()))
         return pv
+
+    def _check_set_elements(self, si: dict[str, Any]) -> None:
+        """Refuse a set that holds no capacity for an element the model's mechanisms
+        carry (the element's capacity would divide the extent by zero inside PyBaMM).
+
+        Raises
+        ------
+        InputError
+            Naming the elements and the options that build the model for the set.
+        """
+        from hemcell.cell.options import model_options
+        from hemcell.cell.parameters import inventory_from_si
+
+        own, inv, mechs = inventory_from_si(si), self.inventory, self.mechanisms
+        lacking = {
+            "conversion": [e for e in inv.conversion if e not in own.conversion],
+            "alloying": [e for e in inv.alloying if e not in own.alloying],
+            "space_charge": [e for e in inv.space_charge if e not in own.space_charge],
+        }
+        lacking = {m: els for m, els in lacking.items() if els and m in mechs}
+        if not lacking:
+            return
+        have = {"conversion": own.conversion, "alloying": own.alloying,
+                "space_charge": own.space_charge}
+        options = model_options([m for m in mechs if m not in have or have[m]], own,
+                                x_average=self.x_average)
+        raise InputError(
+            "parameter set", "; ".join(f"no {m} capacity for {', '.join(els)}"
+                                       for m, els in lacking.items()),
+            "a set with capacity for every element of the model's mechanisms",
+            hint=f"the model's elements are not the set's: build it for the set, "
+            f"{type(self).__name__}({options}) "
+            "(hemcell.cell.options.model_options(mechanisms, "
+            "hemcell.cell.parameters.inventory_from_si(si)))")
 
     def _parameter_values_from(self, si: dict[str, Any]) -> pybamm.ParameterValues:
         """PyBaMM values of a hemcell anode set for this model (half-cell)."""

@@ -152,3 +152,28 @@ def test_cv_of_a_recipe_that_is_no_hem_anode_half_cell_names_the_ones_it_takes(r
         run_cv(recipe, "cathode_hepba_femnnicuco", [0.1, 0.2], (0.01, 3.0))
     assert exc.value.field == "RECIPE" and "HEM anode half-cell" in exc.value.allowed
     assert "hem_half_cell_sp" in exc.value.allowed and "cathode" not in exc.value.allowed
+
+
+def test_parameter_values_for_a_set_without_the_models_elements_names_them():
+    """`HEMHalfCell({"x-average": "true"}).parameter_values_for(load_si("fes_space_charge")[0])`
+    then `Simulation(...).solve()` ended in PyBaMM's bare ZeroDivisionError: the model
+    converts the rock-salt's Co, Ni, Cu, Zn, of which the FeS set holds none."""
+    import pybamm
+
+    from hemcell.cell.model import HEMHalfCell
+    from hemcell.cell.options import model_options
+    from hemcell.cell.parameters import inventory_from_si, load_si
+
+    si = load_si("fes_space_charge")[0]
+    with pytest.raises(InputError) as exc:
+        HEMHalfCell({"x-average": "true"}).parameter_values_for(si)
+    text = str(exc.value) + str(exc.value.hint)
+    for el in ("Co", "Ni", "Cu", "Zn"):
+        assert el in text
+    assert "'convertible elements': ('Fe',)" in exc.value.hint
+    # the model built as the hint says runs
+    model = HEMHalfCell(model_options(("conversion", "space_charge"), inventory_from_si(si),
+                                      x_average=True))
+    sim = pybamm.Simulation(model, parameter_values=model.parameter_values_for(si),
+                            experiment=pybamm.Experiment(["Discharge at 1C for 10 minutes"]))
+    assert sim.solve()["Anode specific capacity [mA.h.g-1]"].entries.max() > 0
