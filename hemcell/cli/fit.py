@@ -57,12 +57,12 @@ def app(
     """Fit parameters to measured data; write fit.json, fitted_parameters.yaml, fit.png,
     profiles.png (unless the spec says profile: false) and run.json (docs/fitting.md)."""
     from hemcell.errors import InputError
-    from hemcell.workflows.fit import fit, load_spec, write_outputs
+    from hemcell.workflows.fit import FitProgress, fit, load_spec, write_outputs
 
     if executor not in ("local", "dask"):
         raise InputError("--executor", executor, "local or dask")
     result = fit(with_active_mass(load_spec(spec), active_mass), workers=workers,
-                 executor=executor)
+                 executor=executor, progress=FitProgress())
     record = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     for name, e in record["parameters"].items():
         lo, hi = e["ci95"]

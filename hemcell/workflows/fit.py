@@ -601,6 +601,62 @@ def current_steps(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:
     return np.unique(np.concatenate([knot_t[big], knot_t[big + 1]]))
 
 
+class FitProgress:
+    """Progress lines of a long fit on ``stream`` (stderr), on a terminal and off it.
+
+    A fit's number of model solves is not known beforehand (least squares stops on its
+    tolerances), so there is no bar: a line ``[fit 2 min 5 s] start 1 of 3: 14 model
+    solves, lowest cost 12.5`` is written once :data:`hemcell.progress.LINE_INTERVAL_S`
+    of wall time has passed since the last one (a quick fit writes none), counted at
+    each model solve. ``phase`` names what runs (a start, the intervals, a profile);
+    the cost is ½ Σ r² of the residual rows (σ-normalised, priors included).
+
+    Parameters
+    ----------
+    stream
+        Where to write (default ``sys.stderr`` at construction).
+    clock
+        Wall clock [s] (``time.perf_counter``).
+    """
+
+    def __init__(self, stream: Any = None, clock: Any = time.perf_counter) -> None:
+        import sys
+
+        self.stream = sys.stderr if stream is None else stream
+        self.clock = clock
+        self.start_s = self.last_line_s = clock()
+        self.phase = "fit"
+        self.solves = 0
+        self.lowest_cost = math.inf
+
+    def set_phase(self, phase: str) -> None:
+        """Name what runs from now on (it heads the next line)."""
+        self.phase = phase
+
+    def cost(self, value: float) -> None:
+        """Record the cost ½ Σ r² of one residual evaluation."""
+        if math.isfinite(value):
+            self.lowest_cost = min(self.lowest_cost, value)
+
+    def solved(self) -> None:
+        """Count one model solve; write a line if the interval has passed."""
+        from hemcell.progress import LINE_INTERVAL_S
+
+        self.solves += 1
+        now = self.clock()
+        if now - self.last_line_s >= LINE_INTERVAL_S:
+            self.last_line_s = now
+            self.stream.write(self.line(now) + "\n")
+            self.stream.flush()
+
+    def line(self, now: float) -> str:
+        """The progress line at wall time ``now``."""
+        minutes, seconds = divmod(int(now - self.start_s), 60)
+        cost = "" if not math.isfinite(self.lowest_cost) else \
+            f", lowest cost {self.lowest_cost:.4g}"
+        return f"[fit {minutes} min {seconds} s] {self.phase}: {self.solves} model solves{cost}"
+
+
 class _Problem:
     """What every model adapter shares: the fit coordinates, residuals with priors and
     weights, forward differences, the point count.
@@ -615,6 +671,8 @@ class _Problem:
     #: Unit of the compared signal (``V`` or ``mAh/g``) and its factor to SI.
     signal_unit = "V"
     signal_si_per_unit = 1.0
+    #: Progress lines of a long fit (:class:`FitProgress`; ``None``: none).
+    progress: FitProgress | None = None
 
     def _init_common(self, spec: FitSpec) -> None:
         self.spec = spec
@@ -665,6 +723,8 @@ class _Problem:
             if len(self._signals_cache) >= SIGNALS_CACHE_SIZE:
                 self._signals_cache.pop(next(iter(self._signals_cache)))
             self._signals_cache[key] = self.model_signals(x)
+            if self.progress is not None:
+                self.progress.solved()
         return self._signals_cache[key]
 
     def jacobian(self, x: np.ndarray, columns: Sequence[int] | None = None) -> np.ndarray:
@@ -698,7 +758,10 @@ class _Problem:
             else:
                 rows.append(w * (volts[k] - ds.observed))
         rows.append(self._prior_rows(x))
-        return np.concatenate(rows)
+        r = np.concatenate(rows)
+        if self.progress is not None:
+            self.progress.cost(0.5 * float(r @ r))
+        return r
 
     def _prior_rows(self, x: np.ndarray) -> np.ndarray:
         return np.array([(float(p.from_x(xi)) - p.prior[0]) / p.prior[1]
@@ -1844,7 +1907,12 @@ def run_starts(problem: _Problem, starts: Sequence[np.ndarray], workers: int = 1
     if executor not in ("local", "dask"):
         raise InputError("--executor", executor, "local or dask")
     if workers <= 1 or len(starts) == 1:
-        return [least_squares_from(problem, s) for s in starts]
+        out = []
+        for k, s in enumerate(starts):
+            if problem.progress is not None:
+                problem.progress.set_phase(f"start {k + 1} of {len(starts)}")
+            out.append(least_squares_from(problem, s))
+        return out
     path = str(problem.spec.path.resolve())
     if executor == "dask":
         from dask.distributed import Client, LocalCluster
@@ -2009,12 +2077,14 @@ def profile(problem: _Problem, x_hat: np.ndarray, j: int, chi2_min: float, s2: f
 
 
 def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
-        rebuild: bool = False, profiles: bool = True, problem: _Problem | None = None
-        ) -> FitResult:
+        rebuild: bool = False, profiles: bool = True, problem: _Problem | None = None,
+        progress: FitProgress | None = None) -> FitResult:
     """Fit ``spec``: multistart least squares, intervals, profiles, identifiability.
 
     ``problem``: the spec's adapter already made (:func:`make_problem`), e.g. with
     observations replaced (:meth:`_Problem.replace_observed`); its starts run here.
+    ``progress``: lines of a long fit (:class:`FitProgress`; starts run in worker
+    processes are not counted).
 
     Raises
     ------
@@ -2028,6 +2098,9 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
         problem = make_problem(spec, rebuild=rebuild)
     else:
         workers = 1  # the workers would read the spec's files again
+    problem.progress = progress
+    if progress is not None:
+        progress.set_phase("the model at the initial values")
     if spec.sigma is None and problem.n_points() <= len(problem.params):
         raise InputError("objective.noise", "estimate", "a given sigma (noise: {sigma: ...}): "
                          f"{problem.n_points()} point(s) and {len(problem.params)} "
@@ -2038,6 +2111,8 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
     starts = run_starts(problem, start_points(problem, spec.multistart, spec.seed), workers,
                         executor)
     best = min(starts, key=lambda s: s.cost)
+    if progress is not None:
+        progress.set_phase("intervals at the optimum")
     st = statistics(problem, best.x)
     notes, warnings = list(problem.notes), []
     names = [p.name for p in problem.params]
@@ -2056,6 +2131,8 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
     chi2_min = 2 * best.cost / st["s2"]
     if profiles and spec.profile_points:
         for j in range(p):
+            if progress is not None:
+                progress.set_phase(f"profile {j + 1} of {p} ({names[j]})")
             hw = (st["ci"][j, 1] - st["ci"][j, 0]) / 2
             pr = profile(problem, best.x, j, chi2_min, st["s2"], hw, spec.profile_points,
                          st["q"])

@@ -36,3 +36,49 @@ def test_a_bad_model_temperature_names_the_spec_key(tmp_path, temperature):
 @pytest.mark.parametrize(("temperature", "kelvin"), [("45 degC", 318.15), ("318.15K", 318.15)])
 def test_a_model_temperature_with_a_unit_is_read(tmp_path, temperature, kelvin):
     assert make_problem(_spec(tmp_path, temperature)).temperature_K == pytest.approx(kelvin)
+
+
+class _Clock:
+    """A wall clock that advances ``step_s`` at every reading."""
+
+    def __init__(self, step_s: float) -> None:
+        self.t, self.step_s = 0.0, step_s
+
+    def __call__(self) -> float:
+        self.t += self.step_s
+        return self.t
+
+
+def test_a_long_fit_writes_progress_lines(tmp_path):
+    """A `cell cycle-life` fit (one evaluation ~12 s: several full-model cycles) ran
+    for minutes without a line, on a terminal or off it; now one line per
+    LINE_INTERVAL_S of wall time names the phase, the model solves and the cost."""
+    import io
+
+    from hemcell.progress import LINE_INTERVAL_S
+    from hemcell.workflows.fit import FitProgress, fit
+
+    spec = load_spec(repo_root() / "examples" / "fits" / "eis_li_li_2param.yaml")
+    stream = io.StringIO()
+    result = fit(spec, profiles=True,
+                 progress=FitProgress(stream, clock=_Clock(LINE_INTERVAL_S / 2)))
+    lines = stream.getvalue().splitlines()
+    assert len(lines) >= result.problem.evaluations // 3
+    assert lines[0].startswith("[fit 1 min 0 s] ")
+    assert any(" start 1 of 2: " in x for x in lines)
+    assert any(" start 2 of 2: " in x for x in lines)
+    assert any(" profile 2 of 2 (li_double_layer_capacity): " in x for x in lines)
+    assert all(" model solves" in x for x in lines)
+    assert "lowest cost" in lines[-1]
+
+
+def test_a_quick_fit_writes_no_progress_line():
+    import io
+
+    from hemcell.workflows.fit import FitProgress
+
+    stream = io.StringIO()
+    progress = FitProgress(stream, clock=_Clock(0.01))
+    for _ in range(100):
+        progress.solved()
+    assert stream.getvalue() == "" and progress.solves == 100
