@@ -167,7 +167,8 @@ def cv(
 
             raise InputError("--mesh", item, "NAME=INTEGER, e.g. r_p=100")
         mesh_pts[key.strip()] = int(val)
-    res = run_cv(recipe, params, rates, (lo, hi), cycles, mechs, set_ or [], ion=ion, mesh=mesh_pts)
+    res = run_cv(recipe, params, rates, (lo, hi), cycles, mechs, set_ or [], ion=ion,
+                 mesh=mesh_pts, progress=lambda line: typer.echo(line, err=True))
     s = write_cv_outputs(res, out, at_voltage=at_voltage, command=sys.argv,
                          plots_on=not no_plots)
     b = s["b_value"]

@@ -33,7 +33,7 @@ Analyses (on the last cycle of every scan rate):
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -298,6 +298,7 @@ def run_cv(
     ion: str | None = None,
     points_per_segment: int = 400,
     mesh: dict[str, int] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> CVResult:
     """Simulate linear-sweep cyclic voltammetry at each scan rate.
 
@@ -318,6 +319,9 @@ def run_cv(
     mesh
         Mesh points overriding the recipe's (e.g. ``{"r_p": 100}`` to resolve a thin
         diffusion layer in the particles).
+    progress
+        Called with one line per finished scan rate (a P2D run of five rates takes
+        minutes).
 
     Raises
     ------
@@ -377,6 +381,13 @@ def run_cv(
     v0 = _rest_potential(rec, pv, inv) - 1e-4
     res = CVResult(rec, ps, si, rec.mechanisms, (lo, hi), cycles, v0, mass)
     mechs = [*rec.mechanisms, "double_layer"]
+    def report(curve: CVCurve) -> None:
+        if progress is not None:
+            progress(f"scan rate {len(res.curves)} of {len(rates)}, "
+                     f"{curve.scan_rate_mV_per_s:g} mV/s: " + (
+                         f"solved in {curve.solve_time_s:.1f} s" if curve.completed
+                         else f"not completed ({curve.error})"))
+
     for r in rates:
         t, V, seg = triangle_drive(v0, (lo, hi), r * 1e-3, cycles, points_per_segment)
         step = pybamm.step.voltage(np.column_stack([t, V]), duration=float(t[-1]))
@@ -389,6 +400,7 @@ def run_cv(
             res.curves.append(
                 CVCurve(r, t, V, np.full_like(t, np.nan), {}, seg, 0.0, False, str(exc))
             )
+            report(res.curves[-1])
             continue
         el = time.perf_counter() - t0
         ts = np.asarray(sol["Time [s]"].entries).reshape(-1)
@@ -410,6 +422,7 @@ def run_cv(
         res.curves.append(
             CVCurve(r, t_use, ev("Voltage [V]"), i, im, seg[:n], el, err is None, err)
         )
+        report(res.curves[-1])
     if not any(c.completed for c in res.curves):
         raise SimulationError(
             "no scan rate could be solved: " + "; ".join(str(c.error) for c in res.curves),

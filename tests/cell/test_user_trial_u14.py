@@ -177,3 +177,17 @@ def test_parameter_values_for_a_set_without_the_models_elements_names_them():
     sim = pybamm.Simulation(model, parameter_values=model.parameter_values_for(si),
                             experiment=pybamm.Experiment(["Discharge at 1C for 10 minutes"]))
     assert sim.solve()["Anode specific capacity [mA.h.g-1]"].entries.max() > 0
+
+
+def test_cv_reports_each_scan_rate_as_it_finishes():
+    """`cell cv hem_half_cell_p2d` with five scan rates ran 2 min without a line."""
+    from hemcell.workflows.anode_cv import run_cv
+
+    lines: list[str] = []
+    res = run_cv("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", [1.0, 2.0], (0.5, 3.0),
+                 mechanisms=["intercalation", "space_charge"], points_per_segment=40,
+                 progress=lines.append)
+    assert [c.completed for c in res.curves] == [True, True]
+    assert len(lines) == 2
+    assert lines[0].startswith("scan rate 1 of 2, 1 mV/s: solved in ")
+    assert lines[1].startswith("scan rate 2 of 2, 2 mV/s: solved in ")
