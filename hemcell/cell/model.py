@@ -281,14 +281,21 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
             "right": (pybamm.Scalar(0), "Neumann"),
         }
         self.initial_conditions[c_e] = p.c_e_init
+        # the electrolyte at the Li metal surface (x = 0), which the counter electrode's
+        # kinetics read: extrapolated from the nodes, it runs out before the first node
+        # does when a charge plates Li faster than the separator resupplies it (Sand's
+        # time; a 2 A/g charge at 273 K), so the cut-off watches it too (else the
+        # solver fails with j0_Li -> 0 while every node still holds electrolyte)
+        c_e_Li = pybamm.boundary_value(c_e, "left")
         self.events.append(
-            pybamm.Event("Zero electrolyte concentration cut-off", pybamm.min(c_e) - 0.002)
+            pybamm.Event("Zero electrolyte concentration cut-off",
+                         pybamm.minimum(pybamm.min(c_e), c_e_Li) - 0.002)
         )
 
         # Li metal counter electrode: Butler-Volmer with c_Li = 1/V_Li (as PyBaMM's DFN half-cell;
         # BasicDFNHalfCell passes the working electrode's c_max instead)
         RT_F = p.R * T / p.F
-        j_Li = p.j0_Li_metal(pybamm.boundary_value(c_e, "left"), 1 / p.V_bar_Li, T)
+        j_Li = p.j0_Li_metal(c_e_Li, 1 / p.V_bar_Li, T)
         eta_Li = 2 * RT_F * pybamm.arcsinh(i_cell / (2 * j_Li))
         delta_phis_Li = p.n.L * i_cell / p.n.sigma(None, T)
         ref_potential = -delta_phis_Li - eta_Li
@@ -365,6 +372,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         (phi_e_s, phi_e_w), phi_s, voltage = self._sp_potentials(
             dphi, -eta_Li - delta_phis_Li, i_cell, kappa_sep, kappa_w, sigma_eff
         )
+        # the cell's voltage is one number, not a field on the (zero-dimensional) current
+        # collector: PyBaMM's unified experiment model selects among the steps' cut-off
+        # expressions, which must all have the shape of a scalar
+        voltage = pybamm.yz_average(voltage)
         c_e_s = pybamm.PrimaryBroadcast(c_e0, "separator")
         c_e_w = pybamm.PrimaryBroadcast(c_e0, "positive electrode")
         variables.update(

@@ -18,13 +18,21 @@ front factor and a product-shell transport limit in series:
 
     j_lith,p,k = − j₀ (c_e/c_e,ref)^½ f(p_k) [exp(−α F (Δφ − U_lith,k + ΔU₁ − u_p)/RT) − 1]₊
     j_lith,n,k = − j₀ (c_e/c_e,ref)^½ f(n_k) [exp(−α F (Δφ − U_lith,k − u_r)/RT) − 1]₊
-    j_delith,k = + j₀ (c_e/c_e,ref)^½ f(ξ_free,k) [exp((1−α) F (Δφ − U_delith,k − u_r)/RT) − 1]₊
+    j_delith,k = + j₀ (c_e/c_e,ref)^½ f(ξ_free,k,₊) [exp((1−α) F (Δφ − U_delith,k − u_r)/RT) − 1]₊
     j = j_kin / (1 + |j_kin| / j_shell),  j_shell = F D_conv c_k / (R g(ξ)),
     g(ξ) = (1−ξ)^{−1/3} − 1   (product-layer diffusion, Levenspiel 1999 ch. 25)
     dξ_k/dt = − 3 (j_lith,p + j_lith,n + j_delith) / (R F c_k),  dp_k/dt = 3 j_lith,p / (R F c_k)
 
 with f(y) ≈ y^{2/3} the shrinking-core front factor (:func:`.base.front_factor`), u the
-branch-potential shifts (:func:`.base.site_shift`). The first conversion of the pristine
+branch-potential shifts (:func:`.base.site_shift`). The delithiation branch reads the free
+metal's positive part ξ_free,₊ = max(ξ_free, 0): the same law wherever there is metal to
+re-oxidise, no current where there is none. ξ_free is a difference of states (ξ − (1 −
+r)ξ̂ − θ) that a solver leaves ~10⁻¹² below zero once a charge has re-oxidised it all;
+the odd f turned that into a lithiating current at potentials up to 3 V, 10¹³× amplified
+by the open branch and saturated at the product shell's limit (of the order of the
+applied current at 0.05 A/g), so ξ_free chattered about zero and IDA failed
+(docs/anode.md "Numerics", "Completion"). The lithiation branches keep the odd f (their
+exponents stay below ~20 above the 0.01 V cut-off, against the cap of 40). The first conversion of the pristine
 host needs an extra overpotential ΔU₁: first-discharge plateaus of conversion oxides lie
 lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J.
 Power Sources 159 (2006) 323).
@@ -239,7 +247,8 @@ class Conversion(BaseMechanism):
             j_ln = shell_limited(
                 -k0 * front_factor(nano) * lith(-alpha * f_rt * (dphi - U_ln)), j_scale / g_l)
             j_d = shell_limited(
-                k0 * front_factor(xi_free) * lith((1 - alpha) * f_rt * (dphi - U_d)),
+                k0 * front_factor(pybamm.maximum(xi_free, 0)) * lith(
+                    (1 - alpha) * f_rt * (dphi - U_d)),
                 j_scale / g_d)
             j_k = j_lp + j_ln + j_d
             to_rate = -3 / (R * F * c_k)
