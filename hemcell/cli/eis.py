@@ -25,6 +25,9 @@ def app(
                          "hem_half_cell_p2d)")] = None,
     params: Annotated[str | None, typer.Option(
         "--params", help="anode: parameter set (default heo_rocksalt_mgconicuzn)")] = None,
+    ion: Annotated[str | None, typer.Option(
+        "--ion", help="anode: carrier ion Li, Na or K (its electrolyte, metal counter "
+                      "electrode and conversion branches, as cell run --ion)")] = None,
     soc: Annotated[float | None, typer.Option(
         "--soc", help="li-lfp: state of charge (1 = the set's charged state); anode: "
                       "lithiated fraction of the theoretical capacity (0.1 A/g, then "
@@ -52,7 +55,7 @@ def app(
         raise InputError("CELL", cell, " | ".join(eis.CELLS))
     # an option the cell's model does not read would change nothing: refused
     unread = ({"--anode": anode} if cell == "anode"
-              else {"--recipe": recipe, "--params": params})
+              else {"--recipe": recipe, "--params": params, "--ion": ion})
     for option, value in unread.items():
         if value is not None:
             users = "symmetric and li-lfp" if option == "--anode" else "anode"
@@ -70,7 +73,7 @@ def app(
     req = eis.EISRequest(cell=cell, anodes=anodes[anode],
                          frequencies_Hz=tuple(eis.parse_frequencies(frequencies)),
                          temperatures_K=tuple(temps), overrides=tuple(set_ or ()),
-                         recipe=recipe, params=params, soc=soc, protocol=protocol)
+                         recipe=recipe, params=params, soc=soc, protocol=protocol, ion=ion)
     summary = eis.write_outputs(eis.run_eis(req), out, plots_on=not no_plots)
     for line in eis.result_lines(summary):
         typer.echo(line)

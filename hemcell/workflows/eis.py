@@ -317,6 +317,8 @@ class EISRequest:
     params: str = "heo_rocksalt_mgconicuzn"
     soc: float | None = None
     protocol: str | None = None
+    #: ``anode``: carrier ion Li, Na or K (``None``: the set's own, Li).
+    ion: str | None = None
 
 
 @dataclass
@@ -439,12 +441,14 @@ def _lfp_terms() -> dict[str, tuple[float, str]]:
 
 def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                    frequencies_Hz: np.ndarray, soc: float | None, protocol: str | None,
-                   overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None
-                   ) -> Spectrum:
+                   overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
+                   ion: str | None = None) -> Spectrum:
     """HEM anode half-cell spectrum, fresh or after a protocol, per-mechanism current split.
 
     ``soc`` (fraction of the theoretical capacity) becomes the protocol "lithiate at
     0.1 A/g for soc x capacity, rest 30 min"; ``protocol`` is any PyBaMM step list.
+    ``ion`` (Li, Na, K) brings the carrier's electrolyte, metal counter electrode and
+    conversion branches, as ``hemcell cell run --ion`` (:mod:`hemcell.cell.carriers`).
     """
     import pybamm
 
@@ -466,7 +470,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
         if not 0 < soc <= 1:
             raise InputError("--soc", soc, "a lithiated fraction 0 < soc <= 1 of the "
                              "theoretical capacity")
-    setup = prepare_cell(recipe, params, steps or "Rest for 1 minute", overrides=sets)
+    setup = prepare_cell(recipe, params, steps or "Rest for 1 minute", overrides=sets, ion=ion)
     if protocol and not isinstance(setup.experiment.steps[-1], pybamm.step.Rest):
         # the spectrum is linearised about the state the protocol ends in: under current
         # that state is not stationary (max |F(y*)| ~ 10 after a discharge, 0.08 after
@@ -477,7 +481,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     if soc is not None:
         hours = soc * setup.theoretical_capacity_mAh_per_g / 100.0  # at 0.1 A/g = 100 mA/g
         setup = prepare_cell(recipe, params, f"Discharge at 0.1 A/g for {hours:.6g} hours; "
-                             "Rest for 30 minutes", overrides=sets)
+                             "Rest for 30 minutes", overrides=sets, ion=ion)
         steps = setup.protocol
     pv = setup.parameter_values
     warnings = valoen_electrolyte_warnings(pv)  # the Li half-cell's Xu2019 electrolyte
@@ -514,6 +518,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     return Spectrum(f"{setup.parameter_set.name}", T, np.asarray(frequencies_Hz), z, shares,
                     process_kind="current_fraction", drift=lin.drift,
                     info={"recipe": setup.recipe.name, "protocol": steps,
+                          "carrier_ion": setup.si.get("_carrier_ion", "Li"),
                           "li_counter_electrode_resistance_ohm": r_li,
                           "li_counter_electrode_capacitance_F": c_li,
                           "anode_double_layer_capacitance_F": c_dl,
@@ -831,7 +836,8 @@ def _positive_frequencies(frequencies_Hz: Sequence[float]) -> np.ndarray:
 def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "bare",
                   recipe: str = "hem_half_cell_p2d", params: str = "heo_rocksalt_mgconicuzn",
                   temperature_K: float | None = None, soc: float | None = None,
-                  protocol: str | None = None, overrides: Sequence[str] = ()) -> Spectrum:
+                  protocol: str | None = None, overrides: Sequence[str] = (),
+                  ion: str | None = None) -> Spectrum:
     """Impedance spectrum of one cell model for given parameters at given frequencies.
 
     The one entry point for code that needs a model spectrum (``hemcell eis``, and a fit
@@ -861,6 +867,8 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
         ``anode``: PyBaMM steps run first (end with a rest); not with ``soc``.
     overrides
         ``NAME=VALUE UNIT`` strings: parameter-set entries and :data:`EIS_PARAMETERS`.
+    ion
+        ``anode``: carrier ion Li, Na or K (``None``: Li); refused for the Li cells.
 
     Returns
     -------
@@ -881,17 +889,21 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
     if cell != "anode" and anode not in ("bare", "coated"):
         raise InputError("--anode", anode, "bare | coated | both")
     check_overrides(cell, (anode,), overrides, temperature_K is not None)
-    return _spectrum(cell, f, anode, recipe, params, temperature_K, soc, protocol, overrides)
+    return _spectrum(cell, f, anode, recipe, params, temperature_K, soc, protocol, overrides,
+                     ion)
 
 
 def _spectrum(cell: str, f: np.ndarray, anode: str, recipe: str, params: str,
               temperature_K: float | None, soc: float | None, protocol: str | None,
-              overrides: Sequence[str]) -> Spectrum:
+              overrides: Sequence[str], ion: str | None = None) -> Spectrum:
     """:func:`cell_spectrum` after its checks of the frequencies and the overrides."""
     extra, set_overrides = split_overrides(overrides)
     if cell == "anode":
         return anode_spectrum(recipe, params, temperature_K, f, soc, protocol, set_overrides,
-                              extra)
+                              extra, ion=ion)
+    if ion is not None:
+        raise InputError("--ion", ion, "only for the HEM anode (CELL anode): the "
+                         f"{cell} cell is Li metal in a Li electrolyte")
     if protocol:
         raise InputError("--protocol", protocol, "only for the HEM anode (CELL anode)")
     if cell == "symmetric":
@@ -934,7 +946,7 @@ def run_eis(req: EISRequest) -> EISResult:
     for case in cases:
         for T in temps:
             spectra.append(_spectrum(req.cell, f, case, req.recipe, req.params, T, req.soc,
-                                     req.protocol, req.overrides))
+                                     req.protocol, req.overrides, req.ion))
             if req.cell != "anode":  # the anode's prepare_cell writes its own
                 report_warnings(spectra[-1].warnings, warnings)
     fits = [fit_circuit(s, req.cell) for s in spectra]
@@ -1076,8 +1088,8 @@ def arc_description(summary: Mapping[str, Any], label: str) -> str | None:
     mechanisms with at least 1 % at one of them, largest first), whether it has a
     temperature law (:func:`mechanisms_with_temperature_law`), and the mechanisms with
     a temperature law that carry no AC current at any temperature (a reaction resting
-    inside its hysteresis gap, an empty alloy: ``null`` R_k). ``None`` without
-    mechanism resistances.
+    inside its hysteresis gap, an empty alloy: ``null`` R_k); if none carries any,
+    ``no mechanism carries AC current (...)``. ``None`` without mechanism resistances.
     """
     by_t = summary.get("mechanism_charge_transfer_resistance_ohm", {}).get(label, {})
     if not by_t:
@@ -1092,6 +1104,8 @@ def arc_description(summary: Mapping[str, Any], label: str) -> str | None:
                       key=lambda m: -max(shares[m]))
     parts = [f"{m} {' → '.join(f'{100 * x:.0f} %' for x in shares[m])}"
              + ("" if m in with_law else " (no temperature law)") for m in carrying]
+    if not carrying:  # the arc's R_ct is no mechanism's (a double layer alone)
+        return f"no mechanism carries AC current ({', '.join(shares)})"
     silent = [m for m, x in shares.items() if max(x) == 0 and m in with_law]
     text = ", ".join(parts)
     if silent:

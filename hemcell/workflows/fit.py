@@ -144,7 +144,7 @@ _MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", 
                "eis symmetric": {*_LI, "temperature"},
                "eis li-lfp": {*_LI, "temperature", "soc"},
                "eis anode": {"command", "recipe", "params", "temperature", "soc", "protocol",
-                             "set"}}
+                             "ion", "set"}}
 _MODEL_REQUIRED = {"cell run": ("recipe", "params"),
                    "cell cycle-life": ("recipe", "params", "protocol"),
                    "eis anode": ("recipe", "params")}
@@ -1778,7 +1778,7 @@ class ImpedanceProblem(_Problem):
             s = eis.lfp_spectrum(self.anode, T, f, self.soc, rest)
         else:
             s = eis.anode_spectrum(m["recipe"], m["params"], T, f, self.soc, m.get("protocol"),
-                                   rest, extra)
+                                   rest, extra, ion=m.get("ion"))
         return np.asarray(s.impedance_ohm)
 
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
