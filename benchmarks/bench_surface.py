@@ -37,7 +37,12 @@ double, and the speed-up on 2 MPI ranks.
   just before it, the load average, the page faults per solve, the largest relative
   difference of the 2-rank results from the 1-rank ones, and the same for cold solves
   (``solve_coupled``: new factorisations, analysis included) with the symbolic and
-  numeric factorisations each kind of solve did (PETSc log events).
+  numeric factorisations each kind of solve did (PETSc log events); ``--ranks --idle``
+  starts each pair only once both cores have been idle for a second (other jobs
+  paused; at most a minute's wait, the pairs started without are counted).
+  ``--profile --kept`` prints the stages of the repeated solve per rank. The timed
+  solve factorises with the repeated-solve options of ``CoupledSolver`` (METIS, no
+  scaling: ``hemcell.surface.solver.repeated_solve_options``).
 - ``surface_transient_steps``: ten moving-boundary transient steps (Δt = 10 s,
   BDF2, transport SNES + mesh-motion Laplace solve per step) of the coated nucleus on
   the default mesh vs one steady coupled solve (``solve_coupled``) on the same mesh.
@@ -656,12 +661,49 @@ def _max_relative_change(a: dict[str, Any], b: dict[str, Any]) -> dict[str, floa
     return out
 
 
-def _main_ranks(repeats: int = 5, cold_repeats: int = 3) -> None:
+def _cores_idle(interval_s: float) -> list[float]:
+    """The idle fraction of each core over ``interval_s`` (``/proc/stat``: idle + iowait
+    jiffies over all)."""
+    def snapshot() -> list[tuple[int, int]]:
+        out = []
+        with open("/proc/stat", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("cpu") and line[3].isdigit():
+                    v = [int(x) for x in line.split()[1:]]
+                    out.append((v[3] + v[4], sum(v)))
+        return out
+
+    a = snapshot()
+    time.sleep(interval_s)
+    b = snapshot()
+    return [(bi[0] - ai[0]) / max(1, bi[1] - ai[1]) for ai, bi in zip(a, b, strict=True)]
+
+
+#: ``--ranks --idle``: a pair of solves starts once every core has been at least this
+#: idle for a second (other jobs paused), after at most IDLE_WAIT_S of waiting
+IDLE_FRACTION = 0.85
+IDLE_WAIT_S = 60.0
+
+
+def _wait_for_idle_cores() -> bool:
+    """Wait until every core is :data:`IDLE_FRACTION` idle over 1 s (at most
+    :data:`IDLE_WAIT_S`); whether it was."""
+    start = time.monotonic()
+    while time.monotonic() - start < IDLE_WAIT_S:
+        if min(_cores_idle(1.0)) >= IDLE_FRACTION:
+            return True
+    return False
+
+
+def _main_ranks(repeats: int = 5, cold_repeats: int = 3, idle: bool = False) -> None:
     """The coupled solve at ~245k DOFs on 1 and 2 ranks, alternating: the repeated solve
     on one mesh (the reuse path, kept linear solvers) and, for comparison, the cold solve
     (``solve_coupled``). Prints the times, medians, speed-ups, load average, the
     factorisations per solve and the largest changes of the results (2 ranks vs 1, and
-    kept vs cold)."""
+    kept vs cold). With ``idle`` (``--ranks --idle``) each pair starts only when the
+    cores are idle (:func:`_wait_for_idle_cores`; other jobs on a shared machine slow a
+    2-rank solve far more than a 1-rank one), and the pairs started without are
+    counted; ``hemcell bench`` does not wait."""
     import statistics
 
     workers = {n: _RanksWorker(n, SIZE_RANKS_UM) for n in (1, 2)}
@@ -671,8 +713,11 @@ def _main_ranks(repeats: int = 5, cold_repeats: int = 3) -> None:
     last: dict[str, dict[int, dict[str, Any]]] = {"kept": {}, "cold": {}}
     results: dict[str, dict[int, dict[str, Any]]] = {"kept": {}, "cold": {}}
     loads = []
+    not_idle = 0
     for kind, count in (("kept", repeats), ("cold", cold_repeats)):
         for _ in range(count):
+            if idle and not _wait_for_idle_cores():
+                not_idle += 1
             for n, w in workers.items():
                 loads.append(os.getloadavg()[0])
                 last[kind][n] = w.solve() if kind == "kept" else w.cold()
@@ -713,7 +758,10 @@ def _main_ranks(repeats: int = 5, cold_repeats: int = 3) -> None:
         change = _max_relative_change(results["cold"][n], results["kept"][n])
         print(f" kept vs cold on {n} rank{'s' if n > 1 else ''}, max relative change: "
               + ", ".join(f"{k} {v:.1e}" for k, v in change.items()))
-    print(f" load {min(loads):.1f}-{max(loads):.1f}", flush=True)
+    print(f" load {min(loads):.1f}-{max(loads):.1f}" + (
+        f"; pairs started on idle cores: {repeats + cold_repeats - not_idle} of "
+        f"{repeats + cold_repeats} (>= {IDLE_FRACTION:.0%} idle for 1 s)" if idle else ""),
+        flush=True)
 
 
 def _main_iterative() -> None:
@@ -912,7 +960,7 @@ if __name__ == "__main__":
     if "--worker" in sys.argv:
         _main_worker(float(sys.argv[sys.argv.index("--worker") + 1]))
     elif "--ranks" in sys.argv:
-        _main_ranks()
+        _main_ranks(idle="--idle" in sys.argv)
     elif "--mesh" in sys.argv:
         _main_mesh()
     elif "--profile" in sys.argv:
