@@ -242,8 +242,11 @@ def solver_failure_hint(step: str) -> str:
     A constant-power discharge draws the current I = P/V: as the voltage falls towards a
     cut-off near 0 V the current grows without bound (and with it the overpotentials), so
     the solver fails before the cut-off; a smaller current is not the remedy there, a
-    higher cut-off (or a constant current) is. Other steps: a smaller current or looser
-    tolerances.
+    higher cut-off (or a constant current) is. Other steps: a solver failure is no limit
+    of the cell (the 0.05 A/g charges that failed near 3 V were formulation faults,
+    docs/anode.md "Numerics", "Completion"): the hint puts a cut-off slightly inside the
+    window and other tolerances first, a smaller current only where the step's
+    overpotentials are of volts.
     """
     try:
         parsed = pybamm.step.string(step)
@@ -258,7 +261,10 @@ def solver_failure_hint(step: str) -> str:
                     "higher cut-off (where P/V is a current the cell carries) or a "
                     "smaller power, or discharge at constant current")
         return "try a smaller power or looser tolerances"
-    return "try a smaller current or looser tolerances"
+    return ("a solver failure is no limit of the cell: try a cut-off slightly inside the "
+            "voltage window or other tolerances (the recipe's solver: rtol, atol), a smaller "
+            "current only if this one drives overpotentials of volts, and report the run "
+            "(docs/anode.md, Numerics)")
 
 
 def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: float,

@@ -83,3 +83,11 @@ def test_single_particle_recipe_runs_in_unified_experiment_mode_as_in_legacy_mod
                                s["charge_capacity_mAh_per_g"][0],
                                s["mean_discharge_voltage_V"][0], s["mean_charge_voltage_V"][0]])
     np.testing.assert_allclose(caps["unified"], caps["legacy"], rtol=1e-5)
+
+
+def test_solver_failure_hint_of_a_current_step_does_not_blame_the_current_first():
+    from hemcell.cell.protocols import solver_failure_hint
+
+    hint = solver_failure_hint("Charge at 0.05 A/g until 3 V")
+    assert "cut-off slightly inside" in hint
+    assert not hint.startswith("try a smaller current")
