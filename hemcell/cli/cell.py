@@ -80,6 +80,7 @@ def run(
         cycles=cycles,
         period=period,
         ion=ion,
+        progress=lambda line: typer.echo(line, err=True),
     )
     summary = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     _echo_cathode_ion(summary, ion)

@@ -26,7 +26,7 @@ added volume ε_s L A ΔV/V spreads over the area A.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,6 +139,7 @@ def run_cell(
     cycles: int = 1,
     period: str | None = None,
     ion: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> CathodeHalfCellRun:
     """Run ``protocol`` on the cathode set ``params`` against its metal.
 
@@ -158,6 +159,8 @@ def run_cell(
         As :func:`hemcell.workflows.anode.run_cell`.
     ion
         Carrier ion; must be the set's (default: the set's).
+    progress
+        As :func:`hemcell.workflows.anode.run_cell`.
 
     Raises
     ------
@@ -214,7 +217,7 @@ def run_cell(
                             var_pts=var_pts)
     from hemcell.workflows.anode import _check_completion, _ExperimentErrors
 
-    errors = _ExperimentErrors()
+    errors = _ExperimentErrors(progress)
     first = protocol.split(";")[0].strip()
     t0 = time.perf_counter()
     try:

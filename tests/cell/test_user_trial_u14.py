@@ -191,3 +191,33 @@ def test_cv_reports_each_scan_rate_as_it_finishes():
     assert len(lines) == 2
     assert lines[0].startswith("scan rate 1 of 2, 1 mV/s: solved in ")
     assert lines[1].startswith("scan rate 2 of 2, 2 mV/s: solved in ")
+
+
+def test_a_long_cell_run_reports_its_cycles(monkeypatch):
+    """`cell run hem_half_cell_p2d --cycles 1000` runs minutes (20 P2D cycles at 0.2 A/g:
+    8 s) without a line; now a line per cycle once a minute of wall time has passed
+    (here: every cycle, the interval set to 0)."""
+    import hemcell.progress
+    from hemcell.workflows.anode import run_cell
+
+    monkeypatch.setattr(hemcell.progress, "LINE_INTERVAL_S", 0.0)
+    lines: list[str] = []
+    run = run_cell("hem_half_cell_sp", "heo_rocksalt_mgconicuzn",
+                   "Discharge at 2 A/g for 5 minutes; Charge at 2 A/g for 5 minutes",
+                   mechanisms=["intercalation", "space_charge"], cycles=3,
+                   progress=lines.append)
+    assert run.error is None
+    assert [x.split("] ", 1)[1].split(",")[0] for x in lines] == [
+        "cycle 1 of 3 done", "cycle 2 of 3 done", "cycle 3 of 3 done"]
+    assert "ETA" in lines[0] and "ETA" not in lines[-1]
+
+
+def test_a_quick_cell_run_writes_no_progress_line():
+    from hemcell.workflows.anode import _ExperimentErrors
+
+    lines: list[str] = []
+    clock = iter(range(0, 1000, 5)).__next__  # 5 s per reading: under the minute
+    errors = _ExperimentErrors(lines.append, clock=clock)
+    for n in range(1, 6):
+        errors.on_cycle_end({"cycle number": (n, 5)})
+    assert lines == []
