@@ -94,18 +94,22 @@ MAX_FREQUENCIES = 2001
 def parse_frequencies(text: str) -> np.ndarray:
     """``START:STOP:N/decade`` (log spaced, both ends included) or a comma list [Hz].
 
+    START may be above STOP, as an instrument sweeps (``1e6:1e-2:10/decade``, high to
+    low): the same frequencies, in increasing order as every spectrum here.
+
     Raises
     ------
     InputError
-        Malformed text, a frequency <= 0, START >= STOP, or more than
+        Malformed text, a frequency <= 0, START = STOP, or more than
         :data:`MAX_FREQUENCIES` frequencies.
     """
-    allowed = "START:STOP:N/decade with 0 < START < STOP (e.g. 1e-2:1e6:10/decade), " \
-              "or comma-separated frequencies > 0 Hz"
+    allowed = "START:STOP:N/decade with START, STOP > 0 and START != STOP (e.g. " \
+              "1e-2:1e6:10/decade or 1e6:1e-2:10/decade), or comma-separated frequencies > 0 Hz"
     m = re.fullmatch(r"\s*([^:]+):([^:]+):\s*(\d+)\s*/\s*decade\s*", text)
     try:
         if m:
             lo, hi, per = float(m.group(1)), float(m.group(2)), int(m.group(3))
+            lo, hi = min(lo, hi), max(lo, hi)
             if not (lo > 0 and hi > lo and per > 0 and math.isfinite(hi)):
                 raise InputError("--frequencies", text, allowed)
             n = max(2, round(per * math.log10(hi / lo)) + 1)

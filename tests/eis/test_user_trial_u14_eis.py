@@ -63,3 +63,13 @@ def test_a_fit_of_an_anode_spectrum_takes_the_ion(tmp_path):
                     "      {initial: 0.1 F/m**2, bounds: [0.01 F/m**2, 1 F/m**2]}\n"
                     "objective:\n  signal: impedance\n")
     assert load_spec(path).model["ion"] == "Na"
+
+
+def test_a_frequency_range_written_high_to_low_is_the_same_range():
+    """`--frequencies 1e6:1e-2:10/decade` (an instrument's sweep, high to low) was refused
+    ("0 < START < STOP") while a fit reads spectra in any order."""
+    assert np.array_equal(eis.parse_frequencies("1e6:1e-2:10/decade"),
+                          eis.parse_frequencies("1e-2:1e6:10/decade"))
+    for text in ("1:1:10/decade", "-1:1e3:10/decade", "1e6:0:10/decade"):
+        with pytest.raises(InputError):
+            eis.parse_frequencies(text)
