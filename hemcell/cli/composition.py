@@ -26,7 +26,8 @@ def composition(
              "cathodes carrier first: 'Na2/3Li1/6Fe1/6Co1/6Ni1/6Mn1/3O2', "
              "'Na1.19(Fe0.2Mn0.2Ni0.2Cu0.2Co0.2)[Fe(CN)6]0.79□0.21·1.16H2O'.")] = None,
     ion: Annotated[str | None, typer.Option(
-        "--ion", help="Carrier ion: Li, Na or K (default Li for anodes, Na for cathodes).")] = None,
+        "--ion", help="Carrier ion: Li, Na or K (default Li for anodes; for cathodes the "
+                "formula's carrier, LiNiO2: Li).")] = None,
     role: Annotated[str, typer.Option(
         "--role", help="anode (conversion/alloying inventory) or cathode (redox couples).")
     ] = "anode",
@@ -74,7 +75,11 @@ def composition(
             if value is not None:
                 raise InputError(name, str(value), "nothing with --role cathode (couples and "
                                                    "pillars come from couples.yaml)")
-        _cathode(formula, ion or "Na", window, json_)
+        if ion is None:
+            from hemcell.materials.cathode import formula_carrier
+
+            ion = formula_carrier(formula)
+        _cathode(formula, ion, window, json_)
         return
     if window is not None:
         raise InputError("--window", window, "only with --role cathode")

@@ -202,6 +202,19 @@ def _nominal_metal_sites(structure: str, amounts: Mapping[str, float]) -> float:
     return 0.75 * p if abs(ratio - 3.75) < 1e-9 else 0.5 * p
 
 
+def formula_carrier(formula: str) -> str:
+    """The carrier ion a cathode formula is written with: its first element if that is
+    one of :data:`CARRIERS` (``LiNi0.8Mn0.1Co0.1O2`` → Li), else Na (the review's cathodes).
+
+    Raises
+    ------
+    InputError
+        A formula that does not parse.
+    """
+    first = next(iter(parse_formula(formula).amounts), None)
+    return first if first in CARRIERS else "Na"
+
+
 def _carrier(parsed: Formula, ion: str) -> tuple[str, float]:
     """The carrier element (first symbol of the formula) and its amount; checks ``ion``."""
     first = next(iter(parsed.amounts))
