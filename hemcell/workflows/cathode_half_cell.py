@@ -381,7 +381,9 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
 def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
                   command: Sequence[str] | str | None = None, plots_on: bool = True
                   ) -> dict[str, Any]:
-    """Write summary.json, run.json, timeseries.csv and (``plots_on``) voltage_profile.png.
+    """Write summary.json, run.json, timeseries.csv (and the same as CF netCDF,
+    timeseries.nc, as `cell run` of a HEM anode writes it) and (``plots_on``)
+    voltage_profile.png.
 
     Raises
     ------
@@ -409,6 +411,12 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
     # time with 15 digits, as `cell run` writes it (a step's first points are 1e-7 s apart)
     np.savetxt(out / "timeseries.csv", table, delimiter=",", header=",".join(cols),
                comments="", fmt=["%.15g"] + ["%.8g"] * (len(cols) - 1))
+    from hemcell.netcdf import write_table
+
+    write_table(out / "timeseries.nc", cols, table, as_variables=("step",),
+                title=f"hemcell cell run: {run.recipe.name}",
+                attrs={"recipe": run.recipe.name, "protocol": run.protocol,
+                       "parameter_set": str(run.params)})
     if plots_on:
         import matplotlib
 

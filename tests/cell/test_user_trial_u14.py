@@ -1,7 +1,8 @@
-"""User trial U14 of `hemcell cell`: huge cycle counts, specific currents in other units."""
+"""User trial U14 of `hemcell cell`: odd inputs, long runs, outputs and the PyBaMM models."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from hemcell.errors import InputError
@@ -221,3 +222,22 @@ def test_a_quick_cell_run_writes_no_progress_line():
     for n in range(1, 6):
         errors.on_cycle_end({"cycle number": (n, 5)})
     assert lines == []
+
+
+def test_a_cathode_half_cell_writes_the_timeseries_as_netcdf_too(tmp_path):
+    """`cell run cathode_half_cell_p2d` (and the hard-carbon full cells) wrote
+    timeseries.csv only, while the README promises CF netCDF of every cell run and
+    the HEM anode runs write timeseries.nc."""
+    import xarray as xr
+
+    from hemcell.workflows.cathode_half_cell import run_cell, write_outputs
+
+    run = run_cell("cathode_half_cell_sp", "cathode_hepba_femnnicuco",
+                   "Charge at 1C for 10 minutes; Rest for 5 minutes")
+    write_outputs(run, tmp_path, plots_on=False)
+    with xr.open_dataset(tmp_path / "timeseries.nc") as ds:
+        assert ds["voltage_V"].attrs["units"] == "V"
+        assert ds["time_s"].attrs["units"] == "s"
+        assert sorted(set(ds["step"].values.tolist())) == [1, 2]
+        csv = np.loadtxt(tmp_path / "timeseries.csv", delimiter=",", skiprows=1)
+        assert np.allclose(ds["voltage_V"].values, csv[:, 3], rtol=1e-7)
