@@ -186,4 +186,31 @@ def check_outputs(spec: SweepSpec, summary: dict[str, Any]) -> None:
                              f"{entries}")
     if missing:
         raise InputError(f"{spec.path or 'sweep spec'}: outputs", missing[0],
-                         f"keys the command writes: {sorted(summary)}")
+                         f"keys the command writes: {sorted(summary)}",
+                         hint=_output_hint(summary, missing[0]))
+
+
+def _output_hint(summary: Mapping[str, Any], key: str) -> str | None:
+    """What the deepest resolvable part of a missing output ``key`` holds: the entries
+    of a mapping (``key.name``) or the items of a list (``key[i]``); ``/`` is read as
+    ``.`` here (a validation case's ``retention_at_cycle/1000`` is the sweep's
+    ``retention_at_cycle.1000``)."""
+    parts = re.findall(r"[^./\[\]]+|\[-?\d+\]", key)
+    value: Any = summary
+    path = ""
+    for part in parts:
+        try:
+            value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+        except (IndexError, KeyError, TypeError, ValueError):
+            break
+        path += part if part.startswith("[") or not path else f".{part}"
+    else:
+        return f"write it {path}" if path != key else None
+    if not path:
+        return None
+    if isinstance(value, dict) and value:
+        return f"{path} holds one value per entry: " + ", ".join(
+            f"{path}.{k}" for k in list(value)[:6])
+    if isinstance(value, list) and value:
+        return f"{path} is a list of {len(value)}: {path}[0] to {path}[{len(value) - 1}]"
+    return None
