@@ -60,9 +60,16 @@ def _grams_per(m: re.Match[str]) -> float:
     return _GRAMS[m.group("mass") or m.group("mass_")]
 
 
+#: The instruction word a step starts with, in any case (PyBaMM reads "Discharge" but
+#: refuses "discharge" with "Instruction must be 'discharge', 'charge', ...").
+_INSTRUCTION = re.compile(r"^(discharge|charge|rest|hold)\b", re.IGNORECASE)
+
+
 def split_steps(protocol: str) -> list[str]:
-    """Split a protocol text into step strings."""
-    steps = [s.strip() for s in re.split(r"[;\n]", protocol) if s.strip()]
+    """Split a protocol text into step strings, each instruction word capitalised
+    ("discharge at 1C ..." is PyBaMM's "Discharge at 1C ...")."""
+    steps = [_INSTRUCTION.sub(lambda m: m.group(1).capitalize(), s.strip())
+             for s in re.split(r"[;\n]", protocol) if s.strip()]
     if not steps:
         raise InputError("--protocol", protocol, "PyBaMM experiment steps separated by ';'")
     return steps

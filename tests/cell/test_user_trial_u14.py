@@ -241,3 +241,15 @@ def test_a_cathode_half_cell_writes_the_timeseries_as_netcdf_too(tmp_path):
         assert sorted(set(ds["step"].values.tolist())) == [1, 2]
         csv = np.loadtxt(tmp_path / "timeseries.csv", delimiter=",", skiprows=1)
         assert np.allclose(ds["voltage_V"].values, csv[:, 3], rtol=1e-7)
+
+
+@pytest.mark.parametrize("protocol", ["discharge at 1C until 0.01 V; REST for 1 hour; "
+                                      "charge at 1C until 3 V; hold at 3 V for 1 minute"])
+def test_instruction_words_in_any_case_are_read(protocol):
+    """`discharge at 1C until 0.01 V` exited 2 with PyBaMM's "Instruction must be
+    'discharge', 'charge', 'rest', or 'hold'" (PyBaMM reads them capitalised only);
+    `rest for 1 hour` with "not enough values to unpack"."""
+    from hemcell.cell.protocols import build_experiment
+
+    _, steps = build_experiment(protocol, mass_g=0.015, nominal_capacity_Ah=0.014)
+    assert [s.split()[0] for s in steps] == ["Discharge", "Rest", "Charge", "Hold"]
