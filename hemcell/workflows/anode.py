@@ -441,6 +441,37 @@ DENSE_LU = {"linear_solver": "SUNLinSol_Dense", "jacobian": "dense",
             "nonlinear_convergence_coefficient": 1e-4}
 
 
+#: End of IDAKLU's warning for a solve that failed part-way (``on_failure="warn"``).
+_PARTIAL_SOLUTION = ", returning a partial solution."
+
+
+def _solve_keeping_partial(sim: pybamm.Simulation, inputs: dict[str, float],
+                           errors: _ExperimentErrors) -> Any:
+    """``sim.solve`` with IDAKLU's ``on_failure="warn"``: a step whose solve fails
+    part-way keeps its solution up to the failure, with termination ``"failure"`` (PyBaMM
+    then ends the experiment), instead of being dropped. IDAKLU reports the failure as a
+    warning; it is recorded in ``errors`` as PyBaMM's ``SolverError`` is (other warnings
+    are passed on).
+    """
+    import warnings
+
+    built = [sim.solver, getattr(sim, "_built_experiment_solver", None),
+             *(getattr(sim, "steps_to_built_solvers", None) or {}).values()]
+    for solver in built:
+        if isinstance(solver, pybamm.IDAKLUSolver):
+            solver.on_failure = "warn"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sol = sim.solve(inputs=inputs, callbacks=[errors])
+    for w in caught:
+        text = str(w.message)
+        if not text.endswith(_PARTIAL_SOLUTION):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        elif errors.error is None:
+            errors.error = pybamm.SolverError(text[: -len(_PARTIAL_SOLUTION)])
+    return sol
+
+
 def _solve_with_dense_retry(sim: pybamm.Simulation, inputs: dict[str, float],
                             errors: _ExperimentErrors) -> Any:
     """``sim.solve``, solved once more with dense LU if KLU failed with IDA_CONV_FAIL.
@@ -455,7 +486,7 @@ def _solve_with_dense_retry(sim: pybamm.Simulation, inputs: dict[str, float],
     from hemcell.runinfo import report_warnings
 
     try:
-        sol = sim.solve(inputs=inputs, callbacks=[errors])
+        sol = _solve_keeping_partial(sim, inputs, errors)
         failure = errors.error
     except pybamm.SolverError as exc:
         sol, failure = None, exc
@@ -481,7 +512,7 @@ def _solve_with_dense_retry(sim: pybamm.Simulation, inputs: dict[str, float],
     if unified is not None:
         sim._built_experiment_solver = one
     try:
-        return sim.solve(inputs=inputs, callbacks=[errors])
+        return _solve_keeping_partial(sim, inputs, errors)
     finally:
         sim.steps_to_built_solvers.update(built)
         if unified is not None:
@@ -509,13 +540,15 @@ def solve_cell(
     Returns
     -------
     CellRun
-        With ``error`` set (and the finished steps kept) if a later step failed.
+        With ``error`` set if a step did not finish: the finished steps are kept, and a
+        step whose solve failed part-way is kept up to the failure (its termination
+        ``"failure"``, :func:`_solve_keeping_partial`).
 
     Raises
     ------
     SimulationError
-        If nothing finished: the first step could not start or its solve failed
-        (PyBaMM returns no partial solution then), naming that step.
+        If nothing ran: the first step could not start or its solve failed at its
+        start, naming that step.
     """
     from hemcell.cell.protocols import solver_failure_hint, split_steps
 
@@ -578,7 +611,21 @@ def _check_completion(
     raw = split_steps(protocol)
     n_expected = len(raw) * cycles
     steps = [s for c in sol.cycles for s in c.steps] if sol.cycles else [sol]
+    # a step whose solve failed at its start holds nothing: as a dropped step
+    steps = [s for s in steps if not (_failed(s) and s.t[-1] <= s.t[0])]
     for k, st in enumerate([*steps, *([None] * (n_expected - len(steps)))]):
+        if st is not None and _failed(st):
+            step = raw[k % len(raw)]
+            why = f"solver failed: {solver_error}" if solver_error is not None else "solver failed"
+            return SimulationError(
+                f"protocol stopped in step {k + 1} of {n_expected} ({why}); {k} finished "
+                "step(s) and this step up to the failure were kept (summary.json: "
+                "termination 'failure')",
+                step=step,
+                time_s=float(st.t[-1]),
+                hint=f"the results up to the failure were written to --out; "
+                f"{solver_failure_hint(step)}",
+            )
         if st is None or type(st).__name__ == "EmptySolution":
             done = [s for s in steps[:k] if type(s).__name__ != "EmptySolution"]
             t_fail = float(done[-1].t[-1]) if done else 0.0
@@ -610,6 +657,12 @@ def _check_completion(
     # result: summary.json's termination names the event (the cathode rate-capacity
     # validation cases read the capacity up to it)
     return None
+
+
+def _failed(step_solution: Any) -> bool:
+    """Whether a step's solve failed part-way (IDAKLU's partial solution,
+    :func:`_solve_keeping_partial`)."""
+    return str(getattr(step_solution, "termination", "")) == "failure"
 
 
 def _stopped_by_model_event(done: Sequence[Any], raw: Sequence[str], n_expected: int
