@@ -156,6 +156,16 @@ def half_cell_temperature_warnings(ion: str, temperature_K: float) -> list[str]:
     refuse_molten_metal(entry["counter_electrode"]["metal"], temperature_K,
                         "counter electrode",
                         hint="a half cell needs a solid metal counter electrode")
+    return electrolyte_table_warnings(ion, temperature_K)
+
+
+def electrolyte_table_warnings(ion: str, temperature_K: float) -> list[str]:
+    """The warning of a cell in the ``ion``'s electrolyte away from 298.15 K when its
+    transport does not follow temperature (``temperature_dependent: false``:
+    Chayambuka2022's NaPF₆ tables, also standing in for K): half cells
+    (:func:`half_cell_temperature_warnings`) and full cells in that electrolyte (hard
+    carbon or a HEM anode against a Na or K cathode) alike."""
+    entry = carrier_ion_data()["ions"][ion]
     if not entry["electrolyte"].get("temperature_dependent", True) and abs(
             temperature_K - TABLE_TEMPERATURE_K) > TABLE_TEMPERATURE_TOLERANCE_K:
         return [f"the {entry['electrolyte']['name']} electrolyte's conductivity and "

@@ -331,6 +331,11 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
 
         report_warnings(half_cell_temperature_warnings(
             si.get("_carrier_ion", "Li"), float(pv["Ambient temperature [K]"])))
+    else:  # a full cell in the Na/K electrolyte tables
+        from hemcell.cell.electrolytes import electrolyte_table_warnings
+
+        report_warnings(electrolyte_table_warnings(
+            si.get("_carrier_ion", "Li"), float(pv["Ambient temperature [K]"])))
     report_warnings(_onset_warnings(rec, inv, pv))
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())

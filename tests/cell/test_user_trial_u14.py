@@ -253,3 +253,29 @@ def test_instruction_words_in_any_case_are_read(protocol):
 
     _, steps = build_experiment(protocol, mass_g=0.015, nominal_capacity_Ah=0.014)
     assert [s.split()[0] for s in steps] == ["Discharge", "Rest", "Charge", "Hold"]
+
+
+@pytest.mark.parametrize(("recipe", "params", "ion"), [
+    ("hc_full_cell_na_nvpf", "cathode_he_nvpf", None),
+    ("hem_full_cell_na_pba", "heo_rocksalt_mgconicuzn", "Na"),
+    ("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", "K"),
+])
+def test_a_full_cell_in_the_na_electrolyte_tables_warns_away_from_298_k(capsys, recipe,
+                                                                         params, ion):
+    """`cell run hc_full_cell_na_nvpf --set ambient_temperature=250K` said nothing (the
+    half cells warn): its NaPF6 conductivity and diffusivity are 298.15 K tables, so
+    from 250 to 350 K at 1C the discharge stayed at 28.3-27.9 mAh/g."""
+    from hemcell.workflows import anode, cathode_half_cell
+
+    sets = ["ambient_temperature=263.15 K"]
+    protocol = "Charge at 1C for 1 minute"
+    if recipe.startswith("hc_"):
+        cathode_half_cell.run_cell(recipe, params, protocol, overrides=sets)
+    else:
+        anode.prepare_cell(recipe, params, protocol, overrides=sets, ion=ion)
+    err = capsys.readouterr().err
+    assert "electrolyte's conductivity and diffusivity are tables at 298.15 K" in err
+    assert "at 263.15 K only the kinetics follow temperature" in err
+    anode.prepare_cell("hem_full_cell_lfp", "heo_rocksalt_mgconicuzn", protocol,
+                       overrides=sets)
+    assert "tables at 298.15 K" not in capsys.readouterr().err
