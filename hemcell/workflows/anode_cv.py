@@ -124,13 +124,22 @@ def k1k2_quality(v: Sequence[float], i: np.ndarray, k1: np.ndarray, k2: np.ndarr
     return {"r2": r2_list, "opposing": opposing}
 
 
+#: Least R² of the log-log fit log|i| = log a + b log v for a b-value to describe the
+#: peak currents (assumed: a power law that explains less than half of the variance of
+#: log|i| over the scan rates is no law of them; the K-ion FeS anodic peak gave b = 0.049
+#: at R² 0.22, the rock-salt's branches R² ≥ 0.87).
+B_VALUE_MIN_R2 = 0.5
+
+
 def b_value_warnings(b: dict[str, Any]) -> list[str]:
-    """One warning per branch whose b-value is not positive.
+    """One warning per branch whose b-value is not positive or whose log-log fit has an
+    R² below :data:`B_VALUE_MIN_R2`.
 
     |i| = a v^b reads b = 0.5 as semi-infinite diffusion (Randles–Ševčík) and b = 1 as a
     surface-controlled current (seed 000 L466–469); a peak current that does not grow
-    with the scan rate (b ≤ 0) is neither, and the number is not a b-value of a process
-    (e.g. an anodic peak that moves to another process as the rate rises).
+    with the scan rate (b ≤ 0), or that the power law does not follow, is neither, and
+    the number is not a b-value of a process (e.g. an anodic peak that moves to another
+    process as the rate rises).
 
     Parameters
     ----------
@@ -141,13 +150,19 @@ def b_value_warnings(b: dict[str, Any]) -> list[str]:
     out = []
     for kind in ("cathodic", "anodic"):
         value = b.get(kind)
-        if value is not None and not value > 0:
-            r2 = b.get(f"{kind}_r2")
-            fit = f" (R² {r2:.2f} of the log-log fit)" if r2 is not None else ""
-            out.append(f"{kind} b-value {value:.3f}{fit}: the {kind} peak current does not "
-                       "grow with the scan rate, so |i| = a v^b describes no diffusion (0.5) "
-                       "or surface (1) process here; see the peaks in summary.json or give "
-                       "--at-voltage")
+        r2 = b.get(f"{kind}_r2")
+        fit = f" (R² {r2:.2f} of the log-log fit)" if r2 is not None else ""
+        if value is None:
+            continue
+        if not value > 0:
+            why = "does not grow with the scan rate"
+        elif r2 is not None and r2 < B_VALUE_MIN_R2:
+            why = "does not follow a power law of the scan rate"
+        else:
+            continue
+        out.append(f"{kind} b-value {value:.3f}{fit}: the {kind} peak current {why}, so "
+                   "|i| = a v^b describes no diffusion (0.5) or surface (1) process here; "
+                   "see the peaks in summary.json or give --at-voltage")
     return out
 
 

@@ -279,3 +279,20 @@ def test_a_full_cell_in_the_na_electrolyte_tables_warns_away_from_298_k(capsys, 
     anode.prepare_cell("hem_full_cell_lfp", "heo_rocksalt_mgconicuzn", protocol,
                        overrides=sets)
     assert "tables at 298.15 K" not in capsys.readouterr().err
+
+
+def test_a_b_value_the_power_law_does_not_describe_gets_a_warning():
+    """`cell cv hem_half_cell_sp --params fes_space_charge --ion K --scan-rates 0.1,0.5,1`
+    printed "anodic 0.049" without a word: R² 0.22 of the log-log fit (the peak currents
+    do not follow |i| = a v^b; only b <= 0 was warned)."""
+    from hemcell.workflows.anode_cv import B_VALUE_MIN_R2, b_value_warnings
+
+    assert B_VALUE_MIN_R2 == 0.5
+    warnings = b_value_warnings({"cathodic": 0.621, "cathodic_r2": 0.997,
+                                 "anodic": 0.049, "anodic_r2": 0.216})
+    assert len(warnings) == 1
+    assert warnings[0].startswith("anodic b-value 0.049 (R² 0.22 of the log-log fit): the "
+                                  "anodic peak current does not follow a power law")
+    # the rock-salt at 330 K: anodic b 0.321 at R² 0.868 stands
+    assert b_value_warnings({"cathodic": 0.807, "cathodic_r2": 1.0,
+                             "anodic": 0.321, "anodic_r2": 0.868}) == []
