@@ -427,9 +427,14 @@ def check_voltage_window(meas: Measurement, lower_V: float, upper_V: float) -> N
     out = np.flatnonzero((v < lower_V) | (v > upper_V))
     if out.size:
         k = int(out[0]) + 1
+        edge = "lower" if v[k - 1] < lower_V else "upper"
         raise InputError(meas.where("voltage", k), f"{v[k - 1]:g} V",
                          f"a voltage inside the model's window [{lower_V:g}, {upper_V:g}] V "
-                         "(the parameter set's lower/upper voltage cut-offs)")
+                         "(the parameter set's lower/upper voltage cut-offs)",
+                         hint="the model stops at its cut-offs: if the measurement's "
+                         "cut-off lies beyond the model's, or a point overshot it, move the "
+                         f"model's in the spec, model: {{set: [\"{edge}_voltage_cutoff="
+                         f"{v[k - 1]:g} V\"]}}, or leave the row out")
 
 
 def held_charge(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:

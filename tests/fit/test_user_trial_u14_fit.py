@@ -82,3 +82,23 @@ def test_a_quick_fit_writes_no_progress_line():
     for _ in range(100):
         progress.solved()
     assert stream.getvalue() == "" and progress.solves == 100
+
+
+def test_a_voltage_beyond_the_window_says_how_to_move_the_cut_off(tmp_path):
+    """A measured discharge whose last point (0.00948 V, 3 mV noise at the 0.01 V
+    cut-off) lies outside the model's window was refused with no way forward; the hint
+    names the spec's model.set with the value that admits it (then the fit runs)."""
+    from hemcell.measurements import check_voltage_window, read_csv
+
+    path = tmp_path / "d.csv"
+    path.write_text("time [s],voltage [V]\n0,2.1\n10,0.5\n20,0.00948\n")
+    m = read_csv(path)
+    with pytest.raises(InputError) as exc:
+        check_voltage_window(m, 0.01, 3.0)
+    assert "row 3" in exc.value.field
+    assert 'model: {set: ["lower_voltage_cutoff=0.00948 V"]}' in exc.value.hint
+    check_voltage_window(m, 0.00948, 3.0)
+    path.write_text("time [s],voltage [V]\n0,3.05\n10,2.9\n")
+    with pytest.raises(InputError) as exc:
+        check_voltage_window(read_csv(path), 0.01, 3.0)
+    assert '"upper_voltage_cutoff=3.05 V"' in exc.value.hint
