@@ -63,6 +63,13 @@ ION_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+#: Per-ion quantities whose reference-ion value a run with another ion still reads: the
+#: site density sets the interfacial bound the set's capacitance is a fraction of
+#: (:func:`hemcell.cell.mechanisms.space_charge.rescale_for_ion`). Every other key of
+#: :data:`ION_KEYS` is replaced by the ion's value.
+REFERENCE_ION_READS = ("space_charge_site_density",)
+
+
 def ion_parameters(mechanisms: Iterable[str]) -> tuple[ParameterUse, ...]:
     """What a run with another ion than the set's reference ion reads, for ``mechanisms``.
 

@@ -318,6 +318,15 @@ def check_overrides(
     ref = reference_ion(dict(si)) if "reference_ion_radius" in si else ion
     reads = [*anode_parameter_uses(mechanisms, inventory, cell, ion or ref, ref or "Li"),
              *also_reads]
+    if ion is not None and ref is not None and ion != ref:
+        replaced = [k for k in keys if k in carriers.ION_KEYS and k not in
+                    carriers.REFERENCE_ION_READS]
+        if replaced:
+            k = replaced[0]
+            raise InputError("--set", k, f"the {ion} value {k}_{ion.lower()}: with --ion "
+                             f"{ion} the model reads it in place of {k}, the {ref} value",
+                             hint=f"--set {k}_{ion.lower()}=... (setting {k} would change "
+                             "nothing)")
     if cell == "full":
         for key in keys:
             hint = _FULL_CELL_HINTS.get("cathode_" if key.startswith("cathode_") else key)

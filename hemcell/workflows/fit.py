@@ -890,7 +890,7 @@ class FitProblem(_Problem):
         from hemcell.cell.parameters import pybamm_values
 
         base = self.base
-        if base.recipe.cell != "half":
+        if base.recipe.cell != "half" or self._carrier_dependent():
             return None
         si = dict(base.si)
         si.update({p.name: pybamm.InputParameter(p.name) for p in self.params})
@@ -900,6 +900,24 @@ class FitProblem(_Problem):
         except (NotImplementedError, TypeError, ValueError, ArithmeticError, InputError):
             return None
         return {k: v for k, v in pv.items() if isinstance(v, pybamm.Symbol) or callable(v)}
+
+    def _carrier_dependent(self) -> bool:
+        """Whether a fitted value reaches the model through the carrier-ion substitution
+        (:func:`hemcell.cell.carriers.apply_carrier_ion`: ``<key>_<a>`` becomes
+        ``<key>``, the branches move by ``conversion_potential_shift_<a>``, the
+        space-charge capacitance follows ``space_charge_site_density``): the base set's
+        values are already substituted numbers, so the fitted name must go through
+        :meth:`setup` (``inputs`` mode), not be put in as a symbol (a fitted
+        ``conversion_exchange_current_density_na`` changed nothing: singular Jacobian)."""
+        from hemcell.cell.carriers import ION_KEYS, reference_ion
+
+        ion = self.base.si.get("_carrier_ion")
+        if ion is None or ion == reference_ion(self.base.si):
+            return False
+        stems = (*ION_KEYS, "conversion_potential_shift", "conversion_lithiation_potential",
+                 "conversion_delithiation_potential", "space_charge_areal_capacitance",
+                 "alloying_capacity")
+        return any(p.name.startswith(stems) for p in self.params)
 
     def _choose_mode(self, probes: Sequence[Any], rebuild: bool) -> tuple[str, dict[str, Any]]:
         """``symbolic`` (fitted values are inputs), ``inputs`` (the PyBaMM numbers they

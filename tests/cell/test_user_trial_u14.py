@@ -296,3 +296,24 @@ def test_a_b_value_the_power_law_does_not_describe_gets_a_warning():
     # the rock-salt at 330 K: anodic b 0.321 at R² 0.868 stands
     assert b_value_warnings({"cathodic": 0.807, "cathodic_r2": 1.0,
                              "anodic": 0.321, "anodic_r2": 0.868}) == []
+
+
+def test_set_of_the_reference_ion_value_under_another_ion_is_refused():
+    """`cell run --params fes_space_charge --ion Na --set
+    conversion_exchange_current_density=1e-1 A/m**2` ran to the same 797.9 mAh/g as
+    without it: with Na the model reads conversion_exchange_current_density_na (624.2 /
+    797.9 / 859.2 mAh/g at 1e-5 / 1e-3 / 1e-1 A/m**2)."""
+    from hemcell.workflows.anode import prepare_cell
+
+    protocol = "Discharge at 0.2 A/g until 0.01 V"
+    with pytest.raises(InputError) as exc:
+        prepare_cell("hem_half_cell_sp", "fes_space_charge", protocol, ion="Na",
+                     overrides=["conversion_exchange_current_density=1e-1 A/m**2"])
+    assert exc.value.field == "--set"
+    assert "conversion_exchange_current_density_na" in exc.value.hint
+    for ion, key in ((None, "conversion_exchange_current_density"),
+                     ("Na", "conversion_exchange_current_density_na"),
+                     ("Na", "space_charge_site_density")):
+        prepare_cell("hem_half_cell_sp", "fes_space_charge", protocol, ion=ion,
+                     overrides=[f"{key}=" + ("1e-3 A/m**2" if "exchange" in key
+                                             else "1.3e19 1/m**2")])

@@ -102,3 +102,37 @@ def test_a_voltage_beyond_the_window_says_how_to_move_the_cut_off(tmp_path):
     with pytest.raises(InputError) as exc:
         check_voltage_window(read_csv(path), 0.01, 3.0)
     assert '"upper_voltage_cutoff=3.05 V"' in exc.value.hint
+
+
+def test_a_per_ion_value_is_fitted_for_that_ion(tmp_path):
+    """`model: {ion: Na}` fitting `conversion_exchange_current_density_na` ended
+    "converged" at its initial value with a singular Jacobian: the value went into the
+    model as a symbol under its own name while the model reads the Na value copied
+    into `conversion_exchange_current_density` (hemcell.cell.carriers). Synthetic data
+    at the set's 1e-3 A/m**2 is fitted back."""
+    import numpy as np
+
+    from hemcell.workflows.anode import run_cell
+    from hemcell.workflows.fit import fit
+
+    run = run_cell("hem_half_cell_sp", "fes_space_charge", "Discharge at 0.2 A/g until 0.05 V",
+                   ion="Na")
+    sol = run.solution
+    t = np.asarray(sol["Time [s]"].entries)
+    v = np.asarray(sol["Voltage [V]"].entries)
+    keep = np.unique(np.linspace(0, t.size - 1, 25).astype(int))
+    data = tmp_path / "na.csv"
+    data.write_text("time [s],current [mA/g],voltage [V]\n" + "".join(
+        f"{t[k]:.6f},200,{v[k]:.6f}\n" for k in keep))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("model:\n  command: cell run\n  recipe: hem_half_cell_sp\n"
+                    "  params: fes_space_charge\n  ion: Na\n"
+                    f"data:\n  - file: {data}\n"
+                    "fit:\n  parameters:\n    conversion_exchange_current_density_na:\n"
+                    "      {initial: 3e-3 A/m**2, bounds: [1e-6 A/m**2, 1e-1 A/m**2]}\n"
+                    "  multistart: 1\n  profile: false\n"
+                    "objective:\n  signal: voltage_vs_time\n  noise: {sigma: 1 mV}\n")
+    result = fit(load_spec(spec))
+    assert result.problem.mode == "inputs"
+    value = result.problem.params[0].from_x(result.x[0])
+    assert value == pytest.approx(1e-3, rel=0.02)
