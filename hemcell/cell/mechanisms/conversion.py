@@ -32,8 +32,9 @@ the odd f turned that into a lithiating current at potentials up to 3 V, 10¹³�
 by the open branch and saturated at the product shell's limit (of the order of the
 applied current at 0.05 A/g), so ξ_free chattered about zero and IDA failed
 (docs/anode.md "Numerics", "Completion"). The lithiation branches keep the odd f (their
-exponents stay below ~20 above the 0.01 V cut-off, against the cap of 40). The first conversion of the pristine
-host needs an extra overpotential ΔU₁: first-discharge plateaus of conversion oxides lie
+exponents stay below ~20 above the 0.01 V cut-off, against the cap of 40). The first
+conversion of the pristine host needs an extra overpotential ΔU₁: first-discharge
+plateaus of conversion oxides lie
 lower than later ones (CoO: plateau and CV peak shift up after cycle 1, J.
 Power Sources 159 (2006) 323).
 
