@@ -1,12 +1,12 @@
 """One full cycle of the four-mechanism P2D HEM anode half-cell vs PyBaMM's DFN half-cell.
 
 Both are built once (warm-up call) and then re-solved: the ratio measures the cost of
-the extra mechanism states and their stiffness, not model building. Same mesh for both
-(x_s = 10, x_p = 10, r_p = 10: the recipe's mesh), IDAKLU with the same tolerances.
-``anode_p2d_cycle_converged_meshes`` runs each model at the mesh the selection rule of
-docs/anode.md ("Numerics", "Electrode mesh") chose for it instead (hemcell: (20, 20, 20)
-since the charges that ended in IDA_ERR_FAIL complete; the DFN: (5, 4, 20)), so that both
-carry the same discretisation error.
+the extra mechanism states and their stiffness, not model building. Same mesh for both:
+the recipe's, read from it (:func:`_recipe_mesh`; (x_s, x_p, r_p) = (20, 20, 20), the mesh
+the selection rule of docs/anode.md ("Numerics", "Electrode mesh") chose for hemcell; the
+DFN gets it too), IDAKLU with the same tolerances. ``anode_p2d_cycle_converged_meshes``
+runs each model at the mesh the rule chose for it instead (hemcell: (20, 20, 20), the
+recipe's; the DFN: (5, 4, 20)), so that both carry the same discretisation error.
 
 - hemcell: ``hem_half_cell_p2d`` with the rock-salt HEO set, 0.5 A/g to 0.01 V, rest,
   0.5 A/g to 3 V (about C/2 of its ~925 mAh/g first-lithiation capacity);
@@ -69,7 +69,7 @@ from typing import Any
 
 from hemcell.cli.bench import Benchmark
 
-MESH = {"x_n": 10, "x_s": 10, "x_p": 10, "r_n": 10, "r_p": 10}
+RECIPE = "hem_half_cell_p2d"
 #: Meshes the selection rule chose (docs/anode.md "Electrode mesh",
 #: scripts/anode_mesh_convergence.py): hemcell's P2D half-cell and PyBaMM's DFN half-cell.
 HEM_CONVERGED_MESH = {"x_s": 20, "x_p": 20, "r_p": 20}
@@ -138,7 +138,7 @@ def _hem_sim(rtol: float | None = None, atol: float | None = None,
     from hemcell.workflows.anode import build_simulation, prepare_cell
     from hemcell.workflows.fit import FIT_SOLVES_EXPECTED
 
-    setup = prepare_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn", PROTOCOL)
+    setup = prepare_cell(RECIPE, "heo_rocksalt_mgconicuzn", PROTOCOL)
     rec = setup.recipe
     if rtol is not None or atol is not None:
         solver = dict(rec.solver)
@@ -169,9 +169,17 @@ def _hem_fresh_cold() -> None:
         _hem_sim(cache_dir=cache)
 
 
+def _recipe_mesh() -> dict[str, int]:
+    """The recipe's mesh (``mesh:`` of models/hem_half_cell_p2d.yaml), which the DFN gets
+    as well in the same-mesh benchmarks."""
+    from hemcell.cell.recipes import load_recipe
+
+    return dict(load_recipe(RECIPE).mesh)
+
+
 def _dfn_sim(experiment_model: str = "legacy", compiled: bool = False,
              mesh: dict[str, int] | None = None):
-    """PyBaMM's DFN half-cell (Xu2019) on the benchmark mesh (or ``mesh``), one C/2 cycle;
+    """PyBaMM's DFN half-cell (Xu2019) on the recipe's mesh (or ``mesh``), one C/2 cycle;
     one model per step (``legacy``, PyBaMM's default) or one for the protocol
     (``unified``); with ``compiled`` its solver functions compiled by IDAKLU's
     ``compile`` option."""
@@ -183,7 +191,7 @@ def _dfn_sim(experiment_model: str = "legacy", compiled: bool = False,
         [("Discharge at C/2 until 3.5 V", "Rest for 10 minutes", "Charge at C/2 until 4.2 V")]
     )
     vp = dict(model.default_var_pts)
-    vp.update({k: v for k, v in (mesh or MESH).items() if k in vp})
+    vp.update({k: v for k, v in (mesh or _recipe_mesh()).items() if k in vp})
     return pybamm.Simulation(
         model,
         parameter_values=pv,
