@@ -97,11 +97,21 @@ def to_si(value: float, unit: str, si_unit: str, field: str) -> float:
     same_dimension, factor = _conversion(given, target)
     if not same_dimension:
         dim = unit_registry().Quantity(1, target).dimensionality
-        raise InputError(f"{field}.unit", unit, f"a unit with the dimension of {si_unit} ({dim})")
+        raise InputError(f"{field}.unit", unit, f"a unit with the dimension of {si_unit} ({dim})",
+                         hint=_celsius_hint(value, given, dim))
     if factor is not None:
         return value * factor
     # offset units (degC): full conversion
     return float(unit_registry().Quantity(value, given).to(target).magnitude)
+
+
+def _celsius_hint(value: float, given: pint.Unit, dimension: Any) -> str | None:
+    """For a temperature written in ``C`` (pint's coulomb): how Celsius is written."""
+    if str(dimension) != "[temperature]" or given != _unit("C"):
+        return None
+    kelvin = unit_registry().Quantity(value, "degC").to("K").magnitude
+    return (f"C is the coulomb (a charge); a Celsius temperature is written degC: "
+            f"{value:g} degC (= {kelvin:.6g} K)")
 
 
 #: Significant digits kept when an SI value is reported in another unit: the parsing

@@ -18,6 +18,7 @@ cell already meets.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -49,6 +50,16 @@ _STEP_TEMPERATURE = re.compile(rf"\bat\s+-?\s*{_NUMBER}\s*(?:oC|°C|degC|K)\s*$"
 #: 0.6 MB of timeseries files per cycle, so 1000 cycles take ~1.5 GB; 10⁸ cycles were
 #: killed by the kernel). Longer tests: ``hemcell cell cycle-life`` (cycle jumping).
 MAX_CYCLES = 1000
+#: Most output points (time steps written) of one run [-] (assumed: every point is kept
+#: in memory and written; measured on hem_half_cell_sp, a 1C discharge at --period 0.1 s
+#: and 0.05 s, 1.3 kB of memory and 0.42 kB of summary/timeseries files per point, so
+#: 10⁶ points take ~1.3 GB; --period 0.001 s, 3.6·10⁶ points, took 4.6 GB).
+MAX_OUTPUT_POINTS = 10**6
+#: Seconds per unit of an output period; PyBaMM's own parser reads s, min and h only.
+_PERIOD_UNITS = {"ms": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3, "msec": 1e-3}
+_PERIOD_MS = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>[a-z]+)\s*$")
+_PERIOD_ALLOWED = ("a positive time in ms, seconds, minutes or hours, such as '30 seconds', "
+                   "'250 ms', '1 minute' or '0.5 hours'")
 _CURRENTS = ("a current in A, mA, µA, per mass of active material (A/g, A g-1, mA/g, µA/g, "
              "A/kg, mA/mg), or a C-rate (1C, C/10)")
 _EXAMPLES = ("a PyBaMM experiment step, e.g. 'Discharge at 0.1 A/g until 0.01 V', "
@@ -179,18 +190,65 @@ def check_cycles(cycles: int) -> None:
 
 
 def period_seconds(period: str) -> float:
-    """The output period in seconds, refusing what is not a positive time (``--period``)."""
+    """The output period in seconds, refusing what is not a positive time (``--period``).
+
+    Milliseconds (``ms``, ``millisecond(s)``) are converted here; seconds, minutes and
+    hours are read by PyBaMM's parser.
+    """
     from pybamm.experiment.step.base_step import _convert_time_to_seconds
 
+    ms = _PERIOD_MS.match(period) if isinstance(period, str) else None
     try:
-        seconds = float(_convert_time_to_seconds(period))
+        if ms and ms.group("unit") in _PERIOD_UNITS:
+            seconds = float(ms.group("num")) * _PERIOD_UNITS[ms.group("unit")]
+        else:
+            seconds = float(_convert_time_to_seconds(period))
     except Exception:  # PyBaMM raises ValueError/TypeError with its own text
-        raise InputError("--period", period, "a positive time such as '30 seconds', "
-                         "'1 minute' or '0.5 hours'") from None
+        raise InputError("--period", period, _PERIOD_ALLOWED) from None
     if not seconds > 0:
         raise InputError("--period", period, "a positive time such as '30 seconds' "
                          "(0 would ask for no output points)")
     return seconds
+
+
+def output_points(steps: Sequence[pybamm.step.BaseStep], cycles: int, period_s: float) -> int:
+    """Upper bound on the output points of ``cycles`` repetitions of ``steps``.
+
+    A step of duration t is written at ``round(t / period) + 1`` times (PyBaMM's
+    ``BaseStep.default_time_vector``). The duration is the step's own ("for 1 hour"), or
+    the bound :func:`to_amps` gives a constant-current step with a cut-off (twice the time
+    to pass the cell's capacity at its current, plus an hour), or PyBaMM's default for
+    other steps; a step that ends on its cut-off earlier writes fewer points.
+    """
+    per_cycle = sum(max(round(float(s.duration) / period_s) + 1, 2) for s in steps)
+    return per_cycle * cycles
+
+
+def check_output_points(period: str, period_s: float, steps: Sequence[pybamm.step.BaseStep],
+                        cycles: int) -> None:
+    """Refuse a period giving more than :data:`MAX_OUTPUT_POINTS` points (``--period``).
+
+    Raises
+    ------
+    InputError
+        Naming the period and the smallest one this protocol allows.
+    """
+    points = output_points(steps, cycles, period_s)
+    if points <= MAX_OUTPUT_POINTS:
+        return
+    total_s = cycles * sum(float(s.duration) for s in steps)
+    exact = total_s / (MAX_OUTPUT_POINTS - cycles * len(steps))
+    unit = 10.0 ** (math.floor(math.log10(exact)) - 2)  # rounded up to 3 digits
+    smallest = float(f"{math.ceil(exact / unit * (1 - 1e-12)) * unit:.3g}")
+    while output_points(steps, cycles, smallest) > MAX_OUTPUT_POINTS:
+        smallest = float(f"{smallest + unit:.3g}")
+    raise InputError("--period", period,
+                     f"a period of at least {smallest:g} s for this protocol (at most "
+                     f"{MAX_OUTPUT_POINTS:.0e} output points per run; this one gives up to "
+                     f"{points:.3g} over {total_s:.6g} s)",
+                     hint="every output point is kept in memory (~1.3 kB) and written; the "
+                          "bound counts each step's duration, or for a step ending on a "
+                          "cut-off twice the time to pass the capacity plus an hour")
 
 
 _INSTRUCTIONS = ("Discharge", "Charge", "Rest", "Hold")
@@ -345,14 +403,14 @@ def build_experiment(
         the step (or ``--period``/``--cycles``).
     """
     check_cycles(cycles)
-    if period is not None:
-        period_seconds(period)
+    period_s = None if period is None else period_seconds(period)
+    periods = {} if period_s is None else {"period": period_s}  # a step's own "(1 s period)"
     raw_steps: Sequence[str] = split_steps(protocol)
     steps = [to_amps(s, mass_g, nominal_capacity_Ah, duration_capacity_Ah) for s in raw_steps]
     parsed = []
     for raw, s in zip(raw_steps, steps, strict=True):
         try:
-            step = pybamm.step.string(s, period=period) if period else pybamm.step.string(s)
+            step = pybamm.step.string(s, **periods)
         except Exception as exc:  # PyBaMM raises ValueError/TypeError with its own text
             other = _OTHER_PER.search(s)
             if other:
@@ -373,8 +431,10 @@ def build_experiment(
                 step).__name__ in ("Current", "CRate", "Power", "Resistance"):
             cut = window_V[0] if step.direction == "discharge" else window_V[1]
             steps[len(parsed)] = s = f"{s} or until {cut:.10g} V"
-            step = pybamm.step.string(s, period=period) if period else pybamm.step.string(s)
+            step = pybamm.step.string(s, **periods)
         parsed.append(step)
+    if period is not None:
+        check_output_points(period, period_s, parsed, cycles)
     if initial_voltage_V is not None:
         check_first_step_can_start(parsed[0], initial_voltage_V, shown=raw_steps[0])
     return pybamm.Experiment([tuple(parsed)] * cycles), steps

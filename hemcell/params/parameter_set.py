@@ -341,7 +341,7 @@ def _make_parameter(name: str, value: Number, unit: str, spec: ParameterSpec,
         try:
             si = to_si(v, unit, spec.unit, field_name)
         except InputError as exc:
-            raise ParameterError(exc.field, exc.value, exc.allowed) from None
+            raise ParameterError(exc.field, exc.value, exc.allowed, hint=exc.hint) from None
         if not spec.contains(si):
             raise ParameterError(f"{field_name}.value", f"{v:g} {unit} (= {si:g} {spec.unit})",
                                  f"a value in {spec.allowed_range()} ({spec.description})")
