@@ -24,6 +24,7 @@ electrode's own ageing.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -226,12 +227,17 @@ def run_cycle_life(
 
 
 def _record(res: CycleLife, n: int, phi: float, r: dict[str, float]) -> None:
+    """Append one evaluated cycle. Where no active material is left (φ = 0) no charge
+    passes: the Coulombic efficiency and the particle strain amplitude are undefined and
+    recorded as NaN (null in summary.json, ``nan`` in cycle_life.csv), not the last
+    evaluated cycle's values the loss integration carries."""
+    used_up = phi <= 0.0
     res.cycles.append(n)
     res.active_fraction.append(phi)
     res.charge_capacity_mAh_per_g.append(r["charge_capacity"])
     res.discharge_capacity_mAh_per_g.append(r["discharge_capacity"])
-    res.coulombic_efficiency.append(r["coulombic_efficiency"])
-    res.strain_amplitude.append(r["strain_amplitude"])
+    res.coulombic_efficiency.append(math.nan if used_up else r["coulombic_efficiency"])
+    res.strain_amplitude.append(math.nan if used_up else r["strain_amplitude"])
     res.film_area_ratio.append(r.get("film_area_ratio", 1.0))
     res.film_capacity_mAh_per_g.append(r.get("film_capacity", 0.0))
     res.lam_state.append(r["lam_state"])

@@ -102,3 +102,36 @@ def test_a_charge_in_C_has_no_temperature_hint():
     with pytest.raises(InputError) as exc:
         to_si(3.0, "C", "m", "x")
     assert exc.value.hint is None
+
+
+def test_cycle_life_table_holds_no_efficiency_where_no_active_material_is_left(tmp_path):
+    """`cell cycle-life` with a huge --cycles: the φ = 0 row of cycle_life.csv and the CE
+    list of summary.json repeated the last evaluated CE (0.988 here) while
+    `coulombic_efficiency_at_cycle` was null: no charge passes, the CE is undefined (as
+    the strain amplitude of no particle); both are NaN in the table, null in the JSON."""
+    import json
+    import math
+
+    import numpy as np
+
+    from hemcell.workflows.anode_cycle_life import write_cycle_life_outputs
+    from tests.cell.test_user_trial_u14 import _used_up_run
+
+    res = _used_up_run(10**12)
+    assert res.active_fraction[-1] == 0.0
+    s = write_cycle_life_outputs(res, tmp_path, plots_on=False)
+    assert s["coulombic_efficiency"][:-1] == pytest.approx([0.988] * (len(res.cycles) - 1))
+    assert math.isnan(s["coulombic_efficiency"][-1])
+    assert math.isnan(s["strain_amplitude"][-1])
+    written = json.loads((tmp_path / "summary.json").read_text())
+    assert written["coulombic_efficiency"][-1] is None
+    assert written["strain_amplitude"][-1] is None
+    assert written["coulombic_efficiency"][-2] == pytest.approx(0.988)
+    lines = (tmp_path / "cycle_life.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    last = dict(zip(header, lines[-1].split(","), strict=True))
+    assert last["active_fraction"] == "0" and last["charge_capacity_mAh_per_g"] == "0"
+    assert last["coulombic_efficiency"] == "nan" and last["particle_strain_amplitude"] == "nan"
+    table = np.genfromtxt(tmp_path / "cycle_life.csv", delimiter=",", names=True)
+    assert np.isnan(table["coulombic_efficiency"][-1])
+    assert np.all(np.isfinite(table["coulombic_efficiency"][:-1]))
