@@ -4,7 +4,9 @@
 dimension per swept parameter (``point`` for a zip, ``row`` for a CSV of points, with
 the parameters as coordinates), the outputs as data variables with their unit in ``attrs["units"]``
 (taken from the registry for parameter names, else from the key's unit suffix:
-``capacity_mAh_per_g`` → ``mAh/g``), ``NaN`` where a point failed or has not run, and
+``capacity_mAh_per_g`` → ``mAh/g``), ``NaN`` where a point failed or has not run or
+its summary holds null there (the command's "not defined at this point"; counted in the
+variable's ``null_points`` attribute, the point is ok), and
 ``status`` (1 ok, 0 failed, -1 not run) and ``point_id`` variables to find each
 point's files. A point file that is not a valid record of its point counts as not run.
 ``results.nc`` and ``results.png`` are written to temporary files and moved into
@@ -108,6 +110,7 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
                 keys.extend(k for k, v in (rec["summary"] or {}).items()
                             if _is_number(v) and k not in keys)
     data = {k: np.full(shape, np.nan) for k in keys}
+    nulls = dict.fromkeys(keys, 0)
     status = np.full(shape, STATUS["missing"], dtype=np.int8)
     ids = np.empty(shape, dtype=object)
     failures = []
@@ -130,6 +133,7 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
                 continue
             if _is_number(v) or isinstance(v, bool):
                 data[k][p.index] = float(v)
+            nulls[k] += int(v is None or (_is_number(v) and not math.isfinite(v)))
 
     dims = spec.dims
     coords: dict[str, Any] = {}
@@ -144,7 +148,8 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
     variables: dict[str, Any] = {}
     for k in keys:
         unit = unit_from_key(_base_key(k))
-        attrs = {"summary_key": k, **({"units": unit} if unit else {})}
+        attrs = {"summary_key": k, **({"units": unit} if unit else {}),
+                 "null_points": nulls[k]}
         variables[output_name(spec, k)] = xr.Variable(dims, data[k], attrs=attrs)
     variables["status"] = xr.Variable(dims, status, attrs={
         "description": "1 ok, 0 failed (see failures.json), -1 not run"})

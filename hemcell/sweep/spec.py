@@ -748,7 +748,39 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
                      description=str(raw.get("description", "")).strip(), path=path, raw=raw)
     _check_arguments(spec, command, where)
     _check_parameter_keys(spec, command, where)
+    _check_prepared(spec, command, where)
     return spec
+
+
+def _check_prepared(spec: SweepSpec, command: Command, where: str) -> None:
+    """Refuse a spec none of whose probe points the command can prepare.
+
+    Where the command's fast-path module offers ``point_setup(spec, point, parse_args)``
+    (prepare a point as the command would, without solving; :data:`FastPath`), each
+    probe point (one per value of every axis) is prepared until one succeeds. If none
+    does, the error lies in what every point shares (``options:``, ``set:``,
+    ``arguments:``, e.g. ``--cycles: 5000`` above ``cell run``'s 1000): every point would
+    fail, so the spec is refused with the errors. A swept value that only some points
+    refuse is left to those points (each records its error).
+    """
+    import importlib
+
+    from hemcell.workflows import FAST_PATHS
+
+    module = FAST_PATHS.get(command.name)
+    prepare = getattr(importlib.import_module(module), "point_setup", None) if module else None
+    if prepare is None:
+        return
+    errors: dict[str, InputError] = {}
+    for point in spec.probe_points():
+        try:
+            prepare(spec, point, command.parse_args)
+        except InputError as exc:
+            errors.setdefault(exc.message, exc)
+            continue
+        return
+    raise SpecError(where, [InputError(f"{where}: every point: {e.field}", e.value, e.allowed,
+                                       hint=e.hint) for e in errors.values()])
 
 
 def _check_parameter_keys(spec: SweepSpec, command: Command, where: str) -> None:

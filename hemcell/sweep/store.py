@@ -2,14 +2,13 @@
 
 Written atomically as each point finishes, read back on ``--resume`` and by
 :mod:`hemcell.sweep.gather`. Nothing read back is trusted: a file is reused only if it
-is a valid record of that very point with every requested output a finite number
+is a valid record of that very point with every requested output a number or null
 (:func:`record_problem`); anything else is recomputed.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -53,7 +52,13 @@ def pick_output(summary: Mapping[str, Any], key: str) -> Any:
 
 
 def output_problem(summary: Any, outputs: Iterable[str]) -> str | None:
-    """Why ``summary`` does not hold every output as a finite number, or ``None``.
+    """Why ``summary`` does not hold every output as a number or null, or ``None``.
+
+    A null output is the command's "not defined at this point" (e.g. cycle-life's
+    ``active_material_used_up_at_cycle`` while material is left, the Coulombic efficiency
+    of a cycle that passed no charge); NaN and ±inf are written as null in the summary
+    files, so they count as null too. Such a point is finished: the output is NaN in
+    ``results.nc`` (:mod:`hemcell.sweep.gather`). Text, lists and mappings are not.
 
     Parameters
     ----------
@@ -69,10 +74,9 @@ def output_problem(summary: Any, outputs: Iterable[str]) -> str | None:
             value = pick_output(summary, key)
         except KeyError:
             return f"output {key} is missing"
-        if isinstance(value, bool):
+        if value is None or isinstance(value, bool | int | float):
             continue
-        if not isinstance(value, int | float) or not math.isfinite(value):
-            return f"output {key} is {echo(value, 60)}, not a finite number"
+        return f"output {key} is {echo(value, 60)}, not a number or null"
     return None
 
 
@@ -81,7 +85,7 @@ def record_problem(record: Any, point: Point, outputs: Iterable[str]) -> str | N
 
     A reusable record is a mapping with ``status: ok``, the point's own id and argument
     list (the parameters the spec gives that point) and a summary holding every
-    requested output as a finite number (:func:`output_problem`). A ``failed`` record
+    requested output as a number or null (:func:`output_problem`). A ``failed`` record
     is not reusable either (the failure may have been a killed worker); its reason is
     ``"failed"``.
     """

@@ -104,12 +104,15 @@ def test_resume_via_the_command_line_notes_what_it_recomputed(finished, tmp_path
     assert "5 reused, 0 failed" in text
 
 
-def test_a_command_without_a_finite_output_is_a_failed_point(tmp_path):
-    """A summary whose requested output is NaN (null in JSON) is not a finished point."""
+def test_a_command_without_a_numeric_output_is_a_failed_point(tmp_path):
+    """A summary whose requested output is text, a list or a mapping is not a finished
+    point; null (NaN in the summary files) is the command's "not defined here", a
+    finished point with NaN in results.nc (tests/sweep/test_user_trial_u15_sweep.py)."""
     from hemcell.sweep.store import output_problem
 
-    assert output_problem({"a": float("nan")}, ["a"]) == "output a is nan, not a finite number"
-    assert output_problem({"a": None}, ["a"]) == "output a is None, not a finite number"
+    assert output_problem({"a": "x"}, ["a"]) == "output a is 'x', not a number or null"
+    assert output_problem({"a": {"b": 1}}, ["a"]) == "output a is {'b': 1}, not a number or null"
+    assert output_problem({"a": None}, ["a"]) is None
     assert output_problem({"a": [1.0, 2.0]}, ["a[1]"]) is None
     assert output_problem({"a": True}, ["a"]) is None
     assert output_problem([], ["a"]).startswith("its summary is [], not a mapping")
