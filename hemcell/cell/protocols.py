@@ -53,8 +53,8 @@ MAX_CYCLES = 1000
 #: Most output points (time steps written) of one run [-] (assumed: every point is kept
 #: in memory and written; measured on hem_half_cell_sp, a 1C discharge at --period 0.1 s
 #: and 0.05 s, 1.3 kB of memory and 0.4 kB of timeseries files per point, at 10.9 ms
-#: 2.75·10⁵ points, 0.66 GB peak; so 10⁶ points take ~1.4 GB; --period 0.001 s,
-#: 3.6·10⁶ points, took 4.6 GB). docs/anode.md "Outputs".
+#: 2.75·10⁵ points, 0.66 GB peak; so 10⁶ points take ~1.4 GB; a user trial reported
+#: 4.6 GB at --period 0.001 s, 3.6·10⁶ points). docs/anode.md "Outputs".
 MAX_OUTPUT_POINTS = 10**6
 #: Seconds per unit of an output period; PyBaMM's own parser reads s, min and h only.
 _PERIOD_UNITS = {"ms": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3, "msec": 1e-3}
