@@ -52,6 +52,13 @@ def list_errors(messages: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def joined_hints(errors: Sequence[HemcellError]) -> str | None:
+    """The distinct hints of several errors reported together, in order, joined by
+    ``"; "`` (``None`` when none has one): a list of errors keeps each one's advice."""
+    hints = list(dict.fromkeys(e.hint for e in errors if e.hint))
+    return "; ".join(hints) or None
+
+
 class HemcellError(Exception):
     """Base class of all errors hemcell raises on purpose.
 
@@ -117,7 +124,8 @@ class ParameterFileError(InputError):
         self.path = path
         self.errors = errors
         lines = list_errors([e.message for e in errors])
-        HemcellError.__init__(self, f"{shorten(str(path))}: {len(errors)} error(s)\n{lines}")
+        HemcellError.__init__(self, f"{shorten(str(path))}: {len(errors)} error(s)\n{lines}",
+                              joined_hints(errors))
         self.field, self.value, self.allowed = path, None, "a valid parameter file"
 
 

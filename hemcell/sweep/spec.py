@@ -31,7 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from hemcell.errors import InputError, list_errors
+from hemcell.errors import InputError, joined_hints, list_errors
 from hemcell.runinfo import parameter_hash
 from hemcell.sweep.commands import Command, resolve_command
 
@@ -70,7 +70,8 @@ class SpecError(InputError):
         self.path = path
         self.errors = list(errors)
         lines = list_errors([e.message for e in self.errors])
-        super().__init__(path, f"{len(self.errors)} error(s)", "a valid sweep spec")
+        super().__init__(path, f"{len(self.errors)} error(s)", "a valid sweep spec",
+                         joined_hints(self.errors))
         self.message = f"{path}: {len(self.errors)} error(s)\n{lines}"
         self.args = (self.message,)
 

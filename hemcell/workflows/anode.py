@@ -757,7 +757,7 @@ def write_outputs(
     plots_on: bool = True,
 ) -> dict[str, Any]:
     """Write summary.json, run.json, timeseries.csv (and the same as CF netCDF,
-    timeseries.nc: dimension time, cycle and step as variables) and the three figures
+    timeseries.nc: dimension time_s, cycle and step as variables) and the three figures
     (not with ``plots_on=False``: the data files are the same either way).
 
     Raises
