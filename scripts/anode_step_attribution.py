@@ -51,6 +51,9 @@ PARAMS = "heo_rocksalt_mgconicuzn"
 PROTOCOL = (
     "Discharge at 0.5 A/g until 0.01 V; Rest for 10 minutes; Charge at 0.5 A/g until 3 V"
 )
+#: A mechanism capacity [mAh/g] below which a relative change is not formed (a capacity
+#: that is 0 in the equations comes out as 0 or as round-off, e.g. -2.6e-13).
+ZERO_CAPACITY_MAH_PER_G = 1e-6
 #: Phases of the cycle by experiment step and cell voltage [V] (lower, upper): the
 #: windows of docs/anode.md "Where the steps go" (step start, conversion onsets,
 #: plateaus, alloying stages; dealloying, reconversion).
@@ -251,14 +254,17 @@ def main(argv: list[str] | None = None) -> None:
         fam = {k.strip(): float(v) for k, v in (f.split("=", 1) for f in args.family)}
         setup2, sim2 = build(fam, recipe=args.recipe)
         alt = solve(setup2, sim2)
-        worst = 0.0
+        worst = worst_abs = 0.0
         for key in ("lithiation", "delithiation"):
             for m, q0 in base[key].items():
-                if q0:
+                if abs(q0) > ZERO_CAPACITY_MAH_PER_G:
                     worst = max(worst, abs(alt[key][m] - q0) / abs(q0))
+                else:
+                    worst_abs = max(worst_abs, abs(alt[key][m] - q0))
         print(f"atol {fam}: {alt['steps']} steps, {alt['error_test_failures']} error-test "
               f"failures, {alt['newton_iterations']} Newton its., CPU {alt['cpu_s']:.3f} s; "
-              f"capacities by mechanism: largest relative change {worst:.2e}")
+              f"capacities by mechanism: largest relative change {worst:.2e} (of those "
+              f"within {ZERO_CAPACITY_MAH_PER_G} mAh/g of 0: absolute {worst_abs:.1e} mAh/g)")
         record["variant"] = {"atol": fam, **{k: v for k, v in alt.items() if k != "run"},
                              "largest_relative_capacity_change": worst}
     if args.json:
