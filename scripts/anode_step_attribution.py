@@ -26,9 +26,11 @@ Modes:
   ``--family NAME=VALUE``) and compare steps, CPU time and the capacities by mechanism
   with the recipe's scalar atol (the docs' criterion: within 1e-5 relative).
 
+``--recipe hem_half_cell_p2d`` runs either mode on the P2D recipe itself.
+
 Usage::
 
-    .venv/bin/python scripts/anode_step_attribution.py [--json OUT]
+    .venv/bin/python scripts/anode_step_attribution.py [--recipe NAME] [--json OUT]
     .venv/bin/python scripts/anode_step_attribution.py --mode atol \
         --family "space charge=1e-6" [--family ...]
 """
