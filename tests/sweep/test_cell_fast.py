@@ -81,8 +81,11 @@ def _assert_same_summary(fast: dict[str, Any], rebuilt: dict[str, Any]) -> None:
                 # 1e-6 mAh/g, V or emu/g of absolute slack for entries that are ~0; dQ/dV
                 # peaks are read on a voltage grid (hemcell.cell.analysis.dqdv): within
                 # one grid step, as solver noise can move a maximum to the next point
-                slack = DQDV_GRID_V if "dqdv" in k else 1e-6
-                assert math.isclose(float(x), y, rel_tol=RTOL, abs_tol=slack), (k, x, y)
+                if "dqdv" in k:  # at most one grid step apart (a step is 5e-3 V up to
+                    # the float rounding of the grid's points: compare in steps)
+                    assert round(abs(float(x) - y) / DQDV_GRID_V, 6) <= 1, (k, x, y)
+                    continue
+                assert math.isclose(float(x), y, rel_tol=RTOL, abs_tol=1e-6), (k, x, y)
             else:
                 assert x == b[k], k
 
