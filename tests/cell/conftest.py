@@ -10,6 +10,20 @@ pytest.importorskip("pybamm")
 PARAMS = "heo_rocksalt_mgconicuzn"
 
 
+@pytest.fixture
+def compiler_cache(tmp_path, monkeypatch):
+    """An empty library cache for compiled functions (``tmp_path``, through
+    ``hemcell.cell.compiled.AOT_CACHE_ENV``); the test is skipped without a C compiler."""
+    import shutil
+
+    from hemcell.cell import compiled
+
+    if shutil.which(compiled.AOT_COMPILER) is None:
+        pytest.skip("no C compiler")
+    monkeypatch.setenv(compiled.AOT_CACHE_ENV, str(tmp_path))
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def params_name() -> str:
     """The parameter set the tests develop against."""

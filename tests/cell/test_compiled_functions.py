@@ -176,19 +176,16 @@ def test_each_function_compiles_when_cached_or_when_the_solves_repay_it():
     assert fit.compiles("residual", False) and not fit.compiles("jacobian", False)
 
 
-def test_a_cached_library_is_loaded_whatever_the_count(tmp_path, monkeypatch):
+def test_a_cached_library_is_loaded_whatever_the_count(compiler_cache):
     """A function whose library is in the cache is loaded (no compiler time) even for one
     solve; one that is not stays in the virtual machine until the plan pays for it. The
     library's file is where hemcell.cell.compiled.library_path says PyBaMM writes it."""
-    if shutil.which(compiled_module.AOT_COMPILER) is None:
-        pytest.skip("no C compiler")
-    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(tmp_path))
     f = _small(2.0)
     one_run = CompilePlan("p2d", 1)
     assert compile_function(f, "jacobian", one_run) is f
     built = compile_function(f, "jacobian")  # no plan: compiled
     assert built.class_name() == "External"
-    (library,) = (tmp_path / f"hemcell-{compiled_module.native_compile_cache_key()}"
+    (library,) = (compiler_cache / f"hemcell-{compiled_module.native_compile_cache_key()}"
                   ).glob("*.so")
     assert compile_function(f, "jacobian", one_run).class_name() == "External"
     level = compiled_module.OPTIMISATION["jacobian"].replace("-", "_")
@@ -198,19 +195,16 @@ def test_a_cached_library_is_loaded_whatever_the_count(tmp_path, monkeypatch):
     assert library_path(named, library.parent) == library
 
 
-def test_repeated_runs_add_up_to_the_break_even(tmp_path, monkeypatch):
+def test_repeated_runs_add_up_to_the_break_even(compiler_cache):
     """Runs that leave a function uncompiled record their expected solves: a P2D
     Jacobian (break-even 450) is compiled at the third run of 150 solves, and loaded
     from the cache by the fourth, whatever its count."""
-    if shutil.which(compiled_module.AOT_COMPILER) is None:
-        pytest.skip("no C compiler")
-    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(tmp_path))
     f = _small(3.0)
     fit = CompilePlan("p2d", 150)
     assert compile_function(f, "jacobian", fit) is f
     assert compile_function(f, "jacobian", fit) is f
     assert compile_function(f, "jacobian", fit).class_name() == "External"
-    library_dir = tmp_path / f"hemcell-{compiled_module.native_compile_cache_key()}"
+    library_dir = compiler_cache / f"hemcell-{compiled_module.native_compile_cache_key()}"
     assert len(list(library_dir.glob("*.so"))) == 1
     assert compile_function(f, "jacobian", CompilePlan("p2d", 1)).class_name() == "External"
 
@@ -263,7 +257,7 @@ def test_an_unwritable_cache_runs_uncompiled_with_a_warning(tmp_path, monkeypatc
         assert compile_function(f, "residual") is f
 
 
-def test_compiled_powers_max_and_min_match_the_virtual_machine(tmp_path, monkeypatch):
+def test_compiled_powers_max_and_min_match_the_virtual_machine(compiler_cache):
     """x^(−1/3) and x^(−4/3) in compiled code run through hemcell's inverse cube root
     (hemcell.cell.compiled.FAST_POWERS_C): within 4 ulp of CasADi's own pow for 10⁻³ ≤ x
     ≤ 2 (the front factors' and shell limits' range) and 10⁻¹⁴ relative for 2⁻⁶⁴ ≤ x ≤
@@ -272,9 +266,6 @@ def test_compiled_powers_max_and_min_match_the_virtual_machine(tmp_path, monkeyp
     exactly what pow gives, so a NaN residual stays NaN and the solver fails as before.
     The inline max and min give glibc's fmax and fmin bit for bit, the sign of a zero
     and NaN arguments included."""
-    if shutil.which(compiled_module.AOT_COMPILER) is None:
-        pytest.skip("no C compiler")
-    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(tmp_path))
     x = casadi.SX.sym("x")
     powers = casadi.Function("powers", [x], [casadi.vertcat(
         x ** (-1 / 3), x ** (-4 / 3), x ** (2 / 3), x ** 0.5, casadi.constpow(x, -1 / 3),

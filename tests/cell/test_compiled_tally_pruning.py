@@ -8,10 +8,8 @@ grew by one file per model and parameter set ever solved uncompiled."""
 from __future__ import annotations
 
 import os
-import shutil
 
 import casadi
-import pytest
 
 from hemcell.cell import compiled as compiled_module
 from hemcell.cell.compiled import (
@@ -65,14 +63,11 @@ def test_a_missing_directory_prunes_nothing(tmp_path):
 
 
 def test_compile_function_prunes_once_per_process_and_drops_the_tally_it_repays(
-        tmp_path, monkeypatch):
+        compiler_cache, monkeypatch):
     """A run prunes its build target's directory (once per process) and, when the solves
     it records repay the build, removes the tally of the library it builds."""
-    if shutil.which(compiled_module.AOT_COMPILER) is None:
-        pytest.skip("no C compiler")
-    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(compiled_module, "_PRUNED", set())
-    directory = tmp_path / f"hemcell-{compiled_module.native_compile_cache_key()}"
+    directory = compiler_cache / f"hemcell-{compiled_module.native_compile_cache_key()}"
     directory.mkdir()
     old = directory / "pybamm_old.so.solves"
     old.write_text("5\n")
