@@ -44,6 +44,30 @@ def eta_s(elapsed_s: float, done: float, total: float) -> float | None:
     return elapsed_s / done * (total - done)
 
 
+class LineInterval:
+    """Wall-time pacing of progress lines: :meth:`due` says when
+    :data:`LINE_INTERVAL_S` has passed since the last line (or the start), for runs whose
+    lines come at their own events (a fit's solves, a protocol's cycles).
+
+    Parameters
+    ----------
+    clock
+        Wall clock [s] (``time.perf_counter``).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.clock = clock
+        self.start_s = self._last_line_s = clock()
+
+    def due(self) -> float | None:
+        """The wall time now if a line is due (and counted as written), else ``None``."""
+        now = self.clock()
+        if now - self._last_line_s < LINE_INTERVAL_S:
+            return None
+        self._last_line_s = now
+        return now
+
+
 class TimeProgress:
     """Progress of a run over simulated time ``[0, duration_s]`` on ``stream`` (stderr).
 

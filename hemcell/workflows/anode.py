@@ -414,22 +414,25 @@ class _ExperimentErrors(pybamm.callbacks.Callback):
 
     def __init__(self, progress: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
+        from hemcell.progress import LineInterval
+
         self.error: BaseException | None = None
         self.progress = progress
-        self.clock = clock
-        self.start_s = self.last_line_s = clock()
+        self.interval = LineInterval(clock)
 
     def on_cycle_end(self, logs: dict) -> None:
         """PyBaMM calls this after every cycle with ``logs["cycle number"]`` = (n, N)."""
-        from hemcell.progress import LINE_INTERVAL_S, eta_s
+        from hemcell.progress import eta_s
 
-        now = self.clock()
-        if self.progress is None or now - self.last_line_s < LINE_INTERVAL_S:
+        if self.progress is None:
             return
-        self.last_line_s = now
+        now = self.interval.due()
+        if now is None:
+            return
         n, total = logs["cycle number"]
-        eta = eta_s(now - self.start_s, n, total)
-        self.progress(f"[{now - self.start_s:.0f} s] cycle {n} of {total} done"
+        elapsed = now - self.interval.start_s
+        eta = eta_s(elapsed, n, total)
+        self.progress(f"[{elapsed:.0f} s] cycle {n} of {total} done"
                       + ("" if eta is None else f", ETA {eta:.0f} s"))
 
     def on_experiment_error(self, logs: dict) -> None:

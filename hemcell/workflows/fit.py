@@ -622,9 +622,10 @@ class FitProgress:
     def __init__(self, stream: Any = None, clock: Any = time.perf_counter) -> None:
         import sys
 
+        from hemcell.progress import LineInterval
+
         self.stream = sys.stderr if stream is None else stream
-        self.clock = clock
-        self.start_s = self.last_line_s = clock()
+        self.interval = LineInterval(clock)
         self.phase = "fit"
         self.solves = 0
         self.lowest_cost = math.inf
@@ -640,18 +641,15 @@ class FitProgress:
 
     def solved(self) -> None:
         """Count one model solve; write a line if the interval has passed."""
-        from hemcell.progress import LINE_INTERVAL_S
-
         self.solves += 1
-        now = self.clock()
-        if now - self.last_line_s >= LINE_INTERVAL_S:
-            self.last_line_s = now
+        now = self.interval.due()
+        if now is not None:
             self.stream.write(self.line(now) + "\n")
             self.stream.flush()
 
     def line(self, now: float) -> str:
         """The progress line at wall time ``now``."""
-        minutes, seconds = divmod(int(now - self.start_s), 60)
+        minutes, seconds = divmod(int(now - self.interval.start_s), 60)
         cost = "" if not math.isfinite(self.lowest_cost) else \
             f", lowest cost {self.lowest_cost:.4g}"
         return f"[fit {minutes} min {seconds} s] {self.phase}: {self.solves} model solves{cost}"
