@@ -50,16 +50,16 @@ from hemcell.errors import InputError
 
 __all__ = ["HEMHalfCell", "Inventory", "check_mechanisms"]
 
-#: Solver scale of the P2D half-cell's potential unknowns (electrolyte and solid
-#: potentials, the double layer's u) [V]; numerical, not physical (assumed: IDA keeps the
-#: scaled unknown φ / 100 V to rtol |φ| + atol × 100 V, i.e. the recipes' atol 10⁻⁸
-#: becomes 1 µV on a potential, what their rtol 10⁻⁶ allows a potential of 1 V). A
+#: Solver scale of the half-cell's potential unknowns (P2D: electrolyte and solid
+#: potentials; single particle: Δφ; both: the double layer's u) [V]; numerical, not
+#: physical (assumed: IDA keeps the scaled unknown φ / 100 V to rtol |φ| + atol × 100 V,
+#: i.e. the recipes' atol 10⁻⁸ becomes 1 µV on a potential, what their rtol 10⁻⁶ allows
+#: a potential of 1 V). A
 #: potential's zero is a reference (Li/Li⁺), not a magnitude: with scale 1 V the anode's
 #: potentials at 0.01–0.3 V (alloying stages, the rest after the discharge) were held to
 #: 2 × 10⁻⁸ – 3 × 10⁻⁷ V, tighter than anywhere else in the cycle. Same results within the
 #: solver tolerance, fewer steps and Newton iterations (docs/anode.md "Numerics", "Which
-#: states hold the steps"). The single-particle model keeps 1 V (not yet applied there,
-#: same section).
+#: states hold the steps").
 POTENTIAL_SCALE_V = 100.0
 
 
@@ -362,9 +362,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         I_app = p.current_with_time
         Q = self._discharge_capacity(I_app)
 
-        dphi = pybamm.Variable(n.delta_phi, domain="current collector")
+        dphi = pybamm.Variable(n.delta_phi, domain="current collector", scale=POTENTIAL_SCALE_V)
         u_dl = pybamm.Variable(
-            "X-averaged anode double-layer potential [V]", domain="current collector"
+            "X-averaged anode double-layer potential [V]", domain="current collector",
+            scale=POTENTIAL_SCALE_V,
         )
         c_e0 = p.c_e_init_av
         eps_act = param("Positive electrode active material volume fraction")

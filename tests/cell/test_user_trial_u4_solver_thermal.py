@@ -13,18 +13,27 @@ CYCLE = "Discharge at 0.1 A/g until 0.01 V; Rest for 10 minutes; Charge at 0.1 A
 
 
 @pytest.mark.parametrize("ion", ["Na", "K"])
-def test_a_na_or_k_conversion_space_charge_sp_cycle_runs_and_conserves_charge(ion, capfd):
+@pytest.mark.parametrize("potential_scale_V", [1.0, None])
+def test_a_na_or_k_conversion_space_charge_sp_cycle_runs_and_conserves_charge(
+        ion, potential_scale_V, capfd, monkeypatch):
     """`cell run hem_half_cell_sp --ion Na --mechanisms conversion,space_charge` failed at
     t = 9.18 s with IDA_CONV_FAIL (100 convergence failures, h → 1e-59) while nothing
     reacted: KLU refactored with a stale pivot order. Solved again with dense LU (and
     saying so) the cycle runs, and the charge passed equals the sum of what the
-    mechanisms and the double layer store."""
+    mechanisms and the double layer store. With the potentials at the model's solver
+    scale (``POTENTIAL_SCALE_V``) KLU solves the cycle itself (no retry); with the former
+    scale of 1 V (``potential_scale_V=1.0``) the failure comes back and the retry
+    answers it."""
+    from hemcell.cell import model as cell_model
     from hemcell.workflows.anode import run_cell, summarize
 
+    if potential_scale_V is not None:
+        monkeypatch.setattr(cell_model, "POTENTIAL_SCALE_V", potential_scale_V)
     run = run_cell("hem_half_cell_sp", PARAMS, CYCLE, mechanisms=["conversion", "space_charge"],
                    ion=ion)
     assert run.error is None
-    assert "solved again with dense LU" in capfd.readouterr().err
+    retried = "solved again with dense LU" in capfd.readouterr().err
+    assert retried == (potential_scale_V == 1.0)
     sol = run.solution
     passed = sol["Anode charge passed [A.h]"].entries
     stored = sum(sol[f"Anode {m} charge [A.h]"].entries
