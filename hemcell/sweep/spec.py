@@ -374,7 +374,12 @@ def _expand_values(raw: Mapping[str, Any], field: str, numeric_only: bool
     if kind == "values":
         if not isinstance(items, list) or not items:
             raise InputError(f"{field}.values", items, "a non-empty list")
-        if not numeric_only and not all(_looks_numeric(v) for v in items):
+        words = [i for i, v in enumerate(items) if not _looks_numeric(v)]
+        if words and unit is not None:  # a unit makes the axis numeric: a word is a typo
+            i = words[0]
+            raise InputError(f"{field}.values[{i}]", items[i], f"a number (the axis has "
+                             f"unit: {unit}), or no unit: for an axis of words")
+        if not numeric_only and words:
             return [_categorical(v, f"{field}.values[{i}]") for i, v in enumerate(items)], None
         values: list[Value] = []
         for i, v in enumerate(items):
@@ -467,7 +472,8 @@ def _make_axis(name: str, values: list[Value], unit: str | None, option: str | N
         try:
             empty.with_overrides({name: axis.text(v)})
         except InputError as exc:
-            raise InputError(f"{field}.values[{i}]", axis.text(v), exc.allowed) from None
+            raise InputError(f"{field}.values[{i}]", axis.text(v), exc.allowed,
+                             hint=exc.hint) from None
     return axis
 
 

@@ -1,0 +1,56 @@
+"""User trial U16 of `hemcell sweep`: an axis with `unit:` and a word among its values, and
+the advice of a refused registry value (a Celsius temperature written `C`)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from hemcell.cli.main import main
+from hemcell.sweep import SpecError, parse_spec
+
+CELL = {"command": "cell run", "arguments": ["hem_half_cell_sp"],
+        "options": {"--params": "heo_rocksalt_mgconicuzn",
+                    "--protocol": "Discharge at 1C until 0.01 V"},
+        "outputs": ["discharge_capacity_mAh_per_g[0]"]}
+RATE = {"option": "--protocol", "template": "Discharge at {value} A/g until 0.01 V",
+        "unit": "A/g"}
+
+
+def test_a_word_on_an_axis_with_a_unit_is_refused_not_made_categorical():
+    """`values: [0.2, fast]` with `unit: A/g`: the axis became categorical (the unit
+    dropped, coordinates '0.2' and 'fast'), passed --check, and the 'fast' point ran
+    and failed ('Discharge at fast A/g')."""
+    spec = {**CELL, "options": {"--params": "heo_rocksalt_mgconicuzn"},
+            "parameters": {"specific_current": {**RATE, "values": [0.2, "fast"]}}}
+    with pytest.raises(SpecError) as info:
+        parse_spec(spec)
+    text = info.value.message
+    assert "parameters.specific_current.values[1]" in text and "'fast'" in text, text
+    assert "A/g" in text, text
+
+
+def test_numbers_with_a_unit_still_make_a_numeric_axis():
+    spec = {**CELL, "options": {"--params": "heo_rocksalt_mgconicuzn"},
+            "parameters": {"specific_current": {**RATE, "values": [0.2, "0.5"]}}}
+    axis = parse_spec(spec).axes[0]
+    assert axis.values == (0.2, 0.5) and axis.unit == "A/g" and not axis.categorical
+
+
+def test_words_without_a_unit_are_still_a_categorical_axis():
+    spec = {**CELL, "parameters": {"params": {"option": "--params",
+                                              "values": ["heo_rocksalt_mgconicuzn"]}},
+            "options": {"--protocol": "Discharge at 1C until 0.01 V"}}
+    assert parse_spec(spec).axes[0].categorical
+
+
+def test_a_temperature_in_coulomb_keeps_the_celsius_hint(tmp_path, capsys):
+    """`ambient_temperature: [25 C, 45 C]`: `--set ambient_temperature=25C` says that C is
+    the coulomb and how Celsius is written; the sweep spec dropped that hint."""
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump({**CELL, "parameters": {
+        "ambient_temperature": {"values": ["25 C", "45 C"]}}}))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--check"]) == 2
+    err = capsys.readouterr().err
+    assert "ambient_temperature.values[0]" in err, err
+    assert "hint:" in err and "degC" in err and "298.15 K" in err, err
