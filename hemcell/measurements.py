@@ -158,6 +158,12 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
             else _pint_unit(unit))
     given = parse_unit(text, where)
     ureg = unit_registry()
+    angle = dict(ureg.Quantity(1.0, given).to_base_units().unit_items()).get("radian", 0)
+    if angle:  # pint counts the radian as dimensionless: rad/s would convert to Hz as 1
+        if quantity == "frequency" and angle == 1:  # an angular frequency ω = 2π f
+            return "1/s", float(ureg.Quantity(1.0, given).to("rad/s").magnitude) / (2 * math.pi)
+        raise InputError(where, unit, f"a unit of {quantity} without an angle (only a "
+                         "frequency may be angular: [rad/s] is read as ω = 2π f)")
     for target in QUANTITIES[quantity]:
         q = ureg.Quantity(1.0, given)
         if q.dimensionality == ureg.Quantity(1.0, target).dimensionality:
