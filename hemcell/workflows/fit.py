@@ -44,7 +44,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -461,8 +462,7 @@ def load_spec(path: str | Path) -> FitSpec:
             raise InputError("model.set", f"{key}={value}", "values held fixed, not one of "
                              "fit.parameters (fitted: its value comes from the fit)",
                              hint=f"remove {key} from model.set or from fit.parameters")
-    if command.startswith("eis "):
-        _refuse_unread_eis(command, model, [q.name for q in parameters], sets)
+    _refuse_unread(command, model, [q.name for q in parameters], sets)
     multistart, seed = fit.get("multistart", 3), fit.get("seed", 0)
     if not isinstance(multistart, int) or multistart < 1:
         raise InputError("fit.multistart", multistart, "a whole number >= 1")
@@ -488,27 +488,52 @@ def load_spec(path: str | Path) -> FitSpec:
     jac = obj.get("jacobian", "auto")
     if jac not in JACOBIANS:
         raise InputError("objective.jacobian", jac, f"one of {list(JACOBIANS)}")
+    for d in data:  # last: the spec's own keys are checked without its files
+        if not d.file.is_file():
+            raise InputError(f"data[{d.index}].file", data_raw[d.index]["file"],
+                             "an existing CSV or instrument file"
+                             + (f" (not a folder: {d.file})" if d.file.is_dir() else
+                                f" (looked for {d.file})"))
     return FitSpec(p, model, data, parameters, signal, sigma, jac, multistart, seed, points,
                    dict(raw), sigma_unit)
 
 
-def _refuse_unread_eis(command: str, model: Mapping[str, Any], fitted: Sequence[str],
-                       sets: Sequence[str]) -> None:
-    """Refuse (exit 2) a fitted or fixed value the spectrum's model does not read
-    (:func:`hemcell.workflows.eis.check_overrides`): fitting one would only give a
-    singular Jacobian. The HEM half-cell's own names are checked when its recipe is
-    prepared."""
-    from hemcell.workflows.eis import check_overrides
+def _refuse_unread(command: str, model: Mapping[str, Any], fitted: Sequence[str],
+                   sets: Sequence[str]) -> None:
+    """Refuse (exit 2) a fitted or fixed value the command's model does not read
+    (the command's own ``--set`` check: :func:`hemcell.workflows.eis.check_overrides`,
+    :func:`hemcell.workflows.limetal.check_overrides`), naming ``fit.parameters`` or
+    ``model.set``: fitting one would only give a singular Jacobian. The HEM half-cell's
+    names are checked when its recipe is prepared (:func:`spec_words`)."""
+    family, _, cell = command.partition(" ")
+    anode = str(model.get("anode", "bare" if family == "eis" else "coated"))
+    if family not in ("eis", "limetal") or anode not in ("bare", "coated", "both"):
+        return  # cell commands: at the recipe's preparation; a bad anode: model.anode
+    anodes = ("bare", "coated") if anode == "both" else (anode,)
+    if family == "eis":
+        from hemcell.workflows.eis import check_overrides as check
+    else:
+        from hemcell.workflows.limetal import check_overrides as limetal_check
 
-    cell = command.split(" ", 1)[1]
-    anode = model.get("anode", "bare")
-    anodes = ("bare", "coated") if anode == "both" else (str(anode),)
-    for where, entries in (("model.set", list(sets)),
-                           *(("fit.parameters", [f"{name}=0"]) for name in fitted)):
-        try:
-            check_overrides(cell, anodes, entries)
-        except InputError as err:
-            raise InputError(where, err.value, err.allowed, hint=err.hint) from None
+        def check(_: str, anodes: Sequence[str], entries: Sequence[str]) -> None:
+            limetal_check(cell, anodes, entries)
+    for entries in (list(sets), *([f"{name}=0"] for name in fitted)):
+        with spec_words(fitted):
+            check(cell, anodes, entries)
+
+
+@contextmanager
+def spec_words(fitted: Sequence[str]) -> Iterator[None]:
+    """Re-raise a command's ``--set`` refusal in the fit spec's words: ``fit.parameters``
+    for a fitted name, ``model.set`` for a fixed one (the user gave no ``--set``)."""
+    try:
+        yield
+    except InputError as err:
+        if not str(err.field).startswith("--set"):
+            raise
+        name = str(err.value).split("=", 1)[0].strip()
+        where = "fit.parameters" if name in fitted else "model.set"
+        raise InputError(where, err.value, err.allowed, hint=err.hint) from None
 
 
 # --------------------------------------------------------------------------- problem
@@ -849,7 +874,8 @@ class FitProblem(_Problem):
         self._prepare_kw = {"mechanisms": m.get("mechanisms"), "ion": m.get("ion")}
         self._cache: dict[tuple, Any] = {}
         self._prepare = prepare_cell
-        base = self.setup(self.x0)
+        with spec_words([p.name for p in self.params]):
+            base = self.setup(self.x0)
         self.base = base
         self.datasets = [self._dataset(d) for d in spec.data]
         probes = [base]
@@ -1992,8 +2018,8 @@ def statistics(problem: _Problem, x: np.ndarray) -> dict[str, Any]:
         s2, q = 1.0, float(stats.norm.ppf(0.975))
     _u, sv, vt = np.linalg.svd(jac, full_matrices=False)
     singular = sv[-1] <= 1e-10 * sv[0] if sv.size else True
-    inv_sv2 = np.where(sv > 1e-10 * sv[0], 1.0 / np.maximum(sv, 1e-300) ** 2, np.inf)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # sv = 0: singular
+        inv_sv2 = np.where(sv > 1e-10 * sv[0], 1.0 / np.maximum(sv, 1e-300) ** 2, np.inf)
         cov = s2 * (vt.T * np.where(np.isinf(inv_sv2), 0.0, inv_sv2)) @ vt
         if singular:
             cov[:] = np.inf
@@ -2121,7 +2147,9 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
         raise InputError("objective.noise", "estimate", "a given sigma (noise: {sigma: ...}): "
                          f"{problem.n_points()} point(s) and {len(problem.params)} "
                          "parameter(s) leave no degree of freedom to estimate it")
-    if problem.signals(problem.x0) is None:
+    with spec_words([q.name for q in problem.params]):  # cell cycle-life checks here
+        solvable = problem.signals(problem.x0) is not None
+    if not solvable:
         raise SimulationError("the model cannot be solved at the initial parameter values",
                               hint="check the initial values and the data's protocol")
     starts = run_starts(problem, start_points(problem, spec.multistart, spec.seed), workers,

@@ -1,0 +1,119 @@
+"""User trial U16 of fit specs: values the model does not read are refused in the spec's
+own words (`fit.parameters`, `model.set`; not `--set`) for every command, and a data
+file that is a folder or missing is named by its key."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from hemcell.errors import InputError
+from hemcell.resources import repo_root
+from hemcell.workflows.fit import load_spec, make_problem
+
+DATA = repo_root() / "examples" / "data"
+SHIPPED = repo_root() / "examples" / "fits"
+
+
+def _rate_spec(tmp_path, fitted: dict, sets=()):
+    spec = {"model": {"command": "limetal rate", "anode": "coated", "set": list(sets)},
+            "data": [{"file": str(DATA / "azcnf_li_lfp_rate_capability.csv")}],
+            "fit": {"parameters": {
+                "lfp_particle_diffusivity": {"initial": "7e-19 m**2/s",
+                                             "bounds": ["1e-21 m**2/s", "1e-16 m**2/s"]},
+                **fitted}, "multistart": 1, "profile": False},
+            "objective": {"signal": "capacity_vs_rate"}}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+def _cell_spec(tmp_path, fitted: str, initial: str, bounds: list[str], sets=(), file=None):
+    spec = {"model": {"command": "cell run", "recipe": "hem_half_cell_sp",
+                      "params": "heo_rocksalt_mgconicuzn",
+                      "mechanisms": ["intercalation", "conversion", "alloying", "space_charge"],
+                      "set": list(sets)},
+            "data": [{"file": str(file or DATA / "synthetic_rate_0.2Ag.csv"),
+                      "protocol": "Discharge at 0.2 A/g until 0.01 V"}],
+            "fit": {"parameters": {fitted: {"initial": initial, "bounds": bounds}},
+                    "multistart": 1, "profile": False}}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+def test_a_limetal_fit_of_a_value_the_cell_does_not_read_is_refused(tmp_path):
+    """`anode_particle_radius` fitted on the Li||LFP rate test: it ran, rebuilt the cell at
+    every evaluation, and ended on a singular Jacobian (with numpy's divide-by-zero
+    warning on the terminal)."""
+    radius = {"anode_particle_radius": {"initial": "100 nm", "bounds": ["10 nm", "1000 nm"]}}
+    with pytest.raises(InputError) as exc:
+        load_spec(_rate_spec(tmp_path, radius))
+    assert exc.value.field == "fit.parameters", exc.value
+    assert "anode_particle_radius" in str(exc.value) and "limetal rate" in str(exc.value)
+
+
+def test_a_limetal_fixed_value_the_cell_does_not_read_is_refused(tmp_path):
+    with pytest.raises(InputError) as exc:
+        load_spec(_rate_spec(tmp_path, {}, sets=["anode_particle_radius=100 nm"]))
+    assert exc.value.field == "model.set" and "anode_particle_radius" in str(exc.value)
+
+
+def test_the_shipped_li_metal_specs_still_load():
+    for name in ("limetal_fit_rate", "limetal_fit_fade", "limetal_fit_shuttle",
+                 "limetal_fit_losses_aurbach", "limetal_fit_losses_symmetric",
+                 "limetal_fit_nucleation_bare", "limetal_fit_nucleation_coated"):
+        assert load_spec(SHIPPED / f"{name}.yaml").parameters, name
+
+
+def test_a_cell_run_fit_of_a_value_the_recipe_does_not_read_names_fit_parameters(tmp_path):
+    """The recipe's own check refused it naming `--set`, an option the user never gave."""
+    path = _cell_spec(tmp_path, "irreversible_exchange_current_density", "1e-3 A/m**2",
+                      ["1e-5 A/m**2", "1e-1 A/m**2"])
+    with pytest.raises(InputError) as exc:
+        make_problem(load_spec(path))
+    assert exc.value.field == "fit.parameters", exc.value
+    assert "irreversible_exchange_current_density" in str(exc.value)
+
+
+def test_a_cell_run_fixed_value_the_recipe_does_not_read_names_model_set(tmp_path):
+    path = _cell_spec(tmp_path, "conversion_exchange_current_density", "3e-3 A/m**2",
+                      ["1e-5 A/m**2", "1e-1 A/m**2"], sets=["coating_thickness=20 nm"])
+    with pytest.raises(InputError) as exc:
+        make_problem(load_spec(path))
+    assert exc.value.field == "model.set" and "coating_thickness" in str(exc.value)
+
+
+@pytest.mark.parametrize("kind", ["folder", "missing"])
+def test_a_data_file_that_is_a_folder_or_missing_names_its_key(tmp_path, kind):
+    """It said `data file: got 'adir'; allowed: an existing CSV or instrument file`."""
+    target = tmp_path / "measurements"
+    if kind == "folder":
+        target.mkdir()
+    path = _cell_spec(tmp_path, "conversion_exchange_current_density", "3e-3 A/m**2",
+                      ["1e-5 A/m**2", "1e-1 A/m**2"], file=target)
+    with pytest.raises(InputError) as exc:
+        load_spec(path)
+    assert exc.value.field == "data[0].file", exc.value
+    assert ("a folder" in str(exc.value)) == (kind == "folder"), exc.value
+
+
+def test_a_singular_jacobian_prints_no_numpy_warning():
+    """A value that does not move the model (a zero Jacobian column): `statistics` leaked
+    numpy's 'divide by zero encountered in divide' onto the terminal before the fit's own
+    singular-Jacobian warning."""
+    import warnings
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from hemcell.workflows.fit import statistics
+
+    jac = np.array([[1.0, 0.0], [2.0, 0.0], [0.5, 0.0]])
+    problem = SimpleNamespace(residuals=lambda x: np.array([0.1, -0.2, 0.1]),
+                              jacobian=lambda x: jac, n_points=lambda: 3,
+                              spec=SimpleNamespace(sigma=1.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        st = statistics(problem, np.zeros(2))
+    assert st["singular"] and not np.isfinite(st["ci"]).all()
