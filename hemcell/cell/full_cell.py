@@ -30,7 +30,7 @@ import pybamm
 from hemcell.cell.cathodes import is_cathode_set
 from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
-from hemcell.cell.model import HEMHalfCell
+from hemcell.cell.model import POTENTIAL_SCALE_V, HEMHalfCell
 from hemcell.cell.options import CATHODES, HEMOptions
 from hemcell.cell.thermal import (
     anode_thermal_values,
@@ -96,19 +96,29 @@ class HEMFullCell(HEMHalfCell):
         )
         c_e = pybamm.concatenation(c_e_n, c_e_s, c_e_p)
         U0 = self._initial_potential()
+        # the potentials enter the solver as (φ − reference) / POTENTIAL_SCALE_V, as in the
+        # half cell (hemcell.cell.model): IDA's floor on them is atol × 100 V, 1 µV at the
+        # recipes' atol, not 10 nV on the anode's potentials near their zero (docs/cathodes.md
+        # "Solver scale of the potentials")
         phi_e_n = pybamm.Variable(
-            "Anode electrolyte potential [V]", domain="negative electrode", reference=-U0
+            "Anode electrolyte potential [V]", domain="negative electrode", reference=-U0,
+            scale=POTENTIAL_SCALE_V,
         )
         phi_e_s = pybamm.Variable(
-            "Separator electrolyte potential [V]", domain="separator", reference=-U0
+            "Separator electrolyte potential [V]", domain="separator", reference=-U0,
+            scale=POTENTIAL_SCALE_V,
         )
         phi_e_p = pybamm.Variable(
-            "Cathode electrolyte potential [V]", domain="positive electrode", reference=-U0
+            "Cathode electrolyte potential [V]", domain="positive electrode", reference=-U0,
+            scale=POTENTIAL_SCALE_V,
         )
         phi_e = pybamm.concatenation(phi_e_n, phi_e_s, phi_e_p)
-        phi_s_n = pybamm.Variable("Anode solid potential [V]", domain="negative electrode")
-        phi_s_p = pybamm.Variable("Cathode solid potential [V]", domain="positive electrode")
-        u_dl = pybamm.Variable("Anode double-layer potential [V]", domain="negative electrode")
+        phi_s_n = pybamm.Variable("Anode solid potential [V]", domain="negative electrode",
+                                  scale=POTENTIAL_SCALE_V)
+        phi_s_p = pybamm.Variable("Cathode solid potential [V]", domain="positive electrode",
+                                  scale=POTENTIAL_SCALE_V)
+        u_dl = pybamm.Variable("Anode double-layer potential [V]", domain="negative electrode",
+                               scale=POTENTIAL_SCALE_V)
         c_s_p = pybamm.Variable(
             "Cathode particle concentration [mol.m-3]",
             domain="positive particle",
