@@ -112,13 +112,17 @@ class Measurement:
         ``quantity -> Column``.
     first_line
         File line of the first data row (for messages: row ``k`` is line
-        ``first_line + k - 1``).
+        ``first_line + k - 1`` unless ``row_lines`` says otherwise).
+    row_lines
+        File line of each data row (comment lines may sit between rows); empty for an
+        instrument file.
     """
 
     path: Path
     sha256: str
     columns: dict[str, Column] = field(default_factory=dict)
     first_line: int = 2
+    row_lines: list[int] = field(default_factory=list)
 
     def __contains__(self, quantity: str) -> bool:
         return quantity in self.columns
@@ -131,8 +135,9 @@ class Measurement:
 
     def where(self, quantity: str, row: int) -> str:
         """``file: column 'header', row k (line n)`` for an error message (row 1-based)."""
-        return (f"{self.path.name}: column '{self.columns[quantity].header}', row {row} "
-                f"(line {self.first_line + row - 1})")
+        line = self.row_lines[row - 1] if self.row_lines else self.first_line + row - 1
+        header = self.columns[quantity].header
+        return f"{self.path.name}: column '{header}', row {row} (line {line})"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -189,6 +194,88 @@ def _delimiter(header: str) -> str:
     return max(_DELIMITERS, key=lambda d: (header.count(d), d == ","))
 
 
+@dataclass
+class TextTable:
+    """A delimited text file: its header and data rows, comments and blank lines left out.
+
+    Attributes
+    ----------
+    header
+        The header row's cells (empty for a file of comments only).
+    rows
+        Each data row's cells, trailing empty cells beyond the header removed.
+    lines
+        File line (1-based) of each row.
+    header_line
+        File line of the header row.
+    separator
+        The column separator (the one the header row uses most).
+    """
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+    header_line: int
+    separator: str
+
+    @property
+    def decimal_comma(self) -> bool:
+        """With semicolons or tabs between columns a comma is a decimal comma."""
+        return self.separator != ","
+
+    def number(self, cell: str) -> float:
+        """The number in a cell (NaN when empty; ``ValueError`` for text)."""
+        return _number(cell, self.decimal_comma)
+
+
+def read_table(path: str | Path) -> TextTable:
+    """Split a delimited text file (a measurement CSV, a sweep's CSV of points).
+
+    The first line that is neither blank nor a ``#`` comment is the header; its most
+    frequent separator (comma, semicolon or tab) separates every row; cells may be
+    quoted (``"intercalation,conversion"``). The text is UTF-8 or UTF-16 with or
+    without a byte-order mark (:func:`_read_text`).
+
+    Raises
+    ------
+    InputError
+        Bytes that are not such text, or a row with more cells than the header (naming
+        the file, the row and its line): a value split by the separator, e.g. a decimal
+        comma in a comma-separated file, used to be dropped or read into the next column.
+    """
+    import csv
+
+    p = Path(path)
+    numbered = [(n, line) for n, line in enumerate(_read_text(p).splitlines(), start=1)
+                if line.strip() and not line.lstrip().startswith("#")]
+    if not numbered:
+        return TextTable([], [], [], 0, ",")
+    (header_line, head), body = numbered[0], numbered[1:]
+    sep = _delimiter(head)
+
+    def cells(line: str) -> list[str]:
+        return next(csv.reader([line], delimiter=sep, skipinitialspace=True))
+
+    header = cells(head)
+    while len(header) > 1 and not header[-1].strip():  # a trailing separator
+        header.pop()
+    rows, lines = [], []
+    for k, (n, line) in enumerate(body, start=1):
+        row = cells(line)
+        while len(row) > len(header) and not row[-1].strip():
+            row.pop()
+        if len(row) > len(header):
+            raise InputError(f"{p.name}: row {k} (line {n})", f"{len(row)} cells",
+                             f"at most {len(header)} cells, one per header column "
+                             f"('{head.strip()}')",
+                             hint="a decimal comma in a comma-separated file splits a number: "
+                             "write decimal points, or separate the columns by semicolons"
+                             if sep == "," else None)
+        rows.append(row)
+        lines.append(n)
+    return TextTable(header, rows, lines, header_line, sep)
+
+
 def _read_text(p: Path) -> str:
     """The file's text: UTF-8 (with or without a byte-order mark) or UTF-16 with one.
 
@@ -226,27 +313,20 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     p = Path(path)
     if not p.is_file():
         raise InputError("data file", str(p), "an existing CSV or instrument file")
-    lines = _read_text(p).splitlines()
-    start = 0
-    def comment(line: str) -> bool:
-        return not line.strip() or line.lstrip().startswith("#")
-
-    while start < len(lines) and comment(lines[start]):
-        start += 1
-    if start >= len(lines):
+    table = read_table(p)
+    if not table.header:
         raise InputError(f"{p.name}", "an empty file", f"a header row, e.g. '{_EXAMPLE_HEADER}', "
                          "and at least two data rows")
-    sep = _delimiter(lines[start])
-    headers = lines[start].split(sep)
-    rows = [ln.split(sep) for ln in lines[start + 1:] if not comment(ln)]
+    headers, rows = table.header, table.rows
     # A curve needs two points, and so does a spectrum: one frequency gives two numbers
     # (Re Z, Im Z) that a two-parameter arc matches exactly, judging nothing. A table
     # (per cycle, per C-rate) may have one row.
     least = 2 if "time" in required or "frequency" in required else 1
     if len(rows) < least:
         raise InputError(f"{p.name}", f"{len(rows)} data row(s)", f"at least {least} data "
-                         f"row(s) under the header '{lines[start].strip()}'")
-    meas = Measurement(p, file_sha256(p), first_line=start + 2)
+                         f"row(s) under the header '{table.separator.join(headers)}'")
+    meas = Measurement(p, file_sha256(p), first_line=table.header_line + 1,
+                       row_lines=table.lines)
     for j, header in enumerate(headers):
         where = f"{p.name}: column {j + 1} '{header.strip()}'"
         quantity, unit = _split_header(header, where)
@@ -260,10 +340,10 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
         values = np.full(len(cells), math.nan)
         for k, cell in enumerate(cells):
             try:
-                values[k] = _number(cell, decimal_comma=sep != ",")
+                values[k] = table.number(cell)
             except ValueError:
                 raise InputError(f"{p.name}: column '{header.strip()}', row {k + 1} "
-                                 f"(line {meas.first_line + k})", cell.strip(),
+                                 f"(line {table.lines[k]})", cell.strip(),
                                  "a number in every row (the unit belongs in the header)"
                                  ) from None
         meas.columns[quantity] = Column(header.strip(), unit, si_unit, sign * factor * values)

@@ -21,7 +21,6 @@ bad spec fails at once, naming the field, the value and what is allowed.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import itertools
 import math
@@ -40,7 +39,7 @@ TOP_LEVEL_KEYS = {"description", "command", "arguments", "options", "set", "para
                   "mpi_ranks"}
 AXIS_KEYS = {"values", "linspace", "logspace", "unit", "option", "template"}
 POINTS_KEYS = {"csv", "columns"}
-COLUMN_KEYS = {"unit", "option"}
+COLUMN_KEYS = {"unit", "option", "template"}
 SEED_KEYS = {"parameter", "option", "value", "per_point"}
 RESULTS_FILES = ("summary.json", "metrics.json", "parameters_si.json", "comparison.json")
 #: commands whose results are in one file other than ``summary.json`` / ``metrics.json``
@@ -514,11 +513,19 @@ def _parse_points(raw: Any, command: Command, base: Path, field: str) -> Block:
     columns = raw.get("columns") or {}
     if not isinstance(columns, dict):
         raise InputError(f"{field}.columns", columns, "a mapping of column name to unit/option")
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.reader(fh) if r and not r[0].lstrip().startswith("#")]
-    if len(rows) < 2:
+    from hemcell.measurements import read_table
+
+    table = read_table(path)  # the measurement files' reading: BOM, ';' and decimal comma
+    if not table.rows:
         raise InputError(f"{field}.csv", str(path), "a header row and at least one point")
-    header, body = rows[0], rows[1:]
+    header, body = table.header, table.rows
+
+    def item(cell: str) -> Any:
+        try:
+            return table.number(cell) if cell else cell
+        except ValueError:
+            return cell
+
     axes = []
     for j, head in enumerate(header):
         name, _, rest = head.strip().partition("[")
@@ -528,13 +535,13 @@ def _parse_points(raw: Any, command: Command, base: Path, field: str) -> Block:
             raise InputError(f"{field}.columns.{name}", col, f"keys {sorted(COLUMN_KEYS)}")
         unit = col.get("unit") or (rest.rstrip("] ").strip() or None)
         cells = []
-        for i, row in enumerate(body):
+        for row, line in zip(body, table.lines, strict=True):
             if len(row) != len(header):
-                raise InputError(f"{path.name} row {i + 2}", row, f"{len(header)} cells")
+                raise InputError(f"{path.name} line {line}", row, f"{len(header)} cells")
             cells.append(row[j].strip())
-        items: list[Any] = [float(c) if _is_number_text(c) else c for c in cells]
+        items: list[Any] = [item(c) for c in cells]
         sub = {"values": items, **({"unit": unit} if unit else {}),
-               **({"option": col["option"]} if "option" in col else {})}
+               **{k: col[k] for k in ("option", "template") if k in col}}
         axes.append(_parse_axis(name, sub, command, f"{path.name}: column {name}"))
     return Block("row", tuple(axes))
 

@@ -40,3 +40,35 @@ def test_an_angle_in_another_quantity_is_refused(tmp_path):
     with pytest.raises(InputError) as exc:
         read_csv(_write(tmp_path, "time [rad*s],voltage [V]\n0,2\n1,1.9\n"))
     assert "time [rad*s]" in exc.value.field and "angle" in exc.value.allowed
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path):
+    """Decimal commas in a comma-separated file: '2,09' became two cells, the extra cells
+    were dropped and the voltage column read the current (refused as '200 V outside the
+    model's window')."""
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, "time [s],current [mA/g],voltage [V]\n"
+                                  "0,200,2,09\n10,200,1,95\n"))
+    assert exc.value.field == "data.csv: row 1 (line 2)", exc.value
+    assert "at most 3 cells" in exc.value.allowed and "decimal comma" in exc.value.hint
+    with pytest.raises(InputError) as exc:  # a rate table with a stray third cell
+        read_csv(_write(tmp_path, "c_rate [1/h],capacity [mAh/g]\n0.1,152.8,7\n1,143.6\n"),
+                 required=("c_rate", "capacity"))
+    assert "row 1 (line 2)" in exc.value.field
+
+
+def test_trailing_separators_quoted_headers_and_comment_lines_are_read(tmp_path):
+    m = read_csv(_write(tmp_path, '"time [s]","voltage [V]",\n0,2.0,\n# pause\n10,1.9,\n'))
+    assert np.allclose(m["voltage"], [2.0, 1.9])
+    with pytest.raises(InputError) as exc:  # the line of a row after a comment line
+        read_csv(_write(tmp_path, "time [s],voltage [V]\n0,2\n# pause\n10,x\n"))
+    assert "row 2 (line 4)" in exc.value.field
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, "time [s],voltage [V]\n0,2\n# pause\n10,nan\n"))
+    assert "row 2 (line 4)" in exc.value.field
+
+
+def test_semicolons_with_decimal_commas_and_a_bom_are_read(tmp_path):
+    path = tmp_path / "eu.csv"
+    path.write_bytes("\ufefftime [s];voltage [V]\n0;2,05\n10;1,95\n".encode("utf-8"))
+    assert np.allclose(read_csv(path)["voltage"], [2.05, 1.95])
