@@ -351,8 +351,44 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     return meas
 
 
+#: Quantities that are magnitudes > 0: a frequency, a C-rate, a Li‖Li or Li‖Cu test's
+#: current density, areal capacity and time to failure, a nucleation overpotential.
+POSITIVE_QUANTITIES = ("frequency", "c_rate", "current_density", "areal_capacity",
+                       "time_to_failure", "overpotential")
+#: Quantities that are magnitudes >= 0: a retention, a Coulombic efficiency, and a
+#: capacity in a table (a file without time: per cycle, per C-rate). A curve's capacity
+#: may count a charge negative.
+NON_NEGATIVE_QUANTITIES = ("retention", "coulombic_efficiency", "capacity")
+
+
+def _check_magnitudes(meas: Measurement) -> None:
+    """Refuse a value <= 0 of :data:`POSITIVE_QUANTITIES`, < 0 of
+    :data:`NON_NEGATIVE_QUANTITIES` (naming file, column and row)."""
+    for q, col in meas.columns.items():
+        strict = q in POSITIVE_QUANTITIES
+        if not strict and (q not in NON_NEGATIVE_QUANTITIES
+                           or (q == "capacity" and "time" in meas)):
+            continue
+        bad = np.flatnonzero(col.values <= 0 if strict else col.values < 0)
+        if not bad.size:
+            continue
+        k = int(bad[0]) + 1
+        if q == "frequency":  # its unit may be angular (rad/s): shown in Hz
+            raise InputError(meas.where(q, k), f"{col.values[k - 1]:g} Hz",
+                             "a frequency > 0 (any order)")
+        head = col.header.strip()
+        flipped = head[1:].strip() if head[:1] in ("-", "−") else f"-{head}"
+        value = col.values[k - 1]
+        raise InputError(meas.where(q, k), f"{value / unit_factor(col):g} {col.unit}",
+                         f"{q.replace('_', ' ')} {'> 0' if strict else '>= 0'} in every row "
+                         "(a magnitude)",
+                         hint="a column the instrument counts negative is read negated with a "
+                         f"minus before its name: '{flipped}'" if value < 0 else None)
+
+
 def check(meas: Measurement, required: Sequence[str] = ("time", "voltage")) -> None:
-    """Refuse missing columns, NaN/missing values, a frequency <= 0 and a time that does
+    """Refuse missing columns, NaN/missing values, a magnitude (a frequency, a C-rate, a
+    table's capacity, ...: :func:`_check_magnitudes`) <= 0 or < 0, and a time that does
     not strictly increase (frequencies may come in any order: each row is one point).
 
     Raises
@@ -371,13 +407,7 @@ def check(meas: Measurement, required: Sequence[str] = ("time", "voltage")) -> N
         raise InputError(f"{meas.path.name}: columns", have,
                          f"columns {' and '.join(repr(q + ' [unit]') for q in required)} "
                          f"(missing: {', '.join(missing)})")
-    if "frequency" in meas:
-        f = meas["frequency"]
-        low = np.flatnonzero(f <= 0)
-        if low.size:
-            k = int(low[0]) + 1
-            raise InputError(meas.where("frequency", k), f"{f[k - 1]:g} Hz",
-                             "a frequency > 0 (any order)")
+    _check_magnitudes(meas)
     if "time" not in meas:
         return
     t = meas["time"]

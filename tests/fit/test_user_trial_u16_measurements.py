@@ -72,3 +72,44 @@ def test_semicolons_with_decimal_commas_and_a_bom_are_read(tmp_path):
     path = tmp_path / "eu.csv"
     path.write_bytes("\ufefftime [s];voltage [V]\n0;2,05\n10;1,95\n".encode("utf-8"))
     assert np.allclose(read_csv(path)["voltage"], [2.05, 1.95])
+
+
+@pytest.mark.parametrize(("text", "required", "column", "row"), [
+    # negative capacities of a rate table were fitted (both values at their bounds)
+    ("c_rate [1/h],capacity [mAh/g]\n0.1,-152.8\n1,-143.6\n", ("c_rate", "capacity"),
+     "capacity [mAh/g]", 1),
+    # a C-rate of 0 was refused as `--c-rates: got [0.0, 1.0]`, not naming the file
+    ("c_rate [1/h],capacity [mAh/g]\n0.1,152.8\n0,150\n", ("c_rate", "capacity"),
+     "c_rate [1/h]", 2),
+    # a current density of 0 crashed a nucleation fit (ZeroDivisionError, exit 1)
+    ("current_density [mA/cm**2],areal_capacity [mAh/cm**2],overpotential [mV]\n0,1,237.8\n",
+     ("current_density", "areal_capacity", "overpotential"), "current_density [mA/cm**2]", 1),
+    # a negative overpotential was fitted to the shape factor's bound
+    ("current_density [mA/cm**2],areal_capacity [mAh/cm**2],overpotential [mV]\n1,1,-237.8\n",
+     ("current_density", "areal_capacity", "overpotential"), "overpotential [mV]", 1),
+    # refused as `symmetric cell: got (10.0, 36000.0, 0.0)`, in SI, naming no file
+    ("current_density [mA/cm**2],areal_capacity [mAh/cm**2],time_to_failure [h]\n1,1,0\n",
+     ("current_density", "areal_capacity", "time_to_failure"), "time_to_failure [h]", 1),
+    ("cycle [1],capacity [mAh/g]\n1,140\n5,-139\n", ("cycle", "capacity"),
+     "capacity [mAh/g]", 2),
+    ("cycle [1],retention [%]\n1,100\n300,-88\n", ("cycle", "retention"), "retention [%]", 2),
+])
+def test_a_table_value_that_must_be_a_magnitude_names_file_column_and_row(
+        tmp_path, text, required, column, row):
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, text), required=required)
+    assert exc.value.field == f"data.csv: column '{column}', row {row} (line {row + 1})"
+    assert "a magnitude" in exc.value.allowed
+    negative = exc.value.value.startswith("-")
+    assert (exc.value.hint is not None and "minus before its name" in exc.value.hint) == negative
+
+
+def test_a_negated_table_column_and_a_curve_s_negative_capacity_are_read(tmp_path):
+    m = read_csv(_write(tmp_path, "c_rate [1/h],-capacity [mAh/g]\n0.1,-152.8\n"),
+                 required=("c_rate", "capacity"))
+    assert m["capacity"][0] > 0
+    m = read_csv(_write(tmp_path, "time [s],voltage [V],capacity [mAh/g]\n0,3,0\n10,3.1,-1\n"))
+    assert m["capacity"][1] < 0  # a charge on a curve: its sign is the curve's direction
+    m = read_csv(_write(tmp_path, "cycle [1],capacity [mAh/g]\n1,140\n400,0\n"),
+                 required=("cycle", "capacity"))
+    assert m["capacity"][1] == 0  # a dried-out cell's cycles hold nothing
