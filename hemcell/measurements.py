@@ -6,7 +6,8 @@ from data it would misread. Every problem is an :class:`~hemcell.errors.InputErr
 naming the file, the column and the row.
 
 CSV
-    One header row ``quantity [unit]`` per column, e.g.::
+    One header row ``quantity [unit]`` per column (or ``Quantity (unit)``,
+    ``quantity/unit`` as cyclers write them), e.g.::
 
         # synthetic: simulated with ... (comment lines start with '#')
         time [s],current [mA],voltage [V],capacity [mAh/g]
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,13 +148,35 @@ def file_sha256(path: str | Path) -> str:
 
 
 def _split_header(text: str, where: str) -> tuple[str, str]:
-    """``'current [mA/g]'`` → (``'current'``, ``'mA/g'``)."""
+    """``'current [mA/g]'`` → (``'current'``, ``'mA/g'``); also as cyclers write the
+    unit: ``'Current (mA/g)'`` and ``'current/mA/g'`` (EC-Lab's form). The name comes back
+    in lower case with spaces and inner hyphens as underscores (``'C-rate (1/h)'`` →
+    ``c_rate``), a leading minus (a negated column) kept."""
     head = text.strip()
-    if not (head.endswith("]") and "[" in head):
+    name = unit = ""
+    if head.endswith("]") and "[" in head:
+        name, _, unit = head[:-1].partition("[")
+    elif head.endswith(")") and "(" in head:
+        name, _, unit = head[:-1].rpartition("(")
+    elif "/" in head:
+        name, _, unit = head.partition("/")
+    if not name.strip() or not unit.strip():
         raise InputError(where, head, "a header 'quantity [unit]', e.g. 'time [s]', "
-                         "'current [mA/g]', 'voltage [V]', 'capacity [mAh/g]'")
-    name, _, unit = head[:-1].partition("[")
-    return name.strip().lower(), unit.strip()
+                         "'current [mA/g]', 'voltage [V]', 'capacity [mAh/g]' (or "
+                         "'Voltage (V)', 'time/s')", hint=_eclab_hint(head))
+    name = name.strip().lower()
+    sign, name = (name[0], name[1:].strip()) if name[:1] in ("-", "−") else ("", name)
+    return sign + re.sub(r"[\s\-]+", "_", name), unit.strip()
+
+
+def _eclab_hint(header: str) -> str | None:
+    """How an EC-Lab column name is written in a CSV (``'Ewe/V'`` → ``'voltage [V]'``;
+    EC-Lab's current and charge count oxidation as positive: ``'-current [mA]'``)."""
+    if header.strip() not in _ECLAB:
+        return None
+    quantity, unit, sign = _ECLAB[header.strip()]
+    return (f"EC-Lab's column '{header.strip()}' is read from its .mpr/.mpt files; in a CSV "
+            f"write '{'-' if sign < 0 else ''}{quantity} [{unit}]'")
 
 
 def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
@@ -333,6 +357,9 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
         sign = 1.0
         if quantity[:1] in ("-", "−"):  # a negated column: impedance exports' −Z''
             quantity, sign = quantity[1:].strip(), -1.0
+        if quantity not in QUANTITIES:
+            raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}",
+                             hint=_eclab_hint(header))
         si_unit, factor = _si_unit(quantity, unit, where)
         if quantity in meas.columns:
             raise InputError(where, header.strip(), "each quantity once")

@@ -113,3 +113,27 @@ def test_a_negated_table_column_and_a_curve_s_negative_capacity_are_read(tmp_pat
     m = read_csv(_write(tmp_path, "cycle [1],capacity [mAh/g]\n1,140\n400,0\n"),
                  required=("cycle", "capacity"))
     assert m["capacity"][1] == 0  # a dried-out cell's cycles hold nothing
+
+
+def test_units_in_parentheses_or_after_a_slash_as_cyclers_write_them(tmp_path):
+    """'Time (s)', 'Voltage (V)', 'Capacity (mAh/g)' and 'time/s' were refused ('allowed:
+    a header quantity [unit]'): the cycler's own export had to be rewritten by hand."""
+    text = ("Time (min),Current (mA/g),Voltage (V),Capacity (mAh/g)\n"
+            "0,100,2.1,0\n1,100,1.5,1.6667\n")
+    m = read_csv(_write(tmp_path, text))
+    assert np.allclose(m["time"], [0, 60]) and np.allclose(m["current"], 100)
+    m = read_csv(_write(tmp_path, "time/s,voltage/V,capacity/mAh/g\n0,2.1,0\n60,1.5,1.6667\n"))
+    assert np.allclose(m["time"], [0, 60]) and m.columns["capacity"].per_mass
+    m = read_csv(_write(tmp_path, "C-rate (1/h),Coulombic efficiency [%],-Z imag (ohm)\n"
+                                  "1,99,2\n"), required=("c_rate",))
+    assert np.isclose(m["c_rate"][0], 1 / 3600) and m["z_imag"][0] == -2
+
+
+@pytest.mark.parametrize(("header", "written"), [("Ewe/V", "voltage [V]"),
+                                                 ("I/mA", "-current [mA]"),
+                                                 ("freq/Hz", "frequency [Hz]"),
+                                                 ("-Im(Z)/Ohm", "-z_imag [ohm]")])
+def test_an_eclab_column_name_in_a_csv_gets_its_hemcell_header(tmp_path, header, written):
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, f"time [s],{header}\n0,1\n1,1\n"))
+    assert header in exc.value.field and f"write '{written}'" in exc.value.hint
