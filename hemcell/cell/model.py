@@ -50,16 +50,16 @@ from hemcell.errors import InputError
 
 __all__ = ["HEMHalfCell", "Inventory", "check_mechanisms"]
 
-#: Solver scale of the half-cell's potential unknowns (P2D: electrolyte and solid
-#: potentials; single particle: Δφ; both: the double layer's u) [V]; numerical, not
-#: physical (assumed: IDA keeps the scaled unknown φ / 100 V to rtol |φ| + atol × 100 V,
-#: i.e. the recipes' atol 10⁻⁸ becomes 1 µV on a potential, what their rtol 10⁻⁶ allows
-#: a potential of 1 V). A
+#: Solver scale of the potential unknowns [V] (P2D half cell: electrolyte and solid
+#: potentials; single particle: Δφ; both: the double layer's u; the full cells'
+#: potentials, hemcell.cell.full_cell); numerical, not physical (assumed: IDA keeps the
+#: scaled unknown φ / 100 V to rtol |φ| + atol × 100 V, i.e. the recipes' atol 10⁻⁸
+#: becomes 1 µV on a potential, what their rtol 10⁻⁶ allows a potential of 1 V). A
 #: potential's zero is a reference (Li/Li⁺), not a magnitude: with scale 1 V the anode's
 #: potentials at 0.01–0.3 V (alloying stages, the rest after the discharge) were held to
 #: 2 × 10⁻⁸ – 3 × 10⁻⁷ V, tighter than anywhere else in the cycle. Same results within the
 #: solver tolerance, fewer steps and Newton iterations (docs/anode.md "Numerics", "Which
-#: states hold the steps").
+#: states hold the steps"; docs/cathodes.md "Solver scale of the potentials").
 POTENTIAL_SCALE_V = 100.0
 
 
