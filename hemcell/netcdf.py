@@ -33,6 +33,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hemcell.runinfo import FILE_MODE
+
 if TYPE_CHECKING:
     import numpy as np
     import xarray as xr
@@ -153,7 +155,7 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, **cf: Any) -> Path:
     os.close(fd)
     try:
         cf_dataset(ds, **cf).to_netcdf(tmp, engine=engine())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

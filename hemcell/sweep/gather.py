@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hemcell.errors import shorten
-from hemcell.netcdf import cf_dataset
-from hemcell.runinfo import FILE_MODE, write_json
+from hemcell.netcdf import write_netcdf
+from hemcell.runinfo import write_json
 from hemcell.sweep.spec import Axis, SweepSpec
 from hemcell.sweep.store import PointStore, pick_output
 
@@ -264,16 +264,6 @@ def _heatmap(fig: Any, ax: Any, ds: Any, da: Any, ydim: str, xdim: str, label: s
     fig.colorbar(mesh, ax=ax, label=label)
 
 
-def netcdf_engine() -> str:
-    """``h5netcdf`` (netCDF4) when h5py is installed, else ``scipy`` (netCDF3 classic).
-
-    h5netcdf >= 1.8 no longer pulls in h5py; both files open with ``xarray.open_dataset``.
-    """
-    import importlib.util
-
-    return "h5netcdf" if importlib.util.find_spec("h5py") is not None else "scipy"
-
-
 def gather(spec: SweepSpec, out: Path, plots: bool = True) -> tuple[Path, Path | None, int]:
     """Write ``results.nc``, ``failures.json`` and ``results.png`` (not with
     ``plots=False``) from the point files.
@@ -284,22 +274,11 @@ def gather(spec: SweepSpec, out: Path, plots: bool = True) -> tuple[Path, Path |
         The dataset file, the figure (``None`` if nothing finished) and the number of
         failed points.
     """
-    import os
-    import tempfile
-
     for stale in out.glob(".results.*"):  # temporary files of a run killed while writing
         stale.unlink(missing_ok=True)
     ds, failures = collect(spec, out)
     write_json(out / "failures.json", failures)
-    fd, tmp = tempfile.mkstemp(prefix=".results.", suffix=".nc.tmp", dir=out)
-    os.close(fd)
-    try:
-        cf_dataset(ds, title=f"hemcell sweep: {spec.command}").to_netcdf(
-            tmp, engine=netcdf_engine())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, out / "results.nc")
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    write_netcdf(ds, out / "results.nc", title=f"hemcell sweep: {spec.command}")
     outputs = [k for k in ds.data_vars if k not in ("status", "point_id")]
     figure = plot_summary(ds, outputs, out / "results.png") if plots else None
     if figure is None:  # nothing finished, or no plots: no figure of an earlier run left

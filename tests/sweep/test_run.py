@@ -75,6 +75,18 @@ def test_results_are_labelled_with_units_and_values_reach_the_command(reference)
     assert json.loads((out / "failures.json").read_text()) == []
 
 
+def test_results_pass_the_cf_compliance_checker(reference, tmp_path):
+    """docs/sweeps.md: the IOOS compliance checker (6.1, ``cf:1.10``) passes
+    ``results.nc`` with no error or warning."""
+    from compliance_checker.runner import CheckSuite, ComplianceChecker
+
+    out, _ = reference
+    CheckSuite.load_all_available_checkers()
+    passed, errors = ComplianceChecker.run_checker(
+        str(out / "results.nc"), ["cf:1.10"], 0, "normal", str(tmp_path / "cf.txt"), "text")
+    assert passed and not errors, (tmp_path / "cf.txt").read_text()
+
+
 def test_seeds_reach_each_point_deterministically(reference):
     _, ds = reference
     spec = parse_spec(EXPORT_SPEC)
