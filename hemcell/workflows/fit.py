@@ -696,6 +696,10 @@ class _Problem:
     signal_si_per_unit = 1.0
     #: Progress lines of a long fit (:class:`FitProgress`; ``None``: none).
     progress: FitProgress | None = None
+    #: What :func:`fit_quality`'s warnings tell to check in data of this kind, and the
+    #: usual causes of a misfit of it
+    data_checks = "active mass, current, units"
+    misfit_causes = "a wrong active mass or current, a missing mechanism"
 
     def _init_common(self, spec: FitSpec) -> None:
         self.spec = spec
@@ -1322,6 +1326,8 @@ class LiMetalRateProblem(_Problem):
 
     signal_unit = "mAh/g"
     signal_si_per_unit = MAH_PER_G
+    data_checks = "units, the capacity per gram of LFP"
+    misfit_causes = "a wrong unit or basis, a process the model lacks"
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
@@ -1387,6 +1393,8 @@ class _TableProblem(_Problem):
     required: tuple[str, ...] = ()
     x_label = ""
     y_label = ""
+    data_checks = "units"
+    misfit_causes = "a wrong unit, a process the model lacks"
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
@@ -1771,6 +1779,10 @@ class ImpedanceProblem(_Problem):
     """
 
     signal_unit = "ohm"
+    data_checks = "units, the sign of z_imag"
+    misfit_causes = ("z_imag of the wrong sign (it is Im Z, negative on a capacitive arc: a "
+                     "−Z'' column is written '-z_imag [ohm]'), an impedance per area or of "
+                     "another cell, a process the model lacks")
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
@@ -2062,7 +2074,7 @@ def fit_quality(problem: _Problem, x: np.ndarray, r: np.ndarray) -> dict[str, An
                     f"its {side} bound ({par.in_unit(float(par.from_x(bound))):.4g} {par.unit}; "
                     f"within {BOUND_FRACTION:.0%} of the fit range): the bound, not the data, "
                     "sets it (its interval means nothing); widen the bounds or check the "
-                    "data (active mass, current, units)")
+                    f"data ({problem.data_checks})")
     n, p = problem.n_points(), len(x)
     chi2_red = limit = None
     if problem.spec.sigma is not None and n > p:
@@ -2073,8 +2085,8 @@ def fit_quality(problem: _Problem, x: np.ndarray, r: np.ndarray) -> dict[str, An
             warnings.append(
                 f"the residuals are {math.sqrt(chi2_red):.3g} times the stated noise σ "
                 f"(reduced chi-squared {chi2_red:.4g} > {limit:.3g}): the model does not "
-                "describe these data (a wrong active mass or current, a missing mechanism, a "
-                "value stopped at a bound); the intervals assume σ and are too narrow")
+                f"describe these data ({problem.misfit_causes}, a value stopped at a bound); "
+                "the intervals assume σ and are too narrow")
     return {"acceptable": not warnings, "at_bounds": at_bounds, "reduced_chi2": chi2_red,
             "reduced_chi2_limit": limit, "warnings": warnings}
 

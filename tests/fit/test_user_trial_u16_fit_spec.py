@@ -117,3 +117,25 @@ def test_a_singular_jacobian_prints_no_numpy_warning():
         warnings.simplefilter("error")
         st = statistics(problem, np.zeros(2))
     assert st["singular"] and not np.isfinite(st["ci"]).all()
+
+
+def test_an_impedance_misfit_names_the_sign_of_z_imag_not_an_active_mass(tmp_path):
+    """A spectrum given as −Z'' under `z_imag [ohm]` fitted POOR with the advice 'a wrong
+    active mass or current, a missing mechanism' (no mass or current in a spectrum)."""
+    import numpy as np
+
+    from hemcell.workflows.fit import fit_quality
+
+    spec = {"model": {"command": "eis symmetric", "anode": "bare"},
+            "data": [{"file": str(DATA / "synthetic_eis_li_li_bare.csv")}],
+            "fit": {"parameters": {"symmetric_cell_charge_transfer_resistance": {
+                "initial": "40 ohm", "bounds": ["5 ohm", "500 ohm"]}}, "multistart": 1,
+                "profile": False},
+            "objective": {"signal": "impedance", "noise": {"sigma": "0.2 ohm"}}}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    problem = make_problem(load_spec(path))
+    n = problem.n_points()
+    quality = fit_quality(problem, problem.lower.copy(), np.full(n, 50.0))
+    text = " ".join(quality["warnings"])
+    assert "-z_imag [ohm]" in text and "active mass" not in text, text
