@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -80,3 +81,6 @@ def app(
         typer.echo(f"warning: {warning}", err=True)
     figures = "" if no_plots else " fit.png," + (" profiles.png," if result.profiles else "")
     typer.echo(f"wrote {out}/fit.json, fitted_parameters.yaml,{figures} run.json")
+    command = result.problem.spec.model["command"]
+    typer.echo(f"predict with: hemcell {command} {shlex.join(record['use_with'])} (and the "
+               "protocol, temperature or rate to predict at)")

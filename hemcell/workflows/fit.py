@@ -2291,6 +2291,40 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
+def use_with(spec: FitSpec, record: Mapping[str, Any], out: Path) -> list[str]:
+    """Arguments that run the spec's command with its model (recipe, anode, ion,
+    mechanisms) and the fitted values, to which the rate, temperature or protocol of a
+    prediction is added.
+
+    ``--params OUT/fitted_parameters.yaml`` where the command takes a parameter set
+    (``cell run``, ``cell cycle-life``, ``eis anode``: the spec's ``model.params``), plus
+    ``--set`` for a fitted value that is not a set entry (``hemcell eis``'s own); the
+    ``limetal`` and ``eis symmetric|li-lfp`` commands read their anode's shipped set and
+    take none, so every fixed (``model.set``) and fitted value is a ``--set``.
+    """
+    from hemcell.params import registry
+
+    names = registry()
+    m = spec.model
+    args = [str(m["recipe"])] if m["command"].startswith("cell ") else \
+        ["--recipe", str(m["recipe"])] if "recipe" in m else []
+    for key in ("anode", "ion"):
+        if m.get(key):
+            args += [f"--{key}", str(m[key])]
+    if m.get("mechanisms"):
+        args += ["--mechanisms", ",".join(m["mechanisms"])]
+    takes_set = "params" in m
+    if takes_set:
+        args += ["--params", str(out / "fitted_parameters.yaml")]
+    if not takes_set:
+        for item in spec.model["set"]:
+            args += ["--set", item]
+    for name, e in record["parameters"].items():
+        if not takes_set or name not in names:
+            args += ["--set", f"{name}={_fmt(e['value'])} {e['unit']}"]
+    return args
+
+
 def fitted_set(res: FitResult, record: Mapping[str, Any], out: Path) -> dict[str, Any]:
     """``fitted_parameters.yaml``: a set that ``extends:`` the base set (not rewriting it).
 
@@ -2411,6 +2445,7 @@ def write_outputs(res: FitResult, out_dir: str | Path,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     record = result_record(res)
+    record["use_with"] = use_with(res.problem.spec, record, out)
     write_json(out / "fit.json", record)
     pset = fitted_set(res, record, out)
     text = ("# Written by `hemcell fit`; a new set that extends the base set (which is not "

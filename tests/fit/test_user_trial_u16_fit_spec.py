@@ -139,3 +139,40 @@ def test_an_impedance_misfit_names_the_sign_of_z_imag_not_an_active_mass(tmp_pat
     quality = fit_quality(problem, problem.lower.copy(), np.full(n, 50.0))
     text = " ".join(quality["warnings"])
     assert "-z_imag [ohm]" in text and "active mass" not in text, text
+
+
+def _parsed(command: str, args: list[str]) -> dict:
+    from hemcell.sweep.commands import resolve_command
+
+    return resolve_command(command).parse_args([*args, "--out", "OUT"])
+
+
+def test_use_with_runs_a_cell_command_on_the_fitted_set(tmp_path):
+    """fitting.md said the new set 'runs with --params DIR/fitted_parameters.yaml'; a
+    prediction also needs the fit's recipe and mechanisms (the synthetic curves use four
+    of six): fit.json's `use_with` and the terminal's 'predict with:' line give them."""
+    from hemcell.workflows.fit import use_with
+
+    path = _cell_spec(tmp_path, "conversion_exchange_current_density", "3e-3 A/m**2",
+                      ["1e-5 A/m**2", "1e-1 A/m**2"])
+    record = {"parameters": {"conversion_exchange_current_density": {
+        "value": 1.0e-3, "unit": "A/m**2"}}}
+    args = use_with(load_spec(path), record, tmp_path / "out")
+    assert args == ["hem_half_cell_sp", "--mechanisms",
+                    "intercalation,conversion,alloying,space_charge",
+                    "--params", str(tmp_path / "out" / "fitted_parameters.yaml")]
+    kwargs = _parsed("cell run", [*args, "--protocol", "Discharge at 1 A/g until 0.01 V"])
+    assert kwargs["params"].endswith("fitted_parameters.yaml")
+
+
+def test_use_with_gives_li_metal_commands_their_values_as_set(tmp_path):
+    """`limetal` and `eis symmetric` take no --params: the fitted set could not be run."""
+    from hemcell.workflows.fit import use_with
+
+    path = _rate_spec(tmp_path, {}, sets=["lfp_charged_stoichiometry=0.09"])
+    record = {"parameters": {"lfp_particle_diffusivity": {"value": 8.29e-19,
+                                                         "unit": "m**2/s"}}}
+    args = use_with(load_spec(path), record, tmp_path)
+    assert args == ["--anode", "coated", "--set", "lfp_charged_stoichiometry=0.09",
+                    "--set", "lfp_particle_diffusivity=8.29e-19 m**2/s"]
+    assert _parsed("limetal rate", args)["set_"] == args[3::2]
