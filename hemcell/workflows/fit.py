@@ -1021,7 +1021,9 @@ class FitProblem(_Problem):
         return out
 
     def _dataset(self, d: DataSpec) -> DataSet:
-        meas = read_measurement(d.file)
+        by_capacity = self.spec.signal == "voltage_vs_capacity"
+        meas = read_measurement(d.file, required=("capacity", "voltage") if by_capacity
+                                else ("time", "voltage"))
         si, name = self.base.si, d.file.name
         check_voltage_window(meas, float(si["lower_voltage_cutoff"]),
                              float(si["upper_voltage_cutoff"]))
@@ -1059,11 +1061,15 @@ class FitProblem(_Problem):
                              hint="add `protocol: Discharge at 0.1 A/g until 0.01 V` to the "
                              "data set")
         constant = bool(np.all(shape == shape[0]))
-        t = meas["time"] - meas["time"][0]
-        if self.spec.signal == "voltage_vs_time":
-            model_t, x_axis, x_label = t, t / 3600.0, "time (h)"
+        if "time" not in meas:  # a voltage-capacity curve at one constant current
+            model_t, x_axis, x_label = self._constant_current_times(d, meas, shape, per_mass)
+            t = model_t
         else:
-            model_t, x_axis, x_label = self._capacity_times(d, meas, shape, per_mass, t)
+            t = meas["time"] - meas["time"][0]
+            if self.spec.signal == "voltage_vs_time":
+                model_t, x_axis, x_label = t, t / 3600.0, "time (h)"
+            else:
+                model_t, x_axis, x_label = self._capacity_times(d, meas, shape, per_mass, t)
         stops = np.zeros(0) if constant else current_steps(t, shape)
         return DataSet(d, meas, np.asarray(shape, float), per_mass, constant, t, model_t,
                        meas["voltage"], x_axis, x_label, stops_s=stops)
@@ -1093,6 +1099,33 @@ class FitProblem(_Problem):
                              hint="the column and the protocol disagree: check the column's "
                              f"unit and data[{d.index}].active_mass (the model's electrode "
                              f"holds {self.base.mass_g * 1e3:.4g} mg)")
+
+    def _constant_current_times(self, d: DataSpec, meas: Measurement, shape: np.ndarray,
+                                per_mass: bool) -> tuple[np.ndarray, np.ndarray, str]:
+        """Model times of a curve without time (voltage against capacity, as a paper's
+        figure or a cycler's V-Q export gives it): at one constant current I the charge Q
+        is passed at t = Q / |I|.
+
+        Raises
+        ------
+        InputError
+            A current that is not one constant value (a varying one needs the times).
+        """
+        if not np.all(shape == shape[0]):
+            raise InputError(f"{d.file.name}: columns", [c.header for c in meas.columns.values()],
+                             "a 'time [s]' column with a current that varies (without time, "
+                             "the data set's one-step constant-current protocol)")
+        col = meas.columns["capacity"]
+        mass_kg = self.base.mass_g * 1e-3
+        values, cap_per_mass = on_active_mass(d, col.values, col.per_mass,
+                                              f"the column '{col.header}'", self.base.mass_g)
+        cap = np.abs(values) * (mass_kg if cap_per_mass else 1.0)  # A s
+        back = np.flatnonzero(np.diff(cap) <= 0)
+        if back.size:
+            raise InputError(meas.where("capacity", int(back[0]) + 2), "not increasing",
+                             "a capacity that increases along the curve")
+        i_abs = abs(float(shape[0])) * (mass_kg if per_mass else 1.0)  # A
+        return cap / i_abs, cap / mass_kg / 3.6, "capacity (mAh/g)"
 
     def _capacity_times(self, d: DataSpec, meas: Measurement, shape: np.ndarray,
                         per_mass: bool, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
