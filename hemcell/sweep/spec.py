@@ -494,6 +494,11 @@ def _parse_axis(name: str, raw: Any, command: Command, field: str) -> Axis:
 
     numeric_only = option is None and name in registry()
     values, unit = _expand_values(raw, field, numeric_only)
+    if template is not None and unit is not None and raw.get("unit") is None:
+        # the template gets the bare number: in the first value's unit, not the text's
+        raise InputError(f"{field}.unit", None, f"the unit the template's {{value}} is written "
+                         f"in, e.g. unit: A/g for '{template}': values written with units "
+                         f"({unit}) are converted to it")
     return _make_axis(name, values, unit, option, command, field, template)
 
 

@@ -54,3 +54,20 @@ def test_a_temperature_in_coulomb_keeps_the_celsius_hint(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "ambient_temperature.values[0]" in err, err
     assert "hint:" in err and "degC" in err and "298.15 K" in err, err
+
+
+def test_values_with_units_in_a_template_need_the_template_s_unit():
+    """`values: [500 mA/g, 1 A/g]` into 'Discharge at {value} A/g': the template got the
+    bare numbers in the first value's unit, 'Discharge at 500.0 A/g' (1000 times the
+    current), and --check said ok."""
+    axis = {"option": "--protocol", "template": "Discharge at {value} A/g until 0.01 V",
+            "values": ["500 mA/g", "1 A/g"]}
+    spec = {**CELL, "options": {"--params": "heo_rocksalt_mgconicuzn"},
+            "parameters": {"specific_current": axis}}
+    with pytest.raises(SpecError) as info:
+        parse_spec(spec)
+    assert "parameters.specific_current.unit" in info.value.message, info.value.message
+    spec["parameters"]["specific_current"] = {**axis, "unit": "A/g"}
+    points = parse_spec(spec).points
+    assert [p.args[-1] for p in points] == ["Discharge at 0.5 A/g until 0.01 V",
+                                            "Discharge at 1.0 A/g until 0.01 V"]
