@@ -443,6 +443,14 @@ def _lfp_terms() -> dict[str, tuple[float, str]]:
     return {name: (-1.0 if var in minus else 1.0, var) for name, var in LFP_PROCESSES.items()}
 
 
+def check_anode_soc(soc: float, field: str = "--soc") -> None:
+    """Refuse a HEM anode state of charge outside 0 < soc <= 1 (the lithiated fraction of
+    the theoretical capacity; the fresh state is the one without ``--soc``)."""
+    if not 0 < soc <= 1:
+        raise InputError(field, soc, "a lithiated fraction 0 < soc <= 1 of the theoretical "
+                         "capacity")
+
+
 def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                    frequencies_Hz: np.ndarray, soc: float | None, protocol: str | None,
                    overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
@@ -471,9 +479,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     if soc is not None:
         if protocol:
             raise InputError("--soc/--protocol", (soc, protocol), "one of them, not both")
-        if not 0 < soc <= 1:
-            raise InputError("--soc", soc, "a lithiated fraction 0 < soc <= 1 of the "
-                             "theoretical capacity")
+        check_anode_soc(soc)
     setup = prepare_cell(recipe, params, steps or "Rest for 1 minute", overrides=sets, ion=ion)
     if protocol and not isinstance(setup.experiment.steps[-1], pybamm.step.Rest):
         # the spectrum is linearised about the state the protocol ends in: under current

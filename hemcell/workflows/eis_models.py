@@ -371,9 +371,14 @@ def lfp_stoichiometry(charged_stoichiometry: float, soc: float) -> float:
     SOC 1 is the set's charged state ``lfp_charged_stoichiometry``, SOC 0 the fully
     lithiated FePO4 → LiFePO4 end (x = 1), linear in between.
     """
-    if not 0.0 <= soc <= 1.0:
-        raise InputError("--soc", soc, "a state of charge 0 <= soc <= 1")
+    check_lfp_soc(soc)
     return 1.0 - soc * (1.0 - charged_stoichiometry)
+
+
+def check_lfp_soc(soc: float, field: str = "--soc") -> None:
+    """Refuse a Li‖LFP state of charge outside 0 <= soc <= 1 (0: LiFePO4)."""
+    if not 0.0 <= soc <= 1.0:
+        raise InputError(field, soc, "a state of charge 0 <= soc <= 1")
 
 
 def check_state(lin_drift: float, scale: float, what: str) -> None:

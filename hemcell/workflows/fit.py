@@ -1839,8 +1839,13 @@ class ImpedanceProblem(_Problem):
                                  "e.g. 45 degC or 318.15 K (one spectrum per data set)")
             self.temperature_K = kelvin[0]
         soc = m.get("soc")
-        if soc is not None and (not isinstance(soc, int | float) or not 0 < soc <= 1):
-            raise InputError("model.soc", soc, "a state of charge 0 < soc <= 1")
+        if soc is not None:  # the range is the command's (li-lfp takes 0: LiFePO4)
+            from hemcell.workflows.eis import check_anode_soc
+            from hemcell.workflows.eis_models import check_lfp_soc
+
+            if isinstance(soc, bool) or not isinstance(soc, int | float):
+                raise InputError("model.soc", soc, "a state of charge (a number)")
+            (check_anode_soc if self.cell_kind == "anode" else check_lfp_soc)(soc, "model.soc")
         self.soc = None if soc is None else float(soc)
         self.datasets = []
         self._rows: list[np.ndarray] = []

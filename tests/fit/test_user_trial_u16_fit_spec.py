@@ -176,3 +176,31 @@ def test_use_with_gives_li_metal_commands_their_values_as_set(tmp_path):
     assert args == ["--anode", "coated", "--set", "lfp_charged_stoichiometry=0.09",
                     "--set", "lfp_particle_diffusivity=8.29e-19 m**2/s"]
     assert _parsed("limetal rate", args)["set_"] == args[3::2]
+
+
+def _eis_spec(tmp_path, model: dict):
+    spec = {"model": model, "data": [{"file": str(DATA / "synthetic_eis_li_li_bare.csv")}],
+            "fit": {"parameters": {"li_double_layer_capacity": {
+                "initial": "0.05 F/m**2", "bounds": ["1e-3 F/m**2", "10 F/m**2"]}},
+                "multistart": 1, "profile": False},
+            "objective": {"signal": "impedance", "noise": {"sigma": "0.2 ohm"}}}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+def test_the_state_of_charge_range_is_the_command_s():
+    """`hemcell eis li-lfp --soc 0` (LiFePO4) runs; a fit spec's `soc: 0` was refused by a
+    second check of its own ('0 < soc <= 1'). The anode's fresh state is without soc."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lfp = {"command": "eis li-lfp", "anode": "coated"}
+        assert make_problem(load_spec(_eis_spec(Path(tmp), {**lfp, "soc": 0}))).soc == 0.0
+        for model in ({**lfp, "soc": 1.5}, {**lfp, "soc": "full"},
+                      {"command": "eis anode", "recipe": "hem_half_cell_sp",
+                       "params": "heo_rocksalt_mgconicuzn", "soc": 0}):
+            with pytest.raises(InputError) as exc:
+                make_problem(load_spec(_eis_spec(Path(tmp), model)))
+            assert exc.value.field == "model.soc", exc.value
