@@ -1115,15 +1115,7 @@ class FitProblem(_Problem):
             raise InputError(f"{d.file.name}: columns", [c.header for c in meas.columns.values()],
                              "a 'time [s]' column with a current that varies (without time, "
                              "the data set's one-step constant-current protocol)")
-        col = meas.columns["capacity"]
-        mass_kg = self.base.mass_g * 1e-3
-        values, cap_per_mass = on_active_mass(d, col.values, col.per_mass,
-                                              f"the column '{col.header}'", self.base.mass_g)
-        cap = np.abs(values) * (mass_kg if cap_per_mass else 1.0)  # A s
-        back = np.flatnonzero(np.diff(cap) <= 0)
-        if back.size:
-            raise InputError(meas.where("capacity", int(back[0]) + 2), "not increasing",
-                             "a capacity that increases along the curve")
+        cap, mass_kg = self._curve_charge(d, meas)
         i_abs = abs(float(shape[0])) * (mass_kg if per_mass else 1.0)  # A
         return cap / i_abs, cap / mass_kg / 3.6, "capacity (mAh/g)"
 
@@ -1134,23 +1126,29 @@ class FitProblem(_Problem):
         The charge passed is that of the held current the model is driven with
         (:func:`held_charge`).
         """
-        if "capacity" not in meas:
-            raise InputError(f"{d.file.name}: columns",
-                             [c.header for c in meas.columns.values()],
-                             "a 'capacity [mAh/g]' column for objective voltage_vs_capacity")
+        cap, mass_kg = self._curve_charge(d, meas)
+        passed = held_charge(t, np.abs(shape) * (mass_kg if per_mass else 1.0))
+        return np.interp(cap, passed, t), cap / mass_kg / 3.6, "capacity (mAh/g)"
+
+    def _curve_charge(self, d: DataSpec, meas: Measurement) -> tuple[np.ndarray, float]:
+        """(charge passed at each point of a voltage-capacity curve [A s] on the model's
+        electrode, the model's active mass [kg]): the capacity column's magnitudes.
+
+        Raises
+        ------
+        InputError
+            A capacity that does not increase along the curve.
+        """
         col = meas.columns["capacity"]
         mass_kg = self.base.mass_g * 1e-3
         values, cap_per_mass = on_active_mass(d, col.values, col.per_mass,
                                               f"the column '{col.header}'", self.base.mass_g)
-        cap = np.abs(values) * (mass_kg if cap_per_mass else 1.0)  # A s
-        i_abs = np.abs(shape) * (mass_kg if per_mass else 1.0)
-        passed = held_charge(t, i_abs)
+        cap = np.abs(values) * (mass_kg if cap_per_mass else 1.0)
         back = np.flatnonzero(np.diff(cap) <= 0)
         if back.size:
             raise InputError(meas.where("capacity", int(back[0]) + 2), "not increasing",
                              "a capacity that increases along the curve")
-        model_t = np.interp(cap, passed, t)
-        return model_t, cap / mass_kg / 3.6, "capacity (mAh/g)"
+        return cap, mass_kg
 
     # ---- model
 
