@@ -749,21 +749,20 @@ class ResidualJacobian:
       lithiation).
 
     A block is handed out only after the request's residual has been checked to be
-    those rows of the whole one: at :data:`CHECK_POINTS` states (the initial state,
-    each entry moved by up to ±:data:`CHECK_STATE_SPREAD` of itself; time and inputs
-    drawn from [1, 2]) not finite in the same entries and the finite ones within
-    :data:`CHECK_TOLERANCE` of the rows' largest (the same operations; the expansion
-    reorders sums). Symbols are matched by name and shape. Any request this cannot
-    serve is differentiated on its own.
+    those rows of the whole one: both evaluated on the matrix graph as PyBaMM converts
+    them (the same operations) are equal bit for bit, not finite in the same entries
+    and finite in some, at three states (the initial state, each entry moved by up to
+    ±:data:`CHECK_STATE_SPREAD` of itself; time and inputs drawn from
+    :data:`CHECK_INPUT_RANGES`, one range per state). Symbols are matched by name and
+    shape. Any request this cannot serve is differentiated on its own.
     """
 
-    #: States at which a request's residual is compared with the whole one's rows.
-    CHECK_POINTS = 3
+    #: Ranges of time and inputs, one per check state (magnitudes apart, so that a
+    #: temperature input sees both a few kelvin, where some rates are not finite, and
+    #: more).
+    CHECK_INPUT_RANGES = ((1.0, 2.0), (10.0, 20.0), (100.0, 200.0))
     #: Relative spread of the check states about the initial state.
     CHECK_STATE_SPREAD = 0.01
-    #: Largest difference of a checked residual from the whole one's rows, relative to
-    #: the rows' largest entry (round-off of reordered sums: ≤ 6e-13 measured).
-    CHECK_TOLERANCE = 1e-10
 
     def __init__(self, residual: Any, state: Any, arguments: dict[str, Any],
                  rows: dict[str, tuple[int, int]],
@@ -810,13 +809,14 @@ class ResidualJacobian:
         if len({s.name() for s in symbols}) != len(symbols):
             return None
         try:
-            expression = stacked.to_casadi(t, y, inputs=inputs)
-            residual = casadi.Function("residual_scalar", symbols, [expression]).expand()
+            residual = casadi.Function("residual", symbols,
+                                       [stacked.to_casadi(t, y, inputs=inputs)])
+            scalar = residual.expand()
         except (KeyError, RuntimeError):
             return None
-        arguments = residual.sx_in()
+        arguments = scalar.sx_in()
         n_rhs, n = model.len_rhs, model.len_rhs_and_alg
-        return cls(residual(*arguments), casadi.vertcat(*arguments[1:1 + len(states)]),
+        return cls(scalar(*arguments), casadi.vertcat(*arguments[1:1 + len(states)]),
                    {s.name(): a for s, a in zip(symbols, arguments, strict=True)},
                    {"rhs": (0, n_rhs), "algebraic": (n_rhs, n), "whole": (0, n)},
                    cls._check_points(model, symbols, residual))
@@ -825,7 +825,8 @@ class ResidualJacobian:
     def _check_points(cls, model: pybamm.BaseModel, symbols: list, residual: Any,
                       ) -> list[tuple[dict[str, np.ndarray], np.ndarray]]:
         """The symbols' values (by name) and the whole residual at the check states:
-        the initial state moved entry-wise, time and inputs drawn from [1, 2]."""
+        the initial state moved entry-wise, time and inputs drawn from
+        :data:`CHECK_INPUT_RANGES`."""
         import casadi
 
         rng = np.random.default_rng(0)
@@ -833,7 +834,7 @@ class ResidualJacobian:
         y0 = (np.asarray(casadi.DM(y0[0])).ravel() if y0
               else np.ones(model.len_rhs_and_alg))
         points = []
-        for _ in range(cls.CHECK_POINTS):
+        for low, high in cls.CHECK_INPUT_RANGES:
             y = y0 * (1 + cls.CHECK_STATE_SPREAD * rng.uniform(-1, 1, y0.size))
             values, start = {}, 0
             for s in symbols[1:]:
@@ -841,8 +842,8 @@ class ResidualJacobian:
                     values[s.name()] = y[start:start + s.numel()]
                     start += s.numel()
                 else:
-                    values[s.name()] = rng.uniform(1, 2, s.numel())
-            values[symbols[0].name()] = rng.uniform(1, 2, 1)
+                    values[s.name()] = rng.uniform(low, high, s.numel())
+            values[symbols[0].name()] = rng.uniform(low, high, 1)
             at = residual(*[values[s.name()] for s in symbols])
             points.append((values, np.asarray(at).ravel()))
         return points
@@ -880,16 +881,11 @@ class ResidualJacobian:
             return rows(*named.values())
         return None
 
-    @classmethod
-    def _same_values(cls, got: np.ndarray, expected: np.ndarray) -> bool:
-        """Not finite in the same entries, the finite ones equal to round-off."""
-        finite = np.isfinite(expected)
-        if not (finite == np.isfinite(got)).all():
-            return False
-        if not finite.any():
-            return True
-        tolerance = cls.CHECK_TOLERANCE * np.max(np.abs(expected[finite]))
-        return bool(np.all(np.abs(got[finite] - expected[finite]) <= tolerance))
+    @staticmethod
+    def _same_values(got: np.ndarray, expected: np.ndarray) -> bool:
+        """Equal bit for bit, not finite in the same entries and finite in some."""
+        return bool(np.isfinite(expected).any()
+                    and np.array_equal(got, expected, equal_nan=True))
 
 
 def scalar_jacobian(expression: Any, y: Any) -> Any:
