@@ -43,6 +43,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -198,7 +199,23 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
         if q.dimensionality == ureg.Quantity(1.0, target).dimensionality:
             return target, float(q.to(target).magnitude)
     raise InputError(where, unit, f"a unit of {quantity}: one convertible to "
-                     f"{' or '.join(QUANTITIES[quantity])}")
+                     f"{' or '.join(QUANTITIES[quantity])}", hint=_areal_hint(quantity, given))
+
+
+def _areal_hint(quantity: str, given: Any) -> str | None:
+    """How to give a value per electrode area (mA/cm², mAh/cm², Ω cm²) where the
+    quantity is the electrode's; ``None`` for another unit."""
+    ureg = unit_registry()
+    one, area = ureg.Quantity(1.0, given), ureg.Quantity(1.0, "m**2")
+    wanted = {ureg.Quantity(1.0, t).dimensionality for t in QUANTITIES[quantity]}
+    if (one * area).dimensionality in wanted:  # a current or capacity per area
+        return ("a value per electrode area: multiply it by the electrode area (an absolute "
+                "value, with the data set's active_mass) or divide it by the active-material "
+                "loading (mg/cm²) for one per gram")
+    if (one / area).dimensionality in wanted:  # an area-specific resistance
+        return (f"an area-specific {quantity}: divide it by the electrode area for the "
+                "cell's ohm")
+    return None
 
 
 def _number(text: str, decimal_comma: bool = False) -> float:

@@ -137,3 +137,15 @@ def test_an_eclab_column_name_in_a_csv_gets_its_hemcell_header(tmp_path, header,
     with pytest.raises(InputError) as exc:
         read_csv(_write(tmp_path, f"time [s],{header}\n0,1\n1,1\n"))
     assert header in exc.value.field and f"write '{written}'" in exc.value.hint
+
+
+@pytest.mark.parametrize(("header", "advice"), [
+    ("current [mA/cm**2]", "multiply it by the electrode area"),
+    ("capacity [mAh/cm**2]", "loading (mg/cm²)"),
+    ("z_real [ohm*cm**2]", "divide it by the electrode area")])
+def test_an_areal_value_gets_advice_on_how_to_give_it(tmp_path, header, advice):
+    """`current [mA/cm**2]` was refused as 'a unit of current: one convertible to A or
+    A/kg' with no word on what to do with a per-area value."""
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, f"time [s],voltage [V],{header}\n0,2,1\n1,1.9,1\n"))
+    assert header in exc.value.field and advice in exc.value.hint
