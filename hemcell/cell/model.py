@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pybamm
 
 from hemcell.cell.compiled import CompilePlan, compile_function
@@ -685,207 +684,34 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         PyBaMM differentiates the residual on CasADi's matrix graph (MX: one instruction
         per vector operation and per sparsity projection, :meth:`pybamm.BaseModel.
         build_casadi_jacobian`). Here the residual is expanded to CasADi's scalar graph
-        (SX) first and differentiated there: the same derivative up to round-off, 4×
-        cheaper to evaluate for the four-mechanism anode (420 → 105 μs at 311 states;
-        the mechanisms are hundreds of short element-wise vector operations) and
-        cheaper to build. The solver evaluates it at every Jacobian set-up. A residual
+        (SX) first and differentiated there (:func:`scalar_jacobian`): the same
+        derivative up to round-off, 4× cheaper to evaluate for the four-mechanism anode
+        (420 → 105 μs at 311 states; the mechanisms are hundreds of short element-wise
+        vector operations). The solver evaluates it at every Jacobian set-up. A residual
         CasADi cannot expand (an MX node without a scalar form) gets PyBaMM's Jacobian.
 
-        PyBaMM's solver set-up asks three times, for the differential rows, the
-        algebraic rows and the whole residual, each converted on its own. The first
-        request differentiates the whole residual once (:class:`ResidualJacobian`) and
-        the three get its row blocks, each after its residual is checked to be the
-        request's; any request it cannot serve is differentiated on its own.
+        PyBaMM's solver set-up asks for three: of the whole residual (IDAKLU's steps),
+        of the algebraic rows (IDAKLU's consistent-initialisation Newton) and of the
+        differential rows, which IDAKLU never evaluates (only PyBaMM's ScipySolver does,
+        for ODE models). The differential rows of a DAE get PyBaMM's derivative on the
+        matrix graph, as cheap to build as the others are to evaluate (the four-mechanism
+        P2D anode: 0.023 s instead of 0.089 s CPU, of a ``cell run``'s 0.87 s;
+        :meth:`differentiates_on_scalars`).
         """
         import casadi
 
-        if not (isinstance(expression, casadi.MX) and y.is_valid_input()):
+        if not (isinstance(expression, casadi.MX) and y.is_valid_input()
+                and self.differentiates_on_scalars(expression)):
             return super().build_casadi_jacobian(expression, y)
-        jacobian = self._residual_jacobian_block(expression, y)
-        if jacobian is None:
-            jacobian = scalar_jacobian(expression, y)
-        if jacobian is None:
-            return super().build_casadi_jacobian(expression, y)
-        return jacobian
+        jacobian = scalar_jacobian(expression, y)
+        return super().build_casadi_jacobian(expression, y) if jacobian is None else jacobian
 
-    def _residual_jacobian_block(self, expression: Any, y: Any) -> Any:
-        """The rows of the whole residual's Jacobian that ``expression`` is, or ``None``.
-
-        The whole residual's Jacobian is built at the first request for a state vector
-        ``y`` (one solver set-up) and released after the request for all rows, the
-        last of PyBaMM's three.
-        """
-        cached_y, shared = self.__dict__.get("_residual_jacobian", (None, None))
-        if cached_y is not y:
-            shared = ResidualJacobian.build(self, y)
-            self.__dict__["_residual_jacobian"] = (y, shared)
-        if expression.shape[0] == self.len_rhs_and_alg:
-            self.__dict__.pop("_residual_jacobian", None)
-        return None if shared is None else shared.block(expression, y)
-
-
-class ResidualJacobian:
-    """A model's whole discretised residual F = [rhs; algebraic] on CasADi's scalar
-    graph, differentiated once, its Jacobian handed out by row block.
-
-    PyBaMM's solver set-up converts the differential rows, the algebraic rows and the
-    whole residual to CasADi separately and asks the model for the Jacobian of each
-    (:func:`pybamm.solvers.base_solver.process`). Differentiated one by one, the
-    differential rows cost nearly what the whole residual does (the four-mechanism P2D
-    anode: 0.076 vs 0.081 s CPU), and stacking the two part Jacobians instead loses
-    what the rows share (the interfacial currents enter both): 114 554 instead of
-    64 413 scalar instructions, 308 instead of 193 μs per evaluation. Here the whole
-    residual is converted from the model's equations in one go, as PyBaMM converts it
-    for the solver, expanded and differentiated once:
-
-    - the whole residual gets that Jacobian, the same function as when differentiated
-      on its own;
-    - the differential rows get its rows (read by ODE solvers only: IDAKLU does not);
-    - the algebraic rows are differentiated on their own, on the same expansion.
-      IDAKLU's consistent-initialisation Newton iterates with them, and CasADi takes
-      the derivative of those 61 rows in reverse mode, of the whole residual forward: the
-      whole Jacobian's rows differ from it by round-off (2e-16), enough to move the
-      initial state and then the step sequence (557 → 554 steps in the first
-      lithiation).
-
-    A block is handed out only after the request's residual has been checked to be
-    those rows of the whole one: both evaluated on the matrix graph as PyBaMM converts
-    them (the same operations) are equal bit for bit, not finite in the same entries
-    and finite in some, at three states (the initial state, each entry moved by up to
-    ±:data:`CHECK_STATE_SPREAD` of itself; time and inputs drawn from
-    :data:`CHECK_INPUT_RANGES`, one range per state). Symbols are matched by name and
-    shape. Any request this cannot serve is differentiated on its own.
-    """
-
-    #: Ranges of time and inputs, one per check state (magnitudes apart, so that a
-    #: temperature input sees both a few kelvin, where some rates are not finite, and
-    #: more).
-    CHECK_INPUT_RANGES = ((1.0, 2.0), (10.0, 20.0), (100.0, 200.0))
-    #: Relative spread of the check states about the initial state.
-    CHECK_STATE_SPREAD = 0.01
-
-    def __init__(self, residual: Any, state: Any, arguments: dict[str, Any],
-                 rows: dict[str, tuple[int, int]],
-                 points: list[tuple[dict[str, np.ndarray], np.ndarray]]) -> None:
-        import casadi
-
-        #: F on the scalar graph, a function of ``arguments``.
-        self.residual = residual
-        #: The scalar state symbols, in the solver's order.
-        self.state = state
-        #: ∂F/∂y.
-        self.jacobian = casadi.jacobian(residual, state)
-        #: The scalar symbols of time, the state vector's parts and the inputs, by name.
-        self.arguments = arguments
-        #: First and past-the-last row of the differential and algebraic rows and of
-        #: the whole residual.
-        self.rows = rows
-        #: The symbols' values (by name) and F at each check state.
-        self.points = points
-
-    @classmethod
-    def build(cls, model: pybamm.BaseModel, y: Any) -> ResidualJacobian | None:
-        """The whole residual of ``model`` (discretised) differentiated with respect to
-        the solver's state vector ``y`` (the vertcat of its differential and algebraic
-        state symbols); ``None`` where the residual cannot be converted, expanded or
-        its symbols named unambiguously."""
-        import casadi
-
-        parts = [equations for equations, n in ((model.concatenated_rhs, model.len_rhs),
-                                                (model.concatenated_algebraic, model.len_alg))
-                 if n > 0]
-        if not parts:
-            return None
-        stacked = parts[0] if len(parts) == 1 else pybamm.NumpyConcatenation(*parts)
-        inputs: dict[str, Any] = {}
-        for parameter in model.input_parameters:
-            size = int(parameter.size)
-            if inputs.setdefault(parameter.name,
-                                 casadi.MX.sym(parameter.name, size)).numel() != size:
-                return None
-        t = casadi.MX.sym("t")
-        states = y.primitives()
-        symbols = [t, *states, *inputs.values()]
-        if len({s.name() for s in symbols}) != len(symbols):
-            return None
-        try:
-            residual = casadi.Function("residual", symbols,
-                                       [stacked.to_casadi(t, y, inputs=inputs)])
-            scalar = residual.expand()
-        except (KeyError, RuntimeError):
-            return None
-        arguments = scalar.sx_in()
-        n_rhs, n = model.len_rhs, model.len_rhs_and_alg
-        return cls(scalar(*arguments), casadi.vertcat(*arguments[1:1 + len(states)]),
-                   {s.name(): a for s, a in zip(symbols, arguments, strict=True)},
-                   {"rhs": (0, n_rhs), "algebraic": (n_rhs, n), "whole": (0, n)},
-                   cls._check_points(model, symbols, residual))
-
-    @classmethod
-    def _check_points(cls, model: pybamm.BaseModel, symbols: list, residual: Any,
-                      ) -> list[tuple[dict[str, np.ndarray], np.ndarray]]:
-        """The symbols' values (by name) and the whole residual at the check states:
-        the initial state moved entry-wise, time and inputs drawn from
-        :data:`CHECK_INPUT_RANGES`."""
-        import casadi
-
-        rng = np.random.default_rng(0)
-        y0 = getattr(model, "y0_list", None)
-        y0 = (np.asarray(casadi.DM(y0[0])).ravel() if y0
-              else np.ones(model.len_rhs_and_alg))
-        points = []
-        for low, high in cls.CHECK_INPUT_RANGES:
-            y = y0 * (1 + cls.CHECK_STATE_SPREAD * rng.uniform(-1, 1, y0.size))
-            values, start = {}, 0
-            for s in symbols[1:]:
-                if start < y.size:  # the state vector's parts, then the inputs
-                    values[s.name()] = y[start:start + s.numel()]
-                    start += s.numel()
-                else:
-                    values[s.name()] = rng.uniform(low, high, s.numel())
-            values[symbols[0].name()] = rng.uniform(low, high, 1)
-            at = residual(*[values[s.name()] for s in symbols])
-            points.append((values, np.asarray(at).ravel()))
-        return points
-
-    def block(self, expression: Any, y: Any) -> Any:
-        """The Jacobian of ``expression`` (an MX residual in the solver's time, state
-        ``y`` and input symbols) from the whole residual's expansion, as an MX call in
-        the expression's symbols; ``None`` where it is none of the blocks or its symbols
-        are not the whole residual's."""
-        import casadi
-
-        symbols = casadi.symvar(expression)
-        named = {s.name(): s for s in symbols}
-        if len(named) != len(symbols):
-            return None
-        for s in y.primitives():
-            named.setdefault(s.name(), s)
-        if any(name not in self.arguments or self.arguments[name].shape != s.shape
-               for name, s in named.items()):
-            return None
-        request = casadi.Function("request", symbols, [expression])
-        for part, (first, last) in self.rows.items():
-            if expression.shape != (last - first, 1) or not all(
-                    self._same_values(np.asarray(request(*[values[s.name()] for s in symbols]))
-                                      .ravel(), whole[first:last])
-                    for values, whole in self.points):
-                continue
-            jacobian = (casadi.jacobian(self.residual[first:last], self.state)
-                        if part == "algebraic" else self.jacobian[first:last, :])
-            try:
-                rows = casadi.Function("jacobian_scalar",
-                                       [self.arguments[name] for name in named], [jacobian])
-            except RuntimeError:  # the rows read a symbol the request does not
-                return None
-            return rows(*named.values())
-        return None
-
-    @staticmethod
-    def _same_values(got: np.ndarray, expected: np.ndarray) -> bool:
-        """Equal bit for bit, not finite in the same entries and finite in some."""
-        return bool(np.isfinite(expected).any()
-                    and np.array_equal(got, expected, equal_nan=True))
+    def differentiates_on_scalars(self, expression: Any) -> bool:
+        """Whether :meth:`build_casadi_jacobian` differentiates ``expression`` on the
+        scalar graph: unless it is the differential rows of a DAE, told by their number
+        (where the algebraic rows are as many, both are differentiated on scalars)."""
+        rows = expression.shape[0]
+        return not (self.len_alg > 0 and rows == self.len_rhs != self.len_alg)
 
 
 def scalar_jacobian(expression: Any, y: Any) -> Any:

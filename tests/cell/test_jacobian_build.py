@@ -1,30 +1,31 @@
-"""The solver's Jacobians built from one expansion of the whole residual
-(hemcell.cell.model.ResidualJacobian, docs/anode.md "Numerics", "Build time of a run").
+"""The Jacobians the model hands PyBaMM's solver set-up (hemcell.cell.model.HEMHalfCell.
+build_casadi_jacobian; docs/anode.md "Numerics", "Build time of a run").
 
-PyBaMM's solver set-up asks the model for three Jacobians: of the differential rows, of
-the algebraic rows and of the whole residual. The model differentiates the whole
-residual once and hands out row blocks:
+PyBaMM's set-up asks for three: of the whole residual (IDAKLU's steps), of the algebraic
+rows (IDAKLU's consistent initial state) and of the differential rows (read by no
+IDAKLU code). The first two are built on CasADi's scalar graph, the third is PyBaMM's
+own derivative on the matrix graph, cheaper to build:
 
 - each equals CasADi's derivative of the residual PyBaMM converts, to round-off, for the
   P2D and the single-particle half cell, one model per step and one for the protocol;
-- the algebraic rows' and the whole residual's Jacobians are the very functions the
-  model built before, differentiating each request on its own: equal bit for bit, so
-  IDAKLU's initial states and steps do not change;
-- a request that is not a row block of the whole residual (other values, other symbols)
-  is differentiated on its own;
-- nothing of the build stays on the model after the solver's set-up.
+- the two IDAKLU evaluates are the scalar-graph derivatives of their requests, bit for
+  bit (so the initial states and the steps are those of before), the differential rows'
+  is PyBaMM's matrix-graph derivative bit for bit;
+- which request is the differential rows is told by their number, and where the
+  algebraic rows are as many, neither is taken for them.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import casadi
 import numpy as np
 import pybamm
 import pytest
 
-from hemcell.cell.model import ResidualJacobian, scalar_jacobian
+from hemcell.cell.model import HEMHalfCell, scalar_jacobian
 from hemcell.workflows.anode import build_simulation, prepare_cell
 
 PARAMS = "heo_rocksalt_mgconicuzn"
@@ -103,67 +104,34 @@ def test_the_three_jacobians_are_pybamms_derivatives(solution):
                 assert np.max(np.abs(g - e) / scale) < ROUND_OFF, part
 
 
-def test_algebraic_and_whole_jacobians_are_unchanged_bit_for_bit(solution):
+def test_each_jacobian_is_the_derivative_it_is_built_as_bit_for_bit(solution):
     """The Jacobians IDAKLU evaluates (the whole residual's for its steps, the algebraic
-    rows' for its consistent initial state) are those of each request differentiated on
-    its own on the scalar graph, equal bit for bit; the differential rows' (which IDAKLU
-    does not read) to round-off."""
+    rows' for its consistent initial state) are the scalar-graph derivatives of their
+    requests (:func:`scalar_jacobian`, as before the differential rows went to the matrix
+    graph: the same initial states and steps); the differential rows' is CasADi's
+    derivative on the matrix graph."""
     for model, inputs, states in _states(solution):
         s = Symbols(model, inputs)
         solver_jacobians = {"rhs": model.jac_rhs_eval, "algebraic": model.jac_algebraic_eval,
                             "whole": model.jac_rhs_algebraic_eval}
         for part, got in solver_jacobians.items():
-            own = s.function(scalar_jacobian(s.converted(part), s.y))
+            expression = s.converted(part)
+            built = (casadi.jacobian(expression, s.y) if part == "rhs"
+                     else scalar_jacobian(expression, s.y))
             for t, y in states:
-                e, g = _dense(own, t, y, s.values_p), _dense(got, t, y, s.values_p)
-                if part == "rhs":
-                    scale = np.max(np.abs(e), axis=1, keepdims=True) + 1e-300
-                    assert np.max(np.abs(g - e) / scale) < ROUND_OFF
-                else:
-                    assert np.array_equal(g, e), part
+                expected = _dense(s.function(built), t, y, s.values_p)
+                assert np.array_equal(_dense(got, t, y, s.values_p), expected), part
 
 
-def test_the_build_is_not_kept_on_the_model(solution):
-    for model in solution.all_models:
-        assert "_residual_jacobian" not in model.__dict__
-
-
-def test_a_request_that_is_no_row_block_is_differentiated_on_its_own(solution):
-    """Another function of the same size (the algebraic rows doubled, the differential
-    rows in another order), or a residual in a symbol the whole one does not have, is
-    refused by the shared build and gets its own derivative from the model."""
-    model, inputs, states = next(_states(solution))
-    s = Symbols(model, inputs)
-    shared = ResidualJacobian.build(model, s.y)
-    assert shared is not None
-    algebraic, rhs = s.converted("algebraic"), s.converted("rhs")
-    for part in ("rhs", "algebraic", "whole"):
-        assert shared.block(s.converted(part), s.y) is not None, part
-    other_symbol = casadi.MX.sym("Not an input of the model")
-    others = {
-        "doubled": 2 * algebraic,
-        "other order": casadi.vertcat(rhs[1:], rhs[0]),
-        "unknown symbol": algebraic * (1 + other_symbol),
-    }
-    for name, expression in others.items():
-        assert shared.block(expression, s.y) is None, name
-    t, y = states[-1]
-    for name in ("doubled", "other order"):
-        expression = others[name]
-        got = s.function(model.build_casadi_jacobian(expression, s.y))
-        expected = s.function(casadi.jacobian(expression, s.y))
-        e, g = _dense(expected, t, y, s.values_p), _dense(got, t, y, s.values_p)
-        scale = np.max(np.abs(e), axis=1, keepdims=True) + 1e-300
-        assert np.max(np.abs(g - e) / scale) < ROUND_OFF, name
-    model.__dict__.pop("_residual_jacobian", None)
-
-
-def test_the_residual_check_is_bit_for_bit():
-    """A request's residual passes the check only equal bit for bit to the whole one's
-    rows, not finite in the same entries, and finite in some."""
-    same = ResidualJacobian._same_values
-    a = np.array([1.0, -2.0, np.nan, np.inf])
-    assert same(a.copy(), a)
-    assert not same(a + np.array([1e-15, 0, 0, 0]), a)
-    assert not same(np.array([1.0, -2.0, 0.0, np.inf]), a)
-    assert not same(np.full(2, np.nan), np.full(2, np.nan))
+@pytest.mark.parametrize(("len_rhs", "len_alg", "rows", "on_scalars"), [
+    (761, 61, 761, False),  # a DAE's differential rows
+    (761, 61, 61, True),  # its algebraic rows
+    (761, 61, 822, True),  # its whole residual
+    (5, 5, 5, True),  # differential or algebraic rows: not told apart by their number
+    (5, 0, 5, True),  # an ODE: its differential rows are the whole residual
+])
+def test_only_a_daes_differential_rows_go_to_the_matrix_graph(len_rhs, len_alg, rows,
+                                                               on_scalars):
+    model = SimpleNamespace(len_rhs=len_rhs, len_alg=len_alg)
+    expression = casadi.MX.sym("F", rows)
+    assert HEMHalfCell.differentiates_on_scalars(model, expression) is on_scalars
