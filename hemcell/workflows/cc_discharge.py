@@ -70,6 +70,13 @@ class Setup:
     initial_stoichiometry: float = 0.01
     overrides: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """``model`` in any case, as ``--ion`` is read: ``spme`` is PyBaMM's SPMe (one
+        setup, one cache key); an unknown name is kept for :func:`base_values` to refuse."""
+        canonical = {m.lower(): m for m in MODELS}.get(str(self.model).lower())
+        if canonical is not None:
+            object.__setattr__(self, "model", canonical)
+
 
 DEFAULT = Setup()
 C_RATE = 1.0  # default --c-rate
