@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from hemcell.errors import InputError
+from hemcell.materials.elements import refuse_molten_metal
 from hemcell.params.li_sets import LI_ANODE_SETS
 from hemcell.params.metal_sets import AQUEOUS_METALS, metal_sets
 from hemcell.params.uses import ParameterUse, expand, override_keys, refuse_unread
@@ -103,7 +104,9 @@ def resolve_case(
     Raises
     ------
     InputError
-        Unknown case, geometry or dimension; a typed value that is not positive.
+        Unknown case, geometry or dimension; a typed value that is not positive; a Li
+        surface at or above Li's melting point
+        (:func:`hemcell.materials.elements.refuse_molten_metal`, as the Li-metal cells).
     """
     from hemcell.params import load_parameter_set
 
@@ -130,6 +133,11 @@ def resolve_case(
              "temperature_K": temperature_K,
              "exchange_current_A_per_m2": exchange_current_A_per_m2}
     params = _with_typed_values(params, case, **typed)  # type: ignore[arg-type]
+    if metal not in AQUEOUS_METALS:  # Zn: the aqueous electrolyte's range is far below
+        refuse_molten_metal(metal, params.temperature_K, "electrode",
+                            hint="the surface and phase-field models plate on a solid "
+                                 "metal (set ambient_temperature with --set "
+                                 "ambient_temperature=...)")
     warnings = electrolyte_temperature_warnings(params, metal)
     if metal not in AQUEOUS_METALS:
         params = _electrolyte_at_temperature(params)
