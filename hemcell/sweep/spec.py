@@ -809,15 +809,11 @@ def _check_parameter_keys(spec: SweepSpec, command: Command, where: str) -> None
     it runs on the argument list of every probe point (each value of every axis), so a
     swept option that changes the model (``--mechanisms``, ``--ion``) is covered.
     """
-    import importlib
+    from hemcell.workflows import parameter_key_check
 
-    from hemcell.workflows import PARAMETER_KEY_CHECKS
-
-    target = PARAMETER_KEY_CHECKS.get(command.name)
-    if target is None or not (spec.set or any(a.option is None for a in spec.axes)):
+    check = parameter_key_check(command.name)
+    if check is None or not (spec.set or any(a.option is None for a in spec.axes)):
         return
-    module, name = target.split(":")
-    check = getattr(importlib.import_module(module), name)
     seen: set[tuple[str, ...]] = set()
     for point in spec.probe_points():
         args = [*point.args, "--out", "OUT"]

@@ -11,6 +11,9 @@ focusing to the Li-metal cell models); physics packages never import workflows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 #: command name → workflow module offering ``sweep_fast_path(command)``
 FAST_PATHS: dict[str, str] = {
     "cell run": "hemcell.workflows.anode_sweep",
@@ -43,4 +46,18 @@ PARAMETER_KEY_CHECKS: dict[str, str] = {
     "surface phasefield": "hemcell.workflows.phasefield:check_phasefield_set_keys",
 }
 
-__all__ = ["FAST_PATHS", "PARAMETER_KEY_CHECKS"]
+
+
+def parameter_key_check(command: str) -> Callable[[Mapping[str, Any]], None] | None:
+    """The ``--set`` check of :data:`PARAMETER_KEY_CHECKS` for ``command`` (its module
+    imported on use), or ``None`` for a command without one."""
+    import importlib
+
+    target = PARAMETER_KEY_CHECKS.get(command)
+    if target is None:
+        return None
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = ["FAST_PATHS", "PARAMETER_KEY_CHECKS", "parameter_key_check"]

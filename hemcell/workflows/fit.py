@@ -512,11 +512,17 @@ def _refuse_unread(command: str, model: Mapping[str, Any], fitted: Sequence[str]
     anodes = ("bare", "coated") if anode == "both" else (anode,)
     if family == "eis":
         from hemcell.workflows.eis import check_overrides as check
-    else:
-        from hemcell.workflows.limetal import check_overrides as limetal_check
+    else:  # the command's registered check (importing hemcell.workflows.limetal here
+        # would close the cycle fit -> limetal -> limetal_fit -> fit)
+        from hemcell.workflows import parameter_key_check
+
+        command_check = parameter_key_check(command)
+        if command_check is None:  # pragma: no cover - every limetal command has one
+            return
 
         def check(_: str, anodes: Sequence[str], entries: Sequence[str]) -> None:
-            limetal_check(cell, anodes, entries)
+            # the table's rows give the areal capacity (limetal nucleation)
+            command_check({"anode": anode, "set_": list(entries), "areal_capacity": 1.0})
     for entries in (list(sets), *([f"{name}=0"] for name in fitted)):
         with spec_words(fitted):
             check(cell, anodes, entries)
