@@ -391,6 +391,10 @@ def _parameter(name: str, raw: Any, where: str, extra: Mapping[str, str] | None 
     scale = entry.get("scale", "log")
     if scale not in ("log", "linear"):
         raise InputError(f"{where}.{name}.scale", scale, "log or linear")
+    if not lower < upper:
+        raise InputError(f"{where}.{name}.bounds", bounds, "[lower, upper] with lower < upper",
+                         hint="swap them" if lower > upper else "equal bounds leave nothing "
+                         f"to fit: hold the value in model.set ('{name}=...')")
     if not lower < initial < upper:
         raise InputError(f"{where}.{name}", f"initial {entry['initial']}, bounds {bounds}",
                          "lower < initial < upper")

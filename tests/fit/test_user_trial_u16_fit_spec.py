@@ -204,3 +204,15 @@ def test_the_state_of_charge_range_is_the_command_s():
             with pytest.raises(InputError) as exc:
                 make_problem(load_spec(_eis_spec(Path(tmp), model)))
             assert exc.value.field == "model.soc", exc.value
+
+
+@pytest.mark.parametrize(("bounds", "hint"), [(["1e-1 A/m**2", "1e-5 A/m**2"], "swap"),
+                                              (["1e-3 A/m**2", "1e-3 A/m**2"], "model.set")])
+def test_inverted_or_equal_bounds_are_named_as_such(tmp_path, bounds, hint):
+    """Inverted bounds were refused as 'allowed: lower < initial < upper', which reads as
+    a fault of the initial value."""
+    path = _cell_spec(tmp_path, "conversion_exchange_current_density", "3e-3 A/m**2", bounds)
+    with pytest.raises(InputError) as exc:
+        load_spec(path)
+    assert exc.value.field == "fit.parameters.conversion_exchange_current_density.bounds"
+    assert "lower < upper" in exc.value.allowed and hint in exc.value.hint
