@@ -8,6 +8,7 @@ simulation that failed (:class:`SimulationError`). A raw traceback is shown only
 
 from __future__ import annotations
 
+import difflib
 import reprlib
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -57,6 +58,13 @@ def joined_hints(errors: Sequence[HemcellError]) -> str | None:
     ``"; "`` (``None`` when none has one): a list of errors keeps each one's advice."""
     hints = list(dict.fromkeys(e.hint for e in errors if e.hint))
     return "; ".join(hints) or None
+
+
+def did_you_mean(value: str, known: Sequence[str], n: int = 3) -> str | None:
+    """A hint naming up to ``n`` of ``known`` close to the mistyped ``value``
+    (:func:`difflib.get_close_matches`), ``"did you mean a, b?"``, or ``None``."""
+    close = difflib.get_close_matches(str(value), list(known), n=n)
+    return f"did you mean {', '.join(close)}?" if close else None
 
 
 class HemcellError(Exception):

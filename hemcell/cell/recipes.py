@@ -26,7 +26,7 @@ from typing import Any
 from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.cell.model import check_mechanisms
 from hemcell.cell.options import THERMAL_OPTIONS
-from hemcell.errors import InputError
+from hemcell.errors import InputError, did_you_mean
 
 _KEYS = {
     "name",
@@ -154,7 +154,9 @@ def load_recipe(name_or_path: str) -> Recipe:
     if not p.suffix:
         p = models_dir() / f"{name_or_path}.yaml"
     if not p.is_file():
-        raise InputError("RECIPE", name_or_path, f"a file or one of {list_recipes()}")
+        known = list_recipes()
+        raise InputError("RECIPE", name_or_path, f"a file or one of {known}",
+                         hint=did_you_mean(str(name_or_path), known))
     data: dict[str, Any] = safe_load_file(p) or {}
     if not isinstance(data, dict):
         raise InputError(str(p), type(data).__name__, "a recipe: a YAML mapping")

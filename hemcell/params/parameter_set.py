@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hemcell.errors import InputError, ParameterError, ParameterFileError
+from hemcell.errors import InputError, ParameterError, ParameterFileError, did_you_mean
 from hemcell.params.registry import ParameterSpec, registry
 from hemcell.params.uses import override_items
 from hemcell.params.yaml_io import safe_load_file
@@ -597,11 +597,11 @@ def resolve_parameter_path(name_or_path: str | Path) -> Path:
         if not candidate.is_file():
             raise InputError("parameter file", text, "an existing YAML file")
         return candidate
-    if not _NAME.match(text):
-        raise InputError("parameter set", text, f"one of {list_parameter_sets()} or a YAML path")
     path = parameters_dir() / f"{text}.yaml"
-    if not path.is_file():
-        raise InputError("parameter set", text, f"one of {list_parameter_sets()} or a YAML path")
+    if not _NAME.match(text) or not path.is_file():
+        known = list_parameter_sets()
+        raise InputError("parameter set", text, f"one of {known} or a YAML path",
+                         hint=did_you_mean(text, known))
     return path
 
 
