@@ -257,8 +257,9 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
             i_lim = limiting_current_A_per_m2(p.electrolyte_concentration_mol_per_m3,
                                               p.cation_transference_number,
                                               separator_diffusion_resistance_s_per_m(p))
-            raise InputError("--current-density", i, f"below the limiting current "
-                             f"{i_lim:.4g} A/m**2 of the separator")
+            raise InputError("--current-density", f"{i / 10:.4g} mA/cm**2 (= {i:.4g} A/m**2)",
+                             f"below the limiting current {i_lim:.4g} A/m**2 "
+                             f"({i_lim / 10:.4g} mA/cm**2) of the separator")
     eta_ct: dict[float, float] = {}
     lam: dict[float, float] = {}
     for i in {i for i, _ in schedule}:

@@ -357,9 +357,12 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     from hemcell.limetal.plots import plot_cycling
     from hemcell.runinfo import report_warnings, write_run_record, write_summary
 
-    if cycles < 1 or stride < 1 or not 0 < c_rate < float("inf"):
-        raise InputError("--cycles/--stride/--c-rate", (cycles, stride, c_rate),
-                         "cycles >= 1, stride >= 1, a finite C-rate > 0")
+    if cycles < 1:
+        raise InputError("--cycles", cycles, "an integer >= 1")
+    if stride < 1:
+        raise InputError("--stride", stride, "an integer >= 1")
+    if not 0 < c_rate < float("inf"):
+        raise InputError("--c-rate", c_rate, "a finite C-rate > 0")
     _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("cycle", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
