@@ -96,7 +96,7 @@ def run(
     figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
     if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
         figures = "" if no_plots else ", voltage_profile.png"
-    typer.echo(f"wrote {out}/summary.json, timeseries.csv{figures}")
+    typer.echo(f"wrote {out}/summary.json, run.json, timeseries.csv, timeseries.nc{figures}")
 
 
 def _echo_absolute_currents(protocol: str, summary: dict) -> None:
@@ -181,7 +181,8 @@ def cv(
     typer.echo(f"true capacitive share:       {tc}")
     for warning in [*s["b_value_warnings"], *s["capacitive_fraction_warnings"]]:
         typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"wrote {out}/summary.json, cv.csv" + ("" if no_plots else ", cv.png, b_value.png"))
+    typer.echo(f"wrote {out}/summary.json, run.json, cv.csv"
+               + ("" if no_plots else ", cv.png, b_value.png"))
 
 
 @app.command("cycle-life")
@@ -235,7 +236,7 @@ def cycle_life(
         q = s["charge_capacity_at_cycle_mAh_per_g"][n]
         typer.echo(f"cycle {n}: " + ("n/a" if q is None or r is None
                                      else f"{q:.1f} mAh/g, retention {r:.3f}"))
-    typer.echo(f"wrote {out}/summary.json, cycle_life.csv"
+    typer.echo(f"wrote {out}/summary.json, run.json, cycle_life.csv"
                + ("" if no_plots else ", cycle_life.png"))
 
 
