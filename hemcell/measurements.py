@@ -294,8 +294,11 @@ def read_table(path: str | Path) -> TextTable:
     (header_line, head), body = numbered[0], numbered[1:]
     sep = _delimiter(head)
 
-    def cells(line: str) -> list[str]:
-        return next(csv.reader([line], delimiter=sep, skipinitialspace=True))
+    quoted = any('"' in line for _, line in numbered)
+
+    def cells(line: str) -> list[str]:  # the csv module only where a cell is quoted
+        return (next(csv.reader([line], delimiter=sep, skipinitialspace=True)) if quoted
+                else line.split(sep))
 
     header = cells(head)
     while len(header) > 1 and not header[-1].strip():  # a trailing separator
