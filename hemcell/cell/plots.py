@@ -108,12 +108,17 @@ def mechanism_contributions(
     mechs = [m for m in [*mechanisms, "double_layer"] if m != "double_layer"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
     cyc = cycles[0]
+    legend_loc = "upper right"
     for ax, kind, sign in ((axes[0], "lithiation", 1.0), (axes[1], "delithiation", -1.0)):
         segs = [s for s in cyc if s.kind == kind]
         if not segs:
             ax.set_visible(False)
             continue
         v = np.concatenate([s.data["voltage_V"] for s in segs])
+        if kind == "lithiation" and v[-1] > v[0]:
+            # a full cell's charge: the voltage rises and the bands fill the top of the
+            # panel, the corner left empty is the lower right (a half cell's: upper right)
+            legend_loc = "lower right"
         base = np.zeros_like(v)
         curves = {}
         for m in mechs:
@@ -130,7 +135,7 @@ def mechanism_contributions(
         ax.set_xlabel(f"Capacity {'stored' if sign > 0 else 'released'} (mAh g$^{{-1}}$)")
         ax.set_title(f"cycle 1 {kind}")
     axes[0].set_ylabel(ylabel or VOLTAGE_LABEL)
-    _legend(axes[0], frameon=False, fontsize=8, loc="upper right")
+    _legend(axes[0], frameon=False, fontsize=8, loc=legend_loc)
     fig.suptitle(title or "Capacity by mechanism")
     from hemcell.figures import save_figure
 
