@@ -43,8 +43,11 @@ COLUMN_KEYS = {"unit", "option", "template"}
 SEED_KEYS = {"parameter", "option", "value", "per_point"}
 RESULTS_FILES = ("summary.json", "metrics.json", "parameters_si.json", "comparison.json")
 #: commands whose results are in one file other than ``summary.json`` / ``metrics.json``
-#: (``surface compare`` writes both cases' metrics and their ratios to ``comparison.json``)
-COMMAND_RESULTS_FILES = {"surface compare": "comparison.json"}
+#: (``surface compare`` writes both cases' metrics and their ratios to ``comparison.json``;
+#: ``fit``, ``surface seeds`` and ``surface thickness`` write only their own: a sweep of them
+#: ran every point and failed it, "the command wrote none of summary.json, metrics.json")
+COMMAND_RESULTS_FILES = {"surface compare": "comparison.json", "fit": "fit.json",
+                         "surface seeds": "seeds.json", "surface thickness": "thickness.json"}
 #: commands whose usual results file is not ``summary.json`` / ``metrics.json``, used when
 #: the spec gives none (``params export`` writes ``parameters_si.json`` in its default
 #: ``--format si``)

@@ -71,3 +71,48 @@ def test_values_with_units_in_a_template_need_the_template_s_unit():
     points = parse_spec(spec).points
     assert [p.args[-1] for p in points] == ["Discharge at 0.5 A/g until 0.01 V",
                                             "Discharge at 1.0 A/g until 0.01 V"]
+
+
+
+@pytest.mark.parametrize(("command", "written"), [("surface seeds", "seeds.json"),
+                                                  ("surface thickness", "thickness.json")])
+def test_surface_studies_are_read_from_their_own_results_file(command, written):
+    """They write no summary.json or metrics.json: every point ran and failed ('the
+    command wrote none of [summary.json, metrics.json]')."""
+    spec = parse_spec({"command": command, "parameters": {
+        "ambient_temperature": {"values": ["298.15 K", "308.15 K"]}}})
+    assert spec.results_file == written
+
+
+def test_a_sweep_of_fits_reads_fit_json(tmp_path, capsys):
+    """`hemcell fit` over --active-mass (how much the fitted value depends on an assumed
+    mass) passed --check, ran every fit and failed every point. The data here are per
+    gram, so the mass does not enter: both points give the same fitted value."""
+    from hemcell.resources import repo_root
+
+    fit_spec = yaml.safe_load((repo_root() / "examples" / "fits" / "rate_curve_2param.yaml"
+                               ).read_text())
+    fit_spec["data"][0]["file"] = str(repo_root() / "examples" / "data"
+                                      / "synthetic_rate_0.2Ag.csv")
+    fit_spec["fit"] = {"parameters": {"conversion_exchange_current_density":
+                                      fit_spec["fit"]["parameters"][
+                                          "conversion_exchange_current_density"]},
+                       "multistart": 1, "profile": False}
+    (tmp_path / "fit.yaml").write_text(yaml.safe_dump(fit_spec))
+    key = "parameters.conversion_exchange_current_density.value"
+    sweep = {"command": "fit", "arguments": [str(tmp_path / "fit.yaml")],
+             "options": {"--no-plots": True},
+             "parameters": {"active_mass": {"option": "--active-mass",
+                                            "values": ["1.2 mg", "2.4 mg"]}},
+             "outputs": [key, "rmse"]}
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(sweep))
+    assert parse_spec(sweep, path).results_file == "fit.json"
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1", "--no-plots"]) == 0
+    import xarray as xr
+
+    with xr.open_dataset(out / "results.nc") as ds:
+        values = ds[key.replace(".", "_")].values
+    assert values[0] == pytest.approx(values[1], rel=1e-9)
+    assert values[0] == pytest.approx(1e-3, rel=0.1)
