@@ -241,8 +241,10 @@ def b_value_plot(summary: dict, path: Path, title: str = "") -> None:
     axes[1].set_ylabel("Capacitive fraction")
     axes[1].legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
-    from hemcell.figures import save_figure
+    from hemcell.figures import plain_log_ticks, save_figure
 
+    for axis in (axes[0].xaxis, axes[0].yaxis, axes[1].xaxis):
+        plain_log_ticks(axis)
     save_figure(fig, path, dpi=130)
 
 
