@@ -140,7 +140,10 @@ def read_results(run_dir: Path, results_file: str | None) -> dict[str, Any]:
             if not isinstance(data, dict):
                 raise ValueError(f"{path} holds {type(data).__name__}, not a mapping")
             return data
-    raise FileNotFoundError(f"the command wrote none of {names} in {run_dir}")
+    written = sorted(p.name for p in run_dir.glob("*.json") if p.name != "run.json")
+    raise FileNotFoundError(f"the command wrote none of {names} in {run_dir}" + (
+        f"; it wrote {', '.join(written)}: name it in the spec, results_file: {written[0]}"
+        if written else ""))
 
 
 #: How often a running point checks its time limit and whether its Dask worker is

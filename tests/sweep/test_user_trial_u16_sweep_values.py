@@ -116,3 +116,15 @@ def test_a_sweep_of_fits_reads_fit_json(tmp_path, capsys):
         values = ds[key.replace(".", "_")].values
     assert values[0] == pytest.approx(values[1], rel=1e-9)
     assert values[0] == pytest.approx(1e-3, rel=0.1)
+
+
+def test_a_point_without_the_results_file_names_the_files_it_wrote(tmp_path):
+    """`surface phasefield --case both` writes comparison.json: each point failed with
+    only 'the command wrote none of [summary.json, metrics.json]'."""
+    from hemcell.sweep.run import read_results
+
+    (tmp_path / "comparison.json").write_text("{}")
+    (tmp_path / "run.json").write_text("{}")
+    with pytest.raises(FileNotFoundError, match=r"it wrote comparison\.json: name it in the "
+                                                r"spec, results_file: comparison\.json"):
+        read_results(tmp_path, None)
