@@ -186,15 +186,18 @@ def _gather_triangles(
 
 
 def _map(ax: Any, data: Any, label: str, cmap: str, flat: bool = False,
-         ylim_um: tuple[float, float] | None = None) -> None:
+         ylim_um: tuple[float, float] | None = None,
+         clim: tuple[float, float] | None = None) -> None:
+    """A map of one gathered field; ``clim`` fixes its colour scale (default: its range)."""
     import matplotlib.tri as mtri
 
     xy, tri, vals = data
     t = mtri.Triangulation(xy[:, 0] * 1e6, xy[:, 1] * 1e6, tri)
+    vmin, vmax = clim if clim is not None else (None, None)
     if flat:
-        pc = ax.tripcolor(t, facecolors=vals, cmap=cmap, shading="flat")
+        pc = ax.tripcolor(t, facecolors=vals, cmap=cmap, shading="flat", vmin=vmin, vmax=vmax)
     else:
-        pc = ax.tripcolor(t, vals, cmap=cmap, shading="gouraud")
+        pc = ax.tripcolor(t, vals, cmap=cmap, shading="gouraud", vmin=vmin, vmax=vmax)
     ax.set_aspect("equal")
     if ylim_um is not None:
         ax.set_ylim(*ylim_um)
@@ -290,14 +293,19 @@ def write_comparison_figure(results: dict[str, CoupledResult], out_dir: Path) ->
     import matplotlib.pyplot as plt
 
     cases = list(results)
+    # one colour scale per field across the cases, so bare and coated compare by colour
+    clim = {key: (min(float(np.min(data[c][key][2])) for c in cases),
+                  max(float(np.max(data[c][key][2])) for c in cases))
+            for key in ("c", "i", "vm")}
     fig, axes = plt.subplots(3, len(cases) + 1, figsize=(5 * (len(cases) + 1), 13))
     for j, case in enumerate(cases):
         d = data[case]
-        _map(axes[0, j], d["c"], "c [mol m⁻³]", "viridis", ylim_um=d["zoom_electrolyte"])
+        _map(axes[0, j], d["c"], "c [mol m⁻³]", "viridis", ylim_um=d["zoom_electrolyte"],
+             clim=clim["c"])
         _map(axes[1, j], d["i"], "|i| [A m⁻²]", "magma", flat=True,
-             ylim_um=d["zoom_electrolyte"])
+             ylim_um=d["zoom_electrolyte"], clim=clim["i"])
         _map(axes[2, j], d["vm"], "von Mises [Pa]", "inferno", flat=True,
-             ylim_um=d["zoom_solid"])
+             ylim_um=d["zoom_solid"], clim=clim["vm"])
         axes[0, j].set_title(case)
     ax = axes[0, -1]
     for case in cases:
