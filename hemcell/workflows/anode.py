@@ -325,17 +325,20 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
     from hemcell.runinfo import report_warnings
 
-    report_warnings(valoen_electrolyte_warnings(pv))  # Xu2019 electrolyte: T policy
+    # the refusals first (a molten counter electrode), then the warnings: a refused run
+    # printed the electrolyte's extrapolation warning before its one error line
     if rec.cell == "half":  # a solid metal counter electrode; Na/K electrolyte tables
         from hemcell.cell.electrolytes import half_cell_temperature_warnings
 
-        report_warnings(half_cell_temperature_warnings(
-            si.get("_carrier_ion", "Li"), float(pv["Ambient temperature [K]"])))
+        table = half_cell_temperature_warnings(si.get("_carrier_ion", "Li"),
+                                               float(pv["Ambient temperature [K]"]))
     else:  # a full cell in the Na/K electrolyte tables
         from hemcell.cell.electrolytes import electrolyte_table_warnings
 
-        report_warnings(electrolyte_table_warnings(
-            si.get("_carrier_ion", "Li"), float(pv["Ambient temperature [K]"])))
+        table = electrolyte_table_warnings(si.get("_carrier_ion", "Li"),
+                                           float(pv["Ambient temperature [K]"]))
+    report_warnings(valoen_electrolyte_warnings(pv))  # Xu2019 electrolyte: T policy
+    report_warnings(table)
     report_warnings(_onset_warnings(rec, inv, pv))
     mass = active_mass_g(pv, rec.cell)
     theo = sum(theoretical_capacity(si, inv, rec.mechanisms).values())
