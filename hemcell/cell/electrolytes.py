@@ -174,6 +174,37 @@ def electrolyte_table_warnings(ion: str, temperature_K: float) -> list[str]:
     return []
 
 
+def _transport_at(function: Any, concentration_mol_per_m3: float, temperature_K: float
+                  ) -> float:
+    """A PyBaMM electrolyte entry (a number or ``f(c_e, T)``) evaluated at ``(c, T)``."""
+    if not callable(function):
+        return float(function)
+    value = function(pybamm.Scalar(concentration_mol_per_m3), pybamm.Scalar(temperature_K))
+    return float(value.evaluate()) if isinstance(value, pybamm.Symbol) else float(value)
+
+
+def constant_transport_warnings(pv: pybamm.ParameterValues) -> list[str]:
+    """The warning of a cell away from 298.15 K whose PyBaMM electrolyte conductivity and
+    diffusivity do not depend on temperature at all (the full cells' Prada2013 and
+    Nyman2008 electrolytes of PyBaMM's LFP and NMC811 sets), as
+    :func:`electrolyte_table_warnings` says for the Na/K tables: only the kinetics follow
+    the temperature. ``[]`` near 298.15 K or when either entry follows temperature (the
+    Valøen & Reimers fits: :mod:`hemcell.materials.lipf6_electrolyte`)."""
+    temperature_K = float(pv["Ambient temperature [K]"])
+    if abs(temperature_K - TABLE_TEMPERATURE_K) <= TABLE_TEMPERATURE_TOLERANCE_K:
+        return []
+    c0 = float(pv["Initial concentration in electrolyte [mol.m-3]"])
+    entries = [pv[k] for k in ELECTROLYTE_KEYS[:2]]
+    if any(_transport_at(f, c0, temperature_K) != _transport_at(f, c0, TABLE_TEMPERATURE_K)
+           for f in entries):
+        return []
+    names = sorted({getattr(f, "__name__", "").rsplit("_", 1)[-1] for f in entries
+                    if callable(f)} - {""})
+    which = f" (PyBaMM's {', '.join(names)})" if names else ""
+    return [f"the electrolyte's conductivity and diffusivity{which} have no temperature "
+            f"dependence: at {temperature_K:g} K only the kinetics follow temperature"]
+
+
 def describe(ion: str) -> dict[str, str]:
     """Names and sources of the electrolyte and counter electrode of ``ion`` (for run.json)."""
     data = carrier_ion_data()

@@ -332,11 +332,15 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
 
         table = half_cell_temperature_warnings(si.get("_carrier_ion", "Li"),
                                                float(pv["Ambient temperature [K]"]))
-    else:  # a full cell in the Na/K electrolyte tables
-        from hemcell.cell.electrolytes import electrolyte_table_warnings
+    else:  # a full cell in the Na/K electrolyte tables, or the cathode set's (Li)
+        from hemcell.cell.electrolytes import (
+            constant_transport_warnings,
+            electrolyte_table_warnings,
+        )
 
-        table = electrolyte_table_warnings(si.get("_carrier_ion", "Li"),
-                                           float(pv["Ambient temperature [K]"]))
+        table = (electrolyte_table_warnings(si.get("_carrier_ion", "Li"),
+                                            float(pv["Ambient temperature [K]"]))
+                 or constant_transport_warnings(pv))
     report_warnings(valoen_electrolyte_warnings(pv))  # Xu2019 electrolyte: T policy
     report_warnings(table)
     report_warnings(_onset_warnings(rec, inv, pv))
