@@ -1841,7 +1841,8 @@ class ImpedanceProblem(_Problem):
         t = m.get("temperature")
         self.temperature_K = None
         if t is not None:
-            kelvin = parse_temperatures(str(t), field="model.temperature")
+            kelvin = [] if isinstance(t, list | dict) else \
+                parse_temperatures(str(t), field="model.temperature")
             if len(kelvin) != 1:
                 raise InputError("model.temperature", t, "one temperature with a unit, "
                                  "e.g. 45 degC or 318.15 K (one spectrum per data set)")

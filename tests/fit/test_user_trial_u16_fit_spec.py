@@ -216,3 +216,13 @@ def test_inverted_or_equal_bounds_are_named_as_such(tmp_path, bounds, hint):
         load_spec(path)
     assert exc.value.field == "fit.parameters.conversion_exchange_current_density.bounds"
     assert "lower < upper" in exc.value.allowed and hint in exc.value.hint
+
+
+def test_a_list_of_temperatures_is_refused_as_one_spectrum_per_data_set(tmp_path):
+    """`temperature: [25 degC, 35 degC]` was answered with `hemcell eis`'s 'allowed:
+    comma-separated temperatures ...', which the fit does not take either."""
+    path = _eis_spec(tmp_path, {"command": "eis symmetric", "anode": "bare",
+                                "temperature": ["25 degC", "35 degC"]})
+    with pytest.raises(InputError) as exc:
+        make_problem(load_spec(path))
+    assert exc.value.field == "model.temperature" and "one temperature" in exc.value.allowed
