@@ -426,7 +426,12 @@ def load_spec(path: str | Path) -> FitSpec:
     p = Path(path)
     if not p.is_file():
         raise InputError("SPEC", str(p), "an existing fit spec (YAML)")
-    raw = _mapping(safe_load_file(p), p.name, _SPEC_KEYS, ("model", "data", "fit"))
+    doc = safe_load_file(p)
+    if not isinstance(doc, Mapping):  # e.g. a data file given in the spec's place
+        raise InputError(p.name, doc, f"a fit spec: a YAML mapping with keys {sorted(_SPEC_KEYS)}",
+                         hint="hemcell fit takes a spec that names the data files "
+                         "(data: [{file: measured.csv, protocol: ...}]); docs/fitting.md")
+    raw = _mapping(doc, p.name, _SPEC_KEYS, ("model", "data", "fit"))
     command = raw["model"].get("command") if isinstance(raw["model"], Mapping) else None
     if command not in COMMANDS:
         raise InputError("model.command", command, f"one of {list(COMMANDS)}")

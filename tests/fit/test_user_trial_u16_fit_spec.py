@@ -226,3 +226,14 @@ def test_a_list_of_temperatures_is_refused_as_one_spectrum_per_data_set(tmp_path
     with pytest.raises(InputError) as exc:
         make_problem(load_spec(path))
     assert exc.value.field == "model.temperature" and "one temperature" in exc.value.allowed
+
+
+def test_a_data_file_given_as_the_spec_gets_a_hint(tmp_path, capsys):
+    """`hemcell fit measured.csv` answered 'allowed: a mapping with keys [...]' with the
+    file's text echoed, and no word that the data file belongs inside a spec."""
+    from hemcell.cli.main import main
+
+    (tmp_path / "measured.csv").write_text("time [s],voltage [V]\n0,2\n10,1.9\n")
+    assert main(["fit", str(tmp_path / "measured.csv"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "a fit spec" in err and "hint:" in err and "data: [{file:" in err, err
