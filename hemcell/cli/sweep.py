@@ -6,12 +6,16 @@ is imported when the command runs.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption
+
+#: Points ``--check`` prints as the command each runs (the rest are counted).
+CHECK_SHOWN = 5
 
 
 def app(
@@ -31,7 +35,8 @@ def app(
         "--fast-path/--no-fast-path", help="Use the command's one-model fast path if it has one.")
     ] = True,
     check: Annotated[bool, typer.Option(
-        "--check", help="Only validate the spec and print its points.")] = False,
+        "--check", help="Only validate the spec and print its points (the first "
+        f"{CHECK_SHOWN} as the commands they run).")] = False,
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
 ) -> None:
@@ -46,7 +51,12 @@ def app(
     sweep_spec = load_spec(spec)
     shape = " × ".join(f"{d} {n}" for d, n in zip(sweep_spec.dims, sweep_spec.shape, strict=True))
     if check:
-        typer.echo(f"ok {spec}: `{sweep_spec.command}`, {len(sweep_spec.points)} points ({shape})")
+        points = sweep_spec.points
+        typer.echo(f"ok {spec}: `{sweep_spec.command}`, {len(points)} points ({shape})")
+        for point in points[:CHECK_SHOWN]:  # what reaches the command (a template's text)
+            typer.echo(f"  hemcell {sweep_spec.command} {shlex.join(point.args)}")
+        if len(points) > CHECK_SHOWN:
+            typer.echo(f"  ... and {len(points) - CHECK_SHOWN} more")
         return
     report = run_sweep(sweep_spec, out, workers=workers, executor=executor,  # type: ignore[arg-type]
                        scheduler=scheduler, resume=resume, fast_path=fast_path,

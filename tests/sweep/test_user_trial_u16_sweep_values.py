@@ -128,3 +128,18 @@ def test_a_point_without_the_results_file_names_the_files_it_wrote(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"it wrote comparison\.json: name it in the "
                                                 r"spec, results_file: comparison\.json"):
         read_results(tmp_path, None)
+
+
+def test_check_prints_the_commands_of_the_first_points(tmp_path, capsys):
+    """--help said '--check: print its points'; it printed their number only, so what a
+    template puts into the protocol ('Discharge at 500.0 A/g') could not be seen."""
+    spec = {**CELL, "options": {"--params": "heo_rocksalt_mgconicuzn"},
+            "parameters": {"specific_current": {**RATE, "values": [0.1, 0.2, 0.5, 1, 2, 5]}}}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("ok ") and "6 points" in lines[0]
+    assert lines[1] == ("  hemcell cell run hem_half_cell_sp --params heo_rocksalt_mgconicuzn "
+                        "--protocol 'Discharge at 0.1 A/g until 0.01 V'"), lines
+    assert lines[-1] == "  ... and 1 more" and len(lines) == 7
