@@ -49,6 +49,37 @@ _KEYS = {
 EXPERIMENT_MODELS = ("legacy", "unified")
 
 
+#: Fewest cells of a mesh domain (PyBaMM's finite-volume boundary extrapolation uses two
+#: node spacings inside the domain; ``mesh: {r_p: 0}`` ended in an IndexError).
+MIN_CELLS = 3
+
+
+def _mesh_count(field: str, value: Any) -> int:
+    """A recipe's (or ``--mesh``'s) number of cells of one domain, checked."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < MIN_CELLS:
+        raise InputError(field, value, f"a whole number of cells >= {MIN_CELLS}")
+    return value
+
+
+def mesh_points(default_var_pts: dict[str, int], recipe: Recipe) -> dict[str, int]:
+    """The model's mesh points (``default_var_pts``) with the recipe's ``mesh:`` entries.
+
+    Raises
+    ------
+    InputError
+        A ``mesh:`` (or ``cell cv --mesh``) name the model has no domain of (a typo,
+        ``rp``, was ignored) or a count below :data:`MIN_CELLS`.
+    """
+    var_pts = dict(default_var_pts)
+    for key, value in recipe.mesh.items():
+        field = f"recipe {recipe.name}: mesh (or --mesh)"
+        if key not in var_pts:
+            raise InputError(field, key, f"one of the model's domains {sorted(var_pts)}",
+                             hint=did_you_mean(key, list(var_pts)))
+        var_pts[key] = _mesh_count(f"{field}: {key}", value)
+    return var_pts
+
+
 def models_dir() -> Path:
     """The folder holding the shipped recipes."""
     try:
@@ -135,6 +166,17 @@ def _solver_settings(path: Path, solver: Any) -> dict[str, float | int | str]:
     return out
 
 
+def _recipe_mesh(path: Path, mesh: Any) -> dict[str, int]:
+    """The recipe's ``mesh:`` mapping of domain names to numbers of cells, checked (the
+    names against the model in :func:`mesh_points`)."""
+    if not mesh:
+        return {}
+    if not isinstance(mesh, dict):
+        raise InputError(f"{path}: mesh", mesh, "a mapping of mesh domains to numbers of "
+                         "cells, e.g. {x_s: 10, x_p: 20, r_p: 10}")
+    return {str(k): _mesh_count(f"{path}: mesh.{k}", v) for k, v in mesh.items()}
+
+
 def list_recipes() -> list[str]:
     """Names of the shipped recipes."""
     return sorted(p.stem for p in models_dir().glob("*.yaml"))
@@ -212,7 +254,7 @@ def load_recipe(name_or_path: str) -> Recipe:
         cell=cell,
         geometry=geometry,
         mechanisms=mechs,
-        mesh={str(k): int(v) for k, v in (data.get("mesh") or {}).items()},
+        mesh=_recipe_mesh(p, data.get("mesh")),
         solver=_solver_settings(p, data.get("solver")),
         cathode=cathode,
         n_p_ratio=float(n_p),

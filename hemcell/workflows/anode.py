@@ -34,7 +34,7 @@ from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.options import model_options
 from hemcell.cell.parameters import check_overrides, inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
-from hemcell.cell.recipes import Recipe, load_recipe
+from hemcell.cell.recipes import Recipe, load_recipe, mesh_points
 from hemcell.errors import InputError, SimulationError
 from hemcell.params.uses import ParameterUse
 
@@ -100,8 +100,7 @@ def build_simulation(
             model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
     add_depletion_event(model)
     model.compiled_functions = compile_plan(recipe.geometry, expected_solves, recipe.compiled)
-    var_pts = dict(model.default_var_pts)
-    var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
+    var_pts = mesh_points(model.default_var_pts, recipe)
     submeshes = {**model.default_submesh_types, **(submesh_types or {})}
     # recipe solver keys other than rtol/atol are IDAKLU options (nonlinear_convergence_coefficient)
     options = {k: v for k, v in recipe.solver.items() if k not in ("rtol", "atol")}

@@ -35,7 +35,7 @@ import numpy as np
 import pybamm
 
 from hemcell.cell.electrolytes import add_depletion_event
-from hemcell.cell.recipes import Recipe, load_recipe
+from hemcell.cell.recipes import MIN_CELLS, Recipe, load_recipe, mesh_points
 from hemcell.errors import InputError, SimulationError
 
 CELL = "cathode_half"
@@ -242,9 +242,6 @@ def run_cell(
 #: thick: the cathode set's (``--set cathode_thickness``). A hard-carbon anode keeps the
 #: recipe's mesh (64 µm of 3.48 µm particles: the rule would coarsen the shipped cells).
 ELECTRODE_MESH = {"x_p": "Positive"}
-#: Fewest cells of a domain (PyBaMM's finite-volume boundary extrapolation uses two
-#: node spacings inside the domain).
-MIN_CELLS = 3
 
 
 def electrode_mesh(model: pybamm.BaseModel, recipe: Recipe, pv: pybamm.ParameterValues
@@ -265,8 +262,7 @@ def electrode_mesh(model: pybamm.BaseModel, recipe: Recipe, pv: pybamm.Parameter
     OCP, 10 and fewer run. The sets' 68 µm electrodes (39–57 diameters) keep the
     recipe's 20 cells.
     """
-    var_pts = dict(model.default_var_pts)
-    var_pts.update({k: v for k, v in recipe.mesh.items() if k in var_pts})
+    var_pts = mesh_points(model.default_var_pts, recipe)
     for key, electrode in ELECTRODE_MESH.items():
         thickness = f"{electrode} electrode thickness [m]"
         radius = f"{electrode} particle radius [m]"
