@@ -213,6 +213,15 @@ def load_recipe(name_or_path: str) -> Recipe:
     geometry = data.get("geometry", "p2d")
     if geometry not in ("p2d", "sp"):
         raise InputError(f"{p}: geometry", geometry, "p2d or sp")
+    full_only = sorted(k for k in ("cathode", "n_p_ratio") if k in data)
+    if full_only and cell not in ("full", "hard_carbon_full"):
+        # a full cell's recipe without its `cell: full` ran as a half cell, its cathode
+        # and N/P ratio unread
+        raise InputError(f"{p}: {', '.join(full_only)}", f"with cell: {cell}"
+                         + ("" if "cell" in data else " (the default)"),
+                         "cathode and n_p_ratio only with cell: full or hard_carbon_full",
+                         hint="add `cell: full` for a HEM anode vs that cathode, or leave "
+                              "them out for a half cell")
     cathode = data.get("cathode")
     if cell == "full":
         from hemcell.cell.cathodes import is_cathode_set
