@@ -133,12 +133,19 @@ def cycle_cmd(
     _done(out, s)
 
 
+_CURRENT_HELP = ("Current density of each plating and stripping half-cycle, with its unit "
+                 "(1mA/cm2 = 10A/m**2)")
+_CAPACITY_HELP = "Charge plated per half-cycle, with its unit (1mAh/cm2)"
+
+
 @app.command("symmetric")
 def symmetric_cmd(
     out: OutOption,
     anode: _Anode = "coated",
-    current_density: Annotated[str, typer.Option("--current-density")] = "1mA/cm2",
-    areal_capacity: Annotated[str, typer.Option("--areal-capacity")] = "1mAh/cm2",
+    current_density: Annotated[str, typer.Option(
+        "--current-density", help=_CURRENT_HELP)] = "1mA/cm2",
+    areal_capacity: Annotated[str, typer.Option(
+        "--areal-capacity", help=_CAPACITY_HELP)] = "1mAh/cm2",
     hours: Annotated[float, typer.Option("--hours", help="Test duration [h]")] = 1000.0,
     rate_steps: Annotated[str | None, typer.Option(
         "--rate-steps", help="Stepped rate test: comma-separated current densities in "
@@ -210,7 +217,9 @@ def zn_symmetric_cmd(
 def nucleation_cmd(
     out: OutOption,
     anode: _Anode = "coated",
-    current_density: Annotated[str, typer.Option("--current-density")] = "1mA/cm2",
+    current_density: Annotated[str, typer.Option(
+        "--current-density", help="Plating current density on Cu, with its unit "
+                                  "(1mA/cm2 = 10A/m**2)")] = "1mA/cm2",
     areal_capacity: Annotated[str | None, typer.Option(
         "--areal-capacity", help="Plated capacity (default: the set's, 1 mAh/cm2)")] = None,
     set_: SetOption = None,
@@ -237,9 +246,12 @@ def nucleation_cmd(
 def licu_cmd(
     out: OutOption,
     anode: _Anode = "coated",
-    cycles: Annotated[int, typer.Option("--cycles")] = 280,
-    current_density: Annotated[str, typer.Option("--current-density")] = "2mA/cm2",
-    areal_capacity: Annotated[str, typer.Option("--areal-capacity")] = "1mAh/cm2",
+    cycles: Annotated[int, typer.Option(
+        "--cycles", help="Plating/stripping cycles on Cu")] = 280,
+    current_density: Annotated[str, typer.Option(
+        "--current-density", help=_CURRENT_HELP)] = "2mA/cm2",
+    areal_capacity: Annotated[str, typer.Option(
+        "--areal-capacity", help=_CAPACITY_HELP)] = "1mAh/cm2",
     set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
