@@ -694,9 +694,9 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         of the algebraic rows (IDAKLU's consistent-initialisation Newton) and of the
         differential rows, which IDAKLU never evaluates (only PyBaMM's ScipySolver does,
         for ODE models). The differential rows of a DAE get PyBaMM's derivative on the
-        matrix graph, as cheap to build as the others are to evaluate (the four-mechanism
-        P2D anode: 0.023 s instead of 0.089 s CPU, of a ``cell run``'s 0.87 s;
-        :meth:`differentiates_on_scalars`).
+        matrix graph, where it is cheaper to build and its evaluation cost does not count
+        (the four-mechanism P2D anode: 0.023 instead of 0.089 s CPU, of a ``cell run``'s
+        0.87 s; :meth:`differentiates_on_scalars`).
         """
         import casadi
 
