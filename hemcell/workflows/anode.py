@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pybamm
 
 from hemcell.cell import analysis, plots
@@ -780,15 +779,12 @@ def write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     summary, steps, cycles = summarize(run)
     cols, table = analysis.timeseries_table(steps, cycles, run.recipe.mechanisms)
-    # time with 15 digits: the points of a step's first transient are 1e-7 s apart at 1e4 s
-    np.savetxt(out / "timeseries.csv", table, delimiter=",", header=",".join(cols),
-               comments="", fmt=["%.15g"] + ["%.8g"] * (len(cols) - 1))
-    from hemcell.netcdf import write_table
+    from hemcell.netcdf import write_timeseries
 
-    write_table(out / "timeseries.nc", cols, table, as_variables=("cycle", "step"),
-                title=f"hemcell cell run: {run.recipe.name}",
-                attrs={"recipe": run.recipe.name, "protocol": run.protocol,
-                       "parameter_set": str(summary["parameter_set"])})
+    write_timeseries(out, cols, table, as_variables=("cycle", "step"),
+                     title=f"hemcell cell run: {run.recipe.name}",
+                     attrs={"recipe": run.recipe.name, "protocol": run.protocol,
+                            "parameter_set": str(summary["parameter_set"])})
     if plots_on:
         title = f"{summary['parameter_set']} — {run.recipe.name}"
         vlabel = ("Cell voltage (V)" if run.recipe.cell == "full"

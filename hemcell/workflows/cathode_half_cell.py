@@ -408,15 +408,12 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
                                      st["Positive electrode stoichiometry"].entries]))
         q0 = float(q[-1])
     table = np.vstack(rows)
-    # time with 15 digits, as `cell run` writes it (a step's first points are 1e-7 s apart)
-    np.savetxt(out / "timeseries.csv", table, delimiter=",", header=",".join(cols),
-               comments="", fmt=["%.15g"] + ["%.8g"] * (len(cols) - 1))
-    from hemcell.netcdf import write_table
+    from hemcell.netcdf import write_timeseries
 
-    write_table(out / "timeseries.nc", cols, table, as_variables=("step",),
-                title=f"hemcell cell run: {run.recipe.name}",
-                attrs={"recipe": run.recipe.name, "protocol": run.protocol,
-                       "parameter_set": str(run.params)})
+    write_timeseries(out, cols, table, as_variables=("step",),
+                     title=f"hemcell cell run: {run.recipe.name}",
+                     attrs={"recipe": run.recipe.name, "protocol": run.protocol,
+                            "parameter_set": str(run.params)})
     if plots_on:
         import matplotlib
 
