@@ -22,6 +22,7 @@ import platform
 import re
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -162,12 +163,23 @@ _PRINTED: ContextVar[set[str] | None] = ContextVar("hemcell_printed_warnings", d
 @contextmanager
 def one_command() -> Iterator[None]:
     """The scope of one command: inside it :func:`report_warnings` writes each distinct
-    warning to stderr once, however many cases, anodes or seeds report it."""
+    warning to stderr once, however many cases, anodes or seeds report it. A library's
+    Python warning (PyBaMM's ``SolverWarning`` of an extrapolated table, ...) goes the
+    same way, as one ``warning:`` line without the file, line number and source line
+    Python's default display adds."""
     token = _PRINTED.set(set())
     try:
-        yield
+        with warnings.catch_warnings():  # restores the display on the way out
+            warnings.showwarning = _one_line_warning
+            yield
     finally:
         _PRINTED.reset(token)
+
+
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str,
+                      lineno: int, file: Any = None, line: str | None = None) -> None:
+    """:func:`warnings.showwarning` inside :func:`one_command`."""
+    report_warnings([f"{category.__name__}: {message}"])
 
 
 def report_warnings(new: Sequence[str], seen: list[str] | None = None) -> list[str]:
