@@ -55,8 +55,19 @@ def _plt():
     return plt
 
 
+#: What the capacities are per gram of: the anode's active material (a HEM full cell's
+#: capacities are per gram of anode, :func:`capacity_label`).
+ACTIVE_MATERIAL = "active material"
+
+
+def capacity_label(what: str = "Capacity", per_gram_of: str = ACTIVE_MATERIAL) -> str:
+    """Axis label of a capacity per gram, ``Capacity (mAh g⁻¹ active material)``."""
+    return f"{what} (mAh g$^{{-1}}$ {per_gram_of})"
+
+
 def voltage_profile(
-    cycles: Sequence[Sequence[StepData]], path: Path, title: str = "", ylabel: str | None = None
+    cycles: Sequence[Sequence[StepData]], path: Path, title: str = "", ylabel: str | None = None,
+    per_gram_of: str = ACTIVE_MATERIAL,
 ) -> Path:
     """Voltage vs specific capacity, one colour per cycle (lithiation and delithiation)."""
     plt = _plt()
@@ -72,7 +83,7 @@ def voltage_profile(
             ax.plot(
                 q, s.data["voltage_V"], color=c, label=f"cycle {i + 1}" if s is cyc[0] else None
             )
-    ax.set_xlabel("Capacity (mAh g$^{-1}$ active material)")
+    ax.set_xlabel(capacity_label(per_gram_of=per_gram_of))
     ax.set_ylabel(ylabel or VOLTAGE_LABEL)
     ax.set_title(title or "HEM anode half-cell")
     _legend(ax, frameon=False, fontsize=8)
@@ -95,6 +106,7 @@ def mechanism_contributions(
     path: Path,
     title: str = "",
     ylabel: str | None = None,
+    per_gram_of: str = ACTIVE_MATERIAL,
 ) -> Path:
     """Stacked capacity by mechanism vs voltage for the first lithiation and delithiation.
 
@@ -132,7 +144,8 @@ def mechanism_contributions(
             )
             base = base + q
         ax.plot(base, v, color="k", lw=0.8)
-        ax.set_xlabel(f"Capacity {'stored' if sign > 0 else 'released'} (mAh g$^{{-1}}$)")
+        ax.set_xlabel(capacity_label(f"Capacity {'stored' if sign > 0 else 'released'}",
+                                     per_gram_of))
         ax.set_title(f"cycle 1 {kind}")
     axes[0].set_ylabel(ylabel or VOLTAGE_LABEL)
     _legend(axes[0], frameon=False, fontsize=8, loc=legend_loc)

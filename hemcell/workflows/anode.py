@@ -789,10 +789,13 @@ def write_outputs(
         title = f"{summary['parameter_set']} — {run.recipe.name}"
         vlabel = ("Cell voltage (V)" if run.recipe.cell == "full"
                   else plots.voltage_label(run.si.get("_carrier_ion", "Li")))
-        plots.voltage_profile(cycles, out / "voltage_profile.png", title, ylabel=vlabel)
+        # a full cell's capacities are per gram of its anode, as the summary's
+        per = "anode active material" if run.recipe.cell == "full" else plots.ACTIVE_MATERIAL
+        plots.voltage_profile(cycles, out / "voltage_profile.png", title, ylabel=vlabel,
+                              per_gram_of=per)
         plots.mechanism_contributions(
             cycles, run.recipe.mechanisms, out / "mechanism_contributions.png", title,
-            ylabel=vlabel
+            ylabel=vlabel, per_gram_of=per
         )
         plots.dqdv_plot(cycles, out / "dqdv.png", title, xlabel=vlabel)
     write_summary(out, summary)
