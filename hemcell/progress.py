@@ -44,6 +44,14 @@ def eta_s(elapsed_s: float, done: float, total: float) -> float | None:
     return elapsed_s / done * (total - done)
 
 
+def cycle_line(elapsed_s: float, n: int, total: int, what: str = "") -> str:
+    """The progress line of a run over cycles, ``[61 s] cycle 40 of 1000 done, ETA 1464 s``
+    (``what``, e.g. the anode, before ``cycle``)."""
+    eta = eta_s(elapsed_s, n, total)
+    return (f"[{elapsed_s:.0f} s] {what + ': ' if what else ''}cycle {n} of {total} done"
+            + ("" if eta is None else f", ETA {eta:.0f} s"))
+
+
 class LineInterval:
     """Wall-time pacing of progress lines: :meth:`due` says when
     :data:`LINE_INTERVAL_S` has passed since the last line (or the start), for runs whose

@@ -123,7 +123,8 @@ def cycle_cmd(
 
     s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
                   focusing_from_surface, focusing_metric, high_loading,
-                  plots_on=not no_plots, cv_cutoff_c_rate=cv_cutoff_c_rate)
+                  plots_on=not no_plots, cv_cutoff_c_rate=cv_cutoff_c_rate,
+                  progress=lambda line: typer.echo(line, err=True))
     for a, r in _per_anode(s):
         dry = r["dry_out_cycle"]
         typer.echo(f"{a}: retention {r['capacity_retention']:.3f}, final "

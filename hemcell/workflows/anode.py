@@ -427,7 +427,7 @@ class _ExperimentErrors(pybamm.callbacks.Callback):
 
     def on_cycle_end(self, logs: dict) -> None:
         """PyBaMM calls this after every cycle with ``logs["cycle number"]`` = (n, N)."""
-        from hemcell.progress import eta_s
+        from hemcell.progress import cycle_line
 
         if self.progress is None:
             return
@@ -435,10 +435,7 @@ class _ExperimentErrors(pybamm.callbacks.Callback):
         if now is None:
             return
         n, total = logs["cycle number"]
-        elapsed = now - self.interval.start_s
-        eta = eta_s(elapsed, n, total)
-        self.progress(f"[{elapsed:.0f} s] cycle {n} of {total} done"
-                      + ("" if eta is None else f", ETA {eta:.0f} s"))
+        self.progress(cycle_line(now - self.interval.start_s, n, total))
 
     def on_experiment_error(self, logs: dict) -> None:
         """PyBaMM calls this with ``logs["error"]`` when a step's solve fails."""

@@ -18,7 +18,7 @@ and the closest names it reads; a set missing values the model reads names all o
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -339,17 +339,38 @@ def rate(anodes: Sequence[str], c_rates: Sequence[float], out_dir: Path,
     return summary
 
 
+def _cycle_progress(progress: Callable[[str], None] | None, total: int, anode: str
+                    ) -> Callable[[int], None] | None:
+    """``run_cycling``'s per-cycle callback writing :func:`hemcell.progress.cycle_line`
+    to ``progress`` once a :data:`~hemcell.progress.LINE_INTERVAL_S` (``None``: none)."""
+    if progress is None:
+        return None
+    from hemcell.progress import LineInterval, cycle_line
+
+    interval = LineInterval()
+
+    def tick(n: int) -> None:
+        now = interval.due()
+        if now is not None:
+            progress(cycle_line(now - interval.start_s, n, total, f"{anode} Li"))
+
+    return tick
+
+
 def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
           overrides: Sequence[str] = (), stride: int = 1, kinetics: str = "rct",
           focusing_from_surface: bool = False, focusing_metric: str = "max",
           high_loading: bool = False, plots_on: bool = True,
-          cv_cutoff_c_rate: float | None = None) -> dict[str, Any]:
+          cv_cutoff_c_rate: float | None = None,
+          progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """``hemcell limetal cycle``: Li‖LFP cycling with Li loss and interphase growth.
 
     ``high_loading`` uses the set's ``lfp_high_mass_loading`` (11.5 mg/cm**2, seed 004
     L121) as the LFP loading (an override applied before any ``--set``).
     ``cv_cutoff_c_rate``: CC-CV charge to that C-rate (``None``: CC only,
-    :func:`hemcell.limetal.cycling.run_cycling`).
+    :func:`hemcell.limetal.cycling.run_cycling`). ``progress`` gets a line
+    (:func:`hemcell.progress.cycle_line`) at the end of a cycle once
+    :data:`hemcell.progress.LINE_INTERVAL_S` of wall time has passed since the last.
     """
     from hemcell.errors import InputError, SimulationError
     from hemcell.limetal.cycling import cycling_summary, cycling_warnings, run_cycling
@@ -383,7 +404,8 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
             p, info = _focused(p, c_rate * geo.current_1c_A / p.li_electrode_area_m2,
                                overrides, focusing_metric)
         cell = build_half_cell(p, pset)
-        rec = run_cycling(cell, cycles, c_rate, stride, cv_cutoff_c_rate=cv_cutoff_c_rate)
+        rec = run_cycling(cell, cycles, c_rate, stride, cv_cutoff_c_rate=cv_cutoff_c_rate,
+                          progress=_cycle_progress(progress, cycles, anode))
         recs[anode], psets[anode], params[anode], focus[anode] = rec, pset, p, info
         sums[anode] = cycling_summary(rec)
         report_warnings(cycling_warnings(sums[anode], rec, anode), warns)
