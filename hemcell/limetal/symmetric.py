@@ -229,7 +229,7 @@ def rate_test_schedule(step_current_densities_A_per_m2: Sequence[float],
 
 
 def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
-                 counter: str = "li") -> SymmetricResult:
+                 counter: str = "li", field: str = "--current-density") -> SymmetricResult:
     """Cycle a Li‖Li cell through ``(current density, areal capacity)`` per cycle.
 
     Each cycle strips ``q`` at ``i`` from the foil A onto the counter electrode B and back
@@ -243,7 +243,8 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
     ------
     InputError
         An empty schedule, a non-positive entry, an unknown counter electrode, or a
-        current above the limiting current of the fresh cell.
+        current above the limiting current of the fresh cell (naming ``field``, the
+        option that gave the currents: ``--rate-steps`` for the stepped test).
     """
     if counter not in COUNTER_ELECTRODES:
         raise InputError("counter electrode", counter, " | ".join(COUNTER_ELECTRODES))
@@ -257,7 +258,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
             i_lim = limiting_current_A_per_m2(p.electrolyte_concentration_mol_per_m3,
                                               p.cation_transference_number,
                                               separator_diffusion_resistance_s_per_m(p))
-            raise InputError("--current-density", f"{i / 10:.4g} mA/cm**2 (= {i:.4g} A/m**2)",
+            raise InputError(field, f"{i / 10:.4g} mA/cm**2 (= {i:.4g} A/m**2)",
                              f"below the limiting current {i_lim:.4g} A/m**2 "
                              f"({i_lim / 10:.4g} mA/cm**2) of the separator")
     eta_ct: dict[float, float] = {}

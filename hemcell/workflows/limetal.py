@@ -464,9 +464,10 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
         run_symmetric,
         symmetric_summary,
     )
-    from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.runinfo import report_warnings, write_run_record, write_summary
 
     schedule = None
+    unrun: list[str] = []
     if rate_steps_A_per_m2:
         schedule = rate_test_schedule(rate_steps_A_per_m2, cycles_per_step,
                                       areal_capacity_C_per_m2)
@@ -474,19 +475,26 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
         while n < len(schedule) and t < hours * 3600.0:
             t += 2.0 * schedule[n][1] / schedule[n][0]
             n += 1
+        run_steps = {i for i, _ in schedule[:max(n, 1)]}
+        left = [i for i in dict.fromkeys(i for i, _ in schedule) if i not in run_steps]
+        if left:  # the summary lists every step: say which did not run
+            whole_h = sum(2.0 * q / i for i, q in schedule) / 3600.0
+            unrun = [f"--hours {hours:g} ends before the rate steps "
+                     f"{', '.join(f'{i / 10:g}' for i in left)} mA/cm2 (the whole stepped test "
+                     f"takes {whole_h:.4g} h): they did not run"]
         schedule = schedule[:max(n, 1)]
         current_density_A_per_m2 = schedule[0][0]
     _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("symmetric", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
     res, psets, params, focus, sums = {}, {}, {}, {}, {}
-    warns: list[str] = []
+    warns: list[str] = report_warnings(unrun)
     for anode in anodes:
         pset, p, info = _params("symmetric", anode, overrides, kinetics, focusing_from_surface,
                                 warnings=warns)
         if focusing_from_surface:
             p, info = _focused(p, current_density_A_per_m2, overrides, focusing_metric)
-        r = (run_schedule(p, schedule) if schedule is not None else
+        r = (run_schedule(p, schedule, field="--rate-steps") if schedule is not None else
              run_symmetric(p, current_density_A_per_m2, areal_capacity_C_per_m2, hours))
         res[anode], psets[anode], params[anode], focus[anode] = r, pset, p, info
         sums[anode] = symmetric_summary(r)
