@@ -410,17 +410,21 @@ def run_cell(
     return solve_cell(setup, sim, progress=progress)
 
 
-class _ExperimentErrors(pybamm.callbacks.Callback):
+class _ExperimentErrors(pybamm.callbacks.LoggingCallback):
     """Keeps the solver error PyBaMM reports when it stops an experiment early, and
     reports the cycles of a long run (``progress``): at the end of a cycle (one
     repetition of the protocol) once :data:`hemcell.progress.LINE_INTERVAL_S` of wall
     time has passed since the last line, ``[61 s] cycle 40 of 1000 done, ETA 1464 s``
-    (a quick run writes none)."""
+    (a quick run writes none). It is PyBaMM's logging callback of the run, so PyBaMM
+    adds none of its own: a failed step is said once, by hemcell's error line (PyBaMM's
+    logger had written "<date> - [ERROR] callbacks.on_experiment_error(226): Simulation
+    error: ..." before it)."""
 
     def __init__(self, progress: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
         from hemcell.progress import LineInterval
 
+        super().__init__()
         self.error: BaseException | None = None
         self.progress = progress
         self.interval = LineInterval(clock)
