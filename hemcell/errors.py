@@ -60,11 +60,15 @@ def joined_hints(errors: Sequence[HemcellError]) -> str | None:
     return "; ".join(hints) or None
 
 
-def did_you_mean(value: str, known: Sequence[str], n: int = 3) -> str | None:
+def did_you_mean(value: str, known: Sequence[str], n: int = 3, cutoff: float = 0.6,
+                 quote: bool = False) -> str | None:
     """A hint naming up to ``n`` of ``known`` close to the mistyped ``value``
-    (:func:`difflib.get_close_matches`), ``"did you mean a, b?"``, or ``None``."""
-    close = difflib.get_close_matches(str(value), list(known), n=n)
-    return f"did you mean {', '.join(close)}?" if close else None
+    (:func:`difflib.get_close_matches` with ``cutoff``), ``"did you mean a, b?"`` (with
+    ``quote``: ``"did you mean 'a'?"``), or ``None``: the one wording of every such hint."""
+    close = difflib.get_close_matches(str(value), list(known), n=n, cutoff=cutoff)
+    if not close:
+        return None
+    return "did you mean " + ", ".join(f"'{c}'" if quote else c for c in close) + "?"
 
 
 class HemcellError(Exception):

@@ -257,14 +257,13 @@ _INSTRUCTIONS = ("Discharge", "Charge", "Rest", "Hold")
 
 def _instruction_hint(raw: str) -> str | None:
     """'did you mean ...' for a step whose first word is not one of PyBaMM's instructions."""
-    import difflib
+    from hemcell.errors import did_you_mean
 
     word = raw.split()[0] if raw.split() else ""
     if word.lower() in (w.lower() for w in _INSTRUCTIONS):
         return None
-    close = difflib.get_close_matches(word.capitalize(), _INSTRUCTIONS, n=1, cutoff=0.6)
-    return (f"a step starts with {', '.join(_INSTRUCTIONS)}"
-            + (f"; did you mean '{close[0]}'?" if close else ""))
+    close = did_you_mean(word.capitalize(), _INSTRUCTIONS, n=1, quote=True)
+    return f"a step starts with {', '.join(_INSTRUCTIONS)}" + (f"; {close}" if close else "")
 
 
 def _first_sentence(exc: BaseException) -> str:

@@ -9,7 +9,6 @@ key, the value and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -306,10 +305,10 @@ def _as_list(v: Number) -> list[float]:
 
 def suggest_parameter(name: str, known: Iterable[str]) -> str:
     """What is allowed instead of the unknown parameter ``name``: up to three close names
-    of ``known`` (:func:`difflib.get_close_matches`) as "did you mean ...?"."""
-    close = difflib.get_close_matches(name, list(known), n=3)
+    of ``known`` (:func:`hemcell.errors.did_you_mean`)."""
+    close = did_you_mean(name, list(known))
     if close:
-        return f"a known parameter name (did you mean {', '.join(close)}?)"
+        return f"a known parameter name ({close})"
     return "a parameter name declared in parameters/registry/*.yaml (see `hemcell params show`)"
 
 

@@ -14,12 +14,11 @@ declarations a workflow knows, for the model and command it runs,
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -154,16 +153,14 @@ def refuse_unread(keys: Sequence[str], reads: Iterable[str], reader: str,
     """Refuse (exit 2) the first key of ``keys`` that ``reader`` does not read.
 
     The message names the model and up to three of the names it reads that are closest
-    to the key (:func:`difflib.get_close_matches`).
+    to the key (:func:`hemcell.errors.did_you_mean`).
     """
     known = list(reads)
     for key in keys:
         if key in known:
             continue
-        close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
-        allowed = f"a parameter {reader} reads"
-        if close:
-            allowed += f" (did you mean {', '.join(close)}?)"
+        close = did_you_mean(key, known, cutoff=0.5)
+        allowed = f"a parameter {reader} reads" + (f" ({close})" if close else "")
         where = ("`hemcell params check SET --for RECIPE` lists the inputs"
                  if "hemcell cell" in reader else
                  "docs/parameters.md (\"Which values a model reads\") says where each "

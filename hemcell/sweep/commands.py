@@ -17,7 +17,6 @@ and falls back to one process per point otherwise.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
 import sys
@@ -25,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
     from hemcell.sweep.spec import Point, SweepSpec
@@ -177,8 +176,8 @@ def resolve_command(name: str, field: str = "command") -> Command:
     commands = _walk(_hemcell_root())
     if words not in commands or words in NOT_SWEEPABLE:
         known = available_commands()
-        close = difflib.get_close_matches(words, known, n=2)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        close = did_you_mean(words, known, n=2)
+        hint = f" ({close})" if close else ""
         raise InputError(field, name, f"one of {known}{hint}")
     cmd = commands[words]
     return Command(words, ("-m", "hemcell", *words.split()), cmd)

@@ -21,7 +21,6 @@ bad spec fails at once, naming the field, the value and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -30,7 +29,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from hemcell.errors import InputError, joined_hints, list_errors
+from hemcell.errors import InputError, did_you_mean, joined_hints, list_errors
 from hemcell.runinfo import parameter_hash
 from hemcell.sweep.commands import Command, resolve_command
 
@@ -443,8 +442,8 @@ def _make_axis(name: str, values: list[Value], unit: str | None, option: str | N
             option = inferred
         else:
             options = {o.removeprefix("--").replace("-", "_"): o for o in command.option_names()}
-            close = difflib.get_close_matches(name, [*specs, *options], n=3)
-            guess = f" (did you mean {', '.join(close)}?)" if close else ""
+            close = did_you_mean(name, [*specs, *options])
+            guess = f" ({close})" if close else ""
             raise InputError(field, name, "a registry parameter name (passed with --set) or an "
                                           f"option of `{command.name}`: "
                                           f"{command.option_names()} (give it as option: ...)"
