@@ -2368,7 +2368,7 @@ def use_with(spec: FitSpec, record: Mapping[str, Any], out: Path) -> list[str]:
     takes_set = "params" in m
     if takes_set:
         args += ["--params", str(out / "fitted_parameters.yaml")]
-    if not takes_set:
+    else:
         for item in spec.model["set"]:
             args += ["--set", item]
     for name, e in record["parameters"].items():
