@@ -71,6 +71,9 @@ def parse_unit(text: str, field: str) -> pint.Unit:
 def to_si(value: float, unit: str, si_unit: str, field: str) -> float:
     """Convert ``value`` in ``unit`` to ``si_unit``, checking the dimension.
 
+    Where ``si_unit`` is a temperature, ``C`` is the degree Celsius
+    (:func:`temperature_unit`).
+
     Parameters
     ----------
     value
@@ -92,26 +95,87 @@ def to_si(value: float, unit: str, si_unit: str, field: str) -> float:
     InputError
         If the dimensions differ (``GPa`` for a diffusivity).
     """
-    given = parse_unit(unit, field)
     target = parse_unit(si_unit, f"{field} (registry unit)")
+    given = parse_unit(temperature_unit(unit, si_unit), field)
     same_dimension, factor = _conversion(given, target)
     if not same_dimension:
         dim = unit_registry().Quantity(1, target).dimensionality
-        raise InputError(f"{field}.unit", unit, f"a unit with the dimension of {si_unit} ({dim})",
-                         hint=_celsius_hint(value, given, dim))
+        raise InputError(f"{field}.unit", unit, f"a unit with the dimension of {si_unit} ({dim})")
     if factor is not None:
         return value * factor
     # offset units (degC): full conversion
     return float(unit_registry().Quantity(value, given).to(target).magnitude)
 
 
-def _celsius_hint(value: float, given: pint.Unit, dimension: Any) -> str | None:
-    """For a temperature written in ``C`` (pint's coulomb): how Celsius is written."""
-    if str(dimension) != "[temperature]" or given != _unit("C"):
-        return None
-    kelvin = unit_registry().Quantity(value, "degC").to("K").magnitude
-    return (f"C is the coulomb (a charge); a Celsius temperature is written degC: "
-            f"{value:g} degC (= {kelvin:.6g} K)")
+#: How a Celsius temperature is written besides pint's ``degC``/``°C``/``celsius``: ``C``
+#: (``25C``, as on a cell-test schedule), which pint reads as the coulomb. A charge cannot
+#: be a temperature, so where a temperature is meant ``C`` is read as Celsius, in every
+#: input (``--set``, parameter files, sweep values, ``eis --temperatures``, fit specs).
+CELSIUS_SPELLINGS = ("C",)
+
+
+@lru_cache(maxsize=256)
+def _is_temperature(si_unit: str) -> bool:
+    """Whether ``si_unit`` has the dimension of a temperature (K, not J/K)."""
+    try:
+        return str(unit_registry().Quantity(1, _unit(si_unit)).dimensionality) == "[temperature]"
+    except Exception:  # not a unit: to_si names it
+        return False
+
+
+def temperature_unit(unit: str, si_unit: str) -> str:
+    """``unit`` as read for a value of ``si_unit``'s dimension: ``degC`` for ``C``
+    (:data:`CELSIUS_SPELLINGS`) where ``si_unit`` is a temperature, else ``unit``.
+
+    ``C`` stays the coulomb everywhere else (``3.6 C`` of charge is 1 mA h).
+    """
+    if isinstance(unit, str) and unit.strip() in CELSIUS_SPELLINGS and _is_temperature(si_unit):
+        return "degC"
+    return unit
+
+
+def parse_temperatures_K(text: str, field: str) -> list[float]:
+    """Comma-separated temperatures → kelvin: ``25,35,45degC``, ``298.15K,308.15K``,
+    ``25degC, 308.15 K``, ``25C``, ``25 °C``.
+
+    Each item is a quantity as :func:`parse_quantity_text` reads it, converted by
+    :func:`to_si` (so ``C`` is Celsius, as in ``--set ambient_temperature=25C``). A number
+    without a unit takes the unit of the last item (``25,35degC``); the last item needs
+    one. The one parser of temperature lists (``hemcell eis --temperatures``, a fit spec's
+    ``model.temperature``).
+
+    Raises
+    ------
+    InputError
+        Naming ``field``: an empty item, no unit on the last item, a unit that is not a
+        temperature, a temperature at or below 0 K, or one given twice.
+    """
+    allowed = ("comma-separated temperatures with a unit (degC, °C, C or K) above 0 K, "
+               "e.g. 25,35,45,55degC or 298.15K,308.15K")
+    items = [x.strip() for x in str(text).split(",")]
+    if not items or "" in items:
+        raise InputError(field, text, allowed)
+    parsed = []
+    for item in items:
+        try:
+            parsed.append(parse_quantity_text(item, field))
+        except InputError:
+            raise InputError(field, text, allowed) from None
+    last_unit = parsed[-1][1]
+    if last_unit == "dimensionless":
+        raise InputError(field, text, allowed)
+    kelvin = []
+    for number, unit in parsed:
+        try:
+            kelvin.append(to_si(number, last_unit if unit == "dimensionless" else unit, "K",
+                                field))
+        except InputError:
+            raise InputError(field, text, allowed) from None
+    if any(not (math.isfinite(t) and t > 0) for t in kelvin):
+        raise InputError(field, text, allowed)
+    if len(set(kelvin)) < len(kelvin):
+        raise InputError(field, text, "each temperature once")
+    return kelvin
 
 
 #: Significant digits kept when an SI value is reported in another unit: the parsing
@@ -154,12 +218,13 @@ def unit_shorthand(text: str) -> str:
     """Expand the typing shorthand of a quantity's unit into pint syntax.
 
     ``cm2`` → ``cm**2``, ``m-1`` → ``m**-1`` (a power written right after a unit's
-    letters), ``^`` → ``**`` and ``mAh`` → ``mA*h``. Only the unit after the leading
-    number is rewritten, so ``1e-3A/cm2`` keeps its exponent.
+    letters), ``^`` → ``**``, ``mAh`` → ``mA*h`` and ``℃`` → ``degC``. Only the unit
+    after the leading number is rewritten, so ``1e-3A/cm2`` keeps its exponent.
     """
     number = _LEADING_NUMBER.match(text)
     head, tail = (text[:number.end()], text[number.end():]) if number else ("", text)
     tail = re.sub(r"(?<=[a-zA-Z])(-?\d+)", r"**\1", tail.replace("mAh", "mA*h"))
+    tail = tail.replace("\u2103", "degC")  # ℃, the one-character degree Celsius
     return head + tail.replace("^", "**")
 
 

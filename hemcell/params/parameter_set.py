@@ -330,9 +330,14 @@ def _make_parameter(name: str, value: Number, unit: str, spec: ParameterSpec,
                     source: Mapping[str, Any], field_name: str, uncertainty: str | None = None,
                     range_: tuple[float, float] | None = None, note: str | None = None
                     ) -> Parameter:
-    """Convert to SI, check finiteness and bounds; raise ParameterError on failure."""
-    from hemcell.units import to_si
+    """Convert to SI, check finiteness and bounds; raise ParameterError on failure.
 
+    A temperature written in ``C`` keeps the unit ``degC`` (:func:`hemcell.units.temperature_unit`),
+    so the value's quantity and ``run.json`` say Celsius, not coulomb.
+    """
+    from hemcell.units import temperature_unit, to_si
+
+    unit = temperature_unit(unit, spec.unit)
     si_values = []
     for v in _as_list(value):
         if not math.isfinite(v):

@@ -466,6 +466,10 @@ def _make_axis(name: str, values: list[Value], unit: str | None, option: str | N
         raise InputError(f"{field}.values", values,
                          f"numbers with a unit of the dimension of {spec.unit} (e.g. give "
                          "unit: or write '28 nm')")
+    from hemcell.units import temperature_unit
+
+    # '25 C' on a temperature axis is Celsius: its coordinate's unit is degC, not coulomb
+    unit = None if unit is None else temperature_unit(unit, spec.unit)
     axis = Axis(name, tuple(values), unit, None, spec.unit, spec.description)
     empty = ParameterSet(name="sweep", kind="cell", description="sweep spec", path=None,
                          parameters={})
