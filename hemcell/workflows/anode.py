@@ -394,7 +394,7 @@ def run_cell(
     ion
         Carrier ion (``Li``, ``Na``, ``K``; :mod:`hemcell.cell.carriers`).
     progress
-        Called with a line per cycle of a long run (:class:`_ExperimentErrors`).
+        Called with a line per cycle of a long run (:class:`ExperimentCallback`).
 
     Returns
     -------
@@ -410,15 +410,31 @@ def run_cell(
     return solve_cell(setup, sim, progress=progress)
 
 
-class _ExperimentErrors(pybamm.callbacks.LoggingCallback):
-    """Keeps the solver error PyBaMM reports when it stops an experiment early, and
+class ExperimentCallback(pybamm.callbacks.LoggingCallback):
+    """The PyBaMM callback of every hemcell experiment solve (``sim.solve(callbacks=
+    [ExperimentCallback(...)])``; cell run, cathode half cells, cell cv).
+
+    Keeps the solver error PyBaMM reports when it stops an experiment early, and
     reports the cycles of a long run (``progress``): at the end of a cycle (one
     repetition of the protocol) once :data:`hemcell.progress.LINE_INTERVAL_S` of wall
     time has passed since the last line, ``[61 s] cycle 40 of 1000 done, ETA 1464 s``
     (a quick run writes none). It is PyBaMM's logging callback of the run, so PyBaMM
     adds none of its own: a failed step is said once, by hemcell's error line (PyBaMM's
     logger had written "<date> - [ERROR] callbacks.on_experiment_error(226): Simulation
-    error: ..." before it)."""
+    error: ..." before it).
+
+    Parameters
+    ----------
+    progress
+        Called with each progress line; ``None`` writes none.
+    clock
+        Wall clock in seconds (a fake one in tests).
+
+    Attributes
+    ----------
+    error : BaseException or None
+        The error of the step that stopped the experiment, ``None`` if none did.
+    """
 
     def __init__(self, progress: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
@@ -460,7 +476,7 @@ _PARTIAL_SOLUTION = ", returning a partial solution."
 
 
 def _solve_keeping_partial(sim: pybamm.Simulation, inputs: dict[str, float],
-                           errors: _ExperimentErrors) -> Any:
+                           errors: ExperimentCallback) -> Any:
     """``sim.solve`` with IDAKLU's ``on_failure="warn"``: a step whose solve fails
     part-way keeps its solution up to the failure, with termination ``"failure"`` (PyBaMM
     then ends the experiment), instead of being dropped. IDAKLU reports the failure as a
@@ -487,7 +503,7 @@ def _solve_keeping_partial(sim: pybamm.Simulation, inputs: dict[str, float],
 
 
 def _solve_with_dense_retry(sim: pybamm.Simulation, inputs: dict[str, float],
-                            errors: _ExperimentErrors) -> Any:
+                            errors: ExperimentCallback) -> Any:
     """``sim.solve``, solved once more with dense LU if KLU failed with IDA_CONV_FAIL.
 
     SUNDIALS' KLU module refactors with the pivot order of its last full factorization
@@ -549,7 +565,7 @@ def solve_cell(
     inputs
         PyBaMM input-parameter values.
     progress
-        Called with a line per cycle of a long run (:class:`_ExperimentErrors`).
+        Called with a line per cycle of a long run (:class:`ExperimentCallback`).
 
     Returns
     -------
@@ -567,7 +583,7 @@ def solve_cell(
     from hemcell.cell.protocols import solver_failure_hint, split_steps
 
     first = split_steps(setup.protocol)[0]
-    errors = _ExperimentErrors(progress)
+    errors = ExperimentCallback(progress)
     t0 = time.perf_counter()
     try:
         sol = _solve_with_dense_retry(sim, dict(inputs or {}), errors)

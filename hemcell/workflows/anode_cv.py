@@ -351,7 +351,7 @@ def run_cv(
     from hemcell.cell.parameters import pybamm_values
     from hemcell.cell.protocols import check_cycles
     from hemcell.cell.recipes import Recipe, load_recipe
-    from hemcell.workflows.anode import _ExperimentErrors, build_simulation, resolve_model
+    from hemcell.workflows.anode import ExperimentCallback, build_simulation, resolve_model
 
     lo, hi = (float(window[0]), float(window[1]))
     if not (0 <= lo < hi):
@@ -410,7 +410,7 @@ def run_cv(
         t0 = time.perf_counter()
         err = None
         try:  # the rate's failure is reported by hemcell, not also by PyBaMM's logger
-            sol = sim.solve(callbacks=[_ExperimentErrors()])
+            sol = sim.solve(callbacks=[ExperimentCallback()])
         except Exception as exc:  # solver failures are reported per rate
             res.curves.append(
                 CVCurve(r, t, V, np.full_like(t, np.nan), {}, seg, 0.0, False, str(exc))

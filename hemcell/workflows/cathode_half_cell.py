@@ -219,9 +219,9 @@ def run_cell(
                                  atol=rec.solver.get("atol", 1e-8))
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment, solver=solver,
                             var_pts=var_pts)
-    from hemcell.workflows.anode import _check_completion, _ExperimentErrors
+    from hemcell.workflows.anode import ExperimentCallback, _check_completion
 
-    errors = _ExperimentErrors(progress)
+    errors = ExperimentCallback(progress)
     first = protocol.split(";")[0].strip()
     t0 = time.perf_counter()
     try:

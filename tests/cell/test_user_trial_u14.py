@@ -214,11 +214,11 @@ def test_a_long_cell_run_reports_its_cycles(monkeypatch):
 
 
 def test_a_quick_cell_run_writes_no_progress_line():
-    from hemcell.workflows.anode import _ExperimentErrors
+    from hemcell.workflows.anode import ExperimentCallback
 
     lines: list[str] = []
     clock = iter(range(0, 1000, 5)).__next__  # 5 s per reading: under the minute
-    errors = _ExperimentErrors(lines.append, clock=clock)
+    errors = ExperimentCallback(lines.append, clock=clock)
     for n in range(1, 6):
         errors.on_cycle_end({"cycle number": (n, 5)})
     assert lines == []
