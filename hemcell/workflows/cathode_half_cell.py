@@ -88,12 +88,11 @@ def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]
                          hint="the recipe's cell is cathode_half: --params names the cathode")
     ps = load_parameter_set(params)
     if overrides:
+        from hemcell.params.uses import override_keys, refuse_unread
+
         read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
-        for item in overrides:
-            key = str(item).split("=", 1)[0].strip()
-            if key not in read:
-                raise InputError("--set", key, f"a name the cathode half cell reads: "
-                                 f"{', '.join(sorted(read))}")
+        refuse_unread(override_keys(overrides), sorted(read),
+                      f"the cathode half cell (`hemcell cell run`, set {params})")
         ps = ps.with_overrides(list(overrides))
     si = dict(ps.si) if overrides else cathode_set_si(params)
     return si, ps
