@@ -1,25 +1,121 @@
 r"""Hand results the surface model is verified against.
 
 Each function is a closed-form limit of the model's equations (constant properties,
-steady state), derived in its docstring.
+steady state), derived in its docstring. :func:`refuse_current_above_steady_limit` is
+the input check that rests on one of them (no steady state above the limiting current).
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from hemcell.errors import InputError
 from hemcell.laws import film_ohmic_drop_V
 from hemcell.surface.kinetics import linear_charge_transfer_resistance_ohm_m2
 from hemcell.surface.parameters import SurfaceParameters
 
+if TYPE_CHECKING:  # pragma: no cover
+    from hemcell.surface.geometry import GeometrySpec
+
 
 def limiting_current_density_A_per_m2(p: SurfaceParameters, length_m: float) -> float:
-    r"""Flat-electrode limiting current :math:`i_{lim} = F D c_b/((1-t_+)L)` [A m⁻²].
+    r"""Flat-electrode limiting current :math:`i_{lim} = zF D c_b/((1-t_+)L)` [A m⁻²].
 
-    From :math:`D\,dc/dy = (1-t_+)\,i/F` at the surface and :math:`c(L) = c_b`:
+    From :math:`D\,dc/dy = (1-t_+)\,i/(zF)` at the surface and :math:`c(L) = c_b`:
     :math:`c(0) = c_b(1 - i/i_{lim})`.
     """
     return p.limiting_current_density_A_per_m2(length_m)
+
+
+def crest_height_m(spec: GeometrySpec, dim: int = 2) -> float:
+    """Height of the highest point of the Li surface above y = 0 [m] (0 when flat)."""
+    if dim == 3:
+        from hemcell.surface.geometry3d import height_m
+
+        x = np.linspace(0.0, spec.width_m, 401)
+        X, Y = np.meshgrid(x, x)
+        return max(0.0, float(np.max(height_m(spec, X.ravel(), Y.ravel()))))
+    return max(0.0, float(np.max(spec.profile(np.linspace(0.0, spec.width_m, 4001))[1])))
+
+
+def steady_limiting_current_bound(p: SurfaceParameters, spec: GeometrySpec,
+                                  resolved_coating: bool, dim: int = 2,
+                                  ) -> tuple[float, float]:
+    r"""Upper bound of the steady limiting current of any surface, and its gap [A m⁻², m].
+
+    Above the crest of the Li surface (and of a resolved coating, which carries Li⁺
+    alone) the electrolyte fills the whole width of the cell. Integrating
+    :math:`\nabla\cdot\mathbf N_+ = 0` over the electrolyte above a horizontal line
+    there, with zero flux through the sides and the whole applied current carried into
+    the metal by the cation, gives for the lateral mean of the concentration
+    :math:`D\,d\bar c/dy = (1-t_+)\,i/(zF)`, so that with :math:`c(H) = c_b`
+
+    .. math:: \bar c(y_c) = c_b\left[1 - \frac{i}{i_{lim}(H - y_c)}\right],\qquad
+              i_{lim}(g) = \frac{zF D c_b}{(1-t_+)\,g},
+
+    :math:`y_c` the crest (plus the coating thickness :math:`h` when resolved). The
+    minimum of :math:`c` on that line is at most its mean, so no steady state with
+    :math:`c > 0` exists for :math:`i \ge i_{lim}(H - y_c)`: a necessary condition,
+    exact for a flat surface with uniform current
+    (:func:`limiting_current_density_A_per_m2`); current focusing and the troughs below
+    the crest lower the true limit of a rough surface.
+
+    Parameters
+    ----------
+    p
+        Parameters (the cation carries all the current: no parallel reaction).
+    spec
+        Geometry; ``electrolyte_height_m`` is :math:`H`.
+    resolved_coating
+        True when the coating band is a coating (``coated``), False when it is
+        electrolyte or absent.
+    dim
+        2 or 3.
+    """
+    h = spec.coating_thickness_m if resolved_coating else 0.0
+    gap = spec.electrolyte_height_m - crest_height_m(spec, dim) - h
+    return p.limiting_current_density_A_per_m2(gap), gap
+
+
+def refuse_current_above_steady_limit(p: SurfaceParameters, spec: GeometrySpec,
+                                      resolved_coating: bool, dim: int = 2) -> None:
+    """Refuse a steady galvanostatic current at or above
+    :func:`steady_limiting_current_bound` before anything is solved.
+
+    Nothing is refused under potentiostatic control (the current follows) or with a
+    parallel hydrogen evolution (aqueous metals: water reduction can carry the current
+    the cation cannot).
+
+    Raises
+    ------
+    InputError
+        ``applied_current_density``, with the limit, its formula and its values, and
+        what to run instead (``--transient``: the run stops at Sand's time).
+    """
+    if p.control != "galvanostatic" or p.hydrogen_evolution:
+        return
+    i = p.applied_current_density_A_per_m2
+    limit, gap = steady_limiting_current_bound(p, spec, resolved_coating, dim)
+    if i < limit:
+        return
+    where = ("electrolyte height H" if gap == spec.electrolyte_height_m
+             else "H minus the crest" + (" and the coating" if resolved_coating else ""))
+    raise InputError(
+        "applied_current_density", f"{i / 10:.4g} mA/cm**2 ({i:.4g} A/m**2)",
+        f"below the steady limiting current {limit / 10:.4g} mA/cm**2 ({limit:.4g} A/m**2) "
+        f"= zF D c_b/((1 - t+) g) with z = {p.cation_charge_number:g}, "
+        f"D = {p.electrolyte_diffusivity_m2_per_s:.4g} m**2/s, "
+        f"c_b = {p.bulk_concentration_mol_per_m3:.4g} mol/m**3, "
+        f"t+ = {p.cation_transference_number:.4g}, gap g = {gap * 1e6:.4g} um ({where}) "
+        f"at T = {p.temperature_K:.5g} K",
+        hint="no steady state exists above it (the salt at the surface runs out); run "
+             f"the same case{' in 2D' if dim == 3 else ''} with --transient, which stops "
+             "at Sand's time (flat, "
+             f"semi-infinite: {sand_time_s(p, i):.3g} s at this current), or lower "
+             "applied_current_density or electrolyte_height")
 
 
 def surface_concentration_mol_per_m3(p: SurfaceParameters, current_A_per_m2: float,

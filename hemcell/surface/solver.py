@@ -37,7 +37,7 @@ from hemcell.laws import (
     butler_volmer_current_density,
     film_area_resistance_ohm_m2,
 )
-from hemcell.surface import coating, coverage, electrolyte, forms, kinetics
+from hemcell.surface import analytic, coating, coverage, electrolyte, forms, kinetics
 from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
 from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted, dof_vertices
 from hemcell.surface.parameters import Case, SurfaceParameters
@@ -845,15 +845,21 @@ class TransportProblem:
                         f"({SNES_REASONS.get(reason, 'unknown')}) at {target:.3g} of the "
                         f"applied load after {max_cuts} step reductions",
                         step="transport",
-                        hint="the applied current may exceed the limiting current (flat "
-                             "surface: F D c_b/((1-t+) H) = "
-                             f"{self.p.limiting_current_density_A_per_m2(self.sm.spec.electrolyte_height_m):.4g}"
-                             " A/m2); try a smaller load, a finer mesh near the surface, or "
-                             "check the parameters",
+                        hint="the applied current may exceed the limiting current (at "
+                             "most zF D c_b/((1-t+) g) = "
+                             f"{self._limiting_current_bound():.4g} A/m2, g the electrolyte "
+                             "gap above the crest; current focusing lowers it); try a "
+                             "smaller load, a finer mesh near the surface, or check the "
+                             "parameters",
                     )
         self.u.x.scatter_forward()
         self.last_iterations = total
         return total
+
+    def _limiting_current_bound(self) -> float:
+        """:func:`~hemcell.surface.analytic.steady_limiting_current_bound` of this mesh."""
+        return analytic.steady_limiting_current_bound(
+            self.p, self.sm.spec, self.sm.has_coating, self.msh.topology.dim)[0]
 
     # ------------------------------------------------------------------ output
     def fields(self) -> dict[str, Any]:
@@ -1074,6 +1080,7 @@ def _solve_coupled(sm: SurfaceMesh, p: SurfaceParameters, case: Case,
                    petsc_options: dict[str, Any] | None, linear_solver: str,
                    mechanics_solver: str, kept: KeptSolvers | None) -> CoupledResult:
     """:func:`solve_coupled` with linear solvers kept in ``kept`` (None: none kept)."""
+    analytic.refuse_current_above_steady_limit(p, sm.spec, sm.has_coating)
     t0 = time.perf_counter()
     tr = TransportProblem(sm, p, case, petsc_options=petsc_options,
                           linear_solver=linear_solver, reuse_preconditioner=True,

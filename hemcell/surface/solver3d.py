@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from hemcell.surface.analytic import refuse_current_above_steady_limit
 from hemcell.surface.geometry import Facet, SurfaceMesh
 from hemcell.surface.parameters import Case, SurfaceParameters
 from hemcell.surface.solver import CoupledResult, SurfaceSamples, TransportProblem
@@ -91,6 +92,7 @@ def solve_steady_3d(
     linear_solver
         ``gamg`` (default in 3D) or ``lu``.
     """
+    refuse_current_above_steady_limit(p, sm.spec, resolved_coating=False, dim=3)
     t0 = time.perf_counter()
     tr = TransportProblem(sm, p, case, linear_solver=linear_solver, reuse_preconditioner=True)
     its = tr.solve()

@@ -391,11 +391,14 @@ def solve_case(
 
     ``linear_solver``: ``lu``, ``gamg`` or None (MUMPS in 2D, GAMG in 3D).
     """
+    from hemcell.surface.analytic import refuse_current_above_steady_limit
     from hemcell.surface.geometry import build_mesh
     from hemcell.surface.solver import solve_coupled
 
     spec = rc.geometry if spec is None else spec
     solver = _linear_solver(rc.dim, linear_solver)
+    refuse_current_above_steady_limit(rc.parameters, spec, spec.coated and not band_is_electrolyte,
+                                      rc.dim)  # before meshing; the solvers check again
     if progress:
         progress(f"{rc.case}: meshing {spec.kind} geometry ({rc.dim}D)")
     if rc.dim == 3:
@@ -471,6 +474,7 @@ def compare_cases(
     from mpi4py import MPI
 
     from hemcell.runinfo import write_json, write_run_record
+    from hemcell.surface.analytic import refuse_current_above_steady_limit
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.output import write_comparison_figure
 
@@ -480,6 +484,9 @@ def compare_cases(
     cases = {c: resolve_case(k, geometry, overrides, control, dim=dim, metal=metal)
              for c, k in (("bare", "bare"), ("coated", coated))}
     spec = cases["coated"].geometry
+    for c, rc in cases.items():  # both before either is meshed
+        refuse_current_above_steady_limit(rc.parameters, spec, c == "coated" and spec.coated,
+                                          dim)
     results = {
         "bare": solve_case(cases["bare"], progress, band_is_electrolyte=True, spec=spec,
                            linear_solver=linear_solver),
