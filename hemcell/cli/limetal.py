@@ -20,6 +20,7 @@ from hemcell.cli.options import (
     positive_floats,
 )
 from hemcell.errors import InputError
+from hemcell.limetal.timetext import hours_text
 
 app = typer.Typer(
     help="Li-metal cells, bare vs HEA-coated Li: Li||LFP rate and cycling, Li||Li, Li||Cu.",
@@ -180,7 +181,7 @@ def symmetric_cmd(
         typer.echo(f"{a}: {r['initial_overpotential_mV']:.1f} -> "
                    f"{r['final_overpotential_mV']:.1f} mV, failure: "
                    + ("none" if ttf is None
-                      else f"{ttf:.4g} h at {at:g} mA/cm2 ({r['failure_reason']})"))
+                      else f"{hours_text(ttf)} at {at:g} mA/cm2 ({r['failure_reason']})"))
     _done(out, s)
 
 
@@ -210,7 +211,7 @@ def zn_symmetric_cmd(
         plots_on=not no_plots)
     for a, r in s["by_anode"].items():
         typer.echo(f"{a}: CE {100 * r['coulombic_efficiency']:.3f} %, "
-                   f"inventory life {r['life_h']:.4g} h")
+                   f"inventory life {hours_text(r['life_h'])}")
     _done(out, s)
 
 
@@ -272,7 +273,7 @@ def licu_cmd(
     for a, r in _per_anode(s):
         failed = ("" if r.get("failure_cycle") is None else
                   f", failure: cycle {r['failure_cycle']} of {cycles} at "
-                  f"{r['time_to_failure_h']:.4g} h ({r['failure_reason']})")
+                  f"{hours_text(r['time_to_failure_h'])} ({r['failure_reason']})")
         typer.echo(f"{a}: mean CE {r['mean_coulombic_efficiency']:.4f}, Aurbach CE "
                    f"{r['aurbach_coulombic_efficiency']:.4f}{failed}")
     _done(out, s)

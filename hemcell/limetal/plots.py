@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from hemcell.limetal.timetext import hours_text
+
 
 def _plt() -> Any:
     import matplotlib
@@ -224,7 +226,7 @@ def plot_zinc_symmetric(path: Path, results: Mapping[str, Any],
         cycle_h = 2 * r.half_cycle_time_s / 3600.0
         loss = r.her_charge_per_cycle_C_per_m2
         line, = a1.plot([0.0, life_h], [q0 / 36000.0, (q0 - loss * life_h / cycle_h) / 36000.0],
-                        label=f"{label}: {life_h:.4g} h")
+                        label=f"{label}: {hours_text(life_h)}")
         a1.axvline(life_h, ls=":", color=line.get_color())
         j, ce = ce_vs_current[label]
         a2.semilogx(j, [100 * c for c in ce], color=line.get_color(), label=label)

@@ -28,6 +28,7 @@ from hemcell.limetal.parameters import (
     load_anode_set,
     load_cell_parameters,
 )
+from hemcell.limetal.timetext import hours_text
 from hemcell.params.li_sets import LI_ANODE_SETS
 from hemcell.params.uses import ParameterUse, expand, override_keys, refuse_unread
 
@@ -481,7 +482,7 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
             whole_h = sum(2.0 * q / i for i, q in schedule) / 3600.0
             unrun = [f"--hours {hours:g} ends before the rate steps "
                      f"{', '.join(f'{i / 10:g}' for i in left)} mA/cm2 (the whole stepped test "
-                     f"takes {whole_h:.4g} h): they did not run"]
+                     f"takes {hours_text(whole_h)}): they did not run"]
         schedule = schedule[:max(n, 1)]
         current_density_A_per_m2 = schedule[0][0]
     _check_metric(focusing_metric, focusing_from_surface)
