@@ -321,11 +321,41 @@ def check_full_cell(cathode: str, ion: str, protocol: str | None = None) -> None
         from hemcell.cell.cathodes import cathode_set_si, check_cathode_cell
 
         check_cathode_cell(cathode, cathode_set_si(cathode), ion, protocol)
-    elif ion != "Li":
+        return
+    if ion != "Li":
         raise InputError("--ion", ion, "Li for a full cell with LFP, NMC811 or an imported "
                          "BPX partner (Li hosts)",
-                         hint="a Na full cell takes a cathode set, e.g. the recipe "
-                         "hem_full_cell_na_nvpf")
+                         hint=f"a {ion} full cell takes a cathode set, e.g. the recipe "
+                         f"{_CATHODE_SET_RECIPE.get(ion, 'hem_full_cell_na_nvpf')}")
+    from hemcell.cell.cathodes import protocol_voltages
+
+    upper = None
+    for v in protocol_voltages(protocol or ""):
+        upper = upper if upper is not None else _upper_cut_off(cathode)
+        if v > upper[0]:
+            raise InputError("--protocol", f"{v:g} V", f"voltages up to {upper[0]:g} V, the "
+                             f"upper voltage cut-off of the {cathode} cathode ({upper[1]})",
+                             hint="the cell's voltage is the cathode's potential minus the "
+                             "anode's (>= 0 V vs Li+/Li), so above it the cathode has left "
+                             "the window of its source")
+
+
+#: A shipped full-cell recipe of each carrier ion other than Li (a cathode set's).
+_CATHODE_SET_RECIPE = {"Na": "hem_full_cell_na_nvpf", "K": "hem_full_cell_k_pba"}
+
+
+def _upper_cut_off(cathode: str) -> tuple[float, str]:
+    """The upper voltage cut-off [V] of a PyBaMM cathode or imported BPX partner, and
+    where it comes from (the partner's own, else Xu2019's, as :func:`full_cell_values`)."""
+    partner = cathode_partner(cathode)
+    if partner is None:
+        base = CATHODES[cathode][0]
+        return float(pybamm.ParameterValues(base)["Upper voltage cut-off [V]"]), \
+            f"PyBaMM's {base}"
+    if "Upper voltage cut-off [V]" in partner:
+        return float(partner["Upper voltage cut-off [V]"]), "the imported partner's"
+    return float(pybamm.ParameterValues("Xu2019")["Upper voltage cut-off [V]"]), \
+        "PyBaMM's Xu2019: the imported partner gives none"
 
 
 def cathode_partner(cathode: str) -> dict[str, Any] | None:

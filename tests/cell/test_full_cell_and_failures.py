@@ -12,7 +12,7 @@ PARAMS = "heo_rocksalt_mgconicuzn"
 
 
 @pytest.mark.parametrize(
-    ("recipe", "v_max"), [("hem_full_cell_lfp", 3.65), ("hem_full_cell_nmc811", 4.2)]
+    ("recipe", "v_max"), [("hem_full_cell_lfp", 3.6), ("hem_full_cell_nmc811", 4.2)]
 )
 def test_full_cell_cycle(recipe, v_max):
     from hemcell.workflows.anode import run_cell, summarize
