@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from hemcell.surface.transient import TIMESERIES_COLUMNS, TransientResult
 
@@ -156,6 +157,31 @@ class FieldWriter:
             self._vtk = None
 
 
+#: Most filled contour bands of a frame's concentration map.
+FRAME_CONTOUR_BANDS = 20
+
+
+def frame_contour_levels(c_min: float, c_max: float) -> npt.NDArray[np.float64]:
+    """Contour levels of the frames' concentration maps [mol m⁻³]: round numbers (1, 2,
+    2.5, 5 × a power of ten) from at or below ``c_min`` to at or above ``c_max``, about
+    :data:`FRAME_CONTOUR_BANDS` bands; the colour bar is labelled at them (levels spaced
+    evenly from the minimum gave ticks such as 994.881, 995.649, 996.417). A uniform field
+    gets a band of ±1e-6 of its value around it."""
+    from matplotlib.ticker import MaxNLocator
+
+    pad = 1e-6 * max(abs(c_min), abs(c_max), 1.0)
+    if c_max - c_min < pad:
+        c_min, c_max = c_min - pad, c_max + pad
+    locator = MaxNLocator(nbins=FRAME_CONTOUR_BANDS, steps=[1, 2, 2.5, 5, 10])
+    levels = np.asarray(locator.tick_values(c_min, c_max), dtype=np.float64)
+    step = levels[1] - levels[0]  # the end levels must hold the extremes (round-off)
+    if levels[0] > c_min:
+        levels = np.concatenate([[levels[0] - step], levels])
+    if levels[-1] < c_max:
+        levels = np.concatenate([levels, [levels[-1] + step]])
+    return levels
+
+
 def _frame_figure(frame: Any, title: str, c_range: tuple[float, float],
                   i_range: tuple[float, float], y_range: tuple[float, float]) -> Any:
     import matplotlib
@@ -163,6 +189,7 @@ def _frame_figure(frame: Any, title: str, c_range: tuple[float, float],
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import matplotlib.tri as mtri
+    from matplotlib.ticker import MaxNLocator
 
     um = 1e6
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -171,14 +198,14 @@ def _frame_figure(frame: Any, title: str, c_range: tuple[float, float],
     cx = pts[tri.triangles, 0].mean(axis=1)
     cy = pts[tri.triangles, 1].mean(axis=1)
     tri.set_mask(cy < np.interp(cx, frame.surface_x_m, frame.surface_y_m))
-    cs = ax1.tricontourf(tri, frame.concentration_mol_per_m3, levels=np.linspace(*c_range, 21),
-                         extend="both", cmap="viridis")
+    cs = ax1.tricontourf(tri, frame.concentration_mol_per_m3,
+                         levels=frame_contour_levels(*c_range), cmap="viridis")
     ax1.plot(frame.surface_x_m * um, frame.surface_y_m * um, "k-", lw=1.2)
     ax1.set_xlabel("x [µm]")
     ax1.set_ylabel("y [µm]")
     ax1.set_ylim(y_range[0] * um - 0.5, y_range[1] * um + 3)
     ax1.set_title("salt concentration [mol/m³]")
-    fig.colorbar(cs, ax=ax1)
+    fig.colorbar(cs, ax=ax1, ticks=MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     ax2.plot(frame.surface_x_m * um, frame.current_density_A_per_m2, "C3-")
     ax2.set_ylim(*i_range)
     ax2.set_xlabel("x [µm]")
@@ -208,7 +235,7 @@ def write_frames(result: TransientResult, out_dir: Path, title: str) -> list[Pat
     c_all = np.concatenate([f.concentration_mol_per_m3 for f in frames])
     i_all = np.concatenate([f.current_density_A_per_m2 for f in frames])
     y_all = np.concatenate([f.surface_y_m for f in frames])
-    c_range = (float(c_all.min()), float(c_all.max()) + 1e-9)
+    c_range = (float(c_all.min()), float(c_all.max()))
     pad = 0.05 * (i_all.max() - i_all.min()) + 1e-12
     i_range = (float(i_all.min() - pad), float(i_all.max() + pad))
     y_range = (float(y_all.min()), float(y_all.max()) + 1e-12)
