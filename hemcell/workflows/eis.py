@@ -247,6 +247,28 @@ def check_overrides(cell: str, anodes: Sequence[str], overrides: Sequence[str],
     refuse_unread(keys, reads, reader)
 
 
+def check_anode_recipe(recipe: str) -> None:
+    """Refuse a recipe that ``hemcell eis anode`` cannot linearise: it takes the HEM anode
+    against its metal counter electrode (a ``cell: half`` recipe).
+
+    Raises
+    ------
+    InputError
+        A full-cell recipe (``hem_full_cell_*``; it failed with a KeyError on the counter
+        electrode's overpotential) or one without a HEM anode (:func:`load_recipe`'s and
+        :func:`hemcell.workflows.anode.prepare_cell`'s refusals).
+    """
+    from hemcell.cell.recipes import load_recipe
+
+    rec = load_recipe(recipe)
+    if rec.cell == "full":
+        raise InputError("--recipe", recipe, "a HEM anode half-cell recipe (hem_half_cell_*, "
+                         "cell: half): eis anode linearises the anode against its metal "
+                         "counter electrode",
+                         hint="no full-cell spectrum is offered; e.g. --recipe "
+                         "hem_half_cell_p2d (with --ion Na|K for those carriers)")
+
+
 def check_set_keys(kwargs: Mapping[str, Any]) -> None:
     """:func:`check_overrides` on a parsed ``hemcell eis`` argument list (the sweep-spec
     check, before anything runs); ``anode``: also its recipe's names
@@ -260,6 +282,7 @@ def check_set_keys(kwargs: Mapping[str, Any]) -> None:
         from hemcell.workflows.anode import check_set_keys as check_anode_keys
 
         default = EISRequest(cell)
+        check_anode_recipe(kwargs.get("recipe") or default.recipe)
         check_anode_keys({"recipe": kwargs.get("recipe") or default.recipe,  # "" refused
                           "params": kwargs.get("params") or default.params,  # by the CLI
                           "set_": split_overrides(overrides)[1]}, "eis anode")
@@ -469,6 +492,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, prepare_cell
 
+    check_anode_recipe(recipe)
     ev = eis_values(extra)
     tau_dl = ev["anode_double_layer_relaxation_time"]
     sets = [*overrides, f"anode_double_layer_relaxation_time={tau_dl} s"]

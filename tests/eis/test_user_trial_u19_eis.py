@@ -1,0 +1,32 @@
+"""User trial u19: `hemcell eis` as a battery researcher runs it.
+
+Each test is a defect the trial found, checked through the command a user types.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.cli.main import main
+
+
+@pytest.mark.parametrize("recipe", ["hem_full_cell_na_pba", "hem_full_cell_lfp"])
+def test_eis_anode_with_a_full_cell_recipe_is_refused(recipe, tmp_path, capsys):
+    """``hemcell eis anode --recipe hem_full_cell_na_pba --ion Na`` exited 1 with
+    "unexpected KeyError: 'Lithium counter electrode reaction overpotential [V]'": the
+    spectrum is of the anode against its metal, which a full cell has not."""
+    code = main(["eis", "anode", "--recipe", recipe, "--no-plots",
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"--recipe: got '{recipe}'" in err and "half-cell recipe" in err
+    assert "KeyError" not in err
+
+
+def test_a_sweep_of_eis_anode_refuses_a_full_cell_recipe_before_running():
+    from hemcell.errors import InputError
+    from hemcell.workflows.eis import check_set_keys
+
+    with pytest.raises(InputError) as err:
+        check_set_keys({"cell": "anode", "recipe": "hem_full_cell_lfp", "set_": []})
+    assert err.value.field == "--recipe"
