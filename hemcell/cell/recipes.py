@@ -4,22 +4,29 @@ A recipe is a small YAML file::
 
     name: hem_half_cell_p2d
     description: ...
-    cell: half                 # half (vs Li metal) | full (vs a cathode) | cathode_half
-                               # | hard_carbon_full (hard carbon vs a cathode set)
-    cathode: LFP               # full cells: LFP (Prada2013) | NMC811 (Chen2020) | a cathode set
-    n_p_ratio: 1.1             # full cells: anode/cathode theoretical capacity
-    thermal: isothermal        # isothermal | lumped (full cells: hemcell.cell.thermal)
-    geometry: p2d              # p2d | sp (single-particle reduction)
+    cell: half                 # required: half (vs Li metal) | full (vs a cathode)
+                               # | cathode_half | hard_carbon_full (hard carbon vs a cathode set)
+    geometry: p2d              # required: p2d | sp (single-particle reduction)
     mechanisms: [intercalation, conversion, alloying, space_charge, irreversible]
+                               # required for half and full cells (the HEM anode's)
+    cathode: LFP               # required for full cells: LFP | NMC811 | a cathode set
+    n_p_ratio: 1.1             # required for full cells: anode/cathode capacity
+    thermal: isothermal        # optional: isothermal | lumped (full cells)
     mesh: {x_s: 10, x_p: 20, r_p: 10}
     solver: {rtol: 1.0e-6, atol: 1.0e-8}
-    experiment_model: unified  # legacy (default): one PyBaMM model per protocol step
-    compiled: true             # the solver's residual compiled to C (default false)
+    experiment_model: unified  # optional: legacy | unified
+    compiled: true             # optional: the solver's residual compiled to C
+
+:data:`RECIPE_KEYS` is the schema: for every key, what is allowed, which cells must give
+it, and for an optional key the value taken when it is left out with the reason
+(docs/anode.md "Recipes"). A required key left out is refused (exit 2) naming the file,
+the key and what is allowed: a copied recipe without ``geometry:`` ran as a P2D, and a
+full cell without ``n_p_ratio:`` got 1.1 from the code, with no source.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +34,6 @@ from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.cell.model import check_mechanisms
 from hemcell.cell.options import THERMAL_OPTIONS
 from hemcell.errors import InputError, did_you_mean
-
-_KEYS = {
-    "name",
-    "description",
-    "cell",
-    "geometry",
-    "mechanisms",
-    "mesh",
-    "solver",
-    "cathode",
-    "n_p_ratio",
-    "thermal",
-    "experiment_model",
-    "compiled",
-}
 
 #: How a protocol's steps become PyBaMM models (``pybamm.Simulation``'s
 #: ``experiment_model_mode``): ``legacy`` builds one model per distinct step, ``unified``
@@ -52,6 +44,85 @@ EXPERIMENT_MODELS = ("legacy", "unified")
 #: Fewest cells of a mesh domain (PyBaMM's finite-volume boundary extrapolation uses two
 #: node spacings inside the domain; ``mesh: {r_p: 0}`` ended in an IndexError).
 MIN_CELLS = 3
+
+
+#: The cells a recipe describes (``cell:``).
+CELLS = ("half", "full", "cathode_half", "hard_carbon_full")
+#: Cells with a HEM anode, whose recipe names its mechanisms.
+ANODE_CELLS = ("half", "full")
+#: Cells with a cathode, whose recipe names it and the N/P ratio that sizes the negative
+#: electrode against it.
+CATHODE_CELLS = ("full", "hard_carbon_full")
+
+
+@dataclass(frozen=True)
+class RecipeKey:
+    """One key of a recipe: what is allowed, who must give it, or what it is without.
+
+    Attributes
+    ----------
+    allowed
+        What the value may be, for messages and docs/anode.md "Recipes".
+    required_for
+        The cells (:data:`CELLS`) whose recipe must give the key (exit 2 without it).
+    default
+        The value taken when the key is left out (keys not required for the cell).
+    reason
+        Why that value: its source or what it means.
+    """
+
+    allowed: str
+    required_for: tuple[str, ...] = ()
+    default: Any = None
+    reason: str = ""
+
+
+#: The recipe schema (docs/anode.md "Recipes" lists it; a test keeps the two the same).
+RECIPE_KEYS: dict[str, RecipeKey] = {
+    "name": RecipeKey("a name", reason="the file's name without .yaml"),
+    "description": RecipeKey("text", default="", reason="a description is for the reader "
+                             "only"),
+    "cell": RecipeKey("half (HEM anode vs Li metal), full (HEM anode vs a cathode), "
+                      "cathode_half (a cathode set vs its carrier's metal: "
+                      "hemcell.workflows.cathode_half_cell) or hard_carbon_full (hard carbon "
+                      "vs a cathode set)", required_for=CELLS),
+    "geometry": RecipeKey("p2d (electrolyte across separator and electrode) or sp "
+                          "(single-particle reduction; not for full cells)",
+                          required_for=CELLS),
+    "mechanisms": RecipeKey("a list of the HEM anode's mechanisms, one or more of "
+                            f"{list(MECHANISMS)} (none for cathode_half and hard_carbon_full)",
+                            required_for=ANODE_CELLS, default=()),
+    "cathode": RecipeKey("LFP (Prada2013), NMC811 (Chen2020) or a cathode parameter set "
+                         "(parameters/registry/cathode.yaml; full cells: hard_carbon_full "
+                         "takes a set only)", required_for=CATHODE_CELLS),
+    "n_p_ratio": RecipeKey("a positive number: the negative electrode's capacity over the "
+                           "cathode's (only with a cathode)", required_for=CATHODE_CELLS),
+    "thermal": RecipeKey("isothermal, or lumped for a full cell", default="isothermal",
+                         reason="the cell stays at the set's ambient_temperature (a cell in "
+                         "a climate chamber); lumped adds a full cell's heat balance"),
+    "mesh": RecipeKey("a mapping of the model's mesh domains to numbers of cells >= "
+                      f"{MIN_CELLS}, e.g. {{x_s: 10, x_p: 20, r_p: 10}}", default={},
+                      reason="a domain left out keeps the PyBaMM model's default_var_pts"),
+    "solver": RecipeKey("a mapping: rtol, atol and IDAKLU options (pybamm.IDAKLUSolver)",
+                        default={"rtol": 1e-6, "atol": 1e-8},
+                        reason="rtol and atol left out are the shipped recipes' (docs/anode.md"
+                        " \"Numerics\": the rtol study); other options IDAKLU's defaults"),
+    "experiment_model": RecipeKey("legacy (one PyBaMM model per protocol step) or unified "
+                                  "(one for the protocol)", default="legacy",
+                                  reason="PyBaMM's own default (pybamm.Simulation "
+                                  "experiment_model_mode); the same solution either way"),
+    "compiled": RecipeKey("true or false", default=False,
+                          reason="compiling the residual costs about 2 s of gcc, which one "
+                          "run does not recover; the fit and the sweep fast path compile when "
+                          "it pays (docs/anode.md \"Numerics\")"),
+}
+
+_KEYS = set(RECIPE_KEYS)
+
+
+def _default(key: str) -> Any:
+    """The value an optional key takes when a recipe leaves it out."""
+    return RECIPE_KEYS[key].default
 
 
 def _mesh_count(field: str, value: Any) -> int:
@@ -95,21 +166,27 @@ def models_dir() -> Path:
 
 @dataclass(frozen=True)
 class Recipe:
-    """A validated model recipe."""
+    """A validated model recipe (the keys of :data:`RECIPE_KEYS`).
+
+    ``n_p_ratio`` and ``cathode`` are ``None`` for a cell without a cathode, whose recipe
+    may not give them.
+    """
 
     name: str
-    description: str = ""
-    cell: str = "half"
-    geometry: str = "p2d"
-    mechanisms: tuple[str, ...] = MECHANISMS
+    _: KW_ONLY
+    cell: str
+    geometry: str
+    description: str = _default("description")
+    mechanisms: tuple[str, ...] = _default("mechanisms")
     mesh: dict[str, int] = field(default_factory=dict)
-    solver: dict[str, float | int | str] = field(default_factory=dict)
+    solver: dict[str, float | int | str] = field(
+        default_factory=lambda: dict(_default("solver")))
     cathode: str | None = None
-    n_p_ratio: float = 1.1
-    thermal: str = "isothermal"
-    experiment_model: str = "legacy"
+    n_p_ratio: float | None = None
+    thermal: str = _default("thermal")
+    experiment_model: str = _default("experiment_model")
     #: The solver's residual compiled to C (``HEMHalfCell.compiled_functions``).
-    compiled: bool = False
+    compiled: bool = _default("compiled")
 
     def with_mechanisms(self, mechanisms: list[str] | None) -> Recipe:
         """A copy with another mechanism list (the ``--mechanisms`` option)."""
@@ -134,17 +211,18 @@ _NAMED_SOLVER_OPTIONS = {
 
 
 def _solver_settings(path: Path, solver: Any) -> dict[str, float | int | str]:
-    """The recipe's ``solver:`` mapping: rtol, atol and IDAKLU options.
+    """The recipe's ``solver:`` mapping: rtol, atol and IDAKLU options; rtol and atol
+    left out take :data:`RECIPE_KEYS`' defaults.
 
     Integers stay integers (IDAKLU's counts, e.g. ``max_nonlinear_iterations``, are C++
     ints); every other number becomes a float; the named options
     (:data:`_NAMED_SOLVER_OPTIONS`) keep one of their allowed names.
     """
+    out: dict[str, float | int | str] = dict(_default("solver"))
     if not solver:
-        return {}
+        return out
     if not isinstance(solver, dict):
-        raise InputError(f"{path}: solver", solver, "a mapping of solver settings to numbers")
-    out: dict[str, float | int | str] = {}
+        raise InputError(f"{path}: solver", solver, RECIPE_KEYS["solver"].allowed)
     for key, value in solver.items():
         if key in _NAMED_SOLVER_OPTIONS:
             if value not in _NAMED_SOLVER_OPTIONS[key]:
@@ -204,24 +282,51 @@ def load_recipe(name_or_path: str) -> Recipe:
         raise InputError(str(p), type(data).__name__, "a recipe: a YAML mapping")
     unknown = set(data) - _KEYS
     if unknown:
-        raise InputError(f"{p}: keys", sorted(unknown), f"only {sorted(_KEYS)}")
-    cell = data.get("cell", "half")
-    if cell not in ("half", "full", "cathode_half", "hard_carbon_full"):
-        raise InputError(f"{p}: cell", cell, "half, full, cathode_half (a cathode set "
-                         "vs its carrier's metal: hemcell.workflows.cathode_half_cell) or "
-                         "hard_carbon_full (hard carbon vs a cathode set)")
-    geometry = data.get("geometry", "p2d")
-    if geometry not in ("p2d", "sp"):
+        raise InputError(f"{p}: keys", sorted(unknown), f"only {sorted(_KEYS)}",
+                         hint=did_you_mean(sorted(unknown)[0], sorted(_KEYS)))
+    if "cell" not in data:
+        _missing(p, "cell", "every recipe")
+    cell = data["cell"]
+    if cell not in CELLS:
+        raise InputError(f"{p}: cell", cell, RECIPE_KEYS["cell"].allowed)
+    geometry = data.get("geometry")
+    if "geometry" in data and geometry not in ("p2d", "sp"):
         raise InputError(f"{p}: geometry", geometry, "p2d or sp")
-    full_only = sorted(k for k in ("cathode", "n_p_ratio") if k in data)
-    if full_only and cell not in ("full", "hard_carbon_full"):
-        # a full cell's recipe without its `cell: full` ran as a half cell, its cathode
-        # and N/P ratio unread
-        raise InputError(f"{p}: {', '.join(full_only)}", f"with cell: {cell}"
-                         + ("" if "cell" in data else " (the default)"),
+    not_read = sorted(k for k in ("cathode", "n_p_ratio") if k in data
+                      and cell not in CATHODE_CELLS)
+    if not_read:
+        # a full cell's recipe with another cell ran as a half cell, its cathode and N/P
+        # ratio unread
+        raise InputError(f"{p}: {', '.join(not_read)}", f"with cell: {cell}",
                          "cathode and n_p_ratio only with cell: full or hard_carbon_full",
-                         hint="add `cell: full` for a HEM anode vs that cathode, or leave "
+                         hint="write `cell: full` for a HEM anode vs that cathode, or leave "
                               "them out for a half cell")
+    n_p = data.get("n_p_ratio")
+    if "n_p_ratio" in data and (not isinstance(n_p, int | float) or isinstance(n_p, bool)
+                                or not n_p > 0):
+        raise InputError(f"{p}: n_p_ratio", n_p, "a positive number")
+    thermal = data.get("thermal", _default("thermal"))
+    if thermal not in THERMAL_OPTIONS or (thermal != "isothermal" and cell != "full"):
+        raise InputError(f"{p}: thermal", thermal, RECIPE_KEYS["thermal"].allowed)
+    experiment_model = data.get("experiment_model", _default("experiment_model"))
+    if experiment_model not in EXPERIMENT_MODELS:
+        raise InputError(f"{p}: experiment_model", experiment_model,
+                         f"one of {list(EXPERIMENT_MODELS)}")
+    compiled = data.get("compiled", _default("compiled"))
+    if not isinstance(compiled, bool):
+        raise InputError(f"{p}: compiled", compiled, "true or false")
+    if cell not in ANODE_CELLS and data.get("mechanisms"):
+        raise InputError(f"{p}: mechanisms", data["mechanisms"], "none for a cell without a "
+                         "HEM anode (the mechanisms are the HEM anode's)")
+    for key, spec in RECIPE_KEYS.items():
+        if cell in spec.required_for and key not in data:
+            _missing(p, key, f"the recipe of a {cell} cell")
+    mechs: tuple[str, ...] = _default("mechanisms")
+    if cell in ANODE_CELLS:
+        if not isinstance(data["mechanisms"], list):
+            raise InputError(f"{p}: mechanisms", data["mechanisms"],
+                             RECIPE_KEYS["mechanisms"].allowed)
+        mechs = check_mechanisms(data["mechanisms"], field=f"{p}: mechanisms")
     cathode = data.get("cathode")
     if cell == "full":
         from hemcell.cell.cathodes import is_cathode_set
@@ -234,40 +339,34 @@ def load_recipe(name_or_path: str) -> Recipe:
                 f"a full cell is P2D with a cathode in {sorted(CATHODES)} or a cathode "
                 "parameter set (parameters/registry/cathode.yaml)",
             )
-    n_p = data.get("n_p_ratio", 1.1)
-    if not isinstance(n_p, int | float) or isinstance(n_p, bool) or not n_p > 0:
-        raise InputError(f"{p}: n_p_ratio", n_p, "a positive number")
-    thermal = data.get("thermal", "isothermal")
-    if thermal not in THERMAL_OPTIONS or (thermal != "isothermal" and cell != "full"):
-        raise InputError(f"{p}: thermal", thermal, "isothermal, or lumped for a full cell")
-    experiment_model = data.get("experiment_model", "legacy")
-    if experiment_model not in EXPERIMENT_MODELS:
-        raise InputError(f"{p}: experiment_model", experiment_model,
-                         f"one of {list(EXPERIMENT_MODELS)}")
-    compiled = data.get("compiled", False)
-    if not isinstance(compiled, bool):
-        raise InputError(f"{p}: compiled", compiled, "true or false")
-    no_anode = cell in ("cathode_half", "hard_carbon_full")  # no HEM anode mechanisms
     if cell == "hard_carbon_full" and (not is_cathode_set_name(cathode) or geometry != "p2d"):
         raise InputError(f"{p}: cathode/geometry", (cathode, geometry), "a hard-carbon full "
                          "cell is P2D with a cathode parameter set "
                          "(parameters/registry/cathode.yaml)")
-    if no_anode and data.get("mechanisms"):
-        raise InputError(f"{p}: mechanisms", data["mechanisms"], "none for a cathode half "
-                         "cell (the mechanisms are the HEM anode's)")
-    mechs = () if no_anode else check_mechanisms(
-        data.get("mechanisms", list(MECHANISMS)))
     return Recipe(
         name=str(data.get("name", p.stem)),
-        description=str(data.get("description", "")),
+        description=str(data.get("description", _default("description"))),
         cell=cell,
         geometry=geometry,
         mechanisms=mechs,
         mesh=_recipe_mesh(p, data.get("mesh")),
         solver=_solver_settings(p, data.get("solver")),
         cathode=cathode,
-        n_p_ratio=float(n_p),
+        n_p_ratio=None if n_p is None else float(n_p),
         thermal=thermal,
         experiment_model=experiment_model,
         compiled=compiled,
     )
+
+
+def _missing(path: Path, key: str, who: str) -> None:
+    """Refuse a recipe without a key :data:`RECIPE_KEYS` requires of ``who``.
+
+    Raises
+    ------
+    InputError
+        Always: naming the file, the key and what it may be.
+    """
+    raise InputError(f"{path}: {key}", None, RECIPE_KEYS[key].allowed,
+                     hint=f"the key {key}: is missing; {who} states it (docs/anode.md "
+                          "\"Recipes\"; the shipped recipes: `hemcell cell recipes`)")

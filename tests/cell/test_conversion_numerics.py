@@ -212,13 +212,15 @@ def test_recipe_solver_settings_are_numbers(tmp_path):
     assert isinstance(rec.solver["max_nonlinear_iterations"], int)
     assert rec.experiment_model == "unified"
     path = tmp_path / "r.yaml"
-    path.write_text("name: r\nsolver: {rtol: 1e-6, max_order_bdf: 4}\n")
-    assert load_recipe(str(path)).solver == {"rtol": 1e-6, "max_order_bdf": 4}
+    head = "name: r\ncell: half\ngeometry: sp\nmechanisms: [intercalation]\n"
+    path.write_text(head + "solver: {rtol: 1e-6, max_order_bdf: 4}\n")
+    # atol left out is the schema's (hemcell.cell.recipes.RECIPE_KEYS)
+    assert load_recipe(str(path)).solver == {"rtol": 1e-6, "atol": 1e-8, "max_order_bdf": 4}
     for bad in ("{rtol: fast}", "{rtol: true}", "[1, 2]"):
-        path.write_text(f"name: r\nsolver: {bad}\n")
+        path.write_text(f"{head}solver: {bad}\n")
         with pytest.raises(InputError, match="solver"):
             load_recipe(str(path))
-    path.write_text("name: r\nexperiment_model: fused\n")
+    path.write_text(head + "experiment_model: fused\n")
     with pytest.raises(InputError, match="experiment_model"):
         load_recipe(str(path))
 

@@ -22,10 +22,20 @@ def _without(tmp_path, name: str, line: str, replace: str = ""):
 
 
 def test_a_full_cell_recipe_without_its_cell_is_refused(tmp_path):
+    """Without its `cell:` line a full cell's recipe is refused for the missing key (cell
+    is required: it was `half` by default and ran the copy as a half cell)."""
     with pytest.raises(InputError) as err:
         load_recipe(_without(tmp_path, "hem_full_cell_lfp", "cell: full\n"))
+    assert err.value.field.endswith(": cell") and "full" in err.value.allowed
+    assert "missing" in err.value.hint
+
+
+def test_a_full_cell_s_keys_with_another_cell_are_refused(tmp_path):
+    path = _without(tmp_path, "hem_full_cell_lfp", "cell: full\n", "cell: half\n")
+    with pytest.raises(InputError) as err:
+        load_recipe(path)
     assert "cathode, n_p_ratio" in err.value.field
-    assert err.value.value == "with cell: half (the default)"
+    assert err.value.value == "with cell: half"
     assert "cell: full" in err.value.hint
 
 
