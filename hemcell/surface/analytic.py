@@ -80,6 +80,12 @@ def steady_limiting_current_bound(p: SurfaceParameters, spec: GeometrySpec,
     return p.limiting_current_density_A_per_m2(gap), gap
 
 
+def current_density_text(current_A_per_m2: float) -> str:
+    """A current density as a user types it and as the model uses it:
+    ``250 mA/cm**2 (2500 A/m**2)``."""
+    return f"{current_A_per_m2 / 10:.4g} mA/cm**2 ({current_A_per_m2:.4g} A/m**2)"
+
+
 def refuse_current_above_steady_limit(p: SurfaceParameters, spec: GeometrySpec,
                                       resolved_coating: bool, dim: int = 2) -> None:
     """Refuse a steady galvanostatic current at or above
@@ -104,8 +110,8 @@ def refuse_current_above_steady_limit(p: SurfaceParameters, spec: GeometrySpec,
     where = ("electrolyte height H" if gap == spec.electrolyte_height_m
              else "H minus the crest" + (" and the coating" if resolved_coating else ""))
     raise InputError(
-        "applied_current_density", f"{i / 10:.4g} mA/cm**2 ({i:.4g} A/m**2)",
-        f"below the steady limiting current {limit / 10:.4g} mA/cm**2 ({limit:.4g} A/m**2) "
+        "applied_current_density", current_density_text(i),
+        f"below the steady limiting current {current_density_text(limit)} "
         f"= zF D c_b/((1 - t+) g) with z = {p.cation_charge_number:g}, "
         f"D = {p.electrolyte_diffusivity_m2_per_s:.4g} m**2/s, "
         f"c_b = {p.bulk_concentration_mol_per_m3:.4g} mol/m**3, "

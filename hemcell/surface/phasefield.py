@@ -172,6 +172,7 @@ import numpy.typing as npt
 from hemcell.errors import InputError, SimulationError, require_finite_and_positive
 from hemcell.laws import FARADAY_C_PER_MOL, thermal_voltage_V
 from hemcell.params.uses import ParameterUse
+from hemcell.surface.analytic import current_density_text
 
 PhaseFieldCase = Literal["bare", "coated"]
 PHASEFIELD_CASES: tuple[str, ...] = ("bare", "coated")
@@ -398,18 +399,19 @@ class PhaseFieldParameters:
             raise InputError("phase-field parameter coating_diffusivity_m2_per_s", d_c, "> 0")
         if self.coating_region and self.coating_thickness_m < self.min_region_thickness_m:
             raise InputError(
-                "coating_thickness", self.coating_thickness_m,
-                f">= {self.min_region_thickness_m:.3g} m for coating_model region "
+                "coating_thickness", f"{self.coating_thickness_m * 1e9:.4g} nm",
+                f">= {self.min_region_thickness_m * 1e9:.4g} nm for coating_model region "
                 f"({MIN_REGION_THICKNESS_PER_PROFILE_WIDTH:g} x the 10-90 % interface width "
-                f"4.39 l, l = {self.interface_width_m:.3g} m)",
+                f"4.39 l, l = {self.interface_width_m * 1e9:.4g} nm)",
                 hint="a thinner coating is an interface property: coating_model interface "
                      "(--coating-model interface)")
         if (self.coating_region and self.control == "galvanostatic"
                 and self.layer_field_V_per_m >= self.max_layer_field_V_per_m):
             raise InputError(
-                "coating_conductivity", self.coating_conductivity_S_per_m,
+                "coating_ionic_conductivity", f"{self.coating_conductivity_S_per_m:.4g} S/m",
                 f"> {self.applied_current_density_A_per_m2 / self.max_layer_field_V_per_m:.3g}"
-                f" S/m at {self.applied_current_density_A_per_m2:g} A/m**2 for coating_model "
+                " S/m at "
+                f"{current_density_text(self.applied_current_density_A_per_m2)} for coating_model "
                 f"region: the layer's field i/kappa_c = {self.layer_field_V_per_m:.3g} V/m must "
                 f"stay below RT/(alpha z F l) = {self.max_layer_field_V_per_m:.3g} V/m, else "
                 "the diffuse front's tail nucleates metal inside the layer",
@@ -417,17 +419,23 @@ class PhaseFieldParameters:
                      "coating_model interface")
         if (self.control == "galvanostatic"
                 and self.applied_current_density_A_per_m2 >= self.limiting_current_A_per_m2):
-            where = (f"coating_model region: the limiting current zF c_b/((1 - t+)(h_c/D_c "
-                     f"+ gap/D)) of the layer (D_c = {self.coating_salt_diffusivity_m2_per_s:.3g}"
-                     f" m**2/s, h_c = {self.coating_thickness_m:.3g} m) and the electrolyte "
-                     "above it" if self.coating_region else
-                     "the limiting current zF c_b D/((1 - t+) gap) of the electrolyte gap "
-                     f"above the metal (D = {self.electrolyte_diffusivity_m2_per_s:.3g} "
-                     f"m**2/s at {self.temperature_K:g} K)")
+            h_c = self.coating_thickness_m if self.coating_region else 0.0
+            gap_m = self.domain_height_m - self.initial_metal_height_m - h_c
+            values = (f"z = {self.charge_number:g}, c_b = {self.bulk_concentration_mol_per_m3:.4g}"
+                      f" mol/m**3, t+ = {self.cation_transference_number:.4g}, "
+                      f"D = {self.electrolyte_diffusivity_m2_per_s:.4g} m**2/s, gap = "
+                      f"{gap_m * 1e6:.4g} um at T = {self.temperature_K:.5g} K")
+            where = (f"zF c_b/((1 - t+)(h_c/D_c + gap/D)) of the layer (coating_model region: "
+                     f"D_c = {self.coating_salt_diffusivity_m2_per_s:.4g} m**2/s, h_c = "
+                     f"{self.coating_thickness_m * 1e6:.4g} um) and the electrolyte above it"
+                     if self.coating_region else
+                     "zF c_b D/((1 - t+) gap) of the electrolyte gap above the metal")
             raise InputError(
-                "applied_current_density", self.applied_current_density_A_per_m2,
-                f"< {self.limiting_current_A_per_m2:.3g} A/m**2, {where} (above it the salt "
-                "at the metal runs out and the concentration turns negative)",
+                "applied_current_density",
+                current_density_text(self.applied_current_density_A_per_m2),
+                f"below the limiting current {current_density_text(self.limiting_current_A_per_m2)}"
+                f" = {where}, with {values} (above it the salt at the metal runs out and the "
+                "concentration turns negative)",
                 hint=("a thinner or more conductive layer (D_c = D kappa_c/kappa_e), or a "
                       "lower current") if self.coating_region else "a lower current")
 
@@ -649,8 +657,8 @@ def phasefield_parameter_uses(case: str, control: str = "galvanostatic"
     return tuple(uses)
 
 
-def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
-                          ) -> PhaseFieldParameters:
+def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str,
+                          coating_model: str | None = None) -> PhaseFieldParameters:
     """Build :class:`PhaseFieldParameters` of ``case`` from the surface model's parameters.
 
     Parameters
@@ -663,6 +671,10 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
         SI values of the phase-field set (registry names).
     case
         ``bare`` or ``coated``.
+    coating_model
+        ``interface`` or ``region`` (``--coating-model``) in place of the set's
+        ``phasefield_coating_region`` for the coated case; the parameters are checked with
+        it (a current above the layer's limit is refused as the layer's, not the gap's).
 
     Raises
     ------
@@ -688,8 +700,7 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
                          hint="add them to the set or pass --set NAME=VALUE")
     sp = surface
     coated = case == "coated"
-    coating_model = "interface"
-    if coated:
+    if coated and coating_model is None:
         flag = phasefield_si.get(COATING_REGION_USE.key)
         if flag is None:
             raise InputError("phase-field parameter set", "1 missing value(s)",
@@ -699,6 +710,8 @@ def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str
         if flag not in (0, 1):
             raise InputError(COATING_REGION_USE.key, flag, "0 (interface) or 1 (region)")
         coating_model = COATING_MODELS[int(flag)]
+    elif not coated:
+        coating_model = "interface"
     gamma = sp.surface_energy_J_per_m2
     return PhaseFieldParameters(
         temperature_K=sp.temperature_K, charge_number=sp.cation_charge_number,

@@ -102,7 +102,7 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
     pf = load_parameter_set(PHASEFIELD_SETS[metal])
     if overrides:
         pf = pf.with_overrides(list(overrides))
-    p = phasefield_parameters(rc.parameters, pf.si, case)
+    p = phasefield_parameters(rc.parameters, pf.si, case, coating_model)
     if p.anisotropy_strength == 0:
         for key in override_keys(overrides):
             if key in ANISOTROPY_SHAPE_KEYS:
@@ -114,8 +114,6 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
                                       f"or leave out {key}")
     if duration_s is not None:
         p = p.replace(duration_s=float(duration_s))
-    if coating_model is not None:
-        p = p.replace(coating_model=coating_model)
     record = {
         "command": "surface phasefield",
         "case": case,
