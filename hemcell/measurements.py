@@ -25,6 +25,14 @@ CSV
     **Sign**: a positive current discharges the cell, i.e. lithiates a half-cell's
     anode (the hemcell/PyBaMM convention of protocols).
 
+hemcell's own time series
+    ``timeseries.csv`` as ``hemcell cell run --out`` writes it (headers ``time_s``,
+    ``voltage_V``, ``specific_current_A_per_g``, ``capacity_mAh_per_g``, ``cycle``: a
+    name with its unit as suffix, :func:`hemcell.units.unit_from_name_suffix`) is read
+    as a measurement through :data:`HEMCELL_NAMES`; its model outputs that are not
+    measured quantities (a mechanism's capacity, a strain) are left out, and of its two
+    currents the one per gram is read.
+
 Instrument files
     Read through a maintained reader, never a hand-written binary parser: BioLogic
     EC-Lab ``.mpr`` (binary) and ``.mpt`` (text export) with ``galvani``: time series
@@ -48,7 +56,7 @@ from typing import Any
 import numpy as np
 
 from hemcell.errors import InputError
-from hemcell.units import parse_unit, unit_registry
+from hemcell.units import parse_unit, unit_from_name_suffix, unit_registry
 
 #: Quantities a measurement may hold: SI unit(s) allowed (absolute, per mass).
 QUANTITIES: dict[str, tuple[str, ...]] = {
@@ -70,6 +78,15 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "step": ("dimensionless",),
 }
 _EXAMPLE_HEADER = "time [s],current [mA],voltage [V]"
+#: The quantity of each of hemcell's own column names without its unit suffix
+#: (``time_s``, ``voltage_V``, ``current_A``, ``specific_current_A_per_g``,
+#: ``capacity_mAh_per_g``, ``cycle``, ``step``: hemcell.runinfo's naming, the unit as
+#: suffix): a file whose headers are all such names is read as a measurement.
+HEMCELL_NAMES = {"time": "time", "voltage": "voltage", "current": "current",
+                 "specific_current": "current", "capacity": "capacity", "cycle": "cycle",
+                 "step": "step"}
+#: A header hemcell writes: a bare name (``time_s``), no bracketed unit.
+_BARE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: Suffixes read by galvani (BioLogic EC-Lab).
 INSTRUMENT_SUFFIXES = (".mpr", ".mpt")
 
@@ -168,6 +185,23 @@ def _split_header(text: str, where: str) -> tuple[str, str]:
     name = name.strip().lower()
     sign, name = (name[0], name[1:].strip()) if name[:1] in ("-", "−") else ("", name)
     return sign + re.sub(r"[\s\-]+", "_", name), unit.strip()
+
+
+def _hemcell_column(name: str) -> tuple[str, str] | None:
+    """(quantity, unit) of one of hemcell's own column names (:data:`HEMCELL_NAMES`):
+    ``capacity_mAh_per_g`` → (``capacity``, ``mAh/g``), ``cycle`` → (``cycle``, ``1``);
+    ``None`` for another column hemcell writes (``conversion_capacity_mAh_per_g``,
+    ``particle_volumetric_strain``): a model output, not a measured quantity. A quantity
+    with a unit named without one (``voltage``) is given back with an empty unit (the
+    header check then asks for it)."""
+    unit, lower = unit_from_name_suffix(name), name.lower()
+    for stem in sorted(HEMCELL_NAMES, key=len, reverse=True):
+        quantity = HEMCELL_NAMES[stem]
+        if lower == stem:
+            return quantity, "1" if QUANTITIES[quantity] == ("dimensionless",) else ""
+        if unit is not None and lower.startswith(f"{stem}_"):
+            return quantity, unit
+    return None
 
 
 def _eclab_hint(header: str) -> str | None:
@@ -371,9 +405,13 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
                          f"row(s) under the header '{table.separator.join(headers)}'")
     meas = Measurement(p, file_sha256(p), first_line=table.header_line + 1,
                        row_lines=table.lines)
+    own = all(_BARE_NAME.fullmatch(h.strip()) for h in headers)  # hemcell's time series
     for j, header in enumerate(headers):
         where = f"{p.name}: column {j + 1} '{header.strip()}'"
-        quantity, unit = _split_header(header, where)
+        named = _hemcell_column(header.strip()) if own else None
+        if own and named is None:
+            continue  # a model output hemcell writes besides (a mechanism's capacity)
+        quantity, unit = named if named and named[1] else _split_header(header, where)
         sign = 1.0
         if quantity[:1] in ("-", "−"):  # a negated column: impedance exports' −Z''
             quantity, sign = quantity[1:].strip(), -1.0
@@ -382,7 +420,10 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
                              hint=_eclab_hint(header))
         si_unit, factor = _si_unit(quantity, unit, where)
         if quantity in meas.columns:
-            raise InputError(where, header.strip(), "each quantity once")
+            if own and meas.columns[quantity].si_unit.endswith("/kg"):
+                continue  # hemcell's current_A beside its specific current: the per gram
+            if not (own and si_unit.endswith("/kg")):
+                raise InputError(where, header.strip(), "each quantity once")
         cells = [r[j] if j < len(r) else "" for r in rows]
         values = np.full(len(cells), math.nan)
         for k, cell in enumerate(cells):

@@ -149,7 +149,10 @@ _MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", 
 _MODEL_REQUIRED = {"cell run": ("recipe", "params"),
                    "cell cycle-life": ("recipe", "params", "protocol"),
                    "eis anode": ("recipe", "params")}
-_DATA_KEYS = {"file", "protocol", "weight", "name", "active_mass"}
+_DATA_KEYS = {"file", "protocol", "weight", "name", "active_mass", "temperature"}
+#: Commands whose data sets may each give their own ambient ``temperature`` (each is
+#: simulated at it: an activation energy is fitted from data at several temperatures).
+TEMPERATURE_COMMANDS = ("cell run", "cell cycle-life")
 #: Commands whose data may hold absolute currents or capacities (``mA``, ``mAh``): their
 #: data sets say what active mass those act on (``active_mass``).
 ACTIVE_MASS_COMMANDS = ("cell run", "cell cycle-life", "limetal cycle")
@@ -247,6 +250,9 @@ class DataSpec:
     active_mass: float | str | None = None
     #: Position in the spec's ``data`` list (for messages: ``data[k].active_mass``).
     index: int = 0
+    #: Ambient temperature [K] the data set was measured at (``temperature``), or None:
+    #: the parameter set's ``ambient_temperature``.
+    temperature_K: float | None = None
 
 
 @dataclass
@@ -270,11 +276,14 @@ class FitSpec:
 
 def _mapping(value: Any, field_name: str, keys: set[str], required: Sequence[str] = ()
              ) -> dict[str, Any]:
+    from hemcell.errors import did_you_mean
+
     if not isinstance(value, Mapping):
         raise InputError(field_name, value, f"a mapping with keys {sorted(keys)}")
     for key in value:
         if key not in keys:
-            raise InputError(f"{field_name}.{key}", value[key], f"keys {sorted(keys)}")
+            raise InputError(f"{field_name}.{key}", value[key], f"keys {sorted(keys)}",
+                             hint=did_you_mean(str(key), sorted(keys)))
     for key in required:
         if key not in value:
             raise InputError(field_name, f"no '{key}'", f"a mapping with '{key}' "
@@ -307,6 +316,41 @@ def _active_mass(entry: Mapping[str, Any], k: int, command: str) -> float | str 
     if not mass > 0:
         raise InputError(field_name, text, "a positive mass, e.g. 1.2 mg, or 'recipe'")
     return mass
+
+
+def _data_temperature(entry: Mapping[str, Any], k: int, command: str) -> float | None:
+    """A data set's ``temperature`` [K] (``25 degC``, ``298.15 K``), or None when not given.
+
+    Raises
+    ------
+    InputError
+        Naming ``data[k].temperature``: a command that runs every data set at one
+        temperature, a number without its unit (25 could be degC or K), a unit that is not
+        a temperature (``25 C`` is a charge: the hint says ``degC``), or T <= 0 K.
+    """
+    from hemcell.units import parse_quantity_text, to_si
+
+    if "temperature" not in entry:
+        return None
+    text, field_name = entry["temperature"], f"data[{k}].temperature"
+    if command not in TEMPERATURE_COMMANDS:
+        where = ("one model.temperature for all spectra" if command.startswith("eis ")
+                 else "the set's temperature")
+        raise InputError(field_name, text, f"no temperature per data set for {command} (only "
+                         f"for {', '.join(TEMPERATURE_COMMANDS)})",
+                         hint=f"{command} runs every data set at {where}")
+    allowed = "a temperature with its unit, e.g. 25 degC or 298.15 K"
+    if not isinstance(text, str | int | float) or isinstance(text, bool):
+        raise InputError(field_name, text, allowed, hint="one temperature per data set: a "
+                         "curve measured at several temperatures is one data set each"
+                         if isinstance(text, list) else None)
+    value, unit = parse_quantity_text(str(text), field_name)
+    if unit == "dimensionless":
+        raise InputError(field_name, text, allowed, hint="a bare number could be degC or K")
+    kelvin = to_si(value, unit, "K", field_name)
+    if not kelvin > 0:
+        raise InputError(field_name, text, f"{allowed}, above 0 K")
+    return kelvin
 
 
 def on_active_mass(d: DataSpec, values: np.ndarray, per_mass: bool, what: str,
@@ -448,16 +492,20 @@ def load_spec(path: str | Path) -> FitSpec:
     if not isinstance(data_raw, list) or not data_raw:
         raise InputError("data", data_raw, "a list of data sets, each {file: ..., protocol: ...}")
     data = []
-    for k, item in enumerate(data_raw):
-        d = _mapping(item, f"data[{k}]", _DATA_KEYS, ("file",))
-        file = Path(str(d["file"]))
-        file = file if file.is_absolute() else p.parent / file
+    entries = [_mapping(item, f"data[{k}]", _DATA_KEYS, ("file",))
+               for k, item in enumerate(data_raw)]
+    files = [Path(str(d["file"])) for d in entries]
+    files = [f if f.is_absolute() else p.parent / f for f in files]
+    stems = [f.stem for f in files]
+    for k, (d, file) in enumerate(zip(entries, files, strict=True)):
         weight = d.get("weight", 1.0)
         if not isinstance(weight, int | float) or not weight > 0:
             raise InputError(f"data[{k}].weight", weight, "a positive number")
-        name = str(d.get("name") or file.stem)
+        # files of one name (hemcell's own timeseries.csv of several runs) by their folder
+        name = str(d.get("name") or (file.stem if stems.count(file.stem) == 1
+                                     else f"{file.parent.name}/{file.stem}"))
         data.append(DataSpec(file, d.get("protocol"), float(weight), name,
-                             _active_mass(d, k, command), k))
+                             _active_mass(d, k, command), k, _data_temperature(d, k, command)))
     fit = _mapping(raw["fit"], "fit", _FIT_KEYS, ("parameters",))
     params_raw = fit["parameters"]
     if not isinstance(params_raw, Mapping) or not params_raw:
@@ -472,6 +520,7 @@ def load_spec(path: str | Path) -> FitSpec:
                              "fit.parameters (fitted: its value comes from the fit)",
                              hint=f"remove {key} from model.set or from fit.parameters")
     _refuse_unread(command, model, [q.name for q in parameters], sets)
+    _refuse_two_temperatures(data, [q.name for q in parameters], sets)
     multistart, seed = fit.get("multistart", 3), fit.get("seed", 0)
     if not isinstance(multistart, int) or multistart < 1:
         raise InputError("fit.multistart", multistart, "a whole number >= 1")
@@ -505,6 +554,24 @@ def load_spec(path: str | Path) -> FitSpec:
                                 f" (looked for {d.file})"))
     return FitSpec(p, model, data, parameters, signal, sigma, jac, multistart, seed, points,
                    dict(raw), sigma_unit)
+
+
+def _refuse_two_temperatures(data: Sequence[DataSpec], fitted: Sequence[str],
+                             sets: Sequence[str]) -> None:
+    """Refuse ``ambient_temperature`` in ``model.set`` or ``fit.parameters`` when a data
+    set gives its own ``temperature`` (which one was meant cannot be told)."""
+    from hemcell.params.uses import override_keys
+
+    given = [d for d in data if d.temperature_K is not None]
+    if not given:
+        return
+    where = ("model.set" if "ambient_temperature" in override_keys(sets) else
+             "fit.parameters" if "ambient_temperature" in fitted else None)
+    if where is not None:
+        raise InputError(where, "ambient_temperature", "no ambient_temperature with a data "
+                         f"set's own temperature (data[{given[0].index}].temperature)",
+                         hint="give each data set its temperature: one without runs at the "
+                         "parameter set's ambient_temperature")
 
 
 def _refuse_unread(command: str, model: Mapping[str, Any], fitted: Sequence[str],
@@ -870,6 +937,68 @@ def use_keyed_compile_cache() -> Path:
     return keyed
 
 
+def check_temperatures(spec: FitSpec, base: Any) -> None:
+    """Refuse a data set's temperature outside the model electrolyte's range, and an
+    activation energy fitted from data at one temperature (``cell run``, ``cell
+    cycle-life``; ``base``: the prepared cell at the parameter set's temperature).
+
+    The range is the electrolyte's: the Valoen & Reimers LiPF6 fits of the Li half-cell
+    (:data:`~hemcell.materials.lipf6_electrolyte.VALOEN_TEMPERATURE_RANGE_K`, with its
+    source); an electrolyte without temperature dependence (the Na/K tables, a full
+    cell's Prada2013 or Nyman2008 values) only near the 298.15 K it was tabulated at
+    (:func:`hemcell.cell.electrolytes.electrolyte_table_warnings`,
+    :func:`~hemcell.cell.electrolytes.constant_transport_warnings`). ``cell run`` only
+    warns there; a fit would put the electrolyte's error into the fitted rate constants.
+
+    Raises
+    ------
+    InputError
+        Naming ``data[k].temperature`` (the range and its source) or
+        ``fit.parameters.<name>`` (the one temperature).
+    """
+    from hemcell.cell.electrolytes import constant_transport_warnings, electrolyte_table_warnings
+    from hemcell.materials.lipf6_electrolyte import (
+        VALOEN_TEMPERATURE_RANGE_K,
+        VALOEN_TEMPERATURE_RANGE_SOURCE,
+        valoen_electrolyte_state,
+    )
+
+    valoen = valoen_electrolyte_state(base.parameter_values) is not None
+    ion = str(base.si.get("_carrier_ion", "Li"))
+    for d in spec.data:
+        if d.temperature_K is None:
+            continue
+        text, field_name = spec.raw["data"][d.index]["temperature"], \
+            f"data[{d.index}].temperature"
+        lo, hi = VALOEN_TEMPERATURE_RANGE_K
+        if valoen and not lo - 1e-9 <= d.temperature_K <= hi + 1e-9:
+            raise InputError(field_name, text, f"a temperature in {lo - 273.15:g} to "
+                             f"{hi - 273.15:g} degC ({lo:g}-{hi:g} K), the range of the "
+                             "model's electrolyte (Valoen & Reimers 2005 LiPF6 fits; "
+                             f"assumed: {VALOEN_TEMPERATURE_RANGE_SOURCE['assumed']})",
+                             hint="outside it `cell run` extrapolates the electrolyte "
+                             "with a warning; a fit would put that into the fitted values")
+        at_t = base.parameter_values.copy()
+        at_t.update({"Ambient temperature [K]": d.temperature_K})
+        table = [] if valoen else (electrolyte_table_warnings(ion, d.temperature_K)
+                                   or constant_transport_warnings(at_t))
+        if table:
+            raise InputError(field_name, text, "the temperature of the model's "
+                             f"electrolyte tables: {table[0]}")
+    ambient = float(base.si["ambient_temperature"])
+    temperatures = {round(ambient if d.temperature_K is None else d.temperature_K, 9)
+                    for d in spec.data}
+    for p in spec.parameters:
+        if p.name.endswith("_activation_energy") and len(temperatures) < 2:
+            raise InputError(f"fit.parameters.{p.name}", f"data at one temperature "
+                             f"({next(iter(temperatures)):g} K)",
+                             "data sets at two or more temperatures (data[k].temperature, "
+                             "e.g. 0 degC and 45 degC) to fit an activation energy",
+                             hint="at one temperature an activation energy only scales "
+                             "its rate constant (not identifiable), and at the set's "
+                             "reference_temperature it changes nothing")
+
+
 class FitProblem(_Problem):
     """Residuals and Jacobian of a fit spec on ONE built model (module doc).
 
@@ -897,6 +1026,7 @@ class FitProblem(_Problem):
             base = self.setup(self.x0)
         self.base = base
         self.datasets = [self._dataset(d) for d in spec.data]
+        check_temperatures(spec, base)
         probes = [base]
         for j in range(len(self.params)):
             for bound in (self.lower[j], self.upper[j]):
@@ -910,7 +1040,11 @@ class FitProblem(_Problem):
         self.inputs: tuple[str, ...] = (
             tuple(p.name for p in self.params) if self.mode == "symbolic"
             else differing_parameters(probes) if self.mode == "inputs" else ())
-        self._sims: dict[tuple[int, bool], pybamm.Simulation] = {}
+        self._sims: dict[tuple[Any, bool], pybamm.Simulation] = {}
+        #: the symbolic values at each data set's own temperature (``symbolic`` mode)
+        self._symbolic_at: dict[float, dict[str, Any]] = {}
+        #: models whose compiled form failed where the interpreted one solves (:meth:`_interpret`)
+        self._interpreted: set[tuple[Any, bool]] = set()
         #: ``auto``: forward differences until they have cost the model's set-up, then
         #: the sensitivities are tried once (:meth:`compute_jacobian`)
         self.try_sensitivities = spec.jacobian == "auto" and not self.rebuild
@@ -922,17 +1056,24 @@ class FitProblem(_Problem):
         self.fd_jacobian_s = 0.0
         self._solve_s: dict[int, float] = {}
 
-    def _symbolic_values(self) -> dict[str, Any] | None:
+    def _base_at(self, temperature_K: float | None) -> Any:
+        """The prepared cell at the initial values and an ambient temperature (None: the
+        set's)."""
+        return self.base if temperature_K is None else self.setup(self.x0,
+                                                                  temperature_K=temperature_K)
+
+    def _symbolic_values(self, temperature_K: float | None = None) -> dict[str, Any] | None:
         """PyBaMM values with every fitted registry value as a ``pybamm.InputParameter``.
 
         The half-cell parameter mapping is evaluated with symbols in place of the fitted
         numbers, so values computed from them (an Arrhenius diffusivity, an exchange-
-        current function) carry the input too. ``None`` when the mapping needs the
-        number itself (a comparison, a full cell).
+        current function) carry the input too; at ``temperature_K`` (a data set's, None:
+        the set's). ``None`` when the mapping needs the number itself (a comparison, a
+        full cell).
         """
         from hemcell.cell.parameters import pybamm_values
 
-        base = self.base
+        base = self._base_at(temperature_K)
         if base.recipe.cell != "half" or self._carrier_dependent():
             return None
         si = dict(base.si)
@@ -987,15 +1128,20 @@ class FitProblem(_Problem):
 
     # ---- parameters -> setups -> inputs
 
-    def setup(self, x: np.ndarray, protocol: str = "Rest for 1 second") -> Any:
-        """The prepared cell (``cell run`` without solving) at fit coordinates ``x``."""
-        key = (protocol, *np.round(np.asarray(x, dtype=float), 14))
+    def setup(self, x: np.ndarray, protocol: str = "Rest for 1 second",
+              temperature_K: float | None = None) -> Any:
+        """The prepared cell (``cell run`` without solving) at fit coordinates ``x`` and
+        an ambient temperature [K] (a data set's; None: the parameter set's)."""
+        key = (protocol, temperature_K, *np.round(np.asarray(x, dtype=float), 14))
         if key not in self._cache:
             if len(self._cache) > 64:
                 self._cache.clear()
             m = self.spec.model
+            ambient = ([] if temperature_K is None
+                       else [f"ambient_temperature={temperature_K!r} K"])
             self._cache[key] = self._prepare(m["recipe"], m["params"], protocol,
-                                             overrides=self.overrides(x), **self._prepare_kw)
+                                             overrides=[*self.overrides(x), *ambient],
+                                             **self._prepare_kw)
         return self._cache[key]
 
     def input_values(self, x: np.ndarray, k: int) -> dict[str, float]:
@@ -1006,7 +1152,7 @@ class FitProblem(_Problem):
         if self.mode == "symbolic":
             values = {p.name: float(p.from_x(xj)) for p, xj in zip(self.params, x, strict=True)}
         else:
-            pv = self.setup(x).parameter_values
+            pv = self.setup(x, temperature_K=ds.spec.temperature_K).parameter_values
             values = {n: _number(pv[n]) for n in self.inputs}
         mass_g = self.setup(x).mass_g if self.mass_varies else self.base.mass_g
         scale = mass_g * 1e-3 if ds.per_mass else 1.0
@@ -1174,14 +1320,19 @@ class FitProblem(_Problem):
         from hemcell.workflows.anode_sweep import PARTICLE_RADII
 
         ds = self.datasets[k]
-        key = (-1 if ds.constant else k, sensitivities)
+        temperature = ds.spec.temperature_K  # a model per temperature (None: the set's)
+        key = ((-1, temperature) if ds.constant else k, sensitivities)
         if not self.rebuild and key in self._sims:
             return self._sims[key]
         t0 = time.perf_counter()
-        base = self.base if x is None or not self.rebuild else self.setup(x)
+        base = (self._base_at(temperature) if x is None or not self.rebuild
+                else self.setup(x, temperature_K=temperature))
         pv = base.parameter_values.copy()
         if self.mode == "symbolic":
-            pv.update(self._symbolic, check_already_exists=False)
+            if temperature is not None and temperature not in self._symbolic_at:
+                self._symbolic_at[temperature] = self._symbolic_values(temperature) or {}
+            pv.update(self._symbolic if temperature is None else self._symbolic_at[temperature],
+                      check_already_exists=False)
         elif self.mode == "inputs":
             pv.update({n: pybamm.InputParameter(n) for n in self.inputs})
         symbols = set(self._symbolic if self.mode == "symbolic" else self.inputs)
@@ -1209,7 +1360,7 @@ class FitProblem(_Problem):
         # the same simulation and the recipe's solver settings (tolerances and IDAKLU
         # options, as `cell run` solves it), with a solver that keeps only the voltage
         # (~30 % faster) and, for a model built once, runs its functions compiled
-        compiled = (not sensitivities and not self.rebuild
+        compiled = (not sensitivities and not self.rebuild and key not in self._interpreted
                     and base.recipe.geometry in COMPILED_GEOMETRIES)
         if compiled:
             use_keyed_compile_cache()
@@ -1219,11 +1370,40 @@ class FitProblem(_Problem):
         sim = pybamm.Simulation(sim.model, parameter_values=sim.parameter_values,
                                 var_pts=sim.var_pts, submesh_types=sim.submesh_types,
                                 solver=solver)
+        sim.hemcell_compiled = compiled  # type: ignore[attr-defined]
         if not self.rebuild:
             self._sims[key] = sim
             if not sensitivities:
                 self.setup_s += time.perf_counter() - t0
         return sim
+
+    def _solve_interpreted(self, k: int, **solve_kw: Any) -> tuple[pybamm.Simulation, Any]:
+        """Solve data set ``k`` with its plain model interpreted, after its compiled model
+        failed; if that solves, the data set runs interpreted from now on (PyBaMM 26.10's
+        compiled single-particle anode failed at t = 0 at some ambient temperatures, 0,
+        10 and 24 degC on a SYNTHETIC 0.5 A/g curve, and solved at 5, 20 and 45 degC).
+
+        Raises
+        ------
+        pybamm.SolverError
+            The interpreted model fails too (the compiled one is kept).
+        """
+        ds = self.datasets[k]
+        key = ((-1, ds.spec.temperature_K) if ds.constant else k, False)
+        compiled = self._sims.pop(key)
+        self._interpreted.add(key)
+        try:
+            sim = self._simulation(k, False)
+            sol = sim.solve(**solve_kw)
+        except pybamm.SolverError:
+            self._interpreted.discard(key)
+            self._sims[key] = compiled
+            raise
+        note = ("the compiled model failed where the interpreted one solves: data set "
+                f"'{ds.spec.name}' runs interpreted")
+        if note not in self.notes:
+            self.notes.append(note)
+        return sim, sol
 
     def solve(self, x: np.ndarray, k: int, sensitivities: Sequence[str] = ()
               ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -1241,8 +1421,14 @@ class FitProblem(_Problem):
         t0 = time.perf_counter()
         end = float(t_out[-1])
         stops = ds.stops_s[(ds.stops_s > 0.0) & (ds.stops_s < end)]
-        sol = sim.solve(t_eval=np.array([0.0, *stops, end]), t_interp=t_out, inputs=inputs,
-                        calculate_sensitivities=list(sensitivities) or False)
+        t_eval = np.array([0.0, *stops, end])
+        try:
+            sol = sim.solve(t_eval=t_eval, t_interp=t_out, inputs=inputs,
+                            calculate_sensitivities=list(sensitivities) or False)
+        except pybamm.SolverError:
+            if not getattr(sim, "hemcell_compiled", False):
+                raise
+            sim, sol = self._solve_interpreted(k, t_eval=t_eval, t_interp=t_out, inputs=inputs)
         #: the solver's time of this solve, without building and setting up [s]
         self.last_solve_s = float(sol.solve_time.value)
         if not sensitivities:
@@ -1788,25 +1974,43 @@ class CellCycleLifeProblem(_CycleProblem):
                              "capacities per gram of active material (mAh/g), absolute ones "
                              "with the data set's active_mass (not 'recipe'), or retentions "
                              "for cell cycle-life")
+        if any(d.temperature_K is not None for d in spec.data) or any(
+                p.name.endswith("_activation_energy") for p in self.params):
+            from hemcell.workflows.anode import prepare_cell
+
+            m = spec.model
+            with spec_words([p.name for p in self.params]):
+                base = prepare_cell(m["recipe"], m["params"], m["protocol"],
+                                    overrides=self.overrides(self.x0), ion=m.get("ion"))
+            check_temperatures(spec, base)
 
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
-        """Charge capacity [C/kg per initial gram] (or retention) at the data's cycles."""
+        """Charge capacity [C/kg per initial gram] (or retention) at the data's cycles:
+        one cycle-life run per ambient temperature of the data sets."""
         from hemcell.workflows.anode_cycle_life import run_cycle_life
 
-        self.evaluations += 1
         m = self.spec.model
-        try:
-            res = run_cycle_life(m["recipe"], m["params"], m["protocol"], self.n_cycles,
-                                 overrides=self.overrides(x), ion=m.get("ion"), tol=self.tol)
-        except (SimulationError, pybamm.SolverError):
-            res = None
-        if res is None or res.error is not None or not res.cycles:
-            self.failed += 1
-            return None
-        n = np.arange(1, self.n_cycles + 1)
-        capacity = np.interp(n, res.cycles, res.charge_capacity_mAh_per_g) * MAH_PER_G
-        ce = np.interp(n, res.cycles, res.coulombic_efficiency)
-        return self.per_cycle(capacity, ce)
+        temperatures = [d.temperature_K for d in self.spec.data]
+        out: dict[int, np.ndarray] = {}
+        for temperature in dict.fromkeys(temperatures):
+            self.evaluations += 1
+            ambient = ([] if temperature is None
+                       else [f"ambient_temperature={temperature!r} K"])
+            try:
+                res = run_cycle_life(m["recipe"], m["params"], m["protocol"], self.n_cycles,
+                                     overrides=[*self.overrides(x), *ambient],
+                                     ion=m.get("ion"), tol=self.tol)
+            except (SimulationError, pybamm.SolverError):
+                res = None
+            if res is None or res.error is not None or not res.cycles:
+                self.failed += 1
+                return None
+            n = np.arange(1, self.n_cycles + 1)
+            capacity = np.interp(n, res.cycles, res.charge_capacity_mAh_per_g) * MAH_PER_G
+            ce = np.interp(n, res.cycles, res.coulombic_efficiency)
+            values = self.per_cycle(capacity, ce)
+            out.update({k: values[k] for k, t in enumerate(temperatures) if t == temperature})
+        return [out[k] for k in range(len(temperatures))]
 
 
 class ImpedanceProblem(_Problem):
