@@ -243,6 +243,29 @@ def triangle_drive(
     return np.concatenate(ts), np.concatenate(Vs), np.concatenate(seg)
 
 
+#: Smallest start of the drive below the rest potential [V] (:func:`start_offset_V`).
+START_OFFSET_MIN_V = 1e-4
+#: Time the drive's start offset corresponds to at fast scans [s] (:func:`start_offset_V`).
+START_OFFSET_TIME_S = 5e-4
+
+
+def start_offset_V(rate_V_per_s: float) -> float:
+    """How far below the rest potential the drive of a scan at ``rate_V_per_s`` starts [V]:
+    max(:data:`START_OFFSET_MIN_V`, v · :data:`START_OFFSET_TIME_S`).
+
+    PyBaMM 26.10's voltage-drive step fails (IDA_BAD_K at t = 0) when the drive starts at
+    a current too small against the one the sweep builds within IDA's first steps: at
+    exactly the rest potential (zero current) at any rate, and 0.1 mV below it from about
+    500 mV s⁻¹ (``hem_half_cell_sp``, rock-salt HEO: 200 mV s⁻¹ ran, 500 and 1000 failed).
+    The sweep's double-layer current C v grows with the rate, so the offset does too,
+    as the voltage the drive covers in 0.5 ms (found by trial, not derived: 0.25, 0.5,
+    2.5 and 10 mV at 500, 1000, 5000, 20 000 mV s⁻¹ run, SP and P2D); up to 200 mV s⁻¹
+    it stays 0.1 mV, as before. The charge of the start step, C_dl times the offset, is
+    negligible (and with ``--cycles`` ≥ 2 the analyses use the last cycle).
+    """
+    return max(START_OFFSET_MIN_V, float(rate_V_per_s) * START_OFFSET_TIME_S)
+
+
 # ---------------------------------------------------------------------------- running
 @dataclass
 class CVCurve:
@@ -257,6 +280,7 @@ class CVCurve:
     solve_time_s: float
     completed: bool = True
     error: str | None = None
+    start_voltage_V: float | None = None  # the drive's start, :func:`start_offset_V`
 
     def branch(self, cycle: int, kind: str) -> dict[str, np.ndarray]:
         """Arrays of one branch (``cathodic``/``anodic``) of ``cycle`` (1-based),
@@ -390,11 +414,9 @@ def run_cv(
         {"Current function [A]": 0.0},
         check_already_exists=False,
     )
-    # PyBaMM 26.10's voltage-drive step fails (IDA_BAD_K at t = 0) when the drive starts
-    # exactly at the rest potential, i.e. at exactly zero current; start 0.1 mV cathodic
-    # of it (the double-layer charge of that step is negligible)
-    v0 = _rest_potential(rec, pv, inv) - 1e-4
-    res = CVResult(rec, ps, si, rec.mechanisms, (lo, hi), cycles, v0, mass)
+    rest = _rest_potential(rec, pv, inv)
+    res = CVResult(rec, ps, si, rec.mechanisms, (lo, hi), cycles,
+                   rest - start_offset_V(min(rates) * 1e-3), mass)
     mechs = [*rec.mechanisms, "double_layer"]
     def report(curve: CVCurve) -> None:
         if progress is not None:
@@ -404,6 +426,7 @@ def run_cv(
                          else f"not completed ({curve.error})"))
 
     for r in rates:
+        v0 = rest - start_offset_V(r * 1e-3)
         t, V, seg = triangle_drive(v0, (lo, hi), r * 1e-3, cycles, points_per_segment)
         step = pybamm.step.voltage(np.column_stack([t, V]), duration=float(t[-1]))
         sim = build_simulation(rec, pv, inv, pybamm.Experiment([step]))
@@ -413,7 +436,7 @@ def run_cv(
             sol = sim.solve(callbacks=[ExperimentCallback()])
         except Exception as exc:  # solver failures are reported per rate
             res.curves.append(
-                CVCurve(r, t, V, np.full_like(t, np.nan), {}, seg, 0.0, False, str(exc))
+                CVCurve(r, t, V, np.full_like(t, np.nan), {}, seg, 0.0, False, str(exc), v0)
             )
             report(res.curves[-1])
             continue
@@ -435,7 +458,7 @@ def run_cv(
         im = {m: ev(f"Anode {m.replace('_', '-')} current [A]") / mass for m in mechs}
         n = t_use.size
         res.curves.append(
-            CVCurve(r, t_use, ev("Voltage [V]"), i, im, seg[:n], el, err is None, err)
+            CVCurve(r, t_use, ev("Voltage [V]"), i, im, seg[:n], el, err is None, err, v0)
         )
         report(res.curves[-1])
     if not any(c.completed for c in res.curves):
@@ -561,6 +584,7 @@ def summarize_cv(res: CVResult, at_voltage: float | None = None) -> dict[str, An
         "window_V": list(res.window),
         "cycles": res.cycles,
         "start_voltage_V": res.start_voltage_V,
+        "start_voltage_by_scan_rate_V": [c.start_voltage_V for c in res.curves],
         "active_mass_g": res.mass_g,
         "carrier_ion": res.si.get("_carrier_ion", "Li"),
         "current_sign": "i = -I/m: cathodic (lithiation) negative, A/g of active material",

@@ -1,0 +1,31 @@
+"""User trial u19: `hemcell cell cv` at fast scan rates.
+
+``hemcell cell cv hem_half_cell_sp --params heo_rocksalt_mgconicuzn --scan-rates 1000``
+(1 V/s) exited 1, "no scan rate could be solved: IDA_BAD_K ... t = 0 s", and so did
+500 mV/s (200 ran): the drive started 0.1 mV below the rest potential at every rate, a
+start current too small against the double-layer current of a fast sweep.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.workflows.anode_cv import START_OFFSET_MIN_V, run_cv, start_offset_V
+
+
+def test_a_one_volt_per_second_scan_is_solved():
+    res = run_cv("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", [200.0, 1000.0], (0.01, 3.0),
+                 1, points_per_segment=100)
+    slow, fast = res.curves
+    assert fast.completed and fast.error is None and slow.completed
+    # the drive starts below the rest potential by the voltage it covers in 0.5 ms, at
+    # least 0.1 mV (the summary's start_voltage_V: the slowest rate's)
+    assert slow.start_voltage_V - fast.start_voltage_V == pytest.approx(0.5e-3 - 1e-4,
+                                                                       abs=1e-12)
+    assert res.start_voltage_V == slow.start_voltage_V
+
+
+@pytest.mark.parametrize("rate_mV_per_s", [0.1, 2.0, 200.0])
+def test_slow_scans_start_where_they_did(rate_mV_per_s):
+    """Up to 200 mV/s the start offset is the former 0.1 mV (results unchanged)."""
+    assert start_offset_V(rate_mV_per_s * 1e-3) == START_OFFSET_MIN_V == 1e-4
