@@ -121,9 +121,9 @@ def test_run_file_fit_recovers_the_exchange_current(tmp_path, runs):
 def test_joint_fit_over_two_temperatures_predicts_the_third(tmp_path, runs):
     """0 and 45 degC (3 mV noise) fitted together, each simulated at its own ambient
     temperature: j0 and its activation energy from starts 3x and 2x off come back
-    within 3 % (their 95 % intervals here are ~0.5 % wide); the fitted set run by
-    `cell run` at 10 degC (never in the fit) gives the noise-free 10 degC curve within
-    1 mV rms (a third of the noise)."""
+    within 3 % (0.8 % and 0.2 % off; their 95 % intervals are about ±0.9 % wide); the
+    fitted set run by `cell run` at 10 degC (never in the fit) gives the noise-free
+    10 degC curve within 1 mV rms, a third of the noise (0.32 mV)."""
     data = [{"file": str(_noisy(runs[0], 1, tmp_path / "T0" / "timeseries.csv")),
              "temperature": "0 degC"},
             {"file": str(_noisy(runs[45], 2, tmp_path / "T45" / "timeseries.csv")),
