@@ -240,6 +240,7 @@ def plot_zinc_symmetric(path: Path, results: Mapping[str, Any],
     a2.set_ylabel("Coulombic efficiency (%)")
     a2.set_title("CE = 1 − Q_HER/Q (dot: this run)")
     a2.legend()
-    from hemcell.figures import save_figure
+    from hemcell.figures import plain_log_ticks, save_figure
 
+    plain_log_ticks(a2.xaxis)  # 0.1, 1, 10, 100 (was 10⁻¹, 10⁰, ...)
     save_figure(fig, path, dpi=120)

@@ -255,8 +255,34 @@ class ElectrodeState:
     her_current_A_per_m2: float
 
 
+def her_current_at_zinc_equilibrium_A_per_m2(p: ZincCellParameters) -> float:
+    """HER current at the Zn equilibrium potential (η = 0) [A m⁻²]: the smallest cathodic
+    current at which the electrode plates Zn.
+
+    Below it i_Zn + i_HER = i holds only at η > 0, where Zn dissolves while the HER
+    takes the whole current and more (the electrode corrodes; it does not plate)."""
+    return her_current_A_per_m2(p, 0.0)
+
+
 def plating_state(p: ZincCellParameters, current_A_per_m2: float) -> ElectrodeState:
-    """Plating electrode: η_p < 0 with i_Zn + i_HER = i (both cathodic)."""
+    """Plating electrode: η_p < 0 with i_Zn + i_HER = i (both cathodic).
+
+    Raises
+    ------
+    InputError
+        If ``current_A_per_m2`` is not above
+        :func:`her_current_at_zinc_equilibrium_A_per_m2` (no Zn is plated).
+    """
+    threshold = her_current_at_zinc_equilibrium_A_per_m2(p)
+    if not current_A_per_m2 > threshold:
+        raise InputError(
+            "current density (--current-density, zn_symmetric_current_density)",
+            f"{current_A_per_m2 / 10:.4g} mA/cm**2",
+            f"above {threshold / 10:.4g} mA/cm**2, the hydrogen evolution current at the Zn "
+            f"equilibrium potential at pH {p.ph:g} and {p.temperature_K:.5g} K: below it "
+            "the electrode evolves hydrogen and corrodes instead of plating Zn",
+            hint="raise the current density or electrolyte_ph")
+
     def residual(eta: float) -> float:
         return zinc_current_A_per_m2(p, eta) + her_current_A_per_m2(p, eta) - current_A_per_m2
 

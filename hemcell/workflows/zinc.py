@@ -10,6 +10,7 @@ coated/bare ratios), ``run.json`` (the sets with their sources) and, unless
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
     from dataclasses import asdict, replace
 
     from hemcell.limetal.zinc import (
+        her_current_at_zinc_equilibrium_A_per_m2,
         symmetric_cell,
         zinc_cell_parameters,
         zn_electrolyte_temperature_warnings,
@@ -95,11 +97,12 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
         by_anode[anode] = {"current_density_mA_per_cm2": p.current_density_A_per_m2 / 10.0,
                            "areal_capacity_mAh_per_cm2": p.areal_capacity_C_per_m2 / 36000.0,
                            **results[anode].summary()}
-        if plots_on:
+        if plots_on:  # no point where no Zn is plated (at or below the HER threshold)
+            threshold = her_current_at_zinc_equilibrium_A_per_m2(p)
             ce_maps[anode] = (
                 [j / 10.0 for j in CE_MAP_CURRENTS_A_PER_M2],
                 [symmetric_cell(replace(p, current_density_A_per_m2=j)).coulombic_efficiency
-                 for j in CE_MAP_CURRENTS_A_PER_M2])
+                 if j > threshold else math.nan for j in CE_MAP_CURRENTS_A_PER_M2])
     summary: dict[str, Any] = {"anode": anodes[0], **by_anode[anodes[0]],
                                "by_anode": by_anode}
     if len(by_anode) == 2:
