@@ -1978,10 +1978,9 @@ class CellCycleLifeProblem(_CycleProblem):
                 p.name.endswith("_activation_energy") for p in self.params):
             from hemcell.workflows.anode import prepare_cell
 
-            m = spec.model
-            with spec_words([p.name for p in self.params]):
-                base = prepare_cell(m["recipe"], m["params"], m["protocol"],
-                                    overrides=self.overrides(self.x0), ion=m.get("ion"))
+            m = spec.model  # the cell's electrolyte and temperature: the set's (the
+            # fatigue and film values cycle life reads besides are no `cell run` keys)
+            base = prepare_cell(m["recipe"], m["params"], m["protocol"], ion=m.get("ion"))
             check_temperatures(spec, base)
 
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:

@@ -233,3 +233,97 @@ def test_temperature_refused_where_it_cannot_be_honoured(tmp_path):
     with pytest.raises(InputError) as exc:
         FitProblem(load_spec(spec))
     assert exc.value.field == "data[0].temperature" and "298.15 K" in exc.value.allowed
+
+
+def test_fit_at_a_set_temperature_of_0_degC_solves(tmp_path, runs):
+    """`model.set: [ambient_temperature=0 degC]` on the 0 degC run: the compiled
+    single-particle model failed at t = 0 ("the model cannot be solved at the initial
+    parameter values", exit 1) where the interpreted one solves; the data set now runs
+    interpreted (said in the notes) and j0 comes back (noise-free: 0.1 %)."""
+    spec = load_spec(_spec(tmp_path, [{"file": str(runs[0])}], parameters={J0: J0_FIT},
+                           model={**MODEL, "set": ["ambient_temperature=0 degC"]},
+                           noise="1 mV"))
+    res = fit(spec, profiles=False)
+    assert float(res.problem.params[0].from_x(res.x[0])) == pytest.approx(J0_TRUE, rel=1e-3)
+
+
+def test_a_failing_compiled_model_falls_back_to_the_interpreted_one(tmp_path, runs,
+                                                                     monkeypatch):
+    """A compiled solve that fails is retried interpreted: the same voltages, a note, and
+    the data set stays interpreted; where the interpreted model fails too, the solve
+    fails as before and the compiled model is kept."""
+    import pybamm
+
+    problem = FitProblem(load_spec(_spec(tmp_path, [{"file": str(runs[45]),
+                                                     "temperature": "45 degC"}],
+                                         parameters={J0: J0_FIT})))
+    expected = problem.solve(problem.x0, 0)[0]
+    compiled = problem._simulation(0, False)
+    assert compiled.hemcell_compiled
+    problem._sims.clear()
+    real_solve = pybamm.Simulation.solve
+
+    def solve(sim, *args, **kwargs):
+        if getattr(sim, "hemcell_compiled", False):
+            raise pybamm.SolverError("compiled failure (test)")
+        return real_solve(sim, *args, **kwargs)
+
+    monkeypatch.setattr(pybamm.Simulation, "solve", solve)
+    voltage = problem.solve(problem.x0, 0)[0]
+    assert np.max(np.abs(voltage - expected)) < 1e-5  # compiled vs interpreted: µV
+    assert any("runs interpreted" in n for n in problem.notes)
+    assert not problem._simulation(0, False).hemcell_compiled
+
+    other = FitProblem(load_spec(_spec(tmp_path, [{"file": str(runs[45]),
+                                                   "temperature": "45 degC"}],
+                                       parameters={J0: J0_FIT})))
+    monkeypatch.setattr(pybamm.Simulation, "solve", lambda *a, **k: (_ for _ in ()).throw(
+        pybamm.SolverError("fails everywhere (test)")))
+    with pytest.raises(pybamm.SolverError):
+        other.solve(other.x0, 0)
+    assert other._simulation(0, False).hemcell_compiled and not other.notes
+
+
+def test_cycle_life_runs_once_per_temperature(tmp_path, monkeypatch):
+    """`cell cycle-life`: one cycle-life run per temperature of the data sets, each with
+    that ambient_temperature, each data set compared with its own temperature's run."""
+    from types import SimpleNamespace
+
+    import hemcell.workflows.anode_cycle_life as cycle_life
+    from hemcell.workflows.fit import make_problem
+
+    data = tmp_path / "cap.csv"
+    data.write_text("cycle [1],capacity [mAh/g]\n1,800\n3,780\n")
+    calls = []
+
+    def fake_run(recipe, params, protocol, n_cycles, overrides=(), ion=None, tol=0.02):
+        ambient = [o for o in overrides if o.startswith("ambient_temperature=")]
+        calls.append(ambient)
+        capacity = 700.0 if ambient else 800.0
+        return SimpleNamespace(error=None, cycles=[1, n_cycles],
+                               charge_capacity_mAh_per_g=[capacity, capacity - 10],
+                               coulombic_efficiency=[0.99, 0.99])
+
+    monkeypatch.setattr(cycle_life, "run_cycle_life", fake_run)
+    spec = {"model": {"command": "cell cycle-life", "recipe": "hem_half_cell_sp",
+                      "params": BASE, "protocol": "Discharge at 0.1 A/g until 0.01 V; "
+                      "Charge at 0.1 A/g until 3.0 V"},
+            "data": [{"file": str(data), "name": "a"},
+                     {"file": str(data), "name": "b", "temperature": "0 degC"},
+                     {"file": str(data), "name": "c", "temperature": "0 degC"}],
+            "fit": {"parameters": {"fatigue_paris_coefficient": {
+                "initial": "1e-11 m", "bounds": ["1e-14 m", "1e-8 m"]}}},
+            "objective": {"signal": "capacity_per_cycle", "noise": {"sigma": "1 mAh/g"}}}
+    path = tmp_path / "cl.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    problem = make_problem(load_spec(path))
+    values = problem.model_signals(problem.x0)
+    assert calls == [[], ["ambient_temperature=273.15 K"]]
+    assert values[0][0] == pytest.approx(800 * 3.6e3)  # C/kg
+    assert values[1][0] == values[2][0] == pytest.approx(700 * 3.6e3)
+    spec["data"] = spec["data"][1:]
+    spec["fit"]["parameters"]["conversion_exchange_current_activation_energy"] = EA_FIT
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError) as exc:  # both at 0 degC
+        make_problem(load_spec(path))
+    assert exc.value.field == f"fit.parameters.{EA}"
