@@ -1075,6 +1075,26 @@ def solve_coupled(
                           mechanics_solver, None)
 
 
+def _stiff_kinetics_note(p: SurfaceParameters, case: Case) -> str:
+    """Why a staggered coupling may diverge: the charge-transfer resistance of the case
+    (a small one makes the current follow the stress shift σΩ/(zF) closely), and for
+    coated Li how close the film's resistance h/κ_c is to the measured interface
+    resistance the coated-interface rule subtracts it from (the exchange current grows
+    without bound as they meet)."""
+    i0 = kinetics.mean_exchange_current_density(p, case)
+    r_ct = kinetics.linear_charge_transfer_resistance_ohm_m2(p, i0)
+    note = (f"; the Li exchange current is {i0:.4g} A/m2 (R_ct = {r_ct * 1e4:.3g} Ohm cm2), "
+            "and the smaller R_ct, the more the current follows the stress shift")
+    if case == "bare":
+        return note
+    film = film_area_resistance_ohm_m2(p.coating_thickness_m, p.coating_conductivity_S_per_m)
+    measured = p.charge_transfer_resistance_coated_ohm * p.li_electrode_area_m2 / 2
+    return (note + f": the coated-interface rule's, with the film's h/kappa_c = "
+            f"{film * 1e4:.3g} Ohm cm2 taken out of the measured coated interface "
+            f"{measured * 1e4:.3g} Ohm cm2; a thinner or more conductive coating "
+            "(coating_thickness, coating_ionic_conductivity) is further from that limit")
+
+
 def _solve_coupled(sm: SurfaceMesh, p: SurfaceParameters, case: Case,
                    progress: Callable[[str], None] | None,
                    petsc_options: dict[str, Any] | None, linear_solver: str,
@@ -1132,6 +1152,7 @@ def _solve_coupled(sm: SurfaceMesh, p: SurfaceParameters, case: Case,
             raise SimulationError(
                 f"staggered transport-mechanics coupling ({case}) did not converge in "
                 f"{p.coupling_iterations} iterations", step="coupling",
-                hint="lower coupling_relaxation or growth_strain_fraction")
+                hint="lower coupling_relaxation or growth_strain_fraction"
+                     + _stiff_kinetics_note(p, case))
     assert samples is not None
     return CoupledResult(tr, mech, samples, k, newton, time.perf_counter() - t0)

@@ -1,0 +1,31 @@
+"""User trial U18: a staggered coupling that diverges says why the kinetics are stiff.
+
+``hemcell surface run --case coated --geometry flat --set coating_thickness=4um`` ended in
+"staggered transport-mechanics coupling (coated) did not converge in 20 iterations" with
+the hint "lower coupling_relaxation or growth_strain_fraction" alone: nothing said that
+the coated-interface rule had made the exchange current 2114 A/m² (30 x the 28 nm value)
+because the film's h/κ_c = 40 Ω cm² had been taken out of the measured 42 Ω cm².
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.surface.conftest import example_parameters, require_fenicsx
+
+
+def test_the_note_names_the_exchange_current_and_the_coated_rule():
+    require_fenicsx()
+    from hemcell.surface.kinetics import mean_exchange_current_density
+    from hemcell.surface.solver import _stiff_kinetics_note
+
+    p = example_parameters(coating_thickness_m=4e-6)
+    i0 = mean_exchange_current_density(p, "coated")
+    # r_coated = 44 Ohm x 1.911 cm2 / 2 = 42.04 Ohm cm2, film 4 um / 1e-3 S/m = 40 Ohm cm2
+    assert i0 == pytest.approx(70.6 * 64 / (44 - 2 * 40 / 1.911), rel=1e-9)
+    note = _stiff_kinetics_note(p, "coated")
+    assert f"{i0:.4g} A/m2" in note
+    assert "h/kappa_c = 40 Ohm cm2" in note and "measured coated interface 42 Ohm cm2" in note
+    assert "coating_thickness" in note
+    bare = _stiff_kinetics_note(p, "bare")
+    assert "70.6 A/m2" in bare and "coated" not in bare
