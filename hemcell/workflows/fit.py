@@ -1278,7 +1278,7 @@ class FitProblem(_Problem):
                              "the data set's one-step constant-current protocol)")
         cap, mass_kg = self._curve_charge(d, meas)
         i_abs = abs(float(shape[0])) * (mass_kg if per_mass else 1.0)  # A
-        return cap / i_abs, cap / mass_kg / 3.6, "capacity (mAh/g)"
+        return cap / i_abs, cap / mass_kg / MAH_PER_G, "capacity (mAh/g)"
 
     def _capacity_times(self, d: DataSpec, meas: Measurement, shape: np.ndarray,
                         per_mass: bool, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
@@ -1289,7 +1289,7 @@ class FitProblem(_Problem):
         """
         cap, mass_kg = self._curve_charge(d, meas)
         passed = held_charge(t, np.abs(shape) * (mass_kg if per_mass else 1.0))
-        return np.interp(cap, passed, t), cap / mass_kg / 3.6, "capacity (mAh/g)"
+        return np.interp(cap, passed, t), cap / mass_kg / MAH_PER_G, "capacity (mAh/g)"
 
     def _curve_charge(self, d: DataSpec, meas: Measurement) -> tuple[np.ndarray, float]:
         """(charge passed at each point of a voltage-capacity curve [A s] on the model's

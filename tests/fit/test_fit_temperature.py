@@ -327,3 +327,17 @@ def test_cycle_life_runs_once_per_temperature(tmp_path, monkeypatch):
     with pytest.raises(InputError) as exc:  # both at 0 degC
         make_problem(load_spec(path))
     assert exc.value.field == f"fit.parameters.{EA}"
+
+
+def test_capacity_axis_is_in_mAh_per_g(tmp_path, runs):
+    """`voltage_vs_capacity`: fit.png's capacity axis, labelled mAh/g, was the capacity
+    in mAh/kg (A s/kg divided by 3.6: the 45 degC run's 65 mAh/g drawn at 65000)."""
+    spec = _spec(tmp_path, [{"file": str(runs[45]), "temperature": "45 degC"}],
+                 parameters={J0: J0_FIT})
+    raw = yaml.safe_load(spec.read_text())
+    raw["objective"]["signal"] = "voltage_vs_capacity"
+    spec.write_text(yaml.safe_dump(raw))
+    ds = FitProblem(load_spec(spec)).datasets[0]
+    written = np.loadtxt(runs[45], delimiter=",", skiprows=1, usecols=6)  # capacity_mAh_per_g
+    assert ds.x_label == "capacity (mAh/g)"
+    assert np.allclose(ds.x_axis, written, rtol=1e-6, atol=1e-9)
