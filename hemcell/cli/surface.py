@@ -306,7 +306,8 @@ def seeds(
 def thickness(
     out: OutOption,
     thicknesses: Annotated[str, typer.Option(
-        "--thicknesses", help="Coating thicknesses in nm, comma-separated")] = "14,28,70",
+        "--thicknesses", help="Coating thicknesses in nm, comma-separated, without the "
+                              "unit (bare Li, 0 nm, is always solved)")] = "14,28,70",
     geometry: _Geometry = "flat",
     set_: SetOption = None,
     n_seeds: Annotated[int, typer.Option("--n-seeds", help="Number of realisations")] = 4,
@@ -317,7 +318,8 @@ def thickness(
     """Coverage vs coating drop over thickness (thin layer with pinholes): thickness.json/.png."""
     from hemcell.cli.options import positive_floats
 
-    h_nm = positive_floats(thicknesses, "--thicknesses", "14,28,70")
+    h_nm = positive_floats(thicknesses, "--thicknesses",
+                           "14,28,70 (nm, without the unit; bare Li, 0 nm, is always solved)")
     from hemcell.params import registry
 
     bounds = registry()["coating_thickness"]  # the values become coating_thickness

@@ -29,3 +29,17 @@ def test_the_note_names_the_exchange_current_and_the_coated_rule():
     assert "coating_thickness" in note
     bare = _stiff_kinetics_note(p, "bare")
     assert "70.6 A/m2" in bare and "coated" not in bare
+
+
+@pytest.mark.parametrize("text", ["0,28", "28nm,70"])
+def test_thicknesses_say_nm_without_unit_and_that_bare_is_included(tmp_path, capsys, text):
+    """`--thicknesses 0,28` (asking for bare Li) was refused as 'positive numbers', and
+    `28nm,70` as 'comma-separated numbers', neither saying the unit is nm and left off,
+    nor that bare Li is always solved."""
+    from hemcell.cli.main import main
+
+    code = main(["surface", "thickness", "--thicknesses", text, "--out",
+                 str(tmp_path / "o"), "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nm, without the unit; bare Li, 0 nm, is always solved" in err
