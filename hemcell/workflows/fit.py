@@ -815,7 +815,9 @@ class _Problem:
         top.plot(ds.x_axis, ds.observed / si, ".", ms=3, color="0.5", label="data")
         top.plot(ds.x_axis, model / si, "-" if len(ds.observed) > 3 else "o", color="C0",
                  label="model")
-        top.set_title(ds.spec.name, fontsize=9)
+        t_K = ds.spec.temperature_K  # a data set at its own ambient temperature
+        top.set_title(ds.spec.name + ("" if t_K is None else f" at {t_K - 273.15:.4g} degC"),
+                      fontsize=9)
         top.set_ylabel(f"{ds.y_label} ({self.signal_unit})")
         top.legend(fontsize=8)
         bottom.plot(ds.x_axis, scale * (model - ds.observed), ".", ms=2, color="C3")

@@ -331,7 +331,7 @@ def test_cycle_life_runs_once_per_temperature(tmp_path, monkeypatch):
 
 def test_capacity_axis_is_in_mAh_per_g(tmp_path, runs):
     """`voltage_vs_capacity`: fit.png's capacity axis, labelled mAh/g, was the capacity
-    in mAh/kg (A s/kg divided by 3.6: the 45 degC run's 65 mAh/g drawn at 65000)."""
+    in mAh/kg (A s/kg divided by 3.6: the 45 degC run's 132 mAh/g drawn at 132000)."""
     spec = _spec(tmp_path, [{"file": str(runs[45]), "temperature": "45 degC"}],
                  parameters={J0: J0_FIT})
     raw = yaml.safe_load(spec.read_text())
