@@ -77,14 +77,30 @@ def test_bad_case_and_override_are_input_errors():
         example_parameters(cation_transference_number=1.5)
 
 
-def test_current_above_limiting_current_raises_simulation_error():
-    """Galvanostatic current above i_lim has no steady solution: a clear SimulationError."""
+def test_current_above_limiting_current_is_refused():
+    """Galvanostatic current above i_lim has no steady solution: refused (InputError)
+    before solving (tests/surface/test_user_trial_u18_limit.py)."""
     require_fenicsx()
     p = example_parameters(sei_heterogeneity_amplitude=0.0)
     i_lim = p.limiting_current_density_A_per_m2(20e-6)
-    with pytest.raises(SimulationError, match="SNES reason"):
+    with pytest.raises(InputError, match="applied_current_density"):
         solve(coarse_spec("flat", electrolyte_height_m=20e-6),
               p.replace(applied_current_density_A_per_m2=1.2 * i_lim), "bare")
+
+
+def test_current_below_the_bound_but_above_a_rough_surfaces_limit_is_a_simulation_error():
+    """The bound over the crest is an upper bound for a rough surface: just below it the
+    nucleus's troughs run out of salt (the solve at 0.9 of it converges, at 0.97 not), a
+    clear SimulationError whose hint gives the bound."""
+    require_fenicsx()
+    from hemcell.surface.analytic import steady_limiting_current_bound
+
+    p = example_parameters(sei_heterogeneity_amplitude=0.0)
+    spec = coarse_spec("nucleus")
+    bound = steady_limiting_current_bound(p, spec, False)[0]
+    with pytest.raises(SimulationError, match="SNES reason") as info:
+        solve(spec, p.replace(applied_current_density_A_per_m2=0.995 * bound), "bare")
+    assert f"{bound:.4g} A/m2" in (info.value.hint or "")
 
 
 def test_runaway_growth_feedback_is_reported_as_coupling_failure():
