@@ -225,6 +225,7 @@ def describe(pv: pybamm.ParameterValues, si: Mapping[str, Any], n_p_ratio: float
         "negative_thickness_um": float(pv["Negative electrode thickness [m]"]) * 1e6,
         "negative_capacity_Ah_per_m2": negative_capacity_C_per_m2(pv) / 3600,
         "cathode_window_capacity_Ah_per_m2": cathode_window_capacity_C_per_m2(si, pv) / 3600,
+        "ocp_table_min_stoichiometry": float(np.min(chayambuka2022_tables().U_n_data[1][0])),
         "ocp_table_max_stoichiometry": float(np.max(chayambuka2022_tables().U_n_data[1][0])),
         "negative_initial_stoichiometry": float(
             pv["Initial concentration in negative electrode [mol.m-3]"]

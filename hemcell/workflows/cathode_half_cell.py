@@ -357,8 +357,11 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         summary["hard_carbon"] = describe_hard_carbon(pv, run.si, run.recipe.n_p_ratio)
         summary["hard_carbon"]["stoichiometry_end_of_step"] = [
             float(st["Negative electrode stoichiometry"].entries[-1]) for st in steps]
+        surface = [st["Negative particle surface stoichiometry"].entries for st in steps]
         summary["hard_carbon"]["max_surface_stoichiometry"] = max(
-            float(np.max(st["Negative particle surface stoichiometry"].entries)) for st in steps)
+            float(np.max(s)) for s in surface)
+        summary["hard_carbon"]["min_surface_stoichiometry"] = min(
+            float(np.min(s)) for s in surface)
     if strain_end:
         eps_s = float(pv["Positive electrode active material volume fraction"])
         thick = float(pv["Positive electrode thickness [m]"])
