@@ -185,13 +185,22 @@ def _gather_triangles(
     return xy_all, tri, vals_all
 
 
+#: Factor from a gathered field's SI unit to the unit its map is drawn in: von Mises in
+#: MPa, as σ_nn along the surface (in Pa, the colour bar read "1e6" over 0.5 ... 2.0).
+MAP_SCALE = {"vm": 1e-6}
+VON_MISES_LABEL = "von Mises [MPa]"
+
+
 def _map(ax: Any, data: Any, label: str, cmap: str, flat: bool = False,
          ylim_um: tuple[float, float] | None = None,
-         clim: tuple[float, float] | None = None) -> None:
-    """A map of one gathered field; ``clim`` fixes its colour scale (default: its range)."""
+         clim: tuple[float, float] | None = None, scale: float = 1.0) -> None:
+    """A map of one gathered field times ``scale`` (the unit of ``label``: 1e-6 for a
+    stress in Pa drawn in MPa); ``clim`` fixes its colour scale in the drawn unit
+    (default: its range)."""
     import matplotlib.tri as mtri
 
     xy, tri, vals = data
+    vals = np.asarray(vals) * scale
     t = mtri.Triangulation(xy[:, 0] * 1e6, xy[:, 1] * 1e6, tri)
     vmin, vmax = clim if clim is not None else (None, None)
     if flat:
@@ -262,16 +271,18 @@ def write_maps(result: CoupledResult, out_dir: Path, title: str = "") -> list[Pa
     out = []
     specs = (("concentration.png", "c", "c [mol m⁻³]", "viridis", False, None),
              ("current_density.png", "i", "|i| [A m⁻²]", "magma", True, "zoom_electrolyte"),
-             ("von_mises.png", "vm", "von Mises [Pa]", "inferno", True, "zoom_solid"))
+             ("von_mises.png", "vm", VON_MISES_LABEL, "inferno", True, "zoom_solid"))
     for fname, key, label, cmap, flat, zoom in specs:
         fig, ax = plt.subplots(figsize=(6, 5.5))
-        _map(ax, data[key], label, cmap, flat, data[zoom] if zoom else None)
+        _map(ax, data[key], label, cmap, flat, data[zoom] if zoom else None,
+             scale=MAP_SCALE.get(key, 1.0))
         if key == "i":
             s = data["samples"]
             ax2 = ax.inset_axes((0.12, 0.62, 0.5, 0.28))
             ax2.plot(s.x_m * 1e6, s.current_density_A_per_m2, lw=1)
             ax2.set_xlabel("x [µm]", fontsize=7)
-            ax2.set_ylabel("i_n [A m⁻²]", fontsize=7)
+            # a title: a y label of the small inset ran into its tick labels
+            ax2.set_title("i_n along the Li surface [A m⁻²]", fontsize=7)
             ax2.tick_params(labelsize=6)
         ax.set_title(f"{title} {label}".strip())
         out.append(save_figure(fig, Path(out_dir) / fname, dpi=130))
@@ -294,8 +305,8 @@ def write_comparison_figure(results: dict[str, CoupledResult], out_dir: Path) ->
 
     cases = list(results)
     # one colour scale per field across the cases, so bare and coated compare by colour
-    clim = {key: (min(float(np.min(data[c][key][2])) for c in cases),
-                  max(float(np.max(data[c][key][2])) for c in cases))
+    clim = {key: (MAP_SCALE.get(key, 1.0) * min(float(np.min(data[c][key][2])) for c in cases),
+                  MAP_SCALE.get(key, 1.0) * max(float(np.max(data[c][key][2])) for c in cases))
             for key in ("c", "i", "vm")}
     fig, axes = plt.subplots(3, len(cases) + 1, figsize=(5 * (len(cases) + 1), 13))
     for j, case in enumerate(cases):
@@ -304,8 +315,8 @@ def write_comparison_figure(results: dict[str, CoupledResult], out_dir: Path) ->
              clim=clim["c"])
         _map(axes[1, j], d["i"], "|i| [A m⁻²]", "magma", flat=True,
              ylim_um=d["zoom_electrolyte"], clim=clim["i"])
-        _map(axes[2, j], d["vm"], "von Mises [Pa]", "inferno", flat=True,
-             ylim_um=d["zoom_solid"], clim=clim["vm"])
+        _map(axes[2, j], d["vm"], VON_MISES_LABEL, "inferno", flat=True,
+             ylim_um=d["zoom_solid"], clim=clim["vm"], scale=MAP_SCALE["vm"])
         axes[0, j].set_title(case)
     ax = axes[0, -1]
     for case in cases:

@@ -53,5 +53,9 @@ def test_bare_and_coated_maps_share_one_colour_scale_per_field(monkeypatch, tmp_
     assert len(rows) == 3
     for clims in rows.values():
         assert len(clims) == 2 and clims[0] == clims[1]
-    expected = sorted([(994.0, 1000.0), (5.0, 23.0), (0.0, 2.3e6)])
+    expected = sorted([(994.0, 1000.0), (5.0, 23.0), (0.0, 2.3)])  # von Mises in MPa
     assert sorted(tuple(map(float, c[0])) for c in rows.values()) == expected
+    # U18: the stress maps are drawn in MPa, as σ_nn beside them (in Pa the colour bar
+    # read "1e6" over 0.5 ... 2.0)
+    labels = [ax.get_ylabel() for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert labels.count("von Mises [MPa]") == 2 and "von Mises [Pa]" not in labels
