@@ -604,18 +604,34 @@ def _refuse_unread(command: str, model: Mapping[str, Any], fitted: Sequence[str]
             check(cell, anodes, entries)
 
 
+#: The fields the cell commands' own checks name (their arguments) → the fit spec's keys.
+SPEC_KEYS_OF_ARGUMENTS = {"RECIPE": "model.recipe", "parameter set": "model.params",
+                          "--params": "model.params", "--mechanisms": "model.mechanisms",
+                          "--ion": "model.ion", "--protocol": "model.protocol"}
+
+
 @contextmanager
-def spec_words(fitted: Sequence[str]) -> Iterator[None]:
-    """Re-raise a command's ``--set`` refusal in the fit spec's words: ``fit.parameters``
-    for a fitted name, ``model.set`` for a fixed one (the user gave no ``--set``)."""
+def spec_words(fitted: Sequence[str], protocol: str = "model.protocol") -> Iterator[None]:
+    """Re-raise a command's refusal in the fit spec's words (the user gave no command
+    line): a ``--set`` value as ``fit.parameters`` for a fitted name, ``model.set`` for a
+    fixed one; ``RECIPE``, ``--mechanisms``, ... as ``model.recipe``, ``model.mechanisms``
+    (:data:`SPEC_KEYS_OF_ARGUMENTS`), ``--protocol`` as ``protocol`` (a data set's:
+    ``data[k].protocol``). These named the command's arguments (``RECIPE: got
+    'hem_full_cell_sp'``, ``--protocol step: got 'Dischrge at ...'``)."""
     try:
         yield
     except InputError as err:
-        if not str(err.field).startswith("--set"):
-            raise
-        name = str(err.value).split("=", 1)[0].strip()
-        where = "fit.parameters" if name in fitted else "model.set"
-        raise InputError(where, err.value, err.allowed, hint=err.hint) from None
+        field = str(err.field)
+        if field.startswith("--set"):
+            name = str(err.value).split("=", 1)[0].strip()
+            where = "fit.parameters" if name in fitted else "model.set"
+            raise InputError(where, err.value, err.allowed, hint=err.hint) from None
+        for argument, key in SPEC_KEYS_OF_ARGUMENTS.items():
+            if field == argument or field.startswith(f"{argument} "):
+                key = protocol if argument == "--protocol" else key
+                raise InputError(key + field[len(argument):], err.value, err.allowed,
+                                 hint=err.hint) from None
+        raise
 
 
 # --------------------------------------------------------------------------- problem
@@ -958,7 +974,12 @@ def check_temperatures(spec: FitSpec, base: Any) -> None:
         Naming ``data[k].temperature`` (the range and its source) or
         ``fit.parameters.<name>`` (the one temperature).
     """
-    from hemcell.cell.electrolytes import constant_transport_warnings, electrolyte_table_warnings
+    from hemcell.cell.electrolytes import (
+        TABLE_TEMPERATURE_K,
+        TABLE_TEMPERATURE_TOLERANCE_K,
+        constant_transport_warnings,
+        electrolyte_table_warnings,
+    )
     from hemcell.materials.lipf6_electrolyte import (
         VALOEN_TEMPERATURE_RANGE_K,
         VALOEN_TEMPERATURE_RANGE_SOURCE,
@@ -985,8 +1006,11 @@ def check_temperatures(spec: FitSpec, base: Any) -> None:
         table = [] if valoen else (electrolyte_table_warnings(ion, d.temperature_K)
                                    or constant_transport_warnings(at_t))
         if table:
-            raise InputError(field_name, text, "the temperature of the model's "
-                             f"electrolyte tables: {table[0]}")
+            raise InputError(field_name, text, f"a temperature within "
+                             f"{TABLE_TEMPERATURE_TOLERANCE_K:g} K of {TABLE_TEMPERATURE_K:g} K, "
+                             "where the model's electrolyte values were tabulated (assumed "
+                             "tolerance: a thermostat's setting): "
+                             f"{table[0]}")
     ambient = float(base.si["ambient_temperature"])
     temperatures = {round(ambient if d.temperature_K is None else d.temperature_K, 9)
                     for d in spec.data}
@@ -1192,9 +1216,10 @@ class FitProblem(_Problem):
                              float(si["upper_voltage_cutoff"]))
         prot_current = None
         if d.protocol:
-            setup = self._prepare(self.spec.model["recipe"], self.spec.model["params"],
-                                  d.protocol, overrides=self.overrides(self.x0),
-                                  **self._prepare_kw)
+            with spec_words([p.name for p in self.params], f"data[{d.index}].protocol"):
+                setup = self._prepare(self.spec.model["recipe"], self.spec.model["params"],
+                                      d.protocol, overrides=self.overrides(self.x0),
+                                      **self._prepare_kw)
             prot_current = _protocol_current(setup, d.protocol, f"{name}: protocol")
             signs = [np.sign(s.value) for s in setup.experiment.steps
                      if isinstance(s, pybamm.step.Current)]
@@ -1982,7 +2007,8 @@ class CellCycleLifeProblem(_CycleProblem):
 
             m = spec.model  # the cell's electrolyte and temperature: the set's (the
             # fatigue and film values cycle life reads besides are no `cell run` keys)
-            base = prepare_cell(m["recipe"], m["params"], m["protocol"], ion=m.get("ion"))
+            with spec_words([p.name for p in self.params]):
+                base = prepare_cell(m["recipe"], m["params"], m["protocol"], ion=m.get("ion"))
             check_temperatures(spec, base)
 
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:

@@ -341,3 +341,32 @@ def test_capacity_axis_is_in_mAh_per_g(tmp_path, runs):
     written = np.loadtxt(runs[45], delimiter=",", skiprows=1, usecols=6)  # capacity_mAh_per_g
     assert ds.x_label == "capacity (mAh/g)"
     assert np.allclose(ds.x_axis, written, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize(("model", "data", "field"), [
+    ({"recipe": "hem_full_cell_sp"}, {}, "model.recipe"),  # named RECIPE before
+    ({"params": "heo_rocksalt_mgconicuz"}, {}, "model.params"),  # 'parameter set'
+    ({"mechanisms": ["conversionn"]}, {}, "model.mechanisms"),  # --mechanisms
+    ({"ion": "Xx"}, {}, "model.ion"),  # --ion
+    ({}, {"protocol": "Dischrge at 0.1 A/g until 0.01 V"}, "data[0].protocol step"),
+])
+def test_model_refusals_name_the_spec_key_not_the_commands_argument(tmp_path, model, data,
+                                                                     field):
+    spec = _spec(tmp_path, [{"file": str(RATE_CURVE), "protocol": RATE, **data}],
+                 parameters={J0: J0_FIT}, model={**MODEL, **model})
+    with pytest.raises(InputError) as exc:
+        FitProblem(load_spec(spec))
+    assert exc.value.field == field
+
+
+def test_full_cell_temperature_refused_away_from_its_tables(tmp_path):
+    """The NMC811 full cell's Nyman2008 electrolyte has no temperature dependence: a
+    data set at 45 degC is refused naming the 298.15 K it was tabulated at."""
+    spec = _spec(tmp_path, [{"file": str(RATE_CURVE), "protocol": RATE,
+                             "temperature": "45 degC"}], parameters={J0: J0_FIT},
+                 model={"command": "cell run", "recipe": "hem_full_cell_nmc811",
+                        "params": BASE})
+    with pytest.raises(InputError) as exc:
+        FitProblem(load_spec(spec))
+    assert exc.value.field == "data[0].temperature"
+    assert "within 1 K of 298.15 K" in exc.value.allowed and "Nyman2008" in exc.value.allowed
