@@ -47,8 +47,15 @@ def plot_rate(path: Path, curves: Mapping[str, Sequence[Mapping[str, Any]]],
     a2.set_xlabel("C-rate (1C = 170 mA/g)")
     a2.set_ylabel("discharge capacity (mAh/g)")
     a2.legend(fontsize=8)
+    from matplotlib import ticker
+
     from hemcell.figures import save_figure
 
+    # ticks at the C-rates run, in plain numbers (was 10⁻¹, 10⁰ and no label at 3C, 4C)
+    a2.xaxis.set_major_locator(ticker.FixedLocator(sorted({c for r in rates.values()
+                                                           for c in r})))
+    a2.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _pos: f"{x:g}"))
+    a2.xaxis.set_minor_formatter(ticker.NullFormatter())
     save_figure(fig, path, dpi=120)
 
 
@@ -126,7 +133,7 @@ def _tip_panel(ax: Any, results: Mapping[str, Any], x_of: Any, x_label: str,
     for s_um in separators:
         ax.axhline(s_um, ls="--", color="grey")
     ax.set_xlabel(x_label)
-    ax.set_ylabel("protrusion length (um)")
+    ax.set_ylabel("protrusion length (µm)")
     ax.set_title("dendrite tip per cycle (dashed: separator)")
     ax.legend()
 
@@ -179,10 +186,11 @@ def plot_nucleation(path: Path, results: Mapping[str, Any], series: Mapping[str,
     a1.set_title("Li plating on Cu")
     a1.legend()
     a2.set_xlabel("time (s)")
-    a2.set_ylabel("nuclei per m2")
+    a2.set_ylabel("nuclei per m²")
     a2.legend()
-    from hemcell.figures import save_figure
+    from hemcell.figures import plain_log_ticks, save_figure
 
+    plain_log_ticks(a1.xaxis)  # time in plain seconds (was 10⁻², 10⁰, ...)
     save_figure(fig, path, dpi=120)
 
 

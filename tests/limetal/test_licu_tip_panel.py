@@ -53,7 +53,7 @@ def test_plot_licu_has_a_tip_panel_against_the_separator(tmp_path, monkeypatch, 
     axes = saved["fig"].axes
     assert len(axes) == 3
     tip = axes[2]
-    assert tip.get_xlabel() == "cycle" and tip.get_ylabel() == "protrusion length (um)"
+    assert tip.get_xlabel() == "cycle" and tip.get_ylabel() == "protrusion length (µm)"
     assert "separator" in tip.get_title()
     curve, separator = tip.get_lines()
     assert list(curve.get_xdata()) == list(range(1, len(r.protrusion_um) + 1))
