@@ -2556,7 +2556,9 @@ def result_record(res: FitResult) -> dict[str, Any]:
         "signal": problem.spec.signal,
         "points": problem.n_points(),
         "data": [{"file": ds.spec.file.name, "sha256": ds.measurement.sha256,
-                  "points": len(ds.observed), "weight": ds.spec.weight}
+                  "points": len(ds.observed), "weight": ds.spec.weight,
+                  **({} if ds.spec.temperature_K is None
+                     else {"temperature_K": ds.spec.temperature_K})}
                  for ds in problem.datasets],
         "multistart": [{"start": {n: problem.params[i].in_unit(float(problem.params[i].from_x(v)))
                                   for i, (n, v) in enumerate(zip(names, s.x_start, strict=True))},
@@ -2661,7 +2663,9 @@ def fitted_set(res: FitResult, record: Mapping[str, Any], out: Path) -> dict[str
         "extends": base.name,
         "description": f"{base.name} with {', '.join(record['parameters'])} fitted by "
                        f"`hemcell fit {spec.path.name}` to "
-                       f"{', '.join(d['file'] for d in record['data'])}.",
+                       + ", ".join(d["file"] + (f" at {d['temperature_K']:g} K"
+                                                if "temperature_K" in d else "")
+                                   for d in record["data"]) + ".",
         "parameters": entries,
         "notes": notes,
     }

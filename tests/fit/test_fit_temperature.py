@@ -138,6 +138,9 @@ def test_joint_fit_over_two_temperatures_predicts_the_third(tmp_path, runs):
     assert values[EA] == pytest.approx(EA_TRUE, rel=0.03)
     record = write_outputs(res, tmp_path / "fit", plots_on=False)
     assert record["rmse"] == pytest.approx(SIGMA_V, rel=0.1)
+    assert [d["temperature_K"] for d in record["data"]] == [273.15, 318.15]
+    written = yaml.safe_load((tmp_path / "fit" / "fitted_parameters.yaml").read_text())
+    assert "timeseries.csv at 273.15 K, timeseries.csv at 318.15 K" in written["description"]
     predicted = tmp_path / "pred10"
     assert main(["cell", "run", "hem_half_cell_sp", "--params",
                  str(tmp_path / "fit" / "fitted_parameters.yaml"), "--mechanisms",
