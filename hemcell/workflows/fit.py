@@ -344,7 +344,10 @@ def _data_temperature(entry: Mapping[str, Any], k: int, command: str) -> float |
         raise InputError(field_name, text, allowed, hint="one temperature per data set: a "
                          "curve measured at several temperatures is one data set each"
                          if isinstance(text, list) else None)
-    value, unit = parse_quantity_text(str(text), field_name)
+    try:
+        value, unit = parse_quantity_text(str(text), field_name)
+    except InputError:
+        raise InputError(field_name, text, allowed) from None
     if unit == "dimensionless":
         raise InputError(field_name, text, allowed, hint="a bare number could be degC or K")
     kelvin = to_si(value, unit, "K", field_name)

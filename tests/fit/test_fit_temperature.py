@@ -179,6 +179,8 @@ RATE = "Discharge at 0.1 A/g until 0.01 V"
     ({"temperature": "298.15"}, "data[0].temperature", "degC or K"),
     ({"temperature": ["0 degC", "25 degC"]}, "data[0].temperature", "one temperature"),
     ({"temperature": None}, "data[0].temperature", "with its unit"),
+    ({"temperature": "room"}, "data[0].temperature", "25 degC or 298.15 K"),
+    ({"temperature": "-300 degC"}, "data[0].temperature", "above 0 K"),
     ({"temprature": "0 degC"}, "data[0].temprature", "did you mean temperature"),
 ])
 def test_bad_temperature_entries_name_the_key(tmp_path, entry, field, says):
