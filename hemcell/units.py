@@ -272,8 +272,20 @@ def unit_from_name_suffix(name: str) -> str | None:
     hemcell's names carry their unit: ``voltage_V`` → ``V``, ``capacity_mAh_per_g`` →
     ``mAh/g``, ``mean_current_density_A_per_m2`` → ``A/m**2``,
     ``concentration_mol_per_m3`` → ``mol/m**3``; ``particle_volumetric_strain``,
-    ``voltage_min`` and ``cycle`` have none. The longest tail (up to five words) that pint
-    reads as a unit wins; a single word longer than four letters is a word, not a unit.
+    ``voltage_min`` and ``cycle`` have none (:func:`split_unit_suffix`).
+    """
+    return split_unit_suffix(name)[1]
+
+
+def split_unit_suffix(name: str) -> tuple[str, str | None]:
+    """A name without its unit suffix, and that unit (``None`` if it has none).
+
+    ``discharge_capacity_mAh_per_g`` → (``discharge_capacity``, ``mAh/g``);
+    ``mean_discharge_voltage_V`` → (``mean_discharge_voltage``, ``V``);
+    ``current_focusing_factor`` → (itself, ``None``). The longest tail (up to five words)
+    that pint reads as a unit wins; a single word longer than four letters is a word, not
+    a unit, and statistics (``voltage_min``) are not units. A name that is only a unit
+    keeps it as its name.
     """
     tokens = name.split("_")
     for take in range(min(len(tokens) - 1, 5), 0, -1):
@@ -289,6 +301,6 @@ def unit_from_name_suffix(name: str) -> str | None:
         except Exception:  # pint raises several error types for text that is not a unit
             continue
         if take == 1 and len(tail[0]) > 4:
-            return None
-        return text
-    return None
+            return name, None
+        return "_".join(tokens[:-take]), text
+    return name, None

@@ -4,9 +4,10 @@
 dimension per swept parameter (``point`` for a zip, ``row`` for a CSV of points, with
 the parameters as coordinates), the outputs as data variables with their unit in ``attrs["units"]``
 (taken from the registry for parameter names, else from the key's unit suffix:
-``capacity_mAh_per_g`` → ``mAh/g``), ``NaN`` where a point failed or has not run or
-its summary holds null there (the command's "not defined at this point"; counted in the
-variable's ``null_points`` attribute, the point is ok), and
+``capacity_mAh_per_g`` → ``mAh/g``) and a ``long_name`` without it (``discharge
+capacity, item 0`` for ``discharge_capacity_mAh_per_g[0]``), ``NaN`` where a point
+failed or has not run or its summary holds null there (the command's "not defined at
+this point"; counted in the variable's ``null_points`` attribute, the point is ok), and
 ``status`` (1 ok, 0 failed, -1 not run) and ``point_id`` variables to find each
 point's files. A point file that is not a valid record of its point counts as not run.
 ``results.nc`` and ``results.png`` are written to temporary files and moved into
@@ -60,8 +61,37 @@ def output_name(spec: SweepSpec, key: str) -> str:
     return f"{name}_result" if name in {a.name for a in spec.axes} | set(spec.dims) else name
 
 
-def _base_key(key: str) -> str:
-    return re.split(r"[.\[]", key, maxsplit=1)[0]
+def _key_parts(key: str) -> list[tuple[str, bool]]:
+    """``a.b[0]`` → ``[('a', False), ('b', False), ('0', True)]``: each name or list
+    index (True) of an output key."""
+    parts = [(m.group(1), True) if m.group(1) is not None else (m.group(2), False)
+             for m in re.finditer(r"\[(\d+)\]|([^.\[\]]+)", key)]
+    return parts or [(key, False)]
+
+
+def _words(name: str) -> str:
+    """A name as words without its unit suffix: ``discharge_capacity_mAh_per_g`` →
+    ``discharge capacity`` (the unit goes to ``units``)."""
+    from hemcell.units import split_unit_suffix
+
+    return split_unit_suffix(name)[0].replace("_", " ").strip() or name
+
+
+def output_attrs(key: str) -> tuple[str, str | None]:
+    """CF ``long_name`` and pint unit of output ``key`` (CF §3.1, §3.2: the unit in
+    ``units``, not in the name).
+
+    ``discharge_capacity_mAh_per_g[0]`` → (``discharge capacity, item 0``, ``mAh/g``);
+    ``charge_transfer_resistance_ohm.bare`` → (``charge transfer resistance, bare``,
+    ``ohm``); ``bare.min_surface_concentration_mol_per_m3`` → (``bare, min surface
+    concentration``, ``mol/m**3``): the unit is the key's, else its last entry's.
+    """
+    parts = _key_parts(key)
+    unit = unit_from_key(parts[0][0])
+    if unit is None and len(parts) > 1 and not parts[-1][1]:
+        unit = unit_from_key(parts[-1][0])
+    words = [f"item {p}" if index else _words(p) for p, index in parts]
+    return ", ".join(words), unit
 
 
 def _is_number(v: Any) -> bool:
@@ -69,7 +99,7 @@ def _is_number(v: Any) -> bool:
 
 
 def _coord_attrs(axis: Axis) -> dict[str, str]:
-    attrs = {"long_name": axis.name.replace("_", " ")}
+    attrs = {"long_name": _words(axis.name)}
     if axis.unit:
         attrs["units"] = axis.unit
     if axis.si_unit:
@@ -147,8 +177,8 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
                 coords[a.name] = xr.Variable(block.dim, list(a.values), attrs=_coord_attrs(a))
     variables: dict[str, Any] = {}
     for k in keys:
-        unit = unit_from_key(_base_key(k))
-        attrs = {"summary_key": k, **({"units": unit} if unit else {}),
+        name, unit = output_attrs(k)
+        attrs = {"long_name": name, "summary_key": k, **({"units": unit} if unit else {}),
                  "null_points": nulls[k]}
         variables[output_name(spec, k)] = xr.Variable(dims, data[k], attrs=attrs)
     variables["status"] = xr.Variable(dims, status, attrs={
