@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption
+
+if TYPE_CHECKING:
+    from hemcell.sweep import SweepSpec
 
 #: Points ``--check`` prints as the command each runs (the rest are counted).
 CHECK_SHOWN = 5
@@ -51,12 +54,7 @@ def app(
     sweep_spec = load_spec(spec)
     shape = " × ".join(f"{d} {n}" for d, n in zip(sweep_spec.dims, sweep_spec.shape, strict=True))
     if check:
-        points = sweep_spec.points
-        typer.echo(f"ok {spec}: `{sweep_spec.command}`, {len(points)} points ({shape})")
-        for point in points[:CHECK_SHOWN]:  # what reaches the command (a template's text)
-            typer.echo(f"  hemcell {sweep_spec.command} {shlex.join(point.args)}")
-        if len(points) > CHECK_SHOWN:
-            typer.echo(f"  ... and {len(points) - CHECK_SHOWN} more")
+        _check(sweep_spec, spec, out, shape, workers, executor, scheduler, fast_path)
         return
     report = run_sweep(sweep_spec, out, workers=workers, executor=executor,  # type: ignore[arg-type]
                        scheduler=scheduler, resume=resume, fast_path=fast_path,
@@ -72,3 +70,27 @@ def app(
         raise SimulationError(f"{report.failed} of {report.total} points failed",
                               hint=f"errors in {out / 'failures.json'}; rerun with --resume "
                                    "to retry them")
+
+
+def _check(sweep_spec: SweepSpec, spec: Path, out: Path, shape: str, workers: int | None,
+           executor: str, scheduler: str | None, fast_path: bool) -> None:
+    """``--check``: the spec's points (the first as commands), the executor options
+    checked as the run checks them (a ``--scheduler`` is connected to and left), the path
+    the sweep would take, and the estimate of its time (:mod:`hemcell.sweep.estimate`)."""
+    from hemcell.sweep.estimate import estimate_lines
+    from hemcell.sweep.run import check_executor, check_scheduler, choose_path
+
+    n_workers = check_executor(executor, scheduler, workers)
+    if scheduler is not None:
+        check_scheduler(scheduler)
+    points = sweep_spec.points
+    typer.echo(f"ok {spec}: `{sweep_spec.command}`, {len(points)} points ({shape})")
+    for point in points[:CHECK_SHOWN]:  # what reaches the command (a template's text)
+        typer.echo(f"  hemcell {sweep_spec.command} {shlex.join(point.args)}")
+    if len(points) > CHECK_SHOWN:
+        typer.echo(f"  ... and {len(points) - CHECK_SHOWN} more")
+    path, _, note = choose_path(sweep_spec, fast_path)
+    if note:
+        typer.echo(note)
+    for line in estimate_lines(sweep_spec, path, n_workers, executor, out):
+        typer.echo(line)

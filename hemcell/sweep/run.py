@@ -471,6 +471,55 @@ def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: in
             cluster.close()
 
 
+def check_executor(executor: str, scheduler: str | None, workers: int | None) -> int:
+    """The number of workers a sweep runs with, after checking ``--executor``,
+    ``--scheduler`` and ``--workers`` together (``run_sweep`` and ``--check`` alike).
+
+    Raises
+    ------
+    InputError
+        An unknown executor, a scheduler without ``--executor dask``, workers < 1.
+    """
+    if executor not in ("local", "dask"):
+        raise InputError("--executor", executor, "local or dask")
+    if scheduler is not None and executor != "dask":
+        raise InputError("--scheduler", scheduler, "only with --executor dask")
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise InputError("--workers", workers, "a whole number >= 1")
+    return workers
+
+
+def check_scheduler(scheduler: str) -> None:
+    """Connect to the Dask scheduler ``--scheduler`` names and disconnect (``--check``):
+    a malformed or unreachable address is refused as the run would refuse it.
+
+    Raises
+    ------
+    InputError
+        As :func:`_connect_dask`.
+    """
+    client, _ = _connect_dask(scheduler, 1)
+    client.close()
+
+
+def choose_path(spec: SweepSpec, fast_path: bool) -> tuple[str, Any, str]:
+    """(``fast`` or ``process``, the command's fast path or ``None``, a note why not).
+
+    The fast path is taken when ``fast_path`` is on, the command offers one and it
+    accepts the spec.
+    """
+    from hemcell.sweep.commands import resolve_command
+
+    fast = resolve_command(spec.command).fast_path() if fast_path else None
+    note = "" if fast_path else "fast path switched off"
+    if fast is not None:
+        reason = fast.unsupported(spec)
+        if reason:
+            note, fast = f"fast path not taken: {reason}", None
+    return ("fast" if fast is not None else "process"), fast, note
+
+
 def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | None = None,
               executor: Executor = "local", scheduler: str | None = None,
               resume: bool = False, fast_path: bool = True, progress: bool = True,
@@ -515,17 +564,10 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
         key the command does not write (found at the first finished point, which stops
         the sweep).
     """
-    from hemcell.sweep.commands import resolve_command
     from hemcell.sweep.gather import gather
 
     out = Path(out)
-    if executor not in ("local", "dask"):
-        raise InputError("--executor", executor, "local or dask")
-    if scheduler is not None and executor != "dask":
-        raise InputError("--scheduler", scheduler, "only with --executor dask")
-    workers = workers or os.cpu_count() or 1
-    if workers < 1:
-        raise InputError("--workers", workers, "a whole number >= 1")
+    workers = check_executor(executor, scheduler, workers)
     if (out / "sweep.json").exists() and not (resume or overwrite):
         raise InputError("--out", str(out), "a folder without a sweep in it",
                          hint="pass --resume to continue that sweep, --overwrite to start "
@@ -538,13 +580,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
     recomputed = tuple(f"point {pid}: {why}; recomputed" for pid, why in invalid.items())
     todo = [p for p in spec.points if p.id not in done]
 
-    fast = resolve_command(spec.command).fast_path() if fast_path else None
-    note = "" if fast_path else "fast path switched off"
-    if fast is not None:
-        reason = fast.unsupported(spec)
-        if reason:
-            note, fast = f"fast path not taken: {reason}", None
-    path = "fast" if fast is not None else "process"
+    path, fast, note = choose_path(spec, fast_path)
     client = cluster = None
     if todo and executor == "dask":  # before anything is written: a bad address leaves no trace
         client, cluster = _connect_dask(scheduler, workers)

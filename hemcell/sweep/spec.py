@@ -354,7 +354,9 @@ def _quantity(raw: Any, unit: str | None, field: str) -> tuple[float, str | None
         return number, written
     from hemcell.units import to_si
 
-    return to_si(number, written, unit, field), unit
+    # converted to the axis's unit to the report's digits: 0.028 um is 28 nm (it was
+    # 27.999999999999996 nm, and [28 nm, 0.028 um] passed as two points)
+    return _clean(to_si(number, written, unit, field)), unit
 
 
 def _expand_values(raw: Mapping[str, Any], field: str, numeric_only: bool
@@ -489,7 +491,8 @@ def _parse_axis(name: str, raw: Any, command: Command, field: str) -> Axis:
         raise InputError(field, raw, "a mapping with values/linspace/logspace (and unit, option)")
     bad = sorted(set(raw) - AXIS_KEYS)
     if bad:
-        raise InputError(f"{field}.{bad[0]}", raw[bad[0]], f"keys {sorted(AXIS_KEYS)}")
+        raise InputError(f"{field}.{bad[0]}", raw[bad[0]], f"keys {sorted(AXIS_KEYS)}",
+                         hint=did_you_mean(bad[0], sorted(AXIS_KEYS)))
     option = raw.get("option")
     if option is not None and (not isinstance(option, str) or not option.startswith("--")):
         raise InputError(f"{field}.option", option, "an option name such as --c-rate")
@@ -516,7 +519,8 @@ def _parse_points(raw: Any, command: Command, base: Path, field: str) -> Block:
         raise InputError(field, raw, "a mapping with csv: FILE (and optional columns:)")
     bad = sorted(set(raw) - POINTS_KEYS)
     if bad:
-        raise InputError(f"{field}.{bad[0]}", raw[bad[0]], f"keys {sorted(POINTS_KEYS)}")
+        raise InputError(f"{field}.{bad[0]}", raw[bad[0]], f"keys {sorted(POINTS_KEYS)}",
+                         hint=did_you_mean(bad[0], sorted(POINTS_KEYS)))
     path = Path(raw["csv"])
     path = path if path.is_absolute() else base / path
     if not path.is_file():
@@ -688,7 +692,8 @@ def parse_spec(raw: Any, path: Path | None = None) -> SweepSpec:
 
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
-            errors.append(InputError(f"{where}: {key}", raw[key], f"keys {sorted(TOP_LEVEL_KEYS)}"))
+            errors.append(InputError(f"{where}: {key}", raw[key], f"keys {sorted(TOP_LEVEL_KEYS)}",
+                                     hint=did_you_mean(key, sorted(TOP_LEVEL_KEYS))))
     if "command" not in raw or not isinstance(raw["command"], str):
         errors.append(InputError(f"{where}: command", raw.get("command"),
                                  "the command to run, e.g. 'surface run'"))

@@ -1,0 +1,169 @@
+"""How long a sweep will take: points × a per-point cost (``hemcell sweep --check``).
+
+The per-point cost is, in this order of preference:
+
+1. *measured*: the median wall time of the spec's points already finished in ``--out``
+   (the ``elapsed_s`` of their records: a sweep stopped and checked before ``--resume``);
+2. *stated*: the wall time per point of a shipped example spec of the command on the
+   path the sweep will take (:data:`POINT_COSTS`, measured as said there);
+3. *stated, a floor*: a point of the cheapest command on the process path
+   (:data:`PROCESS_POINT_FLOOR`): every point is a new Python process that imports
+   hemcell, reads the parameter set and writes its files, before any model is built.
+
+A point's cost depends on what it runs (protocol, cycles, recipe, mesh), so a stated
+cost is a guide, said as such; a sweep above :data:`LARGE_SWEEP_POINTS` points or
+:data:`LONG_SWEEP_S` of estimated wall time gets a warning. Nothing legal is refused.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from hemcell.sweep.spec import SweepSpec
+
+
+@dataclass(frozen=True)
+class PointCost:
+    """Wall seconds one point takes on one worker, and how that number was obtained."""
+
+    seconds: float
+    source: str
+
+
+#: Wall seconds per point of the shipped example specs, by (command, path): ``hemcell
+#: sweep examples/sweeps/SPEC --workers 1 --no-plots``, the median over 3 interleaved
+#: runs of the median ``elapsed_s`` of the run's points (2 cores, hemcell 2026-12-07;
+#: load average 2.7–3.5, the ``cell run`` process path 4.9–5.8 with 3 of the 9 points of
+#: anode_size_rate.yaml, ~5.5 s of CPU per point with its figures).
+POINT_COSTS: dict[tuple[str, str], PointCost] = {
+    ("cell run", "fast"): PointCost(
+        0.15, "a point of examples/sweeps/anode_size_rate.yaml (SP recipe, one "
+              "discharge) on the cell run fast path; more steps, cycles or a P2D recipe "
+              "cost more"),
+    ("cell run", "process"): PointCost(
+        14.0, "a point of examples/sweeps/anode_size_rate.yaml (SP recipe, one "
+              "discharge, its figures drawn) as its own cell run process; more steps, "
+              "cycles or a P2D recipe cost more"),
+    ("pybamm cc-discharge", "fast"): PointCost(
+        0.045, "a point of examples/sweeps/lfp_rate_radius.yaml (DFN, one discharge) on "
+               "the cc-discharge fast path"),
+    ("params export", "process"): PointCost(
+        0.9, "a point of examples/sweeps/params_quick.yaml as its own params export "
+             "process"),
+}
+
+#: The least a point on the process path costs [s]: a point of ``params export``, the
+#: cheapest command (Python start, hemcell's imports, a parameter set read and
+#: written), measured as :data:`POINT_COSTS`.
+PROCESS_POINT_FLOOR = PointCost(
+    POINT_COSTS[("params export", "process")].seconds,
+    "at least: a process per point costs what a point of params export does (Python "
+    "start, imports, the parameter set; examples/sweeps/params_quick.yaml), before "
+    "this command builds or solves anything")
+
+#: Points above which ``--check`` warns [-] (assumed: every point writes a record file,
+#: and a run folder on the process path; 10⁴ files and hours of solving are where a
+#: sweep is worth a second look; nothing is refused).
+LARGE_SWEEP_POINTS = 10_000
+#: Estimated wall time above which ``--check`` warns [s] (assumed: one day).
+LONG_SWEEP_S = 24 * 3600.0
+#: Finished point records read for a measured cost (their median; a sample suffices).
+MEASURED_SAMPLE = 200
+
+
+def point_cost(spec: SweepSpec, path: str, out: Path | None = None) -> PointCost:
+    """The wall time of one point of ``spec`` on ``path`` (``fast`` or ``process``).
+
+    Parameters
+    ----------
+    spec
+        The checked spec.
+    path
+        The path the sweep will take (:func:`hemcell.sweep.run.choose_path`).
+    out
+        The ``--out`` folder: finished records of this spec there give a measured cost.
+    """
+    if out is not None:
+        measured = _measured(spec, out)
+        if measured is not None:
+            return measured
+    stated = POINT_COSTS.get((spec.command, path))
+    if stated is not None:
+        return PointCost(stated.seconds, f"stated: {stated.source}")
+    if path == "process":
+        return PROCESS_POINT_FLOOR
+    return PointCost(float("nan"), f"no stated cost for the {spec.command} {path} path")
+
+
+def _measured(spec: SweepSpec, out: Path) -> PointCost | None:
+    """The median ``elapsed_s`` of up to :data:`MEASURED_SAMPLE` finished points of
+    ``spec`` in ``out``, or ``None`` if there are none."""
+    from hemcell.sweep.store import PointStore
+
+    folder = out / "points"
+    if not folder.is_dir():
+        return None
+    store = PointStore(out)
+    ids = {p.id: p for p in spec.points}
+    times = []
+    for file in folder.glob("*.json"):
+        point = ids.get(file.stem)
+        if point is None:
+            continue
+        rec = store.record(point, spec.outputs)
+        if rec is not None and rec.get("status") == "ok":
+            elapsed = rec.get("elapsed_s")
+            if isinstance(elapsed, int | float) and elapsed >= 0:
+                times.append(float(elapsed))
+        if len(times) >= MEASURED_SAMPLE:
+            break
+    if not times:
+        return None
+    return PointCost(statistics.median(times), f"measured: the median wall time of "
+                     f"{len(times)} point(s) of this spec finished in {out}")
+
+
+def duration_text(seconds: float) -> str:
+    """``42 s``, ``3.5 min``, ``2.1 h``, ``4.6 days``."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.1f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def estimate_lines(spec: SweepSpec, path: str, workers: int, executor: str,
+                   out: Path | None = None) -> list[str]:
+    """The ``--check`` lines: the estimate and how it was obtained, and a warning for a
+    sweep above :data:`LARGE_SWEEP_POINTS` points or :data:`LONG_SWEEP_S`.
+
+    The process path and Dask run ``workers`` points at once; a local fast path solves
+    them one after another in one process (its own threads aside), so its estimate is
+    not divided.
+    """
+    n = len(spec.points)
+    cost = point_cost(spec, path, out)
+    if cost.seconds != cost.seconds:  # NaN: nothing to multiply
+        lines = [f"estimate: {n} points; {cost.source}"]
+        wall = None
+    else:
+        at_once = workers if (path == "process" or executor == "dask") else 1
+        wall = n * cost.seconds / at_once
+        per = f"{cost.seconds:.2g} s"
+        lines = [f"estimate: {n} points × {per} per point ({path} path"
+                 + (f", {at_once} at once" if at_once > 1 else "")
+                 + f") ≈ {duration_text(wall)} of wall time; per point: {cost.source}"]
+    if n > LARGE_SWEEP_POINTS or (wall is not None and wall > LONG_SWEEP_S):
+        lines.append(
+            f"warning: a large sweep: {n} points"
+            + (f", about {duration_text(wall)}" if wall is not None else "")
+            + f" (more than {LARGE_SWEEP_POINTS} points or "
+            f"{duration_text(LONG_SWEEP_S)}); it runs if you start it, each point writing "
+            "a record file" + (" and a run folder" if path == "process" else "")
+            + "; fewer values (linspace's n), a zip instead of a grid or a CSV of points "
+            "make it smaller")
+    return lines
