@@ -377,6 +377,54 @@ def window_stoichiometries(si: Mapping[str, Any]) -> tuple[float, float]:
             float(np.interp(float(si["cathode_lower_cutoff_potential"]), u, th)))
 
 
+def couple_labels(params: str, si: Mapping[str, Any]) -> list[str]:
+    """Names of a cathode set's couples, in the order of its ``cathode_couple_*`` arrays.
+
+    From the note the composition writes on ``cathode_couple_electrons`` ("couples in
+    order: Fe2+/Fe3+, ..."); a set without it (or with another count) gets each couple's
+    potential range, e.g. ``"2.7-3.3 V"``.
+    """
+    from hemcell.params import load_parameter_set
+
+    ranges = [f"{lo:g}-{hi:g} V" for lo, hi in zip(si["cathode_couple_potential_low"],
+                                                   si["cathode_couple_potential_high"],
+                                                   strict=True)]
+    try:
+        note = load_parameter_set(params).parameters["cathode_couple_electrons"].note or ""
+    except (KeyError, AttributeError):
+        return ranges
+    prefix = "couples in order:"
+    names = [n.strip() for n in note.split(prefix, 1)[1].split(",")] \
+        if note.startswith(prefix) else []
+    return names if len(names) == len(ranges) else ranges
+
+
+def couple_oxidised_electrons(si: Mapping[str, Any], theta):
+    """Electrons per formula unit each couple has given up at carrier-site filling θ,
+    e_k f_k(U(θ)) (couple k's share of x_red − x; :func:`hemcell.materials.cathode.
+    couple_ocp_table`), shape ``(n_couples, *theta.shape)``.
+
+    Evaluated exactly at the couple table's points (E_i = U(θ_i), f_k of
+    :meth:`hemcell.materials.cathode.Couple.oxidised_fraction`) and interpolated
+    linearly in θ between them, so that Σ_k e_k f_k = x_red − x_max θ holds at every θ
+    inside the reachable range, as the table does; θ beyond it (the walls) counts as the
+    nearest end (the walls hold no couple's charge).
+    """
+    import numpy as np
+
+    from hemcell.materials.cathode import Couple, couple_ocp_table
+
+    table_theta, table_V = couple_ocp_table(si)
+    couples = [Couple("", "M", 0.0, 1.0, float(e), float(lo), float(hi), "")
+               for e, lo, hi in zip(si["cathode_couple_electrons"],
+                                    si["cathode_couple_potential_low"],
+                                    si["cathode_couple_potential_high"], strict=True)]
+    th = np.clip(np.asarray(theta, dtype=float), table_theta[0], table_theta[-1])
+    return np.stack([np.interp(th, table_theta,
+                               [c.electrons * c.oxidised_fraction(v) for v in table_V])
+                     for c in couples])
+
+
 def volume_strain(si: Mapping[str, Any], theta):
     """Volumetric strain of the active material relative to the discharged state,
 

@@ -276,9 +276,33 @@ def _steps(sol: Any) -> list[Any]:
             if type(s).__name__ != "EmptySolution"] if sol.cycles else [sol]
 
 
+def couple_charge_mAh_per_g(run: CathodeHalfCellRun, step: Any) -> np.ndarray:
+    """Charge each couple holds oxidised over ``step``, electrode average, [mAh/g of
+    cathode], shape ``(n_couples, n_t)``:
+
+        Q_k(t) = F ⟨e_k f_k(U(θ(r, x, t)))⟩ / (3.6 M),
+
+    with θ the local filling of the particles (``Positive particle stoichiometry``, on
+    each particle's uniform radial mesh weighted by shell volume r_{i+1}³ − r_i³ and
+    uniformly over the electrode's x cells) and e_k f_k of
+    :func:`hemcell.cell.cathodes.couple_oxidised_electrons`. Σ_k Q_k(t) = F (x_red −
+    x_max ⟨θ⟩) / (3.6 M): its change is the carrier that left the cathode.
+    """
+    from hemcell.cell.cathodes import couple_oxidised_electrons
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    theta = np.asarray(step["Positive particle stoichiometry"].entries)  # (r, x, t)
+    edges = np.linspace(0.0, 1.0, theta.shape[0] + 1)
+    w_r = np.diff(edges**3)
+    ox = couple_oxidised_electrons(run.si, theta)  # (couple, r, x, t)
+    mean = np.einsum("krxt,r->kt", ox, w_r) / (w_r.sum() * theta.shape[1])
+    molar_mass_g = float(run.si["cathode_molar_mass"]) * 1000.0
+    return mean * FARADAY_C_PER_MOL / (3.6 * molar_mass_g)
+
+
 def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
     """The summary of a cathode half-cell run (module docstring)."""
-    from hemcell.cell.cathodes import cathode_carrier, volume_strain
+    from hemcell.cell.cathodes import cathode_carrier, couple_labels, volume_strain
     from hemcell.cell.electrolytes import describe
     from hemcell.laws import FARADAY_C_PER_MOL
 
@@ -290,6 +314,8 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
     ch_steps: list[float] = []
     dis_steps: list[float] = []
     steps = _steps(run.solution)
+    names = couple_labels(run.params, run.si)
+    by_couple: list[dict[str, float]] = []
     for k, st in enumerate(steps):
         t = np.asarray(st.t)
         current = np.asarray(st["Current [A]"].entries)
@@ -300,6 +326,10 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
                        / max(np.trapezoid(np.abs(current), t), 1e-300))
         theta = float(st["Positive electrode stoichiometry"].entries[-1])
         theta_end.append(theta)
+        q_couple = couple_charge_mAh_per_g(run, st)
+        direction = -1.0 if q_ah > 0 else 1.0  # discharge: the charge the couples took
+        by_couple.append({name: float(direction * (q[-1] - q[0]))
+                          for name, q in zip(names, q_couple, strict=True)})
         if "cathode_volume_change" in run.si:
             strain_end.append(float(volume_strain(run.si, theta)))
         (dis_steps if q_ah > 0 else ch_steps if q_ah < 0 else []).append(q_mah_g)
@@ -336,6 +366,8 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         "discharge_capacity_by_step_mAh_per_g": dis_steps,
         "mean_charge_voltage_V": v_ch,
         "mean_discharge_voltage_V": v_dis,
+        "couples": names,
+        "capacity_by_couple_by_step_mAh_per_g": by_couple,
         "charge_balance_relative_error": abs(n_in - q_passed) / max(throughput, 1e-300),
         "cathode_stoichiometry_end_of_step": theta_end,
         "step_terminations": [str(getattr(st, "termination", "")) for st in steps],
@@ -399,15 +431,20 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
     summary = summarize(run)
     cols = ["time_s", "step", "current_A", "voltage_V", "capacity_mAh_per_g",
             "cathode_stoichiometry"]
-    rows, q0 = [], 0.0
+    cols += [f"couple_{k + 1}_capacity_mAh_per_g" for k in range(len(summary["couples"]))]
+    rows, q0, oxidised0 = [], 0.0, None
     for k, st in enumerate(_steps(run.solution)):
         t = np.asarray(st.t)
         i = np.asarray(st["Current [A]"].entries)
         q = q0 + np.concatenate([[0.0], np.cumsum(np.diff(t) * 0.5 * (i[1:] + i[:-1]))]) \
             / 3.6 / run.mass_g
+        oxidised = couple_charge_mAh_per_g(run, st)
+        oxidised0 = oxidised[:, 0] if oxidised0 is None else oxidised0
+        # carrier inserted since the start, as capacity_mAh_per_g: the couples' reduction
         rows.append(np.column_stack([t, np.full_like(t, k + 1), i,
                                      st["Voltage [V]"].entries, q,
-                                     st["Positive electrode stoichiometry"].entries]))
+                                     st["Positive electrode stoichiometry"].entries,
+                                     *(oxidised0[:, None] - oxidised)]))
         q0 = float(q[-1])
     table = np.vstack(rows)
     from hemcell.netcdf import write_timeseries
@@ -435,6 +472,7 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
         ax.legend(fontsize=7)
         save_figure(fig, out / "voltage_profile.png")
         plt.close(fig)
+        _plot_couples(table, cols, summary, run, out / "couple_contributions.png")
     write_summary(out, summary)
     write_run_record(out, dict(run.si), command=command,
                      extra={"recipe": run.recipe.__dict__, "protocol": run.protocol,
@@ -442,6 +480,33 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
     if run.error is not None:
         raise run.error
     return summary
+
+
+def _plot_couples(table: np.ndarray, cols: Sequence[str], summary: dict[str, Any],
+                  run: CathodeHalfCellRun, path: Path) -> None:
+    """Capacity held by each couple vs voltage, each step from its start
+    (``couple_contributions.png``): solid charge, dashed discharge."""
+    import matplotlib.pyplot as plt
+
+    from hemcell.figures import save_figure
+
+    first = cols.index("couple_1_capacity_mAh_per_g")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    colours = plt.get_cmap("tab10").colors
+    for step in np.unique(table[:, 1]):
+        m = table[:, 1] == step
+        charging = table[m, 2].mean() < 0
+        for k, name in enumerate(summary["couples"]):
+            q = np.abs(table[m, first + k] - table[m, first + k][0])
+            ax.plot(table[m, 3], q, color=colours[k % 10], ls="-" if charging else "--",
+                    label=name if step == table[0, 1] else None)
+    ax.set_xlabel(f"Voltage vs {summary['carrier_ion']} (V)" if run.recipe.cell == CELL
+                  else "Cell voltage vs hard carbon (V)")
+    ax.set_ylabel("Capacity by couple (mAh/g of cathode)")
+    ax.set_title(f"{run.params}: charge (solid), discharge (dashed)", fontsize=9)
+    ax.legend(fontsize=7, title="couple", title_fontsize=7)
+    save_figure(fig, path)
+    plt.close(fig)
 
 
 def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]:

@@ -48,3 +48,38 @@ def test_the_hard_carbon_summary_says_when_its_ocp_table_was_left_below(tmp_path
     assert hc["ocp_table_min_stoichiometry"] == pytest.approx(0.001436794, rel=1e-6)
     # below the table by about 1e-5 at the cut-off (0.001425 on the recipe's mesh)
     assert 0.0013 < hc["min_surface_stoichiometry"] < hc["ocp_table_min_stoichiometry"]
+
+
+def test_the_capacity_of_each_couple_adds_up_to_the_cells(tmp_path):
+    """A cathode half cell said how much charge the cell held, not which redox couple held
+    it. Checks: the couples' capacities add up to the step's capacity (carrier
+    conservation, to the solver's 1e-6, the discharge's last 0.1 % on the wall past the
+    reachable range excepted); the N-site Fe2+/Fe3+ couple (0.2 e, 2.7-3.3 V) is emptied
+    by a charge to 4.2 V: 0.2 F / (3.6 M) = 19.56 mAh/g (M = 274.09 g/mol); the
+    timeseries columns add up to its capacity column."""
+    import json
+
+    import numpy as np
+
+    from hemcell.laws import FARADAY_C_PER_MOL
+
+    out = tmp_path / "o"
+    assert main(["cell", "run", "cathode_half_cell_sp", "--params", "cathode_hepba_femnnicuco",
+                 "--protocol", "Charge at C/5 until 4.2 V; Discharge at C/5 until 2.0 V",
+                 "--out", str(out)]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert s["couples"] == ["Fe2+/Fe3+", "Co2+/Co3+", "Fe(C)2+/Fe(C)3+", "Mn2+/Mn3+"]
+    charge, discharge = s["capacity_by_couple_by_step_mAh_per_g"]
+    assert sum(charge.values()) == pytest.approx(s["charge_capacity_by_step_mAh_per_g"][0],
+                                                 rel=1e-6)
+    assert sum(discharge.values()) == pytest.approx(
+        s["discharge_capacity_by_step_mAh_per_g"][0], rel=1e-3)
+    assert charge["Fe2+/Fe3+"] == pytest.approx(
+        0.2 * FARADAY_C_PER_MOL / (3.6 * 274.0892), rel=1e-4)
+    assert all(v >= 0 for v in (*charge.values(), *discharge.values()))
+    table = np.genfromtxt(out / "timeseries.csv", delimiter=",", names=True)
+    couples = sum(table[f"couple_{k}_capacity_mAh_per_g"] for k in range(1, 5))
+    charging = table["step"] == 1
+    np.testing.assert_allclose(couples[charging], table["capacity_mAh_per_g"][charging],
+                               atol=1e-4)
+    assert (out / "couple_contributions.png").is_file()
