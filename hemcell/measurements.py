@@ -191,15 +191,20 @@ def _hemcell_column(name: str) -> tuple[str, str] | None:
     """(quantity, unit) of one of hemcell's own column names (:data:`HEMCELL_NAMES`):
     ``capacity_mAh_per_g`` → (``capacity``, ``mAh/g``), ``cycle`` → (``cycle``, ``1``);
     ``None`` for another column hemcell writes (``conversion_capacity_mAh_per_g``,
-    ``particle_volumetric_strain``): a model output, not a measured quantity. A quantity
-    with a unit named without one (``voltage``) is given back with an empty unit (the
-    header check then asks for it)."""
+    ``particle_volumetric_strain``, ``time_to_failure_h``, ``current_density_mA_per_cm2``:
+    the unit must follow the stem directly): a model output or another quantity. A
+    quantity with a unit named without one (``voltage``) is given back with an empty unit
+    (the header check then asks for it)."""
     unit, lower = unit_from_name_suffix(name), name.lower()
     for stem in sorted(HEMCELL_NAMES, key=len, reverse=True):
         quantity = HEMCELL_NAMES[stem]
         if lower == stem:
             return quantity, "1" if QUANTITIES[quantity] == ("dimensionless",) else ""
-        if unit is not None and lower.startswith(f"{stem}_"):
+        if unit is None or not lower.startswith(f"{stem}_"):
+            continue
+        rest = name[len(stem) + 1:].split("_")[1:]
+        # the unit starts right after the stem: without its first word it is another
+        if not rest or unit_from_name_suffix("_".join(["x", *rest])) != unit:
             return quantity, unit
     return None
 
