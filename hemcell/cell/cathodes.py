@@ -399,19 +399,11 @@ def couple_labels(params: str, si: Mapping[str, Any]) -> list[str]:
     return names if len(names) == len(ranges) else ranges
 
 
-def couple_oxidised_electrons(si: Mapping[str, Any], theta):
-    """Electrons per formula unit each couple has given up at carrier-site filling θ,
-    e_k f_k(U(θ)) (couple k's share of x_red − x; :func:`hemcell.materials.cathode.
-    couple_ocp_table`), shape ``(n_couples, *theta.shape)``.
-
-    Evaluated exactly at the couple table's points (E_i = U(θ_i), f_k of
-    :meth:`hemcell.materials.cathode.Couple.oxidised_fraction`) and interpolated
-    linearly in θ between them, so that Σ_k e_k f_k = x_red − x_max θ holds at every θ
-    inside the reachable range, as the table does; θ beyond it (the walls) counts as the
-    nearest end (the walls hold no couple's charge).
-    """
-    import numpy as np
-
+def couple_table(si: Mapping[str, Any]) -> tuple[list[float], list[list[float]]]:
+    """The couple table's θ points and, per couple k, e_k f_k(U(θ_i)) there (electrons
+    per formula unit given up; f_k of :meth:`hemcell.materials.cathode.Couple.
+    oxidised_fraction` at the table's potential, :func:`hemcell.materials.cathode.
+    couple_ocp_table`), for :func:`couple_oxidised_electrons`."""
     from hemcell.materials.cathode import Couple, couple_ocp_table
 
     table_theta, table_V = couple_ocp_table(si)
@@ -419,10 +411,25 @@ def couple_oxidised_electrons(si: Mapping[str, Any], theta):
                for e, lo, hi in zip(si["cathode_couple_electrons"],
                                     si["cathode_couple_potential_low"],
                                     si["cathode_couple_potential_high"], strict=True)]
+    return table_theta, [[c.electrons * c.oxidised_fraction(v) for v in table_V]
+                         for c in couples]
+
+
+def couple_oxidised_electrons(si: Mapping[str, Any], theta,
+                              table: tuple[list[float], list[list[float]]] | None = None):
+    """Electrons per formula unit each couple has given up at carrier-site filling θ,
+    e_k f_k(U(θ)) (couple k's share of x_red − x), shape ``(n_couples, *theta.shape)``.
+
+    Exact at the couple table's points (:func:`couple_table`, or ``table`` computed
+    once by the caller) and linear in θ between them, so that Σ_k e_k f_k =
+    x_red − x_max θ holds at every θ inside the reachable range, as the table does; θ
+    beyond it (the walls) counts as the nearest end (the walls hold no couple's charge).
+    """
+    import numpy as np
+
+    table_theta, held = table if table is not None else couple_table(si)
     th = np.clip(np.asarray(theta, dtype=float), table_theta[0], table_theta[-1])
-    return np.stack([np.interp(th, table_theta,
-                               [c.electrons * c.oxidised_fraction(v) for v in table_V])
-                     for c in couples])
+    return np.stack([np.interp(th, table_theta, h) for h in held])
 
 
 def volume_strain(si: Mapping[str, Any], theta):

@@ -71,6 +71,8 @@ class CathodeHalfCellRun:
     error: SimulationError | None = None
     #: points per domain the model was solved on (:func:`electrode_mesh`)
     var_pts: dict[str, int] | None = None
+    #: per step, the charge each couple holds (:func:`couple_charge_mAh_per_g`)
+    couple_charge: list[np.ndarray] | None = None
 
 
 def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]:
@@ -276,9 +278,10 @@ def _steps(sol: Any) -> list[Any]:
             if type(s).__name__ != "EmptySolution"] if sol.cycles else [sol]
 
 
-def couple_charge_mAh_per_g(run: CathodeHalfCellRun, step: Any) -> np.ndarray:
-    """Charge each couple holds oxidised over ``step``, electrode average, [mAh/g of
-    cathode], shape ``(n_couples, n_t)``:
+def couple_charge_mAh_per_g(run: CathodeHalfCellRun) -> list[np.ndarray]:
+    """Charge each couple holds oxidised over each step (:func:`_steps`), electrode
+    average, [mAh/g of cathode], shape ``(n_couples, n_t)`` per step (computed once per
+    run, for the summary and the timeseries):
 
         Q_k(t) = F ⟨e_k f_k(U(θ(r, x, t)))⟩ / (3.6 M),
 
@@ -288,16 +291,20 @@ def couple_charge_mAh_per_g(run: CathodeHalfCellRun, step: Any) -> np.ndarray:
     :func:`hemcell.cell.cathodes.couple_oxidised_electrons`. Σ_k Q_k(t) = F (x_red −
     x_max ⟨θ⟩) / (3.6 M): its change is the carrier that left the cathode.
     """
-    from hemcell.cell.cathodes import couple_oxidised_electrons
+    from hemcell.cell.cathodes import couple_oxidised_electrons, couple_table
     from hemcell.laws import FARADAY_C_PER_MOL
 
-    theta = np.asarray(step["Positive particle stoichiometry"].entries)  # (r, x, t)
-    edges = np.linspace(0.0, 1.0, theta.shape[0] + 1)
-    w_r = np.diff(edges**3)
-    ox = couple_oxidised_electrons(run.si, theta)  # (couple, r, x, t)
-    mean = np.einsum("krxt,r->kt", ox, w_r) / (w_r.sum() * theta.shape[1])
-    molar_mass_g = float(run.si["cathode_molar_mass"]) * 1000.0
-    return mean * FARADAY_C_PER_MOL / (3.6 * molar_mass_g)
+    if run.couple_charge is None:
+        table = couple_table(run.si)
+        per_electron = FARADAY_C_PER_MOL / (3.6 * float(run.si["cathode_molar_mass"]) * 1e3)
+        run.couple_charge = []
+        for step in _steps(run.solution):
+            theta = np.asarray(step["Positive particle stoichiometry"].entries)  # (r, x, t)
+            w_r = np.diff(np.linspace(0.0, 1.0, theta.shape[0] + 1) ** 3)
+            ox = couple_oxidised_electrons(run.si, theta, table)  # (couple, r, x, t)
+            mean = np.einsum("krxt,r->kt", ox, w_r) / (w_r.sum() * theta.shape[1])
+            run.couple_charge.append(mean * per_electron)
+    return run.couple_charge
 
 
 def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
@@ -326,7 +333,7 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
                        / max(np.trapezoid(np.abs(current), t), 1e-300))
         theta = float(st["Positive electrode stoichiometry"].entries[-1])
         theta_end.append(theta)
-        q_couple = couple_charge_mAh_per_g(run, st)
+        q_couple = couple_charge_mAh_per_g(run)[k]
         direction = -1.0 if q_ah > 0 else 1.0  # discharge: the charge the couples took
         by_couple.append({name: float(direction * (q[-1] - q[0]))
                           for name, q in zip(names, q_couple, strict=True)})
@@ -438,7 +445,7 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
         i = np.asarray(st["Current [A]"].entries)
         q = q0 + np.concatenate([[0.0], np.cumsum(np.diff(t) * 0.5 * (i[1:] + i[:-1]))]) \
             / 3.6 / run.mass_g
-        oxidised = couple_charge_mAh_per_g(run, st)
+        oxidised = couple_charge_mAh_per_g(run)[k]
         oxidised0 = oxidised[:, 0] if oxidised0 is None else oxidised0
         # carrier inserted since the start, as capacity_mAh_per_g: the couples' reduction
         rows.append(np.column_stack([t, np.full_like(t, k + 1), i,
