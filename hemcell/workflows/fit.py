@@ -58,7 +58,7 @@ from hemcell.cell.compiled import (
     keyed_cache_dir,
     native_compile_cache_key,
 )
-from hemcell.errors import InputError, SimulationError
+from hemcell.errors import InputError, SimulationError, did_you_mean
 from hemcell.measurements import (
     Measurement,
     check_current_sign,
@@ -276,8 +276,6 @@ class FitSpec:
 
 def _mapping(value: Any, field_name: str, keys: set[str], required: Sequence[str] = ()
              ) -> dict[str, Any]:
-    from hemcell.errors import did_you_mean
-
     if not isinstance(value, Mapping):
         raise InputError(field_name, value, f"a mapping with keys {sorted(keys)}")
     for key in value:
@@ -326,7 +324,7 @@ def _data_temperature(entry: Mapping[str, Any], k: int, command: str) -> float |
     InputError
         Naming ``data[k].temperature``: a command that runs every data set at one
         temperature, a number without its unit (25 could be degC or K), a unit that is not
-        a temperature (``25 C`` is a charge: the hint says ``degC``), or T <= 0 K.
+        a temperature, or T <= 0 K.
     """
     from hemcell.units import parse_quantity_text, to_si
 
@@ -1072,7 +1070,8 @@ class FitProblem(_Problem):
         self._sims: dict[tuple[Any, bool], pybamm.Simulation] = {}
         #: the symbolic values at each data set's own temperature (``symbolic`` mode)
         self._symbolic_at: dict[float, dict[str, Any]] = {}
-        #: models whose compiled form failed where the interpreted one solves (:meth:`_interpret`)
+        #: models whose compiled form failed where the interpreted one solves
+        #: (:meth:`_solve_interpreted`)
         self._interpreted: set[tuple[Any, bool]] = set()
         #: ``auto``: forward differences until they have cost the model's set-up, then
         #: the sensitivities are tried once (:meth:`compute_jacobian`)
@@ -1360,7 +1359,11 @@ class FitProblem(_Problem):
         pv = base.parameter_values.copy()
         if self.mode == "symbolic":
             if temperature is not None and temperature not in self._symbolic_at:
-                self._symbolic_at[temperature] = self._symbolic_values(temperature) or {}
+                symbolic = self._symbolic_values(temperature)
+                if symbolic is None:  # pragma: no cover - the mapping is the same at any T
+                    raise SimulationError(f"the fitted values cannot enter the model at "
+                                          f"{temperature:g} K as inputs")
+                self._symbolic_at[temperature] = symbolic
             pv.update(self._symbolic if temperature is None else self._symbolic_at[temperature],
                       check_already_exists=False)
         elif self.mode == "inputs":
