@@ -1397,9 +1397,13 @@ class FitProblem(_Problem):
                     and base.recipe.geometry in COMPILED_GEOMETRIES)
         if compiled:
             use_keyed_compile_cache()
+        # a compiled solve that fails is retried interpreted (:meth:`_solve_interpreted`),
+        # which says SUNDIALS' errors if it fails too: the compiled attempt is silent
+        silent = compiled or sim.solver.options.get("silence_sundials_errors", False)
         solver = pybamm.IDAKLUSolver(rtol=sim.solver.rtol, atol=sim.solver.atol,
                                      output_variables=[VOLTAGE],
-                                     options={**sim.solver.options, "compile": compiled})
+                                     options={**sim.solver.options, "compile": compiled,
+                                              "silence_sundials_errors": silent})
         sim = pybamm.Simulation(sim.model, parameter_values=sim.parameter_values,
                                 var_pts=sim.var_pts, submesh_types=sim.submesh_types,
                                 solver=solver)

@@ -264,7 +264,8 @@ def test_a_failing_compiled_model_falls_back_to_the_interpreted_one(tmp_path, ru
                                          parameters={J0: J0_FIT})))
     expected = problem.solve(problem.x0, 0)[0]
     compiled = problem._simulation(0, False)
-    assert compiled.hemcell_compiled
+    assert compiled.hemcell_compiled  # its failure is retried, so SUNDIALS says nothing
+    assert compiled.solver.options["silence_sundials_errors"]
     problem._sims.clear()
     real_solve = pybamm.Simulation.solve
 
@@ -277,7 +278,9 @@ def test_a_failing_compiled_model_falls_back_to_the_interpreted_one(tmp_path, ru
     voltage = problem.solve(problem.x0, 0)[0]
     assert np.max(np.abs(voltage - expected)) < 1e-5  # compiled vs interpreted: µV
     assert any("runs interpreted" in n for n in problem.notes)
-    assert not problem._simulation(0, False).hemcell_compiled
+    interpreted = problem._simulation(0, False)
+    assert not interpreted.hemcell_compiled
+    assert not interpreted.solver.options["silence_sundials_errors"]  # the recipe's
 
     other = FitProblem(load_spec(_spec(tmp_path, [{"file": str(runs[45]),
                                                    "temperature": "45 degC"}],
