@@ -93,8 +93,15 @@ def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]
         from hemcell.params.uses import override_keys, refuse_unread
 
         read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
-        refuse_unread(override_keys(overrides), sorted(read),
-                      f"the cathode half cell (`hemcell cell run`, set {params})")
+        keys = override_keys(overrides)
+        if "n_p_ratio" in keys:  # a recipe key, not a parameter
+            raise InputError("--set", "n_p_ratio", "a parameter of the cathode set; n_p_ratio "
+                             "is the recipe's (hard-carbon and HEM full cells)",
+                             hint="copy the recipe (models/<name>.yaml), change its "
+                             "n_p_ratio: and pass the copy's path as the recipe")
+        refuse_unread(keys, sorted(read),
+                      f"a cell of the cathode set {params} (`hemcell cell run`: cathode "
+                      "half cell or hard-carbon full cell)")
         ps = ps.with_overrides(list(overrides))
     si = dict(ps.si) if overrides else cathode_set_si(params)
     return si, ps

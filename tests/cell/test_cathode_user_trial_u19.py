@@ -32,6 +32,17 @@ def test_a_foreign_set_name_on_a_cathode_half_cell_says_it_changes_nothing(tmp_p
     assert "setting it would change nothing" in err
 
 
+def test_n_p_ratio_on_a_hard_carbon_cell_points_to_the_recipe(tmp_path, capsys):
+    """``hc_full_cell_na_pba --set n_p_ratio=2`` was told it is not an input of "the
+    cathode half cell" (a full cell; n/p is a recipe key)."""
+    code = main(["cell", "run", "hc_full_cell_na_pba", "--params", "cathode_hepba_femnnicuco",
+                 "--protocol", "Charge at C/10 until 4.2 V", "--set", "n_p_ratio=2",
+                 "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "got 'n_p_ratio'" in err and "recipe" in err and "half cell" not in err
+
+
 def test_the_hard_carbon_summary_says_when_its_ocp_table_was_left_below(tmp_path):
     """``hc_full_cell_na_nvpf`` at C/10 to 2.0 V printed PyBaMM's "extrapolation occurred
     for Interpolant 'U_n' lower bound" while summary.json said nothing of it (it gave only
