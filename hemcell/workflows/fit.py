@@ -1073,6 +1073,7 @@ class FitProblem(_Problem):
         #: models whose compiled form failed where the interpreted one solves
         #: (:meth:`_solve_interpreted`)
         self._interpreted: set[tuple[Any, bool]] = set()
+        self._retry_sims: dict[tuple[Any, bool], pybamm.Simulation] = {}
         #: ``auto``: forward differences until they have cost the model's set-up, then
         #: the sensitivities are tried once (:meth:`compute_jacobian`)
         self.try_sensitivities = spec.jacobian == "auto" and not self.rebuild
@@ -1423,19 +1424,21 @@ class FitProblem(_Problem):
         Raises
         ------
         pybamm.SolverError
-            The interpreted model fails too (the compiled one is kept).
+            The interpreted model fails too (a point the model cannot solve: the compiled
+            model is kept, the interpreted one remembered for the next such retry).
         """
         ds = self.datasets[k]
         key = ((-1, ds.spec.temperature_K) if ds.constant else k, False)
         compiled = self._sims.pop(key)
         self._interpreted.add(key)
+        sim = self._retry_sims.get(key) or self._simulation(k, False)
         try:
-            sim = self._simulation(k, False)
             sol = sim.solve(**solve_kw)
         except pybamm.SolverError:
             self._interpreted.discard(key)
-            self._sims[key] = compiled
+            self._sims[key], self._retry_sims[key] = compiled, sim
             raise
+        self._sims[key] = sim
         note = ("the compiled model failed where the interpreted one solves: data set "
                 f"'{ds.spec.name}' runs interpreted")
         if note not in self.notes:

@@ -290,6 +290,10 @@ def test_a_failing_compiled_model_falls_back_to_the_interpreted_one(tmp_path, ru
     with pytest.raises(pybamm.SolverError):
         other.solve(other.x0, 0)
     assert other._simulation(0, False).hemcell_compiled and not other.notes
+    retry = other._retry_sims[(-1, other.spec.data[0].temperature_K), False]
+    with pytest.raises(pybamm.SolverError):  # the next failure retries the same model
+        other.solve(other.x0, 0)
+    assert other._retry_sims[(-1, other.spec.data[0].temperature_K), False] is retry
 
 
 def test_cycle_life_runs_once_per_temperature(tmp_path, monkeypatch):
