@@ -91,3 +91,14 @@ def test_a_misspelt_key_gets_a_did_you_mean():
     with pytest.raises(SpecError) as err:
         parse_spec({**EXPORT, "parameters": {"coating_thickness": {"valeus": ["14 nm"]}}})
     assert "did you mean values?" in str(err.value.hint), err.value.hint
+
+
+def test_an_axis_of_more_values_than_a_sweep_holds_is_refused_before_it_is_made():
+    """`linspace: [0.1, 2.0, 100000000]` made 10⁸ values (and ran out of memory) before
+    the total was checked against MAX_POINTS."""
+    from hemcell.sweep.spec import MAX_POINTS
+
+    axis = {"linspace": ["10 nm", "20 nm", 100 * MAX_POINTS]}
+    with pytest.raises(SpecError) as err:
+        parse_spec({**EXPORT, "parameters": {"coating_thickness": axis}})
+    assert "linspace[2]" in str(err.value) and f"at most {MAX_POINTS}" in str(err.value)
