@@ -38,8 +38,9 @@ def app(
         "--fast-path/--no-fast-path", help="Use the command's one-model fast path if it has one.")
     ] = True,
     check: Annotated[bool, typer.Option(
-        "--check", help="Only validate the spec and print its points (the first "
-        f"{CHECK_SHOWN} as the commands they run).")] = False,
+        "--check", help="Only validate the spec (and the executor options) and print its "
+        f"points (the first {CHECK_SHOWN} as the commands they run) and an estimate of the "
+        "sweep's time.")] = False,
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
 ) -> None:
