@@ -979,8 +979,16 @@ def run_eis(req: EISRequest) -> EISResult:
     warnings: list[str] = []
     for case in cases:
         for T in temps:
-            spectra.append(_spectrum(req.cell, f, case, req.recipe, req.params, T, req.soc,
-                                     req.protocol, req.overrides, req.ion))
+            try:
+                spectra.append(_spectrum(req.cell, f, case, req.recipe, req.params, T,
+                                         req.soc, req.protocol, req.overrides, req.ion))
+            except InputError as exc:
+                if exc.field != "temperature" or T is None:
+                    raise
+                # the electrolyte's refusal, named as the user wrote it (it said
+                # "temperature: got 233.14999999999998")
+                raise InputError("--temperatures", f"{T - 273.15:.6g} degC = {T:.6g} K",
+                                 exc.allowed, hint=exc.hint) from exc
             if req.cell != "anode":  # the anode's prepare_cell writes its own
                 report_warnings(spectra[-1].warnings, warnings)
     fits = [fit_circuit(s, req.cell) for s in spectra]

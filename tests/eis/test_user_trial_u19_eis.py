@@ -30,3 +30,13 @@ def test_a_sweep_of_eis_anode_refuses_a_full_cell_recipe_before_running():
     with pytest.raises(InputError) as err:
         check_set_keys({"cell": "anode", "recipe": "hem_full_cell_lfp", "set_": []})
     assert err.value.field == "--recipe"
+
+
+def test_a_temperature_at_the_electrolyte_divergence_is_named_as_given(tmp_path, capsys):
+    """``--temperatures=-40,25,45degC`` was refused as "temperature: got
+    233.14999999999998" (the electrolyte fit's field and a float's repr)."""
+    code = main(["eis", "symmetric", "--temperatures=-40,25,45degC", "--no-plots",
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--temperatures: got '-40 degC = 233.15 K'" in err and "above 234.00 K" in err
