@@ -473,12 +473,15 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
+        from hemcell.cell.protocols import split_steps
         from hemcell.figures import save_figure
 
+        texts = split_steps(run.protocol)  # the legend names each step as the protocol
         fig, ax = plt.subplots(figsize=(6, 4))
         for k in np.unique(table[:, 1]):
             m = table[:, 1] == k
-            ax.plot(np.abs(table[m, 4] - table[m, 4][0]), table[m, 3], label=f"step {int(k)}")
+            ax.plot(np.abs(table[m, 4] - table[m, 4][0]), table[m, 3],
+                    label=f"{int(k)}: {texts[(int(k) - 1) % len(texts)]}")
         ax.set_xlabel("Capacity (mAh/g of cathode)")
         ax.set_ylabel(f"Voltage vs {summary['carrier_ion']} (V)" if run.recipe.cell == CELL
                       else "Cell voltage vs hard carbon (V)")
