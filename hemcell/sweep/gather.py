@@ -229,7 +229,8 @@ def plot_summary(ds: xr.Dataset, outputs: list[str], path: Path) -> Path | None:
                 unit = ds[name].attrs.get("units")
                 limits = (float(ds[name].min()), float(ds[name].max()))  # one scale per row
                 _heatmap(fig, ax, ds, da, dims[0], dims[1], f"[{unit}]" if unit else "", limits)
-                ax.set_title(f"{name}\n{title}" if title else name, fontsize=9)
+                what = ds[name].attrs.get("long_name") or name
+                ax.set_title(f"{what}\n{title}" if title else what, fontsize=9)
     if len(extra) and math.prod(ds.sizes[d] for d in extra) > len(panels):
         fig.suptitle(f"first {len(panels)} of {math.prod(ds.sizes[d] for d in extra)} "
                      f"combinations of {', '.join(extra)}", fontsize=9)
@@ -243,8 +244,10 @@ def _fmt(v: Any) -> str:
 
 
 def _label(da: Any, name: str) -> str:
+    """``long_name [units]`` (the variable's name where it has no long_name)."""
+    text = da.attrs.get("long_name") or name
     unit = da.attrs.get("units")
-    return f"{name} [{unit}]" if unit else name
+    return f"{text} [{unit}]" if unit else text
 
 
 def _axis_values(ds: Any, dim: str) -> tuple[Any, list[str] | None, str]:

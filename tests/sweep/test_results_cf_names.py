@@ -41,3 +41,30 @@ def test_results_nc_long_names_carry_no_unit(tmp_path):
         assert ds["separator_thickness"].attrs["long_name"] == "separator thickness"
         assert ds["coating_thickness"].attrs["long_name"] == "coating thickness"
         assert ds["coating_thickness"].attrs["units"] == "nm"
+
+
+def test_the_figure_labels_are_the_long_names_with_units(monkeypatch, tmp_path):
+    """results.png titled its panels 'discharge_capacity_mAh_per_g_0' and labelled its
+    axes 'anode_particle_radius [nm]'."""
+    import numpy as np
+    import xarray as xr
+
+    import hemcell.figures
+    from hemcell.sweep.gather import plot_summary
+
+    figures = []
+    monkeypatch.setattr(hemcell.figures, "save_figure",
+                        lambda fig, path, dpi=None: figures.append(fig) or path)
+    name, unit = output_attrs("discharge_capacity_mAh_per_g[0]")
+    ds = xr.Dataset(
+        {"discharge_capacity_mAh_per_g_0": (("anode_particle_radius", "c_rate"),
+                                            np.ones((2, 2)),
+                                            {"long_name": name, "units": unit})},
+        coords={"anode_particle_radius": ("anode_particle_radius", [100.0, 250.0],
+                                          {"long_name": "anode particle radius",
+                                           "units": "nm"}),
+                "c_rate": ("c_rate", [0.5, 1.0], {"long_name": "c rate"})})
+    plot_summary(ds, ["discharge_capacity_mAh_per_g_0"], tmp_path / "r.png")
+    ax = figures[0].axes[0]
+    assert ax.get_title() == "discharge capacity, item 0"
+    assert ax.get_ylabel() == "anode particle radius [nm]" and ax.get_xlabel() == "c rate"
