@@ -50,14 +50,19 @@ def test_every_cell_requires_cell_and_geometry_and_its_own_keys():
 
 
 @pytest.mark.parametrize(("cell", "key"), CASES)
-def test_a_recipe_missing_a_required_key_is_refused_naming_file_key_and_values(
-        tmp_path, cell, key):
+def test_a_recipe_missing_a_required_key_exits_2_naming_file_key_and_values(
+        tmp_path, capsys, cell, key):
     path = _copy_without(tmp_path, BY_CELL[cell], key)
     with pytest.raises(InputError) as err:
         load_recipe(str(path))
     assert err.value.field == f"{path}: {key}"
     assert err.value.allowed == RECIPE_KEYS[key].allowed
     assert "missing" in err.value.hint
+    code = main(["cell", "run", str(path), "--params", "heo_rocksalt_mgconicuzn",
+                 "--protocol", "Discharge at 1C until 0.01 V", "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert f"error: {path}: {key}: got None; allowed: {RECIPE_KEYS[key].allowed}" in \
+        capsys.readouterr().err
 
 
 def test_a_copied_recipe_without_geometry_exits_2_from_cell_run(tmp_path, capsys):
