@@ -45,3 +45,16 @@ def test_C_is_the_coulomb_wherever_a_temperature_is_not_meant():
     assert temperature_unit("C", "J/mol/K") == "C"  # a temperature in a compound: no
     with pytest.raises(InputError):
         to_si(25.0, "C", "J/mol/K", "x")
+
+
+def test_a_parameter_file_reads_C_as_celsius(tmp_path):
+    from hemcell.params.parameter_set import load_parameter_set
+
+    path = tmp_path / "warm.yaml"
+    path.write_text(f"name: warm\nkind: anode\ndescription: {PARAMS} at 45 C\n"
+                    f"extends: {PARAMS}\n"
+                    "parameters:\n  ambient_temperature: {value: 45, unit: C, "
+                    "source: {assumed: a warm chamber}}\n")
+    ps = load_parameter_set(path)
+    assert ps.si["ambient_temperature"] == pytest.approx(318.15, rel=1e-12)
+    assert ps["ambient_temperature"].unit == "degC"
