@@ -629,9 +629,15 @@ def spec_words(fitted: Sequence[str], protocol: str = "model.protocol") -> Itera
             raise InputError(where, err.value, err.allowed, hint=err.hint) from None
         for argument, key in SPEC_KEYS_OF_ARGUMENTS.items():
             if field == argument or field.startswith(f"{argument} "):
-                key = protocol if argument == "--protocol" else key
+                hint = err.hint
+                if argument == "--protocol":  # a step's temperature: the data set's key
+                    key = protocol
+                    where = (protocol.replace(".protocol", ".temperature")
+                             if protocol.startswith("data[") else "data[k].temperature")
+                    hint = hint and hint.replace("--set ambient_temperature=0degC",
+                                                 f"{where}: 0 degC")
                 raise InputError(key + field[len(argument):], err.value, err.allowed,
-                                 hint=err.hint) from None
+                                 hint=hint) from None
         raise
 
 

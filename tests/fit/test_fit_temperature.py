@@ -371,6 +371,18 @@ def test_model_refusals_name_the_spec_key_not_the_commands_argument(tmp_path, mo
     assert exc.value.field == field
 
 
+def test_a_protocol_step_temperature_points_to_the_data_sets_key(tmp_path):
+    """`... until 0.01 V at 45oC` in a data set's protocol: the hint named `--set
+    ambient_temperature=0degC`, an option a spec does not have."""
+    spec = _spec(tmp_path, [{"file": str(RATE_CURVE),
+                             "protocol": "Discharge at 0.1 A/g until 0.01 V at 45oC"}],
+                 parameters={J0: J0_FIT})
+    with pytest.raises(InputError) as exc:
+        FitProblem(load_spec(spec))
+    assert exc.value.field == "data[0].protocol step"
+    assert "data[0].temperature: 0 degC" in exc.value.hint and "--set" not in exc.value.hint
+
+
 def test_full_cell_temperature_refused_away_from_its_tables(tmp_path):
     """The NMC811 full cell's Nyman2008 electrolyte has no temperature dependence: a
     data set at 45 degC is refused naming the 298.15 K it was tabulated at."""
