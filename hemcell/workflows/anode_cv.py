@@ -404,6 +404,17 @@ def run_cv(
             "cell has no CV here")
     rec, si, ps, inv = resolve_model(rec, params, mechanisms, overrides, ion, command="cell cv")
     pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")
+    # the cell's temperature as `cell run` checks it (a CV at 380 K vs Na metal, molten
+    # at 370.9 K, ran and said nothing): a solid counter electrode (refused otherwise),
+    # then the electrolytes' temperature warnings
+    from hemcell.cell.electrolytes import half_cell_temperature_warnings
+    from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
+    from hemcell.runinfo import report_warnings
+
+    table = half_cell_temperature_warnings(si.get("_carrier_ion", "Li"),
+                                           float(pv["Ambient temperature [K]"]))
+    report_warnings(valoen_electrolyte_warnings(pv))
+    report_warnings(table)
     # the drive touches the window edges: keep the voltage events outside them
     pv.update(
         {"Lower voltage cut-off [V]": lo - 0.5, "Upper voltage cut-off [V]": hi + 0.5},

@@ -29,3 +29,22 @@ def test_a_one_volt_per_second_scan_is_solved():
 def test_slow_scans_start_where_they_did(rate_mV_per_s):
     """Up to 200 mV/s the start offset is the former 0.1 mV (results unchanged)."""
     assert start_offset_V(rate_mV_per_s * 1e-3) == START_OFFSET_MIN_V == 1e-4
+
+
+def test_a_cv_against_molten_sodium_is_refused():
+    """``cell cv ... --ion Na --set ambient_temperature=380K`` ran (exit 0) against a Na
+    counter electrode that melts at 370.9 K; ``cell run`` refused it."""
+    from hemcell.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        run_cv("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", [1.0], (0.01, 3.0), 1,
+               overrides=["ambient_temperature=380K"], ion="Na")
+    assert err.value.field == "ambient_temperature" and "370.9 K" in err.value.allowed
+
+
+def test_a_cv_outside_the_electrolyte_range_says_so(capsys):
+    """At 70 degC the Li CV said nothing of its extrapolated Valoen & Reimers electrolyte
+    (``cell run`` warns)."""
+    run_cv("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", [100.0], (0.01, 3.0), 1,
+           overrides=["ambient_temperature=70degC"], points_per_segment=50)
+    assert "343.15 K (70.0 degC) is outside 263.15-333.15 K" in capsys.readouterr().err
