@@ -52,6 +52,15 @@ POINT_COSTS: dict[tuple[str, str], PointCost] = {
     ("params export", "process"): PointCost(
         0.9, "a point of examples/sweeps/params_quick.yaml as its own params export "
              "process"),
+    # not measurable here (no FEniCSx): docs/sweeps.md "Performance", the 6-point
+    # coated-sinusoid benchmark sweep (default mesh, --workers 1), CPU seconds per point
+    ("surface run", "fast"): PointCost(
+        0.3, "CPU time of a point of the 6-point coated-sinusoid benchmark sweep on the "
+             "surface run fast path (docs/sweeps.md \"Performance\"); a 3D or finer mesh "
+             "costs more"),
+    ("surface run", "process"): PointCost(
+        2.5, "CPU time of a point of the same sweep, each point its own surface run "
+             "process (docs/sweeps.md \"Performance\", 14.8 s for 6 points)"),
 }
 
 #: The least a point on the process path costs [s]: a point of ``params export``, the
