@@ -196,8 +196,7 @@ def run(
             if bar is not None:
                 bar.stop()  # type: ignore[attr-defined]
         if tick is not None:
-            typer.echo(f"sand_time_s = {metrics['sand_time_s']}, final_amplitude_m = "
-                       f"{metrics['final_amplitude_m']:.4g}; results in {out}")
+            typer.echo(f"{_transient_line(metrics)}; results in {out}")
         return
     from hemcell.workflows.surface import run_case
 
@@ -254,10 +253,8 @@ def compare(
             if bar is not None:
                 bar.stop()  # type: ignore[attr-defined]
         if tick is not None:
-            typer.echo(
-                "amplitude growth rate [1/s] bare "
-                f"{summary['bare']['amplitude_growth_rate_per_s']:.4g}, coated "
-                f"{summary['coated']['amplitude_growth_rate_per_s']:.4g}; results in {out}")
+            typer.echo(f"bare: {_transient_line(summary['bare'])}")
+            typer.echo(f"coated: {_transient_line(summary['coated'])}; results in {out}")
         return
     from hemcell.workflows.surface import compare_cases
 
@@ -274,6 +271,17 @@ def compare(
         typer.echo(
             f"focusing factor bare {summary['bare']['current_focusing_factor']:.4g}, "
             f"coated {summary['coated']['current_focusing_factor']:.4g}; results in {out}")
+
+
+def _transient_line(metrics: dict) -> str:
+    """One line of a transient run: where it stopped, Sand's time, the amplitude."""
+    sand = metrics["sand_time_s"]
+    factor = metrics["amplitude_growth_factor"]
+    growth = ("from a flat surface" if factor is None else f"x{factor:.4g}, "
+              f"d ln A/dt = {metrics['amplitude_growth_rate_per_s']:.3g} 1/s")
+    return (f"{metrics['stop_reason']} at t = {metrics['final_time_s']:.4g} s, Sand's time "
+            + ("not reached" if sand is None else f"{sand:.4g} s")
+            + f", amplitude {metrics['final_amplitude_m'] * 1e6:.4g} um ({growth})")
 
 
 @app.command()

@@ -4,7 +4,8 @@
   reached), ``sand_location_x_m``/``_y_m``, ``amplitude_growth_rate_per_s``
   (least-squares d ln A/dt after the first 20 % of the run; negative = flattening),
   ``amplitude_growth_rate_m_per_s`` (dA/dt), ``initial_amplitude_m``,
-  ``final_amplitude_m``, ``amplitude_growth_factor`` (final/initial), ``final_time_s``,
+  ``final_amplitude_m``, ``amplitude_growth_factor`` (final/initial; this and the
+  relative rate are null for a flat surface, :data:`FLAT_SURFACE_AMPLITUDE_M`), ``final_time_s``,
   ``stop_reason`` (duration reached, Sand's time, surface fold, surface reached the
   top of the electrolyte domain, or a non-finite surface: see
   :mod:`hemcell.surface.transient`, "Stopping early"), ``steps``, ``remeshes``,
@@ -39,11 +40,17 @@ import numpy.typing as npt
 
 from hemcell.surface.transient import TIMESERIES_COLUMNS, TransientResult
 
+#: Initial amplitude below which a surface counts as flat [m]: a flat profile's amplitude
+#: is round-off (1.8e-24 m), a physical perturbation at least atomic (1e-10 m). A flat
+#: surface has no relative growth: its d ln A/dt and final/initial amplitude are null.
+FLAT_SURFACE_AMPLITUDE_M = 1e-15
+
 
 def transient_metrics(result: TransientResult) -> dict[str, Any]:
     """Scalar summary of a transient run (the ``metrics.json`` entries)."""
     rel, absolute = result.amplitude_rates()
     rows = result.rows
+    flat = not rows[0]["amplitude_m"] >= FLAT_SURFACE_AMPLITUDE_M
     li0 = rows[0]["li_area_m2_per_m"]
     grown = rows[-1]["li_area_m2_per_m"] - li0
     expected = rows[-1]["deposited_area_from_charge_m2_per_m"] - li0
@@ -56,12 +63,12 @@ def transient_metrics(result: TransientResult) -> dict[str, Any]:
         "sand_time_s": result.sand_time_s,
         "sand_location_x_m": None if sand_xy is None else sand_xy[0],
         "sand_location_y_m": None if sand_xy is None else sand_xy[1],
-        "amplitude_growth_rate_per_s": rel,
+        "amplitude_growth_rate_per_s": None if flat else rel,
         "amplitude_growth_rate_m_per_s": absolute,
         "initial_amplitude_m": rows[0]["amplitude_m"],
         "final_amplitude_m": rows[-1]["amplitude_m"],
-        "amplitude_growth_factor": (rows[-1]["amplitude_m"] / rows[0]["amplitude_m"]
-                                    if rows[0]["amplitude_m"] > 0 else None),
+        "amplitude_growth_factor": (None if flat
+                                    else rows[-1]["amplitude_m"] / rows[0]["amplitude_m"]),
         "final_time_s": result.final_time_s,
         "stop_reason": result.stop_reason,
         "steps": result.steps,

@@ -694,8 +694,8 @@ def compare_transient_cases(
         "geometry": geometry,
         "bare": metrics["bare"],
         "coated": metrics["coated"],
-        "growth_rate_ratio_coated_to_bare":
-            metrics["coated"]["amplitude_growth_rate_per_s"] / rb if rb != 0 else None,
+        "growth_rate_ratio_coated_to_bare":  # null for a flat surface (no relative rate)
+            metrics["coated"]["amplitude_growth_rate_per_s"] / rb if rb else None,
         "final_amplitude_coated_minus_bare_m":
             metrics["coated"]["final_amplitude_m"] - metrics["bare"]["final_amplitude_m"],
     }

@@ -43,3 +43,27 @@ def test_thicknesses_say_nm_without_unit_and_that_bare_is_included(tmp_path, cap
     err = capsys.readouterr().err
     assert code == 2
     assert "nm, without the unit; bare Li, 0 nm, is always solved" in err
+
+
+def test_a_flat_surface_has_no_relative_growth(tmp_path, capsys):
+    """`surface run --case bare --geometry flat --transient` reported
+    amplitude_growth_factor 6.0e13 and d ln A/dt 0.055 1/s: the flat profile's initial
+    amplitude is round-off (1.8e-24 m). Both are null now; dA/dt stays. The command's
+    line said `sand_time_s = 0.5926523751777237` (all digits) and no stop reason."""
+    require_fenicsx()
+    import json
+
+    from hemcell.cli.main import main
+
+    out = tmp_path / "flat"
+    code = main(["surface", "run", "--case", "bare", "--geometry", "flat", "--transient",
+                 "--duration-s", "5", "--set", "surface_mesh_size=0.25um", "--set",
+                 "far_mesh_size=2.5um", "--no-plots", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["initial_amplitude_m"] < 1e-20
+    assert m["amplitude_growth_factor"] is None and m["amplitude_growth_rate_per_s"] is None
+    assert m["amplitude_growth_rate_m_per_s"] > 0 and m["final_amplitude_m"] > 1e-10
+    assert "duration reached at t = 5 s, Sand's time not reached" in text
+    assert "(from a flat surface)" in text
