@@ -247,11 +247,15 @@ def triangle_drive(
 START_OFFSET_MIN_V = 1e-4
 #: Time the drive's start offset corresponds to at fast scans [s] (:func:`start_offset_V`).
 START_OFFSET_TIME_S = 5e-4
+#: Largest start offset [V]: well below RT/F (25.7 mV at 298 K), so that the start
+#: stays a small-signal step of the kinetics (assumed; :func:`start_offset_V`).
+START_OFFSET_MAX_V = 1e-2
 
 
 def start_offset_V(rate_V_per_s: float) -> float:
     """How far below the rest potential the drive of a scan at ``rate_V_per_s`` starts [V]:
-    max(:data:`START_OFFSET_MIN_V`, v · :data:`START_OFFSET_TIME_S`).
+    v · :data:`START_OFFSET_TIME_S` within [:data:`START_OFFSET_MIN_V`,
+    :data:`START_OFFSET_MAX_V`].
 
     PyBaMM 26.10's voltage-drive step fails (IDA_BAD_K at t = 0) when the drive starts at
     a current too small against the one the sweep builds within IDA's first steps: at
@@ -261,9 +265,12 @@ def start_offset_V(rate_V_per_s: float) -> float:
     as the voltage the drive covers in 0.5 ms (found by trial, not derived: 0.25, 0.5,
     2.5 and 10 mV at 500, 1000, 5000, 20 000 mV s⁻¹ run, SP and P2D); up to 200 mV s⁻¹
     it stays 0.1 mV, as before. The charge of the start step, C_dl times the offset, is
-    negligible (and with ``--cycles`` ≥ 2 the analyses use the last cycle).
+    negligible (and with ``--cycles`` ≥ 2 the analyses use the last cycle). Above
+    20 V s⁻¹ the offset stays 10 mV (a larger jump would no longer be a small step of
+    the kinetics) and a scan that fails at its start is reported as before.
     """
-    return max(START_OFFSET_MIN_V, float(rate_V_per_s) * START_OFFSET_TIME_S)
+    return min(START_OFFSET_MAX_V,
+               max(START_OFFSET_MIN_V, float(rate_V_per_s) * START_OFFSET_TIME_S))
 
 
 # ---------------------------------------------------------------------------- running

@@ -48,3 +48,9 @@ def test_a_cv_outside_the_electrolyte_range_says_so(capsys):
     run_cv("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", [100.0], (0.01, 3.0), 1,
            overrides=["ambient_temperature=70degC"], points_per_segment=50)
     assert "343.15 K (70.0 degC) is outside 263.15-333.15 K" in capsys.readouterr().err
+
+
+def test_the_start_offset_is_at_most_10_mV():
+    """Beyond 20 V/s the start stays 10 mV below the rest potential (below RT/F)."""
+    assert start_offset_V(20.0) == pytest.approx(1e-2)
+    assert start_offset_V(1e3) == 1e-2
