@@ -375,7 +375,7 @@ COMMON_PARAMETERS = field_uses(
     "electrolyte_conductivity_S_per_m", "cation_transference_number", "thermodynamic_factor",
     "exchange_current_density_A_per_m2", "reference_temperature_K",
     "anodic_transfer_coefficient", "li_molar_volume_m3_per_mol", "stack_pressure_Pa",
-    "applied_current_density_A_per_m2", "cation_charge_number")
+    "cation_charge_number")
 #: Aqueous metals: hydrogen evolution on the metal surface.
 HER_PARAMETERS = field_uses(*_HER_FIELDS)
 #: Bare Li: its activation energy, the concentration dependence of i0, the native-SEI field.
@@ -404,6 +404,9 @@ STEADY_MECHANICS_PARAMETERS = (*LI_ELASTICITY_PARAMETERS, *field_uses(
 #: Transient runs: capillarity and the mechanics interval.
 TRANSIENT_PARAMETERS = field_uses("surface_energy_J_per_m2", "mechanics_update_interval")
 POTENTIOSTATIC_PARAMETERS = field_uses("applied_potential_V")
+#: Galvanostatic control: the applied current (under potentiostatic control the current is
+#: the answer, and `--set applied_current_density` is refused: it changed nothing).
+GALVANOSTATIC_PARAMETERS = field_uses("applied_current_density_A_per_m2")
 #: Geometry: every kind, and what each kind adds.
 GEOMETRY_PARAMETERS = field_uses("width_m", "electrolyte_height_m", "li_thickness_m",
                                  "grading_distance_m")
@@ -456,8 +459,8 @@ def surface_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bo
         uses += STEADY_MECHANICS_PARAMETERS if not transient else LI_ELASTICITY_PARAMETERS
         if case == "coated":
             uses += COATING_ELASTICITY_PARAMETERS
-    if control == "potentiostatic":
-        uses += POTENTIOSTATIC_PARAMETERS
+    uses += POTENTIOSTATIC_PARAMETERS if control == "potentiostatic" \
+        else GALVANOSTATIC_PARAMETERS
     if hydrogen_evolution:
         uses += HER_PARAMETERS
     return tuple(uses)

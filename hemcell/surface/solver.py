@@ -474,8 +474,10 @@ class TransportProblem:
             F_phi += -self.i_her * v * ds_li
         if case != "coated":
             F_c += (i_n / p.charge_per_mole_C_per_mol) * q * ds_li
-        self.i_app = fem.Constant(msh, float(p.applied_current_density_A_per_m2))
-        if p.control == "galvanostatic":
+        galvanostatic = p.control == "galvanostatic"
+        self.i_app = fem.Constant(msh, float(p.applied_current_density_A_per_m2)
+                                  if galvanostatic else 0.0)  # potentiostatic: unread
+        if galvanostatic:
             F_phi += self.i_app * v * ds(Facet.TOP)
         self.transient = transient
         if transient:
@@ -512,7 +514,8 @@ class TransportProblem:
         self.bcs = bcs
 
         # --- initial guess ----------------------------------------------------------
-        eta0 = uniform_overpotential_V(p.applied_current_density_A_per_m2, i0_mean, p)
+        eta0 = uniform_overpotential_V(p.applied_current_density_A_per_m2 if galvanostatic
+                                       else self._potentiostatic_current_guess(), i0_mean, p)
         self.u.x.array[:] = 0.0
         self._set_sub(0, 1.0)
         self._set_sub(1, -eta0 / self.phi_scale)
@@ -855,6 +858,17 @@ class TransportProblem:
         self.u.x.scatter_forward()
         self.last_iterations = total
         return total
+
+    def _potentiostatic_current_guess(self) -> float:
+        """Current density of the Newton start under potentiostatic control [A m⁻²]: the
+        far-boundary potential over the linearised charge-transfer and the electrolyte's
+        Ohmic resistance of a flat cell, at most half the limiting current (the applied
+        current, which the galvanostatic start uses, is not an input here)."""
+        r_ct = kinetics.linear_charge_transfer_resistance_ohm_m2(self.p, self.i0_mean)
+        h = self.sm.spec.electrolyte_height_m
+        ohmic = r_ct + h / self.p.electrolyte_conductivity_S_per_m
+        return min(max(self.p.applied_potential_V, 0.0) / ohmic,
+                   0.5 * self.p.limiting_current_density_A_per_m2(h))
 
     def _limiting_current_bound(self) -> float:
         """:func:`~hemcell.surface.analytic.steady_limiting_current_bound` of this mesh."""

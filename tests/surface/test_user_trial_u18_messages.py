@@ -67,3 +67,17 @@ def test_a_flat_surface_has_no_relative_growth(tmp_path, capsys):
     assert m["amplitude_growth_rate_m_per_s"] > 0 and m["final_amplitude_m"] > 1e-10
     assert "duration reached at t = 5 s, Sand's time not reached" in text
     assert "(from a flat surface)" in text
+
+
+def test_potentiostatic_refuses_an_applied_current(tmp_path, capsys):
+    """`surface run --control potentiostatic --set applied_current_density=10mA/cm2` ran:
+    the current only seeded Newton's start (the result is the same to round-off), so the
+    value changed nothing; the phase field already refused it."""
+    from hemcell.cli.main import main
+
+    code = main(["surface", "run", "--case", "bare", "--geometry", "flat", "--control",
+                 "potentiostatic", "--set", "applied_current_density=10mA/cm2",
+                 "--out", str(tmp_path / "o"), "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 2 and "applied_current_density" in err and "change nothing" in err
+    assert not (tmp_path / "o").exists()
