@@ -320,7 +320,45 @@ def check_overrides(command: str, overrides: Sequence[str] | None, **model: Any)
         return
     reads = command_read_keys(command, list(overrides or []), **model)
     what = ", ".join(f"{k} {v}" for k, v in model.items() if k != "transient_options")
-    refuse_unread(keys, reads, f"`hemcell surface {command}` ({what})")
+    try:
+        refuse_unread(keys, reads, f"`hemcell surface {command}` ({what})")
+    except InputError as exc:
+        elsewhere = _options_that_read(command, str(exc.value), list(overrides or []), model)
+        if not elsewhere:
+            raise
+        raise InputError(exc.field, exc.value, exc.allowed,
+                         hint=f"{exc.hint}; it is read with {' or '.join(elsewhere)}"
+                         ) from None
+
+
+#: The options of ``hemcell surface run|compare`` that change what a solve reads, with
+#: their values (the first is the default).
+_READ_OPTIONS: dict[str, tuple[Any, ...]] = {
+    "case": CASES, "geometry": GEOMETRIES, "control": ("galvanostatic", "potentiostatic"),
+    "transient": (False, True), "dim": DIMS, "metal": ("Li", "Zn")}
+
+
+def _options_that_read(command: str, key: str, overrides: Sequence[str],
+                       model: Mapping[str, Any]) -> list[str]:
+    """The single option changes (``--case coated``, ``--geometry nucleus``,
+    ``--transient``, ...) under which ``hemcell surface COMMAND`` reads ``key``."""
+    found = []
+    for option, values in _READ_OPTIONS.items():
+        if option not in model and option not in ("metal", "transient", "control", "dim"):
+            continue  # e.g. --case of compare, seeds, thickness
+        if command in ("seeds", "thickness") and option != "geometry":
+            continue
+        for value in values:
+            if model.get(option, values[0]) == value:
+                continue
+            try:
+                reads = command_read_keys(command, overrides, **{**model, option: value})
+            except InputError:  # not a combination the command takes
+                continue
+            if key in reads:
+                flag = f"--{option.replace('_', '-')}"
+                found.append(flag if value is True else f"{flag} {value}")
+    return found[:4]
 
 
 def _kwargs_model(kwargs: Mapping[str, Any], command: str) -> dict[str, Any]:

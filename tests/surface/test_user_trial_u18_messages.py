@@ -81,3 +81,34 @@ def test_potentiostatic_refuses_an_applied_current(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "applied_current_density" in err and "change nothing" in err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("command", "model", "key", "where"), [
+    ("run", {"case": "bare", "geometry": "flat"}, "coating_thickness",
+     "--case coated or --case coated_thin"),
+    ("run", {"case": "bare", "geometry": "flat"}, "nucleus_radius", "--geometry nucleus"),
+    ("run", {"case": "bare", "geometry": "flat"}, "li_surface_energy", "--transient"),
+    ("run", {"case": "bare", "geometry": "flat"}, "electrolyte_ph", "--metal Zn"),
+    ("run", {"case": "bare", "geometry": "flat", "control": "potentiostatic"},
+     "applied_current_density", "--control galvanostatic"),
+    ("thickness", {"geometry": "flat"}, "nucleus_radius", "--geometry nucleus"),
+])
+def test_an_unread_set_name_says_which_option_reads_it(command, model, key, where):
+    """`surface run --case bare --set coating_thickness=28nm` was refused with 'did you
+    mean li_domain_thickness, growth_layer_thickness?': the coated cases read it."""
+    from hemcell.errors import InputError
+    from hemcell.workflows.surface import check_overrides
+
+    with pytest.raises(InputError) as err:
+        check_overrides(command, [f"{key}=1"], **model)
+    assert err.value.hint.endswith(f"it is read with {where}")
+
+
+def test_a_misspelt_name_gets_no_option_hint():
+    from hemcell.errors import InputError
+    from hemcell.workflows.surface import check_overrides
+
+    with pytest.raises(InputError) as err:
+        check_overrides("run", ["applied_curent_density=1"], case="bare", geometry="flat")
+    assert "it is read with" not in err.value.hint
+    assert "applied_current_density" in err.value.allowed
