@@ -526,7 +526,9 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     model = sim.built_model
     y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
     if steps:
-        y0 = _state_after(setup, steps, y0.size)
+        y0, run = _state_after(setup, steps, y0.size)
+        if soc is not None:
+            _check_soc_reached(run, soc, setup.theoretical_capacity_mAh_per_g)
     mechs = [*setup.recipe.mechanisms, "double_layer"]
     current_vars = {m: f"Anode {m.replace('_', '-')} current [A]" for m in mechs}
     li_eta = "Lithium counter electrode reaction overpotential [V]"
@@ -621,8 +623,35 @@ def mechanism_charge_transfer_resistance_ohm(lin: Any, current_outputs: Mapping[
     return out
 
 
-def _state_after(setup: Any, protocol: str, size: int) -> np.ndarray:
-    """Final state vector of the protocol run on the same model (ends with a rest)."""
+def _check_soc_reached(run: Any, soc: float, theoretical_mAh_per_g: float) -> None:
+    """Refuse an ``--soc`` whose lithiation ended at the cut-off before its time.
+
+    Raises
+    ------
+    InputError
+        ``--soc`` above what the anode stores before its lower cut-off (``--ion Na
+        --soc 0.3`` asked 252.5 mAh/g of the 841.7 theoretical, stopped at 0.01 V after
+        188.0, and the spectrum was taken there without a word).
+    """
+    first = run.solution.cycles[0].steps[0]
+    if "final time" in str(getattr(first, "termination", "")):
+        return
+    t = np.asarray(first.t)
+    stored = abs(float(np.trapezoid(np.asarray(first["Current [A]"].entries), t))) \
+        / 3.6 / run.mass_g
+    raise InputError("--soc", soc, f"at most {stored / theoretical_mAh_per_g:.3g} for this "
+                     f"cell: the lithiation at 0.1 A/g reaches its cut-off "
+                     f"({first.termination}) after {stored:.1f} of the "
+                     f"{soc * theoretical_mAh_per_g:.1f} mAh/g asked "
+                     f"({theoretical_mAh_per_g:.1f} theoretical)",
+                     hint="mechanisms that cannot run above the cut-off count in the "
+                     "theoretical capacity; a lower --soc, or --protocol with the steps "
+                     "you want")
+
+
+def _state_after(setup: Any, protocol: str, size: int) -> tuple[np.ndarray, Any]:
+    """Final state vector of the protocol run on the same model (ends with a rest), and
+    the run (:class:`hemcell.workflows.anode.CellRun`)."""
     from hemcell.workflows.anode import build_simulation, solve_cell
 
     # one PyBaMM model per step: a protocol-wide model (recipe experiment_model: unified)
@@ -636,7 +665,7 @@ def _state_after(setup: Any, protocol: str, size: int) -> np.ndarray:
     if y.size != size:
         raise SimulationError(f"protocol state has {y.size} unknowns, the impedance model "
                               f"{size}", step=protocol)
-    return y
+    return y, run
 
 
 def time_domain_impedance(sim: Any, frequency_Hz: float, amplitude_A: float,

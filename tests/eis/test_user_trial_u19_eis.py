@@ -40,3 +40,16 @@ def test_a_temperature_at_the_electrolyte_divergence_is_named_as_given(tmp_path,
     err = capsys.readouterr().err
     assert code == 2
     assert "--temperatures: got '-40 degC = 233.15 K'" in err and "above 234.00 K" in err
+
+
+def test_a_soc_the_anode_cannot_reach_is_refused(tmp_path, capsys):
+    """``eis anode --recipe hem_half_cell_sp --ion Na --soc 0.3`` asked 252.5 of the
+    841.7 mAh/g theoretical (Na conversion cannot start above the 0.01 V cut-off); the
+    lithiation stopped at the cut-off after 188.0 mAh/g (soc 0.223) and the spectrum was
+    taken there without a word."""
+    code = main(["eis", "anode", "--recipe", "hem_half_cell_sp", "--ion", "Na",
+                 "--soc", "0.3", "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--soc: got 0.3" in err and "at most 0.223" in err and "188.0 of the 252.5" in err
+    assert not (tmp_path / "o").exists()
