@@ -128,8 +128,18 @@ def _top_view(ax: Any, d: dict[str, Any], vmin: float | None = None,
     pts = xyz.reshape(-1, 3)
     t = mtri.Triangulation(pts[:, 0] * _UM, pts[:, 1] * _UM, np.arange(len(pts)).reshape(-1, 3))
     pc = ax.tripcolor(t, vals.ravel(), cmap="magma", shading="gouraud", vmin=vmin, vmax=vmax)
-    ax.tricontour(t, pts[:, 2] * _UM, levels=6, colors="w", linewidths=0.4, alpha=0.6)
-    ax.axhline(d["y_tip"] * _UM, color="c", lw=0.6, ls="--")
+    z_um = pts[:, 2] * _UM
+    if np.ptp(z_um) > 0:  # height contours at round heights, named in the legend
+        from matplotlib.ticker import MaxNLocator
+
+        levels = [v for v in MaxNLocator(nbins=6).tick_values(z_um.min(), z_um.max())
+                  if z_um.min() < v < z_um.max()]
+        if levels:
+            ax.tricontour(t, z_um, levels=levels, colors="w", linewidths=0.4, alpha=0.6)
+            ax.plot([], [], "w-", lw=0.8, label="height " + ", ".join(f"{v:g}" for v in levels)
+                    + " µm")
+    ax.axhline(d["y_tip"] * _UM, color="c", lw=0.6, ls="--", label="slice of the c map")
+    ax.legend(loc="upper right", fontsize=7, facecolor="0.5", framealpha=0.6)
     ax.set_aspect("equal")
     ax.set_xlabel("x [µm]")
     ax.set_ylabel("y [µm]")

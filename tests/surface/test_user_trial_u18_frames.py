@@ -45,3 +45,35 @@ def test_the_colour_bar_ticks_are_round_numbers():
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_the_3d_top_view_names_its_contours_and_slice_line():
+    """The white height contours of `--dim 3`'s current_density.png had no levels and the
+    dashed line no meaning on the figure; the legend gives both (a flat surface: no
+    contours)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hemcell.surface.output3d import _top_view
+
+    g = np.linspace(0.0, 10e-6, 11)
+    X, Y = np.meshgrid(g, g)
+    Z = 2e-6 * np.exp(-((X - 5e-6) ** 2 + (Y - 5e-6) ** 2) / (2e-6) ** 2)
+    tris = []
+    for i in range(10):
+        for j in range(10):
+            a, b, c, d = (i, j), (i + 1, j), (i, j + 1), (i + 1, j + 1)
+            tris += [[a, b, d], [a, d, c]]
+    xyz = np.array([[[X[p], Y[p], Z[p]] for p in t] for t in tris])
+    for z_scale, expect_heights in ((1.0, True), (0.0, False)):
+        pts = xyz.copy()
+        pts[..., 2] *= z_scale
+        fig, ax = plt.subplots()
+        _top_view(ax, {"triangles": (pts, np.ones(pts.shape[:2])), "y_tip": 5e-6})
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert "slice of the c map" in labels
+        assert any(t.startswith("height ") and t.endswith(" µm") for t in labels) \
+            == expect_heights, labels
+        plt.close(fig)
