@@ -306,8 +306,9 @@ def seeds(
             status.stop()  # type: ignore[attr-defined]
     if update is not None:
         r = summary["statistics"]["focusing_ratio_coated_to_bare"]
-        typer.echo(f"coated/bare focusing ratio {r['mean']:.4g} +/- {r['std']:.2g} over "
-                   f"{summary['n_seeds']} seeds; results in {out}")
+        n = summary["n_seeds"]
+        spread = f" +/- {r['std']:.2g} over {n} seeds" if n > 1 else " (one seed: no spread)"
+        typer.echo(f"coated/bare focusing ratio {r['mean']:.4g}{spread}; results in {out}")
 
 
 @app.command()

@@ -112,3 +112,15 @@ def test_a_misspelt_name_gets_no_option_hint():
         check_overrides("run", ["applied_curent_density=1"], case="bare", geometry="flat")
     assert "it is read with" not in err.value.hint
     assert "applied_current_density" in err.value.allowed
+
+
+def test_one_seed_is_not_reported_with_a_spread(tmp_path, capsys):
+    """`surface seeds --n-seeds 1` printed 'ratio 0.5729 +/- 0 over 1 seeds'."""
+    require_fenicsx()
+    from hemcell.cli.main import main
+
+    code = main(["surface", "seeds", "--geometry", "flat", "--n-seeds", "1", "--set",
+                 "surface_mesh_size=0.25um", "--set", "far_mesh_size=2.5um",
+                 "--out", str(tmp_path / "o")])
+    out = capsys.readouterr().out
+    assert code == 0 and "(one seed: no spread)" in out and "+/- 0" not in out
