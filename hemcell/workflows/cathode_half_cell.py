@@ -219,6 +219,14 @@ def run_cell(
                                            duration_capacity_Ah=nominal, initial_voltage_V=u0,
                                            window_V=(float(pv["Lower voltage cut-off [V]"]),
                                                      float(pv["Upper voltage cut-off [V]"])))
+    if rec.cell != CELL and isinstance(experiment.steps[0], pybamm.step.Rest):
+        raise InputError("--protocol", protocol.split(";")[0].strip(), "a first step that "
+                         "passes current in a hard-carbon full cell",
+                         hint="PyBaMM's DFN with Chayambuka2022's hard carbon fails to start "
+                         "at zero current (IDA_BAD_K at t = 0; PyBaMM's own Chayambuka2022 "
+                         "cell does too, its sodium_ion.BasicDFN does not); the cell starts "
+                         "discharged at rest, so a rest before the first charge changes "
+                         "nothing: leave it out (a rest after a step runs)")
     model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])(
         {"working electrode": "positive"} if rec.cell == CELL else {})
     add_depletion_event(model)
@@ -382,7 +390,11 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         "mean_discharge_voltage_V": v_dis,
         "couples": names,
         "capacity_by_couple_by_step_mAh_per_g": by_couple,
-        "charge_balance_relative_error": abs(n_in - q_passed) / max(throughput, 1e-300),
+        # relative to the charge passed; with none passed (rests only), to the capacity
+        # C-rates refer to (it was divided by 1e-300: 2.5e284 for 'Rest for 1 hour')
+        "charge_balance_relative_error": abs(n_in - q_passed) / (
+            throughput if throughput > 0 else
+            float(pv["Nominal cell capacity [A.h]"]) * 3600 / FARADAY_C_PER_MOL),
         "cathode_stoichiometry_end_of_step": theta_end,
         "step_terminations": [str(getattr(st, "termination", "")) for st in steps],
         "active_mass_g": run.mass_g,

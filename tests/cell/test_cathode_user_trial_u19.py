@@ -94,3 +94,26 @@ def test_the_capacity_of_each_couple_adds_up_to_the_cells(tmp_path):
     np.testing.assert_allclose(couples[charging], table["capacity_mAh_per_g"][charging],
                                atol=1e-4)
     assert (out / "couple_contributions.png").is_file()
+
+
+def test_a_rest_only_run_has_a_finite_charge_balance(tmp_path):
+    """``--protocol "Rest for 1 hour"`` on a cathode half cell reported a charge-balance
+    error of 2.5e284 (solver noise over a throughput of 0, floored at 1e-300)."""
+    import json
+
+    out = tmp_path / "o"
+    assert main(["cell", "run", "cathode_half_cell_sp", "--params", "cathode_hepba_femnnicuco",
+                 "--protocol", "Rest for 1 hour", "--no-plots", "--out", str(out)]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert s["charge_balance_relative_error"] < 1e-9
+
+
+def test_a_first_rest_in_a_hard_carbon_cell_is_refused_with_the_reason(tmp_path, capsys):
+    """``hc_full_cell_na_pba --protocol "Rest for 1 hour; Charge ..."`` failed with
+    "solver failed in the first step: IDA_BAD_K" (exit 1) and a hint about currents."""
+    code = main(["cell", "run", "hc_full_cell_na_pba", "--params", "cathode_hepba_femnnicuco",
+                 "--protocol", "Rest for 1 hour; Charge at C/10 until 4.2 V", "--no-plots",
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "got 'Rest for 1 hour'" in err and "leave it out" in err
