@@ -445,6 +445,25 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     return summary
 
 
+def _refuse_hours_below_one_cycle(hours: float, current_density_A_per_m2: float,
+                                  areal_capacity_C_per_m2: float) -> None:
+    """Refuse ``--hours`` shorter than the first cycle, 2q/i: the cell is evaluated per
+    cycle, and such a run went on to the end of that cycle (``--areal-capacity
+    100mAh/cm2 --hours 10`` reported a failure at 92.77 h)."""
+    from hemcell.errors import InputError
+
+    i, q = current_density_A_per_m2, areal_capacity_C_per_m2
+    if not (i > 0 and q > 0 and hours > 0):
+        return  # refused with the values themselves (run_symmetric, run_schedule)
+    cycle_h = 2.0 * q / i / 3600.0
+    if hours < cycle_h * (1 - 1e-9):
+        raise InputError(
+            "--hours", hours,
+            f"at least one cycle, {hours_text(cycle_h)} (2 x {q / 36000.0:g} mAh/cm2 at "
+            f"{i / 10.0:g} mA/cm2): the cell is evaluated cycle by cycle",
+            hint="raise --hours, or lower --areal-capacity")
+
+
 def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
               areal_capacity_C_per_m2: float, hours: float, out_dir: Path,
               overrides: Sequence[str] = (), kinetics: str = "rct",
@@ -485,6 +504,7 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
                      f"takes {hours_text(whole_h)}): they did not run"]
         schedule = schedule[:max(n, 1)]
         current_density_A_per_m2 = schedule[0][0]
+    _refuse_hours_below_one_cycle(hours, current_density_A_per_m2, areal_capacity_C_per_m2)
     _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("symmetric", anodes, overrides, kinetics, focusing_from_surface)
     out_dir.mkdir(parents=True, exist_ok=True)
