@@ -461,6 +461,29 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
         """PyBaMM calls this with ``logs["error"]`` when a step's solve fails."""
         self.error = logs.get("error")
 
+    def on_experiment_infeasible_event(self, logs: dict) -> None:
+        """PyBaMM calls this when a model event (not the step's own cut-off) ended a step
+        and the experiment stops there; said as hemcell's one-line warning (PyBaMM's
+        logger wrote "<date> - [WARNING] callbacks.on_experiment_infeasible_event(245):"
+        and the message over three lines: ``cell run hem_half_cell_sp`` with "Charge at 1C
+        until 6 V", ended at the set's 3 V cut-off)."""
+        from hemcell.runinfo import report_warnings
+
+        report_warnings([f"'{logs['termination']}' ended step {logs['step number'][0]} of "
+                         f"cycle {logs['cycle number'][0]} "
+                         f"('{logs['step operating conditions']}') before its own cut-off "
+                         "or duration: the experiment stops there"])
+
+    def on_experiment_infeasible_time(self, logs: dict) -> None:
+        """PyBaMM calls this when a step reached its default duration before its cut-off;
+        said as hemcell's one-line warning (as :meth:`on_experiment_infeasible_event`)."""
+        from hemcell.runinfo import report_warnings
+
+        report_warnings([f"step {logs['step number'][0]} of cycle {logs['cycle number'][0]} "
+                         f"('{logs['step operating conditions']}') reached its duration "
+                         f"({logs['step duration']} s) before its cut-off: the experiment "
+                         "stops there"])
+
 
 #: IDAKLU options of the retry after a convergence failure with KLU: dense LU, with IDA's
 #: Newton convergence test tightened to 1e-4. With dense LU at the recipes' 0.01 Newton
