@@ -238,6 +238,10 @@ class LFPHalfCell:
 
         Raises
         ------
+        InputError
+            A current (one input set) at which the cell starts beyond a voltage cut-off:
+            the C-rate is too high for the cell (PyBaMM: "Events ['Minimum voltage [V]']
+            are non-positive at initial conditions", which ended the run with exit 1).
         SimulationError
             If the solver fails.
         """
@@ -250,7 +254,25 @@ class LFPHalfCell:
         try:
             return self.simulation.solve(t_eval, inputs=inputs, t_interp=t_interp)
         except pybamm.SolverError as exc:
-            raise SimulationError(f"Li||LFP DFN solve failed: {exc}", step=step) from exc
+            text = str(exc)
+            if isinstance(inputs, dict) and "non-positive at initial conditions" in text \
+                    and ("Minimum voltage" in text or "Maximum voltage" in text):
+                raise self._beyond_cutoff(inputs, "Minimum voltage" in text, step) from exc
+            raise SimulationError(f"Li||LFP DFN solve failed: {text}", step=step) from exc
+
+    def _beyond_cutoff(self, inputs: dict[str, float], lower: bool, step: str) -> InputError:
+        """The error of a step whose current puts the cell beyond a cut-off at t = 0."""
+        current = inputs[IN_CURRENT]
+        c_rate = abs(current) / self.geometry.current_1c_A
+        p = self.params
+        cutoff = p.lower_cutoff_V if lower else p.upper_cutoff_V
+        return InputError(
+            "C-rate (--c-rates, --c-rate)",
+            f"{c_rate:.4g}C ({'discharge' if current > 0 else 'charge'}, {step})",
+            f"a C-rate at which the cell starts inside its cut-offs {p.lower_cutoff_V:g}-"
+            f"{p.upper_cutoff_V:g} V: at this one the voltage at t = 0, the open-circuit "
+            f"voltage {'less' if lower else 'plus'} the drop at that current, is already "
+            f"{'below' if lower else 'above'} {cutoff:g} V", hint="a lower C-rate")
 
 
     def hold_voltage(self, after: Any, inputs: dict[str, float], voltage_V: float,
@@ -418,7 +440,8 @@ def rate_test(cell: LFPHalfCell, c_rates: Sequence[float], **input_changes: floa
     Raises
     ------
     InputError
-        Non-positive C-rates.
+        Non-positive C-rates, or one at which the cell starts below its lower cut-off
+        (:meth:`LFPHalfCell.solve`).
     """
     import numpy as np
 
@@ -430,7 +453,12 @@ def rate_test(cell: LFPHalfCell, c_rates: Sequence[float], **input_changes: floa
     t_end = 1.3 * 3600.0 / min(rates)
     t_interp = np.unique(np.concatenate([np.linspace(0.0, 1.3 * 3600.0 / c, 300)
                                          for c in rates]))
-    sols = cell.solve(inputs, t_end, step="rate discharge", t_interp=t_interp)
+    try:
+        sols = cell.solve(inputs, t_end, step="rate discharge", t_interp=t_interp)
+    except SimulationError:
+        for single in inputs:  # one C-rate that starts beyond a cut-off: InputError
+            cell.solve(single, 1e-3, step="rate discharge, initial voltage")
+        raise
     if not isinstance(sols, list):
         sols = [sols]
     caps, curves, terms = [], [], []
