@@ -258,6 +258,9 @@ def discharge(setup: Setup, c_rate: float) -> dict[str, Any]:
 
     Raises
     ------
+    InputError
+        A C-rate that is not finite and positive, or at which the cell starts below its
+        lower cut-off.
     SimulationError
         If the solver fails.
     """
@@ -273,6 +276,13 @@ def discharge(setup: Setup, c_rate: float) -> dict[str, Any]:
     try:
         sol = sim.solve([0.0, t_end])
     except pybamm.SolverError as exc:
+        if "Minimum voltage" in str(exc) and "non-positive at initial conditions" in str(exc):
+            cutoff = float(pv["Lower voltage cut-off [V]"])
+            raise InputError(  # exit 2: the C-rate, not the solver (it was exit 1)
+                "--c-rate", c_rate,
+                f"a C-rate at which the cell starts above its lower cut-off {cutoff:g} V: at "
+                f"{c_rate:g}C the open-circuit voltage less the drop at that current is "
+                "already below it at t = 0", hint="a lower --c-rate") from None
         raise SimulationError(f"PyBaMM failed: {exc}", step=f"{c_rate:g}C discharge") from None
     area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
     return summarise(sol, c_rate, current, area)

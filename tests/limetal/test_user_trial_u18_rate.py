@@ -28,3 +28,13 @@ def test_a_high_c_rate_inside_the_cut_offs_still_runs(tmp_path):
     """300C starts above 2.5 V and is solved (13.1 mAh/g): only the start is checked."""
     assert main(["limetal", "rate", "--anode", "bare", "--c-rates", "300", "--out",
                  str(tmp_path / "o"), "--no-plots"]) == 0
+
+
+def test_cc_discharge_refuses_a_c_rate_below_the_cut_off_at_the_start(tmp_path, capsys):
+    """`hemcell pybamm cc-discharge --params bare_li --c-rate 1000` ended in 'PyBaMM
+    failed: Events ['Minimum voltage [V]'] are non-positive at initial conditions with
+    inputs {}' (exit 1)."""
+    code = main(["pybamm", "cc-discharge", "--params", "bare_li", "--c-rate", "1000",
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--c-rate: got 1000.0" in err and "lower cut-off 2.5 V" in err
