@@ -358,8 +358,10 @@ def symmetric_cell(p: ZincCellParameters) -> ZincSymmetricResult:
     i, q = p.current_density_A_per_m2, p.areal_capacity_C_per_m2
     q0 = p.foil_charge_C_per_m2
     if q >= q0:
-        raise InputError("zn_symmetric_areal_capacity", q / 36000.0,
-                         f"less than the foil's {q0 / 36000.0:.4g} mAh/cm**2")
+        raise InputError("areal capacity (--areal-capacity, zn_symmetric_areal_capacity)",
+                         f"{q / 36000.0:.4g} mAh/cm**2",
+                         f"less than the foil's {q0 / 36000.0:.4g} mAh/cm**2 (the Zn of "
+                         "zn_foil_thickness)", hint="a smaller --areal-capacity")
     t_h = q / i
     plate, strip = plating_state(p, i), stripping_state(p, i)
     q_her = (plate.her_current_A_per_m2 + strip.her_current_A_per_m2) * t_h

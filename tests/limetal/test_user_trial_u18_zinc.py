@@ -68,3 +68,16 @@ def test_ph_0_runs_and_its_map_leaves_out_the_currents_below_the_threshold(tmp_p
     assert 0 < s["by_anode"]["bare"]["coulombic_efficiency"] < 1
     assert (tmp_path / "o" / "zn_symmetric.png").exists()
     assert not math.isnan(s["by_anode"]["coated"]["coulombic_efficiency"])
+
+
+def test_an_areal_capacity_above_the_foil_names_the_option_and_unit(tmp_path, capsys):
+    """`zn-symmetric --areal-capacity 10mAh/cm2` said 'zn_symmetric_areal_capacity: got
+    10.0' (the set's name, no unit) though the option was given."""
+    from hemcell.cli.main import main
+
+    code = main(["limetal", "zn-symmetric", "--areal-capacity", "10mAh/cm2", "--out",
+                 str(tmp_path / "o"), "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--areal-capacity" in err and "got '10 mAh/cm**2'" in err
+    assert "less than the foil's 5.852 mAh/cm**2" in err
