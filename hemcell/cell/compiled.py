@@ -61,13 +61,11 @@ OPTIMISATION: dict[str, str] = {"residual": "-O1", "jacobian": "-O1"}
 #: pow(x, −0.333…) is up to 8 and 30 ulp off there, its exponent being −1/3 rounded; within
 #: 1 and 5 ulp for 10⁻³ ≤ x ≤ 2). Any other x (zero, negative, subnormal, huge, inf, NaN)
 #: and any other exponent go to glibc's ``pow`` unchanged, so a NaN or inf in a residual
-#: stays one and IDA fails as it did. Not used for y = 2/3: alloying's one-sided factor (y₊
-#: + δ)^(2/3) − δ^(2/3) (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`) is
-#: exactly 0 for an exhausted stage only while the C power of δ rounds as Python's constant
-#: δ^(2/3) does; a faster 2/3 power an ulp off it, times the branch's capped e^40, moved
-#: the residual by 2 % of its largest entry (and the form without that cancellation, y₊ r
-#: (1 + c)/(1 + c + c²) with r = (y₊ + δ)^(−1/3), c = δ^(1/3) r, made the uncompiled build
-#: and solve 6-13 % slower). docs/anode.md "Numerics", "Compiled residual".
+#: stays one and IDA fails as it did. The alloying stages' one-sided factor (y₊ + δ)^(2/3)
+#: − δ^(2/3) takes the same power: it is evaluated without that difference
+#: (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`, through r = (y₊ + δ)^(−1/3)),
+#: whose cancellation left nearly exhausted stages a current set by round-off.
+#: docs/anode.md "Numerics", "Compiled residual".
 FAST_POWERS_C = r"""#include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -260,16 +258,19 @@ def keyed_cache_dir(key: str) -> Path:
     """``<base>/hemcell-<key>``: the library directory of one build target.
 
     ``<base>`` is the user's ``$PYBAMM_CASADI_AOT_CACHE`` (or PyBaMM's default); a value
-    that already names a ``hemcell-*`` directory (set by a fit in this process, or in the
-    process a worker's environment came from, possibly on another CPU) is replaced by
-    ``key`` under the same base.
+    that already names a library directory ``hemcell-<16 hex digits>`` (set by a fit in
+    this process, or in the process a worker's environment came from, possibly on another
+    CPU) is replaced by ``key`` under the same base. Any other name is a base of its own
+    (a folder named ``hemcell-bench-aot-…`` was taken for a library directory and its
+    parent, the shared temporary folder, used instead).
     """
     import os
+    import re
     import tempfile
 
     current = os.environ.get(AOT_CACHE_ENV)
     base = Path(current) if current else Path(tempfile.gettempdir()) / "pybamm_casadi_aot"
-    if base.name.startswith("hemcell-"):
+    if re.fullmatch(r"hemcell-[0-9a-f]{16}", base.name):
         base = base.parent
     return base / f"hemcell-{key}"
 

@@ -1423,9 +1423,11 @@ class FitProblem(_Problem):
 
     def _solve_interpreted(self, k: int, **solve_kw: Any) -> tuple[pybamm.Simulation, Any]:
         """Solve data set ``k`` with its plain model interpreted, after its compiled model
-        failed; if that solves, the data set runs interpreted from now on (PyBaMM 26.10's
-        compiled single-particle anode failed at t = 0 at some ambient temperatures, 0,
-        10 and 24 degC on a SYNTHETIC 0.5 A/g curve, and solved at 5, 20 and 45 degC).
+        failed; if that solves, the data set runs interpreted from now on. A safeguard: the
+        compiled single-particle anode failed at t = 0 at 0, 10 and 24 degC on a synthetic
+        0.5 A/g curve while the interpreted one solved, until the alloying stages' front
+        factor lost its cancellation (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`);
+        compiled and interpreted runs now agree to round-off.
 
         Raises
         ------

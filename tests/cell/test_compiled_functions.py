@@ -122,6 +122,12 @@ def test_libraries_live_in_the_directory_of_this_build_target(both, monkeypatch)
     assert other != compile_cache_key(**args)
     monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(both["cache"] / f"hemcell-{other}"))
     assert keyed_cache_dir(key) == both["cache"] / f"hemcell-{key}"
+    # a folder that only starts with "hemcell-" is a base of its own: the benchmark's
+    # private cache /tmp/hemcell-bench-aot-* had its libraries written to /tmp/hemcell-<key>,
+    # shared by every run on the machine
+    own = both["cache"] / "hemcell-bench-aot-x1y2"
+    monkeypatch.setenv(compiled_module.AOT_CACHE_ENV, str(own))
+    assert keyed_cache_dir(key) == own / f"hemcell-{key}"
 
 
 def test_without_a_compiler_the_functions_stay_uncompiled_with_one_warning(monkeypatch):
