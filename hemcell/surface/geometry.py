@@ -56,6 +56,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from mpi4py import MPI
 
 GeometryKind = Literal["flat", "sinusoid", "nucleus", "random"]
+#: The ``--set`` (registry) name of each :class:`GeometrySpec` field read from the sets
+#: (``hemcell.surface.parameters`` reads them by these names; the errors name them).
+SET_NAMES: dict[str, str] = {
+    "width_m": "surface_width", "electrolyte_height_m": "electrolyte_height",
+    "li_thickness_m": "li_domain_thickness", "amplitude_m": "perturbation_amplitude",
+    "nucleus_radius_m": "nucleus_radius", "fillet_radius_m": "nucleus_fillet_radius",
+    "coating_layers": "coating_element_layers", "surface_mesh_size_m": "surface_mesh_size",
+    "far_mesh_size_m": "far_mesh_size", "grading_distance_m": "mesh_grading_distance",
+    "li_far_mesh_size_m": "li_far_mesh_size", "li_far_mesh_depth_m": "li_far_mesh_depth",
+    "roughness_correlation_length_m": "roughness_correlation_length"}
+
+
+def _um(length_m: float | None) -> str:
+    """A length as the errors echo it: ``1.5 um``."""
+    return f"{length_m}" if length_m is None else f"{length_m * 1e6:.4g} um"
 GEOMETRIES: tuple[str, ...] = ("flat", "sinusoid", "nucleus", "random")
 
 _UM = 1.0e-6  # metres per micrometre
@@ -151,7 +166,9 @@ class GeometrySpec:
     li_far_mesh_depth_m: float | None = None
 
     def __post_init__(self) -> None:
-        """Check the geometry is realisable."""
+        """Check the geometry is realisable; errors name the ``--set`` parameter
+        (:data:`SET_NAMES`) and echo lengths in µm (they named the field and gave metres:
+        ``geometry: electrolyte_height_m: got 1e-06``)."""
         if self.kind not in GEOMETRIES:
             raise InputError("geometry", self.kind, ", ".join(GEOMETRIES))
         positive = {
@@ -163,49 +180,56 @@ class GeometrySpec:
             "grading_distance_m": self.grading_distance_m,
         }
         if (self.li_far_mesh_size_m is None) != (self.li_far_mesh_depth_m is None):
-            raise InputError("geometry: li_far_mesh_size_m", self.li_far_mesh_size_m,
-                             "given together with li_far_mesh_depth_m (both or neither)")
+            raise InputError(SET_NAMES["li_far_mesh_size_m"], _um(self.li_far_mesh_size_m),
+                             f"given together with {SET_NAMES['li_far_mesh_depth_m']} (both "
+                             "or neither)")
         if self.li_far_mesh_size_m is not None and self.li_far_mesh_depth_m is not None:
             positive["li_far_mesh_size_m"] = self.li_far_mesh_size_m
             positive["li_far_mesh_depth_m"] = self.li_far_mesh_depth_m
         for key, val in positive.items():
             if not (math.isfinite(val) and val > 0):
-                raise InputError(f"geometry: {key}", val, "a positive length")
+                raise InputError(SET_NAMES[key], _um(val), "a positive length")
         if self.coating_thickness_m < 0:
-            raise InputError("geometry: coating_thickness_m", self.coating_thickness_m, ">= 0")
+            raise InputError("coating_thickness", _um(self.coating_thickness_m), ">= 0")
         if self.coating_layers < 1:
-            raise InputError("geometry: coating_layers", self.coating_layers, ">= 1")
-        top = float(np.max(self.profile(np.linspace(0, self.width_m, 64))[1]))
+            raise InputError(SET_NAMES["coating_layers"], self.coating_layers, ">= 1")
+        top = float(np.max(self.profile(np.linspace(0, self.width_m, 65))[1]))  # with W/2
         if top + self.coating_thickness_m >= 0.9 * self.electrolyte_height_m:
             raise InputError(
-                "geometry: electrolyte_height_m",
-                self.electrolyte_height_m,
-                "well above the surface crest (crest + coating < 0.9 H)",
-            )
+                SET_NAMES["electrolyte_height_m"], _um(self.electrolyte_height_m),
+                f"above {_um((top + self.coating_thickness_m) / 0.9)}, the crest "
+                f"{_um(top)} plus the coating {_um(self.coating_thickness_m)} over 0.9 "
+                "(room to mesh the electrolyte above the crest)",
+                hint=f"raise {SET_NAMES['electrolyte_height_m']}, or lower the crest")
         if self.kind == "sinusoid" and not 0 <= self.amplitude_m < self.li_thickness_m:
-            raise InputError("geometry: amplitude_m", self.amplitude_m, "0 <= A < li_thickness_m")
+            raise InputError(SET_NAMES["amplitude_m"], _um(self.amplitude_m),
+                             f">= 0 and below {SET_NAMES['li_thickness_m']} "
+                             f"{_um(self.li_thickness_m)}")
         if self.kind == "random":
             if not self.roughness_correlation_length_m > 0:
-                raise InputError("geometry: roughness_correlation_length_m",
-                                 self.roughness_correlation_length_m, "> 0")
+                raise InputError(SET_NAMES["roughness_correlation_length_m"],
+                                 _um(self.roughness_correlation_length_m), "> 0")
             low = float(np.min(self.profile(np.linspace(0, self.width_m, 512))[1]))
             if not (self.amplitude_m >= 0 and -low < self.li_thickness_m):
-                raise InputError("geometry: amplitude_m", self.amplitude_m,
-                                 "a roughness whose valleys stay inside the Li domain")
+                raise InputError(SET_NAMES["amplitude_m"], _um(self.amplitude_m),
+                                 "a roughness whose valleys stay inside the Li domain "
+                                 f"({SET_NAMES['li_thickness_m']} {_um(self.li_thickness_m)}"
+                                 f"; the deepest valley is {_um(-low)})")
         if self.kind == "nucleus":
             if self.nucleus_radius_m + self.fillet_radius_m >= 0.5 * self.width_m:
                 raise InputError(
-                    "geometry: nucleus_radius_m",
-                    self.nucleus_radius_m,
-                    "R + r_f < W/2 (the nucleus must fit in the cell)",
-                )
+                    SET_NAMES["nucleus_radius_m"], _um(self.nucleus_radius_m),
+                    f"below {_um(0.5 * self.width_m - self.fillet_radius_m)}: R + r_f < W/2 "
+                    f"with {SET_NAMES['fillet_radius_m']} {_um(self.fillet_radius_m)} and "
+                    f"{SET_NAMES['width_m']} {_um(self.width_m)} (the nucleus must fit in "
+                    "the cell)")
             if self.fillet_radius_m <= 0:
-                raise InputError("geometry: fillet_radius_m", self.fillet_radius_m, "> 0")
+                raise InputError(SET_NAMES["fillet_radius_m"], _um(self.fillet_radius_m), "> 0")
             if self.coating_thickness_m >= self.fillet_radius_m:
                 raise InputError(
-                    "geometry: coating_thickness_m", self.coating_thickness_m,
-                    f"< fillet_radius_m = {self.fillet_radius_m:.3g} m (in the concave fillet "
-                    "the coating's outer surface has radius r_f - h)",
+                    "coating_thickness", _um(self.coating_thickness_m),
+                    f"below {SET_NAMES['fillet_radius_m']} {_um(self.fillet_radius_m)} (in "
+                    "the concave fillet the coating's outer surface has radius r_f - h)",
                     hint="raise nucleus_fillet_radius (--set nucleus_fillet_radius=...)")
 
     @property

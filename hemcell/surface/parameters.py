@@ -16,6 +16,7 @@ from typing import Any, Literal
 from hemcell.errors import InputError, require_finite_and_positive
 from hemcell.laws import FARADAY_C_PER_MOL, hydrogen_equilibrium_potential_V, thermal_voltage_V
 from hemcell.params.uses import ParameterUse
+from hemcell.surface.geometry import SET_NAMES as GEOMETRY_SET_NAMES
 from hemcell.surface.geometry import GeometryKind, GeometrySpec
 
 Case = Literal["bare", "coated", "coated_thin"]
@@ -339,19 +340,8 @@ _HER_FIELDS = ("her_exchange_current_density_A_per_m2", "her_activation_energy_J
 
 #: GeometrySpec field → the ``surface_defaults`` name (and unit) it is read from.
 _GEOMETRY_NAMES: dict[str, ParameterUse] = {
-    "width_m": ParameterUse("surface_width", "m"),
-    "electrolyte_height_m": ParameterUse("electrolyte_height", "m"),
-    "li_thickness_m": ParameterUse("li_domain_thickness", "m"),
-    "amplitude_m": ParameterUse("perturbation_amplitude", "m"),
-    "nucleus_radius_m": ParameterUse("nucleus_radius", "m"),
-    "fillet_radius_m": ParameterUse("nucleus_fillet_radius", "m"),
-    "coating_layers": ParameterUse("coating_element_layers", "dimensionless"),
-    "surface_mesh_size_m": ParameterUse("surface_mesh_size", "m"),
-    "far_mesh_size_m": ParameterUse("far_mesh_size", "m"),
-    "grading_distance_m": ParameterUse("mesh_grading_distance", "m"),
-    "li_far_mesh_size_m": ParameterUse("li_far_mesh_size", "m"),
-    "li_far_mesh_depth_m": ParameterUse("li_far_mesh_depth", "m"),
-    "roughness_correlation_length_m": ParameterUse("roughness_correlation_length", "m"),
+    **{f: ParameterUse(name, "dimensionless" if f == "coating_layers" else "m")
+       for f, name in GEOMETRY_SET_NAMES.items()},
     "roughness_seed": ParameterUse("roughness_seed", "dimensionless"),
 }
 #: The 3D cell's mesh sizes (they replace ``surface_mesh_size`` / ``far_mesh_size``).

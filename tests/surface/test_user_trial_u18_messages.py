@@ -124,3 +124,22 @@ def test_one_seed_is_not_reported_with_a_spread(tmp_path, capsys):
                  "--out", str(tmp_path / "o")])
     out = capsys.readouterr().out
     assert code == 0 and "(one seed: no spread)" in out and "+/- 0" not in out
+
+
+@pytest.mark.parametrize(("sets", "field", "value", "allowed"), [
+    (["electrolyte_height=1um"], "electrolyte_height", "1 um", "above 1.111 um, the crest 1 um"),
+    (["nucleus_radius=6um"], "nucleus_radius", "6 um", "below 4.5 um: R + r_f < W/2"),
+    (["coating_thickness=1um"], "coating_thickness", "1 um", "below nucleus_fillet_radius 0.5 um"),
+])
+def test_geometry_errors_name_the_set_parameter_in_um(sets, field, value, allowed):
+    """`--set electrolyte_height=1um` was refused as 'geometry: electrolyte_height_m: got
+    1e-06' (the dataclass field, metres)."""
+    from hemcell.errors import InputError
+    from hemcell.workflows.surface import resolve_case
+
+    case, geometry = ("coated", "nucleus") if field == "coating_thickness" else \
+        ("bare", "nucleus" if field == "nucleus_radius" else "sinusoid")
+    with pytest.raises(InputError) as err:
+        resolve_case(case, geometry, [f"{s}" for s in sets])
+    assert err.value.field == field and err.value.value == value
+    assert err.value.allowed.startswith(allowed), err.value.allowed
