@@ -37,6 +37,7 @@ import numpy.typing as npt
 from hemcell.errors import InputError
 from hemcell.surface.geometry import (
     _UM,
+    SET_NAMES,
     Cell,
     Facet,
     GeometrySpec,
@@ -68,7 +69,7 @@ def check_spec_3d(spec: GeometrySpec) -> None:
         X, Y = np.meshgrid(x, x)
         s = height_m(spec, X.ravel(), Y.ravel())
         if not (s.min() > -spec.li_thickness_m and s.max() < 0.9 * spec.electrolyte_height_m):
-            raise InputError("geometry: amplitude_m", spec.amplitude_m,
+            raise InputError(SET_NAMES["amplitude_m"], f"{spec.amplitude_m * 1e6:.4g} um",
                              "a roughness inside the Li domain and well below the top")
 
 
