@@ -84,9 +84,14 @@ def udunits(unit: str | None) -> str:
 
 
 def long_name(name: str) -> str:
-    """A readable ``long_name`` from a variable name: ``capacity_mAh_per_g`` →
-    ``capacity mAh per g``."""
-    return str(name).replace("_", " ").strip() or str(name)
+    """A readable ``long_name`` from a variable name, without its unit suffix (CF §3.1,
+    §3.2: the unit goes to ``units``): ``capacity_mAh_per_g`` → ``capacity``,
+    ``voltage_V`` → ``voltage``, ``current_focusing_factor`` → ``current focusing factor``
+    (:func:`hemcell.units.split_unit_suffix`)."""
+    from hemcell.units import split_unit_suffix
+
+    name = str(name)
+    return split_unit_suffix(name)[0].replace("_", " ").strip() or name
 
 
 def cf_dataset(

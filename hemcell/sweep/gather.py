@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hemcell.errors import shorten
-from hemcell.netcdf import write_netcdf
+from hemcell.netcdf import long_name, write_netcdf
 from hemcell.runinfo import write_json
 from hemcell.sweep.spec import Axis, SweepSpec
 from hemcell.sweep.store import PointStore, pick_output
@@ -69,14 +69,6 @@ def _key_parts(key: str) -> list[tuple[str, bool]]:
     return parts or [(key, False)]
 
 
-def _words(name: str) -> str:
-    """A name as words without its unit suffix: ``discharge_capacity_mAh_per_g`` →
-    ``discharge capacity`` (the unit goes to ``units``)."""
-    from hemcell.units import split_unit_suffix
-
-    return split_unit_suffix(name)[0].replace("_", " ").strip() or name
-
-
 def output_attrs(key: str) -> tuple[str, str | None]:
     """CF ``long_name`` and pint unit of output ``key`` (CF §3.1, §3.2: the unit in
     ``units``, not in the name).
@@ -90,7 +82,7 @@ def output_attrs(key: str) -> tuple[str, str | None]:
     unit = unit_from_key(parts[0][0])
     if unit is None and len(parts) > 1 and not parts[-1][1]:
         unit = unit_from_key(parts[-1][0])
-    words = [f"item {p}" if index else _words(p) for p, index in parts]
+    words = [f"item {p}" if index else long_name(p) for p, index in parts]
     return ", ".join(words), unit
 
 
@@ -99,7 +91,7 @@ def _is_number(v: Any) -> bool:
 
 
 def _coord_attrs(axis: Axis) -> dict[str, str]:
-    attrs = {"long_name": _words(axis.name)}
+    attrs = {"long_name": long_name(axis.name)}
     if axis.unit:
         attrs["units"] = axis.unit
     if axis.si_unit:
