@@ -43,8 +43,11 @@ _C_RATE = re.compile(rf"(?<![\w.])(?P<sign>-\s*)?"
 _SCALE = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "µA": 1e-6}
 #: A current per something other than a mass (mA/cm2, ...) left after the per-mass pass.
 _OTHER_PER = re.compile(rf"{_NUMBER}\s*(?P<unit>(?:mA|A|uA|µA)\s*/\s*[^\s;]+)")
-#: A temperature at the end of a step ("... at 0oC", "at 273.15K", "at 25 °C").
-_STEP_TEMPERATURE = re.compile(rf"\bat\s+-?\s*{_NUMBER}\s*(?:oC|°C|degC|K)\s*$")
+#: A temperature at the end of a step ("... at 0oC", "at 273.15K", "at 25 °C"; "at 25C"
+#: only after the step's own "for"/"until", since "Discharge at 1C" is a C-rate).
+_STEP_TEMPERATURE = re.compile(
+    rf"\bat\s+-?\s*{_NUMBER}\s*(?:oC|°C|℃|degC|K)\s*$"
+    rf"|\b(?:for|until)\b.*\bat\s+-?\s*{_NUMBER}\s*C\s*$")
 #: Most repetitions of a protocol in one run [-] (assumed: every cycle's time series is
 #: kept in memory and written; measured on hem_half_cell_sp at 1C, 1.5 MB of memory and
 #: 0.6 MB of timeseries files per cycle, so 1000 cycles take ~1.5 GB; 10⁸ cycles were

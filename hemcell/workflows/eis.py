@@ -130,7 +130,8 @@ def parse_frequencies(text: str) -> np.ndarray:
 
 def parse_temperatures(text: str, extra: Mapping[str, float] | None = None,
                        field: str = "--temperatures") -> list[float]:
-    """``25,35,45,55degC``, ``298.15,308.15K`` or a unit per item (``25degC,308.15K``) → kelvin.
+    """``25,35,45,55degC``, ``298.15,308.15K`` or a unit per item (``25degC,308.15K``) → kelvin
+    (:func:`hemcell.units.parse_temperatures_K`, the one parser of temperature lists).
 
     A number without a unit takes the unit of the last item (``25,35degC``). The
     electrolyte's temperature policy (a warning outside the range of its fits, exit 2
@@ -144,24 +145,9 @@ def parse_temperatures(text: str, extra: Mapping[str, float] | None = None,
     InputError
         Malformed text, no unit, a temperature at or below 0 K, or one given twice.
     """
-    allowed = ("comma-separated temperatures with a unit (degC or K) above 0 K, "
-               "e.g. 25,35,45,55degC or 298.15K,308.15K")
-    items = [re.fullmatch(r"\s*([-+0-9.eE]+)\s*(degC|°C|C|K)?\s*", x) for x in text.split(",")]
-    parsed = [m.groups() for m in items if m is not None]
-    if len(parsed) < len(items) or parsed[-1][1] is None:
-        raise InputError(field, text, allowed)
-    kelvin = []
-    for number, unit in parsed:
-        try:
-            value = float(number)
-        except ValueError:
-            raise InputError(field, text, allowed) from None
-        kelvin.append(value if (unit or parsed[-1][1]) == "K" else value + 273.15)
-    if any(not (math.isfinite(t) and t > 0) for t in kelvin):
-        raise InputError(field, text, allowed)
-    if len(set(kelvin)) < len(kelvin):
-        raise InputError(field, text, "each temperature once")
-    return kelvin
+    from hemcell.units import parse_temperatures_K
+
+    return parse_temperatures_K(text, field)
 
 
 def split_overrides(overrides: Sequence[str]) -> tuple[dict[str, float], list[str]]:

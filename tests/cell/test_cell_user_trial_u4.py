@@ -225,7 +225,9 @@ def test_a_na_full_cell_runs_from_pybamm_with_its_default_values():
 
 @pytest.mark.parametrize("step", ["Discharge at 1C until 0.01 V at 0oC",
                                   "Charge at 0.1 A/g for 1 hour at 273.15K",
-                                  "Rest for 10 minutes at -10 °C"])
+                                  "Rest for 10 minutes at -10 °C",
+                                  "Discharge at 0.1 A/g until 0.01 V at 25C",
+                                  "Charge at 1C until 3 V at 0 C"])
 def test_a_step_temperature_is_refused_naming_ambient_temperature(step):
     """PyBaMM's hint was 'Temperature must be specified as a keyword argument' (no such
     thing on the command line) or 'units must be A, V, W, Ohm or C'."""
@@ -246,3 +248,13 @@ def test_a_cathode_half_cell_recipe_outside_cell_run_says_so(tmp_path):
         prepare_cell("cathode_half_cell_sp", "cathode_hepba_femnnicuco",
                      "Charge at C/5 until 4.2 V")
     assert exc.value.field == "recipe" and "cell run" in exc.value.hint
+
+
+def test_a_c_rate_step_without_termination_is_not_taken_for_a_temperature():
+    """'Discharge at 1C' lacks 'for'/'until': it is refused for that, not as a step
+    temperature ('25C' is Celsius only after the step's own termination)."""
+    from hemcell.cell.protocols import build_experiment
+
+    with pytest.raises(InputError) as exc:
+        build_experiment("Discharge at 1C", mass_g=0.015, nominal_capacity_Ah=0.014)
+    assert "ambient_temperature" not in (exc.value.hint or "")
