@@ -387,7 +387,7 @@ def full_cell_values(
     inventory: Inventory,
     cathode: str,
     mechanisms: Iterable[str],
-    n_p_ratio: float = 1.1,
+    n_p_ratio: float,
     thermal: str = "isothermal",
 ) -> pybamm.ParameterValues:
     """Parameter values: the cathode's PyBaMM set with the HEM anode as negative electrode.

@@ -93,7 +93,7 @@ def build_simulation(
         from hemcell.cell.full_cell import HEMFullCell
 
         model: HEMHalfCell = HEMFullCell(model_options(
-            recipe.mechanisms, inventory, cathode=recipe.cathode or "LFP", thermal=recipe.thermal))
+            recipe.mechanisms, inventory, cathode=recipe.cathode, thermal=recipe.thermal))
     else:
         model = HEMHalfCell(
             model_options(recipe.mechanisms, inventory, x_average=recipe.geometry == "sp"))
@@ -104,7 +104,7 @@ def build_simulation(
     # recipe solver keys other than rtol/atol are IDAKLU options (nonlinear_convergence_coefficient)
     options = {k: v for k, v in recipe.solver.items() if k not in ("rtol", "atol")}
     solver = pybamm.IDAKLUSolver(
-        rtol=recipe.solver.get("rtol", 1e-6), atol=recipe.solver.get("atol", 1e-8),
+        rtol=recipe.solver["rtol"], atol=recipe.solver["atol"],
         options=options or None,
     )
     return pybamm.Simulation(
@@ -315,8 +315,8 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     if rec.cell == "full":
         from hemcell.cell.full_cell import check_full_cell, full_cell_values
 
-        check_full_cell(rec.cathode or "LFP", si.get("_carrier_ion", "Li"), protocol)
-        pv = full_cell_values(si, inv, rec.cathode or "LFP", rec.mechanisms, rec.n_p_ratio,
+        check_full_cell(rec.cathode, si.get("_carrier_ion", "Li"), protocol)
+        pv = full_cell_values(si, inv, rec.cathode, rec.mechanisms, rec.n_p_ratio,
                               rec.thermal)
     else:
         pv = pybamm_values(si, inv, mechanisms=rec.mechanisms, reader=f"recipe {rec.name}")

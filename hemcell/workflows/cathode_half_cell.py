@@ -231,8 +231,8 @@ def run_cell(
         {"working electrode": "positive"} if rec.cell == CELL else {})
     add_depletion_event(model)
     var_pts = electrode_mesh(model, rec, pv)
-    solver = pybamm.IDAKLUSolver(rtol=rec.solver.get("rtol", 1e-6),
-                                 atol=rec.solver.get("atol", 1e-8))
+    solver = pybamm.IDAKLUSolver(rtol=rec.solver["rtol"],
+                                 atol=rec.solver["atol"])
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment, solver=solver,
                             var_pts=var_pts)
     from hemcell.workflows.anode import ExperimentCallback, _check_completion

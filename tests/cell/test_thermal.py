@@ -109,9 +109,9 @@ def test_anode_set_without_thermal_values_is_refused_naming_them():
     inv = HEMFullCell({"cathode": "NMC811"}).inventory
     for key in ("anode_electrode_density", "anode_electrode_specific_heat_capacity"):
         del si[key]
-    full_cell_values(si, inv, "NMC811", ("intercalation",))  # isothermal: not read
+    full_cell_values(si, inv, "NMC811", ("intercalation",), 1.1)  # isothermal: not read
     with pytest.raises(InputError) as err:
-        full_cell_values(si, inv, "NMC811", ("intercalation",), thermal="lumped")
+        full_cell_values(si, inv, "NMC811", ("intercalation",), 1.1, thermal="lumped")
     assert "anode_electrode_density" in str(err.value)
     assert "anode_electrode_specific_heat_capacity" in str(err.value)
 
