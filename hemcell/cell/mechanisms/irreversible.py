@@ -3,13 +3,16 @@
 A capacity-limited, one-directional reduction at low potential, kept apart from the
 reversible space-charge storage (seed 000 L411–434 insists the two are distinct):
 
-    j_irr = − j₀,irr (c_e/c_e,ref)^½ (1 − s) [exp(−α F (Δφ − U_irr)/RT) − 1]₊
+    j_irr = − j₀,irr (c_e/c_e,ref)^½ (1 − s)₊ [exp(−α F (Δφ − U_irr)/RT) − 1]₊
     ds/dt = − 3 j_irr / (R F c_irr),   c_irr = ρ Q_irr / F
 
 with j₀,irr Arrhenius in the cell temperature; its heat is a j_irr (Δφ − U_irr).
 s ∈ [0, 1] is the fraction of the irreversible capacity Q_irr consumed; nothing flows
 back on delithiation, so the first-cycle Coulombic efficiency is below one and later
-cycles are not affected once s → 1.
+cycles are not affected once s → 1. The factor (1 − s)₊ keeps it so where the solver
+overshoots s = 1: with (1 − s) an exhausted film re-oxidised, the current reversed and
+amplified by the exponential at low potential (65× the applied current at the end of a
+thick-cathode Na full cell's charge, whose next step then failed).
 """
 
 from __future__ import annotations
@@ -59,7 +62,9 @@ class Irreversible(BaseMechanism):
         c_ref = param("Initial concentration in electrolyte [mol.m-3]")
         c_irr = rho * param("Anode irreversible capacity [C.kg-1]") / F
         ce_factor = (pybamm.maximum(c_e, 1e-3) / c_ref) ** 0.5
-        j = -j0 * ce_factor * (1 - self._s) * positive_part_exp(-alpha * f_rt * (dphi - U))
+        # (1 − s)₊: a solver overshoot past s = 1 reacts nothing, and never backwards
+        j = -j0 * ce_factor * pybamm.maximum(1 - self._s, 0.0) * positive_part_exp(
+            -alpha * f_rt * (dphi - U))
         self._rate = -3 * j / (R * F * c_irr)
         # heat a j (Δφ − U_irr): the onset potential is the reaction's equilibrium one
         return self._publish(a_s * j, F * eps_s * c_irr * self._s, a_s * j * (dphi - U))
