@@ -95,7 +95,7 @@ def run(
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
     figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
     if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
-        figures = "" if no_plots else ", voltage_profile.png"
+        figures = "" if no_plots else ", voltage_profile.png, couple_contributions.png"
     typer.echo(f"wrote {out}/summary.json, run.json, timeseries.csv, timeseries.nc{figures}")
 
 

@@ -18,6 +18,9 @@ COMMANDS = {
     "cv": ["cell", "cv", *SET, "--scan-rates", "2", "--cycles", "1", "--window", "0.5,3.0"],
     "cycle-life": ["cell", "cycle-life", *SET, "--cycles", "2", "--protocol",
                    "Discharge at 2 A/g until 0.5 V; Charge at 2 A/g until 3 V"],
+    # a cathode half cell also draws the capacity by redox couple (couple_contributions.png)
+    "run-cathode": ["cell", "run", "cathode_half_cell_sp", "--params",
+                    "cathode_hepba_femnnicuco", "--protocol", "Charge at 1C until 4 V"],
 }
 
 
