@@ -657,6 +657,22 @@ def phasefield_parameter_uses(case: str, control: str = "galvanostatic"
     return tuple(uses)
 
 
+def _step_failure_hint(p: PhaseFieldParameters) -> str:
+    """What to change when the time step collapses: the driving force of the control
+    against the cell's limiting current (``applied_potential=2V`` failed at t = 0.1 ms with
+    the SNES reason alone)."""
+    limit = current_density_text(p.limiting_current_A_per_m2)
+    if p.control == "potentiostatic":
+        return (f"applied_potential = {p.applied_potential_V * 1e3:.4g} mV drives the metal "
+                f"{p.applied_potential_V / p.thermal_voltage_V:.3g} RT/F from equilibrium; "
+                f"a current that reaches the cell's limiting current {limit} empties the salt "
+                "at the metal: lower applied_potential, or run "
+                "galvanostatic below the limit")
+    return (f"the applied current is {current_density_text(p.applied_current_density_A_per_m2)}"
+            f" against the limiting current {limit}: a lower current, or a smaller "
+            "phasefield_max_time_step")
+
+
 def phasefield_parameters(surface: Any, phasefield_si: dict[str, Any], case: str,
                           coating_model: str | None = None) -> PhaseFieldParameters:
     """Build :class:`PhaseFieldParameters` of ``case`` from the surface model's parameters.
@@ -1416,7 +1432,7 @@ def run_phasefield(p: PhaseFieldParameters, case: str, comm: Any = None,
             if dt_free < dt_min:
                 raise SimulationError(
                     f"phase-field step below {dt_min:.3g} s at t = {state['t']:.4g} s "
-                    f"(last SNES reason {reason})")
+                    f"(last SNES reason {reason})", hint=_step_failure_hint(p))
             continue
         model.accept()
         model.update_coating_layer()

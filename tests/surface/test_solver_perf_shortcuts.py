@@ -266,5 +266,5 @@ def test_li_far_field_coarsens_only_the_lithium(monkeypatch):
     # named as --set takes them (U18: they named the dataclass fields, in metres)
     with pytest.raises(InputError, match="li_far_mesh_depth"):
         replace(spec, li_far_mesh_size_m=0.6e-6)
-    with pytest.raises(InputError, match="li_far_mesh_depth: got '-1e[+]06 um'"):
+    with pytest.raises(InputError, match=r"li_far_mesh_depth: got '-1e\+06 um'"):
         replace(spec, li_far_mesh_size_m=0.6e-6, li_far_mesh_depth_m=-1.0)

@@ -52,3 +52,16 @@ def test_a_thin_region_coating_is_echoed_in_nm():
         resolve_phasefield("coated", "Li", [], duration_s=1.0, coating_model="region")
     assert err.value.field == "coating_thickness"
     assert err.value.value == "28 nm" and err.value.allowed.startswith(">= 2197 nm")
+
+
+def test_a_collapsed_step_says_what_to_change():
+    """`--control potentiostatic --set applied_potential=2V` ended in 'phase-field step
+    below 1e-08 s at t = 0.000125 s (last SNES reason DIVERGED_MAX_IT)' with no hint."""
+    from hemcell.surface.phasefield import _step_failure_hint
+    from tests.surface.phasefield_case import pf_parameters
+
+    p = pf_parameters(control="potentiostatic", applied_potential_V=2.0)
+    hint = _step_failure_hint(p)
+    assert "applied_potential = 2000 mV" in hint and "77.8 RT/F" in hint
+    assert f"{p.limiting_current_A_per_m2:.4g} A/m**2" in hint
+    assert "a lower current" in _step_failure_hint(pf_parameters())
