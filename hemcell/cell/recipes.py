@@ -120,6 +120,25 @@ RECIPE_KEYS: dict[str, RecipeKey] = {
 _KEYS = set(RECIPE_KEYS)
 
 
+def refuse_recipe_keys(keys: Any, recipe: str) -> None:
+    """Refuse ``--set`` names that are recipe keys (:data:`RECIPE_KEYS`), not parameters.
+
+    ``--set n_p_ratio=2`` on a full cell was answered "did you mean pouch_np_ratio": the
+    N/P ratio, the mesh or the solver belong to the recipe file, which a copy changes.
+
+    Raises
+    ------
+    InputError
+        Naming ``--set``, the first such key and what the recipe key is.
+    """
+    for key in keys:
+        if key in RECIPE_KEYS:
+            raise InputError("--set", key, f"a parameter; {key} is a key of the recipe "
+                             f"{recipe} ({RECIPE_KEYS[key].allowed})",
+                             hint=f"copy the recipe (models/{recipe}.yaml), change its {key}: "
+                             "and pass the copy's path as the recipe")
+
+
 def _default(key: str) -> Any:
     """The value an optional key takes when a recipe leaves it out."""
     return RECIPE_KEYS[key].default

@@ -33,7 +33,7 @@ from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.options import model_options
 from hemcell.cell.parameters import check_overrides, inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
-from hemcell.cell.recipes import Recipe, load_recipe, mesh_points
+from hemcell.cell.recipes import Recipe, load_recipe, mesh_points, refuse_recipe_keys
 from hemcell.errors import InputError, SimulationError
 from hemcell.params.uses import ParameterUse
 
@@ -161,6 +161,10 @@ def resolve_model(
     rec = rec.with_mechanisms(list(mechanisms) if mechanisms else None)
     if ion is None:
         ion = cathode_carrier_ion(rec)
+    if overrides:
+        from hemcell.params.uses import override_keys
+
+        refuse_recipe_keys(override_keys(overrides), rec.name)
     si, ps = load_si(params, list(overrides or []), ion=ion)
     _refuse_other_kind(ps, params, rec.name)
     inv = inventory_from_si(si)

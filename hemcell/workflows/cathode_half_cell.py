@@ -75,7 +75,7 @@ class CathodeHalfCellRun:
     couple_charge: list[np.ndarray] | None = None
 
 
-def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]:
+def _values(params: str, overrides: Sequence[str], recipe: str) -> tuple[dict[str, Any], Any]:
     from hemcell.cell.cathodes import (
         CELL_PARAMETERS,
         PARAMETERS,
@@ -90,15 +90,12 @@ def _values(params: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]
                          hint="the recipe's cell is cathode_half: --params names the cathode")
     ps = load_parameter_set(params)
     if overrides:
+        from hemcell.cell.recipes import refuse_recipe_keys
         from hemcell.params.uses import override_keys, refuse_unread
 
         read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
         keys = override_keys(overrides)
-        if "n_p_ratio" in keys:  # a recipe key, not a parameter
-            raise InputError("--set", "n_p_ratio", "a parameter of the cathode set; n_p_ratio "
-                             "is the recipe's (hard-carbon and HEM full cells)",
-                             hint="copy the recipe (models/<name>.yaml), change its "
-                             "n_p_ratio: and pass the copy's path as the recipe")
+        refuse_recipe_keys(keys, recipe)
         refuse_unread(keys, sorted(read),
                       f"a cell of the cathode set {params} (`hemcell cell run`: cathode "
                       "half cell or hard-carbon full cell)")
@@ -112,7 +109,9 @@ def check_set_keys(kwargs: dict[str, Any]) -> None:
     model does not read (the sweep-spec check, before anything runs): a cathode half
     cell's names, else :func:`hemcell.workflows.anode.check_set_keys`."""
     if is_cathode_half_cell(kwargs["recipe"]):
-        _values(kwargs["params"], kwargs.get("set_") or [])
+        recipe = kwargs["recipe"]
+        _values(kwargs["params"], kwargs.get("set_") or [],
+                recipe.name if isinstance(recipe, Recipe) else str(recipe))
     else:
         from hemcell.workflows.anode import check_set_keys as check_anode_keys
 
@@ -192,7 +191,7 @@ def run_cell(
     if mechanisms:
         raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
                          "(the mechanisms are the HEM anode's)")
-    si, _ = _values(params, overrides or [])
+    si, _ = _values(params, overrides or [], rec.name)
     check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
     if rec.cell == CELL:
         from hemcell.cell.electrolytes import half_cell_temperature_warnings
