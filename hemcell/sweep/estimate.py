@@ -52,8 +52,9 @@ POINT_COSTS: dict[tuple[str, str], PointCost] = {
     ("params export", "process"): PointCost(
         0.9, "a point of examples/sweeps/params_quick.yaml as its own params export "
              "process"),
-    # not measurable here (no FEniCSx): docs/sweeps.md "Performance", the 6-point
-    # coated-sinusoid benchmark sweep (default mesh, --workers 1), CPU seconds per point
+    # from docs/sweeps.md "Performance" (`hemcell bench --only sweep_surface_fast_path
+    # --only sweep_surface_process_path`): the 6-point coated-sinusoid benchmark sweep
+    # (default mesh, --workers 1), CPU seconds per point
     ("surface run", "fast"): PointCost(
         0.3, "CPU time of a point of the 6-point coated-sinusoid benchmark sweep on the "
              "surface run fast path (docs/sweeps.md \"Performance\"); a 3D or finer mesh "
