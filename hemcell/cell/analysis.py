@@ -8,7 +8,7 @@ follows a delithiating one (or at the first lithiating step), so any protocol te
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -228,6 +228,23 @@ def cycle_summary(
         "max_electrode_volumetric_strain": strain_e,
         "max_particle_volumetric_strain": strain_p,
     }
+
+
+def cell_capacities(cyc: Mapping[str, Any], mass_g: float, pv: Any) -> dict[str, Any]:
+    """Each cycle's capacities as the cell delivers them: mAh (the specific capacity times
+    the working electrode's active mass, ``mass_g``) and mAh cm⁻² of electrode area (PyBaMM's
+    electrode width × height): what a full cell or a coin cell is reported in.
+
+    ``cyc`` holds ``discharge_capacity_mAh_per_g`` and ``charge_capacity_mAh_per_g`` (one
+    value per cycle); ``pv`` is the run's ``pybamm.ParameterValues``.
+    """
+    area_cm2 = float(pv["Electrode width [m]"]) * float(pv["Electrode height [m]"]) * 1e4
+    out: dict[str, Any] = {"electrode_area_cm2": area_cm2}
+    for kind in ("discharge", "charge"):
+        mah = [q * mass_g for q in cyc[f"{kind}_capacity_mAh_per_g"]]
+        out[f"{kind}_capacity_mAh"] = mah
+        out[f"{kind}_capacity_mAh_per_cm2"] = [q / area_cm2 for q in mah]
+    return out
 
 
 def _mean_voltage(steps: Sequence[StepData]) -> float | None:

@@ -742,19 +742,6 @@ def _stopped_by_model_event(done: Sequence[Any], raw: Sequence[str], n_expected:
         if "electrolyte" in last.lower() else None)
 
 
-def _cell_capacities(cyc: dict[str, Any], mass_g: float, pv: Any) -> dict[str, Any]:
-    """Each cycle's capacities as the cell delivers them: mAh (the specific capacity times
-    the working electrode's active mass, ``mass_g``) and mAh cm⁻² of electrode area (PyBaMM's
-    electrode width × height): what a full cell or a coin cell is reported in."""
-    area_cm2 = float(pv["Electrode width [m]"]) * float(pv["Electrode height [m]"]) * 1e4
-    out: dict[str, Any] = {"electrode_area_cm2": area_cm2}
-    for kind in ("discharge", "charge"):
-        mah = [q * mass_g for q in cyc[f"{kind}_capacity_mAh_per_g"]]
-        out[f"{kind}_capacity_mAh"] = mah
-        out[f"{kind}_capacity_mAh_per_cm2"] = [q / area_cm2 for q in mah]
-    return out
-
-
 def summarize(run: CellRun, timeseries: bool = True
               ) -> tuple[dict[str, Any], list[analysis.StepData], list]:
     """Summary dict (keys documented in docs/anode.md, "Outputs") plus the step data and cycles.
@@ -781,7 +768,7 @@ def summarize(run: CellRun, timeseries: bool = True
         "theoretical_capacity_mAh_per_g": theo,
         "theoretical_capacity_total_mAh_per_g": float(sum(theo.values())),
         "active_mass_g": run.mass_g,
-        **_cell_capacities(cyc, run.mass_g, run.parameter_values),
+        **analysis.cell_capacities(cyc, run.mass_g, run.parameter_values),
         "solve_time_s": run.solve_time_s,
         "termination": str(getattr(run.solution, "termination", "")),
         "completed": run.error is None,

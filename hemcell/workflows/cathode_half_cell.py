@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pybamm
 
+from hemcell.cell.analysis import cell_capacities
 from hemcell.cell.electrolytes import add_depletion_event
 from hemcell.cell.recipes import MIN_CELLS, Recipe, load_recipe, mesh_points
 from hemcell.errors import InputError, SimulationError
@@ -397,6 +398,8 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         "cathode_stoichiometry_end_of_step": theta_end,
         "step_terminations": [str(getattr(st, "termination", "")) for st in steps],
         "active_mass_g": run.mass_g,
+        **cell_capacities({"discharge_capacity_mAh_per_g": discharge,
+                           "charge_capacity_mAh_per_g": charge}, run.mass_g, pv),
         "nominal_capacity_Ah": float(pv["Nominal cell capacity [A.h]"]),
         "window_V": [float(run.si["cathode_lower_cutoff_potential"]),
                      float(run.si["cathode_upper_cutoff_potential"])],

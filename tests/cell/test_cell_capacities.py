@@ -33,3 +33,18 @@ def test_cell_capacities_are_the_charge_passed(recipe, protocol):
     for kind in ("discharge", "charge"):
         assert s[f"{kind}_capacity_mAh_per_cm2"][0] == pytest.approx(
             s[f"{kind}_capacity_mAh"][0] / area_cm2, rel=1e-12)
+
+
+def test_a_cathode_half_cell_reports_them_too():
+    """The cathode half cell's summary (its own writer) carries the same keys: mAh is the
+    specific capacity times the cathode's active mass, as PyBaMM's discharge capacity."""
+    from hemcell.workflows.cathode_half_cell import run_cell as run_cathode_cell
+    from hemcell.workflows.cathode_half_cell import summarize as summarize_cathode
+
+    run = run_cathode_cell("cathode_half_cell_sp", "cathode_hepba_femnnicuco",
+                           "Charge at 1C until 4 V")
+    s = summarize_cathode(run)
+    passed = abs(np.ptp(run.solution["Discharge capacity [A.h]"].entries)) * 1e3
+    assert s["charge_capacity_mAh"][0] == pytest.approx(passed, rel=1e-6)
+    assert s["charge_capacity_mAh_per_cm2"][0] == pytest.approx(
+        s["charge_capacity_mAh"][0] / s["electrode_area_cm2"], rel=1e-12)
