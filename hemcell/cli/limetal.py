@@ -388,5 +388,27 @@ def demo_cmd(out: OutOption = Path("hemcell-output/limetal"),
     """Bare vs coated side by side: rate, short cycling, symmetric, nucleation."""
     from hemcell.cli.demo_limetal import run_demo
 
-    run_demo(out)
+    h = run_demo(out)  # its headline numbers, bare vs coated (it printed only the folder)
+    for line in demo_lines(h):
+        typer.echo(line)
     typer.echo(f"results in {out}")
+
+
+def demo_lines(headline: dict[str, Any]) -> list[str]:
+    """The demo's headline numbers, one line per test, bare and coated side by side."""
+    def both(values: dict[str, Any], fmt: Any) -> str:
+        return ", ".join(f"{a} {fmt(v)}" for a, v in values.items())
+
+    rate = headline["rate_discharge_capacity_mAh_per_g"]
+    top = max(next(iter(rate.values())), key=float)
+    return [
+        f"Li||LFP at {top}C: {both({a: v[top] for a, v in rate.items()}, lambda v: f'{v:.1f}')}"
+        " mAh/g",
+        "Li||LFP retention after 100 cycles: "
+        + both(headline["capacity_retention_100_cycles"], lambda v: f"{100 * v:.1f} %"),
+        "Li||Li at 1 mA/cm2, failure: " + both(headline["symmetric_time_to_failure_h"],
+                                              lambda v: "none" if v is None
+                                              else hours_text(v)),
+        "Li on Cu, nucleation overpotential: "
+        + both(headline["nucleation_overpotential_mV"], lambda v: f"{v:.1f} mV"),
+    ]

@@ -42,3 +42,20 @@ def test_zn_symmetric_prints_the_life_without_exponent(tmp_path, capsys):
     assert code == 0
     assert "e+0" not in out
     assert "coated: CE 99.943 %, inventory life 17110 h (1.95 years)" in out
+
+
+def test_the_demo_prints_its_headline_numbers():
+    """`hemcell limetal demo` printed only 'results in DIR' though it computes the bare
+    and coated headline numbers."""
+    from hemcell.cli.limetal import demo_lines
+
+    lines = demo_lines({
+        "rate_discharge_capacity_mAh_per_g": {"bare": {"0.1": 152.6, "4": 115.3},
+                                              "coated": {"0.1": 152.7, "4": 115.4}},
+        "capacity_retention_100_cycles": {"bare": 0.885, "coated": 0.96},
+        "symmetric_time_to_failure_h": {"bare": 570.0, "coated": None},
+        "nucleation_overpotential_mV": {"bare": 237.8, "coated": 80.3}})
+    assert lines == ["Li||LFP at 4C: bare 115.3, coated 115.4 mAh/g",
+                     "Li||LFP retention after 100 cycles: bare 88.5 %, coated 96.0 %",
+                     "Li||Li at 1 mA/cm2, failure: bare 570 h, coated none",
+                     "Li on Cu, nucleation overpotential: bare 237.8 mV, coated 80.3 mV"]
