@@ -61,10 +61,11 @@ OPTIMISATION: dict[str, str] = {"residual": "-O1", "jacobian": "-O1"}
 #: pow(x, −0.333…) is up to 8 and 30 ulp off there, its exponent being −1/3 rounded; within
 #: 1 and 5 ulp for 10⁻³ ≤ x ≤ 2). Any other x (zero, negative, subnormal, huge, inf, NaN)
 #: and any other exponent go to glibc's ``pow`` unchanged, so a NaN or inf in a residual
-#: stays one and IDA fails as it did. The alloying stages' one-sided factor (y₊ + δ)^(2/3)
-#: − δ^(2/3) takes the same power: it is evaluated without that difference
-#: (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`, through r = (y₊ + δ)^(−1/3)),
-#: whose cancellation left nearly exhausted stages a current set by round-off.
+#: stays one and IDA fails as it did. Not used for y = 2/3: alloying's one-sided factor
+#: (y₊ + δ)^(2/3) − δ^(2/3) (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`)
+#: is exactly 0 for an exhausted stage because both of its powers are glibc's of the same
+#: argument at run time; a faster 2/3 power an ulp off, times the branch's capped e^40,
+#: moved the residual by 2 % of its largest entry.
 #: docs/anode.md "Numerics", "Compiled residual".
 FAST_POWERS_C = r"""#include <math.h>
 #include <stdint.h>

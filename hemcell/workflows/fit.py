@@ -1426,8 +1426,9 @@ class FitProblem(_Problem):
         failed; if that solves, the data set runs interpreted from now on. A safeguard: the
         compiled single-particle anode failed at t = 0 at 0, 10 and 24 degC on a synthetic
         0.5 A/g curve while the interpreted one solved, until the alloying stages' front
-        factor lost its cancellation (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`);
-        compiled and interpreted runs now agree to round-off.
+        factor took both its powers at run time
+        (:func:`hemcell.cell.mechanisms.base.one_sided_front_factor`); compiled and
+        interpreted runs now agree to round-off.
 
         Raises
         ------

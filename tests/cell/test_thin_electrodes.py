@@ -31,7 +31,7 @@ def _mesh(params: str, thickness: str) -> dict[str, int]:
     from hemcell.cell.cathodes import half_cell_values
     from hemcell.workflows.cathode_half_cell import _values
 
-    si, _ = _values(params, [f"cathode_thickness={thickness}"])
+    si, _ = _values(params, [f"cathode_thickness={thickness}"], RECIPE)
     model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
     return electrode_mesh(model, load_recipe(RECIPE), half_cell_values(params, si))
 
