@@ -635,7 +635,7 @@ def solve_cell(
             hint="check the step's current and cut-off (a step whose cut-off is already "
             "crossed cannot start)",
         )
-    err = _check_completion(sol, setup.protocol, setup.cycles, errors.error)
+    err = check_completion(sol, setup.protocol, setup.cycles, errors.error)
     return CellRun(
         setup.recipe,
         setup.parameter_set,
@@ -652,7 +652,7 @@ def solve_cell(
     )
 
 
-def _check_completion(
+def check_completion(
     sol: Any, protocol: str, cycles: int, solver_error: BaseException | None = None
 ) -> SimulationError | None:
     """A :class:`SimulationError` naming the first step that did not run, or ``None``.

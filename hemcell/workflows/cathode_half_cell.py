@@ -235,7 +235,7 @@ def run_cell(
                                  atol=rec.solver["atol"])
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment, solver=solver,
                             var_pts=var_pts)
-    from hemcell.workflows.anode import ExperimentCallback, _check_completion
+    from hemcell.workflows.anode import ExperimentCallback, check_completion
 
     errors = ExperimentCallback(progress)
     first = protocol.split(";")[0].strip()
@@ -249,7 +249,7 @@ def run_cell(
     if sol is None or type(sol).__name__ == "EmptySolution":
         raise SimulationError("the first step could not start", step=first, time_s=0.0,
                               hint="check the step's current and cut-off")
-    err = _check_completion(sol, protocol, cycles, errors.error)
+    err = check_completion(sol, protocol, cycles, errors.error)
     return CathodeHalfCellRun(rec, str(params), si, pv, protocol, steps_A, mass, sol,
                               elapsed, err, var_pts)
 
