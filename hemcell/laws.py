@@ -176,6 +176,12 @@ def film_ohmic_drop_V(current_density_A_per_m2: float, thickness_m: float,
                                                                    conductivity_S_per_m)
 
 
+#: What a user changes when a coating's film resistance h/κ_c exceeds the interface
+#: resistance measured on the coated cell (the rule leaves no charge-transfer share).
+_FILM_HINT = ("the film's h/kappa_c takes the whole measured resistance: lower "
+              "coating_thickness or raise coating_ionic_conductivity")
+
+
 def exchange_current_from_resistance(
     symmetric_cell_resistance_ohm: float,
     electrode_area_m2: float,
@@ -209,9 +215,10 @@ def exchange_current_from_resistance(
     r_interface = symmetric_cell_resistance_ohm * electrode_area_m2 / interfaces
     r_ct = r_interface - film_resistance_ohm_m2
     if r_ct <= 0:
-        raise InputError("coating film resistance h/kappa_c", film_resistance_ohm_m2,
+        raise InputError("coating film resistance h/kappa_c",
+                         f"{film_resistance_ohm_m2:.3g} Ohm m**2",
                          f"less than the measured interface resistance {r_interface:.3g} "
-                         "Ohm m**2", hint="raise coating_ionic_conductivity")
+                         "Ohm m**2", hint=_FILM_HINT)
     return thermal_voltage_V(temperature_K) / r_ct
 
 
@@ -228,10 +235,10 @@ def coated_exchange_current(bare_exchange_current_A_per_m2: float,
     r_bare = bare_resistance_ohm * electrode_area_m2 / interfaces
     r_coated = coated_resistance_ohm * electrode_area_m2 / interfaces - film_resistance_ohm_m2
     if r_coated <= 0:
-        raise InputError("coating film resistance h/kappa_c", film_resistance_ohm_m2,
+        raise InputError("coating film resistance h/kappa_c",
+                         f"{film_resistance_ohm_m2:.3g} Ohm m**2",
                          "less than the measured coated interface resistance "
-                         f"{r_coated + film_resistance_ohm_m2:.3g} Ohm m**2",
-                         hint="raise coating_ionic_conductivity")
+                         f"{r_coated + film_resistance_ohm_m2:.3g} Ohm m**2", hint=_FILM_HINT)
     return bare_exchange_current_A_per_m2 * r_bare / r_coated
 
 

@@ -231,6 +231,31 @@ class GeometrySpec:
                     f"below {SET_NAMES['fillet_radius_m']} {_um(self.fillet_radius_m)} (in "
                     "the concave fillet the coating's outer surface has radius r_f - h)",
                     hint="raise nucleus_fillet_radius (--set nucleus_fillet_radius=...)")
+        if self.kind in ("sinusoid", "random") and self.coating_thickness_m > 0:
+            radius = self.smallest_trough_radius_m()
+            if self.coating_thickness_m >= radius:
+                raise InputError(
+                    "coating_thickness", _um(self.coating_thickness_m),
+                    f"below {_um(radius)}, the smallest radius of curvature of the surface's "
+                    "troughs (the coating's outer surface, the Li surface moved by h along "
+                    "its normal, folds over itself where h reaches it"
+                    + (": W²/(4π² A) for the sinusoid" if self.kind == "sinusoid" else "")
+                    + ")",
+                    hint=f"lower coating_thickness, or {SET_NAMES['amplitude_m']}, or raise "
+                    f"{SET_NAMES['width_m']}" if self.kind == "sinusoid" else
+                    f"lower coating_thickness or {SET_NAMES['amplitude_m']}")
+
+    def smallest_trough_radius_m(self) -> float:
+        """Smallest radius of curvature [m] where the surface is concave seen from the
+        electrolyte (a trough: centre of curvature above it), from κ = y'' / (1 + y'²)^(3/2)
+        on 2049 points; ``inf`` where there is none (flat). A coating thicker than it has
+        an outer surface that folds over itself (gmsh then hung or DOLFINx aborted)."""
+        x = np.linspace(0.0, self.width_m, 2049)
+        _, _, nx, ny = self.profile(x)
+        dy = -nx / ny
+        curvature = np.gradient(dy, x) * ny**3
+        peak = float(np.max(curvature))
+        return 1.0 / peak if peak > 0 else math.inf
 
     @property
     def coated(self) -> bool:
