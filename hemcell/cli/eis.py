@@ -49,6 +49,7 @@ def app(
     processes.png, summary.json (charge_transfer_resistance_ohm, circuit, kk_residual_max,
     activation_energy_kJ_per_mol with >= 3 temperatures, then arrhenius.png)."""
     from hemcell.errors import InputError
+    from hemcell.units import parse_temperatures_K
     from hemcell.workflows import eis
 
     if cell not in eis.CELLS:
@@ -68,8 +69,9 @@ def app(
     defaults = eis.EISRequest(cell=cell)
     recipe = defaults.recipe if recipe is None else recipe
     params = defaults.params if params is None else params
-    extra, _ = eis.split_overrides(set_ or ())
-    temps = eis.parse_temperatures(temperatures, extra) if temperatures is not None else []
+    eis.split_overrides(set_ or ())  # refuses a bad --set before anything runs
+    temps = (parse_temperatures_K(temperatures, "--temperatures")
+             if temperatures is not None else [])
     req = eis.EISRequest(cell=cell, anodes=anodes[anode],
                          frequencies_Hz=tuple(eis.parse_frequencies(frequencies)),
                          temperatures_K=tuple(temps), overrides=tuple(set_ or ()),

@@ -128,28 +128,6 @@ def parse_frequencies(text: str) -> np.ndarray:
     return np.unique(f)
 
 
-def parse_temperatures(text: str, extra: Mapping[str, float] | None = None,
-                       field: str = "--temperatures") -> list[float]:
-    """``25,35,45,55degC``, ``298.15,308.15K`` or a unit per item (``25degC,308.15K``) → kelvin
-    (:func:`hemcell.units.parse_temperatures_K`, the one parser of temperature lists).
-
-    A number without a unit takes the unit of the last item (``25,35degC``). The
-    electrolyte's temperature policy (a warning outside the range of its fits, exit 2
-    at the diffusivity fit's divergence) applies per spectrum, where the electrolyte is
-    known (:func:`hemcell.materials.lipf6_electrolyte.electrolyte_temperature_warnings`).
-    ``extra`` is not read (kept for callers that pass the ``--set`` EIS values);
-    ``field`` names the input in errors (a fit spec's ``model.temperature``).
-
-    Raises
-    ------
-    InputError
-        Malformed text, no unit, a temperature at or below 0 K, or one given twice.
-    """
-    from hemcell.units import parse_temperatures_K
-
-    return parse_temperatures_K(text, field)
-
-
 def split_overrides(overrides: Sequence[str]) -> tuple[dict[str, float], list[str]]:
     """Separate ``--set`` entries of :data:`EIS_PARAMETERS` (returned in SI) from set ones.
 

@@ -2085,7 +2085,7 @@ class ImpedanceProblem(_Problem):
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
-        from hemcell.workflows.eis import parse_temperatures
+        from hemcell.units import parse_temperatures_K
 
         self._init_common(spec)
         m = spec.model
@@ -2100,7 +2100,7 @@ class ImpedanceProblem(_Problem):
         self.temperature_K = None
         if t is not None:
             kelvin = [] if isinstance(t, list | dict) else \
-                parse_temperatures(str(t), field="model.temperature")
+                parse_temperatures_K(str(t), "model.temperature")
             if len(kelvin) != 1:
                 raise InputError("model.temperature", t, "one temperature with a unit, "
                                  "e.g. 45 degC or 318.15 K (one spectrum per data set)")

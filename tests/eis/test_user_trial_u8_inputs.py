@@ -143,18 +143,18 @@ def test_an_anode_protocol_that_does_not_end_with_a_rest_is_refused():
     ("25degC,308.15K", [298.15, 308.15]), ("25degC, 35 degC", [298.15, 308.15])])
 def test_temperatures_take_a_unit_per_item_or_one_at_the_end(text, kelvin):
     """`--temperatures 250K,260K` (a unit on each, as one writes them) was refused."""
-    from hemcell.workflows.eis import parse_temperatures
+    from hemcell.units import parse_temperatures_K
 
-    assert parse_temperatures(text) == pytest.approx(kelvin)
+    assert parse_temperatures_K(text, "--temperatures") == pytest.approx(kelvin)
 
 
 @pytest.mark.parametrize("text", ["25", "25,35", "25degC,25degC", "-300degC",
                                   "25degC,"])
 def test_temperatures_without_a_unit_twice_or_below_0_K_are_refused(text):
-    from hemcell.workflows.eis import parse_temperatures
+    from hemcell.units import parse_temperatures_K
 
     with pytest.raises(InputError) as err:
-        parse_temperatures(text)
+        parse_temperatures_K(text, "--temperatures")
     assert err.value.field == "--temperatures"
 
 
