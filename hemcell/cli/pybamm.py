@@ -32,7 +32,10 @@ def cc_discharge(
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
 ) -> None:
-    """Constant-current discharge of a Li half-cell to the lower cut-off; write summary.json."""
+    """Constant-current discharge of a Li half-cell to the lower cut-off; write summary.json.
+
+    Prints the capacity in mAh and mAh/cm2 of electrode area and the mean voltage.
+    """
     from hemcell.runinfo import write_run_record, write_summary
 
     setup = Setup(params, model, initial_stoichiometry, tuple(set_ or ()))
@@ -40,4 +43,12 @@ def cc_discharge(
     out.mkdir(parents=True, exist_ok=True)
     write_summary(out, summary)
     write_run_record(out, {"setup": setup.__dict__, "c_rate": c_rate})
-    typer.echo(f"discharge capacity {summary['discharge_capacity_Ah']:.6g} A.h; results in {out}")
+    typer.echo(capacity_line(summary) + f"; results in {out}")
+
+
+def capacity_line(summary: dict) -> str:
+    """The discharge in the units a cell is reported in: mAh, mAh/cm2 of electrode area
+    and the mean voltage (``summary.json`` keeps the A.h and W.h PyBaMM gives)."""
+    return (f"discharge capacity {summary['discharge_capacity_Ah'] * 1e3:.4g} mAh "
+            f"({summary['discharge_capacity_mAh_per_cm2']:.4g} mAh/cm2), mean voltage "
+            f"{summary['average_voltage_V']:.4g} V")
