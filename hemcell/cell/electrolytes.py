@@ -183,6 +183,30 @@ def _transport_at(function: Any, concentration_mol_per_m3: float, temperature_K:
     return float(value.evaluate()) if isinstance(value, pybamm.Symbol) else float(value)
 
 
+def separator_resistance_ohm(pv: pybamm.ParameterValues) -> float:
+    r"""Ohmic resistance of the separator's electrolyte at the start of a run [Ω].
+
+    .. math:: R_s = \frac{L_s}{\kappa(c_0, T)\,\varepsilon_s^{b_s}\,A\,n}
+
+    with the separator thickness :math:`L_s`, porosity :math:`\varepsilon_s` and
+    Bruggeman exponent :math:`b_s` (the effective conductivity of a porous medium,
+    κ ε^b: Bruggeman, Ann. Phys. 416 (1935) 636; the model's own separator law), the
+    electrolyte conductivity κ at its initial concentration :math:`c_0` and the ambient
+    temperature, the electrode area A (width × height) and n electrodes in parallel.
+    Any current I drops at least I R_s across the separator before a concentration
+    gradient forms (the electrodes' electrolyte, solid, kinetics and depletion add to it).
+    """
+    c0 = float(pv["Initial concentration in electrolyte [mol.m-3]"])
+    kappa_S_per_m = _transport_at(pv["Electrolyte conductivity [S.m-1]"], c0,
+                                  float(pv["Ambient temperature [K]"]))
+    area_m2 = (float(pv["Electrode width [m]"]) * float(pv["Electrode height [m]"])
+               * float(pv["Number of electrodes connected in parallel to make a cell"]))
+    porosity = float(pv["Separator porosity"])
+    bruggeman = float(pv["Separator Bruggeman coefficient (electrolyte)"])
+    return float(pv["Separator thickness [m]"]) / (kappa_S_per_m * porosity**bruggeman
+                                                   * area_m2)
+
+
 def constant_transport_warnings(pv: pybamm.ParameterValues) -> list[str]:
     """The warning of a cell away from 298.15 K whose PyBaMM electrolyte conductivity and
     diffusivity do not depend on temperature at all (the full cells' Prada2013 and

@@ -358,6 +358,37 @@ def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: 
                              f"{initial_voltage_V:.4g} V (the cell already meets {v:g} V)")
 
 
+def check_ohmic_drop(parsed: Sequence[pybamm.step.BaseStep], shown: Sequence[str],
+                     window_V: tuple[float, float], resistance_ohm: float,
+                     mass_g: float) -> None:
+    """Refuse a constant-current step whose ohmic drop alone spans the voltage window.
+
+    A current I drops at least I R_s across the separator's electrolyte the moment it
+    flows (``resistance_ohm``: :func:`hemcell.cell.electrolytes.separator_resistance_ohm`);
+    the cell's voltage starts inside its window [V_low, V_high], so when I R_s > V_high −
+    V_low the step's voltage is past its cut-off at its start, at any state of charge: no
+    such step can run (the solver fails at t = 0 or the step ends before it starts).
+    ``parsed`` are the PyBaMM steps in A, ``shown`` the steps as the user wrote them.
+    """
+    span_V = window_V[1] - window_V[0]
+    max_A = span_V / resistance_ohm
+    for raw, step in zip(shown, parsed, strict=True):
+        if type(step).__name__ != "Current" or not isinstance(step.value, (int, float)):
+            continue
+        amps = abs(float(step.value))
+        if amps > max_A:
+            raise InputError(
+                "--protocol step", raw,
+                f"a current below {max_A:.3g} A ({max_A / mass_g:.3g} A/g of active "
+                f"material): {amps:.3g} A drops {amps * resistance_ohm:.3g} V across the "
+                f"separator's electrolyte alone (R = {resistance_ohm:.3g} Ohm), more than "
+                f"the {window_V[0]:g}-{window_V[1]:g} V window, so the step would be past "
+                "its cut-off at its start",
+                hint="R = L/(kappa eps^b A) at the initial electrolyte concentration and the "
+                "ambient temperature; the electrodes' own drops add to it (docs/anode.md, "
+                "'Running it')")
+
+
 def build_experiment(
     protocol: str,
     mass_g: float,
@@ -367,6 +398,7 @@ def build_experiment(
     duration_capacity_Ah: float | None = None,
     initial_voltage_V: float | None = None,
     window_V: tuple[float, float] | None = None,
+    ohmic_resistance_ohm: float | None = None,
 ) -> tuple[pybamm.Experiment, list[str]]:
     """A :class:`pybamm.Experiment` from a protocol text.
 
@@ -393,6 +425,10 @@ def build_experiment(
         inside an Experiment PyBaMM moves a model's own voltage events 1 V outwards, so
         such a step would otherwise run 1 V past the window (to -0.99 V vs Li in a
         half-cell).
+    ohmic_resistance_ohm
+        The cell's ohmic resistance at its start [Ω] (with ``window_V``): a constant
+        current whose drop across it spans the window is refused
+        (:func:`check_ohmic_drop`).
 
     Returns
     -------
@@ -438,6 +474,8 @@ def build_experiment(
         parsed.append(step)
     if period is not None:
         check_output_points(period, period_s, parsed, cycles)
+    if ohmic_resistance_ohm is not None and window_V is not None:
+        check_ohmic_drop(parsed, raw_steps, window_V, ohmic_resistance_ohm, mass_g)
     if initial_voltage_V is not None:
         check_first_step_can_start(parsed[0], initial_voltage_V, shown=raw_steps[0])
     return pybamm.Experiment([tuple(parsed)] * cycles), steps

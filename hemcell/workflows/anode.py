@@ -27,7 +27,11 @@ from hemcell.cell.capacity import (
     theoretical_capacity,
 )
 from hemcell.cell.compiled import compile_plan
-from hemcell.cell.electrolytes import add_depletion_event, measured_range_report
+from hemcell.cell.electrolytes import (
+    add_depletion_event,
+    measured_range_report,
+    separator_resistance_ohm,
+)
 from hemcell.cell.electrolytes import describe as describe_half_cell
 from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.options import model_options
@@ -353,7 +357,8 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
         protocol, mass, cycles, period, nominal_capacity_Ah=nominal,
         duration_capacity_Ah=max(nominal, capacity_Ah(theo, mass)),
         initial_voltage_V=initial_voltage_V(pv, rec.cell),
-        window_V=(float(pv["Lower voltage cut-off [V]"]), float(pv["Upper voltage cut-off [V]"])))
+        window_V=(float(pv["Lower voltage cut-off [V]"]), float(pv["Upper voltage cut-off [V]"])),
+        ohmic_resistance_ohm=separator_resistance_ohm(pv))
     return CellSetup(rec, ps, si, inv, pv, mass, theo, protocol, cycles, experiment, steps_A)
 
 
@@ -615,6 +620,16 @@ def solve_cell(
     try:
         sol = _solve_with_dense_retry(sim, dict(inputs or {}), errors)
     except pybamm.SolverError as exc:
+        if "infeasible due to exceeded bounds at initial conditions" in str(exc):
+            raise SimulationError(
+                "no step could start: each step's voltage is past its cut-off the moment "
+                "its current flows (PyBaMM: every step infeasible at its initial "
+                "conditions); nothing ran, so no results were kept",
+                step=first,
+                time_s=0.0,
+                hint="a smaller current: the cell's ohmic and kinetic drops at this one "
+                "exceed the distance from its voltage to the cut-off",
+            ) from None
         raise SimulationError(
             f"solver failed in the first step, before any step finished, so no results "
             f"were kept (PyBaMM returns no partial solution then): {exc}",
