@@ -43,6 +43,7 @@ Uncertainty (Bates & Watts 1988, ch. 2; Raue et al., Bioinformatics 25 (2009) 19
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -316,18 +317,48 @@ def _active_mass(entry: Mapping[str, Any], k: int, command: str) -> float | str 
     return mass
 
 
+def one_temperature_K(text: Any, field_name: str, several: str) -> float:
+    """One temperature with its unit (``25 degC``, ``298.15 K``) [K], read by the one
+    parser of temperatures, :func:`hemcell.units.parse_temperatures_K`.
+
+    Parameters
+    ----------
+    several
+        The hint for a list or several temperatures (where they belong instead).
+
+    Raises
+    ------
+    InputError
+        Naming ``field_name``: what ``parse_temperatures_K`` refuses (no unit: 25 could be
+        degC or K; a unit that is not a temperature; T <= 0 K), anything but a number or
+        text, or more than one temperature.
+    """
+    from hemcell.units import parse_temperatures_K
+
+    one = "one temperature with its unit, e.g. 25 degC or 298.15 K"
+    if not isinstance(text, str | int | float) or isinstance(text, bool):
+        raise InputError(field_name, text, one,
+                         hint=several if isinstance(text, list | tuple) else None)
+    try:
+        kelvin = parse_temperatures_K(str(text), field_name)
+    except InputError:  # its wording is a list's (`--temperatures`): this field takes one
+        bare = re.fullmatch(r"\s*[-+]?[\d.]+(e[-+]?\d+)?\s*", str(text), re.IGNORECASE)
+        raise InputError(field_name, text, f"{one}, above 0 K",
+                         hint="a bare number could be degC or K" if bare else None) from None
+    if len(kelvin) != 1:
+        raise InputError(field_name, text, one, hint=several)
+    return kelvin[0]
+
+
 def _data_temperature(entry: Mapping[str, Any], k: int, command: str) -> float | None:
-    """A data set's ``temperature`` [K] (``25 degC``, ``298.15 K``), or None when not given.
+    """A data set's ``temperature`` [K] (:func:`one_temperature_K`), or None when not given.
 
     Raises
     ------
     InputError
         Naming ``data[k].temperature``: a command that runs every data set at one
-        temperature, a number without its unit (25 could be degC or K), a unit that is not
-        a temperature, or T <= 0 K.
+        temperature, or what :func:`one_temperature_K` refuses.
     """
-    from hemcell.units import parse_quantity_text, to_si
-
     if "temperature" not in entry:
         return None
     text, field_name = entry["temperature"], f"data[{k}].temperature"
@@ -337,21 +368,8 @@ def _data_temperature(entry: Mapping[str, Any], k: int, command: str) -> float |
         raise InputError(field_name, text, f"no temperature per data set for {command} (only "
                          f"for {', '.join(TEMPERATURE_COMMANDS)})",
                          hint=f"{command} runs every data set at {where}")
-    allowed = "a temperature with its unit, e.g. 25 degC or 298.15 K"
-    if not isinstance(text, str | int | float) or isinstance(text, bool):
-        raise InputError(field_name, text, allowed, hint="one temperature per data set: a "
-                         "curve measured at several temperatures is one data set each"
-                         if isinstance(text, list) else None)
-    try:
-        value, unit = parse_quantity_text(str(text), field_name)
-    except InputError:
-        raise InputError(field_name, text, allowed) from None
-    if unit == "dimensionless":
-        raise InputError(field_name, text, allowed, hint="a bare number could be degC or K")
-    kelvin = to_si(value, unit, "K", field_name)
-    if not kelvin > 0:
-        raise InputError(field_name, text, f"{allowed}, above 0 K")
-    return kelvin
+    return one_temperature_K(text, field_name, "one temperature per data set: a curve "
+                             "measured at several temperatures is one data set each")
 
 
 def on_active_mass(d: DataSpec, values: np.ndarray, per_mass: bool, what: str,
@@ -2085,7 +2103,6 @@ class ImpedanceProblem(_Problem):
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
-        from hemcell.units import parse_temperatures_K
 
         self._init_common(spec)
         m = spec.model
@@ -2097,14 +2114,9 @@ class ImpedanceProblem(_Problem):
             self.anode = str(m["anode"])
             self.base_set_name = li_anode_set_name(self.anode, "model.anode")
         t = m.get("temperature")
-        self.temperature_K = None
-        if t is not None:
-            kelvin = [] if isinstance(t, list | dict) else \
-                parse_temperatures_K(str(t), "model.temperature")
-            if len(kelvin) != 1:
-                raise InputError("model.temperature", t, "one temperature with a unit, "
-                                 "e.g. 45 degC or 318.15 K (one spectrum per data set)")
-            self.temperature_K = kelvin[0]
+        self.temperature_K = None if t is None else one_temperature_K(
+            t, "model.temperature", "one spectrum temperature per fit: spectra at several "
+            "temperatures are fitted one spec each")
         soc = m.get("soc")
         if soc is not None:  # the range is the command's (li-lfp takes 0: LiFePO4)
             from hemcell.workflows.eis import check_anode_soc
