@@ -234,7 +234,7 @@ def run_cell(
     solver = pybamm.IDAKLUSolver(rtol=rec.solver["rtol"],
                                  atol=rec.solver["atol"])
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment, solver=solver,
-                            var_pts=var_pts)
+                            var_pts={**model.default_var_pts, **var_pts})
     from hemcell.workflows.anode import ExperimentCallback, check_completion
 
     errors = ExperimentCallback(progress)
@@ -277,8 +277,16 @@ def electrode_mesh(model: pybamm.BaseModel, recipe: Recipe, pv: pybamm.Parameter
     runs with 136; at 10 µm 20 cells fail at the start or at the first couple step of the
     OCP, 10 and fewer run. The sets' 68 µm electrodes (39–57 diameters) keep the
     recipe's 20 cells.
+
+    Only the domains the model's equations are on (:func:`solved_mesh_names`) are
+    returned, and a recipe ``mesh:`` entry of another domain is refused (exit 2):
+    PyBaMM's half cell keeps a negative-electrode x domain and the defaults of domains
+    it never solves on (``r_n``, ``R_p``, ``y``, ...), and a cathode half cell's
+    ``mesh: {x_n: 5}`` or an SPM's ``x_p`` changed nothing without a word.
     """
-    var_pts = mesh_points(model.default_var_pts, recipe)
+    solved = solved_mesh_names(model)
+    var_pts = mesh_points({k: v for k, v in model.default_var_pts.items() if k in solved},
+                          recipe)
     for key, electrode in ELECTRODE_MESH.items():
         thickness = f"{electrode} electrode thickness [m]"
         radius = f"{electrode} particle radius [m]"
@@ -286,6 +294,27 @@ def electrode_mesh(model: pybamm.BaseModel, recipe: Recipe, pv: pybamm.Parameter
             diameters = float(pv[thickness]) / (2 * float(pv[radius]))
             var_pts[key] = min(var_pts[key], max(MIN_CELLS, int(diameters)))
     return var_pts
+
+
+def solved_mesh_names(model: pybamm.BaseModel) -> list[str]:
+    """Names of the spatial variables (``x_s``, ``x_p``, ``r_p``, ...) of the domains the
+    model's equations are on: the domains, primary or auxiliary, of its differential and
+    algebraic variables, each with a range in the model's geometry (the current
+    collector of a 1D cell is a point and has none).
+
+    PyBaMM's half cell (``{"working electrode": "positive"}``) keeps a negative-electrode
+    domain in its geometry and mesh (its x coordinate starts at the base set's
+    negative-electrode thickness) with no equation on it; an SPM solves on its particles
+    only (its electrode-x outputs are broadcasts).
+    """
+    domains: set[str] = set()
+    for var in (*model.rhs, *model.algebraic):
+        for names in var.domains.values():
+            domains.update(names)
+    geometry = model.default_geometry
+    return [str(name) for domain in geometry if domain in domains
+            for name, extent in geometry[domain].items()
+            if isinstance(extent, dict) and "min" in extent]
 
 
 def _steps(sol: Any) -> list[Any]:
