@@ -7,16 +7,46 @@ a :class:`~hemcell.errors.DependencyError`.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption, SetOption
-from hemcell.errors import DependencyError, InputError
+from hemcell.errors import DependencyError, HemcellError, InputError
+
+
+def _mpi_rank() -> int:
+    """This process's rank in ``MPI.COMM_WORLD`` (0 without mpi4py)."""
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        return 0
+    return int(MPI.COMM_WORLD.rank)
+
+
+class _ReportOnRankZero(TyperGroup):
+    """The ``surface`` commands, which run on every rank under ``mpiexec -n N``: a
+    refusal, a failed run or a usage error is reported by rank 0 alone, and every rank
+    exits with its code (2 for bad input). Each rank meets the same error: the inputs are
+    the same on all ranks, and the model raises its errors from collective checks (global
+    reductions, PETSc's converged reason). A Python error that is no hemcell error (a bug)
+    is still reported by every rank that meets it.
+    """
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (HemcellError, typer.exceptions.TyperException) as exc:
+            if _mpi_rank() == 0:
+                raise
+            raise typer.Exit(int(getattr(exc, "exit_code", 2))) from exc
+
 
 app = typer.Typer(
     help="Coated vs bare Li surface (2D FEniCSx): Li⁺ transport, deposition kinetics, stress.",
     no_args_is_help=True,
+    cls=_ReportOnRankZero,
 )
 
 _Geometry = Annotated[str, typer.Option("--geometry", help="flat | sinusoid | nucleus | random")]
@@ -53,6 +83,32 @@ def _require_fenicsx() -> None:
             f"the surface model needs DOLFINx and gmsh ({exc})",
             hint="pip install 'hemcell[fem]' (Python >= 3.12)",
         ) from exc
+
+
+def _refuse_zero_coating(set_: list[str] | None, case: str | None = None) -> None:
+    """Refuse ``--set coating_thickness=0`` (in any unit, or none) saying that a zero coating
+    is the bare case, ``--case bare`` (for ``case`` ``bare``: that it has no coating).
+
+    The coated case is not the bare one at h → 0: its Li (or Zn) interface keeps the coated
+    set's kinetics, the coated-interface rule i₀ = bare i₀ · r_bare / (r_coated − h/κ_c)
+    (64/44 Ω for Li at h = 0) with the coated activation energy (docs/surface.md,
+    "Parameters"), so a zero-thickness coating is not run as bare.
+    """
+    from hemcell.params import registry
+    from hemcell.params.uses import override_items
+    from hemcell.units import parse_quantity_text
+
+    for key, text in override_items(set_):
+        if key != "coating_thickness" or parse_quantity_text(text, f"--set {key}")[0] != 0.0:
+            continue
+        hint = ("--case bare has no coating: leave out --set coating_thickness"
+                if case == "bare" else
+                "a zero coating is the bare case: run --case bare (compare solves it next to "
+                "the coated case). The coated case at h = 0 is not bare: its interface keeps "
+                "the coated kinetics (i0 by the coated-interface rule, x 64/44 for Li, and the "
+                "coated activation energy)")
+        raise InputError("--set coating_thickness", text, "a coating thickness in "
+                         f"{registry()[key].allowed_range()}, with its unit", hint=hint)
 
 
 def _control(value: str) -> str:
@@ -177,6 +233,7 @@ def run(
 
     With --dim 3: the 3D cell (steady; mechanics metrics null).
     """
+    _refuse_zero_coating(set_, case)
     _require_fenicsx()
     geometry = _dim(dim, transient, geometry)
     duration_s = _transient_options(transient, duration_s, dt_s, fixed_surface, linear_solver)
@@ -234,6 +291,7 @@ def compare(
     With --transient: both integrated in time; amplitude.png shows amplitude vs time
     for bare and coated together. With --dim 3: bare vs coated_thin on the 3D cell.
     """
+    _refuse_zero_coating(set_)
     _require_fenicsx()
     geometry = _dim(dim, transient, geometry)
     duration_s = _transient_options(transient, duration_s, dt_s, fixed_surface, linear_solver)
@@ -294,6 +352,7 @@ def seeds(
     overwrite: OverwriteOption = False,
 ) -> None:
     """Bare vs coated over seeds (roughness_seed = sei_seed = k): seeds.json/.csv."""
+    _refuse_zero_coating(set_)
     _require_fenicsx()
     from hemcell.workflows.surface import seed_statistics
 
@@ -387,6 +446,7 @@ def phasefield(
     if case not in ("bare", "coated", "both"):
         raise InputError("--case", case, "bare | coated | both")
     both = case == "both"
+    _refuse_zero_coating(set_, case)
     control = _control(control)
     for c in (("bare", "coated") if both else (case,)):  # exit 2 before anything runs
         p, _ = resolve_phasefield(c, metal, set_ or [], _positive_time("--duration-s", duration_s),
