@@ -361,26 +361,33 @@ def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: 
 def check_ohmic_drop(parsed: Sequence[pybamm.step.BaseStep], shown: Sequence[str],
                      window_V: tuple[float, float], resistance_ohm: float,
                      mass_g: float) -> None:
-    """Refuse a constant-current step whose ohmic drop alone spans the voltage window.
+    """Refuse a constant-current or constant-power step whose ohmic drop alone spans the
+    voltage window.
 
     A current I drops at least I R_s across the separator's electrolyte the moment it
     flows (``resistance_ohm``: :func:`hemcell.cell.electrolytes.separator_resistance_ohm`);
     the cell's voltage starts inside its window [V_low, V_high], so when I R_s > V_high −
     V_low the step's voltage is past its cut-off at its start, at any state of charge: no
-    such step can run (the solver fails at t = 0 or the step ends before it starts).
-    ``parsed`` are the PyBaMM steps in A, ``shown`` the steps as the user wrote them.
+    such step can run (the solver fails at t = 0 or the step ends before it starts). A
+    power P draws I = P/V ≥ P/V_high inside the window. ``parsed`` are the PyBaMM steps
+    in A or W, ``shown`` the steps as the user wrote them.
     """
     span_V = window_V[1] - window_V[0]
     max_A = span_V / resistance_ohm
     for raw, step in zip(shown, parsed, strict=True):
-        if type(step).__name__ != "Current" or not isinstance(step.value, (int, float)):
+        kind = type(step).__name__
+        if kind not in ("Current", "Power") or not isinstance(step.value, (int, float)):
             continue
-        amps = abs(float(step.value))
+        amps = abs(float(step.value)) / (window_V[1] if kind == "Power" else 1.0)
         if amps > max_A:
+            allowed = (f"a current below {max_A:.3g} A ({max_A / mass_g:.3g} A/g of active "
+                       "material)" if kind == "Current" else
+                       f"a power below {max_A * window_V[1]:.3g} W")
+            drawn = (f"{amps:.3g} A" if kind == "Current" else
+                     f"{abs(float(step.value)):.3g} W draws at least {amps:.3g} A, which")
             raise InputError(
                 "--protocol step", raw,
-                f"a current below {max_A:.3g} A ({max_A / mass_g:.3g} A/g of active "
-                f"material): {amps:.3g} A drops {amps * resistance_ohm:.3g} V across the "
+                f"{allowed}: {drawn} drops {amps * resistance_ohm:.3g} V across the "
                 f"separator's electrolyte alone (R = {resistance_ohm:.3g} Ohm), more than "
                 f"the {window_V[0]:g}-{window_V[1]:g} V window, so the step would be past "
                 "its cut-off at its start",
@@ -427,7 +434,7 @@ def build_experiment(
         half-cell).
     ohmic_resistance_ohm
         The cell's ohmic resistance at its start [Ω] (with ``window_V``): a constant
-        current whose drop across it spans the window is refused
+        current or power whose drop across it spans the window is refused
         (:func:`check_ohmic_drop`).
 
     Returns

@@ -205,24 +205,43 @@ _BUILT: dict[Hashable, pybamm.Simulation] = {}
 #: Prepared probe points of recent specs (argument lists → setups): the structure check
 #: and every chunk of a sweep read the same probes, which only the parse and the
 #: parameter files they are prepared from (~0.3 s each) could change.
-_PROBES: dict[tuple[tuple[str, ...], ...], list[CellSetup]] = {}
+_PROBES: dict[tuple[tuple[str, ...], ...], list[tuple[Point, CellSetup]]] = {}
 
 
-def probe_setups(spec: SweepSpec, parse_args: ParseArgs) -> list[CellSetup]:
-    """:func:`point_setup` of every probe point of ``spec`` (cached per process; read only).
+def probe_pairs(spec: SweepSpec, parse_args: ParseArgs) -> list[tuple[Point, CellSetup]]:
+    """The probe points of ``spec`` that can be prepared, with their :func:`point_setup`
+    (cached per process; read only).
+
+    A probe refused as input (a current whose ohmic drop spans the voltage window, say)
+    is left out: the process path would refuse that point alone, and the points the fast
+    path solves are checked against the structure one by one (:meth:`CellRunFastPath.solve`).
 
     Raises
     ------
     InputError
-        A probe point cannot be prepared.
+        No probe point can be prepared (the first one's refusal).
     """
     probes = spec.probe_points()
     key = tuple(p.args for p in probes)
     if key not in _PROBES:
+        pairs: list[tuple[Point, CellSetup]] = []
+        first: InputError | None = None
+        for p in probes:
+            try:
+                pairs.append((p, point_setup(spec, p, parse_args)))
+            except InputError as exc:
+                first = first or exc
+        if not pairs and first is not None:
+            raise first
         while len(_PROBES) >= 2:
             _PROBES.pop(next(iter(_PROBES)))
-        _PROBES[key] = [point_setup(spec, p, parse_args) for p in probes]
+        _PROBES[key] = pairs
     return _PROBES[key]
+
+
+def probe_setups(spec: SweepSpec, parse_args: ParseArgs) -> list[CellSetup]:
+    """The setups of :func:`probe_pairs` (the first is the fast path's base)."""
+    return [setup for _, setup in probe_pairs(spec, parse_args)]
 
 
 def mesh_parameters(setup: CellSetup) -> set[str]:
@@ -331,22 +350,23 @@ class CellRunFastPath:
     def unsupported(self, spec: SweepSpec) -> str | None:
         """Why ``spec`` cannot take the fast path (``None``: it can).
 
-        Prepares one point per value of every axis (no solve) and compares their
+        Prepares one point per value of every axis (no solve; a point refused as input
+        is left to be refused alone, :func:`probe_pairs`) and compares their
         :class:`Structure`.
         """
         if spec.seed is not None or spec.mpi_ranks != 1:
             return "a seed or mpi_ranks is given"
-        probes = spec.probe_points()
         try:
-            setups = probe_setups(spec, self.parse_args)
+            pairs = probe_pairs(spec, self.parse_args)
         except InputError as exc:  # the process path records it per point
-            return f"a point cannot be prepared ({exc.message})"
-        mesh = mesh_parameters(setups[0])
-        base = Structure.of(setups[0], mesh)
-        for p, s in zip(probes[1:], setups[1:], strict=True):
+            return f"no point can be prepared ({exc.message})"
+        (p0, s0), *others = pairs
+        mesh = mesh_parameters(s0)
+        base = Structure.of(s0, mesh)
+        for p, s in others:
             diff = base.difference(Structure.of(s, mesh))
             if diff:
-                return (f"{_changed_axes(probes[0], p)} changes the model's {diff}, so each "
+                return (f"{_changed_axes(p0, p)} changes the model's {diff}, so each "
                         "point needs its own model")
         return None
 

@@ -37,11 +37,11 @@ def test_infeasible_step_keeps_finished_cycles(tmp_path):
 
     prot = (
         "Discharge at 0.2 A/g until 0.01 V; Charge at 0.2 A/g until 3 V; "
-        "Discharge at 500 A/g until 0.01 V"
+        "Discharge at 300 A/g until 0.01 V"  # its drops pass the cut-off at its start
     )
     run = run_cell("hem_half_cell_sp", PARAMS, prot)
     assert isinstance(run.error, SimulationError)
-    assert run.error.step == "Discharge at 500 A/g until 0.01 V"
+    assert run.error.step == "Discharge at 300 A/g until 0.01 V"
     assert run.error.time_s > 0
     with pytest.raises(SimulationError):
         write_outputs(run, tmp_path)

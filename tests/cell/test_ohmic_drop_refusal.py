@@ -95,3 +95,12 @@ def test_cli_exits_2_before_solving(tmp_path, capsys):
     assert code == 2
     assert "allowed: a current below" in err and "[ERROR]" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_power_that_draws_such_a_current_is_refused():
+    # P / V_high is the least current a power step draws inside the window
+    setup = prepare_cell("hem_half_cell_p2d", SET, "Discharge at 1 A/g until 0.01 V")
+    max_W = (3.0 - 0.01) / separator_resistance_ohm(setup.parameter_values) * 3.0
+    prepare_cell("hem_half_cell_p2d", SET, f"Discharge at {0.99 * max_W:.6g} W until 0.01 V")
+    with pytest.raises(InputError, match=f"a power below {max_W:.3g} W"):
+        prepare_cell("hem_half_cell_p2d", SET, f"Discharge at {1.01 * max_W:.6g} W until 0.01 V")
