@@ -180,7 +180,9 @@ def _transport_at(function: Any, concentration_mol_per_m3: float, temperature_K:
     if not callable(function):
         return float(function)
     value = function(pybamm.Scalar(concentration_mol_per_m3), pybamm.Scalar(temperature_K))
-    return float(value.evaluate()) if isinstance(value, pybamm.Symbol) else float(value)
+    if isinstance(value, pybamm.Symbol):  # a table (Interpolant) evaluates to a 1 x 1 array
+        return float(np.asarray(value.evaluate()).item())
+    return float(value)
 
 
 def separator_resistance_ohm(pv: pybamm.ParameterValues) -> float:

@@ -104,3 +104,14 @@ def test_a_power_that_draws_such_a_current_is_refused():
     prepare_cell("hem_half_cell_p2d", SET, f"Discharge at {0.99 * max_W:.6g} W until 0.01 V")
     with pytest.raises(InputError, match=f"a power below {max_W:.3g} W"):
         prepare_cell("hem_half_cell_p2d", SET, f"Discharge at {1.01 * max_W:.6g} W until 0.01 V")
+
+
+@pytest.mark.parametrize("ion", ["Na", "K"])
+def test_separator_resistance_of_a_tabulated_electrolyte(ion):
+    # the Na/K electrolytes are tables (PyBaMM Interpolants evaluate to 1 x 1 arrays): a
+    # Na half cell at 45 degC had ended in "unexpected TypeError" before solving
+    setup = prepare_cell("hem_half_cell_sp", SET, "Discharge at 0.2 A/g until 0.01 V",
+                         overrides=["ambient_temperature=45degC"], ion=ion)
+    r_ohm = separator_resistance_ohm(setup.parameter_values)
+    # 25 um at porosity 0.39 (Bruggeman 1.5) over 1.54 cm2, 1 M NaPF6 in EC:PC: 0.75 Ohm
+    assert 0.1 < r_ohm < 10
