@@ -236,7 +236,11 @@ def cell_capacities(cyc: Mapping[str, Any], mass_g: float, pv: Any) -> dict[str,
     electrode width × height): what a full cell or a coin cell is reported in.
 
     ``cyc`` holds ``discharge_capacity_mAh_per_g`` and ``charge_capacity_mAh_per_g`` (one
-    value per cycle); ``pv`` is the run's ``pybamm.ParameterValues``.
+    value per cycle); ``pv`` is the run's ``pybamm.ParameterValues``. A full cell (its
+    values give its cathode's density: :func:`electrode_active_masses_g`) also gets its
+    capacities per gram of each electrode and its specific energy
+    (:func:`electrode_specific_capacities`; ``cyc`` then holds
+    ``mean_discharge_voltage_V`` per cycle).
     """
     area_cm2 = float(pv["Electrode width [m]"]) * float(pv["Electrode height [m]"]) * 1e4
     out: dict[str, Any] = {"electrode_area_cm2": area_cm2}
@@ -244,6 +248,73 @@ def cell_capacities(cyc: Mapping[str, Any], mass_g: float, pv: Any) -> dict[str,
         mah = [q * mass_g for q in cyc[f"{kind}_capacity_mAh_per_g"]]
         out[f"{kind}_capacity_mAh"] = mah
         out[f"{kind}_capacity_mAh_per_cm2"] = [q / area_cm2 for q in mah]
+    masses = electrode_active_masses_g(pv)
+    if masses:
+        out.update(electrode_specific_capacities({**cyc, **out}, masses))
+    return out
+
+
+#: The full cells' own values of their cathode's active-material density (``pv`` entry
+#: written by :func:`hemcell.cell.full_cell.full_cell_values` and
+#: :func:`hemcell.cell.hard_carbon.full_cell_values`; with the anode's,
+#: ``Anode active material density [kg.m-3]``, where it has one).
+CATHODE_DENSITY = "Cathode active material density [kg.m-3]"
+ANODE_DENSITY = "Anode active material density [kg.m-3]"
+
+
+def electrode_active_masses_g(pv: Any) -> dict[str, float | None]:
+    """Active masses of a full cell's electrodes [g], ρ ε_s L A of each, from the run's
+    values: the cathode (PyBaMM's positive electrode) with :data:`CATHODE_DENSITY`, the
+    anode (negative electrode) with :data:`ANODE_DENSITY`; ``None`` for an electrode
+    whose values give no density (the hard carbon of Chayambuka2022; an imported BPX
+    cathode). Empty for a cell without a cathode density in its values (the half cells:
+    their summaries are per gram of their one electrode already)."""
+    if CATHODE_DENSITY not in pv.keys():
+        return {}
+    area_m2 = float(pv["Electrode width [m]"]) * float(pv["Electrode height [m]"])
+
+    def mass(density: str, domain: str) -> float | None:
+        if density not in pv.keys():
+            return None
+        return float(pv[density]) * float(
+            pv[f"{domain} electrode active material volume fraction"]) * float(
+            pv[f"{domain} electrode thickness [m]"]) * area_m2 * 1000
+
+    return {"cathode": mass(CATHODE_DENSITY, "Positive"),
+            "anode": mass(ANODE_DENSITY, "Negative")}
+
+
+def electrode_specific_capacities(cyc: Mapping[str, Any], masses_g: Mapping[str, float | None]
+                                  ) -> dict[str, Any]:
+    """A full cell's capacities per gram of each electrode's active material and its
+    specific energy, per cycle, for comparison with half cells and with published cells:
+
+        Q_e = Q / m_e  [mAh g⁻¹],    E = Q_dis V̄_dis / m  [Wh kg⁻¹],
+
+    Q the cell's capacity [mAh], m_e the active mass of electrode e (``masses_g``:
+    ``cathode``, ``anode``; :func:`electrode_active_masses_g`), V̄_dis the cycle's
+    capacity-weighted mean discharge voltage ∫V dQ / ∫dQ, so Q_dis V̄_dis is the
+    discharge energy [mWh], and m the cathode's active mass or both electrodes' (mWh g⁻¹
+    = Wh kg⁻¹). Inactive components (binder, carbon, current collectors, electrolyte,
+    casing) are not counted: a cell's specific energy is lower.
+
+    ``cyc`` holds ``discharge_capacity_mAh``, ``charge_capacity_mAh`` (:func:`cell_capacities`)
+    and ``mean_discharge_voltage_V``, one value per cycle (``None`` for a cycle without a
+    discharge). Values of an electrode whose mass is ``None`` are ``None``.
+    """
+    m_c, m_a = masses_g.get("cathode"), masses_g.get("anode")
+    out: dict[str, Any] = {"cathode_active_mass_g": m_c, "anode_active_mass_g": m_a}
+    for kind in ("discharge", "charge"):
+        for name, m in (("cathode", m_c), ("anode", m_a)):
+            out[f"{kind}_capacity_mAh_per_g_{name}"] = [
+                None if m is None else q / m for q in cyc[f"{kind}_capacity_mAh"]]
+    energy_mWh = [None if v is None else q * v for q, v in
+                  zip(cyc["discharge_capacity_mAh"], cyc["mean_discharge_voltage_V"],
+                      strict=True)]
+    both = None if m_c is None or m_a is None else m_c + m_a
+    for name, m in (("cathode", m_c), ("electrodes", both)):
+        out[f"discharge_energy_Wh_per_kg_{name}"] = [
+            None if e is None or m is None else e / m for e in energy_mWh]
     return out
 
 

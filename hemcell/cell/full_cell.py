@@ -27,6 +27,7 @@ from typing import Any
 
 import pybamm
 
+from hemcell.cell.analysis import CATHODE_DENSITY
 from hemcell.cell.cathodes import is_cathode_set
 from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
@@ -413,6 +414,8 @@ def full_cell_values(
     elif (partner := cathode_partner(cathode)) is None:
         base, sto0 = CATHODES[cathode]
         pv = pybamm.ParameterValues(base)
+        pv.update({CATHODE_DENSITY: pybamm_cathode_density(cathode, pv)},
+                  check_already_exists=False)
     else:
         base = "Xu2019 with the imported partner"  # (Xu2019: the half-cells' base)
         pv = pybamm.ParameterValues("Xu2019")
@@ -470,6 +473,31 @@ def full_cell_values(
     return pv
 
 
+#: The formula unit of each of PyBaMM's cathodes, one Li site each (LFP: Prada2013's
+#: LiFePO4; NMC811: Chen2020's LiNi0.8Mn0.1Co0.1O2), for their active-material density.
+CATHODE_FORMULAS = {"LFP": "LiFePO4", "NMC811": "LiNi0.8Mn0.1Co0.1O2"}
+
+
+def pybamm_cathode_density(cathode: str, pv: pybamm.ParameterValues) -> float:
+    """Active-material density [kg m⁻³] of one of PyBaMM's cathodes, ρ = c_max M: the mass
+    of the formula units whose Li sites the values hold (:data:`CATHODE_FORMULAS`, M from
+    the elements' atomic masses), as a cathode set's c_max = ρ x_max / M read backwards
+    (their values give no density of the active material: Chen2020's "Positive electrode
+    density" is the coating's, for heat).
+
+    Prada2013's c_max gives 3.60 g cm⁻³ for LFP, the crystallographic density of olivine
+    LiFePO4 (Z M / N_A V with Padhi et al., J. Electrochem. Soc. 144 (1997) 1188's cell);
+    Chen2020's c_max, a fitted 63 104 mol m⁻³, gives 6.14 g cm⁻³ for NMC811, above the
+    layered oxide's own density, so that cell's capacity per gram of cathode is low by
+    that ratio (docs/cathodes.md, "Per gram of each electrode").
+    """
+    from hemcell.materials.elements import molar_mass_g_per_mol
+    from hemcell.materials.formula import parse_formula
+
+    molar_mass_kg = molar_mass_g_per_mol(parse_formula(CATHODE_FORMULAS[cathode]).amounts) / 1000
+    return float(pv["Maximum concentration in positive electrode [mol.m-3]"]) * molar_mass_kg
+
+
 def full_cell_cut_offs(pv: pybamm.ParameterValues) -> tuple[float, float]:
     """The full cell's voltage events (lower, upper) [V] from the cathode's window.
 
@@ -502,4 +530,6 @@ def _cathode_set_values(cathode: str, si: Mapping[str, Any]
     pv.update(positive_electrode_values(
         cs, pv["Initial concentration in electrolyte [mol.m-3]"], cathode),
         check_already_exists=False)
+    pv.update({CATHODE_DENSITY: cs["cathode_active_material_density"]},
+              check_already_exists=False)
     return base, pv

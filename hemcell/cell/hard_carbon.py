@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pybamm
 
+from hemcell.cell.analysis import CATHODE_DENSITY
 from hemcell.laws import FARADAY_C_PER_MOL
 
 #: PyBaMM's parameter set of the hard carbon (and of the Na electrolyte).
@@ -156,6 +157,10 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
         si, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
         check_already_exists=False)
     pv.update(cell_temperature_values(si), check_already_exists=False)
+    # the cathode's own density, for its active mass (the hard carbon has none: per gram
+    # of anode is not given, hemcell.cell.analysis.electrode_active_masses_g)
+    pv.update({CATHODE_DENSITY: si["cathode_active_material_density"]},
+              check_already_exists=False)
     scale = n_p_ratio * cathode_window_capacity_C_per_m2(si, pv) / negative_capacity_C_per_m2(pv)
     c_n_max = pv["Maximum concentration in negative electrode [mol.m-3]"]
     pv.update({

@@ -362,6 +362,8 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
     charge, discharge, v_ch, v_dis, theta_end, strain_end = [], [], [], [], [], []
     cycle_ch: list[float] = []
     cycle_dis: list[float] = []
+    cycle_dis_v: list[float] = []  # mean voltage of each of the cycle's discharge steps
+    v_dis_cycle: list[float | None] = []  # capacity-weighted over the cycle's discharges
     ch_steps: list[float] = []
     dis_steps: list[float] = []
     steps = _steps(run.solution)
@@ -386,6 +388,7 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         (dis_steps if q_ah > 0 else ch_steps if q_ah < 0 else []).append(q_mah_g)
         if q_ah > 0:
             cycle_dis.append(q_mah_g)
+            cycle_dis_v.append(mean_v)
             v_dis.append(mean_v)
         elif q_ah < 0:
             cycle_ch.append(q_mah_g)
@@ -393,7 +396,9 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         if (k + 1) % per_cycle == 0 or k == len(steps) - 1:
             charge.append(sum(cycle_ch))
             discharge.append(sum(cycle_dis))
-            cycle_ch, cycle_dis = [], []
+            v_dis_cycle.append(float(np.dot(cycle_dis, cycle_dis_v) / sum(cycle_dis))
+                               if sum(cycle_dis) > 0 else None)
+            cycle_ch, cycle_dis, cycle_dis_v = [], [], []
     # carrier balance: carrier entering the cathode = ∫ I dt / F
     first, last = steps[0], steps[-1]
     n_in = (float(last["Total lithium in positive electrode [mol]"].entries[-1])
@@ -428,7 +433,8 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
         "step_terminations": [str(getattr(st, "termination", "")) for st in steps],
         "active_mass_g": run.mass_g,
         **cell_capacities({"discharge_capacity_mAh_per_g": discharge,
-                           "charge_capacity_mAh_per_g": charge}, run.mass_g, pv),
+                           "charge_capacity_mAh_per_g": charge,
+                           "mean_discharge_voltage_V": v_dis_cycle}, run.mass_g, pv),
         "nominal_capacity_Ah": float(pv["Nominal cell capacity [A.h]"]),
         "window_V": [float(run.si["cathode_lower_cutoff_potential"]),
                      float(run.si["cathode_upper_cutoff_potential"])],
