@@ -15,23 +15,29 @@ from hemcell.cli.options import NoPlotsOption, OutOption, OverwriteOption, SetOp
 
 def app(
     cell: Annotated[str, typer.Argument(help="symmetric (Li||Li) | li-lfp | anode (HEM "
-                                             "half-cell)")],
+                                             "half-cell) | cathode (a cathode set vs its "
+                                             "metal) | full (HEM anode | cathode)")],
     out: OutOption,
     anode: Annotated[str | None, typer.Option(
         "--anode", help="Li electrode of symmetric / li-lfp: bare | coated | both "
                         "(default both)")] = None,
     recipe: Annotated[str | None, typer.Option(
-        "--recipe", help="anode: model recipe (models/<name>.yaml; default "
-                         "hem_half_cell_p2d)")] = None,
+        "--recipe", help="anode | cathode | full: model recipe (models/<name>.yaml; default "
+                         "hem_half_cell_p2d | cathode_half_cell_p2d | hem_full_cell_lfp)")
+    ] = None,
     params: Annotated[str | None, typer.Option(
-        "--params", help="anode: parameter set (default heo_rocksalt_mgconicuzn)")] = None,
+        "--params", help="anode, full: the anode set (default heo_rocksalt_mgconicuzn); "
+                         "cathode: the cathode set (default cathode_he_nvpf)")] = None,
     ion: Annotated[str | None, typer.Option(
         "--ion", help="anode: carrier ion Li, Na or K (its electrolyte, metal counter "
-                      "electrode and conversion branches, as cell run --ion)")] = None,
+                      "electrode and conversion branches, as cell run --ion); cathode, "
+                      "full: the cathode set's (default)")] = None,
     soc: Annotated[float | None, typer.Option(
         "--soc", help="li-lfp: state of charge (1 = the set's charged state); anode: "
                       "lithiated fraction of the theoretical capacity (0.1 A/g, then "
-                      "30 min rest). Default: the fresh/charged rested state")] = None,
+                      "30 min rest); cathode, full: 0 < soc < 1, charged fraction from the "
+                      "as-made state to the upper cut-off (C/10, then 60 min rest). "
+                      "Default: the fresh/charged (li-lfp)/as-made rested state")] = None,
     protocol: Annotated[str | None, typer.Option(
         "--protocol", help="anode: PyBaMM steps run first (end with a rest), e.g. "
                            "'Discharge at 0.1 A/g until 0.5 V; Rest for 1 hour'")] = None,
@@ -55,11 +61,12 @@ def app(
     if cell not in eis.CELLS:
         raise InputError("CELL", cell, " | ".join(eis.CELLS))
     # an option the cell's model does not read would change nothing: refused
-    unread = ({"--anode": anode} if cell == "anode"
+    unread = ({"--anode": anode} if cell in eis.RECIPE_CELLS
               else {"--recipe": recipe, "--params": params, "--ion": ion})
     for option, value in unread.items():
         if value is not None:
-            users = "symmetric and li-lfp" if option == "--anode" else "anode"
+            users = ("symmetric and li-lfp" if option == "--anode"
+                     else " | ".join(eis.RECIPE_CELLS))
             raise InputError(option, value, f"only with CELL {users} (not {cell})",
                              hint=f"leave out {option}")
     anodes = {"both": ("bare", "coated"), "bare": ("bare",), "coated": ("coated",)}

@@ -43,7 +43,18 @@ import numpy as np
 from hemcell.errors import InputError, SimulationError
 from hemcell.laws import GAS_CONSTANT_J_PER_MOL_K
 
-CELLS = ("symmetric", "li-lfp", "anode")
+CELLS = ("symmetric", "li-lfp", "anode", "cathode", "full")
+#: The cells whose model is a recipe with a parameter set (``--recipe``, ``--params``),
+#: and what they are.
+RECIPE_CELLS = {"anode": "HEM half-cell", "cathode": "cathode half cell",
+                "full": "HEM full cell"}
+#: Default recipe and parameter set of the cells that take them: ``anode`` (HEM half
+#: cell: ``--params`` is the anode set), ``cathode`` (a cathode set against its carrier's
+#: metal: ``--params`` is the cathode set) and ``full`` (HEM anode | cathode of the recipe:
+#: ``--params`` is the anode set).
+DEFAULT_MODEL = {"anode": ("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn"),
+                 "cathode": ("cathode_half_cell_p2d", "cathode_he_nvpf"),
+                 "full": ("hem_full_cell_lfp", "heo_rocksalt_mgconicuzn")}
 VOLTAGE = "Voltage [V]"
 
 #: Values the impedance models need that the parameter sets do not hold (SI), each with
@@ -65,6 +76,28 @@ EIS_PARAMETERS: dict[str, dict[str, Any]] = {
             "spectrum the shortest step is the period at the highest frequency (1 us at "
             "1 MHz), so the double layer's series RC time must be shorter than that.")},
     },
+    "cathode_double_layer_capacity": {
+        "value": 0.2, "unit": "F/m**2", "si_unit": "F/m**2",
+        "source": {"ref": "xu2019", "note": (
+            "PyBaMM Xu2019 'Positive electrode double-layer capacity [F.m-2]': 0.2, the "
+            "generic PyBaMM value (also Prada2013, Chen2020), as the HEM anode sets' "
+            "anode_double_layer_capacity; not a measurement of any cathode. Per particle "
+            "surface a = 3 eps_s/R; the cathode sets give none.")},
+    },
+    "counter_electrode_double_layer_capacity": {
+        "value": 0.2, "unit": "F/m**2", "si_unit": "F/m**2",
+        "source": {"ref": "xu2019", "note": (
+            "PyBaMM Xu2019 'Negative electrode double-layer capacity [F.m-2]': 0.2 (as "
+            "li_double_layer_capacity of the Li-metal sets), used for the Li, Na or K "
+            "metal counter electrode of a cathode half cell; not a Na or K measurement.")},
+    },
+    "cathode_double_layer_relaxation_time": {
+        "value": 1.0e-9, "unit": "s", "si_unit": "s",
+        "source": {"assumed": (
+            "Series RC time of the cathode double layer added to the HEM full cell for "
+            "its spectrum (the anode's element, eis_models.add_cathode_double_layer); as "
+            "anode_double_layer_relaxation_time: shorter than the 1 us period at 1 MHz.")},
+    },
 }
 
 #: Fewest distinct frequencies ``hemcell eis`` simulates, fits and checks: the circuits
@@ -76,7 +109,11 @@ MIN_FREQUENCIES = 6
 #: Which of :data:`EIS_PARAMETERS` each cell's model reads (``symmetric``: only a coated
 #: Li electrode has a film).
 EIS_PARAMETER_READERS = {"film_capacitance": {("symmetric", "coated")},
-                         "anode_double_layer_relaxation_time": {("anode", None)}}
+                         "anode_double_layer_relaxation_time": {("anode", None),
+                                                                ("full", None)},
+                         "cathode_double_layer_capacity": {("cathode", None), ("full", None)},
+                         "counter_electrode_double_layer_capacity": {("cathode", None)},
+                         "cathode_double_layer_relaxation_time": {("full", None)}}
 
 #: Electrode area of the Li-metal cells: where it comes from (for the summary).
 AREA_NOTE = ("li_electrode_area of the sets: 1.911 cm**2, assumed (15.6 mm Li disc of a "
@@ -197,12 +234,12 @@ def check_overrides(cell: str, anodes: Sequence[str], overrides: Sequence[str],
         refuse_ambient_with_temperature(overrides)
     if not keys:
         return
-    cases = [(cell, None)] if cell == "anode" else [(cell, a) for a in anodes]
+    cases = [(cell, None)] if cell in RECIPE_CELLS else [(cell, a) for a in anodes]
     eis_reads = [k for k, readers in EIS_PARAMETER_READERS.items()
                  if any(case in readers for case in cases)]
-    if cell == "anode":
-        keys = [k for k in keys if k in EIS_PARAMETERS]  # the rest: prepare_cell
-        reader = "`hemcell eis anode` (HEM half-cell)"
+    if cell in RECIPE_CELLS:
+        keys = [k for k in keys if k in EIS_PARAMETERS]  # the rest: the set's check
+        reader = f"`hemcell eis {cell}` ({RECIPE_CELLS[cell]})"
         reads: list[str] = eis_reads
     else:
         reader = f"`hemcell eis {cell}` ({' and '.join(anodes)} Li)"
@@ -211,45 +248,65 @@ def check_overrides(cell: str, anodes: Sequence[str], overrides: Sequence[str],
     refuse_unread(keys, reads, reader)
 
 
-def check_anode_recipe(recipe: str) -> None:
-    """Refuse a recipe that ``hemcell eis anode`` cannot linearise: it takes the HEM anode
-    against its metal counter electrode (a ``cell: half`` recipe).
+#: The recipe ``cell:`` each recipe cell of ``hemcell eis`` linearises.
+RECIPE_KIND = {"anode": "half", "cathode": "cathode_half", "full": "full"}
+
+
+def check_recipe(cell: str, recipe: str) -> None:
+    """Refuse a recipe of another kind than the cell's: ``anode`` takes a HEM anode half
+    cell (``cell: half``), ``cathode`` a cathode half cell (``cell: cathode_half``),
+    ``full`` a HEM full cell (``cell: full``).
 
     Raises
     ------
     InputError
-        A full-cell recipe (``hem_full_cell_*``; it failed with a KeyError on the counter
-        electrode's overpotential) or one without a HEM anode (:func:`load_recipe`'s and
-        :func:`hemcell.workflows.anode.prepare_cell`'s refusals).
+        A recipe of another kind (a full-cell recipe with ``anode`` failed with a KeyError
+        on the counter electrode's overpotential), or an unknown one
+        (:func:`hemcell.cell.recipes.load_recipe`).
     """
-    from hemcell.cell.recipes import load_recipe
+    from hemcell.cell.recipes import list_recipes, load_recipe
 
     rec = load_recipe(recipe)
-    if rec.cell == "full":
-        raise InputError("--recipe", recipe, "a HEM anode half-cell recipe (hem_half_cell_*, "
-                         "cell: half): eis anode linearises the anode against its metal "
-                         "counter electrode",
-                         hint="no full-cell spectrum is offered; e.g. --recipe "
-                         "hem_half_cell_p2d (with --ion Na|K for those carriers)")
+    if rec.cell != RECIPE_KIND[cell]:
+        kind = RECIPE_KIND[cell]
+        names = [n for n in list_recipes() if load_recipe(n).cell == kind]
+        raise InputError("--recipe", recipe, f"a {RECIPE_CELLS[cell]} recipe (cell: {kind}) "
+                         f"for eis {cell}: {', '.join(names)}",
+                         hint=f"the recipe's cell is {rec.cell}; "
+                         + {"half": "`hemcell eis anode` takes it",
+                            "cathode_half": "`hemcell eis cathode` takes it",
+                            "full": "`hemcell eis full` takes it"}.get(
+                                rec.cell, "no impedance spectrum of it is offered"))
+
+
+def check_anode_recipe(recipe: str) -> None:
+    """:func:`check_recipe` of ``hemcell eis anode``."""
+    check_recipe("anode", recipe)
 
 
 def check_set_keys(kwargs: Mapping[str, Any]) -> None:
     """:func:`check_overrides` on a parsed ``hemcell eis`` argument list (the sweep-spec
-    check, before anything runs); ``anode``: also its recipe's names
-    (:func:`hemcell.workflows.anode.check_set_keys`)."""
+    check, before anything runs); the recipe cells: also the recipe's kind and the set's
+    names (:func:`hemcell.workflows.anode.check_set_keys`,
+    :func:`hemcell.workflows.cathode_half_cell.check_set_keys`)."""
     cell = kwargs["cell"]
     overrides = kwargs.get("set_") or []
     anode = "both" if kwargs.get("anode") is None else kwargs["anode"]
     anodes = ("bare", "coated") if anode == "both" else (anode,)
     check_overrides(cell, anodes, overrides, bool(kwargs.get("temperatures")))
-    if cell == "anode":
-        from hemcell.workflows.anode import check_set_keys as check_anode_keys
+    if cell in RECIPE_CELLS:
+        recipe = kwargs.get("recipe") or DEFAULT_MODEL[cell][0]  # "" refused by the CLI
+        params = kwargs.get("params") or DEFAULT_MODEL[cell][1]
+        check_recipe(cell, recipe)
+        entries = {"recipe": recipe, "params": params, "set_": split_overrides(overrides)[1]}
+        if cell == "cathode":
+            from hemcell.workflows.cathode_half_cell import check_set_keys as check_cathode
 
-        default = EISRequest(cell)
-        check_anode_recipe(kwargs.get("recipe") or default.recipe)
-        check_anode_keys({"recipe": kwargs.get("recipe") or default.recipe,  # "" refused
-                          "params": kwargs.get("params") or default.params,  # by the CLI
-                          "set_": split_overrides(overrides)[1]}, "eis anode")
+            check_cathode(entries)
+        else:
+            from hemcell.workflows.anode import check_set_keys as check_anode_keys
+
+            check_anode_keys(entries, f"eis {cell}")
 
 
 # ---------------------------------------------------------------------- spectra
@@ -304,12 +361,21 @@ class EISRequest:
     frequencies_Hz: tuple[float, ...] = tuple(np.logspace(-2, 6, 81))
     temperatures_K: tuple[float, ...] = ()
     overrides: tuple[str, ...] = ()
-    recipe: str = "hem_half_cell_p2d"
-    params: str = "heo_rocksalt_mgconicuzn"
+    #: ``anode``, ``cathode``, ``full``: the recipe and parameter set (``None``: the
+    #: cell's :data:`DEFAULT_MODEL`).
+    recipe: str | None = None
+    params: str | None = None
     soc: float | None = None
     protocol: str | None = None
-    #: ``anode``: carrier ion Li, Na or K (``None``: the set's own, Li).
+    #: ``anode``, ``cathode``, ``full``: carrier ion Li, Na or K (``None``: the set's own;
+    #: a full cell with a cathode set: the cathode's).
     ion: str | None = None
+
+    def __post_init__(self) -> None:
+        """Fill the recipe and the set of a recipe cell with its defaults."""
+        recipe, params = DEFAULT_MODEL.get(self.cell, (None, None))
+        object.__setattr__(self, "recipe", recipe if self.recipe is None else self.recipe)
+        object.__setattr__(self, "params", params if self.params is None else self.params)
 
 
 @dataclass
@@ -408,26 +474,38 @@ def lfp_spectrum(anode: str, temperature_K: float | None, frequencies_Hz: np.nda
 #: electrode), V = U_bulk + eta_particle + (eta_r,LFP - eta_r,Li) + eta_c,e + dphi_e
 #: + dphi_s - eta_contact. The Li interface is split off the x-averaged reaction term;
 #: the contact term is the coating film and interphase layer (Ohmic, hemcell.limetal).
-LFP_PROCESSES = {
-    "Li metal charge transfer + double layer":
-        "Lithium metal interface reaction overpotential [V]",
-    "LFP charge transfer + double layer":
-        "X-averaged positive electrode reaction overpotential [V]",
-    "LFP solid diffusion": "Particle concentration overpotential [V]",
-    "LFP storage (open-circuit voltage)": "Bulk open-circuit voltage [V]",
-    "electrolyte (Ohmic)": "X-averaged electrolyte ohmic losses [V]",
-    "electrolyte (concentration)": "X-averaged concentration overpotential [V]",
-    "electrodes (solid Ohmic)": "X-averaged solid phase ohmic losses [V]",
-    "contact": "Contact overpotential [V]",
-}
+def half_cell_processes(metal: str, electrode: str) -> dict[str, str]:
+    """Process → PyBaMM variable of a half cell's voltage breakdown (the ``metal``
+    counter electrode, the working ``electrode``; PyBaMM names the metal "Lithium" for
+    any carrier)."""
+    return {
+        f"{metal} metal charge transfer + double layer":
+            "Lithium metal interface reaction overpotential [V]",
+        f"{electrode} charge transfer + double layer":
+            "X-averaged positive electrode reaction overpotential [V]",
+        f"{electrode} solid diffusion": "Particle concentration overpotential [V]",
+        f"{electrode} storage (open-circuit voltage)": "Bulk open-circuit voltage [V]",
+        "electrolyte (Ohmic)": "X-averaged electrolyte ohmic losses [V]",
+        "electrolyte (concentration)": "X-averaged concentration overpotential [V]",
+        "electrodes (solid Ohmic)": "X-averaged solid phase ohmic losses [V]",
+        "contact": "Contact overpotential [V]",
+    }
 
 
-def _lfp_terms() -> dict[str, tuple[float, str]]:
-    """Process → (sign, variable) with V = sum(sign * variable): the Li metal reaction
+LFP_PROCESSES = half_cell_processes("Li", "LFP")
+
+
+def _half_cell_terms(processes: Mapping[str, str]) -> dict[str, tuple[float, str]]:
+    """Process → (sign, variable) with V = sum(sign * variable): the metal's reaction
     overpotential (PyBaMM: eta_r = eta_r,p - eta_r,Li) and the contact overpotential
     (V = ... - I R_c) enter V with a minus sign."""
     minus = ("Lithium metal interface reaction overpotential [V]", "Contact overpotential [V]")
-    return {name: (-1.0 if var in minus else 1.0, var) for name, var in LFP_PROCESSES.items()}
+    return {name: (-1.0 if var in minus else 1.0, var) for name, var in processes.items()}
+
+
+def _lfp_terms() -> dict[str, tuple[float, str]]:
+    """:func:`_half_cell_terms` of Li‖LFP."""
+    return _half_cell_terms(LFP_PROCESSES)
 
 
 def check_anode_soc(soc: float, field: str = "--soc") -> None:
@@ -527,6 +605,281 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                     warnings=warnings)
 
 
+def check_cell_soc(soc: float, field: str = "--soc") -> None:
+    """Refuse a cathode half cell's or full cell's state of charge outside 0 < soc < 1
+    (the charged fraction from the as-made state to the upper cut-off, :func:`soc_protocol`;
+    the as-made state is the one without ``--soc``, the charged end a cut-off event)."""
+    if isinstance(soc, bool) or not (isinstance(soc, int | float) and 0 < soc < 1):
+        raise InputError(field, soc, "a state of charge 0 < soc < 1 (the charged fraction "
+                         "between the as-made state and the upper cut-off)",
+                         hint="leave out --soc for the as-made (discharged) state")
+
+
+#: C-rate of the charge that sets ``--soc`` of a cathode half cell or full cell: C/10 of
+#: the charge between the as-made state and the upper cut-off (assumed: as the anode's
+#: 0.1 A/g, slow enough that the rest after it leaves little to relax; the state is the
+#: charge passed, not the rate).
+SOC_CHARGE_HOURS = 10.0
+#: Rest after that charge [min] (assumed): the particles and the electrolyte relax
+#: (the drift max |F(y*)| of the state is reported in summary.json).
+SOC_REST_MINUTES = 60
+
+
+def soc_protocol(pv: Any, soc: float) -> tuple[str, float]:
+    r"""The charge that takes a cathode-set or full cell from its as-made (discharged)
+    state to ``soc``, and the charge it passes [A h].
+
+    ``soc`` is the fraction of the cathode's charge between its as-made stoichiometry
+    :math:`\theta_0` and :math:`\theta_{ch}`, where its OCP is the upper cut-off
+    (:func:`hemcell.workflows.eis_models.charged_stoichiometry`):
+    :math:`Q = \mathrm{soc}\,(\theta_0 - \theta_{ch})\,c_{max} F \varepsilon_s L A`,
+    passed at C/:data:`SOC_CHARGE_HOURS` of :math:`(\theta_0 - \theta_{ch}) c_{max} F
+    \varepsilon_s L A`, then :data:`SOC_REST_MINUTES` of rest. In a full cell the same
+    charge leaves the cathode (whatever the anode's first-lithiation losses).
+    """
+    from hemcell.cell.cathodes import nominal_capacity_Ah
+    from hemcell.workflows import eis_models as em
+
+    check_cell_soc(soc)
+    theta0 = float(pv["Initial concentration in positive electrode [mol.m-3]"]
+                   / pv["Maximum concentration in positive electrode [mol.m-3]"])
+    window_Ah = (theta0 - em.charged_stoichiometry(pv)) * nominal_capacity_Ah(pv)
+    if window_Ah <= 0:
+        raise InputError("--soc", soc, "a cell whose as-made cathode is below its upper "
+                         "cut-off (this one starts charged)")
+    current_A = window_Ah / SOC_CHARGE_HOURS
+    hours = soc * SOC_CHARGE_HOURS
+    return (f"Charge at {current_A:.10g} A for {hours * 3600:.10g} seconds; "
+            f"Rest for {SOC_REST_MINUTES} minutes", soc * window_Ah)
+
+
+def _check_charge_passed(solution: Any, charge_Ah: float, soc: float) -> None:
+    """Refuse an ``--soc`` whose charge ended at the upper cut-off before its time."""
+    passed = -float(solution["Discharge capacity [A.h]"].entries[-1])
+    if abs(passed - charge_Ah) > 1e-3 * charge_Ah:
+        raise InputError("--soc", soc, "a state of charge the cell reaches before its "
+                         f"upper cut-off (the charge stopped at {passed / charge_Ah * soc:.3g})",
+                         hint="a smaller --soc")
+
+
+#: Frequencies [Hz] at which the charge-transfer resistance of an intercalation electrode
+#: or a metal at rest is read (:func:`kinetic_resistance_ohm`). At rest (η = 0) the
+#: linearised Butler–Volmer current is ĵ = j₀ nF/(RT) η̂ at every frequency (the term in
+#: ĵ₀ carries sinh 0 = 0), so any frequency gives it; these are where the faradaic current
+#: is well above round-off (at 1e4 Hz a cathode's double layer carries all but 1e-6 of it).
+REST_RESISTANCE_FREQUENCIES_HZ = (0.1, 1.0)
+#: Outputs of the cathode half cell read for the charge-transfer resistances: the
+#: x-averaged cathode reaction overpotential and faradaic current, the metal's.
+CATHODE_ETA = "X-averaged positive electrode reaction overpotential [V]"
+CATHODE_FARADAIC = "X-averaged positive electrode volumetric interfacial current density [A.m-3]"
+METAL_ETA = "Lithium metal interface reaction overpotential [V]"
+METAL_FARADAIC = "Lithium metal plating current density [A.m-2]"
+
+
+def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
+                     frequencies_Hz: np.ndarray, soc: float | None,
+                     overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
+                     ion: str | None = None) -> Spectrum:
+    """Spectrum of a cathode set against its carrier's metal, as-made or at ``soc``.
+
+    The cathode half cell of ``hemcell cell run`` (PyBaMM's DFN/SPM, ``"working
+    electrode": "positive"``, the set's values, :func:`hemcell.cell.cathodes.half_cell_values`)
+    with double layers on the cathode and at the metal
+    (:func:`hemcell.workflows.eis_models.cathode_half_cell_model`). ``soc``: the charge of
+    :func:`soc_protocol` run on the same model first. The process split is PyBaMM's voltage
+    breakdown (as Li‖LFP); ``info`` holds each electrode's charge-transfer resistance
+    (:func:`kinetic_resistance_ohm`).
+    """
+    import pybamm
+
+    from hemcell.cell.cathodes import cathode_carrier, check_cathode_cell, half_cell_values
+    from hemcell.cell.electrolytes import half_cell_temperature_warnings
+    from hemcell.cell.recipes import load_recipe
+    from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
+    from hemcell.smallsignal import linearise
+    from hemcell.workflows import eis_models as em
+    from hemcell.workflows.cathode_half_cell import _values, electrode_mesh
+
+    check_recipe("cathode", recipe)
+    rec = load_recipe(recipe)
+    sets = list(overrides)
+    if temperature_K is not None:
+        refuse_ambient_with_temperature(overrides)
+        sets.append(f"ambient_temperature={temperature_K} K")
+    si, _ = _values(params, sets, rec.name)
+    carrier = cathode_carrier(si)
+    check_cathode_cell(params, si, ion or carrier)
+    if soc is not None:
+        check_cell_soc(soc)
+    pv = half_cell_values(params, si)
+    T = float(pv["Ambient temperature [K]"])
+    warnings = [*half_cell_temperature_warnings(carrier, T), *valoen_electrolyte_warnings(pv)]
+    ev = eis_values(extra)
+    pv.update({"Positive electrode double-layer capacity [F.m-2]":
+               ev["cathode_double_layer_capacity"],
+               "Negative electrode double-layer capacity [F.m-2]":
+               ev["counter_electrode_double_layer_capacity"],
+               "Current function [A]": em.applied_current}, check_already_exists=False)
+    model = em.cathode_half_cell_model(rec.geometry)
+    var_pts = {**model.default_var_pts, **electrode_mesh(model, rec, pv)}  # as cell run
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    sim = pybamm.Simulation(model, parameter_values=pv, var_pts=var_pts)
+    sim.build(inputs=inputs)
+    built = sim.built_model
+    y0 = built.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
+    steps = None
+    if soc is not None:
+        steps, charge_Ah = soc_protocol(pv, soc)
+        run = pybamm.Simulation(
+            model, parameter_values=pv, var_pts=var_pts,
+            experiment=pybamm.Experiment([x.strip() for x in steps.split(";")]),
+            solver=pybamm.IDAKLUSolver(rtol=rec.solver["rtol"], atol=rec.solver["atol"]))
+        try:
+            sol = run.solve(inputs=inputs)
+        except pybamm.SolverError as exc:
+            raise SimulationError(f"the charge to --soc {soc:g} failed: {exc}",
+                                  step=steps) from None
+        _check_charge_passed(sol.cycles[0].steps[0], charge_Ah, soc)
+        y0 = np.asarray(sol.last_state.y).reshape(-1)
+    terms = _half_cell_terms(half_cell_processes(carrier, "cathode"))
+    outputs = list(dict.fromkeys([VOLTAGE, *(v for _, v in terms.values()), CATHODE_ETA,
+                                  CATHODE_FARADAIC, METAL_ETA, METAL_FARADAIC]))
+    lin = linearise(built, y0, inputs, em.IN_CURRENT, outputs)
+    H = lin.transfer(frequencies_Hz)
+    z = -H[VOLTAGE]
+    procs = {name: sign * -H[var] for name, (sign, var) in terms.items()}
+    closure = np.abs(z - sum(procs.values())) / np.abs(z)
+    procs = {k: v for k, v in procs.items() if np.any(np.abs(v) > 1e-12 * np.abs(z))}
+    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
+    L_p = float(pv["Positive electrode thickness [m]"])
+    a_p = 3 * float(pv["Positive electrode active material volume fraction"]) / float(
+        pv["Positive particle radius [m]"])
+    h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
+    r_ct = {"cathode": kinetic_resistance_ohm(h[CATHODE_ETA], h[CATHODE_FARADAIC] * L_p * area),
+            f"{carrier} metal": kinetic_resistance_ohm(h[METAL_ETA], h[METAL_FARADAIC] * area)}
+    return Spectrum(params, T, np.asarray(frequencies_Hz), z, procs, drift=lin.drift,
+                    info={"recipe": rec.name, "protocol": steps, "carrier_ion": carrier,
+                          "electrode_area_m2": area,
+                          "electrode_charge_transfer_resistance_ohm": r_ct,
+                          "cathode_double_layer_capacitance_F":
+                              ev["cathode_double_layer_capacity"] * a_p * L_p * area,
+                          "counter_electrode_capacitance_F":
+                              ev["counter_electrode_double_layer_capacity"] * area,
+                          "process_split_unattributed_max": float(closure.max())},
+                    warnings=warnings)
+
+
+def full_spectrum(recipe: str, params: str, temperature_K: float | None,
+                  frequencies_Hz: np.ndarray, soc: float | None,
+                  overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
+                  ion: str | None = None) -> Spectrum:
+    """Spectrum of a HEM anode | cathode full cell, as-made (discharged) or at ``soc``.
+
+    :class:`hemcell.cell.full_cell.HEMFullCell` as ``hemcell cell run`` builds it
+    (``params``: the anode set; the cathode: the recipe's), its anode double layer at
+    ``anode_double_layer_relaxation_time`` (as ``eis anode``), with a double layer added
+    to the cathode (:func:`hemcell.workflows.eis_models.add_cathode_double_layer`).
+    ``soc``: the charge of :func:`soc_protocol`, run on the model of ``cell run``; its end
+    state, with the cathode double layer at rest (u = Δφ), is the operating point. The
+    split is of the AC current: each anode mechanism and the anode double layer (shares
+    of the anode's current), the cathode's faradaic and double-layer current.
+    """
+    from hemcell.smallsignal import linearise
+    from hemcell.workflows import eis_models as em
+    from hemcell.workflows.anode import build_simulation, cathode_carrier_ion, prepare_cell
+
+    check_recipe("full", recipe)
+    ev = eis_values(extra)
+    sets = [*overrides,
+            f"anode_double_layer_relaxation_time={ev['anode_double_layer_relaxation_time']} s"]
+    if temperature_K is not None:
+        refuse_ambient_with_temperature(overrides)
+        sets.append(f"ambient_temperature={temperature_K} K")
+    ion = ion or cathode_carrier_ion(recipe)
+    if soc is not None:
+        check_cell_soc(soc)
+    setup = prepare_cell(recipe, params, "Rest for 1 minute", overrides=sets, ion=ion)
+    steps = None
+    if soc is not None:
+        steps, charge_Ah = soc_protocol(setup.parameter_values, soc)
+        setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)
+    pv = setup.parameter_values
+    pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
+    sim = build_simulation(setup.recipe, pv, setup.inventory)
+    em.add_cathode_double_layer(sim.model, ev["cathode_double_layer_capacity"],
+                                ev["cathode_double_layer_relaxation_time"])
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    sim.build(inputs=inputs)
+    model = sim.built_model
+    y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
+    u = next(v for v in model.y_slices if v.name == em.CATHODE_DOUBLE_LAYER_POTENTIAL)
+    u_slice = model.y_slices[u][0]
+    if steps:
+        y_run, run = _state_after(setup, steps, y0.size - (u_slice.stop - u_slice.start))
+        _check_charge_passed(run.solution.cycles[0].steps[0], charge_Ah, soc)
+        y0 = np.concatenate([y_run[:u_slice.start], y0[u_slice], y_run[u_slice.start:]])
+        y0[u_slice] = (model.get_processed_variable("Cathode solid potential [V]").evaluate(
+            0.0, y0, inputs=inputs) - model.get_processed_variable(
+            "Cathode electrolyte potential [V]").evaluate(0.0, y0, inputs=inputs)).reshape(-1)
+    anode_currents = {f"anode {m.replace('_', ' ')}": f"Anode {m.replace('_', '-')} current [A]"
+                      for m in [*setup.recipe.mechanisms, "double_layer"]}
+    cathode_currents = {"cathode charge transfer": em.CATHODE_FARADAIC_CURRENT,
+                        "cathode double layer": em.CATHODE_DOUBLE_LAYER_CURRENT}
+    outputs = [VOLTAGE, ANODE_DPHI, em.CATHODE_MEAN_OVERPOTENTIAL,
+               *anode_currents.values(), *cathode_currents.values()]
+    lin = linearise(model, y0, inputs, em.IN_CURRENT, outputs)
+    H = lin.transfer(frequencies_Hz)
+    r_mech = mechanism_charge_transfer_resistance_ohm(
+        lin, {m: f"Anode {m.replace('_', '-')} current [A]" for m in setup.recipe.mechanisms})
+    h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
+    r_anode = [r for r in r_mech.values() if r is not None and r > 0]
+    # a discharge (+I) drives the cathode's overpotential negative: R = -eta / I_F
+    r_ct = {"cathode": kinetic_resistance_ohm(-h[em.CATHODE_MEAN_OVERPOTENTIAL],
+                                              h[em.CATHODE_FARADAIC_CURRENT]),
+            "anode": 1 / sum(1 / r for r in r_anode) if r_anode else None}
+    # the full cell counts the anode's currents as delithiating (a discharge): +I
+    shares = {k: H[v] for k, v in {**anode_currents, **cathode_currents}.items()}
+    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
+    a_s = model_value(model, ANODE_SURFACE_AREA, y0, inputs)
+    eps_p = float(pv["Positive electrode active material volume fraction"])
+    L_p = float(pv["Positive electrode thickness [m]"])
+    a_p = 3 * eps_p / float(pv["Positive particle radius [m]"])
+    return Spectrum(setup.parameter_set.name, float(pv["Ambient temperature [K]"]),
+                    np.asarray(frequencies_Hz), -H[VOLTAGE], shares,
+                    process_kind="current_fraction", drift=lin.drift,
+                    info={"recipe": setup.recipe.name, "cathode": str(setup.recipe.cathode),
+                          "protocol": steps, "carrier_ion": setup.si.get("_carrier_ion", "Li"),
+                          "electrode_area_m2": area,
+                          "electrode_charge_transfer_resistance_ohm": r_ct,
+                          "mechanism_charge_transfer_resistance_ohm": r_mech,
+                          "anode_double_layer_capacitance_F":
+                              float(pv["Anode double-layer capacity [F.m-2]"]) * a_s
+                              * float(pv["Negative electrode thickness [m]"]) * area,
+                          "cathode_double_layer_capacitance_F":
+                              ev["cathode_double_layer_capacity"] * a_p * L_p * area,
+                          "mass_g": setup.mass_g},
+                    warnings=[])
+
+
+def kinetic_resistance_ohm(potential: np.ndarray, current: np.ndarray) -> float | None:
+    r"""Charge-transfer resistance :math:`\mathrm{Re}(\hat\eta/\hat I_F)` [Ω] of an
+    interface from its overpotential and faradaic current (both per ampere applied) at
+    two frequencies (the HEM anode's mechanisms: :data:`KINETIC_LIMIT_FREQUENCIES_HZ`,
+    where the composition is frozen; an electrode at rest:
+    :data:`REST_RESISTANCE_FREQUENCIES_HZ`): the inverse of the interface's faradaic
+    conductance :math:`\partial I_F/\partial\eta`, :math:`RT/(n F i_0 S)` for
+    Butler–Volmer at rest.
+
+    ``None`` where the interface carries no AC current (below
+    :data:`CURRENT_SHARE_FLOOR`) or the two frequencies differ by more than 0.1 % (a
+    relaxation slower than them).
+    """
+    if np.min(np.abs(current)) < CURRENT_SHARE_FLOOR:
+        return None
+    r = np.real(potential / current)
+    return float(r[1]) if abs(r[0] - r[1]) <= 1e-3 * abs(r[1]) else None
+
+
 #: Electrode-averaged potential difference of the HEM anode (the mechanisms' driving force).
 ANODE_DPHI = "Anode mean surface potential difference [V]"
 #: Active-material surface area per electrode volume a = 3 eps_act/R of the HEM anode
@@ -577,13 +930,7 @@ def mechanism_charge_transfer_resistance_ohm(lin: Any, current_outputs: Mapping[
     for mech, var in current_outputs.items():
         # the model counts mechanism currents opposite to the applied (lithiating)
         # current, which lowers the anode potential: R_k = -dphi / (-I_k)
-        i_k = h[var]
-        if np.min(np.abs(i_k)) < CURRENT_SHARE_FLOOR:
-            out[mech] = None
-            continue
-        r = np.real(dphi / i_k)
-        # not frozen yet (a relaxation slower than the kinetic-limit frequencies)
-        out[mech] = float(r[1]) if abs(r[0] - r[1]) <= 1e-3 * abs(r[1]) else None
+        out[mech] = kinetic_resistance_ohm(dphi, h[var])
     return out
 
 
@@ -743,6 +1090,28 @@ def circuit_for(spectrum: Spectrum, cell: str
                    "R2": "anode charge transfer (all mechanisms in parallel)",
                    "C2": "anode double layer",
                    "Wo1": "solid-state storage/diffusion (finite-space Warburg)"}
+    elif cell in ("cathode", "full"):
+        # the two electrodes' arcs: R from the model's charge-transfer resistances (a
+        # rough share of the low-frequency resistance where it has none: an interface
+        # that carries no AC current), C from its double layer
+        info = spectrum.info
+        r_ct = info["electrode_charge_transfer_resistance_ohm"]
+        spare = max(float(np.real(z[np.argmin(f)])) - r_hf, 1e-9) / 2
+        first, second = ((next(k for k in r_ct if k != "cathode"), "cathode")
+                         if cell == "cathode" else ("cathode", "anode"))
+        r1, r2 = (r_ct[k] if r_ct[k] is not None and r_ct[k] > 0 else spare
+                  for k in (first, second))
+        c_first = {"cathode": info["cathode_double_layer_capacitance_F"]}.get(
+            first, info.get("counter_electrode_capacitance_F"))
+        c_second = (info["cathode_double_layer_capacitance_F"] if cell == "cathode"
+                    else info["anode_double_layer_capacitance_F"])
+        c1, c2 = c_first, c_second
+        meaning = {"R0": "Ohmic resistance (electrolyte, solid, contacts)",
+                   "R1": f"{first} charge transfer", "C1": "its double layer",
+                   "R2": f"{second} charge transfer"
+                   + (" (all mechanisms in parallel)" if second == "anode" else ""),
+                   "C2": f"{second} double layer",
+                   "Wo1": "solid-state storage/diffusion (finite-space Warburg)"}
     else:
         # the Li and LFP arcs of the model's own process split: R at the lowest
         # frequency, C from the apex frequency of each arc
@@ -796,14 +1165,15 @@ def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
 
 
 def charge_transfer_resistance(fit: Mapping[str, Any], cell: str) -> float | None:
-    """R_ct of a fit: both Li interfaces (Li||Li, R1), the HEM anode's arc (R2), or the
-    Li and LFP arcs together (Li||LFP, R1 + R2)."""
+    """R_ct of a fit: both Li interfaces (Li||Li, R1), the HEM anode's arc (R2), the
+    cathode's arc (cathode half cell, R2), or both arcs together (Li||LFP: Li + LFP, full
+    cell: cathode + anode, R1 + R2)."""
     if "parameters" not in fit:
         return None
     par = fit["parameters"]
     if cell == "symmetric":
         return par["R1"]["value"]
-    if cell == "anode":
+    if cell in ("anode", "cathode"):
         return par["R2"]["value"]
     return par["R1"]["value"] + par["R2"]["value"]
 
@@ -861,7 +1231,7 @@ def _positive_frequencies(frequencies_Hz: Sequence[float]) -> np.ndarray:
 
 
 def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "bare",
-                  recipe: str = "hem_half_cell_p2d", params: str = "heo_rocksalt_mgconicuzn",
+                  recipe: str | None = None, params: str | None = None,
                   temperature_K: float | None = None, soc: float | None = None,
                   protocol: str | None = None, overrides: Sequence[str] = (),
                   ion: str | None = None) -> Spectrum:
@@ -876,20 +1246,24 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
     Parameters
     ----------
     cell
-        ``symmetric`` (Li‖Li), ``li-lfp`` or ``anode`` (HEM half-cell).
+        ``symmetric`` (Li‖Li), ``li-lfp``, ``anode`` (HEM half-cell), ``cathode`` (a
+        cathode set against its carrier's metal) or ``full`` (HEM anode | cathode).
     frequencies_Hz
         Frequencies [Hz], each > 0, any order (the spectrum keeps it).
     anode
         Li electrode of ``symmetric`` and ``li-lfp``: ``bare`` or ``coated``.
     recipe, params
-        ``anode``: model recipe and parameter set.
+        ``anode``, ``cathode``, ``full``: model recipe and parameter set (the anode set;
+        ``cathode``: the cathode set); ``None``: :data:`DEFAULT_MODEL`.
     temperature_K
         Cell temperature [K] (outside the electrolyte fits' range: a warning in the
         spectrum's ``warnings``; at the diffusivity fit's divergence: InputError);
         ``None``: the set's ambient temperature.
     soc
         ``li-lfp``: state of charge (1 = the set's charged state, default);
-        ``anode``: lithiated fraction of the theoretical capacity (0.1 A/g, 30 min rest).
+        ``anode``: lithiated fraction of the theoretical capacity (0.1 A/g, 30 min rest);
+        ``cathode``, ``full``: 0 < soc < 1, the charged fraction from the as-made state
+        to the upper cut-off (:func:`soc_protocol`).
     protocol
         ``anode``: PyBaMM steps run first (end with a rest); not with ``soc``.
     overrides
@@ -916,8 +1290,9 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
     if cell != "anode" and anode not in ("bare", "coated"):
         raise InputError("--anode", anode, "bare | coated | both")
     check_overrides(cell, (anode,), overrides, temperature_K is not None)
-    return _spectrum(cell, f, anode, recipe, params, temperature_K, soc, protocol, overrides,
-                     ion)
+    default_recipe, default_params = DEFAULT_MODEL.get(cell, (None, None))
+    return _spectrum(cell, f, anode, recipe or default_recipe, params or default_params,
+                     temperature_K, soc, protocol, overrides, ion)
 
 
 def _spectrum(cell: str, f: np.ndarray, anode: str, recipe: str, params: str,
@@ -928,6 +1303,13 @@ def _spectrum(cell: str, f: np.ndarray, anode: str, recipe: str, params: str,
     if cell == "anode":
         return anode_spectrum(recipe, params, temperature_K, f, soc, protocol, set_overrides,
                               extra, ion=ion)
+    if cell in ("cathode", "full"):
+        if protocol:
+            raise InputError("--protocol", protocol, f"nothing for eis {cell}: its state "
+                             "is --soc (the charge of soc_protocol) or the as-made one",
+                             hint="--soc S with 0 < S < 1")
+        spectrum = cathode_spectrum if cell == "cathode" else full_spectrum
+        return spectrum(recipe, params, temperature_K, f, soc, set_overrides, extra, ion=ion)
     if ion is not None:
         raise InputError("--ion", ion, "only for the HEM anode (CELL anode): the "
                          f"{cell} cell is Li metal in a Li electrolyte")
@@ -959,13 +1341,13 @@ def run_eis(req: EISRequest) -> EISResult:
                          "element, at least 3 elements)",
                          hint="e.g. --frequencies 1e-2:1e6:10/decade; a model spectrum at "
                               "fewer frequencies: hemcell.workflows.eis.cell_spectrum")
-    if req.cell != "anode":
+    if req.cell not in RECIPE_CELLS:
         for a in req.anodes:
             if a not in ("bare", "coated"):
                 raise InputError("--anode", a, "bare | coated | both")
     check_overrides(req.cell, req.anodes, req.overrides, bool(req.temperatures_K))
     temps: Sequence[float | None] = req.temperatures_K or (None,)
-    cases = (req.params,) if req.cell == "anode" else req.anodes
+    cases = (req.params,) if req.cell in RECIPE_CELLS else req.anodes
     from hemcell.runinfo import report_warnings
 
     spectra: list[Spectrum] = []
@@ -982,7 +1364,7 @@ def run_eis(req: EISRequest) -> EISResult:
                 # "temperature: got 233.14999999999998")
                 raise InputError("--temperatures", f"{T - 273.15:.6g} degC = {T:.6g} K",
                                  exc.allowed, hint=exc.hint) from exc
-            if req.cell != "anode":  # the anode's prepare_cell writes its own
+            if req.cell not in ("anode", "full"):  # their prepare_cell writes its own
                 report_warnings(spectra[-1].warnings, warnings)
     fits = [fit_circuit(s, req.cell) for s in spectra]
     kk = [kramers_kronig(s) for s in spectra]
@@ -1039,6 +1421,8 @@ def summarize(result: EISResult) -> dict[str, Any]:
         temps = [s.temperature_K for s, _ in items]
         if "mechanism_charge_transfer_resistance_ohm" in s0.info:
             _mechanism_summary(summary, label, [s for s, _ in items])
+        if "electrode_charge_transfer_resistance_ohm" in s0.info:
+            _electrode_summary(summary, label, [s for s, _ in items])
         r = [charge_transfer_resistance(fit, req.cell) for _, fit in items]
         if len(set(temps)) >= 3 and all(x is not None and x > 0 for x in r):
             ea, ea_app = activation_energy_J_per_mol(temps, r)
@@ -1080,6 +1464,25 @@ def _mechanism_summary(summary: dict[str, Any], label: str, spectra: Sequence[Sp
                 label, {})[mech] = activation_energy_J_per_mol(temps, r)[0] / 1e3
 
 
+def _electrode_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
+                       ) -> None:
+    """Cathode half cell, full cell: each electrode's charge-transfer resistance of the
+    model per temperature and, with three or more temperatures, its activation energy
+    from ln(T/R) vs 1/T (the cathode's: the set's cathode_exchange_current_activation_energy
+    where its exchange current is the only temperature law of the arc)."""
+    key = "electrode_charge_transfer_resistance_ohm"
+    summary.setdefault(key, {})[label] = {f"{s.temperature_K:.2f}": s.info[key]
+                                          for s in spectra}
+    temps = [s.temperature_K for s in spectra]
+    if len(set(temps)) < 3:
+        return
+    for electrode in spectra[0].info[key]:
+        r = [s.info[key][electrode] for s in spectra]
+        if all(x is not None and x > 0 for x in r):
+            summary.setdefault("electrode_activation_energy_kJ_per_mol", {}).setdefault(
+                label, {})[electrode] = activation_energy_J_per_mol(temps, r)[0] / 1e3
+
+
 def mechanisms_with_temperature_law() -> tuple[str, ...]:
     """The anode mechanisms whose rate constants carry an activation energy in the model
     (``*_activation_energy`` among their parameters, :mod:`hemcell.cell.parameters`):
@@ -1107,6 +1510,8 @@ def activation_energy_note(summary: Mapping[str, Any], label: str) -> str | None
     current; if none of them has a temperature law, ln(T/R) vs 1/T returns what the
     state and the electrolyte do with temperature, not an activation energy of the model.
     """
+    if summary.get("cell", "anode") != "anode":  # a full cell's R_ct holds the cathode's
+        return None
     arc = arc_mechanisms(summary, label)
     with_law = mechanisms_with_temperature_law()
     if not arc or any(m in with_law for m in arc):
@@ -1163,7 +1568,13 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
             line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
         arc = arc_description(summary, label)
         if arc:
-            line += f" (arc: {arc})"
+            line += f" ({'anode ' if summary.get('cell') == 'full' else ''}arc: {arc})"
+        by_electrode = summary.get("electrode_charge_transfer_resistance_ohm", {}).get(label)
+        if by_electrode:
+            first = next(iter(by_electrode.values()))
+            line += "; model R_ct " + ", ".join(
+                f"{k} " + (f"{v:.4g} Ohm" if v is not None else "none (no AC current)")
+                for k, v in first.items())
         ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)
         note = activation_energy_note(summary, label)
         if ea is not None and note is not None:

@@ -387,3 +387,97 @@ def check_state(lin_drift: float, scale: float, what: str) -> None:
         raise InputError("operating point", f"{what}: max |dy/dt| = {lin_drift:.3g}",
                          f"a rested state (max |dy/dt| <= {scale:g})",
                          hint="end the protocol with a rest step")
+
+
+# ---------------------------------------------------------------------- cathode, full cell
+#: Output names the impedance variant of the HEM full cell adds (:func:`add_cathode_double_layer`).
+CATHODE_FARADAIC_CURRENT = "Cathode faradaic current [A]"
+CATHODE_DOUBLE_LAYER_CURRENT = "Cathode double-layer current [A]"
+CATHODE_DOUBLE_LAYER_POTENTIAL = "Cathode double-layer potential [V]"
+CATHODE_MEAN_OVERPOTENTIAL = "X-averaged cathode reaction overpotential [V]"
+
+
+def cathode_half_cell_model(geometry: str) -> pybamm.BaseModel:
+    """The cathode half cell of ``hemcell cell run`` (:mod:`hemcell.workflows.cathode_half_cell`:
+    PyBaMM's DFN or SPM with ``"working electrode": "positive"``) with double layers on the
+    cathode particles and at the metal counter electrode (``"surface form": "differential"``),
+    as the Li‖LFP variant (:func:`lfp_differential_simulation`)."""
+    from hemcell.workflows.cathode_half_cell import MODELS
+
+    return getattr(pybamm.lithium_ion, MODELS[geometry])(
+        {"working electrode": "positive", "surface form": "differential"})
+
+
+def add_cathode_double_layer(model: Any, capacity_F_per_m2: float,
+                             relaxation_time_s: float) -> None:
+    r"""Give the cathode of a :class:`hemcell.cell.full_cell.HEMFullCell` a double layer,
+    in place (the model's cathode reaction is quasi-static; its anode has one).
+
+    The same element as the anode's (:mod:`hemcell.cell.model`): a capacitor behind a
+    series RC time :math:`\tau`, on the particle surface :math:`a_p = 3\varepsilon_{s,p}/R_p`,
+
+    .. math::
+
+        a_p j_{dl} = a_p C_{dl} (\Delta\phi_p - u)/\tau, \qquad
+        \dot u = (\Delta\phi_p - u)/\tau, \qquad \Delta\phi_p = \phi_{s,p} - \phi_{e,p},
+
+    and :math:`a_p j_{dl}` joins the faradaic :math:`a_p j_p` wherever the model's charge
+    and salt balances take the cathode's interfacial current (solid and electrolyte charge,
+    electrolyte salt: as the anode's double layer does); the particle's flux stays
+    faradaic. At rest :math:`u = \Delta\phi_p` and nothing else changes; for
+    :math:`\tau \to 0` it is the ideal double layer :math:`a_p C_{dl}\,\partial_t\Delta\phi_p`.
+    Adds the outputs :data:`CATHODE_FARADAIC_CURRENT` and
+    :data:`CATHODE_DOUBLE_LAYER_CURRENT` (electrode totals [A], positive: cathodic,
+    the sign of a discharge) and :data:`CATHODE_MEAN_OVERPOTENTIAL`.
+    """
+    from hemcell.cell.mechanisms.base import param
+
+    p, variables = model.param, model.variables
+    equations = {k.name: (eqs, k) for eqs in (model.rhs, model.algebraic) for k in eqs}
+    dphi = variables["Cathode solid potential [V]"] - variables["Cathode electrolyte potential [V]"]
+    a_p = 3 * param("Positive electrode active material volume fraction") / p.p.prim.R_typ
+    u = pybamm.Variable(CATHODE_DOUBLE_LAYER_POTENTIAL, domain="positive electrode")
+    a_j_dl = a_p * capacity_F_per_m2 * (dphi - u) / relaxation_time_s
+    model.rhs[u] = (dphi - u) / relaxation_time_s
+    ic = [model.initial_conditions[equations[name][1]]
+          for name in ("Cathode solid potential [V]", "Electrolyte potential [V]")]
+    model.initial_conditions[u] = ic[0] - ic[1]
+
+    def on_cathode(field: pybamm.Symbol) -> pybamm.Symbol:
+        return pybamm.concatenation(pybamm.PrimaryBroadcast(0, "negative electrode"),
+                                    pybamm.PrimaryBroadcast(0, "separator"), field)
+
+    for name, term in (("Cathode solid potential [V]", p.L_x ** 2 * a_j_dl),
+                       ("Electrolyte potential [V]", -p.L_x ** 2 * on_cathode(a_j_dl)),
+                       ("Electrolyte concentration [mol.m-3]", on_cathode(
+                           a_j_dl / (param("Positive electrode porosity") * p.F)))):
+        eqs, key = equations[name]
+        eqs[key] = eqs[key] + term
+    a_j_f = variables["Positive electrode volumetric interfacial current density [A.m-3]"]
+    variables[CATHODE_FARADAIC_CURRENT] = -pybamm.x_average(a_j_f) * p.p.L * p.A_cc
+    variables[CATHODE_DOUBLE_LAYER_CURRENT] = -pybamm.x_average(a_j_dl) * p.p.L * p.A_cc
+    variables[CATHODE_DOUBLE_LAYER_POTENTIAL] = u
+    variables[CATHODE_MEAN_OVERPOTENTIAL] = pybamm.x_average(
+        variables["Cathode reaction overpotential [V]"])
+
+
+def charged_stoichiometry(pv: Any) -> float:
+    """Cathode stoichiometry at which its open-circuit potential is the upper voltage
+    cut-off of ``pv`` (the cathode's window: a cathode half cell's, a full cell's, which
+    is the cathode's, :func:`hemcell.cell.full_cell.full_cell_cut_offs`), on a grid of
+    10 001 stoichiometries (the OCP falls with it; linear interpolation between).
+
+    Raises
+    ------
+    InputError
+        The OCP does not reach the cut-off between stoichiometry 0 and 1.
+    """
+    theta = np.linspace(1e-4, 1 - 1e-4, 10_001)
+    ocp = pv["Positive electrode OCP [V]"]
+    u = np.ravel(pv.evaluate(ocp(pybamm.Vector(theta)))) if callable(ocp) else None
+    upper = float(pv["Upper voltage cut-off [V]"])
+    if u is None or not (u.min() <= upper <= u.max()):
+        raise InputError("Upper voltage cut-off [V]", upper,
+                         "a potential the cathode's OCP reaches between stoichiometry 0 and 1")
+    order = np.argsort(u)
+    return float(np.interp(upper, u[order], theta[order]))
