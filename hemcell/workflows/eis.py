@@ -676,6 +676,63 @@ METAL_ETA = "Lithium metal interface reaction overpotential [V]"
 METAL_FARADAIC = "Lithium metal plating current density [A.m-2]"
 
 
+def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float | None,
+                                 overrides: Sequence[str] = (),
+                                 extra: Mapping[str, float] | None = None,
+                                 ion: str | None = None
+                                 ) -> tuple[Any, dict[str, Any], Any, str, list[str]]:
+    """The built impedance model of :func:`cathode_spectrum` at its as-made state.
+
+    Returns
+    -------
+    tuple
+        ``(simulation, inputs, recipe, carrier, warnings)``: a :class:`pybamm.Simulation`
+        built with ``inputs`` (the applied current
+        :data:`~hemcell.workflows.eis_models.IN_CURRENT` an input, 0 A), its
+        :class:`~hemcell.cell.recipes.Recipe`, the set's carrier ion and the temperature
+        warnings. Its parameter values hold the set's cathode as ``cell run`` does.
+
+    Raises
+    ------
+    InputError
+        Not a cathode half-cell recipe or cathode set, another ion than the set's, an
+        unread ``--set`` key, a molten counter electrode.
+    """
+    import pybamm
+
+    from hemcell.cell.cathodes import cathode_carrier, check_cathode_cell, half_cell_values
+    from hemcell.cell.electrolytes import half_cell_temperature_warnings
+    from hemcell.cell.recipes import load_recipe
+    from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
+    from hemcell.workflows import eis_models as em
+    from hemcell.workflows.cathode_half_cell import _values, electrode_mesh
+
+    check_recipe("cathode", recipe)
+    rec = load_recipe(recipe)
+    sets = list(overrides)
+    if temperature_K is not None:
+        refuse_ambient_with_temperature(overrides)
+        sets.append(f"ambient_temperature={temperature_K} K")
+    si, _ = _values(params, sets, rec.name)
+    carrier = cathode_carrier(si)
+    check_cathode_cell(params, si, ion or carrier)
+    pv = half_cell_values(params, si)
+    T = float(pv["Ambient temperature [K]"])
+    warnings = [*half_cell_temperature_warnings(carrier, T), *valoen_electrolyte_warnings(pv)]
+    ev = eis_values(extra)
+    pv.update({"Positive electrode double-layer capacity [F.m-2]":
+               ev["cathode_double_layer_capacity"],
+               "Negative electrode double-layer capacity [F.m-2]":
+               ev["counter_electrode_double_layer_capacity"],
+               "Current function [A]": em.applied_current}, check_already_exists=False)
+    model = em.cathode_half_cell_model(rec.geometry)
+    var_pts = {**model.default_var_pts, **electrode_mesh(model, rec, pv)}  # as cell run
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    sim = pybamm.Simulation(model, parameter_values=pv, var_pts=var_pts)
+    sim.build(inputs=inputs)
+    return sim, inputs, rec, carrier, warnings
+
+
 def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
                      frequencies_Hz: np.ndarray, soc: float | None,
                      overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
@@ -692,46 +749,23 @@ def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
     """
     import pybamm
 
-    from hemcell.cell.cathodes import cathode_carrier, check_cathode_cell, half_cell_values
-    from hemcell.cell.electrolytes import half_cell_temperature_warnings
-    from hemcell.cell.recipes import load_recipe
-    from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
-    from hemcell.workflows.cathode_half_cell import _values, electrode_mesh
 
-    check_recipe("cathode", recipe)
-    rec = load_recipe(recipe)
-    sets = list(overrides)
-    if temperature_K is not None:
-        refuse_ambient_with_temperature(overrides)
-        sets.append(f"ambient_temperature={temperature_K} K")
-    si, _ = _values(params, sets, rec.name)
-    carrier = cathode_carrier(si)
-    check_cathode_cell(params, si, ion or carrier)
     if soc is not None:
         check_cell_soc(soc)
-    pv = half_cell_values(params, si)
+    sim, inputs, rec, carrier, warnings = cathode_half_cell_simulation(
+        recipe, params, temperature_K, overrides, extra, ion)
+    pv, ev = sim.parameter_values, eis_values(extra)
     T = float(pv["Ambient temperature [K]"])
-    warnings = [*half_cell_temperature_warnings(carrier, T), *valoen_electrolyte_warnings(pv)]
-    ev = eis_values(extra)
-    pv.update({"Positive electrode double-layer capacity [F.m-2]":
-               ev["cathode_double_layer_capacity"],
-               "Negative electrode double-layer capacity [F.m-2]":
-               ev["counter_electrode_double_layer_capacity"],
-               "Current function [A]": em.applied_current}, check_already_exists=False)
-    model = em.cathode_half_cell_model(rec.geometry)
-    var_pts = {**model.default_var_pts, **electrode_mesh(model, rec, pv)}  # as cell run
-    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
-    sim = pybamm.Simulation(model, parameter_values=pv, var_pts=var_pts)
-    sim.build(inputs=inputs)
     built = sim.built_model
     y0 = built.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
     steps = None
     if soc is not None:
         steps, charge_Ah = soc_protocol(pv, soc)
         run = pybamm.Simulation(
-            model, parameter_values=pv, var_pts=var_pts,
+            em.cathode_half_cell_model(rec.geometry), parameter_values=pv,
+            var_pts=sim.var_pts,
             experiment=pybamm.Experiment([x.strip() for x in steps.split(";")]),
             solver=pybamm.IDAKLUSolver(rtol=rec.solver["rtol"], atol=rec.solver["atol"]))
         try:

@@ -1,0 +1,183 @@
+"""`hemcell eis cathode` (a cathode set against its metal) and `hemcell eis full` (HEM anode |
+cathode): limits of the spectrum against the same model's DC response and the parameter
+values by hand, the temperature law of the cathode's arc, the full cell's cathode arc
+against the half cell's, and refusals of bad input.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+pybamm = pytest.importorskip("pybamm")
+
+from hemcell.cli.main import main  # noqa: E402
+from hemcell.errors import InputError  # noqa: E402
+from hemcell.laws import GAS_CONSTANT_J_PER_MOL_K  # noqa: E402
+from hemcell.workflows import eis  # noqa: E402
+from hemcell.workflows import eis_models as em  # noqa: E402
+
+RECIPE = "cathode_half_cell_p2d"
+PBA = "cathode_k_pba_femn"  # K; as made at theta0 = 0.595, mid-range: a finite R_ct
+
+
+def _value(pv, name, *args):
+    """A PyBaMM entry at (c, T) or a number."""
+    v = pv[name]
+    if not callable(v):
+        return float(v)
+    return float(np.ravel(pv.evaluate(v(*(pybamm.Scalar(a) for a in args))))[0])
+
+
+def test_cathode_low_frequency_limit_is_the_resistance_of_a_small_current_step():
+    """For Z = R + 1/(iwC) + O(w) (a storage capacitance behind the cell's resistances)
+    the voltage after a current step I tends to V0 - I (R + t/C): the intercept of its
+    late linear part is the low-frequency real part of the spectrum. The step runs the
+    nonlinear model (1e-5 A: eta ~ 1.5 mV, the Butler-Volmer nonlinearity ~1e-4)."""
+    z = eis.cathode_spectrum(RECIPE, PBA, None, np.array([1e-7]), None).impedance_ohm[0]
+    sim, inputs, _, _, _ = eis.cathode_half_cell_simulation(RECIPE, PBA, None)
+    v0 = sim.solve([0, 1], inputs=inputs)["Voltage [V]"].entries[0]
+    current_A, t_end = 1e-5, 8000.0
+    sol = sim.solve(np.linspace(0, t_end, 2001), inputs={**inputs, em.IN_CURRENT: current_A})
+    t, v = sol.t, sol["Voltage [V]"].entries
+    late = t > t_end / 2
+    slope, intercept = np.polyfit(t[late], v[late], 1)
+    r_step = (v0 - intercept) / current_A
+    assert r_step == pytest.approx(z.real, rel=2e-3)
+    # and the storage capacitance: Im Z = -1/(wC) at 1e-7 Hz
+    assert -current_A / slope == pytest.approx(-1 / (2 * np.pi * 1e-7 * z.imag), rel=2e-3)
+
+
+def test_cathode_high_frequency_intercept_is_the_ohmic_resistance_by_hand():
+    """Above the double layers' frequencies every interface is short-circuited: Z is the
+    separator's electrolyte L_s/(kappa eps_s^b A) plus the electrode's electrolyte and
+    solid in parallel, L_p/((kappa eps^b + sigma (1-eps)^b_s) A), plus the contact
+    resistance (PyBaMM's effective conductivities; kappa at c_e0 and T). Tolerance 1 %:
+    the finite volumes at the separator|electrode face (0.35 % at the recipe's 10 + 20
+    cells, not refined here)."""
+    sim, _, _, _, _ = eis.cathode_half_cell_simulation(RECIPE, PBA, None)
+    pv = sim.parameter_values
+    c0 = float(pv["Initial concentration in electrolyte [mol.m-3]"])
+    T = float(pv["Ambient temperature [K]"])
+    kappa = _value(pv, "Electrolyte conductivity [S.m-1]", c0, T)
+    sigma = _value(pv, "Positive electrode conductivity [S.m-1]", 0.5, T)
+    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
+    eps_s, eps_p = float(pv["Separator porosity"]), float(pv["Positive electrode porosity"])
+    r_sep = float(pv["Separator thickness [m]"]) / (
+        kappa * eps_s ** float(pv["Separator Bruggeman coefficient (electrolyte)"]) * area)
+    r_el = float(pv["Positive electrode thickness [m]"]) / (area * (
+        kappa * eps_p ** float(pv["Positive electrode Bruggeman coefficient (electrolyte)"])
+        + sigma * (1 - eps_p) ** float(pv["Positive electrode Bruggeman coefficient "
+                                          "(electrode)"])))
+    by_hand = r_sep + r_el + float(pv["Contact resistance [Ohm]"])
+    z = eis.cathode_spectrum(RECIPE, PBA, None, np.array([1e8]), None).impedance_ohm[0]
+    assert z.real == pytest.approx(by_hand, rel=1e-2)
+    assert abs(z.imag) < 1e-3 * z.real
+
+
+def test_cathode_arc_moves_with_the_sets_activation_energy(tmp_path):
+    """The cathode's R_ct = RT/(F j0 a L A) with j0 Arrhenius in the set's
+    cathode_exchange_current_activation_energy: ln(T/R_ct) vs 1/T returns it (the model's
+    resistance to 1e-4; the fitted arc's R2 to 1 %)."""
+    from hemcell.cell.cathodes import cathode_set_si
+
+    ea = cathode_set_si(PBA)["cathode_exchange_current_activation_energy"]
+    temps = (288.15, 298.15, 308.15)
+    req = eis.EISRequest(cell="cathode", params=PBA, temperatures_K=temps,
+                         frequencies_Hz=tuple(np.logspace(-3, 6, 46)))
+    summary = eis.write_outputs(eis.run_eis(req), tmp_path, plots_on=False)
+    by_model = summary["electrode_activation_energy_kJ_per_mol"][PBA]["cathode"]
+    assert by_model * 1e3 == pytest.approx(ea, rel=1e-4)
+    assert summary["activation_energy_kJ_per_mol"][PBA] * 1e3 == pytest.approx(ea, rel=1e-2)
+    # the resistance itself moves by the Arrhenius factor between two temperatures
+    r = summary["electrode_charge_transfer_resistance_ohm"][PBA]
+    ratio = r["308.15"]["cathode"] / r["288.15"]["cathode"]
+    expected = (308.15 / 288.15) * np.exp(-ea / GAS_CONSTANT_J_PER_MOL_K
+                                          * (1 / 288.15 - 1 / 308.15))
+    assert ratio == pytest.approx(expected, rel=1e-4)
+
+
+def test_full_cell_cathode_arc_is_the_half_cells_in_series_with_the_anode():
+    """The full cell's voltage is the cathode's potential minus the anode's: with the same
+    cathode set at the same state (as made) and temperature, the cathode's charge-transfer
+    resistance in the full cell is the half cell's (the electrodes in series; the
+    separators and counter electrodes differ, the cathode interface does not): 1e-6."""
+    f = np.array([1e-2, 1.0, 1e8])
+    full = eis.full_spectrum("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", None, f, None)
+    half = eis.cathode_spectrum(RECIPE, PBA, None, f, None)
+    r_full = full.info["electrode_charge_transfer_resistance_ohm"]
+    r_half = half.info["electrode_charge_transfer_resistance_ohm"]
+    assert full.temperature_K == half.temperature_K
+    assert r_full["cathode"] == pytest.approx(r_half["cathode"], rel=1e-6)
+    assert r_full["anode"] is not None and r_full["anode"] > 0
+    # the AC current of each electrode splits between its faradaic and double-layer
+    # current and adds up to the applied one
+    p = full.processes
+    anode = sum(v for k, v in p.items() if k.startswith("anode"))
+    cathode = p["cathode charge transfer"] + p["cathode double layer"]
+    np.testing.assert_allclose(anode, 1.0, atol=1e-6)
+    np.testing.assert_allclose(cathode, 1.0, atol=1e-6)
+
+
+def test_full_cell_cathode_double_layer_is_at_rest_in_the_charged_state():
+    """--soc runs the charge on the model of `cell run` and puts the added cathode double
+    layer at its rest (u = the local potential difference): the state is as steady as
+    the rest leaves it, and the spectrum is a capacitive storage at low frequency."""
+    f = np.logspace(-3, 6, 19)
+    s = eis.full_spectrum("hem_full_cell_lfp", "heo_rocksalt_mgconicuzn", None, f, 0.3)
+    assert s.drift < 1e-3
+    assert s.info["protocol"].startswith("Charge at")
+    assert s.impedance_ohm[0].imag < 0 and np.all(s.impedance_ohm.real > 0)
+
+
+@pytest.mark.parametrize(("argv", "field"), [
+    (["cathode", "--params", "cathode_nope"], "--params"),
+    (["cathode", "--params", "heo_rocksalt_mgconicuzn"], "--params"),
+    (["cathode", "--soc", "0"], "--soc"),
+    (["cathode", "--soc", "1"], "--soc"),
+    (["full", "--soc", "1.5"], "--soc"),
+    (["full", "--soc", "-0.1"], "--soc"),
+    (["cathode", "--ion", "Li"], "--ion"),
+    (["full", "--recipe", "hem_full_cell_k_pba", "--ion", "Na"], "--ion"),
+    (["cathode", "--frequencies", "0,1,2,3,4,5,6"], "--frequencies"),
+    (["full", "--frequencies", "-1:1e3:10/decade"], "--frequencies"),
+    (["cathode", "--recipe", "hem_half_cell_p2d"], "--recipe"),
+    (["full", "--recipe", "cathode_half_cell_p2d"], "--recipe"),
+    (["cathode", "--anode", "bare"], "--anode"),
+    (["cathode", "--protocol", "Rest for 1 hour"], "--protocol"),
+    (["cathode", "--set", "film_capacitance=1 uF/cm**2"], "--set"),
+])
+def test_bad_input_is_refused_with_exit_2(argv, field, tmp_path, capsys):
+    code = main(["eis", *argv, "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert field in err
+    assert "Traceback" not in err
+
+
+def test_soc_outside_the_open_interval_is_refused_by_the_api():
+    with pytest.raises(InputError) as err:
+        eis.cell_spectrum("cathode", [1.0, 10.0], params=PBA, soc=1.0)
+    assert err.value.field == "--soc"
+
+
+def test_cathode_command_writes_the_outputs(tmp_path, capsys):
+    out = tmp_path / "o"
+    code = main(["eis", "cathode", "--params", "cathode_he_nvpf", "--soc", "0.5",
+                 "--frequencies", "1e-2:1e5:4/decade", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "model R_ct cathode" in text and "Na metal" in text
+    for name in ("impedance.csv", "impedance.nc", "nyquist.png", "bode.png",
+                 "processes.png", "summary.json"):
+        assert (out / name).is_file(), name
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["cell"] == "cathode"
+    r = summary["electrode_charge_transfer_resistance_ohm"]["cathode_he_nvpf"]
+    assert next(iter(r.values()))["cathode"] > 0
+    code = main(["eis", "cathode", "--params", "cathode_he_nvpf", "--no-plots",
+                 "--frequencies", "1e-2:1e5:4/decade", "--out", str(tmp_path / "p")])
+    assert code == 0
+    assert not list((tmp_path / "p").glob("*.png"))
