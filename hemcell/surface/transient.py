@@ -193,7 +193,9 @@ class TransientSettings:
         Smallest step before giving up (SNES failures are retried with halved steps).
     frames
         Number of field snapshots kept for output (0: none; 1: the final state; more:
-        evenly spaced from the start to the end).
+        evenly spaced from the start to the end). A frame is the first step at or after
+        its time; a step that would pass two frame times is cut to end at the first, so
+        every frame time has its step (steps shorter than the spacing are not changed).
     """
 
     duration_s: float
@@ -812,6 +814,9 @@ class TransientRun:
             next_frame = 1
         while t < s.duration_s * (1 - 1e-12):
             dt = min(dt, s.duration_s - t)
+            if next_frame + 1 < frame_times.size \
+                    and t + dt >= frame_times[next_frame + 1] - 1e-9 * s.duration_s:
+                dt = frame_times[next_frame] - t  # reach one frame time per step at most
             saved = self.tr.u.x.array.copy()
             bdf2 = s.scheme == "bdf2" and dt_prev is not None
             self.tr.set_time_step(dt, dt_prev if bdf2 else None)
