@@ -237,7 +237,7 @@ class GeometrySpec:
                 raise InputError(
                     "coating_thickness", _um(self.coating_thickness_m),
                     f"below {_um(radius)}, the smallest radius of curvature of the surface's "
-                    "troughs (the coating's outer surface, the Li surface moved by h along "
+                    "troughs (the coating's outer surface, the metal surface moved by h along "
                     "its normal, folds over itself where h reaches it"
                     + (": W²/(4π² A) for the sinusoid" if self.kind == "sinusoid" else "")
                     + ")",

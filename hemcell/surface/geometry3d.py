@@ -124,7 +124,7 @@ def check_thin_film_3d(spec: GeometrySpec, coating_thickness_m: float) -> None:
     """Refuse a thin-layer coating (``coated_thin``, the coating of every 3D run) as thick
     as the 3D surface's smallest trough radius (:func:`smallest_trough_radius_3d_m`).
 
-    The film's outer surface, the Li surface moved by h along its normal, folds over itself
+    The film's outer surface, the metal surface moved by h along its normal, folds over itself
     where h reaches a trough's radius, as the resolved coating in 2D
     (:class:`~hemcell.surface.geometry.GeometrySpec`); the thin-layer law (the drop
     i h/κ_c across a film along the normal) then describes no film. The 3D mesh carries no
@@ -145,9 +145,9 @@ def check_thin_film_3d(spec: GeometrySpec, coating_thickness_m: float) -> None:
              "the smallest principal radius of curvature of the surface's troughs")
     raise InputError(
         "coating_thickness", _um(coating_thickness_m),
-        f"below {_um(radius)}, {where} in 3D (the film's outer surface, the Li surface moved "
-        "by h along its normal, folds over itself where h reaches it: the thin-layer law "
-        "describes no film there)", hint=hint)
+        f"below {_um(radius)}, {where} in 3D (the film's outer surface, the metal surface "
+        "moved by h along its normal, folds over itself where h reaches it: the thin-layer "
+        "law describes no film there)", hint=hint)
 
 
 def random_modes_3d(spec: GeometrySpec) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
