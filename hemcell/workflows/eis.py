@@ -1392,10 +1392,12 @@ def run_eis(req: EISRequest) -> EISResult:
                 spectra.append(_spectrum(req.cell, f, case, req.recipe, req.params, T,
                                          req.soc, req.protocol, req.overrides, req.ion))
             except InputError as exc:
-                if exc.field != "temperature" or T is None:
+                if exc.field not in ("temperature", "ambient_temperature") or T is None:
                     raise
-                # the electrolyte's refusal, named as the user wrote it (it said
-                # "temperature: got 233.14999999999998")
+                # the electrolyte's or the metal's refusal, named as the user wrote it (it
+                # said "temperature: got 233.14999999999998"; a molten K counter electrode
+                # "ambient_temperature: got '343.15 K'": the recipe cells take T as that
+                # set entry, which --set cannot give with --temperatures)
                 raise InputError("--temperatures", f"{T - 273.15:.6g} degC = {T:.6g} K",
                                  exc.allowed, hint=exc.hint) from exc
             if req.cell not in ("anode", "full"):  # their prepare_cell writes its own

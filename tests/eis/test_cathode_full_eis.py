@@ -181,3 +181,15 @@ def test_cathode_command_writes_the_outputs(tmp_path, capsys):
                  "--frequencies", "1e-2:1e5:4/decade", "--out", str(tmp_path / "p")])
     assert code == 0
     assert not list((tmp_path / "p").glob("*.png"))
+
+
+@pytest.mark.parametrize("cell", [["cathode", "--params", PBA], ["anode", "--ion", "K"]])
+def test_a_temperature_that_melts_the_counter_electrode_is_named_as_given(cell, tmp_path,
+                                                                         capsys):
+    """``--temperatures 25,70degC`` with a K counter electrode (melts at 336.65 K) was
+    refused as "ambient_temperature: got '343.15 K'", a --set name the user never wrote."""
+    code = main(["eis", *cell, "--temperatures", "25,70degC", "--no-plots",
+                 "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--temperatures: got '70 degC = 343.15 K'" in err and "melts" in err
