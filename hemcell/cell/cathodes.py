@@ -134,11 +134,23 @@ def cathode_set_si(name: str) -> dict[str, Any]:
     if not is_cathode_set(name):
         raise InputError("cathode", name, "a parameter set of kind cathode "
                          "(parameters/registry/cathode.yaml)")
-    si = dict(_set(str(name)).si)
-    missing = [u.key for u in PARAMETERS if u.key not in si]
+    return require_values(name, dict(_set(str(name)).si), PARAMETERS, "the full cell")
+
+
+def require_values(name: str, si: dict[str, Any], uses: tuple[ParameterUse, ...],
+                   reader: str) -> dict[str, Any]:
+    """``si`` if it holds every value of ``uses`` (:data:`PARAMETERS`, with
+    :data:`CELL_PARAMETERS` for a cell whose ``--params`` is the set).
+
+    Raises
+    ------
+    InputError
+        Naming the set and every missing value, and what reads them (``reader``).
+    """
+    missing = [u.key for u in uses if u.key not in si]
     if missing:
-        raise InputError(f"cathode set {name}", ", ".join(missing), "every value the full "
-                         "cell reads", hint="add them to the set with their sources")
+        raise InputError(f"cathode set {name}", ", ".join(missing), f"every value {reader} "
+                         "reads", hint="add them to the set with their sources")
     return si
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,10 @@ def write_pybamm_json(values: Any, path: str | Path) -> Path:
 
 
 def _number(values: Any, symbol: Any) -> float:
-    return float(values.evaluate(symbol))
+    """A scalar expression's value (an interpolant evaluates to a 1 × 1 array)."""
+    import numpy as np
+
+    return float(np.asarray(values.evaluate(symbol)).item())
 
 
 def _table(values: Any, func: Any, xs: list[float]) -> dict[str, list[float]]:
@@ -122,6 +125,8 @@ def bpx_from_pybamm(
     capacity_Ah: float,
     stoichiometry: tuple[float, float | None],
     user_defined: Mapping[str, float] | None = None,
+    ocp_table: tuple[Sequence[float], Sequence[float]] | None = None,
+    positive_extra: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """The BPX object (``Model: "Partial"``) of a cell's cathode, electrolyte, separator.
 
@@ -140,6 +145,12 @@ def bpx_from_pybamm(
         (the limit bpx's ``check_sto_limits`` compares against).
     user_defined
         Anode values BPX has no section for, by name with unit.
+    ocp_table
+        (θ, U) points of the cathode's OCP to write as they are (a cathode set's own table,
+        whose walls are one table step wide); default: U(θ) at :data:`TABLE_POINTS`
+        stoichiometries.
+    positive_extra
+        Further BPX fields of the positive electrode, by BPX name (activation energies).
     """
     import pybamm
 
@@ -156,7 +167,8 @@ def bpx_from_pybamm(
     sto = [round(x, 6) for x in _grid(0.001, 0.999)]
     c_e = [c_e0 * x for x in _grid(0.05, 2.0)]
     c_max = _number(values, prim.c_max)
-    ocp = _table(values, lambda x: prim.U(x, T), sto)
+    ocp = (_table(values, lambda x: prim.U(x, T), sto) if ocp_table is None
+           else {"x": [float(x) for x in ocp_table[0]], "y": [float(y) for y in ocp_table[1]]})
     sto_max = stoichiometry[1]
     if sto_max is None:  # OCP falls with x: interpolate x(U) at the lower cut-off
         import numpy as np
@@ -177,6 +189,7 @@ def bpx_from_pybamm(
         "OCP [V]": ocp,
         "Entropic change coefficient [V.K-1]": _table(values, lambda x: prim.dUdT(x), sto),
         "Reaction rate constant [mol.m-2.s-1]": _reaction_rate_constant(values, prim, c_e0, T),
+        **{k: float(v) for k, v in (positive_extra or {}).items()},
     }
     obj: dict[str, Any] = {
         "Header": {"BPX": BPX_VERSION, "Title": title, "Description": description,

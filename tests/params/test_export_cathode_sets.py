@@ -1,0 +1,140 @@
+"""``hemcell params export CATHODE_SET --format pybamm|bpx-partial``
+(hemcell.workflows.exchange.cathode_set_values, cathode_bpx): a cathode set exports as
+the half cell ``cell run cathode_half_cell_*`` runs (the set against its carrier's metal).
+
+Checks: the PyBaMM JSON, loaded by a plain PyBaMM script in another process (no hemcell
+import) into ``lithium_ion.DFN({"working electrode": "positive"})`` on the recipe's mesh
+and solver, gives hemcell's half-cell charge and discharge capacities to 1e-5 (both
+solve the same equations with the same values at rtol 1e-6; what is left is the
+solvers' event location, measured ≤ 2e-7); the BPX file validates, holds the set's own
+OCP table, window, k of i₀ and activation energies, and reads back through ``params
+import``; refusals (``--format bpx``, ``--cathode`` with a cathode set, a set missing a
+value).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pybamm = pytest.importorskip("pybamm")
+
+from hemcell.cli.main import main  # noqa: E402
+from hemcell.errors import InputError  # noqa: E402
+from hemcell.params import load_parameter_set  # noqa: E402
+
+NVPF = "cathode_he_nvpf"
+
+PLAIN_PYBAMM = """
+import json, sys
+import pybamm
+path, protocol = sys.argv[1], sys.argv[2].split(";")
+values = pybamm.ParameterValues.from_json(path)
+model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
+sim = pybamm.Simulation(model, parameter_values=values,
+                        experiment=pybamm.Experiment([s.strip() for s in protocol]),
+                        solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8),
+                        var_pts={**model.default_var_pts, "x_s": 10, "x_p": 20, "r_p": 10})
+sol = sim.solve()
+q = [1000 * abs(float(s["Discharge capacity [A.h]"].entries[-1]
+                      - s["Discharge capacity [A.h]"].entries[0]))
+     for c in sol.cycles for s in c.steps]
+print(json.dumps({"mAh": q, "hemcell_imported": "hemcell" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize(("name", "protocol"), [
+    (NVPF, "Charge at C/5 until 4.3 V; Discharge at C/5 until 2.0 V"),
+    ("cathode_hepba_femnnicuco", "Charge at C/5 until 4.2 V; Discharge at C/5 until 2.0 V"),
+    ("cathode_he_o3_fecontisnli", "Charge at C/5 until 4.1 V; Discharge at C/5 until 2.0 V"),
+])
+def test_pybamm_json_in_a_plain_pybamm_script(tmp_path, name, protocol):
+    from hemcell.workflows.cathode_half_cell import run_cell, summarize
+
+    assert main(["params", "export", name, "--format", "pybamm", "--out",
+                 str(tmp_path)]) == 0
+    done = subprocess.run([sys.executable, "-c", PLAIN_PYBAMM,
+                           str(tmp_path / f"{name}.pybamm.json"), protocol],
+                          capture_output=True, text=True, check=True)
+    plain = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not plain["hemcell_imported"]
+    summary = summarize(run_cell("cathode_half_cell_p2d", name, protocol))
+    assert summary["completed"], summary.get("error")
+    assert plain["mAh"][0] == pytest.approx(summary["charge_capacity_mAh"][0], rel=1e-5)
+    assert plain["mAh"][1] == pytest.approx(summary["discharge_capacity_mAh"][0], rel=1e-5)
+    assert plain["mAh"][1] > 0.5 * plain["mAh"][0]
+
+
+def test_bpx_partial_holds_the_sets_model(tmp_path):
+    """The file validates (bpx); its OCP table is the set's with walls; its stoichiometry
+    limits are where that table reaches the window; F k √(c_e0 c_s (c_max − c_s)) at
+    half filling is the set's i₀; both activation energies are the set's; ``params
+    import`` reads it back with the set's thickness and c_max."""
+    import bpx
+    import numpy as np
+
+    from hemcell.cell.cathodes import ocp_table_with_walls
+    from hemcell.laws import FARADAY_C_PER_MOL
+    from hemcell.params.export import bpx_to_parameter_set
+
+    assert main(["params", "export", NVPF, "--format", "bpx-partial", "--out",
+                 str(tmp_path)]) == 0
+    path = tmp_path / f"{NVPF}.bpx.json"
+    bpx.parse_bpx_file(str(path))
+    data = json.loads(path.read_text())
+    pos = data["Parameterisation"]["Positive electrode"]
+    si = load_parameter_set(NVPF).si
+    theta, volts = ocp_table_with_walls(si)
+    assert pos["OCP [V]"] == {"x": pytest.approx(theta, abs=0), "y": pytest.approx(volts, abs=0)}
+    u = lambda th: float(np.interp(th, theta, volts))  # noqa: E731
+    assert u(pos["Minimum stoichiometry"]) == pytest.approx(si["cathode_upper_cutoff_potential"])
+    assert u(pos["Maximum stoichiometry"]) == pytest.approx(si["cathode_lower_cutoff_potential"])
+    c_max = pos["Maximum concentration [mol.m-3]"]
+    assert c_max == pytest.approx(si["cathode_active_material_density"]
+                                  * si["cathode_carrier_sites_max"] / si["cathode_molar_mass"])
+    c_e0 = data["State"]["Initial conditions"]["Initial electrolyte concentration [mol.m-3]"]
+    j0_half = FARADAY_C_PER_MOL * pos["Reaction rate constant [mol.m-2.s-1]"] * (
+        c_e0 * (c_max / 2) ** 2) ** 0.5
+    assert j0_half == pytest.approx(si["cathode_exchange_current_density"], rel=1e-9)
+    assert pos["Reaction rate constant activation energy [J.mol-1]"] == \
+        si["cathode_exchange_current_activation_energy"]
+    assert pos["Diffusivity activation energy [J.mol-1]"] == \
+        si["cathode_diffusivity_activation_energy"]
+    assert "names no ion" in data["Header"]["Description"]
+    user = data["Parameterisation"]["User-defined"]
+    assert user["Positive electrode molar mass [kg.mol-1]"] == si["cathode_molar_mass"]
+    back = bpx_to_parameter_set(path)["parameters"]
+    assert back["cathode: Thickness [m]"]["value"] == si["cathode_thickness"]
+    assert back["cathode: Maximum concentration [mol.m-3]"]["value"] == c_max
+
+
+def test_refusals(tmp_path, capsys):
+    """--format bpx (no metal electrode in BPX) names bpx-partial; --cathode with a
+    cathode set names the anode-set export it belongs to; a set missing a value the half
+    cell reads names it. Nothing is written."""
+    import yaml
+
+    from hemcell.workflows.exchange import export_parameters
+
+    out = tmp_path / "o"
+    assert main(["params", "export", NVPF, "--format", "bpx", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "bpx-partial" in err and "no metal electrode" in err
+    assert main(["params", "export", NVPF, "--format", "pybamm", "--cathode", "LFP",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --cathode: got 'LFP'")
+    assert f"--cathode {NVPF}" in err
+    assert not out.exists()
+    data = yaml.safe_load(load_parameter_set(NVPF).path.read_text())
+    del data["parameters"]["cathode_molar_mass"]
+    data["name"] = "nvpf_no_molar_mass"
+    broken = tmp_path / "nvpf_no_molar_mass.yaml"
+    broken.write_text(yaml.safe_dump(data))
+    with pytest.raises(InputError) as exc:
+        export_parameters(load_parameter_set(str(broken)), "pybamm", out)
+    assert "cathode_molar_mass" in str(exc.value.value)
+    assert not out.exists()
