@@ -246,7 +246,8 @@ def plot_zinc_symmetric(path: Path, results: Mapping[str, Any],
     a1.legend()
     a2.set_xlabel("current density (mA/cm²)")
     a2.set_ylabel("Coulombic efficiency (%)")
-    a2.set_title("CE = 1 − Q_HER/Q (dot: this run)")
+    a2.set_title("CE = (i − i_HER,plating)/(i + i_HER,stripping) (dot: this run)",
+                 fontsize="medium")
     a2.legend()
     from hemcell.figures import plain_log_ticks, save_figure
 

@@ -41,3 +41,17 @@ def test_the_command_prints_a_positive_ce_at_low_current(tmp_path, capsys):
     assert 0 < s["coulombic_efficiency"] < 1
     assert s["her_charge_per_cycle_mAh_per_cm2"] > s["areal_capacity_mAh_per_cm2"]  # > q
     assert "CE -" not in capsys.readouterr().out
+
+
+def test_the_figure_titles_the_ce_it_plots(tmp_path, monkeypatch):
+    """The CE panel was titled 'CE = 1 - Q_HER/Q', the form it no longer plots."""
+    import hemcell.figures
+    from hemcell.limetal.plots import plot_zinc_symmetric
+
+    titles: list[str] = []
+    monkeypatch.setattr(hemcell.figures, "save_figure", lambda fig, path, **kw: titles.extend(
+        a.get_title() for a in fig.axes))
+    r = zinc.symmetric_cell(zinc.zinc_cell_parameters(load_parameter_set("zn_bare").si,
+                                                      "zn_bare"))
+    plot_zinc_symmetric(tmp_path / "zn.png", {"bare": r}, {"bare": ([1.0], [0.99])}, 1.0)
+    assert "CE = (i − i_HER,plating)/(i + i_HER,stripping) (dot: this run)" in titles
