@@ -114,20 +114,31 @@ def cathode_set_values(pset: Any) -> Any:
     of ``cell run cathode_half_cell_*`` (:func:`hemcell.cell.cathodes.half_cell_values`),
     ``--set`` values applied, for ``lithium_ion.DFN({"working electrode": "positive"})``.
 
+    The half cell's temperature is checked as ``cell run`` checks it
+    (:func:`hemcell.cell.electrolytes.half_cell_temperature_warnings`: refused at or above
+    the metal's melting point, a warning where the electrolyte tables hold no
+    temperature dependence).
+
     Raises
     ------
     InputError
-        A value the half cell reads is missing (all named).
+        A value the half cell reads is missing (all named); an ``ambient_temperature`` at
+        which the counter electrode melts.
     """
     from hemcell.cell.cathodes import (
         CELL_PARAMETERS,
         PARAMETERS,
+        cathode_carrier,
         half_cell_values,
         require_values,
     )
+    from hemcell.cell.electrolytes import half_cell_temperature_warnings
+    from hemcell.runinfo import report_warnings
 
     si = require_values(pset.name, dict(pset.si), (*PARAMETERS, *CELL_PARAMETERS),
                         "the cathode half cell")
+    report_warnings(half_cell_temperature_warnings(cathode_carrier(si),
+                                                   float(si["ambient_temperature"])))
     return half_cell_values(pset.name, si)
 
 

@@ -138,3 +138,18 @@ def test_refusals(tmp_path, capsys):
         export_parameters(load_parameter_set(str(broken)), "pybamm", out)
     assert "cathode_molar_mass" in str(exc.value.value)
     assert not out.exists()
+
+
+def test_a_half_cell_cell_run_refuses_is_not_exported(tmp_path, capsys):
+    """At 400 K the Na counter electrode melts (370.9 K): ``cell run`` refuses that half
+    cell and so does the export (it wrote the file); at 320 K both warn that the NaPF6
+    tables hold no temperature dependence."""
+    out = tmp_path / "o"
+    assert main(["params", "export", NVPF, "--format", "pybamm", "--set",
+                 "ambient_temperature=400K", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ambient_temperature: got '400 K'") and "370.9 K" in err
+    assert not out.exists()
+    assert main(["params", "export", NVPF, "--format", "pybamm", "--set",
+                 "ambient_temperature=320K", "--out", str(out)]) == 0
+    assert "no temperature dependence" in capsys.readouterr().err
