@@ -485,11 +485,12 @@ def pybamm_cathode_density(cathode: str, pv: pybamm.ParameterValues) -> float:
     (their values give no density of the active material: Chen2020's "Positive electrode
     density" is the coating's, for heat).
 
-    Prada2013's c_max gives 3.60 g cm⁻³ for LFP, the crystallographic density of olivine
-    LiFePO4 (Z M / N_A V with Padhi et al., J. Electrochem. Soc. 144 (1997) 1188's cell);
-    Chen2020's c_max, a fitted 63 104 mol m⁻³, gives 6.14 g cm⁻³ for NMC811, above the
-    layered oxide's own density, so that cell's capacity per gram of cathode is low by
-    that ratio (docs/cathodes.md, "Per gram of each electrode").
+    Per gram of cathode is then F Δθ / (3.6 M) whatever c_max. Prada2013's c_max gives
+    3.60 g cm⁻³ for LFP, the crystallographic density of olivine LiFePO4 (Z M / N_A V
+    with Padhi et al., J. Electrochem. Soc. 144 (1997) 1188's cell); Chen2020's c_max, a
+    fitted 63 104 mol m⁻³, gives 6.14 g cm⁻³ for NMC811, above the layered oxide's own
+    density: the mass of the sites the model holds, not of a coating one could weigh
+    (docs/cathodes.md, "Per gram of each electrode").
     """
     from hemcell.materials.elements import molar_mass_g_per_mol
     from hemcell.materials.formula import parse_formula
