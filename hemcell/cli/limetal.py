@@ -198,8 +198,8 @@ def zn_symmetric_cmd(
     no_plots: NoPlotsOption = False,
 ) -> None:
     """Zn||Zn in aqueous ZnSO4 (zn_bare / zn_hem_coated): Coulombic efficiency
-    1 - Q_HER/Q per cycle (hydrogen evolution) and the life until the Zn foil is used up;
-    zn_symmetric.png (Zn left over time, CE vs current density)."""
+    (i - i_HER,plating)/(i + i_HER,stripping) (hydrogen evolution) and the life until the
+    Zn foil is used up; zn_symmetric.png (Zn left over time, CE vs current density)."""
     from hemcell.workflows import zinc as run
 
     s = run.zn_symmetric(
