@@ -82,8 +82,9 @@ CURVATURE_GRID_POINTS = 1025
 
 
 def smallest_trough_radius_3d_m(spec: GeometrySpec) -> float:
-    r"""Smallest principal radius of curvature [m] of the 3D Li surface where it is concave
-    seen from the electrolyte (a trough), ``inf`` where it is nowhere concave (``flat``).
+    r"""Smallest principal radius of curvature [m] of the 3D metal surface where it is concave
+    seen from the electrolyte (a trough), ``inf`` where it is nowhere concave (``flat``);
+    :class:`~hemcell.errors.InputError` for a geometry that has no 3D cell.
 
     For the graph :math:`z = s(x, y)` with the normal into the electrolyte, the principal
     curvatures are the eigenvalues of the shape operator :math:`I^{-1} II`, with Gaussian
@@ -103,10 +104,12 @@ def smallest_trough_radius_3d_m(spec: GeometrySpec) -> float:
     (its meridional curvature; the azimuthal one, :math:`s'(r)/(r w)`, is convex there,
     :math:`s' < 0`, and the cap is convex).
     """
+    if spec.kind == "flat":
+        return math.inf
     if spec.kind == "nucleus":
         return spec.fillet_radius_m
     if spec.kind != "random":
-        return math.inf
+        raise InputError("--geometry (with --dim 3)", spec.kind, ", ".join(GEOMETRIES_3D))
     k, a = random_modes_3d(spec)
     x = np.linspace(0.0, spec.width_m, CURVATURE_GRID_POINTS)
     c, s = np.cos(np.multiply.outer(x, k)), np.sin(np.multiply.outer(x, k))

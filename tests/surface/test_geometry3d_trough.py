@@ -28,6 +28,8 @@ def test_the_nucleus_trough_radius_is_its_fillet_radius_and_flat_has_none():
     nucleus = GeometrySpec(kind="nucleus", electrolyte_height_m=25e-6, fillet_radius_m=0.4e-6)
     assert smallest_trough_radius_3d_m(nucleus) == 0.4e-6
     assert smallest_trough_radius_3d_m(GeometrySpec(kind="flat")) == math.inf
+    with pytest.raises(InputError):  # no 3D sinusoid
+        smallest_trough_radius_3d_m(GeometrySpec(kind="sinusoid", electrolyte_height_m=25e-6))
 
 
 def test_the_random_radius_scales_with_the_surface():
