@@ -265,8 +265,8 @@ ANODE_DENSITY = "Anode active material density [kg.m-3]"
 def electrode_active_masses_g(pv: Any) -> dict[str, float | None]:
     """Active masses of a full cell's electrodes [g], ρ ε_s L A of each, from the run's
     values: the cathode (PyBaMM's positive electrode) with :data:`CATHODE_DENSITY`, the
-    anode (negative electrode) with :data:`ANODE_DENSITY`; ``None`` for an anode whose
-    values give no density (the hard carbon of Chayambuka2022). Empty for a cell without
+    anode (negative electrode) with :data:`ANODE_DENSITY`, ``None`` if its values give
+    none (the HEM anode's set and the hard carbon's data file do). Empty for a cell without
     a cathode density in its values: the half cells (their summaries are per gram of
     their one electrode already) and a HEM anode against an imported BPX partner (BPX
     has no active-material density; such a cell is built from Python, not a recipe)."""

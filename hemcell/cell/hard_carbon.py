@@ -28,6 +28,10 @@ Two things are not Chayambuka's cell, both stated:
   measured tables cover (:func:`empty_stoichiometry`: θ = 0.0083, where the k(c) table
   starts; U_n = 1.1 V). First-cycle losses of the hard carbon (SEI) are not modelled.
 
+The summary's values per gram of hard carbon take its density from
+``data/hard_carbon.yaml`` (``assumed``, 1.5 g cm⁻³: Chayambuka2022 gives none); nothing
+the cell solves reads it.
+
 The cell model is PyBaMM's ``lithium_ion.DFN`` run with these Na values (the chemistry
 enters only through the values); :func:`chayambuka2022_cell_values` gives the values of
 Chayambuka's own cell for the cross-check against ``pybamm.sodium_ion.BasicDFN``
@@ -37,12 +41,13 @@ Chayambuka's own cell for the cross-check against ``pybamm.sodium_ion.BasicDFN``
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pybamm
 
-from hemcell.cell.analysis import CATHODE_DENSITY
+from hemcell.cell.analysis import ANODE_DENSITY, CATHODE_DENSITY
 from hemcell.laws import FARADAY_C_PER_MOL
 
 #: PyBaMM's parameter set of the hard carbon (and of the Na electrolyte).
@@ -50,6 +55,9 @@ PYBAMM_SET = "Chayambuka2022"
 
 #: Recipe cell type of a hard carbon ‖ cathode-set full cell.
 CELL = "hard_carbon_full"
+
+#: The hard-carbon values Chayambuka2022 does not give (value, unit, source).
+DATA_FILE = Path(__file__).with_name("data") / "hard_carbon.yaml"
 
 #: Entries of the positive electrode that Chayambuka's NVPF gives as functions or
 #: values of its own (OCP table, D_p(c), k_p(c), c_max); the cross-check takes them from
@@ -60,6 +68,18 @@ NVPF_KEYS = (
     "Positive electrode exchange-current density [A.m-2]",
     "Maximum concentration in positive electrode [mol.m-3]",
 )
+
+
+def active_material_density_kg_per_m3() -> float:
+    """The hard carbon's density [kg m⁻³] (``assumed``: :data:`DATA_FILE`), for its active
+    mass in the summary only (Chayambuka2022 gives none; nothing solved reads it)."""
+    from hemcell.params.yaml_io import safe_load_text
+    from hemcell.units import to_si
+
+    entry = safe_load_text(DATA_FILE.read_text(encoding="utf-8"),
+                           str(DATA_FILE))["active_material_density"]
+    return to_si(float(entry["value"]), entry["unit"], "kg/m**3",
+                 f"{DATA_FILE.name}: active_material_density")
 
 
 def chayambuka2022() -> pybamm.ParameterValues:
@@ -157,9 +177,10 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
         si, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
         check_already_exists=False)
     pv.update(cell_temperature_values(si), check_already_exists=False)
-    # the cathode's own density, for its active mass (the hard carbon has none: per gram
-    # of anode is not given, hemcell.cell.analysis.electrode_active_masses_g)
-    pv.update({CATHODE_DENSITY: si["cathode_active_material_density"]},
+    # both electrodes' densities, for their active masses in the summary
+    # (hemcell.cell.analysis.electrode_active_masses_g)
+    pv.update({CATHODE_DENSITY: si["cathode_active_material_density"],
+               ANODE_DENSITY: active_material_density_kg_per_m3()},
               check_already_exists=False)
     scale = n_p_ratio * cathode_window_capacity_C_per_m2(si, pv) / negative_capacity_C_per_m2(pv)
     c_n_max = pv["Maximum concentration in negative electrode [mol.m-3]"]

@@ -7,7 +7,7 @@ numbers; in runs, per gram of cathode × the cathode's mass = the cell's mAh, th
 over the cathode's loading = the same per gram, per gram of anode = the HEM summary's own
 per-gram capacity, and the specific energy = ∫V I dt of the discharge (the solution's
 own, not the summary's mean voltage) over the masses. A half cell gets none of it; the
-hard carbon (no density in Chayambuka2022) gets ``None`` per gram of anode.
+hard carbon takes its assumed density (hemcell/cell/data/hard_carbon.yaml).
 """
 
 from __future__ import annotations
@@ -131,23 +131,29 @@ def test_hem_full_cell_summary():
 
 def test_hard_carbon_full_cell_and_half_cell_summaries():
     """Hard carbon ‖ HE-NVPF: per gram of cathode = the summary's per-gram capacity (its
-    cathode's), specific energy = ∫V I dt / m_c; the hard carbon has no density, so per
-    gram of anode and of both electrodes are None. The NVPF half cell has none of the
-    keys (it is per gram of its one electrode)."""
+    cathode's); the hard carbon's mass = 1.5 g cm⁻³ (hemcell/cell/data/hard_carbon.yaml)
+    × ε_n L_n A of the run; specific energies = ∫V I dt / m. The NVPF half cell has none
+    of the keys (it is per gram of its one electrode)."""
     from hemcell.workflows.cathode_half_cell import run_cell, summarize
 
     run = run_cell("hc_full_cell_na_nvpf", NVPF,
                    "Charge at C/2 until 4.3 V; Discharge at C/2 until 2.0 V")
     assert run.error is None, run.error
     s = summarize(run)
+    pv = run.parameter_values
     assert s["cathode_active_mass_g"] == pytest.approx(s["active_mass_g"], rel=1e-12)
-    assert s["anode_active_mass_g"] is None
+    m_a = (1500 * pv["Negative electrode active material volume fraction"]
+           * pv["Negative electrode thickness [m]"] * pv["Electrode width [m]"]
+           * pv["Electrode height [m]"] * 1000)
+    assert s["anode_active_mass_g"] == pytest.approx(m_a, rel=1e-12)
     assert s["discharge_capacity_mAh_per_g_cathode"] == pytest.approx(
         s["discharge_capacity_mAh_per_g"], rel=1e-12)
-    assert s["discharge_capacity_mAh_per_g_anode"] == [None]
-    assert s["discharge_energy_Wh_per_kg_electrodes"] == [None]
+    assert s["discharge_capacity_mAh_per_g_anode"][0] == pytest.approx(
+        s["discharge_capacity_mAh"][0] / m_a, rel=1e-12)
     energy = _discharge_energy_mWh([st for c in run.solution.cycles for st in c.steps])
     assert s["discharge_energy_Wh_per_kg_cathode"][0] == pytest.approx(
         energy / s["cathode_active_mass_g"], rel=1e-3)
+    assert s["discharge_energy_Wh_per_kg_electrodes"][0] == pytest.approx(
+        energy / (s["cathode_active_mass_g"] + m_a), rel=1e-3)
     half = summarize(run_cell("cathode_half_cell_sp", NVPF, "Charge at 1C until 4.3 V"))
     assert "cathode_active_mass_g" not in half
