@@ -20,7 +20,10 @@ volume strain ΔV/V(θ̄) = δ_V (θ_dis − θ̄)/(θ_dis − θ_ch)
 (:func:`hemcell.cell.cathodes.volume_strain`) and the electrode thickness change
 ΔL = L ε_s ΔV/V — assumed: the electrode swells only through its thickness (held
 in-plane by the current collector) and its pores keep their volume, so the particles'
-added volume ε_s L A ΔV/V spreads over the area A.
+added volume ε_s L A ΔV/V spreads over the area A. A hard-carbon full cell's summary also
+gives its capacities per gram of each electrode and its specific energy
+(:func:`hemcell.cell.analysis.electrode_specific_capacities`); ``mesh`` names the domains
+the model's equations are on (:func:`solved_mesh_names`).
 """
 
 from __future__ import annotations
