@@ -38,7 +38,7 @@ import numpy as np
 import pybamm
 
 from hemcell.cell.analysis import cell_capacities
-from hemcell.cell.electrolytes import add_depletion_event
+from hemcell.cell.electrolytes import add_depletion_event, separator_resistance_ohm
 from hemcell.cell.recipes import MIN_CELLS, Recipe, load_recipe, mesh_points
 from hemcell.errors import InputError, SimulationError
 
@@ -221,7 +221,8 @@ def run_cell(
                                            nominal_capacity_Ah=nominal,
                                            duration_capacity_Ah=nominal, initial_voltage_V=u0,
                                            window_V=(float(pv["Lower voltage cut-off [V]"]),
-                                                     float(pv["Upper voltage cut-off [V]"])))
+                                                     float(pv["Upper voltage cut-off [V]"])),
+                                           ohmic_resistance_ohm=separator_resistance_ohm(pv))
     if rec.cell != CELL and isinstance(experiment.steps[0], pybamm.step.Rest):
         raise InputError("--protocol", protocol.split(";")[0].strip(), "a first step that "
                          "passes current in a hard-carbon full cell",

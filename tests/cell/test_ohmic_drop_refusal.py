@@ -115,3 +115,15 @@ def test_separator_resistance_of_a_tabulated_electrolyte(ion):
     r_ohm = separator_resistance_ohm(setup.parameter_values)
     # 25 um at porosity 0.39 (Bruggeman 1.5) over 1.54 cm2, 1 M NaPF6 in EC:PC: 0.75 Ohm
     assert 0.1 < r_ohm < 10
+
+
+@pytest.mark.parametrize("recipe,step", [
+    ("cathode_half_cell_sp", "Charge at 1e5 A/g until 4.2 V"),  # had: "could not start"
+    ("hc_full_cell_na_pba", "Charge at 1e4C until 4.2 V"),
+])
+def test_cathode_set_cells_refuse_it_too(tmp_path, capsys, recipe, step):
+    code = main(["cell", "run", recipe, "--params", "cathode_hepba_femnnicuco", "--protocol",
+                 step, "--out", str(tmp_path / "o"), "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"got '{step}'" in err and "across the separator's electrolyte alone" in err
