@@ -358,6 +358,40 @@ def check_first_step_can_start(parsed: pybamm.step.BaseStep, initial_voltage_V: 
                              f"{initial_voltage_V:.4g} V (the cell already meets {v:g} V)")
 
 
+#: How far outside the cell's voltage cut-offs PyBaMM moves a model's own voltage events
+#: inside an experiment, so that they do not end a step before its own cut-off [V]
+#: (PyBaMM ``BaseStep.update_voltage_safety_events``: the event expression + 1).
+EXPERIMENT_EVENT_MARGIN_V = 1.0
+
+
+def check_voltages_reachable(parsed: Sequence[pybamm.step.BaseStep], shown: Sequence[str],
+                             window_V: tuple[float, float]) -> None:
+    """Refuse a cut-off or hold voltage the model's own voltage events never let a step
+    reach.
+
+    Inside an experiment the model's "Minimum/Maximum voltage [V]" events sit
+    :data:`EXPERIMENT_EVENT_MARGIN_V` outside the cell's cut-offs ``window_V`` and end every
+    step there: a charge "until 4.9 V" of a cell whose upper cut-off is 3 V stopped at 4 V
+    with a warning. A voltage between the cut-off and the event is reached and kept.
+    """
+    lo, hi = window_V[0] - EXPERIMENT_EVENT_MARGIN_V, window_V[1] + EXPERIMENT_EVENT_MARGIN_V
+    for raw, step in zip(shown, parsed, strict=True):
+        volts = voltage_cutoffs_V(step)
+        if type(step).__name__ == "Voltage":
+            volts.append(float(step.value))
+        for v in volts:
+            if not lo < v < hi:
+                raise InputError(
+                    "--protocol step", raw,
+                    f"voltages between {max(lo, 0.0):g} and {hi:g} V: the model's own "
+                    "voltage events "
+                    f"sit {EXPERIMENT_EVENT_MARGIN_V:g} V outside the cell's cut-offs "
+                    f"{window_V[0]:g} and {window_V[1]:g} V (PyBaMM moves them so inside an "
+                    f"experiment) and end every step there, so {v:g} V is never reached",
+                    hint="move the cell's cut-offs with --set (upper_voltage_cutoff, "
+                    "lower_voltage_cutoff in a HEM anode set)")
+
+
 def check_ohmic_drop(parsed: Sequence[pybamm.step.BaseStep], shown: Sequence[str],
                      window_V: tuple[float, float], resistance_ohm: float,
                      mass_g: float) -> None:
@@ -481,6 +515,8 @@ def build_experiment(
         parsed.append(step)
     if period is not None:
         check_output_points(period, period_s, parsed, cycles)
+    if window_V is not None:
+        check_voltages_reachable(parsed, raw_steps, window_V)
     if ohmic_resistance_ohm is not None and window_V is not None:
         check_ohmic_drop(parsed, raw_steps, window_V, ohmic_resistance_ohm, mass_g)
     if initial_voltage_V is not None:

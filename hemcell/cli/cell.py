@@ -92,11 +92,38 @@ def run(
            "hard_carbon_full": " of cathode"}.get(summary.get("cell"), "")
     typer.echo(f"discharge capacity [mAh/g{per}]: {dis}")
     typer.echo(f"charge capacity    [mAh/g{per}]: {cha}")
+    _echo_other_electrode(summary, per)
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
     figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
     if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
         figures = "" if no_plots else ", voltage_profile.png, couple_contributions.png"
     typer.echo(f"wrote {out}/summary.json, run.json, timeseries.csv, timeseries.nc{figures}")
+
+
+def _numbers(values: list, digits: int = 1) -> str | None:
+    """``'165.8, 160.2'`` of a per-cycle list, ``None`` when it holds no number."""
+    if not values or all(v is None for v in values):
+        return None
+    return ", ".join("n/a" if v is None else f"{v:.{digits}f}" for v in values)
+
+
+def _echo_other_electrode(summary: dict, per: str) -> None:
+    """A full cell's capacities per gram of the other electrode's active material and its
+    discharge energy per kg of active material (summary keys of
+    hemcell.cell.analysis.electrode_specific_capacities; absent for half cells)."""
+    for side in ("cathode", "anode"):
+        if side in per:
+            continue
+        for what, pad in (("discharge", ""), ("charge", "   ")):
+            text = _numbers(summary.get(f"{what}_capacity_mAh_per_g_{side}", []))
+            if text is not None:
+                typer.echo(f"{what} capacity {pad}[mAh/g of {side}]: {text}")
+    for key, label in (("discharge_energy_Wh_per_kg_cathode", "cathode active material"),
+                       ("discharge_energy_Wh_per_kg_electrodes",
+                        "both electrodes' active material")):
+        text = _numbers(summary.get(key, []))
+        if text is not None:
+            typer.echo(f"discharge energy [Wh/kg of {label}]: {text}")
 
 
 def _echo_absolute_currents(protocol: str, summary: dict) -> None:

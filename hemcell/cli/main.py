@@ -144,9 +144,11 @@ def params_export(
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
     format_: Annotated[str, typer.Option("--format", help="si (JSON + CSV of SI values), "
-                                         "pybamm (ParameterValues JSON) or bpx-partial "
-                                         "(BPX 'Partial' file of a Li||LFP cell set's "
-                                         "cathode, electrolyte and separator).")] = "si",
+                                         "pybamm (ParameterValues JSON; a cathode set: "
+                                         "its half cell vs its metal) or bpx-partial "
+                                         "(BPX 'Partial' file of a Li||LFP cell set's or "
+                                         "a cathode set's cathode, electrolyte and "
+                                         "separator).")] = "si",
     cathode: Annotated[str | None, typer.Option(help="--format pybamm of an anode set: "
                                                 "the full cell against LFP, NMC811 or an "
                                                 "imported BPX partner (YAML).")] = None,

@@ -8,9 +8,10 @@ window of its source, so a voltage outside it is refused (exit 2,
 half-cells"), not a sourced stability limit, and the model holds almost no charge above
 it. Checks: every shipped anode set's upper cut-off is still ``assumed`` (a set that
 sources it as a stability limit must be refused instead: this test then fails); a charge
-to 3.5 V runs to 3.5 V and adds < 0.1 % to the 3.0 V charge; a charge to 4.9 V is ended
-by the model's own event at the cut-off + 1 V (PyBaMM moves a model's voltage events
-1 V outwards inside an experiment) with a warning naming it, and the results are kept.
+to 3.5 V runs to 3.5 V and adds < 0.1 % to the 3.0 V charge; a charge to 4.9 V, which
+the model's own event at the cut-off + 1 V would end (PyBaMM moves a model's voltage
+events 1 V outwards inside an experiment), is refused before solving
+(``hemcell.cell.protocols.check_voltages_reachable``).
 """
 
 from __future__ import annotations
@@ -58,8 +59,12 @@ def test_a_charge_above_the_cut_off_runs_and_holds_almost_nothing_more(tmp_path,
     assert q3 < q35 < 1.001 * q3
 
 
-def test_far_above_the_model_event_ends_the_step_with_a_warning(tmp_path, capsys):
-    code, summary, top, err = _charge(tmp_path, "4.9", capsys)
-    assert code == 0 and summary["completed"]
-    assert top == pytest.approx(3.0 + 1.0, abs=1e-3)
-    assert "Maximum voltage" in err and "ended step 2" in err
+def test_far_above_the_model_event_is_refused(tmp_path, capsys):
+    # the model's own event at the cut-off + 1 V would end the step there (it had, with a
+    # warning): a voltage it never lets the step reach is refused before solving
+    code = main(["cell", "run", "hem_half_cell_sp", "--params", PARAMS, "--protocol",
+                 "Discharge at 0.1 A/g until 0.01 V; Charge at 0.1 A/g until 4.9 V",
+                 "--out", str(tmp_path / "o"), "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 2 and "voltages between 0 and 4 V" in err and "4.9 V is never reached" in err
+    assert not (tmp_path / "o").exists()
