@@ -111,24 +111,6 @@ def _refuse_zero_coating(set_: list[str] | None, case: str | None = None) -> Non
                          f"{registry()[key].allowed_range()}, with its unit", hint=hint)
 
 
-def _refuse_folded_film_3d(case: str, geometry: str, set_: list[str], control: str,
-                           metal: str) -> None:
-    """In 3D, refuse a ``coated_thin`` film as thick as the surface's smallest trough
-    radius before anything is meshed (:func:`hemcell.surface.geometry3d.check_thin_film_3d`;
-    the 3D solve checks it again). Other bad input is left for the run to report."""
-    if case != "coated_thin":
-        return
-    from hemcell.surface.geometry3d import check_thin_film_3d
-    from hemcell.workflows.surface import resolve_case
-
-    try:
-        rc = resolve_case(case, geometry, set_, control, dim=3,  # type: ignore[arg-type]
-                          metal=metal)
-    except InputError:
-        return
-    check_thin_film_3d(rc.geometry, rc.parameters.coating_thickness_m)
-
-
 def _control(value: str) -> str:
     if value not in ("galvanostatic", "potentiostatic"):
         raise InputError("--control", value, "galvanostatic, potentiostatic")
@@ -275,8 +257,6 @@ def run(
         return
     from hemcell.workflows.surface import run_case
 
-    if dim == 3:
-        _refuse_folded_film_3d(case, geometry, set_ or [], control, metal)
     status, update = _progress()
     try:
         metrics = run_case(case, geometry, set_ or [], out, _control(control),
@@ -336,8 +316,6 @@ def compare(
         return
     from hemcell.workflows.surface import compare_cases
 
-    if dim == 3:
-        _refuse_folded_film_3d("coated_thin", geometry, set_ or [], control, metal)
     status, update = _progress()
     try:
         summary = compare_cases(geometry, set_ or [], out, _control(control),

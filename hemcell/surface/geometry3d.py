@@ -70,7 +70,7 @@ def check_spec_3d(spec: GeometrySpec) -> None:
         X, Y = np.meshgrid(x, x)
         s = height_m(spec, X.ravel(), Y.ravel())
         if not (s.min() > -spec.li_thickness_m and s.max() < 0.9 * spec.electrolyte_height_m):
-            raise InputError(SET_NAMES["amplitude_m"], f"{spec.amplitude_m * 1e6:.4g} um",
+            raise InputError(SET_NAMES["amplitude_m"], _um(spec.amplitude_m),
                              "a roughness inside the Li domain and well below the top")
 
 
@@ -121,36 +121,6 @@ def smallest_trough_radius_3d_m(spec: GeometrySpec) -> float:
     mean = ((1.0 + sy**2) * sxx - 2.0 * sx * sy * sxy + (1.0 + sx**2) * syy) / (2.0 * w2**1.5)
     peak = float(np.max(mean + np.sqrt(np.maximum(mean**2 - gauss, 0.0))))
     return 1.0 / peak if peak > 0 else math.inf
-
-
-def check_thin_film_3d(spec: GeometrySpec, coating_thickness_m: float) -> None:
-    """Refuse a thin-layer coating (``coated_thin``, the coating of every 3D run) as thick
-    as the 3D surface's smallest trough radius (:func:`smallest_trough_radius_3d_m`).
-
-    The film's outer surface, the metal surface moved by h along its normal, folds over itself
-    where h reaches a trough's radius, as the resolved coating in 2D
-    (:class:`~hemcell.surface.geometry.GeometrySpec`); the thin-layer law (the drop
-    i h/κ_c across a film along the normal) then describes no film. The 3D mesh carries no
-    coating, so nothing failed: the run gave numbers for a film that cannot exist.
-
-    Raises
-    ------
-    InputError
-        ``coating_thickness``, with the radius and what to change.
-    """
-    radius = smallest_trough_radius_3d_m(spec)
-    if coating_thickness_m < radius:
-        return
-    hint = {"nucleus": f"lower coating_thickness or raise {SET_NAMES['fillet_radius_m']}",
-            "random": f"lower coating_thickness or {SET_NAMES['amplitude_m']}, or raise "
-                      f"{SET_NAMES['roughness_correlation_length_m']}"}[spec.kind]
-    where = ("the nucleus's fillet radius" if spec.kind == "nucleus" else
-             "the smallest principal radius of curvature of the surface's troughs")
-    raise InputError(
-        "coating_thickness", _um(coating_thickness_m),
-        f"below {_um(radius)}, {where} in 3D (the film's outer surface, the metal surface "
-        "moved by h along its normal, folds over itself where h reaches it: the thin-layer "
-        "law describes no film there)", hint=hint)
 
 
 def random_modes_3d(spec: GeometrySpec) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:

@@ -38,7 +38,7 @@ from hemcell.laws import (
     film_area_resistance_ohm_m2,
 )
 from hemcell.surface import analytic, coating, coverage, electrolyte, forms, kinetics
-from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
+from hemcell.surface.geometry import Cell, Facet, SurfaceMesh, check_thin_film
 from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted, dof_vertices
 from hemcell.surface.parameters import Case, SurfaceParameters
 from hemcell.surface.petsc import (
@@ -1081,6 +1081,13 @@ def solve_coupled(
     mechanics_solver
         ``direct`` or ``gamg`` (see :class:`MechanicsProblem`).
 
+    Raises
+    ------
+    InputError
+        A ``coated_thin`` film as thick as the surface's smallest trough radius
+        (:func:`~hemcell.surface.geometry.check_thin_film`), or a current at or above the
+        steady limit.
+
     See Also
     --------
     CoupledSolver : repeated solves on one mesh, keeping the linear solvers' set-up.
@@ -1114,6 +1121,8 @@ def _solve_coupled(sm: SurfaceMesh, p: SurfaceParameters, case: Case,
                    petsc_options: dict[str, Any] | None, linear_solver: str,
                    mechanics_solver: str, kept: KeptSolvers | None) -> CoupledResult:
     """:func:`solve_coupled` with linear solvers kept in ``kept`` (None: none kept)."""
+    if case == "coated_thin":  # resolve_case refuses it before meshing; direct callers here
+        check_thin_film(sm.spec, p.coating_thickness_m)
     analytic.refuse_current_above_steady_limit(p, sm.spec, sm.has_coating)
     t0 = time.perf_counter()
     tr = TransportProblem(sm, p, case, petsc_options=petsc_options,

@@ -25,8 +25,7 @@ from typing import Any
 import numpy as np
 
 from hemcell.surface.analytic import refuse_current_above_steady_limit
-from hemcell.surface.geometry import Facet, SurfaceMesh
-from hemcell.surface.geometry3d import check_thin_film_3d
+from hemcell.surface.geometry import Facet, SurfaceMesh, check_thin_film
 from hemcell.surface.parameters import Case, SurfaceParameters
 from hemcell.surface.solver import CoupledResult, SurfaceSamples, TransportProblem
 
@@ -97,11 +96,11 @@ def solve_steady_3d(
     ------
     InputError
         A ``coated_thin`` film as thick as the surface's smallest trough radius
-        (:func:`~hemcell.surface.geometry3d.check_thin_film_3d`; ``hemcell surface`` refuses
+        (:func:`~hemcell.surface.geometry.check_thin_film`; ``hemcell surface`` refuses
         it before meshing), or a current at or above the steady limit.
     """
     if case == "coated_thin":
-        check_thin_film_3d(sm.spec, p.coating_thickness_m)
+        check_thin_film(sm.spec, p.coating_thickness_m, dim=3)
     refuse_current_above_steady_limit(p, sm.spec, resolved_coating=False, dim=3)
     t0 = time.perf_counter()
     tr = TransportProblem(sm, p, case, linear_solver=linear_solver, reuse_preconditioner=True)

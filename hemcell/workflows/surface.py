@@ -6,8 +6,9 @@ Parameter resolution (later wins): ``surface_defaults`` → the material sets
 values from a caller (:func:`resolve_case`'s ``current_density_A_per_m2``,
 ``temperature_K``, ``exchange_current_A_per_m2``: the Li-metal cells hand over their
 own current, temperature and Li kinetics this way, see
-:mod:`hemcell.workflows.coupling`). Geometry lengths come from ``surface_defaults``; the
-coating thickness from the coated set.
+:mod:`hemcell.workflows.coupling`; ``coating_thickness_m``: the thickness study's
+thicknesses). Geometry lengths come from ``surface_defaults``; the coating thickness from
+the coated set.
 
 Temperature: the run is isothermal at ``ambient_temperature`` (or the typed
 ``temperature_K``); the Li exchange current follows by Arrhenius with the sets'
@@ -31,7 +32,7 @@ from hemcell.materials.elements import refuse_molten_metal
 from hemcell.params.li_sets import LI_ANODE_SETS
 from hemcell.params.metal_sets import AQUEOUS_METALS, metal_sets
 from hemcell.params.uses import ParameterUse, expand, override_keys, refuse_unread
-from hemcell.surface.geometry import GEOMETRIES, GeometryKind, GeometrySpec
+from hemcell.surface.geometry import GEOMETRIES, GeometryKind, GeometrySpec, check_thin_film
 from hemcell.surface.parameters import (
     CASES,
     Case,
@@ -68,6 +69,7 @@ def resolve_case(
     current_density_A_per_m2: float | None = None,
     temperature_K: float | None = None,
     exchange_current_A_per_m2: float | None = None,
+    coating_thickness_m: float | None = None,
     metal: str = "Li",
 ) -> ResolvedCase:
     """Load the parameter sets, apply overrides and build parameters and geometry.
@@ -96,6 +98,9 @@ def resolve_case(
         instead of the one the sets give; the bare reference value is set so that
         :func:`~hemcell.surface.kinetics.mean_exchange_current_density` returns it
         (coated Li: through the coated-interface rule).
+    coating_thickness_m
+        Coating thickness h [m] instead of ``coating_thickness`` (before the
+        coated-interface rule inverts a typed exchange current).
     metal
         ``Li`` (``bare_li``/``azcnf_coated_li``) or ``Zn`` (``zn_bare``/``zn_hem_coated``:
         Zn²⁺, z = 2, in aqueous ZnSO₄ with hydrogen evolution); :data:`METAL_SETS`.
@@ -106,7 +111,12 @@ def resolve_case(
     InputError
         Unknown case, geometry or dimension; a typed value that is not positive; a Li
         surface at or above Li's melting point
-        (:func:`hemcell.materials.elements.refuse_molten_metal`, as the Li-metal cells).
+        (:func:`hemcell.materials.elements.refuse_molten_metal`, as the Li-metal cells);
+        a geometry that cannot be meshed (:class:`~hemcell.surface.geometry.GeometrySpec`);
+        a ``coated_thin`` film as thick as the surface's smallest trough radius
+        (:func:`~hemcell.surface.geometry.check_thin_film`, 2D and 3D), so that every
+        caller (``surface run|compare``, sweeps, the Li-metal coupling) refuses it before
+        meshing.
     """
     from hemcell.params import load_parameter_set
 
@@ -131,7 +141,8 @@ def resolve_case(
                                           case, control)  # type: ignore[arg-type]
     typed = {"current_density_A_per_m2": current_density_A_per_m2,
              "temperature_K": temperature_K,
-             "exchange_current_A_per_m2": exchange_current_A_per_m2}
+             "exchange_current_A_per_m2": exchange_current_A_per_m2,
+             "coating_thickness_m": coating_thickness_m}
     params = _with_typed_values(params, case, **typed)  # type: ignore[arg-type]
     if metal not in AQUEOUS_METALS:  # Zn: the aqueous electrolyte's range is far below
         refuse_molten_metal(metal, params.temperature_K, "electrode",
@@ -146,6 +157,8 @@ def resolve_case(
     spec = geometry_from_si(si["defaults"], geo, h)
     if dim == 3:
         spec = _spec_3d(spec, si["defaults"])
+    if case == "coated_thin":  # before anything is meshed (the solvers check it again)
+        check_thin_film(spec, params.coating_thickness_m, dim)
     record = {
         "case": case,
         "metal": metal,
@@ -166,13 +179,16 @@ def resolve_case(
 def _with_typed_values(params: SurfaceParameters, case: Case,
                        current_density_A_per_m2: float | None,
                        temperature_K: float | None,
-                       exchange_current_A_per_m2: float | None) -> SurfaceParameters:
-    """The parameters with a caller's typed current, temperature and Li kinetics."""
+                       exchange_current_A_per_m2: float | None,
+                       coating_thickness_m: float | None) -> SurfaceParameters:
+    """The parameters with a caller's typed current, temperature, coating thickness and Li
+    kinetics."""
     from hemcell.surface.kinetics import bare_reference_exchange_current
 
     names = {"current_density_A_per_m2": current_density_A_per_m2,
              "temperature_K": temperature_K,
-             "exchange_current_A_per_m2": exchange_current_A_per_m2}
+             "exchange_current_A_per_m2": exchange_current_A_per_m2,
+             "coating_thickness_m": coating_thickness_m}
     for name, value in names.items():
         if value is not None and not value > 0:
             raise InputError(f"surface run: {name}", value, "a number > 0")
@@ -181,6 +197,8 @@ def _with_typed_values(params: SurfaceParameters, case: Case,
         changes["applied_current_density_A_per_m2"] = float(current_density_A_per_m2)
     if temperature_K is not None:
         changes["temperature_K"] = float(temperature_K)
+    if coating_thickness_m is not None:
+        changes["coating_thickness_m"] = float(coating_thickness_m)
     if changes:
         params = params.replace(**changes)
     if exchange_current_A_per_m2 is not None:

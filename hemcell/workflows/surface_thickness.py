@@ -53,7 +53,8 @@ def thickness_study(
     Parameters
     ----------
     thicknesses_m
-        Coating thicknesses h [m] (each > 0).
+        Coating thicknesses h [m] (each > 0 and below the surface's smallest trough
+        radius, :func:`~hemcell.surface.geometry.check_thin_film`).
     geometry
         Surface geometry (``flat`` isolates the coverage effect).
     overrides
@@ -72,7 +73,7 @@ def thickness_study(
         (thickness, seed) and per bare seed, and the run record.
     """
     from hemcell.surface.coverage import island_density_per_m2, kjma_coverage
-    from hemcell.surface.geometry import Facet, build_mesh
+    from hemcell.surface.geometry import Facet, build_mesh, check_thin_film
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.solver import CoupledSolver
     from hemcell.workflows.surface import check_overrides, resolve_case, sample_statistics
@@ -88,8 +89,10 @@ def thickness_study(
         raise InputError("focusing_tolerance", focusing_tolerance, "[0, 1)")
     thick.sort()
     check_overrides("thickness", overrides, geometry=geometry)
-    rc_thin = resolve_case("coated_thin", geometry, overrides)
     rc_bare = resolve_case("bare", geometry, overrides)
+    for h in thick:  # before meshing: each film thinner than the troughs' radius
+        check_thin_film(rc_bare.geometry, h, field="--thicknesses")
+    rc_thin = resolve_case("coated_thin", geometry, overrides, coating_thickness_m=thick[0])
     if progress:
         progress(f"meshing {geometry} geometry")
     sm = build_mesh(rc_thin.geometry)  # thin layer: no coating band; the bare mesh too

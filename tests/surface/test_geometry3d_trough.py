@@ -12,12 +12,8 @@ import pytest
 
 from hemcell.cli.main import main
 from hemcell.errors import InputError
-from hemcell.surface.geometry import GeometrySpec
-from hemcell.surface.geometry3d import (
-    check_thin_film_3d,
-    height_m,
-    smallest_trough_radius_3d_m,
-)
+from hemcell.surface.geometry import GeometrySpec, check_thin_film
+from hemcell.surface.geometry3d import height_m, smallest_trough_radius_3d_m
 from tests.surface.conftest import require_fenicsx
 
 RANDOM = GeometrySpec(kind="random", width_m=10e-6, amplitude_m=1e-6,
@@ -71,10 +67,10 @@ def test_the_random_radius_matches_finite_differences_and_euler_normal_curvature
     RANDOM, GeometrySpec(kind="nucleus", electrolyte_height_m=25e-6)], ids=["random", "nucleus"])
 def test_a_thin_film_as_thick_as_the_trough_radius_is_refused(spec):
     radius = smallest_trough_radius_3d_m(spec)
-    check_thin_film_3d(spec, 0.99 * radius)
-    check_thin_film_3d(GeometrySpec(kind="flat"), 10e-6)
+    check_thin_film(spec, 0.99 * radius, dim=3)
+    check_thin_film(GeometrySpec(kind="flat"), 10e-6, dim=3)
     with pytest.raises(InputError) as exc:
-        check_thin_film_3d(spec, 1.01 * radius)
+        check_thin_film(spec, 1.01 * radius, dim=3)
     assert exc.value.field == "coating_thickness"
     assert "folds over itself" in exc.value.allowed
     assert f"{radius * 1e6:.4g} um" in exc.value.allowed
