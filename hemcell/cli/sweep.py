@@ -78,7 +78,7 @@ def _check(sweep_spec: SweepSpec, spec: Path, out: Path, shape: str, workers: in
     """``--check``: the spec's points (the first as commands), the executor options
     checked as the run checks them (a ``--scheduler`` is connected to and left), the path
     the sweep would take, and the estimate of its time (:mod:`hemcell.sweep.estimate`)."""
-    from hemcell.sweep.estimate import estimate_lines
+    from hemcell.sweep.estimate import estimate_lines, model_count
     from hemcell.sweep.run import check_executor, check_scheduler, choose_path
 
     n_workers = check_executor(executor, scheduler, workers)
@@ -90,8 +90,9 @@ def _check(sweep_spec: SweepSpec, spec: Path, out: Path, shape: str, workers: in
         typer.echo(f"  hemcell {sweep_spec.command} {shlex.join(point.args)}")
     if len(points) > CHECK_SHOWN:
         typer.echo(f"  ... and {len(points) - CHECK_SHOWN} more")
-    path, _, note = choose_path(sweep_spec, fast_path)
+    path, fast, note = choose_path(sweep_spec, fast_path)
     if note:
         typer.echo(note)
-    for line in estimate_lines(sweep_spec, path, n_workers, executor, out):
+    models = model_count(sweep_spec, fast)
+    for line in estimate_lines(sweep_spec, path, n_workers, executor, out, models):
         typer.echo(line)

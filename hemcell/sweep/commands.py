@@ -36,7 +36,13 @@ class FastPath(Protocol):
     """A way to solve many points of one command at once (in one process).
 
     Implementations live in the command's workflow (``sweep_fast_path`` in the module
-    :data:`hemcell.workflows.FAST_PATHS` names).
+    :data:`hemcell.workflows.FAST_PATHS` names). Two methods are optional, for a fast
+    path that shares built models among the points but builds more than one (``cell
+    run``: one per temperature, mechanism set, ...): ``groups(spec, points) ->
+    list[list[Point]]``, the points grouped by the model they share (the sweep hands
+    them over group by group, so each model is built once; the ``--check`` estimate
+    counts the groups as models), and ``note(spec) -> str``, the sweep's note (how many
+    models for how many points, and why).
     """
 
     def unsupported(self, spec: SweepSpec) -> str | None:

@@ -20,16 +20,22 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hemcell.sweep.spec import SweepSpec
+
+if TYPE_CHECKING:
+    from hemcell.sweep.commands import FastPath
 
 
 @dataclass(frozen=True)
 class PointCost:
-    """Wall seconds one point takes on one worker, and how that number was obtained."""
+    """Wall seconds one point (or one built model) takes on one worker, and how that
+    number was obtained (``measured``: from this spec's finished points)."""
 
     seconds: float
     source: str
+    measured: bool = False
 
 
 #: Wall seconds per point of the shipped example specs, by (command, path): ``hemcell
@@ -62,6 +68,19 @@ POINT_COSTS: dict[tuple[str, str], PointCost] = {
     ("surface run", "process"): PointCost(
         2.5, "CPU time of a point of the same sweep, each point its own surface run "
              "process (docs/sweeps.md \"Performance\", 14.8 s for 6 points)"),
+}
+
+#: Seconds each built model beyond the first adds on a fast path that shares several
+#: among the points (``groups``: ``cell run``, one model per temperature, mechanism set,
+#: ...), by command; a stated point cost (:data:`POINT_COSTS`) includes its example's
+#: one model. ``cell run``: CPU time of the fast path's solve of a 3 temperatures × 4
+#: currents sweep (SP recipe, rock-salt HEO set, "Discharge at I A/g until 0.01 V") with
+#: its 3 models built, less the same solve on the kept models, per model; median of 3
+#: interleaved pairs (1.2, 0.95, 1.2 s against 0.20-0.24 s; load average 5.2-6.5).
+MODEL_COSTS: dict[str, PointCost] = {
+    "cell run": PointCost(
+        0.32, "CPU time to build and discretise a model of the SP recipe and set up its "
+              "protocol's steps (a P2D recipe or more steps cost more)"),
 }
 
 #: The least a point on the process path costs [s]: a point of ``params export``, the
@@ -132,7 +151,7 @@ def _measured(spec: SweepSpec, out: Path) -> PointCost | None:
     if not times:
         return None
     return PointCost(statistics.median(times), f"measured: the median wall time of "
-                     f"{len(times)} point(s) of this spec finished in {out}")
+                     f"{len(times)} point(s) of this spec finished in {out}", measured=True)
 
 
 def duration_text(seconds: float) -> str:
@@ -146,27 +165,44 @@ def duration_text(seconds: float) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
+def model_count(spec: SweepSpec, fast: FastPath | None) -> int:
+    """The models a fast path builds for ``spec`` (its ``groups``; one without them)."""
+    groups = getattr(fast, "groups", None)
+    return len(groups(spec, spec.points)) if groups is not None else 1
+
+
 def estimate_lines(spec: SweepSpec, path: str, workers: int, executor: str,
-                   out: Path | None = None) -> list[str]:
+                   out: Path | None = None, models: int = 1) -> list[str]:
     """The ``--check`` lines: the estimate and how it was obtained, and a warning for a
     sweep above :data:`LARGE_SWEEP_POINTS` points or :data:`LONG_SWEEP_S`.
 
     The process path and Dask run ``workers`` points at once; a local fast path solves
     them one after another in one process (its own threads aside), so its estimate is
-    not divided.
+    not divided. ``models``: the models the fast path builds (:func:`model_count`); each
+    beyond the first adds :data:`MODEL_COSTS` to a stated cost (a measured one holds
+    them).
     """
     n = len(spec.points)
     cost = point_cost(spec, path, out)
+    more = models - 1 if path == "fast" and not cost.measured else 0
+    model_cost = MODEL_COSTS.get(spec.command) if more > 0 else None
     if cost.seconds != cost.seconds:  # NaN: nothing to multiply
         lines = [f"estimate: {n} points; {cost.source}"]
         wall = None
     else:
         at_once = workers if (path == "process" or executor == "dask") else 1
-        wall = n * cost.seconds / at_once
+        extra = more * model_cost.seconds if model_cost is not None else 0.0
+        wall = (n * cost.seconds + extra) / at_once
         per = f"{cost.seconds:.2g} s"
-        lines = [f"estimate: {n} points × {per} per point ({path} path"
+        lines = [f"estimate: {n} points × {per} per point"
+                 + (f" + {more} more models × {model_cost.seconds:.2g} s"
+                    if model_cost is not None else "")
+                 + f" ({path} path"
+                 + (f", {models} models" if path == "fast" and models > 1 else "")
                  + (f", {at_once} at once" if at_once > 1 else "")
-                 + f") ≈ {duration_text(wall)} of wall time; per point: {cost.source}"]
+                 + f") ≈ {duration_text(wall)} of wall time; per point: {cost.source}"
+                 + (f"; per model: stated: {model_cost.source}"
+                    if model_cost is not None else "")]
     if n > LARGE_SWEEP_POINTS or (wall is not None and wall > LONG_SWEEP_S):
         lines.append(
             f"warning: a large sweep: {n} points"

@@ -34,13 +34,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from hemcell.errors import InputError, shorten
 from hemcell.progress import eta_s, writes_lines
 from hemcell.runinfo import package_versions, write_json, write_run_record
 from hemcell.sweep.spec import Point, SweepSpec
 from hemcell.sweep.store import PointStore, check_outputs, now_utc, output_problem
+
+if TYPE_CHECKING:
+    from hemcell.sweep.commands import FastPath
 
 Executor = Literal["local", "dask"]
 
@@ -94,7 +97,8 @@ class SweepReport:
     path
         ``fast`` (one model, many inputs) or ``process`` (one process per point).
     note
-        Why the fast path was not taken, if it was not.
+        Why the fast path was not taken, if it was not; else what the fast path says of
+        itself (``cell run``: how many built models for how many points, and why).
     recomputed
         One line per point file of a previous run that could not be reused (resume).
     elapsed_s
@@ -366,10 +370,21 @@ def _jobs(spec: SweepSpec, out: Path, points: Sequence[Point]) -> list[PointJob]
             for p in points]
 
 
+def _fast_chunks(fast: FastPath, spec: SweepSpec, todo: Sequence[Point], size: int
+                 ) -> list[Sequence[Point]]:
+    """``todo`` in chunks of at most ``size`` points for ``fast``, group by group where
+    the fast path groups its points by the model they share (``groups``), so the chunks
+    of one model follow each other and find it built."""
+    groups = getattr(fast, "groups", None)
+    grouped = groups(spec, todo) if groups is not None else [todo]
+    return [chunk for group in grouped for chunk in _chunks(group, size)]
+
+
 def _execute_local(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: int,
-                   fast: bool, on_done: Callable[[Point, dict[str, Any]], None]) -> None:
-    if fast:
-        for chunk in _chunks(todo, max(4 * workers, 25)):
+                   fast: FastPath | None, on_done: Callable[[Point, dict[str, Any]], None]
+                   ) -> None:
+    if fast is not None:
+        for chunk in _fast_chunks(fast, spec, todo, max(4 * workers, 25)):
             for p, outcome in zip(chunk, run_fast_chunk(spec, chunk, workers), strict=True):
                 on_done(p, outcome)
         return
@@ -430,7 +445,7 @@ def _connect_dask(scheduler: str | None, workers: int) -> tuple[Any, Any]:
 
 
 def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: int,
-                  fast: bool, client: Any, cluster: Any,
+                  fast: FastPath | None, client: Any, cluster: Any,
                   on_done: Callable[[Point, dict[str, Any]], None]) -> None:
     """Run the points as Dask tasks; shut down quietly even when stopped early.
 
@@ -444,8 +459,9 @@ def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: in
 
     futures: dict[Any, Sequence[Point]] = {}
     try:
-        if fast:
-            for chunk in _chunks(todo, max(25, len(todo) // max(workers, 1) + 1)):
+        if fast is not None:
+            size = max(25, len(todo) // max(workers, 1) + 1)
+            for chunk in _fast_chunks(fast, spec, todo, size):
                 futures[client.submit(run_fast_chunk, spec, list(chunk), 1, pure=False)] = chunk
         else:
             for p, job in zip(todo, _jobs(spec, out, todo), strict=True):
@@ -503,11 +519,13 @@ def check_scheduler(scheduler: str) -> None:
     client.close()
 
 
-def choose_path(spec: SweepSpec, fast_path: bool) -> tuple[str, Any, str]:
-    """(``fast`` or ``process``, the command's fast path or ``None``, a note why not).
+def choose_path(spec: SweepSpec, fast_path: bool) -> tuple[str, FastPath | None, str]:
+    """(``fast`` or ``process``, the command's fast path or ``None``, a note).
 
     The fast path is taken when ``fast_path`` is on, the command offers one and it
-    accepts the spec.
+    accepts the spec. The note says why it was not taken, or, from a fast path that
+    shares built models among the points (``note``), how many models for how many
+    points and why.
     """
     from hemcell.sweep.commands import resolve_command
 
@@ -517,6 +535,8 @@ def choose_path(spec: SweepSpec, fast_path: bool) -> tuple[str, Any, str]:
         reason = fast.unsupported(spec)
         if reason:
             note, fast = f"fast path not taken: {reason}", None
+        elif hasattr(fast, "note"):
+            note = fast.note(spec)
     return ("fast" if fast is not None else "process"), fast, note
 
 
@@ -590,7 +610,7 @@ def run_sweep(spec: SweepSpec, out: str | os.PathLike[str], *, workers: int | No
     counts = {"computed": 0, "failed": 0, "checked": 0}
 
     try:
-        _run_points(spec, out, todo, done, path, workers, executor, fast is not None, client,
+        _run_points(spec, out, todo, done, path, workers, executor, fast, client,
                     cluster, progress, store, counts)
     except InputError:  # a spec error found at the first finished point
         if fresh and scheduler is None:  # nothing else can still write into out
@@ -619,7 +639,7 @@ def _clear_new_folder(out: Path, existed: bool) -> None:
 
 
 def _run_points(spec: SweepSpec, out: Path, todo: Sequence[Point], done: set[str], path: str,
-                workers: int, executor: str, fast: bool, client: Any, cluster: Any,
+                workers: int, executor: str, fast: FastPath | None, client: Any, cluster: Any,
                 progress: bool, store: PointStore, counts: dict[str, int]) -> None:
     """Run the points still to do, writing each point's file as it finishes."""
     with _Progress(len(spec.points), len(done), f"sweep {spec.command} ({path})",

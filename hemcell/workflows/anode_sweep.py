@@ -1,4 +1,4 @@
-"""Fast path of ``hemcell cell run`` sweeps: one built model, re-solved for every point.
+"""Fast path of ``hemcell cell run`` sweeps: built models shared by the points, re-solved.
 
 A sweep of ``cell run`` (``docs/sweeps.md``) normally starts one process per point,
 and each builds and discretises the HEM anode model again. Points that differ only in
@@ -15,8 +15,7 @@ temperature, direction; not the duration), which is the same for every point bec
 the values are inputs. A voltage cut-off keeps its direction explicitly, since PyBaMM
 cannot infer it from the sign of an input.
 
-What may differ between points (everything else is *structure* and sends the sweep
-to the process path, with a note naming the parameter):
+What may differ between the points of one model:
 
 * numeric PyBaMM parameters: kinetic constants, capacities, potentials, particle radii,
   ... (not those that set the x-mesh, such as electrode thicknesses);
@@ -26,10 +25,18 @@ to the process path, with a note naming the parameter):
 * the current or C-rate of ``Current``/``CRate`` steps and every step's duration and
   output period.
 
-Structure: the recipe, mechanisms and element inventory, the carrier ion, the cell
-temperature (PyBaMM sets it from the experiment, never as an input), the number
-and kind of protocol steps and their cut-offs, parameters given as functions (an OCP
-or an exchange-current function whose constants differ), and non-numeric values.
+Everything else is the model's *structure* (:class:`Structure`): the recipe, mechanisms
+and element inventory, the carrier ion, the cell temperature (PyBaMM sets it from the
+experiment, never as an input), the number and kind of protocol steps and their
+cut-offs, the parameters that set the x-mesh, parameters given as functions (an OCP or
+an exchange-current function whose constants differ), and non-numeric values. Points are
+grouped by structure and each group gets its own model (:class:`ModelPlan` predicts the
+groups from the probe points, one per value of every axis, so the sweep hands the
+points over group by group; :meth:`CellRunFastPath.solve` groups what it is given by the
+structure of each prepared point): a temperature × current sweep builds one model per
+temperature, and a point whose structure no other point shares is built and solved on
+its own, in the same process. Only what cannot run in this process at all takes the
+process path (:meth:`CellRunFastPath.unsupported`).
 """
 
 from __future__ import annotations
@@ -61,7 +68,7 @@ PARTICLE_RADII = {
 #: Set by the experiment's current steps, never an input (PyBaMM refuses it).
 EXPERIMENT_CONTROLLED = ("Current function [A]",)
 #: Set by the experiment too (PyBaMM refuses them as inputs): structure, so a sweep over
-#: ``ambient_temperature`` takes the process path.
+#: ``ambient_temperature`` builds one model per temperature.
 EXPERIMENT_TEMPERATURES = ("Ambient temperature [K]", "Initial temperature [K]")
 #: Step types whose value becomes an input.
 VALUE_STEPS = (pybamm.step.Current, pybamm.step.CRate)
@@ -201,7 +208,12 @@ def point_setup(spec: SweepSpec, point: Point, parse_args: ParseArgs) -> CellSet
 
 
 _MESH_PARAMETERS: dict[Hashable, set[str]] = {}
-_BUILT: dict[Hashable, pybamm.Simulation] = {}
+#: Built models a process keeps, the most recently used (a bounded cache) [-]. The sweep
+#: hands the points over group by group (:meth:`CellRunFastPath.groups`), so the chunks
+#: of one group find their model with one kept; the others serve Dask workers, whose
+#: chunks arrive in any order. Assumed (memory, not speed): MEMORY_NOTE.
+MODELS_KEPT = 4
+_BUILT: dict[Hashable, tuple[tuple[str, ...], pybamm.Simulation]] = {}
 #: Prepared probe points of recent specs (argument lists → setups): the structure check
 #: and every chunk of a sweep read the same probes, which only the parse and the
 #: parameter files they are prepared from (~0.3 s each) could change.
@@ -214,7 +226,7 @@ def probe_pairs(spec: SweepSpec, parse_args: ParseArgs) -> list[tuple[Point, Cel
 
     A probe refused as input (a current whose ohmic drop spans the voltage window, say)
     is left out: the process path would refuse that point alone, and the points the fast
-    path solves are checked against the structure one by one (:meth:`CellRunFastPath.solve`).
+    path solves are grouped by their own structure (:meth:`CellRunFastPath.solve`).
 
     Raises
     ------
@@ -240,7 +252,7 @@ def probe_pairs(spec: SweepSpec, parse_args: ParseArgs) -> list[tuple[Point, Cel
 
 
 def probe_setups(spec: SweepSpec, parse_args: ParseArgs) -> list[CellSetup]:
-    """The setups of :func:`probe_pairs` (the first is the fast path's base)."""
+    """The setups of :func:`probe_pairs`."""
     return [setup for _, setup in probe_pairs(spec, parse_args)]
 
 
@@ -257,8 +269,14 @@ def mesh_parameters(setup: CellSetup) -> set[str]:
     return _MESH_PARAMETERS[key]
 
 
+def structure_of(setup: CellSetup) -> Structure:
+    """The :class:`Structure` of a prepared point (with its own model's mesh parameters)."""
+    return Structure.of(setup, mesh_parameters(setup))
+
+
 def differing_parameters(setups: Sequence[CellSetup]) -> tuple[str, ...]:
-    """Numeric PyBaMM parameters whose values are not the same in every setup."""
+    """Numeric PyBaMM parameters whose values are not the same in every setup (setups of
+    one :class:`Structure`: the same parameter names)."""
     first = setups[0].parameter_values
     out = []
     for name in sorted(first.keys()):
@@ -302,40 +320,130 @@ def input_protocol(setup: CellSetup) -> tuple[pybamm.Experiment, dict[str, float
     return pybamm.Experiment(cycles), inputs
 
 
+def _baked_values(setup: CellSetup, inputs: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """The numeric PyBaMM values a model built from ``setup`` holds as constants."""
+    pv = setup.parameter_values
+    return tuple((name, _number(pv[name])) for name in sorted(pv.keys())
+                 if name not in inputs and name not in EXPERIMENT_CONTROLLED
+                 and _is_number(pv[name]))
+
+
 def shared_simulation(base: CellSetup, inputs: Sequence[str], expected_solves: int = 1
                       ) -> pybamm.Simulation:
     """One simulation of ``base`` with ``inputs`` (and the step values) as inputs.
 
-    Cached per process (a few recent models), so chunks of one sweep build it once. Its
-    residual and Jacobian run compiled to C where ``expected_solves`` (the points sharing
-    it) repay gcc, or their library is already cached (:mod:`hemcell.cell.compiled`,
-    :func:`~hemcell.cell.compiled.pays_to_compile`).
+    Cached per process (the :data:`MODELS_KEPT` most recently used), keyed by the
+    structure, the inputs and every value built in as a constant, so chunks of one sweep
+    build a model once and a point is never solved on a model built with another value.
+    Its residual and Jacobian run compiled to C where ``expected_solves`` (the points
+    sharing it) repay gcc, or their library is already cached
+    (:mod:`hemcell.cell.compiled`, :func:`~hemcell.cell.compiled.pays_to_compile`); a
+    kept model that runs compiled serves fewer solves too.
     """
     from hemcell.workflows.anode import build_simulation
 
     paying = tuple(role for role in BREAK_EVEN_SOLVES
                    if pays_to_compile(base.recipe.geometry, expected_solves, role))
-    key = (Structure.of(base, mesh_parameters(base)), tuple(inputs), paying)
-    if key not in _BUILT:
-        while len(_BUILT) >= 2:
+    key = (structure_of(base), tuple(inputs), _baked_values(base, inputs))
+    kept = _BUILT.pop(key, None)
+    if kept is None or not set(paying) <= set(kept[0]):
+        while len(_BUILT) >= MODELS_KEPT:
             _BUILT.pop(next(iter(_BUILT)))
         pv = base.parameter_values.copy()
         pv.update({n: pybamm.InputParameter(n) for n in inputs})
         experiment, _ = input_protocol(base)
         submeshes = {PARTICLE_RADII[n]: pybamm.SymbolicUniform1DSubMesh
                      for n in inputs if n in PARTICLE_RADII}
-        _BUILT[key] = build_simulation(base.recipe, pv, base.inventory, experiment, submeshes,
-                                       expected_solves=expected_solves)
-    return _BUILT[key]
+        kept = (paying, build_simulation(base.recipe, pv, base.inventory, experiment,
+                                         submeshes, expected_solves=expected_solves))
+    _BUILT[key] = kept  # the most recently used last
+    return kept[1]
 
 
-def _changed_axes(p0: Point, p: Point) -> str:
-    changed = [f"{k}={v}" for k, v in p.values.items() if p0.values.get(k) != v]
+def _changed_axes(spec: SweepSpec, p0: Point, p: Point) -> str:
+    """The swept values of ``p`` that differ from ``p0``'s (``ambient_temperature=25.0
+    °C``)."""
+    changed = [f"{a.name}={p.values[a.name]}"
+               + (f" {a.unit}" if a.unit and not isinstance(p.values[a.name], str) else "")
+               for a in spec.axes if p0.values.get(a.name) != p.values.get(a.name)]
     return ", ".join(changed) or "a point"
 
 
+@dataclass(frozen=True)
+class ModelPlan:
+    """Which points of a sweep share a built model, predicted from its probe points.
+
+    Attributes
+    ----------
+    classes
+        Per dimension of the spec, the model class of each position along it: positions
+        whose probe points (that position, every other dimension at its first) have the
+        same :class:`Structure` share a class; a probe that could not be prepared (its
+        points are refused as input) counts as the first position's class.
+    causes
+        Per dimension, what its first value of another class changes, e.g.
+        ``ambient_temperature=25.0 °C changes the model's temperature 'Ambient
+        temperature [K]'`` (``None``: every value of the dimension is an input of one model).
+    names
+        Per dimension, its axes (``ambient_temperature``; a zip's or a CSV's several).
+    """
+
+    classes: tuple[tuple[int, ...], ...]
+    causes: tuple[str | None, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, spec: SweepSpec, pairs: Sequence[tuple[Point, CellSetup]]) -> ModelPlan:
+        """The plan of ``spec`` from its prepared probe points (:func:`probe_pairs`)."""
+        structures = {p.id: structure_of(s) for p, s in pairs}
+        points = spec.points
+        classes, causes = [], []
+        for k, n in enumerate(spec.shape):
+            stride = 1
+            for m in spec.shape[k + 1:]:
+                stride *= m
+            along = [points[i * stride] for i in range(n)]
+            first = structures.get(along[0].id)
+            seen: dict[Structure | None, int] = {first: 0, None: 0}
+            cause = None
+            for p in along[1:]:
+                st = structures.get(p.id)
+                if st not in seen:
+                    seen[st] = len(set(seen.values()))
+                    if cause is None and first is not None and st is not None:
+                        cause = (f"{_changed_axes(spec, along[0], p)} changes the model's "
+                                 f"{first.difference(st)}")
+            classes.append(tuple(seen[structures.get(p.id)] for p in along))
+            causes.append(cause)
+        names = tuple(", ".join(a.name for a in b.axes) for b in spec.blocks)
+        return cls(tuple(classes), tuple(causes), names)
+
+    def key(self, point: Point) -> tuple[int, ...]:
+        """The model class of ``point`` (equal keys: one model)."""
+        return tuple(c[i] for c, i in zip(self.classes, point.index, strict=True))
+
+    def groups(self, points: Sequence[Point]) -> list[list[Point]]:
+        """``points`` grouped by model, groups in the order of their first point."""
+        out: dict[tuple[int, ...], list[Point]] = {}
+        for p in points:
+            out.setdefault(self.key(p), []).append(p)
+        return list(out.values())
+
+    def note(self, n_points: int, n_models: int) -> str:
+        """What the sweep's note says: how many models for how many points, and why."""
+        if n_models == 1:
+            return (f"fast path: one model for the {n_points} points (the values that "
+                    "differ are PyBaMM inputs)")
+        structural = [k for k, c in enumerate(self.causes) if c is not None]
+        per = " × ".join(self.names[k] for k in structural)
+        causes = "; ".join(str(self.causes[k]) for k in structural)
+        return (f"fast path: {n_models} models for the {n_points} points, one per "
+                f"{'value' if len(structural) == 1 else 'combination'} of {per} ({causes}); "
+                "each is built once and solved for its points one after another")
+
+
 class CellRunFastPath:
-    """All points of a ``cell run`` sweep from one built model (see the module doc).
+    """The points of a ``cell run`` sweep on shared built models (see the module doc).
 
     Parameters
     ----------
@@ -350,70 +458,84 @@ class CellRunFastPath:
     def unsupported(self, spec: SweepSpec) -> str | None:
         """Why ``spec`` cannot take the fast path (``None``: it can).
 
-        Prepares one point per value of every axis (no solve; a point refused as input
-        is left to be refused alone, :func:`probe_pairs`) and compares their
-        :class:`Structure`.
+        Not taken: a seed (every point's own random numbers) or ``mpi_ranks`` (the
+        points run under mpiexec), and a spec none of whose probe points (one per value of
+        every axis) can be prepared (the process path records each point's error). A
+        point refused as input is left to be refused alone (:func:`probe_pairs`); a
+        change of structure is a model of its own (:meth:`plan`).
         """
         if spec.seed is not None or spec.mpi_ranks != 1:
             return "a seed or mpi_ranks is given"
         try:
-            pairs = probe_pairs(spec, self.parse_args)
+            probe_pairs(spec, self.parse_args)
         except InputError as exc:  # the process path records it per point
             return f"no point can be prepared ({exc.message})"
-        (p0, s0), *others = pairs
-        mesh = mesh_parameters(s0)
-        base = Structure.of(s0, mesh)
-        for p, s in others:
-            diff = base.difference(Structure.of(s, mesh))
-            if diff:
-                return (f"{_changed_axes(p0, p)} changes the model's {diff}, so each "
-                        "point needs its own model")
         return None
+
+    def plan(self, spec: SweepSpec) -> ModelPlan:
+        """Which points share a model (:class:`ModelPlan`, from the prepared probes).
+
+        Raises
+        ------
+        InputError
+            No probe point can be prepared (:func:`probe_pairs`).
+        """
+        return ModelPlan.of(spec, probe_pairs(spec, self.parse_args))
+
+    def groups(self, spec: SweepSpec, points: Sequence[Point]) -> list[list[Point]]:
+        """``points`` grouped by the model they share (the sweep solves them group by
+        group, so each model is built once)."""
+        return self.plan(spec).groups(points)
+
+    def note(self, spec: SweepSpec) -> str:
+        """The sweep's note: how many models for how many points, and why."""
+        plan = self.plan(spec)
+        return plan.note(len(spec.points), len(plan.groups(spec.points)))
 
     def solve(self, spec: SweepSpec, points: Sequence[Point], threads: int
               ) -> list[dict[str, Any] | BaseException]:
         """Summaries (as ``cell run`` writes them) or the error, one per point.
 
-        ``threads`` is not used: PyBaMM solves an experiment for one input set at a
-        time, so the points are solved one after another on the shared model.
+        The points are prepared as ``cell run`` prepares them (a refusal is that point's
+        error) and grouped by :class:`Structure`; each group is solved on one model
+        (:func:`shared_simulation`, built from the group's first probe point if one has
+        its structure, else from its first point), the values that differ within the
+        group and its probes being inputs. ``threads`` is not used: PyBaMM solves an
+        experiment for one input set at a time, so the points are solved one after
+        another.
         """
         from hemcell.errors import SimulationError
-        from hemcell.workflows.anode import build_simulation, solve_cell, summarize
+        from hemcell.workflows.anode import solve_cell, summarize
 
         results: list[dict[str, Any] | BaseException] = []
-        setups: dict[int, CellSetup] = {}
+        groups: dict[Structure, list[tuple[int, CellSetup]]] = {}
         for i, p in enumerate(points):
             try:
-                setups[i] = point_setup(spec, p, self.parse_args)
+                setup = point_setup(spec, p, self.parse_args)
                 results.append({})
+                groups.setdefault(structure_of(setup), []).append((i, setup))
             except InputError as exc:
                 results.append(exc)
-        if not setups:
-            return results
-        probes = probe_setups(spec, self.parse_args)
-        base = probes[0]
-        mesh = mesh_parameters(base)
-        structure = Structure.of(base, mesh)
-        inputs = differing_parameters([*probes, *setups.values()])
-        shared = [i for i, setup in setups.items()
-                  if structure.difference(Structure.of(setup, mesh)) is None]
-        for i, setup in setups.items():
-            t0 = time.perf_counter()
-            try:
-                if i in shared:
-                    sim = shared_simulation(base, inputs, len(shared))
+        probes: dict[Structure, list[CellSetup]] = {}
+        for setup in (probe_setups(spec, self.parse_args) if groups else ()):
+            probes.setdefault(structure_of(setup), []).append(setup)
+        for structure, members in groups.items():
+            same = probes.get(structure, [])
+            base = same[0] if same else members[0][1]
+            inputs = differing_parameters([base, *same, *(s for _, s in members)])
+            for i, setup in members:
+                t0 = time.perf_counter()
+                try:
+                    sim = shared_simulation(base, inputs, len(members))
                     sim.experiment, values = input_protocol(setup)
                     values.update({n: _number(setup.parameter_values[n]) for n in inputs})
-                else:  # not seen in the probes: build this point's own model
-                    sim, values = build_simulation(setup.recipe, setup.parameter_values,
-                                                   setup.inventory, setup.experiment), {}
-                run = solve_cell(setup, sim, values)
-            except (SimulationError, InputError, pybamm.SolverError) as exc:
-                results[i] = exc
-                continue
-            summary, _, _ = summarize(run, timeseries=False)  # no timeseries.csv here
-            summary["solve_time_s"] = time.perf_counter() - t0
-            results[i] = run.error if run.error is not None else summary
+                    run = solve_cell(setup, sim, values)
+                except (SimulationError, InputError, pybamm.SolverError) as exc:
+                    results[i] = exc
+                    continue
+                summary, _, _ = summarize(run, timeseries=False)  # no timeseries.csv here
+                summary["solve_time_s"] = time.perf_counter() - t0
+                results[i] = run.error if run.error is not None else summary
         return results
 
 

@@ -137,11 +137,19 @@ def _spec_with(axis: dict[str, Any]) -> dict[str, Any]:
      "function-valued parameter 'Positive electrode exchange-current density [A.m-2]'"),
     ({"anode_thickness": {"values": ["20 um", "40 um"]}},
      "mesh parameter 'Positive electrode thickness [m]'"),
+    ({"ambient_temperature": {"values": ["0 degC", "45 degC"]}},
+     "temperature 'Ambient temperature [K]'"),
 ])
-def test_structure_changes_take_the_process_path_with_a_note(axis, named):
-    note = CellRunFastPath(ArgParser("cell run")).unsupported(parse_spec(_spec_with(axis)))
-    assert note is not None and named in note and "its own model" in note
-    assert next(iter(axis)) in note  # names the swept quantity and value
+def test_a_structure_change_is_a_model_of_its_own_named_in_the_note(axis, named):
+    """Each value that changes the model's structure gets its own model in the same
+    process (they used to send the whole sweep to one process per point)."""
+    fast = CellRunFastPath(ArgParser("cell run"))
+    spec = parse_spec(_spec_with(axis))
+    assert fast.unsupported(spec) is None
+    note = fast.note(spec)
+    assert note.startswith("fast path: 2 models for the 2 points, one per value of "), note
+    assert named in note and next(iter(axis)) in note  # the cause and the swept quantity
+    assert [len(g) for g in fast.groups(spec, spec.points)] == [1, 1]
 
 
 def test_a_protocol_that_changes_the_steps_is_structure():
@@ -149,8 +157,108 @@ def test_a_protocol_that_changes_the_steps_is_structure():
     spec["parameters"]["specific_current"] = {
         "option": "--protocol", "values": ["Discharge at 0.5 A/g until 0.01 V",
                                            "Discharge at 0.5 A/g until 0.5 V"]}
-    note = CellRunFastPath(ArgParser("cell run")).unsupported(parse_spec(spec))
-    assert note is not None and "protocol steps" in note
+    note = CellRunFastPath(ArgParser("cell run")).note(parse_spec(spec))
+    assert "2 models" in note and "protocol steps" in note
+
+
+def test_numbers_alone_share_one_model():
+    note = CellRunFastPath(ArgParser("cell run")).note(parse_spec(ZIP_SPEC))
+    assert note == "fast path: one model for the 3 points (the values that differ are " \
+                   "PyBaMM inputs)"
+
+
+def test_mpi_ranks_still_take_the_process_path():
+    spec = parse_spec({**ZIP_SPEC, "mpi_ranks": 2})
+    assert "mpi_ranks" in CellRunFastPath(ArgParser("cell run")).unsupported(spec)
+
+
+#: Temperatures [°C] and specific currents [A/g] of the temperature sweeps (test inputs):
+#: 0 and 45 °C around the sets' 25 °C; 10⁴ A/g is refused by every temperature's ohmic
+#: drop (hemcell.cell.protocols.check_ohmic_drop).
+T_DEGC, CURRENTS_A_PER_G, REFUSED_A_PER_G = [0.0, 45.0], [0.5, 2.0], 1e4
+SHORT = "Discharge at {value} A/g until 0.01 V"
+
+
+def _counting_builds(monkeypatch) -> list[Any]:
+    """Record the built models of experiments (the fast path's shared models)."""
+    import hemcell.workflows.anode as anode
+
+    built: list[Any] = []
+    real = anode.build_simulation
+
+    def counting(recipe, pv, inventory, experiment=None, *args, **kw):
+        if experiment is not None:
+            built.append(recipe.mechanisms)
+        return real(recipe, pv, inventory, experiment, *args, **kw)
+
+    monkeypatch.setattr(anode, "build_simulation", counting)
+    return built
+
+
+def test_temperature_x_current_builds_one_model_per_temperature(tmp_path, monkeypatch):
+    """A 2 temperatures × 3 currents grid in one process, against ``run_cell`` rebuilt
+    per point: one model per temperature, the temperature moves the capacity, and the
+    current whose ohmic drop spans the voltage window fails alone at each temperature."""
+    from hemcell.sweep import run_sweep
+    from hemcell.workflows import anode_sweep
+
+    raw = {**ZIP_SPEC, "combine": "grid", "parameters": {
+        "specific_current": {"option": "--protocol", "template": SHORT, "unit": "A/g",
+                             "values": [*CURRENTS_A_PER_G, REFUSED_A_PER_G]},
+        "ambient_temperature": {"values": T_DEGC, "unit": "degC"}}}
+    spec = parse_spec(raw)
+    anode_sweep._BUILT.clear()
+    built = _counting_builds(monkeypatch)
+    report = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    assert (report.path, report.computed, report.failed) == ("fast", 6, 2)
+    assert len(built) == 2 and report.note.startswith("fast path: 2 models for the 6 points")
+    assert "ambient_temperature=45.0 degC changes the model's temperature" in report.note
+    capacity: dict[tuple[float, float], float] = {}
+    for point in spec.points:
+        record = json.loads((tmp_path / "out" / "points" / f"{point.id}.json").read_text())
+        current, T = point.values["specific_current"], point.values["ambient_temperature"]
+        if current == REFUSED_A_PER_G:
+            assert record["status"] == "failed"
+            assert "across the separator's electrolyte alone" in record["error"]
+            continue
+        assert record["status"] == "ok", record["error"]
+        run = run_cell(RECIPE, PARAMS, SHORT.format(value=current),
+                       overrides=[f"ambient_temperature={T} degC"])
+        assert run.error is None
+        rebuilt, _, _ = summarize(run)
+        _assert_same_summary(record["summary"], json.loads(json.dumps(rebuilt)))
+        capacity[current, T] = record["summary"]["discharge_capacity_mAh_per_g"][0]
+    for current in CURRENTS_A_PER_G:  # warmer stores more (faster kinetics, transport)
+        cold, warm = (capacity[current, T] for T in T_DEGC)
+        assert warm > cold * (1 + 100 * RTOL), (current, cold, warm)
+
+
+def test_a_mechanisms_axis_builds_one_model_per_mechanism_set(tmp_path, monkeypatch):
+    from hemcell.sweep import run_sweep
+    from hemcell.workflows import anode_sweep
+
+    sets = ["intercalation,conversion", "intercalation"]
+    raw = {**ZIP_SPEC, "combine": "grid", "parameters": {
+        "mechanisms": {"option": "--mechanisms", "values": sets},
+        "specific_current": {"option": "--protocol", "template": SHORT, "unit": "A/g",
+                             "values": CURRENTS_A_PER_G}}}
+    spec = parse_spec(raw)
+    anode_sweep._BUILT.clear()
+    built = _counting_builds(monkeypatch)
+    report = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    assert (report.path, report.failed) == ("fast", 0)
+    assert sorted(map(tuple, built)) == sorted(tuple(m.split(",")) for m in sets)
+    capacity = {}
+    for point in spec.points:
+        record = json.loads((tmp_path / "out" / "points" / f"{point.id}.json").read_text())
+        mechanisms, current = point.values["mechanisms"], point.values["specific_current"]
+        run = run_cell(RECIPE, PARAMS, SHORT.format(value=current),
+                       mechanisms=mechanisms.split(","))
+        rebuilt, _, _ = summarize(run)
+        _assert_same_summary(record["summary"], json.loads(json.dumps(rebuilt)))
+        capacity[mechanisms, current] = record["summary"]["discharge_capacity_mAh_per_g"][0]
+    for current in CURRENTS_A_PER_G:  # conversion adds capacity
+        assert capacity[sets[0], current] > 2 * capacity[sets[1], current]
 
 
 # ------------------------------------------------------------------ solver errors (item 3)
@@ -178,15 +286,25 @@ def test_first_step_failure_says_that_nothing_finished(step):
     assert info.value.step == step and info.value.time_s == 0.0
 
 
+#: The slow comparisons with the process path: 2 radii × 3 rates (one model), and
+#: 2 temperatures × 2 currents (a model per temperature).
+PROCESS_PATH_GRIDS = {
+    "radius x rate": {"anode_particle_radius": {"values": ["100 nm", "1000 nm"]},
+                      "specific_current": ZIP_SPEC["parameters"]["specific_current"]},
+    "temperature x current": {
+        "ambient_temperature": {"values": T_DEGC, "unit": "degC"},
+        "specific_current": {"option": "--protocol", "template": SHORT, "unit": "A/g",
+                             "values": CURRENTS_A_PER_G}},
+}
+
+
 @pytest.mark.slow
-def test_fast_path_matches_one_process_per_point(tmp_path):
-    """The whole sweep both ways: 2 radii x 3 rates, one process per point vs one model."""
+@pytest.mark.parametrize("grid", PROCESS_PATH_GRIDS)
+def test_fast_path_matches_one_process_per_point(tmp_path, grid):
+    """The whole sweep both ways: one process per point vs the fast path's models."""
     from hemcell.sweep import run_sweep
 
-    raw = {**ZIP_SPEC, "combine": "grid", "parameters": {
-        "anode_particle_radius": {"values": ["100 nm", "1000 nm"]},
-        "specific_current": ZIP_SPEC["parameters"]["specific_current"]}}
-    spec = parse_spec(raw)
+    spec = parse_spec({**ZIP_SPEC, "combine": "grid", "parameters": PROCESS_PATH_GRIDS[grid]})
     fast = run_sweep(spec, tmp_path / "fast", workers=2, progress=False)
     slow = run_sweep(spec, tmp_path / "slow", workers=2, progress=False, fast_path=False)
     assert (fast.path, slow.path, fast.failed, slow.failed) == ("fast", "process", 0, 0)
