@@ -25,13 +25,84 @@ def _mpi_rank() -> int:
     return int(MPI.COMM_WORLD.rank)
 
 
+def _mpi_size() -> int:
+    """The number of ranks in ``MPI.COMM_WORLD`` (1 without mpi4py)."""
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        return 1
+    return int(MPI.COMM_WORLD.size)
+
+
+#: Tag of the message a rank sends every other rank when a ``surface`` command fails on it
+#: with an error that is no hemcell error (:func:`_every_rank_failed`).
+_FAILED_TAG = 7219
+#: How long [s] a rank that met such an error waits for word from every other rank that it
+#: met one too. The ranks run the same code on the same inputs and meet a bug at about the
+#: same point; a rank not heard from by then is taken to be elsewhere (computing, or
+#: waiting in a collective call for this one).
+FAILURE_WAIT_S = 30.0
+
+
+def _every_rank_failed(wait_s: float) -> bool:
+    """Tell every other rank of ``MPI.COMM_WORLD`` that this one failed; True if each other
+    rank says the same within ``wait_s`` seconds.
+
+    Point-to-point messages with their own tag (:data:`_FAILED_TAG`), polled with a
+    deadline: a collective call here would hang on a rank that did not fail.
+    """
+    import time
+
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    others = [r for r in range(comm.size) if r != comm.rank]
+    sent = [comm.isend(comm.rank, dest=r, tag=_FAILED_TAG) for r in others]
+    heard: set[int] = set()
+    deadline = time.monotonic() + wait_s
+    while True:
+        for r in others:
+            if r not in heard and comm.iprobe(source=r, tag=_FAILED_TAG):
+                comm.recv(source=r, tag=_FAILED_TAG)
+                heard.add(r)
+        done = MPI.Request.Testall(sent)
+        if len(heard) == len(others) and done:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+
+
+def _abort_at_exit(rank: int, size: int) -> None:
+    """After this rank's error is printed, end every rank (``MPI_Abort``; the others
+    wait in a collective call that this rank will not join, and ``MPI_Finalize`` at exit
+    would wait for them): registered after mpi4py's own exit handler, so it runs first."""
+    import atexit
+    import sys
+
+    from mpi4py import MPI
+
+    def abort() -> None:
+        print(f"rank {rank} of {size} failed alone: ending all ranks", file=sys.stderr,
+              flush=True)
+        MPI.COMM_WORLD.Abort(1)
+
+    atexit.register(abort)
+
+
 class _ReportOnRankZero(TyperGroup):
     """The ``surface`` commands, which run on every rank under ``mpiexec -n N``: a
     refusal, a failed run or a usage error is reported by rank 0 alone, and every rank
     exits with its code (2 for bad input). Each rank meets the same error: the inputs are
     the same on all ranks, and the model raises its errors from collective checks (global
-    reductions, PETSc's converged reason). A Python error that is no hemcell error (a bug)
-    is still reported by every rank that meets it.
+    reductions, PETSc's converged reason).
+
+    A Python error that is no hemcell error (a bug, an unwrapped library error) need not
+    be met by every rank, so the ranks that meet one tell each other
+    (:func:`_every_rank_failed`): if every rank did, rank 0 alone reports it (the
+    "unexpected" line, or the traceback with ``--debug``) and every rank exits with 1; a
+    rank that met it alone (the others not heard from within :data:`FAILURE_WAIT_S`)
+    reports it and ends all ranks, which would otherwise wait for it forever.
     """
 
     def invoke(self, ctx: typer.Context) -> Any:
@@ -41,6 +112,16 @@ class _ReportOnRankZero(TyperGroup):
             if _mpi_rank() == 0:
                 raise
             raise typer.Exit(int(getattr(exc, "exit_code", 2))) from exc
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            rank, size = _mpi_rank(), _mpi_size()
+            if size > 1 and not _every_rank_failed(FAILURE_WAIT_S):
+                _abort_at_exit(rank, size)
+                raise
+            if rank == 0:
+                raise
+            raise typer.Exit(1) from exc
 
 
 app = typer.Typer(
