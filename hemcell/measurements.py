@@ -49,7 +49,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,8 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "current": ("A", "A/kg"),
     "voltage": ("V",),
     "capacity": ("A*s", "A*s/kg"),
+    "charge_capacity": ("A*s", "A*s/kg"),
+    "discharge_capacity": ("A*s", "A*s/kg"),
     "c_rate": ("1/s",),
     "current_density": ("A/m**2",),
     "areal_capacity": ("A*s/m**2",),
@@ -76,15 +78,30 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "z_imag": ("ohm",),
     "cycle": ("dimensionless",),
     "step": ("dimensionless",),
+    "temperature": ("K",),
 }
 _EXAMPLE_HEADER = "time [s],current [mA],voltage [V]"
 #: The quantity of each of hemcell's own column names without its unit suffix
-#: (``time_s``, ``voltage_V``, ``current_A``, ``specific_current_A_per_g``,
-#: ``capacity_mAh_per_g``, ``cycle``, ``step``: hemcell.runinfo's naming, the unit as
-#: suffix): a file whose headers are all such names is read as a measurement.
+#: (hemcell.runinfo's naming, the unit as suffix): a file whose headers are all such
+#: names is read as a measurement. ``cell run``'s ``timeseries.csv`` (``time_s``,
+#: ``voltage_V``, ``current_A``, ``specific_current_A_per_g``, ``capacity_mAh_per_g``,
+#: ``cycle``, ``step``), ``cell cycle-life``'s ``cycle_life.csv`` and ``limetal cycle``'s
+#: ``cycling_<anode>.csv`` (``charge_capacity_mAh_per_g``, ``discharge_capacity_...``,
+#: ``coulombic_efficiency``, the Li‖LFP cell's ``cell_coulombic_efficiency``), ``eis``'s
+#: ``impedance.csv`` (``temperature_K``, ``frequency_Hz``, ``z_real_ohm``, ``z_imag_ohm``
+#: and the text column :data:`LABEL_NAMES`).
 HEMCELL_NAMES = {"time": "time", "voltage": "voltage", "current": "current",
                  "specific_current": "current", "capacity": "capacity", "cycle": "cycle",
-                 "step": "step"}
+                 "step": "step", "charge_capacity": "charge_capacity",
+                 "discharge_capacity": "discharge_capacity",
+                 "coulombic_efficiency": "coulombic_efficiency",
+                 "cell_coulombic_efficiency": "coulombic_efficiency",
+                 "temperature": "temperature", "frequency": "frequency", "z_real": "z_real",
+                 "z_imag": "z_imag"}
+#: Text columns of hemcell's own files, read as labels (:attr:`Measurement.labels`):
+#: ``impedance.csv``'s ``case`` (``bare``, ``coated``, the anode's parameter set), which
+#: with ``temperature_K`` tells its spectra apart.
+LABEL_NAMES = ("case",)
 #: A header hemcell writes: a bare name (``time_s``), no bracketed unit.
 _BARE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: Suffixes read by galvani (BioLogic EC-Lab).
@@ -143,6 +160,8 @@ class Measurement:
     columns: dict[str, Column] = field(default_factory=dict)
     first_line: int = 2
     row_lines: list[int] = field(default_factory=list)
+    #: Text columns of hemcell's own files (:data:`LABEL_NAMES`): name -> one label a row.
+    labels: dict[str, list[str]] = field(default_factory=dict)
 
     def __contains__(self, quantity: str) -> bool:
         return quantity in self.columns
@@ -158,6 +177,16 @@ class Measurement:
         line = self.row_lines[row - 1] if self.row_lines else self.first_line + row - 1
         header = self.columns[quantity].header
         return f"{self.path.name}: column '{header}', row {row} (line {line})"
+
+    def rows(self, index: np.ndarray) -> Measurement:
+        """The measurement of the rows ``index`` (0-based, in order): one spectrum of a
+        file that holds several. Messages name the rows' file lines."""
+        index = np.asarray(index, int)
+        lines = ([self.row_lines[k] for k in index] if self.row_lines else
+                 [self.first_line + int(k) for k in index])
+        columns = {q: replace(c, values=c.values[index]) for q, c in self.columns.items()}
+        labels = {n: [v[k] for k in index] for n, v in self.labels.items()}
+        return Measurement(self.path, self.sha256, columns, self.first_line, lines, labels)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -233,6 +262,9 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
             return "1/s", float(ureg.Quantity(1.0, given).to("rad/s").magnitude) / (2 * math.pi)
         raise InputError(where, unit, f"a unit of {quantity} without an angle (only a "
                          "frequency may be angular: [rad/s] is read as ω = 2π f)")
+    if quantity == "temperature" and ureg.Quantity(0.0, given).to("K").magnitude != 0:
+        raise InputError(where, unit, "an absolute temperature unit, e.g. [K]",
+                         hint="a column in degC is read in K after adding 273.15")
     for target in QUANTITIES[quantity]:
         q = ureg.Quantity(1.0, given)
         if q.dimensionality == ureg.Quantity(1.0, target).dimensionality:
@@ -413,6 +445,9 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
     own = all(_BARE_NAME.fullmatch(h.strip()) for h in headers)  # hemcell's time series
     for j, header in enumerate(headers):
         where = f"{p.name}: column {j + 1} '{header.strip()}'"
+        if own and header.strip() in LABEL_NAMES:
+            meas.labels[header.strip()] = [r[j].strip() if j < len(r) else "" for r in rows]
+            continue
         named = _hemcell_column(header.strip()) if own else None
         if own and named is None:
             continue  # a model output hemcell writes besides (a mechanism's capacity)
@@ -445,13 +480,15 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
 
 
 #: Quantities that are magnitudes > 0: a frequency, a C-rate, a Li‖Li or Li‖Cu test's
-#: current density, areal capacity and time to failure, a nucleation overpotential.
+#: current density, areal capacity and time to failure, a nucleation overpotential, an
+#: absolute temperature.
 POSITIVE_QUANTITIES = ("frequency", "c_rate", "current_density", "areal_capacity",
-                       "time_to_failure", "overpotential")
+                       "time_to_failure", "overpotential", "temperature")
 #: Quantities that are magnitudes >= 0: a retention, a Coulombic efficiency, and a
-#: capacity in a table (a file without time: per cycle, per C-rate). A curve's capacity
-#: may count a charge negative.
-NON_NEGATIVE_QUANTITIES = ("retention", "coulombic_efficiency", "capacity")
+#: capacity in a table (a file without time: per cycle, per C-rate; a cycle's charge or
+#: discharge capacity). A curve's capacity may count a charge negative.
+NON_NEGATIVE_QUANTITIES = ("retention", "coulombic_efficiency", "capacity",
+                           "charge_capacity", "discharge_capacity")
 
 
 def _check_magnitudes(meas: Measurement) -> None:
@@ -460,7 +497,7 @@ def _check_magnitudes(meas: Measurement) -> None:
     for q, col in meas.columns.items():
         strict = q in POSITIVE_QUANTITIES
         if not strict and (q not in NON_NEGATIVE_QUANTITIES
-                           or (q == "capacity" and "time" in meas)):
+                           or (q.endswith("capacity") and "time" in meas)):
             continue
         bad = np.flatnonzero(col.values <= 0 if strict else col.values < 0)
         if not bad.size:
@@ -660,13 +697,21 @@ def held_charge(times_s: np.ndarray, current: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(np.asarray(current, float)[:-1] * np.diff(t))])
 
 
-def discharge_capacity_per_cycle(meas: Measurement) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Discharge capacity of each cycle of a cycler time series.
+def capacity_per_cycle(meas: Measurement, direction: str = "discharge"
+                       ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Discharge (or charge) capacity of each cycle of a cycler time series.
 
     The k-th distinct value of the ``cycle`` counter (in order of appearance) is cycle
-    k; its discharge capacity is Σ max(I_j, 0) (t_{j+1} − t_j) over its rows j: each
-    row's current held until the next row (:func:`held_charge`; the last row of a cycle
-    holds until the first of the next; a positive current is a discharge, module doc).
+    k; its discharge capacity is Σ max(I_j, 0) (t_{j+1} − t_j) over its rows j, its
+    charge capacity Σ max(−I_j, 0) (t_{j+1} − t_j): each row's current held until the
+    next row (:func:`held_charge`; the last row of a cycle holds until the first of the
+    next; a positive current is a discharge, module doc).
+
+    Parameters
+    ----------
+    direction
+        ``discharge`` (a Li‖LFP cell's capacity, a half cell's lithiation) or ``charge``
+        (a HEM half cell's delithiation: the capacity ``cell cycle-life`` reports).
 
     Returns
     -------
@@ -676,10 +721,13 @@ def discharge_capacity_per_cycle(meas: Measurement) -> tuple[np.ndarray, np.ndar
     Raises
     ------
     InputError
-        Without time, current and cycle columns, or a cycle without discharge.
+        Without time, current and cycle columns, or a cycle without current of the
+        direction.
     """
     check(meas, ("time", "current", "cycle"))
-    t, i, counter = meas["time"], np.clip(meas["current"], 0.0, None), meas["cycle"]
+    sign = {"discharge": 1.0, "charge": -1.0}[direction]
+    t, counter = meas["time"], meas["cycle"]
+    i = np.clip(sign * meas["current"], 0.0, None)
     per_row = np.append(np.diff(held_charge(t, i)), 0.0)  # row j: I_j (t_{j+1} - t_j)
     cycles, caps = [], []
     for n, value in enumerate(dict.fromkeys(counter.tolist()), start=1):
@@ -687,7 +735,13 @@ def discharge_capacity_per_cycle(meas: Measurement) -> tuple[np.ndarray, np.ndar
         q = float(np.sum(per_row[rows]))
         if not q > 0:
             raise InputError(meas.where("cycle", int(rows[0]) + 1), f"cycle counter {value:g}",
-                             "cycles that each hold a discharge (positive current)")
+                             f"cycles that each hold a {direction} ("
+                             f"{'positive' if sign > 0 else 'negative'} current)")
         cycles.append(n)
         caps.append(q)
     return np.array(cycles, float), np.array(caps), meas.columns["current"].per_mass
+
+
+def discharge_capacity_per_cycle(meas: Measurement) -> tuple[np.ndarray, np.ndarray, bool]:
+    """:func:`capacity_per_cycle` of the discharge (Σ max(I_j, 0) Δt_j per cycle)."""
+    return capacity_per_cycle(meas, "discharge")

@@ -1833,33 +1833,46 @@ CYCLE_BOOKKEEPING = ("lfp_deactivation_per_lost_li", "shuttle_charge_per_lost_li
                      "li_loss_overpotential_coefficient")
 
 
-def _cycle_table(ds: DataSpec, signal: str, allowed_units: Sequence[str]
-                 ) -> tuple[Measurement, np.ndarray, np.ndarray, str, bool]:
+def _cycle_table(ds: DataSpec, signal: str, allowed_units: Sequence[str],
+                 direction: str = "discharge", command: str = "limetal cycle"
+                 ) -> tuple[Measurement, np.ndarray, np.ndarray, str, bool, str]:
     """A per-cycle table (or a cycler time series reduced to one) for ``signal``.
+
+    A capacity per cycle is the ``direction`` the command compares (``discharge``: the
+    Li‖LFP cell's; ``charge``: the HEM half cell's delithiation, as ``cell cycle-life``
+    reports it): a time series is reduced to it
+    (:func:`hemcell.measurements.capacity_per_cycle`), a table gives it as
+    ``<direction>_capacity`` (hemcell's ``cycle_life.csv`` and ``cycling_<anode>.csv``
+    hold both) or ``capacity``; a table with only the other direction's is refused.
 
     Returns
     -------
     tuple
-        ``(measurement, cycle numbers, observed values [SI], quantity, per_mass)``;
-        quantity ``capacity`` (per mass or absolute), ``retention`` or
-        ``coulombic_efficiency``.
+        ``(measurement, cycle numbers, observed values [SI], quantity, per_mass,
+        what)``; quantity ``capacity`` (per mass or absolute), ``retention`` or
+        ``coulombic_efficiency``; ``what`` names the compared column for messages.
     """
-    from hemcell.measurements import discharge_capacity_per_cycle
+    from hemcell.measurements import capacity_per_cycle, check
 
     name = ds.file.name
+    meas = read_measurement(ds.file, required=())
     if signal == "capacity_per_cycle":
-        meas = read_measurement(ds.file, required=())
         if "time" in meas:  # a cycler's time series
-            cycles, observed, per_mass = discharge_capacity_per_cycle(meas)
-            return meas, cycles, observed, "capacity", per_mass
-        quantity = "retention" if "retention" in meas else "capacity"
-        needed: tuple[str, ...] = ("cycle", quantity)
+            cycles, observed, per_mass = capacity_per_cycle(meas, direction)
+            return meas, cycles, observed, "capacity", per_mass, "the current column"
+        other = {"discharge": "charge", "charge": "discharge"}[direction]
+        column = next((q for q in ("retention", f"{direction}_capacity", "capacity")
+                       if q in meas), "capacity")
+        if column == "capacity" and "capacity" not in meas and f"{other}_capacity" in meas:
+            raise InputError(f"{name}: column '{meas.columns[f'{other}_capacity'].header}'",
+                             f"the {other} capacity",
+                             f"the {direction} capacity per cycle that {command} compares: "
+                             f"a column '{direction}_capacity [mAh/g]' or 'capacity [mAh/g]'"
+                             " (or 'retention [%]')")
+        quantity = "retention" if column == "retention" else "capacity"
     else:
-        meas = read_measurement(ds.file, required=())
-        quantity, needed = "coulombic_efficiency", ("cycle", "coulombic_efficiency")
-    from hemcell.measurements import check
-
-    check(meas, needed)
+        quantity = column = "coulombic_efficiency"
+    check(meas, ("cycle", column))
     cycles = np.asarray(meas["cycle"], dtype=float)
     bad = np.flatnonzero((cycles < 1) | (cycles != np.round(cycles)))
     if bad.size:
@@ -1869,17 +1882,21 @@ def _cycle_table(ds: DataSpec, signal: str, allowed_units: Sequence[str]
     if back.size:
         raise InputError(meas.where("cycle", int(back[0]) + 2), f"{cycles[back[0] + 1]:g}",
                          "strictly increasing cycle numbers")
-    col = meas.columns[quantity]
+    col = meas.columns[column]
     unit = "dimensionless" if quantity != "capacity" else "C/kg"
     if unit not in allowed_units:
         raise InputError(f"{name}: column '{col.header}'", col.unit,
                          f"a column in {' or '.join(allowed_units)} (the noise σ's unit)")
-    return meas, cycles, np.asarray(col.values, float), quantity, col.per_mass
+    return (meas, cycles, np.asarray(col.values, float), quantity, col.per_mass,
+            f"the column '{col.header}'")
 
 
 class _CycleProblem(_Problem):
     """What the capacity-per-cycle adapters share: per-cycle tables (or cycler time
     series reduced to them) and the model's per-cycle values at the data's cycles."""
+
+    #: The capacity per cycle the command compares (:func:`_cycle_table`).
+    direction = "discharge"
 
     def _cycle_datasets(self, spec: FitSpec) -> None:
         self.datasets = []
@@ -1887,10 +1904,9 @@ class _CycleProblem(_Problem):
         allowed = (spec.sigma_unit,) if spec.sigma is not None else \
             SIGNAL_UNITS[spec.signal]
         for d in spec.data:
-            meas, cycles, observed, quantity, per_mass = _cycle_table(d, spec.signal, allowed)
+            meas, cycles, observed, quantity, per_mass, what = _cycle_table(
+                d, spec.signal, allowed, self.direction, spec.model["command"])
             if quantity == "capacity":
-                what = ("the current column" if "time" in meas else
-                        f"the column '{meas.columns['capacity'].header}'")
                 observed, per_mass = on_active_mass(d, observed, per_mass, what)
             self.kinds.append((quantity, per_mass))
             label = {"capacity": "capacity", "retention": "retention",
@@ -2025,6 +2041,8 @@ class CellCycleLifeProblem(_CycleProblem):
     ``protocol`` (one cycle), optional ``set``, ``ion``, ``tol`` (largest change of the
     active fraction per jump, default 0.02). Rebuilt at every evaluation."""
 
+    direction = "charge"
+
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         self._init_common(spec)
         self.base_set_name = str(spec.model["params"])
@@ -2128,14 +2146,34 @@ class ImpedanceProblem(_Problem):
         self.soc = None if soc is None else float(soc)
         self.datasets = []
         self._rows: list[np.ndarray] = []
+        case, model_K = self._model_case_and_temperature()
         for d in spec.data:
-            meas = read_measurement(d.file, required=("frequency", "z_real", "z_imag"))
+            meas = spectrum_rows(read_measurement(d.file, required=("frequency", "z_real",
+                                                                     "z_imag")),
+                                 d, case, model_K, self.temperature_K is not None)
             f = np.asarray(meas["frequency"], float)
             observed = np.concatenate([meas["z_real"], meas["z_imag"]])
             self.datasets.append(TargetSet(d, meas, observed, np.concatenate([f, f]),
                                            "frequency (Hz)", "impedance"))
         self.frequencies_Hz = np.unique(np.concatenate([ds.measurement["frequency"]
                                                         for ds in self.datasets]))
+
+    def _model_case_and_temperature(self) -> tuple[str, float]:
+        """The label ``hemcell eis`` gives the model's spectrum (``bare``, ``coated``, the
+        anode's parameter set) and its temperature [K] (``model.temperature``, else the
+        set's ``ambient_temperature`` with ``model.set``)."""
+        m = self.spec.model
+        if self.cell_kind == "anode":
+            from hemcell.params import load_parameter_set
+
+            pset = load_parameter_set(str(m["params"]))
+            case, pset = pset.name, pset.with_overrides(m["set"])
+        else:
+            from hemcell.limetal.parameters import load_anode_set
+
+            case, pset = self.anode, load_anode_set(self.anode, m["set"])
+        kelvin = self.temperature_K
+        return case, float(pset.si["ambient_temperature"]) if kelvin is None else kelvin
 
     def spectrum(self, x: np.ndarray) -> np.ndarray:
         """Model impedance [ohm] at :attr:`frequencies_Hz` at ``x``."""
@@ -2184,6 +2222,67 @@ class ImpedanceProblem(_Problem):
         bottom.legend(fontsize=7)
         top.set_title(ds.spec.name, fontsize=9)
         top.legend(fontsize=8)
+
+
+#: Largest difference between a spectrum's temperature in its file and the model's [K]:
+#: ``hemcell eis`` writes ``temperature_K`` to 0.01 K.
+SPECTRUM_TEMPERATURE_TOLERANCE_K = 0.005 + 1e-9
+
+
+def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: float,
+                  temperature_given: bool) -> Measurement:
+    """The rows of a spectrum file that hold the model's spectrum.
+
+    ``hemcell eis`` writes one ``impedance.csv`` with a spectrum per case (``--anode
+    both``: bare and coated) and temperature (``--temperatures``), told apart by its
+    ``case`` and ``temperature_K`` columns. A file with several cases gives the rows of the
+    model's (``model.anode``; the anode's parameter set), one with one case gives all; a
+    file with a temperature column gives the rows at the model's temperature, and a
+    spectrum at another temperature is refused (its model would be another's).
+
+    Parameters
+    ----------
+    case, temperature_K
+        The model's label and temperature (:meth:`ImpedanceProblem._model_case_and_temperature`).
+    temperature_given
+        Whether ``model.temperature`` gave it (else the set's ``ambient_temperature``).
+
+    Raises
+    ------
+    InputError
+        Naming ``data[k].file``: no rows of the model's case, or none at its temperature
+        (the hint gives the ``model.temperature`` of the file's spectra).
+    """
+    name, field_name = d.file.name, f"data[{d.index}].file"
+    keep = np.ones(len(meas), bool)
+    labels = meas.labels.get("case")
+    if labels is not None and len(set(labels)) > 1:
+        keep = np.array([label == case for label in labels])
+        if not keep.any():
+            raise InputError(field_name, f"{name}: spectra of the cases "
+                             f"{sorted(set(labels))} (column 'case')",
+                             f"a file with a spectrum of the model's case '{case}'",
+                             hint="the case is the cell model.anode names (the anode's "
+                             "parameter set for eis anode)")
+    if "temperature" in meas:
+        file_K = np.asarray(meas["temperature"], float)
+        at = keep & (np.abs(file_K - temperature_K) <= SPECTRUM_TEMPERATURE_TOLERANCE_K)
+        if not at.any():
+            found = sorted({round(float(t), 2) for t in file_K[keep]})
+            source = "model.temperature" if temperature_given else \
+                "the set's ambient_temperature (model.temperature not given)"
+            raise InputError(field_name, f"{name}: spectra at {', '.join(f'{t:g}' for t in found)}"
+                             " K (column 'temperature_K')",
+                             f"a spectrum at the model's {temperature_K:g} K ({source})",
+                             hint=f"fit the spectrum at its temperature: model: {{temperature: "
+                             f"{found[0]:g} K}}")
+        keep = at
+    if np.count_nonzero(keep) < 2:  # as a file of one row (measurements.read_csv)
+        raise InputError(field_name, f"{name}: {np.count_nonzero(keep)} row(s) of the "
+                         f"spectrum of '{case}' at {temperature_K:g} K",
+                         "at least two frequencies (one gives Re Z and Im Z, which a "
+                         "two-parameter arc matches exactly)")
+    return meas if keep.all() else meas.rows(np.flatnonzero(keep))
 
 
 _ADAPTERS: dict[str, type[_Problem]] = {
