@@ -96,6 +96,9 @@ JACOBIANS = ("auto", "sensitivities", "finite_differences")
 CURRENT_INPUT = "Applied current [A]"
 #: The model output compared with the measured voltage.
 VOLTAGE = "Voltage [V]"
+#: A solution's ``termination`` at a voltage cut-off (PyBaMM's event names): the voltage
+#: held past it is the cut-off's.
+VOLTAGE_EVENTS = ("event: Minimum voltage [V]", "event: Maximum voltage [V]")
 #: |ρ| above which a pair of parameters is reported as not identifiable.
 CORRELATION_LIMIT = 0.95
 #: A profile point this far below the optimum's χ² means the optimum was not global
@@ -120,9 +123,10 @@ FAILED_RESIDUAL = 1e3
 #: one gcc -O3 call (2.1 MB of C, the Jacobian-vector product and the initial-condition residual
 #: and Jacobian too, 38 s); a P2D model built once compiles its own residual instead
 #: (:data:`FIT_SOLVES_EXPECTED`, :mod:`hemcell.cell.compiled`, docs/anode.md "Numerics").
-#: The sensitivity model is never compiled this way: compiled, its sensitivities came out
-#: wrong at some points (21x off at one exchange current) while the interpreted ones agree
-#: with central differences.
+#: The sensitivity model is never compiled this way (it once gave sensitivities 21x off at
+#: one exchange current; since e82167b compiled and interpreted agree to 3e-5 and both with
+#: central differences, tests/fit/test_sensitivities_compiled.py: not switched on, as with
+#: ~5 fitted values or fewer differences stay cheaper, docs/fitting.md "Jacobian").
 #: Without a C compiler PyBaMM warns and runs uncompiled. IDAKLU's option takes no compiler
 #: flags; a portable build re-solved the single-particle anode 7 % slower.
 COMPILED_GEOMETRIES = ("sp",)
@@ -1505,9 +1509,15 @@ class FitProblem(_Problem):
         v = sol[VOLTAGE]
         t_sol = sol.t
         voltage = np.interp(ds.model_times_s, t_sol, np.ravel(v.entries))
+        # past a voltage cut-off the held voltage is the cut-off's, V(t_e(θ), θ) = V_cut:
+        # its derivative is zero (∂V/∂θ + dV/dt dt_e/dθ, with dt_e/dθ = −(∂V/∂θ)/(dV/dt));
+        # the solver's ∂V/∂θ at t_e, held, was up to 9x the central differences' column
+        held = (ds.model_times_s > t_sol[-1]) if sol.termination in VOLTAGE_EVENTS else None
         sens = {}
         for name in sensitivities:
             sens[name] = np.interp(ds.model_times_s, t_sol, np.ravel(v.sensitivities[name]))
+            if held is not None:
+                sens[name][held] = 0.0
         return voltage, sens
 
     # ---- least squares
