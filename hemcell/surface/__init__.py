@@ -13,6 +13,7 @@ One mechanism per module:
 ``kinetics``              Butler–Volmer, Arrhenius, exchange-current fields
 ``electrolyte``           concentrated-solution binary-salt transport (c, φ)
 ``coating``               single-ion conductor, resolved and thin-layer forms
+``thin_film``             the thin-layer film's bound: thinner than the troughs' radius
 ``mechanics``             linear elasticity, stack pressure, growth strain
 ``solver``                SNES set-up, staggered electro-chemo-mechanical coupling
 ``transient``             time stepping, Sand's time, moving boundary, remeshing

@@ -38,7 +38,7 @@ from hemcell.laws import (
     film_area_resistance_ohm_m2,
 )
 from hemcell.surface import analytic, coating, coverage, electrolyte, forms, kinetics
-from hemcell.surface.geometry import Cell, Facet, SurfaceMesh, check_thin_film
+from hemcell.surface.geometry import Cell, Facet, SurfaceMesh
 from hemcell.surface.mechanics import MechanicsProblem, _gather_sorted, dof_vertices
 from hemcell.surface.parameters import Case, SurfaceParameters
 from hemcell.surface.petsc import (
@@ -51,6 +51,7 @@ from hemcell.surface.petsc import (
     set_mumps_controls,
     split_mumps_controls,
 )
+from hemcell.surface.thin_film import check_thin_film
 
 SNES_REASONS = {
     -1: "DIVERGED_FUNCTION_DOMAIN", -2: "DIVERGED_FUNCTION_COUNT",
@@ -1085,7 +1086,7 @@ def solve_coupled(
     ------
     InputError
         A ``coated_thin`` film as thick as the surface's smallest trough radius
-        (:func:`~hemcell.surface.geometry.check_thin_film`), or a current at or above the
+        (:func:`~hemcell.surface.thin_film.check_thin_film`), or a current at or above the
         steady limit.
 
     See Also

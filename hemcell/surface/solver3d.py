@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 
 from hemcell.surface.analytic import refuse_current_above_steady_limit
-from hemcell.surface.geometry import Facet, SurfaceMesh, check_thin_film
+from hemcell.surface.geometry import Facet, SurfaceMesh
 from hemcell.surface.parameters import Case, SurfaceParameters
 from hemcell.surface.solver import CoupledResult, SurfaceSamples, TransportProblem
+from hemcell.surface.thin_film import check_thin_film
 
 MECHANICS_NOTE = ("not solved in 3D: the elasticity model (plane strain, growth "
                   "eigenstrain from a surface curve) is 2D only; sigma_nn = -p in the kinetics")
@@ -96,7 +97,7 @@ def solve_steady_3d(
     ------
     InputError
         A ``coated_thin`` film as thick as the surface's smallest trough radius
-        (:func:`~hemcell.surface.geometry.check_thin_film`; ``hemcell surface`` refuses
+        (:func:`~hemcell.surface.thin_film.check_thin_film`; ``hemcell surface`` refuses
         it before meshing), or a current at or above the steady limit.
     """
     if case == "coated_thin":

@@ -32,7 +32,7 @@ from hemcell.materials.elements import refuse_molten_metal
 from hemcell.params.li_sets import LI_ANODE_SETS
 from hemcell.params.metal_sets import AQUEOUS_METALS, metal_sets
 from hemcell.params.uses import ParameterUse, expand, override_keys, refuse_unread
-from hemcell.surface.geometry import GEOMETRIES, GeometryKind, GeometrySpec, check_thin_film
+from hemcell.surface.geometry import GEOMETRIES, GeometryKind, GeometrySpec
 from hemcell.surface.parameters import (
     CASES,
     Case,
@@ -41,6 +41,7 @@ from hemcell.surface.parameters import (
     geometry_from_si,
     surface_parameters_from_sets,
 )
+from hemcell.surface.thin_film import check_thin_film
 
 DIMS: tuple[int, ...] = (2, 3)
 DEFAULT_SETS = {"defaults": "surface_defaults", **LI_ANODE_SETS}
@@ -114,7 +115,7 @@ def resolve_case(
         (:func:`hemcell.materials.elements.refuse_molten_metal`, as the Li-metal cells);
         a geometry that cannot be meshed (:class:`~hemcell.surface.geometry.GeometrySpec`);
         a ``coated_thin`` film as thick as the surface's smallest trough radius
-        (:func:`~hemcell.surface.geometry.check_thin_film`, 2D and 3D), so that every
+        (:func:`~hemcell.surface.thin_film.check_thin_film`, 2D and 3D), so that every
         caller (``surface run|compare``, sweeps, the Li-metal coupling) refuses it before
         meshing.
     """

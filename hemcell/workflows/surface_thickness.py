@@ -54,7 +54,7 @@ def thickness_study(
     ----------
     thicknesses_m
         Coating thicknesses h [m] (each > 0 and below the surface's smallest trough
-        radius, :func:`~hemcell.surface.geometry.check_thin_film`).
+        radius, :func:`~hemcell.surface.thin_film.check_thin_film`).
     geometry
         Surface geometry (``flat`` isolates the coverage effect).
     overrides
@@ -73,9 +73,10 @@ def thickness_study(
         (thickness, seed) and per bare seed, and the run record.
     """
     from hemcell.surface.coverage import island_density_per_m2, kjma_coverage
-    from hemcell.surface.geometry import Facet, build_mesh, check_thin_film
+    from hemcell.surface.geometry import Facet, build_mesh
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.solver import CoupledSolver
+    from hemcell.surface.thin_film import check_thin_film
     from hemcell.workflows.surface import check_overrides, resolve_case, sample_statistics
 
     thick = [float(h) for h in thicknesses_m]

@@ -12,8 +12,9 @@ import pytest
 
 from hemcell.cli.main import main
 from hemcell.errors import InputError
-from hemcell.surface.geometry import GeometrySpec, check_thin_film
+from hemcell.surface.geometry import GeometrySpec
 from hemcell.surface.geometry3d import height_m, smallest_trough_radius_3d_m
+from hemcell.surface.thin_film import check_thin_film
 from tests.surface.conftest import require_fenicsx
 
 RANDOM = GeometrySpec(kind="random", width_m=10e-6, amplitude_m=1e-6,

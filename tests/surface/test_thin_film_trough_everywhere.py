@@ -17,7 +17,8 @@ import pytest
 
 from hemcell.cli.main import main
 from hemcell.errors import InputError
-from hemcell.surface.geometry import GeometrySpec, check_thin_film
+from hemcell.surface.geometry import GeometrySpec
+from hemcell.surface.thin_film import check_thin_film
 from tests.surface.conftest import require_fenicsx
 
 # test inputs: a coarse mesh (the refusals come before any mesh)
