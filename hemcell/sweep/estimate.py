@@ -195,7 +195,8 @@ def estimate_lines(spec: SweepSpec, path: str, workers: int, executor: str,
         wall = (n * cost.seconds + extra) / at_once
         per = f"{cost.seconds:.2g} s"
         lines = [f"estimate: {n} points × {per} per point"
-                 + (f" + {more} more models × {model_cost.seconds:.2g} s"
+                 + (f" + {more} more model{'s' if more > 1 else ''} × "
+                    f"{model_cost.seconds:.2g} s"
                     if model_cost is not None else "")
                  + f" ({path} path"
                  + (f", {models} models" if path == "fast" and models > 1 else "")

@@ -41,6 +41,8 @@ process path (:meth:`CellRunFastPath.unsupported`).
 
 from __future__ import annotations
 
+import itertools
+import math
 import numbers
 import time
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -216,6 +218,13 @@ _MESH_PARAMETERS: dict[Hashable, set[str]] = {}
 #: recipe, ~55 MB for the P2D one, so four kept P2D models hold ~220 MB.
 MODELS_KEPT = 4
 _BUILT: dict[Hashable, tuple[tuple[str, ...], pybamm.Simulation]] = {}
+#: Model plans of recent specs (their probe points' argument lists → plan).
+_PLANS: dict[tuple[tuple[str, ...], ...], ModelPlan] = {}
+#: Points tried in place of a probe point refused as input, per position, when a sweep's
+#: models are planned [-] (assumed: a refusal is one value's, such as a current whose
+#: ohmic drop spans the voltage window, so the next point at that position, with another
+#: value of that axis, is prepared; each try costs a point's preparation, ~0.1-0.3 s).
+PLAN_TRIES = 8
 #: Prepared probe points of recent specs (argument lists → setups): the structure check
 #: and every chunk of a sweep read the same probes, which only the parse and the
 #: parameter files they are prepared from (~0.3 s each) could change.
@@ -380,8 +389,8 @@ class ModelPlan:
     classes
         Per dimension of the spec, the model class of each position along it: positions
         whose probe points (that position, every other dimension at its first) have the
-        same :class:`Structure` share a class; a probe that could not be prepared (its
-        points are refused as input) counts as the first position's class.
+        same :class:`Structure` share a class; a position none of whose points tried could
+        be prepared (they are refused as input) counts as the first prepared one's.
     causes
         Per dimension, what its first value of another class changes, e.g.
         ``ambient_temperature=25.0 °C changes the model's temperature 'Ambient
@@ -395,27 +404,22 @@ class ModelPlan:
     names: tuple[str, ...]
 
     @classmethod
-    def of(cls, spec: SweepSpec, pairs: Sequence[tuple[Point, CellSetup]]) -> ModelPlan:
-        """The plan of ``spec`` from its prepared probe points (:func:`probe_pairs`)."""
-        structures = {p.id: structure_of(s) for p, s in pairs}
-        points = spec.points
+    def of(cls, spec: SweepSpec,
+           representatives: Sequence[Sequence[tuple[Point, Structure] | None]]) -> ModelPlan:
+        """The plan of ``spec`` from a prepared point per position of every dimension
+        (``None``: none could be prepared; :meth:`CellRunFastPath.plan`)."""
         classes, causes = [], []
-        for k, n in enumerate(spec.shape):
-            stride = 1
-            for m in spec.shape[k + 1:]:
-                stride *= m
-            along = [points[i * stride] for i in range(n)]
-            first = structures.get(along[0].id)
-            seen: dict[Structure | None, int] = {first: 0, None: 0}
+        for along in representatives:
+            prepared = [rep for rep in along if rep is not None]
+            seen: dict[Structure | None, int] = {None: 0}  # None: as the first prepared
             cause = None
-            for p in along[1:]:
-                st = structures.get(p.id)
-                if st not in seen:
-                    seen[st] = len(set(seen.values()))
-                    if cause is None and first is not None and st is not None:
-                        cause = (f"{_changed_axes(spec, along[0], p)} changes the model's "
-                                 f"{first.difference(st)}")
-            classes.append(tuple(seen[structures.get(p.id)] for p in along))
+            for rep in prepared:
+                seen.setdefault(rep[1], len(seen) - 1)
+                ref = prepared[0]
+                if cause is None and rep[1] != ref[1]:
+                    cause = (f"{_changed_axes(spec, ref[0], rep[0])} changes the model's "
+                             f"{ref[1].difference(rep[1])}")
+            classes.append(tuple(seen[rep[1] if rep else None] for rep in along))
             causes.append(cause)
         names = tuple(", ".join(a.name for a in b.axes) for b in spec.blocks)
         return cls(tuple(classes), tuple(causes), names)
@@ -437,11 +441,12 @@ class ModelPlan:
             return (f"fast path: one model for the {n_points} points (the values that "
                     "differ are PyBaMM inputs)")
         structural = [k for k, c in enumerate(self.causes) if c is not None]
-        per = " × ".join(self.names[k] for k in structural)
+        per = " × ".join(self.names[k] for k in structural) or "structure"
         causes = "; ".join(str(self.causes[k]) for k in structural)
         return (f"fast path: {n_models} models for the {n_points} points, one per "
-                f"{'value' if len(structural) == 1 else 'combination'} of {per} ({causes}); "
-                "each is built once and solved for its points one after another")
+                f"{'combination' if len(structural) > 1 else 'value'} of {per}"
+                + (f" ({causes})" if causes else "")
+                + "; each is built once and solved for its points one after another")
 
 
 class CellRunFastPath:
@@ -475,14 +480,45 @@ class CellRunFastPath:
         return None
 
     def plan(self, spec: SweepSpec) -> ModelPlan:
-        """Which points share a model (:class:`ModelPlan`, from the prepared probes).
+        """Which points share a model (:class:`ModelPlan`; cached per process).
+
+        Each position of every dimension is represented by its probe point (that
+        position, the other dimensions at their first) or, where that one is refused as
+        input (a current whose ohmic drop spans the voltage window, at the first
+        position of a temperature axis's probes, say), by the first of the next
+        :data:`PLAN_TRIES` points at that position that can be prepared.
 
         Raises
         ------
         InputError
             No probe point can be prepared (:func:`probe_pairs`).
         """
-        return ModelPlan.of(spec, probe_pairs(spec, self.parse_args))
+        key = tuple(p.args for p in spec.probe_points())
+        if key not in _PLANS:
+            known = {p.id: (p, structure_of(s))
+                     for p, s in probe_pairs(spec, self.parse_args)}
+            representatives = []
+            for k, n in enumerate(spec.shape):
+                stride = math.prod(spec.shape[k + 1:])
+                representatives.append([
+                    known.get(spec.points[i * stride].id) or self._prepared_at(spec, k, i)
+                    for i in range(n)])
+            while len(_PLANS) >= 2:
+                _PLANS.pop(next(iter(_PLANS)))
+            _PLANS[key] = ModelPlan.of(spec, representatives)
+        return _PLANS[key]
+
+    def _prepared_at(self, spec: SweepSpec, dim: int, position: int
+                     ) -> tuple[Point, Structure] | None:
+        """The first point at ``position`` of dimension ``dim`` that can be prepared
+        (after its probe, within :data:`PLAN_TRIES`), with its structure."""
+        at = (p for p in spec.points if p.index[dim] == position)
+        for p in itertools.islice(at, 1, 1 + PLAN_TRIES):
+            try:
+                return p, structure_of(point_setup(spec, p, self.parse_args))
+            except InputError:
+                continue
+        return None
 
     def groups(self, spec: SweepSpec, points: Sequence[Point]) -> list[list[Point]]:
         """``points`` grouped by the model they share (the sweep solves them group by

@@ -152,6 +152,21 @@ def test_a_structure_change_is_a_model_of_its_own_named_in_the_note(axis, named)
     assert [len(g) for g in fast.groups(spec, spec.points)] == [1, 1]
 
 
+def test_a_refused_first_probe_does_not_split_the_models():
+    """The temperature axis's probes all run at the first current, which every
+    temperature refuses: the next current at each temperature stands in for them (they
+    counted as one class with the refused one, and the plan said 4 models for 2)."""
+    spec = parse_spec({**ZIP_SPEC, "combine": "grid", "parameters": {
+        "specific_current": {"option": "--protocol", "template": SHORT, "unit": "A/g",
+                             "values": [REFUSED_A_PER_G, 0.5]},
+        "ambient_temperature": {"values": T_DEGC, "unit": "degC"}}})
+    fast = CellRunFastPath(ArgParser("cell run"))
+    assert fast.note(spec).startswith("fast path: 2 models for the 4 points, one per value "
+                                      "of ambient_temperature (ambient_temperature=45.0")
+    assert [[p.values["ambient_temperature"] for p in g]
+            for g in fast.groups(spec, spec.points)] == [[0.0, 0.0], [45.0, 45.0]]
+
+
 def test_a_protocol_that_changes_the_steps_is_structure():
     spec = _spec_with({})
     spec["parameters"]["specific_current"] = {
