@@ -273,3 +273,48 @@ def test_a_cycler_time_series_gives_cell_cycle_life_the_charge_capacity(tmp_path
                        FATIGUE, model_set=())
     ds = make_problem(load_spec(spec)).datasets[0]
     assert ds.observed / 3.6e3 == pytest.approx([90.0, 80.0], rel=1e-9)  # mAh/g
+
+
+def test_limetal_cycling_csv_gives_the_discharge_capacity_and_the_cell_ce(tmp_path):
+    """`hemcell limetal cycle`'s cycling_<anode>.csv (written by its own writer): the
+    Li‖LFP fit compares the discharge capacity and the cell's CE, not the Li CE."""
+    from hemcell.limetal.cycling import CycleRecord
+    from hemcell.workflows.fit import DataSpec, _cycle_table
+    from hemcell.workflows.limetal import _write_csv
+
+    rec = CycleRecord()
+    for name in vars(rec):
+        if isinstance(getattr(rec, name), list):
+            setattr(rec, name, [0.5, 0.6, 0.7])
+    rec.cycle, rec.charge_mAh_per_g, rec.discharge_mAh_per_g = [1, 2, 3], [160, 151, 150], \
+        [150, 149, 148]
+    rec.cell_ce, rec.li_ce = [0.94, 0.99, 0.995], [0.98, 0.98, 0.98]
+    path = tmp_path / "cycling_coated.csv"
+    _write_csv(path, rec.as_columns())
+    ds = DataSpec(path)
+    _, cycles, q, quantity, per_mass, what = _cycle_table(
+        ds, "capacity_per_cycle", ("C/kg",), "discharge", "limetal cycle")
+    assert list(cycles) == [1, 2, 3] and quantity == "capacity" and per_mass
+    assert q / 3.6e3 == pytest.approx([150, 149, 148]) and "discharge_capacity" in what
+    _, _, ce, quantity, _, _ = _cycle_table(ds, "coulombic_efficiency_per_cycle",
+                                            ("dimensionless",))
+    assert quantity == "coulombic_efficiency" and ce == pytest.approx([0.94, 0.99, 0.995])
+
+
+def test_a_cell_run_time_series_reduces_to_the_runs_own_capacities(tmp_path):
+    """hemcell's timeseries.csv of a two-cycle `cell run`, reduced per cycle (each row's
+    current held until the next), gives the charge and discharge capacities its
+    summary.json reports (to 1e-6: the rows are the solver's output times). Note cycle 1
+    of `cell run` is the first lithiation; `cell cycle-life`'s cycle 1 is the first after
+    it (its 420.7 mAh/g is `cell run`'s cycle 2 charge here)."""
+    from hemcell.measurements import capacity_per_cycle
+
+    out = tmp_path / "run"
+    assert main(["cell", "run", "hem_half_cell_sp", "--params", BASE, "--protocol",
+                 f"{CYCLE}; {CYCLE}", "--out", str(out), "--no-plots"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    m = read_csv(out / "timeseries.csv", required=())
+    for direction in ("charge", "discharge"):
+        cycles, q, per_mass = capacity_per_cycle(m, direction)
+        assert list(cycles) == [1, 2] and per_mass
+        assert q / 3.6e3 == pytest.approx(summary[f"{direction}_capacity_mAh_per_g"], rel=1e-6)
