@@ -116,8 +116,8 @@ def resolve_case(
         a geometry that cannot be meshed (:class:`~hemcell.surface.geometry.GeometrySpec`);
         a ``coated_thin`` film as thick as the surface's smallest trough radius
         (:func:`~hemcell.surface.thin_film.check_thin_film`, 2D and 3D), so that every
-        caller (``surface run|compare``, sweeps, the Li-metal coupling) refuses it before
-        meshing.
+        caller (``surface run|compare``, steady or ``--transient``, ``surface run``
+        sweeps) refuses it before meshing.
     """
     from hemcell.params import load_parameter_set
 
