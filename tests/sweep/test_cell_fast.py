@@ -167,6 +167,20 @@ def test_a_refused_first_probe_does_not_split_the_models():
             for g in fast.groups(spec, spec.points)] == [[0.0, 0.0], [45.0, 45.0]]
 
 
+def test_the_sweep_hands_over_the_points_model_by_model():
+    """Chunks never mix models, whatever the order of the spec's points (the current
+    axis first: the temperatures alternate), so a model's chunks follow each other."""
+    from hemcell.sweep.run import _fast_chunks
+
+    spec = parse_spec({**ZIP_SPEC, "combine": "grid", "parameters": {
+        "specific_current": {"option": "--protocol", "template": SHORT, "unit": "A/g",
+                             "values": [0.2, 0.5, 1.0]},
+        "ambient_temperature": {"values": T_DEGC, "unit": "degC"}}})
+    chunks = _fast_chunks(CellRunFastPath(ArgParser("cell run")), spec, spec.points, 2)
+    temperatures = [[p.values["ambient_temperature"] for p in c] for c in chunks]
+    assert temperatures == [[0.0, 0.0], [0.0], [45.0, 45.0], [45.0]]
+
+
 def test_a_protocol_that_changes_the_steps_is_structure():
     spec = _spec_with({})
     spec["parameters"]["specific_current"] = {
