@@ -85,7 +85,14 @@ def _eis_spec(tmp_path, data_file, anode="bare", temperature=None, name="spec.ya
 
 
 def _fitted(out):
+    """The fitted values, each inside its bounds and not stopped by one (the bounds are
+    the physically plausible range: an activation energy 5-150 kJ/mol, a double-layer
+    capacity 1e-3-10 F/m**2 against the ~0.1-0.4 F/m**2 of a metal electrode, R_ct
+    5-500 ohm, a Paris coefficient 1e-12-1e-8 m; the registry only asks >= 0)."""
     record = json.loads((out / "fit.json").read_text())
+    assert record["fit_quality"]["acceptable"] and not record["fit_quality"]["at_bounds"]
+    for v in record["parameters"].values():
+        assert v["bounds"][0] < v["value"] < v["bounds"][1]
     return {k: v["value"] for k, v in record["parameters"].items()}
 
 
