@@ -795,9 +795,11 @@ def seed_statistics(
 
     Realisation k sets ``roughness_seed = sei_seed = k`` (the random roughness and, for
     bare Li, the native-SEI field); bare and coated are solved on the same mesh as in
-    :func:`compare_cases`. Writes ``seeds.json`` (per-seed metrics of both cases and, for
-    each of :data:`SEED_METRICS` and the coated/bare focusing ratio, mean, standard
-    deviation, min, max and the fraction of seeds where coated < bare) and ``seeds.csv``.
+    :func:`compare_cases`. Every realisation is resolved (and a geometry it cannot mesh
+    refused, naming the seed) before the first is solved. Writes ``seeds.json`` (per-seed
+    metrics of both cases and, for each of :data:`SEED_METRICS` and the coated/bare
+    focusing ratio, mean, standard deviation, min, max and the fraction of seeds where
+    coated < bare) and ``seeds.csv``.
     """
     import csv
 
@@ -805,6 +807,7 @@ def seed_statistics(
     from mpi4py import MPI
 
     from hemcell.runinfo import write_json, write_run_record
+    from hemcell.surface.analytic import refuse_current_above_steady_limit
     from hemcell.surface.metrics import compute_metrics
 
     if n_seeds < 1:
@@ -812,9 +815,20 @@ def seed_statistics(
     check_overrides("seeds", overrides, geometry=geometry)
     per_seed: list[dict[str, Any]] = []
     records = {}
-    for k in range(first_seed, first_seed + n_seeds):
+    realisations = {}
+    for k in range(first_seed, first_seed + n_seeds):  # every seed checked before any solve
         extra = [*overrides, f"roughness_seed={k}", f"sei_seed={k}"]
-        cases = {c: resolve_case(c, geometry, extra) for c in ("bare", "coated")}
+        try:
+            cases = {c: resolve_case(c, geometry, extra) for c in ("bare", "coated")}
+            for c, rc in cases.items():  # the crest, so the gap, is the seed's
+                refuse_current_above_steady_limit(rc.parameters, cases["coated"].geometry,
+                                                  c == "coated", 2)
+        except InputError as exc:
+            where = f"refused at seed {k} (roughness_seed = sei_seed = {k}), before any solve"
+            raise InputError(exc.field, exc.value, exc.allowed,
+                             hint=f"{exc.hint}; {where}" if exc.hint else where) from None
+        realisations[k] = cases
+    for k, cases in realisations.items():
         spec = cases["coated"].geometry
         if progress:
             progress(f"seed {k}: solving bare and coated")

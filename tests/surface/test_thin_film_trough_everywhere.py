@@ -187,3 +187,16 @@ def test_the_2d_solver_checks_it_too():
     sm = build_mesh(rc.geometry)
     with pytest.raises(InputError, match="folds over itself"):
         solve_coupled(sm, rc.parameters.replace(coating_thickness_m=3e-6), "coated_thin")
+
+
+def test_seeds_refuses_a_later_seed_before_solving_the_first(no_meshing):
+    """``surface seeds`` resolves every realisation first: a 150 nm resolved coating fits
+    the troughs of seeds 1-4 (>= 156 nm) but not seed 5's (118.6 nm); it solved seeds 1-4
+    (minutes at the default mesh) and then stopped with no output and no seed named."""
+    from hemcell.workflows.surface import seed_statistics
+
+    with pytest.raises(InputError) as exc:
+        seed_statistics("random", ["coating_thickness=150nm"], "unused", n_seeds=5)
+    assert exc.value.field == "coating_thickness" and "below 0.1186 um" in exc.value.allowed
+    assert exc.value.hint.endswith("refused at seed 5 (roughness_seed = sei_seed = 5), "
+                                   "before any solve")
