@@ -16,22 +16,28 @@ CSV
     Quantities: ``time``, ``current``, ``voltage``, ``capacity``, ``c_rate`` (``[1/h]``,
     for a table of rate capability), ``current_density``, ``areal_capacity`` and
     ``overpotential`` (a table of Li nucleation on Cu), ``retention`` and
-    ``coulombic_efficiency`` (``[1]`` or ``[%]``), ``time_to_failure``, an impedance
-    spectrum's ``frequency`` [Hz], ``z_real`` and ``z_imag`` [ohm] (``z_imag`` is Im Z:
-    negative on a capacitive arc), and ``cycle``/``step`` counters in ``[1]``. A minus
+    ``coulombic_efficiency`` (``[1]`` or ``[%]``), ``time_to_failure``, a cycle's
+    ``charge_capacity`` and ``discharge_capacity``, an impedance spectrum's ``frequency``
+    [Hz], ``z_real`` and ``z_imag`` [ohm] (``z_imag`` is Im Z: negative on a capacitive
+    arc) and ``temperature`` (an absolute unit, ``[K]``), and ``cycle``/``step``
+    counters in ``[1]``. A minus
     sign before the quantity marks a negated column (``-z_imag [ohm]``: −Z''). The
     current may be absolute (``A``, ``mA``) or per mass of active material (``A/g``,
     ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
     **Sign**: a positive current discharges the cell, i.e. lithiates a half-cell's
     anode (the hemcell/PyBaMM convention of protocols).
 
-hemcell's own time series
+hemcell's own files
     ``timeseries.csv`` as ``hemcell cell run --out`` writes it (headers ``time_s``,
     ``voltage_V``, ``specific_current_A_per_g``, ``capacity_mAh_per_g``, ``cycle``: a
     name with its unit as suffix, :func:`hemcell.units.unit_from_name_suffix`) is read
     as a measurement through :data:`HEMCELL_NAMES`; its model outputs that are not
     measured quantities (a mechanism's capacity, a strain) are left out, and of its two
-    currents the one per gram is read.
+    currents the one per gram is read. So are ``cycle_life.csv`` (``hemcell cell
+    cycle-life``) and ``cycling_<anode>.csv`` (``hemcell limetal cycle``): per-cycle
+    ``charge_capacity`` and ``discharge_capacity``, ``coulombic_efficiency``; and
+    ``impedance.csv`` (``hemcell eis``): ``temperature``, ``frequency``, ``z_real``,
+    ``z_imag`` and the text column ``case`` (:attr:`Measurement.labels`).
 
 Instrument files
     Read through a maintained reader, never a hand-written binary parser: BioLogic
