@@ -2248,7 +2248,8 @@ def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: floa
     ``case`` and ``temperature_K`` columns. A file with several cases gives the rows of the
     model's (``model.anode``; the anode's parameter set), one with one case gives all; a
     file with a temperature column gives the rows at the model's temperature, and a
-    spectrum at another temperature is refused (its model would be another's).
+    spectrum at another temperature is refused (its model would be another's). A file of
+    one Li anode's spectrum (``bare``, ``coated``) is refused for another model.
 
     Parameters
     ----------
@@ -2260,12 +2261,21 @@ def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: floa
     Raises
     ------
     InputError
-        Naming ``data[k].file``: no rows of the model's case, or none at its temperature
-        (the hint gives the ``model.temperature`` of the file's spectra).
+        Naming ``data[k].file``: no rows of the model's case (or a Li anode's spectrum for
+        another model), or none at its temperature (the hint gives the
+        ``model.temperature`` of the file's spectra).
     """
+    from hemcell.params.li_sets import LI_ANODES
+
     name, field_name = d.file.name, f"data[{d.index}].file"
     keep = np.ones(len(meas), bool)
     labels = meas.labels.get("case")
+    if labels is not None and len(set(labels)) == 1 and labels[0] in LI_ANODES \
+            and labels[0] != case:  # a Li anode's spectrum fitted as another cell's
+        raise InputError(field_name, f"{name}: the spectrum of the {labels[0]} Li anode "
+                         "(column 'case')", f"a spectrum of the model's case '{case}'",
+                         hint=f"for the {labels[0]} anode's spectrum: model: {{anode: "
+                         f"{labels[0]}}}")
     if labels is not None and len(set(labels)) > 1:
         keep = np.array([label == case for label in labels])
         if not keep.any():

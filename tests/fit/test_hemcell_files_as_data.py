@@ -140,6 +140,9 @@ def _edited(tmp_path, spectra, edit, name="edited.csv"):
     # the model's case is not in a file of several cases
     (lambda ls: [ls[0]] + [x.replace("bare,", "x,").replace("coated,", "y,") for x in ls[1:]],
      ["data[0].file", "cases ['x', 'y']", "'bare'"]),
+    # one Li anode's spectrum (coated) for the bare model
+    (lambda ls: [x for x in ls if not x.startswith("bare,")],
+     ["data[0].file", "the spectrum of the coated Li anode", "model: {anode: coated}"]),
     # no spectrum at the model's temperature (the set's 298.15 K)
     (lambda ls: [ls[0]] + [x for x in ls[1:] if ",298.15," not in x],
      ["data[0].file", "318.15 K", "298.15 K", "model: {temperature: 318.15 K}"]),
