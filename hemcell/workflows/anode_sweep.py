@@ -396,7 +396,8 @@ class ModelPlan:
         ``ambient_temperature=25.0 °C changes the model's temperature 'Ambient
         temperature [K]'`` (``None``: every value of the dimension is an input of one model).
     names
-        Per dimension, its axes (``ambient_temperature``; a zip's or a CSV's several).
+        Per dimension, its axis (``ambient_temperature``; empty for a zip's or a CSV's
+        several axes, whose models are named by structure).
     """
 
     classes: tuple[tuple[int, ...], ...]
@@ -421,7 +422,7 @@ class ModelPlan:
                              f"{ref[1].difference(rep[1])}")
             classes.append(tuple(seen[rep[1] if rep else None] for rep in along))
             causes.append(cause)
-        names = tuple(", ".join(a.name for a in b.axes) for b in spec.blocks)
+        names = tuple(b.axes[0].name if len(b.axes) == 1 else "" for b in spec.blocks)
         return cls(tuple(classes), tuple(causes), names)
 
     def key(self, point: Point) -> tuple[int, ...]:
@@ -441,10 +442,11 @@ class ModelPlan:
             return (f"fast path: one model for the {n_points} points (the values that "
                     "differ are PyBaMM inputs)")
         structural = [k for k, c in enumerate(self.causes) if c is not None]
-        per = " × ".join(self.names[k] for k in structural) or "structure"
+        axes = [self.names[k] for k in structural]
+        per = (f"{'combination' if len(axes) > 1 else 'value'} of {' × '.join(axes)}"
+               if axes and all(axes) else "structure")
         causes = "; ".join(str(self.causes[k]) for k in structural)
-        return (f"fast path: {n_models} models for the {n_points} points, one per "
-                f"{'combination' if len(structural) > 1 else 'value'} of {per}"
+        return (f"fast path: {n_models} models for the {n_points} points, one per {per}"
                 + (f" ({causes})" if causes else "")
                 + "; each is built once and solved for its points one after another")
 

@@ -142,4 +142,6 @@ def test_check_prints_the_commands_of_the_first_points(tmp_path, capsys):
     assert lines[0].startswith("ok ") and "6 points" in lines[0]
     assert lines[1] == ("  hemcell cell run hem_half_cell_sp --params heo_rocksalt_mgconicuzn "
                         "--protocol 'Discharge at 0.1 A/g until 0.01 V'"), lines
-    assert lines[6] == "  ... and 1 more" and lines[7].startswith("estimate: 6 points")
+    assert lines[6] == "  ... and 1 more" and lines[8].startswith("estimate: 6 points")
+    assert lines[7] == ("fast path: one model for the 6 points (the values that differ are "
+                        "PyBaMM inputs)")
