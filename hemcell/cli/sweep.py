@@ -35,7 +35,9 @@ def app(
         help="Continue the sweep in --out; finished points are not recomputed.")
     ] = False,
     fast_path: Annotated[bool, typer.Option(
-        "--fast-path/--no-fast-path", help="Use the command's one-model fast path if it has one.")
+        "--fast-path/--no-fast-path",
+        help="Use the command's in-process fast path (built models shared by the points) "
+        "if it has one.")
     ] = True,
     check: Annotated[bool, typer.Option(
         "--check", help="Only validate the spec (and the executor options) and print its "
