@@ -76,28 +76,23 @@ EIS_PARAMETERS: dict[str, dict[str, Any]] = {
             "spectrum the shortest step is the period at the highest frequency (1 us at "
             "1 MHz), so the double layer's series RC time must be shorter than that.")},
     },
-    "cathode_double_layer_capacity": {
-        "value": 0.2, "unit": "F/m**2", "si_unit": "F/m**2",
-        "source": {"ref": "xu2019", "note": (
-            "PyBaMM Xu2019 'Positive electrode double-layer capacity [F.m-2]': 0.2, the "
-            "generic PyBaMM value (also Prada2013, Chen2020), as the HEM anode sets' "
-            "anode_double_layer_capacity; not a measurement of any cathode. Per particle "
-            "surface a = 3 eps_s/R; the cathode sets give none.")},
-    },
-    "counter_electrode_double_layer_capacity": {
-        "value": 0.2, "unit": "F/m**2", "si_unit": "F/m**2",
-        "source": {"ref": "xu2019", "note": (
-            "PyBaMM Xu2019 'Negative electrode double-layer capacity [F.m-2]': 0.2 (as "
-            "li_double_layer_capacity of the Li-metal sets), used for the Li, Na or K "
-            "metal counter electrode of a cathode half cell; not a Na or K measurement.")},
-    },
-    "cathode_double_layer_relaxation_time": {
-        "value": 1.0e-9, "unit": "s", "si_unit": "s",
-        "source": {"assumed": (
-            "Series RC time of the cathode double layer added to the HEM full cell for "
-            "its spectrum (the anode's element, eis_models.add_cathode_double_layer); as "
-            "anode_double_layer_relaxation_time: shorter than the 1 us period at 1 MHz.")},
-    },
+    **{name: {"value": value, "unit": unit, "si_unit": unit, "source": source}
+       for name, value, unit, source in (
+           ("cathode_double_layer_capacity", 0.2, "F/m**2", {"ref": "xu2019", "note": (
+               "PyBaMM Xu2019 'Positive electrode double-layer capacity [F.m-2]': 0.2, the "
+               "generic PyBaMM value (also Prada2013, Chen2020), as the HEM anode sets' "
+               "anode_double_layer_capacity; not a measurement of any cathode. Per particle "
+               "surface a = 3 eps_s/R; the cathode sets give none.")}),
+           ("counter_electrode_double_layer_capacity", 0.2, "F/m**2", {"ref": "xu2019",
+            "note": ("PyBaMM Xu2019 'Negative electrode double-layer capacity [F.m-2]': 0.2 "
+                     "(as li_double_layer_capacity of the Li-metal sets), used for the Li, "
+                     "Na or K metal counter electrode of a cathode half cell; not a Na or K "
+                     "measurement.")}),
+           ("cathode_double_layer_relaxation_time", 1.0e-9, "s", {"assumed": (
+               "Series RC time of the cathode double layer added to the HEM full cell for "
+               "its spectrum (the anode's element, eis_models.add_cathode_double_layer); as "
+               "anode_double_layer_relaxation_time: shorter than the 1 us period at 1 MHz.")}),
+       )},
 }
 
 #: Fewest distinct frequencies ``hemcell eis`` simulates, fits and checks: the circuits
@@ -733,33 +728,66 @@ def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float 
     return sim, inputs, rec, carrier, warnings
 
 
-def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
-                     frequencies_Hz: np.ndarray, soc: float | None,
-                     overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
-                     ion: str | None = None) -> Spectrum:
-    """Spectrum of a cathode set against its carrier's metal, as-made or at ``soc``.
+@dataclass
+class OperatingPoint:
+    """A built impedance model and the rested state it is linearised about.
 
-    The cathode half cell of ``hemcell cell run`` (PyBaMM's DFN/SPM, ``"working
-    electrode": "positive"``, the set's values, :func:`hemcell.cell.cathodes.half_cell_values`)
-    with double layers on the cathode and at the metal
-    (:func:`hemcell.workflows.eis_models.cathode_half_cell_model`). ``soc``: the charge of
-    :func:`soc_protocol` run on the same model first. The process split is PyBaMM's voltage
-    breakdown (as Li‖LFP); ``info`` holds each electrode's charge-transfer resistance
-    (:func:`kinetic_resistance_ohm`).
+    Attributes
+    ----------
+    simulation
+        The :class:`pybamm.Simulation`, built with ``inputs`` (the applied current
+        :data:`~hemcell.workflows.eis_models.IN_CURRENT` an input, 0 A).
+    inputs
+        Its input values at the state.
+    state
+        The state vector y*.
+    protocol
+        The steps run to reach it (``None``: the model's as-made state).
+    recipe, carrier
+        Recipe name and carrier ion.
+    warnings
+        The temperature warnings of the cell (those :func:`prepare_cell
+        <hemcell.workflows.anode.prepare_cell>` has not written).
+    setup
+        A full cell's :class:`hemcell.workflows.anode.CellSetup` (``None``: cathode cell).
+    """
+
+    simulation: Any
+    inputs: dict[str, Any]
+    state: np.ndarray
+    protocol: str | None
+    recipe: str
+    carrier: str
+    warnings: list[str] = field(default_factory=list)
+    setup: Any = None
+
+
+def cathode_operating_point(recipe: str, params: str, temperature_K: float | None,
+                            soc: float | None, overrides: Sequence[str] = (),
+                            extra: Mapping[str, float] | None = None,
+                            ion: str | None = None) -> OperatingPoint:
+    """The cathode half cell of :func:`cathode_spectrum` at its as-made state or after the
+    charge of :func:`soc_protocol` (run on the same model, PyBaMM's experiment).
+
+    Raises
+    ------
+    InputError
+        As :func:`cathode_half_cell_simulation`; ``soc`` outside (0, 1) or beyond the
+        upper cut-off.
+    SimulationError
+        The charge failed.
     """
     import pybamm
 
-    from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
 
     if soc is not None:
         check_cell_soc(soc)
     sim, inputs, rec, carrier, warnings = cathode_half_cell_simulation(
         recipe, params, temperature_K, overrides, extra, ion)
-    pv, ev = sim.parameter_values, eis_values(extra)
-    T = float(pv["Ambient temperature [K]"])
-    built = sim.built_model
-    y0 = built.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
+    pv = sim.parameter_values
+    y0 = sim.built_model.concatenated_initial_conditions.evaluate(
+        0, inputs=inputs).reshape(-1)
     steps = None
     if soc is not None:
         steps, charge_Ah = soc_protocol(pv, soc)
@@ -775,6 +803,30 @@ def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
                                   step=steps) from None
         _check_charge_passed(sol.cycles[0].steps[0], charge_Ah, soc)
         y0 = np.asarray(sol.last_state.y).reshape(-1)
+    return OperatingPoint(sim, inputs, y0, steps, rec.name, carrier, warnings)
+
+
+def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
+                     frequencies_Hz: np.ndarray, soc: float | None,
+                     overrides: Sequence[str] = (), extra: Mapping[str, float] | None = None,
+                     ion: str | None = None) -> Spectrum:
+    """Spectrum of a cathode set against its carrier's metal, as-made or at ``soc``.
+
+    The cathode half cell of ``hemcell cell run`` (PyBaMM's DFN/SPM, ``"working
+    electrode": "positive"``, the set's values, :func:`hemcell.cell.cathodes.half_cell_values`)
+    with double layers on the cathode and at the metal
+    (:func:`hemcell.workflows.eis_models.cathode_half_cell_model`). ``soc``: the charge of
+    :func:`soc_protocol` run on the same model first. The process split is PyBaMM's voltage
+    breakdown (as Li‖LFP); ``info`` holds each electrode's charge-transfer resistance
+    (:func:`kinetic_resistance_ohm`).
+    """
+    from hemcell.smallsignal import linearise
+    from hemcell.workflows import eis_models as em
+
+    op = cathode_operating_point(recipe, params, temperature_K, soc, overrides, extra, ion)
+    sim, inputs, y0, carrier, steps = op.simulation, op.inputs, op.state, op.carrier, op.protocol
+    pv, ev, built = sim.parameter_values, eis_values(extra), sim.built_model
+    T = float(pv["Ambient temperature [K]"])
     terms = _half_cell_terms(half_cell_processes(carrier, "cathode"))
     outputs = list(dict.fromkeys([VOLTAGE, *(v for _, v in terms.values()), CATHODE_ETA,
                                   CATHODE_FARADAIC, METAL_ETA, METAL_FARADAIC]))
@@ -792,7 +844,7 @@ def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
     r_ct = {"cathode": kinetic_resistance_ohm(h[CATHODE_ETA], h[CATHODE_FARADAIC] * L_p * area),
             f"{carrier} metal": kinetic_resistance_ohm(h[METAL_ETA], h[METAL_FARADAIC] * area)}
     return Spectrum(params, T, np.asarray(frequencies_Hz), z, procs, drift=lin.drift,
-                    info={"recipe": rec.name, "protocol": steps, "carrier_ion": carrier,
+                    info={"recipe": op.recipe, "protocol": steps, "carrier_ion": carrier,
                           "electrode_area_m2": area,
                           "electrode_charge_transfer_resistance_ohm": r_ct,
                           "cathode_double_layer_capacitance_F":
@@ -800,7 +852,89 @@ def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
                           "counter_electrode_capacitance_F":
                               ev["counter_electrode_double_layer_capacity"] * area,
                           "process_split_unattributed_max": float(closure.max())},
-                    warnings=warnings)
+                    warnings=op.warnings)
+
+
+def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
+                         soc: float | None, overrides: Sequence[str] = (),
+                         extra: Mapping[str, float] | None = None, ion: str | None = None
+                         ) -> tuple[Any, dict[str, Any], Any, str | None]:
+    """The built impedance model of :func:`full_spectrum` (at its as-made state).
+
+    Returns
+    -------
+    tuple
+        ``(simulation, inputs, setup, steps)``: the :class:`pybamm.Simulation` of the
+        recipe's :class:`~hemcell.cell.full_cell.HEMFullCell` with the cathode double
+        layer, built with ``inputs`` (the applied current an input, 0 A); the
+        :class:`hemcell.workflows.anode.CellSetup` of the protocol ``steps`` that reaches
+        ``soc`` (:func:`soc_protocol`; ``None`` without ``soc``).
+
+    Raises
+    ------
+    InputError
+        Not a full-cell recipe, an ion the cathode does not carry, a bad ``soc`` or
+        ``--set`` entry.
+    """
+    from hemcell.workflows import eis_models as em
+    from hemcell.workflows.anode import build_simulation, cathode_carrier_ion, prepare_cell
+
+    check_recipe("full", recipe)
+    ev = eis_values(extra)
+    sets = [*overrides,
+            f"anode_double_layer_relaxation_time={ev['anode_double_layer_relaxation_time']} s"]
+    if temperature_K is not None:
+        refuse_ambient_with_temperature(overrides)
+        sets.append(f"ambient_temperature={temperature_K} K")
+    ion = ion or cathode_carrier_ion(recipe)
+    if soc is not None:
+        check_cell_soc(soc)
+    setup = prepare_cell(recipe, params, "Rest for 1 minute", overrides=sets, ion=ion)
+    steps = None
+    if soc is not None:
+        steps = soc_protocol(setup.parameter_values, soc)[0]
+        setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)
+    pv = setup.parameter_values
+    pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
+    sim = build_simulation(setup.recipe, pv, setup.inventory)
+    em.add_cathode_double_layer(sim.model, ev["cathode_double_layer_capacity"],
+                                ev["cathode_double_layer_relaxation_time"])
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    sim.build(inputs=inputs)
+    return sim, inputs, setup, steps
+
+
+def full_operating_point(recipe: str, params: str, temperature_K: float | None,
+                         soc: float | None, overrides: Sequence[str] = (),
+                         extra: Mapping[str, float] | None = None, ion: str | None = None
+                         ) -> OperatingPoint:
+    """The full cell of :func:`full_spectrum` at its as-made state, or after the charge of
+    :func:`soc_protocol` run on the model of ``cell run`` (one model per step), with the
+    added cathode double layer at rest there (u = Δφ_p: the state has one more block
+    than that model, inserted where the impedance model holds it).
+
+    Raises
+    ------
+    InputError
+        As :func:`full_cell_simulation`; ``soc`` beyond the upper cut-off.
+    """
+    from hemcell.workflows import eis_models as em
+
+    sim, inputs, setup, steps = full_cell_simulation(recipe, params, temperature_K, soc,
+                                                     overrides, extra, ion)
+    pv, model = setup.parameter_values, sim.built_model
+    y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
+    u = next(v for v in model.y_slices if v.name == em.CATHODE_DOUBLE_LAYER_POTENTIAL)
+    u_slice = model.y_slices[u][0]
+    if steps:
+        y_run, run = _state_after(setup, steps, y0.size - (u_slice.stop - u_slice.start))
+        _check_charge_passed(run.solution.cycles[0].steps[0], soc_protocol(pv, soc)[1], soc)
+        y0 = np.concatenate([y_run[:u_slice.start], y0[u_slice], y_run[u_slice.start:]])
+        y0[u_slice] = (model.get_processed_variable("Cathode solid potential [V]").evaluate(
+            0.0, y0, inputs=inputs) - model.get_processed_variable(
+            "Cathode electrolyte potential [V]").evaluate(0.0, y0, inputs=inputs)).reshape(-1)
+    return OperatingPoint(sim, inputs, y0, steps, setup.recipe.name,
+                          setup.si.get("_carrier_ion", "Li"), [], setup)
 
 
 def full_spectrum(recipe: str, params: str, temperature_K: float | None,
@@ -820,41 +954,10 @@ def full_spectrum(recipe: str, params: str, temperature_K: float | None,
     """
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
-    from hemcell.workflows.anode import build_simulation, cathode_carrier_ion, prepare_cell
 
-    check_recipe("full", recipe)
-    ev = eis_values(extra)
-    sets = [*overrides,
-            f"anode_double_layer_relaxation_time={ev['anode_double_layer_relaxation_time']} s"]
-    if temperature_K is not None:
-        refuse_ambient_with_temperature(overrides)
-        sets.append(f"ambient_temperature={temperature_K} K")
-    ion = ion or cathode_carrier_ion(recipe)
-    if soc is not None:
-        check_cell_soc(soc)
-    setup = prepare_cell(recipe, params, "Rest for 1 minute", overrides=sets, ion=ion)
-    steps = None
-    if soc is not None:
-        steps, charge_Ah = soc_protocol(setup.parameter_values, soc)
-        setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)
-    pv = setup.parameter_values
-    pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
-    sim = build_simulation(setup.recipe, pv, setup.inventory)
-    em.add_cathode_double_layer(sim.model, ev["cathode_double_layer_capacity"],
-                                ev["cathode_double_layer_relaxation_time"])
-    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
-    sim.build(inputs=inputs)
-    model = sim.built_model
-    y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
-    u = next(v for v in model.y_slices if v.name == em.CATHODE_DOUBLE_LAYER_POTENTIAL)
-    u_slice = model.y_slices[u][0]
-    if steps:
-        y_run, run = _state_after(setup, steps, y0.size - (u_slice.stop - u_slice.start))
-        _check_charge_passed(run.solution.cycles[0].steps[0], charge_Ah, soc)
-        y0 = np.concatenate([y_run[:u_slice.start], y0[u_slice], y_run[u_slice.start:]])
-        y0[u_slice] = (model.get_processed_variable("Cathode solid potential [V]").evaluate(
-            0.0, y0, inputs=inputs) - model.get_processed_variable(
-            "Cathode electrolyte potential [V]").evaluate(0.0, y0, inputs=inputs)).reshape(-1)
+    op = full_operating_point(recipe, params, temperature_K, soc, overrides, extra, ion)
+    sim, inputs, y0, setup, steps = op.simulation, op.inputs, op.state, op.setup, op.protocol
+    pv, ev, model = setup.parameter_values, eis_values(extra), sim.built_model
     anode_currents = {f"anode {m.replace('_', ' ')}": f"Anode {m.replace('_', '-')} current [A]"
                       for m in [*setup.recipe.mechanisms, "double_layer"]}
     cathode_currents = {"cathode charge transfer": em.CATHODE_FARADAIC_CURRENT,
@@ -1483,40 +1586,38 @@ def summarize(result: EISResult) -> dict[str, Any]:
     return summary
 
 
-def _mechanism_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
-                       ) -> None:
-    """HEM anode: each mechanism's charge-transfer resistance per temperature and, with
-    three or more temperatures, its activation energy from ln(T/R_k) vs 1/T."""
-    key = "mechanism_charge_transfer_resistance_ohm"
-    by_t = {f"{s.temperature_K:.2f}": s.info[key] for s in spectra}
-    summary.setdefault(key, {})[label] = by_t
-    temps = [s.temperature_K for s in spectra]
-    if len(set(temps)) < 3:
-        return
-    for mech in spectra[0].info[key]:
-        r = [s.info[key][mech] for s in spectra]
-        if all(x is not None and x > 0 for x in r):
-            summary.setdefault("mechanism_activation_energy_kJ_per_mol", {}).setdefault(
-                label, {})[mech] = activation_energy_J_per_mol(temps, r)[0] / 1e3
-
-
-def _electrode_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
-                       ) -> None:
-    """Cathode half cell, full cell: each electrode's charge-transfer resistance of the
-    model per temperature and, with three or more temperatures, its activation energy
-    from ln(T/R) vs 1/T (the cathode's: the set's cathode_exchange_current_activation_energy
-    where its exchange current is the only temperature law of the arc)."""
-    key = "electrode_charge_transfer_resistance_ohm"
+def _resistance_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum],
+                        key: str, ea_key: str) -> None:
+    """Each resistance of the spectra's ``info[key]`` (a mechanism's, an electrode's) per
+    temperature under ``key`` and, with three or more temperatures, its activation energy
+    from ln(T/R) vs 1/T under ``ea_key`` (where it is positive at every temperature)."""
     summary.setdefault(key, {})[label] = {f"{s.temperature_K:.2f}": s.info[key]
                                           for s in spectra}
     temps = [s.temperature_K for s in spectra]
     if len(set(temps)) < 3:
         return
-    for electrode in spectra[0].info[key]:
-        r = [s.info[key][electrode] for s in spectra]
+    for name in spectra[0].info[key]:
+        r = [s.info[key][name] for s in spectra]
         if all(x is not None and x > 0 for x in r):
-            summary.setdefault("electrode_activation_energy_kJ_per_mol", {}).setdefault(
-                label, {})[electrode] = activation_energy_J_per_mol(temps, r)[0] / 1e3
+            summary.setdefault(ea_key, {}).setdefault(label, {})[name] = \
+                activation_energy_J_per_mol(temps, r)[0] / 1e3
+
+
+def _mechanism_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
+                       ) -> None:
+    """HEM anode: each mechanism's charge-transfer resistance per temperature and, with
+    three or more temperatures, its activation energy from ln(T/R_k) vs 1/T."""
+    _resistance_summary(summary, label, spectra, "mechanism_charge_transfer_resistance_ohm",
+                        "mechanism_activation_energy_kJ_per_mol")
+
+
+def _electrode_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
+                       ) -> None:
+    """Cathode half cell, full cell: each electrode's charge-transfer resistance of the
+    model per temperature and its activation energy (the cathode's: the set's
+    cathode_exchange_current_activation_energy, its exchange current's law)."""
+    _resistance_summary(summary, label, spectra, "electrode_charge_transfer_resistance_ohm",
+                        "electrode_activation_energy_kJ_per_mol")
 
 
 def mechanisms_with_temperature_law() -> tuple[str, ...]:

@@ -7,6 +7,7 @@ against the half cell's, and refusals of bad input.
 from __future__ import annotations
 
 import json
+import shlex
 
 import numpy as np
 import pytest
@@ -52,11 +53,11 @@ def test_cathode_low_frequency_limit_is_the_resistance_of_a_small_current_step()
 
 def test_cathode_high_frequency_intercept_is_the_ohmic_resistance_by_hand():
     """Above the double layers' frequencies every interface is short-circuited: Z is the
-    separator's electrolyte L_s/(kappa eps_s^b A) plus the electrode's electrolyte and
-    solid in parallel, L_p/((kappa eps^b + sigma (1-eps)^b_s) A), plus the contact
-    resistance (PyBaMM's effective conductivities; kappa at c_e0 and T). Tolerance 1 %:
-    the finite volumes at the separator|electrode face (0.35 % at the recipe's 10 + 20
-    cells, not refined here)."""
+    separator's electrolyte L_s/(kappa eps_s^b A), the electrode's electrolyte and solid
+    in parallel, L_p/((kappa eps^b + sigma (1-eps)^b_s) A), the metal counter
+    electrode's solid L_n/(sigma_n A) (PyBaMM's half cell) and the contact resistance
+    (PyBaMM's effective conductivities; kappa at c_e0 and T). Uniform fields, which the
+    finite volumes hold exactly: 1e-5 (the same at 4x the recipe's cells, checked once)."""
     sim, _, _, _, _ = eis.cathode_half_cell_simulation(RECIPE, PBA, None)
     pv = sim.parameter_values
     c0 = float(pv["Initial concentration in electrolyte [mol.m-3]"])
@@ -71,9 +72,11 @@ def test_cathode_high_frequency_intercept_is_the_ohmic_resistance_by_hand():
         kappa * eps_p ** float(pv["Positive electrode Bruggeman coefficient (electrolyte)"])
         + sigma * (1 - eps_p) ** float(pv["Positive electrode Bruggeman coefficient "
                                           "(electrode)"])))
-    by_hand = r_sep + r_el + float(pv["Contact resistance [Ohm]"])
+    r_metal = float(pv["Negative electrode thickness [m]"]) / (
+        float(pv["Negative electrode conductivity [S.m-1]"]) * area)
+    by_hand = r_sep + r_el + r_metal + float(pv["Contact resistance [Ohm]"])
     z = eis.cathode_spectrum(RECIPE, PBA, None, np.array([1e8]), None).impedance_ohm[0]
-    assert z.real == pytest.approx(by_hand, rel=1e-2)
+    assert z.real == pytest.approx(by_hand, rel=1e-5)
     assert abs(z.imag) < 1e-3 * z.real
 
 
@@ -121,6 +124,38 @@ def test_full_cell_cathode_arc_is_the_half_cells_in_series_with_the_anode():
     np.testing.assert_allclose(cathode, 1.0, atol=1e-6)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "HEMFullCell (hemcell.cell.full_cell, not this module's) gives 0.3446 Ohm where the "
+    "parameter values give 0.3017 (+14 %); the excess is in its separator electrolyte, "
+    "mesh-dependent (+25 % of L_s/(kappa A) at 10 separator cells with eps_s = 1, +4 % "
+    "at 40): a discretisation error at the electrode|separator faces, which PyBaMM's "
+    "half cell has not (the cathode test above holds to 1e-5)"))
+def test_full_cell_high_frequency_intercept_is_the_ohmic_resistance_by_hand():
+    """As for the half cell: separator + each electrode's electrolyte and solid in
+    parallel (HEMFullCell's effective conductivities: kappa eps^b, sigma eps_act^b_s)."""
+    op = eis.full_operating_point("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", None,
+                                  None)
+    pv = op.setup.parameter_values
+    c0 = float(pv["Initial concentration in electrolyte [mol.m-3]"])
+    T = float(pv["Ambient temperature [K]"])
+    kappa = _value(pv, "Electrolyte conductivity [S.m-1]", c0, T)
+    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
+    theta_p = float(pv["Initial concentration in positive electrode [mol.m-3]"]
+                    / pv["Maximum concentration in positive electrode [mol.m-3]"])
+    r = float(pv["Separator thickness [m]"]) / (area * kappa * float(
+        pv["Separator porosity"]) ** float(pv["Separator Bruggeman coefficient (electrolyte)"]))
+    for side, sto in (("Negative", 0.5), ("Positive", theta_p)):
+        r += float(pv[f"{side} electrode thickness [m]"]) / area / (
+            kappa * float(pv[f"{side} electrode porosity"]) ** float(
+                pv[f"{side} electrode Bruggeman coefficient (electrolyte)"])
+            + _value(pv, f"{side} electrode conductivity [S.m-1]", sto, T) * float(
+                pv[f"{side} electrode active material volume fraction"]) ** float(
+                pv[f"{side} electrode Bruggeman coefficient (electrode)"]))
+    z = eis.full_spectrum("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", None,
+                          np.array([1e7]), None).impedance_ohm[0]
+    assert z.real == pytest.approx(r, rel=1e-3)
+
+
 def test_full_cell_cathode_double_layer_is_at_rest_in_the_charged_state():
     """--soc runs the charge on the model of `cell run` and puts the added cathode double
     layer at its rest (u = the local potential difference): the state is as steady as
@@ -132,23 +167,29 @@ def test_full_cell_cathode_double_layer_is_at_rest_in_the_charged_state():
     assert s.impedance_ohm[0].imag < 0 and np.all(s.impedance_ohm.real > 0)
 
 
+#: ``hemcell eis`` arguments | the field the refusal must name
+BAD_INPUT = """
+cathode --params cathode_nope | --params
+cathode --params heo_rocksalt_mgconicuzn | --params
+cathode --soc 0 | --soc
+cathode --soc 1 | --soc
+full --soc 1.5 | --soc
+full --soc -0.1 | --soc
+cathode --ion Li | --ion
+full --recipe hem_full_cell_k_pba --ion Na | --ion
+cathode --frequencies 0,1,2,3,4,5,6 | --frequencies
+full --frequencies -1:1e3:10/decade | --frequencies
+cathode --recipe hem_half_cell_p2d | --recipe
+full --recipe cathode_half_cell_p2d | --recipe
+cathode --anode bare | --anode
+cathode --protocol "Rest for 1 hour" | --protocol
+cathode --set "film_capacitance=1 uF/cm**2" | --set
+"""
+
+
 @pytest.mark.parametrize(("argv", "field"), [
-    (["cathode", "--params", "cathode_nope"], "--params"),
-    (["cathode", "--params", "heo_rocksalt_mgconicuzn"], "--params"),
-    (["cathode", "--soc", "0"], "--soc"),
-    (["cathode", "--soc", "1"], "--soc"),
-    (["full", "--soc", "1.5"], "--soc"),
-    (["full", "--soc", "-0.1"], "--soc"),
-    (["cathode", "--ion", "Li"], "--ion"),
-    (["full", "--recipe", "hem_full_cell_k_pba", "--ion", "Na"], "--ion"),
-    (["cathode", "--frequencies", "0,1,2,3,4,5,6"], "--frequencies"),
-    (["full", "--frequencies", "-1:1e3:10/decade"], "--frequencies"),
-    (["cathode", "--recipe", "hem_half_cell_p2d"], "--recipe"),
-    (["full", "--recipe", "cathode_half_cell_p2d"], "--recipe"),
-    (["cathode", "--anode", "bare"], "--anode"),
-    (["cathode", "--protocol", "Rest for 1 hour"], "--protocol"),
-    (["cathode", "--set", "film_capacitance=1 uF/cm**2"], "--set"),
-])
+    (shlex.split(line.split("|")[0]), line.split("|")[1].strip())
+    for line in BAD_INPUT.strip().splitlines()])
 def test_bad_input_is_refused_with_exit_2(argv, field, tmp_path, capsys):
     code = main(["eis", *argv, "--no-plots", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
