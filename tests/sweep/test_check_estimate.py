@@ -12,7 +12,7 @@ import yaml
 
 from hemcell.cli.main import main
 from hemcell.sweep import SpecError, parse_spec
-from hemcell.sweep.estimate import LARGE_SWEEP_POINTS, POINT_COSTS, duration_text
+from hemcell.sweep.estimate import LARGE_SWEEP_POINTS, MODEL_COSTS, POINT_COSTS, duration_text
 
 EXPORT = {"command": "params export", "arguments": ["azcnf_coated_li"],
           "results_file": "parameters_si.json", "outputs": ["coating_thickness"],
@@ -34,6 +34,27 @@ def test_check_gives_an_estimate_and_how_it_was_obtained(tmp_path, capsys):
     assert f"estimate: 2 points × {per:.2g} s per point (process path)" in out, out
     assert "stated:" in out and "params_quick.yaml" in out, out
     assert "warning" not in out
+
+
+def test_check_counts_the_models_of_a_temperature_sweep(tmp_path, capsys):
+    """A `cell run` sweep over 3 temperatures takes the fast path with a model per
+    temperature: the note says so and the estimate adds the two models beyond the
+    first (it was estimated, and run, as 12 processes)."""
+    raw = {"command": "cell run", "arguments": ["hem_half_cell_sp"],
+           "options": {"--params": "heo_rocksalt_mgconicuzn"},
+           "parameters": {"ambient_temperature": {"values": [10, 25, 45], "unit": "degC"},
+                          "specific_current": {
+                              "option": "--protocol", "values": [0.1, 0.5, 1.0, 2.0],
+                              "unit": "A/g",
+                              "template": "Discharge at {value} A/g until 0.01 V"}},
+           "outputs": ["discharge_capacity_mAh_per_g[0]"]}
+    assert main(["sweep", str(_spec(tmp_path, raw)), "--out", str(tmp_path / "o"),
+                 "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "fast path: 3 models for the 12 points, one per value of ambient_temperature" in out
+    point, model = POINT_COSTS[("cell run", "fast")].seconds, MODEL_COSTS["cell run"].seconds
+    assert (f"estimate: 12 points × {point:.2g} s per point + 2 more models × {model:.2g} s "
+            "(fast path, 3 models) ≈ ") in out, out
 
 
 def test_a_large_grid_passes_check_with_a_clear_warning(tmp_path, capsys):
