@@ -177,9 +177,10 @@ def test_another_temperature_is_not_bit_identical(params_name):
     assert caps[273.15] < caps[T_REF] - 10.0
 
 
-def test_a_temperature_sweep_takes_the_process_path(tmp_path, params_name):
+def test_a_temperature_sweep_builds_a_model_per_temperature(tmp_path, params_name):
     """PyBaMM refuses the temperature as an input of an experiment: points at different
-    temperatures need their own model (it used to fail every point of the fast path)."""
+    temperatures need their own model (it used to fail every point of the fast path, then
+    sent the sweep to one process per point); the fast path builds one per temperature."""
     import yaml
 
     from hemcell.sweep.commands import resolve_command
@@ -192,8 +193,10 @@ def test_a_temperature_sweep_takes_the_process_path(tmp_path, params_name):
         "parameters": {"ambient_temperature": {"values": [T_COLD, T_REF], "unit": "K"}},
         "outputs": ["discharge_capacity_mAh_per_g[0]"]}))
     spec = load_spec(spec_file)
-    reason = resolve_command(spec.command).fast_path().unsupported(spec)
-    assert reason is not None and "Ambient temperature [K]" in reason
+    fast = resolve_command(spec.command).fast_path()
+    assert fast.unsupported(spec) is None
+    note = fast.note(spec)
+    assert note.startswith("fast path: 2 models") and "Ambient temperature [K]" in note
 
 
 def test_a_pybamm_users_ambient_temperature_is_the_cells():
