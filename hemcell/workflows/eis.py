@@ -820,6 +820,7 @@ def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
     breakdown (as Li‖LFP); ``info`` holds each electrode's charge-transfer resistance
     (:func:`kinetic_resistance_ohm`).
     """
+    from hemcell.params import load_parameter_set
     from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
 
@@ -843,7 +844,8 @@ def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
     h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
     r_ct = {"cathode": kinetic_resistance_ohm(h[CATHODE_ETA], h[CATHODE_FARADAIC] * L_p * area),
             f"{carrier} metal": kinetic_resistance_ohm(h[METAL_ETA], h[METAL_FARADAIC] * area)}
-    return Spectrum(params, T, np.asarray(frequencies_Hz), z, procs, drift=lin.drift,
+    return Spectrum(load_parameter_set(params).name, T, np.asarray(frequencies_Hz), z, procs,
+                    drift=lin.drift,
                     info={"recipe": op.recipe, "protocol": steps, "carrier_ion": carrier,
                           "electrode_area_m2": area,
                           "electrode_charge_transfer_resistance_ohm": r_ct,
