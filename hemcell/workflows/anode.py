@@ -419,6 +419,18 @@ def run_cell(
     return solve_cell(setup, sim, progress=progress)
 
 
+#: Added to the warning of a step ended by the electrolyte running out (Sand's time): when
+#: depends on how finely the mesh resolves the depletion layer where it runs out (at the
+#: metal surface: the separator points; in the pores: the electrode points), which the
+#: recipes' uniform meshes do coarsely (docs/anode.md, "Limits and open points":
+#: hem_half_cell_p2d, mep_ingesip3, a 2 A/g charge at 273.15 K ends at 196 mAh/g with its
+#: 20 separator points, at 440-444 with 40-160).
+DEPLETION_MESH_NOTE = (
+    "; the electrolyte ran out (Sand's time), a moment the mesh sets: check the capacity "
+    "with a copy of the recipe at finer x_s and x_p (docs/anode.md, 'Limits and open "
+    "points')")
+
+
 class ExperimentCallback(pybamm.callbacks.LoggingCallback):
     """The PyBaMM callback of every hemcell experiment solve (``sim.solve(callbacks=
     [ExperimentCallback(...)])``; cell run, cathode half cells, cell cv).
@@ -478,10 +490,12 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
         until 6 V", ended at the set's 3 V cut-off)."""
         from hemcell.runinfo import report_warnings
 
+        depleted = "Zero electrolyte concentration" in str(logs["termination"])
         report_warnings([f"'{logs['termination']}' ended step {logs['step number'][0]} of "
                          f"cycle {logs['cycle number'][0]} "
                          f"('{logs['step operating conditions']}') before its own cut-off "
-                         "or duration: the experiment stops there"])
+                         "or duration: the experiment stops there"
+                         + (DEPLETION_MESH_NOTE if depleted else "")])
 
     def on_experiment_infeasible_time(self, logs: dict) -> None:
         """PyBaMM calls this when a step reached its default duration before its cut-off;
