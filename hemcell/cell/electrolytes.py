@@ -31,6 +31,7 @@ electrode, for want of their own).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -205,8 +206,10 @@ def separator_resistance_ohm(pv: pybamm.ParameterValues) -> float:
                * float(pv["Number of electrodes connected in parallel to make a cell"]))
     porosity = float(pv["Separator porosity"])
     bruggeman = float(pv["Separator Bruggeman coefficient (electrolyte)"])
-    return float(pv["Separator thickness [m]"]) / (kappa_S_per_m * porosity**bruggeman
-                                                   * area_m2)
+    conductance_S_per_m = kappa_S_per_m * porosity**bruggeman * area_m2
+    if not conductance_S_per_m > 0:  # no conducting electrolyte: no finite resistance
+        return math.inf
+    return float(pv["Separator thickness [m]"]) / conductance_S_per_m
 
 
 def constant_transport_warnings(pv: pybamm.ParameterValues) -> list[str]:

@@ -127,3 +127,15 @@ def test_cathode_set_cells_refuse_it_too(tmp_path, capsys, recipe, step):
     err = capsys.readouterr().err
     assert code == 2
     assert f"got '{step}'" in err and "across the separator's electrolyte alone" in err
+
+
+def test_no_conducting_electrolyte_gives_no_bound():
+    # kappa = 0: no finite resistance, and the check refuses nothing (other checks and the
+    # solver meet such a cell) instead of dividing by zero
+    assert separator_resistance_ohm(
+        _values(**{"Electrolyte conductivity [S.m-1]": 0.0})) == float("inf")
+    from hemcell.cell.protocols import check_ohmic_drop
+
+    step = pybamm.step.string("Discharge at 1000 A until 0.01 V")
+    check_ohmic_drop([step], ["Discharge at 1000 A until 0.01 V"], (0.01, 3.0),
+                     float("inf"), 1e-3)
