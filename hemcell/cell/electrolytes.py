@@ -317,16 +317,28 @@ def _held_below_table(c_e, T, *, table, c_low: float):
     return table(pybamm.maximum(c_e, c_low), T)
 
 
+#: Name of the event that ends a step where the electrolyte is used up (PyBaMM's).
+DEPLETION_EVENT = "Zero electrolyte concentration cut-off"
+#: Electrolyte concentration at which that event ends a step [mol m⁻³] (PyBaMM's basic
+#: DFN's value).
+DEPLETION_FLOOR_MOL_PER_M3 = 0.002
+
+
+def depletion_event(c_e_min: pybamm.Symbol) -> pybamm.Event:
+    """The event that ends a step when ``c_e_min``, the least electrolyte concentration
+    the model watches, reaches :data:`DEPLETION_FLOOR_MOL_PER_M3`."""
+    return pybamm.Event(DEPLETION_EVENT, c_e_min - DEPLETION_FLOOR_MOL_PER_M3)
+
+
 def add_depletion_event(model: pybamm.BaseModel) -> None:
-    """End a step where the electrolyte is used up somewhere in the cell (PyBaMM's
-    ``Zero electrolyte concentration cut-off``, min c_e = 0.002 mol m⁻³, as in its basic
-    DFN), if the model does not have that event already (the HEM models do)."""
-    name = "Zero electrolyte concentration cut-off"
+    """End a step where the electrolyte is used up somewhere in the cell
+    (:func:`depletion_event` of min c_e, as in PyBaMM's basic DFN), if the model does not
+    have that event already (the HEM models do)."""
     if ("Electrolyte concentration [mol.m-3]" not in model.variables
-            or any(e.name == name for e in model.events)):
+            or any(e.name == DEPLETION_EVENT for e in model.events)):
         return
     c_e = model.variables["Electrolyte concentration [mol.m-3]"]
-    model.events.append(pybamm.Event(name, pybamm.min(c_e) - 0.002))
+    model.events.append(depletion_event(pybamm.min(c_e)))
 
 
 def measured_range_report(pv: pybamm.ParameterValues, solution: Any

@@ -29,6 +29,7 @@ import pybamm
 
 from hemcell.cell.analysis import CATHODE_DENSITY
 from hemcell.cell.cathodes import is_cathode_set
+from hemcell.cell.electrolytes import depletion_event
 from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
 from hemcell.cell.model import POTENTIAL_SCALE_V, HEMHalfCell
@@ -194,7 +195,7 @@ class HEMFullCell(HEMHalfCell):
         }
         self.initial_conditions[c_e] = p.c_e_init
         self.events.append(
-            pybamm.Event("Zero electrolyte concentration cut-off", pybamm.min(c_e) - 0.002)
+            depletion_event(pybamm.min(c_e))
         )
 
         voltage = pybamm.boundary_value(phi_s_p, "right")

@@ -36,6 +36,7 @@ from typing import Any
 import pybamm
 
 from hemcell.cell.compiled import CompilePlan, compile_function
+from hemcell.cell.electrolytes import depletion_event
 from hemcell.cell.inventory import Inventory, check_mechanisms
 from hemcell.cell.mechanisms.alloying import Alloying
 from hemcell.cell.mechanisms.base import AnodeNames, ElectrodeContext, param
@@ -304,8 +305,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         # solver fails with j0_Li -> 0 while every node still holds electrolyte)
         c_e_Li = pybamm.boundary_value(c_e, "left")
         self.events.append(
-            pybamm.Event("Zero electrolyte concentration cut-off",
-                         pybamm.minimum(pybamm.min(c_e), c_e_Li) - 0.002)
+            depletion_event(pybamm.minimum(pybamm.min(c_e), c_e_Li))
         )
 
         # Li metal counter electrode: Butler-Volmer with c_Li = 1/V_Li (as PyBaMM's DFN half-cell;

@@ -281,6 +281,12 @@ def voltage_cutoffs_V(step: pybamm.step.BaseStep) -> list[float]:
             if type(t).__name__ == "VoltageTermination"]
 
 
+def step_voltages_V(step: pybamm.step.BaseStep) -> list[float]:
+    """Every voltage [V] a step names: its cut-offs and, for a hold, the held voltage."""
+    held = [float(step.value)] if type(step).__name__ == "Voltage" else []
+    return voltage_cutoffs_V(step) + held
+
+
 def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
     """Refuse a step that cannot make progress."""
     if step.duration is not None and not step.duration > 0:
@@ -289,16 +295,13 @@ def _check_step(raw: str, step: pybamm.step.BaseStep) -> None:
     if kind in ("Current", "CRate", "Power") and step.value == 0:
         raise InputError("--protocol step", raw, "a non-zero current; for no current use "
                          "'Rest for ...'")
-    volts = voltage_cutoffs_V(step)
-    if kind == "Voltage" and volts:  # the step holds V: "until ... V" is never met
+    if kind == "Voltage" and voltage_cutoffs_V(step):  # it holds V: "until ... V" never met
         raise InputError("--protocol step", raw, "a voltage hold that ends on a current "
                          "('Hold at 0.01 V until 10 mA/g') or a duration ('for 1 hour'), "
                          "not on a voltage",
                          hint="'Discharge at X V' / 'Hold at X V' hold the voltage at X; for "
                               "a current write A/g, mA/g or a C-rate")
-    if kind == "Voltage":
-        volts.append(float(step.value))
-    if any(v < 0 for v in volts):
+    if any(v < 0 for v in step_voltages_V(step)):
         raise InputError("--protocol step", raw, "voltages >= 0 V: below the metal's "
                          "potential it would plate on the electrode, which the models do "
                          "not have")
@@ -376,10 +379,7 @@ def check_voltages_reachable(parsed: Sequence[pybamm.step.BaseStep], shown: Sequ
     """
     lo, hi = window_V[0] - EXPERIMENT_EVENT_MARGIN_V, window_V[1] + EXPERIMENT_EVENT_MARGIN_V
     for raw, step in zip(shown, parsed, strict=True):
-        volts = voltage_cutoffs_V(step)
-        if type(step).__name__ == "Voltage":
-            volts.append(float(step.value))
-        for v in volts:
+        for v in step_voltages_V(step):
             if not lo < v < hi:
                 raise InputError(
                     "--protocol step", raw,

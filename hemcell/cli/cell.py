@@ -85,8 +85,8 @@ def run(
     summary = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     _echo_cathode_ion(summary, ion)
     _echo_absolute_currents(protocol, summary)
-    dis = ", ".join(f"{q:.1f}" for q in summary["discharge_capacity_mAh_per_g"])
-    cha = ", ".join(f"{q:.1f}" for q in summary["charge_capacity_mAh_per_g"])
+    dis = _numbers(summary["discharge_capacity_mAh_per_g"]) or ""
+    cha = _numbers(summary["charge_capacity_mAh_per_g"]) or ""
     # per gram of the working electrode's active material: the anode's in a HEM full cell
     per = {"full": " of anode", "cathode_half": " of cathode",
            "hard_carbon_full": " of cathode"}.get(summary.get("cell"), "")

@@ -28,6 +28,7 @@ from hemcell.cell.capacity import (
 )
 from hemcell.cell.compiled import compile_plan
 from hemcell.cell.electrolytes import (
+    DEPLETION_EVENT,
     add_depletion_event,
     measured_range_report,
     separator_resistance_ohm,
@@ -490,7 +491,7 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
         until 6 V", ended at the set's 3 V cut-off)."""
         from hemcell.runinfo import report_warnings
 
-        depleted = "Zero electrolyte concentration" in str(logs["termination"])
+        depleted = DEPLETION_EVENT in str(logs["termination"])
         report_warnings([f"'{logs['termination']}' ended step {logs['step number'][0]} of "
                          f"cycle {logs['cycle number'][0]} "
                          f"('{logs['step operating conditions']}') before its own cut-off "
