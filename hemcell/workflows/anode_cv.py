@@ -273,6 +273,19 @@ def start_offset_V(rate_V_per_s: float) -> float:
                max(START_OFFSET_MIN_V, float(rate_V_per_s) * START_OFFSET_TIME_S))
 
 
+def drive_with_end_hold(t: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """The drive's (t, V) table with its last voltage held for as long again after its end.
+
+    The step still ends at ``t[-1]`` (its duration), but IDA steps past the end of the
+    step and interpolates back, and PyBaMM's interpolant extrapolates the drive linearly:
+    past a fast sweep's last vertex the voltage kept rising at the scan rate, and at
+    2e5 mV s⁻¹ (``hem_half_cell_sp``, rock-salt HEO) the solver failed at t = 30 ms of a
+    25 ms sweep. Held, the drive inside the step is unchanged (1e5 mV s⁻¹ gives the same
+    currents either way) and the rates up to :func:`check_scan_rates_followed`'s bound run.
+    """
+    return np.vstack([np.column_stack([t, V]), [2.0 * t[-1], V[-1]]])
+
+
 # ---------------------------------------------------------------------------- running
 @dataclass
 class CVCurve:
@@ -320,17 +333,65 @@ class CVResult:
     curves: list[CVCurve] = field(default_factory=list)
 
 
-def _rest_potential(rec: Any, pv: Any, inv: Any) -> float:
-    """The model's own cell voltage at zero current at t = 0 (where the sweep starts).
+def _rest_state(rec: Any, pv: Any, inv: Any) -> tuple[float, float]:
+    """The model's own cell voltage at zero current at t = 0 (where the sweep starts) [V]
+    and its electrode's double-layer capacitance there [F].
 
     Solved rather than computed, so that the drive starts exactly at the initial state
-    (a jump of a few mV would give a large double-layer/Butler–Volmer spike)."""
+    (a jump of a few mV would give a large double-layer/Butler–Volmer spike). The
+    capacitance is C_dl a L A: the areal double-layer capacity times the model's own
+    active surface area per volume at t = 0, the electrode thickness and its area."""
+    from hemcell.cell.mechanisms.base import AnodeNames
     from hemcell.workflows.anode import build_simulation
 
     pv0 = pv.copy()
     pv0.update({"Current function [A]": 0.0}, check_already_exists=False)
     sol = build_simulation(rec, pv0, inv).solve([0.0, 1e-3])
-    return float(np.asarray(sol["Voltage [V]"].entries).reshape(-1)[0])
+    a_s = np.asarray(sol[AnodeNames.a_s].entries)
+    a_s_per_m = float(np.mean(a_s.reshape(-1, a_s.shape[-1])[:, 0]))  # t = 0
+    area_m2 = (float(pv["Electrode width [m]"]) * float(pv["Electrode height [m]"])
+               * float(pv["Number of electrodes connected in parallel to make a cell"]))
+    c_F = (float(pv["Anode double-layer capacity [F.m-2]"]) * a_s_per_m
+           * float(pv["Positive electrode thickness [m]"]) * area_m2)
+    return float(np.asarray(sol["Voltage [V]"].entries).reshape(-1)[0]), c_F
+
+
+def check_scan_rates_followed(rates_mV_per_s: Sequence[float], window: tuple[float, float],
+                              separator_resistance_ohm: float, capacitance_F: float,
+                              relaxation_time_s: float) -> None:
+    r"""Refuse scan rates at which the electrode's interface cannot follow the drive.
+
+    The double layer (capacitance :math:`C`, relaxation time :math:`\tau_{dl}`: a
+    resistance :math:`\tau_{dl}/C` in series) charges through at least the separator's
+    electrolyte :math:`R_s` (the faradaic currents in parallel only add current, hence
+    drop): under a sweep at rate v its voltage lags the drive by at least
+    :math:`v\,\tau` with :math:`\tau = R_s C + \tau_{dl}`, the drop of its charging
+    current :math:`C v` across both. When :math:`v\,\tau > V_{high} - V_{low}` the
+    sweep crosses the window before the interface has moved across it: the
+    voltammogram is the cell's RC lag, not the electrode's mechanisms (and the solver
+    fails at the start of the sweep). The bound is :math:`v < (V_{high} - V_{low})/\tau`;
+    the electrode's electrolyte, kinetics and counter electrode add to τ, so a rate
+    below it may still lag by much of the window (``hem_half_cell_sp``, rock-salt HEO:
+    C = 5.9 mF, R_s = 0.56 Ω, τ_dl = 10 ms, so τ = 13.3 ms and the bound 2.25e5 mV s⁻¹;
+    2.2e5 runs, its voltammogram already mostly the lag: 0.25 mAh g⁻¹ pass).
+    """
+    if not (0 < separator_resistance_ohm < np.inf and capacitance_F > 0):
+        return  # no conducting electrolyte or no double layer: no finite RC lag
+    tau_s = separator_resistance_ohm * capacitance_F + relaxation_time_s
+    span_V = window[1] - window[0]
+    max_mV_per_s = span_V / tau_s * 1e3
+    fast = [r for r in rates_mV_per_s if r >= max_mV_per_s]
+    if fast:
+        raise InputError(
+            "--scan-rates", ",".join(f"{r:g}" for r in fast),
+            f"scan rates below {max_mV_per_s:.3g} mV/s: the double layer's charging "
+            f"current C v (C = {capacitance_F:.3g} F) through the separator's electrolyte "
+            f"(R = {separator_resistance_ohm:.3g} Ohm) and its own relaxation "
+            f"({relaxation_time_s:.3g} s) lags the drive by v x {tau_s * 1e3:.3g} ms, more "
+            f"than the {window[0]:g}-{window[1]:g} V window at these rates: the interface "
+            "never follows the sweep",
+            hint="a narrower --window lowers the bound; lower the scan rate, or look at the "
+            "electrode's fast response with `hemcell eis`")
 
 
 def run_cv(
@@ -379,6 +440,7 @@ def run_cv(
     import pybamm
 
     from hemcell.cell.capacity import active_mass_g
+    from hemcell.cell.electrolytes import separator_resistance_ohm
     from hemcell.cell.parameters import pybamm_values
     from hemcell.cell.protocols import check_cycles
     from hemcell.cell.recipes import Recipe, load_recipe
@@ -432,7 +494,9 @@ def run_cv(
         {"Current function [A]": 0.0},
         check_already_exists=False,
     )
-    rest = _rest_potential(rec, pv, inv)
+    rest, c_dl_F = _rest_state(rec, pv, inv)
+    check_scan_rates_followed(rates, (lo, hi), separator_resistance_ohm(pv), c_dl_F,
+                              float(pv["Anode double-layer relaxation time [s]"]))
     res = CVResult(rec, ps, si, rec.mechanisms, (lo, hi), cycles,
                    rest - start_offset_V(min(rates) * 1e-3), mass)
     mechs = [*rec.mechanisms, "double_layer"]
@@ -446,7 +510,7 @@ def run_cv(
     for r in rates:
         v0 = rest - start_offset_V(r * 1e-3)
         t, V, seg = triangle_drive(v0, (lo, hi), r * 1e-3, cycles, points_per_segment)
-        step = pybamm.step.voltage(np.column_stack([t, V]), duration=float(t[-1]))
+        step = pybamm.step.voltage(drive_with_end_hold(t, V), duration=float(t[-1]))
         sim = build_simulation(rec, pv, inv, pybamm.Experiment([step]))
         t0 = time.perf_counter()
         err = None
