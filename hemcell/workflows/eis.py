@@ -898,7 +898,8 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
         setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)
     pv = setup.parameter_values
     pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
-    sim = build_simulation(setup.recipe, pv, setup.inventory)
+    sim = build_simulation(setup.recipe, pv, setup.inventory,
+                           submesh_types=em.FULL_CELL_SUBMESHES)
     em.add_cathode_double_layer(sim.model, ev["cathode_double_layer_capacity"],
                                 ev["cathode_double_layer_relaxation_time"])
     inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
@@ -929,7 +930,8 @@ def full_operating_point(recipe: str, params: str, temperature_K: float | None,
     u = next(v for v in model.y_slices if v.name == em.CATHODE_DOUBLE_LAYER_POTENTIAL)
     u_slice = model.y_slices[u][0]
     if steps:
-        y_run, run = _state_after(setup, steps, y0.size - (u_slice.stop - u_slice.start))
+        y_run, run = _state_after(setup, steps, y0.size - (u_slice.stop - u_slice.start),
+                                  em.FULL_CELL_SUBMESHES)
         _check_charge_passed(run.solution.cycles[0].steps[0], soc_protocol(pv, soc)[1], soc)
         y0 = np.concatenate([y_run[:u_slice.start], y0[u_slice], y_run[u_slice.start:]])
         y0[u_slice] = (model.get_processed_variable("Cathode solid potential [V]").evaluate(
@@ -1099,15 +1101,17 @@ def _check_soc_reached(run: Any, soc: float, theoretical_mAh_per_g: float) -> No
                      "you want")
 
 
-def _state_after(setup: Any, protocol: str, size: int) -> tuple[np.ndarray, Any]:
-    """Final state vector of the protocol run on the same model (ends with a rest), and
-    the run (:class:`hemcell.workflows.anode.CellRun`)."""
+def _state_after(setup: Any, protocol: str, size: int,
+                 submesh_types: Mapping[str, Any] | None = None) -> tuple[np.ndarray, Any]:
+    """Final state vector of the protocol run on the same model and mesh (ends with a
+    rest), and the run (:class:`hemcell.workflows.anode.CellRun`)."""
     from hemcell.workflows.anode import build_simulation, solve_cell
 
     # one PyBaMM model per step: a protocol-wide model (recipe experiment_model: unified)
     # carries its step control as one more unknown, which the impedance model has not
     recipe = replace(setup.recipe, experiment_model="legacy")
-    sim = build_simulation(recipe, setup.parameter_values, setup.inventory, setup.experiment)
+    sim = build_simulation(recipe, setup.parameter_values, setup.inventory, setup.experiment,
+                           submesh_types=submesh_types)
     run = solve_cell(setup, sim)
     if run.error is not None:
         raise run.error
