@@ -51,7 +51,7 @@ inside the set's window (:func:`check_cathode_cell`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache, partial
 from typing import Any
 
@@ -135,6 +135,55 @@ def cathode_set_si(name: str) -> dict[str, Any]:
         raise InputError("cathode", name, "a parameter set of kind cathode "
                          "(parameters/registry/cathode.yaml)")
     return require_values(name, dict(_set(str(name)).si), PARAMETERS, "the full cell")
+
+
+def cathode_set_values(name: str, overrides: Sequence[str], recipe: str
+                       ) -> tuple[dict[str, Any], Any]:
+    """SI values of a cathode set with ``--set`` overrides, for a cell of that set (its
+    cathode half cell, a hard-carbon full cell, its impedance model).
+
+    Parameters
+    ----------
+    name
+        The cathode set (shipped name or path).
+    overrides
+        ``NAME=VALUE UNIT`` entries: the set's values (:data:`PARAMETERS`) and
+        :data:`CELL_PARAMETERS`, ``cathode_volume_change``.
+    recipe
+        The recipe's name, for the refusal of recipe keys.
+
+    Returns
+    -------
+    tuple
+        ``(si, parameter_set)``: the SI values (checked complete without overrides) and
+        the :class:`~hemcell.params.parameter_set.ParameterSet` they came from.
+
+    Raises
+    ------
+    InputError
+        Not a cathode set (named ``--params``), a recipe key or a name the cell does not
+        read (named ``--set``).
+    """
+    from hemcell.params import load_parameter_set
+
+    if not is_cathode_set(name):
+        raise InputError("--params", name, "a cathode parameter set "
+                         "(parameters/registry/cathode.yaml) for a cathode half cell",
+                         hint="the recipe's cell is cathode_half: --params names the cathode")
+    ps = load_parameter_set(name)
+    if overrides:
+        from hemcell.cell.recipes import refuse_recipe_keys
+        from hemcell.params.uses import override_keys, refuse_unread
+
+        read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
+        keys = override_keys(overrides)
+        refuse_recipe_keys(keys, recipe)
+        refuse_unread(keys, sorted(read),
+                      f"a cell of the cathode set {name} (`hemcell cell run`: cathode "
+                      "half cell or hard-carbon full cell)")
+        ps = ps.with_overrides(list(overrides))
+    si = dict(ps.si) if overrides else cathode_set_si(name)
+    return si, ps
 
 
 def require_values(name: str, si: dict[str, Any], uses: tuple[ParameterUse, ...],

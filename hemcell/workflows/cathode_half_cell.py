@@ -38,6 +38,7 @@ import numpy as np
 import pybamm
 
 from hemcell.cell.analysis import cell_capacities
+from hemcell.cell.cathodes import cathode_set_values
 from hemcell.cell.electrolytes import add_depletion_event, separator_resistance_ohm
 from hemcell.cell.recipes import MIN_CELLS, Recipe, load_recipe, mesh_points
 from hemcell.errors import InputError, SimulationError
@@ -79,42 +80,13 @@ class CathodeHalfCellRun:
     couple_charge: list[np.ndarray] | None = None
 
 
-def _values(params: str, overrides: Sequence[str], recipe: str) -> tuple[dict[str, Any], Any]:
-    from hemcell.cell.cathodes import (
-        CELL_PARAMETERS,
-        PARAMETERS,
-        cathode_set_si,
-        is_cathode_set,
-    )
-    from hemcell.params import load_parameter_set
-
-    if not is_cathode_set(params):
-        raise InputError("--params", params, "a cathode parameter set "
-                         "(parameters/registry/cathode.yaml) for a cathode half cell",
-                         hint="the recipe's cell is cathode_half: --params names the cathode")
-    ps = load_parameter_set(params)
-    if overrides:
-        from hemcell.cell.recipes import refuse_recipe_keys
-        from hemcell.params.uses import override_keys, refuse_unread
-
-        read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
-        keys = override_keys(overrides)
-        refuse_recipe_keys(keys, recipe)
-        refuse_unread(keys, sorted(read),
-                      f"a cell of the cathode set {params} (`hemcell cell run`: cathode "
-                      "half cell or hard-carbon full cell)")
-        ps = ps.with_overrides(list(overrides))
-    si = dict(ps.si) if overrides else cathode_set_si(params)
-    return si, ps
-
-
 def check_set_keys(kwargs: dict[str, Any]) -> None:
     """Refuse the ``--set`` keys of a parsed ``cell run`` argument list that the recipe's
     model does not read (the sweep-spec check, before anything runs): a cathode half
     cell's names, else :func:`hemcell.workflows.anode.check_set_keys`."""
     if is_cathode_half_cell(kwargs["recipe"]):
         recipe = kwargs["recipe"]
-        _values(kwargs["params"], kwargs.get("set_") or [],
+        cathode_set_values(kwargs["params"], kwargs.get("set_") or [],
                 recipe.name if isinstance(recipe, Recipe) else str(recipe))
     else:
         from hemcell.workflows.anode import check_set_keys as check_anode_keys
@@ -195,7 +167,7 @@ def run_cell(
     if mechanisms:
         raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
                          "(the mechanisms are the HEM anode's)")
-    si, _ = _values(params, overrides or [], rec.name)
+    si, _ = cathode_set_values(params, overrides or [], rec.name)
     check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
     if rec.cell == CELL:
         from hemcell.cell.electrolytes import half_cell_temperature_warnings
