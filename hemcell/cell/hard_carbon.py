@@ -239,6 +239,113 @@ def couple_model_in_chayambuka2022_cell(name: str, si: Mapping[str, Any]
     return pv
 
 
+#: θ points of each electrode over which :func:`open_circuit_cycle` follows the cell's
+#: open-circuit voltage (numerical: 4000 steps of at most 2.5e-4 in θ, 0.06 mAh g⁻¹ of
+#: the O3 oxide; the crossing is interpolated linearly between two points).
+OPEN_CIRCUIT_POINTS = 4001
+
+
+def _ocp_V(pv: pybamm.ParameterValues, domain: str, sto: np.ndarray) -> np.ndarray:
+    """The electrode's OCP at ``sto`` as the DFN sees it (PyBaMM's ``U``: the set's OCP,
+    its entropic term at the cell temperature and PyBaMM's asymptotes at θ → 0, 1)."""
+    p = pybamm.LithiumIonParameters()
+    electrode = p.n.prim if domain == "negative" else p.p.prim
+    u = electrode.U(pybamm.Vector(np.asarray(sto, dtype=float)),
+                    pybamm.Scalar(float(pv["Initial temperature [K]"])))
+    return np.ravel(pv.process_symbol(u).evaluate())
+
+
+def _crossing(theta: np.ndarray, volts: np.ndarray, limit: float, rising: bool
+              ) -> tuple[float, bool]:
+    """θ where the open-circuit voltage first reaches ``limit`` along ``theta`` (linear
+    between grid points), and whether it did (else the path's last θ)."""
+    hit = volts >= limit if rising else volts <= limit
+    if not hit.any():
+        return float(theta[-1]), False
+    k = int(np.argmax(hit))
+    if k == 0:
+        return float(theta[0]), True
+    w = (limit - volts[k - 1]) / (volts[k] - volts[k - 1])
+    return float(theta[k - 1] + w * (theta[k] - theta[k - 1])), True
+
+
+def open_circuit_cycle(pv: pybamm.ParameterValues, si: Mapping[str, Any]) -> dict[str, Any]:
+    """The first charge and discharge of the cell at vanishing current: the two OCPs at
+    the cell's balancing and initial state, no polarisation.
+
+    The cathode gives up what the hard carbon takes, so along the charge
+
+        θ_n = θ_n0 + (θ_p0 − θ_p) c_max,p ε_p L_p / (c_max,n ε_n L_n),
+
+    and the cell's voltage is V(θ_p) = U_p(θ_p) − U_n(θ_n). The charge runs from the
+    initial state until V reaches the upper end of the set's window, the discharge back
+    until V reaches its lower end; a path also ends where either electrode's OCP table
+    ends (the hard carbon's at its measured lowest and highest θ, the cathode's at its
+    wall), and says so. Capacities per gram of cathode, Δθ_p c_max,p F / ρ_p. What the
+    DFN loses against these numbers at a finite current is polarisation (kinetics, solid
+    and electrolyte transport): docs/cathodes.md, "Hard-carbon full cells".
+
+    Returns
+    -------
+    dict
+        ``open_circuit_charge_mAh_per_g``, ``open_circuit_discharge_mAh_per_g``, the mean
+        open-circuit discharge voltage, the stoichiometries at the ends, and the end of
+        each path (``"cut-off"`` or the table that ended it).
+    """
+    tables = chayambuka2022_tables()
+    n_lo = float(np.min(tables.U_n_data[1][0]))
+    n_hi = float(np.max(tables.U_n_data[1][0]))
+    from hemcell.cell.cathodes import ocp_table_with_walls
+
+    p_table = ocp_table_with_walls(si)[0]
+    p_lo, p_hi = float(p_table[0]), float(p_table[-1])
+    c_p = float(pv["Maximum concentration in positive electrode [mol.m-3]"])
+    c_n = float(pv["Maximum concentration in negative electrode [mol.m-3]"])
+    ratio = (c_p * float(pv["Positive electrode active material volume fraction"])
+             * float(pv["Positive electrode thickness [m]"])) / (
+        c_n * float(pv["Negative electrode active material volume fraction"])
+        * float(pv["Negative electrode thickness [m]"]))
+    thp0 = float(pv["Initial concentration in positive electrode [mol.m-3]"]) / c_p
+    thn0 = float(pv["Initial concentration in negative electrode [mol.m-3]"]) / c_n
+    v_lo = float(si["cathode_lower_cutoff_potential"])
+    v_hi = float(si["cathode_upper_cutoff_potential"])
+
+    def volts(thp: np.ndarray, thn: np.ndarray) -> np.ndarray:
+        return _ocp_V(pv, "positive", thp) - _ocp_V(pv, "negative", thn)
+
+    # charge: θ_p falls until the cathode's wall or the hard carbon's table top
+    end = max(p_lo, thp0 - (n_hi - thn0) / ratio)
+    thp = np.linspace(thp0, end, OPEN_CIRCUIT_POINTS)
+    thp_ch, hit_ch = _crossing(thp, volts(thp, thn0 + (thp0 - thp) * ratio), v_hi, True)
+    thn_ch = thn0 + (thp0 - thp_ch) * ratio
+    # discharge: θ_p rises until the cathode's wall or the hard carbon's table bottom
+    end = min(p_hi, thp_ch + (thn_ch - n_lo) / ratio)
+    thp = np.linspace(thp_ch, end, OPEN_CIRCUIT_POINTS)
+    v_dis = volts(thp, thn_ch - (thp - thp_ch) * ratio)
+    thp_dis, hit_dis = _crossing(thp, v_dis, v_lo, False)
+    thn_dis = thn_ch - (thp_dis - thp_ch) * ratio
+    kept = thp <= thp_dis
+    mean_v = (float(np.trapezoid(v_dis[kept], thp[kept]) / (thp[kept][-1] - thp_ch))
+              if kept.sum() > 1 else float(v_dis[0]))
+    per_theta = (c_p * FARADAY_C_PER_MOL / float(si["cathode_active_material_density"])
+                 / 3600.0)  # C kg⁻¹ → mAh g⁻¹
+    return {
+        "open_circuit_definition": "first charge from the initial state to the window's "
+                                   "upper end and discharge to its lower end at vanishing "
+                                   "current (both OCPs at this balancing, no polarisation)",
+        "open_circuit_window_V": [v_lo, v_hi],
+        "open_circuit_charge_mAh_per_g": (thp0 - thp_ch) * per_theta,
+        "open_circuit_discharge_mAh_per_g": (thp_dis - thp_ch) * per_theta,
+        "open_circuit_mean_discharge_voltage_V": mean_v,
+        "open_circuit_cathode_stoichiometry": [thp0, thp_ch, thp_dis],
+        "open_circuit_negative_stoichiometry": [thn0, thn_ch, thn_dis],
+        "open_circuit_ends": ["cut-off" if hit_ch else "a table end (cathode wall or "
+                              "hard carbon full)",
+                              "cut-off" if hit_dis else "a table end (cathode wall or "
+                              "hard carbon empty)"],
+    }
+
+
 def describe(pv: pybamm.ParameterValues, si: Mapping[str, Any], n_p_ratio: float
              ) -> dict[str, Any]:
     """The hard-carbon electrode and its balancing, for ``summary.json``."""
@@ -256,4 +363,5 @@ def describe(pv: pybamm.ParameterValues, si: Mapping[str, Any], n_p_ratio: float
         "negative_initial_stoichiometry": float(
             pv["Initial concentration in negative electrode [mol.m-3]"]
             / pv["Maximum concentration in negative electrode [mol.m-3]"]),
+        **open_circuit_cycle(pv, si),
     }
