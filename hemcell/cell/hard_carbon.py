@@ -82,6 +82,20 @@ def active_material_density_kg_per_m3() -> float:
                  f"{DATA_FILE.name}: active_material_density")
 
 
+def temperature_warnings(temperature_K: float) -> list[str]:
+    """The warning of a hard-carbon cell away from 298.15 K: Chayambuka2022's k(c) and
+    D_s(c) of the hard carbon are tables of his isothermal cell with no activation energy
+    (none is sourced), so only the cathode's exchange current and diffusivity follow T."""
+    from hemcell.cell.electrolytes import TABLE_TEMPERATURE_K, TABLE_TEMPERATURE_TOLERANCE_K
+
+    if abs(temperature_K - TABLE_TEMPERATURE_K) <= TABLE_TEMPERATURE_TOLERANCE_K:
+        return []
+    return [f"the hard carbon's rate constant k(c) and diffusivity D_s(c) ({PYBAMM_SET}) are "
+            f"tables at {TABLE_TEMPERATURE_K:g} K with no temperature dependence: at "
+            f"{temperature_K:g} K only the cathode's exchange current and diffusivity "
+            "follow temperature"]
+
+
 def chayambuka2022() -> pybamm.ParameterValues:
     """PyBaMM's ``Chayambuka2022`` values (hard carbon | NVPF, 1 M NaPF₆ EC:PC)."""
     return pybamm.ParameterValues(PYBAMM_SET)

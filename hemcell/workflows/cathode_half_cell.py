@@ -178,12 +178,13 @@ def run_cell(
                                                        float(pv["Ambient temperature [K]"])))
     else:
         from hemcell.cell.electrolytes import electrolyte_table_warnings
-        from hemcell.cell.hard_carbon import full_cell_values
+        from hemcell.cell.hard_carbon import full_cell_values, temperature_warnings
         from hemcell.runinfo import report_warnings
 
         pv = full_cell_values(params, si, rec.n_p_ratio)
-        report_warnings(electrolyte_table_warnings(cathode_carrier(si),
-                                                   float(pv["Ambient temperature [K]"])))
+        cell_K = float(pv["Ambient temperature [K]"])
+        report_warnings(electrolyte_table_warnings(cathode_carrier(si), cell_K)
+                        + temperature_warnings(cell_K))
     mass = cathode_mass_g(si, pv)
     nominal = float(pv["Nominal cell capacity [A.h]"])
     sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
