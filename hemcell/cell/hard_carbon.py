@@ -259,9 +259,10 @@ def couple_model_in_chayambuka2022_cell(name: str, si: Mapping[str, Any]
 OPEN_CIRCUIT_POINTS = 4001
 
 
-def _ocp_V(pv: pybamm.ParameterValues, domain: str, sto: np.ndarray) -> np.ndarray:
-    """The electrode's OCP at ``sto`` as the DFN sees it (PyBaMM's ``U``: the set's OCP,
-    its entropic term at the cell temperature and PyBaMM's asymptotes at θ → 0, 1)."""
+def electrode_ocp_V(pv: pybamm.ParameterValues, domain: str, sto: np.ndarray) -> np.ndarray:
+    """OCP [V] of the ``"negative"`` or ``"positive"`` electrode at stoichiometries ``sto``
+    as the DFN sees it (PyBaMM's ``U``: the set's OCP, its entropic term at the cell's
+    initial temperature and PyBaMM's asymptotes at θ → 0, 1)."""
     p = pybamm.LithiumIonParameters()
     electrode = p.n.prim if domain == "negative" else p.p.prim
     u = electrode.U(pybamm.Vector(np.asarray(sto, dtype=float)),
@@ -325,7 +326,7 @@ def open_circuit_cycle(pv: pybamm.ParameterValues, si: Mapping[str, Any]) -> dic
     v_hi = float(si["cathode_upper_cutoff_potential"])
 
     def volts(thp: np.ndarray, thn: np.ndarray) -> np.ndarray:
-        return _ocp_V(pv, "positive", thp) - _ocp_V(pv, "negative", thn)
+        return electrode_ocp_V(pv, "positive", thp) - electrode_ocp_V(pv, "negative", thn)
 
     # charge: θ_p falls until the cathode's wall or the hard carbon's table top
     end = max(p_lo, thp0 - (n_hi - thn0) / ratio)

@@ -18,7 +18,7 @@ pybamm = pytest.importorskip("pybamm")
 
 from hemcell.cell.cathodes import cathode_mass_g, cathode_set_si  # noqa: E402
 from hemcell.cell.hard_carbon import (  # noqa: E402
-    _ocp_V,
+    electrode_ocp_V,
     full_cell_values,
     negative_capacity_C_per_m2,
     open_circuit_cycle,
@@ -73,7 +73,8 @@ def test_open_circuit_cycle_ends_on_the_cut_offs_with_sodium_kept(name):
     oc = open_circuit_cycle(pv, si)
     assert oc["open_circuit_ends"] == ["cut-off", "cut-off"]
     thp, thn = oc["open_circuit_cathode_stoichiometry"], oc["open_circuit_negative_stoichiometry"]
-    volts = _ocp_V(pv, "positive", np.array(thp)) - _ocp_V(pv, "negative", np.array(thn))
+    volts = (electrode_ocp_V(pv, "positive", np.array(thp))
+             - electrode_ocp_V(pv, "negative", np.array(thn)))
     assert volts[1] == pytest.approx(si["cathode_upper_cutoff_potential"], abs=1e-3)
     assert volts[2] == pytest.approx(si["cathode_lower_cutoff_potential"], abs=1e-3)
     area = float(pv["Electrode height [m]"] * pv["Electrode width [m]"])
