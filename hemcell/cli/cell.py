@@ -93,6 +93,7 @@ def run(
     typer.echo(f"discharge capacity [mAh/g{per}]: {dis}")
     typer.echo(f"charge capacity    [mAh/g{per}]: {cha}")
     _echo_other_electrode(summary, per)
+    _echo_open_circuit(summary)
     typer.echo(f"charge balance error: {summary['charge_balance_relative_error']:.2e}")
     figures = "" if no_plots else ", voltage_profile.png, mechanism_contributions.png, dqdv.png"
     if summary.get("cell") in ("cathode_half", "hard_carbon_full"):
@@ -124,6 +125,18 @@ def _echo_other_electrode(summary: dict, per: str) -> None:
         text = _numbers(summary.get(key, []))
         if text is not None:
             typer.echo(f"discharge energy [Wh/kg of {label}]: {text}")
+
+
+def _echo_open_circuit(summary: dict) -> None:
+    """A hard-carbon full cell's first cycle at vanishing current over the set's window
+    (summary ``hard_carbon.open_circuit_*``, hemcell.cell.hard_carbon.open_circuit_cycle):
+    what a run over the same window lost against it is polarisation."""
+    hc = summary.get("hard_carbon", {})
+    if "open_circuit_charge_mAh_per_g" in hc:
+        lo, hi = hc["open_circuit_window_V"]
+        typer.echo(f"open-circuit first cycle {lo:g}-{hi:g} V [mAh/g of cathode]: "
+                   f"charge {hc['open_circuit_charge_mAh_per_g']:.1f}, "
+                   f"discharge {hc['open_circuit_discharge_mAh_per_g']:.1f}")
 
 
 def _echo_absolute_currents(protocol: str, summary: dict) -> None:
@@ -227,7 +240,9 @@ def cycle_life(
         ),
     ],
     out: OutOption,
-    cycles: Annotated[int, typer.Option("--cycles", help="Number of cycles after formation.")],
+    cycles: Annotated[int, typer.Option(
+        "--cycles", help="Last cycle, numbered as `cell run` numbers them (cycle 1: the "
+        "formation cycle; at least 2).")],
     report: Annotated[
         str, typer.Option("--report-cycles", help="Cycles to report in summary.json.")
     ] = "",

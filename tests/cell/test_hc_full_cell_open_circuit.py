@@ -138,3 +138,19 @@ def test_a_hard_carbon_cell_away_from_298_k_says_the_hard_carbon_does_not_follow
     assert "at 318.15 K only the cathode's exchange current and diffusivity follow" in err
     run_cell("hc_full_cell_na_o3", O3, step)
     assert "hard carbon" not in capsys.readouterr().err
+
+
+def test_cell_run_prints_the_open_circuit_cycle(tmp_path, capsys):
+    """``cell run`` on a hard-carbon full cell prints the open-circuit first cycle beside
+    the run's capacities (the reference its polarisation is measured against)."""
+    import json
+
+    from hemcell.cli.main import main
+
+    out = tmp_path / "o3"
+    assert main(["cell", "run", "hc_full_cell_na_o3", "--params", O3, "--protocol",
+                 "Charge at C/10 for 60 seconds", "--out", str(out), "--no-plots"]) == 0
+    hc = json.loads((out / "summary.json").read_text())["hard_carbon"]
+    assert ("open-circuit first cycle 2-4.1 V [mAh/g of cathode]: charge "
+            f"{hc['open_circuit_charge_mAh_per_g']:.1f}, discharge "
+            f"{hc['open_circuit_discharge_mAh_per_g']:.1f}") in capsys.readouterr().out
