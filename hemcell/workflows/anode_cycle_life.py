@@ -8,6 +8,13 @@ jumps. This workflow
 evaluates a cycle at a given φ with the full model: two cycles of the recipe (e.g.
 ``hem_half_cell_sp``) with ε_s = φ ε_s,0, of which the second (the cycling state: the first
 carries the formation losses) gives the capacity, the CE and the strain amplitude Δε_v.
+The evaluations share one built model, re-solved with φ as a PyBaMM input
+(:class:`CycleModels`).
+
+Cycles are numbered as ``hemcell cell run --cycles`` and a cycler number them: cycle 1 is
+the fresh electrode's formation cycle (:data:`FORMATION_CYCLE`), reported from the first
+evaluation (φ = 1, the same two cycles as ``cell run --cycles 2``); the loss law starts at
+cycle 2 (:data:`LAW_START_CYCLE`), the reference of the retention.
 Currents given per gram keep referring to the *initial* active mass (the tester's
 setting): the remaining material sees m₀/m times the nominal specific current
 (:func:`hemcell.cell.protocols.scale_per_gram`). Capacities are reported per gram of
@@ -70,6 +77,81 @@ class CycleLife:
     si: dict[str, Any] = field(default_factory=dict)
 
 
+#: Cycle numbers are the cell's, as ``hemcell cell run --cycles`` and a cycler count them:
+#: cycle 1 is the fresh electrode's first (formation) cycle. The first evaluation (φ = 1)
+#: runs cycles 1 and 2 exactly as ``cell run --cycles 2`` does and reports both; the loss
+#: law starts at :data:`LAW_START_CYCLE`, the second cycle every evaluation reads.
+FORMATION_CYCLE = 1
+#: The first cycle of the cycling state (the one after formation): the loss law's start
+#: (φ = 1) and the reference of ``retention_at_cycle`` (Q_N / Q_2; the formation cycle's
+#: charge capacity holds the first lithiation's irreversible losses: 400.7 against
+#: 420.7 mAh/g for the HEO at 1 A/g).
+LAW_START_CYCLE = FORMATION_CYCLE + 1
+
+
+class CycleModels:
+    """Built models the evaluations of cycle-life runs share, re-solved with inputs.
+
+    Every evaluation is ``cell run --cycles 2`` of the recipe at another active fraction φ
+    (and gel-film capacity, and in a fit other fitted values): numbers only, so one built
+    model per :class:`~hemcell.workflows.anode_sweep.Structure` serves them all, with
+    every PyBaMM value that differs from the first evaluation's as a
+    ``pybamm.InputParameter`` and the step currents as inputs, as the ``cell run`` sweep's
+    fast path does (:func:`~hemcell.workflows.anode_sweep.shared_simulation`,
+    :func:`~hemcell.workflows.anode.solve_cell`: the same solve and checks as ``cell
+    run``). A value found to differ later makes the inputs grow and builds the model once
+    more; a value that changes the structure (the temperature, a mesh) gets a model of
+    its own.
+
+    Parameters
+    ----------
+    expected_solves
+        Solves each model will serve (whether its residual pays to compile,
+        :func:`hemcell.cell.compiled.pays_to_compile`).
+    """
+
+    #: Structures remembered (their first evaluation and inputs): a fit at a few
+    #: temperatures needs one each.
+    KEPT = 8
+
+    def __init__(self, expected_solves: int = 1) -> None:
+        self.expected_solves = expected_solves
+        self._bases: dict[Any, tuple[Any, tuple[str, ...]]] = {}
+
+    def run(self, setup: Any, probes: Sequence[Any] = ()) -> Any:
+        """``setup`` (:func:`hemcell.workflows.anode.prepare_cell`) solved on its shared
+        model: a :class:`hemcell.workflows.anode.CellRun`. The values in which ``probes``
+        (setups of later evaluations) differ are inputs from the start."""
+        from hemcell.workflows.anode import solve_cell
+        from hemcell.workflows.anode_sweep import (
+            _number,
+            differing_parameters,
+            input_protocol,
+            shared_simulation,
+            structure_of,
+        )
+
+        structure = structure_of(setup)
+        base, inputs = self._bases.pop(structure, (setup, ()))
+        new = set(differing_parameters([base, setup, *probes])) - set(inputs)
+        inputs = tuple(sorted({*inputs, *new}))
+        while len(self._bases) >= self.KEPT:
+            self._bases.pop(next(iter(self._bases)))
+        self._bases[structure] = (base, inputs)
+        sim = shared_simulation(base, inputs, self.expected_solves)
+        sim.experiment, values = input_protocol(setup)
+        values.update({n: _number(setup.parameter_values[n]) for n in inputs})
+        return solve_cell(setup, sim, values)
+
+
+#: An active fraction the first evaluation prepares (not solves) beside its own: the
+#: values that move with φ are the shared model's inputs from the start (otherwise the
+#: second evaluation builds the model again). Any φ < 1 does.
+PROBE_ACTIVE_FRACTION = 0.5
+#: The models of this process's cycle-life runs (a fit runs many with other values).
+_MODELS = CycleModels()
+
+
 def _evaluate_cycle(
     recipe: str,
     params: str,
@@ -78,37 +160,48 @@ def _evaluate_cycle(
     ion: str | None,
     eps0: float,
     phi: float,
-) -> dict[str, float]:
-    """Two cycles of the full model at φ; the second one's capacity (per initial gram),
-    CE and particle strain amplitude."""
+    models: CycleModels | None = None,
+    probe_phi: float | None = None,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Two cycles of the full model at φ (the formation cycle and the cycling state):
+    each one's capacity (per initial gram), CE and particle strain amplitude.
+    ``probe_phi``: a later evaluation's φ, whose values become the shared model's inputs."""
     from hemcell.cell.protocols import scale_per_gram
-    from hemcell.workflows.anode import run_cell, summarize
+    from hemcell.workflows.anode import prepare_cell, summarize
 
-    run = run_cell(
-        recipe,
-        params,
-        scale_per_gram(protocol, 1.0 / phi),
-        overrides=replace_overrides(
-            overrides, f"anode_active_material_volume_fraction={eps0 * phi:.12g}"),
-        cycles=2,
-        ion=ion,
-    )
+    def setup(phi: float) -> Any:
+        return prepare_cell(
+            recipe,
+            params,
+            scale_per_gram(protocol, 1.0 / phi),
+            overrides=replace_overrides(
+                overrides, f"anode_active_material_volume_fraction={eps0 * phi:.12g}"),
+            cycles=2,
+            ion=ion,
+        )
+
+    probes = [] if probe_phi is None else [setup(probe_phi)]
+    run = (models or _MODELS).run(setup(phi), probes)
     if run.error is not None:
         raise run.error
-    s, _, cycles = summarize(run)
-    strain = np.concatenate([st.data["particle_volumetric_strain"] for st in cycles[1]])
-    film = s["capacity_by_mechanism_delithiation_mAh_per_g"][1].get("gel_sei", 0.0)
-    film_formed = s["capacity_by_mechanism_mAh_per_g"][1].get("gel_sei", 0.0)
-    return {
-        "film_capacity": float(film) * phi,
-        "film_discharge_capacity": float(film_formed) * phi,
-        "charge_balance_relative_error": float(s["charge_balance_relative_error"]),
-        "charge_capacity": float(s["charge_capacity_mAh_per_g"][1]) * phi,
-        "discharge_capacity": float(s["discharge_capacity_mAh_per_g"][1]) * phi,
-        "coulombic_efficiency": float(s["coulombic_efficiency"][1]),
-        "strain_amplitude": float(strain.max() - strain.min()),
-        "solve_time_s": float(s["solve_time_s"]),
-    }
+    s, _, cycles = summarize(run, timeseries=False)
+
+    def cycle(k: int) -> dict[str, float]:
+        strain = np.concatenate([st.data["particle_volumetric_strain"] for st in cycles[k]])
+        return {
+            "film_capacity": float(
+                s["capacity_by_mechanism_delithiation_mAh_per_g"][k].get("gel_sei", 0.0)) * phi,
+            "film_discharge_capacity": float(
+                s["capacity_by_mechanism_mAh_per_g"][k].get("gel_sei", 0.0)) * phi,
+            "charge_balance_relative_error": float(s["charge_balance_relative_error"]),
+            "charge_capacity": float(s["charge_capacity_mAh_per_g"][k]) * phi,
+            "discharge_capacity": float(s["discharge_capacity_mAh_per_g"][k]) * phi,
+            "coulombic_efficiency": float(s["coulombic_efficiency"][k]),
+            "strain_amplitude": float(strain.max() - strain.min()),
+            "solve_time_s": float(s["solve_time_s"]),
+        }
+
+    return cycle(0), cycle(1)
 
 
 def _check_one_cycle(protocol: str) -> None:
@@ -136,6 +229,7 @@ def run_cycle_life(
     ion: str | None = None,
     tol: float = 0.02,
     progress: Callable[[str], None] | None = None,
+    models: CycleModels | None = None,
 ) -> CycleLife:
     """Capacity over ``n_cycles`` cycles of ``protocol`` with loss of active material (the
     set's law, :func:`hemcell.cell.active_material_loss.damage_law`).
@@ -145,11 +239,15 @@ def run_cycle_life(
     recipe, params, protocol, overrides, ion
         As :func:`hemcell.workflows.anode.run_cell`; the protocol is one cycle.
     n_cycles
-        Number of cycles (after the formation cycle).
+        The last cycle, numbered as ``cell run`` numbers them (:data:`FORMATION_CYCLE`
+        is cycle 1): at least :data:`LAW_START_CYCLE`.
     tol
         Largest change of the active fraction per jump (accuracy vs cost).
     progress
         Called with one line per evaluation.
+    models
+        The built models the evaluations share (:class:`CycleModels`; ``None``: this
+        process's).
 
     Returns
     -------
@@ -160,6 +258,13 @@ def run_cycle_life(
     from hemcell.workflows.anode import resolve_model
 
     _check_one_cycle(protocol)
+    if isinstance(n_cycles, bool) or not isinstance(n_cycles, int) \
+            or n_cycles < LAW_START_CYCLE:
+        raise InputError("--cycles", n_cycles, f"a whole number >= {LAW_START_CYCLE}: the "
+                         "last cycle, counted as `cell run` counts them (cycle "
+                         f"{FORMATION_CYCLE} is the formation cycle, the loss law starts at "
+                         f"cycle {LAW_START_CYCLE})",
+                         hint="for the formation cycle alone use `hemcell cell run`")
     lam_keys = [u.key for u in PARAMETERS]
     growth_keys = [u.key for u in GROWTH_PARAMETERS]
     _, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,
@@ -189,11 +294,15 @@ def run_cycle_life(
     def evaluate(phi: float) -> dict[str, float]:
         grown = ([f"gel_sei_areal_capacity={si['gel_sei_areal_capacity'] * film['ratio']:.12g}"
                   " C/m**2"] if grows else [])
-        r = _evaluate_cycle(
+        first, r = _evaluate_cycle(
             recipe, params, protocol, replace_overrides(overrides, *grown), ion,
-            res.initial_active_fraction, phi
+            res.initial_active_fraction, phi, models,
+            probe_phi=None if res.cycles else PROBE_ACTIVE_FRACTION,
         )
         r["film_area_ratio"] = film["ratio"]
+        if not res.cycles:  # the fresh electrode's formation cycle, as `cell run`'s cycle 1
+            _record(res, FORMATION_CYCLE, phi, {**first, "film_area_ratio": film["ratio"],
+                                                "lam_state": law.start()})
         if progress:
             progress(
                 f"active fraction {phi:.4f}: charge capacity {r['charge_capacity']:.1f} mAh/g "
@@ -207,12 +316,13 @@ def run_cycle_life(
             si["gel_sei_milling_cycle_constant"])
 
     try:
+        # the law counts from its start (its cycle 1 is the cell's LAW_START_CYCLE)
         integrate_damage(
             evaluate,
-            n_cycles,
+            n_cycles - LAW_START_CYCLE + 1,
             law,
             tol,
-            on_step=lambda n, phi, r: _record(res, n, phi, r),
+            on_step=lambda n, phi, r: _record(res, n + LAW_START_CYCLE - 1, phi, r),
             on_jump=advance_film if grows else None,
         )
     except SimulationError as exc:
@@ -281,8 +391,10 @@ def at_cycle(res: CycleLife, values: Sequence[float], n: int,
 def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> dict[str, Any]:
     """The summary.json of a cycle-life run.
 
-    ``retention_at_cycle`` is Q_N / Q_1 (charge capacity per initial gram, cycle 1 = the
-    first cycle after formation); ``*_at_cycle`` are keyed by the cycle number as text.
+    Cycles are numbered as ``cell run`` numbers them (cycle 1: the formation cycle,
+    :data:`FORMATION_CYCLE`). ``retention_at_cycle`` is Q_N / Q_2 (charge capacity per
+    initial gram; cycle 2 = :data:`LAW_START_CYCLE`, the first cycle after formation);
+    ``*_at_cycle`` are keyed by the cycle number as text.
     Once the loss law has taken all active material (``active_material_used_up_at_cycle``,
     else null) the capacity and retention are 0 and the Coulombic efficiency (no charge
     passed) is null.
@@ -291,7 +403,7 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
     (strain) is the law's state at each evaluated cycle.
     """
     q = res.charge_capacity_mAh_per_g
-    q1 = q[0] if q else None
+    q1 = at_cycle(res, q, LAW_START_CYCLE, used_up=0.0)
     report = sorted({*report_cycles, res.n_cycles})
     cap = {str(n): at_cycle(res, q, n, used_up=0.0) for n in report}
     out: dict[str, Any] = {
@@ -300,6 +412,7 @@ def summarize_cycle_life(res: CycleLife, report_cycles: Sequence[int] = ()) -> d
         "protocol": res.protocol,
         "carrier_ion": res.carrier_ion,
         "n_cycles": res.n_cycles,
+        "retention_reference_cycle": LAW_START_CYCLE,
         "lam_law": res.lam_law,
         "lam_parameters": dict(res.lam_parameters),
         f"lam_state_{res.lam_state_name}": list(res.lam_state),

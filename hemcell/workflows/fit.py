@@ -79,7 +79,9 @@ SIGNALS = {"cell run": ("voltage_vs_time", "voltage_vs_capacity"),
            "limetal nucleation": ("nucleation_overpotential",),
            "eis symmetric": ("impedance",),
            "eis li-lfp": ("impedance",),
-           "eis anode": ("impedance",)}
+           "eis anode": ("impedance",),
+           "eis cathode": ("impedance",),
+           "eis full": ("impedance",)}
 #: Commands whose models ``hemcell fit`` can drive.
 COMMANDS = tuple(SIGNALS)
 #: SI unit(s) of each signal (of its noise σ): a capacity per cycle is per mass or a
@@ -150,10 +152,15 @@ _MODEL_KEYS = {"cell run": {"command", "recipe", "params", "mechanisms", "set", 
                "eis symmetric": {*_LI, "temperature"},
                "eis li-lfp": {*_LI, "temperature", "soc"},
                "eis anode": {"command", "recipe", "params", "temperature", "soc", "protocol",
-                             "ion", "set"}}
+                             "ion", "set"},
+               "eis cathode": {"command", "recipe", "params", "temperature", "soc", "ion",
+                               "set"},
+               "eis full": {"command", "recipe", "params", "temperature", "soc", "ion", "set"}}
 _MODEL_REQUIRED = {"cell run": ("recipe", "params"),
                    "cell cycle-life": ("recipe", "params", "protocol"),
-                   "eis anode": ("recipe", "params")}
+                   "eis anode": ("recipe", "params"),
+                   "eis cathode": ("recipe", "params"),
+                   "eis full": ("recipe", "params")}
 _DATA_KEYS = {"file", "protocol", "weight", "name", "active_mass", "temperature"}
 #: Commands whose data sets may each give their own ambient ``temperature`` (each is
 #: simulated at it: an activation energy is fitted from data at several temperatures).
@@ -827,6 +834,10 @@ class _Problem:
     #: usual causes of a misfit of it
     data_checks = "active mass, current, units"
     misfit_causes = "a wrong active mass or current, a missing mechanism"
+    #: Data points a fit needs beyond one per fitted parameter (:func:`check_point_count`):
+    #: 1 for measured curves and tables; 0 where the data are published targets that
+    #: calibrate one value each exactly (the ``limetal fit-*`` calibrations).
+    spare_points_least = 1
 
     def _init_common(self, spec: FitSpec) -> None:
         self.spec = spec
@@ -961,6 +972,39 @@ class _Problem:
     def n_points(self) -> int:
         """Number of measured points (residual rows without the priors)."""
         return sum(len(ds.observed) for ds in self.datasets)
+
+    def n_rows(self, ds: Any) -> int:
+        """Rows of the data file data set ``ds`` came from (one point each)."""
+        return len(ds.observed)
+
+
+def check_point_count(problem: _Problem) -> None:
+    """Refuse data with fewer points than the fitted parameters + the adapter's
+    :attr:`~_Problem.spare_points_least` (priors not counted).
+
+    With p parameters, p points are matched exactly whatever the model: the residuals are
+    zero and nothing judges the fit (a one-row ``cycle_life.csv`` fitted one fatigue
+    coefficient "perfectly"); one point more is the least that tests the model. Published
+    single targets (a nucleation overpotential, a retention at cycle 300) are meant to
+    calibrate one value each exactly: there p points suffice.
+
+    Raises
+    ------
+    InputError
+        Naming ``data``: each file's rows, the points in all and the least number.
+    """
+    p, n = len(problem.params), problem.n_points()
+    least = p + problem.spare_points_least
+    if n >= least:
+        return
+    files = ", ".join(f"{ds.spec.file.name}: {problem.n_rows(ds)} row(s)"
+                      for ds in problem.datasets)
+    why = (f"the {p} fitted parameter(s) + 1 (with {p} points or fewer the parameters match "
+           "the data exactly and nothing judges the fit)" if problem.spare_points_least
+           else f"one per fitted parameter ({p}: each published target calibrates one)")
+    raise InputError("data", f"{files} ({n} point(s) in all)", f"at least {least} points in "
+                     f"all: {why}",
+                     hint="add data rows (cycles, C-rates, frequencies) or fit fewer parameters")
 
 
 def use_keyed_compile_cache() -> Path:
@@ -1704,6 +1748,8 @@ class _TableProblem(_Problem):
     y_label = ""
     data_checks = "units"
     misfit_causes = "a wrong unit, a process the model lacks"
+    #: published targets, one per calibrated value (``limetal fit-*``)
+    spare_points_least = 0
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
@@ -1907,6 +1953,8 @@ class _CycleProblem(_Problem):
 
     #: The capacity per cycle the command compares (:func:`_cycle_table`).
     direction = "discharge"
+    #: The cycle a retention is the capacity relative to.
+    retention_reference_cycle = 1
 
     def _cycle_datasets(self, spec: FitSpec) -> None:
         self.datasets = []
@@ -1941,7 +1989,8 @@ class _CycleProblem(_Problem):
         for ds, (quantity, _) in zip(self.datasets, self.kinds, strict=True):
             idx = ds.x_axis.astype(int) - 1
             if self.spec.signal == "capacity_per_cycle":
-                out.append(capacity[idx] / capacity[0] if quantity == "retention"
+                ref = capacity[self.retention_reference_cycle - 1]
+                out.append(capacity[idx] / ref if quantity == "retention"
                            else capacity[idx])
             elif self.spec.signal == "coulombic_efficiency_per_cycle":
                 out.append(ce[idx])
@@ -1960,6 +2009,10 @@ class LiMetalCycleProblem(_CycleProblem):
     values reuses the built cell (its DFN does not read them); any other fitted value
     rebuilds it at every evaluation. Cycles after a dry-out have zero capacity and CE.
     """
+
+    #: a published retention or mean CE at one cycle calibrates one value (``limetal
+    #: fit-fade``, ``fit-shuttle``)
+    spare_points_least = 0
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
@@ -2047,16 +2100,24 @@ class CellCycleLifeProblem(_CycleProblem):
     """``cell cycle-life``: the HEM anode's charge capacity per initial gram (or its
     retention) per cycle, :func:`hemcell.workflows.anode_cycle_life.run_cycle_life`
     (loss of active material by the set's law, cycle jumping) up to the last cycle of the
-    data, linear in N between the evaluated cycles. Model keys: ``recipe``, ``params``,
-    ``protocol`` (one cycle), optional ``set``, ``ion``, ``tol`` (largest change of the
-    active fraction per jump, default 0.02). Rebuilt at every evaluation."""
+    data, linear in N between the evaluated cycles. Cycles are numbered as ``cell run``
+    and a cycler number them (cycle 1: the formation cycle); a retention is Q_N / Q_2
+    (:data:`~hemcell.workflows.anode_cycle_life.LAW_START_CYCLE`). Model keys:
+    ``recipe``, ``params``, ``protocol`` (one cycle), optional ``set``, ``ion``, ``tol``
+    (largest change of the active fraction per jump, default 0.02). The model is built
+    once per temperature and re-solved with the fitted values as PyBaMM inputs
+    (:class:`~hemcell.workflows.anode_cycle_life.CycleModels`)."""
 
     direction = "charge"
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
+        from hemcell.workflows.anode_cycle_life import LAW_START_CYCLE, CycleModels
+
         self._init_common(spec)
         self.base_set_name = str(spec.model["params"])
-        self.rebuild = True
+        #: the built models every evaluation re-solves (one per temperature)
+        self.models = CycleModels(expected_solves=FIT_SOLVES_EXPECTED)
+        self.retention_reference_cycle = LAW_START_CYCLE
         tol = spec.model.get("tol", 0.02)
         if not isinstance(tol, int | float) or not 0 < tol < 1:
             raise InputError("model.tol", tol, "a fraction 0 < tol < 1")
@@ -2064,6 +2125,7 @@ class CellCycleLifeProblem(_CycleProblem):
         if spec.signal != "capacity_per_cycle":  # pragma: no cover - load_spec refuses
             raise InputError("objective.signal", spec.signal, "capacity_per_cycle")
         self._cycle_datasets(spec)
+        self.n_cycles = max(self.n_cycles, LAW_START_CYCLE)  # the run's shortest
         if any(not per_mass and q == "capacity" for q, per_mass in self.kinds):
             raise InputError("data", [d.file.name for d in spec.data],
                              "capacities per gram of active material (mAh/g), absolute ones "
@@ -2094,7 +2156,7 @@ class CellCycleLifeProblem(_CycleProblem):
             try:
                 res = run_cycle_life(m["recipe"], m["params"], m["protocol"], self.n_cycles,
                                      overrides=[*self.overrides(x), *ambient],
-                                     ion=m.get("ion"), tol=self.tol)
+                                     ion=m.get("ion"), tol=self.tol, models=self.models)
             except (SimulationError, pybamm.SolverError):
                 res = None
             if res is None or res.error is not None or not res.cycles:
@@ -2109,7 +2171,8 @@ class CellCycleLifeProblem(_CycleProblem):
 
 
 class ImpedanceProblem(_Problem):
-    """``eis symmetric|li-lfp|anode``: an impedance spectrum (:mod:`hemcell.workflows.eis`).
+    """``eis symmetric|li-lfp|anode|cathode|full``: an impedance spectrum
+    (:mod:`hemcell.workflows.eis`).
 
     Data: ``frequency [Hz], z_real [ohm], z_imag [ohm]`` (Im Z: negative on a capacitive
     arc), rows in any order, or an EC-Lab PEIS file. The residuals are the real and the
@@ -2117,8 +2180,11 @@ class ImpedanceProblem(_Problem):
     computes the model's spectrum at the data's frequencies (the small-signal
     linearisation of ``hemcell eis``; the model is rebuilt, as the command does).
     Model keys: ``anode`` (``symmetric``, ``li-lfp``) or ``recipe``/``params``
-    (``anode``), optional ``temperature`` (``25 degC``), ``soc`` (``li-lfp``,
-    ``anode``), ``protocol`` (``anode``), ``set``. Values of
+    (``anode``, ``cathode``: the cathode set, ``full``: the anode set), optional
+    ``temperature`` (``25 degC``), ``soc`` (``li-lfp``, ``anode``, ``cathode``, ``full``:
+    each as ``hemcell eis`` reads it), ``protocol`` (``anode``), ``ion`` (``anode``,
+    ``cathode``, ``full``), ``set``. The cathode half cell and the full cell are
+    :func:`hemcell.workflows.eis.cell_spectrum`'s. Values of
     :data:`hemcell.workflows.eis.EIS_PARAMETERS` (``film_capacitance``, ...) may be
     fitted besides registry names.
     """
@@ -2131,12 +2197,15 @@ class ImpedanceProblem(_Problem):
 
     def __init__(self, spec: FitSpec, rebuild: bool = False) -> None:
         from hemcell.params.li_sets import li_anode_set_name
+        from hemcell.workflows.eis import RECIPE_CELLS
 
         self._init_common(spec)
         m = spec.model
         self.cell_kind = m["command"].split()[1]
+        #: a recipe with a parameter set (the spectrum's case: the set's name)
+        self.recipe_cell = self.cell_kind in RECIPE_CELLS
         self.rebuild = True
-        if self.cell_kind == "anode":
+        if self.recipe_cell:
             self.base_set_name = str(m["params"])
         else:
             self.anode = str(m["anode"])
@@ -2147,12 +2216,14 @@ class ImpedanceProblem(_Problem):
             "temperatures are fitted one spec each")
         soc = m.get("soc")
         if soc is not None:  # the range is the command's (li-lfp takes 0: LiFePO4)
-            from hemcell.workflows.eis import check_anode_soc
+            from hemcell.workflows.eis import check_anode_soc, check_cell_soc
             from hemcell.workflows.eis_models import check_lfp_soc
 
             if isinstance(soc, bool) or not isinstance(soc, int | float):
                 raise InputError("model.soc", soc, "a state of charge (a number)")
-            (check_anode_soc if self.cell_kind == "anode" else check_lfp_soc)(soc, "model.soc")
+            check = {"anode": check_anode_soc, "li-lfp": check_lfp_soc}.get(self.cell_kind,
+                                                                            check_cell_soc)
+            check(soc, "model.soc")
         self.soc = None if soc is None else float(soc)
         self.datasets = []
         self._rows: list[np.ndarray] = []
@@ -2173,7 +2244,7 @@ class ImpedanceProblem(_Problem):
         anode's parameter set) and its temperature [K] (``model.temperature``, else the
         set's ``ambient_temperature`` with ``model.set``)."""
         m = self.spec.model
-        if self.cell_kind == "anode":
+        if self.recipe_cell:
             from hemcell.params import load_parameter_set
 
             pset = load_parameter_set(str(m["params"]))
@@ -2195,10 +2266,18 @@ class ImpedanceProblem(_Problem):
             s = eis.symmetric_spectrum(self.anode, T, f, rest, extra)
         elif self.cell_kind == "li-lfp":
             s = eis.lfp_spectrum(self.anode, T, f, self.soc, rest)
-        else:
+        elif self.cell_kind == "anode":
             s = eis.anode_spectrum(m["recipe"], m["params"], T, f, self.soc, m.get("protocol"),
                                    rest, extra, ion=m.get("ion"))
+        else:
+            s = eis.cell_spectrum(self.cell_kind, f, recipe=m["recipe"], params=m["params"],
+                                  temperature_K=T, soc=self.soc, overrides=self.overrides(x),
+                                  ion=m.get("ion"))
         return np.asarray(s.impedance_ohm)
+
+    def n_rows(self, ds: Any) -> int:
+        """Frequencies of data set ``ds`` (two points each: Re Z and Im Z)."""
+        return len(ds.observed) // 2
 
     def model_signals(self, x: np.ndarray) -> list[np.ndarray] | None:
         """(Re Z, Im Z) at every data set's rows (None if the model failed)."""
@@ -2315,6 +2394,8 @@ _ADAPTERS: dict[str, type[_Problem]] = {
     "eis symmetric": ImpedanceProblem,
     "eis li-lfp": ImpedanceProblem,
     "eis anode": ImpedanceProblem,
+    "eis cathode": ImpedanceProblem,
+    "eis full": ImpedanceProblem,
 }
 
 
@@ -2591,6 +2672,7 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
     problem.progress = progress
     if progress is not None:
         progress.set_phase("the model at the initial values")
+    check_point_count(problem)
     if spec.sigma is None and problem.n_points() <= len(problem.params):
         raise InputError("objective.noise", "estimate", "a given sigma (noise: {sigma: ...}): "
                          f"{problem.n_points()} point(s) and {len(problem.params)} "

@@ -308,7 +308,8 @@ def test_cycle_life_runs_once_per_temperature(tmp_path, monkeypatch):
     data.write_text("cycle [1],capacity [mAh/g]\n1,800\n3,780\n")
     calls = []
 
-    def fake_run(recipe, params, protocol, n_cycles, overrides=(), ion=None, tol=0.02):
+    def fake_run(recipe, params, protocol, n_cycles, overrides=(), ion=None, tol=0.02,
+                 models=None):
         ambient = [o for o in overrides if o.startswith("ambient_temperature=")]
         calls.append(ambient)
         capacity = 700.0 if ambient else 800.0
