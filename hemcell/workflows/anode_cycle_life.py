@@ -258,13 +258,7 @@ def run_cycle_life(
     from hemcell.workflows.anode import resolve_model
 
     _check_one_cycle(protocol)
-    if isinstance(n_cycles, bool) or not isinstance(n_cycles, int) \
-            or n_cycles < LAW_START_CYCLE:
-        raise InputError("--cycles", n_cycles, f"a whole number >= {LAW_START_CYCLE}: the "
-                         "last cycle, counted as `cell run` counts them (cycle "
-                         f"{FORMATION_CYCLE} is the formation cycle, the loss law starts at "
-                         f"cycle {LAW_START_CYCLE})",
-                         hint="for the formation cycle alone use `hemcell cell run`")
+    check_last_cycle(n_cycles)
     lam_keys = [u.key for u in PARAMETERS]
     growth_keys = [u.key for u in GROWTH_PARAMETERS]
     _, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,
@@ -291,7 +285,7 @@ def run_cycle_life(
     )
     t0 = time.perf_counter()
 
-    def evaluate(phi: float) -> dict[str, float]:
+    def evaluate(phi: float) -> tuple[dict[str, float], dict[str, float]]:
         grown = ([f"gel_sei_areal_capacity={si['gel_sei_areal_capacity'] * film['ratio']:.12g}"
                   " C/m**2"] if grows else [])
         first, r = _evaluate_cycle(
@@ -299,16 +293,13 @@ def run_cycle_life(
             res.initial_active_fraction, phi, models,
             probe_phi=None if res.cycles else PROBE_ACTIVE_FRACTION,
         )
-        r["film_area_ratio"] = film["ratio"]
-        if not res.cycles:  # the fresh electrode's formation cycle, as `cell run`'s cycle 1
-            _record(res, FORMATION_CYCLE, phi, {**first, "film_area_ratio": film["ratio"],
-                                                "lam_state": law.start()})
+        first["film_area_ratio"] = r["film_area_ratio"] = film["ratio"]
         if progress:
             progress(
                 f"active fraction {phi:.4f}: charge capacity {r['charge_capacity']:.1f} mAh/g "
                 f"(per initial gram), strain amplitude {r['strain_amplitude']:.4f}"
             )
-        return r
+        return first, r
 
     def advance_film(n_jump: int) -> None:
         film["ratio"] = advance_milled_area_ratio(
@@ -316,15 +307,7 @@ def run_cycle_life(
             si["gel_sei_milling_cycle_constant"])
 
     try:
-        # the law counts from its start (its cycle 1 is the cell's LAW_START_CYCLE)
-        integrate_damage(
-            evaluate,
-            n_cycles - LAW_START_CYCLE + 1,
-            law,
-            tol,
-            on_step=lambda n, phi, r: _record(res, n + LAW_START_CYCLE - 1, phi, r),
-            on_jump=advance_film if grows else None,
-        )
+        integrate_cell_cycles(evaluate, law, tol, res, on_jump=advance_film if grows else None)
     except SimulationError as exc:
         done = res.cycles[-1] if res.cycles else 0
         res.error = SimulationError(
@@ -334,6 +317,59 @@ def run_cycle_life(
         )
     res.solve_time_s = time.perf_counter() - t0
     return res
+
+
+def check_last_cycle(n_cycles: int) -> None:
+    """Refuse a last cycle (``--cycles``) before :data:`LAW_START_CYCLE`.
+
+    Raises
+    ------
+    InputError
+        Naming ``--cycles`` and the numbering.
+    """
+    if isinstance(n_cycles, bool) or not isinstance(n_cycles, int) \
+            or n_cycles < LAW_START_CYCLE:
+        raise InputError("--cycles", n_cycles, f"a whole number >= {LAW_START_CYCLE}: the "
+                         "last cycle, counted as `cell run` counts them (cycle "
+                         f"{FORMATION_CYCLE} is the formation cycle, the loss law starts at "
+                         f"cycle {LAW_START_CYCLE})",
+                         hint="for the formation cycle alone use `hemcell cell run`")
+
+
+def integrate_cell_cycles(
+    evaluate: Callable[[float], tuple[dict[str, float], dict[str, float]]],
+    law: Any,
+    tol: float,
+    res: CycleLife,
+    on_jump: Callable[[int], None] | None = None,
+) -> None:
+    """:func:`~hemcell.cell.active_material_loss.integrate_damage` up to ``res.n_cycles``
+    in the cell's cycle numbers (the one place that numbers them), recorded in ``res``.
+
+    ``evaluate`` gives the two cycles of an evaluation at φ (the formation cycle, the
+    cycling state). The first evaluation's first cycle is :data:`FORMATION_CYCLE` (1);
+    every evaluation's second cycle is the law's cycle, the law counting from
+    :data:`LAW_START_CYCLE` (2): its cycle k is the cell's k + 1.
+
+    Raises
+    ------
+    InputError
+        ``res.n_cycles`` before :data:`LAW_START_CYCLE` (:func:`check_last_cycle`).
+    SimulationError
+        From ``evaluate`` (the finished cycles are in ``res``).
+    """
+    check_last_cycle(res.n_cycles)
+    offset = LAW_START_CYCLE - 1
+
+    def cycling_state(phi: float) -> dict[str, float]:
+        first, r = evaluate(phi)
+        if not res.cycles:  # the fresh electrode's formation cycle, as `cell run`'s cycle 1
+            _record(res, FORMATION_CYCLE, phi, {**first, "lam_state": law.start()})
+        return r
+
+    integrate_damage(cycling_state, res.n_cycles - offset, law, tol,
+                     on_step=lambda n, phi, r: _record(res, n + offset, phi, r),
+                     on_jump=on_jump)
 
 
 def _record(res: CycleLife, n: int, phi: float, r: dict[str, float]) -> None:

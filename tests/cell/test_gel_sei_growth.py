@@ -53,13 +53,13 @@ def test_jumped_growth_equals_the_closed_form_for_any_jumps(tol):
 
 
 def _capture(monkeypatch) -> list[dict[str, float]]:
-    """Record every full-model evaluation of a cycle-life run."""
+    """Record every full-model evaluation of a cycle-life run (its kept, second cycle)."""
     seen: list[dict[str, float]] = []
     evaluate = anode_cycle_life._evaluate_cycle
 
     def wrapped(*args, **kwargs):
         r = evaluate(*args, **kwargs)
-        seen.append(r)
+        seen.append(r[1])
         return r
 
     monkeypatch.setattr(anode_cycle_life, "_evaluate_cycle", wrapped)
@@ -68,7 +68,7 @@ def _capture(monkeypatch) -> list[dict[str, float]]:
 
 @pytest.fixture(scope="module")
 def spinel_life():
-    """Spinel, cycle 1 and cycle 40 (one jump: no LAM), full model (SP)."""
+    """Spinel, cycles 1-2 and cycle 40 (one jump: no LAM), full model (SP)."""
     mp = pytest.MonkeyPatch()
     seen = _capture(mp)
     try:
@@ -81,20 +81,22 @@ def spinel_life():
 
 
 def test_solver_film_capacity_follows_the_growth_law(spinel_life):
-    """The full model's film capacity at cycle 40 is s_40 times cycle 1's (same φ, same
-    current, same conversion extent: only Γ_g s_N changes)."""
+    """The full model's film capacity at cycle 40 is s_N times cycle 2's (same φ, same
+    current, same conversion extent: only Γ_g s_N changes). The milling law counts N
+    from the first cycle after formation (N = 1 at cycle 2, the cycle Γ_g describes):
+    cycle 40 is N = 39."""
     res, _ = spinel_life
     si = res.si
-    s40 = milled_area_ratio(N_LAST, si["gel_sei_milled_area_ratio_limit"],
+    s40 = milled_area_ratio(N_LAST - 1, si["gel_sei_milled_area_ratio_limit"],
                             si["gel_sei_milling_cycle_constant"])
-    assert res.cycles == [1, N_LAST]
-    assert res.film_area_ratio == pytest.approx([1.0, s40], rel=1e-12)
-    q1, q40 = res.film_capacity_mAh_per_g
-    assert q1 > 150  # the spinel's film (~204 mAh/g at cycle 1)
-    assert q40 / q1 == pytest.approx(s40, rel=1e-3)
+    assert res.cycles == [1, 2, N_LAST]
+    assert res.film_area_ratio == pytest.approx([1.0, 1.0, s40], rel=1e-12)
+    _, q2, q40 = res.film_capacity_mAh_per_g
+    assert q2 > 150  # the spinel's film (~204 mAh/g at cycle 2)
+    assert q40 / q2 == pytest.approx(s40, rel=1e-3)
     # the rest of the capacity does not change
-    c1, c40 = res.charge_capacity_mAh_per_g
-    assert c40 - q40 == pytest.approx(c1 - q1, rel=1e-3)
+    _, c2, c40 = res.charge_capacity_mAh_per_g
+    assert c40 - q40 == pytest.approx(c2 - q2, rel=1e-3)
 
 
 def test_charge_conserved_and_film_reversible_in_every_evaluated_cycle(spinel_life):
@@ -102,7 +104,7 @@ def test_charge_conserved_and_film_reversible_in_every_evaluated_cycle(spinel_li
     first. Formation and decomposition are first order in (q_max − q_g) and q_g, so the
     film's history scales with q_max ∝ s_N: the film's charge/discharge ratio of the kept
     cycle (above 1 by what the formation cycle left undecomposed at 3 V, 0.3–0.4 %) is the
-    same at cycle 1 and 40 up to the small shift of the conversion by the film's share of
+    same at cycle 2 and 40 up to the small shift of the conversion by the film's share of
     the current (measured 8e-4)."""
     _, seen = spinel_life
     assert len(seen) == 2
@@ -117,10 +119,12 @@ def _fake_cycles(monkeypatch) -> list[list[str]]:
     """Replace the full-model evaluation by a stub that records its overrides."""
     calls: list[list[str]] = []
 
-    def fake(recipe, params, protocol, overrides, ion, eps0, phi):
+    def fake(recipe, params, protocol, overrides, ion, eps0, phi, models=None,
+             probe_phi=None):
         calls.append(list(overrides))
-        return {"charge_capacity": 500.0 * phi, "discharge_capacity": 500.0 * phi,
-                "coulombic_efficiency": 1.0, "strain_amplitude": 0.08, "film_capacity": 0.0}
+        cycle = {"charge_capacity": 500.0 * phi, "discharge_capacity": 500.0 * phi,
+                 "coulombic_efficiency": 1.0, "strain_amplitude": 0.08, "film_capacity": 0.0}
+        return cycle, cycle
 
     monkeypatch.setattr(anode_cycle_life, "_evaluate_cycle", fake)
     return calls
@@ -141,12 +145,13 @@ def test_no_film_no_growth(monkeypatch):
 
 
 def test_grown_areal_capacity_passed_to_each_evaluation(monkeypatch):
-    """Spinel: each evaluation runs with Γ_g s_N (the set's 7.79 C/m² at N = 1)."""
+    """Spinel: each evaluation runs with Γ_g s_N (the set's 7.79 C/m² at N = 1, cycle 2;
+    the first evaluation also gives the formation cycle 1)."""
     si = load_si(SPINEL)[0]
     calls = _fake_cycles(monkeypatch)
     res = run_cycle_life("hem_half_cell_sp", SPINEL, CYCLE, 300, tol=0.0005)
-    assert len(res.cycles) > 2
-    for n, c in zip(res.cycles, calls, strict=True):
+    assert len(res.cycles) > 3 and res.cycles[:2] == [1, 2]
+    for n, c in zip([c - 1 for c in res.cycles[1:]], calls, strict=True):
         grown = [o for o in c if o.startswith("gel_sei_areal_capacity=")]
         value = float(grown[-1].split("=")[1].split()[0])
         s_n = milled_area_ratio(n, si["gel_sei_milled_area_ratio_limit"],
