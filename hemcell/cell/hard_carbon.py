@@ -14,13 +14,18 @@ Chayambuka2022 is the Na electrolyte); the positive electrode is the cathode set
 Two things are not Chayambuka's cell, both stated:
 
 - **Balancing.** The hard-carbon thickness is chosen so that its capacity at c_max is
-  ``n_p_ratio`` times the cathode's window capacity,
+  ``n_p_ratio`` times the Na the cathode can give on a charge to its window's top,
 
-      L_n = n/p · c_max,p (θ_dis − θ_ch) ε_p L_p / (c_max,n ε_n),
+      L_n = n/p · c_max,p (max(θ₀, θ_dis) − θ_ch) ε_p L_p / (c_max,n ε_n),
 
   θ_ch, θ_dis the cathode's stoichiometries at the upper and lower ends of its window
-  (:func:`hemcell.cell.cathodes.window_stoichiometries`): the Na the cathode can give on
-  a full charge. n/p is the recipe's (``assumed``: 1.1, a 10 % negative excess that keeps
+  (:func:`hemcell.cell.cathodes.window_stoichiometries`) and θ₀ its initial one: the first
+  charge starts at θ₀, later ones at θ_dis, whichever is fuller gives more
+  (:func:`cathode_charge_capacity_C_per_m2`; for the shipped sets θ_dis ≥ θ₀ and this is
+  the window capacity; a window whose lower end lies above the cathode's initial
+  potential, e.g. ``--set cathode_lower_cutoff_potential=3.2V`` on the O3 oxide, made the
+  hard carbon too thin for the first charge, which filled it to its plating end at open
+  circuit). n/p is the recipe's (``assumed``: 1.1, a 10 % negative excess that keeps
   the hard carbon below its plating end, θ → 1 at 0 V vs Na⁺/Na, when the cathode empties
   over its whole window; no n/p for these couples is sourced).
 - **Initial state.** The cell starts discharged, as the cathode sets are made: the
@@ -141,6 +146,22 @@ def cathode_window_capacity_C_per_m2(si: Mapping[str, Any], pv: pybamm.Parameter
                  * pv["Positive electrode thickness [m]"])
 
 
+def cathode_charge_capacity_C_per_m2(si: Mapping[str, Any], pv: pybamm.ParameterValues
+                                     ) -> float:
+    """The Na the cathode can give on a charge to its window's top [C m⁻²],
+    c_max,p (max(θ₀, θ_dis) − θ_ch) F ε_p L_p: from its initial state on the first charge,
+    from its window's lower end on later ones (the balancing's reference, module
+    docstring)."""
+    from hemcell.cell.cathodes import window_stoichiometries
+
+    th_ch, th_dis = window_stoichiometries(si)
+    c_max = float(pv["Maximum concentration in positive electrode [mol.m-3]"])
+    th0 = float(pv["Initial concentration in positive electrode [mol.m-3]"]) / c_max
+    return float(c_max * (max(th0, th_dis) - th_ch) * FARADAY_C_PER_MOL
+                 * pv["Positive electrode active material volume fraction"]
+                 * pv["Positive electrode thickness [m]"])
+
+
 def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
                      ) -> pybamm.ParameterValues:
     """PyBaMM values of hard carbon ‖ the cathode set ``name`` (module docstring).
@@ -152,7 +173,8 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
     si
         The set's SI values (with ``--set`` overrides applied).
     n_p_ratio
-        Hard-carbon capacity at c_max over the cathode's window capacity.
+        Hard-carbon capacity at c_max over the Na the cathode gives on a charge
+        (:func:`cathode_charge_capacity_C_per_m2`).
 
     Returns
     -------
@@ -196,7 +218,7 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
     pv.update({CATHODE_DENSITY: si["cathode_active_material_density"],
                ANODE_DENSITY: active_material_density_kg_per_m3()},
               check_already_exists=False)
-    scale = n_p_ratio * cathode_window_capacity_C_per_m2(si, pv) / negative_capacity_C_per_m2(pv)
+    scale = n_p_ratio * cathode_charge_capacity_C_per_m2(si, pv) / negative_capacity_C_per_m2(pv)
     c_n_max = pv["Maximum concentration in negative electrode [mol.m-3]"]
     pv.update({
         "Negative electrode thickness [m]": scale * pv["Negative electrode thickness [m]"],
@@ -368,11 +390,13 @@ def describe(pv: pybamm.ParameterValues, si: Mapping[str, Any], n_p_ratio: float
         "negative_electrode": f"hard carbon, PyBaMM {PYBAMM_SET} (Chayambuka et al., "
                               "Electrochim. Acta 404 (2022) 139764)",
         "n_p_ratio": n_p_ratio,
-        "n_p_definition": "hard-carbon capacity at c_max / cathode capacity between its "
-                          "window ends",
+        "n_p_definition": "hard-carbon capacity at c_max / the Na the cathode gives on a "
+                          "charge to its window's top from the fuller of its initial state "
+                          "and its window's lower end",
         "negative_thickness_um": float(pv["Negative electrode thickness [m]"]) * 1e6,
         "negative_capacity_Ah_per_m2": negative_capacity_C_per_m2(pv) / 3600,
         "cathode_window_capacity_Ah_per_m2": cathode_window_capacity_C_per_m2(si, pv) / 3600,
+        "cathode_charge_capacity_Ah_per_m2": cathode_charge_capacity_C_per_m2(si, pv) / 3600,
         "ocp_table_min_stoichiometry": float(np.min(chayambuka2022_tables().U_n_data[1][0])),
         "ocp_table_max_stoichiometry": float(np.max(chayambuka2022_tables().U_n_data[1][0])),
         "negative_initial_stoichiometry": float(

@@ -18,6 +18,8 @@ pybamm = pytest.importorskip("pybamm")
 
 from hemcell.cell.cathodes import cathode_mass_g, cathode_set_si  # noqa: E402
 from hemcell.cell.hard_carbon import (  # noqa: E402
+    cathode_charge_capacity_C_per_m2,
+    cathode_window_capacity_C_per_m2,
     electrode_ocp_V,
     full_cell_values,
     negative_capacity_C_per_m2,
@@ -154,3 +156,34 @@ def test_cell_run_prints_the_open_circuit_cycle(tmp_path, capsys):
     assert ("open-circuit first cycle 2-4.1 V [mAh/g of cathode]: charge "
             f"{hc['open_circuit_charge_mAh_per_g']:.1f}, discharge "
             f"{hc['open_circuit_discharge_mAh_per_g']:.1f}") in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_shipped_sets_balance_on_their_window(name):
+    """For every shipped set the window's discharged end is at least as full as the
+    cathode is made (θ_dis ≥ θ₀), so the Na a charge gives is the window capacity and
+    the hard carbon is n/p times it (1e-12): the recipes' cells are unchanged."""
+    si = cathode_set_si(name)
+    pv = full_cell_values(name, si, 1.1)
+    assert cathode_charge_capacity_C_per_m2(si, pv) == pytest.approx(
+        cathode_window_capacity_C_per_m2(si, pv), rel=1e-12)
+    assert negative_capacity_C_per_m2(pv) == pytest.approx(
+        1.1 * cathode_window_capacity_C_per_m2(si, pv), rel=1e-12)
+
+
+def test_a_window_above_the_initial_potential_keeps_the_hard_carbon_off_its_plating_end():
+    """The O3 oxide with its lower cut-off at 3.2 V: the window's discharged end
+    (θ_dis ≈ 0.88) is emptier than the cathode as made (θ₀ = 0.993), and its first charge
+    gives c_max (θ₀ − θ_ch). Balanced on the window capacity, the hard carbon was filled to
+    the end of its OCP table (0.9958, towards plating) at open circuit before the cell
+    reached 4.1 V; balanced on the first charge it ends the charge at the cut-off, at
+    θ_n = 0.961."""
+    si = {**cathode_set_si(O3), "cathode_lower_cutoff_potential": 3.2}
+    pv = full_cell_values(O3, si, 1.1)
+    charge, window = (cathode_charge_capacity_C_per_m2(si, pv),
+                      cathode_window_capacity_C_per_m2(si, pv))
+    assert charge > 1.15 * window
+    assert negative_capacity_C_per_m2(pv) == pytest.approx(1.1 * charge, rel=1e-12)
+    oc = open_circuit_cycle(pv, si)
+    assert oc["open_circuit_ends"][0] == "cut-off"
+    assert oc["open_circuit_negative_stoichiometry"][1] < 0.97
