@@ -104,6 +104,16 @@ def _coord_attrs(axis: Axis) -> dict[str, str]:
     return attrs
 
 
+def failure_log(out: Path, pid: str) -> str:
+    """Where a failed point's full output is, relative to ``out``: the command's
+    ``runs/<id>/log.txt`` (stdout and stderr of its process), or, when the point had no
+    process of its own (the fast path solves points in the sweep's process, whose stderr
+    holds their warnings), its record ``points/<id>.json`` with the whole error
+    (``failures.json`` shortens it to 1000 characters)."""
+    log = f"runs/{pid}/log.txt"
+    return log if (Path(out) / log).is_file() else f"points/{pid}.json"
+
+
 def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]]]:
     """Read the point files of ``out`` into a dataset; also return the failures.
 
@@ -145,7 +155,7 @@ def collect(spec: SweepSpec, out: Path) -> tuple[xr.Dataset, list[dict[str, Any]
         if rec["status"] != "ok":
             failures.append({"id": p.id, "values": dict(p.values),
                              "error": shorten(str(rec.get("error")), 1000),
-                             "args": list(p.args), "log": f"runs/{p.id}/log.txt"})
+                             "args": list(p.args), "log": failure_log(out, p.id)})
             continue
         summary = rec["summary"] or {}
         for k in keys:
