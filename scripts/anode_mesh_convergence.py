@@ -38,10 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a file: import the checkout's hemcell
     sys.path.insert(0, str(ROOT))
 
-#: Reference mesh (x_s, x_p, r_p).
-REFERENCE = (20, 40, 20)
+#: Reference mesh (x_s, x_p, r_p[, separator_grading]): x_s = 160 uniform, eight times
+#: the recipe's separator cells (the first study's (20, 40, 20) left out the conditions
+#: where the electrolyte ran out; ``--reference`` sets another).
+REFERENCE: tuple = (160, 40, 20)
 #: The grid of the study (docs/anode.md "Electrode mesh").
-X_S = (5, 10, 20)
+X_S = (5, 10, 20, 40, 80, 160)
 X_P = (4, 5, 6, 8, 10, 20, 40)
 R_P = (5, 10, 20)
 #: Tolerances of the rule: relative capacity (a tenth of the ~1 % cell-to-cell spread of
@@ -85,9 +87,11 @@ def ofat_meshes() -> list[tuple[int, int, int]]:
     return sorted(set(meshes), key=meshes.index)
 
 
-def _hem_run(cond: tuple[str, str, str, float], mesh: tuple[int, int, int]) -> dict[str, Any]:
-    """One cycle of ``hem_half_cell_p2d`` at ``cond`` on ``mesh``: capacities, mean
-    voltages, states and solver statistics."""
+def _hem_run(cond: tuple[str, str, str, float], mesh: tuple) -> dict[str, Any]:
+    """One cycle of ``hem_half_cell_p2d`` at ``cond`` on ``mesh`` ((x_s, x_p, r_p) or
+    (x_s, x_p, r_p, separator_grading)): capacities, mean voltages, how it ended, states
+    and solver statistics. A cycle ended by the electrolyte running out has ``completed``
+    false and its ``termination`` names the event; the capacities are those delivered."""
     from dataclasses import replace
 
     from hemcell.workflows.anode import build_simulation, prepare_cell, solve_cell, summarize
@@ -95,14 +99,18 @@ def _hem_run(cond: tuple[str, str, str, float], mesh: tuple[int, int, int]) -> d
     params, ion, rate, temp = cond
     setup = prepare_cell("hem_half_cell_p2d", params, _protocol("hem", rate),
                          overrides=[f"ambient_temperature={temp} K"], ion=ion)
-    rec = replace(setup.recipe, mesh=dict(zip(("x_s", "x_p", "r_p"), mesh, strict=True)))
+    grading = float(mesh[3]) if len(mesh) > 3 else 0.0
+    rec = replace(setup.recipe, mesh=dict(zip(("x_s", "x_p", "r_p"), mesh[:3], strict=True)),
+                  separator_grading=grading)
     setup = replace(setup, recipe=rec)
     sim = build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment)
     run = solve_cell(setup, sim)
     summary, _, _ = summarize(run, timeseries=False)
     sol = run.solution
+    steps = [st for st in sol.cycles[0].steps if type(st).__name__ != "EmptySolution"]
     out = {
         "completed": run.error is None,
+        "termination": f"step {len(steps)}: {steps[-1].termination}" if steps else None,
         "lithiation_mAh_per_g": summary["discharge_capacity_mAh_per_g"][0],
         "delithiation_mAh_per_g": (summary["charge_capacity_mAh_per_g"] or [None])[0],
         "mechanisms_lithiation": summary["capacity_by_mechanism_mAh_per_g"][0],
@@ -202,23 +210,44 @@ def run_jobs(model: str, meshes: list[tuple[int, int, int]], conds: list, out: P
                   f"{'ok' if res['completed'] else 'FAILED'} {res['cpu_s']} s", flush=True)
 
 
+#: The model event of a step ended by the electrolyte running out
+#: (hemcell.cell.electrolytes.DEPLETION_EVENT): a reference run that ends so is kept in
+#: the comparison, and a mesh must end its cycle the same way (same step, same event).
+DEPLETION = "Zero electrolyte concentration cut-off"
+
+
+def _kept(ref: dict[str, Any]) -> bool:
+    """Whether the reference run at a condition counts: it completed the cycle or the
+    electrolyte running out ended it (its capacities up to there are the result)."""
+    return bool(ref.get("completed")) or DEPLETION in str(ref.get("termination"))
+
+
+def _ends_alike(run: dict[str, Any], ref: dict[str, Any]) -> bool:
+    """Criterion (a): the run completes where the reference does, and ends at the same
+    step by the same event where the electrolyte ran out in the reference."""
+    if ref.get("completed"):
+        return bool(run.get("completed"))
+    return run.get("termination") is not None and run["termination"] == ref["termination"]
+
+
 def deviations(run: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
     """The rule's quantities of ``run`` against ``ref`` (same condition)."""
     q_ref = ref["lithiation_mAh_per_g"]
-    d: dict[str, Any] = {"completed": run.get("completed", False)}
+    d: dict[str, Any] = {"completed": _ends_alike(run, ref)}
     if not d["completed"]:
         return d
     d["capacity"] = max(abs(run[k] / ref[k] - 1.0) for k in
-                        ("lithiation_mAh_per_g", "delithiation_mAh_per_g") if ref[k])
+                        ("lithiation_mAh_per_g", "delithiation_mAh_per_g") if ref.get(k))
     mech, own = 0.0, 0.0
     for side in ("mechanisms_lithiation", "mechanisms_delithiation"):
-        for m, v in ref[side].items():
-            diff = abs(run[side][m] - v)
+        for m, v in (ref.get(side) or {}).items():
+            diff = abs((run.get(side) or {}).get(m, 0.0) - v)
             mech = max(mech, diff / q_ref)
             if abs(v) > 1e-3 * q_ref:  # own-capacity error, reported for mechanisms that hold some
                 own = max(own, diff / abs(v))
     d["mechanism"], d["mechanism_own"] = mech, own
-    d["voltage_V"] = max(abs(run[k] - ref[k]) for k in ("mean_discharge_V", "mean_charge_V"))
+    d["voltage_V"] = max([abs(run[k] - ref[k]) for k in ("mean_discharge_V", "mean_charge_V")
+                          if ref.get(k) is not None and run.get(k) is not None] or [0.0])
     d["meets"] = (d["capacity"] <= CAPACITY_RTOL and d["mechanism"] <= MECHANISM_TOL
                   and d["voltage_V"] <= VOLTAGE_TOL_V)
     return d
@@ -235,7 +264,7 @@ def assess(runs: dict[str, dict[str, Any]], model: str, mesh: tuple[int, int, in
         ref, run = runs.get(_key(model, c, REFERENCE)), runs.get(_key(model, c, mesh))
         if ref is None or run is None:
             return None
-        if not ref.get("completed"):
+        if not _kept(ref):
             continue
         worst["compared"] += 1
         d = deviations(run, ref)
@@ -283,7 +312,7 @@ def report(out: Path) -> None:
                          f"{'yes' if a['meets'] else 'no'}: {len(a['outside'])} outside, "
                          f"{len(a['failed'])} not completed, of {a['compared']} | "
                          f"{_cond(a['worst_at'].get('capacity'))} |")
-            print(f"| {m[0]}, {m[1]}, {m[2]} | {b.get('states', '')} | {b.get('steps', '')} | "
+            print(f"| {', '.join(map(str, m))} | {b.get('states', '')} | {b.get('steps', '')} | "
                   + cells)
 
 
@@ -345,20 +374,33 @@ def _cond(c: Any) -> str:
     return f"{c[0].split('_')[0]}/{c[1]} {c[2]} {c[3]:g} K"
 
 
+def _mesh_arg(text: str) -> tuple:
+    """``x_s,x_p,r_p`` or ``x_s,x_p,r_p,separator_grading`` as a mesh tuple."""
+    parts = text.split(",")
+    return (*(int(v) for v in parts[:3]), *(float(v) for v in parts[3:]))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line (module docstring)."""
+    global REFERENCE
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
     r.add_argument("--model", choices=("hem", "dfn"), required=True)
     r.add_argument("--stage", choices=("ofat", "grid", "select"))
     r.add_argument("--mesh", action="append", default=[],
-                   help="x_s,x_p,r_p (repeatable): these meshes at every condition")
+                   help="x_s,x_p,r_p[,separator_grading] (repeatable): these meshes at every "
+                   "condition")
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--jobs", type=int, default=1)
     p = sub.add_parser("report")
     p.add_argument("--out", type=Path, required=True)
+    for a in (r, p):
+        a.add_argument("--reference", help="x_s,x_p,r_p[,separator_grading] of the reference "
+                       f"(default {','.join(map(str, REFERENCE))})")
     args = ap.parse_args(argv)
+    if args.reference:
+        REFERENCE = _mesh_arg(args.reference)
     if args.cmd == "report":
         report(args.out)
         return 0
@@ -371,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         run_jobs(args.model, grid, [bench], args.out, args.jobs)
     elif args.stage == "select":
         print(f"chosen: {select(args.model, args.out, args.jobs)}")
-    meshes = [tuple(int(v) for v in m.split(",")) for m in args.mesh]
+    meshes = [_mesh_arg(m) for m in args.mesh]
     if meshes:
         run_jobs(args.model, [REFERENCE, *meshes], conds, args.out, args.jobs)
     return 0

@@ -13,6 +13,7 @@ A recipe is a small YAML file::
     n_p_ratio: 1.1             # required for full cells: anode/cathode capacity
     thermal: isothermal        # optional: isothermal | lumped (full cells)
     mesh: {x_s: 10, x_p: 20, r_p: 10}
+    separator_grading: 2.3     # optional (P2D half cells): separator cells finer at the metal
     solver: {rtol: 1.0e-6, atol: 1.0e-8}
     experiment_model: unified  # optional: legacy | unified
     compiled: true             # optional: the solver's residual compiled to C
@@ -44,6 +45,13 @@ EXPERIMENT_MODELS = ("legacy", "unified")
 #: Fewest cells of a mesh domain (PyBaMM's finite-volume boundary extrapolation uses two
 #: node spacings inside the domain; ``mesh: {r_p: 0}`` ended in an IndexError).
 MIN_CELLS = 3
+
+
+#: Largest ``separator_grading`` (the stretch α of PyBaMM's ``Exponential1DSubMesh``): at
+#: α = 10 the separator's cell at the electrode is e^(α (N - 1)/N) ≈ 10⁴ times the one at the
+#: metal (N = 20 cells), far past any grading a depletion layer needs (the shipped 2.3 is
+#: PyBaMM's default for a one-sided grading; docs/anode.md "Electrode mesh").
+MAX_SEPARATOR_GRADING = 10.0
 
 
 #: The cells a recipe describes (``cell:``).
@@ -103,6 +111,12 @@ RECIPE_KEYS: dict[str, RecipeKey] = {
     "mesh": RecipeKey("a mapping of the model's mesh domains to numbers of cells >= "
                       f"{MIN_CELLS}, e.g. {{x_s: 10, x_p: 20, r_p: 10}}", default={},
                       reason="a domain left out keeps the PyBaMM model's default_var_pts"),
+    "separator_grading": RecipeKey(
+        f"a number 0 ... {MAX_SEPARATOR_GRADING:g}, P2D half cells only: the stretch α of the "
+        "separator's cells towards the Li metal (pybamm.Exponential1DSubMesh, side left; 0 = "
+        "uniform)", default=0.0,
+        reason="uniform cells (PyBaMM's default submesh); the shipped P2D anode half cells "
+        "grade theirs (docs/anode.md \"Electrode mesh\")"),
     "solver": RecipeKey("a mapping: rtol, atol and IDAKLU options (pybamm.IDAKLUSolver)",
                         default={"rtol": 1e-6, "atol": 1e-8},
                         reason="rtol and atol left out are the shipped recipes' (docs/anode.md"
@@ -170,6 +184,26 @@ def mesh_points(default_var_pts: dict[str, int], recipe: Recipe) -> dict[str, in
     return var_pts
 
 
+def graded_submesh_types(default_submesh_types: dict[str, Any], recipe: Recipe) -> dict[str, Any]:
+    """The model's submesh types with the recipe's separator grading.
+
+    With ``separator_grading: α > 0`` the separator's N cells are PyBaMM's
+    ``Exponential1DSubMesh`` towards the Li metal (side ``left``, x = 0): edges
+    x_k = L_s (e^(α k/N) − 1)/(e^α − 1), k = 0 … N, so the first cell is
+    (e^(α/N) − 1)/(e^α − 1) of L_s (α = 2.3, N = 20: 0.0136 L_s instead of 0.05 L_s).
+    That is where a charge or discharge piles up or drains the electrolyte fastest (the
+    metal's Li⁺ flux enters or leaves the electrolyte there).
+    """
+    out = dict(default_submesh_types)
+    if recipe.separator_grading:
+        import pybamm
+
+        out["separator"] = pybamm.MeshGenerator(
+            pybamm.Exponential1DSubMesh,
+            {"side": "left", "stretch": recipe.separator_grading})
+    return out
+
+
 def models_dir() -> Path:
     """The folder holding the shipped recipes."""
     try:
@@ -198,6 +232,8 @@ class Recipe:
     description: str = _default("description")
     mechanisms: tuple[str, ...] = _default("mechanisms")
     mesh: dict[str, int] = field(default_factory=dict)
+    #: Stretch α of the separator's cells towards the Li metal (0: uniform).
+    separator_grading: float = _default("separator_grading")
     solver: dict[str, float | int | str] = field(
         default_factory=lambda: dict(_default("solver")))
     cathode: str | None = None
@@ -272,6 +308,27 @@ def _recipe_mesh(path: Path, mesh: Any) -> dict[str, int]:
         raise InputError(f"{path}: mesh", mesh, "a mapping of mesh domains to numbers of "
                          "cells, e.g. {x_s: 10, x_p: 20, r_p: 10}")
     return {str(k): _mesh_count(f"{path}: mesh.{k}", v) for k, v in mesh.items()}
+
+
+def _separator_grading(path: Path, data: dict[str, Any]) -> float:
+    """The recipe's ``separator_grading``, checked: a number 0 … MAX_SEPARATOR_GRADING,
+    given only by a P2D half cell (the separator between the anode and the Li metal)."""
+    value = data.get("separator_grading", _default("separator_grading"))
+    field_ = f"{path}: separator_grading"
+    if "separator_grading" in data and (data.get("cell") != "half"
+                                        or data.get("geometry") != "p2d"):
+        raise InputError(field_, value, "only in a P2D half cell's recipe (cell: half, "
+                         "geometry: p2d): it grades the separator towards the Li metal",
+                         hint="leave it out of this recipe")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InputError(field_, value, RECIPE_KEYS["separator_grading"].allowed)
+    try:  # YAML reads 2e0 (no decimal point) as a string
+        stretch = float(value)
+    except ValueError:
+        raise InputError(field_, value, RECIPE_KEYS["separator_grading"].allowed) from None
+    if not 0.0 <= stretch <= MAX_SEPARATOR_GRADING:
+        raise InputError(field_, value, RECIPE_KEYS["separator_grading"].allowed)
+    return stretch
 
 
 def list_recipes() -> list[str]:
@@ -369,6 +426,7 @@ def load_recipe(name_or_path: str) -> Recipe:
         geometry=geometry,
         mechanisms=mechs,
         mesh=_recipe_mesh(p, data.get("mesh")),
+        separator_grading=_separator_grading(p, data),
         solver=_solver_settings(p, data.get("solver")),
         cathode=cathode,
         n_p_ratio=None if n_p is None else float(n_p),

@@ -38,7 +38,13 @@ from hemcell.cell.model import HEMHalfCell, Inventory
 from hemcell.cell.options import model_options
 from hemcell.cell.parameters import check_overrides, inventory_from_si, load_si, pybamm_values
 from hemcell.cell.protocols import build_experiment
-from hemcell.cell.recipes import Recipe, load_recipe, mesh_points, refuse_recipe_keys
+from hemcell.cell.recipes import (
+    Recipe,
+    graded_submesh_types,
+    load_recipe,
+    mesh_points,
+    refuse_recipe_keys,
+)
 from hemcell.errors import InputError, SimulationError
 from hemcell.params.uses import ParameterUse
 
@@ -105,7 +111,8 @@ def build_simulation(
     add_depletion_event(model)
     model.compiled_functions = compile_plan(recipe.geometry, expected_solves, recipe.compiled)
     var_pts = mesh_points(model.default_var_pts, recipe)
-    submeshes = {**model.default_submesh_types, **(submesh_types or {})}
+    submeshes = {**graded_submesh_types(model.default_submesh_types, recipe),
+                 **(submesh_types or {})}
     # recipe solver keys other than rtol/atol are IDAKLU options (nonlinear_convergence_coefficient)
     options = {k: v for k, v in recipe.solver.items() if k not in ("rtol", "atol")}
     solver = pybamm.IDAKLUSolver(

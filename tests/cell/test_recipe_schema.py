@@ -75,9 +75,15 @@ def test_a_copied_recipe_without_geometry_exits_2_from_cell_run(tmp_path, capsys
     assert f"{path}: geometry" in err and "p2d" in err and "sp" in err, err
 
 
+#: The shipped recipes that grade their separator towards the Li metal (separator_grading,
+#: added after bac9771; docs/anode.md "Electrode mesh"), and their stretch.
+GRADED = {"hem_half_cell_p2d": 2.3}
+
+
 def test_the_shipped_recipes_load_as_before():
     """The Recipe of every shipped recipe is the one loaded at bac9771 (before the schema),
-    except n_p_ratio of a cell without a cathode: None, not the unread 1.1."""
+    except n_p_ratio of a cell without a cathode: None, not the unread 1.1, and the
+    separator grading added since (0 = uniform, as before, but in GRADED)."""
     before = json.loads((Path(__file__).with_name("shipped_recipes_bac9771.json")).read_text())
     assert sorted(before) == list_recipes()
     for name, old in before.items():
@@ -86,6 +92,7 @@ def test_the_shipped_recipes_load_as_before():
         if rec.cell not in CATHODE_CELLS:
             assert now["n_p_ratio"] is None
             now["n_p_ratio"] = old["n_p_ratio"]
+        assert now.pop("separator_grading") == GRADED.get(name, 0.0), name
         assert now == old, name
 
 
@@ -93,6 +100,7 @@ def test_the_shipped_recipes_load_as_before():
 DOCUMENTED_DEFAULTS = {"thermal": ("isothermal", "isothermal"),
                        "experiment_model": ("legacy", "legacy"),
                        "compiled": ("false", False),
+                       "separator_grading": ("0", 0.0),
                        "solver": ("{rtol: 1.0e-6, atol: 1.0e-8}", {"rtol": 1e-6, "atol": 1e-8})}
 
 
