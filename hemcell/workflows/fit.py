@@ -2817,10 +2817,11 @@ def use_with(spec: FitSpec, record: Mapping[str, Any], out: Path) -> list[str]:
     prediction is added.
 
     ``--params OUT/fitted_parameters.yaml`` where the command takes a parameter set
-    (``cell run``, ``cell cycle-life``, ``eis anode``: the spec's ``model.params``), plus
-    ``--set`` for a fitted value that is not a set entry (``hemcell eis``'s own); the
-    ``limetal`` and ``eis symmetric|li-lfp`` commands read their anode's shipped set and
-    take none, so every fixed (``model.set``) and fitted value is a ``--set``.
+    (``cell run``, ``cell cycle-life``, ``eis anode|cathode|full``: the spec's
+    ``model.params``), plus ``--set`` for a fitted value that is not a set entry
+    (``hemcell eis``'s own); the ``limetal`` and ``eis symmetric|li-lfp`` commands read
+    their anode's shipped set and take none, so every fixed (``model.set``) and fitted
+    value is a ``--set``.
     """
     from hemcell.params import registry
 
