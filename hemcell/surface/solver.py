@@ -241,6 +241,13 @@ def _jacobian_matrix_from(jacobian: Any, ksp: Any) -> Iterator[None]:
         dolfinx_petsc.create_matrix = create
 
 
+#: Lowest concentration, as a fraction of the bulk's, at which a state that the
+#: transport solve reached before failing counts as at its limiting current: on a flat
+#: surface c(0)/c_b = 1 - i/i_lim, so below 5 % the current is within 5 % of the
+#: surface's limit (assumed to carry over to the local limit of a rough surface).
+DEPLETED_FRACTION = 0.05
+
+
 def _mpi_land() -> Any:
     from mpi4py import MPI
 
@@ -847,7 +854,8 @@ class TransportProblem:
                         f"surface transport solve ({self.case}, {self.p.control}) did not "
                         f"converge: SNES reason {reason} "
                         f"({SNES_REASONS.get(reason, 'unknown')}) at {target:.3g} of the "
-                        f"applied load after {max_cuts} step reductions",
+                        f"applied load after {max_cuts} step reductions"
+                        + self._last_converged_text(done),
                         step="transport",
                         hint="the applied current may exceed the limiting current (at "
                              "most zF D c_b/((1-t+) g) = "
@@ -870,6 +878,31 @@ class TransportProblem:
         ohmic = r_ct + h / self.p.electrolyte_conductivity_S_per_m
         return min(max(self.p.applied_potential_V, 0.0) / ohmic,
                    0.5 * self.p.limiting_current_density_A_per_m2(h))
+
+    def _last_converged_text(self, load: float) -> str:
+        """What the state at the last converged load fraction says (the state in ``u``):
+        the load as a current under galvanostatic control, the lowest concentration, and,
+        when that is below :data:`DEPLETED_FRACTION` of the bulk, that this surface's own
+        limiting current lies between that load and the applied one. ``""`` when no step
+        converged (``u`` then holds the start, not a solution)."""
+        if load <= 0.0:
+            return ""
+        from mpi4py import MPI
+
+        c_hat = self.u.x.array[self._fields[0][1]]
+        c_min = self.msh.comm.allreduce(float(np.min(c_hat)) if c_hat.size else np.inf,
+                                        op=MPI.MIN)
+        i = self.p.applied_current_density_A_per_m2
+        at = (f" ({analytic.current_density_text(load * i)})"
+              if self.p.control == "galvanostatic" else "")
+        text = (f"; it converged up to {load:.3g} of the load{at}, where the lowest "
+                f"concentration was {c_min:.2%} of the bulk")
+        if c_min < DEPLETED_FRACTION and self.p.control == "galvanostatic":
+            text += (": the salt at the surface runs out, so this surface's own limiting "
+                     "current lies between that and the applied current, below the bound "
+                     f"refused before solving ({self._limiting_current_bound() / 10:.4g} "
+                     "mA/cm**2) by its current focusing")
+        return text
 
     def _limiting_current_bound(self) -> float:
         """:func:`~hemcell.surface.analytic.steady_limiting_current_bound` of this mesh."""
