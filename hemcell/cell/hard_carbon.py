@@ -188,7 +188,8 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
     Raises
     ------
     InputError
-        A cathode set whose carrier is not Na.
+        A cathode set whose carrier is not Na, or whose window top lies at or below its
+        initial potential (a charge gives no Na to size the hard carbon on).
     """
     from hemcell.cell.cathodes import (
         cathode_carrier,
@@ -218,7 +219,21 @@ def full_cell_values(name: str, si: Mapping[str, Any], n_p_ratio: float
     pv.update({CATHODE_DENSITY: si["cathode_active_material_density"],
                ANODE_DENSITY: active_material_density_kg_per_m3()},
               check_already_exists=False)
-    scale = n_p_ratio * cathode_charge_capacity_C_per_m2(si, pv) / negative_capacity_C_per_m2(pv)
+    q_charge = cathode_charge_capacity_C_per_m2(si, pv)
+    if q_charge <= 0.0:
+        from hemcell.cell.cathodes import initial_stoichiometry
+
+        theta0 = initial_stoichiometry(si)
+        u0 = float(np.ravel(pv.evaluate(pv["Positive electrode OCP [V]"](
+            pybamm.Scalar(theta0))))[0])
+        raise InputError("cathode_upper_cutoff_potential",
+                         f"{float(si['cathode_upper_cutoff_potential']):g} V",
+                         f"a window top above the cathode's initial potential {u0:.3f} V vs "
+                         f"Na+/Na (θ₀ = {theta0:.4g})",
+                         hint="a charge to this top gives no Na, so the hard carbon would "
+                         "have no thickness; raise it (the set's own window is its "
+                         "source's half-cell window)")
+    scale = n_p_ratio * q_charge / negative_capacity_C_per_m2(pv)
     c_n_max = pv["Maximum concentration in negative electrode [mol.m-3]"]
     pv.update({
         "Negative electrode thickness [m]": scale * pv["Negative electrode thickness [m]"],

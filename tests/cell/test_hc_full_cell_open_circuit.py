@@ -187,3 +187,19 @@ def test_a_window_above_the_initial_potential_keeps_the_hard_carbon_off_its_plat
     oc = open_circuit_cycle(pv, si)
     assert oc["open_circuit_ends"][0] == "cut-off"
     assert oc["open_circuit_negative_stoichiometry"][1] < 0.97
+
+
+def test_a_window_top_below_the_initial_potential_is_refused(tmp_path, capsys):
+    """The O3 oxide with its window's top at 2.5 V, below its initial 2.987 V: a charge
+    gives no Na and the hard carbon had no thickness; a first discharge then failed in
+    the solver (exit 1, SUNDIALS lines). Now exit 2 naming the value and the bound."""
+    from hemcell.cli.main import main
+
+    code = main(["cell", "run", "hc_full_cell_na_o3", "--params", O3, "--set",
+                 "cathode_upper_cutoff_potential=2.5 V", "--protocol",
+                 "Discharge at C/10 for 10 minutes", "--out", str(tmp_path / "o"),
+                 "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cathode_upper_cutoff_potential: got '2.5 V'" in err
+    assert "above the cathode's initial potential 2.987 V" in err
