@@ -194,8 +194,8 @@ def test_cycle_life_csv_is_compared_by_its_charge_capacity(tmp_path, cycle_life)
 def test_cycle_life_csv_round_trip(tmp_path, cycle_life):
     """cycle-life -> cycle_life.csv -> fit: the fatigue coefficient from 3x below back to
     the 1e-10 m the run was made with (noise-free, the same jumps: within 1 %). ~21 model
-    runs, ~55 s of CPU (the activation-energy test below is the default suite's round
-    trip)."""
+    runs on one built model, 12.7 s at load ~3 (~55 s of CPU when each rebuilt it; the
+    activation-energy test below is the default suite's round trip)."""
     spec = _cycle_spec(tmp_path, [{"file": str(cycle_life[45]), "temperature": "45 degC"}],
                        {"fatigue_paris_coefficient": {"initial": "3e-11 m",
                                                       "bounds": ["1e-12 m", "3e-10 m"]}},
