@@ -133,7 +133,8 @@ class CycleModels:
 
         structure = structure_of(setup)
         base, inputs = self._bases.pop(structure, (setup, ()))
-        new = set(differing_parameters([base, setup, *probes])) - set(inputs)
+        alike = [p for p in probes if structure_of(p) == structure]  # others: own models
+        new = set(differing_parameters([base, setup, *alike])) - set(inputs)
         inputs = tuple(sorted({*inputs, *new}))
         while len(self._bases) >= self.KEPT:
             self._bases.pop(next(iter(self._bases)))
@@ -161,26 +162,31 @@ def _evaluate_cycle(
     eps0: float,
     phi: float,
     models: CycleModels | None = None,
-    probe_phi: float | None = None,
+    probe_sets: Sequence[Sequence[str]] | None = None,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Two cycles of the full model at φ (the formation cycle and the cycling state):
     each one's capacity (per initial gram), CE and particle strain amplitude.
-    ``probe_phi``: a later evaluation's φ, whose values become the shared model's inputs."""
+
+    ``probe_sets`` (the first evaluation of a run): the values that move between this
+    evaluation and one at :data:`PROBE_ACTIVE_FRACTION`, or one with each of these
+    ``--set`` lists in place of ``overrides``, are the shared model's inputs from the
+    start (prepared, not solved)."""
     from hemcell.cell.protocols import scale_per_gram
     from hemcell.workflows.anode import prepare_cell, summarize
 
-    def setup(phi: float) -> Any:
+    def setup(phi: float, sets: Sequence[str] = overrides) -> Any:
         return prepare_cell(
             recipe,
             params,
             scale_per_gram(protocol, 1.0 / phi),
             overrides=replace_overrides(
-                overrides, f"anode_active_material_volume_fraction={eps0 * phi:.12g}"),
+                sets, f"anode_active_material_volume_fraction={eps0 * phi:.12g}"),
             cycles=2,
             ion=ion,
         )
 
-    probes = [] if probe_phi is None else [setup(probe_phi)]
+    probes = ([] if probe_sets is None else
+              [setup(PROBE_ACTIVE_FRACTION), *(setup(phi, sets) for sets in probe_sets)])
     run = (models or _MODELS).run(setup(phi), probes)
     if run.error is not None:
         raise run.error
@@ -230,6 +236,7 @@ def run_cycle_life(
     tol: float = 0.02,
     progress: Callable[[str], None] | None = None,
     models: CycleModels | None = None,
+    probe_sets: Sequence[Sequence[str]] = (),
 ) -> CycleLife:
     """Capacity over ``n_cycles`` cycles of ``protocol`` with loss of active material (the
     set's law, :func:`hemcell.cell.active_material_loss.damage_law`).
@@ -248,6 +255,10 @@ def run_cycle_life(
     models
         The built models the evaluations share (:class:`CycleModels`; ``None``: this
         process's).
+    probe_sets
+        ``--set`` lists of later runs on the same ``models`` (a fit's other values of the
+        fitted parameters): the values they move are the shared model's inputs from the
+        first evaluation on (else the model is built again when one first moves).
 
     Returns
     -------
@@ -268,8 +279,11 @@ def run_cycle_life(
     if grows:
         require_parameters(si, growth_keys, "`hemcell cell cycle-life` (gel film milling)")
     # the cell model reads the rest; the LAM and milling values are this command's own
-    overrides = [o for o, k in zip(overrides or [], override_keys(overrides), strict=True)
-                 if k not in (*lam_keys, *growth_keys)]
+    def cell_reads(sets: Sequence[str]) -> list[str]:
+        return [o for o, k in zip(sets, override_keys(sets), strict=True)
+                if k not in (*lam_keys, *growth_keys)]
+
+    overrides = cell_reads(overrides or [])
     film = {"ratio": 1.0}  # milled film surface s_N, carried across the jumps
     res = CycleLife(
         recipe=recipe,
@@ -285,13 +299,20 @@ def run_cycle_life(
     )
     t0 = time.perf_counter()
 
+    def grown(ratio: float) -> list[str]:
+        """The overrides with the film grown to ``ratio`` times the set's Γ_g."""
+        return replace_overrides(overrides, *(
+            [f"gel_sei_areal_capacity={si['gel_sei_areal_capacity'] * ratio:.12g} C/m**2"]
+            if grows else []))
+
+    # what later evaluations move: a grown film, the other runs' values
+    probes = [*([grown(2.0)] if grows else []), *(cell_reads(p) for p in probe_sets)]
+
     def evaluate(phi: float) -> tuple[dict[str, float], dict[str, float]]:
-        grown = ([f"gel_sei_areal_capacity={si['gel_sei_areal_capacity'] * film['ratio']:.12g}"
-                  " C/m**2"] if grows else [])
         first, r = _evaluate_cycle(
-            recipe, params, protocol, replace_overrides(overrides, *grown), ion,
+            recipe, params, protocol, grown(film["ratio"]), ion,
             res.initial_active_fraction, phi, models,
-            probe_phi=None if res.cycles else PROBE_ACTIVE_FRACTION,
+            probe_sets=None if res.cycles else probes,
         )
         first["film_area_ratio"] = r["film_area_ratio"] = film["ratio"]
         if progress:

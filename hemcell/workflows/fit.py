@@ -2106,7 +2106,8 @@ class CellCycleLifeProblem(_CycleProblem):
     ``recipe``, ``params``, ``protocol`` (one cycle), optional ``set``, ``ion``, ``tol``
     (largest change of the active fraction per jump, default 0.02). The model is built
     once per temperature and re-solved with the fitted values as PyBaMM inputs
-    (:class:`~hemcell.workflows.anode_cycle_life.CycleModels`)."""
+    (:class:`~hemcell.workflows.anode_cycle_life.CycleModels`; the values each fitted
+    value moves at its bounds are inputs from the first run on)."""
 
     direction = "charge"
 
@@ -2115,8 +2116,13 @@ class CellCycleLifeProblem(_CycleProblem):
 
         self._init_common(spec)
         self.base_set_name = str(spec.model["params"])
-        #: the built models every evaluation re-solves (one per temperature)
+        #: the built models every evaluation re-solves (one per temperature), and the
+        #: points whose values are its inputs from the first run on: each fitted value
+        #: at its bounds
         self.models = CycleModels(expected_solves=FIT_SOLVES_EXPECTED)
+        self._probe_x = [np.where(np.arange(len(self.x0)) == j, bound, self.x0)
+                         for j in range(len(self.x0)) for bound in (self.lower[j],
+                                                                    self.upper[j])]
         self.retention_reference_cycle = LAW_START_CYCLE
         tol = spec.model.get("tol", 0.02)
         if not isinstance(tol, int | float) or not 0 < tol < 1:
@@ -2156,7 +2162,9 @@ class CellCycleLifeProblem(_CycleProblem):
             try:
                 res = run_cycle_life(m["recipe"], m["params"], m["protocol"], self.n_cycles,
                                      overrides=[*self.overrides(x), *ambient],
-                                     ion=m.get("ion"), tol=self.tol, models=self.models)
+                                     ion=m.get("ion"), tol=self.tol, models=self.models,
+                                     probe_sets=[[*self.overrides(p), *ambient]
+                                                 for p in self._probe_x])
             except (SimulationError, pybamm.SolverError):
                 res = None
             if res is None or res.error is not None or not res.cycles:

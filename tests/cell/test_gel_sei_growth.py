@@ -120,7 +120,7 @@ def _fake_cycles(monkeypatch) -> list[list[str]]:
     calls: list[list[str]] = []
 
     def fake(recipe, params, protocol, overrides, ion, eps0, phi, models=None,
-             probe_phi=None):
+             probe_sets=None):
         calls.append(list(overrides))
         cycle = {"charge_capacity": 500.0 * phi, "discharge_capacity": 500.0 * phi,
                  "coulombic_efficiency": 1.0, "strain_amplitude": 0.08, "film_capacity": 0.0}

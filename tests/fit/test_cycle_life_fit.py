@@ -47,9 +47,9 @@ def test_a_cell_run_record_is_the_cycle_life_model_at_its_cycle_numbers(tmp_path
 
 
 def test_the_fit_builds_one_model_per_temperature(tmp_path, monkeypatch):
-    """Fit evaluations re-solve the cycle-life model: one build at the first evaluation
-    (the active fraction an input from the start), one more when the fitted PyBaMM value
-    first moves (it becomes an input too), none after; before, every one of the ~2
+    """Fit evaluations re-solve the cycle-life model: one build at the first evaluation,
+    with the active fraction and the fitted PyBaMM value inputs from the start (prepared
+    at another φ and at the value's bounds), none after; before, every one of the ~2
     evaluations of each run built it."""
     import hemcell.workflows.anode as anode
     import hemcell.workflows.anode_sweep as sweep
@@ -70,6 +70,6 @@ def test_the_fit_builds_one_model_per_temperature(tmp_path, monkeypatch):
     monkeypatch.setattr(sweep, "_MESH_PARAMETERS", {})
     values = [problem.model_signals(problem.x0 + dx)[0] for dx in (0.0, 0.1, -0.2)]
     shared = [b for b in builds if b is not None]  # the others: the mesh parameters' read
-    assert len(shared) == 2 and len(builds) == 3
+    assert len(shared) == 1 and len(builds) == 2
     assert problem.evaluations == 3
     assert not np.allclose(values[0], values[1], rtol=1e-6)  # the input moves the model
