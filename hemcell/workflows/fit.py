@@ -637,7 +637,8 @@ def _refuse_unread(command: str, model: Mapping[str, Any], fitted: Sequence[str]
 #: The fields the cell commands' own checks name (their arguments) → the fit spec's keys.
 SPEC_KEYS_OF_ARGUMENTS = {"RECIPE": "model.recipe", "parameter set": "model.params",
                           "--params": "model.params", "--mechanisms": "model.mechanisms",
-                          "--ion": "model.ion", "--protocol": "model.protocol"}
+                          "--ion": "model.ion", "--protocol": "model.protocol",
+                          "--recipe": "model.recipe"}
 
 
 @contextmanager
@@ -2235,11 +2236,14 @@ class ImpedanceProblem(_Problem):
         self.soc = None if soc is None else float(soc)
         self.datasets = []
         self._rows: list[np.ndarray] = []
+        #: the kind of the model's parameter set (``anode``, ``cathode``; None: a Li anode)
+        self.case_kind: str | None = None
         case, model_K = self._model_case_and_temperature()
         for d in spec.data:
             meas = spectrum_rows(read_measurement(d.file, required=("frequency", "z_real",
                                                                      "z_imag")),
-                                 d, case, model_K, self.temperature_K is not None)
+                                 d, case, model_K, self.temperature_K is not None,
+                                 self.case_kind)
             f = np.asarray(meas["frequency"], float)
             observed = np.concatenate([meas["z_real"], meas["z_imag"]])
             self.datasets.append(TargetSet(d, meas, observed, np.concatenate([f, f]),
@@ -2257,6 +2261,7 @@ class ImpedanceProblem(_Problem):
 
             pset = load_parameter_set(str(m["params"]))
             case, pset = pset.name, pset.with_overrides(m["set"])
+            self.case_kind = str(getattr(pset, "kind", "anode"))
         else:
             from hemcell.limetal.parameters import load_anode_set
 
@@ -2327,7 +2332,7 @@ SPECTRUM_TEMPERATURE_TOLERANCE_K = 0.005 + 1e-9
 
 
 def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: float,
-                  temperature_given: bool) -> Measurement:
+                  temperature_given: bool, case_kind: str | None = None) -> Measurement:
     """The rows of a spectrum file that hold the model's spectrum.
 
     ``hemcell eis`` writes one ``impedance.csv`` with a spectrum per case (``--anode
@@ -2336,7 +2341,9 @@ def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: floa
     model's (``model.anode``; the anode's parameter set), one with one case gives all; a
     file with a temperature column gives the rows at the model's temperature, and a
     spectrum at another temperature is refused (its model would be another's). A file of
-    one Li anode's spectrum (``bare``, ``coated``) is refused for another model.
+    one Li anode's spectrum (``bare``, ``coated``) is refused for another model, and so is
+    one of a shipped parameter set of another kind than the model's (a cathode set's ``eis
+    cathode`` spectrum fitted as a full cell, whose set is the anode's).
 
     Parameters
     ----------
@@ -2344,6 +2351,8 @@ def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: floa
         The model's label and temperature (:meth:`ImpedanceProblem._model_case_and_temperature`).
     temperature_given
         Whether ``model.temperature`` gave it (else the set's ``ambient_temperature``).
+    case_kind
+        The kind of the model's parameter set (``anode``, ``cathode``; None: a Li anode's).
 
     Raises
     ------
@@ -2352,17 +2361,26 @@ def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: floa
         another model), or none at its temperature (the hint gives the
         ``model.temperature`` of the file's spectra).
     """
+    from hemcell.params import list_parameter_sets, load_parameter_set
     from hemcell.params.li_sets import LI_ANODES
 
     name, field_name = d.file.name, f"data[{d.index}].file"
     keep = np.ones(len(meas), bool)
     labels = meas.labels.get("case")
-    if labels is not None and len(set(labels)) == 1 and labels[0] in LI_ANODES \
-            and labels[0] != case:  # a Li anode's spectrum fitted as another cell's
-        raise InputError(field_name, f"{name}: the spectrum of the {labels[0]} Li anode "
+    label = labels[0] if labels is not None and len(set(labels)) == 1 else None
+    if label in LI_ANODES and label != case:  # a Li anode's spectrum fitted as another cell's
+        raise InputError(field_name, f"{name}: the spectrum of the {label} Li anode "
                          "(column 'case')", f"a spectrum of the model's case '{case}'",
-                         hint=f"for the {labels[0]} anode's spectrum: model: {{anode: "
-                         f"{labels[0]}}}")
+                         hint=f"for the {label} anode's spectrum: model: {{anode: {label}}}")
+    if label is not None and case_kind is not None and label in list_parameter_sets():
+        kind = str(getattr(load_parameter_set(label), "kind", "anode"))
+        if kind != case_kind:  # e.g. an `eis cathode` spectrum fitted as a full cell
+            raise InputError(field_name, f"{name}: the spectrum of the {kind} set {label} "
+                             "(column 'case')", f"a spectrum of the model's case '{case}' "
+                             f"(its set's kind: {case_kind})",
+                             hint=f"for that spectrum: model: {{params: {label}}} with the "
+                             "command that wrote it (eis cathode for a cathode set; eis "
+                             "anode or full for an anode set)")
     if labels is not None and len(set(labels)) > 1:
         keep = np.array([label == case for label in labels])
         if not keep.any():

@@ -152,3 +152,17 @@ def test_too_few_points_exit_2(tmp_path, cathode_spectrum, capsys):
     err = capsys.readouterr().err
     for part in ("two.csv: 2 row(s) (4 point(s) in all)", "at least 5 points"):
         assert part in err, (part, err)
+
+
+def test_a_spectrum_of_another_kind_of_cell_exit_2(tmp_path, cathode_spectrum, capsys):
+    """`eis cathode`'s spectrum (case: the cathode set) fitted as a full cell (whose set is
+    the anode's) exits 2 naming the file and both kinds, before any solve; before, the
+    fit ran and stopped at a bound (rmse 47 ohm)."""
+    spec = _spec(tmp_path, "eis full", FULL, cathode_spectrum,
+                 {CDL_C: FULL_FIT[CDL_C]}, "1e-5 ohm")
+    assert main(["fit", str(spec), "--out", str(tmp_path / "o"), "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    for part in ("data[0].file", "the spectrum of the cathode set cathode_he_nvpf",
+                 "case 'heo_rocksalt_mgconicuzn' (its set's kind: anode)",
+                 "model: {params: cathode_he_nvpf}"):
+        assert part in err, (part, err)
