@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, SimulationError
 from hemcell.materials.elements import refuse_molten_metal
 from hemcell.params.li_sets import LI_ANODE_SETS
 from hemcell.params.metal_sets import AQUEOUS_METALS, metal_sets
@@ -828,15 +828,24 @@ def seed_statistics(
             raise InputError(exc.field, exc.value, exc.allowed,
                              hint=f"{exc.hint}; {where}" if exc.hint else where) from None
         realisations[k] = cases
+    failure: SimulationError | None = None
     for k, cases in realisations.items():
         spec = cases["coated"].geometry
         if progress:
             progress(f"seed {k}: solving bare and coated")
-        m = {
-            "bare": compute_metrics(solve_case(cases["bare"], None, band_is_electrolyte=True,
-                                               spec=spec)),
-            "coated": compute_metrics(solve_case(cases["coated"], None)),
-        }
+        try:
+            m = {
+                "bare": compute_metrics(solve_case(cases["bare"], None,
+                                                   band_is_electrolyte=True, spec=spec)),
+                "coated": compute_metrics(solve_case(cases["coated"], None)),
+            }
+        except SimulationError as exc:  # the finished seeds are kept (written below)
+            kept = (f"the {len(per_seed)} finished seed(s) were written to {out_dir}"
+                    if per_seed else "no seed finished, nothing was written")
+            failure = SimulationError(
+                f"seed {k} (roughness_seed = sei_seed = {k}): {exc.message}",
+                hint=f"{kept}; {exc.hint}" if exc.hint else kept)
+            break
         row: dict[str, Any] = {"seed": k}
         for c in ("bare", "coated"):
             for key in SEED_METRICS:
@@ -845,6 +854,8 @@ def seed_statistics(
                                                 / m["bare"]["current_focusing_factor"])
         per_seed.append(row)
         records[f"seed_{k}"] = {c: rc.record for c, rc in cases.items()}
+    if failure is not None and not per_seed:
+        raise failure
     stats: dict[str, Any] = {}
     for key in [*(f"{c}_{m_}" for c in ("bare", "coated") for m_ in SEED_METRICS),
                 "focusing_ratio_coated_to_bare"]:
@@ -852,8 +863,10 @@ def seed_statistics(
     for key in SEED_METRICS:
         lower = [r[f"coated_{key}"] < r[f"bare_{key}"] for r in per_seed]
         stats[f"fraction_coated_below_bare_{key}"] = float(np.mean(lower))
-    summary = {"geometry": geometry, "n_seeds": n_seeds, "statistics": stats,
-               "seeds": per_seed}
+    summary = {"geometry": geometry, "n_seeds": len(per_seed), "statistics": stats,
+               "seeds": per_seed, "completed": failure is None}
+    if failure is not None:
+        summary.update(n_seeds_asked=n_seeds, error=failure.message)
     out_dir = Path(out_dir)
     if MPI.COMM_WORLD.rank == 0:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -863,4 +876,6 @@ def seed_statistics(
             w.writeheader()
             w.writerows(per_seed)
         write_run_record(out_dir, records)
+    if failure is not None:
+        raise failure
     return summary

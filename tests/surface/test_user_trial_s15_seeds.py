@@ -1,0 +1,61 @@
+"""User trial s15: `hemcell surface seeds` keeps the seeds that finished.
+
+A solver failure at seed k lost every seed before it (nothing was written) and the
+error did not say which seed failed (only "surface transport solve (bare, ...) did not
+converge"). Now the finished seeds are written, ``completed`` false, with the error, and
+the error names the seed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hemcell.errors import SimulationError
+from tests.surface.conftest import require_fenicsx
+
+COARSE = ["surface_mesh_size=0.4um", "far_mesh_size=4um", "surface_width=10um",
+          "electrolyte_height=20um"]
+
+
+def test_a_failed_seed_keeps_the_finished_ones(tmp_path, monkeypatch):
+    require_fenicsx()
+    from hemcell.workflows import surface
+
+    real = surface.solve_case
+    calls = []
+
+    def fail_at_the_second_seed(case, *args, **kwargs):
+        calls.append(case)
+        if len(calls) > 2:  # seed 1: bare, coated; seed 2: bare fails
+            raise SimulationError("surface transport solve (bare, galvanostatic) did not "
+                                  "converge", step="transport", hint="a smaller load")
+        return real(case, *args, **kwargs)
+
+    monkeypatch.setattr(surface, "solve_case", fail_at_the_second_seed)
+    with pytest.raises(SimulationError) as err:
+        surface.seed_statistics("random", COARSE, tmp_path, n_seeds=3, first_seed=1)
+    assert str(err.value).startswith("seed 2 (roughness_seed = sei_seed = 2): surface "
+                                     "transport solve")
+    assert "the 1 finished seed(s) were written" in err.value.hint
+    assert "a smaller load" in err.value.hint
+    summary = json.loads((tmp_path / "seeds.json").read_text())
+    assert summary["completed"] is False and summary["n_seeds"] == 1
+    assert summary["n_seeds_asked"] == 3 and [r["seed"] for r in summary["seeds"]] == [1]
+    assert summary["statistics"]["focusing_ratio_coated_to_bare"]["std"] == 0.0
+    assert (tmp_path / "seeds.csv").read_text().count("\n") == 2
+
+
+def test_a_failure_at_the_first_seed_writes_nothing(tmp_path, monkeypatch):
+    require_fenicsx()
+    from hemcell.workflows import surface
+
+    def fail(*args, **kwargs):
+        raise SimulationError("did not converge", step="transport")
+
+    monkeypatch.setattr(surface, "solve_case", fail)
+    with pytest.raises(SimulationError, match=r"^seed 1 \(") as err:
+        surface.seed_statistics("random", COARSE, tmp_path / "o", n_seeds=2)
+    assert err.value.hint == "no seed finished, nothing was written"
+    assert not (tmp_path / "o").exists()
