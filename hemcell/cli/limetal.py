@@ -7,6 +7,7 @@ the commands import what they need. Quantities with units are given as text:
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -240,8 +241,19 @@ def nucleation_cmd(
                        set_ or (), kinetics, plots_on=not no_plots)
     for a, r in _per_anode(s):
         typer.echo(f"{a}: nucleation {r['nucleation_overpotential_mV']:.1f} mV, plateau "
-                   f"{r['plateau_overpotential_mV']:.1f} mV")
+                   + _plateau_text(r['plateau_overpotential_mV']))
     _done(out, s)
+
+
+def _plateau_text(plateau_mV: float | None) -> str:
+    """The cell's plateau overpotential as printed: in mV, or, when it is infinite (the
+    steady salt difference across the separator reaches 2 c0: no steady plateau;
+    summary.json holds null), why there is none (it printed "plateau inf mV" at -30 degC,
+    where the extrapolated diffusivity is 9e-6 of its 298 K value)."""
+    if plateau_mV is not None and math.isfinite(plateau_mV):
+        return f"{plateau_mV:.1f} mV"
+    return ("none (the salt at the plating surface runs out at this current: it is above "
+            "the separator's steady limiting current; summary.json: null)")
 
 
 @app.command("licu")
