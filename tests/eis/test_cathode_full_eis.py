@@ -124,6 +124,45 @@ def test_full_cell_cathode_arc_is_the_half_cells_in_series_with_the_anode():
     np.testing.assert_allclose(cathode, 1.0, atol=1e-6)
 
 
+def test_full_cell_low_frequency_limit_is_the_slope_of_small_current_steps():
+    """Full cell (hem_full_cell_k_pba at --soc 0.1, rested): for Z = R + 1/(iwC) + O(w)
+    the voltage after a current step I tends to V0 - I (R + t/C) once the cell's
+    relaxations have passed (Re Z is flat to 1e-4 between 1e-5 and 1e-4 Hz: none are
+    slower than ~2000 s at this state; at --soc 0.5 they take 1e5-1e6 s). The steps run
+    the nonlinear model of the spectrum from the same rested state for 5000 s; the line
+    through the last half gives R (intercept) and C (slope). The OCP's curvature, even in
+    I, cancels in the odd part (V(I) - V(-I))/2; its I^2 term is removed by two currents,
+    (4 R(I) - R(2I))/3 (the R of I and 2I differ by 0.6 %). Currents of 5 and 10 uA (a
+    1-2 mV response) and the solver at rtol 1e-7, atol 1e-10: the recipe's 1e-6 holds the
+    voltage to ~2 uV, 0.2 % of that response. R to 2e-3 (1e-4), C to 2e-3 (3e-6)."""
+    f = np.array([1e-5, 1e-4])
+    z = eis.full_spectrum("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", None, f,
+                          0.1).impedance_ohm
+    assert z[1].real == pytest.approx(z[0].real, rel=1e-4)  # the plateau
+    op = eis.full_operating_point("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", None,
+                                  0.1)
+    model = op.simulation.built_model
+    model.concatenated_initial_conditions = pybamm.Vector(op.state)
+    solver = pybamm.IDAKLUSolver(rtol=1e-7, atol=1e-10)
+    current_A, t_end = 5e-6, 5000.0
+    t = np.linspace(0, t_end, 201)
+    late = t >= t_end / 2
+
+    def step(i):
+        sol = solver.solve(model, [0, t_end], inputs={**op.inputs, em.IN_CURRENT: i},
+                           t_interp=t)
+        return sol["Voltage [V]"](t)
+
+    r, c = [], []
+    for i in (current_A, 2 * current_A):
+        slope, intercept = np.polyfit(t[late], (step(i) - step(-i))[late] / 2, 1)
+        r.append(-intercept / i)
+        c.append(-i / slope)
+    assert (4 * r[0] - r[1]) / 3 == pytest.approx(z[0].real, rel=2e-3)
+    assert (4 * c[0] - c[1]) / 3 == pytest.approx(-1 / (2 * np.pi * f[0] * z[0].imag),
+                                                  rel=2e-3)
+
+
 def _transmission_line_ohm_m2(length_m, r_e, r_s, zeta):
     """Impedance x area of a porous electrode whose solid and electrolyte both conduct
     (r_e = 1/kappa_eff, r_s = 1/sigma_eff [Ohm m]) joined by the interface impedance per
