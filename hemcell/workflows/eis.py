@@ -1315,15 +1315,34 @@ def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
 def charge_transfer_resistance(fit: Mapping[str, Any], cell: str) -> float | None:
     """R_ct of a fit: both Li interfaces (Li||Li, R1), the HEM anode's arc (R2), the
     cathode's arc (cathode half cell, R2), or both arcs together (Li||LFP: Li + LFP, full
-    cell: cathode + anode, R1 + R2)."""
-    if "parameters" not in fit:
+    cell: cathode + anode, R1 + R2).
+
+    ``None``: the fit failed, or it leaves R_ct undetermined (:func:`rct_undetermined`).
+    """
+    if "parameters" not in fit or rct_undetermined(fit, cell):
         return None
     par = fit["parameters"]
-    if cell == "symmetric":
-        return par["R1"]["value"]
-    if cell in ("anode", "cathode"):
-        return par["R2"]["value"]
-    return par["R1"]["value"] + par["R2"]["value"]
+    return sum(par[name]["value"] for name in _RCT_ELEMENTS[cell])
+
+
+#: The circuit elements whose sum is R_ct, per cell (:func:`charge_transfer_resistance`).
+_RCT_ELEMENTS = {"symmetric": ("R1",), "anode": ("R2",), "cathode": ("R2",),
+                 "li-lfp": ("R1", "R2"), "full": ("R1", "R2")}
+
+
+def rct_undetermined(fit: Mapping[str, Any], cell: str) -> bool:
+    """Whether the fit leaves R_ct undetermined: its 1σ (the elements' in quadrature)
+    at least its value. Two arcs at the same frequency (a full cell's cathode and anode
+    at 0.1 Hz, ``hem_full_cell_k_pba --soc 0.3``) can be traded against each other and
+    against the storage element: the fit there gave R1 + R2 = 0.40 ± 1.8e6 Ohm where
+    the model's resistances are 148 and 525 Ohm."""
+    par = fit.get("parameters")
+    if par is None:
+        return False
+    names = _RCT_ELEMENTS[cell]
+    value = sum(par[n]["value"] for n in names)
+    sigma = math.sqrt(sum(par[n]["uncertainty"] ** 2 for n in names))
+    return sigma >= value  # NaN (no covariance): not known to be undetermined
 
 
 def kramers_kronig(spectrum: Spectrum) -> dict[str, Any]:
@@ -1708,12 +1727,16 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
     lines = []
     for label, r in summary["charge_transfer_resistance_ohm"].items():
         by_t = summary.get("charge_transfer_resistance_by_temperature_ohm", {}).get(label, {})
-        if len(by_t) > 1:
-            line = f"{label}: R_ct " + ", ".join(
-                (f"{v:.4g} Ohm" if v is not None else "fit failed") + f" at {float(t):.2f} K"
-                for t, v in by_t.items())
+        fits, cell = summary.get("circuit", {}).get(label, {}), summary.get("cell")
+        texts = {t: _rct_text(v, fits.get(t), cell) for t, v in by_t.items()}
+        if len(by_t) > 1 and len(set(texts.values())) == 1 and r is None:
+            line = f"{label}: R_ct {next(iter(texts.values()))} at " + ", ".join(
+                f"{float(t):.2f}" for t in texts) + " K"
+        elif len(by_t) > 1:
+            line = f"{label}: R_ct " + ", ".join(f"{x} at {float(t):.2f} K"
+                                                 for t, x in texts.items())
         else:
-            line = f"{label}: R_ct {r:.4g} Ohm" if r is not None else f"{label}: fit failed"
+            line = f"{label}: R_ct " + _rct_text(r, next(iter(fits.values()), None), cell)
         arc = arc_description(summary, label)
         if arc:
             line += f" ({'anode ' if summary.get('cell') == 'full' else ''}arc: {arc})"
@@ -1733,6 +1756,15 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
             line += f", Ea {ea:.2f} kJ/mol"
         lines.append(line)
     return lines
+
+
+def _rct_text(r: float | None, fit: Mapping[str, Any] | None, cell: str | None) -> str:
+    """R_ct of one fit for the terminal line, or why there is none."""
+    if r is not None:
+        return f"{r:.4g} Ohm"
+    if fit is not None and cell is not None and rct_undetermined(fit, cell):
+        return "not determined by the circuit fit (1 sigma >= value)"
+    return "fit failed"
 
 
 def write_outputs(result: EISResult, out: str | Path, plots_on: bool = True) -> dict[str, Any]:
