@@ -1465,7 +1465,38 @@ def cell_spectrum(cell: str, frequencies_Hz: Sequence[float], *, anode: str = "b
 def _spectrum(cell: str, f: np.ndarray, anode: str, recipe: str, params: str,
               temperature_K: float | None, soc: float | None, protocol: str | None,
               overrides: Sequence[str], ion: str | None = None) -> Spectrum:
-    """:func:`cell_spectrum` after its checks of the frequencies and the overrides."""
+    """:func:`cell_spectrum` after its checks of the frequencies and the overrides, with
+    a warning where Re Z < 0 (:func:`passivity_warning`)."""
+    spectrum = _model_spectrum(cell, f, anode, recipe, params, temperature_K, soc, protocol,
+                               overrides, ion)
+    warning = passivity_warning(spectrum)
+    if warning:
+        spectrum.warnings.append(warning)
+    return spectrum
+
+
+def passivity_warning(spectrum: Spectrum) -> str | None:
+    """A warning naming the frequencies where Re Z < 0, or ``None``.
+
+    A cell at rest is passive, Re Z(ω) ≥ 0 at every frequency; a negative real part is
+    not the model's impedance there: the rested state still drifts (the linearisation
+    holds for periods short against that drift) or iωM − J is singular to round-off
+    (a full cell at --soc 0.2 below 1e-5 Hz, docs/eis.md).
+    """
+    negative = spectrum.frequencies_Hz[spectrum.impedance_ohm.real < 0]
+    if negative.size == 0:
+        return None
+    return (f"{spectrum.label} at {spectrum.temperature_K:.2f} K: Re Z < 0 at "
+            f"{negative.size} frequencies ({negative.min():.3g}-{negative.max():.3g} Hz); "
+            "a cell at rest has Re Z >= 0, so these points are not its impedance (the "
+            "state still drifts on that time scale, operating_point_drift_max "
+            f"{spectrum.drift:.2g}, or the system is singular to round-off there)")
+
+
+def _model_spectrum(cell: str, f: np.ndarray, anode: str, recipe: str, params: str,
+                    temperature_K: float | None, soc: float | None, protocol: str | None,
+                    overrides: Sequence[str], ion: str | None = None) -> Spectrum:
+    """The spectrum of the cell's model (:func:`_spectrum`)."""
     extra, set_overrides = split_overrides(overrides)
     if cell == "anode":
         return anode_spectrum(recipe, params, temperature_K, f, soc, protocol, set_overrides,
@@ -1533,8 +1564,10 @@ def run_eis(req: EISRequest) -> EISResult:
                 # set entry, which --set cannot give with --temperatures)
                 raise InputError("--temperatures", f"{T - 273.15:.6g} degC = {T:.6g} K",
                                  exc.allowed, hint=exc.hint) from exc
-            if req.cell not in ("anode", "full"):  # their prepare_cell writes its own
-                report_warnings(spectra[-1].warnings, warnings)
+            new = spectra[-1].warnings
+            if req.cell in ("anode", "full"):  # their prepare_cell wrote the others
+                new = [w for w in new if w == passivity_warning(spectra[-1])]
+            report_warnings(new, warnings)
     fits = [fit_circuit(s, req.cell) for s in spectra]
     kk = [kramers_kronig(s) for s in spectra]
     return EISResult(req, spectra, fits, kk, eis_values(split_overrides(req.overrides)[0]))

@@ -321,3 +321,19 @@ def test_a_fit_that_leaves_r_ct_undetermined_reports_none(tmp_path, capsys):
     assert "R_ct not determined by the circuit fit" in line
     model = next(iter(summary["electrode_charge_transfer_resistance_ohm"][label].values()))
     assert f"model R_ct cathode {model['cathode']:.4g} Ohm" in line
+
+
+def test_a_negative_real_part_is_named_in_a_warning():
+    """A cell at rest is passive (Re Z >= 0): a full cell linearised about its state
+    after --soc 0.2 and 60 min of rest gave Re Z < 0 below 1e-5 Hz (the state still
+    drifts on that time scale; iwM - J singular to round-off) with no word. The warning
+    names the frequencies; a Randles spectrum R0 + R/(1 + iwRC) gets none."""
+    f = np.logspace(-8, 3, 12)
+    w = 2 * np.pi * f
+    randles = 0.3 + 100 / (1 + 1j * w * 100 * 1e-3)
+    assert eis.passivity_warning(eis.Spectrum("c", 298.15, f, randles, {})) is None
+    bad = randles.copy()
+    bad[:3] = -5e4 + bad[:3].imag * 1j
+    text = eis.passivity_warning(eis.Spectrum("c", 298.15, f, bad, {}, drift=7e-8))
+    assert text is not None and "Re Z < 0 at 3 frequencies (1e-08-1e-06 Hz)" in text
+    assert "7e-08" in text
