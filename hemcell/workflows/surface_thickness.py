@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, SimulationError
 
 #: Per-run metrics kept for every (thickness, seed) and for bare lithium.
 STUDY_METRICS = ("current_focusing_factor", "coating_potential_drop_V",
@@ -70,7 +70,10 @@ def thickness_study(
     -------
     tuple
         ``(summary, rows, record)``: the ``thickness.json`` content, one row per
-        (thickness, seed) and per bare seed, and the run record.
+        (thickness, seed) and per bare seed, and the run record. When a seed's solve
+        fails after others finished, those are returned with ``completed`` false and the
+        ``error`` (:func:`write_thickness_study` writes them and raises it); a failure at
+        the first seed is raised here.
     """
     from hemcell.surface.coverage import island_density_per_m2, kjma_coverage
     from hemcell.surface.geometry import Facet, build_mesh
@@ -79,6 +82,7 @@ def thickness_study(
     from hemcell.surface.thin_film import check_thin_film
     from hemcell.workflows.surface import check_overrides, resolve_case, sample_statistics
 
+    seeds_asked = list(seeds)
     thick = [float(h) for h in thicknesses_m]
     if not thick or any(not np.isfinite(h) or h <= 0 for h in thick):
         raise InputError("--thicknesses", thicknesses_m, "one or more thicknesses > 0 (nm)")
@@ -100,26 +104,41 @@ def thickness_study(
     solver = CoupledSolver(sm)
 
     rows: list[dict[str, Any]] = []
+    failure: SimulationError | None = None
     for k in seeds:
-        if progress:
-            progress(f"seed {k}: bare lithium")
-        m = compute_metrics(solver.solve(rc_bare.parameters.replace(sei_seed=k), "bare"))
-        rows.append({"case": "bare", "seed": k, "thickness_nm": 0.0, "coverage": 0.0,
-                     **{key: m[key] for key in STUDY_METRICS}})
-        for h in thick:
-            p = rc_thin.parameters.replace(coating_thickness_m=h, sei_seed=k,
-                                           coating_coverage_seed=k)
+        seed_rows: list[dict[str, Any]] = []  # kept only when the whole seed finishes
+        what = "bare lithium"
+        try:
             if progress:
-                progress(f"seed {k}: coated, h = {_label(h)} nm")
-            result = solver.solve(p, "coated_thin")
-            m = compute_metrics(result)
-            tr = result.transport
-            length = tr.integral(1.0, tr.ds(Facet.LI_SURFACE))
-            realised = tr.integral(tr.coverage_field, tr.ds(Facet.LI_SURFACE)) / length
-            rows.append({"case": "coated_thin", "seed": k, "thickness_nm": round(h * 1e9, 9),
-                         "coverage": kjma_coverage(h, p.coating_closure_thickness_m),
-                         "realised_coverage": realised,
-                         **{key: m[key] for key in STUDY_METRICS}})
+                progress(f"seed {k}: {what}")
+            m = compute_metrics(solver.solve(rc_bare.parameters.replace(sei_seed=k), "bare"))
+            seed_rows.append({"case": "bare", "seed": k, "thickness_nm": 0.0, "coverage": 0.0,
+                              **{key: m[key] for key in STUDY_METRICS}})
+            for h in thick:
+                p = rc_thin.parameters.replace(coating_thickness_m=h, sei_seed=k,
+                                               coating_coverage_seed=k)
+                what = f"coated, h = {_label(h)} nm"
+                if progress:
+                    progress(f"seed {k}: {what}")
+                result = solver.solve(p, "coated_thin")
+                m = compute_metrics(result)
+                tr = result.transport
+                length = tr.integral(1.0, tr.ds(Facet.LI_SURFACE))
+                realised = tr.integral(tr.coverage_field, tr.ds(Facet.LI_SURFACE)) / length
+                seed_rows.append({"case": "coated_thin", "seed": k,
+                                  "thickness_nm": round(h * 1e9, 9),
+                                  "coverage": kjma_coverage(h, p.coating_closure_thickness_m),
+                                  "realised_coverage": realised,
+                                  **{key: m[key] for key in STUDY_METRICS}})
+        except SimulationError as exc:  # the seeds finished before it are kept
+            failure = SimulationError(
+                f"seed {k} (sei_seed = coating_coverage_seed = {k}), {what}: {exc.message}",
+                hint=exc.hint)
+            break
+        rows.extend(seed_rows)
+    if failure is not None and not rows:
+        raise failure
+    seeds = sorted({r["seed"] for r in rows})
 
     by_thickness: dict[str, Any] = {}
     for h in thick:
@@ -166,6 +185,10 @@ def thickness_study(
         "dofs": int(m["dofs"]),
         "mpi_ranks": int(m["mpi_ranks"]),
     }
+    summary["completed"] = failure is None
+    if failure is not None:  # :func:`write_thickness_study` writes them, then raises it
+        summary.update(seeds_asked=list(seeds_asked), error=failure.message,
+                       error_hint=failure.hint)
     record = {"thin_layer": rc_thin.record, "bare": rc_bare.record,
               "thicknesses_m": thick, "seeds": list(seeds)}
     return summary, rows, record
@@ -174,26 +197,33 @@ def thickness_study(
 def write_thickness_study(summary: dict[str, Any], rows: list[dict[str, Any]],
                           record: dict[str, Any], out_dir: Path, plots_on: bool = True) -> None:
     """Write ``thickness.json``, ``thickness.csv``, ``run.json`` and ``thickness.png`` (rank 0;
-    no figure with ``plots_on=False``)."""
+    no figure with ``plots_on=False``); then, for a study that stopped at a failed seed
+    (``completed`` false: the seeds finished before it), raise its
+    :class:`~hemcell.errors.SimulationError` on every rank."""
     import csv
 
     from mpi4py import MPI
 
     from hemcell.runinfo import write_json, write_run_record
 
-    if MPI.COMM_WORLD.rank != 0:
-        return
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_json(out_dir / "thickness.json", summary)
-    fields = ["case", "seed", "thickness_nm", "coverage", "realised_coverage", *STUDY_METRICS]
-    with (out_dir / "thickness.csv").open("w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields, restval="")
-        w.writeheader()
-        w.writerows(rows)
-    write_run_record(out_dir, record)
-    if plots_on:
-        plot_thickness_study(summary, out_dir / "thickness.png")
+    if MPI.COMM_WORLD.rank == 0:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_json(out_dir / "thickness.json", summary)
+        fields = ["case", "seed", "thickness_nm", "coverage", "realised_coverage",
+                  *STUDY_METRICS]
+        with (out_dir / "thickness.csv").open("w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields, restval="")
+            w.writeheader()
+            w.writerows(rows)
+        write_run_record(out_dir, record)
+        if plots_on:
+            plot_thickness_study(summary, out_dir / "thickness.png")
+    if not summary.get("completed", True):  # every rank: the command fails on all
+        n = len(summary["seeds"])
+        raise SimulationError(summary["error"], hint=f"the {n} finished seed(s) were written "
+                              f"to {out_dir}" + (f"; {summary['error_hint']}"
+                                                 if summary.get("error_hint") else ""))
 
 
 def plot_thickness_study(summary: dict[str, Any], path: Path) -> None:

@@ -59,3 +59,32 @@ def test_a_failure_at_the_first_seed_writes_nothing(tmp_path, monkeypatch):
         surface.seed_statistics("random", COARSE, tmp_path / "o", n_seeds=2)
     assert err.value.hint == "no seed finished, nothing was written"
     assert not (tmp_path / "o").exists()
+
+
+def test_a_failed_seed_of_the_thickness_study_keeps_the_finished_ones(tmp_path, monkeypatch):
+    """`surface thickness`: the same rule (seed 1 finished; seed 2 fails at 28 nm)."""
+    require_fenicsx()
+    from hemcell.surface.solver import CoupledSolver
+    from hemcell.workflows.surface_thickness import thickness_study, write_thickness_study
+
+    real = CoupledSolver.solve
+    calls = []
+
+    def fail_in_the_second_seed(self, p, case, *args, **kwargs):
+        calls.append(case)
+        if len(calls) == 5:  # seed 1: bare, 14, 28 nm; seed 2: bare, then 14 nm fails
+            raise SimulationError("did not converge", step="transport", hint="a smaller load")
+        return real(self, p, case, *args, **kwargs)
+
+    monkeypatch.setattr(CoupledSolver, "solve", fail_in_the_second_seed)
+    overrides = ["surface_mesh_size=0.4um", "far_mesh_size=4um", "surface_width=10um"]
+    summary, rows, record = thickness_study([14e-9, 28e-9], "flat", overrides, seeds=[1, 2, 3])
+    assert summary["completed"] is False and summary["seeds"] == [1]
+    assert summary["seeds_asked"] == [1, 2, 3] and {r["seed"] for r in rows} == {1}
+    assert summary["error"].startswith("seed 2 (sei_seed = coating_coverage_seed = 2), "
+                                       "coated, h = 14 nm: did not converge")
+    with pytest.raises(SimulationError) as err:
+        write_thickness_study(summary, rows, record, tmp_path, plots_on=False)
+    assert "the 1 finished seed(s) were written" in err.value.hint
+    assert json.loads((tmp_path / "thickness.json").read_text())["completed"] is False
+    assert len((tmp_path / "thickness.csv").read_text().splitlines()) == 1 + 3
