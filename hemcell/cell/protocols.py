@@ -152,7 +152,8 @@ def to_amps(step: str, mass_g: float, nominal_capacity_Ah: float | None = None,
             and " for " not in low and re.match(r"\s*(dis)?charge", low)):
         hours = 2 * duration_capacity_Ah / abs(found[0]) + 1
         i = low.index(" until ")
-        out = f"{out[:i]} for {hours:.6g} hours or{out[i:]}"
+        text = f"{hours:.6g}"  # PyBaMM reads no exponent in a duration ("1.86e+06 hours")
+        out = f"{out[:i]} for {text if 'e' not in text else f'{hours:.0f}'} hours or{out[i:]}"
     return out
 
 
