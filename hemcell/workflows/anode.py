@@ -502,6 +502,8 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
         until 6 V", ended at the set's 3 V cut-off)."""
         from hemcell.runinfo import report_warnings
 
+        if str(logs["termination"]) == "failure":  # a solve that failed part-way, not an
+            return  # event: hemcell's error line names the step and time (check_completion)
         depleted = DEPLETION_EVENT in str(logs["termination"])
         report_warnings([f"'{logs['termination']}' ended step {logs['step number'][0]} of "
                          f"cycle {logs['cycle number'][0]} "
