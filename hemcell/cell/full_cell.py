@@ -455,7 +455,18 @@ def full_cell_values(
         * pv["Positive electrode active material volume fraction"]
         * pv["Positive electrode thickness [m]"]
     )  # C/m2
-    theo = sum(theoretical_capacity(si, inventory, list(mechanisms)).values()) * 3600  # C/kg
+    by_mechanism = theoretical_capacity(si, inventory, list(mechanisms))  # mAh/g
+    theo = sum(by_mechanism.values()) * 3600  # C/kg
+    if not theo > 0:  # no anode mass holds n_p_ratio x the cathode's capacity
+        held = ", ".join(f"{m} {q:.3g}" for m, q in by_mechanism.items())
+        raise InputError(
+            "--mechanisms", ",".join(mechanisms),
+            f"mechanisms that store {si.get('_carrier_ion', 'Li')} in this anode: their "
+            f"theoretical capacities are {held} mAh/g, so the anode the N/P ratio "
+            f"{n_p_ratio:g} sizes against the cathode would be infinitely thick",
+            hint="add intercalation or conversion (`hemcell cell run ... --mechanisms "
+            "intercalation,conversion`); `summary.json` theoretical_capacity_mAh_per_g of a "
+            "half-cell run gives each mechanism's")
     m_area = n_p_ratio * q_cath / theo  # kg/m2 of anode active material
     L_n = m_area / (
         si["anode_active_material_density"]
