@@ -825,12 +825,15 @@ def _check_parameter_keys(spec: SweepSpec, command: Command, where: str) -> None
 
     The command's workflow names the check (:data:`hemcell.workflows.PARAMETER_KEY_CHECKS`);
     it runs on the argument list of every probe point (each value of every axis), so a
-    swept option that changes the model (``--mechanisms``, ``--ion``) is covered.
+    swept option that changes the model (``--mechanisms``, ``--ion``) is covered, and so is
+    one that names it: a ``--params`` axis with a set that does not exist is refused here,
+    with or without ``set:`` (it failed at every point of that value; the check resolves
+    the set and the model, a few ms per point once the first is loaded).
     """
     from hemcell.workflows import parameter_key_check
 
     check = parameter_key_check(command.name)
-    if check is None or not (spec.set or any(a.option is None for a in spec.axes)):
+    if check is None:
         return
     seen: set[tuple[str, ...]] = set()
     for point in spec.probe_points():

@@ -67,3 +67,21 @@ def test_pybamm_says_a_skipped_first_step_only_through_hemcell(tmp_path):
     with one_command():
         assert logging.getLogger(PYBAMM_LOGGER).filters
     assert not pybamm.logger.filters  # library users keep PyBaMM's own log
+
+
+def test_a_parameter_set_axis_naming_no_set_is_refused_before_running(tmp_path):
+    """A `--params` axis with a set that does not exist, and no `set:`, ran and failed at
+    each of its points; it is a spec error now (exit 2, nothing written)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({
+        "command": "cell run", "arguments": ["hem_half_cell_sp"],
+        "options": {"--protocol": "Discharge at 0.5 A/g until 0.01 V"},
+        "parameters": {"composition": {"option": "--params",
+                                       "values": ["heo_rocksalt_mgconicuzn", "banana_set"]}},
+        "outputs": ["discharge_capacity_mAh_per_g[0]"]}))
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "hemcell", "sweep", str(spec), "--out", str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2, r.stderr
+    assert "parameter set: got 'banana_set'" in r.stderr
+    assert not out.exists()
