@@ -779,7 +779,8 @@ def _stopped_by_model_event(done: Sequence[Any], raw: Sequence[str], n_expected:
         f"{len(done)} step(s) were kept, the last one up to that event",
         step=raw[(len(done) - 1) % len(raw)], time_s=float(done[-1].t[-1]),
         hint="the electrolyte in an electrode's pores runs out at this current: a lower "
-        "current, a higher temperature, or a thinner or more porous electrode (half "
+        "current, a higher temperature (where the electrolyte's transport follows it: the "
+        "Na and K tables are at 298.15 K only), or a thinner or more porous electrode (half "
         "cells: --set anode_thickness=... / cathode_thickness=..., anode_porosity=... / "
         "cathode_porosity=...; a full cell's cathode: a set that extends the recipe's)"
         if "electrolyte" in last.lower() else None)

@@ -23,3 +23,19 @@ def test_an_anode_that_holds_no_carrier_is_refused(tmp_path, capsys, mechanisms)
     assert f"--mechanisms: got '{mechanisms}'" in err
     assert f"{mechanisms} 0 mAh/g" in err and "N/P ratio 1.1" in err
     assert "ZeroDivisionError" not in err
+
+
+def test_the_depletion_hint_does_not_promise_a_warmer_na_or_k_cell():
+    """A K full cell's pores ran out at 2C; the hint offered "a higher temperature", which
+    moves nothing in the Na/K electrolyte tables (298.15 K only, warned by the run)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from hemcell.workflows.anode import _stopped_by_model_event
+
+    step = SimpleNamespace(termination="event: Zero electrolyte concentration cut-off",
+                           t=np.array([0.0, 169.8]))
+    err = _stopped_by_model_event([step], ["Charge at 2C until 4.0 V", "Discharge"], 2)
+    assert err is not None and "t = 169.8 s" in str(err)
+    assert "the Na and K tables are at 298.15 K only" in err.hint
