@@ -39,3 +39,24 @@ def test_a_focused_surface_fails_below_the_bound_and_says_the_salt_ran_out():
     assert 0 < load < 1 and lowest / 100 < DEPLETED_FRACTION
     assert "the salt at the surface runs out" in text
     assert f"({bound / 10:.4g} mA/cm**2)" in text
+
+
+@pytest.mark.parametrize(("height_m", "refused"), [(1e-9, True), (0.2e-6, True),
+                                                   (0.3e-6, False)])
+def test_an_electrolyte_thinner_than_three_surface_elements_is_refused(height_m, refused):
+    """``--set electrolyte_height=1nm`` ran (flat bare Li, focusing 1.70 against 2.306 at
+    25 um): one element of the 0.08 um surface mesh spanned the electrolyte. The gap above
+    the crest must hold GAP_ELEMENT_LAYERS elements."""
+    from hemcell.errors import InputError
+    from hemcell.surface.geometry import GAP_ELEMENT_LAYERS, GeometrySpec
+
+    assert GAP_ELEMENT_LAYERS == 3
+    make = dict(kind="flat", electrolyte_height_m=height_m, surface_mesh_size_m=0.08e-6,
+                far_mesh_size_m=1e-6, grading_distance_m=5e-6)
+    if not refused:
+        GeometrySpec(**make)
+        return
+    with pytest.raises(InputError) as err:
+        GeometrySpec(**make)
+    assert err.value.field == "electrolyte_height"
+    assert err.value.allowed.startswith("at least 0.24 um")
