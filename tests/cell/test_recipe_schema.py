@@ -77,7 +77,7 @@ def test_a_copied_recipe_without_geometry_exits_2_from_cell_run(tmp_path, capsys
 
 #: The shipped recipes that grade their separator towards the Li metal (separator_grading,
 #: added after bac9771; docs/anode.md "Electrode mesh"), and their stretch.
-GRADED = {"hem_half_cell_p2d": 2.3}
+GRADED = {"hem_half_cell_p2d": 2.3, "hem_half_cell_conversion_space_charge": 2.3}
 
 
 def test_the_shipped_recipes_load_as_before():
