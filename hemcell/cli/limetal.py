@@ -65,7 +65,13 @@ def _per_anode(s: dict) -> list[tuple[str, dict]]:
 
 
 def _rates(text: str) -> list[float]:
-    return positive_floats(text, "--c-rates", "0.1,0.5,1")
+    """The ``--c-rates`` list, each rate once: the results are keyed by the rate, so
+    ``--c-rates 1,1`` ran one rate and said nothing of the other."""
+    rates = positive_floats(text, "--c-rates", "0.1,0.5,1")
+    if len(set(rates)) < len(rates):
+        raise InputError("--c-rates", text, "each C-rate once, e.g. 0.1,0.5,1 (the "
+                         "capacities are given per C-rate)")
+    return rates
 
 
 def _done(out: Path, summary: dict) -> None:

@@ -30,3 +30,11 @@ def test_a_finite_plateau_is_printed_in_mV(tmp_path, capsys):
     s = json.loads((out / "summary.json").read_text())
     assert (f"coated: nucleation {s['nucleation_overpotential_mV']:.1f} mV, plateau "
             f"{s['plateau_overpotential_mV']:.1f} mV") in capsys.readouterr().out
+
+
+def test_a_c_rate_given_twice_is_refused(tmp_path, capsys):
+    """``limetal rate --c-rates 1,1`` ran 1C once (results are keyed by the rate)."""
+    assert main(["limetal", "rate", "--anode", "bare", "--c-rates", "1,1", "--no-plots",
+                 "--out", str(tmp_path / "r")]) == 2
+    assert "--c-rates: got '1,1'; allowed: each C-rate once" in capsys.readouterr().err
+    assert not (tmp_path / "r" / "summary.json").exists()
