@@ -27,6 +27,8 @@ full cell without ``n_p_ratio:`` got 1.1 from the code, with no source.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -265,6 +267,40 @@ _NAMED_SOLVER_OPTIONS = {
 }
 
 
+#: IDAKLU's guard against a solve that stalls: the solve fails (``IDA_ERR_FAIL``, reported
+#: with its step and time, the finished steps kept) when this many consecutive steps
+#: advance the time by less than :data:`STALL_TIME_S` in all. Without it a step whose
+#: time steps collapse runs without end: IDAKLU takes one step per ``IDASolve`` call, so
+#: ``max_num_steps`` never counts them (``hem_half_cell_p2d`` at (x_s, x_p, r_p) = (80, 40,
+#: 20), ``fes_space_charge`` with Na at 318.15 K, the rest after a 0.5 A/g discharge:
+#: 20 221 steps over 157 s of rest, then no progress, and 3 GB of stored steps after three
+#: minutes; with the guard it fails after 29 s). Assumed: a legitimate step start takes
+#: about 40 steps to its first 0.2 s (docs/anode.md "Numerics"), and the fastest shipped
+#: drive, a 25 ms voltammetry sweep, advances by more than 1 ms in 1 000 steps; a recipe
+#: may set either option itself.
+STALL_STEPS = 1000
+#: Least time [s] :data:`STALL_STEPS` consecutive steps must advance (assumed, see there).
+STALL_TIME_S = 1e-3
+
+
+def idaklu_options(solver: Mapping[str, Any]) -> dict[str, Any]:
+    """The IDAKLU options of a recipe's ``solver:`` settings (all but rtol and atol), with
+    IDAKLU's stall guard (:data:`STALL_STEPS`, :data:`STALL_TIME_S`) unless the recipe
+    sets it."""
+    options = {k: v for k, v in solver.items() if k not in ("rtol", "atol")}
+    options.setdefault("num_steps_no_progress", STALL_STEPS)
+    options.setdefault("t_no_progress", STALL_TIME_S)
+    return options
+
+
+@functools.cache
+def idaklu_option_names() -> frozenset[str]:
+    """The options ``pybamm.IDAKLUSolver`` takes (its defaults' keys)."""
+    import pybamm
+
+    return frozenset(pybamm.IDAKLUSolver().options)
+
+
 def _solver_settings(path: Path, solver: Any) -> dict[str, float | int | str]:
     """The recipe's ``solver:`` mapping: rtol, atol and IDAKLU options; rtol and atol
     left out take :data:`RECIPE_KEYS`' defaults.
@@ -279,6 +315,11 @@ def _solver_settings(path: Path, solver: Any) -> dict[str, float | int | str]:
     if not isinstance(solver, dict):
         raise InputError(f"{path}: solver", solver, RECIPE_KEYS["solver"].allowed)
     for key, value in solver.items():
+        if key not in ("rtol", "atol") and key not in idaklu_option_names():
+            known = ["rtol", "atol", *sorted(idaklu_option_names())]
+            raise InputError(f"{path}: solver.{key}", key, "rtol, atol or an IDAKLU option "
+                             "(pybamm.IDAKLUSolver's options)",
+                             hint=did_you_mean(str(key), known))
         if key in _NAMED_SOLVER_OPTIONS:
             if value not in _NAMED_SOLVER_OPTIONS[key]:
                 raise InputError(f"{path}: solver.{key}", value,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pybamm
 
 from hemcell.cell import analysis, plots
@@ -41,6 +42,7 @@ from hemcell.cell.protocols import build_experiment
 from hemcell.cell.recipes import (
     Recipe,
     graded_submesh_types,
+    idaklu_options,
     load_recipe,
     mesh_points,
     refuse_recipe_keys,
@@ -114,10 +116,9 @@ def build_simulation(
     submeshes = {**graded_submesh_types(model.default_submesh_types, recipe),
                  **(submesh_types or {})}
     # recipe solver keys other than rtol/atol are IDAKLU options (nonlinear_convergence_coefficient)
-    options = {k: v for k, v in recipe.solver.items() if k not in ("rtol", "atol")}
     solver = pybamm.IDAKLUSolver(
         rtol=recipe.solver["rtol"], atol=recipe.solver["atol"],
-        options=options or None,
+        options=idaklu_options(recipe.solver),
     )
     return pybamm.Simulation(
         model,
@@ -678,7 +679,8 @@ def solve_cell(
             hint="check the step's current and cut-off (a step whose cut-off is already "
             "crossed cannot start)",
         )
-    err = check_completion(sol, setup.protocol, setup.cycles, errors.error)
+    err = check_completion(sol, setup.protocol, setup.cycles, errors.error,
+                           setup.recipe.solver)
     return CellRun(
         setup.recipe,
         setup.parameter_set,
@@ -696,7 +698,8 @@ def solve_cell(
 
 
 def check_completion(
-    sol: Any, protocol: str, cycles: int, solver_error: BaseException | None = None
+    sol: Any, protocol: str, cycles: int, solver_error: BaseException | None = None,
+    solver: Mapping[str, Any] | None = None,
 ) -> SimulationError | None:
     """A :class:`SimulationError` naming the first step that did not run, or ``None``.
 
@@ -704,7 +707,9 @@ def check_completion(
     event already crossed) or whose solve failed, and stops the experiment there; the
     finished steps are kept in the solution. ``solver_error`` is the error PyBaMM
     reported for the failed solve, if any (its text goes into the message); the time
-    is the end of the last finished step.
+    is the end of the last finished step. ``solver``: the recipe's solver settings, whose
+    stall guard (:func:`hemcell.cell.recipes.idaklu_options`) says whether a failed step
+    had stalled.
     """
     from hemcell.cell.protocols import solver_failure_hint, split_steps
 
@@ -717,6 +722,10 @@ def check_completion(
         if st is not None and _failed(st):
             step = raw[k % len(raw)]
             why = f"solver failed: {solver_error}" if solver_error is not None else "solver failed"
+            n_stall, t_stall = _stall_guard(solver or {})
+            if _stalled(st, n_stall, t_stall):
+                why += (f"; it had stalled: {n_stall} time steps in a row advanced about "
+                        f"{t_stall:g} s in all")
             return SimulationError(
                 f"protocol stopped in step {k + 1} of {n_expected} ({why}); {k} finished "
                 "step(s) and this step up to the failure were kept (summary.json: "
@@ -757,6 +766,21 @@ def check_completion(
     # result: summary.json's termination names the event (the cathode rate-capacity
     # validation cases read the capacity up to it)
     return None
+
+
+def _stall_guard(solver: Mapping[str, Any]) -> tuple[int, float]:
+    """The stall guard's steps and time [s] the solver ran with."""
+    options = idaklu_options(solver)
+    return int(options["num_steps_no_progress"]), float(options["t_no_progress"])
+
+
+def _stalled(step: Any, n_steps: int, time_s: float) -> bool:
+    """Whether a failed step had stalled: its last half ``n_steps`` time steps advanced
+    less than ``time_s`` in all (IDAKLU's stall guard counts ``n_steps`` from its last
+    point of progress, so the whole count can span a little more)."""
+    t = np.asarray(step.t)
+    n = max(n_steps // 2, 1)
+    return n_steps > 0 and t.size > n and float(t[-1] - t[-1 - n]) < time_s
 
 
 def _failed(step_solution: Any) -> bool:

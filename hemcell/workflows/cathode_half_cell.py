@@ -40,7 +40,7 @@ import pybamm
 from hemcell.cell.analysis import cell_capacities
 from hemcell.cell.cathodes import cathode_set_values
 from hemcell.cell.electrolytes import add_depletion_event, separator_resistance_ohm
-from hemcell.cell.recipes import MIN_CELLS, Recipe, load_recipe, mesh_points
+from hemcell.cell.recipes import MIN_CELLS, Recipe, idaklu_options, load_recipe, mesh_points
 from hemcell.errors import InputError, SimulationError
 
 CELL = "cathode_half"
@@ -208,8 +208,8 @@ def run_cell(
         {"working electrode": "positive"} if rec.cell == CELL else {})
     add_depletion_event(model)
     var_pts = electrode_mesh(model, rec, pv)
-    solver = pybamm.IDAKLUSolver(rtol=rec.solver["rtol"],
-                                 atol=rec.solver["atol"])
+    solver = pybamm.IDAKLUSolver(rtol=rec.solver["rtol"], atol=rec.solver["atol"],
+                                 options=idaklu_options(rec.solver))
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment, solver=solver,
                             var_pts={**model.default_var_pts, **var_pts})
     from hemcell.workflows.anode import ExperimentCallback, check_completion
@@ -226,7 +226,7 @@ def run_cell(
     if sol is None or type(sol).__name__ == "EmptySolution":
         raise SimulationError("the first step could not start", step=first, time_s=0.0,
                               hint="check the step's current and cut-off")
-    err = check_completion(sol, protocol, cycles, errors.error)
+    err = check_completion(sol, protocol, cycles, errors.error, rec.solver)
     return CathodeHalfCellRun(rec, str(params), si, pv, protocol, steps_A, mass, sol,
                               elapsed, err, var_pts)
 
