@@ -557,13 +557,14 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     pv = setup.parameter_values
     warnings = valoen_electrolyte_warnings(pv)  # the Li half-cell's Xu2019 electrolyte
     pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
-    sim = build_simulation(setup.recipe, pv, setup.inventory)
+    sim = build_simulation(setup.recipe, pv, setup.inventory,
+                           submesh_types=em.HALF_CELL_SUBMESHES)
     inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
     sim.build(inputs=inputs)
     model = sim.built_model
     y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
     if steps:
-        y0, run = _state_after(setup, steps, y0.size)
+        y0, run = _state_after(setup, steps, y0.size, submesh_types=em.HALF_CELL_SUBMESHES)
         if soc is not None:
             _check_soc_reached(run, soc, setup.theoretical_capacity_mAh_per_g)
     mechs = [*setup.recipe.mechanisms, "double_layer"]
