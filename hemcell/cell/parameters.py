@@ -427,6 +427,11 @@ def pybamm_values(
         "Anode double-layer relaxation time [s]": si["anode_double_layer_relaxation_time"],
     }
     if cell == "half":
+        if 2 * si["anode_particle_radius"] > si["anode_thickness"]:
+            # a particle wider than the electrode: no porous electrode (IDA_BAD_K at 1 m)
+            raise InputError("anode_particle_radius", f"{si['anode_particle_radius']:g} m",
+                             f"at most half the anode thickness ({si['anode_thickness'] / 2:g}"
+                             " m): a particle must fit in the electrode")
         upd.update(
             {
                 f"{D} electrode thickness [m]": si["anode_thickness"],
