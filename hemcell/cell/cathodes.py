@@ -137,8 +137,7 @@ def cathode_set_si(name: str) -> dict[str, Any]:
     return require_values(name, dict(_set(str(name)).si), PARAMETERS, "the full cell")
 
 
-def cathode_set_values(name: str, overrides: Sequence[str], recipe: str
-                       ) -> tuple[dict[str, Any], Any]:
+def cathode_set_values(name: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]:
     """SI values of a cathode set with ``--set`` overrides, for a cell of that set (its
     cathode half cell, a hard-carbon full cell, its impedance model).
 
@@ -149,9 +148,6 @@ def cathode_set_values(name: str, overrides: Sequence[str], recipe: str
     overrides
         ``NAME=VALUE UNIT`` entries: the set's values (:data:`PARAMETERS`) and
         :data:`CELL_PARAMETERS`, ``cathode_volume_change``.
-    recipe
-        The recipe's name, for the refusal of recipe keys.
-
     Returns
     -------
     tuple
@@ -161,8 +157,9 @@ def cathode_set_values(name: str, overrides: Sequence[str], recipe: str
     Raises
     ------
     InputError
-        Not a cathode set (named ``--params``), a recipe key or a name the cell does not
-        read (named ``--set``).
+        Not a cathode set (named ``--params``) or a name the cell does not read (named
+        ``--set``; recipe keys among them are refused by the caller, which knows the
+        recipe: :func:`hemcell.workflows.cathode_half_cell.cathode_values`).
     """
     from hemcell.params import load_parameter_set
 
@@ -172,12 +169,10 @@ def cathode_set_values(name: str, overrides: Sequence[str], recipe: str
                          hint="the recipe's cell is cathode_half: --params names the cathode")
     ps = load_parameter_set(name)
     if overrides:
-        from hemcell.cell.recipes import refuse_recipe_keys
         from hemcell.params.uses import override_keys, refuse_unread
 
         read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
         keys = override_keys(overrides)
-        refuse_recipe_keys(keys, recipe)
         refuse_unread(keys, sorted(read),
                       f"a cell of the cathode set {name} (`hemcell cell run`: cathode "
                       "half cell or hard-carbon full cell)")

@@ -40,7 +40,14 @@ import pybamm
 from hemcell.cell.analysis import cell_capacities
 from hemcell.cell.cathodes import cathode_set_values
 from hemcell.cell.electrolytes import add_depletion_event, separator_resistance_ohm
-from hemcell.cell.recipes import MIN_CELLS, Recipe, idaklu_options, load_recipe, mesh_points
+from hemcell.cell.recipes import (
+    MIN_CELLS,
+    Recipe,
+    idaklu_options,
+    load_recipe,
+    mesh_points,
+    refuse_recipe_keys,
+)
 from hemcell.errors import InputError, SimulationError
 
 CELL = "cathode_half"
@@ -80,13 +87,26 @@ class CathodeHalfCellRun:
     couple_charge: list[np.ndarray] | None = None
 
 
+def cathode_values(name: str, overrides: Sequence[str], recipe: str
+                   ) -> tuple[dict[str, Any], Any]:
+    """A cathode set's SI values with ``--set`` overrides for a cell of the recipe named
+    ``recipe`` (:func:`hemcell.cell.cathodes.cathode_set_values`), recipe keys among the
+    overrides refused first (:func:`hemcell.cell.recipes.refuse_recipe_keys`: the N/P
+    ratio, the mesh or the solver belong to the recipe file)."""
+    from hemcell.params.uses import override_keys
+
+    if overrides:
+        refuse_recipe_keys(override_keys(overrides), recipe)
+    return cathode_set_values(name, overrides)
+
+
 def check_set_keys(kwargs: dict[str, Any]) -> None:
     """Refuse the ``--set`` keys of a parsed ``cell run`` argument list that the recipe's
     model does not read (the sweep-spec check, before anything runs): a cathode half
     cell's names, else :func:`hemcell.workflows.anode.check_set_keys`."""
     if is_cathode_half_cell(kwargs["recipe"]):
         recipe = kwargs["recipe"]
-        cathode_set_values(kwargs["params"], kwargs.get("set_") or [],
+        cathode_values(kwargs["params"], kwargs.get("set_") or [],
                 recipe.name if isinstance(recipe, Recipe) else str(recipe))
     else:
         from hemcell.workflows.anode import check_set_keys as check_anode_keys
@@ -167,7 +187,7 @@ def run_cell(
     if mechanisms:
         raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
                          "(the mechanisms are the HEM anode's)")
-    si, _ = cathode_set_values(params, overrides or [], rec.name)
+    si, _ = cathode_values(params, overrides or [], rec.name)
     check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
     if rec.cell == CELL:
         from hemcell.cell.electrolytes import half_cell_temperature_warnings

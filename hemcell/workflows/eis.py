@@ -696,17 +696,12 @@ def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float 
     """
     import pybamm
 
-    from hemcell.cell.cathodes import (
-        cathode_carrier,
-        cathode_set_values,
-        check_cathode_cell,
-        half_cell_values,
-    )
+    from hemcell.cell.cathodes import cathode_carrier, check_cathode_cell, half_cell_values
     from hemcell.cell.electrolytes import half_cell_temperature_warnings
     from hemcell.cell.recipes import load_recipe
     from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
     from hemcell.workflows import eis_models as em
-    from hemcell.workflows.cathode_half_cell import electrode_mesh
+    from hemcell.workflows.cathode_half_cell import cathode_values, electrode_mesh
 
     check_recipe("cathode", recipe)
     rec = load_recipe(recipe)
@@ -714,7 +709,7 @@ def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float 
     if temperature_K is not None:
         refuse_ambient_with_temperature(overrides)
         sets.append(f"ambient_temperature={temperature_K} K")
-    si, _ = cathode_set_values(params, sets, rec.name)
+    si, _ = cathode_values(params, sets, rec.name)
     carrier = cathode_carrier(si)
     check_cathode_cell(params, si, ion or carrier)
     pv = half_cell_values(params, si)

@@ -309,7 +309,7 @@ def test_cycle_life_runs_once_per_temperature(tmp_path, monkeypatch):
     calls = []
 
     def fake_run(recipe, params, protocol, n_cycles, overrides=(), ion=None, tol=0.02,
-                 models=None):
+                 models=None, probe_sets=None):
         ambient = [o for o in overrides if o.startswith("ambient_temperature=")]
         calls.append(ambient)
         capacity = 700.0 if ambient else 800.0
