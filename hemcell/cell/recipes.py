@@ -293,6 +293,15 @@ def idaklu_options(solver: Mapping[str, Any]) -> dict[str, Any]:
     return options
 
 
+def recipe_solver(solver: Mapping[str, Any]) -> Any:
+    """The ``pybamm.IDAKLUSolver`` of a recipe's ``solver:`` settings: its rtol and atol,
+    the rest as IDAKLU options with the stall guard (:func:`idaklu_options`)."""
+    import pybamm
+
+    return pybamm.IDAKLUSolver(rtol=solver["rtol"], atol=solver["atol"],
+                               options=idaklu_options(solver))
+
+
 @functools.cache
 def idaklu_option_names() -> frozenset[str]:
     """The options ``pybamm.IDAKLUSolver`` takes (its defaults' keys)."""

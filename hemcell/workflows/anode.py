@@ -45,6 +45,7 @@ from hemcell.cell.recipes import (
     idaklu_options,
     load_recipe,
     mesh_points,
+    recipe_solver,
     refuse_recipe_keys,
 )
 from hemcell.errors import InputError, SimulationError
@@ -116,10 +117,7 @@ def build_simulation(
     submeshes = {**graded_submesh_types(model.default_submesh_types, recipe),
                  **(submesh_types or {})}
     # recipe solver keys other than rtol/atol are IDAKLU options (nonlinear_convergence_coefficient)
-    solver = pybamm.IDAKLUSolver(
-        rtol=recipe.solver["rtol"], atol=recipe.solver["atol"],
-        options=idaklu_options(recipe.solver),
-    )
+    solver = recipe_solver(recipe.solver)
     return pybamm.Simulation(
         model,
         parameter_values=pv,

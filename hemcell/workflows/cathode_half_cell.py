@@ -43,9 +43,9 @@ from hemcell.cell.electrolytes import add_depletion_event, separator_resistance_
 from hemcell.cell.recipes import (
     MIN_CELLS,
     Recipe,
-    idaklu_options,
     load_recipe,
     mesh_points,
+    recipe_solver,
     refuse_recipe_keys,
 )
 from hemcell.errors import InputError, SimulationError
@@ -228,9 +228,8 @@ def run_cell(
         {"working electrode": "positive"} if rec.cell == CELL else {})
     add_depletion_event(model)
     var_pts = electrode_mesh(model, rec, pv)
-    solver = pybamm.IDAKLUSolver(rtol=rec.solver["rtol"], atol=rec.solver["atol"],
-                                 options=idaklu_options(rec.solver))
-    sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment, solver=solver,
+    sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment,
+                            solver=recipe_solver(rec.solver),
                             var_pts={**model.default_var_pts, **var_pts})
     from hemcell.workflows.anode import ExperimentCallback, check_completion
 

@@ -780,6 +780,7 @@ def cathode_operating_point(recipe: str, params: str, temperature_K: float | Non
     """
     import pybamm
 
+    from hemcell.cell.recipes import recipe_solver
     from hemcell.workflows import eis_models as em
 
     if soc is not None:
@@ -796,7 +797,7 @@ def cathode_operating_point(recipe: str, params: str, temperature_K: float | Non
             em.cathode_half_cell_model(rec.geometry), parameter_values=pv,
             var_pts=sim.var_pts,
             experiment=pybamm.Experiment([x.strip() for x in steps.split(";")]),
-            solver=pybamm.IDAKLUSolver(rtol=rec.solver["rtol"], atol=rec.solver["atol"]))
+            solver=recipe_solver(rec.solver))
         try:
             sol = run.solve(inputs=inputs)
         except pybamm.SolverError as exc:
