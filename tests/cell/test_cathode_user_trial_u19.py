@@ -106,14 +106,3 @@ def test_a_rest_only_run_has_a_finite_charge_balance(tmp_path):
                  "--protocol", "Rest for 1 hour", "--no-plots", "--out", str(out)]) == 0
     s = json.loads((out / "summary.json").read_text())
     assert s["charge_balance_relative_error"] < 1e-9
-
-
-def test_a_first_rest_in_a_hard_carbon_cell_is_refused_with_the_reason(tmp_path, capsys):
-    """``hc_full_cell_na_pba --protocol "Rest for 1 hour; Charge ..."`` failed with
-    "solver failed in the first step: IDA_BAD_K" (exit 1) and a hint about currents."""
-    code = main(["cell", "run", "hc_full_cell_na_pba", "--params", "cathode_hepba_femnnicuco",
-                 "--protocol", "Rest for 1 hour; Charge at C/10 until 4.2 V", "--no-plots",
-                 "--out", str(tmp_path / "o")])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "got 'Rest for 1 hour'" in err and "leave it out" in err
