@@ -126,7 +126,8 @@ def cycle_cmd(
     no_plots: NoPlotsOption = False,
 ) -> None:
     """Li||LFP cycling with Li loss (SEI + dead Li) and interphase growth: capacity_retention,
-    final_discharge_capacity_mAh_per_g, mean_coulombic_efficiency, cycling.png."""
+    final_discharge_capacity_mAh_per_g, mean_coulombic_efficiency (cycles 1 to N; also
+    first_cycle_coulombic_efficiency and mean_coulombic_efficiency_from_cycle_2), cycling.png."""
     from hemcell.workflows import limetal as run
 
     s = run.cycle(run.anode_list(anode), cycles, c_rate, out, set_ or (), stride, kinetics,
@@ -135,9 +136,13 @@ def cycle_cmd(
                   progress=lambda line: typer.echo(line, err=True))
     for a, r in _per_anode(s):
         dry = r["dry_out_cycle"]
+        later = r["mean_coulombic_efficiency_from_cycle_2"]
         typer.echo(f"{a}: retention {r['capacity_retention']:.3f}, final "
                    f"{r['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
-                   f"{r['mean_coulombic_efficiency']:.5f}"
+                   f"{r['mean_coulombic_efficiency']:.5f} (cycles 1-{r['cycles']}; cycle 1 "
+                   f"{r['first_cycle_coulombic_efficiency']:.5f} from the fully discharged "
+                   "LFP" + ("" if later is None else f", cycles 2-{r['cycles']} {later:.5f}")
+                   + ")"
                    + ("" if dry is None else f", stopped at cycle {dry}: {r['stop_reason']}"))
     _done(out, s)
 

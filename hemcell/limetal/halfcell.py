@@ -274,6 +274,47 @@ class LFPHalfCell:
             f"voltage {'less' if lower else 'plus'} the drop at that current, is already "
             f"{'below' if lower else 'above'} {cutoff:g} V", hint="a lower C-rate")
 
+    def open_circuit_V(self, lithiation: float) -> float:
+        """The LFP's open-circuit potential vs Li [V] at ``lithiation`` x = c_s/c_s,max
+        as the DFN evaluates it: the set's OCP with PyBaMM's entropic term at the cell
+        temperature and its asymptotes (-> -inf as x -> 1, +inf as x -> 0)."""
+        import pybamm
+
+        param = pybamm.LithiumIonParameters({"working electrode": "positive"})
+        u = param.p.prim.U(pybamm.Scalar(lithiation), pybamm.Scalar(self.params.temperature_K))
+        return float(self.simulation.parameter_values.evaluate(u))
+
+    def rested_discharged_lithiation(self) -> float:
+        r"""The LFP's lithiation at rest at the lower cut-off: x with
+        :math:`U(x) = V_{min}` (:meth:`open_circuit_V`).
+
+        It is the fully discharged LFP (PyBaMM's 0 % state of charge of a half cell, the
+        :math:`x_0` of ``get_min_max_stoichiometries``): a discharge that ends at
+        :math:`V_{min}` under current ends with every particle surface at or below it
+        (the overpotentials and Ohmic drops lower the voltage below :math:`U(x_{surf})`),
+        so no discharge to the cut-off lithiates the LFP further. The open-circuit
+        potential falls monotonically (PyBaMM's asymptote takes it to -inf at x = 1), so
+        the root is unique.
+
+        Raises
+        ------
+        InputError
+            Naming ``cell_lower_cutoff_voltage`` when the open-circuit potential of the
+            charged state (``lfp_charged_stoichiometry``) is already at or below it.
+        """
+        from scipy.optimize import brentq
+
+        p = self.params
+        x_charged = p.lfp_charged_stoichiometry
+        if not self.open_circuit_V(x_charged) > p.lower_cutoff_V:
+            raise InputError(
+                "cell_lower_cutoff_voltage", f"{p.lower_cutoff_V:g} V",
+                f"a voltage below the LFP's open-circuit potential in the charged state "
+                f"({self.open_circuit_V(x_charged):.4g} V at lfp_charged_stoichiometry "
+                f"{x_charged:g})", hint="the usual Li||LFP window is 2.5-4.0 V")
+        return float(brentq(lambda x: self.open_circuit_V(x) - p.lower_cutoff_V,
+                            x_charged, 1.0, xtol=1e-12, rtol=1e-12))
+
 
     def hold_voltage(self, after: Any, inputs: dict[str, float], voltage_V: float,
                      cutoff_current_A: float, t_end_s: float, step: str) -> Any:
@@ -400,8 +441,11 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
                                     "contact resistance": "true"})
     pts = {"x_n": 10, "x_s": 10, "x_p": 15, "r_n": 15, "r_p": 15}
     pts.update(var_pts or {})
-    # rtol 1e-5: capacities agree with 1e-6 to 0.01 mAh/g, ~30 % faster per cycle
-    solver = pybamm.IDAKLUSolver(rtol=1e-5, atol=1e-7, options={"num_threads": 2})
+    # rtol 1e-6: with 1e-5 the end of a slow discharge, on the steep fall of the voltage
+    # near full lithiation, was placed up to 2.5e-4 of the LFP's capacity late in some
+    # solves (0.01C, 0.03C; a cycle CE of 1.0002); 1e-6 places it within 1e-7 from 0.005
+    # to 2C, for ~10 % more CPU per 1C cycle (docs/limetal.md, "Coulombic efficiency")
+    solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-7, options={"num_threads": 2})
     sim = pybamm.Simulation(model, parameter_values=values, solver=solver, var_pts=pts)
     base = {
         IN_CURRENT: geo.current_1c_A,

@@ -439,8 +439,8 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
             f"{a}: {r.failure}; cycles 1-{r.cycle[-1]} of {cycles} finished and are "
             f"written to {out_dir} (summary.json stop_reason, cycling_{a}.csv)",
             hint="a charge current above the cell's limiting current depletes the "
-                 "electrolyte at the Li surface (1C, 253 K, 11.5 mg/cm2: the hold fails in "
-                 "cycle 3); a lower --c-rate (0.2 runs there with the C/20 hold), a higher "
+                 "electrolyte at the Li surface (1C, 253 K, 11.5 mg/cm2: the first hold "
+                 "fails); a lower --c-rate (0.2 runs there with the C/20 hold), a higher "
                  "temperature, or CC charge only (no --cv-cutoff-c-rate)")
     return summary
 

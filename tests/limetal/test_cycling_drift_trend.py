@@ -1,12 +1,14 @@
 """The state-of-charge drift warning of ``hemcell limetal cycle`` needs a trend.
 
-Cycle 1 starts from the 0.1C formation's end (LFP lithiation 0.93); every later cycle
-starts where the previous discharge stopped. In a cold cell with a CC-CV charge the
-first discharge therefore differs from the rest (1C, 253.15 K, hold to C/5: 53.8 then
-55.6, 55.6, 55.6 mAh/g, the start of charge moving 0.930 -> 0.520 -> 0.514 -> 0.514):
-a retention above 1 from the first cycle alone, after which the capacity falls. That
-is not drift and is not warned about. Drift is the capacity still rising over the
-cycles that start from a cycled state (CC charge at 253.15 K: 4.8, 8.0, 10.8 mAh/g).
+Cycle 1 starts from the fully discharged LFP (lithiation 0.99928 at rest at 2.5 V);
+every later cycle starts where the previous discharge stopped. In a cold cell with a
+CC-CV charge the first discharge therefore differs from the rest (1C, 253.15 K, hold to
+C/5: 53.68 then 55.6314, 55.6315, 55.570, 55.507 mAh/g, the start of charge moving
+0.99928 -> 0.5207 -> 0.5142 -> 0.5139): a retention above 1 from the first cycle alone,
+after which the capacity settles (+2e-6 from cycle 2 to 3, below
+``DRIFT_MIN_RELATIVE_RISE``) and falls. That is not drift and is not warned about.
+Drift is the capacity still rising over the cycles that start from a cycled state (CC
+charge at 253.15 K: 2.4, 5.5, 8.6 mAh/g).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import csv
 import json
 
 from hemcell.cli.main import main
+from hemcell.limetal.cycling import DRIFT_MIN_RELATIVE_RISE
 
 DRIFT = "is state-of-charge drift, not a capacity gain"
 
@@ -33,7 +36,7 @@ def test_a_first_cycle_rise_alone_is_not_called_drift(tmp_path, capsys):
     summary, q = _run(tmp_path, "cccv", "--cv-cutoff-c-rate", "0.2")
     err = capsys.readouterr().err
     assert summary["capacity_retention"] > 1.0  # cycle 1 starts from the formation state
-    assert q[2] <= q[1]  # no trend after it
+    assert q[2] <= q[1] * (1.0 + DRIFT_MIN_RELATIVE_RISE)  # no trend after it
     assert DRIFT not in err and not any(DRIFT in w for w in summary.get("warnings", []))
 
 
