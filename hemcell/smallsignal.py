@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LinearisedModel", "linearise"]
+__all__ = ["LinearisedModel", "Lineariser", "linearise"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,83 @@ class LinearisedModel:
         return solve
 
 
+class Lineariser:
+    """The linearisation of one discretised model, converted to CasADi once.
+
+    ``Lineariser(built_model, input_name, output_names)(state, inputs)`` is
+    :func:`linearise`; a model solved about many states or input values (a fit that
+    passes the fitted values as input parameters) converts it once and evaluates the
+    exact derivatives per call.
+
+    Parameters
+    ----------
+    built_model, input_name, output_names
+        As :func:`linearise`.
+
+    Raises
+    ------
+    KeyError
+        If ``input_name`` is not an input of the model.
+    """
+
+    def __init__(self, built_model: Any, input_name: str, output_names: Sequence[str]
+                 ) -> None:
+        import casadi
+
+        names = [p.name for p in built_model.input_parameters]
+        if input_name not in names:
+            raise KeyError(f"{input_name!r} is not an input of the model (inputs: {names})")
+        # PyBaMM's export converts the discretised model to CasADi once and already holds
+        # the exact sparse Jacobians dF/dy of the rhs and algebraic parts: they are used
+        # as they are; only the few columns dF/du and the output rows are added.
+        obj = built_model.export_casadi_objects(list(output_names),
+                                                input_parameter_order=names)
+        y = casadi.vertcat(obj["x"], obj["z"])
+        rhs_alg = casadi.vertcat(obj["rhs"], obj["algebraic"])
+        g = casadi.vertcat(*obj["variables"].values())
+        p_sym = obj["inputs"]
+        self._fn = casadi.Function("linearise", [obj["t"], y, p_sym], [
+            rhs_alg, casadi.vertcat(obj["jac_rhs"], obj["jac_algebraic"]),
+            casadi.jacobian(rhs_alg, p_sym), casadi.jacobian(g, y), casadi.jacobian(g, p_sym)])
+        self._names = names
+        self._input_name = input_name
+        self._size = int(y.shape[0])
+        self.output_names = tuple(output_names)
+        self._mass = built_model.mass_matrix.entries
+
+    def __call__(self, state: np.ndarray, inputs: Mapping[str, float], time_s: float = 0.0
+                 ) -> LinearisedModel:
+        """The model linearised about ``state`` at input values ``inputs``.
+
+        Raises
+        ------
+        ValueError
+            If ``state`` does not match the model's state vector.
+        """
+        from scipy.sparse import csc_matrix
+
+        names = self._names
+        y_star = np.asarray(state, dtype=float).reshape(-1)
+        if y_star.size != self._size:
+            raise ValueError(f"state has {y_star.size} entries, the model {self._size}")
+        sizes = [int(np.prod(np.shape(inputs[n]))) or 1 for n in names]
+        column = int(sum(sizes[:names.index(self._input_name)]))
+        p_values = np.concatenate([np.atleast_1d(np.asarray(inputs[n], dtype=float))
+                                   for n in names]) if names else np.zeros(0)
+        F, J, dF_dp, c, dg_dp = self._fn(time_s, y_star, p_values)
+        b = np.asarray(dF_dp.full())[:, column]
+        d = np.asarray(dg_dp.full())[:, column]
+        return LinearisedModel(
+            mass=csc_matrix(self._mass),
+            jacobian=csc_matrix(J.sparse()),
+            forcing=b,
+            output_names=self.output_names,
+            output_state=np.asarray(c.full()).reshape(len(self.output_names), -1),
+            output_feedthrough=d,
+            drift=float(np.max(np.abs(np.asarray(F.full())))) if y_star.size else 0.0,
+        )
+
+
 def linearise(built_model: Any, state: np.ndarray, inputs: Mapping[str, float],
               input_name: str, output_names: Sequence[str], time_s: float = 0.0
               ) -> LinearisedModel:
@@ -186,40 +263,4 @@ def linearise(built_model: Any, state: np.ndarray, inputs: Mapping[str, float],
     ValueError
         If ``state`` does not match the model's state vector.
     """
-    import casadi
-    from scipy.sparse import csc_matrix
-
-    names = [p.name for p in built_model.input_parameters]
-    if input_name not in names:
-        raise KeyError(f"{input_name!r} is not an input of the model (inputs: {names})")
-    # PyBaMM's export converts the discretised model to CasADi once and already holds
-    # the exact sparse Jacobians dF/dy of the rhs and algebraic parts: they are used
-    # as they are; only the few columns dF/du and the output rows are added.
-    obj = built_model.export_casadi_objects(list(output_names), input_parameter_order=names)
-    y = casadi.vertcat(obj["x"], obj["z"])
-    y_star = np.asarray(state, dtype=float).reshape(-1)
-    if y_star.size != y.shape[0]:
-        raise ValueError(f"state has {y_star.size} entries, the model {y.shape[0]}")
-    rhs_alg = casadi.vertcat(obj["rhs"], obj["algebraic"])
-    g = casadi.vertcat(*obj["variables"].values())
-    p_sym = obj["inputs"]
-    fn = casadi.Function("linearise", [obj["t"], y, p_sym], [
-        rhs_alg, casadi.vertcat(obj["jac_rhs"], obj["jac_algebraic"]),
-        casadi.jacobian(rhs_alg, p_sym), casadi.jacobian(g, y), casadi.jacobian(g, p_sym)])
-    sizes = [int(np.prod(np.shape(inputs[n]))) or 1 for n in names]
-    column = int(sum(sizes[:names.index(input_name)]))
-    p_values = np.concatenate([np.atleast_1d(np.asarray(inputs[n], dtype=float))
-                               for n in names]) if names else np.zeros(0)
-    F, J, dF_dp, c, dg_dp = fn(time_s, y_star, p_values)
-    b = np.asarray(dF_dp.full())[:, column]
-    d = np.asarray(dg_dp.full())[:, column]
-    mass = csc_matrix(built_model.mass_matrix.entries)
-    return LinearisedModel(
-        mass=mass,
-        jacobian=csc_matrix(J.sparse()),
-        forcing=b,
-        output_names=tuple(output_names),
-        output_state=np.asarray(c.full()).reshape(len(output_names), -1),
-        output_feedthrough=d,
-        drift=float(np.max(np.abs(np.asarray(F.full())))) if y_star.size else 0.0,
-    )
+    return Lineariser(built_model, input_name, output_names)(state, inputs, time_s)

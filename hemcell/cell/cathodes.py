@@ -290,6 +290,11 @@ def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
     name
         Set name, for the interpolant's name.
     """
+    def number(key: str) -> Any:
+        # a pybamm.InputParameter (an impedance fit's model built once) is kept as it is
+        value = si[key]
+        return value if isinstance(value, pybamm.Symbol) else float(value)
+
     c_max = (float(si["cathode_active_material_density"]) * float(si["cathode_carrier_sites_max"])
              / float(si["cathode_molar_mass"]))
     theta, volts = ocp_table_with_walls(si)
@@ -306,8 +311,8 @@ def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
         "Positive electrode Bruggeman coefficient (electrolyte)": b,
         "Positive electrode Bruggeman coefficient (electrode)": b,
         "Positive particle diffusivity [m2.s-1]": _diffusivity(
-            float(si["cathode_solid_diffusivity"]),
-            float(si["cathode_diffusivity_activation_energy"]), t_ref),
+            number("cathode_solid_diffusivity"),
+            number("cathode_diffusivity_activation_energy"), t_ref),
         "Maximum concentration in positive electrode [mol.m-3]": c_max,
         "Initial concentration in positive electrode [mol.m-3]":
             initial_stoichiometry(si) * c_max,
@@ -316,8 +321,8 @@ def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
         "Positive electrode charge transfer coefficient":
             si["cathode_charge_transfer_coefficient"],
         "Positive electrode exchange-current density [A.m-2]": _exchange_current(
-            float(si["cathode_exchange_current_density"]), c_e0_mol_per_m3, step,
-            float(si["cathode_exchange_current_activation_energy"]), t_ref),
+            number("cathode_exchange_current_density"), c_e0_mol_per_m3, step,
+            number("cathode_exchange_current_activation_energy"), t_ref),
         "Lower voltage cut-off [V]": si["cathode_lower_cutoff_potential"],
         "Upper voltage cut-off [V]": si["cathode_upper_cutoff_potential"],
     }

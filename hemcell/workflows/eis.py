@@ -675,9 +675,13 @@ METAL_FARADAIC = "Lithium metal plating current density [A.m-2]"
 def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float | None,
                                  overrides: Sequence[str] = (),
                                  extra: Mapping[str, float] | None = None,
-                                 ion: str | None = None
+                                 ion: str | None = None, input_names: Sequence[str] = ()
                                  ) -> tuple[Any, dict[str, Any], Any, str, list[str]]:
     """The built impedance model of :func:`cathode_spectrum` at its as-made state.
+
+    ``input_names``: set entries and :data:`EIS_PARAMETERS` that enter the model as
+    ``pybamm.InputParameter`` (:class:`CellSpectrumModel`), at their values of
+    ``overrides``/``extra`` in ``inputs``.
 
     Returns
     -------
@@ -712,21 +716,38 @@ def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float 
     si, _ = cathode_values(params, sets, rec.name)
     carrier = cathode_carrier(si)
     check_cathode_cell(params, si, ion or carrier)
-    pv = half_cell_values(params, si)
+    ev = eis_values(extra)
+    values, si_in, ev_in = _input_parameters(input_names, si, ev)
+    pv = half_cell_values(params, si_in)
     T = float(pv["Ambient temperature [K]"])
     warnings = [*half_cell_temperature_warnings(carrier, T), *valoen_electrolyte_warnings(pv)]
-    ev = eis_values(extra)
     pv.update({"Positive electrode double-layer capacity [F.m-2]":
-               ev["cathode_double_layer_capacity"],
+               ev_in["cathode_double_layer_capacity"],
                "Negative electrode double-layer capacity [F.m-2]":
-               ev["counter_electrode_double_layer_capacity"],
+               ev_in["counter_electrode_double_layer_capacity"],
                "Current function [A]": em.applied_current}, check_already_exists=False)
     model = em.cathode_half_cell_model(rec.geometry)
     var_pts = {**model.default_var_pts, **electrode_mesh(model, rec, pv)}  # as cell run
-    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS, **values}
     sim = pybamm.Simulation(model, parameter_values=pv, var_pts=var_pts)
     sim.build(inputs=inputs)
     return sim, inputs, rec, carrier, warnings
+
+
+def _input_parameters(names: Sequence[str], si: Mapping[str, Any], ev: Mapping[str, float]
+                      ) -> tuple[dict[str, float], dict[str, Any], dict[str, Any]]:
+    """``names`` as ``pybamm.InputParameter``: their values (from ``si``, the set's SI
+    values, or ``ev``, :data:`EIS_PARAMETERS`) and ``si``/``ev`` with the symbols."""
+    import pybamm
+
+    values, si_in, ev_in = {}, dict(si), dict(ev)
+    for name in names:
+        where = ev_in if name in EIS_PARAMETERS else si_in
+        if name not in where:
+            raise InputError("fit.parameters", name, "a value the impedance model reads")
+        values[name] = float(where[name])
+        where[name] = pybamm.InputParameter(name)
+    return values, si_in, ev_in
 
 
 @dataclass
@@ -763,6 +784,242 @@ class OperatingPoint:
     setup: Any = None
 
 
+class CellSpectrumModel:
+    """The impedance model of a cathode half cell or a full cell, built once.
+
+    What :func:`cathode_spectrum` and :func:`full_spectrum` compute, split into what is
+    built once (the discretised impedance model, the model of the ``soc`` charge, the
+    CasADi form of the linearisation) and what is done per spectrum (the operating
+    point, the linearisation about it, one LU per frequency). ``input_names`` (set
+    entries and :data:`EIS_PARAMETERS`) enter both models as ``pybamm.InputParameter``:
+    :meth:`spectrum` takes their values, so a fit evaluates the spectrum at new values
+    without building anything (``hemcell fit``, :class:`hemcell.workflows.fit.
+    ImpedanceProblem`). Without ``input_names`` it is the spectrum of the command.
+
+    Parameters
+    ----------
+    cell
+        ``cathode`` or ``full``.
+    recipe, params, temperature_K, soc, overrides, extra, ion
+        As :func:`cathode_spectrum` / :func:`full_spectrum`; ``overrides``/``extra`` also
+        give the values of ``input_names`` the model is built at.
+    input_names
+        Values that may change between spectra.
+
+    Raises
+    ------
+    InputError
+        As :func:`cathode_spectrum` / :func:`full_spectrum`.
+    TypeError, ValueError
+        A value of ``input_names`` is needed as a number to build the model (it sets the
+        mesh, the cell's sizing or the ``soc`` charge): such a value cannot be an input.
+    """
+
+    def __init__(self, cell: str, recipe: str, params: str, temperature_K: float | None,
+                 soc: float | None, overrides: Sequence[str] = (),
+                 extra: Mapping[str, float] | None = None, ion: str | None = None,
+                 input_names: Sequence[str] = ()) -> None:
+        import pybamm
+
+        from hemcell.cell.recipes import recipe_solver
+        from hemcell.workflows import eis_models as em
+
+        if cell not in ("cathode", "full"):
+            raise InputError("CELL", cell, "cathode | full")
+        self.cell, self.soc, self.params = cell, soc, params
+        self.input_names = tuple(input_names)
+        if soc is not None:
+            check_cell_soc(soc)
+        self.eis_values = eis_values(extra)
+        self.protocol: str | None = None
+        self._charge_Ah = 0.0
+        self.setup: Any = None
+        self._u_slice: slice | None = None
+        if cell == "cathode":
+            sim, inputs, rec, carrier, warnings = cathode_half_cell_simulation(
+                recipe, params, temperature_K, overrides, extra, ion, input_names)
+            self.recipe, self.carrier, self.warnings = rec.name, carrier, warnings
+            if soc is not None:
+                self.protocol, self._charge_Ah = soc_protocol(sim.parameter_values, soc)
+                self._charge = pybamm.Simulation(
+                    em.cathode_half_cell_model(rec.geometry),
+                    parameter_values=sim.parameter_values, var_pts=sim.var_pts,
+                    experiment=pybamm.Experiment([x.strip()
+                                                  for x in self.protocol.split(";")]),
+                    solver=recipe_solver(rec.solver))
+        else:
+            sim, inputs, self.setup, pv = full_cell_simulation(
+                recipe, params, temperature_K, soc, overrides, extra, ion, input_names)
+            self.recipe = self.setup.recipe.name
+            self.carrier, self.warnings = self.setup.si.get("_carrier_ion", "Li"), []
+            model = sim.built_model
+            u = next(v for v in model.y_slices if v.name == em.CATHODE_DOUBLE_LAYER_POTENTIAL)
+            self._u_slice = model.y_slices[u][0]
+            if soc is not None:
+                self.protocol, self._charge_Ah = soc_protocol(pv, soc)
+                self._charge = _protocol_simulation(self.setup, em.FULL_CELL_SUBMESHES, pv)
+        self.simulation, self.inputs = sim, inputs
+        self._lineariser: Any = None
+
+    def _inputs(self, values: Mapping[str, float] | None) -> dict[str, Any]:
+        unknown = set(values or {}) - set(self.inputs)
+        if unknown:
+            raise InputError("values", sorted(unknown)[0], "an input of the built model: "
+                             + ", ".join(sorted(set(self.inputs) - {"Current function [A]"})))
+        return {**self.inputs, **(values or {})}
+
+    def operating_point(self, values: Mapping[str, float] | None = None) -> OperatingPoint:
+        """The rested state at ``values`` of the inputs: the as-made state, or the end of
+        the ``soc`` charge and rest (run on the model of ``cell run``).
+
+        Raises
+        ------
+        InputError
+            The charge ended at the upper cut-off before it had passed its charge.
+        SimulationError
+            The charge failed.
+        """
+        import pybamm
+
+        inputs = self._inputs(values)
+        model = self.simulation.built_model
+        y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
+        if self.protocol is not None and self.cell == "cathode":
+            try:
+                sol = self._charge.solve(inputs=inputs)
+            except pybamm.SolverError as exc:
+                raise SimulationError(f"the charge to --soc {self.soc:g} failed: {exc}",
+                                      step=self.protocol) from None
+            _check_charge_passed(sol.cycles[0].steps[0], self._charge_Ah, self.soc)
+            y0 = np.asarray(sol.last_state.y).reshape(-1)
+        elif self.protocol is not None:
+            u_slice = self._u_slice
+            y_run, run = _state_after(self.setup, self.protocol,
+                                      y0.size - (u_slice.stop - u_slice.start),
+                                      sim=self._charge,
+                                      inputs={k: inputs[k] for k in self.input_names})
+            _check_charge_passed(run.solution.cycles[0].steps[0], self._charge_Ah, self.soc)
+            y0 = np.concatenate([y_run[:u_slice.start], y0[u_slice], y_run[u_slice.start:]])
+            y0[u_slice] = (model.get_processed_variable("Cathode solid potential [V]").evaluate(
+                0.0, y0, inputs=inputs) - model.get_processed_variable(
+                "Cathode electrolyte potential [V]").evaluate(0.0, y0, inputs=inputs)
+            ).reshape(-1)
+        return OperatingPoint(self.simulation, inputs, y0, self.protocol, self.recipe,
+                              self.carrier, list(self.warnings), self.setup)
+
+    def _linearise(self, op: OperatingPoint, outputs: Sequence[str]) -> Any:
+        """The model linearised about ``op`` (its CasADi form converted once)."""
+        from hemcell.smallsignal import Lineariser
+        from hemcell.workflows import eis_models as em
+
+        if self._lineariser is None:
+            self._lineariser = Lineariser(self.simulation.built_model, em.IN_CURRENT,
+                                          outputs)
+        return self._lineariser(op.state, op.inputs)
+
+    def value(self, name: str, inputs: Mapping[str, Any]) -> float:
+        """A PyBaMM value of the built model at input values ``inputs``."""
+        import pybamm
+
+        v = self.simulation.parameter_values[name]
+        return float(v.evaluate(inputs=inputs)) if isinstance(v, pybamm.Symbol) else float(v)
+
+    def spectrum(self, frequencies_Hz: np.ndarray, values: Mapping[str, float] | None = None
+                 ) -> Spectrum:
+        """The spectrum at ``values`` of the inputs (``None``: those it was built at)."""
+        op = self.operating_point(values)
+        ev = {**self.eis_values,
+              **{k: v for k, v in op.inputs.items() if k in EIS_PARAMETERS}}
+        f = np.asarray(frequencies_Hz)
+        return (self._cathode_spectrum(op, f, ev) if self.cell == "cathode"
+                else self._full_spectrum(op, f, ev))
+
+    def _cathode_spectrum(self, op: OperatingPoint, f: np.ndarray, ev: Mapping[str, float]
+                          ) -> Spectrum:
+        from hemcell.params import load_parameter_set
+
+        carrier, inputs = op.carrier, op.inputs
+        T = self.value("Ambient temperature [K]", inputs)
+        terms = _half_cell_terms(half_cell_processes(carrier, "cathode"))
+        outputs = list(dict.fromkeys([VOLTAGE, *(v for _, v in terms.values()), CATHODE_ETA,
+                                      CATHODE_FARADAIC, METAL_ETA, METAL_FARADAIC]))
+        lin = self._linearise(op, outputs)
+        H = lin.transfer(f)
+        z = -H[VOLTAGE]
+        procs = {name: sign * -H[var] for name, (sign, var) in terms.items()}
+        closure = np.abs(z - sum(procs.values())) / np.abs(z)
+        procs = {k: v for k, v in procs.items() if np.any(np.abs(v) > 1e-12 * np.abs(z))}
+        area = self.value("Electrode height [m]", inputs) * self.value("Electrode width [m]",
+                                                                      inputs)
+        L_p = self.value("Positive electrode thickness [m]", inputs)
+        a_p = 3 * self.value("Positive electrode active material volume fraction",
+                             inputs) / self.value("Positive particle radius [m]", inputs)
+        h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
+        r_ct = {"cathode": kinetic_resistance_ohm(h[CATHODE_ETA],
+                                                  h[CATHODE_FARADAIC] * L_p * area),
+                f"{carrier} metal": kinetic_resistance_ohm(h[METAL_ETA],
+                                                           h[METAL_FARADAIC] * area)}
+        return Spectrum(load_parameter_set(self.params).name, T, f, z, procs,
+                        drift=lin.drift,
+                        info={"recipe": op.recipe, "protocol": op.protocol,
+                              "carrier_ion": carrier, "electrode_area_m2": area,
+                              "electrode_charge_transfer_resistance_ohm": r_ct,
+                              "cathode_double_layer_capacitance_F":
+                                  ev["cathode_double_layer_capacity"] * a_p * L_p * area,
+                              "counter_electrode_capacitance_F":
+                                  ev["counter_electrode_double_layer_capacity"] * area,
+                              "process_split_unattributed_max": float(closure.max())},
+                        warnings=op.warnings)
+
+    def _full_spectrum(self, op: OperatingPoint, f: np.ndarray, ev: Mapping[str, float]
+                       ) -> Spectrum:
+        from hemcell.workflows import eis_models as em
+
+        setup, inputs, model = op.setup, op.inputs, self.simulation.built_model
+        anode_currents = {f"anode {m.replace('_', ' ')}":
+                          f"Anode {m.replace('_', '-')} current [A]"
+                          for m in [*setup.recipe.mechanisms, "double_layer"]}
+        cathode_currents = {"cathode charge transfer": em.CATHODE_FARADAIC_CURRENT,
+                            "cathode double layer": em.CATHODE_DOUBLE_LAYER_CURRENT}
+        outputs = [VOLTAGE, ANODE_DPHI, em.CATHODE_MEAN_OVERPOTENTIAL,
+                   *anode_currents.values(), *cathode_currents.values()]
+        lin = self._linearise(op, outputs)
+        H = lin.transfer(f)
+        r_mech = mechanism_charge_transfer_resistance_ohm(
+            lin, {m: f"Anode {m.replace('_', '-')} current [A]"
+                  for m in setup.recipe.mechanisms})
+        h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
+        r_anode = [r for r in r_mech.values() if r is not None and r > 0]
+        # a discharge (+I) drives the cathode's overpotential negative: R = -eta / I_F
+        r_ct = {"cathode": kinetic_resistance_ohm(-h[em.CATHODE_MEAN_OVERPOTENTIAL],
+                                                  h[em.CATHODE_FARADAIC_CURRENT]),
+                "anode": 1 / sum(1 / r for r in r_anode) if r_anode else None}
+        # the full cell counts the anode's currents as delithiating (a discharge): +I
+        shares = {k: H[v] for k, v in {**anode_currents, **cathode_currents}.items()}
+        area = self.value("Electrode height [m]", inputs) * self.value("Electrode width [m]",
+                                                                      inputs)
+        a_s = model_value(model, ANODE_SURFACE_AREA, op.state, inputs)
+        eps_p = self.value("Positive electrode active material volume fraction", inputs)
+        L_p = self.value("Positive electrode thickness [m]", inputs)
+        a_p = 3 * eps_p / self.value("Positive particle radius [m]", inputs)
+        return Spectrum(setup.parameter_set.name, self.value("Ambient temperature [K]", inputs),
+                        f, -H[VOLTAGE], shares,
+                        process_kind="current_fraction", drift=lin.drift,
+                        info={"recipe": setup.recipe.name, "cathode": str(setup.recipe.cathode),
+                              "protocol": op.protocol, "carrier_ion": op.carrier,
+                              "electrode_area_m2": area,
+                              "electrode_charge_transfer_resistance_ohm": r_ct,
+                              "mechanism_charge_transfer_resistance_ohm": r_mech,
+                              "anode_double_layer_capacitance_F":
+                                  self.value("Anode double-layer capacity [F.m-2]", inputs)
+                                  * a_s * self.value("Negative electrode thickness [m]",
+                                                     inputs) * area,
+                              "cathode_double_layer_capacitance_F":
+                                  ev["cathode_double_layer_capacity"] * a_p * L_p * area,
+                              "mass_g": setup.mass_g},
+                        warnings=[])
+
+
 def cathode_operating_point(recipe: str, params: str, temperature_K: float | None,
                             soc: float | None, overrides: Sequence[str] = (),
                             extra: Mapping[str, float] | None = None,
@@ -778,34 +1035,8 @@ def cathode_operating_point(recipe: str, params: str, temperature_K: float | Non
     SimulationError
         The charge failed.
     """
-    import pybamm
-
-    from hemcell.cell.recipes import recipe_solver
-    from hemcell.workflows import eis_models as em
-
-    if soc is not None:
-        check_cell_soc(soc)
-    sim, inputs, rec, carrier, warnings = cathode_half_cell_simulation(
-        recipe, params, temperature_K, overrides, extra, ion)
-    pv = sim.parameter_values
-    y0 = sim.built_model.concatenated_initial_conditions.evaluate(
-        0, inputs=inputs).reshape(-1)
-    steps = None
-    if soc is not None:
-        steps, charge_Ah = soc_protocol(pv, soc)
-        run = pybamm.Simulation(
-            em.cathode_half_cell_model(rec.geometry), parameter_values=pv,
-            var_pts=sim.var_pts,
-            experiment=pybamm.Experiment([x.strip() for x in steps.split(";")]),
-            solver=recipe_solver(rec.solver))
-        try:
-            sol = run.solve(inputs=inputs)
-        except pybamm.SolverError as exc:
-            raise SimulationError(f"the charge to --soc {soc:g} failed: {exc}",
-                                  step=steps) from None
-        _check_charge_passed(sol.cycles[0].steps[0], charge_Ah, soc)
-        y0 = np.asarray(sol.last_state.y).reshape(-1)
-    return OperatingPoint(sim, inputs, y0, steps, rec.name, carrier, warnings)
+    return CellSpectrumModel("cathode", recipe, params, temperature_K, soc, overrides, extra,
+                             ion).operating_point()
 
 
 def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
@@ -820,59 +1051,33 @@ def cathode_spectrum(recipe: str, params: str, temperature_K: float | None,
     (:func:`hemcell.workflows.eis_models.cathode_half_cell_model`). ``soc``: the charge of
     :func:`soc_protocol` run on the same model first. The process split is PyBaMM's voltage
     breakdown (as Li‖LFP); ``info`` holds each electrode's charge-transfer resistance
-    (:func:`kinetic_resistance_ohm`).
+    (:func:`kinetic_resistance_ohm`). Built for this one spectrum
+    (:class:`CellSpectrumModel`).
     """
-    from hemcell.params import load_parameter_set
-    from hemcell.smallsignal import linearise
-    from hemcell.workflows import eis_models as em
-
-    op = cathode_operating_point(recipe, params, temperature_K, soc, overrides, extra, ion)
-    sim, inputs, y0, carrier, steps = op.simulation, op.inputs, op.state, op.carrier, op.protocol
-    pv, ev, built = sim.parameter_values, eis_values(extra), sim.built_model
-    T = float(pv["Ambient temperature [K]"])
-    terms = _half_cell_terms(half_cell_processes(carrier, "cathode"))
-    outputs = list(dict.fromkeys([VOLTAGE, *(v for _, v in terms.values()), CATHODE_ETA,
-                                  CATHODE_FARADAIC, METAL_ETA, METAL_FARADAIC]))
-    lin = linearise(built, y0, inputs, em.IN_CURRENT, outputs)
-    H = lin.transfer(frequencies_Hz)
-    z = -H[VOLTAGE]
-    procs = {name: sign * -H[var] for name, (sign, var) in terms.items()}
-    closure = np.abs(z - sum(procs.values())) / np.abs(z)
-    procs = {k: v for k, v in procs.items() if np.any(np.abs(v) > 1e-12 * np.abs(z))}
-    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
-    L_p = float(pv["Positive electrode thickness [m]"])
-    a_p = 3 * float(pv["Positive electrode active material volume fraction"]) / float(
-        pv["Positive particle radius [m]"])
-    h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
-    r_ct = {"cathode": kinetic_resistance_ohm(h[CATHODE_ETA], h[CATHODE_FARADAIC] * L_p * area),
-            f"{carrier} metal": kinetic_resistance_ohm(h[METAL_ETA], h[METAL_FARADAIC] * area)}
-    return Spectrum(load_parameter_set(params).name, T, np.asarray(frequencies_Hz), z, procs,
-                    drift=lin.drift,
-                    info={"recipe": op.recipe, "protocol": steps, "carrier_ion": carrier,
-                          "electrode_area_m2": area,
-                          "electrode_charge_transfer_resistance_ohm": r_ct,
-                          "cathode_double_layer_capacitance_F":
-                              ev["cathode_double_layer_capacity"] * a_p * L_p * area,
-                          "counter_electrode_capacitance_F":
-                              ev["counter_electrode_double_layer_capacity"] * area,
-                          "process_split_unattributed_max": float(closure.max())},
-                    warnings=op.warnings)
+    return CellSpectrumModel("cathode", recipe, params, temperature_K, soc, overrides, extra,
+                             ion).spectrum(frequencies_Hz)
 
 
 def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
                          soc: float | None, overrides: Sequence[str] = (),
-                         extra: Mapping[str, float] | None = None, ion: str | None = None
-                         ) -> tuple[Any, dict[str, Any], Any, str | None]:
+                         extra: Mapping[str, float] | None = None, ion: str | None = None,
+                         input_names: Sequence[str] = ()
+                         ) -> tuple[Any, dict[str, Any], Any, Any]:
     """The built impedance model of :func:`full_spectrum` (at its as-made state).
+
+    ``input_names``: set entries and :data:`EIS_PARAMETERS` that enter the model as
+    ``pybamm.InputParameter`` (:class:`CellSpectrumModel`), at their values of
+    ``overrides``/``extra`` in ``inputs``.
 
     Returns
     -------
     tuple
-        ``(simulation, inputs, setup, steps)``: the :class:`pybamm.Simulation` of the
-        recipe's :class:`~hemcell.cell.full_cell.HEMFullCell` with the cathode double
-        layer, built with ``inputs`` (the applied current an input, 0 A); the
-        :class:`hemcell.workflows.anode.CellSetup` of the protocol ``steps`` that reaches
-        ``soc`` (:func:`soc_protocol`; ``None`` without ``soc``).
+        ``(simulation, inputs, setup, parameter_values)``: the :class:`pybamm.Simulation`
+        of the recipe's :class:`~hemcell.cell.full_cell.HEMFullCell` with the cathode
+        double layer, built with ``inputs`` (the applied current an input, 0 A); the
+        :class:`hemcell.workflows.anode.CellSetup` of the protocol of :func:`soc_protocol`
+        that reaches ``soc`` (``Rest for 1 minute`` without ``soc``); the model's
+        parameter values (with the inputs' symbols).
 
     Raises
     ------
@@ -880,6 +1085,9 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
         Not a full-cell recipe, an ion the cathode does not carry, a bad ``soc`` or
         ``--set`` entry.
     """
+    import pybamm
+
+    from hemcell.cell.full_cell import full_cell_values
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, cathode_carrier_ion, prepare_cell
 
@@ -894,19 +1102,29 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
     if soc is not None:
         check_cell_soc(soc)
     setup = prepare_cell(recipe, params, "Rest for 1 minute", overrides=sets, ion=ion)
-    steps = None
-    if soc is not None:
-        steps = soc_protocol(setup.parameter_values, soc)[0]
-        setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)
+    values, si_in, ev_in = _input_parameters(input_names, setup.si, ev)
+    rec = setup.recipe
     pv = setup.parameter_values
+    if input_names:
+        # the entries that carry the inputs from the same mapping; the rest are the
+        # setup's (prepare_cell also sets the nominal capacity and current after it)
+        symbolic = full_cell_values(si_in, setup.inventory, rec.cathode, rec.mechanisms,
+                                    rec.n_p_ratio, rec.thermal)
+        pv = pv.copy()
+        pv.update({k: v for k, v in symbolic.items()
+                   if isinstance(v, pybamm.Symbol) or callable(v)})
+    if soc is not None:
+        steps = soc_protocol(pv, soc)[0]
+        setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)
+        if not input_names:
+            pv = setup.parameter_values
     pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
-    sim = build_simulation(setup.recipe, pv, setup.inventory,
-                           submesh_types=em.FULL_CELL_SUBMESHES)
-    em.add_cathode_double_layer(sim.model, ev["cathode_double_layer_capacity"],
-                                ev["cathode_double_layer_relaxation_time"])
-    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    sim = build_simulation(rec, pv, setup.inventory, submesh_types=em.FULL_CELL_SUBMESHES)
+    em.add_cathode_double_layer(sim.model, ev_in["cathode_double_layer_capacity"],
+                                ev_in["cathode_double_layer_relaxation_time"])
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS, **values}
     sim.build(inputs=inputs)
-    return sim, inputs, setup, steps
+    return sim, inputs, setup, pv
 
 
 def full_operating_point(recipe: str, params: str, temperature_K: float | None,
@@ -923,24 +1141,8 @@ def full_operating_point(recipe: str, params: str, temperature_K: float | None,
     InputError
         As :func:`full_cell_simulation`; ``soc`` beyond the upper cut-off.
     """
-    from hemcell.workflows import eis_models as em
-
-    sim, inputs, setup, steps = full_cell_simulation(recipe, params, temperature_K, soc,
-                                                     overrides, extra, ion)
-    pv, model = setup.parameter_values, sim.built_model
-    y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
-    u = next(v for v in model.y_slices if v.name == em.CATHODE_DOUBLE_LAYER_POTENTIAL)
-    u_slice = model.y_slices[u][0]
-    if steps:
-        y_run, run = _state_after(setup, steps, y0.size - (u_slice.stop - u_slice.start),
-                                  em.FULL_CELL_SUBMESHES)
-        _check_charge_passed(run.solution.cycles[0].steps[0], soc_protocol(pv, soc)[1], soc)
-        y0 = np.concatenate([y_run[:u_slice.start], y0[u_slice], y_run[u_slice.start:]])
-        y0[u_slice] = (model.get_processed_variable("Cathode solid potential [V]").evaluate(
-            0.0, y0, inputs=inputs) - model.get_processed_variable(
-            "Cathode electrolyte potential [V]").evaluate(0.0, y0, inputs=inputs)).reshape(-1)
-    return OperatingPoint(sim, inputs, y0, steps, setup.recipe.name,
-                          setup.si.get("_carrier_ion", "Li"), [], setup)
+    return CellSpectrumModel("full", recipe, params, temperature_K, soc, overrides, extra,
+                             ion).operating_point()
 
 
 def full_spectrum(recipe: str, params: str, temperature_K: float | None,
@@ -956,52 +1158,11 @@ def full_spectrum(recipe: str, params: str, temperature_K: float | None,
     ``soc``: the charge of :func:`soc_protocol`, run on the model of ``cell run``; its end
     state, with the cathode double layer at rest (u = Δφ), is the operating point. The
     split is of the AC current: each anode mechanism and the anode double layer (shares
-    of the anode's current), the cathode's faradaic and double-layer current.
+    of the anode's current), the cathode's faradaic and double-layer current. Built for
+    this one spectrum (:class:`CellSpectrumModel`).
     """
-    from hemcell.smallsignal import linearise
-    from hemcell.workflows import eis_models as em
-
-    op = full_operating_point(recipe, params, temperature_K, soc, overrides, extra, ion)
-    sim, inputs, y0, setup, steps = op.simulation, op.inputs, op.state, op.setup, op.protocol
-    pv, ev, model = setup.parameter_values, eis_values(extra), sim.built_model
-    anode_currents = {f"anode {m.replace('_', ' ')}": f"Anode {m.replace('_', '-')} current [A]"
-                      for m in [*setup.recipe.mechanisms, "double_layer"]}
-    cathode_currents = {"cathode charge transfer": em.CATHODE_FARADAIC_CURRENT,
-                        "cathode double layer": em.CATHODE_DOUBLE_LAYER_CURRENT}
-    outputs = [VOLTAGE, ANODE_DPHI, em.CATHODE_MEAN_OVERPOTENTIAL,
-               *anode_currents.values(), *cathode_currents.values()]
-    lin = linearise(model, y0, inputs, em.IN_CURRENT, outputs)
-    H = lin.transfer(frequencies_Hz)
-    r_mech = mechanism_charge_transfer_resistance_ohm(
-        lin, {m: f"Anode {m.replace('_', '-')} current [A]" for m in setup.recipe.mechanisms})
-    h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
-    r_anode = [r for r in r_mech.values() if r is not None and r > 0]
-    # a discharge (+I) drives the cathode's overpotential negative: R = -eta / I_F
-    r_ct = {"cathode": kinetic_resistance_ohm(-h[em.CATHODE_MEAN_OVERPOTENTIAL],
-                                              h[em.CATHODE_FARADAIC_CURRENT]),
-            "anode": 1 / sum(1 / r for r in r_anode) if r_anode else None}
-    # the full cell counts the anode's currents as delithiating (a discharge): +I
-    shares = {k: H[v] for k, v in {**anode_currents, **cathode_currents}.items()}
-    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
-    a_s = model_value(model, ANODE_SURFACE_AREA, y0, inputs)
-    eps_p = float(pv["Positive electrode active material volume fraction"])
-    L_p = float(pv["Positive electrode thickness [m]"])
-    a_p = 3 * eps_p / float(pv["Positive particle radius [m]"])
-    return Spectrum(setup.parameter_set.name, float(pv["Ambient temperature [K]"]),
-                    np.asarray(frequencies_Hz), -H[VOLTAGE], shares,
-                    process_kind="current_fraction", drift=lin.drift,
-                    info={"recipe": setup.recipe.name, "cathode": str(setup.recipe.cathode),
-                          "protocol": steps, "carrier_ion": setup.si.get("_carrier_ion", "Li"),
-                          "electrode_area_m2": area,
-                          "electrode_charge_transfer_resistance_ohm": r_ct,
-                          "mechanism_charge_transfer_resistance_ohm": r_mech,
-                          "anode_double_layer_capacitance_F":
-                              float(pv["Anode double-layer capacity [F.m-2]"]) * a_s
-                              * float(pv["Negative electrode thickness [m]"]) * area,
-                          "cathode_double_layer_capacitance_F":
-                              ev["cathode_double_layer_capacity"] * a_p * L_p * area,
-                          "mass_g": setup.mass_g},
-                    warnings=[])
+    return CellSpectrumModel("full", recipe, params, temperature_K, soc, overrides, extra,
+                             ion).spectrum(frequencies_Hz)
 
 
 def kinetic_resistance_ohm(potential: np.ndarray, current: np.ndarray) -> float | None:
@@ -1112,18 +1273,31 @@ def _check_soc_reached(run: Any, soc: float, theoretical_mAh_per_g: float) -> No
                      "you want")
 
 
-def _state_after(setup: Any, protocol: str, size: int,
-                 submesh_types: Mapping[str, Any] | None = None) -> tuple[np.ndarray, Any]:
-    """Final state vector of the protocol run on the same model and mesh (ends with a
-    rest), and the run (:class:`hemcell.workflows.anode.CellRun`)."""
-    from hemcell.workflows.anode import build_simulation, solve_cell
+def _protocol_simulation(setup: Any, submesh_types: Mapping[str, Any] | None = None,
+                         parameter_values: Any = None) -> Any:
+    """The simulation of the setup's protocol on the impedance model's mesh
+    (``parameter_values``: the setup's, or the same with input parameters)."""
+    from hemcell.workflows.anode import build_simulation
 
     # one PyBaMM model per step: a protocol-wide model (recipe experiment_model: unified)
     # carries its step control as one more unknown, which the impedance model has not
     recipe = replace(setup.recipe, experiment_model="legacy")
-    sim = build_simulation(recipe, setup.parameter_values, setup.inventory, setup.experiment,
-                           submesh_types=submesh_types)
-    run = solve_cell(setup, sim)
+    pv = setup.parameter_values if parameter_values is None else parameter_values
+    return build_simulation(recipe, pv, setup.inventory, setup.experiment,
+                            submesh_types=submesh_types)
+
+
+def _state_after(setup: Any, protocol: str, size: int,
+                 submesh_types: Mapping[str, Any] | None = None, sim: Any = None,
+                 inputs: Mapping[str, Any] | None = None) -> tuple[np.ndarray, Any]:
+    """Final state vector of the protocol run on the same model and mesh (ends with a
+    rest), and the run (:class:`hemcell.workflows.anode.CellRun`); ``sim``: a built
+    :func:`_protocol_simulation` solved at ``inputs``."""
+    from hemcell.workflows.anode import solve_cell
+
+    if sim is None:
+        sim = _protocol_simulation(setup, submesh_types)
+    run = solve_cell(setup, sim, inputs)
     if run.error is not None:
         raise run.error
     y = np.asarray(run.solution.last_state.y).reshape(-1)

@@ -2187,7 +2187,9 @@ class ImpedanceProblem(_Problem):
     arc), rows in any order, or an EC-Lab PEIS file. The residuals are the real and the
     imaginary parts at every frequency (2 per row), divided by σ [ohm]. Each evaluation
     computes the model's spectrum at the data's frequencies (the small-signal
-    linearisation of ``hemcell eis``; the model is rebuilt, as the command does).
+    linearisation of ``hemcell eis``): ``eis cathode|full`` on one model built with the
+    fitted values as input parameters (:meth:`cell_model`; ``rebuild``: built per
+    evaluation, as the other cells are).
     Model keys: ``anode`` (``symmetric``, ``li-lfp``) or ``recipe``/``params``
     (``anode``, ``cathode``: the cathode set, ``full``: the anode set), optional
     ``temperature`` (``25 degC``), ``soc`` (``li-lfp``, ``anode``, ``cathode``, ``full``:
@@ -2213,7 +2215,11 @@ class ImpedanceProblem(_Problem):
         self.cell_kind = m["command"].split()[1]
         #: a recipe with a parameter set (the spectrum's case: the set's name)
         self.recipe_cell = self.cell_kind in RECIPE_CELLS
-        self.rebuild = True
+        #: ``eis cathode|full``: one model built with the fitted values as inputs
+        #: (:meth:`cell_model`); ``rebuild``: built at every evaluation as the command does
+        self.rebuild_spectra = rebuild or self.cell_kind not in ("cathode", "full")
+        self.rebuild = self.rebuild_spectra
+        self._cell_model: Any = None
         if self.recipe_cell:
             self.base_set_name = str(m["params"])
         else:
@@ -2282,11 +2288,43 @@ class ImpedanceProblem(_Problem):
         elif self.cell_kind == "anode":
             s = eis.anode_spectrum(m["recipe"], m["params"], T, f, self.soc, m.get("protocol"),
                                    rest, extra, ion=m.get("ion"))
+        elif self.cell_model() is not None:  # cathode, full: the model built once
+            s = self.cell_model().spectrum(f, {p.name: float(p.from_x(xj))
+                                               for p, xj in zip(self.params, x, strict=True)})
         else:
             s = eis.cell_spectrum(self.cell_kind, f, recipe=m["recipe"], params=m["params"],
                                   temperature_K=T, soc=self.soc, overrides=self.overrides(x),
                                   ion=m.get("ion"))
         return np.asarray(s.impedance_ohm)
+
+    def cell_model(self) -> Any:
+        """``eis cathode|full``: the impedance model built once with the fitted values as
+        input parameters (:class:`hemcell.workflows.eis.CellSpectrumModel`), or ``None``
+        where the spectrum is rebuilt per evaluation (another cell; a fitted value the model
+        needs as a number: the mesh, the cell's sizing or the ``soc`` charge)."""
+        from hemcell.workflows import eis
+
+        if self.cell_kind not in ("cathode", "full") or self.rebuild_spectra:
+            return None
+        if self._cell_model is None:
+            m = self.spec.model
+            overrides = self.overrides(self.x0)
+            eis.check_overrides(self.cell_kind, ("bare",), overrides,
+                                self.temperature_K is not None)
+            extra, rest = eis.split_overrides(overrides)
+            try:
+                self._cell_model = eis.CellSpectrumModel(
+                    self.cell_kind, m["recipe"], m["params"], self.temperature_K, self.soc,
+                    rest, extra, m.get("ion"), input_names=[p.name for p in self.params])
+            except (TypeError, ValueError, ArithmeticError, NotImplementedError) as exc:
+                if isinstance(exc, InputError):
+                    raise
+                self.rebuild_spectra = self.rebuild = True
+                self.notes.append("a fitted value enters the impedance model as a number "
+                                  f"({type(exc).__name__}: {str(exc)[:80]}): the model is "
+                                  "rebuilt at every evaluation")
+                return None
+        return self._cell_model
 
     def n_rows(self, ds: Any) -> int:
         """Frequencies of data set ``ds`` (two points each: Re Z and Im Z)."""

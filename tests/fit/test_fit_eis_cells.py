@@ -84,9 +84,14 @@ def test_cathode_spectrum_round_trip(tmp_path, cathode_spectrum):
 
 def test_full_cell_spectrum_is_the_models_at_the_truth(tmp_path, full_spectrum):
     """`eis full` as a fit's model: the file's rows (the anode set's case) are read, the
-    model at the shipped values reproduces them to 1e-6 of |Z| (the CSV keeps 10
-    digits), and moving the anode's exchange current or the cathode's double-layer
-    capacity moves the spectrum (both are seen: the full recovery is `-m slow`)."""
+    model at the shipped values reproduces them to 1e-6 of |Z| from 1 Hz up (the CSV
+    keeps 10 digits) and to 5e-6 below, and moving the anode's exchange current or the
+    cathode's double-layer capacity moves the spectrum (both are seen: the full recovery
+    is `-m slow`). Below 1 Hz the as-made full cell's iwM - J is nearly singular: the
+    command's own spectrum moves by 1.7e-6 at 0.1 Hz when C_dl moves by one ulp (0.2 ->
+    0.20000000000000004, which 10**log10(0.2) gives), or under another LU column
+    ordering; the fit's model built once (at the initial values) is 5e-7 from the
+    rebuilt one at the same values."""
     from hemcell.workflows.fit import load_spec, make_problem
 
     problem = make_problem(load_spec(_spec(tmp_path, "eis full", FULL, full_spectrum,
@@ -96,7 +101,10 @@ def test_full_cell_spectrum_is_the_models_at_the_truth(tmp_path, full_spectrum):
     truth = np.array([p.to_x(TRUTH[p.name]) for p in problem.params])
     at_truth = problem.model_signals(truth)[0]
     scale = np.abs(ds.observed).max()
-    assert np.abs(at_truth - ds.observed).max() < 1e-6 * scale
+    f = np.concatenate([ds.measurement["frequency"]] * 2)
+    error = np.abs(at_truth - ds.observed)
+    assert error[f >= 1].max() < 1e-6 * scale
+    assert error.max() < 5e-6 * scale
     for j in range(len(truth)):
         x = truth.copy()
         x[j] = problem.x0[j]
