@@ -217,8 +217,7 @@ def run_cell(
                                            window_V=(float(pv["Lower voltage cut-off [V]"]),
                                                      float(pv["Upper voltage cut-off [V]"])),
                                            ohmic_resistance_ohm=separator_resistance_ohm(pv))
-    model = getattr(pybamm.lithium_ion, MODELS[rec.geometry])(
-        {"working electrode": "positive"} if rec.cell == CELL else {})
+    model = cell_model(rec.geometry, rec.cell)
     add_depletion_event(model)
     var_pts = electrode_mesh(model, rec, pv)
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment,
@@ -241,6 +240,19 @@ def run_cell(
     err = check_completion(sol, protocol, cycles, errors.error, rec.solver)
     return CathodeHalfCellRun(rec, str(params), si, pv, protocol, steps_A, mass, sol,
                               elapsed, err, var_pts)
+
+
+def cell_model(geometry: str, cell: str) -> pybamm.BaseModel:
+    """The PyBaMM model of a cathode half cell (``cell`` :data:`CELL`: the DFN with the
+    exact salt flux at the metal face, :class:`hemcell.cell.metal_face.MetalFaceDFN`, or
+    PyBaMM's SPM, both with ``"working electrode": "positive"``) or of a hard-carbon full
+    cell (PyBaMM's DFN or SPM)."""
+    if cell == CELL and MODELS[geometry] == "DFN":
+        from hemcell.cell.metal_face import MetalFaceDFN
+
+        return MetalFaceDFN({"working electrode": "positive"})
+    return getattr(pybamm.lithium_ion, MODELS[geometry])(
+        {"working electrode": "positive"} if cell == CELL else {})
 
 
 def potential_state_atol(model: pybamm.BaseModel, atol: float) -> np.ndarray:
