@@ -9,7 +9,8 @@ POTENTIAL_SCALE_V × atol (1 µV, as the HEM models' scaled potentials).
 Checks: the per-state tolerance vector; the root cause at t = 0 of the C/1000 charge (the
 round-off floor of the potentials' Newton corrections against the tolerance now asked of
 them); C/1000 charge and discharge running to the open-circuit cycle's capacities; the
-rates that failed; a rest as the first step (refused before, same cause).
+rates that failed; a rest as the first step (refused before, same cause); a thin NVPF
+electrode discharging after a full charge (it failed there, same cause).
 """
 
 from __future__ import annotations
@@ -148,3 +149,16 @@ def test_a_rest_first_runs_at_the_open_circuit_voltage(tmp_path):
         rows = [r for r in csv.DictReader(fh) if float(r["step"]) == 1]
     volts = np.array([float(r["voltage_V"]) for r in rows])
     assert np.ptp(volts) < 1e-6
+
+
+def test_a_thin_nvpf_electrode_discharges_after_a_full_charge():
+    """A 10 µm NVPF electrode at C/20 stopped at the start of the discharge after a full
+    charge (IDA_ERR_FAIL where the particles cross the step between the couples); with
+    the potentials held to 1 µV it runs: 118.47 / 118.86 mAh/g."""
+    run = run_cell("cathode_half_cell_p2d", NVPF,
+                   "Charge at C/20 until 4.3 V; Discharge at C/20 until 2.0 V",
+                   overrides=["cathode_thickness=10um"])
+    assert run.error is None
+    s = summarize(run)
+    assert s["discharge_capacity_mAh_per_g"][0] == pytest.approx(
+        s["charge_capacity_mAh_per_g"][0], rel=0.01)
