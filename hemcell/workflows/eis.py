@@ -573,8 +573,9 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     outputs = [VOLTAGE, li_eta, ANODE_DPHI, *current_vars.values()]
     lin = linearise(model, y0, inputs, em.IN_CURRENT, outputs)
     H = lin.transfer(frequencies_Hz)
+    silent: list[str] = []
     r_mech = mechanism_charge_transfer_resistance_ohm(
-        lin, {m: current_vars[m] for m in setup.recipe.mechanisms})
+        lin, {m: current_vars[m] for m in setup.recipe.mechanisms}, silent)
     w = 2 * np.pi * np.asarray(frequencies_Hz)
     r_li = float(np.real(H[li_eta][0]))
     area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
@@ -597,6 +598,7 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
                           "li_counter_electrode_capacitance_F": c_li,
                           "anode_double_layer_capacitance_F": c_dl,
                           "mechanism_charge_transfer_resistance_ohm": r_mech,
+                          "mechanisms_without_ac_current": silent,
                           "mass_g": setup.mass_g},
                     warnings=warnings)
 
@@ -985,9 +987,10 @@ class CellSpectrumModel:
                    *anode_currents.values(), *cathode_currents.values()]
         lin = self._linearise(op, outputs)
         H = lin.transfer(f)
+        silent: list[str] = []
         r_mech = mechanism_charge_transfer_resistance_ohm(
             lin, {m: f"Anode {m.replace('_', '-')} current [A]"
-                  for m in setup.recipe.mechanisms})
+                  for m in setup.recipe.mechanisms}, silent)
         h = lin.transfer(REST_RESISTANCE_FREQUENCIES_HZ)
         r_anode = [r for r in r_mech.values() if r is not None and r > 0]
         # a discharge (+I) drives the cathode's overpotential negative: R = -eta / I_F
@@ -1010,6 +1013,7 @@ class CellSpectrumModel:
                               "electrode_area_m2": area,
                               "electrode_charge_transfer_resistance_ohm": r_ct,
                               "mechanism_charge_transfer_resistance_ohm": r_mech,
+                              "mechanisms_without_ac_current": silent,
                               "anode_double_layer_capacitance_F":
                                   self.value("Anode double-layer capacity [F.m-2]", inputs)
                                   * a_s * self.value("Negative electrode thickness [m]",
@@ -1216,7 +1220,8 @@ KINETIC_LIMIT_FREQUENCIES_HZ = (1e4, 1e5)
 CURRENT_SHARE_FLOOR = 1e-12
 
 
-def mechanism_charge_transfer_resistance_ohm(lin: Any, current_outputs: Mapping[str, str]
+def mechanism_charge_transfer_resistance_ohm(lin: Any, current_outputs: Mapping[str, str],
+                                             without_current: list[str] | None = None
                                              ) -> dict[str, float | None]:
     r"""Charge-transfer resistance of each HEM-anode mechanism at the operating point [Ω].
 
@@ -1235,7 +1240,9 @@ def mechanism_charge_transfer_resistance_ohm(lin: Any, current_outputs: Mapping[
     dict
         Mechanism → resistance [Ω], or ``None`` where the mechanism carries no AC current
         (a reaction resting inside its hysteresis gap, an empty alloy) or its response is
-        not yet frozen at these frequencies (the two differ by more than 0.1 %).
+        not yet frozen at these frequencies (the two differ by more than 0.1 %). The
+        former are appended to ``without_current`` (when given): the latter carry AC
+        current.
     """
     h = lin.transfer(KINETIC_LIMIT_FREQUENCIES_HZ)
     dphi = h[ANODE_DPHI]
@@ -1244,6 +1251,8 @@ def mechanism_charge_transfer_resistance_ohm(lin: Any, current_outputs: Mapping[
         # the model counts mechanism currents opposite to the applied (lithiating)
         # current, which lowers the anode potential: R_k = -dphi / (-I_k)
         out[mech] = kinetic_resistance_ohm(dphi, h[var])
+        if without_current is not None and np.min(np.abs(h[var])) < CURRENT_SHARE_FLOOR:
+            without_current.append(mech)
     return out
 
 
@@ -1849,9 +1858,14 @@ def _resistance_summary(summary: dict[str, Any], label: str, spectra: Sequence[S
 def _mechanism_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
                        ) -> None:
     """HEM anode: each mechanism's charge-transfer resistance per temperature and, with
-    three or more temperatures, its activation energy from ln(T/R_k) vs 1/T."""
+    three or more temperatures, its activation energy from ln(T/R_k) vs 1/T; the
+    mechanisms without AC current per temperature."""
     _resistance_summary(summary, label, spectra, "mechanism_charge_transfer_resistance_ohm",
                         "mechanism_activation_energy_kJ_per_mol")
+    if all("mechanisms_without_ac_current" in s.info for s in spectra):
+        summary.setdefault("mechanism_without_ac_current", {})[label] = {
+            f"{s.temperature_K:.2f}": s.info["mechanisms_without_ac_current"]
+            for s in spectra}
 
 
 def _electrode_summary(summary: dict[str, Any], label: str, spectra: Sequence[Spectrum]
@@ -1909,7 +1923,10 @@ def arc_description(summary: Mapping[str, Any], label: str) -> str | None:
     temperature law (:func:`mechanisms_with_temperature_law`), and the mechanisms with
     a temperature law that carry no AC current at any temperature (a reaction resting
     inside its hysteresis gap, an empty alloy: ``null`` R_k); if none carries any,
-    ``no mechanism carries AC current (...)``. ``None`` without mechanism resistances.
+    ``no mechanism carries AC current (...)``. Where the summary lists the mechanisms
+    without AC current (``mechanism_without_ac_current``), a ``null`` R_k of one that
+    carries some (its response not frozen between 10 and 100 kHz) is named apart:
+    ``AC current, R not resolved: ...``. ``None`` without mechanism resistances.
     """
     by_t = summary.get("mechanism_charge_transfer_resistance_ohm", {}).get(label, {})
     if not by_t:
@@ -1927,9 +1944,15 @@ def arc_description(summary: Mapping[str, Any], label: str) -> str | None:
     if not carrying:  # the arc's R_ct is no mechanism's (a double layer alone)
         return f"no mechanism carries AC current ({', '.join(shares)})"
     silent = [m for m, x in shares.items() if max(x) == 0 and m in with_law]
+    no_current = summary.get("mechanism_without_ac_current", {}).get(label)
+    unresolved = ([] if no_current is None else
+                  [m for m in silent if any(m not in ms for ms in no_current.values())])
+    silent = [m for m in silent if m not in unresolved]
     text = ", ".join(parts)
     if silent:
         text += f"; no AC current: {', '.join(silent)}"
+    if unresolved:
+        text += f"; AC current, R not resolved: {', '.join(unresolved)}"
     return text or None
 
 
