@@ -1089,8 +1089,7 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
         Not a full-cell recipe, an ion the cathode does not carry, a bad ``soc`` or
         ``--set`` entry.
     """
-    import pybamm
-
+    from hemcell.cell.capacity import rate_cell, theoretical_capacity
     from hemcell.cell.full_cell import full_cell_values
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, cathode_carrier_ion, prepare_cell
@@ -1110,13 +1109,12 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
     rec = setup.recipe
     pv = setup.parameter_values
     if input_names:
-        # the entries that carry the inputs from the same mapping; the rest are the
-        # setup's (prepare_cell also sets the nominal capacity and current after it)
-        symbolic = full_cell_values(si_in, setup.inventory, rec.cathode, rec.mechanisms,
-                                    rec.n_p_ratio, rec.thermal)
-        pv = pv.copy()
-        pv.update({k: v for k, v in symbolic.items()
-                   if isinstance(v, pybamm.Symbol) or callable(v)})
+        # prepare_cell's mapping on the values with the symbols (a value it needs as a
+        # number raises TypeError there: that value cannot be an input)
+        pv = full_cell_values(si_in, setup.inventory, rec.cathode, rec.mechanisms,
+                              rec.n_p_ratio, rec.thermal)
+        rate_cell(pv, rec.cell,
+                  sum(theoretical_capacity(si_in, setup.inventory, rec.mechanisms).values()))
     if soc is not None:
         steps = soc_protocol(pv, soc)[0]
         setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)

@@ -2316,9 +2316,12 @@ class ImpedanceProblem(_Problem):
                 self._cell_model = eis.CellSpectrumModel(
                     self.cell_kind, m["recipe"], m["params"], self.temperature_K, self.soc,
                     rest, extra, m.get("ion"), input_names=[p.name for p in self.params])
-            except (TypeError, ValueError, ArithmeticError, NotImplementedError) as exc:
-                if isinstance(exc, InputError):
-                    raise
+            except InputError:
+                raise
+            except Exception as exc:  # the rebuilt path says what is wrong, if anything
+                # a value the model needs as a number: a mesh (IndexError from PyBaMM's
+                # mesh of a particle radius), the cell's sizing or the soc charge
+                # (TypeError from float() of a symbol)
                 self.rebuild_spectra = self.rebuild = True
                 self.notes.append("a fitted value enters the impedance model as a number "
                                   f"({type(exc).__name__}: {str(exc)[:80]}): the model is "

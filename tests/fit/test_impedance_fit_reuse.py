@@ -82,3 +82,34 @@ def test_a_cathode_fit_evaluates_one_built_model(tmp_path):
     assert np.max(np.abs(a - b)) < 1e-10 * np.max(np.abs(b))
     assert reused.cell_model() is not None and not reused.rebuild
     assert rebuilt.cell_model() is None and rebuilt.rebuild
+
+
+def test_a_value_that_sets_the_mesh_is_rebuilt_per_evaluation(tmp_path):
+    """A fitted particle radius sets the single-particle mesh, which cannot take an input
+    parameter: the fit says so in its notes and rebuilds the model per evaluation (the
+    spectrum is the command's)."""
+    import yaml
+
+    from hemcell.workflows.fit import load_spec, make_problem
+
+    recipe, params, _, _, _ = CASES["cathode"]
+    data = tmp_path / "z.csv"
+    z = eis.cell_spectrum("cathode", F, recipe=recipe, params=params).impedance_ohm
+    data.write_text("frequency [Hz],z_real [ohm],z_imag [ohm]\n" + "".join(
+        f"{float(f)!r},{float(v.real)!r},{float(v.imag)!r}\n" for f, v in zip(F, z, strict=True)))
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump({
+        "model": {"command": "eis cathode", "recipe": recipe, "params": params},
+        "data": [{"file": str(data)}],
+        "fit": {"parameters": {"cathode_particle_radius": {
+            "initial": "5 um", "bounds": ["0.5 um", "50 um"]}}, "multistart": 1,
+            "profile": False},
+        "objective": {"signal": "impedance", "noise": {"sigma": "0.2 ohm"}}}))
+    problem = make_problem(load_spec(spec))
+    x = problem.x0
+    z_fit = problem.model_signals(x)[0]
+    assert problem.cell_model() is None and problem.rebuild
+    assert any("rebuilt at every evaluation" in n for n in problem.notes)
+    ref = eis.cell_spectrum("cathode", F, recipe=recipe, params=params,
+                            overrides=problem.overrides(x)).impedance_ohm
+    assert np.array_equal(z_fit, np.concatenate([ref.real, ref.imag]))
