@@ -139,6 +139,26 @@ def reference_ion(si: dict[str, Any]) -> str:
     raise InputError("reference_ion_radius", r_ref, "the radius of Li+, Na+ or K+ (seed 000 L752)")
 
 
+#: Registry names (stems) whose value a run with another ion than the set's reaches
+#: through :func:`apply_carrier_ion` (copied to ``<key>``, a potential shift, the
+#: space-charge bound), not under their own name.
+CARRIER_SUBSTITUTED_STEMS = (*ION_KEYS, "conversion_potential_shift",
+                             "conversion_lithiation_potential",
+                             "conversion_delithiation_potential",
+                             "space_charge_areal_capacitance", "alloying_capacity")
+
+
+def carrier_substituted(si: dict[str, Any], names: Iterable[str]) -> bool:
+    """Whether one of ``names`` reaches the model through the carrier-ion substitution
+    of ``si`` (values after :func:`apply_carrier_ion`, ``_carrier_ion`` not the set's
+    reference ion): its value is then already copied as a number, and it cannot enter a
+    model built from ``si`` as an input parameter under its own name."""
+    ion = si.get("_carrier_ion")
+    if ion is None or ion == reference_ion(si):
+        return False
+    return any(name.startswith(CARRIER_SUBSTITUTED_STEMS) for name in names)
+
+
 def _need(si: dict[str, Any], key: str, ion: str, why: str) -> float:
     if key not in si:
         raise InputError(

@@ -742,11 +742,15 @@ def _input_parameters(names: Sequence[str], si: Mapping[str, Any], ev: Mapping[s
     values, or ``ev``, :data:`EIS_PARAMETERS`) and ``si``/``ev`` with the symbols."""
     import pybamm
 
+    from hemcell.cell.carriers import carrier_substituted
+
     values, si_in, ev_in = {}, dict(si), dict(ev)
+    if carrier_substituted(dict(si), names):
+        raise ValueError("a value of the carrier-ion substitution cannot be an input")
     for name in names:
         where = ev_in if name in EIS_PARAMETERS else si_in
         if name not in where:
-            raise InputError("fit.parameters", name, "a value the impedance model reads")
+            raise ValueError(f"{name} is not a value of the cell's parameter set")
         values[name] = float(where[name])
         where[name] = pybamm.InputParameter(name)
     return values, si_in, ev_in
@@ -862,6 +866,10 @@ class CellSpectrumModel:
                 self._charge = _protocol_simulation(self.setup, em.FULL_CELL_SUBMESHES, pv)
         self.simulation, self.inputs = sim, inputs
         self._lineariser: Any = None
+        built = {p.name for p in sim.built_model.input_parameters}
+        absent = [n for n in self.input_names if n not in built]
+        if absent:  # its value would not move the spectrum of this model
+            raise ValueError(f"{', '.join(absent)} is not an input of the built model")
 
     def _inputs(self, values: Mapping[str, float] | None) -> dict[str, Any]:
         unknown = set(values or {}) - set(self.inputs)

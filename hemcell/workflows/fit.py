@@ -1195,15 +1195,9 @@ class FitProblem(_Problem):
         values are already substituted numbers, so the fitted name must go through
         :meth:`setup` (``inputs`` mode), not be put in as a symbol (a fitted
         ``conversion_exchange_current_density_na`` changed nothing: singular Jacobian)."""
-        from hemcell.cell.carriers import ION_KEYS, reference_ion
+        from hemcell.cell.carriers import carrier_substituted
 
-        ion = self.base.si.get("_carrier_ion")
-        if ion is None or ion == reference_ion(self.base.si):
-            return False
-        stems = (*ION_KEYS, "conversion_potential_shift", "conversion_lithiation_potential",
-                 "conversion_delithiation_potential", "space_charge_areal_capacitance",
-                 "alloying_capacity")
-        return any(p.name.startswith(stems) for p in self.params)
+        return carrier_substituted(self.base.si, [p.name for p in self.params])
 
     def _choose_mode(self, probes: Sequence[Any], rebuild: bool) -> tuple[str, dict[str, Any]]:
         """``symbolic`` (fitted values are inputs), ``inputs`` (the PyBaMM numbers they

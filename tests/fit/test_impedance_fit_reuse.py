@@ -113,3 +113,18 @@ def test_a_value_that_sets_the_mesh_is_rebuilt_per_evaluation(tmp_path):
     ref = eis.cell_spectrum("cathode", F, recipe=recipe, params=params,
                             overrides=problem.overrides(x)).impedance_ohm
     assert np.array_equal(z_fit, np.concatenate([ref.real, ref.imag]))
+
+
+def test_a_value_of_the_carrier_substitution_is_not_an_input():
+    """With Na in a Li-referenced anode set (`hem_full_cell_na_*`) the intercalation
+    exchange current the model reads is the set's `_na` value copied as a number: it
+    cannot be an input under its own name (the fit then rebuilds, as the cell-run fit
+    does, which takes the same rule from `carriers.carrier_substituted`)."""
+    from hemcell.cell.parameters import load_si
+
+    si, _ = load_si("heo_rocksalt_mgconicuzn", [], ion="Na")
+    with pytest.raises(ValueError, match="carrier-ion substitution"):
+        eis._input_parameters(["intercalation_exchange_current_density"], si, {})
+    values, si_in, _ = eis._input_parameters(["anode_double_layer_capacity"], si, {})
+    assert values == {"anode_double_layer_capacity": si["anode_double_layer_capacity"]}
+    assert type(si_in["anode_double_layer_capacity"]).__name__ == "InputParameter"
