@@ -141,7 +141,9 @@ def cycle_cmd(
                    f"{r['final_discharge_capacity_mAh_per_g']:.1f} mAh/g, mean CE "
                    f"{r['mean_coulombic_efficiency']:.5f} (cycles 1-{r['cycles']}; cycle 1 "
                    f"{r['first_cycle_coulombic_efficiency']:.5f} from the fully discharged "
-                   "LFP" + ("" if later is None else f", cycles 2-{r['cycles']} {later:.5f}")
+                   "LFP" + ("" if later is None else
+                            f", cycle{'s 2-' if r['cycles'] > 2 else ' '}{r['cycles']} "
+                            f"{later:.5f}")
                    + ")"
                    + ("" if dry is None else f", stopped at cycle {dry}: {r['stop_reason']}"))
     _done(out, s)

@@ -50,9 +50,9 @@ def test_300_cycles_stride_1_vs_stride_10():
     # calibrated by fit-fade (stride 1): 88 % after 300 cycles
     assert full["capacity_retention"] == pytest.approx(0.88, abs=1e-3)
     # stride 10 applies each solved cycle's plated charge to 10 cycles (the first one,
-    # right after the 0.1C formation, plates a little more): the Li lost, hence the layer
-    # and the electrolyte used, agree to within 1 %; the retention, set by the Li lost
-    # (crosstalk), to within 0.5 %.
+    # right after the start from the fully discharged LFP, plates a little more): the Li
+    # lost, hence the layer and the electrolyte used, agree to within 1 %; the retention,
+    # set by the Li lost (crosstalk), to within 0.5 %.
     assert quick["final_interphase_layer_thickness_um"] == pytest.approx(
         full["final_interphase_layer_thickness_um"], rel=1e-2)
     free0 = 1e9 * electrolyte_budget(cell).free_volume_m3(0.0)
