@@ -521,11 +521,43 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
     0.1 A/g for soc x capacity, rest 30 min"; ``protocol`` is any PyBaMM step list.
     ``ion`` (Li, Na, K) brings the carrier's electrolyte, metal counter electrode and
     conversion branches, as ``hemcell cell run --ion`` (:mod:`hemcell.cell.carriers`).
+    Built for this one spectrum (:class:`CellSpectrumModel`).
+    """
+    return CellSpectrumModel("anode", recipe, params, temperature_K, soc, overrides, extra,
+                             ion, protocol=protocol).spectrum(frequencies_Hz)
+
+
+def anode_cell_simulation(recipe: str, params: str, temperature_K: float | None,
+                          soc: float | None, protocol: str | None,
+                          overrides: Sequence[str] = (),
+                          extra: Mapping[str, float] | None = None, ion: str | None = None,
+                          input_names: Sequence[str] = ()
+                          ) -> tuple[Any, dict[str, Any], Any, Any, str | None, list[str]]:
+    """The built impedance model of :func:`anode_spectrum` (at its fresh state).
+
+    ``input_names``: set entries and :data:`EIS_PARAMETERS` that enter the model as
+    ``pybamm.InputParameter`` (:class:`CellSpectrumModel`), at their values of
+    ``overrides``/``extra`` in ``inputs``.
+
+    Returns
+    -------
+    tuple
+        ``(simulation, inputs, setup, parameter_values, steps, warnings)``: the
+        :class:`pybamm.Simulation` of the recipe's ``HEMHalfCell`` built with ``inputs``
+        (the applied current an input, 0 A), the
+        :class:`hemcell.workflows.anode.CellSetup` of the steps that reach the state
+        (``soc``: lithiate at 0.1 A/g, rest 30 min; or ``protocol``; ``None``: fresh),
+        the model's parameter values and the electrolyte's temperature warnings.
+
+    Raises
+    ------
+    InputError
+        Not a half-cell recipe, ``soc`` and ``protocol`` together, a bad ``soc``, a
+        protocol that does not end with a rest, a bad ``--set`` entry.
     """
     import pybamm
 
     from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
-    from hemcell.smallsignal import linearise
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, prepare_cell
 
@@ -554,53 +586,35 @@ def anode_spectrum(recipe: str, params: str, temperature_K: float | None,
         setup = prepare_cell(recipe, params, f"Discharge at 0.1 A/g for {hours:.6g} hours; "
                              "Rest for 30 minutes", overrides=sets, ion=ion)
         steps = setup.protocol
-    pv = setup.parameter_values
+    values, si_in, _ = _input_parameters(input_names, setup.si, ev)
+    pv = _cell_values(setup, si_in) if input_names else setup.parameter_values
     warnings = valoen_electrolyte_warnings(pv)  # the Li half-cell's Xu2019 electrolyte
     pv.update({"Current function [A]": em.applied_current}, check_already_exists=False)
     sim = build_simulation(setup.recipe, pv, setup.inventory,
                            submesh_types=em.HALF_CELL_SUBMESHES)
-    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS}
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS, **values}
     sim.build(inputs=inputs)
-    model = sim.built_model
-    y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
-    if steps:
-        y0, run = _state_after(setup, steps, y0.size, submesh_types=em.HALF_CELL_SUBMESHES)
-        if soc is not None:
-            _check_soc_reached(run, soc, setup.theoretical_capacity_mAh_per_g)
-    mechs = [*setup.recipe.mechanisms, "double_layer"]
-    current_vars = {m: f"Anode {m.replace('_', '-')} current [A]" for m in mechs}
-    li_eta = "Lithium counter electrode reaction overpotential [V]"
-    outputs = [VOLTAGE, li_eta, ANODE_DPHI, *current_vars.values()]
-    lin = linearise(model, y0, inputs, em.IN_CURRENT, outputs)
-    H = lin.transfer(frequencies_Hz)
-    silent: list[str] = []
-    r_mech = mechanism_charge_transfer_resistance_ohm(
-        lin, {m: current_vars[m] for m in setup.recipe.mechanisms}, silent)
-    w = 2 * np.pi * np.asarray(frequencies_Hz)
-    r_li = float(np.real(H[li_eta][0]))
-    area = float(pv["Electrode height [m]"]) * float(pv["Electrode width [m]"])
-    c_li = float(pv.get("Negative electrode double-layer capacity [F.m-2]", 0.0)) * area
-    z = -H[VOLTAGE]
-    if c_li > 0 and r_li > 0:
-        z = z - r_li + r_li / (1 + 1j * w * r_li * c_li)
-    # the model counts mechanism currents opposite to the applied (lithiating) current
-    shares = {m: -H[v] for m, v in current_vars.items()}
-    T = float(pv["Ambient temperature [K]"])
-    # the model's own surface area a (the one every mechanism's current uses)
-    a_s = model_value(model, ANODE_SURFACE_AREA, y0, inputs)
-    c_dl = float(pv["Anode double-layer capacity [F.m-2]"]) * a_s * float(
-        pv["Positive electrode thickness [m]"]) * area
-    return Spectrum(f"{setup.parameter_set.name}", T, np.asarray(frequencies_Hz), z, shares,
-                    process_kind="current_fraction", drift=lin.drift,
-                    info={"recipe": setup.recipe.name, "protocol": steps,
-                          "carrier_ion": setup.si.get("_carrier_ion", "Li"),
-                          "li_counter_electrode_resistance_ohm": r_li,
-                          "li_counter_electrode_capacitance_F": c_li,
-                          "anode_double_layer_capacitance_F": c_dl,
-                          "mechanism_charge_transfer_resistance_ohm": r_mech,
-                          "mechanisms_without_ac_current": silent,
-                          "mass_g": setup.mass_g},
-                    warnings=warnings)
+    return sim, inputs, setup, pv, steps, warnings
+
+
+def _cell_values(setup: Any, si: Mapping[str, Any]) -> Any:
+    """The PyBaMM values of :func:`hemcell.workflows.anode.prepare_cell` (its parameter
+    mapping and the capacity C-rates refer to) from SI values ``si`` that hold input
+    parameters: a value the mapping needs as a number raises (TypeError: ``float()`` of a
+    symbol), so no number is taken from ``setup``."""
+    from hemcell.cell.capacity import rate_cell, theoretical_capacity
+    from hemcell.cell.full_cell import full_cell_values
+    from hemcell.cell.parameters import pybamm_values
+
+    rec, inv = setup.recipe, setup.inventory
+    if rec.cell == "full":
+        pv = full_cell_values(si, inv, rec.cathode, rec.mechanisms, rec.n_p_ratio,
+                              rec.thermal)
+    else:
+        pv = pybamm_values(dict(si), inv, mechanisms=rec.mechanisms,
+                           reader=f"recipe {rec.name}")
+    rate_cell(pv, rec.cell, sum(theoretical_capacity(si, inv, rec.mechanisms).values()))
+    return pv
 
 
 def check_cell_soc(soc: float, field: str = "--soc") -> None:
@@ -791,12 +805,14 @@ class OperatingPoint:
 
 
 class CellSpectrumModel:
-    """The impedance model of a cathode half cell or a full cell, built once.
+    """The impedance model of a HEM anode half cell, a cathode half cell or a full cell,
+    built once.
 
-    What :func:`cathode_spectrum` and :func:`full_spectrum` compute, split into what is
-    built once (the discretised impedance model, the model of the ``soc`` charge, the
-    CasADi form of the linearisation) and what is done per spectrum (the operating
-    point, the linearisation about it, one LU per frequency). ``input_names`` (set
+    What :func:`anode_spectrum`, :func:`cathode_spectrum` and :func:`full_spectrum`
+    compute, split into what is built once (the discretised impedance model, the model of
+    the ``soc`` charge or the ``protocol``, the CasADi form of the linearisation) and what
+    is done per spectrum (the operating point, the linearisation about it, one LU per
+    frequency). ``input_names`` (set
     entries and :data:`EIS_PARAMETERS`) enter both models as ``pybamm.InputParameter``:
     :meth:`spectrum` takes their values, so a fit evaluates the spectrum at new values
     without building anything (``hemcell fit``, :class:`hemcell.workflows.fit.
@@ -805,17 +821,20 @@ class CellSpectrumModel:
     Parameters
     ----------
     cell
-        ``cathode`` or ``full``.
+        ``anode``, ``cathode`` or ``full``.
     recipe, params, temperature_K, soc, overrides, extra, ion
-        As :func:`cathode_spectrum` / :func:`full_spectrum`; ``overrides``/``extra`` also
-        give the values of ``input_names`` the model is built at.
+        As :func:`anode_spectrum` / :func:`cathode_spectrum` / :func:`full_spectrum`;
+        ``overrides``/``extra`` also give the values of ``input_names`` the model is
+        built at.
     input_names
         Values that may change between spectra.
+    protocol
+        ``anode``: PyBaMM steps run first (as :func:`anode_spectrum`).
 
     Raises
     ------
     InputError
-        As :func:`cathode_spectrum` / :func:`full_spectrum`.
+        As :func:`anode_spectrum` / :func:`cathode_spectrum` / :func:`full_spectrum`.
     TypeError, ValueError
         A value of ``input_names`` is needed as a number to build the model (it sets the
         mesh, the cell's sizing or the ``soc`` charge): such a value cannot be an input.
@@ -824,24 +843,32 @@ class CellSpectrumModel:
     def __init__(self, cell: str, recipe: str, params: str, temperature_K: float | None,
                  soc: float | None, overrides: Sequence[str] = (),
                  extra: Mapping[str, float] | None = None, ion: str | None = None,
-                 input_names: Sequence[str] = ()) -> None:
+                 input_names: Sequence[str] = (), protocol: str | None = None) -> None:
         import pybamm
 
         from hemcell.cell.recipes import recipe_solver
         from hemcell.workflows import eis_models as em
 
-        if cell not in ("cathode", "full"):
-            raise InputError("CELL", cell, "cathode | full")
+        if cell not in ("anode", "cathode", "full"):
+            raise InputError("CELL", cell, "anode | cathode | full")
         self.cell, self.soc, self.params = cell, soc, params
         self.input_names = tuple(input_names)
-        if soc is not None:
+        if soc is not None and cell != "anode":
             check_cell_soc(soc)
         self.eis_values = eis_values(extra)
         self.protocol: str | None = None
         self._charge_Ah = 0.0
         self.setup: Any = None
         self._u_slice: slice | None = None
-        if cell == "cathode":
+        if cell == "anode":
+            sim, inputs, self.setup, pv, self.protocol, self.warnings = \
+                anode_cell_simulation(recipe, params, temperature_K, soc, protocol,
+                                      overrides, extra, ion, input_names)
+            self.recipe = self.setup.recipe.name
+            self.carrier = self.setup.si.get("_carrier_ion", "Li")
+            if self.protocol:
+                self._charge = _protocol_simulation(self.setup, em.HALF_CELL_SUBMESHES, pv)
+        elif cell == "cathode":
             sim, inputs, rec, carrier, warnings = cathode_half_cell_simulation(
                 recipe, params, temperature_K, overrides, extra, ion, input_names)
             self.recipe, self.carrier, self.warnings = rec.name, carrier, warnings
@@ -894,7 +921,12 @@ class CellSpectrumModel:
         inputs = self._inputs(values)
         model = self.simulation.built_model
         y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
-        if self.protocol is not None and self.cell == "cathode":
+        if self.protocol and self.cell == "anode":
+            y0, run = _state_after(self.setup, self.protocol, y0.size, sim=self._charge,
+                                   inputs={k: inputs[k] for k in self.input_names})
+            if self.soc is not None:
+                _check_soc_reached(run, self.soc, self.setup.theoretical_capacity_mAh_per_g)
+        elif self.protocol is not None and self.cell == "cathode":
             try:
                 sol = self._charge.solve(inputs=inputs)
             except pybamm.SolverError as exc:
@@ -941,8 +973,50 @@ class CellSpectrumModel:
         ev = {**self.eis_values,
               **{k: v for k, v in op.inputs.items() if k in EIS_PARAMETERS}}
         f = np.asarray(frequencies_Hz)
-        return (self._cathode_spectrum(op, f, ev) if self.cell == "cathode"
-                else self._full_spectrum(op, f, ev))
+        spectrum = {"anode": self._anode_spectrum, "cathode": self._cathode_spectrum,
+                    "full": self._full_spectrum}[self.cell]
+        return spectrum(op, f, ev)
+
+    def _anode_spectrum(self, op: OperatingPoint, f: np.ndarray, ev: Mapping[str, float]
+                        ) -> Spectrum:
+        setup, inputs, model = op.setup, op.inputs, self.simulation.built_model
+        mechs = [*setup.recipe.mechanisms, "double_layer"]
+        current_vars = {m: f"Anode {m.replace('_', '-')} current [A]" for m in mechs}
+        li_eta = "Lithium counter electrode reaction overpotential [V]"
+        outputs = [VOLTAGE, li_eta, ANODE_DPHI, *current_vars.values()]
+        lin = self._linearise(op, outputs)
+        H = lin.transfer(f)
+        silent: list[str] = []
+        r_mech = mechanism_charge_transfer_resistance_ohm(
+            lin, {m: current_vars[m] for m in setup.recipe.mechanisms}, silent)
+        w = 2 * np.pi * f
+        r_li = float(np.real(H[li_eta][0]))
+        area = self.value("Electrode height [m]", inputs) * self.value("Electrode width [m]",
+                                                                      inputs)
+        c_li_name = "Negative electrode double-layer capacity [F.m-2]"
+        c_li = (self.value(c_li_name, inputs) if c_li_name in
+                self.simulation.parameter_values.keys() else 0.0) * area
+        z = -H[VOLTAGE]
+        if c_li > 0 and r_li > 0:
+            z = z - r_li + r_li / (1 + 1j * w * r_li * c_li)
+        # the model counts mechanism currents opposite to the applied (lithiating) current
+        shares = {m: -H[v] for m, v in current_vars.items()}
+        # the model's own surface area a (the one every mechanism's current uses)
+        a_s = model_value(model, ANODE_SURFACE_AREA, op.state, inputs)
+        c_dl = self.value("Anode double-layer capacity [F.m-2]", inputs) * a_s * self.value(
+            "Positive electrode thickness [m]", inputs) * area
+        return Spectrum(f"{setup.parameter_set.name}",
+                        self.value("Ambient temperature [K]", inputs), f, z, shares,
+                        process_kind="current_fraction", drift=lin.drift,
+                        info={"recipe": setup.recipe.name, "protocol": op.protocol,
+                              "carrier_ion": op.carrier,
+                              "li_counter_electrode_resistance_ohm": r_li,
+                              "li_counter_electrode_capacitance_F": c_li,
+                              "anode_double_layer_capacitance_F": c_dl,
+                              "mechanism_charge_transfer_resistance_ohm": r_mech,
+                              "mechanisms_without_ac_current": silent,
+                              "mass_g": setup.mass_g},
+                        warnings=op.warnings)
 
     def _cathode_spectrum(self, op: OperatingPoint, f: np.ndarray, ev: Mapping[str, float]
                           ) -> Spectrum:
@@ -1097,8 +1171,6 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
         Not a full-cell recipe, an ion the cathode does not carry, a bad ``soc`` or
         ``--set`` entry.
     """
-    from hemcell.cell.capacity import rate_cell, theoretical_capacity
-    from hemcell.cell.full_cell import full_cell_values
     from hemcell.workflows import eis_models as em
     from hemcell.workflows.anode import build_simulation, cathode_carrier_ion, prepare_cell
 
@@ -1115,14 +1187,7 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
     setup = prepare_cell(recipe, params, "Rest for 1 minute", overrides=sets, ion=ion)
     values, si_in, ev_in = _input_parameters(input_names, setup.si, ev)
     rec = setup.recipe
-    pv = setup.parameter_values
-    if input_names:
-        # prepare_cell's mapping on the values with the symbols (a value it needs as a
-        # number raises TypeError there: that value cannot be an input)
-        pv = full_cell_values(si_in, setup.inventory, rec.cathode, rec.mechanisms,
-                              rec.n_p_ratio, rec.thermal)
-        rate_cell(pv, rec.cell,
-                  sum(theoretical_capacity(si_in, setup.inventory, rec.mechanisms).values()))
+    pv = _cell_values(setup, si_in) if input_names else setup.parameter_values
     if soc is not None:
         steps = soc_protocol(pv, soc)[0]
         setup = prepare_cell(recipe, params, steps, overrides=sets, ion=ion)

@@ -2173,6 +2173,11 @@ class CellCycleLifeProblem(_CycleProblem):
         return [out[k] for k in range(len(temperatures))]
 
 
+#: ``eis`` cells whose impedance fit evaluates one model built with the fitted values as
+#: input parameters (:class:`hemcell.workflows.eis.CellSpectrumModel`).
+MODEL_ONCE_CELLS = ("anode", "cathode", "full")
+
+
 class ImpedanceProblem(_Problem):
     """``eis symmetric|li-lfp|anode|cathode|full``: an impedance spectrum
     (:mod:`hemcell.workflows.eis`).
@@ -2181,9 +2186,9 @@ class ImpedanceProblem(_Problem):
     arc), rows in any order, or an EC-Lab PEIS file. The residuals are the real and the
     imaginary parts at every frequency (2 per row), divided by σ [ohm]. Each evaluation
     computes the model's spectrum at the data's frequencies (the small-signal
-    linearisation of ``hemcell eis``): ``eis cathode|full`` on one model built with the
-    fitted values as input parameters (:meth:`cell_model`; ``rebuild``: built per
-    evaluation, as the other cells are).
+    linearisation of ``hemcell eis``): ``eis anode|cathode|full`` on one model built with
+    the fitted values as input parameters (:meth:`cell_model`; ``rebuild``: built per
+    evaluation, as the Li-metal cells are).
     Model keys: ``anode`` (``symmetric``, ``li-lfp``) or ``recipe``/``params``
     (``anode``, ``cathode``: the cathode set, ``full``: the anode set), optional
     ``temperature`` (``25 degC``), ``soc`` (``li-lfp``, ``anode``, ``cathode``, ``full``:
@@ -2209,9 +2214,9 @@ class ImpedanceProblem(_Problem):
         self.cell_kind = m["command"].split()[1]
         #: a recipe with a parameter set (the spectrum's case: the set's name)
         self.recipe_cell = self.cell_kind in RECIPE_CELLS
-        #: ``eis cathode|full``: one model built with the fitted values as inputs
+        #: ``eis anode|cathode|full``: one model built with the fitted values as inputs
         #: (:meth:`cell_model`); ``rebuild``: built at every evaluation as the command does
-        self.rebuild_spectra = rebuild or self.cell_kind not in ("cathode", "full")
+        self.rebuild_spectra = rebuild or self.cell_kind not in MODEL_ONCE_CELLS
         self.rebuild = self.rebuild_spectra
         self._cell_model: Any = None
         if self.recipe_cell:
@@ -2279,12 +2284,12 @@ class ImpedanceProblem(_Problem):
             s = eis.symmetric_spectrum(self.anode, T, f, rest, extra)
         elif self.cell_kind == "li-lfp":
             s = eis.lfp_spectrum(self.anode, T, f, self.soc, rest)
+        elif self.cell_model() is not None:  # anode, cathode, full: the model built once
+            s = self.cell_model().spectrum(f, {p.name: float(p.from_x(xj))
+                                               for p, xj in zip(self.params, x, strict=True)})
         elif self.cell_kind == "anode":
             s = eis.anode_spectrum(m["recipe"], m["params"], T, f, self.soc, m.get("protocol"),
                                    rest, extra, ion=m.get("ion"))
-        elif self.cell_model() is not None:  # cathode, full: the model built once
-            s = self.cell_model().spectrum(f, {p.name: float(p.from_x(xj))
-                                               for p, xj in zip(self.params, x, strict=True)})
         else:
             s = eis.cell_spectrum(self.cell_kind, f, recipe=m["recipe"], params=m["params"],
                                   temperature_K=T, soc=self.soc, overrides=self.overrides(x),
@@ -2292,13 +2297,13 @@ class ImpedanceProblem(_Problem):
         return np.asarray(s.impedance_ohm)
 
     def cell_model(self) -> Any:
-        """``eis cathode|full``: the impedance model built once with the fitted values as
+        """``eis anode|cathode|full``: the impedance model built once with the fitted values as
         input parameters (:class:`hemcell.workflows.eis.CellSpectrumModel`), or ``None``
         where the spectrum is rebuilt per evaluation (another cell; a fitted value the model
         needs as a number: the mesh, the cell's sizing or the ``soc`` charge)."""
         from hemcell.workflows import eis
 
-        if self.cell_kind not in ("cathode", "full") or self.rebuild_spectra:
+        if self.cell_kind not in MODEL_ONCE_CELLS or self.rebuild_spectra:
             return None
         if self._cell_model is None:
             m = self.spec.model
@@ -2309,7 +2314,8 @@ class ImpedanceProblem(_Problem):
             try:
                 self._cell_model = eis.CellSpectrumModel(
                     self.cell_kind, m["recipe"], m["params"], self.temperature_K, self.soc,
-                    rest, extra, m.get("ion"), input_names=[p.name for p in self.params])
+                    rest, extra, m.get("ion"), input_names=[p.name for p in self.params],
+                    protocol=m.get("protocol"))
             except InputError:
                 raise
             except Exception as exc:  # the rebuilt path says what is wrong, if anything

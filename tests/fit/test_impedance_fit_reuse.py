@@ -1,14 +1,19 @@
-"""`hemcell fit` of `eis cathode|full` spectra evaluates one model built with the fitted
-values as input parameters (`eis.CellSpectrumModel`); it rebuilt and re-linearised the
-model at every evaluation (0.34 s for the SP cathode half cell at --soc 0.5, 1.1 s for the
-P2D full cell as made). The reused model gives the rebuilt path's spectrum to round-off:
+"""`hemcell fit` of `eis anode|cathode|full` spectra evaluates one model built with the
+fitted values as input parameters (`eis.CellSpectrumModel`); it rebuilt and re-linearised
+the model at every evaluation (0.28 s for the SP anode half cell, 0.34 s for the SP
+cathode half cell at --soc 0.5, 1.1 s for the P2D full cell as made). The reused model
+gives the rebuilt path's spectrum to round-off:
 
 - cathode half cell, --soc 0.5 (the charge runs on the built model at the new values):
   3e-12 relative measured, tested to 1e-10;
 - full cell as made: bit-identical at the values it was built at; at other values the
   Jacobians agree to 1.1e-16 (absolute) and the spectra to 1.6e-7 at 10-30 mHz, where
   iwM - J is nearly singular (the rebuilt path itself moves by ~2e-7 under another
-  column ordering of the LU, docs/eis.md): tested to 1e-6.
+  column ordering of the LU, docs/eis.md): tested to 1e-6;
+- HEM anode half cell (SP, fresh): 1.5e-7 even at the values it was built at, where the
+  Jacobians agree to 2.8e-16 (relative, entry by entry) and the state exactly: the
+  rebuilt path's own spectrum moves by the same 1.5e-7 when the intercalation exchange
+  current moves by one ulp; tested to 1e-6.
 
 (At --soc the full cell's charge is an adaptive time integration whose step sequence
 follows round-off: a 1-ulp change of the intercalation exchange current moves the
@@ -26,6 +31,9 @@ from hemcell.workflows import eis
 
 F = np.logspace(-2, 5, 8)
 CASES = {
+    "anode": ("hem_half_cell_sp", "heo_rocksalt_mgconicuzn", None,
+              {"intercalation_exchange_current_density": ("A/m**2", 0.01, 0.1),
+               "anode_double_layer_capacity": ("F/m**2", 0.05, 0.2)}, 1e-6),
     "cathode": ("cathode_half_cell_sp", "cathode_he_nvpf", 0.5,
                 {"cathode_exchange_current_density": ("A/m**2", 0.01, 0.0036),
                  "cathode_double_layer_capacity": ("F/m**2", 0.05, 0.2)}, 1e-10),
@@ -49,7 +57,7 @@ def test_the_reused_model_gives_the_rebuilt_spectrum(cell):
         z = model.spectrum(F, {n: v[which] for n, v in values.items()}).impedance_ohm
         ref = eis.cell_spectrum(cell, F, recipe=recipe, params=params, soc=soc,
                                 overrides=_overrides(values, which)).impedance_ohm
-        tol = rel if which == 2 else min(rel, 1e-10)
+        tol = rel if which == 2 or cell == "anode" else min(rel, 1e-10)
         assert np.max(np.abs(z - ref) / np.abs(ref)) < tol, (which, z, ref)
 
 
