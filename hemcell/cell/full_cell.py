@@ -32,7 +32,7 @@ from hemcell.cell.cathodes import is_cathode_set
 from hemcell.cell.electrolytes import depletion_event
 from hemcell.cell.inventory import Inventory
 from hemcell.cell.mechanisms.base import ElectrodeContext, param
-from hemcell.cell.model import POTENTIAL_SCALE_V, HEMHalfCell
+from hemcell.cell.model import HEMHalfCell
 from hemcell.cell.options import CATHODES, HEMOptions
 from hemcell.cell.thermal import (
     anode_thermal_values,
@@ -42,6 +42,7 @@ from hemcell.cell.thermal import (
     lumped_balance,
     require_thermal_values,
 )
+from hemcell.cell.tolerances import POTENTIAL_SCALE_V
 from hemcell.errors import InputError
 from hemcell.laws import FARADAY_C_PER_MOL
 

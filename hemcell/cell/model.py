@@ -47,21 +47,10 @@ from hemcell.cell.mechanisms.irreversible import Irreversible
 from hemcell.cell.mechanisms.space_charge import SpaceCharge
 from hemcell.cell.options import HEMOptions
 from hemcell.cell.thermal import cell_temperature, initial_cell_temperature
+from hemcell.cell.tolerances import POTENTIAL_SCALE_V, StateToleranceSolver
 from hemcell.errors import InputError
 
 __all__ = ["HEMHalfCell", "Inventory", "check_mechanisms"]
-
-#: Solver scale of the potential unknowns [V] (P2D half cell: electrolyte and solid
-#: potentials; single particle: Δφ; both: the double layer's u; the full cells'
-#: potentials, hemcell.cell.full_cell); numerical, not physical (assumed: IDA keeps the
-#: scaled unknown φ / 100 V to rtol |φ| + atol × 100 V, i.e. the recipes' atol 10⁻⁸
-#: becomes 1 µV on a potential, what their rtol 10⁻⁶ allows a potential of 1 V). A
-#: potential's zero is a reference (Li/Li⁺), not a magnitude: with scale 1 V the anode's
-#: potentials at 0.01–0.3 V (alloying stages, the rest after the discharge) were held to
-#: 2 × 10⁻⁸ – 3 × 10⁻⁷ V, tighter than anywhere else in the cycle. Same results within the
-#: solver tolerance, fewer steps and Newton iterations (docs/anode.md "Numerics", "Which
-#: states hold the steps"; docs/cathodes.md "Solver scale of the potentials").
-POTENTIAL_SCALE_V = 100.0
 
 
 class HEMHalfCell(pybamm.lithium_ion.BaseModel):
@@ -629,8 +618,10 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
 
     @property
     def default_solver(self) -> pybamm.BaseSolver:
-        """IDAKLU with tight tolerances (charge balance checked to 1e-3)."""
-        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
+        """IDAKLU with the recipes' tolerances, rtol 1e-6 and atol 1e-8
+        (:class:`hemcell.cell.tolerances.StateToleranceSolver`; charge balance checked to
+        1e-3)."""
+        return StateToleranceSolver(rtol=1e-6, atol=1e-8)
 
     #: Which of the solver's residual and Jacobian run compiled to C
     #: (:class:`hemcell.cell.compiled.CompilePlan`, decided per function at the solver's

@@ -36,6 +36,7 @@ from typing import Any
 from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.cell.model import check_mechanisms
 from hemcell.cell.options import THERMAL_OPTIONS
+from hemcell.cell.tolerances import StateToleranceSolver
 from hemcell.errors import InputError, did_you_mean
 
 #: How a protocol's steps become PyBaMM models (``pybamm.Simulation``'s
@@ -294,12 +295,12 @@ def idaklu_options(solver: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def recipe_solver(solver: Mapping[str, Any]) -> Any:
-    """The ``pybamm.IDAKLUSolver`` of a recipe's ``solver:`` settings: its rtol and atol,
-    the rest as IDAKLU options with the stall guard (:func:`idaklu_options`)."""
-    import pybamm
-
-    return pybamm.IDAKLUSolver(rtol=solver["rtol"], atol=solver["atol"],
-                               options=idaklu_options(solver))
+    """The IDAKLU solver of a recipe's ``solver:`` settings: its rtol, its atol as the floor
+    of each state's absolute tolerance (:class:`hemcell.cell.tolerances.StateToleranceSolver`:
+    rtol times the state's magnitude), the rest as IDAKLU options with the stall guard
+    (:func:`idaklu_options`)."""
+    return StateToleranceSolver(rtol=solver["rtol"], atol=solver["atol"],
+                                options=idaklu_options(solver))
 
 
 @functools.cache

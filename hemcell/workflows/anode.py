@@ -589,8 +589,8 @@ def _solve_with_dense_retry(sim: pybamm.Simulation, inputs: dict[str, float],
     report_warnings([f"the solver failed with KLU ({str(failure)[:60]}...); solved again with "
                      "dense LU (docs/anode.md, Numerics)"])
     errors.error = None
-    dense = pybamm.IDAKLUSolver(rtol=solver.rtol, atol=solver.atol,
-                                options={**solver.options, **DENSE_LU})
+    dense = type(solver)(rtol=solver.rtol, atol=solver.atol,
+                         options={**solver.options, **DENSE_LU})
     # the experiment's steps hold their own copies of the solver (built with the
     # simulation): swap them for the retry, and back for the next solve of a shared sim
     built = dict(sim.steps_to_built_solvers or {})

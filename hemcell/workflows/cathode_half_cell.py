@@ -40,13 +40,12 @@ import pybamm
 from hemcell.cell.analysis import cell_capacities
 from hemcell.cell.cathodes import cathode_set_values
 from hemcell.cell.electrolytes import add_depletion_event, separator_resistance_ohm
-from hemcell.cell.model import POTENTIAL_SCALE_V
 from hemcell.cell.recipes import (
     MIN_CELLS,
     Recipe,
-    idaklu_options,
     load_recipe,
     mesh_points,
+    recipe_solver,
     refuse_recipe_keys,
 )
 from hemcell.errors import InputError, SimulationError
@@ -221,7 +220,7 @@ def run_cell(
     add_depletion_event(model)
     var_pts = electrode_mesh(model, rec, pv)
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment,
-                            solver=potential_tolerance_solver(rec.solver),
+                            solver=recipe_solver(rec.solver),
                             var_pts={**model.default_var_pts, **var_pts})
     from hemcell.workflows.anode import ExperimentCallback, check_completion
 
@@ -253,55 +252,6 @@ def cell_model(geometry: str, cell: str) -> pybamm.BaseModel:
         return MetalFaceDFN({"working electrode": "positive"})
     return getattr(pybamm.lithium_ion, MODELS[geometry])(
         {"working electrode": "positive"} if cell == CELL else {})
-
-
-def potential_state_atol(model: pybamm.BaseModel, atol: float) -> np.ndarray:
-    """One absolute tolerance per state of a discretised PyBaMM model: ``atol`` on every
-    state, :data:`hemcell.cell.model.POTENTIAL_SCALE_V` × ``atol`` volts on the potential
-    states (a state named ``... potential [V]``; divided by the state's scale, 1 in
-    PyBaMM's DFN).
-
-    IDA holds a state y to rtol |y| + atol. PyBaMM's DFN solves its potentials as
-    φ − reference with scale 1 V, so with the recipes' atol 10⁻⁸ they were held to about
-    10 nV (the electrolyte potential relative to −U_n(θ₀) is 8 mV, the hard carbon's
-    solid potential a few nV). Their algebraic equations cannot be solved that finely at
-    a low current: the Newton corrections of the hard-carbon | HE-NVPF cell stagnate at
-    round-off, max |δφ| 0.6 nV at C/10, 5 nV at C/100, 7.5 nV at C/1000 (condition of the
-    algebraic Jacobian 4e8, 3e9, 5e9: the common shift of the electrolyte and positive
-    potentials is held only by the empty hard carbon's exchange current, 2e-3 A m⁻²),
-    against IDA's Newton test of a third of the tolerance. A step whose predictor missed
-    by that noise failed its Newton iterations at every step size (IDA_CONV_FAIL, h →
-    1e-70), at C/1000, C/1200, C/1500, C/950 and not at C/999 or C/2000. With
-    POTENTIAL_SCALE_V × atol (1 µV, the HEM models' potentials scaled by 100 V,
-    docs/cathodes.md "Solver scale of the potentials") the noise is 0.75 % of it.
-    """
-    out = np.full(int(model.len_rhs_and_alg), float(atol))
-    for var, slices in model.y_slices.items():
-        if var.name.endswith(" potential [V]"):
-            scale = float(var.scale.evaluate()) if isinstance(var.scale, pybamm.Symbol) \
-                else float(var.scale)
-            for sl in slices:
-                out[sl] = POTENTIAL_SCALE_V * float(atol) / abs(scale)
-    return out
-
-
-class PotentialToleranceSolver(pybamm.IDAKLUSolver):
-    """PyBaMM's IDAKLU solver that holds the potential states of each model it sets up to
-    :func:`potential_state_atol` (``model.atol``, which IDAKLU reads per model: every
-    step model of an experiment gets its own vector)."""
-
-    def set_up(self, model, inputs=None, t_eval=None, ics_only=False):
-        """IDAKLU's set-up with ``model.atol`` = :func:`potential_state_atol` first."""
-        model.atol = potential_state_atol(model, float(np.max(self.atol)))
-        return super().set_up(model, inputs=inputs, t_eval=t_eval, ics_only=ics_only)
-
-
-def potential_tolerance_solver(settings: dict[str, Any]) -> PotentialToleranceSolver:
-    """The solver of a cathode half cell or hard-carbon full cell: the recipe's rtol, atol
-    and IDAKLU options (:func:`hemcell.cell.recipes.idaklu_options`), potentials held to
-    :func:`potential_state_atol`."""
-    return PotentialToleranceSolver(rtol=settings["rtol"], atol=settings["atol"],
-                                    options=idaklu_options(settings))
 
 
 #: The electrode whose cells :func:`electrode_mesh` keeps at least a particle diameter

@@ -1468,10 +1468,10 @@ class FitProblem(_Problem):
         # a compiled solve that fails is retried interpreted (:meth:`_solve_interpreted`),
         # which says SUNDIALS' errors if it fails too: the compiled attempt is silent
         silent = compiled or sim.solver.options.get("silence_sundials_errors", False)
-        solver = pybamm.IDAKLUSolver(rtol=sim.solver.rtol, atol=sim.solver.atol,
-                                     output_variables=[VOLTAGE],
-                                     options={**sim.solver.options, "compile": compiled,
-                                              "silence_sundials_errors": silent})
+        solver = type(sim.solver)(rtol=sim.solver.rtol, atol=sim.solver.atol,
+                                  output_variables=[VOLTAGE],
+                                  options={**sim.solver.options, "compile": compiled,
+                                           "silence_sundials_errors": silent})
         sim = pybamm.Simulation(sim.model, parameter_values=sim.parameter_values,
                                 var_pts=sim.var_pts, submesh_types=sim.submesh_types,
                                 solver=solver)

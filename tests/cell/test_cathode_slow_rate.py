@@ -3,7 +3,8 @@
 ``hc_full_cell_na_nvpf`` failed at C/1000 (IDA_CONV_FAIL at t = 0.23 s, h → 1e-70), also
 at C/950, C/1200, C/1500, while C/999 and C/2000 ran: the Newton corrections of PyBaMM's
 algebraic potentials stagnate at round-off (7.5 nV at C/1000), a good part of the 10 nV
-the recipes' atol asked of them. The cell's solver now holds the potential states to
+the recipes' atol asked of them. The cell's solver (the recipes' solver,
+:class:`hemcell.cell.tolerances.StateToleranceSolver`) now holds the potential states to
 POTENTIAL_SCALE_V × atol (1 µV, as the HEM models' scaled potentials).
 
 Checks: the per-state tolerance vector; the root cause at t = 0 of the C/1000 charge (the
@@ -23,14 +24,10 @@ import pytest
 pybamm = pytest.importorskip("pybamm")
 casadi = pytest.importorskip("casadi")
 
-from hemcell.cell.model import POTENTIAL_SCALE_V  # noqa: E402
+from hemcell.cell.recipes import recipe_solver  # noqa: E402
+from hemcell.cell.tolerances import POTENTIAL_SCALE_V, state_atol  # noqa: E402
 from hemcell.cli.main import main  # noqa: E402
-from hemcell.workflows.cathode_half_cell import (  # noqa: E402
-    potential_state_atol,
-    potential_tolerance_solver,
-    run_cell,
-    summarize,
-)
+from hemcell.workflows.cathode_half_cell import run_cell, summarize  # noqa: E402
 
 NVPF = "cathode_he_nvpf"
 RECIPE = "hc_full_cell_na_nvpf"
@@ -53,15 +50,18 @@ def c1000_cell():
     add_depletion_event(model)
     var_pts = {**model.default_var_pts, **electrode_mesh(model, rec, pv)}
     sim = pybamm.Simulation(model, parameter_values=pv, var_pts=var_pts,
-                            solver=potential_tolerance_solver(rec.solver))
+                            solver=recipe_solver(rec.solver))
     sol = sim.solve([0.0, 1e-3])
+    sim.built_model.hemcell_test_setup_atol = sim.solver._setup["atol"]  # what IDA got
     return sim.built_model, np.asarray(sol.y)[:, 0], rec.solver
 
 
 def test_potential_states_get_the_scaled_tolerance(c1000_cell):
+    """PyBaMM's DFN keeps its potentials in volts (scale 1): held to POTENTIAL_SCALE_V ×
+    atol = 1 µV, not to the recipe's atol (10 nV); every other state to atol."""
     model, _, settings = c1000_cell
     atol = float(settings["atol"])
-    vec = potential_state_atol(model, atol)
+    vec = state_atol(model, atol)
     assert vec.shape == (model.len_rhs_and_alg,)
     potentials = np.zeros(vec.size, dtype=bool)
     names = set()
@@ -74,7 +74,8 @@ def test_potential_states_get_the_scaled_tolerance(c1000_cell):
             "Electrolyte potential [V]"} <= names
     np.testing.assert_array_equal(vec[potentials], POTENTIAL_SCALE_V * atol)
     np.testing.assert_array_equal(vec[~potentials], atol)
-    assert getattr(model, "atol", None) is not None  # the solver set it on the model
+    np.testing.assert_array_equal(model.hemcell_test_setup_atol, vec)  # IDAKLU got it
+    assert "atol" not in model.__dict__  # and the built model keeps no atol of its own
 
 
 def test_root_cause_round_off_of_the_potentials_at_t0_against_their_tolerance(c1000_cell):
@@ -99,8 +100,7 @@ def test_root_cause_round_off_of_the_potentials_at_t0_against_their_tolerance(c1
         corrections.append(float(np.max(np.abs(dz))))
     floor_V = max(corrections[2:])  # the floor Newton cannot go below
     assert floor_V < 1e-7  # a floor, not a diverging Newton (it is nV)
-    tol = float(settings["rtol"]) * np.abs(y0) + potential_state_atol(model,
-                                                                      settings["atol"])
+    tol = float(settings["rtol"]) * np.abs(y0) + state_atol(model, settings["atol"])
     assert floor_V < 0.05 * float(np.min(tol[n_diff:]))
     assert np.linalg.cond(jac) > 1e8  # ill-conditioned: the empty hard carbon's small j0
 

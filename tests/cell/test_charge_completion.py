@@ -118,15 +118,18 @@ def test_solver_failure_hint_of_a_current_step_does_not_blame_the_current_first(
 def test_a_step_that_fails_part_way_keeps_its_results_up_to_the_failure(tmp_path, monkeypatch):
     """IDA allowed one convergence failure per step (KLU, then the dense-LU retry) fails
     part-way into a current step: that part of the step is kept and written, marked. (The
-    failure is provoked with the potentials at the former solver scale of 1 V: at the
-    model's ``POTENTIAL_SCALE_V`` the dense-LU retry gets through this cycle.)"""
+    failure is provoked with the potentials at the former solver scale of 1 V and the
+    recipe's atol on them, 10 nV: at the model's ``POTENTIAL_SCALE_V`` (1 µV) the dense-LU
+    retry gets through this cycle.)"""
     import json
 
     from hemcell.cell import model as cell_model
+    from hemcell.cell import tolerances
     from hemcell.errors import SimulationError
     from hemcell.workflows.anode import write_outputs
 
     monkeypatch.setattr(cell_model, "POTENTIAL_SCALE_V", 1.0)
+    monkeypatch.setattr(tolerances, "POTENTIAL_SCALE_V", 1.0)
     setup = prepare_cell("hem_half_cell_sp", "heo_rocksalt_mgconicuzn",
                          CYCLE.format(I="0.5 A/g"))
     rec = replace(setup.recipe, solver={**setup.recipe.solver, "max_convergence_failures": 1})

@@ -127,8 +127,13 @@ def test_full_cell_cathode_arc_is_the_half_cells_in_series_with_the_anode():
 def test_full_cell_low_frequency_limit_is_the_slope_of_small_current_steps():
     """Full cell (hem_full_cell_k_pba at --soc 0.1, rested): for Z = R + 1/(iwC) + O(w)
     the voltage after a current step I tends to V0 - I (R + t/C) once the cell's
-    relaxations have passed (Re Z is flat to 1e-4 between 1e-5 and 1e-4 Hz: none are
-    slower than ~2000 s at this state; at --soc 0.5 they take 1e5-1e6 s). The steps run
+    relaxations have passed (at --soc 0.5 they take 1e5-1e6 s). R is compared with Re Z
+    at 1e-4 Hz, C with Im Z at 1e-5 Hz: at 1e-5 Hz Re Z is 1.2 % of |Z| and is set by the
+    operating point only to ~1.5e-3 (224.93-225.61 Ohm over the operating point solved
+    at rtol 1e-6 and 1e-7, each with atol = rtol/100 and with the fractions' and
+    concentrations' atol raised to rtol), where Re Z at 1e-4 Hz moves by 5e-6
+    (225.1799-225.1809 Ohm); that R (the w -> 0 limit) agrees with Re Z at 1e-4 Hz is the
+    plateau. The steps run
     the nonlinear model of the spectrum from the same rested state for 5000 s; the line
     through the last half gives R (intercept) and C (slope). The OCP's curvature, even in
     I, cancels in the odd part (V(I) - V(-I))/2; its I^2 term is removed by two currents,
@@ -138,7 +143,6 @@ def test_full_cell_low_frequency_limit_is_the_slope_of_small_current_steps():
     f = np.array([1e-5, 1e-4])
     z = eis.full_spectrum("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", None, f,
                           0.1).impedance_ohm
-    assert z[1].real == pytest.approx(z[0].real, rel=1e-4)  # the plateau
     op = eis.full_operating_point("hem_full_cell_k_pba", "heo_rocksalt_mgconicuzn", None,
                                   0.1)
     model = op.simulation.built_model
@@ -158,7 +162,7 @@ def test_full_cell_low_frequency_limit_is_the_slope_of_small_current_steps():
         slope, intercept = np.polyfit(t[late], (step(i) - step(-i))[late] / 2, 1)
         r.append(-intercept / i)
         c.append(-i / slope)
-    assert (4 * r[0] - r[1]) / 3 == pytest.approx(z[0].real, rel=2e-3)
+    assert (4 * r[0] - r[1]) / 3 == pytest.approx(z[1].real, rel=2e-3)
     assert (4 * c[0] - c[1]) / 3 == pytest.approx(-1 / (2 * np.pi * f[0] * z[0].imag),
                                                   rel=2e-3)
 
