@@ -45,6 +45,7 @@ from hemcell.cell.mechanisms.gel_sei import GelSEI
 from hemcell.cell.mechanisms.intercalation import Intercalation
 from hemcell.cell.mechanisms.irreversible import Irreversible
 from hemcell.cell.mechanisms.space_charge import SpaceCharge
+from hemcell.cell.metal_face import metal_face_concentration_gradient
 from hemcell.cell.options import HEMOptions
 from hemcell.cell.thermal import cell_temperature, initial_cell_temperature
 from hemcell.cell.tolerances import POTENTIAL_SCALE_V, StateToleranceSolver
@@ -281,15 +282,13 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
         # electrolyte concentration
         N_e = -tor * p.D_e(c_e, T) * pybamm.grad(c_e) + p.t_plus(c_e, T) * i_e / p.F
         self.rhs[c_e] = (1 / eps) * (-pybamm.div(N_e) + a_j / p.F)
-        # the metal surface (x = 0) passes the cell current as Li+ only, N_e(0) = i/F:
-        # the diffusive part (1 - t+) i/F set as a gradient divided by the *surface value
-        # of tor D_e*, the linear extrapolation PyBaMM's finite volumes multiply that
-        # face's gradient by, so the discrete flux is exactly (1 - t+) i/F. (Extrapolating
-        # 1/(tor D_e) instead, as PyBaMM's BasicDFNHalfCell does, lets salt in or out
-        # wherever D_e(c_e) varies across the first cell: 39 % of the electrolyte's salt
-        # lost in a 2 A/g lithiation at 273.15 K, mep_ingesip3, 20 separator cells.)
-        dce_dx_metal = (-(1 - pybamm.boundary_value(p.t_plus(c_e, T), "left")) * i_cell
-                        / (p.F * pybamm.boundary_value(tor * p.D_e(c_e, T), "left")))
+        # the metal surface (x = 0) passes the cell current as Li+ only, N_e(0) = i/F, its
+        # diffusive part (1 - t+) i/F exactly on the finite volumes (hemcell.cell.metal_face;
+        # extrapolating 1/(tor D_e) instead, as PyBaMM's half cells do, lost 39 % of the
+        # electrolyte's salt in a 2 A/g lithiation at 273.15 K, mep_ingesip3, 20 separator
+        # cells)
+        dce_dx_metal = metal_face_concentration_gradient(p.t_plus(c_e, T), tor * p.D_e(c_e, T),
+                                                         i_cell, p.F)
         self.boundary_conditions[c_e] = {
             "left": (dce_dx_metal, "Neumann"),
             "right": (pybamm.Scalar(0), "Neumann"),
