@@ -407,7 +407,7 @@ def full_cell_values(
         ``thermal="lumped"`` with a set that misses thermal values (naming all).
     """
     from hemcell.cell.capacity import theoretical_capacity
-    from hemcell.cell.parameters import pybamm_values
+    from hemcell.cell.parameters import check_particle_fits, pybamm_values
 
     if is_cathode_set(cathode):
         base, pv = _cathode_set_values(cathode, si)
@@ -473,6 +473,9 @@ def full_cell_values(
         si["anode_active_material_density"]
         * pv["Negative electrode active material volume fraction"]
     )
+    check_particle_fits(si["anode_particle_radius"], L_n,
+                        f"the anode thickness the N/P ratio {n_p_ratio:g} sets against the "
+                        "cathode's loading")
     pv.update(
         {
             "Negative electrode thickness [m]": L_n,

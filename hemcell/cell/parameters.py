@@ -352,6 +352,26 @@ def _number_list(value: Any) -> list[float]:
     return [float(v) for v in np.atleast_1d(value)]
 
 
+def check_particle_fits(radius_m: float, thickness_m: float, thickness_is: str) -> None:
+    """Refuse an anode particle wider than its electrode (exit 2, naming
+    ``anode_particle_radius``): a porous electrode holds many particles across its
+    thickness (Newman & Thomas-Alyea, ch. 22); one wider than the electrode is no porous
+    electrode, and the solver met it as IDA_BAD_K (``--set anode_particle_radius=1m``).
+
+    Parameters
+    ----------
+    radius_m, thickness_m
+        Particle radius and electrode thickness [m].
+    thickness_is
+        What sets the thickness, for the message ("the anode thickness"; a full cell's
+        anode is sized by its N/P ratio against the cathode's loading).
+    """
+    if 2 * radius_m > thickness_m:
+        raise InputError("anode_particle_radius", f"{radius_m:g} m",
+                         f"at most half {thickness_is} ({thickness_m / 2:g} m): a particle "
+                         "must fit in the electrode")
+
+
 def pybamm_values(
     si: Mapping[str, Any],
     inventory: Inventory | None = None,
@@ -427,11 +447,8 @@ def pybamm_values(
         "Anode double-layer relaxation time [s]": si["anode_double_layer_relaxation_time"],
     }
     if cell == "half":
-        if 2 * si["anode_particle_radius"] > si["anode_thickness"]:
-            # a particle wider than the electrode: no porous electrode (IDA_BAD_K at 1 m)
-            raise InputError("anode_particle_radius", f"{si['anode_particle_radius']:g} m",
-                             f"at most half the anode thickness ({si['anode_thickness'] / 2:g}"
-                             " m): a particle must fit in the electrode")
+        check_particle_fits(si["anode_particle_radius"], si["anode_thickness"],
+                            "the anode thickness")
         upd.update(
             {
                 f"{D} electrode thickness [m]": si["anode_thickness"],
