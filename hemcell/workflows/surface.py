@@ -809,12 +809,11 @@ def seed_statistics(
     from hemcell.runinfo import write_json, write_run_record
     from hemcell.surface.analytic import refuse_current_above_steady_limit
     from hemcell.surface.metrics import compute_metrics
+    from hemcell.workflows.seed_runs import finished_seeds_hint, solve_seeds
 
     if n_seeds < 1:
         raise InputError("--n-seeds", n_seeds, ">= 1")
     check_overrides("seeds", overrides, geometry=geometry)
-    per_seed: list[dict[str, Any]] = []
-    records = {}
     realisations = {}
     for k in range(first_seed, first_seed + n_seeds):  # every seed checked before any solve
         extra = [*overrides, f"roughness_seed={k}", f"sei_seed={k}"]
@@ -828,34 +827,34 @@ def seed_statistics(
             raise InputError(exc.field, exc.value, exc.allowed,
                              hint=f"{exc.hint}; {where}" if exc.hint else where) from None
         realisations[k] = cases
-    failure: SimulationError | None = None
-    for k, cases in realisations.items():
+
+    def solve_seed(k: int) -> dict[str, Any]:
+        cases = realisations[k]
         spec = cases["coated"].geometry
         if progress:
             progress(f"seed {k}: solving bare and coated")
-        try:
-            m = {
-                "bare": compute_metrics(solve_case(cases["bare"], None,
-                                                   band_is_electrolyte=True, spec=spec)),
-                "coated": compute_metrics(solve_case(cases["coated"], None)),
-            }
-        except SimulationError as exc:  # the finished seeds are kept (written below)
-            kept = (f"the {len(per_seed)} finished seed(s) were written to {out_dir}"
-                    if per_seed else "no seed finished, nothing was written")
-            failure = SimulationError(
-                f"seed {k} (roughness_seed = sei_seed = {k}): {exc.message}",
-                hint=f"{kept}; {exc.hint}" if exc.hint else kept)
-            break
+        m = {
+            "bare": compute_metrics(solve_case(cases["bare"], None,
+                                               band_is_electrolyte=True, spec=spec)),
+            "coated": compute_metrics(solve_case(cases["coated"], None)),
+        }
         row: dict[str, Any] = {"seed": k}
         for c in ("bare", "coated"):
             for key in SEED_METRICS:
                 row[f"{c}_{key}"] = m[c][key]
         row["focusing_ratio_coated_to_bare"] = (m["coated"]["current_focusing_factor"]
                                                 / m["bare"]["current_focusing_factor"])
-        per_seed.append(row)
-        records[f"seed_{k}"] = {c: rc.record for c, rc in cases.items()}
-    if failure is not None and not per_seed:
-        raise failure
+        return row
+
+    per_seed, failure = solve_seeds(realisations, solve_seed,
+                                    lambda k: f"seed {k} (roughness_seed = sei_seed = {k})")
+    if failure is not None:  # the finished seeds are kept (written below)
+        failure = SimulationError(failure.message,
+                                  hint=finished_seeds_hint(len(per_seed), out_dir, failure.hint))
+        if not per_seed:
+            raise failure
+    records = {f"seed_{r['seed']}": {c: rc.record for c, rc in realisations[r["seed"]].items()}
+               for r in per_seed}
     stats: dict[str, Any] = {}
     for key in [*(f"{c}_{m_}" for c in ("bare", "coated") for m_ in SEED_METRICS),
                 "focusing_ratio_coated_to_bare"]:

@@ -80,6 +80,7 @@ def thickness_study(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.solver import CoupledSolver
     from hemcell.surface.thin_film import check_thin_film
+    from hemcell.workflows.seed_runs import solve_seeds
     from hemcell.workflows.surface import check_overrides, resolve_case, sample_statistics
 
     seeds_asked = list(seeds)
@@ -103,39 +104,40 @@ def thickness_study(
     sm = build_mesh(rc_thin.geometry)  # thin layer: no coating band; the bare mesh too
     solver = CoupledSolver(sm)
 
-    rows: list[dict[str, Any]] = []
-    failure: SimulationError | None = None
-    for k in seeds:
-        seed_rows: list[dict[str, Any]] = []  # kept only when the whole seed finishes
+    what = "bare lithium"  # the stage of the seed being solved, named if it fails
+    m: dict[str, Any] = {}  # the metrics of the last solve
+
+    def solve_seed(k: int) -> list[dict[str, Any]]:
+        nonlocal what, m
+        seed_rows: list[dict[str, Any]] = []
         what = "bare lithium"
-        try:
+        if progress:
+            progress(f"seed {k}: {what}")
+        m = compute_metrics(solver.solve(rc_bare.parameters.replace(sei_seed=k), "bare"))
+        seed_rows.append({"case": "bare", "seed": k, "thickness_nm": 0.0, "coverage": 0.0,
+                          **{key: m[key] for key in STUDY_METRICS}})
+        for h in thick:
+            p = rc_thin.parameters.replace(coating_thickness_m=h, sei_seed=k,
+                                           coating_coverage_seed=k)
+            what = f"coated, h = {_label(h)} nm"
             if progress:
                 progress(f"seed {k}: {what}")
-            m = compute_metrics(solver.solve(rc_bare.parameters.replace(sei_seed=k), "bare"))
-            seed_rows.append({"case": "bare", "seed": k, "thickness_nm": 0.0, "coverage": 0.0,
+            result = solver.solve(p, "coated_thin")
+            m = compute_metrics(result)
+            tr = result.transport
+            length = tr.integral(1.0, tr.ds(Facet.LI_SURFACE))
+            realised = tr.integral(tr.coverage_field, tr.ds(Facet.LI_SURFACE)) / length
+            seed_rows.append({"case": "coated_thin", "seed": k,
+                              "thickness_nm": round(h * 1e9, 9),
+                              "coverage": kjma_coverage(h, p.coating_closure_thickness_m),
+                              "realised_coverage": realised,
                               **{key: m[key] for key in STUDY_METRICS}})
-            for h in thick:
-                p = rc_thin.parameters.replace(coating_thickness_m=h, sei_seed=k,
-                                               coating_coverage_seed=k)
-                what = f"coated, h = {_label(h)} nm"
-                if progress:
-                    progress(f"seed {k}: {what}")
-                result = solver.solve(p, "coated_thin")
-                m = compute_metrics(result)
-                tr = result.transport
-                length = tr.integral(1.0, tr.ds(Facet.LI_SURFACE))
-                realised = tr.integral(tr.coverage_field, tr.ds(Facet.LI_SURFACE)) / length
-                seed_rows.append({"case": "coated_thin", "seed": k,
-                                  "thickness_nm": round(h * 1e9, 9),
-                                  "coverage": kjma_coverage(h, p.coating_closure_thickness_m),
-                                  "realised_coverage": realised,
-                                  **{key: m[key] for key in STUDY_METRICS}})
-        except SimulationError as exc:  # the seeds finished before it are kept
-            failure = SimulationError(
-                f"seed {k} (sei_seed = coating_coverage_seed = {k}), {what}: {exc.message}",
-                hint=exc.hint)
-            break
-        rows.extend(seed_rows)
+        return seed_rows
+
+    finished, failure = solve_seeds(
+        seeds, solve_seed,
+        lambda k: f"seed {k} (sei_seed = coating_coverage_seed = {k}), {what}")
+    rows = [r for seed_rows in finished for r in seed_rows]
     if failure is not None and not rows:
         raise failure
     seeds = sorted({r["seed"] for r in rows})
@@ -205,6 +207,7 @@ def write_thickness_study(summary: dict[str, Any], rows: list[dict[str, Any]],
     from mpi4py import MPI
 
     from hemcell.runinfo import write_json, write_run_record
+    from hemcell.workflows.seed_runs import finished_seeds_hint
 
     out_dir = Path(out_dir)
     if MPI.COMM_WORLD.rank == 0:
@@ -220,10 +223,8 @@ def write_thickness_study(summary: dict[str, Any], rows: list[dict[str, Any]],
         if plots_on:
             plot_thickness_study(summary, out_dir / "thickness.png")
     if not summary.get("completed", True):  # every rank: the command fails on all
-        n = len(summary["seeds"])
-        raise SimulationError(summary["error"], hint=f"the {n} finished seed(s) were written "
-                              f"to {out_dir}" + (f"; {summary['error_hint']}"
-                                                 if summary.get("error_hint") else ""))
+        raise SimulationError(summary["error"], hint=finished_seeds_hint(
+            len(summary["seeds"]), out_dir, summary.get("error_hint")))
 
 
 def plot_thickness_study(summary: dict[str, Any], path: Path) -> None:

@@ -45,6 +45,8 @@ def test_a_failed_seed_keeps_the_finished_ones(tmp_path, monkeypatch):
     assert summary["n_seeds_asked"] == 3 and [r["seed"] for r in summary["seeds"]] == [1]
     assert summary["statistics"]["focusing_ratio_coated_to_bare"]["std"] == 0.0
     assert (tmp_path / "seeds.csv").read_text().count("\n") == 2
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert list(run["parameters"]) == ["seed_1"]  # the finished seed's records only
 
 
 def test_a_failure_at_the_first_seed_writes_nothing(tmp_path, monkeypatch):
@@ -88,3 +90,22 @@ def test_a_failed_seed_of_the_thickness_study_keeps_the_finished_ones(tmp_path, 
     assert "the 1 finished seed(s) were written" in err.value.hint
     assert json.loads((tmp_path / "thickness.json").read_text())["completed"] is False
     assert len((tmp_path / "thickness.csv").read_text().splitlines()) == 1 + 3
+
+
+def test_a_failure_at_the_first_seed_of_the_thickness_study_is_raised(monkeypatch):
+    """`surface thickness`: a failure at the first seed is raised before anything is
+    written (the failed solve's own hint, the seed and the case named)."""
+    require_fenicsx()
+    from hemcell.surface.solver import CoupledSolver
+    from hemcell.workflows.surface_thickness import thickness_study
+
+    def fail(self, p, case, *args, **kwargs):
+        raise SimulationError("did not converge", step="transport", hint="a smaller load")
+
+    monkeypatch.setattr(CoupledSolver, "solve", fail)
+    overrides = ["surface_mesh_size=0.4um", "far_mesh_size=4um", "surface_width=10um"]
+    with pytest.raises(SimulationError) as err:
+        thickness_study([14e-9], "flat", overrides, seeds=[1, 2])
+    assert str(err.value) == ("seed 1 (sei_seed = coating_coverage_seed = 1), bare lithium: "
+                              "did not converge (at step transport)")
+    assert err.value.hint == "a smaller load"  # raised before write_thickness_study
