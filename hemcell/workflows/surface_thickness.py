@@ -80,7 +80,7 @@ def thickness_study(
     from hemcell.surface.metrics import compute_metrics
     from hemcell.surface.solver import CoupledSolver
     from hemcell.surface.thin_film import check_thin_film
-    from hemcell.workflows.seed_runs import solve_seeds
+    from hemcell.workflows.seed_runs import finished_seeds_hint, solve_seeds
     from hemcell.workflows.surface import check_overrides, resolve_case, sample_statistics
 
     seeds_asked = list(seeds)
@@ -138,8 +138,8 @@ def thickness_study(
         seeds, solve_seed,
         lambda k: f"seed {k} (sei_seed = coating_coverage_seed = {k}), {what}")
     rows = [r for seed_rows in finished for r in seed_rows]
-    if failure is not None and not rows:
-        raise failure
+    if failure is not None and not rows:  # as `surface seeds` says it
+        raise SimulationError(failure.message, hint=finished_seeds_hint(0, "", failure.hint))
     seeds = sorted({r["seed"] for r in rows})
 
     by_thickness: dict[str, Any] = {}

@@ -94,7 +94,8 @@ def test_a_failed_seed_of_the_thickness_study_keeps_the_finished_ones(tmp_path, 
 
 def test_a_failure_at_the_first_seed_of_the_thickness_study_is_raised(monkeypatch):
     """`surface thickness`: a failure at the first seed is raised before anything is
-    written (the failed solve's own hint, the seed and the case named)."""
+    written, the seed and the case named, with the hint `surface seeds` gives then (no
+    seed finished) and the failed solve's own."""
     require_fenicsx()
     from hemcell.surface.solver import CoupledSolver
     from hemcell.workflows.surface_thickness import thickness_study
@@ -108,4 +109,4 @@ def test_a_failure_at_the_first_seed_of_the_thickness_study_is_raised(monkeypatc
         thickness_study([14e-9], "flat", overrides, seeds=[1, 2])
     assert str(err.value) == ("seed 1 (sei_seed = coating_coverage_seed = 1), bare lithium: "
                               "did not converge (at step transport)")
-    assert err.value.hint == "a smaller load"  # raised before write_thickness_study
+    assert err.value.hint == "no seed finished, nothing was written; a smaller load"
