@@ -295,10 +295,10 @@ def idaklu_options(solver: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def recipe_solver(solver: Mapping[str, Any]) -> Any:
-    """The IDAKLU solver of a recipe's ``solver:`` settings: its rtol, its atol as the floor
-    of each state's absolute tolerance (:class:`hemcell.cell.tolerances.StateToleranceSolver`:
-    rtol times the state's magnitude), the rest as IDAKLU options with the stall guard
-    (:func:`idaklu_options`)."""
+    """The IDAKLU solver of a recipe's ``solver:`` settings: its rtol, its atol on every
+    state and ``POTENTIAL_SCALE_V`` × atol volts on each potential state, in every model
+    (:class:`hemcell.cell.tolerances.StateToleranceSolver`), the rest as IDAKLU options with
+    the stall guard (:func:`idaklu_options`)."""
     return StateToleranceSolver(rtol=solver["rtol"], atol=solver["atol"],
                                 options=idaklu_options(solver))
 
