@@ -315,7 +315,6 @@ class LFPHalfCell:
         return float(brentq(lambda x: self.open_circuit_V(x) - p.lower_cutoff_V,
                             x_charged, 1.0, xtol=1e-12, rtol=1e-12))
 
-
     def hold_voltage(self, after: Any, inputs: dict[str, float], voltage_V: float,
                      cutoff_current_A: float, t_end_s: float, step: str) -> Any:
         """Continue the solution ``after`` (a current-controlled step of this cell) at the
@@ -444,7 +443,8 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
     # rtol 1e-6: with 1e-5 the end of a slow discharge, on the steep fall of the voltage
     # near full lithiation, was placed up to 2.5e-4 of the LFP's capacity late in some
     # solves (0.01C, 0.03C; a cycle CE of 1.0002); 1e-6 places it within 1e-7 from 0.005
-    # to 2C, for ~10 % more CPU per 1C cycle (docs/limetal.md, "Coulombic efficiency")
+    # to 2C, for ~10 % more CPU per 1C cycle and ~25 % over the 300 cycles of the
+    # limetal_cycle_300 benchmark (docs/limetal.md, "Coulombic efficiency", "Benchmarks")
     solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-7, options={"num_threads": 2})
     sim = pybamm.Simulation(model, parameter_values=values, solver=solver, var_pts=pts)
     base = {
