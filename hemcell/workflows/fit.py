@@ -2216,8 +2216,7 @@ class ImpedanceProblem(_Problem):
         self.recipe_cell = self.cell_kind in RECIPE_CELLS
         #: ``eis anode|cathode|full``: one model built with the fitted values as inputs
         #: (:meth:`cell_model`); ``rebuild``: built at every evaluation as the command does
-        self.rebuild_spectra = rebuild or self.cell_kind not in MODEL_ONCE_CELLS
-        self.rebuild = self.rebuild_spectra
+        self.rebuild = rebuild or self.cell_kind not in MODEL_ONCE_CELLS
         self._cell_model: Any = None
         if self.recipe_cell:
             self.base_set_name = str(m["params"])
@@ -2303,7 +2302,7 @@ class ImpedanceProblem(_Problem):
         needs as a number: the mesh, the cell's sizing or the ``soc`` charge)."""
         from hemcell.workflows import eis
 
-        if self.cell_kind not in MODEL_ONCE_CELLS or self.rebuild_spectra:
+        if self.rebuild:  # another cell, or a fitted value the model needs as a number
             return None
         if self._cell_model is None:
             m = self.spec.model
@@ -2322,7 +2321,7 @@ class ImpedanceProblem(_Problem):
                 # a value the model needs as a number: a mesh (IndexError from PyBaMM's
                 # mesh of a particle radius), the cell's sizing or the soc charge
                 # (TypeError from float() of a symbol)
-                self.rebuild_spectra = self.rebuild = True
+                self.rebuild = True
                 self.notes.append("a fitted value enters the impedance model as a number "
                                   f"({type(exc).__name__}: {str(exc)[:80]}): the model is "
                                   "rebuilt at every evaluation")
