@@ -40,8 +40,17 @@ def test_every_frame_time_has_its_frame_within_one_step(frames):
 
 
 def test_steps_shorter_than_the_frame_spacing_are_not_cut():
-    """10 s steps, frames 60 s apart (the defaults' ratio): the same steps and results
-    with 11 frames as with none."""
+    """10 s steps, frames 60 s apart (the defaults' ratio): the same steps (bit for bit) and
+    results (to round-off) with 11 frames as with none."""
     require_fenicsx()
     with_frames, without = _run(11, 120.0, 10.0), _run(0, 120.0, 10.0)
-    np.testing.assert_equal(with_frames.rows, without.rows)  # every column, bit for bit
+    assert len(with_frames.rows) == len(without.rows)
+    # The step schedule is the claim: the same step times bit for bit.
+    assert [r["time_s"] for r in with_frames.rows] == [r["time_s"] for r in without.rows]
+    # The fields agree to round-off, not bit for bit: two identical solves in one process
+    # may differ in the last digit (the linear algebra's reductions depend on memory
+    # alignment; 997.456240146048 vs ...0481 was seen on one CPU), so 1e-12 relative.
+    for a, b in zip(with_frames.rows, without.rows, strict=True):
+        assert a.keys() == b.keys()
+        for key in a:
+            np.testing.assert_allclose(a[key], b[key], rtol=1e-12, atol=0.0, err_msg=key)
