@@ -38,6 +38,9 @@ from hemcell.cell.model import check_mechanisms
 from hemcell.cell.options import THERMAL_OPTIONS
 from hemcell.cell.tolerances import StateToleranceSolver
 from hemcell.errors import InputError, did_you_mean
+from hemcell.idaklu import STALL_STEPS as STALL_STEPS  # the guard's constants, known here too
+from hemcell.idaklu import STALL_TIME_S as STALL_TIME_S
+from hemcell.idaklu import with_stall_guard
 
 #: How a protocol's steps become PyBaMM models (``pybamm.Simulation``'s
 #: ``experiment_model_mode``): ``legacy`` builds one model per distinct step, ``unified``
@@ -268,30 +271,13 @@ _NAMED_SOLVER_OPTIONS = {
 }
 
 
-#: IDAKLU's guard against a solve that stalls: the solve fails (``IDA_ERR_FAIL``, reported
-#: with its step and time, the finished steps kept) when this many consecutive steps
-#: advance the time by less than :data:`STALL_TIME_S` in all. Without it a step whose
-#: time steps collapse runs without end: IDAKLU takes one step per ``IDASolve`` call, so
-#: ``max_num_steps`` never counts them (``hem_half_cell_p2d`` at (x_s, x_p, r_p) = (80, 40,
-#: 20), ``fes_space_charge`` with Na at 318.15 K, the rest after a 0.5 A/g discharge:
-#: 20 221 steps over 157 s of rest, then no progress, and 3 GB of stored steps after three
-#: minutes; with the guard it fails after 29 s). Assumed: a legitimate step start takes
-#: about 40 steps to its first 0.2 s (docs/anode.md "Numerics"), and the fastest shipped
-#: drive, a 25 ms voltammetry sweep, advances by more than 1 ms in 1 000 steps; a recipe
-#: may set either option itself.
-STALL_STEPS = 1000
-#: Least time [s] :data:`STALL_STEPS` consecutive steps must advance (assumed, see there).
-STALL_TIME_S = 1e-3
 
 
 def idaklu_options(solver: Mapping[str, Any]) -> dict[str, Any]:
     """The IDAKLU options of a recipe's ``solver:`` settings (all but rtol and atol), with
-    IDAKLU's stall guard (:data:`STALL_STEPS`, :data:`STALL_TIME_S`) unless the recipe
-    sets it."""
-    options = {k: v for k, v in solver.items() if k not in ("rtol", "atol")}
-    options.setdefault("num_steps_no_progress", STALL_STEPS)
-    options.setdefault("t_no_progress", STALL_TIME_S)
-    return options
+    IDAKLU's stall guard (:func:`hemcell.idaklu.with_stall_guard`) unless the recipe sets
+    it."""
+    return with_stall_guard({k: v for k, v in solver.items() if k not in ("rtol", "atol")})
 
 
 def recipe_solver(solver: Mapping[str, Any]) -> Any:

@@ -85,6 +85,36 @@ IN_VOLTAGE = "Voltage function [V]"
 IN_HOLD_CUTOFF = "Voltage hold cut-off current [A]"
 
 
+#: Relative tolerance of the DFN's solver [-]. 1e-6: with 1e-5 the end of a slow
+#: discharge, on the steep fall of the voltage near full lithiation, was placed up to
+#: 2.5e-4 of the LFP's capacity late in some solves (0.01C, 0.03C; a cycle CE of 1.0002);
+#: 1e-6 places it within 1e-7 from 0.005 to 2C, for ~10 % more CPU per 1C cycle and ~25 %
+#: over the 300 cycles of the limetal_cycle_300 benchmark (docs/limetal.md, "Coulombic
+#: efficiency", "Benchmarks").
+DFN_RTOL = 1e-6
+#: Absolute tolerance of the DFN's scaled states [-]: the recipes' atol (``solver:`` in
+#: models/*.yaml), so that :class:`hemcell.idaklu.StateToleranceSolver` holds the
+#: potentials (volts, scale 1) to POTENTIAL_SCALE_V x 1e-8 = 1 uV, as in every other model,
+#: and the concentrations (scaled by c_max and c_e0) and A h to 1e-8. Was 1e-7 on every
+#: state (potentials to 0.1 uV); docs/limetal.md "Solver".
+DFN_ATOL = 1e-8
+#: IDAKLU threads [-]: one. They only run the inputs of a multi-input solve (the rate test)
+#: in parallel; on the 2-core machine, shared by the tests' two workers, two threads ran
+#: the 6-rate sweep no faster (docs/limetal.md "Solver").
+DFN_THREADS = 1
+
+
+def dfn_solver() -> Any:
+    """The solver of the Li‖LFP DFN (and its voltage hold): hemcell's IDAKLU solver
+    (:class:`hemcell.idaklu.StateToleranceSolver`, potentials at 1 µV) with
+    :data:`DFN_RTOL`, :data:`DFN_ATOL`, :data:`DFN_THREADS` and the stall guard
+    (:func:`hemcell.idaklu.with_stall_guard`)."""
+    from hemcell.idaklu import StateToleranceSolver, with_stall_guard  # imports PyBaMM
+
+    return StateToleranceSolver(rtol=DFN_RTOL, atol=DFN_ATOL,
+                                options=with_stall_guard({"num_threads": DFN_THREADS}))
+
+
 @dataclass
 class LFPCellGeometry:
     """Derived sizes of the Li‖LFP coin cell."""
@@ -348,11 +378,7 @@ class LFPHalfCell:
                 "Voltage hold cut-off current",
                 pybamm.AbsoluteValue(model.variables["Current [A]"])
                 - pybamm.InputParameter(IN_HOLD_CUTOFF)))
-            solver = self.simulation.solver
-            sim = pybamm.Simulation(model, parameter_values=values,
-                                    solver=pybamm.IDAKLUSolver(rtol=solver.rtol,
-                                                               atol=solver.atol,
-                                                               options={"num_threads": 2}),
+            sim = pybamm.Simulation(model, parameter_values=values, solver=dfn_solver(),
                                     var_pts=self.simulation.var_pts)
             sim.build()
             self._hold = sim
@@ -440,13 +466,7 @@ def build_half_cell(p: LiMetalParameters, pset: Any, var_pts: dict[str, int] | N
                                     "contact resistance": "true"})
     pts = {"x_n": 10, "x_s": 10, "x_p": 15, "r_n": 15, "r_p": 15}
     pts.update(var_pts or {})
-    # rtol 1e-6: with 1e-5 the end of a slow discharge, on the steep fall of the voltage
-    # near full lithiation, was placed up to 2.5e-4 of the LFP's capacity late in some
-    # solves (0.01C, 0.03C; a cycle CE of 1.0002); 1e-6 places it within 1e-7 from 0.005
-    # to 2C, for ~10 % more CPU per 1C cycle and ~25 % over the 300 cycles of the
-    # limetal_cycle_300 benchmark (docs/limetal.md, "Coulombic efficiency", "Benchmarks")
-    solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-7, options={"num_threads": 2})
-    sim = pybamm.Simulation(model, parameter_values=values, solver=solver, var_pts=pts)
+    sim = pybamm.Simulation(model, parameter_values=values, solver=dfn_solver(), var_pts=pts)
     base = {
         IN_CURRENT: geo.current_1c_A,
         IN_X0: p.lfp_charged_stoichiometry * geo.c_max_mol_per_m3,
