@@ -28,44 +28,65 @@ from hemcell.params import load_parameter_set  # noqa: E402
 
 NVPF = "cathode_he_nvpf"
 
+#: The sets and the half-cell protocols they are run with (each to its own window).
+PLAIN_CASES = {
+    NVPF: "Charge at C/5 until 4.3 V; Discharge at C/5 until 2.0 V",
+    "cathode_hepba_femnnicuco": "Charge at C/5 until 4.2 V; Discharge at C/5 until 2.0 V",
+    "cathode_he_o3_fecontisnli": "Charge at C/5 until 4.1 V; Discharge at C/5 until 2.0 V",
+}
+
+#: One plain PyBaMM process for all the sets (argv: pairs of JSON file and protocol);
+#: prints one JSON line: the capacity of each step of each file, and whether hemcell was
+#: imported.
 PLAIN_PYBAMM = """
 import json, sys
 import pybamm
-path, protocol = sys.argv[1], sys.argv[2].split(";")
-values = pybamm.ParameterValues.from_json(path)
-model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
-sim = pybamm.Simulation(model, parameter_values=values,
-                        experiment=pybamm.Experiment([s.strip() for s in protocol]),
-                        solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8),
-                        var_pts={**model.default_var_pts, "x_s": 10, "x_p": 20, "r_p": 10})
-sol = sim.solve()
-q = [1000 * abs(float(s["Discharge capacity [A.h]"].entries[-1]
-                      - s["Discharge capacity [A.h]"].entries[0]))
-     for c in sol.cycles for s in c.steps]
-print(json.dumps({"mAh": q, "hemcell_imported": "hemcell" in sys.modules}))
+results = []
+for path, protocol in zip(sys.argv[1::2], sys.argv[2::2]):
+    values = pybamm.ParameterValues.from_json(path)
+    model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
+    sim = pybamm.Simulation(model, parameter_values=values,
+                            experiment=pybamm.Experiment([s.strip()
+                                                          for s in protocol.split(";")]),
+                            solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8),
+                            var_pts={**model.default_var_pts, "x_s": 10, "x_p": 20,
+                                     "r_p": 10})
+    sol = sim.solve()
+    results.append([1000 * abs(float(s["Discharge capacity [A.h]"].entries[-1]
+                                     - s["Discharge capacity [A.h]"].entries[0]))
+                    for c in sol.cycles for s in c.steps])
+print(json.dumps({"mAh": results, "hemcell_imported": "hemcell" in sys.modules}))
 """
 
 
-@pytest.mark.parametrize(("name", "protocol"), [
-    (NVPF, "Charge at C/5 until 4.3 V; Discharge at C/5 until 2.0 V"),
-    ("cathode_hepba_femnnicuco", "Charge at C/5 until 4.2 V; Discharge at C/5 until 2.0 V"),
-    ("cathode_he_o3_fecontisnli", "Charge at C/5 until 4.1 V; Discharge at C/5 until 2.0 V"),
-])
-def test_pybamm_json_in_a_plain_pybamm_script(tmp_path, name, protocol):
-    from hemcell.workflows.cathode_half_cell import run_cell, summarize
-
-    assert main(["params", "export", name, "--format", "pybamm", "--out",
-                 str(tmp_path)]) == 0
-    done = subprocess.run([sys.executable, "-c", PLAIN_PYBAMM,
-                           str(tmp_path / f"{name}.pybamm.json"), protocol],
+@pytest.fixture(scope="module")
+def plain_capacities(tmp_path_factory):
+    """{set name: [charge, discharge] mAh} of each exported set run by one plain PyBaMM
+    process (one interpreter start for the three sets), and whether it imported hemcell."""
+    out = tmp_path_factory.mktemp("plain")
+    args = []
+    for name, protocol in PLAIN_CASES.items():
+        assert main(["params", "export", name, "--format", "pybamm", "--out",
+                     str(out / name)]) == 0
+        args += [str(out / name / f"{name}.pybamm.json"), protocol]
+    done = subprocess.run([sys.executable, "-c", PLAIN_PYBAMM, *args],
                           capture_output=True, text=True, check=True)
     plain = json.loads(done.stdout.strip().splitlines()[-1])
-    assert not plain["hemcell_imported"]
+    return dict(zip(PLAIN_CASES, plain["mAh"], strict=True)), plain["hemcell_imported"]
+
+
+@pytest.mark.parametrize(("name", "protocol"), list(PLAIN_CASES.items()))
+def test_pybamm_json_in_a_plain_pybamm_script(plain_capacities, name, protocol):
+    from hemcell.workflows.cathode_half_cell import run_cell, summarize
+
+    capacities, hemcell_imported = plain_capacities
+    assert not hemcell_imported
+    plain_mAh = capacities[name]
     summary = summarize(run_cell("cathode_half_cell_p2d", name, protocol))
     assert summary["completed"], summary.get("error")
-    assert plain["mAh"][0] == pytest.approx(summary["charge_capacity_mAh"][0], rel=1e-5)
-    assert plain["mAh"][1] == pytest.approx(summary["discharge_capacity_mAh"][0], rel=1e-5)
-    assert plain["mAh"][1] > 0.5 * plain["mAh"][0]
+    assert plain_mAh[0] == pytest.approx(summary["charge_capacity_mAh"][0], rel=1e-5)
+    assert plain_mAh[1] == pytest.approx(summary["discharge_capacity_mAh"][0], rel=1e-5)
+    assert plain_mAh[1] > 0.5 * plain_mAh[0]
 
 
 def test_bpx_partial_holds_the_sets_model(tmp_path):
