@@ -123,13 +123,13 @@ def test_a_step_that_fails_part_way_keeps_its_results_up_to_the_failure(tmp_path
     retry gets through this cycle.)"""
     import json
 
+    from hemcell import idaklu
     from hemcell.cell import model as cell_model
-    from hemcell.cell import tolerances
     from hemcell.errors import SimulationError
     from hemcell.workflows.anode import write_outputs
 
     monkeypatch.setattr(cell_model, "POTENTIAL_SCALE_V", 1.0)
-    monkeypatch.setattr(tolerances, "POTENTIAL_SCALE_V", 1.0)
+    monkeypatch.setattr(idaklu, "POTENTIAL_SCALE_V", 1.0)
     setup = prepare_cell("hem_half_cell_sp", "heo_rocksalt_mgconicuzn",
                          CYCLE.format(I="0.5 A/g"))
     rec = replace(setup.recipe, solver={**setup.recipe.solver, "max_convergence_failures": 1})

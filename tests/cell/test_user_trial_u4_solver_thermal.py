@@ -24,13 +24,13 @@ def test_a_na_or_k_conversion_space_charge_sp_cycle_runs_and_conserves_charge(
     scale (``POTENTIAL_SCALE_V``) KLU solves the cycle itself (no retry); with the former
     scale of 1 V and the recipe's atol on it, 10 nV (``potential_scale_V=1.0``), the
     failure comes back and the retry answers it."""
+    from hemcell import idaklu
     from hemcell.cell import model as cell_model
-    from hemcell.cell import tolerances
     from hemcell.workflows.anode import run_cell, summarize
 
     if potential_scale_V is not None:
         monkeypatch.setattr(cell_model, "POTENTIAL_SCALE_V", potential_scale_V)
-        monkeypatch.setattr(tolerances, "POTENTIAL_SCALE_V", potential_scale_V)
+        monkeypatch.setattr(idaklu, "POTENTIAL_SCALE_V", potential_scale_V)
     run = run_cell("hem_half_cell_sp", PARAMS, CYCLE, mechanisms=["conversion", "space_charge"],
                    ion=ion)
     assert run.error is None
