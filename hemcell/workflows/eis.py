@@ -1498,27 +1498,23 @@ def circuit_for(spectrum: Spectrum, cell: str
                    "R2": "anode charge transfer (all mechanisms in parallel)",
                    "C2": "anode double layer",
                    "Wo1": "solid-state storage/diffusion (finite-space Warburg)"}
-    elif cell in ("cathode", "full"):
+    elif cell == "full":
+        return full_cell_circuit(spectrum)
+    elif cell == "cathode":
         # the two electrodes' arcs: R from the model's charge-transfer resistances (a
         # rough share of the low-frequency resistance where it has none: an interface
         # that carries no AC current), C from its double layer
         info = spectrum.info
         r_ct = info["electrode_charge_transfer_resistance_ohm"]
         spare = max(float(np.real(z[np.argmin(f)])) - r_hf, 1e-9) / 2
-        first, second = ((next(k for k in r_ct if k != "cathode"), "cathode")
-                         if cell == "cathode" else ("cathode", "anode"))
+        first = next(k for k in r_ct if k != "cathode")
         r1, r2 = (r_ct[k] if r_ct[k] is not None and r_ct[k] > 0 else spare
-                  for k in (first, second))
-        c_first = {"cathode": info["cathode_double_layer_capacitance_F"]}.get(
-            first, info.get("counter_electrode_capacitance_F"))
-        c_second = (info["cathode_double_layer_capacitance_F"] if cell == "cathode"
-                    else info["anode_double_layer_capacitance_F"])
-        c1, c2 = c_first, c_second
+                  for k in (first, "cathode"))
+        c1 = info.get("counter_electrode_capacitance_F")
+        c2 = info["cathode_double_layer_capacitance_F"]
         meaning = {"R0": "Ohmic resistance (electrolyte, solid, contacts)",
                    "R1": f"{first} charge transfer", "C1": "its double layer",
-                   "R2": f"{second} charge transfer"
-                   + (" (all mechanisms in parallel)" if second == "anode" else ""),
-                   "C2": f"{second} double layer",
+                   "R2": "cathode charge transfer", "C2": "cathode double layer",
                    "Wo1": "solid-state storage/diffusion (finite-space Warburg)"}
     else:
         # the Li and LFP arcs of the model's own process split: R at the lowest
@@ -1540,6 +1536,172 @@ def circuit_for(spectrum: Spectrum, cell: str
         return ("R0-p(R1,C1)-p(R2-Wo1,C2)", [guess[0], *guess[3:]], meaning,
                 {"R1": r1, "C1": c1})
     return "R0-p(R1,C1)-p(R2-Wo1,C2)", guess, meaning, {}
+
+
+#: Ratio of two R‖C time constants below which their arcs show as one: −Im Z of an
+#: R‖C against ln ω is (R/2) sech(ln ωτ), and the sum of two equal ones has two maxima
+#: only where their ln τ are more than 2 asinh(1) apart, a ratio (1 + √2)² = 5.83
+#: (derived; unequal resistances need more). A full cell's two arcs are told apart
+#: only above it (:func:`full_cell_arcs`).
+ARC_SEPARATION_FACTOR = (1 + math.sqrt(2)) ** 2
+
+#: The full cell's circuits: one R‖C per electrode (cathode R1‖C1, anode R2‖C2) and the
+#: storage tail, a finite-space Warburg, in series; where the model's two time constants
+#: are within :data:`ARC_SEPARATION_FACTOR` one R‖C for both arcs (R1: their sum).
+FULL_CELL_CIRCUIT = "R0-p(R1,C1)-p(R2,C2)-Wo1"
+FULL_CELL_MERGED_CIRCUIT = "R0-p(R1,C1)-Wo1"
+
+
+def electrode_time_constants_s(spectrum: Spectrum) -> dict[str, float | None]:
+    """Each electrode's R_ct C_dl of the model [s] (``None``: its charge transfer carries
+    no AC current)."""
+    info = spectrum.info
+    r_ct = info["electrode_charge_transfer_resistance_ohm"]
+    return {k: (r_ct[k] * info[f"{k}_double_layer_capacitance_F"]
+                if r_ct[k] is not None and r_ct[k] > 0 else None)
+            for k in ("cathode", "anode")}
+
+
+def arcs_separable(tau_s: Mapping[str, float | None]) -> bool:
+    """Whether two arcs of time constants ``tau_s`` show as two: both known and at least
+    :data:`ARC_SEPARATION_FACTOR` apart."""
+    t = list(tau_s.values())
+    return (all(x is not None and x > 0 for x in t)
+            and max(t) / min(t) >= ARC_SEPARATION_FACTOR)
+
+
+def full_cell_circuit(spectrum: Spectrum
+                      ) -> tuple[str, list[float], dict[str, str], dict[str, float]]:
+    r"""The full cell's circuit, its initial guess and the elements' meanings.
+
+    :data:`FULL_CELL_CIRCUIT` where the model's time constants R_ct C_dl of the two
+    electrodes are :func:`arcs_separable`, else :data:`FULL_CELL_MERGED_CIRCUIT`. The
+    guess is the model's own: R0 the real part at the highest frequency; R1, C1 and R2,
+    C2 each electrode's charge-transfer resistance and double-layer capacitance
+    (``info``); merged, R1 their sum and C1 = √(τ_c τ_a)/R1 (two R‖C of one time
+    constant τ in series are one R‖C of R1 + R2 and τ); an electrode whose charge
+    transfer carries no AC current starts at half of Re Z(f_min) − R0. Wo1 from the
+    lowest frequency:
+    :math:`R_W \coth\sqrt{i\omega\tau}/\sqrt{i\omega\tau} \to R_W/3 + 1/(i\omega C_W)`
+    with :math:`C_W = \tau/R_W`, so :math:`R_W = 3(\mathrm{Re}\,Z - R_0 - R_1 - R_2)`
+    (3 R2 at least, as the arcs need not be closed at f_min) and
+    :math:`\tau = R_W C`, :math:`C = -1/(\omega\,\mathrm{Im}\,Z)` there.
+    """
+    f, z = spectrum.frequencies_Hz, spectrum.impedance_ohm
+    info = spectrum.info
+    r_hf = max(float(np.real(z[np.argmax(f)])), 1e-6)
+    z_low, w_low = z[np.argmin(f)], 2 * np.pi * float(f.min())
+    spare = max(float(z_low.real) - r_hf, 1e-9) / 2
+    r_ct = info["electrode_charge_transfer_resistance_ohm"]
+    r1, r2 = (r_ct[k] if r_ct[k] is not None and r_ct[k] > 0 else spare
+              for k in ("cathode", "anode"))
+    r_w = 3 * max(float(z_low.real) - r_hf - r1 - r2, r2)
+    c_low = -1 / (w_low * float(z_low.imag)) if z_low.imag < 0 else 1 / (w_low * r_w)
+    c1, c2 = (info[f"{k}_double_layer_capacitance_F"] for k in ("cathode", "anode"))
+    tail = {"Wo1": "solid-state storage/diffusion of both electrodes (finite-space "
+                   "Warburg)"}
+    ohmic = {"R0": "Ohmic resistance (electrolyte, solid, contacts)"}
+    if arcs_separable(electrode_time_constants_s(spectrum)):
+        return FULL_CELL_CIRCUIT, [r_hf, r1, c1, r2, c2, r_w, r_w * c_low], {
+            **ohmic, "R1": "cathode charge transfer", "C1": "cathode double layer",
+            "R2": "anode charge transfer (all mechanisms in parallel)",
+            "C2": "anode double layer", **tail}, {}
+    return FULL_CELL_MERGED_CIRCUIT, [r_hf, r1 + r2, math.sqrt(r1 * c1 * r2 * c2) / (r1 + r2),
+                                      r_w, r_w * c_low], {
+        **ohmic, "R1": "charge transfer of both electrodes (their arcs merged)",
+        "C1": "double layers of both electrodes", **tail}, {}
+
+
+def parameter_covariance(circuit: str, constants: Mapping[str, float],
+                         parameters: Sequence[float], frequencies_Hz: np.ndarray,
+                         impedance_ohm: np.ndarray) -> np.ndarray:
+    r"""Covariance of fitted circuit parameters, as ``scipy.optimize.curve_fit`` forms
+    it for impedance.py's fit (``weight_by_modulus``, relative sigma):
+    :math:`s^2 (J^T J)^{-1}` with J the Jacobian of the residuals over |Z| (central
+    differences, step 1e-6 of each value) and :math:`s^2` their sum of squares over the
+    degrees of freedom. impedance.py keeps only the diagonal (``conf_``); a sum of
+    parameters needs the off-diagonal terms (two arcs at nearby frequencies trade their
+    resistances: strongly anticorrelated)."""
+    from impedance.models.circuits.fitting import wrapCircuit
+
+    fn = wrapCircuit(circuit, dict(constants))
+    f = np.asarray(frequencies_Hz, dtype=float)
+    z = np.asarray(impedance_ohm, dtype=complex)
+    weight = np.hstack([np.abs(z), np.abs(z)])
+    p = np.asarray(parameters, dtype=float)
+    res = (np.asarray(fn(f, *p)) - np.hstack([z.real, z.imag])) / weight
+    jac = np.empty((res.size, p.size))
+    for k in range(p.size):
+        h = 1e-6 * max(abs(p[k]), 1e-300)
+        up, down = p.copy(), p.copy()
+        up[k] += h
+        down[k] -= h
+        jac[:, k] = (np.asarray(fn(f, *up)) - np.asarray(fn(f, *down))) / (2 * h) / weight
+    dof = max(res.size - p.size, 1)
+    # (J^T J)^-1 from the SVD of J, singular values below round-off dropped (curve_fit's)
+    _, sv, vt = np.linalg.svd(jac, full_matrices=False)
+    keep = sv > np.finfo(float).eps * max(jac.shape) * sv[0]
+    vt = vt[keep]
+    return float(res @ res) / dof * (vt.T / sv[keep] ** 2) @ vt
+
+
+def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]:
+    """Whether a full cell's fit tells the two electrodes' arcs apart, and R_ct.
+
+    The arcs are told apart (``resolved``) where the model's time constants R_ct C_dl of
+    the two electrodes and the fitted ones R1 C1 (cathode), R2 C2 (anode) each differ by
+    at least :data:`ARC_SEPARATION_FACTOR`, the fitted ones lie in the model's order, and
+    each resistance's 1σ is below its value; ``by_electrode_ohm`` then holds R1 and R2.
+    Otherwise ``reason`` says which test failed and only the sum is reported
+    (``sum_ohm``: R1 + R2, or R1 of the merged circuit), its 1σ with the covariance of
+    R1 and R2 (:func:`parameter_covariance`).
+    """
+    par = fit["parameters"]
+    tau_model = electrode_time_constants_s(spectrum)
+    factor = ARC_SEPARATION_FACTOR
+    names = list(par)
+    cov = np.asarray(fit["covariance"])
+    arcs = [n for n in ("R1", "R2") if n in par]
+    idx = [names.index(n) for n in arcs]
+    var = float(sum(cov[i, j] for i in idx for j in idx))
+    out: dict[str, Any] = {
+        "resolved": False, "reason": None, "by_electrode_ohm": None,
+        "sum_ohm": sum(par[n]["value"] for n in arcs),
+        "sum_uncertainty_ohm": math.sqrt(var) if var >= 0 else float("nan"),
+        "time_constants_s": {"model": tau_model}, "separation_factor": factor}
+    if fit["circuit"] == FULL_CELL_MERGED_CIRCUIT:
+        missing = [k for k, t in tau_model.items() if t is None]
+        out["time_constants_s"]["fit"] = {"merged": par["R1"]["value"] * par["C1"]["value"]}
+        out["reason"] = (
+            f"the model's {missing[0]} charge transfer carries no AC current (no model "
+            "R_ct): one arc fitted" if missing else
+            f"the electrodes' time constants R_ct C_dl of the model, cathode "
+            f"{tau_model['cathode']:.3g} s and anode {tau_model['anode']:.3g} s, are within "
+            f"a factor {factor:.2f}: their arcs merge into one, fitted as one R||C")
+        return out
+    elements = {"cathode": ("R1", "C1"), "anode": ("R2", "C2")}
+    tau_fit = {k: par[r]["value"] * par[c]["value"] for k, (r, c) in elements.items()}
+    out["time_constants_s"]["fit"] = tau_fit
+    reason = None
+    if not arcs_separable(tau_fit):
+        reason = (f"the fitted arcs' time constants, R1 C1 {tau_fit['cathode']:.3g} s and "
+                  f"R2 C2 {tau_fit['anode']:.3g} s, are within a factor {factor:.2f}")
+    elif (tau_fit["cathode"] > tau_fit["anode"]) != (tau_model["cathode"]
+                                                   > tau_model["anode"]):
+        reason = (f"the fitted arcs lie in the other order than the model's (R1 C1 "
+                  f"{tau_fit['cathode']:.3g} s, R2 C2 {tau_fit['anode']:.3g} s; model "
+                  f"cathode {tau_model['cathode']:.3g} s, anode {tau_model['anode']:.3g} s)")
+    else:
+        loose = [f"{r} ({k})" for k, (r, _) in elements.items()
+                 if not par[r]["uncertainty"] < par[r]["value"]]
+        if loose:
+            reason = f"1 sigma of {' and '.join(loose)} at least its value"
+    out["resolved"], out["reason"] = reason is None, reason
+    if reason is None:
+        out["by_electrode_ohm"] = {k: {"value": par[r]["value"],
+                                       "uncertainty": par[r]["uncertainty"]}
+                                   for k, (r, _) in elements.items()}
+    return out
 
 
 def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
@@ -1567,9 +1729,15 @@ def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
     for n, v in fixed.items():
         params[n] = {"value": float(v), "unit": "Ohm" if n.startswith("R") else "F",
                      "uncertainty": 0.0, "fixed": "from the model (counter electrode)"}
-    return {"label": spectrum.label, "temperature_K": spectrum.temperature_K,
-            "circuit": circuit, "parameters": params, "meaning": meaning,
-            "fit_relative_residual_max": float(rel.max())}
+    fit = {"label": spectrum.label, "temperature_K": spectrum.temperature_K,
+           "circuit": circuit, "parameters": params, "meaning": meaning,
+           "fit_relative_residual_max": float(rel.max())}
+    if cell == "full":
+        fit["covariance"] = parameter_covariance(
+            circuit, fixed, model.parameters_, spectrum.frequencies_Hz,
+            spectrum.impedance_ohm).tolist()
+        fit["arcs"] = full_cell_arcs(fit, spectrum)
+    return fit
 
 
 def charge_transfer_resistance(fit: Mapping[str, Any], cell: str) -> float | None:
@@ -1581,6 +1749,8 @@ def charge_transfer_resistance(fit: Mapping[str, Any], cell: str) -> float | Non
     """
     if "parameters" not in fit or rct_undetermined(fit, cell):
         return None
+    if "arcs" in fit:  # the full cell (:func:`full_cell_arcs`)
+        return fit["arcs"]["sum_ohm"]
     par = fit["parameters"]
     return sum(par[name]["value"] for name in _RCT_ELEMENTS[cell])
 
@@ -1595,10 +1765,13 @@ def rct_undetermined(fit: Mapping[str, Any], cell: str) -> bool:
     at least its value. Two arcs at the same frequency (a full cell's cathode and anode
     at 0.1 Hz, ``hem_full_cell_k_pba --soc 0.3``) can be traded against each other and
     against the storage element: the fit there gave R1 + R2 = 0.40 ± 1.8e6 Ohm where
-    the model's resistances are 148 and 525 Ohm."""
+    the model's resistances are 148 and 525 Ohm. A full cell's fit (``arcs``,
+    :func:`full_cell_arcs`) uses the 1σ of its sum with R1 and R2's covariance."""
     par = fit.get("parameters")
     if par is None:
         return False
+    if "arcs" in fit:  # the full cell: the sum's 1 sigma with R1 and R2's covariance
+        return fit["arcs"]["sum_uncertainty_ohm"] >= fit["arcs"]["sum_ohm"]
     names = _RCT_ELEMENTS[cell]
     value = sum(par[n]["value"] for n in names)
     sigma = math.sqrt(sum(par[n]["uncertainty"] ** 2 for n in names))
@@ -1885,6 +2058,11 @@ def summarize(result: EISResult) -> dict[str, Any]:
             _mechanism_summary(summary, label, [s for s, _ in items])
         if "electrode_charge_transfer_resistance_ohm" in s0.info:
             _electrode_summary(summary, label, [s for s, _ in items])
+        if req.cell == "full":
+            arcs = {f"{s.temperature_K:.2f}": fit.get("arcs") for s, fit in items}
+            summary.setdefault("circuit_arcs", {})[label] = arcs
+            summary.setdefault("circuit_charge_transfer_resistance_by_electrode_ohm", {})[
+                label] = {t: a["by_electrode_ohm"] if a else None for t, a in arcs.items()}
         r = [charge_transfer_resistance(fit, req.cell) for _, fit in items]
         if len(set(temps)) >= 3 and all(x is not None and x > 0 for x in r):
             ea, ea_app = activation_energy_J_per_mol(temps, r)
@@ -2066,7 +2244,16 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
 
 
 def _rct_text(r: float | None, fit: Mapping[str, Any] | None, cell: str | None) -> str:
-    """R_ct of one fit for the terminal line, or why there is none."""
+    """R_ct of one fit for the terminal line, or why there is none; a full cell's with
+    each electrode's arc or why only their sum (:func:`full_cell_arcs`)."""
+    arcs = (fit or {}).get("arcs")
+    if r is not None and arcs is not None and arcs["resolved"]:
+        by = arcs["by_electrode_ohm"]
+        return f"{r:.4g} Ohm (circuit: " + ", ".join(
+            f"{k} {v['value']:.4g} +- {v['uncertainty']:.2g} Ohm" for k, v in by.items()) + ")"
+    if r is not None and arcs is not None:
+        return (f"{r:.4g} +- {arcs['sum_uncertainty_ohm']:.2g} Ohm, both electrodes' arcs "
+                f"together ({arcs['reason']})")
     if r is not None:
         return f"{r:.4g} Ohm"
     if fit is not None and cell is not None and rct_undetermined(fit, cell):
