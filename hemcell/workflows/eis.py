@@ -1654,7 +1654,10 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     each resistance's 1σ is below its value; ``by_electrode_ohm`` then holds R1 and R2.
     Otherwise ``reason`` says which test failed and only the sum is reported
     (``sum_ohm``: R1 + R2, or R1 of the merged circuit), its 1σ with the covariance of
-    R1 and R2 (:func:`parameter_covariance`).
+    R1 and R2 (:func:`parameter_covariance`). A fitted arc whose time constant lies more
+    than the factor outside the model's R_ct C_dl of both electrodes is another
+    process's (the storage's, which takes the circuit's R‖C where it dominates the
+    spectrum): ``charge_transfer`` is then false and the fit gives no R_ct.
     """
     par = fit["parameters"]
     tau_model = electrode_time_constants_s(spectrum)
@@ -1665,13 +1668,24 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     idx = [names.index(n) for n in arcs]
     var = float(sum(cov[i, j] for i in idx for j in idx))
     out: dict[str, Any] = {
-        "resolved": False, "reason": None, "by_electrode_ohm": None,
+        "resolved": False, "charge_transfer": True, "reason": None, "by_electrode_ohm": None,
         "sum_ohm": sum(par[n]["value"] for n in arcs),
         "sum_uncertainty_ohm": math.sqrt(var) if var >= 0 else float("nan"),
         "time_constants_s": {"model": tau_model}, "separation_factor": factor}
+    known = [t for t in tau_model.values() if t is not None]
     if fit["circuit"] == FULL_CELL_MERGED_CIRCUIT:
         missing = [k for k, t in tau_model.items() if t is None]
-        out["time_constants_s"]["fit"] = {"merged": par["R1"]["value"] * par["C1"]["value"]}
+        tau = par["R1"]["value"] * par["C1"]["value"]
+        out["time_constants_s"]["fit"] = {"merged": tau}
+        if known and not min(known) / factor <= tau <= max(known) * factor:
+            out["charge_transfer"] = False
+            out["reason"] = (
+                f"the fitted arc's time constant R1 C1 {tau:.3g} s is more than a factor "
+                f"{factor:.2f} from the electrodes' R_ct C_dl of the model ("
+                + ", ".join(f"{k} {t:.3g} s" for k, t in tau_model.items() if t is not None)
+                + "): it is another process's arc (the storage's), not their charge "
+                "transfer")
+            return out
         out["reason"] = (
             f"the model's {missing[0]} charge transfer carries no AC current (no model "
             "R_ct): one arc fitted" if missing else
@@ -1683,6 +1697,17 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     tau_fit = {k: par[r]["value"] * par[c]["value"] for k, (r, c) in elements.items()}
     out["time_constants_s"]["fit"] = tau_fit
     reason = None
+    stray = {k: t for k, t in tau_fit.items()
+             if not min(known) / factor <= t <= max(known) * factor}
+    if stray:
+        out["charge_transfer"] = False
+        out["reason"] = (
+            "the fitted time constant " + ", ".join(
+                f"{elements[k][0]} {elements[k][1]} {t:.3g} s" for k, t in stray.items())
+            + f" is more than a factor {factor:.2f} from the electrodes' R_ct C_dl of the "
+            f"model (cathode {tau_model['cathode']:.3g} s, anode {tau_model['anode']:.3g} "
+            "s): another process's arc (the storage's), not a charge transfer")
+        return out
     if not arcs_separable(tau_fit):
         reason = (f"the fitted arcs' time constants, R1 C1 {tau_fit['cathode']:.3g} s and "
                   f"R2 C2 {tau_fit['anode']:.3g} s, are within a factor {factor:.2f}")
@@ -1771,7 +1796,9 @@ def rct_undetermined(fit: Mapping[str, Any], cell: str) -> bool:
     if par is None:
         return False
     if "arcs" in fit:  # the full cell: the sum's 1 sigma with R1 and R2's covariance
-        return fit["arcs"]["sum_uncertainty_ohm"] >= fit["arcs"]["sum_ohm"]
+        arcs = fit["arcs"]
+        return (not arcs["charge_transfer"]
+                or arcs["sum_uncertainty_ohm"] >= arcs["sum_ohm"])
     names = _RCT_ELEMENTS[cell]
     value = sum(par[n]["value"] for n in names)
     sigma = math.sqrt(sum(par[n]["uncertainty"] ** 2 for n in names))
@@ -2256,6 +2283,8 @@ def _rct_text(r: float | None, fit: Mapping[str, Any] | None, cell: str | None) 
                 f"together ({arcs['reason']})")
     if r is not None:
         return f"{r:.4g} Ohm"
+    if arcs is not None and not arcs["charge_transfer"]:
+        return f"not determined by the circuit fit ({arcs['reason']})"
     if fit is not None and cell is not None and rct_undetermined(fit, cell):
         return "not determined by the circuit fit (1 sigma >= value)"
     return "fit failed"
