@@ -1584,7 +1584,7 @@ def full_cell_circuit(spectrum: Spectrum
     lowest frequency:
     :math:`R_W \coth\sqrt{i\omega\tau}/\sqrt{i\omega\tau} \to R_W/3 + 1/(i\omega C_W)`
     with :math:`C_W = \tau/R_W`, so :math:`R_W = 3(\mathrm{Re}\,Z - R_0 - R_1 - R_2)`
-    (3 R2 at least, as the arcs need not be closed at f_min) and
+    (3 R2 where that is not positive: the arcs are not closed at f_min) and
     :math:`\tau = R_W C`, :math:`C = -1/(\omega\,\mathrm{Im}\,Z)` there.
     """
     f, z = spectrum.frequencies_Hz, spectrum.impedance_ohm
@@ -1595,7 +1595,8 @@ def full_cell_circuit(spectrum: Spectrum
     r_ct = info["electrode_charge_transfer_resistance_ohm"]
     r1, r2 = (r_ct[k] if r_ct[k] is not None and r_ct[k] > 0 else spare
               for k in ("cathode", "anode"))
-    r_w = 3 * max(float(z_low.real) - r_hf - r1 - r2, r2)
+    r_w = 3 * float(z_low.real - r_hf - r1 - r2)
+    r_w = r_w if r_w > 0 else 3 * r2
     c_low = -1 / (w_low * float(z_low.imag)) if z_low.imag < 0 else 1 / (w_low * r_w)
     c1, c2 = (info[f"{k}_double_layer_capacitance_F"] for k in ("cathode", "anode"))
     tail = {"Wo1": "solid-state storage/diffusion of both electrodes (finite-space "

@@ -310,8 +310,11 @@ def test_a_fit_that_leaves_r_ct_undetermined_reports_none(tmp_path, capsys):
     """hem_full_cell_k_pba at --soc 0.3: the cathode (148 Ohm) and anode (525 Ohm) arcs lie
     at the same 0.1 Hz, so the circuit's R1 and R2 trade against each other and the
     storage element; the fit gave R1 + R2 = 0.40 +- 1.8e6 Ohm and the line printed
-    "R_ct 0.3982 Ohm". A fitted R_ct is reported only where its 1 sigma is below it;
-    the model's resistances are printed either way."""
+    "R_ct 0.3982 Ohm". A fitted R_ct is reported only where its 1 sigma is below it
+    and, in a full cell, where the fitted arc lies at the electrodes' time constants:
+    the arcs (1.43 and 1.38 s) are fitted as one R||C, which lands at 13 s (the storage
+    dominates the spectrum), so no R_ct; the model's resistances are printed either
+    way."""
     out = tmp_path / "o"
     code = main(["eis", "full", "--recipe", "hem_full_cell_k_pba", "--soc", "0.3",
                  "--frequencies", "1e-2:1e6:5/decade", "--no-plots", "--out", str(out)])
@@ -322,7 +325,7 @@ def test_a_fit_that_leaves_r_ct_undetermined_reports_none(tmp_path, capsys):
     fit = next(iter(summary["circuit"][label].values()))
     assert eis.rct_undetermined(fit, "full")
     assert summary["charge_transfer_resistance_ohm"][label] is None
-    assert "R_ct not determined by the circuit fit" in line
+    assert "R_ct not determined by the circuit fit (the fitted arc's time constant" in line
     model = next(iter(summary["electrode_charge_transfer_resistance_ohm"][label].values()))
     assert f"model R_ct cathode {model['cathode']:.4g} Ohm" in line
 
