@@ -1653,7 +1653,8 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     the two electrodes and the fitted ones R1 C1 (cathode), R2 C2 (anode) each differ by
     at least :data:`ARC_SEPARATION_FACTOR`, the fitted ones lie in the model's order, and
     each resistance's 1σ is below its value; ``by_electrode_ohm`` then holds R1 and R2.
-    Otherwise ``reason`` says which test failed and only the sum is reported
+    Otherwise ``reason`` (``short_reason``: for the terminal line) says which test
+    failed and only the sum is reported
     (``sum_ohm``: R1 + R2, or R1 of the merged circuit), its 1σ with the covariance of
     R1 and R2 (:func:`parameter_covariance`). A fitted arc whose time constant lies more
     than the factor outside the model's R_ct C_dl of both electrodes is another
@@ -1669,60 +1670,65 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     idx = [names.index(n) for n in arcs]
     var = float(sum(cov[i, j] for i in idx for j in idx))
     out: dict[str, Any] = {
-        "resolved": False, "charge_transfer": True, "reason": None, "by_electrode_ohm": None,
+        "resolved": False, "charge_transfer": True, "reason": None, "short_reason": None,
+        "by_electrode_ohm": None,
         "sum_ohm": sum(par[n]["value"] for n in arcs),
         "sum_uncertainty_ohm": math.sqrt(var) if var >= 0 else float("nan"),
         "time_constants_s": {"model": tau_model}, "separation_factor": factor}
     known = [t for t in tau_model.values() if t is not None]
+    model_text = ", ".join(f"{k} {t:.3g} s" for k, t in tau_model.items() if t is not None)
+
+    def storage(which: str, taus: Sequence[float]) -> dict[str, Any]:
+        text = " and ".join(f"{t:.3g} s" for t in taus)
+        return {**out, "charge_transfer": False,
+                "reason": (f"the fitted time constant {which} {text} is more than a factor "
+                           f"{factor:.2f} from the electrodes' R_ct C_dl of the model "
+                           f"({model_text}): another process's arc (the storage's), not "
+                           "a charge transfer"),
+                "short_reason": (f"an arc at {text}, not at the electrodes' R_ct C_dl "
+                                 f"{model_text}: the storage's")}
+
     if fit["circuit"] == FULL_CELL_MERGED_CIRCUIT:
         missing = [k for k, t in tau_model.items() if t is None]
         tau = par["R1"]["value"] * par["C1"]["value"]
         out["time_constants_s"]["fit"] = {"merged": tau}
         if known and not min(known) / factor <= tau <= max(known) * factor:
-            out["charge_transfer"] = False
-            out["reason"] = (
-                f"the fitted arc's time constant R1 C1 {tau:.3g} s is more than a factor "
-                f"{factor:.2f} from the electrodes' R_ct C_dl of the model ("
-                + ", ".join(f"{k} {t:.3g} s" for k, t in tau_model.items() if t is not None)
-                + "): it is another process's arc (the storage's), not their charge "
-                "transfer")
-            return out
-        out["reason"] = (
-            f"the model's {missing[0]} charge transfer carries no AC current (no model "
-            "R_ct): one arc fitted" if missing else
-            f"the electrodes' time constants R_ct C_dl of the model, cathode "
-            f"{tau_model['cathode']:.3g} s and anode {tau_model['anode']:.3g} s, are within "
-            f"a factor {factor:.2f}: their arcs merge into one, fitted as one R||C")
+            return storage("R1 C1", [tau])
+        if missing:
+            out["reason"] = (f"the model's {missing[0]} charge transfer carries no AC "
+                             "current (no model R_ct): one arc fitted")
+            out["short_reason"] = f"one arc: no model R_ct of the {missing[0]}"
+        else:
+            out["reason"] = (f"the electrodes' time constants R_ct C_dl of the model, "
+                             f"{model_text}, are within a factor {factor:.2f}: their arcs "
+                             "merge into one, fitted as one R||C")
+            out["short_reason"] = (f"one arc: the model's R_ct C_dl {model_text} are within "
+                                   f"{factor:.2f}x")
         return out
     elements = {"cathode": ("R1", "C1"), "anode": ("R2", "C2")}
     tau_fit = {k: par[r]["value"] * par[c]["value"] for k, (r, c) in elements.items()}
     out["time_constants_s"]["fit"] = tau_fit
-    reason = None
-    stray = {k: t for k, t in tau_fit.items()
-             if not min(known) / factor <= t <= max(known) * factor}
+    fit_text = f"R1 C1 {tau_fit['cathode']:.3g} s, R2 C2 {tau_fit['anode']:.3g} s"
+    stray = [k for k, t in tau_fit.items()
+             if not min(known) / factor <= t <= max(known) * factor]
     if stray:
-        out["charge_transfer"] = False
-        out["reason"] = (
-            "the fitted time constant " + ", ".join(
-                f"{elements[k][0]} {elements[k][1]} {t:.3g} s" for k, t in stray.items())
-            + f" is more than a factor {factor:.2f} from the electrodes' R_ct C_dl of the "
-            f"model (cathode {tau_model['cathode']:.3g} s, anode {tau_model['anode']:.3g} "
-            "s): another process's arc (the storage's), not a charge transfer")
-        return out
+        return storage(" and ".join(" ".join(elements[k]) for k in stray),
+                       [tau_fit[k] for k in stray])
+    reason = short = None
     if not arcs_separable(tau_fit):
-        reason = (f"the fitted arcs' time constants, R1 C1 {tau_fit['cathode']:.3g} s and "
-                  f"R2 C2 {tau_fit['anode']:.3g} s, are within a factor {factor:.2f}")
+        reason = f"the fitted arcs' time constants, {fit_text}, are within a factor {factor:.2f}"
+        short = f"the fitted arcs' {fit_text} are within {factor:.2f}x"
     elif (tau_fit["cathode"] > tau_fit["anode"]) != (tau_model["cathode"]
                                                    > tau_model["anode"]):
-        reason = (f"the fitted arcs lie in the other order than the model's (R1 C1 "
-                  f"{tau_fit['cathode']:.3g} s, R2 C2 {tau_fit['anode']:.3g} s; model "
-                  f"cathode {tau_model['cathode']:.3g} s, anode {tau_model['anode']:.3g} s)")
+        reason = (f"the fitted arcs lie in the other order than the model's ({fit_text}; "
+                  f"model {model_text})")
+        short = "the fitted arcs in the other order than the model's"
     else:
         loose = [f"{r} ({k})" for k, (r, _) in elements.items()
                  if not par[r]["uncertainty"] < par[r]["value"]]
         if loose:
-            reason = f"1 sigma of {' and '.join(loose)} at least its value"
-    out["resolved"], out["reason"] = reason is None, reason
+            reason = short = f"1 sigma of {' and '.join(loose)} at least its value"
+    out.update(resolved=reason is None, reason=reason, short_reason=short)
     if reason is None:
         out["by_electrode_ohm"] = {k: {"value": par[r]["value"],
                                        "uncertainty": par[r]["uncertainty"]}
@@ -2280,12 +2286,12 @@ def _rct_text(r: float | None, fit: Mapping[str, Any] | None, cell: str | None) 
         return f"{r:.4g} Ohm (circuit: " + ", ".join(
             f"{k} {v['value']:.4g} +- {v['uncertainty']:.2g} Ohm" for k, v in by.items()) + ")"
     if r is not None and arcs is not None:
-        return (f"{r:.4g} +- {arcs['sum_uncertainty_ohm']:.2g} Ohm, both electrodes' arcs "
-                f"together ({arcs['reason']})")
+        return (f"{r:.4g} +- {arcs['sum_uncertainty_ohm']:.2g} Ohm, both electrodes "
+                f"({arcs['short_reason']})")
     if r is not None:
         return f"{r:.4g} Ohm"
     if arcs is not None and not arcs["charge_transfer"]:
-        return f"not determined by the circuit fit ({arcs['reason']})"
+        return f"not determined by the circuit fit ({arcs['short_reason']})"
     if fit is not None and cell is not None and rct_undetermined(fit, cell):
         return "not determined by the circuit fit (1 sigma >= value)"
     return "fit failed"
