@@ -141,7 +141,15 @@ def test_default_plots(solved, tmp_path):
     assert (tmp_path / "quickplot.png").stat().st_size > 0
 
 
-@pytest.mark.parametrize("case", list(CASES))
+#: The NMC811 full cell's round trip is in ``make test-slow`` only (12.8 s of the default
+#: run): the default run still round-trips every part of it, the full-cell class and the
+#: isothermal submodel (``full_lfp``) and the NMC811 cathode's functions (its lumped
+#: cell, ``test_thermal.py::test_serialise_and_reload_lumped``).
+SERIALISE_CASES = [pytest.param(case, marks=pytest.mark.slow) if case == "full_nmc811"
+                   else case for case in CASES]
+
+
+@pytest.mark.parametrize("case", SERIALISE_CASES)
 def test_serialise_and_reload(case, tmp_path):
     """save_model → pybamm.load_model gives the same class, options and solution."""
     model = _model(case)
