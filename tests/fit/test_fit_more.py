@@ -257,12 +257,12 @@ def test_symmetric_time_is_the_continuous_form_of_the_simulated_failure():
 
 
 def test_cycle_spec_at_a_stride_meets_its_target():
-    """The fit-fade spec with `stride: 30` (10 solved cycles; a quick look, not the
+    """The fit-fade spec with `stride: 60` (5 solved cycles; a quick look, not the
     calibration: the shipped value is fitted at stride 1, `-m slow`): the fitted
     crosstalk coefficient makes the simulated retention at cycle 300 equal the data's
     88 %, reusing one built cell."""
     spec = load_spec(FITS / "limetal_fit_fade.yaml")
-    spec.model["stride"] = 30
+    spec.model["stride"] = 60
     res = fit(spec, profiles=False)
     record = result_record(res)
     assert not res.problem.rebuild
