@@ -53,7 +53,9 @@ def app(
 ) -> None:
     """Impedance spectrum of a cell model: impedance.csv/.nc, nyquist.png, bode.png,
     processes.png, summary.json (charge_transfer_resistance_ohm, circuit, kk_residual_max,
-    activation_energy_kJ_per_mol with >= 3 temperatures, then arrhenius.png)."""
+    activation_energy_kJ_per_mol with >= 3 temperatures, then arrhenius.png; full: each
+    electrode's circuit R_ct where the arcs are told apart, else their sum and why,
+    circuit_arcs)."""
     from hemcell.errors import InputError
     from hemcell.units import parse_temperatures_K
     from hemcell.workflows import eis
