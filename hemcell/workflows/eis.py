@@ -21,12 +21,14 @@ electrolyte Ohmic and diffusion), for the HEM anode the AC current splits betwee
 the mechanisms and the double layer.
 
 Circuit fits use impedance.py (``CustomCircuit.fit``, ``scipy.optimize.curve_fit``;
-uncertainties are its 1σ ``conf_``), the Kramers–Kronig check is impedance.py's lin-KK
-(Schönleber et al., *Electrochim. Acta* 131 (2014) 20). The activation energy of a
-resistance is the slope of :math:`\ln(T/R_{ct})` against :math:`1/T`, which is exact
-for :math:`R_{ct} = RT/(F i_0)` with an Arrhenius :math:`i_0`; the common
-:math:`\ln(1/R_{ct})` plot underestimates it by about :math:`RT` (2.5 kJ/mol at 298 K)
-and is reported beside it.
+uncertainties are its 1σ ``conf_``; a full cell: one R‖C per electrode started from the
+model's R_ct and C_dl, or one for both where their time constants are within
+:data:`ARC_SEPARATION_FACTOR`, :func:`full_cell_arcs`), the Kramers–Kronig check is
+impedance.py's lin-KK (Schönleber et al., *Electrochim. Acta* 131 (2014) 20). The
+activation energy of a resistance is the slope of :math:`\ln(T/R_{ct})` against
+:math:`1/T`, which is exact for :math:`R_{ct} = RT/(F i_0)` with an Arrhenius
+:math:`i_0`; the common :math:`\ln(1/R_{ct})` plot underestimates it by about
+:math:`RT` (2.5 kJ/mol at 298 K) and is reported beside it.
 """
 
 from __future__ import annotations
