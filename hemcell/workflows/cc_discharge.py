@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from hemcell.cell.electrolytes import J0_METAL
 from hemcell.errors import InputError, SimulationError
 
 if TYPE_CHECKING:
@@ -105,6 +104,8 @@ def base_values(setup: Setup) -> Any:
                          "electrode: bare_li, azcnf_coated_li or a set that extends one",
                          hint=f"this set (kind: {p.kind}) describes no Li | positive-electrode "
                               "half-cell; HEM anode and cathode sets run in `hemcell cell run`")
+    from hemcell.cell.electrolytes import J0_METAL  # imports PyBaMM: not at `hemcell --help`
+
     if J0_METAL not in pv.keys():  # azcnf_coated_li: its Li kinetics are the 64/44 Ohm rule
         raise InputError("--params", setup.params, "a Li-metal cell set with its positive "
                          "electrode and a Li exchange current density (bare_li)",

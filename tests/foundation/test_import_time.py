@@ -27,9 +27,9 @@ def test_import_hemcell_is_light():
 
 
 def test_cli_startup_is_light():
-    # mounting every sub-command group must not import the solvers either
-    loaded = _loaded("from hemcell.cli.main import _mount_subapps; _mount_subapps()")
-    assert [m for m in loaded if m.split(".")[0] in ("dolfinx", "gmsh", "petsc4py")] == []
+    # mounting every sub-command group (what `hemcell --help` does) must not import the
+    # solvers or PyBaMM either: each command imports its workflow when it runs
+    assert _loaded("from hemcell.cli.main import _mount_subapps; _mount_subapps()") == []
 
 
 def test_loading_parameters_is_light():
