@@ -280,13 +280,34 @@ def idaklu_options(solver: Mapping[str, Any]) -> dict[str, Any]:
     return with_stall_guard({k: v for k, v in solver.items() if k not in ("rtol", "atol")})
 
 
-def recipe_solver(solver: Mapping[str, Any]) -> Any:
+#: IDAKLU's ``max_linesearch_backtracks_ic`` of a recipe run with one model for the
+#: protocol (``experiment_model: unified``) unless its ``solver:`` sets it [-]: 1, full
+#: Newton steps in the consistent initialisation at each step start (PyBaMM's default 5).
+#: In unified mode that Newton starts from the last step's state, off only in the control
+#: row; for the HEM anode the full step raises the residual's max norm (0.54 -> 18: the
+#: exponential kinetics at the new current) before the next one converges (4e-7, then
+#: round-off), so the line search cut every step to 1/16 and took 21 and 33 iterations at
+#: the benchmark cycle's rest and charge instead of 4 and 3 (one model per step takes 4
+#: and 3 either way), 8-11 % of the recipe's re-solve. Same solution to 0.02 mV
+#: (docs/anode.md "Numerics", scripts/unified_mode_cost.py). A Newton that fails still
+#: falls back to IDA's own initialisation.
+UNIFIED_IC_LINESEARCH_BACKTRACKS = 1
+
+
+def recipe_solver(solver: Mapping[str, Any], *, experiment_model: str = "legacy") -> Any:
     """The IDAKLU solver of a recipe's ``solver:`` settings: its rtol, its atol on every
     state and ``POTENTIAL_SCALE_V`` × atol volts on each potential state, in every model
     (:class:`hemcell.cell.tolerances.StateToleranceSolver`), the rest as IDAKLU options with
-    the stall guard (:func:`idaklu_options`)."""
-    return StateToleranceSolver(rtol=solver["rtol"], atol=solver["atol"],
-                                options=idaklu_options(solver))
+    the stall guard (:func:`idaklu_options`).
+
+    ``experiment_model``: how the caller's simulation runs the protocol (the recipe key,
+    PyBaMM's ``experiment_model_mode``; ``legacy`` is PyBaMM's default): ``unified`` adds
+    :data:`UNIFIED_IC_LINESEARCH_BACKTRACKS` unless the recipe sets that option.
+    """
+    options = idaklu_options(solver)
+    if experiment_model == "unified":
+        options.setdefault("max_linesearch_backtracks_ic", UNIFIED_IC_LINESEARCH_BACKTRACKS)
+    return StateToleranceSolver(rtol=solver["rtol"], atol=solver["atol"], options=options)
 
 
 @functools.cache

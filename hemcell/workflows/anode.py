@@ -117,7 +117,7 @@ def build_simulation(
     submeshes = {**graded_submesh_types(model.default_submesh_types, recipe),
                  **(submesh_types or {})}
     # recipe solver keys other than rtol/atol are IDAKLU options (nonlinear_convergence_coefficient)
-    solver = recipe_solver(recipe.solver)
+    solver = recipe_solver(recipe.solver, experiment_model=recipe.experiment_model)
     return pybamm.Simulation(
         model,
         parameter_values=pv,
