@@ -497,7 +497,7 @@ def rate_test(cell: LFPHalfCell, c_rates: Sequence[float], **input_changes: floa
               ) -> RateResult:
     """Discharge from the charged state at each C-rate to the lower cut-off.
 
-    One built model, all C-rates solved in one multi-input call (IDAKLU threads).
+    One built model, all C-rates solved in one multi-input call (on :data:`DFN_THREADS`).
     Each discharge starts from the rested charged state ``lfp_charged_stoichiometry``
     (charge at low rate and full relaxation before each discharge: assumed protocol).
 
