@@ -42,8 +42,8 @@ from hemcell.cell.thermal import (
     lumped_balance,
     require_thermal_values,
 )
-from hemcell.cell.tolerances import POTENTIAL_SCALE_V
 from hemcell.errors import InputError
+from hemcell.idaklu import POTENTIAL_SCALE_V
 from hemcell.laws import FARADAY_C_PER_MOL
 
 __all__ = ["CATHODES", "HEMFullCell", "check_full_cell", "full_cell_values"]

@@ -48,8 +48,8 @@ from hemcell.cell.mechanisms.space_charge import SpaceCharge
 from hemcell.cell.metal_face import metal_face_concentration_gradient
 from hemcell.cell.options import HEMOptions
 from hemcell.cell.thermal import cell_temperature, initial_cell_temperature
-from hemcell.cell.tolerances import POTENTIAL_SCALE_V, StateToleranceSolver
 from hemcell.errors import InputError
+from hemcell.idaklu import POTENTIAL_SCALE_V, StateToleranceSolver
 
 __all__ = ["HEMHalfCell", "Inventory", "check_mechanisms"]
 
@@ -618,7 +618,7 @@ class HEMHalfCell(pybamm.lithium_ion.BaseModel):
     @property
     def default_solver(self) -> pybamm.BaseSolver:
         """IDAKLU with the recipes' tolerances, rtol 1e-6 and atol 1e-8
-        (:class:`hemcell.cell.tolerances.StateToleranceSolver`; charge balance checked to
+        (:class:`hemcell.idaklu.StateToleranceSolver`; charge balance checked to
         1e-3)."""
         return StateToleranceSolver(rtol=1e-6, atol=1e-8)
 

@@ -36,11 +36,8 @@ from typing import Any
 from hemcell.cell.mechanisms import MECHANISMS
 from hemcell.cell.model import check_mechanisms
 from hemcell.cell.options import THERMAL_OPTIONS
-from hemcell.cell.tolerances import StateToleranceSolver
 from hemcell.errors import InputError, did_you_mean
-from hemcell.idaklu import STALL_STEPS as STALL_STEPS  # the guard's constants, known here too
-from hemcell.idaklu import STALL_TIME_S as STALL_TIME_S
-from hemcell.idaklu import with_stall_guard
+from hemcell.idaklu import StateToleranceSolver, with_stall_guard
 
 #: How a protocol's steps become PyBaMM models (``pybamm.Simulation``'s
 #: ``experiment_model_mode``): ``legacy`` builds one model per distinct step, ``unified``
@@ -297,7 +294,7 @@ UNIFIED_IC_LINESEARCH_BACKTRACKS = 1
 def recipe_solver(solver: Mapping[str, Any], *, experiment_model: str = "legacy") -> Any:
     """The IDAKLU solver of a recipe's ``solver:`` settings: its rtol, its atol on every
     state and ``POTENTIAL_SCALE_V`` × atol volts on each potential state, in every model
-    (:class:`hemcell.cell.tolerances.StateToleranceSolver`), the rest as IDAKLU options with
+    (:class:`hemcell.idaklu.StateToleranceSolver`), the rest as IDAKLU options with
     the stall guard (:func:`idaklu_options`).
 
     ``experiment_model``: how the caller's simulation runs the protocol (the recipe key,

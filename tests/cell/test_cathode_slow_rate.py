@@ -4,7 +4,7 @@
 at C/950, C/1200, C/1500, while C/999 and C/2000 ran: the Newton corrections of PyBaMM's
 algebraic potentials stagnate at round-off (7.5 nV at C/1000), a good part of the 10 nV
 the recipes' atol asked of them. The cell's solver (the recipes' solver,
-:class:`hemcell.cell.tolerances.StateToleranceSolver`) now holds the potential states to
+:class:`hemcell.idaklu.StateToleranceSolver`) now holds the potential states to
 POTENTIAL_SCALE_V × atol (1 µV, as the HEM models' scaled potentials).
 
 Checks: the per-state tolerance vector; the root cause at t = 0 of the C/1000 charge (the
@@ -25,8 +25,8 @@ pybamm = pytest.importorskip("pybamm")
 casadi = pytest.importorskip("casadi")
 
 from hemcell.cell.recipes import recipe_solver  # noqa: E402
-from hemcell.cell.tolerances import POTENTIAL_SCALE_V, state_atol  # noqa: E402
 from hemcell.cli.main import main  # noqa: E402
+from hemcell.idaklu import POTENTIAL_SCALE_V, state_atol  # noqa: E402
 from hemcell.workflows.cathode_half_cell import run_cell, summarize  # noqa: E402
 
 NVPF = "cathode_he_nvpf"

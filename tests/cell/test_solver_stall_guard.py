@@ -18,13 +18,12 @@ import numpy as np
 import pytest
 
 from hemcell.cell.recipes import (
-    STALL_STEPS,
-    STALL_TIME_S,
     idaklu_options,
     load_recipe,
     models_dir,
 )
 from hemcell.errors import InputError
+from hemcell.idaklu import STALL_STEPS, STALL_TIME_S
 from hemcell.workflows.anode import build_simulation, check_completion, prepare_cell, solve_cell
 
 
