@@ -23,8 +23,8 @@ capacity of each storage mechanism (largest relative change; ``hemcell.workflows
 summarize``). Also the page faults of a re-solve (median; ``ru_minflt``) and the scalar
 instructions of the Jacobian IDAKLU evaluates.
 
-``--no-keep-freed-memory`` builds without :func:`hemcell.surface.petsc.keep_freed_memory`
-(which ``build_simulation`` calls in unified mode; process-wide, so the before/after
+``--keep-freed-memory`` calls :func:`hemcell.surface.petsc.keep_freed_memory` first (glibc
+keeps freed memory: no page faults in a re-solve; process-wide, so a before/after
 comparison alternates processes). ``--dfn`` measures PyBaMM's DFN half-cell of the
 benchmark instead (``bench_anode._dfn_sim``): legacy, unified and, a diagnostic, unified
 with the Jacobian by plain AD (``casadi.jacobian`` of the whole residual in place of
@@ -35,7 +35,7 @@ call (in isolation) and of a re-solve, and the end voltage and discharge capacit
 Usage::
 
     .venv/bin/python scripts/unified_mode_cost.py [--runs 9] [--json OUT]
-        [--no-keep-freed-memory] [--dfn]
+        [--keep-freed-memory] [--dfn]
 """
 
 from __future__ import annotations
@@ -200,8 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=9, help="interleaved re-solves per variant")
     ap.add_argument("--json", type=Path, help="write the numbers here")
-    ap.add_argument("--no-keep-freed-memory", action="store_true",
-                    help="build without hemcell.surface.petsc.keep_freed_memory")
+    ap.add_argument("--keep-freed-memory", action="store_true",
+                    help="call hemcell.surface.petsc.keep_freed_memory first")
     ap.add_argument("--dfn", action="store_true", help="PyBaMM's DFN half-cell instead")
     args = ap.parse_args(argv)
     if args.dfn:
@@ -209,10 +209,10 @@ def main(argv: list[str] | None = None) -> None:
         if args.json:
             args.json.write_text(json.dumps(out, indent=1))
         return
-    if args.no_keep_freed_memory:
-        import hemcell.workflows.anode as anode
+    if args.keep_freed_memory:
+        from hemcell.surface.petsc import keep_freed_memory
 
-        anode.keep_freed_memory = lambda: False
+        keep_freed_memory()
 
     variants = ("unified", "unified, IC line search 5", "unified, ambient temperature fixed",
                 "legacy")

@@ -50,7 +50,6 @@ from hemcell.cell.recipes import (
 )
 from hemcell.errors import InputError, SimulationError
 from hemcell.params.uses import ParameterUse
-from hemcell.surface.petsc import keep_freed_memory
 
 
 @dataclass
@@ -103,16 +102,7 @@ def build_simulation(
     model (a fit, a sweep's shared model); its residual and Jacobian then run compiled
     where that repays gcc or their library is cached (:func:`hemcell.cell.compiled.
     compile_plan`). ``None`` (a single run): compiled only as the recipe asks.
-
-    In unified mode (``experiment_model: unified``) the process from then on keeps the
-    memory it frees (:func:`hemcell.surface.petsc.keep_freed_memory`, glibc): with one
-    model for the protocol, glibc returned the pages of each step's output arrays to the
-    kernel and the next step faulted them in again, about 2 000 page faults and 6 % of a
-    re-solve of the P2D benchmark cycle (none with one model per step; docs/anode.md
-    "Numerics"). The results are the same; the process keeps its peak memory.
     """
-    if recipe.experiment_model == "unified":
-        keep_freed_memory()
     if recipe.cell == "full":
         from hemcell.cell.full_cell import HEMFullCell
 
