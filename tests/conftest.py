@@ -42,25 +42,6 @@ def seeds_folder() -> Path:
     return folder
 
 
-@pytest.fixture(autouse=True)
-def _cli_app_as_a_fresh_process_has_it():
-    """Each test sees the ``hemcell`` typer app as the test before it found it.
-
-    ``hemcell.cli.main.main`` mounts the command group it needs on the module's app at
-    every call, and the mounts add up (one ``hemcell`` process calls it once): after n
-    in-process calls each further call built a click command of n groups, ~10 ms per
-    earlier call (200 calls: 2.1 s a call), so late in a test worker a refusal test took
-    5-7 s. The registrations a test adds are dropped after it.
-    """
-    module = sys.modules.get("hemcell.cli.main")
-    before = None if module is None else (list(module.app.registered_groups),
-                                          list(module.app.registered_commands))
-    yield
-    if before is not None:
-        module.app.registered_groups[:] = before[0]
-        module.app.registered_commands[:] = before[1]
-
-
 @pytest.fixture
 def python_exe() -> str:
     """The interpreter running the tests (the .venv one)."""
