@@ -41,9 +41,11 @@ the first time on a machine, untimed warm-up) and ``anode_p2d_cycle_compiled_vs_
 The two sides do not run the protocol through the same PyBaMM machinery: the recipe
 builds one model for the whole protocol (``experiment_model_mode="unified"``: the step's
 control law is one more unknown), PyBaMM's default one model per step.
-``anode_p2d_cycle_same_mode`` compares like with like: the same hemcell re-solve against
-the DFN run in unified mode as well (the DFN's re-solve costs 39 % more in that mode,
-the four-mechanism model's 10 %).
+``anode_p2d_cycle_same_mode`` runs the DFN in unified mode as well: the same protocol
+machinery on both sides, but not the same Jacobian cost: in unified mode PyBaMM's DFN
+builds its Jacobian by rows (``pybamm.BaseModel.build_casadi_jacobian``) and pays +45-48 %
+for it, which hemcell's Jacobian on the scalar graph does not (hemcell's model +10 % in
+that mode; docs/anode.md "Numerics"), so this ratio flatters hemcell.
 
 A second benchmark, ``anode_p2d_cycle_with_build``, times what a user waits for in
 ``hemcell cell run``: building, discretising and solving from scratch on every call
