@@ -11,13 +11,11 @@ steps in unified mode; the solution is the same to the solver's tolerance.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from dataclasses import replace
 
 import numpy as np
-import pybamm
 
 from hemcell.cell.recipes import UNIFIED_IC_LINESEARCH_BACKTRACKS, recipe_solver
 from hemcell.workflows.anode import build_simulation, prepare_cell
@@ -40,35 +38,28 @@ def test_unified_mode_takes_full_newton_steps_unless_the_recipe_says_otherwise()
     assert own["max_linesearch_backtracks_ic"] == 3
 
 
-def _solve(backtracks: int | None):
+def _solve(caplog, backtracks: int | None):
     """The P2D recipe (unified) on :data:`PROTOCOL`; the Newton iterations of each
-    consistent initialisation (PyBaMM's DEBUG log) and the solution."""
+    consistent initialisation (PyBaMM's DEBUG log, captured by pytest) and the solution."""
     setup = prepare_cell("hem_half_cell_p2d", "heo_rocksalt_mgconicuzn", PROTOCOL)
     rec = setup.recipe
     assert rec.experiment_model == "unified"
     if backtracks is not None:
         rec = replace(rec, solver={**rec.solver, "max_linesearch_backtracks_ic": backtracks})
     sim = build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment)
-    buf = io.StringIO()
-    handler = logging.StreamHandler(buf)
-    level, handlers = pybamm.logger.level, list(pybamm.logger.handlers)
-    pybamm.logger.handlers = [handler]
-    pybamm.set_logging_level("DEBUG")
-    try:
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="pybamm.logger"):
         sol = sim.solve()
-    finally:
-        pybamm.logger.handlers = handlers
-        pybamm.logger.setLevel(level)
     iterations = [int(n) for n in re.findall(r"Newton converged in (\d+) iterations",
-                                             buf.getvalue())]
+                                             caplog.text)]
     assert len(iterations) == 3, ("one consistent initialisation per step expected in "
                                   f"PyBaMM's log, found {iterations}")
     return iterations, sol
 
 
-def test_step_starts_converge_in_a_few_newton_steps_to_the_same_solution():
-    iterations, sol = _solve(None)
-    before, ref = _solve(PYBAMM_IC_BACKTRACKS)
+def test_step_starts_converge_in_a_few_newton_steps_to_the_same_solution(caplog):
+    iterations, sol = _solve(caplog, None)
+    before, ref = _solve(caplog, PYBAMM_IC_BACKTRACKS)
     # one model per step takes 3-4 (docs/anode.md); the line search took 21 and 33 at the
     # benchmark cycle's rest and charge
     assert max(iterations) <= 5, (iterations, before)
