@@ -260,7 +260,10 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
         raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}")
     text = ("dimensionless" if unit in ("", "-", "1") else "percent" if unit == "%"
             else _pint_unit(unit))
-    given = parse_unit(text, where)
+    try:
+        given = parse_unit(text, where)
+    except InputError as exc:  # the unit as written, not its pint spelling (mA*h g**-1)
+        raise InputError(where, unit, exc.allowed) from None
     ureg = unit_registry()
     angle = dict(ureg.Quantity(1.0, given).to_base_units().unit_items()).get("radian", 0)
     if angle:  # pint counts the radian as dimensionless: rad/s would convert to Hz as 1
@@ -268,15 +271,51 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
             return "1/s", float(ureg.Quantity(1.0, given).to("rad/s").magnitude) / (2 * math.pi)
         raise InputError(where, unit, f"a unit of {quantity} without an angle (only a "
                          "frequency may be angular: [rad/s] is read as ω = 2π f)")
-    if quantity == "temperature" and ureg.Quantity(0.0, given).to("K").magnitude != 0:
-        raise InputError(where, unit, "an absolute temperature unit, e.g. [K]",
-                         hint="a column in degC is read in K after adding 273.15")
+    if quantity == "temperature" and _offset_unit(unit):
+        if ureg.Quantity(1.0, given).dimensionality != ureg.Quantity(1.0, "K").dimensionality:
+            raise InputError(where, unit, "a unit of temperature, e.g. [K] or [degC]")
+        return "K", math.nan  # an offset: converted by _to_si, not by a factor
     for target in QUANTITIES[quantity]:
         q = ureg.Quantity(1.0, given)
         if q.dimensionality == ureg.Quantity(1.0, target).dimensionality:
             return target, float(q.to(target).magnitude)
     raise InputError(where, unit, f"a unit of {quantity}: one convertible to "
                      f"{' or '.join(QUANTITIES[quantity])}", hint=_areal_hint(quantity, given))
+
+
+def _offset_unit(unit: str) -> bool:
+    """Whether ``unit`` is a temperature scale with an offset (``degC``, ``°C``, ``degF``):
+    its values are converted to K by pint's offset conversion, never by a factor."""
+    ureg = unit_registry()
+    try:
+        q = ureg.Quantity(0.0, parse_unit(_pint_unit(unit), "unit"))
+        return q.dimensionality == ureg.Quantity(1.0, "K").dimensionality and \
+            q.to("K").magnitude != 0
+    except InputError:
+        return False
+
+
+def _to_si(quantity: str, unit: str, values: np.ndarray, where: str) -> tuple[str, np.ndarray]:
+    """A column's values in the SI unit of ``quantity`` (:func:`_si_unit`); a temperature
+    in ``degC``/``°C`` (a cycler's thermocouple column) by pint's offset conversion:
+    25 degC is 298.15 K."""
+    si_unit, factor = _si_unit(quantity, unit, where)
+    if quantity == "temperature" and _offset_unit(unit):
+        ureg = unit_registry()
+        return si_unit, np.asarray(ureg.Quantity(np.asarray(values, float),
+                                                 parse_unit(_pint_unit(unit), where)
+                                                 ).to(si_unit).magnitude, float)
+    return si_unit, factor * np.asarray(values, float)
+
+
+def written_value(col: Column, si_value: float) -> float:
+    """An SI value of ``col`` in the column's written unit (for messages; an offset
+    temperature scale included)."""
+    if col.si_unit == "K" and _offset_unit(col.unit):
+        ureg = unit_registry()
+        return float(ureg.Quantity(si_value, "K").to(parse_unit(_pint_unit(col.unit),
+                                                                 col.header)).magnitude)
+    return si_value / unit_factor(col)
 
 
 def _areal_hint(quantity: str, given: Any) -> str | None:
@@ -464,7 +503,7 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
         if quantity not in QUANTITIES:
             raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}",
                              hint=_eclab_hint(header))
-        si_unit, factor = _si_unit(quantity, unit, where)
+        si_unit, _ = _si_unit(quantity, unit, where)
         if quantity in meas.columns:
             if own and meas.columns[quantity].si_unit.endswith("/kg"):
                 continue  # hemcell's current_A beside its specific current: the per gram
@@ -480,7 +519,9 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
                                  f"(line {table.lines[k]})", cell.strip(),
                                  "a number in every row (the unit belongs in the header)"
                                  ) from None
-        meas.columns[quantity] = Column(header.strip(), unit, si_unit, sign * factor * values)
+        si_unit, values = _to_si(quantity, unit, values, where)
+        meas.columns[quantity] = Column(header.strip(), unit, si_unit, sign * values)
+    separate_step_rows(meas)
     check(meas, required)
     return meas
 
@@ -515,11 +556,49 @@ def _check_magnitudes(meas: Measurement) -> None:
         head = col.header.strip()
         flipped = head[1:].strip() if head[:1] in ("-", "−") else f"-{head}"
         value = col.values[k - 1]
-        raise InputError(meas.where(q, k), f"{value / unit_factor(col):g} {col.unit}",
+        raise InputError(meas.where(q, k), f"{written_value(col, value):g} {col.unit}",
                          f"{q.replace('_', ' ')} {'> 0' if strict else '>= 0'} in every row "
                          "(a magnitude)",
                          hint="a column the instrument counts negative is read negated with a "
                          f"minus before its name: '{flipped}'" if value < 0 else None)
+
+
+#: How far before its time a row written at the same time as the next step's first row
+#: is put [s] (at most half the gap to the row before it): it is the previous step's last
+#: row (a cycler, and hemcell's own timeseries.csv, write both ends of a step change;
+#: rounded to a recording resolution they fall on one time). Assumed: below the time
+#: resolution exports keep (ms and coarser), so the row's voltage is compared with the
+#: model before the step, not after its instantaneous (Ohmic) change.
+STEP_ROW_OFFSET_S = 1e-3
+#: Counters whose change between two rows marks a step change besides the current.
+_STEP_COUNTERS = ("current", "step", "cycle")
+
+
+def separate_step_rows(meas: Measurement) -> None:
+    """Read a row written at the same time as the next, where the current (or the step
+    or cycle counter) changes between them, as the previous step's last row:
+    :data:`STEP_ROW_OFFSET_S` earlier (at most half the gap to the row before). Two rows
+    at one time without such a change are left for :func:`check` to refuse."""
+    if "time" not in meas:
+        return
+    col = meas.columns["time"]
+    t = np.array(col.values, float)
+    same = np.flatnonzero(np.diff(t) == 0)
+    if not same.size:
+        return
+    change = np.zeros(len(t) - 1, bool)
+    for q in _STEP_COUNTERS:
+        if q in meas:
+            v = meas[q]
+            change |= v[1:] != v[:-1]
+    moved = False
+    for k in same[change[same]]:  # in order: a moved row is the gap of the next
+        gap = t[k] - t[k - 1] if k > 0 else math.inf
+        if gap > 0:
+            t[k] -= min(STEP_ROW_OFFSET_S, 0.5 * gap)
+            moved = True
+    if moved:
+        meas.columns["time"] = replace(col, values=t)
 
 
 def check(meas: Measurement, required: Sequence[str] = ("time", "voltage")) -> None:
@@ -550,8 +629,12 @@ def check(meas: Measurement, required: Sequence[str] = ("time", "voltage")) -> N
     back = np.flatnonzero(np.diff(t) <= 0)
     if back.size:
         k = int(back[0]) + 2
+        same = t[k - 1] == t[k - 2]
         raise InputError(meas.where("time", k), f"{t[k - 1]:g} s after {t[k - 2]:g} s",
-                         "a strictly increasing time")
+                         "a strictly increasing time",
+                         hint="two rows at one time are read as a step change (the first "
+                         "is the step's last row) only where the current, step or cycle "
+                         "changes between them; remove the repeated row" if same else None)
 
 
 #: EC-Lab column (galvani's canonical names) → (quantity, unit, sign).
@@ -614,6 +697,7 @@ def read_instrument(path: str | Path, required: Sequence[str] = ("time", "voltag
                                         sign * factor * np.asarray(table[name], dtype=float))
     if len(meas) < 2:
         raise InputError(p.name, f"{len(meas)} data row(s)", "at least two data rows")
+    separate_step_rows(meas)
     check(meas, required)
     return meas
 
@@ -662,9 +746,19 @@ def unit_factor(col: Column) -> float:
     return float(unit_registry().Quantity(1.0, text or "dimensionless").to(col.si_unit).magnitude)
 
 
+#: Superscript digits and minus as papers and some exports write exponents (g⁻¹, cm²).
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+#: An exponent written straight after a unit's name (``g-1``, ``cm2``), not after ``**``.
+_BARE_EXPONENT = re.compile(r"(?<=[A-Za-zΩµμ])(-?\d+)(?![\d.])")
+
+
 def _pint_unit(unit: str) -> str:
-    """A cycler's charge unit in pint syntax: ``mAh`` → ``mA*h``, ``Ah`` → ``A*h``."""
-    return unit.replace("mAh", "mA*h").replace("Ah", "A*h")
+    """A unit as cyclers and papers write it, in pint syntax: ``mAh`` → ``mA*h``,
+    ``Ah`` → ``A*h``, an exponent after the name → ``**`` (``mAh g-1`` and
+    ``mAh g⁻¹`` → ``mA*h g**-1``, ``mA cm-2`` → ``mA cm**-2``), ``·`` → ``*``."""
+    text = unit.translate(_SUPERSCRIPTS).replace("·", "*").replace("⋅", "*")
+    text = text.replace("mAh", "mA*h").replace("Ah", "A*h")
+    return _BARE_EXPONENT.sub(r"**\1", text)
 
 
 def check_voltage_window(meas: Measurement, lower_V: float, upper_V: float) -> None:

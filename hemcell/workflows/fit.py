@@ -859,6 +859,18 @@ class _Problem:
         """Model values at every data set's points (None if a solve failed)."""
         raise NotImplementedError
 
+    def simulated_temperature_K(self, d: DataSpec) -> float:
+        """The ambient temperature [K] data set ``d`` is simulated at: its own
+        ``temperature``, else the base set's ``ambient_temperature`` with ``model.set``."""
+        if d.temperature_K is not None:
+            return d.temperature_K
+        from hemcell.params import load_parameter_set
+
+        pset = load_parameter_set(self.base_set_name)
+        if self.spec.model["set"]:
+            pset = pset.with_overrides(list(self.spec.model["set"]))
+        return float(pset.si["ambient_temperature"])
+
     def overrides(self, x: np.ndarray) -> list[str]:
         """``--set`` overrides: the spec's fixed values and the fitted ones at ``x``."""
         return [*self.spec.model["set"],
@@ -2466,8 +2478,55 @@ _ADAPTERS: dict[str, type[_Problem]] = {
 
 
 def make_problem(spec: FitSpec, rebuild: bool = False) -> _Problem:
-    """The model adapter of the spec's command."""
-    return _ADAPTERS.get(spec.model["command"], FitProblem)(spec, rebuild=rebuild)
+    """The model adapter of the spec's command (its data files' temperature columns
+    checked against the temperatures they are simulated at:
+    :func:`check_temperature_columns`)."""
+    problem = _ADAPTERS.get(spec.model["command"], FitProblem)(spec, rebuild=rebuild)
+    if not isinstance(problem, ImpedanceProblem):  # spectrum_rows selects by temperature
+        check_temperature_columns(problem)
+    return problem
+
+
+def check_temperature_columns(problem: _Problem) -> None:
+    """Refuse a data file whose ``temperature`` column (a cycler's thermocouple, in K or
+    degC) lies more than ``TABLE_TEMPERATURE_TOLERANCE_K`` (a thermostat's setting, 1 K,
+    assumed in :mod:`hemcell.cell.electrolytes`) from the temperature its data set is
+    simulated at (:meth:`_Problem.simulated_temperature_K`): the models are isothermal,
+    and a curve measured at 45 degC fitted at the set's 25 degC puts the Arrhenius
+    factor into the fitted rate constants (the column was read and ignored).
+
+    Raises
+    ------
+    InputError
+        Naming the file, the column and the first row outside, with the key that sets
+        the simulated temperature (``data[k].temperature``, else ``model.set``).
+    """
+    from hemcell.cell.electrolytes import TABLE_TEMPERATURE_TOLERANCE_K
+    from hemcell.measurements import written_value
+
+    command = problem.spec.model["command"]
+    for ds in problem.datasets:
+        meas, d = ds.measurement, ds.spec
+        if "temperature" not in meas:
+            continue
+        simulated = problem.simulated_temperature_K(d)
+        column = np.asarray(meas["temperature"], float)
+        off = np.flatnonzero(np.abs(column - simulated) > TABLE_TEMPERATURE_TOLERANCE_K)
+        if not off.size:
+            continue
+        k, col = int(off[0]), meas.columns["temperature"]
+        mean_K = float(np.mean(column))
+        source = (f"data[{d.index}].temperature" if d.temperature_K is not None
+                  else "the parameter set's ambient_temperature")
+        key = (f"data[{d.index}].temperature: {mean_K:.2f} K" if command in
+               TEMPERATURE_COMMANDS else f'model.set: ["ambient_temperature={mean_K:.2f} K"]')
+        raise InputError(meas.where("temperature", k + 1),
+                         f"{written_value(col, column[k]):g} {col.unit}",
+                         f"the temperature the data set is simulated at, {simulated:g} K "
+                         f"({source}), within {TABLE_TEMPERATURE_TOLERANCE_K:g} K in every "
+                         "row (the model is isothermal)",
+                         hint=f"simulate it at the file's temperature ({key}, the column's "
+                         "mean); data at several temperatures are one data set each")
 
 
 # --------------------------------------------------------------------------- fitting

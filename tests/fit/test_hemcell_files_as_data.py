@@ -157,10 +157,11 @@ def _edited(tmp_path, spectra, edit, name="edited.csv"):
     (lambda ls: [x.rsplit(",", 1)[0] for x in ls], ["missing: z_imag"]),
     # one row in the file
     (lambda ls: ls[:2], ["1 data row(s)"]),
-    # a temperature in degC (an offset unit) in a CSV
-    (lambda ls: ["temperature [degC],frequency [Hz],z_real [ohm],z_imag [ohm]"]
+    # a temperature column in a unit that is not one of temperature (a degC column is
+    # read, by pint's offset conversion: tests/fit/test_user_trial_s18_measurements.py)
+    (lambda ls: ["temperature [V],frequency [Hz],z_real [ohm],z_imag [ohm]"]
      + [x.split(",", 1)[1] for x in ls[1:] if x.startswith("bare,")],
-     ["'temperature [degC]'", "an absolute temperature unit"]),
+     ["'temperature [V]'", "a unit of temperature"]),
 ])
 def test_bad_impedance_files_exit_2(tmp_path, spectra, capsys, edit, says):
     data = _edited(tmp_path, spectra, edit)

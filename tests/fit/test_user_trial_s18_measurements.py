@@ -1,0 +1,119 @@
+"""User trial S18 of measured data files: a European cycler export (BOM, CRLF,
+semicolons, decimal commas, hours, amperes, ``mAh g-1``, a ``°C`` column), rows written
+at one time at a step change, and a temperature column that the fit ignored."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from hemcell.cli.main import main
+from hemcell.errors import InputError
+from hemcell.measurements import STEP_ROW_OFFSET_S, read_csv
+
+
+def _write(tmp_path, text, name="data.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_a_european_cycler_export_is_read_in_si(tmp_path):
+    """Every part of this header was refused or misread before: ``mAh g-1`` (pint read
+    'g - 1': "Cannot add or subtract units", the message showing 'mA*h g-1') and the
+    ``°C`` column ("an absolute temperature unit")."""
+    text = ("Time (h);Step (1);Current (A);Voltage (V);Capacity/mAh g-1;Temperature (°C)\r\n"
+            "0;1;0,0015;2,1;0;25,1\r\n0,5;1;0,0015;1,8;50,25;25,3\r\n")
+    m = read_csv(_write(tmp_path, "\ufeff" + text))
+    assert np.allclose(m["time"], [0.0, 1800.0], rtol=1e-12)
+    assert np.allclose(m["current"], [1.5e-3, 1.5e-3], rtol=1e-12)
+    assert np.allclose(m["capacity"], [0.0, 50.25 * 3.6e3], rtol=1e-12)  # A s/kg
+    assert np.allclose(m["temperature"], [298.25, 298.45], rtol=1e-12)  # offset, not factor
+
+
+@pytest.mark.parametrize(("unit", "si"), [("mAh g-1", 3.6e3), ("mAh g⁻¹", 3.6e3),
+                                          ("mA h g-1", 3.6e3), ("Ah kg-1", 3.6e3),
+                                          ("mAh cm-2", None)])
+def test_exponents_written_after_the_unit(tmp_path, unit, si):
+    """``g-1``, ``g⁻¹`` as papers write them; a capacity per area is refused (its hint)."""
+    path = _write(tmp_path, f"cycle [1],capacity [{unit}]\n1,1\n")
+    if si is None:
+        with pytest.raises(InputError) as exc:
+            read_csv(path, required=("cycle", "capacity"))
+        assert exc.value.value == unit and "per electrode area" in exc.value.hint
+        return
+    assert read_csv(path, required=("cycle", "capacity"))["capacity"][0] == pytest.approx(si)
+
+
+def test_an_unknown_unit_is_named_as_written(tmp_path):
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, "time [s],voltage [Vlt]\n0,2\n1,1.9\n"))
+    assert exc.value.value == "Vlt", exc.value
+
+
+def test_a_repeated_time_at_a_step_change_is_the_previous_step_end(tmp_path):
+    """A cycler (and hemcell's own timeseries.csv, rounded) writes a step's last row and
+    the next step's first at one time; it was refused ('a strictly increasing time'), so a
+    user's multi-step file could not be fitted without editing. The earlier row is read
+    STEP_ROW_OFFSET_S before, at most half the gap to the row before."""
+    m = read_csv(_write(tmp_path, "time [s],current [mA],voltage [V]\n0,1,2\n10,1,1.5\n"
+                                  "10,0,1.6\n10.0015,-1,1.7\n10.0015,0,1.65\n20,0,1.6\n"))
+    assert np.allclose(m["time"], [0, 10 - STEP_ROW_OFFSET_S, 10, 10.0015 - 0.00075,
+                                   10.0015, 20], rtol=0, atol=1e-12)
+    with pytest.raises(InputError) as exc:  # one time, no step change: a repeated row
+        read_csv(_write(tmp_path, "time [s],current [mA],voltage [V]\n0,1,2\n10,1,1.5\n"
+                                  "10,1,1.5\n20,1,1.4\n"))
+    assert "row 3 (line 4)" in exc.value.field and "remove the repeated row" in exc.value.hint
+    m = read_csv(_write(tmp_path, "time [s],step [1],voltage [V]\n0,1,2\n10,1,1.5\n"
+                                  "10,2,1.6\n20,2,1.6\n"))  # the step counter changes
+    assert m["time"][1] == 10 - STEP_ROW_OFFSET_S
+
+
+def _spec(tmp_path, data, entry=None, model_set=()):
+    spec = {"model": {"command": "cell run", "recipe": "hem_half_cell_sp",
+                      "params": "heo_rocksalt_mgconicuzn", "set": list(model_set)},
+            "data": [{"file": str(data), "protocol": "Discharge at 0.1 A/g until 0.01 V",
+                      **(entry or {})}],
+            "fit": {"parameters": {"conversion_exchange_current_density": {
+                "initial": "3e-3 A/m**2", "bounds": ["1e-5 A/m**2", "1e-1 A/m**2"]}},
+                "multistart": 1, "profile": False},
+            "objective": {"noise": {"sigma": "3 mV"}}}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+def _curve(tmp_path, temperature_header, value):
+    rows = "".join(f"{600 * k},100,{2.0 - 0.1 * k},{value}\n" for k in range(5))
+    return _write(tmp_path, f"time [s],current [mA/g],voltage [V],{temperature_header}\n{rows}")
+
+
+@pytest.mark.parametrize(("header", "value", "says"), [
+    ("temperature [K]", 318.15, ["'temperature [K]', row 1 (line 2)", "got '318.15 K'",
+                                 "298.15 K (the parameter set's ambient_temperature)",
+                                 "data[0].temperature: 318.15 K"]),
+    ("Temperature (°C)", 45, ["got '45 °C'", "data[0].temperature: 318.15 K"]),
+])
+def test_a_temperature_column_off_the_simulated_one_exits_2(tmp_path, capsys, header, value,
+                                                            says):
+    """A curve whose file says 45 degC was fitted at the set's 25 degC, the column read
+    and ignored: the fitted exchange current carried the Arrhenius factor and the written
+    set claimed it at 25 degC."""
+    spec = _spec(tmp_path, _curve(tmp_path, header, value))
+    assert main(["fit", str(spec), "--out", str(tmp_path / "o"), "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    for part in says:
+        assert part in err, (part, err)
+
+
+def test_a_temperature_column_at_the_simulated_one_is_accepted(tmp_path):
+    """At the data set's own temperature (and within 1 K of it) the column agrees."""
+    from hemcell.workflows.fit import load_spec, make_problem
+
+    for entry, value in (({"temperature": "45 degC"}, 318.6), ({}, 25.4)):
+        header = "temperature [K]" if value > 200 else "temperature [degC]"
+        problem = make_problem(load_spec(_spec(tmp_path, _curve(tmp_path, header, value),
+                                               entry)))
+        assert problem.datasets[0].measurement["temperature"][0] == pytest.approx(
+            value if value > 200 else value + 273.15)
