@@ -277,6 +277,8 @@ class MechanicsProblem:
         self._b = fem_petsc.create_vector(self.V)
         self._kept, self._kept_key = kept, ("elasticity", id(self.V), linear_solver)
         self._E, self._nu = E, nu
+        self.back_substitutions = 0  # linear solves done (the others reused, see solve)
+        self.reused_solutions = 0
         taken = None if kept is None else kept.take(self._kept_key, self)
         if taken is not None:  # an earlier problem's Mat (same pattern) and KSP
             self._A, self._ksp, assembled = taken
@@ -482,11 +484,24 @@ class MechanicsProblem:
         fem_petsc.apply_lifting(b, [self._a], bcs=[self._bcs])
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         fem_petsc.set_bc(b, self._bcs)
+        x = self.u.x.petsc_vec
+        # A problem's first solve (stack pressure, no growth strain yet) repeats the first
+        # solve of the problem before it on these meshes when the pressure and the kept
+        # factors are the same: its kept solution is the one the factors would give.
+        first = (self._kept is not None and self.linear_solver == "direct"
+                 and self.back_substitutions + self.reused_solutions == 0)
+        known = self._kept.solution_for(self._kept_key, b) if first else None
         try:
-            if self.linear_solver == "gamg" and b.norm() == 0.0:
-                self.u.x.petsc_vec.set(0.0)  # no load: CG cannot reach rtol·‖b‖ = 0
+            if known is not None:
+                known.copy(x)
+                self.reused_solutions += 1
+            elif self.linear_solver == "gamg" and b.norm() == 0.0:
+                x.set(0.0)  # no load: CG cannot reach rtol·‖b‖ = 0
             else:
-                self._ksp.solve(b, self.u.x.petsc_vec)
+                self._ksp.solve(b, x)
+                self.back_substitutions += 1
+                if first:
+                    self._kept.remember_solution(self._kept_key, b, x)
         except Exception as exc:  # PETSc raises on a failed factorisation
             raise SimulationError(f"mechanics solve failed: {exc}", step="mechanics") from exc
         self.u.x.scatter_forward()
@@ -621,7 +636,12 @@ def rigid_body_modes(V: Any) -> Any:
 
 
 def _surface_vertex_cells(sm: SurfaceMesh) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:
-    """Coordinates of the Li-surface vertices and, for each, an adjacent Li cell (owned facets)."""
+    """Coordinates of the Li-surface vertices and, for each, an adjacent Li cell (owned facets).
+
+    The nodes of each owned Li-surface facet that touches a Li cell, in facet order, each
+    with the first Li cell of its facet (one array operation per step, no loop over the
+    facets).
+    """
     import dolfinx.mesh
 
     msh = sm.mechanics
@@ -635,18 +655,17 @@ def _surface_vertex_cells(sm: SurfaceMesh) -> tuple[npt.NDArray[np.float64], npt
     is_li = np.zeros(msh.topology.index_map(tdim).size_local
                      + msh.topology.index_map(tdim).num_ghosts, dtype=bool)
     is_li[ct.indices[ct.values == Cell.LI]] = True
-    pts, cells = [], []
-    for f in facets:
-        li = [c for c in f2c.links(f) if is_li[c]]
-        if not li:
-            continue
-        geo = dolfinx.mesh.entities_to_geometry(msh, tdim - 1, np.array([f], dtype=np.int32))
-        for node in geo[0]:
-            pts.append(msh.geometry.x[node])
-            cells.append(li[0])
-    if not pts:
+    # a facet has one or two cells: its first Li cell, or -1
+    start, n_cells = f2c.offsets[facets], np.diff(f2c.offsets)[facets]
+    first, second = f2c.array[start], f2c.array[start + (n_cells > 1)]
+    li = np.where(is_li[first], first, np.where((n_cells > 1) & is_li[second], second, -1))
+    keep = li >= 0
+    if not np.any(keep):
         return np.zeros((0, 3)), np.zeros(0, dtype=np.int32)
-    return np.asarray(pts, dtype=np.float64), np.asarray(cells, dtype=np.int32)
+    facets, li = facets[keep], li[keep]
+    nodes = dolfinx.mesh.entities_to_geometry(msh, tdim - 1, facets.astype(np.int32))
+    pts = msh.geometry.x[nodes.ravel()].astype(np.float64)
+    return pts, np.repeat(li, nodes.shape[1]).astype(np.int32)
 
 
 def _surface_vertex_patches(sm: SurfaceMesh) -> tuple[Any, ...]:
@@ -676,15 +695,22 @@ def _surface_vertex_patches(sm: SurfaceMesh) -> tuple[Any, ...]:
 
 
 def _gather_sorted(comm: Any, x: npt.NDArray[np.float64],
-                   values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], ...]:
-    """Gather (x, value) samples on all ranks, sort by x and average duplicates."""
-    xs = np.concatenate(comm.allgather(np.asarray(x, dtype=np.float64)))
-    vs = np.concatenate(comm.allgather(np.asarray(values, dtype=np.float64)))
+                   *values: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], ...]:
+    """Gather (x, value, ...) samples on all ranks, sort by x and average duplicates.
+
+    Any number of value arrays at the same points go in one allgather (each array of
+    ``values`` gives one of the returned ones, after the sorted x).
+    """
+    local = np.empty((1 + len(values), len(x)), dtype=np.float64)
+    local[0] = x
+    for k, v in enumerate(values, start=1):
+        local[k] = v
+    every = np.concatenate(comm.allgather(local), axis=1)
+    xs = every[0]
     key = np.round(xs / max(np.max(np.abs(xs)), 1e-30) * 1e12).astype(np.int64) \
         if xs.size else np.zeros(0, dtype=np.int64)
-    uniq, inv = np.unique(key, return_inverse=True)
-    xu = np.bincount(inv, weights=xs) / np.bincount(inv)
-    vu = np.bincount(inv, weights=vs) / np.bincount(inv)
-    del uniq
+    _, inv = np.unique(key, return_inverse=True)
+    count = np.bincount(inv)
+    xu = np.bincount(inv, weights=xs) / count
     order = np.argsort(xu)
-    return xu[order], vu[order]
+    return (xu[order], *((np.bincount(inv, weights=vs) / count)[order] for vs in every[1:]))

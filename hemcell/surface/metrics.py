@@ -155,8 +155,7 @@ def _curve_mean(comm: Any, x: Any, y: Any, values: Any) -> float:
     """Arc-length mean of nodal values on a curve y(x), gathered over ranks."""
     from hemcell.surface.mechanics import _gather_sorted
 
-    xs, ys = _gather_sorted(comm, x, y)
-    _, vs = _gather_sorted(comm, x, values)
+    xs, ys, vs = _gather_sorted(comm, x, y, values)
     seg = np.hypot(np.diff(xs), np.diff(ys))
     return float(np.sum(0.5 * (vs[1:] + vs[:-1]) * seg) / np.sum(seg))
 

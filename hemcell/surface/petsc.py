@@ -164,11 +164,18 @@ class KeptSolvers:
     before can no longer solve (:meth:`holds` is false for it), so a kept solver is never
     used by two problems and a finished problem's results are never touched by a later
     one (its solution vectors and fields are its own).
+
+    A kept linear solve, too (:meth:`remember_solution`, :meth:`solution_for`): the
+    solution of a right-hand side that a later problem solves again with the same kept
+    factors is that earlier solution, bit for bit (the elasticity's first solve, with the
+    stack pressure alone, is the same at every point of a sweep over currents).
     """
 
     def __init__(self) -> None:
         # key -> [operator Mat, KSP, operator state (see `state`), weak ref to the holder]
         self._kept: dict[Any, list[Any]] = {}
+        # key -> (right-hand side, solution) Vecs solved with the kept operator of key
+        self._solutions: dict[Any, tuple[Any, Any]] = {}
 
     def take(self, key: Any, holder: Any) -> tuple[Any, Any, Any] | None:
         """The kept ``(operator, ksp, state)`` of ``key``, now held by ``holder``; None if
@@ -183,10 +190,29 @@ class KeptSolvers:
         """Keep ``holder``'s ``operator`` and ``ksp`` under ``key`` (``state``: a record of
         the values assembled into the operator, or None when they are not tracked)."""
         self._kept[key] = [operator, ksp, state, weakref.ref(holder)]
+        self._solutions.pop(key, None)
 
     def set_state(self, key: Any, state: Any) -> None:
-        """Record the values now assembled into the kept operator of ``key``."""
+        """Record the values now assembled into the kept operator of ``key`` (its kept
+        solution, of the operator before, is forgotten)."""
         self._kept[key][2] = state
+        self._solutions.pop(key, None)
+
+    def remember_solution(self, key: Any, rhs: Any, solution: Any) -> None:
+        """Keep copies of ``rhs`` and its ``solution`` (PETSc Vecs) by the kept solver of
+        ``key`` (one pair per key, replacing the last), for :meth:`solution_for`."""
+        self._solutions[key] = (rhs.copy(), solution.copy())
+
+    def solution_for(self, key: Any, rhs: Any) -> Any:
+        """The kept solution of ``key`` if ``rhs`` equals its kept right-hand side bit for
+        bit on every rank (PETSc ``VecEqual``: collective), else None. Valid while the
+        kept operator's values are those it was solved with (:meth:`set_state` and
+        :meth:`keep` forget it); for a direct solver, whose solution the right-hand side
+        and the factors alone decide."""
+        kept = self._solutions.get(key)  # (the same on every rank: same calls)
+        if kept is None or not rhs.equal(kept[0]):
+            return None
+        return kept[1]
 
     def holds(self, key: Any, holder: Any) -> bool:
         """Whether ``holder`` is the problem the solver of ``key`` was last handed to."""

@@ -990,10 +990,7 @@ class TransportProblem:
             eta = -psi - shift
         i_n = butler_volmer_current_density(i0, eta, p.anodic_transfer_coefficient,
                                      p.cathodic_transfer_coefficient, p.temperature_K)
-        xg, ig = _gather_sorted(comm, x, i_n)
-        _, cg = _gather_sorted(comm, x, c)
-        _, sg = _gather_sorted(comm, x, snn)
-        return SurfaceSamples(xg, ig, cg, sg)
+        return SurfaceSamples(*_gather_sorted(comm, x, i_n, c, snn))  # one allgather
 
     def integral(self, expr: Any, measure: Any) -> float:
         """Global integral of a UFL expression over a measure."""

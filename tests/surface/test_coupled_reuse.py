@@ -20,6 +20,8 @@ keeps the elasticity's Cholesky factors while its operator is unchanged. Checked
 - the same on 2 MPI ranks (this module run under mpiexec, :func:`main`);
 - a kept transport problem assembles into the kept Jacobian Mat and creates none of
   its own;
+- a problem's first elasticity solve with the previous problem's first right-hand side
+  (same stack pressure and factors) takes that solution without a back-substitution;
 - after :func:`~hemcell.surface.petsc.keep_freed_memory` (a CoupledSolver sets it) a
   freed 64 MB block is allocated again from resident pages, without page faults.
 """
@@ -114,7 +116,9 @@ def kept_against_cold(sm, parameters, case: str = "coated") -> list[dict]:
         kept, counts = _solve_counted(solver.solve, p, case)
         rows.append({"differences": _largest_differences(cold, kept), "factorisations": counts,
                      "iterations": [[cold.coupling_iterations, cold.newton_iterations],
-                                    [kept.coupling_iterations, kept.newton_iterations]]})
+                                    [kept.coupling_iterations, kept.newton_iterations]],
+                     "elasticity": [kept.mechanics.back_substitutions,
+                                    kept.mechanics.reused_solutions]})
         del cold, kept
         gc.collect()
     return rows
@@ -130,6 +134,11 @@ def _check_kept_rows(rows: list[dict]) -> None:
     assert later["MatLUFactorSym"] == 0 and later["MatCholFctrSym"] == 0  # no analysis
     assert later["MatCholFctrNum"] == 0  # same elasticity operator: factors kept
     assert later["MatLUFactorNum"] >= 1  # the new Jacobians are factorised
+    # one elasticity solve per coupling iteration (the last one converged before it);
+    # the first (stack pressure alone, the same at both currents) is the first row's
+    solves = [row["iterations"][1][0] for row in rows]
+    assert rows[0]["elasticity"] == [solves[0], 0]
+    assert rows[1]["elasticity"] == [solves[1] - 1, 1]
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +165,45 @@ def test_changed_modulus_refactorises_the_elasticity_without_analysis(coated_mes
     later = rows[1]["factorisations"]
     assert later["MatCholFctrSym"] == 0 and later["MatCholFctrNum"] == 1
     assert later["MatLUFactorSym"] == 0
+    assert rows[1]["elasticity"][1] == 0  # new factors: the kept solution is not reused
+
+
+def test_a_repeated_elasticity_solve_is_the_kept_solution(coated_mesh):
+    """A problem's first elasticity solve with the right-hand side of the previous
+    problem's first solve (same stack pressure, operator and factors) takes that solution,
+    bit for bit, without a back-substitution; another stack pressure is solved and
+    matches a problem with factors of its own; a changed operator forgets the solution."""
+    from hemcell.surface.mechanics import MechanicsProblem
+    from hemcell.surface.petsc import KeptSolvers
+
+    kept = KeptSolvers()
+    p = example_parameters(stack_pressure_Pa=1e6)  # (test value; the examples' is 0)
+    first = MechanicsProblem(coated_mesh, p, kept=kept)
+    first.solve()
+    u_first = first.u.x.array.copy()
+    again = MechanicsProblem(coated_mesh, p, kept=kept)
+    again.solve()
+    assert (again.back_substitutions, again.reused_solutions) == (0, 1)
+    np.testing.assert_array_equal(again.u.x.array, u_first)
+    again.solve()  # a later solve of the same problem is solved, not looked up
+    assert (again.back_substitutions, again.reused_solutions) == (1, 1)
+    np.testing.assert_array_equal(again.u.x.array, u_first)
+
+    pressed = example_parameters(stack_pressure_Pa=2 * p.stack_pressure_Pa)
+    other = MechanicsProblem(coated_mesh, pressed, kept=kept)
+    other.solve()
+    assert (other.back_substitutions, other.reused_solutions) == (1, 0)
+    own = MechanicsProblem(coated_mesh, pressed)
+    own.solve()
+    scale = np.max(np.abs(own.u.x.array))
+    assert np.max(np.abs(other.u.x.array - own.u.x.array)) <= RTOL * scale
+    assert np.max(np.abs(other.u.x.array - u_first)) > 0.1 * scale
+
+    # the operator re-assembled: the kept solution goes with the old one
+    softer = MechanicsProblem(coated_mesh, example_parameters(
+        stack_pressure_Pa=2e6, li_youngs_modulus_Pa=5e9), kept=kept)
+    softer.solve()
+    assert (softer.back_substitutions, softer.reused_solutions) == (1, 0)
 
 
 def test_bare_and_thin_layer_keep_a_transport_solver_each():
