@@ -19,8 +19,13 @@ CSV
     ``coulombic_efficiency`` (``[1]`` or ``[%]``), ``time_to_failure``, a cycle's
     ``charge_capacity`` and ``discharge_capacity``, an impedance spectrum's ``frequency``
     [Hz], ``z_real`` and ``z_imag`` [ohm] (``z_imag`` is Im Z: negative on a capacitive
-    arc) and ``temperature`` (an absolute unit, ``[K]``), and ``cycle``/``step``
-    counters in ``[1]``. A minus
+    arc; or ``z_modulus`` [ohm] and ``z_phase`` [deg or rad], φ = arg Z, read into
+    ``z_real`` and ``z_imag``; the names EIS software writes, ``Freq``, ``Z'``, ``-Z''``,
+    ``Zreal``, ``|Z|``, ``Phase``, ..., are :data:`IMPEDANCE_NAMES`) and ``temperature`` (an absolute unit, ``[K]``), and ``cycle``/``step``
+    counters in ``[1]``; a ``temperature`` in ``[degC]`` is converted with its offset.
+    Units as cyclers and papers write them are read (``mAh g-1``, ``mAh g⁻¹``, ``Ohm``:
+    :func:`_pint_unit`). Two rows at one time where the step changes are a step's two
+    ends (:func:`separate_step_rows`). A minus
     sign before the quantity marks a negated column (``-z_imag [ohm]``: −Z''). The
     current may be absolute (``A``, ``mA``) or per mass of active material (``A/g``,
     ``mA/g``); the capacity likewise (``mAh``, ``mAh/g``).
@@ -82,6 +87,8 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "frequency": ("1/s",),
     "z_real": ("ohm",),
     "z_imag": ("ohm",),
+    "z_modulus": ("ohm",),
+    "z_phase": ("radian",),
     "cycle": ("dimensionless",),
     "step": ("dimensionless",),
     "temperature": ("K",),
@@ -110,6 +117,14 @@ HEMCELL_NAMES = {"time": "time", "voltage": "voltage", "current": "current",
 LABEL_NAMES = ("case",)
 #: A header hemcell writes: a bare name (``time_s``), no bracketed unit.
 _BARE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+#: Impedance column names as EIS software writes them (Gamry ``Freq``, ``Zreal``,
+#: ``Zmod``, ``Zphz``; Autolab/ZView ``Z'``, ``-Z''``; EC-Lab's text ``Re(Z)``,
+#: ``-Im(Z)``, ``|Z|``, ``Phase(Z)``), after the lower-casing of :func:`_split_header`
+#: and without a leading minus: the quantity each is.
+IMPEDANCE_NAMES = {"freq": "frequency", "z'": "z_real", "zreal": "z_real",
+                   "re(z)": "z_real", "z''": "z_imag", "zimag": "z_imag", "im(z)": "z_imag",
+                   "|z|": "z_modulus", "zmod": "z_modulus", "phase": "z_phase",
+                   "zphz": "z_phase", "phase(z)": "z_phase"}
 #: Suffixes read by galvani (BioLogic EC-Lab).
 INSTRUMENT_SUFFIXES = (".mpr", ".mpt")
 
@@ -219,6 +234,7 @@ def _split_header(text: str, where: str) -> tuple[str, str]:
                          "'Voltage (V)', 'time/s')", hint=_eclab_hint(head))
     name = name.strip().lower()
     sign, name = (name[0], name[1:].strip()) if name[:1] in ("-", "−") else ("", name)
+    name = IMPEDANCE_NAMES.get(name.replace("′", "'").replace("″", "''"), name)
     return sign + re.sub(r"[\s\-]+", "_", name), unit.strip()
 
 
@@ -269,8 +285,14 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
     if angle:  # pint counts the radian as dimensionless: rad/s would convert to Hz as 1
         if quantity == "frequency" and angle == 1:  # an angular frequency ω = 2π f
             return "1/s", float(ureg.Quantity(1.0, given).to("rad/s").magnitude) / (2 * math.pi)
+        one = ureg.Quantity(1.0, given)
+        if quantity == "z_phase" and one.dimensionality == ureg.Quantity(1.0, "rad").dimensionality:
+            return "radian", float(one.to("rad").magnitude)
         raise InputError(where, unit, f"a unit of {quantity} without an angle (only a "
-                         "frequency may be angular: [rad/s] is read as ω = 2π f)")
+                         "frequency may be angular: [rad/s] is read as ω = 2π f; and a "
+                         "phase, [deg] or [rad])")
+    if quantity == "z_phase":
+        raise InputError(where, unit, "an angle, [deg] or [rad]")
     if quantity == "temperature" and _offset_unit(unit):
         if ureg.Quantity(1.0, given).dimensionality != ureg.Quantity(1.0, "K").dimensionality:
             raise InputError(where, unit, "a unit of temperature, e.g. [K] or [degC]")
@@ -521,9 +543,36 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
                                  ) from None
         si_unit, values = _to_si(quantity, unit, values, where)
         meas.columns[quantity] = Column(header.strip(), unit, si_unit, sign * values)
+    polar_impedance(meas)
     separate_step_rows(meas)
     check(meas, required)
     return meas
+
+
+def polar_impedance(meas: Measurement) -> None:
+    """Add ``z_real`` = |Z| cos φ and ``z_imag`` = |Z| sin φ to a spectrum given as
+    modulus and phase (``|Z| [ohm]``, ``phase [deg]``: φ = arg Z, negative on a
+    capacitive arc; ``-phase [deg]`` as Autolab writes −φ).
+
+    Raises
+    ------
+    InputError
+        A spectrum with both forms (Re/Im and modulus/phase), or one of modulus and
+        phase without the other.
+    """
+    polar = [q for q in ("z_modulus", "z_phase") if q in meas]
+    if not polar:
+        return
+    cartesian = [q for q in ("z_real", "z_imag") if q in meas]
+    if cartesian or len(polar) == 1:
+        have = [meas.columns[q].header for q in (*cartesian, *polar)]
+        raise InputError(f"{meas.path.name}: columns", have,
+                         "one form of the impedance: 'z_real [ohm]' and 'z_imag [ohm]' (or "
+                         "'-z_imag [ohm]' for -Z''), or '|Z| [ohm]' and 'phase [deg]'")
+    mod, phase = meas.columns["z_modulus"], meas.columns["z_phase"]
+    for q, part in (("z_real", np.cos), ("z_imag", np.sin)):
+        meas.columns[q] = Column(f"{mod.header} and {phase.header}", "ohm", "ohm",
+                                 mod.values * part(phase.values))
 
 
 #: Quantities that are magnitudes > 0: a frequency, a C-rate, a Li‖Li or Li‖Cu test's
@@ -535,7 +584,7 @@ POSITIVE_QUANTITIES = ("frequency", "c_rate", "current_density", "areal_capacity
 #: capacity in a table (a file without time: per cycle, per C-rate; a cycle's charge or
 #: discharge capacity). A curve's capacity may count a charge negative.
 NON_NEGATIVE_QUANTITIES = ("retention", "coulombic_efficiency", "capacity",
-                           "charge_capacity", "discharge_capacity")
+                           "charge_capacity", "discharge_capacity", "z_modulus")
 
 
 def _check_magnitudes(meas: Measurement) -> None:
@@ -755,9 +804,11 @@ _BARE_EXPONENT = re.compile(r"(?<=[A-Za-zΩµμ])(-?\d+)(?![\d.])")
 def _pint_unit(unit: str) -> str:
     """A unit as cyclers and papers write it, in pint syntax: ``mAh`` → ``mA*h``,
     ``Ah`` → ``A*h``, an exponent after the name → ``**`` (``mAh g-1`` and
-    ``mAh g⁻¹`` → ``mA*h g**-1``, ``mA cm-2`` → ``mA cm**-2``), ``·`` → ``*``."""
+    ``mAh g⁻¹`` → ``mA*h g**-1``, ``mA cm-2`` → ``mA cm**-2``), ``·`` → ``*``,
+    ``Ohm`` → ``ohm``."""
     text = unit.translate(_SUPERSCRIPTS).replace("·", "*").replace("⋅", "*")
     text = text.replace("mAh", "mA*h").replace("Ah", "A*h")
+    text = re.sub(r"\b([kmMG]?)Ohm\b", r"\1ohm", text)  # EC-Lab's and Gamry's spelling
     return _BARE_EXPONENT.sub(r"**\1", text)
 
 

@@ -117,3 +117,46 @@ def test_a_temperature_column_at_the_simulated_one_is_accepted(tmp_path):
                                                entry)))
         assert problem.datasets[0].measurement["temperature"][0] == pytest.approx(
             value if value > 200 else value + 273.15)
+
+
+#: A spectrum (f [Hz], Re Z [ohm], Im Z [ohm]): a capacitive arc.
+ARC = ((1e4, 1.0, -0.2), (10.0, 30.0, -25.0), (0.01, 64.0, -0.5))
+
+
+@pytest.mark.parametrize("form", ["gamry", "autolab", "eclab_text", "polar_deg", "polar_rad"])
+def test_impedance_headers_as_eis_software_writes_them(tmp_path, form):
+    """'Freq (Hz)', "Z' (Ohm)", "-Z'' (Ohm)" (Autolab, ZView), 'Zreal'/'Zimag' (Gamry)
+    and a spectrum as modulus and phase were refused ("one of the quantities"; 'Ohm'
+    "is not defined in the unit registry")."""
+    import math
+
+    head, row = {
+        "gamry": ("Freq (Hz),Zreal (ohm),Zimag (ohm)", lambda f, r, i: (f, r, i)),
+        "autolab": ("Frequency (Hz);Z' (Ω);-Z'' (Ω)", lambda f, r, i: (f, r, -i)),
+        "eclab_text": ("freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm", lambda f, r, i: (f, r, -i)),
+        "polar_deg": ("Freq (Hz),|Z| (kOhm),Phase (°)",
+                      lambda f, r, i: (f, math.hypot(r, i) / 1e3,
+                                       math.degrees(math.atan2(i, r)))),
+        "polar_rad": ("frequency [Hz],Zmod [ohm],-phase [rad]",
+                      lambda f, r, i: (f, math.hypot(r, i), -math.atan2(i, r))),
+    }[form]
+    sep = ";" if ";" in head else ","
+    text = head + "\n" + "".join(sep.join(f"{v:.15g}" for v in row(*p)).replace(
+        ".", "," if sep == ";" else ".") + "\n" for p in ARC)
+    m = read_csv(_write(tmp_path, text), required=("frequency", "z_real", "z_imag"))
+    assert np.allclose(m["frequency"], [p[0] for p in ARC], rtol=1e-12)
+    assert np.allclose(m["z_real"], [p[1] for p in ARC], rtol=1e-12)
+    assert np.allclose(m["z_imag"], [p[2] for p in ARC], rtol=1e-12)
+
+
+@pytest.mark.parametrize(("head", "says"), [
+    ("frequency [Hz],|Z| [ohm]", "one form of the impedance"),
+    ("frequency [Hz],z_real [ohm],z_imag [ohm],phase [deg]", "one form of the impedance"),
+    ("frequency [Hz],|Z| [ohm],phase [1]", "an angle"),
+])
+def test_a_half_polar_or_mixed_spectrum_is_refused(tmp_path, head, says):
+    cells = ",".join(["1"] * (head.count(",") + 1))
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, f"{head}\n{cells}\n{cells}\n"),
+                 required=("frequency", "z_real", "z_imag"))
+    assert says in exc.value.allowed, exc.value
