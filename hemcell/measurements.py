@@ -21,8 +21,9 @@ CSV
     [Hz], ``z_real`` and ``z_imag`` [ohm] (``z_imag`` is Im Z: negative on a capacitive
     arc; or ``z_modulus`` [ohm] and ``z_phase`` [deg or rad], φ = arg Z, read into
     ``z_real`` and ``z_imag``; the names EIS software writes, ``Freq``, ``Z'``, ``-Z''``,
-    ``Zreal``, ``|Z|``, ``Phase``, ..., are :data:`IMPEDANCE_NAMES`) and ``temperature`` (an absolute unit, ``[K]``), and ``cycle``/``step``
-    counters in ``[1]``; a ``temperature`` in ``[degC]`` is converted with its offset.
+    ``Zreal``, ``|Z|``, ``Phase``, ..., are :data:`IMPEDANCE_NAMES`) and ``temperature``
+    (``[K]``, or ``[degC]`` converted with its offset), and ``cycle``/``step`` counters
+    in ``[1]``.
     Units as cyclers and papers write them are read (``mAh g-1``, ``mAh g⁻¹``, ``Ohm``:
     :func:`_pint_unit`). Two rows at one time where the step changes are a step's two
     ends (:func:`separate_step_rows`). A minus
