@@ -21,7 +21,7 @@ CSV
     [Hz], ``z_real`` and ``z_imag`` [ohm] (``z_imag`` is Im Z: negative on a capacitive
     arc; or ``z_modulus`` [ohm] and ``z_phase`` [deg or rad], φ = arg Z, read into
     ``z_real`` and ``z_imag``; the names EIS software writes, ``Freq``, ``Z'``, ``-Z''``,
-    ``Zreal``, ``|Z|``, ``Phase``, ..., are :data:`IMPEDANCE_NAMES`) and ``temperature``
+    ``Zreal``, ``|Z|``, ``Phase``, ..., are :data:`COLUMN_NAMES`) and ``temperature``
     (``[K]``, or ``[degC]`` converted with its offset), and ``cycle``/``step`` counters
     in ``[1]``.
     Units as cyclers and papers write them are read (``mAh g-1``, ``mAh g⁻¹``, ``Ohm``:
@@ -118,14 +118,18 @@ HEMCELL_NAMES = {"time": "time", "voltage": "voltage", "current": "current",
 LABEL_NAMES = ("case",)
 #: A header hemcell writes: a bare name (``time_s``), no bracketed unit.
 _BARE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-#: Impedance column names as EIS software writes them (Gamry ``Freq``, ``Zreal``,
-#: ``Zmod``, ``Zphz``; Autolab/ZView ``Z'``, ``-Z''``; EC-Lab's text ``Re(Z)``,
-#: ``-Im(Z)``, ``|Z|``, ``Phase(Z)``), after the lower-casing of :func:`_split_header`
-#: and without a leading minus: the quantity each is.
-IMPEDANCE_NAMES = {"freq": "frequency", "z'": "z_real", "zreal": "z_real",
-                   "re(z)": "z_real", "z''": "z_imag", "zimag": "z_imag", "im(z)": "z_imag",
-                   "|z|": "z_modulus", "zmod": "z_modulus", "phase": "z_phase",
-                   "zphz": "z_phase", "phase(z)": "z_phase"}
+#: Column names as cyclers, EIS software and papers write them, after the lower-casing
+#: of :func:`_split_header` (spaces as underscores, a leading minus apart): the quantity
+#: each is. Impedance: Gamry ``Freq``, ``Zreal``, ``Zmod``, ``Zphz``; Autolab/ZView
+#: ``Z'``, ``-Z''``; EC-Lab's text ``Re(Z)``, ``-Im(Z)``, ``|Z|``, ``Phase(Z)``. Curves:
+#: ``Specific capacity (mAh/g)``, ``Potential (V)``, Arbin's ``Test Time`` and Neware's
+#: ``Total Time`` (a step's own time, ``Step Time``, is no quantity: refused).
+COLUMN_NAMES = {"freq": "frequency", "z'": "z_real", "zreal": "z_real",
+                "re(z)": "z_real", "z''": "z_imag", "zimag": "z_imag", "im(z)": "z_imag",
+                "|z|": "z_modulus", "zmod": "z_modulus", "phase": "z_phase",
+                "zphz": "z_phase", "phase(z)": "z_phase",
+                "specific_capacity": "capacity", "specific_current": "current",
+                "potential": "voltage", "test_time": "time", "total_time": "time"}
 #: Suffixes read by galvani (BioLogic EC-Lab).
 INSTRUMENT_SUFFIXES = (".mpr", ".mpt")
 
@@ -235,8 +239,8 @@ def _split_header(text: str, where: str) -> tuple[str, str]:
                          "'Voltage (V)', 'time/s')", hint=_eclab_hint(head))
     name = name.strip().lower()
     sign, name = (name[0], name[1:].strip()) if name[:1] in ("-", "−") else ("", name)
-    name = IMPEDANCE_NAMES.get(name.replace("′", "'").replace("″", "''"), name)
-    return sign + re.sub(r"[\s\-]+", "_", name), unit.strip()
+    name = re.sub(r"[\s\-_]+", "_", name.replace("′", "'").replace("″", "''"))
+    return sign + COLUMN_NAMES.get(name, name), unit.strip()
 
 
 def _hemcell_column(name: str) -> tuple[str, str] | None:

@@ -160,3 +160,17 @@ def test_a_half_polar_or_mixed_spectrum_is_refused(tmp_path, head, says):
         read_csv(_write(tmp_path, f"{head}\n{cells}\n{cells}\n"),
                  required=("frequency", "z_real", "z_imag"))
     assert says in exc.value.allowed, exc.value
+
+
+def test_curve_columns_as_cyclers_name_them(tmp_path):
+    """Arbin's 'Test_Time(s)', 'Specific Capacity (mAh g-1)', 'Potential (V)' were refused
+    ("one of the quantities"); a step's own time is still no quantity (refused, named)."""
+    m = read_csv(_write(tmp_path, "Test_Time(s),Potential (V),Specific Capacity (mAh g-1)\n"
+                                  "0,2.1,0\n60,1.9,1.5\n"))
+    assert np.allclose(m["time"], [0, 60]) and np.allclose(m["voltage"], [2.1, 1.9])
+    assert m.columns["capacity"].per_mass and m["capacity"][1] == pytest.approx(5.4e3)
+    m = read_csv(_write(tmp_path, "Total Time (h),Voltage (V)\n0,2.1\n0.5,1.9\n"))
+    assert np.allclose(m["time"], [0, 1800])
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, "Test_Time(s),Step_Time(s),Voltage(V)\n0,0,2\n1,1,1.9\n"))
+    assert "column 2 'Step_Time(s)'" in exc.value.field and exc.value.value == "step_time"
