@@ -123,13 +123,17 @@ _BARE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: each is. Impedance: Gamry ``Freq``, ``Zreal``, ``Zmod``, ``Zphz``; Autolab/ZView
 #: ``Z'``, ``-Z''``; EC-Lab's text ``Re(Z)``, ``-Im(Z)``, ``|Z|``, ``Phase(Z)``. Curves:
 #: ``Specific capacity (mAh/g)``, ``Potential (V)``, Arbin's ``Test Time`` and Neware's
-#: ``Total Time`` (a step's own time, ``Step Time``, is no quantity: refused).
+#: ``Total Time`` (a step's own time, ``Step Time``, is no quantity: refused); the
+#: counters Arbin's ``Cycle_Index``, ``Step_Index`` and EC-Lab's ``cycle number``.
 COLUMN_NAMES = {"freq": "frequency", "z'": "z_real", "zreal": "z_real",
                 "re(z)": "z_real", "z''": "z_imag", "zimag": "z_imag", "im(z)": "z_imag",
                 "|z|": "z_modulus", "zmod": "z_modulus", "phase": "z_phase",
                 "zphz": "z_phase", "phase(z)": "z_phase",
                 "specific_capacity": "capacity", "specific_current": "current",
-                "potential": "voltage", "test_time": "time", "total_time": "time"}
+                "potential": "voltage", "test_time": "time", "total_time": "time",
+                "cycle_index": "cycle", "cycle_number": "cycle", "step_index": "step"}
+#: Counters: a header without a unit is read in ``[1]``.
+COUNTERS = ("cycle", "step")
 #: Suffixes read by galvani (BioLogic EC-Lab).
 INSTRUMENT_SUFFIXES = (".mpr", ".mpt")
 
@@ -224,8 +228,12 @@ def _split_header(text: str, where: str) -> tuple[str, str]:
     """``'current [mA/g]'`` → (``'current'``, ``'mA/g'``); also as cyclers write the
     unit: ``'Current (mA/g)'`` and ``'current/mA/g'`` (EC-Lab's form). The name comes back
     in lower case with spaces and inner hyphens as underscores (``'C-rate (1/h)'`` →
-    ``c_rate``), a leading minus (a negated column) kept."""
+    ``c_rate``), a leading minus (a negated column) kept; :data:`COLUMN_NAMES` read as
+    their quantities. A counter may come without a unit (``Cycle_Index``, ``Step``:
+    ``[1]``, :data:`COUNTERS`)."""
     head = text.strip()
+    if _column_name(head) in COUNTERS:
+        return _column_name(head), "1"
     name = unit = ""
     if head.endswith("]") and "[" in head:
         name, _, unit = head[:-1].partition("[")
@@ -239,8 +247,14 @@ def _split_header(text: str, where: str) -> tuple[str, str]:
                          "'Voltage (V)', 'time/s')", hint=_eclab_hint(head))
     name = name.strip().lower()
     sign, name = (name[0], name[1:].strip()) if name[:1] in ("-", "−") else ("", name)
-    name = re.sub(r"[\s\-_]+", "_", name.replace("′", "'").replace("″", "''"))
-    return sign + COLUMN_NAMES.get(name, name), unit.strip()
+    return sign + _column_name(name), unit.strip()
+
+
+def _column_name(name: str) -> str:
+    """A header's name in lower case, spaces, hyphens and underscores as one underscore,
+    read through :data:`COLUMN_NAMES`."""
+    name = re.sub(r"[\s\-_]+", "_", name.strip().lower().replace("′", "'").replace("″", "''"))
+    return COLUMN_NAMES.get(name, name)
 
 
 def _hemcell_column(name: str) -> tuple[str, str] | None:

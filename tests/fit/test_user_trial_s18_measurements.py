@@ -174,3 +174,17 @@ def test_curve_columns_as_cyclers_name_them(tmp_path):
     with pytest.raises(InputError) as exc:
         read_csv(_write(tmp_path, "Test_Time(s),Step_Time(s),Voltage(V)\n0,0,2\n1,1,1.9\n"))
     assert "column 2 'Step_Time(s)'" in exc.value.field and exc.value.value == "step_time"
+
+
+def test_counters_without_a_unit(tmp_path):
+    """Arbin's 'Cycle_Index' and 'Step_Index' and EC-Lab's 'cycle number' have no unit:
+    refused ("a header 'quantity [unit]'"); a counter is read in [1]."""
+    m = read_csv(_write(tmp_path, "Cycle_Index,Step_Index,Discharge_Capacity(mAh g-1)\n"
+                                  "1,2,150\n2,2,149\n"), required=("cycle",))
+    assert np.array_equal(m["cycle"], [1, 2]) and np.array_equal(m["step"], [2, 2])
+    assert np.allclose(m["discharge_capacity"], [540e3, 536.4e3])
+    m = read_csv(_write(tmp_path, "cycle number,retention [%]\n1,100\n"), required=("cycle",))
+    assert m["cycle"][0] == 1
+    with pytest.raises(InputError) as exc:  # a quantity with a unit still needs it
+        read_csv(_write(tmp_path, "time,voltage [V]\n0,2\n1,1.9\n"))
+    assert "a header 'quantity [unit]'" in exc.value.allowed
