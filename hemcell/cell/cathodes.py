@@ -58,6 +58,7 @@ from typing import Any
 import pybamm
 
 from hemcell.cell.carriers import reference_ion
+from hemcell.cell.electrolytes import PARAMETERS as METAL_PARAMETERS
 from hemcell.errors import InputError
 from hemcell.laws import arrhenius_factor
 from hemcell.params.uses import ParameterUse
@@ -95,6 +96,9 @@ PARAMETERS: tuple[ParameterUse, ...] = tuple(
 #: hard-carbon full cell) reads besides: the set's cell temperature. In a HEM-anode full
 #: cell the anode set gives the cell temperature.
 CELL_PARAMETERS: tuple[ParameterUse, ...] = (ParameterUse("ambient_temperature", "K"),)
+#: What a cathode half cell reads besides: its metal counter electrode's activation energy
+#: (:data:`hemcell.cell.electrolytes.PARAMETERS`, the HEM anode half cell's too).
+HALF_CELL_PARAMETERS: tuple[ParameterUse, ...] = METAL_PARAMETERS
 
 #: Table steps over which the OCP wall beyond a reachable end falls by the window's width
 #: (assumed, numerical: one step, the table's own resolution; the wall holds at most
@@ -137,7 +141,8 @@ def cathode_set_si(name: str) -> dict[str, Any]:
     return require_values(name, dict(_set(str(name)).si), PARAMETERS, "the full cell")
 
 
-def cathode_set_values(name: str, overrides: Sequence[str]) -> tuple[dict[str, Any], Any]:
+def cathode_set_values(name: str, overrides: Sequence[str], *, metal_counter_electrode: bool
+                       ) -> tuple[dict[str, Any], Any]:
     """SI values of a cathode set with ``--set`` overrides, for a cell of that set (its
     cathode half cell, a hard-carbon full cell, its impedance model).
 
@@ -147,7 +152,11 @@ def cathode_set_values(name: str, overrides: Sequence[str]) -> tuple[dict[str, A
         The cathode set (shipped name or path).
     overrides
         ``NAME=VALUE UNIT`` entries: the set's values (:data:`PARAMETERS`) and
-        :data:`CELL_PARAMETERS`, ``cathode_volume_change``.
+        :data:`CELL_PARAMETERS`, ``cathode_volume_change``, and with
+        ``metal_counter_electrode`` :data:`HALF_CELL_PARAMETERS`.
+    metal_counter_electrode
+        The cell has a metal counter electrode (a cathode half cell; not a hard-carbon
+        full cell, which is refused a value only the metal reads).
     Returns
     -------
     tuple
@@ -172,6 +181,8 @@ def cathode_set_values(name: str, overrides: Sequence[str]) -> tuple[dict[str, A
         from hemcell.params.uses import override_keys, refuse_unread
 
         read = {u.key for u in (*PARAMETERS, *CELL_PARAMETERS)} | {"cathode_volume_change"}
+        if metal_counter_electrode:
+            read |= {u.key for u in HALF_CELL_PARAMETERS}
         keys = override_keys(overrides)
         refuse_unread(keys, sorted(read),
                       f"a cell of the cathode set {name} (`hemcell cell run`: cathode "
@@ -368,7 +379,10 @@ def half_cell_values(name: str, si: Mapping[str, Any] | None = None) -> pybamm.P
     For ``pybamm.lithium_ion.DFN/SPM({"working electrode": "positive"})``: the PyBaMM cell
     of the carrier's electrolyte (``carrier_ions.yaml``: separator, electrode area), that
     electrolyte and the metal counter electrode with its own exchange current
-    (:func:`hemcell.cell.electrolytes.electrolyte_values`), the set's positive electrode
+    (:func:`hemcell.cell.electrolytes.electrolyte_values`) made Arrhenius in T with the
+    set's ``li_migration_activation_energy`` from its ``reference_temperature``, as in the
+    HEM anode half cell (:func:`hemcell.cell.electrolytes.arrhenius_exchange_current`),
+    the set's positive electrode
     (:func:`positive_electrode_values`), its window as the voltage cut-offs, the set's
     ``ambient_temperature`` as the (isothermal) cell temperature, and the capacity
     C-rates refer to, c_max F ε_s L A (as the full cells).
@@ -380,12 +394,21 @@ def half_cell_values(name: str, si: Mapping[str, Any] | None = None) -> pybamm.P
     si
         The set's SI values with ``--set`` overrides applied (default: the set's own).
     """
-    from hemcell.cell.electrolytes import carrier_ion_data, electrolyte_values
+    from hemcell.cell.electrolytes import (
+        J0_METAL,
+        arrhenius_exchange_current,
+        carrier_ion_data,
+        electrolyte_values,
+    )
 
     cs = dict(si) if si is not None else cathode_set_si(name)
+    require_values(str(name), cs, HALF_CELL_PARAMETERS, "the cathode half cell")
     ion = cathode_carrier(cs)
     pv = pybamm.ParameterValues(carrier_ion_data()["ions"][ion]["electrolyte"]["pybamm_set"])
-    pv.update(electrolyte_values(ion), check_already_exists=False)
+    metal = electrolyte_values(ion)
+    metal[J0_METAL] = arrhenius_exchange_current(
+        metal[J0_METAL], cs["li_migration_activation_energy"], float(cs["reference_temperature"]))
+    pv.update(metal, check_already_exists=False)
     pv.update(positive_electrode_values(
         cs, pv["Initial concentration in electrolyte [mol.m-3]"], str(name)),
         check_already_exists=False)

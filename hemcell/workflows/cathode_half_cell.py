@@ -87,17 +87,19 @@ class CathodeHalfCellRun:
     couple_charge: list[np.ndarray] | None = None
 
 
-def cathode_values(name: str, overrides: Sequence[str], recipe: str
+def cathode_values(name: str, overrides: Sequence[str], recipe: str | Recipe
                    ) -> tuple[dict[str, Any], Any]:
-    """A cathode set's SI values with ``--set`` overrides for a cell of the recipe named
-    ``recipe`` (:func:`hemcell.cell.cathodes.cathode_set_values`), recipe keys among the
-    overrides refused first (:func:`hemcell.cell.recipes.refuse_recipe_keys`: the N/P
-    ratio, the mesh or the solver belong to the recipe file)."""
+    """A cathode set's SI values with ``--set`` overrides for a cell of ``recipe`` (name,
+    path or :class:`Recipe`; :func:`hemcell.cell.cathodes.cathode_set_values`: a value
+    only the metal counter electrode reads is refused on a hard-carbon cell), recipe keys
+    among the overrides refused first (:func:`hemcell.cell.recipes.refuse_recipe_keys`:
+    the N/P ratio, the mesh or the solver belong to the recipe file)."""
     from hemcell.params.uses import override_keys
 
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     if overrides:
-        refuse_recipe_keys(override_keys(overrides), recipe)
-    return cathode_set_values(name, overrides)
+        refuse_recipe_keys(override_keys(overrides), rec.name)
+    return cathode_set_values(name, overrides, metal_counter_electrode=rec.cell == CELL)
 
 
 def check_set_keys(kwargs: dict[str, Any]) -> None:
@@ -106,8 +108,7 @@ def check_set_keys(kwargs: dict[str, Any]) -> None:
     cell's names, else :func:`hemcell.workflows.anode.check_set_keys`."""
     if is_cathode_half_cell(kwargs["recipe"]):
         recipe = kwargs["recipe"]
-        cathode_values(kwargs["params"], kwargs.get("set_") or [],
-                recipe.name if isinstance(recipe, Recipe) else str(recipe))
+        cathode_values(kwargs["params"], kwargs.get("set_") or [], recipe)
     else:
         from hemcell.workflows.anode import check_set_keys as check_anode_keys
 
@@ -187,7 +188,7 @@ def run_cell(
     if mechanisms:
         raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
                          "(the mechanisms are the HEM anode's)")
-    si, _ = cathode_values(params, overrides or [], rec.name)
+    si, _ = cathode_values(params, overrides or [], rec)
     check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
     if rec.cell == CELL:
         from hemcell.cell.electrolytes import half_cell_temperature_warnings
@@ -579,8 +580,9 @@ def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]
     """Which values of a cathode set a recipe reads (``hemcell params check SET --for``).
 
     A cathode half cell reads the values of :data:`hemcell.cell.cathodes.PARAMETERS`,
-    its cell temperature (:data:`hemcell.cell.cathodes.CELL_PARAMETERS`) and
-    ``cathode_volume_change`` (strain and thickness change in its summary); a hard-carbon
+    its cell temperature (:data:`hemcell.cell.cathodes.CELL_PARAMETERS`),
+    ``cathode_volume_change`` (strain and thickness change in its summary) and its metal's
+    activation energy (:data:`hemcell.cell.cathodes.HALF_CELL_PARAMETERS`); a hard-carbon
     full cell the same but the volume change; a HEM-anode full cell (``hem_full_cell_*``)
     only :data:`~hemcell.cell.cathodes.PARAMETERS` (the anode set gives the temperature).
 
@@ -590,7 +592,7 @@ def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]
         As :func:`hemcell.workflows.anode.parameter_usage`: ``recipe``, ``mechanisms``
         (none), ``reads``, ``missing``, ``unused``, ``read_elsewhere``.
     """
-    from hemcell.cell.cathodes import CELL_PARAMETERS, PARAMETERS
+    from hemcell.cell.cathodes import CELL_PARAMETERS, HALF_CELL_PARAMETERS, PARAMETERS
     from hemcell.params import load_parameter_set
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
@@ -604,8 +606,11 @@ def cathode_parameter_usage(params: str, recipe: str | Recipe) -> dict[str, Any]
     elsewhere = {}
     if rec.cell == CELL:
         reads.append("cathode_volume_change")
+        reads += [u.key for u in HALF_CELL_PARAMETERS]
     else:
         elsewhere["cathode_volume_change"] = "cell run cathode_half_cell_*"
+        elsewhere.update({u.key: "cell run cathode_half_cell_* (its metal counter electrode)"
+                          for u in HALF_CELL_PARAMETERS})
     unused = [k for k in ps.parameters if k not in reads]
     return {"recipe": rec.name, "mechanisms": [], "reads": reads,
             "missing": [k for k in reads if k not in ps.parameters

@@ -731,7 +731,7 @@ def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float 
     if temperature_K is not None:
         refuse_ambient_with_temperature(overrides)
         sets.append(f"ambient_temperature={temperature_K} K")
-    si, _ = cathode_values(params, sets, rec.name)
+    si, _ = cathode_values(params, sets, rec)
     carrier = cathode_carrier(si)
     check_cathode_cell(params, si, ion or carrier)
     ev = eis_values(extra)

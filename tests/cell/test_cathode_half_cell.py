@@ -136,13 +136,15 @@ def test_protocol_voltage_outside_window_is_refused(coarse_recipe):
                                                      ("hem_full_cell_na_pba", False)])
 def test_params_check_for_cathode_recipes(recipe, volume_read):
     """``params check SET --for RECIPE`` with a cathode set: nothing missing; the volume
-    change is read by the half cell only."""
+    change and the metal counter electrode's activation energy are read by the half cell
+    only."""
     from hemcell.workflows.cathode_half_cell import parameter_usage
 
     u = parameter_usage(PBA, recipe)
     assert u["missing"] == []
-    assert ("cathode_volume_change" in u["reads"]) is volume_read
-    assert ("cathode_volume_change" in u["unused"]) is not volume_read
+    for key in ("cathode_volume_change", "li_migration_activation_energy"):
+        assert (key in u["reads"]) is volume_read
+        assert (key in u["unused"]) is not volume_read
 
 
 def test_params_check_refuses_an_anode_set_for_a_cathode_half_cell():

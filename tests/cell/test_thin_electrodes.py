@@ -30,7 +30,8 @@ NVPF_FORMULA = "Na3V1.9Ca0.02Mg0.02Al0.02Cr0.02Mn0.02(PO4)2F3"
 def _mesh(params: str, thickness: str) -> dict[str, int]:
     from hemcell.cell.cathodes import cathode_set_values, half_cell_values
 
-    si, _ = cathode_set_values(params, [f"cathode_thickness={thickness}"])
+    si, _ = cathode_set_values(params, [f"cathode_thickness={thickness}"],
+                               metal_counter_electrode=True)
     model = pybamm.lithium_ion.DFN({"working electrode": "positive"})
     return electrode_mesh(model, load_recipe(RECIPE), half_cell_values(params, si))
 
