@@ -373,8 +373,6 @@ class TransportProblem:
             msh, basix.ufl.mixed_element([P1] * n_fields)))
         self._fields = forms.per_mesh(sm, ("transport fields", n_fields), lambda: [
             collapse(self.W.sub(i)) for i in range(n_fields)])
-        self._surface_dofs: dict[tuple[int, int], npt.NDArray[np.int32]] = {}
-        self._dof_vertices: dict[int, npt.NDArray[np.int64] | None] = {}
         self.u = fem.Function(self.W, name="transport")
         parts = ufl.split(self.u)
         tests = ufl.TestFunctions(self.W)
@@ -926,33 +924,41 @@ class TransportProblem:
         """Physical values of field ``sub`` at owned nodes of facets ``tag`` (local)."""
         Vs, parent = self._fields[sub]
         dofs = self._owned_surface_dofs(Vs, sub, tag)
-        xyz = self._coordinates(sub)[dofs]
+        xyz = self._coordinates(sub, dofs)
         scale = [self.c_scale, self.phi_scale, self.phi_scale][sub]
         vals = self.u.x.array[parent[dofs]] * scale
         return xyz[:, 0], xyz[:, 1], vals
 
-    def _coordinates(self, key: int) -> npt.NDArray[np.float64]:
-        """Current coordinates of the local dofs of field ``key`` (``-1``: ``V1``).
+    def _coordinates(self, key: int,
+                     dofs: npt.NDArray[np.int32] | None = None) -> npt.NDArray[np.float64]:
+        """Current coordinates of the local dofs of field ``key`` (``-1``: ``V1``), or of
+        its ``dofs`` only.
 
         The values of ``tabulate_dof_coordinates`` (:func:`dof_vertices`) without the
-        push-forward of every cell; they follow a moved mesh.
+        push-forward of every cell; they follow a moved mesh (the dofs' vertices are
+        found once per mesh).
         """
         V = self.V1 if key < 0 else self._fields[key][0]
-        if key not in self._dof_vertices:
-            self._dof_vertices[key] = dof_vertices(V)
-        node = self._dof_vertices[key]
-        return V.tabulate_dof_coordinates() if node is None else self.msh.geometry.x[node]
+        node = forms.per_mesh(self.sm, ("transport dof vertices", len(self._fields), key),
+                              lambda: dof_vertices(V))
+        if node is None:
+            xyz = V.tabulate_dof_coordinates()
+            return xyz if dofs is None else xyz[dofs]
+        return self.msh.geometry.x[node if dofs is None else node[dofs]]
 
     def _owned_surface_dofs(self, V: Any, key: int, tag: int) -> npt.NDArray[np.int32]:
-        """Owned dofs of the P1 space ``V`` on the facets ``tag`` (located once per space)."""
+        """Owned dofs of the P1 space ``V`` (field ``key``, ``-1``: ``V1``) on the facets
+        ``tag`` (located once per mesh)."""
         from dolfinx import fem
 
-        if (key, tag) not in self._surface_dofs:
+        def owned() -> npt.NDArray[np.int32]:
             ft = self.sm.transport_facets
             dofs = fem.locate_dofs_topological(V, self.msh.topology.dim - 1,
                                                ft.indices[ft.values == tag])
-            self._surface_dofs[(key, tag)] = dofs[dofs < V.dofmap.index_map.size_local]
-        return self._surface_dofs[(key, tag)]
+            return dofs[dofs < V.dofmap.index_map.size_local]
+
+        return forms.per_mesh(
+            self.sm, ("transport surface dofs", len(self._fields), key, tag), owned)
 
     def surface_samples(self) -> SurfaceSamples:
         """Current density, concentration and stress at the Li-surface nodes."""
@@ -961,7 +967,7 @@ class TransportProblem:
         x, _, phi = self.surface_nodal(1, Facet.LI_SURFACE)
         # i0 and stress fields are P1 on the same mesh: same dof coordinates.
         dofs1 = self._owned_surface_dofs(self.V1, -1, Facet.LI_SURFACE)
-        x1 = self._coordinates(-1)[dofs1, 0]
+        x1 = self._coordinates(-1, dofs1)[:, 0]
         order1, order = np.argsort(x1), np.argsort(x)
         i0 = np.empty_like(x)
         snn = np.empty_like(x)
