@@ -596,8 +596,10 @@ def _main_worker(size_um: float) -> None:
     Replies (rank 0, a line :data:`WORKER_REPLY` + JSON): ``solve`` the wall time of one
     coupled solve through the worker's ``CoupledSolver`` (kept linear solvers) between
     barriers, the DOFs and the count and time of each :data:`FACTORISATION_EVENTS` in it
-    (rank 0) and the minor page faults of rank 0's process during the solve (memory newly
-    mapped: :func:`hemcell.surface.petsc.keep_freed_memory`); ``cold`` the same for
+    (rank 0), the minor page faults of rank 0's process during the solve (memory newly
+    mapped: :func:`hemcell.surface.petsc.keep_freed_memory`) and the elasticity
+    back-substitutions and reused kept solutions (``MechanicsProblem.back_substitutions``,
+    ``reused_solutions``); ``cold`` the same for
     ``solve_coupled``; ``results`` the surface current
     and σ_nn samples and the metrics of the last solve.
     """
@@ -628,7 +630,9 @@ def _main_worker(size_um: float) -> None:
                     mech.V.dofmap.index_map.size_global * mech.V.dofmap.index_map_bs)
             reply: dict[str, Any] = {"wall_s": wall, "ranks": comm.size,
                                      "transport_dofs": dofs[0], "elasticity_dofs": dofs[1],
-                                     "page_faults": faults}
+                                     "page_faults": faults,
+                                     "elasticity_solves": [mech.back_substitutions,
+                                                           mech.reused_solutions]}
             for e, ev in events.items():
                 info = ev.getPerfInfo()
                 reply[e] = [int(info["count"] - before[e]["count"]),
@@ -741,8 +745,9 @@ def _main_ranks(repeats: int = 5, cold_repeats: int = 3, idle: bool = False) -> 
                   f"{f['MatLUFactorSym'][0]}+{f['MatLUFactorNum'][0]} "
                   f"({f['MatLUFactorSym'][1]:.3f}+{f['MatLUFactorNum'][1]:.3f} s), Cholesky "
                   f"{f['MatCholFctrSym'][0]}+{f['MatCholFctrNum'][0]} "
-                  f"({f['MatCholFctrSym'][1]:.3f}+{f['MatCholFctrNum'][1]:.3f} s), page "
-                  f"faults {f['page_faults']} (rank 0)")
+                  f"({f['MatCholFctrSym'][1]:.3f}+{f['MatCholFctrNum'][1]:.3f} s), elasticity "
+                  f"back-substitutions {f['elasticity_solves'][0]} (+{f['elasticity_solves'][1]} "
+                  f"kept solution reused), page faults {f['page_faults']} (rank 0)")
         print(f"  speed-up (median 1 rank / median 2 ranks) = {med[1] / med[2]:.2f}"
               + (f" (aim >= {RANKS_TARGET_SPEEDUP:g})" if kind == "kept" else ""))
         # each 2-rank solve against the 1-rank solve just before it: the machine's speed
