@@ -68,8 +68,9 @@ adds :math:`\lambda(i)q` at its own current; failure is checked at that cycle's 
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,6 +196,36 @@ def inventory_runout_s(active_li_C_per_m2: float, current_density_A_per_m2: floa
 COUNTER_ELECTRODES = ("li", "cu")
 
 
+class RepeatedCycle(Sequence[tuple[float, float]]):
+    """``n`` identical cycles ``(i, q)`` as a schedule without a list of ``n`` entries.
+
+    ``--hours 1e9`` at 1 mA/cm² and 1 mAh/cm² is 5e8 cycles: the list of 5e8 tuples and
+    the passes over it ran out of memory before the first cycle (no output after
+    minutes), where the cell fails within ~10⁴ cycles.
+    """
+
+    def __init__(self, cycle: tuple[float, float], n: int) -> None:
+        self.cycle, self.n = cycle, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self.cycle] * len(range(*k.indices(self.n)))
+        if not -self.n <= k < self.n:
+            raise IndexError(k)
+        return self.cycle
+
+    def __iter__(self) -> Iterator[tuple[float, float]]:
+        return itertools.repeat(self.cycle, self.n)
+
+
+def _distinct_cycles(schedule: Sequence[tuple[float, float]]) -> set[tuple[float, float]]:
+    """The distinct ``(i, q)`` of a schedule (one for a :class:`RepeatedCycle`)."""
+    return {schedule.cycle} if isinstance(schedule, RepeatedCycle) else set(schedule)
+
+
 def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
                   areal_capacity_C_per_m2: float, hours: float, counter: str = "li"
                   ) -> SymmetricResult:
@@ -212,7 +243,7 @@ def run_symmetric(p: LiMetalParameters, current_density_A_per_m2: float,
         raise InputError("symmetric cell", (i, q, hours),
                          "current density, areal capacity and hours > 0")
     n_cycles = max(1, int(hours * 3600.0 // (2.0 * q / i)))
-    return run_schedule(p, [(i, q)] * n_cycles, counter)
+    return run_schedule(p, RepeatedCycle((i, q), n_cycles), counter)
 
 
 def rate_test_schedule(step_current_densities_A_per_m2: Sequence[float],
@@ -248,12 +279,13 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
     """
     if counter not in COUNTER_ELECTRODES:
         raise InputError("counter electrode", counter, " | ".join(COUNTER_ELECTRODES))
-    if not schedule or any(not (i > 0 and q > 0) for i, q in schedule):
+    distinct = _distinct_cycles(schedule)
+    if not schedule or any(not (i > 0 and q > 0) for i, q in distinct):
         raise InputError("symmetric cell schedule", schedule,
                          "cycles with current density > 0 and areal capacity > 0")
     i0 = p.exchange_current_A_per_m2
     r_sep = 1.0 / p.separator_conductance_S_per_m2
-    for i in sorted({i for i, _ in schedule}):
+    for i in sorted({i for i, _ in distinct}):
         if not math.isfinite(concentration_overpotential_V(p, i)):
             i_lim = limiting_current_A_per_m2(p.electrolyte_concentration_mol_per_m3,
                                               p.cation_transference_number,
@@ -263,7 +295,7 @@ def run_schedule(p: LiMetalParameters, schedule: Sequence[tuple[float, float]],
                              f"({i_lim / 10:.4g} mA/cm**2) of the separator")
     eta_ct: dict[float, float] = {}
     lam: dict[float, float] = {}
-    for i in {i for i, _ in schedule}:
+    for i in {i for i, _ in distinct}:
         eta_ct[i] = interface_overpotential_V(i, i0, p.temperature_K)
         lam[i] = loss_fraction(local_deposition_overpotential_V(i, i0, p.focusing_factor,
                                                                 p.temperature_K),

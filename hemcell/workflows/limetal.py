@@ -617,8 +617,8 @@ def licu(anodes: Sequence[str], current_density_A_per_m2: float,
         r = run_licu(p, current_density_A_per_m2, areal_capacity_C_per_m2, cycles)
         res[anode], psets[anode], params[anode], focus[anode] = r, pset, p, info
         sums[anode] = licu_summary(r)
-        _write_csv(out_dir / f"licu_{anode}.csv", {
-            "cycle": list(range(1, cycles + 1)),
+        _write_csv(out_dir / f"licu_{anode}.csv", {  # the cycles that ran, as symmetric
+            "cycle": list(range(1, len(r.overpotential_V) + 1)),
             "coulombic_efficiency": r.coulombic_efficiency,
             "overpotential_mV": [1e3 * v for v in r.overpotential_V],
             "protrusion_um": (r.protrusion_um or [])[:len(r.overpotential_V)]})
