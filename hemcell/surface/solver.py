@@ -1033,7 +1033,9 @@ class CoupledSolver:
     analysis (ordering and symbolic factorisation, from the sparsity pattern alone) of
     both, and the elasticity's numeric Cholesky factorisation too when its operator
     (moduli and Poisson ratios of the cells, coordinates) is unchanged: the stack
-    pressure and the growth strain enter only its right-hand side. The results are those
+    pressure and the growth strain enter only its right-hand side; the elasticity's first
+    solve (stack pressure alone) takes the previous solve's first solution when its
+    right-hand side is the same bit for bit (no back-substitution). The results are those
     of a cold :func:`solve_coupled` to round-off (the same equations, Newton steps and
     tolerances; only the pivot order of a factorisation may come from an earlier
     matrix).
