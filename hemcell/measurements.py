@@ -808,6 +808,49 @@ def check_current_sign(meas: Measurement, sign: float, protocol: str) -> None:
                          "positive; negate the column if the cycler counts it the other way")
 
 
+def check_sign_by_voltage(meas: Measurement) -> None:
+    """Refuse a time series whose current is counted the other way round.
+
+    In hemcell's convention a positive current discharges the cell (module doc), and a
+    discharge lowers any cell's voltage while a charge raises it. Each run of rows with
+    one sign of current (a step) is judged by its voltage from its first row to its last;
+    when every step whose voltage moves at all moves the wrong way (up while positive,
+    down while negative), the cycler counted a discharge negative (Arbin, Neware and
+    Maccor do for a full cell). Read as it was, a Li‖LFP record's per-cycle "discharge"
+    capacity was its charge capacity (cycle 1: 160.7 for 150.7 mAh/g) and a curve's
+    model was driven the other way.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the current column and the first row of the first such step,
+        with the header that negates the column.
+    """
+    if not all(q in meas for q in ("time", "current", "voltage")):
+        return
+    i, v = np.sign(meas["current"]), meas["voltage"]
+    edges = np.flatnonzero(np.diff(i) != 0) + 1
+    moves = []  # (first row, sign, voltage at first row, at last row) of each step
+    for start, stop in zip(np.r_[0, edges], np.r_[edges, len(i)], strict=True):
+        if i[start] != 0 and stop - start >= 2 and v[stop - 1] != v[start]:
+            moves.append((int(start), i[start], v[start], v[stop - 1]))
+    if not moves or any(sign * (end - begin) < 0 for _, sign, begin, end in moves):
+        return
+    k, _, begin, end = moves[0]
+    col = meas.columns["current"]
+    head = col.header.strip()
+    flipped = head[1:].strip() if head[:1] in ("-", "−") else f"-{head}"
+    raise InputError(meas.where("current", k + 1),
+                     f"{written_value(col, meas['current'][k]):g} {col.unit} while the "
+                     f"voltage {'rises' if end > begin else 'falls'} from {begin:g} to "
+                     f"{end:g} V (so in every step)",
+                     "a current counted positive in a discharge (hemcell's convention: "
+                     "the voltage falls while the current is positive, rises while it is "
+                     "negative)",
+                     hint=f"the cycler counts a discharge negative: negate the column with "
+                     f"a minus before its name, '{flipped}'")
+
+
 def unit_factor(col: Column) -> float:
     """Factor from the column's written unit to its SI unit."""
     text = _pint_unit(col.unit)
@@ -891,10 +934,11 @@ def capacity_per_cycle(meas: Measurement, direction: str = "discharge"
     Raises
     ------
     InputError
-        Without time, current and cycle columns, or a cycle without current of the
-        direction.
+        Without time, current and cycle columns, a current counted the other way
+        (:func:`check_sign_by_voltage`), or a cycle without current of the direction.
     """
     check(meas, ("time", "current", "cycle"))
+    check_sign_by_voltage(meas)
     sign = {"discharge": 1.0, "charge": -1.0}[direction]
     t, counter = meas["time"], meas["cycle"]
     i = np.clip(sign * meas["current"], 0.0, None)

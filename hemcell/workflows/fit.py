@@ -63,6 +63,7 @@ from hemcell.errors import InputError, SimulationError, did_you_mean
 from hemcell.measurements import (
     Measurement,
     check_current_sign,
+    check_sign_by_voltage,
     check_voltage_window,
     held_charge,
     read_measurement,
@@ -1316,6 +1317,7 @@ class FitProblem(_Problem):
                 prot_shape, prot_per_mass = on_active_mass(
                     d, prot_shape, False, f"the protocol '{d.protocol}'", model_g)
         if "current" in meas:
+            check_sign_by_voltage(meas)
             col = meas.columns["current"]
             shape, per_mass = on_active_mass(d, col.values, col.per_mass,
                                              f"the column '{col.header}'", model_g)

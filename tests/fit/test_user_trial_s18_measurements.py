@@ -188,3 +188,54 @@ def test_counters_without_a_unit(tmp_path):
     with pytest.raises(InputError) as exc:  # a quantity with a unit still needs it
         read_csv(_write(tmp_path, "time,voltage [V]\n0,2\n1,1.9\n"))
     assert "a header 'quantity [unit]'" in exc.value.allowed
+
+
+def _cycler_series(sign):
+    """Two Li‖LFP cycles at 150 mA/g: charge (voltage up), rest, discharge (voltage
+    down); ``sign`` +1 in hemcell's convention, -1 as Arbin, Neware, Maccor count."""
+    lines, t = ["Test_Time(s),Cycle_Index,Current(mA/g),Voltage(V)"], 0.0
+    for n, (qc, qd) in enumerate(((160.0, 150.0), (151.0, 150.5)), start=1):
+        for k in range(5):
+            lines.append(f"{t + k * qc / 150 * 900:.3f},{n},{-150 * sign},{3.4 + 0.05 * k}")
+        t += qc / 150 * 3600
+        lines.append(f"{t:.3f},{n},0,3.6")
+        t += 600
+        for k in range(5):
+            lines.append(f"{t + k * qd / 150 * 900:.3f},{n},{150 * sign},{3.4 - 0.05 * k}")
+        t += qd / 150 * 3600
+        lines.append(f"{t:.3f},{n},0,3.0")
+        t += 600
+    return "\n".join(lines) + "\n"
+
+
+def test_a_current_counted_the_other_way_is_refused(tmp_path):
+    """A cycler time series with discharge counted negative gave its charge capacities
+    as the per-cycle discharge capacity (160 for 150 mAh/g) without a word."""
+    from hemcell.measurements import capacity_per_cycle
+
+    good = read_csv(_write(tmp_path, _cycler_series(+1)), required=("time",))
+    _, q, _ = capacity_per_cycle(good, "discharge")
+    assert np.allclose(q / 3.6e3, [150.0, 150.5], rtol=1e-9)
+    arbin = read_csv(_write(tmp_path, _cycler_series(-1)), required=("time",))
+    with pytest.raises(InputError) as exc:
+        capacity_per_cycle(arbin, "discharge")
+    assert exc.value.field == "data.csv: column 'Current(mA/g)', row 1 (line 2)"
+    assert "the voltage rises from 3.4 to 3.6 V" in str(exc.value.value)
+    assert "'-Current(mA/g)'" in exc.value.hint
+    negated = read_csv(_write(tmp_path, _cycler_series(-1).replace("Current(", "-Current(")),
+                       required=("time",))
+    assert np.allclose(capacity_per_cycle(negated, "discharge")[1], q)
+
+
+def test_a_curve_with_its_discharge_counted_negative_exits_2(tmp_path, capsys):
+    """Without a protocol the fit drove the model as a charge from the fresh state and
+    reported a POOR fit (rmse 2.2 V) instead of the sign."""
+    rows = "".join(f"{600 * k},-100,{2.0 - 0.1 * k}\n" for k in range(5))
+    data = _write(tmp_path, f"time [s],current [mA/g],voltage [V]\n{rows}")
+    spec = yaml.safe_load(_spec(tmp_path, data).read_text())
+    del spec["data"][0]["protocol"]
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
+    assert main(["fit", str(tmp_path / "spec.yaml"), "--out", str(tmp_path / "o"),
+                 "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    assert "column 'current [mA/g]', row 1 (line 2)" in err and "'-current [mA/g]'" in err
