@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shlex
 import sys
 from pathlib import Path
@@ -67,7 +68,10 @@ def app(
     record = write_outputs(result, out, command=sys.argv, plots_on=not no_plots)
     for name, e in record["parameters"].items():
         lo, hi = e["ci95"]
-        ci = f"[{lo:.4g}, {hi:.4g}]" if lo is not None and hi is not None else "[not bounded]"
+        ends = [f"{v:.4g}" + (" (bound)" if math.isclose(v, b, rel_tol=1e-9) else "")
+                for v, b in zip((lo, hi), e["bounds"], strict=True)] if None not in (lo, hi) \
+            else None
+        ci = f"[{ends[0]}, {ends[1]}]" if ends else "[not bounded]"
         typer.echo(f"{name} = {e['value']:.4g} {e['unit']}  95 % {ci}")
     quality = record["fit_quality"]
     if quality["acceptable"]:

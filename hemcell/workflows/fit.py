@@ -2868,11 +2868,16 @@ def fit(spec: FitSpec, workers: int = 1, executor: str = "local",
 
 
 def _ci_values(par: FitParameter, ci_x: Sequence[float | None]) -> list[float | None]:
-    """A fit-coordinate interval as values in the spec's unit (None if unbounded)."""
+    """A fit-coordinate interval as values in the spec's unit (None if unbounded), cut
+    at the parameter's bounds: the value is constrained to them, and a linear-scale
+    Jacobian interval of a value the data barely move ran past both (a stoichiometry
+    fitted at its bound 0.001 in [0.001, 0.4] got [-60.7, 60.71], written to the new
+    set's ``range``)."""
+    lo_x, hi_x = sorted((float(par.to_x(par.lower)), float(par.to_x(par.upper))))
     out: list[float | None] = []
     for v in ci_x:
-        ok = v is not None and math.isfinite(v) and (par.scale == "linear" or v < 300)
-        out.append(par.in_unit(float(par.from_x(v))) if ok else None)
+        ok = v is not None and math.isfinite(v)
+        out.append(par.in_unit(float(par.from_x(min(max(v, lo_x), hi_x)))) if ok else None)
     return out
 
 
