@@ -375,6 +375,32 @@ def _areal_hint(quantity: str, given: Any) -> str | None:
     return None
 
 
+#: A time column's unit that says its cells are clock times (Neware's and LAND's
+#: ``Total Time (h:min:s.ms)``, ``Time (hh:mm:ss)``).
+CLOCK_UNIT = re.compile(r"(?i)(h{1,2}):(m{1,2}|min):(s{1,2})(\.(ms|s+|f+))?")
+_CLOCK = re.compile(r"(?:(\d+)(?:\s*days?,?\s*|-))?(\d+):([0-5]?\d):([0-5]?\d(?:\.\d*)?)")
+
+
+def clock_seconds(text: str, decimal_comma: bool = False) -> float:
+    """Seconds of a clock time ``h:mm:ss[.fff]`` (hours past 24 allowed), with days
+    before it as ``1 day, 02:03:04`` or ``1-02:03:04``; NaN for an empty cell.
+
+    Raises
+    ------
+    ValueError
+        For any other text.
+    """
+    text = text.strip()
+    if not text:
+        return math.nan
+    m = _CLOCK.fullmatch(text.replace(",", ".", 1) if decimal_comma and "day" not in text
+                         else text)
+    if m is None:
+        raise ValueError(text)
+    days, hours, minutes, seconds = m.groups()
+    return ((int(days or 0) * 24 + int(hours)) * 60 + int(minutes)) * 60 + float(seconds)
+
+
 def _number(text: str, decimal_comma: bool = False) -> float:
     """The number in a cell; NaN for an empty cell; ``ValueError`` for text."""
     text = text.strip()
@@ -544,7 +570,8 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
         if quantity not in QUANTITIES:
             raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}",
                              hint=_eclab_hint(header))
-        si_unit, _ = _si_unit(quantity, unit, where)
+        clock = quantity == "time" and bool(CLOCK_UNIT.fullmatch(unit.replace(" ", "")))
+        si_unit = "s" if clock else _si_unit(quantity, unit, where)[0]
         if quantity in meas.columns:
             if own and meas.columns[quantity].si_unit.endswith("/kg"):
                 continue  # hemcell's current_A beside its specific current: the per gram
@@ -554,13 +581,18 @@ def read_csv(path: str | Path, required: Sequence[str] = ("time", "voltage")) ->
         values = np.full(len(cells), math.nan)
         for k, cell in enumerate(cells):
             try:
-                values[k] = table.number(cell)
+                values[k] = clock_seconds(cell, table.decimal_comma) if clock else \
+                    table.number(cell)
             except ValueError:
                 raise InputError(f"{p.name}: column '{header.strip()}', row {k + 1} "
                                  f"(line {table.lines[k]})", cell.strip(),
+                                 "a clock time h:mm:ss (hours may exceed 24; '1 day, "
+                                 "2:03:04' and '1-02:03:04' count days) in every row"
+                                 if clock else
                                  "a number in every row (the unit belongs in the header)"
                                  ) from None
-        si_unit, values = _to_si(quantity, unit, values, where)
+        if not clock:
+            si_unit, values = _to_si(quantity, unit, values, where)
         meas.columns[quantity] = Column(header.strip(), unit, si_unit, sign * values)
     polar_impedance(meas)
     separate_step_rows(meas)

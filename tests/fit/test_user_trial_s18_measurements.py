@@ -239,3 +239,16 @@ def test_a_curve_with_its_discharge_counted_negative_exits_2(tmp_path, capsys):
                  "--no-plots"]) == 2
     err = capsys.readouterr().err
     assert "column 'current [mA/g]', row 1 (line 2)" in err and "'-current [mA/g]'" in err
+
+
+def test_a_clock_time_column(tmp_path):
+    """Neware's and LAND's 'Total Time (h:min:s.ms)' was refused ("unknown operator ':'")."""
+    m = read_csv(_write(tmp_path, "Total Time (h:min:s.ms);Current (mA);Voltage (V)\n"
+                                  "0:00:00;1,5;2,1\n0:10:00,5;1,5;1,8\n25:00:01;1,5;1,7\n"))
+    assert np.allclose(m["time"], [0.0, 600.5, 90001.0], rtol=0, atol=1e-9)
+    m = read_csv(_write(tmp_path, 'Time (hh:mm:ss),Voltage (V)\n00:00:00,2\n'
+                                  '"1 day, 00:00:05",1.9\n'))
+    assert np.allclose(m["time"], [0.0, 86405.0])
+    with pytest.raises(InputError) as exc:
+        read_csv(_write(tmp_path, "Time (hh:mm:ss),Voltage (V)\n00:00:00,2\n00:61:00,1.9\n"))
+    assert "row 2 (line 3)" in exc.value.field and "a clock time h:mm:ss" in exc.value.allowed
