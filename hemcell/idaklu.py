@@ -44,18 +44,43 @@ Stall guard
 IDAKLU's options ``num_steps_no_progress`` = :data:`STALL_STEPS` and ``t_no_progress`` =
 :data:`STALL_TIME_S` (:func:`with_stall_guard`): a solve whose time steps collapse fails
 with its step and time instead of running without end.
+
+Restart after a convergence failure
+-----------------------------------
+IDA accepts a step once its Newton correction passes the convergence test, so an
+accepted state can carry algebraic residue; IDA never re-solves the algebraic equations
+of an accepted state. When that residue grows, IDA's modified Newton (one Jacobian per
+attempt, ``max_nonlinear_iterations`` iterations) can no longer return to the algebraic
+solution at any step size and the solve ends with IDA_CONV_FAIL (h → 10⁻⁶⁰). The HEM
+anode's benchmark cycle at rtol 10⁻⁴, atol 10⁻⁶ (docs/anode.md "Numerics", "A
+convergence failure at loose tolerance") failed so at t = 743 s: the intercalation
+particles are full there (surface stoichiometry 0.9998, the OCP on its logarithmic
+asymptote, 128 V per unit of stoichiometry), rtol 10⁻⁴ lets the surface stoichiometry
+err by 10⁻⁴ — half its distance to 1 — and the accepted states' potentials drifted up to
+34 mV off the solution of their algebraic equations (dense LU fails at the same time with
+the same Newton settings: not KLU's pivots). :class:`StateToleranceSolver` therefore
+restarts a solve that failed part-way with IDA_CONV_FAIL (or IDA_LSETUP_FAIL, a Newton
+matrix KLU could not factorise) from its last accepted state: IDAKLU's consistent
+initialisation solves the algebraic equations there afresh, the matrix is factorised
+anew and IDA starts again at order 1 (at most :data:`RESTARTS` times per solve, each only
+if the failed segment advanced). A solve that completes is not touched; a restart is
+logged (``pybamm.logger`` at warning level), and a solve that still fails is reported as
+before. The restart replaced ``cell run``'s dense-LU retry (``hemcell.workflows.anode``),
+which only ``cell run`` had; it also answers that retry's case (the SP Na/K cycle with
+the potentials at a 1 V scale, IDA_CONV_FAIL at 9.18 s).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pybamm
 
-__all__ = ["POTENTIAL_SCALE_V", "STALL_STEPS", "STALL_TIME_S", "StateToleranceSolver",
-           "state_atol", "with_stall_guard"]
+__all__ = ["POTENTIAL_SCALE_V", "RESTARTS", "STALL_STEPS", "STALL_TIME_S",
+           "StateToleranceSolver", "state_atol", "with_stall_guard"]
 
 #: Solver scale of the HEM models' potential unknowns [V] (P2D half cell: electrolyte and
 #: solid potentials; single particle: Δφ; both: the double layer's u; the full cells'
@@ -83,6 +108,19 @@ POTENTIAL_SCALE_V = 100.0
 STALL_STEPS = 1000
 #: Least time [s] :data:`STALL_STEPS` consecutive steps must advance (assumed, see there).
 STALL_TIME_S = 1e-3
+
+#: Restarts of one solve that failed part-way with IDA_CONV_FAIL (module docstring,
+#: "Restart after a convergence failure") [-]. Assumed: the benchmark cycle at rtol 10⁻⁴
+#: needs one; a solve that fails again after three fresh starts, each of which advanced,
+#: is taken to fail for a reason a restart does not remove, and is reported.
+RESTARTS = 3
+
+#: IDAKLU's messages of the failures a restart answers (``idaklu.sundials_error_message``):
+#: Newton's convergence failure, and a failed factorisation of the Newton matrix (a
+#: restart factorises it afresh, with a new pivot order).
+_RESTARTED_FAILURES = ("IDA_CONV_FAIL", "IDA_LSETUP_FAIL")
+#: End of IDAKLU's warning for a solve that failed part-way (``on_failure="warn"``).
+_PARTIAL = ", returning a partial solution."
 
 
 def with_stall_guard(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,13 +159,110 @@ def state_atol(model: pybamm.BaseModel, atol: float) -> np.ndarray:
 
 
 class StateToleranceSolver(pybamm.IDAKLUSolver):
-    """PyBaMM's IDAKLU solver with each state's absolute tolerance by :func:`state_atol`.
+    """PyBaMM's IDAKLU solver with each state's absolute tolerance by :func:`state_atol`,
+    restarted from its last state after a convergence failure (module docstring).
 
     IDAKLU's set-up takes ``model.atol`` when the model has one: this solver sets it for
     the set-up of every model it solves (an experiment's step models each get their own
     vector) and takes it off again, so that another solver of the same built model keeps
     its own atol.
     """
+
+    def _integrate(self, model: pybamm.BaseModel, t_eval: Any, inputs_list: Any = None,
+                   t_interp: Any = None, nproc: Any = None) -> list:
+        """IDAKLU's integration; an input set that fails part-way with one of
+        :data:`_RESTARTED_FAILURES` is restarted from its last state (:meth:`_restart`, at
+        most :data:`RESTARTS` times) and its segments joined. Failures left over are
+        reported as IDAKLU reports them (``on_failure``). Solves with sensitivities or
+        output variables only are not restarted (a restart would lose the sensitivities'
+        or states' continuity)."""
+        inputs_list = list(inputs_list or [{}])
+        if self._setup["sensitivity_names"] or self.output_variables:
+            return super()._integrate(model, t_eval, inputs_list, t_interp, nproc)
+        policy = self._on_failure
+        self._on_failure = "warn"
+        try:
+            sols, failures = self._integrate_recorded(model, t_eval, inputs_list, t_interp,
+                                                      nproc)
+            for i, sol in enumerate(sols):
+                for _ in range(RESTARTS):
+                    if failures[i] is None or not any(
+                            f in failures[i] for f in _RESTARTED_FAILURES):
+                        break
+                    rest, failure = self._restart(model, sol, t_eval, inputs_list[i],
+                                                  t_interp)
+                    if rest is None:
+                        break
+                    then = (f"failed again at t = {rest.t[-1]:.6g} s" if failure
+                            else f"reached t = {rest.t[-1]:.6g} s")
+                    pybamm.logger.warning(
+                        f"{failures[i]} at t = {sol.t[-1]:.6g} s; restarted from the last "
+                        f"state with consistent initial conditions (hemcell.idaklu): {then}")
+                    sols[i] = sol = sol + rest
+                    failures[i] = None if failure is None else f"input set {i}: {failure}"
+        finally:
+            self._on_failure = policy
+        left = [f for f in failures if f is not None]
+        if left and policy == "error":
+            raise pybamm.SolverError("; ".join(left))
+        if policy == "warn":
+            for failure in left:
+                warnings.warn(failure + _PARTIAL, stacklevel=2)
+        return sols
+
+    def _integrate_recorded(self, model: pybamm.BaseModel, t_eval: Any, inputs_list: list,
+                            t_interp: Any, nproc: Any = None) -> tuple[list, list]:
+        """IDAKLU's integration with ``on_failure="warn"``: the solutions and, per input
+        set, IDAKLU's failure message (``None`` if it completed)."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sols = super()._integrate(model, t_eval, inputs_list, t_interp, nproc)
+        failures: list[str | None] = [None] * len(sols)
+        for w in caught:
+            text = str(w.message)
+            if not (text.startswith("input set ") and text.endswith(_PARTIAL)):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+                continue
+            index, message = text[len("input set "):-len(_PARTIAL)].split(": ", 1)
+            failures[int(index)] = f"input set {index}: {message}"
+        return sols, failures
+
+    def _restart(self, model: pybamm.BaseModel, sol: pybamm.Solution, t_eval: Any,
+                 inputs: dict, t_interp: Any) -> tuple[pybamm.Solution | None, str | None]:
+        """The rest of a failed solve from its last state: IDAKLU's consistent
+        initialisation (``calc_ic``) there, then the remaining output times.
+
+        Returns
+        -------
+        tuple
+            The solution from the failure time on and IDAKLU's message if it failed too
+            (without the input set's index); ``(None, None)`` if the restart could not
+            start or did not advance.
+        """
+        t_fail = float(sol.t[-1])
+        t_eval = np.asarray(t_eval, dtype=float)
+        t_rest = np.concatenate([[t_fail], t_eval[t_eval > t_fail]])
+        if t_rest.size < 2:
+            return None, None
+        if t_interp is not None and np.size(t_interp):
+            t_interp = np.asarray(t_interp, dtype=float)
+            t_interp = np.concatenate([[t_fail], t_interp[t_interp > t_fail]])
+        y_last = sol.all_ys[-1][:, -1]
+        yp = sol.all_yps[-1] if sol.all_yps is not None else None
+        yp_last = yp[:, -1] if yp is not None else np.zeros_like(y_last)
+        before = model.y0full, model.ydot0full
+        model.y0full, model.ydot0full = [y_last], [yp_last]
+        try:
+            rests, failures = self._integrate_recorded(model, t_rest, [inputs], t_interp)
+        except pybamm.SolverError:
+            return None, None
+        finally:
+            model.y0full, model.ydot0full = before
+        rest = rests[0]
+        if float(rest.t[-1]) <= t_fail:
+            return None, None
+        failure = failures[0]
+        return rest, None if failure is None else failure.split(": ", 1)[1]
 
     def set_up(self, model: pybamm.BaseModel, inputs: Any = None, t_eval: Any = None,
                ics_only: bool = False) -> Any:

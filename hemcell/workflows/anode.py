@@ -521,15 +521,6 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
                          "stops there"])
 
 
-#: IDAKLU options of the retry after a convergence failure with KLU: dense LU, with IDA's
-#: Newton convergence test tightened to 1e-4. With dense LU at the recipes' 0.01 Newton
-#: stops early: the four-storage-mechanism SP run (0.05 A/g, 20 min) was 35 mV off a
-#: reference at rtol 1e-9, against 0.02 mV with KLU; at 1e-3 and 1e-4 dense LU is within
-#: 0.02 mV too (docs/anode.md, Numerics).
-DENSE_LU = {"linear_solver": "SUNLinSol_Dense", "jacobian": "dense",
-            "nonlinear_convergence_coefficient": 1e-4}
-
-
 #: End of IDAKLU's warning for a solve that failed part-way (``on_failure="warn"``).
 _PARTIAL_SOLUTION = ", returning a partial solution."
 
@@ -559,53 +550,6 @@ def _solve_keeping_partial(sim: pybamm.Simulation, inputs: dict[str, float],
         elif errors.error is None:
             errors.error = pybamm.SolverError(text[: -len(_PARTIAL_SOLUTION)])
     return sol
-
-
-def _solve_with_dense_retry(sim: pybamm.Simulation, inputs: dict[str, float],
-                            errors: ExperimentCallback) -> Any:
-    """``sim.solve``, solved once more with dense LU if KLU failed with IDA_CONV_FAIL.
-
-    SUNDIALS' KLU module refactors with the pivot order of its last full factorization
-    and reports a failed refactorization as a convergence failure without a new pivot
-    search, so IDA retries with ever smaller steps until it gives up (docs/anode.md
-    "Numerics": the rock-salt HEO with Na or K, SP, failed so at 9.18 s). Dense LU
-    searches pivots at every factorization. Runs that KLU solves are unchanged; a
-    failure with dense LU too is reported as before. The retry is written to stderr.
-    """
-    from hemcell.runinfo import report_warnings
-
-    try:
-        sol = _solve_keeping_partial(sim, inputs, errors)
-        failure = errors.error
-    except pybamm.SolverError as exc:
-        sol, failure = None, exc
-    solver = sim.solver
-    if (failure is None or "IDA_CONV_FAIL" not in str(failure)
-            or not isinstance(solver, pybamm.IDAKLUSolver)
-            or solver.options.get("linear_solver") != "SUNLinSol_KLU"):
-        if sol is None:
-            raise failure  # type: ignore[misc]
-        return sol
-    report_warnings([f"the solver failed with KLU ({str(failure)[:60]}...); solved again with "
-                     "dense LU (docs/anode.md, Numerics)"])
-    errors.error = None
-    dense = type(solver)(rtol=solver.rtol, atol=solver.atol,
-                         options={**solver.options, **DENSE_LU})
-    # the experiment's steps hold their own copies of the solver (built with the
-    # simulation): swap them for the retry, and back for the next solve of a shared sim
-    built = dict(sim.steps_to_built_solvers or {})
-    unified = getattr(sim, "_built_experiment_solver", None)
-    one = dense.copy()
-    sim.steps_to_built_solvers.update(
-        {k: one if unified is not None else dense.copy() for k in built})
-    if unified is not None:
-        sim._built_experiment_solver = one
-    try:
-        return _solve_keeping_partial(sim, inputs, errors)
-    finally:
-        sim.steps_to_built_solvers.update(built)
-        if unified is not None:
-            sim._built_experiment_solver = unified
 
 
 def solve_cell(
@@ -645,7 +589,7 @@ def solve_cell(
     errors = ExperimentCallback(progress)
     t0 = time.perf_counter()
     try:
-        sol = _solve_with_dense_retry(sim, dict(inputs or {}), errors)
+        sol = _solve_keeping_partial(sim, dict(inputs or {}), errors)
     except pybamm.SolverError as exc:
         if "infeasible due to exceeded bounds at initial conditions" in str(exc):
             raise SimulationError(
