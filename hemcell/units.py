@@ -241,6 +241,10 @@ def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
     """
     import pint
 
+    if "," in str(text):  # pint drops it: '1,2 mg' was 12 mg, '0,5mA/cm2' 5 mA/cm2
+        raise InputError(field, text, "a number with a decimal point (a comma is read "
+                         "neither as a decimal comma nor as a thousands separator)",
+                         hint=f"for a decimal comma write '{str(text).replace(',', '.')}'")
     ureg = unit_registry()
     try:
         q = ureg.Quantity(unit_shorthand(text).strip())
