@@ -2451,7 +2451,7 @@ def spectrum_rows(meas: Measurement, d: DataSpec, case: str, temperature_K: floa
             source = "model.temperature" if temperature_given else \
                 "the set's ambient_temperature (model.temperature not given)"
             raise InputError(field_name, f"{name}: spectra at {', '.join(f'{t:g}' for t in found)}"
-                             " K (column 'temperature_K')",
+                             f" K (column '{meas.columns['temperature'].header}')",
                              f"a spectrum at the model's {temperature_K:g} K ({source})",
                              hint=f"fit the spectrum at its temperature: model: {{temperature: "
                              f"{found[0]:g} K}}")

@@ -252,3 +252,20 @@ def test_a_clock_time_column(tmp_path):
     with pytest.raises(InputError) as exc:
         read_csv(_write(tmp_path, "Time (hh:mm:ss),Voltage (V)\n00:00:00,2\n00:61:00,1.9\n"))
     assert "row 2 (line 3)" in exc.value.field and "a clock time h:mm:ss" in exc.value.allowed
+
+
+def test_a_spectrum_at_another_temperature_names_its_column(tmp_path, capsys):
+    """The refusal named hemcell's own column 'temperature_K' whatever the file's was."""
+    rows = "".join(f"45;{f:g};{r:g};{-i:g}\n".replace(".", ",") for f, r, i in ARC)
+    data = _write(tmp_path, "Temperature (°C);Freq (Hz);Z' (Ohm);-Z'' (Ohm)\n" + rows)
+    spec = {"model": {"command": "eis symmetric", "anode": "bare"},
+            "data": [{"file": str(data)}],
+            "fit": {"parameters": {"li_double_layer_capacity": {
+                "initial": "0.05 F/m**2", "bounds": ["1e-3 F/m**2", "10 F/m**2"]}},
+                "multistart": 1, "profile": False},
+            "objective": {"signal": "impedance", "noise": {"sigma": "0.2 ohm"}}}
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
+    assert main(["fit", str(tmp_path / "spec.yaml"), "--out", str(tmp_path / "o"),
+                 "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    assert "spectra at 318.15 K (column 'Temperature (°C)')" in err, err
