@@ -106,8 +106,9 @@ class ElectrolyteBudget:
                              ">= 0 (0: a cell without a porous cathode, e.g. Li||Li)")
         wet = self.separator_pore_volume_m3 + self.cathode_pore_volume_m3
         if self.initial_volume_m3 < wet:
-            raise InputError("electrolyte_volume", self.initial_volume_m3,
-                             f">= the pore volume of separator and LFP electrode {wet:.3g} m**3")
+            raise InputError("electrolyte_volume", f"{self.initial_volume_m3 * 1e9:.4g} uL",
+                             f">= the pore volume of separator and LFP electrode, "
+                             f"{wet * 1e9:.4g} uL (the cell would not be wetted)")
 
     @property
     def sink_m3_per_mol(self) -> float:

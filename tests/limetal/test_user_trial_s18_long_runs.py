@@ -50,3 +50,11 @@ def test_licu_csv_holds_the_cycles_that_ran(tmp_path):
     ran = len(rows)
     assert ran < 3000 and all(r["coulombic_efficiency"] for r in rows), ran
     assert [int(r["cycle"]) for r in rows] == list(range(1, ran + 1))
+
+
+def test_too_little_electrolyte_is_named_in_microlitres(tmp_path, capsys):
+    """`--set electrolyte_volume=2uL` was refused as 'got 2.0000000000000005e-09'."""
+    assert main(["limetal", "cycle", "--anode", "coated", "--cycles", "3", "--set",
+                 "electrolyte_volume=2uL", "--out", str(tmp_path / "o"), "--no-plots"]) == 2
+    err = capsys.readouterr().err
+    assert "electrolyte_volume: got '2 uL'" in err and "3.583 uL" in err, err
