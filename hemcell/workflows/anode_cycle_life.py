@@ -331,11 +331,10 @@ def run_cycle_life(
         integrate_cell_cycles(evaluate, law, tol, res, on_jump=advance_film if grows else None)
     except SimulationError as exc:
         done = res.cycles[-1] if res.cycles else 0
-        res.error = SimulationError(
-            f"cycle-life evaluation after cycle {done} failed: {exc}",
-            step=getattr(exc, "step", None),
-            time_s=getattr(exc, "time_s", None),
-        )
+        # the step and time are in str(exc) already (they were said twice); its hint kept
+        res.error = SimulationError(f"cycle-life evaluation after cycle {done} failed: {exc}",
+                                    hint=exc.hint)
+        res.error.step, res.error.time_s = exc.step, exc.time_s
     res.solve_time_s = time.perf_counter() - t0
     return res
 

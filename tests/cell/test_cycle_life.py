@@ -302,3 +302,23 @@ def test_evaluations_share_one_built_model(monkeypatch):
                          overrides=["fatigue_paris_coefficient=1e-10 m"], models=CycleModels())
     assert res.error is None and res.cycles == [1, 2, 292, 300]
     assert len(builds) == 2
+
+
+def test_a_failed_evaluation_names_its_step_and_time_once(monkeypatch):
+    """A solver failure inside an evaluation: the run's error says the step and time once
+    and keeps the failure's hint (it said "(at step ..., t = ... s)" twice, no hint)."""
+    from hemcell.errors import SimulationError
+    from hemcell.workflows import anode_cycle_life as acl
+
+    def failing(*args, **kwargs):
+        raise SimulationError("solver failed", step="Charge at 1 A/g until 3 V",
+                              time_s=5151.57, hint="try a lower current")
+
+    monkeypatch.setattr(acl, "integrate_cell_cycles", failing)
+    res = acl.run_cycle_life("hem_half_cell_sp", "heo_rocksalt_mgconicuzn",
+                             "Discharge at 1 A/g until 0.01 V; Charge at 1 A/g until 3 V", 10)
+    text = str(res.error)
+    assert text.startswith("cycle-life evaluation after cycle 0 failed: solver failed")
+    assert text.count("(at step Charge at 1 A/g until 3 V, t = 5151.57 s)") == 1
+    assert (res.error.step, res.error.time_s) == ("Charge at 1 A/g until 3 V", 5151.57)
+    assert res.error.hint == "try a lower current"
