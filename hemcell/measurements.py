@@ -124,14 +124,18 @@ _BARE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: ``Z'``, ``-Z''``; EC-Lab's text ``Re(Z)``, ``-Im(Z)``, ``|Z|``, ``Phase(Z)``. Curves:
 #: ``Specific capacity (mAh/g)``, ``Potential (V)``, Arbin's ``Test Time`` and Neware's
 #: ``Total Time`` (a step's own time, ``Step Time``, is no quantity: refused); the
-#: counters Arbin's ``Cycle_Index``, ``Step_Index`` and EC-Lab's ``cycle number``.
+#: counters Arbin's ``Cycle_Index``, ``Step_Index`` and EC-Lab's ``cycle number``. Tables:
+#: ``Nucleation overpotential (mV)`` (a Li‖Cu table's compared value), ``CE (%)``,
+#: ``Capacity retention (%)``.
 COLUMN_NAMES = {"freq": "frequency", "z'": "z_real", "zreal": "z_real",
                 "re(z)": "z_real", "z''": "z_imag", "zimag": "z_imag", "im(z)": "z_imag",
                 "|z|": "z_modulus", "zmod": "z_modulus", "phase": "z_phase",
                 "zphz": "z_phase", "phase(z)": "z_phase",
                 "specific_capacity": "capacity", "specific_current": "current",
                 "potential": "voltage", "test_time": "time", "total_time": "time",
-                "cycle_index": "cycle", "cycle_number": "cycle", "step_index": "step"}
+                "cycle_index": "cycle", "cycle_number": "cycle", "step_index": "step",
+                "nucleation_overpotential": "overpotential", "ce": "coulombic_efficiency",
+                "capacity_retention": "retention"}
 #: Counters: a header without a unit is read in ``[1]``.
 COUNTERS = ("cycle", "step")
 #: Suffixes read by galvani (BioLogic EC-Lab).

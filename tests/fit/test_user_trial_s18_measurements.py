@@ -269,3 +269,15 @@ def test_a_spectrum_at_another_temperature_names_its_column(tmp_path, capsys):
                  "--no-plots"]) == 2
     err = capsys.readouterr().err
     assert "spectra at 318.15 K (column 'Temperature (°C)')" in err, err
+
+
+def test_table_columns_as_papers_name_them(tmp_path):
+    """'Nucleation overpotential (mV)', 'CE (%)' and 'Capacity retention (%)' were refused."""
+    m = read_csv(_write(tmp_path, "Current density (mA cm-2),Areal capacity (mAh cm-2),"
+                                  "Nucleation overpotential (mV)\n1,1,80.3\n"),
+                 required=("current_density", "areal_capacity", "overpotential"))
+    assert (m["current_density"][0], m["areal_capacity"][0], m["overpotential"][0]) == \
+        pytest.approx((10.0, 3.6e4, 0.0803))
+    m = read_csv(_write(tmp_path, "Cycle,CE (%),Capacity retention (%)\n300,99.4,88\n"),
+                 required=("cycle", "coulombic_efficiency", "retention"))
+    assert (m["coulombic_efficiency"][0], m["retention"][0]) == pytest.approx((0.994, 0.88))
