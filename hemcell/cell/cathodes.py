@@ -185,8 +185,10 @@ def cathode_set_values(name: str, overrides: Sequence[str], *, metal_counter_ele
             read |= {u.key for u in HALF_CELL_PARAMETERS}
         keys = override_keys(overrides)
         refuse_unread(keys, sorted(read),
-                      f"a cell of the cathode set {name} (`hemcell cell run`: cathode "
-                      "half cell or hard-carbon full cell)")
+                      f"a cathode half cell of the cathode set {name}"
+                      if metal_counter_electrode else
+                      f"a hard-carbon full cell of the cathode set {name} (no metal "
+                      "counter electrode)")
         ps = ps.with_overrides(list(overrides))
     si = dict(ps.si) if overrides else cathode_set_si(name)
     return si, ps
