@@ -272,8 +272,18 @@ def run_cycle_life(
     check_last_cycle(n_cycles)
     lam_keys = [u.key for u in PARAMETERS]
     growth_keys = [u.key for u in GROWTH_PARAMETERS]
-    _, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,
-                                command="cell cycle-life", also_reads=[*lam_keys, *growth_keys])
+    rec, si, _, _ = resolve_model(recipe, params, None, list(overrides or []), ion,
+                                  command="cell cycle-life",
+                                  also_reads=[*lam_keys, *growth_keys])
+    if rec.cell != "half":
+        # the loss law lowers ε_s, and a full cell sizes its anode's thickness to the N/P
+        # ratio from ε_s: the anode came back whole (same mass and capacity) and the
+        # reported capacity was φ times the fresh cell's
+        raise InputError("RECIPE", rec.name, "a half-cell recipe (hem_half_cell_*): the "
+                         "loss of active material acts on the anode's volume fraction, "
+                         "which a full cell's N/P sizing restores",
+                         hint="run cycle-life on the anode's half cell (hem_half_cell_sp "
+                         "or _p2d, with --ion for Na/K)")
     law = damage_law(si, params)
     grows = film_grows(si)
     if grows:

@@ -322,3 +322,21 @@ def test_a_failed_evaluation_names_its_step_and_time_once(monkeypatch):
     assert text.count("(at step Charge at 1 A/g until 3 V, t = 5151.57 s)") == 1
     assert (res.error.step, res.error.time_s) == ("Charge at 1 A/g until 3 V", 5151.57)
     assert res.error.hint == "try a lower current"
+
+
+@pytest.mark.parametrize("recipe", ["hem_full_cell_lfp", "hem_full_cell_na_pba"])
+def test_a_full_cell_is_refused(recipe, tmp_path, capsys):
+    """A full cell sizes its anode to the N/P ratio from its volume fraction, so the loss
+    law's lower volume fraction came back as a thicker anode of the same mass and capacity
+    (LFP at C/5: ε_s 0.2 instead of 0.4 gave 3.896 g and 1564.83 against 1564.87 mAh) and
+    the reported capacity was the active fraction times the fresh cell's: exit 2 naming
+    the recipe (it ran)."""
+    from hemcell.cli.main import main
+
+    code = main(["cell", "cycle-life", recipe, "--params", "heo_rocksalt_mgconicuzn",
+                 "--cycles", "5", "--protocol",
+                 "Charge at C/5 until 3.6 V; Discharge at C/5 until 2.0 V",
+                 "--out", str(tmp_path / "out"), "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"got '{recipe}'" in err and "half-cell recipe" in err
