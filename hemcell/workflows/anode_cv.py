@@ -484,6 +484,13 @@ def run_cv(
                                            float(pv["Ambient temperature [K]"]))
     report_warnings(valoen_electrolyte_warnings(pv))
     report_warnings(table)
+    if "conversion" in rec.mechanisms:
+        # as `cell run` warns, with the sweep's lower end as the cut-off (the rock salt
+        # swept vs Na showed no conversion peak without a word)
+        from hemcell.cell.mechanisms.conversion import onset_below_cutoff_warnings
+
+        pv.update({"Lower voltage cut-off [V]": lo}, check_already_exists=False)
+        report_warnings(onset_below_cutoff_warnings(pv, inv.conversion))
     # the drive touches the window edges: keep the voltage events outside them
     pv.update(
         {"Lower voltage cut-off [V]": lo - 0.5, "Upper voltage cut-off [V]": hi + 0.5},
