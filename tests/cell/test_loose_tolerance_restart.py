@@ -43,14 +43,14 @@ def _terminations(sol) -> list[str]:
 
 def test_a_plain_pybamm_solve_at_rtol_1e_4_completes_the_cycle(setup, caplog):
     """``pybamm.Simulation.solve`` with the recipe's solver: all three steps end as they
-    should (cut-off, duration, cut-off), after one restart."""
+    should (cut-off, duration, cut-off), after a restart."""
     with caplog.at_level(logging.WARNING, logger="pybamm.logger"):
         sol = _sim(setup, **LOOSE).solve()
     assert _terminations(sol) == ["event: Voltage < 0.01 [V] [experiment]", "final time",
                                   "event: Voltage > 3.0 [V] [experiment]"]
     restarts = [r.getMessage() for r in caplog.records if "restarted from the last state" in
                 r.getMessage()]
-    assert len(restarts) == 1
+    assert 1 <= len(restarts) <= idaklu.RESTARTS  # one in CasADi's VM, two compiled
     assert any(failure in restarts[0] for failure in idaklu._RESTARTED_FAILURES)
 
 
