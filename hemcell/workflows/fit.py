@@ -850,6 +850,8 @@ class _Problem:
         self.rebuild = False
         self.jacobian_method = "finite_differences"
         self.jacobian_timing_s: dict[str, float] = {}
+        #: Jacobians taken by differences because a sensitivity solve failed
+        self.sensitivity_fallbacks = 0
         self._signals_cache: dict[tuple, list[np.ndarray] | None] = {}
         self._last_jacobian: tuple[tuple, np.ndarray] | None = None
         self.x0 = np.array([p.to_x(p.initial) for p in self.params], dtype=float)
@@ -1635,7 +1637,13 @@ class FitProblem(_Problem):
             self.try_sensitivities = False
             self.jacobian_method = self._cheaper_jacobian(x)
         if self.jacobian_method == "sensitivities":
-            return self.jacobian_sens(x)[:, list(columns)]
+            failed = self.failed
+            jac = self.jacobian_sens(x)
+            if self.failed == failed:
+                return jac[:, list(columns)]
+            # a failed sensitivity solve leaves its rows zero: a zero gradient would stop
+            # the fit where it stands, "converged"; this Jacobian is taken by differences
+            self.sensitivity_fallbacks += 1
         t0 = time.perf_counter()
         jac = self.jacobian_fd(x, columns)
         self.fd_jacobian_s += time.perf_counter() - t0
@@ -2914,7 +2922,9 @@ def result_record(res: FitResult) -> dict[str, Any]:
         "evaluations": int(problem.evaluations),
         "failed_evaluations": int(problem.failed),
         "jacobian": {"method": problem.jacobian_method,
-                     "estimated_time_per_data_set_s": problem.jacobian_timing_s},
+                     "estimated_time_per_data_set_s": problem.jacobian_timing_s,
+                     "by_differences_after_a_failed_sensitivity_solve":
+                         int(problem.sensitivity_fallbacks)},
         "model_rebuilt_per_evaluation": problem.rebuild,
         "noise": {"sigma": (problem.spec.sigma if problem.spec.sigma is not None
                             else math.sqrt(res.s2) * problem._sigma())
