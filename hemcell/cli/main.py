@@ -322,6 +322,20 @@ def bench(
             f"{r['name']} ({r['error'][:120]})" for r in failed))
 
 
+def _usage_hint(exc: Exception) -> str | None:
+    """A hint for an option a command does not have but a user would try: a temperature
+    option where the temperature is the set's ``ambient_temperature`` (unless click
+    suggests a temperature option itself, e.g. ``--temperatures`` of ``hemcell eis``)."""
+    # typer's own copy of click's NoSuchOption (typer._click): read by its attributes
+    option = getattr(exc, "option_name", None)
+    if (type(exc).__name__ == "NoSuchOption" and isinstance(option, str)
+            and "temp" in option.lower()
+            and not any("temp" in p for p in getattr(exc, "possibilities", None) or ())):
+        return ("the temperature is a parameter of the set: --set ambient_temperature=25degC "
+                "(or 298.15K; `hemcell params check SET` lists what a command reads)")
+    return None
+
+
 def run_app(typer_app: typer.Typer, args: list[str], prog_name: str) -> int:
     """Run a typer app with hemcell's error conventions and return the exit code.
 
@@ -354,6 +368,9 @@ def run_app(typer_app: typer.Typer, args: list[str], prog_name: str) -> int:
             show()
         else:
             typer.echo(f"error: {exc}", err=True)
+        hint = _usage_hint(exc)
+        if hint:
+            typer.echo(f"hint: {hint}", err=True)
         return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
