@@ -1,14 +1,15 @@
 """The four-mechanism P2D anode's benchmark cycle at rtol 1e-4, atol 1e-6 (the loosest of
-issue #18's range) runs to its end, in ``cell run`` and in a plain ``sim.solve()``.
+the tolerances the recipe is meant to run at) runs to its end, without a restart, in
+``cell run`` and in a plain ``sim.solve()``, close to a tight reference.
 
-It failed with IDA_CONV_FAIL at t = 743 s of the discharge: the intercalation particles
-are full there (surface stoichiometry 0.9998), rtol 1e-4 lets the stoichiometry err by
-half its distance to 1, and IDA's accepted states drifted up to 34 mV off the solution of
-their algebraic equations until no step size brought its Newton iteration back. Dense LU
-with the same Newton settings fails at the same time, so it is not KLU's pivot order.
-The solver (:class:`hemcell.idaklu.StateToleranceSolver`) restarts such a solve from its
-last state with consistent initial conditions (docs/anode.md "Numerics", "A convergence
-failure at loose tolerance").
+With the intercalation current as 2 j0 sinh(F eta / 2RT) and PyBaMM's j0 proportional to
+(theta (1 - theta))^1/2, it failed with IDA_CONV_FAIL at t = 743 s of the discharge: the
+particles are full there (surface stoichiometry 0.9998), rtol 1e-4 lets the stoichiometry
+err by half its distance to 1, where that j0 has an unbounded slope (and is 0 past 1). The
+solver's restart (:class:`hemcell.idaklu.StateToleranceSolver`) got it through, but with
+the charge capacity 4.1e-3 low. The mass-action form of the same current
+(:mod:`hemcell.cell.mechanisms.intercalation`) is smooth through theta = 1 (docs/anode.md
+"Numerics", "A convergence failure at loose tolerance").
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-import pybamm
 import pytest
 
-from hemcell import idaklu
-from hemcell.workflows.anode import build_simulation, prepare_cell, solve_cell
+from hemcell.workflows.anode import build_simulation, prepare_cell, solve_cell, summarize
 
 PROTOCOL = "Discharge at 0.5 A/g until 0.01 V; Rest for 10 minutes; Charge at 0.5 A/g until 3 V"
 LOOSE = {"rtol": 1e-4, "atol": 1e-6}
+#: rtol 1e-7, atol 1e-9 (measured: 838.757038 / 462.168587 mAh/g); the loose run measured
+#: +3.1e-6 / +2.9e-5 from it. Bound: rtol itself, 1e-4 relative.
+REFERENCE = {"rtol": 1e-7, "atol": 1e-9}
+BOUND = 1e-4
 
 
 @pytest.fixture(scope="module")
@@ -37,57 +40,27 @@ def _sim(setup, **solver):
     return build_simulation(rec, setup.parameter_values, setup.inventory, setup.experiment)
 
 
-def _terminations(sol) -> list[str]:
-    return [str(step.termination) for step in sol.cycles[0].steps]
+def _capacities(setup, **solver) -> tuple[float, float]:
+    run = solve_cell(replace(setup, recipe=replace(
+        setup.recipe, solver={**setup.recipe.solver, **solver})), _sim(setup, **solver))
+    assert run.error is None
+    summary, _, _ = summarize(run, timeseries=False)
+    return summary["discharge_capacity_mAh_per_g"][0], summary["charge_capacity_mAh_per_g"][0]
 
 
-def test_a_plain_pybamm_solve_at_rtol_1e_4_completes_the_cycle(setup, caplog):
+def test_a_plain_pybamm_solve_at_rtol_1e_4_completes_the_cycle_without_a_restart(setup, caplog):
     """``pybamm.Simulation.solve`` with the recipe's solver: all three steps end as they
-    should (cut-off, duration, cut-off), after a restart."""
+    should (cut-off, duration, cut-off), and the solver never restarts."""
     with caplog.at_level(logging.WARNING, logger="pybamm.logger"):
         sol = _sim(setup, **LOOSE).solve()
-    assert _terminations(sol) == ["event: Voltage < 0.01 [V] [experiment]", "final time",
-                                  "event: Voltage > 3.0 [V] [experiment]"]
-    restarts = [r.getMessage() for r in caplog.records if "restarted from the last state" in
-                r.getMessage()]
-    assert 1 <= len(restarts) <= idaklu.RESTARTS  # one in CasADi's VM, two compiled
-    assert any(failure in restarts[0] for failure in idaklu._RESTARTED_FAILURES)
+    assert [str(step.termination) for step in sol.cycles[0].steps] == [
+        "event: Voltage < 0.01 [V] [experiment]", "final time",
+        "event: Voltage > 3.0 [V] [experiment]"]
+    assert not [r for r in caplog.records if "restarted from the last state" in r.getMessage()]
 
 
-def test_cell_run_at_rtol_1e_4_completes_close_to_the_recipe_tolerance(setup):
-    """``solve_cell`` (every ``cell run``): no error, and the capacities near those at the
-    recipe's rtol 1e-6. Measured at 1e-4: discharge +3.9e-5, charge -4.1e-3 relative (the
-    loose tolerance's own error: rtol 1e-4 holds the full particles' surface stoichiometry
-    only to half its distance from 1; docs/anode.md); bounds 1e-3 and 1e-2."""
-    from hemcell.workflows.anode import summarize
-
-    def capacities(**solver):
-        run = solve_cell(replace(setup, recipe=replace(
-            setup.recipe, solver={**setup.recipe.solver, **solver})), _sim(setup, **solver))
-        assert run.error is None
-        summary, _, _ = summarize(run, timeseries=False)
-        return (summary["discharge_capacity_mAh_per_g"][0],
-                summary["charge_capacity_mAh_per_g"][0])
-
-    loose, tight = capacities(**LOOSE), capacities()
-    assert loose[0] == pytest.approx(tight[0], rel=1e-3)
-    assert loose[1] == pytest.approx(tight[1], rel=1e-2)
-
-
-@pytest.mark.parametrize("linear_solver", [{}, {"linear_solver": "SUNLinSol_Dense",
-                                                "jacobian": "dense"}])
-def test_without_the_restart_the_discharge_fails_with_klu_and_with_dense_lu(
-        setup, monkeypatch, linear_solver):
-    """The failure the restart answers, with KLU and with dense LU at the recipe's Newton
-    settings alike: a convergence failure (or, KLU, a failed factorisation of the Newton
-    matrix) part-way into the discharge."""
-    monkeypatch.setattr(idaklu, "RESTARTS", 0)
-    sim = _sim(setup, **LOOSE, **linear_solver)
-    with pytest.warns(UserWarning, match="|".join(idaklu._RESTARTED_FAILURES)):
-        sim.build_for_experiment()
-        sim._built_experiment_solver.on_failure = "warn"
-        sol = sim.solve()
-    discharge = sol.cycles[0].steps[0]
-    assert str(discharge.termination) == "failure"
-    assert 100.0 < float(discharge.t[-1]) < 5000.0
-    assert isinstance(sol, pybamm.Solution) and len(sol.cycles[0].steps) == 1
+def test_cell_run_at_rtol_1e_4_is_within_rtol_of_a_tight_reference(setup):
+    """``solve_cell`` (every ``cell run``): no error, capacities within 1e-4 of rtol 1e-7's."""
+    loose, tight = _capacities(setup, **LOOSE), _capacities(setup, **REFERENCE)
+    assert loose[0] == pytest.approx(tight[0], rel=BOUND)
+    assert loose[1] == pytest.approx(tight[1], rel=BOUND)

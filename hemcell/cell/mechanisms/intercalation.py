@@ -4,10 +4,30 @@ Equations (Doyle, Fuller & Newman, J. Electrochem. Soc. 140 (1993) 1526; as in
 PyBaMM's ``BasicDFN``):
 
     ∂c/∂t = (1/r²) ∂/∂r (r² D ∂c/∂r),   −D ∂c/∂r|_{r=R} = j_int / F,   ∂c/∂r|_{r=0} = 0
-    j_int = 2 j₀(c_e, c_s,surf, T) sinh( n_e F (Δφ − U(c_s,surf/c_max, T)) / (2RT) )
+    j_int = 2 j₀(c_e, c_s,surf, T) sinh( F (Δφ − U(θ, T)) / (2RT) ),   θ = c_s,surf/c_max
 
 with j₀ and D Arrhenius in T (activation energies of the set) and the ideal-solution
 term of U at the cell temperature (:mod:`hemcell.cell.parameters` writes the functions).
+One electron per inserted ion (Li⁺, Na⁺, K⁺; PyBaMM's ``ne`` is 1).
+
+The current is evaluated in its mass-action form. With j₀ = j̃₀ · 2 (θ(1 − θ))^½
+(:func:`hemcell.cell.parameters.intercalation_j0`; j̃₀ = j₀ at θ = ½) and
+η₀ = Δφ − U + (RT/F) ln((1 − θ)/θ), the overpotential against U without its ideal-solution
+(configurational) term,
+
+    j_int = 2 j̃₀ [ θ e^{F η₀/(2RT)} − (1 − θ) e^{−F η₀/(2RT)} ]
+
+(Bazant, Acc. Chem. Res. 46 (2013) 1144, eq. 27 with ideal-solution activities: the
+delithiation rate ∝ θ, the lithiation rate ∝ the vacancy fraction 1 − θ). For any U and
+0 < θ < 1 this is the sinh form above, term by term, since θ e^{Fη₀/(2RT)} =
+(θ(1 − θ))^½ e^{Fη/(2RT)}. It differs where the sinh form is singular: at θ → 0 and 1 its
+j₀ ∝ (θ(1 − θ))^½ has an unbounded slope and PyBaMM's j₀ is exactly 0 for θ ≥ 1, so a
+particle a solver step left 10⁻⁷ past c_max never empties again (a Na full cell's anode
+charged below 0 V vs Na gave discharge capacities 54.8 / 48.1 / 55.5 mAh g⁻¹ at rtol 10⁻⁶ /
+10⁻⁸ / 10⁻¹⁰), and at rtol 10⁻⁴ IDA's Newton lost the full particles of the benchmark
+cycle (docs/anode.md, "Numerics"). With the ideal-solution U of the sets the logarithms
+cancel and η₀ is smooth in θ; the mass-action terms carry the current through θ = 0 and 1
+with finite slopes, and PyBaMM's asymptotes in U (which stay in η₀) pull an overshoot back.
 Heat: irreversible a j (Δφ − U), reversible a j T ∂U/∂T (PyBaMM's entropic change of
 the particle, Bernardi et al., J. Electrochem. Soc. 132 (1985) 5).
 
@@ -80,8 +100,7 @@ class Intercalation(BaseMechanism):
         sto_surf = c_surf / pp.c_max
         U = pp.U(sto_surf, T)
         eta = dphi - U
-        j0 = pp.j0(c_e, c_surf, T)
-        j = 2 * j0 * pybamm.sinh(pp.ne / 2 * F / (R_GAS * T) * eta)
+        j = self._mass_action_current(c_e, sto_surf, eta, T)
         self._j = j
         c_avg = pybamm.r_average(c_s)
         dc = c_avg - self._c_init()
@@ -104,6 +123,23 @@ class Intercalation(BaseMechanism):
             }
         )
         return out
+
+    def _mass_action_current(self, c_e: pybamm.Symbol, sto: pybamm.Symbol,
+                             eta: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
+        """j_int = 2 j̃₀ [θ e^{Fη₀/(2RT)} − (1 − θ) e^{−Fη₀/(2RT)}] [A m⁻²] (module docstring).
+
+        η₀ = η + (RT/F) ln((1 − θ)/θ), the logarithm at the θ PyBaMM's ``U`` reads (clipped
+        to [tol, 1 − tol], ``pybamm.settings.tolerances["U__c_s"]``), so it cancels U's
+        ideal-solution term exactly, clip included.
+        """
+        pp = self.pp
+        j0_half = pp.j0(c_e, 0.5 * pp.c_max, T)  # j̃₀: 2 (θ(1 − θ))^½ = 1 at θ = ½
+        tol = pybamm.settings.tolerances["U__c_s"]
+        sto_u = pybamm.maximum(pybamm.minimum(sto, 1 - tol), tol)
+        half_f = F / (2 * R_GAS * T)
+        eta_0 = eta + pybamm.log((1 - sto_u) / sto_u) / (2 * half_f)
+        return 2 * j0_half * (sto * pybamm.exp(half_f * eta_0)
+                              - (1 - sto) * pybamm.exp(-half_f * eta_0))
 
     def _c_init(self) -> pybamm.Symbol:
         """Initial particle concentration as a scalar (x-uniform electrodes)."""
