@@ -58,9 +58,12 @@ particles are full there (surface stoichiometry 0.9998, the OCP on its logarithm
 asymptote, 128 V per unit of stoichiometry), rtol 10⁻⁴ lets the surface stoichiometry
 err by 10⁻⁴ — half its distance to 1 — and the accepted states' potentials drifted up to
 34 mV off the solution of their algebraic equations (dense LU fails at the same time with
-the same Newton settings: not KLU's pivots). :class:`StateToleranceSolver` therefore
-restarts a solve that failed part-way with IDA_CONV_FAIL (or IDA_LSETUP_FAIL, a Newton
-matrix KLU could not factorise) from its last accepted state: IDAKLU's consistent
+the same Newton settings: not KLU's pivots). That cause is gone (the intercalation
+current's mass-action form, :mod:`hemcell.cell.mechanisms.intercalation`, is smooth
+through θ = 1: the cycle completes at rtol 10⁻⁴ without a restart), but any such drift
+ends a solve the same way, so :class:`StateToleranceSolver` restarts a solve that
+failed part-way with IDA_CONV_FAIL (or IDA_LSETUP_FAIL, a Newton matrix KLU could not
+factorise) from its last accepted state: IDAKLU's consistent
 initialisation solves the algebraic equations there afresh, the matrix is factorised
 anew and IDA starts again at order 1 (at most :data:`RESTARTS` times per solve, each only
 if the failed segment advanced). A solve that completes is not touched; a restart is
@@ -111,8 +114,9 @@ STALL_TIME_S = 1e-3
 
 #: Restarts of one solve that failed part-way with IDA_CONV_FAIL (module docstring,
 #: "Restart after a convergence failure") [-]. Assumed: the benchmark cycle at rtol 10⁻⁴
-#: needs one; a solve that fails again after three fresh starts, each of which advanced,
-#: is taken to fail for a reason a restart does not remove, and is reported.
+#: needed one with the former sinh form of the intercalation current; a solve that fails
+#: again after three fresh starts, each of which advanced, is taken to fail for a reason a
+#: restart does not remove, and is reported.
 RESTARTS = 3
 
 #: IDAKLU's messages of the failures a restart answers (``idaklu.sundials_error_message``):
