@@ -78,12 +78,16 @@ def test_a_copied_recipe_without_geometry_exits_2_from_cell_run(tmp_path, capsys
 #: The shipped recipes that grade their separator towards the Li metal (separator_grading,
 #: added after bac9771; docs/anode.md "Electrode mesh"), and their stretch.
 GRADED = {"hem_half_cell_p2d": 2.3, "hem_half_cell_conversion_space_charge": 2.3}
+#: The shipped recipes whose IDA BDF order is capped at 4 (solver.max_order_bdf, added
+#: after bac9771; docs/anode.md "Numerics", "The mass-action form").
+BDF_ORDER_4 = ("hem_half_cell_p2d", "hem_half_cell_sp")
 
 
 def test_the_shipped_recipes_load_as_before():
     """The Recipe of every shipped recipe is the one loaded at bac9771 (before the schema),
-    except n_p_ratio of a cell without a cathode: None, not the unread 1.1, and the
-    separator grading added since (0 = uniform, as before, but in GRADED)."""
+    except n_p_ratio of a cell without a cathode: None, not the unread 1.1, the
+    separator grading added since (0 = uniform, as before, but in GRADED) and the BDF
+    order cap (BDF_ORDER_4)."""
     before = json.loads((Path(__file__).with_name("shipped_recipes_bac9771.json")).read_text())
     assert sorted(before) == list_recipes()
     for name, old in before.items():
@@ -93,6 +97,8 @@ def test_the_shipped_recipes_load_as_before():
             assert now["n_p_ratio"] is None
             now["n_p_ratio"] = old["n_p_ratio"]
         assert now.pop("separator_grading") == GRADED.get(name, 0.0), name
+        assert now["solver"].pop("max_order_bdf", None) == (4 if name in BDF_ORDER_4
+                                                            else None), name
         assert now == old, name
 
 
