@@ -642,6 +642,13 @@ NON_NEGATIVE_QUANTITIES = ("retention", "coulombic_efficiency", "capacity",
                            "charge_capacity", "discharge_capacity", "z_modulus")
 
 
+def negated_header(col: Column) -> str:
+    """The header that reads ``col`` negated: a minus before its name added, or the one it
+    has removed (``Current (mA)`` ↔ ``-Current (mA)``)."""
+    head = col.header.strip()
+    return head[1:].strip() if head[:1] in ("-", "−") else f"-{head}"
+
+
 def _check_magnitudes(meas: Measurement) -> None:
     """Refuse a value <= 0 of :data:`POSITIVE_QUANTITIES`, < 0 of
     :data:`NON_NEGATIVE_QUANTITIES` (naming file, column and row)."""
@@ -657,8 +664,7 @@ def _check_magnitudes(meas: Measurement) -> None:
         if q == "frequency":  # its unit may be angular (rad/s): shown in Hz
             raise InputError(meas.where(q, k), f"{col.values[k - 1]:g} Hz",
                              "a frequency > 0 (any order)")
-        head = col.header.strip()
-        flipped = head[1:].strip() if head[:1] in ("-", "−") else f"-{head}"
+        flipped = negated_header(col)
         value = col.values[k - 1]
         raise InputError(meas.where(q, k), f"{written_value(col, value):g} {col.unit}",
                          f"{q.replace('_', ' ')} {'> 0' if strict else '>= 0'} in every row "
@@ -874,8 +880,7 @@ def check_sign_by_voltage(meas: Measurement) -> None:
         return
     k, _, begin, end = moves[0]
     col = meas.columns["current"]
-    head = col.header.strip()
-    flipped = head[1:].strip() if head[:1] in ("-", "−") else f"-{head}"
+    flipped = negated_header(col)
     raise InputError(meas.where("current", k + 1),
                      f"{written_value(col, meas['current'][k]):g} {col.unit} while the "
                      f"voltage {'rises' if end > begin else 'falls'} from {begin:g} to "
