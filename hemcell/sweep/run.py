@@ -422,10 +422,15 @@ def _connect_dask(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     """
     from dask.distributed import Client, LocalCluster
 
+    from hemcell.sweep.dask_quiet import QuietClosingHeartbeats, quiet_closing_heartbeats
+
+    quiet_closing_heartbeats()  # workers of an in-process cluster log here
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                dashboard_address=None)
-        return Client(cluster), cluster
+        client = Client(cluster)
+        client.register_plugin(QuietClosingHeartbeats())
+        return client, cluster
     allowed = "the address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786"
     try:
         from distributed.comm import get_address_host_port, parse_address
