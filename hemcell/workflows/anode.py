@@ -442,6 +442,19 @@ DEPLETION_MESH_NOTE = (
     "open points')")
 
 
+def depletion_mesh_note(recipe_name: str) -> str:
+    """The note added to a step ended by the electrolyte running out, for ``recipe_name``.
+
+    The measured mesh errors of :data:`DEPLETION_MESH_NOTE` are hem_half_cell_p2d's; any
+    other recipe gets the same advice without numbers that were not measured for it.
+    """
+    if recipe_name == "hem_half_cell_p2d":
+        return DEPLETION_MESH_NOTE
+    return ("; the electrolyte ran out (Sand's time), a moment the mesh moves: check the "
+            f"capacity with a copy of the recipe {recipe_name} at finer x_p (pores) or x_s "
+            "(metal surface) (docs/anode.md, 'Limits and open points')")
+
+
 class ExperimentCallback(pybamm.callbacks.LoggingCallback):
     """The PyBaMM callback of every hemcell experiment solve (``sim.solve(callbacks=
     [ExperimentCallback(...)])``; cell run, cathode half cells, cell cv).
@@ -461,6 +474,9 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
         Called with each progress line; ``None`` writes none.
     clock
         Wall clock in seconds (a fake one in tests).
+    recipe_name
+        The run's recipe: names the mesh to refine when the electrolyte runs out
+        (:func:`depletion_mesh_note`).
 
     Attributes
     ----------
@@ -469,11 +485,13 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
     """
 
     def __init__(self, progress: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter,
+                 recipe_name: str = "hem_half_cell_p2d") -> None:
         from hemcell.progress import LineInterval
 
         super().__init__()
         self.error: BaseException | None = None
+        self.depletion_note = depletion_mesh_note(recipe_name)
         self.progress = progress
         self.interval = LineInterval(clock)
 
@@ -508,7 +526,7 @@ class ExperimentCallback(pybamm.callbacks.LoggingCallback):
                          f"cycle {logs['cycle number'][0]} "
                          f"('{logs['step operating conditions']}') before its own cut-off "
                          "or duration: the experiment stops there"
-                         + (DEPLETION_MESH_NOTE if depleted else "")])
+                         + (self.depletion_note if depleted else "")])
 
     def on_experiment_infeasible_time(self, logs: dict) -> None:
         """PyBaMM calls this when a step reached its default duration before its cut-off;
@@ -586,7 +604,7 @@ def solve_cell(
     from hemcell.cell.protocols import solver_failure_hint, split_steps
 
     first = split_steps(setup.protocol)[0]
-    errors = ExperimentCallback(progress)
+    errors = ExperimentCallback(progress, recipe_name=setup.recipe.name)
     t0 = time.perf_counter()
     try:
         sol = _solve_keeping_partial(sim, dict(inputs or {}), errors)

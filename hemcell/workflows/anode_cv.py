@@ -522,7 +522,7 @@ def run_cv(
         t0 = time.perf_counter()
         err = None
         try:  # the rate's failure is reported by hemcell, not also by PyBaMM's logger
-            sol = sim.solve(callbacks=[ExperimentCallback()])
+            sol = sim.solve(callbacks=[ExperimentCallback(recipe_name=rec.name)])
         except Exception as exc:  # solver failures are reported per rate
             res.curves.append(
                 CVCurve(r, t, V, np.full_like(t, np.nan), {}, seg, 0.0, False, str(exc), v0)

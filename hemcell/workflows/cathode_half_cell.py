@@ -225,7 +225,7 @@ def run_cell(
                             var_pts={**model.default_var_pts, **var_pts})
     from hemcell.workflows.anode import ExperimentCallback, check_completion
 
-    errors = ExperimentCallback(progress)
+    errors = ExperimentCallback(progress, recipe_name=rec.name)
     first = protocol.split(";")[0].strip()
     t0 = time.perf_counter()
     try:

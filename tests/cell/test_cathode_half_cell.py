@@ -78,13 +78,14 @@ def test_volume_strain_spans_the_sets_change(pba_run):
     assert 0.9 * dv < strain <= dv * (1 + 1e-9)  # charged to 4.2 V at C/20
 
 
-def test_nvpf_cycles_and_names_the_electrolyte_limit(coarse_recipe):
+def test_nvpf_cycles_and_names_the_electrolyte_limit(coarse_recipe, capsys):
     """NVPF (every site full, reachable end at θ = 1) charges at C/10 and cycles at C/3;
     at 1C the cathode's pores run out of electrolyte: below the conductivity table's
     150 mol m⁻³ the dilute-limit continuation carries the step to depletion, where it
     ends (`Zero electrolyte concentration cut-off`) and the protocol stops with that
     reason, not with a solver failure (IDAKLU failed here once the particle surface
-    reached an OCP wall drawn beyond θ = 1)."""
+    reached an OCP wall drawn beyond θ = 1). The warning names this run's recipe as the
+    mesh to refine; the anode recipe's measured mesh errors are not quoted for it."""
     from hemcell.errors import SimulationError
 
     run = run_cell(coarse_recipe, NVPF, "Charge at C/10 until 4.3 V; Discharge at C/3 until "
@@ -98,6 +99,9 @@ def test_nvpf_cycles_and_names_the_electrolyte_limit(coarse_recipe):
         "below the lowest concentration" in w for w in summary["warnings"])
     assert isinstance(run.error, SimulationError)
     assert "Zero electrolyte" in str(run.error) and run.error.step.startswith("Discharge at 1C")
+    err = capsys.readouterr().err
+    assert "a copy of the recipe cathode_half_cell_coarse at finer x_p" in err
+    assert "hem_half_cell_p2d" not in err
     from hemcell.cell.cathodes import cathode_mass_g, initial_stoichiometry, nominal_capacity_Ah
 
     ch, dis = summary["charge_capacity_by_step_mAh_per_g"], \
