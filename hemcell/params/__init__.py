@@ -1,6 +1,6 @@
 """Parameter sets with units and sources (see ``docs/parameters.md``).
 
-Public API: :func:`load_parameter_set`, :func:`list_parameter_sets`,
+Public API: :func:`load_parameter_set`, :func:`ambient_temperature_K`, :func:`list_parameter_sets`,
 :class:`ParameterSet`, :class:`Parameter`, :func:`registry`, and
 :class:`ParameterUse` (how a submodel declares the names it reads,
 :mod:`hemcell.params.uses`).
@@ -9,6 +9,7 @@ Public API: :func:`load_parameter_set`, :func:`list_parameter_sets`,
 from hemcell.params.parameter_set import (
     Parameter,
     ParameterSet,
+    ambient_temperature_K,
     list_parameter_sets,
     load_parameter_set,
     parse_parameter_set,
@@ -21,6 +22,7 @@ __all__ = [
     "ParameterSet",
     "ParameterSpec",
     "ParameterUse",
+    "ambient_temperature_K",
     "list_parameter_sets",
     "load_parameter_set",
     "parse_parameter_set",

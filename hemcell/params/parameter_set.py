@@ -638,6 +638,28 @@ def load_parameter_set(name_or_path: str | Path) -> ParameterSet:
     return _load(resolve_parameter_path(name_or_path), ())
 
 
+def ambient_temperature_K(name_or_path: str | Path,
+                          overrides: Iterable[str] | Mapping[str, str] = ()) -> float:
+    """The ``ambient_temperature`` [K] of a parameter set with ``--set`` ``overrides``:
+    the temperature an (isothermal) model of the set runs at when no other is given.
+
+    The one reading of it for the commands that take a temperature besides the set's
+    (``hemcell fit``'s data sets and ``model.temperature``; ``hemcell eis --temperatures``,
+    whose ``--soc``/``--protocol`` state is set at this one).
+
+    Raises
+    ------
+    InputError
+        Unknown set, or a bad override.
+    KeyError
+        The set has no ``ambient_temperature``.
+    """
+    pset = load_parameter_set(name_or_path)
+    if overrides:
+        pset = pset.with_overrides(overrides)
+    return float(pset.si["ambient_temperature"])
+
+
 def _load(path: Path, chain: tuple[Path, ...]) -> ParameterSet:
     """Load ``path``, first loading the set it ``extends`` (looked up next to it, then among
     the shipped sets); ``chain`` detects cycles."""

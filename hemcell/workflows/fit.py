@@ -867,12 +867,9 @@ class _Problem:
         ``temperature``, else the base set's ``ambient_temperature`` with ``model.set``."""
         if d.temperature_K is not None:
             return d.temperature_K
-        from hemcell.params import load_parameter_set
+        from hemcell.params import ambient_temperature_K
 
-        pset = load_parameter_set(self.base_set_name)
-        if self.spec.model["set"]:
-            pset = pset.with_overrides(list(self.spec.model["set"]))
-        return float(pset.si["ambient_temperature"])
+        return ambient_temperature_K(self.base_set_name, list(self.spec.model["set"]))
 
     def overrides(self, x: np.ndarray) -> list[str]:
         """``--set`` overrides: the spec's fixed values and the fitted ones at ``x``."""
@@ -2281,19 +2278,19 @@ class ImpedanceProblem(_Problem):
         """The label ``hemcell eis`` gives the model's spectrum (``bare``, ``coated``, the
         anode's parameter set) and its temperature [K] (``model.temperature``, else the
         set's ``ambient_temperature`` with ``model.set``)."""
+        from hemcell.params import ambient_temperature_K, load_parameter_set
+
         m = self.spec.model
         if self.recipe_cell:
-            from hemcell.params import load_parameter_set
-
             pset = load_parameter_set(str(m["params"]))
-            case, pset = pset.name, pset.with_overrides(m["set"])
+            case, name = pset.name, str(m["params"])
             self.case_kind = str(getattr(pset, "kind", "anode"))
         else:
-            from hemcell.limetal.parameters import load_anode_set
+            from hemcell.params.li_sets import li_anode_set_name
 
-            case, pset = self.anode, load_anode_set(self.anode, m["set"])
+            case, name = self.anode, li_anode_set_name(self.anode)
         kelvin = self.temperature_K
-        return case, float(pset.si["ambient_temperature"]) if kelvin is None else kelvin
+        return case, ambient_temperature_K(name, m["set"]) if kelvin is None else kelvin
 
     def spectrum(self, x: np.ndarray) -> np.ndarray:
         """Model impedance [ohm] at :attr:`frequencies_Hz` at ``x``."""
