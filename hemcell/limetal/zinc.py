@@ -54,6 +54,13 @@ plating current, :math:`\tau_S = \pi D (z c_0 F)^2/(4(i(1-t_+))^2)`, and the foc
 factor :math:`(\tau_S/t_h)^{1/2}` a tip needs to be depleted within a half-cycle (the Zn
 sets carry no separator or focusing factor).
 
+**Temperature.** Both exchange currents follow Arrhenius from ``reference_temperature``
+(:func:`zinc_cell_parameters`). At a fixed electrode potential E the HER current's
+apparent activation energy is :math:`E_{a,H} + \alpha_H F E` (the pH term of
+:math:`E_{HER}` is temperature-free in the Tafel exponent): with the sets' assumed
+25 kJ/mol it is −11.8 kJ/mol at the Zn potential, so HER there falls as T rises and the
+CE rises; above 38.4 kJ/mol it would fall (``docs/zinc.md``, Temperature).
+
 **Coated Zn.** The coating adds its film drop :math:`i h/\kappa_c` to the cell voltage,
 changes the Zn exchange current by the coated-interface rule
 (:func:`hemcell.laws.coated_exchange_current`) and carries its own HER exchange current
