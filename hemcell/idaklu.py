@@ -45,6 +45,33 @@ IDAKLU's options ``num_steps_no_progress`` = :data:`STALL_STEPS` and ``t_no_prog
 :data:`STALL_TIME_S` (:func:`with_stall_guard`): a solve whose time steps collapse fails
 with its step and time instead of running without end.
 
+Crawl guard
+-----------
+A solve can also crawl: steps that do not collapse but stay far too short for the time
+left. ``mep_ingesip3`` at 0.05 A/g, rtol 10⁻⁴ (with the sinh form of the intercalation
+current, before its mass-action form) took 500 steps for the discharge's first 139 000 s,
+then steps alternating between 8.7 and 17.4 ms at 0.073 V (the intercalation particles
+full, θ = 0.99994; the electrolyte concentration and the solid potential held the steps):
+no stall for the guard above (1 000 such steps advance 13 s), and after 8 minutes and
+4 GB no end. IDAKLU has one no-progress window and takes one step per ``IDASolve`` call
+(``max_num_steps`` never counts), so :class:`StateToleranceSolver` makes that window a
+step budget: at most :data:`CRAWL_STEPS` steps per solve segment (counted from the
+segment's start or its last output time ``t_eval``), where IDAKLU returns its partial
+solution and the solver judges the segment. If the time left to the solve's end exceeds
+:data:`CRAWL_FACTOR` times what the segment advanced (at its pace the rest would take more
+than :data:`CRAWL_FACTOR` more segments), the solve has crawled and fails with its time,
+the segment's span and the steps the rest would take; otherwise it goes on from its last
+state as a restart does (below), at most :data:`CRAWL_FACTOR` segments in all. That crawl
+goes on at 139 282 s (its segment started at 0 s) and the fresh start ends it: the
+discharge reaches its cut-off at 145 671 s in 10 070 steps, the cycle in 23 s of CPU; a
+crawl that outlasts the fresh start is caught one segment later. A stall is a crawl too
+(its segment advances almost nothing): with the budget it ends after :data:`CRAWL_STEPS`
+steps instead of :data:`STALL_STEPS`, and the run's error still says it had stalled. The
+budget counts steps, never wall-clock time. It applies where the no-progress window is
+the default stall guard (:func:`with_stall_guard`) or unset; a solver given other
+``num_steps_no_progress`` / ``t_no_progress`` gets IDAKLU's window as given, and a solve
+with sensitivities or output variables only keeps the stall guard (it is not continued).
+
 Restart after a convergence failure
 -----------------------------------
 IDA accepts a step once its Newton correction passes the convergence test, so an
@@ -82,8 +109,8 @@ from typing import Any
 import numpy as np
 import pybamm
 
-__all__ = ["POTENTIAL_SCALE_V", "RESTARTS", "STALL_STEPS", "STALL_TIME_S",
-           "StateToleranceSolver", "state_atol", "with_stall_guard"]
+__all__ = ["CRAWL_FACTOR", "CRAWL_STEPS", "POTENTIAL_SCALE_V", "RESTARTS", "STALL_STEPS",
+           "STALL_TIME_S", "StateToleranceSolver", "state_atol", "with_stall_guard"]
 
 #: Solver scale of the HEM models' potential unknowns [V] (P2D half cell: electrolyte and
 #: solid potentials; single particle: Δφ; both: the double layer's u; the full cells'
@@ -111,6 +138,21 @@ POTENTIAL_SCALE_V = 100.0
 STALL_STEPS = 1000
 #: Least time [s] :data:`STALL_STEPS` consecutive steps must advance (assumed, see there).
 STALL_TIME_S = 1e-3
+
+#: Steps of one solve segment (module docstring, "Crawl guard") [-]: IDAKLU's no-progress
+#: window with an unbounded time (:data:`_BUDGET_TIME_S`), i.e. a step budget. Assumed:
+#: several times the most steps one protocol step of a shipped recipe took (1 357 for
+#: InGeSiP3's 40 h discharge at 0.05 A/g, rtol 10⁻⁶; see docs/anode.md "Numerics", "Solves
+#: that crawl" for the runs at rtol 10⁻⁷), so that a legitimate solve is not cut.
+CRAWL_STEPS = 10_000
+#: A segment of :data:`CRAWL_STEPS` steps has crawled when the time left to the solve's
+#: end exceeds this many times the time it advanced; at most this many segments per solve
+#: [-]. Assumed: a legitimate segment that long (none measured) still advances a tenth of
+#: what is left; the crawl above advanced 87-130 s of the 166 000 s left (×1 300).
+CRAWL_FACTOR = 10
+#: ``t_no_progress`` of the step budget [s]: finite (IDAKLU disables its window at
+#: infinity) and beyond any solve's span, so that the window counts steps only.
+_BUDGET_TIME_S = 1e300
 
 #: Restarts of one solve that failed part-way with IDA_CONV_FAIL (module docstring,
 #: "Restart after a convergence failure") [-]. Assumed: the benchmark cycle at rtol 10⁻⁴
@@ -162,15 +204,43 @@ def state_atol(model: pybamm.BaseModel, atol: float) -> np.ndarray:
     return out
 
 
+def _budgets_steps(options: Mapping[str, Any]) -> bool:
+    """Whether a solver with these IDAKLU options runs the crawl guard's step budget: its
+    no-progress window is the default stall guard (:func:`with_stall_guard`) or unset."""
+    window = (int(options.get("num_steps_no_progress", 0)),
+              float(options.get("t_no_progress", 0.0)))
+    return window[0] == 0 or window == (STALL_STEPS, STALL_TIME_S)
+
+
+def _crawl(t_start: float, t_fail: float, t_end: float) -> str | None:
+    """The crawl guard's verdict on a segment of :data:`CRAWL_STEPS` steps from
+    ``t_start`` to ``t_fail`` [s] of a solve that ends at ``t_end`` [s]: the failure
+    message if it crawled (module docstring), ``None`` if it may go on."""
+    advanced, left = t_fail - t_start, t_end - t_fail
+    if left <= CRAWL_FACTOR * advanced:
+        return None
+    more = (f"about {left / advanced * CRAWL_STEPS:.3g} more steps" if advanced > 0
+            else "steps without end")
+    return (f"IDA_ERR_FAIL: the solve crawled (hemcell.idaklu crawl guard): "
+            f"{CRAWL_STEPS} time steps advanced it from t = {t_start:.6g} to {t_fail:.6g} s, "
+            f"and at that pace the {left:.6g} s left to t = {t_end:.6g} s would take {more} "
+            f"(the guard allows {CRAWL_FACTOR} x {CRAWL_STEPS})")
+
+
 class StateToleranceSolver(pybamm.IDAKLUSolver):
     """PyBaMM's IDAKLU solver with each state's absolute tolerance by :func:`state_atol`,
-    restarted from its last state after a convergence failure (module docstring).
+    restarted from its last state after a convergence failure, and with the crawl guard's
+    step budget (module docstring).
 
     IDAKLU's set-up takes ``model.atol`` when the model has one: this solver sets it for
     the set-up of every model it solves (an experiment's step models each get their own
     vector) and takes it off again, so that another solver of the same built model keeps
-    its own atol.
+    its own atol. The step budget is set the same way, for the set-up only: ``options``
+    keep the values the solver was given.
     """
+
+    #: Whether the model set up last runs the step budget (:meth:`set_up`).
+    _step_budget = False
 
     def _integrate(self, model: pybamm.BaseModel, t_eval: Any, inputs_list: Any = None,
                    t_interp: Any = None, nproc: Any = None) -> list:
@@ -188,22 +258,9 @@ class StateToleranceSolver(pybamm.IDAKLUSolver):
         try:
             sols, failures = self._integrate_recorded(model, t_eval, inputs_list, t_interp,
                                                       nproc)
-            for i, sol in enumerate(sols):
-                for _ in range(RESTARTS):
-                    if failures[i] is None or not any(
-                            f in failures[i] for f in _RESTARTED_FAILURES):
-                        break
-                    rest, failure = self._restart(model, sol, t_eval, inputs_list[i],
-                                                  t_interp)
-                    if rest is None:
-                        break
-                    then = (f"failed again at t = {rest.t[-1]:.6g} s" if failure
-                            else f"reached t = {rest.t[-1]:.6g} s")
-                    pybamm.logger.warning(
-                        f"{failures[i]} at t = {sol.t[-1]:.6g} s; restarted from the last "
-                        f"state with consistent initial conditions (hemcell.idaklu): {then}")
-                    sols[i] = sol = sol + rest
-                    failures[i] = None if failure is None else f"input set {i}: {failure}"
+            for i in range(len(sols)):
+                sols[i], failures[i] = self._carry_on(model, sols[i], failures[i], i,
+                                                      t_eval, inputs_list[i], t_interp)
         finally:
             self._on_failure = policy
         left = [f for f in failures if f is not None]
@@ -213,6 +270,48 @@ class StateToleranceSolver(pybamm.IDAKLUSolver):
             for failure in left:
                 warnings.warn(failure + _PARTIAL, stacklevel=2)
         return sols
+
+    def _carry_on(self, model: pybamm.BaseModel, sol: pybamm.Solution, failure: str | None,
+                  i: int, t_eval: Any, inputs: dict, t_interp: Any
+                  ) -> tuple[pybamm.Solution, str | None]:
+        """One input set's solve carried past its stops: restarted after one of
+        :data:`_RESTARTED_FAILURES` (at most :data:`RESTARTS` times), continued after a
+        segment that used up the step budget unless it crawled (at most
+        :data:`CRAWL_FACTOR` segments); the joined solution and the failure left over."""
+        t_all = np.asarray(t_eval, dtype=float)
+        restarts, segments, segment = 0, 1, sol
+        t_start = float(sol.t[0])
+        while failure is not None:
+            t_fail = float(sol.t[-1])
+            if any(f in failure for f in _RESTARTED_FAILURES) and restarts < RESTARTS:
+                restarts += 1
+                why = failure
+            elif self._step_budget and "IDA_ERR_FAIL" in failure and (
+                    segment.solver_statistics.number_of_steps >= CRAWL_STEPS):
+                # the segment's steps count from its last output time (IDAKLU re-initialises
+                # IDA there), as the budget does
+                t_from = max(t_start, float(t_all[t_all <= t_fail].max(initial=t_start)))
+                crawled = _crawl(t_from, t_fail, float(t_all[-1]))
+                if crawled is not None or segments >= CRAWL_FACTOR:
+                    failure = f"input set {i}: " + (crawled or (
+                        f"IDA_ERR_FAIL: the solve took {segments} x {CRAWL_STEPS} time steps "
+                        f"up to t = {t_fail:.6g} s (hemcell.idaklu crawl guard)"))
+                    break
+                segments += 1
+                why = f"input set {i}: {CRAWL_STEPS} time steps (hemcell.idaklu step budget)"
+            else:
+                break
+            rest, again = self._restart(model, sol, t_eval, inputs, t_interp)
+            if rest is None:
+                break
+            then = (f"failed again at t = {rest.t[-1]:.6g} s" if again
+                    else f"reached t = {rest.t[-1]:.6g} s")
+            pybamm.logger.warning(
+                f"{why} at t = {t_fail:.6g} s; restarted from the last state with "
+                f"consistent initial conditions (hemcell.idaklu): {then}")
+            sol, segment, t_start = sol + rest, rest, t_fail
+            failure = None if again is None else f"input set {i}: {again}"
+        return sol, failure
 
     def _integrate_recorded(self, model: pybamm.BaseModel, t_eval: Any, inputs_list: list,
                             t_interp: Any, nproc: Any = None) -> tuple[list, list]:
@@ -270,13 +369,22 @@ class StateToleranceSolver(pybamm.IDAKLUSolver):
 
     def set_up(self, model: pybamm.BaseModel, inputs: Any = None, t_eval: Any = None,
                ics_only: bool = False) -> Any:
-        """IDAKLU's set-up with ``model.atol`` = :func:`state_atol` while it runs."""
+        """IDAKLU's set-up with ``model.atol`` = :func:`state_atol` and, where the crawl
+        guard applies (module docstring), the step budget as IDAKLU's no-progress window
+        while it runs."""
         missing = object()
         before = model.__dict__.get("atol", missing)
         model.atol = state_atol(model, float(np.max(self.atol)))
+        window = {k: self._options[k] for k in ("num_steps_no_progress", "t_no_progress")}
+        self._step_budget = (_budgets_steps(window) and not self.output_variables
+                             and not getattr(model, "calculate_sensitivities", None))
+        if self._step_budget:
+            self._options.update(num_steps_no_progress=CRAWL_STEPS,
+                                 t_no_progress=_BUDGET_TIME_S)
         try:
             return super().set_up(model, inputs=inputs, t_eval=t_eval, ics_only=ics_only)
         finally:
+            self._options.update(window)
             if before is missing:
                 del model.atol
             else:
