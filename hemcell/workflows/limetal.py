@@ -541,6 +541,31 @@ def symmetric(anodes: Sequence[str], current_density_A_per_m2: float,
     return summary
 
 
+#: Relative distance from the calibration current below which a run is at that current.
+CALIBRATION_CURRENT_RTOL = 1e-6
+
+
+def nucleation_calibration_warnings(anode: str, current_density_A_per_m2: float,
+                                    calibration_A_per_m2: float) -> list[str]:
+    """A warning when the first plating runs at a current other than the one its
+    ``nucleation_shape_factor`` was calibrated at (``li_cu_nucleation_current_density``,
+    seed 004 L76).
+
+    The calibrated overpotential is tip minus plateau; the tip follows the nucleation
+    barrier and the plateau the growth kinetics, and no source splits the seed's
+    interphase resistance between them, so the overpotential's change with current is
+    not a prediction (docs/limetal.md, "nucleation overpotential and current").
+    """
+    if abs(current_density_A_per_m2 / calibration_A_per_m2 - 1) <= CALIBRATION_CURRENT_RTOL:
+        return []
+    return [f"{anode}: the nucleation overpotential is calibrated at "
+            f"{calibration_A_per_m2 / 10:g} mA/cm2 (nucleation_shape_factor, seed 004 L76); "
+            f"at {current_density_A_per_m2 / 10:g} mA/cm2 it is not a prediction of the "
+            "measured one (how it changes with current depends on how the seed's interphase "
+            "resistance splits between nucleation and growth, which no source gives; "
+            "docs/limetal.md); the plateau and nuclei density follow the model"]
+
+
 def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
                areal_capacity_C_per_m2: float | None, out_dir: Path,
                overrides: Sequence[str] = (), kinetics: str = "rct",
@@ -548,7 +573,7 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
     """``hemcell limetal nucleation``: first Li plating on Cu."""
     from hemcell.limetal.licu import first_plating
     from hemcell.limetal.plots import plot_nucleation
-    from hemcell.runinfo import write_run_record, write_summary
+    from hemcell.runinfo import report_warnings, write_run_record, write_summary
 
     given = areal_capacity_C_per_m2 is not None
     check_overrides("nucleation", anodes, overrides, kinetics, areal_capacity_given=given)
@@ -560,6 +585,9 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
                                  areal_capacity_given=given, warnings=warns)
         q = (float(pset.si["li_cu_nucleation_areal_capacity"]) if areal_capacity_C_per_m2
              is None else areal_capacity_C_per_m2)
+        report_warnings(nucleation_calibration_warnings(
+            anode, current_density_A_per_m2, float(pset.si["li_cu_nucleation_current_density"])),
+            warns)
         r, s = first_plating(p, current_density_A_per_m2, q)
         res[anode], series[anode], psets[anode], params[anode] = r, s, pset, p
         import numpy as np
