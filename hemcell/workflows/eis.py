@@ -565,11 +565,7 @@ def anode_cell_simulation(recipe: str, params: str, temperature_K: float | None,
 
     check_anode_recipe(recipe)
     ev = eis_values(extra)
-    tau_dl = ev["anode_double_layer_relaxation_time"]
-    sets = [*overrides, f"anode_double_layer_relaxation_time={tau_dl} s"]
-    if temperature_K is not None:
-        refuse_ambient_with_temperature(overrides)
-        sets.append(f"ambient_temperature={temperature_K} K")
+    sets = _recipe_overrides(overrides, ev, temperature_K)
     steps = protocol
     if soc is not None:
         if protocol:
@@ -597,6 +593,19 @@ def anode_cell_simulation(recipe: str, params: str, temperature_K: float | None,
     inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS, **values}
     sim.build(inputs=inputs)
     return sim, inputs, setup, pv, steps, warnings
+
+
+def _recipe_overrides(overrides: Sequence[str], ev: Mapping[str, float],
+                      temperature_K: float | None) -> list[str]:
+    """The ``--set`` entries an anode half cell or a full cell is prepared with: the
+    user's, the EIS double-layer relaxation time (``ev``) and, at ``temperature_K``, the
+    ambient temperature (``None``: the set's own)."""
+    sets = [*overrides,
+            f"anode_double_layer_relaxation_time={ev['anode_double_layer_relaxation_time']} s"]
+    if temperature_K is not None:
+        refuse_ambient_with_temperature(overrides)
+        sets.append(f"ambient_temperature={temperature_K} K")
+    return sets
 
 
 def _cell_values(setup: Any, si: Mapping[str, Any]) -> Any:
@@ -676,6 +685,15 @@ def _check_charge_passed(solution: Any, charge_Ah: float, soc: float) -> None:
                          hint="a smaller --soc")
 
 
+#: The step that takes a state set at the state-of-charge temperature (the set's
+#: ``ambient_temperature``, where ``--soc``/``--protocol`` run) to a spectrum's other
+#: ``--temperatures``: a rest of 1 ms on the model at the new temperature, which makes the
+#: potentials consistent with it (PyBaMM's consistent initialisation) and lets the
+#: double layers' 1 ns relaxation settle, while the composition stays the state's
+#: (assumed: 1e6 times the double layers' series RC time; the stored charges move by
+#: <= 8e-8 in it, measured: docs/eis.md *Temperature of the state*).
+SETTLE_STEP = "Rest for 0.001 seconds"
+
 #: Frequencies [Hz] at which the charge-transfer resistance of an intercalation electrode
 #: or a metal at rest is read (:func:`kinetic_resistance_ohm`). At rest (η = 0) the
 #: linearised Butler–Volmer current is ĵ = j₀ nF/(RT) η̂ at every frequency (the term in
@@ -718,12 +736,44 @@ def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float 
     """
     import pybamm
 
+    from hemcell.workflows import eis_models as em
+    from hemcell.workflows.cathode_half_cell import electrode_mesh
+
+    pv, values, rec, carrier, warnings = cathode_half_cell_values(
+        recipe, params, temperature_K, overrides, extra, ion, input_names)
+    model = em.cathode_half_cell_model(rec.geometry)
+    var_pts = {**model.default_var_pts, **electrode_mesh(model, rec, pv)}  # as cell run
+    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS, **values}
+    sim = pybamm.Simulation(model, parameter_values=pv, var_pts=var_pts)
+    sim.build(inputs=inputs)
+    return sim, inputs, rec, carrier, warnings
+
+
+def cathode_half_cell_values(recipe: str, params: str, temperature_K: float | None,
+                             overrides: Sequence[str] = (),
+                             extra: Mapping[str, float] | None = None,
+                             ion: str | None = None, input_names: Sequence[str] = ()
+                             ) -> tuple[Any, dict[str, float], Any, str, list[str]]:
+    """The PyBaMM values of :func:`cathode_half_cell_simulation` at ``temperature_K``
+    (``None``: the set's ambient temperature), with the EIS double layers and the applied
+    current an input.
+
+    Returns
+    -------
+    tuple
+        ``(parameter_values, input_values, recipe, carrier, warnings)``.
+
+    Raises
+    ------
+    InputError
+        As :func:`cathode_half_cell_simulation`.
+    """
     from hemcell.cell.cathodes import cathode_carrier, check_cathode_cell, half_cell_values
     from hemcell.cell.electrolytes import half_cell_temperature_warnings
     from hemcell.cell.recipes import load_recipe
     from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
     from hemcell.workflows import eis_models as em
-    from hemcell.workflows.cathode_half_cell import cathode_values, electrode_mesh
+    from hemcell.workflows.cathode_half_cell import cathode_values
 
     check_recipe("cathode", recipe)
     rec = load_recipe(recipe)
@@ -744,12 +794,7 @@ def cathode_half_cell_simulation(recipe: str, params: str, temperature_K: float 
                "Negative electrode double-layer capacity [F.m-2]":
                ev_in["counter_electrode_double_layer_capacity"],
                "Current function [A]": em.applied_current}, check_already_exists=False)
-    model = em.cathode_half_cell_model(rec.geometry)
-    var_pts = {**model.default_var_pts, **electrode_mesh(model, rec, pv)}  # as cell run
-    inputs = {em.IN_CURRENT: 0.0, **em.SINE_INPUTS, **values}
-    sim = pybamm.Simulation(model, parameter_values=pv, var_pts=var_pts)
-    sim.build(inputs=inputs)
-    return sim, inputs, rec, carrier, warnings
+    return pv, values, rec, carrier, warnings
 
 
 def _input_parameters(names: Sequence[str], si: Mapping[str, Any], ev: Mapping[str, float]
@@ -862,27 +907,54 @@ class CellSpectrumModel:
         self._charge_Ah = 0.0
         self.setup: Any = None
         self._u_slice: slice | None = None
+        #: the temperature the ``soc``/``protocol`` state is set at (None: no such state)
+        self.state_temperature_K: float | None = None
+        self._settle: Any = None
+        if soc is not None or protocol:
+            from hemcell.params import ambient_temperature_K
+
+            self.state_temperature_K = ambient_temperature_K(params, list(overrides))
+        other_T = temperature_K is not None and temperature_K != self.state_temperature_K
         if cell == "anode":
             sim, inputs, self.setup, pv, self.protocol, self.warnings = \
                 anode_cell_simulation(recipe, params, temperature_K, soc, protocol,
                                       overrides, extra, ion, input_names)
             self.recipe = self.setup.recipe.name
             self.carrier = self.setup.si.get("_carrier_ion", "Li")
+            self._charge_setup, charge_pv = self.setup, pv
+            if self.protocol and other_T:
+                self._charge_setup = self._prepare(params, self.protocol, overrides, None, ion)
+                charge_pv = self._values(self._charge_setup)
+                self._settle = _protocol_simulation(
+                    self._prepare(params, SETTLE_STEP, overrides, temperature_K, ion),
+                    em.HALF_CELL_SUBMESHES, pv)
             if self.protocol:
-                self._charge = _protocol_simulation(self.setup, em.HALF_CELL_SUBMESHES, pv)
+                self._charge = _protocol_simulation(self._charge_setup, em.HALF_CELL_SUBMESHES,
+                                                    charge_pv)
         elif cell == "cathode":
             sim, inputs, rec, carrier, warnings = cathode_half_cell_simulation(
                 recipe, params, temperature_K, overrides, extra, ion, input_names)
             self.recipe, self.carrier, self.warnings = rec.name, carrier, warnings
             if soc is not None:
-                self.protocol, self._charge_Ah = soc_protocol(sim.parameter_values, soc)
+                charge_pv = sim.parameter_values
+                if other_T:
+                    charge_pv = cathode_half_cell_values(recipe, params, None, overrides, extra,
+                                                         ion, input_names)[0]
+                    self._settle = pybamm.Simulation(
+                        em.cathode_half_cell_model(rec.geometry),
+                        parameter_values=sim.parameter_values, var_pts=sim.var_pts,
+                        experiment=pybamm.Experiment([SETTLE_STEP]),
+                        solver=recipe_solver(rec.solver))
+                self.protocol, self._charge_Ah = soc_protocol(charge_pv, soc)
                 self._charge = pybamm.Simulation(
                     em.cathode_half_cell_model(rec.geometry),
-                    parameter_values=sim.parameter_values, var_pts=sim.var_pts,
+                    parameter_values=charge_pv, var_pts=sim.var_pts,
                     experiment=pybamm.Experiment([x.strip()
                                                   for x in self.protocol.split(";")]),
                     solver=recipe_solver(rec.solver))
         else:
+            from hemcell.workflows.anode import cathode_carrier_ion
+
             sim, inputs, self.setup, pv = full_cell_simulation(
                 recipe, params, temperature_K, soc, overrides, extra, ion, input_names)
             self.recipe = self.setup.recipe.name
@@ -891,14 +963,62 @@ class CellSpectrumModel:
             u = next(v for v in model.y_slices if v.name == em.CATHODE_DOUBLE_LAYER_POTENTIAL)
             self._u_slice = model.y_slices[u][0]
             if soc is not None:
-                self.protocol, self._charge_Ah = soc_protocol(pv, soc)
-                self._charge = _protocol_simulation(self.setup, em.FULL_CELL_SUBMESHES, pv)
+                self._charge_setup, charge_pv = self.setup, pv
+                if other_T:
+                    ion = ion or cathode_carrier_ion(recipe)
+                    charge_pv = self._values(self._prepare(params, "Rest for 1 minute",
+                                                           overrides, None, ion))
+                    self._settle = _protocol_simulation(
+                        self._prepare(params, SETTLE_STEP, overrides, temperature_K, ion),
+                        em.FULL_CELL_SUBMESHES, pv)
+                self.protocol, self._charge_Ah = soc_protocol(charge_pv, soc)
+                if other_T:
+                    self._charge_setup = self._prepare(params, self.protocol, overrides, None,
+                                                       ion)
+                    charge_pv = self._values(self._charge_setup)
+                self._charge = _protocol_simulation(self._charge_setup, em.FULL_CELL_SUBMESHES,
+                                                    charge_pv)
         self.simulation, self.inputs = sim, inputs
         self._lineariser: Any = None
         built = {p.name for p in sim.built_model.input_parameters}
         absent = [n for n in self.input_names if n not in built]
         if absent:  # its value would not move the spectrum of this model
             raise ValueError(f"{', '.join(absent)} is not an input of the built model")
+
+    def _prepare(self, params: str, steps: str, overrides: Sequence[str],
+                 temperature_K: float | None, ion: str | None) -> Any:
+        """:func:`hemcell.workflows.anode.prepare_cell` of this anode half cell or full
+        cell for ``steps`` at ``temperature_K`` (``None``: the set's own)."""
+        from hemcell.workflows.anode import prepare_cell
+
+        return prepare_cell(self.recipe, params, steps, ion=ion,
+                            overrides=_recipe_overrides(overrides, self.eis_values,
+                                                        temperature_K))
+
+    def _values(self, setup: Any) -> Any:
+        """The PyBaMM values of ``setup`` with :attr:`input_names` as input parameters."""
+        if not self.input_names:
+            return setup.parameter_values
+        return _cell_values(setup, _input_parameters(self.input_names, setup.si,
+                                                     self.eis_values)[1])
+
+    def _settled(self, solution: Any, inputs: Mapping[str, Any], size: int) -> np.ndarray:
+        """The state at the end of ``solution`` (set at :attr:`state_temperature_K`) after
+        :data:`SETTLE_STEP` at rest at the spectrum's temperature."""
+        import pybamm
+
+        T = self.value("Ambient temperature [K]", self.inputs)
+        try:
+            sol = self._settle.solve(starting_solution=solution, inputs=dict(inputs))
+        except pybamm.SolverError as exc:
+            raise SimulationError(f"the state set at {self.state_temperature_K:.2f} K could "
+                                  f"not be taken to {T:.2f} K: {exc}", step=SETTLE_STEP
+                                  ) from None
+        y = np.asarray(sol.last_state.y).reshape(-1)
+        if y.size != size:
+            raise SimulationError(f"settled state has {y.size} unknowns, the impedance model "
+                                  f"{size}", step=SETTLE_STEP)
+        return y
 
     def _inputs(self, values: Mapping[str, float] | None) -> dict[str, Any]:
         unknown = set(values or {}) - set(self.inputs)
@@ -923,11 +1043,14 @@ class CellSpectrumModel:
         inputs = self._inputs(values)
         model = self.simulation.built_model
         y0 = model.concatenated_initial_conditions.evaluate(0, inputs=inputs).reshape(-1)
+        named = {k: inputs[k] for k in self.input_names}
         if self.protocol and self.cell == "anode":
-            y0, run = _state_after(self.setup, self.protocol, y0.size, sim=self._charge,
-                                   inputs={k: inputs[k] for k in self.input_names})
+            y0, run = _state_after(self._charge_setup, self.protocol, y0.size,
+                                   sim=self._charge, inputs=named)
             if self.soc is not None:
                 _check_soc_reached(run, self.soc, self.setup.theoretical_capacity_mAh_per_g)
+            if self._settle is not None:
+                y0 = self._settled(run.solution, named, y0.size)
         elif self.protocol is not None and self.cell == "cathode":
             try:
                 sol = self._charge.solve(inputs=inputs)
@@ -935,14 +1058,16 @@ class CellSpectrumModel:
                 raise SimulationError(f"the charge to --soc {self.soc:g} failed: {exc}",
                                       step=self.protocol) from None
             _check_charge_passed(sol.cycles[0].steps[0], self._charge_Ah, self.soc)
-            y0 = np.asarray(sol.last_state.y).reshape(-1)
+            y0 = (np.asarray(sol.last_state.y).reshape(-1) if self._settle is None
+                  else self._settled(sol, inputs, y0.size))
         elif self.protocol is not None:
             u_slice = self._u_slice
-            y_run, run = _state_after(self.setup, self.protocol,
+            y_run, run = _state_after(self._charge_setup, self.protocol,
                                       y0.size - (u_slice.stop - u_slice.start),
-                                      sim=self._charge,
-                                      inputs={k: inputs[k] for k in self.input_names})
+                                      sim=self._charge, inputs=named)
             _check_charge_passed(run.solution.cycles[0].steps[0], self._charge_Ah, self.soc)
+            if self._settle is not None:
+                y_run = self._settled(run.solution, named, y_run.size)
             y0 = np.concatenate([y_run[:u_slice.start], y0[u_slice], y_run[u_slice.start:]])
             y0[u_slice] = (model.get_processed_variable("Cathode solid potential [V]").evaluate(
                 0.0, y0, inputs=inputs) - model.get_processed_variable(
@@ -976,8 +1101,10 @@ class CellSpectrumModel:
               **{k: v for k, v in op.inputs.items() if k in EIS_PARAMETERS}}
         f = np.asarray(frequencies_Hz)
         spectrum = {"anode": self._anode_spectrum, "cathode": self._cathode_spectrum,
-                    "full": self._full_spectrum}[self.cell]
-        return spectrum(op, f, ev)
+                    "full": self._full_spectrum}[self.cell](op, f, ev)
+        if self.state_temperature_K is not None:
+            spectrum.info["state_temperature_K"] = self.state_temperature_K
+        return spectrum
 
     def _anode_spectrum(self, op: OperatingPoint, f: np.ndarray, ev: Mapping[str, float]
                         ) -> Spectrum:
@@ -1068,6 +1195,7 @@ class CellSpectrumModel:
         cathode_currents = {"cathode charge transfer": em.CATHODE_FARADAIC_CURRENT,
                             "cathode double layer": em.CATHODE_DOUBLE_LAYER_CURRENT}
         outputs = [VOLTAGE, ANODE_DPHI, em.CATHODE_MEAN_OVERPOTENTIAL,
+                   em.CATHODE_MEAN_SURFACE_POTENTIAL,
                    *anode_currents.values(), *cathode_currents.values()]
         lin = self._linearise(op, outputs)
         H = lin.transfer(f)
@@ -1089,6 +1217,15 @@ class CellSpectrumModel:
         eps_p = self.value("Positive electrode active material volume fraction", inputs)
         L_p = self.value("Positive electrode thickness [m]", inputs)
         a_p = 3 * eps_p / self.value("Positive particle radius [m]", inputs)
+        c_dl = {"cathode": ev["cathode_double_layer_capacity"] * a_p * L_p * area,
+                "anode": self.value("Anode double-layer capacity [F.m-2]", inputs) * a_s
+                * self.value("Negative electrode thickness [m]", inputs) * area}
+        faradaic = {"cathode": (em.CATHODE_MEAN_SURFACE_POTENTIAL,
+                                [em.CATHODE_FARADAIC_CURRENT]),
+                    "anode": (ANODE_DPHI, [f"Anode {m.replace('_', '-')} current [A]"
+                                           for m in setup.recipe.mechanisms])}
+        storage = {k: storage_impedance_ratio(lin, r_ct[k], c_dl[k], *faradaic[k])
+                   for k in ("cathode", "anode")}
         return Spectrum(setup.parameter_set.name, self.value("Ambient temperature [K]", inputs),
                         f, -H[VOLTAGE], shares,
                         process_kind="current_fraction", drift=lin.drift,
@@ -1096,14 +1233,11 @@ class CellSpectrumModel:
                               "protocol": op.protocol, "carrier_ion": op.carrier,
                               "electrode_area_m2": area,
                               "electrode_charge_transfer_resistance_ohm": r_ct,
+                              "electrode_storage_impedance_ratio": storage,
                               "mechanism_charge_transfer_resistance_ohm": r_mech,
                               "mechanisms_without_ac_current": silent,
-                              "anode_double_layer_capacitance_F":
-                                  self.value("Anode double-layer capacity [F.m-2]", inputs)
-                                  * a_s * self.value("Negative electrode thickness [m]",
-                                                     inputs) * area,
-                              "cathode_double_layer_capacitance_F":
-                                  ev["cathode_double_layer_capacity"] * a_p * L_p * area,
+                              "anode_double_layer_capacitance_F": c_dl["anode"],
+                              "cathode_double_layer_capacitance_F": c_dl["cathode"],
                               "mass_g": setup.mass_g},
                         warnings=[])
 
@@ -1178,11 +1312,7 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
 
     check_recipe("full", recipe)
     ev = eis_values(extra)
-    sets = [*overrides,
-            f"anode_double_layer_relaxation_time={ev['anode_double_layer_relaxation_time']} s"]
-    if temperature_K is not None:
-        refuse_ambient_with_temperature(overrides)
-        sets.append(f"ambient_temperature={temperature_K} K")
+    sets = _recipe_overrides(overrides, ev, temperature_K)
     ion = ion or cathode_carrier_ion(recipe)
     if soc is not None:
         check_cell_soc(soc)
@@ -1240,6 +1370,40 @@ def full_spectrum(recipe: str, params: str, temperature_K: float | None,
     """
     return CellSpectrumModel("full", recipe, params, temperature_K, soc, overrides, extra,
                              ion).spectrum(frequencies_Hz)
+
+
+#: Storage impedance behind an electrode's charge transfer, at that electrode's own arc
+#: frequency 1/(2π R_ct C_dl) and relative to R_ct, from which on the electrode has no
+#: charge-transfer arc of its own (:func:`storage_impedance_ratio`,
+#: :func:`full_cell_arcs`). Derived for a storage capacitor C_st behind R_ct (Randles):
+#: Z = 1/(iωC_tot) + R_ct (C_st/C_tot)²/(1 + iωR_ct C_s), C_tot = C_st + C_dl,
+#: C_s = C_st C_dl/C_tot, and the ratio is C_dl/C_st. At 1 (C_st = C_dl) the arc's
+#: resistance is R_ct/4 and its −Im Z peak half the storage's there: the arc is no
+#: longer the charge transfer's.
+STORAGE_DOMINANCE_RATIO = 1.0
+
+
+def storage_impedance_ratio(lin: Any, r_ct_ohm: float | None, c_dl_F: float,
+                            potential: str, faradaic_currents: Sequence[str]
+                            ) -> float | None:
+    r"""|Z_F − R_ct|/R_ct of an electrode at its arc frequency ω = 1/(R_ct C_dl): how
+    much the storage behind the charge transfer (solid diffusion, the OCP's capacitance)
+    impedes the faradaic branch where the arc would be, relative to the charge transfer.
+
+    Z_F = Δφ̂/Î_F is the electrode's (x-averaged) interface potential over its faradaic
+    AC current (``faradaic_currents`` summed) of the linearisation ``lin``; its real part
+    tends to R_ct where the storage is a large capacitor. ``None`` without an R_ct.
+    See :data:`STORAGE_DOMINANCE_RATIO`.
+    """
+    if r_ct_ohm is None or not r_ct_ohm > 0:
+        return None
+    h = lin.transfer([1 / (2 * math.pi * r_ct_ohm * c_dl_F)])
+    i_f = sum(h[name][0] for name in faradaic_currents)
+    if i_f == 0:
+        return None
+    z_f = h[potential][0] / i_f
+    z_f = z_f if z_f.real >= 0 else -z_f  # the sign of the electrode's current
+    return float(abs(z_f - r_ct_ohm) / r_ct_ohm)
 
 
 def kinetic_resistance_ohm(potential: np.ndarray, current: np.ndarray) -> float | None:
@@ -1679,6 +1843,21 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
         "time_constants_s": {"model": tau_model}, "separation_factor": factor}
     known = [t for t in tau_model.values() if t is not None]
     model_text = ", ".join(f"{k} {t:.3g} s" for k, t in tau_model.items() if t is not None)
+    ratio = spectrum.info.get("electrode_storage_impedance_ratio", {})
+    swamped = {k: x for k, x in ratio.items()
+               if x is not None and x >= STORAGE_DOMINANCE_RATIO}
+    if swamped:  # that electrode's arc is its storage's, whatever the fit's time constants
+        r_model = spectrum.info["electrode_charge_transfer_resistance_ohm"]
+        text = ", ".join(f"{k}'s {x:.3g}x its R_ct {r_model[k]:.4g} Ohm" for k, x in
+                         swamped.items())
+        return {**out, "charge_transfer": False,
+                "reason": (f"the storage behind the charge transfer impedes it at least as "
+                           f"much as the charge transfer at its own arc frequency "
+                           f"1/(2 pi R_ct C_dl) (model: {text}): that electrode has no "
+                           "charge-transfer arc of its own, the fitted arc is its storage's"),
+                "short_reason": (f"the {' and '.join(swamped)} storage at its arc frequency "
+                                 f"{' and '.join(f'{x:.2g}x' for x in swamped.values())} "
+                                 "its R_ct: no charge-transfer arc")}
 
     def storage(which: str, taus: Sequence[float]) -> dict[str, Any]:
         text = " and ".join(f"{t:.3g} s" for t in taus)
@@ -2067,6 +2246,10 @@ def summarize(result: EISResult) -> dict[str, Any]:
     warnings = list(dict.fromkeys(w for s in result.spectra for w in s.warnings))
     if warnings:
         summary["warnings"] = warnings
+    state_K = [s.info["state_temperature_K"] for s in result.spectra
+               if "state_temperature_K" in s.info]
+    if state_K:  # one value: the set's ambient_temperature (with --set)
+        summary["state_temperature_K"] = state_K[0]
     for label, items in by_label.items():
         s0, fit0 = items[0]
         rct = {f"{s.temperature_K:.2f}": charge_transfer_resistance(fit, req.cell)
@@ -2094,6 +2277,10 @@ def summarize(result: EISResult) -> dict[str, Any]:
             _mechanism_summary(summary, label, [s for s, _ in items])
         if "electrode_charge_transfer_resistance_ohm" in s0.info:
             _electrode_summary(summary, label, [s for s, _ in items])
+        if "electrode_storage_impedance_ratio" in s0.info:
+            summary.setdefault("electrode_storage_impedance_ratio", {})[label] = {
+                f"{s.temperature_K:.2f}": s.info["electrode_storage_impedance_ratio"]
+                for s, _ in items}
         if req.cell == "full":
             arcs = {f"{s.temperature_K:.2f}": fit.get("arcs") for s, fit in items}
             summary.setdefault("circuit_arcs", {})[label] = arcs
@@ -2276,6 +2463,11 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
         elif ea is not None:
             line += f", Ea {ea:.2f} kJ/mol"
         lines.append(line)
+    state_K = summary.get("state_temperature_K")
+    if state_K is not None and any(abs(float(T) - state_K) > 1e-9
+                                   for T in summary.get("temperatures_K", ())):
+        lines.append(f"state (--soc/--protocol) set once at {state_K:.2f} K (the set's "
+                     "ambient_temperature), the same at every temperature")
     return lines
 
 
@@ -2319,7 +2511,8 @@ def write_outputs(result: EISResult, out: str | Path, plots_on: bool = True) -> 
             eis_plots.arrhenius(result, summary, out / "arrhenius.png")
     write_summary(out, summary)
     req = result.request
-    write_run_record(out, {"request": req.__dict__, "eis_parameters": result.eis_parameters},
+    write_run_record(out, {"request": req.__dict__, "eis_parameters": result.eis_parameters,
+                           "state_temperature_K": summary.get("state_temperature_K")},
                      extra={"warnings": summary.get("warnings", [])})
     return summary
 

@@ -395,6 +395,7 @@ CATHODE_FARADAIC_CURRENT = "Cathode faradaic current [A]"
 CATHODE_DOUBLE_LAYER_CURRENT = "Cathode double-layer current [A]"
 CATHODE_DOUBLE_LAYER_POTENTIAL = "Cathode double-layer potential [V]"
 CATHODE_MEAN_OVERPOTENTIAL = "X-averaged cathode reaction overpotential [V]"
+CATHODE_MEAN_SURFACE_POTENTIAL = "X-averaged cathode surface potential difference [V]"
 
 
 def cathode_half_cell_model(geometry: str) -> pybamm.BaseModel:
@@ -428,7 +429,8 @@ def add_cathode_double_layer(model: Any, capacity_F_per_m2: float,
     :math:`\tau \to 0` it is the ideal double layer :math:`a_p C_{dl}\,\partial_t\Delta\phi_p`.
     Adds the outputs :data:`CATHODE_FARADAIC_CURRENT` and
     :data:`CATHODE_DOUBLE_LAYER_CURRENT` (electrode totals [A], positive: cathodic,
-    the sign of a discharge) and :data:`CATHODE_MEAN_OVERPOTENTIAL`.
+    the sign of a discharge), :data:`CATHODE_MEAN_OVERPOTENTIAL` and
+    :data:`CATHODE_MEAN_SURFACE_POTENTIAL` (the x-average of Δφ_p).
     """
     from hemcell.cell.mechanisms.base import param
 
@@ -459,6 +461,7 @@ def add_cathode_double_layer(model: Any, capacity_F_per_m2: float,
     variables[CATHODE_DOUBLE_LAYER_POTENTIAL] = u
     variables[CATHODE_MEAN_OVERPOTENTIAL] = pybamm.x_average(
         variables["Cathode reaction overpotential [V]"])
+    variables[CATHODE_MEAN_SURFACE_POTENTIAL] = pybamm.x_average(dphi)
 
 
 def charged_stoichiometry(pv: Any) -> float:
