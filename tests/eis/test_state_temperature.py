@@ -78,3 +78,25 @@ def test_summary_run_record_and_line_name_the_state_temperature(tmp_path):
         "anode", frequencies_Hz=tuple(np.logspace(-1, 5, 7)), temperatures_K=(308.15,),
         recipe="hem_half_cell_sp")))
     assert "state_temperature_K" not in fresh
+
+
+def test_the_cathode_half_cell_state_is_set_once_and_its_law_is_returned():
+    """SP cathode half cell (K-PBA), --soc 0.5: the cathode's stoichiometry at 15 and
+    35 degC is the 25 degC state's to 1e-9, and its model R_ct over 15/25/35 degC returns
+    the set's cathode_exchange_current_activation_energy to 1e-3."""
+    from hemcell.params import load_parameter_set
+
+    temps, r, theta = (288.15, 298.15, 308.15), [], []
+    for T in temps:
+        model = eis.CellSpectrumModel("cathode", "cathode_half_cell_sp", "cathode_k_pba_femn",
+                                      T, 0.5)
+        s = model.spectrum(np.array([0.1, 1.0, 10.0]))
+        assert s.info["state_temperature_K"] == pytest.approx(298.15)
+        op = model.operating_point()
+        theta.append(_values(op, ["X-averaged positive particle concentration [mol.m-3]"])[0])
+        r.append(s.info["electrode_charge_transfer_resistance_ohm"]["cathode"])
+    assert np.ptp(theta) / theta[1] < 1e-9, theta
+    ea = eis.activation_energy_J_per_mol(temps, r)[0]
+    law = load_parameter_set("cathode_k_pba_femn").si[
+        "cathode_exchange_current_activation_energy"]
+    assert ea == pytest.approx(law, rel=1e-3)
