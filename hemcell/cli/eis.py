@@ -46,7 +46,9 @@ def app(
     ] = "1e-2:1e6:10/decade",
     temperatures: Annotated[str | None, typer.Option(
         "--temperatures", help="e.g. 25,35,45,55degC (>= 3 give the activation energy); "
-                               "default: the set's ambient temperature")] = None,
+                               "default: the set's ambient temperature. A --soc or "
+                               "--protocol state is set once, at the set's "
+                               "ambient_temperature (--set), and measured at each")] = None,
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,

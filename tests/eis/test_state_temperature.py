@@ -100,3 +100,17 @@ def test_the_cathode_half_cell_state_is_set_once_and_its_law_is_returned():
     law = load_parameter_set("cathode_k_pba_femn").si[
         "cathode_exchange_current_activation_energy"]
     assert ea == pytest.approx(law, rel=1e-3)
+
+
+def test_the_temperatures_help_says_where_the_state_is_set():
+    """``eis --help`` (anode, cathode, full) says the --soc/--protocol state is set once, at
+    the set's ambient temperature (what the summary's ``state_temperature_K`` records)."""
+    import importlib
+
+    import typer
+
+    main = importlib.import_module("hemcell.cli.main")
+    main._mount_subapps()
+    eis = typer.main.get_command(main.app).commands["eis"]  # one command for every kind
+    opt = next(p for p in eis.params if p.name == "temperatures")
+    assert "set once, at the set's ambient_temperature" in " ".join(opt.help.split())
