@@ -141,14 +141,15 @@ STALL_TIME_S = 1e-3
 
 #: Steps of one solve segment (module docstring, "Crawl guard") [-]: IDAKLU's no-progress
 #: window with an unbounded time (:data:`_BUDGET_TIME_S`), i.e. a step budget. Assumed:
-#: several times the most steps one protocol step of a shipped recipe took (1 357 for
-#: InGeSiP3's 40 h discharge at 0.05 A/g, rtol 10⁻⁶; see docs/anode.md "Numerics", "Solves
-#: that crawl" for the runs at rtol 10⁻⁷), so that a legitimate solve is not cut.
+#: five times the most steps one protocol step took in the runs of docs/anode.md
+#: "Numerics", "Solves that crawl" (1 962: InGeSiP3's 40 h discharge at 0.05 A/g, rtol
+#: 10⁻⁷), so that a legitimate solve is not cut.
 CRAWL_STEPS = 10_000
 #: A segment of :data:`CRAWL_STEPS` steps has crawled when the time left to the solve's
 #: end exceeds this many times the time it advanced; at most this many segments per solve
 #: [-]. Assumed: a legitimate segment that long (none measured) still advances a tenth of
-#: what is left; the crawl above advanced 87-130 s of the 166 000 s left (×1 300).
+#: what is left; the crawl above, 13 ms per step, advances 130 s per 10 000 steps with
+#: 156 000 s left (×1 200).
 CRAWL_FACTOR = 10
 #: ``t_no_progress`` of the step budget [s]: finite (IDAKLU disables its window at
 #: infinity) and beyond any solve's span, so that the window counts steps only.
