@@ -15,9 +15,11 @@ electrode with PyBaMM's published parameters:
 Equations as in :mod:`hemcell.cell.model` on both electrodes plus the separator, with
 PyBaMM's full-cell conventions: φ_s = 0 at the anode current collector, positive current
 discharges the cell (delithiates the anode, lithiates the cathode). The anode is made
-``n_p_ratio`` times the cathode's capacity (first-lithiation theoretical capacity of
-the active anode mechanisms over the cathode capacity from c_max), starting pristine;
-the cathode starts lithiated (discharged cell), so the first step is a charge.
+``n_p_ratio`` times the cathode's capacity (the first-lithiation capacity the active anode
+mechanisms store at equilibrium above 0 V vs the carrier metal,
+:func:`hemcell.cell.capacity.reachable_capacity`, over the cathode capacity from c_max),
+starting pristine; the cathode starts lithiated (discharged cell), so the first step is a
+charge.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from hemcell.errors import InputError
 from hemcell.idaklu import POTENTIAL_SCALE_V
 from hemcell.laws import FARADAY_C_PER_MOL
 
-__all__ = ["CATHODES", "HEMFullCell", "check_full_cell", "full_cell_values"]
+__all__ = ["CATHODES", "HEMFullCell", "anode_sizing", "check_full_cell", "full_cell_values"]
 
 
 class HEMFullCell(HEMHalfCell):
@@ -395,8 +397,12 @@ def full_cell_values(
 ) -> pybamm.ParameterValues:
     """Parameter values: the cathode's PyBaMM set with the HEM anode as negative electrode.
 
-    The anode thickness is chosen so that its theoretical first-lithiation capacity (of
-    the active mechanisms) is ``n_p_ratio`` times the cathode capacity. The anode's
+    The anode thickness is chosen so that the first-lithiation capacity its active
+    mechanisms store at equilibrium above 0 V vs the carrier metal (:func:`anode_sizing`)
+    is ``n_p_ratio`` times the cathode capacity: a charge that fills the cathode's
+    capacity into the anode leaves it above the metal's plating potential. For Li that
+    is its theoretical capacity; a Na or K anode's conversion branches lie below 0 V
+    vs Na/K and do not count (docs/anode.md, full cells). The anode's
     density and specific heat replace the base set's negative electrode ones when the
     anode set gives them; ``thermal="lumped"`` requires them and the base set's thermal
     values (:func:`hemcell.cell.thermal.require_thermal_values`).
@@ -406,7 +412,6 @@ def full_cell_values(
     InputError
         ``thermal="lumped"`` with a set that misses thermal values (naming all).
     """
-    from hemcell.cell.capacity import theoretical_capacity
     from hemcell.cell.parameters import check_particle_fits, pybamm_values
 
     if is_cathode_set(cathode):
@@ -456,19 +461,22 @@ def full_cell_values(
         * pv["Positive electrode active material volume fraction"]
         * pv["Positive electrode thickness [m]"]
     )  # C/m2
-    by_mechanism = theoretical_capacity(si, inventory, list(mechanisms))  # mAh/g
-    theo = sum(by_mechanism.values()) * 3600  # C/kg
-    if not theo > 0:  # no anode mass holds n_p_ratio x the cathode's capacity
-        held = ", ".join(f"{m} {q:.3g}" for m, q in by_mechanism.items())
+    sizing = anode_sizing(si, inventory, mechanisms, n_p_ratio)
+    sized_on = sizing["sized_on_capacity_total_mAh_per_g"] * 3600  # C/kg
+    if not sized_on > 0:  # no anode mass holds n_p_ratio x the cathode's capacity
+        held = ", ".join(f"{m} {q:.3g}" for m, q in sizing["sized_on_capacity_mAh_per_g"].items())
+        theo = ", ".join(f"{m} {q:.3g}" for m, q in
+                         sizing["theoretical_capacity_mAh_per_g"].items())
         raise InputError(
             "--mechanisms", ",".join(mechanisms),
-            f"mechanisms that store {si.get('_carrier_ion', 'Li')} in this anode: their "
-            f"theoretical capacities are {held} mAh/g, so the anode the N/P ratio "
-            f"{n_p_ratio:g} sizes against the cathode would be infinitely thick",
+            f"mechanisms that store {si.get('_carrier_ion', 'Li')} in this anode above 0 V "
+            f"vs {si.get('_carrier_ion', 'Li')}: they store {held} mAh/g there "
+            f"(theoretical {theo}), so the anode the N/P ratio {n_p_ratio:g} sizes against "
+            "the cathode would be infinitely thick",
             hint="add intercalation or conversion (`hemcell cell run ... --mechanisms "
             "intercalation,conversion`); `summary.json` theoretical_capacity_mAh_per_g of a "
             "half-cell run gives each mechanism's")
-    m_area = n_p_ratio * q_cath / theo  # kg/m2 of anode active material
+    m_area = n_p_ratio * q_cath / sized_on  # kg/m2 of anode active material
     L_n = m_area / (
         si["anode_active_material_density"]
         * pv["Negative electrode active material volume fraction"]
@@ -487,6 +495,37 @@ def full_cell_values(
         check_already_exists=False,
     )
     return pv
+
+
+#: The potential vs the carrier metal [V] above which a full cell's anode is sized: the
+#: metal's plating potential (below it a real cell plates Na/K/Li instead).
+SIZING_POTENTIAL_V = 0.0
+
+
+def anode_sizing(si: Mapping[str, Any], inventory: Inventory, mechanisms: Iterable[str],
+                 n_p_ratio: float) -> dict[str, Any]:
+    """The anode capacities a full cell is sized on, for ``summary.json`` and ``run.json``.
+
+    ``sized_on_capacity_mAh_per_g``: per mechanism, the first-lithiation capacity stored
+    at equilibrium above :data:`SIZING_POTENTIAL_V` vs the carrier metal
+    (:func:`hemcell.cell.capacity.reachable_capacity`); the anode's mass is ``n_p_ratio``
+    times the cathode's capacity over its total. ``theoretical_capacity_mAh_per_g``:
+    :func:`hemcell.cell.capacity.theoretical_capacity`, the same for every mechanism
+    above 0 V (Li), larger where a branch lies below it (Na, K conversion).
+    """
+    from hemcell.cell.capacity import reachable_capacity, theoretical_capacity
+
+    mechanisms = list(mechanisms)
+    theo = theoretical_capacity(si, inventory, mechanisms)
+    held = reachable_capacity(si, inventory, mechanisms, SIZING_POTENTIAL_V)
+    return {
+        "n_p_ratio": n_p_ratio,
+        "sizing_potential_V": SIZING_POTENTIAL_V,
+        "sized_on_capacity_mAh_per_g": held,
+        "sized_on_capacity_total_mAh_per_g": float(sum(held.values())),
+        "theoretical_capacity_mAh_per_g": theo,
+        "theoretical_capacity_total_mAh_per_g": float(sum(theo.values())),
+    }
 
 
 #: The formula unit of each of PyBaMM's cathodes, one Li site each (LFP: Prada2013's

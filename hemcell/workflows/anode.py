@@ -807,6 +807,11 @@ def summarize(run: CellRun, timeseries: bool = True
             else None
         ),
     }
+    if run.recipe.cell == "full":  # the capacities its anode is sized on (theoretical, > 0 V)
+        from hemcell.cell.full_cell import anode_sizing
+
+        summary["anode_sizing"] = anode_sizing(run.si, run.inventory, mechs,
+                                               run.recipe.n_p_ratio)
     if run.error is not None:
         summary["error"] = str(run.error)
     from hemcell.materials.lipf6_electrolyte import valoen_electrolyte_warnings
@@ -885,6 +890,7 @@ def write_outputs(
             "recipe": run.recipe.__dict__,
             "protocol": run.protocol,
             "protocol_steps_A": run.steps_A,
+            "anode_sizing": summary.get("anode_sizing"),
             "warnings": summary.get("warnings", []),
             "inventory": {
                 "conversion": list(run.inventory.conversion),

@@ -269,6 +269,29 @@ def site_shift(spread_V: pybamm.Symbol, remaining: pybamm.Symbol) -> pybamm.Symb
     return s * pybamm.log((y + eps) / (1.0 - y + eps))
 
 
+def lithiated_fraction_at(spread_V: float, branch_V: float, potential_V: float) -> float:
+    """Fraction of a pool of sites (:func:`site_shift`) that a lithiation branch has
+    reacted at equilibrium at the electrode potential ``potential_V`` [V].
+
+    A lithiation branch of potential U runs while Δφ < U + u(remaining), so it stops
+    where u(remaining) = Δφ − U: the inverse of :func:`site_shift`,
+    remaining = ((1 + ε) E − ε)/(1 + E), E = exp((Δφ − U)/s), clipped to [0, 1]
+    (ε = :data:`SPREAD_TRUNCATION`, s = σ√3/π). σ = 0: all of the pool at Δφ ≤ U, none
+    above it (one flat plateau).
+    """
+    x = potential_V - branch_V
+    if spread_V <= 0:
+        return 1.0 if x <= 0 else 0.0
+    s = spread_V * (math.sqrt(3.0) / math.pi)
+    eps = SPREAD_TRUNCATION
+    z = x / s
+    if z > 700:  # E overflows: the remaining fraction is 1 (clipped)
+        return 0.0
+    e = math.exp(z)
+    remaining = ((1 + eps) * e - eps) / (1 + e)
+    return 1.0 - min(max(remaining, 0.0), 1.0)
+
+
 def shell_limited(j_kin: pybamm.Symbol, j_lim: pybamm.Symbol) -> pybamm.Symbol:
     """Reaction current with a product-shell transport limit in series.
 

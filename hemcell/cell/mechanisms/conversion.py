@@ -82,6 +82,7 @@ from hemcell.cell.mechanisms.base import (
     F,
     arrhenius,
     front_factor,
+    lithiated_fraction_at,
     param,
     positive_part_exp,
     shell_limited,
@@ -137,6 +138,23 @@ def first_lithiation_onset_V(values: Mapping[str, Any], elements: Sequence[str]
         except (KeyError, TypeError, ValueError):
             continue
     return out
+
+
+def first_lithiation_extent(si: Mapping[str, Any], element: str, potential_V: float) -> float:
+    """Conversion extent ξ_k of a pristine element at equilibrium at ``potential_V`` [V]
+    on its first lithiation (the set's SI values, registry names).
+
+    The pristine branch U_lith,k − ΔU₁ + u_p runs while Δφ is below it; at equilibrium its
+    sites have converted down to the shift u_p = Δφ − U_lith,k + ΔU₁ of the branch-potential
+    spread σ (:func:`.base.lithiated_fraction_at`; σ absent: 0, one sharp plateau). E.g.
+    Co of the rock-salt set with Na (U_lith −0.061 V, ΔU₁ 0.2 V, σ 0.1 V) at 0 V: 0, its
+    first sites open at −0.007 V; with Li (U_lith 0.900 V): 1.
+    """
+    el = element.lower()
+    branch = si[f"conversion_lithiation_potential_{el}"] \
+        - si["conversion_first_lithiation_overpotential"]
+    spread = si.get("conversion_branch_potential_spread", 0.0)
+    return lithiated_fraction_at(spread, branch, potential_V)
 
 
 def onset_below_cutoff_warnings(values: Mapping[str, Any], elements: Sequence[str]
