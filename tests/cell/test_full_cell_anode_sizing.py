@@ -180,3 +180,16 @@ def test_charged_na_full_cell_anode_stays_above_0V(tmp_path):
     assert sizing["sizing_potential_V"] == 0.0 and sizing["n_p_ratio"] == 1.1
     record = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     assert record["anode_sizing"]["sized_on_capacity_mAh_per_g"]["conversion"] == 0.0
+
+
+def test_na_full_cell_anode_keeps_its_charge_transfer_arc_at_soc():
+    """eis --soc 0.3 of hem_full_cell_na_o3: the anode sized above 0 V vs Na no longer fills
+    its intercalation (sized on the theoretical capacity it did, to 0.9994, and solid
+    diffusion behind its R_ct took its arc: storage ratio 1.80, R_ct 273.4 Ohm,
+    tests/eis/test_storage_arc.py); its storage ratio is below 0.03 as the Li cell's 0.024
+    (measured 0.0172), its R_ct 3.11 Ohm (4.48 times the mass and area)."""
+    from hemcell.workflows import eis
+
+    s = eis.full_spectrum("hem_full_cell_na_o3", ROCK_SALT, None, np.logspace(-2, 6, 41), 0.3)
+    assert s.info["electrode_storage_impedance_ratio"]["anode"] < 0.03
+    assert s.info["electrode_charge_transfer_resistance_ohm"]["anode"] < 10
