@@ -141,8 +141,8 @@ STALL_TIME_S = 1e-3
 
 #: Steps of one solve segment (module docstring, "Crawl guard") [-]: IDAKLU's no-progress
 #: window with an unbounded time (:data:`_BUDGET_TIME_S`), i.e. a step budget. Assumed:
-#: five times the most steps one protocol step took in the runs of docs/anode.md
-#: "Numerics", "Solves that crawl" (1 962: InGeSiP3's 40 h discharge at 0.05 A/g, rtol
+#: about five times the most steps one protocol step took in the runs of docs/anode.md
+#: "Numerics", "Solves that crawl" (2 102: InGeSiP3's 40 h discharge at 0.05 A/g, rtol
 #: 10⁻⁷), so that a legitimate solve is not cut.
 CRAWL_STEPS = 10_000
 #: A segment of :data:`CRAWL_STEPS` steps has crawled when the time left to the solve's
