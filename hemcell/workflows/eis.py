@@ -899,6 +899,7 @@ class CellSpectrumModel:
         if cell not in ("anode", "cathode", "full"):
             raise InputError("CELL", cell, "anode | cathode | full")
         self.cell, self.soc, self.params = cell, soc, params
+        self._recipe_source = recipe  # as given (a path too): _prepare reloads it
         self.input_names = tuple(input_names)
         if soc is not None and cell != "anode":
             check_cell_soc(soc)
@@ -991,7 +992,7 @@ class CellSpectrumModel:
         cell for ``steps`` at ``temperature_K`` (``None``: the set's own)."""
         from hemcell.workflows.anode import prepare_cell
 
-        return prepare_cell(self.recipe, params, steps, ion=ion,
+        return prepare_cell(self._recipe_source, params, steps, ion=ion,
                             overrides=_recipe_overrides(overrides, self.eis_values,
                                                         temperature_K))
 

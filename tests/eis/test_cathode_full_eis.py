@@ -19,6 +19,7 @@ from hemcell.errors import InputError  # noqa: E402
 from hemcell.laws import GAS_CONSTANT_J_PER_MOL_K  # noqa: E402
 from hemcell.workflows import eis  # noqa: E402
 from hemcell.workflows import eis_models as em  # noqa: E402
+from tests.eis.former_anode import former_anode_recipe  # noqa: E402
 
 RECIPE = "cathode_half_cell_p2d"
 PBA = "cathode_k_pba_femn"  # K; as made at theta0 = 0.595, mid-range: a finite R_ct
@@ -316,9 +317,12 @@ def test_a_fit_that_leaves_r_ct_undetermined_reports_none(tmp_path, capsys):
     dominates the spectrum), so no R_ct; the model's resistances are printed either
     way. The reason is now the storage rule's (the anode's storage impedes its faradaic
     current 1.8x as much as R_ct at its arc frequency, tests/eis/test_storage_arc.py),
-    which holds whatever the fit's time constant."""
+    which holds whatever the fit's time constant. On the anode the recipe had then
+    (:mod:`tests.eis.former_anode`; the shipped one, sized above 0 V vs K, has 4.5 Ohm
+    and no storage-dominated arc)."""
     out = tmp_path / "o"
-    code = main(["eis", "full", "--recipe", "hem_full_cell_k_pba", "--soc", "0.3",
+    recipe = former_anode_recipe("hem_full_cell_k_pba", "K", tmp_path)
+    code = main(["eis", "full", "--recipe", recipe, "--soc", "0.3",
                  "--frequencies", "1e-2:1e6:5/decade", "--no-plots", "--out", str(out)])
     line = capsys.readouterr().out
     assert code == 0

@@ -4,7 +4,8 @@ its arc.
 User trial (session 19), on the Na/K full cells as they were sized then (the anode on its
 theoretical capacity; since then on what it stores above 0 V vs Na/K, whose anode at
 ``--soc 0.3`` has a storage ratio of 0.017-0.018 as Li's 0.024: the tests below keep the
-former anode thickness): Na and K full cells after ``--soc`` gave no circuit R_ct, and
+former anode thickness, tests/eis/former_anode.py): Na and K full cells after ``--soc``
+gave no circuit R_ct, and
 ``hem_full_cell_na_o3 --soc 0.3`` passed the "storage check" with 2294 Ohm against the
 model's 334.5 + 273.4 Ohm. Cause: not a Li-only name or a half-cell path. The HEM anode
 of the Na/K full cells stores only its intercalation (38.19 mAh/g) and the first
@@ -27,6 +28,7 @@ import pytest
 pytest.importorskip("pybamm")
 
 from hemcell.workflows import eis
+from tests.eis.former_anode import former_anode_recipe
 
 F = np.logspace(-2, 6, 41)
 
@@ -56,28 +58,6 @@ def test_the_ratio_is_c_dl_over_c_st_for_a_storage_capacitor(c_st):
                                        ["i_f"]) is None
 
 
-def _former_anode(recipe: str, ion: str, tmp_path) -> str:
-    """A copy of ``recipe`` whose anode has the thickness it had when full cells were
-    sized on the anode's theoretical capacity (N/P 1.1 x 187.81/841.66 for Na: the shipped
-    recipes now size it on what it stores above 0 V vs Na/K, docs/anode.md, and its
-    intercalation no longer fills at --soc 0.3: tests/cell/test_full_cell_anode_sizing.py)."""
-    from pathlib import Path
-
-    from hemcell.cell.full_cell import anode_sizing
-    from hemcell.workflows.anode import resolve_model
-
-    rec, si, _, inv = resolve_model(recipe, "heo_rocksalt_mgconicuzn", None, None, ion)
-    z = anode_sizing(si, inv, rec.mechanisms, rec.n_p_ratio)
-    n_p = rec.n_p_ratio * (z["sized_on_capacity_total_mAh_per_g"]
-                           / z["theoretical_capacity_total_mAh_per_g"])
-    models = Path(__file__).resolve().parents[2] / "models"
-    text = (models / f"{recipe}.yaml").read_text(encoding="utf-8")
-    assert "n_p_ratio: 1.1" in text
-    path = tmp_path / f"{recipe}.yaml"
-    path.write_text(text.replace("n_p_ratio: 1.1", f"n_p_ratio: {n_p!r}"), encoding="utf-8")
-    return str(path)
-
-
 @pytest.mark.parametrize("recipe,ion", [("hem_full_cell_na_o3", "Na"),
                                         ("hem_full_cell_na_nvpf", "Na"),
                                         ("hem_full_cell_k_pba", "K")])
@@ -86,8 +66,8 @@ def test_na_and_k_full_cells_after_soc_have_no_charge_transfer_arc(recipe, ion, 
     intercalation filled to 0.9994): the anode's storage impedance at its arc frequency is
     1.8-1.9x its R_ct (the cathode's < 3e-3), so no circuit R_ct, and the reason says it;
     the model's R_ct of each electrode is still given. ``na_o3`` gave 2294 Ohm before."""
-    s = eis.full_spectrum(_former_anode(recipe, ion, tmp_path), "heo_rocksalt_mgconicuzn",
-                          None, F, 0.3)
+    s = eis.full_spectrum(former_anode_recipe(recipe, ion, tmp_path),
+                          "heo_rocksalt_mgconicuzn", None, F, 0.3)
     ratio = s.info["electrode_storage_impedance_ratio"]
     assert ratio["anode"] > 1.5 and ratio["cathode"] < 3e-3
     fit = eis.fit_circuit(s, "full")
