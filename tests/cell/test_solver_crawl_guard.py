@@ -105,3 +105,12 @@ def test_a_recipe_s_own_window_reaches_idaklu_as_given():
     with pytest.warns(UserWarning, match="IDA_ERR_FAIL"):
         sol = solver.solve(_oscillator(CRAWL_PERIOD_S), [0.0, CRAWL_SPAN_S])
     assert sol.solver_statistics.number_of_steps == 20
+
+
+def test_the_verdict_on_a_segment():
+    """A segment that advanced a tenth of what is left or more goes on; one that advanced
+    less has crawled; one that advanced nothing (a stall) has crawled without end."""
+    assert idaklu._crawl(0.0, 10.0, 110.0) is None  # 100 s left = 10 x 10 s
+    crawled = idaklu._crawl(0.0, 10.0, 111.0)
+    assert crawled is not None and "about 1.01e+05 more steps" in crawled
+    assert "steps without end" in idaklu._crawl(5.0, 5.0, 6.0)
