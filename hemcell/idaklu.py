@@ -63,11 +63,12 @@ than :data:`CRAWL_FACTOR` more segments), the solve has crawled and fails with i
 the segment's span and the steps the rest would take; otherwise it goes on from its last
 state as a restart does (below), at most :data:`CRAWL_FACTOR` segments in all. That crawl
 goes on at 139 282 s (its segment started at 0 s) and the fresh start ends it: the
-discharge reaches its cut-off at 145 671 s in 10 070 steps, the cycle in 23 s of CPU; a
+discharge reaches its cut-off at 145 671 s in 10 070 steps, the cycle in 21 s of CPU; a
 crawl that outlasts the fresh start is caught one segment later. A stall is a crawl too
 (its segment advances almost nothing): with the budget it ends after :data:`CRAWL_STEPS`
-steps instead of :data:`STALL_STEPS`, and the run's error still says it had stalled. The
-budget counts steps, never wall-clock time. It applies where the no-progress window is
+steps instead of :data:`STALL_STEPS` (``cell run`` names a stall where the last steps
+show one). The budget counts steps, never wall-clock time. It applies where the
+no-progress window is
 the default stall guard (:func:`with_stall_guard`) or unset; a solver given other
 ``num_steps_no_progress`` / ``t_no_progress`` gets IDAKLU's window as given, and a solve
 with sensitivities or output variables only keeps the stall guard (it is not continued).
