@@ -18,7 +18,9 @@ stays at >= 0.50 V vs Na: charge 100.7259 / 9.9558 and discharge 9.9514 / 9.7866
 (per gram of the heavier anode) at rtol 1e-6, 1e-8 (to 1.6e-6) and 1e-4 (to 3.9e-5), which
 now completes. rtol 1e-10 / atol 1e-12 still fails (IDA_ERR_FAIL at 10 593 s, 26 s before
 4.0 V: the cathode's surface at stoichiometry 0.006, the anode's intercalation at 0.9998,
-the anode at 0.502 V vs Na); 1e-10 / 1e-10 and 1e-9 / 1e-11 complete, within 1e-7 of 1e-8.
+the anode at 0.502 V vs Na; with intercalation and conversion only, theta 0.553 at the end,
+the charge completes: the filled intercalation, not the cathode, fails it); 1e-10 / 1e-10
+and 1e-9 / 1e-11 complete, within 1e-7 of 1e-8.
 """
 
 from __future__ import annotations
