@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hemcell.cell.capacity import theoretical_capacity
+from hemcell.cell.capacity import reachable_capacity, theoretical_capacity
 from hemcell.cell.parameters import (
     ELECTRODE_PARAMETERS,
     MECHANISM_PARAMETERS,
@@ -94,8 +94,9 @@ def test_cycle_life_reads_its_lam_law_and_cell_run_does_not(params_name):
 # ------------------------------------------------------------------ no defaults in code
 @pytest.mark.parametrize("name", SETS)
 def test_every_value_read_is_declared(name):
-    """pybamm_values and theoretical_capacity read only declared names (a recording
-    mapping), and every declared name of the shipped sets is present."""
+    """pybamm_values, theoretical_capacity and reachable_capacity (the full cells' N/P
+    sizing) read only declared names (a recording mapping), and every declared name of
+    the shipped sets is present."""
     si, _ = load_si(name)
     inv = inventory_from_si(si)
     mechs = [m for m in load_recipe("hem_half_cell_p2d").mechanisms
@@ -122,6 +123,7 @@ def test_every_value_read_is_declared(name):
     rec = Recording(si)
     pybamm_values(rec, inv, mechanisms=mechs)
     theoretical_capacity(rec, inv, mechs)
+    reachable_capacity(rec, inv, mechs)
     undeclared = {k for k in rec.read if not k.startswith("_")} - set(uses)
     assert not undeclared
     assert not [k for k in required(uses) if k not in si]
