@@ -1825,8 +1825,11 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     (``sum_ohm``: R1 + R2, or R1 of the merged circuit), its 1σ with the covariance of
     R1 and R2 (:func:`parameter_covariance`). A fitted arc whose time constant lies more
     than the factor outside the model's R_ct C_dl of both electrodes is another
-    process's (the storage's, which takes the circuit's R‖C where it dominates the
-    spectrum): ``charge_transfer`` is then false and the fit gives no R_ct.
+    process's (slower: e.g. the storage's, which takes the circuit's R‖C where it
+    dominates the spectrum; faster: e.g. the pores' electrolyte): ``charge_transfer`` is
+    then false and the fit gives no R_ct. An R‖C whose R has a 1σ at least its value is
+    no arc (the fit let it vanish: its R C is no time constant of the spectrum) and is
+    left out of that test; the reason then says the fit found no arc of that electrode.
     """
     par = fit["parameters"]
     tau_model = electrode_time_constants_s(spectrum)
@@ -1862,13 +1865,16 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
 
     def storage(which: str, taus: Sequence[float]) -> dict[str, Any]:
         text = " and ".join(f"{t:.3g} s" for t in taus)
+        # slower than both: e.g. the storage's; faster: e.g. the pores' (not storage)
+        side = ("slower" if min(taus) > max(known) else
+                "faster" if max(taus) < min(known) else "slower and faster")
         return {**out, "charge_transfer": False,
                 "reason": (f"the fitted time constant {which} {text} is more than a factor "
-                           f"{factor:.2f} from the electrodes' R_ct C_dl of the model "
-                           f"({model_text}): another process's arc (the storage's), not "
-                           "a charge transfer"),
-                "short_reason": (f"an arc at {text}, not at the electrodes' R_ct C_dl "
-                                 f"{model_text}: the storage's")}
+                           f"{factor:.2f} {side} than the electrodes' R_ct C_dl of the "
+                           f"model ({model_text}): another process's arc, not a charge "
+                           "transfer"),
+                "short_reason": (f"an arc at {text}, {side} than the electrodes' R_ct C_dl "
+                                 f"{model_text}: not a charge transfer")}
 
     if fit["circuit"] == FULL_CELL_MERGED_CIRCUIT:
         missing = [k for k, t in tau_model.items() if t is None]
@@ -1891,13 +1897,23 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     tau_fit = {k: par[r]["value"] * par[c]["value"] for k, (r, c) in elements.items()}
     out["time_constants_s"]["fit"] = tau_fit
     fit_text = f"R1 C1 {tau_fit['cathode']:.3g} s, R2 C2 {tau_fit['anode']:.3g} s"
-    stray = [k for k, t in tau_fit.items()
-             if not min(known) / factor <= t <= max(known) * factor]
+    vanished = [k for k, (r, _) in elements.items()
+                if not par[r]["uncertainty"] < par[r]["value"]]
+    stray = [k for k, t in tau_fit.items() if k not in vanished
+             and not min(known) / factor <= t <= max(known) * factor]
     if stray:
         return storage(" and ".join(" ".join(elements[k]) for k in stray),
                        [tau_fit[k] for k in stray])
     reason = short = None
-    if not arcs_separable(tau_fit):
+    if len(vanished) == 1:  # that electrode's R||C took no arc: its tau is no test
+        k = vanished[0]
+        r = elements[k][0]
+        value = f"{r} {par[r]['value']:.3g} +- {par[r]['uncertainty']:.2g} Ohm"
+        r_model = spectrum.info["electrode_charge_transfer_resistance_ohm"][k]
+        reason = (f"the fit found no {k} arc ({value}: 1 sigma at least its value; the "
+                  f"model's {k} R_ct {r_model:.4g} Ohm, R_ct C_dl {tau_model[k]:.3g} s)")
+        short = f"no {k} arc in the fit, {value}"
+    elif not arcs_separable(tau_fit):
         reason = f"the fitted arcs' time constants, {fit_text}, are within a factor {factor:.2f}"
         short = f"the fitted arcs' {fit_text} are within {factor:.2f}x"
     elif (tau_fit["cathode"] > tau_fit["anode"]) != (tau_model["cathode"]
