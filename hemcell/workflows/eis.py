@@ -1827,9 +1827,10 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     than the factor outside the model's R_ct C_dl of both electrodes is another
     process's (slower: e.g. the storage's, which takes the circuit's R‖C where it
     dominates the spectrum; faster: e.g. the pores' electrolyte): ``charge_transfer`` is
-    then false and the fit gives no R_ct. An R‖C whose R has a 1σ at least its value is
-    no arc (the fit let it vanish: its R C is no time constant of the spectrum) and is
-    left out of that test; the reason then says the fit found no arc of that electrode.
+    then false and the fit gives no R_ct. One R‖C whose R and C both have a 1σ at least
+    their value is no arc (the fit let it vanish: its R C is no time constant of the
+    spectrum) and is left out of that test; the reason then says the fit found no arc of
+    that electrode.
     """
     par = fit["parameters"]
     tau_model = electrode_time_constants_s(spectrum)
@@ -1897,15 +1898,18 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     tau_fit = {k: par[r]["value"] * par[c]["value"] for k, (r, c) in elements.items()}
     out["time_constants_s"]["fit"] = tau_fit
     fit_text = f"R1 C1 {tau_fit['cathode']:.3g} s, R2 C2 {tau_fit['anode']:.3g} s"
-    vanished = [k for k, (r, _) in elements.items()
-                if not par[r]["uncertainty"] < par[r]["value"]]
+    # an R||C whose R and C both have a 1 sigma at least their value is no arc of the
+    # spectrum (the fit let it vanish): its R C is no time constant to test (one only)
+    vanished = [k for k, pair in elements.items()
+                if all(not par[n]["uncertainty"] < par[n]["value"] for n in pair)]
+    vanished = vanished if len(vanished) == 1 else []
     stray = [k for k, t in tau_fit.items() if k not in vanished
              and not min(known) / factor <= t <= max(known) * factor]
     if stray:
         return storage(" and ".join(" ".join(elements[k]) for k in stray),
                        [tau_fit[k] for k in stray])
     reason = short = None
-    if len(vanished) == 1:  # that electrode's R||C took no arc: its tau is no test
+    if vanished:  # that electrode's R||C took no arc: its tau is no test
         k = vanished[0]
         r = elements[k][0]
         value = f"{r} {par[r]['value']:.3g} +- {par[r]['uncertainty']:.2g} Ohm"
