@@ -49,6 +49,11 @@ def app(
                                "default: the set's ambient temperature. A --soc or "
                                "--protocol state is set once, at the set's "
                                "ambient_temperature (--set), and measured at each")] = None,
+    circuit: Annotated[str, typer.Option(
+        "--circuit", help="full: the circuit fitted, lumped (default: R0-p(R1,C1)-p(R2,C2)-Wo1, "
+                          "one R||C per electrode) | transmission-line (R0-TL1-TL2-Wo1, one "
+                          "de Levie line per electrode with an R_ct||C_dl interface; adds "
+                          "each electrode's pore resistance)")] = "lumped",
     set_: SetOption = None,
     overwrite: OverwriteOption = False,
     no_plots: NoPlotsOption = False,
@@ -57,7 +62,7 @@ def app(
     processes.png, summary.json (charge_transfer_resistance_ohm, circuit, kk_residual_max,
     activation_energy_kJ_per_mol with >= 3 temperatures, then arrhenius.png; full: each
     electrode's circuit R_ct where the arcs are told apart, else their sum and why,
-    circuit_arcs)."""
+    circuit_arcs; --circuit transmission-line: also circuit_pore_resistance_ohm)."""
     from hemcell.errors import InputError
     from hemcell.units import parse_temperatures_K
     from hemcell.workflows import eis
@@ -80,13 +85,15 @@ def app(
     defaults = eis.EISRequest(cell=cell)
     recipe = defaults.recipe if recipe is None else recipe
     params = defaults.params if params is None else params
+    eis.check_circuit(cell, circuit)
     eis.split_overrides(set_ or ())  # refuses a bad --set before anything runs
     temps = (parse_temperatures_K(temperatures, "--temperatures")
              if temperatures is not None else [])
     req = eis.EISRequest(cell=cell, anodes=anodes[anode],
                          frequencies_Hz=tuple(eis.parse_frequencies(frequencies)),
                          temperatures_K=tuple(temps), overrides=tuple(set_ or ()),
-                         recipe=recipe, params=params, soc=soc, protocol=protocol, ion=ion)
+                         recipe=recipe, params=params, soc=soc, protocol=protocol, ion=ion,
+                         circuit=circuit)
     summary = eis.write_outputs(eis.run_eis(req), out, plots_on=not no_plots)
     for line in eis.result_lines(summary):
         typer.echo(line)

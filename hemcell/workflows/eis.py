@@ -367,6 +367,10 @@ class EISRequest:
     #: ``anode``, ``cathode``, ``full``: carrier ion Li, Na or K (``None``: the set's own;
     #: a full cell with a cathode set: the cathode's).
     ion: str | None = None
+    #: ``full``: the circuit fitted, one of :data:`FULL_CELL_CIRCUITS` (``lumped``: one
+    #: R‖C per electrode, :func:`full_cell_circuit`; ``transmission-line``: one de Levie
+    #: line per electrode, :func:`transmission_line_circuit`). Other cells: ``lumped``.
+    circuit: str = "lumped"
 
     def __post_init__(self) -> None:
         """Fill the recipe and the set of a recipe cell with its defaults."""
@@ -1185,6 +1189,31 @@ class CellSpectrumModel:
                               "process_split_unattributed_max": float(closure.max())},
                         warnings=op.warnings)
 
+    def pore_resistance_ohm(self, inputs: Mapping[str, Any]) -> dict[str, float]:
+        r"""Each electrode's ionic resistance of the electrolyte in its pores [Ohm],
+        :math:`R_{ion} = L/(\kappa \varepsilon^{b} A)`: thickness L, the electrolyte's
+        conductivity κ at the set's initial concentration and the cell's temperature
+        (the rested state's mean concentration), porosity ε with the Bruggeman
+        exponent b of the electrolyte, electrode area A (the values of the built model;
+        the solid's resistance, in parallel, is left out). The guess of the
+        transmission-line circuit (:func:`transmission_line_circuit`)."""
+        import pybamm
+
+        pv = self.simulation.parameter_values
+        c0 = self.value("Initial concentration in electrolyte [mol.m-3]", inputs)
+        T = self.value("Ambient temperature [K]", inputs)
+        kappa = pv["Electrolyte conductivity [S.m-1]"]
+        if callable(kappa):
+            kappa = pv.process_symbol(kappa(pybamm.Scalar(c0), pybamm.Scalar(T)))
+        kappa = (float(np.ravel(kappa.evaluate(inputs=dict(inputs)))[0])
+                 if isinstance(kappa, pybamm.Symbol) else float(kappa))
+        area = self.value("Electrode height [m]", inputs) * self.value("Electrode width [m]",
+                                                                      inputs)
+        return {name: self.value(f"{side} electrode thickness [m]", inputs) / (
+            kappa * self.value(f"{side} electrode porosity", inputs) ** self.value(
+                f"{side} electrode Bruggeman coefficient (electrolyte)", inputs) * area)
+            for name, side in (("cathode", "Positive"), ("anode", "Negative"))}
+
     def _full_spectrum(self, op: OperatingPoint, f: np.ndarray, ev: Mapping[str, float]
                        ) -> Spectrum:
         from hemcell.workflows import eis_models as em
@@ -1239,6 +1268,8 @@ class CellSpectrumModel:
                               "mechanisms_without_ac_current": silent,
                               "anode_double_layer_capacitance_F": c_dl["anode"],
                               "cathode_double_layer_capacitance_F": c_dl["cathode"],
+                              "electrode_pore_resistance_ohm":
+                                  self.pore_resistance_ohm(inputs),
                               "mass_g": setup.mass_g},
                         warnings=[])
 
@@ -1780,6 +1811,141 @@ def full_cell_circuit(spectrum: Spectrum
         "C1": "double layers of both electrodes", **tail}, {}
 
 
+#: ``--circuit`` of ``eis full``: the lumped circuit (:func:`full_cell_circuit`, the
+#: default) or one de Levie line per electrode (:func:`transmission_line_circuit`).
+FULL_CELL_CIRCUITS = ("lumped", "transmission-line")
+
+#: The full cell's transmission-line circuit: each electrode a de Levie line with an
+#: R_ct‖C_dl interface (TL1 cathode, TL2 anode; :func:`de_levie_impedance_ohm`) and the
+#: storage tail, a finite-space Warburg, in series.
+TRANSMISSION_LINE_CIRCUIT = "R0-TL1-TL2-Wo1"
+
+#: ``|x|`` below which coth x of the de Levie line is its series 1/x + x/3 − x³/45
+#: (relative error of the series ≈ 2x⁶/945 < 1e-20 there; the exponential form loses
+#: digits as 1 − e^{−2x} → 0).
+_COTH_SERIES_BELOW = 1e-3
+
+
+def de_levie_impedance_ohm(r_ion_ohm: float, r_ct_ohm: float, c_dl_F: float,
+                           frequencies_Hz: np.ndarray) -> np.ndarray:
+    r"""A porous electrode as a de Levie transmission line with an R_ct‖C_dl interface.
+
+    .. math::
+
+        Z = \sqrt{R_{ion} Z_{int}}\,\coth\sqrt{R_{ion}/Z_{int}}, \qquad
+        Z_{int} = \frac{R_{ct}}{1 + i\omega R_{ct} C_{dl}}
+
+    (R. de Levie, *Electrochim. Acta* 8 (1963) 751; Lasia, *Electrochemical Impedance
+    Spectroscopy and its Applications*, 2014, ch. 9), with the electrolyte's resistance
+    in the pores R_ion (the whole electrode's, L/(κ_eff A)), the solid's taken as zero,
+    and the interface of the whole electrode: R_ct and C_dl [F]. Limits: R_ion → 0 gives
+    Z_int (the lumped R‖C); a blocking interface (R_ct → ∞) gives the 45° line
+    :math:`\sqrt{R_{ion}/(i\omega C_{dl})}` at high frequency and
+    :math:`R_{ion}/3 + 1/(i\omega C_{dl})` as ω → 0; ω → 0 with R_ct finite:
+    :math:`\sqrt{R_{ion} R_{ct}}\coth\sqrt{R_{ion}/R_{ct}}` (R_ct + R_ion/3 where
+    R_ion ≪ R_ct).
+
+    Parameters
+    ----------
+    r_ion_ohm, r_ct_ohm, c_dl_F
+        Pore (ionic) resistance [Ohm], charge-transfer resistance [Ohm] and double-layer
+        capacitance [F] of the electrode.
+    frequencies_Hz
+        Frequencies [Hz].
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex impedance [Ohm].
+    """
+    w = 2 * np.pi * np.asarray(frequencies_Hz, dtype=float)
+    y_int = 1 / r_ct_ohm + 1j * w * c_dl_F  # interface admittance [S]
+    x = np.sqrt(r_ion_ohm * y_int + 0j)  # sqrt(R_ion / Z_int), Re x >= 0
+    small = np.abs(x) < _COTH_SERIES_BELOW
+    xs = np.where(small, 1.0, x)  # placeholder where the series is used
+    e = np.exp(-2 * xs)
+    coth = np.where(small, 0.0, (1 + e) / (1 - e))
+    z_line = np.sqrt(r_ion_ohm / y_int + 0j) * coth
+    # series: sqrt(R Z) (1/x + x/3 - x^3/45) = Z + R/3 - R^2/(45 Z)
+    z_series = 1 / y_int + r_ion_ohm / 3 - r_ion_ohm ** 2 * y_int / 45
+    return np.where(small, z_series, z_line)
+
+
+def register_transmission_line_element() -> None:
+    """Register :func:`de_levie_impedance_ohm` as impedance.py's circuit element ``TL``
+    (parameters R_ion [Ohm], R_ct [Ohm], C_dl [F]); idempotent."""
+    from impedance.models.circuits import elements
+
+    if "TL" in elements.circuit_elements:
+        return
+
+    def TL(p: Sequence[float], f: Sequence[float]) -> np.ndarray:
+        """de Levie line with an R_ct||C_dl interface (hemcell's
+        ``de_levie_impedance_ohm``): p = [R_ion, R_ct, C_dl]."""
+        return de_levie_impedance_ohm(p[0], p[1], p[2], np.asarray(f, dtype=float))
+
+    elements.element(num_params=3, units=["Ohm", "Ohm", "F"])(TL)
+
+
+def transmission_line_circuit(spectrum: Spectrum
+                              ) -> tuple[str, list[float], dict[str, str], dict[str, float]]:
+    r"""The full cell's transmission-line circuit (``--circuit transmission-line``), its
+    initial guess and the elements' meanings.
+
+    :data:`TRANSMISSION_LINE_CIRCUIT`, started from the model's values: R0 the real part
+    at the highest frequency less the lines' part there (each line is
+    :math:`\sqrt{R_{ion}/(i\omega C_{dl})}` there); each electrode's R_ion its
+    ``electrode_pore_resistance_ohm``, R_ct and C_dl its charge-transfer resistance and
+    double-layer capacitance (an electrode whose charge transfer carries no AC current
+    starts at half of Re Z(f_min) − R0); Wo1 as in :func:`full_cell_circuit`, less the
+    lines' R_ion/3.
+    """
+    f, z = spectrum.frequencies_Hz, spectrum.impedance_ohm
+    info = spectrum.info
+    w_max = 2 * np.pi * float(f.max())
+    r_ion = info["electrode_pore_resistance_ohm"]
+    c_dl = {k: info[f"{k}_double_layer_capacitance_F"] for k in ("cathode", "anode")}
+    lines_hf = sum(math.sqrt(r_ion[k] / (2 * w_max * c_dl[k])) for k in c_dl)
+    r_hf = max(float(np.real(z[np.argmax(f)])) - lines_hf, 1e-6)
+    z_low, w_low = z[np.argmin(f)], 2 * np.pi * float(f.min())
+    spare = max(float(z_low.real) - r_hf, 1e-9) / 2
+    r_ct = info["electrode_charge_transfer_resistance_ohm"]
+    r = {k: r_ct[k] if r_ct[k] is not None and r_ct[k] > 0 else spare for k in c_dl}
+    r_w = 3 * float(z_low.real - r_hf - sum(r.values()) - sum(r_ion.values()) / 3)
+    r_w = r_w if r_w > 0 else 3 * r["anode"]
+    c_low = -1 / (w_low * float(z_low.imag)) if z_low.imag < 0 else 1 / (w_low * r_w)
+    guess = [r_hf]
+    meaning = {"R0": "Ohmic resistance (separator electrolyte, solid, contacts)"}
+    for n, k in ((1, "cathode"), (2, "anode")):
+        guess += [r_ion[k], r[k], c_dl[k]]
+        meaning.update({f"TL{n}_0": f"{k} pore (electrolyte) resistance R_ion",
+                        f"TL{n}_1": f"{k} charge transfer R_ct (whole electrode)",
+                        f"TL{n}_2": f"{k} double layer C_dl (whole electrode)"})
+    meaning["Wo1"] = "solid-state storage/diffusion of both electrodes (finite-space Warburg)"
+    return TRANSMISSION_LINE_CIRCUIT, [*guess, r_w, r_w * c_low], meaning, {}
+
+
+#: The elements of each electrode's arc in the full cell's circuits: R_ct and C_dl
+#: (:func:`full_cell_arcs`), and the transmission line's pore resistance.
+FULL_CELL_ARC_ELEMENTS = {
+    FULL_CELL_CIRCUIT: {"cathode": ("R1", "C1"), "anode": ("R2", "C2")},
+    TRANSMISSION_LINE_CIRCUIT: {"cathode": ("TL1_1", "TL1_2"), "anode": ("TL2_1", "TL2_2")}}
+PORE_ELEMENTS = {"cathode": "TL1_0", "anode": "TL2_0"}
+
+
+def pore_resistances(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]:
+    """The transmission-line fit's pore resistances: per electrode ``value``,
+    ``uncertainty`` (1σ), ``model`` (``electrode_pore_resistance_ohm``) and
+    ``determined`` (1σ below the value); ``None`` for the lumped circuit."""
+    if fit.get("circuit") != TRANSMISSION_LINE_CIRCUIT or "parameters" not in fit:
+        return {}
+    par, model = fit["parameters"], spectrum.info["electrode_pore_resistance_ohm"]
+    return {k: {"value": par[n]["value"], "uncertainty": par[n]["uncertainty"],
+                "model": model[k],
+                "determined": bool(par[n]["uncertainty"] < par[n]["value"])}
+            for k, n in PORE_ELEMENTS.items()}
+
+
 def parameter_covariance(circuit: str, constants: Mapping[str, float],
                          parameters: Sequence[float], frequencies_Hz: np.ndarray,
                          impedance_ohm: np.ndarray) -> np.ndarray:
@@ -1830,14 +1996,17 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     then false and the fit gives no R_ct. One R‖C whose R and C both have a 1σ at least
     their value is no arc (the fit let it vanish: its R C is no time constant of the
     spectrum) and is left out of that test; the reason then says the fit found no arc of
-    that electrode.
+    that electrode. The transmission-line circuit (:data:`TRANSMISSION_LINE_CIRCUIT`) is
+    tested the same way on each line's interface, R_ct = TL1_1 / TL2_1 and C_dl = TL1_2
+    / TL2_2 (:data:`FULL_CELL_ARC_ELEMENTS`).
     """
     par = fit["parameters"]
     tau_model = electrode_time_constants_s(spectrum)
     factor = ARC_SEPARATION_FACTOR
     names = list(par)
     cov = np.asarray(fit["covariance"])
-    arcs = [n for n in ("R1", "R2") if n in par]
+    elements = FULL_CELL_ARC_ELEMENTS.get(fit["circuit"], {"merged": ("R1", "C1")})
+    arcs = [r for r, _ in elements.values()]
     idx = [names.index(n) for n in arcs]
     var = float(sum(cov[i, j] for i in idx for j in idx))
     out: dict[str, Any] = {
@@ -1894,10 +2063,9 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
             out["short_reason"] = (f"one arc: the model's R_ct C_dl {model_text} are within "
                                    f"{factor:.2f}x")
         return out
-    elements = {"cathode": ("R1", "C1"), "anode": ("R2", "C2")}
     tau_fit = {k: par[r]["value"] * par[c]["value"] for k, (r, c) in elements.items()}
     out["time_constants_s"]["fit"] = tau_fit
-    fit_text = f"R1 C1 {tau_fit['cathode']:.3g} s, R2 C2 {tau_fit['anode']:.3g} s"
+    fit_text = ", ".join(f"{' '.join(elements[k])} {t:.3g} s" for k, t in tau_fit.items())
     # an R||C whose R and C both have a 1 sigma at least their value is no arc of the
     # spectrum (the fit let it vanish): its R C is no time constant to test (one only)
     vanished = [k for k, pair in elements.items()
@@ -1938,13 +2106,41 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     return out
 
 
-def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
-    """Fit the equivalent circuit with impedance.py; parameters with units and 1σ."""
+def check_circuit(cell: str, circuit_type: str) -> None:
+    """Refuse a ``--circuit`` that is not one of :data:`FULL_CELL_CIRCUITS`, or the
+    transmission line with a cell other than ``full``.
+
+    Raises
+    ------
+    InputError
+        Naming ``--circuit``, the value and the allowed ones.
+    """
+    if circuit_type not in FULL_CELL_CIRCUITS:
+        raise InputError("--circuit", circuit_type, " | ".join(FULL_CELL_CIRCUITS),
+                         hint="--circuit transmission-line: CELL full only")
+    if circuit_type != "lumped" and cell != "full":
+        raise InputError("--circuit", circuit_type, f"lumped with CELL {cell} "
+                         "(transmission-line: CELL full only)", hint="leave out --circuit")
+
+
+def fit_circuit(spectrum: Spectrum, cell: str, circuit_type: str = "lumped"
+                ) -> dict[str, Any]:
+    """Fit the equivalent circuit with impedance.py; parameters with units and 1σ.
+
+    ``circuit_type``: one of :data:`FULL_CELL_CIRCUITS`; ``transmission-line`` (a full
+    cell only) fits :func:`transmission_line_circuit` and adds ``pore_resistance_ohm``
+    (:func:`pore_resistances`). The fit names it (``circuit_type``).
+    """
     import warnings
 
     from impedance.models.circuits import CustomCircuit
 
-    circuit, guess, meaning, fixed = circuit_for(spectrum, cell)
+    check_circuit(cell, circuit_type)
+    if circuit_type == "transmission-line":
+        register_transmission_line_element()
+        circuit, guess, meaning, fixed = transmission_line_circuit(spectrum)
+    else:
+        circuit, guess, meaning, fixed = circuit_for(spectrum, cell)
     model = CustomCircuit(circuit, initial_guess=guess, constants=fixed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1953,7 +2149,7 @@ def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
                       maxfev=5000)
         except (RuntimeError, ValueError) as exc:
             return {"label": spectrum.label, "temperature_K": spectrum.temperature_K,
-                    "circuit": circuit, "error": str(exc)}
+                    "circuit": circuit, "circuit_type": circuit_type, "error": str(exc)}
     names, units = model.get_param_names()
     conf = model.conf_ if model.conf_ is not None else [float("nan")] * len(names)
     pred = model.predict(spectrum.frequencies_Hz)
@@ -1964,13 +2160,15 @@ def fit_circuit(spectrum: Spectrum, cell: str) -> dict[str, Any]:
         params[n] = {"value": float(v), "unit": "Ohm" if n.startswith("R") else "F",
                      "uncertainty": 0.0, "fixed": "from the model (counter electrode)"}
     fit = {"label": spectrum.label, "temperature_K": spectrum.temperature_K,
-           "circuit": circuit, "parameters": params, "meaning": meaning,
-           "fit_relative_residual_max": float(rel.max())}
+           "circuit": circuit, "circuit_type": circuit_type, "parameters": params,
+           "meaning": meaning, "fit_relative_residual_max": float(rel.max())}
     if cell == "full":
         fit["covariance"] = parameter_covariance(
             circuit, fixed, model.parameters_, spectrum.frequencies_Hz,
             spectrum.impedance_ohm).tolist()
         fit["arcs"] = full_cell_arcs(fit, spectrum)
+    if circuit_type == "transmission-line":
+        fit["pore_resistance_ohm"] = pore_resistances(fit, spectrum)
     return fit
 
 
@@ -2213,6 +2411,7 @@ def run_eis(req: EISRequest) -> EISResult:
             if a not in ("bare", "coated"):
                 raise InputError("--anode", a, "bare | coated | both")
     check_overrides(req.cell, req.anodes, req.overrides, bool(req.temperatures_K))
+    check_circuit(req.cell, req.circuit)
     temps: Sequence[float | None] = req.temperatures_K or (None,)
     cases = (req.params,) if req.cell in RECIPE_CELLS else req.anodes
     from hemcell.runinfo import report_warnings
@@ -2237,7 +2436,7 @@ def run_eis(req: EISRequest) -> EISResult:
             if req.cell in ("anode", "full"):  # their prepare_cell wrote the others
                 new = [w for w in new if w == passivity_warning(spectra[-1])]
             report_warnings(new, warnings)
-    fits = [fit_circuit(s, req.cell) for s in spectra]
+    fits = [fit_circuit(s, req.cell, req.circuit) for s in spectra]
     kk = [kramers_kronig(s) for s in spectra]
     return EISResult(req, spectra, fits, kk, eis_values(split_overrides(req.overrides)[0]))
 
@@ -2260,6 +2459,7 @@ def summarize(result: EISResult) -> dict[str, Any]:
         "charge_transfer_resistance_by_temperature_ohm": {},
         "low_frequency_resistance_ohm": {},
         "circuit": {},
+        "circuit_type": req.circuit,
         "kk_residual_max": float(max(k["residual_max"] for k in result.kk)),
         "kk": result.kk,
         "operating_point_drift_max": float(max(s.drift for s in result.spectra)),
@@ -2307,6 +2507,9 @@ def summarize(result: EISResult) -> dict[str, Any]:
             summary.setdefault("circuit_arcs", {})[label] = arcs
             summary.setdefault("circuit_charge_transfer_resistance_by_electrode_ohm", {})[
                 label] = {t: a["by_electrode_ohm"] if a else None for t, a in arcs.items()}
+        if req.circuit == "transmission-line":
+            summary.setdefault("circuit_pore_resistance_ohm", {})[label] = {
+                f"{s.temperature_K:.2f}": fit.get("pore_resistance_ohm") for s, fit in items}
         r = [charge_transfer_resistance(fit, req.cell) for _, fit in items]
         if len(set(temps)) >= 3 and all(x is not None and x > 0 for x in r):
             ea, ea_app = activation_energy_J_per_mol(temps, r)
@@ -2466,6 +2669,9 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
                                                  for t, x in texts.items())
         else:
             line = f"{label}: R_ct " + _rct_text(r, next(iter(fits.values()), None), cell)
+        pores = summary.get("circuit_pore_resistance_ohm", {}).get(label)
+        if pores:
+            line += "; " + pore_text(next(iter(pores.values())))
         arc = arc_description(summary, label)
         if arc:
             line += f" ({'anode ' if summary.get('cell') == 'full' else ''}arc: {arc})"
@@ -2490,6 +2696,21 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
         lines.append(f"state (--soc/--protocol) set once at {state_K:.2f} K (the set's "
                      "ambient_temperature), the same at every temperature")
     return lines
+
+
+def pore_text(pores: Mapping[str, Any] | None) -> str:
+    """The transmission-line fit's pore resistances for the terminal line (one
+    temperature's :func:`pore_resistances`), e.g. ``pore R_ion cathode 2.81 +- 0.1 Ohm
+    (model 2.75), anode not determined (0.01 +- 3 Ohm: 1 sigma >= value; model 0.96)``."""
+    if not pores:
+        return "pore R_ion: fit failed"
+    parts = []
+    for k, p in pores.items():
+        value = f"{p['value']:.3g} +- {p['uncertainty']:.2g} Ohm"
+        parts.append(f"{k} {value} (model {p['model']:.3g})" if p["determined"] else
+                     f"{k} not determined by the fit ({value}: 1 sigma >= value; model "
+                     f"{p['model']:.3g})")
+    return "pore R_ion " + ", ".join(parts)
 
 
 def _rct_text(r: float | None, fit: Mapping[str, Any] | None, cell: str | None) -> str:
