@@ -1935,15 +1935,28 @@ PORE_ELEMENTS = {"cathode": "TL1_0", "anode": "TL2_0"}
 
 def pore_resistances(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]:
     """The transmission-line fit's pore resistances: per electrode ``value``,
-    ``uncertainty`` (1σ), ``model`` (``electrode_pore_resistance_ohm``) and
-    ``determined`` (1σ below the value); ``None`` for the lumped circuit."""
+    ``uncertainty`` (1σ), ``model`` (``electrode_pore_resistance_ohm``), ``determined``
+    and, where not, ``reason``. A pore resistance is determined where the fit tells the
+    two electrodes' lines apart (``arcs["resolved"]``, :func:`full_cell_arcs`: lines
+    whose interfaces are not told apart can trade their pore resistances too, as the
+    thin Li electrodes of ``hem_full_cell_lfp`` do) and its 1σ is below its value.
+    Empty for another circuit or a failed fit."""
     if fit.get("circuit") != TRANSMISSION_LINE_CIRCUIT or "parameters" not in fit:
         return {}
     par, model = fit["parameters"], spectrum.info["electrode_pore_resistance_ohm"]
-    return {k: {"value": par[n]["value"], "uncertainty": par[n]["uncertainty"],
-                "model": model[k],
-                "determined": bool(par[n]["uncertainty"] < par[n]["value"])}
-            for k, n in PORE_ELEMENTS.items()}
+    arcs = fit.get("arcs") or {}
+    out = {}
+    for k, n in PORE_ELEMENTS.items():
+        p = par[n]
+        reason = None
+        if not arcs.get("resolved"):
+            reason = ("the electrodes' lines are not told apart ("
+                      f"{arcs.get('short_reason') or 'see circuit_arcs'})")
+        elif not p["uncertainty"] < p["value"]:
+            reason = "1 sigma at least its value"
+        out[k] = {"value": p["value"], "uncertainty": p["uncertainty"], "model": model[k],
+                  "determined": reason is None, "reason": reason}
+    return out
 
 
 def parameter_covariance(circuit: str, constants: Mapping[str, float],
@@ -2701,16 +2714,19 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
 def pore_text(pores: Mapping[str, Any] | None) -> str:
     """The transmission-line fit's pore resistances for the terminal line (one
     temperature's :func:`pore_resistances`), e.g. ``pore R_ion cathode 2.81 +- 0.1 Ohm
-    (model 2.75), anode not determined (0.01 +- 3 Ohm: 1 sigma >= value; model 0.96)``."""
+    (model 2.75), anode 0.675 +- 0.053 Ohm (model 0.961)``, or ``pore R_ion not determined
+    by the fit (the electrodes' lines are not told apart (...); model cathode 0.000842,
+    anode 0.000101 Ohm)``."""
     if not pores:
         return "pore R_ion: fit failed"
-    parts = []
-    for k, p in pores.items():
-        value = f"{p['value']:.3g} +- {p['uncertainty']:.2g} Ohm"
-        parts.append(f"{k} {value} (model {p['model']:.3g})" if p["determined"] else
-                     f"{k} not determined by the fit ({value}: 1 sigma >= value; model "
-                     f"{p['model']:.3g})")
-    return "pore R_ion " + ", ".join(parts)
+    model = ", ".join(f"{k} {p['model']:.3g}" for k, p in pores.items())
+    reasons = {p["reason"] for p in pores.values() if not p["determined"]}
+    if len(reasons) == 1 and all(not p["determined"] for p in pores.values()):
+        return f"pore R_ion not determined by the fit ({reasons.pop()}; model {model} Ohm)"
+    return "pore R_ion " + ", ".join(
+        f"{k} {p['value']:.3g} +- {p['uncertainty']:.2g} Ohm (model {p['model']:.3g})"
+        if p["determined"] else f"{k} not determined by the fit ({p['reason']}; model "
+        f"{p['model']:.3g} Ohm)" for k, p in pores.items())
 
 
 def _rct_text(r: float | None, fit: Mapping[str, Any] | None, cell: str | None) -> str:

@@ -111,6 +111,28 @@ def test_synthetic_lines_are_recovered_per_electrode():
                                                                          rel=1e-5)
 
 
+def test_thin_electrodes_with_merged_arcs_give_the_sum_and_no_pore_resistances():
+    """Thin Li electrodes as in ``hem_full_cell_lfp --soc 0.3`` (model: cathode R_ion
+    8.4e-4, R_ct 3.6e-4 Ohm, 64.6 F; anode 1.0e-4, 0.0369 Ohm, 1.51 F; time constants
+    0.023 and 0.056 s, within 5.83x): the lines are not told apart, so R_ct is their sum
+    (to 1e-6, noise-free) and neither pore resistance is reported as determined (the
+    shipped spectrum's fit gave 6.4e-4 +- 5.9e-4 and 5.4e-5 +- 5.1e-6 Ohm: lines that
+    trade); the terminal text says so and gives the model's values."""
+    true = {"cathode": (8.4e-4, 3.6e-4, 64.6), "anode": (1.0e-4, 0.0369, 1.51)}
+    fit = eis.fit_circuit(_synthetic(true, true, r0_ohm=1e-3, warburg=(0.016, 4.2)),
+                          "full", "transmission-line")
+    assert not fit["arcs"]["resolved"]
+    assert eis.charge_transfer_resistance(fit, "full") == pytest.approx(3.6e-4 + 0.0369,
+                                                                         rel=1e-6)
+    pores = fit["pore_resistance_ohm"]
+    assert not any(p["determined"] for p in pores.values())
+    assert all(p["reason"].startswith("the electrodes' lines are not told apart")
+               for p in pores.values())
+    text = eis.pore_text(pores)
+    assert text.startswith("pore R_ion not determined by the fit")
+    assert "model cathode 0.00084, anode 0.0001 Ohm" in text
+
+
 def test_shipped_na_cell_sum_is_the_models_with_the_transmission_line():
     """``eis full --recipe hem_full_cell_na_nvpf --soc 0.3 --circuit transmission-line``:
     R_ct (cathode + anode) within 5 % of the model's 188.2 + 5.15 Ohm (measured +1.7 %:
