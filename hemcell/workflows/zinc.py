@@ -69,7 +69,7 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
         zinc_cell_parameters,
         zn_electrolyte_temperature_warnings,
     )
-    from hemcell.params import load_parameter_set
+    from hemcell.params import ambient_temperature_K, load_parameter_set
     from hemcell.runinfo import report_warnings, write_run_record, write_summary
 
     check_overrides(overrides)
@@ -85,8 +85,11 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
     warns: list[str] = []
     for anode in anodes:
         bare_si = psets["bare"].si if anode == "coated" else None
+        # the liquid range first: at a few K the Arrhenius i0 underflows to 0 and the
+        # parameters' positivity check would name it instead of the temperature
+        report_warnings(zn_electrolyte_temperature_warnings(
+            ambient_temperature_K(names[anode], overrides)), warns)
         p = zinc_cell_parameters(psets[anode].si, names[anode], bare_si)
-        report_warnings(zn_electrolyte_temperature_warnings(p.temperature_K), warns)
         typed = {k: v for k, v in (("current_density_A_per_m2", current_density_A_per_m2),
                                    ("areal_capacity_C_per_m2", areal_capacity_C_per_m2))
                  if v is not None}
