@@ -50,8 +50,9 @@ def app(
                                "--protocol state is set once, at the set's "
                                "ambient_temperature (--set), and measured at each")] = None,
     circuit: Annotated[str, typer.Option(
-        "--circuit", help="full: the circuit fitted, lumped (default: R0-p(R1,C1)-p(R2,C2)-Wo1, "
-                          "one R||C per electrode) | transmission-line (R0-TL1-TL2-Wo1, one "
+        "--circuit", help="full: the circuit fitted, lumped (default: "
+                          "R0-p(R1,C1)-p(R2,C2)-Wo1, one R||C per electrode; R0-p(R1,C1)-Wo1 "
+                          "where their arcs merge) | transmission-line (R0-TL1-TL2-Wo1, one "
                           "de Levie line per electrode with an R_ct||C_dl interface; adds "
                           "each electrode's pore resistance)")] = "lumped",
     set_: SetOption = None,

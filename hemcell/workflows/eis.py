@@ -2715,18 +2715,20 @@ def pore_text(pores: Mapping[str, Any] | None) -> str:
     """The transmission-line fit's pore resistances for the terminal line (one
     temperature's :func:`pore_resistances`), e.g. ``pore R_ion cathode 2.81 +- 0.1 Ohm
     (model 2.75), anode 0.675 +- 0.053 Ohm (model 0.961)``, or ``pore R_ion not determined
-    by the fit (the electrodes' lines are not told apart (...); model cathode 0.000842,
-    anode 0.000101 Ohm)``."""
+    by the fit (the electrodes' lines are not told apart; model cathode 0.000842, anode
+    0.000101 Ohm)`` (each reason's first clause: the line gives the arcs' reason)."""
     if not pores:
         return "pore R_ion: fit failed"
     model = ", ".join(f"{k} {p['model']:.3g}" for k, p in pores.items())
-    reasons = {p["reason"] for p in pores.values() if not p["determined"]}
+    # the arcs' own reason is on the line already: its first clause only
+    reasons = {p["reason"].split(" (")[0] for p in pores.values() if not p["determined"]}
     if len(reasons) == 1 and all(not p["determined"] for p in pores.values()):
         return f"pore R_ion not determined by the fit ({reasons.pop()}; model {model} Ohm)"
     return "pore R_ion " + ", ".join(
         f"{k} {p['value']:.3g} +- {p['uncertainty']:.2g} Ohm (model {p['model']:.3g})"
-        if p["determined"] else f"{k} not determined by the fit ({p['reason']}; model "
-        f"{p['model']:.3g} Ohm)" for k, p in pores.items())
+        if p["determined"] else f"{k} not determined by the fit "
+        f"({p['reason'].split(' (')[0]}; model {p['model']:.3g} Ohm)"
+        for k, p in pores.items())
 
 
 def _rct_text(r: float | None, fit: Mapping[str, Any] | None, cell: str | None) -> str:
