@@ -1971,6 +1971,7 @@ def parameter_covariance(circuit: str, constants: Mapping[str, float],
     resistances: strongly anticorrelated)."""
     from impedance.models.circuits.fitting import wrapCircuit
 
+    register_transmission_line_element()  # a TRANSMISSION_LINE_CIRCUIT's element
     fn = wrapCircuit(circuit, dict(constants))
     f = np.asarray(frequencies_Hz, dtype=float)
     z = np.asarray(impedance_ohm, dtype=complex)
