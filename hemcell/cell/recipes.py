@@ -28,6 +28,7 @@ full cell without ``n_p_ratio:`` got 1.1 from the code, with no source.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field, replace
 from pathlib import Path
@@ -351,6 +352,9 @@ def _solver_settings(path: Path, solver: Any) -> dict[str, float | int | str]:
             raise InputError(f"{path}: solver.{key}", value, "a number",
                              hint="rtol, atol or an IDAKLU option (pybamm.IDAKLUSolver)"
                              ) from None
+    for key in ("rtol", "atol"):  # IDA refuses negative tolerances only once it steps
+        if not (math.isfinite(out[key]) and out[key] >= 0):
+            raise InputError(f"{path}: solver.{key}", out[key], "a finite number >= 0")
     return out
 
 
