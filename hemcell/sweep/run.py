@@ -237,15 +237,24 @@ def run_point(job: PointJob) -> dict[str, Any]:
             "elapsed_s": time.perf_counter() - t0}
 
 
-def run_fast_chunk(spec: SweepSpec, points: Sequence[Point], threads: int
-                   ) -> list[dict[str, Any]]:
+def run_fast_chunk(spec: SweepSpec, points: Sequence[Point], threads: int,
+                   worker: bool = False) -> list[dict[str, Any]]:
     """Solve a chunk of points with the command's fast path (in this process).
+
+    ``worker``: the chunk runs as a Dask task, outside the ``hemcell sweep`` command's
+    scope, so it opens its own :func:`hemcell.runinfo.one_command`: each distinct warning
+    once per chunk, library warnings as one ``warning:`` line (without it a 4-point Na
+    full-cell sweep on 2 workers printed the electrolyte's temperature warning 12 times
+    and PyBaMM's ``SolverWarning`` with its file, line and source).
 
     Returns
     -------
     list of dict
         One outcome per point, as :func:`run_point` returns them.
     """
+    from contextlib import nullcontext
+
+    from hemcell.runinfo import one_command
     from hemcell.sweep.commands import resolve_command
 
     t0 = time.perf_counter()
@@ -253,7 +262,8 @@ def run_fast_chunk(spec: SweepSpec, points: Sequence[Point], threads: int
     if fast is None:
         raise RuntimeError(f"`{spec.command}` offers no fast path")
     try:
-        results: list[Any] = fast.solve(spec, points, threads)
+        with one_command() if worker else nullcontext():
+            results: list[Any] = fast.solve(spec, points, threads)
     except Exception as exc:  # the whole chunk failed: record it on every point
         results = [exc] * len(points)
     each = (time.perf_counter() - t0) / max(len(points), 1)
@@ -467,7 +477,8 @@ def _execute_dask(spec: SweepSpec, out: Path, todo: Sequence[Point], workers: in
         if fast is not None:
             size = max(25, len(todo) // max(workers, 1) + 1)
             for chunk in _fast_chunks(fast, spec, todo, size):
-                futures[client.submit(run_fast_chunk, spec, list(chunk), 1, pure=False)] = chunk
+                futures[client.submit(run_fast_chunk, spec, list(chunk), 1, True,
+                                      pure=False)] = chunk
         else:
             for p, job in zip(todo, _jobs(spec, out, todo), strict=True):
                 futures[client.submit(run_point, job, key=f"hemcell-point-{p.id}",
