@@ -566,6 +566,26 @@ def nucleation_calibration_warnings(anode: str, current_density_A_per_m2: float,
             "docs/limetal.md); the plateau and nuclei density follow the model"]
 
 
+#: Least tip-minus-plateau overpotential read as a nucleation spike [V]. Assumed: the
+#: precision a spike is read from a measured plating curve, the noise the nucleation fit
+#: specs take (examples/fits/limetal_fit_nucleation_*.yaml, sigma 1 mV).
+SPIKE_READ_V = 1e-3
+
+
+def no_spike_warnings(anode: str, current_density_A_per_m2: float,
+                      nucleation_overpotential_V: float) -> list[str]:
+    """A warning when the first plating shows no readable nucleation spike (tip minus
+    plateau below :data:`SPIKE_READ_V`): at high currents the growth overpotential
+    reaches the nucleation barrier's, and the Cu-side voltage rises to its plateau without
+    a dip, so the reported value is not a spike."""
+    if nucleation_overpotential_V >= SPIKE_READ_V:
+        return []
+    return [f"{anode}: no nucleation spike at {current_density_A_per_m2 / 10:g} mA/cm2: tip "
+            f"minus plateau is {1e3 * nucleation_overpotential_V:.3g} mV, below the "
+            f"{1e3 * SPIKE_READ_V:g} mV a spike is read to on a plating curve (the growth "
+            "overpotential has reached the nucleation barrier's)"]
+
+
 def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
                areal_capacity_C_per_m2: float | None, out_dir: Path,
                overrides: Sequence[str] = (), kinetics: str = "rct",
@@ -589,6 +609,8 @@ def nucleation(anodes: Sequence[str], current_density_A_per_m2: float,
             anode, current_density_A_per_m2, float(pset.si["li_cu_nucleation_current_density"])),
             warns)
         r, s = first_plating(p, current_density_A_per_m2, q)
+        report_warnings(no_spike_warnings(anode, current_density_A_per_m2,
+                                          r.nucleation_overpotential_V), warns)
         res[anode], series[anode], psets[anode], params[anode] = r, s, pset, p
         import numpy as np
 
