@@ -30,6 +30,17 @@ THERMAL_COLUMNS = {
     "cell_temperature_K": "Volume-averaged cell temperature [K]",
     "total_heating_W": "Total heating [W]",
 }
+#: A full cell's electrode potentials vs the carrier metal (each electrode's
+#: Δφ = φ_s − φ_e, :func:`hemcell.cell.full_cell.electrode_potential_variables`)
+ANODE_POTENTIAL = "Anode potential vs carrier metal [V]"
+ANODE_MIN_POTENTIAL = "Anode minimum potential vs carrier metal [V]"
+CATHODE_POTENTIAL = "Cathode potential vs carrier metal [V]"
+#: Their columns (full cells: read when the model has them) → variables
+ELECTRODE_POTENTIAL_COLUMNS = {
+    "anode_potential_vs_metal_V": ANODE_POTENTIAL,
+    "anode_min_potential_vs_metal_V": ANODE_MIN_POTENTIAL,
+    "cathode_potential_vs_metal_V": CATHODE_POTENTIAL,
+}
 #: ΔM per mAh g⁻¹ at P = 1 [emu g⁻¹] (seed 000 eqn 5: 3.6 μ_B / e)
 EMU_PER_MAH_PER_G = 3.6 * 9.2740100783e-21 / 1.602176634e-19
 
@@ -86,15 +97,19 @@ def observed_variables(mechanisms: Sequence[str], available: Any = (),
         cols[f"{m}_charge_Ah"] = f"Anode {v} charge [A.h]"
     cols["charge_passed_Ah"] = "Anode charge passed [A.h]"
     cols.update({c: name for c, name in THERMAL_COLUMNS.items() if name in available})
+    cols.update({c: name for c, name in ELECTRODE_POTENTIAL_COLUMNS.items()
+                 if name in available})
     if not timeseries:
         cols = {c: n for c, n in cols.items() if not _timeseries_only(c)}
     return cols
 
 
 def _timeseries_only(column: str) -> bool:
-    """Whether only ``timeseries.csv`` writes a column (time, currents, temperature)."""
+    """Whether only ``timeseries.csv`` writes a column (time, currents, temperature, the
+    electrode potentials but the anode's minimum, which the summary reads)."""
     return (column == "time_s" or column.endswith(("current_A", "current_A_per_g"))
-            or column in THERMAL_COLUMNS)
+            or column in THERMAL_COLUMNS
+            or column in ("anode_potential_vs_metal_V", "cathode_potential_vs_metal_V"))
 
 
 def _solved_steps(solution: Any) -> list[Any]:
@@ -364,6 +379,7 @@ def timeseries_table(
         "magnetization_change_emu_per_g",
     ]
     cols += [c for c in THERMAL_COLUMNS if steps and c in steps[0].data]
+    cols += [c for c in ELECTRODE_POTENTIAL_COLUMNS if steps and c in steps[0].data]
     blocks = []
     for s in steps:
         n = len(s.data["time_s"])
@@ -377,6 +393,39 @@ def timeseries_table(
                 block.append(s.data[c])
         blocks.append(np.column_stack(block))
     return cols, np.vstack(blocks)
+
+
+def anode_potential_minimum(steps: Sequence[StepData], cycles: Sequence[Sequence[StepData]],
+                            ion: str) -> tuple[dict[str, Any], list[str]]:
+    """A full cell's lowest anode potential vs the carrier metal over the run, for
+    ``summary.json``, and a warning when it is below 0 V (where a real cell would plate the
+    metal; the model has no plating).
+
+    Returns
+    -------
+    tuple
+        ``anode_min_potential_vs_metal_V`` (the minimum over the anode's mesh points and
+        the output times), ``anode_min_potential_time_s``, ``..._cycle`` and ``..._step``
+        (empty without the column: half cells), and the warnings.
+    """
+    col = "anode_min_potential_vs_metal_V"
+    found = [(float(np.min(s.data[col])), s) for s in steps if col in s.data and len(s.data[col])]
+    if not found:
+        return {}, []
+    v_min, st = min(found, key=lambda f: f[0])
+    i = int(np.argmin(st.data[col]))
+    cycle = next((k + 1 for k, cyc in enumerate(cycles) if any(s is st for s in cyc)), 0)
+    keys = {col: v_min, "anode_min_potential_time_s": float(st.data["time_s"][i]),
+            "anode_min_potential_cycle": cycle, "anode_min_potential_step": st.index + 1}
+    warn = []
+    if v_min < 0:
+        warn.append(
+            f"the anode's potential fell to {v_min:.4g} V vs {ion} at t = "
+            f"{keys['anode_min_potential_time_s']:.6g} s (cycle {cycle}, step "
+            f"{st.index + 1}): below 0 V a real cell plates {ion} metal on the anode, which "
+            "the model does not include (its capacities past that point are not a real "
+            f"cell's); a larger n_p_ratio or a lower charge voltage keeps it above 0 V")
+    return keys, warn
 
 
 def dqdv(

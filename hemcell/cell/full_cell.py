@@ -29,7 +29,12 @@ from typing import Any
 
 import pybamm
 
-from hemcell.cell.analysis import CATHODE_DENSITY
+from hemcell.cell.analysis import (
+    ANODE_MIN_POTENTIAL,
+    ANODE_POTENTIAL,
+    CATHODE_DENSITY,
+    CATHODE_POTENTIAL,
+)
 from hemcell.cell.cathodes import is_cathode_set
 from hemcell.cell.electrolytes import depletion_event
 from hemcell.cell.inventory import Inventory
@@ -48,7 +53,10 @@ from hemcell.errors import InputError
 from hemcell.idaklu import POTENTIAL_SCALE_V
 from hemcell.laws import FARADAY_C_PER_MOL
 
-__all__ = ["CATHODES", "HEMFullCell", "anode_sizing", "check_full_cell", "full_cell_values"]
+__all__ = [
+    "CATHODES", "HEMFullCell", "anode_sizing", "check_full_cell",
+    "electrode_potential_variables", "full_cell_values",
+]
 
 
 class HEMFullCell(HEMHalfCell):
@@ -228,6 +236,11 @@ class HEMFullCell(HEMHalfCell):
                 "Positive electrode volumetric interfacial current density [A.m-3]": a_j_p,
                 "Positive electrode reaction overpotential [V]": eta_p,
                 "Anode mean surface potential difference [V]": pybamm.x_average(dphi_n),
+                # each electrode's Δφ = φ_s − φ_e: its potential vs a metal electrode of
+                # the carrier ion in the electrolyte at the same x (φ_e is measured by
+                # one, as in PyBaMM, whose plating model takes η = −Δφ); the anode's
+                # minimum over its mesh points, where plating would start first
+                **electrode_potential_variables(dphi_n, phi_s_p - phi_e_p),
                 "Anode total volumetric current density [A.m-3]": a_j_n,
                 "Anode electrolyte potential [V]": phi_e_n,
                 "Cathode electrolyte potential [V]": phi_e_p,
@@ -310,6 +323,33 @@ class HEMFullCell(HEMHalfCell):
         """PyBaMM's full-cell defaults that this model has, then the anode's charge."""
         names = pybamm.lithium_ion.BaseModel.default_quick_plot_variables.fget(self)
         return [*[v for v in names if v in self.variables], "Anode total stored charge [A.h]"]
+
+
+def electrode_potential_variables(dphi_n: pybamm.Symbol, dphi_p: pybamm.Symbol
+                                  ) -> dict[str, pybamm.Symbol]:
+    """A full cell's electrode potentials vs the carrier metal, from each electrode's
+    Δφ = φ_s − φ_e [V].
+
+    φ_e is the potential a metal electrode of the carrier ion (Li, Na, K) would show in
+    the electrolyte at that point (the electrodes' open-circuit potentials are vs that
+    metal and η = Δφ − U), so Δφ is the electrode's potential vs the metal in the same
+    electrolyte at the local concentration; Δφ < 0 on the anode is where the metal would
+    plate (PyBaMM's lithium-plating submodel drives plating with η = −Δφ). Returns the
+    x-average of each electrode (:data:`ANODE_POTENTIAL`, :data:`CATHODE_POTENTIAL`), the
+    anode's minimum over its mesh points (:data:`ANODE_MIN_POTENTIAL`; on charge the
+    separator side) and PyBaMM's names of the same (for QuickPlot).
+    """
+    return {
+        ANODE_POTENTIAL: pybamm.x_average(dphi_n),
+        ANODE_MIN_POTENTIAL: pybamm.min(dphi_n),
+        CATHODE_POTENTIAL: pybamm.x_average(dphi_p),
+        "Negative electrode surface potential difference [V]": dphi_n,
+        "Positive electrode surface potential difference [V]": dphi_p,
+        "X-averaged negative electrode surface potential difference [V]":
+            pybamm.x_average(dphi_n),
+        "X-averaged positive electrode surface potential difference [V]":
+            pybamm.x_average(dphi_p),
+    }
 
 
 def check_full_cell(cathode: str, ion: str, protocol: str | None = None) -> None:

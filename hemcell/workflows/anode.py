@@ -833,6 +833,11 @@ def summarize(run: CellRun, timeseries: bool = True
     keys, below = measured_range_report(run.parameter_values, run.solution)
     summary.update(keys)
     warnings = [*warnings, *report_warnings(below)]
+    # a full cell's lowest anode potential vs the carrier metal (below 0 V: plating)
+    keys, plating = analysis.anode_potential_minimum(steps, cycles,
+                                                     run.si.get("_carrier_ion", "Li"))
+    summary.update(keys)
+    warnings = [*warnings, *report_warnings(plating)]
     if warnings:  # outside the electrolyte fits' range (also written to stderr)
         summary["warnings"] = warnings
     return summary, steps, cycles
