@@ -73,7 +73,8 @@ def observed_variables(mechanisms: Sequence[str], available: Any = (),
         model has them (lumped-thermal full cells).
     timeseries
         ``False``: only what the summary reads (without the currents, which only
-        ``timeseries.csv`` writes; a sweep's fast path writes no time series).
+        ``timeseries.csv`` writes; a sweep's fast path writes no time series; the time
+        only for a full cell's :func:`anode_potential_minimum`).
 
     Returns
     -------
@@ -99,8 +100,9 @@ def observed_variables(mechanisms: Sequence[str], available: Any = (),
     cols.update({c: name for c, name in THERMAL_COLUMNS.items() if name in available})
     cols.update({c: name for c, name in ELECTRODE_POTENTIAL_COLUMNS.items()
                  if name in available})
-    if not timeseries:
-        cols = {c: n for c, n in cols.items() if not _timeseries_only(c)}
+    if not timeseries:  # (a full cell's summary gives the time of its anode's minimum)
+        cols = {c: n for c, n in cols.items() if not _timeseries_only(c)
+                or (c == "time_s" and ANODE_MIN_POTENTIAL in available)}
     return cols
 
 
@@ -405,8 +407,8 @@ def anode_potential_minimum(steps: Sequence[StepData], cycles: Sequence[Sequence
     -------
     tuple
         ``anode_min_potential_vs_metal_V`` (the minimum over the anode's mesh points and
-        the output times), ``anode_min_potential_time_s``, ``..._cycle`` and ``..._step``
-        (empty without the column: half cells), and the warnings.
+        the output times), ``anode_min_potential_time_s``, ``..._cycle`` and
+        ``..._step`` (empty without the column: half cells), and the warnings.
     """
     col = "anode_min_potential_vs_metal_V"
     found = [(float(np.min(s.data[col])), s) for s in steps if col in s.data and len(s.data[col])]
@@ -415,13 +417,14 @@ def anode_potential_minimum(steps: Sequence[StepData], cycles: Sequence[Sequence
     v_min, st = min(found, key=lambda f: f[0])
     i = int(np.argmin(st.data[col]))
     cycle = next((k + 1 for k, cyc in enumerate(cycles) if any(s is st for s in cyc)), 0)
-    keys = {col: v_min, "anode_min_potential_time_s": float(st.data["time_s"][i]),
+    t_s = float(st.data["time_s"][i])
+    keys = {col: v_min, "anode_min_potential_time_s": t_s,
             "anode_min_potential_cycle": cycle, "anode_min_potential_step": st.index + 1}
     warn = []
     if v_min < 0:
         warn.append(
-            f"the anode's potential fell to {v_min:.4g} V vs {ion} at t = "
-            f"{keys['anode_min_potential_time_s']:.6g} s (cycle {cycle}, step "
+            f"the anode's potential fell to {v_min:.4g} V vs {ion} at t = {t_s:.6g} s "
+            f"(cycle {cycle}, step "
             f"{st.index + 1}): below 0 V a real cell plates {ion} metal on the anode, which "
             "the model does not include (its capacities past that point are not a real "
             f"cell's); a larger n_p_ratio or a lower charge voltage keeps it above 0 V")

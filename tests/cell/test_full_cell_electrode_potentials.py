@@ -114,3 +114,15 @@ def test_half_cell_has_no_electrode_potential_columns(tmp_path, capsys):
     s = json.loads((out / "summary.json").read_text())
     assert "anode_min_potential_vs_metal_V" not in s
     assert "anode_potential_vs_metal_V" not in (out / "timeseries.csv").read_text()
+
+
+def test_summary_without_timeseries_has_the_minimum(model_run):
+    """A sweep's fast path (``summarize(..., timeseries=False)``, no time column) gives the
+    same minimum at the same time (it reads the time for it)."""
+    from hemcell.workflows.anode import summarize
+
+    run, s = model_run
+    fast = summarize(run, timeseries=False)[0]
+    assert fast["anode_min_potential_vs_metal_V"] == s["anode_min_potential_vs_metal_V"]
+    assert fast["anode_min_potential_time_s"] == s["anode_min_potential_time_s"]
+    assert fast["anode_min_potential_step"] == s["anode_min_potential_step"]
