@@ -397,6 +397,21 @@ def timeseries_table(
     return cols, np.vstack(blocks)
 
 
+def _column_extreme(steps: Sequence[StepData], cycles: Sequence[Sequence[StepData]],
+                    col: str, lowest: bool) -> tuple[float, float, int, int] | None:
+    """The lowest (``lowest``) or highest value of column ``col`` over the run's steps:
+    (value, time [s], cycle, step), numbered from 1; ``None`` without the column."""
+    pick = (np.argmin if lowest else np.argmax)
+    found = [(float(s.data[col][int(pick(s.data[col]))]), s) for s in steps
+             if col in s.data and len(s.data[col])]
+    if not found:
+        return None
+    value, st = (min if lowest else max)(found, key=lambda f: f[0])
+    i = int(pick(st.data[col]))
+    cycle = next((k + 1 for k, cyc in enumerate(cycles) if any(s is st for s in cyc)), 0)
+    return value, float(st.data["time_s"][i]), cycle, st.index + 1
+
+
 def anode_potential_minimum(steps: Sequence[StepData], cycles: Sequence[Sequence[StepData]],
                             ion: str) -> tuple[dict[str, Any], list[str]]:
     """A full cell's lowest anode potential vs the carrier metal over the run, for
@@ -411,23 +426,53 @@ def anode_potential_minimum(steps: Sequence[StepData], cycles: Sequence[Sequence
         ``..._step`` (empty without the column: half cells), and the warnings.
     """
     col = "anode_min_potential_vs_metal_V"
-    found = [(float(np.min(s.data[col])), s) for s in steps if col in s.data and len(s.data[col])]
-    if not found:
+    found = _column_extreme(steps, cycles, col, lowest=True)
+    if found is None:
         return {}, []
-    v_min, st = min(found, key=lambda f: f[0])
-    i = int(np.argmin(st.data[col]))
-    cycle = next((k + 1 for k, cyc in enumerate(cycles) if any(s is st for s in cyc)), 0)
-    t_s = float(st.data["time_s"][i])
+    v_min, t_s, cycle, step = found
     keys = {col: v_min, "anode_min_potential_time_s": t_s,
-            "anode_min_potential_cycle": cycle, "anode_min_potential_step": st.index + 1}
+            "anode_min_potential_cycle": cycle, "anode_min_potential_step": step}
     warn = []
     if v_min < 0:
         warn.append(
             f"the anode's potential fell to {v_min:.4g} V vs {ion} at t = {t_s:.6g} s "
             f"(cycle {cycle}, step "
-            f"{st.index + 1}): below 0 V a real cell plates {ion} metal on the anode, which "
+            f"{step}): below 0 V a real cell plates {ion} metal on the anode, which "
             "the model does not include (its capacities past that point are not a real "
             f"cell's); a larger n_p_ratio or a lower charge voltage keeps it above 0 V")
+    return keys, warn
+
+
+def cathode_potential_maximum(steps: Sequence[StepData], cycles: Sequence[Sequence[StepData]],
+                              ion: str, window_top_V: float) -> tuple[dict[str, Any], list[str]]:
+    """A full cell's highest cathode potential vs the carrier metal over the run, for
+    ``summary.json``, and a warning when it is above the top of the cathode's window
+    ``window_top_V`` (the set's ``Upper voltage cut-off [V]``: where its OCP and kinetics
+    were measured). The cell's cut-offs are checked against that window as if the anode
+    were at 0 V vs the metal; an anode above it (the HEM anode's film and intercalation
+    hold it near 0.5 V) puts the cathode above the window at the cell's top voltage.
+
+    Returns
+    -------
+    tuple
+        ``cathode_max_potential_vs_metal_V`` (x-averaged), ``cathode_max_potential_time_s``,
+        ``..._cycle`` and ``..._step`` (empty without the column), and the warnings.
+    """
+    col = "cathode_potential_vs_metal_V"
+    found = _column_extreme(steps, cycles, col, lowest=False)
+    if found is None:
+        return {}, []
+    v_max, t_s, cycle, step = found
+    keys = {"cathode_max_potential_vs_metal_V": v_max, "cathode_max_potential_time_s": t_s,
+            "cathode_max_potential_cycle": cycle, "cathode_max_potential_step": step}
+    warn = []
+    if v_max > window_top_V:
+        warn.append(
+            f"the cathode's potential rose to {v_max:.4g} V vs {ion} at t = {t_s:.6g} s "
+            f"(cycle {cycle}, step {step}), above the top of its window, {window_top_V:g} V, "
+            "where its open-circuit potential and kinetics were taken: the cell's voltage "
+            "plus the anode's potential; a lower charge voltage keeps the cathode in its "
+            "window (cathode_potential_vs_metal_V in timeseries.csv)")
     return keys, warn
 
 

@@ -838,6 +838,18 @@ def summarize(run: CellRun, timeseries: bool = True
                                                      run.si.get("_carrier_ion", "Li"))
     summary.update(keys)
     warnings = [*warnings, *report_warnings(plating)]
+    # and its highest cathode potential; a hemcell cathode set's window is vs the metal
+    # (its half cell's), so above it the cathode is outside its data (a PyBaMM base set's
+    # cut-off is a graphite cell's, not a window vs the metal: no check)
+    from hemcell.cell.cathodes import is_cathode_set
+
+    cathode = getattr(run.recipe, "cathode", None)
+    keys, above = analysis.cathode_potential_maximum(
+        steps, cycles, run.si.get("_carrier_ion", "Li"),
+        float(run.parameter_values["Upper voltage cut-off [V]"])
+        if cathode and is_cathode_set(cathode) else float("inf"))
+    summary.update(keys)
+    warnings = [*warnings, *report_warnings(above)]
     if warnings:  # outside the electrolyte fits' range (also written to stderr)
         summary["warnings"] = warnings
     return summary, steps, cycles

@@ -126,3 +126,32 @@ def test_summary_without_timeseries_has_the_minimum(model_run):
     assert fast["anode_min_potential_vs_metal_V"] == s["anode_min_potential_vs_metal_V"]
     assert fast["anode_min_potential_time_s"] == s["anode_min_potential_time_s"]
     assert fast["anode_min_potential_step"] == s["anode_min_potential_step"]
+
+
+def test_the_cathode_above_its_window_is_said(model_run):
+    """A cathode set's window is its half cell's, vs the metal (PBA: 4.2 V vs Na). The
+    cell's cut-offs are checked as if the anode were at 0 V; the HEM anode sits near
+    0.5 V, so charged to 4.0 V the cathode is at ~4.5 V vs Na: the summary gives the
+    maximum (equal to the solution's x-averaged Δφ) and warns; it did not say before."""
+    run, s = model_run
+    sol = run.solution
+    cath = np.asarray(sol["Cathode potential vs carrier metal [V]"].entries)
+    assert s["cathode_max_potential_vs_metal_V"] == pytest.approx(float(cath.max()), abs=1e-12)
+    assert s["cathode_max_potential_vs_metal_V"] > 4.2
+    assert any("above the top of its window, 4.2 V" in w for w in s["warnings"])
+
+
+def test_a_pybamm_base_cathode_s_cut_off_is_not_taken_for_a_window(tmp_path, capsys):
+    """LFP (Prada2013): its 3.6 V is a graphite cell's cut-off, not a window vs Li: the
+    maximum is reported (3.71 V vs Li at a 3.6 V charge, the HEM anode at 0.11 V), no
+    warning."""
+    out = tmp_path / "lfp"
+    data = yaml.safe_load((data_dir("models") / "hem_full_cell_lfp.yaml").read_text())
+    data.update(name="lfp_coarse", mesh=COARSE)
+    path = tmp_path / "lfp_coarse.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["cell", "run", str(path), "--params", SET, "--protocol",
+                 "Charge at C/5 until 3.6 V", "--out", str(out), "--no-plots"]) == 0
+    assert "above the top of its window" not in capsys.readouterr().err
+    s = json.loads((out / "summary.json").read_text())
+    assert s["cathode_max_potential_vs_metal_V"] > 3.6
