@@ -50,6 +50,21 @@ def check_set_keys(kwargs: Mapping[str, Any]) -> None:
 CE_MAP_CURRENTS_A_PER_M2: tuple[float, ...] = tuple(10.0 ** (k / 4) for k in range(0, 13))
 
 
+def sand_time_warnings(anode: str, result: Any) -> list[str]:
+    """A warning when the free electrolyte at the plating surface runs out within a
+    half-cycle at the mean current (Sand's time below the half-cycle time,
+    ``failure_mode`` "short possible"): the cell cannot carry that current by diffusion,
+    and the coulombic efficiency and inventory life, which assume it does, are not a real
+    cell's."""
+    if result.failure_mode != "short possible":
+        return []
+    return [f"{anode}: Sand's time {result.sand_time_s:.3g} s is shorter than the half "
+            f"cycle ({result.half_cycle_time_s:.3g} s) at the mean current: the electrolyte "
+            "at the plating surface runs out even without current focusing, so the cell "
+            "cannot carry this current; the CE and inventory life assume it does (a lower "
+            "--current-density)"]
+
+
 def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] = (),
                  current_density_A_per_m2: float | None = None,
                  areal_capacity_C_per_m2: float | None = None,
@@ -97,6 +112,7 @@ def zn_symmetric(anodes: Sequence[str], out_dir: Path, overrides: Sequence[str] 
             p = replace(p, **typed)
         params[anode] = asdict(p)
         results[anode] = symmetric_cell(p)
+        report_warnings(sand_time_warnings(anode, results[anode]), warns)
         by_anode[anode] = {"current_density_mA_per_cm2": p.current_density_A_per_m2 / 10.0,
                            "areal_capacity_mAh_per_cm2": p.areal_capacity_C_per_m2 / 36000.0,
                            **results[anode].summary()}
