@@ -1933,6 +1933,12 @@ FULL_CELL_ARC_ELEMENTS = {
 PORE_ELEMENTS = {"cathode": "TL1_0", "anode": "TL2_0"}
 
 
+def determined_by_fit(parameter: Mapping[str, Any]) -> bool:
+    """Whether a fitted circuit parameter (``value``, ``uncertainty``: 1σ) is determined:
+    its 1σ below its value (false for a NaN 1σ)."""
+    return bool(parameter["uncertainty"] < parameter["value"])
+
+
 def pore_resistances(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]:
     """The transmission-line fit's pore resistances: per electrode ``value``,
     ``uncertainty`` (1σ), ``model`` (``electrode_pore_resistance_ohm``), ``determined``
@@ -1952,7 +1958,7 @@ def pore_resistances(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, An
         if not arcs.get("resolved"):
             reason = ("the electrodes' lines are not told apart ("
                       f"{arcs.get('short_reason') or 'see circuit_arcs'})")
-        elif not p["uncertainty"] < p["value"]:
+        elif not determined_by_fit(p):
             reason = "1 sigma at least its value"
         out[k] = {"value": p["value"], "uncertainty": p["uncertainty"], "model": model[k],
                   "determined": reason is None, "reason": reason}
@@ -2083,7 +2089,7 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
     # an R||C whose R and C both have a 1 sigma at least their value is no arc of the
     # spectrum (the fit let it vanish): its R C is no time constant to test (one only)
     vanished = [k for k, pair in elements.items()
-                if all(not par[n]["uncertainty"] < par[n]["value"] for n in pair)]
+                if not any(determined_by_fit(par[n]) for n in pair)]
     vanished = vanished if len(vanished) == 1 else []
     stray = [k for k, t in tau_fit.items() if k not in vanished
              and not min(known) / factor <= t <= max(known) * factor]
@@ -2109,7 +2115,7 @@ def full_cell_arcs(fit: Mapping[str, Any], spectrum: Spectrum) -> dict[str, Any]
         short = "the fitted arcs in the other order than the model's"
     else:
         loose = [f"{r} ({k})" for k, (r, _) in elements.items()
-                 if not par[r]["uncertainty"] < par[r]["value"]]
+                 if not determined_by_fit(par[r])]
         if loose:
             reason = short = f"1 sigma of {' and '.join(loose)} at least its value"
     out.update(resolved=reason is None, reason=reason, short_reason=short)
