@@ -73,10 +73,46 @@ def _every_rank_failed(wait_s: float) -> bool:
         time.sleep(0.01)
 
 
+#: The longest [s] a rank that ends all ranks waits for ``mpiexec`` to read what it wrote
+#: to stdout and stderr (:func:`_wait_until_read`).
+OUTPUT_READ_WAIT_S = 30.0
+
+
+def _unread_bytes(fd: int) -> int:
+    """Bytes written to the pipe ``fd`` and not yet read from it (0 if ``fd`` is no pipe:
+    a terminal or a file keeps what was written)."""
+    import fcntl
+    import os
+    import stat
+    import struct
+    import termios
+
+    try:
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return 0
+        return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0])
+    except OSError:
+        return 0
+
+
+def _wait_until_read(fds: tuple[int, ...], wait_s: float) -> None:
+    """Return once ``mpiexec`` has read everything written to the pipes ``fds`` (or after
+    ``wait_s`` seconds). ``MPI_Abort`` has the process manager end every process and stop
+    forwarding their output: lines still in the pipe then are lost (seen on a busy
+    machine: the error and the "failed alone" line never reached the terminal)."""
+    import time
+
+    deadline = time.monotonic() + wait_s
+    while any(_unread_bytes(fd) for fd in fds) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def _abort_at_exit(rank: int, size: int) -> None:
     """After this rank's error is printed, end every rank (``MPI_Abort``; the others
     wait in a collective call that this rank will not join, and ``MPI_Finalize`` at exit
-    would wait for them): registered after mpi4py's own exit handler, so it runs first."""
+    would wait for them): registered after mpi4py's own exit handler, so it runs first.
+    What this rank printed is read by ``mpiexec`` before the abort
+    (:func:`_wait_until_read`)."""
     import atexit
     import sys
 
@@ -85,6 +121,8 @@ def _abort_at_exit(rank: int, size: int) -> None:
     def abort() -> None:
         print(f"rank {rank} of {size} failed alone: ending all ranks", file=sys.stderr,
               flush=True)
+        sys.stdout.flush()
+        _wait_until_read((sys.stdout.fileno(), sys.stderr.fileno()), OUTPUT_READ_WAIT_S)
         MPI.COMM_WORLD.Abort(1)
 
     atexit.register(abort)

@@ -71,3 +71,53 @@ def test_a_bug_on_one_rank_is_printed_once_and_ends_every_rank(tmp_path, failing
     assert proc.returncode != 0, (proc.stdout, proc.stderr)
     assert proc.stderr.count(UNEXPECTED) == 1, proc.stderr
     assert f"rank {failing} of 2 failed alone: ending all ranks" in proc.stderr
+
+
+def test_unread_bytes_of_a_pipe_a_file_and_a_closed_descriptor(tmp_path):
+    """What ``mpiexec`` has not yet read from a rank's stdout/stderr pipe: counted on the
+    writing end; a file (nothing is lost there) and a bad descriptor count as read."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"rank 0 of 2 failed alone\n")
+        assert surface_cli._unread_bytes(write_end) == 25
+        os.read(read_end, 10)
+        assert surface_cli._unread_bytes(write_end) == 15
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    with open(tmp_path / "log", "wb") as f:
+        f.write(b"kept")
+        f.flush()
+        assert surface_cli._unread_bytes(f.fileno()) == 0
+    assert surface_cli._unread_bytes(write_end) == 0
+
+
+def test_the_abort_waits_until_the_pipe_is_read_and_no_longer():
+    """Before ``MPI_Abort`` the rank waits for its output to be read (a reader that starts
+    late still gets every byte), and gives up after the wait when nobody reads."""
+    import threading
+
+    read_end, write_end = os.pipe()
+    got = bytearray()
+    start = threading.Event()
+
+    def reader() -> None:
+        start.wait()
+        while len(got) < 4096:
+            got.extend(os.read(read_end, 4096 - len(got)))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        os.write(write_end, b"e" * 4096)
+        surface_cli._wait_until_read((write_end,), 0.0)
+        assert surface_cli._unread_bytes(write_end) == 4096  # nobody read: gave up
+        start.set()
+        surface_cli._wait_until_read((write_end,), 300.0)
+        assert surface_cli._unread_bytes(write_end) == 0
+        thread.join(timeout=300)
+        assert bytes(got) == b"e" * 4096
+    finally:
+        start.set()
+        os.close(read_end)
+        os.close(write_end)
