@@ -545,6 +545,8 @@ def parse_parameter_set(raw: Any, path: Path, specs: Mapping[str, ParameterSpec]
         if unc is not None:
             unc = str(unc)
         note = entry.get("note")
+        if errs:  # a source that is not a mapping cannot be stored (reported above)
+            continue
         try:
             parameters[pname] = _make_parameter(pname, value, unit, specs[pname], entry["source"],
                                                 fname, uncertainty=unc, range_=range_,

@@ -1,0 +1,43 @@
+"""User trial S20: a parameter file whose ``source`` is not a mapping.
+
+A user writing a set by hand gave ``source: assumed`` (a string, not ``{assumed: why}``);
+`hemcell params check my_set.yaml` stopped with "unexpected ValueError: dictionary update
+sequence element #0 has length 1; 2 is required" and exit 1, a hemcell bug in the words
+of its own hint. The file is bad input: exit 2 naming the entry's ``source`` and the
+allowed source kinds, as for every other error of the file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hemcell.errors import InputError
+
+
+@pytest.mark.parametrize("source", ["assumed", "[assumed, guess]", "3"])
+def test_a_source_that_is_not_a_mapping_is_a_file_error(tmp_path, source):
+    from hemcell.params import load_parameter_set
+
+    path = tmp_path / "my_set.yaml"
+    path.write_text("name: my_set\nkind: surface\ndescription: a hand-written set\n"
+                    "parameters:\n"
+                    f"  ambient_temperature: {{value: 300, unit: K, source: {source}}}\n")
+    with pytest.raises(InputError) as err:
+        load_parameter_set(str(path))
+    text = str(err.value)
+    assert "ambient_temperature.source" in text
+    assert "a mapping with one source kind of" in text and "'assumed'" in text
+
+
+def test_params_check_exits_2_on_a_string_source(tmp_path, capsys):
+    from hemcell.cli.main import main
+
+    path = tmp_path / "my_set.yaml"
+    path.write_text("name: my_set\nkind: surface\ndescription: a hand-written set\n"
+                    "parameters:\n"
+                    "  ambient_temperature: {value: 300, unit: K, source: assumed}\n")
+    assert main(["params", "check", str(path)]) == 2
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "ambient_temperature.source" in text
+    assert "unexpected" not in text
