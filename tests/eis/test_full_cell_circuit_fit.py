@@ -13,6 +13,7 @@ import pytest
 
 from hemcell.cli.main import main
 from hemcell.workflows import eis
+from hemcell.workflows.eis import outputs as eis_outputs
 from tests.eis.former_anode import former_anode_recipe
 
 F_HZ = np.logspace(-3, 5, 81)
@@ -84,7 +85,7 @@ def test_overlapping_arcs_give_their_sum_with_the_reason():
     assert "within a factor 5.83" in arcs["reason"]
     r = eis.charge_transfer_resistance(fit, "full")
     assert r == pytest.approx(800.0, rel=1e-3)
-    text = eis._rct_text(r, fit, "full")
+    text = eis_outputs._rct_text(r, fit, "full")
     assert text == (f"{r:.4g} +- {arcs['sum_uncertainty_ohm']:.2g} Ohm, both electrodes "
                     "(one arc: the model's R_ct C_dl cathode 1.5 s, anode 1.4 s are within "
                     "5.83x)")
@@ -102,7 +103,7 @@ def test_an_arc_far_from_the_models_time_constants_gives_no_r_ct():
     assert eis.rct_undetermined(fit, "full")
     assert fit["arcs"]["reason"].startswith("the fitted time constant R1 C1 12 s is more "
                                             "than a factor 5.83 slower than the electrodes'")
-    assert eis._rct_text(None, fit, "full") == (
+    assert eis_outputs._rct_text(None, fit, "full") == (
         "not determined by the circuit fit (an arc at 12 s, slower than the electrodes' R_ct "
         "C_dl cathode 1.5 s, anode 1.4 s: not a charge transfer)")
 
@@ -120,7 +121,7 @@ def test_an_arc_faster_than_the_models_time_constants_is_not_called_the_storages
     # the Warburg tail moves it by 6.5e-4 (measured)
     assert fit["arcs"]["time_constants_s"]["fit"]["anode"] == pytest.approx(1e-3, rel=1e-2)
     assert "storage" not in fit["arcs"]["reason"]
-    assert eis._rct_text(None, fit, "full") == (
+    assert eis_outputs._rct_text(None, fit, "full") == (
         "not determined by the circuit fit (an arc at 0.000999 s, faster than the electrodes' "
         "R_ct C_dl cathode 1.8 s, anode 0.01 s: not a charge transfer)")
 
@@ -148,7 +149,7 @@ def test_shipped_nvpf_full_cell_fit_finds_no_anode_arc_not_a_storage_arc():
     model = s.info["electrode_charge_transfer_resistance_ohm"]
     r = eis.charge_transfer_resistance(fit, "full")
     assert r == pytest.approx(model["cathode"] + model["anode"], rel=1 / 3)
-    assert eis._rct_text(r, fit, "full").startswith(
+    assert eis_outputs._rct_text(r, fit, "full").startswith(
         f"{r:.4g} +- {arcs['sum_uncertainty_ohm']:.2g} Ohm, both electrodes (no anode arc "
         "in the fit, R2 ")
 

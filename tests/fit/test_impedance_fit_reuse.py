@@ -129,10 +129,11 @@ def test_a_value_of_the_carrier_substitution_is_not_an_input():
     cannot be an input under its own name (the fit then rebuilds, as the cell-run fit
     does, which takes the same rule from `carriers.carrier_substituted`)."""
     from hemcell.cell.parameters import load_si
+    from hemcell.workflows.eis.recipe_cells import _input_parameters
 
     si, _ = load_si("heo_rocksalt_mgconicuzn", [], ion="Na")
     with pytest.raises(ValueError, match="carrier-ion substitution"):
-        eis._input_parameters(["intercalation_exchange_current_density"], si, {})
-    values, si_in, _ = eis._input_parameters(["anode_double_layer_capacity"], si, {})
+        _input_parameters(["intercalation_exchange_current_density"], si, {})
+    values, si_in, _ = _input_parameters(["anode_double_layer_capacity"], si, {})
     assert values == {"anode_double_layer_capacity": si["anode_double_layer_capacity"]}
     assert type(si_in["anode_double_layer_capacity"]).__name__ == "InputParameter"
