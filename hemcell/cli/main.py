@@ -210,7 +210,6 @@ def params_import(
     """
     from hemcell.workflows.exchange import import_bpx
 
-    out.mkdir(parents=True, exist_ok=True)
     typer.echo(f"wrote {import_bpx(file, out)}")
 
 

@@ -288,6 +288,7 @@ def import_bpx(path: Path, out: Path) -> Path:
     import yaml
 
     data = bpx_to_parameter_set(path)
+    out.mkdir(parents=True, exist_ok=True)  # only once the file was read: bad input writes nothing
     target = out / f"{data['name']}.yaml"
     target.write_text("# Imported from a BPX file by `hemcell params import`; values keep\n"
                       "# their BPX names and units, the file is their source.\n"

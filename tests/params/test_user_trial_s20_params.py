@@ -41,3 +41,18 @@ def test_params_check_exits_2_on_a_string_source(tmp_path, capsys):
     text = out.out + out.err
     assert "ambient_temperature.source" in text
     assert "unexpected" not in text
+
+
+@pytest.mark.parametrize("content", ["{}", "", "time [s],voltage [V]\n0,3\n"])
+def test_params_import_of_a_bad_file_leaves_no_out_folder(tmp_path, capsys, content):
+    """`params import` made its --out folder before reading the file: a file that is no
+    BPX (empty, ``{}``, a CSV) exited 2 and left an empty folder, which other commands
+    do not (a bad input writes nothing)."""
+    from hemcell.cli.main import main
+
+    path = tmp_path / "cell.json"
+    path.write_text(content)
+    out = tmp_path / "sets"
+    assert main(["params", "import", str(path), "--out", str(out)]) == 2
+    assert "BPX" in capsys.readouterr().err
+    assert not out.exists()
