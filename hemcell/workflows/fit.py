@@ -1396,9 +1396,32 @@ class FitProblem(_Problem):
 
         The charge passed is that of the held current the model is driven with
         (:func:`held_charge`).
+
+        Raises
+        ------
+        InputError
+            A capacity that differs from the charge passed by its row by more than
+            :data:`CURRENT_TOLERANCE` of the curve's total charge (the capacity is the
+            current's integral): a unit or active-mass slip in one of the two columns, or
+            a capacity counted on from an earlier step. ``np.interp`` put every capacity
+            beyond the curve's end at its last time.
         """
         cap, mass_kg = self._curve_charge(d, meas)
         passed = held_charge(t, np.abs(shape) * (mass_kg if per_mass else 1.0))
+        off = np.abs(cap - passed) > CURRENT_TOLERANCE * passed[-1]
+        if off.any():
+            k = int(np.flatnonzero(off)[0])
+            source = (f"the column '{meas.columns['current'].header}'" if "current" in meas
+                      else f"the protocol '{d.protocol}'")
+            per_g = 1.0 / (mass_kg * MAH_PER_G)
+            raise InputError(meas.where("capacity", k + 1), f"{cap[k] * per_g:.4g} mAh/g",
+                             f"the charge {source} passed by that row, "
+                             f"{passed[k] * per_g:.4g} mAh/g, within {CURRENT_TOLERANCE:.0%} of "
+                             f"the curve's {passed[-1] * per_g:.4g} mAh/g",
+                             hint="check the capacity column's unit and "
+                             f"data[{d.index}].active_mass, and that it counts from the "
+                             "curve's first row (a capacity carried over from an earlier "
+                             "step: subtract it)")
         return np.interp(cap, passed, t), cap / mass_kg / MAH_PER_G, "capacity (mAh/g)"
 
     def _curve_charge(self, d: DataSpec, meas: Measurement) -> tuple[np.ndarray, float]:
