@@ -710,6 +710,44 @@ class DataSet:
     stops_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
+def _check_capacity_column(d: DataSpec, meas: Measurement, cap: np.ndarray,
+                           passed: np.ndarray, mass_kg: float, from_first_row: bool = False
+                           ) -> None:
+    """Refuse a capacity column that differs from the charge the data set's current
+    passed by its row by more than :data:`CURRENT_TOLERANCE` of the curve's total.
+
+    ``cap``, ``passed``: the column's and the current's charge [A s] on the model's
+    electrode of ``mass_kg`` at every row. The capacity is the current's integral: a
+    mismatch is a unit or active-mass slip in one of the two columns, or (unless
+    ``from_first_row``, the column then taken relative to its first row) a capacity
+    counted on from an earlier step. A ``voltage_vs_capacity`` curve with a doubled
+    capacity column was mapped by ``np.interp`` past its end and fitted to a bound.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the column and the first row off, both values in mAh/g.
+    """
+    if passed[-1] <= 0:
+        return
+    off = np.abs(cap - passed) > CURRENT_TOLERANCE * passed[-1]
+    if not off.any():
+        return
+    k = int(np.flatnonzero(off)[0])
+    source = (f"the column '{meas.columns['current'].header}'" if "current" in meas
+              else f"the protocol '{d.protocol}'")
+    per_g = 1.0 / (mass_kg * MAH_PER_G)
+    counted = "since the first row " if from_first_row else ""
+    raise InputError(meas.where("capacity", k + 1), f"{cap[k] * per_g:.4g} mAh/g {counted}".strip(),
+                     f"the charge {source} passed by that row, {passed[k] * per_g:.4g} mAh/g, "
+                     f"within {CURRENT_TOLERANCE:.0%} of the curve's "
+                     f"{passed[-1] * per_g:.4g} mAh/g",
+                     hint=f"check the units of the current and capacity columns and "
+                     f"data[{d.index}].active_mass" + ("" if from_first_row else
+                     ", and that the capacity counts from the curve's first row (a "
+                     "capacity carried over from an earlier step: subtract it)"))
+
+
 def _protocol_current(setup: Any, protocol: str, field_name: str) -> float | None:
     """Signed current [A] of a one-step constant-current protocol (None: several steps)."""
     steps = setup.experiment.steps
@@ -1339,6 +1377,8 @@ class FitProblem(_Problem):
             t = meas["time"] - meas["time"][0]
             if self.spec.signal == "voltage_vs_time":
                 model_t, x_axis, x_label = t, t / 3600.0, "time (h)"
+                if "capacity" in meas:
+                    self._check_timed_capacity(d, meas, shape, per_mass, t)
             else:
                 model_t, x_axis, x_label = self._capacity_times(d, meas, shape, per_mass, t)
         stops = np.zeros(0) if constant else current_steps(t, shape)
@@ -1408,21 +1448,34 @@ class FitProblem(_Problem):
         """
         cap, mass_kg = self._curve_charge(d, meas)
         passed = held_charge(t, np.abs(shape) * (mass_kg if per_mass else 1.0))
-        off = np.abs(cap - passed) > CURRENT_TOLERANCE * passed[-1]
-        if off.any():
-            k = int(np.flatnonzero(off)[0])
-            source = (f"the column '{meas.columns['current'].header}'" if "current" in meas
-                      else f"the protocol '{d.protocol}'")
-            per_g = 1.0 / (mass_kg * MAH_PER_G)
-            raise InputError(meas.where("capacity", k + 1), f"{cap[k] * per_g:.4g} mAh/g",
-                             f"the charge {source} passed by that row, "
-                             f"{passed[k] * per_g:.4g} mAh/g, within {CURRENT_TOLERANCE:.0%} of "
-                             f"the curve's {passed[-1] * per_g:.4g} mAh/g",
-                             hint="check the capacity column's unit and "
-                             f"data[{d.index}].active_mass, and that it counts from the "
-                             "curve's first row (a capacity carried over from an earlier "
-                             "step: subtract it)")
+        _check_capacity_column(d, meas, cap, passed, mass_kg)
         return np.interp(cap, passed, t), cap / mass_kg / MAH_PER_G, "capacity (mAh/g)"
+
+    def _check_timed_capacity(self, d: DataSpec, meas: Measurement, shape: np.ndarray,
+                              per_mass: bool, t: np.ndarray) -> None:
+        """Check the capacity column of a ``voltage_vs_time`` curve (which the fit does
+        not compare) against the charge its current passed, from its first row.
+
+        Checked where it is one running count: a current of one sign and a capacity that
+        does not fall (a cycler's capacity that restarts at every step, or a discharge
+        and a charge in one file, follow conventions that differ between cyclers), per
+        gram or with ``active_mass``. Such a column is the data's own record of the
+        charge: a unit slip in the current column (a current in A/kg that meant A/g ran
+        the model at a thousandth of it and ended POOR at a bound) shows against it.
+        """
+        col = meas.columns["capacity"]
+        if (not col.per_mass and d.active_mass is None) or (
+                np.any(shape > 0) and np.any(shape < 0)):
+            return
+        mass_kg = self.base.mass_g * 1e-3
+        values, cap_per_mass = on_active_mass(d, col.values, col.per_mass,
+                                              f"the column '{col.header}'", self.base.mass_g)
+        cap = np.abs(values) * (mass_kg if cap_per_mass else 1.0)
+        cap = cap - cap[0]
+        if np.any(np.diff(cap) < 0):
+            return
+        passed = held_charge(t, np.abs(shape) * (mass_kg if per_mass else 1.0))
+        _check_capacity_column(d, meas, cap, passed, mass_kg, from_first_row=True)
 
     def _curve_charge(self, d: DataSpec, meas: Measurement) -> tuple[np.ndarray, float]:
         """(charge passed at each point of a voltage-capacity curve [A s] on the model's
