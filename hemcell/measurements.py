@@ -297,6 +297,8 @@ def _si_unit(quantity: str, unit: str, where: str) -> tuple[str, float]:
     """The allowed SI unit of ``quantity`` that ``unit`` converts to, and the factor."""
     if quantity not in QUANTITIES:
         raise InputError(where, quantity, f"one of the quantities {sorted(QUANTITIES)}")
+    if quantity == "c_rate" and unit.strip() == "C":  # 'C-rate (C)': a C-rate, 1C = 1/h
+        return "1/s", 1.0 / 3600.0  # (a coulomb cannot be one, as C is degC for a temperature)
     text = ("dimensionless" if unit in ("", "-", "1") else "percent" if unit == "%"
             else _pint_unit(unit))
     try:

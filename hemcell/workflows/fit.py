@@ -1821,6 +1821,14 @@ class LiMetalRateProblem(_Problem):
         except (SimulationError, pybamm.SolverError):
             self.failed += 1
             return None
+        except InputError as err:  # the command's words: its options, not the data's column
+            if not str(err.field).startswith("C-rate"):
+                raise
+            table = self.datasets[0]
+            header = table.measurement.columns["c_rate"].header
+            raise InputError(f"{table.spec.file.name}: column '{header}'", err.value,
+                             err.allowed, hint=f"{err.hint or ''}; check the column's unit: "
+                             "a C-rate is per hour, [1/h] or [C]".lstrip("; ")) from None
         return [np.asarray(result.capacity_mAh_per_g, dtype=float) * MAH_PER_G]
 
 
