@@ -368,3 +368,82 @@ def measured_range_report(pv: pybamm.ParameterValues, solution: Any
                   f"concentration its conductivity was measured at ({c_low:g} mol/m3): "
                   "there the result rests on the dilute-limit continuation (molar "
                   "conductivity held)"]
+
+
+#: A step that ends at its voltage cut-off with more than this share of its voltage change
+#: across the electrolyte is reported as limited by the electrolyte
+#: (:func:`polarisation_report`). A classification ("most of the polarisation"), not a
+#: physical parameter.
+ELECTROLYTE_LIMITED_SHARE = 0.5
+
+_ANODE_PHI_E = "Anode electrolyte potential [V]"
+_METAL_ETA = "Lithium counter electrode reaction overpotential [V]"
+_C_E = "Electrolyte concentration [mol.m-3]"
+
+
+def electrolyte_potential_drop_V(step: Any) -> np.ndarray:
+    r"""The potential a half cell loses across its electrolyte over a solved step [V].
+
+    The metal counter electrode is the potential reference (φ_s = 0), and the electrolyte
+    at its surface sits at φ_e(0) = −Δφ_s,M − η_M (the metal's ohmic drop and reaction
+    overpotential; :class:`hemcell.cell.model.HEMHalfCell`), so from the metal surface to
+    the anode the electrolyte (ohmic and diffusion potential, Newman's
+    i_e = −κ∇φ_e + (2RT/F)κ(1 − t₊)(1 + ∂ln f/∂ln c)∇ln c_e) takes
+
+        Δφ_e = −⟨φ_e⟩_anode − η_M
+
+    (⟨·⟩: the mean over the anode's nodes; Δφ_s,M, the metal's own ohmic drop, is included
+    and negligible). Positive on a lithiation, negative on a delithiation.
+    """
+    phi_e = np.asarray(step[_ANODE_PHI_E].entries, dtype=float)
+    eta = np.asarray(step[_METAL_ETA].entries, dtype=float)
+    return -phi_e.mean(axis=0) - eta
+
+
+def polarisation_report(solution: Any) -> tuple[dict[str, Any], list[str]]:
+    """Steps of a P2D half cell that ended at their voltage cut-off because of the
+    electrolyte.
+
+    For each step that ended on a voltage event, the electrolyte's potential drop at the
+    end (:func:`electrolyte_potential_drop_V`) against the step's voltage change; above
+    :data:`ELECTROLYTE_LIMITED_SHARE` the step is listed with the electrolyte
+    concentration's range over it: the electrolyte's transport (a salt build-up at the
+    metal, pores running dry), not the anode's storage, set where the step stopped, and
+    its capacity says little about the anode.
+
+    Returns
+    -------
+    keys, warnings
+        ``electrolyte_limited_steps``: a list of ``{cycle, step, time_s,
+        electrolyte_drop_V, voltage_change_V, c_e_min_mol_per_m3, c_e_max_mol_per_m3}``
+        (1-based cycle and step as in ``timeseries.csv``); one warning per such step.
+        Nothing for a model without an electrolyte (single particle) or a full cell.
+    """
+    models = getattr(solution, "all_models", None)
+    if not models or not all(n in models[0].variables for n in (_ANODE_PHI_E, _METAL_ETA)):
+        return {}, []
+    limited, warnings = [], []
+    for i, cycle in enumerate(getattr(solution, "cycles", None) or [solution], start=1):
+        for j, step in enumerate(cycle.steps, start=1):
+            if "Voltage" not in str(getattr(step, "termination", "")):
+                continue
+            v = np.asarray(step["Voltage [V]"].entries, dtype=float)
+            drop = float(electrolyte_potential_drop_V(step)[-1])
+            change = float(abs(v[-1] - v[0]))
+            if change <= 0 or abs(drop) <= ELECTROLYTE_LIMITED_SHARE * change:
+                continue
+            c_e = np.asarray(step[_C_E].entries, dtype=float)
+            t_s = float(step["Time [s]"].entries[-1])
+            limited.append({"cycle": i, "step": j, "time_s": t_s,
+                            "electrolyte_drop_V": drop, "voltage_change_V": change,
+                            "c_e_min_mol_per_m3": float(c_e.min()),
+                            "c_e_max_mol_per_m3": float(c_e.max())})
+            warnings.append(
+                f"cycle {i} step {j} reached its voltage cut-off at t = {t_s:.4g} s with "
+                f"{abs(drop):.3g} V of its {change:.3g} V change across the electrolyte "
+                f"(c_e {c_e.min():.4g}-{c_e.max():.4g} mol/m3 in the step): the "
+                "electrolyte's transport, not the anode, ended it, and the step's capacity "
+                "says little about the anode (a lower rate, a higher temperature or a "
+                "thinner electrode move the limit; docs/anode.md 'Electrolyte-limited "
+                "steps')")
+    return ({"electrolyte_limited_steps": limited} if limited else {}), warnings

@@ -32,6 +32,7 @@ from hemcell.cell.electrolytes import (
     DEPLETION_EVENT,
     add_depletion_event,
     measured_range_report,
+    polarisation_report,
     separator_resistance_ohm,
 )
 from hemcell.cell.electrolytes import describe as describe_half_cell
@@ -833,6 +834,9 @@ def summarize(run: CellRun, timeseries: bool = True
     keys, below = measured_range_report(run.parameter_values, run.solution)
     summary.update(keys)
     warnings = [*warnings, *report_warnings(below)]
+    keys, limited = polarisation_report(run.solution)  # steps the electrolyte ended
+    summary.update(keys)
+    warnings = [*warnings, *report_warnings(limited)]
     # a full cell's lowest anode potential vs the carrier metal (below 0 V: plating)
     keys, plating = analysis.anode_potential_minimum(steps, cycles,
                                                      run.si.get("_carrier_ion", "Li"))
