@@ -264,6 +264,26 @@ def _table_floor(function) -> float | None:
     return float(min(np.min(t.x[0]) for t in tables)) if tables else None
 
 
+def _table_ceiling(function) -> float | None:
+    """The highest concentration of the tables in a PyBaMM electrolyte function
+    ``f(c_e, T)`` [mol m⁻³], or ``None`` for a number or a formula without a table."""
+    if not callable(function):
+        return None
+    expr = function(pybamm.Variable("c_e"), pybamm.Scalar(TABLE_TEMPERATURE_K))
+    if not isinstance(expr, pybamm.Symbol):
+        return None
+    tables = [n for n in expr.pre_order() if isinstance(n, pybamm.Interpolant)]
+    return float(max(np.max(t.x[0]) for t in tables)) if tables else None
+
+
+def highest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
+    """The highest concentration of the electrolyte's conductivity table [mol m⁻³]
+    (Chayambuka2022's NaPF₆: 2000), or ``None`` for a conductivity given as a formula.
+    Above it PyBaMM extrapolates the table linearly (NaPF₆: κ falls 0.20 S m⁻¹ per
+    1000 mol m⁻³ from 0.76 S m⁻¹ and would reach zero near 5 800 mol m⁻³)."""
+    return _table_ceiling(pv["Electrolyte conductivity [S.m-1]"])
+
+
 def lowest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
     """The lowest concentration of the electrolyte's conductivity table [mol m⁻³]
     (Chayambuka2022's NaPF₆: 150), or ``None`` for a conductivity given as a formula."""
@@ -343,31 +363,47 @@ def add_depletion_event(model: pybamm.BaseModel) -> None:
 
 def measured_range_report(pv: pybamm.ParameterValues, solution: Any
                           ) -> tuple[dict[str, float], list[str]]:
-    """How far a solved run's electrolyte went below its conductivity table.
+    """How far a solved run's electrolyte went below or above its conductivity table.
 
     Returns
     -------
     keys, warnings
         ``electrolyte_lowest_measured_concentration_mol_per_m3`` (c_low) and
         ``electrolyte_min_concentration_mol_per_m3`` (the lowest value anywhere in the
-        cell over the run) for a tabulated electrolyte, nothing for a formula; one warning
-        if the run went below c_low (the result there rests on
-        :func:`continued_below_table`).
+        cell over the run), ``electrolyte_highest_measured_concentration_mol_per_m3``
+        (c_high) and ``electrolyte_max_concentration_mol_per_m3`` (the highest) for a
+        tabulated electrolyte, nothing for a formula; a warning if the run went below
+        c_low (the result there rests on :func:`continued_below_table`) and one if it went
+        above c_high (PyBaMM's linear extrapolation of the table, with the conductivity
+        it gives at the highest concentration reached).
     """
     c_low = lowest_tabulated_concentration(pv)
+    c_high = highest_tabulated_concentration(pv)
     name = "Electrolyte concentration [mol.m-3]"
     models = getattr(solution, "all_models", None)
     if c_low is None or not models or name not in models[0].variables:
         return {}, []
-    c_min = float(np.min(solution[name].entries))
+    c_e = np.asarray(solution[name].entries, dtype=float)
+    c_min, c_max = float(np.min(c_e)), float(np.max(c_e))
     keys = {"electrolyte_lowest_measured_concentration_mol_per_m3": c_low,
-            "electrolyte_min_concentration_mol_per_m3": c_min}
-    if c_min >= c_low:
-        return keys, []
-    return keys, [f"the electrolyte fell to {c_min:.3g} mol/m3, below the lowest "
-                  f"concentration its conductivity was measured at ({c_low:g} mol/m3): "
-                  "there the result rests on the dilute-limit continuation (molar "
-                  "conductivity held)"]
+            "electrolyte_min_concentration_mol_per_m3": c_min,
+            "electrolyte_highest_measured_concentration_mol_per_m3": c_high,
+            "electrolyte_max_concentration_mol_per_m3": c_max}
+    warnings = []
+    if c_min < c_low:
+        warnings.append(f"the electrolyte fell to {c_min:.3g} mol/m3, below the lowest "
+                        f"concentration its conductivity was measured at ({c_low:g} "
+                        "mol/m3): there the result rests on the dilute-limit continuation "
+                        "(molar conductivity held)")
+    if c_high is not None and c_max > c_high:
+        kappa = _transport_at(pv["Electrolyte conductivity [S.m-1]"], c_max,
+                              float(pv["Ambient temperature [K]"]))
+        warnings.append(f"the electrolyte rose to {c_max:.4g} mol/m3, above the highest "
+                        f"concentration its conductivity was measured at ({c_high:g} "
+                        "mol/m3): there the result rests on the table's linear "
+                        f"extrapolation (conductivity {kappa:.3g} S/m at {c_max:.4g} "
+                        "mol/m3)")
+    return keys, warnings
 
 
 #: A step that ends at its voltage cut-off with more than this share of its voltage change

@@ -100,3 +100,27 @@ def test_a_discharge_below_the_old_floor_runs_on(tmp_path):
     assert any("below the lowest concentration its conductivity was measured at" in w
                for w in summary["warnings"])
     assert summary["charge_balance_relative_error"] < 1e-6
+
+
+def test_a_run_above_the_table_says_so():
+    """FeS with K at 1 A/g (P2D): on the lithiation the salt the K metal releases piles up
+    at its surface above the NaPF₆ table's 2000 mol m⁻³ (the K set uses the Na tables),
+    where PyBaMM extrapolates the conductivity linearly. The summary gives the highest
+    concentration against the table's and the run warns with the conductivity there,
+    which is the table's straight line through its last two points."""
+    from hemcell.cell.electrolytes import highest_tabulated_concentration
+    from hemcell.workflows.anode import run_cell, summarize
+
+    run = run_cell("hem_half_cell_p2d", "fes_space_charge", "Discharge at 1 A/g until 0.01 V",
+                   ion="K")
+    s, _, _ = summarize(run)
+    assert highest_tabulated_concentration(run.parameter_values) == 2000.0
+    assert s["electrolyte_highest_measured_concentration_mol_per_m3"] == 2000.0
+    c_max = s["electrolyte_max_concentration_mol_per_m3"]
+    c_e = run.solution["Electrolyte concentration [mol.m-3]"].entries
+    assert c_max == pytest.approx(float(c_e.max())) and c_max > 2000.0
+    (above,) = [w for w in s["warnings"] if "above the highest concentration" in w]
+    kappa = electrolyte_values("K")[KAPPA]
+    slope = (_at(kappa, 2000.0) - _at(kappa, 1500.0)) / 500.0  # the table's last segment
+    assert _at(kappa, c_max) == pytest.approx(_at(kappa, 2000.0) + slope * (c_max - 2000.0))
+    assert f"{_at(kappa, c_max):.3g} S/m" in above
