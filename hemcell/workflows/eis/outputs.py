@@ -262,16 +262,19 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
             line = f"{label}: R_ct " + _rct_text(r, next(iter(fits.values()), None), cell)
         pores = summary.get("circuit_pore_resistance_ohm", {}).get(label)
         if pores:
-            line += "; " + pore_text(next(iter(pores.values())))
+            line += "; " + "; ".join(
+                pore_text(p) + (f" at {float(t):.2f} K" if len(pores) > 1 else "")
+                for t, p in pores.items())
         arc = arc_description(summary, label)
         if arc:
             line += f" ({'anode ' if summary.get('cell') == 'full' else ''}arc: {arc})"
         by_electrode = summary.get("electrode_charge_transfer_resistance_ohm", {}).get(label)
-        if by_electrode:
-            first = next(iter(by_electrode.values()))
-            line += "; model R_ct " + ", ".join(
-                f"{k} " + (f"{v:.4g} Ohm" if v is not None else "none (no AC current)")
-                for k, v in first.items())
+        if by_electrode:  # at each temperature, as the circuit's R_ct above
+            line += "; model R_ct " + "; ".join(
+                ", ".join(f"{k} " + (f"{v:.4g} Ohm" if v is not None
+                                     else "none (no AC current)") for k, v in at_T.items())
+                + (f" at {float(t):.2f} K" if len(by_electrode) > 1 else "")
+                for t, at_T in by_electrode.items())
         ea = summary.get("activation_energy_kJ_per_mol", {}).get(label)
         note = activation_energy_note(summary, label)
         if ea is not None and note is not None:
