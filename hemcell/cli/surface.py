@@ -507,6 +507,11 @@ def thickness(
 
     h_nm = positive_floats(thicknesses, "--thicknesses",
                            "14,28,70 (nm, without the unit; bare Li, 0 nm, is always solved)")
+    twice = sorted({h for h in h_nm if h_nm.count(h) > 1})
+    if twice:  # in nm as typed (the study's own check names metres)
+        raise InputError("--thicknesses", thicknesses,
+                         f"distinct thicknesses ({', '.join(f'{h:g}' for h in twice)} nm "
+                         "given more than once)")
     from hemcell.params import registry
 
     bounds = registry()["coating_thickness"]  # the values become coating_thickness
