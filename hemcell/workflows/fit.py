@@ -2785,8 +2785,12 @@ def fit_quality(problem: _Problem, x: np.ndarray, r: np.ndarray) -> dict[str, An
     the bound, not by the data: the bound, not the data, sets it, and its interval means
     nothing. With a stated σ, the reduced χ² = Σr²/(n − p) of the data rows (priors
     left out) should be ≈ 1; above max(:data:`REDUCED_CHI2_LIMIT`, the χ²_ν/ν 99.9 %
-    quantile) the model does not describe the data. (With σ estimated from the
-    residuals the χ² is n − p by construction: not judged.)
+    quantile) the model does not describe the data. With n = p (one published value,
+    one fitted constant) a model that can reach the data passes through them: a χ² above
+    the χ²_n 99.9 % quantile says it cannot (a nucleation table at 1 A/cm² meant as
+    1 mA/cm², where the model has no spike at any shape factor, ended "converged" at
+    80 σ without a word). (With σ estimated from the residuals the χ² is n − p by
+    construction: not judged.)
 
     Returns
     -------
@@ -2820,6 +2824,15 @@ def fit_quality(problem: _Problem, x: np.ndarray, r: np.ndarray) -> dict[str, An
                 f"(reduced chi-squared {chi2_red:.4g} > {limit:.3g}): the model does not "
                 f"describe these data ({problem.misfit_causes}, a value stopped at a bound); "
                 "the intervals assume σ and are too narrow")
+    elif problem.spec.sigma is not None and n == p:  # no degree of freedom: r = 0 if reachable
+        chi2 = float(r[:n] @ r[:n])
+        if chi2 > float(stats.chi2.ppf(0.999, n)):
+            warnings.append(
+                f"with as many data points as fitted parameters ({n}) the model should pass "
+                f"through the data, but its residuals are {math.sqrt(chi2 / n):.3g} times the "
+                f"stated noise σ (chi-squared {chi2:.4g} > {stats.chi2.ppf(0.999, n):.3g}, "
+                "the 99.9 % quantile of the noise alone): the model cannot reach these data "
+                f"at any fitted value in the bounds ({problem.misfit_causes})")
     return {"acceptable": not warnings, "at_bounds": at_bounds, "reduced_chi2": chi2_red,
             "reduced_chi2_limit": limit, "warnings": warnings}
 
