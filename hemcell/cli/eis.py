@@ -42,7 +42,8 @@ def app(
         "--protocol", help="anode: PyBaMM steps run first (end with a rest), e.g. "
                            "'Discharge at 0.1 A/g until 0.5 V; Rest for 1 hour'")] = None,
     frequencies: Annotated[str, typer.Option(
-        "--frequencies", help="START:STOP:N/decade [Hz] or a comma list")
+        "--frequencies", help="START:STOP:N/decade or a comma list, in Hz or with a hertz "
+        "unit (10mHz:1MHz:10/decade)")
     ] = "1e-2:1e6:10/decade",
     temperatures: Annotated[str | None, typer.Option(
         "--temperatures", help="e.g. 25,35,45,55degC (>= 3 give the activation energy); "

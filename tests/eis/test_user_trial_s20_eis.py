@@ -35,3 +35,30 @@ def test_one_temperature_keeps_the_short_line():
     one = {"298.15": MODEL["298.15"]}
     (line,) = result_lines(_summary(one))
     assert line.endswith("model R_ct cathode 161.7 Ohm, Na metal 2.184 Ohm")
+
+
+# `--frequencies 10mHz:1MHz:10/decade` (units, as an instrument's sweep is written) was
+# refused as malformed, and `1e-2:1e6:0.5/decade` without saying N must be whole.
+
+def test_frequencies_with_hertz_units_are_the_plain_numbers_in_hz():
+    import numpy as np
+
+    from hemcell.workflows.eis import parse_frequencies
+
+    np.testing.assert_array_equal(parse_frequencies("10mHz:1MHz:10/decade"),
+                                  parse_frequencies("1e-2:1e6:10/decade"))
+    np.testing.assert_allclose(parse_frequencies("1 kHz,0.1Hz,2e3,5MHz,1uHz"),
+                               [1e-6, 0.1, 1e3, 2e3, 5e6], rtol=1e-15)
+
+
+def test_an_angular_frequency_or_a_fractional_density_exits_2(tmp_path, capsys):
+    """rad/s would pass a 1/s dimension check and be 2 pi off: only hertz is read."""
+    from hemcell.cli.main import main
+
+    for text in ("10rad/s,1,2,3,4,5", "1e-2:1e6:0.5/decade"):
+        assert main(["eis", "symmetric", "--anode", "bare", "--no-plots", "--frequencies",
+                     text, "--out", str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        assert f"--frequencies: got '{text}'" in err
+        assert "N a whole number >= 1" in err and "10mHz:1MHz:10/decade" in err
+    assert not (tmp_path / "o").exists()

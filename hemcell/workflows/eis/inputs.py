@@ -97,8 +97,32 @@ EIS_PARAMETER_READERS = {"film_capacitance": {("symmetric", "coated")},
 MAX_FREQUENCIES = 2001
 
 
+#: A frequency's unit, if one is typed: the hertz and its SI prefixes (``mHz``, ``kHz``,
+#: ``MHz``). An angular frequency (``rad/s``) would pass pint's dimension check as 1/s and
+#: be 2 pi off, so only hertz is read.
+_HERTZ = re.compile(r"\s*([-+0-9.eE]+)\s*(|[munkMG]?Hz)\s*")
+_HERTZ_PREFIX = {"": 1.0, "u": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9}
+
+
+def _hertz(text: str) -> float:
+    """One frequency of ``--frequencies`` in Hz: ``0.01``, ``10mHz``, ``1 kHz``, ``1MHz``.
+
+    Raises
+    ------
+    ValueError
+        Not a number, alone or followed by Hz with an SI prefix.
+    """
+    m = _HERTZ.fullmatch(text)
+    if m is None:
+        raise ValueError(text)
+    return float(m.group(1)) * _HERTZ_PREFIX[m.group(2)[:-2] if m.group(2) else ""]
+
+
 def parse_frequencies(text: str) -> np.ndarray:
     """``START:STOP:N/decade`` (log spaced, both ends included) or a comma list [Hz].
+
+    Each frequency is a number in Hz or carries a hertz unit (``10mHz:1MHz:10/decade``,
+    ``0.1Hz,1kHz``); N is a whole number of points per decade.
 
     START may be above STOP, as an instrument sweeps (``1e6:1e-2:10/decade``, high to
     low): the same frequencies, in increasing order as every spectrum here.
@@ -109,12 +133,14 @@ def parse_frequencies(text: str) -> np.ndarray:
         Malformed text, a frequency <= 0, START = STOP, or more than
         :data:`MAX_FREQUENCIES` frequencies.
     """
-    allowed = "START:STOP:N/decade with START, STOP > 0 and START != STOP (e.g. " \
-              "1e-2:1e6:10/decade or 1e6:1e-2:10/decade), or comma-separated frequencies > 0 Hz"
+    allowed = "START:STOP:N/decade with START, STOP > 0 and START != STOP and N a whole " \
+              "number >= 1 (e.g. 1e-2:1e6:10/decade, 1e6:1e-2:10/decade or " \
+              "10mHz:1MHz:10/decade), or comma-separated frequencies > 0 Hz; a number " \
+              "without a unit is in Hz"
     m = re.fullmatch(r"\s*([^:]+):([^:]+):\s*(\d+)\s*/\s*decade\s*", text)
     try:
         if m:
-            lo, hi, per = float(m.group(1)), float(m.group(2)), int(m.group(3))
+            lo, hi, per = _hertz(m.group(1)), _hertz(m.group(2)), int(m.group(3))
             lo, hi = min(lo, hi), max(lo, hi)
             if not (lo > 0 and hi > lo and per > 0 and math.isfinite(hi)):
                 raise InputError("--frequencies", text, allowed)
@@ -124,7 +150,7 @@ def parse_frequencies(text: str) -> np.ndarray:
                                  f"frequencies (this asks for {n})",
                                  hint="fewer points per decade, e.g. 10/decade")
             return np.logspace(math.log10(lo), math.log10(hi), n)
-        f = np.array([float(x) for x in text.split(",") if x.strip()])
+        f = np.array([_hertz(x) for x in text.split(",") if x.strip()])
     except ValueError:
         raise InputError("--frequencies", text, allowed) from None
     if f.size == 0 or np.any(~np.isfinite(f)) or np.any(f <= 0):
