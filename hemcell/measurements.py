@@ -365,6 +365,10 @@ def written_value(col: Column, si_value: float) -> float:
     return si_value / unit_factor(col)
 
 
+#: Quantities read per electrode area, with the unit their hint names.
+PER_AREA = {"current_density": "mA/cm**2", "areal_capacity": "mAh/cm**2"}
+
+
 def _areal_hint(quantity: str, given: Any) -> str | None:
     """How to give a value per electrode area (mA/cm², mAh/cm², Ω cm²) where the
     quantity is the electrode's; ``None`` for another unit."""
@@ -375,9 +379,12 @@ def _areal_hint(quantity: str, given: Any) -> str | None:
         return ("a value per electrode area: multiply it by the electrode area (an absolute "
                 "value, with the data set's active_mass) or divide it by the active-material "
                 "loading (mg/cm²) for one per gram")
-    if (one / area).dimensionality in wanted:  # an area-specific resistance
+    if (one / area).dimensionality in wanted:
+        if quantity in PER_AREA:  # the cell's current or capacity where one per area is read
+            return (f"{quantity.replace('_', ' ')} is read per electrode area, e.g. "
+                    f"[{PER_AREA[quantity]}]: divide the value by the electrode area")
         return (f"an area-specific {quantity}: divide it by the electrode area for the "
-                "cell's ohm")
+                "cell's ohm")  # a resistance in ohm cm²
     return None
 
 

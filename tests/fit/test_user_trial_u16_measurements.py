@@ -144,7 +144,11 @@ def test_an_eclab_column_name_in_a_csv_gets_its_hemcell_header(tmp_path, header,
 @pytest.mark.parametrize(("header", "advice"), [
     ("current [mA/cm**2]", "multiply it by the electrode area"),
     ("capacity [mAh/cm**2]", "loading (mg/cm²)"),
-    ("z_real [ohm*cm**2]", "divide it by the electrode area")])
+    ("z_real [ohm*cm**2]", "divide it by the electrode area for the cell's ohm"),
+    # session 20: the cell's capacity where one per area is read got the resistance's words
+    # ("an area-specific areal_capacity: divide it by the electrode area for the cell's ohm")
+    ("areal_capacity [mAh]", "areal capacity is read per electrode area, e.g. [mAh/cm**2]"),
+    ("current_density [mA]", "current density is read per electrode area, e.g. [mA/cm**2]")])
 def test_an_areal_value_gets_advice_on_how_to_give_it(tmp_path, header, advice):
     """`current [mA/cm**2]` was refused as 'a unit of current: one convertible to A or
     A/kg' with no word on what to do with a per-area value."""
