@@ -321,11 +321,16 @@ def _active_mass(entry: Mapping[str, Any], k: int, command: str) -> float | str 
         raise InputError(field_name, text, f"no active_mass for {command} (only for "
                          f"{', '.join(ACTIVE_MASS_COMMANDS)}: data with absolute currents or "
                          "capacities)")
-    if str(text).strip() == RECIPE_MASS:
+    allowed = f"a positive mass with its unit, e.g. 1.2 mg, or '{RECIPE_MASS}'"
+    if str(text).strip().lower() == RECIPE_MASS:
         return RECIPE_MASS
-    mass = _quantity(text, "kg", field_name)[0]
+    try:
+        mass = _quantity(text, "kg", field_name)[0]
+    except InputError as exc:  # its words named neither 'recipe' nor a mass ('Recipe', '0')
+        raise InputError(exc.field, exc.value, f"{allowed} ({exc.allowed})",
+                         hint=exc.hint) from None
     if not mass > 0:
-        raise InputError(field_name, text, "a positive mass, e.g. 1.2 mg, or 'recipe'")
+        raise InputError(field_name, text, allowed)
     return mass
 
 
