@@ -231,6 +231,10 @@ def params_check(
     from hemcell.params.seeds import check_seed_citations
     from hemcell.resources import seeds_dir
 
+    if ion is not None and for_recipe is None:  # it was ignored without a word
+        raise InputError("--ion", ion, "--ion together with --for RECIPE (the carrier ion of "
+                         "the run the set is checked for)",
+                         hint=f"hemcell params check ... --for hem_half_cell_sp --ion {ion}")
     failed = False
     seed_folder = seeds_dir() if seeds else None
     for f in files:

@@ -56,3 +56,21 @@ def test_params_import_of_a_bad_file_leaves_no_out_folder(tmp_path, capsys, cont
     assert main(["params", "import", str(path), "--out", str(out)]) == 2
     assert "BPX" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_params_check_ion_without_for_is_refused(capsys):
+    """`params check heo_rocksalt_mgconicuzn --ion K` printed the plain check and exit 0:
+    the ion, read only with --for, was ignored without a word."""
+    from hemcell.cli.main import main
+
+    assert main(["params", "check", "heo_rocksalt_mgconicuzn", "--ion", "K"]) == 2
+    err = capsys.readouterr().err
+    assert "--ion" in err and "--for RECIPE" in err
+
+
+def test_params_check_ion_with_for_still_runs(capsys):
+    from hemcell.cli.main import main
+
+    assert main(["params", "check", "heo_rocksalt_mgconicuzn", "--for", "hem_half_cell_sp",
+                 "--ion", "K"]) == 0
+    assert "ok   heo_rocksalt_mgconicuzn for hem_half_cell_sp" in capsys.readouterr().out
