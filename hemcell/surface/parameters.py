@@ -219,6 +219,14 @@ class SurfaceParameters:
                               self.her_transfer_coefficient), ">= 0 and > 0")
         if self.control not in ("galvanostatic", "potentiostatic"):
             raise InputError("control", self.control, "galvanostatic, potentiostatic")
+        if self.control == "potentiostatic" and not self.applied_potential_V > 0:
+            # a stripping run's focusing factor, max/mean of negative currents, read 0.52
+            # at -50 mV (|i| varied 2.3x): the metrics are plating metrics
+            raise InputError("applied_potential", f"{self.applied_potential_V * 1e3:g} mV",
+                             "> 0 V: positive values plate the metal; the surface and "
+                             "phase-field models and their metrics (focusing factor, "
+                             "dendrite index) are for plating, not stripping",
+                             hint="e.g. --set applied_potential=50mV")
 
     def replace(self, **changes: Any) -> SurfaceParameters:
         """Copy with some fields changed (validated again)."""
