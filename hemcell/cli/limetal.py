@@ -158,16 +158,18 @@ _CAPACITY_HELP = "Charge plated per half-cycle, with its unit (1mAh/cm2)"
 def symmetric_cmd(
     out: OutOption,
     anode: _Anode = "coated",
-    current_density: Annotated[str, typer.Option(
-        "--current-density", help=_CURRENT_HELP)] = "1mA/cm2",
+    current_density: Annotated[str | None, typer.Option(
+        "--current-density", help=f"{_CURRENT_HELP}; default 1mA/cm2 (not with "
+                                  "--rate-steps)")] = None,
     areal_capacity: Annotated[str, typer.Option(
         "--areal-capacity", help=_CAPACITY_HELP)] = "1mAh/cm2",
     hours: Annotated[float, typer.Option("--hours", help="Test duration [h]")] = 1000.0,
     rate_steps: Annotated[str | None, typer.Option(
         "--rate-steps", help="Stepped rate test: comma-separated current densities in "
                              "mA/cm2 (e.g. 0.2,0.5,1,2,3,5); replaces --current-density")] = None,
-    cycles_per_step: Annotated[int, typer.Option(
-        "--cycles-per-step", help="Cycles at each rate step")] = 10,
+    cycles_per_step: Annotated[int | None, typer.Option(
+        "--cycles-per-step", help="Cycles at each rate step (with --rate-steps; "
+                                  "default 10)")] = None,
     set_: SetOption = None,
     kinetics: _Kinetics = "rct",
     focusing_from_surface: _Focus = False,
@@ -182,13 +184,22 @@ def symmetric_cmd(
     if not hours > 0:
         raise InputError("--hours", hours, "a test duration > 0 (hours)")
     steps = None
-    if rate_steps is not None:
+    if rate_steps is not None:  # each option of the other test was ignored without a word
+        if current_density is not None:
+            raise InputError("--current-density", current_density, "no --current-density "
+                             "with --rate-steps (the steps are the current densities)",
+                             hint="one test per run: drop one of the two options")
         steps = [10.0 * x for x in positive_floats(rate_steps, "--rate-steps", "0.2,0.5,1")]
+    elif cycles_per_step is not None:
+        raise InputError("--cycles-per-step", cycles_per_step,
+                         "--cycles-per-step with --rate-steps (the stepped rate test)",
+                         hint="a constant-current Li||Li test runs for --hours")
     s = run.symmetric(run.anode_list(anode),
-                      _quantity(current_density, "A/m**2", "--current-density"),
+                      _quantity(current_density or "1mA/cm2", "A/m**2", "--current-density"),
                       _quantity(areal_capacity, "C/m**2", "--areal-capacity"), hours, out,
                       set_ or (), kinetics, focusing_from_surface, focusing_metric,
-                      steps, cycles_per_step, plots_on=not no_plots)
+                      steps, 10 if cycles_per_step is None else cycles_per_step,
+                      plots_on=not no_plots)
     for a, r in _per_anode(s):
         ttf = r["time_to_failure_h"]
         at = r["failure_current_density_mA_per_cm2"]
