@@ -387,10 +387,16 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         raise InputError("--c-rate", c_rate, "a finite C-rate > 0")
     _check_metric(focusing_metric, focusing_from_surface)
     check_overrides("cycle", anodes, overrides, kinetics, focusing_from_surface)
-    out_dir.mkdir(parents=True, exist_ok=True)
     if high_loading:
         m = float(load_anode_set("coated").si["lfp_high_mass_loading"])
+        given = [o for o in overrides if str(o).split("=", 1)[0].strip() == "lfp_mass_loading"]
+        if given:  # it was "--set: lfp_mass_loading=0.115 kg/m**2 and ... given twice"
+            raise InputError("--high-loading", f"with --set {given[0]}",
+                             f"one LFP loading: --high-loading (the set's lfp_high_mass_loading, "
+                             f"{m * 100:g} mg/cm2) or --set lfp_mass_loading=...",
+                             hint="drop --high-loading to run at the --set loading")
         overrides = [f"lfp_mass_loading={m!r} kg/m**2", *overrides]
+    out_dir.mkdir(parents=True, exist_ok=True)
     recs, psets, params, focus, sums = {}, {}, {}, {}, {}
     warns: list[str] = []
     for anode in anodes:
