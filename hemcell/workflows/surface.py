@@ -251,9 +251,23 @@ def _spec_3d(spec: GeometrySpec, defaults_si: dict[str, Any]) -> GeometrySpec:
         v = _pick(defaults_si, (use.key,))
         if v is not None:
             sizes[fld] = float(v)
-    spec = replace(spec, **sizes)
-    check_spec_3d(spec)
+    try:
+        spec = replace(spec, **sizes)
+        check_spec_3d(spec)
+    except InputError as exc:  # the spec's checks name the 2D sizes, unread in 3D
+        raise InputError(_mesh_names_3d(exc.field), exc.value, _mesh_names_3d(exc.allowed),
+                         hint=_mesh_names_3d(exc.hint)) from None
     return spec
+
+
+def _mesh_names_3d(text: Any) -> Any:
+    """``surface_mesh_size`` / ``far_mesh_size`` in a message → their ``*_3d`` names (the
+    ones a 3D run reads; the 2D names are refused there as unread)."""
+    import re
+
+    if not isinstance(text, str):
+        return text
+    return re.sub(r"\b(surface|far)_mesh_size\b", r"\1_mesh_size_3d", text)
 
 
 def case_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bool = False,

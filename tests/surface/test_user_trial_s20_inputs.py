@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.surface.conftest import require_fenicsx
+
 
 def test_a_thickness_given_twice_is_named_in_nm_as_typed(tmp_path, capsys):
     from hemcell.cli.main import main
@@ -54,3 +56,32 @@ def test_the_surface_parameters_refuse_it_for_every_caller():
         p.replace(control="potentiostatic", applied_potential_V=-0.05)
     assert p.replace(control="potentiostatic", applied_potential_V=0.05).applied_potential_V \
         == 0.05
+
+
+@pytest.mark.parametrize("command", [["surface", "run", "--case", "bare"],
+                                     ["surface", "compare"]])
+def test_a_3d_mesh_too_coarse_for_the_gap_names_the_3d_size(tmp_path, capsys, command):
+    """`surface run --dim 3 --set surface_mesh_size_3d=20um` was refused naming
+    `surface_mesh_size 20 um` with the hint "lower surface_mesh_size", a name a 3D run
+    refuses as unread."""
+    require_fenicsx()
+    from hemcell.cli.main import main
+
+    code = main([*command, "--dim", "3", "--geometry", "nucleus", "--set",
+                 "surface_mesh_size_3d=20um", "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "electrolyte_height: got '25 um'; allowed: at least 62 um" in err
+    assert "elements of surface_mesh_size_3d 20 um" in err
+    assert "hint: raise electrolyte_height, or lower surface_mesh_size_3d" in err
+    assert "surface_mesh_size " not in err
+
+
+def test_the_2d_message_keeps_the_2d_name(tmp_path, capsys):
+    require_fenicsx()
+    from hemcell.cli.main import main
+
+    code = main(["surface", "run", "--case", "coated", "--geometry", "sinusoid", "--set",
+                 "surface_mesh_size=10um", "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "lower surface_mesh_size\n" in err
