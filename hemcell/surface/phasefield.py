@@ -375,7 +375,7 @@ class PhaseFieldParameters:
                      (1.0 - self.max_height_fraction) * self.domain_height_m)
         if profile_m > room_m:
             raise InputError(
-                "phasefield_interface_width", self.interface_width_m,
+                "phasefield_interface_width", f"{self.interface_width_m:.3g} m",
                 f"<= {room_m / PROFILE_WIDTH_PER_ELL:.3g} m: the interface's 10-90 % width "
                 f"2 ln 9 l = {profile_m:.3g} m must fit in the metal below it (initial "
                 f"metal height {self.initial_metal_height_m:.3g} m) and in the electrolyte "

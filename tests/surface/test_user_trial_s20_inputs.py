@@ -85,3 +85,45 @@ def test_the_2d_message_keeps_the_2d_name(tmp_path, capsys):
                  "surface_mesh_size=10um", "--no-plots", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 2 and "lower surface_mesh_size\n" in err
+
+
+def test_a_duration_far_past_the_cell_filling_exits_2_with_the_fill_time(tmp_path, capsys):
+    """`surface phasefield --case bare --duration-s 1e9 --set applied_current_density=
+    1mA/cm2` ran with "[0%] ... ETA 82831935 s"; it would stop when the deposit filled the
+    cell (a flat one by 9649 s), keeping only the first and last of its frames, which are
+    spaced over the duration. A rough deposit gets there sooner: the default cell at 200
+    mA/cm2 stopped at 23.2 s of --duration-s 60 (flat bound 48.2 s)."""
+    require_fenicsx()
+    from hemcell.cli.main import main
+
+    code = main(["surface", "phasefield", "--case", "bare", "--duration-s", "1e9", "--set",
+                 "applied_current_density=1mA/cm2", "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--duration-s: got '1e+09 s'; allowed: at most 10 x 9649 s" in err
+    assert "hint: --duration-s 9.65e+03 (or less)" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_fill_time_is_faradays_law():
+    """(f H - s0) zF/(i V_m): 0.8 x 20 um - 3 um of Li (1.3e-5 m3/mol) at 1 mA/cm2 is
+    13e-6 x 96485.33 / (10 x 1.3e-5) = 9648.5 s; potentiostatic has none."""
+    require_fenicsx()
+    from hemcell.workflows.phasefield import flat_fill_time_s, resolve_phasefield
+
+    p, _ = resolve_phasefield("bare", "Li", ["applied_current_density=1mA/cm2"])
+    f, H, s0 = p.max_height_fraction, p.domain_height_m, p.initial_metal_height_m
+    expected = (f * H - s0) * 96485.33212 / (10.0 * p.metal_molar_volume_m3_per_mol)
+    assert flat_fill_time_s(p) == pytest.approx(expected, rel=1e-9)
+    assert flat_fill_time_s(p.replace(control="potentiostatic")) is None
+
+
+def test_an_interface_too_wide_is_named_with_its_unit(tmp_path, capsys):
+    """`--set phasefield_interface_width=5um` said "got 4.9999999999999996e-06" (no unit)."""
+    require_fenicsx()
+    from hemcell.cli.main import main
+
+    code = main(["surface", "phasefield", "--case", "bare", "--duration-s", "1", "--set",
+                 "phasefield_interface_width=5um", "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "phasefield_interface_width: got '5e-06 m'; allowed: <=" in err
