@@ -472,6 +472,7 @@ def seeds(
 ) -> None:
     """Bare vs coated over seeds (roughness_seed = sei_seed = k): seeds.json/.csv."""
     _refuse_zero_coating(set_)
+    _check_seeds(n_seeds, first_seed)
     _require_fenicsx()
     from hemcell.workflows.surface import seed_statistics
 
@@ -487,6 +488,17 @@ def seeds(
         n = summary["n_seeds"]
         spread = f" +/- {r['std']:.2g} over {n} seeds" if n > 1 else " (one seed: no spread)"
         typer.echo(f"coated/bare focusing ratio {r['mean']:.4g}{spread}; results in {out}")
+
+
+def _check_seeds(n_seeds: int, first_seed: int) -> None:
+    """``--n-seeds`` >= 1 and ``--first-seed`` >= 0, named as the options (a negative first
+    seed was refused as ``--set roughness_seed``, an option not given)."""
+    if n_seeds < 1:
+        raise InputError("--n-seeds", n_seeds, ">= 1")
+    if first_seed < 0:
+        raise InputError("--first-seed", first_seed, ">= 0 (realisation k = first ... "
+                         "first + n - 1 sets the random fields' seeds to k, whole numbers "
+                         ">= 0)")
 
 
 @app.command()
@@ -521,8 +533,7 @@ def thickness(
                          f"thicknesses in nm within coating_thickness's range "
                          f"{bounds.allowed_range()} ({', '.join(f'{h:g}' for h in outside)} "
                          "nm is outside)", hint=bounds.description)
-    if n_seeds < 1:
-        raise InputError("--n-seeds", n_seeds, ">= 1")
+    _check_seeds(n_seeds, first_seed)
     _require_fenicsx()
     from hemcell.workflows.surface_thickness import thickness_study, write_thickness_study
 

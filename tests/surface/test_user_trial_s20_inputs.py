@@ -127,3 +127,17 @@ def test_an_interface_too_wide_is_named_with_its_unit(tmp_path, capsys):
                  "phasefield_interface_width=5um", "--no-plots", "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 2 and "phasefield_interface_width: got '5e-06 m'; allowed: <=" in err
+
+
+@pytest.mark.parametrize("command", ["seeds", "thickness"])
+def test_a_negative_first_seed_is_named_as_the_option(tmp_path, capsys, command):
+    """`surface seeds --first-seed -1` was refused as "--set roughness_seed.value: got '-1
+    dimensionless (= -1 dimensionless)'", an option the user had not given."""
+    from hemcell.cli.main import main
+
+    code = main(["surface", command, "--n-seeds", "2", "--first-seed", "-1", "--out",
+                 str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--first-seed: got -1; allowed: >= 0" in err and "--set" not in err
+    assert not (tmp_path / "o").exists()
