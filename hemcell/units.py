@@ -242,9 +242,12 @@ def parse_quantity_text(text: str, field: str) -> tuple[float, str]:
     import pint
 
     if "," in str(text):  # pint drops it: '1,2 mg' was 12 mg, '0,5mA/cm2' 5 mA/cm2
+        listed = re.search(r"[^\d\s.,]\s*,", str(text))  # a unit before it: '28nm,70nm'
         raise InputError(field, text, "a number with a decimal point (a comma is read "
                          "neither as a decimal comma nor as a thousands separator)",
-                         hint=f"for a decimal comma write '{str(text).replace(',', '.')}'")
+                         hint="one value is read here; this looks like a list (several "
+                         "values are a sweep: hemcell sweep)" if listed else
+                         f"for a decimal comma write '{str(text).replace(',', '.')}'")
     ureg = unit_registry()
     try:
         q = ureg.Quantity(unit_shorthand(text).strip())

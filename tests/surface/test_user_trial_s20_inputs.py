@@ -141,3 +141,15 @@ def test_a_negative_first_seed_is_named_as_the_option(tmp_path, capsys, command)
     assert code == 2
     assert "--first-seed: got -1; allowed: >= 0" in err and "--set" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_list_in_one_set_value_is_not_given_a_decimal_comma_hint(tmp_path, capsys):
+    """`--set coating_thickness=28nm,70nm` was told "for a decimal comma write
+    '28nm.70nm'"; a unit before the comma marks a list (hemcell.units, the one parser)."""
+    from hemcell.cli.main import main
+
+    code = main(["surface", "run", "--case", "coated", "--geometry", "flat", "--set",
+                 "coating_thickness=28nm,70nm", "--no-plots", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--set coating_thickness: got '28nm,70nm'" in err
+    assert "this looks like a list" in err and "28nm.70nm" not in err
