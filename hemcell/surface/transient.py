@@ -528,7 +528,8 @@ class TransientRun:
             self._li_area_form = forms.form(1.0 * li_dx)
         v = ufl.TestFunction(tr.V1)
         self._nodal_current = forms.form(tr.i_n * v * tr.ds_li)
-        self._total_current = forms.form(tr.i_n * tr.ds_li)
+        # the metal's current (the thin layer's film current also carries H2 evolution)
+        self._total_current = forms.form(tr.i_bv * tr.ds_li)
         # aqueous metals: the hydrogen-evolution current beside the metal's
         self._her_current = (forms.form(tr.i_her * tr.ds_li) if tr.i_her is not None
                              else None)

@@ -153,3 +153,25 @@ def test_a_list_in_one_set_value_is_not_given_a_decimal_comma_hint(tmp_path, cap
     err = capsys.readouterr().err
     assert code == 2 and "--set coating_thickness: got '28nm,70nm'" in err
     assert "this looks like a list" in err and "28nm.70nm" not in err
+
+
+def test_zn_thin_layer_means_the_metal_current_not_the_film_current(tmp_path):
+    """`surface run --metal Zn --case coated_thin --geometry flat` printed
+    current_focusing_factor = 0.9997 (max/mean < 1): the mean was the film current,
+    which also carries hydrogen evolution (10 A/m2, the applied current), the maximum the
+    metal's (9.9965). Now the mean is the metal's: on the flat cell it and the HER mean
+    add up to the applied current, and it lies between the nodal minimum and maximum."""
+    require_fenicsx()
+    import json
+
+    from hemcell.cli.main import main
+
+    out = tmp_path / "zn"
+    assert main(["surface", "run", "--metal", "Zn", "--case", "coated_thin", "--geometry",
+                 "flat", "--no-plots", "--out", str(out)]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    mean, her = m["mean_current_density_A_per_m2"], m["mean_her_current_density_A_per_m2"]
+    assert mean + her == pytest.approx(10.0, rel=1e-6)  # 1 mA/cm2 on a flat surface
+    assert m["min_current_density_A_per_m2"] <= mean * (1 + 1e-9)
+    assert m["current_focusing_factor"] >= 1.0 - 1e-9
+    assert m["her_current_fraction"] == pytest.approx(her / 10.0, rel=1e-6)
