@@ -133,9 +133,18 @@ class CycleRecord:
     #: The solver failure that ended the run after the cycles recorded (``None``: none).
     failure: SimulationError | None = None
 
+    @property
+    def cycle_last(self) -> list[int]:
+        """The last cycle each solved row stands for (``cycle`` is the first): with
+        ``stride`` > 1 a row's losses, layer and electrolyte are those after it."""
+        return [n + k - 1 for n, k in zip(self.cycle, self.cycles_represented, strict=True)]
+
     def as_columns(self) -> dict[str, list[float]]:
-        """Columns for a CSV."""
-        return {"cycle": self.cycle, "charge_capacity_mAh_per_g": self.charge_mAh_per_g,
+        """Columns for a CSV: ``cycle`` (the solved cycle) to ``cycle_last`` are the
+        ``cycles_represented`` cycles a row stands for."""
+        return {"cycle": self.cycle, "cycle_last": self.cycle_last,
+                "cycles_represented": self.cycles_represented,
+                "charge_capacity_mAh_per_g": self.charge_mAh_per_g,
                 "shuttle_charge_mAh_per_g": self.shuttle_charge_mAh_per_g,
                 "discharge_capacity_mAh_per_g": self.discharge_mAh_per_g,
                 "cell_coulombic_efficiency": self.cell_ce,
@@ -180,6 +189,26 @@ def electrolyte_budget(cell: LFPHalfCell) -> ElectrolyteBudget:
                                                         p.layer_porosity))
 
 
+def check_stride(cycles: int, stride: int) -> None:
+    """Refuse a ``--stride`` below 1 or above ``--cycles``.
+
+    A stride larger than the run solves the same cycles as ``stride = cycles`` (cycle 1,
+    then one solve for cycles 2 to N): such a value cannot be what was meant (``--cycles
+    3 --stride 10`` ran without a word), so it is refused rather than clamped.
+
+    Raises
+    ------
+    InputError
+        ``stride`` outside 1 to ``cycles``.
+    """
+    if not 1 <= stride <= max(cycles, 1):
+        raise InputError("--stride", stride,
+                         f"an integer from 1 to --cycles ({cycles})",
+                         hint="--stride n solves cycle 1, then every n-th cycle with n "
+                              "cycles of loss per solve; the last solve stands for the "
+                              "cycles left")
+
+
 def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int = 1,
                 progress: Any = None, cv_cutoff_c_rate: float | None = None) -> CycleRecord:
     """Cycle the Li‖LFP cell; return per-cycle capacities, efficiencies and growth.
@@ -190,8 +219,8 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     Raises
     ------
     InputError
-        Bad cycle count, C-rate, stride or CV cut-off (a C-rate between 0 and the
-        charging C-rate).
+        Bad cycle count, C-rate, stride (:func:`check_stride`) or CV cut-off (a C-rate
+        between 0 and the charging C-rate).
     SimulationError
         A solve fails or a step ends on time instead of a cut-off before the first cycle
         is finished. A failure in a later cycle ends the run instead: the finished cycles
@@ -201,8 +230,7 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
         raise InputError("--cycles", cycles, "an integer >= 1")
     if not 0 < c_rate < float("inf"):
         raise InputError("--c-rate", c_rate, "a finite C-rate > 0")
-    if stride < 1:
-        raise InputError("--stride", stride, "an integer >= 1")
+    check_stride(cycles, stride)
     if cv_cutoff_c_rate is not None and not 0 < cv_cutoff_c_rate < c_rate:
         usual = ", e.g. 0.05 (C/20)" if c_rate > 0.05 else ""  # not a value refused here
         raise InputError("--cv-cutoff-c-rate", cv_cutoff_c_rate,
@@ -304,7 +332,7 @@ def cycling_summary(rec: CycleRecord) -> dict[str, Any]:
     first = rec.discharge_mAh_per_g[0]
     last = 0.0 if rec.dry_out_cycle is not None else rec.discharge_mAh_per_g[-1]
     return {
-        "cycles": rec.cycle[-1] + rec.cycles_represented[-1] - 1,
+        "cycles": rec.cycle_last[-1],
         "dry_out_cycle": rec.dry_out_cycle,
         "stop_reason": rec.stop_reason,
         "final_cathode_wetted_fraction": (0.0 if rec.dry_out_cycle is not None

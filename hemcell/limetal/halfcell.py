@@ -31,7 +31,12 @@ electrode thickness :math:`L = m_{LFP}/(\rho_{LFP}\,\varepsilon_{AM})`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +107,45 @@ DFN_ATOL = 1e-8
 #: in parallel; on the 2-core machine, shared by the tests' two workers, two threads ran
 #: the 6-rate sweep no faster (docs/limetal.md "Solver").
 DFN_THREADS = 1
+
+
+class _HeldStderr:
+    """What :func:`_held_stderr` caught; ``drop = True`` discards it."""
+
+    drop: bool = False
+
+
+@contextmanager
+def _held_stderr() -> Iterator[_HeldStderr]:
+    """Hold what the process writes to file descriptor 2 (SUNDIALS' C logger writes there,
+    past ``sys.stderr``) and write it out at the end unless ``drop`` was set.
+
+    Used around a solve that may turn out to be the beyond-cut-off refusal
+    (:meth:`LFPHalfCell.solve`): at a C-rate the cell cannot start at, IDA's
+    initial-condition search printed "[ERROR]...[IDAICFailFlag] The linesearch algorithm
+    failed" before hemcell's refusal. Any other outcome (a result, a real solver failure)
+    writes the held text out, so a failure still shows the library's reason. Off the main
+    thread nothing is held (descriptor 2 is shared by the process).
+    """
+    held = _HeldStderr()
+    if threading.current_thread() is not threading.main_thread():
+        yield held
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield held
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not held.drop:
+                tmp.seek(0)
+                text = tmp.read()
+                if text:
+                    os.write(2, text)
 
 
 def dfn_solver() -> Any:
@@ -281,14 +325,18 @@ class LFPHalfCell:
         t_eval = [0.0, t_end_s]
         if t_interp is None:
             t_interp = np.linspace(0.0, t_end_s, 400)
-        try:
-            return self.simulation.solve(t_eval, inputs=inputs, t_interp=t_interp)
-        except pybamm.SolverError as exc:
-            text = str(exc)
-            if isinstance(inputs, dict) and "non-positive at initial conditions" in text \
-                    and ("Minimum voltage" in text or "Maximum voltage" in text):
-                raise self._beyond_cutoff(inputs, "Minimum voltage" in text, step) from exc
-            raise SimulationError(f"Li||LFP DFN solve failed: {text}", step=step) from exc
+        with _held_stderr() as held:  # IDA's raw line is dropped only for the refusal
+            try:
+                return self.simulation.solve(t_eval, inputs=inputs, t_interp=t_interp)
+            except pybamm.SolverError as exc:
+                text = str(exc)
+                if "non-positive at initial conditions" in text \
+                        and ("Minimum voltage" in text or "Maximum voltage" in text):
+                    held.drop = True  # refused below, or (several inputs) one by one
+                    if isinstance(inputs, dict):
+                        raise self._beyond_cutoff(inputs, "Minimum voltage" in text,
+                                                  step) from exc
+                raise SimulationError(f"Li||LFP DFN solve failed: {text}", step=step) from exc
 
     def _beyond_cutoff(self, inputs: dict[str, float], lower: bool, step: str) -> InputError:
         """The error of a step whose current puts the cell beyond a cut-off at t = 0."""

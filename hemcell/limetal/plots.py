@@ -63,13 +63,16 @@ def plot_cycling(path: Path, records: Mapping[str, Any],
                  targets: Mapping[str, tuple[int, float]] | None = None) -> None:
     """Discharge capacity, Coulombic efficiencies, layer resistance, the LFP's active
     (crosstalk) and wetted fractions and the electrolyte left vs cycle; ``targets`` maps a
-    label to (cycle, paper capacity in mAh/g)."""
+    label to (cycle, paper capacity in mAh/g). A solved row is drawn at its last cycle
+    (``cycle_last``): with ``stride`` > 1 its values hold after the cycles it stands for
+    (the last point of ``--cycles 300 --stride 10`` sat at cycle 292, not 300)."""
     plt = _plt()
     fig, axs = plt.subplots(2, 2, figsize=(11, 7))
     axs = axs.ravel()
     frac = axs[3].twinx()
     for label, rec in records.items():
-        cycles = list(rec.cycle)
+        x = rec.cycle_last
+        cycles = list(x)
         caps = list(rec.discharge_mAh_per_g)
         if rec.dry_out_cycle is not None:  # show the dried-out cell at zero capacity
             cycles.append(rec.dry_out_cycle)
@@ -78,16 +81,16 @@ def plot_cycling(path: Path, records: Mapping[str, Any],
         if targets and label in targets:
             axs[0].plot([targets[label][0]], [targets[label][1]], "s", mfc="none",
                         color=line.get_color(), label=f"seed 004 {label}")
-        axs[1].plot(rec.cycle, [100 * c for c in rec.cell_ce], color=line.get_color(),
+        axs[1].plot(x, [100 * c for c in rec.cell_ce], color=line.get_color(),
                     label=f"{label} cell")
-        axs[1].plot(rec.cycle, [100 * c for c in rec.li_ce], "--", color=line.get_color(),
+        axs[1].plot(x, [100 * c for c in rec.li_ce], "--", color=line.get_color(),
                     label=f"{label} Li electrode")
-        axs[2].plot(rec.cycle, rec.layer_resistance_ohm_cm2, color=line.get_color(), label=label)
-        axs[3].plot(rec.cycle, rec.free_electrolyte_uL, color=line.get_color(),
+        axs[2].plot(x, rec.layer_resistance_ohm_cm2, color=line.get_color(), label=label)
+        axs[3].plot(x, rec.free_electrolyte_uL, color=line.get_color(),
                     label=f"{label} free electrolyte")
-        frac.plot(rec.cycle, rec.lfp_active_fraction, "-.", color=line.get_color(),
+        frac.plot(x, rec.lfp_active_fraction, "-.", color=line.get_color(),
                   label=f"{label} LFP active")
-        frac.plot(rec.cycle, rec.cathode_wetted_fraction, ":", color=line.get_color(),
+        frac.plot(x, rec.cathode_wetted_fraction, ":", color=line.get_color(),
                   label=f"{label} LFP wetted")
     axs[0].set_ylabel("discharge capacity (mAh/g)")
     axs[1].set_ylabel("Coulombic efficiency (%)")

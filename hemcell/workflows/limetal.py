@@ -374,15 +374,19 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     :data:`hemcell.progress.LINE_INTERVAL_S` of wall time has passed since the last.
     """
     from hemcell.errors import InputError, SimulationError
-    from hemcell.limetal.cycling import cycling_summary, cycling_warnings, run_cycling
+    from hemcell.limetal.cycling import (
+        check_stride,
+        cycling_summary,
+        cycling_warnings,
+        run_cycling,
+    )
     from hemcell.limetal.halfcell import build_half_cell, lfp_geometry
     from hemcell.limetal.plots import plot_cycling
     from hemcell.runinfo import report_warnings, write_run_record, write_summary
 
     if cycles < 1:
         raise InputError("--cycles", cycles, "an integer >= 1")
-    if stride < 1:
-        raise InputError("--stride", stride, "an integer >= 1")
+    check_stride(cycles, stride)
     if not 0 < c_rate < float("inf"):
         raise InputError("--c-rate", c_rate, "a finite C-rate > 0")
     _check_metric(focusing_metric, focusing_from_surface)
@@ -418,7 +422,7 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
         report_warnings(cycling_warnings(sums[anode], rec, anode), warns)
         _write_csv(out_dir / f"cycling_{anode}.csv", rec.as_columns())
         if rec.failure is not None:
-            report_warnings([f"{anode}: the run stopped after cycle {rec.cycle[-1]}: "
+            report_warnings([f"{anode}: the run stopped after cycle {rec.cycle_last[-1]}: "
                              f"{rec.failure}"], warns)
     first = anodes[0]
     summary: dict[str, Any] = {"anode": first, "c_rate": c_rate, **sums[first],
@@ -442,7 +446,7 @@ def cycle(anodes: Sequence[str], cycles: int, c_rate: float, out_dir: Path,
     if failed:  # written above: the finished cycles are kept; the exit says what failed
         a, r = next(iter(failed.items()))
         raise SimulationError(
-            f"{a}: {r.failure}; cycles 1-{r.cycle[-1]} of {cycles} finished and are "
+            f"{a}: {r.failure}; cycles 1-{r.cycle_last[-1]} of {cycles} finished and are "
             f"written to {out_dir} (summary.json stop_reason, cycling_{a}.csv)",
             hint="a charge current above the cell's limiting current depletes the "
                  "electrolyte at the Li surface (1C, 253 K, 11.5 mg/cm2: the first hold "
