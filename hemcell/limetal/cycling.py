@@ -199,14 +199,15 @@ def check_stride(cycles: int, stride: int) -> None:
     Raises
     ------
     InputError
-        ``stride`` outside 1 to ``cycles``.
+        ``stride`` outside 1 to ``cycles`` (``cycles`` >= 1 is checked before).
     """
-    if not 1 <= stride <= max(cycles, 1):
+    if not 1 <= stride <= cycles:
         raise InputError("--stride", stride,
-                         f"an integer from 1 to --cycles ({cycles})",
-                         hint="--stride n solves cycle 1, then every n-th cycle with n "
-                              "cycles of loss per solve; the last solve stands for the "
-                              "cycles left")
+                         f"an integer from 1 to the number of cycles ({cycles})",
+                         hint="the number of cycles is --cycles (limetal cycle) or 300 "
+                              "(fit-fade, fit-shuttle); --stride n solves cycle 1, then "
+                              "every n-th cycle with n cycles of loss per solve, the last "
+                              "solve standing for the cycles left")
 
 
 def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int = 1,

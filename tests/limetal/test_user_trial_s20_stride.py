@@ -3,7 +3,7 @@
 ``--cycles 3 --stride 10`` ran without a word (the same run as ``--stride 3``), and with
 ``--cycles 4 --stride 3`` the CSV labelled the second solved row "2" although its losses,
 layer and electrolyte are those after cycle 4 (it stands for cycles 2-4). A stride above
-``--cycles`` now exits 2 naming --stride, the value and 1 to --cycles; the CSV has
+``--cycles`` now exits 2 naming --stride, the value and 1 to the number of cycles; the CSV has
 ``cycle_last`` and ``cycles_represented``, and the figure draws a row at its last cycle.
 """
 
@@ -25,8 +25,9 @@ def test_a_stride_above_the_cycles_exits_2_naming_it(tmp_path, capsys, cycles, s
                  "--no-plots", "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"error: --stride: got {stride}; allowed: an integer from 1 to --cycles " \
-           f"({cycles})" in err
+    assert f"error: --stride: got {stride}; allowed: an integer from 1 to the number of " \
+           f"cycles ({cycles})" in err
+    assert "hint: the number of cycles is --cycles (limetal cycle)" in err
     assert not out.exists()
 
 

@@ -29,7 +29,7 @@ def test_a_current_above_the_limiting_current_is_echoed_with_units(tmp_path, cap
 
 @pytest.mark.parametrize(("option", "value", "allowed"), [
     ("--cycles", "0", "an integer >= 1"),
-    ("--stride", "0", "an integer from 1 to --cycles (3)"),
+    ("--stride", "0", "an integer from 1 to the number of cycles (3)"),
     ("--c-rate", "0", "a finite C-rate > 0"),
 ])
 def test_cycle_names_the_one_option_at_fault(tmp_path, capsys, option, value, allowed):
