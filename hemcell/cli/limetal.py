@@ -110,7 +110,8 @@ def cycle_cmd(
     cycles: Annotated[int, typer.Option("--cycles", help="Number of cycles")] = 300,
     c_rate: Annotated[float, typer.Option("--c-rate", help="C-rate (1C = 170 mA/g)")] = 1.0,
     stride: Annotated[int, typer.Option(
-        "--stride", help="Solve every n-th cycle (n cycles of loss per solve); 1 = all")] = 1,
+        "--stride", help="Solve every n-th cycle (n cycles of loss per solve), 1 to --cycles; "
+                   "1 = all")] = 1,
     high_loading: Annotated[bool, typer.Option(
         "--high-loading", help="LFP loading of the seed's high-loading cell (11.5 mg/cm2, "
                                "L121) instead of the standard one")] = False,
