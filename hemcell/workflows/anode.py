@@ -314,20 +314,23 @@ def prepare_cell(recipe: str | Recipe, params: str, protocol: str, **options: An
     recipe, params, protocol
         As :func:`run_cell`.
     **options
-        ``mechanisms``, ``overrides``, ``cycles``, ``period``, ``ion`` as :func:`run_cell`.
+        ``mechanisms``, ``overrides``, ``cycles``, ``period``, ``ion`` as :func:`run_cell`;
+        ``command``, the command an unread ``--set`` key is refused for (default
+        ``cell run``; ``eis anode`` / ``eis full``).
 
     Raises
     ------
     InputError
         Unknown recipe, parameter set or mechanism, bad override or protocol step.
     """
-    unknown = set(options) - {"mechanisms", "overrides", "cycles", "period", "ion"}
+    unknown = set(options) - {"mechanisms", "overrides", "cycles", "period", "ion", "command"}
     if unknown:
         raise TypeError(f"prepare_cell() got unexpected options {sorted(unknown)}")
     cycles, period = options.get("cycles", 1), options.get("period")
     ion = options.get("ion")
     rec, si, ps, inv = resolve_model(recipe, params, options.get("mechanisms"),
-                                     options.get("overrides"), ion)
+                                     options.get("overrides"), ion,
+                                     command=options.get("command", "cell run"))
     if rec.cell == "full":
         from hemcell.cell.full_cell import check_full_cell, full_cell_values
 

@@ -8,6 +8,8 @@ first temperature's (15 degC) with no temperature named, read as the 25 degC sta
 
 from __future__ import annotations
 
+import pytest
+
 from hemcell.workflows.eis import result_lines
 
 #: that run's summary.json (the keys result_lines reads), 15/25/35 degC
@@ -62,3 +64,19 @@ def test_an_angular_frequency_or_a_fractional_density_exits_2(tmp_path, capsys):
         assert f"--frequencies: got '{text}'" in err
         assert "N a whole number >= 1" in err and "10mHz:1MHz:10/decade" in err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (["eis", "anode", "--recipe", "hem_half_cell_sp", "--set", "separator_thickness=30um"],
+     "eis anode"),
+    (["eis", "full", "--recipe", "hem_full_cell_na_nvpf", "--soc", "0.5", "--set",
+      "cathode_thickness=30um"], "eis full")])
+def test_an_unread_set_key_names_the_eis_command(tmp_path, capsys, argv, command):
+    """`eis anode --set separator_thickness=30um` was refused as "not an input of
+    `hemcell cell run` with hem_half_cell_sp", a command the user had not run."""
+    from hemcell.cli.main import main
+
+    assert main([*argv, "--no-plots", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"a parameter `hemcell {command}` with" in err
+    assert "cell run" not in err

@@ -97,7 +97,8 @@ def anode_cell_simulation(recipe: str, params: str, temperature_K: float | None,
         if protocol:
             raise InputError("--soc/--protocol", (soc, protocol), "one of them, not both")
         check_anode_soc(soc)
-    setup = prepare_cell(recipe, params, steps or "Rest for 1 minute", overrides=sets, ion=ion)
+    setup = prepare_cell(recipe, params, steps or "Rest for 1 minute", overrides=sets, ion=ion,
+                         command="eis anode")
     if protocol and not isinstance(setup.experiment.steps[-1], pybamm.step.Rest):
         # the spectrum is linearised about the state the protocol ends in: under current
         # that state is not stationary (max |F(y*)| ~ 10 after a discharge, 0.08 after
@@ -860,7 +861,8 @@ def full_cell_simulation(recipe: str, params: str, temperature_K: float | None,
     ion = ion or cathode_carrier_ion(recipe)
     if soc is not None:
         check_cell_soc(soc)
-    setup = prepare_cell(recipe, params, "Rest for 1 minute", overrides=sets, ion=ion)
+    setup = prepare_cell(recipe, params, "Rest for 1 minute", overrides=sets, ion=ion,
+                         command="eis full")
     values, si_in, ev_in = _input_parameters(input_names, setup.si, ev)
     rec = setup.recipe
     pv = _cell_values(setup, si_in) if input_names else setup.parameter_values
