@@ -661,6 +661,21 @@ def _step_failure_hint(p: PhaseFieldParameters) -> str:
     """What to change when the time step collapses: the driving force of the control
     against the cell's limiting current (``applied_potential=2V`` failed at t = 0.1 ms with
     the SNES reason alone)."""
+    control = _control_failure_hint(p)
+    spacing_s = p.duration_s / max(p.frames - 1, 1)  # the steps land on the frame times
+    if spacing_s < p.initial_time_step_s:
+        # --duration-s 1e-6 (11 frames: 1e-7 s steps) failed with the current hint alone;
+        # 1e-5 s (1e-6 s steps) ran
+        return (f"the steps are capped by the frame spacing --duration-s / "
+                f"(phasefield_frames - 1) = {spacing_s:.3g} s, below the initial step "
+                f"phasefield_initial_time_step {p.initial_time_step_s:.3g} s, and very short "
+                "steps do not converge (the default Li cell: 1e-7 s failed, 5e-7 s ran): a "
+                f"longer --duration-s or fewer phasefield_frames; else {control}")
+    return control
+
+
+def _control_failure_hint(p: PhaseFieldParameters) -> str:
+    """The control's part of :func:`_step_failure_hint`."""
     limit = current_density_text(p.limiting_current_A_per_m2)
     if p.control == "potentiostatic":
         return (f"applied_potential = {p.applied_potential_V * 1e3:.4g} mV drives the metal "

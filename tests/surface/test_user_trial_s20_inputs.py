@@ -175,3 +175,20 @@ def test_zn_thin_layer_means_the_metal_current_not_the_film_current(tmp_path):
     assert m["min_current_density_A_per_m2"] <= mean * (1 + 1e-9)
     assert m["current_focusing_factor"] >= 1.0 - 1e-9
     assert m["her_current_fraction"] == pytest.approx(her / 10.0, rel=1e-6)
+
+
+def test_a_step_failure_set_by_the_frame_spacing_says_so():
+    """`surface phasefield --case bare --duration-s 1e-6` (11 frames: 1e-7 s steps) failed
+    with "phase-field step below 1e-08 s at t = 0 s" and a hint about the current alone
+    (200 against 294.8 mA/cm2, not the cause: 1e-5 s ran at the same current)."""
+    require_fenicsx()
+    from hemcell.surface.phasefield import _step_failure_hint
+    from tests.surface.phasefield_case import pf_parameters
+
+    short = _step_failure_hint(pf_parameters(duration_s=1e-6, frames=11,
+                                             initial_time_step_s=0.01))
+    assert "frame spacing --duration-s / (phasefield_frames - 1) = 1e-07 s" in short
+    assert "; else the applied current is" in short
+    normal = _step_failure_hint(pf_parameters(duration_s=10.0, frames=11,
+                                              initial_time_step_s=0.01))
+    assert "frame spacing" not in normal and normal.startswith("the applied current is")
