@@ -443,36 +443,49 @@ def anode_potential_minimum(steps: Sequence[StepData], cycles: Sequence[Sequence
     return keys, warn
 
 
-def cathode_potential_maximum(steps: Sequence[StepData], cycles: Sequence[Sequence[StepData]],
-                              ion: str, window_top_V: float) -> tuple[dict[str, Any], list[str]]:
-    """A full cell's highest cathode potential vs the carrier metal over the run, for
-    ``summary.json``, and a warning when it is above the top of the cathode's window
-    ``window_top_V`` (the set's ``Upper voltage cut-off [V]``: where its OCP and kinetics
-    were measured). The cell's cut-offs are checked against that window as if the anode
-    were at 0 V vs the metal; an anode above it (the HEM anode's film and intercalation
-    hold it near 0.5 V) puts the cathode above the window at the cell's top voltage.
+def cathode_potential_extremes(steps: Sequence[StepData], cycles: Sequence[Sequence[StepData]],
+                               ion: str, window_V: tuple[float, float]
+                               ) -> tuple[dict[str, Any], list[str]]:
+    """A full cell's highest and lowest cathode potential vs the carrier metal over the
+    run, for ``summary.json``, and a warning for each side of the cathode's window
+    ``window_V`` = (bottom, top) it went past (a hemcell cathode set's window: where its
+    OCP and kinetics were measured; ``(-inf, inf)``: no check). The cathode sits at the
+    cell's voltage plus the anode's potential vs the metal: above the top of the window
+    at the cell's top voltage when the anode is above 0 V (the HEM anode's film and
+    intercalation hold it near 0.5 V), and below its bottom only if the anode is still
+    low when the cell reaches its lower cut-off.
 
     Returns
     -------
     tuple
         ``cathode_max_potential_vs_metal_V`` (x-averaged), ``cathode_max_potential_time_s``,
-        ``..._cycle`` and ``..._step`` (empty without the column), and the warnings.
+        ``..._cycle`` and ``..._step``, the same for ``cathode_min_potential_...`` (empty
+        without the column), and the warnings.
     """
     col = "cathode_potential_vs_metal_V"
-    found = _column_extreme(steps, cycles, col, lowest=False)
-    if found is None:
-        return {}, []
-    v_max, t_s, cycle, step = found
-    keys = {"cathode_max_potential_vs_metal_V": v_max, "cathode_max_potential_time_s": t_s,
-            "cathode_max_potential_cycle": cycle, "cathode_max_potential_step": step}
+    keys: dict[str, Any] = {}
     warn = []
-    if v_max > window_top_V:
-        warn.append(
-            f"the cathode's potential rose to {v_max:.4g} V vs {ion} at t = {t_s:.6g} s "
-            f"(cycle {cycle}, step {step}), above the top of its window, {window_top_V:g} V, "
-            "where its open-circuit potential and kinetics were taken: the cell's voltage "
-            "plus the anode's potential; a lower charge voltage keeps the cathode in its "
-            "window (cathode_potential_vs_metal_V in timeseries.csv)")
+    bottom_V, top_V = window_V
+    for side, lowest in (("max", False), ("min", True)):
+        found = _column_extreme(steps, cycles, col, lowest=lowest)
+        if found is None:
+            return {}, []
+        v, t_s, cycle, step = found
+        keys.update({f"cathode_{side}_potential_vs_metal_V": v,
+                     f"cathode_{side}_potential_time_s": t_s,
+                     f"cathode_{side}_potential_cycle": cycle,
+                     f"cathode_{side}_potential_step": step})
+        past = v < bottom_V if lowest else v > top_V
+        if past:
+            where = (f"below the bottom of its window, {bottom_V:g} V" if lowest
+                     else f"above the top of its window, {top_V:g} V")
+            fix = ("a higher discharge voltage" if lowest else "a lower charge voltage")
+            warn.append(
+                f"the cathode's potential {'fell' if lowest else 'rose'} to {v:.4g} V vs "
+                f"{ion} at t = {t_s:.6g} s (cycle {cycle}, step {step}), {where}, where "
+                "its open-circuit potential and kinetics were taken: the cell's voltage "
+                f"plus the anode's potential; {fix} keeps the cathode in its window "
+                "(cathode_potential_vs_metal_V in timeseries.csv)")
     return keys, warn
 
 

@@ -350,11 +350,16 @@ def protocol_voltages(protocol: str) -> list[float]:
 
 
 def check_cathode_cell(name: str, si: Mapping[str, Any], ion: str,
-                       protocol: str | None = None) -> None:
+                       protocol: str | None = None, full_cell: bool = False) -> None:
     """Refuse a cathode set whose carrier is not ``ion``, or a protocol voltage outside
-    the set's window (a full cell's voltage is the cathode's potential minus the anode's,
-    which is positive vs the metal, so a cut-off outside the window drives the cathode
-    where it was never measured).
+    the set's window: in a half cell (``full_cell=False``) any voltage outside it, the
+    cell's voltage being the cathode's potential vs the metal; in a full cell a voltage
+    above its top only. A full cell's voltage is the cathode's potential minus the
+    anode's, which is positive vs the metal, so the cathode stands at least at the cell's
+    voltage: a cell voltage above the window's top drives the cathode above it, one below
+    its bottom does not (the anode's potential at the lower cut-off decides; the run
+    reports the cathode's lowest potential and warns below the window,
+    :func:`hemcell.cell.analysis.cathode_potential_extremes`).
 
     Raises
     ------
@@ -369,7 +374,14 @@ def check_cathode_cell(name: str, si: Mapping[str, Any], ion: str,
     lo = float(si["cathode_lower_cutoff_potential"])
     hi = float(si["cathode_upper_cutoff_potential"])
     for v in protocol_voltages(protocol or ""):
-        if not lo <= v <= hi:
+        if full_cell and v > hi:
+            raise InputError("--protocol", f"{v:g} V", f"full-cell voltages up to the top "
+                             f"{hi:g} V of the window {lo:g}–{hi:g} V (vs the metal) of the "
+                             f"cathode set {name}",
+                             hint="the cathode stands at the cell's voltage plus the "
+                             "anode's potential vs the metal, so above it at any cell "
+                             "voltage above the window's top")
+        if not full_cell and not lo <= v <= hi:
             raise InputError("--protocol", f"{v:g} V", f"voltages inside the window "
                              f"{lo:g}–{hi:g} V of the cathode set {name}",
                              hint="the set's window is the half-cell window of its source")

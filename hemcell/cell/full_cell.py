@@ -354,7 +354,7 @@ def electrode_potential_variables(dphi_n: pybamm.Symbol, dphi_p: pybamm.Symbol
 
 def check_full_cell(cathode: str, ion: str, protocol: str | None = None) -> None:
     """Refuse a full cell whose cathode does not carry ``ion``, or (cathode sets) a
-    protocol voltage outside the set's window (:func:`hemcell.cell.cathodes.check_cathode_cell`).
+    protocol voltage above the set's window (:func:`hemcell.cell.cathodes.check_cathode_cell`).
 
     Raises
     ------
@@ -365,7 +365,7 @@ def check_full_cell(cathode: str, ion: str, protocol: str | None = None) -> None
     if is_cathode_set(cathode):
         from hemcell.cell.cathodes import cathode_set_si, check_cathode_cell
 
-        check_cathode_cell(cathode, cathode_set_si(cathode), ion, protocol)
+        check_cathode_cell(cathode, cathode_set_si(cathode), ion, protocol, full_cell=True)
         return
     if ion != "Li":
         raise InputError("--ion", ion, "Li for a full cell with LFP, NMC811 or an imported "

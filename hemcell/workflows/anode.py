@@ -845,18 +845,21 @@ def summarize(run: CellRun, timeseries: bool = True
                                                      run.si.get("_carrier_ion", "Li"))
     summary.update(keys)
     warnings = [*warnings, *report_warnings(plating)]
-    # and its highest cathode potential; a hemcell cathode set's window is vs the metal
-    # (its half cell's), so above it the cathode is outside its data (a PyBaMM base set's
-    # cut-off is a graphite cell's, not a window vs the metal: no check)
-    from hemcell.cell.cathodes import is_cathode_set
+    # and its cathode's highest and lowest potential; a hemcell cathode set's window is
+    # vs the metal (its half cell's), so past it the cathode is outside its data (a
+    # PyBaMM base set's cut-offs are a graphite cell's, not a window vs the metal: none)
+    from hemcell.cell.cathodes import cathode_set_si, is_cathode_set
 
     cathode = getattr(run.recipe, "cathode", None)
-    keys, above = analysis.cathode_potential_maximum(
-        steps, cycles, run.si.get("_carrier_ion", "Li"),
-        float(run.parameter_values["Upper voltage cut-off [V]"])
-        if cathode and is_cathode_set(cathode) else float("inf"))
+    window_V = (-float("inf"), float("inf"))
+    if cathode and is_cathode_set(cathode):
+        cs = cathode_set_si(cathode)
+        window_V = (float(cs["cathode_lower_cutoff_potential"]),
+                    float(cs["cathode_upper_cutoff_potential"]))
+    keys, outside = analysis.cathode_potential_extremes(
+        steps, cycles, run.si.get("_carrier_ion", "Li"), window_V)
     summary.update(keys)
-    warnings = [*warnings, *report_warnings(above)]
+    warnings = [*warnings, *report_warnings(outside)]
     if warnings:  # outside the electrolyte fits' range (also written to stderr)
         summary["warnings"] = warnings
     return summary, steps, cycles
