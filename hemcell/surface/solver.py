@@ -473,13 +473,16 @@ class TransportProblem:
             i_n = i_bv
         self.i_n = i_n
         self.ds_li = ds_li  # the measure of the Li-surface terms (integrate i_n with it)
-        # Li surface: i·n = i_n, N+·n = i_n/F (bare and thin layer; for the resolved
-        # coating the Li surface is the coating's inner boundary, where c is inactive).
+        # Metal surface: i·n = i_n (the metal's current, plus hydrogen evolution's for an
+        # aqueous metal: in the thin layer i_n carries both through the film), and
+        # N+·n = i_M/(zF) with i_M = i_bv the metal's own current alone (bare and thin
+        # layer): hydrogen evolution moves no metal cation. For the resolved coating the
+        # surface is the coating's inner boundary, where c is inactive.
         F_phi += -i_n * v * ds_li
         if self.i_her is not None and case != "coated_thin":
             F_phi += -self.i_her * v * ds_li
         if case != "coated":
-            F_c += (i_n / p.charge_per_mole_C_per_mol) * q * ds_li
+            F_c += (i_bv / p.charge_per_mole_C_per_mol) * q * ds_li
         galvanostatic = p.control == "galvanostatic"
         self.i_app = fem.Constant(msh, float(p.applied_current_density_A_per_m2)
                                   if galvanostatic else 0.0)  # potentiostatic: unread

@@ -80,6 +80,29 @@ def test_flat_zn_depletion_uses_zF(zn_flat):
     assert got == pytest.approx(depletion, rel=1e-4)
 
 
+def test_flat_zn_thin_layer_depletion_takes_the_zn_current_alone():
+    """The same salt balance under the thin-layer coating (``coated_thin``), with hydrogen
+    evolution raised to a few percent of the current (i0_H 1e-9 A/cm², assumed here to make
+    it visible): the film carries i_Zn + i_HER, the electrolyte's cation only i_Zn, so
+    c_s = c_b - L (i_Zn - t+ i_app)/(2 F D). Until 2026-12-07 the thin layer's Zn²⁺ sink was
+    the film current (i_Zn + i_HER), which this misses by i_HER L/(2 F D)."""
+    require_fenicsx()
+    rc = ws.resolve_case("coated_thin", "flat",
+                         [*UNIFORM, "her_exchange_current_density=1e-9 A/cm**2"], metal="Zn")
+    p, spec = rc.parameters, coarse_spec("flat")
+    _result, m = solve(spec, p, "coated_thin")
+    i_app = p.applied_current_density_A_per_m2
+    i_zn, i_her = m["mean_current_density_A_per_m2"], m["mean_her_current_density_A_per_m2"]
+    assert i_zn + i_her == pytest.approx(i_app, rel=1e-9)
+    assert 0.01 < i_her / i_app < 0.2
+    t = p.cation_transference_number
+    height, two_f_d = spec.electrolyte_height_m, 2 * FARADAY_C_PER_MOL * (
+        p.electrolyte_diffusivity_m2_per_s)
+    got = p.bulk_concentration_mol_per_m3 - m["min_surface_concentration_mol_per_m3"]
+    assert got == pytest.approx(height * (i_zn - t * i_app) / two_f_d, rel=1e-4)
+    assert abs(got - height * (i_app - t * i_app) / two_f_d) > 10 * 1e-4 * got
+
+
 def test_zn_interface_moves_by_the_two_electron_faraday_volume():
     """Flat Zn plated for 10 s: the metal grows by Omega Q_Zn/(2F), Q_Zn the Zn charge
     (the HER share deposits nothing)."""
