@@ -251,8 +251,8 @@ def describe(ion: str) -> dict[str, str]:
     }
 
 
-def _table_floor(function) -> float | None:
-    """The lowest concentration of the tables in a PyBaMM electrolyte function
+def _table_range(function) -> tuple[float, float] | None:
+    """The lowest and highest concentration of the tables in a PyBaMM electrolyte function
     ``f(c_e, T)`` [mol m⁻³], or ``None`` for a number or a formula without a table."""
     if not callable(function):
         return None
@@ -261,19 +261,16 @@ def _table_floor(function) -> float | None:
     if not isinstance(expr, pybamm.Symbol):
         return None
     tables = [n for n in expr.pre_order() if isinstance(n, pybamm.Interpolant)]
-    return float(min(np.min(t.x[0]) for t in tables)) if tables else None
+    if not tables:
+        return None
+    return (float(min(np.min(t.x[0]) for t in tables)),
+            float(max(np.max(t.x[0]) for t in tables)))
 
 
-def _table_ceiling(function) -> float | None:
-    """The highest concentration of the tables in a PyBaMM electrolyte function
-    ``f(c_e, T)`` [mol m⁻³], or ``None`` for a number or a formula without a table."""
-    if not callable(function):
-        return None
-    expr = function(pybamm.Variable("c_e"), pybamm.Scalar(TABLE_TEMPERATURE_K))
-    if not isinstance(expr, pybamm.Symbol):
-        return None
-    tables = [n for n in expr.pre_order() if isinstance(n, pybamm.Interpolant)]
-    return float(max(np.max(t.x[0]) for t in tables)) if tables else None
+def _table_floor(function) -> float | None:
+    """The lowest concentration of :func:`_table_range` (``None`` without a table)."""
+    found = _table_range(function)
+    return None if found is None else found[0]
 
 
 def highest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
@@ -281,7 +278,8 @@ def highest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:
     (Chayambuka2022's NaPF₆: 2000), or ``None`` for a conductivity given as a formula.
     Above it PyBaMM extrapolates the table linearly (NaPF₆: κ falls 0.20 S m⁻¹ per
     1000 mol m⁻³ from 0.76 S m⁻¹ and would reach zero near 5 800 mol m⁻³)."""
-    return _table_ceiling(pv["Electrolyte conductivity [S.m-1]"])
+    found = _table_range(pv["Electrolyte conductivity [S.m-1]"])
+    return None if found is None else found[1]
 
 
 def lowest_tabulated_concentration(pv: pybamm.ParameterValues) -> float | None:

@@ -23,8 +23,8 @@ K_PBA = "cathode_k_pba_femn"
 
 def test_a_full_cell_is_refused_above_the_window_only():
     si = cathode_set_si(K_PBA)
-    lo, hi = float(si["cathode_lower_cutoff_potential"]), float(si["cathode_upper_cutoff_potential"])
-    assert (lo, hi) == (1.5, 4.2)
+    window = (si["cathode_lower_cutoff_potential"], si["cathode_upper_cutoff_potential"])
+    assert tuple(map(float, window)) == (1.5, 4.2)
     low = "Charge at C/5 until 4.0 V; Discharge at C/5 until 1.0 V"
     check_cathode_cell(K_PBA, si, "K", low, full_cell=True)  # no refusal
     with pytest.raises(InputError, match="1 V"):  # a half cell's voltage is the cathode's
