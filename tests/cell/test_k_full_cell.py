@@ -204,7 +204,7 @@ def test_k_cathode_in_a_na_cell_and_na_cathode_in_a_k_cell_are_refused():
         run_cell(na, ANODE, "Charge at C/10 until 4.2 V", ion="K")
     with pytest.raises(InputError, match="a cathode set of carrier Na"):
         full_cell_values(KPBA, cathode_set_si(KPBA), 1.1)
-    with pytest.raises(InputError, match=r"inside the window 1\.5–4\.2 V"):
+    with pytest.raises(InputError, match=r"up to the top 4\.2 V of the window 1\.5–4\.2 V"):
         run_cell(_full(), ANODE, "Charge at C/10 until 4.3 V", ion="K")
 
 

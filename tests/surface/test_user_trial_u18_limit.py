@@ -75,7 +75,8 @@ def test_potentiostatic_and_hydrogen_evolution_are_not_refused():
     spec = coarse_spec("flat")
     high = 10 * steady_limiting_current_bound(example_parameters(), spec, False)[0]
     refuse_current_above_steady_limit(
-        example_parameters(applied_current_density_A_per_m2=high, control="potentiostatic"),
+        example_parameters(applied_current_density_A_per_m2=high, control="potentiostatic",
+                           applied_potential_V=0.05),  # plating: > 0 V
         spec, False)
     refuse_current_above_steady_limit(
         example_parameters(applied_current_density_A_per_m2=high, hydrogen_evolution=True),
