@@ -347,12 +347,21 @@ def _make_parameter(name: str, value: Number, unit: str, spec: ParameterSpec,
         except InputError as exc:
             raise ParameterError(exc.field, exc.value, exc.allowed, hint=exc.hint) from None
         if not spec.contains(si):
-            raise ParameterError(f"{field_name}.value", f"{v:g} {unit} (= {si:g} {spec.unit})",
+            raise ParameterError(f"{field_name}.value", _as_given(v, unit, si, spec.unit),
                                  f"a value in {spec.allowed_range()} ({spec.description})")
         si_values.append(si)
     si_value: Number = si_values if isinstance(value, list) else si_values[0]
     return Parameter(name=name, value=value, unit=unit, si_value=si_value, spec=spec,
                      source=dict(source), uncertainty=uncertainty, range=range_, note=note)
+
+
+def _as_given(value: float, unit: str, si_value: float, si_unit: str) -> str:
+    """A refused value as written, with its SI value where the unit differs: ``'15'``
+    (a pH), ``'0.5 mm'``, ``'1e+06 mA/cm**2 (= 1e+07 A/m**2)'``."""
+    shown = f"{value:g}" if unit in ("", "dimensionless") else f"{value:g} {unit}"
+    if unit == si_unit and value == si_value:
+        return shown
+    return f"{shown} (= {si_value:g} {si_unit})"
 
 
 def _check_source(src: Any, field_name: str, references: Mapping[str, Any],

@@ -74,3 +74,22 @@ def test_params_check_ion_with_for_still_runs(capsys):
     assert main(["params", "check", "heo_rocksalt_mgconicuzn", "--for", "hem_half_cell_sp",
                  "--ion", "K"]) == 0
     assert "ok   heo_rocksalt_mgconicuzn for hem_half_cell_sp" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("setting", "shown"), [
+    ("electrolyte_ph=15", "got '15';"),  # was '15 dimensionless (= 15 dimensionless)'
+    ("anode_thickness=-5um", "got '-5 μm (= -5e-06 m)';"),
+    ("anode_porosity=1.5", "got '1.5';"),
+])
+def test_a_value_out_of_range_is_named_as_written(tmp_path, capsys, setting, shown):
+    """A refused value is shown as the user wrote it, its SI value added only where the
+    unit differs (a pH read "15 dimensionless (= 15 dimensionless)")."""
+    from hemcell.cli.main import main
+
+    name = setting.split("=")[0]
+    command = (["surface", "run", "--metal", "Zn", "--case", "bare"] if name == "electrolyte_ph"
+               else ["cell", "run", "hem_half_cell_sp", "--params", "heo_rocksalt_mgconicuzn",
+                     "--protocol", "Discharge at 1C until 0.01 V"])
+    assert main([*command, "--set", setting, "--no-plots", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"{name}.value: {shown}" in err and "dimensionless (=" not in err
