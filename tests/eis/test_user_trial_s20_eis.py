@@ -80,3 +80,14 @@ def test_an_unread_set_key_names_the_eis_command(tmp_path, capsys, argv, command
     err = capsys.readouterr().err
     assert f"a parameter `hemcell {command}` with" in err
     assert "cell run" not in err
+
+
+def test_a_single_temperature_line_names_its_temperature():
+    """With one --temperatures value the R_ct line did not say at which temperature it
+    was (with several it names each): now it does, as the several-temperature lines."""
+    from hemcell.workflows.eis import result_lines
+
+    summary = {"charge_transfer_resistance_ohm": {"heo": 8.47},
+               "charge_transfer_resistance_by_temperature_ohm": {"heo": {"288.15": 8.47}}}
+    (line,) = result_lines(summary)
+    assert line.startswith("heo: R_ct 8.47 Ohm at 288.15 K")

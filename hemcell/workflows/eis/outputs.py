@@ -258,8 +258,9 @@ def result_lines(summary: Mapping[str, Any]) -> list[str]:
         elif len(by_t) > 1:
             line = f"{label}: R_ct " + ", ".join(f"{x} at {float(t):.2f} K"
                                                  for t, x in texts.items())
-        else:
+        else:  # one temperature (named when the summary has it) or none recorded
             line = f"{label}: R_ct " + _rct_text(r, next(iter(fits.values()), None), cell)
+            line += "".join(f" at {float(t):.2f} K" for t in by_t)
         pores = summary.get("circuit_pore_resistance_ohm", {}).get(label)
         if pores:
             line += "; " + "; ".join(
