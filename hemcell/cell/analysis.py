@@ -114,7 +114,7 @@ def _timeseries_only(column: str) -> bool:
             or column in ("anode_potential_vs_metal_V", "cathode_potential_vs_metal_V"))
 
 
-def _solved_steps(solution: Any) -> list[Any]:
+def solved_steps(solution: Any) -> list[Any]:
     """The step solutions of an experiment (the solution itself without cycles), in
     order, without the ``EmptySolution`` of a step that could not run."""
     steps = [s for cyc in solution.cycles for s in cyc.steps] if solution.cycles else [solution]
@@ -144,7 +144,7 @@ def step_data(solution: Any, mechanisms: Sequence[str], timeseries: bool = True
     """Per-step arrays of the :func:`observed_variables` (time, voltage, current,
     capacity, per-mechanism charge/current, ...; ``timeseries=False``: only the
     summary's)."""
-    steps = _solved_steps(solution)
+    steps = solved_steps(solution)
     if not steps:
         return []
     names = observed_variables(mechanisms, steps[-1].all_models[-1].variables, timeseries)

@@ -32,6 +32,7 @@ electrode, for want of their own).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -434,12 +435,14 @@ def electrolyte_potential_drop_V(step: Any) -> np.ndarray:
     return -phi_e.mean(axis=0) - eta
 
 
-def polarisation_report(solution: Any) -> tuple[dict[str, Any], list[str]]:
+def polarisation_report(steps: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
     """Steps of a P2D half cell that ended at their voltage cut-off because of the
     electrolyte.
 
-    For each step that ended on a voltage event, the electrolyte's potential drop at the
-    end (:func:`electrolyte_potential_drop_V`) against the step's voltage change; above
+    ``steps``: the run's solved steps in order
+    (:func:`hemcell.cell.analysis.solved_steps`). For each step that ended on a voltage
+    event, the electrolyte's potential drop at the end
+    (:func:`electrolyte_potential_drop_V`) against the step's voltage change; above
     :data:`ELECTROLYTE_LIMITED_SHARE` the step is listed with the electrolyte
     concentration's range over it: the electrolyte's transport (a salt build-up at the
     metal, pores running dry), not the anode's storage, set where the step stopped, and
@@ -448,36 +451,34 @@ def polarisation_report(solution: Any) -> tuple[dict[str, Any], list[str]]:
     Returns
     -------
     keys, warnings
-        ``electrolyte_limited_steps``: a list of ``{cycle, step, time_s,
-        electrolyte_drop_V, voltage_change_V, c_e_min_mol_per_m3, c_e_max_mol_per_m3}``
-        (1-based cycle and step as in ``timeseries.csv``); one warning per such step.
-        Nothing for a model without an electrolyte (single particle) or a full cell.
+        ``electrolyte_limited_steps``: a list of ``{step, time_s, electrolyte_drop_V,
+        voltage_change_V, c_e_min_mol_per_m3, c_e_max_mol_per_m3}`` (``step`` numbered
+        from 1 over the run, as ``timeseries.csv``); one warning per such step. Nothing
+        for a model without an electrolyte (single particle) or a full cell.
     """
-    models = getattr(solution, "all_models", None)
-    if not models or not all(n in models[0].variables for n in (_ANODE_PHI_E, _METAL_ETA)):
+    if not steps or not all(n in steps[0].all_models[-1].variables
+                            for n in (_ANODE_PHI_E, _METAL_ETA)):
         return {}, []
     limited, warnings = [], []
-    for i, cycle in enumerate(getattr(solution, "cycles", None) or [solution], start=1):
-        for j, step in enumerate(cycle.steps, start=1):
-            if "Voltage" not in str(getattr(step, "termination", "")):
-                continue
-            v = np.asarray(step["Voltage [V]"].entries, dtype=float)
-            drop = float(electrolyte_potential_drop_V(step)[-1])
-            change = float(abs(v[-1] - v[0]))
-            if change <= 0 or abs(drop) <= ELECTROLYTE_LIMITED_SHARE * change:
-                continue
-            c_e = np.asarray(step[_C_E].entries, dtype=float)
-            t_s = float(step["Time [s]"].entries[-1])
-            limited.append({"cycle": i, "step": j, "time_s": t_s,
-                            "electrolyte_drop_V": drop, "voltage_change_V": change,
-                            "c_e_min_mol_per_m3": float(c_e.min()),
-                            "c_e_max_mol_per_m3": float(c_e.max())})
-            warnings.append(
-                f"cycle {i} step {j} reached its voltage cut-off at t = {t_s:.4g} s with "
-                f"{abs(drop):.3g} V of its {change:.3g} V change across the electrolyte "
-                f"(c_e {c_e.min():.4g}-{c_e.max():.4g} mol/m3 in the step): the "
-                "electrolyte's transport, not the anode, ended it, and the step's capacity "
-                "says little about the anode (a lower rate, a higher temperature or a "
-                "thinner electrode move the limit; docs/anode.md 'Electrolyte-limited "
-                "steps')")
+    for k, step in enumerate(steps, start=1):
+        if "Voltage" not in str(getattr(step, "termination", "")):
+            continue
+        v = np.asarray(step["Voltage [V]"].entries, dtype=float)
+        drop = float(electrolyte_potential_drop_V(step)[-1])
+        change = float(abs(v[-1] - v[0]))
+        if change <= 0 or abs(drop) <= ELECTROLYTE_LIMITED_SHARE * change:
+            continue
+        c_e = np.asarray(step[_C_E].entries, dtype=float)
+        t_s = float(step["Time [s]"].entries[-1])
+        limited.append({"step": k, "time_s": t_s, "electrolyte_drop_V": drop,
+                        "voltage_change_V": change,
+                        "c_e_min_mol_per_m3": float(c_e.min()),
+                        "c_e_max_mol_per_m3": float(c_e.max())})
+        warnings.append(
+            f"step {k} reached its voltage cut-off at t = {t_s:.4g} s with {abs(drop):.3g} V "
+            f"of its {change:.3g} V change across the electrolyte (c_e "
+            f"{c_e.min():.4g}-{c_e.max():.4g} mol/m3 in the step): the electrolyte's "
+            "transport, not the anode, ended it, and the step's capacity says little about "
+            "the anode (a lower rate, a higher temperature or a thinner electrode move the "
+            "limit; docs/anode.md 'Electrolyte-limited steps')")
     return ({"electrolyte_limited_steps": limited} if limited else {}), warnings

@@ -837,7 +837,7 @@ def summarize(run: CellRun, timeseries: bool = True
     keys, below = measured_range_report(run.parameter_values, run.solution)
     summary.update(keys)
     warnings = [*warnings, *report_warnings(below)]
-    keys, limited = polarisation_report(run.solution)  # steps the electrolyte ended
+    keys, limited = polarisation_report(analysis.solved_steps(run.solution))
     summary.update(keys)
     warnings = [*warnings, *report_warnings(limited)]
     # a full cell's lowest anode potential vs the carrier metal (below 0 V: plating)

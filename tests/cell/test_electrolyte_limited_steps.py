@@ -55,7 +55,7 @@ def test_a_cold_fast_lithiation_is_reported_as_ended_by_the_electrolyte():
                     overrides=["ambient_temperature=263.15K"])
     s, _, _ = summarize(cold)
     (limited,) = s["electrolyte_limited_steps"]
-    assert (limited["cycle"], limited["step"]) == (1, 1)
+    assert limited["step"] == 1
     assert limited["electrolyte_drop_V"] > ELECTROLYTE_LIMITED_SHARE * limited[
         "voltage_change_V"]
     assert limited["time_s"] < 60
@@ -67,6 +67,23 @@ def test_a_cold_fast_lithiation_is_reported_as_ended_by_the_electrolyte():
     assert "electrolyte_limited_steps" not in s
     assert not any("not the anode" in w for w in s.get("warnings", []))
     assert s["discharge_capacity_mAh_per_g"][0] == pytest.approx(769, rel=0.01)
+
+
+def test_steps_are_numbered_over_the_run_as_in_the_time_series():
+    """Two repetitions of a cold 1C lithiation and a rest: both lithiations are reported,
+    as steps 1 and 3 (the numbering of timeseries.csv's step column), at their own
+    times."""
+    from hemcell.cell import analysis
+
+    run = run_cell(RECIPE, SET, "Discharge at 1C until 0.01 V; Rest for 1 minute", cycles=2,
+                   overrides=["ambient_temperature=263.15K"])
+    s, steps, cycles = summarize(run)
+    limited = s["electrolyte_limited_steps"]
+    assert [x["step"] for x in limited] == [1, 3]
+    cols, table = analysis.timeseries_table(steps, cycles, run.recipe.mechanisms)
+    t, step = table[:, cols.index("time_s")], table[:, cols.index("step")]
+    for x in limited:
+        assert step[np.argmin(abs(t - x["time_s"]))] == x["step"]
 
 
 def test_a_single_particle_run_has_no_electrolyte_to_report():

@@ -24,7 +24,7 @@ def run():
 
 def _step_by_step(solution, mechanisms):
     """The step data as every variable read on every step solution (the reference)."""
-    steps = analysis._solved_steps(solution)
+    steps = analysis.solved_steps(solution)
     names = analysis.observed_variables(mechanisms, steps[-1].all_models[-1].variables)
     out = []
     for i, st in enumerate(steps):
@@ -98,7 +98,7 @@ def test_steps_that_are_not_the_whole_solution_are_read_one_by_one(run):
     """When the steps laid end to end are not the solution's output times (here: only
     the first cycle's steps), each step is read on its own, with the same arrays."""
     mechs = list(run.recipe.mechanisms)
-    steps = analysis._solved_steps(run.solution)
+    steps = analysis.solved_steps(run.solution)
     names = analysis.observed_variables(mechs, run.solution.all_models[-1].variables)
     first_cycle = analysis._observe_by_step(run.solution, steps[:2], names)
     whole = analysis.step_data(run.solution, mechs)
