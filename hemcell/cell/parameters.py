@@ -352,11 +352,17 @@ def _number_list(value: Any) -> list[float]:
     return [float(v) for v in np.atleast_1d(value)]
 
 
+def particle_fits(radius_m: float, thickness_m: float) -> bool:
+    """Whether a particle of ``radius_m`` fits across an electrode ``thickness_m`` thick
+    (2r ≤ L): a porous electrode holds many particles across its thickness (Newman &
+    Thomas-Alyea, ch. 22); one wider than the electrode is no porous electrode."""
+    return 2 * radius_m <= thickness_m
+
+
 def check_particle_fits(radius_m: float, thickness_m: float, thickness_is: str) -> None:
     """Refuse an anode particle wider than its electrode (exit 2, naming
-    ``anode_particle_radius``): a porous electrode holds many particles across its
-    thickness (Newman & Thomas-Alyea, ch. 22); one wider than the electrode is no porous
-    electrode, and the solver met it as IDA_BAD_K (``--set anode_particle_radius=1m``).
+    ``anode_particle_radius``; :func:`particle_fits`): the solver met it as IDA_BAD_K
+    (``--set anode_particle_radius=1m``).
 
     Parameters
     ----------
@@ -366,7 +372,7 @@ def check_particle_fits(radius_m: float, thickness_m: float, thickness_is: str) 
         What sets the thickness, for the message ("the anode thickness"; a full cell's
         anode is sized by its N/P ratio against the cathode's loading).
     """
-    if 2 * radius_m > thickness_m:
+    if not particle_fits(radius_m, thickness_m):
         raise InputError("anode_particle_radius", f"{radius_m:g} m",
                          f"at most half {thickness_is} ({thickness_m / 2:g} m): a particle "
                          "must fit in the electrode")

@@ -105,11 +105,14 @@ def cathode_values(name: str, overrides: Sequence[str], recipe: str | Recipe
 
 
 def _check_particle_fits(si: dict[str, Any]) -> None:
-    """Refuse a cathode thinner than one particle (exit 2), as the anode's
-    :func:`hemcell.cell.parameters.check_particle_fits`: ``--set cathode_thickness=1nm``
-    with 0.59 um particles ran and printed the 68 um electrode's 115.4 mAh/g."""
+    """Refuse a cathode thinner than one particle (exit 2;
+    :func:`hemcell.cell.parameters.particle_fits`, as the anode's check):
+    ``--set cathode_thickness=1nm`` with 0.59 um particles ran and printed the 68 um
+    electrode's 115.4 mAh/g."""
+    from hemcell.cell.parameters import particle_fits
+
     radius_m, thickness_m = float(si["cathode_particle_radius"]), float(si["cathode_thickness"])
-    if 2 * radius_m > thickness_m:
+    if not particle_fits(radius_m, thickness_m):
         raise InputError("cathode_thickness", f"{thickness_m:g} m",
                          f"at least the particle diameter 2 x cathode_particle_radius = "
                          f"{2 * radius_m:g} m: a particle must fit in the electrode",
