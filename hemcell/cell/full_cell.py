@@ -602,9 +602,11 @@ def full_cell_cut_offs(pv: pybamm.ParameterValues) -> tuple[float, float]:
     Chen2020's 4.2 V for NMC811; an imported partner's, else Xu2019's 4.2 V). The cell's
     voltage is the cathode's potential minus the anode's, which stays ≥ 0 V vs the metal
     without plating, so a cell above it has its cathode above the window. Lower: 0 V, cell
-    reversal (the anode's potential above the cathode's), a bound of the definition; the
-    cathode's lower window end bounds the protocol instead, since a cell with a pristine
-    anode starts at 0.7–1.7 V.
+    reversal (the anode's potential above the cathode's), a bound of the definition: a
+    cell with a pristine anode starts at 0.7–1.7 V, and a cell voltage below the cathode's
+    lower window end need not take the cathode there (the protocol is checked against
+    the window's top only, :func:`check_full_cell`; the run reports the cathode's lowest
+    potential and warns below the window).
     """
     return 0.0, float(pv["Upper voltage cut-off [V]"])
 

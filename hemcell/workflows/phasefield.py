@@ -36,7 +36,6 @@ def phasefield_read_keys(case: str, control: str = "galvanostatic") -> list[str]
     return list({k: None for c in cases for k in expand(phasefield_parameter_uses(c, control))})
 
 
-#: Shape of the anisotropy a(θ) = 1 + δ cos m(θ − θ₀): read only when δ > 0.
 #: A galvanostatic run's duration may be at most this many times the time a flat deposit
 #: takes to reach ``phasefield_max_height_fraction`` of the cell (Faraday's law at the
 #: applied current; a rough deposit gets there sooner, hydrogen evolution later: the
@@ -45,6 +44,7 @@ def phasefield_read_keys(case: str, control: str = "galvanostatic") -> list[str]
 #: lost: ``--duration-s 1e9`` at 1 mA/cm2 printed an ETA of 8e7 s and would have kept
 #: only the initial frame and the last (assumed bound).
 FILL_TIME_FACTOR = 10.0
+#: Shape of the anisotropy a(θ) = 1 + δ cos m(θ − θ₀): read only when δ > 0.
 ANISOTROPY_SHAPE_KEYS = ("phasefield_anisotropy_mode", "phasefield_anisotropy_angle")
 
 
