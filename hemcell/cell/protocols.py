@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import pybamm
 
-from hemcell.errors import InputError
+from hemcell.errors import InputError, shorten
 
 _NUMBER = r"\d*\.?\d+(?:[eE][-+]?\d+)?"
 #: A current per mass of active material: "0.1 A/g", or as journals write it, "0.1 A g-1",
@@ -433,6 +433,48 @@ def check_ohmic_drop(parsed: Sequence[pybamm.step.BaseStep], shown: Sequence[str
                 "'Running it')")
 
 
+def check_repetitions_return(raw_steps: Sequence[str], parsed: Sequence[pybamm.step.BaseStep],
+                             cycles: int) -> None:
+    """Refuse ``--cycles`` > 1 for a protocol that never returns the cell.
+
+    Repetition n + 1 of a protocol starts where repetition n ended. A protocol without a
+    rest and without a step in the other direction (only discharges, or only charges,
+    perhaps with voltage holds) that ends at a voltage (a step's own "until ... V", or a
+    hold) leaves the cell at that voltage: the next repetition's first step starts at
+    its cut-off or past it, so it cannot run (``cell run --cycles 3`` with "Discharge at
+    1 A/g until 0.01 V" failed at step 2 after a full discharge), or runs for the few
+    seconds the lower current of a later step gives back. PyBaMM refuses the same
+    experiment at its second cycle ("Step ... is infeasible due to exceeded bounds at
+    initial conditions"). Pulses that end on time only ('Discharge at 0.1 A/g for 1
+    hour', a staircase discharge) and protocols with a rest (GITT: the cell relaxes
+    between repetitions) may repeat.
+
+    ``raw_steps`` are the steps as the user wrote them, ``parsed`` the PyBaMM steps before
+    any cut-off of the window was added to them.
+    """
+    if cycles <= 1:
+        return
+    kinds = [type(step).__name__ for step in parsed]
+    directions = {getattr(step, "direction", None) for step, kind in zip(parsed, kinds,
+                                                                        strict=True)
+                  if kind != "Voltage"}
+    if "Rest" in kinds or len(directions) != 1 or not directions <= {"charge", "discharge"}:
+        return
+    ends_at_voltage = [kind == "Voltage" or bool(voltage_cutoffs_V(step))
+                       for step, kind in zip(parsed, kinds, strict=True)]
+    if not any(ends_at_voltage):
+        return
+    direction = directions.pop()
+    other = "charge" if direction == "discharge" else "discharge"
+    raise InputError(
+        "--cycles", cycles,
+        f"1 for the protocol {shorten('; '.join(raw_steps))!r}: it has only {direction} "
+        "steps and no rest, so nothing returns the cell between repetitions and "
+        "repetition 2 would start where repetition 1 ended, at its voltage cut-off",
+        hint=f"add a {other} step to cycle the cell (e.g. '...; "
+             f"{other.capitalize()} at 0.1 A/g until 3 V'), or run it once (--cycles 1)")
+
+
 def build_experiment(
     protocol: str,
     mass_g: float,
@@ -483,7 +525,8 @@ def build_experiment(
     ------
     InputError
         If PyBaMM cannot parse a step, or a step cannot make progress; the message names
-        the step (or ``--period``/``--cycles``).
+        the step (or ``--period``/``--cycles``). ``--cycles`` > 1 of a protocol that never
+        returns the cell (:func:`check_repetitions_return`).
     """
     check_cycles(cycles)
     period_s = None if period is None else period_seconds(period)
@@ -491,6 +534,7 @@ def build_experiment(
     raw_steps: Sequence[str] = split_steps(protocol)
     steps = [to_amps(s, mass_g, nominal_capacity_Ah, duration_capacity_Ah) for s in raw_steps]
     parsed = []
+    as_written = []  # the parsed steps before a window cut-off is added to them
     for raw, s in zip(raw_steps, steps, strict=True):
         try:
             step = pybamm.step.string(s, **periods)
@@ -509,6 +553,7 @@ def build_experiment(
                              hint=_instruction_hint(raw) or f"PyBaMM: {_first_sentence(exc)}; "
                              f"currents: {_CURRENTS}") from None
         _check_step(raw, step)
+        as_written.append(step)
         if window_V is not None and not step.termination and getattr(
                 step, "direction", None) in ("discharge", "charge") and type(
                 step).__name__ in ("Current", "CRate", "Power", "Resistance"):
@@ -516,6 +561,7 @@ def build_experiment(
             steps[len(parsed)] = s = f"{s} or until {cut:.10g} V"
             step = pybamm.step.string(s, **periods)
         parsed.append(step)
+    check_repetitions_return(raw_steps, as_written, cycles)
     if period is not None:
         check_output_points(period, period_s, parsed, cycles)
     if window_V is not None:
