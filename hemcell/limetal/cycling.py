@@ -368,6 +368,13 @@ def cycling_summary(rec: CycleRecord) -> dict[str, Any]:
 DRIFT_MIN_RELATIVE_RISE = 1e-3
 
 
+def _row_cycles(rec: CycleRecord, row: int) -> str:
+    """The cycles a solved row of ``rec`` stands for: "cycle 2", or "cycles 2-11" with
+    ``--stride``."""
+    first, last = rec.cycle[row], rec.cycle_last[row]
+    return f"cycle {first}" if first == last else f"cycles {first}-{last}"
+
+
 def cycling_warnings(summary: dict[str, Any], rec: CycleRecord, label: str = "") -> list[str]:
     """Warnings of a cycling run (:func:`cycling_summary` of ``rec``): a capacity
     retention above 1 with the capacity still rising after the second solved cycle is
@@ -383,7 +390,8 @@ def cycling_warnings(summary: dict[str, Any], rec: CycleRecord, label: str = "")
     -------
     list of str
         Empty, or one warning naming the retention, the rise after the second solved
-        cycle, the mean cell CE and the drift of the LFP's lithiation at the start of
+        cycle (the cycles its row and the last row stand for, :attr:`CycleRecord.
+        cycle_last`), the mean cell CE and the drift of the LFP's lithiation at the start of
         charge.
     """
     retention = summary["capacity_retention"]
@@ -395,9 +403,12 @@ def cycling_warnings(summary: dict[str, Any], rec: CycleRecord, label: str = "")
     protocol = ("the CC-only protocol ends each charge and discharge at the voltage "
                 "cut-offs" if summary["charge_protocol"] == "cc" else
                 "the CC-CV charges do not end at the same state")
+    strided = (f" (with --stride {max(rec.cycles_represented)} one solve stands for the "
+               "cycles of its row)" if max(rec.cycles_represented) > 1 else "")
     return [f"{who}capacity retention {retention:.3g} > 1 is state-of-charge drift, not a "
-            f"capacity gain: the discharge capacity still rose after cycle {rec.cycle[1]} "
-            f"({q[1]:.3g} to {q[-1]:.3g} mAh/g); "
+            f"capacity gain: the discharge capacity still rose after the second solved "
+            f"cycle, from {q[1]:.3g} mAh/g in {_row_cycles(rec, 1)} to {q[-1]:.3g} mAh/g in "
+            f"{_row_cycles(rec, -1)}{strided}; "
             f"{protocol}, charge and discharge differ (mean cell CE "
             f"{summary['mean_coulombic_efficiency']:.3g}) and the LFP's lithiation at the "
             f"start of charge moved from {x0:.3f} to {x1:.3f}: later discharges start from "

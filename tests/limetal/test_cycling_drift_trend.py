@@ -46,4 +46,5 @@ def test_a_rise_across_cycles_is_called_drift(tmp_path, capsys):
     assert q[0] < q[1] < q[2]
     drift = [w for w in summary["warnings"] if DRIFT in w]
     assert len(drift) == 1 and drift[0] in err
-    assert f"{q[1]:.3g} to {q[2]:.3g} mAh/g" in drift[0]  # the trend it rests on
+    # the trend it rests on, with the cycles of the rows
+    assert f"from {q[1]:.3g} mAh/g in cycle 2 to {q[2]:.3g} mAh/g in cycle 3" in drift[0]
