@@ -240,7 +240,15 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     geo = cell.geometry
     current = c_rate * geo.current_1c_A
     i_li = current / p.li_electrode_area_m2
-    lam = li_loss_per_cycle(p, i_li)
+    try:
+        lam = li_loss_per_cycle(p, i_li)
+    except InputError as exc:  # the loss law's limit, reached by the current
+        raise InputError(
+            "--c-rate", c_rate,
+            f"a C-rate whose plating current keeps the Li loss fraction "
+            f"lambda = k_loss eta_loc below 1 (the loss law's limit: no Li would come back); "
+            f"at this one lambda = {exc.value:.4g}",
+            hint="a lower C-rate (or a smaller li_loss_overpotential_coefficient)") from exc
     foil = p.li_foil_thickness_m / p.li_molar_volume_m3_per_mol * FARADAY_C_PER_MOL
     inventory = LiInventory(active_C_per_m2=foil)
     t_step = 1.6 * 3600.0 / c_rate

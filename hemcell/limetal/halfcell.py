@@ -32,9 +32,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
-import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -109,43 +106,56 @@ DFN_ATOL = 1e-8
 DFN_THREADS = 1
 
 
-class _HeldStderr:
-    """What :func:`_held_stderr` caught; ``drop = True`` discards it."""
-
-    drop: bool = False
+#: SUNDIALS' environment variable naming the file its logger writes error lines to,
+#: read when a solver's SUNDIALS context is created (at a model's set-up, the first solve).
+SUNDIALS_ERROR_FILE_VARIABLE = "SUNLOGGER_ERROR_FILENAME"
 
 
 @contextmanager
-def _held_stderr() -> Iterator[_HeldStderr]:
-    """Hold what the process writes to file descriptor 2 (SUNDIALS' C logger writes there,
-    past ``sys.stderr``) and write it out at the end unless ``drop`` was set.
+def _sundials_errors_unprinted() -> Iterator[None]:
+    """Send SUNDIALS' error lines to the null device for the solver contexts created inside.
 
-    Used around a solve that may turn out to be the beyond-cut-off refusal
-    (:meth:`LFPHalfCell.solve`): at a C-rate the cell cannot start at, IDA's
-    initial-condition search printed "[ERROR]...[IDAICFailFlag] The linesearch algorithm
-    failed" before hemcell's refusal. Any other outcome (a result, a real solver failure)
-    writes the held text out, so a failure still shows the library's reason. Off the main
-    thread nothing is held (descriptor 2 is shared by the process).
+    IDA writes every failure as a raw line to stderr ("[ERROR][rank 0][.../idas_ic.c:1411]
+    [IDAICFailFlag] The linesearch algorithm failed ..."), and the same failure comes back
+    to hemcell as PyBaMM's ``SolverError`` (its flag, e.g. ``IDA_CONV_FAIL``), which the
+    commands report in words with the step. The lines go to the file named by
+    :data:`SUNDIALS_ERROR_FILE_VARIABLE` (SUNDIALS 7 ``SUNLogger_CreateFromEnv``), read
+    when the context is created; it is set to :data:`os.devnull` for that moment and
+    restored after. Nothing else is held: what the process writes to stderr during a solve
+    (progress lines, warnings) appears when written. A value set by the user is kept
+    (``SUNLOGGER_ERROR_FILENAME=stderr hemcell limetal ...`` shows the lines).
     """
-    held = _HeldStderr()
-    if threading.current_thread() is not threading.main_thread():
-        yield held
+    if SUNDIALS_ERROR_FILE_VARIABLE in os.environ:
+        yield
         return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as tmp:
-        os.dup2(tmp.fileno(), 2)
-        try:
-            yield held
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            if not held.drop:
-                tmp.seek(0)
-                text = tmp.read()
-                if text:
-                    os.write(2, text)
+    os.environ[SUNDIALS_ERROR_FILE_VARIABLE] = os.devnull
+    try:
+        yield
+    finally:
+        os.environ.pop(SUNDIALS_ERROR_FILE_VARIABLE, None)
+
+
+#: Length of the solve that checks where a step starts [s]: numerical, the first output
+#: after t = 0 (PyBaMM needs two times); the check is made at t = 0.
+START_PROBE_S = 1e-3
+#: Most halvings of a step's current at which its start is checked when it cannot be
+#: solved at the step's own current [-]: a search depth, not a bound of the cell (30
+#: halvings reach 1e-9 of the current; 2000C reached a verdict at the first, 1000C).
+START_PROBE_HALVINGS = 30
+#: Most geometric bisections between a current whose start is inside the cut-offs and
+#: one whose start does not solve [-]: a search depth (12 narrow a factor of 2 to 0.02 %).
+START_PROBE_BISECTIONS = 12
+
+
+def _cutoff_at_start(failure: str) -> str | None:
+    """The voltage cut-off ("Minimum voltage", "Maximum voltage") that PyBaMM's message
+    ``failure`` says the cell starts beyond, or None."""
+    if "non-positive at initial conditions" not in failure:
+        return None
+    for event in ("Minimum voltage", "Maximum voltage"):
+        if event in failure:
+            return event
+    return None
 
 
 def dfn_solver() -> Any:
@@ -310,14 +320,20 @@ class LFPHalfCell:
               step: str, t_interp: Any = None) -> Any:
         """Solve to ``t_end_s`` or the first voltage cut-off; return the solution(s).
 
+        SUNDIALS' raw error lines are not printed (:func:`_sundials_errors_unprinted`): a
+        failure is reported by the errors below.
+
         Raises
         ------
         InputError
             A current (one input set) at which the cell starts beyond a voltage cut-off:
             the C-rate is too high for the cell (PyBaMM: "Events ['Minimum voltage [V]']
-            are non-positive at initial conditions", which ended the run with exit 1).
+            are non-positive at initial conditions", which ended the run with exit 1). When
+            the start itself cannot be solved at that current, the start is checked at
+            lower ones (:meth:`_start_beyond_cutoff`).
         SimulationError
-            If the solver fails.
+            If the solver fails (with several input sets, the rate test checks them one
+            by one).
         """
         import numpy as np
         import pybamm
@@ -325,32 +341,117 @@ class LFPHalfCell:
         t_eval = [0.0, t_end_s]
         if t_interp is None:
             t_interp = np.linspace(0.0, t_end_s, 400)
-        with _held_stderr() as held:  # IDA's raw line is dropped only for the refusal
-            try:
+        try:
+            with _sundials_errors_unprinted():
                 return self.simulation.solve(t_eval, inputs=inputs, t_interp=t_interp)
-            except pybamm.SolverError as exc:
-                text = str(exc)
-                if "non-positive at initial conditions" in text \
-                        and ("Minimum voltage" in text or "Maximum voltage" in text):
-                    held.drop = True  # refused below, or (several inputs) one by one
-                    if isinstance(inputs, dict):
-                        raise self._beyond_cutoff(inputs, "Minimum voltage" in text,
-                                                  step) from exc
+        except pybamm.SolverError as exc:
+            text = str(exc)
+            if not isinstance(inputs, dict):
                 raise SimulationError(f"Li||LFP DFN solve failed: {text}", step=step) from exc
+            cutoff, probe_c_rate = self._start_beyond_cutoff(inputs, text)
+            if cutoff:
+                raise self._beyond_cutoff(inputs, cutoff == "Minimum voltage", step,
+                                          probe_c_rate) from exc
+            c_rate = abs(inputs[IN_CURRENT]) / self.geometry.current_1c_A
+            if probe_c_rate is None:  # the start solves: the solve failed after it
+                raise SimulationError(f"Li||LFP DFN solve failed: {text}", step=step) from exc
+            raise SimulationError(
+                f"the Li||LFP cell's state at the start of the step could not be solved at "
+                f"{c_rate:.4g}C (PyBaMM: {text}); at {probe_c_rate:.4g}C it starts inside "
+                f"its cut-offs {self.params.lower_cutoff_V:g}-{self.params.upper_cutoff_V:g} "
+                "V", step=step, time_s=0.0, hint="a lower C-rate") from exc
 
-    def _beyond_cutoff(self, inputs: dict[str, float], lower: bool, step: str) -> InputError:
-        """The error of a step whose current puts the cell beyond a cut-off at t = 0."""
+    def _start_at(self, inputs: dict[str, float]) -> str | None:
+        """Where the cell starts at ``inputs``: the cut-off event ("Minimum voltage",
+        "Maximum voltage") it starts beyond, ``""`` inside the cut-offs, ``None`` if its
+        state at t = 0 cannot be solved (a solve of :data:`START_PROBE_S`)."""
+        import pybamm
+
+        try:
+            with _sundials_errors_unprinted():
+                self.simulation.solve([0.0, START_PROBE_S], inputs=inputs)
+        except pybamm.SolverError as exc:
+            return _cutoff_at_start(str(exc))
+        return ""
+
+    def _start_beyond_cutoff(self, inputs: dict[str, float], failure: str
+                             ) -> tuple[str | None, float | None]:
+        r"""Whether a step that failed with ``failure`` starts beyond a voltage cut-off.
+
+        The cut-off check is PyBaMM's: its cut-off events evaluated at the consistent
+        state at t = 0 ("Events [...] are non-positive at initial conditions"), the one
+        check of this class (:meth:`_beyond_cutoff`). At a current far beyond the cell
+        (``limetal cycle --c-rate 2000``: a charge from the fully discharged LFP), IDA
+        cannot find that state and fails at t = 0 before the check. The check is then
+        made at the current halved, up to :data:`START_PROBE_HALVINGS` times, until the
+        start solves, then between the highest current that starts inside the cut-offs and
+        the lowest that does not solve (:data:`START_PROBE_BISECTIONS` geometric
+        bisections): the voltage at t = 0, the open-circuit voltage plus (charge) or less
+        (discharge) the overpotentials and the drop :math:`IR`, moves monotonically with
+        the current, so a start beyond a cut-off at a lower current is beyond it at the
+        higher one too (``--c-rate 5000``: 2500C and 1250C do not solve, 625C starts
+        inside, 884C above 4 V).
+
+        Returns
+        -------
+        (cut-off event or None, C-rate of the verdict or None)
+            ``(event, None)``: beyond at this current; ``(event, c)``: beyond already at
+            the lower C-rate ``c``; ``(None, None)``: the start at this current solves (the
+            failure came later); ``(None, c)``: it does not, and at ``c`` the cell starts
+            inside its cut-offs (or nothing solved down to ``c``).
+        """
+        current = inputs[IN_CURRENT]
+        verdict = _cutoff_at_start(failure)
+        if verdict:
+            return verdict, None
+        verdict = self._start_at(inputs)
+        if verdict is not None:  # beyond a cut-off (not said by the failure), or inside
+            return verdict or None, None
+        i1c = self.geometry.current_1c_A
+        unsolved, inside = abs(current), None
+        for k in range(1, START_PROBE_HALVINGS + 1):
+            verdict = self._start_at({**inputs, IN_CURRENT: current / 2**k})
+            if verdict:
+                return verdict, abs(current) / 2**k / i1c
+            if verdict == "":
+                inside = abs(current) / 2**k
+                break
+            unsolved = abs(current) / 2**k
+        if inside is None:
+            return None, unsolved / i1c
+        # the cut-off may lie between a start inside and one that does not solve
+        for _ in range(START_PROBE_BISECTIONS):
+            middle = math.sqrt(inside * unsolved)
+            verdict = self._start_at({**inputs, IN_CURRENT: math.copysign(middle, current)})
+            if verdict:
+                return verdict, middle / i1c
+            if verdict == "":
+                inside = middle
+            else:
+                unsolved = middle
+        return None, inside / i1c
+
+    def _beyond_cutoff(self, inputs: dict[str, float], lower: bool, step: str,
+                       probe_c_rate: float | None = None) -> InputError:
+        """The error of a step whose current puts the cell beyond a cut-off at t = 0
+        (``probe_c_rate``: the lower C-rate at which that was found, when the start at
+        this one could not be solved)."""
         current = inputs[IN_CURRENT]
         c_rate = abs(current) / self.geometry.current_1c_A
         p = self.params
         cutoff = p.lower_cutoff_V if lower else p.upper_cutoff_V
+        side = "below" if lower else "above"
+        found = "" if probe_c_rate is None else (
+            f" (at this C-rate the start could not even be solved; at {probe_c_rate:.4g}C "
+            f"the cell already starts {side} {cutoff:g} V, and the drop grows with the "
+            "current)")
         return InputError(
             "C-rate (--c-rates, --c-rate)",
             f"{c_rate:.4g}C ({'discharge' if current > 0 else 'charge'}, {step})",
             f"a C-rate at which the cell starts inside its cut-offs {p.lower_cutoff_V:g}-"
             f"{p.upper_cutoff_V:g} V: at this one the voltage at t = 0, the open-circuit "
             f"voltage {'less' if lower else 'plus'} the drop at that current, is already "
-            f"{'below' if lower else 'above'} {cutoff:g} V", hint="a lower C-rate")
+            f"{side} {cutoff:g} V{found}", hint="a lower C-rate")
 
     def open_circuit_V(self, lithiation: float) -> float:
         """The LFP's open-circuit potential vs Li [V] at ``lithiation`` x = c_s/c_s,max
@@ -435,10 +536,11 @@ class LFPHalfCell:
         # cut-off, which is where the hold takes over
         start.termination = "final time"
         try:
-            sol = self._hold.solver.step(
-                start, self._hold.built_model, t_end_s,
-                inputs={**inputs, IN_VOLTAGE: voltage_V, IN_HOLD_CUTOFF: cutoff_current_A},
-                t_interp=np.linspace(0.0, t_end_s, 100))
+            with _sundials_errors_unprinted():
+                sol = self._hold.solver.step(
+                    start, self._hold.built_model, t_end_s,
+                    inputs={**inputs, IN_VOLTAGE: voltage_V, IN_HOLD_CUTOFF: cutoff_current_A},
+                    t_interp=np.linspace(0.0, t_end_s, 100))
         except pybamm.SolverError as exc:
             raise SimulationError(
                 f"Li||LFP DFN voltage hold failed: {exc} (the hold at {voltage_V:g} V began "
