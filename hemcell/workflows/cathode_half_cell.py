@@ -206,7 +206,10 @@ def run_cell(
         raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
                          "(the mechanisms are the HEM anode's)")
     si, _ = cathode_values(params, overrides or [], rec)
-    check_cathode_cell(params, si, ion or cathode_carrier(si), protocol)
+    # vs hard carbon the cell's voltage is not the cathode's: only a voltage above the
+    # window's top is refused, the run reports the cathode's potential
+    check_cathode_cell(params, si, ion or cathode_carrier(si), protocol,
+                       full_cell=rec.cell != CELL)
     if rec.cell == CELL:
         from hemcell.cell.electrolytes import half_cell_temperature_warnings
         from hemcell.runinfo import report_warnings
@@ -486,11 +489,41 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
 
     keys, below = measured_range_report(pv, run.solution)
     summary.update(keys)
-    if below:
-        summary["warnings"] = report_warnings(below)
+    warnings = report_warnings(below)
+    if run.recipe.cell != CELL:  # the cathode's potential vs the metal, and its window
+        keys, outside = _cathode_potential_extremes(run, steps, per_cycle)
+        summary.update(keys)
+        warnings += report_warnings(outside)
+    if warnings:
+        summary["warnings"] = warnings
     if run.error is not None:
         summary["error"] = str(run.error)
     return summary
+
+
+#: PyBaMM's x-averaged Δφ = φ_s − φ_e of the positive electrode [V]: in a hard-carbon full
+#: cell the cathode's potential vs the carrier metal, as the HEM full cells'
+#: ``Cathode potential vs carrier metal [V]``
+#: (:func:`hemcell.cell.full_cell.electrode_potential_variables`).
+CATHODE_DELTA_PHI = "X-averaged positive electrode surface potential difference [V]"
+
+
+def _cathode_potential_extremes(run: CathodeHalfCellRun, steps: Sequence[Any],
+                                per_cycle: int) -> tuple[dict[str, Any], list[str]]:
+    """A hard-carbon full cell's highest and lowest cathode potential vs the metal
+    (:data:`CATHODE_DELTA_PHI`) and the warnings past the set's window, by the HEM full
+    cells' rule (:func:`hemcell.cell.analysis.cathode_potential_extremes`)."""
+    from hemcell.cell.analysis import StepData, cathode_potential_extremes
+    from hemcell.cell.cathodes import cathode_carrier
+
+    data = [StepData(k, "", "", {"time_s": np.asarray(st.t, dtype=float),
+                                 "cathode_potential_vs_metal_V":
+                                     np.asarray(st[CATHODE_DELTA_PHI].entries, dtype=float)})
+            for k, st in enumerate(steps)]
+    cycles = [data[i:i + per_cycle] for i in range(0, len(data), per_cycle)]
+    window_V = (float(run.si["cathode_lower_cutoff_potential"]),
+                float(run.si["cathode_upper_cutoff_potential"]))
+    return cathode_potential_extremes(data, cycles, cathode_carrier(run.si), window_V)
 
 
 def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
@@ -513,6 +546,8 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
     cols = ["time_s", "step", "current_A", "voltage_V", "capacity_mAh_per_g",
             "cathode_stoichiometry"]
     cols += [f"couple_{k + 1}_capacity_mAh_per_g" for k in range(len(summary["couples"]))]
+    if run.recipe.cell != CELL:
+        cols.append("cathode_potential_vs_metal_V")
     rows, q0, oxidised0 = [], 0.0, None
     for k, st in enumerate(_steps(run.solution)):
         t = np.asarray(st.t)
@@ -525,7 +560,9 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
         rows.append(np.column_stack([t, np.full_like(t, k + 1), i,
                                      st["Voltage [V]"].entries, q,
                                      st["Positive electrode stoichiometry"].entries,
-                                     *(oxidised0[:, None] - oxidised)]))
+                                     *(oxidised0[:, None] - oxidised),
+                                     *([st[CATHODE_DELTA_PHI].entries]
+                                       if run.recipe.cell != CELL else [])]))
         q0 = float(q[-1])
     table = np.vstack(rows)
     from hemcell.netcdf import write_timeseries
