@@ -221,7 +221,10 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
     ------
     InputError
         Bad cycle count, C-rate, stride (:func:`check_stride`) or CV cut-off (a C-rate
-        between 0 and the charging C-rate).
+        between 0 and the charging C-rate); a step of the first cycle that starts beyond
+        a voltage cut-off (:meth:`hemcell.limetal.halfcell.LFPHalfCell.solve`). In a later
+        cycle that ends the run as a failure does, the finished cycles kept
+        (``stop_reason`` "cut-off at the start of a step: ...").
     SimulationError
         A solve fails or a step ends on time instead of a cut-off before the first cycle
         is finished. A failure in a later cycle ends the run instead: the finished cycles
@@ -316,9 +319,14 @@ def run_cycling(cell: LFPHalfCell, cycles: int, c_rate: float = 1.0, stride: int
             rec.lithiation_at_charge_start.append(x_charge_start)
             rec.free_electrolyte_uL.append(1e9 * budget.free_volume_m3(
                 inventory.lost_C_per_m2 * p.li_electrode_area_m2 / FARADAY_C_PER_MOL))
-        except SimulationError as exc:
+        except (SimulationError, InputError) as exc:
             if not rec.cycle:
                 raise
+            if isinstance(exc, InputError):  # the cycled cell starts a step past a cut-off
+                rec.failure = SimulationError(f"the cell cannot start this step any more: "
+                                              f"{exc}")
+                rec.stop_reason = f"cut-off at the start of a step: {exc}"
+                break
             rec.failure = exc
             rec.stop_reason = f"solver failure: {exc}"
             break

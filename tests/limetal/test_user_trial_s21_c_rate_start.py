@@ -15,6 +15,7 @@ solve (anything written to stderr then appeared only after the solve).
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -95,3 +96,28 @@ def test_a_user_choice_of_the_sundials_error_file_is_kept(monkeypatch):
     with _sundials_errors_unprinted():
         assert os.environ[SUNDIALS_ERROR_FILE_VARIABLE] == "stderr"
     assert os.environ[SUNDIALS_ERROR_FILE_VARIABLE] == "stderr"
+
+
+def test_a_later_cycle_that_starts_past_a_cut_off_keeps_the_finished_cycles(
+        tmp_path, capsys, monkeypatch):
+    """The start check can now refuse (exit 2) where IDA failed (exit 1, finished cycles
+    kept): in a cycle after the first the refusal ends the run as a failure does."""
+    from hemcell.limetal.halfcell import LFPHalfCell
+
+    solve = LFPHalfCell.solve
+
+    def refusing(self, inputs, t_end_s, step, t_interp=None):
+        if step == "cycle 2 discharge":
+            raise self._beyond_cutoff(inputs, True, step, probe_c_rate=0.5)
+        return solve(self, inputs, t_end_s, step, t_interp)
+
+    monkeypatch.setattr(LFPHalfCell, "solve", refusing)
+    out = tmp_path / "o"
+    code = main(["limetal", "cycle", "--anode", "coated", "--cycles", "3", "--no-plots",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "cycles 1-1 of 3 finished" in err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["cycles"] == 1
+    assert summary["stop_reason"].startswith("cut-off at the start of a step: C-rate")
+    assert "cycle 2 discharge" in summary["stop_reason"]
