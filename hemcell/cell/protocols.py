@@ -471,8 +471,8 @@ def check_repetitions_return(raw_steps: Sequence[str], parsed: Sequence[pybamm.s
         f"1 for the protocol {shorten('; '.join(raw_steps))!r}: it has only {direction} "
         "steps and no rest, so nothing returns the cell between repetitions and "
         "repetition 2 would start where repetition 1 ended, at its voltage cut-off",
-        hint=f"add a {other} step to cycle the cell (e.g. '...; "
-             f"{other.capitalize()} at 0.1 A/g until 3 V'), or run it once (--cycles 1)")
+        hint=f"add a {other} step that returns the cell ('...; {other.capitalize()} at "
+             "<current> until <voltage> V'), or run it once (--cycles 1)")
 
 
 def build_experiment(
