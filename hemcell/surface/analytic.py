@@ -143,6 +143,39 @@ def pressure_equilibrium_shift_V(p: SurfaceParameters, pressure_Pa: float) -> fl
     return -pressure_Pa * p.li_molar_volume_m3_per_mol / p.charge_per_mole_C_per_mol
 
 
+def refuse_potential_below_stress_shift(p: SurfaceParameters) -> None:
+    r"""Refuse (exit 2) a potentiostatic ``applied_potential`` at or below the stack
+    pressure's shift of the metal's equilibrium, :math:`p\Omega/(zF)`.
+
+    The surface model measures φ against unstressed metal, and the metal at its surface
+    is pressed by the stack pressure (σ_nn = −p, the traction condition on a bare
+    surface), so its equilibrium potential is lower by :math:`p\Omega/(zF)`
+    (:func:`pressure_equilibrium_shift_V`; 0.135 mV for Li at 1 MPa): the overpotential is
+    η = −φ + pΩ/(zF), and at zero current φ = V. The net current plates only where the
+    applied potential exceeds the shift: the default flat bare Li gave −0.32 A/m² at 0 V
+    and still stripped at 0.1 mV. That is physics, not a sign error (a pressed electrode
+    against an unpressed reference dissolves), and the model's metrics are for plating,
+    so a potential at or below the shift is refused as a stripping one is
+    (:class:`~hemcell.surface.parameters.SurfaceParameters` refuses ≤ 0). The growth
+    strain adds no shift at zero current; capillarity acts in transient runs only, which
+    are galvanostatic.
+    """
+    if p.control != "potentiostatic":
+        return
+    shift_V = -pressure_equilibrium_shift_V(p, p.stack_pressure_Pa)
+    if p.applied_potential_V > shift_V:
+        return
+    raise InputError(
+        "applied_potential", f"{p.applied_potential_V * 1e3:.4g} mV",
+        f"> {shift_V * 1e3:.4g} mV: the stack_pressure {p.stack_pressure_Pa / 1e6:.4g} MPa "
+        "presses the metal and lowers its equilibrium potential by p Omega/(zF) = "
+        f"{shift_V * 1e3:.4g} mV (molar volume {p.li_molar_volume_m3_per_mol * 1e6:.4g} "
+        f"cm3/mol, z = {p.cation_charge_number:g}); at or below that the net current "
+        "strips the metal, and the surface model's metrics are for plating",
+        hint=f"--set applied_potential={2 * shift_V * 1e3:.2g}mV (or more), or a lower "
+             "stack_pressure")
+
+
 def diffusion_resistance_ratio(p: SurfaceParameters) -> float:
     r"""β: concentration-polarisation resistance relative to the Ohmic one.
 
@@ -237,6 +270,50 @@ def sand_time_s(p: SurfaceParameters, current_A_per_m2: float) -> float:
     g = (1 - p.cation_transference_number) * current_A_per_m2 / p.charge_per_mole_C_per_mol
     return (math.pi * p.electrolyte_diffusivity_m2_per_s * p.bulk_concentration_mol_per_m3**2
             / (4 * g**2))
+
+
+#: A galvanostatic run's duration may be at most this many times the time a flat deposit
+#: of the applied current takes to reach the height where the run stops
+#: (:func:`flat_fill_time_s`; the phase field's ``phasefield_max_height_fraction`` of the
+#: cell, the moving surface's ``TOP_CLEARANCE_FRACTION`` of the electrolyte). A rough
+#: deposit gets there sooner, hydrogen evolution later: the factor leaves room for up to
+#: 90 % of the current going to H2. Beyond it the run stops at the fill long before the
+#: duration and its frames, spaced over the duration, are lost: ``--duration-s 1e9`` at
+#: 1 mA/cm2 printed an ETA of 8e7 s (phase field) and kept only the initial frame and the
+#: last (assumed bound; one for both models).
+FILL_TIME_FACTOR = 10.0
+
+
+def flat_fill_time_s(rise_m: float, current_A_per_m2: float,
+                     charge_per_mole_C_per_mol: float, molar_volume_m3_per_mol: float) -> float:
+    r"""Time a flat deposit takes to rise by ``rise_m`` at a plating current [s].
+
+    Faraday's law with all of the current plating: the surface moves at
+    :math:`v = i\,V_m/(zF)`, so :math:`t = \Delta h\,zF/(i V_m)` (1 mA/cm² of Li,
+    13.0 cm³/mol, rises 1.35 nm/s: 22.5 µm in 1.67e4 s).
+    """
+    return rise_m * charge_per_mole_C_per_mol / (current_A_per_m2 * molar_volume_m3_per_mol)
+
+
+#: What a duration past the fill loses (:func:`refuse_duration_past_fill`).
+STOPS_AT_THE_FILL = ("where the run stops; the frames are spaced over the duration, so "
+                     "nearly all would be lost")
+
+
+def refuse_duration_past_fill(duration_s: float, fill_s: float, field: str, reached: str,
+                              hint: str, consequence: str = STOPS_AT_THE_FILL) -> None:
+    """Refuse (exit 2) a duration over :data:`FILL_TIME_FACTOR` × ``fill_s``.
+
+    ``reached`` says what a flat deposit reaches by ``fill_s``, ``consequence`` what that
+    does to the run, ``hint`` how to run until then.
+    """
+    if duration_s <= FILL_TIME_FACTOR * fill_s:
+        return
+    raise InputError(
+        field, f"{duration_s:.4g} s",
+        f"at most {FILL_TIME_FACTOR:g} x {fill_s:.4g} s: a flat deposit {reached} by "
+        f"t = {fill_s:.4g} s (Faraday's law; a rough one sooner), {consequence}",
+        hint=hint)
 
 
 def semi_infinite_surface_concentration(p: SurfaceParameters, current_A_per_m2: float,

@@ -43,7 +43,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import InitVar, dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -151,6 +152,11 @@ class GeometrySpec:
         Seed of the ``random`` surface.
     roughness_modes
         Number of cosine modes of the ``random`` surface.
+    set_names
+        Field → the ``--set`` name the errors give, where it is not :data:`SET_NAMES`'
+        (a 3D cell reads its mesh sizes from ``surface_mesh_size_3d`` /
+        ``far_mesh_size_3d``: :func:`hemcell.surface.geometry3d.check_spec_3d`). Only
+        for the checks; not stored.
     """
 
     kind: GeometryKind = "flat"
@@ -170,11 +176,13 @@ class GeometrySpec:
     roughness_modes: int = 64
     li_far_mesh_size_m: float | None = None
     li_far_mesh_depth_m: float | None = None
+    set_names: InitVar[Mapping[str, str] | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, set_names: Mapping[str, str] | None) -> None:
         """Check the geometry is realisable; errors name the ``--set`` parameter
-        (:data:`SET_NAMES`) and echo lengths in µm (they named the field and gave metres:
-        ``geometry: electrolyte_height_m: got 1e-06``)."""
+        (:data:`SET_NAMES`, updated by ``set_names``) and echo lengths in µm (they named
+        the field and gave metres: ``geometry: electrolyte_height_m: got 1e-06``)."""
+        names = {**SET_NAMES, **(set_names or {})}
         if self.kind not in GEOMETRIES:
             raise InputError("geometry", self.kind, ", ".join(GEOMETRIES))
         positive = {
@@ -186,66 +194,66 @@ class GeometrySpec:
             "grading_distance_m": self.grading_distance_m,
         }
         if (self.li_far_mesh_size_m is None) != (self.li_far_mesh_depth_m is None):
-            raise InputError(SET_NAMES["li_far_mesh_size_m"], _um(self.li_far_mesh_size_m),
-                             f"given together with {SET_NAMES['li_far_mesh_depth_m']} (both "
+            raise InputError(names["li_far_mesh_size_m"], _um(self.li_far_mesh_size_m),
+                             f"given together with {names['li_far_mesh_depth_m']} (both "
                              "or neither)")
         if self.li_far_mesh_size_m is not None and self.li_far_mesh_depth_m is not None:
             positive["li_far_mesh_size_m"] = self.li_far_mesh_size_m
             positive["li_far_mesh_depth_m"] = self.li_far_mesh_depth_m
         for key, val in positive.items():
             if not (math.isfinite(val) and val > 0):
-                raise InputError(SET_NAMES[key], _um(val), "a positive length")
+                raise InputError(names[key], _um(val), "a positive length")
         if self.coating_thickness_m < 0:
             raise InputError("coating_thickness", _um(self.coating_thickness_m), ">= 0")
         if self.coating_layers < 1:
-            raise InputError(SET_NAMES["coating_layers"], self.coating_layers, ">= 1")
+            raise InputError(names["coating_layers"], self.coating_layers, ">= 1")
         top = float(np.max(self.profile(np.linspace(0, self.width_m, 65))[1]))  # with W/2
         if top + self.coating_thickness_m >= 0.9 * self.electrolyte_height_m:
             raise InputError(
-                SET_NAMES["electrolyte_height_m"], _um(self.electrolyte_height_m),
+                names["electrolyte_height_m"], _um(self.electrolyte_height_m),
                 f"above {_um((top + self.coating_thickness_m) / 0.9)}, the crest "
                 f"{_um(top)} plus the coating {_um(self.coating_thickness_m)} over 0.9 "
                 "(room to mesh the electrolyte above the crest)",
-                hint=f"raise {SET_NAMES['electrolyte_height_m']}, or lower the crest")
+                hint=f"raise {names['electrolyte_height_m']}, or lower the crest")
         least = top + self.coating_thickness_m + GAP_ELEMENT_LAYERS * self.surface_mesh_size_m
         if self.electrolyte_height_m < least:
             raise InputError(
-                SET_NAMES["electrolyte_height_m"], _um(self.electrolyte_height_m),
+                names["electrolyte_height_m"], _um(self.electrolyte_height_m),
                 f"at least {_um(least)}: the electrolyte above the crest {_um(top)} and the "
                 f"coating {_um(self.coating_thickness_m)} holds {GAP_ELEMENT_LAYERS} elements "
-                f"of {SET_NAMES['surface_mesh_size_m']} {_um(self.surface_mesh_size_m)} "
+                f"of {names['surface_mesh_size_m']} {_um(self.surface_mesh_size_m)} "
                 "(fewer do not resolve it: flat bare Li gave a focusing factor 2.306 at 25 "
                 "um, 2.302 at 0.3 um, 2.16 at 10 nm and 1.70 at 1 nm)",
-                hint=f"raise {SET_NAMES['electrolyte_height_m']}, or lower "
-                f"{SET_NAMES['surface_mesh_size_m']}")
+                hint=f"raise {names['electrolyte_height_m']}, or lower "
+                f"{names['surface_mesh_size_m']}")
         if self.kind == "sinusoid" and not 0 <= self.amplitude_m < self.li_thickness_m:
-            raise InputError(SET_NAMES["amplitude_m"], _um(self.amplitude_m),
-                             f">= 0 and below {SET_NAMES['li_thickness_m']} "
+            raise InputError(names["amplitude_m"], _um(self.amplitude_m),
+                             f">= 0 and below {names['li_thickness_m']} "
                              f"{_um(self.li_thickness_m)}")
         if self.kind == "random":
             if not self.roughness_correlation_length_m > 0:
-                raise InputError(SET_NAMES["roughness_correlation_length_m"],
+                raise InputError(names["roughness_correlation_length_m"],
                                  _um(self.roughness_correlation_length_m), "> 0")
             low = float(np.min(self.profile(np.linspace(0, self.width_m, 512))[1]))
             if not (self.amplitude_m >= 0 and -low < self.li_thickness_m):
-                raise InputError(SET_NAMES["amplitude_m"], _um(self.amplitude_m),
+                raise InputError(names["amplitude_m"], _um(self.amplitude_m),
                                  "a roughness whose valleys stay inside the Li domain "
-                                 f"({SET_NAMES['li_thickness_m']} {_um(self.li_thickness_m)}"
+                                 f"({names['li_thickness_m']} {_um(self.li_thickness_m)}"
                                  f"; the deepest valley is {_um(-low)})")
         if self.kind == "nucleus":
             if self.nucleus_radius_m + self.fillet_radius_m >= 0.5 * self.width_m:
                 raise InputError(
-                    SET_NAMES["nucleus_radius_m"], _um(self.nucleus_radius_m),
+                    names["nucleus_radius_m"], _um(self.nucleus_radius_m),
                     f"below {_um(0.5 * self.width_m - self.fillet_radius_m)}: R + r_f < W/2 "
-                    f"with {SET_NAMES['fillet_radius_m']} {_um(self.fillet_radius_m)} and "
-                    f"{SET_NAMES['width_m']} {_um(self.width_m)} (the nucleus must fit in "
+                    f"with {names['fillet_radius_m']} {_um(self.fillet_radius_m)} and "
+                    f"{names['width_m']} {_um(self.width_m)} (the nucleus must fit in "
                     "the cell)")
             if self.fillet_radius_m <= 0:
-                raise InputError(SET_NAMES["fillet_radius_m"], _um(self.fillet_radius_m), "> 0")
+                raise InputError(names["fillet_radius_m"], _um(self.fillet_radius_m), "> 0")
             if self.coating_thickness_m >= self.fillet_radius_m:
                 raise InputError(
                     "coating_thickness", _um(self.coating_thickness_m),
-                    f"below {SET_NAMES['fillet_radius_m']} {_um(self.fillet_radius_m)} (in "
+                    f"below {names['fillet_radius_m']} {_um(self.fillet_radius_m)} (in "
                     "the concave fillet the coating's outer surface has radius r_f - h)",
                     hint="raise nucleus_fillet_radius (--set nucleus_fillet_radius=...)")
         if self.kind in ("sinusoid", "random") and self.coating_thickness_m > 0:
@@ -258,9 +266,9 @@ class GeometrySpec:
                     "its normal, folds over itself where h reaches it"
                     + (": W²/(4π² A) for the sinusoid" if self.kind == "sinusoid" else "")
                     + ")",
-                    hint=f"lower coating_thickness, or {SET_NAMES['amplitude_m']}, or raise "
-                    f"{SET_NAMES['width_m']}" if self.kind == "sinusoid" else
-                    f"lower coating_thickness or {SET_NAMES['amplitude_m']}")
+                    hint=f"lower coating_thickness, or {names['amplitude_m']}, or raise "
+                    f"{names['width_m']}" if self.kind == "sinusoid" else
+                    f"lower coating_thickness or {names['amplitude_m']}")
 
     def smallest_trough_radius_m(self) -> float:
         """Smallest radius of curvature [m] where the surface is concave seen from the

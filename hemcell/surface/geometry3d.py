@@ -28,7 +28,9 @@ the mesh is graded by a gmsh distance field from the Li surface, as in 2D.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -58,8 +60,21 @@ FACETS_3D: tuple[int, ...] = (Facet.LI_SURFACE, Facet.TOP)
 REGIONS_3D: tuple[int, ...] = (Cell.ELECTROLYTE,)
 
 
-def check_spec_3d(spec: GeometrySpec) -> None:
-    """Raise :class:`InputError` if ``spec`` cannot be meshed in 3D."""
+def check_spec_3d(spec: GeometrySpec, mesh_sizes_m: Mapping[str, float] | None = None,
+                  set_names: Mapping[str, str] | None = None) -> GeometrySpec:
+    """The 3D cell's geometry, checked: ``spec`` with ``mesh_sizes_m`` (field → value [m],
+    the 3D mesh sizes) in place of its own; :class:`InputError` if it cannot be meshed in
+    3D.
+
+    ``set_names`` (field → the ``--set`` name a 3D run reads it from, e.g.
+    ``surface_mesh_size_m`` → ``surface_mesh_size_3d``) are the names every check gives,
+    the 2D geometry's (:class:`~hemcell.surface.geometry.GeometrySpec`) included: a 3D
+    run refuses the 2D mesh sizes as unread, so a message naming them pointed at a value
+    the run does not read.
+    """
+    names = {**SET_NAMES, **(set_names or {})}
+    if mesh_sizes_m or set_names:
+        spec = dataclasses.replace(spec, **(mesh_sizes_m or {}), set_names=set_names)
     if spec.kind not in GEOMETRIES_3D:
         raise InputError("--geometry (with --dim 3)", spec.kind, ", ".join(GEOMETRIES_3D))
     if spec.coated:
@@ -70,8 +85,9 @@ def check_spec_3d(spec: GeometrySpec) -> None:
         X, Y = np.meshgrid(x, x)
         s = height_m(spec, X.ravel(), Y.ravel())
         if not (s.min() > -spec.li_thickness_m and s.max() < 0.9 * spec.electrolyte_height_m):
-            raise InputError(SET_NAMES["amplitude_m"], _um(spec.amplitude_m),
+            raise InputError(names["amplitude_m"], _um(spec.amplitude_m),
                              "a roughness inside the Li domain and well below the top")
+    return spec
 
 
 #: Points per side of the grid on which the 3D ``random`` surface's principal curvatures

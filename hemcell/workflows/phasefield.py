@@ -36,14 +36,6 @@ def phasefield_read_keys(case: str, control: str = "galvanostatic") -> list[str]
     return list({k: None for c in cases for k in expand(phasefield_parameter_uses(c, control))})
 
 
-#: A galvanostatic run's duration may be at most this many times the time a flat deposit
-#: takes to reach ``phasefield_max_height_fraction`` of the cell (Faraday's law at the
-#: applied current; a rough deposit gets there sooner, hydrogen evolution later: the
-#: factor leaves room for up to 90 % of the current going to H2). Beyond it the run stops
-#: at the fill long before the duration and its frames, spaced over the duration, are
-#: lost: ``--duration-s 1e9`` at 1 mA/cm2 printed an ETA of 8e7 s and would have kept
-#: only the initial frame and the last (assumed bound).
-FILL_TIME_FACTOR = 10.0
 #: Shape of the anisotropy a(θ) = 1 + δ cos m(θ − θ₀): read only when δ > 0.
 ANISOTROPY_SHAPE_KEYS = ("phasefield_anisotropy_mode", "phasefield_anisotropy_angle")
 
@@ -63,31 +55,32 @@ def check_phasefield_set_keys(kwargs: Mapping[str, Any]) -> None:
 
 def flat_fill_time_s(p: Any) -> float | None:
     """Time a flat deposit of the applied current takes to reach
-    ``max_height_fraction`` of the cell [s]: (f H − s₀) zF/(i V_m) (Faraday's law, all of
-    the current plating); ``None`` under potentiostatic control (the current is the
-    answer)."""
+    ``max_height_fraction`` of the cell [s]: (f H − s₀) zF/(i V_m)
+    (:func:`hemcell.surface.analytic.flat_fill_time_s`, all of the current plating);
+    ``None`` under potentiostatic control (the current is the answer)."""
     from hemcell.laws import FARADAY_C_PER_MOL
+    from hemcell.surface.analytic import flat_fill_time_s as fill_time_s
 
     if p.control != "galvanostatic":
         return None
-    rise_m = p.max_height_fraction * p.domain_height_m - p.initial_metal_height_m
-    return rise_m * p.charge_number * FARADAY_C_PER_MOL / (
-        p.applied_current_density_A_per_m2 * p.metal_molar_volume_m3_per_mol)
+    return fill_time_s(p.max_height_fraction * p.domain_height_m - p.initial_metal_height_m,
+                       p.applied_current_density_A_per_m2,
+                       p.charge_number * FARADAY_C_PER_MOL, p.metal_molar_volume_m3_per_mol)
 
 
 def _check_fill_time(p: Any, field: str) -> None:
-    """Refuse a duration over :data:`FILL_TIME_FACTOR` × :func:`flat_fill_time_s`."""
+    """Refuse a duration over :data:`~hemcell.surface.analytic.FILL_TIME_FACTOR` ×
+    :func:`flat_fill_time_s` (:func:`~hemcell.surface.analytic.refuse_duration_past_fill`)."""
+    from hemcell.surface.analytic import refuse_duration_past_fill
+
     fill_s = flat_fill_time_s(p)
-    if fill_s is None or p.duration_s <= FILL_TIME_FACTOR * fill_s:
+    if fill_s is None:
         return
-    raise InputError(
-        field, f"{p.duration_s:.4g} s",
-        f"at most {FILL_TIME_FACTOR:g} x {fill_s:.4g} s: a flat deposit of "
-        f"{p.applied_current_density_A_per_m2 / 10:.4g} mA/cm2 reaches "
+    refuse_duration_past_fill(
+        p.duration_s, fill_s, field,
+        f"of {p.applied_current_density_A_per_m2 / 10:.4g} mA/cm2 reaches "
         f"phasefield_max_height_fraction {p.max_height_fraction:g} of the "
-        f"{p.domain_height_m * 1e6:.3g} um cell by t = {fill_s:.4g} s (Faraday's law; a "
-        "rough one sooner), where the run stops; the frames are spaced over the duration, "
-        "so nearly all would be lost",
+        f"{p.domain_height_m * 1e6:.3g} um cell",
         hint=f"--duration-s {fill_s:.3g} (or less) runs until the cell fills; a taller cell: "
              "--set phasefield_domain_height=...")
 
@@ -137,7 +130,8 @@ def resolve_phasefield(case: str, metal: str = "Li", overrides: Sequence[str] = 
     if duration_s is not None and not 0 < duration_s < float("inf"):
         raise InputError("--duration-s", duration_s, "a positive, finite time [s]")
     check_phasefield_overrides(checked_as or case, overrides, control)
-    rc = resolve_case(case, "flat", overrides, control, metal=metal)  # type: ignore[arg-type]
+    rc = resolve_case(case, "flat", overrides, control, metal=metal,  # type: ignore[arg-type]
+                      stack_pressure=False)
     pf = load_parameter_set(PHASEFIELD_SETS[metal])
     if overrides:
         pf = pf.with_overrides(list(overrides))

@@ -23,7 +23,7 @@ with a warning below its assumed lower bound.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ def resolve_case(
     exchange_current_A_per_m2: float | None = None,
     coating_thickness_m: float | None = None,
     metal: str = "Li",
+    stack_pressure: bool = True,
 ) -> ResolvedCase:
     """Load the parameter sets, apply overrides and build parameters and geometry.
 
@@ -106,6 +107,11 @@ def resolve_case(
         ``Li`` (``bare_li``/``azcnf_coated_li``) or ``Zn`` (``zn_bare``/``zn_hem_coated``:
         Zn²⁺, z = 2, in aqueous ZnSO₄ with hydrogen evolution); :data:`METAL_SETS`.
         ``sets`` entries replace the metal's.
+    stack_pressure
+        The model presses the metal with ``stack_pressure`` (the surface model; the phase
+        field, which has none, passes False): a potentiostatic ``applied_potential`` at
+        or below its shift of the equilibrium is refused
+        (:func:`~hemcell.surface.analytic.refuse_potential_below_stress_shift`).
 
     Raises
     ------
@@ -145,6 +151,10 @@ def resolve_case(
              "exchange_current_A_per_m2": exchange_current_A_per_m2,
              "coating_thickness_m": coating_thickness_m}
     params = _with_typed_values(params, case, **typed)  # type: ignore[arg-type]
+    if stack_pressure:
+        from hemcell.surface.analytic import refuse_potential_below_stress_shift
+
+        refuse_potential_below_stress_shift(params)
     if metal not in AQUEOUS_METALS:  # Zn: the aqueous electrolyte's range is far below
         refuse_molten_metal(metal, params.temperature_K, "electrode",
                             hint="the surface and phase-field models plate on a solid "
@@ -242,7 +252,8 @@ def _electrolyte_at_temperature(params: SurfaceParameters) -> SurfaceParameters:
 
 
 def _spec_3d(spec: GeometrySpec, defaults_si: dict[str, Any]) -> GeometrySpec:
-    """The geometry with the 3D mesh sizes (``*_3d`` in ``surface_defaults``), checked."""
+    """The geometry with the 3D mesh sizes (``*_3d`` in ``surface_defaults``), checked
+    under their names (:func:`~hemcell.surface.geometry3d.check_spec_3d`)."""
     from hemcell.surface.geometry3d import check_spec_3d
     from hemcell.surface.parameters import MESH_3D_NAMES, _pick
 
@@ -251,23 +262,7 @@ def _spec_3d(spec: GeometrySpec, defaults_si: dict[str, Any]) -> GeometrySpec:
         v = _pick(defaults_si, (use.key,))
         if v is not None:
             sizes[fld] = float(v)
-    try:
-        spec = replace(spec, **sizes)
-        check_spec_3d(spec)
-    except InputError as exc:  # the spec's checks name the 2D sizes, unread in 3D
-        raise InputError(_mesh_names_3d(exc.field), exc.value, _mesh_names_3d(exc.allowed),
-                         hint=_mesh_names_3d(exc.hint)) from None
-    return spec
-
-
-def _mesh_names_3d(text: Any) -> Any:
-    """``surface_mesh_size`` / ``far_mesh_size`` in a message → their ``*_3d`` names (the
-    ones a 3D run reads; the 2D names are refused there as unread)."""
-    import re
-
-    if not isinstance(text, str):
-        return text
-    return re.sub(r"\b(surface|far)_mesh_size\b", r"\1_mesh_size_3d", text)
+    return check_spec_3d(spec, sizes, {fld: use.key for fld, use in MESH_3D_NAMES.items()})
 
 
 def case_parameter_uses(case: str, geometry: str, dim: int = 2, transient: bool = False,
@@ -638,6 +633,52 @@ def transient_settings(rc: ResolvedCase, duration_s: float | None = None,
     return TransientSettings(moving_boundary=moving_boundary, **kw)
 
 
+def transient_fill_time_s(rc: ResolvedCase) -> float:
+    """Time a flat deposit of the case's applied current takes to bring the metal surface
+    plus its coating from height 0 (the flat surface, the sinusoid's mean) to
+    ``TOP_CLEARANCE_FRACTION`` of the electrolyte height, where a moving surface stops
+    (:func:`hemcell.surface.analytic.flat_fill_time_s`, all of the current plating) [s].
+    """
+    from hemcell.surface.analytic import flat_fill_time_s
+    from hemcell.surface.transient import TOP_CLEARANCE_FRACTION
+
+    spec, p = rc.geometry, rc.parameters
+    rise_m = TOP_CLEARANCE_FRACTION * spec.electrolyte_height_m - spec.coating_thickness_m
+    return flat_fill_time_s(rise_m, p.applied_current_density_A_per_m2,
+                            p.charge_per_mole_C_per_mol, p.li_molar_volume_m3_per_mol)
+
+
+def check_transient_duration(rc: ResolvedCase, settings: Any, duration_given: bool) -> None:
+    """Refuse (exit 2) a transient duration over ``FILL_TIME_FACTOR`` × the fill time
+    (:func:`transient_fill_time_s`; the phase field's bound, one factor for both).
+
+    A moving surface stops where the deposit reaches the top (the default sinusoid at
+    1 mA/cm2: at 12 711 s, flat fill 16 700 s; ``--duration-s 1e9`` ran 13 min to get
+    there and spaced its frames over 1e9 s). A fixed surface (``--fixed-surface``) never
+    stops there: it stands for a deposit thin beside the gap, and ``--duration-s 1e9``
+    would have taken 1e8 steps of ``transient_time_step``.
+    """
+    from hemcell.surface.analytic import STOPS_AT_THE_FILL, refuse_duration_past_fill
+    from hemcell.surface.geometry import SET_NAMES
+    from hemcell.surface.transient import TOP_CLEARANCE_FRACTION
+
+    fill_s = transient_fill_time_s(rc)
+    spec, i = rc.geometry, rc.parameters.applied_current_density_A_per_m2
+    coating = (f" with the {spec.coating_thickness_m * 1e6:.3g} um coating"
+               if spec.coating_thickness_m > 0 else "")
+    height = SET_NAMES["electrolyte_height_m"]
+    refuse_duration_past_fill(
+        settings.duration_s, fill_s, "--duration-s" if duration_given else "transient_duration",
+        f"of {i / 10:.4g} mA/cm2 reaches {TOP_CLEARANCE_FRACTION:g} of the "
+        f"{spec.electrolyte_height_m * 1e6:.3g} um {height}{coating}",
+        hint=f"--duration-s {fill_s:.3g} (or less) runs until the deposit "
+             + ("reaches the top" if settings.moving_boundary else "would fill the gap")
+             + f"; a taller cell: --set {height}=...",
+        consequence=STOPS_AT_THE_FILL if settings.moving_boundary else
+        "and a surface held fixed (--fixed-surface) stands for a deposit thin beside the "
+        "gap; the steps of a longer run add nothing but time")
+
+
 def _given(duration_s: float | None, dt_s: float | None) -> tuple[str, ...]:
     """The transient settings the command line gives (not read from the set)."""
     return tuple(k for k, v in (("duration_s", duration_s), ("time_step_s", dt_s))
@@ -697,6 +738,7 @@ def run_transient_case(
     settings = transient_settings(rc, duration_s, dt_s,
                                   frames=None if write_outputs else 0,
                                   moving_boundary=moving_boundary)
+    check_transient_duration(rc, settings, duration_s is not None)
     out_dir = Path(out_dir)
     comm = MPI.COMM_WORLD
     if comm.rank == 0:
@@ -752,6 +794,7 @@ def compare_transient_cases(
     spec = cases["coated"].geometry
     settings = transient_settings(cases["coated"], duration_s, dt_s, frames=0,
                                   moving_boundary=moving_boundary)
+    check_transient_duration(cases["coated"], settings, duration_s is not None)
     results = {
         "bare": solve_transient_case(cases["bare"], settings, progress,
                                      band_is_electrolyte=True, spec=spec),
