@@ -530,13 +530,35 @@ def check_circuit(cell: str, circuit_type: str) -> None:
                          "(transmission-line: CELL full only)", hint="leave out --circuit")
 
 
+#: Largest number of circuit evaluations of one fit (``curve_fit``'s ``maxfev``; a fit
+#: that needs more is reported as failed, with the optimiser's message).
+FIT_MAX_EVALUATIONS = 5000
+
+
+def parameter_scales(guess: Sequence[float]) -> np.ndarray:
+    """Characteristic scale of each circuit parameter for the optimiser: its starting
+    value (1 where that is not positive).
+
+    ``least_squares`` (trust-region reflective, which ``curve_fit`` runs with impedance.py's
+    bounds) measures its steps in ``x / x_scale``; with the default scale 1 the trust
+    region is one absolute unit for every parameter. The transmission-line circuit of
+    ``hem_full_cell_lfp --soc 0.5`` spans 1e-4 Ohm (the anode's pore resistance) to 65 F
+    (the cathode's double layer), so its unscaled fit crept along the small parameters and
+    ran out of its :data:`FIT_MAX_EVALUATIONS` (1e-2-1e5 Hz at 5/decade, and 1e-2-1e6 Hz at
+    10/decade too); scaled by the guess every parameter moves in units of itself.
+    """
+    g = np.abs(np.asarray(guess, dtype=float))
+    return np.where(g > 0, g, 1.0)
+
+
 def fit_circuit(spectrum: Spectrum, cell: str, circuit_type: str = "lumped"
                 ) -> dict[str, Any]:
     """Fit the equivalent circuit with impedance.py; parameters with units and 1σ.
 
     ``circuit_type``: one of :data:`FULL_CELL_CIRCUITS`; ``transmission-line`` (a full
     cell only) fits :func:`transmission_line_circuit` and adds ``pore_resistance_ohm``
-    (:func:`pore_resistances`). The fit names it (``circuit_type``).
+    (:func:`pore_resistances`); its parameters are scaled by their starting values for
+    the optimiser (:func:`parameter_scales`). The fit names it (``circuit_type``).
     """
     import warnings
 
@@ -549,11 +571,13 @@ def fit_circuit(spectrum: Spectrum, cell: str, circuit_type: str = "lumped"
     else:
         circuit, guess, meaning, fixed = circuit_for(spectrum, cell)
     model = CustomCircuit(circuit, initial_guess=guess, constants=fixed)
+    scaling = ({"x_scale": parameter_scales(guess)} if circuit_type == "transmission-line"
+               else {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             model.fit(spectrum.frequencies_Hz, spectrum.impedance_ohm, weight_by_modulus=True,
-                      maxfev=5000)
+                      maxfev=FIT_MAX_EVALUATIONS, **scaling)
         except (RuntimeError, ValueError) as exc:
             return {"label": spectrum.label, "temperature_K": spectrum.temperature_K,
                     "circuit": circuit, "circuit_type": circuit_type, "error": str(exc)}
