@@ -52,7 +52,11 @@ Instrument files
     last negated to Im Z). EC-Lab counts
     oxidation of the working electrode as positive current, so its ``I/mA`` is negated
     (a HEM anode lithiated against Li is a reduction: negative in EC-Lab, a positive
-    "discharge" here).
+    "discharge" here). Neware ``.nda`` and ``.ndax`` (BTS raw files) with ``NewareNDA``:
+    time series; Neware counts a charge positive (its ``CC_DChg`` rows have a negative
+    ``Current(mA)``), so current and capacity are negated as EC-Lab's are
+    (:func:`read_neware_table`). One column map per instrument (:data:`_ECLAB`,
+    :data:`_NEWARE`) read by :func:`_instrument_measurement`.
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import struct
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -139,7 +145,11 @@ COLUMN_NAMES = {"freq": "frequency", "z'": "z_real", "zreal": "z_real",
 #: Counters: a header without a unit is read in ``[1]``.
 COUNTERS = ("cycle", "step")
 #: Suffixes read by galvani (BioLogic EC-Lab).
-INSTRUMENT_SUFFIXES = (".mpr", ".mpt")
+ECLAB_SUFFIXES = (".mpr", ".mpt")
+#: Suffixes read by NewareNDA (Neware BTS raw files).
+NEWARE_SUFFIXES = (".nda", ".ndax")
+#: Suffixes read as instrument files (:func:`read_instrument`), not as CSV text.
+INSTRUMENT_SUFFIXES = ECLAB_SUFFIXES + NEWARE_SUFFIXES
 
 
 @dataclass
@@ -533,7 +543,8 @@ def _read_text(p: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(p.name, "bytes that are not UTF-8 or UTF-16 text",
-                         "a text CSV (UTF-8 or UTF-16), or an EC-Lab .mpr/.mpt file",
+                         "a text CSV (UTF-8 or UTF-16), an EC-Lab .mpr/.mpt or a Neware "
+                         ".nda/.ndax file",
                          hint="export the data as CSV text with a header 'quantity [unit]' "
                          "per column") from None
 
@@ -768,27 +779,66 @@ _ECLAB = {
     "Re(Z)/Ohm": ("z_real", "ohm", 1.0),
     "-Im(Z)/Ohm": ("z_imag", "ohm", -1.0),
 }
+#: Neware column (NewareNDA's names; ``Total Time`` and ``Capacity(mAh)`` as
+#: :func:`read_neware_table` derives them, named as Neware's own CSV export names them)
+#: → (quantity, unit, sign). Neware counts a charge positive: current and capacity are
+#: negated to the hemcell sign, as EC-Lab's are. ``Step`` is NewareNDA's count of step
+#: changes (1, 2, ... at every new step; ``Step_Index``, the schedule's step number,
+#: repeats in every cycle); ``Cycle`` its cycle number (:data:`NEWARE_CYCLE_MODE`).
+_NEWARE = {
+    "Total Time": ("time", "s", 1.0),
+    "Current(mA)": ("current", "mA", -1.0),
+    "Voltage": ("voltage", "V", 1.0),
+    "Capacity(mAh)": ("capacity", "mAh", -1.0),
+    "Cycle": ("cycle", "dimensionless", 1.0),
+    "Step": ("step", "dimensionless", 1.0),
+}
+#: How NewareNDA numbers cycles (its ``cycle_mode``): ``auto`` starts a new cycle where
+#: the test's first kind of step (charge or discharge, rests apart) comes again after the
+#: other kind, so a cycle holds one discharge and one charge in the test's order, as
+#: ``cell run`` and ``cell cycle-life`` number them (cycle 1 of a HEM half cell:
+#: discharge, then charge). Its default, ``chg`` (BTSDA's "charge first"), made a
+#: discharge-first record's first discharge a cycle of its own and paired each charge
+#: with the next cycle's discharge. The file's own counter (the schedule's loops) is 1
+#: throughout a test without a loop step (both fixtures in tests/fixtures/cycler).
+NEWARE_CYCLE_MODE = "auto"
+#: What NewareNDA (or the zip and struct modules under it) raises for bytes that are not
+#: a Neware file it reads: an empty or truncated file, a wrong header, an unknown record
+#: or version. A TypeError is left out: it comes from an API change (pandas), not a file.
+_NEWARE_ERRORS = (ValueError, EOFError, KeyError, IndexError, AttributeError,
+                  NotImplementedError, OSError, struct.error, zipfile.BadZipFile)
 
 
-def read_instrument(path: str | Path, required: Sequence[str] = ("time", "voltage")
-                    ) -> Measurement:
-    """Read a BioLogic EC-Lab file (``.mpr`` binary or ``.mpt`` text) with galvani.
+def _instrument_measurement(p: Path, table: dict[str, np.ndarray],
+                            names: dict[str, tuple[str, str, float]], first_line: int = 1,
+                            row_lines: Sequence[int] = ()) -> Measurement:
+    """The measurement of an instrument file's columns ``table`` (name → values, in the
+    file's order) through its column map ``names`` (name → quantity, unit, sign): each
+    mapped column in SI, its sign applied; of two columns of one quantity the first."""
+    meas = Measurement(p, file_sha256(p), first_line=first_line, row_lines=list(row_lines))
+    for name, values in table.items():
+        if name not in names:
+            continue
+        quantity, unit, sign = names[name]
+        if quantity in meas.columns:
+            continue
+        si_unit, factor = _si_unit(quantity, unit, f"{p.name}: column '{name}'")
+        meas.columns[quantity] = Column(name, unit, si_unit,
+                                        sign * factor * np.asarray(values, dtype=float))
+    return meas
 
-    Current and charge are negated to the hemcell sign (module doc), ``-Im(Z)`` to
-    Im Z. Columns other than time, current, voltage, charge, cycle number and the
-    impedance (frequency, Re Z, −Im Z) are left out.
+
+def _read_eclab(p: Path) -> Measurement:
+    """The columns of a BioLogic EC-Lab file (``.mpr`` binary or ``.mpt`` text) read with
+    galvani, through :data:`_ECLAB`.
 
     Raises
     ------
     InputError
-        A file galvani cannot read, or one without time and voltage columns; then the
-        checks of :func:`check`.
+        A file galvani cannot read.
     """
     from galvani import BioLogic
 
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("data file", str(p), "an existing CSV or instrument file")
     try:
         if p.suffix.lower() == ".mpr":
             table = BioLogic.MPRfile(str(p)).data
@@ -804,16 +854,139 @@ def read_instrument(path: str | Path, required: Sequence[str] = ("time", "voltag
     except (ValueError, OSError, NotImplementedError, KeyError, StopIteration) as exc:
         raise InputError(p.name, f"{type(exc).__name__}: {exc}"[:120],
                          "a BioLogic EC-Lab .mpr or .mpt file galvani can read") from None
-    meas = Measurement(p, file_sha256(p), first_line=first_line)
-    for name in table.dtype.names or ():
-        if name not in _ECLAB:
-            continue
-        quantity, unit, sign = _ECLAB[name]
-        if quantity in meas.columns:
-            continue
-        si_unit, factor = _si_unit(quantity, unit, f"{p.name}: column '{name}'")
-        meas.columns[quantity] = Column(name, unit, si_unit,
-                                        sign * factor * np.asarray(table[name], dtype=float))
+    return _instrument_measurement(p, {n: table[n] for n in table.dtype.names or ()},
+                                   _ECLAB, first_line)
+
+
+def neware_total_time(step_time_s: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Test time [s] of Neware records from their step time and step counter.
+
+    Neware records each step's own time (``Time``: 0 at the step's first record, which
+    is written at the instant the step before ended). A record of the same step as the
+    one before adds its step-time increment; the first record of a new step adds its
+    step time (0) to the previous record's test time, so a step's last record and the
+    next step's first fall on one time, as in Neware's CSV export's ``Total Time``
+    (:func:`separate_step_rows` reads them as the step's two ends). Time spent paused
+    between records is not counted (it is no step's time).
+    """
+    t = np.asarray(step_time_s, dtype=float)
+    if not t.size:
+        return t
+    new_step = np.diff(np.asarray(step)) != 0
+    increment = np.where(new_step, t[1:], np.diff(t))
+    return t[0] + np.concatenate([[0.0], np.cumsum(increment)])
+
+
+def read_neware_table(path: str | Path) -> dict[str, np.ndarray]:
+    """The records of a Neware ``.nda`` or ``.ndax`` file as NewareNDA reads them, with the
+    two columns hemcell reads derived from them.
+
+    NewareNDA (D. Cogswell, BSD-3) gives ``Time`` [s] (a step's own time), ``Voltage``
+    [V], ``Current(mA)``, ``Charge_Capacity(mAh)`` and ``Discharge_Capacity(mAh)`` (both
+    from 0 in every step), ``Status`` (``CC_Chg``, ``CC_DChg``, ``CCCV_Chg``, ``Rest``,
+    ...), ``Cycle`` (:data:`NEWARE_CYCLE_MODE`), ``Step`` and ``Index`` (the record's
+    number), ``Timestamp`` (the clock time, here in s since 1970-01-01 as written,
+    local). Added: ``Total Time`` (:func:`neware_total_time`) and ``Capacity(mAh)`` =
+    charge − discharge capacity, the step's capacity in Neware's sign (positive in a
+    charge), restarting at every step as Neware's export counts it.
+
+    Returns
+    -------
+    dict
+        Column name → values (``Status`` as text, the rest as numbers).
+
+    Raises
+    ------
+    InputError
+        A file NewareNDA cannot read (naming the file and NewareNDA's message), or
+        NewareNDA not installed.
+    """
+    import logging
+    import warnings
+
+    p = Path(path)
+    try:
+        from NewareNDA.NewareNDA import read_nda
+        from NewareNDA.NewareNDAx import read_ndax
+    except ImportError:
+        raise InputError(p.name, "a Neware file, and NewareNDA is not installed",
+                         "a data file this installation reads",
+                         hint="pip install 'hemcell[instruments]' (NewareNDA reads Neware "
+                         ".nda/.ndax files)") from None
+    reader = read_ndax if p.suffix.lower() == ".ndax" else read_nda
+    logger = logging.getLogger("newarenda")  # its error lines repeat the message below
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():  # its pandas calls deprecated in pandas 3.1
+            warnings.simplefilter("ignore", DeprecationWarning)
+            df = reader(str(p), software_cycle_number=True, cycle_mode=NEWARE_CYCLE_MODE)
+    except _NEWARE_ERRORS as exc:
+        message = str(exc).replace(str(p), p.name)
+        kind = "struct.error" if isinstance(exc, struct.error) else type(exc).__name__
+        raise InputError(p.name, f"{kind}: {message}"[:120],
+                         f"a Neware {p.suffix.lower()} file NewareNDA can read",
+                         hint=_neware_hint(p)) from None
+    finally:
+        logger.setLevel(level)
+    table = {"Index": df["Index"].to_numpy(dtype=float),
+             "Status": df["Status"].astype(str).to_numpy()}
+    for name in ("Cycle", "Step", "Step_Index", "Time", "Voltage", "Current(mA)",
+                 "Charge_Capacity(mAh)", "Discharge_Capacity(mAh)"):
+        table[name] = df[name].to_numpy(dtype=float)
+    # the clock time as written (local, 1 s resolution in a .nda) [s since 1970-01-01]
+    table["Timestamp"] = df["Timestamp"].to_numpy(dtype="datetime64[us]").astype(
+        np.int64) * 1e-6
+    table["Total Time"] = neware_total_time(table["Time"], table["Step"])
+    table["Capacity(mAh)"] = table["Charge_Capacity(mAh)"] - table["Discharge_Capacity(mAh)"]
+    return table
+
+
+#: The first bytes of a Neware file: a .nda's header, a .ndax's (zip archive's).
+_NEWARE_MAGIC = {".nda": b"NEWARE", ".ndax": b"PK\x03\x04"}
+
+
+def _neware_hint(p: Path) -> str:
+    """Why a Neware file was not read: it does not start as one does (another file under
+    its suffix), or it does and is damaged or cut short."""
+    magic = _NEWARE_MAGIC[p.suffix.lower()]
+    with p.open("rb") as f:
+        head = f.read(len(magic))
+    if head != magic:
+        return (f"a Neware {p.suffix.lower()} file starts with {magic!r}, this one with "
+                f"{head!r}: not a Neware file (an export is read under its own suffix, "
+                ".csv)")
+    return ("the file starts as a Neware file does but is damaged or cut short (copied "
+            "while the test was running?): copy it again after the test ended")
+
+
+def _read_neware(p: Path) -> Measurement:
+    """The columns of a Neware ``.nda``/``.ndax`` file (:func:`read_neware_table`) through
+    :data:`_NEWARE`; a row's "line" in messages is its record number (``Index``)."""
+    table = read_neware_table(p)
+    return _instrument_measurement(p, table, _NEWARE,
+                                   row_lines=[int(k) for k in table["Index"]])
+
+
+def read_instrument(path: str | Path, required: Sequence[str] = ("time", "voltage")
+                    ) -> Measurement:
+    """Read a BioLogic EC-Lab file (``.mpr`` binary or ``.mpt`` text) with galvani or a
+    Neware file (``.nda``, ``.ndax``) with NewareNDA.
+
+    Current and charge are negated to the hemcell sign (module doc), ``-Im(Z)`` to
+    Im Z. Columns other than time, current, voltage, charge, cycle (and Neware's step)
+    number and the impedance (frequency, Re Z, −Im Z) are left out.
+
+    Raises
+    ------
+    InputError
+        A file its reader cannot read, or one without time and voltage columns; then the
+        checks of :func:`check`.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("data file", str(p), "an existing CSV or instrument file")
+    meas = _read_neware(p) if p.suffix.lower() in NEWARE_SUFFIXES else _read_eclab(p)
     if len(meas) < 2:
         raise InputError(p.name, f"{len(meas)} data row(s)", "at least two data rows")
     separate_step_rows(meas)
