@@ -64,8 +64,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import struct
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -802,11 +800,6 @@ _NEWARE = {
 #: with the next cycle's discharge. The file's own counter (the schedule's loops) is 1
 #: throughout a test without a loop step (both fixtures in tests/fixtures/cycler).
 NEWARE_CYCLE_MODE = "auto"
-#: What NewareNDA (or the zip and struct modules under it) raises for bytes that are not
-#: a Neware file it reads: an empty or truncated file, a wrong header, an unknown record
-#: or version. A TypeError is left out: it comes from an API change (pandas), not a file.
-_NEWARE_ERRORS = (ValueError, EOFError, KeyError, IndexError, AttributeError,
-                  NotImplementedError, OSError, struct.error, zipfile.BadZipFile)
 
 
 def _instrument_measurement(p: Path, table: dict[str, np.ndarray],
@@ -902,8 +895,15 @@ def read_neware_table(path: str | Path) -> dict[str, np.ndarray]:
         NewareNDA not installed.
     """
     import logging
+    import struct
     import warnings
+    import zipfile
 
+    # What NewareNDA (or the zip and struct modules under it) raises for bytes that are
+    # not a Neware file it reads: an empty or truncated file, a wrong header, an unknown
+    # record or version. A TypeError is left out: it comes from an API change (pandas).
+    errors = (ValueError, EOFError, KeyError, IndexError, AttributeError,
+              NotImplementedError, OSError, struct.error, zipfile.BadZipFile)
     p = Path(path)
     try:
         from NewareNDA.NewareNDA import read_nda
@@ -921,7 +921,7 @@ def read_neware_table(path: str | Path) -> dict[str, np.ndarray]:
         with warnings.catch_warnings():  # its pandas calls deprecated in pandas 3.1
             warnings.simplefilter("ignore", DeprecationWarning)
             df = reader(str(p), software_cycle_number=True, cycle_mode=NEWARE_CYCLE_MODE)
-    except _NEWARE_ERRORS as exc:
+    except errors as exc:
         message = str(exc).replace(str(p), p.name)
         kind = "struct.error" if isinstance(exc, struct.error) else type(exc).__name__
         raise InputError(p.name, f"{kind}: {message}"[:120],
