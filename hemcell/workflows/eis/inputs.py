@@ -76,8 +76,9 @@ EIS_PARAMETERS: dict[str, dict[str, Any]] = {
        )},
 }
 
-#: Fewest distinct frequencies ``hemcell eis`` simulates, fits and checks: the circuits
-#: have up to 7 free parameters (two real values per frequency: >= 4 frequencies), and
+#: Fewest distinct frequencies ``hemcell eis`` simulates, fits and checks: the lumped
+#: circuits have up to 7 free parameters, the full cell's transmission line 9 (two real
+#: values per frequency: >= 5 frequencies; it converged on 6, docs/eis.md), and
 #: lin-KK fits at least 3 RC elements with at most one per two frequencies (>= 6).
 #: :func:`cell_spectrum` alone takes any number (a fit of measured data calls it).
 MIN_FREQUENCIES = 6
