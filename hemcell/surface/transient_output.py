@@ -9,8 +9,9 @@
   ``stop_reason`` (duration reached, Sand's time, surface fold, surface reached the
   top of the electrolyte domain, or a non-finite surface: see
   :mod:`hemcell.surface.transient`, "Stopping early"), ``steps``, ``remeshes``,
-  ``li_volume_conservation_error`` (relative: Li area grown vs charge × Ω/F; only when
-  the surface moves, omitted with ``--fixed-surface``),
+  ``metal_volume_conservation_error`` (relative: metal (Li, Zn) area grown vs charge ×
+  Ω/(zF); only when the surface moves, omitted with ``--fixed-surface``; named as the
+  phase field's),
   ``final_current_focusing_factor``, ``final_min_surface_concentration_mol_per_m3``,
   ``dofs``, ``mpi_ranks``, ``solve_time_s``, ``time_per_step_s``. The amplitude is
   half the peak-to-valley height of the Li surface. Mechanics during growth (null when
@@ -73,7 +74,7 @@ def transient_metrics(result: TransientResult) -> dict[str, Any]:
         "stop_reason": result.stop_reason,
         "steps": result.steps,
         "remeshes": result.remeshes,
-        **({"li_volume_conservation_error": cons} if cons is not None else {}),
+        **({"metal_volume_conservation_error": cons} if cons is not None else {}),
         "final_current_focusing_factor": rows[-1]["current_focusing_factor"],
         "final_min_surface_concentration_mol_per_m3":
             rows[-1]["min_surface_concentration_mol_per_m3"],

@@ -30,7 +30,7 @@ def test_run_transient_writes_metrics_timeseries_frames_fields(tmp_path):
     for key in ("amplitude_growth_rate_per_s", "final_amplitude_m", "time_per_step_s"):
         assert np.isfinite(m[key]), key
     assert m["amplitude_growth_rate_per_s"] > 0  # the bare sinusoid grows
-    assert m["li_volume_conservation_error"] < 1e-9
+    assert m["metal_volume_conservation_error"] < 1e-9
     with (out / "timeseries.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert tuple(rows[0]) == TIMESERIES_COLUMNS

@@ -34,4 +34,4 @@ def test_transient_serial_and_two_ranks_agree(tmp_path):
             # another partition
             rtol = 1e-6 if name.endswith("remeshed") else 1e-9
             np.testing.assert_allclose(mp[key], ms[key], rtol=rtol, err_msg=f"{name}: {key}")
-        assert mp["li_volume_conservation_error"] < 1e-10
+        assert mp["metal_volume_conservation_error"] < 1e-10

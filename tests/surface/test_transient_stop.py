@@ -32,7 +32,7 @@ def test_growth_into_the_top_of_the_electrolyte_stops_cleanly(tmp_path):
     assert m["stop_reason"].startswith("surface reached the top of the electrolyte domain")
     assert m["final_time_s"] < 3600
     assert (out / "run.json").is_file()
-    assert m["li_volume_conservation_error"] < 1e-9
+    assert m["metal_volume_conservation_error"] < 1e-9
     frames = sorted((out / "frames").glob("frame_*.png"))
     assert frames and all(f.stat().st_size > 0 for f in frames)
     assert (out / "animation.gif").is_file()
@@ -56,7 +56,7 @@ def test_fixed_surface_omits_the_volume_conservation_metric(tmp_path):
                  "--fixed-surface", "--duration-s", "20", "--dt-s", "10", *COARSE,
                  "--out", str(out)]) == 0
     m = json.loads((out / "metrics.json").read_text())
-    assert "li_volume_conservation_error" not in m
+    assert "metal_volume_conservation_error" not in m
     assert m["stop_reason"] == "duration reached"
 
 
