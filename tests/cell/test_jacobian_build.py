@@ -101,37 +101,51 @@ def _states(sol: pybamm.Solution):
         yield model, inputs, [(float(ts[k]), ys[:, k]) for k in picks]
 
 
-def test_the_three_jacobians_are_pybamms_derivatives(solution):
-    """Each of the solver's Jacobians equals CasADi's derivative (on PyBaMM's matrix
-    graph) of the residual PyBaMM converts for it, to round-off row by row."""
-    for model, inputs, states in _states(solution):
-        s = Symbols(model, inputs)
-        solver_jacobians = {"rhs": model.jac_rhs_eval, "algebraic": model.jac_algebraic_eval,
-                            "whole": model.jac_rhs_algebraic_eval}
-        for part, got in solver_jacobians.items():
-            expected = s.function(casadi.jacobian(s.converted(part), s.y))
-            for t, y in states:
-                e, g = _dense(expected, t, y, s.values_p), _dense(got, t, y, s.values_p)
-                scale = np.max(np.abs(e), axis=1, keepdims=True) + 1e-300
-                assert np.max(np.abs(g - e) / scale) < ROUND_OFF, part
+@pytest.fixture(scope="module")
+def jacobians(solution) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]]:
+    """Each of the solver's three Jacobians of each model of the solution, at five of its
+    states: (part, the solver's, CasADi's derivative on PyBaMM's matrix graph of the
+    residual PyBaMM converts for it, the scalar-graph derivative of that residual
+    (:func:`_expanded_jacobian`; the whole residual's only, else None)).
 
-
-def test_each_jacobian_is_the_derivative_it_is_built_as_bit_for_bit(solution):
-    """The Jacobian IDAKLU evaluates at its steps (the whole residual's) is the
-    scalar-graph derivative of its request, as the model built it before
-    (:func:`_expanded_jacobian`: the same steps); the algebraic and the differential
-    rows' are CasADi's derivatives on the matrix graph."""
+    Both tests below read these: each matrix is evaluated once (the evaluations are most
+    of the tests' time: for a P2D case the two tests evaluating them each took 15.3-15.5 s
+    at load ~3.5, evaluating them once takes 8.2-10.0 s)."""
+    evaluated = []
     for model, inputs, states in _states(solution):
         s = Symbols(model, inputs)
         solver_jacobians = {"rhs": model.jac_rhs_eval, "algebraic": model.jac_algebraic_eval,
                             "whole": model.jac_rhs_algebraic_eval}
         for part, got in solver_jacobians.items():
             expression = s.converted(part)
-            built = (_expanded_jacobian(expression, s.y) if part == "whole"
-                     else casadi.jacobian(expression, s.y))
+            matrix_graph = s.function(casadi.jacobian(expression, s.y))
+            scalar_graph = (s.function(_expanded_jacobian(expression, s.y))
+                            if part == "whole" else None)
             for t, y in states:
-                expected = _dense(s.function(built), t, y, s.values_p)
-                assert np.array_equal(_dense(got, t, y, s.values_p), expected), part
+                evaluated.append((
+                    part, _dense(got, t, y, s.values_p),
+                    _dense(matrix_graph, t, y, s.values_p),
+                    None if scalar_graph is None else _dense(scalar_graph, t, y, s.values_p)))
+    return evaluated
+
+
+def test_the_three_jacobians_are_pybamms_derivatives(jacobians):
+    """Each of the solver's Jacobians equals CasADi's derivative (on PyBaMM's matrix
+    graph) of the residual PyBaMM converts for it, to round-off row by row."""
+    assert {part for part, *_ in jacobians} == {"rhs", "algebraic", "whole"}
+    for part, g, e, _ in jacobians:
+        scale = np.max(np.abs(e), axis=1, keepdims=True) + 1e-300
+        assert np.max(np.abs(g - e) / scale) < ROUND_OFF, part
+
+
+def test_each_jacobian_is_the_derivative_it_is_built_as_bit_for_bit(jacobians):
+    """The Jacobian IDAKLU evaluates at its steps (the whole residual's) is the
+    scalar-graph derivative of its request, as the model built it before
+    (:func:`_expanded_jacobian`: the same steps); the algebraic and the differential
+    rows' are CasADi's derivatives on the matrix graph."""
+    for part, got, matrix_graph, scalar_graph in jacobians:
+        expected = scalar_graph if part == "whole" else matrix_graph
+        assert np.array_equal(got, expected), part
 
 
 @pytest.mark.parametrize(("len_rhs", "len_alg", "rows", "on_scalars"), [
