@@ -55,6 +55,16 @@ CELL = "cathode_half"
 #: (:mod:`hemcell.cell.hard_carbon`, PyBaMM's DFN with Chayambuka2022's hard carbon).
 CELLS = (CELL, "hard_carbon_full")
 MODELS = {"p2d": "DFN", "sp": "SPM"}
+#: IDAKLU options of every cathode half cell and hard-carbon full cell unless the recipe's
+#: ``solver:`` sets them: 100 line-search backtracks in IDA's consistent-initial-condition
+#: search (PyBaMM's default 5). A fast step from rest (O3 at 5C, NVPF at 10C or 2 A/g, in
+#: the P2D half cell and vs hard carbon) failed at t = 0 with IDA_BAD_K after "The
+#: linesearch algorithm failed": the Newton from rest (every overpotential 0) towards the
+#: step's exponential kinetics ran out of backtracks, while the same step started after
+#: one second at 1C ran. As the anode cross-check's reference model
+#: (:data:`hemcell.workflows.anode_crosscheck.REFERENCE_IC_OPTIONS`); a search that
+#: converged within 5 backtracks is unchanged, a real failure still raises.
+START_IC_OPTIONS = {"max_linesearch_backtracks_ic": 100}
 
 
 def is_cathode_half_cell(recipe: str | Recipe) -> bool:
@@ -241,7 +251,7 @@ def run_cell(
     add_depletion_event(model)
     var_pts = electrode_mesh(model, rec, pv)
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment,
-                            solver=recipe_solver(rec.solver),
+                            solver=recipe_solver({**START_IC_OPTIONS, **rec.solver}),
                             var_pts={**model.default_var_pts, **var_pts})
     from hemcell.workflows.anode import ExperimentCallback, check_completion
 
