@@ -57,7 +57,7 @@ from typing import Any
 
 import pybamm
 
-from hemcell.cell.carriers import reference_ion
+from hemcell.cell.carriers import check_ion, reference_ion
 from hemcell.cell.electrolytes import PARAMETERS as METAL_PARAMETERS
 from hemcell.errors import InputError
 from hemcell.laws import arrhenius_factor
@@ -367,6 +367,7 @@ def check_cathode_cell(name: str, si: Mapping[str, Any], ion: str,
         Naming the carrier or the voltage and the window.
     """
     carrier = cathode_carrier(si)
+    ion = check_ion(ion)  # 'na', 'Na+' are Na, as for the HEM cells; 'Xe' is no carrier
     if carrier != ion:
         raise InputError("--ion", ion, f"{carrier} for the cathode set {name}",
                          hint=f"this cathode carries {carrier}+ and an electrolyte of "
