@@ -95,6 +95,9 @@ class CathodeHalfCellRun:
     var_pts: dict[str, int] | None = None
     #: per step, the charge each couple holds (:func:`couple_charge_mAh_per_g`)
     couple_charge: list[np.ndarray] | None = None
+    #: the warnings given before the solve (the electrolyte's or the hard carbon's
+    #: temperature): the summary and run.json keep them with the run's own
+    warnings: list[str] | None = None
 
 
 def cathode_values(name: str, overrides: Sequence[str], recipe: str | Recipe
@@ -225,8 +228,8 @@ def run_cell(
         from hemcell.runinfo import report_warnings
 
         pv = half_cell_values(params, si)
-        report_warnings(half_cell_temperature_warnings(cathode_carrier(si),
-                                                       float(pv["Ambient temperature [K]"])))
+        start_warnings = report_warnings(half_cell_temperature_warnings(
+            cathode_carrier(si), float(pv["Ambient temperature [K]"])))
     else:
         from hemcell.cell.electrolytes import electrolyte_table_warnings
         from hemcell.cell.hard_carbon import full_cell_values, temperature_warnings
@@ -234,8 +237,9 @@ def run_cell(
 
         pv = full_cell_values(params, si, rec.n_p_ratio)
         cell_K = float(pv["Ambient temperature [K]"])
-        report_warnings(electrolyte_table_warnings(cathode_carrier(si), cell_K)
-                        + temperature_warnings(cell_K))
+        start_warnings = report_warnings(electrolyte_table_warnings(cathode_carrier(si),
+                                                                    cell_K)
+                                         + temperature_warnings(cell_K))
     mass = cathode_mass_g(si, pv)
     nominal = float(pv["Nominal cell capacity [A.h]"])
     sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
@@ -269,7 +273,7 @@ def run_cell(
                               hint="check the step's current and cut-off")
     err = check_completion(sol, protocol, cycles, errors.error, rec.solver)
     return CathodeHalfCellRun(rec, str(params), si, pv, protocol, steps_A, mass, sol,
-                              elapsed, err, var_pts)
+                              elapsed, err, var_pts, warnings=start_warnings)
 
 
 def cell_model(geometry: str, cell: str) -> pybamm.BaseModel:
@@ -499,7 +503,7 @@ def summarize(run: CathodeHalfCellRun) -> dict[str, Any]:
 
     keys, below = measured_range_report(pv, run.solution)
     summary.update(keys)
-    warnings = report_warnings(below)
+    warnings = report_warnings(below, list(run.warnings or []))
     if run.recipe.cell != CELL:  # the cathode's potential vs the metal, and its window
         keys, outside = _cathode_potential_extremes(run, steps, per_cycle)
         summary.update(keys)
@@ -607,7 +611,8 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
     write_summary(out, summary)
     write_run_record(out, dict(run.si), command=command,
                      extra={"recipe": run.recipe.__dict__, "protocol": run.protocol,
-                            "protocol_steps_A": run.steps_A})
+                            "protocol_steps_A": run.steps_A,
+                            "warnings": summary.get("warnings", [])})
     if run.error is not None:
         raise run.error
     return summary
