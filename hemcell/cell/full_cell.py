@@ -422,8 +422,11 @@ def cathode_partner(cathode: str) -> dict[str, Any] | None:
     path = Path(str(cathode))
     data = safe_load_file(path) if path.suffix in (".yaml", ".yml") and path.is_file() else None
     if not isinstance(data, dict) or data.get("kind") != "bpx":
+        # a path that names no file is told so (it read as a wrong kind of file)
+        missing = (f"there is no file {path}" if path.suffix in (".yaml", ".yml")
+                   and not path.is_file() else None)
         raise InputError("--cathode", cathode, f"{', '.join(CATHODES)} or a YAML file "
-                         "written by `hemcell params import` (kind bpx)")
+                         "written by `hemcell params import` (kind bpx)", hint=missing)
     return pybamm_partner_values(partner_from_parameter_set(data))
 
 

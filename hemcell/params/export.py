@@ -315,7 +315,10 @@ def _bpx_function(value: Any, name: str):
     if isinstance(value, Mapping) and "x" in value and "y" in value:
         x, y = np.asarray(value["x"], float), np.asarray(value["y"], float)
 
-        def table(arg: Any, *_: Any) -> Any:
+        # named arguments: PyBaMM's ParameterValues.to_json calls a function with its
+        # parameters by name (a table taking *_ stopped the export with a TypeError); the
+        # second is PyBaMM's temperature or c_max, which a table of one variable ignores
+        def table(arg: Any, _second: Any = None) -> Any:
             return pybamm.Interpolant(x, y, arg, name=name)
 
         return table
