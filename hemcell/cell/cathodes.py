@@ -35,7 +35,11 @@ of the full cell's positive electrode from them:
   full (NVPF, x_A = x_max) start its first charge, and keeps j₀ real on the wall;
   with i₀ moved from the set's ``reference_temperature`` to the cell temperature T by
   Arrhenius (``cathode_exchange_current_activation_energy``,
-  :func:`hemcell.laws.arrhenius_factor`), and the set's charge-transfer coefficient;
+  :func:`hemcell.laws.arrhenius_factor`); the reaction is PyBaMM's symmetric
+  Butler–Volmer j = 2 j₀ sinh(Fη/2RT) in every cell of a cathode set (half cells and
+  hard-carbon cells: PyBaMM's default kinetics; HEM full cells:
+  :mod:`hemcell.cell.full_cell`), which is α = 0.5, so the set's charge-transfer
+  coefficient must be 0.5 (:data:`SYMMETRIC_CHARGE_TRANSFER_COEFFICIENT`);
 - solid diffusivity: the set's value at ``reference_temperature``, Arrhenius in T
   (``cathode_diffusivity_activation_energy``);
 - conductivity, Bruggeman exponent, geometry: the set's values.
@@ -290,6 +294,28 @@ def initial_stoichiometry(si: Mapping[str, Any]) -> float:
     return min(max(theta0, theta[0]), theta[-1])
 
 
+#: The charge-transfer coefficient every cell of a cathode set implements: PyBaMM's
+#: symmetric Butler–Volmer 2 j₀ sinh(Fη/2RT) = j₀ [exp(αFη/RT) − exp(−(1 − α)Fη/RT)] at
+#: α = 0.5 (module docstring). ``--set cathode_charge_transfer_coefficient=0.3`` ran and
+#: gave the 0.5 cell's numbers to the last digit; another α is refused.
+SYMMETRIC_CHARGE_TRANSFER_COEFFICIENT = 0.5
+
+
+def check_charge_transfer_coefficient(si: Mapping[str, Any]) -> None:
+    """Refuse a set's ``cathode_charge_transfer_coefficient`` other than 0.5 (exit 2): the
+    cells' kinetics are symmetric (:data:`SYMMETRIC_CHARGE_TRANSFER_COEFFICIENT`), and
+    another α would change nothing."""
+    alpha = float(si["cathode_charge_transfer_coefficient"])
+    if alpha != SYMMETRIC_CHARGE_TRANSFER_COEFFICIENT:
+        raise InputError("cathode_charge_transfer_coefficient", f"{alpha:g}",
+                         "0.5: a cathode set's cells use the symmetric Butler-Volmer "
+                         "j = 2 j0 sinh(F eta/2RT) (PyBaMM's default kinetics, as "
+                         "Chayambuka2022), which is alpha = 0.5; another alpha would "
+                         "change nothing",
+                         hint="the exchange current (cathode_exchange_current_density) "
+                              "sets the cathode's kinetics")
+
+
 def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
                               name: str = "cathode") -> dict[str, Any]:
     """PyBaMM positive-electrode entries of a cathode set (module docstring).
@@ -308,6 +334,7 @@ def positive_electrode_values(si: Mapping[str, Any], c_e0_mol_per_m3: float,
         value = si[key]
         return value if isinstance(value, pybamm.Symbol) else float(value)
 
+    check_charge_transfer_coefficient(si)
     c_max = (float(si["cathode_active_material_density"]) * float(si["cathode_carrier_sites_max"])
              / float(si["cathode_molar_mass"]))
     theta, volts = ocp_table_with_walls(si)
