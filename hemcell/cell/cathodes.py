@@ -177,9 +177,14 @@ def cathode_set_values(name: str, overrides: Sequence[str], *, metal_counter_ele
     from hemcell.params import load_parameter_set
 
     if not is_cathode_set(name):
+        # a hard-carbon recipe was told it was a cathode half cell
+        cell, kind = (("a cathode half cell", "cathode_half") if metal_counter_electrode
+                      else ("a hard-carbon full cell", "hard_carbon_full"))
         raise InputError("--params", name, "a cathode parameter set "
-                         "(parameters/registry/cathode.yaml) for a cathode half cell",
-                         hint="the recipe's cell is cathode_half: --params names the cathode")
+                         f"(parameters/registry/cathode.yaml) for {cell}",
+                         hint=f"the recipe's cell is {kind}: --params names the cathode "
+                              "(an anode set runs in the hem_half_cell_* and "
+                              "hem_full_cell_* recipes)")
     ps = load_parameter_set(name)
     if overrides:
         from hemcell.params.uses import override_keys, refuse_unread

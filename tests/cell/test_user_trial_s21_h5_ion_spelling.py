@@ -33,3 +33,15 @@ def test_another_carrier_keeps_the_hint(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "allowed: Na for the cathode set cathode_hepba_femnnicuco" in err
     assert "an electrolyte of K+ lacks it; run with --ion Na" in err
+
+
+@pytest.mark.parametrize("recipe, cell", [("hc_full_cell_na_nvpf", "a hard-carbon full cell"),
+                                          ("cathode_half_cell_sp", "a cathode half cell")])
+def test_an_anode_set_is_refused_naming_the_recipes_cell(tmp_path, capsys, recipe, cell):
+    """``hc_full_cell_na_nvpf --params heo_rocksalt_mgconicuzn`` was told "for a cathode
+    half cell ... the recipe's cell is cathode_half"."""
+    assert main(["cell", "run", recipe, "--params", "heo_rocksalt_mgconicuzn", "--protocol",
+                 "Charge at C/5 until 4.0 V", "--no-plots", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"allowed: a cathode parameter set (parameters/registry/cathode.yaml) for {cell}" in err
+    assert "hem_full_cell_*" in err
