@@ -584,7 +584,12 @@ def write_outputs(run: CathodeHalfCellRun, out_dir: str | Path,
     write_timeseries(out, cols, table, as_variables=("step",),
                      title=f"hemcell cell run: {run.recipe.name}",
                      attrs={"recipe": run.recipe.name, "protocol": run.protocol,
-                            "parameter_set": str(run.params)})
+                            "parameter_set": str(run.params),
+                            # which couple each couple_<k> column is (it was only in
+                            # summary.json: the netCDF file said 'couple 1 capacity')
+                            "couples": "; ".join(
+                                f"couple_{k + 1}: {name}"
+                                for k, name in enumerate(summary["couples"]))})
     if plots_on:
         import matplotlib
 
