@@ -57,6 +57,7 @@ from hemcell.errors import InputError
 if TYPE_CHECKING:
     from hemcell.sweep.spec import Point, SweepSpec
     from hemcell.workflows.anode import CellSetup
+    from hemcell.workflows.cathode_half_cell import CathodeCellSetup
 
 COMMAND = "cell run"
 #: Input name of the value (current [A] or C-rate) of step ``k`` (1-based) of one cycle.
@@ -191,8 +192,12 @@ class Structure:
 ParseArgs = Callable[[Sequence[str]], dict[str, Any]]
 
 
-def point_setup(spec: SweepSpec, point: Point, parse_args: ParseArgs) -> CellSetup:
-    """Prepare one point exactly as ``hemcell cell run`` would with its arguments.
+def point_setup(spec: SweepSpec, point: Point, parse_args: ParseArgs
+                ) -> CellSetup | CathodeCellSetup:
+    """Prepare one point exactly as ``hemcell cell run`` would with its arguments (a
+    cathode half-cell or hard-carbon recipe as its workflow prepares it: the spec check
+    refused every such sweep as "a recipe with a HEM anode"; they run on the process
+    path, :meth:`CellRunFastPath.unsupported`).
 
     Raises
     ------
@@ -204,6 +209,15 @@ def point_setup(spec: SweepSpec, point: Point, parse_args: ParseArgs) -> CellSet
     args = [*point.args, "--out", "-"]
     kw = parse_args(args)
     mechanisms = kw["mechanisms"].split(",") if kw["mechanisms"] else None
+    from hemcell.workflows.cathode_half_cell import is_cathode_half_cell
+
+    if is_cathode_half_cell(kw["recipe"]):
+        from hemcell.workflows.cathode_half_cell import prepare_cell as prepare_cathode
+
+        return prepare_cathode(kw["recipe"], kw["params"], kw["protocol"],
+                               mechanisms=mechanisms, overrides=kw["set_"] or [],
+                               cycles=kw["cycles"], period=kw["period"], ion=kw["ion"],
+                               warn=False)
     return prepare_cell(kw["recipe"], kw["params"], kw["protocol"], mechanisms=mechanisms,
                         overrides=kw["set_"] or [], cycles=kw["cycles"], period=kw["period"],
                         ion=kw["ion"])
@@ -475,6 +489,11 @@ class CellRunFastPath:
         """
         if spec.seed is not None or spec.mpi_ranks != 1:
             return "a seed or mpi_ranks is given"
+        from hemcell.workflows.cathode_half_cell import is_cathode_half_cell
+
+        if any(is_cathode_half_cell(self.parse_args([*p.args, "--out", "-"])["recipe"])
+               for p in spec.probe_points()):
+            return "a cathode half-cell or hard-carbon recipe (the process path runs it)"
         try:
             probe_pairs(spec, self.parse_args)
         except InputError as exc:  # the process path records it per point

@@ -164,6 +164,97 @@ def parameter_usage(params: str, recipe: str | Recipe, ion: str | None = None
     return anode_parameter_usage(params, recipe, ion)
 
 
+@dataclass
+class CathodeCellSetup:
+    """A cathode cell prepared as ``cell run`` prepares it, not yet solved
+    (:func:`prepare_cell`)."""
+
+    recipe: Recipe
+    si: dict[str, Any]
+    parameter_values: pybamm.ParameterValues
+    experiment: pybamm.Experiment
+    steps_A: list[str]
+    mass_g: float
+    model: pybamm.BaseModel
+    var_pts: dict[str, int]
+    #: the warnings of the preparation (the electrolyte's or hard carbon's temperature)
+    warnings: list[str]
+
+
+def prepare_cell(
+    recipe: str | Recipe,
+    params: str,
+    protocol: str,
+    mechanisms: Sequence[str] | None = None,
+    overrides: Sequence[str] | None = None,
+    cycles: int = 1,
+    period: str | None = None,
+    ion: str | None = None,
+    warn: bool = True,
+) -> CathodeCellSetup:
+    """Everything :func:`run_cell` does before the solve: values, the checks of the
+    input, the experiment, the model and its mesh (the sweep's check of a spec's points,
+    ``hemcell.workflows.anode_sweep.point_setup``, prepares them so). ``warn``: write
+    the preparation's warnings to stderr (they are in the setup either way).
+
+    Raises
+    ------
+    InputError
+        As :func:`run_cell`.
+    """
+    from hemcell.cell.cathodes import (
+        cathode_carrier,
+        cathode_mass_g,
+        check_cathode_cell,
+        half_cell_values,
+    )
+    from hemcell.cell.protocols import build_experiment
+    from hemcell.runinfo import report_warnings
+
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    if rec.cell not in CELLS:
+        raise InputError("RECIPE", rec.name, f"a recipe with cell: {' or '.join(CELLS)}")
+    if mechanisms:
+        raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
+                         "(the mechanisms are the HEM anode's)")
+    si, _ = cathode_values(params, overrides or [], rec)
+    # vs hard carbon the cell's voltage is not the cathode's: only a voltage above the
+    # window's top is refused, the run reports the cathode's potential
+    check_cathode_cell(params, si, ion or cathode_carrier(si), protocol,
+                       full_cell=rec.cell != CELL)
+    if rec.cell == CELL:
+        from hemcell.cell.electrolytes import half_cell_temperature_warnings
+
+        pv = half_cell_values(params, si)
+        start_warnings = half_cell_temperature_warnings(
+            cathode_carrier(si), float(pv["Ambient temperature [K]"]))
+    else:
+        from hemcell.cell.electrolytes import electrolyte_table_warnings
+        from hemcell.cell.hard_carbon import full_cell_values, temperature_warnings
+
+        pv = full_cell_values(params, si, rec.n_p_ratio)
+        cell_K = float(pv["Ambient temperature [K]"])
+        start_warnings = (electrolyte_table_warnings(cathode_carrier(si), cell_K)
+                          + temperature_warnings(cell_K))
+    start_warnings = report_warnings(start_warnings) if warn else list(start_warnings)
+    mass = cathode_mass_g(si, pv)
+    nominal = float(pv["Nominal cell capacity [A.h]"])
+    sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
+            / pv["Maximum concentration in positive electrode [mol.m-3]"])
+    u0 = float(np.ravel(pv.evaluate(pv["Positive electrode OCP [V]"](pybamm.Scalar(sto0))))[0])
+    experiment, steps_A = build_experiment(protocol, mass, cycles, period,
+                                           nominal_capacity_Ah=nominal,
+                                           duration_capacity_Ah=nominal, initial_voltage_V=u0,
+                                           window_V=(float(pv["Lower voltage cut-off [V]"]),
+                                                     float(pv["Upper voltage cut-off [V]"])),
+                                           ohmic_resistance_ohm=separator_resistance_ohm(pv))
+    model = cell_model(rec.geometry, rec.cell)
+    add_depletion_event(model)
+    var_pts = electrode_mesh(model, rec, pv)
+    return CathodeCellSetup(rec, si, pv, experiment, steps_A, mass, model, var_pts,
+                            start_warnings)
+
+
 def run_cell(
     recipe: str | Recipe,
     params: str,
@@ -204,59 +295,14 @@ def run_cell(
     SimulationError
         Nothing could be solved.
     """
-    from hemcell.cell.cathodes import (
-        cathode_carrier,
-        cathode_mass_g,
-        check_cathode_cell,
-        half_cell_values,
-    )
-    from hemcell.cell.protocols import build_experiment, solver_failure_hint
+    from hemcell.cell.protocols import solver_failure_hint
 
-    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    if rec.cell not in CELLS:
-        raise InputError("RECIPE", rec.name, f"a recipe with cell: {' or '.join(CELLS)}")
-    if mechanisms:
-        raise InputError("--mechanisms", ",".join(mechanisms), "none for a cathode half cell "
-                         "(the mechanisms are the HEM anode's)")
-    si, _ = cathode_values(params, overrides or [], rec)
-    # vs hard carbon the cell's voltage is not the cathode's: only a voltage above the
-    # window's top is refused, the run reports the cathode's potential
-    check_cathode_cell(params, si, ion or cathode_carrier(si), protocol,
-                       full_cell=rec.cell != CELL)
-    if rec.cell == CELL:
-        from hemcell.cell.electrolytes import half_cell_temperature_warnings
-        from hemcell.runinfo import report_warnings
-
-        pv = half_cell_values(params, si)
-        start_warnings = report_warnings(half_cell_temperature_warnings(
-            cathode_carrier(si), float(pv["Ambient temperature [K]"])))
-    else:
-        from hemcell.cell.electrolytes import electrolyte_table_warnings
-        from hemcell.cell.hard_carbon import full_cell_values, temperature_warnings
-        from hemcell.runinfo import report_warnings
-
-        pv = full_cell_values(params, si, rec.n_p_ratio)
-        cell_K = float(pv["Ambient temperature [K]"])
-        start_warnings = report_warnings(electrolyte_table_warnings(cathode_carrier(si),
-                                                                    cell_K)
-                                         + temperature_warnings(cell_K))
-    mass = cathode_mass_g(si, pv)
-    nominal = float(pv["Nominal cell capacity [A.h]"])
-    sto0 = (pv["Initial concentration in positive electrode [mol.m-3]"]
-            / pv["Maximum concentration in positive electrode [mol.m-3]"])
-    u0 = float(np.ravel(pv.evaluate(pv["Positive electrode OCP [V]"](pybamm.Scalar(sto0))))[0])
-    experiment, steps_A = build_experiment(protocol, mass, cycles, period,
-                                           nominal_capacity_Ah=nominal,
-                                           duration_capacity_Ah=nominal, initial_voltage_V=u0,
-                                           window_V=(float(pv["Lower voltage cut-off [V]"]),
-                                                     float(pv["Upper voltage cut-off [V]"])),
-                                           ohmic_resistance_ohm=separator_resistance_ohm(pv))
-    model = cell_model(rec.geometry, rec.cell)
-    add_depletion_event(model)
-    var_pts = electrode_mesh(model, rec, pv)
-    sim = pybamm.Simulation(model, parameter_values=pv, experiment=experiment,
+    setup = prepare_cell(recipe, params, protocol, mechanisms, overrides, cycles, period, ion)
+    rec = setup.recipe
+    sim = pybamm.Simulation(setup.model, parameter_values=setup.parameter_values,
+                            experiment=setup.experiment,
                             solver=recipe_solver({**START_IC_OPTIONS, **rec.solver}),
-                            var_pts={**model.default_var_pts, **var_pts})
+                            var_pts={**setup.model.default_var_pts, **setup.var_pts})
     from hemcell.workflows.anode import ExperimentCallback, check_completion
 
     errors = ExperimentCallback(progress, recipe_name=rec.name)
@@ -272,8 +318,9 @@ def run_cell(
         raise SimulationError("the first step could not start", step=first, time_s=0.0,
                               hint="check the step's current and cut-off")
     err = check_completion(sol, protocol, cycles, errors.error, rec.solver)
-    return CathodeHalfCellRun(rec, str(params), si, pv, protocol, steps_A, mass, sol,
-                              elapsed, err, var_pts, warnings=start_warnings)
+    return CathodeHalfCellRun(rec, str(params), setup.si, setup.parameter_values, protocol,
+                              setup.steps_A, setup.mass_g, sol, elapsed, err, setup.var_pts,
+                              warnings=setup.warnings)
 
 
 def cell_model(geometry: str, cell: str) -> pybamm.BaseModel:
