@@ -173,6 +173,7 @@ def params_export(
     from hemcell.params.export import check_export_set_keys
     from hemcell.runinfo import write_json, write_run_record
 
+    format_ = format_.strip().lower()  # 'PyBaMM', 'SI' (as --ion takes 'na') were refused
     p = load_parameter_set(name)
     if set_:
         check_export_set_keys(p, set_, format_)

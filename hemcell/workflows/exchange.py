@@ -235,7 +235,10 @@ def export_parameters(pset: Any, fmt: str, out: Path, cathode: str | None = None
                          f"from_json loads it) or si (parameters_si.json){partial}",
                          hint=BPX_REFUSAL[kind])
     if fmt not in FORMATS[1:]:
-        raise InputError("--format", fmt, ", ".join(FORMATS))
+        from hemcell.errors import did_you_mean
+
+        raise InputError("--format", fmt, ", ".join(FORMATS),
+                         hint=did_you_mean(fmt.replace("_", "-"), FORMATS))
     if fmt == "pybamm":
         if pset.kind == "anode":
             values = anode_values(pset, cathode)
