@@ -28,6 +28,12 @@ from hemcell.workflows.anode import prepare_cell  # noqa: E402
 
 SET = "heo_rocksalt_mgconicuzn"
 VAR_PTS = {"x_n": 8, "x_s": 5, "x_p": 8, "r_n": 6, "r_p": 6}
+#: Three points a domain, for the checks that hold on any mesh: the energy balance (exact
+#: in the equations), the signs of the heats, the h -> infinity limit (both models on
+#: one mesh) and the save/load round trip (bit for bit). Building, solving and writing
+#: grow with the mesh: the energy-balance solve took 7.4-7.8 s with ``VAR_PTS``, 3.2-4.4
+#: s with this (idle machine); the round trip 13.0 s of CPU, 8.6-10.5 s (load ~4).
+COARSE_VAR_PTS = {"x_n": 3, "x_s": 3, "x_p": 3, "r_n": 3, "r_p": 3}
 H = "Total heat transfer coefficient [W.m-2.K-1]"
 T_AV = "Volume-averaged cell temperature [K]"
 #: the first lithiation of the HEM anode (conversion, its first-lithiation overpotential
@@ -132,7 +138,7 @@ def test_energy_conservation_without_cooling_and_the_second_law():
     """h = 0: C ΔT(t) = ∫₀ᵗ Q dt at every output (an extra state integrates Q), to the
     solver's tolerance; every irreversible heat is ≥ 0 (second law) and the hysteresis
     heat is positive while the conversion branches run; the anode's Arrhenius terms see
-    the lumped T(t)."""
+    the lumped T(t). On ``COARSE_VAR_PTS``: none of these depends on the mesh."""
     model = _lumped()
     E = pybamm.Variable("Integrated heat [J]")
     model.rhs[E] = model.variables["Total heating [W]"]
@@ -140,7 +146,7 @@ def test_energy_conservation_without_cooling_and_the_second_law():
     model.variables["Integrated heat [J]"] = E
     pv = model.default_parameter_values
     pv[H] = 0.0
-    sol = _solve(model, pv, HEM_STEPS)
+    sol = _solve(model, pv, HEM_STEPS, var_pts=COARSE_VAR_PTS)
     T = sol[T_AV].entries
     C = sol["Cell heat capacity [J.K-1]"].entries
     assert np.ptp(C) == 0  # the sets' heat capacities do not depend on T
@@ -190,15 +196,17 @@ def test_large_heat_transfer_gives_the_isothermal_model():
     """h → ∞: T stays at T_amb within the quasi-steady rise Q/(hA), and voltage and
     anode state equal the isothermal model's. Both are solved at rtol 1e-8: at the
     default 1e-6 the isothermal solution alone is 0.4 mV from its own tighter solve
-    near the end of the step, more than the 0.1 mV compared here."""
+    near the end of the step, more than the 0.1 mV compared here. Both on
+    ``COARSE_VAR_PTS`` (the limit holds on any mesh the two share)."""
     steps = ["Charge at 1C for 10 minutes"]
     iso = HEMFullCell({"cathode": "NMC811"})
-    sol_iso = _solve(iso, iso.default_parameter_values, steps,
+    sol_iso = _solve(iso, iso.default_parameter_values, steps, var_pts=COARSE_VAR_PTS,
                      solver=pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10))
     model = _lumped()
     pv = model.default_parameter_values
     pv[H] = 1e6
-    sol = _solve(model, pv, steps, solver=pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10))
+    sol = _solve(model, pv, steps, var_pts=COARSE_VAR_PTS,
+                 solver=pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10))
     hA = pv[H] * pv["Cell cooling surface area [m2]"]
     rise = sol[T_AV].entries - pv["Ambient temperature [K]"]
     q_max = sol["Total heating [W]"].entries.max()
@@ -304,18 +312,12 @@ def test_joule_heat_is_second_order_in_the_mesh():
 
 
 # ------------------------------------------------------------------ serialisation
-#: The round trip's mesh: three points a domain. Whether a reloaded model gives the same
-#: T(t) bit for bit does not depend on the mesh; building, writing and solving grow with
-#: it: the round trip took 13.0 s of CPU with ``VAR_PTS``, 8.6-10.5 s with this (load ~4).
-SERIALISE_VAR_PTS = {"x_n": 3, "x_s": 3, "x_p": 3, "r_n": 3, "r_p": 3}
-
-
 def test_serialise_and_reload_lumped(tmp_path):
     """save_model → pybamm.load_model keeps the option and gives the same T(t), on a
-    coarse mesh (``SERIALISE_VAR_PTS``)."""
+    coarse mesh (``COARSE_VAR_PTS``)."""
     model = _lumped()
     sim = pybamm.Simulation(model, parameter_values=model.default_parameter_values,
-                            var_pts=SERIALISE_VAR_PTS)
+                            var_pts=COARSE_VAR_PTS)
     sim.build()
     sim.save_model(str(tmp_path / "model"), mesh=True, variables=True)
     saved = json.loads((tmp_path / "model.json").read_text())
