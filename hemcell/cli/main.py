@@ -127,7 +127,12 @@ def params_show(
     from rich.table import Table
 
     from hemcell.params import load_parameter_set
+    from hemcell.params.export import read_bpx_partner
 
+    partner = read_bpx_partner(name)
+    if partner is not None:
+        _show_bpx_partner(name, partner, set_)
+        return
     p = load_parameter_set(name)
     if set_:
         p = p.with_overrides(set_)
@@ -142,6 +147,41 @@ def params_show(
     console.print(table)
     for note in p.notes:
         console.print(f"note: {note}")
+
+
+#: What a set written by ``hemcell params import`` is for (``params show``/``check``).
+BPX_PARTNER_USE = ("a full-cell partner: params export ANODE_SET --format pybamm --cathode "
+                   "{path}, HEMFullCell({{'cathode': '{path}'}}); its values keep their BPX "
+                   "names, so it is no registry set (cell run --params does not take it)")
+
+
+def _show_bpx_partner(path: str, data: dict, set_: list[str] | None) -> None:
+    """``params show`` of an imported BPX file: its values as written (tables by their
+    length), units and sources; ``--set`` is refused (its names are BPX's)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from hemcell.errors import InputError
+
+    if set_:
+        raise InputError("--set", set_[0], "no --set for an imported BPX file (its values "
+                         "keep BPX's names)", hint="edit the file, or show a registry set")
+    console = _console()
+    console.print(f"[bold]{escape(str(data.get('name', path)))}[/bold] (bpx, "
+                  f"{escape(str(data.get('bpx_model', '')))} from "
+                  f"{escape(str(data.get('bpx_file', '?')))}) {escape(str(path))}\n"
+                  f"{escape(str(data.get('description', '')).strip())}")
+    table = Table("name", "value", "unit", "source")
+    for key, entry in (data.get("parameters") or {}).items():
+        value = entry.get("value")
+        if isinstance(value, dict) and "x" in value:
+            value = f"table of {len(value['x'])} points"
+        source = entry.get("source") or {}
+        # BPX names carry units in brackets, which rich would read as markup ('[m2]')
+        table.add_row(escape(key), escape(str(value)), escape(str(entry.get("unit", ""))),
+                      escape(str(source.get("ref", source))))
+    console.print(table)
+    console.print("note: " + escape(BPX_PARTNER_USE.format(path=path)))
 
 
 @params_app.command("export")
@@ -229,6 +269,7 @@ def params_check(
     bad. With --for RECIPE, also the missing and unused values for that recipe."""
     from hemcell.errors import InputError, ParameterFileError
     from hemcell.params import load_parameter_set
+    from hemcell.params.export import read_bpx_partner
     from hemcell.params.seeds import check_seed_citations
     from hemcell.resources import seeds_dir
 
@@ -239,6 +280,11 @@ def params_check(
     failed = False
     seed_folder = seeds_dir() if seeds else None
     for f in files:
+        if _check_bpx_partner(f, for_recipe):
+            failed = True
+            continue
+        if read_bpx_partner(f) is not None:
+            continue
         try:
             p = load_parameter_set(f)
         except ParameterFileError as exc:
@@ -260,6 +306,33 @@ def params_check(
             failed = _check_for_recipe(str(f), for_recipe, ion) or failed
     if failed:
         raise typer.Exit(2)
+
+
+def _check_bpx_partner(path: Path, for_recipe: str | None) -> bool:
+    """``params check`` of an imported BPX file (no-op for any other file): its values
+    read as the full cell reads a partner (:func:`hemcell.cell.full_cell.cathode_partner`).
+    ``True`` if it failed: a value the partner needs is missing, or ``--for`` was given
+    (a partner is a full cell's ``--cathode``, not a set a recipe reads)."""
+    from hemcell.params.export import read_bpx_partner
+
+    data = read_bpx_partner(path)
+    if data is None:
+        return False
+    if for_recipe is not None:
+        typer.echo(f"FAIL {path}: --for {for_recipe}: an imported BPX file is not checked "
+                   "against a recipe: it is " + BPX_PARTNER_USE.format(path=path), err=True)
+        return True
+    from hemcell.cell.full_cell import cathode_partner
+
+    try:
+        cathode_partner(str(path))
+    except KeyError as exc:
+        typer.echo(f"FAIL {path}: a BPX partner needs {exc}", err=True)
+        return True
+    typer.echo(f"ok   {path}: imported BPX file ({data.get('bpx_model', '')}), "
+               f"{len(data.get('parameters') or {})} values; "
+               + BPX_PARTNER_USE.format(path=path))
+    return False
 
 
 def _check_for_recipe(params: str, recipe: str, ion: str | None) -> bool:

@@ -326,6 +326,21 @@ def _bpx_function(value: Any, name: str):
                      hint="BPX expressions are not read; export them as tables")
 
 
+def read_bpx_partner(name_or_path: str | Path) -> dict[str, Any] | None:
+    """The YAML of a set written by ``hemcell params import`` (``kind: bpx``) at
+    ``name_or_path``, or ``None`` for anything else (a registry set's name or file).
+
+    Such a file holds BPX names, not registry names: ``params show`` and ``params check``
+    read it as a full-cell partner (they stopped with 38 errors, "kind: got 'bpx'")."""
+    from hemcell.params.yaml_io import safe_load_file
+
+    path = Path(str(name_or_path))
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return None
+    data = safe_load_file(path)
+    return data if isinstance(data, dict) and data.get("kind") == "bpx" else None
+
+
 def partner_from_parameter_set(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """The BPX sections of an imported set (:func:`bpx_to_parameter_set`) back as a dict."""
     inverse = {v: k for k, v in _SECTIONS.items()}
