@@ -180,11 +180,16 @@ def cathode_set_values(name: str, overrides: Sequence[str], *, metal_counter_ele
         # a hard-carbon recipe was told it was a cathode half cell
         cell, kind = (("a cathode half cell", "cathode_half") if metal_counter_electrode
                       else ("a hard-carbon full cell", "hard_carbon_full"))
+        from hemcell.params.export import read_bpx_partner
+
+        hint = (f"the recipe's cell is {kind}: --params names the cathode (an anode set "
+                "runs in the hem_half_cell_* and hem_full_cell_* recipes)")
+        if read_bpx_partner(name) is not None:  # what `params import` wrote
+            hint = ("an imported BPX file is a HEM full cell's partner: params export "
+                    f"ANODE_SET --format pybamm --cathode {name}, or HEMFullCell"
+                    f"({{'cathode': '{name}'}}); the cathode set it came from runs here")
         raise InputError("--params", name, "a cathode parameter set "
-                         f"(parameters/registry/cathode.yaml) for {cell}",
-                         hint=f"the recipe's cell is {kind}: --params names the cathode "
-                              "(an anode set runs in the hem_half_cell_* and "
-                              "hem_full_cell_* recipes)")
+                         f"(parameters/registry/cathode.yaml) for {cell}", hint=hint)
     ps = load_parameter_set(name)
     if overrides:
         from hemcell.params.uses import override_keys, refuse_unread

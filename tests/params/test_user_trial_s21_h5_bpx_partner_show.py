@@ -46,3 +46,13 @@ def test_check_for_a_recipe_is_refused(partner, capsys):
     assert main(["params", "check", str(partner), "--for", "cathode_half_cell_sp"]) == 2
     err = capsys.readouterr().err
     assert "an imported BPX file is not checked against a recipe" in err
+
+
+def test_cell_run_with_the_partner_as_params_names_its_use(partner, tmp_path, capsys):
+    capsys.readouterr()
+    assert main(["cell", "run", "cathode_half_cell_sp", "--params", str(partner),
+                 "--protocol", "Charge at C/5 until 4.3 V", "--no-plots",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "an imported BPX file is a HEM full cell's partner" in err
+    assert f"--cathode {partner}" in err
