@@ -205,6 +205,7 @@ def cathode_set_values(name: str, overrides: Sequence[str], *, metal_counter_ele
                       "counter electrode)")
         ps = ps.with_overrides(list(overrides))
     si = dict(ps.si) if overrides else cathode_set_si(name)
+    check_carrier_kept(name, si)
     return si, ps
 
 
@@ -228,6 +229,22 @@ def require_values(name: str, si: dict[str, Any], uses: tuple[ParameterUse, ...]
 def cathode_carrier(si: Mapping[str, Any]) -> str:
     """The carrier ion of a cathode set (``Li``, ``Na``, ``K``, from its ion radius)."""
     return reference_ion(dict(si))
+
+
+def check_carrier_kept(name: str, si: Mapping[str, Any]) -> None:
+    """Refuse values (``--set reference_ion_radius``) that make a cathode set's carrier
+    another ion (exit 2). A set's couple potentials are on its own carrier's scale (vs
+    Na⁺/Na, or K⁺/K for the K-PBA; docs/cathodes.md "Limits"): ``--set
+    reference_ion_radius=0.076nm`` on the NVPF ran a Li half cell (Li metal, LiPF₆) on
+    the Na scale's potentials without a word, where ``--ion Li`` is refused."""
+    own = cathode_carrier(_set(str(name)).si)
+    carrier = cathode_carrier(si)
+    if carrier != own:
+        raise InputError("--set reference_ion_radius", f"{float(si['reference_ion_radius']):g} m",
+                         f"the radius of {own}+, the carrier of the cathode set {name}: its "
+                         f"couple potentials are on the {own}+/{own} scale, not {carrier}'s",
+                         hint="a cathode of another carrier is a set of its own, its couples "
+                              "on that ion's scale (docs/cathodes.md, Parameter sets)")
 
 
 def _kept_table(si: Mapping[str, Any]) -> tuple[list[float], list[float], float]:

@@ -218,6 +218,10 @@ def params_export(
     if set_:
         check_export_set_keys(p, set_, format_)
         p = p.with_overrides(set_)
+        if p.kind == "cathode":  # its couples are on its carrier's scale
+            from hemcell.cell.cathodes import check_carrier_kept
+
+            check_carrier_kept(name, p.si)
     if format_ != "si":
         from hemcell.workflows.exchange import export_parameters
 
