@@ -116,8 +116,8 @@ def jacobians(solution) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray | 
     (:func:`_expanded_jacobian`; the whole residual's only, else None)).
 
     Both tests below read these: each matrix is evaluated once (the evaluations are most
-    of the tests' time: for a P2D case the two tests evaluating them each took 15.3-15.5 s
-    at load ~3.5, evaluating them once takes 8.2-10.0 s)."""
+    of the tests' time: on the P2D recipe's own mesh the two tests evaluating them each
+    took 15.3-15.5 s a case at load ~3.5, evaluating them once 8.2-10.0 s)."""
     evaluated = []
     for model, inputs, states in _states(solution):
         s = Symbols(model, inputs)
