@@ -280,6 +280,10 @@ def contact_resistance_ohm(p: LiMetalParameters, layer_resistance_ohm_m2: float 
     return (p.film_resistance_ohm_m2 + layer_resistance_ohm_m2) / p.li_electrode_area_m2
 
 
+#: Input name of the lithiation in :meth:`LFPHalfCell.open_circuit_V`'s expression.
+_OCP_LITHIATION = "LFP lithiation for the open-circuit potential"
+
+
 @dataclass
 class LFPHalfCell:
     """A built Li‖LFP DFN with the protocol quantities as inputs.
@@ -302,6 +306,7 @@ class LFPHalfCell:
     simulation: Any
     base_inputs: dict[str, float] = field(default_factory=dict)
     _hold: Any = field(default=None, repr=False)
+    _ocp: Any = field(default=None, repr=False)
 
     def inputs(self, **changes: float) -> dict[str, float]:
         """Nominal inputs with keyword changes (``current_A``, ``x0``, ``contact_ohm``,
@@ -456,12 +461,17 @@ class LFPHalfCell:
     def open_circuit_V(self, lithiation: float) -> float:
         """The LFP's open-circuit potential vs Li [V] at ``lithiation`` x = c_s/c_s,max
         as the DFN evaluates it: the set's OCP with PyBaMM's entropic term at the cell
-        temperature and its asymptotes (-> -inf as x -> 1, +inf as x -> 0)."""
+        temperature and its asymptotes (-> -inf as x -> 1, +inf as x -> 0). The expression
+        is built and parameterised once per cell, x an input (a root search calls this
+        hundreds of times)."""
         import pybamm
 
-        param = pybamm.LithiumIonParameters({"working electrode": "positive"})
-        u = param.p.prim.U(pybamm.Scalar(lithiation), pybamm.Scalar(self.params.temperature_K))
-        return float(self.simulation.parameter_values.evaluate(u))
+        if self._ocp is None:
+            param = pybamm.LithiumIonParameters({"working electrode": "positive"})
+            u = param.p.prim.U(pybamm.InputParameter(_OCP_LITHIATION),
+                               pybamm.Scalar(self.params.temperature_K))
+            self._ocp = self.simulation.parameter_values.process_symbol(u)
+        return float(self._ocp.evaluate(inputs={_OCP_LITHIATION: lithiation}))
 
     def rested_discharged_lithiation(self) -> float:
         r"""The LFP's lithiation at rest at the lower cut-off: x with
