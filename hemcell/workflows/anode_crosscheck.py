@@ -14,14 +14,16 @@ import numpy as np
 import pybamm
 
 from hemcell.cell.model import HEMHalfCell
+from hemcell.cell.recipes import FAR_START_IC_LINESEARCH_BACKTRACKS
 
 #: IDA's consistent-initial-condition search for PyBaMM's DFN at rtol 1e-8: with the
 #: default 5 line-search backtracks it stopped with "[IDA ERROR] IDAICFailFlag: The
 #: linesearch algorithm failed" on stderr and the solve went on from PyBaMM's own
 #: consistent state (the same curve to 1e-9 of the capacity with 100 backtracks, with
-#: the search off, or without it). 100 backtracks let it finish; a real solver failure
-#: still raises ``pybamm.SolverError``.
-REFERENCE_IC_OPTIONS = {"max_linesearch_backtracks_ic": 100}
+#: the search off, or without it). 100 backtracks
+#: (:data:`hemcell.cell.recipes.FAR_START_IC_LINESEARCH_BACKTRACKS`) let it finish; a real
+#: solver failure still raises ``pybamm.SolverError``.
+REFERENCE_IC_OPTIONS = {"max_linesearch_backtracks_ic": FAR_START_IC_LINESEARCH_BACKTRACKS}
 
 
 def xu2019_for_hem(base: str = "Xu2019") -> pybamm.ParameterValues:

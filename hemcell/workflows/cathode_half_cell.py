@@ -41,6 +41,7 @@ from hemcell.cell.analysis import cell_capacities
 from hemcell.cell.cathodes import cathode_set_values
 from hemcell.cell.electrolytes import add_depletion_event, separator_resistance_ohm
 from hemcell.cell.recipes import (
+    FAR_START_IC_LINESEARCH_BACKTRACKS,
     MIN_CELLS,
     Recipe,
     load_recipe,
@@ -57,14 +58,15 @@ CELLS = (CELL, "hard_carbon_full")
 MODELS = {"p2d": "DFN", "sp": "SPM"}
 #: IDAKLU options of every cathode half cell and hard-carbon full cell unless the recipe's
 #: ``solver:`` sets them: 100 line-search backtracks in IDA's consistent-initial-condition
-#: search (PyBaMM's default 5). A fast step from rest (O3 at 5C, NVPF at 10C or 2 A/g, in
+#: search (:data:`hemcell.cell.recipes.FAR_START_IC_LINESEARCH_BACKTRACKS`; PyBaMM's
+#: default 5). A fast step from rest (O3 at 5C, NVPF at 10C or 2 A/g, in
 #: the P2D half cell and vs hard carbon) failed at t = 0 with IDA_BAD_K after "The
 #: linesearch algorithm failed": the Newton from rest (every overpotential 0) towards the
 #: step's exponential kinetics ran out of backtracks, while the same step started after
 #: one second at 1C ran. As the anode cross-check's reference model
 #: (:data:`hemcell.workflows.anode_crosscheck.REFERENCE_IC_OPTIONS`); a search that
 #: converged within 5 backtracks is unchanged, a real failure still raises.
-START_IC_OPTIONS = {"max_linesearch_backtracks_ic": 100}
+START_IC_OPTIONS = {"max_linesearch_backtracks_ic": FAR_START_IC_LINESEARCH_BACKTRACKS}
 
 
 def is_cathode_half_cell(recipe: str | Recipe) -> bool:
