@@ -344,7 +344,9 @@ def _check_for_recipe(params: str, recipe: str, ion: str | None) -> bool:
     from hemcell.workflows.cathode_half_cell import parameter_usage
 
     u = parameter_usage(params, recipe, ion)
-    where = f"{params} for {u['recipe']} ({', '.join(u['mechanisms'])})"
+    # a cathode cell has no anode mechanisms to list
+    mechanisms = f" ({', '.join(u['mechanisms'])})" if u["mechanisms"] else ""
+    where = f"{params} for {u['recipe']}{mechanisms}"
     if u["missing"]:
         typer.echo(f"FAIL {where}: {len(u['missing'])} missing: {', '.join(u['missing'])}",
                    err=True)
