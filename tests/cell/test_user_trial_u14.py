@@ -87,14 +87,14 @@ def test_a_cycle_count_beyond_what_one_run_can_hold_is_refused(cycles):
     from hemcell.cell.protocols import MAX_CYCLES, build_experiment
 
     assert MAX_CYCLES == 1000
+    cycle = "Discharge at 1C until 0.01 V; Charge at 1C until 3 V"
     with pytest.raises(InputError) as exc:
-        build_experiment("Discharge at 1C until 0.01 V", mass_g=0.015,
-                         nominal_capacity_Ah=0.014, cycles=cycles)
+        build_experiment(cycle, mass_g=0.015, nominal_capacity_Ah=0.014, cycles=cycles)
     assert exc.value.field == "--cycles" and exc.value.value == cycles
     assert "1000" in exc.value.allowed and "cycle-life" in exc.value.hint
-    experiment, _ = build_experiment("Discharge at 1C until 0.01 V", mass_g=0.015,
-                                     nominal_capacity_Ah=0.014, cycles=MAX_CYCLES)
-    assert len(experiment.steps) == MAX_CYCLES
+    experiment, _ = build_experiment(cycle, mass_g=0.015, nominal_capacity_Ah=0.014,
+                                     cycles=MAX_CYCLES)
+    assert len(experiment.steps) == 2 * MAX_CYCLES
 
 
 def test_cv_refuses_a_cycle_count_beyond_what_one_run_can_hold():

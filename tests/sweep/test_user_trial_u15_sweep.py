@@ -40,8 +40,20 @@ def test_check_refuses_it_with_exit_2(tmp_path, capsys):
 
 
 def test_a_spec_whose_points_can_be_prepared_passes():
-    spec = parse_spec({**CELL, "options": {**CELL["options"], "--cycles": 2}})
+    returning = "Discharge at 1C until 0.01 V; Charge at 1C until 3 V"
+    spec = parse_spec({**CELL, "options": {**CELL["options"], "--protocol": returning,
+                                           "--cycles": 2}})
     assert len(spec.points) == 2
+
+
+def test_repeating_a_protocol_that_never_returns_the_cell_is_a_spec_error():
+    """`--cycles 2` of a discharge-only protocol: every point refuses it (repetition 2
+    would start at the cut-off; :func:`hemcell.cell.protocols.check_repetitions_return`),
+    so the spec is refused before anything runs."""
+    with pytest.raises(SpecError) as info:
+        parse_spec({**CELL, "options": {**CELL["options"], "--cycles": 2}})
+    text = info.value.message
+    assert "--cycles" in text and "nothing returns the cell" in text, text
 
 
 def test_a_swept_value_only_some_points_refuse_is_left_to_those_points():
