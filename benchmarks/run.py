@@ -2,6 +2,8 @@
 
 Same as ``hemcell bench``. Every benchmark is timed against a baseline measured in the
 same run; the ratios are printed and written to ``DIR/bench.json`` and ``DIR/bench.csv``.
+``--repeats N`` times every benchmark N times; without it each is timed 5 times, or its own
+count where it sets one (the slow anode benchmarks: 3).
 """
 
 import sys

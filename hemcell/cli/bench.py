@@ -42,7 +42,8 @@ class Benchmark:
     target_ratio
         Optional aim for ``run / baseline`` (reported, not asserted).
     repeats
-        Timed repeats; overrides the runner's default (for slow benchmarks).
+        Timed repeats when the user gives none (``--repeats``); replaces the runner's
+        default :data:`DEFAULT_REPEATS` (fewer for slow benchmarks).
     warm_up_baseline
         Call the baseline once untimed before timing. Turn off for a baseline that is
         slow and has nothing to warm up beyond what the task's warm-up already did (a
@@ -91,13 +92,20 @@ def _time(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - t0
 
 
-def time_benchmark(b: Benchmark, repeats: int) -> dict[str, Any]:
+#: Timed repeats of a benchmark that sets none, when the user gives none.
+DEFAULT_REPEATS = 5
+
+
+def time_benchmark(b: Benchmark, repeats: int | None = None) -> dict[str, Any]:
     """Warm up, then alternate timed repeats of baseline and task; return medians, their
-    ratio (the one compared with the aim) and the median and range of the per-pair ratios."""
+    ratio (the one compared with the aim) and the median and range of the per-pair ratios.
+
+    ``repeats``: the user's count, used for every benchmark; ``None``: the benchmark's own
+    (:attr:`Benchmark.repeats`) or :data:`DEFAULT_REPEATS`."""
     if b.warm_up_baseline:
         b.baseline()
     b.run()
-    n = b.repeats or repeats
+    n = repeats if repeats is not None else (b.repeats or DEFAULT_REPEATS)
     t_base, t_run = [], []
     for _ in range(n):
         t_base.append(_time(b.baseline))
@@ -116,7 +124,7 @@ def time_benchmark(b: Benchmark, repeats: int) -> dict[str, Any]:
     }
 
 
-def run_benchmarks(out: Path, only: list[str] | None = None, repeats: int = 5,
+def run_benchmarks(out: Path, only: list[str] | None = None, repeats: int | None = None,
                    folder: Path | None = None) -> list[dict[str, Any]]:
     """Run benchmarks, print a table of ratios, write ``bench.json`` and ``bench.csv``.
 
@@ -127,7 +135,8 @@ def run_benchmarks(out: Path, only: list[str] | None = None, repeats: int = 5,
     only
         Names to run (default all).
     repeats
-        Timed repeats per benchmark (median reported).
+        Timed repeats of every benchmark (median reported); ``None``: each benchmark's
+        own count or :data:`DEFAULT_REPEATS` (:func:`time_benchmark`).
     folder
         Where the ``bench_*.py`` files are (default ``benchmarks/``).
 

@@ -392,7 +392,9 @@ def validate(
 def bench(
     out: OutOption = Path("hemcell-output/bench"),
     only: Annotated[list[str] | None, typer.Option("--only", help="Benchmark names.")] = None,
-    repeats: Annotated[int, typer.Option(min=1, help="Timed repeats per benchmark.")] = 5,
+    repeats: Annotated[int | None, typer.Option(
+        min=1, help="Timed repeats of every benchmark (default: 5, fewer for the slow ones "
+        "that set their own).")] = None,
     overwrite: OverwriteOption = False,
 ) -> None:
     """Time the benchmarks in benchmarks/ against baselines measured in the same run."""

@@ -131,6 +131,41 @@ def test_bench_runner_reports_ratio(tmp_path, monkeypatch):
     assert data["benchmarks"][0]["repeats"] == 3
 
 
+def test_the_users_repeats_win_over_a_benchmarks_own(tmp_path, monkeypatch):
+    """`hemcell bench --repeats 7` timed a benchmark that sets its own count (the slow
+    anode ones: 3) 3 times, silently; the user's count is used for every benchmark, the
+    benchmark's own only when the user gives none."""
+    from hemcell.cli import bench
+    from hemcell.cli.main import app, run_app
+
+    monkeypatch.setattr(bench, "time", _Clock())
+    monkeypatch.setattr(bench, "benchmarks_dir", lambda: tmp_path)
+    (tmp_path / "bench_toy.py").write_text(textwrap.dedent("""
+        from hemcell.cli import bench
+        from hemcell.cli.bench import Benchmark
+
+        def _take(seconds):
+            bench.time.now += seconds
+
+        def benchmarks():
+            return [Benchmark(name="slow", description="sets 3 repeats", repeats=3,
+                              run=lambda: _take(0.02), baseline=lambda: _take(0.01),
+                              baseline_name="10 ms"),
+                    Benchmark(name="plain", description="sets none",
+                              run=lambda: _take(0.02), baseline=lambda: _take(0.01),
+                              baseline_name="10 ms")]
+    """))
+
+    def repeats(*args):
+        out = tmp_path / f"out{len(args)}"
+        assert run_app(app, ["bench", *args, "--out", str(out)], "hemcell") == 0
+        data = json.loads((out / "bench.json").read_text())["benchmarks"]
+        return {r["name"]: (r["repeats"], len(r["times_s"])) for r in data}
+
+    assert repeats("--repeats", "7") == {"slow": (7, 7), "plain": (7, 7)}
+    assert repeats() == {"slow": (3, 3), "plain": (bench.DEFAULT_REPEATS,) * 2}
+
+
 def test_a_failing_benchmark_loses_no_other_result(tmp_path, monkeypatch):
     """A benchmark that raises is reported as failed; the others are still timed and
     written, and the command exits 1 naming the failed one."""
