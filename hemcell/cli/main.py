@@ -284,10 +284,9 @@ def params_check(
     failed = False
     seed_folder = seeds_dir() if seeds else None
     for f in files:
-        if _check_bpx_partner(f, for_recipe):
-            failed = True
-            continue
-        if read_bpx_partner(f) is not None:
+        partner = read_bpx_partner(f)
+        if partner is not None:  # what `params import` wrote: no registry set
+            failed |= _check_bpx_partner(f, partner, for_recipe)
             continue
         try:
             p = load_parameter_set(f)
@@ -312,16 +311,12 @@ def params_check(
         raise typer.Exit(2)
 
 
-def _check_bpx_partner(path: Path, for_recipe: str | None) -> bool:
-    """``params check`` of an imported BPX file (no-op for any other file): its values
-    read as the full cell reads a partner (:func:`hemcell.cell.full_cell.cathode_partner`).
-    ``True`` if it failed: a value the partner needs is missing, or ``--for`` was given
-    (a partner is a full cell's ``--cathode``, not a set a recipe reads)."""
-    from hemcell.params.export import read_bpx_partner
-
-    data = read_bpx_partner(path)
-    if data is None:
-        return False
+def _check_bpx_partner(path: Path, data: dict[str, Any], for_recipe: str | None) -> bool:
+    """``params check`` of an imported BPX file (``data``, its YAML as
+    :func:`hemcell.params.export.read_bpx_partner` read it): its values read as the full
+    cell reads a partner (:func:`hemcell.cell.full_cell.cathode_partner`). ``True`` if it
+    failed: a value the partner needs is missing, or ``--for`` was given (a partner is a
+    full cell's ``--cathode``, not a set a recipe reads)."""
     if for_recipe is not None:
         typer.echo(f"FAIL {path}: --for {for_recipe}: an imported BPX file is not checked "
                    "against a recipe: it is " + BPX_PARTNER_USE.format(path=path), err=True)
